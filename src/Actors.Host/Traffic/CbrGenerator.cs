@@ -1,0 +1,42 @@
+using DcSim.SimCore.Scenario;
+
+namespace DcSim.ActorsHost.Traffic;
+
+/// <summary>
+/// Constant bit rate: a packet every packet-size × 8 / rate. The first packet leaves at a uniformly
+/// random offset within one interval after the start, so that hosts do not send in lockstep (the
+/// ns-3 peer benchmark does the same).
+/// </summary>
+internal sealed class CbrGenerator(IGeneratorHost host, int localIndex, GeneratorSettings settings, DestinationChooser destinations, ulong seed)
+    : TrafficGenerator(host, localIndex, settings, destinations, seed)
+{
+    protected override void OnStart()
+    {
+        var interval = PayloadTime(Settings.PacketBytes);
+        FireAt(Settings.StartPs + (long)(Rng.NextDouble() * interval));
+    }
+
+    public override void OnFire(int epoch)
+    {
+        if (Host.Now >= Settings.StopPs) return;
+        var payload = DrawPayload();
+        Emit(payload);
+        FireAt(Host.Now + PayloadTime(payload));
+    }
+}
+
+/// <summary>Poisson arrivals: exponential gaps with mean packet-size × 8 / rate.</summary>
+internal sealed class PoissonGenerator(IGeneratorHost host, int localIndex, GeneratorSettings settings, DestinationChooser destinations, ulong seed)
+    : TrafficGenerator(host, localIndex, settings, destinations, seed)
+{
+    private double MeanGapPs => (double)PayloadTime(Settings.PacketBytes);
+
+    protected override void OnStart() => FireAt(Settings.StartPs + (long)Rng.NextExponential(MeanGapPs));
+
+    public override void OnFire(int epoch)
+    {
+        if (Host.Now >= Settings.StopPs) return;
+        Emit(DrawPayload());
+        FireAt(Host.Now + (long)Rng.NextExponential(MeanGapPs));
+    }
+}

@@ -1,0 +1,58 @@
+using DcSim.SimCore.Scenario;
+
+namespace DcSim.ActorsHost.Traffic;
+
+/// <summary>
+/// On/off source: constant bit rate during "on" periods, silent during "off" periods; period lengths
+/// are fixed or exponential. Each "on" period bumps an epoch so that a packet timer left over from
+/// the previous period is recognised and ignored.
+/// </summary>
+internal sealed class OnOffGenerator(IGeneratorHost host, int localIndex, GeneratorSettings settings, DestinationChooser destinations, ulong seed)
+    : TrafficGenerator(host, localIndex, settings, destinations, seed)
+{
+    private int _epoch;
+    private bool _on;
+
+    protected override void OnStart() => Host.ScheduleToggle(Settings.StartPs, LocalIndex, 0);
+
+    public override void OnToggle(int epoch)
+    {
+        if (Host.Now >= Settings.StopPs) return;
+        _on = !_on;
+        _epoch++;
+        var period = Draw(_on ? Settings.OnOff.OnPs : Settings.OnOff.OffPs);
+        Host.ScheduleToggle(Host.Now + period, LocalIndex, _epoch);
+        if (_on) FireAt(Host.Now, _epoch);
+    }
+
+    public override void OnFire(int epoch)
+    {
+        if (!_on || epoch != _epoch || Host.Now >= Settings.StopPs) return;
+        var payload = DrawPayload();
+        Emit(payload);
+        FireAt(Host.Now + PayloadTime(payload), _epoch);
+    }
+
+    private long Draw(long mean) => Settings.OnOff.Periods == PeriodDistribution.Exponential
+        ? Math.Max(1, (long)Rng.NextExponential(mean))
+        : mean;
+}
+
+/// <summary>
+/// Client side of request/response: Poisson requests (mean gap request-size × 8 / rate), one packet
+/// each; the server side lives in the host (<see cref="ResponseServer"/>).
+/// </summary>
+internal sealed class RequestGenerator(IGeneratorHost host, int localIndex, GeneratorSettings settings, DestinationChooser destinations, ulong seed)
+    : TrafficGenerator(host, localIndex, settings, destinations, seed)
+{
+    private double MeanGapPs => (double)PayloadTime(Settings.RequestResponse.RequestBytes);
+
+    protected override void OnStart() => FireAt(Settings.StartPs + (long)Rng.NextExponential(MeanGapPs));
+
+    public override void OnFire(int epoch)
+    {
+        if (Host.Now >= Settings.StopPs) return;
+        Emit(Settings.RequestResponse.RequestBytes, SimCore.Wire.PacketType.Request);
+        FireAt(Host.Now + (long)Rng.NextExponential(MeanGapPs));
+    }
+}

@@ -1,0 +1,56 @@
+using DcSim.SimCore.Randomness;
+using DcSim.SimCore.Scenario;
+using DcSim.SimCore.Wire;
+
+namespace DcSim.ActorsHost.Traffic;
+
+/// <summary>
+/// Server side of request/response generators on one host: after a service time (fixed or
+/// exponential, drawn from this host's own stream) it answers each request with a response cut into
+/// packets of the generator's packet size, sent back to back. Responses of one (generator, client)
+/// pair form one flow.
+/// </summary>
+internal sealed class ResponseServer(int host, IReadOnlyList<GeneratorSettings> generators, ulong seed)
+{
+    private readonly Rng _rng = RandomStreams.Create(seed, host, "server");
+    private readonly Dictionary<(int Generator, int Client), (long FlowId, int Sequence)> _flows = new();
+    private long _nextFlowNumber;
+
+    /// <summary>Service time for a request of generator <paramref name="generator"/>.</summary>
+    public long ServiceTime(int generator)
+    {
+        var rr = generators[generator].RequestResponse;
+        return rr.ServiceDistribution == PeriodDistribution.Exponential
+            ? (long)_rng.NextExponential(rr.ServiceTimePs)
+            : rr.ServiceTimePs;
+    }
+
+    /// <summary>The response packets for <paramref name="request"/>, in sending order.</summary>
+    public IEnumerable<Packet> Respond(in Packet request, long now)
+    {
+        var generator = FlowIds.Generator(request.FlowId);
+        var settings = generators[generator];
+        var total = settings.RequestResponse.ResponseSizes?.Sample(_rng) ?? settings.RequestResponse.ResponseBytes;
+        var key = (generator, request.SourceHost);
+        if (!_flows.TryGetValue(key, out var flow))
+            flow = (FlowIds.Make(host, ResponseGeneratorId(generator), _nextFlowNumber++), 0);
+        var hash = FlowCursor.FiveTupleHash(host, request.SourceHost, 5000 + generator, 1024 + request.SourceHost);
+        var packets = new List<Packet>();
+        for (var left = total; left > 0;)
+        {
+            var size = (int)Math.Min(settings.PacketBytes, left);
+            left -= size;
+            packets.Add(new Packet
+            {
+                FlowId = flow.FlowId, CreatedAt = now, RequestCreatedAt = request.CreatedAt, SourceHost = host,
+                DestinationHost = request.SourceHost, PayloadBytes = size, FlowHash = hash, Sequence = flow.Sequence++,
+                Type = PacketType.Response, LastOfMessage = left == 0,
+            });
+        }
+        _flows[key] = flow;
+        return packets;
+    }
+
+    /// <summary>Responses get their own generator number space (128 + client generator) in flow ids.</summary>
+    public static int ResponseGeneratorId(int generator) => 128 + generator;
+}

@@ -1,0 +1,114 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using DcSim.Runner.Hosting;
+using DcSim.SimCore.Metrics;
+using DcSim.SimCore.Scenario;
+
+namespace DcSim.Runner.Commands;
+
+/// <summary>
+/// `dcsim bench`: the leaf-spine benchmark of ../shared/bench/README.md (10 Gb/s host links, 40 Gb/s
+/// fabric links, 1 µs, every host sends 1000-byte UDP payloads at 100 Mb/s to one random other host,
+/// +1 ms drain), optionally next to ns-3's dc-bench run in the same session with the "lean" settings.
+/// </summary>
+internal static class BenchCommand
+{
+    private sealed record Fabric(string Name, int Spines, int Leaves, int HostsPerLeaf, double SimSeconds);
+
+    private static readonly Fabric[] Fabrics =
+    [
+        new("small", 2, 4, 8, 1.0),
+        new("medium", 4, 8, 16, 0.25),
+        new("large", 8, 16, 32, 0.1),
+    ];
+
+    public static Command Create()
+    {
+        var fabric = new Option<string>("--fabric") { Description = "small | medium | large | all", DefaultValueFactory = _ => "all" };
+        var simTime = new Option<double?>("--sim-time") { Description = "Simulated seconds of traffic (default: ns-3 lean's: 1 / 0.25 / 0.1)" };
+        var nodes = new Option<int>("--nodes") { Description = "Cluster members on 127.0.0.1", DefaultValueFactory = _ => 1 };
+        var partitions = new Option<int?>("--partitions") { Description = "Partitions (default: one per node)" };
+        var rate = new Option<string>("--rate") { Description = "Per-host CBR rate (a heavier load gives more events per window)", DefaultValueFactory = _ => "100Mbps" };
+        var ns3 = new Option<FileInfo?>("--ns3") { Description = "Path of ns-3's dc-bench binary, run with the same fabric and --routing=nix --qdisc=none" };
+        var json = new Option<FileInfo?>("--json") { Description = "Append one JSON line per run to this file" };
+        var command = new Command("bench", "Measure simulation speed on the shared leaf-spine benchmark") { fabric, simTime, nodes, partitions, rate, ns3, json };
+        command.SetAction((parse, cancel) => Execute(parse.GetValue(fabric)!, parse.GetValue(simTime), parse.GetValue(nodes),
+            parse.GetValue(partitions), parse.GetValue(rate)!, parse.GetValue(ns3), parse.GetValue(json), cancel));
+        return command;
+    }
+
+    private static async Task<int> Execute(string fabricName, double? simTime, int nodes, int? partitions, string rate, FileInfo? ns3, FileInfo? json, CancellationToken cancel)
+    {
+        var chosen = fabricName == "all" ? Fabrics : Fabrics.Where(f => f.Name == fabricName).ToArray();
+        if (chosen.Length == 0)
+        {
+            Console.Error.WriteLine($"dcsim: unknown fabric '{fabricName}' (small, medium, large or all)");
+            return ExitCodes.BadInput;
+        }
+        Console.WriteLine("fabric  hosts nodes parts  sim_s   wall_s   link_tx     link_tx/s   events/s   sim_s/wall_s peak_MB  delivered  mean_delay_us sync_wait  ns3_link_tx/s ratio");
+        foreach (var f in chosen)
+        {
+            var seconds = simTime ?? f.SimSeconds;
+            var scenario = ScenarioLoader.Parse(ScenarioText(f, seconds, rate), $"bench-{f.Name}", Environment.CurrentDirectory);
+            var outcome = await Experiment.RunAsync(scenario, Environment.CurrentDirectory, nodes, partitions ?? nodes, _ => { }, cancel);
+            var summary = new RunSummary(outcome.Results);
+            var wall = outcome.Wall.TotalSeconds;
+            var stats = outcome.Completion.Partitions;
+            var waitShare = stats.Sum(p => p.WallMicroseconds) == 0 ? 0
+                : 1 - (double)stats.Sum(p => p.BusyMicroseconds) / stats.Sum(p => p.WallMicroseconds);
+            var peakMb = Process.GetCurrentProcess().PeakWorkingSet64 / 1e6;
+            var ns3Result = ns3 is null ? null : RunNs3(ns3, f, seconds, rate);
+            var ns3Rate = ns3Result?.GetProperty("linkTxPerWallS").GetDouble();
+            var linkTxRate = summary.LinkTransmissions / wall;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{f.Name,-7} {f.Leaves * f.HostsPerLeaf,5} {nodes,5} {stats.Length,5} {seconds,6:0.###} {wall,8:0.000} {summary.LinkTransmissions,9} {linkTxRate,11:N0} {summary.EventsProcessed / wall,10:N0} {seconds / wall,12:0.0000} {peakMb,7:0} {summary.DeliveredPackets,10} {summary.Latency.MeanPs / 1e6,13:0.0000} {waitShare,9:P1}  {(ns3Rate is { } r ? r.ToString("N0", CultureInfo.InvariantCulture) : "-"),13} {(ns3Rate is { } r2 ? (linkTxRate / r2).ToString("0.0", CultureInfo.InvariantCulture) + "x" : "-")}"));
+            if (ns3Result is { } n)
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"        ns-3: wall {n.GetProperty("runWallS").GetDouble():0.000} s, delivered {n.GetProperty("pktsRecv").GetInt64()}, link tx {n.GetProperty("linkTx").GetInt64()}, mean delay {n.GetProperty("meanDelayUs").GetDouble():0.0000} us"));
+            if (json is not null)
+            {
+                var line = JsonSerializer.Serialize(new
+                {
+                    fabric = f.Name, hosts = f.Leaves * f.HostsPerLeaf, nodes, partitions = stats.Length, simSeconds = seconds, rate,
+                    wallSeconds = wall, setupSeconds = outcome.Setup.TotalSeconds, linkTx = summary.LinkTransmissions, linkTxPerSec = linkTxRate,
+                    events = summary.EventsProcessed, eventsPerSec = summary.EventsProcessed / wall, simSecondsPerWallSecond = seconds / wall,
+                    peakWorkingSetMb = peakMb, delivered = summary.DeliveredPackets, meanDelayUs = summary.Latency.MeanPs / 1e6,
+                    windows = outcome.Completion.Windows, syncWaitShare = waitShare, ns3LinkTxPerSec = ns3Rate,
+                });
+                await File.AppendAllTextAsync(json.FullName, line + "\n", cancel);
+            }
+        }
+        return ExitCodes.Ok;
+    }
+
+    private static string ScenarioText(Fabric f, double seconds, string rate) => string.Create(CultureInfo.InvariantCulture, $$"""
+        name = "bench-{{f.Name}}"
+        seed = 1
+        duration = {{seconds * 1000 + 1}}ms
+        topology {
+          spines = {{f.Spines}}
+          leaves = {{f.Leaves}}
+          hosts-per-leaf = {{f.HostsPerLeaf}}
+          host-link { rate = 10Gbps, delay = 1us }
+          fabric-link { rate = 40Gbps, delay = 1us }
+        }
+        traffic.generators = [
+          { kind = cbr, rate = {{rate}}, packet-size = 1000B, destination = random, stop = {{seconds * 1000}}ms }
+        ]
+        """);
+
+    private static JsonElement? RunNs3(FileInfo binary, Fabric f, double seconds, string rate)
+    {
+        var psi = new ProcessStartInfo(binary.FullName) { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var a in (string[])[$"--spines={f.Spines}", $"--leaves={f.Leaves}", $"--hostsPerLeaf={f.HostsPerLeaf}", "--pktSize=1000",
+                     $"--rate={rate}", string.Create(CultureInfo.InvariantCulture, $"--simTime={seconds}"), "--seed=1", "--routing=nix", "--qdisc=none"])
+            psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var output = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        var line = output.Split('\n').LastOrDefault(l => l.TrimStart().StartsWith('{'));
+        return line is null ? null : JsonDocument.Parse(line).RootElement.Clone();
+    }
+}

@@ -1,0 +1,41 @@
+using System.CommandLine;
+using System.Diagnostics;
+using DcSim.Runner.Hosting;
+
+namespace DcSim.Runner.Commands;
+
+/// <summary>`dcsim node --port P [--seed-node HOST:PORT]`: starts a cluster member, or joins one, and serves until stopped.</summary>
+internal static class NodeCommand
+{
+    public static Command Create()
+    {
+        var port = new Option<int>("--port") { Description = "TCP port (0 = any free port)", Required = true };
+        var hostname = new Option<string>("--hostname") { Description = "Address to bind and advertise", DefaultValueFactory = _ => "127.0.0.1" };
+        var seedNode = new Option<string?>("--seed-node") { Description = "HOST:PORT of a member to join; omit to start a new cluster" };
+        var parentPid = new Option<int?>("--parent-pid") { Description = "Exit when this process exits (used by `dcsim run --nodes`)", Hidden = true };
+        var command = new Command("node", "Start or join a DcSim cluster member") { port, hostname, seedNode, parentPid };
+        command.SetAction((parse, cancel) => Execute(parse.GetValue(port), parse.GetValue(hostname)!, parse.GetValue(seedNode), parse.GetValue(parentPid), cancel));
+        return command;
+    }
+
+    private static async Task<int> Execute(int port, string hostname, string? seedNode, int? parentPid, CancellationToken cancel)
+    {
+        await using var node = SimNode.Start(hostname, port, seedNode is null ? [] : [seedNode]);
+        if (seedNode is null) node.Cluster.Join(node.Cluster.SelfAddress);
+        Console.WriteLine($"dcsim node {node.Cluster.SelfAddress} {(seedNode is null ? "started a cluster" : $"joining {seedNode}")}");
+        var parent = parentPid is { } pid ? TryGetProcess(pid) : null;
+        try
+        {
+            while (!node.System.WhenTerminated.IsCompleted && !(parent?.HasExited ?? false))
+                await Task.WhenAny(node.System.WhenTerminated, Task.Delay(500, cancel));
+        }
+        catch (OperationCanceledException) { }
+        return ExitCodes.Ok;
+    }
+
+    private static Process? TryGetProcess(int pid)
+    {
+        try { return Process.GetProcessById(pid); }
+        catch (ArgumentException) { return null; }
+    }
+}

@@ -1,0 +1,90 @@
+using System.CommandLine;
+using DcSim.Runner.Hosting;
+using DcSim.Runner.Results;
+using DcSim.SimCore.Metrics;
+using DcSim.SimCore.Scenario;
+
+namespace DcSim.Runner.Commands;
+
+/// <summary>`dcsim run SCENARIO [--out DIR] [--seed N] [--nodes N] [--partitions N]`.</summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var scenario = new Argument<FileInfo>("scenario") { Description = "Scenario HOCON file" };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Directory for summary.json, flows.csv, links.csv", DefaultValueFactory = _ => new DirectoryInfo("results") };
+        var seed = new Option<ulong?>("--seed") { Description = "Override the scenario's seed" };
+        var nodes = new Option<int>("--nodes") { Description = "Cluster members on 127.0.0.1 (this process + N-1 workers)", DefaultValueFactory = _ => 1 };
+        var partitions = new Option<int?>("--partitions") { Description = "Partitions (default: the scenario's kernel.partitions, auto = one per node)" };
+        var command = new Command("run", "Run a scenario and write its results") { scenario, output, seed, nodes, partitions };
+        command.SetAction((parse, cancel) => Execute(parse.GetValue(scenario)!, parse.GetValue(output)!, parse.GetValue(seed),
+            parse.GetValue(nodes), parse.GetValue(partitions), cancel));
+        return command;
+    }
+
+    private static async Task<int> Execute(FileInfo file, DirectoryInfo output, ulong? seed, int nodes, int? partitions, CancellationToken cancel)
+    {
+        if (nodes < 1) return Fail("--nodes must be at least 1");
+        if (partitions is < 1) return Fail("--partitions must be at least 1");
+        if (!ScenarioFile.TryLoad(file, seed, out var settings)) return ExitCodes.BadInput;
+        var partitionCount = partitions ?? (settings.Kernel.Partitions > 0 ? settings.Kernel.Partitions : nodes);
+        var progress = new ProgressLine();
+        ExperimentOutcome outcome;
+        try
+        {
+            outcome = await Experiment.RunAsync(settings, file.DirectoryName ?? ".", nodes, partitionCount, progress.Update, cancel);
+        }
+        catch (OperationCanceledException)
+        {
+            progress.Done();
+            Console.Error.WriteLine("interrupted: no result files were written");
+            return ExitCodes.Interrupted;
+        }
+        catch (Exception ex) when (ex is ExperimentFailedException or TimeoutException)
+        {
+            progress.Done();
+            return Fail($"run failed: {ex.Message}");
+        }
+        progress.Done();
+        ResultFiles.Write(output.FullName, settings, outcome.Results);
+        Console.Write(ResultFiles.HumanSummary(settings, outcome.Results));
+        var c = outcome.Completion;
+        var events = c.Partitions.Sum(p => p.EventsProcessed);
+        Console.WriteLine($"wall     {outcome.Wall.TotalSeconds:0.000} s run + {outcome.Setup.TotalSeconds:0.0} s setup, {events / Math.Max(1e-9, outcome.Wall.TotalSeconds) / 1e6:0.00} M events/s, {c.Windows:N0} windows, {nodes} node(s), {c.Partitions.Length} partition(s)");
+        Console.WriteLine($"results  {output.FullName}");
+        return new RunSummary(outcome.Results).Conserved ? ExitCodes.Ok : Fail("conservation check failed: see summary.json");
+    }
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine($"dcsim: {message}");
+        return ExitCodes.Failed;
+    }
+}
+
+internal static class ExitCodes
+{
+    public const int Ok = 0;
+    public const int Failed = 1;
+    public const int BadInput = 2;
+    public const int Interrupted = 130;
+}
+
+/// <summary>Loads a scenario for a command, printing every error (file:line: key: message) on failure.</summary>
+internal static class ScenarioFile
+{
+    public static bool TryLoad(FileInfo file, ulong? seed, out ScenarioSettings settings)
+    {
+        settings = null!;
+        try
+        {
+            settings = ScenarioLoader.Load(file.FullName, seed);
+            return true;
+        }
+        catch (ScenarioException ex)
+        {
+            Console.Error.WriteLine(ex.Message);
+            return false;
+        }
+    }
+}

@@ -1,0 +1,23 @@
+using System.CommandLine;
+using DcSim.SimCore.Units;
+
+namespace DcSim.Runner.Commands;
+
+/// <summary>`dcsim validate SCENARIO`: checks a scenario and prints what it would run, runs nothing.</summary>
+internal static class ValidateCommand
+{
+    public static Command Create()
+    {
+        var scenario = new Argument<FileInfo>("scenario") { Description = "Scenario HOCON file" };
+        var command = new Command("validate", "Check a scenario without running it") { scenario };
+        command.SetAction(parse =>
+        {
+            var file = parse.GetValue(scenario)!;
+            if (!ScenarioFile.TryLoad(file, null, out var s)) return ExitCodes.BadInput;
+            var t = s.Topology;
+            Console.WriteLine($"{file.Name}: ok — {s.Name}: {t.Spines} spines, {t.Leaves} leaves, {t.HostCount} hosts, {s.Generators.Count} generator(s), {SimTime.Format(s.DurationPs)}, seed {s.Seed}");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,75 @@
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.Cluster.Tools.Singleton;
+using DcSim.ActorsHost;
+using DcSim.SimCore.Cluster;
+
+namespace DcSim.Runner.Hosting;
+
+/// <summary>
+/// One DcSim cluster member: an ActorSystem on loopback (or a given host) with the partition shard
+/// region and the window-coordinator singleton manager. `dcsim run` and `dcsim node` both start one.
+/// </summary>
+internal sealed class SimNode : IAsyncDisposable
+{
+    public const string PartitionRegionName = "partition";
+    public const string CoordinatorName = "window-coordinator";
+    /// <summary>Shards = 10 × the largest expected node count (akka.net sharding guidance); a partition index maps to its own shard.</summary>
+    public const int ShardCount = 100;
+
+    private SimNode(ActorSystem system, IActorRef region)
+    {
+        System = system;
+        PartitionRegion = region;
+    }
+
+    public ActorSystem System { get; }
+    public IActorRef PartitionRegion { get; }
+    public Akka.Cluster.Cluster Cluster => Akka.Cluster.Cluster.Get(System);
+
+    public static SimNode Start(string hostname, int port, IReadOnlyList<string> seedNodes)
+    {
+        var system = ActorSystem.Create("dcsim", ClusterConfig.Create(hostname, port, seedNodes));
+        var region = ClusterSharding.Get(system).Start(
+            PartitionRegionName,
+            PartitionActor.Props(FabricModel.Instance),
+            ClusterShardingSettings.Create(system),
+            new PartitionMessageExtractor());
+        system.ActorOf(ClusterSingletonManager.Props(
+            WindowCoordinator.Props(region), PoisonPill.Instance, ClusterSingletonManagerSettings.Create(system)), CoordinatorName);
+        return new SimNode(system, region);
+    }
+
+    /// <summary>A proxy that always reaches the coordinator, on whichever node it runs.</summary>
+    public IActorRef CoordinatorProxy() => System.ActorOf(ClusterSingletonProxy.Props(
+        $"/user/{CoordinatorName}", ClusterSingletonProxySettings.Create(System)), "coordinator-proxy");
+
+    /// <summary>Completes when <paramref name="members"/> members are Up, or fails after <paramref name="timeout"/>.</summary>
+    public async Task WaitForMembersAsync(int members, TimeSpan timeout, CancellationToken cancel)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (Cluster.State.Members.Count(m => m.Status == Akka.Cluster.MemberStatus.Up) < members)
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"only {Cluster.State.Members.Count(m => m.Status == Akka.Cluster.MemberStatus.Up)} of {members} cluster members came up within {timeout.TotalSeconds:0} s");
+            await Task.Delay(50, cancel);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClrExitReason.Instance);
+    }
+
+    /// <summary>Entity id = partition index; shard id = index modulo the shard count, so partitions spread over nodes.</summary>
+    private sealed class PartitionMessageExtractor : HashCodeMessageExtractor
+    {
+        public PartitionMessageExtractor() : base(ShardCount) { }
+
+        public override string? EntityId(object message) =>
+            message is WindowProtocol.InitPartition init ? WindowCoordinator.PartitionEntityId(init.Index) : null;
+
+        public override string ShardId(string entityId, object? messageHint = null) =>
+            (int.Parse(entityId, System.Globalization.CultureInfo.InvariantCulture) % ShardCount).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,154 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using DcSim.SimCore.Metrics;
+using DcSim.SimCore.Scenario;
+using DcSim.SimCore.Units;
+
+namespace DcSim.Runner.Results;
+
+/// <summary>
+/// Writes summary.json, flows.csv and links.csv. Their content depends only on the scenario, the seed
+/// and the simulation (no wall-clock figures), so that equal runs give byte-identical files. Files are
+/// written under temporary names and renamed at the end, so an interrupted run leaves none half-written.
+/// </summary>
+internal static class ResultFiles
+{
+    public static readonly string[] Names = ["summary.json", "flows.csv", "links.csv"];
+
+    public static void Write(string directory, ScenarioSettings scenario, ResultsBuilder results)
+    {
+        Directory.CreateDirectory(directory);
+        var summary = new RunSummary(results);
+        var contents = new[]
+        {
+            SummaryJson(scenario, results, summary),
+            FlowsCsv(results),
+            LinksCsv(results, scenario.DurationPs),
+        };
+        var temporary = Names.Select(n => Path.Combine(directory, $".{n}.partial")).ToArray();
+        for (var i = 0; i < Names.Length; i++) File.WriteAllText(temporary[i], contents[i], new UTF8Encoding(false));
+        for (var i = 0; i < Names.Length; i++) File.Move(temporary[i], Path.Combine(directory, Names[i]), overwrite: true);
+    }
+
+    public static string SummaryJson(ScenarioSettings scenario, ResultsBuilder results, RunSummary s)
+    {
+        using var ms = new MemoryStream();
+        using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteStartObject("scenario");
+            w.WriteString("name", scenario.Name);
+            w.WriteNumber("seed", scenario.Seed);
+            w.WriteNumber("duration_ps", scenario.DurationPs);
+            w.WriteNumber("hosts", scenario.Topology.HostCount);
+            w.WriteNumber("leaves", scenario.Topology.Leaves);
+            w.WriteNumber("spines", scenario.Topology.Spines);
+            w.WriteString("resolved", scenario.ResolvedHocon);
+            w.WriteEndObject();
+
+            w.WriteStartObject("totals");
+            w.WriteNumber("flows", s.FlowCount);
+            w.WriteNumber("sent_packets", s.SentPackets);
+            w.WriteNumber("sent_bytes", s.SentBytes);
+            w.WriteNumber("delivered_packets", s.DeliveredPackets);
+            w.WriteNumber("delivered_bytes", s.DeliveredBytes);
+            w.WriteNumber("dropped_packets", s.DroppedPackets);
+            w.WriteNumber("dropped_bytes", s.DroppedBytes);
+            w.WriteNumber("in_flight_packets", s.InFlightPackets);
+            w.WriteNumber("in_flight_bytes", s.InFlightBytes);
+            w.WriteBoolean("conservation_holds", s.Conserved);
+            w.WriteNumber("link_transmissions", s.LinkTransmissions);
+            w.WriteNumber("events_processed", s.EventsProcessed);
+            w.WriteEndObject();
+
+            WriteLatency(w, "latency_ns", s.Latency);
+
+            w.WriteStartObject("drops_by_location");
+            foreach (var (where, n) in s.DropsByLocation) w.WriteNumber(where, n);
+            w.WriteEndObject();
+
+            w.WriteStartObject("links");
+            var links = results.Links.Values.ToList();
+            w.WriteNumber("count", links.Count);
+            w.WriteNumber("mean_utilisation", links.Count == 0 ? 0 : Round(links.Average(l => l.Utilisation(scenario.DurationPs))));
+            w.WriteNumber("max_utilisation", links.Count == 0 ? 0 : Round(links.Max(l => l.Utilisation(scenario.DurationPs))));
+            w.WriteNumber("max_queue_packets", links.Count == 0 ? 0 : links.Max(l => l.QueueMaxPackets));
+            w.WriteNumber("max_queue_bytes", links.Count == 0 ? 0 : links.Max(l => l.QueueMaxBytes));
+            w.WriteEndObject();
+
+            w.WriteStartObject("request_completion_ns");
+            foreach (var (g, h) in results.RequestCompletion) WriteLatency(w, $"generator{g}", h);
+            w.WriteEndObject();
+
+            w.WriteStartObject("events_by_lp");
+            foreach (var (lp, n) in results.EventsByLp) w.WriteNumber(lp, n);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(ms.ToArray()) + "\n";
+    }
+
+    private static void WriteLatency(Utf8JsonWriter w, string name, LatencyHistogram h)
+    {
+        w.WriteStartObject(name);
+        w.WriteNumber("count", h.Count);
+        w.WriteNumber("mean", Round(h.MeanPs / 1000));
+        w.WriteNumber("min", Round(h.Count == 0 ? 0 : h.MinPs / 1000.0));
+        w.WriteNumber("p50", h.PercentileNs(50));
+        w.WriteNumber("p90", h.PercentileNs(90));
+        w.WriteNumber("p99", h.PercentileNs(99));
+        w.WriteNumber("p99_9", h.PercentileNs(99.9));
+        w.WriteNumber("max", Round(h.MaxPs / 1000.0));
+        w.WriteEndObject();
+    }
+
+    public static string FlowsCsv(ResultsBuilder results)
+    {
+        var sb = new StringBuilder();
+        sb.Append("flow_id,source,destination,generator,kind,sent_packets,sent_bytes,delivered_packets,delivered_bytes,")
+          .Append("dropped_packets,dropped_bytes,in_flight_packets,latency_mean_ns,latency_p50_ns,latency_p90_ns,latency_p99_ns,latency_p99_9_ns,latency_max_ns,drop_locations\n");
+        foreach (var f in results.Flows.Values)
+        {
+            var h = f.Latency;
+            sb.Append(CultureInfo.InvariantCulture, $"{f.FlowId},{f.Source},{f.Destination},{f.Generator},{f.Kind},{f.SentPackets},{f.SentBytes},")
+              .Append(CultureInfo.InvariantCulture, $"{f.DeliveredPackets},{f.DeliveredBytes},{f.DroppedPackets},{f.DroppedBytes},{f.InFlightPackets},")
+              .Append(CultureInfo.InvariantCulture, $"{Round((h?.MeanPs ?? 0) / 1000)},{h?.PercentileNs(50) ?? 0},{h?.PercentileNs(90) ?? 0},")
+              .Append(CultureInfo.InvariantCulture, $"{h?.PercentileNs(99) ?? 0},{h?.PercentileNs(99.9) ?? 0},{Round((h?.MaxPs ?? 0) / 1000.0)},")
+              .Append(string.Join(';', f.DropsAt.Select(d => $"{d.Key}={d.Value}")))
+              .Append('\n');
+        }
+        return sb.ToString();
+    }
+
+    public static string LinksCsv(ResultsBuilder results, long durationPs)
+    {
+        var sb = new StringBuilder();
+        sb.Append("from,to,rate_bps,delay_ps,tx_packets,tx_wire_bytes,utilisation,queue_mean_packets,queue_max_packets,")
+          .Append("queue_mean_bytes,queue_max_bytes,mean_wait_ns,dropped_packets,dropped_bytes\n");
+        foreach (var l in results.Links.Values)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"{l.From},{l.To},{l.RateBps},{l.DelayPs},{l.TxPackets},{l.TxWireBytes},")
+              .Append(CultureInfo.InvariantCulture, $"{Round(l.Utilisation(durationPs))},{Round(l.QueueMeanPackets(durationPs))},{l.QueueMaxPackets},")
+              .Append(CultureInfo.InvariantCulture, $"{Round(l.QueueMeanBytes(durationPs))},{l.QueueMaxBytes},{Round(l.MeanWaitPs / 1000)},")
+              .Append(CultureInfo.InvariantCulture, $"{l.DroppedPackets},{l.DroppedBytes}\n");
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>Six decimals: enough for every figure, and stable text for byte-identical files.</summary>
+    private static double Round(double v) => Math.Round(v, 6, MidpointRounding.ToEven);
+
+    public static string HumanSummary(ScenarioSettings scenario, ResultsBuilder results)
+    {
+        var s = new RunSummary(results);
+        var h = s.Latency;
+        var sb = new StringBuilder();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"scenario {scenario.Name}: {scenario.Topology.HostCount} hosts, {scenario.Topology.Leaves} leaves, {scenario.Topology.Spines} spines, {SimTime.Format(scenario.DurationPs)} simulated, seed {scenario.Seed}");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"packets  sent {s.SentPackets:N0}  delivered {s.DeliveredPackets:N0}  dropped {s.DroppedPackets:N0}  in flight {s.InFlightPackets:N0}  conservation {(s.Conserved ? "holds" : "VIOLATED")}");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"latency  mean {h.MeanPs / 1e6:0.000} us  p50 {h.PercentileNs(50) / 1e3:0.000} us  p99 {h.PercentileNs(99) / 1e3:0.000} us  p99.9 {h.PercentileNs(99.9) / 1e3:0.000} us  max {h.MaxPs / 1e6:0.000} us");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"links    {results.Links.Count} directed, {s.LinkTransmissions:N0} transmissions; events {s.EventsProcessed:N0}");
+        foreach (var (where, n) in s.DropsByLocation.OrderByDescending(kv => kv.Value).Take(5)) sb.AppendLine(CultureInfo.InvariantCulture, $"drops    {where}: {n:N0}");
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,44 @@
+using Akka.Configuration;
+
+namespace DcSim.SimCore.Cluster;
+
+/// <summary>The Akka configuration every DcSim node runs with (cluster on loopback, our serializer, large frames).</summary>
+public static class ClusterConfig
+{
+    /// <summary>Remoting drops larger messages with only a log line (akka-stack.md, pitfall 1): batches stay far below.</summary>
+    public const string MaximumFrameSize = "16MiB";
+
+    public static Config Create(string hostname, int port, IEnumerable<string> seedNodes, string role = "sim") =>
+        ConfigurationFactory.ParseString($$"""
+            akka {
+              loglevel = WARNING
+              stdout-loglevel = WARNING
+              log-dead-letters = off
+              log-dead-letters-during-shutdown = off
+              actor {
+                provider = cluster
+                serializers.dcsim = "DcSim.SimCore.Cluster.DcSimSerializer, DcSim.Sim.Core"
+                serialization-bindings { "DcSim.SimCore.Cluster.IDcSimMessage, DcSim.Sim.Core" = dcsim }
+              }
+              remote.dot-netty.tcp {
+                hostname = "{{hostname}}"
+                port = {{port}}
+                maximum-frame-size = {{MaximumFrameSize}}
+                send-buffer-size = 32MiB
+                receive-buffer-size = 32MiB
+              }
+              cluster {
+                seed-nodes = [{{string.Join(", ", seedNodes.Select(s => $"\"akka.tcp://dcsim@{s}\""))}}]
+                roles = ["{{role}}"]
+                min-nr-of-members = 1
+                sharding {
+                  state-store-mode = ddata
+                  remember-entities = off
+                }
+                downing-provider-class = ""
+              }
+              coordinated-shutdown.exit-clr = off
+              coordinated-shutdown.phases.cluster-exiting.timeout = 3s
+            }
+            """);
+}

@@ -1,0 +1,170 @@
+using Akka.Actor;
+using Akka.Event;
+using DcSim.SimCore.Kernel;
+using DcSim.SimCore.Metrics;
+using DcSim.SimCore.Scenario;
+using static DcSim.SimCore.Cluster.WindowProtocol;
+
+namespace DcSim.SimCore.Cluster;
+
+/// <summary>
+/// The cluster singleton that runs an experiment: it builds the partitions through sharding, grants
+/// windows, and merges the partitions' results.
+/// </summary>
+/// <remarks>
+/// Lifecycle:
+/// <code>
+///   Idle --StartExperiment--> Initialising --all PartitionReady--> Running
+///   Running --all WindowCompleted, next event before end--> Running (next window)
+///   Running --no event before end--> Finishing --all PartitionReport--> Idle (reply to client)
+///   any state --ExperimentFailed--> Idle (reply to client)
+/// </code>
+/// Invariant: a window is granted only when every partition completed the previous one, and its
+/// start is the earliest event held or in transit anywhere (reported by the partitions), so no
+/// partition can receive an event earlier than a window it has already run. The coordinator's own
+/// cost is one round of messages per window; with one partition windows are cut only for progress.
+/// </remarks>
+public sealed class WindowCoordinator : ReceiveActor
+{
+    private readonly IActorRef _partitionRegion;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private IActorRef _client = ActorRefs.Nobody;
+    private StartExperiment? _experiment;
+    private WindowSchedule? _schedule;
+    private IActorRef[] _partitions = [];
+    private string[] _addresses = [];
+    private int _count;
+    private int _outstanding;
+    private long _window;
+    private long _nextEvent;
+    private int[] _expected = [];
+    private long _lookahead;
+    private long _lastProgress;
+    private long[] _eventsByPartition = [];
+    private ResultsBuilder _results = new();
+    private PartitionStats[] _stats = [];
+
+    public WindowCoordinator(IActorRef partitionRegion)
+    {
+        _partitionRegion = partitionRegion;
+        Idle();
+    }
+
+    public static Props Props(IActorRef partitionRegion) => Akka.Actor.Props.Create(() => new WindowCoordinator(partitionRegion));
+
+    private void Idle()
+    {
+        Receive<StartExperiment>(Start);
+        Receive<ExperimentFailed>(_ => { });
+    }
+
+    private void Start(StartExperiment start)
+    {
+        _client = Sender;
+        _experiment = start;
+        try
+        {
+            var scenario = ScenarioLoader.Parse(start.ScenarioHocon, "<scenario sent to the coordinator>", start.BaseDirectory);
+            var layout = new Topology.LeafSpineLayout(scenario.Topology, start.Partitions);
+            _count = layout.Partitions;
+            _lookahead = layout.Lookahead();
+            _schedule = new WindowSchedule(_lookahead, scenario.DurationPs, scenario.Kernel.ProgressIntervalPs);
+        }
+        catch (Exception ex)
+        {
+            _client.Tell(new ExperimentFailed(ex.Message));
+            return;
+        }
+        _partitions = new IActorRef[_count];
+        _addresses = new string[_count];
+        _stats = new PartitionStats[_count];
+        _results = new ResultsBuilder();
+        _expected = new int[_count];
+        _eventsByPartition = new long[_count];
+        _window = -1;
+        _lastProgress = 0;
+        _nextEvent = long.MaxValue;
+        _outstanding = _count;
+        for (var i = 0; i < _count; i++)
+            _partitionRegion.Tell(new InitPartition(i, _count, start.ScenarioHocon, start.BaseDirectory));
+        Become(Initialising);
+    }
+
+    public static string PartitionEntityId(int index) => index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private void Initialising()
+    {
+        Receive<PartitionReady>(ready =>
+        {
+            _partitions[ready.Index] = Sender;
+            _addresses[ready.Index] = ready.Address;
+            _nextEvent = Math.Min(_nextEvent, ready.NextEventTime);
+            if (--_outstanding > 0) return;
+            var directory = new PartitionDirectory(_partitions);
+            foreach (var p in _partitions) p.Tell(directory);
+            Become(Running);
+            GrantNext();
+        });
+        Receive<ExperimentFailed>(Fail);
+        Receive<StartExperiment>(_ => Sender.Tell(new ExperimentFailed("an experiment is already running")));
+    }
+
+    private void Running()
+    {
+        Receive<WindowCompleted>(done =>
+        {
+            if (done.Window != _window) throw new InvalidOperationException($"window {done.Window} completed while {_window} was open");
+            _nextEvent = Math.Min(_nextEvent, done.NextEventTime);
+            _eventsByPartition[done.Index] = done.EventsProcessed;
+            for (var p = 0; p < _count; p++) _expected[p] += done.BatchesTo[p];
+            if (--_outstanding == 0) GrantNext();
+        });
+        Receive<ExperimentFailed>(Fail);
+        Receive<StartExperiment>(_ => Sender.Tell(new ExperimentFailed("an experiment is already running")));
+    }
+
+    private void GrantNext()
+    {
+        var window = _schedule!.Next(_nextEvent);
+        var expected = _expected;
+        _expected = new int[_count];
+        _outstanding = _count;
+        _nextEvent = long.MaxValue;
+        if (window is not { } w)
+        {
+            for (var p = 0; p < _count; p++) _partitions[p].Tell(new FinishRun(_schedule.EndTime, _window, expected[p]));
+            Become(Finishing);
+            return;
+        }
+        _window++;
+        for (var p = 0; p < _count; p++) _partitions[p].Tell(new GrantWindow(_window, w.Start, w.End, expected[p]));
+        if (w.Start - _lastProgress >= _schedule.ProgressInterval || _window == 0)
+        {
+            _lastProgress = w.Start;
+            _client.Tell(new RunProgress(w.Start, _schedule.EndTime, _window, _eventsByPartition.Sum()));
+        }
+    }
+
+    private void Finishing()
+    {
+        Receive<PartitionReport>(report =>
+        {
+            _results.Merge(ResultsCodec.Decode(report.Results));
+            _stats[report.Index] = new PartitionStats(report.Index, _addresses[report.Index], report.EventsProcessed,
+                report.BusyMicroseconds, report.WallMicroseconds);
+            if (--_outstanding > 0) return;
+            _client.Tell(new ExperimentCompleted(ResultsCodec.Encode(_results), _window + 1, _lookahead, _stats));
+            _results = new ResultsBuilder();
+            Become(Idle);
+        });
+        Receive<ExperimentFailed>(Fail);
+        Receive<StartExperiment>(_ => Sender.Tell(new ExperimentFailed("an experiment is already running")));
+    }
+
+    private void Fail(ExperimentFailed failed)
+    {
+        _log.Error("experiment failed: {0}", failed.Reason);
+        _client.Tell(failed);
+        Become(Idle);
+    }
+}

@@ -1,0 +1,32 @@
+using DcSim.SimCore.Metrics;
+using DcSim.SimCore.Scenario;
+
+namespace DcSim.SimCore.Kernel;
+
+/// <summary>
+/// Runs a scenario's partitions on the calling thread with the same window schedule the cluster
+/// coordinator uses, without actors: the reference the actor protocol is tested against, and the
+/// fast path of unit tests.
+/// </summary>
+public static class InProcessRun
+{
+    public static ResultsBuilder Run(IModelFactory model, ScenarioSettings scenario, int partitions = 1)
+    {
+        var layout = model.Layout(scenario, partitions);
+        var parts = Enumerable.Range(0, layout.Partitions).Select(i => model.BuildPartition(scenario, layout.Partitions, i)).ToArray();
+        foreach (var p in parts) p.Start();
+        var schedule = new WindowSchedule(layout.Lookahead(), scenario.DurationPs, scenario.Kernel.ProgressIntervalPs);
+        while (schedule.Next(parts.Min(p => p.NextEventTime)) is { } window)
+        {
+            foreach (var p in parts) p.RunUntil(window.End);
+            foreach (var from in parts)
+            foreach (var to in parts)
+            {
+                if (from.HasOutbox(to.Index)) to.Deliver(from.TakeOutbox(to.Index));
+            }
+        }
+        var results = new ResultsBuilder();
+        foreach (var p in parts) results.Merge(p.Report(scenario.DurationPs));
+        return results;
+    }
+}

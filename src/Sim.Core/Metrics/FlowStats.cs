@@ -1,0 +1,53 @@
+namespace DcSim.SimCore.Metrics;
+
+/// <summary>
+/// Everything known about one flow, assembled from the LPs that saw it: the source host counts what
+/// it sent, the destination what arrived and how late, every port that dropped a packet what it
+/// dropped, and the end-of-run census what was still on the way.
+/// </summary>
+public sealed class FlowStats(long flowId)
+{
+    public long FlowId { get; } = flowId;
+    public int Source { get; set; } = -1;
+    public int Destination { get; set; } = -1;
+    public int Generator { get; set; } = -1;
+    public string Kind { get; set; } = "";
+    public long SentPackets { get; set; }
+    public long SentBytes { get; set; }
+    public long DeliveredPackets { get; set; }
+    public long DeliveredBytes { get; set; }
+    public long DroppedPackets { get; set; }
+    public long DroppedBytes { get; set; }
+    public long InFlightPackets { get; set; }
+    public long InFlightBytes { get; set; }
+    public long FirstSentAt { get; set; } = long.MaxValue;
+    public long LastDeliveredAt { get; set; }
+    public LatencyHistogram? Latency { get; set; }
+    /// <summary>Drops by location ("leaf0->spine1"), ordinal order.</summary>
+    public SortedDictionary<string, long> DropsAt { get; } = new(StringComparer.Ordinal);
+
+    public LatencyHistogram LatencyOrCreate() => Latency ??= new LatencyHistogram(2);
+
+    /// <summary>Sent = delivered + dropped + in flight: no packet appears or vanishes.</summary>
+    public bool Conserved => SentPackets == DeliveredPackets + DroppedPackets + InFlightPackets;
+
+    public void Add(FlowStats other)
+    {
+        if (other.Source >= 0) Source = other.Source;
+        if (other.Destination >= 0) Destination = other.Destination;
+        if (other.Generator >= 0) Generator = other.Generator;
+        if (other.Kind.Length > 0) Kind = other.Kind;
+        SentPackets += other.SentPackets;
+        SentBytes += other.SentBytes;
+        DeliveredPackets += other.DeliveredPackets;
+        DeliveredBytes += other.DeliveredBytes;
+        DroppedPackets += other.DroppedPackets;
+        DroppedBytes += other.DroppedBytes;
+        InFlightPackets += other.InFlightPackets;
+        InFlightBytes += other.InFlightBytes;
+        FirstSentAt = Math.Min(FirstSentAt, other.FirstSentAt);
+        LastDeliveredAt = Math.Max(LastDeliveredAt, other.LastDeliveredAt);
+        if (other.Latency is not null) LatencyOrCreate().Add(other.Latency);
+        foreach (var (where, n) in other.DropsAt) DropsAt[where] = DropsAt.GetValueOrDefault(where) + n;
+    }
+}

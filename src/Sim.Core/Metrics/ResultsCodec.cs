@@ -1,0 +1,104 @@
+namespace DcSim.SimCore.Metrics;
+
+/// <summary>
+/// Compact binary form of <see cref="ResultsBuilder"/>, for partition reports that cross nodes.
+/// Histograms travel as their non-empty buckets; decoding rebuilds identical histograms.
+/// </summary>
+public static class ResultsCodec
+{
+    private const int Version = 1;
+
+    public static byte[] Encode(ResultsBuilder r)
+    {
+        using var ms = new MemoryStream();
+        using (var w = new BinaryWriter(ms))
+        {
+            w.Write(Version);
+            w.Write(r.Flows.Count);
+            foreach (var f in r.Flows.Values) WriteFlow(w, f);
+            w.Write(r.Links.Count);
+            foreach (var l in r.Links.Values) WriteLink(w, l);
+            w.Write(r.EventsByLp.Count);
+            foreach (var (name, n) in r.EventsByLp) { w.Write(name); w.Write(n); }
+            w.Write(r.RequestCompletion.Count);
+            foreach (var (g, h) in r.RequestCompletion) { w.Write(g); WriteHistogram(w, h); }
+        }
+        return ms.ToArray();
+    }
+
+    public static ResultsBuilder Decode(byte[] bytes)
+    {
+        using var r = new BinaryReader(new MemoryStream(bytes));
+        var version = r.ReadInt32();
+        if (version != Version) throw new InvalidDataException($"results encoded with version {version}, expected {Version}");
+        var results = new ResultsBuilder();
+        for (int i = 0, n = r.ReadInt32(); i < n; i++) { var f = ReadFlow(r); results.Flows[f.FlowId] = f; }
+        for (int i = 0, n = r.ReadInt32(); i < n; i++) results.AddLink(ReadLink(r));
+        for (int i = 0, n = r.ReadInt32(); i < n; i++) results.EventsByLp[r.ReadString()] = r.ReadInt64();
+        for (int i = 0, n = r.ReadInt32(); i < n; i++) { var g = r.ReadInt32(); results.RequestCompletion[g] = ReadHistogram(r); }
+        return results;
+    }
+
+    private static void WriteFlow(BinaryWriter w, FlowStats f)
+    {
+        w.Write(f.FlowId); w.Write(f.Source); w.Write(f.Destination); w.Write(f.Generator); w.Write(f.Kind);
+        w.Write(f.SentPackets); w.Write(f.SentBytes); w.Write(f.DeliveredPackets); w.Write(f.DeliveredBytes);
+        w.Write(f.DroppedPackets); w.Write(f.DroppedBytes); w.Write(f.InFlightPackets); w.Write(f.InFlightBytes);
+        w.Write(f.FirstSentAt); w.Write(f.LastDeliveredAt);
+        w.Write(f.Latency is not null);
+        if (f.Latency is not null) WriteHistogram(w, f.Latency);
+        w.Write(f.DropsAt.Count);
+        foreach (var (where, n) in f.DropsAt) { w.Write(where); w.Write(n); }
+    }
+
+    private static FlowStats ReadFlow(BinaryReader r)
+    {
+        var f = new FlowStats(r.ReadInt64())
+        {
+            Source = r.ReadInt32(), Destination = r.ReadInt32(), Generator = r.ReadInt32(), Kind = r.ReadString(),
+            SentPackets = r.ReadInt64(), SentBytes = r.ReadInt64(), DeliveredPackets = r.ReadInt64(), DeliveredBytes = r.ReadInt64(),
+            DroppedPackets = r.ReadInt64(), DroppedBytes = r.ReadInt64(), InFlightPackets = r.ReadInt64(), InFlightBytes = r.ReadInt64(),
+            FirstSentAt = r.ReadInt64(), LastDeliveredAt = r.ReadInt64(),
+        };
+        if (r.ReadBoolean()) f.Latency = ReadHistogram(r);
+        for (int i = 0, n = r.ReadInt32(); i < n; i++) f.DropsAt[r.ReadString()] = r.ReadInt64();
+        return f;
+    }
+
+    private static void WriteLink(BinaryWriter w, LinkStats l)
+    {
+        w.Write(l.From); w.Write(l.To); w.Write(l.FromLp); w.Write(l.FromPort); w.Write(l.RateBps); w.Write(l.DelayPs);
+        w.Write(l.TxPackets); w.Write(l.TxWireBytes); w.Write(l.BusyPs); w.Write(l.DroppedPackets); w.Write(l.DroppedBytes);
+        WriteInt128(w, l.QueuePacketPs); WriteInt128(w, l.QueueBytePs); w.Write(l.QueueMaxPackets); w.Write(l.QueueMaxBytes);
+        WriteInt128(w, l.WaitSumPs); w.Write(l.WaitCount);
+    }
+
+    private static LinkStats ReadLink(BinaryReader r) => new()
+    {
+        From = r.ReadString(), To = r.ReadString(), FromLp = r.ReadInt32(), FromPort = r.ReadInt32(), RateBps = r.ReadInt64(), DelayPs = r.ReadInt64(),
+        TxPackets = r.ReadInt64(), TxWireBytes = r.ReadInt64(), BusyPs = r.ReadInt64(), DroppedPackets = r.ReadInt64(), DroppedBytes = r.ReadInt64(),
+        QueuePacketPs = ReadInt128(r), QueueBytePs = ReadInt128(r), QueueMaxPackets = r.ReadInt64(), QueueMaxBytes = r.ReadInt64(),
+        WaitSumPs = ReadInt128(r), WaitCount = r.ReadInt64(),
+    };
+
+    private static void WriteHistogram(BinaryWriter w, LatencyHistogram h)
+    {
+        w.Write(h.SignificantDigits); w.Write(h.Count); WriteInt128(w, h.SumPs); w.Write(h.MinPs); w.Write(h.MaxPs);
+        var buckets = h.Buckets().ToList();
+        w.Write(buckets.Count);
+        foreach (var (v, c) in buckets) { w.Write(v); w.Write(c); }
+    }
+
+    private static LatencyHistogram ReadHistogram(BinaryReader r)
+    {
+        var digits = r.ReadInt32(); var count = r.ReadInt64(); var sum = ReadInt128(r); var min = r.ReadInt64(); var max = r.ReadInt64();
+        var n = r.ReadInt32();
+        var buckets = new (long, long)[n];
+        for (var i = 0; i < n; i++) buckets[i] = (r.ReadInt64(), r.ReadInt64());
+        return LatencyHistogram.Restore(digits, buckets, count, sum, min, max);
+    }
+
+    private static void WriteInt128(BinaryWriter w, Int128 v) { w.Write((ulong)(v >> 64)); w.Write((ulong)v); }
+
+    private static Int128 ReadInt128(BinaryReader r) { var hi = r.ReadUInt64(); var lo = r.ReadUInt64(); return ((Int128)hi << 64) | lo; }
+}

@@ -1,0 +1,76 @@
+using DcSim.SimCore.Units;
+using DcSim.SimCore.Wire;
+
+namespace DcSim.SimCore.Scenario;
+
+/// <summary>A validated scenario: everything a run needs, in typed units. Built only by <see cref="ScenarioLoader"/>.</summary>
+public sealed record ScenarioSettings(
+    string Name,
+    ulong Seed,
+    long DurationPs,
+    TopologySettings Topology,
+    IReadOnlyList<GeneratorSettings> Generators,
+    KernelSettings Kernel,
+    /// <summary>The scenario as resolved against the defaults, rendered as HOCON: echoed into results and sent to cluster nodes.</summary>
+    string ResolvedHocon);
+
+/// <summary>A two-tier leaf-spine (Clos) fabric with bare-metal hosts.</summary>
+public sealed record TopologySettings(
+    int Spines,
+    int Leaves,
+    int HostsPerLeaf,
+    LinkSettings HostLink,
+    LinkSettings FabricLink,
+    QueueLimit HostQueue,
+    QueueLimit SwitchQueue)
+{
+    public int HostCount => Leaves * HostsPerLeaf;
+}
+
+public sealed record LinkSettings(DataRate Rate, long DelayPs);
+
+public enum GeneratorKind { Cbr, Poisson, OnOff, RequestResponse }
+
+public enum DestinationPattern { Random, Permutation, Incast, Fixed }
+
+public enum SizeDistribution { Fixed, Exponential }
+
+public enum PeriodDistribution { Fixed, Exponential }
+
+/// <summary>
+/// One traffic generator, instantiated on every host in <see cref="Hosts"/>. Rates count UDP payload
+/// bits (as ns-3's OnOffApplication does). When <see cref="FlowSizes"/> is set, the packet stream is cut
+/// into flows whose sizes are drawn from that CDF, each flow to a newly chosen destination.
+/// </summary>
+public sealed record GeneratorSettings(
+    int Index,
+    GeneratorKind Kind,
+    IReadOnlyList<int> Hosts,
+    DataRate Rate,
+    int PacketBytes,
+    SizeDistribution SizeDistribution,
+    DestinationPattern Destination,
+    int TargetHost,
+    FlowSizeCdf? FlowSizes,
+    long StartPs,
+    long StopPs,
+    OnOffSettings OnOff,
+    RequestResponseSettings RequestResponse);
+
+/// <summary>On and off period lengths of an on/off source; during "on" it sends at the generator rate.</summary>
+public sealed record OnOffSettings(long OnPs, long OffPs, PeriodDistribution Periods);
+
+/// <summary>
+/// Requests leave the client as a Poisson process at the generator rate (request bits per second);
+/// the server answers each after a service time with a response of <see cref="ResponseBytes"/>
+/// (or a size drawn from <see cref="ResponseSizes"/>), cut into packets of the generator's packet size.
+/// </summary>
+public sealed record RequestResponseSettings(
+    int RequestBytes,
+    long ResponseBytes,
+    FlowSizeCdf? ResponseSizes,
+    long ServiceTimePs,
+    PeriodDistribution ServiceDistribution);
+
+/// <summary>How the run is split into partitions; "auto" is one per cluster node.</summary>
+public sealed record KernelSettings(int Partitions, long ProgressIntervalPs);

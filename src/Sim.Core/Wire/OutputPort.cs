@@ -1,0 +1,158 @@
+using DcSim.SimCore.Kernel;
+using DcSim.SimCore.Metrics;
+using DcSim.SimCore.Units;
+
+namespace DcSim.SimCore.Wire;
+
+/// <summary>
+/// An output port and the directed link it drives: a finite FIFO with tail drop, a transmitter that
+/// serializes one frame at a time at line rate, and the propagation delay to the peer.
+/// </summary>
+/// <remarks>
+/// A frame occupies the port for (frame + preamble + gap) × 8 / rate; its last bit reaches the peer
+/// one propagation delay after that, which is when the peer's <see cref="EventKinds.FrameArrival"/>
+/// fires (store and forward). The port owns its counters; the owning LP reports them.
+/// </remarks>
+public sealed class OutputPort
+{
+    private readonly LogicalProcess _owner;
+    private Packet[] _ring = new Packet[16];
+    private long[] _enqueuedAt = new long[16];
+    private int _head, _count;
+    private long _queuedBytes;
+    private bool _busy;
+    private long _lastChange;
+    private readonly Dictionary<long, (long Packets, long Bytes)> _dropsByFlow = new();
+
+    public OutputPort(LogicalProcess owner, int index, string peerName, int peerLp, int peerPort,
+        DataRate rate, long delayPs, QueueLimit limit)
+    {
+        _owner = owner;
+        Index = index;
+        PeerLp = peerLp;
+        PeerPort = peerPort;
+        Rate = rate;
+        DelayPs = delayPs;
+        Limit = limit;
+        Stats = new LinkStats
+        {
+            From = owner.Name, To = peerName, FromLp = owner.Id, FromPort = index,
+            RateBps = rate.BitsPerSecond, DelayPs = delayPs,
+        };
+    }
+
+    public int Index { get; }
+    public int PeerLp { get; }
+    public int PeerPort { get; }
+    public DataRate Rate { get; }
+    public long DelayPs { get; }
+    public QueueLimit Limit { get; }
+    public LinkStats Stats { get; }
+    public int QueuedPackets => _count;
+
+    /// <summary>Smallest time from the start of a transmission to its arrival: the link's lookahead.</summary>
+    public static long MinimumLatency(DataRate rate, long delayPs) => rate.TransmitTime(Ethernet.MinWireBytes) + delayPs;
+
+    /// <summary>Queues a packet for transmission, or drops it (tail drop) when the queue is full.</summary>
+    public void Enqueue(in Packet packet)
+    {
+        if (!_busy)
+        {
+            StartTransmission(in packet, _owner.Now);
+            return;
+        }
+        var frame = Ethernet.FrameBytes(packet.PayloadBytes);
+        if (!Limit.Admits(_count, _queuedBytes, frame))
+        {
+            Stats.DroppedPackets++;
+            Stats.DroppedBytes += packet.PayloadBytes;
+            var d = _dropsByFlow.GetValueOrDefault(packet.FlowId);
+            _dropsByFlow[packet.FlowId] = (d.Packets + 1, d.Bytes + packet.PayloadBytes);
+            return;
+        }
+        Account(_owner.Now);
+        if (_count == _ring.Length) Grow();
+        var tail = (_head + _count) % _ring.Length;
+        _ring[tail] = packet;
+        _enqueuedAt[tail] = _owner.Now;
+        _count++;
+        _queuedBytes += frame;
+        if (_count > Stats.QueueMaxPackets) Stats.QueueMaxPackets = _count;
+        if (_queuedBytes > Stats.QueueMaxBytes) Stats.QueueMaxBytes = _queuedBytes;
+    }
+
+    /// <summary>The frame in service has left the port: start the next one, if any.</summary>
+    public void OnTransmitDone()
+    {
+        _busy = false;
+        if (_count == 0) return;
+        Account(_owner.Now);
+        var packet = _ring[_head];
+        var enqueuedAt = _enqueuedAt[_head];
+        _head = (_head + 1) % _ring.Length;
+        _count--;
+        _queuedBytes -= Ethernet.FrameBytes(packet.PayloadBytes);
+        StartTransmission(in packet, enqueuedAt);
+    }
+
+    /// <summary>Closes the occupancy integral at the end of the run and reports drops and held packets.</summary>
+    public void Report(ResultsBuilder results, long endTime)
+    {
+        Account(endTime);
+        results.AddLink(Stats);
+        var where = $"{Stats.From}->{Stats.To}";
+        foreach (var (flowId, (packets, bytes)) in _dropsByFlow)
+        {
+            var f = results.Flow(flowId);
+            f.DroppedPackets += packets;
+            f.DroppedBytes += bytes;
+            f.DropsAt[where] = f.DropsAt.GetValueOrDefault(where) + packets;
+        }
+        for (var i = 0; i < _count; i++)
+        {
+            ref readonly var p = ref _ring[(_head + i) % _ring.Length];
+            var f = results.Flow(p.FlowId);
+            f.InFlightPackets++;
+            f.InFlightBytes += p.PayloadBytes;
+        }
+    }
+
+    private void StartTransmission(in Packet packet, long enqueuedAt)
+    {
+        var now = _owner.Now;
+        var txTime = Rate.TransmitTime(Ethernet.WireBytes(packet.PayloadBytes));
+        _busy = true;
+        Stats.TxPackets++;
+        Stats.TxWireBytes += Ethernet.WireBytes(packet.PayloadBytes);
+        Stats.BusyPs += txTime;
+        Stats.WaitSumPs += now - enqueuedAt;
+        Stats.WaitCount++;
+        _owner.ScheduleSelf(now + txTime, EventKinds.TransmitDone, Index);
+        _owner.Send(PeerLp, now + txTime + DelayPs, EventKinds.FrameArrival, PeerPort, in packet);
+    }
+
+    private void Account(long now)
+    {
+        var dt = now - _lastChange;
+        if (dt > 0 && _count > 0)
+        {
+            Stats.QueuePacketPs += (Int128)_count * dt;
+            Stats.QueueBytePs += (Int128)_queuedBytes * dt;
+        }
+        _lastChange = now;
+    }
+
+    private void Grow()
+    {
+        var ring = new Packet[_ring.Length * 2];
+        var at = new long[_ring.Length * 2];
+        for (var i = 0; i < _count; i++)
+        {
+            ring[i] = _ring[(_head + i) % _ring.Length];
+            at[i] = _enqueuedAt[(_head + i) % _ring.Length];
+        }
+        _ring = ring;
+        _enqueuedAt = at;
+        _head = 0;
+    }
+}
