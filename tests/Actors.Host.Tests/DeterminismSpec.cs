@@ -1,0 +1,63 @@
+using DcSim.SimCore.Kernel;
+using DcSim.SimCore.Metrics;
+using DcSim.SimCore.Scenario;
+using DcSim.SimCore.Units;
+using Xunit;
+
+namespace DcSim.ActorsHost.Tests;
+
+public sealed class DeterminismSpec
+{
+    private static ScenarioSettings Mixed(ulong seed)
+    {
+        var hosts = Enumerable.Range(0, 16).ToArray();
+        var cdf = new FlowSizeCdf("test", [(1_000, 0.0), (10_000, 0.5), (100_000, 1.0)]);
+        return TestScenarios.Scenario(
+            TestScenarios.Fabric(2, 4, 4, switchQueue: new SimCore.Wire.QueueLimit(SimCore.Wire.QueueLimitUnit.Packets, 8)), 3 * SimTime.Millisecond, seed,
+            TestScenarios.Generator(GeneratorKind.Poisson, hosts, 2_000_000_000, 1000, 3 * SimTime.Millisecond, flowSizes: cdf, sizes: SizeDistribution.Exponential, index: 0),
+            TestScenarios.Generator(GeneratorKind.OnOff, hosts, 3_000_000_000, 1400, 3 * SimTime.Millisecond, DestinationPattern.Permutation, index: 1),
+            TestScenarios.Generator(GeneratorKind.RequestResponse, [0, 1, 2, 3], 50_000_000, 1000, 3 * SimTime.Millisecond, DestinationPattern.Incast, target: 9, index: 2),
+            TestScenarios.Generator(GeneratorKind.Cbr, [5], 9_000_000_000, 1000, 2 * SimTime.Millisecond, DestinationPattern.Fixed, target: 6, index: 3));
+    }
+
+    [Fact]
+    public void Results_must_be_identical_on_one_and_on_three_partitions()
+    {
+        // arrange
+        var scenario = Mixed(seed: 3);
+
+        // act
+        var one = ResultsCodec.Encode(InProcessRun.Run(FabricModel.Instance, scenario, partitions: 1));
+        var three = ResultsCodec.Encode(InProcessRun.Run(FabricModel.Instance, scenario, partitions: 3));
+        var again = ResultsCodec.Encode(InProcessRun.Run(FabricModel.Instance, scenario, partitions: 1));
+
+        // assert
+        Assert.Equal(one, again);
+        Assert.Equal(one, three);
+    }
+
+    [Fact]
+    public void A_different_seed_must_give_different_results()
+    {
+        var a = InProcessRun.Run(FabricModel.Instance, Mixed(seed: 3), 1);
+        var b = InProcessRun.Run(FabricModel.Instance, Mixed(seed: 4), 1);
+        Assert.NotEqual(ResultsCodec.Encode(a), ResultsCodec.Encode(b));
+        Assert.NotEqual(new RunSummary(a).DeliveredBytes, new RunSummary(b).DeliveredBytes);
+    }
+
+    [Fact]
+    public void Every_packet_must_be_delivered_dropped_or_in_flight_under_overload()
+    {
+        // act: the mixed load overflows the 8-packet switch queues, and the run ends mid-traffic
+        var results = InProcessRun.Run(FabricModel.Instance, Mixed(seed: 5), 2);
+        var summary = new RunSummary(results);
+
+        // assert
+        Assert.True(summary.DroppedPackets > 0, "the scenario must overload some queue");
+        Assert.True(summary.InFlightPackets > 0, "the run must end with packets on the way");
+        Assert.True(summary.DeliveredPackets > 0);
+        Assert.True(summary.Conserved, $"non-conserved flows: {string.Join(",", summary.NonConservedFlows)}");
+        Assert.Equal(summary.DroppedPackets, results.Links.Values.Sum(l => l.DroppedPackets));
+        Assert.NotEmpty(results.RequestCompletion);
+    }
+}
