@@ -15,11 +15,11 @@ public sealed class FabricModel : IModelFactory
 {
     public static readonly FabricModel Instance = new();
 
-    public LeafSpineLayout Layout(ScenarioSettings scenario, int partitions) => new(scenario.Topology, partitions);
+    public IPartitionLayout Layout(ScenarioSettings scenario, int partitions) => new LeafSpineLayout(scenario.Topology, partitions);
 
     public Partition BuildPartition(ScenarioSettings scenario, int partitions, int index)
     {
-        var layout = Layout(scenario, partitions);
+        var layout = new LeafSpineLayout(scenario.Topology, partitions);
         var t = scenario.Topology;
         var partition = new Partition(index, layout.Partitions, layout.PartitionOfLp);
         for (var lp = 0; lp < layout.LpCount; lp++)

@@ -1,3 +1,4 @@
+using Akka.Actor;
 using System.Diagnostics;
 using DcSim.SimCore.Cluster;
 using DcSim.SimCore.Metrics;
@@ -29,15 +30,23 @@ internal static class Experiment
         setup.Stop();
 
         var wall = Stopwatch.StartNew();
-        var run = ExperimentClient.Run(node.System, coordinator, new StartExperiment(scenario.ResolvedHocon, baseDirectory, partitions), progress);
+        var run = Submit(node.System, coordinator, new StartExperiment(scenario.ResolvedHocon, baseDirectory, partitions), progress);
         var finished = await run.WaitAsync(cancel);
         wall.Stop();
+        await node.DismissOtherMembersAsync(TimeSpan.FromSeconds(10));
         return finished switch
         {
             ExperimentCompleted c => new ExperimentOutcome(ResultsCodec.Decode(c.Results), c, wall.Elapsed, setup.Elapsed),
             ExperimentFailed f => throw new ExperimentFailedException(f.Reason),
             _ => throw new InvalidOperationException($"unexpected reply {finished.GetType().Name}"),
         };
+    }
+
+    private static Task<IDcSimMessage> Submit(ActorSystem system, IActorRef coordinator, StartExperiment start, Action<RunProgress> progress)
+    {
+        var outcome = new TaskCompletionSource<IDcSimMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        system.ActorOf(Props.Create(() => new ExperimentClient(coordinator, start, outcome, progress)), "experiment-client");
+        return outcome.Task;
     }
 }
 

@@ -17,11 +17,4 @@ internal sealed class ExperimentClient : ReceiveActor
         Receive<ExperimentFailed>(f => { outcome.TrySetResult(f); Context.Stop(Self); });
         coordinator.Tell(start, Self);
     }
-
-    public static Task<IDcSimMessage> Run(ActorSystem system, IActorRef coordinator, StartExperiment start, Action<RunProgress> progress)
-    {
-        var outcome = new TaskCompletionSource<IDcSimMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
-        system.ActorOf(Props.Create(() => new ExperimentClient(coordinator, start, outcome, progress)), "experiment-client");
-        return outcome.Task;
-    }
 }

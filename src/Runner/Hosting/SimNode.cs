@@ -1,3 +1,4 @@
+using System.Globalization;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Cluster.Tools.Singleton;
@@ -36,7 +37,7 @@ internal sealed class SimNode : IAsyncDisposable
             ClusterShardingSettings.Create(system),
             new PartitionMessageExtractor());
         system.ActorOf(ClusterSingletonManager.Props(
-            WindowCoordinator.Props(region), PoisonPill.Instance, ClusterSingletonManagerSettings.Create(system)), CoordinatorName);
+            WindowCoordinator.Props(region, FabricModel.Instance), PoisonPill.Instance, ClusterSingletonManagerSettings.Create(system)), CoordinatorName);
         return new SimNode(system, region);
     }
 
@@ -56,6 +57,15 @@ internal sealed class SimNode : IAsyncDisposable
         }
     }
 
+    /// <summary>Asks every other member to leave, and waits until they are gone (workers then exit by themselves).</summary>
+    public async Task DismissOtherMembersAsync(TimeSpan timeout)
+    {
+        var self = Cluster.SelfAddress;
+        foreach (var m in Cluster.State.Members.Where(m => m.Address != self)) Cluster.Leave(m.Address);
+        var deadline = DateTime.UtcNow + timeout;
+        while (Cluster.State.Members.Any(m => m.Address != self) && DateTime.UtcNow < deadline) await Task.Delay(50);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClrExitReason.Instance);
@@ -70,6 +80,6 @@ internal sealed class SimNode : IAsyncDisposable
             message is WindowProtocol.InitPartition init ? WindowCoordinator.PartitionEntityId(init.Index) : null;
 
         public override string ShardId(string entityId, object? messageHint = null) =>
-            (int.Parse(entityId, System.Globalization.CultureInfo.InvariantCulture) % ShardCount).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            (int.Parse(entityId, CultureInfo.InvariantCulture) % ShardCount).ToString(CultureInfo.InvariantCulture);
     }
 }

@@ -11,8 +11,8 @@ public static class ClusterConfig
     public static Config Create(string hostname, int port, IEnumerable<string> seedNodes, string role = "sim") =>
         ConfigurationFactory.ParseString($$"""
             akka {
-              loglevel = WARNING
-              stdout-loglevel = WARNING
+              loglevel = ERROR
+              stdout-loglevel = ERROR
               log-dead-letters = off
               log-dead-letters-during-shutdown = off
               actor {

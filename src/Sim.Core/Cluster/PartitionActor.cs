@@ -66,7 +66,7 @@ public sealed class PartitionActor : ReceiveActor
             _inbox.Clear();
             _wall.Restart();
             _busy.Reset();
-            var address = Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString();
+            var address = ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString();
             Sender.Tell(new PartitionReady(init.Index, _partition.NextEventTime, address));
         }
         catch (Exception ex)
@@ -79,18 +79,29 @@ public sealed class PartitionActor : ReceiveActor
     private void TryRun()
     {
         if (_partition is null) return;
-        if (_pendingGrant is { } grant && TakeBatches(grant.Window - 1, grant.ExpectedBatches))
+        try
         {
-            _pendingGrant = null;
-            RunWindow(grant);
+            if (_pendingGrant is { } grant && TakeBatches(grant.Window - 1, grant.ExpectedBatches))
+            {
+                _pendingGrant = null;
+                RunWindow(grant);
+            }
+            if (_pendingFinish is { } finish && _pendingGrant is null && TakeBatches(finish.LastWindow, finish.ExpectedBatches))
+            {
+                _pendingFinish = null;
+                var results = _partition.Report(finish.EndTime);
+                _wall.Stop();
+                _coordinator.Tell(new PartitionReport(_partition.Index, ResultsCodec.Encode(results), _partition.EventsProcessed,
+                    _busy.Elapsed.Ticks / 10, _wall.Elapsed.Ticks / 10));
+            }
         }
-        if (_pendingFinish is { } finish && _pendingGrant is null && TakeBatches(finish.LastWindow, finish.ExpectedBatches))
+        catch (Exception ex)
         {
-            _pendingFinish = null;
-            var results = _partition.Report(finish.EndTime);
-            _wall.Stop();
-            _coordinator.Tell(new PartitionReport(_partition.Index, ResultsCodec.Encode(results), _partition.EventsProcessed,
-                _busy.Elapsed.Ticks / 10, _wall.Elapsed.Ticks / 10));
+            // A broken invariant ends the run: reporting it beats restarting with a half-run partition.
+            _busy.Stop();
+            _log.Error(ex, "partition {0} failed", _partition.Index);
+            _coordinator.Tell(new ExperimentFailed($"partition {_partition.Index}: {ex.Message}"));
+            _partition = null;
         }
     }
 
@@ -111,19 +122,9 @@ public sealed class PartitionActor : ReceiveActor
     private void RunWindow(GrantWindow grant)
     {
         var partition = _partition!;
-        try
-        {
-            _busy.Start();
-            partition.RunUntil(grant.End);
-            _busy.Stop();
-        }
-        catch (Exception ex)
-        {
-            _busy.Stop();
-            _log.Error(ex, "partition {0} failed in window {1}", partition.Index, grant.Window);
-            _coordinator.Tell(new ExperimentFailed($"partition {partition.Index}, window [{grant.Start}, {grant.End}) ps: {ex.Message}"));
-            return;
-        }
+        _busy.Start();
+        partition.RunUntil(grant.End);
+        _busy.Stop();
         var sent = new int[partition.PartitionCount];
         var next = partition.NextEventTime;
         for (var p = 0; p < partition.PartitionCount; p++)

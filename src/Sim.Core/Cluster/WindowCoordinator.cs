@@ -27,6 +27,7 @@ namespace DcSim.SimCore.Cluster;
 public sealed class WindowCoordinator : ReceiveActor
 {
     private readonly IActorRef _partitionRegion;
+    private readonly IModelFactory _model;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private IActorRef _client = ActorRefs.Nobody;
     private StartExperiment? _experiment;
@@ -44,13 +45,14 @@ public sealed class WindowCoordinator : ReceiveActor
     private ResultsBuilder _results = new();
     private PartitionStats[] _stats = [];
 
-    public WindowCoordinator(IActorRef partitionRegion)
+    public WindowCoordinator(IActorRef partitionRegion, IModelFactory model)
     {
         _partitionRegion = partitionRegion;
+        _model = model;
         Idle();
     }
 
-    public static Props Props(IActorRef partitionRegion) => Akka.Actor.Props.Create(() => new WindowCoordinator(partitionRegion));
+    public static Props Props(IActorRef partitionRegion, IModelFactory model) => Akka.Actor.Props.Create(() => new WindowCoordinator(partitionRegion, model));
 
     private void Idle()
     {
@@ -65,7 +67,7 @@ public sealed class WindowCoordinator : ReceiveActor
         try
         {
             var scenario = ScenarioLoader.Parse(start.ScenarioHocon, "<scenario sent to the coordinator>", start.BaseDirectory);
-            var layout = new Topology.LeafSpineLayout(scenario.Topology, start.Partitions);
+            var layout = _model.Layout(scenario, start.Partitions);
             _count = layout.Partitions;
             _lookahead = layout.Lookahead();
             _schedule = new WindowSchedule(_lookahead, scenario.DurationPs, scenario.Kernel.ProgressIntervalPs);

@@ -1,3 +1,4 @@
+using DcSim.SimCore.Kernel;
 using DcSim.SimCore.Scenario;
 using DcSim.SimCore.Wire;
 
@@ -12,7 +13,7 @@ namespace DcSim.SimCore.Topology;
 /// spine s's port l. A leaf and its hosts always share a partition (a rack is the natural unit:
 /// host links then never cross partitions), racks and spines are dealt round-robin.
 /// </remarks>
-public sealed class LeafSpineLayout
+public sealed class LeafSpineLayout : IPartitionLayout
 {
     public LeafSpineLayout(TopologySettings topology, int partitions)
     {

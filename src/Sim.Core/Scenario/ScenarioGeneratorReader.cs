@@ -1,0 +1,246 @@
+using System.Globalization;
+
+namespace DcSim.SimCore.Scenario;
+
+/// <summary>
+/// Reads traffic.generators: completes each element from dcsim.generator-defaults, checks it against the
+/// topology (host indices, targets) and the scenario duration, and loads the CDF files it names.
+/// </summary>
+internal sealed class ScenarioGeneratorReader(
+    ScenarioDiagnostics diagnostics,
+    ScenarioReference reference,
+    string baseDirectory,
+    int? hostCount,
+    long? durationPs)
+{
+    /// <summary>The largest UDP payload (65535 - 8 B UDP header - 20 B IPv4 header).</summary>
+    public const int MaxUdpPayload = 65507;
+
+    /// <summary>
+    /// Generators a scenario may have: <see cref="Wire.FlowIds"/> keeps the generator index in 8 bits of a
+    /// flow id, and responses of request/response generators use the upper half (128 + index).
+    /// </summary>
+    public const int MaxGenerators = 128;
+
+    private readonly Dictionary<string, (FlowSizeCdf? Cdf, string? Error)> _cdfs = new(StringComparer.Ordinal);
+
+    public List<GeneratorSettings> ReadAll(ScenarioSection traffic)
+    {
+        var generators = new List<GeneratorSettings>();
+        var (list, fromFile) = traffic.Get("generators");
+        if (HoconValues.KindOf(list) != HoconKind.List)
+        {
+            traffic.Report("generators", fromFile, $"expected a list of generator objects [ {{ kind = cbr, rate = 100Mbps, ... }} ], found {HoconValues.Describe(list)}");
+            return generators;
+        }
+        var elements = HoconValues.Elements(list);
+        if (elements.Count > MaxGenerators)
+            diagnostics.Report($"{ScenarioReference.GeneratorsPath}[{MaxGenerators}]",
+                $"at most {MaxGenerators} generators are supported (a flow id holds the generator index in 8 bits, half of them for responses); this list has {elements.Count}");
+        for (var i = 0; i < elements.Count; i++)
+        {
+            var path = $"{ScenarioReference.GeneratorsPath}[{i}]";
+            if (HoconValues.KindOf(elements[i]) != HoconKind.Object)
+            {
+                diagnostics.Report(path, $"expected a generator object {{ kind = cbr, rate = 100Mbps, ... }}, found {HoconValues.Describe(elements[i])}");
+                continue;
+            }
+            var element = elements[i].GetObject();
+            ScenarioKeyCheck.Check(diagnostics, reference, element, reference.GeneratorDefaults, path);
+            var section = new ScenarioSection(diagnostics, path, element, reference.GeneratorDefaults, ScenarioReference.GeneratorDefaultsPath);
+            if (Read(i, section) is { } generator) generators.Add(generator);
+        }
+        return generators;
+    }
+
+    private GeneratorSettings? Read(int index, ScenarioSection g)
+    {
+        var ok = g.TryWord("kind", ScenarioWords.Kinds, out var kind);
+        var hosts = ReadHosts(g);
+        ok &= hosts is not null;
+        ok &= g.TryRate("rate", out var rate);
+        ok &= g.TrySize("packet-size", 1, MaxUdpPayload, out var packetBytes);
+        ok &= g.TryWord("size-distribution", ScenarioWords.SizeDistributions, out var sizes);
+        var destinationOk = g.TryWord("destination", ScenarioWords.Destinations, out var destination);
+        var targetOk = g.TryInt("target", int.MinValue, int.MaxValue, out var target);
+        ok &= destinationOk && targetOk;
+        if (destinationOk && targetOk && hosts is not null) ok &= CheckDestination(g, destination, target, hosts);
+        ok &= TryCdf(g, "flow-size-cdf", out var flowSizes);
+        ok &= ReadStartStop(g, out var start, out var stop);
+
+        var onOff = g.Child("on-off");
+        ok &= onOff.TryTime("on", 1, out var on);
+        ok &= onOff.TryTime("off", 0, out var off);
+        ok &= onOff.TryWord("periods", ScenarioWords.PeriodDistributions, out var periods);
+
+        var rr = g.Child("request-response");
+        ok &= rr.TrySize("request-size", 1, MaxUdpPayload, out var requestBytes);
+        ok &= rr.TrySize("response-size", 1, long.MaxValue, out var responseBytes);
+        ok &= TryCdf(rr, "response-size-cdf", out var responseSizes);
+        ok &= rr.TryTime("service-time", 0, out var serviceTime);
+        ok &= rr.TryWord("service-distribution", ScenarioWords.PeriodDistributions, out var service);
+
+        if (!ok || hosts is null) return null;
+        return new GeneratorSettings(index, kind, hosts, rate, (int)packetBytes, sizes, destination, target, flowSizes, start, stop,
+            new OnOffSettings(on, off, periods),
+            new RequestResponseSettings((int)requestBytes, responseBytes, responseSizes, serviceTime, service));
+    }
+
+    /// <summary>"all", or a list of host indices and "a-b" ranges (a single index or range is accepted too); sorted, distinct.</summary>
+    private List<int>? ReadHosts(ScenarioSection g)
+    {
+        var (value, fromFile) = g.Get("hosts");
+        var items = new List<(string Key, string Text)>();
+        switch (HoconValues.KindOf(value))
+        {
+            case HoconKind.Scalar when HoconValues.Text(value).Trim() == ScenarioWords.AllHosts:
+                return hostCount is { } n ? Enumerable.Range(0, n).ToList() : null;
+            case HoconKind.Scalar:
+                items.Add(("hosts", HoconValues.Text(value).Trim()));
+                break;
+            case HoconKind.List:
+                var elements = HoconValues.Elements(value);
+                for (var i = 0; i < elements.Count; i++)
+                {
+                    if (HoconValues.KindOf(elements[i]) != HoconKind.Scalar)
+                    {
+                        g.Report($"hosts[{i}]", fromFile, $"expected a host index or a range \"a-b\", found {HoconValues.Describe(elements[i])}");
+                        return null;
+                    }
+                    items.Add(($"hosts[{i}]", HoconValues.Text(elements[i]).Trim()));
+                }
+                break;
+            default:
+                g.Report("hosts", fromFile, $"expected all, or a list of host indices and ranges such as [\"0-15\", 20], found {HoconValues.Describe(value)}");
+                return null;
+        }
+        if (items.Count == 0)
+        {
+            g.Report("hosts", fromFile, "the list of hosts is empty; list at least one host, or write all");
+            return null;
+        }
+        var hosts = new SortedSet<int>();
+        var ok = true;
+        foreach (var (key, text) in items)
+        {
+            if (!TryParseHostItem(text, out var first, out var last))
+            {
+                g.Report(key, fromFile, $"expected a host index or a range \"a-b\" with a <= b, got '{text}'");
+                ok = false;
+            }
+            else if (hostCount is { } n && (first < 0 || last >= n))
+            {
+                g.Report(key, fromFile, $"host '{text}' is out of range: the topology has {n} hosts, 0-{n - 1} (leaves * hosts-per-leaf)");
+                ok = false;
+            }
+            else if (ok && hostCount is not null)
+            {
+                for (var h = first; h <= last; h++) hosts.Add(h);
+            }
+        }
+        return ok && hostCount is not null ? hosts.ToList() : null;
+    }
+
+    private static bool TryParseHostItem(string text, out int first, out int last)
+    {
+        first = last = 0;
+        var dash = text.IndexOf('-', 1); // from 1: "-3" is a (negative) index, not a range
+        if (dash < 0)
+        {
+            var single = int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out first);
+            last = first;
+            return single;
+        }
+        return int.TryParse(text.AsSpan(0, dash).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out first)
+            && int.TryParse(text.AsSpan(dash + 1).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out last)
+            && first <= last;
+    }
+
+    private bool CheckDestination(ScenarioSection g, DestinationPattern destination, int target, List<int> hosts)
+    {
+        var hostsFromFile = g.Get("hosts").FromFile;
+        switch (destination)
+        {
+            case DestinationPattern.Permutation:
+                return g.Check(hosts.Count >= 2, "hosts", hostsFromFile || g.Get("destination").FromFile,
+                    $"destination = permutation needs at least 2 hosts to permute, got {hosts.Count}");
+            case DestinationPattern.Incast or DestinationPattern.Fixed:
+                var targetFromFile = g.Get("target").FromFile;
+                if (hostCount is { } n && (target < 0 || target >= n))
+                {
+                    g.Report("target", targetFromFile, $"target {target} is not a host: the topology has {n} hosts, 0-{n - 1}");
+                    return false;
+                }
+                return g.Check(hosts.Count != 1 || hosts[0] != target, "hosts", hostsFromFile,
+                    $"the only sending host is the target {target} itself, so nothing would be sent");
+            default:
+                return true;
+        }
+    }
+
+    /// <summary>start &gt;= 0 and start &lt; stop &lt;= duration; stop = "" means the scenario duration.</summary>
+    private bool ReadStartStop(ScenarioSection g, out long start, out long stop)
+    {
+        stop = 0;
+        var ok = g.TryTime("start", 0, out start);
+        if (!g.TryText("stop", out var stopText, out var stopFromFile)) return false;
+        if (stopText.Length == 0)
+        {
+            if (durationPs is not { } duration) return false;
+            stop = duration;
+            return ok && g.Check(start < stop, "start", g.Get("start").FromFile,
+                $"start {ScenarioHoconWriter.Time(start)} must be before stop, which is the end of the scenario ({ScenarioHoconWriter.Time(duration)})");
+        }
+        if (!g.TryTime("stop", 0, out stop)) return false;
+        if (ok) ok = g.Check(stop > start, "stop", stopFromFile, $"stop {stopText} must be after start {ScenarioHoconWriter.Time(start)}");
+        if (durationPs is { } d)
+            ok &= g.Check(stop <= d, "stop", stopFromFile, $"stop {stopText} is after the end of the scenario (duration = {ScenarioHoconWriter.Time(d)})");
+        else ok = false;
+        return ok;
+    }
+
+    /// <summary>An optional CDF file ("" for none), relative to the scenario's directory; parsed once per file.</summary>
+    private bool TryCdf(ScenarioSection section, string key, out FlowSizeCdf? cdf)
+    {
+        cdf = null;
+        if (!section.TryText(key, out var path, out var fromFile)) return false;
+        if (path.Length == 0) return true;
+        string full;
+        try { full = Path.GetFullPath(Path.Combine(baseDirectory, path)); }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            section.Report(key, fromFile, $"'{path}' is not a valid file path: {e.Message}");
+            return false;
+        }
+        if (!_cdfs.TryGetValue(full, out var loaded))
+        {
+            loaded = LoadCdf(path, full);
+            _cdfs[full] = loaded;
+        }
+        if (loaded.Error is { } error)
+        {
+            section.Report(key, fromFile, error);
+            return false;
+        }
+        cdf = loaded.Cdf;
+        return true;
+    }
+
+    private static (FlowSizeCdf? Cdf, string? Error) LoadCdf(string path, string full)
+    {
+        if (!File.Exists(full)) return (null, $"CDF file '{path}' not found (looked for {full}; paths are relative to the scenario file's directory)");
+        try
+        {
+            // The source name is the path as written, so results and messages do not depend on where the scenario lives.
+            return (FlowSizeCdf.Parse(path, File.ReadAllText(full)), null);
+        }
+        catch (FormatException e)
+        {
+            return (null, $"invalid CDF file: {e.Message}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return (null, $"cannot read CDF file '{path}': {e.Message}");
+        }
+    }
+}

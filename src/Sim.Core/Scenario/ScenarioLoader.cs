@@ -1,0 +1,115 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Akka.Configuration;
+using Akka.Configuration.Hocon;
+
+namespace DcSim.SimCore.Scenario;
+
+/// <summary>
+/// Turns a scenario file into <see cref="ScenarioSettings"/>, or into a <see cref="ScenarioException"/> that
+/// lists every problem with file, line and key, so nothing is run or written half-way (DESIGN.md §6).
+/// Keys are those of <c>dcsim.scenario</c> in config/reference.conf, at the top level of the file; every
+/// generator is completed from <c>dcsim.generator-defaults</c>.
+/// </summary>
+public static class ScenarioLoader
+{
+    public static ScenarioSettings Load(string path, ulong? seedOverride = null)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            var message = e is FileNotFoundException or DirectoryNotFoundException ? "scenario file not found" : $"cannot read the scenario file: {e.Message}";
+            throw new ScenarioException([new ScenarioError(path, 0, "", message)]);
+        }
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? Directory.GetCurrentDirectory();
+        return Parse(text, path, directory, seedOverride);
+    }
+
+    /// <param name="text">The scenario, HOCON.</param>
+    /// <param name="sourceName">The file name used in error messages.</param>
+    /// <param name="baseDirectory">Where relative paths in the scenario (CDF files) are resolved.</param>
+    /// <param name="seedOverride">Replaces the file's seed (the file's seed is still validated).</param>
+    public static ScenarioSettings Parse(string text, string sourceName, string baseDirectory, ulong? seedOverride = null)
+    {
+        var reference = ScenarioReference.Instance;
+        var positions = HoconScanner.Scan(text);
+        if (positions.SyntaxError is { } syntax)
+            throw new ScenarioException([new ScenarioError(sourceName, syntax.Line, syntax.Path, "syntax error: " + syntax.Message)]);
+        var root = ParseHocon(text, sourceName);
+
+        var diagnostics = new ScenarioDiagnostics(sourceName, positions, reference);
+        ScenarioKeyCheck.Check(diagnostics, reference, root, reference.Scenario, "");
+        var top = new ScenarioSection(diagnostics, "", root, reference.Scenario, ScenarioReference.ScenarioPath);
+
+        top.TryText("name", out var name);
+        top.TryULong("seed", out var seed);
+        var durationOk = top.TryTime("duration", 1, out var duration);
+        var topology = top.Child("topology");
+        var shape = ScenarioTopologyReader.ReadShape(topology);
+        var hostLink = ScenarioTopologyReader.ReadLink(topology.Child("host-link"));
+        var fabricLink = ScenarioTopologyReader.ReadLink(topology.Child("fabric-link"));
+        var generators = new ScenarioGeneratorReader(diagnostics, reference, baseDirectory,
+                shape?.Leaves * shape?.HostsPerLeaf, durationOk ? duration : null)
+            .ReadAll(top.Child("traffic"));
+        // Queues are checked last: a byte limit must hold the largest frame any generator sends.
+        var largestFrame = ScenarioTopologyReader.LargestFrame(generators);
+        var hostQueue = ScenarioTopologyReader.ReadQueue(topology.Child("host-queue"), largestFrame);
+        var switchQueue = ScenarioTopologyReader.ReadQueue(topology.Child("switch-queue"), largestFrame);
+        var kernel = ReadKernel(top.Child("kernel"));
+
+        diagnostics.ThrowIfAny();
+        var settings = new ScenarioSettings(
+            name,
+            seedOverride ?? seed,
+            duration,
+            new TopologySettings(shape!.Value.Spines, shape.Value.Leaves, shape.Value.HostsPerLeaf, hostLink!, fabricLink!, hostQueue!.Value, switchQueue!.Value),
+            generators,
+            kernel!,
+            ResolvedHocon: "");
+        return settings with { ResolvedHocon = ScenarioHoconWriter.Write(settings) };
+    }
+
+    /// <summary>
+    /// Akka builds the values. Only text that <see cref="HoconScanner"/> accepted gets here; what Akka can
+    /// still reject (an unresolved ${substitution}) is located by position or by searching for it.
+    /// </summary>
+    private static HoconObject ParseHocon(string text, string sourceName)
+    {
+        try
+        {
+            var root = ConfigurationFactory.ParseString(text).Root;
+            return root is not null && HoconValues.KindOf(root) == HoconKind.Object ? root.GetObject() : new HoconObject();
+        }
+        catch (Exception e)
+        {
+            var line = 0;
+            if (Regex.Match(e.Message, @"at position (\d+)") is { Success: true } at && int.TryParse(at.Groups[1].Value, out var offset))
+                line = LineAt(text, offset);
+            else if (Regex.Match(e.Message, @"Unresolved substitution: (\S+)") is { Success: true } missing)
+                line = LineAt(text, text.IndexOf("${" + missing.Groups[1].Value, StringComparison.Ordinal));
+            var first = e.Message.Split('\n')[0].Trim();
+            throw new ScenarioException([new ScenarioError(sourceName, line, "", $"invalid HOCON: {first}")]);
+        }
+    }
+
+    private static int LineAt(string text, int offset) =>
+        offset < 0 ? 0 : 1 + text.AsSpan(0, Math.Min(offset, text.Length)).Count('\n');
+
+    private static KernelSettings? ReadKernel(ScenarioSection kernel)
+    {
+        var ok = kernel.TryTime("progress-interval", 1, out var progress);
+        if (!kernel.TryText("partitions", out var text, out var fromFile)) return null;
+        var partitions = 0; // auto: one per cluster node
+        if (text != ScenarioWords.AutoPartitions)
+        {
+            ok &= int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out partitions)
+                ? kernel.Check(partitions >= 1, "partitions", fromFile, $"must be auto or at least 1, got {partitions}")
+                : kernel.Check(false, "partitions", fromFile, $"expected auto or a whole number of at least 1, got '{text}'");
+        }
+        return ok ? new KernelSettings(partitions, progress) : null;
+    }
+}

@@ -1,0 +1,51 @@
+using DcSim.ActorsNetwork.Fabric;
+using DcSim.SimCore.Kernel;
+using DcSim.SimCore.Metrics;
+using DcSim.SimCore.Units;
+using DcSim.SimCore.Wire;
+using Xunit;
+
+namespace DcSim.ActorsNetwork.Tests;
+
+/// <summary>A switch forwards by its route function, store and forward, one output queue per port.</summary>
+public sealed class FabricSwitchSpec
+{
+    private sealed class Endpoint(int id) : LogicalProcess(id, $"end{id}")
+    {
+        public List<(long Time, Packet Packet)> Received { get; } = [];
+        public List<Packet> ToSend { get; } = [];
+        public override void Start() { if (ToSend.Count > 0) ScheduleSelf(0, EventKinds.FirstModelKind, 0); }
+        public override void Handle(ref SimEvent e)
+        {
+            if (e.Kind == EventKinds.FrameArrival) Received.Add((e.Time, e.Packet));
+            else foreach (var p in ToSend) Send(2, 0, EventKinds.FrameArrival, 0, in p);
+        }
+        public override void Report(ResultsBuilder results, long endTime) { }
+    }
+
+    [Fact]
+    public void Switch_must_forward_each_frame_to_the_port_its_destination_maps_to()
+    {
+        // arrange: endpoints 0 and 1 hang off ports 0 and 1 of switch 2; destination host d -> port d
+        var partition = new Partition(0, 1, [0, 0, 0]);
+        var a = new Endpoint(0);
+        var b = new Endpoint(1);
+        var sw = new FabricSwitch(2, "sw", (_, _, dst) => dst);
+        sw.Ports.Add(new OutputPort(sw, 0, "end0", 0, 0, new DataRate(40_000_000_000), SimTime.Microsecond, new QueueLimit(QueueLimitUnit.Packets, 100)));
+        sw.Ports.Add(new OutputPort(sw, 1, "end1", 1, 0, new DataRate(40_000_000_000), SimTime.Microsecond, new QueueLimit(QueueLimitUnit.Packets, 100)));
+        a.ToSend.AddRange([new Packet { DestinationHost = 1, PayloadBytes = 1000, Sequence = 0 }, new Packet { DestinationHost = 1, PayloadBytes = 1000, Sequence = 1 },
+            new Packet { DestinationHost = 0, PayloadBytes = 1000, Sequence = 2 }]);
+        foreach (var lp in new LogicalProcess[] { a, b, sw }) partition.Add(lp);
+
+        // act
+        partition.Start();
+        partition.RunUntil(SimTime.Millisecond);
+
+        // assert: two frames to port 1 back to back, one to port 0 in parallel
+        const long tx = 1066 * 8 * 25;
+        Assert.Equal([(tx + SimTime.Microsecond, 0), (2 * tx + SimTime.Microsecond, 1)], b.Received.Select(r => (r.Time, r.Packet.Sequence)));
+        Assert.Equal([(tx + SimTime.Microsecond, 2)], a.Received.Select(r => (r.Time, r.Packet.Sequence)));
+        Assert.Equal(2, sw.Ports[1].Stats.TxPackets);
+        Assert.Equal(1, sw.Ports[1].Stats.QueueMaxPackets);
+    }
+}

@@ -1,0 +1,103 @@
+using DcSim.SimCore.Kernel;
+using DcSim.SimCore.Metrics;
+using DcSim.SimCore.Units;
+using DcSim.SimCore.Wire;
+using Xunit;
+
+namespace DcSim.ActorsNic.Tests;
+
+/// <summary>The NIC's transmit path: serialization at line rate, FIFO order, tail drop and its accounting.</summary>
+public sealed class PhysicalNicSpec
+{
+    private sealed class Sender : LogicalProcess
+    {
+        public Sender(QueueLimit limit) : base(0, "sender") =>
+            Nic = new PhysicalNic(new OutputPort(this, 0, "sink", 1, 0, new DataRate(10_000_000_000), SimTime.Microsecond, limit));
+
+        public PhysicalNic Nic { get; }
+        public List<Packet> Burst { get; } = [];
+
+        public override void Start() => ScheduleSelf(0, EventKinds.FirstModelKind, 0);
+
+        public override void Handle(ref SimEvent e)
+        {
+            if (e.Kind == EventKinds.TransmitDone) Nic.OnTransmitDone();
+            else foreach (var p in Burst) Nic.Transmit(in p);
+        }
+
+        public override void Report(ResultsBuilder results, long endTime) => Nic.Uplink.Report(results, endTime);
+    }
+
+    private sealed class Sink() : LogicalProcess(1, "sink")
+    {
+        public List<(long Time, Packet Packet)> Arrivals { get; } = [];
+        public override void Handle(ref SimEvent e) => Arrivals.Add((e.Time, e.Packet));
+        public override void Report(ResultsBuilder results, long endTime) { }
+    }
+
+    private static (Sender Sender, Sink Sink, ResultsBuilder Results) Send(QueueLimit limit, params int[] payloads)
+    {
+        var partition = new Partition(0, 1, [0, 0]);
+        var sender = new Sender(limit);
+        var sink = new Sink();
+        for (var i = 0; i < payloads.Length; i++)
+            sender.Burst.Add(new Packet { FlowId = 100 + i % 2, PayloadBytes = payloads[i], Sequence = i, DestinationHost = 1 });
+        partition.Add(sender);
+        partition.Add(sink);
+        partition.Start();
+        partition.RunUntil(SimTime.Second);
+        return (sender, sink, partition.Report(SimTime.Second));
+    }
+
+    [Fact]
+    public void Frames_must_leave_back_to_back_at_line_rate_in_FIFO_order()
+    {
+        // act: 1000 B, 10 B (padded to the 64 B minimum frame) and 1500 B payloads at once
+        var (_, sink, _) = Send(new QueueLimit(QueueLimitUnit.Packets, 10), 1000, 10, 1500);
+
+        // assert: arrival = end of serialization (frame + 20 B) + 1 us propagation
+        long Tx(int wireBytes) => wireBytes * 8 * 100; // ps at 10 Gb/s
+        Assert.Equal([0, 1, 2], sink.Arrivals.Select(a => a.Packet.Sequence));
+        Assert.Equal(Tx(1066) + SimTime.Microsecond, sink.Arrivals[0].Time);
+        Assert.Equal(Tx(1066) + Tx(84) + SimTime.Microsecond, sink.Arrivals[1].Time);
+        Assert.Equal(Tx(1066) + Tx(84) + Tx(1566) + SimTime.Microsecond, sink.Arrivals[2].Time);
+    }
+
+    [Fact]
+    public void A_full_packet_queue_must_drop_at_the_tail_and_count_per_flow()
+    {
+        // act: one frame in service + 2 waiting fit; the last 3 of 6 are dropped
+        var (sender, sink, results) = Send(new QueueLimit(QueueLimitUnit.Packets, 2), 100, 100, 100, 100, 100, 100);
+
+        // assert
+        Assert.Equal([0, 1, 2], sink.Arrivals.Select(a => a.Packet.Sequence));
+        var link = sender.Nic.Uplink.Stats;
+        Assert.Equal(3, link.DroppedPackets);
+        Assert.Equal(300, link.DroppedBytes);
+        Assert.Equal(2, link.QueueMaxPackets);
+        Assert.Equal(1, results.Flows[100].DroppedPackets);
+        Assert.Equal(2, results.Flows[101].DroppedPackets);
+        Assert.Equal("sender->sink", results.Flows[101].DropsAt.Keys.Single());
+    }
+
+    [Fact]
+    public void A_byte_limit_must_count_frame_bytes()
+    {
+        // act: frames of 1046 B; 2100 B of queue holds two waiting frames, not three
+        var (_, sink, _) = Send(new QueueLimit(QueueLimitUnit.Bytes, 2100), 1000, 1000, 1000, 1000);
+
+        // assert
+        Assert.Equal(3, sink.Arrivals.Count);
+    }
+
+    [Fact]
+    public void Waiting_time_and_utilisation_must_match_the_schedule()
+    {
+        var (sender, _, _) = Send(new QueueLimit(QueueLimitUnit.Packets, 10), 1000, 1000);
+        var link = sender.Nic.Uplink.Stats;
+        Assert.Equal(2, link.WaitCount);
+        Assert.Equal(1066 * 8 * 100, (long)link.WaitSumPs);
+        Assert.Equal(2 * 1066 * 8 * 100, link.BusyPs);
+        Assert.Equal(2 * 1066, link.TxWireBytes);
+    }
+}

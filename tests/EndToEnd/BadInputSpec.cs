@@ -1,0 +1,71 @@
+using Xunit;
+
+namespace DcSim.EndToEnd;
+
+/// <summary>Bad scenarios: exit code 2, a message naming file, line and key, and no result files.</summary>
+public sealed class BadInputSpec
+{
+    private const string Valid = """
+        name = "bad-input"
+        duration = 1ms
+        topology {
+          spines = 1
+          leaves = 2
+          hosts-per-leaf = 2
+        }
+        traffic.generators = [
+          { kind = cbr, rate = 10Mbps }
+        ]
+        """;
+
+    private static (Dcsim.Result Result, string Output, string File) Run(string command, string scenarioText)
+    {
+        var dir = Dcsim.TempDirectory("bad");
+        var file = Path.Combine(dir, "scenario.conf");
+        File.WriteAllText(file, scenarioText);
+        var output = Path.Combine(dir, "out");
+        var args = command == "run" ? new[] { "run", file, "--out", output } : new[] { command, file };
+        return (Dcsim.Run(TimeSpan.FromMinutes(1), args), output, file);
+    }
+
+    [Theory]
+    [InlineData("run", "  spines = 1", "  spynes = 1", 4, "topology.spynes")]
+    [InlineData("validate", "  spines = 1", "  spines = \"four\"", 4, "topology.spines")]
+    [InlineData("run", "  leaves = 2", "  leaves = 0", 5, "topology.leaves")]
+    [InlineData("run", "{ kind = cbr, rate = 10Mbps }", "{ kind = cbr, rate = 10Mbps, destination = fixed, target = 99 }", 9, "traffic.generators[0].target")]
+    [InlineData("validate", "{ kind = cbr, rate = 10Mbps }", "{ kind = cbr, rate = 10 }", 9, "traffic.generators[0].rate")]
+    [InlineData("run", "{ kind = cbr, rate = 10Mbps }", "{ kind = cbr, rate = 10Mbps, stop = 5ms }", 9, "traffic.generators[0].stop")]
+    [InlineData("run", "{ kind = cbr, rate = 10Mbps }", "{ kind = warp, rate = 10Mbps }", 9, "traffic.generators[0].kind")]
+    public void Bad_scenario_must_exit_2_naming_file_line_and_key_and_write_nothing(string command, string find, string replace, int line, string key)
+    {
+        // arrange
+        var text = Valid.Replace(find, replace, StringComparison.Ordinal);
+        Assert.NotEqual(Valid, text);
+
+        // act
+        var (result, output, file) = Run(command, text);
+
+        // assert
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"{file}:{line}:", result.Stderr);
+        Assert.Contains(key, result.Stderr);
+        Assert.False(Directory.Exists(output), "no output directory may be created for a bad scenario");
+    }
+
+    [Fact]
+    public void Malformed_HOCON_must_exit_2_naming_the_file()
+    {
+        var (result, output, file) = Run("run", Valid.Replace("leaves = 2", "leaves = {{", StringComparison.Ordinal));
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(file, result.Stderr);
+        Assert.False(Directory.Exists(output));
+    }
+
+    [Fact]
+    public void Valid_scenario_must_validate_with_exit_0()
+    {
+        var (result, _, _) = Run("validate", Valid);
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Contains("ok", result.Stdout);
+    }
+}

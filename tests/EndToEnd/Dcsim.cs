@@ -1,0 +1,47 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace DcSim.EndToEnd;
+
+/// <summary>Runs the real `dcsim` executable (built next to the tests) and captures what it prints.</summary>
+internal static class Dcsim
+{
+    public sealed record Result(int ExitCode, string Stdout, string Stderr);
+
+    public static Result Run(TimeSpan timeout, params string[] args)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "dcsim.dll");
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(dll);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        p.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (stdout) stdout.AppendLine(e.Data); };
+        p.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (stderr) stderr.AppendLine(e.Data); };
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        if (!p.WaitForExit(timeout))
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException($"dcsim {string.Join(' ', args)} did not finish within {timeout}: {stdout}{stderr}");
+        }
+        p.WaitForExit();
+        return new Result(p.ExitCode, stdout.ToString(), stderr.ToString());
+    }
+
+    /// <summary>A fresh empty directory under the system temp folder.</summary>
+    public static string TempDirectory(string prefix)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"dcsim-{prefix}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    public static string RepositoryFile(string relative)
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "DcSim.sln"))) dir = dir.Parent;
+        return Path.Combine(dir?.FullName ?? throw new DirectoryNotFoundException("DcSim.sln not found above the test folder"), relative);
+    }
+}

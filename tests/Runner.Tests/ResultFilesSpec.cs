@@ -1,0 +1,77 @@
+using System.Text.Json;
+using DcSim.Runner.Results;
+using DcSim.SimCore.Metrics;
+using DcSim.SimCore.Scenario;
+using DcSim.SimCore.Wire;
+using Xunit;
+
+namespace DcSim.Runner.Tests;
+
+public sealed class ResultFilesSpec
+{
+    private static (ScenarioSettings, ResultsBuilder) Sample()
+    {
+        var scenario = ScenarioLoader.Parse("duration = 2ms\nseed = 5\ntraffic.generators = [{ kind = cbr }]\n", "sample.conf", ".");
+        var results = new ResultsBuilder();
+        var f = results.Flow(FlowIds.Make(3, 0, 0));
+        f.Source = 3; f.Destination = 7; f.Generator = 0; f.Kind = "cbr";
+        f.SentPackets = 10; f.SentBytes = 10_000; f.DeliveredPackets = 7; f.DeliveredBytes = 7_000; f.DroppedPackets = 2; f.DroppedBytes = 2_000;
+        f.InFlightPackets = 1; f.InFlightBytes = 1_000;
+        foreach (var us in new[] { 5, 6, 7, 8, 9, 10, 50 }) f.LatencyOrCreate().Record(us * 1_000_000L);
+        f.DropsAt["leaf0->spine1"] = 2;
+        results.AddLink(new LinkStats { From = "leaf0", To = "spine1", FromLp = 40, FromPort = 9, RateBps = 40_000_000_000, DelayPs = 1_000_000, TxPackets = 5, BusyPs = 1_000_000_000, DroppedPackets = 2, DroppedBytes = 2_000 });
+        results.EventsByLp["host3"] = 30;
+        return (scenario, results);
+    }
+
+    [Fact]
+    public void Summary_must_hold_totals_latency_percentiles_and_the_conservation_verdict()
+    {
+        var (scenario, results) = Sample();
+        using var doc = JsonDocument.Parse(ResultFiles.SummaryJson(scenario, results, new RunSummary(results)));
+        var totals = doc.RootElement.GetProperty("totals");
+        Assert.Equal(10, totals.GetProperty("sent_packets").GetInt64());
+        Assert.Equal(7, totals.GetProperty("delivered_packets").GetInt64());
+        Assert.True(totals.GetProperty("conservation_holds").GetBoolean());
+        var latency = doc.RootElement.GetProperty("latency_ns");
+        Assert.Equal(7, latency.GetProperty("count").GetInt64());
+        Assert.Equal(50_000, latency.GetProperty("max").GetDouble());
+        Assert.InRange(latency.GetProperty("p50").GetInt64(), 7_900, 8_100);
+        Assert.Equal(2, doc.RootElement.GetProperty("drops_by_location").GetProperty("leaf0->spine1").GetInt64());
+        Assert.Equal(0.5, doc.RootElement.GetProperty("links").GetProperty("max_utilisation").GetDouble());
+        Assert.Equal(5UL, doc.RootElement.GetProperty("scenario").GetProperty("seed").GetUInt64());
+    }
+
+    [Fact]
+    public void Conservation_must_be_reported_broken_when_a_packet_is_unaccounted_for()
+    {
+        var (scenario, results) = Sample();
+        results.Flows.Values.Single().InFlightPackets = 0;
+        using var doc = JsonDocument.Parse(ResultFiles.SummaryJson(scenario, results, new RunSummary(results)));
+        Assert.False(doc.RootElement.GetProperty("totals").GetProperty("conservation_holds").GetBoolean());
+    }
+
+    [Fact]
+    public void Csv_files_must_have_a_header_and_one_row_per_flow_and_link()
+    {
+        var (scenario, results) = Sample();
+        var flows = ResultFiles.FlowsCsv(results).TrimEnd('\n').Split('\n');
+        var links = ResultFiles.LinksCsv(results, scenario.DurationPs).TrimEnd('\n').Split('\n');
+        Assert.Equal(2, flows.Length);
+        Assert.StartsWith("flow_id,source,destination", flows[0]);
+        Assert.Equal(flows[0].Split(',').Length, flows[1].Split(',').Length);
+        Assert.EndsWith("leaf0->spine1=2", flows[1]);
+        Assert.Equal(2, links.Length);
+        Assert.StartsWith("leaf0,spine1,40000000000,1000000,5,", links[1]);
+    }
+
+    [Fact]
+    public void Writing_must_leave_exactly_the_three_files_and_no_partial_ones()
+    {
+        var (scenario, results) = Sample();
+        var dir = Path.Combine(Path.GetTempPath(), $"dcsim-results-{Guid.NewGuid():N}");
+        ResultFiles.Write(dir, scenario, results);
+        Assert.Equal(["flows.csv", "links.csv", "summary.json"], Directory.GetFiles(dir).Select(Path.GetFileName).Order());
+        Directory.Delete(dir, true);
+    }
+}

@@ -1,0 +1,92 @@
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using DcSim.SimCore.Cluster;
+using DcSim.SimCore.Kernel;
+using DcSim.SimCore.Metrics;
+using DcSim.SimCore.Wire;
+using Xunit;
+using static DcSim.SimCore.Cluster.WindowProtocol;
+
+namespace DcSim.SimCore.Tests.Cluster;
+
+public sealed class DcSimSerializerSpec() : TestKit(ClusterConfig.Create("127.0.0.1", 0, []))
+{
+    private static readonly SimEvent SampleEvent = new()
+    {
+        Time = 123_456_789, Order = SimEvent.MakeOrder(17, 99), Lp = 42, Kind = EventKinds.FrameArrival, Arg = 3,
+        Packet = new Packet
+        {
+            FlowId = FlowIds.Make(5, 2, 77), CreatedAt = 1000, RequestCreatedAt = 500, SourceHost = 5, DestinationHost = 9,
+            PayloadBytes = 1400, FlowHash = 0xDEADBEEF, Sequence = 12, Type = PacketType.Response, LastOfMessage = true,
+        },
+    };
+
+    public static TheoryData<IDcSimMessage> Messages() => new()
+    {
+        new StartExperiment("duration = 1ms", "/tmp", 3),
+        new InitPartition(1, 3, "seed = 2", "/x"),
+        new PartitionReady(2, 99, "akka.tcp://dcsim@127.0.0.1:1234"),
+        new GrantWindow(7, 100, 200, 4),
+        new WindowCompleted(1, 7, 250, [0, 2, 1], 12345),
+        new FinishRun(1000, 7, 2),
+        new RunProgress(10, 20, 30, 40),
+        new ExperimentFailed("boom"),
+    };
+
+    [Theory]
+    [MemberData(nameof(Messages))]
+    public void Every_protocol_message_must_use_the_DcSim_serializer_and_round_trip(IDcSimMessage message)
+    {
+        var serialization = Sys.Serialization;
+        var serializer = serialization.FindSerializerFor(message);
+        Assert.IsType<DcSimSerializer>(serializer);
+        var bytes = serializer.ToBinary(message);
+        var back = serialization.Deserialize(bytes, serializer.Identifier, ((DcSimSerializer)serializer).Manifest(message));
+        Assert.Equal(Describe(message), Describe(back));
+    }
+
+    [Fact]
+    public void Event_batches_must_round_trip_every_field_in_74_bytes_per_event()
+    {
+        var batch = new EventBatch(2, 9, [SampleEvent, SampleEvent with { Time = 1 }]);
+        var serializer = (DcSimSerializer)Sys.Serialization.FindSerializerFor(batch);
+        var bytes = serializer.ToBinary(batch);
+        var back = (EventBatch)serializer.FromBinary(bytes, serializer.Manifest(batch));
+        Assert.Equal(batch.Events, back.Events);
+        Assert.Equal(2, back.From);
+        Assert.Equal(9, back.Window);
+        Assert.Equal(4 + 8 + 4 + 2 * 74, bytes.Length);
+    }
+
+    [Fact]
+    public void Directories_must_carry_actor_references_that_resolve_back()
+    {
+        var probe = CreateTestProbe();
+        var directory = new PartitionDirectory([probe.Ref, TestActor]);
+        var serializer = (DcSimSerializer)Sys.Serialization.FindSerializerFor(directory);
+        var back = (PartitionDirectory)serializer.FromBinary(serializer.ToBinary(directory), serializer.Manifest(directory));
+        Assert.Equal(directory.Partitions, back.Partitions);
+    }
+
+    [Fact]
+    public void Reports_must_carry_results_that_decode_to_the_same_bytes()
+    {
+        var results = new ResultsBuilder();
+        var flow = results.Flow(FlowIds.Make(1, 0, 0));
+        flow.SentPackets = 10;
+        flow.LatencyOrCreate().Record(5_000_000);
+        flow.DropsAt["leaf0->spine1"] = 2;
+        var encoded = ResultsCodec.Encode(results);
+        var report = new PartitionReport(0, encoded, 10, 20, 30);
+        var serializer = (DcSimSerializer)Sys.Serialization.FindSerializerFor(report);
+        var back = (PartitionReport)serializer.FromBinary(serializer.ToBinary(report), serializer.Manifest(report));
+        Assert.Equal(encoded, back.Results);
+        Assert.Equal(encoded, ResultsCodec.Encode(ResultsCodec.Decode(back.Results)));
+    }
+
+    private static string Describe(object m) => m switch
+    {
+        WindowCompleted w => $"WC {w.Index} {w.Window} {w.NextEventTime} {string.Join(",", w.BatchesTo)} {w.EventsProcessed}",
+        _ => m.ToString()!,
+    };
+}

@@ -1,0 +1,86 @@
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using DcSim.SimCore.Cluster;
+using DcSim.SimCore.Kernel;
+using DcSim.SimCore.Wire;
+using Xunit;
+using static DcSim.SimCore.Cluster.WindowProtocol;
+
+namespace DcSim.SimCore.Tests.Kernel;
+
+/// <summary>The partition side of the window protocol, driven message by message.</summary>
+public sealed class PartitionActorSpec : TestKit
+{
+    private const long Latency = 1_000_000;
+    internal const string Scenario = "duration = 1ms\nseed = 1\n";
+
+    private (IActorRef Partition, PartitionReady Ready) StartPartition(int index, int count)
+    {
+        var partition = Sys.ActorOf(PartitionActor.Props(new RingModel(4, Latency)));
+        partition.Tell(new InitPartition(index, count, Scenario, "."), TestActor);
+        var ready = ExpectMsg<PartitionReady>();
+        return (partition, ready);
+    }
+
+    [Fact]
+    public void Partition_must_hold_a_grant_until_every_batch_of_the_previous_window_has_arrived()
+    {
+        // arrange: partition 0 of 2 hosts ring LPs 0 and 2
+        var (partition, _) = StartPartition(0, 2);
+        partition.Tell(new PartitionDirectory([TestActor, CreateTestProbe().Ref]));
+        partition.Tell(new GrantWindow(0, 0, Latency, 0), TestActor);
+        var first = ExpectMsg<WindowCompleted>();
+        Assert.Equal(0, first.Window);
+
+        // act: window 1 needs one batch from window 0 that has not arrived yet
+        partition.Tell(new GrantWindow(1, Latency, 2 * Latency, 1), TestActor);
+
+        // assert: nothing runs until the batch is there, then the window completes
+        ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        var token = new SimEvent { Time = Latency + 5, Order = SimEvent.MakeOrder(1, 0), Lp = 2, Kind = EventKinds.FirstModelKind, Packet = new Packet { FlowId = 1 } };
+        partition.Tell(new EventBatch(1, 0, [token]), TestActor);
+        var second = FishForMessage<WindowCompleted>(_ => true);
+        Assert.Equal(1, second.Window);
+        Assert.True(second.EventsProcessed > first.EventsProcessed);
+    }
+
+    [Fact]
+    public void Partition_must_fail_the_run_when_an_event_arrives_for_a_window_it_already_ran()
+    {
+        // arrange
+        var (partition, _) = StartPartition(0, 2);
+        partition.Tell(new PartitionDirectory([TestActor, CreateTestProbe().Ref]));
+        partition.Tell(new GrantWindow(0, 0, Latency, 0), TestActor);
+        ExpectMsg<WindowCompleted>();
+
+        // act: an event at time 10 ps, inside window 0 which is over
+        var late = new SimEvent { Time = 10, Order = SimEvent.MakeOrder(1, 0), Lp = 2, Kind = EventKinds.FirstModelKind };
+        partition.Tell(new EventBatch(1, 0, [late]), TestActor);
+        partition.Tell(new GrantWindow(1, Latency, 2 * Latency, 1), TestActor);
+
+        // assert
+        var failure = FishForMessage<ExperimentFailed>(_ => true);
+        Assert.Contains("causality violation", failure.Reason);
+    }
+
+    [Fact]
+    public void Partition_must_send_events_for_other_partitions_as_batches_tagged_with_the_window()
+    {
+        // arrange: LP 0 starts at t=0 and passes its token to LP 1 in partition 1
+        var (partition, ready) = StartPartition(0, 2);
+        var other = CreateTestProbe();
+        partition.Tell(new PartitionDirectory([TestActor, other.Ref]));
+        Assert.Equal(0, ready.NextEventTime);
+
+        // act
+        partition.Tell(new GrantWindow(0, 0, Latency, 0), TestActor);
+
+        // assert: one batch to partition 1, every event at or after the window end
+        var batch = other.ExpectMsg<EventBatch>();
+        Assert.Equal(0, batch.Window);
+        Assert.All(batch.Events, e => Assert.True(e.Time >= Latency));
+        var done = ExpectMsg<WindowCompleted>();
+        Assert.Equal(1, done.BatchesTo[1]);
+        Assert.Equal(batch.Events.Min(e => e.Time), done.NextEventTime);
+    }
+}

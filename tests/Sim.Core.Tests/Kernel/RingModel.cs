@@ -1,0 +1,64 @@
+using DcSim.SimCore.Kernel;
+using DcSim.SimCore.Metrics;
+using DcSim.SimCore.Randomness;
+using DcSim.SimCore.Scenario;
+using DcSim.SimCore.Wire;
+
+namespace DcSim.SimCore.Tests.Kernel;
+
+/// <summary>
+/// A model made only for kernel tests: LPs in a ring pass tokens to their successor after the link
+/// latency plus a random jitter. LP i runs in partition i mod P, so every hop crosses partitions when
+/// P > 1. Each LP checks that its clock never goes back and reports a checksum of what it handled.
+/// </summary>
+internal sealed class RingModel(int lps, long latencyPs) : IModelFactory
+{
+    public IPartitionLayout Layout(ScenarioSettings scenario, int partitions) => new RingLayout(lps, Math.Max(1, partitions), latencyPs);
+
+    public Partition BuildPartition(ScenarioSettings scenario, int partitions, int index)
+    {
+        var layout = new RingLayout(lps, Math.Max(1, partitions), latencyPs);
+        var partition = new Partition(index, layout.Partitions, layout.PartitionOfLp);
+        for (var i = 0; i < lps; i++)
+            if (layout.PartitionOfLp[i] == index) partition.Add(new RingLp(i, lps, latencyPs, scenario.Seed));
+        return partition;
+    }
+
+    private sealed class RingLayout(int lps, int partitions, long latency) : IPartitionLayout
+    {
+        public int Partitions { get; } = partitions;
+        public int[] PartitionOfLp { get; } = Enumerable.Range(0, lps).Select(i => i % partitions).ToArray();
+        public long Lookahead() => Partitions == 1 ? long.MaxValue : latency;
+    }
+}
+
+internal sealed class RingLp(int id, int lps, long latencyPs, ulong seed) : LogicalProcess(id, $"ring{id}")
+{
+    private const int Token = EventKinds.FirstModelKind;
+    private readonly Rng _rng = RandomStreams.Create(seed, id, "jitter");
+    private long _checksum;
+    private long _lastTime = -1;
+
+    public bool ClockWentBack { get; private set; }
+
+    public override void Start() => ScheduleSelf(Id * 1_000L, Token, 0, new Packet { FlowId = Id, Sequence = 0 });
+
+    public override void Handle(ref SimEvent e)
+    {
+        if (e.Time < _lastTime) ClockWentBack = true;
+        _lastTime = e.Time;
+        _checksum = unchecked(_checksum * 31 + e.Time * 7 + e.Packet.FlowId * 13 + e.Packet.Sequence);
+        var next = (Id + 1) % lps;
+        var packet = e.Packet;
+        packet.Sequence++;
+        Send(next, Now + latencyPs + _rng.NextInt(1000), Token, 0, in packet);
+    }
+
+    public override void Report(ResultsBuilder results, long endTime)
+    {
+        results.EventsByLp[Name] = EventsProcessed;
+        var f = results.Flow(Id);
+        f.SentBytes = _checksum;
+        f.Kind = ClockWentBack ? "clock-went-back" : "ok";
+    }
+}
