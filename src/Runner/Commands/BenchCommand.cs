@@ -33,13 +33,15 @@ internal static class BenchCommand
         var rate = new Option<string>("--rate") { Description = "Per-host CBR rate (a heavier load gives more events per window)", DefaultValueFactory = _ => "100Mbps" };
         var ns3 = new Option<FileInfo?>("--ns3") { Description = "Path of ns-3's dc-bench binary, run with the same fabric and --routing=nix --qdisc=none" };
         var json = new Option<FileInfo?>("--json") { Description = "Append one JSON line per run to this file" };
-        var command = new Command("bench", "Measure simulation speed on the shared leaf-spine benchmark") { fabric, simTime, nodes, partitions, rate, ns3, json };
+        var repeat = new Option<int>("--repeat") { Description = "Measure each fabric this many times in a row (in this process)", DefaultValueFactory = _ => 1 };
+        var command = new Command("bench", "Measure simulation speed on the shared leaf-spine benchmark") { fabric, simTime, nodes, partitions, rate, ns3, json, repeat };
         command.SetAction((parse, cancel) => Execute(parse.GetValue(fabric)!, parse.GetValue(simTime), parse.GetValue(nodes),
-            parse.GetValue(partitions), parse.GetValue(rate)!, parse.GetValue(ns3), parse.GetValue(json), cancel));
+            parse.GetValue(partitions), parse.GetValue(rate)!, parse.GetValue(ns3), parse.GetValue(json), parse.GetValue(repeat), cancel));
         return command;
     }
 
-    private static async Task<int> Execute(string fabricName, double? simTime, int nodes, int? partitions, string rate, FileInfo? ns3, FileInfo? json, CancellationToken cancel)
+    private static async Task<int> Execute(string fabricName, double? simTime, int nodes, int? partitions, string rate, FileInfo? ns3, FileInfo? json,
+        int repeat, CancellationToken cancel)
     {
         var chosen = fabricName == "all" ? Fabrics : Fabrics.Where(f => f.Name == fabricName).ToArray();
         if (chosen.Length == 0)
@@ -48,13 +50,13 @@ internal static class BenchCommand
             return ExitCodes.BadInput;
         }
         Console.WriteLine("fabric  hosts nodes parts  sim_s   wall_s   link_tx     link_tx/s   events/s   sim_s/wall_s peak_MB  delivered  mean_delay_us sync_wait  ns3_link_tx/s ratio");
-        foreach (var f in chosen)
+        foreach (var f in chosen.SelectMany(f => Enumerable.Repeat(f, Math.Max(1, repeat))))
         {
             var seconds = simTime ?? f.SimSeconds;
             var scenario = ScenarioLoader.Parse(ScenarioText(f, seconds, rate), $"bench-{f.Name}", Environment.CurrentDirectory);
             var outcome = await Experiment.RunAsync(scenario, Environment.CurrentDirectory, nodes, partitions ?? nodes, _ => { }, cancel);
             var summary = new RunSummary(outcome.Results);
-            var wall = outcome.Wall.TotalSeconds;
+            var wall = outcome.Run.TotalSeconds;
             var stats = outcome.Completion.Partitions;
             var waitShare = stats.Sum(p => p.WallMicroseconds) == 0 ? 0
                 : 1 - (double)stats.Sum(p => p.BusyMicroseconds) / stats.Sum(p => p.WallMicroseconds);
@@ -72,10 +74,12 @@ internal static class BenchCommand
                 var line = JsonSerializer.Serialize(new
                 {
                     fabric = f.Name, hosts = f.Leaves * f.HostsPerLeaf, nodes, partitions = stats.Length, simSeconds = seconds, rate,
-                    wallSeconds = wall, setupSeconds = outcome.Setup.TotalSeconds, linkTx = summary.LinkTransmissions, linkTxPerSec = linkTxRate,
+                    wallSeconds = wall, buildSeconds = outcome.Build.TotalSeconds, clusterStartupSeconds = outcome.ClusterStartup.TotalSeconds, linkTx = summary.LinkTransmissions, linkTxPerSec = linkTxRate,
                     events = summary.EventsProcessed, eventsPerSec = summary.EventsProcessed / wall, simSecondsPerWallSecond = seconds / wall,
                     peakWorkingSetMb = peakMb, delivered = summary.DeliveredPackets, meanDelayUs = summary.Latency.MeanPs / 1e6,
                     windows = outcome.Completion.Windows, syncWaitShare = waitShare, ns3LinkTxPerSec = ns3Rate,
+                    ns3WallSeconds = ns3Result?.GetProperty("runWallS").GetDouble(), ns3Delivered = ns3Result?.GetProperty("pktsRecv").GetInt64(),
+                    ns3LinkTx = ns3Result?.GetProperty("linkTx").GetInt64(), ns3MeanDelayUs = ns3Result?.GetProperty("meanDelayUs").GetDouble(),
                 });
                 await File.AppendAllTextAsync(json.FullName, line + "\n", cancel);
             }

@@ -20,6 +20,11 @@ internal static class NodeCommand
 
     private static async Task<int> Execute(int port, string hostname, string? seedNode, int? parentPid, CancellationToken cancel)
     {
+        if (seedNode is not null && !HostPort.IsValid(seedNode))
+        {
+            Console.Error.WriteLine($"dcsim: --seed-node expects HOST:PORT, got '{seedNode}'");
+            return ExitCodes.BadInput;
+        }
         await using var node = SimNode.Start(hostname, port, seedNode is null ? [] : [seedNode]);
         if (seedNode is null) node.Cluster.Join(node.Cluster.SelfAddress);
         Console.WriteLine($"dcsim node {node.Cluster.SelfAddress} {(seedNode is null ? "started a cluster" : $"joining {seedNode}")}");

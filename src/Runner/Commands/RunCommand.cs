@@ -16,23 +16,25 @@ internal static class RunCommand
         var seed = new Option<ulong?>("--seed") { Description = "Override the scenario's seed" };
         var nodes = new Option<int>("--nodes") { Description = "Cluster members on 127.0.0.1 (this process + N-1 workers)", DefaultValueFactory = _ => 1 };
         var partitions = new Option<int?>("--partitions") { Description = "Partitions (default: the scenario's kernel.partitions, auto = one per node)" };
-        var command = new Command("run", "Run a scenario and write its results") { scenario, output, seed, nodes, partitions };
+        var join = new Option<string?>("--join") { Description = "HOST:PORT of a running `dcsim node`: run on that cluster (counting this process) instead of starting workers" };
+        var command = new Command("run", "Run a scenario and write its results") { scenario, output, seed, nodes, partitions, join };
         command.SetAction((parse, cancel) => Execute(parse.GetValue(scenario)!, parse.GetValue(output)!, parse.GetValue(seed),
-            parse.GetValue(nodes), parse.GetValue(partitions), cancel));
+            parse.GetValue(nodes), parse.GetValue(partitions), parse.GetValue(join), cancel));
         return command;
     }
 
-    private static async Task<int> Execute(FileInfo file, DirectoryInfo output, ulong? seed, int nodes, int? partitions, CancellationToken cancel)
+    private static async Task<int> Execute(FileInfo file, DirectoryInfo output, ulong? seed, int nodes, int? partitions, string? join, CancellationToken cancel)
     {
         if (nodes < 1) return Fail("--nodes must be at least 1");
         if (partitions is < 1) return Fail("--partitions must be at least 1");
+        if (join is not null && !HostPort.IsValid(join)) return Fail($"--join expects HOST:PORT, got '{join}'");
         if (!ScenarioFile.TryLoad(file, seed, out var settings)) return ExitCodes.BadInput;
         var partitionCount = partitions ?? (settings.Kernel.Partitions > 0 ? settings.Kernel.Partitions : nodes);
         var progress = new ProgressLine();
         ExperimentOutcome outcome;
         try
         {
-            outcome = await Experiment.RunAsync(settings, file.DirectoryName ?? ".", nodes, partitionCount, progress.Update, cancel);
+            outcome = await Experiment.RunAsync(settings, file.DirectoryName ?? ".", nodes, partitionCount, progress.Update, cancel, join);
         }
         catch (OperationCanceledException)
         {
@@ -50,7 +52,7 @@ internal static class RunCommand
         Console.Write(ResultFiles.HumanSummary(settings, outcome.Results));
         var c = outcome.Completion;
         var events = c.Partitions.Sum(p => p.EventsProcessed);
-        Console.WriteLine($"wall     {outcome.Wall.TotalSeconds:0.000} s run + {outcome.Setup.TotalSeconds:0.0} s setup, {events / Math.Max(1e-9, outcome.Wall.TotalSeconds) / 1e6:0.00} M events/s, {c.Windows:N0} windows, {nodes} node(s), {c.Partitions.Length} partition(s)");
+        Console.WriteLine($"wall     {outcome.Run.TotalSeconds:0.000} s run ({events / Math.Max(1e-9, outcome.Run.TotalSeconds) / 1e6:0.00} M events/s) + {outcome.Build.TotalSeconds:0.000} s building + {outcome.ClusterStartup.TotalSeconds:0.0} s cluster start; {c.Windows:N0} windows, {nodes} node(s), {c.Partitions.Length} partition(s)");
         Console.WriteLine($"results  {output.FullName}");
         return new RunSummary(outcome.Results).Conserved ? ExitCodes.Ok : Fail("conservation check failed: see summary.json");
     }

@@ -33,7 +33,7 @@ internal sealed class SimNode : IAsyncDisposable
         var system = ActorSystem.Create("dcsim", ClusterConfig.Create(hostname, port, seedNodes));
         var region = ClusterSharding.Get(system).Start(
             PartitionRegionName,
-            PartitionActor.Props(FabricModel.Instance),
+            PartitionActor.Props(FabricModel.Instance).WithDispatcher(ClusterConfig.PartitionDispatcher),
             ClusterShardingSettings.Create(system),
             new PartitionMessageExtractor());
         system.ActorOf(ClusterSingletonManager.Props(

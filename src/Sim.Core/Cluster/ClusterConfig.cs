@@ -8,8 +8,18 @@ public static class ClusterConfig
     /// <summary>Remoting drops larger messages with only a log line (akka-stack.md, pitfall 1): batches stay far below.</summary>
     public const string MaximumFrameSize = "16MiB";
 
+    /// <summary>
+    /// Dispatcher of partition actors: each gets its own thread, so a window's compute-bound loop never
+    /// holds a thread-pool thread (with 2 cores that starved Akka's own work for ~0.5 s at a time).
+    /// </summary>
+    public const string PartitionDispatcher = "dcsim.partition-dispatcher";
+
     public static Config Create(string hostname, int port, IEnumerable<string> seedNodes, string role = "sim") =>
         ConfigurationFactory.ParseString($$"""
+            dcsim.partition-dispatcher {
+              type = PinnedDispatcher
+              executor = thread-pool-executor
+            }
             akka {
               loglevel = ERROR
               stdout-loglevel = ERROR
@@ -32,6 +42,8 @@ public static class ClusterConfig
                 roles = ["{{role}}"]
                 min-nr-of-members = 1
                 sharding {
+                  # A region that asks before the coordinator is up retries after this long (default 2 s).
+                  retry-interval = 200ms
                   state-store-mode = ddata
                   remember-entities = off
                 }

@@ -70,6 +70,7 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
                     {
                         w.Write(p.Index); w.Write(p.Address); w.Write(p.EventsProcessed); w.Write(p.BusyMicroseconds); w.Write(p.WallMicroseconds);
                     }
+                    w.Write(m.BuildMicroseconds); w.Write(m.RunMicroseconds);
                     break;
                 case ExperimentFailed m: w.Write(m.Reason); break;
                 default: throw new ArgumentException($"{obj.GetType()} is not a DcSim message", nameof(obj));
@@ -94,7 +95,8 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
             "RP" => new PartitionReport(r.ReadInt32(), r.ReadBytes(r.ReadInt32()), r.ReadInt64(), r.ReadInt64(), r.ReadInt64()),
             "PG" => new RunProgress(r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64()),
             "EC" => new ExperimentCompleted(r.ReadBytes(r.ReadInt32()), r.ReadInt64(), r.ReadInt64(),
-                ReadArray(r, () => new PartitionStats(r.ReadInt32(), r.ReadString(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64()))),
+                ReadArray(r, () => new PartitionStats(r.ReadInt32(), r.ReadString(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64())),
+                r.ReadInt64(), r.ReadInt64()),
             "EF" => new ExperimentFailed(r.ReadString()),
             _ => throw new System.Runtime.Serialization.SerializationException($"unknown DcSim manifest '{manifest}'"),
         };

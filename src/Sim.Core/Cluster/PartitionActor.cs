@@ -64,7 +64,7 @@ public sealed class PartitionActor : ReceiveActor
             _endTime = scenario.DurationPs;
             _coordinator = Sender;
             _inbox.Clear();
-            _wall.Restart();
+            _wall.Reset();
             _busy.Reset();
             var address = ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString();
             Sender.Tell(new PartitionReady(init.Index, _partition.NextEventTime, address));
@@ -122,6 +122,7 @@ public sealed class PartitionActor : ReceiveActor
     private void RunWindow(GrantWindow grant)
     {
         var partition = _partition!;
+        if (!_wall.IsRunning) _wall.Start();
         _busy.Start();
         partition.RunUntil(grant.End);
         _busy.Stop();

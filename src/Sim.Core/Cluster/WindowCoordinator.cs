@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 using DcSim.SimCore.Kernel;
@@ -44,6 +45,8 @@ public sealed class WindowCoordinator : ReceiveActor
     private long[] _eventsByPartition = [];
     private ResultsBuilder _results = new();
     private PartitionStats[] _stats = [];
+    private readonly Stopwatch _build = new();
+    private readonly Stopwatch _run = new();
 
     public WindowCoordinator(IActorRef partitionRegion, IModelFactory model)
     {
@@ -87,6 +90,8 @@ public sealed class WindowCoordinator : ReceiveActor
         _lastProgress = 0;
         _nextEvent = long.MaxValue;
         _outstanding = _count;
+        _build.Restart();
+        _run.Reset();
         for (var i = 0; i < _count; i++)
             _partitionRegion.Tell(new InitPartition(i, _count, start.ScenarioHocon, start.BaseDirectory));
         Become(Initialising);
@@ -104,6 +109,8 @@ public sealed class WindowCoordinator : ReceiveActor
             if (--_outstanding > 0) return;
             var directory = new PartitionDirectory(_partitions);
             foreach (var p in _partitions) p.Tell(directory);
+            _build.Stop();
+            _run.Start();
             Become(Running);
             GrantNext();
         });
@@ -155,7 +162,9 @@ public sealed class WindowCoordinator : ReceiveActor
             _stats[report.Index] = new PartitionStats(report.Index, _addresses[report.Index], report.EventsProcessed,
                 report.BusyMicroseconds, report.WallMicroseconds);
             if (--_outstanding > 0) return;
-            _client.Tell(new ExperimentCompleted(ResultsCodec.Encode(_results), _window + 1, _lookahead, _stats));
+            _run.Stop();
+            _client.Tell(new ExperimentCompleted(ResultsCodec.Encode(_results), _window + 1, _lookahead, _stats,
+                _build.Elapsed.Ticks / 10, _run.Elapsed.Ticks / 10));
             _results = new ResultsBuilder();
             Become(Idle);
         });

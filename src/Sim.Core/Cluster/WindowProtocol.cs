@@ -50,7 +50,12 @@ public static class WindowProtocol
 
     public sealed record RunProgress(long SimulatedTime, long EndTime, long Windows, long EventsProcessed) : IDcSimMessage;
 
-    public sealed record ExperimentCompleted(byte[] Results, long Windows, long Lookahead, PartitionStats[] Partitions) : IDcSimMessage;
+    /// <summary>
+    /// The merged results, and wall-clock figures of the run (never part of the results): building the
+    /// partitions, and running the windows from the first grant to the last report.
+    /// </summary>
+    public sealed record ExperimentCompleted(byte[] Results, long Windows, long Lookahead, PartitionStats[] Partitions,
+        long BuildMicroseconds, long RunMicroseconds) : IDcSimMessage;
 
     public sealed record PartitionStats(int Index, string Address, long EventsProcessed, long BusyMicroseconds, long WallMicroseconds);
 
