@@ -35,6 +35,7 @@ internal static class Experiment
             ? WorkerProcesses.Start(nodes - 1, $"127.0.0.1:{node.Cluster.SelfAddress.Port}")
             : null;
         await node.WaitForMembersAsync(nodes, TimeSpan.FromSeconds(90), cancel);
+        await node.WaitForRegionsAsync(nodes, TimeSpan.FromSeconds(30), cancel);
         var coordinator = node.CoordinatorProxy();
         setup.Stop();
 

@@ -33,12 +33,31 @@ internal sealed class SimNode : IAsyncDisposable
         var system = ActorSystem.Create("dcsim", ClusterConfig.Create(hostname, port, seedNodes));
         var region = ClusterSharding.Get(system).Start(
             PartitionRegionName,
-            PartitionActor.Props(FabricModel.Instance).WithDispatcher(ClusterConfig.PartitionDispatcher),
+            PartitionActor.Props(FabricModel.Instance),
             ClusterShardingSettings.Create(system),
-            new PartitionMessageExtractor());
+            new PartitionMessageExtractor(),
+            new PartitionAllocationStrategy(system),
+            PoisonPill.Instance);
         system.ActorOf(ClusterSingletonManager.Props(
             WindowCoordinator.Props(region, FabricModel.Instance), PoisonPill.Instance, ClusterSingletonManagerSettings.Create(system)), CoordinatorName);
         return new SimNode(system, region);
+    }
+
+    /// <summary>
+    /// Completes when the sharding coordinator knows a partition region on <paramref name="members"/> nodes,
+    /// so that partitions are spread over all of them rather than placed on the first to register.
+    /// </summary>
+    public async Task WaitForRegionsAsync(int members, TimeSpan timeout, CancellationToken cancel)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var regions = await PartitionRegion.Ask<CurrentRegions>(GetCurrentRegions.Instance, TimeSpan.FromSeconds(5), cancel);
+            if (regions.Regions.Count >= members) return;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"only {regions.Regions.Count} of {members} nodes registered a partition region within {timeout.TotalSeconds:0} s");
+            await Task.Delay(50, cancel);
+        }
     }
 
     /// <summary>A proxy that always reaches the coordinator, on whichever node it runs.</summary>

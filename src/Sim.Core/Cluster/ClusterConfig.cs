@@ -8,18 +8,8 @@ public static class ClusterConfig
     /// <summary>Remoting drops larger messages with only a log line (akka-stack.md, pitfall 1): batches stay far below.</summary>
     public const string MaximumFrameSize = "16MiB";
 
-    /// <summary>
-    /// Dispatcher of partition actors: each gets its own thread, so a window's compute-bound loop never
-    /// holds a thread-pool thread (with 2 cores that starved Akka's own work for ~0.5 s at a time).
-    /// </summary>
-    public const string PartitionDispatcher = "dcsim.partition-dispatcher";
-
     public static Config Create(string hostname, int port, IEnumerable<string> seedNodes, string role = "sim") =>
         ConfigurationFactory.ParseString($$"""
-            dcsim.partition-dispatcher {
-              type = PinnedDispatcher
-              executor = thread-pool-executor
-            }
             akka {
               loglevel = ERROR
               stdout-loglevel = ERROR
@@ -36,6 +26,9 @@ public static class ClusterConfig
                 maximum-frame-size = {{MaximumFrameSize}}
                 send-buffer-size = 32MiB
                 receive-buffer-size = 32MiB
+                # The window protocol is a round trip per window: every message must leave at once,
+                # not wait for 30 more writes to batch with.
+                batching.enabled = false
               }
               cluster {
                 seed-nodes = [{{string.Join(", ", seedNodes.Select(s => $"\"akka.tcp://dcsim@{s}\""))}}]

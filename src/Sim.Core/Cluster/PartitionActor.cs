@@ -42,7 +42,17 @@ public sealed class PartitionActor : ReceiveActor
         _model = model;
         Receive<InitPartition>(Init);
         Receive<PartitionDirectory>(d => _directory = d.Partitions);
-        Receive<GrantWindow>(g => { _pendingGrant = g; TryRun(); });
+        Receive<GrantWindow>(g =>
+        {
+            if (_partition is null)
+            {
+                // Only a restarted (hence empty) partition gets a grant without having been built.
+                Sender.Tell(new ExperimentFailed($"a partition received window {g.Window} without being initialised (was it restarted or moved?)"));
+                return;
+            }
+            _pendingGrant = g;
+            TryRun();
+        });
         Receive<EventBatch>(b =>
         {
             if (!_inbox.TryGetValue(b.Window, out var list)) _inbox[b.Window] = list = [];

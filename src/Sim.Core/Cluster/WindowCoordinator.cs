@@ -94,13 +94,18 @@ public sealed class WindowCoordinator : ReceiveActor
         _run.Reset();
         for (var i = 0; i < _count; i++)
             _partitionRegion.Tell(new InitPartition(i, _count, start.ScenarioHocon, start.BaseDirectory));
+        Context.SetReceiveTimeout(SilenceLimit);
         Become(Initialising);
     }
+
+    /// <summary>A run in which no partition says anything for this long has lost a partition.</summary>
+    public static readonly TimeSpan SilenceLimit = TimeSpan.FromSeconds(60);
 
     public static string PartitionEntityId(int index) => index.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private void Initialising()
     {
+        Receive<ReceiveTimeout>(_ => Fail(new ExperimentFailed($"no partition has answered for {SilenceLimit.TotalSeconds:0} s (initialising): a partition or its node was lost")));
         Receive<PartitionReady>(ready =>
         {
             _partitions[ready.Index] = Sender;
@@ -120,6 +125,7 @@ public sealed class WindowCoordinator : ReceiveActor
 
     private void Running()
     {
+        Receive<ReceiveTimeout>(_ => Fail(new ExperimentFailed($"no partition has answered for {SilenceLimit.TotalSeconds:0} s (running): a partition or its node was lost")));
         Receive<WindowCompleted>(done =>
         {
             if (done.Window != _window) throw new InvalidOperationException($"window {done.Window} completed while {_window} was open");
@@ -156,6 +162,7 @@ public sealed class WindowCoordinator : ReceiveActor
 
     private void Finishing()
     {
+        Receive<ReceiveTimeout>(_ => Fail(new ExperimentFailed($"no partition has answered for {SilenceLimit.TotalSeconds:0} s (finishing): a partition or its node was lost")));
         Receive<PartitionReport>(report =>
         {
             _results.Merge(ResultsCodec.Decode(report.Results));
@@ -166,6 +173,7 @@ public sealed class WindowCoordinator : ReceiveActor
             _client.Tell(new ExperimentCompleted(ResultsCodec.Encode(_results), _window + 1, _lookahead, _stats,
                 _build.Elapsed.Ticks / 10, _run.Elapsed.Ticks / 10));
             _results = new ResultsBuilder();
+            Context.SetReceiveTimeout(null);
             Become(Idle);
         });
         Receive<ExperimentFailed>(Fail);
@@ -174,6 +182,7 @@ public sealed class WindowCoordinator : ReceiveActor
 
     private void Fail(ExperimentFailed failed)
     {
+        Context.SetReceiveTimeout(null);
         _log.Error("experiment failed: {0}", failed.Reason);
         _client.Tell(failed);
         Become(Idle);
