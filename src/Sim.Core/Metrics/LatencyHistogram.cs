@@ -52,8 +52,13 @@ public sealed class LatencyHistogram
     /// <summary>Exact mean in picoseconds (0 when empty).</summary>
     public double MeanPs => Count == 0 ? 0 : (double)SumPs / Count;
 
-    /// <summary>Percentile in nanoseconds (HdrHistogram's highest equivalent value of the bucket).</summary>
-    public long PercentileNs(double percentile) => Count == 0 ? 0 : _histogram.GetValueAtPercentile(percentile);
+    /// <summary>
+    /// Percentile in nanoseconds: HdrHistogram's highest equivalent value of the bucket, kept within the
+    /// exact min and max so that a bucket's width never puts p99.9 above the largest latency seen.
+    /// </summary>
+    public long PercentileNs(double percentile) => Count == 0
+        ? 0
+        : Math.Clamp(_histogram.GetValueAtPercentile(percentile), MinPs / 1000, (MaxPs + 999) / 1000);
 
     /// <summary>The non-empty buckets as (value in ns, count), ascending: the histogram's wire form.</summary>
     public IEnumerable<(long ValueNs, long Count)> Buckets()

@@ -1,7 +1,7 @@
 using DcSim.SimCore.Units;
 using Xunit;
 
-namespace DcSim.SimCore.Tests.Units;
+namespace DcSim.SimCore.Tests;
 
 public sealed class DataRateSpec
 {
