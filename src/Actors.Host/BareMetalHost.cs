@@ -1,5 +1,7 @@
 using DcSim.ActorsHost.Traffic;
+using DcSim.ActorsNetwork.Ovs;
 using DcSim.ActorsNic;
+using DcSim.SimCore.Cpu;
 using DcSim.SimCore.Kernel;
 using DcSim.SimCore.Metrics;
 using DcSim.SimCore.Scenario;
@@ -8,21 +10,32 @@ using DcSim.SimCore.Wire;
 namespace DcSim.ActorsHost;
 
 /// <summary>
-/// A bare-metal server LP: its traffic generators, a request/response server and one NIC. Packets it
-/// creates go straight to the NIC queue and packets that arrive are delivered at the arrival of their
-/// last bit (no host stack cost yet: the CPU model comes with the vSwitch and VM work).
+/// A bare-metal server LP: its traffic generators, a request/response server, its CPU, one NIC and,
+/// optionally, an Open vSwitch between the host's traffic (vSwitch port 2) and the NIC (port 1). Without
+/// a vSwitch, packets go straight to the NIC queue and are delivered at the arrival of their last bit;
+/// with one, each packet is processed by the vSwitch on the server's cores first and moves on when that
+/// work is done, or is dropped there (no output, or a lost upcall).
 /// </summary>
 public sealed class BareMetalHost : LogicalProcess, IGeneratorHost
 {
     private const int GeneratorFire = EventKinds.FirstModelKind;
     private const int GeneratorToggle = EventKinds.FirstModelKind + 1;
     private const int ServiceDone = EventKinds.FirstModelKind + 2;
+    private const int Revalidate = EventKinds.FirstModelKind + 3;
+    private const int VSwitchEgressDone = EventKinds.FirstInTransitKind;
+    private const int VSwitchIngressDone = EventKinds.FirstInTransitKind + 1;
+    public const int UplinkPort = 1;
+    public const int LocalPort = 2;
 
     private readonly List<TrafficGenerator> _generators = [];
     private readonly ResponseServer _server;
     private readonly Dictionary<long, FlowStats> _flows = new();
     private readonly SortedDictionary<int, LatencyHistogram> _requestCompletion = new();
+    private readonly Dictionary<long, (long Packets, long Bytes)> _vswitchDrops = new();
     private PhysicalNic? _nic;
+    private VSwitch? _vswitch;
+    private long _revalidatePeriod;
+    private ServerCpu _cpu = new(1, 1_000_000_000);
 
     public BareMetalHost(int id, string name, int hostIndex, ScenarioSettings scenario) : base(id, name)
     {
@@ -41,16 +54,36 @@ public sealed class BareMetalHost : LogicalProcess, IGeneratorHost
 
     public void AttachNic(PhysicalNic nic) => _nic = nic;
 
+    public void AttachCpu(ServerCpu cpu) => _cpu = cpu;
+
+    /// <summary>Puts a vSwitch (running on this server's CPU) between the host's traffic and its NIC.</summary>
+    public void AttachVSwitch(VSwitch vswitch, long revalidatePeriodPs)
+    {
+        _vswitch = vswitch;
+        _cpu = vswitch.Cpu;
+        _revalidatePeriod = revalidatePeriodPs;
+    }
+
     public override void Start()
     {
         foreach (var g in _generators) g.Start();
+        if (_vswitch is not null) ScheduleSelf(_revalidatePeriod, Revalidate, 0);
     }
 
     public override void Handle(ref SimEvent e)
     {
         switch (e.Kind)
         {
-            case EventKinds.FrameArrival: Receive(in e.Packet); break;
+            case EventKinds.FrameArrival:
+                if (_vswitch is null) Deliver(in e.Packet);
+                else ThroughVSwitch(in e.Packet, UplinkPort, LocalPort, VSwitchIngressDone);
+                break;
+            case VSwitchIngressDone: Deliver(in e.Packet); break;
+            case VSwitchEgressDone: Nic.Transmit(in e.Packet); break;
+            case Revalidate:
+                _vswitch!.Revalidate(Now);
+                ScheduleSelf(Now + _revalidatePeriod, Revalidate, 0);
+                break;
             case EventKinds.TransmitDone: Nic.OnTransmitDone(); break;
             case GeneratorFire: _generators[e.Arg].OnFire(e.Packet.Sequence); break;
             case GeneratorToggle: _generators[e.Arg].OnToggle(e.Packet.Sequence); break;
@@ -74,7 +107,22 @@ public sealed class BareMetalHost : LogicalProcess, IGeneratorHost
         }
         f.SentPackets++;
         f.SentBytes += packet.PayloadBytes;
-        Nic.Transmit(in packet);
+        if (_vswitch is null) Nic.Transmit(in packet);
+        else ThroughVSwitch(in packet, LocalPort, UplinkPort, VSwitchEgressDone);
+    }
+
+    /// <summary>Runs the packet through the vSwitch; it continues at <paramref name="next"/> when the work is done, or is dropped.</summary>
+    private void ThroughVSwitch(in Packet packet, int inPort, int outPort, int next)
+    {
+        var key = PacketFlowKey.Of(in packet, inPort);
+        var verdict = _vswitch!.Process(in key, packet.FlowHash, Ethernet.FrameBytes(packet.PayloadBytes), Now);
+        if (verdict.OutputPorts.Contains(outPort))
+        {
+            ScheduleSelf(verdict.DoneAt, next, 0, in packet);
+            return;
+        }
+        var d = _vswitchDrops.GetValueOrDefault(packet.FlowId);
+        _vswitchDrops[packet.FlowId] = (d.Packets + 1, d.Bytes + packet.PayloadBytes);
     }
 
     public void ScheduleGenerator(long time, int localIndex, int epoch) =>
@@ -89,9 +137,38 @@ public sealed class BareMetalHost : LogicalProcess, IGeneratorHost
         foreach (var (g, h) in _requestCompletion) results.RequestCompletionOf(g).Add(h);
         Nic.Uplink.Report(results, endTime);
         results.EventsByLp[Name] = EventsProcessed;
+        var where = $"{Name}:vswitch";
+        foreach (var (flowId, (packets, bytes)) in _vswitchDrops)
+        {
+            var f = results.Flow(flowId);
+            f.DroppedPackets += packets;
+            f.DroppedBytes += bytes;
+            f.DropsAt[where] = f.DropsAt.GetValueOrDefault(where) + packets;
+        }
+        results.Servers[Name] = new ServerStats(Name, CpuStatsAt(endTime), VSwitchStatsNow());
     }
 
-    private void Receive(in Packet packet)
+    private CpuStats CpuStatsAt(long endTime)
+    {
+        long Busy(CpuCategory c)
+        {
+            long sum = 0;
+            for (var core = 0; core < _cpu.Cores; core++) sum += _cpu.BusyPs(core, c, endTime);
+            return sum;
+        }
+        return new CpuStats(_cpu.Cores, Busy(CpuCategory.HostKernel), Busy(CpuCategory.HostUser), Busy(CpuCategory.Guest));
+    }
+
+    private VSwitchStats? VSwitchStatsNow()
+    {
+        if (_vswitch is not { } v) return null;
+        var s = v.Stats;
+        return new VSwitchStats(s.Packets, s.ExactMatchHits, s.MegaflowHits, s.MaskCacheHits, s.UpcallsHandled, s.UpcallsLost,
+            s.FlowsInstalled, s.InstallsRefused, s.Evictions, s.Revalidations, s.MasksProbed, s.Cycles,
+            v.Megaflows.Count, v.Megaflows.MaskCount, _vswitchDrops.Values.Sum(d => d.Packets));
+    }
+
+    private void Deliver(in Packet packet)
     {
         if (packet.DestinationHost != HostIndex)
             throw new InvalidOperationException($"{Name} received a packet for host {packet.DestinationHost}");

@@ -1,5 +1,6 @@
 using DcSim.ActorsNetwork.Fabric;
 using DcSim.ActorsNic;
+using DcSim.SimCore.Cpu;
 using DcSim.SimCore.Kernel;
 using DcSim.SimCore.Scenario;
 using DcSim.SimCore.Topology;
@@ -39,6 +40,7 @@ public sealed class FabricModel : IModelFactory
         var leaf = layout.LeafLp(layout.LeafOfHost(host));
         h.AttachNic(new PhysicalNic(new OutputPort(h, 0, layout.NameOf(leaf), leaf, layout.HostPortOnLeaf(host),
             t.HostLink.Rate, t.HostLink.DelayPs, t.HostQueue)));
+        h.AttachCpu(new ServerCpu(t.Server.Cores, t.Server.ClockHz));
         return h;
     }
 

@@ -12,5 +12,7 @@ var root = new RootCommand("DcSim: a deterministic simulator of virtualized data
     NodeCommand.Create(),
     ValidateCommand.Create(),
     BenchCommand.Create(),
+    OvsTraceCommand.Create(),
+    ClassifierBenchCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

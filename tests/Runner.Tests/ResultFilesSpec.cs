@@ -66,12 +66,12 @@ public sealed class ResultFilesSpec
     }
 
     [Fact]
-    public void Writing_must_leave_exactly_the_three_files_and_no_partial_ones()
+    public void Writing_must_leave_exactly_the_four_files_and_no_partial_ones()
     {
         var (scenario, results) = Sample();
         var dir = Path.Combine(Path.GetTempPath(), $"dcsim-results-{Guid.NewGuid():N}");
         ResultFiles.Write(dir, scenario, results);
-        Assert.Equal(["flows.csv", "links.csv", "summary.json"], Directory.GetFiles(dir).Select(Path.GetFileName).Order());
+        Assert.Equal(["flows.csv", "links.csv", "servers.csv", "summary.json"], Directory.GetFiles(dir).Select(Path.GetFileName).Order());
         Directory.Delete(dir, true);
     }
 }

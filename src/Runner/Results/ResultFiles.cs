@@ -14,7 +14,7 @@ namespace DcSim.Runner.Results;
 /// </summary>
 internal static class ResultFiles
 {
-    public static readonly string[] Names = ["summary.json", "flows.csv", "links.csv"];
+    public static readonly string[] Names = ["summary.json", "flows.csv", "links.csv", "servers.csv"];
 
     public static void Write(string directory, ScenarioSettings scenario, ResultsBuilder results)
     {
@@ -25,6 +25,7 @@ internal static class ResultFiles
             SummaryJson(scenario, results, summary),
             FlowsCsv(results),
             LinksCsv(results, scenario.DurationPs),
+            ServersCsv(results, scenario.DurationPs),
         };
         var temporary = Names.Select(n => Path.Combine(directory, $".{n}.partial")).ToArray();
         for (var i = 0; i < Names.Length; i++) File.WriteAllText(temporary[i], contents[i], new UTF8Encoding(false));
@@ -77,6 +78,8 @@ internal static class ResultFiles
             w.WriteNumber("max_queue_bytes", links.Count == 0 ? 0 : links.Max(l => l.QueueMaxBytes));
             w.WriteEndObject();
 
+            WriteServers(w, results, scenario.DurationPs);
+
             w.WriteStartObject("request_completion_ns");
             foreach (var (g, h) in results.RequestCompletion) WriteLatency(w, $"generator{g}", h);
             w.WriteEndObject();
@@ -87,6 +90,56 @@ internal static class ResultFiles
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(ms.ToArray()) + "\n";
+    }
+
+    private static void WriteServers(Utf8JsonWriter w, ResultsBuilder results, long durationPs)
+    {
+        var servers = results.Servers.Values.ToList();
+        w.WriteStartObject("servers");
+        w.WriteNumber("count", servers.Count);
+        w.WriteNumber("mean_host_kernel_cpu", Round(servers.Count == 0 ? 0 : servers.Average(s => s.Cpu.Utilisation(s.Cpu.HostKernelBusyPs, durationPs))));
+        w.WriteNumber("mean_host_user_cpu", Round(servers.Count == 0 ? 0 : servers.Average(s => s.Cpu.Utilisation(s.Cpu.HostUserBusyPs, durationPs))));
+        var vswitches = servers.Where(s => s.VSwitch is not null).Select(s => s.VSwitch!).ToList();
+        if (vswitches.Count > 0)
+        {
+            long Sum(Func<VSwitchStats, long> f) => vswitches.Sum(f);
+            var packets = Math.Max(1, Sum(v => v.Packets));
+            w.WriteStartObject("vswitch");
+            w.WriteNumber("packets", Sum(v => v.Packets));
+            w.WriteNumber("exact_match_hits", Sum(v => v.ExactMatchHits));
+            w.WriteNumber("megaflow_hits", Sum(v => v.MegaflowHits));
+            w.WriteNumber("mask_cache_hits", Sum(v => v.MaskCacheHits));
+            w.WriteNumber("upcalls_handled", Sum(v => v.UpcallsHandled));
+            w.WriteNumber("upcalls_lost", Sum(v => v.UpcallsLost));
+            w.WriteNumber("flows_installed", Sum(v => v.FlowsInstalled));
+            w.WriteNumber("installs_refused", Sum(v => v.InstallsRefused));
+            w.WriteNumber("evictions", Sum(v => v.Evictions));
+            w.WriteNumber("dropped_packets", Sum(v => v.DroppedPackets));
+            w.WriteNumber("exact_match_hit_rate", Round((double)Sum(v => v.ExactMatchHits) / packets));
+            w.WriteNumber("megaflow_hit_rate", Round((double)Sum(v => v.MegaflowHits) / packets));
+            w.WriteNumber("upcall_rate", Round((double)(Sum(v => v.UpcallsHandled) + Sum(v => v.UpcallsLost)) / packets));
+            w.WriteNumber("masks_per_packet", Round((double)Sum(v => v.MasksProbed) / packets));
+            w.WriteNumber("cycles_per_packet", Round((double)Sum(v => v.Cycles) / packets));
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
+    }
+
+    public static string ServersCsv(ResultsBuilder results, long durationPs)
+    {
+        var sb = new StringBuilder();
+        sb.Append("server,cores,host_kernel_cpu,host_user_cpu,guest_cpu,vswitch_packets,exact_match_hits,megaflow_hits,mask_cache_hits,")
+          .Append("upcalls_handled,upcalls_lost,flows_installed,installs_refused,evictions,revalidations,masks_probed,cycles,flows_at_end,masks_at_end,vswitch_drops\n");
+        foreach (var s in results.Servers.Values)
+        {
+            var c = s.Cpu;
+            sb.Append(CultureInfo.InvariantCulture, $"{s.Name},{c.Cores},{Round(c.Utilisation(c.HostKernelBusyPs, durationPs))},{Round(c.Utilisation(c.HostUserBusyPs, durationPs))},{Round(c.Utilisation(c.GuestBusyPs, durationPs))}");
+            if (s.VSwitch is { } v)
+                sb.Append(CultureInfo.InvariantCulture, $",{v.Packets},{v.ExactMatchHits},{v.MegaflowHits},{v.MaskCacheHits},{v.UpcallsHandled},{v.UpcallsLost},{v.FlowsInstalled},{v.InstallsRefused},{v.Evictions},{v.Revalidations},{v.MasksProbed},{v.Cycles},{v.FlowsAtEnd},{v.MasksAtEnd},{v.DroppedPackets}");
+            else sb.Append(",,,,,,,,,,,,,,,");
+            sb.Append('\n');
+        }
+        return sb.ToString();
     }
 
     private static void WriteLatency(Utf8JsonWriter w, string name, LatencyHistogram h)

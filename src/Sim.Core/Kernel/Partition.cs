@@ -104,8 +104,8 @@ public sealed class Partition
     public bool HasOutbox(int destination) => _outbox[destination].Count > 0;
 
     /// <summary>
-    /// End-of-run census: every local LP reports its counters, and frames still travelling towards a
-    /// local LP (pending arrivals) are counted in flight for their flow.
+    /// End-of-run census: every local LP reports its counters, and packets still on their way (frames
+    /// travelling towards a local LP, packets inside a vSwitch) are counted in flight for their flow.
     /// </summary>
     public ResultsBuilder Report(long endTime)
     {
@@ -113,7 +113,7 @@ public sealed class Partition
         foreach (var lp in LocalProcesses) lp.Report(results, endTime);
         foreach (var e in _heap.Snapshot())
         {
-            if (e.Kind != EventKinds.FrameArrival) continue;
+            if (!EventKinds.CarriesPacketInTransit(e.Kind)) continue;
             var f = results.Flow(e.Packet.FlowId);
             f.InFlightPackets++;
             f.InFlightBytes += e.Packet.PayloadBytes;

@@ -30,4 +30,12 @@ public static class EventKinds
     /// <summary>The last bit of a frame reached the receiving LP. Arg = receiving port.</summary>
     public const int FrameArrival = 2;
     public const int FirstModelKind = 16;
+
+    /// <summary>
+    /// Model kinds from here on carry a packet that is on its way (e.g. being processed by a vSwitch): the
+    /// end-of-run census counts them in flight, like frames on a link.
+    /// </summary>
+    public const int FirstInTransitKind = 64;
+
+    public static bool CarriesPacketInTransit(int kind) => kind == FrameArrival || kind >= FirstInTransitKind;
 }

@@ -11,6 +11,8 @@ public sealed class ResultsBuilder
     public SortedDictionary<string, LinkStats> Links { get; } = new(StringComparer.Ordinal);
     /// <summary>Events handled per LP name.</summary>
     public SortedDictionary<string, long> EventsByLp { get; } = new(StringComparer.Ordinal);
+    /// <summary>CPU and vSwitch counters per server name.</summary>
+    public SortedDictionary<string, ServerStats> Servers { get; } = new(StringComparer.Ordinal);
     /// <summary>Request completion times (request sent to last response byte back) per generator.</summary>
     public SortedDictionary<int, LatencyHistogram> RequestCompletion { get; } = new();
 
@@ -34,5 +36,6 @@ public sealed class ResultsBuilder
         foreach (var (key, l) in other.Links) Links.Add(key, l);
         foreach (var (lp, n) in other.EventsByLp) EventsByLp[lp] = EventsByLp.GetValueOrDefault(lp) + n;
         foreach (var (g, h) in other.RequestCompletion) RequestCompletionOf(g).Add(h);
+        foreach (var (name, server) in other.Servers) Servers.Add(name, server);
     }
 }

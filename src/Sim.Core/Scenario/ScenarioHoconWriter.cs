@@ -8,8 +8,8 @@ namespace DcSim.SimCore.Scenario;
 /// <summary>
 /// Renders a validated scenario as HOCON with every key of reference.conf present, keys sorted, values in
 /// canonical exact units: the same settings always give the same bytes (results echo it, cluster nodes
-/// receive it) and parsing the text again gives the same settings. CDF paths stay as written, so they
-/// resolve against the same base directory.
+/// receive it) and parsing the text again gives the same settings. CDF and vswitch rules paths stay as
+/// written, so they resolve against the same base directory.
 /// </summary>
 internal static class ScenarioHoconWriter
 {
@@ -35,6 +35,8 @@ internal static class ScenarioHoconWriter
                 ["fabric-link"] = Link(t.FabricLink),
                 ["host-queue"] = Queue(t.HostQueue),
                 ["switch-queue"] = Queue(t.SwitchQueue),
+                ["host-cpu"] = new Node { ["cores"] = Int(t.Server.Cores), ["clock"] = Frequency(t.Server.ClockHz) },
+                ["vswitch"] = VSwitch(t.Server.VSwitch),
             },
             ["traffic"] = new Node { ["generators"] = s.Generators.Select(g => Generator(g, t.HostCount)).ToList() },
             ["kernel"] = new Node
@@ -76,6 +78,20 @@ internal static class ScenarioHoconWriter
         },
     };
 
+    private static Node VSwitch(VSwitchOptions v) => new()
+    {
+        ["enabled"] = v.Enabled ? "true" : "false",
+        ["datapath"] = ScenarioWords.WordOf(ScenarioWords.VSwitchDatapaths, v.Datapath),
+        ["rules"] = Quote(v.RulesFile),
+        ["datapath-cores"] = Int(v.DatapathCores),
+        ["handler-cores"] = Int(v.HandlerCores),
+        ["flow-limit"] = Int(v.FlowLimit),
+        ["emc-insert-inv-prob"] = Int(v.EmcInsertInverseProbability),
+        ["upcall-queue"] = Int(v.UpcallQueue),
+        ["max-idle"] = Time(v.MaxIdlePs),
+        ["revalidate-period"] = Time(v.RevalidatePeriodPs),
+    };
+
     private static Node Link(LinkSettings link) => new() { ["rate"] = link.Rate.ToString(), ["delay"] = Time(link.DelayPs) };
 
     private static Node Queue(QueueLimit limit) => new()
@@ -109,6 +125,15 @@ internal static class ScenarioHoconWriter
         _ when ps % SimTime.Microsecond == 0 => $"{ps / SimTime.Microsecond}us",
         _ when ps % SimTime.Nanosecond == 0 => $"{ps / SimTime.Nanosecond}ns",
         _ => $"{ps}ps",
+    };
+
+    /// <summary>The largest unit that keeps the value whole: 2500MHz, 3GHz, 1500Hz.</summary>
+    public static string Frequency(long hz) => hz switch
+    {
+        _ when hz % 1_000_000_000 == 0 => $"{hz / 1_000_000_000}GHz",
+        _ when hz % 1_000_000 == 0 => $"{hz / 1_000_000}MHz",
+        _ when hz % 1_000 == 0 => $"{hz / 1_000}KHz",
+        _ => $"{hz}Hz",
     };
 
     /// <summary>Bytes below 10000 (packet sizes read best that way), else the largest decimal unit that keeps the value whole, else a binary one: 1400B, 20KB, 1MB, 64KiB.</summary>

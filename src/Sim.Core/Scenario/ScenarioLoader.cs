@@ -31,7 +31,7 @@ public static class ScenarioLoader
 
     /// <param name="text">The scenario, HOCON.</param>
     /// <param name="sourceName">The file name used in error messages.</param>
-    /// <param name="baseDirectory">Where relative paths in the scenario (CDF files) are resolved.</param>
+    /// <param name="baseDirectory">Where relative paths in the scenario (CDF files, vswitch rules) are resolved.</param>
     /// <param name="seedOverride">Replaces the file's seed (the file's seed is still validated).</param>
     public static ScenarioSettings Parse(string text, string sourceName, string baseDirectory, ulong? seedOverride = null)
     {
@@ -52,6 +52,7 @@ public static class ScenarioLoader
         var shape = ScenarioTopologyReader.ReadShape(topology);
         var hostLink = ScenarioTopologyReader.ReadLink(topology.Child("host-link"));
         var fabricLink = ScenarioTopologyReader.ReadLink(topology.Child("fabric-link"));
+        var host = ScenarioHostReader.Read(topology, baseDirectory);
         var generators = new ScenarioGeneratorReader(diagnostics, reference, baseDirectory,
                 shape?.Leaves * shape?.HostsPerLeaf, durationOk ? duration : null)
             .ReadAll(top.Child("traffic"));
@@ -66,7 +67,8 @@ public static class ScenarioLoader
             name,
             seedOverride ?? seed,
             duration,
-            new TopologySettings(shape!.Value.Spines, shape.Value.Leaves, shape.Value.HostsPerLeaf, hostLink!, fabricLink!, hostQueue!.Value, switchQueue!.Value),
+            new TopologySettings(shape!.Value.Spines, shape.Value.Leaves, shape.Value.HostsPerLeaf, hostLink!, fabricLink!, hostQueue!.Value, switchQueue!.Value,
+                Host: host!),
             generators,
             kernel!,
             ResolvedHocon: "");

@@ -116,6 +116,17 @@ internal sealed class ScenarioSection
         return false;
     }
 
+    /// <summary>A clock frequency with a unit (2.5GHz, 800MHz), greater than 0, in whole hertz.</summary>
+    public bool TryFrequency(string key, out long hertz)
+    {
+        hertz = 0;
+        if (!TryText(key, out var text, out var file)) return false;
+        if (QuantityParser.TryParseFrequency(text, out hertz, out var error)) return true;
+        var negative = text.StartsWith('-') && QuantityParser.TryParseFrequency(text[1..], out _, out _);
+        Report(key, file, negative ? $"must be greater than 0, got '{text}'" : error);
+        return false;
+    }
+
     /// <summary>A size with a unit (1000B, 64KiB, 1MB) in [min, max] bytes.</summary>
     public bool TrySize(string key, long min, long max, out long bytes)
     {

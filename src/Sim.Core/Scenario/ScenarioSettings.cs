@@ -22,9 +22,44 @@ public sealed record TopologySettings(
     LinkSettings HostLink,
     LinkSettings FabricLink,
     QueueLimit HostQueue,
-    QueueLimit SwitchQueue)
+    QueueLimit SwitchQueue,
+    HostSettings? Host = null)
 {
     public int HostCount => Leaves * HostsPerLeaf;
+
+    /// <summary>The servers' CPU and vSwitch; <see cref="HostSettings.Default"/> when not given.</summary>
+    public HostSettings Server => Host ?? HostSettings.Default;
+}
+
+/// <summary>Every server's cores and, when enabled, its Open vSwitch (between the host's traffic and its NIC).</summary>
+public sealed record HostSettings(int Cores, long ClockHz, VSwitchOptions VSwitch)
+{
+    /// <summary>8 cores at 2.5 GHz (assumption), no vSwitch: the defaults of reference.conf.</summary>
+    public static HostSettings Default { get; } = new(8, 2_500_000_000, VSwitchOptions.Disabled);
+}
+
+public enum VSwitchDatapath { Kernel, Netdev }
+
+/// <summary>
+/// An Open vSwitch in every server. Port 1 is the uplink (the NIC), port 2 the host's own traffic.
+/// <see cref="RulesFile"/> is an `ovs-ofctl add-flows` file (path as written, relative to the scenario's
+/// directory); empty means two rules forwarding between ports 1 and 2.
+/// </summary>
+public sealed record VSwitchOptions(
+    bool Enabled,
+    VSwitchDatapath Datapath,
+    string RulesFile,
+    int DatapathCores,
+    int HandlerCores,
+    int FlowLimit,
+    int EmcInsertInverseProbability,
+    int UpcallQueue,
+    long MaxIdlePs,
+    long RevalidatePeriodPs)
+{
+    /// <summary>Defaults of reference.conf (OVS values from calibration.md §2; queue length and core split: assumptions).</summary>
+    public static VSwitchOptions Disabled { get; } = new(false, VSwitchDatapath.Kernel, "", 2, 2, 200_000, 100, 4_096,
+        10 * Units.SimTime.Second, 500 * Units.SimTime.Millisecond);
 }
 
 public sealed record LinkSettings(DataRate Rate, long DelayPs);

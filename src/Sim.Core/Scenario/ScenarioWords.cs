@@ -20,6 +20,13 @@ internal static class ScenarioWords
     public static readonly IReadOnlyList<(string Word, QueueLimitUnit Value)> QueueUnits =
         [("packets", QueueLimitUnit.Packets), ("bytes", QueueLimitUnit.Bytes)];
 
+    public static readonly IReadOnlyList<(string Word, VSwitchDatapath Value)> VSwitchDatapaths =
+        [("kernel", VSwitchDatapath.Kernel), ("netdev", VSwitchDatapath.Netdev)];
+
+    /// <summary>HOCON's boolean words (as Akka reads them); the resolved scenario writes true and false.</summary>
+    public static readonly IReadOnlyList<(string Word, bool Value)> Booleans =
+        [("true", true), ("false", false), ("yes", true), ("no", false), ("on", true), ("off", false)];
+
     public const string AllHosts = "all";
     public const string AutoPartitions = "auto";
 

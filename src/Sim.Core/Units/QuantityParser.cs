@@ -3,7 +3,7 @@ using System.Globalization;
 namespace DcSim.SimCore.Units;
 
 /// <summary>
-/// Parses the unit-bearing strings of scenario files ("10Gbps", "1.5us", "64KiB") into integers.
+/// Parses the unit-bearing strings of scenario files ("10Gbps", "1.5us", "64KiB", "2.5GHz") into integers.
 /// Every parse either returns an exact integer or reports why it could not.
 /// </summary>
 public static class QuantityParser
@@ -26,6 +26,12 @@ public static class QuantityParser
         ("KB", 1_000), ("kB", 1_000), ("B", 1),
     ];
 
+    // Longest suffixes first: "Hz" is also the end of "GHz".
+    private static readonly (string Suffix, long Factor)[] FrequencyUnits =
+    [
+        ("GHz", 1_000_000_000), ("MHz", 1_000_000), ("KHz", 1_000), ("kHz", 1_000), ("Hz", 1),
+    ];
+
     public static bool TryParseTime(string text, out long picoseconds, out string error) =>
         TryParse(text, TimeUnits, "a duration such as 10us, 1.5ms or 2s", out picoseconds, out error);
 
@@ -34,6 +40,14 @@ public static class QuantityParser
         var ok = TryParse(text, RateUnits, "a rate such as 100Mbps or 10Gbps", out var bps, out error);
         if (ok && bps <= 0) { ok = false; error = $"rate must be positive, got '{text}'"; }
         rate = new DataRate(bps);
+        return ok;
+    }
+
+    /// <summary>A clock frequency in whole hertz ("2.5GHz", "800MHz", "3000000000Hz"); it must be greater than 0.</summary>
+    public static bool TryParseFrequency(string text, out long hertz, out string error)
+    {
+        var ok = TryParse(text, FrequencyUnits, "a frequency such as 2.5GHz or 800MHz", out hertz, out error);
+        if (ok && hertz <= 0) { ok = false; error = $"frequency must be greater than 0, got '{text}'"; }
         return ok;
     }
 

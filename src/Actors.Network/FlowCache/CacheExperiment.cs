@@ -1,0 +1,157 @@
+using DcSim.ActorsNetwork.OpenFlow;
+using DcSim.SimCore.Cpu;
+using DcSim.SimCore.Randomness;
+using DcSim.SimCore.Units;
+
+namespace DcSim.ActorsNetwork.FlowCache;
+
+/// <summary>Settings of one cache-dynamics run: one server's vSwitch under N concurrent flows.</summary>
+public sealed record CacheExperimentSettings(
+    DatapathProfile Profile,
+    int Flows,
+    long PacketsPerSecond,
+    int PacketBytes,
+    long DurationPs,
+    long WarmupPs,
+    int Cores,
+    long ClockHz,
+    int DatapathCores,
+    int HandlerCores,
+    int RxRingPackets,
+    long RevalidatePeriodPs,
+    long MaxIdlePs,
+    long MaxIdleOverLimitPs,
+    long CyclesPerRevalidatedFlow,
+    ulong Seed)
+{
+    /// <summary>
+    /// Defaults: 8 cores at 2.5 GHz (assumption), 2 of them for the datapath (RSS or PMDs), handlers on the
+    /// rest; revalidation every 500 ms with max-idle 10 s, 100 ms when over the flow limit (calibration.md §2.1);
+    /// a 1,024-packet receive ring per datapath core (assumption).
+    /// </summary>
+    public static CacheExperimentSettings Defaults(DatapathProfile profile, int flows) => new(
+        profile, flows, PacketsPerSecond: 1_000_000, PacketBytes: 64, DurationPs: 2 * SimTime.Second, WarmupPs: SimTime.Second,
+        Cores: 8, ClockHz: 2_500_000_000, DatapathCores: 2, HandlerCores: 2, RxRingPackets: 1_024,
+        RevalidatePeriodPs: 500 * SimTime.Millisecond, MaxIdlePs: 10 * SimTime.Second, MaxIdleOverLimitPs: 100 * SimTime.Millisecond,
+        CyclesPerRevalidatedFlow: 2_000, Seed: 1);
+}
+
+/// <summary>What one run measured (after the warm-up).</summary>
+public sealed record CacheExperimentResult(
+    int Flows,
+    long Packets,
+    long Delivered,
+    long DroppedRxRing,
+    long LostUpcalls,
+    double ExactMatchHitRate,
+    double MegaflowHitRate,
+    double UpcallRate,
+    double UpcallsPerSecond,
+    double MasksPerPacket,
+    double CyclesPerPacket,
+    double DatapathCpu,
+    double HandlerCpu,
+    double DeliveredPacketsPerSecond,
+    double MeanLatencyUs,
+    int MegaflowsAtEnd,
+    int MasksAtEnd);
+
+/// <summary>
+/// Drives a <see cref="Datapath{TActions}"/> with a stream of packets spread uniformly over N concurrent
+/// flows and charges every step to a <see cref="ServerCpu"/>: fast-path work on the datapath cores (by RSS
+/// hash), upcalls on the handler cores (a handler queue of bounded length: what does not fit is lost),
+/// revalidation on the last core. A packet that finds its receive ring full is dropped. Everything runs in
+/// virtual time from one seeded stream, so the same settings give the same numbers.
+/// </summary>
+public sealed class CacheExperiment<TActions>(CacheExperimentSettings settings, ISlowPath<TActions> slowPath, Func<int, Rng, FlowKey> flowKey)
+{
+    public CacheExperimentResult Run()
+    {
+        var s = settings;
+        var rng = RandomStreams.Create(s.Seed, s.Flows, "cache-experiment");
+        var datapath = new Datapath<TActions>(s.Profile, slowPath, RandomStreams.Create(s.Seed, s.Flows, "datapath"));
+        var cpu = new ServerCpu(s.Cores, s.ClockHz);
+        var fastCategory = s.Profile.Kind == DatapathKind.Netdev ? CpuCategory.HostUser : CpuCategory.HostKernel;
+        if (s.Profile.Kind == DatapathKind.Netdev)
+            for (var c = 0; c < s.DatapathCores; c++) cpu.DedicateToPolling(c, CpuCategory.HostUser);
+        var keys = new FlowKey[s.Flows];
+        var hashes = new uint[s.Flows];
+        for (var i = 0; i < s.Flows; i++)
+        {
+            keys[i] = flowKey(i, rng);
+            hashes[i] = (uint)keys[i].GetHashCode();
+        }
+        var rings = Enumerable.Range(0, s.DatapathCores).Select(_ => new Queue<long>()).ToArray();
+        var upcalls = new PriorityQueue<long, long>();
+        var gap = SimTime.Second / s.PacketsPerSecond;
+        var nextRevalidation = s.RevalidatePeriodPs;
+        long packets = 0, delivered = 0, droppedRing = 0, lostUpcalls = 0, latencySum = 0, emc = 0, mega = 0, up = 0, cycles = 0;
+        var measuring = false;
+        for (var now = 0L; now < s.WarmupPs + s.DurationPs; now += gap)
+        {
+            if (!measuring && now >= s.WarmupPs)
+            {
+                measuring = true;
+                cpu.ResetAccounting();
+            }
+            while (now >= nextRevalidation)
+            {
+                var overLimit = datapath.Megaflows.Count > s.Profile.FlowLimit / 2;
+                var expired = datapath.ExpireIdle(nextRevalidation, overLimit ? s.MaxIdleOverLimitPs : s.MaxIdlePs);
+                cpu.Run(s.Cores - 1, nextRevalidation, (datapath.Megaflows.Count + expired) * s.CyclesPerRevalidatedFlow, CpuCategory.HostUser);
+                nextRevalidation += s.RevalidatePeriodPs;
+            }
+            var flow = rng.NextInt(s.Flows);
+            var core = (int)(hashes[flow] % (uint)s.DatapathCores);
+            var ring = rings[core];
+            while (ring.Count > 0 && ring.Peek() <= now) ring.Dequeue();
+            while (upcalls.Count > 0 && upcalls.Peek() <= now) upcalls.Dequeue();
+            if (measuring) packets++;
+            if (ring.Count >= s.RxRingPackets)
+            {
+                if (measuring) droppedRing++;
+                continue;
+            }
+            datapath.PendingUpcalls = upcalls.Count;
+            var (_, outcome, stepCycles) = datapath.Process(in keys[flow], hashes[flow], s.PacketBytes, now);
+            long done;
+            if (outcome is DatapathOutcome.Upcall)
+            {
+                // The fast path hands the packet up; a handler thread runs the slow path and installs the flow.
+                var fast = s.Profile.CyclesPerPacket + s.Profile.CyclesPerEmcLookup;
+                var handoff = cpu.Run(core, now, fast, fastCategory);
+                var handler = cpu.LeastLoaded(handoff, s.DatapathCores, s.HandlerCores);
+                done = cpu.Run(handler, handoff, stepCycles - fast, CpuCategory.HostUser);
+                upcalls.Enqueue(done, done);
+            }
+            else done = cpu.Run(core, now, stepCycles, fastCategory);
+            ring.Enqueue(done);
+            if (!measuring) continue;
+            cycles += stepCycles;
+            switch (outcome)
+            {
+                case DatapathOutcome.ExactMatchHit: emc++; break;
+                case DatapathOutcome.MegaflowHit: mega++; break;
+                case DatapathOutcome.Upcall: up++; break;
+                case DatapathOutcome.UpcallLost: lostUpcalls++; continue;
+            }
+            delivered++;
+            latencySum += done - now;
+        }
+        var seconds = SimTime.ToSeconds(s.DurationPs);
+        var processed = Math.Max(1, emc + mega + up + lostUpcalls);
+        double Share(CpuCategory category, int from, int count)
+        {
+            long busy = 0;
+            for (var c = from; c < from + count; c++) busy += cpu.BusyPs(c, category, s.DurationPs);
+            return (double)busy / (s.DurationPs * (double)count);
+        }
+        return new CacheExperimentResult(
+            s.Flows, packets, delivered, droppedRing, lostUpcalls,
+            (double)emc / processed, (double)mega / processed, (double)(up + lostUpcalls) / processed, up / seconds,
+            datapath.Stats.MasksPerPacket, (double)cycles / Math.Max(1, delivered),
+            Share(fastCategory, 0, s.DatapathCores), Share(CpuCategory.HostUser, s.DatapathCores, s.HandlerCores),
+            delivered / seconds, delivered == 0 ? 0 : latencySum / (double)delivered / SimTime.Microsecond,
+            datapath.Megaflows.Count, datapath.Megaflows.MaskCount);
+    }
+}

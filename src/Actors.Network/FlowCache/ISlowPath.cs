@@ -1,0 +1,9 @@
+using DcSim.ActorsNetwork.OpenFlow;
+
+namespace DcSim.ActorsNetwork.FlowCache;
+
+/// <summary>The OpenFlow slow path as the datapath sees it: an upcall translates a key into actions and the widest safe mask.</summary>
+public interface ISlowPath<TActions>
+{
+    (TActions Actions, FlowKey Mask) Translate(in FlowKey key);
+}

@@ -1,0 +1,178 @@
+using F = DcSim.ActorsNetwork.OpenFlow.FlowField;
+
+namespace DcSim.ActorsNetwork.OpenFlow;
+
+/// <summary>
+/// Parses OVS flow syntax (<c>in_port=1,tcp,nw_src=10.0.0.0/8,tp_dst=0x50/0xfff0,...</c>).
+/// </summary>
+/// <remarks>
+/// Rules and packets differ exactly as they do in OVS. A rule (<c>ovs-ofctl add-flows</c>) may list its
+/// fields in any order and may mask them; a field whose prerequisites are missing (e.g. <c>tp_dst=80</c>
+/// without <c>tcp</c>) is dropped from the match, as OVS's normalization does, and reported as a
+/// warning. A packet (<c>ofproto/trace</c>) must give each field's prerequisites before it
+/// (<c>tcp,tp_dst=80</c>), may not mask, and an unmet prerequisite is an error.
+/// </remarks>
+public static class FlowParser
+{
+    private static readonly Dictionary<string, (ushort DlType, byte Proto)> Shorthands = new(StringComparer.Ordinal)
+    {
+        ["ip"] = (F.EthTypeIp, 0), ["icmp"] = (F.EthTypeIp, F.ProtoIcmp), ["tcp"] = (F.EthTypeIp, F.ProtoTcp),
+        ["udp"] = (F.EthTypeIp, F.ProtoUdp), ["sctp"] = (F.EthTypeIp, F.ProtoSctp), ["arp"] = (F.EthTypeArp, 0),
+        ["rarp"] = (F.EthTypeRarp, 0),
+    };
+
+    private static readonly HashSet<string> Unsupported = new(StringComparer.Ordinal)
+    {
+        "ipv6", "tcp6", "udp6", "icmp6", "sctp6", "mpls", "mplsm", "ipv6_src", "ipv6_dst", "ipv6_label", "nd_target",
+        "tun_id", "tun_src", "tun_dst", "ct_state", "ct_zone", "ct_mark", "ct_label", "pkt_mark", "skb_priority", "conj_id",
+        "mpls_label", "mpls_tc", "mpls_bos", "mpls_ttl", "actset_output", "packet_type", "dp_hash", "recirc_id",
+    };
+
+    /// <summary>Splits OVS key=value lists on commas and blanks, keeping parenthesised groups together.</summary>
+    public static List<string> SplitItems(string text)
+    {
+        var items = new List<string>();
+        var depth = 0;
+        var start = 0;
+        for (var i = 0; i <= text.Length; i++)
+        {
+            var c = i < text.Length ? text[i] : ',';
+            if (c == '(') depth++;
+            else if (c == ')') depth = Math.Max(0, depth - 1);
+            else if (depth == 0 && (c == ',' || char.IsWhiteSpace(c)))
+            {
+                if (i > start) items.Add(text[start..i]);
+                start = i + 1;
+            }
+        }
+        return items;
+    }
+
+    /// <summary>Parses the match part of a rule. <paramref name="warnings"/> receives one entry per field OVS would drop.</summary>
+    public static FlowMatch ParseMatch(IEnumerable<string> items, List<(string Token, string Message)> warnings)
+    {
+        var key = new FlowKey();
+        var mask = new FlowKey();
+        var set = new List<(string Token, FlowFieldSyntax Field, FlowKey Bits)>();
+        foreach (var item in items)
+        {
+            var (name, value) = SplitKeyValue(item);
+            if (value is null && Shorthands.TryGetValue(name, out var sh))
+            {
+                key.Set(F.DlType, sh.DlType); mask.Exact(F.DlType);
+                if (sh.Proto != 0) { key.Set(F.NwProto, sh.Proto); mask.Exact(F.NwProto); }
+                continue;
+            }
+            if (Unsupported.Contains(name)) throw new FlowSyntaxException(item, $"field '{name}' is not modelled by DcSim");
+            var field = FlowFieldSyntax.Find(name) ?? throw new FlowSyntaxException(item, $"unknown field '{name}'");
+            if (value is null) throw new FlowSyntaxException(item, $"field '{name}' needs a value ({name}=VALUE)");
+            var (v, m) = SplitMask(value);
+            if (m is not null && !field.Maskable) throw new FlowSyntaxException(item, $"field '{name}' cannot be masked");
+            var before = mask;
+            field.Set(ref key, ref mask, v, m);
+            var bits = new FlowKey();
+            for (var w = 0; w < FlowKey.WordCount; w++) bits[w] = mask[w] & ~before[w];
+            set.Add((item, field, bits));
+        }
+        // Normalization: drop what the (now complete) match cannot carry, as OVS does for OpenFlow 1.0/NXM.
+        foreach (var (token, field, bits) in set)
+        {
+            if (PrereqOk(field.Prereq, key, mask)) continue;
+            for (var w = 0; w < FlowKey.WordCount; w++) { mask[w] &= ~bits[w]; key[w] &= ~bits[w]; }
+            warnings.Add((token, $"prerequisites not met ({Describe(field.Prereq)}); OVS drops this field from the match"));
+        }
+        return new FlowMatch(key, mask);
+    }
+
+    public static FlowMatch ParseMatch(string text, List<(string Token, string Message)> warnings) => ParseMatch(SplitItems(text), warnings);
+
+    /// <summary>Parses a packet as <c>ofproto/trace</c> does: unspecified fields are zero.</summary>
+    public static FlowKey ParsePacket(string text)
+    {
+        var key = new FlowKey();
+        var given = new FlowKey();
+        var dlTypeSet = false;
+        foreach (var item in SplitItems(text))
+        {
+            var (name, value) = SplitKeyValue(item);
+            if (value is null && Shorthands.TryGetValue(name, out var sh))
+            {
+                if (dlTypeSet) throw new FlowSyntaxException(item, "Ethernet type set multiple times");
+                key.Set(F.DlType, sh.DlType); given.Exact(F.DlType); dlTypeSet = true;
+                if (sh.Proto != 0) { key.Set(F.NwProto, sh.Proto); given.Exact(F.NwProto); }
+                continue;
+            }
+            if (Unsupported.Contains(name)) throw new FlowSyntaxException(item, $"field '{name}' is not modelled by DcSim");
+            var field = FlowFieldSyntax.Find(name) ?? throw new FlowSyntaxException(item, $"unknown field '{name}'");
+            if (value is null) throw new FlowSyntaxException(item, $"field '{name}' needs a value ({name}=VALUE)");
+            var (v, m) = SplitMask(value);
+            if (m is not null) throw new FlowSyntaxException(item, "a packet cannot be masked");
+            if (!PacketPrereqOk(name, field.Prereq, key)) throw new FlowSyntaxException(item, $"prerequisites not met for setting {name} ({Describe(field.Prereq)}, given before it; later fragments have no transport ports)");
+            if (name == "dl_type") dlTypeSet = true;
+            var mask = new FlowKey();
+            field.Set(ref key, ref mask, v, null);
+            if (name == "dl_vlan" && key.Get(F.VlanTci) == 0) continue;
+            if (!given.And(mask).IsZero() && name is not ("dl_vlan" or "dl_vlan_pcp" or "nw_tos" or "nw_ecn" or "ip_dscp" or "ip_ecn"))
+            {
+                throw new FlowSyntaxException(item, $"field {name} set multiple times");
+            }
+            given.OrWith(mask);
+        }
+        return key;
+    }
+
+    internal static bool PrereqOk(Prereq p, in FlowKey key, in FlowKey mask)
+    {
+        var dlTypeKnown = mask.Get(F.DlType) == F.DlType.Ones;
+        var dlType = dlTypeKnown ? (ushort)key.Get(F.DlType) : (ushort)0;
+        var proto = mask.Get(F.NwProto) == 0xff ? (byte)key.Get(F.NwProto) : (byte)0;
+        return p switch
+        {
+            Prereq.None => true,
+            Prereq.Ip => dlType == F.EthTypeIp,
+            Prereq.IpOrArp => dlType is F.EthTypeIp or F.EthTypeArp or F.EthTypeRarp,
+            Prereq.Arp => dlType is F.EthTypeArp or F.EthTypeRarp,
+            Prereq.L4 => dlType == F.EthTypeIp && proto is F.ProtoTcp or F.ProtoUdp or F.ProtoSctp or F.ProtoIcmp,
+            Prereq.Icmp => dlType == F.EthTypeIp && proto == F.ProtoIcmp,
+            _ => false,
+        };
+    }
+
+    private static bool PacketPrereqOk(string name, Prereq p, in FlowKey key)
+    {
+        var dlType = (ushort)key.Get(F.DlType);
+        var proto = (byte)key.Get(F.NwProto);
+        var ip = dlType == F.EthTypeIp;
+        // Later fragments carry no transport header, so OVS refuses transport fields for them.
+        if (p is Prereq.L4 or Prereq.Icmp && (key.Get(F.NwFrag) & F.FragLater) != 0) return false;
+        if (name.StartsWith("udp_", StringComparison.Ordinal)) return ip && proto == F.ProtoUdp;
+        if (name.StartsWith("sctp_", StringComparison.Ordinal)) return ip && proto == F.ProtoSctp;
+        if (name.StartsWith("tcp_", StringComparison.Ordinal) || name.StartsWith("tp_", StringComparison.Ordinal)) return ip && proto == F.ProtoTcp;
+        return PrereqOk(p, key, FlowKey.AllOnes);
+    }
+
+    private static string Describe(Prereq p) => p switch
+    {
+        Prereq.Ip => "needs ip (dl_type=0x0800)",
+        Prereq.IpOrArp => "needs ip or arp",
+        Prereq.Arp => "needs arp",
+        Prereq.L4 => "needs tcp, udp, sctp or icmp",
+        Prereq.Icmp => "needs icmp",
+        _ => "",
+    };
+
+    internal static (string Name, string? Value) SplitKeyValue(string item)
+    {
+        var eq = item.IndexOf('=');
+        var colon = item.IndexOf(':');
+        // OVS accepts key=value and key:value; a MAC or IPv6 value contains ':' itself, so '=' wins when present.
+        var at = eq >= 0 ? eq : colon;
+        return at < 0 ? (item, null) : (item[..at], item[(at + 1)..]);
+    }
+
+    private static (string Value, string? Mask) SplitMask(string value)
+    {
+        var slash = value.IndexOf('/');
+        return slash < 0 ? (value, null) : (value[..slash], value[(slash + 1)..]);
+    }
+}

@@ -1,0 +1,105 @@
+using DcSim.ActorsNetwork.FlowCache;
+using DcSim.ActorsNetwork.OpenFlow;
+using DcSim.SimCore.Cpu;
+using DcSim.SimCore.Randomness;
+
+namespace DcSim.ActorsNetwork.Ovs;
+
+/// <summary>What the vSwitch did with one packet, and when it is done with it.</summary>
+public readonly record struct VSwitchVerdict(IReadOnlyList<int> OutputPorts, DatapathOutcome Outcome, long DoneAt, long Cycles);
+
+/// <summary>
+/// An Open vSwitch instance in a server: its datapath (flow caches), the OpenFlow slow path behind it,
+/// and the server cores its work runs on.
+/// </summary>
+/// <remarks>
+/// The fast path runs on the datapath core chosen by the packet's RSS hash (kernel: softirq time of the
+/// host kernel; netdev: a PMD core that busy-polls and so is 100 % busy whatever the load). An upcall is
+/// handed from that core to the least loaded handler core (host user space) and the packet leaves when
+/// the handler is done; upcalls still waiting for a handler count against the bounded upcall queue. The
+/// revalidator runs periodically on the last core. The owner (the server LP) schedules the packet's next
+/// step at <see cref="VSwitchVerdict.DoneAt"/>, so a busy CPU shows up as latency and, through the upcall
+/// queue and lost upcalls, as loss.
+/// </remarks>
+public sealed class VSwitch
+{
+    private readonly Datapath<string> _datapath;
+    private readonly ServerCpu _cpu;
+    private readonly VSwitchSettings _settings;
+    private readonly PriorityQueue<long, long> _upcallsInProgress = new();
+    private readonly Dictionary<string, int[]> _parsedActions = new(StringComparer.Ordinal);
+
+    public VSwitch(VSwitchSettings settings, ISlowPath<string> slowPath, ServerCpu cpu, Rng rng)
+    {
+        _settings = settings;
+        _cpu = cpu;
+        _datapath = new Datapath<string>(settings.Profile, slowPath, rng);
+        if (settings.Profile.Kind == DatapathKind.Netdev)
+            for (var c = 0; c < settings.DatapathCores; c++) cpu.DedicateToPolling(c, CpuCategory.HostUser);
+    }
+
+    public DatapathStats Stats => _datapath.Stats;
+    public MegaflowCache<string> Megaflows => _datapath.Megaflows;
+    public ServerCpu Cpu => _cpu;
+
+    private CpuCategory FastPathCategory => _settings.Profile.Kind == DatapathKind.Netdev ? CpuCategory.HostUser : CpuCategory.HostKernel;
+
+    public VSwitchVerdict Process(in FlowKey key, uint hash, int bytes, long now)
+    {
+        while (_upcallsInProgress.Count > 0 && _upcallsInProgress.Peek() <= now) _upcallsInProgress.Dequeue();
+        _datapath.PendingUpcalls = _upcallsInProgress.Count;
+        var (actions, outcome, cycles) = _datapath.Process(in key, hash, bytes, now);
+        var core = (int)(hash % (uint)_settings.DatapathCores);
+        long done;
+        if (outcome == DatapathOutcome.Upcall)
+        {
+            var fast = _settings.Profile.CyclesPerPacket + _settings.Profile.CyclesPerEmcLookup;
+            var handedOff = _cpu.Run(core, now, fast, FastPathCategory);
+            var handler = _cpu.LeastLoaded(handedOff, _settings.DatapathCores, _settings.HandlerCores);
+            done = _cpu.Run(handler, handedOff, cycles - fast, CpuCategory.HostUser);
+            _upcallsInProgress.Enqueue(done, done);
+        }
+        else done = _cpu.Run(core, now, cycles, FastPathCategory);
+        return new VSwitchVerdict(actions is null ? [] : OutputPorts(actions), outcome, done, cycles);
+    }
+
+    /// <summary>The revalidator's periodic sweep: idle flows expire (faster above half the flow limit).</summary>
+    public void Revalidate(long now)
+    {
+        var overLimit = _datapath.Megaflows.Count > _settings.Profile.FlowLimit / 2;
+        var dumped = _datapath.Megaflows.Count;
+        _datapath.ExpireIdle(now, overLimit ? _settings.MaxIdleOverLimitPs : _settings.MaxIdlePs);
+        _cpu.Run(_cpu.Cores - 1, now, dumped * _settings.CyclesPerRevalidatedFlow, CpuCategory.HostUser);
+    }
+
+    /// <summary>The output ports of a datapath action list ("1", "push_vlan(vid=10,pcp=0),2,3", "drop").</summary>
+    private int[] OutputPorts(string actions)
+    {
+        if (_parsedActions.TryGetValue(actions, out var ports)) return ports;
+        var result = new List<int>();
+        var depth = 0;
+        var token = new System.Text.StringBuilder();
+        foreach (var ch in actions + ",")
+        {
+            if (ch == '(') depth++;
+            else if (ch == ')') depth--;
+            if (ch == ',' && depth == 0)
+            {
+                if (int.TryParse(token.ToString().Trim(), out var port)) result.Add(port);
+                token.Clear();
+            }
+            else token.Append(ch);
+        }
+        return _parsedActions[actions] = [.. result];
+    }
+}
+
+/// <summary>A vSwitch's datapath and the server cores it uses.</summary>
+public sealed record VSwitchSettings(
+    DatapathProfile Profile,
+    int DatapathCores,
+    int HandlerCores,
+    long RevalidatePeriodPs,
+    long MaxIdlePs,
+    long MaxIdleOverLimitPs,
+    long CyclesPerRevalidatedFlow);

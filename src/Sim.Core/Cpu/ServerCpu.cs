@@ -1,0 +1,102 @@
+namespace DcSim.SimCore.Cpu;
+
+/// <summary>
+/// The cores of one server: each is a FIFO server of work items measured in cycles.
+/// </summary>
+/// <remarks>
+/// Models DESIGN §3's "work queues for a core; busy cores add latency and cap throughput". A work item
+/// submitted at time t on core c starts when the core is free (no earlier than t), runs for
+/// cycles / clock, and the caller schedules whatever depends on it at the returned completion time.
+/// Busy time is accounted per core and per <see cref="CpuCategory"/>. A core can also be dedicated to a
+/// busy-polling thread (a DPDK PMD): it is then 100 % busy in its category for the whole run, whether
+/// or not it has packets, which is how OVS-DPDK spends its cores. Owned by one LP: not thread-safe.
+/// Picosecond conversion is exact for clock rates that divide 10^12 (1, 2, 2.5, 4 GHz ...), rounded up
+/// otherwise.
+/// </remarks>
+public sealed class ServerCpu
+{
+    private readonly long[] _freeAt;
+    private readonly long[,] _busyPs;
+    private readonly long[] _cycles;
+    private readonly bool[] _polling;
+    private readonly CpuCategory[] _pollingCategory;
+
+    public ServerCpu(int cores, long clockHz)
+    {
+        if (cores < 1) throw new ArgumentOutOfRangeException(nameof(cores), cores, "a server needs at least one core");
+        if (clockHz < 1) throw new ArgumentOutOfRangeException(nameof(clockHz), clockHz, "the clock rate must be positive");
+        Cores = cores;
+        ClockHz = clockHz;
+        _freeAt = new long[cores];
+        _busyPs = new long[cores, CpuCategories.All.Length];
+        _cycles = new long[CpuCategories.All.Length];
+        _polling = new bool[cores];
+        _pollingCategory = new CpuCategory[cores];
+    }
+
+    public int Cores { get; }
+    public long ClockHz { get; }
+
+    /// <summary>Duration of <paramref name="cycles"/> at this clock, rounded up to a whole picosecond.</summary>
+    public long CyclesToPs(long cycles) => (long)(((Int128)cycles * 1_000_000_000_000 + ClockHz - 1) / ClockHz);
+
+    /// <summary>
+    /// Runs <paramref name="cycles"/> of work on <paramref name="core"/>, queued behind what the core already
+    /// has; returns the virtual time at which the work completes.
+    /// </summary>
+    public long Run(int core, long now, long cycles, CpuCategory category)
+    {
+        if (cycles < 0) throw new ArgumentOutOfRangeException(nameof(cycles), cycles, "work cannot take negative cycles");
+        var start = Math.Max(now, _freeAt[core]);
+        var duration = CyclesToPs(cycles);
+        _freeAt[core] = start + duration;
+        _cycles[(int)category] += cycles;
+        if (!_polling[core]) _busyPs[core, (int)category] += duration;
+        return start + duration;
+    }
+
+    /// <summary>Starts a new accounting period: busy time and cycles restart from zero, queued work stays queued.</summary>
+    public void ResetAccounting()
+    {
+        Array.Clear(_busyPs);
+        Array.Clear(_cycles);
+    }
+
+    /// <summary>Time at which <paramref name="core"/> has finished everything queued on it.</summary>
+    public long FreeAt(int core) => _freeAt[core];
+
+    /// <summary>The core with the least queued work at <paramref name="now"/> (lowest index on ties).</summary>
+    public int LeastLoaded(long now, int firstCore = 0, int count = -1)
+    {
+        if (count < 0) count = Cores - firstCore;
+        var best = firstCore;
+        for (var c = firstCore + 1; c < firstCore + count; c++)
+            if (Math.Max(now, _freeAt[c]) < Math.Max(now, _freeAt[best])) best = c;
+        return best;
+    }
+
+    /// <summary>Dedicates a core to a busy-polling thread: it counts as fully busy in <paramref name="category"/>.</summary>
+    public void DedicateToPolling(int core, CpuCategory category)
+    {
+        _polling[core] = true;
+        _pollingCategory[core] = category;
+    }
+
+    public bool IsPolling(int core) => _polling[core];
+
+    /// <summary>Cycles of useful work submitted per category (polling cores' idle spinning excluded).</summary>
+    public long CyclesIn(CpuCategory category) => _cycles[(int)category];
+
+    /// <summary>Busy time of a core in a category over a run of <paramref name="durationPs"/>.</summary>
+    public long BusyPs(int core, CpuCategory category, long durationPs) =>
+        _polling[core] ? (_pollingCategory[core] == category ? durationPs : 0) : Math.Min(_busyPs[core, (int)category], durationPs);
+
+    /// <summary>Share of the server's total core time busy in <paramref name="category"/> (0..1).</summary>
+    public double Utilisation(CpuCategory category, long durationPs)
+    {
+        if (durationPs <= 0) return 0;
+        long busy = 0;
+        for (var c = 0; c < Cores; c++) busy += BusyPs(c, category, durationPs);
+        return (double)busy / ((double)durationPs * Cores);
+    }
+}

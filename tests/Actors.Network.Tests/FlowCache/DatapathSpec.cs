@@ -1,0 +1,116 @@
+using DcSim.ActorsNetwork.FlowCache;
+using DcSim.ActorsNetwork.OpenFlow;
+using DcSim.SimCore.Randomness;
+using Xunit;
+
+namespace DcSim.ActorsNetwork.Tests.FlowCache;
+
+public sealed class DatapathSpec
+{
+    /// <summary>A slow path of two rules on the destination address: 10.0.0.0/8 -> port 1, else port 2 (mask /8 either way).</summary>
+    private sealed class TwoRuleSlowPath : ISlowPath<string>
+    {
+        public int Upcalls { get; private set; }
+        public string Inside { get; set; } = "1";
+
+        public (string Actions, FlowKey Mask) Translate(in FlowKey key)
+        {
+            Upcalls++;
+            var mask = new FlowKey();
+            mask[9] = 0xFF00_0000;
+            return ((key[9] & 0xFF00_0000) == 0x0A00_0000 ? Inside : "2", mask);
+        }
+    }
+
+    private static FlowKey Packet(uint dst, ushort port)
+    {
+        var k = new FlowKey();
+        k[9] = dst;
+        k[13] = port;
+        return k;
+    }
+
+    private static Datapath<string> Create(DatapathProfile profile, TwoRuleSlowPath slow) => new(profile, slow, RandomStreams.Create(1, 1, "datapath"));
+
+    [Fact]
+    public void Kernel_datapath_must_upcall_once_per_megaflow_then_hit()
+    {
+        // arrange
+        var slow = new TwoRuleSlowPath();
+        var dp = Create(DatapathProfile.KernelDefaults, slow);
+
+        // act: 100 packets to 10.x (many microflows, one megaflow), 100 to 20.x
+        for (var i = 0; i < 100; i++)
+        {
+            dp.Process(Packet(0x0A00_0000u + (uint)i, (ushort)i), (uint)i, 100, i);
+            dp.Process(Packet(0x1400_0000u + (uint)i, (ushort)i), (uint)(1000 + i), 100, i);
+        }
+
+        // assert
+        Assert.Equal(2, slow.Upcalls);
+        Assert.Equal(2, dp.Stats.UpcallsHandled);
+        Assert.Equal(198, dp.Stats.MegaflowHits);
+        Assert.Equal(200, dp.Stats.Packets);
+        Assert.True(dp.Stats.Partitioned);
+        Assert.Equal(1, dp.Megaflows.MaskCount);
+        Assert.Equal(2, dp.Megaflows.Count);
+    }
+
+    [Fact]
+    public void Netdev_datapath_with_insertion_always_must_hit_the_exact_match_cache_on_repeats()
+    {
+        var slow = new TwoRuleSlowPath();
+        var dp = Create(DatapathProfile.NetdevDefaults with { EmcInsertInverseProbability = 1 }, slow);
+        var (_, first, firstCycles) = dp.Process(Packet(0x0A01_0101, 80), 7, 100, 0);
+        var (_, second, _) = dp.Process(Packet(0x0A01_0101, 80), 7, 100, 1);
+        var (_, third, thirdCycles) = dp.Process(Packet(0x0A01_0101, 80), 7, 100, 2);
+        var (_, other, _) = dp.Process(Packet(0x0A01_0102, 80), 8, 100, 3);
+        Assert.Equal(DatapathOutcome.Upcall, first);
+        Assert.Equal(DatapathOutcome.ExactMatchHit, second);
+        Assert.Equal(DatapathOutcome.ExactMatchHit, third);
+        Assert.Equal(DatapathOutcome.MegaflowHit, other);
+        Assert.True(firstCycles > 10 * thirdCycles, "an upcall costs far more than a cache hit");
+        Assert.True(dp.Stats.Partitioned);
+    }
+
+    [Fact]
+    public void A_full_upcall_queue_must_lose_the_upcall_and_the_flow_limit_must_stop_installs()
+    {
+        var slow = new TwoRuleSlowPath();
+        var dp = Create(DatapathProfile.KernelDefaults with { UpcallQueueCapacity = 1, FlowLimit = 1 }, slow);
+        dp.Process(Packet(0x0A00_0001, 1), 1, 100, 0);           // upcall, installs flow 1 (limit reached)
+        dp.Process(Packet(0x1400_0001, 1), 2, 100, 0);           // upcall, limit: not installed
+        dp.PendingUpcalls = 1;
+        var (actions, outcome, _) = dp.Process(Packet(0x1E00_0001, 1), 3, 100, 0);
+        Assert.Equal(DatapathOutcome.UpcallLost, outcome);
+        Assert.Null(actions);
+        Assert.Equal(1, dp.Stats.UpcallsLost);
+        Assert.Equal(1, dp.Stats.InstallsRefused);
+        Assert.Equal(1, dp.Megaflows.Count);
+        Assert.True(dp.Stats.Partitioned);
+    }
+
+    [Fact]
+    public void Idle_flows_must_expire_and_a_rule_change_must_remove_exactly_the_affected_flows()
+    {
+        // arrange
+        var slow = new TwoRuleSlowPath();
+        var dp = Create(DatapathProfile.KernelDefaults, slow);
+        dp.Process(Packet(0x0A00_0001, 1), 1, 100, 0);
+        dp.Process(Packet(0x1400_0001, 1), 2, 100, 0);
+        dp.Process(Packet(0x1E00_0001, 1), 3, 100, 5_000);
+
+        // act: 10.0.0.0/8 now goes to port 3
+        slow.Inside = "3";
+        var stale = dp.Revalidate((a, b) => a == b);
+        var expired = dp.ExpireIdle(now: 14_000, maxIdlePs: 10_000);
+
+        // assert
+        Assert.Equal(["1"], stale.Select(f => f.Actions));
+        Assert.Equal(1, expired);           // the 20.x flow, last used at 0
+        Assert.Equal(1, dp.Megaflows.Count); // 30.x stays
+        var (actions, outcome, _) = dp.Process(Packet(0x0A00_0002, 1), 1, 100, 14_000);
+        Assert.Equal("3", actions);
+        Assert.Equal(DatapathOutcome.Upcall, outcome);
+    }
+}
