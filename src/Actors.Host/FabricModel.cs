@@ -1,4 +1,9 @@
 using DcSim.ActorsNetwork.Fabric;
+using DcSim.ActorsNetwork.FlowCache;
+using DcSim.ActorsNetwork.OpenFlow;
+using DcSim.ActorsNetwork.Ovs;
+using DcSim.SimCore.Randomness;
+using DcSim.SimCore.Units;
 using DcSim.ActorsNic;
 using DcSim.SimCore.Cpu;
 using DcSim.SimCore.Kernel;
@@ -18,30 +23,62 @@ public sealed class FabricModel : IModelFactory
 
     public IPartitionLayout Layout(ScenarioSettings scenario, int partitions) => new LeafSpineLayout(scenario.Topology, partitions);
 
+    /// <summary>
+    /// Checks the model's own inputs that the scenario loader cannot read (the vSwitch rules file); throws
+    /// <see cref="RuleParseException"/> naming the file, line and token.
+    /// </summary>
+    public static void Validate(ScenarioSettings scenario) => VSwitchRules(scenario);
+
     public Partition BuildPartition(ScenarioSettings scenario, int partitions, int index)
     {
         var layout = new LeafSpineLayout(scenario.Topology, partitions);
         var t = scenario.Topology;
         var partition = new Partition(index, layout.Partitions, layout.PartitionOfLp);
+        var rules = VSwitchRules(scenario);
         for (var lp = 0; lp < layout.LpCount; lp++)
         {
             if (layout.PartitionOfLp[lp] != index) continue;
-            partition.Add(lp < layout.HostCount ? BuildHost(scenario, layout, lp)
+            partition.Add(lp < layout.HostCount ? BuildHost(scenario, layout, lp, rules)
                 : layout.IsLeaf(lp) ? BuildLeaf(layout, lp - layout.HostCount)
                 : BuildSpine(layout, lp - layout.HostCount - t.Leaves));
         }
         return partition;
     }
 
-    private static BareMetalHost BuildHost(ScenarioSettings scenario, LeafSpineLayout layout, int host)
+    /// <summary>The vSwitch rules of every server (parsed once), or null without vSwitches.</summary>
+    private static RuleFile? VSwitchRules(ScenarioSettings scenario)
+    {
+        var v = scenario.Topology.Server.VSwitch;
+        if (!v.Enabled) return null;
+        return v.RulesFile.Length == 0 ? PipelineSlowPath.HostForwarding() : RuleFileParser.ParseFile(scenario.ResolvePath(v.RulesFile));
+    }
+
+    private static BareMetalHost BuildHost(ScenarioSettings scenario, LeafSpineLayout layout, int host, RuleFile? rules)
     {
         var t = layout.Topology;
         var h = new BareMetalHost(host, layout.NameOf(host), host, scenario);
         var leaf = layout.LeafLp(layout.LeafOfHost(host));
         h.AttachNic(new PhysicalNic(new OutputPort(h, 0, layout.NameOf(leaf), leaf, layout.HostPortOnLeaf(host),
             t.HostLink.Rate, t.HostLink.DelayPs, t.HostQueue)));
-        h.AttachCpu(new ServerCpu(t.Server.Cores, t.Server.ClockHz));
+        var cpu = new ServerCpu(t.Server.Cores, t.Server.ClockHz);
+        h.AttachCpu(cpu);
+        if (rules is not null) h.AttachVSwitch(BuildVSwitch(scenario, host, rules, cpu), t.Server.VSwitch.RevalidatePeriodPs);
         return h;
+    }
+
+    private static VSwitch BuildVSwitch(ScenarioSettings scenario, int host, RuleFile rules, ServerCpu cpu)
+    {
+        var o = scenario.Topology.Server.VSwitch;
+        var defaults = o.Datapath == VSwitchDatapath.Netdev ? DatapathProfile.NetdevDefaults : DatapathProfile.KernelDefaults;
+        var profile = defaults with
+        {
+            FlowLimit = o.FlowLimit, UpcallQueueCapacity = o.UpcallQueue,
+            EmcInsertInverseProbability = o.Datapath == VSwitchDatapath.Netdev ? o.EmcInsertInverseProbability : 0,
+        };
+        var settings = new VSwitchSettings(profile, o.DatapathCores, o.HandlerCores, o.RevalidatePeriodPs, o.MaxIdlePs,
+            MaxIdleOverLimitPs: 100 * SimTime.Millisecond, CyclesPerRevalidatedFlow: 2_000);
+        return new VSwitch(settings, new PipelineSlowPath(rules, [BareMetalHost.UplinkPort, BareMetalHost.LocalPort]), cpu,
+            RandomStreams.Create(scenario.Seed, host, "vswitch"));
     }
 
     private static FabricSwitch BuildLeaf(LeafSpineLayout layout, int leaf)

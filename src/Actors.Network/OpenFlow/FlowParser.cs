@@ -68,10 +68,15 @@ public static class FlowParser
             if (value is null) throw new FlowSyntaxException(item, $"field '{name}' needs a value ({name}=VALUE)");
             var (v, m) = SplitMask(value);
             if (m is not null && !field.Maskable) throw new FlowSyntaxException(item, $"field '{name}' cannot be masked");
-            var before = mask;
-            field.Set(ref key, ref mask, v, m);
+            // A field given again replaces what it covers, as OVS's mf_set does.
+            var itemKey = new FlowKey();
             var bits = new FlowKey();
-            for (var w = 0; w < FlowKey.WordCount; w++) bits[w] = mask[w] & ~before[w];
+            field.Set(ref itemKey, ref bits, v, m);
+            for (var w = 0; w < FlowKey.WordCount; w++)
+            {
+                mask[w] = (mask[w] & ~bits[w]) | bits[w];
+                key[w] = (key[w] & ~bits[w]) | (itemKey[w] & bits[w]);
+            }
             set.Add((item, field, bits));
         }
         // Normalization: drop what the (now complete) match cannot carry, as OVS does for OpenFlow 1.0/NXM.

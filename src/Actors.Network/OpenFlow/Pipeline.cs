@@ -199,9 +199,10 @@ public sealed partial class Pipeline
         {
             case LegacyField.DlSrc: wc.Exact(F.DlSrc); flow.Set(F.DlSrc, l.Value); break;
             case LegacyField.DlDst: wc.Exact(F.DlDst); flow.Set(F.DlDst, l.Value); break;
-            case LegacyField.NwSrc: if (ip) { wc.Exact(F.NwSrc); flow.Set(F.NwSrc, l.Value); } break;
-            case LegacyField.NwDst: if (ip) { wc.Exact(F.NwDst); flow.Set(F.NwDst, l.Value); } break;
-            case LegacyField.NwTos: if (ip) { wc.Or(F.NwTos, F.IpDscpMask); flow.SetMasked(F.NwTos, l.Value, F.IpDscpMask); } break;
+            // IPv4 rewrites also make nw_proto significant (OVS commit 9d840923, in Debian's 3.1.0-2+deb12u1).
+            case LegacyField.NwSrc: if (ip) { wc.Exact(F.NwSrc); wc.Exact(F.NwProto); flow.Set(F.NwSrc, l.Value); } break;
+            case LegacyField.NwDst: if (ip) { wc.Exact(F.NwDst); wc.Exact(F.NwProto); flow.Set(F.NwDst, l.Value); } break;
+            case LegacyField.NwTos: if (ip) { wc.Exact(F.NwProto); wc.Or(F.NwTos, F.IpDscpMask); flow.SetMasked(F.NwTos, l.Value, F.IpDscpMask); } break;
             case LegacyField.TpSrc:
             case LegacyField.TpDst:
                 if (ip && (flow.Get(F.NwFrag) & F.FragLater) == 0)
@@ -233,6 +234,7 @@ public sealed partial class Pipeline
             ctx.Report(TraceNodeKind.Warn, $"unmet prerequisites for {s.OxmName}, set_field ignored");
             return;
         }
+        if (s.OxmName is "ip_src" or "ip_dst" or "ip_dscp") wc.Exact(F.NwProto);   // mf_set_mask_l3_prereqs
         wc.Or(s.Field, s.Mask);
         flow.SetMasked(s.Field, s.Value, s.Mask);
     }

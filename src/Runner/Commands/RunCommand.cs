@@ -81,9 +81,10 @@ internal static class ScenarioFile
         try
         {
             settings = ScenarioLoader.Load(file.FullName, seed);
+            ActorsHost.FabricModel.Validate(settings);
             return true;
         }
-        catch (ScenarioException ex)
+        catch (Exception ex) when (ex is ScenarioException or ActorsNetwork.OpenFlow.RuleParseException)
         {
             Console.Error.WriteLine(ex.Message);
             return false;

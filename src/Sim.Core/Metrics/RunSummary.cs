@@ -14,11 +14,11 @@ public sealed class RunSummary
             InFlightPackets += f.InFlightPackets; InFlightBytes += f.InFlightBytes;
             if (f.Latency is not null) Latency.Add(f.Latency);
             if (!f.Conserved) NonConservedFlows.Add(f.FlowId);
+            foreach (var (where, n) in f.DropsAt) DropsByLocation[where] = DropsByLocation.GetValueOrDefault(where) + n;
         }
         foreach (var l in results.Links.Values)
         {
             LinkTransmissions += l.TxPackets;
-            if (l.DroppedPackets > 0) DropsByLocation[$"{l.From}->{l.To}"] = l.DroppedPackets;
         }
         EventsProcessed = results.EventsByLp.Values.Sum();
         FlowCount = results.Flows.Count;

@@ -72,7 +72,7 @@ public static class ScenarioLoader
             generators,
             kernel!,
             ResolvedHocon: "");
-        return settings with { ResolvedHocon = ScenarioHoconWriter.Write(settings) };
+        return settings with { ResolvedHocon = ScenarioHoconWriter.Write(settings), BaseDirectory = baseDirectory };
     }
 
     /// <summary>

@@ -12,7 +12,14 @@ public sealed record ScenarioSettings(
     IReadOnlyList<GeneratorSettings> Generators,
     KernelSettings Kernel,
     /// <summary>The scenario as resolved against the defaults, rendered as HOCON: echoed into results and sent to cluster nodes.</summary>
-    string ResolvedHocon);
+    string ResolvedHocon)
+{
+    /// <summary>Where relative paths of the scenario (CDF and rules files) resolve; not part of the resolved text.</summary>
+    public string BaseDirectory { get; init; } = ".";
+
+    /// <summary>A path from the scenario, resolved against <see cref="BaseDirectory"/>.</summary>
+    public string ResolvePath(string path) => Path.GetFullPath(path, Path.GetFullPath(BaseDirectory));
+}
 
 /// <summary>A two-tier leaf-spine (Clos) fabric with bare-metal hosts.</summary>
 public sealed record TopologySettings(

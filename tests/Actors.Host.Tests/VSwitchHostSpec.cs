@@ -1,0 +1,90 @@
+using DcSim.SimCore.Kernel;
+using DcSim.SimCore.Metrics;
+using DcSim.SimCore.Scenario;
+using DcSim.SimCore.Units;
+using Xunit;
+
+namespace DcSim.ActorsHost.Tests;
+
+/// <summary>Servers with an Open vSwitch between their traffic and their NIC.</summary>
+public sealed class VSwitchHostSpec
+{
+    private static HostSettings WithVSwitch(string rules = "") =>
+        new(8, 2_500_000_000, VSwitchOptions.Disabled with { Enabled = true, RulesFile = rules });
+
+    private static ScenarioSettings TwoHosts(HostSettings host, params GeneratorSettings[] generators) =>
+        TestScenarios.Scenario(TestScenarios.Fabric(1, 1, 2) with { Host = host }, 2 * SimTime.Millisecond, 1, generators);
+
+    [Fact]
+    public void A_warm_vSwitch_must_add_exactly_its_megaflow_hit_cost_at_each_end()
+    {
+        // arrange: host 0 -> host 1 on one leaf, CBR, default forwarding rules, kernel datapath
+        var scenario = TwoHosts(WithVSwitch(),
+            TestScenarios.Generator(GeneratorKind.Cbr, [0], 100_000_000, 1000, SimTime.Millisecond, DestinationPattern.Fixed, target: 1));
+
+        // act
+        var results = InProcessRun.Run(FabricModel.Instance, scenario);
+
+        // assert: wire 2 x (852.8 ns + 1 us); a megaflow hit through the mask cache costs
+        // 1,000 + 100 cycles = 440 ns at 2.5 GHz on each side
+        var flow = results.Flows.Values.Single(f => f.Source == 0);
+        const long wire = 2 * (1066 * 8 * 100 + SimTime.Microsecond);
+        const long hit = 1_100 * 400;
+        Assert.Equal(wire + 2 * hit, flow.Latency!.MinPs);
+        Assert.True(flow.Latency.MaxPs > flow.Latency.MinPs, "the first packet pays the upcalls");
+        var sender = results.Servers["host0"].VSwitch!;
+        var receiver = results.Servers["host1"].VSwitch!;
+        Assert.Equal(1, sender.UpcallsHandled);
+        Assert.Equal(1, receiver.UpcallsHandled);
+        Assert.Equal(flow.SentPackets, sender.Packets);
+        Assert.Equal(sender.Packets, sender.MegaflowHits + sender.UpcallsHandled);
+        Assert.True(results.Servers["host0"].Cpu.HostKernelBusyPs > 0);
+    }
+
+    [Fact]
+    public void Packets_without_an_output_must_be_dropped_in_the_vSwitch_and_accounted()
+    {
+        // arrange: rules that drop UDP port 5001 (generator 1) leaving host 0
+        var dir = Path.Combine(Path.GetTempPath(), $"dcsim-vswitch-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "rules.txt"),
+            "priority=100,udp,in_port=2,udp_dst=5001,actions=drop\npriority=10,in_port=2,actions=output:1\npriority=10,in_port=1,actions=output:2\n");
+        var scenario = TwoHosts(WithVSwitch("rules.txt"),
+            TestScenarios.Generator(GeneratorKind.Cbr, [0], 100_000_000, 1000, SimTime.Millisecond, DestinationPattern.Fixed, target: 1, index: 0),
+            TestScenarios.Generator(GeneratorKind.Cbr, [0], 100_000_000, 1000, SimTime.Millisecond, DestinationPattern.Fixed, target: 1, index: 1))
+            with { BaseDirectory = dir };
+
+        // act
+        var results = InProcessRun.Run(FabricModel.Instance, scenario);
+        var summary = new RunSummary(results);
+
+        // assert
+        var blocked = results.Flows.Values.Single(f => f.Generator == 1);
+        var allowed = results.Flows.Values.Single(f => f.Generator == 0);
+        Assert.Equal(blocked.SentPackets, blocked.DroppedPackets);
+        Assert.Equal(0, blocked.DeliveredPackets);
+        Assert.Equal("host0:vswitch", blocked.DropsAt.Keys.Single());
+        Assert.Equal(allowed.SentPackets, allowed.DeliveredPackets + allowed.InFlightPackets);
+        Assert.True(summary.Conserved);
+        Assert.Equal(blocked.SentPackets, summary.DropsByLocation["host0:vswitch"]);
+    }
+
+    [Fact]
+    public void Runs_with_vSwitches_must_be_identical_on_one_and_three_partitions()
+    {
+        var hosts = Enumerable.Range(0, 12).ToArray();
+        var cdf = new FlowSizeCdf("test", [(1_000, 0.0), (20_000, 1.0)]);
+        var scenario = TestScenarios.Scenario(TestScenarios.Fabric(2, 3, 4) with { Host = WithVSwitch() }, 2 * SimTime.Millisecond, 9,
+            TestScenarios.Generator(GeneratorKind.Poisson, hosts, 1_000_000_000, 1000, 2 * SimTime.Millisecond, flowSizes: cdf));
+        var one = ResultsCodec.Encode(InProcessRun.Run(FabricModel.Instance, scenario, 1));
+        var three = ResultsCodec.Encode(InProcessRun.Run(FabricModel.Instance, scenario, 3));
+        Assert.Equal(one, three);
+        var results = ResultsCodec.Decode(one);
+        Assert.True(new RunSummary(results).Conserved);
+        // The default rules match on in_port only, so each direction of a server needs one megaflow however
+        // many flows cross it: at most 2 upcalls per server, all else megaflow hits.
+        var upcalls = results.Servers.Values.Sum(s => s.VSwitch!.UpcallsHandled);
+        Assert.InRange(upcalls, 12, 24);
+        Assert.True(results.Servers.Values.Sum(s => s.VSwitch!.MegaflowHits) > 100 * upcalls);
+    }
+}
