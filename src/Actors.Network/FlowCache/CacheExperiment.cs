@@ -117,15 +117,20 @@ public sealed class CacheExperiment<TActions>(CacheExperimentSettings settings, 
             long done;
             if (outcome is DatapathOutcome.Upcall)
             {
-                // The fast path hands the packet up; a handler thread runs the slow path and installs the flow.
+                // The fast path hands the packet up and moves on (its receive ring slot is free again);
+                // a handler thread runs the slow path and installs the flow.
                 var fast = s.Profile.CyclesPerPacket + s.Profile.CyclesPerEmcLookup;
                 var handoff = cpu.Run(core, now, fast, fastCategory);
                 var handler = cpu.LeastLoaded(handoff, s.DatapathCores, s.HandlerCores);
                 done = cpu.Run(handler, handoff, stepCycles - fast, CpuCategory.HostUser);
                 upcalls.Enqueue(done, done);
+                ring.Enqueue(handoff);
             }
-            else done = cpu.Run(core, now, stepCycles, fastCategory);
-            ring.Enqueue(done);
+            else
+            {
+                done = cpu.Run(core, now, stepCycles, fastCategory);
+                ring.Enqueue(done);
+            }
             if (!measuring) continue;
             cycles += stepCycles;
             switch (outcome)

@@ -18,7 +18,8 @@ public static class ActionParser
         var items = FlowParser.SplitItems(text);
         var actions = new List<OfAction>();
         if (items.Count == 1 && items[0].Equals("drop", StringComparison.OrdinalIgnoreCase)) return actions;
-        var hasVlan = (match.Mask.Get(F.VlanTci) & F.VlanCfi) != 0 && (match.Key.Get(F.VlanTci) & F.VlanCfi) != 0;
+        // Tags the packet is known to carry at this point of the action list (OVS tracks this to validate actions).
+        var vlans = (match.Mask.Get(F.VlanTci) & F.VlanCfi) != 0 && (match.Key.Get(F.VlanTci) & F.VlanCfi) != 0 ? 1 : 0;
         var proto = match.Mask.Get(F.NwProto) == 0xff ? (byte)match.Key.Get(F.NwProto) : (byte)0;
         var isIp = match.Mask.Get(F.DlType) == 0xffff && (ushort)match.Key.Get(F.DlType) == F.EthTypeIp;
         var sawWriteMetadata = false;
@@ -50,11 +51,11 @@ public static class ActionParser
                     var push = lower == "mod_vlan_vid";
                     if (version == OpenFlowVersion.OpenFlow13)
                     {
-                        if (push && !hasVlan) actions.Add(new PushVlanAction(F.EthTypeVlan));
+                        if (push && vlans == 0) { actions.Add(new PushVlanAction(F.EthTypeVlan)); vlans = 1; }
                         actions.Add(new SetFieldAction(F.VlanTci, "vlan_vid", (ulong)(vid | F.VlanCfi), F.VlanVidMask | F.VlanCfi, SetFieldStyle.SetField));
                     }
                     else actions.Add(new SetVlanVidAction(vid, push));
-                    hasVlan = true;
+                    vlans = Math.Max(vlans, 1);
                     break;
                 }
                 case "mod_vlan_pcp":
@@ -64,25 +65,27 @@ public static class ActionParser
                     var push = lower == "mod_vlan_pcp";
                     if (version == OpenFlowVersion.OpenFlow13)
                     {
-                        if (push && !hasVlan) actions.Add(new PushVlanAction(F.EthTypeVlan));
+                        if (push && vlans == 0) { actions.Add(new PushVlanAction(F.EthTypeVlan)); vlans = 1; }
                         actions.Add(new SetFieldAction(F.VlanTci, "vlan_pcp", (ulong)((pcp << 13) | F.VlanCfi), F.VlanPcpMask | F.VlanCfi, SetFieldStyle.SetField));
                     }
                     else actions.Add(new SetVlanPcpAction(pcp, push));
-                    hasVlan = true;
+                    vlans = Math.Max(vlans, 1);
                     break;
                 }
                 case "strip_vlan":
                 case "pop_vlan":
-                    actions.Add(new StripVlanAction(version == OpenFlowVersion.OpenFlow13 || lower == "pop_vlan"));
-                    hasVlan = false;
+                    if (version == OpenFlowVersion.OpenFlow13 && vlans == 0) throw new FlowSyntaxException(item, "pop_vlan needs a VLAN tag in OpenFlow 1.3 (match one or push_vlan first); only OpenFlow 1.0 allows it on any packet");
+                    actions.Add(new StripVlanAction(version == OpenFlowVersion.OpenFlow13));
+                    vlans = Math.Max(0, vlans - 1);
                     break;
                 case "push_vlan":
                 {
                     var type = (ushort)FlowFieldSyntax.ParseUint(Need(item, arg), 16, name);
-                    if (type != F.EthTypeVlan) throw new FlowSyntaxException(item, "only push_vlan:0x8100 is modelled");
+                    if (type is not (F.EthTypeVlan or F.EthTypeQinQ)) throw new FlowSyntaxException(item, "push_vlan takes 0x8100 or 0x88a8");
                     if (version == OpenFlowVersion.OpenFlow10) throw new FlowSyntaxException(item, "push_vlan needs OpenFlow 1.1 or later (use OpenFlow13)");
+                    if (vlans >= 2) throw new FlowSyntaxException(item, "at most 2 VLAN headers (OFPBAC_BAD_TAG)");
                     actions.Add(new PushVlanAction(type));
-                    hasVlan = true;
+                    vlans++;
                     break;
                 }
                 case "mod_dl_src": Legacy(LegacyField.DlSrc, FlowFieldSyntax.ParseMac(Need(item, arg))); break;
@@ -103,6 +106,10 @@ public static class ActionParser
                     break;
                 case "load":
                     actions.Add(ParseLoad(item, Need(item, arg)));
+                    break;
+                case "dec_ttl":
+                    if (arg is not null || item.Contains('(')) throw new FlowSyntaxException(item, "dec_ttl with controller ids is not modelled");
+                    actions.Add(new DecTtlAction());
                     break;
                 case "resubmit":
                     actions.Add(ParseResubmit(item, arg));
@@ -182,10 +189,10 @@ public static class ActionParser
                     if (version == OpenFlowVersion.OpenFlow10) actions.Add(new SetVlanVidAction((ushort)(v & F.VlanVidMask), true));
                     else
                     {
-                        if (!hasVlan) throw new FlowSyntaxException(item, "set_field vlan_vid lacks correct prerequisites (needs a VLAN tag: match one or push_vlan first)");
+                        if (vlans == 0) throw new FlowSyntaxException(item, "set_field vlan_vid lacks correct prerequisites (needs a VLAN tag: match one or push_vlan first)");
                         actions.Add(new SetFieldAction(F.VlanTci, "vlan_vid", v | F.VlanCfi, F.VlanVidMask | F.VlanCfi, SetFieldStyle.SetField));
                     }
-                    hasVlan = true;
+                    vlans = Math.Max(vlans, 1);
                     break;
                 }
                 case "vlan_pcp":
@@ -194,10 +201,30 @@ public static class ActionParser
                     if (version == OpenFlowVersion.OpenFlow10) actions.Add(new SetVlanPcpAction((byte)v, true));
                     else
                     {
-                        if (!hasVlan) throw new FlowSyntaxException(item, "set_field vlan_pcp lacks correct prerequisites (needs a VLAN tag: match one or push_vlan first)");
+                        if (vlans == 0) throw new FlowSyntaxException(item, "set_field vlan_pcp lacks correct prerequisites (needs a VLAN tag: match one or push_vlan first)");
                         actions.Add(new SetFieldAction(F.VlanTci, "vlan_pcp", (v << 13) | F.VlanCfi, F.VlanPcpMask | F.VlanCfi, SetFieldStyle.SetField));
                     }
-                    hasVlan = true;
+                    vlans = Math.Max(vlans, 1);
+                    break;
+                }
+                case "vlan_tci":
+                {
+                    var tci = FlowFieldSyntax.ParseUint(vText, 16, target);
+                    var tciMask = mText is null ? 0xffffUL : FlowFieldSyntax.ParseUint(mText, 16, target);
+                    if (version == OpenFlowVersion.OpenFlow10 && tciMask == 0xffff)
+                    {
+                        // OpenFlow 1.0 has no TCI write: OVS sends it as set-VID + set-PCP, or strip when CFI is clear.
+                        if ((tci & F.VlanCfi) == 0) { actions.Add(new StripVlanAction(false)); vlans = Math.Max(0, vlans - 1); }
+                        else
+                        {
+                            actions.Add(new SetVlanVidAction((ushort)(tci & F.VlanVidMask), true));
+                            actions.Add(new SetVlanPcpAction((byte)(tci >> 13), true));
+                            vlans = Math.Max(vlans, 1);
+                        }
+                        break;
+                    }
+                    actions.Add(new SetFieldAction(F.VlanTci, "vlan_tci", tci & tciMask, tciMask, SetFieldStyle.SetField));
+                    vlans = (tci & F.VlanCfi) != 0 ? Math.Max(vlans, 1) : 0;
                     break;
                 }
                 case "metadata":
@@ -233,10 +260,11 @@ public static class ActionParser
         string oxm;
         FlowField field;
         if (fieldName is "OXM_OF_METADATA" or "metadata") { field = F.Metadata; oxm = "metadata"; }
+        else if (fieldName is "NXM_OF_VLAN_TCI" or "vlan_tci") { field = F.VlanTci; oxm = "vlan_tci"; }
         else
         {
             var reg = fieldName.StartsWith("NXM_NX_REG", StringComparison.Ordinal) ? RegIndex("reg" + fieldName["NXM_NX_REG".Length..]) : RegIndex(fieldName);
-            if (reg < 0) throw new FlowSyntaxException(item, $"load to '{fieldName}' is not modelled (registers and metadata are)");
+            if (reg < 0) throw new FlowSyntaxException(item, $"load to '{fieldName}' is not modelled (registers, metadata and NXM_OF_VLAN_TCI are)");
             field = F.Regs[reg]; oxm = "reg" + reg.ToString(CultureInfo.InvariantCulture);
         }
         int lo = 0, hi = field.Bits - 1;

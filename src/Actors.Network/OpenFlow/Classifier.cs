@@ -179,7 +179,8 @@ public sealed class Classifier
         }
         if (sub.Stages.Length > 0 && sub.Stages[i] == F.L3Stage && CheckTries(sub, flow, ref ctx, ref wc)) goto NoMatch;
         if (stats is not null) stats.HashProbes++;
-        var chain = sub.FindChain(flow.And(sub.Mask));
+        if (sub.Stages.Length > 0) basis = sub.StageHash(flow, i, basis);
+        var chain = sub.Find(flow, basis);
         if (chain is null && sub.PortsTrie is not null)
         {
             // Final-stage miss with ports in the mask: unwildcard only the port bits that prove it.

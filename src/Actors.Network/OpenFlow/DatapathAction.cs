@@ -21,18 +21,20 @@ public sealed record DpOutput(uint DpPort) : DatapathAction
     public override string ToString() => DpPort.ToString(CultureInfo.InvariantCulture);
 }
 
-/// <summary>push_vlan: a new outer 802.1Q header with this TCI.</summary>
-public sealed record DpPushVlan(ushort Tci) : DatapathAction
+/// <summary>push_vlan: a new outer VLAN header with this TPID and TCI.</summary>
+public sealed record DpPushVlan(ushort Tpid, ushort Tci) : DatapathAction
 {
     public override void Apply(ref FlowKey packet)
     {
         packet.Set(F.VlanTci1, packet.Get(F.VlanTci));
+        packet.Set(F.VlanTpid1, packet.Get(F.VlanTpid));
         packet.Set(F.VlanTci, Tci);
+        packet.Set(F.VlanTpid, Tpid);
     }
 
     public override string ToString()
     {
-        var s = $"push_vlan(vid={Tci & F.VlanVidMask},pcp={Tci >> 13}";
+        var s = "push_vlan(" + (Tpid != F.EthTypeVlan ? $"tpid=0x{Tpid:x4}," : "") + $"vid={Tci & F.VlanVidMask},pcp={Tci >> 13}";
         if ((Tci & F.VlanCfi) == 0) s += ",cfi=0";
         return s + ")";
     }
@@ -43,7 +45,9 @@ public sealed record DpPopVlan : DatapathAction
     public override void Apply(ref FlowKey packet)
     {
         packet.Set(F.VlanTci, packet.Get(F.VlanTci1));
+        packet.Set(F.VlanTpid, packet.Get(F.VlanTpid1));
         packet.Set(F.VlanTci1, 0);
+        packet.Set(F.VlanTpid1, 0);
     }
 
     public override string ToString() => "pop_vlan";
@@ -98,4 +102,14 @@ public sealed record DpSetMasked(string Attribute, IReadOnlyList<(FlowField Fiel
         }
         return sb.Append("))").ToString();
     }
+}
+
+/// <summary>
+/// The userspace action that sends a packet to the controller (a packet-in), as OVS composes it;
+/// <see cref="DontSend"/> is set when translating without side effects (ofproto/trace).
+/// </summary>
+public sealed record DpControllerUpcall(int Reason, bool DontSend, uint RecircId, ulong RuleCookie, ushort ControllerId, ushort MaxLen) : DatapathAction
+{
+    public override string ToString() =>
+        $"userspace(pid=0,controller(reason={Reason},dont_send={(DontSend ? 1 : 0)},continuation=0,recirc_id={RecircId},rule_cookie={MatchFormatter.HexC(RuleCookie)},controller_id={ControllerId},max_len={MaxLen}))";
 }

@@ -37,6 +37,9 @@ public sealed class FlowField
     public static readonly FlowField DlSrc = new("dl_src", 7, 16, 48, 1);
     public static readonly FlowField VlanTci = new("vlan_tci", 7, 0, 16, 1);
     public static readonly FlowField VlanTci1 = new("vlan_tci1", 8, 0, 16, 1);
+    /// <summary>TPID of the outer and inner VLAN header (0x8100 or 0x88a8; 0 when absent). Rules cannot match it, but popping a tag makes it significant.</summary>
+    public static readonly FlowField VlanTpid = new("vlan_tpid", 8, 32, 16, 1);
+    public static readonly FlowField VlanTpid1 = new("vlan_tpid1", 8, 16, 16, 1);
 
     public static readonly FlowField NwSrc = new("nw_src", 9, 32, 32, 2);
     public static readonly FlowField NwDst = new("nw_dst", 9, 0, 32, 2);
@@ -58,8 +61,11 @@ public sealed class FlowField
     /// <summary>The word holding tp_src (high 16 bits of the low half) and tp_dst: the 32-bit "ports" value of OVS.</summary>
     public const int PortsWord = 13;
 
-    public const ushort EthTypeIp = 0x0800, EthTypeArp = 0x0806, EthTypeRarp = 0x8035, EthTypeIpv6 = 0x86dd, EthTypeVlan = 0x8100;
-    public const byte ProtoIcmp = 1, ProtoTcp = 6, ProtoUdp = 17, ProtoSctp = 132;
+    public const ushort EthTypeIp = 0x0800, EthTypeArp = 0x0806, EthTypeRarp = 0x8035, EthTypeIpv6 = 0x86dd, EthTypeVlan = 0x8100, EthTypeQinQ = 0x88a8;
+    public const byte ProtoIcmp = 1, ProtoTcp = 6, ProtoUdp = 17, ProtoIcmpv6 = 58, ProtoSctp = 132;
+
+    /// <summary>True for IPv4 and IPv6 (OVS's <c>is_ip_any</c>).</summary>
+    public static bool IsIpAny(ushort dlType) => dlType is EthTypeIp or EthTypeIpv6;
     public const ushort VlanCfi = 0x1000, VlanVidMask = 0x0fff, VlanPcpMask = 0xe000;
     public const byte IpDscpMask = 0xfc, IpEcnMask = 0x03;
     /// <summary>nw_frag bits: FLOW_NW_FRAG_ANY (1) and FLOW_NW_FRAG_LATER (2).</summary>

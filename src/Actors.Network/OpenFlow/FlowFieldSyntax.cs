@@ -4,7 +4,7 @@ using F = DcSim.ActorsNetwork.OpenFlow.FlowField;
 namespace DcSim.ActorsNetwork.OpenFlow;
 
 /// <summary>What a match field needs to be meaningful, as OVS's <c>ofputil_normalize_match</c> decides.</summary>
-internal enum Prereq { None, Ip, IpOrArp, Arp, L4, Icmp }
+internal enum Prereq { None, Ip, IpOrArp, Arp, L4, Icmp, IpOrArpProto }
 
 /// <summary>
 /// The names OVS's flow syntax accepts and how each one's value (and optional <c>/mask</c>) is written
@@ -16,10 +16,16 @@ internal sealed class FlowFieldSyntax
 
     private readonly Apply _apply;
 
-    private FlowFieldSyntax(string name, Prereq prereq, bool maskable, Apply apply)
+    private FlowFieldSyntax(string name, Prereq prereq, bool maskable, Apply apply, FlowField footprintField, ulong footprintBits)
     {
         Name = name; Prereq = prereq; Maskable = maskable; _apply = apply;
+        var footprint = new FlowKey();
+        footprint.Or(footprintField, footprintBits);
+        Footprint = footprint;
     }
+
+    /// <summary>The bits this name writes: giving the field again replaces all of them, as OVS's mf_set does.</summary>
+    public FlowKey Footprint { get; }
 
     public string Name { get; }
     public Prereq Prereq { get; }
@@ -34,9 +40,18 @@ internal sealed class FlowFieldSyntax
     private static Dictionary<string, FlowFieldSyntax> Build()
     {
         var t = new Dictionary<string, FlowFieldSyntax>(StringComparer.Ordinal);
-        void Add(Prereq p, bool maskable, Apply a, params string[] names)
+        void Add(Prereq p, bool maskable, Apply a, params string[] names) => AddCovering(p, maskable, a, null, 0, names);
+        void AddCovering(Prereq p, bool maskable, Apply a, FlowField? field, ulong bits, params string[] names)
         {
-            foreach (var n in names) t[n] = new FlowFieldSyntax(n, p, maskable, a);
+            foreach (var n in names)
+            {
+                // Without an explicit footprint, the footprint is what the item writes with every bit given.
+                FlowField f;
+                ulong b;
+                if (field is not null) { f = field; b = bits; }
+                else (f, b) = Probe(a);
+                t[n] = new FlowFieldSyntax(n, p, maskable, a, f, b);
+            }
         }
 
         Add(Prereq.None, false, (ref FlowKey k, ref FlowKey m, string v, string? _) =>
@@ -50,47 +65,59 @@ internal sealed class FlowFieldSyntax
         Add(Prereq.None, true, Mac(F.DlDst), "dl_dst", "eth_dst");
         Add(Prereq.None, false, Uint(F.DlType), "dl_type", "eth_type");
         Add(Prereq.None, true, Uint(F.VlanTci), "vlan_tci");
-        Add(Prereq.None, false, (ref FlowKey k, ref FlowKey m, string v, string? _) =>
+        AddCovering(Prereq.None, false, (ref FlowKey k, ref FlowKey m, string v, string? _) =>
         {
             var vid = ParseUint(v, 16, "dl_vlan");
             if (vid == 0xffff) { k.Set(F.VlanTci, 0); m.Exact(F.VlanTci); return; }   // OFP_VLAN_NONE: no tag at all
             if (vid > F.VlanVidMask) throw new FlowSyntaxException(v, "VLAN ID out of range (0-4095, or 0xffff for no VLAN)");
             k.SetMasked(F.VlanTci, vid | F.VlanCfi, F.VlanVidMask | F.VlanCfi); m.Or(F.VlanTci, F.VlanVidMask | F.VlanCfi);
-        }, "dl_vlan");
-        Add(Prereq.None, false, (ref FlowKey k, ref FlowKey m, string v, string? _) =>
+        }, F.VlanTci, F.VlanVidMask | F.VlanCfi, "dl_vlan");
+        AddCovering(Prereq.None, false, (ref FlowKey k, ref FlowKey m, string v, string? _) =>
         {
             var pcp = ParseUint(v, 8, "dl_vlan_pcp");
             if (pcp > 7) throw new FlowSyntaxException(v, "VLAN priority out of range (0-7)");
             k.SetMasked(F.VlanTci, (pcp << 13) | F.VlanCfi, F.VlanPcpMask | F.VlanCfi); m.Or(F.VlanTci, F.VlanPcpMask | F.VlanCfi);
-        }, "dl_vlan_pcp");
+        }, F.VlanTci, F.VlanPcpMask | F.VlanCfi, "dl_vlan_pcp");
+        // OpenFlow 1.2+ VLAN fields: vlan_vid is VID plus the "present" bit 0x1000 (OVS's CFI), maskable.
+        AddCovering(Prereq.None, true, (ref FlowKey k, ref FlowKey m, string v, string? mt) =>
+        {
+            var vid = ParseUint(v, 13, "vlan_vid");
+            var mask = mt is null ? 0x1fffUL : ParseUint(mt, 13, "vlan_vid");
+            k.SetMasked(F.VlanTci, vid, mask); m.Or(F.VlanTci, mask);
+        }, F.VlanTci, F.VlanVidMask | F.VlanCfi, "vlan_vid");
+        AddCovering(Prereq.None, false, (ref FlowKey k, ref FlowKey m, string v, string? _) =>
+        {
+            var pcp = ParseUint(v, 3, "vlan_pcp");
+            k.SetMasked(F.VlanTci, (pcp << 13) | F.VlanCfi, F.VlanPcpMask | F.VlanCfi); m.Or(F.VlanTci, F.VlanPcpMask | F.VlanCfi);
+        }, F.VlanTci, F.VlanPcpMask | F.VlanCfi, "vlan_pcp");
         Add(Prereq.IpOrArp, true, Ip(F.NwSrc), "nw_src", "ip_src");
         Add(Prereq.IpOrArp, true, Ip(F.NwDst), "nw_dst", "ip_dst");
         Add(Prereq.Arp, true, Ip(F.NwSrc), "arp_spa");
         Add(Prereq.Arp, true, Ip(F.NwDst), "arp_tpa");
-        Add(Prereq.IpOrArp, false, Uint(F.NwProto), "nw_proto", "ip_proto");
+        Add(Prereq.IpOrArpProto, false, Uint(F.NwProto), "nw_proto", "ip_proto");
         Add(Prereq.Arp, false, Uint(F.NwProto), "arp_op");
         Add(Prereq.Arp, true, Mac(F.ArpSha), "arp_sha");
         Add(Prereq.Arp, true, Mac(F.ArpTha), "arp_tha");
-        Add(Prereq.Ip, false, (ref FlowKey k, ref FlowKey m, string v, string? _) =>
+        AddCovering(Prereq.Ip, false, (ref FlowKey k, ref FlowKey m, string v, string? _) =>
         {
             var tos = ParseUint(v, 8, "nw_tos");
             if ((tos & F.IpEcnMask) != 0) throw new FlowSyntaxException(v, "nw_tos must be a multiple of 4 (it is the DSCP in ToS position)");
             k.SetMasked(F.NwTos, tos, F.IpDscpMask); m.Or(F.NwTos, F.IpDscpMask);
-        }, "nw_tos");
-        Add(Prereq.Ip, false, (ref FlowKey k, ref FlowKey m, string v, string? _) =>
+        }, F.NwTos, F.IpDscpMask, "nw_tos");
+        AddCovering(Prereq.Ip, false, (ref FlowKey k, ref FlowKey m, string v, string? _) =>
         {
             var dscp = ParseUint(v, 8, "ip_dscp");
             if (dscp > 63) throw new FlowSyntaxException(v, "DSCP out of range (0-63)");
             k.SetMasked(F.NwTos, dscp << 2, F.IpDscpMask); m.Or(F.NwTos, F.IpDscpMask);
-        }, "ip_dscp");
-        Add(Prereq.Ip, false, (ref FlowKey k, ref FlowKey m, string v, string? _) =>
+        }, F.NwTos, F.IpDscpMask, "ip_dscp");
+        AddCovering(Prereq.Ip, false, (ref FlowKey k, ref FlowKey m, string v, string? _) =>
         {
             var ecn = ParseUint(v, 8, "nw_ecn");
             if (ecn > 3) throw new FlowSyntaxException(v, "ECN out of range (0-3)");
             k.SetMasked(F.NwTos, ecn, F.IpEcnMask); m.Or(F.NwTos, F.IpEcnMask);
-        }, "nw_ecn", "ip_ecn");
+        }, F.NwTos, F.IpEcnMask, "nw_ecn", "ip_ecn");
         Add(Prereq.Ip, false, Uint(F.NwTtl), "nw_ttl");
-        Add(Prereq.Ip, false, (ref FlowKey k, ref FlowKey m, string v, string? _) =>
+        AddCovering(Prereq.Ip, false, (ref FlowKey k, ref FlowKey m, string v, string? _) =>
         {
             (ulong val, ulong msk) = v switch
             {
@@ -102,7 +129,7 @@ internal sealed class FlowFieldSyntax
                 _ => throw new FlowSyntaxException(v, "nw_frag must be one of no, yes, first, later, not_later"),
             };
             k.SetMasked(F.NwFrag, val, msk); m.Or(F.NwFrag, msk);
-        }, "nw_frag", "ip_frag");
+        }, F.NwFrag, F.FragMask, "nw_frag", "ip_frag");
         Add(Prereq.L4, true, Uint(F.TpSrc), "tp_src", "tcp_src", "udp_src", "sctp_src");
         Add(Prereq.L4, true, Uint(F.TpDst), "tp_dst", "tcp_dst", "udp_dst", "sctp_dst");
         Add(Prereq.Icmp, false, Uint8In16(F.TpSrc), "icmp_type");
@@ -111,6 +138,36 @@ internal sealed class FlowFieldSyntax
         return t;
     }
 
+    /// <summary>The bits an item writes when given its widest value and mask.</summary>
+    private static (FlowField, ulong) Probe(Apply a)
+    {
+        foreach (var value in new[] { "0xffffffffffffffff", "0xffffffff", "0xffff", "0xfff", "0xff", "7", "ff:ff:ff:ff:ff:ff", "255.255.255.255", "1" })
+        {
+            try
+            {
+                var k = new FlowKey();
+                var m = new FlowKey();
+                a(ref k, ref m, value, null);
+                for (var w = 0; w < FlowKey.WordCount; w++)
+                {
+                    if (m[w] == 0) continue;
+                    foreach (var f in AllFields) if (f.Word == w && (m.Get(f) != 0)) return (f, f.Ones);
+                }
+            }
+            catch (FlowSyntaxException)
+            {
+            }
+        }
+        throw new InvalidOperationException("field syntax writes nothing");
+    }
+
+    // A property, not a field: it is needed while the static field initializers are still running.
+    private static FlowField[] AllFields =>
+    [
+        F.Metadata, .. F.Regs, F.InPort, F.RecircId, F.DlDst, F.DlType, F.DlSrc, F.VlanTci, F.VlanTci1, F.NwSrc, F.NwDst,
+        F.NwFrag, F.NwTos, F.NwTtl, F.NwProto, F.ArpSha, F.TcpFlags, F.ArpTha, F.TpSrc, F.TpDst,
+    ];
+
     private static Apply Uint(FlowField f) => (ref FlowKey k, ref FlowKey m, string v, string? mt) =>
     {
         var value = ParseUint(v, f.Bits, f.Name);
@@ -118,10 +175,11 @@ internal sealed class FlowFieldSyntax
         k.SetMasked(f, value, mask); m.Or(f, mask);
     };
 
+    /// <summary>ICMP type/code: an 8-bit value stored in tp_src/tp_dst whose match, as OVS's match_set_icmp_type, masks all 16 bits.</summary>
     private static Apply Uint8In16(FlowField f) => (ref FlowKey k, ref FlowKey m, string v, string? _) =>
     {
         var value = ParseUint(v, 8, f.Name);
-        k.SetMasked(f, value, 0xff); m.Or(f, 0xff);
+        k.Set(f, value); m.Exact(f);
     };
 
     private static Apply Mac(FlowField f) => (ref FlowKey k, ref FlowKey m, string v, string? mt) =>

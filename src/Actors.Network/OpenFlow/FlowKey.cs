@@ -20,7 +20,7 @@ public struct FlowWords
 /// stages a lookup consulted and therefore which bits end up in a megaflow's mask:
 /// <code>
 ///  stage 0 metadata: w0 metadata | w1 reg0,reg1 | w2 reg2,reg3 | w3 reg4,reg5 | w4 reg6,reg7 | w5 in_port,recirc_id
-///  stage 1 L2:       w6 dl_dst,dl_type | w7 dl_src,vlan_tci | w8 vlan_tci1 (second VLAN header)
+///  stage 1 L2:       w6 dl_dst,dl_type | w7 dl_src,vlan_tci | w8 vlan_tpid,vlan_tpid1,vlan_tci1 (second VLAN header)
 ///  stage 2 L3:       w9 nw_src,nw_dst | w10 nw_frag,nw_tos,nw_ttl,nw_proto
 ///  stage 3 L4:       w11 arp_sha,tcp_flags | w12 arp_tha | w13 tp_src,tp_dst
 /// </code>
@@ -117,6 +117,14 @@ public struct FlowKey : IEquatable<FlowKey>
     {
         var h = basis;
         for (var i = fromWord; i < toWord; i++) h = Mix(h ^ (_w[i] & mask._w[i]) ^ ((ulong)i << 56));
+        return h;
+    }
+
+    /// <summary>Like <see cref="HashMasked"/> over an explicit list of words (those whose mask is non-zero).</summary>
+    public readonly ulong HashMaskedWords(in FlowKey mask, int[] words, ulong basis)
+    {
+        var h = basis;
+        foreach (var i in words) h = Mix(h ^ (_w[i] & mask._w[i]) ^ ((ulong)i << 56));
         return h;
     }
 

@@ -18,12 +18,16 @@ public static class FlowParser
     {
         ["ip"] = (F.EthTypeIp, 0), ["icmp"] = (F.EthTypeIp, F.ProtoIcmp), ["tcp"] = (F.EthTypeIp, F.ProtoTcp),
         ["udp"] = (F.EthTypeIp, F.ProtoUdp), ["sctp"] = (F.EthTypeIp, F.ProtoSctp), ["arp"] = (F.EthTypeArp, 0),
-        ["rarp"] = (F.EthTypeRarp, 0),
+        ["rarp"] = (F.EthTypeRarp, 0), ["ipv6"] = (F.EthTypeIpv6, 0), ["tcp6"] = (F.EthTypeIpv6, F.ProtoTcp),
+        ["udp6"] = (F.EthTypeIpv6, F.ProtoUdp), ["sctp6"] = (F.EthTypeIpv6, F.ProtoSctp), ["icmp6"] = (F.EthTypeIpv6, F.ProtoIcmpv6),
     };
+
+    /// <summary>IPv6 addresses are not modelled: a packet may give them (they are checked and ignored), a rule may not match on them.</summary>
+    private static readonly HashSet<string> Ipv6PacketOnly = new(StringComparer.Ordinal) { "ipv6_src", "ipv6_dst", "ipv6_label" };
 
     private static readonly HashSet<string> Unsupported = new(StringComparer.Ordinal)
     {
-        "ipv6", "tcp6", "udp6", "icmp6", "sctp6", "mpls", "mplsm", "ipv6_src", "ipv6_dst", "ipv6_label", "nd_target",
+        "mpls", "mplsm", "ipv6_src", "ipv6_dst", "ipv6_label", "nd_target",
         "tun_id", "tun_src", "tun_dst", "ct_state", "ct_zone", "ct_mark", "ct_label", "pkt_mark", "skb_priority", "conj_id",
         "mpls_label", "mpls_tc", "mpls_bos", "mpls_ttl", "actset_output", "packet_type", "dp_hash", "recirc_id",
     };
@@ -74,8 +78,9 @@ public static class FlowParser
             field.Set(ref itemKey, ref bits, v, m);
             for (var w = 0; w < FlowKey.WordCount; w++)
             {
-                mask[w] = (mask[w] & ~bits[w]) | bits[w];
-                key[w] = (key[w] & ~bits[w]) | (itemKey[w] & bits[w]);
+                var clear = field.Footprint[w] | bits[w];
+                mask[w] = (mask[w] & ~clear) | bits[w];
+                key[w] = (key[w] & ~clear) | (itemKey[w] & bits[w]);
             }
             set.Add((item, field, bits));
         }
@@ -107,12 +112,18 @@ public static class FlowParser
                 if (sh.Proto != 0) { key.Set(F.NwProto, sh.Proto); given.Exact(F.NwProto); }
                 continue;
             }
+            if (Ipv6PacketOnly.Contains(name) && value is not null)
+            {
+                if ((ushort)key.Get(F.DlType) != F.EthTypeIpv6) throw new FlowSyntaxException(item, $"prerequisites not met for setting {name} (needs ipv6 before it)");
+                if (name != "ipv6_label" && !System.Net.IPAddress.TryParse(value, out _)) throw new FlowSyntaxException(item, "bad IPv6 address");
+                continue;
+            }
             if (Unsupported.Contains(name)) throw new FlowSyntaxException(item, $"field '{name}' is not modelled by DcSim");
             var field = FlowFieldSyntax.Find(name) ?? throw new FlowSyntaxException(item, $"unknown field '{name}'");
             if (value is null) throw new FlowSyntaxException(item, $"field '{name}' needs a value ({name}=VALUE)");
+            if (!PacketPrereqOk(name, field.Prereq, key)) throw new FlowSyntaxException(item, $"prerequisites not met for setting {name} ({Describe(field.Prereq)}, given before it; later fragments have no transport ports)");
             var (v, m) = SplitMask(value);
             if (m is not null) throw new FlowSyntaxException(item, "a packet cannot be masked");
-            if (!PacketPrereqOk(name, field.Prereq, key)) throw new FlowSyntaxException(item, $"prerequisites not met for setting {name} ({Describe(field.Prereq)}, given before it; later fragments have no transport ports)");
             if (name == "dl_type") dlTypeSet = true;
             var mask = new FlowKey();
             field.Set(ref key, ref mask, v, null);
@@ -123,6 +134,8 @@ public static class FlowParser
             }
             given.OrWith(mask);
         }
+        // A tag given by dl_vlan/dl_vlan_pcp/vlan_tci is an 802.1Q tag.
+        if ((key.Get(F.VlanTci) & F.VlanCfi) != 0) key.Set(F.VlanTpid, F.EthTypeVlan);
         return key;
     }
 
@@ -134,11 +147,13 @@ public static class FlowParser
         return p switch
         {
             Prereq.None => true,
-            Prereq.Ip => dlType == F.EthTypeIp,
+            Prereq.Ip => F.IsIpAny(dlType),
             Prereq.IpOrArp => dlType is F.EthTypeIp or F.EthTypeArp or F.EthTypeRarp,
             Prereq.Arp => dlType is F.EthTypeArp or F.EthTypeRarp,
-            Prereq.L4 => dlType == F.EthTypeIp && proto is F.ProtoTcp or F.ProtoUdp or F.ProtoSctp or F.ProtoIcmp,
+            Prereq.L4 => (dlType == F.EthTypeIp && proto is F.ProtoTcp or F.ProtoUdp or F.ProtoSctp or F.ProtoIcmp)
+                         || (dlType == F.EthTypeIpv6 && proto is F.ProtoTcp or F.ProtoUdp or F.ProtoSctp or F.ProtoIcmpv6),
             Prereq.Icmp => dlType == F.EthTypeIp && proto == F.ProtoIcmp,
+            Prereq.IpOrArpProto => F.IsIpAny(dlType) || dlType is F.EthTypeArp or F.EthTypeRarp,
             _ => false,
         };
     }
@@ -147,7 +162,7 @@ public static class FlowParser
     {
         var dlType = (ushort)key.Get(F.DlType);
         var proto = (byte)key.Get(F.NwProto);
-        var ip = dlType == F.EthTypeIp;
+        var ip = F.IsIpAny(dlType);
         // Later fragments carry no transport header, so OVS refuses transport fields for them.
         if (p is Prereq.L4 or Prereq.Icmp && (key.Get(F.NwFrag) & F.FragLater) != 0) return false;
         if (name.StartsWith("udp_", StringComparison.Ordinal)) return ip && proto == F.ProtoUdp;
@@ -158,7 +173,8 @@ public static class FlowParser
 
     private static string Describe(Prereq p) => p switch
     {
-        Prereq.Ip => "needs ip (dl_type=0x0800)",
+        Prereq.Ip => "needs ip or ipv6",
+        Prereq.IpOrArpProto => "needs ip, ipv6 or arp",
         Prereq.IpOrArp => "needs ip or arp",
         Prereq.Arp => "needs arp",
         Prereq.L4 => "needs tcp, udp, sctp or icmp",

@@ -36,12 +36,12 @@ public static class MatchFormatter
         wc.Exact(F.VlanTci);
         if (flow.Get(F.VlanTci) != 0) wc.Exact(F.VlanTci1);
         var dlType = (ushort)flow.Get(F.DlType);
-        if (dlType == F.EthTypeIp)
+        if (F.IsIpAny(dlType))
         {
-            wc.Exact(F.NwSrc); wc.Exact(F.NwDst);
+            if (dlType == F.EthTypeIp) { wc.Exact(F.NwSrc); wc.Exact(F.NwDst); }
             wc.Or(F.NwFrag, F.FragMask); wc.Exact(F.NwTos); wc.Exact(F.NwTtl); wc.Exact(F.NwProto);
             var proto = (byte)flow.Get(F.NwProto);
-            if ((flow.Get(F.NwFrag) & F.FragLater) == 0 && proto is F.ProtoIcmp or F.ProtoTcp or F.ProtoUdp or F.ProtoSctp or 2)
+            if ((flow.Get(F.NwFrag) & F.FragLater) == 0 && proto is F.ProtoIcmp or F.ProtoIcmpv6 or F.ProtoTcp or F.ProtoUdp or F.ProtoSctp or 2)
             {
                 wc.Exact(F.TpSrc); wc.Exact(F.TpDst);
                 if (proto == F.ProtoTcp) wc.Exact(F.TcpFlags);
@@ -87,9 +87,26 @@ public static class MatchFormatter
                 }
                 else s.Append("ip,");
             }
-            else if (dlType == F.EthTypeIpv6) s.Append("ipv6,");
+            else if (dlType == F.EthTypeIpv6)
+            {
+                if (protoMasked)
+                {
+                    skipProto = true;
+                    switch (proto)
+                    {
+                        case F.ProtoIcmpv6: s.Append("icmp6,"); break;
+                        case F.ProtoTcp: s.Append("tcp6,"); break;
+                        case F.ProtoUdp: s.Append("udp6,"); break;
+                        case F.ProtoSctp: s.Append("sctp6,"); break;
+                        default: s.Append("ipv6,"); skipProto = false; break;
+                    }
+                }
+                else s.Append("ipv6,");
+            }
             else if (dlType == F.EthTypeArp) s.Append("arp,");
             else if (dlType == F.EthTypeRarp) s.Append("rarp,");
+            else if (dlType == 0x8847) s.Append("mpls,");
+            else if (dlType == 0x8848) s.Append("mplsm,");
             else skipType = false;
         }
 
@@ -114,8 +131,11 @@ public static class MatchFormatter
         if (!skipType && wc.Get(F.DlType) != 0) s.Append("dl_type=0x").Append(dlType.ToString("x4", CultureInfo.InvariantCulture)).Append(',');
 
         var isArp = dlType is F.EthTypeArp or F.EthTypeRarp;
-        AppendIpMasked(s, isArp ? "arp_spa" : "nw_src", (uint)f.Get(F.NwSrc), (uint)wc.Get(F.NwSrc));
-        AppendIpMasked(s, isArp ? "arp_tpa" : "nw_dst", (uint)f.Get(F.NwDst), (uint)wc.Get(F.NwDst));
+        if (dlType != F.EthTypeIpv6)     // IPv6 addresses are not modelled, so there is nothing to print for them
+        {
+            AppendIpMasked(s, isArp ? "arp_spa" : "nw_src", (uint)f.Get(F.NwSrc), (uint)wc.Get(F.NwSrc));
+            AppendIpMasked(s, isArp ? "arp_tpa" : "nw_dst", (uint)f.Get(F.NwDst), (uint)wc.Get(F.NwDst));
+        }
         if (!skipProto && protoMasked) s.Append(isArp ? "arp_op=" : "nw_proto=").Append(proto.ToString(CultureInfo.InvariantCulture)).Append(',');
         if (isArp)
         {
@@ -138,11 +158,11 @@ public static class MatchFormatter
             case F.FragLater: s.Append("nw_frag=").Append((frag & F.FragLater) != 0 ? "later" : "not_later").Append(','); break;
         }
 
-        var icmp = dlType == F.EthTypeIp && proto == F.ProtoIcmp;
+        var icmp = (dlType == F.EthTypeIp && proto == F.ProtoIcmp) || (dlType == F.EthTypeIpv6 && proto == F.ProtoIcmpv6);
         AppendBe16Masked(s, icmp ? "icmp_type" : "tp_src", (ushort)f.Get(F.TpSrc), (ushort)wc.Get(F.TpSrc));
         AppendBe16Masked(s, icmp ? "icmp_code" : "tp_dst", (ushort)f.Get(F.TpDst), (ushort)wc.Get(F.TpDst));
         var flagsMask = (ushort)(wc.Get(F.TcpFlags) & 0x0fff);
-        if (dlType == F.EthTypeIp && proto == F.ProtoTcp && flagsMask != 0) AppendTcpFlags(s, (ushort)f.Get(F.TcpFlags), flagsMask);
+        if (F.IsIpAny(dlType) && proto == F.ProtoTcp && flagsMask != 0) AppendTcpFlags(s, (ushort)f.Get(F.TcpFlags), flagsMask);
 
         if (s.Length > 0 && s[^1] == ',') s.Length--;
     }

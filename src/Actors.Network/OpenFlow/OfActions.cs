@@ -79,6 +79,7 @@ public sealed record SetFieldAction(FlowField Field, string OxmName, ulong Value
             var (nxm, fieldBits) = OxmName switch
             {
                 "metadata" => ("OXM_OF_METADATA", 64),
+                "vlan_tci" => ("NXM_OF_VLAN_TCI", 16),
                 _ => ("NXM_NX_" + OxmName.ToUpperInvariant(), 32),
             };
             var full = fieldBits == 64 ? ulong.MaxValue : (1UL << fieldBits) - 1;
@@ -93,6 +94,7 @@ public sealed record SetFieldAction(FlowField Field, string OxmName, ulong Value
         var value = Field == FlowField.NwSrc || Field == FlowField.NwDst ? MatchFormatter.FormatIp((uint)Value)
             : Field == FlowField.DlSrc || Field == FlowField.DlDst ? MatchFormatter.FormatMac(Value)
             : OxmName is "reg0" or "reg1" or "reg2" or "reg3" or "reg4" or "reg5" or "reg6" or "reg7" or "metadata" ? MatchFormatter.HexC(Value)
+            : OxmName == "vlan_tci" ? Value.ToString(CultureInfo.InvariantCulture)
             : Value.ToString(CultureInfo.InvariantCulture);
         var maskText = Mask == Field.Ones ? "" : "/" + MatchFormatter.HexC(Mask);
         return $"set_field:{value}{maskText}->{OxmName}";
@@ -117,4 +119,10 @@ public sealed record ResubmitAction(uint? Port, byte? Table) : OfAction
 public sealed record GotoTableAction(byte Table) : OfAction
 {
     public override string ToString() => "goto_table:" + Table.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>dec_ttl: decrements the IPv4/IPv6 TTL; at 0 or 1 the packet goes to the controller and the rule's remaining actions stop.</summary>
+public sealed record DecTtlAction : OfAction
+{
+    public override string ToString() => "dec_ttl";
 }

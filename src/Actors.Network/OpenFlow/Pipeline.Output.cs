@@ -68,12 +68,32 @@ public sealed partial class Pipeline
             else
             {
                 ctx.Report(TraceNodeKind.Detail, "forwarding to learned port");
-                ComposeOutput(ctx, port);
+                OutputNormal(ctx, port);
             }
             return;
         }
         ctx.Report(TraceNodeKind.Detail, "no learned MAC for destination, flooding");
-        foreach (var p in _ports.OfPorts) if (p != inPort) ComposeOutput(ctx, p);
+        foreach (var p in _ports.OfPorts) if (p != inPort) OutputNormal(ctx, p);
+    }
+
+    /// <summary>
+    /// OVS's <c>output_normal</c> for a trunk port: the tags are rewritten from their VID and PCP
+    /// (<c>xvlan_put</c>), so a priority tag with VID 0 and PCP 0 leaves without a tag.
+    /// </summary>
+    private void OutputNormal(Ctx ctx, uint port)
+    {
+        var saved0 = ctx.Flow.Get(F.VlanTci);
+        var saved1 = ctx.Flow.Get(F.VlanTci1);
+        var savedTpids = ctx.Flow[8];
+        var h0 = HasVlan(ctx.Flow) ? saved0 & ~(ulong)F.VlanCfi : 0;
+        var h1 = HasVlan(ctx.Flow) && HasVlan1(ctx.Flow) ? saved1 & ~(ulong)F.VlanCfi : 0;
+        ctx.Flow.Set(F.VlanTci, h0 == 0 ? 0 : h0 | F.VlanCfi);
+        ctx.Flow.Set(F.VlanTci1, h1 == 0 ? 0 : h1 | F.VlanCfi);
+        if (h0 == 0) ctx.Flow.Set(F.VlanTpid, 0);
+        if (h1 == 0) ctx.Flow.Set(F.VlanTpid1, 0);
+        ComposeOutput(ctx, port);
+        ctx.Flow[8] = savedTpids;
+        ctx.Flow.Set(F.VlanTci, saved0);
     }
 
     /// <summary>OVS's <c>is_gratuitous_arp</c>, including the fields it makes significant.</summary>
@@ -109,9 +129,9 @@ public sealed partial class Pipeline
         ref var wc = ref ctx.Wc;
         CommitSet(ctx, "eth", [F.DlSrc, F.DlDst]);
         var proto = (byte)flow.Get(F.NwProto);
-        if (proto != 0 && IsIp(b))
+        if (proto != 0 && IsIpAny(b))
         {
-            CommitSet(ctx, "ipv4", [F.NwSrc, F.NwDst, F.NwTos, F.NwTtl]);
+            if (IsIp(b)) CommitSet(ctx, "ipv4", [F.NwSrc, F.NwDst, F.NwTos, F.NwTtl]);
             var attr = proto switch { F.ProtoTcp => "tcp", F.ProtoUdp => "udp", F.ProtoSctp => "sctp", _ => null };
             if (attr is not null) CommitSet(ctx, attr, [F.TpSrc, F.TpDst]);
         }
@@ -123,10 +143,17 @@ public sealed partial class Pipeline
         {
             ctx.Odp.Add(new DpPopVlan());
             wc.Exact(bn == 0 ? F.VlanTci : F.VlanTci1);
+            wc.Exact(bn == 0 ? F.VlanTpid : F.VlanTpid1);
         }
-        for (; fn >= 0; fn--) ctx.Odp.Add(new DpPushVlan(VlanAt(flow, fn)));
+        for (; fn >= 0; fn--)
+        {
+            var q = VlanAt(flow, fn);
+            ctx.Odp.Add(new DpPushVlan((ushort)(q >> 16), (ushort)q));
+        }
         b.Set(F.VlanTci, flow.Get(F.VlanTci));
         b.Set(F.VlanTci1, flow.Get(F.VlanTci1));
+        b.Set(F.VlanTpid, flow.Get(F.VlanTpid));
+        b.Set(F.VlanTpid1, flow.Get(F.VlanTpid1));
     }
 
     private static void CommitSet(Ctx ctx, string attribute, FlowField[] fields)
@@ -145,5 +172,7 @@ public sealed partial class Pipeline
 
     private static int CountVlans(in FlowKey k) => !HasVlan(k) ? 0 : HasVlan1(k) ? 2 : 1;
 
-    private static ushort VlanAt(in FlowKey k, int i) => (ushort)k.Get(i == 0 ? F.VlanTci : F.VlanTci1);
+    /// <summary>OVS's <c>qtag</c> of header <paramref name="i"/>: TPID in the high 16 bits, TCI in the low 16.</summary>
+    private static uint VlanAt(in FlowKey k, int i) =>
+        (uint)(k.Get(i == 0 ? F.VlanTpid : F.VlanTpid1) << 16 | k.Get(i == 0 ? F.VlanTci : F.VlanTci1));
 }

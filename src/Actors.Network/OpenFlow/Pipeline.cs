@@ -40,6 +40,8 @@ public sealed partial class Pipeline
     private readonly BridgePorts _ports;
     private readonly MacLearningTable? _macs;
     private readonly string _bridgeName;
+    /// <summary>Recirculation ids handed to controller actions, sequential from 1 as a fresh ovs-vswitchd allocates them.</summary>
+    private uint _recircIds;
 
     public Pipeline(FlowTables tables, BridgePorts ports, MacLearningTable? macs = null, string bridgeName = "br0")
     {
@@ -61,6 +63,9 @@ public sealed partial class Pipeline
         public readonly List<TableVisit> Visits = new();
         public int Depth, Resubmits;
         public byte TableId;
+        public ulong RuleCookie;
+        /// <summary>Set by an action that stops the rest of the current rule's actions (dec_ttl at TTL 0/1).</summary>
+        public bool StopRule;
         public string? Error;
         public required TranslateOptions Options;
 
@@ -76,10 +81,11 @@ public sealed partial class Pipeline
         ctx.Wc.Exact(F.InPort);
         ctx.Wc.Exact(F.DlType);
         ctx.Wc.Exact(F.RecircId);
-        if (IsIp(packet)) ctx.Wc.Or(F.NwFrag, F.FragMask);
+        if (IsIpAny(packet)) ctx.Wc.Or(F.NwFrag, F.FragMask);
 
         var rule = LookupFromTable(ctx, 0, (uint)packet.Get(F.InPort));
         ReportTable(ctx, rule, 0);
+        ctx.RuleCookie = rule?.Cookie ?? 0;
         DoActions(ctx, rule?.Actions ?? []);
         if (ctx.Error is null) FinishWildcards(ctx);
         else ctx.Odp.Clear();
@@ -134,32 +140,68 @@ public sealed partial class Pipeline
         foreach (var a in actions)
         {
             if (ctx.Error is not null) break;
+            if (ctx.StopRule) { ctx.StopRule = false; break; }
             ctx.Report(TraceNodeKind.Action, a.ToString());
             switch (a)
             {
                 case OutputAction o: Output(ctx, o.Port); break;
                 case SetVlanVidAction v:
                     ctx.Wc.Or(F.VlanTci, F.VlanVidMask | F.VlanCfi);
-                    if (HasVlan(ctx.Flow) || v.PushIfNeeded) ctx.Flow.SetMasked(F.VlanTci, (ulong)(v.Vid | F.VlanCfi), F.VlanVidMask | F.VlanCfi);
+                    if (HasVlan(ctx.Flow) || v.PushIfNeeded)
+                    {
+                        if (ctx.Flow.Get(F.VlanTpid) == 0) ctx.Flow.Set(F.VlanTpid, F.EthTypeVlan);
+                        ctx.Flow.SetMasked(F.VlanTci, (ulong)(v.Vid | F.VlanCfi), F.VlanVidMask | F.VlanCfi);
+                    }
                     break;
                 case SetVlanPcpAction p:
                     ctx.Wc.Or(F.VlanTci, F.VlanPcpMask | F.VlanCfi);
-                    if (HasVlan(ctx.Flow) || p.PushIfNeeded) ctx.Flow.SetMasked(F.VlanTci, (ulong)((p.Pcp << 13) | F.VlanCfi), F.VlanPcpMask | F.VlanCfi);
+                    if (HasVlan(ctx.Flow) || p.PushIfNeeded)
+                    {
+                        if (ctx.Flow.Get(F.VlanTpid) == 0) ctx.Flow.Set(F.VlanTpid, F.EthTypeVlan);
+                        ctx.Flow.SetMasked(F.VlanTci, (ulong)((p.Pcp << 13) | F.VlanCfi), F.VlanPcpMask | F.VlanCfi);
+                    }
                     break;
                 case StripVlanAction: PopVlan(ref ctx.Flow, ref ctx.Wc); break;
-                case PushVlanAction:
+                case PushVlanAction push:
                     // flow_push_vlan_uninit: the existing tags become significant, then shift outward.
-                    if (HasVlan(ctx.Flow)) { ctx.Wc.Exact(F.VlanTci); if (HasVlan1(ctx.Flow)) ctx.Wc.Exact(F.VlanTci1); }
+                    if (HasVlan(ctx.Flow))
+                    {
+                        ctx.Wc.Exact(F.VlanTci); ctx.Wc.Exact(F.VlanTpid);
+                        if (HasVlan1(ctx.Flow)) { ctx.Wc.Exact(F.VlanTci1); ctx.Wc.Exact(F.VlanTpid1); }
+                    }
                     ctx.Flow.Set(F.VlanTci1, ctx.Flow.Get(F.VlanTci));
+                    ctx.Flow.Set(F.VlanTpid1, ctx.Flow.Get(F.VlanTpid));
                     ctx.Flow.Set(F.VlanTci, F.VlanCfi);
+                    ctx.Flow.Set(F.VlanTpid, push.EtherType);
                     break;
                 case LegacySetAction l: LegacySet(ctx, l); break;
                 case SetFieldAction s: SetField(ctx, s); break;
                 case WriteMetadataAction m: ctx.Flow.SetMasked(F.Metadata, m.Value, m.Mask); break;
                 case ResubmitAction r: TableAction(ctx, r.Port ?? (uint)ctx.Flow.Get(F.InPort), r.Table ?? ctx.TableId); break;
                 case GotoTableAction g: TableAction(ctx, (uint)ctx.Flow.Get(F.InPort), g.Table); break;
+                case DecTtlAction: DecTtl(ctx); break;
             }
         }
+        ctx.StopRule = false;
+    }
+
+    /// <summary>OVS's <c>compose_dec_ttl</c>: a TTL that would reach 0 sends the packet to the controller (invalid-TTL packet-in) and ends the rule.</summary>
+    private void DecTtl(Ctx ctx)
+    {
+        if (!IsIpAny(ctx.Flow)) return;
+        ctx.Wc.Exact(F.NwTtl);
+        ctx.Wc.Exact(F.NwProto);
+        var ttl = ctx.Flow.Get(F.NwTtl);
+        if (ttl > 1)
+        {
+            ctx.Flow.Set(F.NwTtl, ttl - 1);
+            return;
+        }
+        const int ReasonInvalidTtl = 2;
+        Commit(ctx);
+        ctx.Odp.Add(new DpControllerUpcall(ReasonInvalidTtl, !ctx.Options.Learn && ctx.Options.CreditBytes is null, ++_recircIds, ctx.RuleCookie, 0, ushort.MaxValue));
+        ctx.Report(TraceNodeKind.Warn, $"IPv{(IsIp(ctx.Flow) ? 4 : 6)} decrement TTL exception");
+        ctx.StopRule = true;
     }
 
     private void TableAction(Ctx ctx, uint inPort, byte table)
@@ -184,7 +226,10 @@ public sealed partial class Pipeline
         var deepens = table <= oldTable ? 1 : 0;
         ctx.Resubmits++;
         ctx.Depth += deepens;
+        var oldCookie = ctx.RuleCookie;
+        ctx.RuleCookie = rule?.Cookie ?? 0;
         DoActions(ctx, rule?.Actions ?? []);
+        ctx.RuleCookie = oldCookie;
         ctx.Depth -= deepens;
         ctx.Trace = oldTrace;
         ctx.TableId = oldTable;
@@ -202,10 +247,10 @@ public sealed partial class Pipeline
             // IPv4 rewrites also make nw_proto significant (OVS commit 9d840923, in Debian's 3.1.0-2+deb12u1).
             case LegacyField.NwSrc: if (ip) { wc.Exact(F.NwSrc); wc.Exact(F.NwProto); flow.Set(F.NwSrc, l.Value); } break;
             case LegacyField.NwDst: if (ip) { wc.Exact(F.NwDst); wc.Exact(F.NwProto); flow.Set(F.NwDst, l.Value); } break;
-            case LegacyField.NwTos: if (ip) { wc.Exact(F.NwProto); wc.Or(F.NwTos, F.IpDscpMask); flow.SetMasked(F.NwTos, l.Value, F.IpDscpMask); } break;
+            case LegacyField.NwTos: if (IsIpAny(flow)) { wc.Exact(F.NwProto); wc.Or(F.NwTos, F.IpDscpMask); flow.SetMasked(F.NwTos, l.Value, F.IpDscpMask); } break;
             case LegacyField.TpSrc:
             case LegacyField.TpDst:
-                if (ip && (flow.Get(F.NwFrag) & F.FragLater) == 0)
+                if (IsIpAny(flow) && (flow.Get(F.NwFrag) & F.FragLater) == 0)
                 {
                     var f = l.Field == LegacyField.TpSrc ? F.TpSrc : F.TpDst;
                     wc.Exact(F.NwProto); wc.Exact(f); flow.Set(f, l.Value);
@@ -222,10 +267,11 @@ public sealed partial class Pipeline
         bool ok;
         switch (s.OxmName)
         {
-            case "ip_src" or "ip_dst" or "ip_dscp": ok = IsIp(flow); break;
-            case "tcp_src" or "tcp_dst": ok = IsIp(flow); if (ok) { wc.Exact(F.NwProto); ok = proto == F.ProtoTcp; } break;
-            case "udp_src" or "udp_dst": ok = IsIp(flow); if (ok) { wc.Exact(F.NwProto); ok = proto == F.ProtoUdp; } break;
-            case "sctp_src" or "sctp_dst": ok = IsIp(flow); if (ok) { wc.Exact(F.NwProto); ok = proto == F.ProtoSctp; } break;
+            case "ip_src" or "ip_dst": ok = IsIp(flow); break;
+            case "ip_dscp": ok = IsIpAny(flow); break;
+            case "tcp_src" or "tcp_dst": ok = IsIpAny(flow); if (ok) { wc.Exact(F.NwProto); ok = proto == F.ProtoTcp; } break;
+            case "udp_src" or "udp_dst": ok = IsIpAny(flow); if (ok) { wc.Exact(F.NwProto); ok = proto == F.ProtoUdp; } break;
+            case "sctp_src" or "sctp_dst": ok = IsIpAny(flow); if (ok) { wc.Exact(F.NwProto); ok = proto == F.ProtoSctp; } break;
             case "vlan_vid" or "vlan_pcp": wc.Or(F.VlanTci, F.VlanCfi); ok = HasVlan(flow); break;
             default: ok = true; break;
         }
@@ -237,14 +283,18 @@ public sealed partial class Pipeline
         if (s.OxmName is "ip_src" or "ip_dst" or "ip_dscp") wc.Exact(F.NwProto);   // mf_set_mask_l3_prereqs
         wc.Or(s.Field, s.Mask);
         flow.SetMasked(s.Field, s.Value, s.Mask);
+        if (s.Field == F.VlanTci && HasVlan(flow) && flow.Get(F.VlanTpid) == 0) flow.Set(F.VlanTpid, F.EthTypeVlan);
     }
 
     private static void PopVlan(ref FlowKey flow, ref FlowKey wc)
     {
         // flow_pop_vlan: with two tags the inner one becomes significant as it moves out.
-        if (HasVlan(flow) && HasVlan1(flow)) wc.Exact(F.VlanTci1);
-        flow.Set(F.VlanTci, HasVlan(flow) ? flow.Get(F.VlanTci1) : 0);
+        var two = HasVlan(flow) && HasVlan1(flow);
+        if (two) { wc.Exact(F.VlanTci1); wc.Exact(F.VlanTpid1); }
+        flow.Set(F.VlanTci, two ? flow.Get(F.VlanTci1) : 0);
+        flow.Set(F.VlanTpid, two ? flow.Get(F.VlanTpid1) : 0);
         flow.Set(F.VlanTci1, 0);
+        flow.Set(F.VlanTpid1, 0);
     }
 
     /// <summary>xlate_wc_finish: what OVS removes from or adds to the mask before it becomes a megaflow.</summary>
@@ -254,7 +304,8 @@ public sealed partial class Pipeline
         wc.Set(F.Metadata, 0);
         foreach (var r in F.Regs) wc.Set(r, 0);
         var flow = ctx.Flow;
-        if (IsIp(flow) && flow.Get(F.NwProto) == F.ProtoIcmp)
+        var finalProto = flow.Get(F.NwProto);
+        if ((IsIp(flow) && finalProto == F.ProtoIcmp) || ((ushort)flow.Get(F.DlType) == F.EthTypeIpv6 && finalProto == F.ProtoIcmpv6))
         {
             wc.Set(F.TpSrc, wc.Get(F.TpSrc) & 0xff);
             wc.Set(F.TpDst, wc.Get(F.TpDst) & 0xff);
@@ -262,11 +313,12 @@ public sealed partial class Pipeline
         if (wc.Get(F.VlanTci) != 0) wc.Or(F.VlanTci, F.VlanCfi);
         if (wc.Get(F.VlanTci1) != 0) wc.Or(F.VlanTci1, F.VlanCfi);
         if ((flow.Get(F.NwFrag) & F.FragLater) != 0) { wc.Set(F.TpSrc, 0); wc.Set(F.TpDst, 0); }
-        if (!HasVlan(ctx.Original)) wc.Set(F.VlanTci, 0);
-        if (!HasVlan1(ctx.Original)) wc.Set(F.VlanTci1, 0);
+        if (!HasVlan(ctx.Original)) { wc.Set(F.VlanTci, 0); wc.Set(F.VlanTpid, 0); }
+        if (!HasVlan1(ctx.Original)) { wc.Set(F.VlanTci1, 0); wc.Set(F.VlanTpid1, 0); }
     }
 
     private static bool IsIp(in FlowKey flow) => (ushort)flow.Get(F.DlType) == F.EthTypeIp;
+    private static bool IsIpAny(in FlowKey flow) => F.IsIpAny((ushort)flow.Get(F.DlType));
     private static bool HasVlan(in FlowKey flow) => (flow.Get(F.VlanTci) & F.VlanCfi) != 0;
     private static bool HasVlan1(in FlowKey flow) => (flow.Get(F.VlanTci1) & F.VlanCfi) != 0;
 }

@@ -10,7 +10,17 @@ namespace DcSim.ActorsNetwork.OpenFlow;
 internal sealed class Subtable
 {
     private readonly Dictionary<ulong, int>[] _indices;
-    private readonly Dictionary<FlowKey, List<OpenFlowRule>> _rules = new();
+    private readonly int[][] _stageWords;   // per stage of Stages: the words in which the mask has bits
+    /// <summary>Rules by the hash of their value over all stages; a bucket holds the (rare) colliding values.</summary>
+    private readonly Dictionary<ulong, Chain> _rules = new();
+
+    /// <summary>The rules sharing one match value, highest priority first, and the next value with the same hash.</summary>
+    internal sealed class Chain(FlowKey value)
+    {
+        public FlowKey Value { get; } = value;
+        public List<OpenFlowRule> Rules { get; } = new();
+        public Chain? Next { get; set; }
+    }
 
     public Subtable(in FlowKey mask, long sequence)
     {
@@ -25,6 +35,8 @@ internal sealed class Subtable
             }
         }
         Stages = stages.ToArray();
+        var m = mask;
+        _stageWords = Stages.Select(st => Enumerable.Range(F.StageStart[st], F.StageStart[st + 1] - F.StageStart[st]).Where(w => m[w] != 0).ToArray()).ToArray();
         IndexCount = Math.Max(0, Stages.Length - 1);
         _indices = new Dictionary<ulong, int>[IndexCount];
         for (var i = 0; i < IndexCount; i++) _indices[i] = new Dictionary<ulong, int>();
@@ -51,9 +63,20 @@ internal sealed class Subtable
     public int MaxCount { get; set; }
     public int RuleCount { get; private set; }
     /// <summary>Distinct match values (heads of OVS's equal-match lists).</summary>
-    public int HeadCount => _rules.Count;
+    public int HeadCount { get; private set; }
 
-    public IEnumerable<List<OpenFlowRule>> Chains => _rules.Values;
+    public IEnumerable<List<OpenFlowRule>> Chains
+    {
+        get
+        {
+            foreach (var c in _rules.Values)
+            {
+                for (var x = c; x is not null; x = x.Next) yield return x.Rules;
+            }
+        }
+    }
+
+
 
     public static int PrefixLength(uint mask)
     {
@@ -67,21 +90,41 @@ internal sealed class Subtable
     public static (int From, int To) StageWords(int stage) => (F.StageStart[stage], F.StageStart[stage + 1]);
 
     /// <summary>The cumulative hash of stages 0..<paramref name="index"/> of <paramref name="key"/> under this mask.</summary>
-    public ulong StageHash(in FlowKey key, int index, ulong basis)
-    {
-        var (from, to) = StageWords(Stages[index]);
-        return key.HashMasked(Mask, from, to, basis);
-    }
+    public ulong StageHash(in FlowKey key, int index, ulong basis) => key.HashMaskedWords(Mask, _stageWords[index], basis);
 
     public bool IndexContains(int index, ulong hash) => _indices[index].ContainsKey(hash);
 
-    public List<OpenFlowRule>? FindChain(in FlowKey maskedValue) => _rules.GetValueOrDefault(maskedValue);
+    /// <summary>The hash of <paramref name="key"/> under this mask over every stage (continuing the index hashes).</summary>
+    public ulong FullHash(in FlowKey key)
+    {
+        ulong basis = 0;
+        for (var i = 0; i < Stages.Length; i++) basis = StageHash(key, i, basis);
+        return basis;
+    }
+
+    /// <summary>The rules whose value equals <paramref name="packet"/> under this mask, given the packet's <see cref="FullHash"/>.</summary>
+    public List<OpenFlowRule>? Find(in FlowKey packet, ulong fullHash)
+    {
+        if (!_rules.TryGetValue(fullHash, out var c)) return null;
+        for (; c is not null; c = c.Next)
+        {
+            if (packet.MatchesMasked(c.Value, Mask)) return c.Rules;
+        }
+        return null;
+    }
+
+    public List<OpenFlowRule>? FindChain(in FlowKey maskedValue) => Find(maskedValue, FullHash(maskedValue));
 
     /// <summary>Adds a rule whose match value is not yet present (a new head).</summary>
     public void AddHead(OpenFlowRule rule)
     {
         var value = rule.Match.Key;
-        _rules.Add(value, [rule]);
+        var chain = new Chain(value);
+        chain.Rules.Add(rule);
+        var full = FullHash(value);
+        if (_rules.TryGetValue(full, out var head)) { chain.Next = head.Next; head.Next = chain; }
+        else _rules.Add(full, chain);
+        HeadCount++;
         ulong basis = 0;
         for (var i = 0; i < IndexCount; i++)
         {
@@ -102,11 +145,17 @@ internal sealed class Subtable
     public bool Remove(OpenFlowRule rule)
     {
         var value = rule.Match.Key;
-        var chain = _rules[value];
-        chain.Remove(rule);
+        var full = FullHash(value);
+        Chain? prev = null;
+        var c = _rules[full];
+        while (!c.Value.Equals(value)) { prev = c; c = c.Next!; }
+        c.Rules.Remove(rule);
         RuleCount--;
-        if (chain.Count > 0) return false;
-        _rules.Remove(value);
+        if (c.Rules.Count > 0) return false;
+        if (prev is not null) prev.Next = c.Next;
+        else if (c.Next is not null) _rules[full] = c.Next;
+        else _rules.Remove(full);
+        HeadCount--;
         ulong basis = 0;
         for (var i = 0; i < IndexCount; i++)
         {

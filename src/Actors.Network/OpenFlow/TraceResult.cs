@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 
 namespace DcSim.ActorsNetwork.OpenFlow;
 
@@ -63,6 +64,40 @@ public sealed class TraceResult
     public string MegaflowText => Megaflow.ToString();
     public string PacketText => MatchFormatter.FormatFlow(Packet);
     public string FinalFlowText => FinalFlow == Packet ? "unchanged" : MatchFormatter.FormatFlow(FinalFlow);
+
+    /// <summary>
+    /// One line of <c>dcsim ovs-trace --json</c>: <c>packet</c> (as given), <c>flow</c>, <c>tables</c>
+    /// ({table, priority, match, actions}; priority and match null on a miss), <c>datapath_actions</c>,
+    /// <c>megaflow</c>, <c>final_flow</c>, <c>error</c> (null unless translation failed). The field
+    /// order is fixed so that the output is reproducible byte for byte.
+    /// </summary>
+    public string ToJsonLine(string packetText)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("packet", packetText);
+            w.WriteString("flow", PacketText);
+            w.WriteStartArray("tables");
+            foreach (var t in Tables)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("table", t.Table);
+                if (t.Priority is { } p) w.WriteNumber("priority", p); else w.WriteNull("priority");
+                if (t.Match is { } m) w.WriteString("match", m); else w.WriteNull("match");
+                w.WriteString("actions", t.Actions);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteString("datapath_actions", DatapathActionsText);
+            w.WriteString("megaflow", MegaflowText);
+            w.WriteString("final_flow", FinalFlowText);
+            if (Error is { } e) w.WriteString("error", e); else w.WriteNull("error");
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
 
     /// <summary>The report in the layout of <c>ovs-appctl ofproto/trace</c>.</summary>
     public string ToHumanText()

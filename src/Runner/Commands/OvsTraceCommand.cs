@@ -1,7 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using DcSim.ActorsNetwork.OpenFlow;
 
 namespace DcSim.Runner.Commands;
@@ -89,7 +87,7 @@ internal static class OvsTraceCommand
         for (var i = 0; i < inputs.Count; i++)
         {
             var result = pipeline.Translate(inputs[i].Key, options);
-            if (r.Json) stdout.WriteLine(ToJson(inputs[i].Text, result));
+            if (r.Json) stdout.WriteLine(result.ToJsonLine(inputs[i].Text));
             else
             {
                 if (i > 0) stdout.WriteLine();
@@ -154,35 +152,6 @@ internal static class OvsTraceCommand
         }
         foreach (var p in packets) Add((uint)p.Key.Get(FlowField.InPort));
         return set;
-    }
-
-    /// <summary>One line of `--json` output; field order is fixed so the output is byte-for-byte reproducible.</summary>
-    internal static string ToJson(string packetText, TraceResult result)
-    {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            w.WriteStartObject();
-            w.WriteString("packet", packetText);
-            w.WriteString("flow", result.PacketText);
-            w.WriteStartArray("tables");
-            foreach (var t in result.Tables)
-            {
-                w.WriteStartObject();
-                w.WriteNumber("table", t.Table);
-                if (t.Priority is { } p) w.WriteNumber("priority", p); else w.WriteNull("priority");
-                if (t.Match is { } m) w.WriteString("match", m); else w.WriteNull("match");
-                w.WriteString("actions", t.Actions);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            w.WriteString("datapath_actions", result.DatapathActionsText);
-            w.WriteString("megaflow", result.MegaflowText);
-            w.WriteString("final_flow", result.FinalFlowText);
-            if (result.Error is { } e) w.WriteString("error", e); else w.WriteNull("error");
-            w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
     private static SortedSet<uint>? ParsePortList(string? text, string option, List<string> errors)
