@@ -23,6 +23,7 @@ public sealed class Datapath<TActions>
     private readonly MegaflowCache<TActions> _megaflows = new();
     private readonly MaskCache _maskCache;
     private readonly ExactMatchCache<TActions> _emc;
+    private long _slowPathVersion;
 
     public Datapath(DatapathProfile profile, ISlowPath<TActions> slowPath, Rng rng)
     {
@@ -76,6 +77,12 @@ public sealed class Datapath<TActions>
         Stats.UpcallsHandled++;
         var (actions, mask) = _slowPath.Translate(in key);
         cycles += Profile.CyclesPerUpcall;
+        if (_slowPath.StateVersion != _slowPathVersion)
+        {
+            // The upcall changed what other translations would give (a MAC was learned or moved).
+            _slowPathVersion = _slowPath.StateVersion;
+            Revalidate(EqualityComparer<TActions>.Default.Equals);
+        }
         if (_megaflows.Count < Profile.FlowLimit)
         {
             var installed = _megaflows.Insert(in key, in mask, actions, now);
@@ -100,8 +107,9 @@ public sealed class Datapath<TActions>
     }
 
     /// <summary>
-    /// Re-checks every cached flow against the slow path after a rule change: a flow whose actions or mask
-    /// would now differ is deleted (the next packet upcalls again); the others stay. Returns the deleted flows.
+    /// Re-checks every cached flow against the slow path after a rule or MAC-table change, as OVS's
+    /// revalidators do: a flow whose mask would now differ is deleted (its next packet upcalls again), a
+    /// flow whose actions alone changed is modified in place, the others stay. Returns the deleted flows.
     /// </summary>
     public IReadOnlyList<Megaflow<TActions>> Revalidate(Func<TActions, TActions, bool> sameActions)
     {
@@ -110,7 +118,8 @@ public sealed class Datapath<TActions>
         {
             Stats.Revalidations++;
             var (actions, mask) = _slowPath.Translate(f.OriginalKey);
-            if (!mask.Equals(f.Mask) || !sameActions(actions, f.Actions)) stale.Add(f);
+            if (!mask.Equals(f.Mask)) stale.Add(f);
+            else if (!sameActions(actions, f.Actions)) f.Actions = actions;
         }
         foreach (var f in stale) _megaflows.Remove(f);
         if (stale.Count > 0) _maskCache.Invalidate();

@@ -6,4 +6,10 @@ namespace DcSim.ActorsNetwork.FlowCache;
 public interface ISlowPath<TActions>
 {
     (TActions Actions, FlowKey Mask) Translate(in FlowKey key);
+
+    /// <summary>
+    /// Changes whenever state the translations depend on changes outside the rules (MAC learning): the
+    /// datapath then revalidates its flows, as OVS's revalidators do when the MAC table changes.
+    /// </summary>
+    long StateVersion => 0;
 }

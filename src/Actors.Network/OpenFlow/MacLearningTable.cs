@@ -25,6 +25,9 @@ public sealed class MacLearningTable
     public long AgingPs { get; }
     public int Count => _entries.Count;
 
+    /// <summary>Bumped whenever an entry is added, moves or ages out: cached flows that used the table must be revalidated.</summary>
+    public long Version { get; private set; }
+
     private sealed record Entry(ulong Mac, ushort Vlan, uint Port, long LearnedPs);
 
     /// <summary>Learns that <paramref name="mac"/> is on <paramref name="port"/> in <paramref name="vlan"/>; true if the table changed.</summary>
@@ -37,6 +40,7 @@ public sealed class MacLearningTable
             _lru.Remove(node);
             node.Value = node.Value with { Port = port, LearnedPs = nowPs };
             _lru.AddLast(node);
+            if (changed) Version++;
             return changed;
         }
         if (_entries.Count >= Capacity)
@@ -46,6 +50,7 @@ public sealed class MacLearningTable
             _entries.Remove((oldest.Value.Mac, oldest.Value.Vlan));
         }
         _entries[(mac, vlan)] = _lru.AddLast(new Entry(mac, vlan, port, nowPs));
+        Version++;
         return true;
     }
 
@@ -68,6 +73,7 @@ public sealed class MacLearningTable
             _entries.Remove((first.Value.Mac, first.Value.Vlan));
             n++;
         }
+        if (n > 0) Version++;
         return n;
     }
 }

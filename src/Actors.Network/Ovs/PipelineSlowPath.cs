@@ -9,21 +9,35 @@ namespace DcSim.ActorsNetwork.Ovs;
 /// </summary>
 public sealed class PipelineSlowPath : ISlowPath<string>
 {
+    private const ulong VlanPresent = 0x1000;
     private readonly Pipeline _pipeline;
+    private readonly bool _learn;
 
-    public PipelineSlowPath(RuleFile rules, IEnumerable<uint> ports)
+    /// <param name="learn">Learn source MACs of packets that reach `normal`, as a real upcall does (ofproto/trace does not).</param>
+    /// <param name="localDpPort">Datapath number of the bridge's LOCAL port, when it has one (real OVS: 100 for br0).</param>
+    public PipelineSlowPath(RuleFile rules, IEnumerable<uint> ports, bool learn = false, uint? localDpPort = null)
     {
         var tables = new FlowTables();
         foreach (var rule in rules.Rules) tables.Add(rule);
-        _pipeline = new Pipeline(tables, new BridgePorts(ports));
+        _learn = learn;
+        _pipeline = new Pipeline(tables, new BridgePorts(ports, localDpPort), learn ? new MacLearningTable() : null);
     }
+
+    public long StateVersion => _pipeline.MacTable?.Version ?? 0;
+
+    /// <summary>Virtual time of the next translation (MAC learning ages entries by it).</summary>
+    public long Now { get; set; }
 
     public Pipeline Pipeline => _pipeline;
 
     public (string Actions, FlowKey Mask) Translate(in FlowKey key)
     {
-        var result = _pipeline.Translate(in key);
-        return (result.DatapathActionsText, result.Megaflow.Mask);
+        var result = _pipeline.Translate(in key, _learn ? new TranslateOptions(Learn: true, NowPs: Now) : null);
+        // A datapath key always tells a tagged frame from an untagged one (eth_type 0x8100 and an
+        // encapsulated type), even where the OpenFlow-level megaflow does not mention the VLAN.
+        var mask = result.Megaflow.Mask;
+        mask.Or(FlowField.VlanTci, VlanPresent);
+        return (result.DatapathActionsText, mask);
     }
 
     /// <summary>The rules of a server vSwitch without a rules file: host traffic (port 2) to the uplink (port 1) and back.</summary>

@@ -12,12 +12,14 @@ public sealed class DatapathSpec
     {
         public int Upcalls { get; private set; }
         public string Inside { get; set; } = "1";
+        /// <summary>When set, the rules consult /16 instead of /8.</summary>
+        public bool Narrow { get; set; }
 
         public (string Actions, FlowKey Mask) Translate(in FlowKey key)
         {
             Upcalls++;
             var mask = new FlowKey();
-            mask[9] = 0xFF00_0000;
+            mask[9] = Narrow ? 0xFFFF_0000 : 0xFF00_0000;
             return ((key[9] & 0xFF00_0000) == 0x0A00_0000 ? Inside : "2", mask);
         }
     }
@@ -91,26 +93,41 @@ public sealed class DatapathSpec
     }
 
     [Fact]
-    public void Idle_flows_must_expire_and_a_rule_change_must_remove_exactly_the_affected_flows()
+    public void Idle_flows_must_expire_and_a_rule_change_must_update_exactly_the_affected_flows()
     {
         // arrange
         var slow = new TwoRuleSlowPath();
         var dp = Create(DatapathProfile.KernelDefaults, slow);
-        dp.Process(Packet(0x0A00_0001, 1), 1, 100, 0);
+        dp.Process(Packet(0x0A00_0001, 1), 1, 100, 5_000);
         dp.Process(Packet(0x1400_0001, 1), 2, 100, 0);
         dp.Process(Packet(0x1E00_0001, 1), 3, 100, 5_000);
 
-        // act: 10.0.0.0/8 now goes to port 3
+        // act: 10.0.0.0/8 now goes to port 3 (same mask: the flow is modified, not deleted)
         slow.Inside = "3";
-        var stale = dp.Revalidate((a, b) => a == b);
+        var deleted = dp.Revalidate((a, b) => a == b);
         var expired = dp.ExpireIdle(now: 14_000, maxIdlePs: 10_000);
 
         // assert
-        Assert.Equal(["1"], stale.Select(f => f.Actions));
+        Assert.Empty(deleted);
         Assert.Equal(1, expired);           // the 20.x flow, last used at 0
-        Assert.Equal(1, dp.Megaflows.Count); // 30.x stays
+        Assert.Equal(2, dp.Megaflows.Count); // 10.x (now to port 3) and 30.x stay
+        var upcallsBefore = slow.Upcalls;
         var (actions, outcome, _) = dp.Process(Packet(0x0A00_0002, 1), 1, 100, 14_000);
         Assert.Equal("3", actions);
-        Assert.Equal(DatapathOutcome.Upcall, outcome);
+        Assert.Equal(DatapathOutcome.MegaflowHit, outcome);
+        Assert.Equal(upcallsBefore, slow.Upcalls);
+    }
+
+    [Fact]
+    public void A_rule_change_that_widens_or_narrows_a_mask_must_delete_the_flow()
+    {
+        var slow = new TwoRuleSlowPath();
+        var dp = Create(DatapathProfile.KernelDefaults, slow);
+        dp.Process(Packet(0x0A00_0001, 1), 1, 100, 0);
+        slow.Narrow = true;
+        var deleted = dp.Revalidate((a, b) => a == b);
+        Assert.Single(deleted);
+        Assert.Equal(0, dp.Megaflows.Count);
+        Assert.Equal(DatapathOutcome.Upcall, dp.Process(Packet(0x0A00_0001, 1), 1, 100, 1).Outcome);
     }
 }
