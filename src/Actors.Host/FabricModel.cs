@@ -77,7 +77,7 @@ public sealed class FabricModel : IModelFactory
         };
         var settings = new VSwitchSettings(profile, o.DatapathCores, o.HandlerCores, o.RevalidatePeriodPs, o.MaxIdlePs,
             MaxIdleOverLimitPs: 100 * SimTime.Millisecond, CyclesPerRevalidatedFlow: 2_000);
-        return new VSwitch(settings, new PipelineSlowPath(rules, [BareMetalHost.UplinkPort, BareMetalHost.LocalPort]), cpu,
+        return new VSwitch(settings, new PipelineSlowPath(rules, [BareMetalHost.UplinkPort, BareMetalHost.LocalPort], learn: true), cpu,
             RandomStreams.Create(scenario.Seed, host, "vswitch"));
     }
 

@@ -13,6 +13,7 @@ var root = new RootCommand("DcSim: a deterministic simulator of virtualized data
     ValidateCommand.Create(),
     BenchCommand.Create(),
     CacheSweepCommand.Create(),
+    MegaflowBenchCommand.Create(),
     OvsTraceCommand.Create(),
     ClassifierBenchCommand.Create(),
 };

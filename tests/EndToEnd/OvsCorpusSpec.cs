@@ -44,6 +44,10 @@ public sealed class OvsCorpusSpec
         var args = new List<string> { "ovs-trace", "--rules", Path.Combine(dir, "rules.txt"), "--packets", Path.Combine(dir, "packets.txt"), "--json" };
         var protocol = OvsCorpus.Protocol(dir);
         if (protocol is not null) args.AddRange(["--protocol", protocol]);
+        // The bridge has exactly the ports the sandbox created (ports.txt), as real OVS had.
+        var ports = File.ReadAllLines(Path.Combine(dir, "ports.txt")).Select(l => l.Split('#')[0].Trim()).Where(l => l.Length > 0)
+            .Select(l => l.Split(' ')[0]);
+        args.AddRange(["--bridge-ports", string.Join(',', ports)]);
 
         // act
         var result = Dcsim.Run(Timeout, [.. args]);

@@ -75,13 +75,13 @@ public sealed class Datapath<TActions>
             return Done(default, DatapathOutcome.UpcallLost, cycles);
         }
         Stats.UpcallsHandled++;
-        var (actions, mask) = _slowPath.Translate(in key);
+        var (actions, mask) = _slowPath.Translate(in key, now);
         cycles += Profile.CyclesPerUpcall;
         if (_slowPath.StateVersion != _slowPathVersion)
         {
             // The upcall changed what other translations would give (a MAC was learned or moved).
             _slowPathVersion = _slowPath.StateVersion;
-            Revalidate(EqualityComparer<TActions>.Default.Equals);
+            Revalidate(now, EqualityComparer<TActions>.Default.Equals);
         }
         if (_megaflows.Count < Profile.FlowLimit)
         {
@@ -111,13 +111,13 @@ public sealed class Datapath<TActions>
     /// revalidators do: a flow whose mask would now differ is deleted (its next packet upcalls again), a
     /// flow whose actions alone changed is modified in place, the others stay. Returns the deleted flows.
     /// </summary>
-    public IReadOnlyList<Megaflow<TActions>> Revalidate(Func<TActions, TActions, bool> sameActions)
+    public IReadOnlyList<Megaflow<TActions>> Revalidate(long now, Func<TActions, TActions, bool> sameActions)
     {
         var stale = new List<Megaflow<TActions>>();
         foreach (var f in _megaflows.Flows.ToList())
         {
             Stats.Revalidations++;
-            var (actions, mask) = _slowPath.Translate(f.OriginalKey);
+            var (actions, mask) = _slowPath.Translate(f.OriginalKey, now);
             if (!mask.Equals(f.Mask)) stale.Add(f);
             else if (!sameActions(actions, f.Actions)) f.Actions = actions;
         }

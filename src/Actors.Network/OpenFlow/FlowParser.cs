@@ -121,7 +121,7 @@ public static class FlowParser
             if (Unsupported.Contains(name)) throw new FlowSyntaxException(item, $"field '{name}' is not modelled by DcSim");
             var field = FlowFieldSyntax.Find(name) ?? throw new FlowSyntaxException(item, $"unknown field '{name}'");
             if (value is null) throw new FlowSyntaxException(item, $"field '{name}' needs a value ({name}=VALUE)");
-            if (!PacketPrereqOk(name, field.Prereq, key)) throw new FlowSyntaxException(item, $"prerequisites not met for setting {name} ({Describe(field.Prereq)}, given before it; later fragments have no transport ports)");
+            if (!PacketPrereqOk(name, field.Prereq, key)) throw new FlowSyntaxException(item, $"prerequisites not met for setting {name} ({PacketNeeds(name, field.Prereq)})");
             var (v, m) = SplitMask(value);
             if (m is not null) throw new FlowSyntaxException(item, "a packet cannot be masked");
             if (name == "dl_type") dlTypeSet = true;
@@ -169,6 +169,15 @@ public static class FlowParser
         if (name.StartsWith("sctp_", StringComparison.Ordinal)) return ip && proto == F.ProtoSctp;
         if (name.StartsWith("tcp_", StringComparison.Ordinal) || name.StartsWith("tp_", StringComparison.Ordinal)) return ip && proto == F.ProtoTcp;
         return PrereqOk(p, key, FlowKey.AllOnes);
+    }
+
+    private static string PacketNeeds(string name, Prereq p)
+    {
+        var what = name.StartsWith("udp_", StringComparison.Ordinal) ? "needs udp"
+            : name.StartsWith("sctp_", StringComparison.Ordinal) ? "needs sctp"
+            : name.StartsWith("tcp_", StringComparison.Ordinal) || name.StartsWith("tp_", StringComparison.Ordinal) ? "needs tcp"
+            : Describe(p);
+        return p is Prereq.L4 or Prereq.Icmp ? what + " before it, and no later fragment" : what + " before it";
     }
 
     private static string Describe(Prereq p) => p switch

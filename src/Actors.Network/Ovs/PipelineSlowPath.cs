@@ -25,14 +25,12 @@ public sealed class PipelineSlowPath : ISlowPath<string>
 
     public long StateVersion => _pipeline.MacTable?.Version ?? 0;
 
-    /// <summary>Virtual time of the next translation (MAC learning ages entries by it).</summary>
-    public long Now { get; set; }
 
     public Pipeline Pipeline => _pipeline;
 
-    public (string Actions, FlowKey Mask) Translate(in FlowKey key)
+    public (string Actions, FlowKey Mask) Translate(in FlowKey key, long now)
     {
-        var result = _pipeline.Translate(in key, _learn ? new TranslateOptions(Learn: true, NowPs: Now) : null);
+        var result = _pipeline.Translate(in key, _learn ? new TranslateOptions(Learn: true, NowPs: now) : null);
         // A datapath key always tells a tagged frame from an untagged one (eth_type 0x8100 and an
         // encapsulated type), even where the OpenFlow-level megaflow does not mention the VLAN.
         var mask = result.Megaflow.Mask;

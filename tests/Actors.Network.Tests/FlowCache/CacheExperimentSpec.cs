@@ -11,7 +11,7 @@ public sealed class CacheExperimentSpec
     /// <summary>A slow path whose megaflows are exact on the destination port: one megaflow per flow.</summary>
     private sealed class PerFlowSlowPath : ISlowPath<string>
     {
-        public (string Actions, FlowKey Mask) Translate(in FlowKey key)
+        public (string Actions, FlowKey Mask) Translate(in FlowKey key, long now)
         {
             var mask = new FlowKey();
             mask.Exact(FlowField.TpDst);

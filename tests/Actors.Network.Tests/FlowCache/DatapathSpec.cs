@@ -15,7 +15,7 @@ public sealed class DatapathSpec
         /// <summary>When set, the rules consult /16 instead of /8.</summary>
         public bool Narrow { get; set; }
 
-        public (string Actions, FlowKey Mask) Translate(in FlowKey key)
+        public (string Actions, FlowKey Mask) Translate(in FlowKey key, long now)
         {
             Upcalls++;
             var mask = new FlowKey();
@@ -104,7 +104,7 @@ public sealed class DatapathSpec
 
         // act: 10.0.0.0/8 now goes to port 3 (same mask: the flow is modified, not deleted)
         slow.Inside = "3";
-        var deleted = dp.Revalidate((a, b) => a == b);
+        var deleted = dp.Revalidate(14_000, (a, b) => a == b);
         var expired = dp.ExpireIdle(now: 14_000, maxIdlePs: 10_000);
 
         // assert
@@ -125,7 +125,7 @@ public sealed class DatapathSpec
         var dp = Create(DatapathProfile.KernelDefaults, slow);
         dp.Process(Packet(0x0A00_0001, 1), 1, 100, 0);
         slow.Narrow = true;
-        var deleted = dp.Revalidate((a, b) => a == b);
+        var deleted = dp.Revalidate(14_000, (a, b) => a == b);
         Assert.Single(deleted);
         Assert.Equal(0, dp.Megaflows.Count);
         Assert.Equal(DatapathOutcome.Upcall, dp.Process(Packet(0x0A00_0001, 1), 1, 100, 1).Outcome);

@@ -47,7 +47,6 @@ public sealed class ReplaySpec
         foreach (var line in Lines(Path.Combine(dir, "packets.txt")))
         {
             var key = FlowParser.ParsePacket(line);
-            slowPath.Now = now;
             var (_, outcome, _) = datapath.Process(in key, (uint)key.GetHashCode(), 64, now);
             outcomes.Add(outcome switch
             {
@@ -68,5 +67,36 @@ public sealed class ReplaySpec
         Assert.Equal(counts.GetProperty("megaflow_hits").GetInt64(), datapath.Stats.MegaflowHits);
         Assert.Equal(counts.GetProperty("upcalls").GetInt64(), datapath.Stats.UpcallsHandled);
         Assert.Equal(expected.RootElement.GetProperty("megaflows").GetArrayLength(), datapath.Megaflows.Count);
+    }
+}
+
+/// <summary>A rule added at run time changes exactly the cached flows whose translation it changes.</summary>
+public sealed class RuleChangeSpec
+{
+    [Fact]
+    public void Adding_a_rule_must_revalidate_exactly_the_flows_it_affects()
+    {
+        // arrange: an ACL that forwards 10/8 and 20/8 traffic from port 2 to port 1
+        var rules = RuleFileParser.Parse(
+            ["priority=10,ip,in_port=2,nw_dst=10.0.0.0/8,actions=output:1", "priority=10,ip,in_port=2,nw_dst=20.0.0.0/8,actions=output:1",
+             "priority=0,actions=drop"], "acl");
+        var slow = new PipelineSlowPath(rules, [1, 2]);
+        var dp = new Datapath<string>(DatapathProfile.KernelDefaults, slow, RandomStreams.Create(1, 0, "rule-change"));
+        FlowKey Packet(string dst) => FlowParser.ParsePacket($"in_port=2,udp,nw_src=192.168.0.1,nw_dst={dst},udp_src=1000,udp_dst=53");
+        foreach (var dst in new[] { "10.1.1.1", "10.2.2.2", "20.1.1.1" }) dp.Process(Packet(dst), (uint)dst.GetHashCode(), 100, 0);
+        var before = dp.Megaflows.Flows.ToDictionary(f => f.OriginalKey, f => (f.Actions, f.Mask));
+
+        // act: drop 10.1.0.0/16 from now on
+        slow.Pipeline.Tables.Add(RuleFileParser.ParseRule("priority=20,ip,in_port=2,nw_dst=10.1.0.0/16,actions=drop", OpenFlowVersion.OpenFlow10, []));
+        var deleted = dp.Revalidate(1, (a, b) => a == b);
+
+        // assert: the 20/8 flow is untouched; the 10/8 flows now consult more of nw_dst, so they go
+        // (their masks change); the next 10.1.x packet is dropped and 10.2.x still forwarded
+        Assert.DoesNotContain(deleted, f => f.OriginalKey == Packet("20.1.1.1"));
+        Assert.Contains(deleted, f => f.OriginalKey == Packet("10.1.1.1"));
+        var kept = dp.Megaflows.Flows.Single(f => f.OriginalKey == Packet("20.1.1.1"));
+        Assert.Equal(before[Packet("20.1.1.1")], (kept.Actions, kept.Mask));
+        Assert.Equal("drop", dp.Process(Packet("10.1.9.9"), 7, 100, 2).Actions);
+        Assert.Equal("1", dp.Process(Packet("10.2.9.9"), 8, 100, 2).Actions);
     }
 }
