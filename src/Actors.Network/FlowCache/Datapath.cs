@@ -85,8 +85,8 @@ public sealed class Datapath<TActions>
         }
         if (_megaflows.Count < Profile.FlowLimit)
         {
+            // As in OVS, the packet whose upcall installed the flow is not counted in the flow's statistics.
             var installed = _megaflows.Insert(in key, in mask, actions, now);
-            installed.Hit(now, bytes);
             Stats.FlowsInstalled++;
             cycles += Profile.CyclesPerInstall;
             _maskCache.Invalidate();

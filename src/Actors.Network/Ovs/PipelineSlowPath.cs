@@ -16,11 +16,22 @@ public sealed class PipelineSlowPath : ISlowPath<string>
     /// <param name="learn">Learn source MACs of packets that reach `normal`, as a real upcall does (ofproto/trace does not).</param>
     /// <param name="localDpPort">Datapath number of the bridge's LOCAL port, when it has one (real OVS: 100 for br0).</param>
     public PipelineSlowPath(RuleFile rules, IEnumerable<uint> ports, bool learn = false, uint? localDpPort = null)
+        : this(new Pipeline(Tables(rules), new BridgePorts(ports, localDpPort), learn ? new MacLearningTable() : null), learn)
+    {
+    }
+
+    /// <summary>Uses an existing pipeline (its tables, ports and MAC table).</summary>
+    public PipelineSlowPath(Pipeline pipeline, bool learn)
+    {
+        _pipeline = pipeline;
+        _learn = learn;
+    }
+
+    private static FlowTables Tables(RuleFile rules)
     {
         var tables = new FlowTables();
         foreach (var rule in rules.Rules) tables.Add(rule);
-        _learn = learn;
-        _pipeline = new Pipeline(tables, new BridgePorts(ports, localDpPort), learn ? new MacLearningTable() : null);
+        return tables;
     }
 
     public long StateVersion => _pipeline.MacTable?.Version ?? 0;

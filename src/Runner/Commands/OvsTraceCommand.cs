@@ -23,19 +23,23 @@ internal static class OvsTraceCommand
         var protocol = new Option<string>("--protocol") { Description = "OpenFlow10 | OpenFlow13 | auto (1.3 if a rule needs push_vlan or write_metadata)", DefaultValueFactory = _ => "auto" };
         var learn = new Option<bool>("--learn") { Description = "Learn MACs from each packet that reaches `normal`, in order, as real frames would (ofproto/trace does not)" };
         var bridge = new Option<string>("--bridge") { Description = "Bridge name shown in the report", DefaultValueFactory = _ => "br0" };
+        var replay = new Option<bool>("--replay") { Description = "Run the packets, in order, through the datapath's flow caches (MACs are learned) and print the caches and their hit counts" };
+        var datapath = new Option<string>("--datapath") { Description = "With --replay: netdev | kernel", DefaultValueFactory = _ => "netdev" };
+        var emc = new Option<int>("--emc-insert-inv-prob") { Description = "With --replay: exact-match cache insertion 1 in N (1 = always, reproducible; OVS's default is 100; 0 = off)", DefaultValueFactory = _ => 1 };
         var command = new Command("ovs-trace", "Trace packets through OpenFlow rules as `ovs-appctl ofproto/trace` does")
         {
-            rules, packets, packet, json, ports, dpPorts, local, protocol, learn, bridge,
+            rules, packets, packet, json, ports, dpPorts, local, protocol, learn, bridge, replay, datapath, emc,
         };
         command.SetAction(parse => Execute(new Request(parse.GetValue(rules)!, parse.GetValue(packets), parse.GetValue(packet), parse.GetValue(json),
-            parse.GetValue(ports), parse.GetValue(dpPorts), parse.GetValue(local)!, parse.GetValue(protocol)!, parse.GetValue(learn), parse.GetValue(bridge)!)));
+            parse.GetValue(ports), parse.GetValue(dpPorts), parse.GetValue(local)!, parse.GetValue(protocol)!, parse.GetValue(learn), parse.GetValue(bridge)!,
+            parse.GetValue(replay) ? new OvsReplay.Settings(parse.GetValue(datapath)!, parse.GetValue(emc)) : null)));
         return command;
     }
 
     private sealed record Request(FileInfo Rules, FileInfo? Packets, string? Packet, bool Json, string? Ports, string? DpPorts,
-        string LocalPort, string Protocol, bool Learn, string Bridge);
+        string LocalPort, string Protocol, bool Learn, string Bridge, OvsReplay.Settings? Replay);
 
-    private sealed record InputPacket(string Text, string Where, FlowKey Key);
+    internal sealed record InputPacket(string Text, string Where, FlowKey Key);
 
     private static int Execute(Request r)
     {
@@ -48,6 +52,7 @@ internal static class OvsTraceCommand
             _ => Bad(errors, $"--protocol expects OpenFlow10, OpenFlow13 or auto, got '{r.Protocol}'"),
         };
         if ((r.Packets is null) == (r.Packet is null)) errors.Add("give either --packets FILE or one PACKET");
+        if (r.Replay is { } rs && !OvsReplay.IsValid(rs, out var replayError)) errors.Add(replayError);
         uint? localDp = null;
         if (!r.LocalPort.Equals("none", StringComparison.OrdinalIgnoreCase))
         {
@@ -80,8 +85,7 @@ internal static class OvsTraceCommand
         foreach (var rule in ruleFile.Rules) tables.Add(rule);
         var portSet = explicitPorts ?? DefaultPorts(ruleFile.Rules, inputs);
         var pipeline = new Pipeline(tables, new BridgePorts(portSet, localDp, dpMap), new MacLearningTable(), r.Bridge);
-        // Extension point: `--replay` (the flow caches, built separately) runs the same `inputs` through the
-        // cache model backed by this `pipeline` instead of tracing each packet on its own.
+        if (r.Replay is { } replaySettings) return OvsReplay.Run(replaySettings, pipeline, inputs, r.Json);
         var options = new TranslateOptions(Learn: r.Learn);
         var stdout = Console.Out;
         for (var i = 0; i < inputs.Count; i++)
