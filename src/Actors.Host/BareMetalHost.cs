@@ -22,6 +22,7 @@ public sealed class BareMetalHost : LogicalProcess, IGeneratorHost
     private const int GeneratorToggle = EventKinds.FirstModelKind + 1;
     private const int ServiceDone = EventKinds.FirstModelKind + 2;
     private const int Revalidate = EventKinds.FirstModelKind + 3;
+    private const int RuleChange = EventKinds.FirstModelKind + 4;
     private const int VSwitchEgressDone = EventKinds.FirstInTransitKind;
     private const int VSwitchIngressDone = EventKinds.FirstInTransitKind + 1;
     public const int UplinkPort = 1;
@@ -35,6 +36,7 @@ public sealed class BareMetalHost : LogicalProcess, IGeneratorHost
     private PhysicalNic? _nic;
     private VSwitch? _vswitch;
     private long _revalidatePeriod;
+    private IReadOnlyList<(long At, Func<ActorsNetwork.OpenFlow.FlowTables, long, ActorsNetwork.OpenFlow.RuleSetChange> Apply)> _ruleChanges = [];
     private ServerCpu _cpu = new(1, 1_000_000_000);
 
     public BareMetalHost(int id, string name, int hostIndex, ScenarioSettings scenario) : base(id, name)
@@ -57,17 +59,21 @@ public sealed class BareMetalHost : LogicalProcess, IGeneratorHost
     public void AttachCpu(ServerCpu cpu) => _cpu = cpu;
 
     /// <summary>Puts a vSwitch (running on this server's CPU) between the host's traffic and its NIC.</summary>
-    public void AttachVSwitch(VSwitch vswitch, long revalidatePeriodPs)
+    public void AttachVSwitch(VSwitch vswitch, long revalidatePeriodPs,
+        IReadOnlyList<(long At, Func<ActorsNetwork.OpenFlow.FlowTables, long, ActorsNetwork.OpenFlow.RuleSetChange> Apply)> ruleChanges)
     {
         _vswitch = vswitch;
         _cpu = vswitch.Cpu;
         _revalidatePeriod = revalidatePeriodPs;
+        _ruleChanges = ruleChanges;
     }
 
     public override void Start()
     {
         foreach (var g in _generators) g.Start();
-        if (_vswitch is not null) ScheduleSelf(_revalidatePeriod, Revalidate, 0);
+        if (_vswitch is null) return;
+        ScheduleSelf(_revalidatePeriod, Revalidate, 0);
+        for (var i = 0; i < _ruleChanges.Count; i++) ScheduleSelf(_ruleChanges[i].At, RuleChange, i);
     }
 
     public override void Handle(ref SimEvent e)
@@ -80,6 +86,7 @@ public sealed class BareMetalHost : LogicalProcess, IGeneratorHost
                 break;
             case VSwitchIngressDone: Deliver(in e.Packet); break;
             case VSwitchEgressDone: Nic.Transmit(in e.Packet); break;
+            case RuleChange: _vswitch!.ChangeRules(_ruleChanges[e.Arg].Apply, Now); break;
             case Revalidate:
                 _vswitch!.Revalidate(Now);
                 ScheduleSelf(Now + _revalidatePeriod, Revalidate, 0);

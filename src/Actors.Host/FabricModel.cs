@@ -27,25 +27,34 @@ public sealed class FabricModel : IModelFactory
     /// Checks the model's own inputs that the scenario loader cannot read (the vSwitch rules file); throws
     /// <see cref="RuleParseException"/> naming the file, line and token.
     /// </summary>
-    public static void Validate(ScenarioSettings scenario) => VSwitchRules(scenario);
+    public static void Validate(ScenarioSettings scenario)
+    {
+        VSwitchRules(scenario);
+        RuleChangesOf(scenario);
+    }
+
+    /// <summary>The scenario's timed rule changes, parsed (errors name the change's position and token).</summary>
+    private static List<(long At, Func<FlowTables, long, RuleSetChange> Apply)> RuleChangesOf(ScenarioSettings scenario) =>
+        scenario.Topology.Server.VSwitch.RuleChanges
+            .Select((c, i) => (c.AtPs, RuleChanges.Compile(c, $"topology.vswitch.rule-changes[{i}] '{c.Rule}'"))).ToList();
 
     public Partition BuildPartition(ScenarioSettings scenario, int partitions, int index)
     {
         var layout = new LeafSpineLayout(scenario.Topology, partitions);
         var t = scenario.Topology;
         var partition = new Partition(index, layout.Partitions, layout.PartitionOfLp);
-        var rules = VSwitchRules(scenario);
+        var vswitches = scenario.Topology.Server.VSwitch.Enabled;
         for (var lp = 0; lp < layout.LpCount; lp++)
         {
             if (layout.PartitionOfLp[lp] != index) continue;
-            partition.Add(lp < layout.HostCount ? BuildHost(scenario, layout, lp, rules)
+            partition.Add(lp < layout.HostCount ? BuildHost(scenario, layout, lp, vswitches)
                 : layout.IsLeaf(lp) ? BuildLeaf(layout, lp - layout.HostCount)
                 : BuildSpine(layout, lp - layout.HostCount - t.Leaves));
         }
         return partition;
     }
 
-    /// <summary>The vSwitch rules of every server (parsed once), or null without vSwitches.</summary>
+    /// <summary>The vSwitch rules of a server, freshly parsed, or null without vSwitches.</summary>
     private static RuleFile? VSwitchRules(ScenarioSettings scenario)
     {
         var v = scenario.Topology.Server.VSwitch;
@@ -53,7 +62,7 @@ public sealed class FabricModel : IModelFactory
         return v.RulesFile.Length == 0 ? PipelineSlowPath.HostForwarding() : RuleFileParser.ParseFile(scenario.ResolvePath(v.RulesFile));
     }
 
-    private static BareMetalHost BuildHost(ScenarioSettings scenario, LeafSpineLayout layout, int host, RuleFile? rules)
+    private static BareMetalHost BuildHost(ScenarioSettings scenario, LeafSpineLayout layout, int host, bool vswitch)
     {
         var t = layout.Topology;
         var h = new BareMetalHost(host, layout.NameOf(host), host, scenario);
@@ -62,7 +71,8 @@ public sealed class FabricModel : IModelFactory
             t.HostLink.Rate, t.HostLink.DelayPs, t.HostQueue)));
         var cpu = new ServerCpu(t.Server.Cores, t.Server.ClockHz);
         h.AttachCpu(cpu);
-        if (rules is not null) h.AttachVSwitch(BuildVSwitch(scenario, host, rules, cpu), t.Server.VSwitch.RevalidatePeriodPs);
+        // Every server parses its own copy: rules carry counters and belong to one vSwitch's tables.
+        if (vswitch) h.AttachVSwitch(BuildVSwitch(scenario, host, VSwitchRules(scenario)!, cpu), t.Server.VSwitch.RevalidatePeriodPs, RuleChangesOf(scenario));
         return h;
     }
 

@@ -70,6 +70,37 @@ public sealed class VSwitchHostSpec
     }
 
     [Fact]
+    public void A_rule_added_at_a_virtual_time_must_take_effect_from_then_on_and_only_for_its_traffic()
+    {
+        // arrange: two CBR flows from host 0 to host 1 for 2 ms (UDP ports 5000 and 5001); at 1 ms a rule
+        // drops port 5000
+        var host = WithVSwitch() with
+        {
+            VSwitch = WithVSwitch().VSwitch with
+            {
+                RuleChanges = [new RuleChange(SimTime.Millisecond, RuleChangeKind.Add, "priority=100,udp,in_port=2,udp_dst=5000,actions=drop")],
+            },
+        };
+        var scenario = TestScenarios.Scenario(TestScenarios.Fabric(1, 1, 2) with { Host = host }, 3 * SimTime.Millisecond, 1,
+            TestScenarios.Generator(GeneratorKind.Cbr, [0], 100_000_000, 1000, 2 * SimTime.Millisecond, DestinationPattern.Fixed, target: 1, index: 0),
+            TestScenarios.Generator(GeneratorKind.Cbr, [0], 100_000_000, 1000, 2 * SimTime.Millisecond, DestinationPattern.Fixed, target: 1, index: 1));
+
+        // act
+        var results = InProcessRun.Run(FabricModel.Instance, scenario);
+
+        // assert: one packet per 80 us; the first flow gets about half through, the second all
+        var blocked = results.Flows.Values.Single(f => f.Generator == 0 && f.Source == 0);
+        var other = results.Flows.Values.Single(f => f.Generator == 1 && f.Source == 0);
+        var vs = results.Servers["host0"].VSwitch!;
+        Assert.True(blocked.DeliveredPackets is >= 12 and <= 13, $"delivered {blocked.DeliveredPackets}, vswitch {vs}");
+        Assert.Equal(blocked.SentPackets - blocked.DeliveredPackets, blocked.DroppedPackets);
+        Assert.Equal(other.SentPackets, other.DeliveredPackets);
+        Assert.True(blocked.Latency!.MaxPs < SimTime.Millisecond);
+        Assert.True(new RunSummary(results).Conserved);
+        Assert.True(results.Servers["host0"].VSwitch!.Revalidations > 0);
+    }
+
+    [Fact]
     public void Runs_with_vSwitches_must_be_identical_on_one_and_three_partitions()
     {
         var hosts = Enumerable.Range(0, 12).ToArray();

@@ -42,6 +42,19 @@ public sealed class RunDeterminismSpec
     }
 
     [Fact]
+    public void A_run_with_vSwitches_and_rule_changes_must_be_identical_on_one_and_two_nodes()
+    {
+        var scenario = Dcsim.RepositoryFile("config/scenarios/vswitch-kernel.conf");
+        var single = RunScenario(scenario);
+        var cluster = RunScenario(scenario, "--nodes", "2");
+        AssertSameFiles(single, cluster);
+        var summary = File.ReadAllText(Path.Combine(single, "summary.json"));
+        Assert.Contains("\"conservation_holds\": true", summary);
+        Assert.Contains("host0:vswitch", summary);
+        Assert.Contains("\"upcalls_handled\"", summary);
+    }
+
+    [Fact]
     public void A_different_seed_must_give_different_results()
     {
         var scenario = Dcsim.RepositoryFile("config/scenarios/determinism.conf");

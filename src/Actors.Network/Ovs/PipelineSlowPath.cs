@@ -49,7 +49,10 @@ public sealed class PipelineSlowPath : ISlowPath<string>
         return (result.DatapathActionsText, mask);
     }
 
-    /// <summary>The rules of a server vSwitch without a rules file: host traffic (port 2) to the uplink (port 1) and back.</summary>
+    /// <summary>
+    /// The rules of a server vSwitch without a rules file: host traffic (port 2) to the uplink (port 1) and
+    /// back, at priority 1 so that any rule added later takes precedence.
+    /// </summary>
     public static RuleFile HostForwarding() =>
-        RuleFileParser.Parse(["in_port=2,actions=output:1", "in_port=1,actions=output:2"], "<built-in host forwarding>");
+        RuleFileParser.Parse(["priority=1,in_port=2,actions=output:1", "priority=1,in_port=1,actions=output:2"], "<built-in host forwarding>");
 }

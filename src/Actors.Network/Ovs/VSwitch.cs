@@ -24,6 +24,7 @@ public readonly record struct VSwitchVerdict(IReadOnlyList<int> OutputPorts, Dat
 public sealed class VSwitch
 {
     private readonly Datapath<string> _datapath;
+    private readonly ISlowPath<string> _slowPath;
     private readonly ServerCpu _cpu;
     private readonly VSwitchSettings _settings;
     private readonly PriorityQueue<long, long> _upcallsInProgress = new();
@@ -33,6 +34,7 @@ public sealed class VSwitch
     {
         _settings = settings;
         _cpu = cpu;
+        _slowPath = slowPath;
         _datapath = new Datapath<string>(settings.Profile, slowPath, rng);
         if (settings.Profile.Kind == DatapathKind.Netdev)
             for (var c = 0; c < settings.DatapathCores; c++) cpu.DedicateToPolling(c, CpuCategory.HostUser);
@@ -61,6 +63,22 @@ public sealed class VSwitch
         }
         else done = _cpu.Run(core, now, cycles, FastPathCategory);
         return new VSwitchVerdict(actions is null ? [] : OutputPorts(actions), outcome, done, cycles);
+    }
+
+    /// <summary>
+    /// Changes the rules at run time and lets the revalidator re-check every cached flow at once: flows
+    /// whose mask changes are deleted, flows whose actions alone change are modified, the rest stay.
+    /// Returns how many rules were added and removed.
+    /// </summary>
+    public (int Added, int Removed) ChangeRules(Func<FlowTables, long, RuleSetChange> change, long now)
+    {
+        if (_slowPath is not PipelineSlowPath pipeline) throw new InvalidOperationException("rules can only change on an OpenFlow pipeline");
+        var result = change(pipeline.Pipeline.Tables, now);
+        if (result.IsEmpty) return (0, 0);
+        var cached = _datapath.Megaflows.Count;
+        _datapath.Revalidate(now, string.Equals);
+        _cpu.Run(_cpu.Cores - 1, now, cached * _settings.CyclesPerRevalidatedFlow, CpuCategory.HostUser);
+        return (result.Added.Count, result.Removed.Count);
     }
 
     /// <summary>The revalidator's periodic sweep: idle flows expire (faster above half the flow limit).</summary>

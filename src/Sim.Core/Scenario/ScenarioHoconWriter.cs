@@ -9,7 +9,8 @@ namespace DcSim.SimCore.Scenario;
 /// Renders a validated scenario as HOCON with every key of reference.conf present, keys sorted, values in
 /// canonical exact units: the same settings always give the same bytes (results echo it, cluster nodes
 /// receive it) and parsing the text again gives the same settings. CDF and vswitch rules paths stay as
-/// written, so they resolve against the same base directory.
+/// written, so they resolve against the same base directory. One exception to "every key": an empty
+/// topology.vswitch.rule-changes (the default) is left out.
 /// </summary>
 internal static class ScenarioHoconWriter
 {
@@ -78,7 +79,20 @@ internal static class ScenarioHoconWriter
         },
     };
 
-    private static Node VSwitch(VSwitchOptions v) => new()
+    private static Node VSwitch(VSwitchOptions v)
+    {
+        var node = VSwitchKeys(v);
+        node[ScenarioRuleChangeReader.Key] = v.RuleChanges.Select(RuleChange).ToList();
+        return node;
+    }
+
+    private static Node RuleChange(RuleChange change) => new()
+    {
+        ["at"] = Time(change.AtPs),
+        [ScenarioRuleChangeReader.WordOf(change.Kind)] = Quote(change.Rule),
+    };
+
+    private static Node VSwitchKeys(VSwitchOptions v) => new()
     {
         ["enabled"] = v.Enabled ? "true" : "false",
         ["datapath"] = ScenarioWords.WordOf(ScenarioWords.VSwitchDatapaths, v.Datapath),

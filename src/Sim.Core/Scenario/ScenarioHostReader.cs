@@ -4,7 +4,8 @@ namespace DcSim.SimCore.Scenario;
 
 /// <summary>
 /// Reads and checks topology.host-cpu and topology.vswitch: every server's cores and clock, and the Open
-/// vSwitch it runs between its traffic and its NIC. The rules file is only looked for, not parsed.
+/// vSwitch it runs between its traffic and its NIC. The rules file is only looked for, not parsed; the rule
+/// changes are read by <see cref="ScenarioRuleChangeReader"/>.
 /// </summary>
 internal static class ScenarioHostReader
 {
@@ -14,16 +15,18 @@ internal static class ScenarioHostReader
     /// <summary>Cores a vSwitch leaves to the revalidator and the host itself.</summary>
     public const int ReservedCores = 1;
 
-    public static HostSettings? Read(ScenarioSection topology, string baseDirectory)
+    /// <param name="durationPs">The scenario duration, null when it is invalid (already reported); rule changes must come before it.</param>
+    public static HostSettings? Read(ScenarioDiagnostics diagnostics, ScenarioSection topology, string baseDirectory, long? durationPs)
     {
         var cpu = topology.Child("host-cpu");
         var coresOk = cpu.TryInt("cores", 1, int.MaxValue, out var cores);
         var clockOk = cpu.TryFrequency("clock", out var clock);
-        var vswitch = ReadVSwitch(topology.Child("vswitch"), baseDirectory, cpu, coresOk ? cores : null);
+        var vswitch = ReadVSwitch(diagnostics, topology.Child("vswitch"), baseDirectory, cpu, coresOk ? cores : null, durationPs);
         return coresOk && clockOk && vswitch is not null ? new HostSettings(cores, clock, vswitch) : null;
     }
 
-    private static VSwitchOptions? ReadVSwitch(ScenarioSection v, string baseDirectory, ScenarioSection cpu, int? cores)
+    private static VSwitchOptions? ReadVSwitch(ScenarioDiagnostics diagnostics, ScenarioSection v, string baseDirectory, ScenarioSection cpu, int? cores,
+        long? durationPs)
     {
         var enabledOk = v.TryWord("enabled", ScenarioWords.Booleans, out var enabled);
         var ok = enabledOk;
@@ -42,9 +45,11 @@ internal static class ScenarioHostReader
                 $"must be at least {ScenarioHoconWriter.Time(MinMaxIdlePs)} (the smallest max-idle OVS accepts), got '{ScenarioHoconWriter.Time(maxIdle)}'");
         else ok = false;
         ok &= v.TryTime("revalidate-period", 1, out var revalidatePeriod);
-        return ok
-            ? new VSwitchOptions(enabled, datapath, rules, datapathCores, handlerCores, flowLimit, emcInverse, upcallQueue, maxIdle, revalidatePeriod)
-            : null;
+        var ruleChanges = ScenarioRuleChangeReader.Read(diagnostics, v, durationPs);
+        if (!ok || ruleChanges is null) return null;
+        var options = new VSwitchOptions(enabled, datapath, rules, datapathCores, handlerCores, flowLimit, emcInverse, upcallQueue, maxIdle, revalidatePeriod);
+        // Records compare lists by reference: without changes keep the default list, so equal settings stay equal.
+        return ruleChanges.Count == 0 ? options : options with { RuleChanges = ruleChanges };
     }
 
     /// <summary>

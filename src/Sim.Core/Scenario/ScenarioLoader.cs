@@ -52,7 +52,7 @@ public static class ScenarioLoader
         var shape = ScenarioTopologyReader.ReadShape(topology);
         var hostLink = ScenarioTopologyReader.ReadLink(topology.Child("host-link"));
         var fabricLink = ScenarioTopologyReader.ReadLink(topology.Child("fabric-link"));
-        var host = ScenarioHostReader.Read(topology, baseDirectory);
+        var host = ScenarioHostReader.Read(diagnostics, topology, baseDirectory, durationOk ? duration : null);
         var generators = new ScenarioGeneratorReader(diagnostics, reference, baseDirectory,
                 shape?.Leaves * shape?.HostsPerLeaf, durationOk ? duration : null)
             .ReadAll(top.Child("traffic"));

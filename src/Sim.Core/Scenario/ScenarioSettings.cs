@@ -67,7 +67,19 @@ public sealed record VSwitchOptions(
     /// <summary>Defaults of reference.conf (OVS values from calibration.md §2; queue length and core split: assumptions).</summary>
     public static VSwitchOptions Disabled { get; } = new(false, VSwitchDatapath.Kernel, "", 2, 2, 200_000, 100, 4_096,
         10 * Units.SimTime.Second, 500 * Units.SimTime.Millisecond);
+
+    /// <summary>Rule changes every server's vSwitch applies at given virtual times, in list order (empty by default).</summary>
+    public IReadOnlyList<RuleChange> RuleChanges { get; init; } = [];
 }
+
+public enum RuleChangeKind { Add, Delete, DeleteStrict }
+
+/// <summary>
+/// One change to the vSwitch rules at virtual time <see cref="AtPs"/>, as `ovs-ofctl add-flow`,
+/// `del-flows` or `del-flows --strict` would make it; <see cref="Rule"/> is in `ovs-ofctl` syntax
+/// (a whole rule with actions for Add; a match, with priority for DeleteStrict, for the deletes).
+/// </summary>
+public sealed record RuleChange(long AtPs, RuleChangeKind Kind, string Rule);
 
 public sealed record LinkSettings(DataRate Rate, long DelayPs);
 

@@ -100,6 +100,7 @@ public sealed class ScenarioHostSpec
                 handler-cores = 2
                 max-idle = 10s
                 revalidate-period = 500ms
+                rule-changes = []
                 rules = ""
                 upcall-queue = 4096
               }
