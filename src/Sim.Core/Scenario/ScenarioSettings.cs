@@ -70,6 +70,15 @@ public sealed record VSwitchOptions(
 
     /// <summary>Rule changes every server's vSwitch applies at given virtual times, in list order (empty by default).</summary>
     public IReadOnlyList<RuleChange> RuleChanges { get; init; } = [];
+
+    /// <summary>Value equality, the rule changes compared element by element (a record compares lists by reference).</summary>
+    public bool Equals(VSwitchOptions? other) =>
+        other is not null && Enabled == other.Enabled && Datapath == other.Datapath && RulesFile == other.RulesFile
+        && DatapathCores == other.DatapathCores && HandlerCores == other.HandlerCores && FlowLimit == other.FlowLimit
+        && EmcInsertInverseProbability == other.EmcInsertInverseProbability && UpcallQueue == other.UpcallQueue
+        && MaxIdlePs == other.MaxIdlePs && RevalidatePeriodPs == other.RevalidatePeriodPs && RuleChanges.SequenceEqual(other.RuleChanges);
+
+    public override int GetHashCode() => HashCode.Combine(Enabled, Datapath, RulesFile, FlowLimit, RuleChanges.Count);
 }
 
 public enum RuleChangeKind { Add, Delete, DeleteStrict }
