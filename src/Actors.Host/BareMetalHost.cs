@@ -155,6 +155,8 @@ public sealed class BareMetalHost : LogicalProcess, IGeneratorHost
         results.Servers[Name] = new ServerStats(Name, CpuStatsAt(endTime), VSwitchStatsNow());
     }
 
+    public override ServerStats? Snapshot() => new(Name, CpuStatsAt(Now), VSwitchStatsNow());
+
     private CpuStats CpuStatsAt(long endTime)
     {
         long Busy(CpuCategory c)

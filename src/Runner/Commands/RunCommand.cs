@@ -16,25 +16,34 @@ internal static class RunCommand
         var seed = new Option<ulong?>("--seed") { Description = "Override the scenario's seed" };
         var nodes = new Option<int>("--nodes") { Description = "Cluster members on 127.0.0.1 (this process + N-1 workers)", DefaultValueFactory = _ => 1 };
         var partitions = new Option<int?>("--partitions") { Description = "Partitions (default: the scenario's kernel.partitions, auto = one per node)" };
+        var http = new Option<string?>("--http") { Description = "Serve GET /servers and /servers/{name} (counters while running) on PORT or HOST:PORT (default host 127.0.0.1)" };
         var join = new Option<string?>("--join") { Description = "HOST:PORT of a running `dcsim node`: run on that cluster (counting this process) instead of starting workers" };
-        var command = new Command("run", "Run a scenario and write its results") { scenario, output, seed, nodes, partitions, join };
+        var command = new Command("run", "Run a scenario and write its results") { scenario, output, seed, nodes, partitions, join, http };
         command.SetAction((parse, cancel) => Execute(parse.GetValue(scenario)!, parse.GetValue(output)!, parse.GetValue(seed),
-            parse.GetValue(nodes), parse.GetValue(partitions), parse.GetValue(join), cancel));
+            parse.GetValue(nodes), parse.GetValue(partitions), parse.GetValue(join), parse.GetValue(http), cancel));
         return command;
     }
 
-    private static async Task<int> Execute(FileInfo file, DirectoryInfo output, ulong? seed, int nodes, int? partitions, string? join, CancellationToken cancel)
+    private static async Task<int> Execute(FileInfo file, DirectoryInfo output, ulong? seed, int nodes, int? partitions, string? join, string? http,
+        CancellationToken cancel)
     {
         if (nodes < 1) return Fail("--nodes must be at least 1");
         if (partitions is < 1) return Fail("--partitions must be at least 1");
         if (join is not null && !HostPort.IsValid(join)) return Fail($"--join expects HOST:PORT, got '{join}'");
+        string? httpUrl = null;
+        if (http is not null)
+        {
+            var hostPort = http.Contains(':') ? http : $"127.0.0.1:{http}";
+            if (!HostPort.IsValid(hostPort)) return Fail($"--http expects PORT or HOST:PORT, got '{http}'");
+            httpUrl = $"http://{hostPort}";
+        }
         if (!ScenarioFile.TryLoad(file, seed, out var settings)) return ExitCodes.BadInput;
         var partitionCount = partitions ?? (settings.Kernel.Partitions > 0 ? settings.Kernel.Partitions : nodes);
         var progress = new ProgressLine();
         ExperimentOutcome outcome;
         try
         {
-            outcome = await Experiment.RunAsync(settings, file.DirectoryName ?? ".", nodes, partitionCount, progress.Update, cancel, join);
+            outcome = await Experiment.RunAsync(settings, file.DirectoryName ?? ".", nodes, partitionCount, progress.Update, cancel, join, httpUrl);
         }
         catch (OperationCanceledException)
         {

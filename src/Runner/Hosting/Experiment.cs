@@ -26,7 +26,7 @@ internal sealed record ExperimentOutcome(ResultsBuilder Results, ExperimentCompl
 internal static class Experiment
 {
     public static async Task<ExperimentOutcome> RunAsync(ScenarioSettings scenario, string baseDirectory, int nodes, int partitions,
-        Action<RunProgress> progress, CancellationToken cancel, string? join = null)
+        Action<RunProgress> progress, CancellationToken cancel, string? join = null, string? httpUrl = null)
     {
         var setup = Stopwatch.StartNew();
         await using var node = SimNode.Start("127.0.0.1", 0, join is null ? [] : [join]);
@@ -37,6 +37,7 @@ internal static class Experiment
         await node.WaitForMembersAsync(nodes, TimeSpan.FromSeconds(90), cancel);
         await node.WaitForRegionsAsync(nodes, TimeSpan.FromSeconds(30), cancel);
         var coordinator = node.CoordinatorProxy();
+        await using var endpoint = httpUrl is null ? null : await QueryEndpoint.StartAsync(httpUrl, coordinator);
         setup.Stop();
 
         var run = Submit(node.System, coordinator, new StartExperiment(scenario.ResolvedHocon, baseDirectory, partitions), progress);

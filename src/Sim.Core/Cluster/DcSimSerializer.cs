@@ -31,6 +31,8 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
         RunProgress => "PG",
         ExperimentCompleted => "EC",
         ExperimentFailed => "EF",
+        QueryServers => "QS",
+        ServersSnapshot => "SS",
         _ => throw new ArgumentException($"{o.GetType()} is not a DcSim message", nameof(o)),
     };
 
@@ -73,6 +75,8 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
                     w.Write(m.BuildMicroseconds); w.Write(m.RunMicroseconds);
                     break;
                 case ExperimentFailed m: w.Write(m.Reason); break;
+                case QueryServers m: w.Write(m.QueryId); break;
+                case ServersSnapshot m: w.Write(m.QueryId); w.Write(m.SimulatedTime); w.Write(m.Results.Length); w.Write(m.Results); break;
                 default: throw new ArgumentException($"{obj.GetType()} is not a DcSim message", nameof(obj));
             }
         }
@@ -98,6 +102,8 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
                 ReadArray(r, () => new PartitionStats(r.ReadInt32(), r.ReadString(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64())),
                 r.ReadInt64(), r.ReadInt64()),
             "EF" => new ExperimentFailed(r.ReadString()),
+            "QS" => new QueryServers(r.ReadInt64()),
+            "SS" => new ServersSnapshot(r.ReadInt64(), r.ReadInt64(), r.ReadBytes(r.ReadInt32())),
             _ => throw new System.Runtime.Serialization.SerializationException($"unknown DcSim manifest '{manifest}'"),
         };
     }

@@ -60,6 +60,10 @@ public sealed class PartitionActor : ReceiveActor
             TryRun();
         });
         Receive<FinishRun>(f => { _pendingFinish = f; TryRun(); });
+        // Messages are handled between windows only, so the counters read here form a consistent cut.
+        Receive<QueryServers>(q => Sender.Tell(_partition is null
+            ? new ServersSnapshot(q.QueryId, -1, ResultsCodec.Encode(new ResultsBuilder()))
+            : new ServersSnapshot(q.QueryId, _partition.CompletedUntil, ResultsCodec.Encode(_partition.SnapshotServers()))));
     }
 
     public static Props Props(IModelFactory model) => Akka.Actor.Props.Create(() => new PartitionActor(model));

@@ -45,6 +45,8 @@ public sealed class WindowCoordinator : ReceiveActor
     private long[] _eventsByPartition = [];
     private ResultsBuilder _results = new();
     private PartitionStats[] _stats = [];
+    private readonly Dictionary<long, PendingQuery> _queries = new();
+    private long _nextQuery;
     private readonly Stopwatch _build = new();
     private readonly Stopwatch _run = new();
 
@@ -61,6 +63,38 @@ public sealed class WindowCoordinator : ReceiveActor
     {
         Receive<StartExperiment>(Start);
         Receive<ExperimentFailed>(_ => { });
+        Receive<QueryServers>(NoRunToQuery);
+        Receive<ServersSnapshot>(_ => { });
+    }
+
+    /// <summary>A query for server counters while no run is going on: an empty answer at time -1.</summary>
+    private void NoRunToQuery(QueryServers q) => Sender.Tell(new ServersSnapshot(q.QueryId, -1, ResultsCodec.Encode(new ResultsBuilder())));
+
+    private sealed class PendingQuery(IActorRef asker, long clientId, int outstanding)
+    {
+        public IActorRef Asker { get; } = asker;
+        public long ClientId { get; } = clientId;
+        public int Outstanding { get; set; } = outstanding;
+        public long SimulatedTime { get; set; } = long.MaxValue;
+        public ResultsBuilder Results { get; } = new();
+    }
+
+    /// <summary>Forwards a query to every partition; they answer between their windows.</summary>
+    private void Query(QueryServers q)
+    {
+        var id = ++_nextQuery;
+        _queries[id] = new PendingQuery(Sender, q.QueryId, _count);
+        foreach (var p in _partitions) p.Tell(new QueryServers(id));
+    }
+
+    private void QueryAnswered(ServersSnapshot s)
+    {
+        if (!_queries.TryGetValue(s.QueryId, out var q)) return;
+        q.Results.Merge(ResultsCodec.Decode(s.Results));
+        q.SimulatedTime = Math.Min(q.SimulatedTime, s.SimulatedTime);
+        if (--q.Outstanding > 0) return;
+        _queries.Remove(s.QueryId);
+        q.Asker.Tell(new ServersSnapshot(q.ClientId, q.SimulatedTime, ResultsCodec.Encode(q.Results)));
     }
 
     private void Start(StartExperiment start)
@@ -121,6 +155,7 @@ public sealed class WindowCoordinator : ReceiveActor
         });
         Receive<ExperimentFailed>(Fail);
         Receive<StartExperiment>(_ => Sender.Tell(new ExperimentFailed("an experiment is already running")));
+        Receive<QueryServers>(NoRunToQuery);
     }
 
     private void Running()
@@ -134,6 +169,8 @@ public sealed class WindowCoordinator : ReceiveActor
             for (var p = 0; p < _count; p++) _expected[p] += done.BatchesTo[p];
             if (--_outstanding == 0) GrantNext();
         });
+        Receive<QueryServers>(Query);
+        Receive<ServersSnapshot>(QueryAnswered);
         Receive<ExperimentFailed>(Fail);
         Receive<StartExperiment>(_ => Sender.Tell(new ExperimentFailed("an experiment is already running")));
     }
@@ -162,6 +199,8 @@ public sealed class WindowCoordinator : ReceiveActor
 
     private void Finishing()
     {
+        Receive<QueryServers>(NoRunToQuery);
+        Receive<ServersSnapshot>(QueryAnswered);
         Receive<ReceiveTimeout>(_ => Fail(new ExperimentFailed($"no partition has answered for {SilenceLimit.TotalSeconds:0} s (finishing): a partition or its node was lost")));
         Receive<PartitionReport>(report =>
         {
@@ -170,6 +209,8 @@ public sealed class WindowCoordinator : ReceiveActor
                 report.BusyMicroseconds, report.WallMicroseconds);
             if (--_outstanding > 0) return;
             _run.Stop();
+            foreach (var q in _queries.Values) q.Asker.Tell(new ServersSnapshot(q.ClientId, -1, ResultsCodec.Encode(new ResultsBuilder())));
+            _queries.Clear();
             _client.Tell(new ExperimentCompleted(ResultsCodec.Encode(_results), _window + 1, _lookahead, _stats,
                 _build.Elapsed.Ticks / 10, _run.Elapsed.Ticks / 10));
             _results = new ResultsBuilder();

@@ -41,6 +41,12 @@ public abstract class LogicalProcess(int id, string name)
     /// <summary>Adds this LP's counters (flows, links, drops, packets still held at <paramref name="endTime"/>) to the results.</summary>
     public abstract void Report(ResultsBuilder results, long endTime);
 
+    /// <summary>
+    /// The LP's server counters (CPU, vSwitch) as they stand now, for queries while a run is going on;
+    /// null for LPs that are not servers. Called by the owning actor between windows only.
+    /// </summary>
+    public virtual ServerStats? Snapshot() => null;
+
     /// <summary>Schedules an event for this LP itself. Delays are never negative.</summary>
     public void ScheduleSelf(long time, int kind, int arg, in Packet packet = default)
     {

@@ -93,6 +93,18 @@ public sealed class Partition
         EventsProcessed += processed;
     }
 
+    /// <summary>Virtual time up to which every local event has been handled (the end of the last window run).</summary>
+    public long CompletedUntil => _windowEnd;
+
+    /// <summary>The current counters of the local servers (between windows: a consistent cut of this partition).</summary>
+    public ResultsBuilder SnapshotServers()
+    {
+        var results = new ResultsBuilder();
+        foreach (var lp in LocalProcesses)
+            if (lp.Snapshot() is { } stats) results.Servers[stats.Name] = stats;
+        return results;
+    }
+
     /// <summary>Takes the events produced for partition <paramref name="destination"/> in this window.</summary>
     public List<SimEvent> TakeOutbox(int destination)
     {

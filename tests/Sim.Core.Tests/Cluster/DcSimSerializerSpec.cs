@@ -31,6 +31,7 @@ public sealed class DcSimSerializerSpec() : TestKit(ClusterConfig.Create("127.0.
         new FinishRun(1000, 7, 2),
         new RunProgress(10, 20, 30, 40),
         new ExperimentFailed("boom"),
+        new QueryServers(17),
     };
 
     [Theory]
@@ -82,6 +83,19 @@ public sealed class DcSimSerializerSpec() : TestKit(ClusterConfig.Create("127.0.
         var back = (PartitionReport)serializer.FromBinary(serializer.ToBinary(report), serializer.Manifest(report));
         Assert.Equal(encoded, back.Results);
         Assert.Equal(encoded, ResultsCodec.Encode(ResultsCodec.Decode(back.Results)));
+    }
+
+    [Fact]
+    public void Server_snapshots_must_round_trip()
+    {
+        var results = new ResultsBuilder();
+        results.Servers["host1"] = new ServerStats("host1", new CpuStats(8, 1, 2, 3), new VSwitchStats(10, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14));
+        var snapshot = new ServersSnapshot(3, 1_000, ResultsCodec.Encode(results));
+        var serializer = (DcSimSerializer)Sys.Serialization.FindSerializerFor(snapshot);
+        var back = (ServersSnapshot)serializer.FromBinary(serializer.ToBinary(snapshot), serializer.Manifest(snapshot));
+        Assert.Equal(3, back.QueryId);
+        Assert.Equal(1_000, back.SimulatedTime);
+        Assert.Equal(results.Servers["host1"], ResultsCodec.Decode(back.Results).Servers["host1"]);
     }
 
     private static string Describe(object m) => m switch

@@ -66,6 +66,17 @@ public sealed class WindowCoordinatorSpec : TestKit
     }
 
     [Fact]
+    public void A_query_while_no_run_is_going_on_must_say_so()
+    {
+        var model = new RingModel(2, Latency);
+        var coordinator = Sys.ActorOf(WindowCoordinator.Props(Sys.ActorOf(Props.Create(() => new LocalRegion(model))), model));
+        coordinator.Tell(new QueryServers(5), TestActor);
+        var answer = ExpectMsg<ServersSnapshot>();
+        Assert.Equal(5, answer.QueryId);
+        Assert.Equal(-1, answer.SimulatedTime);
+    }
+
+    [Fact]
     public void One_partition_must_need_only_progress_windows()
     {
         var completed = RunThroughActors(new RingModel(6, Latency), 1);
