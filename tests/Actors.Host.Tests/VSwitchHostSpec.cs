@@ -101,6 +101,37 @@ public sealed class VSwitchHostSpec
     }
 
     [Fact]
+    public void Rule_timeouts_must_expire_unused_and_hard_limited_rules_but_not_busy_ones()
+    {
+        // arrange: generator 0 (UDP 5000) is dropped by a rule with a 1 s idle timeout that its own
+        // packets keep busy; generator 1 (UDP 5001) by a rule with a 1 s hard timeout
+        var dir = Path.Combine(Path.GetTempPath(), $"dcsim-timeouts-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "rules.txt"), string.Join('\n',
+            "priority=100,udp,in_port=2,udp_dst=5000,idle_timeout=1,actions=drop",
+            "priority=100,udp,in_port=2,udp_dst=5001,hard_timeout=1,actions=drop",
+            "priority=1,in_port=2,actions=output:1",
+            "priority=1,in_port=1,actions=output:2"));
+        var stop = 2_500 * SimTime.Millisecond;
+        var scenario = TestScenarios.Scenario(TestScenarios.Fabric(1, 1, 2) with { Host = WithVSwitch("rules.txt") }, stop, 1,
+            TestScenarios.Generator(GeneratorKind.Cbr, [0], 10_000_000, 1000, stop, DestinationPattern.Fixed, target: 1, index: 0),
+            TestScenarios.Generator(GeneratorKind.Cbr, [0], 10_000_000, 1000, stop, DestinationPattern.Fixed, target: 1, index: 1))
+            with { BaseDirectory = dir };
+
+        // act
+        var results = InProcessRun.Run(FabricModel.Instance, scenario);
+
+        // assert: one packet per 800 us; the busy rule never idles out, the hard-limited one goes at the
+        // revalidator's sweep at 1.0 s, and generator 1 gets through for the remaining 1.5 s
+        var busy = results.Flows.Values.Single(f => f.Generator == 0 && f.Source == 0);
+        var limited = results.Flows.Values.Single(f => f.Generator == 1 && f.Source == 0);
+        Assert.Equal(0, busy.DeliveredPackets);
+        Assert.Equal(busy.SentPackets, busy.DroppedPackets);
+        Assert.InRange(limited.DeliveredPackets, 1_870, 1_876);
+        Assert.True(new RunSummary(results).Conserved);
+    }
+
+    [Fact]
     public void Runs_with_vSwitches_must_be_identical_on_one_and_three_partitions()
     {
         var hosts = Enumerable.Range(0, 12).ToArray();

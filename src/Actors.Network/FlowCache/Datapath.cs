@@ -38,6 +38,9 @@ public sealed class Datapath<TActions>
     public DatapathStats Stats { get; } = new();
     public MegaflowCache<TActions> Megaflows => _megaflows;
 
+    /// <summary>The flow the last upcall installed (null if it installed none).</summary>
+    public Megaflow<TActions>? LastInstalled { get; private set; }
+
     /// <summary>Upcalls waiting for a handler thread (the owner drains it as handler time allows).</summary>
     public int PendingUpcalls { get; set; }
 
@@ -87,12 +90,17 @@ public sealed class Datapath<TActions>
         {
             // As in OVS, the packet whose upcall installed the flow is not counted in the flow's statistics.
             var installed = _megaflows.Insert(in key, in mask, actions, now);
+            LastInstalled = installed;
             Stats.FlowsInstalled++;
             cycles += Profile.CyclesPerInstall;
             _maskCache.Invalidate();
             _emc.MaybeInsert(in key, hash, installed);
         }
-        else Stats.InstallsRefused++;
+        else
+        {
+            Stats.InstallsRefused++;
+            LastInstalled = null;
+        }
         return Done(actions, DatapathOutcome.Upcall, cycles);
     }
 

@@ -29,6 +29,9 @@ public sealed class VSwitch
     private readonly VSwitchSettings _settings;
     private readonly PriorityQueue<long, long> _upcallsInProgress = new();
     private readonly Dictionary<string, int[]> _parsedActions = new(StringComparer.Ordinal);
+    /// <summary>Per datapath flow: the rules it came from and the counts already pushed to them.</summary>
+    private readonly Dictionary<Megaflow<string>, (IReadOnlyList<OpenFlowRule> Rules, long Packets, long Bytes)> _flowRules =
+        new(ReferenceEqualityComparer.Instance);
 
     public VSwitch(VSwitchSettings settings, ISlowPath<string> slowPath, ServerCpu cpu, Rng rng)
     {
@@ -60,6 +63,12 @@ public sealed class VSwitch
             var handler = _cpu.LeastLoaded(handedOff, _settings.DatapathCores, _settings.HandlerCores);
             done = _cpu.Run(handler, handedOff, cycles - fast, CpuCategory.HostUser);
             _upcallsInProgress.Enqueue(done, done);
+            if (_slowPath is PipelineSlowPath pipeline)
+            {
+                // The upcall's own packet counts for its rules at once, as OVS's translation with stats does.
+                foreach (var rule in pipeline.LastRules) rule.Credit(1, bytes, now);
+                if (_datapath.LastInstalled is { } flow) _flowRules[flow] = (pipeline.LastRules, 0, 0);
+            }
         }
         else done = _cpu.Run(core, now, cycles, FastPathCategory);
         return new VSwitchVerdict(actions is null ? [] : OutputPorts(actions), outcome, done, cycles);
@@ -81,11 +90,32 @@ public sealed class VSwitch
         return (result.Added.Count, result.Removed.Count);
     }
 
-    /// <summary>The revalidator's periodic sweep: idle flows expire (faster above half the flow limit).</summary>
+    /// <summary>
+    /// The revalidator's periodic sweep, in OVS's order: push each datapath flow's new packets to the
+    /// OpenFlow rules it came from (so idle timeouts see busy rules as used), remove rules past their
+    /// idle or hard timeout and re-check the cached flows if any went, then expire idle datapath flows
+    /// (faster above half the flow limit). Dumping each flow costs revalidator time on the last core.
+    /// </summary>
     public void Revalidate(long now)
     {
-        var overLimit = _datapath.Megaflows.Count > _settings.Profile.FlowLimit / 2;
         var dumped = _datapath.Megaflows.Count;
+        if (_slowPath is PipelineSlowPath pipeline)
+        {
+            foreach (var (flow, pushed) in _flowRules.ToList())
+            {
+                if (!flow.Alive)
+                {
+                    _flowRules.Remove(flow);
+                    continue;
+                }
+                var packets = flow.Packets - pushed.Packets;
+                if (packets == 0) continue;
+                foreach (var rule in pushed.Rules) rule.Credit(packets, flow.Bytes - pushed.Bytes, flow.LastUsed);
+                _flowRules[flow] = (pushed.Rules, flow.Packets, flow.Bytes);
+            }
+            if (!pipeline.Pipeline.Tables.Expire(now).IsEmpty) _datapath.Revalidate(now, string.Equals);
+        }
+        var overLimit = _datapath.Megaflows.Count > _settings.Profile.FlowLimit / 2;
         _datapath.ExpireIdle(now, overLimit ? _settings.MaxIdleOverLimitPs : _settings.MaxIdlePs);
         _cpu.Run(_cpu.Cores - 1, now, dumped * _settings.CyclesPerRevalidatedFlow, CpuCategory.HostUser);
     }
