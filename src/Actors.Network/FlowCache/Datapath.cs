@@ -125,7 +125,7 @@ public sealed class Datapath<TActions>
         foreach (var f in _megaflows.Flows.ToList())
         {
             Stats.Revalidations++;
-            var (actions, mask) = _slowPath.Translate(f.OriginalKey, now);
+            var (actions, mask) = _slowPath.Retranslate(f.OriginalKey, now);
             if (!mask.Equals(f.Mask)) stale.Add(f);
             else if (!sameActions(actions, f.Actions)) f.Actions = actions;
         }

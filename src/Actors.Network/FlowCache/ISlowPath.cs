@@ -13,4 +13,10 @@ public interface ISlowPath<TActions>
     /// datapath then revalidates its flows, as OVS's revalidators do when the MAC table changes.
     /// </summary>
     long StateVersion => 0;
+
+    /// <summary>
+    /// Translation for a revalidator re-checking a cached flow: like <see cref="Translate"/> but without side
+    /// effects (no MAC learning, no record of the rules an upcall used).
+    /// </summary>
+    (TActions Actions, FlowKey Mask) Retranslate(in FlowKey key, long now) => Translate(in key, now);
 }

@@ -11,7 +11,8 @@ namespace DcSim.ActorsNetwork.FlowCache;
 /// it; its cost is the number of masks probed, which is what the CPU model charges. Megaflows installed
 /// by the slow path never overlap, so the first hit is the answer. The kernel keeps masks in insertion
 /// order (its per-CPU mask cache, <see cref="MaskCache"/>, lets most packets probe one mask); dpcls
-/// re-ranks subtables by hits every second (<see cref="Rerank"/>). Not thread-safe: one vSwitch owns it.
+/// re-ranks subtables by hits every second, which <see cref="Rerank"/> does when called (the model does not
+/// call it periodically yet). Not thread-safe: one vSwitch owns it.
 /// </remarks>
 public sealed class MegaflowCache<TActions>
 {

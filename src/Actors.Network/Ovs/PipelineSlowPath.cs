@@ -42,12 +42,22 @@ public sealed class PipelineSlowPath : ISlowPath<string>
     /// <summary>The OpenFlow rules the last translation went through (whose counters a datapath flow feeds).</summary>
     public IReadOnlyList<OpenFlowRule> LastRules { get; private set; } = [];
 
+    public (string Actions, FlowKey Mask) Retranslate(in FlowKey key, long now) => Datapath(_pipeline.Translate(in key));
+
     public (string Actions, FlowKey Mask) Translate(in FlowKey key, long now)
     {
         var result = _pipeline.Translate(in key, _learn ? new TranslateOptions(Learn: true, NowPs: now) : null);
         LastRules = result.Tables.Where(v => v.Rule is not null).Select(v => v.Rule!).Distinct().ToArray();
-        // A datapath key always tells a tagged frame from an untagged one (eth_type 0x8100 and an
-        // encapsulated type), even where the OpenFlow-level megaflow does not mention the VLAN.
+        return Datapath(result);
+    }
+
+    /// <summary>
+    /// The translation as the datapath installs it. A datapath key always tells a tagged frame from an
+    /// untagged one (eth_type 0x8100 and an encapsulated type), even where the OpenFlow-level megaflow
+    /// does not mention the VLAN.
+    /// </summary>
+    private static (string Actions, FlowKey Mask) Datapath(TraceResult result)
+    {
         var mask = result.Megaflow.Mask;
         mask.Or(FlowField.VlanTci, VlanPresent);
         return (result.DatapathActionsText, mask);

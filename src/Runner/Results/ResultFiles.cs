@@ -8,7 +8,7 @@ using DcSim.SimCore.Units;
 namespace DcSim.Runner.Results;
 
 /// <summary>
-/// Writes summary.json, flows.csv and links.csv. Their content depends only on the scenario, the seed
+/// Writes summary.json, flows.csv, links.csv and servers.csv. Their content depends only on the scenario, the seed
 /// and the simulation (no wall-clock figures), so that equal runs give byte-identical files. Files are
 /// written under temporary names and renamed at the end, so an interrupted run leaves none half-written.
 /// </summary>

@@ -38,6 +38,9 @@ public static class ClusterConfig
                   # A region that asks before the coordinator is up retries after this long (default 2 s).
                   retry-interval = 200ms
                   state-store-mode = ddata
+                  # Grants and batches go to the partition actors directly, so the shard never sees them
+                  # busy: without this, sharding would stop every partition 2 minutes into a run.
+                  passivate-idle-entity-after = off
                   remember-entities = off
                 }
                 downing-provider-class = ""

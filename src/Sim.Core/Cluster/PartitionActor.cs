@@ -78,6 +78,8 @@ public sealed class PartitionActor : ReceiveActor
             _endTime = scenario.DurationPs;
             _coordinator = Sender;
             _inbox.Clear();
+            _pendingGrant = null;
+            _pendingFinish = null;
             _wall.Reset();
             _busy.Reset();
             var address = ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString();

@@ -163,7 +163,11 @@ public sealed class WindowCoordinator : ReceiveActor
         Receive<ReceiveTimeout>(_ => Fail(new ExperimentFailed($"no partition has answered for {SilenceLimit.TotalSeconds:0} s (running): a partition or its node was lost")));
         Receive<WindowCompleted>(done =>
         {
-            if (done.Window != _window) throw new InvalidOperationException($"window {done.Window} completed while {_window} was open");
+            if (done.Window != _window)
+            {
+                Fail(new ExperimentFailed($"partition {done.Index} completed window {done.Window} while window {_window} was open"));
+                return;
+            }
             _nextEvent = Math.Min(_nextEvent, done.NextEventTime);
             _eventsByPartition[done.Index] = done.EventsProcessed;
             for (var p = 0; p < _count; p++) _expected[p] += done.BatchesTo[p];
@@ -204,7 +208,15 @@ public sealed class WindowCoordinator : ReceiveActor
         Receive<ReceiveTimeout>(_ => Fail(new ExperimentFailed($"no partition has answered for {SilenceLimit.TotalSeconds:0} s (finishing): a partition or its node was lost")));
         Receive<PartitionReport>(report =>
         {
-            _results.Merge(ResultsCodec.Decode(report.Results));
+            try
+            {
+                _results.Merge(ResultsCodec.Decode(report.Results));
+            }
+            catch (Exception ex) when (ex is InvalidDataException or ArgumentException or EndOfStreamException)
+            {
+                Fail(new ExperimentFailed($"the report of partition {report.Index} could not be merged: {ex.Message}"));
+                return;
+            }
             _stats[report.Index] = new PartitionStats(report.Index, _addresses[report.Index], report.EventsProcessed,
                 report.BusyMicroseconds, report.WallMicroseconds);
             if (--_outstanding > 0) return;

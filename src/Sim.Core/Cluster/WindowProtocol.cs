@@ -62,12 +62,12 @@ public static class WindowProtocol
     public sealed record ExperimentFailed(string Reason) : IDcSimMessage;
 
     /// <summary>Asks for the servers' counters while a run is going on (client -> coordinator -> partitions).</summary>
-    public sealed record QueryServers(long QueryId) : IDcSimMessage;
+    public sealed record QueryServers(long QueryId) : IDcSimMessage, INotInfluenceReceiveTimeout;
 
     /// <summary>
     /// Server counters (a <see cref="Metrics.ResultsCodec"/> encoding holding only servers) at simulated time
     /// <paramref name="SimulatedTime"/>: each partition's own time, the coordinator's answer the earliest of them
     /// (-1 when no run is going on).
     /// </summary>
-    public sealed record ServersSnapshot(long QueryId, long SimulatedTime, byte[] Results) : IDcSimMessage;
+    public sealed record ServersSnapshot(long QueryId, long SimulatedTime, byte[] Results) : IDcSimMessage, INotInfluenceReceiveTimeout;
 }

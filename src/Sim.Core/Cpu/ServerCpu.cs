@@ -82,8 +82,6 @@ public sealed class ServerCpu
         _pollingCategory[core] = category;
     }
 
-    public bool IsPolling(int core) => _polling[core];
-
     /// <summary>Cycles of useful work submitted per category (polling cores' idle spinning excluded).</summary>
     public long CyclesIn(CpuCategory category) => _cycles[(int)category];
 

@@ -40,10 +40,6 @@ public sealed class Partition
 
     public IEnumerable<LogicalProcess> LocalProcesses => _local.Where(lp => lp is not null)!;
 
-    public int PendingEvents => _heap.Count;
-
-    public IEnumerable<SimEvent> PendingEventsSnapshot() => _heap.Snapshot();
-
     public void Add(LogicalProcess lp)
     {
         if (_partitionOfLp[lp.Id] != Index)

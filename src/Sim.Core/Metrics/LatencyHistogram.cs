@@ -13,7 +13,7 @@ public sealed class LatencyHistogram
 
     private readonly HistogramBase _histogram;
 
-    /// <param name="significantDigits">3 for totals (0.1 % buckets), 2 per flow (1 %, ~13 KB each).</param>
+    /// <param name="significantDigits">3 for totals (0.1 % buckets, 64-bit counts), 2 per flow (1 % buckets, 32-bit counts, ~13 KB each).</param>
     public LatencyHistogram(int significantDigits)
     {
         SignificantDigits = significantDigits;

@@ -5,7 +5,8 @@ public sealed class RunSummary
 {
     public RunSummary(ResultsBuilder results)
     {
-        Latency = new LatencyHistogram(2);
+        // 3 digits and 64-bit counts: the run-wide histogram may count billions of packets.
+        Latency = new LatencyHistogram(3);
         foreach (var f in results.Flows.Values)
         {
             SentPackets += f.SentPackets; SentBytes += f.SentBytes;
