@@ -1,3 +1,4 @@
+using DcSim.ActorsNetwork.Ovs;
 using DcSim.ActorsNetwork.OpenFlow;
 using DcSim.SimCore.Cpu;
 using DcSim.SimCore.Randomness;
@@ -57,23 +58,22 @@ public sealed record CacheExperimentResult(
     int MasksAtEnd);
 
 /// <summary>
-/// Drives a <see cref="Datapath{TActions}"/> with a stream of packets spread uniformly over N concurrent
-/// flows and charges every step to a <see cref="ServerCpu"/>: fast-path work on the datapath cores (by RSS
-/// hash), upcalls on the handler cores (a handler queue of bounded length: what does not fit is lost),
-/// revalidation on the last core. A packet that finds its receive ring full is dropped. Everything runs in
-/// virtual time from one seeded stream, so the same settings give the same numbers.
+/// Drives one server's <see cref="VSwitch"/> with a stream of packets spread uniformly over N concurrent
+/// flows: the vSwitch charges every step to the server's cores (fast path on the datapath cores by RSS
+/// hash, upcalls on the handler cores through the bounded upcall queue, revalidation on the last core).
+/// A packet that finds its receive ring full is dropped. Everything runs in virtual time from one seeded
+/// stream, so the same settings give the same numbers.
 /// </summary>
-public sealed class CacheExperiment<TActions>(CacheExperimentSettings settings, ISlowPath<TActions> slowPath, Func<int, Rng, FlowKey> flowKey)
+public sealed class CacheExperiment(CacheExperimentSettings settings, ISlowPath<string> slowPath, Func<int, Rng, FlowKey> flowKey)
 {
     public CacheExperimentResult Run()
     {
         var s = settings;
         var rng = RandomStreams.Create(s.Seed, s.Flows, "cache-experiment");
-        var datapath = new Datapath<TActions>(s.Profile, slowPath, RandomStreams.Create(s.Seed, s.Flows, "datapath"));
-        var cpu = new ServerCpu(s.Cores, s.ClockHz);
+        var vswitch = new VSwitch(
+            new VSwitchSettings(s.Profile, s.DatapathCores, s.HandlerCores, s.RevalidatePeriodPs, s.MaxIdlePs, s.MaxIdleOverLimitPs, s.CyclesPerRevalidatedFlow),
+            slowPath, new ServerCpu(s.Cores, s.ClockHz), RandomStreams.Create(s.Seed, s.Flows, "datapath"));
         var fastCategory = s.Profile.Kind == DatapathKind.Netdev ? CpuCategory.HostUser : CpuCategory.HostKernel;
-        if (s.Profile.Kind == DatapathKind.Netdev)
-            for (var c = 0; c < s.DatapathCores; c++) cpu.DedicateToPolling(c, CpuCategory.HostUser);
         var keys = new FlowKey[s.Flows];
         var hashes = new uint[s.Flows];
         for (var i = 0; i < s.Flows; i++)
@@ -82,7 +82,6 @@ public sealed class CacheExperiment<TActions>(CacheExperimentSettings settings, 
             hashes[i] = (uint)keys[i].GetHashCode();
         }
         var rings = Enumerable.Range(0, s.DatapathCores).Select(_ => new Queue<long>()).ToArray();
-        var upcalls = new PriorityQueue<long, long>();
         var gap = SimTime.Second / s.PacketsPerSecond;
         var nextRevalidation = s.RevalidatePeriodPs;
         long packets = 0, delivered = 0, droppedRing = 0, lostUpcalls = 0, latencySum = 0, emc = 0, mega = 0, up = 0, cycles = 0;
@@ -92,48 +91,24 @@ public sealed class CacheExperiment<TActions>(CacheExperimentSettings settings, 
             if (!measuring && now >= s.WarmupPs)
             {
                 measuring = true;
-                cpu.ResetAccounting();
+                vswitch.Cpu.ResetAccounting();
             }
-            while (now >= nextRevalidation)
-            {
-                var overLimit = datapath.Megaflows.Count > s.Profile.FlowLimit / 2;
-                var expired = datapath.ExpireIdle(nextRevalidation, overLimit ? s.MaxIdleOverLimitPs : s.MaxIdlePs);
-                cpu.Run(s.Cores - 1, nextRevalidation, (datapath.Megaflows.Count + expired) * s.CyclesPerRevalidatedFlow, CpuCategory.HostUser);
-                nextRevalidation += s.RevalidatePeriodPs;
-            }
+            for (; now >= nextRevalidation; nextRevalidation += s.RevalidatePeriodPs) vswitch.Revalidate(nextRevalidation);
             var flow = rng.NextInt(s.Flows);
-            var core = (int)(hashes[flow] % (uint)s.DatapathCores);
-            var ring = rings[core];
+            var ring = rings[hashes[flow] % (uint)s.DatapathCores];
             while (ring.Count > 0 && ring.Peek() <= now) ring.Dequeue();
-            while (upcalls.Count > 0 && upcalls.Peek() <= now) upcalls.Dequeue();
             if (measuring) packets++;
             if (ring.Count >= s.RxRingPackets)
             {
                 if (measuring) droppedRing++;
                 continue;
             }
-            datapath.PendingUpcalls = upcalls.Count;
-            var (_, outcome, stepCycles) = datapath.Process(in keys[flow], hashes[flow], s.PacketBytes, now);
-            long done;
-            if (outcome is DatapathOutcome.Upcall)
-            {
-                // The fast path hands the packet up and moves on (its receive ring slot is free again);
-                // a handler thread runs the slow path and installs the flow.
-                var fast = s.Profile.CyclesPerPacket + s.Profile.CyclesPerEmcLookup;
-                var handoff = cpu.Run(core, now, fast, fastCategory);
-                var handler = cpu.LeastLoaded(handoff, s.DatapathCores, s.HandlerCores);
-                done = cpu.Run(handler, handoff, stepCycles - fast, CpuCategory.HostUser);
-                upcalls.Enqueue(done, done);
-                ring.Enqueue(handoff);
-            }
-            else
-            {
-                done = cpu.Run(core, now, stepCycles, fastCategory);
-                ring.Enqueue(done);
-            }
+            var verdict = vswitch.Process(in keys[flow], hashes[flow], s.PacketBytes, now);
+            // The receive ring slot is free once the fast path is done with the packet (for an upcall: handed up).
+            ring.Enqueue(verdict.FastPathDoneAt);
             if (!measuring) continue;
-            cycles += stepCycles;
-            switch (outcome)
+            cycles += verdict.Cycles;
+            switch (verdict.Outcome)
             {
                 case DatapathOutcome.ExactMatchHit: emc++; break;
                 case DatapathOutcome.MegaflowHit: mega++; break;
@@ -141,22 +116,22 @@ public sealed class CacheExperiment<TActions>(CacheExperimentSettings settings, 
                 case DatapathOutcome.UpcallLost: lostUpcalls++; continue;
             }
             delivered++;
-            latencySum += done - now;
+            latencySum += verdict.DoneAt - now;
         }
         var seconds = SimTime.ToSeconds(s.DurationPs);
         var processed = Math.Max(1, emc + mega + up + lostUpcalls);
         double Share(CpuCategory category, int from, int count)
         {
             long busy = 0;
-            for (var c = from; c < from + count; c++) busy += cpu.BusyPs(c, category, s.DurationPs);
+            for (var c = from; c < from + count; c++) busy += vswitch.Cpu.BusyPs(c, category, s.DurationPs);
             return (double)busy / (s.DurationPs * (double)count);
         }
         return new CacheExperimentResult(
             s.Flows, packets, delivered, droppedRing, lostUpcalls,
             (double)emc / processed, (double)mega / processed, (double)(up + lostUpcalls) / processed, up / seconds,
-            datapath.Stats.MasksPerPacket, (double)cycles / Math.Max(1, delivered),
+            vswitch.Stats.MasksPerPacket, (double)cycles / Math.Max(1, delivered),
             Share(fastCategory, 0, s.DatapathCores), Share(CpuCategory.HostUser, s.DatapathCores, s.HandlerCores),
             delivered / seconds, delivered == 0 ? 0 : latencySum / (double)delivered / SimTime.Microsecond,
-            datapath.Megaflows.Count, datapath.Megaflows.MaskCount);
+            vswitch.Megaflows.Count, vswitch.Megaflows.MaskCount);
     }
 }

@@ -6,7 +6,8 @@ using DcSim.SimCore.Randomness;
 namespace DcSim.ActorsNetwork.Ovs;
 
 /// <summary>What the vSwitch did with one packet, and when it is done with it.</summary>
-public readonly record struct VSwitchVerdict(IReadOnlyList<int> OutputPorts, DatapathOutcome Outcome, long DoneAt, long Cycles);
+/// <param name="FastPathDoneAt">When the datapath core is done with the packet (for an upcall: when it handed it up).</param>
+public readonly record struct VSwitchVerdict(IReadOnlyList<int> OutputPorts, DatapathOutcome Outcome, long DoneAt, long FastPathDoneAt, long Cycles);
 
 /// <summary>
 /// An Open vSwitch instance in a server: its datapath (flow caches), the OpenFlow slow path behind it,
@@ -55,13 +56,13 @@ public sealed class VSwitch
         _datapath.PendingUpcalls = _upcallsInProgress.Count;
         var (actions, outcome, cycles) = _datapath.Process(in key, hash, bytes, now);
         var core = (int)(hash % (uint)_settings.DatapathCores);
-        long done;
+        long done, fastDone;
         if (outcome == DatapathOutcome.Upcall)
         {
             var fast = _settings.Profile.CyclesPerPacket + _settings.Profile.CyclesPerEmcLookup;
-            var handedOff = _cpu.Run(core, now, fast, FastPathCategory);
-            var handler = _cpu.LeastLoaded(handedOff, _settings.DatapathCores, _settings.HandlerCores);
-            done = _cpu.Run(handler, handedOff, cycles - fast, CpuCategory.HostUser);
+            fastDone = _cpu.Run(core, now, fast, FastPathCategory);
+            var handler = _cpu.LeastLoaded(fastDone, _settings.DatapathCores, _settings.HandlerCores);
+            done = _cpu.Run(handler, fastDone, cycles - fast, CpuCategory.HostUser);
             _upcallsInProgress.Enqueue(done, done);
             if (_slowPath is PipelineSlowPath pipeline)
             {
@@ -70,8 +71,8 @@ public sealed class VSwitch
                 if (_datapath.LastInstalled is { } flow) _flowRules[flow] = (pipeline.LastRules, 0, 0);
             }
         }
-        else done = _cpu.Run(core, now, cycles, FastPathCategory);
-        return new VSwitchVerdict(actions is null ? [] : OutputPorts(actions), outcome, done, cycles);
+        else fastDone = done = _cpu.Run(core, now, cycles, FastPathCategory);
+        return new VSwitchVerdict(actions is null ? [] : OutputPorts(actions), outcome, done, fastDone, cycles);
     }
 
     /// <summary>

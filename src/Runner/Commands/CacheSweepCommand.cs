@@ -80,7 +80,7 @@ internal static class CacheSweepCommand
                 PacketsPerSecond = pps, DurationPs = (long)(seconds * SimTime.Second),
             };
             var slowPath = new PipelineSlowPath(rules, [1, 2]);
-            var r = new CacheExperiment<string>(settings, slowPath, RandomFlow).Run();
+            var r = new CacheExperiment(settings, slowPath, RandomFlow).Run();
             rows.Add((profile.Kind, r));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{profile.Kind,-9} {n,-10} {r.ExactMatchHitRate,7:P1} {r.MegaflowHitRate,8:P1} {r.UpcallRate,7:P1} {r.UpcallsPerSecond,10:N0} {r.LostUpcalls,9:N0} {r.MasksPerPacket,9:0.00} {r.CyclesPerPacket,8:N0} {r.DatapathCpu,6:P0} {r.HandlerCpu,11:P0} {r.DeliveredPacketsPerSecond,14:N0} {r.MeanLatencyUs,11:0.00} {r.MegaflowsAtEnd,9:N0}"));

@@ -27,7 +27,7 @@ public sealed class CacheExperimentSpec
     }
 
     private static CacheExperimentResult Run(int flows, int flowLimit, long pps = 200_000) =>
-        new CacheExperiment<string>(CacheExperimentSettings.Defaults(DatapathProfile.KernelDefaults with { FlowLimit = flowLimit }, flows) with
+        new CacheExperiment(CacheExperimentSettings.Defaults(DatapathProfile.KernelDefaults with { FlowLimit = flowLimit }, flows) with
         {
             PacketsPerSecond = pps, DurationPs = 200 * SimTime.Millisecond, WarmupPs = 200 * SimTime.Millisecond,
         }, new PerFlowSlowPath(), Flow).Run();
