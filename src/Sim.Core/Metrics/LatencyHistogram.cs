@@ -58,7 +58,7 @@ public sealed class LatencyHistogram
     /// </summary>
     public long PercentileNs(double percentile) => Count == 0
         ? 0
-        : Math.Clamp(_histogram.GetValueAtPercentile(percentile), MinPs / 1000, (MaxPs + 999) / 1000);
+        : Math.Clamp(_histogram.GetValueAtPercentile(percentile), ToNs(MinPs), ToNs(MaxPs));
 
     /// <summary>The non-empty buckets as (value in ns, count), ascending: the histogram's wire form.</summary>
     public IEnumerable<(long ValueNs, long Count)> Buckets()
