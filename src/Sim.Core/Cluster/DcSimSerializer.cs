@@ -44,25 +44,25 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
             switch (obj)
             {
                 case StartExperiment m: w.Write(m.ScenarioHocon); w.Write(m.BaseDirectory); w.Write(m.Partitions); break;
-                case InitPartition m: w.Write(m.Index); w.Write(m.Count); w.Write(m.ScenarioHocon); w.Write(m.BaseDirectory); break;
-                case PartitionReady m: w.Write(m.Index); w.Write(m.NextEventTime); w.Write(m.Address); break;
+                case InitPartition m: w.Write(m.Run); w.Write(m.Index); w.Write(m.Count); w.Write(m.ScenarioHocon); w.Write(m.BaseDirectory); break;
+                case PartitionReady m: w.Write(m.Run); w.Write(m.Index); w.Write(m.NextEventTime); w.Write(m.Address); break;
                 case PartitionDirectory m:
                     w.Write(m.Partitions.Length);
                     foreach (var r in m.Partitions) w.Write(Akka.Serialization.Serialization.SerializedActorPath(r));
                     break;
-                case GrantWindow m: w.Write(m.Window); w.Write(m.Start); w.Write(m.End); w.Write(m.ExpectedBatches); break;
+                case GrantWindow m: w.Write(m.Run); w.Write(m.Window); w.Write(m.Start); w.Write(m.End); w.Write(m.ExpectedBatches); break;
                 case EventBatch m:
-                    w.Write(m.From); w.Write(m.Window); w.Write(m.Events.Length);
+                    w.Write(m.Run); w.Write(m.From); w.Write(m.Window); w.Write(m.Events.Length);
                     foreach (var e in m.Events) WriteEvent(w, in e);
                     break;
                 case WindowCompleted m:
-                    w.Write(m.Index); w.Write(m.Window); w.Write(m.NextEventTime); w.Write(m.BatchesTo.Length);
+                    w.Write(m.Run); w.Write(m.Index); w.Write(m.Window); w.Write(m.NextEventTime); w.Write(m.BatchesTo.Length);
                     foreach (var n in m.BatchesTo) w.Write(n);
                     w.Write(m.EventsProcessed);
                     break;
-                case FinishRun m: w.Write(m.EndTime); w.Write(m.LastWindow); w.Write(m.ExpectedBatches); break;
+                case FinishRun m: w.Write(m.Run); w.Write(m.EndTime); w.Write(m.LastWindow); w.Write(m.ExpectedBatches); break;
                 case PartitionReport m:
-                    w.Write(m.Index); w.Write(m.Results.Length); w.Write(m.Results); w.Write(m.EventsProcessed);
+                    w.Write(m.Run); w.Write(m.Index); w.Write(m.Results.Length); w.Write(m.Results); w.Write(m.EventsProcessed);
                     w.Write(m.BusyMicroseconds); w.Write(m.WallMicroseconds);
                     break;
                 case RunProgress m: w.Write(m.SimulatedTime); w.Write(m.EndTime); w.Write(m.Windows); w.Write(m.EventsProcessed); break;
@@ -89,14 +89,14 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
         return manifest switch
         {
             "SX" => new StartExperiment(r.ReadString(), r.ReadString(), r.ReadInt32()),
-            "IP" => new InitPartition(r.ReadInt32(), r.ReadInt32(), r.ReadString(), r.ReadString()),
-            "PR" => new PartitionReady(r.ReadInt32(), r.ReadInt64(), r.ReadString()),
+            "IP" => new InitPartition(r.ReadInt64(), r.ReadInt32(), r.ReadInt32(), r.ReadString(), r.ReadString()),
+            "PR" => new PartitionReady(r.ReadInt64(), r.ReadInt32(), r.ReadInt64(), r.ReadString()),
             "PD" => new PartitionDirectory(ReadArray(r, () => system.Provider.ResolveActorRef(r.ReadString()))),
-            "GW" => new GrantWindow(r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt32()),
-            "EB" => new EventBatch(r.ReadInt32(), r.ReadInt64(), ReadArray(r, () => ReadEvent(r))),
-            "WC" => new WindowCompleted(r.ReadInt32(), r.ReadInt64(), r.ReadInt64(), ReadArray(r, r.ReadInt32), r.ReadInt64()),
-            "FR" => new FinishRun(r.ReadInt64(), r.ReadInt64(), r.ReadInt32()),
-            "RP" => new PartitionReport(r.ReadInt32(), r.ReadBytes(r.ReadInt32()), r.ReadInt64(), r.ReadInt64(), r.ReadInt64()),
+            "GW" => new GrantWindow(r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt32()),
+            "EB" => new EventBatch(r.ReadInt64(), r.ReadInt32(), r.ReadInt64(), ReadArray(r, () => ReadEvent(r))),
+            "WC" => new WindowCompleted(r.ReadInt64(), r.ReadInt32(), r.ReadInt64(), r.ReadInt64(), ReadArray(r, r.ReadInt32), r.ReadInt64()),
+            "FR" => new FinishRun(r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt32()),
+            "RP" => new PartitionReport(r.ReadInt64(), r.ReadInt32(), r.ReadBytes(r.ReadInt32()), r.ReadInt64(), r.ReadInt64(), r.ReadInt64()),
             "PG" => new RunProgress(r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64()),
             "EC" => new ExperimentCompleted(r.ReadBytes(r.ReadInt32()), r.ReadInt64(), r.ReadInt64(),
                 ReadArray(r, () => new PartitionStats(r.ReadInt32(), r.ReadString(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64())),

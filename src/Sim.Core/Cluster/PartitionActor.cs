@@ -36,6 +36,7 @@ public sealed class PartitionActor : ReceiveActor
     private GrantWindow? _pendingGrant;
     private FinishRun? _pendingFinish;
     private long _endTime;
+    private long _run = -1;
 
     public PartitionActor(IModelFactory model)
     {
@@ -44,6 +45,7 @@ public sealed class PartitionActor : ReceiveActor
         Receive<PartitionDirectory>(d => _directory = d.Partitions);
         Receive<GrantWindow>(g =>
         {
+            if (g.Run != _run) return;   // left over from an earlier run
             if (_partition is null)
             {
                 // Only a restarted (hence empty) partition gets a grant without having been built.
@@ -55,11 +57,17 @@ public sealed class PartitionActor : ReceiveActor
         });
         Receive<EventBatch>(b =>
         {
+            if (b.Run != _run) return;
             if (!_inbox.TryGetValue(b.Window, out var list)) _inbox[b.Window] = list = [];
             list.Add(b.Events);
             TryRun();
         });
-        Receive<FinishRun>(f => { _pendingFinish = f; TryRun(); });
+        Receive<FinishRun>(f =>
+        {
+            if (f.Run != _run) return;
+            _pendingFinish = f;
+            TryRun();
+        });
         // Messages are handled between windows only, so the counters read here form a consistent cut.
         Receive<QueryServers>(q => Sender.Tell(_partition is null
             ? new ServersSnapshot(q.QueryId, -1, ResultsCodec.Encode(new ResultsBuilder()))
@@ -77,13 +85,14 @@ public sealed class PartitionActor : ReceiveActor
             _partition.Start();
             _endTime = scenario.DurationPs;
             _coordinator = Sender;
+            _run = init.Run;
             _inbox.Clear();
             _pendingGrant = null;
             _pendingFinish = null;
             _wall.Reset();
             _busy.Reset();
             var address = ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString();
-            Sender.Tell(new PartitionReady(init.Index, _partition.NextEventTime, address));
+            Sender.Tell(new PartitionReady(init.Run, init.Index, _partition.NextEventTime, address));
         }
         catch (Exception ex)
         {
@@ -107,7 +116,7 @@ public sealed class PartitionActor : ReceiveActor
                 _pendingFinish = null;
                 var results = _partition.Report(finish.EndTime);
                 _wall.Stop();
-                _coordinator.Tell(new PartitionReport(_partition.Index, ResultsCodec.Encode(results), _partition.EventsProcessed,
+                _coordinator.Tell(new PartitionReport(_run, _partition.Index, ResultsCodec.Encode(results), _partition.EventsProcessed,
                     _busy.Elapsed.Ticks / 10, _wall.Elapsed.Ticks / 10));
             }
         }
@@ -152,10 +161,10 @@ public sealed class PartitionActor : ReceiveActor
             for (var offset = 0; offset < events.Count; offset += MaxEventsPerBatch)
             {
                 var chunk = events.GetRange(offset, Math.Min(MaxEventsPerBatch, events.Count - offset)).ToArray();
-                _directory[p].Tell(new EventBatch(partition.Index, grant.Window, chunk));
+                _directory[p].Tell(new EventBatch(_run, partition.Index, grant.Window, chunk));
                 sent[p]++;
             }
         }
-        _coordinator.Tell(new WindowCompleted(partition.Index, grant.Window, next, sent, partition.EventsProcessed));
+        _coordinator.Tell(new WindowCompleted(_run, partition.Index, grant.Window, next, sent, partition.EventsProcessed));
     }
 }

@@ -47,6 +47,7 @@ public sealed class WindowCoordinator : ReceiveActor
     private PartitionStats[] _stats = [];
     private readonly Dictionary<long, PendingQuery> _queries = new();
     private long _nextQuery;
+    private long _runNumber;
     private readonly Stopwatch _build = new();
     private readonly Stopwatch _run = new();
 
@@ -124,10 +125,11 @@ public sealed class WindowCoordinator : ReceiveActor
         _lastProgress = 0;
         _nextEvent = long.MaxValue;
         _outstanding = _count;
+        _runNumber++;
         _build.Restart();
         _run.Reset();
         for (var i = 0; i < _count; i++)
-            _partitionRegion.Tell(new InitPartition(i, _count, start.ScenarioHocon, start.BaseDirectory));
+            _partitionRegion.Tell(new InitPartition(_runNumber, i, _count, start.ScenarioHocon, start.BaseDirectory));
         Context.SetReceiveTimeout(SilenceLimit);
         Become(Initialising);
     }
@@ -142,6 +144,7 @@ public sealed class WindowCoordinator : ReceiveActor
         Receive<ReceiveTimeout>(_ => Fail(new ExperimentFailed($"no partition has answered for {SilenceLimit.TotalSeconds:0} s (initialising): a partition or its node was lost")));
         Receive<PartitionReady>(ready =>
         {
+            if (ready.Run != _runNumber) return;   // left over from an earlier run
             _partitions[ready.Index] = Sender;
             _addresses[ready.Index] = ready.Address;
             _nextEvent = Math.Min(_nextEvent, ready.NextEventTime);
@@ -163,6 +166,7 @@ public sealed class WindowCoordinator : ReceiveActor
         Receive<ReceiveTimeout>(_ => Fail(new ExperimentFailed($"no partition has answered for {SilenceLimit.TotalSeconds:0} s (running): a partition or its node was lost")));
         Receive<WindowCompleted>(done =>
         {
+            if (done.Run != _runNumber) return;
             if (done.Window != _window)
             {
                 Fail(new ExperimentFailed($"partition {done.Index} completed window {done.Window} while window {_window} was open"));
@@ -188,12 +192,12 @@ public sealed class WindowCoordinator : ReceiveActor
         _nextEvent = long.MaxValue;
         if (window is not { } w)
         {
-            for (var p = 0; p < _count; p++) _partitions[p].Tell(new FinishRun(_schedule.EndTime, _window, expected[p]));
+            for (var p = 0; p < _count; p++) _partitions[p].Tell(new FinishRun(_runNumber, _schedule.EndTime, _window, expected[p]));
             Become(Finishing);
             return;
         }
         _window++;
-        for (var p = 0; p < _count; p++) _partitions[p].Tell(new GrantWindow(_window, w.Start, w.End, expected[p]));
+        for (var p = 0; p < _count; p++) _partitions[p].Tell(new GrantWindow(_runNumber, _window, w.Start, w.End, expected[p]));
         if (w.Start - _lastProgress >= _schedule.ProgressInterval || _window == 0)
         {
             _lastProgress = w.Start;
@@ -208,6 +212,7 @@ public sealed class WindowCoordinator : ReceiveActor
         Receive<ReceiveTimeout>(_ => Fail(new ExperimentFailed($"no partition has answered for {SilenceLimit.TotalSeconds:0} s (finishing): a partition or its node was lost")));
         Receive<PartitionReport>(report =>
         {
+            if (report.Run != _runNumber) return;
             try
             {
                 _results.Merge(ResultsCodec.Decode(report.Results));

@@ -12,17 +12,18 @@ public interface IDcSimMessage;
 /// <see cref="GrantWindow"/>, <see cref="FinishRun"/>. Partitions -> coordinator:
 /// <see cref="PartitionReady"/>, <see cref="WindowCompleted"/>, <see cref="PartitionReport"/>.
 /// Partition -> partition: <see cref="EventBatch"/>. Coordinator -> client: <see cref="RunProgress"/>,
-/// <see cref="ExperimentCompleted"/> or <see cref="ExperimentFailed"/>.
+/// <see cref="ExperimentCompleted"/> or <see cref="ExperimentFailed"/>. Every message of a run carries its run
+/// number, so that what is left of an earlier, failed run on a long-lived cluster is recognised and dropped.
 /// </summary>
 public static class WindowProtocol
 {
     /// <summary>Runs the scenario (resolved HOCON) split into <paramref name="Partitions"/> partitions; replies go to the sender.</summary>
     public sealed record StartExperiment(string ScenarioHocon, string BaseDirectory, int Partitions) : IDcSimMessage;
 
-    public sealed record InitPartition(int Index, int Count, string ScenarioHocon, string BaseDirectory) : IDcSimMessage;
+    public sealed record InitPartition(long Run, int Index, int Count, string ScenarioHocon, string BaseDirectory) : IDcSimMessage;
 
     /// <summary>The partition is built and started; its earliest event and where it runs.</summary>
-    public sealed record PartitionReady(int Index, long NextEventTime, string Address) : IDcSimMessage;
+    public sealed record PartitionReady(long Run, int Index, long NextEventTime, string Address) : IDcSimMessage;
 
     /// <summary>Every partition's actor, by index: batches go directly, not through sharding.</summary>
     public sealed record PartitionDirectory(IActorRef[] Partitions) : IDcSimMessage;
@@ -31,22 +32,22 @@ public static class WindowProtocol
     /// Run events in [Start, End). First take in exactly <paramref name="ExpectedBatches"/> batches
     /// tagged with the previous window: they hold every event other partitions made for this one.
     /// </summary>
-    public sealed record GrantWindow(long Window, long Start, long End, int ExpectedBatches) : IDcSimMessage;
+    public sealed record GrantWindow(long Run, long Window, long Start, long End, int ExpectedBatches) : IDcSimMessage;
 
     /// <summary>Events for the receiving partition created during window <paramref name="Window"/>.</summary>
-    public sealed record EventBatch(int From, long Window, SimEvent[] Events) : IDcSimMessage;
+    public sealed record EventBatch(long Run, int From, long Window, SimEvent[] Events) : IDcSimMessage;
 
     /// <summary>
     /// Window done: the earliest event this partition still holds or has sent, and how many batch
     /// messages it sent to each partition.
     /// </summary>
-    public sealed record WindowCompleted(int Index, long Window, long NextEventTime, int[] BatchesTo, long EventsProcessed) : IDcSimMessage;
+    public sealed record WindowCompleted(long Run, int Index, long Window, long NextEventTime, int[] BatchesTo, long EventsProcessed) : IDcSimMessage;
 
     /// <summary>The run is over: take in the last window's batches, then report.</summary>
-    public sealed record FinishRun(long EndTime, long LastWindow, int ExpectedBatches) : IDcSimMessage;
+    public sealed record FinishRun(long Run, long EndTime, long LastWindow, int ExpectedBatches) : IDcSimMessage;
 
     /// <summary>A partition's results (see <see cref="Metrics.ResultsCodec"/>) and its wall-time split.</summary>
-    public sealed record PartitionReport(int Index, byte[] Results, long EventsProcessed, long BusyMicroseconds, long WallMicroseconds) : IDcSimMessage;
+    public sealed record PartitionReport(long Run, int Index, byte[] Results, long EventsProcessed, long BusyMicroseconds, long WallMicroseconds) : IDcSimMessage;
 
     public sealed record RunProgress(long SimulatedTime, long EndTime, long Windows, long EventsProcessed) : IDcSimMessage;
 

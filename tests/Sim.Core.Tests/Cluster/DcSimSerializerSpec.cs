@@ -24,11 +24,11 @@ public sealed class DcSimSerializerSpec() : TestKit(ClusterConfig.Create("127.0.
     public static TheoryData<IDcSimMessage> Messages() => new()
     {
         new StartExperiment("duration = 1ms", "/tmp", 3),
-        new InitPartition(1, 3, "seed = 2", "/x"),
-        new PartitionReady(2, 99, "akka.tcp://dcsim@127.0.0.1:1234"),
-        new GrantWindow(7, 100, 200, 4),
-        new WindowCompleted(1, 7, 250, [0, 2, 1], 12345),
-        new FinishRun(1000, 7, 2),
+        new InitPartition(4, 1, 3, "seed = 2", "/x"),
+        new PartitionReady(4, 2, 99, "akka.tcp://dcsim@127.0.0.1:1234"),
+        new GrantWindow(4, 7, 100, 200, 4),
+        new WindowCompleted(4, 1, 7, 250, [0, 2, 1], 12345),
+        new FinishRun(4, 1000, 7, 2),
         new RunProgress(10, 20, 30, 40),
         new ExperimentFailed("boom"),
         new QueryServers(17),
@@ -49,14 +49,14 @@ public sealed class DcSimSerializerSpec() : TestKit(ClusterConfig.Create("127.0.
     [Fact]
     public void Event_batches_must_round_trip_every_field_in_74_bytes_per_event()
     {
-        var batch = new EventBatch(2, 9, [SampleEvent, SampleEvent with { Time = 1 }]);
+        var batch = new EventBatch(4, 2, 9, [SampleEvent, SampleEvent with { Time = 1 }]);
         var serializer = (DcSimSerializer)Sys.Serialization.FindSerializerFor(batch);
         var bytes = serializer.ToBinary(batch);
         var back = (EventBatch)serializer.FromBinary(bytes, serializer.Manifest(batch));
         Assert.Equal(batch.Events, back.Events);
         Assert.Equal(2, back.From);
         Assert.Equal(9, back.Window);
-        Assert.Equal(4 + 8 + 4 + 2 * 74, bytes.Length);
+        Assert.Equal(8 + 4 + 8 + 4 + 2 * 74, bytes.Length);
     }
 
     [Fact]
@@ -78,7 +78,7 @@ public sealed class DcSimSerializerSpec() : TestKit(ClusterConfig.Create("127.0.
         flow.LatencyOrCreate().Record(5_000_000);
         flow.DropsAt["leaf0->spine1"] = 2;
         var encoded = ResultsCodec.Encode(results);
-        var report = new PartitionReport(0, encoded, 10, 20, 30);
+        var report = new PartitionReport(4, 0, encoded, 10, 20, 30);
         var serializer = (DcSimSerializer)Sys.Serialization.FindSerializerFor(report);
         var back = (PartitionReport)serializer.FromBinary(serializer.ToBinary(report), serializer.Manifest(report));
         Assert.Equal(encoded, back.Results);
@@ -100,7 +100,7 @@ public sealed class DcSimSerializerSpec() : TestKit(ClusterConfig.Create("127.0.
 
     private static string Describe(object m) => m switch
     {
-        WindowCompleted w => $"WC {w.Index} {w.Window} {w.NextEventTime} {string.Join(",", w.BatchesTo)} {w.EventsProcessed}",
+        WindowCompleted w => $"WC {w.Run} {w.Index} {w.Window} {w.NextEventTime} {string.Join(",", w.BatchesTo)} {w.EventsProcessed}",
         _ => m.ToString()!,
     };
 }

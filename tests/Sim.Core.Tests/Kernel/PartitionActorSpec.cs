@@ -17,7 +17,7 @@ public sealed class PartitionActorSpec : TestKit
     private (IActorRef Partition, PartitionReady Ready) StartPartition(int index, int count)
     {
         var partition = Sys.ActorOf(PartitionActor.Props(new RingModel(4, Latency)));
-        partition.Tell(new InitPartition(index, count, Scenario, "."), TestActor);
+        partition.Tell(new InitPartition(1, index, count, Scenario, "."), TestActor);
         var ready = ExpectMsg<PartitionReady>();
         return (partition, ready);
     }
@@ -28,20 +28,39 @@ public sealed class PartitionActorSpec : TestKit
         // arrange: partition 0 of 2 hosts ring LPs 0 and 2
         var (partition, _) = StartPartition(0, 2);
         partition.Tell(new PartitionDirectory([TestActor, CreateTestProbe().Ref]));
-        partition.Tell(new GrantWindow(0, 0, Latency, 0), TestActor);
+        partition.Tell(new GrantWindow(1, 0, 0, Latency, 0), TestActor);
         var first = ExpectMsg<WindowCompleted>();
         Assert.Equal(0, first.Window);
 
         // act: window 1 needs one batch from window 0 that has not arrived yet
-        partition.Tell(new GrantWindow(1, Latency, 2 * Latency, 1), TestActor);
+        partition.Tell(new GrantWindow(1, 1, Latency, 2 * Latency, 1), TestActor);
 
         // assert: nothing runs until the batch is there, then the window completes
         ExpectNoMsg(TimeSpan.FromMilliseconds(300));
         var token = new SimEvent { Time = Latency + 5, Order = SimEvent.MakeOrder(1, 0), Lp = 2, Kind = EventKinds.FirstModelKind, Packet = new Packet { FlowId = 1 } };
-        partition.Tell(new EventBatch(1, 0, [token]), TestActor);
+        partition.Tell(new EventBatch(1, 1, 0, [token]), TestActor);
         var second = FishForMessage<WindowCompleted>(_ => true);
         Assert.Equal(1, second.Window);
         Assert.True(second.EventsProcessed > first.EventsProcessed);
+    }
+
+    [Fact]
+    public void Partition_must_ignore_messages_left_over_from_an_earlier_run()
+    {
+        // arrange: a partition initialised for run 1
+        var (partition, _) = StartPartition(0, 2);
+        partition.Tell(new PartitionDirectory([TestActor, CreateTestProbe().Ref]));
+
+        // act: a grant and a batch of run 0, then run 1's grant
+        partition.Tell(new GrantWindow(0, 0, 0, Latency, 0), TestActor);
+        partition.Tell(new EventBatch(0, 1, 0, [new SimEvent { Time = 5, Lp = 2, Kind = EventKinds.FirstModelKind }]), TestActor);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        partition.Tell(new GrantWindow(1, 0, 0, Latency, 0), TestActor);
+
+        // assert: only run 1's window ran
+        var done = ExpectMsg<WindowCompleted>();
+        Assert.Equal(1, done.Run);
+        Assert.Equal(0, done.Window);
     }
 
     [Fact]
@@ -50,13 +69,13 @@ public sealed class PartitionActorSpec : TestKit
         // arrange
         var (partition, _) = StartPartition(0, 2);
         partition.Tell(new PartitionDirectory([TestActor, CreateTestProbe().Ref]));
-        partition.Tell(new GrantWindow(0, 0, Latency, 0), TestActor);
+        partition.Tell(new GrantWindow(1, 0, 0, Latency, 0), TestActor);
         ExpectMsg<WindowCompleted>();
 
         // act: an event at time 10 ps, inside window 0 which is over
         var late = new SimEvent { Time = 10, Order = SimEvent.MakeOrder(1, 0), Lp = 2, Kind = EventKinds.FirstModelKind };
-        partition.Tell(new EventBatch(1, 0, [late]), TestActor);
-        partition.Tell(new GrantWindow(1, Latency, 2 * Latency, 1), TestActor);
+        partition.Tell(new EventBatch(1, 1, 0, [late]), TestActor);
+        partition.Tell(new GrantWindow(1, 1, Latency, 2 * Latency, 1), TestActor);
 
         // assert
         var failure = FishForMessage<ExperimentFailed>(_ => true);
@@ -73,7 +92,7 @@ public sealed class PartitionActorSpec : TestKit
         Assert.Equal(0, ready.NextEventTime);
 
         // act
-        partition.Tell(new GrantWindow(0, 0, Latency, 0), TestActor);
+        partition.Tell(new GrantWindow(1, 0, 0, Latency, 0), TestActor);
 
         // assert: one batch to partition 1, every event at or after the window end
         var batch = other.ExpectMsg<EventBatch>();
