@@ -6,6 +6,18 @@ namespace DcSim.ActorsNetwork.FlowCache;
 /// <summary>What happened to one packet in the datapath.</summary>
 public enum DatapathOutcome { ExactMatchHit, MegaflowHit, Upcall, UpcallLost }
 
+public static class DatapathOutcomes
+{
+    /// <summary>The outcome in the words of the real-OVS replay files and `dpif-netdev/pmd-stats-show`.</summary>
+    public static string OvsName(this DatapathOutcome outcome) => outcome switch
+    {
+        DatapathOutcome.ExactMatchHit => "emc",
+        DatapathOutcome.MegaflowHit => "megaflow",
+        DatapathOutcome.Upcall => "upcall",
+        _ => "lost",
+    };
+}
+
 /// <summary>
 /// The fast path of one vSwitch: the caches of the chosen datapath in front of the OpenFlow slow path.
 /// </summary>

@@ -35,13 +35,7 @@ internal static class OvsReplay
         foreach (var p in packets)
         {
             var (actions, outcome, _) = datapath.Process(p.Key, (uint)p.Key.GetHashCode(), 64, now);
-            var hit = outcome switch
-            {
-                DatapathOutcome.ExactMatchHit => "emc",
-                DatapathOutcome.MegaflowHit => "megaflow",
-                DatapathOutcome.Upcall => "upcall",
-                _ => "lost",
-            };
+            var hit = outcome.OvsName();
             Console.WriteLine(json
                 ? JsonSerializer.Serialize(new { packet = p.Text, hit, datapath_actions = actions ?? "" })
                 : $"{p.Where}: {hit,-8} {actions ?? "(lost)"}   {p.Text}");

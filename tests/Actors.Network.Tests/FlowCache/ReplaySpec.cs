@@ -48,13 +48,7 @@ public sealed class ReplaySpec
         {
             var key = FlowParser.ParsePacket(line);
             var (_, outcome, _) = datapath.Process(in key, (uint)key.GetHashCode(), 64, now);
-            outcomes.Add(outcome switch
-            {
-                DatapathOutcome.ExactMatchHit => "emc",
-                DatapathOutcome.MegaflowHit => "megaflow",
-                DatapathOutcome.Upcall => "upcall",
-                _ => "failed_upcall",
-            });
+            outcomes.Add(outcome.OvsName());
             now += 10 * SimTime.Millisecond;
         }
 
