@@ -1,18 +1,56 @@
+using DcSim.SimCore.Components;
+using DcSim.SimCore.Metrics;
 using DcSim.SimCore.Wire;
 
 namespace DcSim.ActorsNic;
 
 /// <summary>
-/// A server's physical NIC: today one port to the leaf switch, with its transmit queue. Virtual
-/// functions and the embedded L2 switch attach here in a later step; the host talks to the wire only
-/// through this class, so that they can.
+/// A server's physical NIC: one port on the wire to the leaf switch, with its transmit queue, and one port
+/// towards the server (its switch or host stack). It owns both directions: frames from the wire leave
+/// through <see cref="HostPort"/>, frames from the server are queued on the wire. Virtual functions and
+/// the embedded L2 switch attach here in a later step.
 /// </summary>
-public sealed class PhysicalNic(OutputPort uplink)
+public sealed class PhysicalNic(string path) : Component(path, "nic")
 {
-    public OutputPort Uplink { get; } = uplink;
+    /// <summary>The port frames arrive on from the wire (the leaf's output port sends to it).</summary>
+    public const int WirePort = 0;
+    /// <summary>The port towards the server.</summary>
+    public const int HostPort = 1;
+    /// <summary>The NIC's timer for "a frame has left the transmitter".</summary>
+    public const ushort TransmitDoneTimer = 0;
 
-    /// <summary>Hands a frame to the NIC's transmit queue (tail drop when full).</summary>
-    public void Transmit(in Packet packet) => Uplink.Enqueue(in packet);
+    private OutputPort? _uplink;
+    private long _rxPackets, _rxBytes;
 
-    public void OnTransmitDone() => Uplink.OnTransmitDone();
+    public OutputPort Uplink => _uplink ?? throw new InvalidOperationException($"{Path} is not connected to the wire");
+
+    /// <summary>Connects the transmitter to its link (built once the NIC has its index in the server).</summary>
+    public void ConnectWire(OutputPort uplink) => _uplink = uplink;
+
+    public override void Receive(int port, in Packet packet)
+    {
+        if (port == WirePort)
+        {
+            _rxPackets++;
+            _rxBytes += packet.PayloadBytes;
+            Emit(HostPort, in packet);
+        }
+        else Uplink.Enqueue(in packet);
+    }
+
+    public override void OnTimer(int timer, int token, in Packet carried) => Uplink.OnTransmitDone();
+
+    public override void Report(ResultsBuilder results, long endTime)
+    {
+        Uplink.Report(results, endTime);
+        base.Report(results, endTime);
+    }
+
+    public override void WriteCounters(ComponentCounters counters, long now)
+    {
+        counters["rx_packets"] = _rxPackets;
+        counters["rx_bytes"] = _rxBytes;
+        counters["tx_packets"] = Uplink.Stats.TxPackets;
+        counters["tx_dropped"] = Uplink.Stats.DroppedPackets;
+    }
 }

@@ -1,3 +1,4 @@
+using DcSim.ActorsHost.Endpoints;
 using DcSim.SimCore.Scenario;
 
 namespace DcSim.ActorsHost.Traffic;
@@ -7,7 +8,7 @@ namespace DcSim.ActorsHost.Traffic;
 /// random offset within one interval after the start, so that hosts do not send in lockstep (the
 /// ns-3 peer benchmark does the same).
 /// </summary>
-internal sealed class CbrGenerator(IGeneratorHost host, int localIndex, GeneratorSettings settings, DestinationChooser destinations, ulong seed)
+internal sealed class CbrGenerator(IEndpoint host, int localIndex, GeneratorSettings settings, DestinationChooser destinations, ulong seed)
     : TrafficGenerator(host, localIndex, settings, destinations, seed)
 {
     protected override void OnStart()
@@ -26,7 +27,7 @@ internal sealed class CbrGenerator(IGeneratorHost host, int localIndex, Generato
 }
 
 /// <summary>Poisson arrivals: exponential gaps with mean packet-size × 8 / rate.</summary>
-internal sealed class PoissonGenerator(IGeneratorHost host, int localIndex, GeneratorSettings settings, DestinationChooser destinations, ulong seed)
+internal sealed class PoissonGenerator(IEndpoint host, int localIndex, GeneratorSettings settings, DestinationChooser destinations, ulong seed)
     : TrafficGenerator(host, localIndex, settings, destinations, seed)
 {
     private double MeanGapPs => (double)PayloadTime(Settings.PacketBytes);

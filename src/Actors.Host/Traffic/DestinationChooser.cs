@@ -3,40 +3,40 @@ using DcSim.SimCore.Scenario;
 
 namespace DcSim.ActorsHost.Traffic;
 
-/// <summary>Picks flow destinations by pattern; every choice depends only on the seed and the host.</summary>
+/// <summary>Picks flow destinations by pattern; every choice depends only on the seed and the sending endpoint.</summary>
 internal sealed class DestinationChooser
 {
     private readonly DestinationPattern _pattern;
-    private readonly int _hostCount;
+    private readonly int _endpointCount;
     private readonly int _target;
     private readonly int[]? _permutation;
 
-    public DestinationChooser(GeneratorSettings settings, int hostCount, ulong seed)
+    public DestinationChooser(GeneratorSettings settings, int endpointCount, ulong seed)
     {
         _pattern = settings.Destination;
-        _hostCount = hostCount;
+        _endpointCount = endpointCount;
         _target = settings.TargetHost;
         if (_pattern == DestinationPattern.Permutation)
-            _permutation = Derangement(hostCount, RandomStreams.Create(seed, settings.Index, "permutation"));
+            _permutation = Derangement(endpointCount, RandomStreams.Create(seed, settings.Index, "permutation"));
     }
 
-    public bool CanSend(int host) => _pattern switch
+    public bool CanSend(int endpoint) => _pattern switch
     {
-        DestinationPattern.Incast or DestinationPattern.Fixed => host != _target,
-        _ => _hostCount > 1,
+        DestinationPattern.Incast or DestinationPattern.Fixed => endpoint != _target,
+        _ => _endpointCount > 1,
     };
 
-    public int Choose(int host, Rng rng) => _pattern switch
+    public int Choose(int endpoint, Rng rng) => _pattern switch
     {
-        DestinationPattern.Random => RandomOther(host, rng),
-        DestinationPattern.Permutation => _permutation![host],
+        DestinationPattern.Random => RandomOther(endpoint, rng),
+        DestinationPattern.Permutation => _permutation![endpoint],
         _ => _target,
     };
 
-    private int RandomOther(int host, Rng rng)
+    private int RandomOther(int endpoint, Rng rng)
     {
-        var d = rng.NextInt(_hostCount - 1);
-        return d >= host ? d + 1 : d;
+        var d = rng.NextInt(_endpointCount - 1);
+        return d >= endpoint ? d + 1 : d;
     }
 
     /// <summary>Sattolo's shuffle: a uniformly random single cycle, hence no host maps to itself.</summary>

@@ -1,3 +1,4 @@
+using DcSim.ActorsHost.Endpoints;
 using DcSim.SimCore.Scenario;
 
 namespace DcSim.ActorsHost.Traffic;
@@ -7,13 +8,13 @@ namespace DcSim.ActorsHost.Traffic;
 /// are fixed or exponential. Each "on" period bumps an epoch so that a packet timer left over from
 /// the previous period is recognised and ignored.
 /// </summary>
-internal sealed class OnOffGenerator(IGeneratorHost host, int localIndex, GeneratorSettings settings, DestinationChooser destinations, ulong seed)
+internal sealed class OnOffGenerator(IEndpoint host, int localIndex, GeneratorSettings settings, DestinationChooser destinations, ulong seed)
     : TrafficGenerator(host, localIndex, settings, destinations, seed)
 {
     private int _epoch;
     private bool _on;
 
-    protected override void OnStart() => Host.ScheduleToggle(Settings.StartPs, LocalIndex, 0);
+    protected override void OnStart() => ToggleAt(Settings.StartPs, 0);
 
     public override void OnToggle(int epoch)
     {
@@ -21,7 +22,7 @@ internal sealed class OnOffGenerator(IGeneratorHost host, int localIndex, Genera
         _on = !_on;
         _epoch++;
         var period = Draw(_on ? Settings.OnOff.OnPs : Settings.OnOff.OffPs);
-        Host.ScheduleToggle(Host.Now + period, LocalIndex, _epoch);
+        ToggleAt(Host.Now + period, _epoch);
         if (_on) FireAt(Host.Now, _epoch);
     }
 
@@ -40,9 +41,9 @@ internal sealed class OnOffGenerator(IGeneratorHost host, int localIndex, Genera
 
 /// <summary>
 /// Client side of request/response: Poisson requests (mean gap request-size × 8 / rate), one packet
-/// each; the server side lives in the host (<see cref="ResponseServer"/>).
+/// each; the server side lives in the endpoint's stack (<see cref="ResponseServer"/>).
 /// </summary>
-internal sealed class RequestGenerator(IGeneratorHost host, int localIndex, GeneratorSettings settings, DestinationChooser destinations, ulong seed)
+internal sealed class RequestGenerator(IEndpoint host, int localIndex, GeneratorSettings settings, DestinationChooser destinations, ulong seed)
     : TrafficGenerator(host, localIndex, settings, destinations, seed)
 {
     private double MeanGapPs => (double)PayloadTime(Settings.RequestResponse.RequestBytes);
@@ -52,7 +53,7 @@ internal sealed class RequestGenerator(IGeneratorHost host, int localIndex, Gene
     public override void OnFire(int epoch)
     {
         if (Host.Now >= Settings.StopPs) return;
-        Emit(Settings.RequestResponse.RequestBytes, SimCore.Wire.PacketType.Request);
+        Emit(Settings.RequestResponse.RequestBytes, AppKind.Request);
         FireAt(Host.Now + (long)Rng.NextExponential(MeanGapPs));
     }
 }

@@ -1,33 +1,33 @@
+using DcSim.ActorsHost.Endpoints;
 using DcSim.SimCore.Randomness;
 using DcSim.SimCore.Scenario;
-using DcSim.SimCore.Wire;
 
 namespace DcSim.ActorsHost.Traffic;
 
 /// <summary>
-/// One generator instance on one host. It creates packets at virtual times of its arrival process
-/// and hands them to the host; all its randomness comes from its own stream (seed, host, "gen-N").
+/// One generator instance on one endpoint. It creates packets at virtual times of its arrival process
+/// and hands them to the endpoint; all its randomness comes from its own stream (seed, endpoint, "gen-N").
 /// </summary>
 internal abstract class TrafficGenerator
 {
-    protected TrafficGenerator(IGeneratorHost host, int localIndex, GeneratorSettings settings, DestinationChooser destinations, ulong seed)
+    protected TrafficGenerator(IEndpoint host, int localIndex, GeneratorSettings settings, DestinationChooser destinations, ulong seed)
     {
         Host = host;
         LocalIndex = localIndex;
         Settings = settings;
-        Rng = RandomStreams.Create(seed, host.HostIndex, $"gen-{settings.Index}");
-        Flows = new FlowCursor(host.HostIndex, settings, destinations, Rng);
+        Rng = RandomStreams.Create(seed, host.Address.Id, $"gen-{settings.Index}");
+        Flows = new FlowCursor(host, settings, destinations, Rng);
     }
 
-    protected IGeneratorHost Host { get; }
+    protected IEndpoint Host { get; }
     protected int LocalIndex { get; }
     public GeneratorSettings Settings { get; }
     protected Rng Rng { get; }
     protected FlowCursor Flows { get; }
 
-    public static TrafficGenerator Create(IGeneratorHost host, int localIndex, GeneratorSettings settings, int hostCount, ulong seed)
+    public static TrafficGenerator Create(IEndpoint host, int localIndex, GeneratorSettings settings, int endpointCount, ulong seed)
     {
-        var destinations = new DestinationChooser(settings, hostCount, seed);
+        var destinations = new DestinationChooser(settings, endpointCount, seed);
         return settings.Kind switch
         {
             GeneratorKind.Cbr => new CbrGenerator(host, localIndex, settings, destinations, seed),
@@ -38,7 +38,7 @@ internal abstract class TrafficGenerator
         };
     }
 
-    /// <summary>Schedules the first packet (or period) if this host sends at all.</summary>
+    /// <summary>Schedules the first packet (or period) if this endpoint sends at all.</summary>
     public void Start()
     {
         if (Flows.HasDestination && Settings.StartPs < Settings.StopPs) OnStart();
@@ -60,21 +60,13 @@ internal abstract class TrafficGenerator
         _ => Settings.PacketBytes,
     };
 
-    protected void Emit(int payloadBytes, PacketType type = PacketType.Data)
+    protected void Emit(int payloadBytes, AppKind kind = AppKind.Data)
     {
-        var packet = Flows.Next(payloadBytes, Host.Now, type);
-        Host.SendPacket(in packet, Settings.Kind);
+        var packet = Flows.Next(payloadBytes, Host.Now, kind);
+        Host.Send(in packet, Settings.Kind);
     }
 
-    protected void FireAt(long time, int epoch = 0) => Host.ScheduleGenerator(time, LocalIndex, epoch);
-}
+    protected void FireAt(long time, int epoch = 0) => Host.SetAppTimer(time, LocalIndex, AppTimer.Fire, epoch);
 
-/// <summary>What a generator needs from its host LP.</summary>
-internal interface IGeneratorHost
-{
-    int HostIndex { get; }
-    long Now { get; }
-    void SendPacket(in Packet packet, GeneratorKind kind);
-    void ScheduleGenerator(long time, int localIndex, int epoch);
-    void ScheduleToggle(long time, int localIndex, int epoch);
+    protected void ToggleAt(long time, int epoch) => Host.SetAppTimer(time, LocalIndex, AppTimer.Toggle, epoch);
 }

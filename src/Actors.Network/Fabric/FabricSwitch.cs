@@ -5,31 +5,33 @@ using DcSim.SimCore.Wire;
 namespace DcSim.ActorsNetwork.Fabric;
 
 /// <summary>
-/// A leaf (ToR) or spine switch: one LP with an output port per link, forwarding each arriving
-/// frame by destination host (store and forward, no switching delay beyond the links themselves).
+/// A leaf (ToR) or spine switch: one LP with an output port per link, forwarding each arriving frame
+/// towards the server that hosts its destination endpoint, as the <see cref="LocationTable"/> says (store
+/// and forward, no switching delay beyond the links themselves).
 /// </summary>
 public sealed class FabricSwitch : LogicalProcess
 {
-    private readonly Func<FabricSwitch, uint, int, int> _route;
+    /// <summary>The switch's only timer: a port finished sending a frame (token: the port).</summary>
+    public const ushort TransmitDoneTimer = 0;
 
-    /// <param name="route">Chooses the output port for (this switch, flow hash, destination host).</param>
-    public FabricSwitch(int id, string name, Func<FabricSwitch, uint, int, int> route) : base(id, name) => _route = route;
+    private readonly LocationTable _locations;
+    private readonly Func<uint, int, int> _route;
+
+    /// <param name="route">Chooses the output port for (flow hash, destination server).</param>
+    public FabricSwitch(int id, string name, LocationTable locations, Func<uint, int, int> route) : base(id, name)
+    {
+        _locations = locations;
+        _route = route;
+    }
 
     public List<OutputPort> Ports { get; } = [];
 
     public override void Handle(ref SimEvent e)
     {
-        switch (e.Kind)
-        {
-            case EventKinds.FrameArrival:
-                Ports[_route(this, e.Packet.FlowHash, e.Packet.DestinationHost)].Enqueue(in e.Packet);
-                break;
-            case EventKinds.TransmitDone:
-                Ports[e.Arg].OnTransmitDone();
-                break;
-            default:
-                throw new InvalidOperationException($"{Name}: unexpected event kind {e.Kind}");
-        }
+        if (e.Kind == EventKind.Packet)
+            Ports[_route(e.Packet.FlowHash, _locations.ServerOf(e.Packet.DestinationEndpoint))].Enqueue(in e.Packet);
+        else
+            Ports[e.Token].OnTransmitDone();
     }
 
     public override void Report(ResultsBuilder results, long endTime)

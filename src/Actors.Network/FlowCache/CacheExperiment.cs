@@ -64,7 +64,7 @@ public sealed record CacheExperimentResult(
 /// A packet that finds its receive ring full is dropped. Everything runs in virtual time from one seeded
 /// stream, so the same settings give the same numbers.
 /// </summary>
-public sealed class CacheExperiment(CacheExperimentSettings settings, ISlowPath<string> slowPath, Func<int, Rng, FlowKey> flowKey)
+public sealed class CacheExperiment(CacheExperimentSettings settings, ISlowPath<DatapathActions> slowPath, Func<int, Rng, FlowKey> flowKey)
 {
     public CacheExperimentResult Run()
     {

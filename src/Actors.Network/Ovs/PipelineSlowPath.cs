@@ -5,9 +5,9 @@ namespace DcSim.ActorsNetwork.Ovs;
 
 /// <summary>
 /// The OpenFlow pipeline as a datapath's slow path: an upcall translates the packet through the tables and
-/// returns the datapath actions (OVS's syntax) and the megaflow mask the lookups consulted.
+/// returns the typed datapath actions and the megaflow mask the lookups consulted.
 /// </summary>
-public sealed class PipelineSlowPath : ISlowPath<string>
+public sealed class PipelineSlowPath : ISlowPath<DatapathActions>
 {
     private const ulong VlanPresent = 0x1000;
     private readonly Pipeline _pipeline;
@@ -36,15 +36,14 @@ public sealed class PipelineSlowPath : ISlowPath<string>
 
     public long StateVersion => _pipeline.MacTable?.Version ?? 0;
 
-
     public Pipeline Pipeline => _pipeline;
 
     /// <summary>The OpenFlow rules the last translation went through (whose counters a datapath flow feeds).</summary>
     public IReadOnlyList<OpenFlowRule> LastRules { get; private set; } = [];
 
-    public (string Actions, FlowKey Mask) Retranslate(in FlowKey key, long now) => Datapath(_pipeline.Translate(in key));
+    public (DatapathActions Actions, FlowKey Mask) Retranslate(in FlowKey key, long now) => Datapath(_pipeline.Translate(in key));
 
-    public (string Actions, FlowKey Mask) Translate(in FlowKey key, long now)
+    public (DatapathActions Actions, FlowKey Mask) Translate(in FlowKey key, long now)
     {
         var result = _pipeline.Translate(in key, _learn ? new TranslateOptions(Learn: true, NowPs: now) : null);
         LastRules = result.Tables.Where(v => v.Rule is not null).Select(v => v.Rule!).Distinct().ToArray();
@@ -56,11 +55,11 @@ public sealed class PipelineSlowPath : ISlowPath<string>
     /// untagged one (eth_type 0x8100 and an encapsulated type), even where the OpenFlow-level megaflow
     /// does not mention the VLAN.
     /// </summary>
-    private static (string Actions, FlowKey Mask) Datapath(TraceResult result)
+    private static (DatapathActions Actions, FlowKey Mask) Datapath(TraceResult result)
     {
         var mask = result.Megaflow.Mask;
         mask.Or(FlowField.VlanTci, VlanPresent);
-        return (result.DatapathActionsText, mask);
+        return (new DatapathActions(result.Actions), mask);
     }
 
     /// <summary>

@@ -6,8 +6,13 @@ using DcSim.SimCore.Randomness;
 namespace DcSim.ActorsNetwork.Ovs;
 
 /// <summary>What the vSwitch did with one packet, and when it is done with it.</summary>
+/// <param name="Actions">The datapath actions to execute; null when the upcall was lost (the packet is dropped).</param>
 /// <param name="FastPathDoneAt">When the datapath core is done with the packet (for an upcall: when it handed it up).</param>
-public readonly record struct VSwitchVerdict(IReadOnlyList<int> OutputPorts, DatapathOutcome Outcome, long DoneAt, long FastPathDoneAt, long Cycles);
+public readonly record struct VSwitchVerdict(DatapathActions? Actions, DatapathOutcome Outcome, long DoneAt, long FastPathDoneAt, long Cycles)
+{
+    /// <summary>The ports the packet leaves through (empty: dropped).</summary>
+    public IReadOnlyList<int> OutputPorts => Actions?.OutputPorts ?? [];
+}
 
 /// <summary>
 /// An Open vSwitch instance in a server: its datapath (flow caches), the OpenFlow slow path behind it,
@@ -24,28 +29,27 @@ public readonly record struct VSwitchVerdict(IReadOnlyList<int> OutputPorts, Dat
 /// </remarks>
 public sealed class VSwitch
 {
-    private readonly Datapath<string> _datapath;
-    private readonly ISlowPath<string> _slowPath;
+    private readonly Datapath<DatapathActions> _datapath;
+    private readonly ISlowPath<DatapathActions> _slowPath;
     private readonly ServerCpu _cpu;
     private readonly VSwitchSettings _settings;
     private readonly PriorityQueue<long, long> _upcallsInProgress = new();
-    private readonly Dictionary<string, int[]> _parsedActions = new(StringComparer.Ordinal);
     /// <summary>Per datapath flow: the rules it came from and the counts already pushed to them.</summary>
-    private readonly Dictionary<Megaflow<string>, (IReadOnlyList<OpenFlowRule> Rules, long Packets, long Bytes)> _flowRules =
+    private readonly Dictionary<Megaflow<DatapathActions>, (IReadOnlyList<OpenFlowRule> Rules, long Packets, long Bytes)> _flowRules =
         new(ReferenceEqualityComparer.Instance);
 
-    public VSwitch(VSwitchSettings settings, ISlowPath<string> slowPath, ServerCpu cpu, Rng rng)
+    public VSwitch(VSwitchSettings settings, ISlowPath<DatapathActions> slowPath, ServerCpu cpu, Rng rng)
     {
         _settings = settings;
         _cpu = cpu;
         _slowPath = slowPath;
-        _datapath = new Datapath<string>(settings.Profile, slowPath, rng);
+        _datapath = new Datapath<DatapathActions>(settings.Profile, slowPath, rng);
         if (settings.Profile.Kind == DatapathKind.Netdev)
             for (var c = 0; c < settings.DatapathCores; c++) cpu.DedicateToPolling(c, CpuCategory.HostUser);
     }
 
     public DatapathStats Stats => _datapath.Stats;
-    public MegaflowCache<string> Megaflows => _datapath.Megaflows;
+    public MegaflowCache<DatapathActions> Megaflows => _datapath.Megaflows;
     public ServerCpu Cpu => _cpu;
 
     private CpuCategory FastPathCategory => _settings.Profile.Kind == DatapathKind.Netdev ? CpuCategory.HostUser : CpuCategory.HostKernel;
@@ -72,7 +76,7 @@ public sealed class VSwitch
             }
         }
         else fastDone = done = _cpu.Run(core, now, cycles, FastPathCategory);
-        return new VSwitchVerdict(actions is null ? [] : OutputPorts(actions), outcome, done, fastDone, cycles);
+        return new VSwitchVerdict(actions, outcome, done, fastDone, cycles);
     }
 
     /// <summary>
@@ -86,7 +90,7 @@ public sealed class VSwitch
         var result = change(pipeline.Pipeline.Tables, now);
         if (result.IsEmpty) return (0, 0);
         var cached = _datapath.Megaflows.Count;
-        _datapath.Revalidate(now, string.Equals);
+        _datapath.Revalidate(now, DatapathActions.Same);
         _cpu.Run(_cpu.Cores - 1, now, cached * _settings.CyclesPerRevalidatedFlow, CpuCategory.HostUser);
         return (result.Added.Count, result.Removed.Count);
     }
@@ -114,32 +118,11 @@ public sealed class VSwitch
                 foreach (var rule in pushed.Rules) rule.Credit(packets, flow.Bytes - pushed.Bytes, flow.LastUsed);
                 _flowRules[flow] = (pushed.Rules, flow.Packets, flow.Bytes);
             }
-            if (!pipeline.Pipeline.Tables.Expire(now).IsEmpty) _datapath.Revalidate(now, string.Equals);
+            if (!pipeline.Pipeline.Tables.Expire(now).IsEmpty) _datapath.Revalidate(now, DatapathActions.Same);
         }
         var overLimit = _datapath.Megaflows.Count > _settings.Profile.FlowLimit / 2;
         _datapath.ExpireIdle(now, overLimit ? _settings.MaxIdleOverLimitPs : _settings.MaxIdlePs);
         _cpu.Run(_cpu.Cores - 1, now, dumped * _settings.CyclesPerRevalidatedFlow, CpuCategory.HostUser);
-    }
-
-    /// <summary>The output ports of a datapath action list ("1", "push_vlan(vid=10,pcp=0),2,3", "drop").</summary>
-    private int[] OutputPorts(string actions)
-    {
-        if (_parsedActions.TryGetValue(actions, out var ports)) return ports;
-        var result = new List<int>();
-        var depth = 0;
-        var token = new System.Text.StringBuilder();
-        foreach (var ch in actions + ",")
-        {
-            if (ch == '(') depth++;
-            else if (ch == ')') depth--;
-            if (ch == ',' && depth == 0)
-            {
-                if (int.TryParse(token.ToString().Trim(), out var port)) result.Add(port);
-                token.Clear();
-            }
-            else token.Append(ch);
-        }
-        return _parsedActions[actions] = [.. result];
     }
 }
 

@@ -6,6 +6,7 @@ using DcSim.ActorsNetwork.OpenFlow;
 using DcSim.ActorsNetwork.Ovs;
 using DcSim.SimCore.Randomness;
 using DcSim.SimCore.Units;
+using DcSim.SimCore.Wire;
 
 namespace DcSim.Runner.Commands;
 
@@ -131,8 +132,8 @@ internal static class CacheSweepCommand
         var key = new FlowKey();
         key.Set(FlowField.InPort, 2);
         key.Set(FlowField.DlType, PacketFlowKey.Ipv4EtherType);
-        key.Set(FlowField.DlSrc, PacketFlowKey.HostMac(1));
-        key.Set(FlowField.DlDst, PacketFlowKey.HostMac(2));
+        key.Set(FlowField.DlSrc, EndpointAddress.Planned(1).Mac);
+        key.Set(FlowField.DlDst, EndpointAddress.Planned(2).Mac);
         key.Set(FlowField.NwSrc, 0x0A00_0000UL | (ulong)rng.NextInt(1 << 24));
         key.Set(FlowField.NwDst, 0x0A00_0000UL | (ulong)rng.NextInt(1 << 24));
         key.Set(FlowField.NwProto, 6);

@@ -30,19 +30,19 @@ internal static class OvsReplay
         var profile = s.Datapath == "kernel"
             ? DatapathProfile.KernelDefaults
             : DatapathProfile.NetdevDefaults with { EmcInsertInverseProbability = s.EmcInsertInverseProbability };
-        var datapath = new Datapath<string>(profile, new PipelineSlowPath(pipeline, learn: true), RandomStreams.Create(1, 0, "replay"));
+        var datapath = new Datapath<DatapathActions>(profile, new PipelineSlowPath(pipeline, learn: true), RandomStreams.Create(1, 0, "replay"));
         var now = 0L;
         foreach (var p in packets)
         {
             var (actions, outcome, _) = datapath.Process(p.Key, (uint)p.Key.GetHashCode(), 64, now);
             var hit = outcome.OvsName();
             Console.WriteLine(json
-                ? JsonSerializer.Serialize(new { packet = p.Text, hit, datapath_actions = actions ?? "" })
-                : $"{p.Where}: {hit,-8} {actions ?? "(lost)"}   {p.Text}");
+                ? JsonSerializer.Serialize(new { packet = p.Text, hit, datapath_actions = actions?.Text ?? "" })
+                : $"{p.Where}: {hit,-8} {actions?.Text ?? "(lost)"}   {p.Text}");
             now += SimTime.Millisecond;
         }
         var st = datapath.Stats;
-        var flows = datapath.Megaflows.Flows.Select(f => new { megaflow = MatchFormatter.Format(f.Key, f.Mask), actions = f.Actions, packets = f.Packets })
+        var flows = datapath.Megaflows.Flows.Select(f => new { megaflow = MatchFormatter.Format(f.Key, f.Mask), actions = f.Actions.Text, packets = f.Packets })
             .OrderBy(f => f.megaflow, StringComparer.Ordinal).ToList();
         if (json)
         {

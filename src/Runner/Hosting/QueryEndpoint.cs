@@ -48,7 +48,8 @@ internal sealed class QueryEndpoint(WebApplication app) : IAsyncDisposable
             await Json(http, StatusCodes.Status409Conflict, new { error = "no experiment is running" });
             return;
         }
-        var servers = ResultsCodec.Decode(snapshot.Results).Servers.Values.Where(s => name is null || s.Name == name).Select(Render).ToList();
+        var counters = ResultsCodec.Decode(snapshot.Results).Components;
+        var servers = counters.Values.Where(c => c.Kind == "server" && (name is null || c.Path == name)).Select(c => Render(c, counters)).ToList();
         if (name is not null && servers.Count == 0)
         {
             await Json(http, StatusCodes.Status404NotFound, new { error = $"no server named '{name}'" });
@@ -57,21 +58,19 @@ internal sealed class QueryEndpoint(WebApplication app) : IAsyncDisposable
         await Json(http, StatusCodes.Status200OK, new { simulated_time_ps = snapshot.SimulatedTime, servers });
     }
 
-    private static object Render(ServerStats s) => new
+    /// <summary>
+    /// A server's counters and, under their names within the server ("vswitch", "nic0", ...), the counters of
+    /// each of its components: whatever components a server has appear without code here.
+    /// </summary>
+    private static Dictionary<string, object> Render(ComponentCounters server, SortedDictionary<string, ComponentCounters> all)
     {
-        name = s.Name,
-        cores = s.Cpu.Cores,
-        host_kernel_busy_ps = s.Cpu.HostKernelBusyPs,
-        host_user_busy_ps = s.Cpu.HostUserBusyPs,
-        guest_busy_ps = s.Cpu.GuestBusyPs,
-        vswitch = s.VSwitch is not { } v ? null : new
-        {
-            packets = v.Packets, exact_match_hits = v.ExactMatchHits, megaflow_hits = v.MegaflowHits, mask_cache_hits = v.MaskCacheHits,
-            upcalls_handled = v.UpcallsHandled, upcalls_lost = v.UpcallsLost, flows_installed = v.FlowsInstalled,
-            installs_refused = v.InstallsRefused, evictions = v.Evictions, revalidations = v.Revalidations, masks_probed = v.MasksProbed,
-            cycles = v.Cycles, megaflows = v.FlowsAtEnd, masks = v.MasksAtEnd, dropped_packets = v.DroppedPackets,
-        },
-    };
+        var json = new Dictionary<string, object>(StringComparer.Ordinal) { ["name"] = server.Path };
+        foreach (var (counter, value) in server.Values) json[counter] = value;
+        var prefix = server.Path + "/";
+        foreach (var (path, component) in all)
+            if (path.StartsWith(prefix, StringComparison.Ordinal)) json[path[prefix.Length..]] = component.Values;
+        return json;
+    }
 
     private static Task Json(HttpContext http, int status, object body)
     {

@@ -94,49 +94,55 @@ internal static class ResultFiles
 
     private static void WriteServers(Utf8JsonWriter w, ResultsBuilder results, long durationPs)
     {
-        var servers = results.Servers.Values.ToList();
+        var servers = ServerRows(results).ToList();
         w.WriteStartObject("servers");
         w.WriteNumber("count", servers.Count);
-        w.WriteNumber("mean_host_kernel_cpu", Round(servers.Count == 0 ? 0 : servers.Average(s => s.Cpu.Utilisation(s.Cpu.HostKernelBusyPs, durationPs))));
-        w.WriteNumber("mean_host_user_cpu", Round(servers.Count == 0 ? 0 : servers.Average(s => s.Cpu.Utilisation(s.Cpu.HostUserBusyPs, durationPs))));
+        w.WriteNumber("mean_host_kernel_cpu", Round(servers.Count == 0 ? 0 : servers.Average(s => Utilisation(s.Server, "host_kernel_busy_ps", durationPs))));
+        w.WriteNumber("mean_host_user_cpu", Round(servers.Count == 0 ? 0 : servers.Average(s => Utilisation(s.Server, "host_user_busy_ps", durationPs))));
         var vswitches = servers.Where(s => s.VSwitch is not null).Select(s => s.VSwitch!).ToList();
         if (vswitches.Count > 0)
         {
-            long Sum(Func<VSwitchStats, long> f) => vswitches.Sum(f);
-            var packets = Math.Max(1, Sum(v => v.Packets));
+            long Sum(string counter) => vswitches.Sum(v => v[counter]);
+            var packets = Math.Max(1, Sum("packets"));
             w.WriteStartObject("vswitch");
-            w.WriteNumber("packets", Sum(v => v.Packets));
-            w.WriteNumber("exact_match_hits", Sum(v => v.ExactMatchHits));
-            w.WriteNumber("megaflow_hits", Sum(v => v.MegaflowHits));
-            w.WriteNumber("mask_cache_hits", Sum(v => v.MaskCacheHits));
-            w.WriteNumber("upcalls_handled", Sum(v => v.UpcallsHandled));
-            w.WriteNumber("upcalls_lost", Sum(v => v.UpcallsLost));
-            w.WriteNumber("flows_installed", Sum(v => v.FlowsInstalled));
-            w.WriteNumber("installs_refused", Sum(v => v.InstallsRefused));
-            w.WriteNumber("evictions", Sum(v => v.Evictions));
-            w.WriteNumber("dropped_packets", Sum(v => v.DroppedPackets));
-            w.WriteNumber("exact_match_hit_rate", Round((double)Sum(v => v.ExactMatchHits) / packets));
-            w.WriteNumber("megaflow_hit_rate", Round((double)Sum(v => v.MegaflowHits) / packets));
-            w.WriteNumber("upcall_rate", Round((double)(Sum(v => v.UpcallsHandled) + Sum(v => v.UpcallsLost)) / packets));
-            w.WriteNumber("masks_per_packet", Round((double)Sum(v => v.MasksProbed) / packets));
-            w.WriteNumber("cycles_per_packet", Round((double)Sum(v => v.Cycles) / packets));
+            foreach (var counter in (string[])["packets", "exact_match_hits", "megaflow_hits", "mask_cache_hits", "upcalls_handled", "upcalls_lost",
+                         "flows_installed", "installs_refused", "evictions", "dropped_packets"])
+                w.WriteNumber(counter, Sum(counter));
+            w.WriteNumber("exact_match_hit_rate", Round((double)Sum("exact_match_hits") / packets));
+            w.WriteNumber("megaflow_hit_rate", Round((double)Sum("megaflow_hits") / packets));
+            w.WriteNumber("upcall_rate", Round((double)(Sum("upcalls_handled") + Sum("upcalls_lost")) / packets));
+            w.WriteNumber("masks_per_packet", Round((double)Sum("masks_probed") / packets));
+            w.WriteNumber("cycles_per_packet", Round((double)Sum("cycles") / packets));
             w.WriteEndObject();
         }
         w.WriteEndObject();
     }
+
+    /// <summary>Every server's counters with its vSwitch's, if it has one, in server-name order.</summary>
+    private static IEnumerable<(ComponentCounters Server, ComponentCounters? VSwitch)> ServerRows(ResultsBuilder results) =>
+        results.Components.Values.Where(c => c.Kind == "server")
+            .Select(s => (s, results.Components.GetValueOrDefault(s.Path + "/vswitch")));
+
+    private static double Utilisation(ComponentCounters server, string busyCounter, long durationPs) =>
+        durationPs <= 0 ? 0 : server[busyCounter] / ((double)durationPs * server["cores"]);
+
+    private static readonly string[] VSwitchColumns =
+    [
+        "packets", "exact_match_hits", "megaflow_hits", "mask_cache_hits", "upcalls_handled", "upcalls_lost", "flows_installed",
+        "installs_refused", "evictions", "revalidations", "masks_probed", "cycles", "megaflows", "masks", "dropped_packets",
+    ];
 
     public static string ServersCsv(ResultsBuilder results, long durationPs)
     {
         var sb = new StringBuilder();
         sb.Append("server,cores,host_kernel_cpu,host_user_cpu,guest_cpu,vswitch_packets,exact_match_hits,megaflow_hits,mask_cache_hits,")
           .Append("upcalls_handled,upcalls_lost,flows_installed,installs_refused,evictions,revalidations,masks_probed,cycles,flows_at_end,masks_at_end,vswitch_drops\n");
-        foreach (var s in results.Servers.Values)
+        foreach (var (s, v) in ServerRows(results))
         {
-            var c = s.Cpu;
-            sb.Append(CultureInfo.InvariantCulture, $"{s.Name},{c.Cores},{Round(c.Utilisation(c.HostKernelBusyPs, durationPs))},{Round(c.Utilisation(c.HostUserBusyPs, durationPs))},{Round(c.Utilisation(c.GuestBusyPs, durationPs))}");
-            if (s.VSwitch is { } v)
-                sb.Append(CultureInfo.InvariantCulture, $",{v.Packets},{v.ExactMatchHits},{v.MegaflowHits},{v.MaskCacheHits},{v.UpcallsHandled},{v.UpcallsLost},{v.FlowsInstalled},{v.InstallsRefused},{v.Evictions},{v.Revalidations},{v.MasksProbed},{v.Cycles},{v.FlowsAtEnd},{v.MasksAtEnd},{v.DroppedPackets}");
-            else sb.Append(",,,,,,,,,,,,,,,");
+            sb.Append(CultureInfo.InvariantCulture, $"{s.Path},{s["cores"]},{Round(Utilisation(s, "host_kernel_busy_ps", durationPs))},")
+              .Append(CultureInfo.InvariantCulture, $"{Round(Utilisation(s, "host_user_busy_ps", durationPs))},{Round(Utilisation(s, "guest_busy_ps", durationPs))}");
+            foreach (var column in VSwitchColumns)
+                sb.Append(',').Append(v is null ? "" : v[column].ToString(CultureInfo.InvariantCulture));
             sb.Append('\n');
         }
         return sb.ToString();

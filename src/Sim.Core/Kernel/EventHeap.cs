@@ -3,63 +3,88 @@ using System.Runtime.CompilerServices;
 namespace DcSim.SimCore.Kernel;
 
 /// <summary>
-/// Binary min-heap of events by (Time, Order). Events are stored inline (no allocation per event);
-/// because the key is a total order, the pop sequence is fully determined by the set of events,
-/// whatever order they were pushed in.
+/// Min-heap of events by (Time, Order). The heap orders 24-byte keys (time, order, slot) while the events
+/// themselves stay in a slab until popped, so sifting moves small keys whatever the size of a packet.
+/// Because the key is a total order, the pop sequence is fully determined by the set of events, whatever
+/// order they were pushed in.
 /// </summary>
 public sealed class EventHeap
 {
-    private SimEvent[] _items = new SimEvent[1024];
+    private struct Key
+    {
+        public long Time;
+        public long Order;
+        public int Slot;
+    }
+
+    private Key[] _keys = new Key[1024];
+    private SimEvent[] _slab = new SimEvent[1024];
+    private int[] _free = new int[1024];
+    private int _freeCount;
+    private int _slabUsed;
     private int _count;
 
     public int Count => _count;
 
-    public long PeekTime => _count == 0 ? long.MaxValue : _items[0].Time;
-
-    public ref readonly SimEvent Peek() => ref _items[0];
+    public long PeekTime => _count == 0 ? long.MaxValue : _keys[0].Time;
 
     public void Push(in SimEvent e)
     {
-        if (_count == _items.Length) Array.Resize(ref _items, _items.Length * 2);
+        var slot = _freeCount > 0 ? _free[--_freeCount] : NewSlot();
+        _slab[slot] = e;
+        if (_count == _keys.Length) Array.Resize(ref _keys, _keys.Length * 2);
+        var key = new Key { Time = e.Time, Order = e.Order, Slot = slot };
         var i = _count++;
-        var items = _items;
+        var keys = _keys;
         while (i > 0)
         {
             var parent = (i - 1) >> 1;
-            if (!Less(in e, in items[parent])) break;
-            items[i] = items[parent];
+            if (!Less(in key, in keys[parent])) break;
+            keys[i] = keys[parent];
             i = parent;
         }
-        items[i] = e;
+        keys[i] = key;
     }
 
     public void Pop(out SimEvent top)
     {
-        var items = _items;
-        top = items[0];
+        var keys = _keys;
+        var slot = keys[0].Slot;
+        top = _slab[slot];
+        _free[_freeCount++] = slot;
         var n = --_count;
         if (n == 0) return;
-        var last = items[n];
+        var last = keys[n];
         var i = 0;
         while (true)
         {
             var child = 2 * i + 1;
             if (child >= n) break;
-            if (child + 1 < n && Less(in items[child + 1], in items[child])) child++;
-            if (!Less(in items[child], in last)) break;
-            items[i] = items[child];
+            if (child + 1 < n && Less(in keys[child + 1], in keys[child])) child++;
+            if (!Less(in keys[child], in last)) break;
+            keys[i] = keys[child];
             i = child;
         }
-        items[i] = last;
+        keys[i] = last;
     }
 
     /// <summary>Visits every pending event, in storage (not time) order.</summary>
     public IEnumerable<SimEvent> Snapshot()
     {
-        for (var i = 0; i < _count; i++) yield return _items[i];
+        for (var i = 0; i < _count; i++) yield return _slab[_keys[i].Slot];
+    }
+
+    private int NewSlot()
+    {
+        if (_slabUsed == _slab.Length)
+        {
+            Array.Resize(ref _slab, _slab.Length * 2);
+            Array.Resize(ref _free, _free.Length * 2);
+        }
+        return _slabUsed++;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool Less(in SimEvent a, in SimEvent b) =>
+    private static bool Less(in Key a, in Key b) =>
         a.Time < b.Time || (a.Time == b.Time && a.Order < b.Order);
 }

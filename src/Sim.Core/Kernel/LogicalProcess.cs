@@ -4,16 +4,16 @@ using DcSim.SimCore.Wire;
 namespace DcSim.SimCore.Kernel;
 
 /// <summary>
-/// A logical process: one physical server or one fabric switch, with all its state.
+/// A logical process: one physical server (with everything inside it) or one fabric switch, with all its state.
 /// </summary>
 /// <remarks>
 /// An LP is the unit of placement and of ordering. Its events are handled strictly in
 /// (time, source LP, source sequence) order; it changes its own state only, and affects other LPs
-/// only by <see cref="Send"/>ing them events at least one lookahead in the future (a frame's
-/// serialization plus propagation). Every sequence number it hands out comes from its own counter,
-/// so the events it creates, and their order keys, are the same on any partitioning of the model.
-/// An LP is driven by the <see cref="Partition"/> that hosts it: the partition's actor is the
-/// Akka.NET actor that owns it (see docs/kernel.md for why LPs are not one actor each).
+/// only by sending them packets at least one lookahead in the future (a frame's serialization plus
+/// propagation). Every sequence number it hands out comes from its own counter, so the events it
+/// creates, and their order keys, are the same on any partitioning of the model. An LP is driven by the
+/// <see cref="Partition"/> that hosts it: the partition's actor is the Akka.NET actor that owns it (see
+/// docs/kernel.md for why LPs are not one actor each, and docs/architecture.md for the components inside).
 /// </remarks>
 public abstract class LogicalProcess(int id, string name)
 {
@@ -42,23 +42,51 @@ public abstract class LogicalProcess(int id, string name)
     public abstract void Report(ResultsBuilder results, long endTime);
 
     /// <summary>
-    /// The LP's server counters (CPU, vSwitch) as they stand now, for queries while a run is going on;
-    /// null for LPs that are not servers. Called by the owning actor between windows only.
+    /// Adds the LP's component counters as they stand now, for queries while a run is going on. Called by the
+    /// owning actor between windows only.
     /// </summary>
-    public virtual ServerStats? Snapshot() => null;
+    public virtual void Snapshot(ResultsBuilder results) { }
 
-    /// <summary>Schedules an event for this LP itself. Delays are never negative.</summary>
-    public void ScheduleSelf(long time, int kind, int arg, in Packet packet = default)
+    /// <summary>
+    /// Sets timer <paramref name="timer"/> of one of this LP's components, optionally holding a packet that is not in
+    /// transit (a request waiting for service). Never in the past.
+    /// </summary>
+    public void ScheduleTimer(long time, ushort component, ushort timer, int token = 0, in Packet carried = default)
     {
-        if (time < Now) throw new InvalidOperationException($"LP {Name} scheduled an event at {time} ps, before its clock {Now} ps");
-        var e = new SimEvent { Time = time, Order = SimEvent.MakeOrder(Id, _nextSequence++), Lp = Id, Kind = kind, Arg = arg, Packet = packet };
+        CheckNotPast(time);
+        var e = new SimEvent
+        {
+            Time = time, Order = SimEvent.MakeOrder(Id, _nextSequence++), Lp = Id, Kind = EventKind.Timer,
+            Component = component, Port = timer, Token = token, Packet = carried,
+        };
         Partition.EnqueueLocal(in e);
     }
 
-    /// <summary>Sends an event to another LP (possibly in another partition or process).</summary>
-    public void Send(int targetLp, long time, int kind, int arg, in Packet packet)
+    /// <summary>A packet reaches one of this LP's own components at <paramref name="time"/> (an internal hop with a latency).</summary>
+    public void SchedulePacket(long time, ushort component, ushort port, in Packet packet)
     {
-        var e = new SimEvent { Time = time, Order = SimEvent.MakeOrder(Id, _nextSequence++), Lp = targetLp, Kind = kind, Arg = arg, Packet = packet };
+        CheckNotPast(time);
+        var e = new SimEvent
+        {
+            Time = time, Order = SimEvent.MakeOrder(Id, _nextSequence++), Lp = Id, Kind = EventKind.Packet,
+            Component = component, Port = port, Packet = packet,
+        };
+        Partition.EnqueueLocal(in e);
+    }
+
+    /// <summary>Sends a packet to a component of another LP (possibly in another partition or process).</summary>
+    public void SendPacket(int targetLp, long time, ushort component, ushort port, in Packet packet)
+    {
+        var e = new SimEvent
+        {
+            Time = time, Order = SimEvent.MakeOrder(Id, _nextSequence++), Lp = targetLp, Kind = EventKind.Packet,
+            Component = component, Port = port, Packet = packet,
+        };
         Partition.Route(in e);
+    }
+
+    private void CheckNotPast(long time)
+    {
+        if (time < Now) throw new InvalidOperationException($"LP {Name} scheduled an event at {time} ps, before its clock {Now} ps");
     }
 }

@@ -92,12 +92,11 @@ public sealed class Partition
     /// <summary>Virtual time up to which every local event has been handled (the end of the last window run).</summary>
     public long CompletedUntil => _windowEnd;
 
-    /// <summary>The current counters of the local servers (between windows: a consistent cut of this partition).</summary>
-    public ResultsBuilder SnapshotServers()
+    /// <summary>The current counters of the local components (between windows: a consistent cut of this partition).</summary>
+    public ResultsBuilder SnapshotCounters()
     {
         var results = new ResultsBuilder();
-        foreach (var lp in LocalProcesses)
-            if (lp.Snapshot() is { } stats) results.Servers[stats.Name] = stats;
+        foreach (var lp in LocalProcesses) lp.Snapshot(results);
         return results;
     }
 
@@ -113,7 +112,7 @@ public sealed class Partition
 
     /// <summary>
     /// End-of-run census: every local LP reports its counters, and packets still on their way (frames
-    /// travelling towards a local LP, packets inside a vSwitch) are counted in flight for their flow.
+    /// travelling towards a local LP, packets between two components of a server) are counted in flight.
     /// </summary>
     public ResultsBuilder Report(long endTime)
     {
@@ -121,7 +120,7 @@ public sealed class Partition
         foreach (var lp in LocalProcesses) lp.Report(results, endTime);
         foreach (var e in _heap.Snapshot())
         {
-            if (!EventKinds.CarriesPacketInTransit(e.Kind)) continue;
+            if (e.Kind != EventKind.Packet) continue;
             var f = results.Flow(e.Packet.FlowId);
             f.InFlightPackets++;
             f.InFlightBytes += e.Packet.PayloadBytes;

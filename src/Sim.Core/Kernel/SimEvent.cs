@@ -2,40 +2,36 @@ using DcSim.SimCore.Wire;
 
 namespace DcSim.SimCore.Kernel;
 
+/// <summary>What an event is to the kernel: a packet arriving somewhere, or a timer going off.</summary>
+public enum EventKind : byte
+{
+    /// <summary>A packet reaches port <see cref="SimEvent.Port"/> of component <see cref="SimEvent.Component"/>: it is in transit until then.</summary>
+    Packet = 1,
+    /// <summary>Timer <see cref="SimEvent.Port"/> of component <see cref="SimEvent.Component"/> fires with <see cref="SimEvent.Token"/>.</summary>
+    Timer = 2,
+}
+
 /// <summary>
-/// An event for one LP. <see cref="Time"/> then <see cref="Order"/> give the total, stable order of
-/// DESIGN §1: Order packs (source LP, source sequence number), both fixed by the scheduling LP alone,
-/// so the order is the same whatever partition or process runs either LP.
+/// An event for one LP, addressed to one of its components. <see cref="Time"/> then <see cref="Order"/>
+/// give the total, stable order of DESIGN §1: Order packs (source LP, source sequence number), both fixed
+/// by the scheduling LP alone, so the order is the same whatever partition or process runs either LP.
 /// </summary>
 public struct SimEvent
 {
     public long Time;
     public long Order;
     public int Lp;
-    public int Kind;
-    public int Arg;
+    public EventKind Kind;
+    /// <summary>Index of the receiving component within its LP (0 for an LP that is one component).</summary>
+    public ushort Component;
+    /// <summary>For a packet: the port it arrives at; for a timer: which of the component's timers.</summary>
+    public ushort Port;
+    /// <summary>A timer's token, chosen by the component that set it (e.g. to tell a cancelled timer from a live one).</summary>
+    public int Token;
     public Packet Packet;
 
     public const int SequenceBits = 43;
 
     public static long MakeOrder(int sourceLp, long sequence) => ((long)sourceLp << SequenceBits) | sequence;
     public readonly int SourceLp => (int)(Order >> SequenceBits);
-}
-
-/// <summary>Event kinds the kernel and the wire model share; model LPs use values from <see cref="FirstModelKind"/>.</summary>
-public static class EventKinds
-{
-    /// <summary>A port finished putting a frame (and its gap) on the wire. Arg = port.</summary>
-    public const int TransmitDone = 1;
-    /// <summary>The last bit of a frame reached the receiving LP. Arg = receiving port.</summary>
-    public const int FrameArrival = 2;
-    public const int FirstModelKind = 16;
-
-    /// <summary>
-    /// Model kinds from here on carry a packet that is on its way (e.g. being processed by a vSwitch): the
-    /// end-of-run census counts them in flight, like frames on a link.
-    /// </summary>
-    public const int FirstInTransitKind = 64;
-
-    public static bool CarriesPacketInTransit(int kind) => kind == FrameArrival || kind >= FirstInTransitKind;
 }

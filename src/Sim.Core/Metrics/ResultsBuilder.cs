@@ -11,8 +11,8 @@ public sealed class ResultsBuilder
     public SortedDictionary<string, LinkStats> Links { get; } = new(StringComparer.Ordinal);
     /// <summary>Events handled per LP name.</summary>
     public SortedDictionary<string, long> EventsByLp { get; } = new(StringComparer.Ordinal);
-    /// <summary>CPU and vSwitch counters per server name.</summary>
-    public SortedDictionary<string, ServerStats> Servers { get; } = new(StringComparer.Ordinal);
+    /// <summary>Named counters per component path (servers, NICs, vSwitches ...).</summary>
+    public SortedDictionary<string, ComponentCounters> Components { get; } = new(StringComparer.Ordinal);
     /// <summary>Request completion times (request sent to last response byte back) per generator.</summary>
     public SortedDictionary<int, LatencyHistogram> RequestCompletion { get; } = new();
 
@@ -30,12 +30,19 @@ public sealed class ResultsBuilder
         return h;
     }
 
+    /// <summary>The counters of the component at <paramref name="path"/>, created empty on first use.</summary>
+    public ComponentCounters Counters(string path, string kind)
+    {
+        if (!Components.TryGetValue(path, out var c)) Components[path] = c = new ComponentCounters(path, kind);
+        return c;
+    }
+
     public void Merge(ResultsBuilder other)
     {
         foreach (var (id, f) in other.Flows) Flow(id).Add(f);
         foreach (var (key, l) in other.Links) Links.Add(key, l);
         foreach (var (lp, n) in other.EventsByLp) EventsByLp[lp] = EventsByLp.GetValueOrDefault(lp) + n;
         foreach (var (g, h) in other.RequestCompletion) RequestCompletionOf(g).Add(h);
-        foreach (var (name, server) in other.Servers) Servers.Add(name, server);
+        foreach (var (path, c) in other.Components) Counters(path, c.Kind).Add(c);
     }
 }

@@ -6,7 +6,7 @@ namespace DcSim.SimCore.Metrics;
 /// </summary>
 public static class ResultsCodec
 {
-    private const int Version = 2;
+    private const int Version = 3;
 
     public static byte[] Encode(ResultsBuilder r)
     {
@@ -22,8 +22,8 @@ public static class ResultsCodec
             foreach (var (name, n) in r.EventsByLp) { w.Write(name); w.Write(n); }
             w.Write(r.RequestCompletion.Count);
             foreach (var (g, h) in r.RequestCompletion) { w.Write(g); WriteHistogram(w, h); }
-            w.Write(r.Servers.Count);
-            foreach (var server in r.Servers.Values) WriteServer(w, server);
+            w.Write(r.Components.Count);
+            foreach (var c in r.Components.Values) WriteCounters(w, c);
         }
         return ms.ToArray();
     }
@@ -38,7 +38,7 @@ public static class ResultsCodec
         for (int i = 0, n = r.ReadInt32(); i < n; i++) results.AddLink(ReadLink(r));
         for (int i = 0, n = r.ReadInt32(); i < n; i++) results.EventsByLp[r.ReadString()] = r.ReadInt64();
         for (int i = 0, n = r.ReadInt32(); i < n; i++) { var g = r.ReadInt32(); results.RequestCompletion[g] = ReadHistogram(r); }
-        for (int i = 0, n = r.ReadInt32(); i < n; i++) { var server = ReadServer(r); results.Servers[server.Name] = server; }
+        for (int i = 0, n = r.ReadInt32(); i < n; i++) ReadCounters(r, results);
         return results;
     }
 
@@ -84,25 +84,16 @@ public static class ResultsCodec
         WaitSumPs = ReadInt128(r), WaitCount = r.ReadInt64(),
     };
 
-    private static void WriteServer(BinaryWriter w, ServerStats s)
+    private static void WriteCounters(BinaryWriter w, ComponentCounters c)
     {
-        w.Write(s.Name);
-        w.Write(s.Cpu.Cores); w.Write(s.Cpu.HostKernelBusyPs); w.Write(s.Cpu.HostUserBusyPs); w.Write(s.Cpu.GuestBusyPs);
-        w.Write(s.VSwitch is not null);
-        if (s.VSwitch is not { } v) return;
-        foreach (var n in (long[])[v.Packets, v.ExactMatchHits, v.MegaflowHits, v.MaskCacheHits, v.UpcallsHandled, v.UpcallsLost, v.FlowsInstalled,
-                     v.InstallsRefused, v.Evictions, v.Revalidations, v.MasksProbed, v.Cycles, v.FlowsAtEnd, v.MasksAtEnd, v.DroppedPackets])
-            w.Write(n);
+        w.Write(c.Path); w.Write(c.Kind); w.Write(c.Values.Count);
+        foreach (var (name, v) in c.Values) { w.Write(name); w.Write(v); }
     }
 
-    private static ServerStats ReadServer(BinaryReader r)
+    private static void ReadCounters(BinaryReader r, ResultsBuilder results)
     {
-        var name = r.ReadString();
-        var cpu = new CpuStats(r.ReadInt32(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64());
-        if (!r.ReadBoolean()) return new ServerStats(name, cpu, null);
-        var n = new long[15];
-        for (var i = 0; i < n.Length; i++) n[i] = r.ReadInt64();
-        return new ServerStats(name, cpu, new VSwitchStats(n[0], n[1], n[2], n[3], n[4], n[5], n[6], n[7], n[8], n[9], n[10], n[11], (int)n[12], (int)n[13], n[14]));
+        var c = results.Counters(r.ReadString(), r.ReadString());
+        for (int i = 0, n = r.ReadInt32(); i < n; i++) c.Values[r.ReadString()] = r.ReadInt64();
     }
 
     private static void WriteHistogram(BinaryWriter w, LatencyHistogram h)

@@ -10,12 +10,18 @@ namespace DcSim.SimCore.Wire;
 /// </summary>
 /// <remarks>
 /// A frame occupies the port for (frame + preamble + gap) × 8 / rate; its last bit reaches the peer
-/// one propagation delay after that, which is when the peer's <see cref="EventKinds.FrameArrival"/>
-/// fires (store and forward). The port owns its counters; the owning LP reports them.
+/// one propagation delay after that, which is when the packet event for the peer's port fires (store and
+/// forward). When a frame has left, the port's owner gets its timer <c>transmitDoneTimer</c> with the port's
+/// index as token and calls <see cref="OnTransmitDone"/>. The port owns its counters; the owner reports them.
+/// It is shared physics: NICs (Actors.Nic) and fabric switches (Actors.Network) both drive links, and
+/// neither project may depend on the other.
 /// </remarks>
 public sealed class OutputPort
 {
     private readonly LogicalProcess _owner;
+    private readonly ushort _ownerComponent;
+    private readonly ushort _transmitDoneTimer;
+    private readonly ushort _peerComponent;
     private Packet[] _ring = new Packet[16];
     private long[] _enqueuedAt = new long[16];
     private int _head, _count;
@@ -24,10 +30,19 @@ public sealed class OutputPort
     private long _lastChange;
     private readonly Dictionary<long, (long Packets, long Bytes)> _dropsByFlow = new();
 
-    public OutputPort(LogicalProcess owner, int index, string peerName, int peerLp, int peerPort,
-        DataRate rate, long delayPs, QueueLimit limit)
+    /// <param name="owner">The LP the port belongs to.</param>
+    /// <param name="ownerComponent">Component of <paramref name="owner"/> that gets the transmit-done timer.</param>
+    /// <param name="transmitDoneTimer">That component's timer number for "a frame has left".</param>
+    /// <param name="index">The port's number at its owner (also the token of its timer).</param>
+    /// <param name="peer">The receiving LP, component and port.</param>
+    public OutputPort(LogicalProcess owner, ushort ownerComponent, ushort transmitDoneTimer, int index, string peerName,
+        (int Lp, ushort Component, int Port) peer, DataRate rate, long delayPs, QueueLimit limit)
     {
         _owner = owner;
+        _ownerComponent = ownerComponent;
+        _transmitDoneTimer = transmitDoneTimer;
+        _peerComponent = peer.Component;
+        var (peerLp, _, peerPort) = peer;
         Index = index;
         PeerLp = peerLp;
         PeerPort = peerPort;
@@ -127,8 +142,8 @@ public sealed class OutputPort
         Stats.BusyPs += txTime;
         Stats.WaitSumPs += now - enqueuedAt;
         Stats.WaitCount++;
-        _owner.ScheduleSelf(now + txTime, EventKinds.TransmitDone, Index);
-        _owner.Send(PeerLp, now + txTime + DelayPs, EventKinds.FrameArrival, PeerPort, in packet);
+        _owner.ScheduleTimer(now + txTime, _ownerComponent, _transmitDoneTimer, Index);
+        _owner.SendPacket(PeerLp, now + txTime + DelayPs, _peerComponent, (ushort)PeerPort, in packet);
     }
 
     private void Account(long now)

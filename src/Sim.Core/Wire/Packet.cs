@@ -1,37 +1,89 @@
 namespace DcSim.SimCore.Wire;
 
-public enum PacketType : byte { Data = 0, Request = 1, Response = 2 }
-
 /// <summary>
 /// One packet as it travels: a value type so that queues and events hold it inline, without
-/// allocation on the hot path. Sizes are the UDP payload; framing is added by <see cref="Ethernet"/>.
+/// allocation on the hot path. Sizes are the L4 payload; framing is added by <see cref="Ethernet"/>.
 /// </summary>
+/// <remarks>
+/// A packet carries what a real one carries — its <see cref="Headers"/> (MACs, IPv4 addresses, protocol,
+/// ports), which switches, bridges, NAT and the OpenFlow model read and may rewrite — plus what only the
+/// simulation needs: the endpoints it goes between (the fabric finds the destination's server in the
+/// <see cref="LocationTable"/>), the flow it belongs to for the results, the 5-tuple hash derived once
+/// when the flow opened, and the application's own bytes (<see cref="App"/>), which no network element reads.
+/// </remarks>
 public struct Packet
 {
-    /// <summary>Globally unique flow id: (source host, generator, flow number), see <see cref="FlowIds"/>.</summary>
+    /// <summary>The flow this packet is counted under in the results (see <see cref="FlowIds"/>): opaque to the network.</summary>
     public long FlowId;
-    /// <summary>Virtual time at which the packet was created by its generator (ps).</summary>
+    /// <summary>Virtual time at which the application created the packet (ps).</summary>
     public long CreatedAt;
-    /// <summary>For a response: the creation time of the request it answers (ps).</summary>
-    public long RequestCreatedAt;
-    public int SourceHost;
-    public int DestinationHost;
+    public PacketHeaders Headers;
+    /// <summary>Endpoint that sent the packet.</summary>
+    public int SourceEndpoint;
+    /// <summary>Endpoint the packet is addressed to; the fabric delivers it to the server that hosts it.</summary>
+    public int DestinationEndpoint;
     public int PayloadBytes;
-    /// <summary>Hash of the 5-tuple, used for ECMP; the same for every packet of a flow.</summary>
+    /// <summary>Hash of the 5-tuple (<see cref="PacketHeaders.FlowHash"/>), the same for every packet of a flow: what ECMP and RSS use.</summary>
     public uint FlowHash;
+    /// <summary>Position of the packet in its flow, from 0.</summary>
     public int Sequence;
-    public PacketType Type;
-    /// <summary>True on the last packet of a response or a sized flow.</summary>
-    public bool LastOfMessage;
+    public AppData App;
 }
 
-/// <summary>Packs and unpacks flow ids so that they are unique without coordination.</summary>
+/// <summary>
+/// The headers of an Ethernet/IPv4 frame that forwarding decisions read: addresses, protocol and L4 ports.
+/// </summary>
+public struct PacketHeaders
+{
+    public const byte Udp = 17;
+    public const byte Tcp = 6;
+
+    public ulong SourceMac;
+    public ulong DestinationMac;
+    public uint SourceIp;
+    public uint DestinationIp;
+    public ushort SourcePort;
+    public ushort DestinationPort;
+    public byte Protocol;
+
+    /// <summary>The 5-tuple's hash (FNV-1a with extra mixing), computed once per flow and carried in <see cref="Packet.FlowHash"/>.</summary>
+    public readonly uint FlowHash()
+    {
+        var h = 2166136261u;
+        foreach (var v in (ReadOnlySpan<uint>)[SourceIp, DestinationIp, Protocol, SourcePort, DestinationPort])
+        {
+            h = (h ^ v) * 16777619u;
+            h ^= h >> 13;
+        }
+        return h;
+    }
+}
+
+/// <summary>
+/// What the application wrote into the payload, for the application at the other end: the network never
+/// reads it. <see cref="Kind"/>'s values belong to the applications (Actors.Host); <see cref="Stamp"/> is a
+/// time the application wants back (a request's creation time, echoed in its response).
+/// </summary>
+public struct AppData
+{
+    public byte Kind;
+    /// <summary>Last packet of an application message (a response, a sized flow).</summary>
+    public bool EndOfMessage;
+    public long Stamp;
+}
+
+/// <summary>
+/// Packs and unpacks flow ids so that they are unique without coordination: (source endpoint, application,
+/// flow number). The endpoint — not the server — names the flow, so a flow keeps its id when its endpoint moves.
+/// </summary>
 public static class FlowIds
 {
-    public static long Make(int sourceHost, int generator, long flowNumber) =>
-        ((long)sourceHost << 40) | ((long)(generator & 0xFF) << 32) | (flowNumber & 0xFFFF_FFFF);
+    public const int MaxEndpoints = 1 << 23;
 
-    public static int SourceHost(long flowId) => (int)(flowId >> 40);
-    public static int Generator(long flowId) => (int)((flowId >> 32) & 0xFF);
+    public static long Make(int sourceEndpoint, int application, long flowNumber) =>
+        ((long)sourceEndpoint << 40) | ((long)(application & 0xFF) << 32) | (flowNumber & 0xFFFF_FFFF);
+
+    public static int SourceEndpoint(long flowId) => (int)(flowId >> 40);
+    public static int Application(long flowId) => (int)((flowId >> 32) & 0xFF);
     public static long Number(long flowId) => flowId & 0xFFFF_FFFF;
 }

@@ -2,13 +2,13 @@ using DcSim.SimCore.Kernel;
 using DcSim.SimCore.Scenario;
 using DcSim.SimCore.Wire;
 
-namespace DcSim.SimCore.Topology;
+namespace DcSim.ActorsNetwork.Fabric;
 
 /// <summary>
 /// Numbering of a leaf-spine fabric's LPs and ports, and its split into partitions.
 /// </summary>
 /// <remarks>
-/// LP ids: hosts 0..H-1, then leaves, then spines. Host h hangs off leaf h / hostsPerLeaf at that
+/// LP ids: servers 0..H-1, then leaves, then spines. Server h hangs off leaf h / hostsPerLeaf at that
 /// leaf's port h % hostsPerLeaf; leaf l reaches spine s through its port hostsPerLeaf + s, which is
 /// spine s's port l. A leaf and its hosts always share a partition (a rack is the natural unit:
 /// host links then never cross partitions), racks and spines are dealt round-robin.

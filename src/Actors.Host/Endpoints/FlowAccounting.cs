@@ -1,0 +1,67 @@
+using DcSim.ActorsHost.Traffic;
+using DcSim.SimCore.Metrics;
+using DcSim.SimCore.Scenario;
+using DcSim.SimCore.Wire;
+
+namespace DcSim.ActorsHost.Endpoints;
+
+/// <summary>
+/// An endpoint's view of its flows: what it sent, what reached it and how late, and for request/response
+/// clients the completion time of each request (request sent to last response byte back).
+/// </summary>
+internal sealed class FlowAccounting
+{
+    private readonly Dictionary<long, FlowStats> _flows = new();
+    private readonly SortedDictionary<int, LatencyHistogram> _requestCompletion = new();
+
+    public void Sent(in Packet packet, GeneratorKind kind)
+    {
+        var f = Flow(packet.FlowId);
+        if (f.SentPackets == 0)
+        {
+            f.Source = packet.SourceEndpoint;
+            f.Destination = packet.DestinationEndpoint;
+            f.Generator = FlowIds.Application(packet.FlowId);
+            f.Kind = (AppKind)packet.App.Kind == AppKind.Response ? "response" : KindName(kind);
+            f.FirstSentAt = packet.CreatedAt;
+        }
+        f.SentPackets++;
+        f.SentBytes += packet.PayloadBytes;
+    }
+
+    public void Delivered(in Packet packet, long now)
+    {
+        var f = Flow(packet.FlowId);
+        f.DeliveredPackets++;
+        f.DeliveredBytes += packet.PayloadBytes;
+        f.LastDeliveredAt = now;
+        f.LatencyOrCreate().Record(now - packet.CreatedAt);
+    }
+
+    /// <summary>The last packet of a response to generator <paramref name="generator"/>'s request arrived.</summary>
+    public void RequestCompleted(int generator, long latencyPs)
+    {
+        if (!_requestCompletion.TryGetValue(generator, out var h)) _requestCompletion[generator] = h = new LatencyHistogram(3);
+        h.Record(latencyPs);
+    }
+
+    public void Report(ResultsBuilder results)
+    {
+        foreach (var (_, f) in _flows.OrderBy(kv => kv.Key)) results.Flow(f.FlowId).Add(f);
+        foreach (var (g, h) in _requestCompletion) results.RequestCompletionOf(g).Add(h);
+    }
+
+    private FlowStats Flow(long flowId)
+    {
+        if (!_flows.TryGetValue(flowId, out var f)) _flows[flowId] = f = new FlowStats(flowId);
+        return f;
+    }
+
+    private static string KindName(GeneratorKind kind) => kind switch
+    {
+        GeneratorKind.Cbr => "cbr",
+        GeneratorKind.Poisson => "poisson",
+        GeneratorKind.OnOff => "on-off",
+        _ => "request",
+    };
+}

@@ -1,0 +1,26 @@
+using DcSim.ActorsHost.Traffic;
+using DcSim.SimCore.Scenario;
+using DcSim.SimCore.Wire;
+
+namespace DcSim.ActorsHost.Endpoints;
+
+/// <summary>
+/// What an application (a traffic generator) needs from the endpoint it runs on — a bare-metal host's
+/// stack today, a VM's or a container's tomorrow: its address, the clock, a way to send, and its timers.
+/// </summary>
+internal interface IEndpoint
+{
+    EndpointAddress Address { get; }
+    long Now { get; }
+
+    /// <summary>The address of another endpoint (the converged result of ARP / neighbour discovery).</summary>
+    EndpointAddress Resolve(int endpoint);
+
+    void Send(in Packet packet, GeneratorKind kind);
+
+    /// <summary>Sets application <paramref name="app"/>'s timer; <paramref name="epoch"/> comes back when it fires.</summary>
+    void SetAppTimer(long time, int app, AppTimer timer, int epoch);
+}
+
+/// <summary>The two timers an application has: its arrival process fired, or its on/off period ended.</summary>
+internal enum AppTimer { Fire = 0, Toggle = 1 }

@@ -1,0 +1,106 @@
+using DcSim.ActorsNetwork.OpenFlow;
+using DcSim.SimCore.Components;
+using DcSim.SimCore.Metrics;
+using DcSim.SimCore.Wire;
+
+namespace DcSim.ActorsNetwork.Ovs;
+
+/// <summary>
+/// An Open vSwitch bridge inside a server, as a component: its ports are the bridge's OpenFlow ports (1: the
+/// uplink to the NIC; 2: the host's stack). Each packet is classified by its headers, the datapath
+/// (<see cref="VSwitch"/>) decides on the server's cores, and the typed actions route it: headers are
+/// rewritten and the packet leaves through every output port when the core is done with it, or is dropped
+/// (no output, or a lost upcall) and counted against its flow.
+/// </summary>
+/// <remarks>
+/// Timers: 0 is the revalidator's periodic sweep; 1 applies the scenario's timed rule change whose index is
+/// the token. A flood to several ports would copy the packet, which flow conservation does not count; the
+/// bridges DcSim builds have one port per side, so an output never has more than one destination today.
+/// </remarks>
+public sealed class VSwitchComponent : Component
+{
+    private const int RevalidateTimer = 0;
+    private const int RuleChangeTimer = 1;
+
+    private readonly VSwitch _vswitch;
+    private readonly long _revalidatePeriodPs;
+    private readonly IReadOnlyList<(long At, Func<FlowTables, long, RuleSetChange> Apply)> _ruleChanges;
+    private readonly string _dropLocation;
+    private readonly Dictionary<long, (long Packets, long Bytes)> _drops = new();
+
+    /// <param name="dropLocation">How drops here are named in the results ("host3:vswitch").</param>
+    public VSwitchComponent(string path, string dropLocation, VSwitch vswitch, long revalidatePeriodPs,
+        IReadOnlyList<(long At, Func<FlowTables, long, RuleSetChange> Apply)> ruleChanges) : base(path, "vswitch")
+    {
+        _dropLocation = dropLocation;
+        _vswitch = vswitch;
+        _revalidatePeriodPs = revalidatePeriodPs;
+        _ruleChanges = ruleChanges;
+    }
+
+    public VSwitch VSwitch => _vswitch;
+
+    public override void Start()
+    {
+        SetTimer(_revalidatePeriodPs, RevalidateTimer);
+        for (var i = 0; i < _ruleChanges.Count; i++) SetTimer(_ruleChanges[i].At, RuleChangeTimer, i);
+    }
+
+    public override void Receive(int port, in Packet packet)
+    {
+        var key = PacketFlowKey.Of(in packet, port);
+        var verdict = _vswitch.Process(in key, packet.FlowHash, Ethernet.FrameBytes(packet.PayloadBytes), Now);
+        if (verdict.Actions is not { OutputPorts.Count: > 0 } actions)
+        {
+            var d = _drops.GetValueOrDefault(packet.FlowId);
+            _drops[packet.FlowId] = (d.Packets + 1, d.Bytes + packet.PayloadBytes);
+            return;
+        }
+        var forwarded = packet;
+        if (actions.RewritesHeaders) PacketFlowKey.Rewrite(ref forwarded, actions, port);
+        foreach (var output in actions.OutputPorts) EmitAt(verdict.DoneAt, output, in forwarded);
+    }
+
+    public override void OnTimer(int timer, int token, in Packet carried)
+    {
+        if (timer == RuleChangeTimer)
+        {
+            _vswitch.ChangeRules(_ruleChanges[token].Apply, Now);
+            return;
+        }
+        _vswitch.Revalidate(Now);
+        SetTimer(Now + _revalidatePeriodPs, RevalidateTimer);
+    }
+
+    public override void Report(ResultsBuilder results, long endTime)
+    {
+        foreach (var (flowId, (packets, bytes)) in _drops)
+        {
+            var f = results.Flow(flowId);
+            f.DroppedPackets += packets;
+            f.DroppedBytes += bytes;
+            f.DropsAt[_dropLocation] = f.DropsAt.GetValueOrDefault(_dropLocation) + packets;
+        }
+        base.Report(results, endTime);
+    }
+
+    public override void WriteCounters(ComponentCounters counters, long now)
+    {
+        var s = _vswitch.Stats;
+        counters["packets"] = s.Packets;
+        counters["exact_match_hits"] = s.ExactMatchHits;
+        counters["megaflow_hits"] = s.MegaflowHits;
+        counters["mask_cache_hits"] = s.MaskCacheHits;
+        counters["upcalls_handled"] = s.UpcallsHandled;
+        counters["upcalls_lost"] = s.UpcallsLost;
+        counters["flows_installed"] = s.FlowsInstalled;
+        counters["installs_refused"] = s.InstallsRefused;
+        counters["evictions"] = s.Evictions;
+        counters["revalidations"] = s.Revalidations;
+        counters["masks_probed"] = s.MasksProbed;
+        counters["cycles"] = s.Cycles;
+        counters["megaflows"] = _vswitch.Megaflows.Count;
+        counters["masks"] = _vswitch.Megaflows.MaskCount;
+        counters["dropped_packets"] = _drops.Values.Sum(d => d.Packets);
+    }
+}

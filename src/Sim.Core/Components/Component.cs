@@ -1,0 +1,73 @@
+using DcSim.SimCore.Metrics;
+using DcSim.SimCore.Wire;
+
+namespace DcSim.SimCore.Components;
+
+/// <summary>
+/// A part of a server LP — a NIC, a switch, a host stack, later a hypervisor, a VM, a vNIC or a VF — with its
+/// own state, numbered ports wired to other components, and timers.
+/// </summary>
+/// <remarks>
+/// Components are actors in the simulation's sense (isolated state, typed messages, a stable path that
+/// queries and results use) without an Akka message per packet: their <see cref="ComponentLp"/> drives them
+/// in virtual-time order. A component hands a packet on through one of its ports with <see cref="Emit"/>
+/// (the peer sees it at once, for a hop that takes no time of its own) or <see cref="EmitAt"/> (a hop with a
+/// latency, e.g. the time a vSwitch's core needs for the packet: the peer sees it then, through an event).
+/// A component never reaches into another one: everything it learns arrives at a port or a timer.
+/// </remarks>
+public abstract class Component(string path, string kind)
+{
+    private ComponentLp? _lp;
+
+    /// <summary>Stable path, e.g. "host12/vswitch": the name in results and queries.</summary>
+    public string Path { get; } = path;
+
+    /// <summary>What the component is ("nic", "vswitch", "host-stack", ...), for readers of its counters.</summary>
+    public string Kind { get; } = kind;
+
+    /// <summary>Index within its LP, assigned when added; events are addressed by it.</summary>
+    public ushort Index { get; private set; }
+
+    protected ComponentLp Lp => _lp ?? throw new InvalidOperationException($"component {Path} is not part of an LP");
+
+    /// <summary>Virtual time now.</summary>
+    protected long Now => Lp.Now;
+
+    internal void Attach(ComponentLp lp, ushort index)
+    {
+        _lp = lp;
+        Index = index;
+    }
+
+    /// <summary>Schedules the component's first events, if any (called once, before the first window).</summary>
+    public virtual void Start() { }
+
+    /// <summary>A packet arrived at <paramref name="port"/>.</summary>
+    public abstract void Receive(int port, in Packet packet);
+
+    /// <summary>
+    /// Timer <paramref name="timer"/> set with <see cref="SetTimer"/> fired; <paramref name="carried"/> is the packet
+    /// the timer was set for (e.g. a request waiting for its service time), or a default packet.
+    /// </summary>
+    public virtual void OnTimer(int timer, int token, in Packet carried) =>
+        throw new InvalidOperationException($"{Path} has no timer {timer}");
+
+    /// <summary>Adds this component's end-of-run results (flows, links, drops, packets it still holds).</summary>
+    public virtual void Report(ResultsBuilder results, long endTime) => WriteCounters(results.Counters(Path, Kind), endTime);
+
+    /// <summary>Writes the component's named counters as they stand at <paramref name="now"/>.</summary>
+    public virtual void WriteCounters(ComponentCounters counters, long now) { }
+
+    /// <summary>Hands a packet to whatever is wired to <paramref name="port"/>, now.</summary>
+    protected void Emit(int port, in Packet packet) => Lp.Forward(this, port, in packet);
+
+    /// <summary>Hands a packet to whatever is wired to <paramref name="port"/>, at <paramref name="time"/>.</summary>
+    protected void EmitAt(long time, int port, in Packet packet) => Lp.ForwardAt(this, port, time, in packet);
+
+    /// <summary>
+    /// Sets timer <paramref name="timer"/> (the component's own numbering) to fire at <paramref name="time"/>, optionally
+    /// holding a packet that is no longer in transit (the kernel's census does not count it in flight).
+    /// </summary>
+    protected void SetTimer(long time, int timer, int token = 0, in Packet carried = default) =>
+        Lp.ScheduleTimer(time, Index, checked((ushort)timer), token, in carried);
+}
