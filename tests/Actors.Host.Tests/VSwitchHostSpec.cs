@@ -32,13 +32,13 @@ public sealed class VSwitchHostSpec
         const long hit = 1_100 * 400;
         Assert.Equal(wire + 2 * hit, flow.Latency!.MinPs);
         Assert.True(flow.Latency.MaxPs > flow.Latency.MinPs, "the first packet pays the upcalls");
-        var sender = results.Servers["host0"].VSwitch!;
-        var receiver = results.Servers["host1"].VSwitch!;
-        Assert.Equal(1, sender.UpcallsHandled);
-        Assert.Equal(1, receiver.UpcallsHandled);
-        Assert.Equal(flow.SentPackets, sender.Packets);
-        Assert.Equal(sender.Packets, sender.MegaflowHits + sender.UpcallsHandled);
-        Assert.True(results.Servers["host0"].Cpu.HostKernelBusyPs > 0);
+        var sender = results.Components["host0/vswitch"];
+        var receiver = results.Components["host1/vswitch"];
+        Assert.Equal(1, sender["upcalls_handled"]);
+        Assert.Equal(1, receiver["upcalls_handled"]);
+        Assert.Equal(flow.SentPackets, sender["packets"]);
+        Assert.Equal(sender["packets"], sender["megaflow_hits"] + sender["upcalls_handled"]);
+        Assert.True(results.Components["host0"]["host_kernel_busy_ps"] > 0);
     }
 
     [Fact]
@@ -91,13 +91,13 @@ public sealed class VSwitchHostSpec
         // assert: one packet per 80 us; the first flow gets about half through, the second all
         var blocked = results.Flows.Values.Single(f => f.Generator == 0 && f.Source == 0);
         var other = results.Flows.Values.Single(f => f.Generator == 1 && f.Source == 0);
-        var vs = results.Servers["host0"].VSwitch!;
-        Assert.True(blocked.DeliveredPackets is >= 12 and <= 13, $"delivered {blocked.DeliveredPackets}, vswitch {vs}");
+        var vs = results.Components["host0/vswitch"];
+        Assert.True(blocked.DeliveredPackets is >= 12 and <= 13, $"delivered {blocked.DeliveredPackets}, vswitch drops {vs["dropped_packets"]}");
         Assert.Equal(blocked.SentPackets - blocked.DeliveredPackets, blocked.DroppedPackets);
         Assert.Equal(other.SentPackets, other.DeliveredPackets);
         Assert.True(blocked.Latency!.MaxPs < SimTime.Millisecond);
         Assert.True(new RunSummary(results).Conserved);
-        Assert.True(results.Servers["host0"].VSwitch!.Revalidations > 0);
+        Assert.True(vs["revalidations"] > 0);
     }
 
     [Fact]
@@ -145,8 +145,9 @@ public sealed class VSwitchHostSpec
         Assert.True(new RunSummary(results).Conserved);
         // The default rules match on in_port only, so each direction of a server needs one megaflow however
         // many flows cross it: at most 2 upcalls per server, all else megaflow hits.
-        var upcalls = results.Servers.Values.Sum(s => s.VSwitch!.UpcallsHandled);
+        var vswitches = results.Components.Values.Where(c => c.Kind == "vswitch").ToList();
+        var upcalls = vswitches.Sum(v => v["upcalls_handled"]);
         Assert.InRange(upcalls, 12, 24);
-        Assert.True(results.Servers.Values.Sum(s => s.VSwitch!.MegaflowHits) > 100 * upcalls);
+        Assert.True(vswitches.Sum(v => v["megaflow_hits"]) > 100 * upcalls);
     }
 }

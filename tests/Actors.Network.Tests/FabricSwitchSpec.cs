@@ -14,11 +14,11 @@ public sealed class FabricSwitchSpec
     {
         public List<(long Time, Packet Packet)> Received { get; } = [];
         public List<Packet> ToSend { get; } = [];
-        public override void Start() { if (ToSend.Count > 0) ScheduleSelf(0, EventKinds.FirstModelKind, 0); }
+        public override void Start() { if (ToSend.Count > 0) ScheduleTimer(0, 0, 0); }
         public override void Handle(ref SimEvent e)
         {
-            if (e.Kind == EventKinds.FrameArrival) Received.Add((e.Time, e.Packet));
-            else foreach (var p in ToSend) Send(2, 0, EventKinds.FrameArrival, 0, in p);
+            if (e.Kind == EventKind.Packet) Received.Add((e.Time, e.Packet));
+            else foreach (var p in ToSend) SendPacket(2, 0, 0, 0, in p);
         }
         public override void Report(ResultsBuilder results, long endTime) { }
     }
@@ -26,15 +26,15 @@ public sealed class FabricSwitchSpec
     [Fact]
     public void Switch_must_forward_each_frame_to_the_port_its_destination_maps_to()
     {
-        // arrange: endpoints 0 and 1 hang off ports 0 and 1 of switch 2; destination host d -> port d
+        // arrange: endpoints 0 and 1 live on servers 0 and 1, which hang off ports 0 and 1 of switch 2
         var partition = new Partition(0, 1, [0, 0, 0]);
         var a = new Endpoint(0);
         var b = new Endpoint(1);
-        var sw = new FabricSwitch(2, "sw", (_, _, dst) => dst);
-        sw.Ports.Add(new OutputPort(sw, 0, "end0", 0, 0, new DataRate(40_000_000_000), SimTime.Microsecond, new QueueLimit(QueueLimitUnit.Packets, 100)));
-        sw.Ports.Add(new OutputPort(sw, 1, "end1", 1, 0, new DataRate(40_000_000_000), SimTime.Microsecond, new QueueLimit(QueueLimitUnit.Packets, 100)));
-        a.ToSend.AddRange([new Packet { DestinationHost = 1, PayloadBytes = 1000, Sequence = 0 }, new Packet { DestinationHost = 1, PayloadBytes = 1000, Sequence = 1 },
-            new Packet { DestinationHost = 0, PayloadBytes = 1000, Sequence = 2 }]);
+        var sw = new FabricSwitch(2, "sw", new LocationTable([0, 1]), (_, server) => server);
+        sw.Ports.Add(new OutputPort(sw, 0, FabricSwitch.TransmitDoneTimer, 0, "end0", (0, 0, 0), new DataRate(40_000_000_000), SimTime.Microsecond, new QueueLimit(QueueLimitUnit.Packets, 100)));
+        sw.Ports.Add(new OutputPort(sw, 0, FabricSwitch.TransmitDoneTimer, 1, "end1", (1, 0, 0), new DataRate(40_000_000_000), SimTime.Microsecond, new QueueLimit(QueueLimitUnit.Packets, 100)));
+        a.ToSend.AddRange([new Packet { DestinationEndpoint = 1, PayloadBytes = 1000, Sequence = 0 }, new Packet { DestinationEndpoint = 1, PayloadBytes = 1000, Sequence = 1 },
+            new Packet { DestinationEndpoint = 0, PayloadBytes = 1000, Sequence = 2 }]);
         foreach (var lp in new LogicalProcess[] { a, b, sw }) partition.Add(lp);
 
         // act
@@ -47,5 +47,29 @@ public sealed class FabricSwitchSpec
         Assert.Equal([(tx + SimTime.Microsecond, 2)], a.Received.Select(r => (r.Time, r.Packet.Sequence)));
         Assert.Equal(2, sw.Ports[1].Stats.TxPackets);
         Assert.Equal(1, sw.Ports[1].Stats.QueueMaxPackets);
+    }
+
+    [Fact]
+    public void Switch_must_follow_the_location_table_when_an_endpoint_moves()
+    {
+        // arrange: endpoint 1 has moved to server 0
+        var partition = new Partition(0, 1, [0, 0, 0]);
+        var a = new Endpoint(0);
+        var b = new Endpoint(1);
+        var locations = new LocationTable([0, 1]);
+        locations.Move(1, 0);
+        var sw = new FabricSwitch(2, "sw", locations, (_, server) => server);
+        sw.Ports.Add(new OutputPort(sw, 0, FabricSwitch.TransmitDoneTimer, 0, "end0", (0, 0, 0), new DataRate(40_000_000_000), SimTime.Microsecond, new QueueLimit(QueueLimitUnit.Packets, 100)));
+        sw.Ports.Add(new OutputPort(sw, 0, FabricSwitch.TransmitDoneTimer, 1, "end1", (1, 0, 0), new DataRate(40_000_000_000), SimTime.Microsecond, new QueueLimit(QueueLimitUnit.Packets, 100)));
+        b.ToSend.Add(new Packet { DestinationEndpoint = 1, PayloadBytes = 100 });
+        foreach (var lp in new LogicalProcess[] { a, b, sw }) partition.Add(lp);
+
+        // act
+        partition.Start();
+        partition.RunUntil(SimTime.Millisecond);
+
+        // assert: delivered to server 0, where endpoint 1 now lives
+        Assert.Single(a.Received);
+        Assert.Empty(b.Received);
     }
 }

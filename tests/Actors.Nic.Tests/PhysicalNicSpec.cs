@@ -1,3 +1,4 @@
+using DcSim.SimCore.Components;
 using DcSim.SimCore.Kernel;
 using DcSim.SimCore.Metrics;
 using DcSim.SimCore.Units;
@@ -6,32 +7,48 @@ using Xunit;
 
 namespace DcSim.ActorsNic.Tests;
 
-/// <summary>The NIC's transmit path: serialization at line rate, FIFO order, tail drop and its accounting.</summary>
+/// <summary>The NIC in both directions: serialization at line rate, FIFO order, tail drop and its accounting; frames from the wire to the host.</summary>
 public sealed class PhysicalNicSpec
 {
-    private sealed class Sender : LogicalProcess
+    /// <summary>Stands for the server's stack: sends a burst at time 0 through the NIC, records what the NIC hands up.</summary>
+    private sealed class Stack() : Component("sender/stack", "test")
     {
-        public Sender(QueueLimit limit) : base(0, "sender") =>
-            Nic = new PhysicalNic(new OutputPort(this, 0, "sink", 1, 0, new DataRate(10_000_000_000), SimTime.Microsecond, limit));
-
-        public PhysicalNic Nic { get; }
         public List<Packet> Burst { get; } = [];
-
-        public override void Start() => ScheduleSelf(0, EventKinds.FirstModelKind, 0);
-
-        public override void Handle(ref SimEvent e)
+        public List<(long Time, Packet Packet)> Received { get; } = [];
+        public override void Start() { if (Burst.Count > 0) SetTimer(0, 0); }
+        public override void Receive(int port, in Packet packet) => Received.Add((Now, packet));
+        public override void OnTimer(int timer, int token, in Packet carried)
         {
-            if (e.Kind == EventKinds.TransmitDone) Nic.OnTransmitDone();
-            else foreach (var p in Burst) Nic.Transmit(in p);
+            foreach (var p in Burst) Emit(0, in p);
         }
-
-        public override void Report(ResultsBuilder results, long endTime) => Nic.Uplink.Report(results, endTime);
     }
 
+    private sealed class Sender : ComponentLp
+    {
+        public Sender(QueueLimit limit) : base(0, "sender")
+        {
+            Nic = Add(new PhysicalNic("sender/nic0"));
+            Stack = Add(new Stack());
+            Connect(Stack, 0, Nic, PhysicalNic.HostPort);
+            Nic.ConnectWire(new OutputPort(this, Nic.Index, PhysicalNic.TransmitDoneTimer, 0, "sink", (1, 0, 0),
+                new DataRate(10_000_000_000), SimTime.Microsecond, limit));
+        }
+
+        public PhysicalNic Nic { get; }
+        public Stack Stack { get; }
+    }
+
+    /// <summary>The far end of the link; can also send one frame to the sender's NIC.</summary>
     private sealed class Sink() : LogicalProcess(1, "sink")
     {
         public List<(long Time, Packet Packet)> Arrivals { get; } = [];
-        public override void Handle(ref SimEvent e) => Arrivals.Add((e.Time, e.Packet));
+        public long? SendAt { get; init; }
+        public override void Start() { if (SendAt is { } t) ScheduleTimer(t, 0, 0); }
+        public override void Handle(ref SimEvent e)
+        {
+            if (e.Kind == EventKind.Packet) Arrivals.Add((e.Time, e.Packet));
+            else SendPacket(0, Now + SimTime.Microsecond, 0, PhysicalNic.WirePort, new Packet { FlowId = 7, PayloadBytes = 100 });
+        }
         public override void Report(ResultsBuilder results, long endTime) { }
     }
 
@@ -41,7 +58,7 @@ public sealed class PhysicalNicSpec
         var sender = new Sender(limit);
         var sink = new Sink();
         for (var i = 0; i < payloads.Length; i++)
-            sender.Burst.Add(new Packet { FlowId = 100 + i % 2, PayloadBytes = payloads[i], Sequence = i, DestinationHost = 1 });
+            sender.Stack.Burst.Add(new Packet { FlowId = 100 + i % 2, PayloadBytes = payloads[i], Sequence = i, DestinationEndpoint = 1 });
         partition.Add(sender);
         partition.Add(sink);
         partition.Start();
@@ -78,6 +95,8 @@ public sealed class PhysicalNicSpec
         Assert.Equal(1, results.Flows[100].DroppedPackets);
         Assert.Equal(2, results.Flows[101].DroppedPackets);
         Assert.Equal("sender->sink", results.Flows[101].DropsAt.Keys.Single());
+        Assert.Equal(3, results.Components["sender/nic0"]["tx_dropped"]);
+        Assert.Equal(3, results.Components["sender/nic0"]["tx_packets"]);
     }
 
     [Fact]
@@ -99,5 +118,25 @@ public sealed class PhysicalNicSpec
         Assert.Equal(1066 * 8 * 100, (long)link.WaitSumPs);
         Assert.Equal(2 * 1066 * 8 * 100, link.BusyPs);
         Assert.Equal(2 * 1066, link.TxWireBytes);
+    }
+
+    [Fact]
+    public void A_frame_from_the_wire_must_reach_the_host_port_when_its_last_bit_arrives()
+    {
+        // arrange: the far end sends one frame whose last bit reaches the NIC at 6 us
+        var partition = new Partition(0, 1, [0, 0]);
+        var sender = new Sender(new QueueLimit(QueueLimitUnit.Packets, 10));
+        partition.Add(sender);
+        partition.Add(new Sink { SendAt = 5 * SimTime.Microsecond });
+
+        // act
+        partition.Start();
+        partition.RunUntil(SimTime.Millisecond);
+        var results = partition.Report(SimTime.Millisecond);
+
+        // assert
+        Assert.Equal([(6 * SimTime.Microsecond, 7L)], sender.Stack.Received.Select(r => (r.Time, r.Packet.FlowId)));
+        Assert.Equal(1, results.Components["sender/nic0"]["rx_packets"]);
+        Assert.Equal(100, results.Components["sender/nic0"]["rx_bytes"]);
     }
 }

@@ -9,13 +9,13 @@ namespace DcSim.ActorsNetwork.Tests.FlowCache;
 public sealed class CacheExperimentSpec
 {
     /// <summary>A slow path whose megaflows are exact on the destination port: one megaflow per flow.</summary>
-    private sealed class PerFlowSlowPath : ISlowPath<string>
+    private sealed class PerFlowSlowPath : ISlowPath<DatapathActions>
     {
-        public (string Actions, FlowKey Mask) Translate(in FlowKey key, long now)
+        public (DatapathActions Actions, FlowKey Mask) Translate(in FlowKey key, long now)
         {
             var mask = new FlowKey();
             mask.Exact(FlowField.TpDst);
-            return ("1", mask);
+            return (new DatapathActions([new DpOutput(1)]), mask);
         }
     }
 

@@ -38,7 +38,7 @@ public sealed class ReplaySpec
         var ports = Lines(Path.Combine(dir, "ports.txt")).Select(l => uint.Parse(l.Split(' ')[0])).ToList();
         var rules = RuleFileParser.ParseFile(Path.Combine(dir, "rules.txt"));
         var slowPath = new PipelineSlowPath(rules, ports, learn: true, localDpPort: 100);
-        var datapath = new Datapath<string>(DatapathProfile.NetdevDefaults with { EmcInsertInverseProbability = 1 }, slowPath,
+        var datapath = new Datapath<DatapathActions>(DatapathProfile.NetdevDefaults with { EmcInsertInverseProbability = 1 }, slowPath,
             RandomStreams.Create(1, 0, "replay"));
 
         // act
@@ -75,14 +75,14 @@ public sealed class RuleChangeSpec
             ["priority=10,ip,in_port=2,nw_dst=10.0.0.0/8,actions=output:1", "priority=10,ip,in_port=2,nw_dst=20.0.0.0/8,actions=output:1",
              "priority=0,actions=drop"], "acl");
         var slow = new PipelineSlowPath(rules, [1, 2]);
-        var dp = new Datapath<string>(DatapathProfile.KernelDefaults, slow, RandomStreams.Create(1, 0, "rule-change"));
+        var dp = new Datapath<DatapathActions>(DatapathProfile.KernelDefaults, slow, RandomStreams.Create(1, 0, "rule-change"));
         FlowKey Packet(string dst) => FlowParser.ParsePacket($"in_port=2,udp,nw_src=192.168.0.1,nw_dst={dst},udp_src=1000,udp_dst=53");
         foreach (var dst in new[] { "10.1.1.1", "10.2.2.2", "20.1.1.1" }) dp.Process(Packet(dst), (uint)dst.GetHashCode(), 100, 0);
         var before = dp.Megaflows.Flows.ToDictionary(f => f.OriginalKey, f => (f.Actions, f.Mask));
 
         // act: drop 10.1.0.0/16 from now on
         slow.Pipeline.Tables.Add(RuleFileParser.ParseRule("priority=20,ip,in_port=2,nw_dst=10.1.0.0/16,actions=drop", OpenFlowVersion.OpenFlow10, []));
-        var deleted = dp.Revalidate(1, (a, b) => a == b);
+        var deleted = dp.Revalidate(1, DatapathActions.Same);
 
         // assert: the 20/8 flow is untouched; the 10/8 flows now consult more of nw_dst, so they go
         // (their masks change); the next 10.1.x packet is dropped and 10.2.x still forwarded
@@ -90,7 +90,7 @@ public sealed class RuleChangeSpec
         Assert.Contains(deleted, f => f.OriginalKey == Packet("10.1.1.1"));
         var kept = dp.Megaflows.Flows.Single(f => f.OriginalKey == Packet("20.1.1.1"));
         Assert.Equal(before[Packet("20.1.1.1")], (kept.Actions, kept.Mask));
-        Assert.Equal("drop", dp.Process(Packet("10.1.9.9"), 7, 100, 2).Actions);
-        Assert.Equal("1", dp.Process(Packet("10.2.9.9"), 8, 100, 2).Actions);
+        Assert.Equal("drop", dp.Process(Packet("10.1.9.9"), 7, 100, 2).Actions!.Text);
+        Assert.Equal([1], dp.Process(Packet("10.2.9.9"), 8, 100, 2).Actions!.OutputPorts);
     }
 }

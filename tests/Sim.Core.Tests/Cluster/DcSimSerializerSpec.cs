@@ -13,11 +13,16 @@ public sealed class DcSimSerializerSpec() : TestKit(ClusterConfig.Create("127.0.
 {
     private static readonly SimEvent SampleEvent = new()
     {
-        Time = 123_456_789, Order = SimEvent.MakeOrder(17, 99), Lp = 42, Kind = EventKinds.FrameArrival, Arg = 3,
+        Time = 123_456_789, Order = SimEvent.MakeOrder(17, 99), Lp = 42, Kind = EventKind.Packet, Component = 2, Port = 3, Token = -7,
         Packet = new Packet
         {
-            FlowId = FlowIds.Make(5, 2, 77), CreatedAt = 1000, RequestCreatedAt = 500, SourceHost = 5, DestinationHost = 9,
-            PayloadBytes = 1400, FlowHash = 0xDEADBEEF, Sequence = 12, Type = PacketType.Response, LastOfMessage = true,
+            FlowId = FlowIds.Make(5, 2, 77), CreatedAt = 1000, SourceEndpoint = 5, DestinationEndpoint = 9,
+            Headers = new PacketHeaders
+            {
+                SourceMac = 0x0200_0000_0005, DestinationMac = 0x0200_0000_0009, SourceIp = 0x0A00_0005, DestinationIp = 0x0A00_0009,
+                SourcePort = 5002, DestinationPort = 1029, Protocol = PacketHeaders.Udp,
+            },
+            PayloadBytes = 1400, FlowHash = 0xDEADBEEF, Sequence = 12, App = new AppData { Kind = 2, EndOfMessage = true, Stamp = 500 },
         },
     };
 
@@ -47,7 +52,7 @@ public sealed class DcSimSerializerSpec() : TestKit(ClusterConfig.Create("127.0.
     }
 
     [Fact]
-    public void Event_batches_must_round_trip_every_field_in_74_bytes_per_event()
+    public void Event_batches_must_round_trip_every_field_in_104_bytes_per_event()
     {
         var batch = new EventBatch(4, 2, 9, [SampleEvent, SampleEvent with { Time = 1 }]);
         var serializer = (DcSimSerializer)Sys.Serialization.FindSerializerFor(batch);
@@ -56,7 +61,7 @@ public sealed class DcSimSerializerSpec() : TestKit(ClusterConfig.Create("127.0.
         Assert.Equal(batch.Events, back.Events);
         Assert.Equal(2, back.From);
         Assert.Equal(9, back.Window);
-        Assert.Equal(8 + 4 + 8 + 4 + 2 * 74, bytes.Length);
+        Assert.Equal(8 + 4 + 8 + 4 + 2 * 104, bytes.Length);
     }
 
     [Fact]
@@ -89,13 +94,17 @@ public sealed class DcSimSerializerSpec() : TestKit(ClusterConfig.Create("127.0.
     public void Server_snapshots_must_round_trip()
     {
         var results = new ResultsBuilder();
-        results.Servers["host1"] = new ServerStats("host1", new CpuStats(8, 1, 2, 3), new VSwitchStats(10, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14));
+        var counters = results.Counters("host1/vswitch", "vswitch");
+        counters["packets"] = 10;
+        counters["upcalls_handled"] = long.MaxValue;
         var snapshot = new ServersSnapshot(3, 1_000, ResultsCodec.Encode(results));
         var serializer = (DcSimSerializer)Sys.Serialization.FindSerializerFor(snapshot);
         var back = (ServersSnapshot)serializer.FromBinary(serializer.ToBinary(snapshot), serializer.Manifest(snapshot));
         Assert.Equal(3, back.QueryId);
         Assert.Equal(1_000, back.SimulatedTime);
-        Assert.Equal(results.Servers["host1"], ResultsCodec.Decode(back.Results).Servers["host1"]);
+        var decoded = ResultsCodec.Decode(back.Results).Components["host1/vswitch"];
+        Assert.Equal("vswitch", decoded.Kind);
+        Assert.Equal(counters.Values, decoded.Values);
     }
 
     private static string Describe(object m) => m switch

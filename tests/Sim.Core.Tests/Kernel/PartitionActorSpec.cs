@@ -37,7 +37,7 @@ public sealed class PartitionActorSpec : TestKit
 
         // assert: nothing runs until the batch is there, then the window completes
         ExpectNoMsg(TimeSpan.FromMilliseconds(300));
-        var token = new SimEvent { Time = Latency + 5, Order = SimEvent.MakeOrder(1, 0), Lp = 2, Kind = EventKinds.FirstModelKind, Packet = new Packet { FlowId = 1 } };
+        var token = new SimEvent { Time = Latency + 5, Order = SimEvent.MakeOrder(1, 0), Lp = 2, Kind = EventKind.Packet, Packet = new Packet { FlowId = 1 } };
         partition.Tell(new EventBatch(1, 1, 0, [token]), TestActor);
         var second = FishForMessage<WindowCompleted>(_ => true);
         Assert.Equal(1, second.Window);
@@ -53,7 +53,7 @@ public sealed class PartitionActorSpec : TestKit
 
         // act: a grant and a batch of run 0, then run 1's grant
         partition.Tell(new GrantWindow(0, 0, 0, Latency, 0), TestActor);
-        partition.Tell(new EventBatch(0, 1, 0, [new SimEvent { Time = 5, Lp = 2, Kind = EventKinds.FirstModelKind }]), TestActor);
+        partition.Tell(new EventBatch(0, 1, 0, [new SimEvent { Time = 5, Lp = 2, Kind = EventKind.Packet }]), TestActor);
         ExpectNoMsg(TimeSpan.FromMilliseconds(300));
         partition.Tell(new GrantWindow(1, 0, 0, Latency, 0), TestActor);
 
@@ -73,7 +73,7 @@ public sealed class PartitionActorSpec : TestKit
         ExpectMsg<WindowCompleted>();
 
         // act: an event at time 10 ps, inside window 0 which is over
-        var late = new SimEvent { Time = 10, Order = SimEvent.MakeOrder(1, 0), Lp = 2, Kind = EventKinds.FirstModelKind };
+        var late = new SimEvent { Time = 10, Order = SimEvent.MakeOrder(1, 0), Lp = 2, Kind = EventKind.Packet };
         partition.Tell(new EventBatch(1, 1, 0, [late]), TestActor);
         partition.Tell(new GrantWindow(1, 1, Latency, 2 * Latency, 1), TestActor);
 

@@ -34,14 +34,13 @@ internal sealed class RingModel(int lps, long latencyPs) : IModelFactory
 
 internal sealed class RingLp(int id, int lps, long latencyPs, ulong seed) : LogicalProcess(id, $"ring{id}")
 {
-    private const int Token = EventKinds.FirstModelKind;
     private readonly Rng _rng = RandomStreams.Create(seed, id, "jitter");
     private long _checksum;
     private long _lastTime = -1;
 
     public bool ClockWentBack { get; private set; }
 
-    public override void Start() => ScheduleSelf(Id * 1_000L, Token, 0, new Packet { FlowId = Id, Sequence = 0 });
+    public override void Start() => SchedulePacket(Id * 1_000L, 0, 0, new Packet { FlowId = Id, Sequence = 0 });
 
     public override void Handle(ref SimEvent e)
     {
@@ -51,7 +50,7 @@ internal sealed class RingLp(int id, int lps, long latencyPs, ulong seed) : Logi
         var next = (Id + 1) % lps;
         var packet = e.Packet;
         packet.Sequence++;
-        Send(next, Now + latencyPs + _rng.NextInt(1000), Token, 0, in packet);
+        SendPacket(next, Now + latencyPs + _rng.NextInt(1000), 0, 0, in packet);
     }
 
     public override void Report(ResultsBuilder results, long endTime)
