@@ -54,5 +54,18 @@ public sealed class GoldenResultsSpec
         var message = GoldenFiles.FirstDifference("a,b\n1,2\n3,4\n"u8.ToArray(), "a,b\n1,2\n3,5\n"u8.ToArray());
         Assert.Equal("first difference at line 3:\n  golden: 3,4\n  run:    3,5", message);
         Assert.Contains("line 2:\n  golden: (end of file)", GoldenFiles.FirstDifference("x"u8.ToArray(), "x\ny"u8.ToArray()));
+        Assert.EndsWith("(2 lines differ)", GoldenFiles.FirstDifference("a\nb\nc"u8.ToArray(), "a\nB\nC"u8.ToArray()));
+    }
+
+    [Fact]
+    public void First_difference_must_show_a_long_line_around_the_column_where_it_differs()
+    {
+        var golden = new string('x', 1000) + "golden" + new string('y', 1000);
+        var run = new string('x', 1000) + "run" + new string('y', 1000);
+        var message = GoldenFiles.FirstDifference(System.Text.Encoding.UTF8.GetBytes(golden), System.Text.Encoding.UTF8.GetBytes(run));
+        Assert.Contains("they first differ at column 1001", message);
+        Assert.Contains("xxgolden", message);
+        Assert.Contains("xxrun", message);
+        Assert.True(message.Length < 700, message);
     }
 }
