@@ -209,7 +209,12 @@ public sealed class ScenarioErrorSpec
     [Fact]
     public void Target_is_not_checked_for_random_destinations()
     {
-        Parse("traffic.generators = [ { destination = random, target = 99 } ]");
+        // A random destination never reads the target, so a target outside the fabric loads as written...
+        var generator = Assert.Single(Parse("traffic.generators = [ { destination = random, target = 99 } ]").Generators);
+        Assert.Equal((DestinationPattern.Random, 99), (generator.Destination, generator.TargetHost));
+
+        // ...while the same target is an error as soon as the destination uses it.
+        AssertError("traffic.generators = [ { destination = incast, target = 99 } ]", "traffic.generators[0].target", 1, "99", "32 hosts, 0-31");
     }
 
     [Fact]

@@ -1,0 +1,116 @@
+using Akka.Configuration;
+using Akka.Configuration.Hocon;
+using DcSim.SimCore.Tests.Scenario;
+using Xunit;
+
+namespace DcSim.SimCore.Tests;
+
+/// <summary>
+/// Pins every default of config/reference.conf (the one home of defaults, embedded into the simulator): a
+/// default that changes, disappears or appears without an entry in <see cref="Pinned"/> fails here, so a change
+/// of a default is always a visible, deliberate edit of this table too. Values are compared as written in the
+/// file (units included); ScenarioLoaderSpec checks that the loader turns them into the same settings.
+/// </summary>
+public sealed class ReferenceDefaultsSpec
+{
+    private static readonly (string Key, string Default)[] Pinned =
+    [
+        ("dcsim.scenario.name", "unnamed"),
+        ("dcsim.scenario.seed", "1"),
+        ("dcsim.scenario.duration", "10ms"),
+        ("dcsim.scenario.topology.spines", "2"),
+        ("dcsim.scenario.topology.leaves", "4"),
+        ("dcsim.scenario.topology.hosts-per-leaf", "8"),
+        ("dcsim.scenario.topology.host-link.rate", "10Gbps"),
+        ("dcsim.scenario.topology.host-link.delay", "1us"),
+        ("dcsim.scenario.topology.fabric-link.rate", "40Gbps"),
+        ("dcsim.scenario.topology.fabric-link.delay", "1us"),
+        ("dcsim.scenario.topology.host-queue.limit", "1000"),
+        ("dcsim.scenario.topology.host-queue.unit", "packets"),
+        ("dcsim.scenario.topology.switch-queue.limit", "1MB"),
+        ("dcsim.scenario.topology.switch-queue.unit", "bytes"),
+        ("dcsim.scenario.topology.host-cpu.cores", "8"),
+        ("dcsim.scenario.topology.host-cpu.clock", "2.5GHz"),
+        ("dcsim.scenario.topology.vswitch.enabled", "false"),
+        ("dcsim.scenario.topology.vswitch.datapath", "kernel"),
+        ("dcsim.scenario.topology.vswitch.rules", ""),
+        ("dcsim.scenario.topology.vswitch.datapath-cores", "2"),
+        ("dcsim.scenario.topology.vswitch.handler-cores", "2"),
+        ("dcsim.scenario.topology.vswitch.flow-limit", "200000"),
+        ("dcsim.scenario.topology.vswitch.emc-insert-inv-prob", "100"),
+        ("dcsim.scenario.topology.vswitch.upcall-queue", "4096"),
+        ("dcsim.scenario.topology.vswitch.max-idle", "10s"),
+        ("dcsim.scenario.topology.vswitch.revalidate-period", "500ms"),
+        ("dcsim.scenario.topology.vswitch.rule-changes", "[]"),
+        ("dcsim.scenario.traffic.generators", "[]"),
+        ("dcsim.scenario.kernel.partitions", "auto"),
+        ("dcsim.scenario.kernel.progress-interval", "1ms"),
+        ("dcsim.generator-defaults.kind", "cbr"),
+        ("dcsim.generator-defaults.hosts", "all"),
+        ("dcsim.generator-defaults.rate", "100Mbps"),
+        ("dcsim.generator-defaults.packet-size", "1000B"),
+        ("dcsim.generator-defaults.size-distribution", "fixed"),
+        ("dcsim.generator-defaults.destination", "random"),
+        ("dcsim.generator-defaults.target", "0"),
+        ("dcsim.generator-defaults.flow-size-cdf", ""),
+        ("dcsim.generator-defaults.start", "0s"),
+        ("dcsim.generator-defaults.stop", ""),
+        ("dcsim.generator-defaults.on-off.on", "1ms"),
+        ("dcsim.generator-defaults.on-off.off", "1ms"),
+        ("dcsim.generator-defaults.on-off.periods", "exponential"),
+        ("dcsim.generator-defaults.request-response.request-size", "100B"),
+        ("dcsim.generator-defaults.request-response.response-size", "10KB"),
+        ("dcsim.generator-defaults.request-response.response-size-cdf", ""),
+        ("dcsim.generator-defaults.request-response.service-time", "10us"),
+        ("dcsim.generator-defaults.request-response.service-distribution", "exponential"),
+    ];
+
+    private static readonly Lazy<IReadOnlyDictionary<string, string>> Defaults = new(ReadDefaults);
+
+    public static TheoryData<string, string> PinnedDefaults()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var (key, value) in Pinned) data.Add(key, value);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(PinnedDefaults))]
+    public void Reference_conf_must_keep_the_pinned_default(string key, string expected)
+    {
+        Assert.True(Defaults.Value.TryGetValue(key, out var actual), $"reference.conf has no key {key} any more");
+        Assert.Equal(expected, actual);
+    }
+
+    [Fact]
+    public void Every_key_of_reference_conf_must_have_a_pinned_default()
+    {
+        var pinned = Pinned.Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
+        var unpinned = Defaults.Value.Keys.Where(k => !pinned.Contains(k)).Order(StringComparer.Ordinal).ToList();
+        Assert.True(unpinned.Count == 0,
+            $"reference.conf keys without a pinned default (add them to {nameof(ReferenceDefaultsSpec)}.{nameof(Pinned)}): {string.Join(", ", unpinned)}");
+        Assert.Equal(Pinned.Length, pinned.Count); // no key pinned twice
+    }
+
+    /// <summary>Every leaf of reference.conf (a value or a list, not an object) as path -> value as written.</summary>
+    private static IReadOnlyDictionary<string, string> ReadDefaults()
+    {
+        var text = File.ReadAllText(Path.Combine(ScenarioTestSupport.RepoRoot, "config", "reference.conf"));
+        var leaves = new Dictionary<string, string>(StringComparer.Ordinal);
+        Collect(ConfigurationFactory.ParseString(text).Root.GetObject(), "", leaves);
+        return leaves;
+    }
+
+    private static void Collect(HoconObject node, string prefix, Dictionary<string, string> leaves)
+    {
+        foreach (var (key, value) in node.Items)
+        {
+            var path = prefix.Length == 0 ? key : $"{prefix}.{key}";
+            if (value.IsObject()) Collect(value.GetObject(), path, leaves);
+            // Akka reads "[]" as a value holding an empty HoconArray, for which IsArray() is false.
+            else if (value.Values.FirstOrDefault() is HoconArray || value.IsArray())
+                leaves[path] = "[" + string.Join(", ", value.GetArray().Where(v => v.Values.Count > 0).Select(v => v.GetString())) + "]";
+            else leaves[path] = value.GetString();
+        }
+    }
+}
