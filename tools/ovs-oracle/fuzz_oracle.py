@@ -9,13 +9,15 @@ line plus two columns: VERDICT (ok | error) and DETAIL:
 A rule is loaded with `add-flows` from a one-line file, so comments are handled as in a rules file.
 """
 import os
+import re
 import subprocess
 import sys
 import tempfile
 
 
 def one_line(text):
-    lines = [l.strip() for l in text.strip().splitlines() if l.strip()]
+    """The message of an error output: its first line that is not a timestamped log line (those vary per run)."""
+    lines = [l.strip() for l in text.strip().splitlines() if l.strip() and not re.match(r'^\d{4}-\d\d-\d\dT', l)]
     return (lines[0] if lines else '').replace('\t', ' ')
 
 
