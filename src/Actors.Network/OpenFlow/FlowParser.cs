@@ -134,6 +134,8 @@ public static class FlowParser
             }
             given.OrWith(mask);
         }
+        // Port 0 is no port: ofproto/trace reads a packet without in_port, or with in_port=0, as coming from NONE ("in_port=ANY").
+        if (key.Get(F.InPort) == 0) key.Set(F.InPort, OfPort.None);
         // A tag given by dl_vlan/dl_vlan_pcp/vlan_tci is an 802.1Q tag.
         if ((key.Get(F.VlanTci) & F.VlanCfi) != 0) key.Set(F.VlanTpid, F.EthTypeVlan);
         return key;

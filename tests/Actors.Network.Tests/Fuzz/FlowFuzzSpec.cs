@@ -17,7 +17,7 @@ namespace DcSim.ActorsNetwork.Tests.Fuzz;
 public sealed partial class FlowFuzzSpec(ITestOutputHelper output)
 {
     public const ulong Seed = 20261201;
-    public const int RuleCases = 400, PacketCases = 150;
+    public const int RuleCases = 400, PacketCases = 200;
 
     /// <summary>The rules of issue 8 (defect 3), always part of the cases.</summary>
     private static readonly FuzzCase[] FixedCases =

@@ -17,7 +17,7 @@ public sealed record FuzzCase(string Kind, string Protocol, string Text)
 /// verdicts on them can be checked in (tests/ovs-corpus/fuzz/expected.tsv).
 /// </summary>
 /// <remarks>
-/// Each case applies one to three mutations to a corpus line: byte-level (delete, insert a syntax
+/// Each rule case applies one to three mutations to a corpus line, each packet case one: byte-level (delete, insert a syntax
 /// character, truncate, unbalance a parenthesis) and item-level (delete, duplicate, swap or splice an
 /// item from another line, replace a value by an edge value, rename a field, add an action). The
 /// item-level ones keep most cases close to valid syntax, where parser disagreements hide; the
@@ -80,7 +80,8 @@ public sealed class FlowMutator(IReadOnlyList<FuzzCase> seeds, ulong seed)
         {
             var original = pool[_rng.NextInt(pool.Count)];
             var text = original.Text;
-            var mutations = 1 + _rng.NextInt(3);
+            // Packets have no slack (every field is checked), so one mutation each keeps some of them valid.
+            var mutations = kind == FuzzCase.Packet ? 1 : 1 + _rng.NextInt(3);
             for (var m = 0; m < mutations; m++) text = Mutate(text, pool, kind);
             cases.Add(original with { Text = text.Replace('\t', ' ').Replace('\r', ' ').Replace('\n', ' ').Trim() });
         }
