@@ -27,6 +27,7 @@ fi
 # shellcheck source=sandbox.sh
 source "$HERE/sandbox.sh"
 trap 'sb_stop; [[ -n $CHECK ]] && rm -f "$OUT"' EXIT
+trap 'exit 143' TERM INT   # so that a timeout still stops the sandbox (EXIT trap)
 sb_start "$DIR/ports.txt" 2>/dev/null
 OVS_VERSION=$(ovs-vswitchd --version | head -1) SB=$SB BR=$BR APPCTL=$APPCTL python3 "$HERE/fuzz_oracle.py" "$DIR/cases.tsv" "$OUT"
 [[ -z $CHECK ]] && exit 0
