@@ -15,27 +15,26 @@ public static class ActionParser
 {
     public static List<OfAction> Parse(string text, in FlowMatch match, byte table, OpenFlowVersion version)
     {
-        var items = FlowParser.SplitItems(text);
         var actions = new List<OfAction>();
-        if (items.Count == 1 && items[0].Equals("drop", StringComparison.OrdinalIgnoreCase)) return actions;
+        string? drop = null;
         // Tags the packet is known to carry at this point of the action list (OVS tracks this to validate actions).
         var vlans = (match.Mask.Get(F.VlanTci) & F.VlanCfi) != 0 && (match.Key.Get(F.VlanTci) & F.VlanCfi) != 0 ? 1 : 0;
         var proto = match.Mask.Get(F.NwProto) == 0xff ? (byte)match.Key.Get(F.NwProto) : (byte)0;
         var isIp = match.Mask.Get(F.DlType) == 0xffff && (ushort)match.Key.Get(F.DlType) == F.EthTypeIp;
         var sawWriteMetadata = false;
         var sawGoto = false;
-        foreach (var item in items)
+        foreach (var (name, arg, item) in FlowTokenizer.Split(text))
         {
             if (sawGoto) throw new FlowSyntaxException(item, "goto_table must be the last action");
-            var (name, arg) = SplitAction(item);
             var lower = name.ToLowerInvariant();
             if (sawWriteMetadata && lower != "goto_table") throw new FlowSyntaxException(item, "write_metadata must come after the other actions (only goto_table may follow it)");
             switch (lower)
             {
                 case "drop":
-                    throw new FlowSyntaxException(item, "drop must be the only action");
+                    drop = item;
+                    break;
                 case "output":
-                    actions.Add(new OutputAction(ParsePort(item, Need(item, arg))));
+                    actions.Add(new OutputAction(ParseOutputPort(item, Need(item, arg))));
                     break;
                 case "normal": actions.Add(new OutputAction(OfPort.Normal)); break;
                 case "flood": actions.Add(new OutputAction(OfPort.Flood)); break;
@@ -43,7 +42,7 @@ public static class ActionParser
                 case "in_port": actions.Add(new OutputAction(OfPort.InPort)); break;
                 case "local": actions.Add(new OutputAction(OfPort.Local)); break;
                 case "controller":
-                    throw new FlowSyntaxException(item, "controller is not modelled (the simulated bridge has no controller)");
+                    throw FlowSyntaxException.Unmodelled(item, "controller is not modelled (the simulated bridge has no controller)");
                 case "mod_vlan_vid":
                 case "set_vlan_vid":
                 {
@@ -108,11 +107,11 @@ public static class ActionParser
                     actions.Add(ParseLoad(item, Need(item, arg)));
                     break;
                 case "dec_ttl":
-                    if (arg is not null || item.Contains('(')) throw new FlowSyntaxException(item, "dec_ttl with controller ids is not modelled");
+                    if (!string.IsNullOrEmpty(arg)) throw FlowSyntaxException.Unmodelled(item, "dec_ttl with controller ids is not modelled");
                     actions.Add(new DecTtlAction());
                     break;
                 case "resubmit":
-                    actions.Add(ParseResubmit(item, arg));
+                    actions.Add(ParseResubmit(item, Need(item, arg)));
                     break;
                 case "goto_table":
                 {
@@ -131,10 +130,13 @@ public static class ActionParser
                     break;
                 }
                 default:
-                    if (arg is null && OfPort.TryParse(item, out var port)) { actions.Add(new OutputAction(port)); break; }
-                    throw new FlowSyntaxException(item, $"unknown or unsupported action '{name}'");
+                    // A bare port number is an output; OVS reads only the key (output "2(x)" is output:2).
+                    if (OfPort.TryParse(name, out _)) { actions.Add(new OutputAction(ParseOutputPort(item, name))); break; }
+                    throw FlowSyntaxException.Unmodelled(item, $"unknown or unsupported action '{name}'");
             }
         }
+        // OVS allows "drop" any number of times, but never beside another action.
+        if (drop is not null && actions.Count > 0) throw new FlowSyntaxException(drop, "drop must not be accompanied by any other action");
         return actions;
 
         void Legacy(LegacyField field, ulong value)
@@ -237,7 +239,7 @@ public static class ActionParser
                 default:
                 {
                     var reg = RegIndex(target);
-                    if (reg < 0) throw new FlowSyntaxException(item, $"set_field to '{target}' is not modelled");
+                    if (reg < 0) throw FlowSyntaxException.Unmodelled(item, $"set_field to '{target}' is not modelled");
                     var value = FlowFieldSyntax.ParseUint(vText, 32, target);
                     var mask = mText is null ? 0xffff_ffffUL : FlowFieldSyntax.ParseUint(mText, 32, target);
                     actions.Add(new SetFieldAction(F.Regs[reg], target, value & mask, mask, version == OpenFlowVersion.OpenFlow10 && IsContiguous(mask) ? SetFieldStyle.Load : SetFieldStyle.SetField));
@@ -264,7 +266,7 @@ public static class ActionParser
         else
         {
             var reg = fieldName.StartsWith("NXM_NX_REG", StringComparison.Ordinal) ? RegIndex("reg" + fieldName["NXM_NX_REG".Length..]) : RegIndex(fieldName);
-            if (reg < 0) throw new FlowSyntaxException(item, $"load to '{fieldName}' is not modelled (registers, metadata and NXM_OF_VLAN_TCI are)");
+            if (reg < 0) throw FlowSyntaxException.Unmodelled(item, $"load to '{fieldName}' is not modelled (registers, metadata and NXM_OF_VLAN_TCI are)");
             field = F.Regs[reg]; oxm = "reg" + reg.ToString(CultureInfo.InvariantCulture);
         }
         int lo = 0, hi = field.Bits - 1;
@@ -283,22 +285,30 @@ public static class ActionParser
         return new SetFieldAction(field, oxm, value << lo, mask, SetFieldStyle.Load);
     }
 
-    private static ResubmitAction ParseResubmit(string item, string? arg)
+    /// <summary><c>resubmit:PORT</c>, or <c>resubmit(PORT,TABLE)</c> with either part empty, as OVS's parse_RESUBMIT.</summary>
+    private static ResubmitAction ParseResubmit(string item, string arg)
     {
-        if (item.StartsWith("resubmit(", StringComparison.OrdinalIgnoreCase) && item.EndsWith(')'))
+        if (!arg.Contains(','))
         {
-            var inner = item["resubmit(".Length..^1];
-            var parts = inner.Split(',');
-            if (parts.Length is < 1 or > 3) throw new FlowSyntaxException(item, "resubmit expects (PORT,TABLE)");
-            uint? port = null;
-            byte? table = null;
-            if (parts[0].Length > 0) port = ParsePort(item, parts[0]);
-            if (parts.Length > 1 && parts[1].Length > 0) table = (byte)FlowFieldSyntax.ParseUint(parts[1], 8, "resubmit table");
-            if (parts.Length > 2 && parts[2].Length > 0) throw new FlowSyntaxException(item, "resubmit with ct is not modelled");
-            if (port is null && table is null) throw new FlowSyntaxException(item, "resubmit needs a port or a table");
-            return new ResubmitAction(port, table);
+            return new ResubmitAction(ParsePort(item, arg), null);
         }
-        return new ResubmitAction(ParsePort(item, Need(item, arg)), null);
+        var parts = arg.Split(',');
+        if (parts.Length > 3) throw new FlowSyntaxException(item, "resubmit expects (PORT,TABLE)");
+        uint? port = null;
+        byte? table = null;
+        if (parts[0].Length > 0) port = ParsePort(item, parts[0]);
+        if (parts[1].Length > 0) table = (byte)FlowFieldSyntax.ParseUint(parts[1], 8, "resubmit table");
+        if (parts.Length > 2 && parts[2].Length > 0) throw FlowSyntaxException.Unmodelled(item, "resubmit with ct is not modelled");
+        if (port is null && table is null) throw new FlowSyntaxException(item, "resubmit needs a port or a table");
+        return new ResubmitAction(port, table);
+    }
+
+    /// <summary>A port to output to: OVS refuses NONE/ANY and the unnamed reserved range 0xff00-0xfff7 (OFPBAC_BAD_OUT_PORT).</summary>
+    private static uint ParseOutputPort(string item, string text)
+    {
+        var port = ParsePort(item, text);
+        if (port == OfPort.None || port is >= 0xff00 and < OfPort.InPort) throw new FlowSyntaxException(item, $"cannot output to port {OfPort.Format(port)} (OFPBAC_BAD_OUT_PORT)");
+        return port;
     }
 
     private static uint ParsePort(string item, string text) =>
@@ -315,14 +325,6 @@ public static class ActionParser
     }
 
     private static string Need(string item, string? arg) => arg ?? throw new FlowSyntaxException(item, "this action needs an argument");
-
-    private static (string Name, string? Arg) SplitAction(string item)
-    {
-        var paren = item.IndexOf('(');
-        var colon = item.IndexOf(':');
-        if (paren >= 0 && (colon < 0 || paren < colon)) return (item[..paren], null);
-        return colon < 0 ? (item, null) : (item[..colon], item[(colon + 1)..]);
-    }
 
     private static (string Value, string? Mask) SplitSlash(string s)
     {

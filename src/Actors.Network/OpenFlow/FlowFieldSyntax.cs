@@ -95,13 +95,19 @@ internal sealed class FlowFieldSyntax
         Add(Prereq.Arp, true, Ip(F.NwSrc), "arp_spa");
         Add(Prereq.Arp, true, Ip(F.NwDst), "arp_tpa");
         Add(Prereq.IpOrArpProto, false, Uint(F.NwProto), "nw_proto", "ip_proto");
-        Add(Prereq.Arp, false, Uint(F.NwProto), "arp_op");
+        AddCovering(Prereq.Arp, false, (ref FlowKey k, ref FlowKey m, string v, string? _) =>
+        {
+            // OVS's arp_op is a 16-bit field stored in 8 bits: it would install arp_op=256 as arp_op=0.
+            var op = ParseUint(v, 16, "arp_op");
+            if (op > 0xff) throw FlowSyntaxException.OvsWouldChange(v, "arp_op out of range (0-255; OVS would keep only the low 8 bits)");
+            k.Set(F.NwProto, op); m.Exact(F.NwProto);
+        }, F.NwProto, F.NwProto.Ones, "arp_op");
         Add(Prereq.Arp, true, Mac(F.ArpSha), "arp_sha");
         Add(Prereq.Arp, true, Mac(F.ArpTha), "arp_tha");
         AddCovering(Prereq.Ip, false, (ref FlowKey k, ref FlowKey m, string v, string? _) =>
         {
             var tos = ParseUint(v, 8, "nw_tos");
-            if ((tos & F.IpEcnMask) != 0) throw new FlowSyntaxException(v, "nw_tos must be a multiple of 4 (it is the DSCP in ToS position)");
+            if ((tos & F.IpEcnMask) != 0) throw FlowSyntaxException.OvsWouldChange(v, "nw_tos must be a multiple of 4 (it is the DSCP in ToS position; OVS would clear the low 2 bits)");
             k.SetMasked(F.NwTos, tos, F.IpDscpMask); m.Or(F.NwTos, F.IpDscpMask);
         }, F.NwTos, F.IpDscpMask, "nw_tos");
         AddCovering(Prereq.Ip, false, (ref FlowKey k, ref FlowKey m, string v, string? _) =>
@@ -113,7 +119,7 @@ internal sealed class FlowFieldSyntax
         AddCovering(Prereq.Ip, false, (ref FlowKey k, ref FlowKey m, string v, string? _) =>
         {
             var ecn = ParseUint(v, 8, "nw_ecn");
-            if (ecn > 3) throw new FlowSyntaxException(v, "ECN out of range (0-3)");
+            if (ecn > 3) throw FlowSyntaxException.OvsWouldChange(v, "ECN out of range (0-3; OVS would keep only the low 2 bits)");
             k.SetMasked(F.NwTos, ecn, F.IpEcnMask); m.Or(F.NwTos, F.IpEcnMask);
         }, F.NwTos, F.IpEcnMask, "nw_ecn", "ip_ecn");
         Add(Prereq.Ip, false, Uint(F.NwTtl), "nw_ttl");
@@ -247,6 +253,8 @@ internal sealed class FlowFieldSyntax
         ulong mac = 0;
         foreach (var p in parts)
         {
+            // OVS reads each octet with "%hhx": longer hex runs are accepted and truncated (400 -> 00); DcSim refuses them.
+            if (p.Length > 2 && p.All(char.IsAsciiHexDigit)) throw FlowSyntaxException.OvsWouldChange(s, $"bad Ethernet address: octet '{p}' has more than 2 hex digits (OVS would keep only its last 2)");
             if (p.Length is < 1 or > 2 || !byte.TryParse(p, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var b)) throw new FlowSyntaxException(s, "bad Ethernet address (expected xx:xx:xx:xx:xx:xx)");
             mac = (mac << 8) | b;
         }

@@ -32,50 +32,49 @@ public static class FlowParser
         "mpls_label", "mpls_tc", "mpls_bos", "mpls_ttl", "actset_output", "packet_type", "dp_hash", "recirc_id",
     };
 
-    /// <summary>Splits OVS key=value lists on commas and blanks, keeping parenthesised groups together.</summary>
-    public static List<string> SplitItems(string text)
-    {
-        var items = new List<string>();
-        var depth = 0;
-        var start = 0;
-        for (var i = 0; i <= text.Length; i++)
-        {
-            var c = i < text.Length ? text[i] : ',';
-            if (c == '(') depth++;
-            else if (c == ')') depth = Math.Max(0, depth - 1);
-            else if (depth == 0 && (c == ',' || char.IsWhiteSpace(c)))
-            {
-                if (i > start) items.Add(text[start..i]);
-                start = i + 1;
-            }
-        }
-        return items;
-    }
+    /// <summary>The items of an OVS key=value list, as written (see <see cref="FlowTokenizer"/>).</summary>
+    public static List<string> SplitItems(string text) => FlowTokenizer.Split(text).ConvertAll(i => i.Text);
 
     /// <summary>Parses the match part of a rule. <paramref name="warnings"/> receives one entry per field OVS would drop.</summary>
-    public static FlowMatch ParseMatch(IEnumerable<string> items, List<(string Token, string Message)> warnings)
+    public static FlowMatch ParseMatch(IEnumerable<FlowItem> items, List<(string Token, string Message)> warnings)
     {
         var key = new FlowKey();
         var mask = new FlowKey();
         var set = new List<(string Token, FlowFieldSyntax Field, FlowKey Bits)>();
-        foreach (var item in items)
+        foreach (var (name, value, item) in items)
         {
-            var (name, value) = SplitKeyValue(item);
-            if (value is null && Shorthands.TryGetValue(name, out var sh))
+            // As in OVS, a shorthand is recognised by its name alone (OVS ignores a value given to it).
+            if (Shorthands.TryGetValue(name, out var sh))
             {
                 key.Set(F.DlType, sh.DlType); mask.Exact(F.DlType);
                 if (sh.Proto != 0) { key.Set(F.NwProto, sh.Proto); mask.Exact(F.NwProto); }
                 continue;
             }
-            if (Unsupported.Contains(name)) throw new FlowSyntaxException(item, $"field '{name}' is not modelled by DcSim");
-            var field = FlowFieldSyntax.Find(name) ?? throw new FlowSyntaxException(item, $"unknown field '{name}'");
-            if (value is null) throw new FlowSyntaxException(item, $"field '{name}' needs a value ({name}=VALUE)");
+            if (Unsupported.Contains(name)) throw FlowSyntaxException.Unmodelled(item, $"field '{name}' is not modelled by DcSim");
+            var field = FlowFieldSyntax.Find(name) ?? throw FlowSyntaxException.Unmodelled(item, $"unknown field '{name}'");
+            if (string.IsNullOrEmpty(value))
+            {
+                // OVS reads a field without a value as "0/0": a wildcard that undoes an earlier setting, refused where "0"
+                // is no value of the field (MAC and IP addresses, nw_frag) and for in_port, which has no wildcard form.
+                if (name == "in_port") throw new FlowSyntaxException(item, "in_port needs a port number");
+                var (probeKey, probeMask) = (new FlowKey(), new FlowKey());
+                try
+                {
+                    field.Set(ref probeKey, ref probeMask, "0", null);
+                }
+                catch (FlowSyntaxException ex)
+                {
+                    throw new FlowSyntaxException(item, $"{ex.Message} (a field without a value means 0/0)", ex.Refusal);
+                }
+                for (var w = 0; w < FlowKey.WordCount; w++) { mask[w] &= ~field.Footprint[w]; key[w] &= ~field.Footprint[w]; }
+                continue;
+            }
             var (v, m) = SplitMask(value);
             if (m is not null && !field.Maskable) throw new FlowSyntaxException(item, $"field '{name}' cannot be masked");
             // A field given again replaces what it covers, as OVS's mf_set does.
             var itemKey = new FlowKey();
             var bits = new FlowKey();
-            field.Set(ref itemKey, ref bits, v, m);
+            Set(field, ref itemKey, ref bits, v, m, item);
             for (var w = 0; w < FlowKey.WordCount; w++)
             {
                 var clear = field.Footprint[w] | bits[w];
@@ -87,14 +86,16 @@ public static class FlowParser
         // Normalization: drop what the (now complete) match cannot carry, as OVS does for OpenFlow 1.0/NXM.
         foreach (var (token, field, bits) in set)
         {
-            if (PrereqOk(field.Prereq, key, mask)) continue;
+            // OVS normalises by the flow field written: icmp_type/icmp_code live in tp_src/tp_dst, which any transport protocol keeps.
+            var prereq = field.Prereq == Prereq.Icmp ? Prereq.L4 : field.Prereq;
+            if (PrereqOk(prereq, key, mask)) continue;
             for (var w = 0; w < FlowKey.WordCount; w++) { mask[w] &= ~bits[w]; key[w] &= ~bits[w]; }
-            warnings.Add((token, $"prerequisites not met ({Describe(field.Prereq)}); OVS drops this field from the match"));
+            warnings.Add((token, $"prerequisites not met ({Describe(prereq)}); OVS drops this field from the match"));
         }
         return new FlowMatch(key, mask);
     }
 
-    public static FlowMatch ParseMatch(string text, List<(string Token, string Message)> warnings) => ParseMatch(SplitItems(text), warnings);
+    public static FlowMatch ParseMatch(string text, List<(string Token, string Message)> warnings) => ParseMatch(FlowTokenizer.Split(text), warnings);
 
     /// <summary>Parses a packet as <c>ofproto/trace</c> does: unspecified fields are zero.</summary>
     public static FlowKey ParsePacket(string text)
@@ -102,10 +103,9 @@ public static class FlowParser
         var key = new FlowKey();
         var given = new FlowKey();
         var dlTypeSet = false;
-        foreach (var item in SplitItems(text))
+        foreach (var (name, value, item) in FlowTokenizer.Split(text))
         {
-            var (name, value) = SplitKeyValue(item);
-            if (value is null && Shorthands.TryGetValue(name, out var sh))
+            if (Shorthands.TryGetValue(name, out var sh))
             {
                 if (dlTypeSet) throw new FlowSyntaxException(item, "Ethernet type set multiple times");
                 key.Set(F.DlType, sh.DlType); given.Exact(F.DlType); dlTypeSet = true;
@@ -118,15 +118,15 @@ public static class FlowParser
                 if (name != "ipv6_label" && !System.Net.IPAddress.TryParse(value, out _)) throw new FlowSyntaxException(item, "bad IPv6 address");
                 continue;
             }
-            if (Unsupported.Contains(name)) throw new FlowSyntaxException(item, $"field '{name}' is not modelled by DcSim");
-            var field = FlowFieldSyntax.Find(name) ?? throw new FlowSyntaxException(item, $"unknown field '{name}'");
+            if (Unsupported.Contains(name)) throw FlowSyntaxException.Unmodelled(item, $"field '{name}' is not modelled by DcSim");
+            var field = FlowFieldSyntax.Find(name) ?? throw FlowSyntaxException.Unmodelled(item, $"unknown field '{name}'");
             if (value is null) throw new FlowSyntaxException(item, $"field '{name}' needs a value ({name}=VALUE)");
             if (!PacketPrereqOk(name, field.Prereq, key)) throw new FlowSyntaxException(item, $"prerequisites not met for setting {name} ({PacketNeeds(name, field.Prereq)})");
             var (v, m) = SplitMask(value);
             if (m is not null) throw new FlowSyntaxException(item, "a packet cannot be masked");
             if (name == "dl_type") dlTypeSet = true;
             var mask = new FlowKey();
-            field.Set(ref key, ref mask, v, null);
+            Set(field, ref key, ref mask, v, null, item);
             if (name == "dl_vlan" && key.Get(F.VlanTci) == 0) continue;
             if (!given.And(mask).IsZero() && name is not ("dl_vlan" or "dl_vlan_pcp" or "nw_tos" or "nw_ecn" or "ip_dscp" or "ip_ecn"))
             {
@@ -134,9 +134,24 @@ public static class FlowParser
             }
             given.OrWith(mask);
         }
+        // Port 0 is no port: ofproto/trace reads a packet without in_port, or with in_port=0, as coming from NONE ("in_port=ANY").
+        if (key.Get(F.InPort) == 0) key.Set(F.InPort, OfPort.None);
         // A tag given by dl_vlan/dl_vlan_pcp/vlan_tci is an 802.1Q tag.
         if ((key.Get(F.VlanTci) & F.VlanCfi) != 0) key.Set(F.VlanTpid, F.EthTypeVlan);
         return key;
+    }
+
+    /// <summary>Sets a field; an error about an empty value (<c>in_port=</c>) names the whole item, so every error has a token.</summary>
+    private static void Set(FlowFieldSyntax field, ref FlowKey key, ref FlowKey mask, string value, string? maskText, string item)
+    {
+        try
+        {
+            field.Set(ref key, ref mask, value, maskText);
+        }
+        catch (FlowSyntaxException ex) when (ex.Token.Length == 0)
+        {
+            throw new FlowSyntaxException(item, ex.Message, ex.Refusal);
+        }
     }
 
     internal static bool PrereqOk(Prereq p, in FlowKey key, in FlowKey mask)
@@ -190,15 +205,6 @@ public static class FlowParser
         Prereq.Icmp => "needs icmp",
         _ => "",
     };
-
-    internal static (string Name, string? Value) SplitKeyValue(string item)
-    {
-        var eq = item.IndexOf('=');
-        var colon = item.IndexOf(':');
-        // OVS accepts key=value and key:value; a MAC or IPv6 value contains ':' itself, so '=' wins when present.
-        var at = eq >= 0 ? eq : colon;
-        return at < 0 ? (item, null) : (item[..at], item[(at + 1)..]);
-    }
 
     private static (string Value, string? Mask) SplitMask(string value)
     {

@@ -11,7 +11,7 @@ public static class OfPort
     private static readonly (string Name, uint Port)[] Reserved =
     [
         ("IN_PORT", InPort), ("TABLE", Table), ("NORMAL", Normal), ("FLOOD", Flood), ("ALL", All),
-        ("CONTROLLER", Controller), ("LOCAL", Local), ("NONE", None), ("ANY", None),
+        ("CONTROLLER", Controller), ("LOCAL", Local), ("ANY", None), ("NONE", None),   // OVS prints 0xffff as ANY
     ];
 
     /// <summary>Parses a port number (decimal or 0x hex) or a reserved name (case-insensitive).</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using DcSim.SimCore.IO;
 
 namespace DcSim.ActorsNetwork.OpenFlow;
 
@@ -14,9 +15,27 @@ public static class RuleFileParser
 {
     public const int DefaultPriority = 32768;
 
-    /// <summary>Reads a file. Throws <see cref="RuleParseException"/> listing every bad line as <c>FILE:LINE: token 'X': message</c>.</summary>
-    public static RuleFile ParseFile(string path, OpenFlowVersion? version = null) =>
-        Parse(File.ReadAllLines(path), Path.GetFileName(path), version);
+    /// <summary>The largest rules file read (64 MiB, about 500,000 rules): a bound, so a wrong path such as /dev/zero fails at once.</summary>
+    public const long MaxFileBytes = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// Reads a file. Throws <see cref="RuleParseException"/> listing every bad line as <c>FILE:LINE: token 'X': message</c>,
+    /// or the one reason the file cannot be read (a directory, not text, too large, missing).
+    /// </summary>
+    public static RuleFile ParseFile(string path, OpenFlowVersion? version = null)
+    {
+        var name = Path.GetFileName(path) is { Length: > 0 } file ? file : path;
+        List<string> lines;
+        try
+        {
+            lines = InputFile.ReadLines(path, MaxFileBytes, "rules file", name);
+        }
+        catch (InputFileException ex)
+        {
+            throw new RuleParseException([ex.Message]);
+        }
+        return Parse(lines, name, version);
+    }
 
     /// <summary>
     /// Parses lines. With <paramref name="version"/> null the version is chosen as one would choose
@@ -56,10 +75,10 @@ public static class RuleFileParser
         var priority = DefaultPriority;
         ulong cookie = 0;
         ushort idle = 0, hard = 0;
-        var matchItems = new List<string>();
-        foreach (var item in FlowParser.SplitItems(matchText))
+        var matchItems = new List<FlowItem>();
+        foreach (var token in FlowTokenizer.Split(matchText))
         {
-            var (name, value) = FlowParser.SplitKeyValue(item);
+            var (name, value, item) = token;
             switch (name)
             {
                 case "table": table = (byte)Number(item, value, 254); break;
@@ -74,7 +93,7 @@ public static class RuleFileParser
                 case "hard_timeout": hard = (ushort)Number(item, value, 65535); break;
                 case "send_flow_rem" or "check_overlap" or "reset_counts" or "no_packet_counts" or "no_byte_counts": break;
                 case "importance": Number(item, value, 65535); break;
-                default: matchItems.Add(item); break;
+                default: matchItems.Add(token); break;
             }
         }
         var match = FlowParser.ParseMatch(matchItems, warnings);
@@ -110,11 +129,15 @@ public static class RuleFileParser
         return hash < 0 ? line : line[..hash];
     }
 
+    /// <summary>
+    /// Splits a rule where OVS's <c>ofp_extract_actions</c> does: at the first <c>action</c>, the actions
+    /// starting after the next <c>=</c> (so <c>action=</c> works and <c>actions:</c> does not, as in ovs-ofctl).
+    /// </summary>
     private static (string Match, string? Actions) SplitActions(string text)
     {
-        var at = text.IndexOf("actions=", StringComparison.OrdinalIgnoreCase);
-        if (at < 0) at = text.IndexOf("actions:", StringComparison.OrdinalIgnoreCase);
+        var at = text.IndexOf("action", StringComparison.Ordinal);
         if (at < 0) return (text, null);
-        return (text[..at], text[(at + "actions=".Length)..].Trim());
+        var eq = text.IndexOf('=', at + 1);
+        return eq < 0 ? (text[..at], null) : (text[..at], text[(eq + 1)..].Trim());
     }
 }

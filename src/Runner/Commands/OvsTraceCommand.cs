@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using DcSim.ActorsNetwork.OpenFlow;
+using DcSim.SimCore.IO;
 
 namespace DcSim.Runner.Commands;
 
@@ -72,10 +73,6 @@ internal static class OvsTraceCommand
         {
             return Fail(ex.Errors);
         }
-        catch (IOException ex)
-        {
-            return Fail([$"{r.Rules.Name}: cannot read: {ex.Message}"]);
-        }
         foreach (var w in ruleFile.Warnings) Console.Error.WriteLine($"warning: {w}");
 
         var inputs = ReadPackets(r, errors);
@@ -109,17 +106,17 @@ internal static class OvsTraceCommand
             Add(r.Packet, "packet");
             return list;
         }
-        string[] lines;
+        List<string> lines;
         try
         {
-            lines = File.ReadAllLines(r.Packets!.FullName);
+            lines = InputFile.ReadLines(r.Packets!.FullName, RuleFileParser.MaxFileBytes, "packets file", r.Packets.Name);
         }
-        catch (IOException ex)
+        catch (InputFileException ex)
         {
-            errors.Add($"{r.Packets!.Name}: cannot read: {ex.Message}");
+            errors.Add(ex.Message);
             return list;
         }
-        for (var i = 0; i < lines.Length; i++)
+        for (var i = 0; i < lines.Count; i++)
         {
             var hash = lines[i].IndexOf('#');
             var text = (hash < 0 ? lines[i] : lines[i][..hash]).Trim();

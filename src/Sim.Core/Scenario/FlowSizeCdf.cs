@@ -1,3 +1,4 @@
+using DcSim.SimCore.IO;
 using DcSim.SimCore.Randomness;
 
 namespace DcSim.SimCore.Scenario;
@@ -53,6 +54,25 @@ public sealed class FlowSizeCdf
             var mean = _sizes[0] * _probabilities[0];
             for (var i = 1; i < _sizes.Length; i++) mean += (_probabilities[i] - _probabilities[i - 1]) * (_sizes[i] + _sizes[i - 1]) / 2;
             return mean;
+        }
+    }
+
+    /// <summary>The largest CDF file read (1 MiB; real ones have tens of lines): a bound, so /dev/zero fails at once.</summary>
+    public const long MaxFileBytes = 1024 * 1024;
+
+    /// <summary>
+    /// Reads and parses the CDF file at <paramref name="path"/>; every error, including a file that is a
+    /// directory, not text or too large, is a <see cref="FormatException"/> naming <paramref name="source"/>.
+    /// </summary>
+    public static FlowSizeCdf Load(string source, string path)
+    {
+        try
+        {
+            return Parse(source, InputFile.ReadText(path, MaxFileBytes, "CDF file", source));
+        }
+        catch (InputFileException e)
+        {
+            throw new FormatException(e.Message, e);
         }
     }
 

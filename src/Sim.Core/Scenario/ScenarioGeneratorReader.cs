@@ -232,7 +232,7 @@ internal sealed class ScenarioGeneratorReader(
         try
         {
             // The source name is the path as written, so results and messages do not depend on where the scenario lives.
-            return (FlowSizeCdf.Parse(path, File.ReadAllText(full)), null);
+            return (FlowSizeCdf.Load(path, full), null);
         }
         catch (FormatException e)
         {

@@ -106,4 +106,48 @@ public sealed class RuleFileParserSpec
         Assert.Equal("", file.Rules[0].MatchText);
         Assert.Equal("r.txt:1: token 'tp_dst=80': prerequisites not met (needs tcp, udp, sctp or icmp); OVS drops this field from the match", file.Warnings.Single());
     }
+
+    // Issue 8, defect 3: an unclosed parenthesis used to swallow the rest of the line, silently changing the rule.
+    [Theory]
+    [InlineData("priority=1,in_port=(1,actions=output:2", "r.txt:1: token '(1,': bad port number")]
+    [InlineData("actions=drop,resubmit(,10", "r.txt:1: token 'drop': drop must not be accompanied by any other action")]
+    [InlineData("actions=drop,output:1", "r.txt:1: token 'drop': drop must not be accompanied by any other action")]
+    [InlineData("actions=dec_ttl(1,2", "r.txt:1: token 'dec_ttl(1,2': dec_ttl with controller ids is not modelled")]
+    [InlineData("actions=learn(table=1", "r.txt:1: token 'learn(table=1': unknown or unsupported action 'learn'")]
+    public void A_rule_with_an_unclosed_parenthesis_must_be_refused_where_ovs_ofctl_refuses_or_DcSim_does_not_model_it(string rule, string error)
+    {
+        var ex = Assert.Throws<RuleParseException>(() => RuleFileParser.Parse([rule], "r.txt", OpenFlowVersion.OpenFlow10));
+
+        Assert.Equal(error, ex.Errors.Single());
+    }
+
+    [Theory]
+    [InlineData("actions=output:2,resubmit(,10", "output:2,resubmit(,10)")]      // ovs-ofctl closes a parenthesis left open at the end
+    [InlineData("actions=resubmit(,1)output:2", "resubmit(,1),output:2")]        // and starts the next item right after ")"
+    [InlineData("actions=drop,drop", "drop")]                                     // "drop" may repeat, alone
+    public void Actions_must_be_read_item_by_item_as_ovs_ofctl_reads_them(string rule, string actions)
+    {
+        var file = RuleFileParser.Parse([rule], "r.txt", OpenFlowVersion.OpenFlow10);
+
+        Assert.Equal(actions, file.Rules.Single().ActionsText);
+    }
+
+    // Issue 8, defect 6: a directory gave an UnauthorizedAccessException trace, /dev/zero an exception or 4 GB of memory.
+    [Fact]
+    public void A_rules_file_that_is_a_directory_or_not_text_must_be_refused_with_one_located_reason()
+    {
+        // arrange
+        var dir = Directory.CreateTempSubdirectory("dcsim-rules-");
+        var binary = Path.Combine(dir.FullName, "binary.txt");
+        File.WriteAllText(binary, "actions=drop\nactions=drop\nac\0tions=drop\n");
+        var utf16 = Path.Combine(dir.FullName, "utf16.txt");
+        File.WriteAllText(utf16, "priority=3,actions=output:2\n", System.Text.Encoding.Unicode);
+
+        // act + assert
+        Assert.Equal($"{dir.Name}: is a directory, not a rules file", Assert.Throws<RuleParseException>(() => RuleFileParser.ParseFile(dir.FullName)).Errors.Single());
+        Assert.Equal("zero:1: contains a NUL byte: not a text rules file", Assert.Throws<RuleParseException>(() => RuleFileParser.ParseFile("/dev/zero")).Errors.Single());
+        Assert.Equal("binary.txt:3: contains a NUL byte: not a text rules file", Assert.Throws<RuleParseException>(() => RuleFileParser.ParseFile(binary)).Errors.Single());
+        Assert.Equal("output:2", RuleFileParser.ParseFile(utf16).Rules.Single().ActionsText);   // UTF-16 with a byte-order mark is text
+        dir.Delete(recursive: true);
+    }
 }
