@@ -37,7 +37,7 @@ public sealed class LostWorkerSpec
         var lines = run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.NotEqual(0, run.Process.ExitCode);
         Assert.Single(lines);
-        Assert.Matches($@"^dcsim: run failed: cluster member akka\.tcp://dcsim@127\.0\.0\.1:\d+ \(worker process {workers[0]}\) became unreachable", lines[0]);
+        Assert.Matches($@"^dcsim: run failed: cluster member akka\.tcp://dcsim@127\.0\.0\.1:\d+ \(worker process {workers[0]}\) (became unreachable|was disconnected)", lines[0]);
         Assert.False(Dcsim.HasStackTrace(run.Stdout + run.Stderr), run.Stdout + run.Stderr);
         Assert.False(Directory.Exists(output), "a failed run must not create its output directory");
     }

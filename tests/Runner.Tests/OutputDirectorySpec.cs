@@ -17,6 +17,8 @@ public sealed class OutputDirectorySpec
     {
         // arrange
         var root = Fresh();
+        var empty = Path.Combine(root, "empty");
+        Directory.CreateDirectory(empty);
         var earlier = Path.Combine(root, "earlier");
         Directory.CreateDirectory(earlier);
         foreach (var name in ResultFiles.Names) File.WriteAllText(Path.Combine(earlier, name), "old");
@@ -24,7 +26,7 @@ public sealed class OutputDirectorySpec
 
         // act, assert
         Assert.Null(OutputDirectory.Problem(Path.Combine(root, "new", "deeper")));
-        Assert.Null(OutputDirectory.Problem(root + "/earlier/../"));
+        Assert.Null(OutputDirectory.Problem(empty + "/"));
         Assert.Null(OutputDirectory.Problem(earlier));
         Assert.Equal([".flows.csv.partial", .. ResultFiles.Names.Order(StringComparer.Ordinal)],
             Directory.GetFileSystemEntries(earlier).Select(Path.GetFileName).Order(StringComparer.Ordinal));

@@ -89,7 +89,8 @@ internal sealed class SimNode : IAsyncDisposable
 
     /// <summary>
     /// Shut down without leaving the cluster, for a cluster whose other members are gone or being killed: a
-    /// graceful leave would wait ~10 s on sharding and on a membership that can no longer converge.
+    /// graceful leave would wait ~10 s on sharding and on a membership that can no longer converge, and even
+    /// the cluster-shutdown phase waits 5 s for them.
     /// </summary>
     public void Abandon() => _abandoned = true;
 
@@ -97,7 +98,7 @@ internal sealed class SimNode : IAsyncDisposable
     {
         var shutdown = CoordinatedShutdown.Get(System);
         await (_abandoned
-            ? shutdown.Run(CoordinatedShutdown.ClrExitReason.Instance, CoordinatedShutdown.PhaseClusterShutdown)
+            ? shutdown.Run(CoordinatedShutdown.ClrExitReason.Instance, CoordinatedShutdown.PhaseBeforeActorSystemTerminate)
             : shutdown.Run(CoordinatedShutdown.ClrExitReason.Instance));
     }
 

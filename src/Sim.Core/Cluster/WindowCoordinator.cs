@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
+using Akka.Remote;
 using DcSim.SimCore.Kernel;
 using DcSim.SimCore.Metrics;
 using DcSim.SimCore.Scenario;
@@ -22,9 +23,12 @@ namespace DcSim.SimCore.Cluster;
 ///   any state --ExperimentFailed--> Idle (reply to client)
 /// </code>
 /// A run cannot survive the loss of a member that holds partitions (recovery is future work), so the
-/// coordinator follows the cluster's membership: a member that becomes unreachable or is removed fails
-/// the run as soon as the failure detector says so (a few seconds), naming the member. The silence
-/// watchdog (<see cref="SilenceLimit"/>) remains for a partition that stops answering on a live member.
+/// coordinator follows the cluster: a member that becomes unreachable or is removed fails the run as soon
+/// as the failure detector says so (seconds, more on a loaded machine), and so does the loss of the
+/// connection to a member that holds a partition or the client, which is noticed at once when its process
+/// dies. A dropped connection is fatal in any case: remoting delivers at most once, so a batch or a report
+/// may have been lost, and the protocol does not resend. The silence watchdog (<see cref="SilenceLimit"/>)
+/// remains for a partition that stops answering on a live member.
 ///
 /// Invariant: a window is granted only when every partition completed the previous one, and its
 /// start is the earliest event held or in transit anywhere (reported by the partitions), so no
@@ -70,10 +74,18 @@ public sealed class WindowCoordinator : ReceiveActor
     private Akka.Cluster.Cluster? Membership =>
         ((ExtendedActorSystem)Context.System).Provider is ClusterActorRefProvider ? Akka.Cluster.Cluster.Get(Context.System) : null;
 
-    protected override void PreStart() => Membership?.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot,
-        typeof(ClusterEvent.UnreachableMember), typeof(ClusterEvent.MemberRemoved));
+    protected override void PreStart()
+    {
+        Membership?.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot,
+            typeof(ClusterEvent.UnreachableMember), typeof(ClusterEvent.MemberRemoved));
+        Context.System.EventStream.Subscribe<DisassociatedEvent>(Self);
+    }
 
-    protected override void PostStop() => Membership?.Unsubscribe(Self);
+    protected override void PostStop()
+    {
+        Membership?.Unsubscribe(Self);
+        Context.System.EventStream.Unsubscribe<DisassociatedEvent>(Self);
+    }
 
     /// <summary>Membership news while no run depends on it.</summary>
     private void IgnoreMembers()
@@ -81,6 +93,7 @@ public sealed class WindowCoordinator : ReceiveActor
         Receive<ClusterEvent.CurrentClusterState>(_ => { });
         Receive<ClusterEvent.UnreachableMember>(_ => { });
         Receive<ClusterEvent.MemberRemoved>(_ => { });
+        Receive<DisassociatedEvent>(_ => { });
     }
 
     /// <summary>
@@ -90,15 +103,17 @@ public sealed class WindowCoordinator : ReceiveActor
     private void WatchMembers(bool anyMember)
     {
         Receive<ClusterEvent.CurrentClusterState>(_ => { });
-        Receive<ClusterEvent.UnreachableMember>(u => MemberLost(u.Member, "became unreachable", anyMember));
-        Receive<ClusterEvent.MemberRemoved>(r => MemberLost(r.Member, "left the cluster", anyMember));
+        Receive<ClusterEvent.UnreachableMember>(u => MemberLost(u.Member.Address, "became unreachable", anyMember));
+        Receive<ClusterEvent.MemberRemoved>(r => MemberLost(r.Member.Address, "left the cluster", anyMember));
+        // Any connection of this node's may drop (a client of an earlier run leaving): only those the run uses count.
+        Receive<DisassociatedEvent>(d => MemberLost(d.RemoteAddress, "was disconnected", anyMember: false));
     }
 
-    private void MemberLost(Member member, string what, bool anyMember)
+    private void MemberLost(Address member, string what, bool anyMember)
     {
-        var address = member.Address.ToString();
+        var address = member.ToString();
         var held = Enumerable.Range(0, _count).Where(i => _addresses[i] == address).ToList();
-        if (!anyMember && held.Count == 0 && member.Address != _client.Path.Address) return;
+        if (!anyMember && held.Count == 0 && member != _client.Path.Address) return;
         var partitions = held.Count switch
         {
             0 => "",
