@@ -97,15 +97,15 @@ public sealed class WindowCoordinator : ReceiveActor
     }
 
     /// <summary>
-    /// Fails the run when a member it depends on is lost: while initialising any member (sharding may be placing
-    /// a partition there), afterwards one that holds a partition or the client.
+    /// Fails the run when a member it depends on is lost: one that holds a partition or the client, and while
+    /// initialising any member that becomes unreachable (sharding may be placing a partition there). A member
+    /// that leaves gracefully (the client of an earlier run) or a connection that drops elsewhere is no loss.
     /// </summary>
     private void WatchMembers(bool anyMember)
     {
         Receive<ClusterEvent.CurrentClusterState>(_ => { });
         Receive<ClusterEvent.UnreachableMember>(u => MemberLost(u.Member.Address, "became unreachable", anyMember));
-        Receive<ClusterEvent.MemberRemoved>(r => MemberLost(r.Member.Address, "left the cluster", anyMember));
-        // Any connection of this node's may drop (a client of an earlier run leaving): only those the run uses count.
+        Receive<ClusterEvent.MemberRemoved>(r => MemberLost(r.Member.Address, "left the cluster", anyMember: false));
         Receive<DisassociatedEvent>(d => MemberLost(d.RemoteAddress, "was disconnected", anyMember: false));
     }
 
