@@ -59,7 +59,11 @@ internal static class RunCommand
         var partitionCount = partitions ?? (settings.Kernel.Partitions > 0 ? settings.Kernel.Partitions : nodes);
         var progress = new ProgressLine();
         var experiment = Experiment.RunAsync(settings, file.DirectoryName ?? ".", partitionCount, new RunCluster(nodes, join, log, verbose),
-            progress.Update, cancel, endpoint);
+            progress.Update, cancel, endpoint, failed: reason =>
+            {
+                progress.Done();
+                Fail($"run failed: {reason}{log.Hint}");
+            });
         ExperimentOutcome outcome;
         try
         {
@@ -73,7 +77,11 @@ internal static class RunCommand
             await Task.WhenAny(experiment, Task.Delay(TeardownLimit, CancellationToken.None));
             return ExitCodes.Interrupted;
         }
-        catch (Exception ex) when (ex is ExperimentFailedException or TimeoutException or AskTimeoutException)
+        catch (ExperimentFailedException)
+        {
+            return ExitCodes.Failed;
+        }
+        catch (Exception ex) when (ex is TimeoutException or AskTimeoutException)
         {
             progress.Done();
             return Fail($"run failed: {ex.Message}{log.Hint}");

@@ -27,12 +27,14 @@ internal sealed record RunCluster(int Nodes, string? Join, AkkaLog Log, bool Ver
 /// Runs one scenario on a cluster. Without <see cref="RunCluster.Join"/> the cluster is embedded: this
 /// process is the first member and starts <c>Nodes - 1</c> `dcsim node` workers on 127.0.0.1, which leave
 /// when the run is over and are killed when it fails. With a join address this process joins that
-/// cluster, waits for <c>Nodes</c> members in all, and leaves the others running.
+/// cluster, waits for <c>Nodes</c> members in all, and leaves the others running. A failed run calls
+/// <c>failed</c> with the reason at once, then throws <see cref="ExperimentFailedException"/> once this
+/// member is shut down.
 /// </summary>
 internal static class Experiment
 {
     public static async Task<ExperimentOutcome> RunAsync(ScenarioSettings scenario, string baseDirectory, int partitions, RunCluster cluster,
-        Action<RunProgress> progress, CancellationToken cancel, QueryEndpoint? endpoint = null)
+        Action<RunProgress> progress, CancellationToken cancel, QueryEndpoint? endpoint = null, Action<string>? failed = null)
     {
         var setup = Stopwatch.StartNew();
         var embedded = cluster.Join is null;
@@ -54,10 +56,13 @@ internal static class Experiment
             var finished = await run.WaitAsync(cancel);
             if (finished is ExperimentCompleted && embedded) await node.DismissOtherMembersAsync(TimeSpan.FromSeconds(10));
             completed = finished is ExperimentCompleted;
+            var reason = finished is ExperimentFailed f ? workers?.Name(f.Reason) ?? f.Reason : null;
+            // Said before leaving the cluster, which takes seconds more when a member is gone.
+            if (reason is not null) failed?.Invoke(reason);
             return finished switch
             {
                 ExperimentCompleted c => new ExperimentOutcome(ResultsCodec.Decode(c.Results), c, setup.Elapsed),
-                ExperimentFailed f => throw new ExperimentFailedException(workers?.Name(f.Reason) ?? f.Reason),
+                ExperimentFailed => throw new ExperimentFailedException(reason!),
                 _ => throw new InvalidOperationException($"unexpected reply {finished.GetType().Name}"),
             };
         }
