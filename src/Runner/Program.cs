@@ -17,4 +17,14 @@ var root = new RootCommand("DcSim: a deterministic simulator of virtualized data
     OvsTraceCommand.Create(),
     ClassifierBenchCommand.Create(),
 };
-return await root.Parse(args).InvokeAsync();
+var parse = root.Parse(args);
+if (CommandLineErrors.UnknownCommand(root, parse) is { } unknown)
+{
+    Console.Error.WriteLine(unknown);
+    return ExitCodes.BadInput;
+}
+// Ctrl-C cancels the command's token; a run then stops its workers and leaves the cluster within its own
+// limit (System.CommandLine's default of 2 s would end the process before it could say it was interrupted).
+var exit = await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(30) });
+// System.CommandLine answers a parse error with 1; like every other bad input it is 2 here.
+return parse.Errors.Count > 0 && exit == 1 ? ExitCodes.BadInput : exit;

@@ -44,6 +44,79 @@ internal static class Dcsim
         return p;
     }
 
+    /// <summary>A `dcsim` started in the background whose output is kept; the caller stops it.</summary>
+    public sealed class Background(Process process, StringBuilder stdout, StringBuilder stderr) : IDisposable
+    {
+        public Process Process { get; } = process;
+        public string Stdout { get { lock (stdout) return stdout.ToString(); } }
+        public string Stderr { get { lock (stderr) return stderr.ToString(); } }
+
+        /// <summary>The `dcsim node` workers a `run --nodes N` started (its child processes).</summary>
+        public IReadOnlyList<int> Workers() => Directory.EnumerateDirectories("/proc")
+            .Select(Path.GetFileName)
+            .Where(n => n!.All(char.IsAsciiDigit))
+            .Select(n => int.Parse(n!))
+            .Where(pid => ParentOf(pid) == Process.Id)
+            .ToList();
+
+        private static int ParentOf(int pid)
+        {
+            try
+            {
+                // /proc/PID/stat: "pid (comm) state ppid ..."; comm may hold spaces, so read after the last ')'.
+                var stat = File.ReadAllText($"/proc/{pid}/stat");
+                return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1]);
+            }
+            catch (IOException) { return -1; }
+        }
+
+        public void Dispose()
+        {
+            if (!Process.HasExited) Process.Kill(entireProcessTree: true);
+            Process.WaitForExit(10_000);
+            Process.Dispose();
+        }
+    }
+
+    public static Background StartCapturing(params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "dcsim.dll"));
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        var p = Process.Start(psi)!;
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        p.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (stdout) stdout.AppendLine(e.Data); };
+        p.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (stderr) stderr.AppendLine(e.Data); };
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        return new Background(p, stdout, stderr);
+    }
+
+    /// <summary>Polls a run's `--http` endpoint until it reports simulated time past zero: the run is under way.</summary>
+    public static async Task WaitUntilSimulatingAsync(int httpPort, TimeSpan timeout)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(15) };
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                var response = await http.GetAsync("/servers");
+                if (response.IsSuccessStatusCode
+                    && System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("simulated_time_ps").GetInt64() > 0)
+                    return;
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException) { }
+            await Task.Delay(250);
+        }
+        throw new TimeoutException($"the run on port {httpPort} did not start simulating within {timeout}");
+    }
+
+    /// <summary>A stack trace line, as .NET prints them ("   at Namespace.Type.Method(...)").</summary>
+    public static bool HasStackTrace(string text) =>
+        text.Split('\n').Any(l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal) && l.Contains('(')) || text.Contains("Exception:");
+
     /// <summary>A TCP port that was free a moment ago on 127.0.0.1.</summary>
     public static int FreePort()
     {

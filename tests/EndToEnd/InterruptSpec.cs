@@ -5,10 +5,12 @@ namespace DcSim.EndToEnd;
 
 public sealed class InterruptSpec
 {
-    [Fact]
-    public void Ctrl_C_must_stop_the_run_and_leave_no_result_files()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public async Task Ctrl_C_must_stop_the_run_say_so_and_leave_no_result_files(int nodes)
     {
-        // arrange: a run far longer than the test waits
+        // arrange: a run far longer than the test waits, under way
         var dir = Dcsim.TempDirectory("interrupt");
         var scenario = Path.Combine(dir, "long.conf");
         File.WriteAllText(scenario, """
@@ -18,16 +20,20 @@ public sealed class InterruptSpec
             traffic.generators = [ { kind = cbr, rate = 1Gbps } ]
             """);
         var output = Path.Combine(dir, "out");
-        using var run = Dcsim.Start("run", scenario, "--out", output);
-        Thread.Sleep(4000);
-        Assert.False(run.HasExited, "the run should still be going");
+        var port = Dcsim.FreePort();
+        using var run = Dcsim.StartCapturing("run", scenario, "--out", output, "--nodes", nodes.ToString(), "--http", port.ToString());
+        await Dcsim.WaitUntilSimulatingAsync(port, TimeSpan.FromMinutes(2));
 
         // act: SIGINT, as Ctrl-C on a terminal
-        using (var kill = Process.Start("kill", ["-INT", run.Id.ToString()])) kill.WaitForExit();
+        using (var kill = Process.Start("kill", ["-INT", run.Process.Id.ToString()])) kill.WaitForExit();
 
         // assert
-        Assert.True(run.WaitForExit(30_000), "dcsim did not stop after SIGINT");
-        Assert.Equal(130, run.ExitCode);
+        Assert.True(run.Process.WaitForExit(30_000), "dcsim did not stop after SIGINT");
+        run.Process.WaitForExit();
+        Assert.Equal(130, run.Process.ExitCode);
+        Assert.Equal(["interrupted: no result files were written"],
+            run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.False(Dcsim.HasStackTrace(run.Stdout + run.Stderr), run.Stdout + run.Stderr);
         var left = Directory.Exists(output) ? Directory.GetFiles(output) : [];
         Assert.Empty(left);
     }

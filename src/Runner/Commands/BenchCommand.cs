@@ -54,7 +54,7 @@ internal static class BenchCommand
         {
             var seconds = simTime ?? f.SimSeconds;
             var scenario = ScenarioLoader.Parse(ScenarioText(f, seconds, rate), $"bench-{f.Name}", Environment.CurrentDirectory);
-            var outcome = await Experiment.RunAsync(scenario, Environment.CurrentDirectory, nodes, partitions ?? nodes, _ => { }, cancel);
+            var outcome = await Experiment.RunAsync(scenario, Environment.CurrentDirectory, partitions ?? nodes, new RunCluster(nodes, null, AkkaLog.ForProcess("bench")), _ => { }, cancel);
             var summary = new RunSummary(outcome.Results);
             var wall = outcome.Run.TotalSeconds;
             var stats = outcome.Completion.Partitions;

@@ -7,27 +7,32 @@ namespace DcSim.Runner.Commands;
 /// <summary>`dcsim node --port P [--seed-node HOST:PORT]`: starts a cluster member, or joins one, and serves until stopped.</summary>
 internal static class NodeCommand
 {
+    /// <summary>How the line a node prints once started begins (followed by its address): `dcsim run` reads it from its workers.</summary>
+    public const string StartLinePrefix = "dcsim node ";
+
     public static Command Create()
     {
         var port = new Option<int>("--port") { Description = "TCP port (0 = any free port)", Required = true };
         var hostname = new Option<string>("--hostname") { Description = "Address to bind and advertise", DefaultValueFactory = _ => "127.0.0.1" };
         var seedNode = new Option<string?>("--seed-node") { Description = "HOST:PORT of a member to join; omit to start a new cluster" };
         var parentPid = new Option<int?>("--parent-pid") { Description = "Exit when this process exits (used by `dcsim run --nodes`)", Hidden = true };
-        var command = new Command("node", "Start or join a DcSim cluster member") { port, hostname, seedNode, parentPid };
-        command.SetAction((parse, cancel) => Execute(parse.GetValue(port), parse.GetValue(hostname)!, parse.GetValue(seedNode), parse.GetValue(parentPid), cancel));
+        var verbose = new Option<bool>("--verbose") { Description = "Print Akka's log on stderr instead of a file under the temp folder" };
+        var command = new Command("node", "Start or join a DcSim cluster member") { port, hostname, seedNode, parentPid, verbose };
+        command.SetAction((parse, cancel) => Execute(parse.GetValue(port), parse.GetValue(hostname)!, parse.GetValue(seedNode), parse.GetValue(parentPid),
+            AkkaLog.For("node", parse.GetValue(verbose)), cancel));
         return command;
     }
 
-    private static async Task<int> Execute(int port, string hostname, string? seedNode, int? parentPid, CancellationToken cancel)
+    private static async Task<int> Execute(int port, string hostname, string? seedNode, int? parentPid, AkkaLog log, CancellationToken cancel)
     {
         if (seedNode is not null && !HostPort.IsValid(seedNode))
         {
             Console.Error.WriteLine($"dcsim: --seed-node expects HOST:PORT, got '{seedNode}'");
             return ExitCodes.BadInput;
         }
-        await using var node = SimNode.Start(hostname, port, seedNode is null ? [] : [seedNode]);
+        await using var node = SimNode.Start(hostname, port, seedNode is null ? [] : [seedNode], log);
         if (seedNode is null) node.Cluster.Join(node.Cluster.SelfAddress);
-        Console.WriteLine($"dcsim node {node.Cluster.SelfAddress} {(seedNode is null ? "started a cluster" : $"joining {seedNode}")}");
+        Console.WriteLine($"{StartLinePrefix}{node.Cluster.SelfAddress} {(seedNode is null ? "started a cluster" : $"joining {seedNode}")}{log.Hint}");
         var parent = parentPid is { } pid ? TryGetProcess(pid) : null;
         try
         {

@@ -18,37 +18,59 @@ internal sealed record ExperimentOutcome(ResultsBuilder Results, ExperimentCompl
 }
 
 /// <summary>
-/// Runs one scenario on a cluster of <c>nodes</c> members. Without <c>join</c> the cluster is embedded:
-/// this process is the first member and starts <c>nodes - 1</c> `dcsim node` workers on 127.0.0.1,
-/// which leave when the run is over. With <c>join</c> (HOST:PORT of a running `dcsim node`) this
-/// process joins that cluster, waits for <c>nodes</c> members in all, and leaves the others running.
+/// The cluster a run uses: <see cref="Nodes"/> members in all; <see cref="Join"/> (HOST:PORT of a running
+/// `dcsim node`) or null for an embedded cluster; where each process's Akka log goes.
+/// </summary>
+internal sealed record RunCluster(int Nodes, string? Join, AkkaLog Log, bool Verbose = false);
+
+/// <summary>
+/// Runs one scenario on a cluster. Without <see cref="RunCluster.Join"/> the cluster is embedded: this
+/// process is the first member and starts <c>Nodes - 1</c> `dcsim node` workers on 127.0.0.1, which leave
+/// when the run is over and are killed when it fails. With a join address this process joins that
+/// cluster, waits for <c>Nodes</c> members in all, and leaves the others running. A failed run calls
+/// <c>failed</c> with the reason at once, then throws <see cref="ExperimentFailedException"/> once this
+/// member is shut down.
 /// </summary>
 internal static class Experiment
 {
-    public static async Task<ExperimentOutcome> RunAsync(ScenarioSettings scenario, string baseDirectory, int nodes, int partitions,
-        Action<RunProgress> progress, CancellationToken cancel, string? join = null, string? httpUrl = null)
+    public static async Task<ExperimentOutcome> RunAsync(ScenarioSettings scenario, string baseDirectory, int partitions, RunCluster cluster,
+        Action<RunProgress> progress, CancellationToken cancel, QueryEndpoint? endpoint = null, Action<string>? failed = null)
     {
         var setup = Stopwatch.StartNew();
-        await using var node = SimNode.Start("127.0.0.1", 0, join is null ? [] : [join]);
-        if (join is null) node.Cluster.Join(node.Cluster.SelfAddress);
-        using var workers = nodes > 1 && join is null
-            ? WorkerProcesses.Start(nodes - 1, $"127.0.0.1:{node.Cluster.SelfAddress.Port}")
-            : null;
-        await node.WaitForMembersAsync(nodes, TimeSpan.FromSeconds(90), cancel);
-        await node.WaitForRegionsAsync(nodes, TimeSpan.FromSeconds(30), cancel);
-        var coordinator = node.CoordinatorProxy();
-        await using var endpoint = httpUrl is null ? null : await QueryEndpoint.StartAsync(httpUrl, coordinator);
-        setup.Stop();
-
-        var run = Submit(node.System, coordinator, new StartExperiment(scenario.ResolvedHocon, baseDirectory, partitions), progress);
-        var finished = await run.WaitAsync(cancel);
-        if (join is null) await node.DismissOtherMembersAsync(TimeSpan.FromSeconds(10));
-        return finished switch
+        var embedded = cluster.Join is null;
+        await using var node = SimNode.Start("127.0.0.1", 0, embedded ? [] : [cluster.Join!], cluster.Log);
+        var completed = false;
+        try
         {
-            ExperimentCompleted c => new ExperimentOutcome(ResultsCodec.Decode(c.Results), c, setup.Elapsed),
-            ExperimentFailed f => throw new ExperimentFailedException(f.Reason),
-            _ => throw new InvalidOperationException($"unexpected reply {finished.GetType().Name}"),
-        };
+            if (embedded) node.Cluster.Join(node.Cluster.SelfAddress);
+            using var workers = cluster.Nodes > 1 && embedded
+                ? WorkerProcesses.Start(cluster.Nodes - 1, $"127.0.0.1:{node.Cluster.SelfAddress.Port}", cluster.Verbose)
+                : null;
+            await node.WaitForMembersAsync(cluster.Nodes, TimeSpan.FromSeconds(90), cancel);
+            await node.WaitForRegionsAsync(cluster.Nodes, TimeSpan.FromSeconds(30), cancel);
+            var coordinator = node.CoordinatorProxy();
+            endpoint?.Serve(coordinator);
+            setup.Stop();
+
+            var run = Submit(node.System, coordinator, new StartExperiment(scenario.ResolvedHocon, baseDirectory, partitions), progress);
+            var finished = await run.WaitAsync(cancel);
+            if (finished is ExperimentCompleted && embedded) await node.DismissOtherMembersAsync(TimeSpan.FromSeconds(10));
+            completed = finished is ExperimentCompleted;
+            var reason = finished is ExperimentFailed f ? workers?.Name(f.Reason) ?? f.Reason : null;
+            // Said before leaving the cluster, which takes seconds more when a member is gone.
+            if (reason is not null) failed?.Invoke(reason);
+            return finished switch
+            {
+                ExperimentCompleted c => new ExperimentOutcome(ResultsCodec.Decode(c.Results), c, setup.Elapsed),
+                ExperimentFailed => throw new ExperimentFailedException(reason!),
+                _ => throw new InvalidOperationException($"unexpected reply {finished.GetType().Name}"),
+            };
+        }
+        finally
+        {
+            // A failed or interrupted embedded run kills its workers on leaving the block above: nobody to leave.
+            if (embedded && !completed) node.Abandon();
+        }
     }
 
     private static Task<IDcSimMessage> Submit(ActorSystem system, IActorRef coordinator, StartExperiment start, Action<RunProgress> progress)

@@ -1,4 +1,7 @@
 using Akka.Actor;
+using Akka.Cluster;
+using Akka.Event;
+using Akka.Remote;
 using DcSim.SimCore.Cluster;
 using static DcSim.SimCore.Cluster.WindowProtocol;
 
@@ -8,24 +11,60 @@ namespace DcSim.Runner.Hosting;
 /// Submits one experiment to the coordinator and turns its replies into a task and progress callbacks,
 /// so the command line never blocks inside an actor.
 /// </summary>
+/// <remarks>
+/// The coordinator fails a run whose members are lost; when the coordinator's own member is lost (on a
+/// cluster joined with `--join`, where it runs on the oldest `dcsim node`) nobody would, so the client
+/// watches that member itself: its first progress report tells where the coordinator runs.
+/// </remarks>
 internal sealed class ExperimentClient : ReceiveActor
 {
     /// <summary>Twice the coordinator's own watchdog on its partitions.</summary>
     public static readonly TimeSpan CoordinatorSilenceLimit = 2 * WindowCoordinator.SilenceLimit;
 
+    private readonly TaskCompletionSource<IDcSimMessage> _outcome;
+    private Address? _coordinatorMember;
+
     public ExperimentClient(IActorRef coordinator, StartExperiment start, TaskCompletionSource<IDcSimMessage> outcome, Action<RunProgress> progress)
     {
-        Receive<RunProgress>(progress);
-        Receive<ExperimentCompleted>(c => { outcome.TrySetResult(c); Context.Stop(Self); });
-        Receive<ExperimentFailed>(f => { outcome.TrySetResult(f); Context.Stop(Self); });
+        _outcome = outcome;
+        Receive<RunProgress>(p =>
+        {
+            if (Sender.Path.Address.HasGlobalScope) _coordinatorMember = Sender.Path.Address;
+            progress(p);
+        });
+        Receive<ExperimentCompleted>(Finish);
+        Receive<ExperimentFailed>(Finish);
+        Receive<ClusterEvent.UnreachableMember>(u => CoordinatorLost(u.Member.Address, "became unreachable"));
+        Receive<DisassociatedEvent>(d => CoordinatorLost(d.RemoteAddress, "was disconnected"));
+        Receive<ClusterEvent.CurrentClusterState>(_ => { });
         // The coordinator reports progress at least every progress interval of simulated time and fails a
         // run whose partitions go silent; a coordinator that itself goes silent for this long is lost.
-        Receive<ReceiveTimeout>(_ =>
-        {
-            outcome.TrySetResult(new ExperimentFailed($"the coordinator has not answered for {CoordinatorSilenceLimit.TotalSeconds:0} s"));
-            Context.Stop(Self);
-        });
+        Receive<ReceiveTimeout>(_ => Finish(new ExperimentFailed($"the coordinator has not answered for {CoordinatorSilenceLimit.TotalSeconds:0} s")));
         Context.SetReceiveTimeout(CoordinatorSilenceLimit);
         coordinator.Tell(start, Self);
+    }
+
+    protected override void PreStart()
+    {
+        Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot, typeof(ClusterEvent.UnreachableMember));
+        Context.System.EventStream.Subscribe<DisassociatedEvent>(Self);
+    }
+
+    protected override void PostStop()
+    {
+        Cluster.Get(Context.System).Unsubscribe(Self);
+        Context.System.EventStream.Unsubscribe<DisassociatedEvent>(Self);
+    }
+
+    private void CoordinatorLost(Address member, string what)
+    {
+        if (member == _coordinatorMember)
+            Finish(new ExperimentFailed($"cluster member {member}, which runs the coordinator, {what}: the run cannot go on without it"));
+    }
+
+    private void Finish(IDcSimMessage outcome)
+    {
+        _outcome.TrySetResult(outcome);
+        Context.Stop(Self);
     }
 }

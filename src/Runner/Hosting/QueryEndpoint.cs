@@ -14,25 +14,51 @@ namespace DcSim.Runner.Hosting;
 /// <c>GET /servers</c> and <c>GET /servers/{name}</c> return the servers' CPU and vSwitch counters as
 /// the partitions hold them between two windows, with the simulated time they correspond to.
 /// </summary>
-internal sealed class QueryEndpoint(WebApplication app) : IAsyncDisposable
+/// <remarks>
+/// The endpoint is bound before the cluster starts, so that an address in use is reported at once and
+/// nothing is simulated; until <see cref="Serve"/> hands it the coordinator it answers 503.
+/// </remarks>
+internal sealed class QueryEndpoint : IAsyncDisposable
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
     private static long _nextQuery;
+    private readonly WebApplication _app;
+    private volatile IActorRef? _coordinator;
 
-    public static async Task<QueryEndpoint> StartAsync(string url, IActorRef coordinator)
+    private QueryEndpoint(WebApplication app) => _app = app;
+
+    /// <summary>Binds <paramref name="url"/>; throws <see cref="EndpointBindException"/> when it cannot.</summary>
+    public static async Task<QueryEndpoint> StartAsync(string url)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
         builder.WebHost.UseUrls(url);
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        app.MapGet("/servers", async (HttpContext http) => await Answer(http, coordinator, null));
-        app.MapGet("/servers/{name}", async (HttpContext http, string name) => await Answer(http, coordinator, name));
-        await app.StartAsync();
-        return new QueryEndpoint(app);
+        var endpoint = new QueryEndpoint(app);
+        app.MapGet("/servers", async (HttpContext http) => await endpoint.Answer(http, null));
+        app.MapGet("/servers/{name}", async (HttpContext http, string name) => await endpoint.Answer(http, name));
+        try
+        {
+            await app.StartAsync();
+        }
+        catch (IOException ex)
+        {
+            await app.DisposeAsync();
+            throw new EndpointBindException($"cannot serve {url}: {ex.InnerException?.Message ?? ex.Message}");
+        }
+        return endpoint;
     }
 
-    private static async Task Answer(HttpContext http, IActorRef coordinator, string? name)
+    /// <summary>Starts answering queries through <paramref name="coordinator"/>.</summary>
+    public void Serve(IActorRef coordinator) => _coordinator = coordinator;
+
+    private async Task Answer(HttpContext http, string? name)
     {
+        if (_coordinator is not { } coordinator)
+        {
+            await Json(http, StatusCodes.Status503ServiceUnavailable, new { error = "the cluster is starting" });
+            return;
+        }
         ServersSnapshot snapshot;
         try
         {
@@ -81,7 +107,9 @@ internal sealed class QueryEndpoint(WebApplication app) : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await app.StopAsync();
-        await app.DisposeAsync();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
     }
 }
+
+internal sealed class EndpointBindException(string message) : Exception(message);

@@ -28,9 +28,9 @@ internal sealed class SimNode : IAsyncDisposable
     public IActorRef PartitionRegion { get; }
     public Akka.Cluster.Cluster Cluster => Akka.Cluster.Cluster.Get(System);
 
-    public static SimNode Start(string hostname, int port, IReadOnlyList<string> seedNodes)
+    public static SimNode Start(string hostname, int port, IReadOnlyList<string> seedNodes, AkkaLog log)
     {
-        var system = ActorSystem.Create("dcsim", ClusterConfig.Create(hostname, port, seedNodes));
+        var system = ActorSystem.Create("dcsim", ClusterConfig.Create(hostname, port, seedNodes, log));
         var region = ClusterSharding.Get(system).Start(
             PartitionRegionName,
             PartitionActor.Props(FabricModel.Instance),
@@ -85,9 +85,21 @@ internal sealed class SimNode : IAsyncDisposable
         while (Cluster.State.Members.Any(m => m.Address != self) && DateTime.UtcNow < deadline) await Task.Delay(50);
     }
 
+    private bool _abandoned;
+
+    /// <summary>
+    /// Shut down without leaving the cluster, for a cluster whose other members are gone or being killed: a
+    /// graceful leave would wait ~10 s on sharding and on a membership that can no longer converge, and even
+    /// the cluster-shutdown phase waits 5 s for them.
+    /// </summary>
+    public void Abandon() => _abandoned = true;
+
     public async ValueTask DisposeAsync()
     {
-        await CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClrExitReason.Instance);
+        var shutdown = CoordinatedShutdown.Get(System);
+        await (_abandoned
+            ? shutdown.Run(CoordinatedShutdown.ClrExitReason.Instance, CoordinatedShutdown.PhaseBeforeActorSystemTerminate)
+            : shutdown.Run(CoordinatedShutdown.ClrExitReason.Instance));
     }
 
     /// <summary>Entity id = partition index; shard id = index modulo the shard count, so partitions spread over nodes.</summary>

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Akka.Actor;
+using Akka.Cluster;
 using Akka.Event;
+using Akka.Remote;
 using DcSim.SimCore.Kernel;
 using DcSim.SimCore.Metrics;
 using DcSim.SimCore.Scenario;
@@ -20,6 +22,14 @@ namespace DcSim.SimCore.Cluster;
 ///   Running --no event before end--> Finishing --all PartitionReport--> Idle (reply to client)
 ///   any state --ExperimentFailed--> Idle (reply to client)
 /// </code>
+/// A run cannot survive the loss of a member that holds partitions (recovery is future work), so the
+/// coordinator follows the cluster: a member that becomes unreachable or is removed fails the run as soon
+/// as the failure detector says so (seconds, more on a loaded machine), and so does the loss of the
+/// connection to a member that holds a partition or the client, which is noticed at once when its process
+/// dies. A dropped connection is fatal in any case: remoting delivers at most once, so a batch or a report
+/// may have been lost, and the protocol does not resend. The silence watchdog (<see cref="SilenceLimit"/>)
+/// remains for a partition that stops answering on a live member.
+///
 /// Invariant: a window is granted only when every partition completed the previous one, and its
 /// start is the earliest event held or in transit anywhere (reported by the partitions), so no
 /// partition can receive an event earlier than a window it has already run. The coordinator's own
@@ -60,10 +70,64 @@ public sealed class WindowCoordinator : ReceiveActor
 
     public static Props Props(IActorRef partitionRegion, IModelFactory model) => Akka.Actor.Props.Create(() => new WindowCoordinator(partitionRegion, model));
 
+    /// <summary>In a cluster (not in a plain ActorSystem, as in tests), follow member losses.</summary>
+    private Akka.Cluster.Cluster? Membership =>
+        ((ExtendedActorSystem)Context.System).Provider is ClusterActorRefProvider ? Akka.Cluster.Cluster.Get(Context.System) : null;
+
+    protected override void PreStart()
+    {
+        Membership?.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot,
+            typeof(ClusterEvent.UnreachableMember), typeof(ClusterEvent.MemberRemoved));
+        Context.System.EventStream.Subscribe<DisassociatedEvent>(Self);
+    }
+
+    protected override void PostStop()
+    {
+        Membership?.Unsubscribe(Self);
+        Context.System.EventStream.Unsubscribe<DisassociatedEvent>(Self);
+    }
+
+    /// <summary>Membership news while no run depends on it.</summary>
+    private void IgnoreMembers()
+    {
+        Receive<ClusterEvent.CurrentClusterState>(_ => { });
+        Receive<ClusterEvent.UnreachableMember>(_ => { });
+        Receive<ClusterEvent.MemberRemoved>(_ => { });
+        Receive<DisassociatedEvent>(_ => { });
+    }
+
+    /// <summary>
+    /// Fails the run when a member it depends on is lost: one that holds a partition or the client, and while
+    /// initialising any member that becomes unreachable (sharding may be placing a partition there). A member
+    /// that leaves gracefully (the client of an earlier run) or a connection that drops elsewhere is no loss.
+    /// </summary>
+    private void WatchMembers(bool anyMember)
+    {
+        Receive<ClusterEvent.CurrentClusterState>(_ => { });
+        Receive<ClusterEvent.UnreachableMember>(u => MemberLost(u.Member.Address, "became unreachable", anyMember));
+        Receive<ClusterEvent.MemberRemoved>(r => MemberLost(r.Member.Address, "left the cluster", anyMember: false));
+        Receive<DisassociatedEvent>(d => MemberLost(d.RemoteAddress, "was disconnected", anyMember: false));
+    }
+
+    private void MemberLost(Address member, string what, bool anyMember)
+    {
+        var address = member.ToString();
+        var held = Enumerable.Range(0, _count).Where(i => _addresses[i] == address).ToList();
+        if (!anyMember && held.Count == 0 && member != _client.Path.Address) return;
+        var partitions = held.Count switch
+        {
+            0 => "",
+            1 => $", with partition {held[0]}",
+            _ => $", with partitions {string.Join(", ", held)}",
+        };
+        Fail(new ExperimentFailed($"cluster member {address} {what}{partitions}: the run cannot go on without it"));
+    }
+
     private void Idle()
     {
         Receive<StartExperiment>(Start);
         Receive<ExperimentFailed>(_ => { });
+        IgnoreMembers();
         Receive<QueryServers>(NoRunToQuery);
         Receive<ServersSnapshot>(_ => { });
     }
@@ -141,6 +205,7 @@ public sealed class WindowCoordinator : ReceiveActor
 
     private void Initialising()
     {
+        WatchMembers(anyMember: true);
         Receive<ReceiveTimeout>(_ => Fail(new ExperimentFailed($"no partition has answered for {SilenceLimit.TotalSeconds:0} s (initialising): a partition or its node was lost")));
         Receive<PartitionReady>(ready =>
         {
@@ -163,6 +228,7 @@ public sealed class WindowCoordinator : ReceiveActor
 
     private void Running()
     {
+        WatchMembers(anyMember: false);
         Receive<ReceiveTimeout>(_ => Fail(new ExperimentFailed($"no partition has answered for {SilenceLimit.TotalSeconds:0} s (running): a partition or its node was lost")));
         Receive<WindowCompleted>(done =>
         {
@@ -207,6 +273,7 @@ public sealed class WindowCoordinator : ReceiveActor
 
     private void Finishing()
     {
+        WatchMembers(anyMember: false);
         Receive<QueryServers>(NoRunToQuery);
         Receive<ServersSnapshot>(QueryAnswered);
         Receive<ReceiveTimeout>(_ => Fail(new ExperimentFailed($"no partition has answered for {SilenceLimit.TotalSeconds:0} s (finishing): a partition or its node was lost")));

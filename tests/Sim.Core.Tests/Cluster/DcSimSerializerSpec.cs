@@ -9,7 +9,7 @@ using static DcSim.SimCore.Cluster.WindowProtocol;
 
 namespace DcSim.SimCore.Tests.Cluster;
 
-public sealed class DcSimSerializerSpec() : TestKit(ClusterConfig.Create("127.0.0.1", 0, []))
+public sealed class DcSimSerializerSpec() : TestKit(DcSimSerialization.Binding)
 {
     private static readonly SimEvent SampleEvent = new()
     {

@@ -1,25 +1,24 @@
 using Akka.Configuration;
+using DcSim.SimCore.Cluster;
 
-namespace DcSim.SimCore.Cluster;
+namespace DcSim.Runner.Hosting;
 
-/// <summary>The Akka configuration every DcSim node runs with (cluster on loopback, our serializer, large frames).</summary>
-public static class ClusterConfig
+/// <summary>The Akka configuration every DcSim node runs with (cluster on loopback, our serializer, large frames, log kept off the console).</summary>
+internal static class ClusterConfig
 {
     /// <summary>Remoting drops larger messages with only a log line (akka-stack.md, pitfall 1): batches stay far below.</summary>
     public const string MaximumFrameSize = "16MiB";
 
-    public static Config Create(string hostname, int port, IEnumerable<string> seedNodes, string role = "sim") =>
+    public static Config Create(string hostname, int port, IEnumerable<string> seedNodes, AkkaLog log, string role = "sim") =>
         ConfigurationFactory.ParseString($$"""
             akka {
-              loglevel = ERROR
-              stdout-loglevel = ERROR
+              loglevel = WARNING
+              # Before the log actor starts and after it stops Akka prints to stdout: nothing of that on the console.
+              stdout-loglevel = OFF
+              loggers = ["{{typeof(AkkaLogWriter).AssemblyQualifiedName}}"]
               log-dead-letters = off
               log-dead-letters-during-shutdown = off
-              actor {
-                provider = cluster
-                serializers.dcsim = "DcSim.SimCore.Cluster.DcSimSerializer, DcSim.Sim.Core"
-                serialization-bindings { "DcSim.SimCore.Cluster.IDcSimMessage, DcSim.Sim.Core" = dcsim }
-              }
+              actor.provider = cluster
               remote.dot-netty.tcp {
                 hostname = "{{hostname}}"
                 port = {{port}}
@@ -48,5 +47,6 @@ public static class ClusterConfig
               coordinated-shutdown.exit-clr = off
               coordinated-shutdown.phases.cluster-exiting.timeout = 3s
             }
-            """);
+            dcsim.akka-log-file = "{{(log.File ?? "").Replace("\\", "\\\\")}}"
+            """).WithFallback(DcSimSerialization.Binding);
 }
