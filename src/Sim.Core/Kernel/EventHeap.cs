@@ -21,6 +21,8 @@ public sealed class EventHeap
     private SimEvent[] _slab = new SimEvent[1024];
     private int[] _free = new int[1024];
     private int _freeCount;
+    /// <summary>Slot of the event <see cref="PopRef"/> last returned: freed at the next pop, so the caller can read it in place meanwhile.</summary>
+    private int _lentSlot = -1;
     private int _slabUsed;
     private int _count;
 
@@ -46,26 +48,36 @@ public sealed class EventHeap
         keys[i] = key;
     }
 
-    public void Pop(out SimEvent top)
+    /// <summary>Removes the earliest event and copies it out.</summary>
+    public void Pop(out SimEvent top) => top = PopRef();
+
+    /// <summary>
+    /// Removes the earliest event and returns it in place, without copying it: the reference stays valid (and
+    /// its slot unused) until the next pop. The event loop reads packets through it.
+    /// </summary>
+    public ref SimEvent PopRef()
     {
+        if (_lentSlot >= 0) _free[_freeCount++] = _lentSlot;
         var keys = _keys;
         var slot = keys[0].Slot;
-        top = _slab[slot];
-        _free[_freeCount++] = slot;
+        _lentSlot = slot;
         var n = --_count;
-        if (n == 0) return;
-        var last = keys[n];
-        var i = 0;
-        while (true)
+        if (n > 0)
         {
-            var child = 2 * i + 1;
-            if (child >= n) break;
-            if (child + 1 < n && Less(in keys[child + 1], in keys[child])) child++;
-            if (!Less(in keys[child], in last)) break;
-            keys[i] = keys[child];
-            i = child;
+            var last = keys[n];
+            var i = 0;
+            while (true)
+            {
+                var child = 2 * i + 1;
+                if (child >= n) break;
+                if (child + 1 < n && Less(in keys[child + 1], in keys[child])) child++;
+                if (!Less(in keys[child], in last)) break;
+                keys[i] = keys[child];
+                i = child;
+            }
+            keys[i] = last;
         }
-        keys[i] = last;
+        return ref _slab[slot];
     }
 
     /// <summary>Visits every pending event, in storage (not time) order.</summary>
@@ -78,6 +90,7 @@ public sealed class EventHeap
     {
         if (_slabUsed == _slab.Length)
         {
+            // An event lent by PopRef keeps pointing into the old slab, which stays alive and unchanged.
             Array.Resize(ref _slab, _slab.Length * 2);
             Array.Resize(ref _free, _free.Length * 2);
         }

@@ -77,7 +77,7 @@ public sealed class Partition
         long processed = 0;
         while (heap.Count > 0 && heap.PeekTime < end)
         {
-            heap.Pop(out var e);
+            ref var e = ref heap.PopRef();
             var lp = local[e.Lp]!;
             if (e.Time < lp.Now)
                 throw new InvalidOperationException($"causality violation: LP {lp.Name} got an event at {e.Time} ps after handling one at {lp.Now} ps");
