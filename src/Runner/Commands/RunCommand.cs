@@ -7,7 +7,7 @@ using DcSim.SimCore.Scenario;
 
 namespace DcSim.Runner.Commands;
 
-/// <summary>`dcsim run SCENARIO [--out DIR] [--seed N] [--nodes N] [--partitions N] [--join HOST:PORT] [--http PORT] [--verbose]`.</summary>
+/// <summary>`dcsim run SCENARIO [--out DIR] [--seed N] [--nodes N] [--partitions N] [--join HOST:PORT] [--http PORT] [--verbose] [--force]`.</summary>
 internal static class RunCommand
 {
     public static Command Create()
@@ -20,9 +20,11 @@ internal static class RunCommand
         var http = new Option<string?>("--http") { Description = "Serve GET /servers and /servers/{name} (counters while running) on PORT or HOST:PORT (default host 127.0.0.1)" };
         var join = new Option<string?>("--join") { Description = "HOST:PORT of a running `dcsim node`: run on that cluster (counting this process) instead of starting workers" };
         var verbose = new Option<bool>("--verbose") { Description = "Print Akka's log (this process and its workers) on stderr instead of a file under the temp folder" };
-        var command = new Command("run", "Run a scenario and write its results") { scenario, output, seed, nodes, partitions, join, http, verbose };
+        var force = ScenarioFile.ForceOption();
+        var command = new Command("run", "Run a scenario and write its results") { scenario, output, seed, nodes, partitions, join, http, verbose, force };
         command.SetAction((parse, cancel) => Execute(parse.GetValue(scenario)!, parse.GetValue(output)!, parse.GetValue(seed),
-            parse.GetValue(nodes), parse.GetValue(partitions), parse.GetValue(join), parse.GetValue(http), parse.GetValue(verbose), cancel));
+            parse.GetValue(nodes), parse.GetValue(partitions), parse.GetValue(join), parse.GetValue(http), parse.GetValue(verbose),
+            parse.GetValue(force), cancel));
         return command;
     }
 
@@ -30,7 +32,7 @@ internal static class RunCommand
     private static readonly TimeSpan TeardownLimit = TimeSpan.FromSeconds(15);
 
     private static async Task<int> Execute(FileInfo file, DirectoryInfo output, ulong? seed, int nodes, int? partitions, string? join, string? http,
-        bool verbose, CancellationToken cancel)
+        bool verbose, bool force, CancellationToken cancel)
     {
         if (nodes < 1) return Usage("--nodes must be at least 1");
         if (partitions is < 1) return Usage("--partitions must be at least 1");
@@ -42,7 +44,7 @@ internal static class RunCommand
             if (!HostPort.IsValid(hostPort)) return Usage($"--http expects PORT or HOST:PORT, got '{http}'");
             httpUrl = $"http://{hostPort}";
         }
-        if (!ScenarioFile.TryLoad(file, seed, out var settings)) return ExitCodes.BadInput;
+        if (!ScenarioFile.TryLoad(file, seed, force, out var settings, out _)) return ExitCodes.BadInput;
         if (OutputDirectory.Problem(output.FullName) is { } problem) return Usage($"--out {output.FullName}: {problem}");
         QueryEndpoint? endpoint;
         try
@@ -53,7 +55,7 @@ internal static class RunCommand
         {
             return Usage($"--http {http}: {ex.Message}");
         }
-        await using var _ = endpoint;
+        await using var endpointLifetime = endpoint;
 
         var log = AkkaLog.For("run", verbose);
         var partitionCount = partitions ?? (settings.Kernel.Partitions > 0 ? settings.Kernel.Partitions : nodes);
@@ -117,24 +119,4 @@ internal static class ExitCodes
     /// <summary>A bad scenario, option, output path or port: nothing was run or written.</summary>
     public const int BadInput = 2;
     public const int Interrupted = 130;
-}
-
-/// <summary>Loads a scenario for a command, printing every error (file:line: key: message) on failure.</summary>
-internal static class ScenarioFile
-{
-    public static bool TryLoad(FileInfo file, ulong? seed, out ScenarioSettings settings)
-    {
-        settings = null!;
-        try
-        {
-            settings = ScenarioLoader.Load(file.FullName, seed);
-            ActorsHost.FabricModel.Validate(settings);
-            return true;
-        }
-        catch (Exception ex) when (ex is ScenarioException or ActorsNetwork.OpenFlow.RuleParseException)
-        {
-            Console.Error.WriteLine(ex.Message);
-            return false;
-        }
-    }
 }
