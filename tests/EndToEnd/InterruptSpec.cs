@@ -17,7 +17,7 @@ public sealed class InterruptSpec
             name = "long"
             duration = 100s
             topology { spines = 4, leaves = 8, hosts-per-leaf = 16 }
-            traffic.generators = [ { kind = cbr, rate = 1Gbps } ]
+            traffic.generators = [ { kind = cbr, rate = 50Mbps } ]
             """);
         var output = Path.Combine(dir, "out");
         var port = Dcsim.FreePort();

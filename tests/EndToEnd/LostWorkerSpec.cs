@@ -16,7 +16,7 @@ public sealed class LostWorkerSpec
             name = "long"
             duration = 100s
             topology { spines = 2, leaves = 4, hosts-per-leaf = 4 }
-            traffic.generators = [ { kind = cbr, rate = 1Gbps } ]
+            traffic.generators = [ { kind = cbr, rate = 400Mbps } ]
             """);
         var output = Path.Combine(dir, "out");
         var port = Dcsim.FreePort();
