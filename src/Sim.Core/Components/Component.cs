@@ -64,10 +64,13 @@ public abstract class Component(string path, string kind)
     /// <summary>Hands a packet to whatever is wired to <paramref name="port"/>, at <paramref name="time"/>.</summary>
     protected void EmitAt(long time, int port, in Packet packet) => Lp.ForwardAt(this, port, time, in packet);
 
+    /// <summary>Sets timer <paramref name="timer"/> (the component's own numbering) to fire at <paramref name="time"/>.</summary>
+    protected void SetTimer(long time, int timer, int token = 0) => Lp.ScheduleTimer(time, Index, checked((ushort)timer), token);
+
     /// <summary>
-    /// Sets timer <paramref name="timer"/> (the component's own numbering) to fire at <paramref name="time"/>, optionally
-    /// holding a packet that is no longer in transit (the kernel's census does not count it in flight).
+    /// Sets a timer that holds a packet no longer in transit (the kernel's census does not count it in flight),
+    /// e.g. a request waiting for its service time; <see cref="OnTimer"/> gets it back.
     /// </summary>
-    protected void SetTimer(long time, int timer, int token = 0, in Packet carried = default) =>
+    protected void SetTimer(long time, int timer, int token, in Packet carried) =>
         Lp.ScheduleTimer(time, Index, checked((ushort)timer), token, in carried);
 }

@@ -30,12 +30,17 @@ public sealed class EventHeap
 
     public long PeekTime => _count == 0 ? long.MaxValue : _keys[0].Time;
 
-    public void Push(in SimEvent e)
+    public void Push(in SimEvent e) => PushNew(e.Time, e.Order) = e;
+
+    /// <summary>
+    /// Inserts an event at (<paramref name="time"/>, <paramref name="order"/>) and returns its storage, cleared, for the
+    /// caller to fill in place (its Time and Order must stay as given): the event is built where it lives, not copied.
+    /// </summary>
+    public ref SimEvent PushNew(long time, long order)
     {
         var slot = _freeCount > 0 ? _free[--_freeCount] : NewSlot();
-        _slab[slot] = e;
         if (_count == _keys.Length) Array.Resize(ref _keys, _keys.Length * 2);
-        var key = new Key { Time = e.Time, Order = e.Order, Slot = slot };
+        var key = new Key { Time = time, Order = order, Slot = slot };
         var i = _count++;
         var keys = _keys;
         while (i > 0)
@@ -46,6 +51,11 @@ public sealed class EventHeap
             i = parent;
         }
         keys[i] = key;
+        ref var e = ref _slab[slot];
+        e = default;
+        e.Time = time;
+        e.Order = order;
+        return ref e;
     }
 
     /// <summary>Removes the earliest event and copies it out.</summary>

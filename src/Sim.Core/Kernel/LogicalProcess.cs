@@ -47,42 +47,46 @@ public abstract class LogicalProcess(int id, string name)
     /// </summary>
     public virtual void Snapshot(ResultsBuilder results) { }
 
-    /// <summary>
-    /// Sets timer <paramref name="timer"/> of one of this LP's components, optionally holding a packet that is not in
-    /// transit (a request waiting for service). Never in the past.
-    /// </summary>
-    public void ScheduleTimer(long time, ushort component, ushort timer, int token = 0, in Packet carried = default)
-    {
-        CheckNotPast(time);
-        var e = new SimEvent
-        {
-            Time = time, Order = SimEvent.MakeOrder(Id, _nextSequence++), Lp = Id, Kind = EventKind.Timer,
-            Component = component, Port = timer, Token = token, Packet = carried,
-        };
-        Partition.EnqueueLocal(in e);
-    }
+    /// <summary>Sets timer <paramref name="timer"/> of one of this LP's components. Never in the past.</summary>
+    public void ScheduleTimer(long time, ushort component, ushort timer, int token = 0) => NewTimer(time, component, timer, token);
+
+    /// <summary>Sets a timer that holds a packet no longer in transit (a request waiting for its service time).</summary>
+    public void ScheduleTimer(long time, ushort component, ushort timer, int token, in Packet carried) =>
+        NewTimer(time, component, timer, token).Packet = carried;
 
     /// <summary>A packet reaches one of this LP's own components at <paramref name="time"/> (an internal hop with a latency).</summary>
     public void SchedulePacket(long time, ushort component, ushort port, in Packet packet)
     {
         CheckNotPast(time);
-        var e = new SimEvent
-        {
-            Time = time, Order = SimEvent.MakeOrder(Id, _nextSequence++), Lp = Id, Kind = EventKind.Packet,
-            Component = component, Port = port, Packet = packet,
-        };
-        Partition.EnqueueLocal(in e);
+        ref var e = ref Partition.EnqueueLocal(time, SimEvent.MakeOrder(Id, _nextSequence++));
+        e.Lp = Id;
+        e.Kind = EventKind.Packet;
+        e.Component = component;
+        e.Port = port;
+        e.Packet = packet;
     }
 
     /// <summary>Sends a packet to a component of another LP (possibly in another partition or process).</summary>
     public void SendPacket(int targetLp, long time, ushort component, ushort port, in Packet packet)
     {
-        var e = new SimEvent
-        {
-            Time = time, Order = SimEvent.MakeOrder(Id, _nextSequence++), Lp = targetLp, Kind = EventKind.Packet,
-            Component = component, Port = port, Packet = packet,
-        };
-        Partition.Route(in e);
+        ref var e = ref Partition.NewEvent(targetLp, time, SimEvent.MakeOrder(Id, _nextSequence++));
+        e.Lp = targetLp;
+        e.Kind = EventKind.Packet;
+        e.Component = component;
+        e.Port = port;
+        e.Packet = packet;
+    }
+
+    private ref SimEvent NewTimer(long time, ushort component, ushort timer, int token)
+    {
+        CheckNotPast(time);
+        ref var e = ref Partition.EnqueueLocal(time, SimEvent.MakeOrder(Id, _nextSequence++));
+        e.Lp = Id;
+        e.Kind = EventKind.Timer;
+        e.Component = component;
+        e.Port = timer;
+        e.Token = token;
+        return ref e;
     }
 
     private void CheckNotPast(long time)

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using DcSim.SimCore.Metrics;
 
 namespace DcSim.SimCore.Kernel;
@@ -128,19 +129,25 @@ public sealed class Partition
         return results;
     }
 
-    internal void EnqueueLocal(in SimEvent e) => _heap.Push(in e);
+    /// <summary>A new event of a local LP, built in place in the heap (see <see cref="EventHeap.PushNew"/>).</summary>
+    internal ref SimEvent EnqueueLocal(long time, long order) => ref _heap.PushNew(time, order);
 
-    internal void Route(in SimEvent e)
+    /// <summary>
+    /// A new event for <paramref name="targetLp"/>, cleared, built in place: in the heap when the LP is local, else at the
+    /// end of the outbox of its partition (which must not be inside the current window: that is the lookahead).
+    /// </summary>
+    internal ref SimEvent NewEvent(int targetLp, long time, long order)
     {
-        var target = _partitionOfLp[e.Lp];
-        if (target == Index)
-        {
-            _heap.Push(in e);
-            return;
-        }
-        if (e.Time < _windowEnd)
+        var target = _partitionOfLp[targetLp];
+        if (target == Index) return ref _heap.PushNew(time, order);
+        if (time < _windowEnd)
             throw new InvalidOperationException(
-                $"lookahead violation: LP {e.SourceLp} sent an event at {e.Time} ps to LP {e.Lp} in partition {target}, inside the window ending at {_windowEnd} ps");
-        _outbox[target].Add(e);
+                $"lookahead violation: LP {(int)(order >> SimEvent.SequenceBits)} sent an event at {time} ps to LP {targetLp} in partition {target}, inside the window ending at {_windowEnd} ps");
+        var outbox = _outbox[target];
+        outbox.Add(default);
+        ref var e = ref CollectionsMarshal.AsSpan(outbox)[^1];
+        e.Time = time;
+        e.Order = order;
+        return ref e;
     }
 }

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace DcSim.SimCore.Wire;
 
 /// <summary>
@@ -10,7 +12,9 @@ namespace DcSim.SimCore.Wire;
 /// simulation needs: the endpoints it goes between (the fabric finds the destination's server in the
 /// <see cref="LocationTable"/>), the flow it belongs to for the results, the 5-tuple hash derived once
 /// when the flow opened, and the application's own bytes (<see cref="App"/>), which no network element reads.
+/// Packed to 4 bytes (80 bytes in all): events carry packets inline, and every byte is copied per hop.
 /// </remarks>
+[StructLayout(LayoutKind.Sequential, Pack = 4)]
 public struct Packet
 {
     /// <summary>The flow this packet is counted under in the results (see <see cref="FlowIds"/>): opaque to the network.</summary>
@@ -33,6 +37,7 @@ public struct Packet
 /// <summary>
 /// The headers of an Ethernet/IPv4 frame that forwarding decisions read: addresses, protocol and L4 ports.
 /// </summary>
+[StructLayout(LayoutKind.Sequential, Pack = 4)]
 public struct PacketHeaders
 {
     public const byte Udp = 17;
@@ -64,6 +69,7 @@ public struct PacketHeaders
 /// reads it. <see cref="Kind"/>'s values belong to the applications (Actors.Host); <see cref="Stamp"/> is a
 /// time the application wants back (a request's creation time, echoed in its response).
 /// </summary>
+[StructLayout(LayoutKind.Sequential, Pack = 4)]
 public struct AppData
 {
     public byte Kind;
