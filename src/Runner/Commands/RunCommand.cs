@@ -18,14 +18,15 @@ internal static class RunCommand
         var partitions = new Option<int?>("--partitions") { Description = "Partitions (default: the scenario's kernel.partitions, auto = one per node)" };
         var http = new Option<string?>("--http") { Description = "Serve GET /servers and /servers/{name} (counters while running) on PORT or HOST:PORT (default host 127.0.0.1)" };
         var join = new Option<string?>("--join") { Description = "HOST:PORT of a running `dcsim node`: run on that cluster (counting this process) instead of starting workers" };
-        var command = new Command("run", "Run a scenario and write its results") { scenario, output, seed, nodes, partitions, join, http };
+        var force = ScenarioFile.ForceOption();
+        var command = new Command("run", "Run a scenario and write its results") { scenario, output, seed, nodes, partitions, join, http, force };
         command.SetAction((parse, cancel) => Execute(parse.GetValue(scenario)!, parse.GetValue(output)!, parse.GetValue(seed),
-            parse.GetValue(nodes), parse.GetValue(partitions), parse.GetValue(join), parse.GetValue(http), cancel));
+            parse.GetValue(nodes), parse.GetValue(partitions), parse.GetValue(join), parse.GetValue(http), parse.GetValue(force), cancel));
         return command;
     }
 
     private static async Task<int> Execute(FileInfo file, DirectoryInfo output, ulong? seed, int nodes, int? partitions, string? join, string? http,
-        CancellationToken cancel)
+        bool force, CancellationToken cancel)
     {
         if (nodes < 1) return Fail("--nodes must be at least 1");
         if (partitions is < 1) return Fail("--partitions must be at least 1");
@@ -37,7 +38,7 @@ internal static class RunCommand
             if (!HostPort.IsValid(hostPort)) return Fail($"--http expects PORT or HOST:PORT, got '{http}'");
             httpUrl = $"http://{hostPort}";
         }
-        if (!ScenarioFile.TryLoad(file, seed, out var settings)) return ExitCodes.BadInput;
+        if (!ScenarioFile.TryLoad(file, seed, force, out var settings, out _)) return ExitCodes.BadInput;
         var partitionCount = partitions ?? (settings.Kernel.Partitions > 0 ? settings.Kernel.Partitions : nodes);
         var progress = new ProgressLine();
         ExperimentOutcome outcome;
@@ -79,24 +80,4 @@ internal static class ExitCodes
     public const int Failed = 1;
     public const int BadInput = 2;
     public const int Interrupted = 130;
-}
-
-/// <summary>Loads a scenario for a command, printing every error (file:line: key: message) on failure.</summary>
-internal static class ScenarioFile
-{
-    public static bool TryLoad(FileInfo file, ulong? seed, out ScenarioSettings settings)
-    {
-        settings = null!;
-        try
-        {
-            settings = ScenarioLoader.Load(file.FullName, seed);
-            ActorsHost.FabricModel.Validate(settings);
-            return true;
-        }
-        catch (Exception ex) when (ex is ScenarioException or ActorsNetwork.OpenFlow.RuleParseException)
-        {
-            Console.Error.WriteLine(ex.Message);
-            return false;
-        }
-    }
 }

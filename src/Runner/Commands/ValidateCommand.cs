@@ -9,13 +9,15 @@ internal static class ValidateCommand
     public static Command Create()
     {
         var scenario = new Argument<FileInfo>("scenario") { Description = "Scenario HOCON file" };
-        var command = new Command("validate", "Check a scenario without running it") { scenario };
+        var force = ScenarioFile.ForceOption();
+        var command = new Command("validate", "Check a scenario without running it") { scenario, force };
         command.SetAction(parse =>
         {
             var file = parse.GetValue(scenario)!;
-            if (!ScenarioFile.TryLoad(file, null, out var s)) return ExitCodes.BadInput;
+            if (!ScenarioFile.TryLoad(file, null, parse.GetValue(force), out var s, out var cost)) return ExitCodes.BadInput;
             var t = s.Topology;
             Console.WriteLine($"{file.Name}: ok — {s.Name}: {t.Spines} spines, {t.Leaves} leaves, {t.HostCount} hosts, {s.Generators.Count} generator(s), {SimTime.Format(s.DurationPs)}, seed {s.Seed}");
+            Console.WriteLine($"{file.Name}: the run needs {cost.Describe()}");
             return ExitCodes.Ok;
         });
         return command;

@@ -9,6 +9,9 @@ namespace DcSim.SimCore.Scenario;
 /// </summary>
 public sealed class FlowSizeCdf
 {
+    /// <summary>The largest flow size a CDF may give, 1 PB: far above any real flow, far below a long.</summary>
+    public const double MaxBytes = 1e15;
+
     private readonly double[] _sizes;
     private readonly double[] _probabilities;
 
@@ -16,6 +19,13 @@ public sealed class FlowSizeCdf
     {
         Source = source;
         if (points.Count < 2) throw new FormatException($"{source}: a CDF needs at least two points");
+        // double.Parse reads "NaN" and "Infinity", NaN passes every comparison below, and a size beyond a long
+        // would be drawn as 1 byte.
+        for (var i = 0; i < points.Count; i++)
+        {
+            if (!double.IsFinite(points[i].Probability) || !(points[i].Bytes <= MaxBytes))
+                throw new FormatException($"{source}: point {i + 1} ({points[i].Bytes} B, {points[i].Probability}) must be finite numbers, sizes at most {MaxBytes:0} B");
+        }
         _sizes = points.Select(p => p.Bytes).ToArray();
         _probabilities = points.Select(p => p.Probability).ToArray();
         var scale = _probabilities[^1];

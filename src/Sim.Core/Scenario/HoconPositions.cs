@@ -12,14 +12,22 @@ internal sealed class HoconPositions
 {
     private readonly IReadOnlyDictionary<string, int> _lines;
 
-    public HoconPositions(IReadOnlyDictionary<string, int> lines, HoconSyntaxError? syntaxError)
+    public HoconPositions(IReadOnlyDictionary<string, int> lines, HoconSyntaxError? syntaxError, string text, IReadOnlyList<HoconSubstitution> substitutions)
     {
         _lines = lines;
         SyntaxError = syntaxError;
+        Text = text;
+        Substitutions = substitutions;
     }
 
     /// <summary>Null when the text is well-formed.</summary>
     public HoconSyntaxError? SyntaxError { get; }
+
+    /// <summary>The text for Akka's parser: the scanned text, with the constructs Akka misreads rewritten; same length and lines.</summary>
+    public string Text { get; }
+
+    /// <summary>Every ${...} of the text, in text order.</summary>
+    public IReadOnlyList<HoconSubstitution> Substitutions { get; }
 
     public IEnumerable<string> Paths => _lines.Keys;
 

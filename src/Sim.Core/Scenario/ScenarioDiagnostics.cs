@@ -7,18 +7,27 @@ namespace DcSim.SimCore.Scenario;
 /// </summary>
 internal sealed class ScenarioDiagnostics(string file, HoconPositions positions, ScenarioReference reference)
 {
+    /// <summary>Errors listed in full; past this many, checking a key costs nothing and the rest are counted.</summary>
+    public const int MaxErrors = 100;
+
     private readonly List<ScenarioError> _errors = [];
+    private ScenarioError? _firstUnlisted;
+    private int _unlisted;
 
     public string File { get; } = file;
 
     public bool HasErrors => _errors.Count > 0;
 
+    /// <summary>True when <see cref="MaxErrors"/> errors are listed: further errors only count, so checks may stop early.</summary>
+    public bool IsFull => _errors.Count >= MaxErrors;
+
     /// <summary>An error about a key (or list element) written in the scenario file.</summary>
-    public void Report(string path, string message)
-    {
-        positions.TryFindEnclosing(path, out _, out var line);
-        _errors.Add(new ScenarioError(File, line, path, message));
-    }
+    public void Report(string path, string message) => Add(Locate(path, message));
+
+    /// <summary>A problem about a key (or list element), at the line of that key or of the closest enclosing key the file sets.</summary>
+    /// When the file sets nothing around it (a default drives the problem), at line 1.
+    public ScenarioError Locate(string path, string message) =>
+        new(File, positions.TryFindEnclosing(path, out _, out var line) ? line : 1, path, message);
 
     /// <summary>An error about the value of <paramref name="path"/>, which the file either sets or leaves at its default.</summary>
     public void Report(string path, string referencePath, bool fromFile, string message)
@@ -26,12 +35,19 @@ internal sealed class ScenarioDiagnostics(string file, HoconPositions positions,
         if (fromFile) { Report(path, message); return; }
         message += " (this is the default value; set the key to override it)";
         if (positions.TryFindEnclosing(HoconPositions.ParentOf(path), out _, out var line))
-            _errors.Add(new ScenarioError(File, line, path, message));
+            Add(new ScenarioError(File, line, path, message));
         else
-            _errors.Add(new ScenarioError(ScenarioReference.FileName, reference.Positions.LineOf(referencePath) ?? 0, path, message));
+            Add(new ScenarioError(ScenarioReference.FileName, reference.Positions.LineOf(referencePath) ?? 0, path, message));
     }
 
-    public void ReportAt(string file, int line, string path, string message) => _errors.Add(new ScenarioError(file, line, path, message));
+    public void ReportAt(string file, int line, string path, string message) => Add(new ScenarioError(file, line, path, message));
+
+    private void Add(ScenarioError error)
+    {
+        if (!IsFull) { _errors.Add(error); return; }
+        _firstUnlisted ??= error;
+        _unlisted++;
+    }
 
     /// <summary>Throws every error collected so far, in file and line order.</summary>
     public void ThrowIfAny()
@@ -46,6 +62,8 @@ internal sealed class ScenarioDiagnostics(string file, HoconPositions positions,
             .ThenBy(x => x.Order)
             .Select(x => x.Error)
             .ToList();
+        if (_firstUnlisted is { } first)
+            ordered.Add(first with { Message = $"{_unlisted} more error(s) from here on are not listed (the first {MaxErrors} are); fix those first" });
         throw new ScenarioException(ordered);
     }
 }

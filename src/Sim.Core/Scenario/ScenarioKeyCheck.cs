@@ -13,6 +13,7 @@ internal static class ScenarioKeyCheck
     {
         foreach (var (key, value) in file.Items)
         {
+            if (diagnostics.IsFull) return;
             var full = HoconPositions.Join(path, key);
             if (!schema.Items.TryGetValue(key, out var expected))
             {

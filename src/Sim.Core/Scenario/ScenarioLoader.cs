@@ -13,12 +13,25 @@ namespace DcSim.SimCore.Scenario;
 /// </summary>
 public static class ScenarioLoader
 {
-    public static ScenarioSettings Load(string path, ulong? seedOverride = null)
+    /// <summary>The longest scenario file read: validation is linear, and this keeps it within seconds.</summary>
+    public const int MaxChars = 2 << 20;
+
+    public static ScenarioSettings Load(string path, ulong? seedOverride = null) => Load(path, seedOverride, null, out _);
+
+    /// <summary>Loads a scenario that is about to run: also makes <paramref name="checks"/>, and returns the warnings they give.</summary>
+    public static ScenarioSettings Load(string path, ulong? seedOverride, ScenarioChecks? checks, out IReadOnlyList<ScenarioError> warnings)
     {
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            // Bounded: a scenario is a few kilobytes, and /dev/zero or a mistyped log file must not fill the memory.
+            using var reader = new StreamReader(path, detectEncodingFromByteOrderMarks: true);
+            var buffer = new char[MaxChars + 1];
+            var length = reader.ReadBlock(buffer, 0, buffer.Length);
+            if (length > MaxChars)
+                throw new ScenarioException([new ScenarioError(path, 1, TopLevelKey,
+                    $"the scenario file is longer than {MaxChars / (1 << 20)} Mi characters; a scenario is a few kilobytes (list hosts as ranges such as \"0-999\")")]);
+            text = new string(buffer, 0, length);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
@@ -26,20 +39,27 @@ public static class ScenarioLoader
             throw new ScenarioException([new ScenarioError(path, 0, "", message)]);
         }
         var directory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? Directory.GetCurrentDirectory();
-        return Parse(text, path, directory, seedOverride);
+        return Parse(text, path, directory, seedOverride, checks, out warnings);
     }
 
     /// <param name="text">The scenario, HOCON.</param>
     /// <param name="sourceName">The file name used in error messages.</param>
     /// <param name="baseDirectory">Where relative paths in the scenario (CDF files, vswitch rules) are resolved.</param>
     /// <param name="seedOverride">Replaces the file's seed (the file's seed is still validated).</param>
-    public static ScenarioSettings Parse(string text, string sourceName, string baseDirectory, ulong? seedOverride = null)
+    public static ScenarioSettings Parse(string text, string sourceName, string baseDirectory, ulong? seedOverride = null) =>
+        Parse(text, sourceName, baseDirectory, seedOverride, null, out _);
+
+    /// <param name="checks">Checks beyond the format (null: none), as for a scenario about to run.</param>
+    /// <param name="warnings">What the checks warn about, located like errors.</param>
+    public static ScenarioSettings Parse(string text, string sourceName, string baseDirectory, ulong? seedOverride, ScenarioChecks? checks,
+        out IReadOnlyList<ScenarioError> warnings)
     {
+        warnings = [];
         var reference = ScenarioReference.Instance;
         var positions = HoconScanner.Scan(text);
         if (positions.SyntaxError is { } syntax)
-            throw new ScenarioException([new ScenarioError(sourceName, syntax.Line, syntax.Path, "syntax error: " + syntax.Message)]);
-        var root = ParseHocon(text, sourceName);
+            throw new ScenarioException([new ScenarioError(sourceName, syntax.Line, KeyOrTopLevel(syntax.Path), "syntax error: " + syntax.Message)]);
+        var root = ParseHocon(positions, sourceName);
 
         var diagnostics = new ScenarioDiagnostics(sourceName, positions, reference);
         ScenarioKeyCheck.Check(diagnostics, reference, root, reference.Scenario, "");
@@ -72,15 +92,39 @@ public static class ScenarioLoader
             generators,
             kernel!,
             ResolvedHocon: "");
-        return settings with { ResolvedHocon = ScenarioHoconWriter.Write(settings), BaseDirectory = baseDirectory };
+        settings = settings with { ResolvedHocon = ScenarioHoconWriter.Write(settings), BaseDirectory = baseDirectory };
+        if (checks is not null) warnings = Check(settings, checks, diagnostics);
+        return settings;
     }
+
+    /// <summary>The checks on valid settings: the model's first (a bad rule is worth fixing before a size), then the cost.</summary>
+    private static IReadOnlyList<ScenarioError> Check(ScenarioSettings settings, ScenarioChecks checks, ScenarioDiagnostics diagnostics)
+    {
+        foreach (var problem in checks.Model?.Invoke(settings) ?? [])
+            diagnostics.Report(problem.Key, problem.Message);
+        diagnostics.ThrowIfAny();
+        var warnings = new List<ScenarioError>();
+        foreach (var (key, message, refused) in checks.Judge(ScenarioCostEstimate.Of(settings)))
+        {
+            if (refused) diagnostics.Report(key, message);
+            else warnings.Add(diagnostics.Locate(key, message));
+        }
+        diagnostics.ThrowIfAny();
+        return warnings;
+    }
+
+    /// <summary>The key of an error outside every key: a syntax error between the fields of the file's top level.</summary>
+    public const string TopLevelKey = "(top level)";
+
+    private static string KeyOrTopLevel(string path) => path.Length == 0 ? TopLevelKey : path;
 
     /// <summary>
     /// Akka builds the values. Only text that <see cref="HoconScanner"/> accepted gets here; what Akka can
-    /// still reject (an unresolved ${substitution}) is located by position or by searching for it.
+    /// still reject (an unresolved ${substitution}) is located at the substitution, or by the position Akka gives.
     /// </summary>
-    private static HoconObject ParseHocon(string text, string sourceName)
+    private static HoconObject ParseHocon(HoconPositions positions, string sourceName)
     {
+        var text = positions.Text;
         try
         {
             var root = ConfigurationFactory.ParseString(text).Root;
@@ -88,18 +132,19 @@ public static class ScenarioLoader
         }
         catch (Exception e)
         {
-            var line = 0;
+            if (Regex.Match(e.Message, @"Unresolved substitution: (\S+)") is { Success: true } missing
+                && positions.Substitutions.FirstOrDefault(s => s.Target == missing.Groups[1].Value) is { } substitution)
+            {
+                throw new ScenarioException([new ScenarioError(sourceName, substitution.Line, substitution.Path,
+                    $"${{{substitution.Target}}} refers to '{substitution.Target}', which the file does not set (a substitution names a key of this file by its full path)")]);
+            }
+            var line = 1;
             if (Regex.Match(e.Message, @"at position (\d+)") is { Success: true } at && int.TryParse(at.Groups[1].Value, out var offset))
-                line = LineAt(text, offset);
-            else if (Regex.Match(e.Message, @"Unresolved substitution: (\S+)") is { Success: true } missing)
-                line = LineAt(text, text.IndexOf("${" + missing.Groups[1].Value, StringComparison.Ordinal));
+                line = 1 + text.AsSpan(0, Math.Min(offset, text.Length)).Count('\n');
             var first = e.Message.Split('\n')[0].Trim();
-            throw new ScenarioException([new ScenarioError(sourceName, line, "", $"invalid HOCON: {first}")]);
+            throw new ScenarioException([new ScenarioError(sourceName, line, TopLevelKey, $"invalid HOCON: {first}")]);
         }
     }
-
-    private static int LineAt(string text, int offset) =>
-        offset < 0 ? 0 : 1 + text.AsSpan(0, Math.Min(offset, text.Length)).Count('\n');
 
     private static KernelSettings? ReadKernel(ScenarioSection kernel)
     {

@@ -1,0 +1,62 @@
+using System.CommandLine;
+using DcSim.ActorsNetwork.OpenFlow;
+using DcSim.SimCore.Scenario;
+
+namespace DcSim.Runner.Commands;
+
+/// <summary>
+/// Loads a scenario for a command that will run it: the format, the model's checks (vSwitch rules) and the
+/// estimated cost, printing every error and warning as FILE:LINE: KEY: MESSAGE on standard error.
+/// </summary>
+internal static class ScenarioFile
+{
+    public static Option<bool> ForceOption() =>
+        new("--force") { Description = "Run even when the estimated memory or event count of the scenario is beyond the limits (see docs/scenarios.md)" };
+
+    public static bool TryLoad(FileInfo file, ulong? seed, bool force, out ScenarioSettings settings, out ScenarioCostEstimate cost)
+    {
+        settings = null!;
+        cost = null!;
+        try
+        {
+            settings = ScenarioLoader.Load(file.FullName, seed, new ScenarioChecks { Model = ModelProblems, Force = force }, out var warnings);
+            foreach (var warning in warnings) Console.Error.WriteLine(warning);
+            cost = ScenarioCostEstimate.Of(settings);
+            return true;
+        }
+        catch (ScenarioException ex)
+        {
+            Console.Error.WriteLine(ex.Message);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The vSwitch rules file and rule changes, as the model parses them. An error in the rules file is reported at
+    /// the scenario key that names the file ("rules.txt:3: token ..." as the message); an error in a rule change at
+    /// that change, recognised by the source name the model gives it ("topology.vswitch.rule-changes[i] 'RULE'").
+    /// </summary>
+    private static IEnumerable<ScenarioProblem> ModelProblems(ScenarioSettings settings)
+    {
+        try
+        {
+            ActorsHost.FabricModel.Validate(settings);
+            return [];
+        }
+        catch (RuleParseException ex)
+        {
+            var changes = settings.Topology.Server.VSwitch.RuleChanges;
+            return ex.Errors.Select(error =>
+            {
+                for (var i = 0; i < changes.Count; i++)
+                {
+                    var key = $"topology.vswitch.rule-changes[{i}]";
+                    var source = $"{key} '{changes[i].Rule}': ";
+                    if (error.StartsWith(source, StringComparison.Ordinal))
+                        return new ScenarioProblem(key, $"rule '{changes[i].Rule}': {error[source.Length..]}");
+                }
+                return new ScenarioProblem("topology.vswitch.rules", error);
+            }).ToList();
+        }
+    }
+}
