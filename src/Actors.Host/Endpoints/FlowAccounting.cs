@@ -48,7 +48,7 @@ internal sealed class FlowAccounting
     public void Report(ResultsBuilder results)
     {
         foreach (var (_, f) in _flows.OrderBy(kv => kv.Key)) results.Flow(f.FlowId).Add(f);
-        foreach (var (g, h) in _requestCompletion) results.RequestCompletionOf(g).Add(h);
+        foreach (var (g, h) in _requestCompletion) results.Histogram(TrafficHistograms.RequestCompletion, g).Add(h);
     }
 
     private FlowStats Flow(long flowId)
