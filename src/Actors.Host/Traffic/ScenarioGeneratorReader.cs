@@ -19,7 +19,12 @@ internal sealed class ScenarioGeneratorReader(ScenarioReadContext context, int? 
     /// </summary>
     public const int MaxGenerators = 128;
 
+    /// <summary>Host entries the generators' lists may hold together (128 MB), besides hosts = all.</summary>
+    public const long MaxHostEntries = 1 << 25;
+
     private readonly Dictionary<string, (FlowSizeCdf? Cdf, string? Error)> _cdfs = new(StringComparer.Ordinal);
+    private List<int>? _allHosts;
+    private long _hostEntries;
 
     public List<GeneratorSettings> ReadAll(ScenarioSection traffic)
     {
@@ -91,7 +96,8 @@ internal sealed class ScenarioGeneratorReader(ScenarioReadContext context, int? 
         switch (HoconValues.KindOf(value))
         {
             case HoconKind.Scalar when HoconValues.Text(value).Trim() == GeneratorWords.AllHosts:
-                return hostCount is { } n ? Enumerable.Range(0, n).ToList() : null;
+                // One list for every generator with hosts = all: 128 of them on 8 M hosts would be 4 GB.
+                return hostCount is { } n ? _allHosts ??= Enumerable.Range(0, n).ToList() : null;
             case HoconKind.Scalar:
                 items.Add(("hosts", HoconValues.Text(value).Trim()));
                 break;
@@ -138,7 +144,13 @@ internal sealed class ScenarioGeneratorReader(ScenarioReadContext context, int? 
             }
             else ranges.Add((first, last));
         }
-        return ok && hostCount is not null ? Merge(ranges) : null;
+        if (!ok || hostCount is null) return null;
+        var hosts = Merge(ranges);
+        _hostEntries += hosts.Count;
+        if (_hostEntries <= MaxHostEntries) return hosts;
+        g.Report("hosts", fromFile, $"the generators list {_hostEntries} hosts in all (counting each generator's hosts); at most {MaxHostEntries} "
+            + "are supported, as each is kept in memory; use hosts = all, which is shared");
+        return null;
     }
 
     /// <summary>The hosts of some ranges, sorted and distinct.</summary>

@@ -395,6 +395,9 @@ internal sealed class HoconScanner
         if (close < 0 || _text[close] != '}') throw Fail(path, "unterminated substitution: '${' needs a '}' on the same line");
         var target = _text.AsSpan(_pos + 2, close - _pos - 2).Trim().ToString();
         if (target.Length == 0) throw Fail(path, "empty substitution ${}");
+        // Akka's parser loops forever on some other contents ("${{ kind = cbr }").
+        if (target.Split('.').Any(part => part.Length == 0 || !part.All(IsUnquoted)))
+            throw Fail(path, $"'${{{target}}}' is not a substitution: write ${{path.of.a.key}}, unquoted keys joined by dots");
         _substitutions.Add(new HoconSubstitution(path, target, _line));
         _pos = close + 1;
     }

@@ -13,11 +13,11 @@ internal static class ScenarioKeyCheck
     {
         foreach (var (key, value) in file.Items)
         {
-            if (diagnostics.IsFull) return;
             var full = HoconPositions.Join(path, key);
             if (!schema.Items.TryGetValue(key, out var expected))
             {
-                diagnostics.Report(full, UnknownKey(reference, key, schema, path));
+                // Past the errors listed, only the count matters: skip the suggestions (a search of reference.conf per key).
+                diagnostics.Report(full, diagnostics.IsFull ? "unknown key" : UnknownKey(reference, key, schema, path));
                 continue;
             }
             if (HoconValues.KindOf(expected) != HoconKind.Object) continue;

@@ -65,7 +65,8 @@ public static class QuantityParser
             var number = trimmed[..^suffix.Length].Trim();
             if (!decimal.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var d))
                 break;
-            var scaled = d * factor;
+            // d * factor would overflow a decimal (about 7.9e28) before the check against a long below.
+            var scaled = d <= long.MaxValue / factor ? d * factor : decimal.MaxValue;
             if (scaled != decimal.Truncate(scaled) || scaled > long.MaxValue)
             {
                 error = $"'{text}' is not a whole number of the smallest unit or is too large";
