@@ -1,6 +1,5 @@
 using DcSim.ActorsHost.Traffic;
 using DcSim.SimCore.Metrics;
-using DcSim.SimCore.Scenario;
 using DcSim.SimCore.Wire;
 
 namespace DcSim.ActorsHost.Endpoints;

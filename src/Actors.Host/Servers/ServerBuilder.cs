@@ -1,14 +1,12 @@
 using DcSim.ActorsHost.Endpoints;
 using DcSim.ActorsHost.Settings;
 using DcSim.ActorsNetwork.Fabric;
-using DcSim.ActorsNetwork.FlowCache;
 using DcSim.ActorsNetwork.OpenFlow;
 using DcSim.ActorsNetwork.Ovs;
 using DcSim.ActorsNic;
 using DcSim.SimCore.Cpu;
 using DcSim.SimCore.Randomness;
 using DcSim.SimCore.Scenario;
-using DcSim.SimCore.Units;
 using DcSim.SimCore.Wire;
 
 namespace DcSim.ActorsHost.Servers;
