@@ -42,11 +42,13 @@ public sealed record CacheExperimentSettings(
     }
 
     /// <summary>topology.host-cpu of reference.conf, read once.</summary>
-    private static readonly Lazy<(int Cores, long ClockHz)> ServerCpuDefaults = new(() => ScenarioDefaults.Read<Tuple<int, long>>((root, _) =>
+    private static readonly Lazy<(int Cores, long ClockHz)> ServerCpuDefaults = new(() => ScenarioDefaults.Read((root, _) =>
     {
         var cpu = root.Child("topology").Child("host-cpu");
-        return cpu.TryInt("cores", 1, int.MaxValue, out var cores) & cpu.TryFrequency("clock", out var clock) ? Tuple.Create(cores, clock) : null;
-    }).ToValueTuple());
+        cpu.TryInt("cores", 1, int.MaxValue, out var cores);
+        cpu.TryFrequency("clock", out var clock);
+        return (cores, clock);
+    }));
 }
 
 /// <summary>What one run measured (after the warm-up).</summary>

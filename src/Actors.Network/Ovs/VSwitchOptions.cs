@@ -29,7 +29,7 @@ public sealed record VSwitchOptions(
 {
     private static readonly Lazy<VSwitchOptions> FromReference =
         new(() => ScenarioDefaults.Read((root, context) =>
-            ScenarioVSwitchReader.ReadVSwitch(context, root.Child("topology").Child("vswitch"), root.Child("topology").Child("host-cpu"), null)));
+            ScenarioVSwitchReader.ReadVSwitch(context, root.Child("topology").Child("vswitch"), root.Child("topology").Child("host-cpu"), null)!));
 
     /// <summary>The defaults of reference.conf (topology.vswitch), read once: no vSwitch, the kernel datapath.</summary>
     public static VSwitchOptions Defaults => FromReference.Value;

@@ -60,8 +60,8 @@ public sealed class ScenarioReadContext
 public static class ScenarioDefaults
 {
     /// <summary>Reads the defaults with <paramref name="read"/> from the root of a scenario that sets nothing.</summary>
-    /// <exception cref="InvalidOperationException">A default of reference.conf is invalid.</exception>
-    public static T Read<T>(Func<ScenarioSection, ScenarioReadContext, T?> read) where T : class
+    /// <exception cref="InvalidOperationException">A default of reference.conf is invalid (<paramref name="read"/> reported it).</exception>
+    public static T Read<T>(Func<ScenarioSection, ScenarioReadContext, T> read)
     {
         var reference = ScenarioReference.Instance;
         var diagnostics = new ScenarioDiagnostics(ScenarioReference.FileName, HoconScanner.Scan(""), reference);
@@ -76,6 +76,6 @@ public static class ScenarioDefaults
         {
             throw new InvalidOperationException($"invalid defaults in {ScenarioReference.FileName}: {e.Message}", e);
         }
-        return value ?? throw new InvalidOperationException($"the defaults of {ScenarioReference.FileName} could not be read");
+        return value;
     }
 }
