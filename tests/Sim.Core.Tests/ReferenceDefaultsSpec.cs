@@ -9,7 +9,7 @@ namespace DcSim.SimCore.Tests;
 /// Pins every default of config/reference.conf (the one home of defaults, embedded into the simulator): a
 /// default that changes, disappears or appears without an entry in <see cref="Pinned"/> fails here, so a change
 /// of a default is always a visible, deliberate edit of this table too. Values are compared as written in the
-/// file (units included); ScenarioLoaderSpec checks that the loader turns them into the same settings.
+/// file (units included); ScenarioLoaderSpec and ScenarioHostSpec (Actors.Host.Tests) check that the readers turn them into the same settings.
 /// </summary>
 public sealed class ReferenceDefaultsSpec
 {

@@ -16,6 +16,9 @@ public static class ScenarioVSwitchReader
     /// <summary>Cores a vSwitch leaves to the revalidator and the host itself.</summary>
     public const int ReservedCores = 1;
 
+    /// <summary>The largest cache a scenario may ask for: the exact-match cache hashes a key into two 16-bit slot numbers.</summary>
+    public const int MaxCacheEntries = 1 << 16;
+
     public static readonly IReadOnlyList<(string Word, VSwitchDatapath Value)> Datapaths =
         [("kernel", VSwitchDatapath.Kernel), ("netdev", VSwitchDatapath.Netdev)];
 
@@ -82,9 +85,6 @@ public static class ScenarioVSwitchReader
             ? new DatapathCosts(MaskCacheEntries: 0, emc, packet, emcLookup, probe, upcall, install)
             : null;
     }
-
-    /// <summary>The largest cache a scenario may ask for: the exact-match cache hashes a key into two 16-bit slot numbers.</summary>
-    public const int MaxCacheEntries = 1 << 16;
 
     private static bool TryCycles(ScenarioSection section, string key, out long cycles)
     {
