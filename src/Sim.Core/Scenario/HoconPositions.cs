@@ -49,6 +49,17 @@ internal sealed class HoconPositions
         return false;
     }
 
+    /// <summary>The deepest key set on the last line at or before <paramref name="line"/> that sets one; "" when none.</summary>
+    public string KeyAtOrBefore(int line)
+    {
+        var (best, bestLine) = ("", 0);
+        foreach (var (path, at) in _lines)
+        {
+            if (at <= line && (at > bestLine || (at == bestLine && path.Length > best.Length))) (best, bestLine) = (path, at);
+        }
+        return best;
+    }
+
     /// <summary>"a.b[2].c" → "a.b[2]" → "a.b" → "a" → "".</summary>
     public static string ParentOf(string path)
     {

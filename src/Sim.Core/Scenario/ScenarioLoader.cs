@@ -133,7 +133,7 @@ public static class ScenarioLoader
             if (Regex.Match(e.Message, @"at position (\d+)") is { Success: true } at && int.TryParse(at.Groups[1].Value, out var offset))
                 line = 1 + text.AsSpan(0, Math.Min(offset, text.Length)).Count('\n');
             var first = e.Message.Split('\n')[0].Trim();
-            throw new ScenarioException([new ScenarioError(sourceName, line, TopLevelKey, $"invalid HOCON: {first}")]);
+            throw new ScenarioException([new ScenarioError(sourceName, line, KeyOrTopLevel(positions.KeyAtOrBefore(line)), $"invalid HOCON: {first}")]);
         }
     }
 
