@@ -1,5 +1,6 @@
 using DcSim.ActorsHost.Endpoints;
 using DcSim.ActorsHost.Servers;
+using DcSim.ActorsHost.Settings;
 using DcSim.ActorsNetwork.Fabric;
 using DcSim.ActorsNetwork.OpenFlow;
 using DcSim.ActorsNetwork.Ovs;
@@ -17,7 +18,9 @@ public sealed class FabricModel : IModelFactory
 {
     public static readonly FabricModel Instance = new();
 
-    public IPartitionLayout Layout(ScenarioSettings scenario, int partitions) => new LeafSpineLayout(scenario.Topology, partitions);
+    public IScenarioModel? Read(ScenarioSection root, ScenarioReadContext context) => DatacenterReader.ReadDatacenter(root, context);
+
+    public IPartitionLayout Layout(ScenarioSettings scenario, int partitions) => new LeafSpineLayout(scenario.Datacenter().Topology, partitions);
 
     /// <summary>
     /// Checks the model's own inputs that the scenario loader cannot read (the vSwitch rules file); throws
@@ -31,7 +34,8 @@ public sealed class FabricModel : IModelFactory
 
     public Partition BuildPartition(ScenarioSettings scenario, int partitions, int index)
     {
-        var layout = new LeafSpineLayout(scenario.Topology, partitions);
+        var datacenter = scenario.Datacenter();
+        var layout = new LeafSpineLayout(datacenter.Topology, partitions);
         var partition = new Partition(index, layout.Partitions, layout.PartitionOfLp);
         // One endpoint per bare-metal server, endpoint i on server i, until VMs and containers bring more.
         var directory = EndpointDirectory.Planned(layout.HostCount);
@@ -42,7 +46,7 @@ public sealed class FabricModel : IModelFactory
             if (layout.PartitionOfLp[lp] != index) continue;
             partition.Add(layout.IsHost(lp) ? servers.Build(lp)
                 : layout.IsLeaf(lp) ? FabricBuilder.Leaf(layout, locations, lp - layout.HostCount)
-                : FabricBuilder.Spine(layout, locations, lp - layout.HostCount - scenario.Topology.Leaves));
+                : FabricBuilder.Spine(layout, locations, lp - layout.HostCount - datacenter.Topology.Leaves));
         }
         return partition;
     }

@@ -1,3 +1,4 @@
+using DcSim.ActorsHost.Traffic;
 using DcSim.SimCore.Kernel;
 using DcSim.SimCore.Metrics;
 using DcSim.SimCore.Scenario;
@@ -58,6 +59,6 @@ public sealed class DeterminismSpec
         Assert.True(summary.DeliveredPackets > 0);
         Assert.True(summary.Conserved, $"non-conserved flows: {string.Join(",", summary.NonConservedFlows)}");
         Assert.Equal(summary.DroppedPackets, results.Links.Values.Sum(l => l.DroppedPackets));
-        Assert.NotEmpty(results.RequestCompletion);
+        Assert.NotEmpty(results.Histograms[TrafficHistograms.RequestCompletion]);
     }
 }

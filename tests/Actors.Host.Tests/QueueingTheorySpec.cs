@@ -1,3 +1,4 @@
+using DcSim.ActorsHost.Traffic;
 using DcSim.SimCore.Kernel;
 using DcSim.SimCore.Metrics;
 using DcSim.SimCore.Scenario;

@@ -1,3 +1,7 @@
+using DcSim.ActorsHost.Settings;
+using DcSim.ActorsHost.Traffic;
+using DcSim.ActorsNetwork.Fabric;
+using DcSim.ActorsNetwork.Ovs;
 using DcSim.SimCore.Scenario;
 using DcSim.SimCore.Units;
 using DcSim.SimCore.Wire;
@@ -23,8 +27,14 @@ internal static class TestScenarios
             onOff ?? new OnOffSettings(SimTime.Millisecond, SimTime.Millisecond, PeriodDistribution.Exponential),
             requestResponse ?? new RequestResponseSettings(100, 10_000, null, 10 * SimTime.Microsecond, PeriodDistribution.Exponential));
 
+    /// <summary>8 cores at 2.5 GHz without a vSwitch, as reference.conf has them.</summary>
+    public static HostSettings Server { get; } = new(8, 2_500_000_000, VSwitchOptions.Defaults);
+
     public static ScenarioSettings Scenario(TopologySettings topology, long durationPs, ulong seed, params GeneratorSettings[] generators) =>
-        new("test", seed, durationPs, topology, generators, new KernelSettings(0, SimTime.Millisecond), "");
+        Scenario(topology, Server, durationPs, seed, generators);
+
+    public static ScenarioSettings Scenario(TopologySettings topology, HostSettings server, long durationPs, ulong seed, params GeneratorSettings[] generators) =>
+        new("test", seed, durationPs, new DatacenterSettings(topology, server, generators), new KernelSettings(0, SimTime.Millisecond), "");
 
     /// <summary>The ../shared/bench workload: every host CBR 1000 B at 100 Mb/s to a random other host.</summary>
     public static ScenarioSettings BenchLike(int spines, int leaves, int hostsPerLeaf, long trafficPs, ulong seed = 1) =>

@@ -1,3 +1,6 @@
+using DcSim.ActorsHost.Settings;
+using DcSim.ActorsHost.Traffic;
+using DcSim.ActorsNetwork.Ovs;
 using DcSim.SimCore.Kernel;
 using DcSim.SimCore.Metrics;
 using DcSim.SimCore.Scenario;
@@ -10,10 +13,10 @@ namespace DcSim.ActorsHost.Tests;
 public sealed class VSwitchHostSpec
 {
     private static HostSettings WithVSwitch(string rules = "") =>
-        new(8, 2_500_000_000, VSwitchOptions.Disabled with { Enabled = true, RulesFile = rules });
+        new(8, 2_500_000_000, VSwitchOptions.Defaults with { Enabled = true, RulesFile = rules });
 
     private static ScenarioSettings TwoHosts(HostSettings host, params GeneratorSettings[] generators) =>
-        TestScenarios.Scenario(TestScenarios.Fabric(1, 1, 2) with { Host = host }, 2 * SimTime.Millisecond, 1, generators);
+        TestScenarios.Scenario(TestScenarios.Fabric(1, 1, 2), host, 2 * SimTime.Millisecond, 1, generators);
 
     [Fact]
     public void A_warm_vSwitch_must_add_exactly_its_megaflow_hit_cost_at_each_end()
@@ -39,6 +42,30 @@ public sealed class VSwitchHostSpec
         Assert.Equal(flow.SentPackets, sender["packets"]);
         Assert.Equal(sender["packets"], sender["megaflow_hits"] + sender["upcalls_handled"]);
         Assert.True(results.Components["host0"]["host_kernel_busy_ps"] > 0);
+    }
+
+    [Fact]
+    public void The_datapath_cycle_costs_of_the_scenario_must_set_the_cost_of_a_megaflow_hit()
+    {
+        // arrange: the warm-path scenario above, read from HOCON, with the kernel datapath's per-packet and
+        // per-mask-probe costs raised from 1,000 and 100 cycles to 3,000 and 500
+        var scenario = ScenarioLoader.Parse("""
+            duration = 2ms
+            topology {
+              spines = 1, leaves = 1, hosts-per-leaf = 2
+              vswitch { enabled = true, kernel { cycles-per-packet = 3000, cycles-per-mask-probe = 500 } }
+            }
+            traffic.generators = [ { hosts = [0], rate = 100Mbps, packet-size = 1000B, stop = 1ms, destination = fixed, target = 1 } ]
+            """, "costs.conf", ".", FabricModel.Instance);
+
+        // act
+        var results = InProcessRun.Run(FabricModel.Instance, scenario);
+
+        // assert: a megaflow hit through the mask cache now costs 3,000 + 500 cycles = 1.4 us at 2.5 GHz on each side
+        var flow = results.Flows.Values.Single(f => f.Source == 0);
+        const long wire = 2 * (1066 * 8 * 100 + SimTime.Microsecond);
+        const long hit = 3_500 * 400;
+        Assert.Equal(wire + 2 * hit, flow.Latency!.MinPs);
     }
 
     [Fact]
@@ -81,7 +108,7 @@ public sealed class VSwitchHostSpec
                 RuleChanges = [new RuleChange(SimTime.Millisecond, RuleChangeKind.Add, "priority=100,udp,in_port=2,udp_dst=5000,actions=drop")],
             },
         };
-        var scenario = TestScenarios.Scenario(TestScenarios.Fabric(1, 1, 2) with { Host = host }, 3 * SimTime.Millisecond, 1,
+        var scenario = TestScenarios.Scenario(TestScenarios.Fabric(1, 1, 2), host, 3 * SimTime.Millisecond, 1,
             TestScenarios.Generator(GeneratorKind.Cbr, [0], 100_000_000, 1000, 2 * SimTime.Millisecond, DestinationPattern.Fixed, target: 1, index: 0),
             TestScenarios.Generator(GeneratorKind.Cbr, [0], 100_000_000, 1000, 2 * SimTime.Millisecond, DestinationPattern.Fixed, target: 1, index: 1));
 
@@ -113,7 +140,7 @@ public sealed class VSwitchHostSpec
             "priority=1,in_port=2,actions=output:1",
             "priority=1,in_port=1,actions=output:2"));
         var stop = 2_500 * SimTime.Millisecond;
-        var scenario = TestScenarios.Scenario(TestScenarios.Fabric(1, 1, 2) with { Host = WithVSwitch("rules.txt") }, stop, 1,
+        var scenario = TestScenarios.Scenario(TestScenarios.Fabric(1, 1, 2), WithVSwitch("rules.txt"), stop, 1,
             TestScenarios.Generator(GeneratorKind.Cbr, [0], 10_000_000, 1000, stop, DestinationPattern.Fixed, target: 1, index: 0),
             TestScenarios.Generator(GeneratorKind.Cbr, [0], 10_000_000, 1000, stop, DestinationPattern.Fixed, target: 1, index: 1))
             with { BaseDirectory = dir };
@@ -136,7 +163,7 @@ public sealed class VSwitchHostSpec
     {
         var hosts = Enumerable.Range(0, 12).ToArray();
         var cdf = new FlowSizeCdf("test", [(1_000, 0.0), (20_000, 1.0)]);
-        var scenario = TestScenarios.Scenario(TestScenarios.Fabric(2, 3, 4) with { Host = WithVSwitch() }, 2 * SimTime.Millisecond, 9,
+        var scenario = TestScenarios.Scenario(TestScenarios.Fabric(2, 3, 4), WithVSwitch(), 2 * SimTime.Millisecond, 9,
             TestScenarios.Generator(GeneratorKind.Poisson, hosts, 1_000_000_000, 1000, 2 * SimTime.Millisecond, flowSizes: cdf));
         var one = ResultsCodec.Encode(InProcessRun.Run(FabricModel.Instance, scenario, 1));
         var three = ResultsCodec.Encode(InProcessRun.Run(FabricModel.Instance, scenario, 3));

@@ -1,3 +1,5 @@
+using DcSim.ActorsNetwork.Fabric;
+using DcSim.ActorsHost.Traffic;
 using DcSim.SimCore.Kernel;
 using DcSim.SimCore.Scenario;
 using DcSim.SimCore.Units;

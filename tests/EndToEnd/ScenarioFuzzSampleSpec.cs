@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using DcSim.SimCore.Tests.Fuzz;
+using DcSim.ActorsHost.Tests.Fuzz;
 using Xunit;
 
 namespace DcSim.EndToEnd;

@@ -11,7 +11,7 @@ public sealed class ResultFilesSpec
 {
     private static (ScenarioSettings, ResultsBuilder) Sample()
     {
-        var scenario = ScenarioLoader.Parse("duration = 2ms\nseed = 5\ntraffic.generators = [{ kind = cbr }]\n", "sample.conf", ".");
+        var scenario = ScenarioLoader.Parse("duration = 2ms\nseed = 5\ntraffic.generators = [{ kind = cbr }]\n", "sample.conf", ".", ActorsHost.FabricModel.Instance);
         var results = new ResultsBuilder();
         var f = results.Flow(FlowIds.Make(3, 0, 0));
         f.Source = 3; f.Destination = 7; f.Generator = 0; f.Kind = "cbr";

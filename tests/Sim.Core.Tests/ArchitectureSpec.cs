@@ -25,7 +25,7 @@ public sealed partial class ArchitectureSpec
 
     private const BindingFlags Declared = BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
 
-    [Fact(Skip = "enabled when issue 7's move lands")]
+    [Fact]
     public void Sim_core_must_name_no_model_concept_in_its_types_namespaces_or_public_members()
     {
         var flagged = ModelConceptNames().ToList();

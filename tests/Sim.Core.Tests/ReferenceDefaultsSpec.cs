@@ -1,6 +1,6 @@
 using Akka.Configuration;
 using Akka.Configuration.Hocon;
-using DcSim.SimCore.Tests.Scenario;
+using DcSim.SimCore.Scenario;
 using Xunit;
 
 namespace DcSim.SimCore.Tests;
@@ -9,7 +9,7 @@ namespace DcSim.SimCore.Tests;
 /// Pins every default of config/reference.conf (the one home of defaults, embedded into the simulator): a
 /// default that changes, disappears or appears without an entry in <see cref="Pinned"/> fails here, so a change
 /// of a default is always a visible, deliberate edit of this table too. Values are compared as written in the
-/// file (units included); ScenarioLoaderSpec checks that the loader turns them into the same settings.
+/// file (units included); ScenarioLoaderSpec and ScenarioHostSpec (Actors.Host.Tests) check that the readers turn them into the same settings.
 /// </summary>
 public sealed class ReferenceDefaultsSpec
 {
@@ -41,6 +41,19 @@ public sealed class ReferenceDefaultsSpec
         ("dcsim.scenario.topology.vswitch.upcall-queue", "4096"),
         ("dcsim.scenario.topology.vswitch.max-idle", "10s"),
         ("dcsim.scenario.topology.vswitch.revalidate-period", "500ms"),
+        ("dcsim.scenario.topology.vswitch.max-idle-over-limit", "100ms"),
+        ("dcsim.scenario.topology.vswitch.cycles-per-revalidated-flow", "2000"),
+        ("dcsim.scenario.topology.vswitch.kernel.mask-cache-entries", "256"),
+        ("dcsim.scenario.topology.vswitch.kernel.cycles-per-packet", "1000"),
+        ("dcsim.scenario.topology.vswitch.kernel.cycles-per-mask-probe", "100"),
+        ("dcsim.scenario.topology.vswitch.kernel.cycles-per-upcall", "20000"),
+        ("dcsim.scenario.topology.vswitch.kernel.cycles-per-install", "5000"),
+        ("dcsim.scenario.topology.vswitch.netdev.emc-entries", "8192"),
+        ("dcsim.scenario.topology.vswitch.netdev.cycles-per-packet", "150"),
+        ("dcsim.scenario.topology.vswitch.netdev.cycles-per-emc-lookup", "30"),
+        ("dcsim.scenario.topology.vswitch.netdev.cycles-per-mask-probe", "60"),
+        ("dcsim.scenario.topology.vswitch.netdev.cycles-per-upcall", "20000"),
+        ("dcsim.scenario.topology.vswitch.netdev.cycles-per-install", "5000"),
         ("dcsim.scenario.topology.vswitch.rule-changes", "[]"),
         ("dcsim.scenario.traffic.generators", "[]"),
         ("dcsim.scenario.kernel.partitions", "auto"),
@@ -95,7 +108,9 @@ public sealed class ReferenceDefaultsSpec
     /// <summary>Every leaf of reference.conf (a value or a list, not an object) as path -> value as written.</summary>
     private static IReadOnlyDictionary<string, string> ReadDefaults()
     {
-        var text = File.ReadAllText(Path.Combine(ScenarioTestSupport.RepoRoot, "config", "reference.conf"));
+        // The embedded copy is config/reference.conf itself (linked into Sim.Core), as the simulator reads it.
+        using var stream = typeof(ScenarioLoader).Assembly.GetManifestResourceStream(ScenarioReference.ResourceName)!;
+        var text = new StreamReader(stream).ReadToEnd();
         var leaves = new Dictionary<string, string>(StringComparer.Ordinal);
         Collect(ConfigurationFactory.ParseString(text).Root.GetObject(), "", leaves);
         return leaves;

@@ -1,6 +1,5 @@
 using DcSim.ActorsHost.Traffic;
 using DcSim.SimCore.Metrics;
-using DcSim.SimCore.Scenario;
 using DcSim.SimCore.Wire;
 
 namespace DcSim.ActorsHost.Endpoints;
@@ -48,7 +47,7 @@ internal sealed class FlowAccounting
     public void Report(ResultsBuilder results)
     {
         foreach (var (_, f) in _flows.OrderBy(kv => kv.Key)) results.Flow(f.FlowId).Add(f);
-        foreach (var (g, h) in _requestCompletion) results.RequestCompletionOf(g).Add(h);
+        foreach (var (g, h) in _requestCompletion) results.Histogram(TrafficHistograms.RequestCompletion, g).Add(h);
     }
 
     private FlowStats Flow(long flowId)

@@ -1,7 +1,6 @@
 using DcSim.ActorsHost.Traffic;
 using DcSim.SimCore.Components;
 using DcSim.SimCore.Metrics;
-using DcSim.SimCore.Scenario;
 using DcSim.SimCore.Wire;
 
 namespace DcSim.ActorsHost.Endpoints;

@@ -1,5 +1,4 @@
 using DcSim.ActorsHost.Traffic;
-using DcSim.SimCore.Scenario;
 using DcSim.SimCore.Wire;
 
 namespace DcSim.ActorsHost.Endpoints;

@@ -1,13 +1,12 @@
 using DcSim.ActorsHost.Endpoints;
+using DcSim.ActorsHost.Settings;
 using DcSim.ActorsNetwork.Fabric;
-using DcSim.ActorsNetwork.FlowCache;
 using DcSim.ActorsNetwork.OpenFlow;
 using DcSim.ActorsNetwork.Ovs;
 using DcSim.ActorsNic;
 using DcSim.SimCore.Cpu;
 using DcSim.SimCore.Randomness;
 using DcSim.SimCore.Scenario;
-using DcSim.SimCore.Units;
 using DcSim.SimCore.Wire;
 
 namespace DcSim.ActorsHost.Servers;
@@ -29,14 +28,15 @@ internal sealed class ServerBuilder(ScenarioSettings scenario, LeafSpineLayout l
 
     public Server Build(int host)
     {
-        var t = scenario.Topology;
+        var datacenter = scenario.Datacenter();
+        var t = datacenter.Topology;
         var name = layout.NameOf(host);
-        var server = new Server(host, name, new ServerCpu(t.Server.Cores, t.Server.ClockHz));
+        var server = new Server(host, name, new ServerCpu(datacenter.Server.Cores, datacenter.Server.ClockHz));
         var nic = server.Add(new PhysicalNic($"{name}/nic0"));
         if (nic.Index != FabricBuilder.ServerNic) throw new InvalidOperationException($"{name}: the NIC must be component {FabricBuilder.ServerNic}");
-        var stack = server.Add(new HostStack($"{name}/stack", directory[host], directory, scenario.Generators,
+        var stack = server.Add(new HostStack($"{name}/stack", directory[host], directory, datacenter.Generators,
             g => g.Hosts.Contains(host), scenario.Seed));
-        var vswitch = t.Server.VSwitch.Enabled ? server.Add(BuildVSwitch(name, host, server.Cpu)) : null;
+        var vswitch = datacenter.Server.VSwitch.Enabled ? server.Add(BuildVSwitch(name, host, server.Cpu)) : null;
         var leaf = layout.LeafLp(layout.LeafOfHost(host));
         nic.ConnectWire(new OutputPort(server, nic.Index, PhysicalNic.TransmitDoneTimer, 0, layout.NameOf(leaf),
             (leaf, 0, layout.HostPortOnLeaf(host)), t.HostLink.Rate, t.HostLink.DelayPs, t.HostQueue));
@@ -52,27 +52,21 @@ internal sealed class ServerBuilder(ScenarioSettings scenario, LeafSpineLayout l
     /// <summary>The vSwitch rules of a server, freshly parsed, or null without vSwitches.</summary>
     public static RuleFile? VSwitchRules(ScenarioSettings scenario)
     {
-        var v = scenario.Topology.Server.VSwitch;
+        var v = scenario.Datacenter().Server.VSwitch;
         if (!v.Enabled) return null;
         return v.RulesFile.Length == 0 ? PipelineSlowPath.HostForwarding() : RuleFileParser.ParseFile(scenario.ResolvePath(v.RulesFile));
     }
 
     /// <summary>The scenario's timed rule changes, parsed (errors name the change's position and token).</summary>
     public static List<(long At, Func<FlowTables, long, RuleSetChange> Apply)> RuleChangesOf(ScenarioSettings scenario) =>
-        scenario.Topology.Server.VSwitch.RuleChanges
+        scenario.Datacenter().Server.VSwitch.RuleChanges
             .Select((c, i) => (c.AtPs, RuleChanges.Compile(c, $"topology.vswitch.rule-changes[{i}] '{c.Rule}'"))).ToList();
 
     private VSwitchComponent BuildVSwitch(string name, int host, ServerCpu cpu)
     {
-        var o = scenario.Topology.Server.VSwitch;
-        var defaults = o.Datapath == VSwitchDatapath.Netdev ? DatapathProfile.NetdevDefaults : DatapathProfile.KernelDefaults;
-        var profile = defaults with
-        {
-            FlowLimit = o.FlowLimit, UpcallQueueCapacity = o.UpcallQueue,
-            EmcInsertInverseProbability = o.Datapath == VSwitchDatapath.Netdev ? o.EmcInsertInverseProbability : 0,
-        };
-        var settings = new VSwitchSettings(profile, o.DatapathCores, o.HandlerCores, o.RevalidatePeriodPs, o.MaxIdlePs,
-            MaxIdleOverLimitPs: 100 * SimTime.Millisecond, CyclesPerRevalidatedFlow: 2_000);
+        var o = scenario.Datacenter().Server.VSwitch;
+        var settings = new VSwitchSettings(o.Profile, o.DatapathCores, o.HandlerCores, o.RevalidatePeriodPs, o.MaxIdlePs,
+            o.MaxIdleOverLimitPs, o.CyclesPerRevalidatedFlow);
         // Every server parses its own copy: rules carry counters and belong to one vSwitch's tables.
         var slowPath = new PipelineSlowPath(VSwitchRules(scenario)!, [UplinkPort, LocalPort], learn: true);
         var vswitch = new VSwitch(settings, slowPath, cpu, RandomStreams.Create(scenario.Seed, host, "vswitch"));

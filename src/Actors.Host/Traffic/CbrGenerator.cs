@@ -1,5 +1,4 @@
 using DcSim.ActorsHost.Endpoints;
-using DcSim.SimCore.Scenario;
 
 namespace DcSim.ActorsHost.Traffic;
 

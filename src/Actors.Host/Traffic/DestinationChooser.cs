@@ -1,5 +1,4 @@
 using DcSim.SimCore.Randomness;
-using DcSim.SimCore.Scenario;
 
 namespace DcSim.ActorsHost.Traffic;
 

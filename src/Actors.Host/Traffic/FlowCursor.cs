@@ -1,6 +1,5 @@
 using DcSim.ActorsHost.Endpoints;
 using DcSim.SimCore.Randomness;
-using DcSim.SimCore.Scenario;
 using DcSim.SimCore.Wire;
 
 namespace DcSim.ActorsHost.Traffic;

@@ -1,6 +1,5 @@
 using DcSim.ActorsHost.Endpoints;
 using DcSim.SimCore.Randomness;
-using DcSim.SimCore.Scenario;
 
 namespace DcSim.ActorsHost.Traffic;
 

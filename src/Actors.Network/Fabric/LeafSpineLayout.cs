@@ -1,5 +1,4 @@
 using DcSim.SimCore.Kernel;
-using DcSim.SimCore.Scenario;
 using DcSim.SimCore.Wire;
 
 namespace DcSim.ActorsNetwork.Fabric;

@@ -2,6 +2,7 @@ using DcSim.ActorsNetwork.Ovs;
 using DcSim.ActorsNetwork.OpenFlow;
 using DcSim.SimCore.Cpu;
 using DcSim.SimCore.Randomness;
+using DcSim.SimCore.Scenario;
 using DcSim.SimCore.Units;
 
 namespace DcSim.ActorsNetwork.FlowCache;
@@ -26,15 +27,28 @@ public sealed record CacheExperimentSettings(
     ulong Seed)
 {
     /// <summary>
-    /// Defaults: 8 cores at 2.5 GHz (assumption), 2 of them for the datapath (RSS or PMDs), handlers on the
-    /// rest; revalidation every 500 ms with max-idle 10 s, 100 ms when over the flow limit (calibration.md §2.1);
-    /// a 1,024-packet receive ring per datapath core (assumption).
+    /// Defaults: the server and vSwitch of reference.conf (cores and clock of topology.host-cpu; datapath and
+    /// handler cores, revalidation and idle times of topology.vswitch); 1 Mpps of 64 B packets for 2 s after a
+    /// 1 s warm-up, a 1,024-packet receive ring per datapath core (assumptions of this experiment).
     /// </summary>
-    public static CacheExperimentSettings Defaults(DatapathProfile profile, int flows) => new(
-        profile, flows, PacketsPerSecond: 1_000_000, PacketBytes: 64, DurationPs: 2 * SimTime.Second, WarmupPs: SimTime.Second,
-        Cores: 8, ClockHz: 2_500_000_000, DatapathCores: 2, HandlerCores: 2, RxRingPackets: 1_024,
-        RevalidatePeriodPs: 500 * SimTime.Millisecond, MaxIdlePs: 10 * SimTime.Second, MaxIdleOverLimitPs: 100 * SimTime.Millisecond,
-        CyclesPerRevalidatedFlow: 2_000, Seed: 1);
+    public static CacheExperimentSettings Defaults(DatapathProfile profile, int flows)
+    {
+        var v = VSwitchOptions.Defaults;
+        var (cores, clockHz) = ServerCpuDefaults.Value;
+        return new CacheExperimentSettings(
+            profile, flows, PacketsPerSecond: 1_000_000, PacketBytes: 64, DurationPs: 2 * SimTime.Second, WarmupPs: SimTime.Second,
+            cores, clockHz, v.DatapathCores, v.HandlerCores, RxRingPackets: 1_024,
+            v.RevalidatePeriodPs, v.MaxIdlePs, v.MaxIdleOverLimitPs, v.CyclesPerRevalidatedFlow, Seed: 1);
+    }
+
+    /// <summary>topology.host-cpu of reference.conf, read once.</summary>
+    private static readonly Lazy<(int Cores, long ClockHz)> ServerCpuDefaults = new(() => ScenarioDefaults.Read((root, _) =>
+    {
+        var cpu = root.Child("topology").Child("host-cpu");
+        cpu.TryInt("cores", 1, int.MaxValue, out var cores);
+        cpu.TryFrequency("clock", out var clock);
+        return (cores, clock);
+    }));
 }
 
 /// <summary>What one run measured (after the warm-up).</summary>

@@ -1,5 +1,4 @@
 using DcSim.ActorsNetwork.OpenFlow;
-using DcSim.SimCore.Scenario;
 
 namespace DcSim.ActorsNetwork.Ovs;
 

@@ -53,7 +53,7 @@ internal static class BenchCommand
         foreach (var f in chosen.SelectMany(f => Enumerable.Repeat(f, Math.Max(1, repeat))))
         {
             var seconds = simTime ?? f.SimSeconds;
-            var scenario = ScenarioLoader.Parse(ScenarioText(f, seconds, rate), $"bench-{f.Name}", Environment.CurrentDirectory);
+            var scenario = ScenarioLoader.Parse(ScenarioText(f, seconds, rate), $"bench-{f.Name}", Environment.CurrentDirectory, ActorsHost.FabricModel.Instance);
             var outcome = await Experiment.RunAsync(scenario, Environment.CurrentDirectory, partitions ?? nodes, new RunCluster(nodes, null, AkkaLog.ForProcess("bench")), _ => { }, cancel);
             var summary = new RunSummary(outcome.Results);
             var wall = outcome.Run.TotalSeconds;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using DcSim.ActorsHost.Settings;
 using DcSim.ActorsNetwork.OpenFlow;
 using DcSim.SimCore.Scenario;
 
@@ -19,9 +20,9 @@ internal static class ScenarioFile
         cost = null!;
         try
         {
-            settings = ScenarioLoader.Load(file.FullName, seed, new ScenarioChecks { Model = ModelProblems, Force = force }, out var warnings);
+            settings = ScenarioLoader.Load(file.FullName, ActorsHost.FabricModel.Instance, seed, new ScenarioChecks { Model = ModelProblems, Force = force }, out var warnings);
             foreach (var warning in warnings) Console.Error.WriteLine(warning);
-            cost = ScenarioCostEstimate.Of(settings);
+            cost = settings.Model.EstimateCost();
             return true;
         }
         catch (ScenarioException ex)
@@ -45,7 +46,7 @@ internal static class ScenarioFile
         }
         catch (RuleParseException ex)
         {
-            var changes = settings.Topology.Server.VSwitch.RuleChanges;
+            var changes = settings.Datacenter().Server.VSwitch.RuleChanges;
             return ex.Errors.Select(error =>
             {
                 for (var i = 0; i < changes.Count; i++)

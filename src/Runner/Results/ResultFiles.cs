@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using DcSim.ActorsHost.Settings;
+using DcSim.ActorsHost.Traffic;
 using DcSim.SimCore.Metrics;
 using DcSim.SimCore.Scenario;
 using DcSim.SimCore.Units;
@@ -42,9 +44,9 @@ internal static class ResultFiles
             w.WriteString("name", scenario.Name);
             w.WriteNumber("seed", scenario.Seed);
             w.WriteNumber("duration_ps", scenario.DurationPs);
-            w.WriteNumber("hosts", scenario.Topology.HostCount);
-            w.WriteNumber("leaves", scenario.Topology.Leaves);
-            w.WriteNumber("spines", scenario.Topology.Spines);
+            w.WriteNumber("hosts", scenario.Datacenter().Topology.HostCount);
+            w.WriteNumber("leaves", scenario.Datacenter().Topology.Leaves);
+            w.WriteNumber("spines", scenario.Datacenter().Topology.Spines);
             w.WriteString("resolved", scenario.ResolvedHocon);
             w.WriteEndObject();
 
@@ -81,7 +83,8 @@ internal static class ResultFiles
             WriteServers(w, results, scenario.DurationPs);
 
             w.WriteStartObject("request_completion_ns");
-            foreach (var (g, h) in results.RequestCompletion) WriteLatency(w, $"generator{g}", h);
+            foreach (var (g, h) in results.Histograms.GetValueOrDefault(TrafficHistograms.RequestCompletion) ?? new SortedDictionary<int, LatencyHistogram>())
+                WriteLatency(w, $"generator{g}", h);
             w.WriteEndObject();
 
             w.WriteStartObject("events_by_lp");
@@ -203,7 +206,7 @@ internal static class ResultFiles
         var s = new RunSummary(results);
         var h = s.Latency;
         var sb = new StringBuilder();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"scenario {scenario.Name}: {scenario.Topology.HostCount} hosts, {scenario.Topology.Leaves} leaves, {scenario.Topology.Spines} spines, {SimTime.Format(scenario.DurationPs)} simulated, seed {scenario.Seed}");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"scenario {scenario.Name}: {scenario.Datacenter().Topology.HostCount} hosts, {scenario.Datacenter().Topology.Leaves} leaves, {scenario.Datacenter().Topology.Spines} spines, {SimTime.Format(scenario.DurationPs)} simulated, seed {scenario.Seed}");
         sb.AppendLine(CultureInfo.InvariantCulture, $"packets  sent {s.SentPackets:N0}  delivered {s.DeliveredPackets:N0}  dropped {s.DroppedPackets:N0}  in flight {s.InFlightPackets:N0}  conservation {(s.Conserved ? "holds" : "VIOLATED")}");
         sb.AppendLine(CultureInfo.InvariantCulture, $"latency  mean {h.MeanPs / 1e6:0.000} us  p50 {h.PercentileNs(50) / 1e3:0.000} us  p99 {h.PercentileNs(99) / 1e3:0.000} us  p99.9 {h.PercentileNs(99.9) / 1e3:0.000} us  max {h.MaxPs / 1e6:0.000} us");
         sb.AppendLine(CultureInfo.InvariantCulture, $"links    {results.Links.Count} directed, {s.LinkTransmissions:N0} transmissions; events {s.EventsProcessed:N0}");

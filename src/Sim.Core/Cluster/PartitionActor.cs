@@ -80,7 +80,7 @@ public sealed class PartitionActor : ReceiveActor
     {
         try
         {
-            var scenario = ScenarioLoader.Parse(init.ScenarioHocon, "<scenario sent by the coordinator>", init.BaseDirectory);
+            var scenario = ScenarioLoader.Parse(init.ScenarioHocon, "<scenario sent by the coordinator>", init.BaseDirectory, _model);
             _partition = _model.BuildPartition(scenario, init.Count, init.Index);
             _partition.Start();
             _endTime = scenario.DurationPs;

@@ -168,7 +168,7 @@ public sealed class WindowCoordinator : ReceiveActor
         _experiment = start;
         try
         {
-            var scenario = ScenarioLoader.Parse(start.ScenarioHocon, "<scenario sent to the coordinator>", start.BaseDirectory);
+            var scenario = ScenarioLoader.Parse(start.ScenarioHocon, "<scenario sent to the coordinator>", start.BaseDirectory, _model);
             var layout = _model.Layout(scenario, start.Partitions);
             _count = layout.Partitions;
             _lookahead = layout.Lookahead();

@@ -2,8 +2,11 @@ using DcSim.SimCore.Scenario;
 
 namespace DcSim.SimCore.Kernel;
 
-/// <summary>Builds a scenario's LPs; implemented by the model (Actors.Host) so that the kernel stays model-agnostic.</summary>
-public interface IModelFactory
+/// <summary>
+/// Reads a scenario's model settings and builds its LPs; implemented by the model (Actors.Host) so that the
+/// kernel stays model-agnostic. Every node reads the scenario text it is sent with the same reader.
+/// </summary>
+public interface IModelFactory : IScenarioModelReader
 {
     IPartitionLayout Layout(ScenarioSettings scenario, int partitions);
 

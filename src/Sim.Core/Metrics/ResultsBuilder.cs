@@ -13,8 +13,8 @@ public sealed class ResultsBuilder
     public SortedDictionary<string, long> EventsByLp { get; } = new(StringComparer.Ordinal);
     /// <summary>Named counters per component path (servers, NICs, vSwitches ...).</summary>
     public SortedDictionary<string, ComponentCounters> Components { get; } = new(StringComparer.Ordinal);
-    /// <summary>Request completion times (request sent to last response byte back) per generator.</summary>
-    public SortedDictionary<int, LatencyHistogram> RequestCompletion { get; } = new();
+    /// <summary>Latency histograms the model names (for example request completion times), each a family keyed by a number (a generator).</summary>
+    public SortedDictionary<string, SortedDictionary<int, LatencyHistogram>> Histograms { get; } = new(StringComparer.Ordinal);
 
     public FlowStats Flow(long flowId)
     {
@@ -24,9 +24,11 @@ public sealed class ResultsBuilder
 
     public void AddLink(LinkStats link) => Links.Add(link.Key, link);
 
-    public LatencyHistogram RequestCompletionOf(int generator)
+    /// <summary>Histogram <paramref name="key"/> of the family <paramref name="name"/>, created empty (3 significant digits) on first use.</summary>
+    public LatencyHistogram Histogram(string name, int key)
     {
-        if (!RequestCompletion.TryGetValue(generator, out var h)) RequestCompletion[generator] = h = new LatencyHistogram(3);
+        if (!Histograms.TryGetValue(name, out var family)) Histograms[name] = family = new SortedDictionary<int, LatencyHistogram>();
+        if (!family.TryGetValue(key, out var h)) family[key] = h = new LatencyHistogram(3);
         return h;
     }
 
@@ -42,7 +44,8 @@ public sealed class ResultsBuilder
         foreach (var (id, f) in other.Flows) Flow(id).Add(f);
         foreach (var (key, l) in other.Links) Links.Add(key, l);
         foreach (var (lp, n) in other.EventsByLp) EventsByLp[lp] = EventsByLp.GetValueOrDefault(lp) + n;
-        foreach (var (g, h) in other.RequestCompletion) RequestCompletionOf(g).Add(h);
+        foreach (var (name, family) in other.Histograms)
+            foreach (var (key, h) in family) Histogram(name, key).Add(h);
         foreach (var (path, c) in other.Components) Counters(path, c.Kind).Add(c);
     }
 }

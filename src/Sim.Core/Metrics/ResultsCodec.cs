@@ -6,7 +6,7 @@ namespace DcSim.SimCore.Metrics;
 /// </summary>
 public static class ResultsCodec
 {
-    private const int Version = 3;
+    private const int Version = 4;
 
     public static byte[] Encode(ResultsBuilder r)
     {
@@ -20,8 +20,13 @@ public static class ResultsCodec
             foreach (var l in r.Links.Values) WriteLink(w, l);
             w.Write(r.EventsByLp.Count);
             foreach (var (name, n) in r.EventsByLp) { w.Write(name); w.Write(n); }
-            w.Write(r.RequestCompletion.Count);
-            foreach (var (g, h) in r.RequestCompletion) { w.Write(g); WriteHistogram(w, h); }
+            w.Write(r.Histograms.Count);
+            foreach (var (name, family) in r.Histograms)
+            {
+                w.Write(name);
+                w.Write(family.Count);
+                foreach (var (key, h) in family) { w.Write(key); WriteHistogram(w, h); }
+            }
             w.Write(r.Components.Count);
             foreach (var c in r.Components.Values) WriteCounters(w, c);
         }
@@ -37,7 +42,11 @@ public static class ResultsCodec
         for (int i = 0, n = r.ReadInt32(); i < n; i++) { var f = ReadFlow(r); results.Flows[f.FlowId] = f; }
         for (int i = 0, n = r.ReadInt32(); i < n; i++) results.AddLink(ReadLink(r));
         for (int i = 0, n = r.ReadInt32(); i < n; i++) results.EventsByLp[r.ReadString()] = r.ReadInt64();
-        for (int i = 0, n = r.ReadInt32(); i < n; i++) { var g = r.ReadInt32(); results.RequestCompletion[g] = ReadHistogram(r); }
+        for (int i = 0, n = r.ReadInt32(); i < n; i++)
+        {
+            var family = results.Histograms[r.ReadString()] = new SortedDictionary<int, LatencyHistogram>();
+            for (int j = 0, m = r.ReadInt32(); j < m; j++) { var key = r.ReadInt32(); family[key] = ReadHistogram(r); }
+        }
         for (int i = 0, n = r.ReadInt32(); i < n; i++) ReadCounters(r, results);
         return results;
     }

@@ -2,13 +2,13 @@ using Akka.Configuration.Hocon;
 
 namespace DcSim.SimCore.Scenario;
 
-internal enum HoconKind { Empty, Scalar, Object, List }
+public enum HoconKind { Empty, Scalar, Object, List }
 
 /// <summary>
 /// Safe questions about Akka's <see cref="HoconValue"/>: its own IsArray() is false for "[]", "[ ]" yields a
 /// phantom empty element, and a concatenation such as "10 Gbps" is several literals; this hides all that.
 /// </summary>
-internal static class HoconValues
+public static class HoconValues
 {
     public static HoconKind KindOf(HoconValue value)
     {

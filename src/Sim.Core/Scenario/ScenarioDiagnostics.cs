@@ -5,8 +5,18 @@ namespace DcSim.SimCore.Scenario;
 /// own line; a key that only has its default value at the line of the closest enclosing key the file sets
 /// (where the user would add it), or in reference.conf when the file sets nothing around it.
 /// </summary>
-internal sealed class ScenarioDiagnostics(string file, HoconPositions positions, ScenarioReference reference)
+public sealed class ScenarioDiagnostics
 {
+    private readonly HoconPositions _positions;
+    private readonly ScenarioReference _reference;
+
+    internal ScenarioDiagnostics(string file, HoconPositions positions, ScenarioReference reference)
+    {
+        File = file;
+        _positions = positions;
+        _reference = reference;
+    }
+
     /// <summary>Errors listed in full; past this many, checking a key costs nothing and the rest are counted.</summary>
     public const int MaxErrors = 100;
 
@@ -14,7 +24,7 @@ internal sealed class ScenarioDiagnostics(string file, HoconPositions positions,
     private ScenarioError? _firstUnlisted;
     private int _unlisted;
 
-    public string File { get; } = file;
+    public string File { get; }
 
     public bool HasErrors => _errors.Count > 0;
 
@@ -27,17 +37,17 @@ internal sealed class ScenarioDiagnostics(string file, HoconPositions positions,
     /// <summary>A problem about a key (or list element), at the line of that key or of the closest enclosing key the file sets.</summary>
     /// When the file sets nothing around it (a default drives the problem), at line 1.
     public ScenarioError Locate(string path, string message) =>
-        new(File, positions.TryFindEnclosing(path, out _, out var line) ? line : 1, path, message);
+        new(File, _positions.TryFindEnclosing(path, out _, out var line) ? line : 1, path, message);
 
     /// <summary>An error about the value of <paramref name="path"/>, which the file either sets or leaves at its default.</summary>
     public void Report(string path, string referencePath, bool fromFile, string message)
     {
         if (fromFile) { Report(path, message); return; }
         message += " (this is the default value; set the key to override it)";
-        if (positions.TryFindEnclosing(HoconPositions.ParentOf(path), out _, out var line))
+        if (_positions.TryFindEnclosing(HoconPositions.ParentOf(path), out _, out var line))
             Add(new ScenarioError(File, line, path, message));
         else
-            Add(new ScenarioError(ScenarioReference.FileName, reference.Positions.LineOf(referencePath) ?? 0, path, message));
+            Add(new ScenarioError(ScenarioReference.FileName, _reference.Positions.LineOf(referencePath) ?? 0, path, message));
     }
 
     public void ReportAt(string file, int line, string path, string message) => Add(new ScenarioError(file, line, path, message));

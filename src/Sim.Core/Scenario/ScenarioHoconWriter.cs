@@ -1,133 +1,41 @@
 using System.Globalization;
 using System.Text;
 using DcSim.SimCore.Units;
-using DcSim.SimCore.Wire;
 
 namespace DcSim.SimCore.Scenario;
+
+/// <summary>An object of the resolved scenario: keys in ordinal order; each value is HOCON text, an object, or a list of objects.</summary>
+public sealed class ResolvedHocon : SortedDictionary<string, object>
+{
+    public ResolvedHocon() : base(StringComparer.Ordinal) { }
+}
 
 /// <summary>
 /// Renders a validated scenario as HOCON with every key of reference.conf present, keys sorted, values in
 /// canonical exact units: the same settings always give the same bytes (results echo it, cluster nodes
-/// receive it) and parsing the text again gives the same settings. CDF and vswitch rules paths stay as
-/// written, so they resolve against the same base directory. One exception to "every key": an empty
-/// topology.vswitch.rule-changes (the default) is left out.
+/// receive it) and parsing the text again gives the same settings. The core keys are written here, the
+/// model's by its settings (<see cref="IScenarioModel.WriteResolved"/>) with the helpers below. CDF and
+/// vswitch rules paths stay as written, so they resolve against the same base directory.
 /// </summary>
-internal static class ScenarioHoconWriter
+public static class ScenarioHoconWriter
 {
-    private sealed class Node : SortedDictionary<string, object>
-    {
-        public Node() : base(StringComparer.Ordinal) { }
-    }
-
     public static string Write(ScenarioSettings s)
     {
-        var t = s.Topology;
-        var root = new Node
+        var root = new ResolvedHocon
         {
             ["name"] = Quote(s.Name),
             ["seed"] = s.Seed.ToString(CultureInfo.InvariantCulture),
             ["duration"] = Time(s.DurationPs),
-            ["topology"] = new Node
-            {
-                ["spines"] = Int(t.Spines),
-                ["leaves"] = Int(t.Leaves),
-                ["hosts-per-leaf"] = Int(t.HostsPerLeaf),
-                ["host-link"] = Link(t.HostLink),
-                ["fabric-link"] = Link(t.FabricLink),
-                ["host-queue"] = Queue(t.HostQueue),
-                ["switch-queue"] = Queue(t.SwitchQueue),
-                ["host-cpu"] = new Node { ["cores"] = Int(t.Server.Cores), ["clock"] = Frequency(t.Server.ClockHz) },
-                ["vswitch"] = VSwitch(t.Server.VSwitch),
-            },
-            ["traffic"] = new Node { ["generators"] = s.Generators.Select(g => Generator(g, t.HostCount)).ToList() },
-            ["kernel"] = new Node
+            ["kernel"] = new ResolvedHocon
             {
                 ["partitions"] = s.Kernel.Partitions == 0 ? ScenarioWords.AutoPartitions : Int(s.Kernel.Partitions),
                 ["progress-interval"] = Time(s.Kernel.ProgressIntervalPs),
             },
         };
+        s.Model.WriteResolved(root);
         var text = new StringBuilder();
         WriteFields(text, root, 0);
         return text.ToString();
-    }
-
-    private static Node Generator(GeneratorSettings g, int hostCount) => new()
-    {
-        ["kind"] = ScenarioWords.WordOf(ScenarioWords.Kinds, g.Kind),
-        ["hosts"] = Hosts(g.Hosts, hostCount),
-        ["rate"] = g.Rate.ToString(),
-        ["packet-size"] = Size(g.PacketBytes),
-        ["size-distribution"] = ScenarioWords.WordOf(ScenarioWords.SizeDistributions, g.SizeDistribution),
-        ["destination"] = ScenarioWords.WordOf(ScenarioWords.Destinations, g.Destination),
-        ["target"] = Int(g.TargetHost),
-        ["flow-size-cdf"] = Quote(g.FlowSizes?.Source ?? ""),
-        ["start"] = Time(g.StartPs),
-        ["stop"] = Time(g.StopPs),
-        ["on-off"] = new Node
-        {
-            ["on"] = Time(g.OnOff.OnPs),
-            ["off"] = Time(g.OnOff.OffPs),
-            ["periods"] = ScenarioWords.WordOf(ScenarioWords.PeriodDistributions, g.OnOff.Periods),
-        },
-        ["request-response"] = new Node
-        {
-            ["request-size"] = Size(g.RequestResponse.RequestBytes),
-            ["response-size"] = Size(g.RequestResponse.ResponseBytes),
-            ["response-size-cdf"] = Quote(g.RequestResponse.ResponseSizes?.Source ?? ""),
-            ["service-time"] = Time(g.RequestResponse.ServiceTimePs),
-            ["service-distribution"] = ScenarioWords.WordOf(ScenarioWords.PeriodDistributions, g.RequestResponse.ServiceDistribution),
-        },
-    };
-
-    private static Node VSwitch(VSwitchOptions v)
-    {
-        var node = VSwitchKeys(v);
-        node[ScenarioRuleChangeReader.Key] = v.RuleChanges.Select(RuleChange).ToList();
-        return node;
-    }
-
-    private static Node RuleChange(RuleChange change) => new()
-    {
-        ["at"] = Time(change.AtPs),
-        [ScenarioRuleChangeReader.WordOf(change.Kind)] = Quote(change.Rule),
-    };
-
-    private static Node VSwitchKeys(VSwitchOptions v) => new()
-    {
-        ["enabled"] = v.Enabled ? "true" : "false",
-        ["datapath"] = ScenarioWords.WordOf(ScenarioWords.VSwitchDatapaths, v.Datapath),
-        ["rules"] = Quote(v.RulesFile),
-        ["datapath-cores"] = Int(v.DatapathCores),
-        ["handler-cores"] = Int(v.HandlerCores),
-        ["flow-limit"] = Int(v.FlowLimit),
-        ["emc-insert-inv-prob"] = Int(v.EmcInsertInverseProbability),
-        ["upcall-queue"] = Int(v.UpcallQueue),
-        ["max-idle"] = Time(v.MaxIdlePs),
-        ["revalidate-period"] = Time(v.RevalidatePeriodPs),
-    };
-
-    private static Node Link(LinkSettings link) => new() { ["rate"] = link.Rate.ToString(), ["delay"] = Time(link.DelayPs) };
-
-    private static Node Queue(QueueLimit limit) => new()
-    {
-        ["limit"] = limit.Unit == QueueLimitUnit.Packets ? limit.Limit.ToString(CultureInfo.InvariantCulture) : Size(limit.Limit),
-        ["unit"] = ScenarioWords.WordOf(ScenarioWords.QueueUnits, limit.Unit),
-    };
-
-    /// <summary>all, or runs of three or more consecutive hosts as "a-b" and the rest as indices.</summary>
-    private static string Hosts(IReadOnlyList<int> hosts, int hostCount)
-    {
-        if (hosts.Count == hostCount && hosts[0] == 0 && hosts[^1] == hostCount - 1) return ScenarioWords.AllHosts;
-        var items = new List<string>();
-        for (var i = 0; i < hosts.Count;)
-        {
-            var j = i;
-            while (j + 1 < hosts.Count && hosts[j + 1] == hosts[j] + 1) j++;
-            if (j - i >= 2) items.Add(Quote($"{hosts[i]}-{hosts[j]}"));
-            else for (var k = i; k <= j; k++) items.Add(Int(hosts[k]));
-            i = j + 1;
-        }
-        return "[" + string.Join(", ", items) + "]";
     }
 
     /// <summary>The largest unit that keeps the value whole: 51ms, 1500ns, 0s.</summary>
@@ -162,7 +70,7 @@ internal static class ScenarioHoconWriter
         return $"{bytes}B";
     }
 
-    private static string Int(long value) => value.ToString(CultureInfo.InvariantCulture);
+    public static string Int(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>A JSON-style quoted string, which Akka's parser reads back unchanged.</summary>
     public static string Quote(string text)
@@ -184,22 +92,22 @@ internal static class ScenarioHoconWriter
         return quoted.Append('"').ToString();
     }
 
-    private static void WriteFields(StringBuilder text, Node node, int depth)
+    private static void WriteFields(StringBuilder text, ResolvedHocon node, int depth)
     {
         var indent = new string(' ', depth * 2);
         foreach (var (key, value) in node)
         {
             switch (value)
             {
-                case Node child:
+                case ResolvedHocon child:
                     text.Append(indent).Append(key).Append(" {\n");
                     WriteFields(text, child, depth + 1);
                     text.Append(indent).Append("}\n");
                     break;
-                case List<Node> { Count: 0 }:
+                case List<ResolvedHocon> { Count: 0 }:
                     text.Append(indent).Append(key).Append(" = []\n");
                     break;
-                case List<Node> list:
+                case List<ResolvedHocon> list:
                     text.Append(indent).Append(key).Append(" = [\n");
                     for (var i = 0; i < list.Count; i++)
                     {

@@ -8,18 +8,21 @@ namespace DcSim.SimCore.Scenario;
 /// <summary>
 /// Turns a scenario file into <see cref="ScenarioSettings"/>, or into a <see cref="ScenarioException"/> that
 /// lists every problem with file, line and key, so nothing is run or written half-way (DESIGN.md §6).
-/// Keys are those of <c>dcsim.scenario</c> in config/reference.conf, at the top level of the file; every
-/// generator is completed from <c>dcsim.generator-defaults</c>.
+/// Keys are those of <c>dcsim.scenario</c> in config/reference.conf, at the top level of the file. The loader
+/// reads the kernel's keys (name, seed, duration, kernel); the model's <see cref="IScenarioModelReader"/> reads
+/// the rest (topology, traffic), through the same located diagnostics.
 /// </summary>
 public static class ScenarioLoader
 {
     /// <summary>The longest scenario file read: validation is linear, and this keeps it within seconds.</summary>
     public const int MaxChars = 2 << 20;
 
-    public static ScenarioSettings Load(string path, ulong? seedOverride = null) => Load(path, seedOverride, null, out _);
+    public static ScenarioSettings Load(string path, IScenarioModelReader model, ulong? seedOverride = null) =>
+        Load(path, model, seedOverride, null, out _);
 
     /// <summary>Loads a scenario that is about to run: also makes <paramref name="checks"/>, and returns the warnings they give.</summary>
-    public static ScenarioSettings Load(string path, ulong? seedOverride, ScenarioChecks? checks, out IReadOnlyList<ScenarioError> warnings)
+    public static ScenarioSettings Load(string path, IScenarioModelReader model, ulong? seedOverride, ScenarioChecks? checks,
+        out IReadOnlyList<ScenarioError> warnings)
     {
         string text;
         try
@@ -39,20 +42,21 @@ public static class ScenarioLoader
             throw new ScenarioException([new ScenarioError(path, 0, "", message)]);
         }
         var directory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? Directory.GetCurrentDirectory();
-        return Parse(text, path, directory, seedOverride, checks, out warnings);
+        return Parse(text, path, directory, model, seedOverride, checks, out warnings);
     }
 
     /// <param name="text">The scenario, HOCON.</param>
     /// <param name="sourceName">The file name used in error messages.</param>
     /// <param name="baseDirectory">Where relative paths in the scenario (CDF files, vswitch rules) are resolved.</param>
+    /// <param name="model">Reads the model's sections (topology, traffic).</param>
     /// <param name="seedOverride">Replaces the file's seed (the file's seed is still validated).</param>
-    public static ScenarioSettings Parse(string text, string sourceName, string baseDirectory, ulong? seedOverride = null) =>
-        Parse(text, sourceName, baseDirectory, seedOverride, null, out _);
+    public static ScenarioSettings Parse(string text, string sourceName, string baseDirectory, IScenarioModelReader model, ulong? seedOverride = null) =>
+        Parse(text, sourceName, baseDirectory, model, seedOverride, null, out _);
 
     /// <param name="checks">Checks beyond the format (null: none), as for a scenario about to run.</param>
     /// <param name="warnings">What the checks warn about, located like errors.</param>
-    public static ScenarioSettings Parse(string text, string sourceName, string baseDirectory, ulong? seedOverride, ScenarioChecks? checks,
-        out IReadOnlyList<ScenarioError> warnings)
+    public static ScenarioSettings Parse(string text, string sourceName, string baseDirectory, IScenarioModelReader model, ulong? seedOverride,
+        ScenarioChecks? checks, out IReadOnlyList<ScenarioError> warnings)
     {
         warnings = [];
         var reference = ScenarioReference.Instance;
@@ -68,18 +72,7 @@ public static class ScenarioLoader
         top.TryText("name", out var name);
         top.TryULong("seed", out var seed);
         var durationOk = top.TryTime("duration", 1, out var duration);
-        var topology = top.Child("topology");
-        var shape = ScenarioTopologyReader.ReadShape(topology);
-        var hostLink = ScenarioTopologyReader.ReadLink(topology.Child("host-link"));
-        var fabricLink = ScenarioTopologyReader.ReadLink(topology.Child("fabric-link"));
-        var host = ScenarioHostReader.Read(diagnostics, topology, baseDirectory, durationOk ? duration : null);
-        var generators = new ScenarioGeneratorReader(diagnostics, reference, baseDirectory,
-                shape?.Leaves * shape?.HostsPerLeaf, durationOk ? duration : null)
-            .ReadAll(top.Child("traffic"));
-        // Queues are checked last: a byte limit must hold the largest frame any generator sends.
-        var largestFrame = ScenarioTopologyReader.LargestFrame(generators);
-        var hostQueue = ScenarioTopologyReader.ReadQueue(topology.Child("host-queue"), largestFrame);
-        var switchQueue = ScenarioTopologyReader.ReadQueue(topology.Child("switch-queue"), largestFrame);
+        var modelSettings = model.Read(top, new ScenarioReadContext(diagnostics, baseDirectory, durationOk ? duration : null));
         var kernel = ReadKernel(top.Child("kernel"));
 
         diagnostics.ThrowIfAny();
@@ -87,9 +80,7 @@ public static class ScenarioLoader
             name,
             seedOverride ?? seed,
             duration,
-            new TopologySettings(shape!.Value.Spines, shape.Value.Leaves, shape.Value.HostsPerLeaf, hostLink!, fabricLink!, hostQueue!.Value, switchQueue!.Value,
-                Host: host!),
-            generators,
+            modelSettings!,
             kernel!,
             ResolvedHocon: "");
         settings = settings with { ResolvedHocon = ScenarioHoconWriter.Write(settings), BaseDirectory = baseDirectory };
@@ -104,7 +95,7 @@ public static class ScenarioLoader
             diagnostics.Report(problem.Key, problem.Message);
         diagnostics.ThrowIfAny();
         var warnings = new List<ScenarioError>();
-        foreach (var (key, message, refused) in checks.Judge(ScenarioCostEstimate.Of(settings)))
+        foreach (var (key, message, refused) in checks.Judge(settings.Model.EstimateCost()))
         {
             if (refused) diagnostics.Report(key, message);
             else warnings.Add(diagnostics.Locate(key, message));

@@ -7,7 +7,7 @@ namespace DcSim.SimCore.Scenario;
 /// The defaults and the schema of scenarios: config/reference.conf, embedded into this assembly. A key is
 /// valid in a scenario exactly when reference.conf has it, so the file documents and defines the format.
 /// </summary>
-internal sealed class ScenarioReference
+public sealed class ScenarioReference
 {
     public const string ResourceName = "DcSim.reference.conf";
     public const string FileName = "reference.conf";
@@ -17,8 +17,11 @@ internal sealed class ScenarioReference
 
     private static readonly Lazy<ScenarioReference> Loaded = new(Load);
 
-    private ScenarioReference(HoconObject scenario, HoconObject generatorDefaults, HoconPositions positions)
+    private readonly Config _config;
+
+    private ScenarioReference(Config config, HoconObject scenario, HoconObject generatorDefaults, HoconPositions positions)
     {
+        _config = config;
         Scenario = scenario;
         GeneratorDefaults = generatorDefaults;
         Positions = positions;
@@ -28,19 +31,19 @@ internal sealed class ScenarioReference
         KeyPaths = paths;
     }
 
-    public static ScenarioReference Instance => Loaded.Value;
+    internal static ScenarioReference Instance => Loaded.Value;
 
     /// <summary>Defaults of the keys of a scenario file (dcsim.scenario).</summary>
-    public HoconObject Scenario { get; }
+    internal HoconObject Scenario { get; }
 
     /// <summary>Defaults of every element of traffic.generators (dcsim.generator-defaults).</summary>
-    public HoconObject GeneratorDefaults { get; }
+    internal HoconObject GeneratorDefaults { get; }
 
     /// <summary>Lines of reference.conf, for errors in a default value that no scenario key encloses.</summary>
-    public HoconPositions Positions { get; }
+    internal HoconPositions Positions { get; }
 
     /// <summary>Every key path a scenario may set; generator keys as "traffic.generators[*].rate".</summary>
-    public IReadOnlyList<string> KeyPaths { get; }
+    internal IReadOnlyList<string> KeyPaths { get; }
 
     private static ScenarioReference Load()
     {
@@ -52,8 +55,11 @@ internal sealed class ScenarioReference
         if (positions.SyntaxError is { } error)
             throw new InvalidOperationException($"{FileName}:{error.Line}: {error.Message}");
         var config = ConfigurationFactory.ParseString(text);
-        return new ScenarioReference(ObjectAt(config, ScenarioPath), ObjectAt(config, GeneratorDefaultsPath), positions);
+        return new ScenarioReference(config, ObjectAt(config, ScenarioPath), ObjectAt(config, GeneratorDefaultsPath), positions);
     }
+
+    /// <summary>The object of reference.conf at a full path such as dcsim.generator-defaults.</summary>
+    internal HoconObject ObjectAt(string path) => ObjectAt(_config, path);
 
     private static HoconObject ObjectAt(Config config, string path)
     {

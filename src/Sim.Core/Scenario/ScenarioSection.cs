@@ -5,7 +5,7 @@ using DcSim.SimCore.Units;
 namespace DcSim.SimCore.Scenario;
 
 /// <summary>A value read from a section: from the scenario file, or the default when the file does not set it.</summary>
-internal readonly record struct ScenarioValue(HoconValue Value, bool FromFile);
+public readonly record struct ScenarioValue(HoconValue Value, bool FromFile);
 
 /// <summary>
 /// One object of the scenario (the root, "topology", "traffic.generators[2]", ...) seen through its
@@ -13,7 +13,7 @@ internal readonly record struct ScenarioValue(HoconValue Value, bool FromFile);
 /// value and reports a located error when it cannot. Every Try method returns false after reporting, so
 /// callers skip the checks that depend on that value instead of piling up follow-on errors.
 /// </summary>
-internal sealed class ScenarioSection
+public sealed class ScenarioSection
 {
     private readonly ScenarioDiagnostics _diagnostics;
     private readonly HoconObject? _file;

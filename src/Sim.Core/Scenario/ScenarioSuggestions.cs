@@ -1,7 +1,7 @@
 namespace DcSim.SimCore.Scenario;
 
 /// <summary>"Did you mean" for misspelt keys and words: the closest candidate by edit distance, if close enough.</summary>
-internal static class ScenarioSuggestions
+public static class ScenarioSuggestions
 {
     public static string? Closest(string typed, IEnumerable<string> candidates)
     {

@@ -35,6 +35,18 @@ public sealed class DatapathSpec
     private static Datapath<string> Create(DatapathProfile profile, TwoRuleSlowPath slow) => new(profile, slow, RandomStreams.Create(1, 1, "datapath"));
 
     [Fact]
+    public void Default_profiles_must_be_those_of_reference_conf()
+    {
+        // The values DatapathProfile held as constants before they became scenario keys (topology.vswitch).
+        Assert.Equal(new DatapathProfile(DatapathKind.Kernel, FlowLimit: 200_000, MaskCacheEntries: 256, EmcEntries: 0, EmcInsertInverseProbability: 0,
+            UpcallQueueCapacity: 4_096, CyclesPerPacket: 1_000, CyclesPerEmcLookup: 0, CyclesPerMaskProbe: 100, CyclesPerUpcall: 20_000,
+            CyclesPerInstall: 5_000), DatapathProfile.KernelDefaults);
+        Assert.Equal(new DatapathProfile(DatapathKind.Netdev, FlowLimit: 200_000, MaskCacheEntries: 0, EmcEntries: 8_192, EmcInsertInverseProbability: 100,
+            UpcallQueueCapacity: 4_096, CyclesPerPacket: 150, CyclesPerEmcLookup: 30, CyclesPerMaskProbe: 60, CyclesPerUpcall: 20_000,
+            CyclesPerInstall: 5_000), DatapathProfile.NetdevDefaults);
+    }
+
+    [Fact]
     public void Kernel_datapath_must_upcall_once_per_megaflow_then_hit()
     {
         // arrange

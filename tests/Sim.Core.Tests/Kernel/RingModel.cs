@@ -13,6 +13,9 @@ namespace DcSim.SimCore.Tests.Kernel;
 /// </summary>
 internal sealed class RingModel(int lps, long latencyPs) : IModelFactory
 {
+    /// <summary>The ring has no settings of its own: its size and latency are given in code.</summary>
+    public IScenarioModel Read(ScenarioSection root, ScenarioReadContext context) => NoSettings.Instance;
+
     public IPartitionLayout Layout(ScenarioSettings scenario, int partitions) => new RingLayout(lps, Math.Max(1, partitions), latencyPs);
 
     public Partition BuildPartition(ScenarioSettings scenario, int partitions, int index)
@@ -30,6 +33,15 @@ internal sealed class RingModel(int lps, long latencyPs) : IModelFactory
         public int[] PartitionOfLp { get; } = Enumerable.Range(0, lps).Select(i => i % partitions).ToArray();
         public long Lookahead() => Partitions == 1 ? long.MaxValue : latency;
     }
+}
+
+internal sealed class NoSettings : IScenarioModel
+{
+    public static readonly NoSettings Instance = new();
+
+    public void WriteResolved(ResolvedHocon root) { }
+
+    public ScenarioCostEstimate EstimateCost() => new(ScenarioCostEstimate.BaseBytes, "", 0, "");
 }
 
 internal sealed class RingLp(int id, int lps, long latencyPs, ulong seed) : LogicalProcess(id, $"ring{id}")

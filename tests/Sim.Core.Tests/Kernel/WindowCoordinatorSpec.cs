@@ -48,7 +48,7 @@ public sealed class WindowCoordinatorSpec : TestKit
     {
         // arrange
         var model = new RingModel(6, Latency);
-        var scenario = ScenarioLoader.Parse(PartitionActorSpec.Scenario, "test", ".");
+        var scenario = ScenarioLoader.Parse(PartitionActorSpec.Scenario, "test", ".", model);
         var sequential = InProcessRun.Run(model, scenario, 1);
 
         // act

@@ -1,23 +1,20 @@
 using System.Globalization;
+using DcSim.SimCore.Scenario;
+using DcSim.SimCore.Wire;
 
-namespace DcSim.SimCore.Scenario;
+namespace DcSim.ActorsHost.Traffic;
 
 /// <summary>
 /// Reads traffic.generators: completes each element from dcsim.generator-defaults, checks it against the
 /// topology (host indices, targets) and the scenario duration, and loads the CDF files it names.
 /// </summary>
-internal sealed class ScenarioGeneratorReader(
-    ScenarioDiagnostics diagnostics,
-    ScenarioReference reference,
-    string baseDirectory,
-    int? hostCount,
-    long? durationPs)
+internal sealed class ScenarioGeneratorReader(ScenarioReadContext context, int? hostCount)
 {
     /// <summary>The largest UDP payload (65535 - 8 B UDP header - 20 B IPv4 header).</summary>
     public const int MaxUdpPayload = 65507;
 
     /// <summary>
-    /// Generators a scenario may have: <see cref="Wire.FlowIds"/> keeps the generator index in 8 bits of a
+    /// Generators a scenario may have: <see cref="FlowIds"/> keeps the generator index in 8 bits of a
     /// flow id, and responses of request/response generators use the upper half (128 + index).
     /// </summary>
     public const int MaxGenerators = 128;
@@ -40,7 +37,7 @@ internal sealed class ScenarioGeneratorReader(
         }
         var elements = HoconValues.Elements(list);
         if (elements.Count > MaxGenerators)
-            diagnostics.Report($"{ScenarioReference.GeneratorsPath}[{MaxGenerators}]",
+            context.Diagnostics.Report($"{ScenarioReference.GeneratorsPath}[{MaxGenerators}]",
                 $"at most {MaxGenerators} generators are supported (a flow id holds the generator index in 8 bits, half of them for responses); this list has {elements.Count}");
         // Generators past the limit are not read: their errors would bury the one that matters.
         for (var i = 0; i < Math.Min(elements.Count, MaxGenerators); i++)
@@ -48,12 +45,11 @@ internal sealed class ScenarioGeneratorReader(
             var path = $"{ScenarioReference.GeneratorsPath}[{i}]";
             if (HoconValues.KindOf(elements[i]) != HoconKind.Object)
             {
-                diagnostics.Report(path, $"expected a generator object {{ kind = cbr, rate = 100Mbps, ... }}, found {HoconValues.Describe(elements[i])}");
+                context.Diagnostics.Report(path, $"expected a generator object {{ kind = cbr, rate = 100Mbps, ... }}, found {HoconValues.Describe(elements[i])}");
                 continue;
             }
             var element = elements[i].GetObject();
-            ScenarioKeyCheck.Check(diagnostics, reference, element, reference.GeneratorDefaults, path);
-            var section = new ScenarioSection(diagnostics, path, element, reference.GeneratorDefaults, ScenarioReference.GeneratorDefaultsPath);
+            var section = context.ListElement(path, element, ScenarioReference.GeneratorDefaultsPath);
             if (Read(i, section) is { } generator) generators.Add(generator);
         }
         return generators;
@@ -61,13 +57,13 @@ internal sealed class ScenarioGeneratorReader(
 
     private GeneratorSettings? Read(int index, ScenarioSection g)
     {
-        var ok = g.TryWord("kind", ScenarioWords.Kinds, out var kind);
+        var ok = g.TryWord("kind", GeneratorWords.Kinds, out var kind);
         var hosts = ReadHosts(g);
         ok &= hosts is not null;
         ok &= g.TryRate("rate", out var rate);
         ok &= g.TrySize("packet-size", 1, MaxUdpPayload, out var packetBytes);
-        ok &= g.TryWord("size-distribution", ScenarioWords.SizeDistributions, out var sizes);
-        var destinationOk = g.TryWord("destination", ScenarioWords.Destinations, out var destination);
+        ok &= g.TryWord("size-distribution", GeneratorWords.SizeDistributions, out var sizes);
+        var destinationOk = g.TryWord("destination", GeneratorWords.Destinations, out var destination);
         var targetOk = g.TryInt("target", int.MinValue, int.MaxValue, out var target);
         ok &= destinationOk && targetOk;
         if (destinationOk && targetOk && hosts is not null) ok &= CheckDestination(g, destination, target, hosts);
@@ -77,14 +73,14 @@ internal sealed class ScenarioGeneratorReader(
         var onOff = g.Child("on-off");
         ok &= onOff.TryTime("on", 1, out var on);
         ok &= onOff.TryTime("off", 0, out var off);
-        ok &= onOff.TryWord("periods", ScenarioWords.PeriodDistributions, out var periods);
+        ok &= onOff.TryWord("periods", GeneratorWords.PeriodDistributions, out var periods);
 
         var rr = g.Child("request-response");
         ok &= rr.TrySize("request-size", 1, MaxUdpPayload, out var requestBytes);
         ok &= rr.TrySize("response-size", 1, long.MaxValue, out var responseBytes);
         ok &= TryCdf(rr, "response-size-cdf", out var responseSizes);
         ok &= rr.TryTime("service-time", 0, out var serviceTime);
-        ok &= rr.TryWord("service-distribution", ScenarioWords.PeriodDistributions, out var service);
+        ok &= rr.TryWord("service-distribution", GeneratorWords.PeriodDistributions, out var service);
 
         if (!ok || hosts is null) return null;
         return new GeneratorSettings(index, kind, hosts, rate, (int)packetBytes, sizes, destination, target, flowSizes, start, stop,
@@ -99,7 +95,7 @@ internal sealed class ScenarioGeneratorReader(
         var items = new List<(string Key, string Text)>();
         switch (HoconValues.KindOf(value))
         {
-            case HoconKind.Scalar when HoconValues.Text(value).Trim() == ScenarioWords.AllHosts:
+            case HoconKind.Scalar when HoconValues.Text(value).Trim() == GeneratorWords.AllHosts:
                 // One list for every generator with hosts = all: 128 of them on 8 M hosts would be 4 GB.
                 return hostCount is { } n ? _allHosts ??= Enumerable.Range(0, n).ToList() : null;
             case HoconKind.Scalar:
@@ -216,14 +212,14 @@ internal sealed class ScenarioGeneratorReader(
         if (!g.TryText("stop", out var stopText, out var stopFromFile)) return false;
         if (stopText.Length == 0)
         {
-            if (durationPs is not { } duration) return false;
+            if (context.DurationPs is not { } duration) return false;
             stop = duration;
             return ok && g.Check(start < stop, "start", g.Get("start").FromFile,
                 $"start {ScenarioHoconWriter.Time(start)} must be before stop, which is the end of the scenario ({ScenarioHoconWriter.Time(duration)})");
         }
         if (!g.TryTime("stop", 0, out stop)) return false;
         if (ok) ok = g.Check(stop > start, "stop", stopFromFile, $"stop {stopText} must be after start {ScenarioHoconWriter.Time(start)}");
-        if (durationPs is { } d)
+        if (context.DurationPs is { } d)
             ok &= g.Check(stop <= d, "stop", stopFromFile, $"stop {stopText} is after the end of the scenario (duration = {ScenarioHoconWriter.Time(d)})");
         else ok = false;
         return ok;
@@ -236,7 +232,7 @@ internal sealed class ScenarioGeneratorReader(
         if (!section.TryText(key, out var path, out var fromFile)) return false;
         if (path.Length == 0) return true;
         string full;
-        try { full = Path.GetFullPath(Path.Combine(baseDirectory, path)); }
+        try { full = Path.GetFullPath(Path.Combine(context.BaseDirectory, path)); }
         catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
         {
             section.Report(key, fromFile, $"'{path}' is not a valid file path: {e.Message}");
@@ -272,5 +268,70 @@ internal sealed class ScenarioGeneratorReader(
         {
             return (null, $"cannot read CDF file '{path}': {e.Message}");
         }
+    }
+
+    /// <summary>
+    /// The largest UDP payload a generator can put in one packet, as the traffic generators send them:
+    /// exponential sizes are capped at the UDP maximum, a request is one packet, and responses are cut
+    /// into packets of at most packet-size.
+    /// </summary>
+    private static int LargestPayload(GeneratorSettings g)
+    {
+        if (g.Kind == GeneratorKind.RequestResponse)
+        {
+            var rr = g.RequestResponse;
+            var response = rr.ResponseSizes is null ? Math.Min(g.PacketBytes, rr.ResponseBytes) : g.PacketBytes;
+            return (int)Math.Max(rr.RequestBytes, response);
+        }
+        return g.SizeDistribution == SizeDistribution.Exponential ? MaxUdpPayload : g.PacketBytes;
+    }
+
+    /// <summary>The largest frame any of the generators can send (at least the 64 B minimum frame).</summary>
+    public static int LargestFrame(IEnumerable<GeneratorSettings> generators) =>
+        Ethernet.FrameBytes(generators.Select(LargestPayload).DefaultIfEmpty(0).Max());
+
+    /// <summary>A generator as the resolved scenario writes it: every key, canonical units (the inverse of reading it).</summary>
+    public static ResolvedHocon Resolved(GeneratorSettings g, int hostCount) => new()
+    {
+        ["kind"] = ScenarioWords.WordOf(GeneratorWords.Kinds, g.Kind),
+        ["hosts"] = Hosts(g.Hosts, hostCount),
+        ["rate"] = g.Rate.ToString(),
+        ["packet-size"] = ScenarioHoconWriter.Size(g.PacketBytes),
+        ["size-distribution"] = ScenarioWords.WordOf(GeneratorWords.SizeDistributions, g.SizeDistribution),
+        ["destination"] = ScenarioWords.WordOf(GeneratorWords.Destinations, g.Destination),
+        ["target"] = ScenarioHoconWriter.Int(g.TargetHost),
+        ["flow-size-cdf"] = ScenarioHoconWriter.Quote(g.FlowSizes?.Source ?? ""),
+        ["start"] = ScenarioHoconWriter.Time(g.StartPs),
+        ["stop"] = ScenarioHoconWriter.Time(g.StopPs),
+        ["on-off"] = new ResolvedHocon
+        {
+            ["on"] = ScenarioHoconWriter.Time(g.OnOff.OnPs),
+            ["off"] = ScenarioHoconWriter.Time(g.OnOff.OffPs),
+            ["periods"] = ScenarioWords.WordOf(GeneratorWords.PeriodDistributions, g.OnOff.Periods),
+        },
+        ["request-response"] = new ResolvedHocon
+        {
+            ["request-size"] = ScenarioHoconWriter.Size(g.RequestResponse.RequestBytes),
+            ["response-size"] = ScenarioHoconWriter.Size(g.RequestResponse.ResponseBytes),
+            ["response-size-cdf"] = ScenarioHoconWriter.Quote(g.RequestResponse.ResponseSizes?.Source ?? ""),
+            ["service-time"] = ScenarioHoconWriter.Time(g.RequestResponse.ServiceTimePs),
+            ["service-distribution"] = ScenarioWords.WordOf(GeneratorWords.PeriodDistributions, g.RequestResponse.ServiceDistribution),
+        },
+    };
+
+    /// <summary>all, or runs of three or more consecutive hosts as "a-b" and the rest as indices.</summary>
+    private static string Hosts(IReadOnlyList<int> hosts, int hostCount)
+    {
+        if (hosts.Count == hostCount && hosts[0] == 0 && hosts[^1] == hostCount - 1) return GeneratorWords.AllHosts;
+        var items = new List<string>();
+        for (var i = 0; i < hosts.Count;)
+        {
+            var j = i;
+            while (j + 1 < hosts.Count && hosts[j + 1] == hosts[j] + 1) j++;
+            if (j - i >= 2) items.Add(ScenarioHoconWriter.Quote($"{hosts[i]}-{hosts[j]}"));
+            else for (var k = i; k <= j; k++) items.Add(ScenarioHoconWriter.Int(hosts[k]));
+            i = j + 1;
+        }
+        return "[" + string.Join(", ", items) + "]";
     }
 }

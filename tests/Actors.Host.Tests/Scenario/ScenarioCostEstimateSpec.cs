@@ -1,8 +1,9 @@
+using DcSim.ActorsHost.Settings;
 using DcSim.SimCore.Scenario;
 using Xunit;
-using static DcSim.SimCore.Tests.Scenario.ScenarioTestSupport;
+using static DcSim.ActorsHost.Tests.Scenario.ScenarioTestSupport;
 
-namespace DcSim.SimCore.Tests.Scenario;
+namespace DcSim.ActorsHost.Tests.Scenario;
 
 /// <summary>
 /// The estimated memory and events of a run, and the checks that refuse (or warn about) what cannot fit or
@@ -19,19 +20,19 @@ public sealed class ScenarioCostEstimateSpec
         """;
 
     private static ScenarioSettings Load(string text, ScenarioChecks checks, out IReadOnlyList<ScenarioError> warnings) =>
-        ScenarioLoader.Parse(text, FileName, Directory.GetCurrentDirectory(), null, checks, out warnings);
+        ScenarioLoader.Parse(text, FileName, Directory.GetCurrentDirectory(), FabricModel.Instance, null, checks, out warnings);
 
     [Fact]
     public void Estimate_must_count_packets_times_events_per_packet_and_hosts_times_their_memory()
     {
         // act
-        var cost = ScenarioCostEstimate.Of(Parse(Cbr));
+        var cost = Parse(Cbr).Model.EstimateCost();
 
         // assert: 32 hosts × 80 Mb/s / 8,000 bits per packet × 1 s = 320,000 packets, and one flow per host
-        Assert.Equal(320_000 * ScenarioCostEstimate.EventsPerPacket + 32, cost.Events, 6);
+        Assert.Equal(320_000 * DatacenterCost.EventsPerPacket + 32, cost.Events, 6);
         Assert.Equal("traffic.generators[0].rate", cost.EventsKey);
-        var memory = ScenarioCostEstimate.BaseBytes + 32 * ScenarioCostEstimate.BytesPerHost + 4 * 2 * ScenarioCostEstimate.BytesPerFabricLink
-            + 32 * ScenarioCostEstimate.BytesPerFlow;
+        var memory = ScenarioCostEstimate.BaseBytes + 32 * DatacenterCost.BytesPerHost + 4 * 2 * DatacenterCost.BytesPerFabricLink
+            + 32 * DatacenterCost.BytesPerFlow;
         Assert.Equal(memory, cost.MemoryBytes, 6);
         Assert.Equal("topology.hosts-per-leaf", cost.MemoryKey);
     }
@@ -39,10 +40,10 @@ public sealed class ScenarioCostEstimateSpec
     [Fact]
     public void Estimate_must_count_on_off_switches_and_name_the_on_period_when_they_dominate()
     {
-        var cost = ScenarioCostEstimate.Of(Parse(Cbr.Replace("kind = cbr,", "kind = on-off, on-off { on = 1ps, off = 1ps },")));
+        var cost = Parse(Cbr.Replace("kind = cbr,", "kind = on-off, on-off { on = 1ps, off = 1ps },")).Model.EstimateCost();
 
         // 32 hosts × 2 switches per 2 ps period × 1 s; half the packets of the CBR case
-        Assert.Equal(32 * 1e12 + 160_000 * ScenarioCostEstimate.EventsPerPacket + 32, cost.Events, 6);
+        Assert.Equal(32 * 1e12 + 160_000 * DatacenterCost.EventsPerPacket + 32, cost.Events, 6);
         Assert.Equal("traffic.generators[0].on-off.on", cost.EventsKey);
     }
 
@@ -77,7 +78,7 @@ public sealed class ScenarioCostEstimateSpec
         var s = Load(Cbr.Replace("80Mbps", "1000Tbps"), new ScenarioChecks { Force = true }, out var warnings);
 
         // assert
-        Assert.Equal(1_000_000_000_000_000, s.Generators[0].Rate.BitsPerSecond);
+        Assert.Equal(1_000_000_000_000_000, s.Datacenter().Generators[0].Rate.BitsPerSecond);
         var warning = Assert.Single(warnings);
         Assert.Equal((FileName, 4, "traffic.generators[0].rate"), (warning.File, warning.Line, warning.Key));
         Assert.StartsWith("warning: the run needs an estimated", warning.Message);

@@ -1,7 +1,7 @@
 using DcSim.SimCore.Scenario;
 using Xunit;
 
-namespace DcSim.SimCore.Tests.Scenario;
+namespace DcSim.ActorsHost.Tests.Scenario;
 
 /// <summary>Helpers for scenario tests: parse a text as "test.conf" and find the errors it produces.</summary>
 internal static class ScenarioTestSupport
@@ -9,7 +9,7 @@ internal static class ScenarioTestSupport
     public const string FileName = "test.conf";
 
     public static ScenarioSettings Parse(string text, string? directory = null, ulong? seed = null) =>
-        ScenarioLoader.Parse(text, FileName, directory ?? Directory.GetCurrentDirectory(), seed);
+        ScenarioLoader.Parse(text, FileName, directory ?? Directory.GetCurrentDirectory(), FabricModel.Instance, seed);
 
     public static ScenarioException Fails(string text, string? directory = null) =>
         Assert.Throws<ScenarioException>(() => Parse(text, directory));

@@ -1,8 +1,8 @@
 using DcSim.SimCore.Scenario;
 using Xunit;
-using static DcSim.SimCore.Tests.Scenario.ScenarioTestSupport;
+using static DcSim.ActorsHost.Tests.Scenario.ScenarioTestSupport;
 
-namespace DcSim.SimCore.Tests.Scenario;
+namespace DcSim.ActorsHost.Tests.Scenario;
 
 /// <summary>
 /// Checking is bounded (issue 8, defect 12): deep nesting is refused with an error instead of a stack overflow
@@ -11,6 +11,9 @@ namespace DcSim.SimCore.Tests.Scenario;
 public sealed class ScenarioLimitsSpec
 {
     private static readonly TimeSpan Quick = TimeSpan.FromSeconds(5);
+
+    /// <summary>The deepest nesting the scanner accepts (HoconScanner.MaxDepth, internal to Sim.Core).</summary>
+    private const int MaxDepth = 64;
 
     [Theory]
     [InlineData(2_000, "[", "]")]
@@ -30,7 +33,7 @@ public sealed class ScenarioLimitsSpec
         var error = Assert.Single(failure.Errors);
         Assert.Equal(2, error.Line);
         Assert.StartsWith("name", error.Key);
-        Assert.Contains($"nested more than {HoconScanner.MaxDepth} deep", error.Message);
+        Assert.Contains($"nested more than {MaxDepth} deep", error.Message);
     }
 
     [Fact]
@@ -45,7 +48,7 @@ public sealed class ScenarioLimitsSpec
     public void Loader_must_accept_nesting_up_to_the_limit()
     {
         // 63 lists inside name: name is unchanged HOCON, rejected only as a value, not as a syntax error.
-        var failure = Fails("name = " + new string('[', HoconScanner.MaxDepth) + "1" + new string(']', HoconScanner.MaxDepth) + "\n");
+        var failure = Fails("name = " + new string('[', MaxDepth) + "1" + new string(']', MaxDepth) + "\n");
 
         Assert.Equal("name", Assert.Single(failure.Errors).Key);
         Assert.Contains("expected a single value", failure.Errors[0].Message);
@@ -95,7 +98,7 @@ public sealed class ScenarioLimitsSpec
         var path = dir.Write("long.conf", "# " + new string('x', ScenarioLoader.MaxChars) + "\nseed = 1\n");
 
         // act
-        var failure = Assert.Throws<ScenarioException>(() => ScenarioLoader.Load(path));
+        var failure = Assert.Throws<ScenarioException>(() => ScenarioLoader.Load(path, FabricModel.Instance));
 
         // assert
         var error = Assert.Single(failure.Errors);

@@ -1,7 +1,7 @@
 using DcSim.SimCore.Scenario;
 using Xunit;
 
-namespace DcSim.SimCore.Tests.Scenario;
+namespace DcSim.ActorsHost.Tests.Scenario;
 
 /// <summary>
 /// Akka's HOCON parser loops forever on some malformed text (an unclosed list, ${?x}); the scanner must
@@ -43,7 +43,7 @@ public sealed class ScenarioRobustnessSpec
             {
                 try
                 {
-                    ScenarioLoader.Parse(mutated, FileName, directory);
+                    ScenarioLoader.Parse(mutated, FileName, directory, FabricModel.Instance);
                     return null;
                 }
                 catch (ScenarioException e)

@@ -1,10 +1,13 @@
+using DcSim.ActorsHost.Settings;
+using DcSim.ActorsHost.Traffic;
+using DcSim.ActorsNetwork.Fabric;
 using DcSim.SimCore.Scenario;
 using DcSim.SimCore.Units;
 using DcSim.SimCore.Wire;
 using Xunit;
-using static DcSim.SimCore.Tests.Scenario.ScenarioTestSupport;
+using static DcSim.ActorsHost.Tests.Scenario.ScenarioTestSupport;
 
-namespace DcSim.SimCore.Tests.Scenario;
+namespace DcSim.ActorsHost.Tests.Scenario;
 
 /// <summary>Valid scenarios: the example, the defaults, value forms, and the resolved rendering.</summary>
 public sealed class ScenarioLoaderSpec
@@ -12,19 +15,19 @@ public sealed class ScenarioLoaderSpec
     [Fact]
     public void Example_scenario_loads_with_its_values_and_the_defaults()
     {
-        var s = ScenarioLoader.Load(Path.Combine(RepoRoot, "config", "scenarios", "leaf-spine-small.conf"));
+        var s = ScenarioLoader.Load(Path.Combine(RepoRoot, "config", "scenarios", "leaf-spine-small.conf"), FabricModel.Instance);
 
         Assert.Equal("leaf-spine-small", s.Name);
         Assert.Equal(1UL, s.Seed);
         // The example's run length is tuned for benchmarks; only its shape matters here.
         Assert.True(s.DurationPs > 0 && s.DurationPs % SimTime.Millisecond == 0);
-        var t = s.Topology;
+        var t = s.Datacenter().Topology;
         Assert.Equal((2, 4, 8, 32), (t.Spines, t.Leaves, t.HostsPerLeaf, t.HostCount));
         Assert.Equal(new LinkSettings(new DataRate(10_000_000_000), SimTime.Microsecond), t.HostLink);
         Assert.Equal(new LinkSettings(new DataRate(40_000_000_000), SimTime.Microsecond), t.FabricLink);
         Assert.Equal(new QueueLimit(QueueLimitUnit.Packets, 1000), t.HostQueue);
         Assert.Equal(new QueueLimit(QueueLimitUnit.Bytes, 1_000_000), t.SwitchQueue);
-        var g = Assert.Single(s.Generators);
+        var g = Assert.Single(s.Datacenter().Generators);
         Assert.Equal(0, g.Index);
         Assert.Equal(GeneratorKind.Cbr, g.Kind);
         Assert.Equal(Enumerable.Range(0, 32), g.Hosts);
@@ -45,8 +48,8 @@ public sealed class ScenarioLoaderSpec
         Assert.Equal("unnamed", s.Name);
         Assert.Equal(1UL, s.Seed);
         Assert.Equal(10 * SimTime.Millisecond, s.DurationPs);
-        Assert.Equal((2, 4, 8), (s.Topology.Spines, s.Topology.Leaves, s.Topology.HostsPerLeaf));
-        Assert.Empty(s.Generators);
+        Assert.Equal((2, 4, 8), (s.Datacenter().Topology.Spines, s.Datacenter().Topology.Leaves, s.Datacenter().Topology.HostsPerLeaf));
+        Assert.Empty(s.Datacenter().Generators);
         Assert.Equal(new KernelSettings(0, SimTime.Millisecond), s.Kernel);
     }
 
@@ -55,7 +58,7 @@ public sealed class ScenarioLoaderSpec
     {
         var s = Parse("duration = 3ms\ntraffic.generators = [ {} ]");
 
-        var g = Assert.Single(s.Generators);
+        var g = Assert.Single(s.Datacenter().Generators);
         Assert.Equal(GeneratorKind.Cbr, g.Kind);
         Assert.Equal(Enumerable.Range(0, 32), g.Hosts);
         Assert.Equal(new DataRate(100_000_000), g.Rate);
@@ -75,8 +78,8 @@ public sealed class ScenarioLoaderSpec
     {
         var s = Parse("topology { host-link { rate = 25Gbps } }\ntraffic.generators = [ { on-off { off = 3ms } } ]");
 
-        Assert.Equal(new LinkSettings(new DataRate(25_000_000_000), SimTime.Microsecond), s.Topology.HostLink);
-        Assert.Equal(new OnOffSettings(SimTime.Millisecond, 3 * SimTime.Millisecond, PeriodDistribution.Exponential), s.Generators[0].OnOff);
+        Assert.Equal(new LinkSettings(new DataRate(25_000_000_000), SimTime.Microsecond), s.Datacenter().Topology.HostLink);
+        Assert.Equal(new OnOffSettings(SimTime.Millisecond, 3 * SimTime.Millisecond, PeriodDistribution.Exponential), s.Datacenter().Generators[0].OnOff);
     }
 
     [Fact]
@@ -100,14 +103,14 @@ public sealed class ScenarioLoaderSpec
         Assert.Equal("mixed", s.Name);
         Assert.Equal(ulong.MaxValue, s.Seed);
         Assert.Equal(1_500_000_000, s.DurationPs);
-        Assert.Equal(new QueueLimit(QueueLimitUnit.Bytes, 65536), s.Topology.HostQueue);
-        Assert.Equal(new QueueLimit(QueueLimitUnit.Bytes, 20000), s.Topology.SwitchQueue);
-        Assert.Equal([0, 2, 4, 5, 6], s.Generators[0].Hosts);
-        Assert.Equal(new DataRate(1_500_000_000), s.Generators[0].Rate);
-        Assert.Equal((GeneratorKind.OnOff, DestinationPattern.Fixed, 7), (s.Generators[0].Kind, s.Generators[0].Destination, s.Generators[0].TargetHost));
-        Assert.Equal(1, s.Generators[1].Index);
-        Assert.Equal([3], s.Generators[1].Hosts);
-        Assert.Equal(SizeDistribution.Exponential, s.Generators[1].SizeDistribution);
+        Assert.Equal(new QueueLimit(QueueLimitUnit.Bytes, 65536), s.Datacenter().Topology.HostQueue);
+        Assert.Equal(new QueueLimit(QueueLimitUnit.Bytes, 20000), s.Datacenter().Topology.SwitchQueue);
+        Assert.Equal([0, 2, 4, 5, 6], s.Datacenter().Generators[0].Hosts);
+        Assert.Equal(new DataRate(1_500_000_000), s.Datacenter().Generators[0].Rate);
+        Assert.Equal((GeneratorKind.OnOff, DestinationPattern.Fixed, 7), (s.Datacenter().Generators[0].Kind, s.Datacenter().Generators[0].Destination, s.Datacenter().Generators[0].TargetHost));
+        Assert.Equal(1, s.Datacenter().Generators[1].Index);
+        Assert.Equal([3], s.Datacenter().Generators[1].Hosts);
+        Assert.Equal(SizeDistribution.Exponential, s.Datacenter().Generators[1].SizeDistribution);
         Assert.Equal(new KernelSettings(4, 250 * SimTime.Microsecond), s.Kernel);
     }
 
@@ -128,7 +131,7 @@ public sealed class ScenarioLoaderSpec
         var scenario = dir.Write("scenarios/s.conf",
             "traffic.generators = [ { flow-size-cdf = \"../cdf/web.txt\", request-response.response-size-cdf = \"../cdf/web.txt\" } ]\n");
 
-        var g = Assert.Single(ScenarioLoader.Load(scenario).Generators);
+        var g = Assert.Single(ScenarioLoader.Load(scenario, FabricModel.Instance).Datacenter().Generators);
 
         Assert.Equal("../cdf/web.txt", g.FlowSizes!.Source);
         Assert.Equal((100 + 1000) / 2.0 * 0.5 + (1000 + 10000) / 2.0 * 0.5, g.FlowSizes.Mean, 6);
@@ -192,9 +195,9 @@ public sealed class ScenarioLoaderSpec
     public void Every_example_scenario_loads_and_its_resolved_hocon_parses_back_to_the_same_settings(string fileName)
     {
         var directory = Path.Combine(RepoRoot, "config", "scenarios");
-        var original = ScenarioLoader.Load(Path.Combine(directory, fileName));
+        var original = ScenarioLoader.Load(Path.Combine(directory, fileName), FabricModel.Instance);
 
-        var again = ScenarioLoader.Parse(original.ResolvedHocon, "resolved.conf", directory);
+        var again = ScenarioLoader.Parse(original.ResolvedHocon, "resolved.conf", directory, FabricModel.Instance);
 
         AssertSameSettings(original, again);
         Assert.Equal(original.ResolvedHocon, again.ResolvedHocon);
@@ -203,9 +206,10 @@ public sealed class ScenarioLoaderSpec
     /// <summary>Record equality compares lists and CDFs by reference, so compare those by content.</summary>
     private static void AssertSameSettings(ScenarioSettings expected, ScenarioSettings actual)
     {
-        Assert.Equal(expected with { ResolvedHocon = "", Generators = [] }, actual with { ResolvedHocon = "", Generators = [] });
-        Assert.Equal(expected.Generators.Count, actual.Generators.Count);
-        foreach (var (e, a) in expected.Generators.Zip(actual.Generators))
+        var (expectedModel, actualModel) = (expected.Datacenter(), actual.Datacenter());
+        Assert.Equal(expected with { ResolvedHocon = "", Model = expectedModel with { Generators = [] } }, actual with { ResolvedHocon = "", Model = actualModel with { Generators = [] } });
+        Assert.Equal(expected.Datacenter().Generators.Count, actual.Datacenter().Generators.Count);
+        foreach (var (e, a) in expected.Datacenter().Generators.Zip(actual.Datacenter().Generators))
         {
             Assert.Equal(e.Hosts, a.Hosts);
             Assert.Equal(e.FlowSizes?.Source, a.FlowSizes?.Source);

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace DcSim.SimCore.Tests.Fuzz;
+namespace DcSim.ActorsHost.Tests.Fuzz;
 
 /// <summary>One mutated scenario: where it came from, what was done to it, and its text.</summary>
 public sealed record ScenarioCase(int Number, string Source, IReadOnlyList<string> Mutations, string Text)

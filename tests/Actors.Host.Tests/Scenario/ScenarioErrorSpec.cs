@@ -1,8 +1,11 @@
+using DcSim.ActorsHost.Settings;
+using DcSim.ActorsHost.Traffic;
+using DcSim.ActorsNetwork.Fabric;
 using DcSim.SimCore.Scenario;
 using Xunit;
-using static DcSim.SimCore.Tests.Scenario.ScenarioTestSupport;
+using static DcSim.ActorsHost.Tests.Scenario.ScenarioTestSupport;
 
-namespace DcSim.SimCore.Tests.Scenario;
+namespace DcSim.ActorsHost.Tests.Scenario;
 
 /// <summary>Every class of bad input gives an error naming the file, the line and the full key.</summary>
 public sealed class ScenarioErrorSpec
@@ -210,7 +213,7 @@ public sealed class ScenarioErrorSpec
     public void Target_is_not_checked_for_random_destinations()
     {
         // A random destination never reads the target, so a target outside the fabric loads as written...
-        var generator = Assert.Single(Parse("traffic.generators = [ { destination = random, target = 99 } ]").Generators);
+        var generator = Assert.Single(Parse("traffic.generators = [ { destination = random, target = 99 } ]").Datacenter().Generators);
         Assert.Equal((DestinationPattern.Random, 99), (generator.Destination, generator.TargetHost));
 
         // ...while the same target is an error as soon as the destination uses it.
@@ -342,13 +345,13 @@ public sealed class ScenarioErrorSpec
     {
         var s = Parse("topology { fabric-link { rate = 100Gbps, delay = 2us } }\ntopology.host-link = ${topology.fabric-link}\n");
 
-        Assert.Equal(new LinkSettings(new Units.DataRate(100_000_000_000), 2_000_000), s.Topology.HostLink);
+        Assert.Equal(new LinkSettings(new SimCore.Units.DataRate(100_000_000_000), 2_000_000), s.Datacenter().Topology.HostLink);
     }
 
     [Fact]
     public void Missing_scenario_file()
     {
-        var e = Assert.Throws<ScenarioException>(() => ScenarioLoader.Load("/no/such/dir/scenario.conf"));
+        var e = Assert.Throws<ScenarioException>(() => ScenarioLoader.Load("/no/such/dir/scenario.conf", FabricModel.Instance));
         Assert.Equal("/no/such/dir/scenario.conf:0: scenario file not found", e.Message);
     }
 }

@@ -1,8 +1,9 @@
+using DcSim.ActorsHost.Settings;
 using DcSim.SimCore.Scenario;
 using Xunit;
-using static DcSim.SimCore.Tests.Scenario.ScenarioTestSupport;
+using static DcSim.ActorsHost.Tests.Scenario.ScenarioTestSupport;
 
-namespace DcSim.SimCore.Tests.Scenario;
+namespace DcSim.ActorsHost.Tests.Scenario;
 
 /// <summary>
 /// Texts that fuzzing found to crash the loader, to be rejected without a line or a key, or to be read
@@ -29,7 +30,7 @@ public sealed class ScenarioTextSpec
     {
         var s = Parse("topology { spines = 3, leaves = ${topology.spines} }\nname = ${kernel.partitions}\nkernel.partitions = ${topology.leaves}\n");
 
-        Assert.Equal((3, 3, "3", 3), (s.Topology.Spines, s.Topology.Leaves, s.Name, s.Kernel.Partitions));
+        Assert.Equal((3, 3, "3", 3), (s.Datacenter().Topology.Spines, s.Datacenter().Topology.Leaves, s.Name, s.Kernel.Partitions));
     }
 
     [Fact]
@@ -67,8 +68,8 @@ public sealed class ScenarioTextSpec
         // Akka's parser alone says "Unknown token" here; "host-link = { ... }," it reads.
         var s = Parse("topology { host-link { delay = 3us }, spines = 2 }\nkernel { progress-interval = 2ms }, seed = 5\n");
 
-        Assert.Equal(3 * Units.SimTime.Microsecond, s.Topology.HostLink.DelayPs);
-        Assert.Equal(2, s.Topology.Spines);
+        Assert.Equal(3 * SimCore.Units.SimTime.Microsecond, s.Datacenter().Topology.HostLink.DelayPs);
+        Assert.Equal(2, s.Datacenter().Topology.Spines);
         Assert.Equal(5UL, s.Seed);
     }
 
@@ -84,7 +85,7 @@ public sealed class ScenarioTextSpec
     {
         var s = Parse("topology { spines = 7 }\ntopology.spines = 3\nname = [a]\nname = b\n");
 
-        Assert.Equal((3, "b"), (s.Topology.Spines, s.Name));
+        Assert.Equal((3, "b"), (s.Datacenter().Topology.Spines, s.Name));
     }
 
     [Theory]

@@ -1,9 +1,12 @@
+using DcSim.ActorsHost.Settings;
+using DcSim.ActorsNetwork.FlowCache;
+using DcSim.ActorsNetwork.Ovs;
 using DcSim.SimCore.Scenario;
 using DcSim.SimCore.Units;
 using Xunit;
-using static DcSim.SimCore.Tests.Scenario.ScenarioTestSupport;
+using static DcSim.ActorsHost.Tests.Scenario.ScenarioTestSupport;
 
-namespace DcSim.SimCore.Tests.Scenario;
+namespace DcSim.ActorsHost.Tests.Scenario;
 
 /// <summary>topology.host-cpu and topology.vswitch: defaults, values, errors and the resolved rendering.</summary>
 public sealed class ScenarioHostSpec
@@ -13,15 +16,12 @@ public sealed class ScenarioHostSpec
     [Fact]
     public void Without_the_sections_every_server_has_the_defaults_and_no_vswitch()
     {
-        var t = Parse("").Topology;
+        var server = Parse("").Datacenter().Server;
 
-        Assert.NotNull(t.Host);
-        Assert.Equal(HostSettings.Default, t.Host);
-        Assert.Equal(HostSettings.Default, t.Server);
         Assert.Equal(new HostSettings(8, 2_500_000_000, new VSwitchOptions(false, VSwitchDatapath.Kernel, "", 2, 2, 200_000, 100, 4_096,
-            10 * SimTime.Second, 500 * SimTime.Millisecond)), t.Server);
-        Assert.Same(VSwitchOptions.Disabled, HostSettings.Default.VSwitch);
-        Assert.Equal(VSwitchOptions.Disabled, t.Server.VSwitch);
+            10 * SimTime.Second, 500 * SimTime.Millisecond, 100 * SimTime.Millisecond, 2_000,
+            new DatapathCosts(256, 0, 1_000, 0, 100, 20_000, 5_000), new DatapathCosts(0, 8_192, 150, 30, 60, 20_000, 5_000))), server);
+        Assert.Equal(VSwitchOptions.Defaults, server.VSwitch);
     }
 
     [Fact]
@@ -44,28 +44,55 @@ public sealed class ScenarioHostSpec
                 upcall-queue = 64
                 max-idle = 1.5s
                 revalidate-period = 100ms
+                max-idle-over-limit = 50ms
+                cycles-per-revalidated-flow = 0
+                kernel { mask-cache-entries = 0, cycles-per-packet = 1, cycles-per-mask-probe = 2, cycles-per-upcall = 3, cycles-per-install = 4 }
+                netdev { emc-entries = 2, cycles-per-packet = 5, cycles-per-emc-lookup = 6, cycles-per-mask-probe = 7, cycles-per-upcall = 8, cycles-per-install = 9 }
               }
             }
-            """, dir.Path).Topology;
+            """, dir.Path).Datacenter().Server;
 
         Assert.Equal(new HostSettings(16, 3_100_000_000, new VSwitchOptions(true, VSwitchDatapath.Netdev, "ovs/acl.flows", 4, 3, 1000, 0, 64,
-            1_500 * SimTime.Millisecond, 100 * SimTime.Millisecond)), t.Server);
+            1_500 * SimTime.Millisecond, 100 * SimTime.Millisecond, 50 * SimTime.Millisecond, 0,
+            new DatapathCosts(0, 0, 1, 0, 2, 3, 4), new DatapathCosts(0, 2, 5, 6, 7, 8, 9))), t);
+        Assert.Equal(new DatapathProfile(DatapathKind.Netdev, 1000, 0, 2, 0, 64, 5, 6, 7, 8, 9), t.VSwitch.Profile);
     }
 
     [Fact]
     public void A_partly_set_vswitch_keeps_the_defaults_of_its_other_keys()
     {
-        var v = Parse("topology.vswitch.enabled = yes\ntopology.host-cpu.clock = 800MHz").Topology.Server;
+        var v = Parse("topology.vswitch.enabled = yes\ntopology.host-cpu.clock = 800MHz").Datacenter().Server;
 
         Assert.Equal(800_000_000, v.ClockHz);
-        Assert.Equal(VSwitchOptions.Disabled with { Enabled = true }, v.VSwitch);
+        Assert.Equal(VSwitchOptions.Defaults with { Enabled = true }, v.VSwitch);
+    }
+
+    [Fact]
+    public void Datapath_caches_and_costs_must_be_in_range()
+    {
+        var e = Fails("""
+            topology.vswitch {
+              kernel.cycles-per-packet = -1
+              kernel.mask-cache-entries = 65537
+              netdev.emc-entries = 1000
+              max-idle-over-limit = 0
+              cycles-per-revalidated-flow = 1.5
+            }
+            """);
+
+        AssertError(e, "topology.vswitch.kernel.cycles-per-packet", 2, "must be at least 0, got -1");
+        AssertError(e, "topology.vswitch.kernel.mask-cache-entries", 3, "must be at most 65536, got 65537");
+        AssertError(e, "topology.vswitch.netdev.emc-entries", 4, "must be a power of two", "got 1000");
+        AssertError(e, "topology.vswitch.max-idle-over-limit", 5, "must be greater than 0");
+        AssertError(e, "topology.vswitch.cycles-per-revalidated-flow", 6, "expected a whole number, got '1.5'");
+        Assert.Equal(5, e.Errors.Count);
     }
 
     [Fact]
     public void The_core_budget_is_not_checked_while_the_vswitch_is_disabled_and_may_be_used_up_to_the_last_core()
     {
-        Assert.Equal(1, Parse("topology.host-cpu.cores = 1").Topology.Server.Cores);
-        var server = Parse("topology { host-cpu.cores = 5, vswitch { enabled = true, datapath-cores = 3, handler-cores = 1 } }").Topology.Server;
+        Assert.Equal(1, Parse("topology.host-cpu.cores = 1").Datacenter().Server.Cores);
+        var server = Parse("topology { host-cpu.cores = 5, vswitch { enabled = true, datapath-cores = 3, handler-cores = 1 } }").Datacenter().Server;
         Assert.Equal((5, 3, 1), (server.Cores, server.VSwitch.DatapathCores, server.VSwitch.HandlerCores));
     }
 
@@ -76,9 +103,9 @@ public sealed class ScenarioHostSpec
         dir.Write("rules/l2.flows", "actions=normal\n");
         var scenario = dir.Write("scenarios/s.conf", "topology.vswitch { enabled = true, rules = \"../rules/l2.flows\" }\n");
 
-        var s = ScenarioLoader.Load(scenario);
+        var s = ScenarioLoader.Load(scenario, FabricModel.Instance);
 
-        Assert.Equal("../rules/l2.flows", s.Topology.Server.VSwitch.RulesFile);
+        Assert.Equal("../rules/l2.flows", s.Datacenter().Server.VSwitch.RulesFile);
         Assert.Contains("    rules = \"../rules/l2.flows\"\n", s.ResolvedHocon);
     }
 
@@ -92,13 +119,30 @@ public sealed class ScenarioHostSpec
         Assert.Contains("  host-cpu {\n    clock = 2500MHz\n    cores = 8\n  }\n", resolved);
         Assert.Contains("""
               vswitch {
+                cycles-per-revalidated-flow = 2000
                 datapath = kernel
                 datapath-cores = 2
                 emc-insert-inv-prob = 100
                 enabled = false
                 flow-limit = 200000
                 handler-cores = 2
+                kernel {
+                  cycles-per-install = 5000
+                  cycles-per-mask-probe = 100
+                  cycles-per-packet = 1000
+                  cycles-per-upcall = 20000
+                  mask-cache-entries = 256
+                }
                 max-idle = 10s
+                max-idle-over-limit = 100ms
+                netdev {
+                  cycles-per-emc-lookup = 30
+                  cycles-per-install = 5000
+                  cycles-per-mask-probe = 60
+                  cycles-per-packet = 150
+                  cycles-per-upcall = 20000
+                  emc-entries = 8192
+                }
                 revalidate-period = 500ms
                 rule-changes = []
                 rules = ""
@@ -133,9 +177,13 @@ public sealed class ScenarioHostSpec
 
         var again = Parse(original.ResolvedHocon, dir.Path);
 
-        Assert.Equal(new HostSettings(12, 2_000_001_500, new VSwitchOptions(true, VSwitchDatapath.Netdev, "rules dir/acl \"v2\".flows", 6, 5, 12345, 1, 1,
-            2_500 * SimTime.Millisecond, 250_500 * SimTime.Microsecond)), original.Topology.Server);
-        Assert.Equal(original.Topology, again.Topology);
+        Assert.Equal(new HostSettings(12, 2_000_001_500, VSwitchOptions.Defaults with
+        {
+            Enabled = true, Datapath = VSwitchDatapath.Netdev, RulesFile = "rules dir/acl \"v2\".flows", DatapathCores = 6, HandlerCores = 5,
+            FlowLimit = 12345, EmcInsertInverseProbability = 1, UpcallQueue = 1, MaxIdlePs = 2_500 * SimTime.Millisecond,
+            RevalidatePeriodPs = 250_500 * SimTime.Microsecond,
+        }), original.Datacenter().Server);
+        Assert.Equal(original.Datacenter(), again.Datacenter());
         Assert.Equal(original.ResolvedHocon, again.ResolvedHocon);
         Assert.Contains("    clock = 2000001500Hz\n", original.ResolvedHocon);
         Assert.Contains("    enabled = true\n", original.ResolvedHocon);

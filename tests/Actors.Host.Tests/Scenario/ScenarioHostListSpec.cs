@@ -1,7 +1,8 @@
+using DcSim.ActorsHost.Settings;
 using Xunit;
-using static DcSim.SimCore.Tests.Scenario.ScenarioTestSupport;
+using static DcSim.ActorsHost.Tests.Scenario.ScenarioTestSupport;
 
-namespace DcSim.SimCore.Tests.Scenario;
+namespace DcSim.ActorsHost.Tests.Scenario;
 
 /// <summary>traffic.generators[*].hosts: blank entries, and long lists (issue 8, defects 1 and 12).</summary>
 public sealed class ScenarioHostListSpec
@@ -22,7 +23,7 @@ public sealed class ScenarioHostListSpec
     {
         var s = Parse("topology { leaves = 4, hosts-per-leaf = 8 }\ntraffic.generators = [ { kind = cbr, hosts = [\"20-25\", 3, \"0-4\", 22, \"24-31\", 3] } ]\n");
 
-        Assert.Equal([0, 1, 2, 3, 4, .. Enumerable.Range(20, 12)], s.Generators[0].Hosts);
+        Assert.Equal([0, 1, 2, 3, 4, .. Enumerable.Range(20, 12)], s.Datacenter().Generators[0].Hosts);
     }
 
     [Fact]
@@ -34,8 +35,8 @@ public sealed class ScenarioHostListSpec
         Parse(Scenario(1_000)); // JIT and reference.conf
 
         // act
-        var small = Time(() => Assert.Equal(10_000, Parse(Scenario(10_000)).Generators[0].Hosts.Count));
-        var large = Time(() => Assert.Equal(100_000, Parse(Scenario(100_000)).Generators[0].Hosts.Count));
+        var small = Time(() => Assert.Equal(10_000, Parse(Scenario(10_000)).Datacenter().Generators[0].Hosts.Count));
+        var large = Time(() => Assert.Equal(100_000, Parse(Scenario(100_000)).Datacenter().Generators[0].Hosts.Count));
 
         // assert: 10 times the hosts, at most 20 times the time (quadratic would be 100), and within seconds
         Assert.True(large < TimeSpan.FromSeconds(20), $"100,000 hosts took {large}");

@@ -1,10 +1,12 @@
-namespace DcSim.SimCore.Scenario;
+using DcSim.SimCore.Scenario;
+
+namespace DcSim.ActorsNetwork.Ovs;
 
 /// <summary>
 /// Reads topology.vswitch.rule-changes: a list of { at = 2ms, add | delete | delete-strict = "..." }, kept
 /// in list order. The rule text is only checked to be non-empty; the vSwitch parses it (ovs-ofctl syntax).
 /// </summary>
-internal static class ScenarioRuleChangeReader
+public static class ScenarioRuleChangeReader
 {
     public const string Key = "rule-changes";
     private const string At = "at";
@@ -41,7 +43,7 @@ internal static class ScenarioRuleChangeReader
             }
             var element = elements[i].GetObject();
             // Every key read below is one the element sets, so the element is its own "defaults".
-            var section = new ScenarioSection(diagnostics, path, element, element, HoconPositions.Join(vswitch.PathOf(Key), "[*]"));
+            var section = new ScenarioSection(diagnostics, path, element, element, vswitch.PathOf(Key + "[*]"));
             if (ReadOne(diagnostics, section, element.Items.Keys, durationPs) is { } change) changes.Add(change);
             else ok = false;
         }

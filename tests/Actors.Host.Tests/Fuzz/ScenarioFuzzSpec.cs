@@ -1,10 +1,10 @@
 using System.Diagnostics;
+using DcSim.ActorsHost.Tests.Scenario;
 using DcSim.SimCore.Scenario;
-using DcSim.SimCore.Tests.Scenario;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace DcSim.SimCore.Tests.Fuzz;
+namespace DcSim.ActorsHost.Tests.Fuzz;
 
 /// <summary>
 /// 1,200 mutations of the example scenarios through the in-process loader (issue 8): every case either loads,
@@ -38,7 +38,7 @@ public sealed class ScenarioFuzzSpec(ITestOutputHelper output)
             try
             {
                 // The checks a run makes, with fixed limits so that a case's outcome does not depend on the machine.
-                ScenarioLoader.Parse(c.Text, "fuzz.conf", directory, null, new ScenarioChecks { MaxMemoryBytes = 16e9 }, out var warnings);
+                ScenarioLoader.Parse(c.Text, "fuzz.conf", directory, FabricModel.Instance, null, new ScenarioChecks { MaxMemoryBytes = 16e9 }, out var warnings);
                 failures.AddRange(warnings.Where(w => !IsLocated(w)).Select(w => $"{c}: warning not located: {w}"));
                 loaded++;
             }

@@ -1,11 +1,12 @@
 using System.Globalization;
+using DcSim.SimCore.Scenario;
 using DcSim.SimCore.Units;
 using DcSim.SimCore.Wire;
 
-namespace DcSim.SimCore.Scenario;
+namespace DcSim.ActorsNetwork.Fabric;
 
-/// <summary>Reads and checks the fabric: its shape, its links and its output queues.</summary>
-internal static class ScenarioTopologyReader
+/// <summary>Reads and checks the fabric (scenario key topology): its shape, its links and its output queues.</summary>
+public static class ScenarioTopologyReader
 {
     /// <summary>Hosts a fabric may have: <see cref="FlowIds"/> keeps the source host in the top 23 bits of a flow id.</summary>
     public const int MaxHosts = 1 << 23;
@@ -68,23 +69,24 @@ internal static class ScenarioTopologyReader
         return new QueueLimit(unit, limit);
     }
 
-    /// <summary>
-    /// The largest UDP payload a generator can put in one packet, as the traffic generators send them:
-    /// exponential sizes are capped at the UDP maximum, a request is one packet, and responses are cut
-    /// into packets of at most packet-size.
-    /// </summary>
-    private static int LargestPayload(GeneratorSettings g)
+    /// <summary>The fabric's keys of topology as the resolved scenario writes them (the inverse of the reads above).</summary>
+    public static void WriteResolved(TopologySettings t, ResolvedHocon topology)
     {
-        if (g.Kind == GeneratorKind.RequestResponse)
-        {
-            var rr = g.RequestResponse;
-            var response = rr.ResponseSizes is null ? Math.Min(g.PacketBytes, rr.ResponseBytes) : g.PacketBytes;
-            return (int)Math.Max(rr.RequestBytes, response);
-        }
-        return g.SizeDistribution == SizeDistribution.Exponential ? ScenarioGeneratorReader.MaxUdpPayload : g.PacketBytes;
+        topology["spines"] = ScenarioHoconWriter.Int(t.Spines);
+        topology["leaves"] = ScenarioHoconWriter.Int(t.Leaves);
+        topology["hosts-per-leaf"] = ScenarioHoconWriter.Int(t.HostsPerLeaf);
+        topology["host-link"] = Link(t.HostLink);
+        topology["fabric-link"] = Link(t.FabricLink);
+        topology["host-queue"] = Queue(t.HostQueue);
+        topology["switch-queue"] = Queue(t.SwitchQueue);
     }
 
-    /// <summary>The largest frame any of the generators can send (at least the 64 B minimum frame).</summary>
-    public static int LargestFrame(IEnumerable<GeneratorSettings> generators) =>
-        Ethernet.FrameBytes(generators.Select(LargestPayload).DefaultIfEmpty(0).Max());
+    private static ResolvedHocon Link(LinkSettings link) =>
+        new() { ["rate"] = link.Rate.ToString(), ["delay"] = ScenarioHoconWriter.Time(link.DelayPs) };
+
+    private static ResolvedHocon Queue(QueueLimit limit) => new()
+    {
+        ["limit"] = limit.Unit == QueueLimitUnit.Packets ? limit.Limit.ToString(CultureInfo.InvariantCulture) : ScenarioHoconWriter.Size(limit.Limit),
+        ["unit"] = ScenarioWords.WordOf(ScenarioWords.QueueUnits, limit.Unit),
+    };
 }

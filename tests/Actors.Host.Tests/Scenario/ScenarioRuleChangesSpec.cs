@@ -1,9 +1,11 @@
+using DcSim.ActorsHost.Settings;
+using DcSim.ActorsNetwork.Ovs;
 using DcSim.SimCore.Scenario;
 using DcSim.SimCore.Units;
 using Xunit;
-using static DcSim.SimCore.Tests.Scenario.ScenarioTestSupport;
+using static DcSim.ActorsHost.Tests.Scenario.ScenarioTestSupport;
 
-namespace DcSim.SimCore.Tests.Scenario;
+namespace DcSim.ActorsHost.Tests.Scenario;
 
 /// <summary>topology.vswitch.rule-changes: default, values in list order, errors and the resolved rendering.</summary>
 public sealed class ScenarioRuleChangesSpec
@@ -15,10 +17,10 @@ public sealed class ScenarioRuleChangesSpec
     {
         var s = Parse("");
 
-        Assert.Empty(s.Topology.Server.VSwitch.RuleChanges);
-        Assert.Equal(VSwitchOptions.Disabled, s.Topology.Server.VSwitch);
+        Assert.Empty(s.Datacenter().Server.VSwitch.RuleChanges);
+        Assert.Equal(VSwitchOptions.Defaults, s.Datacenter().Server.VSwitch);
         Assert.Contains("rule-changes = []", s.ResolvedHocon);
-        Assert.Empty(Parse("topology.vswitch.rule-changes = []").Topology.Server.VSwitch.RuleChanges);
+        Assert.Empty(Parse("topology.vswitch.rule-changes = []").Datacenter().Server.VSwitch.RuleChanges);
     }
 
     [Fact]
@@ -35,7 +37,7 @@ public sealed class ScenarioRuleChangesSpec
                 { at = 9999999ns, add = "actions=normal" }
               ]
             }
-            """).Topology.Server.VSwitch;
+            """).Datacenter().Server.VSwitch;
 
         Assert.Equal(
             [
@@ -63,10 +65,10 @@ public sealed class ScenarioRuleChangesSpec
 
         var again = Parse(original.ResolvedHocon);
 
-        Assert.Equal(3, original.Topology.Server.VSwitch.RuleChanges.Count);
-        Assert.Equal("priority=7,udp,nw_src=10.0.0.1,actions=mod_nw_tos:\"4\"\\\tdrop", original.Topology.Server.VSwitch.RuleChanges[0].Rule);
-        Assert.Equal(original.Topology.Server.VSwitch.RuleChanges, again.Topology.Server.VSwitch.RuleChanges); // element-wise
-        Assert.Equal(original.Topology.Server.VSwitch with { RuleChanges = [] }, again.Topology.Server.VSwitch with { RuleChanges = [] });
+        Assert.Equal(3, original.Datacenter().Server.VSwitch.RuleChanges.Count);
+        Assert.Equal("priority=7,udp,nw_src=10.0.0.1,actions=mod_nw_tos:\"4\"\\\tdrop", original.Datacenter().Server.VSwitch.RuleChanges[0].Rule);
+        Assert.Equal(original.Datacenter().Server.VSwitch.RuleChanges, again.Datacenter().Server.VSwitch.RuleChanges); // element-wise
+        Assert.Equal(original.Datacenter().Server.VSwitch with { RuleChanges = [] }, again.Datacenter().Server.VSwitch with { RuleChanges = [] });
         Assert.Equal(original.ResolvedHocon, again.ResolvedHocon);
         Assert.Contains("""
                 rule-changes = [

@@ -1,0 +1,94 @@
+using DcSim.ActorsHost.Traffic;
+using DcSim.SimCore.Scenario;
+using DcSim.SimCore.Units;
+
+namespace DcSim.ActorsHost.Settings;
+
+/// <summary>
+/// What a run of a datacenter scenario will roughly cost (<see cref="ScenarioCostEstimate"/>): memory (bytes)
+/// and simulated events, each with the scenario key that drives it. A valid scenario can still be one that cannot fit in memory (65,536 hosts per leaf)
+/// or would run for days (a 1000 Tbps generator, on/off periods of 1 ps); this is checked before anything
+/// runs, so such a run is refused with the figure instead of dying hours later.
+/// </summary>
+/// <remarks>
+/// The model is linear and deliberately simple; docs/scenarios.md gives the figures it was fitted to:
+/// <list type="bullet">
+/// <item>memory = base + hosts × (host + vSwitch) + fabric links × link + flows × flow record;</item>
+/// <item>events = Σ over generators and their hosts of packets × events per packet + on/off switches + flows,
+/// where packets = rate / (8 × packet size) × (stop − start) × on fraction (requests and their response packets
+/// for request/response generators).</item>
+/// </list>
+/// Packet queues are bounded by their limits and are not counted; nor are vSwitch flow caches beyond their
+/// empty size (up to flow-limit entries each).
+/// </remarks>
+internal static class DatacenterCost
+{
+    /// <summary>A bare-metal host with its NIC, link and leaf port (measured: 10-12 KB from 1,024 to 32,768 hosts).</summary>
+    public const double BytesPerHost = 12e3;
+
+    /// <summary>An Open vSwitch with empty caches, on top of its host (measured: ~15 KB).</summary>
+    public const double BytesPerVSwitch = 16e3;
+
+    /// <summary>A leaf-spine link: two ports and their queues, empty (assumed: like a host's link).</summary>
+    public const double BytesPerFabricLink = 2e3;
+
+    /// <summary>A flow's counters, kept to the end for flows.csv (assumed).</summary>
+    public const double BytesPerFlow = 200;
+
+    /// <summary>
+    /// Events per packet: its generation, then a transmission and an arrival on each of up to 4 links
+    /// (measured: 8.0 on leaf-spine-small, 8.5 on leaf-spine-medium).
+    /// </summary>
+    public const double EventsPerPacket = 9;
+
+    public static ScenarioCostEstimate Of(DatacenterSettings s)
+    {
+        var t = s.Topology;
+        var hosts = (double)t.HostCount;
+        var memory = new List<(double Bytes, string Key)>
+        {
+            (hosts * (BytesPerHost + (s.Server.VSwitch.Enabled ? BytesPerVSwitch : 0)),
+                $"topology.{(t.HostsPerLeaf >= t.Leaves ? "hosts-per-leaf" : "leaves")}"),
+            ((double)t.Leaves * t.Spines * BytesPerFabricLink, $"topology.{(t.Spines >= t.Leaves ? "spines" : "leaves")}"),
+        };
+        var events = new List<(double Events, string Key)> { (0, ScenarioReference.GeneratorsPath) };
+        foreach (var g in s.Generators)
+        {
+            var (packets, switches, flows) = PerHost(g);
+            var path = $"{ScenarioReference.GeneratorsPath}[{g.Index}]";
+            var n = g.Hosts.Count;
+            memory.Add((n * flows * BytesPerFlow, $"{path}.{(g.FlowSizes is null ? "hosts" : "flow-size-cdf")}"));
+            var key = switches > packets * EventsPerPacket ? "on-off.on" : "rate";
+            events.Add((n * (packets * EventsPerPacket + switches + flows), $"{path}.{key}"));
+        }
+        var (_, memoryKey) = memory.MaxBy(m => m.Bytes);
+        var (_, eventsKey) = events.MaxBy(e => e.Events);
+        return new ScenarioCostEstimate(ScenarioCostEstimate.BaseBytes + memory.Sum(m => m.Bytes), memoryKey, events.Sum(e => e.Events), eventsKey);
+    }
+
+    /// <summary>Packets one host of a generator sends, on/off switches it makes, and flows it starts.</summary>
+    private static (double Packets, double Switches, double Flows) PerHost(GeneratorSettings g)
+    {
+        var active = SimTime.ToSeconds(Math.Max(0, g.StopPs - g.StartPs));
+        var bitsPerSecond = (double)g.Rate.BitsPerSecond;
+        switch (g.Kind)
+        {
+            case GeneratorKind.RequestResponse:
+                var rr = g.RequestResponse;
+                var requests = bitsPerSecond / (8.0 * rr.RequestBytes) * active;
+                var responseBytes = rr.ResponseSizes?.Mean ?? rr.ResponseBytes;
+                return (requests * (1 + Math.Ceiling(Math.Max(1, responseBytes) / g.PacketBytes)), 0, requests);
+            case GeneratorKind.OnOff:
+                var period = SimTime.ToSeconds(g.OnOff.OnPs + g.OnOff.OffPs);
+                var onFraction = (double)g.OnOff.OnPs / (g.OnOff.OnPs + g.OnOff.OffPs);
+                var onOffPackets = bitsPerSecond / (8.0 * g.PacketBytes) * active * onFraction;
+                return (onOffPackets, 2 * active / period, Flows(g, onOffPackets));
+            default:
+                var packets = bitsPerSecond / (8.0 * g.PacketBytes) * active;
+                return (packets, 0, Flows(g, packets));
+        }
+    }
+
+    private static double Flows(GeneratorSettings g, double packets) =>
+        g.FlowSizes is { } cdf ? packets * g.PacketBytes / Math.Max(1, cdf.Mean) : 1;
+}

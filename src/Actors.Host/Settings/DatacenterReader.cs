@@ -1,0 +1,45 @@
+using DcSim.ActorsHost.Traffic;
+using DcSim.ActorsNetwork.Fabric;
+using DcSim.ActorsNetwork.Ovs;
+using DcSim.SimCore.Scenario;
+
+namespace DcSim.ActorsHost.Settings;
+
+/// <summary>
+/// Reads a datacenter scenario's model keys: topology (fabric by Actors.Network, host-cpu here, vswitch by
+/// Actors.Network) and traffic.generators. The parts depend on each other: generators are checked against the
+/// number of hosts, a vSwitch against the cores, and queues last, since a byte limit must hold the largest
+/// frame any generator sends.
+/// </summary>
+public sealed class DatacenterReader : IScenarioModelReader
+{
+    public static readonly DatacenterReader Instance = new();
+
+    public IScenarioModel? Read(ScenarioSection root, ScenarioReadContext context) => ReadDatacenter(root, context);
+
+    public static DatacenterSettings? ReadDatacenter(ScenarioSection root, ScenarioReadContext context)
+    {
+        var topology = root.Child("topology");
+        var shape = ScenarioTopologyReader.ReadShape(topology);
+        var hostLink = ScenarioTopologyReader.ReadLink(topology.Child("host-link"));
+        var fabricLink = ScenarioTopologyReader.ReadLink(topology.Child("fabric-link"));
+        var host = ReadHost(context, topology);
+        var generators = new ScenarioGeneratorReader(context, shape?.Leaves * shape?.HostsPerLeaf).ReadAll(root.Child("traffic"));
+        var largestFrame = ScenarioGeneratorReader.LargestFrame(generators);
+        var hostQueue = ScenarioTopologyReader.ReadQueue(topology.Child("host-queue"), largestFrame);
+        var switchQueue = ScenarioTopologyReader.ReadQueue(topology.Child("switch-queue"), largestFrame);
+        if (shape is not { } s || hostLink is null || fabricLink is null || host is null || hostQueue is null || switchQueue is null) return null;
+        return new DatacenterSettings(
+            new TopologySettings(s.Spines, s.Leaves, s.HostsPerLeaf, hostLink, fabricLink, hostQueue.Value, switchQueue.Value), host, generators);
+    }
+
+    /// <summary>topology.host-cpu (every server's cores and clock) and the vSwitch that runs on those cores.</summary>
+    private static HostSettings? ReadHost(ScenarioReadContext context, ScenarioSection topology)
+    {
+        var cpu = topology.Child("host-cpu");
+        var coresOk = cpu.TryInt("cores", 1, int.MaxValue, out var cores);
+        var clockOk = cpu.TryFrequency("clock", out var clock);
+        var vswitch = ScenarioVSwitchReader.ReadVSwitch(context, topology.Child("vswitch"), cpu, coresOk ? cores : null);
+        return coresOk && clockOk && vswitch is not null ? new HostSettings(cores, clock, vswitch) : null;
+    }
+}

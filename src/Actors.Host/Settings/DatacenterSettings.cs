@@ -1,0 +1,44 @@
+using DcSim.ActorsHost.Traffic;
+using DcSim.ActorsNetwork.Fabric;
+using DcSim.ActorsNetwork.Ovs;
+using DcSim.SimCore.Scenario;
+
+namespace DcSim.ActorsHost.Settings;
+
+/// <summary>
+/// The model's part of a scenario: the leaf-spine fabric (Actors.Network), every server's CPU and vSwitch, and
+/// the traffic generators. Read by <see cref="DatacenterReader"/>; each part is read by the project that owns it.
+/// </summary>
+public sealed record DatacenterSettings(TopologySettings Topology, HostSettings Server, IReadOnlyList<GeneratorSettings> Generators) : IScenarioModel
+{
+    public void WriteResolved(ResolvedHocon root)
+    {
+        var topology = new ResolvedHocon
+        {
+            ["host-cpu"] = new ResolvedHocon { ["cores"] = ScenarioHoconWriter.Int(Server.Cores), ["clock"] = ScenarioHoconWriter.Frequency(Server.ClockHz) },
+            ["vswitch"] = ScenarioVSwitchReader.Resolved(Server.VSwitch),
+        };
+        ScenarioTopologyReader.WriteResolved(Topology, topology);
+        root["topology"] = topology;
+        root["traffic"] = new ResolvedHocon { ["generators"] = Generators.Select(g => ScenarioGeneratorReader.Resolved(g, Topology.HostCount)).ToList() };
+    }
+
+    public ScenarioCostEstimate EstimateCost() => DatacenterCost.Of(this);
+
+    /// <summary>Value equality, the generators compared element by element (a record compares lists by reference).</summary>
+    public bool Equals(DatacenterSettings? other) =>
+        other is not null && Topology == other.Topology && Server == other.Server && Generators.SequenceEqual(other.Generators);
+
+    public override int GetHashCode() => HashCode.Combine(Topology, Server, Generators.Count);
+}
+
+/// <summary>Every server's cores and clock (topology.host-cpu) and, when enabled, its Open vSwitch (between the host's traffic and its NIC).</summary>
+public sealed record HostSettings(int Cores, long ClockHz, VSwitchOptions VSwitch);
+
+public static class ScenarioSettingsExtensions
+{
+    /// <summary>The datacenter a scenario describes, as <see cref="DatacenterReader"/> read it.</summary>
+    public static DatacenterSettings Datacenter(this ScenarioSettings scenario) =>
+        scenario.Model as DatacenterSettings
+        ?? throw new InvalidOperationException($"scenario '{scenario.Name}' was read by another model ({scenario.Model.GetType().Name}), not by {nameof(DatacenterReader)}");
+}

@@ -1,0 +1,65 @@
+using DcSim.SimCore.Scenario;
+using DcSim.SimCore.Units;
+
+namespace DcSim.ActorsHost.Traffic;
+
+public enum GeneratorKind { Cbr, Poisson, OnOff, RequestResponse }
+
+public enum DestinationPattern { Random, Permutation, Incast, Fixed }
+
+public enum SizeDistribution { Fixed, Exponential }
+
+public enum PeriodDistribution { Fixed, Exponential }
+
+/// <summary>
+/// One traffic generator, instantiated on every host in <see cref="Hosts"/>. Rates count UDP payload
+/// bits (as ns-3's OnOffApplication does). When <see cref="FlowSizes"/> is set, the packet stream is cut
+/// into flows whose sizes are drawn from that CDF, each flow to a newly chosen destination.
+/// </summary>
+public sealed record GeneratorSettings(
+    int Index,
+    GeneratorKind Kind,
+    IReadOnlyList<int> Hosts,
+    DataRate Rate,
+    int PacketBytes,
+    SizeDistribution SizeDistribution,
+    DestinationPattern Destination,
+    int TargetHost,
+    FlowSizeCdf? FlowSizes,
+    long StartPs,
+    long StopPs,
+    OnOffSettings OnOff,
+    RequestResponseSettings RequestResponse);
+
+/// <summary>On and off period lengths of an on/off source; during "on" it sends at the generator rate.</summary>
+public sealed record OnOffSettings(long OnPs, long OffPs, PeriodDistribution Periods);
+
+/// <summary>
+/// Requests leave the client as a Poisson process at the generator rate (request bits per second);
+/// the server answers each after a service time with a response of <see cref="ResponseBytes"/>
+/// (or a size drawn from <see cref="ResponseSizes"/>), cut into packets of the generator's packet size.
+/// </summary>
+public sealed record RequestResponseSettings(
+    int RequestBytes,
+    long ResponseBytes,
+    FlowSizeCdf? ResponseSizes,
+    long ServiceTimePs,
+    PeriodDistribution ServiceDistribution);
+
+/// <summary>The words scenario files use for the generators' enumerations, shared by reading and by writing the resolved scenario.</summary>
+public static class GeneratorWords
+{
+    public static readonly IReadOnlyList<(string Word, GeneratorKind Value)> Kinds =
+        [("cbr", GeneratorKind.Cbr), ("poisson", GeneratorKind.Poisson), ("on-off", GeneratorKind.OnOff), ("request-response", GeneratorKind.RequestResponse)];
+
+    public static readonly IReadOnlyList<(string Word, DestinationPattern Value)> Destinations =
+        [("random", DestinationPattern.Random), ("permutation", DestinationPattern.Permutation), ("incast", DestinationPattern.Incast), ("fixed", DestinationPattern.Fixed)];
+
+    public static readonly IReadOnlyList<(string Word, SizeDistribution Value)> SizeDistributions =
+        [("fixed", SizeDistribution.Fixed), ("exponential", SizeDistribution.Exponential)];
+
+    public static readonly IReadOnlyList<(string Word, PeriodDistribution Value)> PeriodDistributions =
+        [("fixed", PeriodDistribution.Fixed), ("exponential", PeriodDistribution.Exponential)];
+
+    public const string AllHosts = "all";
+}
