@@ -58,19 +58,18 @@ public abstract class LogicalProcess(int id, string name)
     public void SchedulePacket(long time, ushort component, ushort port, in Packet packet)
     {
         CheckNotPast(time);
-        ref var e = ref Partition.EnqueueLocal(time, SimEvent.MakeOrder(Id, _nextSequence++));
-        e.Lp = Id;
-        e.Kind = EventKind.Packet;
-        e.Component = component;
-        e.Port = port;
-        e.Packet = packet;
+        PacketEvent(ref Partition.EnqueueLocal(time, SimEvent.MakeOrder(Id, _nextSequence++)), Id, component, port, in packet);
     }
 
     /// <summary>Sends a packet to a component of another LP (possibly in another partition or process).</summary>
     public void SendPacket(int targetLp, long time, ushort component, ushort port, in Packet packet)
     {
-        ref var e = ref Partition.NewEvent(targetLp, time, SimEvent.MakeOrder(Id, _nextSequence++));
-        e.Lp = targetLp;
+        PacketEvent(ref Partition.NewEvent(targetLp, time, SimEvent.MakeOrder(Id, _nextSequence++)), targetLp, component, port, in packet);
+    }
+
+    private static void PacketEvent(ref SimEvent e, int lp, ushort component, ushort port, in Packet packet)
+    {
+        e.Lp = lp;
         e.Kind = EventKind.Packet;
         e.Component = component;
         e.Port = port;
