@@ -8,7 +8,7 @@ Usage:
              (runs `<cmd> ovs-trace --rules R --packets P --json [--protocol X]` per corpus)
 Options:
   --min-actions PCT    required datapath-actions agreement per corpus (default 100)
-  --min-megaflow PCT   required semantic megaflow agreement per corpus (default 95)
+  --min-megaflow PCT   required semantic megaflow agreement per corpus (default 100: every packet)
   --max-list N         disagreements printed per corpus and kind (default 50)
 
 Both inputs hold one JSON object per packet, in packet order, with string fields
@@ -330,7 +330,7 @@ def main():
     ap.add_argument('--dcsim')
     ap.add_argument('--only', action='append', help='corpus name (repeatable)')
     ap.add_argument('--min-actions', type=float, default=100.0)
-    ap.add_argument('--min-megaflow', type=float, default=95.0)
+    ap.add_argument("--min-megaflow", type=float, default=100.0)
     ap.add_argument('--max-list', type=int, default=50)
     a = ap.parse_args()
 
