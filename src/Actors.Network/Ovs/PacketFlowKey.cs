@@ -29,10 +29,12 @@ public static class PacketFlowKey
         return key;
     }
 
-    /// <summary>Executes the header-changing actions of <paramref name="actions"/> on <paramref name="packet"/> (addresses and ports).</summary>
-    public static void Rewrite(ref Packet packet, DatapathActions actions, int inPort)
+    /// <summary>
+    /// Executes the header-changing actions of <paramref name="actions"/> on <paramref name="packet"/> (addresses and ports),
+    /// starting from the packet's key as it was classified (a copy: the caller's key is not changed).
+    /// </summary>
+    public static void Rewrite(ref Packet packet, DatapathActions actions, FlowKey key)
     {
-        var key = Of(in packet, inPort);
         foreach (var a in actions.Actions) a.Apply(ref key);
         ref var h = ref packet.Headers;
         h.SourceMac = key.Get(FlowField.DlSrc);

@@ -8,11 +8,7 @@ namespace DcSim.ActorsNetwork.Ovs;
 /// <summary>What the vSwitch did with one packet, and when it is done with it.</summary>
 /// <param name="Actions">The datapath actions to execute; null when the upcall was lost (the packet is dropped).</param>
 /// <param name="FastPathDoneAt">When the datapath core is done with the packet (for an upcall: when it handed it up).</param>
-public readonly record struct VSwitchVerdict(DatapathActions? Actions, DatapathOutcome Outcome, long DoneAt, long FastPathDoneAt, long Cycles)
-{
-    /// <summary>The ports the packet leaves through (empty: dropped).</summary>
-    public IReadOnlyList<int> OutputPorts => Actions?.OutputPorts ?? [];
-}
+public readonly record struct VSwitchVerdict(DatapathActions? Actions, DatapathOutcome Outcome, long DoneAt, long FastPathDoneAt, long Cycles);
 
 /// <summary>
 /// An Open vSwitch instance in a server: its datapath (flow caches), the OpenFlow slow path behind it,

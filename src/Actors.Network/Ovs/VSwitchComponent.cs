@@ -57,8 +57,10 @@ public sealed class VSwitchComponent : Component
             return;
         }
         var forwarded = packet;
-        if (actions.RewritesHeaders) PacketFlowKey.Rewrite(ref forwarded, actions, port);
-        foreach (var output in actions.OutputPorts) EmitAt(verdict.DoneAt, output, in forwarded);
+        if (actions.RewritesHeaders) PacketFlowKey.Rewrite(ref forwarded, actions, key);
+        // Indexed, not foreach: enumerating an IReadOnlyList would allocate per packet.
+        var outputs = actions.OutputPorts;
+        for (var i = 0; i < outputs.Count; i++) EmitAt(verdict.DoneAt, outputs[i], in forwarded);
     }
 
     public override void OnTimer(int timer, int token, in Packet carried)
