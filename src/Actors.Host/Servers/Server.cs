@@ -28,9 +28,7 @@ public sealed class Server(int id, string name, ServerCpu cpu) : ComponentLp(id,
     private void WriteCpu(ComponentCounters counters, long now)
     {
         counters["cores"] = Cpu.Cores;
-        counters["host_kernel_busy_ps"] = Busy(CpuCategory.HostKernel, now);
-        counters["host_user_busy_ps"] = Busy(CpuCategory.HostUser, now);
-        counters["guest_busy_ps"] = Busy(CpuCategory.Guest, now);
+        foreach (var category in CpuCategories.All) counters[CpuCategories.BusyCounter(category)] = Busy(category, now);
     }
 
     private long Busy(CpuCategory category, long now)

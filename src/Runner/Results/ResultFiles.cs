@@ -143,7 +143,7 @@ internal static class ResultFiles
         foreach (var (s, v) in ServerRows(results))
         {
             sb.Append(CultureInfo.InvariantCulture, $"{s.Path},{s["cores"]},{Round(Utilisation(s, "host_kernel_busy_ps", durationPs))},")
-              .Append(CultureInfo.InvariantCulture, $"{Round(Utilisation(s, "host_user_busy_ps", durationPs))},{Round(Utilisation(s, "guest_busy_ps", durationPs))}");
+              .Append(CultureInfo.InvariantCulture, $"{Round(Utilisation(s, "host_user_busy_ps", durationPs))},{Round(Utilisation(s, "guest_kernel_busy_ps", durationPs) + Utilisation(s, "guest_user_busy_ps", durationPs))}");
             foreach (var column in VSwitchColumns)
                 sb.Append(',').Append(v is null ? "" : v[column].ToString(CultureInfo.InvariantCulture));
             sb.Append('\n');

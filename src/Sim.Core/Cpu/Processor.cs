@@ -1,0 +1,45 @@
+namespace DcSim.SimCore.Cpu;
+
+/// <summary>
+/// Where a piece of data-plane work runs: a set of host cores, or a VM's vCPUs (threads that themselves run on
+/// host cores). Components charge their steps here and pass the packet on at the time the work completes.
+/// </summary>
+public abstract class Processor
+{
+    /// <summary>
+    /// Runs <paramref name="cycles"/> of work for a packet of flow hash <paramref name="flowHash"/> (which picks the core
+    /// the way RSS or a scheduler would), queued behind the work already there; returns when it completes.
+    /// </summary>
+    public abstract long Run(long now, long cycles, CpuCategory category, uint flowHash);
+
+    /// <summary>Runs one step's cost for a packet of <paramref name="bytes"/>; a free step completes at once.</summary>
+    public long Run(long now, StepCost cost, int bytes, CpuCategory category, uint flowHash) =>
+        cost.IsFree ? now : Run(now, cost.Cycles(bytes), category, flowHash);
+}
+
+/// <summary>
+/// A contiguous set of a server's cores on which kernel work is spread by flow hash, as receive-side scaling
+/// spreads a NIC's queues over cores: every packet of a flow lands on the same core, in order.
+/// </summary>
+public sealed class HostCores : Processor
+{
+    private readonly ServerCpu _cpu;
+    private readonly int _first;
+    private readonly int _count;
+
+    public HostCores(ServerCpu cpu, int first = 0, int count = -1)
+    {
+        if (count < 0) count = cpu.Cores - first;
+        if (first < 0 || count < 1 || first + count > cpu.Cores)
+            throw new ArgumentOutOfRangeException(nameof(count), $"cores {first}..{first + count - 1} are not all on a {cpu.Cores}-core server");
+        _cpu = cpu;
+        _first = first;
+        _count = count;
+    }
+
+    public ServerCpu Cpu => _cpu;
+
+    public int CoreFor(uint flowHash) => _first + (int)(flowHash % (uint)_count);
+
+    public override long Run(long now, long cycles, CpuCategory category, uint flowHash) => _cpu.Run(CoreFor(flowHash), now, cycles, category);
+}
