@@ -25,14 +25,13 @@ public sealed class VSwitchComponent : Component
     private readonly VSwitch _vswitch;
     private readonly long _revalidatePeriodPs;
     private readonly IReadOnlyList<(long At, Func<FlowTables, long, RuleSetChange> Apply)> _ruleChanges;
-    private readonly string _dropLocation;
-    private readonly Dictionary<long, (long Packets, long Bytes)> _drops = new();
+    private readonly DropLedger _drops;
 
     /// <param name="dropLocation">How drops here are named in the results ("host3:vswitch").</param>
     public VSwitchComponent(string path, string dropLocation, VSwitch vswitch, long revalidatePeriodPs,
         IReadOnlyList<(long At, Func<FlowTables, long, RuleSetChange> Apply)> ruleChanges) : base(path, "vswitch")
     {
-        _dropLocation = dropLocation;
+        _drops = new DropLedger(dropLocation);
         _vswitch = vswitch;
         _revalidatePeriodPs = revalidatePeriodPs;
         _ruleChanges = ruleChanges;
@@ -52,8 +51,7 @@ public sealed class VSwitchComponent : Component
         var verdict = _vswitch.Process(in key, packet.FlowHash, Ethernet.FrameBytes(packet.PayloadBytes), Now);
         if (verdict.Actions is not { OutputPorts.Count: > 0 } actions)
         {
-            var d = _drops.GetValueOrDefault(packet.FlowId);
-            _drops[packet.FlowId] = (d.Packets + 1, d.Bytes + packet.PayloadBytes);
+            _drops.Drop(packet.FlowId, packet.PayloadBytes);
             return;
         }
         var forwarded = packet;
@@ -76,13 +74,7 @@ public sealed class VSwitchComponent : Component
 
     public override void Report(ResultsBuilder results, long endTime)
     {
-        foreach (var (flowId, (packets, bytes)) in _drops)
-        {
-            var f = results.Flow(flowId);
-            f.DroppedPackets += packets;
-            f.DroppedBytes += bytes;
-            f.DropsAt[_dropLocation] = f.DropsAt.GetValueOrDefault(_dropLocation) + packets;
-        }
+        _drops.Report(results);
         base.Report(results, endTime);
     }
 
@@ -103,6 +95,6 @@ public sealed class VSwitchComponent : Component
         counters["cycles"] = s.Cycles;
         counters["megaflows"] = _vswitch.Megaflows.Count;
         counters["masks"] = _vswitch.Megaflows.MaskCount;
-        counters["dropped_packets"] = _drops.Values.Sum(d => d.Packets);
+        counters["dropped_packets"] = _drops.Packets;
     }
 }

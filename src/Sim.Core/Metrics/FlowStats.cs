@@ -20,6 +20,8 @@ public sealed class FlowStats(long flowId)
     public long DroppedBytes { get; set; }
     public long InFlightPackets { get; set; }
     public long InFlightBytes { get; set; }
+    /// <summary>Extra packets made on the way: a bridge that floods one frame to k ports makes k - 1 copies.</summary>
+    public long CopiedPackets { get; set; }
     public long FirstSentAt { get; set; } = long.MaxValue;
     public long LastDeliveredAt { get; set; }
     public LatencyHistogram? Latency { get; set; }
@@ -28,8 +30,8 @@ public sealed class FlowStats(long flowId)
 
     public LatencyHistogram LatencyOrCreate() => Latency ??= new LatencyHistogram(2);
 
-    /// <summary>Sent = delivered + dropped + in flight: no packet appears or vanishes.</summary>
-    public bool Conserved => SentPackets == DeliveredPackets + DroppedPackets + InFlightPackets;
+    /// <summary>Sent + copied = delivered + dropped + in flight: no packet appears or vanishes unaccounted.</summary>
+    public bool Conserved => SentPackets + CopiedPackets == DeliveredPackets + DroppedPackets + InFlightPackets;
 
     public void Add(FlowStats other)
     {
@@ -45,6 +47,7 @@ public sealed class FlowStats(long flowId)
         DroppedBytes += other.DroppedBytes;
         InFlightPackets += other.InFlightPackets;
         InFlightBytes += other.InFlightBytes;
+        CopiedPackets += other.CopiedPackets;
         FirstSentAt = Math.Min(FirstSentAt, other.FirstSentAt);
         LastDeliveredAt = Math.Max(LastDeliveredAt, other.LastDeliveredAt);
         if (other.Latency is not null) LatencyOrCreate().Add(other.Latency);

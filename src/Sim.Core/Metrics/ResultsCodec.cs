@@ -6,7 +6,7 @@ namespace DcSim.SimCore.Metrics;
 /// </summary>
 public static class ResultsCodec
 {
-    private const int Version = 4;
+    private const int Version = 5;
 
     public static byte[] Encode(ResultsBuilder r)
     {
@@ -55,7 +55,7 @@ public static class ResultsCodec
     {
         w.Write(f.FlowId); w.Write(f.Source); w.Write(f.Destination); w.Write(f.Generator); w.Write(f.Kind);
         w.Write(f.SentPackets); w.Write(f.SentBytes); w.Write(f.DeliveredPackets); w.Write(f.DeliveredBytes);
-        w.Write(f.DroppedPackets); w.Write(f.DroppedBytes); w.Write(f.InFlightPackets); w.Write(f.InFlightBytes);
+        w.Write(f.DroppedPackets); w.Write(f.DroppedBytes); w.Write(f.InFlightPackets); w.Write(f.InFlightBytes); w.Write(f.CopiedPackets);
         w.Write(f.FirstSentAt); w.Write(f.LastDeliveredAt);
         w.Write(f.Latency is not null);
         if (f.Latency is not null) WriteHistogram(w, f.Latency);
@@ -69,7 +69,7 @@ public static class ResultsCodec
         {
             Source = r.ReadInt32(), Destination = r.ReadInt32(), Generator = r.ReadInt32(), Kind = r.ReadString(),
             SentPackets = r.ReadInt64(), SentBytes = r.ReadInt64(), DeliveredPackets = r.ReadInt64(), DeliveredBytes = r.ReadInt64(),
-            DroppedPackets = r.ReadInt64(), DroppedBytes = r.ReadInt64(), InFlightPackets = r.ReadInt64(), InFlightBytes = r.ReadInt64(),
+            DroppedPackets = r.ReadInt64(), DroppedBytes = r.ReadInt64(), InFlightPackets = r.ReadInt64(), InFlightBytes = r.ReadInt64(), CopiedPackets = r.ReadInt64(),
             FirstSentAt = r.ReadInt64(), LastDeliveredAt = r.ReadInt64(),
         };
         if (r.ReadBoolean()) f.Latency = ReadHistogram(r);

@@ -12,7 +12,7 @@ public sealed class RunSummary
             SentPackets += f.SentPackets; SentBytes += f.SentBytes;
             DeliveredPackets += f.DeliveredPackets; DeliveredBytes += f.DeliveredBytes;
             DroppedPackets += f.DroppedPackets; DroppedBytes += f.DroppedBytes;
-            InFlightPackets += f.InFlightPackets; InFlightBytes += f.InFlightBytes;
+            InFlightPackets += f.InFlightPackets; InFlightBytes += f.InFlightBytes; CopiedPackets += f.CopiedPackets;
             if (f.Latency is not null) Latency.Add(f.Latency);
             if (!f.Conserved) NonConservedFlows.Add(f.FlowId);
             foreach (var (where, n) in f.DropsAt) DropsByLocation[where] = DropsByLocation.GetValueOrDefault(where) + n;
@@ -34,6 +34,7 @@ public sealed class RunSummary
     public long DroppedBytes { get; }
     public long InFlightPackets { get; }
     public long InFlightBytes { get; }
+    public long CopiedPackets { get; }
     public long LinkTransmissions { get; }
     public long EventsProcessed { get; }
     public LatencyHistogram Latency { get; }
@@ -41,5 +42,5 @@ public sealed class RunSummary
     /// <summary>Flows for which sent ≠ delivered + dropped + in flight; empty when the model is sound.</summary>
     public List<long> NonConservedFlows { get; } = [];
 
-    public bool Conserved => NonConservedFlows.Count == 0 && SentPackets == DeliveredPackets + DroppedPackets + InFlightPackets;
+    public bool Conserved => NonConservedFlows.Count == 0 && SentPackets + CopiedPackets == DeliveredPackets + DroppedPackets + InFlightPackets;
 }
