@@ -10,7 +10,11 @@ namespace DcSim.ActorsNic;
 /// through <see cref="HostPort"/>, frames from the server are queued on the wire. Virtual functions and
 /// the embedded L2 switch attach here in a later step.
 /// </summary>
-public sealed class PhysicalNic(string path) : Component(path, "nic")
+/// <remarks>
+/// The NIC's own latencies (descriptor fetch and DMA before a frame reaches the transmitter, DMA and MSI-X after one
+/// arrives) delay frames without costing CPU; while delayed a frame is still in transit.
+/// </remarks>
+public sealed class PhysicalNic(string path, long txLatencyPs = 0, long rxLatencyPs = 0) : Component(path, "nic")
 {
     /// <summary>The port frames arrive on from the wire (the leaf's output port sends to it).</summary>
     public const int WirePort = 0;
@@ -18,6 +22,9 @@ public sealed class PhysicalNic(string path) : Component(path, "nic")
     public const int HostPort = 1;
     /// <summary>The NIC's timer for "a frame has left the transmitter".</summary>
     public const ushort TransmitDoneTimer = 0;
+    /// <summary>Internal ports where frames wait out the NIC's transmit and receive latencies.</summary>
+    private const int TransmitDmaDone = 2;
+    private const int ReceiveDmaDone = 3;
 
     private OutputPort? _uplink;
     private long _rxPackets, _rxBytes;
@@ -29,13 +36,23 @@ public sealed class PhysicalNic(string path) : Component(path, "nic")
 
     public override void Receive(int port, in Packet packet)
     {
-        if (port == WirePort)
+        switch (port)
         {
-            _rxPackets++;
-            _rxBytes += packet.PayloadBytes;
-            Emit(HostPort, in packet);
+            case WirePort when rxLatencyPs > 0:
+                ReceiveAt(Now + rxLatencyPs, ReceiveDmaDone, in packet);
+                break;
+            case WirePort or ReceiveDmaDone:
+                _rxPackets++;
+                _rxBytes += packet.PayloadBytes;
+                Emit(HostPort, in packet);
+                break;
+            case HostPort when txLatencyPs > 0:
+                ReceiveAt(Now + txLatencyPs, TransmitDmaDone, in packet);
+                break;
+            default:
+                Uplink.Enqueue(in packet);
+                break;
         }
-        else Uplink.Enqueue(in packet);
     }
 
     public override void OnTimer(int timer, int token, in Packet carried) => Uplink.OnTransmitDone();

@@ -1,15 +1,15 @@
+using DcSim.ActorsHost.Virtualization;
 using DcSim.SimCore.Wire;
 
 namespace DcSim.ActorsHost.Endpoints;
 
-/// <summary>Every endpoint's address, by endpoint id; the same in every partition.</summary>
-internal sealed class EndpointDirectory(IReadOnlyList<EndpointAddress> addresses)
+/// <summary>Every endpoint's address and how to reach it, by endpoint id: the same in every partition (see <see cref="EntityPlan"/>).</summary>
+internal sealed class EndpointDirectory(EntityPlan plan)
 {
-    public int Count => addresses.Count;
+    public int Count => plan.EndpointCount;
 
-    public EndpointAddress this[int endpoint] => addresses[endpoint];
+    public EndpointAddress this[int endpoint] => plan.AddressOf(endpoint);
 
-    /// <summary>One endpoint per bare-metal server, addressed by the deterministic plan (<see cref="EndpointAddress.Planned"/>).</summary>
-    public static EndpointDirectory Planned(int endpoints) =>
-        new(Enumerable.Range(0, endpoints).Select(EndpointAddress.Planned).ToArray());
+    /// <summary>Where a packet for <paramref name="endpoint"/>'s service on <paramref name="port"/> is addressed (a NATed container: its kernel's published port).</summary>
+    public (EndpointAddress Address, ushort Port) Reach(int endpoint, ushort port, byte protocol) => plan.Reach(endpoint, port, protocol);
 }

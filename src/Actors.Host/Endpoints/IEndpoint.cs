@@ -15,6 +15,18 @@ internal interface IEndpoint
     /// <summary>The address of another endpoint (the converged result of ARP / neighbour discovery).</summary>
     EndpointAddress Resolve(int endpoint);
 
+    /// <summary>
+    /// Where to address a packet for <paramref name="endpoint"/>'s service on UDP <paramref name="port"/>: its own address, or for a
+    /// container behind NAT its kernel's address and the host port published for it.
+    /// </summary>
+    (EndpointAddress Address, ushort Port) Reach(int endpoint, ushort port);
+
+    /// <summary>Whether the endpoint runs (booted, started, not stopped): applications send only then.</summary>
+    bool IsRunning { get; }
+
+    /// <summary>When the endpoint stops (long.MaxValue: never).</summary>
+    long StopsAt { get; }
+
     void Send(in Packet packet, GeneratorKind kind);
 
     /// <summary>Sets application <paramref name="app"/>'s timer; <paramref name="epoch"/> comes back when it fires.</summary>

@@ -31,7 +31,7 @@ internal sealed class ServerBuilder(ScenarioSettings scenario, LeafSpineLayout l
         var datacenter = scenario.Datacenter();
         var t = datacenter.Topology;
         var name = layout.NameOf(host);
-        var server = new Server(host, name, new ServerCpu(datacenter.Server.Cores, datacenter.Server.ClockHz));
+        var server = new Server(host, name, new ServerCpu(datacenter.Server.Cores, datacenter.Server.ClockHz, datacenter.Server.IdleExitPs, datacenter.Server.IdleThresholdPs));
         var nic = server.Add(new PhysicalNic($"{name}/nic0"));
         if (nic.Index != FabricBuilder.ServerNic) throw new InvalidOperationException($"{name}: the NIC must be component {FabricBuilder.ServerNic}");
         var stack = server.Add(new HostStack($"{name}/stack", directory[host], directory, datacenter.Generators,

@@ -1,4 +1,5 @@
 using DcSim.ActorsHost.Traffic;
+using DcSim.ActorsHost.Virtualization;
 using DcSim.ActorsNetwork.Fabric;
 using DcSim.ActorsNetwork.Ovs;
 using DcSim.SimCore.Scenario;
@@ -24,13 +25,18 @@ public sealed class DatacenterReader : IScenarioModelReader
         var hostLink = ScenarioTopologyReader.ReadLink(topology.Child("host-link"));
         var fabricLink = ScenarioTopologyReader.ReadLink(topology.Child("fabric-link"));
         var host = ReadHost(context, topology);
+        var hostCount = shape?.Leaves * shape?.HostsPerLeaf;
+        var virtualization = new ScenarioVirtualizationReader(context, hostCount, host?.Cores)
+            .Read(root, host?.VSwitch.Enabled == true, host?.VSwitch.Datapath == VSwitchDatapath.Netdev);
         var generators = new ScenarioGeneratorReader(context, shape?.Leaves * shape?.HostsPerLeaf).ReadAll(root.Child("traffic"));
         var largestFrame = ScenarioGeneratorReader.LargestFrame(generators);
         var hostQueue = ScenarioTopologyReader.ReadQueue(topology.Child("host-queue"), largestFrame);
         var switchQueue = ScenarioTopologyReader.ReadQueue(topology.Child("switch-queue"), largestFrame);
-        if (shape is not { } s || hostLink is null || fabricLink is null || host is null || hostQueue is null || switchQueue is null) return null;
+        if (shape is not { } s || hostLink is null || fabricLink is null || host is null || hostQueue is null || switchQueue is null || virtualization is not { } v)
+            return null;
         return new DatacenterSettings(
-            new TopologySettings(s.Spines, s.Leaves, s.HostsPerLeaf, hostLink, fabricLink, hostQueue.Value, switchQueue.Value), host, generators);
+            new TopologySettings(s.Spines, s.Leaves, s.HostsPerLeaf, hostLink, fabricLink, hostQueue.Value, switchQueue.Value), host, generators,
+            v.Settings, v.Plan);
     }
 
     /// <summary>topology.host-cpu (every server's cores and clock) and the vSwitch that runs on those cores.</summary>
@@ -39,7 +45,9 @@ public sealed class DatacenterReader : IScenarioModelReader
         var cpu = topology.Child("host-cpu");
         var coresOk = cpu.TryInt("cores", 1, int.MaxValue, out var cores);
         var clockOk = cpu.TryFrequency("clock", out var clock);
+        clockOk &= cpu.TryTime("idle-exit-latency", 0, out var idleExit);
+        clockOk &= cpu.TryTime("idle-threshold", 0, out var idleThreshold);
         var vswitch = ScenarioVSwitchReader.ReadVSwitch(context, topology.Child("vswitch"), cpu, coresOk ? cores : null);
-        return coresOk && clockOk && vswitch is not null ? new HostSettings(cores, clock, vswitch) : null;
+        return coresOk && clockOk && vswitch is not null ? new HostSettings(cores, clock, idleExit, idleThreshold, vswitch) : null;
     }
 }

@@ -1,4 +1,5 @@
 using DcSim.ActorsHost.Traffic;
+using DcSim.ActorsHost.Virtualization;
 using DcSim.ActorsNetwork.Fabric;
 using DcSim.ActorsNetwork.Ovs;
 using DcSim.SimCore.Scenario;
@@ -9,31 +10,47 @@ namespace DcSim.ActorsHost.Settings;
 /// The model's part of a scenario: the leaf-spine fabric (Actors.Network), every server's CPU and vSwitch, and
 /// the traffic generators. Read by <see cref="DatacenterReader"/>; each part is read by the project that owns it.
 /// </summary>
-public sealed record DatacenterSettings(TopologySettings Topology, HostSettings Server, IReadOnlyList<GeneratorSettings> Generators) : IScenarioModel
+public sealed record DatacenterSettings(
+    TopologySettings Topology,
+    HostSettings Server,
+    IReadOnlyList<GeneratorSettings> Generators,
+    VirtualizationSettings Virtualization,
+    EntityPlan Plan) : IScenarioModel
 {
     public void WriteResolved(ResolvedHocon root)
     {
         var topology = new ResolvedHocon
         {
-            ["host-cpu"] = new ResolvedHocon { ["cores"] = ScenarioHoconWriter.Int(Server.Cores), ["clock"] = ScenarioHoconWriter.Frequency(Server.ClockHz) },
+            ["host-cpu"] = new ResolvedHocon
+            {
+                ["cores"] = ScenarioHoconWriter.Int(Server.Cores),
+                ["clock"] = ScenarioHoconWriter.Frequency(Server.ClockHz),
+                ["idle-exit-latency"] = ScenarioHoconWriter.Time(Server.IdleExitPs),
+                ["idle-threshold"] = ScenarioHoconWriter.Time(Server.IdleThresholdPs),
+            },
             ["vswitch"] = ScenarioVSwitchReader.Resolved(Server.VSwitch),
         };
         ScenarioTopologyReader.WriteResolved(Topology, topology);
         root["topology"] = topology;
+        VirtualizationResolved.Write(Virtualization, root, Topology.HostCount);
         root["traffic"] = new ResolvedHocon { ["generators"] = Generators.Select(g => ScenarioGeneratorReader.Resolved(g, Topology.HostCount)).ToList() };
     }
 
     public ScenarioCostEstimate EstimateCost() => DatacenterCost.Of(this);
 
-    /// <summary>Value equality, the generators compared element by element (a record compares lists by reference).</summary>
+    /// <summary>Value equality, the generators compared element by element (a record compares lists by reference); the plan follows from the rest.</summary>
     public bool Equals(DatacenterSettings? other) =>
-        other is not null && Topology == other.Topology && Server == other.Server && Generators.SequenceEqual(other.Generators);
+        other is not null && Topology == other.Topology && Server == other.Server && Generators.SequenceEqual(other.Generators)
+        && Virtualization == other.Virtualization;
 
     public override int GetHashCode() => HashCode.Combine(Topology, Server, Generators.Count);
 }
 
-/// <summary>Every server's cores and clock (topology.host-cpu) and, when enabled, its Open vSwitch (between the host's traffic and its NIC).</summary>
-public sealed record HostSettings(int Cores, long ClockHz, VSwitchOptions VSwitch);
+/// <summary>
+/// Every server's cores, clock and C-state exits (topology.host-cpu) and, when enabled, its Open vSwitch (between the
+/// host's traffic and its NIC).
+/// </summary>
+public sealed record HostSettings(int Cores, long ClockHz, long IdleExitPs, long IdleThresholdPs, VSwitchOptions VSwitch);
 
 public static class ScenarioSettingsExtensions
 {

@@ -13,12 +13,12 @@ internal sealed class CbrGenerator(IEndpoint host, int localIndex, GeneratorSett
     protected override void OnStart()
     {
         var interval = PayloadTime(Settings.PacketBytes);
-        FireAt(Settings.StartPs + (long)(Rng.NextDouble() * interval));
+        FireAt(StartTime + (long)(Rng.NextDouble() * interval));
     }
 
     public override void OnFire(int epoch)
     {
-        if (Host.Now >= Settings.StopPs) return;
+        if (Host.Now >= StopTime) return;
         var payload = DrawPayload();
         Emit(payload);
         FireAt(Host.Now + PayloadTime(payload));
@@ -31,11 +31,11 @@ internal sealed class PoissonGenerator(IEndpoint host, int localIndex, Generator
 {
     private double MeanGapPs => (double)PayloadTime(Settings.PacketBytes);
 
-    protected override void OnStart() => FireAt(Settings.StartPs + (long)Rng.NextExponential(MeanGapPs));
+    protected override void OnStart() => FireAt(StartTime + (long)Rng.NextExponential(MeanGapPs));
 
     public override void OnFire(int epoch)
     {
-        if (Host.Now >= Settings.StopPs) return;
+        if (Host.Now >= StopTime) return;
         Emit(DrawPayload());
         FireAt(Host.Now + (long)Rng.NextExponential(MeanGapPs));
     }

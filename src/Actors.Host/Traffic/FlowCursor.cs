@@ -7,7 +7,7 @@ namespace DcSim.ActorsHost.Traffic;
 /// <summary>
 /// Cuts one generator's packet stream into flows: without a flow-size CDF the whole stream is one
 /// flow to one destination; with one, each flow gets a size from the CDF and a new destination. A flow is
-/// UDP from port 1024 + (flow number mod 60,000) to port 5000 + generator index; its headers and their
+/// UDP from port 1024 + (flow number mod 60,000) to port 5000 + generator index (a NATed container's published port for it); its headers and their
 /// 5-tuple hash are made once, when it opens.
 /// </summary>
 internal sealed class FlowCursor(IEndpoint endpoint, GeneratorSettings settings, DestinationChooser destinations, Rng rng)
@@ -45,7 +45,8 @@ internal sealed class FlowCursor(IEndpoint endpoint, GeneratorSettings settings,
         var self = endpoint.Address;
         if (_destination < 0 || settings.FlowSizes is not null) _destination = destinations.Choose(self.Id, rng);
         _flowId = FlowIds.Make(self.Id, settings.Index, _flowNumber);
-        _headers = UdpHeaders(self, endpoint.Resolve(_destination), (ushort)(1024 + _flowNumber % 60_000), (ushort)(5000 + settings.Index));
+        var (to, port) = endpoint.Reach(_destination, (ushort)(5000 + settings.Index));
+        _headers = UdpHeaders(self, to, (ushort)(1024 + _flowNumber % 60_000), port);
         _hash = _headers.FlowHash();
     }
 

@@ -13,11 +13,11 @@ internal sealed class OnOffGenerator(IEndpoint host, int localIndex, GeneratorSe
     private int _epoch;
     private bool _on;
 
-    protected override void OnStart() => ToggleAt(Settings.StartPs, 0);
+    protected override void OnStart() => ToggleAt(StartTime, 0);
 
     public override void OnToggle(int epoch)
     {
-        if (Host.Now >= Settings.StopPs) return;
+        if (Host.Now >= StopTime) return;
         _on = !_on;
         _epoch++;
         var period = Draw(_on ? Settings.OnOff.OnPs : Settings.OnOff.OffPs);
@@ -27,7 +27,7 @@ internal sealed class OnOffGenerator(IEndpoint host, int localIndex, GeneratorSe
 
     public override void OnFire(int epoch)
     {
-        if (!_on || epoch != _epoch || Host.Now >= Settings.StopPs) return;
+        if (!_on || epoch != _epoch || Host.Now >= StopTime) return;
         var payload = DrawPayload();
         Emit(payload);
         FireAt(Host.Now + PayloadTime(payload), _epoch);
@@ -47,11 +47,11 @@ internal sealed class RequestGenerator(IEndpoint host, int localIndex, Generator
 {
     private double MeanGapPs => (double)PayloadTime(Settings.RequestResponse.RequestBytes);
 
-    protected override void OnStart() => FireAt(Settings.StartPs + (long)Rng.NextExponential(MeanGapPs));
+    protected override void OnStart() => FireAt(StartTime + (long)Rng.NextExponential(MeanGapPs));
 
     public override void OnFire(int epoch)
     {
-        if (Host.Now >= Settings.StopPs) return;
+        if (Host.Now >= StopTime) return;
         Emit(Settings.RequestResponse.RequestBytes, AppKind.Request);
         FireAt(Host.Now + (long)Rng.NextExponential(MeanGapPs));
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using DcSim.ActorsHost.Settings;
 using DcSim.SimCore.Scenario;
 using DcSim.SimCore.Wire;
 
@@ -88,98 +89,19 @@ internal sealed class ScenarioGeneratorReader(ScenarioReadContext context, int? 
             new RequestResponseSettings((int)requestBytes, responseBytes, responseSizes, serviceTime, service));
     }
 
-    /// <summary>"all", or a list of host indices and "a-b" ranges (a single index or range is accepted too); sorted, distinct.</summary>
+    /// <summary>The generator's hosts (see <see cref="HostListReader"/>), within the cap on entries kept in memory.</summary>
     private List<int>? ReadHosts(ScenarioSection g)
     {
         var (value, fromFile) = g.Get("hosts");
-        var items = new List<(string Key, string Text)>();
-        switch (HoconValues.KindOf(value))
-        {
-            case HoconKind.Scalar when HoconValues.Text(value).Trim() == GeneratorWords.AllHosts:
-                // One list for every generator with hosts = all: 128 of them on 8 M hosts would be 4 GB.
-                return hostCount is { } n ? _allHosts ??= Enumerable.Range(0, n).ToList() : null;
-            case HoconKind.Scalar:
-                items.Add(("hosts", HoconValues.Text(value).Trim()));
-                break;
-            case HoconKind.List:
-                var elements = HoconValues.Elements(value);
-                for (var i = 0; i < elements.Count; i++)
-                {
-                    if (HoconValues.KindOf(elements[i]) != HoconKind.Scalar)
-                    {
-                        g.Report($"hosts[{i}]", fromFile, $"expected a host index or a range \"a-b\", found {HoconValues.Describe(elements[i])}");
-                        return null;
-                    }
-                    items.Add(($"hosts[{i}]", HoconValues.Text(elements[i]).Trim()));
-                }
-                break;
-            default:
-                g.Report("hosts", fromFile, $"expected all, or a list of host indices and ranges such as [\"0-15\", 20], found {HoconValues.Describe(value)}");
-                return null;
-        }
-        if (items.Count == 0)
-        {
-            g.Report("hosts", fromFile, "the list of hosts is empty; list at least one host, or write all");
-            return null;
-        }
-        // Ranges, merged at the end: "0-8000000" listed 10,000 times costs a sort, not 10,000 loops over every host.
-        var ranges = new List<(int First, int Last)>();
-        var ok = true;
-        foreach (var (key, text) in items)
-        {
-            if (text.Length == 0)
-            {
-                g.Report(key, fromFile, "a host entry is empty; write a host index, a range \"a-b\", or all");
-                ok = false;
-            }
-            else if (!TryParseHostItem(text, out var first, out var last))
-            {
-                g.Report(key, fromFile, $"expected a host index or a range \"a-b\" with a <= b, got '{text}'");
-                ok = false;
-            }
-            else if (hostCount is { } n && (first < 0 || last >= n))
-            {
-                g.Report(key, fromFile, $"host '{text}' is out of range: the topology has {n} hosts, 0-{n - 1} (leaves * hosts-per-leaf)");
-                ok = false;
-            }
-            else ranges.Add((first, last));
-        }
-        if (!ok || hostCount is null) return null;
-        var hosts = Merge(ranges);
+        // One list for every generator with hosts = all: 128 of them on 8 M hosts would be 4 GB.
+        if (HostListReader.IsAll(value)) return hostCount is { } n ? _allHosts ??= Enumerable.Range(0, n).ToList() : null;
+        var hosts = HostListReader.Read(g, "hosts", hostCount);
+        if (hosts is null) return null;
         _hostEntries += hosts.Count;
         if (_hostEntries <= MaxHostEntries) return hosts;
         g.Report("hosts", fromFile, $"the generators list {_hostEntries} hosts in all (counting each generator's hosts); at most {MaxHostEntries} "
             + "are supported, as each is kept in memory; use hosts = all, which is shared");
         return null;
-    }
-
-    /// <summary>The hosts of some ranges, sorted and distinct.</summary>
-    private static List<int> Merge(List<(int First, int Last)> ranges)
-    {
-        ranges.Sort();
-        var hosts = new List<int>();
-        var next = int.MinValue; // the first host not yet listed
-        foreach (var (first, last) in ranges)
-        {
-            for (long h = Math.Max(first, next); h <= last; h++) hosts.Add((int)h);
-            next = Math.Max(next, last + 1);
-        }
-        return hosts;
-    }
-
-    private static bool TryParseHostItem(string text, out int first, out int last)
-    {
-        first = last = 0;
-        var dash = text.IndexOf('-', 1); // from 1: "-3" is a (negative) index, not a range
-        if (dash < 0)
-        {
-            var single = int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out first);
-            last = first;
-            return single;
-        }
-        return int.TryParse(text.AsSpan(0, dash).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out first)
-            && int.TryParse(text.AsSpan(dash + 1).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out last)
-            && first <= last;
     }
 
     private bool CheckDestination(ScenarioSection g, DestinationPattern destination, int target, List<int> hosts)
@@ -294,7 +216,7 @@ internal sealed class ScenarioGeneratorReader(ScenarioReadContext context, int? 
     public static ResolvedHocon Resolved(GeneratorSettings g, int hostCount) => new()
     {
         ["kind"] = ScenarioWords.WordOf(GeneratorWords.Kinds, g.Kind),
-        ["hosts"] = Hosts(g.Hosts, hostCount),
+        ["hosts"] = HostListReader.Format(g.Hosts, hostCount),
         ["rate"] = g.Rate.ToString(),
         ["packet-size"] = ScenarioHoconWriter.Size(g.PacketBytes),
         ["size-distribution"] = ScenarioWords.WordOf(GeneratorWords.SizeDistributions, g.SizeDistribution),
@@ -318,20 +240,4 @@ internal sealed class ScenarioGeneratorReader(ScenarioReadContext context, int? 
             ["service-distribution"] = ScenarioWords.WordOf(GeneratorWords.PeriodDistributions, g.RequestResponse.ServiceDistribution),
         },
     };
-
-    /// <summary>all, or runs of three or more consecutive hosts as "a-b" and the rest as indices.</summary>
-    private static string Hosts(IReadOnlyList<int> hosts, int hostCount)
-    {
-        if (hosts.Count == hostCount && hosts[0] == 0 && hosts[^1] == hostCount - 1) return GeneratorWords.AllHosts;
-        var items = new List<string>();
-        for (var i = 0; i < hosts.Count;)
-        {
-            var j = i;
-            while (j + 1 < hosts.Count && hosts[j + 1] == hosts[j] + 1) j++;
-            if (j - i >= 2) items.Add(ScenarioHoconWriter.Quote($"{hosts[i]}-{hosts[j]}"));
-            else for (var k = i; k <= j; k++) items.Add(ScenarioHoconWriter.Int(hosts[k]));
-            i = j + 1;
-        }
-        return "[" + string.Join(", ", items) + "]";
-    }
 }

@@ -50,6 +50,12 @@ internal abstract class TrafficGenerator
 
     public virtual void OnToggle(int epoch) { }
 
+    /// <summary>When the generator begins: its start time, or later if its endpoint started running later (a VM's boot).</summary>
+    protected long StartTime => Math.Max(Settings.StartPs, Host.Now);
+
+    /// <summary>When the generator ends: its stop time, or earlier if its endpoint stops before.</summary>
+    protected long StopTime => Math.Min(Settings.StopPs, Host.StopsAt);
+
     /// <summary>Time to send <paramref name="payloadBytes"/> at the generator's payload rate, in ps.</summary>
     protected long PayloadTime(int payloadBytes) => Settings.Rate.TransmitTime(payloadBytes);
 
@@ -61,6 +67,7 @@ internal abstract class TrafficGenerator
 
     protected void Emit(int payloadBytes, AppKind kind = AppKind.Data)
     {
+        if (!Host.IsRunning) return;
         var packet = Flows.Next(payloadBytes, Host.Now, kind);
         Host.Send(in packet, Settings.Kind);
     }

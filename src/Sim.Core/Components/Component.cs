@@ -1,3 +1,4 @@
+using DcSim.SimCore.Kernel;
 using DcSim.SimCore.Metrics;
 using DcSim.SimCore.Wire;
 
@@ -18,6 +19,7 @@ namespace DcSim.SimCore.Components;
 public abstract class Component(string path, string kind)
 {
     private ComponentLp? _lp;
+    private EventSource? _entity;
 
     /// <summary>Stable path, e.g. "host12/vswitch": the name in results and queries.</summary>
     public string Path { get; } = path;
@@ -32,6 +34,15 @@ public abstract class Component(string path, string kind)
 
     /// <summary>Virtual time now.</summary>
     protected long Now => Lp.Now;
+
+    /// <summary>The order source of the events this component creates: its entity's, or else its LP's.</summary>
+    public EventSource Events => _entity ?? Lp.Events;
+
+    /// <summary>
+    /// Makes the component part of an entity (a VM, a container) with its own event order, which it keeps
+    /// wherever the entity runs (see <see cref="EventSource"/>). Set before the component is started.
+    /// </summary>
+    public void BelongTo(EventSource entity) => _entity = entity;
 
     internal void Attach(ComponentLp lp, ushort index)
     {
@@ -64,13 +75,19 @@ public abstract class Component(string path, string kind)
     /// <summary>Hands a packet to whatever is wired to <paramref name="port"/>, at <paramref name="time"/>.</summary>
     protected void EmitAt(long time, int port, in Packet packet) => Lp.ForwardAt(this, port, time, in packet);
 
+    /// <summary>
+    /// Lets a packet reach this component's own port <paramref name="port"/> at <paramref name="time"/>: a delay inside the
+    /// component (a DMA, a device latency) during which the packet is still in transit.
+    /// </summary>
+    protected void ReceiveAt(long time, int port, in Packet packet) => Lp.SchedulePacket(Events, time, Index, checked((ushort)port), in packet);
+
     /// <summary>Sets timer <paramref name="timer"/> (the component's own numbering) to fire at <paramref name="time"/>.</summary>
-    protected void SetTimer(long time, int timer, int token = 0) => Lp.ScheduleTimer(time, Index, checked((ushort)timer), token);
+    protected void SetTimer(long time, int timer, int token = 0) => Lp.ScheduleTimer(Events, time, Index, checked((ushort)timer), token);
 
     /// <summary>
     /// Sets a timer that holds a packet no longer in transit (the kernel's census does not count it in flight),
     /// e.g. a request waiting for its service time; <see cref="OnTimer"/> gets it back.
     /// </summary>
     protected void SetTimer(long time, int timer, int token, in Packet carried) =>
-        Lp.ScheduleTimer(time, Index, checked((ushort)timer), token, in carried);
+        Lp.ScheduleTimer(Events, time, Index, checked((ushort)timer), token, in carried);
 }

@@ -79,7 +79,7 @@ public class ComponentLp(int id, string name) : LogicalProcess(id, name)
     internal void ForwardAt(Component from, int port, long time, in Packet packet)
     {
         var (peer, peerPort) = PeerOf(from, port);
-        SchedulePacket(time, peer.Index, checked((ushort)peerPort), in packet);
+        SchedulePacket(from.Events, time, peer.Index, checked((ushort)peerPort), in packet);
     }
 
     private void Wire(Component from, int port, Component to, int toPort)

@@ -21,12 +21,22 @@ public sealed class ServerCpu
     private readonly bool[] _polling;
     private readonly CpuCategory[] _pollingCategory;
 
-    public ServerCpu(int cores, long clockHz)
+    private readonly long _idleExitPs;
+    private readonly long _idleThresholdPs;
+
+    /// <param name="idleExitPs">
+    /// Latency for a core that has been idle for at least <paramref name="idleThresholdPs"/> to run again: the exit
+    /// from the C-state it went to. 0 = no C-states. The exit delays the work; it is not busy time.
+    /// </param>
+    public ServerCpu(int cores, long clockHz, long idleExitPs = 0, long idleThresholdPs = 0)
     {
         if (cores < 1) throw new ArgumentOutOfRangeException(nameof(cores), cores, "a server needs at least one core");
         if (clockHz < 1) throw new ArgumentOutOfRangeException(nameof(clockHz), clockHz, "the clock rate must be positive");
+        if (idleExitPs < 0 || idleThresholdPs < 0) throw new ArgumentOutOfRangeException(nameof(idleExitPs), "idle exit latency and threshold cannot be negative");
         Cores = cores;
         ClockHz = clockHz;
+        _idleExitPs = idleExitPs;
+        _idleThresholdPs = idleThresholdPs;
         _freeAt = new long[cores];
         _busyPs = new long[cores, CpuCategories.All.Length];
         _cycles = new long[CpuCategories.All.Length];
@@ -35,6 +45,9 @@ public sealed class ServerCpu
     }
 
     public int Cores { get; }
+
+    /// <summary>Work items that found their core asleep in a C-state.</summary>
+    public long IdleExits { get; private set; }
     public long ClockHz { get; }
 
     /// <summary>Duration of <paramref name="cycles"/> at this clock, rounded up to a whole picosecond.</summary>
@@ -48,6 +61,11 @@ public sealed class ServerCpu
     {
         if (cycles < 0) throw new ArgumentOutOfRangeException(nameof(cycles), cycles, "work cannot take negative cycles");
         var start = Math.Max(now, _freeAt[core]);
+        if (_idleExitPs > 0 && !_polling[core] && now - _freeAt[core] >= _idleThresholdPs)
+        {
+            start = now + _idleExitPs;
+            IdleExits++;
+        }
         var duration = CyclesToPs(cycles);
         _freeAt[core] = start + duration;
         _cycles[(int)category] += cycles;

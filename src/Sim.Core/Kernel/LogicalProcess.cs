@@ -8,7 +8,7 @@ namespace DcSim.SimCore.Kernel;
 /// </summary>
 /// <remarks>
 /// An LP is the unit of placement and of ordering. Its events are handled strictly in
-/// (time, source LP, source sequence) order; it changes its own state only, and affects other LPs
+/// (time, source, source sequence) order; it changes its own state only, and affects other LPs
 /// only by sending them packets at least one lookahead in the future (a frame's serialization plus
 /// propagation). Every sequence number it hands out comes from its own counter, so the events it
 /// creates, and their order keys, are the same on any partitioning of the model. An LP is driven by the
@@ -17,10 +17,12 @@ namespace DcSim.SimCore.Kernel;
 /// </remarks>
 public abstract class LogicalProcess(int id, string name)
 {
-    private long _nextSequence;
     private Partition? _partition;
 
     public int Id { get; } = id;
+
+    /// <summary>The order source of events the LP itself creates (its components' unless they belong to an entity of their own).</summary>
+    public EventSource Events { get; } = new(id);
     public string Name { get; } = name;
 
     /// <summary>Events this LP has handled.</summary>
@@ -48,23 +50,33 @@ public abstract class LogicalProcess(int id, string name)
     public virtual void Snapshot(ResultsBuilder results) { }
 
     /// <summary>Sets timer <paramref name="timer"/> of one of this LP's components. Never in the past.</summary>
-    public void ScheduleTimer(long time, ushort component, ushort timer, int token = 0) => NewTimer(time, component, timer, token);
+    public void ScheduleTimer(long time, ushort component, ushort timer, int token = 0) => NewTimer(Events, time, component, timer, token);
 
     /// <summary>Sets a timer that holds a packet no longer in transit (a request waiting for its service time).</summary>
     public void ScheduleTimer(long time, ushort component, ushort timer, int token, in Packet carried) =>
-        NewTimer(time, component, timer, token).Packet = carried;
+        NewTimer(Events, time, component, timer, token).Packet = carried;
+
+    /// <summary>Sets a timer created by <paramref name="source"/> (an entity inside this LP).</summary>
+    public void ScheduleTimer(EventSource source, long time, ushort component, ushort timer, int token) => NewTimer(source, time, component, timer, token);
+
+    /// <summary>Sets a timer created by <paramref name="source"/> that holds a packet no longer in transit.</summary>
+    public void ScheduleTimer(EventSource source, long time, ushort component, ushort timer, int token, in Packet carried) =>
+        NewTimer(source, time, component, timer, token).Packet = carried;
 
     /// <summary>A packet reaches one of this LP's own components at <paramref name="time"/> (an internal hop with a latency).</summary>
-    public void SchedulePacket(long time, ushort component, ushort port, in Packet packet)
+    public void SchedulePacket(long time, ushort component, ushort port, in Packet packet) => SchedulePacket(Events, time, component, port, in packet);
+
+    /// <summary>As <see cref="SchedulePacket(long, ushort, ushort, in Packet)"/>, for an event created by <paramref name="source"/>.</summary>
+    public void SchedulePacket(EventSource source, long time, ushort component, ushort port, in Packet packet)
     {
         CheckNotPast(time);
-        PacketEvent(ref Partition.EnqueueLocal(time, SimEvent.MakeOrder(Id, _nextSequence++)), Id, component, port, in packet);
+        PacketEvent(ref Partition.EnqueueLocal(time, source.NextOrder()), Id, component, port, in packet);
     }
 
     /// <summary>Sends a packet to a component of another LP (possibly in another partition or process).</summary>
     public void SendPacket(int targetLp, long time, ushort component, ushort port, in Packet packet)
     {
-        PacketEvent(ref Partition.NewEvent(targetLp, time, SimEvent.MakeOrder(Id, _nextSequence++)), targetLp, component, port, in packet);
+        PacketEvent(ref Partition.NewEvent(targetLp, time, Events.NextOrder()), targetLp, component, port, in packet);
     }
 
     private static void PacketEvent(ref SimEvent e, int lp, ushort component, ushort port, in Packet packet)
@@ -76,10 +88,10 @@ public abstract class LogicalProcess(int id, string name)
         e.Packet = packet;
     }
 
-    private ref SimEvent NewTimer(long time, ushort component, ushort timer, int token)
+    private ref SimEvent NewTimer(EventSource source, long time, ushort component, ushort timer, int token)
     {
         CheckNotPast(time);
-        ref var e = ref Partition.EnqueueLocal(time, SimEvent.MakeOrder(Id, _nextSequence++));
+        ref var e = ref Partition.EnqueueLocal(time, source.NextOrder());
         e.Lp = Id;
         e.Kind = EventKind.Timer;
         e.Component = component;

@@ -1,0 +1,74 @@
+namespace DcSim.ActorsHost.Endpoints;
+
+internal enum LifecycleStep { Create, Running, Stop }
+
+/// <summary>Where an endpoint is in its life, as its counters report it.</summary>
+public enum EndpointState { NotCreated = 0, Starting = 1, Running = 2, Stopped = 3 }
+
+/// <summary>A CPU-bound process in a guest: <see cref="SliceCycles"/> of work every <see cref="PeriodPs"/>.</summary>
+internal sealed record CpuLoad(long SliceCycles, long PeriodPs);
+
+/// <summary>
+/// The life of an endpoint: created at a virtual time, running once its start-up (a VM's boot, a container's start)
+/// completes, stopped at a virtual time. A bare-metal host's stack runs from the start. A container inside a VM waits
+/// for its VM to be running before its own start begins.
+/// </summary>
+internal sealed class EndpointLifecycle
+{
+    private readonly Func<long, long>? _startUp;
+    private bool _kernelUp;
+    private bool _waitingForKernel;
+    private long _createdAt = -1, _runningAt = -1, _stoppedAt = -1;
+
+    /// <param name="startUp">Given the time the start-up begins, when the endpoint runs; null: running from the start.</param>
+    public EndpointLifecycle(long createAt, long stopAt, Func<long, long>? startUp, bool waitsForKernel, CpuLoad? load)
+    {
+        CreateAt = createAt;
+        StopAt = stopAt;
+        _startUp = startUp;
+        _kernelUp = !waitsForKernel;
+        Load = load;
+    }
+
+    public static EndpointLifecycle AlwaysRunning() => new(0, long.MaxValue, null, false, null);
+
+    public long CreateAt { get; }
+    public long StopAt { get; }
+    public CpuLoad? Load { get; }
+    public bool RunsFromStart => _startUp is null;
+    public bool IsRunning => RunsFromStart ? _stoppedAt < 0 : _runningAt >= 0 && _stoppedAt < 0;
+
+    /// <summary>Endpoints whose kernel this one is (containers in a VM): told when it runs.</summary>
+    public List<EndpointStack> Guests { get; } = [];
+
+    /// <summary>Time from creation to running (a boot or a container start), or -1 while not started.</summary>
+    public long StartupPs => _runningAt >= 0 && _createdAt >= 0 ? _runningAt - _createdAt : RunsFromStart ? 0 : -1;
+
+    public EndpointState StateAt(long now) =>
+        _stoppedAt >= 0 ? EndpointState.Stopped
+        : IsRunning ? EndpointState.Running
+        : _createdAt >= 0 ? EndpointState.Starting
+        : EndpointState.NotCreated;
+
+    /// <summary>The endpoint is created; returns when it will run, or null while it waits for its kernel.</summary>
+    public long? Create(long now)
+    {
+        _createdAt = now;
+        if (_kernelUp) return _startUp!(now);
+        _waitingForKernel = true;
+        return null;
+    }
+
+    /// <summary>Its kernel runs now; returns when a start that waited for it will complete, if one did.</summary>
+    public long? KernelStarted(long now)
+    {
+        _kernelUp = true;
+        if (!_waitingForKernel) return null;
+        _waitingForKernel = false;
+        return _startUp!(now);
+    }
+
+    public void Running(long now) => _runningAt = now;
+
+    public void Stop(long now) => _stoppedAt = now;
+}

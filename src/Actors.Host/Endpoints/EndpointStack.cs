@@ -1,0 +1,206 @@
+using DcSim.ActorsHost.Traffic;
+using DcSim.ActorsHost.Virtualization;
+using DcSim.SimCore.Components;
+using DcSim.SimCore.Cpu;
+using DcSim.SimCore.Metrics;
+using DcSim.SimCore.Wire;
+
+namespace DcSim.ActorsHost.Endpoints;
+
+/// <summary>Where an endpoint's kernel work runs and what it costs: a server's core, or a VM's vCPUs.</summary>
+/// <param name="Processor">The cores (or vCPUs) the stack's work runs on.</param>
+/// <param name="Kernel">The category of the kernel's work: host-kernel, or guest-kernel inside a VM.</param>
+/// <param name="User">The category of the applications' work: host-user on bare metal, guest-user in a VM or a container.</param>
+internal sealed record StackPlacement(Processor Processor, CpuCategory Kernel, CpuCategory User);
+
+/// <summary>
+/// The network stack of one endpoint — a bare-metal host's kernel, a VM's guest kernel, a container's view of the kernel
+/// it shares — and the applications on it: its traffic generators and the server side of request/response. Port 0
+/// faces the network (the NIC, a switch port, a veth, the kernel's router).
+/// </summary>
+/// <remarks>
+/// Sending costs the stack's send step on its processor and the packet leaves when that work completes; a received
+/// packet costs the receive step (interrupt to the copy to user) and the application's work, and reaches the
+/// application when they complete (an internal hop, so that the packet is in transit meanwhile). With free costs
+/// both are direct. The stack has a lifecycle (<see cref="EndpointLifecycle"/>): before it runs and after it stops, its
+/// applications send nothing and packets reaching it are dropped at "PATH:down". Timers: 0 is "a request's service
+/// time is over" (carrying the request), 1 the lifecycle, 2 a slice of CPU load; application i's are 3 + 2i (fire)
+/// and 4 + 2i (on/off toggle).
+/// </remarks>
+internal sealed class EndpointStack : Component, IEndpoint
+{
+    public const int NetworkPort = 0;
+    private const int DeliverPort = 1;
+    private const int ServiceDoneTimer = 0;
+    private const int LifecycleTimer = 1;
+    private const int LoadTimer = 2;
+    private const int FirstAppTimer = 3;
+
+    private readonly EndpointDirectory _directory;
+    private readonly List<TrafficGenerator> _generators = [];
+    private readonly ResponseServer _server;
+    private readonly FlowAccounting _flows = new();
+    private readonly StackPlacement _placement;
+    private readonly StackCosts _costs;
+    private readonly EndpointLifecycle _lifecycle;
+    private readonly DropLedger _down;
+    private readonly bool _free;
+
+    public EndpointStack(string path, string kind, EndpointAddress address, EndpointDirectory directory, IReadOnlyList<GeneratorSettings> generators,
+        Func<GeneratorSettings, bool> runsHere, ulong seed, StackPlacement placement, StackCosts costs, EndpointLifecycle lifecycle) : base(path, kind)
+    {
+        Address = address;
+        _directory = directory;
+        _placement = placement;
+        _costs = costs;
+        _free = costs.IsFree;
+        _lifecycle = lifecycle;
+        _down = new DropLedger($"{path}:down");
+        _server = new ResponseServer(this, generators, seed);
+        foreach (var g in generators.Where(runsHere))
+            _generators.Add(TrafficGenerator.Create(this, _generators.Count, g, directory.Count, seed));
+    }
+
+    public EndpointAddress Address { get; }
+
+    long IEndpoint.Now => Now;
+
+    public bool IsRunning => _lifecycle.IsRunning;
+
+    public long StopsAt => _lifecycle.StopAt;
+
+    public EndpointLifecycle Lifecycle => _lifecycle;
+
+    public EndpointAddress Resolve(int endpoint) => _directory[endpoint];
+
+    public (EndpointAddress Address, ushort Port) Reach(int endpoint, ushort port) => _directory.Reach(endpoint, port, PacketHeaders.Udp);
+
+    public override void Start()
+    {
+        if (_lifecycle.RunsFromStart) StartApplications();
+        else SetTimer(_lifecycle.CreateAt, LifecycleTimer, (int)LifecycleStep.Create);
+    }
+
+    public void Send(in Packet packet, GeneratorKind kind)
+    {
+        _flows.Sent(in packet, kind);
+        if (_free)
+        {
+            Emit(NetworkPort, in packet);
+            return;
+        }
+        var done = _placement.Processor.Run(Now, _costs.Send, packet.PayloadBytes, _placement.Kernel, packet.FlowHash);
+        if (done == Now) Emit(NetworkPort, in packet);
+        else EmitAt(done, NetworkPort, in packet);
+    }
+
+    public void SetAppTimer(long time, int app, AppTimer timer, int epoch) => SetTimer(time, FirstAppTimer + 2 * app + (int)timer, epoch);
+
+    public override void Receive(int port, in Packet packet)
+    {
+        if (!_lifecycle.IsRunning)
+        {
+            _down.Drop(packet.FlowId, packet.PayloadBytes);
+            return;
+        }
+        if (port == DeliverPort || _free)
+        {
+            Deliver(in packet);
+            return;
+        }
+        var p = _placement.Processor;
+        var done = p.Run(Now, _costs.Receive, packet.PayloadBytes, _placement.Kernel, packet.FlowHash);
+        done = p.Run(done, _costs.App, packet.PayloadBytes, _placement.User, packet.FlowHash);
+        if (done == Now) Deliver(in packet);
+        else ReceiveAt(done, DeliverPort, in packet);
+    }
+
+    public override void OnTimer(int timer, int token, in Packet carried)
+    {
+        switch (timer)
+        {
+            case ServiceDoneTimer:
+                if (_lifecycle.IsRunning)
+                    foreach (var p in _server.Respond(in carried, Now)) Send(in p, GeneratorKind.RequestResponse);
+                return;
+            case LifecycleTimer:
+                OnLifecycle((LifecycleStep)token);
+                return;
+            case LoadTimer:
+                RunLoadSlice();
+                return;
+        }
+        var app = _generators[(timer - FirstAppTimer) / 2];
+        if ((AppTimer)((timer - FirstAppTimer) % 2) == AppTimer.Fire) app.OnFire(token);
+        else app.OnToggle(token);
+    }
+
+    /// <summary>The kernel this endpoint runs in (its VM) is up: a start that waited for it can go on.</summary>
+    public void KernelStarted(long now)
+    {
+        if (_lifecycle.KernelStarted(now) is { } runningAt) SetTimer(runningAt, LifecycleTimer, (int)LifecycleStep.Running);
+    }
+
+    public override void Report(ResultsBuilder results, long endTime)
+    {
+        _flows.Report(results);
+        _down.Report(results);
+        base.Report(results, endTime);
+    }
+
+    public override void WriteCounters(ComponentCounters counters, long now)
+    {
+        counters["state"] = (long)_lifecycle.StateAt(now);
+        counters["startup_ps"] = _lifecycle.StartupPs;
+        counters["dropped_down"] = _down.Packets;
+    }
+
+    private void Deliver(in Packet packet)
+    {
+        if (packet.DestinationEndpoint != Address.Id)
+            throw new InvalidOperationException($"{Path} ({Address}) received a packet for endpoint {packet.DestinationEndpoint}");
+        _flows.Delivered(in packet, Now);
+        switch ((AppKind)packet.App.Kind)
+        {
+            case AppKind.Request:
+                SetTimer(Now + _server.ServiceTime(FlowIds.Application(packet.FlowId)), ServiceDoneTimer, 0, in packet);
+                break;
+            case AppKind.Response when packet.App.EndOfMessage:
+                _flows.RequestCompleted(FlowIds.Application(packet.FlowId) - ResponseServer.ResponseGeneratorId(0), Now - packet.App.Stamp);
+                break;
+        }
+    }
+
+    private void OnLifecycle(LifecycleStep step)
+    {
+        switch (step)
+        {
+            case LifecycleStep.Create:
+                if (_lifecycle.Create(Now) is { } runningAt) SetTimer(runningAt, LifecycleTimer, (int)LifecycleStep.Running);
+                break;
+            case LifecycleStep.Running:
+                _lifecycle.Running(Now);
+                StartApplications();
+                break;
+            case LifecycleStep.Stop:
+                _lifecycle.Stop(Now);
+                break;
+        }
+    }
+
+    private void StartApplications()
+    {
+        foreach (var g in _generators) g.Start();
+        foreach (var guest in _lifecycle.Guests) guest.KernelStarted(Now);
+        if (_lifecycle.StopAt != long.MaxValue) SetTimer(_lifecycle.StopAt, LifecycleTimer, (int)LifecycleStep.Stop);
+        if (_lifecycle.Load is { } load) SetTimer(Now + load.PeriodPs, LoadTimer);
+    }
+
+    /// <summary>A CPU-bound process in the guest takes a slice of a vCPU, then sleeps for the rest of its period.</summary>
+    private void RunLoadSlice()
+    {
+        if (!_lifecycle.IsRunning || _lifecycle.Load is not { } load) return;
+        _placement.Processor.Run(Now, load.SliceCycles, _placement.User, 0);
+        SetTimer(Now + load.PeriodPs, LoadTimer);
+    }
+}

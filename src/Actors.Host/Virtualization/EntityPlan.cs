@@ -1,0 +1,116 @@
+using DcSim.SimCore.Wire;
+
+namespace DcSim.ActorsHost.Virtualization;
+
+public enum EntityKind : byte { Vm, Container }
+
+/// <summary>
+/// One VM or container as placed: its endpoint id, the server that holds it, the VM it runs in (containers in
+/// VMs), and its slot among the guests of its kernel (a bridge-networked container's address on docker0).
+/// </summary>
+public readonly record struct PlannedEntity(int Endpoint, EntityKind Kind, int Template, int Ordinal, int Server, int ParentVm, int Slot, int FirstPinnedCore);
+
+/// <summary>
+/// Where every VM and container goes, which endpoint and address each has, and how other endpoints reach it:
+/// computed from the scenario alone, the same in every partition and process.
+/// </summary>
+/// <remarks>
+/// Endpoint ids: 0..H-1 are the servers' own stacks (host h is endpoint h, as before VMs existed), then one per
+/// entity in template order — VMs of vms[0], vms[1], ..., then containers. Addresses follow a plan: servers, VMs
+/// and macvlan containers get 10.0.0.0/8 + endpoint id with MAC 02:00 + id; a bridge-networked container gets
+/// Docker's private 172.17.0.2 + its slot on its kernel's bridge, MAC 02:42 + its IPv4 (as Docker derives it);
+/// a host-networked container shares its kernel's address. Entities are also event sources of their own
+/// (<see cref="SimCore.Kernel.EventSource"/>), with ids after the model's LPs.
+/// </remarks>
+public sealed class EntityPlan
+{
+    /// <summary>Docker's default bridge network, 172.17.0.0/16: the gateway is .1, containers from .2.</summary>
+    public const uint DockerSubnet = 0xAC11_0000;
+
+    private readonly VirtualizationSettings _settings;
+    private readonly PlannedEntity[] _entities;
+    private readonly int _hosts;
+
+    internal EntityPlan(VirtualizationSettings settings, int hosts, PlannedEntity[] entities)
+    {
+        _settings = settings;
+        _hosts = hosts;
+        _entities = entities;
+    }
+
+    public int Hosts => _hosts;
+    public IReadOnlyList<PlannedEntity> Entities => _entities;
+    public int EndpointCount => _hosts + _entities.Length;
+    public VirtualizationSettings Settings => _settings;
+
+    /// <summary>The entity index of an endpoint, or -1 for a server's own stack.</summary>
+    public int EntityOf(int endpoint) => endpoint < _hosts ? -1 : endpoint - _hosts;
+
+    public PlannedEntity Entity(int index) => _entities[index];
+
+    public string NameOf(int entity)
+    {
+        var e = _entities[entity];
+        var template = e.Kind == EntityKind.Vm ? _settings.Vms[e.Template].Name : _settings.Containers[e.Template].Name;
+        return $"{template}-{e.Ordinal}";
+    }
+
+    /// <summary>The display name of an endpoint: a server's name is given by the caller's layout, an entity's is its own.</summary>
+    public string EndpointName(int endpoint, Func<int, string> serverName) => endpoint < _hosts ? serverName(endpoint) : NameOf(endpoint - _hosts);
+
+    public VmTemplate VmTemplateOf(int entity) => _settings.Vms[_entities[entity].Template];
+    public ContainerTemplate ContainerTemplateOf(int entity) => _settings.Containers[_entities[entity].Template];
+
+    /// <summary>The server that holds an endpoint.</summary>
+    public int ServerOf(int endpoint) => endpoint < _hosts ? endpoint : _entities[endpoint - _hosts].Server;
+
+    /// <summary>The endpoint of the kernel a container shares: its VM's, or its server's own.</summary>
+    public int KernelEndpointOf(int entity) => _entities[entity] is { ParentVm: >= 0 } c ? _hosts + c.ParentVm : _entities[entity].Server;
+
+    /// <summary>The address an endpoint's packets carry as their source.</summary>
+    public EndpointAddress AddressOf(int endpoint)
+    {
+        if (endpoint < _hosts) return EndpointAddress.Planned(endpoint);
+        var e = _entities[endpoint - _hosts];
+        if (e.Kind == EntityKind.Vm) return EndpointAddress.Planned(endpoint);
+        return _settings.Containers[e.Template].Network switch
+        {
+            ContainerNetwork.Bridge => DockerAddress(endpoint, e.Slot),
+            ContainerNetwork.Host => AddressOf(KernelEndpointOf(endpoint - _hosts)) with { Id = endpoint },
+            _ => EndpointAddress.Planned(endpoint),
+        };
+    }
+
+    /// <summary>
+    /// How another endpoint reaches <paramref name="endpoint"/>'s service on <paramref name="port"/>: the endpoint and address
+    /// a packet is sent to, and the destination port. A bridge-networked container is reached through its kernel's address
+    /// and the host port published for <paramref name="port"/> (its own private address is not routable from outside).
+    /// </summary>
+    public (EndpointAddress Address, ushort Port) Reach(int endpoint, ushort port, byte protocol)
+    {
+        if (endpoint >= _hosts && _entities[endpoint - _hosts] is { Kind: EntityKind.Container } e
+            && _settings.Containers[e.Template].Network == ContainerNetwork.Bridge)
+        {
+            var kernel = AddressOf(KernelEndpointOf(endpoint - _hosts));
+            foreach (var p in _settings.Containers[e.Template].Publish)
+                if (p.ContainerPort == port && p.Protocol == protocol) return (kernel, p.HostPort);
+            return (kernel, port); // not published: the kernel's own stack gets it, as the real host would
+        }
+        return (AddressOf(endpoint), port);
+    }
+
+    /// <summary>Docker's address for the container in slot <paramref name="slot"/> of a bridge: 172.17.0.2 + slot, MAC 02:42 + IPv4.</summary>
+    public static EndpointAddress DockerAddress(int endpoint, int slot)
+    {
+        var ip = DockerSubnet + 2 + (uint)slot;
+        return new EndpointAddress(endpoint, 0x0242_0000_0000UL | ip, ip);
+    }
+
+    /// <summary>Which server hosts each endpoint, for the fabric.</summary>
+    public LocationTable Locations()
+    {
+        var servers = new int[EndpointCount];
+        for (var i = 0; i < servers.Length; i++) servers[i] = ServerOf(i);
+        return new LocationTable(servers);
+    }
+}

@@ -1,0 +1,167 @@
+using DcSim.SimCore.Scenario;
+
+namespace DcSim.ActorsHost.Virtualization;
+
+/// <summary>
+/// Places the scenario's VMs and containers on servers (and containers in VMs) by each template's policy, checking
+/// capacity: a server takes VMs while their vCPUs fit its cores times the over-commit ratio and their memory fits
+/// its memory; a VM needs a server with a hypervisor. What cannot fit is reported at the template's key.
+/// </summary>
+internal sealed class EntityPlanner(VirtualizationSettings settings, int hosts, int coresPerServer)
+{
+    private readonly int[] _vcpusPlaced = new int[hosts];
+    private readonly long[] _memoryPlaced = new long[hosts];
+    private readonly int[] _guestsOnKernel = new int[hosts]; // bridge slots of each server's own kernel
+    private readonly List<PlannedEntity> _entities = [];
+    private readonly Dictionary<string, int> _vmByName = new(StringComparer.Ordinal);
+
+    /// <param name="vmSections">The sections of vms[i], to report at; <paramref name="containerSections"/> likewise.</param>
+    public EntityPlan? Plan(IReadOnlyList<ScenarioSection> vmSections, IReadOnlyList<ScenarioSection> containerSections)
+    {
+        var ok = true;
+        for (var t = 0; t < settings.Vms.Count; t++) ok &= PlaceVms(settings.Vms[t], vmSections[t]);
+        var vmSlots = new int[_entities.Count];
+        for (var t = 0; t < settings.Containers.Count; t++) ok &= PlaceContainers(settings.Containers[t], containerSections[t], vmSlots);
+        ok &= CheckEventSources(vmSections.Concat(containerSections).FirstOrDefault());
+        return ok ? new EntityPlan(settings, hosts, [.. _entities]) : null;
+    }
+
+    private bool PlaceVms(VmTemplate t, ScenarioSection s)
+    {
+        var candidates = t.Hosts.Where(h => settings.Profiles[h].Hypervisor != HypervisorKind.None).ToList();
+        if (candidates.Count == 0)
+        {
+            s.Report("hosts", true, $"none of the servers listed has a hypervisor (servers.hypervisor or a group's): VM {t.Name} cannot run on bare metal");
+            return false;
+        }
+        if (t.Placement == Placement.Explicit && t.Hosts.Count != t.Count)
+        {
+            s.Report("hosts", true, $"placement = explicit needs one server per VM: count = {t.Count}, but hosts lists {t.Hosts.Count}");
+            return false;
+        }
+        if (t.Placement == Placement.Explicit && candidates.Count != t.Hosts.Count)
+        {
+            var bare = t.Hosts.First(h => settings.Profiles[h].Hypervisor == HypervisorKind.None);
+            s.Report("hosts", true, $"host {bare} has no hypervisor (servers.hypervisor = none): VM {t.Name} cannot run on bare metal");
+            return false;
+        }
+        var spread = t.Placement == Placement.Spread ? new SortedSet<(int Vcpus, int Host)>(candidates.Select(h => (_vcpusPlaced[h], h))) : null;
+        var cursor = 0;
+        for (var i = 0; i < t.Count; i++)
+        {
+            var host = t.Placement switch
+            {
+                Placement.Explicit => Fits(t.Hosts[i], t) ? t.Hosts[i] : -1,
+                Placement.Pack => candidates.FirstOrDefault(h => Fits(h, t), -1),
+                Placement.Spread => spread!.FirstOrDefault(e => Fits(e.Host, t), (Vcpus: 0, Host: -1)).Host,
+                _ => NextRoundRobin(candidates, t, ref cursor),
+            };
+            if (host < 0)
+            {
+                var where = t.Placement == Placement.Explicit ? $"host {t.Hosts[i]}" : $"any of the {candidates.Count} servers listed";
+                s.Report("count", true, $"VM {t.Name}-{i} ({t.Vcpus} vCPUs, {Mib(t.MemoryBytes)} MiB) does not fit on {where}: "
+                    + $"a server takes at most {coresPerServer} cores x vcpu-overcommit vCPUs and its memory; {i} of {t.Count} VMs were placed");
+                return false;
+            }
+            spread?.Remove((_vcpusPlaced[host], host));
+            var firstCore = _vcpusPlaced[host] % coresPerServer;
+            _vcpusPlaced[host] += t.Vcpus;
+            _memoryPlaced[host] += t.MemoryBytes;
+            spread?.Add((_vcpusPlaced[host], host));
+            _vmByName[$"{t.Name}-{i}"] = _entities.Count;
+            _entities.Add(new PlannedEntity(hosts + _entities.Count, EntityKind.Vm, t.Index, i, host, -1, -1, firstCore));
+        }
+        return true;
+    }
+
+    private int NextRoundRobin(List<int> candidates, VmTemplate t, ref int cursor)
+    {
+        for (var tried = 0; tried < candidates.Count; tried++)
+        {
+            var host = candidates[cursor];
+            cursor = (cursor + 1) % candidates.Count;
+            if (Fits(host, t)) return host;
+        }
+        return -1;
+    }
+
+    private bool Fits(int host, VmTemplate t)
+    {
+        var p = settings.Profiles[host];
+        return p.Hypervisor != HypervisorKind.None
+            && _vcpusPlaced[host] + (long)t.Vcpus <= (long)coresPerServer * p.VcpuOvercommit
+            && _memoryPlaced[host] + t.MemoryBytes <= p.MemoryBytes;
+    }
+
+    private bool PlaceContainers(ContainerTemplate t, ScenarioSection s, int[] vmSlots)
+    {
+        // Kernels the containers may share: VMs when the template names any, else servers. -(vm + 1) marks a VM.
+        var kernels = new List<int>();
+        if (t.InVms.Count > 0)
+        {
+            for (var i = 0; i < t.InVms.Count; i++)
+            {
+                var name = t.InVms[i];
+                var matches = _vmByName.TryGetValue(name, out var vm) ? [vm]
+                    : settings.Vms.FirstOrDefault(v => v.Name == name) is { } template
+                        ? Enumerable.Range(0, template.Count).Select(k => _vmByName[$"{template.Name}-{k}"]).ToList()
+                        : [];
+                if (matches.Count == 0)
+                {
+                    var known = string.Join(", ", settings.Vms.Select(v => v.Name));
+                    s.Report($"vms[{i}]", true, $"no VM or VM template is named '{name}' (VM templates: {(known.Length == 0 ? "none" : known)})");
+                    return false;
+                }
+                kernels.AddRange(matches.Select(m => -(m + 1)));
+            }
+        }
+        else kernels.AddRange(t.Hosts);
+        if (t.Placement == Placement.Explicit && kernels.Count != t.Count)
+        {
+            s.Report(t.InVms.Count > 0 ? "vms" : "hosts", true,
+                $"placement = explicit needs one {(t.InVms.Count > 0 ? "VM" : "server")} per container: count = {t.Count}, but {kernels.Count} are listed");
+            return false;
+        }
+        var placedOn = new Dictionary<int, int>();
+        var publishedOn = new HashSet<(int Kernel, int Port, byte Protocol)>();
+        for (var i = 0; i < t.Count; i++)
+        {
+            var kernel = t.Placement switch
+            {
+                Placement.Explicit => kernels[i],
+                Placement.Pack => kernels[0],
+                Placement.Spread => kernels.MinBy(k => (placedOn.GetValueOrDefault(k), kernels.IndexOf(k))),
+                _ => kernels[i % kernels.Count],
+            };
+            placedOn[kernel] = placedOn.GetValueOrDefault(kernel) + 1;
+            foreach (var p in t.Publish)
+            {
+                if (publishedOn.Add((kernel, p.HostPort, p.Protocol))) continue;
+                s.Report("publish", true, $"containers {t.Name}-* would publish host port {p.HostPort} twice on {KernelName(kernel)}; "
+                    + "each needs its own kernel (more servers or VMs, or placement = spread) or its own template");
+                return false;
+            }
+            var parent = kernel < 0 ? -kernel - 1 : -1;
+            var server = parent >= 0 ? _entities[parent].Server : kernel;
+            var slot = t.Network == ContainerNetwork.Bridge ? (parent >= 0 ? vmSlots[parent]++ : _guestsOnKernel[server]++) : -1;
+            if (slot >= 65_533)
+            {
+                s.Report("count", true, $"{KernelName(kernel)} would hold more than 65,533 bridge-networked containers, the size of Docker's 172.17.0.0/16");
+                return false;
+            }
+            _entities.Add(new PlannedEntity(hosts + _entities.Count, EntityKind.Container, t.Index, i, server, parent, slot, -1));
+        }
+        return true;
+    }
+
+    private bool CheckEventSources(ScenarioSection? s)
+    {
+        if (s is null || hosts + (long)_entities.Count * 2 < SimCore.Kernel.EventSource.MaxSources) return true;
+        s.Report("count", true, $"{_entities.Count} VMs and containers on {hosts} servers exceed the {SimCore.Kernel.EventSource.MaxSources} event sources the kernel orders by");
+        return false;
+    }
+
+    private string KernelName(int kernel) => kernel < 0 ? $"VM {_entities[-kernel - 1].Ordinal} of template {settings.Vms[_entities[-kernel - 1].Template].Name}" : $"host {kernel}";
+
+    private static long Mib(long bytes) => bytes >> 20;
+}

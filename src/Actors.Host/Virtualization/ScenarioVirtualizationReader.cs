@@ -1,0 +1,388 @@
+using System.Globalization;
+using DcSim.ActorsHost.Settings;
+using DcSim.SimCore.Cpu;
+using DcSim.SimCore.Scenario;
+using DcSim.SimCore.Wire;
+
+namespace DcSim.ActorsHost.Virtualization;
+
+/// <summary>
+/// Reads servers, vms, containers and costs: every server's profile, the VM and container templates (completed from
+/// dcsim.vm-defaults / dcsim.container-defaults) and the cost tables, then places the entities
+/// (<see cref="EntityPlanner"/>) so that what cannot fit is an error at the template's key.
+/// </summary>
+internal sealed class ScenarioVirtualizationReader(ScenarioReadContext context, int? hostCount, int? cores)
+{
+    public const string VmDefaultsPath = "dcsim.vm-defaults";
+    public const string ContainerDefaultsPath = "dcsim.container-defaults";
+    public const string GroupDefaultsPath = "dcsim.server-group-defaults";
+
+    /// <summary>Names are the stems of entity names and paths: letters, digits, '-' and '_', starting with a letter.</summary>
+    private const string NameRule = "a name starts with a letter and holds letters, digits, '-' and '_'";
+
+    public static readonly IReadOnlyList<(string Word, HypervisorKind Value)> Hypervisors =
+        [("none", HypervisorKind.None), ("kvm", HypervisorKind.Kvm), ("xen", HypervisorKind.Xen), ("esxi", HypervisorKind.Esxi)];
+    public static readonly IReadOnlyList<(string Word, VmSwitchKind Value)> VmSwitches = [("linux-bridge", VmSwitchKind.LinuxBridge), ("ovs", VmSwitchKind.Ovs)];
+    public static readonly IReadOnlyList<(string Word, bool Value)> StackCostWords = [("linux", false), ("free", true)];
+    public static readonly IReadOnlyList<(string Word, Placement Value)> Placements =
+        [("explicit", Placement.Explicit), ("round-robin", Placement.RoundRobin), ("pack", Placement.Pack), ("spread", Placement.Spread)];
+    public static readonly IReadOnlyList<(string Word, VcpuPinning Value)> Pinnings = [("floating", VcpuPinning.Floating), ("pinned", VcpuPinning.Pinned)];
+    public static readonly IReadOnlyList<(string Word, VnicBackend Value)> Backends =
+        [("vhost-net", VnicBackend.VhostNet), ("qemu", VnicBackend.Qemu), ("vhost-user", VnicBackend.VhostUser)];
+    public static readonly IReadOnlyList<(string Word, ContainerRuntime Value)> Runtimes = [("docker", ContainerRuntime.Docker), ("lxc", ContainerRuntime.Lxc)];
+    public static readonly IReadOnlyList<(string Word, ContainerNetwork Value)> Networks =
+        [("bridge", ContainerNetwork.Bridge), ("host", ContainerNetwork.Host), ("macvlan", ContainerNetwork.Macvlan), ("none", ContainerNetwork.None)];
+
+    /// <summary>The settings and their placement, or null after reporting.</summary>
+    public (VirtualizationSettings Settings, EntityPlan Plan)? Read(ScenarioSection root, bool ovsEnabled, bool ovsNetdev)
+    {
+        var servers = root.Child("servers");
+        var fallback = ReadProfile(servers);
+        var groups = ReadGroups(servers, fallback);
+        var profiles = groups?.Profiles;
+        var freeOk = servers.TryWord("stack-costs", StackCostWords, out var free);
+        var vmSections = Elements(root, "vms", VmDefaultsPath, "VM template { name = web, count = 4, vcpus = 2 }");
+        var vms = new List<VmTemplate>();
+        var ok = profiles is not null && freeOk;
+        foreach (var s in vmSections)
+        {
+            if (ReadVm(vms.Count, s, ovsEnabled, ovsNetdev, profiles) is { } vm) vms.Add(vm);
+            else ok = false;
+        }
+        var containerSections = Elements(root, "containers", ContainerDefaultsPath, "container template { name = db, runtime = docker, network = bridge }");
+        var containers = new List<ContainerTemplate>();
+        foreach (var s in containerSections)
+        {
+            if (ReadContainer(containers.Count, s) is { } c) containers.Add(c);
+            else ok = false;
+        }
+        ok &= CheckNames(vmSections, vms.Select(v => v.Name).Concat(containers.Select(c => c.Name)).ToList(), containerSections);
+        var costs = ReadCosts(root.Child("costs"));
+        if (!ok || costs is null || profiles is null || hostCount is not { } h || cores is not { } n) return null;
+        var settings = new VirtualizationSettings(fallback!, groups!.Value.Groups, profiles, free, vms, containers, costs);
+        return new EntityPlanner(settings, h, n).Plan(vmSections, containerSections) is { } plan ? (settings, plan) : null;
+    }
+
+    private List<ScenarioSection> Elements(ScenarioSection root, string key, string defaultsPath, string example)
+    {
+        var sections = new List<ScenarioSection>();
+        var (list, fromFile) = root.Get(key);
+        if (HoconValues.KindOf(list) != HoconKind.List)
+        {
+            root.Report(key, fromFile, $"expected a list of {example.Split(' ')[0]} objects [ {example[(example.IndexOf('{'))..]} ], found {HoconValues.Describe(list)}");
+            return sections;
+        }
+        var elements = HoconValues.Elements(list);
+        for (var i = 0; i < elements.Count; i++)
+        {
+            var path = $"{root.PathOf(key)}[{i}]";
+            if (HoconValues.KindOf(elements[i]) != HoconKind.Object)
+            {
+                context.Diagnostics.Report(path, $"expected a {example}, found {HoconValues.Describe(elements[i])}");
+                continue;
+            }
+            sections.Add(context.ListElement(path, elements[i].GetObject(), defaultsPath));
+        }
+        return sections;
+    }
+
+    private (List<ServerGroup> Groups, List<ServerProfile> Profiles)? ReadGroups(ScenarioSection servers, ServerProfile? fallback)
+    {
+        var groups = Elements(servers, "groups", GroupDefaultsPath, "server group { hosts = [\"0-3\"], hypervisor = kvm }");
+        var read = new List<ServerGroup>();
+        if (fallback is null || hostCount is not { } n) return null;
+        var profiles = Enumerable.Repeat(fallback, n).ToList();
+        var groupOf = new int[n];
+        Array.Fill(groupOf, -1);
+        var ok = true;
+        for (var g = 0; g < groups.Count; g++)
+        {
+            var profile = ReadProfile(groups[g]);
+            var hosts = HostListReader.Read(groups[g], "hosts", hostCount);
+            if (profile is null || hosts is null) { ok = false; continue; }
+            read.Add(new ServerGroup(hosts, profile));
+            foreach (var h in hosts)
+            {
+                if (groupOf[h] >= 0)
+                {
+                    groups[g].Report("hosts", true, $"host {h} is already in servers.groups[{groupOf[h]}]; a server belongs to one group at most");
+                    ok = false;
+                    break;
+                }
+                groupOf[h] = g;
+                profiles[h] = profile;
+            }
+        }
+        return ok ? (read, profiles) : null;
+    }
+
+    private static ServerProfile? ReadProfile(ScenarioSection s)
+    {
+        var ok = s.TryWord("hypervisor", Hypervisors, out var hypervisor);
+        ok &= s.TryWord("vm-switch", VmSwitches, out var vmSwitch);
+        ok &= s.TrySize("memory", 1 << 20, long.MaxValue, out var memory);
+        ok &= s.TryInt("vcpu-overcommit", 1, 64, out var overcommit);
+        return ok ? new ServerProfile(hypervisor, vmSwitch, memory, overcommit) : null;
+    }
+
+    private VmTemplate? ReadVm(int index, ScenarioSection s, bool ovsEnabled, bool ovsNetdev, List<ServerProfile>? profiles)
+    {
+        var ok = TryName(s, out var name);
+        ok &= s.TryInt("count", 1, 1 << 20, out var count);
+        var hosts = ReadHostsInOrder(s);
+        ok &= hosts is not null;
+        ok &= s.TryWord("placement", Placements, out var placement);
+        ok &= s.TryInt("vcpus", 1, 1024, out var vcpus);
+        ok &= s.TrySize("memory", 1 << 20, long.MaxValue, out var memory);
+        ok &= s.TryWord("pinning", Pinnings, out var pinning);
+        var vnicOk = s.TryWord("vnic", Backends, out var vnic);
+        ok &= vnicOk;
+        if (vnicOk && vnic == VnicBackend.VhostUser && hosts is not null && profiles is not null)
+        {
+            var wrong = hosts.FirstOrDefault(h => profiles[h].VmSwitch != VmSwitchKind.Ovs, -1);
+            ok &= s.Check(wrong < 0 && ovsEnabled && ovsNetdev, "vnic", s.Get("vnic").FromFile,
+                "vnic = vhost-user attaches to an OVS netdev (DPDK) datapath: it needs vm-switch = ovs on the VM's servers and topology.vswitch "
+                + "with enabled = true and datapath = netdev" + (wrong >= 0 ? $" (host {wrong} has vm-switch = linux-bridge)" : ""));
+        }
+        var times = ReadStartStop(s);
+        ok &= times is not null;
+        ok &= TryFraction(s, "cpu-load", out var load);
+        ok &= s.TryTime("cpu-slice", 1, out var slice);
+        if (!ok || hosts is null || times is not { } t) return null;
+        return new VmTemplate(index, name, count, hosts, placement, vcpus, memory, pinning, vnic, t.Start, t.Stop, load, slice);
+    }
+
+    private ContainerTemplate? ReadContainer(int index, ScenarioSection s)
+    {
+        var ok = TryName(s, out var name);
+        ok &= s.TryInt("count", 1, 1 << 20, out var count);
+        ok &= s.TryWord("runtime", Runtimes, out var runtime);
+        var networkOk = s.TryWord("network", Networks, out var network);
+        ok &= networkOk;
+        var hosts = ReadHostsInOrder(s);
+        ok &= hosts is not null;
+        var vms = ReadNames(s, "vms");
+        ok &= vms is not null;
+        ok &= s.TryWord("placement", Placements, out var placement);
+        var publish = ReadPublish(s);
+        ok &= publish is not null;
+        if (networkOk && publish is { Count: > 0 })
+            ok &= s.Check(network == ContainerNetwork.Bridge, "publish", true, $"ports are published through the NAT of network = bridge; network = {s.Get("network").Value} has none to publish");
+        var times = ReadStartStop(s);
+        ok &= times is not null;
+        if (!ok || hosts is null || vms is null || publish is null || times is not { } t) return null;
+        return new ContainerTemplate(index, name, count, runtime, network, hosts, vms, placement, publish, t.Start, t.Stop);
+    }
+
+    /// <summary>hosts as listed (explicit placement keeps the order and repeats), or all servers.</summary>
+    private List<int>? ReadHostsInOrder(ScenarioSection s)
+    {
+        var (value, fromFile) = s.Get("hosts");
+        if (HostListReader.IsAll(value) || HoconValues.KindOf(value) != HoconKind.List) return HostListReader.Read(s, "hosts", hostCount);
+        var hosts = new List<int>();
+        var elements = HoconValues.Elements(value);
+        for (var i = 0; i < elements.Count; i++)
+        {
+            var text = HoconValues.KindOf(elements[i]) == HoconKind.Scalar ? HoconValues.Text(elements[i]).Trim() : "";
+            if (text.Contains('-', StringComparison.Ordinal) && text.IndexOf('-') > 0 || !int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var h))
+                return HostListReader.Read(s, "hosts", hostCount); // ranges: the sorted, distinct reading reports or accepts them
+            if (hostCount is { } n && h >= n)
+            {
+                s.Report($"hosts[{i}]", fromFile, $"host '{text}' is out of range: the topology has {n} hosts, 0-{n - 1} (leaves * hosts-per-leaf)");
+                return null;
+            }
+            hosts.Add(h);
+        }
+        if (hosts.Count == 0) s.Report("hosts", fromFile, "the list of hosts is empty; list at least one host, or write all");
+        return hosts.Count == 0 ? null : hosts;
+    }
+
+    private (long Start, long Stop)? ReadStartStop(ScenarioSection s)
+    {
+        var ok = s.TryTime("start", 0, out var start);
+        if (ok && context.DurationPs is { } d)
+            ok = s.Check(start < d, "start", s.Get("start").FromFile, $"start {ScenarioHoconWriter.Time(start)} is not before the end of the scenario (duration = {ScenarioHoconWriter.Time(d)})");
+        if (!s.TryText("stop", out var stopText, out var stopFromFile)) return null;
+        if (stopText.Length == 0) return ok ? (start, long.MaxValue) : null;
+        if (!s.TryTime("stop", 0, out var stop)) return null;
+        ok &= s.Check(stop > start, "stop", stopFromFile, $"stop {stopText} must be after start {ScenarioHoconWriter.Time(start)}");
+        return ok ? (start, stop) : null;
+    }
+
+    private static bool TryName(ScenarioSection s, out string name)
+    {
+        if (!s.TryText("name", out name, out var fromFile)) return false;
+        if (name.Length == 0) { s.Report("name", fromFile, "missing: every template needs a name (its VMs or containers are NAME-0, NAME-1, ...)"); return false; }
+        var valid = char.IsAsciiLetter(name[0]) && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+        return s.Check(valid, "name", fromFile, $"'{name}' is not a valid name: {NameRule}");
+    }
+
+    private static List<string>? ReadNames(ScenarioSection s, string key)
+    {
+        var (value, fromFile) = s.Get(key);
+        if (HoconValues.KindOf(value) != HoconKind.List)
+        {
+            s.Report(key, fromFile, $"expected a list of VM names or VM template names such as [\"web-0\", db], found {HoconValues.Describe(value)}");
+            return null;
+        }
+        var names = new List<string>();
+        var elements = HoconValues.Elements(value);
+        for (var i = 0; i < elements.Count; i++)
+        {
+            var text = HoconValues.KindOf(elements[i]) == HoconKind.Scalar ? HoconValues.Text(elements[i]).Trim() : "";
+            if (text.Length == 0) { s.Report($"{key}[{i}]", fromFile, $"expected a VM name, found {HoconValues.Describe(elements[i])}"); return null; }
+            names.Add(text);
+        }
+        return names;
+    }
+
+    private static List<PublishedPort>? ReadPublish(ScenarioSection s)
+    {
+        var (value, fromFile) = s.Get("publish");
+        if (HoconValues.KindOf(value) != HoconKind.List)
+        {
+            s.Report("publish", fromFile, $"expected a list of ports such as [\"8080:80\", \"5353:53/udp\"], found {HoconValues.Describe(value)}");
+            return null;
+        }
+        var ports = new List<PublishedPort>();
+        var elements = HoconValues.Elements(value);
+        for (var i = 0; i < elements.Count; i++)
+        {
+            var text = HoconValues.KindOf(elements[i]) == HoconKind.Scalar ? HoconValues.Text(elements[i]).Trim() : "";
+            if (!TryParsePublish(text, out var port))
+            {
+                s.Report($"publish[{i}]", fromFile, $"expected \"HOST:CONTAINER\" or \"HOST:CONTAINER/udp\" (or /tcp) with ports 1-65535, got '{text}'");
+                return null;
+            }
+            if (ports.Any(p => p.HostPort == port.HostPort && p.Protocol == port.Protocol))
+            {
+                s.Report($"publish[{i}]", fromFile, $"host port {port.HostPort} is published twice");
+                return null;
+            }
+            ports.Add(port);
+        }
+        return ports;
+    }
+
+    internal static bool TryParsePublish(string text, out PublishedPort port)
+    {
+        port = new PublishedPort(0, 0, PacketHeaders.Udp);
+        var protocol = PacketHeaders.Udp;
+        var slash = text.IndexOf('/');
+        if (slash >= 0)
+        {
+            var p = text[(slash + 1)..];
+            if (p == "tcp") protocol = PacketHeaders.Tcp;
+            else if (p != "udp") return false;
+            text = text[..slash];
+        }
+        var colon = text.IndexOf(':');
+        if (colon < 0) return false;
+        if (!ushort.TryParse(text.AsSpan(0, colon), NumberStyles.None, CultureInfo.InvariantCulture, out var host) || host == 0) return false;
+        if (!ushort.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var container) || container == 0) return false;
+        port = new PublishedPort(host, container, protocol);
+        return true;
+    }
+
+    /// <summary>Template names are unique over VMs and containers: entity names (and paths) derive from them.</summary>
+    private static bool CheckNames(List<ScenarioSection> vmSections, List<string> names, List<ScenarioSection> containerSections)
+    {
+        var sections = vmSections.Concat(containerSections).ToList();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var ok = true;
+        for (var i = 0; i < names.Count && i < sections.Count; i++)
+            if (!seen.Add(names[i]))
+            {
+                sections[i].Report("name", true, $"the name '{names[i]}' is used by another VM or container template; names must be unique");
+                ok = false;
+            }
+        return ok;
+    }
+
+    private static bool TryFraction(ScenarioSection s, string key, out double value)
+    {
+        value = 0;
+        if (!s.TryText(key, out var text, out var fromFile)) return false;
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && value >= 0 && value <= 1) return true;
+        s.Report(key, fromFile, $"expected a share from 0 to 1 (0.25 = a quarter of one vCPU), got '{text}'");
+        return false;
+    }
+
+    private static CostSettings? ReadCosts(ScenarioSection c)
+    {
+        var st = c.Child("stack");
+        var ok = TryStep(st, "send", out var send) & TryStep(st, "receive", out var receive) & TryStep(st, "app", out var app);
+        var nic = c.Child("nic");
+        ok &= nic.TryTime("tx-latency", 0, out var tx) & nic.TryTime("rx-latency", 0, out var rx);
+        var hp = c.Child("host-path");
+        ok &= TryStep(hp, "nic-receive", out var nicReceive) & TryStep(hp, "nic-transmit", out var nicTransmit) & TryStep(hp, "ip-forward", out var ipForward);
+        var h = c.Child("hypervisor");
+        var kvm = ReadHypervisor(HypervisorKind.Kvm, h.Child("kvm"));
+        var xen = ReadHypervisor(HypervisorKind.Xen, h.Child("xen"));
+        var esxi = ReadHypervisor(HypervisorKind.Esxi, h.Child("esxi"));
+        var v = c.Child("vnic");
+        var vhostNet = ReadVnic(v.Child("vhost-net"), kicks: true);
+        var qemu = ReadVnic(v.Child("qemu"), kicks: true);
+        var vhostUser = ReadVnic(v.Child("vhost-user"), kicks: false);
+        var k = c.Child("container");
+        ok &= TryStep(k, "veth", out var veth) & TryStep(k, "macvlan", out var macvlan) & TryStep(k, "bridge", out var bridge)
+            & TryStep(k, "nat", out var nat) & TryStep(k, "nat-new-connection", out var natNew);
+        var r = c.Child("runtime");
+        var docker = ReadRuntime(ContainerRuntime.Docker, r.Child("docker"));
+        var lxc = ReadRuntime(ContainerRuntime.Lxc, r.Child("lxc"));
+        if (!ok || kvm is null || xen is null || esxi is null || vhostNet is null || qemu is null || vhostUser is null || docker is null || lxc is null)
+            return null;
+        return new CostSettings(new StackCosts(send, receive, app), tx, rx, new HostPathCosts(nicReceive, nicTransmit, ipForward), kvm, xen, esxi,
+            vhostNet, qemu, vhostUser, new ContainerNetworkCosts(veth, macvlan, bridge, nat, natNew), docker, lxc);
+    }
+
+    private static HypervisorProfile? ReadHypervisor(HypervisorKind kind, ScenarioSection s)
+    {
+        var ok = TryCycles(s, "kick", out var kick) & TryCycles(s, "exit-to-user", out var toUser) & TryCycles(s, "vcpu-wake", out var wake)
+            & TryCycles(s, "injection", out var injection) & TryCycles(s, "eoi-exit", out var eoi) & TryCycles(s, "timer-exit", out var timer);
+        ok &= s.TryWord("posted-interrupts", ScenarioWords.Booleans, out var posted);
+        ok &= TryCycles(s, "posted-injection", out var postedInjection);
+        ok &= TryCycles(s, "boot-cycles", out var bootCycles);
+        ok &= s.TryTime("boot-delay", 0, out var bootDelay);
+        return ok ? new HypervisorProfile(kind, kick, toUser, wake, injection, eoi, timer, posted, postedInjection, bootCycles, bootDelay) : null;
+    }
+
+    private static VnicCosts? ReadVnic(ScenarioSection s, bool kicks)
+    {
+        var ok = TryStep(s, "to-guest", out var to) & TryStep(s, "to-guest-user", out var toUser)
+            & TryStep(s, "from-guest", out var from) & TryStep(s, "from-guest-user", out var fromUser);
+        return ok ? new VnicCosts(to, toUser, from, fromUser, kicks) : null;
+    }
+
+    private static RuntimeProfile? ReadRuntime(ContainerRuntime runtime, ScenarioSection s)
+    {
+        var ok = s.TryTime("netns-setup", 0, out var netns);
+        ok &= s.TryTime("start-delay", 0, out var delay);
+        return ok ? new RuntimeProfile(runtime, netns, delay) : null;
+    }
+
+    /// <summary>A step { cycles = N, per-byte = X }: whole cycles per packet (at least 0) and cycles per payload byte (at least 0).</summary>
+    private static bool TryStep(ScenarioSection parent, string key, out StepCost cost)
+    {
+        cost = StepCost.Free;
+        var s = parent.Child(key);
+        var ok = TryCycles(s, "cycles", out var cycles);
+        if (!s.TryText("per-byte", out var text, out var fromFile)) return false;
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var perByte) || perByte < 0 || double.IsInfinity(perByte))
+        {
+            s.Report("per-byte", fromFile, $"expected cycles per payload byte, a number at least 0 (such as 0.5), got '{text}'");
+            return false;
+        }
+        cost = new StepCost(cycles, perByte);
+        return ok;
+    }
+
+    private static bool TryCycles(ScenarioSection s, string key, out long cycles)
+    {
+        cycles = 0;
+        if (!s.TryText(key, out var text, out var fromFile)) return false;
+        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out cycles)) return true;
+        s.Report(key, fromFile, $"expected a whole number of cycles, at least 0, got '{text}'");
+        return false;
+    }
+}

@@ -1,0 +1,48 @@
+using DcSim.SimCore.Cpu;
+
+namespace DcSim.ActorsHost.Virtualization;
+
+/// <summary>
+/// A VM's vCPUs: threads that run on the server's cores. Guest work for a packet goes to the vCPU its flow hashes to
+/// (virtio-net multiqueue); it waits for that vCPU (its earlier work), and then for a host core: the vCPU's pinned
+/// core, or for a floating vCPU the host core with the least queued work. vCPUs that share a core (over-commit) queue
+/// behind each other there.
+/// </summary>
+public sealed class VcpuSet : Processor
+{
+    private readonly ServerCpu _cpu;
+    private readonly int[]? _pinnedCore;
+    private readonly long[] _freeAt;
+    private readonly int[] _lastCore;
+
+    /// <param name="firstPinnedCore">With pinning, vCPU i runs on core (first + i) mod cores; null: floating.</param>
+    public VcpuSet(ServerCpu cpu, int vcpus, int? firstPinnedCore)
+    {
+        _cpu = cpu;
+        _freeAt = new long[vcpus];
+        _lastCore = new int[vcpus];
+        if (firstPinnedCore is { } first)
+        {
+            _pinnedCore = new int[vcpus];
+            for (var i = 0; i < vcpus; i++) _lastCore[i] = _pinnedCore[i] = (first + i) % cpu.Cores;
+        }
+    }
+
+    public int Count => _freeAt.Length;
+    public ServerCpu Cpu => _cpu;
+
+    public int VcpuFor(uint flowHash) => (int)(flowHash % (uint)_freeAt.Length);
+
+    /// <summary>The host core vCPU <paramref name="vcpu"/> runs on (for a floating vCPU, the one its last work ran on).</summary>
+    public int CoreOf(int vcpu) => _lastCore[vcpu];
+
+    public override long Run(long now, long cycles, CpuCategory category, uint flowHash) => RunOn(VcpuFor(flowHash), now, cycles, category);
+
+    public long RunOn(int vcpu, long now, long cycles, CpuCategory category)
+    {
+        var ready = Math.Max(now, _freeAt[vcpu]);
+        var core = _pinnedCore?[vcpu] ?? _cpu.LeastLoaded(ready);
+        _lastCore[vcpu] = core;
+        return _freeAt[vcpu] = _cpu.Run(core, ready, cycles, category);
+    }
+}

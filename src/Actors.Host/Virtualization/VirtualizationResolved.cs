@@ -1,0 +1,120 @@
+using System.Globalization;
+using DcSim.ActorsHost.Settings;
+using DcSim.SimCore.Cpu;
+using DcSim.SimCore.Scenario;
+using DcSim.SimCore.Wire;
+using W = DcSim.ActorsHost.Virtualization.ScenarioVirtualizationReader;
+
+namespace DcSim.ActorsHost.Virtualization;
+
+/// <summary>Writes servers, vms, containers and costs into the resolved scenario: the inverse of <see cref="ScenarioVirtualizationReader"/>.</summary>
+internal static class VirtualizationResolved
+{
+    public static void Write(VirtualizationSettings v, ResolvedHocon root, int hostCount)
+    {
+        var servers = Profile(v.DefaultProfile);
+        servers["stack-costs"] = W.StackCostWords.First(w => w.Value == v.FreeStacks).Word;
+        servers["groups"] = v.Groups.Select(g =>
+        {
+            var group = Profile(g.Profile);
+            group["hosts"] = HostListReader.Format(g.Hosts, hostCount);
+            return group;
+        }).ToList();
+        root["servers"] = servers;
+        root["vms"] = v.Vms.Select(t => new ResolvedHocon
+        {
+            ["name"] = ScenarioHoconWriter.Quote(t.Name),
+            ["count"] = ScenarioHoconWriter.Int(t.Count),
+            ["hosts"] = HostListReader.Format(t.Hosts, hostCount),
+            ["placement"] = ScenarioWords.WordOf(W.Placements, t.Placement),
+            ["vcpus"] = ScenarioHoconWriter.Int(t.Vcpus),
+            ["memory"] = ScenarioHoconWriter.Size(t.MemoryBytes),
+            ["pinning"] = ScenarioWords.WordOf(W.Pinnings, t.Pinning),
+            ["vnic"] = ScenarioWords.WordOf(W.Backends, t.Vnic),
+            ["start"] = ScenarioHoconWriter.Time(t.StartPs),
+            ["stop"] = Stop(t.StopPs),
+            ["cpu-load"] = Number(t.CpuLoad),
+            ["cpu-slice"] = ScenarioHoconWriter.Time(t.CpuSlicePs),
+        }).ToList();
+        root["containers"] = v.Containers.Select(t => new ResolvedHocon
+        {
+            ["name"] = ScenarioHoconWriter.Quote(t.Name),
+            ["count"] = ScenarioHoconWriter.Int(t.Count),
+            ["runtime"] = ScenarioWords.WordOf(W.Runtimes, t.Runtime),
+            ["network"] = ScenarioWords.WordOf(W.Networks, t.Network),
+            ["hosts"] = HostListReader.Format(t.Hosts, hostCount),
+            ["vms"] = "[" + string.Join(", ", t.InVms.Select(ScenarioHoconWriter.Quote)) + "]",
+            ["placement"] = ScenarioWords.WordOf(W.Placements, t.Placement),
+            ["publish"] = "[" + string.Join(", ", t.Publish.Select(p => ScenarioHoconWriter.Quote(
+                $"{p.HostPort}:{p.ContainerPort}/{(p.Protocol == PacketHeaders.Tcp ? "tcp" : "udp")}"))) + "]",
+            ["start"] = ScenarioHoconWriter.Time(t.StartPs),
+            ["stop"] = Stop(t.StopPs),
+        }).ToList();
+        root["costs"] = Costs(v.Costs);
+    }
+
+    private static ResolvedHocon Profile(ServerProfile p) => new()
+    {
+        ["hypervisor"] = ScenarioWords.WordOf(W.Hypervisors, p.Hypervisor),
+        ["vm-switch"] = ScenarioWords.WordOf(W.VmSwitches, p.VmSwitch),
+        ["memory"] = ScenarioHoconWriter.Size(p.MemoryBytes),
+        ["vcpu-overcommit"] = ScenarioHoconWriter.Int(p.VcpuOvercommit),
+    };
+
+    private static ResolvedHocon Costs(CostSettings c) => new()
+    {
+        ["stack"] = new ResolvedHocon { ["send"] = Step(c.Stack.Send), ["receive"] = Step(c.Stack.Receive), ["app"] = Step(c.Stack.App) },
+        ["nic"] = new ResolvedHocon { ["tx-latency"] = ScenarioHoconWriter.Time(c.NicTxLatencyPs), ["rx-latency"] = ScenarioHoconWriter.Time(c.NicRxLatencyPs) },
+        ["host-path"] = new ResolvedHocon
+        {
+            ["nic-receive"] = Step(c.HostPath.NicReceive),
+            ["nic-transmit"] = Step(c.HostPath.NicTransmit),
+            ["ip-forward"] = Step(c.HostPath.IpForward),
+        },
+        ["hypervisor"] = new ResolvedHocon { ["kvm"] = Hypervisor(c.Kvm), ["xen"] = Hypervisor(c.Xen), ["esxi"] = Hypervisor(c.Esxi) },
+        ["vnic"] = new ResolvedHocon { ["vhost-net"] = Vnic(c.VhostNet), ["qemu"] = Vnic(c.Qemu), ["vhost-user"] = Vnic(c.VhostUser) },
+        ["container"] = new ResolvedHocon
+        {
+            ["veth"] = Step(c.Container.Veth),
+            ["macvlan"] = Step(c.Container.Macvlan),
+            ["bridge"] = Step(c.Container.BridgeForward),
+            ["nat"] = Step(c.Container.Nat),
+            ["nat-new-connection"] = Step(c.Container.NatNewConnection),
+        },
+        ["runtime"] = new ResolvedHocon { ["docker"] = Runtime(c.Docker), ["lxc"] = Runtime(c.Lxc) },
+    };
+
+    private static ResolvedHocon Hypervisor(HypervisorProfile h) => new()
+    {
+        ["kick"] = ScenarioHoconWriter.Int(h.KickCycles),
+        ["exit-to-user"] = ScenarioHoconWriter.Int(h.ExitToUserCycles),
+        ["vcpu-wake"] = ScenarioHoconWriter.Int(h.VcpuWakeCycles),
+        ["injection"] = ScenarioHoconWriter.Int(h.InjectionCycles),
+        ["eoi-exit"] = ScenarioHoconWriter.Int(h.EoiExitCycles),
+        ["timer-exit"] = ScenarioHoconWriter.Int(h.TimerExitCycles),
+        ["posted-interrupts"] = h.PostedInterrupts ? "true" : "false",
+        ["posted-injection"] = ScenarioHoconWriter.Int(h.PostedInjectionCycles),
+        ["boot-cycles"] = ScenarioHoconWriter.Int(h.BootCycles),
+        ["boot-delay"] = ScenarioHoconWriter.Time(h.BootDelayPs),
+    };
+
+    private static ResolvedHocon Vnic(VnicCosts v) => new()
+    {
+        ["to-guest"] = Step(v.ToGuestKernel),
+        ["to-guest-user"] = Step(v.ToGuestUser),
+        ["from-guest"] = Step(v.FromGuestKernel),
+        ["from-guest-user"] = Step(v.FromGuestUser),
+    };
+
+    private static ResolvedHocon Runtime(RuntimeProfile r) => new()
+    {
+        ["netns-setup"] = ScenarioHoconWriter.Time(r.NetnsSetupPs),
+        ["start-delay"] = ScenarioHoconWriter.Time(r.StartDelayPs),
+    };
+
+    private static ResolvedHocon Step(StepCost s) => new() { ["cycles"] = ScenarioHoconWriter.Int(s.CyclesPerPacket), ["per-byte"] = Number(s.CyclesPerByte) };
+
+    private static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    private static string Stop(long ps) => ps == long.MaxValue ? "\"\"" : ScenarioHoconWriter.Time(ps);
+}

@@ -1,0 +1,39 @@
+using DcSim.SimCore.Components;
+using DcSim.SimCore.Cpu;
+using DcSim.SimCore.Metrics;
+using DcSim.SimCore.Wire;
+
+namespace DcSim.ActorsNetwork.Links;
+
+/// <summary>
+/// A link through kernel code that costs CPU and nothing else: a veth pair (a container's interface and its peer on
+/// the bridge: one more netif_rx and softirq pass), or a macvlan device (demultiplexing by destination MAC). A packet
+/// entering one port leaves the other when the kernel's core has done the step.
+/// </summary>
+public sealed class CpuHop(string path, string kind, Processor processor, CpuCategory category, StepCost cost) : Component(path, kind)
+{
+    public const int PortA = 0;
+    public const int PortB = 1;
+
+    private long _packets, _cycles;
+
+    public override void Receive(int port, in Packet packet)
+    {
+        _packets++;
+        var other = port == PortA ? PortB : PortA;
+        if (cost.IsFree)
+        {
+            Emit(other, in packet);
+            return;
+        }
+        var cycles = cost.Cycles(packet.PayloadBytes);
+        _cycles += cycles;
+        EmitAt(processor.Run(Now, cycles, category, packet.FlowHash), other, in packet);
+    }
+
+    public override void WriteCounters(ComponentCounters counters, long now)
+    {
+        counters["packets"] = _packets;
+        counters["cycles"] = _cycles;
+    }
+}

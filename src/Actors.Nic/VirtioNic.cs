@@ -1,0 +1,90 @@
+using DcSim.SimCore.Components;
+using DcSim.SimCore.Cpu;
+using DcSim.SimCore.Metrics;
+using DcSim.SimCore.Wire;
+
+namespace DcSim.ActorsNic;
+
+/// <summary>
+/// What a virtio NIC and its host backend cost per packet (see docs/virtualization-costs.md §2.2-2.4): the backend's
+/// kernel and user-space work each way (vhost-net, QEMU, a vhost-user PMD), and the hypervisor's part on the vCPU:
+/// the kick that notifies the host of a transmit (none towards a polling PMD), and interrupt delivery to the guest
+/// (waking the halted vCPU, entry with injection, the guest's EOI and timer exits).
+/// </summary>
+public sealed record VirtioCosts(
+    StepCost ToGuestKernel,
+    StepCost ToGuestUser,
+    StepCost FromGuestKernel,
+    StepCost FromGuestUser,
+    long KickCycles,
+    long InterruptCycles)
+{
+    public static readonly VirtioCosts Free = new(StepCost.Free, StepCost.Free, StepCost.Free, StepCost.Free, 0, 0);
+}
+
+/// <summary>
+/// A VM's paravirtual NIC (eth0 in the guest): port <see cref="HostSide"/> is its tap or vhost-user port on the host's
+/// switch, port <see cref="GuestSide"/> the guest kernel. A packet for the guest is handled by the backend on a host
+/// core, then delivered as an interrupt on the vCPU; a packet from the guest kicks the host (an exit on the vCPU) and
+/// is taken by the backend to the switch. Each direction is one hop whose latency is the work's completion time.
+/// </summary>
+public sealed class VirtioNic(string path, Processor host, Processor vcpus, VirtioCosts costs) : Component(path, "vnic")
+{
+    public const int HostSide = 0;
+    public const int GuestSide = 1;
+
+    private long _toGuest, _fromGuest, _hostCycles, _hypervisorCycles;
+
+    public override void Receive(int port, in Packet packet)
+    {
+        var hash = packet.FlowHash;
+        var bytes = packet.PayloadBytes;
+        if (port == HostSide)
+        {
+            _toGuest++;
+            var t = RunHost(Now, costs.ToGuestKernel, CpuCategory.HostKernel, bytes, hash);
+            t = RunHost(t, costs.ToGuestUser, CpuCategory.HostUser, bytes, hash);
+            if (costs.InterruptCycles > 0)
+            {
+                t = vcpus.Run(t, costs.InterruptCycles, CpuCategory.Hypervisor, hash);
+                _hypervisorCycles += costs.InterruptCycles;
+            }
+            Forward(t, GuestSide, in packet);
+        }
+        else
+        {
+            _fromGuest++;
+            var t = Now;
+            if (costs.KickCycles > 0)
+            {
+                t = vcpus.Run(t, costs.KickCycles, CpuCategory.Hypervisor, hash);
+                _hypervisorCycles += costs.KickCycles;
+            }
+            t = RunHost(t, costs.FromGuestKernel, CpuCategory.HostKernel, bytes, hash);
+            t = RunHost(t, costs.FromGuestUser, CpuCategory.HostUser, bytes, hash);
+            Forward(t, HostSide, in packet);
+        }
+    }
+
+    public override void WriteCounters(ComponentCounters counters, long now)
+    {
+        counters["packets_to_guest"] = _toGuest;
+        counters["packets_from_guest"] = _fromGuest;
+        counters["host_cycles"] = _hostCycles;
+        counters["hypervisor_cycles"] = _hypervisorCycles;
+    }
+
+    private long RunHost(long now, StepCost cost, CpuCategory category, int bytes, uint hash)
+    {
+        if (cost.IsFree) return now;
+        var cycles = cost.Cycles(bytes);
+        _hostCycles += cycles;
+        return host.Run(now, cycles, category, hash);
+    }
+
+    private void Forward(long time, int port, in Packet packet)
+    {
+        if (time == Now) Emit(port, in packet);
+        else EmitAt(time, port, in packet);
+    }
+}
