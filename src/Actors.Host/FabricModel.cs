@@ -37,9 +37,8 @@ public sealed class FabricModel : IModelFactory
         var datacenter = scenario.Datacenter();
         var layout = new LeafSpineLayout(datacenter.Topology, partitions);
         var partition = new Partition(index, layout.Partitions, layout.PartitionOfLp);
-        // One endpoint per bare-metal server, endpoint i on server i, until VMs and containers bring more.
-        var directory = EndpointDirectory.Planned(layout.HostCount);
-        var locations = new LocationTable(Enumerable.Range(0, layout.HostCount).ToArray());
+        var directory = new EndpointDirectory(datacenter.Plan);
+        var locations = datacenter.Plan.Locations();
         var servers = new ServerBuilder(scenario, layout, directory);
         for (var lp = 0; lp < layout.LpCount; lp++)
         {

@@ -27,14 +27,14 @@ internal static class TestScenarios
             onOff ?? new OnOffSettings(SimTime.Millisecond, SimTime.Millisecond, PeriodDistribution.Exponential),
             requestResponse ?? new RequestResponseSettings(100, 10_000, null, 10 * SimTime.Microsecond, PeriodDistribution.Exponential));
 
-    /// <summary>8 cores at 2.5 GHz without a vSwitch, as reference.conf has them.</summary>
-    public static HostSettings Server { get; } = new(8, 2_500_000_000, VSwitchOptions.Defaults);
+    /// <summary>8 cores at 2.5 GHz without a vSwitch, as reference.conf has them, without C-states (exact times in tests).</summary>
+    public static HostSettings Server { get; } = new(8, 2_500_000_000, 0, 0, VSwitchOptions.Defaults);
 
     public static ScenarioSettings Scenario(TopologySettings topology, long durationPs, ulong seed, params GeneratorSettings[] generators) =>
         Scenario(topology, Server, durationPs, seed, generators);
 
     public static ScenarioSettings Scenario(TopologySettings topology, HostSettings server, long durationPs, ulong seed, params GeneratorSettings[] generators) =>
-        new("test", seed, durationPs, new DatacenterSettings(topology, server, generators), new KernelSettings(0, SimTime.Millisecond), "");
+        new("test", seed, durationPs, DatacenterReader.BareMetal(topology, server, generators, freeStacks: true), new KernelSettings(0, SimTime.Millisecond), "");
 
     /// <summary>The ../shared/bench workload: every host CBR 1000 B at 100 Mb/s to a random other host.</summary>
     public static ScenarioSettings BenchLike(int spines, int leaves, int hostsPerLeaf, long trafficPs, ulong seed = 1) =>

@@ -13,7 +13,7 @@ namespace DcSim.ActorsHost.Tests;
 public sealed class VSwitchHostSpec
 {
     private static HostSettings WithVSwitch(string rules = "") =>
-        new(8, 2_500_000_000, VSwitchOptions.Defaults with { Enabled = true, RulesFile = rules });
+        new(8, 2_500_000_000, 0, 0, VSwitchOptions.Defaults with { Enabled = true, RulesFile = rules });
 
     private static ScenarioSettings TwoHosts(HostSettings host, params GeneratorSettings[] generators) =>
         TestScenarios.Scenario(TestScenarios.Fabric(1, 1, 2), host, 2 * SimTime.Millisecond, 1, generators);

@@ -1,60 +1,249 @@
 using DcSim.ActorsHost.Endpoints;
 using DcSim.ActorsHost.Settings;
+using DcSim.ActorsHost.Traffic;
+using DcSim.ActorsHost.Virtualization;
+using DcSim.ActorsNetwork.Bridges;
 using DcSim.ActorsNetwork.Fabric;
+using DcSim.ActorsNetwork.Links;
+using DcSim.ActorsNetwork.Nat;
 using DcSim.ActorsNetwork.OpenFlow;
 using DcSim.ActorsNetwork.Ovs;
 using DcSim.ActorsNic;
+using DcSim.SimCore.Components;
 using DcSim.SimCore.Cpu;
+using DcSim.SimCore.Kernel;
 using DcSim.SimCore.Randomness;
 using DcSim.SimCore.Scenario;
 using DcSim.SimCore.Wire;
+using NatPublishedPort = DcSim.ActorsNetwork.Nat.PublishedPort;
 
 namespace DcSim.ActorsHost.Servers;
 
 /// <summary>
-/// Assembles one server LP from the scenario: the host's stack (with the generators that run on it), an
-/// optional vSwitch, and the NIC, wired stack → [vSwitch port 2, port 1 →] NIC → leaf.
+/// Assembles one server LP from the scenario: the NIC, the host kernel (its own stack and the containers that share
+/// it), an optional Open vSwitch, and with VMs the switch they attach to (a Linux bridge or the vSwitch) with each
+/// VM's virtio NIC and guest kernel (its stack and its containers). See docs/architecture.md for the wiring.
 /// </summary>
 /// <remarks>
-/// Components are added in a fixed order — the NIC first, as component <see cref="FabricBuilder.ServerNic"/>
-/// where the leaf delivers frames, then the stack and the vSwitch: their indices and the order in which
-/// they schedule their first events are then the same in every process.
+/// Components are added in a fixed order — the NIC first, as component <see cref="FabricBuilder.ServerNic"/> where
+/// the leaf delivers frames, then the host kernel, the switches, then the VMs in plan order — so that indices and the
+/// order of first events are the same in every process. The components of a VM or a container belong to its entity
+/// (<see cref="Component.BelongTo"/>): their events are ordered by the entity's own source, whatever server holds it.
 /// </remarks>
 internal sealed class ServerBuilder(ScenarioSettings scenario, LeafSpineLayout layout, EndpointDirectory directory)
 {
-    /// <summary>The vSwitch's OpenFlow ports: the NIC and the host's own traffic.</summary>
+    /// <summary>The vSwitch's OpenFlow ports: the NIC, the host's own traffic, then one per VM.</summary>
     public const int UplinkPort = 1;
     public const int LocalPort = 2;
+    public const int FirstVmPort = 3;
+
+    /// <summary>The VMs' Linux bridge: port 0 to the NIC, 1 to the host kernel, 2.. the VMs.</summary>
+    private const int BridgeUplink = 0;
+    private const int BridgeHost = 1;
+
+    private readonly DatacenterSettings _dc = scenario.Datacenter();
+    private VirtualizationSettings V => _dc.Virtualization;
+    private EntityPlan Plan => _dc.Plan;
+    private CostSettings Costs => V.Costs;
+    private bool Free => V.FreeStacks;
+
+    /// <summary>Entities take the event-source ids after the model's LPs.</summary>
+    private int EntitySource(int entity) => layout.LpCount + entity;
 
     public Server Build(int host)
     {
-        var datacenter = scenario.Datacenter();
-        var t = datacenter.Topology;
         var name = layout.NameOf(host);
-        var server = new Server(host, name, new ServerCpu(datacenter.Server.Cores, datacenter.Server.ClockHz, datacenter.Server.IdleExitPs, datacenter.Server.IdleThresholdPs));
-        var nic = server.Add(new PhysicalNic($"{name}/nic0"));
+        var cpu = new ServerCpu(_dc.Server.Cores, _dc.Server.ClockHz, _dc.Server.IdleExitPs, _dc.Server.IdleThresholdPs);
+        var server = new Server(host, name, cpu);
+        var nic = server.Add(new PhysicalNic($"{name}/nic0", Free ? 0 : Costs.NicTxLatencyPs, Free ? 0 : Costs.NicRxLatencyPs));
         if (nic.Index != FabricBuilder.ServerNic) throw new InvalidOperationException($"{name}: the NIC must be component {FabricBuilder.ServerNic}");
-        var stack = server.Add(new HostStack($"{name}/stack", directory[host], directory, datacenter.Generators,
-            g => g.Hosts.Contains(host), scenario.Seed));
-        var vswitch = datacenter.Server.VSwitch.Enabled ? server.Add(BuildVSwitch(name, host, server.Cpu)) : null;
+        var startup = new StartupContention(cpu);
+        var entities = Plan.OnServer(host).ToArray();
+        var hostCores = new HostCores(cpu);
+        var hostKernel = new KernelSpec(name, host, new HostCores(cpu, 0, 1), hostCores, CpuCategory.HostKernel, CpuCategory.HostUser,
+            EndpointLifecycle.AlwaysRunning(), null, "host-stack");
+        var (up, upPort) = BuildKernel(server, hostKernel, entities.Where(e => Plan.Entity(e) is { Kind: EntityKind.Container, ParentVm: < 0 }), startup);
+        var vswitch = _dc.Server.VSwitch.Enabled ? server.Add(BuildVSwitch(name, host, cpu, entities.Count(e => Plan.Entity(e).Kind == EntityKind.Vm))) : null;
+        var vms = entities.Where(e => Plan.Entity(e).Kind == EntityKind.Vm).ToList();
         var leaf = layout.LeafLp(layout.LeafOfHost(host));
+        var t = _dc.Topology;
         nic.ConnectWire(new OutputPort(server, nic.Index, PhysicalNic.TransmitDoneTimer, 0, layout.NameOf(leaf),
             (leaf, 0, layout.HostPortOnLeaf(host)), t.HostLink.Rate, t.HostLink.DelayPs, t.HostQueue));
-        if (vswitch is null) server.Connect(stack, HostStack.NetworkPort, nic, PhysicalNic.HostPort);
+        if (vms.Count == 0)
+        {
+            if (vswitch is null) server.Connect(up, upPort, nic, PhysicalNic.HostPort);
+            else
+            {
+                server.Connect(up, upPort, vswitch, LocalPort);
+                server.Connect(vswitch, UplinkPort, nic, PhysicalNic.HostPort);
+            }
+            return server;
+        }
+        // With VMs the NIC's driver feeds a switch; the host kernel is one of its ports.
+        var driver = server.Add(new CpuHop($"{name}/nic0-driver", "driver", hostCores, CpuCategory.HostKernel,
+            Step(Costs.HostPath.NicReceive), Step(Costs.HostPath.NicTransmit)));
+        server.Connect(nic, PhysicalNic.HostPort, driver, CpuHop.PortA);
+        var ovsForVms = V.Profiles[host].VmSwitch == VmSwitchKind.Ovs;
+        Component vmSwitch;
+        int switchUplink, switchHost, firstVmPort;
+        if (ovsForVms)
+        {
+            (vmSwitch, switchUplink, switchHost, firstVmPort) = (vswitch!, UplinkPort, LocalPort, FirstVmPort);
+            server.Connect(up, upPort, vmSwitch, switchHost);
+        }
         else
         {
-            server.Connect(stack, HostStack.NetworkPort, vswitch, LocalPort);
-            server.Connect(vswitch, UplinkPort, nic, PhysicalNic.HostPort);
+            vmSwitch = server.Add(new LinuxBridge($"{name}/br0", $"{name}:br0", 2 + vms.Count, BridgeSettings.Linux, hostCores, CpuCategory.HostKernel,
+                Step(Costs.HostPath.BridgeForward)));
+            (switchUplink, switchHost, firstVmPort) = (BridgeUplink, BridgeHost, BridgeHost + 1);
+            if (vswitch is null) server.Connect(up, upPort, vmSwitch, switchHost);
+            else
+            {
+                server.Connect(up, upPort, vswitch, LocalPort);
+                server.Connect(vswitch, UplinkPort, vmSwitch, switchHost);
+            }
         }
+        server.Connect(driver, CpuHop.PortB, vmSwitch, switchUplink);
+        for (var i = 0; i < vms.Count; i++) BuildVm(server, name, vms[i], vmSwitch, firstVmPort + i, startup, hostCores);
         return server;
+    }
+
+    private void BuildVm(Server server, string serverName, int entity, Component vmSwitch, int switchPort, StartupContention startup, HostCores hostCores)
+    {
+        var e = Plan.Entity(entity);
+        var template = Plan.VmTemplateOf(entity);
+        var path = $"{serverName}/{Plan.NameOf(entity)}";
+        var source = new EventSource(EntitySource(entity));
+        var cpu = server.Cpu;
+        var profile = Costs.Hypervisor(V.Profiles[e.Server].Hypervisor);
+        var vcpus = new VcpuSet(cpu, template.Vcpus, template.Pinning == VcpuPinning.Pinned ? e.FirstPinnedCore : null);
+        // A vhost-user backend is the OVS netdev datapath's PMD threads, on the datapath cores.
+        Processor backend = template.Vnic == VnicBackend.VhostUser ? new HostCores(cpu, 0, _dc.Server.VSwitch.DatapathCores) : hostCores;
+        var vnic = server.Add(new VirtioNic($"{path}/eth0", backend, vcpus, Free ? VirtioCosts.Free : Virtio(profile, template.Vnic)));
+        vnic.BelongTo(source);
+        server.Connect(vmSwitch, switchPort, vnic, VirtioNic.HostSide);
+        var load = template.CpuLoad > 0
+            ? new CpuLoad((long)Math.Round(template.CpuSlicePs * (double)cpu.ClockHz / 1e12), (long)Math.Round(template.CpuSlicePs / template.CpuLoad))
+            : null;
+        var lifecycle = new EndpointLifecycle(template.StartPs, template.StopPs,
+            now => Free ? now : startup.VmRunningAt(now, template.Vcpus, e.FirstPinnedCore, profile), false, load);
+        var kernel = new KernelSpec(path, e.Endpoint, vcpus, vcpus, CpuCategory.GuestKernel, CpuCategory.GuestUser, lifecycle, source, "vm");
+        var containers = Plan.OnServer(e.Server).ToArray().Where(c => Plan.Entity(c).ParentVm == entity);
+        var (up, upPort) = BuildKernel(server, kernel, containers, startup);
+        server.Connect(vnic, VirtioNic.GuestSide, up, upPort);
+    }
+
+    /// <summary>A kernel: the host's or a VM's — where its stack runs, where its other kernel work runs, and its categories.</summary>
+    private sealed record KernelSpec(string Path, int Endpoint, Processor StackProcessor, Processor Work, CpuCategory Kernel, CpuCategory User,
+        EndpointLifecycle Lifecycle, EventSource? Source, string Kind);
+
+    /// <summary>
+    /// The kernel's own stack and its containers, joined by the kernel's router when there are containers; returns the
+    /// component and port that face the network.
+    /// </summary>
+    private (Component Up, int Port) BuildKernel(Server server, KernelSpec k, IEnumerable<int> containerEntities, StartupContention startup)
+    {
+        var own = server.Add(Stack($"{k.Path}/stack", k.Kind, k.Endpoint, new StackPlacement(k.StackProcessor, k.Kernel, k.User), k.Lifecycle));
+        Own(own, k.Source);
+        var containers = containerEntities.ToList();
+        if (containers.Count == 0) return (own, EndpointStack.NetworkPort);
+        var router = server.Add(new EndpointRouter($"{k.Path}/kernel", $"{k.Path}:kernel"));
+        Own(router, k.Source);
+        server.Connect(router, router.AddPort([k.Endpoint]), own, EndpointStack.NetworkPort);
+        var bridged = containers.Where(c => Plan.ContainerTemplateOf(c).Network == ContainerNetwork.Bridge).ToList();
+        Component? docker0 = null;
+        if (bridged.Count > 0)
+        {
+            var nat = server.Add(BuildNat(k, bridged));
+            Own(nat, k.Source);
+            server.Connect(router, router.AddPort(bridged.Select(c => Plan.Entity(c).Endpoint)), nat, NatGateway.OutsidePort);
+            docker0 = server.Add(new LinuxBridge($"{k.Path}/docker0", $"{k.Path}:docker0", 1 + bridged.Count, BridgeSettings.Linux, k.Work, k.Kernel,
+                Step(Costs.HostPath.BridgeForward)));
+            Own(docker0, k.Source);
+            server.Connect(nat, NatGateway.InsidePort, docker0, 0);
+        }
+        var cores = server.Cpu.Cores;
+        foreach (var c in containers)
+        {
+            var e = Plan.Entity(c);
+            var template = Plan.ContainerTemplateOf(c);
+            var path = $"{k.Path}/{Plan.NameOf(c)}";
+            var source = new EventSource(EntitySource(c));
+            var runtime = Costs.Runtime(template.Runtime);
+            var lifecycle = new EndpointLifecycle(template.StartPs, template.StopPs,
+                now => Free ? now : startup.ContainerRunningAt(now, k.Endpoint, runtime), waitsForKernel: e.ParentVm >= 0, load: null);
+            // A container's processes run on a core of their own on a host (spread by slot), on the VM's vCPUs in a VM.
+            var processor = k.Source is null ? new HostCores(server.Cpu, (1 + c) % cores, 1) : k.StackProcessor;
+            var stack = server.Add(Stack($"{path}/stack", "container", e.Endpoint, new StackPlacement(processor, k.Kernel, CpuCategory.GuestUser), lifecycle));
+            Own(stack, source);
+            k.Lifecycle.Guests.Add(stack);
+            switch (template.Network)
+            {
+                case ContainerNetwork.Bridge:
+                    var veth = server.Add(new CpuHop($"{path}/veth", "veth", k.Work, k.Kernel, Step(Costs.Container.Veth), Step(Costs.Container.Veth)));
+                    Own(veth, source);
+                    server.Connect(stack, EndpointStack.NetworkPort, veth, CpuHop.PortA);
+                    server.Connect(veth, CpuHop.PortB, docker0!, 1 + bridged.IndexOf(c));
+                    break;
+                case ContainerNetwork.Host:
+                    server.Connect(router, router.AddPort([e.Endpoint]), stack, EndpointStack.NetworkPort);
+                    break;
+                case ContainerNetwork.Macvlan:
+                    var macvlan = server.Add(new CpuHop($"{path}/macvlan", "macvlan", k.Work, k.Kernel, Step(Costs.Container.Macvlan), Step(Costs.Container.Macvlan)));
+                    Own(macvlan, source);
+                    server.Connect(router, router.AddPort([e.Endpoint]), macvlan, CpuHop.PortA);
+                    server.Connect(macvlan, CpuHop.PortB, stack, EndpointStack.NetworkPort);
+                    break;
+            }
+        }
+        return (router, EndpointRouter.UplinkPort);
+    }
+
+    private NatGateway BuildNat(KernelSpec k, List<int> bridged)
+    {
+        var byIp = bridged.ToDictionary(c => directory[Plan.Entity(c).Endpoint].Ipv4, c => directory[Plan.Entity(c).Endpoint]);
+        var published = bridged.SelectMany(c => Plan.ContainerTemplateOf(c).Publish.Select(p =>
+            new NatPublishedPort(p.Protocol, p.HostPort, directory[Plan.Entity(c).Endpoint], p.ContainerPort)));
+        var c = Costs.Container;
+        var costs = new NatCosts(Step(Costs.HostPath.IpForward + c.Nat), Step(c.ConntrackLookup), Step(c.ConntrackNew));
+        return new NatGateway($"{k.Path}/nat", $"{k.Path}:nat", NatSettings.Linux, directory[k.Endpoint], published,
+            ip => byIp.TryGetValue(ip, out var a) ? a : null, k.Work, k.Kernel, costs);
+    }
+
+    private EndpointStack Stack(string path, string kind, int endpoint, StackPlacement placement, EndpointLifecycle lifecycle) =>
+        new(path, kind, directory[endpoint], directory, _dc.Generators, g => g.RunsOn(endpoint), scenario.Seed, placement,
+            Free ? StackCosts.Free : Costs.Stack, lifecycle);
+
+    private StepCost Step(StepCost cost) => Free ? StepCost.Free : cost;
+
+    private static void Own(Component component, EventSource? source)
+    {
+        if (source is not null) component.BelongTo(source);
+    }
+
+    /// <summary>
+    /// A vNIC's costs from its backend and the hypervisor: the kick exits (to user space for QEMU; none towards a polling
+    /// PMD), and interrupt delivery (waking the vCPU, entry with injection, the EOI exit unless posted, the timer exit).
+    /// </summary>
+    private VirtioCosts Virtio(HypervisorProfile h, VnicBackend backend)
+    {
+        var v = Costs.Vnic(backend);
+        var kick = v.Kicks ? h.KickCycles + (backend == VnicBackend.Qemu ? h.ExitToUserCycles : 0) : 0;
+        var interrupt = h.VcpuWakeCycles + (h.PostedInterrupts ? h.PostedInjectionCycles : h.InjectionCycles + h.EoiExitCycles) + h.TimerExitCycles;
+        return new VirtioCosts(v.ToGuestKernel, v.ToGuestUser, v.FromGuestKernel, v.FromGuestUser, kick, interrupt);
     }
 
     /// <summary>The vSwitch rules of a server, freshly parsed, or null without vSwitches.</summary>
     public static RuleFile? VSwitchRules(ScenarioSettings scenario)
     {
-        var v = scenario.Datacenter().Server.VSwitch;
+        var dc = scenario.Datacenter();
+        var v = dc.Server.VSwitch;
         if (!v.Enabled) return null;
-        return v.RulesFile.Length == 0 ? PipelineSlowPath.HostForwarding() : RuleFileParser.ParseFile(scenario.ResolvePath(v.RulesFile));
+        if (v.RulesFile.Length > 0) return RuleFileParser.ParseFile(scenario.ResolvePath(v.RulesFile));
+        // VMs on the vSwitch need a learning switch; a bare host only its two ports.
+        return dc.Plan.Entities.Any(e => e.Kind == EntityKind.Vm && dc.Virtualization.Profiles[e.Server].VmSwitch == VmSwitchKind.Ovs)
+            ? PipelineSlowPath.NormalSwitching()
+            : PipelineSlowPath.HostForwarding();
     }
 
     /// <summary>The scenario's timed rule changes, parsed (errors name the change's position and token).</summary>
@@ -62,13 +251,16 @@ internal sealed class ServerBuilder(ScenarioSettings scenario, LeafSpineLayout l
         scenario.Datacenter().Server.VSwitch.RuleChanges
             .Select((c, i) => (c.AtPs, RuleChanges.Compile(c, $"topology.vswitch.rule-changes[{i}] '{c.Rule}'"))).ToList();
 
-    private VSwitchComponent BuildVSwitch(string name, int host, ServerCpu cpu)
+    private VSwitchComponent BuildVSwitch(string name, int host, ServerCpu cpu, int vms)
     {
-        var o = scenario.Datacenter().Server.VSwitch;
+        var o = _dc.Server.VSwitch;
         var settings = new VSwitchSettings(o.Profile, o.DatapathCores, o.HandlerCores, o.RevalidatePeriodPs, o.MaxIdlePs,
             o.MaxIdleOverLimitPs, o.CyclesPerRevalidatedFlow);
+        var ports = new List<uint> { UplinkPort, LocalPort };
+        if (V.Profiles[host].VmSwitch == VmSwitchKind.Ovs)
+            for (var i = 0; i < vms; i++) ports.Add((uint)(FirstVmPort + i));
         // Every server parses its own copy: rules carry counters and belong to one vSwitch's tables.
-        var slowPath = new PipelineSlowPath(VSwitchRules(scenario)!, [UplinkPort, LocalPort], learn: true);
+        var slowPath = new PipelineSlowPath(VSwitchRules(scenario)!, ports, learn: true);
         var vswitch = new VSwitch(settings, slowPath, cpu, RandomStreams.Create(scenario.Seed, host, "vswitch"));
         return new VSwitchComponent($"{name}/vswitch", $"{name}:vswitch", vswitch, o.RevalidatePeriodPs, RuleChangesOf(scenario));
     }

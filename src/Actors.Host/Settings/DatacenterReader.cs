@@ -50,4 +50,17 @@ public sealed class DatacenterReader : IScenarioModelReader
         var vswitch = ScenarioVSwitchReader.ReadVSwitch(context, topology.Child("vswitch"), cpu, coresOk ? cores : null);
         return coresOk && clockOk && vswitch is not null ? new HostSettings(cores, clock, idleExit, idleThreshold, vswitch) : null;
     }
+
+    /// <summary>
+    /// Bare-metal servers with the reference defaults for everything virtual (no VMs, no containers), for models built in
+    /// code; <paramref name="freeStacks"/> = true charges no stack costs (stack-costs = free).
+    /// </summary>
+    public static DatacenterSettings BareMetal(TopologySettings topology, HostSettings server, IReadOnlyList<GeneratorSettings> generators, bool freeStacks)
+    {
+        var defaults = ScenarioDefaults.Read((root, context) =>
+            new ScenarioVirtualizationReader(context, topology.HostCount, server.Cores).Read(root, server.VSwitch.Enabled, server.VSwitch.Datapath == VSwitchDatapath.Netdev));
+        var (virtualization, _) = defaults ?? throw new InvalidOperationException("reference.conf's virtualization defaults are invalid");
+        virtualization = virtualization with { FreeStacks = freeStacks };
+        return new DatacenterSettings(topology, server, generators, virtualization, new EntityPlan(virtualization, topology.HostCount, []));
+    }
 }

@@ -40,7 +40,7 @@ internal abstract class TrafficGenerator
     /// <summary>Schedules the first packet (or period) if this endpoint sends at all.</summary>
     public void Start()
     {
-        if (Flows.HasDestination && Settings.StartPs < Settings.StopPs) OnStart();
+        if (Flows.HasDestination && StartTime < StopTime) OnStart();
     }
 
     protected abstract void OnStart();

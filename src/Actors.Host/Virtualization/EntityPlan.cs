@@ -30,18 +30,36 @@ public sealed class EntityPlan
     private readonly VirtualizationSettings _settings;
     private readonly PlannedEntity[] _entities;
     private readonly int _hosts;
+    private readonly int[] _firstOnServer;
+    private readonly int[] _byServer;
 
     internal EntityPlan(VirtualizationSettings settings, int hosts, PlannedEntity[] entities)
     {
         _settings = settings;
         _hosts = hosts;
         _entities = entities;
+        IndexByServer(out _firstOnServer, out _byServer);
     }
 
     public int Hosts => _hosts;
     public IReadOnlyList<PlannedEntity> Entities => _entities;
     public int EndpointCount => _hosts + _entities.Length;
     public VirtualizationSettings Settings => _settings;
+
+    /// <summary>The entities server <paramref name="server"/> holds, in plan order (VMs before containers).</summary>
+    public ReadOnlySpan<int> OnServer(int server) => _byServer.AsSpan(_firstOnServer[server], _firstOnServer[server + 1] - _firstOnServer[server]);
+
+    private void IndexByServer(out int[] firstOnServer, out int[] byServerOut)
+    {
+        var first = new int[_hosts + 1];
+        foreach (var e in _entities) first[e.Server + 1]++;
+        for (var h = 0; h < _hosts; h++) first[h + 1] += first[h];
+        var next = (int[])first.Clone();
+        var byServer = new int[_entities.Length];
+        for (var i = 0; i < _entities.Length; i++) byServer[next[_entities[i].Server]++] = i;
+        firstOnServer = first;
+        byServerOut = byServer;
+    }
 
     /// <summary>The entity index of an endpoint, or -1 for a server's own stack.</summary>
     public int EntityOf(int endpoint) => endpoint < _hosts ? -1 : endpoint - _hosts;

@@ -56,7 +56,8 @@ public sealed record StackCosts(StepCost Send, StepCost Receive, StepCost App)
 /// <param name="NicReceive">Interrupt and NAPI poll of a received frame.</param>
 /// <param name="NicTransmit">The driver's transmit of a frame (descriptor, doorbell).</param>
 /// <param name="IpForward">Routing a packet between the host's interfaces (to docker0 and back).</param>
-public sealed record HostPathCosts(StepCost NicReceive, StepCost NicTransmit, StepCost IpForward);
+/// <param name="BridgeForward">A Linux bridge forwarding one frame (the VMs' bridge, docker0, lxcbr0).</param>
+public sealed record HostPathCosts(StepCost NicReceive, StepCost NicTransmit, StepCost IpForward, StepCost BridgeForward);
 
 /// <summary>
 /// What a hypervisor costs per network event of a guest: exits, interrupt injection, waking a halted vCPU, and how
@@ -100,7 +101,7 @@ public sealed record RuntimeProfile(ContainerRuntime Runtime, long NetnsSetupPs,
 /// <summary>Per-packet costs of the container network paths, charged to the kernel the container shares.</summary>
 /// <param name="Veth">Crossing a veth pair (one more netif_rx and softirq pass).</param>
 /// <param name="Macvlan">The macvlan demultiplexing by destination MAC.</param>
-/// <param name="BridgeForward">A Linux bridge forwarding one frame (docker0, lxcbr0, or the VMs' bridge).</param>
-/// <param name="Nat">Netfilter with NAT on an existing connection: conntrack lookup and the NAT binding.</param>
-/// <param name="NatNewConnection">Extra for a packet that creates a conntrack entry (NAT table walk, binding).</param>
-public sealed record ContainerNetworkCosts(StepCost Veth, StepCost Macvlan, StepCost BridgeForward, StepCost Nat, StepCost NatNewConnection);
+/// <param name="Nat">Applying a NAT binding in the netfilter hooks.</param>
+/// <param name="ConntrackLookup">Finding a packet's connection-tracking entry.</param>
+/// <param name="ConntrackNew">Creating an entry for a connection's first packet (NAT table walk, binding).</param>
+public sealed record ContainerNetworkCosts(StepCost Veth, StepCost Macvlan, StepCost Nat, StepCost ConntrackLookup, StepCost ConntrackNew);

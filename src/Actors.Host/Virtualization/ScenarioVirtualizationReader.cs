@@ -315,7 +315,8 @@ internal sealed class ScenarioVirtualizationReader(ScenarioReadContext context, 
         var nic = c.Child("nic");
         ok &= nic.TryTime("tx-latency", 0, out var tx) & nic.TryTime("rx-latency", 0, out var rx);
         var hp = c.Child("host-path");
-        ok &= TryStep(hp, "nic-receive", out var nicReceive) & TryStep(hp, "nic-transmit", out var nicTransmit) & TryStep(hp, "ip-forward", out var ipForward);
+        ok &= TryStep(hp, "nic-receive", out var nicReceive) & TryStep(hp, "nic-transmit", out var nicTransmit) & TryStep(hp, "ip-forward", out var ipForward)
+            & TryStep(hp, "bridge-forward", out var bridge);
         var h = c.Child("hypervisor");
         var kvm = ReadHypervisor(HypervisorKind.Kvm, h.Child("kvm"));
         var xen = ReadHypervisor(HypervisorKind.Xen, h.Child("xen"));
@@ -325,15 +326,15 @@ internal sealed class ScenarioVirtualizationReader(ScenarioReadContext context, 
         var qemu = ReadVnic(v.Child("qemu"), kicks: true);
         var vhostUser = ReadVnic(v.Child("vhost-user"), kicks: false);
         var k = c.Child("container");
-        ok &= TryStep(k, "veth", out var veth) & TryStep(k, "macvlan", out var macvlan) & TryStep(k, "bridge", out var bridge)
-            & TryStep(k, "nat", out var nat) & TryStep(k, "nat-new-connection", out var natNew);
+        ok &= TryStep(k, "veth", out var veth) & TryStep(k, "macvlan", out var macvlan) & TryStep(k, "nat", out var nat)
+            & TryStep(k, "conntrack-lookup", out var lookup) & TryStep(k, "conntrack-new", out var created);
         var r = c.Child("runtime");
         var docker = ReadRuntime(ContainerRuntime.Docker, r.Child("docker"));
         var lxc = ReadRuntime(ContainerRuntime.Lxc, r.Child("lxc"));
         if (!ok || kvm is null || xen is null || esxi is null || vhostNet is null || qemu is null || vhostUser is null || docker is null || lxc is null)
             return null;
-        return new CostSettings(new StackCosts(send, receive, app), tx, rx, new HostPathCosts(nicReceive, nicTransmit, ipForward), kvm, xen, esxi,
-            vhostNet, qemu, vhostUser, new ContainerNetworkCosts(veth, macvlan, bridge, nat, natNew), docker, lxc);
+        return new CostSettings(new StackCosts(send, receive, app), tx, rx, new HostPathCosts(nicReceive, nicTransmit, ipForward, bridge), kvm, xen, esxi,
+            vhostNet, qemu, vhostUser, new ContainerNetworkCosts(veth, macvlan, nat, lookup, created), docker, lxc);
     }
 
     private static HypervisorProfile? ReadHypervisor(HypervisorKind kind, ScenarioSection s)

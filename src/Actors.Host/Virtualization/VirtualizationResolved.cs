@@ -70,6 +70,7 @@ internal static class VirtualizationResolved
             ["nic-receive"] = Step(c.HostPath.NicReceive),
             ["nic-transmit"] = Step(c.HostPath.NicTransmit),
             ["ip-forward"] = Step(c.HostPath.IpForward),
+            ["bridge-forward"] = Step(c.HostPath.BridgeForward),
         },
         ["hypervisor"] = new ResolvedHocon { ["kvm"] = Hypervisor(c.Kvm), ["xen"] = Hypervisor(c.Xen), ["esxi"] = Hypervisor(c.Esxi) },
         ["vnic"] = new ResolvedHocon { ["vhost-net"] = Vnic(c.VhostNet), ["qemu"] = Vnic(c.Qemu), ["vhost-user"] = Vnic(c.VhostUser) },
@@ -77,9 +78,9 @@ internal static class VirtualizationResolved
         {
             ["veth"] = Step(c.Container.Veth),
             ["macvlan"] = Step(c.Container.Macvlan),
-            ["bridge"] = Step(c.Container.BridgeForward),
             ["nat"] = Step(c.Container.Nat),
-            ["nat-new-connection"] = Step(c.Container.NatNewConnection),
+            ["conntrack-lookup"] = Step(c.Container.ConntrackLookup),
+            ["conntrack-new"] = Step(c.Container.ConntrackNew),
         },
         ["runtime"] = new ResolvedHocon { ["docker"] = Runtime(c.Docker), ["lxc"] = Runtime(c.Lxc) },
     };

@@ -7,10 +7,11 @@ namespace DcSim.ActorsNetwork.Links;
 
 /// <summary>
 /// A link through kernel code that costs CPU and nothing else: a veth pair (a container's interface and its peer on
-/// the bridge: one more netif_rx and softirq pass), or a macvlan device (demultiplexing by destination MAC). A packet
-/// entering one port leaves the other when the kernel's core has done the step.
+/// the bridge: one more netif_rx and softirq pass), a macvlan device (demultiplexing by destination MAC), or a NIC's
+/// driver in front of a switch (interrupt and NAPI one way, transmit the other). A packet entering one port leaves the
+/// other when the kernel's core has done that direction's step.
 /// </summary>
-public sealed class CpuHop(string path, string kind, Processor processor, CpuCategory category, StepCost cost) : Component(path, kind)
+public sealed class CpuHop(string path, string kind, Processor processor, CpuCategory category, StepCost aToB, StepCost bToA) : Component(path, kind)
 {
     public const int PortA = 0;
     public const int PortB = 1;
@@ -21,6 +22,7 @@ public sealed class CpuHop(string path, string kind, Processor processor, CpuCat
     {
         _packets++;
         var other = port == PortA ? PortB : PortA;
+        var cost = port == PortA ? aToB : bToA;
         if (cost.IsFree)
         {
             Emit(other, in packet);

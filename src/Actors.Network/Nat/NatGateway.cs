@@ -20,10 +20,12 @@ namespace DcSim.ActorsNetwork.Nat;
 /// free port of the same class (nf_nat_l4proto_unique_tuple without --to-ports: 1-511, 600-1023 or 1024-65535)
 /// from a rover, as Linux did before it started from a random offset: deterministic, and unique per (protocol,
 /// remote address, remote port) like the kernel's. The rewrite changes what the network sees: the host as
-/// sender or the container as receiver (addresses, MACs, endpoints), and the flow hash, which is recomputed from
+/// sender or the container as receiver (addresses, MACs, and the receiving endpoint), and the flow hash, which is recomputed from
 /// the new headers because ECMP and RSS beyond the gateway hash the translated tuple. Destination MACs of outbound
 /// packets and source MACs of inbound ones are left as the sender set them (a real host puts its next hop's and
-/// docker0's). Each packet costs the netfilter traversal and a conntrack lookup, plus the entry's creation for a
+/// docker0's). The sending endpoint stays the container's: endpoint ids are the simulation's names for whom a packet is
+/// from and for (the fabric locates the container's server by it, and answers come back to it through this NAT), not
+/// addresses the network reads. Each packet costs the netfilter traversal and a conntrack lookup, plus the entry's creation for a
 /// connection's first packet, on the core its arriving flow hash picks, and leaves when that work is done;
 /// dropped packets cost the traversal and lookup too.
 /// </remarks>
@@ -167,7 +169,6 @@ public sealed class NatGateway : Component
             var t = (entry.OpenedInside ? entry.Reply : entry.Original).Inverse;
             (h.SourceIp, h.DestinationIp, h.SourcePort, h.DestinationPort) = (t.SourceIp, t.DestinationIp, t.SourcePort, t.DestinationPort);
             h.SourceMac = _host.Mac;
-            forwarded.SourceEndpoint = _host.Id;
             _packetsOut++;
         }
         else

@@ -66,6 +66,9 @@ public sealed class PipelineSlowPath : ISlowPath<DatapathActions>
     /// The rules of a server vSwitch without a rules file: host traffic (port 2) to the uplink (port 1) and
     /// back, at priority 1 so that any rule added later takes precedence.
     /// </summary>
+    /// <summary>One rule, actions=NORMAL: a learning switch, what a bridge with VMs on its ports needs.</summary>
+    public static RuleFile NormalSwitching() => RuleFileParser.Parse(["priority=0,actions=NORMAL"], "<built-in normal switching>");
+
     public static RuleFile HostForwarding() =>
         RuleFileParser.Parse(["priority=1,in_port=2,actions=output:1", "priority=1,in_port=1,actions=output:2"], "<built-in host forwarding>");
 }

@@ -73,6 +73,16 @@ public sealed class ServerCpu
         return start + duration;
     }
 
+    /// <summary>
+    /// Accounts work that runs beside the packet path without queueing it (a VM's boot, whose time the caller models as
+    /// processor sharing): busy time and cycles grow, the core's queue does not.
+    /// </summary>
+    public void Account(int core, long cycles, CpuCategory category)
+    {
+        _cycles[(int)category] += cycles;
+        if (!_polling[core]) _busyPs[core, (int)category] += CyclesToPs(cycles);
+    }
+
     /// <summary>Starts a new accounting period: busy time and cycles restart from zero, queued work stays queued.</summary>
     public void ResetAccounting()
     {

@@ -18,7 +18,7 @@ public sealed class ScenarioHostSpec
     {
         var server = Parse("").Datacenter().Server;
 
-        Assert.Equal(new HostSettings(8, 2_500_000_000, new VSwitchOptions(false, VSwitchDatapath.Kernel, "", 2, 2, 200_000, 100, 4_096,
+        Assert.Equal(new HostSettings(8, 2_500_000_000, 10 * SimTime.Microsecond, 10 * SimTime.Microsecond, new VSwitchOptions(false, VSwitchDatapath.Kernel, "", 2, 2, 200_000, 100, 4_096,
             10 * SimTime.Second, 500 * SimTime.Millisecond, 100 * SimTime.Millisecond, 2_000,
             new DatapathCosts(256, 0, 1_000, 0, 100, 20_000, 5_000), new DatapathCosts(0, 8_192, 150, 30, 60, 20_000, 5_000))), server);
         Assert.Equal(VSwitchOptions.Defaults, server.VSwitch);
@@ -52,7 +52,7 @@ public sealed class ScenarioHostSpec
             }
             """, dir.Path).Datacenter().Server;
 
-        Assert.Equal(new HostSettings(16, 3_100_000_000, new VSwitchOptions(true, VSwitchDatapath.Netdev, "ovs/acl.flows", 4, 3, 1000, 0, 64,
+        Assert.Equal(new HostSettings(16, 3_100_000_000, 10 * SimTime.Microsecond, 10 * SimTime.Microsecond, new VSwitchOptions(true, VSwitchDatapath.Netdev, "ovs/acl.flows", 4, 3, 1000, 0, 64,
             1_500 * SimTime.Millisecond, 100 * SimTime.Millisecond, 50 * SimTime.Millisecond, 0,
             new DatapathCosts(0, 0, 1, 0, 2, 3, 4), new DatapathCosts(0, 2, 5, 6, 7, 8, 9))), t);
         Assert.Equal(new DatapathProfile(DatapathKind.Netdev, 1000, 0, 2, 0, 64, 5, 6, 7, 8, 9), t.VSwitch.Profile);
@@ -177,7 +177,7 @@ public sealed class ScenarioHostSpec
 
         var again = Parse(original.ResolvedHocon, dir.Path);
 
-        Assert.Equal(new HostSettings(12, 2_000_001_500, VSwitchOptions.Defaults with
+        Assert.Equal(new HostSettings(12, 2_000_001_500, 10 * SimTime.Microsecond, 10 * SimTime.Microsecond, VSwitchOptions.Defaults with
         {
             Enabled = true, Datapath = VSwitchDatapath.Netdev, RulesFile = "rules dir/acl \"v2\".flows", DatapathCores = 6, HandlerCores = 5,
             FlowLimit = 12345, EmcInsertInverseProbability = 1, UpcallQueue = 1, MaxIdlePs = 2_500 * SimTime.Millisecond,

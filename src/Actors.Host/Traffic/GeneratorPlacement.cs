@@ -1,0 +1,8 @@
+namespace DcSim.ActorsHost.Traffic;
+
+/// <summary>Which endpoints a generator runs on.</summary>
+internal static class GeneratorPlacement
+{
+    /// <summary>Whether an instance of <paramref name="g"/> runs on <paramref name="endpoint"/> (its hosts are sorted and distinct).</summary>
+    public static bool RunsOn(this GeneratorSettings g, int endpoint) => g.Hosts is List<int> list ? list.BinarySearch(endpoint) >= 0 : g.Hosts.Contains(endpoint);
+}
