@@ -46,7 +46,7 @@ internal sealed class UdpRrGenerator(IEndpoint host, int localIndex, GeneratorSe
             for (var i = 0; i < Rr.TransactionsInFlight; i++) StartTransaction();
             return;
         }
-        var at = _outstanding.FindIndex(t => t.Number == epoch);
+        var at = IndexOf(epoch, bySentAt: false);
         if (at < 0) return; // its response came back in time
         _outstanding.RemoveAt(at);
         _lost++;
@@ -56,7 +56,7 @@ internal sealed class UdpRrGenerator(IEndpoint host, int localIndex, GeneratorSe
     /// <summary>The response to the request created at <paramref name="requestCreatedAt"/> arrived (its last byte, now).</summary>
     public void OnResponse(long requestCreatedAt)
     {
-        var at = _outstanding.FindIndex(t => t.SentAt == requestCreatedAt);
+        var at = IndexOf(requestCreatedAt, bySentAt: true);
         if (at < 0)
         {
             _late++;
@@ -66,6 +66,14 @@ internal sealed class UdpRrGenerator(IEndpoint host, int localIndex, GeneratorSe
         _transactions++;
         (_roundTrips ??= new LatencyHistogram(2)).Record(Host.Now - requestCreatedAt);
         EndTransaction();
+    }
+
+    /// <summary>The first outstanding transaction with this number or sending time (a loop, not a lambda: no allocation per response), or -1.</summary>
+    private int IndexOf(long key, bool bySentAt)
+    {
+        for (var i = 0; i < _outstanding.Count; i++)
+            if ((bySentAt ? _outstanding[i].SentAt : _outstanding[i].Number) == key) return i;
+        return -1;
     }
 
     private void EndTransaction()
