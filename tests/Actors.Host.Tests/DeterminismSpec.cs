@@ -18,7 +18,10 @@ public sealed class DeterminismSpec
             TestScenarios.Generator(GeneratorKind.Poisson, hosts, 2_000_000_000, 1000, 3 * SimTime.Millisecond, flowSizes: cdf, sizes: SizeDistribution.Exponential, index: 0),
             TestScenarios.Generator(GeneratorKind.OnOff, hosts, 3_000_000_000, 1400, 3 * SimTime.Millisecond, DestinationPattern.Permutation, index: 1),
             TestScenarios.Generator(GeneratorKind.RequestResponse, [0, 1, 2, 3], 50_000_000, 1000, 3 * SimTime.Millisecond, DestinationPattern.Incast, target: 9, index: 2),
-            TestScenarios.Generator(GeneratorKind.Cbr, [5], 9_000_000_000, 1000, 2 * SimTime.Millisecond, DestinationPattern.Fixed, target: 6, index: 3));
+            TestScenarios.Generator(GeneratorKind.Cbr, [5], 9_000_000_000, 1000, 2 * SimTime.Millisecond, DestinationPattern.Fixed, target: 6, index: 3),
+            // closed loops across partitions, with timeouts short enough to fire in the overloaded queues
+            TestScenarios.Generator(GeneratorKind.UdpRr, [10, 11, 12], 1, 1000, 3 * SimTime.Millisecond, index: 4,
+                udpRr: TestScenarios.UdpRr(inFlight: 2, timeoutPs: 20 * SimTime.Microsecond)));
     }
 
     [Fact]
@@ -60,5 +63,6 @@ public sealed class DeterminismSpec
         Assert.True(summary.Conserved, $"non-conserved flows: {string.Join(",", summary.NonConservedFlows)}");
         Assert.Equal(summary.DroppedPackets, results.Links.Values.Sum(l => l.DroppedPackets));
         Assert.NotEmpty(results.Histograms[TrafficHistograms.RequestCompletion]);
+        Assert.Equal([10, 11, 12], UdpRrResults.Rows(results).Select(r => r.Client));
     }
 }

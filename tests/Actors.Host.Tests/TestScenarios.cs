@@ -22,10 +22,15 @@ internal static class TestScenarios
     public static GeneratorSettings Generator(GeneratorKind kind, IReadOnlyList<int> hosts, long rateBps, int packetBytes,
         long stopPs, DestinationPattern destination = DestinationPattern.Random, int target = 0,
         SizeDistribution sizes = SizeDistribution.Fixed, int index = 0, FlowSizeCdf? flowSizes = null,
-        RequestResponseSettings? requestResponse = null, OnOffSettings? onOff = null) =>
+        RequestResponseSettings? requestResponse = null, OnOffSettings? onOff = null, UdpRrSettings? udpRr = null) =>
         new(index, kind, hosts, new DataRate(rateBps), packetBytes, sizes, destination, target, flowSizes, 0, stopPs,
             onOff ?? new OnOffSettings(SimTime.Millisecond, SimTime.Millisecond, PeriodDistribution.Exponential),
-            requestResponse ?? new RequestResponseSettings(100, 10_000, null, 10 * SimTime.Microsecond, PeriodDistribution.Exponential));
+            requestResponse ?? new RequestResponseSettings(100, 10_000, null, 10 * SimTime.Microsecond, PeriodDistribution.Exponential),
+            udpRr ?? UdpRr());
+
+    /// <summary>The reference defaults of udp-rr (netperf -r 100,200), with any of them changed.</summary>
+    public static UdpRrSettings UdpRr(int requestBytes = 100, int responseBytes = 200, long servicePs = 0, int inFlight = 1, long timeoutPs = 10 * SimTime.Millisecond) =>
+        new(requestBytes, responseBytes, servicePs, inFlight, timeoutPs);
 
     /// <summary>8 cores at 2.5 GHz without a vSwitch, as reference.conf has them, without C-states (exact times in tests).</summary>
     public static HostSettings Server { get; } = new(8, 2_500_000_000, 0, 0, VSwitchOptions.Defaults);

@@ -16,7 +16,8 @@ public sealed class WirePathSpec
 {
     private const long PicosecondsPerSecond = 1_000_000_000_000;
 
-    private static long LineTimePs(int payloadBytes, long rateBps)
+    /// <summary>Line time of a UDP payload's frame at <paramref name="rateBps"/>, from the standards (other specs build their oracles on it).</summary>
+    internal static long LineTimePs(int payloadBytes, long rateBps)
     {
         var frameBytes = Math.Max(64, payloadBytes + 8 + 20 + 18);
         var bits = (frameBytes + 20) * 8L;

@@ -71,7 +71,7 @@ public sealed class ResultFilesSpec
         var (scenario, results) = Sample();
         var dir = Path.Combine(Path.GetTempPath(), $"dcsim-results-{Guid.NewGuid():N}");
         ResultFiles.Write(dir, scenario, results);
-        Assert.Equal(["flows.csv", "links.csv", "servers.csv", "summary.json"], Directory.GetFiles(dir).Select(Path.GetFileName).Order());
+        Assert.Equal(["flows.csv", "links.csv", "rr.csv", "servers.csv", "summary.json"], Directory.GetFiles(dir).Select(Path.GetFileName).Order());
         Directory.Delete(dir, true);
     }
 }

@@ -76,6 +76,11 @@ public sealed class ReferenceDefaultsSpec
         ("dcsim.generator-defaults.request-response.response-size-cdf", ""),
         ("dcsim.generator-defaults.request-response.service-time", "10us"),
         ("dcsim.generator-defaults.request-response.service-distribution", "exponential"),
+        ("dcsim.generator-defaults.udp-rr.request-size", "100B"),
+        ("dcsim.generator-defaults.udp-rr.response-size", "200B"),
+        ("dcsim.generator-defaults.udp-rr.service-time", "0s"),
+        ("dcsim.generator-defaults.udp-rr.transactions-in-flight", "1"),
+        ("dcsim.generator-defaults.udp-rr.timeout", "10ms"),
     ];
 
     private static readonly Lazy<IReadOnlyDictionary<string, string>> Defaults = new(ReadDefaults);

@@ -38,6 +38,8 @@ internal sealed class EndpointStack : Component, IEndpoint
 
     private readonly EndpointDirectory _directory;
     private readonly List<TrafficGenerator> _generators = [];
+    /// <summary>The udp-rr clients here, by generator index: the responses they wait for end their transactions.</summary>
+    private readonly Dictionary<int, UdpRrGenerator> _closedLoops = new();
     private readonly ResponseServer _server;
     private readonly FlowAccounting _flows = new();
     private readonly StackPlacement _placement;
@@ -58,7 +60,11 @@ internal sealed class EndpointStack : Component, IEndpoint
         _down = new DropLedger($"{path}:down");
         _server = new ResponseServer(this, generators, seed);
         foreach (var g in generators.Where(runsHere))
-            _generators.Add(TrafficGenerator.Create(this, _generators.Count, g, directory.Count, seed));
+        {
+            var app = TrafficGenerator.Create(this, _generators.Count, g, directory.Count, seed);
+            _generators.Add(app);
+            if (app is UdpRrGenerator loop) _closedLoops[g.Index] = loop;
+        }
     }
 
     public EndpointAddress Address { get; }
@@ -145,6 +151,7 @@ internal sealed class EndpointStack : Component, IEndpoint
     {
         _flows.Report(results);
         _down.Report(results);
+        foreach (var g in _generators) g.Report(results, Path);
         base.Report(results, endTime);
     }
 
@@ -166,7 +173,9 @@ internal sealed class EndpointStack : Component, IEndpoint
                 SetTimer(Now + _server.ServiceTime(FlowIds.Application(packet.FlowId)), ServiceDoneTimer, 0, in packet);
                 break;
             case AppKind.Response when packet.App.EndOfMessage:
-                _flows.RequestCompleted(FlowIds.Application(packet.FlowId) - ResponseServer.ResponseGeneratorId(0), Now - packet.App.Stamp);
+                var generator = ResponseServer.RequestingGenerator(packet.FlowId);
+                if (_closedLoops.TryGetValue(generator, out var loop)) loop.OnResponse(packet.App.Stamp);
+                else _flows.RequestCompleted(generator, Now - packet.App.Stamp);
                 break;
         }
     }

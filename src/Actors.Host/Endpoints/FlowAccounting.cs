@@ -61,6 +61,7 @@ internal sealed class FlowAccounting
         GeneratorKind.Cbr => "cbr",
         GeneratorKind.Poisson => "poisson",
         GeneratorKind.OnOff => "on-off",
+        GeneratorKind.UdpRr => "udp-rr",
         _ => "request",
     };
 }

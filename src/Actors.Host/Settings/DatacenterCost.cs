@@ -1,6 +1,8 @@
 using DcSim.ActorsHost.Traffic;
+using DcSim.ActorsNetwork.Fabric;
 using DcSim.SimCore.Scenario;
 using DcSim.SimCore.Units;
+using DcSim.SimCore.Wire;
 
 namespace DcSim.ActorsHost.Settings;
 
@@ -16,7 +18,7 @@ namespace DcSim.ActorsHost.Settings;
 /// <item>memory = base + hosts × (host + vSwitch) + fabric links × link + flows × flow record;</item>
 /// <item>events = Σ over generators and their hosts of packets × events per packet + on/off switches + flows,
 /// where packets = rate / (8 × packet size) × (stop − start) × on fraction (requests and their response packets
-/// for request/response generators).</item>
+/// for request/response generators; for udp-rr, 2 × transactions-in-flight × (stop − start) / the shortest round trip).</item>
 /// </list>
 /// Packet queues are bounded by their limits and are not counted; nor are vSwitch flow caches beyond their
 /// empty size (up to flow-limit entries each).
@@ -54,11 +56,11 @@ internal static class DatacenterCost
         var events = new List<(double Events, string Key)> { (0, ScenarioReference.GeneratorsPath) };
         foreach (var g in s.Generators)
         {
-            var (packets, switches, flows) = PerHost(g);
+            var (packets, switches, flows) = PerHost(g, t);
             var path = $"{ScenarioReference.GeneratorsPath}[{g.Index}]";
             var n = g.Hosts.Count;
             memory.Add((n * flows * BytesPerFlow, $"{path}.{(g.FlowSizes is null ? "hosts" : "flow-size-cdf")}"));
-            var key = switches > packets * EventsPerPacket ? "on-off.on" : "rate";
+            var key = g.Kind == GeneratorKind.UdpRr ? "udp-rr.transactions-in-flight" : switches > packets * EventsPerPacket ? "on-off.on" : "rate";
             events.Add((n * (packets * EventsPerPacket + switches + flows), $"{path}.{key}"));
         }
         var (_, memoryKey) = memory.MaxBy(m => m.Bytes);
@@ -67,12 +69,18 @@ internal static class DatacenterCost
     }
 
     /// <summary>Packets one host of a generator sends, on/off switches it makes, and flows it starts.</summary>
-    private static (double Packets, double Switches, double Flows) PerHost(GeneratorSettings g)
+    private static (double Packets, double Switches, double Flows) PerHost(GeneratorSettings g, TopologySettings t)
     {
         var active = SimTime.ToSeconds(Math.Max(0, g.StopPs - g.StartPs));
         var bitsPerSecond = (double)g.Rate.BitsPerSecond;
         switch (g.Kind)
         {
+            case GeneratorKind.UdpRr:
+                // A closed loop sends no faster than its shortest round trip allows: request and response each cross
+                // at least two host links (the hosts of one leaf), as minimum frames.
+                var hop = OutputPort.MinimumLatency(t.HostLink.Rate, t.HostLink.DelayPs);
+                var transactions = g.UdpRr.TransactionsInFlight * active / SimTime.ToSeconds(Math.Max(1, 4 * hop));
+                return (2 * transactions, 0, 2);
             case GeneratorKind.RequestResponse:
                 var rr = g.RequestResponse;
                 var requests = bitsPerSecond / (8.0 * rr.RequestBytes) * active;

@@ -23,6 +23,9 @@ internal sealed class FlowCursor(IEndpoint endpoint, GeneratorSettings settings,
     /// <summary>Whether this endpoint sends at all (an incast target does not send to itself).</summary>
     public bool HasDestination => destinations.CanSend(endpoint.Address.Id);
 
+    /// <summary>The current flow's destination endpoint (-1 before the first packet).</summary>
+    public int Destination => _destination;
+
     /// <summary>Builds the next packet of at most <paramref name="payloadBytes"/>, opening a new flow when needed.</summary>
     public Packet Next(int payloadBytes, long now, AppKind kind)
     {

@@ -3,7 +3,7 @@ using DcSim.SimCore.Units;
 
 namespace DcSim.ActorsHost.Traffic;
 
-public enum GeneratorKind { Cbr, Poisson, OnOff, RequestResponse }
+public enum GeneratorKind { Cbr, Poisson, OnOff, RequestResponse, UdpRr }
 
 public enum DestinationPattern { Random, Permutation, Incast, Fixed }
 
@@ -29,7 +29,8 @@ public sealed record GeneratorSettings(
     long StartPs,
     long StopPs,
     OnOffSettings OnOff,
-    RequestResponseSettings RequestResponse);
+    RequestResponseSettings RequestResponse,
+    UdpRrSettings UdpRr);
 
 /// <summary>On and off period lengths of an on/off source; during "on" it sends at the generator rate.</summary>
 public sealed record OnOffSettings(long OnPs, long OffPs, PeriodDistribution Periods);
@@ -46,11 +47,20 @@ public sealed record RequestResponseSettings(
     long ServiceTimePs,
     PeriodDistribution ServiceDistribution);
 
+/// <summary>
+/// netperf UDP_RR: a closed loop of transactions, each a request datagram of <see cref="RequestBytes"/> answered
+/// after <see cref="ServiceTimePs"/> by a response datagram of <see cref="ResponseBytes"/>; the client keeps
+/// <see cref="TransactionsInFlight"/> outstanding and starts the next as soon as one ends. A transaction without
+/// its response <see cref="TimeoutPs"/> after its request is lost (0: never, and its slot stalls as netperf's does).
+/// </summary>
+public sealed record UdpRrSettings(int RequestBytes, int ResponseBytes, long ServiceTimePs, int TransactionsInFlight, long TimeoutPs);
+
 /// <summary>The words scenario files use for the generators' enumerations, shared by reading and by writing the resolved scenario.</summary>
 public static class GeneratorWords
 {
     public static readonly IReadOnlyList<(string Word, GeneratorKind Value)> Kinds =
-        [("cbr", GeneratorKind.Cbr), ("poisson", GeneratorKind.Poisson), ("on-off", GeneratorKind.OnOff), ("request-response", GeneratorKind.RequestResponse)];
+        [("cbr", GeneratorKind.Cbr), ("poisson", GeneratorKind.Poisson), ("on-off", GeneratorKind.OnOff), ("request-response", GeneratorKind.RequestResponse),
+         ("udp-rr", GeneratorKind.UdpRr)];
 
     public static readonly IReadOnlyList<(string Word, DestinationPattern Value)> Destinations =
         [("random", DestinationPattern.Random), ("permutation", DestinationPattern.Permutation), ("incast", DestinationPattern.Incast), ("fixed", DestinationPattern.Fixed)];

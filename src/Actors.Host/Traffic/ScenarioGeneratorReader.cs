@@ -20,6 +20,9 @@ internal sealed class ScenarioGeneratorReader(ScenarioReadContext context, int? 
     /// </summary>
     public const int MaxGenerators = 128;
 
+    /// <summary>The most transactions a udp-rr client keeps outstanding (each response looks through them).</summary>
+    public const int MaxTransactionsInFlight = 1024;
+
     /// <summary>Host entries the generators' lists may hold together (128 MB), besides hosts = all.</summary>
     public const long MaxHostEntries = 1 << 25;
 
@@ -83,10 +86,31 @@ internal sealed class ScenarioGeneratorReader(ScenarioReadContext context, int? 
         ok &= rr.TryTime("service-time", 0, out var serviceTime);
         ok &= rr.TryWord("service-distribution", GeneratorWords.PeriodDistributions, out var service);
 
-        if (!ok || hosts is null) return null;
+        var udpRr = ReadUdpRr(g.Child("udp-rr"));
+        ok &= udpRr is not null;
+        if (kind == GeneratorKind.UdpRr)
+            ok &= g.Check(flowSizes is null, "flow-size-cdf", g.Get("flow-size-cdf").FromFile,
+                "kind = udp-rr runs one closed loop to one server, so it cannot be cut into flows; remove flow-size-cdf");
+
+        if (!ok || hosts is null || udpRr is null) return null;
         return new GeneratorSettings(index, kind, hosts, rate, (int)packetBytes, sizes, destination, target, flowSizes, start, stop,
             new OnOffSettings(on, off, periods),
-            new RequestResponseSettings((int)requestBytes, responseBytes, responseSizes, serviceTime, service));
+            new RequestResponseSettings((int)requestBytes, responseBytes, responseSizes, serviceTime, service),
+            udpRr);
+    }
+
+    private static UdpRrSettings? ReadUdpRr(ScenarioSection rr)
+    {
+        var ok = rr.TrySize("request-size", 1, MaxUdpPayload, out var request);
+        ok &= rr.TrySize("response-size", 1, MaxUdpPayload, out var response);
+        ok &= rr.TryInt("transactions-in-flight", 1, MaxTransactionsInFlight, out var inFlight);
+        var timesOk = rr.TryTime("service-time", 0, out var service);
+        timesOk &= rr.TryTime("timeout", 0, out var timeout);
+        if (timesOk)
+            timesOk = rr.Check(timeout == 0 || timeout > service, "timeout", rr.Get("timeout").FromFile,
+                $"timeout {ScenarioHoconWriter.Time(timeout)} must be longer than service-time {ScenarioHoconWriter.Time(service)} "
+                + "(or 0s for none), or every transaction times out");
+        return ok && timesOk ? new UdpRrSettings((int)request, (int)response, service, inFlight, timeout) : null;
     }
 
     /// <summary>The generator's hosts (see <see cref="HostListReader"/>), within the cap on entries kept in memory.</summary>
@@ -199,6 +223,7 @@ internal sealed class ScenarioGeneratorReader(ScenarioReadContext context, int? 
     /// </summary>
     private static int LargestPayload(GeneratorSettings g)
     {
+        if (g.Kind == GeneratorKind.UdpRr) return Math.Max(g.UdpRr.RequestBytes, g.UdpRr.ResponseBytes);
         if (g.Kind == GeneratorKind.RequestResponse)
         {
             var rr = g.RequestResponse;
@@ -238,6 +263,14 @@ internal sealed class ScenarioGeneratorReader(ScenarioReadContext context, int? 
             ["response-size-cdf"] = ScenarioHoconWriter.Quote(g.RequestResponse.ResponseSizes?.Source ?? ""),
             ["service-time"] = ScenarioHoconWriter.Time(g.RequestResponse.ServiceTimePs),
             ["service-distribution"] = ScenarioWords.WordOf(GeneratorWords.PeriodDistributions, g.RequestResponse.ServiceDistribution),
+        },
+        ["udp-rr"] = new ResolvedHocon
+        {
+            ["request-size"] = ScenarioHoconWriter.Size(g.UdpRr.RequestBytes),
+            ["response-size"] = ScenarioHoconWriter.Size(g.UdpRr.ResponseBytes),
+            ["service-time"] = ScenarioHoconWriter.Time(g.UdpRr.ServiceTimePs),
+            ["transactions-in-flight"] = ScenarioHoconWriter.Int(g.UdpRr.TransactionsInFlight),
+            ["timeout"] = ScenarioHoconWriter.Time(g.UdpRr.TimeoutPs),
         },
     };
 }

@@ -1,4 +1,5 @@
 using DcSim.ActorsHost.Endpoints;
+using DcSim.SimCore.Metrics;
 using DcSim.SimCore.Randomness;
 
 namespace DcSim.ActorsHost.Traffic;
@@ -33,6 +34,7 @@ internal abstract class TrafficGenerator
             GeneratorKind.Poisson => new PoissonGenerator(host, localIndex, settings, destinations, seed),
             GeneratorKind.OnOff => new OnOffGenerator(host, localIndex, settings, destinations, seed),
             GeneratorKind.RequestResponse => new RequestGenerator(host, localIndex, settings, destinations, seed),
+            GeneratorKind.UdpRr => new UdpRrGenerator(host, localIndex, settings, destinations, seed),
             _ => throw new ArgumentOutOfRangeException(nameof(settings), settings.Kind, "unknown generator kind"),
         };
     }
@@ -55,6 +57,9 @@ internal abstract class TrafficGenerator
 
     /// <summary>When the generator ends: its stop time, or earlier if its endpoint stops before.</summary>
     protected long StopTime => Math.Min(Settings.StopPs, Host.StopsAt);
+
+    /// <summary>Adds what the generator itself measured (open-loop generators measure nothing: the endpoint's flows say it all).</summary>
+    public virtual void Report(ResultsBuilder results, string endpointPath) { }
 
     /// <summary>Time to send <paramref name="payloadBytes"/> at the generator's payload rate, in ps.</summary>
     protected long PayloadTime(int payloadBytes) => Settings.Rate.TransmitTime(payloadBytes);

@@ -10,13 +10,13 @@ using DcSim.SimCore.Units;
 namespace DcSim.Runner.Results;
 
 /// <summary>
-/// Writes summary.json, flows.csv, links.csv and servers.csv. Their content depends only on the scenario, the seed
+/// Writes summary.json, flows.csv, links.csv, servers.csv and rr.csv. Their content depends only on the scenario, the seed
 /// and the simulation (no wall-clock figures), so that equal runs give byte-identical files. Files are
 /// written under temporary names and renamed at the end, so an interrupted run leaves none half-written.
 /// </summary>
 internal static class ResultFiles
 {
-    public static readonly string[] Names = ["summary.json", "flows.csv", "links.csv", "servers.csv"];
+    public static readonly string[] Names = ["summary.json", "flows.csv", "links.csv", "servers.csv", "rr.csv"];
 
     public static void Write(string directory, ScenarioSettings scenario, ResultsBuilder results)
     {
@@ -28,6 +28,7 @@ internal static class ResultFiles
             FlowsCsv(results),
             LinksCsv(results, scenario.DurationPs),
             ServersCsv(results, scenario.DurationPs),
+            RrCsv(results),
         };
         var temporary = Names.Select(n => Path.Combine(directory, $".{n}.partial")).ToArray();
         for (var i = 0; i < Names.Length; i++) File.WriteAllText(temporary[i], contents[i], new UTF8Encoding(false));
@@ -179,6 +180,21 @@ internal static class ResultFiles
               .Append(CultureInfo.InvariantCulture, $"{h?.PercentileNs(99) ?? 0},{h?.PercentileNs(99.9) ?? 0},{Round((h?.MaxPs ?? 0) / 1000.0)},")
               .Append(string.Join(';', f.DropsAt.Select(d => $"{d.Key}={d.Value}")))
               .Append('\n');
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>One row per udp-rr client (<see cref="UdpRrResults"/>); round-trip times in µs.</summary>
+    public static string RrCsv(ResultsBuilder results)
+    {
+        var sb = new StringBuilder();
+        sb.Append("generator,client,server,requests,transactions,transactions_per_s,rtt_mean_us,rtt_min_us,rtt_p50_us,rtt_p99_us,rtt_max_us,lost,late_responses,active_ps\n");
+        foreach (var r in UdpRrResults.Rows(results))
+        {
+            var h = r.RoundTrips;
+            sb.Append(CultureInfo.InvariantCulture, $"{r.Generator},{r.Client},{r.Server},{r.Requests},{r.Transactions},{Round(r.TransactionsPerSecond)},")
+              .Append(CultureInfo.InvariantCulture, $"{Round(h.MeanPs / 1e6)},{Round(h.Count == 0 ? 0 : h.MinPs / 1e6)},{Round(h.PercentileNs(50) / 1e3)},")
+              .Append(CultureInfo.InvariantCulture, $"{Round(h.PercentileNs(99) / 1e3)},{Round(h.MaxPs / 1e6)},{r.Lost},{r.Late},{r.ActivePs}\n");
         }
         return sb.ToString();
     }

@@ -25,7 +25,7 @@ public sealed class ScenarioMutator(int seed)
         "99999999999999999999", "9223372036854775807", "2147483648", "1e308", "NaN", "Infinity", "\"\"", "\" \"", "[\"\"]", "[\" \"]",
         "all", "true", "off", "null", "65536", "1000000", "\"0-999999\"", "[\"3-1\"]", "1MB", "1TB", "64KiB", "2.5GHz", "0Hz", "1s", "1000s",
         "\"cdf/websearch.txt\"", "\"cdf/missing.txt\"", "\"rules/host-acl.txt\"", "\"/\"", "\"..\"", "${name}", "${nope}", "${topology}",
-        "${traffic.generators}", "\"\"\"multi\nline\"\"\"", "permutation", "incast", "fixed", "exponential", "request-response", "on-off",
+        "${traffic.generators}", "\"\"\"multi\nline\"\"\"", "permutation", "incast", "fixed", "exponential", "request-response", "on-off", "udp-rr",
     ];
 
     /// <summary>Keys written in place of a key: typos, keys from elsewhere in the schema, odd spellings.</summary>
@@ -34,6 +34,7 @@ public sealed class ScenarioMutator(int seed)
         "spynes", "spines", "leaves", "hosts-per-leaf", "rate", "delay", "kind", "hosts", "target", "stop", "start", "on-off", "on", "off",
         "duration", "seed", "name", "dcsim", "include", "\"\"", "\"a.b\"", "topology.spines", "traffic.generators", "a.b.c", "generators",
         "vswitch", "rule-changes", "rules", "enabled", "partitions", "flow-size-cdf", "packet-size", "limit", "unit", "x-y_z", "\"quoted key\"",
+        "udp-rr", "transactions-in-flight", "timeout",
     ];
 
     /// <summary>Characters inserted anywhere.</summary>

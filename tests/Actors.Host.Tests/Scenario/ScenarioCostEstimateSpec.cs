@@ -47,6 +47,18 @@ public sealed class ScenarioCostEstimateSpec
         Assert.Equal("traffic.generators[0].on-off.on", cost.EventsKey);
     }
 
+    [Fact]
+    public void Estimate_must_bound_a_udp_rr_loop_by_its_shortest_round_trip()
+    {
+        var cost = Parse(Cbr.Replace("kind = cbr,", "kind = udp-rr, udp-rr.transactions-in-flight = 2,")).Model.EstimateCost();
+
+        // four host-link crossings of a minimum frame: 4 × (84 B at 10 Gb/s + 1 us) = 4.2688 us; 2 transactions
+        // outstanding for 1 s, 2 packets each; two flows (requests, responses) per host
+        var transactions = 2 * 1e12 / 4_268_800;
+        Assert.Equal(32 * (2 * transactions * DatacenterCost.EventsPerPacket + 2), cost.Events, 6);
+        Assert.Equal("traffic.generators[0].udp-rr.transactions-in-flight", cost.EventsKey);
+    }
+
     [Theory]
     [InlineData("rate = 80Mbps", "rate = 1000Tbps", "traffic.generators[0].rate", 4)]
     [InlineData("kind = cbr,", "kind = on-off, on-off { on = 1ps, off = 1ps },", "traffic.generators[0].on-off.on", 4)]
