@@ -164,7 +164,7 @@ public sealed class NatGateway : Component
         if (fromInside)
         {
             // Inside to outside: the packet takes the inverse of the tuple replies from outside carry.
-            var t = (entry.OpenedInside ? entry.Reply : entry.Original).Inverse;
+            var t = (entry.OpenedInside ? entry.Reply : entry.Original).Inverse();
             (h.SourceIp, h.DestinationIp, h.SourcePort, h.DestinationPort) = (t.SourceIp, t.DestinationIp, t.SourcePort, t.DestinationPort);
             h.SourceMac = _host.Mac;
             forwarded.SourceEndpoint = _host.Id;
@@ -172,7 +172,7 @@ public sealed class NatGateway : Component
         }
         else
         {
-            var t = (entry.OpenedInside ? entry.Original : entry.Reply).Inverse;
+            var t = (entry.OpenedInside ? entry.Original : entry.Reply).Inverse();
             (h.SourceIp, h.DestinationIp, h.SourcePort, h.DestinationPort) = (t.SourceIp, t.DestinationIp, t.SourcePort, t.DestinationPort);
             h.DestinationMac = entry.Container.Mac;
             forwarded.DestinationEndpoint = entry.Container.Id;
