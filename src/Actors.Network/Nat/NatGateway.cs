@@ -100,10 +100,10 @@ public sealed class NatGateway : Component
         Forward(entry!, fromInside, in packet, cost);
     }
 
-    /// <summary>Why a new connection was refused, or null when <paramref name="entry"/> was added.</summary>
+    /// <summary>Why a new connection was refused; each has its counter.</summary>
     private enum Refusal { NoMatch, ConntrackFull, NoFreePort }
 
-    /// <summary>MASQUERADE: a container's new connection leaves with the host's address and a port free for its remote end.</summary>
+    /// <summary>MASQUERADE: a container's new connection leaves with the host's address and a port free for its remote end (null: added).</summary>
     private Refusal? OpenOutbound(in ConntrackTuple tuple, out ConntrackEntry? entry)
     {
         entry = null;
@@ -116,7 +116,7 @@ public sealed class NatGateway : Component
         return null;
     }
 
-    /// <summary>DNAT: a new connection to a published port goes to its container's port.</summary>
+    /// <summary>DNAT: a new connection to a published port goes to its container's port (null: added).</summary>
     private Refusal? OpenPublished(in ConntrackTuple tuple, out ConntrackEntry? entry)
     {
         entry = null;
