@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DcSim.ActorsHost.Traffic;
 using DcSim.Runner.Results;
 using DcSim.SimCore.Metrics;
 using DcSim.SimCore.Scenario;
@@ -66,7 +67,35 @@ public sealed class ResultFilesSpec
     }
 
     [Fact]
-    public void Writing_must_leave_exactly_the_four_files_and_no_partial_ones()
+    public void Rr_csv_must_have_one_row_per_udp_rr_client_in_generator_then_client_order()
+    {
+        // arrange: two clients of generator 1 and one of generator 0, reported out of order
+        var results = new ResultsBuilder();
+        void Client(string path, int generator, int client, long transactions, long lost, long activePs, params long[] roundTripsPs)
+        {
+            var c = results.Counters(path, UdpRrResults.Kind);
+            (c[UdpRrResults.Generator], c[UdpRrResults.Client], c[UdpRrResults.Server]) = (generator, client, 9);
+            (c[UdpRrResults.Requests], c[UdpRrResults.Transactions], c[UdpRrResults.Lost], c[UdpRrResults.ActivePs]) = (transactions + lost, transactions, lost, activePs);
+            foreach (var rtt in roundTripsPs) results.Histogram(TrafficHistograms.RoundTrip(generator), client).Record(rtt);
+        }
+        Client("host5/stack/gen1", 1, 5, 2, 0, 10_000_000, 4_000_000, 6_000_000);
+        Client("host2/stack/gen1", 1, 2, 0, 1, 50_000_000);
+        Client("host7/stack/gen0", 0, 7, 1, 0, 36_020_000, 36_020_000);
+
+        // act
+        var rows = ResultFiles.RrCsv(results).TrimEnd('\n').Split('\n');
+
+        // assert: 2 transactions in 10 us = 200,000/s; 1 in 36.02 us = 27,762.354248/s (Felter's native UDP_RR)
+        Assert.Equal("generator,client,server,requests,transactions,transactions_per_s,rtt_mean_us,rtt_min_us,rtt_p50_us,rtt_p99_us,rtt_max_us,lost,late_responses,active_ps", rows[0]);
+        Assert.Equal("0,7,9,1,1,27762.354248,36.02,36.02,36.02,36.02,36.02,0,0,36020000", rows[1]);
+        Assert.Equal("1,2,9,1,0,0,0,0,0,0,0,1,0,50000000", rows[2]);
+        // p50 is the top of HdrHistogram's bucket around 4 us (1 ns wide), p99 is kept within the exact max
+        Assert.Equal("1,5,9,2,2,200000,5,4,4.001,6,6,0,0,10000000", rows[3]);
+        Assert.Equal(4, rows.Length);
+    }
+
+    [Fact]
+    public void Writing_must_leave_exactly_the_five_files_and_no_partial_ones()
     {
         var (scenario, results) = Sample();
         var dir = Path.Combine(Path.GetTempPath(), $"dcsim-results-{Guid.NewGuid():N}");

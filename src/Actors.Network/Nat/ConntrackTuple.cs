@@ -11,14 +11,18 @@ public readonly record struct ConntrackTuple(uint SourceIp, uint DestinationIp, 
 {
     public static ConntrackTuple Of(in PacketHeaders h) => new(h.SourceIp, h.DestinationIp, h.SourcePort, h.DestinationPort, h.Protocol);
 
-    /// <summary>The tuple of a packet going the other way.</summary>
-    public ConntrackTuple Inverse => new(DestinationIp, SourceIp, DestinationPort, SourcePort, Protocol);
+    /// <summary>The tuple of a packet going the other way (a method: a record's printer would follow a property forever).</summary>
+    public ConntrackTuple Inverse() => new(DestinationIp, SourceIp, DestinationPort, SourcePort, Protocol);
 
     /// <summary>The same hash a packet with these headers carries (<see cref="PacketHeaders.FlowHash"/>).</summary>
     public uint Hash() => new PacketHeaders
     {
         SourceIp = SourceIp, DestinationIp = DestinationIp, SourcePort = SourcePort, DestinationPort = DestinationPort, Protocol = Protocol,
     }.FlowHash();
+
+    public override string ToString() => $"{Protocol} {Dotted(SourceIp)}:{SourcePort} -> {Dotted(DestinationIp)}:{DestinationPort}";
+
+    private static string Dotted(uint ip) => $"{ip >> 24}.{(ip >> 16) & 0xFF}.{(ip >> 8) & 0xFF}.{ip & 0xFF}";
 }
 
 /// <summary>

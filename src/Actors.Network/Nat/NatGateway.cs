@@ -102,10 +102,10 @@ public sealed class NatGateway : Component
         Forward(entry!, fromInside, in packet, cost);
     }
 
-    /// <summary>Why a new connection was refused, or null when <paramref name="entry"/> was added.</summary>
+    /// <summary>Why a new connection was refused; each has its counter.</summary>
     private enum Refusal { NoMatch, ConntrackFull, NoFreePort }
 
-    /// <summary>MASQUERADE: a container's new connection leaves with the host's address and a port free for its remote end.</summary>
+    /// <summary>MASQUERADE: a container's new connection leaves with the host's address and a port free for its remote end (null: added).</summary>
     private Refusal? OpenOutbound(in ConntrackTuple tuple, out ConntrackEntry? entry)
     {
         entry = null;
@@ -118,7 +118,7 @@ public sealed class NatGateway : Component
         return null;
     }
 
-    /// <summary>DNAT: a new connection to a published port goes to its container's port.</summary>
+    /// <summary>DNAT: a new connection to a published port goes to its container's port (null: added).</summary>
     private Refusal? OpenPublished(in ConntrackTuple tuple, out ConntrackEntry? entry)
     {
         entry = null;
@@ -166,14 +166,14 @@ public sealed class NatGateway : Component
         if (fromInside)
         {
             // Inside to outside: the packet takes the inverse of the tuple replies from outside carry.
-            var t = (entry.OpenedInside ? entry.Reply : entry.Original).Inverse;
+            var t = (entry.OpenedInside ? entry.Reply : entry.Original).Inverse();
             (h.SourceIp, h.DestinationIp, h.SourcePort, h.DestinationPort) = (t.SourceIp, t.DestinationIp, t.SourcePort, t.DestinationPort);
             h.SourceMac = _host.Mac;
             _packetsOut++;
         }
         else
         {
-            var t = (entry.OpenedInside ? entry.Original : entry.Reply).Inverse;
+            var t = (entry.OpenedInside ? entry.Original : entry.Reply).Inverse();
             (h.SourceIp, h.DestinationIp, h.SourcePort, h.DestinationPort) = (t.SourceIp, t.DestinationIp, t.SourcePort, t.DestinationPort);
             h.DestinationMac = entry.Container.Mac;
             forwarded.DestinationEndpoint = entry.Container.Id;

@@ -12,7 +12,8 @@ namespace DcSim.ActorsNetwork.Nat;
 /// <param name="EvictionRange">NF_CT_EVICTION_RANGE: buckets early drop scans for an unassured entry to evict.</param>
 /// <param name="UdpTimeout">nf_conntrack_udp_timeout: a UDP entry not (yet) a stream.</param>
 /// <param name="UdpStreamTimeout">nf_conntrack_udp_timeout_stream: a UDP entry seen both ways and still active after <see cref="UdpStreamAfter"/>.</param>
-/// <param name="UdpStreamAfter">How long after its creation a replied UDP entry becomes a stream (and assured).</param>
+/// <param name="UdpStreamAfter">How long after its creation a replied UDP entry becomes a stream (and assured): 2 s since kernel
+/// commit "netfilter: conntrack: udp: only extend timeout to stream mode after 2s" (2018); the stream timeout went from 180 s to 120 s in the commit after it (294304e4c522).</param>
 /// <param name="TcpSynSentTimeout">nf_conntrack_tcp_timeout_syn_sent: a TCP entry seen one way only.</param>
 /// <param name="TcpSynRecvTimeout">nf_conntrack_tcp_timeout_syn_recv: a TCP entry whose first reply was just seen.</param>
 /// <param name="TcpEstablishedTimeout">nf_conntrack_tcp_timeout_established.</param>

@@ -25,13 +25,15 @@ public sealed class ConntrackTableSpec
         var table = new ConntrackTable(NatSettings.Linux);
         var lonely = Entry(5000, 0);
         var replied = Entry(5001, 0);
+        var lateReply = Entry(5002, 0);
         table.Add(lonely);
         table.Add(replied);
+        table.Add(lateReply);
 
         // act + assert: unreplied, found until just before 30 s, gone at 30 s
         Assert.Same(lonely, table.Find(lonely.Original, 30 * S - 1, out _));
         Assert.Null(table.Find(lonely.Original, 30 * S, out _));
-        Assert.Equal((1L, 1), (table.Expired, table.Count));
+        Assert.Equal((1L, 2), (table.Expired, table.Count));
 
         // the first reply still counts as unreplied; a packet within 2 s of creation is no stream yet; one after is
         Assert.Same(replied, table.Find(replied.Reply, S, out var isReply));
@@ -42,6 +44,9 @@ public sealed class ConntrackTableSpec
         Assert.Equal((32 * S, false), (replied.ExpiresAt, replied.Assured));
         table.Seen(replied, reply: false, 3 * S);
         Assert.Equal((123 * S, true), (replied.ExpiresAt, replied.Assured));
+        // a first reply later than 2 s is still only a reply: the stream starts with the packet after it
+        table.Seen(lateReply, reply: true, 3 * S);
+        Assert.Equal((33 * S, false), (lateReply.ExpiresAt, lateReply.Assured));
     }
 
     [Fact]

@@ -136,12 +136,13 @@ public sealed class NatGatewaySpec
     [Fact]
     public void An_outbound_connection_must_be_masqueraded_as_the_host_and_its_answer_must_find_the_container()
     {
-        // arrange
+        // arrange: C1 sends; so does an inside address that is no container's
         var h = new Harness(outsideEchoes: true);
         h.Inside.Script.Add((0, Datagram(1, C1, 5000, RemoteIp, 53, RemoteId)));
+        h.Inside.Script.Add((S, Datagram(2, new EndpointAddress(102, 0x0242_AC11_0063, 0xAC11_0063), 5000, RemoteIp, 53, RemoteId)));
 
         // act
-        h.Run(S);
+        var results = h.Run(2 * S);
 
         // assert: the network sees the host, its port kept; the answer goes back to C1:5000
         var (_, sent) = Assert.Single(h.Outside.Received);
@@ -151,6 +152,8 @@ public sealed class NatGatewaySpec
         Assert.Equal(900 * Ns, at);
         Assert.Equal((RemoteIp, 53, C1Ip, 5000), (answer.Headers.SourceIp, (int)answer.Headers.SourcePort, answer.Headers.DestinationIp, (int)answer.Headers.DestinationPort));
         Assert.Equal((C1.Mac, C1.Id), (answer.Headers.DestinationMac, answer.DestinationEndpoint));
+        Assert.Equal(1, results.Components["host0/nat"]["no_match"]);
+        Assert.Equal(1, results.Flows[2].DropsAt["host0:nat"]);
     }
 
     [Fact]
