@@ -102,6 +102,7 @@ public sealed class LinuxBridge : Component
         _cycles += _costPerFrame.Cycles(bytes);
         Learn(headers.SourceMac, port);
 
+        // A group address is never learned (it is no valid source), so testing it first only spares the lookup, as Linux does.
         var to = MacAddress.IsGroup(headers.DestinationMac) ? -1 : _fdb.Lookup(headers.DestinationMac, Now);
         if (to < 0) Flood(port, done, in packet);
         else if (to == port)
