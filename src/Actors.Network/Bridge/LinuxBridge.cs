@@ -59,11 +59,11 @@ public sealed class LinuxBridge : Component
 
     /// <param name="path">Stable path, e.g. "host3/br0".</param>
     /// <param name="dropLocation">How drops here are named in the results ("host3:br0").</param>
-    /// <param name="ports">Number of ports, 0 .. ports - 1; the server's builder wires them.</param>
+    /// <param name="ports">Number of ports, 0 .. ports - 1; the server's builder must wire every one (a flood uses them all).</param>
     /// <param name="settings">Ageing time and learning limit.</param>
     /// <param name="processor">Where the forwarding work runs: host cores, or a VM's vCPUs.</param>
     /// <param name="category">What that work counts as: HostKernel, or GuestKernel inside a VM.</param>
-    /// <param name="costPerFrame">Cycles per frame forwarded or flooded (per packet + per frame byte).</param>
+    /// <param name="costPerFrame">Cycles per frame with a valid source, forwarded, flooded or dropped because it would go back out of its own port (per packet + per frame byte).</param>
     public LinuxBridge(string path, string dropLocation, int ports, BridgeSettings settings, Processor processor,
         CpuCategory category, StepCost costPerFrame) : base(path, "bridge")
     {
