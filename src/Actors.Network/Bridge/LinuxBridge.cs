@@ -59,11 +59,11 @@ public sealed class LinuxBridge : Component
 
     /// <param name="path">Stable path, e.g. "host3/br0".</param>
     /// <param name="dropLocation">How drops here are named in the results ("host3:br0").</param>
-    /// <param name="ports">Number of ports, 0 .. ports - 1; the server's builder wires them.</param>
+    /// <param name="ports">Number of ports, 0 .. ports - 1; the server's builder must wire every one (a flood uses them all).</param>
     /// <param name="settings">Ageing time and learning limit.</param>
     /// <param name="processor">Where the forwarding work runs: host cores, or a VM's vCPUs.</param>
     /// <param name="category">What that work counts as: HostKernel, or GuestKernel inside a VM.</param>
-    /// <param name="costPerFrame">Cycles per frame forwarded or flooded (per packet + per frame byte).</param>
+    /// <param name="costPerFrame">Cycles per frame with a valid source, forwarded, flooded or dropped because it would go back out of its own port (per packet + per frame byte).</param>
     public LinuxBridge(string path, string dropLocation, int ports, BridgeSettings settings, Processor processor,
         CpuCategory category, StepCost costPerFrame) : base(path, "bridge")
     {
@@ -102,6 +102,7 @@ public sealed class LinuxBridge : Component
         _cycles += _costPerFrame.Cycles(bytes);
         Learn(headers.SourceMac, port);
 
+        // A group address is never learned (it is no valid source), so testing it first only spares the lookup, as Linux does.
         var to = MacAddress.IsGroup(headers.DestinationMac) ? -1 : _fdb.Lookup(headers.DestinationMac, Now);
         if (to < 0) Flood(port, done, in packet);
         else if (to == port)

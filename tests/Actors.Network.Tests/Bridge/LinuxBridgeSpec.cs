@@ -33,6 +33,9 @@ public sealed class LinuxBridgeSpec
         Assert.Equal([1L, 3L], rig.FlowsAt(1));
         Assert.Equal([1L], rig.FlowsAt(2));
         Assert.Equal([1L], rig.FlowsAt(3));
+        // each leaves when the core is done with it: 536.5 ns after it arrived (the core is idle in between)
+        Assert.Equal([FrameDonePs, FrameDonePs + 20 * Us], rig.Stations[1].Received.Select(r => r.Time));
+        Assert.Equal([FrameDonePs + 10 * Us], rig.Stations[0].Received.Select(r => r.Time));
         var c = rig.Counters;
         Assert.Equal((3, 2, 1, 2, 2, 2), (c["frames"], c["forwarded"], c["flooded"], c["flood_copies"], c["learned"], c["fdb_entries"]));
     }
