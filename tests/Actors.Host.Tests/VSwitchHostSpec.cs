@@ -54,7 +54,10 @@ public sealed class VSwitchHostSpec
             topology {
               spines = 1, leaves = 1, hosts-per-leaf = 2
               vswitch { enabled = true, kernel { cycles-per-packet = 3000, cycles-per-mask-probe = 500 } }
+              host-cpu.idle-exit-latency = 0us
             }
+            # Only the vSwitch's costs: no stack costs, no C-state exits.
+            servers.stack-costs = free
             traffic.generators = [ { hosts = [0], rate = 100Mbps, packet-size = 1000B, stop = 1ms, destination = fixed, target = 1 } ]
             """, "costs.conf", ".", FabricModel.Instance);
 

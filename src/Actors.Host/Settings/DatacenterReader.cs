@@ -28,7 +28,7 @@ public sealed class DatacenterReader : IScenarioModelReader
         var hostCount = shape?.Leaves * shape?.HostsPerLeaf;
         var virtualization = new ScenarioVirtualizationReader(context, hostCount, host?.Cores)
             .Read(root, host?.VSwitch.Enabled == true, host?.VSwitch.Datapath == VSwitchDatapath.Netdev);
-        var generators = new ScenarioGeneratorReader(context, shape?.Leaves * shape?.HostsPerLeaf).ReadAll(root.Child("traffic"));
+        var generators = new ScenarioGeneratorReader(context, hostCount, virtualization?.Plan).ReadAll(root.Child("traffic"));
         var largestFrame = ScenarioGeneratorReader.LargestFrame(generators);
         var hostQueue = ScenarioTopologyReader.ReadQueue(topology.Child("host-queue"), largestFrame);
         var switchQueue = ScenarioTopologyReader.ReadQueue(topology.Child("switch-queue"), largestFrame);

@@ -33,7 +33,7 @@ public sealed record DatacenterSettings(
         ScenarioTopologyReader.WriteResolved(Topology, topology);
         root["topology"] = topology;
         VirtualizationResolved.Write(Virtualization, root, Topology.HostCount);
-        root["traffic"] = new ResolvedHocon { ["generators"] = Generators.Select(g => ScenarioGeneratorReader.Resolved(g, Topology.HostCount)).ToList() };
+        root["traffic"] = new ResolvedHocon { ["generators"] = Generators.Select(g => ScenarioGeneratorReader.Resolved(g, Topology.HostCount, Plan)).ToList() };
     }
 
     public ScenarioCostEstimate EstimateCost() => DatacenterCost.Of(this);

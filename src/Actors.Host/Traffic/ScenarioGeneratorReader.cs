@@ -1,5 +1,6 @@
 using System.Globalization;
 using DcSim.ActorsHost.Settings;
+using DcSim.ActorsHost.Virtualization;
 using DcSim.SimCore.Scenario;
 using DcSim.SimCore.Wire;
 
@@ -9,7 +10,7 @@ namespace DcSim.ActorsHost.Traffic;
 /// Reads traffic.generators: completes each element from dcsim.generator-defaults, checks it against the
 /// topology (host indices, targets) and the scenario duration, and loads the CDF files it names.
 /// </summary>
-internal sealed class ScenarioGeneratorReader(ScenarioReadContext context, int? hostCount)
+internal sealed class ScenarioGeneratorReader(ScenarioReadContext context, int? hostCount, EntityPlan? plan = null)
 {
     /// <summary>The largest UDP payload (65535 - 8 B UDP header - 20 B IPv4 header).</summary>
     public const int MaxUdpPayload = 65507;
@@ -62,13 +63,13 @@ internal sealed class ScenarioGeneratorReader(ScenarioReadContext context, int? 
     private GeneratorSettings? Read(int index, ScenarioSection g)
     {
         var ok = g.TryWord("kind", GeneratorWords.Kinds, out var kind);
-        var hosts = ReadHosts(g);
+        var hosts = ReadEndpoints(g);
         ok &= hosts is not null;
         ok &= g.TryRate("rate", out var rate);
         ok &= g.TrySize("packet-size", 1, MaxUdpPayload, out var packetBytes);
         ok &= g.TryWord("size-distribution", GeneratorWords.SizeDistributions, out var sizes);
         var destinationOk = g.TryWord("destination", GeneratorWords.Destinations, out var destination);
-        var targetOk = g.TryInt("target", int.MinValue, int.MaxValue, out var target);
+        var targetOk = TryTarget(g, out var target);
         ok &= destinationOk && targetOk;
         if (destinationOk && targetOk && hosts is not null) ok &= CheckDestination(g, destination, target, hosts);
         ok &= TryCdf(g, "flow-size-cdf", out var flowSizes);
@@ -128,9 +129,56 @@ internal sealed class ScenarioGeneratorReader(ScenarioReadContext context, int? 
         return null;
     }
 
+    /// <summary>
+    /// The endpoints the generator runs on: its hosts (server stacks, whose endpoint ids are the host indices) and the VMs
+    /// and containers named in endpoints; with endpoints set, hosts default to none. Sorted and distinct.
+    /// </summary>
+    private List<int>? ReadEndpoints(ScenarioSection g)
+    {
+        var (value, fromFile) = g.Get("endpoints");
+        if (HoconValues.KindOf(value) != HoconKind.List)
+        {
+            g.Report("endpoints", fromFile, $"expected a list of VM or container names (web-0) or template names (web), found {HoconValues.Describe(value)}");
+            return null;
+        }
+        var names = HoconValues.Elements(value);
+        if (names.Count == 0) return ReadHosts(g);
+        var hosts = g.Get("hosts").FromFile ? ReadHosts(g) : [];
+        if (hosts is null) return null;
+        var endpoints = new SortedSet<int>(hosts);
+        for (var i = 0; i < names.Count; i++)
+        {
+            var name = HoconValues.KindOf(names[i]) == HoconKind.Scalar ? HoconValues.Text(names[i]).Trim() : "";
+            if (plan is null) return null; // the VMs and containers did not read: already reported
+            if (!plan.TryResolve(name, out var ids))
+            {
+                g.Report($"endpoints[{i}]", fromFile, $"no VM or container (or template) is named '{name}'; {plan.DescribeNames()}");
+                return null;
+            }
+            endpoints.UnionWith(ids);
+        }
+        return [.. endpoints];
+    }
+
+    /// <summary>A target is a host index or the name of one VM or container.</summary>
+    private bool TryTarget(ScenarioSection g, out int target)
+    {
+        target = 0;
+        if (!g.TryText("target", out var text, out var fromFile)) return false;
+        if (int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out target)) return true;
+        if (plan is null) return false;
+        if (plan.TryResolve(text, out var ids) && ids.Count == 1)
+        {
+            target = ids[0];
+            return true;
+        }
+        g.Report("target", fromFile, $"expected a host index or the name of one VM or container, got '{text}'; {plan.DescribeNames()}");
+        return false;
+    }
+
     private bool CheckDestination(ScenarioSection g, DestinationPattern destination, int target, List<int> hosts)
     {
-        var hostsFromFile = g.Get("hosts").FromFile;
+        var hostsFromFile = g.Get("hosts").FromFile || g.Get("endpoints").FromFile;
         switch (destination)
         {
             case DestinationPattern.Permutation:
@@ -138,7 +186,7 @@ internal sealed class ScenarioGeneratorReader(ScenarioReadContext context, int? 
                     $"destination = permutation needs at least 2 hosts to permute, got {hosts.Count}");
             case DestinationPattern.Incast or DestinationPattern.Fixed:
                 var targetFromFile = g.Get("target").FromFile;
-                if (hostCount is { } n && (target < 0 || target >= n))
+                if (hostCount is { } n && (target < 0 || target >= (plan?.EndpointCount ?? n)))
                 {
                     g.Report("target", targetFromFile, $"target {target} is not a host: the topology has {n} hosts, 0-{n - 1}");
                     return false;
@@ -238,15 +286,16 @@ internal sealed class ScenarioGeneratorReader(ScenarioReadContext context, int? 
         Ethernet.FrameBytes(generators.Select(LargestPayload).DefaultIfEmpty(0).Max());
 
     /// <summary>A generator as the resolved scenario writes it: every key, canonical units (the inverse of reading it).</summary>
-    public static ResolvedHocon Resolved(GeneratorSettings g, int hostCount) => new()
+    public static ResolvedHocon Resolved(GeneratorSettings g, int hostCount, EntityPlan plan) => new()
     {
         ["kind"] = ScenarioWords.WordOf(GeneratorWords.Kinds, g.Kind),
-        ["hosts"] = HostListReader.Format(g.Hosts, hostCount),
+        ["hosts"] = g.Hosts.Any(h => h < hostCount) ? HostListReader.Format(g.Hosts.Where(h => h < hostCount).ToList(), hostCount) : "[]",
+        ["endpoints"] = "[" + string.Join(", ", g.Hosts.Where(h => h >= hostCount).Select(e => ScenarioHoconWriter.Quote(plan.NameOf(e - hostCount)))) + "]",
         ["rate"] = g.Rate.ToString(),
         ["packet-size"] = ScenarioHoconWriter.Size(g.PacketBytes),
         ["size-distribution"] = ScenarioWords.WordOf(GeneratorWords.SizeDistributions, g.SizeDistribution),
         ["destination"] = ScenarioWords.WordOf(GeneratorWords.Destinations, g.Destination),
-        ["target"] = ScenarioHoconWriter.Int(g.TargetHost),
+        ["target"] = g.TargetHost < hostCount ? ScenarioHoconWriter.Int(g.TargetHost) : ScenarioHoconWriter.Quote(plan.NameOf(g.TargetHost - hostCount)),
         ["flow-size-cdf"] = ScenarioHoconWriter.Quote(g.FlowSizes?.Source ?? ""),
         ["start"] = ScenarioHoconWriter.Time(g.StartPs),
         ["stop"] = ScenarioHoconWriter.Time(g.StopPs),

@@ -61,17 +61,42 @@ public sealed class EntityPlan
         byServerOut = byServer;
     }
 
+    /// <summary>
+    /// The endpoints a name stands for: a VM's or container's own name (web-0), or a template's name (web) for all of
+    /// its VMs or containers.
+    /// </summary>
+    public bool TryResolve(string name, out List<int> endpoints)
+    {
+        endpoints = [];
+        var dash = name.LastIndexOf('-');
+        if (dash > 0 && int.TryParse(name.AsSpan(dash + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ordinal))
+        {
+            var stem = name[..dash];
+            for (var i = 0; i < _entities.Length; i++)
+                if (_entities[i].Ordinal == ordinal && TemplateName(i) == stem) endpoints.Add(_entities[i].Endpoint);
+            if (endpoints.Count > 0) return true;
+        }
+        for (var i = 0; i < _entities.Length; i++)
+            if (TemplateName(i) == name) endpoints.Add(_entities[i].Endpoint);
+        return endpoints.Count > 0;
+    }
+
+    /// <summary>The names a scenario may use, for error messages.</summary>
+    public string DescribeNames()
+    {
+        var templates = _settings.Vms.Select(v => v.Name).Concat(_settings.Containers.Select(c => c.Name)).ToList();
+        return templates.Count == 0 ? "the scenario has no VMs or containers" : $"templates: {string.Join(", ", templates)} (VMs and containers are NAME-0, NAME-1, ...)";
+    }
+
+    private string TemplateName(int entity) =>
+        _entities[entity].Kind == EntityKind.Vm ? _settings.Vms[_entities[entity].Template].Name : _settings.Containers[_entities[entity].Template].Name;
+
     /// <summary>The entity index of an endpoint, or -1 for a server's own stack.</summary>
     public int EntityOf(int endpoint) => endpoint < _hosts ? -1 : endpoint - _hosts;
 
     public PlannedEntity Entity(int index) => _entities[index];
 
-    public string NameOf(int entity)
-    {
-        var e = _entities[entity];
-        var template = e.Kind == EntityKind.Vm ? _settings.Vms[e.Template].Name : _settings.Containers[e.Template].Name;
-        return $"{template}-{e.Ordinal}";
-    }
+    public string NameOf(int entity) => $"{TemplateName(entity)}-{_entities[entity].Ordinal}";
 
     /// <summary>The display name of an endpoint: a server's name is given by the caller's layout, an entity's is its own.</summary>
     public string EndpointName(int endpoint, Func<int, string> serverName) => endpoint < _hosts ? serverName(endpoint) : NameOf(endpoint - _hosts);

@@ -32,9 +32,7 @@ internal static class ScenarioKeyCheck
     {
         if (path.Length == 0 && key == "dcsim")
             return "unknown key 'dcsim': a scenario file holds the keys of dcsim.scenario at its top level, without the 'dcsim.scenario' prefix";
-        if (ScenarioSuggestions.Closest(key, schema.Items.Keys) is { } close)
-            return $"unknown key '{key}'; did you mean '{close}'?";
-        // The right key in the wrong place, e.g. "spines" at the top level instead of in topology.
+        // The right key in the wrong place, e.g. "spines" at the top level instead of in topology, before a near miss here.
         var generalPath = System.Text.RegularExpressions.Regex.Replace(path, @"\[\d+\]", "[*]");
         var elsewhere = reference.KeyPaths
             .Where(p => (p == key || p.EndsWith("." + key, StringComparison.Ordinal)) && p != HoconPositions.Join(generalPath, key))
@@ -42,6 +40,8 @@ internal static class ScenarioKeyCheck
             .ToList();
         if (elsewhere.Count > 0)
             return $"unknown key '{key}' here; did you mean {string.Join(" or ", elsewhere.Select(p => $"'{p}'"))}?";
+        if (ScenarioSuggestions.Closest(key, schema.Items.Keys) is { } close)
+            return $"unknown key '{key}'; did you mean '{close}'?";
         return $"unknown key '{key}'; the keys here are {string.Join(", ", schema.Items.Keys)}";
     }
 }

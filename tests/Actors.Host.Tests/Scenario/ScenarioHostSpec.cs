@@ -116,7 +116,7 @@ public sealed class ScenarioHostSpec
     {
         var resolved = Parse("").ResolvedHocon;
 
-        Assert.Contains("  host-cpu {\n    clock = 2500MHz\n    cores = 8\n  }\n", resolved);
+        Assert.Contains("  host-cpu {\n    clock = 2500MHz\n    cores = 8\n    idle-exit-latency = 10us\n    idle-threshold = 10us\n  }\n", resolved);
         Assert.Contains("""
               vswitch {
                 cycles-per-revalidated-flow = 2000

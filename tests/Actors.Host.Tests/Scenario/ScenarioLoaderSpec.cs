@@ -144,7 +144,8 @@ public sealed class ScenarioLoaderSpec
         var s = Parse("duration = 1000us\ntopology.spines = 3\ntraffic.generators = [ { hosts = [1, 2, 3, 4, 9], packet-size = 1500B } ]");
 
         var resolved = s.ResolvedHocon;
-        Assert.StartsWith("duration = 1ms\nkernel {\n  partitions = auto\n  progress-interval = 1ms\n}\nname = \"unnamed\"\nseed = 1\n", resolved);
+        Assert.StartsWith("containers = []\ncosts {\n", resolved);
+        Assert.Contains("\nduration = 1ms\nkernel {\n  partitions = auto\n  progress-interval = 1ms\n}\nname = \"unnamed\"\nseed = 1\nservers {\n", resolved);
         Assert.Contains("      hosts = [\"1-4\", 9]\n", resolved);
         Assert.Contains("      packet-size = 1500B\n", resolved);
         Assert.Contains("      stop = 1ms\n", resolved);

@@ -123,11 +123,11 @@ public sealed class NatGatewaySpec
         Assert.Equal((RemoteIp, 40000, C1Ip, 80), (inbound.Headers.SourceIp, (int)inbound.Headers.SourcePort, inbound.Headers.DestinationIp, (int)inbound.Headers.DestinationPort));
         Assert.Equal((C1.Mac, C1.Id), (inbound.Headers.DestinationMac, inbound.DestinationEndpoint));
         Assert.Equal(inbound.Headers.FlowHash(), inbound.FlowHash);
-        // the reply SNATed back to host:8080, sent by the host, after a lookup's 400 cycles
+        // the reply SNATed back to host:8080 with the host's MAC (the sending endpoint stays the container), after a lookup's 400 cycles
         var (outAt, reply) = Assert.Single(h.Outside.Received);
         Assert.Equal(900 * Ns, outAt);
         Assert.Equal((HostIp, 8080, RemoteIp, 40000), (reply.Headers.SourceIp, (int)reply.Headers.SourcePort, reply.Headers.DestinationIp, (int)reply.Headers.DestinationPort));
-        Assert.Equal((Host.Mac, Host.Id, RemoteId), (reply.Headers.SourceMac, reply.SourceEndpoint, reply.DestinationEndpoint));
+        Assert.Equal((Host.Mac, C1.Id, RemoteId), (reply.Headers.SourceMac, reply.SourceEndpoint, reply.DestinationEndpoint));
         Assert.Equal(reply.Headers.FlowHash(), reply.FlowHash);
         var c = results.Components["host0/nat"];
         Assert.Equal((1L, 1L, 1L, 1L, 1_800L, 0L), (c["new_connections"], c["packets_in"], c["packets_out"], c["entries"], c["cycles"], c["dropped_packets"]));
@@ -144,10 +144,10 @@ public sealed class NatGatewaySpec
         // act
         var results = h.Run(2 * S);
 
-        // assert: the network sees the host, its port kept; the answer goes back to C1:5000
+        // assert: the network sees the host's address and MAC, its port kept (the sending endpoint stays C1); the answer goes back to C1:5000
         var (_, sent) = Assert.Single(h.Outside.Received);
         Assert.Equal((HostIp, 5000, RemoteIp, 53), (sent.Headers.SourceIp, (int)sent.Headers.SourcePort, sent.Headers.DestinationIp, (int)sent.Headers.DestinationPort));
-        Assert.Equal((Host.Mac, Host.Id), (sent.Headers.SourceMac, sent.SourceEndpoint));
+        Assert.Equal((Host.Mac, C1.Id), (sent.Headers.SourceMac, sent.SourceEndpoint));
         var (at, answer) = Assert.Single(h.Inside.Received);
         Assert.Equal(900 * Ns, at);
         Assert.Equal((RemoteIp, 53, C1Ip, 5000), (answer.Headers.SourceIp, (int)answer.Headers.SourcePort, answer.Headers.DestinationIp, (int)answer.Headers.DestinationPort));
