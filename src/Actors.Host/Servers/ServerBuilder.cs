@@ -60,9 +60,14 @@ internal sealed class ServerBuilder(ScenarioSettings scenario, LeafSpineLayout l
         var startup = new StartupContention(cpu);
         var entities = Plan.OnServer(host).ToArray();
         var hostCores = new HostCores(cpu);
-        var hostKernel = new KernelSpec(name, host, new HostCores(cpu, 0, 1), hostCores, CpuCategory.HostKernel, CpuCategory.HostUser,
+        // The host kernel's network path (its stack, NAT, docker0, veths, its containers' sockets) runs on its network core,
+        // as one softirq context would: a simplification of RSS/RFS that keeps a flow's hops on one core.
+        var networkCore = new HostCores(cpu, 0, 1);
+        var hostKernel = new KernelSpec(name, host, networkCore, networkCore, CpuCategory.HostKernel, CpuCategory.HostUser,
             EndpointLifecycle.AlwaysRunning(), null, "host-stack");
-        var (up, upPort) = BuildKernel(server, hostKernel, entities.Where(e => Plan.Entity(e) is { Kind: EntityKind.Container, ParentVm: < 0 }), startup);
+        var hasVms = entities.Any(e => Plan.Entity(e).Kind == EntityKind.Vm);
+        var (up, upPort) = BuildKernel(server, hostKernel, entities.Where(e => Plan.Entity(e) is { Kind: EntityKind.Container, ParentVm: < 0 }), startup,
+            onSharedSegment: hasVms);
         var vswitch = _dc.Server.VSwitch.Enabled ? server.Add(BuildVSwitch(name, host, cpu, entities.Count(e => Plan.Entity(e).Kind == EntityKind.Vm))) : null;
         var vms = entities.Where(e => Plan.Entity(e).Kind == EntityKind.Vm).ToList();
         var leaf = layout.LeafLp(layout.LeafOfHost(host));
@@ -129,7 +134,7 @@ internal sealed class ServerBuilder(ScenarioSettings scenario, LeafSpineLayout l
             now => Free ? now : startup.VmRunningAt(now, template.Vcpus, e.FirstPinnedCore, profile), false, load);
         var kernel = new KernelSpec(path, e.Endpoint, vcpus, vcpus, CpuCategory.GuestKernel, CpuCategory.GuestUser, lifecycle, source, "vm");
         var containers = Plan.OnServer(e.Server).ToArray().Where(c => Plan.Entity(c).ParentVm == entity);
-        var (up, upPort) = BuildKernel(server, kernel, containers, startup);
+        var (up, upPort) = BuildKernel(server, kernel, containers, startup, onSharedSegment: true);
         server.Connect(vnic, VirtioNic.GuestSide, up, upPort);
     }
 
@@ -138,15 +143,16 @@ internal sealed class ServerBuilder(ScenarioSettings scenario, LeafSpineLayout l
         EndpointLifecycle Lifecycle, EventSource? Source, string Kind);
 
     /// <summary>
-    /// The kernel's own stack and its containers, joined by the kernel's router when there are containers; returns the
+    /// The kernel's own stack and its containers, joined by the kernel's router when there are containers or when the
+    /// kernel sits on a segment it shares with others (a bridge port, which floods frames not for it); returns the
     /// component and port that face the network.
     /// </summary>
-    private (Component Up, int Port) BuildKernel(Server server, KernelSpec k, IEnumerable<int> containerEntities, StartupContention startup)
+    private (Component Up, int Port) BuildKernel(Server server, KernelSpec k, IEnumerable<int> containerEntities, StartupContention startup, bool onSharedSegment)
     {
         var own = server.Add(Stack($"{k.Path}/stack", k.Kind, k.Endpoint, new StackPlacement(k.StackProcessor, k.Kernel, k.User), k.Lifecycle));
         Own(own, k.Source);
         var containers = containerEntities.ToList();
-        if (containers.Count == 0) return (own, EndpointStack.NetworkPort);
+        if (containers.Count == 0 && !onSharedSegment) return (own, EndpointStack.NetworkPort);
         var router = server.Add(new EndpointRouter($"{k.Path}/kernel", $"{k.Path}:kernel"));
         Own(router, k.Source);
         server.Connect(router, router.AddPort([k.Endpoint]), own, EndpointStack.NetworkPort);
@@ -162,7 +168,6 @@ internal sealed class ServerBuilder(ScenarioSettings scenario, LeafSpineLayout l
             Own(docker0, k.Source);
             server.Connect(nat, NatGateway.InsidePort, docker0, 0);
         }
-        var cores = server.Cpu.Cores;
         foreach (var c in containers)
         {
             var e = Plan.Entity(c);
@@ -172,9 +177,8 @@ internal sealed class ServerBuilder(ScenarioSettings scenario, LeafSpineLayout l
             var runtime = Costs.Runtime(template.Runtime);
             var lifecycle = new EndpointLifecycle(template.StartPs, template.StopPs,
                 now => Free ? now : startup.ContainerRunningAt(now, k.Endpoint, runtime), waitsForKernel: e.ParentVm >= 0, load: null);
-            // A container's processes run on a core of their own on a host (spread by slot), on the VM's vCPUs in a VM.
-            var processor = k.Source is null ? new HostCores(server.Cpu, (1 + c) % cores, 1) : k.StackProcessor;
-            var stack = server.Add(Stack($"{path}/stack", "container", e.Endpoint, new StackPlacement(processor, k.Kernel, CpuCategory.GuestUser), lifecycle));
+            // A container's sockets are its kernel's: same processor as the kernel's own stack.
+            var stack = server.Add(Stack($"{path}/stack", "container", e.Endpoint, new StackPlacement(k.StackProcessor, k.Kernel, CpuCategory.GuestUser), lifecycle));
             Own(stack, source);
             k.Lifecycle.Guests.Add(stack);
             switch (template.Network)

@@ -53,7 +53,8 @@ public sealed record RequestResponseSettings(
 /// <see cref="TransactionsInFlight"/> outstanding and starts the next as soon as one ends. A transaction without
 /// its response <see cref="TimeoutPs"/> after its request is lost (0: never, and its slot stalls as netperf's does).
 /// </summary>
-public sealed record UdpRrSettings(int RequestBytes, int ResponseBytes, long ServiceTimePs, int TransactionsInFlight, long TimeoutPs);
+/// <remarks><see cref="Label"/> and <see cref="PublishedRttPs"/> (0: none) name the loop and a published round trip the run's summary compares it with.</remarks>
+public sealed record UdpRrSettings(int RequestBytes, int ResponseBytes, long ServiceTimePs, int TransactionsInFlight, long TimeoutPs, string Label = "", long PublishedRttPs = 0);
 
 /// <summary>The words scenario files use for the generators' enumerations, shared by reading and by writing the resolved scenario.</summary>
 public static class GeneratorWords

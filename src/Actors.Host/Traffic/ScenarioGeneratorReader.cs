@@ -111,7 +111,10 @@ internal sealed class ScenarioGeneratorReader(ScenarioReadContext context, int? 
             timesOk = rr.Check(timeout == 0 || timeout > service, "timeout", rr.Get("timeout").FromFile,
                 $"timeout {ScenarioHoconWriter.Time(timeout)} must be longer than service-time {ScenarioHoconWriter.Time(service)} "
                 + "(or 0s for none), or every transaction times out");
-        return ok && timesOk ? new UdpRrSettings((int)request, (int)response, service, inFlight, timeout) : null;
+        ok &= rr.TryText("label", out var label);
+        var published = 0L;
+        if (rr.TryText("published-rtt", out var publishedText) && publishedText.Length > 0) ok &= rr.TryTime("published-rtt", 1, out published);
+        return ok && timesOk ? new UdpRrSettings((int)request, (int)response, service, inFlight, timeout, label, published) : null;
     }
 
     /// <summary>The generator's hosts (see <see cref="HostListReader"/>), within the cap on entries kept in memory.</summary>
@@ -320,6 +323,8 @@ internal sealed class ScenarioGeneratorReader(ScenarioReadContext context, int? 
             ["service-time"] = ScenarioHoconWriter.Time(g.UdpRr.ServiceTimePs),
             ["transactions-in-flight"] = ScenarioHoconWriter.Int(g.UdpRr.TransactionsInFlight),
             ["timeout"] = ScenarioHoconWriter.Time(g.UdpRr.TimeoutPs),
+            ["label"] = ScenarioHoconWriter.Quote(g.UdpRr.Label),
+            ["published-rtt"] = g.UdpRr.PublishedRttPs == 0 ? "\"\"" : ScenarioHoconWriter.Time(g.UdpRr.PublishedRttPs),
         },
     };
 }

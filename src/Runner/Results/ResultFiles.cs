@@ -227,6 +227,24 @@ internal static class ResultFiles
         sb.AppendLine(CultureInfo.InvariantCulture, $"latency  mean {h.MeanPs / 1e6:0.000} us  p50 {h.PercentileNs(50) / 1e3:0.000} us  p99 {h.PercentileNs(99) / 1e3:0.000} us  p99.9 {h.PercentileNs(99.9) / 1e3:0.000} us  max {h.MaxPs / 1e6:0.000} us");
         sb.AppendLine(CultureInfo.InvariantCulture, $"links    {results.Links.Count} directed, {s.LinkTransmissions:N0} transmissions; events {s.EventsProcessed:N0}");
         foreach (var (where, n) in s.DropsByLocation.OrderByDescending(kv => kv.Value).Take(5)) sb.AppendLine(CultureInfo.InvariantCulture, $"drops    {where}: {n:N0}");
+        AppendRrTable(sb, scenario, results);
         return sb.ToString();
+    }
+
+    /// <summary>The udp-rr loops: round trip and rate as simulated, beside a published round trip where the scenario gives one.</summary>
+    private static void AppendRrTable(StringBuilder sb, ScenarioSettings scenario, ResultsBuilder results)
+    {
+        var rows = UdpRrResults.Rows(results).ToList();
+        if (rows.Count == 0) return;
+        sb.AppendLine("udp-rr   loop                      rtt mean us   transactions/s   published rtt us   difference");
+        foreach (var r in rows)
+        {
+            var rr = scenario.Datacenter().Generators[r.Generator].UdpRr;
+            var label = rr.Label.Length > 0 ? rr.Label : $"gen{r.Generator} {r.Client}->{r.Server}";
+            var mean = r.RoundTrips.MeanPs / 1e6;
+            var published = rr.PublishedRttPs / 1e6;
+            sb.AppendLine(CultureInfo.InvariantCulture,
+                $"         {label,-25} {mean,11:0.00} {r.TransactionsPerSecond,16:N0}   {(published > 0 ? published.ToString("0.00", CultureInfo.InvariantCulture) : "-"),16}   {(published > 0 ? ((mean - published) / published).ToString("+0.0%;-0.0%", CultureInfo.InvariantCulture) : "-"),10}");
+        }
     }
 }
