@@ -28,17 +28,27 @@ public sealed record VirtioCosts(
 /// core, then delivered as an interrupt on the vCPU; a packet from the guest kicks the host (an exit on the vCPU) and
 /// is taken by the backend to the switch. Each direction is one hop whose latency is the work's completion time.
 /// </summary>
+/// <remarks>
+/// A packet whose next processor is overloaded (<see cref="Processor.Overloaded"/>) is dropped: towards the guest its
+/// vCPU cannot drain the receive virtqueue, from the guest the backend's core cannot keep up ("PATH:full").
+/// </remarks>
 public sealed class VirtioNic(string path, Processor host, Processor vcpus, VirtioCosts costs) : Component(path, "vnic")
 {
     public const int HostSide = 0;
     public const int GuestSide = 1;
 
+    private readonly DropLedger _full = new($"{path}:full");
     private long _toGuest, _fromGuest, _hostCycles, _hypervisorCycles;
 
     public override void Receive(int port, in Packet packet)
     {
         var hash = packet.FlowHash;
         var bytes = packet.PayloadBytes;
+        if ((port == HostSide ? vcpus : host).Overloaded(Now, hash))
+        {
+            _full.Drop(packet.FlowId, bytes);
+            return;
+        }
         if (port == HostSide)
         {
             _toGuest++;
@@ -66,8 +76,15 @@ public sealed class VirtioNic(string path, Processor host, Processor vcpus, Virt
         }
     }
 
+    public override void Report(ResultsBuilder results, long endTime)
+    {
+        _full.Report(results);
+        base.Report(results, endTime);
+    }
+
     public override void WriteCounters(ComponentCounters counters, long now)
     {
+        counters["dropped_full"] = _full.Packets;
         counters["packets_to_guest"] = _toGuest;
         counters["packets_from_guest"] = _fromGuest;
         counters["host_cycles"] = _hostCycles;

@@ -22,7 +22,7 @@ internal sealed record StackPlacement(Processor Processor, CpuCategory Kernel, C
 /// Sending costs the stack's send step on its processor and the packet leaves when that work completes; a received
 /// packet costs the receive step (interrupt to the copy to user) and the application's work, and reaches the
 /// application when they complete (an internal hop, so that the packet is in transit meanwhile). With free costs
-/// both are direct. The stack has a lifecycle (<see cref="EndpointLifecycle"/>): before it runs and after it stops, its
+/// both are direct. A packet that finds the stack's core backlog full, sent or received, is dropped at "PATH:backlog". The stack has a lifecycle (<see cref="EndpointLifecycle"/>): before it runs and after it stops, its
 /// applications send nothing and packets reaching it are dropped at "PATH:down". Timers: 0 is "a request's service
 /// time is over" (carrying the request), 1 the lifecycle, 2 a slice of CPU load; application i's are 3 + 2i (fire)
 /// and 4 + 2i (on/off toggle).
@@ -46,6 +46,8 @@ internal sealed class EndpointStack : Component, IEndpoint
     private readonly StackCosts _costs;
     private readonly EndpointLifecycle _lifecycle;
     private readonly DropLedger _down;
+    private readonly DropLedger _backlog;
+    private readonly DropLedger _notForMe;
     private readonly bool _free;
 
     public EndpointStack(string path, string kind, EndpointAddress address, EndpointDirectory directory, IReadOnlyList<GeneratorSettings> generators,
@@ -58,6 +60,8 @@ internal sealed class EndpointStack : Component, IEndpoint
         _free = costs.IsFree;
         _lifecycle = lifecycle;
         _down = new DropLedger($"{path}:down");
+        _backlog = new DropLedger($"{path}:backlog");
+        _notForMe = new DropLedger($"{path}:not-for-me");
         _server = new ResponseServer(this, generators, seed);
         foreach (var g in generators.Where(runsHere))
         {
@@ -95,6 +99,12 @@ internal sealed class EndpointStack : Component, IEndpoint
             Emit(NetworkPort, in packet);
             return;
         }
+        if (_placement.Processor.Overloaded(Now, packet.FlowHash))
+        {
+            // The socket's send buffer is full behind a saturated core: the datagram is lost here, as sendto() drops it.
+            _backlog.Drop(packet.FlowId, packet.PayloadBytes);
+            return;
+        }
         var done = _placement.Processor.Run(Now, _costs.Send, packet.PayloadBytes, _placement.Kernel, packet.FlowHash);
         if (done == Now) Emit(NetworkPort, in packet);
         else EmitAt(done, NetworkPort, in packet);
@@ -104,6 +114,12 @@ internal sealed class EndpointStack : Component, IEndpoint
 
     public override void Receive(int port, in Packet packet)
     {
+        if (packet.DestinationEndpoint != Address.Id)
+        {
+            // A frame a bridge flooded to every port: the interface's address filter drops it.
+            _notForMe.Drop(packet.FlowId, packet.PayloadBytes);
+            return;
+        }
         if (!_lifecycle.IsRunning)
         {
             _down.Drop(packet.FlowId, packet.PayloadBytes);
@@ -115,6 +131,11 @@ internal sealed class EndpointStack : Component, IEndpoint
             return;
         }
         var p = _placement.Processor;
+        if (p.Overloaded(Now, packet.FlowHash))
+        {
+            _backlog.Drop(packet.FlowId, packet.PayloadBytes);
+            return;
+        }
         var done = p.Run(Now, _costs.Receive, packet.PayloadBytes, _placement.Kernel, packet.FlowHash);
         done = p.Run(done, _costs.App, packet.PayloadBytes, _placement.User, packet.FlowHash);
         if (done == Now) Deliver(in packet);
@@ -151,6 +172,8 @@ internal sealed class EndpointStack : Component, IEndpoint
     {
         _flows.Report(results);
         _down.Report(results);
+        _backlog.Report(results);
+        _notForMe.Report(results);
         foreach (var g in _generators) g.Report(results, Path);
         base.Report(results, endTime);
     }
@@ -160,12 +183,11 @@ internal sealed class EndpointStack : Component, IEndpoint
         counters["state"] = (long)_lifecycle.StateAt(now);
         counters["startup_ps"] = _lifecycle.StartupPs;
         counters["dropped_down"] = _down.Packets;
+        counters["dropped_backlog"] = _backlog.Packets;
     }
 
     private void Deliver(in Packet packet)
     {
-        if (packet.DestinationEndpoint != Address.Id)
-            throw new InvalidOperationException($"{Path} ({Address}) received a packet for endpoint {packet.DestinationEndpoint}");
         _flows.Delivered(in packet, Now);
         switch ((AppKind)packet.App.Kind)
         {

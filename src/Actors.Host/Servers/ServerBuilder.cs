@@ -53,7 +53,7 @@ internal sealed class ServerBuilder(ScenarioSettings scenario, LeafSpineLayout l
     public Server Build(int host)
     {
         var name = layout.NameOf(host);
-        var cpu = new ServerCpu(_dc.Server.Cores, _dc.Server.ClockHz, _dc.Server.IdleExitPs, _dc.Server.IdleThresholdPs);
+        var cpu = new ServerCpu(_dc.Server.Cores, _dc.Server.ClockHz, _dc.Server.IdleExitPs, _dc.Server.IdleThresholdPs, _dc.Server.MaxBacklogPs);
         var server = new Server(host, name, cpu);
         var nic = server.Add(new PhysicalNic($"{name}/nic0", Free ? 0 : Costs.NicTxLatencyPs, Free ? 0 : Costs.NicRxLatencyPs));
         if (nic.Index != FabricBuilder.ServerNic) throw new InvalidOperationException($"{name}: the NIC must be component {FabricBuilder.ServerNic}");
@@ -110,6 +110,12 @@ internal sealed class ServerBuilder(ScenarioSettings scenario, LeafSpineLayout l
         }
         server.Connect(driver, CpuHop.PortB, vmSwitch, switchUplink);
         for (var i = 0; i < vms.Count; i++) BuildVm(server, name, vms[i], vmSwitch, firstVmPort + i, startup, hostCores);
+        if (vmSwitch is LinuxBridge br0)
+        {
+            // What ARP and the guests' announcements (a gratuitous ARP at boot) teach a bridge before traffic flows.
+            br0.Fdb.Learn(directory[host].Mac, switchHost, 0);
+            for (var i = 0; i < vms.Count; i++) br0.Fdb.Learn(directory[Plan.Entity(vms[i]).Endpoint].Mac, firstVmPort + i, 0);
+        }
         return server;
     }
 
@@ -167,6 +173,8 @@ internal sealed class ServerBuilder(ScenarioSettings scenario, LeafSpineLayout l
                 Step(Costs.HostPath.BridgeForward)));
             Own(docker0, k.Source);
             server.Connect(nat, NatGateway.InsidePort, docker0, 0);
+            // Docker's containers announce themselves when their veth comes up; the NAT side is the gateway.
+            for (var i = 0; i < bridged.Count; i++) ((LinuxBridge)docker0).Fdb.Learn(directory[Plan.Entity(bridged[i]).Endpoint].Mac, 1 + i, 0);
         }
         foreach (var c in containers)
         {

@@ -38,6 +38,9 @@ public sealed class VcpuSet : Processor
 
     public override long Run(long now, long cycles, CpuCategory category, uint flowHash) => RunOn(VcpuFor(flowHash), now, cycles, category);
 
+    /// <summary>A vCPU whose own queue is longer than the host's backlog limit cannot take more (its virtqueue is full).</summary>
+    public override bool Overloaded(long now, uint flowHash) => _cpu.MaxQueuePs > 0 && _freeAt[VcpuFor(flowHash)] - now > _cpu.MaxQueuePs;
+
     public long RunOn(int vcpu, long now, long cycles, CpuCategory category)
     {
         var ready = Math.Max(now, _freeAt[vcpu]);
