@@ -150,6 +150,8 @@ internal sealed class EndpointStack : Component, IEndpoint
     public override void Report(ResultsBuilder results, long endTime)
     {
         _flows.Report(results);
+        foreach (var f in _flows.Flows)
+            if (f.Latency is not null) results.Histogram(EndpointResults.Latency, Address.Id).Add(f.Latency);
         _down.Report(results);
         foreach (var g in _generators) g.Report(results, Path);
         base.Report(results, endTime);
@@ -157,9 +159,21 @@ internal sealed class EndpointStack : Component, IEndpoint
 
     public override void WriteCounters(ComponentCounters counters, long now)
     {
-        counters["state"] = (long)_lifecycle.StateAt(now);
-        counters["startup_ps"] = _lifecycle.StartupPs;
-        counters["dropped_down"] = _down.Packets;
+        counters[EndpointResults.Endpoint] = Address.Id;
+        counters[EndpointResults.State] = (long)_lifecycle.StateAt(now);
+        counters[EndpointResults.StartupPs] = _lifecycle.StartupPs;
+        counters[EndpointResults.DroppedDown] = _down.Packets;
+        // Summed from the flows this endpoint keeps anyway, so that the packet path pays nothing for them.
+        long sentPackets = 0, sentBytes = 0, deliveredPackets = 0, deliveredBytes = 0;
+        foreach (var f in _flows.Flows)
+        {
+            (sentPackets, sentBytes) = (sentPackets + f.SentPackets, sentBytes + f.SentBytes);
+            (deliveredPackets, deliveredBytes) = (deliveredPackets + f.DeliveredPackets, deliveredBytes + f.DeliveredBytes);
+        }
+        counters[EndpointResults.PacketsSent] = sentPackets;
+        counters[EndpointResults.BytesSent] = sentBytes;
+        counters[EndpointResults.PacketsDelivered] = deliveredPackets;
+        counters[EndpointResults.BytesDelivered] = deliveredBytes;
     }
 
     private void Deliver(in Packet packet)
