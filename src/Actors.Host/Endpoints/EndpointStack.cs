@@ -171,6 +171,8 @@ internal sealed class EndpointStack : Component, IEndpoint
     public override void Report(ResultsBuilder results, long endTime)
     {
         _flows.Report(results);
+        foreach (var f in _flows.Flows)
+            if (f.Latency is not null) results.Histogram(EndpointResults.Latency, Address.Id).Add(f.Latency);
         _down.Report(results);
         _backlog.Report(results);
         _notForMe.Report(results);
@@ -180,10 +182,23 @@ internal sealed class EndpointStack : Component, IEndpoint
 
     public override void WriteCounters(ComponentCounters counters, long now)
     {
-        counters["state"] = (long)_lifecycle.StateAt(now);
-        counters["startup_ps"] = _lifecycle.StartupPs;
-        counters["dropped_down"] = _down.Packets;
+        counters[EndpointResults.Endpoint] = Address.Id;
+        counters[EndpointResults.State] = (long)_lifecycle.StateAt(now);
+        counters[EndpointResults.StartupPs] = _lifecycle.StartupPs;
+        counters[EndpointResults.DroppedDown] = _down.Packets;
         counters["dropped_backlog"] = _backlog.Packets;
+        counters["dropped_not_for_me"] = _notForMe.Packets;
+        // Summed from the flows this endpoint keeps anyway, so that the packet path pays nothing for them.
+        long sentPackets = 0, sentBytes = 0, deliveredPackets = 0, deliveredBytes = 0;
+        foreach (var f in _flows.Flows)
+        {
+            (sentPackets, sentBytes) = (sentPackets + f.SentPackets, sentBytes + f.SentBytes);
+            (deliveredPackets, deliveredBytes) = (deliveredPackets + f.DeliveredPackets, deliveredBytes + f.DeliveredBytes);
+        }
+        counters[EndpointResults.PacketsSent] = sentPackets;
+        counters[EndpointResults.BytesSent] = sentBytes;
+        counters[EndpointResults.PacketsDelivered] = deliveredPackets;
+        counters[EndpointResults.BytesDelivered] = deliveredBytes;
     }
 
     private void Deliver(in Packet packet)

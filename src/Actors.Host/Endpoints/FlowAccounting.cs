@@ -13,6 +13,9 @@ internal sealed class FlowAccounting
     private readonly Dictionary<long, FlowStats> _flows = new();
     private readonly SortedDictionary<int, LatencyHistogram> _requestCompletion = new();
 
+    /// <summary>The flows this endpoint sent or received, as it saw them.</summary>
+    public IEnumerable<FlowStats> Flows => _flows.Values;
+
     public void Sent(in Packet packet, GeneratorKind kind)
     {
         var f = Flow(packet.FlowId);
