@@ -42,9 +42,13 @@ public sealed class VirtioNic(string path, Processor host, Processor vcpus, Virt
 
     public override void Receive(int port, in Packet packet)
     {
+        // One virtqueue pair, served by one vCPU, carries both directions of a conversation (a symmetric key); the host's
+        // part runs where the flow's own hash puts it, with the bridge and driver work of the same packet (the vhost
+        // worker transmits through the bridge in its own context).
         var hash = packet.FlowHash;
+        var queue = packet.Headers.SymmetricHash();
         var bytes = packet.PayloadBytes;
-        if ((port == HostSide ? vcpus : host).Overloaded(Now, hash))
+        if (port == HostSide ? vcpus.Overloaded(Now, queue) : host.Overloaded(Now, hash))
         {
             _full.Drop(packet.FlowId, bytes);
             return;
@@ -56,7 +60,7 @@ public sealed class VirtioNic(string path, Processor host, Processor vcpus, Virt
             t = RunHost(t, costs.ToGuestUser, CpuCategory.HostUser, bytes, hash);
             if (costs.InterruptCycles > 0)
             {
-                t = vcpus.Run(t, costs.InterruptCycles, CpuCategory.Hypervisor, hash);
+                t = vcpus.Run(t, costs.InterruptCycles, CpuCategory.Hypervisor, queue);
                 _hypervisorCycles += costs.InterruptCycles;
             }
             Forward(t, GuestSide, in packet);
@@ -67,7 +71,7 @@ public sealed class VirtioNic(string path, Processor host, Processor vcpus, Virt
             var t = Now;
             if (costs.KickCycles > 0)
             {
-                t = vcpus.Run(t, costs.KickCycles, CpuCategory.Hypervisor, hash);
+                t = vcpus.Run(t, costs.KickCycles, CpuCategory.Hypervisor, queue);
                 _hypervisorCycles += costs.KickCycles;
             }
             t = RunHost(t, costs.FromGuestKernel, CpuCategory.HostKernel, bytes, hash);

@@ -99,13 +99,15 @@ internal sealed class EndpointStack : Component, IEndpoint
             Emit(NetworkPort, in packet);
             return;
         }
-        if (_placement.Processor.Overloaded(Now, packet.FlowHash))
+        // The application sends from the CPU it runs on, where its conversation's packets arrive (a symmetric key).
+        var steer = packet.Headers.SymmetricHash();
+        if (_placement.Processor.Overloaded(Now, steer))
         {
             // The socket's send buffer is full behind a saturated core: the datagram is lost here, as sendto() drops it.
             _backlog.Drop(packet.FlowId, packet.PayloadBytes);
             return;
         }
-        var done = _placement.Processor.Run(Now, _costs.Send, packet.PayloadBytes, _placement.Kernel, packet.FlowHash);
+        var done = _placement.Processor.Run(Now, _costs.Send, packet.PayloadBytes, _placement.Kernel, steer);
         if (done == Now) Emit(NetworkPort, in packet);
         else EmitAt(done, NetworkPort, in packet);
     }
@@ -131,13 +133,14 @@ internal sealed class EndpointStack : Component, IEndpoint
             return;
         }
         var p = _placement.Processor;
-        if (p.Overloaded(Now, packet.FlowHash))
+        var steer = packet.Headers.SymmetricHash();
+        if (p.Overloaded(Now, steer))
         {
             _backlog.Drop(packet.FlowId, packet.PayloadBytes);
             return;
         }
-        var done = p.Run(Now, _costs.Receive, packet.PayloadBytes, _placement.Kernel, packet.FlowHash);
-        done = p.Run(done, _costs.App, packet.PayloadBytes, _placement.User, packet.FlowHash);
+        var done = p.Run(Now, _costs.Receive, packet.PayloadBytes, _placement.Kernel, steer);
+        done = p.Run(done, _costs.App, packet.PayloadBytes, _placement.User, steer);
         if (done == Now) Deliver(in packet);
         else ReceiveAt(done, DeliverPort, in packet);
     }

@@ -114,6 +114,7 @@ internal sealed class ServerBuilder(ScenarioSettings scenario, LeafSpineLayout l
         {
             // What ARP and the guests' announcements (a gratuitous ARP at boot) teach a bridge before traffic flows.
             br0.Fdb.Learn(directory[host].Mac, switchHost, 0);
+            br0.UnknownUnicastPort = switchUplink;
             for (var i = 0; i < vms.Count; i++) br0.Fdb.Learn(directory[Plan.Entity(vms[i]).Endpoint].Mac, firstVmPort + i, 0);
         }
         return server;
@@ -127,7 +128,7 @@ internal sealed class ServerBuilder(ScenarioSettings scenario, LeafSpineLayout l
         var source = new EventSource(EntitySource(entity));
         var cpu = server.Cpu;
         var profile = Costs.Hypervisor(V.Profiles[e.Server].Hypervisor);
-        var vcpus = new VcpuSet(cpu, template.Vcpus, template.Pinning == VcpuPinning.Pinned ? e.FirstPinnedCore : null);
+        var vcpus = new VcpuSet(cpu, template.Vcpus, e.FirstPinnedCore, template.Pinning == VcpuPinning.Pinned);
         // A vhost-user backend is the OVS netdev datapath's PMD threads, on the datapath cores.
         Processor backend = template.Vnic == VnicBackend.VhostUser ? new HostCores(cpu, 0, _dc.Server.VSwitch.DatapathCores) : hostCores;
         var vnic = server.Add(new VirtioNic($"{path}/eth0", backend, vcpus, Free ? VirtioCosts.Free : Virtio(profile, template.Vnic)));
@@ -174,7 +175,9 @@ internal sealed class ServerBuilder(ScenarioSettings scenario, LeafSpineLayout l
             Own(docker0, k.Source);
             server.Connect(nat, NatGateway.InsidePort, docker0, 0);
             // Docker's containers announce themselves when their veth comes up; the NAT side is the gateway.
-            for (var i = 0; i < bridged.Count; i++) ((LinuxBridge)docker0).Fdb.Learn(directory[Plan.Entity(bridged[i]).Endpoint].Mac, 1 + i, 0);
+            var bridge = (LinuxBridge)docker0;
+            for (var i = 0; i < bridged.Count; i++) bridge.Fdb.Learn(directory[Plan.Entity(bridged[i]).Endpoint].Mac, 1 + i, 0);
+            bridge.UnknownUnicastPort = 0;
         }
         foreach (var c in containers)
         {

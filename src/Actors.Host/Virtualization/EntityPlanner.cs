@@ -64,7 +64,8 @@ internal sealed class EntityPlanner(VirtualizationSettings settings, int hosts, 
                 return false;
             }
             spread?.Remove((_vcpusPlaced[host], host));
-            var firstCore = _vcpusPlaced[host] % coresPerServer;
+            // vCPUs are handed cores from core 1 on: core 0 is the host kernel's network core.
+            var firstCore = (1 + _vcpusPlaced[host]) % coresPerServer;
             _vcpusPlaced[host] += t.Vcpus;
             _memoryPlaced[host] += t.MemoryBytes;
             spread?.Add((_vcpusPlaced[host], host));
