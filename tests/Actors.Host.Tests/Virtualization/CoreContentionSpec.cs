@@ -49,10 +49,11 @@ public sealed class CoreContentionSpec
     }
 
     /// <summary>
-    /// VM srv-0 answers a CBR stream; VM hog-0 runs a CPU-bound process taking <paramref name="load"/> of its vCPU in
-    /// slices of 2 ms. On a one-core server with vcpu-overcommit = 2 both vCPUs are pinned to core 0.
+    /// VM srv-0 answers host 0's traffic (<paramref name="generator"/>); VM hog-0 runs a CPU-bound process taking
+    /// <paramref name="load"/> of its vCPU in slices of 2 ms. On a one-core server with vcpu-overcommit = 2 both vCPUs
+    /// are pinned to core 0.
     /// </summary>
-    private static FlowStats OverCommitted(double load)
+    private static ResultsBuilder OverCommitted(double load, string generator)
     {
         var text = TwoServers.Replace("host-cpu.idle-exit-latency = 0us", "host-cpu { cores = 1, idle-exit-latency = 0us }") + """
             duration = 210ms
@@ -61,15 +62,16 @@ public sealed class CoreContentionSpec
               { name = srv, hosts = [1], placement = explicit, pinning = pinned }
               { name = hog, hosts = [1], placement = explicit, pinning = pinned, cpu-load = LOAD, cpu-slice = 2ms }
             ]
-            # 100 B every 490.8 us, a period that does not divide the hog's (8 ms at 25 %, 4 ms at 50 %): arrivals fall at
-            # every phase of its slices.
-            traffic.generators = [ { hosts = [0], rate = 1.63Mbps, packet-size = 100B, destination = fixed, target = srv-0, start = 10ms, stop = 200ms } ]
+            traffic.generators = [ { hosts = [0], destination = fixed, target = srv-0, start = 10ms, stop = 200ms, GENERATOR } ]
 
-            """.Replace("LOAD", load.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            """.Replace("LOAD", load.ToString(System.Globalization.CultureInfo.InvariantCulture)).Replace("GENERATOR", generator);
         var results = Run(text);
         Assert.True(new RunSummary(results).Conserved);
-        return FlowOf(results);
+        return results;
     }
+
+    /// <summary>100 B every 490.8 us, a period that does not divide the hog's (8 ms at 25 %, 4 ms at 50 %): arrivals fall at every phase of its slices.</summary>
+    private static FlowStats OpenLoop(double load) => FlowOf(OverCommitted(load, "rate = 1.63Mbps, packet-size = 100B"));
 
     [Theory]
     [InlineData(0.25)]
@@ -78,10 +80,10 @@ public sealed class CoreContentionSpec
     {
         // arrange
         const long slice = 2 * SimTime.Millisecond;
-        var alone = OverCommitted(0).Latency!;
+        var alone = OpenLoop(0).Latency!;
 
         // act
-        var shared = OverCommitted(load).Latency!;
+        var shared = OpenLoop(load).Latency!;
 
         // assert: alone, every packet takes the same time. Shared, a packet that arrives while the hog runs (a share
         // `load` of the time) waits for the rest of its slice, on average half of it: load x 1 ms. Packets caught in one
@@ -93,5 +95,28 @@ public sealed class CoreContentionSpec
         Assert.True(added >= 0.95 * expected && added <= 1.1 * expected, $"added {added / 1e6:F1} us, expected about {expected / 1e6:F1} us");
         // the worst case waits for almost the whole slice
         Assert.InRange(shared.MaxPs - alone.MaxPs, slice - 500 * SimTime.Microsecond, slice + 50 * SimTime.Microsecond);
+    }
+
+    [Theory]
+    [InlineData(0.25)]
+    [InlineData(0.5)]
+    public void An_over_committed_vCPU_must_cut_a_closed_loop_to_the_share_of_time_it_gets(double load)
+    {
+        // arrange
+        var alone = Loop(OverCommitted(0, "kind = udp-rr"));
+
+        // act
+        var shared = Loop(OverCommitted(load, "kind = udp-rr"));
+
+        // assert: a udp-rr loop keeps one transaction in flight, so a slice holds up one transaction by about the slice
+        // (not half of it: the next request waits for the answer) and the loop runs only while the hog does not. Over a
+        // period P = slice / load the loop completes (P - slice) / R0 transactions: transactions per second fall to
+        // (1 - load) of alone's, and the mean round trip rises to R0 / (1 - load) (R0 = 27.9 us alone), to within the
+        // round trip by which the blocked transaction's wait can fall short of the slice in each period.
+        Assert.Equal(alone.RoundTrips.MinPs, shared.RoundTrips.MinPs);
+        var ratio = shared.TransactionsPerSecond / alone.TransactionsPerSecond;
+        Assert.True(Math.Abs(ratio - (1 - load)) < 0.01, $"{ratio:F4} of alone's transactions per second, expected {1 - load}");
+        // the transaction a slice catches waits for nearly all of it
+        Assert.InRange(shared.RoundTrips.MaxPs, 2 * SimTime.Millisecond - 50 * SimTime.Microsecond, 2 * SimTime.Millisecond + 50 * SimTime.Microsecond);
     }
 }
