@@ -11,6 +11,15 @@ public sealed class CoreContentionSpec
     /// <summary>A bare-metal receiver's work per 1,000 B packet on its network core: receive 6,700 + 0.25 x 1,000, application 1,400.</summary>
     private const long ReceiveCycles = 6_950 + 1_400;
 
+    /// <summary>Host 0 offers host 1 300,000 packets/s of 1,000 B for 3 ms, both servers clocked at <paramref name="gigahertz"/>.</summary>
+    private static FlowStats Saturated(int gigahertz)
+    {
+        var results = Run(TwoServers.Replace("host-cpu.idle-exit-latency = 0us", $"host-cpu {{ clock = {gigahertz}GHz, idle-exit-latency = 0us }}")
+            + "duration = 3ms\ntraffic.generators = [ { hosts = [0], rate = 2.4Gbps, packet-size = 1000B, destination = fixed, target = 1 } ]\n");
+        Assert.True(new RunSummary(results).Conserved);
+        return FlowOf(results);
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
@@ -20,29 +29,23 @@ public sealed class CoreContentionSpec
         // 3.33 us between packets even at 1 GHz; the receiver's 8,350 do not: it caps at 119,760 packets/s at 1 GHz
         // and 239,521 at 2 GHz.
         const long duration = 3 * SimTime.Millisecond;
-        var results = Run(TwoServers.Replace("host-cpu.idle-exit-latency = 0us", $"host-cpu {{ clock = {gigahertz}GHz, idle-exit-latency = 0us }}")
-            + "duration = 3ms\ntraffic.generators = [ { hosts = [0], rate = 2.4Gbps, packet-size = 1000B, destination = fixed, target = 1 } ]\n");
         var servicePs = ReceiveCycles * 1_000 / gigahertz;
 
         // act
-        var flow = FlowOf(results);
+        var flow = Saturated(gigahertz);
 
         // assert: from the first packet's arrival (under 20 us after the start) the core is never idle, so it has
         // delivered one packet per service time by the end; the rest is still queued on it, none lost
         Assert.InRange(flow.DeliveredPackets, (duration - 20 * SimTime.Microsecond) / servicePs, duration / servicePs);
         Assert.True(flow.SentPackets > 880, $"{flow.SentPackets} sent");
         Assert.Equal(flow.SentPackets - flow.DeliveredPackets, flow.InFlightPackets);
-        Assert.True(new RunSummary(results).Conserved);
     }
 
     [Fact]
     public void Doubling_the_clock_must_double_the_receive_cap()
     {
         // act
-        var delivered = new[] { 1, 2 }.Select(ghz => FlowOf(Run(
-            TwoServers.Replace("host-cpu.idle-exit-latency = 0us", $"host-cpu {{ clock = {ghz}GHz, idle-exit-latency = 0us }}")
-            + "duration = 3ms\ntraffic.generators = [ { hosts = [0], rate = 2.4Gbps, packet-size = 1000B, destination = fixed, target = 1 } ]\n"))
-            .DeliveredPackets).ToArray();
+        var delivered = new[] { 1, 2 }.Select(ghz => Saturated(ghz).DeliveredPackets).ToArray();
 
         // assert: 359 and 718 packets in 3 ms less the first packet's trip
         Assert.InRange(delivered[1] / (double)delivered[0], 1.98, 2.02);

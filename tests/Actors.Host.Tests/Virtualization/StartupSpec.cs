@@ -32,6 +32,7 @@ public sealed class StartupSpec
         Assert.Equal(Enumerable.Range(1, 100).Select(k => Math.Max(4_800, 600L * k) * SimTime.Millisecond + 15 * SimTime.Second), vms);
         // the boots' CPU work is accounted on the server: 100 x 12 G cycles of guest-kernel time
         Assert.Equal(100 * 12_000_000_000L, results.Components["host0"]["guest_kernel_busy_ps"] / PsPerCycle);
+        Assert.True(new RunSummary(results).Conserved);
     }
 
     private static long[] StartupTimes(ResultsBuilder results, string kind) =>
