@@ -304,7 +304,9 @@ internal sealed class ScenarioGeneratorReader(ScenarioReadContext context, int? 
         ["packet-size"] = ScenarioHoconWriter.Size(g.PacketBytes),
         ["size-distribution"] = ScenarioWords.WordOf(GeneratorWords.SizeDistributions, g.SizeDistribution),
         ["destination"] = ScenarioWords.WordOf(GeneratorWords.Destinations, g.Destination),
-        ["target"] = g.TargetHost < hostCount ? ScenarioHoconWriter.Int(g.TargetHost) : ScenarioHoconWriter.Quote(plan.NameOf(g.TargetHost - hostCount)),
+        // An entity's id is written as its name; any other number as written (a random destination never checks its target).
+        ["target"] = g.TargetHost >= hostCount && g.TargetHost < plan.EndpointCount
+            ? ScenarioHoconWriter.Quote(plan.NameOf(g.TargetHost - hostCount)) : ScenarioHoconWriter.Int(g.TargetHost),
         ["flow-size-cdf"] = ScenarioHoconWriter.Quote(g.FlowSizes?.Source ?? ""),
         ["start"] = ScenarioHoconWriter.Time(g.StartPs),
         ["stop"] = ScenarioHoconWriter.Time(g.StopPs),

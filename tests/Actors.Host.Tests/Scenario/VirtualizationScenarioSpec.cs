@@ -415,6 +415,16 @@ public sealed class VirtualizationScenarioSpec
     }
 
     [Fact]
+    public void An_unchecked_numeric_target_beyond_every_endpoint_must_be_written_back_as_a_number()
+    {
+        // destination = random never reads the target; the resolved scenario must not take 99 for an entity's id.
+        var s = Parse(TwoWebVms + "traffic.generators = [ { destination = random, target = 99 } ]\n");
+
+        Assert.Contains("    target = 99\n", s.ResolvedHocon);
+        Assert.Equal(99, Assert.Single(Parse(s.ResolvedHocon).Datacenter().Generators).TargetHost);
+    }
+
+    [Fact]
     public void Generator_endpoints_and_target_names_must_resolve_to_endpoint_ids()
     {
         var g = Parse(TwoWebVms + """
