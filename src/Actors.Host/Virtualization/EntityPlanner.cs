@@ -20,11 +20,11 @@ internal sealed class EntityPlanner(VirtualizationSettings settings, int hosts, 
     /// <param name="vmSections">The sections of vms[i], to report at; <paramref name="containerSections"/> likewise.</param>
     public EntityPlan? Plan(IReadOnlyList<ScenarioSection> vmSections, IReadOnlyList<ScenarioSection> containerSections)
     {
+        if (!CheckEventSources([.. vmSections, .. containerSections])) return null;
         var ok = true;
         for (var t = 0; t < settings.Vms.Count; t++) ok &= PlaceVms(settings.Vms[t], vmSections[t]);
         var vmSlots = new int[_entities.Count];
         for (var t = 0; t < settings.Containers.Count; t++) ok &= PlaceContainers(settings.Containers[t], containerSections[t], vmSlots);
-        ok &= CheckEventSources(vmSections.Concat(containerSections).FirstOrDefault());
         return ok ? new EntityPlan(settings, hosts, [.. _entities]) : null;
     }
 
@@ -156,11 +156,22 @@ internal sealed class EntityPlanner(VirtualizationSettings settings, int hosts, 
         return true;
     }
 
-    private bool CheckEventSources(ScenarioSection? s)
+    /// <summary>
+    /// The entities' event sources must fit the kernel's: checked from the counts before anything is placed (a million
+    /// containers are refused at once, not after planning them), at the template that goes over.
+    /// </summary>
+    private bool CheckEventSources(List<ScenarioSection> sections)
     {
-        if (s is null || hosts + (long)_entities.Count * 2 < SimCore.Kernel.EventSource.MaxSources) return true;
-        s.Report("count", true, $"{_entities.Count} VMs and containers on {hosts} servers exceed the {SimCore.Kernel.EventSource.MaxSources} event sources the kernel orders by");
-        return false;
+        var counts = settings.Vms.Select(v => v.Count).Concat(settings.Containers.Select(c => c.Count)).ToList();
+        long entities = 0;
+        for (var t = 0; t < counts.Count; t++)
+        {
+            entities += counts[t];
+            if (hosts + entities * 2 < SimCore.Kernel.EventSource.MaxSources) continue;
+            sections[t].Report("count", true, $"{entities} VMs and containers on {hosts} servers exceed the {SimCore.Kernel.EventSource.MaxSources} event sources the kernel orders by");
+            return false;
+        }
+        return true;
     }
 
     private string KernelName(int kernel) =>

@@ -185,6 +185,15 @@ public sealed class PlacementSpec
     }
 
     [Fact]
+    public void Entities_beyond_the_kernels_event_sources_must_be_refused_at_the_template_that_goes_over()
+    {
+        // 2^20 event sources: 4 hosts + 2 x (10 + 524,288) entities is over, 4 + 2 x (10 + 524,280) is not.
+        var e = PlanFails("containers = [\n  { name = a, count = 10 }\n  { name = b, count = 524288 }\n]");
+        AssertError(e, "containers[1].count", 5, "524298 VMs and containers on 4 servers exceed the 1048576 event sources");
+        Assert.Single(e.Errors);
+    }
+
+    [Fact]
     public void A_template_must_not_be_named_like_another_templates_vm()
     {
         AssertError(PlanFails("vms = [\n  { name = web, count = 2 }\n]\ncontainers = [\n  { name = web-1 }\n]"), "containers[0].name", 7,
