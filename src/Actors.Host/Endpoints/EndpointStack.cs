@@ -140,7 +140,7 @@ internal sealed class EndpointStack : Component, IEndpoint
             return;
         }
         var done = p.Run(Now, _costs.Receive, packet.PayloadBytes, _placement.Kernel, steer);
-        done = p.Run(done, _costs.App, packet.PayloadBytes, _placement.User, steer);
+        done = p.Run(done, _costs.App, packet.PayloadBytes, _placement.User, steer, newItem: false);
         if (done == Now) Deliver(in packet);
         else ReceiveAt(done, DeliverPort, in packet);
     }

@@ -38,7 +38,7 @@ public sealed class PlacementSpec
         Assert.Equal([3, 1, 3], Servers(plan, EntityKind.Vm, 0));
         Assert.Equal([4, 5, 6], plan.Entities.Select(e => e.Endpoint));
         // Pinned cores are handed out in order per server: the second VM on host 3 starts after the first's vCPU.
-        Assert.Equal([0, 0, 1], plan.Entities.Select(e => e.FirstPinnedCore));
+        Assert.Equal([1, 1, 2], plan.Entities.Select(e => e.FirstPinnedCore)); // from core 1: core 0 is the host kernel's network core
     }
 
     [Fact]
