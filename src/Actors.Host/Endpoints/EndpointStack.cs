@@ -37,16 +37,19 @@ internal sealed class EndpointStack : Component, IEndpoint
     private const int FirstAppTimer = 3;
 
     private readonly EndpointDirectory _directory;
-    private readonly List<TrafficGenerator> _generators = [];
-    /// <summary>The udp-rr clients here, by generator index: the responses they wait for end their transactions.</summary>
-    private readonly Dictionary<int, UdpRrGenerator> _closedLoops = new();
-    private readonly ResponseServer _server;
+    private readonly TrafficGenerator[] _generators;
+    /// <summary>The udp-rr clients here, by generator index: the responses they wait for end their transactions. Null without any.</summary>
+    private readonly Dictionary<int, UdpRrGenerator>? _closedLoops;
+    private readonly IReadOnlyList<GeneratorSettings> _allGenerators;
+    private readonly ulong _seed;
     private readonly FlowAccounting _flows = new();
     private readonly StackPlacement _placement;
     private readonly StackCosts _costs;
     private readonly EndpointLifecycle _lifecycle;
-    private readonly DropLedger _down;
     private readonly bool _free;
+    // Created by the first request and the first drop: most of 100,000 idle VMs never see either (docs/benchmarks.md).
+    private ResponseServer? _server;
+    private DropLedger? _down;
 
     public EndpointStack(string path, string kind, EndpointAddress address, EndpointDirectory directory, IReadOnlyList<GeneratorSettings> generators,
         Func<GeneratorSettings, bool> runsHere, ulong seed, StackPlacement placement, StackCosts costs, EndpointLifecycle lifecycle) : base(path, kind)
@@ -57,15 +60,20 @@ internal sealed class EndpointStack : Component, IEndpoint
         _costs = costs;
         _free = costs.IsFree;
         _lifecycle = lifecycle;
-        _down = new DropLedger($"{path}:down");
-        _server = new ResponseServer(this, generators, seed);
+        _allGenerators = generators;
+        _seed = seed;
+        var apps = new List<TrafficGenerator>();
         foreach (var g in generators.Where(runsHere))
         {
-            var app = TrafficGenerator.Create(this, _generators.Count, g, directory.Count, seed);
-            _generators.Add(app);
-            if (app is UdpRrGenerator loop) _closedLoops[g.Index] = loop;
+            var app = TrafficGenerator.Create(this, apps.Count, g, directory.Count, seed);
+            apps.Add(app);
+            if (app is UdpRrGenerator loop) (_closedLoops ??= [])[g.Index] = loop;
         }
+        _generators = [.. apps];
     }
+
+    /// <summary>The server side of request/response here; its random stream depends only on the seed and the endpoint, not on when it is made.</summary>
+    private ResponseServer Server => _server ??= new ResponseServer(this, _allGenerators, _seed);
 
     public EndpointAddress Address { get; }
 
@@ -106,7 +114,7 @@ internal sealed class EndpointStack : Component, IEndpoint
     {
         if (!_lifecycle.IsRunning)
         {
-            _down.Drop(packet.FlowId, packet.PayloadBytes);
+            (_down ??= new DropLedger($"{Path}:down")).Drop(packet.FlowId, packet.PayloadBytes);
             return;
         }
         if (port == DeliverPort || _free)
@@ -127,7 +135,7 @@ internal sealed class EndpointStack : Component, IEndpoint
         {
             case ServiceDoneTimer:
                 if (_lifecycle.IsRunning)
-                    foreach (var p in _server.Respond(in carried, Now)) Send(in p, GeneratorKind.RequestResponse);
+                    foreach (var p in Server.Respond(in carried, Now)) Send(in p, GeneratorKind.RequestResponse);
                 return;
             case LifecycleTimer:
                 OnLifecycle((LifecycleStep)token);
@@ -150,7 +158,7 @@ internal sealed class EndpointStack : Component, IEndpoint
     public override void Report(ResultsBuilder results, long endTime)
     {
         _flows.Report(results);
-        _down.Report(results);
+        _down?.Report(results);
         foreach (var g in _generators) g.Report(results, Path);
         base.Report(results, endTime);
     }
@@ -159,7 +167,7 @@ internal sealed class EndpointStack : Component, IEndpoint
     {
         counters["state"] = (long)_lifecycle.StateAt(now);
         counters["startup_ps"] = _lifecycle.StartupPs;
-        counters["dropped_down"] = _down.Packets;
+        counters["dropped_down"] = _down?.Packets ?? 0;
     }
 
     private void Deliver(in Packet packet)
@@ -170,11 +178,11 @@ internal sealed class EndpointStack : Component, IEndpoint
         switch ((AppKind)packet.App.Kind)
         {
             case AppKind.Request:
-                SetTimer(Now + _server.ServiceTime(FlowIds.Application(packet.FlowId)), ServiceDoneTimer, 0, in packet);
+                SetTimer(Now + Server.ServiceTime(FlowIds.Application(packet.FlowId)), ServiceDoneTimer, 0, in packet);
                 break;
             case AppKind.Response when packet.App.EndOfMessage:
                 var generator = ResponseServer.RequestingGenerator(packet.FlowId);
-                if (_closedLoops.TryGetValue(generator, out var loop)) loop.OnResponse(packet.App.Stamp);
+                if (_closedLoops is not null && _closedLoops.TryGetValue(generator, out var loop)) loop.OnResponse(packet.App.Stamp);
                 else _flows.RequestCompleted(generator, Now - packet.App.Stamp);
                 break;
         }
@@ -200,7 +208,7 @@ internal sealed class EndpointStack : Component, IEndpoint
     private void StartApplications()
     {
         foreach (var g in _generators) g.Start();
-        foreach (var guest in _lifecycle.Guests) guest.KernelStarted(Now);
+        foreach (var guest in _lifecycle.GuestsAdded) guest.KernelStarted(Now);
         if (_lifecycle.StopAt != long.MaxValue) SetTimer(_lifecycle.StopAt, LifecycleTimer, (int)LifecycleStep.Stop);
         if (_lifecycle.Load is { } load) SetTimer(Now + load.PeriodPs, LoadTimer);
     }

@@ -32,6 +32,7 @@ public sealed class EntityPlan
     private readonly int _hosts;
     private readonly int[] _firstOnServer;
     private readonly int[] _byServer;
+    private readonly Dictionary<string, (int First, int Count)> _templates;
 
     internal EntityPlan(VirtualizationSettings settings, int hosts, PlannedEntity[] entities)
     {
@@ -39,6 +40,7 @@ public sealed class EntityPlan
         _hosts = hosts;
         _entities = entities;
         IndexByServer(out _firstOnServer, out _byServer);
+        _templates = IndexTemplates();
     }
 
     public int Hosts => _hosts;
@@ -69,16 +71,30 @@ public sealed class EntityPlan
     {
         endpoints = [];
         var dash = name.LastIndexOf('-');
-        if (dash > 0 && int.TryParse(name.AsSpan(dash + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ordinal))
+        if (dash > 0 && int.TryParse(name.AsSpan(dash + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ordinal)
+            && _templates.TryGetValue(name[..dash], out var of) && ordinal < of.Count)
         {
-            var stem = name[..dash];
-            for (var i = 0; i < _entities.Length; i++)
-                if (_entities[i].Ordinal == ordinal && TemplateName(i) == stem) endpoints.Add(_entities[i].Endpoint);
-            if (endpoints.Count > 0) return true;
+            endpoints.Add(_entities[of.First + ordinal].Endpoint);
+            return true;
         }
+        if (!_templates.TryGetValue(name, out var all)) return false;
+        for (var i = all.First; i < all.First + all.Count; i++) endpoints.Add(_entities[i].Endpoint);
+        return true;
+    }
+
+    /// <summary>
+    /// Each template's entities by name: the planner adds a template's VMs or containers in a row, ordinal 0 first, so
+    /// NAME-i is entity First + i (names are unique over VM and container templates).
+    /// </summary>
+    private Dictionary<string, (int First, int Count)> IndexTemplates()
+    {
+        var templates = new Dictionary<string, (int First, int Count)>(StringComparer.Ordinal);
         for (var i = 0; i < _entities.Length; i++)
-            if (TemplateName(i) == name) endpoints.Add(_entities[i].Endpoint);
-        return endpoints.Count > 0;
+        {
+            var name = TemplateName(i);
+            templates[name] = templates.TryGetValue(name, out var t) ? (t.First, t.Count + 1) : (i, 1);
+        }
+        return templates;
     }
 
     /// <summary>The names a scenario may use, for error messages.</summary>
