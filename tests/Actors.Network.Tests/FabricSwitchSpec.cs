@@ -10,7 +10,7 @@ namespace DcSim.ActorsNetwork.Tests;
 /// <summary>A switch forwards by its route function, store and forward, one output queue per port.</summary>
 public sealed class FabricSwitchSpec
 {
-    private sealed class Endpoint(int id) : LogicalProcess(id, $"end{id}")
+    private sealed class Endpoint(int id, ushort arrivalPort = 9) : LogicalProcess(id, $"end{id}")
     {
         public List<(long Time, Packet Packet)> Received { get; } = [];
         public List<Packet> ToSend { get; } = [];
@@ -18,7 +18,7 @@ public sealed class FabricSwitchSpec
         public override void Handle(ref SimEvent e)
         {
             if (e.Kind == EventKind.Packet) Received.Add((e.Time, e.Packet));
-            else foreach (var p in ToSend) SendPacket(2, 0, 0, 0, in p);
+            else foreach (var p in ToSend) SendPacket(2, 0, 0, arrivalPort, in p);
         }
         public override void Report(ResultsBuilder results, long endTime) { }
     }
@@ -71,5 +71,30 @@ public sealed class FabricSwitchSpec
         // assert: delivered to server 0, where endpoint 1 now lives
         Assert.Single(a.Received);
         Assert.Empty(b.Received);
+    }
+
+    [Fact]
+    public void A_frame_for_an_endpoint_behind_its_arrival_port_must_be_filtered_and_counted()
+    {
+        // arrange: server 0 (port 0) sends a frame for its own endpoint 0 up to the switch, as a bridge's flood would
+        var partition = new Partition(0, 1, [0, 0, 0]);
+        var a = new Endpoint(0, arrivalPort: 0);
+        var b = new Endpoint(1);
+        var sw = new FabricSwitch(2, "sw", new LocationTable([0, 1]), (_, server) => server);
+        sw.Ports.Add(new OutputPort(sw, 0, FabricSwitch.TransmitDoneTimer, 0, "end0", (0, 0, 0), new DataRate(40_000_000_000), SimTime.Microsecond, new QueueLimit(QueueLimitUnit.Packets, 100)));
+        sw.Ports.Add(new OutputPort(sw, 0, FabricSwitch.TransmitDoneTimer, 1, "end1", (1, 0, 0), new DataRate(40_000_000_000), SimTime.Microsecond, new QueueLimit(QueueLimitUnit.Packets, 100)));
+        a.ToSend.AddRange([new Packet { FlowId = 7, DestinationEndpoint = 0, PayloadBytes = 100 }, new Packet { FlowId = 8, DestinationEndpoint = 1, PayloadBytes = 100 }]);
+        foreach (var lp in new LogicalProcess[] { a, b, sw }) partition.Add(lp);
+
+        // act
+        partition.Start();
+        partition.RunUntil(SimTime.Millisecond);
+        var results = partition.Report(SimTime.Millisecond);
+
+        // assert: not sent back to server 0, counted at sw:filtered; the other frame goes on
+        Assert.Empty(a.Received);
+        Assert.Single(b.Received);
+        Assert.Equal(1, results.Flows[7].DropsAt["sw:filtered"]);
+        Assert.Equal(1, results.Flows[7].DroppedPackets);
     }
 }

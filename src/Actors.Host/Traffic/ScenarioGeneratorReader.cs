@@ -146,7 +146,9 @@ internal sealed class ScenarioGeneratorReader(ScenarioReadContext context, int? 
         }
         var names = HoconValues.Elements(value);
         if (names.Count == 0) return ReadHosts(g);
-        var hosts = g.Get("hosts").FromFile ? ReadHosts(g) : [];
+        var (hostsValue, hostsFromFile) = g.Get("hosts");
+        var noHosts = !hostsFromFile || HoconValues.KindOf(hostsValue) == HoconKind.List && HoconValues.Elements(hostsValue).Count == 0;
+        var hosts = noHosts ? [] : ReadHosts(g);
         if (hosts is null) return null;
         var endpoints = new SortedSet<int>(hosts);
         for (var i = 0; i < names.Count; i++)

@@ -14,8 +14,8 @@ namespace DcSim.ActorsNetwork.Ovs;
 /// </summary>
 /// <remarks>
 /// Timers: 0 is the revalidator's periodic sweep; 1 applies the scenario's timed rule change whose index is
-/// the token. A flood to several ports would copy the packet, which flow conservation does not count; the
-/// bridges DcSim builds have one port per side, so an output never has more than one destination today.
+/// the token. An output to k ports (a flood of NORMAL switching towards VMs) makes k - 1 copies, counted per flow
+/// so that conservation stays exact.
 /// </remarks>
 public sealed class VSwitchComponent : Component
 {
@@ -26,6 +26,7 @@ public sealed class VSwitchComponent : Component
     private readonly long _revalidatePeriodPs;
     private readonly IReadOnlyList<(long At, Func<FlowTables, long, RuleSetChange> Apply)> _ruleChanges;
     private readonly DropLedger _drops;
+    private readonly Dictionary<long, long> _copies = new();
 
     /// <param name="dropLocation">How drops here are named in the results ("host3:vswitch").</param>
     public VSwitchComponent(string path, string dropLocation, VSwitch vswitch, long revalidatePeriodPs,
@@ -59,6 +60,7 @@ public sealed class VSwitchComponent : Component
         // Indexed, not foreach: enumerating an IReadOnlyList would allocate per packet.
         var outputs = actions.OutputPorts;
         for (var i = 0; i < outputs.Count; i++) EmitAt(verdict.DoneAt, outputs[i], in forwarded);
+        if (outputs.Count > 1) _copies[packet.FlowId] = _copies.GetValueOrDefault(packet.FlowId) + outputs.Count - 1;
     }
 
     public override void OnTimer(int timer, int token, in Packet carried)
@@ -75,6 +77,7 @@ public sealed class VSwitchComponent : Component
     public override void Report(ResultsBuilder results, long endTime)
     {
         _drops.Report(results);
+        foreach (var (flowId, copies) in _copies) results.Flow(flowId).CopiedPackets += copies;
         base.Report(results, endTime);
     }
 
