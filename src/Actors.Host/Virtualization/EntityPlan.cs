@@ -30,7 +30,6 @@ public sealed class EntityPlan
     private readonly VirtualizationSettings _settings;
     private readonly PlannedEntity[] _entities;
     private readonly int _hosts;
-    private readonly int[] _firstOnServer;
     private readonly int[] _byServer;
     private readonly Dictionary<string, (int First, int Count)> _templates;
 
@@ -39,7 +38,7 @@ public sealed class EntityPlan
         _settings = settings;
         _hosts = hosts;
         _entities = entities;
-        IndexByServer(out _firstOnServer, out _byServer);
+        _byServer = IndexByServer(entities);
         _templates = IndexTemplates();
     }
 
@@ -49,18 +48,37 @@ public sealed class EntityPlan
     public VirtualizationSettings Settings => _settings;
 
     /// <summary>The entities server <paramref name="server"/> holds, in plan order (VMs before containers).</summary>
-    public ReadOnlySpan<int> OnServer(int server) => _byServer.AsSpan(_firstOnServer[server], _firstOnServer[server + 1] - _firstOnServer[server]);
-
-    private void IndexByServer(out int[] firstOnServer, out int[] byServerOut)
+    public ReadOnlySpan<int> OnServer(int server)
     {
-        var first = new int[_hosts + 1];
-        foreach (var e in _entities) first[e.Server + 1]++;
-        for (var h = 0; h < _hosts; h++) first[h + 1] += first[h];
-        var next = (int[])first.Clone();
-        var byServer = new int[_entities.Length];
-        for (var i = 0; i < _entities.Length; i++) byServer[next[_entities[i].Server]++] = i;
-        firstOnServer = first;
-        byServerOut = byServer;
+        var first = FirstOnServerFrom(server);
+        return _byServer.AsSpan(first, FirstOnServerFrom(server + 1) - first);
+    }
+
+    /// <summary>The position in <see cref="_byServer"/> of the first entity on a server numbered at least <paramref name="server"/>.</summary>
+    private int FirstOnServerFrom(int server)
+    {
+        int lo = 0, hi = _byServer.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (_entities[_byServer[mid]].Server < server) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
+    }
+
+    /// <summary>
+    /// Entity indices ordered by server, then by plan order: sorted keys (server, index) cost memory per entity only, not per
+    /// server — a scenario may list millions of servers and no VM.
+    /// </summary>
+    private static int[] IndexByServer(PlannedEntity[] entities)
+    {
+        var keys = new long[entities.Length];
+        for (var i = 0; i < keys.Length; i++) keys[i] = ((long)entities[i].Server << 32) | (uint)i;
+        Array.Sort(keys);
+        var byServer = new int[keys.Length];
+        for (var i = 0; i < keys.Length; i++) byServer[i] = (int)keys[i];
+        return byServer;
     }
 
     /// <summary>

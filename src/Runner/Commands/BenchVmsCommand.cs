@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using DcSim.Runner.Hosting;
+using DcSim.SimCore.Kernel;
 using DcSim.SimCore.Metrics;
 using DcSim.SimCore.Scenario;
 
@@ -52,8 +53,9 @@ internal static class BenchVmsCommand
         var wall = outcome.Run.TotalSeconds;
 
         // Then the managed heap of the built partition, with and without the idle VMs: their difference is what they cost.
-        var withIdle = HeapOfBuild(model, scenario);
-        var withoutIdle = HeapOfBuild(model, Parse(ScenarioText(senders, 0, simMs, rate), model));
+        // The first build is also run in this thread, to split the run's wall time into the event loop and the report.
+        var (withIdle, loop, report) = HeapOfBuild(model, scenario, run: true);
+        var (withoutIdle, _, _) = HeapOfBuild(model, Parse(ScenarioText(senders, 0, simMs, rate), model), run: false);
         var perIdleVm = (double)(withIdle - withoutIdle) / idle;
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
@@ -62,6 +64,7 @@ internal static class BenchVmsCommand
             peak working set {peakMb:N0} MB
             heap            {withIdle / 1e6:N0} MB built, {withoutIdle / 1e6:N0} MB without the idle VMs: {perIdleVm:N0} B per idle VM
             run             {simMs / 1000 + TrafficStartMs / 1000:0.###} s simulated in {wall:0.00} s: {summary.EventsProcessed:N0} events ({summary.EventsProcessed / wall:N0}/s), {summary.LinkTransmissions:N0} link tx ({summary.LinkTransmissions / wall:N0}/s)
+            in one thread   event loop {loop.TotalSeconds:0.00} s ({summary.EventsProcessed / loop.TotalSeconds:N0} events/s, {summary.LinkTransmissions / loop.TotalSeconds:N0} link tx/s), end-of-run report {report.TotalSeconds:0.00} s
             delivered       {summary.DeliveredPackets:N0} packets, mean delay {summary.Latency.MeanPs / 1e6:0.00} us
             compare with    dcsim bench --fabric medium / large (events/s, link_tx/s) in the same sitting
             """));
@@ -71,7 +74,7 @@ internal static class BenchVmsCommand
             {
                 servers = Servers, senders, idle, rate, simSeconds = simMs / 1000 + TrafficStartMs / 1000, buildSeconds = outcome.Build.TotalSeconds,
                 peakWorkingSetMb = peakMb, heapBuiltBytes = withIdle, heapWithoutIdleBytes = withoutIdle, bytesPerIdleVm = perIdleVm,
-                wallSeconds = wall, events = summary.EventsProcessed, eventsPerSec = summary.EventsProcessed / wall,
+                wallSeconds = wall, loopSeconds = loop.TotalSeconds, reportSeconds = report.TotalSeconds, events = summary.EventsProcessed, eventsPerSec = summary.EventsProcessed / wall,
                 linkTx = summary.LinkTransmissions, linkTxPerSec = summary.LinkTransmissions / wall, delivered = summary.DeliveredPackets,
             });
             await File.AppendAllTextAsync(json.FullName, line + "\n", cancel);
@@ -82,14 +85,24 @@ internal static class BenchVmsCommand
     private static ScenarioSettings Parse(string text, ActorsHost.FabricModel model) =>
         ScenarioLoader.Parse(text, "bench-vms", Environment.CurrentDirectory, model);
 
-    /// <summary>The managed heap held by one built partition of the whole scenario (after a full collection either side).</summary>
-    private static long HeapOfBuild(ActorsHost.FabricModel model, ScenarioSettings scenario)
+    /// <summary>
+    /// The managed heap held by one built partition of the whole scenario (after a full collection either side); with
+    /// <paramref name="run"/>, then the wall time of running it to the end in this thread and of its end-of-run report.
+    /// </summary>
+    private static (long Heap, TimeSpan Loop, TimeSpan Report) HeapOfBuild(ActorsHost.FabricModel model, ScenarioSettings scenario, bool run)
     {
         var before = GC.GetTotalMemory(forceFullCollection: true);
         var partition = model.BuildPartition(scenario, 1, 0);
-        var after = GC.GetTotalMemory(forceFullCollection: true);
-        GC.KeepAlive(partition);
-        return after - before;
+        var heap = GC.GetTotalMemory(forceFullCollection: true) - before;
+        if (!run) return (heap, TimeSpan.Zero, TimeSpan.Zero);
+        var clock = Stopwatch.StartNew();
+        partition.Start();
+        var schedule = new WindowSchedule(model.Layout(scenario, 1).Lookahead(), scenario.DurationPs, scenario.Kernel.ProgressIntervalPs);
+        while (schedule.Next(partition.NextEventTime) is { } window) partition.RunUntil(window.End);
+        var loop = clock.Elapsed;
+        clock.Restart();
+        partition.Report(scenario.DurationPs);
+        return (heap, loop, clock.Elapsed);
     }
 
     private static string ScenarioText(int senders, int idle, double simMs, string rate) => string.Create(CultureInfo.InvariantCulture, $$"""
