@@ -28,17 +28,31 @@ public sealed record VirtioCosts(
 /// core, then delivered as an interrupt on the vCPU; a packet from the guest kicks the host (an exit on the vCPU) and
 /// is taken by the backend to the switch. Each direction is one hop whose latency is the work's completion time.
 /// </summary>
+/// <remarks>
+/// A packet whose next processor is overloaded (<see cref="Processor.Overloaded"/>) is dropped: towards the guest its
+/// vCPU cannot drain the receive virtqueue, from the guest the backend's core cannot keep up ("PATH:full").
+/// </remarks>
 public sealed class VirtioNic(string path, Processor host, Processor vcpus, VirtioCosts costs) : Component(path, "vnic")
 {
     public const int HostSide = 0;
     public const int GuestSide = 1;
 
+    private readonly DropLedger _full = new($"{path}:full");
     private long _toGuest, _fromGuest, _hostCycles, _hypervisorCycles;
 
     public override void Receive(int port, in Packet packet)
     {
+        // One virtqueue pair, served by one vCPU, carries both directions of a conversation (a symmetric key); the host's
+        // part runs where the flow's own hash puts it, with the bridge and driver work of the same packet (the vhost
+        // worker transmits through the bridge in its own context).
         var hash = packet.FlowHash;
+        var queue = packet.Headers.SymmetricHash();
         var bytes = packet.PayloadBytes;
+        if (port == HostSide ? vcpus.Overloaded(Now, queue) : host.Overloaded(Now, hash))
+        {
+            _full.Drop(packet.FlowId, bytes);
+            return;
+        }
         if (port == HostSide)
         {
             _toGuest++;
@@ -46,7 +60,7 @@ public sealed class VirtioNic(string path, Processor host, Processor vcpus, Virt
             t = RunHost(t, costs.ToGuestUser, CpuCategory.HostUser, bytes, hash);
             if (costs.InterruptCycles > 0)
             {
-                t = vcpus.Run(t, costs.InterruptCycles, CpuCategory.Hypervisor, hash);
+                t = vcpus.Run(t, costs.InterruptCycles, CpuCategory.Hypervisor, queue);
                 _hypervisorCycles += costs.InterruptCycles;
             }
             Forward(t, GuestSide, in packet);
@@ -57,7 +71,7 @@ public sealed class VirtioNic(string path, Processor host, Processor vcpus, Virt
             var t = Now;
             if (costs.KickCycles > 0)
             {
-                t = vcpus.Run(t, costs.KickCycles, CpuCategory.Hypervisor, hash);
+                t = vcpus.Run(t, costs.KickCycles, CpuCategory.Hypervisor, queue);
                 _hypervisorCycles += costs.KickCycles;
             }
             t = RunHost(t, costs.FromGuestKernel, CpuCategory.HostKernel, bytes, hash);
@@ -66,8 +80,15 @@ public sealed class VirtioNic(string path, Processor host, Processor vcpus, Virt
         }
     }
 
+    public override void Report(ResultsBuilder results, long endTime)
+    {
+        _full.Report(results);
+        base.Report(results, endTime);
+    }
+
     public override void WriteCounters(ComponentCounters counters, long now)
     {
+        counters["dropped_full"] = _full.Packets;
         counters["packets_to_guest"] = _toGuest;
         counters["packets_from_guest"] = _fromGuest;
         counters["host_cycles"] = _hostCycles;

@@ -36,6 +36,8 @@ public sealed class BadInputSpec
     [InlineData("validate", "{ kind = cbr, rate = 10Mbps }", "{ kind = cbr, rate = 10 }", 9, "traffic.generators[0].rate")]
     [InlineData("run", "{ kind = cbr, rate = 10Mbps }", "{ kind = cbr, rate = 10Mbps, stop = 5ms }", 9, "traffic.generators[0].stop")]
     [InlineData("run", "{ kind = cbr, rate = 10Mbps }", "{ kind = warp, rate = 10Mbps }", 9, "traffic.generators[0].kind")]
+    [InlineData("run", "name = \"bad-input\"", "name = \"bad-input\"\nvms = [ { name = web, vcpus = 0 } ]", 2, "vms[0].vcpus")]
+    [InlineData("validate", "{ kind = cbr, rate = 10Mbps }", "{ kind = cbr, rate = 10Mbps, endpoints = [web] }", 9, "traffic.generators[0].endpoints[0]")]
     public void Bad_scenario_must_exit_2_naming_file_line_and_key_and_write_nothing(string command, string find, string replace, int line, string key)
     {
         // arrange

@@ -95,12 +95,13 @@ public sealed class ResultFilesSpec
     }
 
     [Fact]
-    public void Writing_must_leave_exactly_the_five_files_and_no_partial_ones()
+    public void Writing_must_leave_exactly_the_seven_files_and_no_partial_ones()
     {
         var (scenario, results) = Sample();
         var dir = Path.Combine(Path.GetTempPath(), $"dcsim-results-{Guid.NewGuid():N}");
         ResultFiles.Write(dir, scenario, results);
-        Assert.Equal(["flows.csv", "links.csv", "rr.csv", "servers.csv", "summary.json"], Directory.GetFiles(dir).Select(Path.GetFileName).Order());
+        Assert.Equal(["cores.csv", "endpoints.csv", "flows.csv", "links.csv", "rr.csv", "servers.csv", "summary.json"],
+            Directory.GetFiles(dir).Select(Path.GetFileName).Order());
         Directory.Delete(dir, true);
     }
 }

@@ -22,7 +22,7 @@ internal sealed record StackPlacement(Processor Processor, CpuCategory Kernel, C
 /// Sending costs the stack's send step on its processor and the packet leaves when that work completes; a received
 /// packet costs the receive step (interrupt to the copy to user) and the application's work, and reaches the
 /// application when they complete (an internal hop, so that the packet is in transit meanwhile). With free costs
-/// both are direct. The stack has a lifecycle (<see cref="EndpointLifecycle"/>): before it runs and after it stops, its
+/// both are direct. A packet that finds the stack's core backlog full, sent or received, is dropped at "PATH:backlog". The stack has a lifecycle (<see cref="EndpointLifecycle"/>): before it runs and after it stops, its
 /// applications send nothing and packets reaching it are dropped at "PATH:down". Timers: 0 is "a request's service
 /// time is over" (carrying the request), 1 the lifecycle, 2 a slice of CPU load; application i's are 3 + 2i (fire)
 /// and 4 + 2i (on/off toggle).
@@ -47,9 +47,9 @@ internal sealed class EndpointStack : Component, IEndpoint
     private readonly StackCosts _costs;
     private readonly EndpointLifecycle _lifecycle;
     private readonly bool _free;
-    // Created by the first request and the first drop: most of 100,000 idle VMs never see either (docs/benchmarks.md).
+    // Made by the first request and the first drop of each kind: most of 100,000 idle VMs never see one (docs/benchmarks.md).
     private ResponseServer? _server;
-    private DropLedger? _down;
+    private DropLedger? _down, _backlog, _notForMe;
 
     public EndpointStack(string path, string kind, EndpointAddress address, EndpointDirectory directory, IReadOnlyList<GeneratorSettings> generators,
         Func<GeneratorSettings, bool> runsHere, ulong seed, StackPlacement placement, StackCosts costs, EndpointLifecycle lifecycle) : base(path, kind)
@@ -103,7 +103,15 @@ internal sealed class EndpointStack : Component, IEndpoint
             Emit(NetworkPort, in packet);
             return;
         }
-        var done = _placement.Processor.Run(Now, _costs.Send, packet.PayloadBytes, _placement.Kernel, packet.FlowHash);
+        // The application sends from the CPU it runs on, where its conversation's packets arrive (a symmetric key).
+        var steer = packet.Headers.SymmetricHash();
+        if (_placement.Processor.Overloaded(Now, steer))
+        {
+            // The socket's send buffer is full behind a saturated core: the datagram is lost here, as sendto() drops it.
+            (_backlog ??= new DropLedger($"{Path}:backlog")).Drop(packet.FlowId, packet.PayloadBytes);
+            return;
+        }
+        var done = _placement.Processor.Run(Now, _costs.Send, packet.PayloadBytes, _placement.Kernel, steer);
         if (done == Now) Emit(NetworkPort, in packet);
         else EmitAt(done, NetworkPort, in packet);
     }
@@ -112,6 +120,12 @@ internal sealed class EndpointStack : Component, IEndpoint
 
     public override void Receive(int port, in Packet packet)
     {
+        if (packet.DestinationEndpoint != Address.Id)
+        {
+            // A frame a bridge flooded to every port: the interface's address filter drops it.
+            (_notForMe ??= new DropLedger($"{Path}:not-for-me")).Drop(packet.FlowId, packet.PayloadBytes);
+            return;
+        }
         if (!_lifecycle.IsRunning)
         {
             (_down ??= new DropLedger($"{Path}:down")).Drop(packet.FlowId, packet.PayloadBytes);
@@ -123,8 +137,14 @@ internal sealed class EndpointStack : Component, IEndpoint
             return;
         }
         var p = _placement.Processor;
-        var done = p.Run(Now, _costs.Receive, packet.PayloadBytes, _placement.Kernel, packet.FlowHash);
-        done = p.Run(done, _costs.App, packet.PayloadBytes, _placement.User, packet.FlowHash);
+        var steer = packet.Headers.SymmetricHash();
+        if (p.Overloaded(Now, steer))
+        {
+            (_backlog ??= new DropLedger($"{Path}:backlog")).Drop(packet.FlowId, packet.PayloadBytes);
+            return;
+        }
+        var done = p.Run(Now, _costs.Receive, packet.PayloadBytes, _placement.Kernel, steer);
+        done = p.Run(done, _costs.App, packet.PayloadBytes, _placement.User, steer, newItem: false);
         if (done == Now) Deliver(in packet);
         else ReceiveAt(done, DeliverPort, in packet);
     }
@@ -158,22 +178,38 @@ internal sealed class EndpointStack : Component, IEndpoint
     public override void Report(ResultsBuilder results, long endTime)
     {
         _flows.Report(results);
+        foreach (var f in _flows.Flows)
+            if (f.Latency is not null) results.Histogram(EndpointResults.Latency, Address.Id).Add(f.Latency);
         _down?.Report(results);
+        _backlog?.Report(results);
+        _notForMe?.Report(results);
         foreach (var g in _generators) g.Report(results, Path);
         base.Report(results, endTime);
     }
 
     public override void WriteCounters(ComponentCounters counters, long now)
     {
-        counters["state"] = (long)_lifecycle.StateAt(now);
-        counters["startup_ps"] = _lifecycle.StartupPs;
-        counters["dropped_down"] = _down?.Packets ?? 0;
+        counters[EndpointResults.Endpoint] = Address.Id;
+        counters[EndpointResults.State] = (long)_lifecycle.StateAt(now);
+        counters[EndpointResults.StartupPs] = _lifecycle.StartupPs;
+        counters[EndpointResults.DroppedDown] = _down?.Packets ?? 0;
+        counters["dropped_backlog"] = _backlog?.Packets ?? 0;
+        counters["dropped_not_for_me"] = _notForMe?.Packets ?? 0;
+        // Summed from the flows this endpoint keeps anyway, so that the packet path pays nothing for them.
+        long sentPackets = 0, sentBytes = 0, deliveredPackets = 0, deliveredBytes = 0;
+        foreach (var f in _flows.Flows)
+        {
+            (sentPackets, sentBytes) = (sentPackets + f.SentPackets, sentBytes + f.SentBytes);
+            (deliveredPackets, deliveredBytes) = (deliveredPackets + f.DeliveredPackets, deliveredBytes + f.DeliveredBytes);
+        }
+        counters[EndpointResults.PacketsSent] = sentPackets;
+        counters[EndpointResults.BytesSent] = sentBytes;
+        counters[EndpointResults.PacketsDelivered] = deliveredPackets;
+        counters[EndpointResults.BytesDelivered] = deliveredBytes;
     }
 
     private void Deliver(in Packet packet)
     {
-        if (packet.DestinationEndpoint != Address.Id)
-            throw new InvalidOperationException($"{Path} ({Address}) received a packet for endpoint {packet.DestinationEndpoint}");
         _flows.Delivered(in packet, Now);
         switch ((AppKind)packet.App.Kind)
         {

@@ -14,6 +14,9 @@ internal sealed class FlowAccounting
     private Dictionary<long, FlowStats>? _flows;
     private SortedDictionary<int, LatencyHistogram>? _requestCompletion;
 
+    /// <summary>The flows this endpoint sent or received, as it saw them.</summary>
+    public IEnumerable<FlowStats> Flows => _flows?.Values ?? Enumerable.Empty<FlowStats>();
+
     public void Sent(in Packet packet, GeneratorKind kind)
     {
         var f = Flow(packet.FlowId);

@@ -7,28 +7,50 @@ namespace DcSim.ActorsHost.Servers;
 /// <summary>
 /// A physical server: one LP holding its components (NIC, an optional vSwitch, the host's stack with its
 /// applications — later a hypervisor, VMs and containers) and the CPU they share. Its own counters are
-/// the CPU's busy time per category, summed over the cores.
+/// the CPU's busy time and cycles per category, summed over the cores, and its idle exits; the component
+/// "NAME/cpu" holds each core's busy time per category ("core3_guest_kernel_busy_ps").
 /// </summary>
 public sealed class Server(int id, string name, ServerCpu cpu) : ComponentLp(id, name)
 {
+    /// <summary>The kind of the per-core component.</summary>
+    public const string CoresKind = "cpu";
+
     public ServerCpu Cpu { get; } = cpu;
+
+    /// <summary>The counter of one core's busy time in a category.</summary>
+    public static string CoreBusyCounter(int core, CpuCategory category) => $"core{core}_{CpuCategories.BusyCounter(category)}";
+
+    /// <summary>The counter of the cycles run in a category ("guest_kernel_cycles").</summary>
+    public static string CyclesCounter(CpuCategory category) => CpuCategories.Name(category).Replace('-', '_') + "_cycles";
+
+    /// <summary>The path of a server's per-core counters.</summary>
+    public static string CoresPath(string server) => server + "/cpu";
 
     public override void Report(ResultsBuilder results, long endTime)
     {
         base.Report(results, endTime);
-        WriteCpu(results.Counters(Name, "server"), endTime);
+        WriteCpu(results, endTime);
     }
 
     public override void Snapshot(ResultsBuilder results)
     {
         base.Snapshot(results);
-        WriteCpu(results.Counters(Name, "server"), Now);
+        WriteCpu(results, Now);
     }
 
-    private void WriteCpu(ComponentCounters counters, long now)
+    private void WriteCpu(ResultsBuilder results, long now)
     {
+        var counters = results.Counters(Name, "server");
         counters["cores"] = Cpu.Cores;
-        foreach (var category in CpuCategories.All) counters[CpuCategories.BusyCounter(category)] = Busy(category, now);
+        counters["idle_exits"] = Cpu.IdleExits;
+        foreach (var category in CpuCategories.All)
+        {
+            counters[CpuCategories.BusyCounter(category)] = Busy(category, now);
+            counters[CyclesCounter(category)] = Cpu.CyclesIn(category);
+        }
+        var cores = results.Counters(CoresPath(Name), CoresKind);
+        for (var core = 0; core < Cpu.Cores; core++)
+            foreach (var category in CpuCategories.All) cores[CoreBusyCounter(core, category)] = Cpu.BusyPs(core, category, now);
     }
 
     private long Busy(CpuCategory category, long now)

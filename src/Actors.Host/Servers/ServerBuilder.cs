@@ -53,7 +53,7 @@ internal sealed class ServerBuilder(ScenarioSettings scenario, LeafSpineLayout l
     public Server Build(int host)
     {
         var name = layout.NameOf(host);
-        var cpu = new ServerCpu(_dc.Server.Cores, _dc.Server.ClockHz, _dc.Server.IdleExitPs, _dc.Server.IdleThresholdPs);
+        var cpu = new ServerCpu(_dc.Server.Cores, _dc.Server.ClockHz, _dc.Server.IdleExitPs, _dc.Server.IdleThresholdPs, _dc.Server.MaxBacklogPs);
         var server = new Server(host, name, cpu);
         var nic = server.Add(new PhysicalNic($"{name}/nic0", Free ? 0 : Costs.NicTxLatencyPs, Free ? 0 : Costs.NicRxLatencyPs));
         if (nic.Index != FabricBuilder.ServerNic) throw new InvalidOperationException($"{name}: the NIC must be component {FabricBuilder.ServerNic}");
@@ -110,6 +110,13 @@ internal sealed class ServerBuilder(ScenarioSettings scenario, LeafSpineLayout l
         }
         server.Connect(driver, CpuHop.PortB, vmSwitch, switchUplink);
         for (var i = 0; i < vms.Count; i++) BuildVm(server, name, vms[i], vmSwitch, firstVmPort + i, startup, hostCores);
+        if (vmSwitch is LinuxBridge br0)
+        {
+            // What ARP and the guests' announcements (a gratuitous ARP at boot) teach a bridge before traffic flows.
+            br0.Fdb.Learn(directory[host].Mac, switchHost, 0);
+            br0.UnknownUnicastPort = switchUplink;
+            for (var i = 0; i < vms.Count; i++) br0.Fdb.Learn(directory[Plan.Entity(vms[i]).Endpoint].Mac, firstVmPort + i, 0);
+        }
         return server;
     }
 
@@ -121,7 +128,7 @@ internal sealed class ServerBuilder(ScenarioSettings scenario, LeafSpineLayout l
         var source = new EventSource(EntitySource(entity));
         var cpu = server.Cpu;
         var profile = Costs.Hypervisor(V.Profiles[e.Server].Hypervisor);
-        var vcpus = new VcpuSet(cpu, template.Vcpus, template.Pinning == VcpuPinning.Pinned ? e.FirstPinnedCore : null);
+        var vcpus = new VcpuSet(cpu, template.Vcpus, e.FirstPinnedCore, template.Pinning == VcpuPinning.Pinned);
         // A vhost-user backend is the OVS netdev datapath's PMD threads, on the datapath cores.
         Processor backend = template.Vnic == VnicBackend.VhostUser ? new HostCores(cpu, 0, _dc.Server.VSwitch.DatapathCores) : hostCores;
         var vnic = server.Add(new VirtioNic($"{path}/eth0", backend, vcpus, Free ? VirtioCosts.Free : Virtio(profile, template.Vnic)));
@@ -167,6 +174,10 @@ internal sealed class ServerBuilder(ScenarioSettings scenario, LeafSpineLayout l
                 Step(Costs.HostPath.BridgeForward)));
             Own(docker0, k.Source);
             server.Connect(nat, NatGateway.InsidePort, docker0, 0);
+            // Docker's containers announce themselves when their veth comes up; the NAT side is the gateway.
+            var bridge = (LinuxBridge)docker0;
+            for (var i = 0; i < bridged.Count; i++) bridge.Fdb.Learn(directory[Plan.Entity(bridged[i]).Endpoint].Mac, 1 + i, 0);
+            bridge.UnknownUnicastPort = 0;
         }
         foreach (var c in containers)
         {

@@ -69,9 +69,9 @@ internal sealed class ScenarioGeneratorReader(ScenarioReadContext context, int? 
         ok &= g.TrySize("packet-size", 1, MaxUdpPayload, out var packetBytes);
         ok &= g.TryWord("size-distribution", GeneratorWords.SizeDistributions, out var sizes);
         var destinationOk = g.TryWord("destination", GeneratorWords.Destinations, out var destination);
-        var targetOk = TryTarget(g, out var target);
+        var targetOk = TryTarget(g, out var target, out var targetNamed);
         ok &= destinationOk && targetOk;
-        if (destinationOk && targetOk && hosts is not null) ok &= CheckDestination(g, destination, target, hosts);
+        if (destinationOk && targetOk && hosts is not null) ok &= CheckDestination(g, destination, target, targetNamed, hosts);
         ok &= TryCdf(g, "flow-size-cdf", out var flowSizes);
         ok &= ReadStartStop(g, out var start, out var stop);
 
@@ -146,9 +146,10 @@ internal sealed class ScenarioGeneratorReader(ScenarioReadContext context, int? 
         }
         var names = HoconValues.Elements(value);
         if (names.Count == 0) return ReadHosts(g);
+        // hosts = [] says "none" as the default does; the resolved scenario writes it so for a generator on VMs only.
         var (hostsValue, hostsFromFile) = g.Get("hosts");
-        var noHosts = !hostsFromFile || HoconValues.KindOf(hostsValue) == HoconKind.List && HoconValues.Elements(hostsValue).Count == 0;
-        var hosts = noHosts ? [] : ReadHosts(g);
+        var noHosts = HoconValues.KindOf(hostsValue) == HoconKind.List && HoconValues.Elements(hostsValue).Count == 0;
+        var hosts = hostsFromFile && !noHosts ? ReadHosts(g) : [];
         if (hosts is null) return null;
         var endpoints = new SortedSet<int>(hosts);
         for (var i = 0; i < names.Count; i++)
@@ -165,23 +166,25 @@ internal sealed class ScenarioGeneratorReader(ScenarioReadContext context, int? 
         return [.. endpoints];
     }
 
-    /// <summary>A target is a host index or the name of one VM or container.</summary>
-    private bool TryTarget(ScenarioSection g, out int target)
+    /// <summary>A target is a host index or the name of one VM or container (<paramref name="named"/>: its endpoint id).</summary>
+    private bool TryTarget(ScenarioSection g, out int target, out bool named)
     {
         target = 0;
+        named = false;
         if (!g.TryText("target", out var text, out var fromFile)) return false;
         if (int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out target)) return true;
         if (plan is null) return false;
         if (plan.TryResolve(text, out var ids) && ids.Count == 1)
         {
             target = ids[0];
+            named = true;
             return true;
         }
         g.Report("target", fromFile, $"expected a host index or the name of one VM or container, got '{text}'; {plan.DescribeNames()}");
         return false;
     }
 
-    private bool CheckDestination(ScenarioSection g, DestinationPattern destination, int target, List<int> hosts)
+    private bool CheckDestination(ScenarioSection g, DestinationPattern destination, int target, bool targetNamed, List<int> hosts)
     {
         var hostsFromFile = g.Get("hosts").FromFile || g.Get("endpoints").FromFile;
         switch (destination)
@@ -191,7 +194,8 @@ internal sealed class ScenarioGeneratorReader(ScenarioReadContext context, int? 
                     $"destination = permutation needs at least 2 hosts to permute, got {hosts.Count}");
             case DestinationPattern.Incast or DestinationPattern.Fixed:
                 var targetFromFile = g.Get("target").FromFile;
-                if (hostCount is { } n && (target < 0 || target >= (plan?.EndpointCount ?? n)))
+                // A number is a host index: the endpoint ids after the hosts (VMs, containers) are reached by name only.
+                if (hostCount is { } n && !targetNamed && (target < 0 || target >= n))
                 {
                     g.Report("target", targetFromFile, $"target {target} is not a host: the topology has {n} hosts, 0-{n - 1}");
                     return false;
@@ -300,7 +304,9 @@ internal sealed class ScenarioGeneratorReader(ScenarioReadContext context, int? 
         ["packet-size"] = ScenarioHoconWriter.Size(g.PacketBytes),
         ["size-distribution"] = ScenarioWords.WordOf(GeneratorWords.SizeDistributions, g.SizeDistribution),
         ["destination"] = ScenarioWords.WordOf(GeneratorWords.Destinations, g.Destination),
-        ["target"] = g.TargetHost < hostCount ? ScenarioHoconWriter.Int(g.TargetHost) : ScenarioHoconWriter.Quote(plan.NameOf(g.TargetHost - hostCount)),
+        // An entity's id is written as its name; any other number as written (a random destination never checks its target).
+        ["target"] = g.TargetHost >= hostCount && g.TargetHost < plan.EndpointCount
+            ? ScenarioHoconWriter.Quote(plan.NameOf(g.TargetHost - hostCount)) : ScenarioHoconWriter.Int(g.TargetHost),
         ["flow-size-cdf"] = ScenarioHoconWriter.Quote(g.FlowSizes?.Source ?? ""),
         ["start"] = ScenarioHoconWriter.Time(g.StartPs),
         ["stop"] = ScenarioHoconWriter.Time(g.StopPs),

@@ -15,15 +15,17 @@ internal sealed class EntityPlanner(VirtualizationSettings settings, int hosts, 
     private readonly int[] _guestsOnKernel = new int[settings.Containers.Count > 0 ? hosts : 0]; // bridge slots of each server's own kernel
     private readonly List<PlannedEntity> _entities = [];
     private readonly Dictionary<string, int> _vmByName = new(StringComparer.Ordinal);
+    // Host ports published on each kernel (-(vm + 1) for a VM's), over all templates: one NAT, one binding per port.
+    private readonly Dictionary<(int Kernel, int Port, byte Protocol), string> _published = [];
 
     /// <param name="vmSections">The sections of vms[i], to report at; <paramref name="containerSections"/> likewise.</param>
     public EntityPlan? Plan(IReadOnlyList<ScenarioSection> vmSections, IReadOnlyList<ScenarioSection> containerSections)
     {
+        if (!CheckEventSources([.. vmSections, .. containerSections])) return null;
         var ok = true;
         for (var t = 0; t < settings.Vms.Count; t++) ok &= PlaceVms(settings.Vms[t], vmSections[t]);
         var vmSlots = new int[_entities.Count];
         for (var t = 0; t < settings.Containers.Count; t++) ok &= PlaceContainers(settings.Containers[t], containerSections[t], vmSlots);
-        ok &= CheckEventSources(vmSections.Concat(containerSections).FirstOrDefault());
         return ok ? new EntityPlan(settings, hosts, [.. _entities]) : null;
     }
 
@@ -65,7 +67,8 @@ internal sealed class EntityPlanner(VirtualizationSettings settings, int hosts, 
                 return false;
             }
             spread?.Remove((_vcpusPlaced[host], host));
-            var firstCore = _vcpusPlaced[host] % coresPerServer;
+            // vCPUs are handed cores from core 1 on: core 0 is the host kernel's network core.
+            var firstCore = (1 + _vcpusPlaced[host]) % coresPerServer;
             _vcpusPlaced[host] += t.Vcpus;
             _memoryPlaced[host] += t.MemoryBytes;
             spread?.Add((_vcpusPlaced[host], host));
@@ -135,7 +138,6 @@ internal sealed class EntityPlanner(VirtualizationSettings settings, int hosts, 
         var fewest = t.Placement == Placement.Spread
             ? new SortedSet<(int Placed, int FirstListed, int Kernel)>(kernels.Select((k, i) => (0, i, k)).DistinctBy(e => e.k))
             : null;
-        var publishedOn = new HashSet<(int Kernel, int Port, byte Protocol)>();
         for (var i = 0; i < t.Count; i++)
         {
             var kernel = t.Placement switch
@@ -154,9 +156,10 @@ internal sealed class EntityPlanner(VirtualizationSettings settings, int hosts, 
             }
             foreach (var p in t.Publish)
             {
-                if (publishedOn.Add((kernel, p.HostPort, p.Protocol))) continue;
-                s.Report("publish", true, $"containers {t.Name}-* would publish host port {p.HostPort} twice on {KernelName(kernel)}; "
-                    + "each needs its own kernel (more servers or VMs, or placement = spread) or its own template");
+                if (_published.TryAdd((kernel, p.HostPort, p.Protocol), $"{t.Name}-{i}")) continue;
+                s.Report("publish", true, $"container {t.Name}-{i} would publish host port {p.HostPort} on {KernelName(kernel)}, where "
+                    + $"{_published[(kernel, p.HostPort, p.Protocol)]} publishes it already; each needs its own kernel (more servers or VMs, "
+                    + "or placement = spread) or its own host port");
                 return false;
             }
             var parent = kernel < 0 ? -kernel - 1 : -1;
@@ -172,14 +175,26 @@ internal sealed class EntityPlanner(VirtualizationSettings settings, int hosts, 
         return true;
     }
 
-    private bool CheckEventSources(ScenarioSection? s)
+    /// <summary>
+    /// The entities' event sources must fit the kernel's: checked from the counts before anything is placed (a million
+    /// containers are refused at once, not after planning them), at the template that goes over.
+    /// </summary>
+    private bool CheckEventSources(List<ScenarioSection> sections)
     {
-        if (s is null || hosts + (long)_entities.Count * 2 < SimCore.Kernel.EventSource.MaxSources) return true;
-        s.Report("count", true, $"{_entities.Count} VMs and containers on {hosts} servers exceed the {SimCore.Kernel.EventSource.MaxSources} event sources the kernel orders by");
-        return false;
+        var counts = settings.Vms.Select(v => v.Count).Concat(settings.Containers.Select(c => c.Count)).ToList();
+        long entities = 0;
+        for (var t = 0; t < counts.Count; t++)
+        {
+            entities += counts[t];
+            if (hosts + entities * 2 < SimCore.Kernel.EventSource.MaxSources) continue;
+            sections[t].Report("count", true, $"{entities} VMs and containers on {hosts} servers exceed the {SimCore.Kernel.EventSource.MaxSources} event sources the kernel orders by");
+            return false;
+        }
+        return true;
     }
 
-    private string KernelName(int kernel) => kernel < 0 ? $"VM {_entities[-kernel - 1].Ordinal} of template {settings.Vms[_entities[-kernel - 1].Template].Name}" : $"host {kernel}";
+    private string KernelName(int kernel) =>
+        kernel < 0 ? $"VM {settings.Vms[_entities[-kernel - 1].Template].Name}-{_entities[-kernel - 1].Ordinal}" : $"host {kernel}";
 
     private static long Mib(long bytes) => bytes >> 20;
 }

@@ -37,26 +37,27 @@ internal sealed class ScenarioVirtualizationReader(ScenarioReadContext context, 
     public (VirtualizationSettings Settings, EntityPlan Plan)? Read(ScenarioSection root, bool ovsEnabled, bool ovsNetdev)
     {
         var servers = root.Child("servers");
-        var fallback = ReadProfile(servers);
-        var groups = ReadGroups(servers, fallback);
+        var fallback = ReadProfile(servers, ovsEnabled);
+        var groups = ReadGroups(servers, fallback, ovsEnabled);
         var profiles = groups?.Profiles;
         var freeOk = servers.TryWord("stack-costs", StackCostWords, out var free);
         var vmSections = Elements(root, "vms", VmDefaultsPath, "VM template { name = web, count = 4, vcpus = 2 }");
         var vms = new List<VmTemplate>();
+        var named = new List<(ScenarioSection Section, string Name, int Count)>();
         var ok = profiles is not null && freeOk;
         foreach (var s in vmSections)
         {
-            if (ReadVm(vms.Count, s, ovsEnabled, ovsNetdev, profiles) is { } vm) vms.Add(vm);
+            if (ReadVm(vms.Count, s, ovsEnabled, ovsNetdev, profiles) is { } vm) { vms.Add(vm); named.Add((s, vm.Name, vm.Count)); }
             else ok = false;
         }
         var containerSections = Elements(root, "containers", ContainerDefaultsPath, "container template { name = db, runtime = docker, network = bridge }");
         var containers = new List<ContainerTemplate>();
         foreach (var s in containerSections)
         {
-            if (ReadContainer(containers.Count, s) is { } c) containers.Add(c);
+            if (ReadContainer(containers.Count, s) is { } c) { containers.Add(c); named.Add((s, c.Name, c.Count)); }
             else ok = false;
         }
-        ok &= CheckNames(vmSections, vms.Select(v => v.Name).Concat(containers.Select(c => c.Name)).ToList(), containerSections);
+        ok &= CheckNames(named);
         var costs = ReadCosts(root.Child("costs"));
         if (!ok || costs is null || profiles is null || hostCount is not { } h || cores is not { } n) return null;
         var settings = new VirtualizationSettings(fallback!, groups!.Value.Groups, profiles, free, vms, containers, costs);
@@ -86,7 +87,7 @@ internal sealed class ScenarioVirtualizationReader(ScenarioReadContext context, 
         return sections;
     }
 
-    private (List<ServerGroup> Groups, List<ServerProfile> Profiles)? ReadGroups(ScenarioSection servers, ServerProfile? fallback)
+    private (List<ServerGroup> Groups, List<ServerProfile> Profiles)? ReadGroups(ScenarioSection servers, ServerProfile? fallback, bool ovsEnabled)
     {
         var groups = Elements(servers, "groups", GroupDefaultsPath, "server group { hosts = [\"0-3\"], hypervisor = kvm }");
         var read = new List<ServerGroup>();
@@ -97,7 +98,7 @@ internal sealed class ScenarioVirtualizationReader(ScenarioReadContext context, 
         var ok = true;
         for (var g = 0; g < groups.Count; g++)
         {
-            var profile = ReadProfile(groups[g]);
+            var profile = ReadProfile(groups[g], ovsEnabled);
             var hosts = HostListReader.Read(groups[g], "hosts", hostCount);
             if (profile is null || hosts is null) { ok = false; continue; }
             read.Add(new ServerGroup(hosts, profile));
@@ -116,10 +117,13 @@ internal sealed class ScenarioVirtualizationReader(ScenarioReadContext context, 
         return ok ? (read, profiles) : null;
     }
 
-    private static ServerProfile? ReadProfile(ScenarioSection s)
+    private static ServerProfile? ReadProfile(ScenarioSection s, bool ovsEnabled)
     {
         var ok = s.TryWord("hypervisor", Hypervisors, out var hypervisor);
-        ok &= s.TryWord("vm-switch", VmSwitches, out var vmSwitch);
+        var switchOk = s.TryWord("vm-switch", VmSwitches, out var vmSwitch);
+        // The servers' VMs would attach to a vSwitch that is not built.
+        ok &= switchOk && s.Check(vmSwitch != VmSwitchKind.Ovs || ovsEnabled, "vm-switch", s.Get("vm-switch").FromFile,
+            "vm-switch = ovs attaches the VMs to the Open vSwitch of topology.vswitch, which is disabled: set topology.vswitch.enabled = true, or use linux-bridge");
         ok &= s.TrySize("memory", 1 << 20, long.MaxValue, out var memory);
         ok &= s.TryInt("vcpu-overcommit", 1, 64, out var overcommit);
         return ok ? new ServerProfile(hypervisor, vmSwitch, memory, overcommit) : null;
@@ -284,18 +288,31 @@ internal sealed class ScenarioVirtualizationReader(ScenarioReadContext context, 
         return true;
     }
 
-    /// <summary>Template names are unique over VMs and containers: entity names (and paths) derive from them.</summary>
-    private static bool CheckNames(List<ScenarioSection> vmSections, List<string> names, List<ScenarioSection> containerSections)
+    /// <summary>
+    /// Template names are unique over VMs and containers, and no template is named like another's VM or container
+    /// (web-1 of web): entity names, paths and the names generators use derive from them. Each name comes with its own
+    /// section: templates that did not read are left out of both.
+    /// </summary>
+    private static bool CheckNames(List<(ScenarioSection Section, string Name, int Count)> named)
     {
-        var sections = vmSections.Concat(containerSections).ToList();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var ok = true;
-        for (var i = 0; i < names.Count && i < sections.Count; i++)
-            if (!seen.Add(names[i]))
+        foreach (var (section, name, _) in named)
+        {
+            if (!seen.Add(name))
             {
-                sections[i].Report("name", true, $"the name '{names[i]}' is used by another VM or container template; names must be unique");
+                section.Report("name", true, $"the name '{name}' is used by another VM or container template; names must be unique");
+                ok = false;
+                continue;
+            }
+            var dash = name.LastIndexOf('-');
+            if (dash > 0 && int.TryParse(name.AsSpan(dash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var ordinal)
+                && named.FirstOrDefault(t => t.Name == name[..dash] && ordinal < t.Count) is { Section: not null } owner)
+            {
+                section.Report("name", true, $"the name '{name}' is the name of {owner.Name}'s VM or container {ordinal}; choose another");
                 ok = false;
             }
+        }
         return ok;
     }
 
@@ -369,7 +386,7 @@ internal sealed class ScenarioVirtualizationReader(ScenarioReadContext context, 
         var s = parent.Child(key);
         var ok = TryCycles(s, "cycles", out var cycles);
         if (!s.TryText("per-byte", out var text, out var fromFile)) return false;
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var perByte) || perByte < 0 || double.IsInfinity(perByte))
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var perByte) || !double.IsFinite(perByte) || perByte < 0)
         {
             s.Report("per-byte", fromFile, $"expected cycles per payload byte, a number at least 0 (such as 0.5), got '{text}'");
             return false;

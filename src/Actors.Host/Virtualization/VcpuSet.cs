@@ -5,8 +5,8 @@ namespace DcSim.ActorsHost.Virtualization;
 /// <summary>
 /// A VM's vCPUs: threads that run on the server's cores. Guest work for a packet goes to the vCPU its flow hashes to
 /// (virtio-net multiqueue); it waits for that vCPU (its earlier work), and then for a host core: the vCPU's pinned
-/// core, or for a floating vCPU the host core with the least queued work. vCPUs that share a core (over-commit) queue
-/// behind each other there.
+/// core, or for a floating vCPU its preferred core when that core is free, else the host core with the least queued
+/// work (the scheduler keeps a thread where it ran). vCPUs that share a core (over-commit) queue behind each other there.
 /// </summary>
 public sealed class VcpuSet : Processor
 {
@@ -15,17 +15,15 @@ public sealed class VcpuSet : Processor
     private readonly long[] _freeAt;
     private readonly int[] _lastCore;
 
-    /// <param name="firstPinnedCore">With pinning, vCPU i runs on core (first + i) mod cores; null: floating.</param>
-    public VcpuSet(ServerCpu cpu, int vcpus, int? firstPinnedCore)
+    /// <param name="firstCore">vCPU i runs on, or prefers, core (first + i) mod cores.</param>
+    /// <param name="pinned">Pinned: only on that core; else floating.</param>
+    public VcpuSet(ServerCpu cpu, int vcpus, int firstCore, bool pinned)
     {
         _cpu = cpu;
         _freeAt = new long[vcpus];
         _lastCore = new int[vcpus];
-        if (firstPinnedCore is { } first)
-        {
-            _pinnedCore = new int[vcpus];
-            for (var i = 0; i < vcpus; i++) _lastCore[i] = _pinnedCore[i] = (first + i) % cpu.Cores;
-        }
+        for (var i = 0; i < vcpus; i++) _lastCore[i] = (firstCore + i) % cpu.Cores;
+        if (pinned) _pinnedCore = (int[])_lastCore.Clone();
     }
 
     public int Count => _freeAt.Length;
@@ -38,10 +36,13 @@ public sealed class VcpuSet : Processor
 
     public override long Run(long now, long cycles, CpuCategory category, uint flowHash) => RunOn(VcpuFor(flowHash), now, cycles, category);
 
+    /// <summary>A vCPU whose own queue is longer than the host's backlog limit cannot take more (its virtqueue is full).</summary>
+    public override bool Overloaded(long now, uint flowHash) => _cpu.MaxQueuePs > 0 && _freeAt[VcpuFor(flowHash)] - now > _cpu.MaxQueuePs;
+
     public long RunOn(int vcpu, long now, long cycles, CpuCategory category)
     {
         var ready = Math.Max(now, _freeAt[vcpu]);
-        var core = _pinnedCore?[vcpu] ?? _cpu.LeastLoaded(ready);
+        var core = _pinnedCore?[vcpu] ?? (_cpu.FreeAt(_lastCore[vcpu]) <= ready ? _lastCore[vcpu] : _cpu.LeastLoaded(ready));
         _lastCore[vcpu] = core;
         return _freeAt[vcpu] = _cpu.Run(core, ready, cycles, category);
     }

@@ -79,6 +79,14 @@ public sealed class LinuxBridge : Component
 
     public int Ports => _ports;
 
+    /// <summary>
+    /// Where unicast to a station the bridge has not learned goes instead of a flood, or -1 (flood, the default): set to
+    /// the uplink of a bridge whose local stations are all known (learned as they announced themselves), it stands for
+    /// what ARP would have taught it — a remote station's replies arrive through the uplink, so it is learned there.
+    /// DcSim does not send ARP; this is its converged result, like the fabric's location table.
+    /// </summary>
+    public int UnknownUnicastPort { get; set; } = -1;
+
     public ForwardingDatabase Fdb => _fdb;
 
     public override void Start()
@@ -104,6 +112,7 @@ public sealed class LinuxBridge : Component
 
         // A group address is never learned (it is no valid source), so testing it first only spares the lookup, as Linux does.
         var to = MacAddress.IsGroup(headers.DestinationMac) ? -1 : _fdb.Lookup(headers.DestinationMac, Now);
+        if (to < 0 && UnknownUnicastPort >= 0 && !MacAddress.IsGroup(headers.DestinationMac)) to = UnknownUnicastPort;
         if (to < 0) Flood(port, done, in packet);
         else if (to == port)
         {

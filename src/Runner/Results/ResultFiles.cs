@@ -1,8 +1,11 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using DcSim.ActorsHost.Endpoints;
+using DcSim.ActorsHost.Servers;
 using DcSim.ActorsHost.Settings;
 using DcSim.ActorsHost.Traffic;
+using DcSim.SimCore.Cpu;
 using DcSim.SimCore.Metrics;
 using DcSim.SimCore.Scenario;
 using DcSim.SimCore.Units;
@@ -10,13 +13,13 @@ using DcSim.SimCore.Units;
 namespace DcSim.Runner.Results;
 
 /// <summary>
-/// Writes summary.json, flows.csv, links.csv, servers.csv and rr.csv. Their content depends only on the scenario, the seed
+/// Writes summary.json, flows.csv, links.csv, servers.csv, rr.csv, endpoints.csv and cores.csv. Their content depends only on the scenario, the seed
 /// and the simulation (no wall-clock figures), so that equal runs give byte-identical files. Files are
 /// written under temporary names and renamed at the end, so an interrupted run leaves none half-written.
 /// </summary>
-internal static class ResultFiles
+internal static partial class ResultFiles
 {
-    public static readonly string[] Names = ["summary.json", "flows.csv", "links.csv", "servers.csv", "rr.csv"];
+    public static readonly string[] Names = ["summary.json", "flows.csv", "links.csv", "servers.csv", "rr.csv", "endpoints.csv", "cores.csv"];
 
     public static void Write(string directory, ScenarioSettings scenario, ResultsBuilder results)
     {
@@ -29,6 +32,8 @@ internal static class ResultFiles
             LinksCsv(results, scenario.DurationPs),
             ServersCsv(results, scenario.DurationPs),
             RrCsv(results),
+            EndpointsCsv(results),
+            CoresCsv(results, scenario.DurationPs),
         };
         var temporary = Names.Select(n => Path.Combine(directory, $".{n}.partial")).ToArray();
         for (var i = 0; i < Names.Length; i++) File.WriteAllText(temporary[i], contents[i], new UTF8Encoding(false));
@@ -140,14 +145,28 @@ internal static class ResultFiles
     {
         var sb = new StringBuilder();
         sb.Append("server,cores,host_kernel_cpu,host_user_cpu,guest_cpu,vswitch_packets,exact_match_hits,megaflow_hits,mask_cache_hits,")
-          .Append("upcalls_handled,upcalls_lost,flows_installed,installs_refused,evictions,revalidations,masks_probed,cycles,flows_at_end,masks_at_end,vswitch_drops\n");
+          .Append("upcalls_handled,upcalls_lost,flows_installed,installs_refused,evictions,revalidations,masks_probed,cycles,flows_at_end,masks_at_end,vswitch_drops,")
+          .Append("guest_kernel_cpu,guest_user_cpu,hypervisor_cpu,host_kernel_cycles,host_user_cycles,guest_kernel_cycles,guest_user_cycles,hypervisor_cycles,")
+          .Append("idle_exits,nic_packets,cycles_per_packet,vms,containers\n");
+        var entities = EndpointResults.Rows(results).ToLookup(e => (e.Server, e.Kind));
         foreach (var (s, v) in ServerRows(results))
         {
             sb.Append(CultureInfo.InvariantCulture, $"{s.Path},{s["cores"]},{Round(Utilisation(s, "host_kernel_busy_ps", durationPs))},")
               .Append(CultureInfo.InvariantCulture, $"{Round(Utilisation(s, "host_user_busy_ps", durationPs))},{Round(Utilisation(s, "guest_kernel_busy_ps", durationPs) + Utilisation(s, "guest_user_busy_ps", durationPs))}");
             foreach (var column in VSwitchColumns)
                 sb.Append(',').Append(v is null ? "" : v[column].ToString(CultureInfo.InvariantCulture));
-            sb.Append('\n');
+            foreach (var category in (CpuCategory[])[CpuCategory.GuestKernel, CpuCategory.GuestUser, CpuCategory.Hypervisor])
+                sb.Append(CultureInfo.InvariantCulture, $",{Round(Utilisation(s, CpuCategories.BusyCounter(category), durationPs))}");
+            long cycles = 0;
+            foreach (var category in CpuCategories.All)
+            {
+                cycles += s[Server.CyclesCounter(category)];
+                sb.Append(CultureInfo.InvariantCulture, $",{s[Server.CyclesCounter(category)]}");
+            }
+            var nic = results.Components.GetValueOrDefault(s.Path + "/nic0");
+            var packets = nic is null ? 0 : nic["rx_packets"] + nic["tx_packets"];
+            sb.Append(CultureInfo.InvariantCulture, $",{s["idle_exits"]},{packets},{Round(packets == 0 ? 0 : (double)cycles / packets)},")
+              .Append(CultureInfo.InvariantCulture, $"{entities[(s.Path, "vm")].Count()},{entities[(s.Path, "container")].Count()}\n");
         }
         return sb.ToString();
     }

@@ -12,6 +12,13 @@ public abstract class Processor
     /// </summary>
     public abstract long Run(long now, long cycles, CpuCategory category, uint flowHash);
 
+    /// <summary>
+    /// Whether the core a packet of <paramref name="flowHash"/> would run on has more queued work than its backlog holds:
+    /// a packet arriving then is dropped where it arrives (a full NIC ring, netdev backlog or virtqueue), instead of
+    /// queueing without bound behind a saturated core.
+    /// </summary>
+    public abstract bool Overloaded(long now, uint flowHash);
+
     /// <summary>Runs one step's cost for a packet of <paramref name="bytes"/>; a free step completes at once.</summary>
     public long Run(long now, StepCost cost, int bytes, CpuCategory category, uint flowHash) =>
         cost.IsFree ? now : Run(now, cost.Cycles(bytes), category, flowHash);
@@ -42,4 +49,6 @@ public sealed class HostCores : Processor
     public int CoreFor(uint flowHash) => _first + (int)(flowHash % (uint)_count);
 
     public override long Run(long now, long cycles, CpuCategory category, uint flowHash) => _cpu.Run(CoreFor(flowHash), now, cycles, category);
+
+    public override bool Overloaded(long now, uint flowHash) => _cpu.Overloaded(CoreFor(flowHash), now);
 }

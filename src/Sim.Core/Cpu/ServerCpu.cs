@@ -28,7 +28,8 @@ public sealed class ServerCpu
     /// Latency for a core that has been idle for at least <paramref name="idleThresholdPs"/> to run again: the exit
     /// from the C-state it went to. 0 = no C-states. The exit delays the work; it is not busy time.
     /// </param>
-    public ServerCpu(int cores, long clockHz, long idleExitPs = 0, long idleThresholdPs = 0)
+    /// <param name="maxQueuePs">The most queued work a core's backlog holds (0: unbounded); see <see cref="Overloaded"/>.</param>
+    public ServerCpu(int cores, long clockHz, long idleExitPs = 0, long idleThresholdPs = 0, long maxQueuePs = 0)
     {
         if (cores < 1) throw new ArgumentOutOfRangeException(nameof(cores), cores, "a server needs at least one core");
         if (clockHz < 1) throw new ArgumentOutOfRangeException(nameof(clockHz), clockHz, "the clock rate must be positive");
@@ -37,6 +38,7 @@ public sealed class ServerCpu
         ClockHz = clockHz;
         _idleExitPs = idleExitPs;
         _idleThresholdPs = idleThresholdPs;
+        MaxQueuePs = maxQueuePs;
         _freeAt = new long[cores];
         _busyPs = new long[cores, CpuCategories.All.Length];
         _cycles = new long[CpuCategories.All.Length];
@@ -45,6 +47,12 @@ public sealed class ServerCpu
     }
 
     public int Cores { get; }
+
+    /// <summary>The most queued work a core's backlog holds, in time (0: unbounded).</summary>
+    public long MaxQueuePs { get; }
+
+    /// <summary>Whether <paramref name="core"/> has more work queued at <paramref name="now"/> than its backlog holds.</summary>
+    public bool Overloaded(int core, long now) => MaxQueuePs > 0 && _freeAt[core] - now > MaxQueuePs;
 
     /// <summary>Work items that found their core asleep in a C-state.</summary>
     public long IdleExits { get; private set; }

@@ -51,6 +51,19 @@ public struct PacketHeaders
     public ushort DestinationPort;
     public byte Protocol;
 
+    /// <summary>
+    /// A hash that is the same for both directions of a conversation (a symmetric RSS key): what keeps a request and its
+    /// response on one queue, vCPU or thread. Computed when asked, not carried.
+    /// </summary>
+    public readonly uint SymmetricHash()
+    {
+        var a = ((ulong)SourceIp << 16) | SourcePort;
+        var b = ((ulong)DestinationIp << 16) | DestinationPort;
+        var (low, high) = a < b ? (a, b) : (b, a);
+        var h = (low * 0x9E3779B97F4A7C15UL) ^ (high * 0xC2B2AE3D27D4EB4FUL) ^ Protocol;
+        return (uint)(h ^ (h >> 29) ^ (h >> 47));
+    }
+
     /// <summary>The 5-tuple's hash (FNV-1a with extra mixing), computed once per flow and carried in <see cref="Packet.FlowHash"/>.</summary>
     public readonly uint FlowHash()
     {

@@ -26,6 +26,10 @@ public sealed class ScenarioMutator(int seed)
         "all", "true", "off", "null", "65536", "1000000", "\"0-999999\"", "[\"3-1\"]", "1MB", "1TB", "64KiB", "2.5GHz", "0Hz", "1s", "1000s",
         "\"cdf/websearch.txt\"", "\"cdf/missing.txt\"", "\"rules/host-acl.txt\"", "\"/\"", "\"..\"", "${name}", "${nope}", "${topology}",
         "${traffic.generators}", "\"\"\"multi\nline\"\"\"", "permutation", "incast", "fixed", "exponential", "request-response", "on-off", "udp-rr",
+        // issue 9's words: hypervisors, switches, placements, backends, networks, published ports, names
+        "kvm", "xen", "esxi", "none", "ovs", "linux-bridge", "free", "explicit", "round-robin", "pack", "spread", "pinned", "vhost-user", "qemu",
+        "lxc", "host", "macvlan", "bridge", "0.5", "1GiB", "256GiB", "[\"8080:80\"]", "[\"8080:80\", \"8080:80/udp\"]", "[\"0:80/sctp\"]",
+        "\"8080:80\"", "web", "web-0", "[web]", "[\"web-1\"]", "[nope]", "[\"0-3\", 2]", "[3, 1, 3]",
     ];
 
     /// <summary>Keys written in place of a key: typos, keys from elsewhere in the schema, odd spellings.</summary>
@@ -35,6 +39,9 @@ public sealed class ScenarioMutator(int seed)
         "duration", "seed", "name", "dcsim", "include", "\"\"", "\"a.b\"", "topology.spines", "traffic.generators", "a.b.c", "generators",
         "vswitch", "rule-changes", "rules", "enabled", "partitions", "flow-size-cdf", "packet-size", "limit", "unit", "x-y_z", "\"quoted key\"",
         "udp-rr", "transactions-in-flight", "timeout",
+        "servers", "hypervisor", "vm-switch", "memory", "vcpu-overcommit", "stack-costs", "groups", "vms", "containers", "count", "placement",
+        "vcpus", "pinning", "vnic", "cpu-load", "cpu-slice", "runtime", "network", "publish", "endpoints", "costs", "cycles", "per-byte",
+        "idle-exit-latency", "idle-threshold",
     ];
 
     /// <summary>Characters inserted anywhere.</summary>
@@ -115,7 +122,11 @@ public sealed class ScenarioMutator(int seed)
             case 9:
                 var injected = Pick(["name = ${name}", "seed = ${duration}\nduration = ${seed}", "name = ${nope}", "topology.spines = ${topology.leaves}",
                     "topology = [1]", "topology { host-link { delay = 1us }, spines = 2 }", "traffic.generators = [ { kind = cbr, hosts = \"\" } ]",
-                    "topology { hosts-per-leaf = 65536 }", "topology { leaves = 1000000 }", "\"\" = 1", "a.b.c.d.e.f = 1", "traffic { generators = ${topology} }"]);
+                    "topology { hosts-per-leaf = 65536 }", "topology { leaves = 1000000 }", "\"\" = 1", "a.b.c.d.e.f = 1", "traffic { generators = ${topology} }",
+                    "vms = [ { name = web, count = 3, vcpus = 9 } ]", "servers { hypervisor = kvm, groups = [ { hosts = [\"0-3\"], hypervisor = none } ] }",
+                    "containers = [ { name = web, vms = [web], publish = [\"80:80\", \"80:80\"] } ]", "costs.stack.send { cycles = -1, per-byte = NaN }",
+                    "traffic.generators = [ { kind = udp-rr, endpoints = [nope], target = web } ]", "containers = [ { name = c, count = 1000000 } ]",
+                    "servers.hypervisor = kvm\nvms = [ { name = v, count = 1000000, vcpus = 1 } ]", "servers.vm-switch = ovs"]);
                 log.Add($"insert line '{injected.Replace("\n", "\\n")}' before line {line + 1}");
                 lines.Insert(line, injected);
                 break;
