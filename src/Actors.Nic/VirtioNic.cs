@@ -57,7 +57,7 @@ public sealed class VirtioNic(string path, Processor host, Processor vcpus, Virt
         {
             _toGuest++;
             var t = RunHost(Now, costs.ToGuestKernel, CpuCategory.HostKernel, bytes, hash);
-            t = RunHost(t, costs.ToGuestUser, CpuCategory.HostUser, bytes, hash);
+            t = RunHost(t, costs.ToGuestUser, CpuCategory.HostUser, bytes, hash, newItem: false);
             if (costs.InterruptCycles > 0)
             {
                 t = vcpus.Run(t, costs.InterruptCycles, CpuCategory.Hypervisor, queue);
@@ -75,7 +75,7 @@ public sealed class VirtioNic(string path, Processor host, Processor vcpus, Virt
                 _hypervisorCycles += costs.KickCycles;
             }
             t = RunHost(t, costs.FromGuestKernel, CpuCategory.HostKernel, bytes, hash);
-            t = RunHost(t, costs.FromGuestUser, CpuCategory.HostUser, bytes, hash);
+            t = RunHost(t, costs.FromGuestUser, CpuCategory.HostUser, bytes, hash, newItem: false);
             Forward(t, HostSide, in packet);
         }
     }
@@ -95,12 +95,12 @@ public sealed class VirtioNic(string path, Processor host, Processor vcpus, Virt
         counters["hypervisor_cycles"] = _hypervisorCycles;
     }
 
-    private long RunHost(long now, StepCost cost, CpuCategory category, int bytes, uint hash)
+    private long RunHost(long now, StepCost cost, CpuCategory category, int bytes, uint hash, bool newItem = true)
     {
         if (cost.IsFree) return now;
         var cycles = cost.Cycles(bytes);
         _hostCycles += cycles;
-        return host.Run(now, cycles, category, hash);
+        return host.Run(now, cycles, category, hash, newItem);
     }
 
     private void Forward(long time, int port, in Packet packet)

@@ -53,7 +53,7 @@ internal sealed class ServerBuilder(ScenarioSettings scenario, LeafSpineLayout l
     public Server Build(int host)
     {
         var name = layout.NameOf(host);
-        var cpu = new ServerCpu(_dc.Server.Cores, _dc.Server.ClockHz, _dc.Server.IdleExitPs, _dc.Server.IdleThresholdPs, _dc.Server.MaxBacklogPs);
+        var cpu = new ServerCpu(_dc.Server.Cores, _dc.Server.ClockHz, _dc.Server.IdleExitPs, _dc.Server.IdleThresholdPs, _dc.Server.MaxBacklog);
         var server = new Server(host, name, cpu);
         var nic = server.Add(new PhysicalNic($"{name}/nic0", Free ? 0 : Costs.NicTxLatencyPs, Free ? 0 : Costs.NicRxLatencyPs));
         if (nic.Index != FabricBuilder.ServerNic) throw new InvalidOperationException($"{name}: the NIC must be component {FabricBuilder.ServerNic}");

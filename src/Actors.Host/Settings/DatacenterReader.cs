@@ -47,7 +47,7 @@ public sealed class DatacenterReader : IScenarioModelReader
         var clockOk = cpu.TryFrequency("clock", out var clock);
         clockOk &= cpu.TryTime("idle-exit-latency", 0, out var idleExit);
         clockOk &= cpu.TryTime("idle-threshold", 0, out var idleThreshold);
-        clockOk &= cpu.TryTime("max-backlog", 0, out var maxBacklog);
+        clockOk &= cpu.TryInt("max-backlog", 0, 1 << 24, out var maxBacklog);
         var vswitch = ScenarioVSwitchReader.ReadVSwitch(context, topology.Child("vswitch"), cpu, coresOk ? cores : null);
         return coresOk && clockOk && vswitch is not null ? new HostSettings(cores, clock, idleExit, idleThreshold, vswitch, maxBacklog) : null;
     }

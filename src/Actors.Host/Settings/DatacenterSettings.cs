@@ -27,7 +27,7 @@ public sealed record DatacenterSettings(
                 ["clock"] = ScenarioHoconWriter.Frequency(Server.ClockHz),
                 ["idle-exit-latency"] = ScenarioHoconWriter.Time(Server.IdleExitPs),
                 ["idle-threshold"] = ScenarioHoconWriter.Time(Server.IdleThresholdPs),
-                ["max-backlog"] = ScenarioHoconWriter.Time(Server.MaxBacklogPs),
+                ["max-backlog"] = ScenarioHoconWriter.Int(Server.MaxBacklog),
             },
             ["vswitch"] = ScenarioVSwitchReader.Resolved(Server.VSwitch),
         };
@@ -51,7 +51,7 @@ public sealed record DatacenterSettings(
 /// Every server's cores, clock and C-state exits (topology.host-cpu) and, when enabled, its Open vSwitch (between the
 /// host's traffic and its NIC).
 /// </summary>
-public sealed record HostSettings(int Cores, long ClockHz, long IdleExitPs, long IdleThresholdPs, VSwitchOptions VSwitch, long MaxBacklogPs = 0);
+public sealed record HostSettings(int Cores, long ClockHz, long IdleExitPs, long IdleThresholdPs, VSwitchOptions VSwitch, int MaxBacklog = 0);
 
 public static class ScenarioSettingsExtensions
 {

@@ -115,7 +115,7 @@ internal sealed class EntityPlanner(VirtualizationSettings settings, int hosts, 
                 var name = t.InVms[i];
                 var matches = _vmByName.TryGetValue(name, out var vm) ? [vm]
                     : settings.Vms.FirstOrDefault(v => v.Name == name) is { } template
-                        ? Enumerable.Range(0, template.Count).Select(k => _vmByName[$"{template.Name}-{k}"]).ToList()
+                        ? Enumerable.Range(0, template.Count).Select(k => _vmByName.GetValueOrDefault($"{template.Name}-{k}", -1)).Where(v => v >= 0).ToList()
                         : [];
                 if (matches.Count == 0)
                 {

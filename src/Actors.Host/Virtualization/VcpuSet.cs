@@ -14,6 +14,7 @@ public sealed class VcpuSet : Processor
     private readonly int[]? _pinnedCore;
     private readonly long[] _freeAt;
     private readonly int[] _lastCore;
+    private readonly Queue<long>[]? _pending;
 
     /// <param name="firstCore">vCPU i runs on, or prefers, core (first + i) mod cores.</param>
     /// <param name="pinned">Pinned: only on that core; else floating.</param>
@@ -24,6 +25,11 @@ public sealed class VcpuSet : Processor
         _lastCore = new int[vcpus];
         for (var i = 0; i < vcpus; i++) _lastCore[i] = (firstCore + i) % cpu.Cores;
         if (pinned) _pinnedCore = (int[])_lastCore.Clone();
+        if (cpu.MaxBacklog > 0)
+        {
+            _pending = new Queue<long>[vcpus];
+            for (var i = 0; i < vcpus; i++) _pending[i] = new Queue<long>();
+        }
     }
 
     public int Count => _freeAt.Length;
@@ -34,16 +40,25 @@ public sealed class VcpuSet : Processor
     /// <summary>The host core vCPU <paramref name="vcpu"/> runs on (for a floating vCPU, the one its last work ran on).</summary>
     public int CoreOf(int vcpu) => _lastCore[vcpu];
 
-    public override long Run(long now, long cycles, CpuCategory category, uint flowHash) => RunOn(VcpuFor(flowHash), now, cycles, category);
+    public override long Run(long now, long cycles, CpuCategory category, uint flowHash, bool newItem = true) =>
+        RunOn(VcpuFor(flowHash), now, cycles, category, newItem);
 
-    /// <summary>A vCPU whose own queue is longer than the host's backlog limit cannot take more (its virtqueue is full).</summary>
-    public override bool Overloaded(long now, uint flowHash) => _cpu.MaxQueuePs > 0 && _freeAt[VcpuFor(flowHash)] - now > _cpu.MaxQueuePs;
+    /// <summary>A vCPU holding as many unfinished items as a backlog holds cannot take more (its virtqueue is full).</summary>
+    public override bool Overloaded(long now, uint flowHash)
+    {
+        if (_pending is null) return false;
+        var pending = _pending[VcpuFor(flowHash)];
+        while (pending.Count > 0 && pending.Peek() <= now) pending.Dequeue();
+        return pending.Count >= _cpu.MaxBacklog;
+    }
 
-    public long RunOn(int vcpu, long now, long cycles, CpuCategory category)
+    public long RunOn(int vcpu, long now, long cycles, CpuCategory category, bool newItem = true)
     {
         var ready = Math.Max(now, _freeAt[vcpu]);
         var core = _pinnedCore?[vcpu] ?? (_cpu.FreeAt(_lastCore[vcpu]) <= ready ? _lastCore[vcpu] : _cpu.LeastLoaded(ready));
         _lastCore[vcpu] = core;
-        return _freeAt[vcpu] = _cpu.Run(core, ready, cycles, category);
+        _freeAt[vcpu] = _cpu.Run(core, ready, cycles, category, newItem);
+        if (newItem) _pending?[vcpu].Enqueue(_freeAt[vcpu]);
+        return _freeAt[vcpu];
     }
 }

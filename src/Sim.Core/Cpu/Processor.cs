@@ -10,7 +10,11 @@ public abstract class Processor
     /// Runs <paramref name="cycles"/> of work for a packet of flow hash <paramref name="flowHash"/> (which picks the core
     /// the way RSS or a scheduler would), queued behind the work already there; returns when it completes.
     /// </summary>
-    public abstract long Run(long now, long cycles, CpuCategory category, uint flowHash);
+    /// <param name="newItem">
+    /// False for work that continues the previous item for the same packet (its application's part after the kernel's):
+    /// it does not take another place in the backlog.
+    /// </param>
+    public abstract long Run(long now, long cycles, CpuCategory category, uint flowHash, bool newItem = true);
 
     /// <summary>
     /// Whether the core a packet of <paramref name="flowHash"/> would run on has more queued work than its backlog holds:
@@ -20,8 +24,8 @@ public abstract class Processor
     public abstract bool Overloaded(long now, uint flowHash);
 
     /// <summary>Runs one step's cost for a packet of <paramref name="bytes"/>; a free step completes at once.</summary>
-    public long Run(long now, StepCost cost, int bytes, CpuCategory category, uint flowHash) =>
-        cost.IsFree ? now : Run(now, cost.Cycles(bytes), category, flowHash);
+    public long Run(long now, StepCost cost, int bytes, CpuCategory category, uint flowHash, bool newItem = true) =>
+        cost.IsFree ? now : Run(now, cost.Cycles(bytes), category, flowHash, newItem);
 }
 
 /// <summary>
@@ -48,7 +52,8 @@ public sealed class HostCores : Processor
 
     public int CoreFor(uint flowHash) => _first + (int)(flowHash % (uint)_count);
 
-    public override long Run(long now, long cycles, CpuCategory category, uint flowHash) => _cpu.Run(CoreFor(flowHash), now, cycles, category);
+    public override long Run(long now, long cycles, CpuCategory category, uint flowHash, bool newItem = true) =>
+        _cpu.Run(CoreFor(flowHash), now, cycles, category, newItem);
 
     public override bool Overloaded(long now, uint flowHash) => _cpu.Overloaded(CoreFor(flowHash), now);
 }

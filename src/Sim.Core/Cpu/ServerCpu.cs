@@ -22,14 +22,15 @@ public sealed class ServerCpu
     private readonly CpuCategory[] _pollingCategory;
 
     private readonly long _idleExitPs;
+    private readonly Queue<long>[]? _pending; // completion times of each core's unfinished items, in order
     private readonly long _idleThresholdPs;
 
     /// <param name="idleExitPs">
     /// Latency for a core that has been idle for at least <paramref name="idleThresholdPs"/> to run again: the exit
     /// from the C-state it went to. 0 = no C-states. The exit delays the work; it is not busy time.
     /// </param>
-    /// <param name="maxQueuePs">The most queued work a core's backlog holds (0: unbounded); see <see cref="Overloaded"/>.</param>
-    public ServerCpu(int cores, long clockHz, long idleExitPs = 0, long idleThresholdPs = 0, long maxQueuePs = 0)
+    /// <param name="maxBacklog">The most work items a core holds queued or running (0: unbounded); see <see cref="Overloaded"/>.</param>
+    public ServerCpu(int cores, long clockHz, long idleExitPs = 0, long idleThresholdPs = 0, int maxBacklog = 0)
     {
         if (cores < 1) throw new ArgumentOutOfRangeException(nameof(cores), cores, "a server needs at least one core");
         if (clockHz < 1) throw new ArgumentOutOfRangeException(nameof(clockHz), clockHz, "the clock rate must be positive");
@@ -38,7 +39,12 @@ public sealed class ServerCpu
         ClockHz = clockHz;
         _idleExitPs = idleExitPs;
         _idleThresholdPs = idleThresholdPs;
-        MaxQueuePs = maxQueuePs;
+        MaxBacklog = maxBacklog;
+        if (maxBacklog > 0)
+        {
+            _pending = new Queue<long>[cores];
+            for (var c = 0; c < cores; c++) _pending[c] = new Queue<long>();
+        }
         _freeAt = new long[cores];
         _busyPs = new long[cores, CpuCategories.All.Length];
         _cycles = new long[CpuCategories.All.Length];
@@ -48,11 +54,20 @@ public sealed class ServerCpu
 
     public int Cores { get; }
 
-    /// <summary>The most queued work a core's backlog holds, in time (0: unbounded).</summary>
-    public long MaxQueuePs { get; }
+    /// <summary>The most work items a core holds queued or running (0: unbounded): a packet backlog's length.</summary>
+    public int MaxBacklog { get; }
 
-    /// <summary>Whether <paramref name="core"/> has more work queued at <paramref name="now"/> than its backlog holds.</summary>
-    public bool Overloaded(int core, long now) => MaxQueuePs > 0 && _freeAt[core] - now > MaxQueuePs;
+    /// <summary>
+    /// Whether <paramref name="core"/> holds <see cref="MaxBacklog"/> unfinished work items at <paramref name="now"/>: a packet
+    /// arriving for it finds the backlog (a NIC ring, netdev_max_backlog) full.
+    /// </summary>
+    public bool Overloaded(int core, long now)
+    {
+        if (_pending is null) return false;
+        var pending = _pending[core];
+        while (pending.Count > 0 && pending.Peek() <= now) pending.Dequeue();
+        return pending.Count >= MaxBacklog;
+    }
 
     /// <summary>Work items that found their core asleep in a C-state.</summary>
     public long IdleExits { get; private set; }
@@ -65,7 +80,7 @@ public sealed class ServerCpu
     /// Runs <paramref name="cycles"/> of work on <paramref name="core"/>, queued behind what the core already
     /// has; returns the virtual time at which the work completes.
     /// </summary>
-    public long Run(int core, long now, long cycles, CpuCategory category)
+    public long Run(int core, long now, long cycles, CpuCategory category, bool newItem = true)
     {
         if (cycles < 0) throw new ArgumentOutOfRangeException(nameof(cycles), cycles, "work cannot take negative cycles");
         var start = Math.Max(now, _freeAt[core]);
@@ -76,6 +91,9 @@ public sealed class ServerCpu
         }
         var duration = CyclesToPs(cycles);
         _freeAt[core] = start + duration;
+        // A packet holds its backlog place until the kernel's item for it is done; what follows for it (the application's
+        // part) runs after and holds none.
+        if (newItem) _pending?[core].Enqueue(start + duration);
         _cycles[(int)category] += cycles;
         if (!_polling[core]) _busyPs[core, (int)category] += duration;
         return start + duration;

@@ -20,7 +20,7 @@ public sealed class ScenarioHostSpec
 
         Assert.Equal(new HostSettings(8, 2_500_000_000, 10 * SimTime.Microsecond, 10 * SimTime.Microsecond, new VSwitchOptions(false, VSwitchDatapath.Kernel, "", 2, 2, 200_000, 100, 4_096,
             10 * SimTime.Second, 500 * SimTime.Millisecond, 100 * SimTime.Millisecond, 2_000,
-            new DatapathCosts(256, 0, 1_000, 0, 100, 20_000, 5_000), new DatapathCosts(0, 8_192, 150, 30, 60, 20_000, 5_000))), server);
+            new DatapathCosts(256, 0, 1_000, 0, 100, 20_000, 5_000), new DatapathCosts(0, 8_192, 150, 30, 60, 20_000, 5_000)), 1000), server);
         Assert.Equal(VSwitchOptions.Defaults, server.VSwitch);
     }
 
@@ -54,7 +54,7 @@ public sealed class ScenarioHostSpec
 
         Assert.Equal(new HostSettings(16, 3_100_000_000, 10 * SimTime.Microsecond, 10 * SimTime.Microsecond, new VSwitchOptions(true, VSwitchDatapath.Netdev, "ovs/acl.flows", 4, 3, 1000, 0, 64,
             1_500 * SimTime.Millisecond, 100 * SimTime.Millisecond, 50 * SimTime.Millisecond, 0,
-            new DatapathCosts(0, 0, 1, 0, 2, 3, 4), new DatapathCosts(0, 2, 5, 6, 7, 8, 9)), SimTime.Millisecond), t);
+            new DatapathCosts(0, 0, 1, 0, 2, 3, 4), new DatapathCosts(0, 2, 5, 6, 7, 8, 9)), 1000), t);
         Assert.Equal(new DatapathProfile(DatapathKind.Netdev, 1000, 0, 2, 0, 64, 5, 6, 7, 8, 9), t.VSwitch.Profile);
     }
 
@@ -116,7 +116,7 @@ public sealed class ScenarioHostSpec
     {
         var resolved = Parse("").ResolvedHocon;
 
-        Assert.Contains("  host-cpu {\n    clock = 2500MHz\n    cores = 8\n    idle-exit-latency = 10us\n    idle-threshold = 10us\n    max-backlog = 1ms\n  }\n", resolved);
+        Assert.Contains("  host-cpu {\n    clock = 2500MHz\n    cores = 8\n    idle-exit-latency = 10us\n    idle-threshold = 10us\n    max-backlog = 1000\n  }\n", resolved);
         Assert.Contains("""
               vswitch {
                 cycles-per-revalidated-flow = 2000
@@ -182,7 +182,7 @@ public sealed class ScenarioHostSpec
             Enabled = true, Datapath = VSwitchDatapath.Netdev, RulesFile = "rules dir/acl \"v2\".flows", DatapathCores = 6, HandlerCores = 5,
             FlowLimit = 12345, EmcInsertInverseProbability = 1, UpcallQueue = 1, MaxIdlePs = 2_500 * SimTime.Millisecond,
             RevalidatePeriodPs = 250_500 * SimTime.Microsecond,
-        }, SimTime.Millisecond), original.Datacenter().Server);
+        }, 1000), original.Datacenter().Server);
         Assert.Equal(original.Datacenter(), again.Datacenter());
         Assert.Equal(original.ResolvedHocon, again.ResolvedHocon);
         Assert.Contains("    clock = 2000001500Hz\n", original.ResolvedHocon);
