@@ -25,9 +25,9 @@ public sealed class PhysicalNicSpec
 
     private sealed class Sender : ComponentLp
     {
-        public Sender(QueueLimit limit) : base(0, "sender")
+        public Sender(QueueLimit limit, long txLatencyPs = 0, long rxLatencyPs = 0) : base(0, "sender")
         {
-            Nic = Add(new PhysicalNic("sender/nic0"));
+            Nic = Add(new PhysicalNic("sender/nic0", txLatencyPs, rxLatencyPs));
             Stack = Add(new Stack());
             Connect(Stack, 0, Nic, PhysicalNic.HostPort);
             Nic.ConnectWire(new OutputPort(this, Nic.Index, PhysicalNic.TransmitDoneTimer, 0, "sink", (1, 0, 0),
@@ -138,5 +138,47 @@ public sealed class PhysicalNicSpec
         Assert.Equal([(6 * SimTime.Microsecond, 7L)], sender.Stack.Received.Select(r => (r.Time, r.Packet.FlowId)));
         Assert.Equal(1, results.Components["sender/nic0"]["rx_packets"]);
         Assert.Equal(100, results.Components["sender/nic0"]["rx_bytes"]);
+    }
+
+    [Fact]
+    public void A_frame_from_the_host_must_reach_the_wire_after_the_transmit_latency_and_count_in_flight_meanwhile()
+    {
+        // arrange: 2 us of descriptor fetch and DMA before the transmitter; one 1000 B payload (1066 B on the wire)
+        var partition = new Partition(0, 1, [0, 0]);
+        var sender = new Sender(new QueueLimit(QueueLimitUnit.Packets, 10), txLatencyPs: 2 * SimTime.Microsecond);
+        var sink = new Sink();
+        sender.Stack.Burst.Add(new Packet { FlowId = 100, PayloadBytes = 1000, DestinationEndpoint = 1 });
+        partition.Add(sender);
+        partition.Add(sink);
+        partition.Start();
+
+        // act + assert: at 1 us the frame is inside the NIC, not yet queued on the link
+        partition.RunUntil(SimTime.Microsecond);
+        Assert.Equal(1, partition.Report(SimTime.Microsecond).Flows[100].InFlightPackets);
+        Assert.Equal(0, sender.Nic.Uplink.Stats.TxPackets);
+        partition.RunUntil(SimTime.Millisecond);
+
+        // then it is serialized from 2 us and crosses 1 us of propagation
+        Assert.Equal([2 * SimTime.Microsecond + 1066 * 8 * 100 + SimTime.Microsecond], sink.Arrivals.Select(a => a.Time));
+    }
+
+    [Fact]
+    public void A_frame_from_the_wire_must_reach_the_host_port_after_the_receive_latency_and_count_in_flight_meanwhile()
+    {
+        // arrange: the frame's last bit reaches the NIC at 6 us; 3 us of DMA and interrupt follow
+        var partition = new Partition(0, 1, [0, 0]);
+        var sender = new Sender(new QueueLimit(QueueLimitUnit.Packets, 10), rxLatencyPs: 3 * SimTime.Microsecond);
+        partition.Add(sender);
+        partition.Add(new Sink { SendAt = 5 * SimTime.Microsecond });
+        partition.Start();
+
+        // act + assert: at 8 us it is inside the NIC, uncounted by it yet
+        partition.RunUntil(8 * SimTime.Microsecond);
+        var during = partition.Report(8 * SimTime.Microsecond);
+        Assert.Equal(1, during.Flows[7].InFlightPackets);
+        Assert.Equal(0, during.Components["sender/nic0"]["rx_packets"]);
+        partition.RunUntil(SimTime.Millisecond);
+        Assert.Equal([(9 * SimTime.Microsecond, 7L)], sender.Stack.Received.Select(r => (r.Time, r.Packet.FlowId)));
+        Assert.Equal(1, partition.Report(SimTime.Millisecond).Components["sender/nic0"]["rx_packets"]);
     }
 }

@@ -34,6 +34,7 @@ public sealed class GoldenResultsSpec
     [InlineData("leaf-spine-small")]
     [InlineData("leaf-spine-medium")]
     [InlineData("vswitch-kernel")]
+    [InlineData("felter-2015")]
     public void Run_must_write_the_golden_files_when_on_one_process(string scenario) => CheckOnOneProcess(scenario);
 
     [Fact]

@@ -6,7 +6,7 @@ namespace DcSim.EndToEnd;
 public sealed class RunDeterminismSpec
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(4);
-    private static readonly string[] Files = ["summary.json", "flows.csv", "links.csv", "servers.csv"];
+    private static readonly string[] Files = ["summary.json", "flows.csv", "links.csv", "servers.csv", "endpoints.csv", "cores.csv", "rr.csv"];
 
     private static string RunScenario(string scenario, params string[] extra)
     {

@@ -165,6 +165,8 @@ public sealed class ReferenceDefaultsSpec
         ("dcsim.vm-defaults.vcpus", "1"),
         ("dcsim.vm-defaults.memory", "2GiB"),
         ("dcsim.vm-defaults.pinning", "floating"),
+        ("dcsim.vm-defaults.subnet", ""),
+        ("dcsim.container-defaults.subnet", ""),
         ("dcsim.vm-defaults.vnic", "vhost-net"),
         ("dcsim.vm-defaults.start", "0s"),
         ("dcsim.vm-defaults.stop", ""),

@@ -17,7 +17,8 @@ public readonly record struct PlannedEntity(int Endpoint, EntityKind Kind, int T
 /// <remarks>
 /// Endpoint ids: 0..H-1 are the servers' own stacks (host h is endpoint h, as before VMs existed), then one per
 /// entity in template order — VMs of vms[0], vms[1], ..., then containers. Addresses follow a plan: servers, VMs
-/// and macvlan containers get 10.0.0.0/8 + endpoint id with MAC 02:00 + id; a bridge-networked container gets
+/// and macvlan containers get 10.0.0.0/8 + endpoint id with MAC 02:00 + id (a template's `subnet` assigns its
+/// VMs' or macvlan containers' IPv4 addresses instead); a bridge-networked container gets
 /// Docker's private 172.17.0.2 + its slot on its kernel's bridge, MAC 02:42 + its IPv4 (as Docker derives it);
 /// a host-networked container shares its kernel's address. Entities are also event sources of their own
 /// (<see cref="SimCore.Kernel.EventSource"/>), with ids after the model's LPs.
@@ -149,12 +150,12 @@ public sealed class EntityPlan
     {
         if (endpoint < _hosts) return EndpointAddress.Planned(endpoint);
         var e = _entities[endpoint - _hosts];
-        if (e.Kind == EntityKind.Vm) return EndpointAddress.Planned(endpoint);
+        if (e.Kind == EntityKind.Vm) return Assigned(endpoint, _settings.Vms[e.Template].Subnet, e.Ordinal);
         return _settings.Containers[e.Template].Network switch
         {
             ContainerNetwork.Bridge => DockerAddress(endpoint, e.Slot),
             ContainerNetwork.Host => AddressOf(KernelEndpointOf(endpoint - _hosts)) with { Id = endpoint },
-            _ => EndpointAddress.Planned(endpoint),
+            _ => Assigned(endpoint, _settings.Containers[e.Template].Subnet, e.Ordinal),
         };
     }
 
@@ -175,6 +176,10 @@ public sealed class EntityPlan
         }
         return (AddressOf(endpoint), port);
     }
+
+    /// <summary>The planned address, or the template's subnet's (ordinal + 1)-th address with the planned MAC.</summary>
+    private static EndpointAddress Assigned(int endpoint, Ipv4Subnet? subnet, int ordinal) =>
+        subnet is { } net ? EndpointAddress.Planned(endpoint) with { Ipv4 = net.Address(ordinal) } : EndpointAddress.Planned(endpoint);
 
     /// <summary>Docker's address for the container in slot <paramref name="slot"/> of a bridge: 172.17.0.2 + slot, MAC 02:42 + IPv4.</summary>
     public static EndpointAddress DockerAddress(int endpoint, int slot)

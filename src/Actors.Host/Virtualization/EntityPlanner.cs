@@ -26,7 +26,31 @@ internal sealed class EntityPlanner(VirtualizationSettings settings, int hosts, 
         for (var t = 0; t < settings.Vms.Count; t++) ok &= PlaceVms(settings.Vms[t], vmSections[t]);
         var vmSlots = new int[_entities.Count];
         for (var t = 0; t < settings.Containers.Count; t++) ok &= PlaceContainers(settings.Containers[t], containerSections[t], vmSlots);
-        return ok ? new EntityPlan(settings, hosts, [.. _entities]) : null;
+        if (!ok) return null;
+        var plan = new EntityPlan(settings, hosts, [.. _entities]);
+        return CheckAddresses(plan, vmSections, containerSections) ? plan : null;
+    }
+
+    /// <summary>Two endpoints with one IPv4 address on the network are an error at the template that assigns the second.</summary>
+    private bool CheckAddresses(EntityPlan plan, IReadOnlyList<ScenarioSection> vmSections, IReadOnlyList<ScenarioSection> containerSections)
+    {
+        if (!settings.Vms.Any(v => v.Subnet is not null) && !settings.Containers.Any(c => c.Subnet is not null)) return true;
+        var owner = new Dictionary<uint, int>();
+        for (var endpoint = 0; endpoint < plan.EndpointCount; endpoint++)
+        {
+            var entity = plan.EntityOf(endpoint);
+            // Addresses private to a kernel (Docker's bridge) or shared with it (host network) are not on the network.
+            if (entity >= 0 && plan.Entity(entity).Kind == EntityKind.Container
+                && settings.Containers[plan.Entity(entity).Template].Network is ContainerNetwork.Bridge or ContainerNetwork.Host or ContainerNetwork.None) continue;
+            var ip = plan.AddressOf(endpoint).Ipv4;
+            if (owner.TryAdd(ip, endpoint)) continue;
+            var e = plan.Entity(entity >= 0 ? entity : plan.EntityOf(owner[ip]));
+            var section = e.Kind == EntityKind.Vm ? vmSections[e.Template] : containerSections[e.Template];
+            section.Report("subnet", true, $"{plan.EndpointName(endpoint, h => $"host {h}")} would have address {plan.AddressOf(endpoint)}, "
+                + $"already {plan.EndpointName(owner[ip], h => $"host {h}'s")}; two endpoints with one address are not allowed");
+            return false;
+        }
+        return true;
     }
 
     private bool PlaceVms(VmTemplate t, ScenarioSection s)

@@ -152,8 +152,12 @@ internal sealed class ScenarioVirtualizationReader(ScenarioReadContext context, 
         ok &= times is not null;
         ok &= TryFraction(s, "cpu-load", out var load);
         ok &= s.TryTime("cpu-slice", 1, out var slice);
+        var subnetOk = TrySubnet(s, out var subnet);
+        ok &= subnetOk;
+        if (subnetOk && subnet is { } net && count > net.Usable)
+            ok = s.Check(false, "subnet", true, $"subnet {net} has {net.Usable} usable addresses, fewer than count = {count} VMs");
         if (!ok || hosts is null || times is not { } t) return null;
-        return new VmTemplate(index, name, count, hosts, placement, vcpus, memory, pinning, vnic, t.Start, t.Stop, load, slice);
+        return new VmTemplate(index, name, count, hosts, placement, vcpus, memory, pinning, vnic, t.Start, t.Stop, load, slice, subnet);
     }
 
     private ContainerTemplate? ReadContainer(int index, ScenarioSection s)
@@ -174,8 +178,16 @@ internal sealed class ScenarioVirtualizationReader(ScenarioReadContext context, 
             ok &= s.Check(network == ContainerNetwork.Bridge, "publish", true, $"ports are published through the NAT of network = bridge; network = {s.Get("network").Value} has none to publish");
         var times = ReadStartStop(s);
         ok &= times is not null;
+        var subnetOk = TrySubnet(s, out var subnet);
+        ok &= subnetOk;
+        if (subnetOk && networkOk && subnet is { } net)
+        {
+            ok &= s.Check(network == ContainerNetwork.Macvlan, "subnet", true,
+                $"only a macvlan container has an address of its own on the network; network = {s.Get("network").Value} takes {(network == ContainerNetwork.Bridge ? "Docker's 172.17.0.0/16" : "its kernel's")}");
+            if (count > net.Usable) ok = s.Check(false, "subnet", true, $"subnet {net} has {net.Usable} usable addresses, fewer than count = {count} containers");
+        }
         if (!ok || hosts is null || vms is null || publish is null || times is not { } t) return null;
-        return new ContainerTemplate(index, name, count, runtime, network, hosts, vms, placement, publish, t.Start, t.Stop);
+        return new ContainerTemplate(index, name, count, runtime, network, hosts, vms, placement, publish, t.Start, t.Stop, subnet);
     }
 
     /// <summary>hosts as listed (explicit placement keeps the order and repeats), or all servers.</summary>
@@ -266,6 +278,41 @@ internal sealed class ScenarioVirtualizationReader(ScenarioReadContext context, 
             ports.Add(port);
         }
         return ports;
+    }
+
+    /// <summary>subnet: "" (the address plan) or "A.B.C.D/N" with N from 8 to 30 and no host bits set.</summary>
+    private static bool TrySubnet(ScenarioSection s, out Ipv4Subnet? subnet)
+    {
+        subnet = null;
+        if (!s.TryText("subnet", out var text, out var fromFile)) return false;
+        if (text.Length == 0) return true;
+        if (TryParseSubnet(text, out var parsed))
+        {
+            subnet = parsed;
+            return true;
+        }
+        s.Report("subnet", fromFile, $"expected an IPv4 subnet such as \"10.20.0.0/16\" (prefix 8 to 30, no host bits set), got '{text}'");
+        return false;
+    }
+
+    internal static bool TryParseSubnet(string text, out Ipv4Subnet subnet)
+    {
+        subnet = default;
+        var slash = text.IndexOf('/');
+        if (slash < 0 || !int.TryParse(text.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var prefix) || prefix < 8 || prefix > 30)
+            return false;
+        var parts = text[..slash].Split('.');
+        if (parts.Length != 4) return false;
+        uint ip = 0;
+        foreach (var part in parts)
+        {
+            if (!byte.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var b)) return false;
+            ip = (ip << 8) | b;
+        }
+        var hostBits = (1u << (32 - prefix)) - 1;
+        if ((ip & hostBits) != 0) return false;
+        subnet = new Ipv4Subnet(ip, prefix);
+        return true;
     }
 
     internal static bool TryParsePublish(string text, out PublishedPort port)

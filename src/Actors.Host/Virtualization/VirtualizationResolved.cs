@@ -35,6 +35,7 @@ internal static class VirtualizationResolved
             ["stop"] = Stop(t.StopPs),
             ["cpu-load"] = Number(t.CpuLoad),
             ["cpu-slice"] = ScenarioHoconWriter.Time(t.CpuSlicePs),
+            ["subnet"] = ScenarioHoconWriter.Quote(t.Subnet?.ToString() ?? ""),
         }).ToList();
         root["containers"] = v.Containers.Select(t => new ResolvedHocon
         {
@@ -49,6 +50,7 @@ internal static class VirtualizationResolved
                 $"{p.HostPort}:{p.ContainerPort}/{(p.Protocol == PacketHeaders.Tcp ? "tcp" : "udp")}"))) + "]",
             ["start"] = ScenarioHoconWriter.Time(t.StartPs),
             ["stop"] = Stop(t.StopPs),
+            ["subnet"] = ScenarioHoconWriter.Quote(t.Subnet?.ToString() ?? ""),
         }).ToList();
         root["costs"] = Costs(v.Costs);
     }

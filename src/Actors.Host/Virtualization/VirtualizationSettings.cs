@@ -3,6 +3,17 @@ namespace DcSim.ActorsHost.Virtualization;
 /// <summary>What one server offers and runs: its hypervisor, the switch its VMs attach to, memory and over-commit.</summary>
 public sealed record ServerProfile(HypervisorKind Hypervisor, VmSwitchKind VmSwitch, long MemoryBytes, int VcpuOvercommit);
 
+/// <summary>An IPv4 subnet a template's addresses come from: the i-th VM or container gets the (i+1)-th address.</summary>
+public readonly record struct Ipv4Subnet(uint Base, int PrefixLength)
+{
+    /// <summary>Addresses usable for endpoints: the network and broadcast addresses excluded.</summary>
+    public long Usable => (1L << (32 - PrefixLength)) - 2;
+
+    public uint Address(int ordinal) => Base + 1 + (uint)ordinal;
+
+    public override string ToString() => $"{Base >> 24}.{(Base >> 16) & 0xFF}.{(Base >> 8) & 0xFF}.{Base & 0xFF}/{PrefixLength}";
+}
+
 /// <summary>A port published by a bridge-networked container (docker run -p HOST:CONTAINER[/udp]).</summary>
 public sealed record PublishedPort(ushort HostPort, ushort ContainerPort, byte Protocol);
 
@@ -20,12 +31,13 @@ public sealed record VmTemplate(
     long StartPs,
     long StopPs,
     double CpuLoad,
-    long CpuSlicePs)
+    long CpuSlicePs,
+    Ipv4Subnet? Subnet = null)
 {
     public bool Equals(VmTemplate? other) =>
-        other is not null && (Index, Name, Count, Placement, Vcpus, MemoryBytes, Pinning, Vnic, StartPs, StopPs, CpuLoad, CpuSlicePs)
+        other is not null && (Index, Name, Count, Placement, Vcpus, MemoryBytes, Pinning, Vnic, StartPs, StopPs, CpuLoad, CpuSlicePs, Subnet)
             == (other.Index, other.Name, other.Count, other.Placement, other.Vcpus, other.MemoryBytes, other.Pinning, other.Vnic, other.StartPs,
-                other.StopPs, other.CpuLoad, other.CpuSlicePs)
+                other.StopPs, other.CpuLoad, other.CpuSlicePs, other.Subnet)
         && Hosts.SequenceEqual(other.Hosts);
 
     public override int GetHashCode() => HashCode.Combine(Index, Name, Count);
@@ -43,11 +55,12 @@ public sealed record ContainerTemplate(
     Placement Placement,
     IReadOnlyList<PublishedPort> Publish,
     long StartPs,
-    long StopPs)
+    long StopPs,
+    Ipv4Subnet? Subnet = null)
 {
     public bool Equals(ContainerTemplate? other) =>
-        other is not null && (Index, Name, Count, Runtime, Network, Placement, StartPs, StopPs)
-            == (other.Index, other.Name, other.Count, other.Runtime, other.Network, other.Placement, other.StartPs, other.StopPs)
+        other is not null && (Index, Name, Count, Runtime, Network, Placement, StartPs, StopPs, Subnet)
+            == (other.Index, other.Name, other.Count, other.Runtime, other.Network, other.Placement, other.StartPs, other.StopPs, other.Subnet)
         && Hosts.SequenceEqual(other.Hosts) && InVms.SequenceEqual(other.InVms) && Publish.SequenceEqual(other.Publish);
 
     public override int GetHashCode() => HashCode.Combine(Index, Name, Count);

@@ -239,4 +239,30 @@ public sealed class PlacementSpec
         Assert.Equal((EndpointAddress.Planned(2) with { Id = 6 }, (ushort)80), plan.Reach(6, 80, PacketHeaders.Udp));
         Assert.Equal((EndpointAddress.Planned(4), (ushort)90), plan.Reach(4, 90, PacketHeaders.Udp));
     }
+
+    [Fact]
+    public void A_subnet_must_assign_its_templates_addresses_in_order()
+    {
+        var plan = Plan("vms = [ { name = web, count = 3, subnet = \"192.168.10.0/24\" } ]\n"
+            + "containers = [ { name = mv, hosts = [1], network = macvlan, subnet = \"172.30.0.0/30\" } ]");
+
+        // the (ordinal + 1)-th address of the subnet, the planned MAC of the endpoint id
+        Assert.Equal([0xC0A8_0A01u, 0xC0A8_0A02u, 0xC0A8_0A03u, 0xAC1E_0001u], Enumerable.Range(4, 4).Select(e => plan.AddressOf(e).Ipv4));
+        Assert.Equal(EndpointAddress.Planned(5).Mac, plan.AddressOf(5).Mac);
+    }
+
+    [Fact]
+    public void Two_endpoints_with_one_address_must_be_refused_at_the_subnet_that_assigns_the_second()
+    {
+        // 10.0.0.0/30's first address is 10.0.0.1: host 1's planned address
+        AssertError(PlanFails("vms = [ { name = web, subnet = \"10.0.0.0/30\" } ]"), "vms[0].subnet", 3,
+            "web-0 would have address endpoint 4 (10.0.0.1), already host 1's", "two endpoints with one address");
+        AssertError(PlanFails("vms = [ { name = a, subnet = \"192.168.0.0/24\" }, { name = b, subnet = \"192.168.0.0/24\" } ]"), "vms[1].subnet", 3,
+            "b-0 would have address", "already a-0");
+        AssertError(PlanFails("vms = [ { name = web, count = 3, subnet = \"192.168.0.0/30\" } ]"), "vms[0].subnet", 3,
+            "subnet 192.168.0.0/30 has 2 usable addresses, fewer than count = 3 VMs");
+        AssertError(PlanFails("vms = [ { name = web, subnet = \"192.168.0.1/24\" } ]"), "vms[0].subnet", 3, "no host bits set");
+        AssertError(PlanFails("containers = [ { name = c, network = bridge, subnet = \"192.168.0.0/24\" } ]"), "containers[0].subnet", 3,
+            "only a macvlan container has an address of its own");
+    }
 }
