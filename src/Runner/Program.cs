@@ -12,6 +12,7 @@ var root = new RootCommand("DcSim: a deterministic simulator of virtualized data
     NodeCommand.Create(),
     ValidateCommand.Create(),
     BenchCommand.Create(),
+    BenchVmsCommand.Create(),
     CacheSweepCommand.Create(),
     MegaflowBenchCommand.Create(),
     OvsTraceCommand.Create(),

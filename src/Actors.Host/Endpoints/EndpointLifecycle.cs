@@ -38,8 +38,13 @@ internal sealed class EndpointLifecycle
     public bool RunsFromStart => _startUp is null;
     public bool IsRunning => RunsFromStart ? _stoppedAt < 0 : _runningAt >= 0 && _stoppedAt < 0;
 
-    /// <summary>Endpoints whose kernel this one is (containers in a VM): told when it runs.</summary>
-    public List<EndpointStack> Guests { get; } = [];
+    private List<EndpointStack>? _guests;
+
+    /// <summary>Endpoints whose kernel this one is (containers in a VM): told when it runs. Made on first use.</summary>
+    public List<EndpointStack> Guests => _guests ??= [];
+
+    /// <summary>The guests added so far, without making the list.</summary>
+    public IReadOnlyList<EndpointStack> GuestsAdded => (IReadOnlyList<EndpointStack>?)_guests ?? [];
 
     /// <summary>Time from creation to running (a boot or a container start), or -1 while not started.</summary>
     public long StartupPs => _runningAt >= 0 && _createdAt >= 0 ? _runningAt - _createdAt : RunsFromStart ? 0 : -1;

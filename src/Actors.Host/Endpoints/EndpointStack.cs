@@ -37,18 +37,19 @@ internal sealed class EndpointStack : Component, IEndpoint
     private const int FirstAppTimer = 3;
 
     private readonly EndpointDirectory _directory;
-    private readonly List<TrafficGenerator> _generators = [];
-    /// <summary>The udp-rr clients here, by generator index: the responses they wait for end their transactions.</summary>
-    private readonly Dictionary<int, UdpRrGenerator> _closedLoops = new();
-    private readonly ResponseServer _server;
+    private readonly TrafficGenerator[] _generators;
+    /// <summary>The udp-rr clients here, by generator index: the responses they wait for end their transactions. Null without any.</summary>
+    private readonly Dictionary<int, UdpRrGenerator>? _closedLoops;
+    private readonly IReadOnlyList<GeneratorSettings> _allGenerators;
+    private readonly ulong _seed;
     private readonly FlowAccounting _flows = new();
     private readonly StackPlacement _placement;
     private readonly StackCosts _costs;
     private readonly EndpointLifecycle _lifecycle;
-    private readonly DropLedger _down;
-    private readonly DropLedger _backlog;
-    private readonly DropLedger _notForMe;
     private readonly bool _free;
+    // Made by the first request and the first drop of each kind: most of 100,000 idle VMs never see one (docs/benchmarks.md).
+    private ResponseServer? _server;
+    private DropLedger? _down, _backlog, _notForMe;
 
     public EndpointStack(string path, string kind, EndpointAddress address, EndpointDirectory directory, IReadOnlyList<GeneratorSettings> generators,
         Func<GeneratorSettings, bool> runsHere, ulong seed, StackPlacement placement, StackCosts costs, EndpointLifecycle lifecycle) : base(path, kind)
@@ -59,17 +60,20 @@ internal sealed class EndpointStack : Component, IEndpoint
         _costs = costs;
         _free = costs.IsFree;
         _lifecycle = lifecycle;
-        _down = new DropLedger($"{path}:down");
-        _backlog = new DropLedger($"{path}:backlog");
-        _notForMe = new DropLedger($"{path}:not-for-me");
-        _server = new ResponseServer(this, generators, seed);
+        _allGenerators = generators;
+        _seed = seed;
+        var apps = new List<TrafficGenerator>();
         foreach (var g in generators.Where(runsHere))
         {
-            var app = TrafficGenerator.Create(this, _generators.Count, g, directory.Count, seed);
-            _generators.Add(app);
-            if (app is UdpRrGenerator loop) _closedLoops[g.Index] = loop;
+            var app = TrafficGenerator.Create(this, apps.Count, g, directory.Count, seed);
+            apps.Add(app);
+            if (app is UdpRrGenerator loop) (_closedLoops ??= [])[g.Index] = loop;
         }
+        _generators = [.. apps];
     }
+
+    /// <summary>The server side of request/response here; its random stream depends only on the seed and the endpoint, not on when it is made.</summary>
+    private ResponseServer Server => _server ??= new ResponseServer(this, _allGenerators, _seed);
 
     public EndpointAddress Address { get; }
 
@@ -104,7 +108,7 @@ internal sealed class EndpointStack : Component, IEndpoint
         if (_placement.Processor.Overloaded(Now, steer))
         {
             // The socket's send buffer is full behind a saturated core: the datagram is lost here, as sendto() drops it.
-            _backlog.Drop(packet.FlowId, packet.PayloadBytes);
+            (_backlog ??= new DropLedger($"{Path}:backlog")).Drop(packet.FlowId, packet.PayloadBytes);
             return;
         }
         var done = _placement.Processor.Run(Now, _costs.Send, packet.PayloadBytes, _placement.Kernel, steer);
@@ -119,12 +123,12 @@ internal sealed class EndpointStack : Component, IEndpoint
         if (packet.DestinationEndpoint != Address.Id)
         {
             // A frame a bridge flooded to every port: the interface's address filter drops it.
-            _notForMe.Drop(packet.FlowId, packet.PayloadBytes);
+            (_notForMe ??= new DropLedger($"{Path}:not-for-me")).Drop(packet.FlowId, packet.PayloadBytes);
             return;
         }
         if (!_lifecycle.IsRunning)
         {
-            _down.Drop(packet.FlowId, packet.PayloadBytes);
+            (_down ??= new DropLedger($"{Path}:down")).Drop(packet.FlowId, packet.PayloadBytes);
             return;
         }
         if (port == DeliverPort || _free)
@@ -136,7 +140,7 @@ internal sealed class EndpointStack : Component, IEndpoint
         var steer = packet.Headers.SymmetricHash();
         if (p.Overloaded(Now, steer))
         {
-            _backlog.Drop(packet.FlowId, packet.PayloadBytes);
+            (_backlog ??= new DropLedger($"{Path}:backlog")).Drop(packet.FlowId, packet.PayloadBytes);
             return;
         }
         var done = p.Run(Now, _costs.Receive, packet.PayloadBytes, _placement.Kernel, steer);
@@ -151,7 +155,7 @@ internal sealed class EndpointStack : Component, IEndpoint
         {
             case ServiceDoneTimer:
                 if (_lifecycle.IsRunning)
-                    foreach (var p in _server.Respond(in carried, Now)) Send(in p, GeneratorKind.RequestResponse);
+                    foreach (var p in Server.Respond(in carried, Now)) Send(in p, GeneratorKind.RequestResponse);
                 return;
             case LifecycleTimer:
                 OnLifecycle((LifecycleStep)token);
@@ -176,9 +180,9 @@ internal sealed class EndpointStack : Component, IEndpoint
         _flows.Report(results);
         foreach (var f in _flows.Flows)
             if (f.Latency is not null) results.Histogram(EndpointResults.Latency, Address.Id).Add(f.Latency);
-        _down.Report(results);
-        _backlog.Report(results);
-        _notForMe.Report(results);
+        _down?.Report(results);
+        _backlog?.Report(results);
+        _notForMe?.Report(results);
         foreach (var g in _generators) g.Report(results, Path);
         base.Report(results, endTime);
     }
@@ -188,9 +192,9 @@ internal sealed class EndpointStack : Component, IEndpoint
         counters[EndpointResults.Endpoint] = Address.Id;
         counters[EndpointResults.State] = (long)_lifecycle.StateAt(now);
         counters[EndpointResults.StartupPs] = _lifecycle.StartupPs;
-        counters[EndpointResults.DroppedDown] = _down.Packets;
-        counters["dropped_backlog"] = _backlog.Packets;
-        counters["dropped_not_for_me"] = _notForMe.Packets;
+        counters[EndpointResults.DroppedDown] = _down?.Packets ?? 0;
+        counters["dropped_backlog"] = _backlog?.Packets ?? 0;
+        counters["dropped_not_for_me"] = _notForMe?.Packets ?? 0;
         // Summed from the flows this endpoint keeps anyway, so that the packet path pays nothing for them.
         long sentPackets = 0, sentBytes = 0, deliveredPackets = 0, deliveredBytes = 0;
         foreach (var f in _flows.Flows)
@@ -210,11 +214,11 @@ internal sealed class EndpointStack : Component, IEndpoint
         switch ((AppKind)packet.App.Kind)
         {
             case AppKind.Request:
-                SetTimer(Now + _server.ServiceTime(FlowIds.Application(packet.FlowId)), ServiceDoneTimer, 0, in packet);
+                SetTimer(Now + Server.ServiceTime(FlowIds.Application(packet.FlowId)), ServiceDoneTimer, 0, in packet);
                 break;
             case AppKind.Response when packet.App.EndOfMessage:
                 var generator = ResponseServer.RequestingGenerator(packet.FlowId);
-                if (_closedLoops.TryGetValue(generator, out var loop)) loop.OnResponse(packet.App.Stamp);
+                if (_closedLoops is not null && _closedLoops.TryGetValue(generator, out var loop)) loop.OnResponse(packet.App.Stamp);
                 else _flows.RequestCompleted(generator, Now - packet.App.Stamp);
                 break;
         }
@@ -240,7 +244,7 @@ internal sealed class EndpointStack : Component, IEndpoint
     private void StartApplications()
     {
         foreach (var g in _generators) g.Start();
-        foreach (var guest in _lifecycle.Guests) guest.KernelStarted(Now);
+        foreach (var guest in _lifecycle.GuestsAdded) guest.KernelStarted(Now);
         if (_lifecycle.StopAt != long.MaxValue) SetTimer(_lifecycle.StopAt, LifecycleTimer, (int)LifecycleStep.Stop);
         if (_lifecycle.Load is { } load) SetTimer(Now + load.PeriodPs, LoadTimer);
     }

@@ -10,11 +10,12 @@ namespace DcSim.ActorsHost.Endpoints;
 /// </summary>
 internal sealed class FlowAccounting
 {
-    private readonly Dictionary<long, FlowStats> _flows = new();
-    private readonly SortedDictionary<int, LatencyHistogram> _requestCompletion = new();
+    // Made by the first packet and the first completed request: an endpoint that never sends or receives holds neither.
+    private Dictionary<long, FlowStats>? _flows;
+    private SortedDictionary<int, LatencyHistogram>? _requestCompletion;
 
     /// <summary>The flows this endpoint sent or received, as it saw them.</summary>
-    public IEnumerable<FlowStats> Flows => _flows.Values;
+    public IEnumerable<FlowStats> Flows => _flows?.Values ?? Enumerable.Empty<FlowStats>();
 
     public void Sent(in Packet packet, GeneratorKind kind)
     {
@@ -43,18 +44,22 @@ internal sealed class FlowAccounting
     /// <summary>The last packet of a response to generator <paramref name="generator"/>'s request arrived.</summary>
     public void RequestCompleted(int generator, long latencyPs)
     {
+        _requestCompletion ??= [];
         if (!_requestCompletion.TryGetValue(generator, out var h)) _requestCompletion[generator] = h = new LatencyHistogram(3);
         h.Record(latencyPs);
     }
 
     public void Report(ResultsBuilder results)
     {
-        foreach (var f in _flows.Values) results.Flow(f.FlowId).Add(f); // results are keyed and summed: order does not matter
-        foreach (var (g, h) in _requestCompletion) results.Histogram(TrafficHistograms.RequestCompletion, g).Add(h);
+        if (_flows is not null)
+            foreach (var f in _flows.Values) results.Flow(f.FlowId).Add(f); // results are keyed and summed: order does not matter
+        if (_requestCompletion is not null)
+            foreach (var (g, h) in _requestCompletion) results.Histogram(TrafficHistograms.RequestCompletion, g).Add(h);
     }
 
     private FlowStats Flow(long flowId)
     {
+        _flows ??= [];
         if (!_flows.TryGetValue(flowId, out var f)) _flows[flowId] = f = new FlowStats(flowId);
         return f;
     }

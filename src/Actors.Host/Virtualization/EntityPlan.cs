@@ -31,15 +31,16 @@ public sealed class EntityPlan
     private readonly VirtualizationSettings _settings;
     private readonly PlannedEntity[] _entities;
     private readonly int _hosts;
-    private readonly int[] _firstOnServer;
     private readonly int[] _byServer;
+    private readonly Dictionary<string, (int First, int Count)> _templates;
 
     internal EntityPlan(VirtualizationSettings settings, int hosts, PlannedEntity[] entities)
     {
         _settings = settings;
         _hosts = hosts;
         _entities = entities;
-        IndexByServer(out _firstOnServer, out _byServer);
+        _byServer = IndexByServer(entities);
+        _templates = IndexTemplates();
     }
 
     public int Hosts => _hosts;
@@ -48,18 +49,37 @@ public sealed class EntityPlan
     public VirtualizationSettings Settings => _settings;
 
     /// <summary>The entities server <paramref name="server"/> holds, in plan order (VMs before containers).</summary>
-    public ReadOnlySpan<int> OnServer(int server) => _byServer.AsSpan(_firstOnServer[server], _firstOnServer[server + 1] - _firstOnServer[server]);
-
-    private void IndexByServer(out int[] firstOnServer, out int[] byServerOut)
+    public ReadOnlySpan<int> OnServer(int server)
     {
-        var first = new int[_hosts + 1];
-        foreach (var e in _entities) first[e.Server + 1]++;
-        for (var h = 0; h < _hosts; h++) first[h + 1] += first[h];
-        var next = (int[])first.Clone();
-        var byServer = new int[_entities.Length];
-        for (var i = 0; i < _entities.Length; i++) byServer[next[_entities[i].Server]++] = i;
-        firstOnServer = first;
-        byServerOut = byServer;
+        var first = FirstOnServerFrom(server);
+        return _byServer.AsSpan(first, FirstOnServerFrom(server + 1) - first);
+    }
+
+    /// <summary>The position in <see cref="_byServer"/> of the first entity on a server numbered at least <paramref name="server"/>.</summary>
+    private int FirstOnServerFrom(int server)
+    {
+        int lo = 0, hi = _byServer.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (_entities[_byServer[mid]].Server < server) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
+    }
+
+    /// <summary>
+    /// Entity indices ordered by server, then by plan order: sorted keys (server, index) cost memory per entity only, not per
+    /// server — a scenario may list millions of servers and no VM.
+    /// </summary>
+    private static int[] IndexByServer(PlannedEntity[] entities)
+    {
+        var keys = new long[entities.Length];
+        for (var i = 0; i < keys.Length; i++) keys[i] = ((long)entities[i].Server << 32) | (uint)i;
+        Array.Sort(keys);
+        var byServer = new int[keys.Length];
+        for (var i = 0; i < keys.Length; i++) byServer[i] = (int)keys[i];
+        return byServer;
     }
 
     /// <summary>
@@ -70,16 +90,30 @@ public sealed class EntityPlan
     {
         endpoints = [];
         var dash = name.LastIndexOf('-');
-        if (dash > 0 && int.TryParse(name.AsSpan(dash + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ordinal))
+        if (dash > 0 && int.TryParse(name.AsSpan(dash + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ordinal)
+            && _templates.TryGetValue(name[..dash], out var of) && ordinal < of.Count)
         {
-            var stem = name[..dash];
-            for (var i = 0; i < _entities.Length; i++)
-                if (_entities[i].Ordinal == ordinal && TemplateName(i) == stem) endpoints.Add(_entities[i].Endpoint);
-            if (endpoints.Count > 0) return true;
+            endpoints.Add(_entities[of.First + ordinal].Endpoint);
+            return true;
         }
+        if (!_templates.TryGetValue(name, out var all)) return false;
+        for (var i = all.First; i < all.First + all.Count; i++) endpoints.Add(_entities[i].Endpoint);
+        return true;
+    }
+
+    /// <summary>
+    /// Each template's entities by name: the planner adds a template's VMs or containers in a row, ordinal 0 first, so
+    /// NAME-i is entity First + i (names are unique over VM and container templates).
+    /// </summary>
+    private Dictionary<string, (int First, int Count)> IndexTemplates()
+    {
+        var templates = new Dictionary<string, (int First, int Count)>(StringComparer.Ordinal);
         for (var i = 0; i < _entities.Length; i++)
-            if (TemplateName(i) == name) endpoints.Add(_entities[i].Endpoint);
-        return endpoints.Count > 0;
+        {
+            var name = TemplateName(i);
+            templates[name] = templates.TryGetValue(name, out var t) ? (t.First, t.Count + 1) : (i, 1);
+        }
+        return templates;
     }
 
     /// <summary>The names a scenario may use, for error messages.</summary>

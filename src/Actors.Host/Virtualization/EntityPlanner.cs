@@ -9,9 +9,10 @@ namespace DcSim.ActorsHost.Virtualization;
 /// </summary>
 internal sealed class EntityPlanner(VirtualizationSettings settings, int hosts, int coresPerServer)
 {
-    private readonly int[] _vcpusPlaced = new int[hosts];
-    private readonly long[] _memoryPlaced = new long[hosts];
-    private readonly int[] _guestsOnKernel = new int[hosts]; // bridge slots of each server's own kernel
+    // Per server, only when there are VMs (containers): a scenario may have millions of servers and neither.
+    private readonly int[] _vcpusPlaced = new int[settings.Vms.Count > 0 ? hosts : 0];
+    private readonly long[] _memoryPlaced = new long[settings.Vms.Count > 0 ? hosts : 0];
+    private readonly int[] _guestsOnKernel = new int[settings.Containers.Count > 0 ? hosts : 0]; // bridge slots of each server's own kernel
     private readonly List<PlannedEntity> _entities = [];
     private readonly Dictionary<string, int> _vmByName = new(StringComparer.Ordinal);
     // Host ports published on each kernel (-(vm + 1) for a VM's), over all templates: one NAT, one binding per port.
@@ -78,7 +79,7 @@ internal sealed class EntityPlanner(VirtualizationSettings settings, int hosts, 
             var host = t.Placement switch
             {
                 Placement.Explicit => Fits(t.Hosts[i], t) ? t.Hosts[i] : -1,
-                Placement.Pack => candidates.FirstOrDefault(h => Fits(h, t), -1),
+                Placement.Pack => NextPacked(candidates, t, ref cursor),
                 Placement.Spread => spread!.FirstOrDefault(e => Fits(e.Host, t), (Vcpus: 0, Host: -1)).Host,
                 _ => NextRoundRobin(candidates, t, ref cursor),
             };
@@ -99,6 +100,13 @@ internal sealed class EntityPlanner(VirtualizationSettings settings, int hosts, 
             _entities.Add(new PlannedEntity(hosts + _entities.Count, EntityKind.Vm, t.Index, i, host, -1, -1, firstCore));
         }
         return true;
+    }
+
+    /// <summary>The first server that fits: one that did not fit a VM of this template never fits a later one (placing only adds).</summary>
+    private int NextPacked(List<int> candidates, VmTemplate t, ref int cursor)
+    {
+        while (cursor < candidates.Count && !Fits(candidates[cursor], t)) cursor++;
+        return cursor < candidates.Count ? candidates[cursor] : -1;
     }
 
     private int NextRoundRobin(List<int> candidates, VmTemplate t, ref int cursor)
@@ -150,16 +158,26 @@ internal sealed class EntityPlanner(VirtualizationSettings settings, int hosts, 
             return false;
         }
         var placedOn = new Dictionary<int, int>();
+        // Spread: the kernel with the fewest containers of this template so far, the first listed on a tie.
+        var fewest = t.Placement == Placement.Spread
+            ? new SortedSet<(int Placed, int FirstListed, int Kernel)>(kernels.Select((k, i) => (0, i, k)).DistinctBy(e => e.k))
+            : null;
         for (var i = 0; i < t.Count; i++)
         {
             var kernel = t.Placement switch
             {
                 Placement.Explicit => kernels[i],
                 Placement.Pack => kernels[0],
-                Placement.Spread => kernels.MinBy(k => (placedOn.GetValueOrDefault(k), kernels.IndexOf(k))),
+                Placement.Spread => fewest!.Min.Kernel,
                 _ => kernels[i % kernels.Count],
             };
             placedOn[kernel] = placedOn.GetValueOrDefault(kernel) + 1;
+            if (fewest is not null)
+            {
+                var least = fewest.Min;
+                fewest.Remove(least);
+                fewest.Add(least with { Placed = least.Placed + 1 });
+            }
             foreach (var p in t.Publish)
             {
                 if (_published.TryAdd((kernel, p.HostPort, p.Protocol), $"{t.Name}-{i}")) continue;

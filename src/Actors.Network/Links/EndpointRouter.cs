@@ -21,8 +21,13 @@ public sealed class EndpointRouter(string path, string dropLocation) : Component
 {
     public const int UplinkPort = 0;
 
-    private readonly Dictionary<int, int> _portOf = new();
-    private readonly DropLedger _notForMe = new(dropLocation);
+    // Most kernels own one endpoint (a VM's own stack) or a few: a scan of a few pairs is as fast as a hash probe and takes
+    // a fifth of a dictionary's memory, which counts with 100,000 VMs. A kernel with many containers moves to a dictionary.
+    private const int ScanLimit = 8;
+    private (int Endpoint, int Port)[] _owned = [];
+    private Dictionary<int, int>? _portOf;
+    // Made by the first frame not for this kernel.
+    private DropLedger? _notForMe;
     private int _ports = 1;
     private long _inbound, _outbound, _local;
 
@@ -30,18 +35,44 @@ public sealed class EndpointRouter(string path, string dropLocation) : Component
     public int AddPort(IEnumerable<int> endpoints)
     {
         var port = _ports++;
-        foreach (var e in endpoints) _portOf.Add(e, port);
+        foreach (var e in endpoints) Own(e, port);
         return port;
+    }
+
+    private void Own(int endpoint, int port)
+    {
+        if (_portOf is null && _owned.Length < ScanLimit)
+        {
+            if (Array.FindIndex(_owned, o => o.Endpoint == endpoint) >= 0)
+                throw new ArgumentException($"{Path}: endpoint {endpoint} already has a port", nameof(endpoint));
+            Array.Resize(ref _owned, _owned.Length + 1);
+            _owned[^1] = (endpoint, port);
+            return;
+        }
+        if (_portOf is null)
+        {
+            _portOf = _owned.ToDictionary(o => o.Endpoint, o => o.Port);
+            _owned = [];
+        }
+        _portOf.Add(endpoint, port);
+    }
+
+    private int OwnerOf(int endpoint)
+    {
+        if (_portOf is not null) return _portOf.GetValueOrDefault(endpoint, UplinkPort);
+        foreach (var (e, port) in _owned)
+            if (e == endpoint) return port;
+        return UplinkPort;
     }
 
     public override void Receive(int port, in Packet packet)
     {
-        var owner = _portOf.GetValueOrDefault(packet.DestinationEndpoint, UplinkPort);
+        var owner = OwnerOf(packet.DestinationEndpoint);
         if (port == UplinkPort)
         {
             if (owner == UplinkPort)
             {
-                _notForMe.Drop(packet.FlowId, packet.PayloadBytes);
+                (_notForMe ??= new DropLedger(dropLocation)).Drop(packet.FlowId, packet.PayloadBytes);
                 return;
             }
             _inbound++;
@@ -55,7 +86,7 @@ public sealed class EndpointRouter(string path, string dropLocation) : Component
 
     public override void Report(ResultsBuilder results, long endTime)
     {
-        _notForMe.Report(results);
+        _notForMe?.Report(results);
         base.Report(results, endTime);
     }
 
@@ -64,6 +95,6 @@ public sealed class EndpointRouter(string path, string dropLocation) : Component
         counters["inbound"] = _inbound;
         counters["outbound"] = _outbound;
         counters["local"] = _local;
-        counters["not_for_me"] = _notForMe.Packets;
+        counters["not_for_me"] = _notForMe?.Packets ?? 0;
     }
 }
