@@ -20,6 +20,7 @@ public abstract class Component(string path, string kind)
 {
     private ComponentLp? _lp;
     private EventSource? _entity;
+    private EventSource? _events; // the entity's source, or the LP's: read per event, so resolved once
 
     /// <summary>Stable path, e.g. "host12/vswitch": the name in results and queries.</summary>
     public string Path { get; } = path;
@@ -36,18 +37,23 @@ public abstract class Component(string path, string kind)
     protected long Now => Lp.Now;
 
     /// <summary>The order source of the events this component creates: its entity's, or else its LP's.</summary>
-    public EventSource Events => _entity ?? Lp.Events;
+    public EventSource Events => _events ?? throw new InvalidOperationException($"component {Path} is not part of an LP");
 
     /// <summary>
     /// Makes the component part of an entity (a VM, a container) with its own event order, which it keeps
     /// wherever the entity runs (see <see cref="EventSource"/>). Set before the component is started.
     /// </summary>
-    public void BelongTo(EventSource entity) => _entity = entity;
+    public void BelongTo(EventSource entity)
+    {
+        _entity = entity;
+        _events = entity;
+    }
 
     internal void Attach(ComponentLp lp, ushort index)
     {
         _lp = lp;
         Index = index;
+        _events = _entity ?? lp.Events;
     }
 
     /// <summary>Schedules the component's first events, if any (called once, before the first window).</summary>
