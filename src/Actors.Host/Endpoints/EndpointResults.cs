@@ -11,11 +11,14 @@ namespace DcSim.ActorsHost.Endpoints;
 public static class EndpointResults
 {
     /// <summary>The stacks' component kinds, and what the result files call them.</summary>
+    /// <summary>The component kinds of the stacks of a server's own kernel, a VM's guest kernel, and a container.</summary>
+    public const string HostStackKind = "host-stack", VmStackKind = "vm", ContainerStackKind = "container";
+
     public static readonly IReadOnlyDictionary<string, string> Kinds = new Dictionary<string, string>
     {
-        ["host-stack"] = "host",
-        ["vm"] = "vm",
-        ["container"] = "container",
+        [HostStackKind] = "host",
+        [VmStackKind] = "vm",
+        [ContainerStackKind] = "container",
     };
 
     public const string Endpoint = "endpoint";

@@ -64,7 +64,7 @@ internal sealed class ServerBuilder(ScenarioSettings scenario, LeafSpineLayout l
         // as one softirq context would: a simplification of RSS/RFS that keeps a flow's hops on one core.
         var networkCore = new HostCores(cpu, 0, 1);
         var hostKernel = new KernelSpec(name, host, networkCore, networkCore, CpuCategory.HostKernel, CpuCategory.HostUser,
-            EndpointLifecycle.AlwaysRunning(), null, "host-stack");
+            EndpointLifecycle.AlwaysRunning(), null, EndpointResults.HostStackKind);
         var hasVms = entities.Any(e => Plan.Entity(e).Kind == EntityKind.Vm);
         var (up, upPort) = BuildKernel(server, hostKernel, entities.Where(e => Plan.Entity(e) is { Kind: EntityKind.Container, ParentVm: < 0 }), startup,
             onSharedSegment: hasVms);
@@ -139,7 +139,7 @@ internal sealed class ServerBuilder(ScenarioSettings scenario, LeafSpineLayout l
             : null;
         var lifecycle = new EndpointLifecycle(template.StartPs, template.StopPs,
             now => Free ? now : startup.VmRunningAt(now, template.Vcpus, e.FirstPinnedCore, profile), false, load);
-        var kernel = new KernelSpec(path, e.Endpoint, vcpus, vcpus, CpuCategory.GuestKernel, CpuCategory.GuestUser, lifecycle, source, "vm");
+        var kernel = new KernelSpec(path, e.Endpoint, vcpus, vcpus, CpuCategory.GuestKernel, CpuCategory.GuestUser, lifecycle, source, EndpointResults.VmStackKind);
         var containers = Plan.OnServer(e.Server).ToArray().Where(c => Plan.Entity(c).ParentVm == entity);
         var (up, upPort) = BuildKernel(server, kernel, containers, startup, onSharedSegment: true);
         server.Connect(vnic, VirtioNic.GuestSide, up, upPort);
@@ -189,7 +189,7 @@ internal sealed class ServerBuilder(ScenarioSettings scenario, LeafSpineLayout l
             var lifecycle = new EndpointLifecycle(template.StartPs, template.StopPs,
                 now => Free ? now : startup.ContainerRunningAt(now, k.Endpoint, runtime), waitsForKernel: e.ParentVm >= 0, load: null);
             // A container's sockets are its kernel's: same processor as the kernel's own stack.
-            var stack = server.Add(Stack($"{path}/stack", "container", e.Endpoint, new StackPlacement(k.StackProcessor, k.Kernel, CpuCategory.GuestUser), lifecycle));
+            var stack = server.Add(Stack($"{path}/stack", EndpointResults.ContainerStackKind, e.Endpoint, new StackPlacement(k.StackProcessor, k.Kernel, CpuCategory.GuestUser), lifecycle));
             Own(stack, source);
             k.Lifecycle.Guests.Add(stack);
             switch (template.Network)
