@@ -31,7 +31,7 @@ public sealed class EntityResultFilesSpec
         (f.Source, f.Destination, f.SentPackets, f.DeliveredPackets, f.DroppedPackets) = (0, 2, 10, 7, 3);
         f.DropsAt["leaf0->host1"] = 1;
         f.DropsAt["host1/vm-0/stack:down"] = 2;
-        foreach (var us in new[] { 10, 10, 10, 20, 20, 30, 40 }) r.Histogram(EndpointResults.Latency, 2).Record(us * SimTime.Microsecond);
+        foreach (var us in new[] { 10, 10, 10, 20, 20, 30, 40 }) f.LatencyOrCreate().Record(us * SimTime.Microsecond);
         var server = r.Counters("host1", "server");
         (server["cores"], server["idle_exits"]) = (2, 5);
         // 1 ms run on 2 cores: host kernel 0.5 ms, guest kernel 0.25 ms, guest user 0.1 ms, hypervisor 0.05 ms
@@ -59,7 +59,7 @@ public sealed class EntityResultFilesSpec
             + "dropped_packets,dropped_down,latency_mean_us,latency_p50_us,latency_p99_us,drop_locations", rows[0]);
         Assert.Equal("0,host0,host0,host,host0,running,0,10,1000,0,0,3,0,0,0,0,host1/vm-0/stack:down=2;leaf0->host1=1", rows[1]);
         Assert.Equal("1,host1,host1,host,host1,running,0,0,0,0,0,0,0,0,0,0,", rows[2]);
-        Assert.Equal("2,host1/vm-0,vm-0,vm,host1,running,20000000000000,0,0,7,700,0,2,20,20.015,40,", rows[3]);
+        Assert.Equal("2,host1/vm-0,vm-0,vm,host1,running,20000000000000,0,0,7,700,0,2,20,20.095,40,", rows[3]);
         Assert.Equal("3,host1/vm-0/web-0,web-0,container,host1,stopped,570000000000,0,0,0,0,0,4,0,0,0,", rows[4]);
         Assert.Equal(5, rows.Length);
     }

@@ -4,16 +4,15 @@ namespace DcSim.ActorsHost.Endpoints;
 
 /// <summary>
 /// How endpoint stacks report: each stack — a server's own ("host3/stack"), a VM's ("host3/kvm-0/stack"), a container's
-/// ("host7/docker-nat-0/stack") — writes named counters under its path, and the latency of the packets it received into the
-/// histogram family <see cref="Latency"/>, keyed by its endpoint id. <see cref="Rows"/> reads them back with the drops of
-/// the flows each endpoint sent.
+/// ("host7/docker-nat-0/stack") — writes named counters under its path. <see cref="Rows"/> reads them back with the drops of
+/// the flows each endpoint sent and the latency of the flows it received (their histograms merged per destination).
 /// </summary>
 public static class EndpointResults
 {
-    /// <summary>The stacks' component kinds, and what the result files call them.</summary>
     /// <summary>The component kinds of the stacks of a server's own kernel, a VM's guest kernel, and a container.</summary>
     public const string HostStackKind = "host-stack", VmStackKind = "vm", ContainerStackKind = "container";
 
+    /// <summary>The stacks' component kinds, and what the result files call them.</summary>
     public static readonly IReadOnlyDictionary<string, string> Kinds = new Dictionary<string, string>
     {
         [HostStackKind] = "host",
@@ -32,7 +31,6 @@ public static class EndpointResults
     public const string BytesSent = "bytes_sent";
     public const string PacketsDelivered = "packets_delivered";
     public const string BytesDelivered = "bytes_delivered";
-    public const string Latency = "endpoint-latency";
 
     /// <summary>The file and query name of a state.</summary>
     public static string StateName(long state) => (EndpointState)state switch
@@ -58,7 +56,15 @@ public static class EndpointResults
             foreach (var (where, n) in f.DropsAt) d.At[where] = d.At.GetValueOrDefault(where) + n;
             sent[f.Source] = (d.Packets + f.DroppedPackets, d.At);
         }
-        var latency = results.Histograms.GetValueOrDefault(Latency);
+        // What an endpoint received is what the flows to it delivered: their histograms, merged per destination here
+        // rather than sent twice from every partition.
+        var latency = new Dictionary<int, LatencyHistogram>();
+        foreach (var f in results.Flows.Values)
+        {
+            if (f.Latency is null || f.Destination < 0) continue;
+            if (!latency.TryGetValue(f.Destination, out var h)) latency[f.Destination] = h = new LatencyHistogram(2);
+            h.Add(f.Latency);
+        }
         return results.Components.Values.Where(c => Kinds.ContainsKey(c.Kind))
             .Select(c =>
             {
@@ -67,7 +73,7 @@ public static class EndpointResults
                 var drops = sent.GetValueOrDefault(id, (0, new SortedDictionary<string, long>()));
                 return new EndpointRow(id, entity, entity[(entity.LastIndexOf('/') + 1)..], Kinds[c.Kind], entity.Split('/')[0], StateName(c[State]),
                     c[StartupPs], c[PacketsSent], c[BytesSent], c[PacketsDelivered], c[BytesDelivered], drops.Packets, c[DroppedDown], drops.At,
-                    latency?.GetValueOrDefault(id) ?? new LatencyHistogram(2));
+                    latency.GetValueOrDefault(id) ?? new LatencyHistogram(2));
             })
             .OrderBy(r => r.Endpoint);
     }

@@ -178,9 +178,6 @@ internal sealed class EndpointStack : Component, IEndpoint
     public override void Report(ResultsBuilder results, long endTime)
     {
         _flows.Report(results);
-        foreach (var f in _flows.Flows)
-            // Two digits, as the flows' own histograms have: a third would cost 230 KB per endpoint and add nothing.
-            if (f.Latency is not null) results.Histogram(EndpointResults.Latency, Address.Id, digits: 2).Add(f.Latency);
         _down?.Report(results);
         _backlog?.Report(results);
         _notForMe?.Report(results);

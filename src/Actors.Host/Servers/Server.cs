@@ -50,7 +50,12 @@ public sealed class Server(int id, string name, ServerCpu cpu) : ComponentLp(id,
         }
         var cores = results.Counters(CoresPath(Name), CoresKind);
         for (var core = 0; core < Cpu.Cores; core++)
-            foreach (var category in CpuCategories.All) cores[CoreBusyCounter(core, category)] = Cpu.BusyPs(core, category, now);
+            foreach (var category in CpuCategories.All)
+            {
+                // Idle categories are left out (they read as 0): most cores of most servers do nothing in most of them.
+                var busy = Cpu.BusyPs(core, category, now);
+                if (busy != 0) cores[CoreBusyCounter(core, category)] = busy;
+            }
     }
 
     private long Busy(CpuCategory category, long now)
