@@ -58,10 +58,14 @@ internal sealed class EndpointLifecycle
     /// <summary>The endpoint is created; returns when it will run, or null while it waits for its kernel.</summary>
     public long? Create(long now)
     {
+        if (!_kernelUp)
+        {
+            // Not created yet: a container in a VM is created by its VM's runtime once the VM runs.
+            _waitingForKernel = true;
+            return null;
+        }
         _createdAt = now;
-        if (_kernelUp) return _startUp!(now);
-        _waitingForKernel = true;
-        return null;
+        return _startUp!(now);
     }
 
     /// <summary>Its kernel runs now; returns when a start that waited for it will complete, if one did.</summary>
@@ -70,6 +74,7 @@ internal sealed class EndpointLifecycle
         _kernelUp = true;
         if (!_waitingForKernel) return null;
         _waitingForKernel = false;
+        _createdAt = now;
         return _startUp!(now);
     }
 

@@ -175,6 +175,16 @@ internal sealed class EndpointStack : Component, IEndpoint
         if (_lifecycle.KernelStarted(now) is { } runningAt) SetTimer(runningAt, LifecycleTimer, (int)LifecycleStep.Running);
     }
 
+    /// <summary>The kernel this endpoint runs in (its VM) shut down: so does the endpoint.</summary>
+    public void KernelStopped() => Stop();
+
+    private void Stop()
+    {
+        if (_lifecycle.StateAt(Now) == EndpointState.Stopped) return;
+        _lifecycle.Stop(Now);
+        foreach (var guest in _lifecycle.GuestsAdded) guest.KernelStopped();
+    }
+
     public override void Report(ResultsBuilder results, long endTime)
     {
         _flows.Report(results);
@@ -230,11 +240,12 @@ internal sealed class EndpointStack : Component, IEndpoint
                 if (_lifecycle.Create(Now) is { } runningAt) SetTimer(runningAt, LifecycleTimer, (int)LifecycleStep.Running);
                 break;
             case LifecycleStep.Running:
+                if (_lifecycle.StateAt(Now) == EndpointState.Stopped) break; // its kernel stopped while it was starting
                 _lifecycle.Running(Now);
                 StartApplications();
                 break;
             case LifecycleStep.Stop:
-                _lifecycle.Stop(Now);
+                Stop();
                 break;
         }
     }

@@ -116,6 +116,12 @@ internal sealed class ServerBuilder(ScenarioSettings scenario, LeafSpineLayout l
             br0.Fdb.Learn(directory[host].Mac, switchHost, 0);
             br0.UnknownUnicastPort = switchUplink;
             for (var i = 0; i < vms.Count; i++) br0.Fdb.Learn(directory[Plan.Entity(vms[i]).Endpoint].Mac, firstVmPort + i, 0);
+            // A macvlan container has a MAC of its own, behind its kernel's port.
+            foreach (var c in entities.Where(e => Plan.Entity(e).Kind == EntityKind.Container && Plan.ContainerTemplateOf(e).Network == ContainerNetwork.Macvlan))
+            {
+                var parent = Plan.Entity(c).ParentVm;
+                br0.Fdb.Learn(directory[Plan.Entity(c).Endpoint].Mac, parent < 0 ? switchHost : firstVmPort + vms.IndexOf(parent), 0);
+            }
         }
         return server;
     }

@@ -1,3 +1,4 @@
+using DcSim.ActorsHost.Endpoints;
 using DcSim.SimCore.Metrics;
 using DcSim.SimCore.Units;
 using Xunit;
@@ -68,5 +69,35 @@ public sealed class StartupSpec
         Assert.Equal(0, flow.CopiedPackets);
         Assert.Equal(flow.SentPackets - expectedDrops - flow.InFlightPackets, flow.DeliveredPackets);
         Assert.True(summary.Conserved);
+    }
+
+    [Fact]
+    public void A_VM_that_stops_must_stop_its_containers_and_one_still_starting_must_never_run()
+    {
+        // arrange: a VM (running from 2 ms: 1 ms of boot CPU, then 1 ms) stops at 3 ms; container a starts in it in 0.1 ms,
+        // container b needs 5 ms, so it is still starting when its VM stops; host 0 sends to a every 80 us from t = 0
+        var results = Run(TwoServers + """
+            duration = 8ms
+            servers.groups = [ { hosts = [1], hypervisor = kvm } ]
+            vms = [ { name = v, hosts = [1], placement = explicit, stop = 3ms } ]
+            containers = [
+              { name = a, vms = [v], network = macvlan, runtime = lxc }
+              { name = b, vms = [v], network = macvlan }
+            ]
+            costs.runtime { lxc { netns-setup = 0us, start-delay = 100us }, docker { netns-setup = 0us, start-delay = 5ms } }
+            traffic.generators = [ { hosts = [0], rate = 100Mbps, packet-size = 1000B, destination = fixed, target = a-0, stop = 6ms } ]
+            """);
+
+        // assert: a ran from 2.1 ms and stopped with its VM at 3 ms; b never ran
+        var a = results.Components["host1/v-0/a-0/stack"];
+        var b = results.Components["host1/v-0/b-0/stack"];
+        Assert.Equal(((long)EndpointState.Stopped, 100 * SimTime.Microsecond), (a["state"], a["startup_ps"]));
+        Assert.Equal(((long)EndpointState.Stopped, -1L), (b["state"], b["startup_ps"]));
+        // what reached a while it ran was delivered; what came before and after was dropped at its down place
+        var flow = FlowOf(results);
+        Assert.True(flow.DeliveredPackets is > 5 and < 13, $"{flow.DeliveredPackets} delivered in a's 0.9 ms");
+        Assert.Equal(flow.SentPackets - flow.DeliveredPackets - flow.InFlightPackets, flow.DropsAt.Values.Sum());
+        Assert.True(flow.DropsAt.ContainsKey("host1/v-0/a-0/stack:down"));
+        Assert.True(new RunSummary(results).Conserved);
     }
 }
