@@ -200,8 +200,8 @@ internal sealed class ScenarioVirtualizationReader(ScenarioReadContext context, 
         for (var i = 0; i < elements.Count; i++)
         {
             var text = HoconValues.KindOf(elements[i]) == HoconKind.Scalar ? HoconValues.Text(elements[i]).Trim() : "";
-            if (text.Contains('-', StringComparison.Ordinal) && text.IndexOf('-') > 0 || !int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var h))
-                return HostListReader.Read(s, "hosts", hostCount); // ranges: the sorted, distinct reading reports or accepts them
+            // Not a plain index (a range "a-b", a negative or bad entry): the sorted, distinct reading accepts or reports it.
+            if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var h)) return HostListReader.Read(s, "hosts", hostCount);
             if (hostCount is { } n && h >= n)
             {
                 s.Report($"hosts[{i}]", fromFile, $"host '{text}' is out of range: the topology has {n} hosts, 0-{n - 1} (leaves * hosts-per-leaf)");

@@ -14,7 +14,7 @@ public sealed class VcpuSet : Processor
     private readonly int[]? _pinnedCore;
     private readonly long[] _freeAt;
     private readonly int[] _lastCore;
-    private readonly Queue<long>[]? _pending;
+    private readonly PacketBacklog[]? _backlogs;
 
     /// <param name="firstCore">vCPU i runs on, or prefers, core (first + i) mod cores.</param>
     /// <param name="pinned">Pinned: only on that core; else floating.</param>
@@ -25,32 +25,16 @@ public sealed class VcpuSet : Processor
         _lastCore = new int[vcpus];
         for (var i = 0; i < vcpus; i++) _lastCore[i] = (firstCore + i) % cpu.Cores;
         if (pinned) _pinnedCore = (int[])_lastCore.Clone();
-        if (cpu.MaxBacklog > 0)
-        {
-            _pending = new Queue<long>[vcpus];
-            for (var i = 0; i < vcpus; i++) _pending[i] = new Queue<long>();
-        }
+        _backlogs = PacketBacklog.For(vcpus, cpu.MaxBacklog);
     }
 
-    public int Count => _freeAt.Length;
-    public ServerCpu Cpu => _cpu;
-
     public int VcpuFor(uint flowHash) => (int)(flowHash % (uint)_freeAt.Length);
-
-    /// <summary>The host core vCPU <paramref name="vcpu"/> runs on (for a floating vCPU, the one its last work ran on).</summary>
-    public int CoreOf(int vcpu) => _lastCore[vcpu];
 
     public override long Run(long now, long cycles, CpuCategory category, uint flowHash, bool newItem = true) =>
         RunOn(VcpuFor(flowHash), now, cycles, category, newItem);
 
     /// <summary>A vCPU holding as many unfinished items as a backlog holds cannot take more (its virtqueue is full).</summary>
-    public override bool Overloaded(long now, uint flowHash)
-    {
-        if (_pending is null) return false;
-        var pending = _pending[VcpuFor(flowHash)];
-        while (pending.Count > 0 && pending.Peek() <= now) pending.Dequeue();
-        return pending.Count >= _cpu.MaxBacklog;
-    }
+    public override bool Overloaded(long now, uint flowHash) => _backlogs?[VcpuFor(flowHash)].IsFull(now) == true;
 
     public long RunOn(int vcpu, long now, long cycles, CpuCategory category, bool newItem = true)
     {
@@ -58,7 +42,7 @@ public sealed class VcpuSet : Processor
         var core = _pinnedCore?[vcpu] ?? (_cpu.FreeAt(_lastCore[vcpu]) <= ready ? _lastCore[vcpu] : _cpu.LeastLoaded(ready));
         _lastCore[vcpu] = core;
         _freeAt[vcpu] = _cpu.Run(core, ready, cycles, category, newItem);
-        if (newItem) _pending?[vcpu].Enqueue(_freeAt[vcpu]);
+        if (newItem) _backlogs?[vcpu].Add(_freeAt[vcpu]);
         return _freeAt[vcpu];
     }
 }

@@ -19,7 +19,6 @@ namespace DcSim.SimCore.Components;
 public abstract class Component(string path, string kind)
 {
     private ComponentLp? _lp;
-    private EventSource? _entity;
     private EventSource? _events; // the entity's source, or the LP's: read per event, so resolved once
 
     /// <summary>Stable path, e.g. "host12/vswitch": the name in results and queries.</summary>
@@ -43,17 +42,13 @@ public abstract class Component(string path, string kind)
     /// Makes the component part of an entity (a VM, a container) with its own event order, which it keeps
     /// wherever the entity runs (see <see cref="EventSource"/>). Set before the component is started.
     /// </summary>
-    public void BelongTo(EventSource entity)
-    {
-        _entity = entity;
-        _events = entity;
-    }
+    public void BelongTo(EventSource entity) => _events = entity;
 
     internal void Attach(ComponentLp lp, ushort index)
     {
         _lp = lp;
         Index = index;
-        _events = _entity ?? lp.Events;
+        _events ??= lp.Events;
     }
 
     /// <summary>Schedules the component's first events, if any (called once, before the first window).</summary>

@@ -48,8 +48,6 @@ public sealed class HostCores : Processor
         _count = count;
     }
 
-    public ServerCpu Cpu => _cpu;
-
     public int CoreFor(uint flowHash) => _first + (int)(flowHash % (uint)_count);
 
     public override long Run(long now, long cycles, CpuCategory category, uint flowHash, bool newItem = true) =>

@@ -22,7 +22,7 @@ public sealed class ServerCpu
     private readonly CpuCategory[] _pollingCategory;
 
     private readonly long _idleExitPs;
-    private readonly Queue<long>[]? _pending; // completion times of each core's unfinished items, in order
+    private readonly PacketBacklog[]? _backlogs;
     private readonly long _idleThresholdPs;
 
     /// <param name="idleExitPs">
@@ -40,11 +40,7 @@ public sealed class ServerCpu
         _idleExitPs = idleExitPs;
         _idleThresholdPs = idleThresholdPs;
         MaxBacklog = maxBacklog;
-        if (maxBacklog > 0)
-        {
-            _pending = new Queue<long>[cores];
-            for (var c = 0; c < cores; c++) _pending[c] = new Queue<long>();
-        }
+        _backlogs = PacketBacklog.For(cores, maxBacklog);
         _freeAt = new long[cores];
         _busyPs = new long[cores, CpuCategories.All.Length];
         _cycles = new long[CpuCategories.All.Length];
@@ -61,13 +57,7 @@ public sealed class ServerCpu
     /// Whether <paramref name="core"/> holds <see cref="MaxBacklog"/> unfinished work items at <paramref name="now"/>: a packet
     /// arriving for it finds the backlog (a NIC ring, netdev_max_backlog) full.
     /// </summary>
-    public bool Overloaded(int core, long now)
-    {
-        if (_pending is null) return false;
-        var pending = _pending[core];
-        while (pending.Count > 0 && pending.Peek() <= now) pending.Dequeue();
-        return pending.Count >= MaxBacklog;
-    }
+    public bool Overloaded(int core, long now) => _backlogs?[core].IsFull(now) == true;
 
     /// <summary>Work items that found their core asleep in a C-state.</summary>
     public long IdleExits { get; private set; }
@@ -93,7 +83,7 @@ public sealed class ServerCpu
         _freeAt[core] = start + duration;
         // A packet holds its backlog place until the kernel's item for it is done; what follows for it (the application's
         // part) runs after and holds none.
-        if (newItem) _pending?[core].Enqueue(start + duration);
+        if (newItem) _backlogs?[core].Add(start + duration);
         _cycles[(int)category] += cycles;
         if (!_polling[core]) _busyPs[core, (int)category] += duration;
         return start + duration;

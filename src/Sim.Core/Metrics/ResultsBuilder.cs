@@ -24,14 +24,11 @@ public sealed class ResultsBuilder
 
     public void AddLink(LinkStats link) => Links.Add(link.Key, link);
 
-    /// <summary>
-    /// Histogram <paramref name="key"/> of the family <paramref name="name"/>, created empty on first use with
-    /// <paramref name="digits"/> significant digits (3: ~230 KB; 2: ~13 KB, for families with an entry per endpoint).
-    /// </summary>
-    public LatencyHistogram Histogram(string name, int key, int digits = 3)
+    /// <summary>Histogram <paramref name="key"/> of the family <paramref name="name"/>, created empty (3 significant digits) on first use.</summary>
+    public LatencyHistogram Histogram(string name, int key)
     {
         if (!Histograms.TryGetValue(name, out var family)) Histograms[name] = family = new SortedDictionary<int, LatencyHistogram>();
-        if (!family.TryGetValue(key, out var h)) family[key] = h = new LatencyHistogram(digits);
+        if (!family.TryGetValue(key, out var h)) family[key] = h = new LatencyHistogram(3);
         return h;
     }
 
