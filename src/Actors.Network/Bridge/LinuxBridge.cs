@@ -105,7 +105,7 @@ public sealed class LinuxBridge : Component
             _drops.Drop(packet.FlowId, packet.PayloadBytes);
             return;
         }
-        var bytes = Ethernet.FrameBytes(packet.PayloadBytes);
+        var bytes = Ethernet.FrameBytes(in packet);
         var done = _processor.Run(Now, _costPerFrame, bytes, _category, packet.FlowHash);
         _cycles += _costPerFrame.Cycles(bytes);
         Learn(headers.SourceMac, port);

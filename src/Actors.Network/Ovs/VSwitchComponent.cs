@@ -49,7 +49,7 @@ public sealed class VSwitchComponent : Component
     public override void Receive(int port, in Packet packet)
     {
         var key = PacketFlowKey.Of(in packet, port);
-        var verdict = _vswitch.Process(in key, packet.FlowHash, Ethernet.FrameBytes(packet.PayloadBytes), Now);
+        var verdict = _vswitch.Process(in key, packet.FlowHash, Ethernet.FrameBytes(in packet), Now);
         if (verdict.Actions is not { OutputPorts.Count: > 0 } actions)
         {
             _drops.Drop(packet.FlowId, packet.PayloadBytes);

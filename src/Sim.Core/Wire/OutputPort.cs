@@ -76,7 +76,7 @@ public sealed class OutputPort
             StartTransmission(in packet, _owner.Now);
             return;
         }
-        var frame = Ethernet.FrameBytes(packet.PayloadBytes);
+        var frame = Ethernet.FrameBytes(in packet);
         if (!Limit.Admits(_count, _queuedBytes, frame))
         {
             Stats.DroppedPackets++;
@@ -106,7 +106,7 @@ public sealed class OutputPort
         var enqueuedAt = _enqueuedAt[_head];
         _head = (_head + 1) % _ring.Length;
         _count--;
-        _queuedBytes -= Ethernet.FrameBytes(packet.PayloadBytes);
+        _queuedBytes -= Ethernet.FrameBytes(in packet);
         StartTransmission(in packet, enqueuedAt);
     }
 
@@ -135,10 +135,11 @@ public sealed class OutputPort
     private void StartTransmission(in Packet packet, long enqueuedAt)
     {
         var now = _owner.Now;
-        var txTime = Rate.TransmitTime(Ethernet.WireBytes(packet.PayloadBytes));
+        var wireBytes = Ethernet.WireBytes(in packet);
+        var txTime = Rate.TransmitTime(wireBytes);
         _busy = true;
         Stats.TxPackets++;
-        Stats.TxWireBytes += Ethernet.WireBytes(packet.PayloadBytes);
+        Stats.TxWireBytes += wireBytes;
         Stats.BusyPs += txTime;
         Stats.WaitSumPs += now - enqueuedAt;
         Stats.WaitCount++;

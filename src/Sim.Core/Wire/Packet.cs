@@ -12,26 +12,31 @@ namespace DcSim.SimCore.Wire;
 /// simulation needs: the endpoints it goes between (the fabric finds the destination's server in the
 /// <see cref="LocationTable"/>), the flow it belongs to for the results, the 5-tuple hash derived once
 /// when the flow opened, and the application's own bytes (<see cref="App"/>), which no network element reads.
-/// Packed to 4 bytes (80 bytes in all): events carry packets inline, and every byte is copied per hop.
+/// A TCP segment's header (<see cref="Tcp"/>) shares its bytes with <see cref="App"/>: a UDP datagram carries the
+/// application's bytes in the clear, a TCP segment carries a byte stream whose framing only its endpoints know.
+/// 104 bytes in all: events carry packets inline, and every byte is copied per hop.
 /// </remarks>
-[StructLayout(LayoutKind.Sequential, Pack = 4)]
+[StructLayout(LayoutKind.Explicit)]
 public struct Packet
 {
     /// <summary>The flow this packet is counted under in the results (see <see cref="FlowIds"/>): opaque to the network.</summary>
-    public long FlowId;
+    [FieldOffset(0)] public long FlowId;
     /// <summary>Virtual time at which the application created the packet (ps).</summary>
-    public long CreatedAt;
-    public PacketHeaders Headers;
+    [FieldOffset(8)] public long CreatedAt;
+    [FieldOffset(16)] public PacketHeaders Headers;
     /// <summary>Endpoint that sent the packet.</summary>
-    public int SourceEndpoint;
+    [FieldOffset(48)] public int SourceEndpoint;
     /// <summary>Endpoint the packet is addressed to; the fabric delivers it to the server that hosts it.</summary>
-    public int DestinationEndpoint;
-    public int PayloadBytes;
+    [FieldOffset(52)] public int DestinationEndpoint;
+    [FieldOffset(56)] public int PayloadBytes;
     /// <summary>Hash of the 5-tuple (<see cref="PacketHeaders.FlowHash"/>), the same for every packet of a flow: what ECMP and RSS use.</summary>
-    public uint FlowHash;
-    /// <summary>Position of the packet in its flow, from 0.</summary>
-    public int Sequence;
-    public AppData App;
+    [FieldOffset(60)] public uint FlowHash;
+    /// <summary>Position of the packet in its flow, from 0 (for TCP: its transmission number, retransmissions included).</summary>
+    [FieldOffset(64)] public int Sequence;
+    /// <summary>A UDP datagram's application bytes.</summary>
+    [FieldOffset(68)] public AppData App;
+    /// <summary>A TCP segment's header fields beyond <see cref="PacketHeaders"/> (which holds its flags).</summary>
+    [FieldOffset(68)] public TcpSegment Tcp;
 }
 
 /// <summary>
@@ -50,6 +55,12 @@ public struct PacketHeaders
     public ushort SourcePort;
     public ushort DestinationPort;
     public byte Protocol;
+    /// <summary>The IP header's ECN field (RFC 3168): <see cref="EcnCodepoint"/>.</summary>
+    public byte Ecn;
+    /// <summary>A TCP segment's flags, with their header bit values (<see cref="TcpFlags"/>); 0 for UDP.</summary>
+    public byte TcpFlags;
+    /// <summary>How many of <see cref="TcpSegment"/>'s SACK blocks a TCP segment carries (0 to 3).</summary>
+    public byte SackBlocks;
 
     /// <summary>
     /// A hash that is the same for both directions of a conversation (a symmetric RSS key): what keeps a request and its

@@ -52,16 +52,23 @@ public sealed class DcSimSerializerSpec() : TestKit(DcSimSerialization.Binding)
     }
 
     [Fact]
-    public void Event_batches_must_round_trip_every_field_in_104_bytes_per_event()
+    public void Event_batches_must_round_trip_every_field_in_133_bytes_per_event()
     {
-        var batch = new EventBatch(4, 2, 9, [SampleEvent, SampleEvent with { Time = 1 }]);
+        var segment = SampleEvent.Packet;
+        segment.Headers.Protocol = PacketHeaders.Tcp;
+        segment.Headers.Ecn = EcnCodepoint.Ce;
+        segment.Headers.TcpFlags = TcpFlags.Ack | TcpFlags.Ece;
+        segment.Headers.SackBlocks = 2;
+        segment.Tcp = new TcpSegment { Seq = 4_000_000_000, Ack = 77, Window = 1 << 22 };
+        segment.Tcp.SetSackBlock(1, 1_000, 2_448);
+        var batch = new EventBatch(4, 2, 9, [SampleEvent, SampleEvent with { Time = 1, Packet = segment }]);
         var serializer = (DcSimSerializer)Sys.Serialization.FindSerializerFor(batch);
         var bytes = serializer.ToBinary(batch);
         var back = (EventBatch)serializer.FromBinary(bytes, serializer.Manifest(batch));
         Assert.Equal(batch.Events, back.Events);
         Assert.Equal(2, back.From);
         Assert.Equal(9, back.Window);
-        Assert.Equal(8 + 4 + 8 + 4 + 2 * 104, bytes.Length);
+        Assert.Equal(8 + 4 + 8 + 4 + 2 * (29 + 104), bytes.Length);
     }
 
     [Fact]
