@@ -1,0 +1,59 @@
+using DcSim.ActorsHost.Tcp;
+using DcSim.SimCore.Units;
+using DcSim.SimCore.Wire;
+using Xunit;
+
+namespace DcSim.ActorsHost.Tests.Tcp;
+
+public class TcpConnectionSpec
+{
+    private const long Ms = SimTime.Millisecond;
+
+    private static TcpPair Transfer(long bytes, TcpSettings? settings = null, Func<bool, Packet, int, SegmentFate>? fate = null)
+    {
+        var pair = new TcpPair(settings);
+        if (fate is not null) pair.Fate = fate;
+        pair.ClientApp.OnConnected = c => { c.Write(bytes); c.Close(); };
+        pair.ServerApp.OnPeerClosed = c => c.Close();
+        pair.Client.Connect();
+        pair.RunUntil(10 * SimTime.Second);
+        return pair;
+    }
+
+    [Fact]
+    public void A_transfer_must_deliver_every_byte_once_and_close_both_ends()
+    {
+        var pair = Transfer(1_000_000);
+        Assert.Equal(1_000_000, pair.ServerApp.Received);
+        Assert.True(pair.ServerApp.PeerClosed);
+        Assert.Equal(TcpState.Closed, pair.Client.State);
+        Assert.Equal(TcpState.Closed, pair.Server.State);
+        Assert.Equal(0, pair.Client.Stats.RetransmittedSegments);
+        // 1,000,000 B in 1448 B segments: 690 full ones and one of 800 B.
+        var data = pair.DataSegments(fromClient: true);
+        Assert.Equal(691, data.Count);
+        Assert.All(data.SkipLast(1), d => Assert.Equal(1448, d.Segment.PayloadBytes));
+    }
+
+    [Fact]
+    public void The_first_flight_must_be_the_initial_window_of_ten_segments()
+    {
+        var pair = new TcpPair();
+        pair.ClientApp.OnConnected = c => c.Write(100_000);
+        pair.Client.Connect();
+        // The handshake takes one round trip (~20 us); the first data leave right after it, before any ACK can return.
+        pair.RunUntil(25 * SimTime.Microsecond);
+        Assert.Equal(10, pair.DataSegments(fromClient: true).Count);
+    }
+
+    [Fact]
+    public void A_lost_segment_must_be_recovered_by_fast_retransmit_without_a_timeout()
+    {
+        var pair = Transfer(200_000, fate: (fromClient, s, n) => fromClient && s.PayloadBytes > 0 && s.Tcp.Seq == 1 + 5 * 1448 && s.Sequence < 20
+            ? SegmentFate.Drop : SegmentFate.Deliver);
+        Assert.Equal(200_000, pair.ServerApp.Received);
+        Assert.Equal(1, pair.Client.Stats.RetransmittedSegments);
+        Assert.Equal(0, pair.Client.Stats.Timeouts);
+        Assert.Equal(1, pair.Client.Stats.FastRecoveries);
+    }
+}
