@@ -1,3 +1,4 @@
+using DcSim.ActorsHost.Tcp;
 using DcSim.ActorsHost.Traffic;
 using DcSim.ActorsHost.Virtualization;
 using DcSim.SimCore.Components;
@@ -24,17 +25,20 @@ internal sealed record StackPlacement(Processor Processor, CpuCategory Kernel, C
 /// application when they complete (an internal hop, so that the packet is in transit meanwhile). With free costs
 /// both are direct. A packet that finds the stack's core backlog full, sent or received, is dropped at "PATH:backlog". The stack has a lifecycle (<see cref="EndpointLifecycle"/>): before it runs and after it stops, its
 /// applications send nothing and packets reaching it are dropped at "PATH:down". Timers: 0 is "a request's service
-/// time is over" (carrying the request), 1 the lifecycle, 2 a slice of CPU load; application i's are 3 + 2i (fire)
-/// and 4 + 2i (on/off toggle).
+/// time is over" (carrying the request), 1 the lifecycle, 2 a slice of CPU load, 3 a TCP connection's (token: the connection), 4 an
+/// application's one-off callback (token: the callback); application i's are 5 + 2i (fire) and 6 + 2i (on/off toggle). TCP segments go through
+/// the same send and receive work, with TSO and GRO sparing the per-packet part of a connection's back-to-back segments (<see cref="TcpLayer"/>).
 /// </remarks>
-internal sealed class EndpointStack : Component, IEndpoint
+internal sealed class EndpointStack : Component, IEndpoint, ITcpStackPort
 {
     public const int NetworkPort = 0;
     private const int DeliverPort = 1;
     private const int ServiceDoneTimer = 0;
     private const int LifecycleTimer = 1;
     private const int LoadTimer = 2;
-    private const int FirstAppTimer = 3;
+    private const int TcpTimer = 3;
+    private const int CallbackTimer = 4;
+    private const int FirstAppTimer = 5;
 
     private readonly EndpointDirectory _directory;
     private readonly TrafficGenerator[] _generators;
@@ -49,11 +53,18 @@ internal sealed class EndpointStack : Component, IEndpoint
     private readonly bool _free;
     // Made by the first request and the first drop of each kind: most of 100,000 idle VMs never see one (docs/benchmarks.md).
     private ResponseServer? _server;
+    private readonly TcpContext _tcpContext;
+    private TcpLayer? _tcp;
     private DropLedger? _down, _backlog, _notForMe;
+    private TcpServerApplications? _tcpServers;
+    private Dictionary<int, Action>? _callbacks;
+    private int _nextCallback;
 
     public EndpointStack(string path, string kind, EndpointAddress address, EndpointDirectory directory, IReadOnlyList<GeneratorSettings> generators,
-        Func<GeneratorSettings, bool> runsHere, ulong seed, StackPlacement placement, StackCosts costs, EndpointLifecycle lifecycle) : base(path, kind)
+        Func<GeneratorSettings, bool> runsHere, ulong seed, StackPlacement placement, StackCosts costs, EndpointLifecycle lifecycle, TcpContext tcp)
+        : base(path, kind)
     {
+        _tcpContext = tcp;
         Address = address;
         _directory = directory;
         _placement = placement;
@@ -77,7 +88,14 @@ internal sealed class EndpointStack : Component, IEndpoint
 
     public EndpointAddress Address { get; }
 
+    /// <summary>This endpoint's TCP, made by its first connection or SYN: most of 100,000 idle VMs never have one.</summary>
+    public TcpLayer Tcp => _tcp ??= new TcpLayer(this, _tcpContext.Settings);
+
+    public TcpContext TcpContext => _tcpContext;
+
     long IEndpoint.Now => Now;
+
+    long ITcpStackPort.Now => Now;
 
     public bool IsRunning => _lifecycle.IsRunning;
 
@@ -89,13 +107,33 @@ internal sealed class EndpointStack : Component, IEndpoint
 
     public (EndpointAddress Address, ushort Port) Reach(int endpoint, ushort port) => _directory.Reach(endpoint, port, PacketHeaders.Udp);
 
+    public (EndpointAddress Address, ushort Port) ReachTcp(int endpoint, ushort port) => _directory.Reach(endpoint, port, PacketHeaders.Tcp);
+
+    public void SendSegment(in Packet segment, int generator, bool dataBurstContinues) =>
+        Send(in segment, FlowKindOf(generator), dataBurstContinues);
+
+    public void SetTcpTimer(long at, int token) => SetTimer(at, TcpTimer, token);
+
+    public ITcpApplication? Accept(ushort port, TcpConnection connection)
+    {
+        var generator = port - TcpApplications.FirstServicePort;
+        if (!_lifecycle.IsRunning || generator < 0 || generator >= _allGenerators.Count || !TcpApplications.IsTcp(_allGenerators[generator].Kind)) return null;
+        return (_tcpServers ??= new TcpServerApplications(this, _allGenerators, _tcpContext)).Accept(connection, _allGenerators[generator]);
+    }
+
+    /// <summary>The kind a flow of <paramref name="generator"/> (a request's, or its reverse direction's) is counted as.</summary>
+    private GeneratorKind FlowKindOf(int generator) => generator < _allGenerators.Count ? _allGenerators[generator].Kind : GeneratorKind.RequestResponse;
+
     public override void Start()
     {
         if (_lifecycle.RunsFromStart) StartApplications();
         else SetTimer(_lifecycle.CreateAt, LifecycleTimer, (int)LifecycleStep.Create);
     }
 
-    public void Send(in Packet packet, GeneratorKind kind)
+    public void Send(in Packet packet, GeneratorKind kind) => Send(in packet, kind, dataBurstContinues: false);
+
+    /// <param name="dataBurstContinues">A TCP data segment that continues a TSO super-segment: the stack's per-packet work was paid for its first.</param>
+    private void Send(in Packet packet, GeneratorKind kind, bool dataBurstContinues)
     {
         _flows.Sent(in packet, kind);
         if (_free)
@@ -111,9 +149,17 @@ internal sealed class EndpointStack : Component, IEndpoint
             (_backlog ??= new DropLedger($"{Path}:backlog")).Drop(packet.FlowId, packet.PayloadBytes);
             return;
         }
-        var done = _placement.Processor.Run(Now, _costs.Send, packet.PayloadBytes, _placement.Kernel, steer);
+        var cost = dataBurstContinues ? _costs.Send with { CyclesPerPacket = 0 } : _costs.Send;
+        var done = _placement.Processor.Run(Now, cost, packet.PayloadBytes, _placement.Kernel, steer);
         if (done == Now) Emit(NetworkPort, in packet);
         else EmitAt(done, NetworkPort, in packet);
+    }
+
+    public void At(long time, Action action)
+    {
+        var token = _nextCallback++;
+        (_callbacks ??= [])[token] = action;
+        SetTimer(time, CallbackTimer, token);
     }
 
     public void SetAppTimer(long time, int app, AppTimer timer, int epoch) => SetTimer(time, FirstAppTimer + 2 * app + (int)timer, epoch);
@@ -143,8 +189,15 @@ internal sealed class EndpointStack : Component, IEndpoint
             (_backlog ??= new DropLedger($"{Path}:backlog")).Drop(packet.FlowId, packet.PayloadBytes);
             return;
         }
-        var done = p.Run(Now, _costs.Receive, packet.PayloadBytes, _placement.Kernel, steer);
-        done = p.Run(done, _costs.App, packet.PayloadBytes, _placement.User, steer, newItem: false);
+        var (receive, app) = (_costs.Receive, _costs.App);
+        if (packet.Headers.Protocol == PacketHeaders.Tcp)
+        {
+            // GRO merges a connection's back-to-back segments into one for the stack and one read for the application; a pure ACK wakes no application.
+            if (Tcp.CoalescesOnReceive(in packet)) (receive, app) = (receive with { CyclesPerPacket = 0 }, app with { CyclesPerPacket = 0 });
+            if (packet.PayloadBytes == 0) app = StepCost.Free;
+        }
+        var done = p.Run(Now, receive, packet.PayloadBytes, _placement.Kernel, steer);
+        done = p.Run(done, app, packet.PayloadBytes, _placement.User, steer, newItem: false);
         if (done == Now) Deliver(in packet);
         else ReceiveAt(done, DeliverPort, in packet);
     }
@@ -162,6 +215,12 @@ internal sealed class EndpointStack : Component, IEndpoint
                 return;
             case LoadTimer:
                 RunLoadSlice();
+                return;
+            case TcpTimer:
+                _tcp?.OnTimer(token);
+                return;
+            case CallbackTimer:
+                if (_callbacks!.Remove(token, out var action)) action();
                 return;
         }
         var app = _generators[(timer - FirstAppTimer) / 2];
@@ -192,6 +251,8 @@ internal sealed class EndpointStack : Component, IEndpoint
         _backlog?.Report(results);
         _notForMe?.Report(results);
         foreach (var g in _generators) g.Report(results, Path);
+        _tcpServers?.Report(results);
+        if (_tcp is not null) TcpResults.ReportConnections(results, _tcp);
         base.Report(results, endTime);
     }
 
@@ -219,6 +280,11 @@ internal sealed class EndpointStack : Component, IEndpoint
     private void Deliver(in Packet packet)
     {
         _flows.Delivered(in packet, Now);
+        if (packet.Headers.Protocol == PacketHeaders.Tcp)
+        {
+            Tcp.OnSegment(in packet);
+            return;
+        }
         switch ((AppKind)packet.App.Kind)
         {
             case AppKind.Request:

@@ -70,6 +70,10 @@ internal sealed class FlowAccounting
         GeneratorKind.Poisson => "poisson",
         GeneratorKind.OnOff => "on-off",
         GeneratorKind.UdpRr => "udp-rr",
+        GeneratorKind.TcpBulk => "tcp-bulk",
+        GeneratorKind.TcpRr => "tcp-rr",
+        GeneratorKind.TcpFlows => "tcp-flows",
+        GeneratorKind.Incast => "incast",
         _ => "request",
     };
 }

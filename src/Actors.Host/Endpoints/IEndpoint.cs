@@ -1,3 +1,4 @@
+using DcSim.ActorsHost.Tcp;
 using DcSim.ActorsHost.Traffic;
 using DcSim.SimCore.Wire;
 
@@ -28,6 +29,14 @@ internal interface IEndpoint
     long StopsAt { get; }
 
     void Send(in Packet packet, GeneratorKind kind);
+
+    /// <summary>This endpoint's TCP (made on first use).</summary>
+    TcpLayer Tcp { get; }
+
+    TcpContext TcpContext { get; }
+
+    /// <summary>Runs <paramref name="action"/> at <paramref name="time"/> (an application's one-off work, such as a response after its service time).</summary>
+    void At(long time, Action action);
 
     /// <summary>Sets application <paramref name="app"/>'s timer; <paramref name="epoch"/> comes back when it fires.</summary>
     void SetAppTimer(long time, int app, AppTimer timer, int epoch);

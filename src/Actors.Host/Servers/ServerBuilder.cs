@@ -1,4 +1,5 @@
 using DcSim.ActorsHost.Endpoints;
+using DcSim.ActorsHost.Tcp;
 using DcSim.ActorsHost.Settings;
 using DcSim.ActorsHost.Traffic;
 using DcSim.ActorsHost.Virtualization;
@@ -42,6 +43,9 @@ internal sealed class ServerBuilder(ScenarioSettings scenario, LeafSpineLayout l
     private const int BridgeHost = 1;
 
     private readonly DatacenterSettings _dc = scenario.Datacenter();
+    private TcpContext? _tcpContext;
+    /// <summary>Shared by every endpoint of the partition: the stack's settings and the ideal transfer times over this fabric.</summary>
+    private TcpContext Tcp => _tcpContext ??= new TcpContext(_dc.Tcp, new IdealTransfer(_dc.Topology, _dc.Plan.ServerOf));
     private VirtualizationSettings V => _dc.Virtualization;
     private EntityPlan Plan => _dc.Plan;
     private CostSettings Costs => V.Costs;
@@ -233,7 +237,7 @@ internal sealed class ServerBuilder(ScenarioSettings scenario, LeafSpineLayout l
 
     private EndpointStack Stack(string path, string kind, int endpoint, StackPlacement placement, EndpointLifecycle lifecycle) =>
         new(path, kind, directory[endpoint], directory, _dc.Generators, g => g.RunsOn(endpoint), scenario.Seed, placement,
-            Free ? StackCosts.Free : Costs.Stack, lifecycle);
+            Free ? StackCosts.Free : Costs.Stack, lifecycle, Tcp);
 
     private StepCost Step(StepCost cost) => Free ? StepCost.Free : cost;
 

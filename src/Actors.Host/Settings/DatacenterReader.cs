@@ -1,3 +1,4 @@
+using DcSim.ActorsHost.Tcp;
 using DcSim.ActorsHost.Traffic;
 using DcSim.ActorsHost.Virtualization;
 using DcSim.ActorsNetwork.Fabric;
@@ -29,14 +30,15 @@ public sealed class DatacenterReader : IScenarioModelReader
         var virtualization = new ScenarioVirtualizationReader(context, hostCount, host?.Cores)
             .Read(root, host?.VSwitch.Enabled == true, host?.VSwitch.Datapath == VSwitchDatapath.Netdev);
         var generators = new ScenarioGeneratorReader(context, hostCount, virtualization?.Plan).ReadAll(root.Child("traffic"));
-        var largestFrame = ScenarioGeneratorReader.LargestFrame(generators);
+        var tcp = ScenarioTcpReader.Read(root.Child("tcp"));
+        var largestFrame = ScenarioGeneratorReader.LargestFrame(generators, tcp?.Mss ?? TcpSettings.Default.Mss);
         var hostQueue = ScenarioTopologyReader.ReadQueue(topology.Child("host-queue"), largestFrame);
         var switchQueue = ScenarioTopologyReader.ReadQueue(topology.Child("switch-queue"), largestFrame);
-        if (shape is not { } s || hostLink is null || fabricLink is null || host is null || hostQueue is null || switchQueue is null || virtualization is not { } v)
+        if (shape is not { } s || hostLink is null || fabricLink is null || host is null || hostQueue is null || switchQueue is null || virtualization is not { } v || tcp is null)
             return null;
         return new DatacenterSettings(
             new TopologySettings(s.Spines, s.Leaves, s.HostsPerLeaf, hostLink, fabricLink, hostQueue.Value, switchQueue.Value), host, generators,
-            v.Settings, v.Plan);
+            v.Settings, v.Plan, tcp);
     }
 
     /// <summary>topology.host-cpu (every server's cores and clock) and the vSwitch that runs on those cores.</summary>

@@ -1,3 +1,4 @@
+using DcSim.ActorsHost.Tcp;
 using DcSim.ActorsHost.Traffic;
 using DcSim.ActorsHost.Virtualization;
 using DcSim.ActorsNetwork.Fabric;
@@ -15,8 +16,12 @@ public sealed record DatacenterSettings(
     HostSettings Server,
     IReadOnlyList<GeneratorSettings> Generators,
     VirtualizationSettings Virtualization,
-    EntityPlan Plan) : IScenarioModel
+    EntityPlan Plan,
+    TcpSettings? TcpOrNull = null) : IScenarioModel
 {
+    /// <summary>Every endpoint's TCP stack (scenario section tcp).</summary>
+    public TcpSettings Tcp => TcpOrNull ?? TcpSettings.Default;
+
     public void WriteResolved(ResolvedHocon root)
     {
         var topology = new ResolvedHocon
@@ -34,6 +39,7 @@ public sealed record DatacenterSettings(
         ScenarioTopologyReader.WriteResolved(Topology, topology);
         root["topology"] = topology;
         VirtualizationResolved.Write(Virtualization, root, Topology.HostCount);
+        root["tcp"] = ScenarioTcpReader.Resolved(Tcp);
         root["traffic"] = new ResolvedHocon { ["generators"] = Generators.Select(g => ScenarioGeneratorReader.Resolved(g, Topology.HostCount, Plan)).ToList() };
     }
 
@@ -42,7 +48,7 @@ public sealed record DatacenterSettings(
     /// <summary>Value equality, the generators compared element by element (a record compares lists by reference); the plan follows from the rest.</summary>
     public bool Equals(DatacenterSettings? other) =>
         other is not null && Topology == other.Topology && Server == other.Server && Generators.SequenceEqual(other.Generators)
-        && Virtualization == other.Virtualization;
+        && Virtualization == other.Virtualization && Tcp == other.Tcp;
 
     public override int GetHashCode() => HashCode.Combine(Topology, Server, Generators.Count);
 }

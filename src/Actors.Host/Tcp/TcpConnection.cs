@@ -141,6 +141,13 @@ internal sealed class TcpConnection
         Rearm();
     }
 
+    /// <summary>The application stops writing (iperf at its end): what the send buffer holds still goes, then the FIN.</summary>
+    public void StopWriting()
+    {
+        _writeEnd = Math.Max(_sndNxt, Math.Min(_writeEnd, Math.Max(_sndUna, 1) + _settings.SendBufferBytes));
+        Close();
+    }
+
     /// <summary>The application stops reading: arriving data fills the receive buffer and the advertised window shrinks to zero.</summary>
     public void PauseReading() => _readingPaused = true;
 

@@ -3,7 +3,7 @@ using DcSim.SimCore.Units;
 
 namespace DcSim.ActorsHost.Traffic;
 
-public enum GeneratorKind { Cbr, Poisson, OnOff, RequestResponse, UdpRr }
+public enum GeneratorKind { Cbr, Poisson, OnOff, RequestResponse, UdpRr, TcpBulk, TcpRr, TcpFlows, Incast }
 
 public enum DestinationPattern { Random, Permutation, Incast, Fixed }
 
@@ -30,7 +30,44 @@ public sealed record GeneratorSettings(
     long StopPs,
     OnOffSettings OnOff,
     RequestResponseSettings RequestResponse,
-    UdpRrSettings UdpRr);
+    UdpRrSettings UdpRr,
+    TcpBulkSettings? TcpBulkOrNull = null,
+    TcpRrSettings? TcpRrOrNull = null,
+    IncastSettings? IncastOrNull = null)
+{
+    public TcpBulkSettings TcpBulk => TcpBulkOrNull ?? TcpBulkSettings.Default;
+    public TcpRrSettings TcpRr => TcpRrOrNull ?? TcpRrSettings.Default;
+    public IncastSettings Incast => IncastOrNull ?? IncastSettings.Default;
+
+    /// <summary>A TCP request/response generator's request and response sizes and service time (tcp-rr's, or incast's with no service time).</summary>
+    public (int Request, long Response, long ServicePs) TcpExchange => Kind == GeneratorKind.Incast
+        ? (Incast.RequestBytes, Incast.ResponseBytes, 0)
+        : (TcpRr.RequestBytes, TcpRr.ResponseBytes, TcpRr.ServiceTimePs);
+}
+
+/// <summary>
+/// iperf over TCP (kind tcp-bulk): <see cref="FlowBytes"/> per connection (0: until the generator stops) on <see cref="Connections"/> parallel
+/// connections, as iperf -P; <see cref="CwndTracePs"/> &gt; 0 samples each connection's congestion window that often (cwnd.csv).
+/// </summary>
+public sealed record TcpBulkSettings(long FlowBytes, int Connections, long CwndTracePs)
+{
+    public static readonly TcpBulkSettings Default = new(0, 1, 0);
+}
+
+/// <summary>netperf TCP_RR (kind tcp-rr): requests of <see cref="RequestBytes"/> answered with <see cref="ResponseBytes"/> after <see cref="ServiceTimePs"/>, one at a time over one connection.</summary>
+public sealed record TcpRrSettings(int RequestBytes, long ResponseBytes, long ServiceTimePs, string Label = "", long PublishedRttPs = 0)
+{
+    public static readonly TcpRrSettings Default = new(100, 200, 0);
+}
+
+/// <summary>
+/// Incast rounds (kind incast): the target asks every host at once, each request of <see cref="RequestBytes"/> delayed by a uniform draw in
+/// [0, <see cref="JitterPs"/>]; a round ends when all <see cref="ResponseBytes"/>-byte answers are in; <see cref="Rounds"/> rounds (0: until stop).
+/// </summary>
+public sealed record IncastSettings(int RequestBytes, long ResponseBytes, int Rounds, long JitterPs)
+{
+    public static readonly IncastSettings Default = new(64, 64 * 1024, 0, 0);
+}
 
 /// <summary>On and off period lengths of an on/off source; during "on" it sends at the generator rate.</summary>
 public sealed record OnOffSettings(long OnPs, long OffPs, PeriodDistribution Periods);
@@ -61,7 +98,8 @@ public static class GeneratorWords
 {
     public static readonly IReadOnlyList<(string Word, GeneratorKind Value)> Kinds =
         [("cbr", GeneratorKind.Cbr), ("poisson", GeneratorKind.Poisson), ("on-off", GeneratorKind.OnOff), ("request-response", GeneratorKind.RequestResponse),
-         ("udp-rr", GeneratorKind.UdpRr)];
+         ("udp-rr", GeneratorKind.UdpRr), ("tcp-bulk", GeneratorKind.TcpBulk), ("tcp-rr", GeneratorKind.TcpRr), ("tcp-flows", GeneratorKind.TcpFlows),
+         ("incast", GeneratorKind.Incast)];
 
     public static readonly IReadOnlyList<(string Word, DestinationPattern Value)> Destinations =
         [("random", DestinationPattern.Random), ("permutation", DestinationPattern.Permutation), ("incast", DestinationPattern.Incast), ("fixed", DestinationPattern.Fixed)];

@@ -93,11 +93,25 @@ internal sealed class ScenarioGeneratorReader(ScenarioReadContext context, int? 
             ok &= g.Check(flowSizes is null, "flow-size-cdf", g.Get("flow-size-cdf").FromFile,
                 "kind = udp-rr runs one closed loop to one server, so it cannot be cut into flows; remove flow-size-cdf");
 
+        var tcpBulk = ReadTcpBulk(g.Child("tcp-bulk"));
+        var tcpRr = ReadTcpRr(g.Child("tcp-rr"));
+        var incast = ReadIncast(g.Child("incast"));
+        ok &= tcpBulk is not null && tcpRr is not null && incast is not null;
+        if (kind == GeneratorKind.TcpFlows)
+        {
+            ok &= g.Check(flowSizes is not null, "flow-size-cdf", g.Get("flow-size-cdf").FromFile,
+                "kind = tcp-flows draws each flow's size from a CDF: set flow-size-cdf (e.g. \"cdf/websearch.txt\")");
+            ok &= g.Check(rate.BitsPerSecond > 0, "rate", g.Get("rate").FromFile, "kind = tcp-flows needs a rate above 0 (the offered load in bits per second)");
+        }
+        if (kind == GeneratorKind.Incast && destinationOk)
+            ok &= g.Check(destination == DestinationPattern.Incast, "destination", g.Get("destination").FromFile,
+                "kind = incast asks its hosts from its target: set destination = incast and target = the aggregator");
+
         if (!ok || hosts is null || udpRr is null) return null;
         return new GeneratorSettings(index, kind, hosts, rate, (int)packetBytes, sizes, destination, target, flowSizes, start, stop,
             new OnOffSettings(on, off, periods),
             new RequestResponseSettings((int)requestBytes, responseBytes, responseSizes, serviceTime, service),
-            udpRr);
+            udpRr, tcpBulk, tcpRr, incast);
     }
 
     private static UdpRrSettings? ReadUdpRr(ScenarioSection rr)
@@ -115,6 +129,47 @@ internal sealed class ScenarioGeneratorReader(ScenarioReadContext context, int? 
         var published = 0L;
         if (rr.TryText("published-rtt", out var publishedText) && publishedText.Length > 0) ok &= rr.TryTime("published-rtt", 1, out published);
         return ok && timesOk ? new UdpRrSettings((int)request, (int)response, service, inFlight, timeout, label, published) : null;
+    }
+
+    private static TcpBulkSettings? ReadTcpBulk(ScenarioSection b)
+    {
+        var ok = TryOptionalSize(b, "flow-size", out var flowBytes);
+        ok &= b.TryInt("connections", 1, 1024, out var connections);
+        ok &= TryOptionalTime(b, "cwnd-trace", out var trace);
+        return ok ? new TcpBulkSettings(flowBytes, connections, trace) : null;
+    }
+
+    private static TcpRrSettings? ReadTcpRr(ScenarioSection rr)
+    {
+        var ok = rr.TrySize("request-size", 1, int.MaxValue, out var request);
+        ok &= rr.TrySize("response-size", 1, long.MaxValue / 4, out var response);
+        ok &= rr.TryTime("service-time", 0, out var service);
+        ok &= rr.TryText("label", out var label);
+        ok &= TryOptionalTime(rr, "published-rtt", out var published);
+        return ok ? new TcpRrSettings((int)request, response, service, label, published) : null;
+    }
+
+    private static IncastSettings? ReadIncast(ScenarioSection i)
+    {
+        var ok = i.TrySize("request-size", 1, int.MaxValue, out var request);
+        ok &= i.TrySize("response-size", 1, long.MaxValue / 4, out var response);
+        ok &= i.TryInt("rounds", 0, int.MaxValue, out var rounds);
+        ok &= i.TryTime("jitter", 0, out var jitter);
+        return ok ? new IncastSettings((int)request, response, rounds, jitter) : null;
+    }
+
+    /// <summary>A size, or "" for none (0).</summary>
+    private static bool TryOptionalSize(ScenarioSection s, string key, out long bytes)
+    {
+        bytes = 0;
+        return s.TryText(key, out var text) && (text.Length == 0 || s.TrySize(key, 1, long.MaxValue / 4, out bytes));
+    }
+
+    /// <summary>A time above zero, or "" for none (0).</summary>
+    private static bool TryOptionalTime(ScenarioSection s, string key, out long ps)
+    {
+        ps = 0;
+        return s.TryText(key, out var text) && (text.Length == 0 || s.TryTime(key, 1, out ps));
     }
 
     /// <summary>The generator's hosts (see <see cref="HostListReader"/>), within the cap on entries kept in memory.</summary>
@@ -278,8 +333,9 @@ internal sealed class ScenarioGeneratorReader(ScenarioReadContext context, int? 
     /// exponential sizes are capped at the UDP maximum, a request is one packet, and responses are cut
     /// into packets of at most packet-size.
     /// </summary>
-    private static int LargestPayload(GeneratorSettings g)
+    private static int LargestPayload(GeneratorSettings g, int mss)
     {
+        if (Tcp.TcpApplications.IsTcp(g.Kind)) return mss + Ethernet.TcpHeaderBytes - Ethernet.UdpHeaderBytes;
         if (g.Kind == GeneratorKind.UdpRr) return Math.Max(g.UdpRr.RequestBytes, g.UdpRr.ResponseBytes);
         if (g.Kind == GeneratorKind.RequestResponse)
         {
@@ -291,8 +347,8 @@ internal sealed class ScenarioGeneratorReader(ScenarioReadContext context, int? 
     }
 
     /// <summary>The largest frame any of the generators can send (at least the 64 B minimum frame).</summary>
-    public static int LargestFrame(IEnumerable<GeneratorSettings> generators) =>
-        Ethernet.FrameBytes(generators.Select(LargestPayload).DefaultIfEmpty(0).Max());
+    public static int LargestFrame(IEnumerable<GeneratorSettings> generators, int mss) =>
+        Ethernet.FrameBytes(generators.Select(g => LargestPayload(g, mss)).DefaultIfEmpty(0).Max());
 
     /// <summary>A generator as the resolved scenario writes it: every key, canonical units (the inverse of reading it).</summary>
     public static ResolvedHocon Resolved(GeneratorSettings g, int hostCount, EntityPlan plan) => new()
@@ -333,6 +389,27 @@ internal sealed class ScenarioGeneratorReader(ScenarioReadContext context, int? 
             ["timeout"] = ScenarioHoconWriter.Time(g.UdpRr.TimeoutPs),
             ["label"] = ScenarioHoconWriter.Quote(g.UdpRr.Label),
             ["published-rtt"] = g.UdpRr.PublishedRttPs == 0 ? "\"\"" : ScenarioHoconWriter.Time(g.UdpRr.PublishedRttPs),
+        },
+        ["tcp-bulk"] = new ResolvedHocon
+        {
+            ["flow-size"] = g.TcpBulk.FlowBytes == 0 ? "\"\"" : ScenarioHoconWriter.Size(g.TcpBulk.FlowBytes),
+            ["connections"] = ScenarioHoconWriter.Int(g.TcpBulk.Connections),
+            ["cwnd-trace"] = g.TcpBulk.CwndTracePs == 0 ? "\"\"" : ScenarioHoconWriter.Time(g.TcpBulk.CwndTracePs),
+        },
+        ["tcp-rr"] = new ResolvedHocon
+        {
+            ["request-size"] = ScenarioHoconWriter.Size(g.TcpRr.RequestBytes),
+            ["response-size"] = ScenarioHoconWriter.Size(g.TcpRr.ResponseBytes),
+            ["service-time"] = ScenarioHoconWriter.Time(g.TcpRr.ServiceTimePs),
+            ["label"] = ScenarioHoconWriter.Quote(g.TcpRr.Label),
+            ["published-rtt"] = g.TcpRr.PublishedRttPs == 0 ? "\"\"" : ScenarioHoconWriter.Time(g.TcpRr.PublishedRttPs),
+        },
+        ["incast"] = new ResolvedHocon
+        {
+            ["request-size"] = ScenarioHoconWriter.Size(g.Incast.RequestBytes),
+            ["response-size"] = ScenarioHoconWriter.Size(g.Incast.ResponseBytes),
+            ["rounds"] = ScenarioHoconWriter.Int(g.Incast.Rounds),
+            ["jitter"] = ScenarioHoconWriter.Time(g.Incast.JitterPs),
         },
     };
 }

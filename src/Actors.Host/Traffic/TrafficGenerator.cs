@@ -16,6 +16,7 @@ internal abstract class TrafficGenerator
         LocalIndex = localIndex;
         Settings = settings;
         Rng = RandomStreams.Create(seed, host.Address.Id, $"gen-{settings.Index}");
+        Destinations = destinations;
         Flows = new FlowCursor(host, settings, destinations, Rng);
     }
 
@@ -24,6 +25,7 @@ internal abstract class TrafficGenerator
     public GeneratorSettings Settings { get; }
     protected Rng Rng { get; }
     protected FlowCursor Flows { get; }
+    protected DestinationChooser Destinations { get; }
 
     public static TrafficGenerator Create(IEndpoint host, int localIndex, GeneratorSettings settings, int endpointCount, ulong seed)
     {
@@ -35,6 +37,10 @@ internal abstract class TrafficGenerator
             GeneratorKind.OnOff => new OnOffGenerator(host, localIndex, settings, destinations, seed),
             GeneratorKind.RequestResponse => new RequestGenerator(host, localIndex, settings, destinations, seed),
             GeneratorKind.UdpRr => new UdpRrGenerator(host, localIndex, settings, destinations, seed),
+            GeneratorKind.TcpBulk => new TcpBulkGenerator(host, localIndex, settings, destinations, seed),
+            GeneratorKind.TcpFlows => new TcpFlowsGenerator(host, localIndex, settings, destinations, seed),
+            GeneratorKind.TcpRr => new TcpRrGenerator(host, localIndex, settings, destinations, seed),
+            GeneratorKind.Incast => new IncastGenerator(host, localIndex, settings, destinations, seed),
             _ => throw new ArgumentOutOfRangeException(nameof(settings), settings.Kind, "unknown generator kind"),
         };
     }
@@ -42,8 +48,11 @@ internal abstract class TrafficGenerator
     /// <summary>Schedules the first packet (or period) if this endpoint sends at all.</summary>
     public void Start()
     {
-        if (Flows.HasDestination && StartTime < StopTime) OnStart();
+        if (HasWork && StartTime < StopTime) OnStart();
     }
+
+    /// <summary>Whether this instance has anyone to send to (an incast target does not send to itself).</summary>
+    protected virtual bool HasWork => Flows.HasDestination;
 
     protected abstract void OnStart();
 

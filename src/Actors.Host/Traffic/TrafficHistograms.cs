@@ -8,4 +8,10 @@ public static class TrafficHistograms
 
     /// <summary>Round-trip times of generator <paramref name="generator"/>'s udp-rr transactions (request sent to response back), keyed by client endpoint.</summary>
     public static string RoundTrip(int generator) => $"rr-latency/{generator}";
+
+    /// <summary>Query completion times of generator <paramref name="generator"/>'s incast rounds (requests out to the last answer's last byte in), keyed by its target.</summary>
+    public static string IncastCompletion(int generator) => $"incast-qct/{generator}";
+
+    /// <summary>Each incast round of generator <paramref name="generator"/>: (round start, completion time in ps), as a series.</summary>
+    public static string IncastRounds(int generator) => $"incast/{generator}";
 }

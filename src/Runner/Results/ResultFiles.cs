@@ -13,13 +13,14 @@ using DcSim.SimCore.Units;
 namespace DcSim.Runner.Results;
 
 /// <summary>
-/// Writes summary.json, flows.csv, links.csv, servers.csv, rr.csv, endpoints.csv and cores.csv. Their content depends only on the scenario, the seed
+/// Writes summary.json, flows.csv, links.csv, servers.csv, rr.csv, endpoints.csv, cores.csv, tcp-flows.csv and series.csv. Their content depends only on the scenario, the seed
 /// and the simulation (no wall-clock figures), so that equal runs give byte-identical files. Files are
 /// written under temporary names and renamed at the end, so an interrupted run leaves none half-written.
 /// </summary>
 internal static partial class ResultFiles
 {
-    public static readonly string[] Names = ["summary.json", "flows.csv", "links.csv", "servers.csv", "rr.csv", "endpoints.csv", "cores.csv"];
+    public static readonly string[] Names =
+        ["summary.json", "flows.csv", "links.csv", "servers.csv", "rr.csv", "endpoints.csv", "cores.csv", "tcp-flows.csv", "series.csv"];
 
     public static void Write(string directory, ScenarioSettings scenario, ResultsBuilder results)
     {
@@ -34,6 +35,8 @@ internal static partial class ResultFiles
             RrCsv(results),
             EndpointsCsv(results),
             CoresCsv(results, scenario.DurationPs),
+            TcpFlowsCsv(results),
+            SeriesCsv(results),
         };
         var temporary = Names.Select(n => Path.Combine(directory, $".{n}.partial")).ToArray();
         for (var i = 0; i < Names.Length; i++) File.WriteAllText(temporary[i], contents[i], new UTF8Encoding(false));
@@ -87,6 +90,7 @@ internal static partial class ResultFiles
             w.WriteEndObject();
 
             WriteServers(w, results, scenario.DurationPs);
+            WriteTcp(w, results);
 
             w.WriteStartObject("request_completion_ns");
             foreach (var (g, h) in results.Histograms.GetValueOrDefault(TrafficHistograms.RequestCompletion) ?? new SortedDictionary<int, LatencyHistogram>())
@@ -203,17 +207,17 @@ internal static partial class ResultFiles
         return sb.ToString();
     }
 
-    /// <summary>One row per udp-rr client (<see cref="UdpRrResults"/>); round-trip times in µs.</summary>
+    /// <summary>One row per udp-rr or tcp-rr client (<see cref="UdpRrResults"/>); round-trip times in µs.</summary>
     public static string RrCsv(ResultsBuilder results)
     {
         var sb = new StringBuilder();
-        sb.Append("generator,client,server,requests,transactions,transactions_per_s,rtt_mean_us,rtt_min_us,rtt_p50_us,rtt_p99_us,rtt_max_us,lost,late_responses,active_ps\n");
+        sb.Append("generator,client,server,requests,transactions,transactions_per_s,rtt_mean_us,rtt_min_us,rtt_p50_us,rtt_p99_us,rtt_max_us,lost,late_responses,active_ps,protocol\n");
         foreach (var r in UdpRrResults.Rows(results))
         {
             var h = r.RoundTrips;
             sb.Append(CultureInfo.InvariantCulture, $"{r.Generator},{r.Client},{r.Server},{r.Requests},{r.Transactions},{Round(r.TransactionsPerSecond)},")
               .Append(CultureInfo.InvariantCulture, $"{Round(h.MeanPs / 1e6)},{Round(h.Count == 0 ? 0 : h.MinPs / 1e6)},{Round(h.PercentileNs(50) / 1e3)},")
-              .Append(CultureInfo.InvariantCulture, $"{Round(h.PercentileNs(99) / 1e3)},{Round(h.MaxPs / 1e6)},{r.Lost},{r.Late},{r.ActivePs}\n");
+              .Append(CultureInfo.InvariantCulture, $"{Round(h.PercentileNs(99) / 1e3)},{Round(h.MaxPs / 1e6)},{r.Lost},{r.Late},{r.ActivePs},{r.Protocol}\n");
         }
         return sb.ToString();
     }
@@ -247,6 +251,7 @@ internal static partial class ResultFiles
         sb.AppendLine(CultureInfo.InvariantCulture, $"links    {results.Links.Count} directed, {s.LinkTransmissions:N0} transmissions; events {s.EventsProcessed:N0}");
         foreach (var (where, n) in s.DropsByLocation.OrderByDescending(kv => kv.Value).Take(5)) sb.AppendLine(CultureInfo.InvariantCulture, $"drops    {where}: {n:N0}");
         AppendRrTable(sb, scenario, results);
+        AppendTcp(sb, results);
         return sb.ToString();
     }
 
@@ -255,13 +260,14 @@ internal static partial class ResultFiles
     {
         var rows = UdpRrResults.Rows(results).ToList();
         if (rows.Count == 0) return;
-        sb.AppendLine("udp-rr   loop                      rtt mean us   transactions/s   published rtt us   difference");
+        sb.AppendLine("rr       loop                      rtt mean us   transactions/s   published rtt us   difference");
         foreach (var r in rows)
         {
-            var rr = scenario.Datacenter().Generators[r.Generator].UdpRr;
-            var label = rr.Label.Length > 0 ? rr.Label : $"gen{r.Generator} {r.Client}->{r.Server}";
+            var g = scenario.Datacenter().Generators[r.Generator];
+            var (labelText, publishedPs) = r.Protocol == "tcp" ? (g.TcpRr.Label, g.TcpRr.PublishedRttPs) : (g.UdpRr.Label, g.UdpRr.PublishedRttPs);
+            var label = labelText.Length > 0 ? labelText : $"gen{r.Generator} {r.Client}->{r.Server}";
             var mean = r.RoundTrips.MeanPs / 1e6;
-            var published = rr.PublishedRttPs / 1e6;
+            var published = publishedPs / 1e6;
             sb.AppendLine(CultureInfo.InvariantCulture,
                 $"         {label,-25} {mean,11:0.00} {r.TransactionsPerSecond,16:N0}   {(published > 0 ? published.ToString("0.00", CultureInfo.InvariantCulture) : "-"),16}   {(published > 0 ? ((mean - published) / published).ToString("+0.0%;-0.0%", CultureInfo.InvariantCulture) : "-"),10}");
         }

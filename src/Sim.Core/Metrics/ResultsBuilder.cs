@@ -16,6 +16,16 @@ public sealed class ResultsBuilder
     /// <summary>Latency histograms the model names (for example request completion times), each a family keyed by a number (a generator).</summary>
     public SortedDictionary<string, SortedDictionary<int, LatencyHistogram>> Histograms { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Time series the model samples (a TCP sender's congestion window), each a list of (time, value) in time order, by name.</summary>
+    public SortedDictionary<string, List<(long Time, long Value)>> Series { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The series <paramref name="name"/>, created empty on first use.</summary>
+    public List<(long Time, long Value)> SeriesOf(string name)
+    {
+        if (!Series.TryGetValue(name, out var points)) Series[name] = points = [];
+        return points;
+    }
+
     public FlowStats Flow(long flowId)
     {
         if (!Flows.TryGetValue(flowId, out var f)) Flows[flowId] = f = new FlowStats(flowId);
@@ -47,5 +57,7 @@ public sealed class ResultsBuilder
         foreach (var (name, family) in other.Histograms)
             foreach (var (key, h) in family) Histogram(name, key).Add(h);
         foreach (var (path, c) in other.Components) Counters(path, c.Kind).Add(c);
+        // A series has one owner (one sender): merging only gathers them, so the order of reports does not matter.
+        foreach (var (name, points) in other.Series) SeriesOf(name).AddRange(points);
     }
 }

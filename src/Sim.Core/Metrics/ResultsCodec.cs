@@ -6,7 +6,7 @@ namespace DcSim.SimCore.Metrics;
 /// </summary>
 public static class ResultsCodec
 {
-    private const int Version = 5;
+    private const int Version = 6;
 
     public static byte[] Encode(ResultsBuilder r)
     {
@@ -29,6 +29,13 @@ public static class ResultsCodec
             }
             w.Write(r.Components.Count);
             foreach (var c in r.Components.Values) WriteCounters(w, c);
+            w.Write(r.Series.Count);
+            foreach (var (name, points) in r.Series)
+            {
+                w.Write(name);
+                w.Write(points.Count);
+                foreach (var (time, value) in points) { w.Write(time); w.Write(value); }
+            }
         }
         return ms.ToArray();
     }
@@ -48,6 +55,11 @@ public static class ResultsCodec
             for (int j = 0, m = r.ReadInt32(); j < m; j++) { var key = r.ReadInt32(); family[key] = ReadHistogram(r); }
         }
         for (int i = 0, n = r.ReadInt32(); i < n; i++) ReadCounters(r, results);
+        for (int i = 0, n = r.ReadInt32(); i < n; i++)
+        {
+            var points = results.SeriesOf(r.ReadString());
+            for (int j = 0, m = r.ReadInt32(); j < m; j++) points.Add((r.ReadInt64(), r.ReadInt64()));
+        }
         return results;
     }
 

@@ -116,4 +116,13 @@ public static class FlowIds
     public static int SourceEndpoint(long flowId) => (int)(flowId >> 40);
     public static int Application(long flowId) => (int)((flowId >> 32) & 0xFF);
     public static long Number(long flowId) => flowId & 0xFFFF_FFFF;
+
+    /// <summary>
+    /// The other direction of a connection (a TCP peer's segments): the same id with the top bit of its number flipped, so that it stays
+    /// unique without the peer coordinating anything. Connection numbers stay below 2^31.
+    /// </summary>
+    public static long Reverse(long flowId) => flowId ^ (1L << 31);
+
+    /// <summary>The id a connection's results are kept under: the direction its opener sends.</summary>
+    public static long Forward(long flowId) => flowId & ~(1L << 31);
 }

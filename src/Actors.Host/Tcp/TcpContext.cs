@@ -1,0 +1,41 @@
+using DcSim.ActorsNetwork.Fabric;
+using DcSim.SimCore.Wire;
+
+namespace DcSim.ActorsHost.Tcp;
+
+/// <summary>What every endpoint's TCP shares in a run: the stack's settings, and the ideal transfer times its flows are compared with.</summary>
+internal sealed record TcpContext(TcpSettings Settings, IdealTransfer Ideal);
+
+/// <summary>
+/// The ideal completion time of a transfer (the denominator of FCT slowdown, as HPCC and pFabric report it): the time it would take alone on
+/// an idle fabric with free CPUs — the handshake's round trip of minimum frames, then the first full segment's store-and-forward latency over
+/// every link of the path, and the rest of the bytes at the path's slowest link. Servers and their paths come from the leaf-spine layout:
+/// host link, then two fabric links between leaves (through a spine), then host link.
+/// </summary>
+internal sealed class IdealTransfer(TopologySettings topology, Func<int, int> serverOf)
+{
+    public long FctPs(int fromEndpoint, int toEndpoint, long bytes, int mss)
+    {
+        var (from, to) = (serverOf(fromEndpoint), serverOf(toEndpoint));
+        var links = from == to ? [] : from / topology.HostsPerLeaf == to / topology.HostsPerLeaf
+            ? new[] { topology.HostLink, topology.HostLink }
+            : [topology.HostLink, topology.FabricLink, topology.FabricLink, topology.HostLink];
+        if (links.Length == 0) return 1; // same server: no wire at all; a slowdown against 1 ps says little, and the results mark it
+        var fullSegments = bytes / mss;
+        var last = (int)(bytes % mss);
+        var segmentWire = Ethernet.FrameBytes(mss) - Ethernet.UdpHeaderBytes + Ethernet.TcpHeaderBytes + Ethernet.PreambleAndGapBytes;
+        var lastWire = last == 0 ? 0 : Math.Max(Ethernet.MinFrameBytes, last + Ethernet.TcpHeaderBytes + Ethernet.Ipv4HeaderBytes + Ethernet.HeaderAndFcsBytes)
+            + Ethernet.PreambleAndGapBytes;
+        var minimumWire = Ethernet.MinWireBytes;
+        long handshake = 0, first = 0;
+        var slowest = links[0].Rate;
+        foreach (var l in links)
+        {
+            handshake += 2 * (l.DelayPs + l.Rate.TransmitTime(minimumWire));
+            first += l.DelayPs + l.Rate.TransmitTime(fullSegments > 0 ? segmentWire : lastWire);
+            if (l.Rate.BitsPerSecond < slowest.BitsPerSecond) slowest = l.Rate;
+        }
+        var rest = fullSegments > 0 ? (fullSegments - 1) * (long)segmentWire + lastWire : 0;
+        return handshake + first + slowest.TransmitTime(rest);
+    }
+}
