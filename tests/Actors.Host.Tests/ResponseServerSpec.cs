@@ -1,4 +1,5 @@
 using DcSim.ActorsHost.Endpoints;
+using DcSim.ActorsHost.Tcp;
 using DcSim.ActorsHost.Traffic;
 using DcSim.SimCore.Units;
 using DcSim.SimCore.Wire;
@@ -22,6 +23,9 @@ public sealed class ResponseServerSpec
         public long StopsAt => long.MaxValue;
         public void Send(in Packet packet, GeneratorKind kind) => throw new InvalidOperationException("the server only builds responses");
         public void SetAppTimer(long time, int app, AppTimer timer, int epoch) => throw new InvalidOperationException("the server sets no timers");
+        public TcpLayer Tcp => throw new InvalidOperationException("the UDP server has no TCP");
+        public TcpContext TcpContext => throw new InvalidOperationException("the UDP server has no TCP");
+        public void At(long time, Action action) => throw new InvalidOperationException("the server sets no timers");
     }
 
     private const int Client = 3;

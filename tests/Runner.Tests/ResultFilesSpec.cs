@@ -86,21 +86,21 @@ public sealed class ResultFilesSpec
         var rows = ResultFiles.RrCsv(results).TrimEnd('\n').Split('\n');
 
         // assert: 2 transactions in 10 us = 200,000/s; 1 in 36.02 us = 27,762.354248/s (Felter's native UDP_RR)
-        Assert.Equal("generator,client,server,requests,transactions,transactions_per_s,rtt_mean_us,rtt_min_us,rtt_p50_us,rtt_p99_us,rtt_max_us,lost,late_responses,active_ps", rows[0]);
-        Assert.Equal("0,7,9,1,1,27762.354248,36.02,36.02,36.02,36.02,36.02,0,0,36020000", rows[1]);
-        Assert.Equal("1,2,9,1,0,0,0,0,0,0,0,1,0,50000000", rows[2]);
+        Assert.Equal("generator,client,server,requests,transactions,transactions_per_s,rtt_mean_us,rtt_min_us,rtt_p50_us,rtt_p99_us,rtt_max_us,lost,late_responses,active_ps,protocol", rows[0]);
+        Assert.Equal("0,7,9,1,1,27762.354248,36.02,36.02,36.02,36.02,36.02,0,0,36020000,udp", rows[1]);
+        Assert.Equal("1,2,9,1,0,0,0,0,0,0,0,1,0,50000000,udp", rows[2]);
         // p50 is the top of HdrHistogram's bucket around 4 us (1 ns wide), p99 is kept within the exact max
-        Assert.Equal("1,5,9,2,2,200000,5,4,4.001,6,6,0,0,10000000", rows[3]);
+        Assert.Equal("1,5,9,2,2,200000,5,4,4.001,6,6,0,0,10000000,udp", rows[3]);
         Assert.Equal(4, rows.Length);
     }
 
     [Fact]
-    public void Writing_must_leave_exactly_the_seven_files_and_no_partial_ones()
+    public void Writing_must_leave_exactly_the_nine_files_and_no_partial_ones()
     {
         var (scenario, results) = Sample();
         var dir = Path.Combine(Path.GetTempPath(), $"dcsim-results-{Guid.NewGuid():N}");
         ResultFiles.Write(dir, scenario, results);
-        Assert.Equal(["cores.csv", "endpoints.csv", "flows.csv", "links.csv", "rr.csv", "servers.csv", "summary.json"],
+        Assert.Equal(["cores.csv", "endpoints.csv", "flows.csv", "links.csv", "rr.csv", "series.csv", "servers.csv", "summary.json", "tcp-flows.csv"],
             Directory.GetFiles(dir).Select(Path.GetFileName).Order());
         Directory.Delete(dir, true);
     }
