@@ -8,7 +8,7 @@ namespace DcSim.EndToEnd;
 /// </summary>
 internal static class GoldenFiles
 {
-    public static readonly string[] Names = ["summary.json", "flows.csv", "links.csv", "servers.csv", "endpoints.csv", "cores.csv", "rr.csv"];
+    public static readonly string[] Names = ["summary.json", "flows.csv", "links.csv", "servers.csv", "endpoints.csv", "cores.csv", "rr.csv", "tcp-flows.csv", "series.csv"];
 
     public static bool UpdateMode => Environment.GetEnvironmentVariable("DCSIM_UPDATE_GOLDEN") == "1";
 

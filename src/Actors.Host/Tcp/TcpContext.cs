@@ -20,7 +20,7 @@ internal sealed class IdealTransfer(TopologySettings topology, Func<int, int> se
         var links = from == to ? [] : from / topology.HostsPerLeaf == to / topology.HostsPerLeaf
             ? new[] { topology.HostLink, topology.HostLink }
             : [topology.HostLink, topology.FabricLink, topology.FabricLink, topology.HostLink];
-        if (links.Length == 0) return 1; // same server: no wire at all; a slowdown against 1 ps says little, and the results mark it
+        if (links.Length == 0) return 0; // same server: no wire at all, so no slowdown either (the results leave it out)
         var fullSegments = bytes / mss;
         var last = (int)(bytes % mss);
         var segmentWire = Ethernet.FrameBytes(mss) - Ethernet.UdpHeaderBytes + Ethernet.TcpHeaderBytes + Ethernet.PreambleAndGapBytes;

@@ -31,7 +31,9 @@ public static class TcpResults
     public const string EcnEchoes = "ecn_echoes";
     public const string EcnReductions = "ecn_reductions";
     public const string WindowProbes = "window_probes";
+    /// <summary>The largest congestion window of the opener's end and of the accepting end (each written by one end only, so that merged sums stay exact).</summary>
     public const string MaxCwnd = "max_cwnd";
+    public const string PeerMaxCwnd = "peer_max_cwnd";
 
     public static string PathOf(long flowId) => $"tcp/{FlowIds.Forward(flowId):x16}";
 
@@ -53,7 +55,7 @@ public static class TcpResults
             c[EcnEchoes] += s.EcnEchoesReceived;
             c[EcnReductions] += s.EcnWindowReductions;
             c[WindowProbes] += s.WindowProbes;
-            c[MaxCwnd] = Math.Max(c[MaxCwnd], s.MaxCwnd);
+            c[FlowIds.Forward(flowId) == flowId ? MaxCwnd : PeerMaxCwnd] = s.MaxCwnd;
         }
     }
 }

@@ -35,7 +35,7 @@ internal static partial class ResultFiles
     {
         var sb = new StringBuilder();
         sb.Append("flow,generator,source,destination,size,start_ps,completed_ps,fct_us,ideal_fct_us,slowdown,bytes_acked,bytes_received,")
-          .Append("segments_sent,retransmissions,timeouts,fast_recoveries,ecn_marks,ecn_echoes,ecn_reductions,window_probes,max_cwnd\n");
+          .Append("segments_sent,retransmissions,timeouts,fast_recoveries,ecn_marks,ecn_echoes,ecn_reductions,window_probes,max_cwnd,peer_max_cwnd\n");
         foreach (var r in TcpFlowRows(results))
         {
             var c = r.C;
@@ -43,7 +43,7 @@ internal static partial class ResultFiles
               .Append(CultureInfo.InvariantCulture, $"{c[TcpResults.StartPs]},{(r.Completed ? c[TcpResults.CompletedPs] : -1)},{Round(r.FctPs / 1e6)},")
               .Append(CultureInfo.InvariantCulture, $"{Round(r.IdealPs / 1e6)},{Round(r.Slowdown)},{c[TcpResults.BytesAcked]},{c[TcpResults.BytesReceived]},")
               .Append(CultureInfo.InvariantCulture, $"{c[TcpResults.SegmentsSent]},{c[TcpResults.Retransmissions]},{c[TcpResults.Timeouts]},{c[TcpResults.FastRecoveries]},")
-              .Append(CultureInfo.InvariantCulture, $"{c[TcpResults.CeMarks]},{c[TcpResults.EcnEchoes]},{c[TcpResults.EcnReductions]},{c[TcpResults.WindowProbes]},{c[TcpResults.MaxCwnd]}\n");
+              .Append(CultureInfo.InvariantCulture, $"{c[TcpResults.CeMarks]},{c[TcpResults.EcnEchoes]},{c[TcpResults.EcnReductions]},{c[TcpResults.WindowProbes]},{c[TcpResults.MaxCwnd]},{c[TcpResults.PeerMaxCwnd]}\n");
         }
         return sb.ToString();
     }
@@ -90,7 +90,7 @@ internal static partial class ResultFiles
     /// <summary>Completed sized flows' slowdowns, sorted, per size bucket and over all.</summary>
     private static IEnumerable<(string Name, List<double> Slowdowns)> SlowdownBuckets(List<TcpFlowRow> rows)
     {
-        var done = rows.Where(r => r.Completed && r.IdealPs > 1).ToList();
+        var done = rows.Where(r => r.Completed && r.IdealPs > 0).ToList();
         yield return ("all", done.Select(r => r.Slowdown).Order().ToList());
         long lower = 0;
         foreach (var (name, upTo) in SizeBuckets)
