@@ -84,6 +84,8 @@ internal static partial class ResultFiles
             w.WriteNumber("max_utilisation", links.Count == 0 ? 0 : Round(links.Max(l => l.Utilisation(scenario.DurationPs))));
             w.WriteNumber("max_queue_packets", links.Count == 0 ? 0 : links.Max(l => l.QueueMaxPackets));
             w.WriteNumber("max_queue_bytes", links.Count == 0 ? 0 : links.Max(l => l.QueueMaxBytes));
+            w.WriteNumber("early_dropped_packets", links.Sum(l => l.EarlyDroppedPackets));
+            w.WriteNumber("ecn_marked_packets", links.Sum(l => l.EcnMarkedPackets));
             w.WriteEndObject();
 
             WriteServers(w, results, scenario.DurationPs);
@@ -222,13 +224,13 @@ internal static partial class ResultFiles
     {
         var sb = new StringBuilder();
         sb.Append("from,to,rate_bps,delay_ps,tx_packets,tx_wire_bytes,utilisation,queue_mean_packets,queue_max_packets,")
-          .Append("queue_mean_bytes,queue_max_bytes,mean_wait_ns,dropped_packets,dropped_bytes\n");
+          .Append("queue_mean_bytes,queue_max_bytes,mean_wait_ns,dropped_packets,dropped_bytes,early_dropped,ecn_marked\n");
         foreach (var l in results.Links.Values)
         {
             sb.Append(CultureInfo.InvariantCulture, $"{l.From},{l.To},{l.RateBps},{l.DelayPs},{l.TxPackets},{l.TxWireBytes},")
               .Append(CultureInfo.InvariantCulture, $"{Round(l.Utilisation(durationPs))},{Round(l.QueueMeanPackets(durationPs))},{l.QueueMaxPackets},")
               .Append(CultureInfo.InvariantCulture, $"{Round(l.QueueMeanBytes(durationPs))},{l.QueueMaxBytes},{Round(l.MeanWaitPs / 1000)},")
-              .Append(CultureInfo.InvariantCulture, $"{l.DroppedPackets},{l.DroppedBytes}\n");
+              .Append(CultureInfo.InvariantCulture, $"{l.DroppedPackets},{l.DroppedBytes},{l.EarlyDroppedPackets},{l.EcnMarkedPackets}\n");
         }
         return sb.ToString();
     }

@@ -25,8 +25,8 @@ public sealed class ScenarioLoaderSpec
         Assert.Equal((2, 4, 8, 32), (t.Spines, t.Leaves, t.HostsPerLeaf, t.HostCount));
         Assert.Equal(new LinkSettings(new DataRate(10_000_000_000), SimTime.Microsecond), t.HostLink);
         Assert.Equal(new LinkSettings(new DataRate(40_000_000_000), SimTime.Microsecond), t.FabricLink);
-        Assert.Equal(new QueueLimit(QueueLimitUnit.Packets, 1000), t.HostQueue);
-        Assert.Equal(new QueueLimit(QueueLimitUnit.Bytes, 1_000_000), t.SwitchQueue);
+        Assert.Equal(new QueueLimit(QueueLimitUnit.Packets, 1000), t.HostQueue.Limit);
+        Assert.Equal(new QueueLimit(QueueLimitUnit.Bytes, 1_000_000), t.SwitchQueue.Limit);
         var g = Assert.Single(s.Datacenter().Generators);
         Assert.Equal(0, g.Index);
         Assert.Equal(GeneratorKind.Cbr, g.Kind);
@@ -103,8 +103,8 @@ public sealed class ScenarioLoaderSpec
         Assert.Equal("mixed", s.Name);
         Assert.Equal(ulong.MaxValue, s.Seed);
         Assert.Equal(1_500_000_000, s.DurationPs);
-        Assert.Equal(new QueueLimit(QueueLimitUnit.Bytes, 65536), s.Datacenter().Topology.HostQueue);
-        Assert.Equal(new QueueLimit(QueueLimitUnit.Bytes, 20000), s.Datacenter().Topology.SwitchQueue);
+        Assert.Equal(new QueueLimit(QueueLimitUnit.Bytes, 65536), s.Datacenter().Topology.HostQueue.Limit);
+        Assert.Equal(new QueueLimit(QueueLimitUnit.Bytes, 20000), s.Datacenter().Topology.SwitchQueue.Limit);
         Assert.Equal([0, 2, 4, 5, 6], s.Datacenter().Generators[0].Hosts);
         Assert.Equal(new DataRate(1_500_000_000), s.Datacenter().Generators[0].Rate);
         Assert.Equal((GeneratorKind.OnOff, DestinationPattern.Fixed, 7), (s.Datacenter().Generators[0].Kind, s.Datacenter().Generators[0].Destination, s.Datacenter().Generators[0].TargetHost));
