@@ -56,7 +56,7 @@ public static class ScenarioTopologyReader
                 $"a byte limit of {limit} B cannot hold the largest frame a generator sends ({minimum} B); it must be at least {minimum}"))
             return null;
         var queueLimit = new QueueLimit(unit, limit);
-        return ReadEcn(queue.Child("ecn"), queueLimit, fromFile) is { } ecn ? new QueueSettings(queueLimit, ecn) : null;
+        return ReadEcn(queue.Child("ecn"), queueLimit) is { } ecn ? new QueueSettings(queueLimit, ecn) : null;
     }
 
     /// <summary>
@@ -64,7 +64,7 @@ public static class ScenarioTopologyReader
     /// max-probability and weight in (0, 1]. Every key is checked whatever the mode; the mode in use must also be able
     /// to mark below the queue's limit, or no packet would ever be marked.
     /// </summary>
-    public static EcnMarking? ReadEcn(ScenarioSection ecn, QueueLimit limit, bool limitFromFile)
+    public static EcnMarking? ReadEcn(ScenarioSection ecn, QueueLimit limit)
     {
         var ok = ecn.TryWord("mode", EcnModes, out var mode);
         ok &= TryAmount(ecn, "threshold", limit.Unit, 0, out var threshold, out var thresholdFromFile)
@@ -72,9 +72,9 @@ public static class ScenarioTopologyReader
         var red = ReadRed(ecn.Child("red"), limit.Unit);
         if (!ok || red is null) return null;
         var unit = limit.Unit == QueueLimitUnit.Packets ? "packets" : "B";
-        ok = mode != EcnMode.Threshold || ecn.Check(threshold < limit.Limit, "threshold", thresholdFromFile || limitFromFile,
+        ok = mode != EcnMode.Threshold || ecn.Check(threshold < limit.Limit, "threshold", thresholdFromFile,
             $"{threshold} {unit} is at or above the queue's limit ({limit.Limit} {unit}): no packet would ever be marked; it must be below {limit.Limit}");
-        ok &= mode != EcnMode.Red || ecn.Child("red").Check(red.Min < limit.Limit, "min", limitFromFile,
+        ok &= mode != EcnMode.Red || ecn.Child("red").Check(red.Min < limit.Limit, "min", ecn.Child("red").Get("min").FromFile,
             $"{red.Min} {unit} is at or above the queue's limit ({limit.Limit} {unit}): no packet would ever be marked; it must be below {limit.Limit}");
         return ok ? new EcnMarking(mode, threshold, red) : null;
     }
@@ -84,7 +84,7 @@ public static class ScenarioTopologyReader
         var ok = TryAmount(red, "min", unit, 0, out var min, out var minFromFile)
                  && red.Check(min >= 0, "min", minFromFile, $"must not be negative, got {min}");
         ok &= TryAmount(red, "max", unit, 1, out var max, out var maxFromFile);
-        ok = ok && red.Check(max > min, "max", maxFromFile || minFromFile, $"must be greater than min ({min}), got {max}");
+        ok = ok && red.Check(max > min, "max", maxFromFile, $"must be greater than min ({min}), got {max}");
         ok &= red.TryFraction("max-probability", out var maxProbability);
         ok &= red.TryFraction("weight", out var weight);
         return ok ? new RedParameters(min, max, maxProbability, weight) : null;
