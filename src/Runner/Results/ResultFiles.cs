@@ -247,6 +247,10 @@ internal static partial class ResultFiles
         sb.AppendLine(CultureInfo.InvariantCulture, $"packets  sent {s.SentPackets:N0}  delivered {s.DeliveredPackets:N0}  dropped {s.DroppedPackets:N0}  in flight {s.InFlightPackets:N0}  conservation {(s.Conserved ? "holds" : "VIOLATED")}");
         sb.AppendLine(CultureInfo.InvariantCulture, $"latency  mean {h.MeanPs / 1e6:0.000} us  p50 {h.PercentileNs(50) / 1e3:0.000} us  p99 {h.PercentileNs(99) / 1e3:0.000} us  p99.9 {h.PercentileNs(99.9) / 1e3:0.000} us  max {h.MaxPs / 1e6:0.000} us");
         sb.AppendLine(CultureInfo.InvariantCulture, $"links    {results.Links.Count} directed, {s.LinkTransmissions:N0} transmissions; events {s.EventsProcessed:N0}");
+        var marked = results.Links.Values.Sum(l => l.EcnMarkedPackets);
+        var early = results.Links.Values.Sum(l => l.EarlyDroppedPackets);
+        // Only queues with ECN marking on can count either; a run without them prints what it always did.
+        if (marked + early > 0) sb.AppendLine(CultureInfo.InvariantCulture, $"ecn      {marked:N0} packets marked CE, {early:N0} dropped early by RED");
         foreach (var (where, n) in s.DropsByLocation.OrderByDescending(kv => kv.Value).Take(5)) sb.AppendLine(CultureInfo.InvariantCulture, $"drops    {where}: {n:N0}");
         AppendRrTable(sb, scenario, results);
         return sb.ToString();
