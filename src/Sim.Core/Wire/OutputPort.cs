@@ -78,7 +78,7 @@ public sealed class OutputPort
     /// <summary>Smallest time from the start of a transmission to its arrival: the link's lookahead.</summary>
     public static long MinimumLatency(DataRate rate, long delayPs) => rate.TransmitTime(Ethernet.MinWireBytes) + delayPs;
 
-    /// <summary>Queues a packet for transmission, or drops it (tail drop) when the queue is full.</summary>
+    /// <summary>Queues a packet for transmission, or drops it: tail drop when the queue is full, or RED's early drop.</summary>
     public void Enqueue(in Packet packet)
     {
         if (_marker is not null)
@@ -104,6 +104,7 @@ public sealed class OutputPort
     private void EnqueueJudged(Packet packet)
     {
         var now = _owner.Now;
+        // With nothing waiting, the last change of the queue (Account) was the departure that emptied it: RED's idle start.
         var verdict = _marker!.OnArrival(_count, _queuedBytes, _lastChange, now, EcnCodepoint.IsCapable(packet.Headers.Ecn));
         if (verdict == EcnVerdict.Drop)
         {
