@@ -44,8 +44,8 @@ public sealed class FabricModel : IModelFactory
         {
             if (layout.PartitionOfLp[lp] != index) continue;
             partition.Add(layout.IsHost(lp) ? servers.Build(lp)
-                : layout.IsLeaf(lp) ? FabricBuilder.Leaf(layout, locations, lp - layout.HostCount)
-                : FabricBuilder.Spine(layout, locations, lp - layout.HostCount - datacenter.Topology.Leaves));
+                : layout.IsLeaf(lp) ? FabricBuilder.Leaf(layout, locations, lp - layout.HostCount, scenario.Seed)
+                : FabricBuilder.Spine(layout, locations, lp - layout.HostCount - datacenter.Topology.Leaves, scenario.Seed));
         }
         return partition;
     }

@@ -16,8 +16,8 @@ internal static class TestScenarios
         new(spines, leaves, hostsPerLeaf,
             new LinkSettings(new DataRate(hostRateBps), SimTime.Microsecond),
             new LinkSettings(new DataRate(fabricRateBps), SimTime.Microsecond),
-            hostQueue ?? new QueueLimit(QueueLimitUnit.Packets, 1000),
-            switchQueue ?? new QueueLimit(QueueLimitUnit.Bytes, 1_000_000));
+            new QueueSettings(hostQueue ?? new QueueLimit(QueueLimitUnit.Packets, 1000), EcnMarking.Off),
+            new QueueSettings(switchQueue ?? new QueueLimit(QueueLimitUnit.Bytes, 1_000_000), EcnMarking.Off));
 
     public static GeneratorSettings Generator(GeneratorKind kind, IReadOnlyList<int> hosts, long rateBps, int packetBytes,
         long stopPs, DestinationPattern destination = DestinationPattern.Random, int target = 0,

@@ -97,4 +97,36 @@ public sealed class FabricSwitchSpec
         Assert.Equal(1, results.Flows[7].DropsAt["sw:filtered"]);
         Assert.Equal(1, results.Flows[7].DroppedPackets);
     }
+
+    [Fact]
+    public void Leaf_ports_must_mark_ECN_capable_frames_as_the_topology_s_switch_queue_says()
+    {
+        // arrange: one leaf (LP 2) over servers 0 and 1, its switch queues marking at K = 3 packets; eight frames at once
+        // from server 0 to server 1, ECT(0) and not-ECT in turn (frame i finds i - 1 waiting at the leaf's port 1)
+        var link = new LinkSettings(new DataRate(10_000_000_000), SimTime.Microsecond);
+        var topology = new TopologySettings(1, 1, 2, link, link,
+            new QueueSettings(new QueueLimit(QueueLimitUnit.Packets, 1000), EcnMarking.Off),
+            new QueueSettings(new QueueLimit(QueueLimitUnit.Packets, 100), new EcnMarking(EcnMode.Threshold, 3, null)));
+        var layout = new LeafSpineLayout(topology, 1);
+        var partition = new Partition(0, 1, layout.PartitionOfLp);
+        var a = new Endpoint(0);
+        var b = new Endpoint(1);
+        var leaf = FabricBuilder.Leaf(layout, new LocationTable([0, 1]), 0, seed: 1);
+        a.ToSend.AddRange(Enumerable.Range(0, 8).Select(i => new Packet
+        {
+            DestinationEndpoint = 1, PayloadBytes = 1000, Sequence = i,
+            Headers = new PacketHeaders { Protocol = PacketHeaders.Udp, Ecn = i % 2 == 0 ? EcnCodepoint.Ect0 : EcnCodepoint.NotEct },
+        }));
+        foreach (var lp in new LogicalProcess[] { a, b, leaf }) partition.Add(lp);
+
+        // act
+        partition.Start();
+        partition.RunUntil(SimTime.Millisecond);
+
+        // assert: ECT frames 4 and 6 found 3 and 5 waiting; not-ECT frames are never marked nor dropped early
+        Assert.Equal(Enumerable.Range(0, 8), b.Received.Select(r => r.Packet.Sequence));
+        Assert.Equal([4, 6], b.Received.Where(r => r.Packet.Headers.Ecn == EcnCodepoint.Ce).Select(r => r.Packet.Sequence));
+        Assert.Equal(2, leaf.Ports[1].Stats.EcnMarkedPackets);
+        Assert.Equal(0, leaf.Ports[1].Stats.DroppedPackets);
+    }
 }

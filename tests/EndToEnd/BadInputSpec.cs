@@ -38,6 +38,8 @@ public sealed class BadInputSpec
     [InlineData("run", "{ kind = cbr, rate = 10Mbps }", "{ kind = warp, rate = 10Mbps }", 9, "traffic.generators[0].kind")]
     [InlineData("run", "name = \"bad-input\"", "name = \"bad-input\"\nvms = [ { name = web, vcpus = 0 } ]", 2, "vms[0].vcpus")]
     [InlineData("validate", "{ kind = cbr, rate = 10Mbps }", "{ kind = cbr, rate = 10Mbps, endpoints = [web] }", 9, "traffic.generators[0].endpoints[0]")]
+    [InlineData("run", "  hosts-per-leaf = 2", "  hosts-per-leaf = 2\n  switch-queue { limit = 50, unit = packets, ecn { mode = threshold, threshold = 65 } }", 7, "topology.switch-queue.ecn.threshold")]
+    [InlineData("validate", "  hosts-per-leaf = 2", "  hosts-per-leaf = 2\n  host-queue.ecn.mode = dctcp", 7, "topology.host-queue.ecn.mode")]
     public void Bad_scenario_must_exit_2_naming_file_line_and_key_and_write_nothing(string command, string find, string replace, int line, string key)
     {
         // arrange

@@ -20,7 +20,8 @@ public sealed class ResultFilesSpec
         f.InFlightPackets = 1; f.InFlightBytes = 1_000;
         foreach (var us in new[] { 5, 6, 7, 8, 9, 10, 50 }) f.LatencyOrCreate().Record(us * 1_000_000L);
         f.DropsAt["leaf0->spine1"] = 2;
-        results.AddLink(new LinkStats { From = "leaf0", To = "spine1", FromLp = 40, FromPort = 9, RateBps = 40_000_000_000, DelayPs = 1_000_000, TxPackets = 5, BusyPs = 1_000_000_000, DroppedPackets = 2, DroppedBytes = 2_000 });
+        results.AddLink(new LinkStats { From = "leaf0", To = "spine1", FromLp = 40, FromPort = 9, RateBps = 40_000_000_000, DelayPs = 1_000_000, TxPackets = 5, BusyPs = 1_000_000_000, DroppedPackets = 2, DroppedBytes = 2_000,
+            EarlyDroppedPackets = 1, EcnMarkedPackets = 3 });
         results.EventsByLp["host3"] = 30;
         return (scenario, results);
     }
@@ -64,6 +65,18 @@ public sealed class ResultFilesSpec
         Assert.EndsWith("leaf0->spine1=2", flows[1]);
         Assert.Equal(2, links.Length);
         Assert.StartsWith("leaf0,spine1,40000000000,1000000,5,", links[1]);
+        Assert.EndsWith(",dropped_packets,dropped_bytes,early_dropped,ecn_marked", links[0]);
+        Assert.EndsWith(",2,2000,1,3", links[1]);
+    }
+
+    [Fact]
+    public void Ecn_marks_and_early_drops_must_be_totalled_in_the_summaries()
+    {
+        var (scenario, results) = Sample();
+        using var doc = JsonDocument.Parse(ResultFiles.SummaryJson(scenario, results, new RunSummary(results)));
+        var links = doc.RootElement.GetProperty("links");
+        Assert.Equal((3L, 1L), (links.GetProperty("ecn_marked_packets").GetInt64(), links.GetProperty("early_dropped_packets").GetInt64()));
+        Assert.Contains("\necn      3 packets marked CE, 1 dropped early by RED\n", ResultFiles.HumanSummary(scenario, results));
     }
 
     [Fact]

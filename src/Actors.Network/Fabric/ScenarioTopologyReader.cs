@@ -39,34 +39,78 @@ public static class ScenarioTopologyReader
             : null;
     }
 
-    /// <summary>A tail-drop queue: at least 1 packet, or at least <paramref name="largestFrame"/> (and 64) bytes.</summary>
-    public static QueueLimit? ReadQueue(ScenarioSection queue, int largestFrame)
+    /// <summary>ECN modes as the scenario writes them.</summary>
+    public static readonly IReadOnlyList<(string Word, EcnMode Value)> EcnModes =
+        [("off", EcnMode.Off), ("threshold", EcnMode.Threshold), ("red", EcnMode.Red)];
+
+    /// <summary>
+    /// An output queue: its tail-drop limit (at least 1 packet, or at least <paramref name="largestFrame"/> and 64 bytes)
+    /// and its ECN marking (<see cref="ReadEcn"/>).
+    /// </summary>
+    public static QueueSettings? ReadQueue(ScenarioSection queue, int largestFrame)
     {
         if (!queue.TryWord("unit", ScenarioWords.QueueUnits, out var unit)) return null;
-        if (!queue.TryText("limit", out var text, out var fromFile)) return null;
-        long limit;
+        if (!TryAmount(queue, "limit", unit, 1, out var limit, out var fromFile)) return null;
+        var minimum = Math.Max(Ethernet.MinFrameBytes, largestFrame);
+        if (unit == QueueLimitUnit.Bytes && !queue.Check(limit >= minimum, "limit", fromFile,
+                $"a byte limit of {limit} B cannot hold the largest frame a generator sends ({minimum} B); it must be at least {minimum}"))
+            return null;
+        var queueLimit = new QueueLimit(unit, limit);
+        return ReadEcn(queue.Child("ecn"), queueLimit) is { } ecn ? new QueueSettings(queueLimit, ecn) : null;
+    }
+
+    /// <summary>
+    /// A queue's ecn: mode off, threshold or red; threshold K &gt;= 0 and red's min &lt; max in the queue's unit,
+    /// max-probability and weight in (0, 1]. Every key is checked whatever the mode; the mode in use must also be able
+    /// to mark below the queue's limit, or no packet would ever be marked.
+    /// </summary>
+    public static EcnMarking? ReadEcn(ScenarioSection ecn, QueueLimit limit)
+    {
+        var ok = ecn.TryWord("mode", EcnModes, out var mode);
+        ok &= TryAmount(ecn, "threshold", limit.Unit, 0, out var threshold, out var thresholdFromFile)
+              && ecn.Check(threshold >= 0, "threshold", thresholdFromFile, $"must not be negative, got {threshold}");
+        var red = ReadRed(ecn.Child("red"), limit.Unit);
+        if (!ok || red is null) return null;
+        var unit = limit.Unit == QueueLimitUnit.Packets ? "packets" : "B";
+        ok = mode != EcnMode.Threshold || ecn.Check(threshold < limit.Limit, "threshold", thresholdFromFile,
+            $"{threshold} {unit} is at or above the queue's limit ({limit.Limit} {unit}): no packet would ever be marked; it must be below {limit.Limit}");
+        ok &= mode != EcnMode.Red || ecn.Child("red").Check(red.Min < limit.Limit, "min", ecn.Child("red").Get("min").FromFile,
+            $"{red.Min} {unit} is at or above the queue's limit ({limit.Limit} {unit}): no packet would ever be marked; it must be below {limit.Limit}");
+        return ok ? new EcnMarking(mode, threshold, red) : null;
+    }
+
+    private static RedParameters? ReadRed(ScenarioSection red, QueueLimitUnit unit)
+    {
+        var ok = TryAmount(red, "min", unit, 0, out var min, out var minFromFile)
+                 && red.Check(min >= 0, "min", minFromFile, $"must not be negative, got {min}");
+        ok &= TryAmount(red, "max", unit, 1, out var max, out var maxFromFile);
+        ok = ok && red.Check(max > min, "max", maxFromFile, $"must be greater than min ({min}), got {max}");
+        ok &= red.TryFraction("max-probability", out var maxProbability);
+        ok &= red.TryFraction("weight", out var weight);
+        return ok ? new RedParameters(min, max, maxProbability, weight) : null;
+    }
+
+    /// <summary>
+    /// An amount in a queue's unit: a whole number of packets (at least <paramref name="minPackets"/>; a size is refused
+    /// with a hint), or bytes as a plain number or a size (1MB), range left to the caller.
+    /// </summary>
+    private static bool TryAmount(ScenarioSection s, string key, QueueLimitUnit unit, int minPackets, out long value, out bool fromFile)
+    {
+        value = 0;
+        if (!s.TryText(key, out var text, out fromFile)) return false;
         if (unit == QueueLimitUnit.Packets)
         {
             if (QuantityParser.TryParseSize(text, out _, out _))
             {
-                queue.Report("limit", fromFile, $"'{text}' is a size, but unit = packets counts packets; write a number, or set unit = bytes");
-                return null;
+                s.Report(key, fromFile, $"'{text}' is a size, but unit = packets counts packets; write a number, or set unit = bytes");
+                return false;
             }
-            if (!queue.TryInt("limit", 1, int.MaxValue, out var packets)) return null;
-            limit = packets;
+            if (!s.TryInt(key, minPackets, int.MaxValue, out var packets)) return false;
+            value = packets;
+            return true;
         }
-        else
-        {
-            // With unit = bytes a plain number counts bytes; a size with a unit (1MB) is accepted too.
-            if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out limit)
-                && !queue.TrySize("limit", long.MinValue, long.MaxValue, out limit))
-                return null;
-            var minimum = Math.Max(Ethernet.MinFrameBytes, largestFrame);
-            if (!queue.Check(limit >= minimum, "limit", fromFile,
-                    $"a byte limit of {limit} B cannot hold the largest frame a generator sends ({minimum} B); it must be at least {minimum}"))
-                return null;
-        }
-        return new QueueLimit(unit, limit);
+        return long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value)
+               || s.TrySize(key, long.MinValue, long.MaxValue, out value);
     }
 
     /// <summary>The fabric's keys of topology as the resolved scenario writes them (the inverse of the reads above).</summary>
@@ -84,9 +128,33 @@ public static class ScenarioTopologyReader
     private static ResolvedHocon Link(LinkSettings link) =>
         new() { ["rate"] = link.Rate.ToString(), ["delay"] = ScenarioHoconWriter.Time(link.DelayPs) };
 
-    private static ResolvedHocon Queue(QueueLimit limit) => new()
+    private static ResolvedHocon Queue(QueueSettings queue)
     {
-        ["limit"] = limit.Unit == QueueLimitUnit.Packets ? limit.Limit.ToString(CultureInfo.InvariantCulture) : ScenarioHoconWriter.Size(limit.Limit),
-        ["unit"] = ScenarioWords.WordOf(ScenarioWords.QueueUnits, limit.Unit),
-    };
+        var unit = queue.Limit.Unit;
+        var ecn = new ResolvedHocon
+        {
+            ["mode"] = ScenarioWords.WordOf(EcnModes, queue.Ecn.Mode),
+            ["threshold"] = Amount(queue.Ecn.Threshold, unit),
+        };
+        // A scenario read from a file always has RED's parameters; one built in code with marking off may not.
+        if (queue.Ecn.Red is { } red)
+        {
+            ecn["red"] = new ResolvedHocon
+            {
+                ["min"] = Amount(red.Min, unit),
+                ["max"] = Amount(red.Max, unit),
+                ["max-probability"] = ScenarioHoconWriter.Number(red.MaxProbability),
+                ["weight"] = ScenarioHoconWriter.Number(red.Weight),
+            };
+        }
+        return new ResolvedHocon
+        {
+            ["limit"] = Amount(queue.Limit.Limit, unit),
+            ["unit"] = ScenarioWords.WordOf(ScenarioWords.QueueUnits, unit),
+            ["ecn"] = ecn,
+        };
+    }
+
+    private static string Amount(long value, QueueLimitUnit unit) =>
+        unit == QueueLimitUnit.Packets ? ScenarioHoconWriter.Int(value) : ScenarioHoconWriter.Size(value);
 }

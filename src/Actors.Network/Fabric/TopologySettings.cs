@@ -10,8 +10,8 @@ public sealed record TopologySettings(
     int HostsPerLeaf,
     LinkSettings HostLink,
     LinkSettings FabricLink,
-    QueueLimit HostQueue,
-    QueueLimit SwitchQueue)
+    QueueSettings HostQueue,
+    QueueSettings SwitchQueue)
 {
     public int HostCount => Leaves * HostsPerLeaf;
 }

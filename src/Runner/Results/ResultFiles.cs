@@ -87,6 +87,8 @@ internal static partial class ResultFiles
             w.WriteNumber("max_utilisation", links.Count == 0 ? 0 : Round(links.Max(l => l.Utilisation(scenario.DurationPs))));
             w.WriteNumber("max_queue_packets", links.Count == 0 ? 0 : links.Max(l => l.QueueMaxPackets));
             w.WriteNumber("max_queue_bytes", links.Count == 0 ? 0 : links.Max(l => l.QueueMaxBytes));
+            w.WriteNumber("early_dropped_packets", links.Sum(l => l.EarlyDroppedPackets));
+            w.WriteNumber("ecn_marked_packets", links.Sum(l => l.EcnMarkedPackets));
             w.WriteEndObject();
 
             WriteServers(w, results, scenario.DurationPs);
@@ -226,13 +228,13 @@ internal static partial class ResultFiles
     {
         var sb = new StringBuilder();
         sb.Append("from,to,rate_bps,delay_ps,tx_packets,tx_wire_bytes,utilisation,queue_mean_packets,queue_max_packets,")
-          .Append("queue_mean_bytes,queue_max_bytes,mean_wait_ns,dropped_packets,dropped_bytes\n");
+          .Append("queue_mean_bytes,queue_max_bytes,mean_wait_ns,dropped_packets,dropped_bytes,early_dropped,ecn_marked\n");
         foreach (var l in results.Links.Values)
         {
             sb.Append(CultureInfo.InvariantCulture, $"{l.From},{l.To},{l.RateBps},{l.DelayPs},{l.TxPackets},{l.TxWireBytes},")
               .Append(CultureInfo.InvariantCulture, $"{Round(l.Utilisation(durationPs))},{Round(l.QueueMeanPackets(durationPs))},{l.QueueMaxPackets},")
               .Append(CultureInfo.InvariantCulture, $"{Round(l.QueueMeanBytes(durationPs))},{l.QueueMaxBytes},{Round(l.MeanWaitPs / 1000)},")
-              .Append(CultureInfo.InvariantCulture, $"{l.DroppedPackets},{l.DroppedBytes}\n");
+              .Append(CultureInfo.InvariantCulture, $"{l.DroppedPackets},{l.DroppedBytes},{l.EarlyDroppedPackets},{l.EcnMarkedPackets}\n");
         }
         return sb.ToString();
     }
@@ -249,6 +251,10 @@ internal static partial class ResultFiles
         sb.AppendLine(CultureInfo.InvariantCulture, $"packets  sent {s.SentPackets:N0}  delivered {s.DeliveredPackets:N0}  dropped {s.DroppedPackets:N0}  in flight {s.InFlightPackets:N0}  conservation {(s.Conserved ? "holds" : "VIOLATED")}");
         sb.AppendLine(CultureInfo.InvariantCulture, $"latency  mean {h.MeanPs / 1e6:0.000} us  p50 {h.PercentileNs(50) / 1e3:0.000} us  p99 {h.PercentileNs(99) / 1e3:0.000} us  p99.9 {h.PercentileNs(99.9) / 1e3:0.000} us  max {h.MaxPs / 1e6:0.000} us");
         sb.AppendLine(CultureInfo.InvariantCulture, $"links    {results.Links.Count} directed, {s.LinkTransmissions:N0} transmissions; events {s.EventsProcessed:N0}");
+        var marked = results.Links.Values.Sum(l => l.EcnMarkedPackets);
+        var early = results.Links.Values.Sum(l => l.EarlyDroppedPackets);
+        // Only queues with ECN marking on can count either; a run without them prints what it always did.
+        if (marked + early > 0) sb.AppendLine(CultureInfo.InvariantCulture, $"ecn      {marked:N0} packets marked CE, {early:N0} dropped early by RED");
         foreach (var (where, n) in s.DropsByLocation.OrderByDescending(kv => kv.Value).Take(5)) sb.AppendLine(CultureInfo.InvariantCulture, $"drops    {where}: {n:N0}");
         AppendRrTable(sb, scenario, results);
         AppendTcp(sb, results);

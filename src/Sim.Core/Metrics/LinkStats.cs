@@ -15,6 +15,10 @@ public sealed class LinkStats
     public long BusyPs { get; set; }
     public long DroppedPackets { get; set; }
     public long DroppedBytes { get; set; }
+    /// <summary>Of <see cref="DroppedPackets"/>, those RED dropped early (packets that were not ECN-capable).</summary>
+    public long EarlyDroppedPackets { get; set; }
+    /// <summary>ECN-capable packets this queue marked CE (those that arrived CE already are not counted again).</summary>
+    public long EcnMarkedPackets { get; set; }
     /// <summary>Time integral of waiting packets (packet·ps) and bytes (byte·ps), up to the end of the run.</summary>
     public Int128 QueuePacketPs { get; set; }
     public Int128 QueueBytePs { get; set; }

@@ -93,6 +93,7 @@ public static class ResultsCodec
     {
         w.Write(l.From); w.Write(l.To); w.Write(l.FromLp); w.Write(l.FromPort); w.Write(l.RateBps); w.Write(l.DelayPs);
         w.Write(l.TxPackets); w.Write(l.TxWireBytes); w.Write(l.BusyPs); w.Write(l.DroppedPackets); w.Write(l.DroppedBytes);
+        w.Write(l.EarlyDroppedPackets); w.Write(l.EcnMarkedPackets);
         WriteInt128(w, l.QueuePacketPs); WriteInt128(w, l.QueueBytePs); w.Write(l.QueueMaxPackets); w.Write(l.QueueMaxBytes);
         WriteInt128(w, l.WaitSumPs); w.Write(l.WaitCount);
     }
@@ -101,6 +102,7 @@ public static class ResultsCodec
     {
         From = r.ReadString(), To = r.ReadString(), FromLp = r.ReadInt32(), FromPort = r.ReadInt32(), RateBps = r.ReadInt64(), DelayPs = r.ReadInt64(),
         TxPackets = r.ReadInt64(), TxWireBytes = r.ReadInt64(), BusyPs = r.ReadInt64(), DroppedPackets = r.ReadInt64(), DroppedBytes = r.ReadInt64(),
+        EarlyDroppedPackets = r.ReadInt64(), EcnMarkedPackets = r.ReadInt64(),
         QueuePacketPs = ReadInt128(r), QueueBytePs = ReadInt128(r), QueueMaxPackets = r.ReadInt64(), QueueMaxBytes = r.ReadInt64(),
         WaitSumPs = ReadInt128(r), WaitCount = r.ReadInt64(),
     };

@@ -72,6 +72,9 @@ public static class ScenarioHoconWriter
 
     public static string Int(long value) => value.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>A real number, round-trippable.</summary>
+    public static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
     /// <summary>A JSON-style quoted string, which Akka's parser reads back unchanged.</summary>
     public static string Quote(string text)
     {

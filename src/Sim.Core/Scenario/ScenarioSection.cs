@@ -142,6 +142,19 @@ public sealed class ScenarioSection
         return Check(bytes <= max, key, file, $"must be at most {max} B, got '{text}'");
     }
 
+    /// <summary>A fraction greater than 0 and at most 1 (a probability that must not be zero, a filter gain).</summary>
+    public bool TryFraction(string key, out double value)
+    {
+        value = 0;
+        if (!TryText(key, out var text, out var file)) return false;
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) || !double.IsFinite(value))
+        {
+            Report(key, file, $"expected a number greater than 0 and at most 1, got '{text}'");
+            return false;
+        }
+        return Check(value > 0 && value <= 1, key, file, $"must be greater than 0 and at most 1, got {text}");
+    }
+
     /// <summary>One of a fixed set of words; the message lists them all.</summary>
     public bool TryWord<T>(string key, IReadOnlyList<(string Word, T Value)> words, out T value) where T : struct
     {

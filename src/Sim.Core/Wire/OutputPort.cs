@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using DcSim.SimCore.Kernel;
 using DcSim.SimCore.Metrics;
 using DcSim.SimCore.Units;
@@ -15,6 +16,11 @@ namespace DcSim.SimCore.Wire;
 /// index as token and calls <see cref="OnTransmitDone"/>. The port owns its counters; the owner reports them.
 /// It is shared physics: NICs (Actors.Nic) and fabric switches (Actors.Network) both drive links, and
 /// neither project may depend on the other.
+///
+/// With ECN marking on (<see cref="EcnMarking"/>), an <see cref="EcnMarker"/> judges each arriving packet against the
+/// queue it finds, before the tail-drop check: a mark sets CE on the copy the queue keeps (counted only when the packet
+/// is admitted and was not CE already), an early drop (RED, non-ECT packets) counts as a drop. With marking off the
+/// port has no marker and the path of a packet is the tail-drop FIFO alone.
 /// </remarks>
 public sealed class OutputPort
 {
@@ -29,14 +35,17 @@ public sealed class OutputPort
     private bool _busy;
     private long _lastChange;
     private readonly Dictionary<long, (long Packets, long Bytes)> _dropsByFlow = new();
+    private readonly EcnMarker? _marker;
 
     /// <param name="owner">The LP the port belongs to.</param>
     /// <param name="ownerComponent">Component of <paramref name="owner"/> that gets the transmit-done timer.</param>
     /// <param name="transmitDoneTimer">That component's timer number for "a frame has left".</param>
     /// <param name="index">The port's number at its owner (also the token of its timer).</param>
     /// <param name="peer">The receiving LP, component and port.</param>
+    /// <param name="ecn">ECN marking of the queue; null or <see cref="EcnMarking.Off"/> for tail drop alone.</param>
+    /// <param name="seed">The scenario seed, from which a RED queue's random stream is drawn (with the owner's id and <paramref name="index"/>).</param>
     public OutputPort(LogicalProcess owner, ushort ownerComponent, ushort transmitDoneTimer, int index, string peerName,
-        (int Lp, ushort Component, int Port) peer, DataRate rate, long delayPs, QueueLimit limit)
+        (int Lp, ushort Component, int Port) peer, DataRate rate, long delayPs, QueueLimit limit, EcnMarking? ecn = null, ulong seed = 0)
     {
         _owner = owner;
         _ownerComponent = ownerComponent;
@@ -49,6 +58,7 @@ public sealed class OutputPort
         Rate = rate;
         DelayPs = delayPs;
         Limit = limit;
+        _marker = ecn is null ? null : EcnMarker.Create(ecn, limit.Unit, rate, seed, owner.Id, index);
         Stats = new LinkStats
         {
             From = owner.Name, To = peerName, FromLp = owner.Id, FromPort = index,
@@ -68,9 +78,14 @@ public sealed class OutputPort
     /// <summary>Smallest time from the start of a transmission to its arrival: the link's lookahead.</summary>
     public static long MinimumLatency(DataRate rate, long delayPs) => rate.TransmitTime(Ethernet.MinWireBytes) + delayPs;
 
-    /// <summary>Queues a packet for transmission, or drops it (tail drop) when the queue is full.</summary>
+    /// <summary>Queues a packet for transmission, or drops it: tail drop when the queue is full, or RED's early drop.</summary>
     public void Enqueue(in Packet packet)
     {
+        if (_marker is not null)
+        {
+            EnqueueJudged(packet);
+            return;
+        }
         if (!_busy)
         {
             StartTransmission(in packet, _owner.Now);
@@ -79,12 +94,50 @@ public sealed class OutputPort
         var frame = Ethernet.FrameBytes(in packet);
         if (!Limit.Admits(_count, _queuedBytes, frame))
         {
-            Stats.DroppedPackets++;
-            Stats.DroppedBytes += packet.PayloadBytes;
-            var d = _dropsByFlow.GetValueOrDefault(packet.FlowId);
-            _dropsByFlow[packet.FlowId] = (d.Packets + 1, d.Bytes + packet.PayloadBytes);
+            CountDrop(in packet);
             return;
         }
+        Store(in packet, frame);
+    }
+
+    /// <summary>Enqueue with ECN marking; <paramref name="packet"/> is this port's own copy, so a mark can change it.</summary>
+    private void EnqueueJudged(Packet packet)
+    {
+        var now = _owner.Now;
+        // With nothing waiting, the last change of the queue (Account) was the departure that emptied it: RED's idle start.
+        var verdict = _marker!.OnArrival(_count, _queuedBytes, _lastChange, now, EcnCodepoint.IsCapable(packet.Headers.Ecn));
+        if (verdict == EcnVerdict.Drop)
+        {
+            Stats.EarlyDroppedPackets++;
+            CountDrop(in packet);
+            return;
+        }
+        var frame = Ethernet.FrameBytes(in packet);
+        if (_busy && !Limit.Admits(_count, _queuedBytes, frame))
+        {
+            CountDrop(in packet);
+            return;
+        }
+        if (verdict == EcnVerdict.Mark && packet.Headers.Ecn != EcnCodepoint.Ce)
+        {
+            packet.Headers.Ecn = EcnCodepoint.Ce;
+            Stats.EcnMarkedPackets++;
+        }
+        if (_busy) Store(in packet, frame);
+        else StartTransmission(in packet, now);
+    }
+
+    private void CountDrop(in Packet packet)
+    {
+        Stats.DroppedPackets++;
+        Stats.DroppedBytes += packet.PayloadBytes;
+        var d = _dropsByFlow.GetValueOrDefault(packet.FlowId);
+        _dropsByFlow[packet.FlowId] = (d.Packets + 1, d.Bytes + packet.PayloadBytes);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Store(in Packet packet, int frame)
+    {
         Account(_owner.Now);
         if (_count == _ring.Length) Grow();
         var tail = (_head + _count) % _ring.Length;

@@ -30,6 +30,7 @@ public sealed class ScenarioMutator(int seed)
         "kvm", "xen", "esxi", "none", "ovs", "linux-bridge", "free", "explicit", "round-robin", "pack", "spread", "pinned", "vhost-user", "qemu",
         "lxc", "host", "macvlan", "bridge", "0.5", "1GiB", "256GiB", "[\"8080:80\"]", "[\"8080:80\", \"8080:80/udp\"]", "[\"0:80/sctp\"]",
         "\"8080:80\"", "web", "web-0", "[web]", "[\"web-1\"]", "[nope]", "[\"0-3\", 2]", "[3, 1, 3]",
+        "threshold", "red", "0.002", "1e-9", "-0.1",
     ];
 
     /// <summary>Keys written in place of a key: typos, keys from elsewhere in the schema, odd spellings.</summary>
@@ -42,6 +43,8 @@ public sealed class ScenarioMutator(int seed)
         "servers", "hypervisor", "vm-switch", "memory", "vcpu-overcommit", "stack-costs", "groups", "vms", "containers", "count", "placement",
         "vcpus", "pinning", "vnic", "cpu-load", "cpu-slice", "runtime", "network", "publish", "endpoints", "costs", "cycles", "per-byte",
         "idle-exit-latency", "idle-threshold",
+        // issue 10's queue marking
+        "ecn", "threshold", "mode", "red", "min", "max", "max-probability", "weight",
     ];
 
     /// <summary>Characters inserted anywhere.</summary>

@@ -135,6 +135,14 @@ public sealed class ScenarioErrorSpec
     [InlineData("topology.host-queue.limit = 1MB", "topology.host-queue.limit", "set unit = bytes")]
     [InlineData("topology.host-queue.limit = lots", "topology.host-queue.limit", "expected a whole number")]
     [InlineData("topology.switch-queue.limit = 60", "topology.switch-queue.limit", "at least 64")]
+    [InlineData("topology.host-queue.ecn.threshold = -1", "topology.host-queue.ecn.threshold", "at least 0")]
+    [InlineData("topology.host-queue.ecn.threshold = 30KB", "topology.host-queue.ecn.threshold", "set unit = bytes")]
+    [InlineData("topology.switch-queue.ecn.threshold = -1", "topology.switch-queue.ecn.threshold", "must not be negative")]
+    [InlineData("topology.switch-queue.ecn.red.min = -5", "topology.switch-queue.ecn.red.min", "must not be negative")]
+    [InlineData("topology.switch-queue.ecn.red.max-probability = 0", "topology.switch-queue.ecn.red.max-probability", "greater than 0 and at most 1")]
+    [InlineData("topology.switch-queue.ecn.red.max-probability = 1.5", "topology.switch-queue.ecn.red.max-probability", "greater than 0 and at most 1")]
+    [InlineData("topology.host-queue.ecn.red.weight = 0", "topology.host-queue.ecn.red.weight", "greater than 0 and at most 1")]
+    [InlineData("topology.host-queue.ecn.red.weight = often", "topology.host-queue.ecn.red.weight", "expected a number")]
     [InlineData("kernel.partitions = 0", "kernel.partitions", "at least 1")]
     [InlineData("kernel.partitions = many", "kernel.partitions", "expected auto")]
     [InlineData("kernel.progress-interval = 0s", "kernel.progress-interval", "greater than 0")]
@@ -162,6 +170,7 @@ public sealed class ScenarioErrorSpec
     [InlineData("traffic.generators = [{ on-off.periods = pareto }]", "traffic.generators[0].on-off.periods", "fixed, exponential", "'pareto'")]
     [InlineData("traffic.generators = [{ request-response.service-distribution = normal }]", "traffic.generators[0].request-response.service-distribution", "fixed, exponential", "'normal'")]
     [InlineData("topology.host-queue.unit = frames", "topology.host-queue.unit", "packets, bytes", "'frames'")]
+    [InlineData("topology.switch-queue.ecn.mode = tresholds", "topology.switch-queue.ecn.mode", "off, threshold, red", "did you mean 'threshold'?")]
     public void Word_that_is_not_one_of_the_allowed_words(string line2, string key, string allowed, string fragment)
     {
         AssertError("# a case of a bad word\n" + line2 + "\n", key, 2, allowed, fragment);
@@ -184,6 +193,26 @@ public sealed class ScenarioErrorSpec
         // Exponential sizes reach the UDP maximum, 65507 + 46 = 65553 B.
         AssertError("topology.host-queue { unit = bytes, limit = 64000 }\ntraffic.generators = [ { size-distribution = exponential } ]\n",
             "topology.host-queue.limit", 1, "65553");
+    }
+
+    [Fact]
+    public void Ecn_that_could_never_mark_is_refused()
+    {
+        // K at or above the limit: no packet finds that many waiting
+        AssertError("topology.switch-queue {\n  limit = 100KB\n  ecn { mode = threshold, threshold = 100KB }\n}\n",
+            "topology.switch-queue.ecn.threshold", 3, "100000 B is at or above the queue's limit (100000 B): no packet would ever be marked");
+        AssertError("topology.host-queue {\n  limit = 64\n  ecn.mode = threshold\n}\n",
+            "topology.host-queue.ecn.threshold", 3, "65 packets is at or above the queue's limit (64 packets)", "default value");
+        AssertError("topology.host-queue {\n  limit = 40\n  ecn.mode = red\n}\n", "topology.host-queue.ecn.red.min", 3, "50 packets is at or above");
+        // ...but only for the mode in use: with marking off the same limit loads
+        Assert.Equal(64, Parse("topology.host-queue.limit = 64").Datacenter().Topology.HostQueue.Limit.Limit);
+    }
+
+    [Fact]
+    public void Red_max_must_be_above_min()
+    {
+        AssertError("topology.host-queue.ecn.red {\n  min = 150\n  max = 100\n}\n", "topology.host-queue.ecn.red.max", 3, "greater than min (150), got 100");
+        AssertError("topology.host-queue.ecn.red {\n  min = 150\n}\n", "topology.host-queue.ecn.red.max", 1, "greater than min (150), got 150", "default value");
     }
 
     [Fact]

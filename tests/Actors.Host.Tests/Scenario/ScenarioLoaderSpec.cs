@@ -25,8 +25,10 @@ public sealed class ScenarioLoaderSpec
         Assert.Equal((2, 4, 8, 32), (t.Spines, t.Leaves, t.HostsPerLeaf, t.HostCount));
         Assert.Equal(new LinkSettings(new DataRate(10_000_000_000), SimTime.Microsecond), t.HostLink);
         Assert.Equal(new LinkSettings(new DataRate(40_000_000_000), SimTime.Microsecond), t.FabricLink);
-        Assert.Equal(new QueueLimit(QueueLimitUnit.Packets, 1000), t.HostQueue);
-        Assert.Equal(new QueueLimit(QueueLimitUnit.Bytes, 1_000_000), t.SwitchQueue);
+        Assert.Equal(new QueueLimit(QueueLimitUnit.Packets, 1000), t.HostQueue.Limit);
+        Assert.Equal(new QueueLimit(QueueLimitUnit.Bytes, 1_000_000), t.SwitchQueue.Limit);
+        Assert.Equal(new EcnMarking(EcnMode.Off, 65, new RedParameters(50, 150, 0.1, 0.002)), t.HostQueue.Ecn);
+        Assert.Equal(new EcnMarking(EcnMode.Off, 98_670, new RedParameters(75_900, 227_700, 0.1, 0.002)), t.SwitchQueue.Ecn);
         var g = Assert.Single(s.Datacenter().Generators);
         Assert.Equal(0, g.Index);
         Assert.Equal(GeneratorKind.Cbr, g.Kind);
@@ -103,8 +105,8 @@ public sealed class ScenarioLoaderSpec
         Assert.Equal("mixed", s.Name);
         Assert.Equal(ulong.MaxValue, s.Seed);
         Assert.Equal(1_500_000_000, s.DurationPs);
-        Assert.Equal(new QueueLimit(QueueLimitUnit.Bytes, 65536), s.Datacenter().Topology.HostQueue);
-        Assert.Equal(new QueueLimit(QueueLimitUnit.Bytes, 20000), s.Datacenter().Topology.SwitchQueue);
+        Assert.Equal(new QueueLimit(QueueLimitUnit.Bytes, 65536), s.Datacenter().Topology.HostQueue.Limit);
+        Assert.Equal(new QueueLimit(QueueLimitUnit.Bytes, 20000), s.Datacenter().Topology.SwitchQueue.Limit);
         Assert.Equal([0, 2, 4, 5, 6], s.Datacenter().Generators[0].Hosts);
         Assert.Equal(new DataRate(1_500_000_000), s.Datacenter().Generators[0].Rate);
         Assert.Equal((GeneratorKind.OnOff, DestinationPattern.Fixed, 7), (s.Datacenter().Generators[0].Kind, s.Datacenter().Generators[0].Destination, s.Datacenter().Generators[0].TargetHost));
@@ -112,6 +114,24 @@ public sealed class ScenarioLoaderSpec
         Assert.Equal([3], s.Datacenter().Generators[1].Hosts);
         Assert.Equal(SizeDistribution.Exponential, s.Datacenter().Generators[1].SizeDistribution);
         Assert.Equal(new KernelSettings(4, 250 * SimTime.Microsecond), s.Kernel);
+    }
+
+    [Fact]
+    public void Ecn_amounts_are_read_in_the_queue_s_unit()
+    {
+        var s = Parse("""
+            topology {
+              host-queue { limit = 100, unit = packets, ecn { mode = threshold, threshold = 20 } }
+              switch-queue {
+                limit = 500KB, unit = bytes
+                ecn { mode = red, threshold = 30KB, red { min = 20000, max = 60KB, max-probability = 1, weight = 0.5 } }
+              }
+            }
+            """);
+
+        var t = s.Datacenter().Topology;
+        Assert.Equal(new EcnMarking(EcnMode.Threshold, 20, new RedParameters(50, 150, 0.1, 0.002)), t.HostQueue.Ecn);
+        Assert.Equal(new EcnMarking(EcnMode.Red, 30_000, new RedParameters(20_000, 60_000, 1, 0.5)), t.SwitchQueue.Ecn);
     }
 
     [Fact]
@@ -149,7 +169,23 @@ public sealed class ScenarioLoaderSpec
         Assert.Contains("      hosts = [\"1-4\", 9]\n", resolved);
         Assert.Contains("      packet-size = 1500B\n", resolved);
         Assert.Contains("      stop = 1ms\n", resolved);
-        Assert.Contains("  switch-queue {\n    limit = 1MB\n    unit = bytes\n  }\n", resolved);
+        Assert.Contains("""
+              switch-queue {
+                ecn {
+                  mode = off
+                  red {
+                    max = 227700B
+                    max-probability = 0.1
+                    min = 75900B
+                    weight = 0.002
+                  }
+                  threshold = 98670B
+                }
+                limit = 1MB
+                unit = bytes
+              }
+
+            """, resolved);
         Assert.Contains("      on-off {\n        off = 1ms\n        on = 1ms\n        periods = exponential\n      }\n", resolved);
     }
 
@@ -166,8 +202,8 @@ public sealed class ScenarioLoaderSpec
               spines = 3, leaves = 5, hosts-per-leaf = 3
               host-link { rate = 25Gbps, delay = 1500ns }
               fabric-link { rate = 100Gbps, delay = 0s }
-              host-queue { limit = 70000, unit = bytes }
-              switch-queue { limit = 40, unit = packets }
+              host-queue { limit = 70000, unit = bytes, ecn { mode = red, red { min = 3000, max = 30KB, max-probability = 0.25, weight = 1 } } }
+              switch-queue { limit = 40, unit = packets, ecn { mode = threshold, threshold = 20 } }
             }
             traffic.generators = [
               { kind = poisson, hosts = ["0-5", 9, 11, 12], rate = 2Gbps, packet-size = 1200B, size-distribution = exponential, destination = permutation, flow-size-cdf = "sizes.cdf", start = 100us, stop = 2ms }

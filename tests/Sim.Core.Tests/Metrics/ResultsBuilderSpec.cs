@@ -29,4 +29,23 @@ public sealed class ResultsBuilderSpec
         Assert.Equal(1, decoded.Histograms["other"][7].Count);
         Assert.Equal(ResultsCodec.Encode(a), ResultsCodec.Encode(decoded));
     }
+
+    [Fact]
+    public void Link_counters_must_survive_the_codec()
+    {
+        // arrange
+        var a = new ResultsBuilder();
+        a.AddLink(new LinkStats
+        {
+            From = "leaf0", To = "host3", FromLp = 40, FromPort = 3, RateBps = 10_000_000_000, DelayPs = 1_000_000, TxPackets = 9,
+            DroppedPackets = 4, DroppedBytes = 4_000, EarlyDroppedPackets = 3, EcnMarkedPackets = 5, QueueMaxPackets = 7,
+        });
+
+        // act
+        var link = ResultsCodec.Decode(ResultsCodec.Encode(a)).Links.Values.Single();
+
+        // assert
+        Assert.Equal((9L, 4L, 4_000L, 3L, 5L, 7L),
+            (link.TxPackets, link.DroppedPackets, link.DroppedBytes, link.EarlyDroppedPackets, link.EcnMarkedPackets, link.QueueMaxPackets));
+    }
 }
