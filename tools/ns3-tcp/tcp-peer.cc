@@ -345,6 +345,7 @@ struct Fabric
     // node's TrafficControlLayer ("TcDrop" trace), not in the device queue.
     uint64_t switchTcDrops = 0;
     uint64_t hostTcDrops = 0;
+    std::vector<uint64_t> spineTx; // packets each spine transmitted (shows the ECMP spread)
 
     uint32_t Leaf(uint32_t host) const
     {
@@ -370,6 +371,12 @@ struct Fabric
 
 void
 OnTcDrop(uint64_t* n, Ptr<const Packet>)
+{
+    ++*n;
+}
+
+void
+OnSpineTx(uint64_t* n, Ptr<const Packet>)
 {
     ++*n;
 }
@@ -511,6 +518,14 @@ BuildFabric()
             f->spineDown[s][l] = MakePort(d.Get(1), g.switchQueue, true);
             f->switchPorts.push_back(f->leafUp[l][s]);
             f->switchPorts.push_back(f->spineDown[s][l]);
+        }
+    }
+    f->spineTx.assign(g.spines, 0);
+    for (uint32_t s = 0; s < g.spines; ++s)
+    {
+        for (uint32_t l = 0; l < g.leaves; ++l)
+        {
+            f->spineDown[s][l]->dev->TraceConnectWithoutContext("PhyTxEnd", MakeBoundCallback(&OnSpineTx, &f->spineTx[s]));
         }
     }
     Ipv4GlobalRoutingHelper::PopulateRoutingTables();
@@ -1329,6 +1344,12 @@ RunWebSearch(Fabric* f)
             .Num("slowdownP99" + n, Percentile(bSlow[b], 99));
     }
     j.Int("switchDrops", f->SwitchDrops()).Int("hostDrops", f->hostTcDrops);
+    std::ostringstream st;
+    for (uint32_t s = 0; s < g.spines; ++s)
+    {
+        st << (s ? "," : "[") << f->spineTx[s];
+    }
+    j.Raw("spineTxPackets", g.spines ? st.str() + "]" : "[]");
     AddSockTotals(j);
     return j.Done();
 }
