@@ -14,6 +14,7 @@ var root = new RootCommand("DcSim: a deterministic simulator of virtualized data
     BenchCommand.Create(),
     BenchVmsCommand.Create(),
     CacheSweepCommand.Create(),
+    TcpCompareCommand.Create(),
     MegaflowBenchCommand.Create(),
     OvsTraceCommand.Create(),
     ClassifierBenchCommand.Create(),

@@ -87,6 +87,7 @@ public sealed class ReferenceDefaultsSpec
         ("dcsim.scenario.tcp.dctcp-gain", "0.0625"),
         ("dcsim.scenario.tcp.cubic.c", "0.4"),
         ("dcsim.scenario.tcp.cubic.beta", "0.7"),
+        ("dcsim.scenario.tcp.cubic.tcp-friendly", "true"),
         ("dcsim.scenario.tcp.tso", "true"),
         ("dcsim.scenario.tcp.gro", "true"),
         ("dcsim.scenario.tcp.gro-segments", "8"),

@@ -33,7 +33,7 @@ internal interface ICongestionControl
     public static ICongestionControl Create(TcpSettings settings) => settings.CongestionControl switch
     {
         CongestionControlKind.NewReno => new NewReno(),
-        CongestionControlKind.Cubic => new Cubic(settings.CubicC, settings.CubicBeta),
+        CongestionControlKind.Cubic => new Cubic(settings.CubicC, settings.CubicBeta, settings.CubicTcpFriendly),
         CongestionControlKind.Dctcp => new Dctcp(settings.DctcpGain),
         _ => throw new ArgumentOutOfRangeException(nameof(settings), settings.CongestionControl, "unknown congestion control"),
     };

@@ -3,9 +3,10 @@ namespace DcSim.ActorsHost.Tcp;
 /// <summary>
 /// CUBIC (RFC 9438): after a reduction the window follows W(t) = C (t − K)³ + W_max, with K = ∛(W_max (1 − β) / C), so that it
 /// returns to the window where the loss happened after K seconds, flattens there and then probes beyond; it never grows slower than
-/// the Reno-friendly estimate (§4.3). Fast convergence (§4.7) on. Slow start is standard; HyStart is not modelled.
+/// the Reno-friendly estimate (§4.3; Linux's tcp_friendliness = 1) unless <paramref name="tcpFriendly"/> is off (ns-3 3.37's TcpCubic has no
+/// such region). Fast convergence (§4.7) on. Slow start is standard; HyStart is not modelled.
 /// </summary>
-internal sealed class Cubic(double c, double beta) : ICongestionControl
+internal sealed class Cubic(double c, double beta, bool tcpFriendly = true) : ICongestionControl
 {
     private double _wMax;            // segments
     private double _k;               // seconds
@@ -35,7 +36,7 @@ internal sealed class Cubic(double c, double beta) : ICongestionControl
         var rtt = rttPs / 1e12;
         var target = Math.Clamp(W(t + rtt), cwnd, 1.5 * cwnd);
         _wEst += _alpha * acked / cwnd;
-        var increase = W(t) < _wEst ? Math.Max(0, _wEst - cwnd) : (target - cwnd) / cwnd * acked;
+        var increase = tcpFriendly && W(t) < _wEst ? Math.Max(0, _wEst - cwnd) : (target - cwnd) / cwnd * acked;
         _credit += increase;
         if (_credit < 1.0 / s.Mss) return;
         var bytes = (long)(_credit * s.Mss);
