@@ -88,6 +88,7 @@ public sealed class ReferenceDefaultsSpec
         ("dcsim.scenario.tcp.cubic.c", "0.4"),
         ("dcsim.scenario.tcp.cubic.beta", "0.7"),
         ("dcsim.scenario.tcp.cubic.tcp-friendly", "true"),
+        ("dcsim.scenario.tcp.cubic.hystart", "true"),
         ("dcsim.scenario.tcp.tso", "true"),
         ("dcsim.scenario.tcp.gro", "true"),
         ("dcsim.scenario.tcp.gro-segments", "8"),

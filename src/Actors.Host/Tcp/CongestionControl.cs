@@ -27,13 +27,16 @@ internal interface ICongestionControl
     /// <summary>An ACK echoed congestion (ECE) and the window was not reduced in this window of data yet: the reduced window (RFC 3168 §6.1.2).</summary>
     long WindowAfterEcnEcho(CongestionState s, long flightBytes) => SsthreshAfterLoss(s, flightBytes);
 
+    /// <summary>An ACK gave a valid RTT sample (Karn's rule): CUBIC's HyStart watches these in slow start.</summary>
+    void OnRttSample(CongestionState s, long rttPs, long now, long ackedUpTo, long sentUpTo) { }
+
     /// <summary>Every ACK that acknowledges data, with its ECE bit: DCTCP estimates the fraction of marked bytes from these.</summary>
     void ObserveEcn(long ackedBytes, bool ece, long ackedUpTo, long sentUpTo) { }
 
     public static ICongestionControl Create(TcpSettings settings) => settings.CongestionControl switch
     {
         CongestionControlKind.NewReno => new NewReno(),
-        CongestionControlKind.Cubic => new Cubic(settings.CubicC, settings.CubicBeta, settings.CubicTcpFriendly),
+        CongestionControlKind.Cubic => new Cubic(settings.CubicC, settings.CubicBeta, settings.CubicTcpFriendly, settings.CubicHyStart),
         CongestionControlKind.Dctcp => new Dctcp(settings.DctcpGain),
         _ => throw new ArgumentOutOfRangeException(nameof(settings), settings.CongestionControl, "unknown congestion control"),
     };

@@ -4,10 +4,11 @@ namespace DcSim.ActorsHost.Tcp;
 /// CUBIC (RFC 9438): after a reduction the window follows W(t) = C (t − K)³ + W_max, with K = ∛(W_max (1 − β) / C), so that it
 /// returns to the window where the loss happened after K seconds, flattens there and then probes beyond; it never grows slower than
 /// the Reno-friendly estimate (§4.3; Linux's tcp_friendliness = 1) unless <paramref name="tcpFriendly"/> is off (ns-3 3.37's TcpCubic has no
-/// such region). Fast convergence (§4.7) on. Slow start is standard; HyStart is not modelled.
+/// such region). Fast convergence (§4.7) on. Slow start grows as Reno's, and ends early by <see cref="HyStart"/> when it is on.
 /// </summary>
-internal sealed class Cubic(double c, double beta, bool tcpFriendly = true) : ICongestionControl
+internal sealed class Cubic(double c, double beta, bool tcpFriendly = true, bool hyStart = true) : ICongestionControl
 {
+    private readonly HyStart? _hyStart = hyStart ? new HyStart() : null;
     private double _wMax;            // segments
     private double _k;               // seconds
     private long _epochStart = -1;   // ps; -1: no epoch yet
@@ -43,6 +44,9 @@ internal sealed class Cubic(double c, double beta, bool tcpFriendly = true) : IC
         s.Cwnd += bytes;
         _credit -= (double)bytes / s.Mss;
     }
+
+    public void OnRttSample(CongestionState s, long rttPs, long now, long ackedUpTo, long sentUpTo) =>
+        _hyStart?.OnRttSample(s, rttPs, now, ackedUpTo, sentUpTo);
 
     public long SsthreshAfterLoss(CongestionState s, long flightBytes)
     {

@@ -41,13 +41,14 @@ internal static class ScenarioTcpReader
         ok &= TryNumber(cubic, "c", 0, 100, out var c);
         ok &= TryNumber(cubic, "beta", 0, 1, out var beta) && cubic.Check(beta < 1, "beta", cubic.Get("beta").FromFile, "beta must be below 1 (the window after a loss is beta times the window before)");
         ok &= cubic.TryWord("tcp-friendly", ScenarioWords.Booleans, out var friendly);
+        ok &= cubic.TryWord("hystart", ScenarioWords.Booleans, out var hyStart);
         ok &= t.TryWord("tso", ScenarioWords.Booleans, out var tso);
         ok &= t.TryWord("gro", ScenarioWords.Booleans, out var gro);
         ok &= t.TryInt("gro-segments", 1, 64, out var groSegments);
         ok &= t.TryTime("gro-window", 0, out var groWindow);
         return ok
             ? new TcpSettings(cc, (int)mss, initialWindow, minRto, maxRto, initialRto, delayedAckSegments, delayedAckTimeout, dupThreshold, sack, ecn, sendBuffer,
-                receiveBuffer, gain, c, beta, friendly, tso, gro, groSegments, groWindow)
+                receiveBuffer, gain, c, beta, friendly, hyStart, tso, gro, groSegments, groWindow)
             : null;
     }
 
@@ -67,7 +68,8 @@ internal static class ScenarioTcpReader
         ["send-buffer"] = ScenarioHoconWriter.Size(s.SendBufferBytes),
         ["receive-buffer"] = ScenarioHoconWriter.Size(s.ReceiveBufferBytes),
         ["dctcp-gain"] = Number(s.DctcpGain),
-        ["cubic"] = new ResolvedHocon { ["c"] = Number(s.CubicC), ["beta"] = Number(s.CubicBeta), ["tcp-friendly"] = s.CubicTcpFriendly ? "true" : "false" },
+        ["cubic"] = new ResolvedHocon { ["c"] = Number(s.CubicC), ["beta"] = Number(s.CubicBeta), ["tcp-friendly"] = s.CubicTcpFriendly ? "true" : "false",
+            ["hystart"] = s.CubicHyStart ? "true" : "false" },
         ["tso"] = s.Tso ? "true" : "false",
         ["gro"] = s.Gro ? "true" : "false",
         ["gro-segments"] = ScenarioHoconWriter.Int(s.GroSegments),

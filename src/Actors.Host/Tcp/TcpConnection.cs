@@ -421,7 +421,11 @@ internal sealed class TcpConnection
     {
         var acked = ack - _sndUna;
         var sentAt = _sent.AckUpTo(ack);
-        if (sentAt >= 0) _rtt.Sample(_host.Now - sentAt);
+        if (sentAt >= 0)
+        {
+            _rtt.Sample(_host.Now - sentAt);
+            _cc.OnRttSample(_window, _host.Now - sentAt, _host.Now, ack, _sndNxt);
+        }
         _sndUna = ack;
         Stats.BytesAcked += acked;
         _dupAcks = 0;

@@ -28,6 +28,7 @@ public sealed record TcpSettings(
     double CubicC,
     double CubicBeta,
     bool CubicTcpFriendly,
+    bool CubicHyStart,
     bool Tso,
     bool Gro,
     int GroSegments,
@@ -37,7 +38,7 @@ public sealed record TcpSettings(
     public static readonly TcpSettings Default = new(
         CongestionControlKind.Cubic, Mss: 1448, InitialWindowSegments: 10, MinRtoPs: 200 * SimTime.Millisecond, MaxRtoPs: 120 * SimTime.Second,
         InitialRtoPs: SimTime.Second, DelayedAckSegments: 2, DelayedAckTimeoutPs: 40 * SimTime.Millisecond, DuplicateAckThreshold: 3, Sack: true,
-        Ecn: false, SendBufferBytes: 4 << 20, ReceiveBufferBytes: 6 << 20, DctcpGain: 1.0 / 16, CubicC: 0.4, CubicBeta: 0.7, CubicTcpFriendly: true, Tso: true, Gro: true,
+        Ecn: false, SendBufferBytes: 4 << 20, ReceiveBufferBytes: 6 << 20, DctcpGain: 1.0 / 16, CubicC: 0.4, CubicBeta: 0.7, CubicTcpFriendly: true, CubicHyStart: true, Tso: true, Gro: true,
         GroSegments: 8, GroWindowPs: 10 * SimTime.Microsecond);
 
     /// <summary>Whether the connections negotiate ECN: always for DCTCP, which needs it (RFC 8257 §3), otherwise as set.</summary>

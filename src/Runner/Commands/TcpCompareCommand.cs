@@ -93,7 +93,7 @@ internal static class TcpCompareCommand
                 var p = peer.Single(r => r["config"] == config && r["cc"] == cc);
                 var peerGoodput = p.Number("goodputGbps");
                 report.AppendLine(CultureInfo.InvariantCulture,
-                    $"| {config} ({fabric} bottleneck) | {label} | {goodput:0.000} | {peerGoodput:0.000} | {(goodput - peerGoodput) / peerGoodput:+0.0%;-0.0%} | {queue:0.0} | {p.Number("queueMeanPkts"):0.0} | {flow[ActorsHost.Tcp.TcpResults.Retransmissions]} | {p["retransmits"]} |");
+                    $"| {config} ({fabric} bottleneck) | {label} | {goodput:0.000} | {peerGoodput:0.000} | {Difference(goodput, peerGoodput)} | {queue:0.0} | {p.Number("queueMeanPkts"):0.0} | {flow[ActorsHost.Tcp.TcpResults.Retransmissions]} | {p["retransmits"]} |");
                 var tag = $"{config}-{label.Replace(", no Reno-friendly region", "-nofriendly", StringComparison.Ordinal)}";
                 csv.AppendLine(CultureInfo.InvariantCulture, $"single-{tag},goodput_gbps,{goodput:0.######},{peerGoodput:0.######}");
                 csv.AppendLine(CultureInfo.InvariantCulture, $"single-{tag},queue_mean_packets,{queue:0.######},{p.Number("queueMeanPkts"):0.######}");
@@ -187,7 +187,7 @@ internal static class TcpCompareCommand
                 var p = peer.Single(r => r["ecnK"] == k.ToString(CultureInfo.InvariantCulture) && r["flows"] == n.ToString(CultureInfo.InvariantCulture));
                 var peerQueue = p.Number("queueMeanPkts");
                 report.AppendLine(CultureInfo.InvariantCulture,
-                    $"| {k} | {n} | {queue:0.0} | {peerQueue:0.0} | {(queue - peerQueue) / peerQueue:+0.0%;-0.0%} | {port.QueueMaxPackets} | {p["queueMaxPkts"]} | {goodput:0.000} | {p.Number("goodputOfMaxAfterWarmup"):0.000} |");
+                    $"| {k} | {n} | {queue:0.0} | {peerQueue:0.0} | {Difference(queue, peerQueue)} | {port.QueueMaxPackets} | {p["queueMaxPkts"]} | {goodput:0.000} | {p.Number("goodputOfMaxAfterWarmup"):0.000} |");
                 csv.AppendLine(CultureInfo.InvariantCulture, $"dctcp-k{k}-n{n},queue_mean_packets,{queue:0.######},{peerQueue:0.######}");
                 csv.AppendLine(CultureInfo.InvariantCulture, $"dctcp-k{k}-n{n},goodput_of_line_rate,{goodput:0.######},{p.Number("goodputOfMaxAfterWarmup"):0.######}");
             }
@@ -195,6 +195,13 @@ internal static class TcpCompareCommand
     }
 
     // ---- helpers ----
+
+    /// <summary>(ours − theirs) / theirs with a sign, and a plain 0.0% when it rounds to nothing.</summary>
+    private static string Difference(double ours, double theirs)
+    {
+        var d = Math.Round((ours - theirs) / theirs, 3);
+        return d == 0 ? "0.0%" : d.ToString("+0.0%;-0.0%", CultureInfo.InvariantCulture);
+    }
 
     private static ResultsBuilder Run(string scenarioText)
     {
