@@ -77,7 +77,7 @@ internal sealed class ServerBuilder(ScenarioSettings scenario, LeafSpineLayout l
         var leaf = layout.LeafLp(layout.LeafOfHost(host));
         var t = _dc.Topology;
         nic.ConnectWire(new OutputPort(server, nic.Index, PhysicalNic.TransmitDoneTimer, 0, layout.NameOf(leaf),
-            (leaf, 0, layout.HostPortOnLeaf(host)), t.HostLink.Rate, t.HostLink.DelayPs, t.HostQueue.Limit, t.HostQueue.Ecn, scenario.Seed));
+            (leaf, 0, layout.HostPortOnLeaf(host)), t.HostLink.Rate, t.HostLink.DelayPs, t.HostQueue.Limit, t.HostQueue.Ecn, scenario.Seed, t.HostQueue.TracePs));
         if (vms.Count == 0)
         {
             if (vswitch is null) server.Connect(up, upPort, nic, PhysicalNic.HostPort);

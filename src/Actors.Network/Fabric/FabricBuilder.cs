@@ -26,13 +26,13 @@ public static class FabricBuilder
         {
             var host = leaf * t.HostsPerLeaf + i;
             sw.Ports.Add(new OutputPort(sw, 0, FabricSwitch.TransmitDoneTimer, i, layout.NameOf(host), (host, ServerNic, ServerNicWirePort),
-                t.HostLink.Rate, t.HostLink.DelayPs, t.SwitchQueue.Limit, t.SwitchQueue.Ecn, seed));
+                t.HostLink.Rate, t.HostLink.DelayPs, t.SwitchQueue.Limit, t.SwitchQueue.Ecn, seed, t.SwitchQueue.TracePs));
         }
         for (var s = 0; s < t.Spines; s++)
         {
             var spine = layout.SpineLp(s);
             sw.Ports.Add(new OutputPort(sw, 0, FabricSwitch.TransmitDoneTimer, layout.SpinePortOnLeaf(s), layout.NameOf(spine),
-                (spine, 0, leaf), t.FabricLink.Rate, t.FabricLink.DelayPs, t.SwitchQueue.Limit, t.SwitchQueue.Ecn, seed));
+                (spine, 0, leaf), t.FabricLink.Rate, t.FabricLink.DelayPs, t.SwitchQueue.Limit, t.SwitchQueue.Ecn, seed, t.SwitchQueue.TracePs));
         }
         return sw;
     }
@@ -46,7 +46,7 @@ public static class FabricBuilder
         {
             var leaf = layout.LeafLp(l);
             sw.Ports.Add(new OutputPort(sw, 0, FabricSwitch.TransmitDoneTimer, l, layout.NameOf(leaf),
-                (leaf, 0, layout.SpinePortOnLeaf(spine)), t.FabricLink.Rate, t.FabricLink.DelayPs, t.SwitchQueue.Limit, t.SwitchQueue.Ecn, seed));
+                (leaf, 0, layout.SpinePortOnLeaf(spine)), t.FabricLink.Rate, t.FabricLink.DelayPs, t.SwitchQueue.Limit, t.SwitchQueue.Ecn, seed, t.SwitchQueue.TracePs));
         }
         return sw;
     }

@@ -56,7 +56,10 @@ public static class ScenarioTopologyReader
                 $"a byte limit of {limit} B cannot hold the largest frame a generator sends ({minimum} B); it must be at least {minimum}"))
             return null;
         var queueLimit = new QueueLimit(unit, limit);
-        return ReadEcn(queue.Child("ecn"), queueLimit) is { } ecn ? new QueueSettings(queueLimit, ecn) : null;
+        if (!queue.TryText("trace", out var traceText)) return null;
+        var trace = 0L;
+        if (traceText.Length > 0 && !queue.TryTime("trace", 1, out trace)) return null;
+        return ReadEcn(queue.Child("ecn"), queueLimit) is { } ecn ? new QueueSettings(queueLimit, ecn, trace) : null;
     }
 
     /// <summary>
@@ -151,6 +154,7 @@ public static class ScenarioTopologyReader
         {
             ["limit"] = Amount(queue.Limit.Limit, unit),
             ["unit"] = ScenarioWords.WordOf(ScenarioWords.QueueUnits, unit),
+            ["trace"] = queue.TracePs == 0 ? "\"\"" : ScenarioHoconWriter.Time(queue.TracePs),
             ["ecn"] = ecn,
         };
     }

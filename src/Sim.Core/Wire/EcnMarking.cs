@@ -33,5 +33,5 @@ public sealed record EcnMarking(EcnMode Mode, long Threshold, RedParameters? Red
     public static readonly EcnMarking Off = new(EcnMode.Off, 0, null);
 }
 
-/// <summary>An output queue: its capacity and how it signals congestion.</summary>
-public readonly record struct QueueSettings(QueueLimit Limit, EcnMarking Ecn);
+/// <summary>An output queue: its capacity, how it signals congestion, and how often its length is sampled into the results (0: never).</summary>
+public readonly record struct QueueSettings(QueueLimit Limit, EcnMarking Ecn, long TracePs = 0);

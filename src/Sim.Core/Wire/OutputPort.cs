@@ -36,6 +36,7 @@ public sealed class OutputPort
     private long _lastChange;
     private readonly Dictionary<long, (long Packets, long Bytes)> _dropsByFlow = new();
     private readonly EcnMarker? _marker;
+    private readonly QueueTrace? _trace;
 
     /// <param name="owner">The LP the port belongs to.</param>
     /// <param name="ownerComponent">Component of <paramref name="owner"/> that gets the transmit-done timer.</param>
@@ -45,8 +46,10 @@ public sealed class OutputPort
     /// <param name="ecn">ECN marking of the queue; null or <see cref="EcnMarking.Off"/> for tail drop alone.</param>
     /// <param name="seed">The scenario seed, from which a RED queue's random stream is drawn (with the owner's id and <paramref name="index"/>).</param>
     public OutputPort(LogicalProcess owner, ushort ownerComponent, ushort transmitDoneTimer, int index, string peerName,
-        (int Lp, ushort Component, int Port) peer, DataRate rate, long delayPs, QueueLimit limit, EcnMarking? ecn = null, ulong seed = 0)
+        (int Lp, ushort Component, int Port) peer, DataRate rate, long delayPs, QueueLimit limit, EcnMarking? ecn = null, ulong seed = 0,
+        long traceIntervalPs = 0)
     {
+        if (traceIntervalPs > 0) _trace = new QueueTrace(traceIntervalPs);
         _owner = owner;
         _ownerComponent = ownerComponent;
         _transmitDoneTimer = transmitDoneTimer;
@@ -169,6 +172,7 @@ public sealed class OutputPort
         Account(endTime);
         results.AddLink(Stats);
         var where = $"{Stats.From}->{Stats.To}";
+        if (_trace is not null) results.SeriesOf($"queue/{where}").AddRange(_trace.Points);
         foreach (var (flowId, (packets, bytes)) in _dropsByFlow)
         {
             var f = results.Flow(flowId);
@@ -202,6 +206,7 @@ public sealed class OutputPort
 
     private void Account(long now)
     {
+        _trace?.Until(now, _count);
         var dt = now - _lastChange;
         if (dt > 0 && _count > 0)
         {
