@@ -16,8 +16,11 @@ namespace DcSim.ActorsHost.Tests.TcpModel;
 /// </summary>
 public sealed class DctcpQueueSpec(ITestOutputHelper output)
 {
-    /// <summary>C·RTT of the idle path in packets: 4 propagation delays of 1 us, a data frame's and an ACK's serialisation at 10 Gb/s.</summary>
-    private const double CapacityRttPackets = (4e-6 + (1538 + 110) * 8 / 10e9) * 10e9 / (1538 * 8);
+    /// <summary>
+    /// C·RTT of the idle path in 1538 B data frames: 4 propagation delays of 1 us, and a data frame (1538 B on the wire) and an ACK
+    /// (90 B) each stored and forwarded over 2 hops at 10 Gb/s — 5.37 packets (tools/ns3-tcp: "C·RTT ≈ 5.4 packets here").
+    /// </summary>
+    private const double CapacityRttPackets = (4e-6 + 2 * (1538 + 90) * 8 / 10e9) * 10e9 / (1538 * 8);
 
     private static string Scenario(string cc, int flows, int limit, string ecn, string trace = "\"\"", string duration = "50ms") => $$"""
         duration = {{duration}}
@@ -36,10 +39,11 @@ public sealed class DctcpQueueSpec(ITestOutputHelper output)
     {
         var run = TcpRun.Of(Scenario(cc, flows, limit, ecn));
         var port = run.Link("leaf0", "host0");
-        var r = (port.QueueMeanPackets(run.Scenario.DurationPs), port.QueueMaxPackets, port.Utilisation(run.Scenario.DurationPs), port.EcnMarkedPackets, port.DroppedPackets);
-        output.WriteLine($"{cc} N={flows} limit={limit} ecn {{ {ecn} }}: queue mean {r.Item1:F2} max {r.QueueMaxPackets}, utilisation {r.Item3:F4}, " +
-            $"marks {r.EcnMarkedPackets}, drops {r.DroppedPackets}, timeouts {run.Total(TcpResults.Timeouts)}, ECN reductions {run.Total(TcpResults.EcnReductions)}");
-        return r;
+        var mean = port.QueueMeanPackets(run.Scenario.DurationPs);
+        var utilisation = port.Utilisation(run.Scenario.DurationPs);
+        output.WriteLine($"{cc} N={flows} limit={limit} ecn {{ {ecn} }}: queue mean {mean:F2} max {port.QueueMaxPackets}, utilisation {utilisation:F4}, " +
+            $"marks {port.EcnMarkedPackets}, drops {port.DroppedPackets}, timeouts {run.Total(TcpResults.Timeouts)}, ECN reductions {run.Total(TcpResults.EcnReductions)}");
+        return (mean, port.QueueMaxPackets, utilisation, port.EcnMarkedPackets, port.DroppedPackets);
     }
 
     [Theory]
