@@ -40,6 +40,11 @@ public sealed class BadInputSpec
     [InlineData("validate", "{ kind = cbr, rate = 10Mbps }", "{ kind = cbr, rate = 10Mbps, endpoints = [web] }", 9, "traffic.generators[0].endpoints[0]")]
     [InlineData("run", "  hosts-per-leaf = 2", "  hosts-per-leaf = 2\n  switch-queue { limit = 50, unit = packets, ecn { mode = threshold, threshold = 65 } }", 7, "topology.switch-queue.ecn.threshold")]
     [InlineData("validate", "  hosts-per-leaf = 2", "  hosts-per-leaf = 2\n  host-queue.ecn.mode = dctcp", 7, "topology.host-queue.ecn.mode")]
+    [InlineData("run", "name = \"bad-input\"", "name = \"bad-input\"\ntcp.congestion-control = bbr", 2, "tcp.congestion-control")]
+    [InlineData("validate", "name = \"bad-input\"", "name = \"bad-input\"\ntcp { min-rto = 2s, max-rto = 1s, initial-rto = 1s }", 2, "tcp.min-rto")]
+    [InlineData("run", "name = \"bad-input\"", "name = \"bad-input\"\ntcp.receive-buffer = 1KB", 2, "tcp.receive-buffer")]
+    [InlineData("run", "{ kind = cbr, rate = 10Mbps }", "{ kind = tcp-flows, rate = 1Gbps }", 9, "traffic.generators[0].flow-size-cdf")]
+    [InlineData("validate", "{ kind = cbr, rate = 10Mbps }", "{ kind = incast, destination = fixed, target = 1 }", 9, "traffic.generators[0].destination")]
     public void Bad_scenario_must_exit_2_naming_file_line_and_key_and_write_nothing(string command, string find, string replace, int line, string key)
     {
         // arrange
@@ -54,6 +59,19 @@ public sealed class BadInputSpec
         Assert.Contains($"{file}:{line}:", result.Stderr);
         Assert.Contains(key, result.Stderr);
         Assert.False(Directory.Exists(output), "no output directory may be created for a bad scenario");
+    }
+
+    [Fact]
+    public void Unknown_congestion_control_must_name_the_allowed_words_in_one_error_line()
+    {
+        var (result, output, file) = Run("run", Valid.Replace("name = \"bad-input\"", "name = \"bad-input\"\ntcp.congestion-control = bbr", StringComparison.Ordinal));
+
+        Assert.Equal(2, result.ExitCode);
+        var line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"{file}:2: tcp.congestion-control: ", line);
+        Assert.Contains("bbr", line);
+        Assert.Contains("newreno, cubic, dctcp", line);
+        Assert.False(Directory.Exists(output));
     }
 
     [Fact]
