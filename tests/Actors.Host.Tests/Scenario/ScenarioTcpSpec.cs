@@ -58,7 +58,7 @@ public sealed class ScenarioTcpSpec
 
         // assert
         var expected = new TcpSettings(CongestionControlKind.Dctcp, 8948, 4, SimTime.Millisecond, 2 * SimTime.Second, 5 * SimTime.Millisecond, 1,
-            SimTime.Millisecond, 5, false, true, 1 << 20, 512 << 10, 0.125, 0.5, 0.8, false, false, 4, 5 * SimTime.Microsecond);
+            SimTime.Millisecond, 5, false, true, 1 << 20, 512 << 10, 0.125, 0.5, 0.8, true, true, false, false, 4, 5 * SimTime.Microsecond);
         Assert.Equal(expected, s.Datacenter().Tcp);
         var g = s.Datacenter().Generators;
         Assert.Equal(new TcpBulkSettings(1_000_000, 3, 10 * SimTime.Microsecond), g[0].TcpBulk);

@@ -21,7 +21,7 @@ public sealed class TcpConservationSpec
           switch-queue { limit = 12, unit = packets }
         }
         servers.stack-costs = free
-        tcp { min-rto = 1ms, initial-rto = 2ms }
+        tcp { congestion-control = newreno, min-rto = 1ms, initial-rto = 2ms }
         traffic.generators = [
           { kind = tcp-flows, hosts = ["0-5"], rate = 3Gbps, flow-size-cdf = "cdf/fbhdp.txt" }
           { kind = incast, hosts = ["1-7"], destination = incast, target = 0, incast { response-size = 30KB } }
