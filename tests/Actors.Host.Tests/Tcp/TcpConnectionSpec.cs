@@ -7,23 +7,10 @@ namespace DcSim.ActorsHost.Tests.Tcp;
 
 public class TcpConnectionSpec
 {
-    private const long Ms = SimTime.Millisecond;
-
-    private static TcpPair Transfer(long bytes, TcpSettings? settings = null, Func<bool, Packet, int, SegmentFate>? fate = null)
-    {
-        var pair = new TcpPair(settings);
-        if (fate is not null) pair.Fate = fate;
-        pair.ClientApp.OnConnected = c => { c.Write(bytes); c.Close(); };
-        pair.ServerApp.OnPeerClosed = c => c.Close();
-        pair.Client.Connect();
-        pair.RunUntil(10 * SimTime.Second);
-        return pair;
-    }
-
     [Fact]
     public void A_transfer_must_deliver_every_byte_once_and_close_both_ends()
     {
-        var pair = Transfer(1_000_000);
+        var pair = TcpPair.Transfer(1_000_000);
         Assert.Equal(1_000_000, pair.ServerApp.Received);
         Assert.True(pair.ServerApp.PeerClosed);
         Assert.Equal(TcpState.Closed, pair.Client.State);
@@ -49,7 +36,7 @@ public class TcpConnectionSpec
     [Fact]
     public void A_lost_segment_must_be_recovered_by_fast_retransmit_without_a_timeout()
     {
-        var pair = Transfer(200_000, fate: (fromClient, s, n) => fromClient && s.PayloadBytes > 0 && s.Tcp.Seq == 1 + 5 * 1448 && s.Sequence < 20
+        var pair = TcpPair.Transfer(200_000, fate: (fromClient, s, n) => fromClient && s.PayloadBytes > 0 && s.Tcp.Seq == 1 + 5 * 1448 && s.Sequence < 20
             ? SegmentFate.Drop : SegmentFate.Deliver);
         Assert.Equal(200_000, pair.ServerApp.Received);
         Assert.Equal(1, pair.Client.Stats.RetransmittedSegments);
