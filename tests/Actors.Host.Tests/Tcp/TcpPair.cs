@@ -35,15 +35,27 @@ internal sealed class TcpPair : ITcpHost
     public static TcpPair Transfer(long bytes, TcpSettings? settings = null, Func<bool, Packet, int, SegmentFate>? fate = null,
         long until = 10 * SimTime.Second, long serverBytes = 0, long delayPs = 10 * SimTime.Microsecond)
     {
-        var pair = new TcpPair(settings, delayPs);
+        var pair = Prepare(bytes, settings, serverBytes, delayPs);
         if (fate is not null) pair.Fate = fate;
-        pair.ClientApp.OnConnected = c => { c.Write(bytes); c.Close(); };
-        if (serverBytes > 0) pair.ServerApp.OnConnected = c => c.Write(serverBytes);
-        pair.ServerApp.OnPeerClosed = c => c.Close();
         pair.Client.Connect();
         pair.RunUntil(until);
         return pair;
     }
+
+    /// <summary>The pair of <see cref="Transfer"/> before the client connects, for a test that sets a fate which needs the pair.</summary>
+    public static TcpPair Prepare(long bytes, TcpSettings? settings = null, long serverBytes = 0, long delayPs = 10 * SimTime.Microsecond)
+    {
+        var pair = new TcpPair(settings, delayPs);
+        pair.ClientApp.OnConnected = c => { c.Write(bytes); c.Close(); };
+        if (serverBytes > 0) pair.ServerApp.OnConnected = c => c.Write(serverBytes);
+        pair.ServerApp.OnPeerClosed = c => c.Close();
+        return pair;
+    }
+
+    /// <summary>Every segment sent, one line each, for a failing test's message.</summary>
+    public string Trace() => string.Join("\n", Sent.Select(s =>
+        $"{SimTime.Format(s.Time)} {(s.FromClient ? "c>" : "<s")} seq {s.Segment.Tcp.Seq} ack {s.Segment.Tcp.Ack} len {s.Segment.PayloadBytes} " +
+        $"flags {s.Segment.Headers.TcpFlags:x2} win {s.Segment.Tcp.Window} sack {s.Segment.Headers.SackBlocks}"));
 
     public TcpConnection Client { get; }
     public TcpConnection Server { get; private set; }
