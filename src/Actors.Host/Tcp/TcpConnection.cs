@@ -438,13 +438,23 @@ internal sealed class TcpConnection
         {
             _window.Ssthresh = _cc.WindowAfterEcnEcho(_window, flightBefore);
             _window.Cwnd = Math.Max(_window.Ssthresh, _settings.Mss);
-            _ecnReducedUntil = _sndNxt;
-            _sendCwr = true;
+            WindowReduced();
             Stats.EcnWindowReductions++;
         }
         else if ((!_inRecovery || _afterTimeout) && WindowLimited(flightBefore))
             _cc.OnAck(_window, acked, _host.Now, _rtt.SmoothedPs);
         if (_window.Cwnd > Stats.MaxCwnd) Stats.MaxCwnd = _window.Cwnd;
+    }
+
+    /// <summary>
+    /// RFC 3168 §6.1.2: any reduction of the window (an ECN echo's, a fast retransmit's or a timeout's) answers the congestion of the data
+    /// sent so far, so no echo for that data reduces it again, and it is announced with CWR on the next new segment, which ends a classic
+    /// receiver's echo (Linux's tcp_ecn_queue_cwr on every reduction).
+    /// </summary>
+    private void WindowReduced()
+    {
+        _ecnReducedUntil = _sndNxt;
+        _sendCwr = _ecnOk;
     }
 
     /// <summary>Whether the flight before this ACK used the window (Linux's tcp_is_cwnd_limited): an application-limited sender does not grow it.</summary>
@@ -469,6 +479,7 @@ internal sealed class TcpConnection
         _recoveryPoint = _sndNxt;
         _window.Ssthresh = _cc.SsthreshAfterLoss(_window, Pipe);
         _window.Cwnd = _window.Ssthresh;
+        WindowReduced();
         _sent.MarkLost(ref _sent.First);
         if (!_settings.Sack) EmulateSack();
         Retransmit(0);
@@ -514,6 +525,7 @@ internal sealed class TcpConnection
         if (_rtt.Backoff == 0) _window.Ssthresh = _cc.SsthreshAfterLoss(_window, Pipe);
         _rtt.Expired();
         _window.Cwnd = _settings.Mss;
+        WindowReduced();
         _sent.MarkAllLost();
         _inRecovery = true;
         _afterTimeout = true;

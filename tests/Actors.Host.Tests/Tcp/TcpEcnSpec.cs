@@ -48,21 +48,28 @@ public class TcpEcnSpec
         Assert.Equal(50_000, pair.ServerApp.Received);
     }
 
-    /// <summary>Marks the first sending of the client's data segments <paramref name="segments"/>; records the client's window at each of its sends.</summary>
-    private static (TcpPair Pair, List<(long Time, long Cwnd, long Ssthresh)> Windows) Marked(long bytes, TcpSettings settings, params int[] segments)
+    /// <summary>
+    /// Marks the first sending of the client's data segments <paramref name="segments"/> (and drops that of <paramref name="dropped"/>);
+    /// records the client's window at each of its sends.
+    /// </summary>
+    private static (TcpPair Pair, List<(long Time, long Cwnd, long Ssthresh)> Windows) Marked(long bytes, TcpSettings settings, int[] segments,
+        int[]? dropped = null)
     {
         var pair = Pair(bytes, settings);
         var pending = segments.Select(SeqOf).ToHashSet();
+        var toDrop = (dropped ?? []).Select(SeqOf).ToHashSet();
         var windows = new List<(long, long, long)>();
         pair.Fate = (fromClient, s, _) =>
         {
             if (!fromClient) return SegmentFate.Deliver;
             windows.Add((pair.Now, pair.Client.Cwnd, pair.Client.Ssthresh));
+            if (s.PayloadBytes > 0 && toDrop.Remove(s.Tcp.Seq)) return SegmentFate.Drop;
             return s.PayloadBytes > 0 && pending.Remove(s.Tcp.Seq) ? SegmentFate.Mark : SegmentFate.Deliver;
         };
         pair.Client.Connect();
         pair.RunUntil(10 * SimTime.Second);
         Assert.Empty(pending);
+        Assert.Empty(toDrop);
         Assert.Equal(bytes, pair.ServerApp.Received);
         return (pair, windows);
     }
@@ -72,7 +79,7 @@ public class TcpEcnSpec
     [InlineData(CongestionControlKind.Cubic, 0.7)]
     public void A_CE_mark_must_be_echoed_until_CWR_and_reduce_the_window_once(CongestionControlKind cc, double beta)
     {
-        var (pair, windows) = Marked(400_000, With(cc, ecn: true), 30);
+        var (pair, windows) = Marked(400_000, With(cc, ecn: true), [30]);
 
         Assert.Equal(1, pair.Server.Stats.CeMarkedReceived);
         var echoes = pair.Sent.Where(s => !s.FromClient && (s.Segment.Headers.TcpFlags & (TcpFlags.Ece | TcpFlags.Syn)) == TcpFlags.Ece).ToList();
@@ -98,13 +105,33 @@ public class TcpEcnSpec
     [Fact]
     public void Marks_within_one_window_must_reduce_the_window_once_and_marks_windows_apart_twice()
     {
-        var (burst, _) = Marked(400_000, With(CongestionControlKind.NewReno, ecn: true), 30, 31, 32, 33, 34, 35);
+        var (burst, _) = Marked(400_000, With(CongestionControlKind.NewReno, ecn: true), [30, 31, 32, 33, 34, 35]);
         Assert.Equal(6, burst.Server.Stats.CeMarkedReceived);
         Assert.Equal(1, burst.Client.Stats.EcnWindowReductions);
 
-        var (apart, _) = Marked(400_000, With(CongestionControlKind.NewReno, ecn: true), 30, 200);
+        var (apart, _) = Marked(400_000, With(CongestionControlKind.NewReno, ecn: true), [30, 200]);
         Assert.Equal(2, apart.Client.Stats.EcnWindowReductions);
         Assert.Equal(2, apart.Sent.Count(s => s.FromClient && (s.Segment.Headers.TcpFlags & TcpFlags.Cwr) != 0 && s.Segment.PayloadBytes > 0));
+    }
+
+    [Theory]
+    [InlineData(CongestionControlKind.NewReno)]
+    [InlineData(CongestionControlKind.Cubic)]
+    [InlineData(CongestionControlKind.Dctcp)]
+    public void A_loss_and_a_mark_in_the_same_window_must_reduce_the_window_once_and_send_CWR(CongestionControlKind cc)
+    {
+        // Segment 30 is lost and 31, marked, draws duplicate ACKs that echo its mark. RFC 3168 §6.1.2: the sender reduces its window at most
+        // once per window of data, and sets CWR on the first new segment after any reduction, a fast retransmit's included, which ends the
+        // receiver's echo. The fast retransmit's reduction is the one.
+        var (pair, windows) = Marked(400_000, With(cc, ecn: true), [31], dropped: [30]);
+
+        Assert.Equal(1, pair.Client.Stats.FastRecoveries);
+        Assert.Equal(0, pair.Client.Stats.Timeouts);
+        Assert.True(pair.Client.Stats.EcnEchoesReceived > 0);
+        Assert.Equal(0, pair.Client.Stats.EcnWindowReductions);
+        Assert.Single(windows.Select(w => w.Ssthresh).Where(t => t != long.MaxValue).Distinct());
+        var cwr = Assert.Single(pair.Sent, s => s.FromClient && (s.Segment.Headers.TcpFlags & TcpFlags.Cwr) != 0 && s.Segment.PayloadBytes > 0);
+        Assert.True(cwr.Time > pair.ClientSendTimes(SeqOf(30))[1]);
     }
 
     [Fact]
@@ -112,7 +139,7 @@ public class TcpEcnSpec
     {
         // ACKs go every second segment: (14, 15) would share one. Segment 15's mark makes the receiver first acknowledge 14 alone without ECE,
         // then 15 and 16 with ECE; 17 is unmarked again and the ACK for it and 18 carries no ECE.
-        var (pair, windows) = Marked(100_000, With(CongestionControlKind.Dctcp, ecn: false), 15, 16);
+        var (pair, windows) = Marked(100_000, With(CongestionControlKind.Dctcp, ecn: false), [15, 16]);
 
         var acks = pair.Sent.Where(s => !s.FromClient && (s.Segment.Headers.TcpFlags & TcpFlags.Syn) == 0).ToList();
         var echo = Assert.Single(acks, a => (a.Segment.Headers.TcpFlags & TcpFlags.Ece) != 0);
