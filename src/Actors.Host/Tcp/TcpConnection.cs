@@ -338,7 +338,7 @@ internal sealed class TcpConnection
         ArmPersist();
     }
 
-    private void ArmPersist() => _persistAt = _host.Now + Math.Min(_settings.MaxRtoPs, _rtt.RtoPs << _persistBackoff);
+    private void ArmPersist() => _persistAt = _host.Now + RttEstimator.Doubled(_rtt.RtoPs, _persistBackoff, _settings.MaxRtoPs);
 
     private void Emit(long seq, int length, byte flags, bool ect)
     {
@@ -392,7 +392,8 @@ internal sealed class TcpConnection
             Application.Connected(this);
         }
         var previousWindow = _peerWindow;
-        _peerWindow = p.Tcp.Window;
+        // RFC 9293 §3.10.7.4: an ACK below SND.UNA was overtaken by a newer one, and so was the window it advertised.
+        if (ack >= _sndUna) _peerWindow = p.Tcp.Window;
         var ece = _ecnOk && (p.Headers.TcpFlags & TcpFlags.Ece) != 0;
         if (ece) Stats.EcnEchoesReceived++;
         var newSack = _settings.Sack && ReadSackBlocks(in p, ack);

@@ -94,4 +94,28 @@ public class TcpFlowControlSpec
         Assert.Equal(Buffer, (long)answer.Segment.Tcp.Window);
         Assert.Equal(pair.ArrivalOnIdleLink(answer.Time, answer.Segment), pair.DataSegments(fromClient: true).First(s => s.Time > resume).Time);
     }
+
+    [Fact]
+    public void An_old_ACK_arriving_late_must_not_reopen_the_window_it_advertised()
+    {
+        // The server's 15th ACK is held and arrives after its 18th, when the sender has filled the window and its congestion window has
+        // room to spare: the old ACK acknowledges less and advertised more room (the server reads nothing, so each ACK's window is smaller
+        // than the last, and the right edge stays at byte 1 + 64 KiB). RFC 9293 §3.10.7.4 takes the window only from an ACK that is not
+        // older than what SND.UNA says; the sender must not go beyond the right edge the newest ACK set.
+        // The client's SYN has gone when Paused returns: the fate set after it sees every server segment.
+        var pair = Paused(resumeAt: 5 * S);
+        pair.Fate = (fromClient, s, n) =>
+        {
+            if (fromClient) return SegmentFate.Deliver;
+            if (n == 19) pair.ReleaseHeld();
+            return n == 15 ? SegmentFate.Hold : SegmentFate.Deliver;
+        };
+        pair.RunUntil(4 * S);
+
+        Assert.Equal(0, pair.Server.Stats.DuplicateBytesReceived);
+        Assert.Equal(Buffer, pair.Client.Stats.DataBytesSent);
+        Assert.Equal(0, pair.Client.Stats.RetransmittedSegments);
+        pair.RunUntil(30 * S);
+        Assert.Equal(Bytes, pair.ServerApp.Received);
+    }
 }

@@ -42,6 +42,24 @@ public class TcpTimerSpec
         Assert.Equal(112_500 * Us + 4 * (3 * 62_500 * Us / 4), rtt.RtoPs);
     }
 
+    [Theory]
+    [InlineData(200)]
+    [InlineData(1000)]
+    public void A_backed_off_RTO_must_stay_at_the_maximum_however_many_times_it_expires(int minRtoMs)
+    {
+        // A peer that is gone: the timer keeps expiring (no retry limit is modelled). Doubling 200 ms 26 times overflows 64 bits.
+        var rtt = new RttEstimator(minRtoPs: minRtoMs * Ms, maxRtoPs: 120 * S, initialRtoPs: 1 * S);
+        rtt.Sample(20 * SimTime.Microsecond);
+        var previous = rtt.RtoPs;
+        for (var expiry = 1; expiry <= 40; expiry++)
+        {
+            rtt.Expired();
+            Assert.InRange(rtt.RtoPs, previous, 120 * S);
+            previous = rtt.RtoPs;
+        }
+        Assert.Equal(120 * S, previous);
+    }
+
     [Fact]
     public void The_RTO_must_be_held_at_the_minimum_when_the_formula_gives_less()
     {
