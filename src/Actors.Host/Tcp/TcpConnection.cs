@@ -645,22 +645,18 @@ internal sealed class TcpConnection
         Application.Received(this, bytes);
     }
 
+    /// <summary>The peer's FIN arrived in order: the application hears the end of the stream whether or not it had closed its own side.</summary>
     private void OnPeerFin()
     {
         SendAck();
-        switch (State)
+        State = State switch
         {
-            case TcpState.Established:
-                State = TcpState.CloseWait;
-                Application.PeerClosed(this);
-                break;
-            case TcpState.FinWait1:
-                State = TcpState.Closing;
-                break;
-            case TcpState.FinWait2:
-                Finish();
-                break;
-        }
+            TcpState.Established => TcpState.CloseWait,
+            TcpState.FinWait1 => TcpState.Closing,
+            _ => State,
+        };
+        Application.PeerClosed(this);
+        if (State == TcpState.FinWait2) Finish();
     }
 
     /// <summary>

@@ -43,4 +43,25 @@ public class TcpConnectionSpec
         Assert.Equal(0, pair.Client.Stats.Timeouts);
         Assert.Equal(1, pair.Client.Stats.FastRecoveries);
     }
+
+    [Fact]
+    public void An_end_that_closed_first_must_still_hear_the_peer_close()
+    {
+        // The client writes and closes at once (FIN_WAIT); the server answers 5000 B and closes when the client's FIN arrives.
+        var pair = TcpPair.Transfer(10_000, serverBytes: 5_000);
+        Assert.Equal(5_000, pair.ClientApp.Received);
+        Assert.True(pair.ClientApp.PeerClosed);
+        Assert.True(pair.ClientApp.Closed);
+        Assert.Equal(TcpState.Closed, pair.Client.State);
+
+        // Both close as soon as they have written; each still hears the other's FIN.
+        var both = TcpPair.Prepare(10_000, serverBytes: 5_000);
+        both.ServerApp.OnConnected = c => { c.Write(5_000); c.Close(); };
+        both.Client.Connect();
+        both.RunUntil(SimTime.Second);
+        Assert.True(both.ClientApp.PeerClosed && both.ServerApp.PeerClosed);
+        Assert.Equal(TcpState.Closed, both.Client.State);
+        Assert.Equal(TcpState.Closed, both.Server.State);
+        Assert.Equal(0, both.Resets);
+    }
 }
