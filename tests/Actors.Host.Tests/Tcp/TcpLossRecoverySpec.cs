@@ -23,10 +23,15 @@ public class TcpLossRecoverySpec
         return (fromClient, s, _) => fromClient && s.PayloadBytes > 0 && pending.Remove(s.Tcp.Seq) ? SegmentFate.Drop : SegmentFate.Deliver;
     }
 
-    [Fact]
-    public void A_lost_first_data_segment_must_be_sent_again_by_fast_retransmit_at_the_third_duplicate_ACK()
+    [Theory]
+    [InlineData(true, 3)]
+    [InlineData(false, 3)]
+    [InlineData(true, 5)]
+    [InlineData(false, 5)]
+    public void A_lost_first_data_segment_must_be_sent_again_by_fast_retransmit_at_the_threshold_duplicate_ACK(bool sack, int threshold)
     {
-        var pair = TcpPair.Transfer(200_000, fate: DropFirstSending(0));
+        var settings = TcpSettings.Default with { Sack = sack, DuplicateAckThreshold = threshold };
+        var pair = TcpPair.Transfer(200_000, settings, DropFirstSending(0));
 
         Assert.Equal(200_000, pair.ServerApp.Received);
         var sends = pair.ClientSendTimes(SeqOf(0));
@@ -34,11 +39,13 @@ public class TcpLossRecoverySpec
         Assert.Equal(1, pair.Client.Stats.RetransmittedSegments);
         Assert.Equal(1, pair.Client.Stats.FastRecoveries);
         Assert.Equal(0, pair.Client.Stats.Timeouts);
-        // Segments 1, 2 and 3 each draw an immediate duplicate ACK (RFC 5681 §4.2); the third one's SACK blocks cover three segments above
-        // the hole (RFC 6675 IsLost), and the retransmission leaves the moment it arrives.
-        var thirdDuplicate = pair.Sent.Where(s => !s.FromClient && s.Segment.Headers.SackBlocks > 0).ElementAt(2);
-        Assert.Equal(SeqOf(0), thirdDuplicate.Segment.Tcp.Ack);
-        Assert.Equal(pair.ArrivalOnIdleLink(thirdDuplicate.Time, thirdDuplicate.Segment), sends[1]);
+        // Segments 1, 2, 3… each draw an immediate duplicate ACK (RFC 5681 §4.2). The threshold one (with SACK: the one whose blocks
+        // cover that many segments above the hole less one, RFC 6675 IsLost) sends the retransmission the moment it arrives.
+        var duplicates = pair.Sent.Where(s => !s.FromClient && s.Segment.Headers.TcpFlags == TcpFlags.Ack && s.Segment.Tcp.Ack == SeqOf(0)).ToList();
+        Assert.All(duplicates, d => Assert.Equal(sack ? 1 : 0, d.Segment.Headers.SackBlocks));
+        var trigger = duplicates[threshold - 1];
+        Assert.Equal(pair.ArrivalOnIdleLink(trigger.Time, trigger.Segment), sends[1]);
+        Assert.True(duplicates[threshold - 2].Time < trigger.Time);
     }
 
     [Theory]
