@@ -172,4 +172,35 @@ public class TcpTimerSpec
         pair.RunUntil(1 * S);
         Assert.Equal(RtoAfter(r, DataRtt(pair, pair.ClientSendTimes(1001).Single())), pair.Client.RtoPs);
     }
+
+    [Theory]
+    [InlineData(40, 2)]
+    [InlineData(5, 2)]
+    [InlineData(40, 1)]
+    public void A_lone_segment_must_be_acknowledged_after_the_delayed_ACK_timeout_and_a_second_one_at_once(int timeoutMs, int segments)
+    {
+        // One segment of 1000 B on an idle connection, then 2000 B (two segments) half a second later.
+        var pair = TcpPair.Prepare(0, TcpSettings.Default with { DelayedAckTimeoutPs = timeoutMs * Ms, DelayedAckSegments = segments });
+        pair.ClientApp.OnConnected = _ => { };
+        pair.Client.Connect();
+        pair.At(S / 2, () => pair.Client.Write(1000));
+        pair.At(1 * S, () => pair.Client.Write(2000));
+        pair.RunUntil(2 * S);
+
+        var lone = pair.DataSegments(fromClient: true)[0];
+        var ackOfLone = pair.Sent.First(s => !s.FromClient && s.Segment.Tcp.Ack == 1001);
+        var arrival = pair.ArrivalOnIdleLink(lone.Time, lone.Segment);
+        Assert.Equal(segments == 1 ? arrival : arrival + timeoutMs * Ms, ackOfLone.Time);
+
+        var pairOfSegments = pair.DataSegments(fromClient: true).Where(s => s.Time >= 1 * S).ToList();
+        Assert.Equal([1448, 552], pairOfSegments.Select(s => s.Segment.PayloadBytes));
+        var acks = pair.Sent.Where(s => !s.FromClient && s.Time >= 1 * S).ToList();
+        // Every second full-sized segment is acknowledged at once (RFC 5681 §4.2, Linux's behaviour): here, on the second's arrival.
+        Assert.Equal(segments == 1 ? 2 : 1, acks.Count);
+        Assert.Equal(3001u, acks[^1].Segment.Tcp.Ack);
+        // The second left right behind the first: it arrives one transmission time (at 10 Gb/s) after it.
+        var secondArrival = pair.ArrivalOnIdleLink(pairOfSegments[0].Time, pairOfSegments[0].Segment)
+            + new DataRate(10_000_000_000).TransmitTime(Ethernet.WireBytes(pairOfSegments[1].Segment));
+        Assert.Equal(secondArrival, acks[^1].Time);
+    }
 }
