@@ -95,7 +95,7 @@ internal sealed class TcpConnection
     public bool InRecovery => _inRecovery;
     public ICongestionControl CongestionControl => _cc;
     /// <summary>Bytes written and not yet acknowledged (what the send buffer holds).</summary>
-    public long Unacknowledged => _writeEnd - Math.Max(_sndUna, 1);
+    public long Unacknowledged => _writeEnd - Math.Clamp(_sndUna, 1, _writeEnd);
     /// <summary>Bytes the application has written so far.</summary>
     public long Written => _writeEnd - 1;
     /// <summary>Bytes received in order (delivered to the application or waiting to be read).</summary>

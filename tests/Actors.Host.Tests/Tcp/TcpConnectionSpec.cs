@@ -16,6 +16,9 @@ public class TcpConnectionSpec
         Assert.Equal(TcpState.Closed, pair.Client.State);
         Assert.Equal(TcpState.Closed, pair.Server.State);
         Assert.Equal(0, pair.Client.Stats.RetransmittedSegments);
+        Assert.True(pair.Client.AllAcknowledged);
+        Assert.Equal(0, pair.Client.Unacknowledged);
+        Assert.Equal(1_000_000, pair.Client.Written);
         // 1,000,000 B in 1448 B segments: 690 full ones and one of 800 B.
         var data = pair.DataSegments(fromClient: true);
         Assert.Equal(691, data.Count);

@@ -35,6 +35,7 @@ public class TcpFlowControlSpec
         pair.RunUntil(4 * S);
 
         Assert.Equal(Buffer, pair.Client.Stats.DataBytesSent);
+        Assert.Equal(Bytes - Buffer, pair.Client.Unacknowledged);
         Assert.Equal(Buffer, pair.Server.ReceivedInOrder);
         Assert.Equal(0, pair.ServerApp.Received);
         Assert.Equal(0, pair.Server.Stats.DuplicateBytesReceived);
