@@ -432,8 +432,10 @@ internal sealed class TcpConnection
                 if (!_afterTimeout) _window.Cwnd = Math.Max(_window.Ssthresh, _settings.Mss);
                 _afterTimeout = false;
             }
-            else if (!_settings.Sack && _sent.Count > 0)
-                _sent.MarkLost(ref _sent.First); // RFC 6582 §3.2 step 5: a partial ACK means the next hole is lost too
+            // RFC 6582 §3.2 step 5: in fast recovery a partial ACK means the next hole is lost too. Not after a timeout: every segment was
+            // marked lost then and goes again in order, and the next one's retransmission may already be on its way.
+            else if (!_settings.Sack && !_afterTimeout && _sent.Count > 0)
+                _sent.MarkLost(ref _sent.First);
         }
         if (ece && _sndUna > _ecnReducedUntil && !_inRecovery)
         {

@@ -158,13 +158,15 @@ public class TcpLossRecoverySpec
         Assert.Equal(pair.Client.Stats.RetransmittedBytes, pair.Server.Stats.DuplicateBytesReceived);
     }
 
-    [Fact]
-    public void After_a_timeout_retransmissions_must_slow_start_from_one_segment()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void After_a_timeout_retransmissions_must_slow_start_from_one_segment(bool sack)
     {
         // 30 segments, an ACK for each; the second flight (segments 10 to 29) is lost whole, so nothing but the timer can recover it.
         // From a window of one segment each ACK adds one (RFC 5681 §3.1): 1, 2, 4 and 8 retransmissions in successive round trips, then
         // the remaining 5. The window counts each retransmission once in flight (RFC 6675 pipe).
-        var settings = TcpSettings.Default with { DelayedAckSegments = 1 };
+        var settings = TcpSettings.Default with { DelayedAckSegments = 1, Sack = sack };
         var pair = TcpPair.Transfer(30 * Mss, settings, DropFirstSending(Enumerable.Range(10, 20).ToArray()));
 
         Assert.Equal(30 * Mss, pair.ServerApp.Received);
@@ -178,6 +180,7 @@ public class TcpLossRecoverySpec
             rounds[^1]++;
         }
         Assert.Equal([1, 2, 4, 8, 5], rounds);
+        Assert.Equal(0, pair.Server.Stats.DuplicateBytesReceived);
     }
 
     [Theory]
