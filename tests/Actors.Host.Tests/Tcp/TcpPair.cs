@@ -52,11 +52,6 @@ internal sealed class TcpPair : ITcpHost
         return pair;
     }
 
-    /// <summary>Every segment sent, one line each, for a failing test's message.</summary>
-    public string Trace() => string.Join("\n", Sent.Select(s =>
-        $"{SimTime.Format(s.Time)} {(s.FromClient ? "c>" : "<s")} seq {s.Segment.Tcp.Seq} ack {s.Segment.Tcp.Ack} len {s.Segment.PayloadBytes} " +
-        $"flags {s.Segment.Headers.TcpFlags:x2} win {s.Segment.Tcp.Window} sack {s.Segment.Headers.SackBlocks}"));
-
     public TcpConnection Client { get; }
     public TcpConnection Server { get; private set; }
     public Recorder ClientApp { get; } = new();
