@@ -2,8 +2,10 @@ namespace DcSim.ActorsHost.Tcp;
 
 /// <summary>
 /// The sender's scoreboard (RFC 6675): the segments sent and not yet cumulatively acknowledged, in sequence order, with running totals
-/// of their bytes, of the bytes the receiver SACKed, of the bytes deemed lost and of the retransmissions in flight, from which the pipe
-/// (the bytes the sender believes are in the network) follows without a scan: outstanding − SACKed − lost + retransmitted.
+/// of their bytes, of the bytes the receiver SACKed, of the bytes deemed lost and not yet sent again, and of the retransmissions in flight,
+/// from which the pipe (the bytes the sender believes are in the network) follows without a scan: outstanding − SACKed − lost. A lost
+/// segment leaves the lost total when it is retransmitted, so its retransmission counts once in the outstanding bytes, as RFC 6675's
+/// SetPipe counts a lost and retransmitted octet once.
 /// </summary>
 internal sealed class RetransmissionQueue
 {
@@ -17,7 +19,7 @@ internal sealed class RetransmissionQueue
     public long RetransmitInFlightBytes { get; private set; }
 
     /// <summary>RFC 6675 SetPipe(), kept up to date.</summary>
-    public long Pipe => OutstandingBytes - SackedBytes - LostBytes + RetransmitInFlightBytes;
+    public long Pipe => OutstandingBytes - SackedBytes - LostBytes;
 
     public ref SentSegment this[int i] => ref _ring[(_head + i) & (_ring.Length - 1)];
 

@@ -16,7 +16,7 @@ internal sealed class RttEstimator(long minRtoPs, long maxRtoPs, long initialRto
     public long LatestPs { get; private set; }
 
     /// <summary>The timeout to arm now, with its backoff.</summary>
-    public long RtoPs => Math.Min(maxRtoPs, _backoff >= 30 ? maxRtoPs : _rto << _backoff);
+    public long RtoPs => Doubled(_rto, _backoff, maxRtoPs);
 
     public int Backoff => _backoff;
 
@@ -37,6 +37,9 @@ internal sealed class RttEstimator(long minRtoPs, long maxRtoPs, long initialRto
         _rto = Math.Clamp(SmoothedPs + 4 * VariancePs, minRtoPs, maxRtoPs);
         _backoff = 0;
     }
+
+    /// <summary><paramref name="value"/> doubled <paramref name="times"/> times, at most <paramref name="max"/>: checked before shifting, as 200 ms doubled 26 times overflows.</summary>
+    internal static long Doubled(long value, int times, long max) => times >= 62 || value > max >> times ? max : value << times;
 
     /// <summary>The timer expired: back off (RFC 6298 §5.5).</summary>
     public void Expired() => _backoff = Math.Min(_backoff + 1, 30);

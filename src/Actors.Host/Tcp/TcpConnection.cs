@@ -95,7 +95,7 @@ internal sealed class TcpConnection
     public bool InRecovery => _inRecovery;
     public ICongestionControl CongestionControl => _cc;
     /// <summary>Bytes written and not yet acknowledged (what the send buffer holds).</summary>
-    public long Unacknowledged => _writeEnd - Math.Max(_sndUna, 1);
+    public long Unacknowledged => _writeEnd - Math.Clamp(_sndUna, 1, _writeEnd);
     /// <summary>Bytes the application has written so far.</summary>
     public long Written => _writeEnd - 1;
     /// <summary>Bytes received in order (delivered to the application or waiting to be read).</summary>
@@ -345,7 +345,7 @@ internal sealed class TcpConnection
         ArmPersist();
     }
 
-    private void ArmPersist() => _persistAt = _host.Now + Math.Min(_settings.MaxRtoPs, _rtt.RtoPs << _persistBackoff);
+    private void ArmPersist() => _persistAt = _host.Now + RttEstimator.Doubled(_rtt.RtoPs, _persistBackoff, _settings.MaxRtoPs);
 
     private void Emit(long seq, int length, byte flags, bool ect)
     {
@@ -399,7 +399,8 @@ internal sealed class TcpConnection
             Application.Connected(this);
         }
         var previousWindow = _peerWindow;
-        _peerWindow = p.Tcp.Window;
+        // RFC 9293 §3.10.7.4: an ACK below SND.UNA was overtaken by a newer one, and so was the window it advertised.
+        if (ack >= _sndUna) _peerWindow = p.Tcp.Window;
         var ece = _ecnOk && (p.Headers.TcpFlags & TcpFlags.Ece) != 0;
         if (ece) Stats.EcnEchoesReceived++;
         var newSack = _settings.Sack && ReadSackBlocks(in p, ack);
@@ -442,20 +443,32 @@ internal sealed class TcpConnection
                 if (!_afterTimeout) _window.Cwnd = Math.Max(_window.Ssthresh, _settings.Mss);
                 _afterTimeout = false;
             }
-            else if (!_settings.Sack && _sent.Count > 0)
-                _sent.MarkLost(ref _sent.First); // RFC 6582 §3.2 step 5: a partial ACK means the next hole is lost too
+            // RFC 6582 §3.2 step 5: in fast recovery a partial ACK means the next hole is lost too. Not after a timeout: every segment was
+            // marked lost then and goes again in order, and the next one's retransmission may already be on its way.
+            else if (!_settings.Sack && !_afterTimeout && _sent.Count > 0)
+                _sent.MarkLost(ref _sent.First);
         }
         if (ece && _sndUna > _ecnReducedUntil && !_inRecovery)
         {
             _window.Ssthresh = _cc.WindowAfterEcnEcho(_window, flightBefore);
             _window.Cwnd = Math.Max(_window.Ssthresh, _settings.Mss);
-            _ecnReducedUntil = _sndNxt;
-            _sendCwr = true;
+            WindowReduced();
             Stats.EcnWindowReductions++;
         }
         else if ((!_inRecovery || _afterTimeout) && WindowLimited(flightBefore))
             _cc.OnAck(_window, acked, _host.Now, _rtt.SmoothedPs);
         if (_window.Cwnd > Stats.MaxCwnd) Stats.MaxCwnd = _window.Cwnd;
+    }
+
+    /// <summary>
+    /// RFC 3168 §6.1.2: any reduction of the window (an ECN echo's, a fast retransmit's or a timeout's) answers the congestion of the data
+    /// sent so far, so no echo for that data reduces it again, and it is announced with CWR on the next new segment, which ends a classic
+    /// receiver's echo (Linux's tcp_ecn_queue_cwr on every reduction).
+    /// </summary>
+    private void WindowReduced()
+    {
+        _ecnReducedUntil = _sndNxt;
+        _sendCwr = _ecnOk;
     }
 
     /// <summary>Whether the flight before this ACK used the window (Linux's tcp_is_cwnd_limited): an application-limited sender does not grow it.</summary>
@@ -480,6 +493,7 @@ internal sealed class TcpConnection
         _recoveryPoint = _sndNxt;
         _window.Ssthresh = _cc.SsthreshAfterLoss(_window, Pipe);
         _window.Cwnd = _window.Ssthresh;
+        WindowReduced();
         _sent.MarkLost(ref _sent.First);
         if (!_settings.Sack) EmulateSack();
         Retransmit(0);
@@ -525,6 +539,7 @@ internal sealed class TcpConnection
         if (_rtt.Backoff == 0) _window.Ssthresh = _cc.SsthreshAfterLoss(_window, Pipe);
         _rtt.Expired();
         _window.Cwnd = _settings.Mss;
+        WindowReduced();
         _sent.MarkAllLost();
         _inRecovery = true;
         _afterTimeout = true;
@@ -643,22 +658,18 @@ internal sealed class TcpConnection
         Application.Received(this, bytes);
     }
 
+    /// <summary>The peer's FIN arrived in order: the application hears the end of the stream whether or not it had closed its own side.</summary>
     private void OnPeerFin()
     {
         SendAck();
-        switch (State)
+        State = State switch
         {
-            case TcpState.Established:
-                State = TcpState.CloseWait;
-                Application.PeerClosed(this);
-                break;
-            case TcpState.FinWait1:
-                State = TcpState.Closing;
-                break;
-            case TcpState.FinWait2:
-                Finish();
-                break;
-        }
+            TcpState.Established => TcpState.CloseWait,
+            TcpState.FinWait1 => TcpState.Closing,
+            _ => State,
+        };
+        Application.PeerClosed(this);
+        if (State == TcpState.FinWait2) Finish();
     }
 
     /// <summary>

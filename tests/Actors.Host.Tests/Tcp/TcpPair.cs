@@ -6,8 +6,9 @@ namespace DcSim.ActorsHost.Tests.Tcp;
 
 /// <summary>
 /// A client and a server connection joined by a bottleneck: each direction is a FIFO link of a given rate and one-way delay with an
-/// unbounded queue, and a test-chosen fate per segment (deliver, drop, or hold back for reordering). A small event loop of its own drives
-/// both ends in time order, so that the state machine is tested without the simulator around it.
+/// unbounded queue, and a test-chosen fate per segment (deliver, drop, hold back for reordering, or mark CE as a switch queue would).
+/// A small event loop of its own drives both ends in time order, so that the state machine is tested without the simulator around it.
+/// A segment for an end that has closed is answered with a reset, as the stack's TCP layer does once the connection left its table.
 /// </summary>
 internal sealed class TcpPair : ITcpHost
 {
@@ -25,6 +26,30 @@ internal sealed class TcpPair : ITcpHost
         Client = new TcpConnection(this, settings ?? TcpSettings.Default, ClientApp, 1, clientHeaders, 0, 1);
         var serverHeaders = new PacketHeaders { SourceIp = 2, DestinationIp = 1, SourcePort = 5000, DestinationPort = 1024, Protocol = PacketHeaders.Tcp };
         Server = new TcpConnection(this, serverSettings ?? settings ?? TcpSettings.Default, ServerApp, 2, serverHeaders, 1, 0);
+    }
+
+    /// <summary>
+    /// A pair whose client writes <paramref name="bytes"/> and closes once connected, and whose server closes when the client's FIN
+    /// arrives, after writing <paramref name="serverBytes"/> on its own connection; run for <paramref name="until"/>.
+    /// </summary>
+    public static TcpPair Transfer(long bytes, TcpSettings? settings = null, Func<bool, Packet, int, SegmentFate>? fate = null,
+        long until = 10 * SimTime.Second, long serverBytes = 0, long delayPs = 10 * SimTime.Microsecond)
+    {
+        var pair = Prepare(bytes, settings, serverBytes, delayPs);
+        if (fate is not null) pair.Fate = fate;
+        pair.Client.Connect();
+        pair.RunUntil(until);
+        return pair;
+    }
+
+    /// <summary>The pair of <see cref="Transfer"/> before the client connects, for a test that sets a fate which needs the pair.</summary>
+    public static TcpPair Prepare(long bytes, TcpSettings? settings = null, long serverBytes = 0, long delayPs = 10 * SimTime.Microsecond)
+    {
+        var pair = new TcpPair(settings, delayPs);
+        pair.ClientApp.OnConnected = c => { c.Write(bytes); c.Close(); };
+        if (serverBytes > 0) pair.ServerApp.OnConnected = c => c.Write(serverBytes);
+        pair.ServerApp.OnPeerClosed = c => c.Close();
+        return pair;
     }
 
     public TcpConnection Client { get; }
@@ -49,12 +74,15 @@ internal sealed class TcpPair : ITcpHost
         Sent.Add((Now, fromClient, segment));
         var fate = Fate(fromClient, segment, _counts[fromClient ? 0 : 1]++);
         if (fate == SegmentFate.Drop) return;
+        var copy = segment;
+        // A queue above its marking threshold marks only ECN-capable packets (RFC 3168 §5); others pass as they are here.
+        if (fate == SegmentFate.Mark && EcnCodepoint.IsCapable(copy.Headers.Ecn)) copy.Headers.Ecn = EcnCodepoint.Ce;
         if (fate == SegmentFate.Hold)
         {
-            _held.Add((fromClient, segment));
+            _held.Add((fromClient, copy));
             return;
         }
-        Schedule(fromClient, segment);
+        Schedule(fromClient, copy);
     }
 
     /// <summary>Sends the held segments now, in the order they were held.</summary>
@@ -77,7 +105,7 @@ internal sealed class TcpPair : ITcpHost
     {
         if (!fromClient)
         {
-            Client.OnSegment(in segment);
+            Deliver(Client, segment);
             return;
         }
         if (!ServerAccepted && (segment.Headers.TcpFlags & TcpFlags.Syn) != 0)
@@ -86,8 +114,26 @@ internal sealed class TcpPair : ITcpHost
             Server.Accept(in segment);
             return;
         }
-        if (ServerAccepted) Server.OnSegment(in segment);
+        if (ServerAccepted) Deliver(Server, segment);
     }
+
+    private void Deliver(TcpConnection to, Packet segment)
+    {
+        if (to.State != TcpState.Closed)
+        {
+            to.OnSegment(in segment);
+            return;
+        }
+        if ((segment.Headers.TcpFlags & TcpFlags.Rst) != 0) return;
+        Resets++;
+        var reset = segment;
+        reset.PayloadBytes = 0;
+        reset.Headers.TcpFlags = TcpFlags.Rst;
+        Schedule(to == Client, reset);
+    }
+
+    /// <summary>Resets sent for segments that reached a closed end.</summary>
+    public int Resets { get; private set; }
 
     public void ArmTimer(TcpConnection connection, long at) => At(at, connection.OnTimer);
 
@@ -107,9 +153,21 @@ internal sealed class TcpPair : ITcpHost
 
     public List<(long Time, bool FromClient, Packet Segment)> DataSegments(bool fromClient) =>
         Sent.Where(s => s.FromClient == fromClient && s.Segment.PayloadBytes > 0).ToList();
+
+    /// <summary>The times at which the client sent the data segment starting at byte <paramref name="seq"/> (its first sending and each retransmission).</summary>
+    public List<long> ClientSendTimes(long seq) =>
+        Sent.Where(s => s.FromClient && s.Segment.PayloadBytes > 0 && s.Segment.Tcp.Seq == (uint)seq).Select(s => s.Time).ToList();
+
+    /// <summary>The segments one side sent carrying exactly <paramref name="flags"/> among SYN, ACK, FIN, ECE and CWR.</summary>
+    public List<(long Time, bool FromClient, Packet Segment)> WithFlags(bool fromClient, byte flags) =>
+        Sent.Where(s => s.FromClient == fromClient && (s.Segment.Headers.TcpFlags & (TcpFlags.Syn | TcpFlags.Ack | TcpFlags.Fin | TcpFlags.Ece | TcpFlags.Cwr)) == flags)
+            .ToList();
+
+    /// <summary>When a segment sent at <paramref name="sentAt"/> of <paramref name="segment"/>'s size arrives on an idle link.</summary>
+    public long ArrivalOnIdleLink(long sentAt, in Packet segment) => sentAt + _rate.TransmitTime(Ethernet.WireBytes(in segment)) + _delayPs;
 }
 
-internal enum SegmentFate { Deliver, Drop, Hold }
+internal enum SegmentFate { Deliver, Drop, Hold, Mark }
 
 /// <summary>An application that records what its connection told it and checks the byte stream arrives once and in order.</summary>
 internal sealed class Recorder : ITcpApplication
