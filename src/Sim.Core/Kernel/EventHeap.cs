@@ -33,8 +33,9 @@ public sealed class EventHeap
     public void Push(in SimEvent e) => PushNew(e.Time, e.Order) = e;
 
     /// <summary>
-    /// Inserts an event at (<paramref name="time"/>, <paramref name="order"/>) and returns its storage, cleared, for the
-    /// caller to fill in place (its Time and Order must stay as given): the event is built where it lives, not copied.
+    /// Inserts an event at (<paramref name="time"/>, <paramref name="order"/>) and returns its storage for the caller to fill in
+    /// place (its Time and Order must stay as given): the event is built where it lives, not copied. The storage is not cleared
+    /// (a packet event writes its whole packet anyway): the caller must set every other field.
     /// </summary>
     public ref SimEvent PushNew(long time, long order)
     {
@@ -52,7 +53,6 @@ public sealed class EventHeap
         }
         keys[i] = key;
         ref var e = ref _slab[slot];
-        e = default;
         e.Time = time;
         e.Order = order;
         return ref e;

@@ -85,6 +85,7 @@ public abstract class LogicalProcess(int id, string name)
         e.Kind = EventKind.Packet;
         e.Component = component;
         e.Port = port;
+        e.Token = 0;
         e.Packet = packet;
     }
 
@@ -97,6 +98,7 @@ public abstract class LogicalProcess(int id, string name)
         e.Component = component;
         e.Port = timer;
         e.Token = token;
+        e.Packet = default;
         return ref e;
     }
 

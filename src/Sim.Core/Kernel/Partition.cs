@@ -133,7 +133,7 @@ public sealed class Partition
     internal ref SimEvent EnqueueLocal(long time, long order) => ref _heap.PushNew(time, order);
 
     /// <summary>
-    /// A new event for <paramref name="targetLp"/>, cleared, built in place: in the heap when the LP is local, else at the
+    /// A new event for <paramref name="targetLp"/>, built in place (the caller sets every field, see <see cref="EventHeap.PushNew"/>): in the heap when the LP is local, else at the
     /// end of the outbox of its partition (which must not be inside the current window: that is the lookahead).
     /// </summary>
     internal ref SimEvent NewEvent(int targetLp, long time, long order)

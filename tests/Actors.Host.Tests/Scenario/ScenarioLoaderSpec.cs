@@ -182,6 +182,7 @@ public sealed class ScenarioLoaderSpec
                   threshold = 98670B
                 }
                 limit = 1MB
+                trace = ""
                 unit = bytes
               }
 
