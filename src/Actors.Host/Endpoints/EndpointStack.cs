@@ -114,11 +114,11 @@ internal sealed class EndpointStack : Component, IEndpoint, ITcpStackPort
 
     public void SetTcpTimer(long at, int token) => SetTimer(at, TcpTimer, token);
 
-    public ITcpApplication? Accept(ushort port, TcpConnection connection)
+    public ITcpApplication? Accept(ushort port)
     {
         var generator = port - TcpApplications.FirstServicePort;
         if (!_lifecycle.IsRunning || generator < 0 || generator >= _allGenerators.Count || !TcpApplications.IsTcp(_allGenerators[generator].Kind)) return null;
-        return (_tcpServers ??= new TcpServerApplications(this, _allGenerators, _tcpContext)).Accept(connection, _allGenerators[generator]);
+        return (_tcpServers ??= new TcpServerApplications(this)).Accept(_allGenerators[generator]);
     }
 
     /// <summary>The kind a flow of <paramref name="generator"/> (a request's, or its reverse direction's) is counted as.</summary>

@@ -81,7 +81,7 @@ internal sealed class TcpConnection
         _peerWindow = settings.Mss; // until the peer's SYN says otherwise
     }
 
-    public ITcpApplication Application { get; set; }
+    public ITcpApplication Application { get; }
     public long FlowId { get; }
     public uint FlowHash { get; }
     public int LocalEndpoint { get; }

@@ -18,7 +18,7 @@ internal interface ITcpStackPort
     void SetTcpTimer(long at, int token);
 
     /// <summary>The application to serve a connection that arrives on <paramref name="port"/>, or null when nothing listens there (the SYN is reset).</summary>
-    ITcpApplication? Accept(ushort port, TcpConnection connection);
+    ITcpApplication? Accept(ushort port);
 }
 
 /// <summary>
@@ -147,9 +147,8 @@ internal sealed class TcpLayer : ITcpHost
             SourceMac = self.Mac, DestinationMac = syn.Headers.SourceMac, SourceIp = syn.Headers.DestinationIp, DestinationIp = syn.Headers.SourceIp,
             SourcePort = syn.Headers.DestinationPort, DestinationPort = syn.Headers.SourcePort, Protocol = PacketHeaders.Tcp,
         };
-        var connection = new TcpConnection(this, Settings, NoApplication.Instance, FlowIds.Reverse(syn.FlowId), headers, self.Id, syn.SourceEndpoint);
-        if (_stack.Accept(syn.Headers.DestinationPort, connection) is not { } application) return false;
-        connection.Application = application;
+        if (_stack.Accept(syn.Headers.DestinationPort) is not { } application) return false;
+        var connection = new TcpConnection(this, Settings, application, FlowIds.Reverse(syn.FlowId), headers, self.Id, syn.SourceEndpoint);
         Register(key, connection);
         connection.Accept(in syn);
         Tidy(connection);
@@ -202,10 +201,5 @@ internal sealed class TcpLayer : ITcpHost
             if (!_connections.ContainsKey((remoteIp, remotePort, port))) return port;
         }
         throw new InvalidOperationException($"endpoint {_stack.Address.Id} has no free ephemeral port to {remoteIp}:{remotePort}");
-    }
-
-    private sealed class NoApplication : ITcpApplication
-    {
-        public static readonly NoApplication Instance = new();
     }
 }

@@ -9,11 +9,11 @@ namespace DcSim.ActorsHost.Tcp;
 /// (it reads everything, notes when a sized transfer's last byte arrived, and closes when the client does), and a responder for tcp-rr and
 /// incast (every whole request is answered, after the service time, with the response).
 /// </summary>
-internal sealed class TcpServerApplications(IEndpoint endpoint, IReadOnlyList<GeneratorSettings> generators, TcpContext context)
+internal sealed class TcpServerApplications(IEndpoint endpoint)
 {
     private readonly List<ServerSide> _served = [];
 
-    public ITcpApplication Accept(TcpConnection connection, GeneratorSettings generator)
+    public ITcpApplication Accept(GeneratorSettings generator)
     {
         var side = new ServerSide(endpoint, generator);
         _served.Add(side);
@@ -24,10 +24,6 @@ internal sealed class TcpServerApplications(IEndpoint endpoint, IReadOnlyList<Ge
     {
         foreach (var s in _served) s.Report(results);
     }
-
-    public TcpContext Context => context;
-
-    public IReadOnlyList<GeneratorSettings> Generators => generators;
 
     private sealed class ServerSide(IEndpoint endpoint, GeneratorSettings generator) : ITcpApplication
     {
