@@ -17,7 +17,7 @@ internal sealed record SweepPlan(IReadOnlyList<PlannedPoint> Points, IReadOnlyLi
     public static SweepPlan Make(string text, string sourceName, string baseDirectory, IReadOnlyList<SweepAxis> axes, ulong? seed, bool force)
     {
         var points = new List<PlannedPoint>();
-        var errors = new List<string>();
+        var errors = new List<Problem>();
         var warnings = new List<string>();
         foreach (var point in SweepGrid.Points(axes))
         {
@@ -28,7 +28,7 @@ internal sealed record SweepPlan(IReadOnlyList<PlannedPoint> Points, IReadOnlyLi
             {
                 if (ScenarioOverride.Apply(pointText, key, value, out var error) is not { } changed)
                 {
-                    errors.Add($"dcsim: --vary {key}={value}: {error}");
+                    errors.Add(new Problem(key, value, error));
                     failed = true;
                     break;
                 }
@@ -39,22 +39,40 @@ internal sealed record SweepPlan(IReadOnlyList<PlannedPoint> Points, IReadOnlyLi
             try
             {
                 var settings = ScenarioLoader.Parse(pointText, sourceName, baseDirectory, ActorsHost.FabricModel.Instance, seed, ScenarioFile.Checks(force), out var pointWarnings);
-                warnings.AddRange(pointWarnings.Select(w => Describe(w, point, lines)));
+                warnings.AddRange(pointWarnings.Select(w => Attribute(w, point, lines).Line));
                 points.Add(new PlannedPoint(point, pointText, settings));
             }
             catch (ScenarioException ex)
             {
-                errors.AddRange(ex.Errors.Select(e => Describe(e, point, lines)));
+                errors.AddRange(ex.Errors.Select(e => Attribute(e, point, lines)));
             }
         }
-        // A bad value fails every point it is in: say it once.
-        return new SweepPlan(points, errors.Distinct().ToList(), warnings.Distinct().ToList());
+        return new SweepPlan(points, Lines(errors, axes), warnings.Distinct().ToList());
     }
 
-    private static string Describe(ScenarioError e, SweepPoint point, Dictionary<int, (string Key, string Value)> lines)
+    /// <summary>One error: the --vary it is on (null key: none), and what to say after "dcsim: --vary KEY=VALUE: ".</summary>
+    private sealed record Problem(string? Key, string Value, string Message)
+    {
+        public string Line => Key is null ? Message : $"dcsim: --vary {Key}={Value}: {Message}";
+    }
+
+    private static Problem Attribute(ScenarioError e, SweepPoint point, Dictionary<int, (string Key, string Value)> lines)
     {
         var (key, value) = lines.TryGetValue(e.Line, out var at) ? at : point.Settings.FirstOrDefault(s => e.Key == s.Key || e.Key.StartsWith(s.Key + ".", StringComparison.Ordinal));
-        if (key is null) return $"dcsim: at {point.Label}: {e}";
-        return e.Key == key || e.Key.Length == 0 ? $"dcsim: --vary {key}={value}: {e.Message}" : $"dcsim: --vary {key}={value}: {e.Key}: {e.Message}";
+        if (key is null) return new Problem(null, "", $"dcsim: at {point.Label}: {e}");
+        return new Problem(key, value, e.Key == key || e.Key.Length == 0 ? e.Message : $"{e.Key}: {e.Message}");
     }
+
+    /// <summary>
+    /// Each error once: a bad value fails every point it is in, and an error that every value of a key gives (an unknown
+    /// key) is the key's, said as `dcsim: --vary KEY: MESSAGE`.
+    /// </summary>
+    private static List<string> Lines(List<Problem> errors, IReadOnlyList<SweepAxis> axes) =>
+        errors.Distinct()
+            .GroupBy(e => (e.Key, e.Message))
+            .Select(g => g.Key.Key is { } key && g.Count() > 1 && g.Count() == axes.Single(a => a.Key == key).Values.Count
+                ? [$"dcsim: --vary {key}: {g.Key.Message}"]
+                : g.Select(e => e.Line))
+            .SelectMany(l => l)
+            .ToList();
 }
