@@ -27,8 +27,9 @@ internal static class SweepCommand
         var resume = new Option<bool>("--resume") { Description = "Continue an earlier sweep in --out: skip points whose results are complete and from the same settings" };
         var force = ScenarioFile.ForceOption();
         var command = new Command("sweep", "Run a scenario over a grid of values of its keys; write each point's results, sweep.csv and report.html") { scenario, vary, output, seed, resume, force };
-        command.SetAction((parse, cancel) => Task.FromResult(Execute(parse.GetValue(scenario)!, parse.GetValue(vary) ?? [], parse.GetValue(output)!,
-            parse.GetValue(seed), parse.GetValue(resume), parse.GetValue(force), cancel)));
+        // On the thread pool, so that Ctrl-C is seen between points (a point's run is not interruptible; --resume redoes it).
+        command.SetAction((parse, cancel) => Task.Run(() => Execute(parse.GetValue(scenario)!, parse.GetValue(vary) ?? [], parse.GetValue(output)!,
+            parse.GetValue(seed), parse.GetValue(resume), parse.GetValue(force), cancel), CancellationToken.None));
         return command;
     }
 

@@ -65,6 +65,7 @@ internal static class SweepReport
         }
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
             Enumerable.Range(0, first.Values.Count).Select(i => (double)i).ToArray(), first.Values.ToArray());
+        plot.Axes.Margins(horizontal: 0.08, vertical: 0.12);
         plot.Title(SweepFigures.All[figureIndex].Title);
         plot.XLabel(first.Key);
         plot.YLabel(SweepFigures.All[figureIndex].Column);
