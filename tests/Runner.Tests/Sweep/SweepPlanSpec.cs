@@ -44,4 +44,19 @@ public sealed class SweepPlanSpec
         var error = Assert.Single(plan.Errors);
         Assert.StartsWith(expected, error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Make_must_keep_the_file_line_of_an_error_elsewhere_that_a_points_values_provoke()
+    {
+        // arrange: generator hosts 0-3 exist with 2 hosts per leaf, not with 1
+        var plan = SweepPlan.Make(Scenario.Replace("rate = 10Mbps", "rate = 10Mbps, hosts = \"0-3\"", StringComparison.Ordinal), "plan.conf", ".",
+            [SweepAxis.Parse("topology.hosts-per-leaf=1,2", out _)!], seed: null, force: false);
+
+        // act
+        var error = Assert.Single(plan.Errors);
+
+        // assert
+        Assert.StartsWith("dcsim: at topology.hosts-per-leaf=1: plan.conf:4: traffic.generators[0].hosts", error, StringComparison.Ordinal);
+        Assert.Single(plan.Points);
+    }
 }
