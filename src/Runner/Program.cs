@@ -15,6 +15,7 @@ var root = new RootCommand("DcSim: a deterministic simulator of virtualized data
     BenchVmsCommand.Create(),
     CacheSweepCommand.Create(),
     TcpCompareCommand.Create(),
+    SweepCommand.Create(),
     MegaflowBenchCommand.Create(),
     OvsTraceCommand.Create(),
     ClassifierBenchCommand.Create(),

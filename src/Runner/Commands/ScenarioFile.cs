@@ -20,7 +20,7 @@ internal static class ScenarioFile
         cost = null!;
         try
         {
-            settings = ScenarioLoader.Load(file.FullName, ActorsHost.FabricModel.Instance, seed, new ScenarioChecks { Model = ModelProblems, Force = force }, out var warnings);
+            settings = ScenarioLoader.Load(file.FullName, ActorsHost.FabricModel.Instance, seed, Checks(force), out var warnings);
             foreach (var warning in warnings) Console.Error.WriteLine(warning);
             cost = settings.Model.EstimateCost();
             return true;
@@ -31,6 +31,9 @@ internal static class ScenarioFile
             return false;
         }
     }
+
+    /// <summary>The checks of a scenario about to run: the model's, and the cost limits unless forced.</summary>
+    public static ScenarioChecks Checks(bool force) => new() { Model = ModelProblems, Force = force };
 
     /// <summary>
     /// The vSwitch rules file and rule changes, as the model parses them. An error in the rules file is reported at
