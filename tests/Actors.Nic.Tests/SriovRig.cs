@@ -19,11 +19,10 @@ internal sealed class SriovRig
 
     private readonly Partition _partition = new(0, 1, [0, 0]);
 
-    public SriovRig(SriovNicModel model, IReadOnlyList<VfSettings> vfs, bool pfPromiscuous = false,
-        InterruptCoalescing? pfCoalescing = null, DataRate? leafRate = null)
+    public SriovRig(SriovNicModel model, IReadOnlyList<VfSettings> vfs, bool pfPromiscuous = false)
     {
         var server = new ComponentLp(0, "host1");
-        Nic = server.Add(new SriovNic("host1/nic0", model, new PfSettings(PfMac, pfPromiscuous, pfCoalescing ?? InterruptCoalescing.PerFrame), vfs));
+        Nic = server.Add(new SriovNic("host1/nic0", model, new PfSettings(PfMac, pfPromiscuous, InterruptCoalescing.PerFrame), vfs));
         Pf = server.Add(new End("host1/pf"));
         server.Connect(Pf, 0, Nic, SriovNic.PfPort);
         for (var i = 0; i < vfs.Count; i++)
@@ -32,7 +31,7 @@ internal sealed class SriovRig
             server.Connect(vf, 0, Nic, SriovNic.VfPort(i));
             Vfs.Add(vf);
         }
-        Leaf = new LeafEnd(Nic.Index, leafRate ?? model.LineRate);
+        Leaf = new LeafEnd(Nic.Index, model.LineRate);
         Nic.ConnectWire(new OutputPort(server, Nic.Index, SriovNic.TransmitDoneTimer, 0, "leaf", (1, 0, 0),
             model.LineRate, Us, new QueueLimit(QueueLimitUnit.Packets, 1_000_000)));
         _partition.Add(server);

@@ -44,17 +44,17 @@ public sealed record SriovNicModel(
     };
 
     /// <summary>
-    /// An Intel 82599 (X520) class 10 GbE port: 63 VFs, ixgbe's IXGBE_MAX_VFS_DRV_LIMIT (calibration.md §4.1). Assumed:
-    /// 512-descriptor rings, PCIe 2.0 x8 (the 82599's host interface; 32 Gb/s each way
-    /// after 8b/10b), an internal switch at line rate, 1 us of DMA latency, 48 B of PCIe overhead per frame.
+    /// An Intel 82599 (X520) class 10 GbE port: 63 VFs, ixgbe's IXGBE_MAX_VFS_DRV_LIMIT (calibration.md §4.1); 512-descriptor
+    /// rings, the PF driver's default (ixgbe.h: IXGBE_DEFAULT_RXD, IXGBE_DEFAULT_TXD). Assumed: PCIe 2.0 x8 (32 Gb/s each
+    /// way after 8b/10b), an internal switch at line rate, 1 us of DMA latency, 48 B of PCIe overhead per frame.
     /// </summary>
     public static readonly SriovNicModel Intel82599 = new("82599", new DataRate(10_000_000_000), 63, 512, 512,
         new DataRate(10_000_000_000), PcieGeneration: 2, PcieLanes: 8, DmaLatencyPs: 1_000_000, DmaOverheadBytes: 48);
 
     /// <summary>
-    /// An Intel XL710 class 40 GbE port: 128 VFs, i40e's I40E_MAX_VF_COUNT (calibration.md §4.1). Assumed: 512-descriptor
-    /// rings, PCIe 3.0 x8 (63 Gb/s each way after 128b/130b), an internal switch at line rate, 0.5 us of DMA latency,
-    /// 48 B of PCIe overhead per frame.
+    /// An Intel XL710 class 40 GbE port: 128 VFs, i40e's I40E_MAX_VF_COUNT (calibration.md §4.1); 512-descriptor rings, the
+    /// PF driver's default (i40e.h: I40E_DEFAULT_NUM_DESCRIPTORS). Assumed: PCIe 3.0 x8 (63 Gb/s each way after
+    /// 128b/130b), an internal switch at line rate, 0.5 us of DMA latency, 48 B of PCIe overhead per frame.
     /// </summary>
     public static readonly SriovNicModel IntelXl710 = new("xl710", new DataRate(40_000_000_000), 128, 512, 512,
         new DataRate(40_000_000_000), PcieGeneration: 3, PcieLanes: 8, DmaLatencyPs: 500_000, DmaOverheadBytes: 48);

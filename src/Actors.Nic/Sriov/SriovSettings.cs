@@ -10,7 +10,10 @@ namespace DcSim.ActorsNic;
 /// </summary>
 public sealed record InterruptCoalescing(long TimePs, int Frames)
 {
-    /// <summary>Assumed defaults (docs/sriov.md): 50 us or 32 frames.</summary>
+    /// <summary>
+    /// 50 us, after ixgbe's IXGBE_20K_ITR (at most 20,000 interrupts a second), or 32 frames (an assumption: the Intel
+    /// parts have no frame threshold); see docs/sriov.md.
+    /// </summary>
     public static readonly InterruptCoalescing Default = new(50 * SimTime.Microsecond, 32);
 
     public static readonly InterruptCoalescing PerFrame = new(0, 1);
