@@ -27,6 +27,8 @@ internal sealed class SriovFunction(string name, ulong mac, ushort portVlan, boo
     public int RxHeld { get; set; }
     /// <summary>When descriptors the driver is still working on become free again.</summary>
     public PriorityQueue<byte, long> Releases { get; } = new();
+    /// <summary>Until when the driver is busy with frames it took: frames landing before then join its poll.</summary>
+    public long PollingUntil { get; set; }
     public int TxHeld { get; set; }
     public long ShaperFreeAt { get; set; }
     /// <summary>Interrupt generation: a pending coalescing timer whose token is older is stale.</summary>

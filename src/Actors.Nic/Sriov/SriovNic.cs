@@ -32,8 +32,9 @@ namespace DcSim.ActorsNic;
 /// dropped, "PATH/vfN:ring-full"), the DMA write crosses PCIe (the other direction's budget, shared by all functions),
 /// and the frame lands in the ring. The function is interrupted when its coalescing thresholds say so; its driver then
 /// takes every landed frame: each one costs <see cref="RingDriver.PerFrame"/> on the driver's CPU and leaves through the
-/// function's port when that work is done, which is also when its descriptor is free again. A function without a
-/// driver takes its frames at once.
+/// function's port when that work is done, which is also when its descriptor is free again. A frame that lands while
+/// the driver is still at work is taken in the same poll without an interrupt (NAPI keeps the interrupt masked while it
+/// polls). A function without a driver takes its frames at once.
 /// </para>
 /// <para>
 /// Accounting: a replicated frame's k deliveries make k - 1 copies (<see cref="FlowStats.CopiedPackets"/>); frames in
@@ -270,6 +271,11 @@ public sealed class SriovNic : Component
     private void Land(int index, in Packet packet)
     {
         var f = _functions[index];
+        if (f.PollingUntil > Now)
+        {
+            Take(index, in packet, Now);
+            return;
+        }
         f.Landed.Enqueue(packet);
         if (f.Landed.Count >= f.Coalescing.Frames || f.Coalescing.TimePs == 0) Interrupt(index);
         else if (!f.Armed)
@@ -285,26 +291,29 @@ public sealed class SriovNic : Component
         f.Armed = false;
         f.Generation = (f.Generation + 1) & 0x7F_FFFF;
         f.Interrupts++;
-        var port = PfPort + index;
         var driver = f.Driver;
         var start = Now;
         if (driver is not null && driver.InterruptExitCycles > 0 && !f.PostedInterrupts)
             start = driver.Cpu.Run(start, driver.InterruptExitCycles, CpuCategory.Hypervisor, (uint)index);
-        while (f.Landed.TryDequeue(out var packet))
+        while (f.Landed.TryDequeue(out var packet)) Take(index, in packet, start);
+    }
+
+    /// <summary>The driver of function <paramref name="index"/> takes a frame, from <paramref name="start"/> on its CPU.</summary>
+    private void Take(int index, in Packet packet, long start)
+    {
+        var f = _functions[index];
+        f.RxPackets++;
+        f.RxBytes += packet.PayloadBytes;
+        var driver = f.Driver;
+        var taken = driver is null ? Now : driver.Cpu.Run(start, driver.PerFrame, packet.PayloadBytes, driver.Category, packet.FlowHash);
+        if (taken == Now)
         {
-            f.RxPackets++;
-            f.RxBytes += packet.PayloadBytes;
-            var taken = driver is null ? Now : driver.Cpu.Run(start, driver.PerFrame, packet.PayloadBytes, driver.Category, packet.FlowHash);
-            if (taken == Now)
-            {
-                f.RxHeld--;
-                Emit(port, in packet);
-            }
-            else
-            {
-                f.Releases.Enqueue(0, taken);
-                EmitAt(taken, port, in packet);
-            }
+            f.RxHeld--;
+            Emit(PfPort + index, in packet);
+            return;
         }
+        f.Releases.Enqueue(0, taken);
+        f.PollingUntil = Math.Max(f.PollingUntil, taken);
+        EmitAt(taken, PfPort + index, in packet);
     }
 }
