@@ -75,7 +75,7 @@ public sealed class SriovNic : Component
         _model = model;
         _pfPromiscuous = pf.Promiscuous;
         _functions = new SriovFunction[vfs.Count + 1];
-        _functions[0] = new SriovFunction("pf", pf.Mac, 0, spoofCheck: false, txLimit: null, pf.Coalescing, postedInterrupts: false);
+        _functions[0] = new SriovFunction("pf", pf.Mac & VlanTag.MacMask, 0, spoofCheck: false, txLimit: null, pf.Coalescing, postedInterrupts: false);
         for (var i = 0; i < vfs.Count; i++)
         {
             var vf = vfs[i];
