@@ -59,39 +59,55 @@ internal sealed class ServerBuilder(ScenarioSettings scenario, LeafSpineLayout l
         var name = layout.NameOf(host);
         var cpu = new ServerCpu(_dc.Server.Cores, _dc.Server.ClockHz, _dc.Server.IdleExitPs, _dc.Server.IdleThresholdPs, _dc.Server.MaxBacklog);
         var server = new Server(host, name, cpu);
-        var nic = server.Add(new PhysicalNic($"{name}/nic0", Free ? 0 : Costs.NicTxLatencyPs, Free ? 0 : Costs.NicRxLatencyPs));
-        if (nic.Index != FabricBuilder.ServerNic) throw new InvalidOperationException($"{name}: the NIC must be component {FabricBuilder.ServerNic}");
-        var startup = new StartupContention(cpu);
         var entities = Plan.OnServer(host).ToArray();
+        var vms = entities.Where(e => Plan.Entity(e).Kind == EntityKind.Vm).ToList();
+        // VMs with a VF hang off the NIC itself; the others attach to the host's switch.
+        var vfVms = vms.Where(e => Plan.VmTemplateOf(e).Vnic == VnicBackend.Vf).ToList();
+        vms = vms.Except(vfVms).ToList();
+        var sriov = V.Profiles[host].Sriov is { } model ? BuildSriovNic(name, host, model, vfVms) : null;
+        Component nic = sriov ?? (Component)new PhysicalNic($"{name}/nic0", Free ? 0 : Costs.NicTxLatencyPs, Free ? 0 : Costs.NicRxLatencyPs);
+        server.Add(nic);
+        if (nic.Index != FabricBuilder.ServerNic) throw new InvalidOperationException($"{name}: the NIC must be component {FabricBuilder.ServerNic}");
+        var nicHostPort = sriov is null ? PhysicalNic.HostPort : SriovNic.PfPort;
+        var startup = new StartupContention(cpu);
         var hostCores = new HostCores(cpu);
         // The host kernel's network path (its stack, NAT, docker0, veths, its containers' sockets) runs on its network core,
         // as one softirq context would: a simplification of RSS/RFS that keeps a flow's hops on one core.
         var networkCore = new HostCores(cpu, 0, 1);
         var hostKernel = new KernelSpec(name, host, networkCore, networkCore, CpuCategory.HostKernel, CpuCategory.HostUser,
             EndpointLifecycle.AlwaysRunning(), null, EndpointResults.HostStackKind);
-        var hasVms = entities.Any(e => Plan.Entity(e).Kind == EntityKind.Vm);
+        var hasVms = vms.Count > 0;
         var (up, upPort) = BuildKernel(server, hostKernel, entities.Where(e => Plan.Entity(e) is { Kind: EntityKind.Container, ParentVm: < 0 }), startup,
             onSharedSegment: hasVms);
-        var vswitch = _dc.Server.VSwitch.Enabled ? server.Add(BuildVSwitch(name, host, cpu, entities.Count(e => Plan.Entity(e).Kind == EntityKind.Vm))) : null;
-        var vms = entities.Where(e => Plan.Entity(e).Kind == EntityKind.Vm).ToList();
+        var vswitch = _dc.Server.VSwitch.Enabled ? server.Add(BuildVSwitch(name, host, cpu, vms.Count)) : null;
         var leaf = layout.LeafLp(layout.LeafOfHost(host));
         var t = _dc.Topology;
-        nic.ConnectWire(new OutputPort(server, nic.Index, PhysicalNic.TransmitDoneTimer, 0, layout.NameOf(leaf),
-            (leaf, 0, layout.HostPortOnLeaf(host)), t.HostLink.Rate, t.HostLink.DelayPs, t.HostQueue.Limit, t.HostQueue.Ecn, scenario.Seed, t.HostQueue.TracePs));
+        // PhysicalNic and SriovNic both take their transmitter's "done" timer as timer 0.
+        var wire = new OutputPort(server, nic.Index, PhysicalNic.TransmitDoneTimer, 0, layout.NameOf(leaf),
+            (leaf, 0, layout.HostPortOnLeaf(host)), t.HostLink.Rate, t.HostLink.DelayPs, t.HostQueue.Limit, t.HostQueue.Ecn, scenario.Seed, t.HostQueue.TracePs);
+        if (sriov is null) ((PhysicalNic)nic).ConnectWire(wire);
+        else sriov.ConnectWire(wire);
+        for (var i = 0; i < vfVms.Count; i++) BuildVm(server, name, vfVms[i], nic, SriovNic.VfPort(i), startup, hostCores);
+        // The MACs behind the PF's switch (VMs on the bridge or vSwitch, macvlan containers outside VF VMs) go in the PF's
+        // filter, so that VFs reach them inside the NIC.
+        if (sriov is not null)
+            foreach (var e in entities.Where(e => !vfVms.Contains(e) && !vfVms.Contains(Plan.Entity(e).ParentVm)
+                && (Plan.Entity(e).Kind == EntityKind.Vm || Plan.ContainerTemplateOf(e).Network == ContainerNetwork.Macvlan)))
+                sriov.AddPfAddress(directory[Plan.Entity(e).Endpoint].Mac);
         if (vms.Count == 0)
         {
-            if (vswitch is null) server.Connect(up, upPort, nic, PhysicalNic.HostPort);
+            if (vswitch is null) server.Connect(up, upPort, nic, nicHostPort);
             else
             {
                 server.Connect(up, upPort, vswitch, LocalPort);
-                server.Connect(vswitch, UplinkPort, nic, PhysicalNic.HostPort);
+                server.Connect(vswitch, UplinkPort, nic, nicHostPort);
             }
             return server;
         }
         // With VMs the NIC's driver feeds a switch; the host kernel is one of its ports.
         var driver = server.Add(new CpuHop($"{name}/nic0-driver", "driver", hostCores, CpuCategory.HostKernel,
             Step(Costs.HostPath.NicReceive), Step(Costs.HostPath.NicTransmit)));
-        server.Connect(nic, PhysicalNic.HostPort, driver, CpuHop.PortA);
+        server.Connect(nic, nicHostPort, driver, CpuHop.PortA);
         var ovsForVms = V.Profiles[host].VmSwitch == VmSwitchKind.Ovs;
         Component vmSwitch;
         int switchUplink, switchHost, firstVmPort;
@@ -130,7 +146,23 @@ internal sealed class ServerBuilder(ScenarioSettings scenario, LeafSpineLayout l
         return server;
     }
 
-    private void BuildVm(Server server, string serverName, int entity, Component vmSwitch, int switchPort, StartupContention startup, HostCores hostCores)
+    /// <summary>
+    /// The server's SR-IOV NIC: the PF (the server's MAC) takes every frame no VF claims, as the plain NIC passes all to the
+    /// host, and is interrupted per frame so the host path keeps its own costs and timing; VF n is the n-th VF VM's.
+    /// </summary>
+    private SriovNic BuildSriovNic(string name, int host, SriovNicModel model, List<int> vfVms)
+    {
+        var posted = V.Profiles[host].Hypervisor != HypervisorKind.None && Costs.Hypervisor(V.Profiles[host].Hypervisor).PostedInterrupts;
+        var vfs = vfVms.Select(vm => new VfSettings(directory[Plan.Entity(vm).Endpoint].Mac, PostedInterrupts: posted)).ToList();
+        return new SriovNic($"{name}/nic0", model, new PfSettings(directory[host].Mac, Promiscuous: true, InterruptCoalescing.PerFrame), vfs);
+    }
+
+    /// <summary>
+    /// A VM: its vNIC — a virtio NIC on <paramref name="attachPort"/> of the host's switch, or a VF of the SR-IOV NIC whose
+    /// port is wired straight to the guest kernel, its receive ring drained by the guest's driver on the vCPUs — and its
+    /// guest kernel.
+    /// </summary>
+    private void BuildVm(Server server, string serverName, int entity, Component attachTo, int attachPort, StartupContention startup, HostCores hostCores)
     {
         var e = Plan.Entity(entity);
         var template = Plan.VmTemplateOf(entity);
@@ -139,11 +171,29 @@ internal sealed class ServerBuilder(ScenarioSettings scenario, LeafSpineLayout l
         var cpu = server.Cpu;
         var profile = Costs.Hypervisor(V.Profiles[e.Server].Hypervisor);
         var vcpus = new VcpuSet(cpu, template.Vcpus, e.FirstPinnedCore, template.Pinning == VcpuPinning.Pinned);
-        // A vhost-user backend is the OVS netdev datapath's PMD threads, on the datapath cores.
-        Processor backend = template.Vnic == VnicBackend.VhostUser ? new HostCores(cpu, 0, _dc.Server.VSwitch.DatapathCores) : hostCores;
-        var vnic = server.Add(new VirtioNic($"{path}/eth0", backend, vcpus, Free ? VirtioCosts.Free : Virtio(profile, template.Vnic)));
+        Component vnic;
+        int guestSide;
+        if (template.Vnic == VnicBackend.Vf)
+        {
+            var nic = (SriovNic)attachTo;
+            // The interrupt's VM exit: injection and the EOI trap; the NIC skips it when the VF's interrupts are posted.
+            nic.AttachDriver(attachPort, new RingDriver(vcpus, Free ? StepCost.Free : Costs.Vf.DriverRx, CpuCategory.GuestKernel,
+                Free ? 0 : profile.InjectionCycles + profile.EoiExitCycles));
+            // The driver's transmit (descriptor and doorbell) on the sending vCPU, before the NIC's DMA reads the frame.
+            vnic = server.Add(new CpuHop($"{path}/vf-driver", "vf-driver", vcpus, CpuCategory.GuestKernel,
+                Free ? StepCost.Free : Costs.Vf.DriverTx, StepCost.Free));
+            server.Connect(attachTo, attachPort, vnic, CpuHop.PortB);
+            guestSide = CpuHop.PortA;
+        }
+        else
+        {
+            // A vhost-user backend is the OVS netdev datapath's PMD threads, on the datapath cores.
+            Processor backend = template.Vnic == VnicBackend.VhostUser ? new HostCores(cpu, 0, _dc.Server.VSwitch.DatapathCores) : hostCores;
+            vnic = server.Add(new VirtioNic($"{path}/eth0", backend, vcpus, Free ? VirtioCosts.Free : Virtio(profile, template.Vnic)));
+            server.Connect(attachTo, attachPort, vnic, VirtioNic.HostSide);
+            guestSide = VirtioNic.GuestSide;
+        }
         vnic.BelongTo(source);
-        server.Connect(vmSwitch, switchPort, vnic, VirtioNic.HostSide);
         var load = template.CpuLoad > 0
             ? new CpuLoad((long)Math.Round(template.CpuSlicePs * (double)cpu.ClockHz / 1e12), (long)Math.Round(template.CpuSlicePs / template.CpuLoad))
             : null;
@@ -152,7 +202,7 @@ internal sealed class ServerBuilder(ScenarioSettings scenario, LeafSpineLayout l
         var kernel = new KernelSpec(path, e.Endpoint, vcpus, vcpus, CpuCategory.GuestKernel, CpuCategory.GuestUser, lifecycle, source, EndpointResults.VmStackKind);
         var containers = Plan.OnServer(e.Server).ToArray().Where(c => Plan.Entity(c).ParentVm == entity);
         var (up, upPort) = BuildKernel(server, kernel, containers, startup, onSharedSegment: true);
-        server.Connect(vnic, VirtioNic.GuestSide, up, upPort);
+        server.Connect(vnic, guestSide, up, upPort);
     }
 
     /// <summary>A kernel: the host's or a VM's — where its stack runs, where its other kernel work runs, and its categories.</summary>

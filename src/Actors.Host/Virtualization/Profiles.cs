@@ -13,6 +13,8 @@ public enum VnicBackend
     Qemu,
     /// <summary>vhost-user: an OVS netdev (DPDK) PMD thread polls the virtqueues; no kicks, no tap.</summary>
     VhostUser,
+    /// <summary>An SR-IOV virtual function passed through to the guest: its driver runs on the vCPUs, the host is bypassed.</summary>
+    Vf,
 }
 
 /// <summary>The switch a server's VMs attach to.</summary>
@@ -91,6 +93,12 @@ public sealed record HypervisorProfile(
 /// </summary>
 /// <param name="Kicks">Whether the guest's transmit notifies the host with an exit (not towards a polling PMD).</param>
 public sealed record VnicCosts(StepCost ToGuestKernel, StepCost ToGuestUser, StepCost FromGuestKernel, StepCost FromGuestUser, bool Kicks);
+
+/// <summary>
+/// The guest's VF driver per frame (an SR-IOV VF passed through), on the VM's vCPUs as guest-kernel work: taking a
+/// received frame from the ring (<see cref="DriverRx"/>) and posting one to transmit (<see cref="DriverTx"/>).
+/// </summary>
+public sealed record VfCosts(StepCost DriverRx, StepCost DriverTx);
 
 /// <summary>
 /// Start-up of one container runtime: the network namespace set-up, serialised per kernel (a start waits for the

@@ -1,5 +1,6 @@
 using System.Globalization;
 using DcSim.ActorsHost.Settings;
+using DcSim.ActorsNic;
 using DcSim.SimCore.Cpu;
 using DcSim.SimCore.Scenario;
 using DcSim.SimCore.Wire;
@@ -28,7 +29,10 @@ internal sealed class ScenarioVirtualizationReader(ScenarioReadContext context, 
         [("explicit", Placement.Explicit), ("round-robin", Placement.RoundRobin), ("pack", Placement.Pack), ("spread", Placement.Spread)];
     public static readonly IReadOnlyList<(string Word, VcpuPinning Value)> Pinnings = [("floating", VcpuPinning.Floating), ("pinned", VcpuPinning.Pinned)];
     public static readonly IReadOnlyList<(string Word, VnicBackend Value)> Backends =
-        [("vhost-net", VnicBackend.VhostNet), ("qemu", VnicBackend.Qemu), ("vhost-user", VnicBackend.VhostUser)];
+        [("vhost-net", VnicBackend.VhostNet), ("qemu", VnicBackend.Qemu), ("vhost-user", VnicBackend.VhostUser), ("vf", VnicBackend.Vf)];
+    /// <summary>servers.nic: plain (-1) or the index of an SR-IOV part in <see cref="SriovModels"/>.</summary>
+    private static readonly SriovNicModel[] SriovModels = SriovNicModel.Known.Values.OrderBy(m => m.Name, StringComparer.Ordinal).ToArray();
+    public static readonly IReadOnlyList<(string Word, int Value)> Nics = [("plain", -1), .. SriovModels.Select((m, i) => (m.Name, i))];
     public static readonly IReadOnlyList<(string Word, ContainerRuntime Value)> Runtimes = [("docker", ContainerRuntime.Docker), ("lxc", ContainerRuntime.Lxc)];
     public static readonly IReadOnlyList<(string Word, ContainerNetwork Value)> Networks =
         [("bridge", ContainerNetwork.Bridge), ("host", ContainerNetwork.Host), ("macvlan", ContainerNetwork.Macvlan), ("none", ContainerNetwork.None)];
@@ -61,7 +65,27 @@ internal sealed class ScenarioVirtualizationReader(ScenarioReadContext context, 
         var costs = ReadCosts(root.Child("costs"));
         if (!ok || costs is null || profiles is null || hostCount is not { } h || cores is not { } n) return null;
         var settings = new VirtualizationSettings(fallback!, groups!.Value.Groups, profiles, free, vms, containers, costs);
-        return new EntityPlanner(settings, h, n).Plan(vmSections, containerSections) is { } plan ? (settings, plan) : null;
+        return new EntityPlanner(settings, h, n).Plan(vmSections, containerSections) is { } plan && CheckVfs(settings, plan, vmSections, h)
+            ? (settings, plan) : null;
+    }
+
+    /// <summary>
+    /// VF exhaustion is a placement error (the fall-back to the vSwitch path is not built): a server takes at most its NIC
+    /// model's VFs; reported at the vnic of the template whose VM is one too many.
+    /// </summary>
+    private static bool CheckVfs(VirtualizationSettings settings, EntityPlan plan, List<ScenarioSection> vmSections, int hosts)
+    {
+        for (var host = 0; host < hosts; host++)
+        {
+            if (settings.Profiles[host].Sriov is not { } model) continue;
+            var vfVms = plan.OnServer(host).ToArray()
+                .Where(e => plan.Entity(e).Kind == EntityKind.Vm && plan.VmTemplateOf(e).Vnic == VnicBackend.Vf).ToList();
+            if (vfVms.Count <= model.MaxVfs) continue;
+            var s = vmSections[plan.Entity(vfVms[model.MaxVfs]).Template];
+            return s.Check(false, "vnic", s.Get("vnic").FromFile,
+                $"VF exhaustion: policy error: host {host} would hold {vfVms.Count} VMs with vnic = vf, its {model.Name} NIC has {model.MaxVfs} VFs");
+        }
+        return true;
     }
 
     private List<ScenarioSection> Elements(ScenarioSection root, string key, string defaultsPath, string example)
@@ -126,7 +150,8 @@ internal sealed class ScenarioVirtualizationReader(ScenarioReadContext context, 
             "vm-switch = ovs attaches the VMs to the Open vSwitch of topology.vswitch, which is disabled: set topology.vswitch.enabled = true, or use linux-bridge");
         ok &= s.TrySize("memory", 1 << 20, long.MaxValue, out var memory);
         ok &= s.TryInt("vcpu-overcommit", 1, 64, out var overcommit);
-        return ok ? new ServerProfile(hypervisor, vmSwitch, memory, overcommit) : null;
+        ok &= s.TryWord("nic", Nics, out var nic);
+        return ok ? new ServerProfile(hypervisor, vmSwitch, memory, overcommit, nic < 0 ? null : SriovModels[nic]) : null;
     }
 
     private VmTemplate? ReadVm(int index, ScenarioSection s, bool ovsEnabled, bool ovsNetdev, List<ServerProfile>? profiles)
@@ -147,6 +172,13 @@ internal sealed class ScenarioVirtualizationReader(ScenarioReadContext context, 
             ok &= s.Check(wrong < 0 && ovsEnabled && ovsNetdev, "vnic", s.Get("vnic").FromFile,
                 "vnic = vhost-user attaches to an OVS netdev (DPDK) datapath: it needs vm-switch = ovs on the VM's servers and topology.vswitch "
                 + "with enabled = true and datapath = netdev" + (wrong >= 0 ? $" (host {wrong} has vm-switch = linux-bridge)" : ""));
+        }
+        if (vnicOk && vnic == VnicBackend.Vf && hosts is not null && profiles is not null)
+        {
+            var plain = hosts.FirstOrDefault(h => profiles[h].Sriov is null, -1);
+            ok &= s.Check(plain < 0, "vnic", s.Get("vnic").FromFile,
+                $"vnic = vf needs an SR-IOV NIC on the VM's servers: host {plain} has nic = plain (set servers.nic or its group's nic to one of "
+                + string.Join(", ", SriovModels.Select(m => m.Name)) + ")");
         }
         var times = ReadStartStop(s);
         ok &= times is not null;
@@ -395,10 +427,13 @@ internal sealed class ScenarioVirtualizationReader(ScenarioReadContext context, 
         var r = c.Child("runtime");
         var docker = ReadRuntime(ContainerRuntime.Docker, r.Child("docker"));
         var lxc = ReadRuntime(ContainerRuntime.Lxc, r.Child("lxc"));
+        var vf = c.Child("vf");
+        ok &= TryStep(vf, "driver-rx", out var driverRx) & TryStep(vf, "driver-tx", out var driverTx);
         if (!ok || kvm is null || xen is null || esxi is null || vhostNet is null || qemu is null || vhostUser is null || docker is null || lxc is null)
             return null;
         return new CostSettings(new StackCosts(send, receive, app), tx, rx, new HostPathCosts(nicReceive, nicTransmit, ipForward, bridge), kvm, xen, esxi,
-            vhostNet, qemu, vhostUser, new ContainerNetworkCosts(veth, macvlan, nat, lookup, created), docker, lxc);
+            vhostNet, qemu, vhostUser, new ContainerNetworkCosts(veth, macvlan, nat, lookup, created), docker, lxc,
+            new VfCosts(driverRx, driverTx));
     }
 
     private static HypervisorProfile? ReadHypervisor(HypervisorKind kind, ScenarioSection s)

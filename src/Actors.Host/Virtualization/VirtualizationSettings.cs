@@ -1,7 +1,12 @@
+using DcSim.ActorsNic;
+
 namespace DcSim.ActorsHost.Virtualization;
 
-/// <summary>What one server offers and runs: its hypervisor, the switch its VMs attach to, memory and over-commit.</summary>
-public sealed record ServerProfile(HypervisorKind Hypervisor, VmSwitchKind VmSwitch, long MemoryBytes, int VcpuOvercommit);
+/// <summary>
+/// What one server offers and runs: its hypervisor, the switch its VMs attach to, memory and over-commit, and its NIC:
+/// an SR-IOV part (<see cref="Sriov"/>) or, null, a plain NIC.
+/// </summary>
+public sealed record ServerProfile(HypervisorKind Hypervisor, VmSwitchKind VmSwitch, long MemoryBytes, int VcpuOvercommit, SriovNicModel? Sriov = null);
 
 /// <summary>An IPv4 subnet a template's addresses come from: the i-th VM or container gets the (i+1)-th address.</summary>
 public readonly record struct Ipv4Subnet(uint Base, int PrefixLength)
@@ -80,7 +85,8 @@ public sealed record CostSettings(
     VnicCosts VhostUser,
     ContainerNetworkCosts Container,
     RuntimeProfile Docker,
-    RuntimeProfile Lxc)
+    RuntimeProfile Lxc,
+    VfCosts Vf)
 {
     public HypervisorProfile Hypervisor(HypervisorKind kind) => kind switch
     {
@@ -94,7 +100,8 @@ public sealed record CostSettings(
     {
         VnicBackend.VhostNet => VhostNet,
         VnicBackend.Qemu => Qemu,
-        _ => VhostUser,
+        VnicBackend.VhostUser => VhostUser,
+        _ => throw new ArgumentOutOfRangeException(nameof(backend), backend, "a VF is no virtio backend: its costs are Vf"),
     };
 
     public RuntimeProfile Runtime(ContainerRuntime runtime) => runtime == ContainerRuntime.Docker ? Docker : Lxc;

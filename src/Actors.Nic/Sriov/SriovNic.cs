@@ -103,6 +103,17 @@ public sealed class SriovNic : Component
     /// <summary>Whether VF <paramref name="vf"/>'s interrupts are posted (no VM exit), for the guest side's accounting.</summary>
     public bool UsesPostedInterrupts(int vf) => _functions[vf + 1].PostedInterrupts;
 
+    /// <summary>
+    /// Adds <paramref name="mac"/> to the PF's unicast filter (<c>bridge fdb add MAC dev PF</c>): what a VF sends to it goes
+    /// to the PF inside the NIC rather than to the wire — how a host makes the VMs and macvlan containers behind its
+    /// bridge or vSwitch reachable from its VFs.
+    /// </summary>
+    public void AddPfAddress(ulong mac)
+    {
+        if (!_addresses.TryAdd((mac & VlanTag.MacMask, 0), 0))
+            throw new ArgumentException($"{Path}: {mac:x12} is already a function's address", nameof(mac));
+    }
+
     /// <summary>Sets who drains the receive ring behind <paramref name="port"/> (<see cref="PfPort"/> or a <see cref="VfPort"/>), and at what cost.</summary>
     public void AttachDriver(int port, RingDriver driver) => _functions[FunctionOf(port)].Driver = driver;
 
