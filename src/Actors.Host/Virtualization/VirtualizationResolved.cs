@@ -52,10 +52,25 @@ internal static class VirtualizationResolved
             ["stop"] = Stop(t.StopPs),
             ["subnet"] = ScenarioHoconWriter.Quote(t.Subnet?.ToString() ?? ""),
         }).ToList();
-        root["costs"] = Costs(v.Costs);
+        var costs = Costs(v.Costs);
+        // The VF driver's costs matter only with an SR-IOV NIC; left out otherwise, as nic is (their defaults apply).
+        if (v.Profiles.Any(p => p.Sriov is not null))
+            costs["vf"] = new ResolvedHocon { ["driver-rx"] = Step(v.Costs.Vf.DriverRx), ["driver-tx"] = Step(v.Costs.Vf.DriverTx) };
+        root["costs"] = costs;
     }
 
-    private static ResolvedHocon Profile(ServerProfile p) => new()
+    /// <summary>
+    /// A profile; its nic only when it is an SR-IOV part (plain is the default of servers and of groups), so that the
+    /// resolved scenarios of runs without SR-IOV read as they did before it.
+    /// </summary>
+    private static ResolvedHocon Profile(ServerProfile p)
+    {
+        var profile = PlainProfile(p);
+        if (p.Sriov is { } model) profile["nic"] = model.Name;
+        return profile;
+    }
+
+    private static ResolvedHocon PlainProfile(ServerProfile p) => new()
     {
         ["hypervisor"] = ScenarioWords.WordOf(W.Hypervisors, p.Hypervisor),
         ["vm-switch"] = ScenarioWords.WordOf(W.VmSwitches, p.VmSwitch),

@@ -47,4 +47,25 @@ public sealed class SriovScenarioSpec
 
         Assert.Equal(63, scenario.Datacenter().Plan.OnServer(0).Length);
     }
+
+    [Fact]
+    public void The_resolved_scenario_must_keep_the_NIC_models_and_the_VF_costs()
+    {
+        // arrange
+        var original = Parse("""
+            topology { spines = 1, leaves = 1, hosts-per-leaf = 2 }
+            servers { hypervisor = kvm, nic = xl710, groups = [ { hosts = [1], hypervisor = kvm, nic = 82599 } ] }
+            costs.vf.driver-tx { cycles = 700, per-byte = 0.5 }
+            vms = [ { name = v, vnic = vf, hosts = [0, 1] } ]
+            """);
+
+        // act
+        var again = Parse(original.ResolvedHocon);
+
+        // assert
+        var v = again.Datacenter().Virtualization;
+        Assert.Equal(["xl710", "82599"], v.Profiles.Select(p => p.Sriov!.Name));
+        Assert.Equal(new DcSim.SimCore.Cpu.StepCost(700, 0.5), v.Costs.Vf.DriverTx);
+        Assert.Equal(original.Datacenter().Virtualization, v);
+    }
 }
