@@ -43,6 +43,9 @@ namespace DcSim.ActorsNic;
 /// </remarks>
 public sealed class SriovNic : Component
 {
+    /// <summary>The kind of its counters in the results.</summary>
+    public const string ComponentKind = "sriov-nic";
+
     /// <summary>The port frames arrive on from the wire (the leaf's output port sends to it).</summary>
     public const int WirePort = 0;
     /// <summary>The physical function's port: the host's stack or its vSwitch's uplink.</summary>
@@ -68,7 +71,7 @@ public sealed class SriovNic : Component
     private long _wireRxPackets, _wireRxBytes, _internalPackets, _dmaReadBytes, _dmaWriteBytes;
 
     /// <param name="vfs">The VFs in use, VF n at <see cref="VfPort"/>(n); at most the model's <see cref="SriovNicModel.MaxVfs"/>.</param>
-    public SriovNic(string path, SriovNicModel model, PfSettings pf, IReadOnlyList<VfSettings> vfs) : base(path, "sriov-nic")
+    public SriovNic(string path, SriovNicModel model, PfSettings pf, IReadOnlyList<VfSettings> vfs) : base(path, ComponentKind)
     {
         if (vfs.Count > model.MaxVfs)
             throw new ArgumentException($"{path}: {vfs.Count} VFs, the {model.Name} has at most {model.MaxVfs}", nameof(vfs));

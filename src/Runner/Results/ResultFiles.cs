@@ -5,6 +5,7 @@ using DcSim.ActorsHost.Endpoints;
 using DcSim.ActorsHost.Servers;
 using DcSim.ActorsHost.Settings;
 using DcSim.ActorsHost.Traffic;
+using DcSim.ActorsNic;
 using DcSim.SimCore.Cpu;
 using DcSim.SimCore.Metrics;
 using DcSim.SimCore.Scenario;
@@ -170,7 +171,10 @@ internal static partial class ResultFiles
                 sb.Append(CultureInfo.InvariantCulture, $",{s[Server.CyclesCounter(category)]}");
             }
             var nic = results.Components.GetValueOrDefault(s.Path + "/nic0");
-            var packets = nic is null ? 0 : nic["rx_packets"] + nic["tx_packets"];
+            // An SR-IOV NIC's packets: those on the wire and those its switch passed between functions (VF to VF, VF to PF).
+            var packets = nic is null ? 0
+                : nic.Kind == SriovNic.ComponentKind ? nic["wire_rx_packets"] + nic["wire_tx_packets"] + nic["internal_switched"]
+                : nic["rx_packets"] + nic["tx_packets"];
             sb.Append(CultureInfo.InvariantCulture, $",{s["idle_exits"]},{packets},{Round(packets == 0 ? 0 : (double)cycles / packets)},")
               .Append(CultureInfo.InvariantCulture, $"{entities[(s.Path, "vm")].Count()},{entities[(s.Path, "container")].Count()}\n");
         }
