@@ -1,3 +1,4 @@
+using DcSim.ActorsHost.Servers;
 using DcSim.ActorsHost.Tests.TcpModel;
 using DcSim.ActorsHost.Traffic;
 using DcSim.SimCore.Cpu;
@@ -66,11 +67,7 @@ public sealed class SriovServerSpec
     public void VF_to_VF_traffic_on_one_server_must_never_reach_the_wire()
     {
         // act
-        var run = TcpRun.Of(TwoServers + """
-            servers.groups = [ { hosts = [0], hypervisor = kvm, nic = xl710 } ]
-            vms = [ { name = v, hosts = [0], vnic = vf, count = 2 } ]
-            traffic.generators = [ { kind = cbr, endpoints = [v-0], destination = fixed, target = v-1, start = 3ms } ]
-            """);
+        var run = VfToVf();
 
         // assert
         var flow = run.Results.Flows.Values.Single(f => f.Generator == 0);
@@ -82,6 +79,29 @@ public sealed class SriovServerSpec
         // every delivered frame crossed the NIC's internal switch
         Assert.InRange(nic["internal_switched"], flow.DeliveredPackets, flow.SentPackets);
         Assert.Equal(0, Busy(run, "host0", CpuCategory.HostKernel));
+    }
+
+    /// <summary>v-0 sends 100 Mb/s of 1000 B datagrams to v-1, both with VFs of one XL710 server.</summary>
+    private static TcpRun VfToVf(string hypervisor = "") => TcpRun.Of(TwoServers + hypervisor + """
+
+        servers.groups = [ { hosts = [0], hypervisor = kvm, nic = xl710 } ]
+        vms = [ { name = v, hosts = [0], vnic = vf, count = 2 } ]
+        traffic.generators = [ { kind = cbr, endpoints = [v-0], destination = fixed, target = v-1, start = 3ms } ]
+        """);
+
+    [Fact]
+    public void A_VF_interrupt_must_cost_the_injection_and_EOI_exits_unless_interrupts_are_posted()
+    {
+        // act
+        var exits = VfToVf();
+        var posted = VfToVf("costs.hypervisor.kvm.posted-interrupts = true");
+
+        // assert: KVM's injection 1,400 + EOI exit 2,000 per interrupt of the receiving VF; none when posted
+        var interrupts = exits.Results.Components["host0/nic0"]["vf1_interrupts"];
+        Assert.True(interrupts > 50, $"{interrupts} interrupts");
+        Assert.Equal(3_400 * interrupts, exits.Results.Components["host0"][Server.CyclesCounter(CpuCategory.Hypervisor)]);
+        Assert.Equal(interrupts, posted.Results.Components["host0/nic0"]["vf1_interrupts"]);
+        Assert.Equal(0, posted.Results.Components["host0"][Server.CyclesCounter(CpuCategory.Hypervisor)]);
     }
 
     [Fact]
