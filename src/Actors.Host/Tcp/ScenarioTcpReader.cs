@@ -67,8 +67,8 @@ internal static class ScenarioTcpReader
         ["ecn"] = s.Ecn ? "true" : "false",
         ["send-buffer"] = ScenarioHoconWriter.Size(s.SendBufferBytes),
         ["receive-buffer"] = ScenarioHoconWriter.Size(s.ReceiveBufferBytes),
-        ["dctcp-gain"] = Number(s.DctcpGain),
-        ["cubic"] = new ResolvedHocon { ["c"] = Number(s.CubicC), ["beta"] = Number(s.CubicBeta), ["tcp-friendly"] = s.CubicTcpFriendly ? "true" : "false",
+        ["dctcp-gain"] = ScenarioHoconWriter.Number(s.DctcpGain),
+        ["cubic"] = new ResolvedHocon { ["c"] = ScenarioHoconWriter.Number(s.CubicC), ["beta"] = ScenarioHoconWriter.Number(s.CubicBeta), ["tcp-friendly"] = s.CubicTcpFriendly ? "true" : "false",
             ["hystart"] = s.CubicHyStart ? "true" : "false" },
         ["tso"] = s.Tso ? "true" : "false",
         ["gro"] = s.Gro ? "true" : "false",
@@ -76,15 +76,13 @@ internal static class ScenarioTcpReader
         ["gro-window"] = ScenarioHoconWriter.Time(s.GroWindowPs),
     };
 
-    private static string Number(double v) => v.ToString("R", CultureInfo.InvariantCulture);
-
     /// <summary>A number in (min, max].</summary>
     private static bool TryNumber(ScenarioSection s, string key, double min, double max, out double value)
     {
         value = 0;
         if (!s.TryText(key, out var text, out var fromFile)) return false;
         if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && value > min && value <= max) return true;
-        s.Report(key, fromFile, $"expected a number above {Number(min)} and at most {Number(max)}, got '{text}'");
+        s.Report(key, fromFile, $"expected a number above {ScenarioHoconWriter.Number(min)} and at most {ScenarioHoconWriter.Number(max)}, got '{text}'");
         return false;
     }
 }

@@ -92,7 +92,6 @@ internal sealed class TcpConnection
     public long Ssthresh => _window.Ssthresh;
     public long SmoothedRttPs => _rtt.SmoothedPs;
     public long RtoPs => _rtt.RtoPs;
-    public bool InRecovery => _inRecovery;
     public ICongestionControl CongestionControl => _cc;
     /// <summary>Bytes written and not yet acknowledged (what the send buffer holds).</summary>
     public long Unacknowledged => _writeEnd - Math.Clamp(_sndUna, 1, _writeEnd);

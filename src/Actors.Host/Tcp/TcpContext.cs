@@ -23,9 +23,8 @@ internal sealed class IdealTransfer(TopologySettings topology, Func<int, int> se
         if (links.Length == 0) return 0; // same server: no wire at all, so no slowdown either (the results leave it out)
         var fullSegments = bytes / mss;
         var last = (int)(bytes % mss);
-        var segmentWire = Ethernet.FrameBytes(mss) - Ethernet.UdpHeaderBytes + Ethernet.TcpHeaderBytes + Ethernet.PreambleAndGapBytes;
-        var lastWire = last == 0 ? 0 : Math.Max(Ethernet.MinFrameBytes, last + Ethernet.TcpHeaderBytes + Ethernet.Ipv4HeaderBytes + Ethernet.HeaderAndFcsBytes)
-            + Ethernet.PreambleAndGapBytes;
+        var segmentWire = Ethernet.FrameBytes(mss, Ethernet.TcpHeaderBytes) + Ethernet.PreambleAndGapBytes;
+        var lastWire = last == 0 ? 0 : Ethernet.FrameBytes(last, Ethernet.TcpHeaderBytes) + Ethernet.PreambleAndGapBytes;
         var minimumWire = Ethernet.MinWireBytes;
         long handshake = 0, first = 0;
         var slowest = links[0].Rate;

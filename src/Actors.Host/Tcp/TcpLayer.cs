@@ -55,7 +55,6 @@ internal sealed class TcpLayer : ITcpHost
 
     public TcpSettings Settings { get; }
     public long Now => _stack.Now;
-    public int OpenConnections => _connections.Count;
 
     /// <summary>Opens a connection to <paramref name="remoteEndpoint"/>'s TCP service on <paramref name="port"/>; its segments count under <paramref name="flowId"/>.</summary>
     public TcpConnection Connect(int remoteEndpoint, ushort port, long flowId, ITcpApplication application)

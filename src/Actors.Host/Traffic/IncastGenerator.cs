@@ -13,6 +13,7 @@ namespace DcSim.ActorsHost.Traffic;
 internal sealed class IncastGenerator(IEndpoint host, int localIndex, GeneratorSettings settings, DestinationChooser destinations, ulong seed)
     : TcpClientGenerator(host, localIndex, settings, destinations, seed)
 {
+    /// <summary>Bytes of this round's answer read, by connection (looked up only: rounds walk <see cref="TcpClientGenerator.Transfers"/>, in opening order).</summary>
     private readonly Dictionary<TcpConnection, long> _received = new(ReferenceEqualityComparer.Instance);
     private readonly List<(long Start, long Completion)> _rounds = [];
     private int _connected, _answered;
@@ -32,7 +33,7 @@ internal sealed class IncastGenerator(IEndpoint host, int localIndex, GeneratorS
 
     public override void Connected(TcpConnection connection)
     {
-        if (++_connected == _received.Count) StartRound();
+        if (++_connected == Transfers.Count) StartRound();
     }
 
     public override void Received(TcpConnection connection, long bytes)
@@ -40,20 +41,21 @@ internal sealed class IncastGenerator(IEndpoint host, int localIndex, GeneratorS
         var before = _received[connection];
         var now = _received[connection] = before + bytes;
         var response = Settings.Incast.ResponseBytes;
-        if (before < response && now >= response && ++_answered == _received.Count) EndRound();
+        if (before < response && now >= response && ++_answered == Transfers.Count) EndRound();
     }
 
     private void StartRound()
     {
         if (Host.Now >= StopTime || !Host.IsRunning || (Settings.Incast.Rounds > 0 && _rounds.Count >= Settings.Incast.Rounds))
         {
-            foreach (var c in _received.Keys) c.Close();
+            foreach (var t in Transfers) t.Connection.Close();
             return;
         }
         _roundStart = Host.Now;
         _answered = 0;
-        foreach (var c in _received.Keys.ToList())
+        foreach (var t in Transfers)
         {
+            var c = t.Connection;
             _received[c] = 0;
             var jitter = Settings.Incast.JitterPs;
             if (jitter == 0) c.Write(Settings.Incast.RequestBytes);

@@ -333,9 +333,8 @@ internal sealed class ScenarioGeneratorReader(ScenarioReadContext context, int? 
     /// exponential sizes are capped at the UDP maximum, a request is one packet, and responses are cut
     /// into packets of at most packet-size.
     /// </summary>
-    private static int LargestPayload(GeneratorSettings g, int mss)
+    private static int LargestPayload(GeneratorSettings g)
     {
-        if (Tcp.TcpApplications.IsTcp(g.Kind)) return mss + Ethernet.TcpHeaderBytes - Ethernet.UdpHeaderBytes;
         if (g.Kind == GeneratorKind.UdpRr) return Math.Max(g.UdpRr.RequestBytes, g.UdpRr.ResponseBytes);
         if (g.Kind == GeneratorKind.RequestResponse)
         {
@@ -346,9 +345,10 @@ internal sealed class ScenarioGeneratorReader(ScenarioReadContext context, int? 
         return g.SizeDistribution == SizeDistribution.Exponential ? MaxUdpPayload : g.PacketBytes;
     }
 
-    /// <summary>The largest frame any of the generators can send (at least the 64 B minimum frame).</summary>
+    /// <summary>The largest frame any of the generators can send (a TCP generator's: a full segment of <paramref name="mss"/>; at least the 64 B minimum frame).</summary>
     public static int LargestFrame(IEnumerable<GeneratorSettings> generators, int mss) =>
-        Ethernet.FrameBytes(generators.Select(g => LargestPayload(g, mss)).DefaultIfEmpty(0).Max());
+        generators.Select(g => Tcp.TcpApplications.IsTcp(g.Kind) ? Ethernet.FrameBytes(mss, Ethernet.TcpHeaderBytes) : Ethernet.FrameBytes(LargestPayload(g)))
+            .DefaultIfEmpty(Ethernet.MinFrameBytes).Max();
 
     /// <summary>A generator as the resolved scenario writes it: every key, canonical units (the inverse of reading it).</summary>
     public static ResolvedHocon Resolved(GeneratorSettings g, int hostCount, EntityPlan plan) => new()

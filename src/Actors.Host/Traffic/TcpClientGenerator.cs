@@ -28,6 +28,9 @@ internal abstract class TcpClientGenerator(IEndpoint host, int localIndex, Gener
 
     protected IReadOnlyList<Transfer> Transfers => _transfers;
 
+    /// <summary>The bytes <paramref name="connection"/> was opened to carry (0: unlimited).</summary>
+    protected long SizeOf(TcpConnection connection) => _byConnection[connection].Size;
+
     /// <summary>Opens a connection to <paramref name="destination"/> that will carry <paramref name="size"/> bytes (0: unlimited).</summary>
     protected TcpConnection Open(int destination, long size)
     {

@@ -11,8 +11,6 @@ namespace DcSim.ActorsHost.Traffic;
 internal sealed class TcpFlowsGenerator(IEndpoint host, int localIndex, GeneratorSettings settings, DestinationChooser destinations, ulong seed)
     : TcpClientGenerator(host, localIndex, settings, destinations, seed)
 {
-    private readonly Dictionary<TcpConnection, long> _sizes = new(ReferenceEqualityComparer.Instance);
-
     private double MeanGapPs => Settings.FlowSizes!.Mean * 8 / Settings.Rate.BitsPerSecond * 1e12;
 
     protected override void OnStart() => FireAt(StartTime + (long)Rng.NextExponential(MeanGapPs));
@@ -22,14 +20,13 @@ internal sealed class TcpFlowsGenerator(IEndpoint host, int localIndex, Generato
         if (Host.Now >= StopTime || !Host.IsRunning) return;
         var size = Math.Max(1, Settings.FlowSizes!.Sample(Rng));
         var destination = Destinations.Choose(Host.Address.Id, Rng);
-        _sizes[Open(destination, size)] = size;
+        Open(destination, size);
         FireAt(Host.Now + (long)Rng.NextExponential(MeanGapPs));
     }
 
     public override void Connected(TcpConnection connection)
     {
-        if (!_sizes.Remove(connection, out var size)) return;
-        connection.Write(size);
+        connection.Write(SizeOf(connection));
         connection.Close();
     }
 }

@@ -8,6 +8,7 @@ using DcSim.SimCore.Kernel;
 using DcSim.SimCore.Metrics;
 using DcSim.SimCore.Scenario;
 using DcSim.SimCore.Units;
+using DcSim.SimCore.Wire;
 
 namespace DcSim.Runner.Commands;
 
@@ -20,6 +21,10 @@ namespace DcSim.Runner.Commands;
 internal static class TcpCompareCommand
 {
     private static readonly int[] IncastSenders = [1, 2, 4, 8, 12, 16, 24, 32, 48, 64];
+    private const int Mss = 1448;
+    /// <summary>Line time of a full segment (1538 B) and of a pure ACK (90 B), preamble and gap included.</summary>
+    private static readonly int SegmentWire = Ethernet.FrameBytes(Mss, Ethernet.TcpHeaderBytes) + Ethernet.PreambleAndGapBytes;
+    private static readonly int AckWire = Ethernet.FrameBytes(0, Ethernet.TcpHeaderBytes) + Ethernet.PreambleAndGapBytes;
 
     public static Command Create()
     {
@@ -97,8 +102,8 @@ internal static class TcpCompareCommand
                 var tag = $"{config}-{label.Replace(", no Reno-friendly region", "-nofriendly", StringComparison.Ordinal)}";
                 csv.AppendLine(CultureInfo.InvariantCulture, $"single-{tag},goodput_gbps,{goodput:0.######},{peerGoodput:0.######}");
                 csv.AppendLine(CultureInfo.InvariantCulture, $"single-{tag},queue_mean_packets,{queue:0.######},{p.Number("queueMeanPkts"):0.######}");
-                var ours = results.Series.Single(s => s.Key.StartsWith("cwnd/", StringComparison.Ordinal)).Value.Select(t => (t.Time / 1e12, t.Value / 1448.0)).ToList();
-                var theirs = Ns3Csv.Read(Path.Combine(ns3.FullName, $"single-{config}-{cc}-gap-cwnd.csv")).Select(r => (r.Number("time_s"), r.Number("cwnd_bytes") / 1448.0)).ToList();
+                var ours = results.Series.Single(s => s.Key.StartsWith("cwnd/", StringComparison.Ordinal)).Value.Select(t => (t.Time / 1e12, (double)t.Value / Mss)).ToList();
+                var theirs = Ns3Csv.Read(Path.Combine(ns3.FullName, $"single-{config}-{cc}-gap-cwnd.csv")).Select(r => (r.Number("time_s"), r.Number("cwnd_bytes") / Mss)).ToList();
                 PlotSeries(Path.Combine(output.FullName, $"cwnd-{tag}.png"), $"cwnd, one {label} flow, {fabric} bottleneck", "time (s)", "cwnd (segments)",
                     [("DcSim", ours), ("ns-3", theirs)], logY: false);
             }
@@ -172,7 +177,7 @@ internal static class TcpCompareCommand
             """);
         const double seconds = 0.5, warmUp = 0.1;
         // One round trip of the idle path: a full frame over two 10 Gb/s hops of 1 µs, and its 90 B ACK back over two.
-        const double bdpPackets = 1e10 / (1538 * 8) * (2 * (1e-6 + 1538 * 8 / 1e10) + 2 * (1e-6 + 90 * 8 / 1e10));
+        var bdpPackets = 1e10 / (SegmentWire * 8) * (2 * (1e-6 + SegmentWire * 8 / 1e10) + 2 * (1e-6 + AckWire * 8 / 1e10));
         foreach (var k in (int[])[20, 65])
             foreach (var n in (int[])[2, 8])
             {
@@ -194,7 +199,7 @@ internal static class TcpCompareCommand
                 var queue = samples.Average();
                 var swing = samples[(int)(0.99 * (samples.Count - 1))] - samples[(int)(0.01 * (samples.Count - 1))];
                 var amplitude = 0.5 * Math.Sqrt(2 * n * (bdpPackets + k));
-                var goodput = ResultFiles.TcpFlowRows(results).Sum(r => r.C[ActorsHost.Tcp.TcpResults.BytesReceived]) * 8 / seconds / (1e10 * 1448 / 1538);
+                var goodput = ResultFiles.TcpFlowRows(results).Sum(r => r.C[ActorsHost.Tcp.TcpResults.BytesReceived]) * 8 / seconds / (1e10 * Mss / SegmentWire);
                 var p = peer.Single(r => r["ecnK"] == k.ToString(CultureInfo.InvariantCulture) && r["flows"] == n.ToString(CultureInfo.InvariantCulture));
                 var peerQueue = p.Number("queueMeanPkts");
                 report.AppendLine(CultureInfo.InvariantCulture,

@@ -21,12 +21,14 @@ public static class Ethernet
     public const int PreambleAndGapBytes = 20;
 
     /// <summary>Frame size (header to FCS) carrying a UDP payload of <paramref name="payloadBytes"/>.</summary>
-    public static int FrameBytes(int payloadBytes) =>
-        Math.Max(MinFrameBytes, payloadBytes + UdpHeaderBytes + Ipv4HeaderBytes + HeaderAndFcsBytes);
+    public static int FrameBytes(int payloadBytes) => FrameBytes(payloadBytes, UdpHeaderBytes);
+
+    /// <summary>Frame size (header to FCS) carrying <paramref name="payloadBytes"/> behind a transport header of <paramref name="l4HeaderBytes"/>.</summary>
+    public static int FrameBytes(int payloadBytes, int l4HeaderBytes) =>
+        Math.Max(MinFrameBytes, payloadBytes + l4HeaderBytes + Ipv4HeaderBytes + HeaderAndFcsBytes);
 
     /// <summary>Frame size (header to FCS) of <paramref name="packet"/>, by its protocol's header.</summary>
-    public static int FrameBytes(in Packet packet) =>
-        Math.Max(MinFrameBytes, packet.PayloadBytes + L4HeaderBytes(in packet.Headers) + Ipv4HeaderBytes + HeaderAndFcsBytes);
+    public static int FrameBytes(in Packet packet) => FrameBytes(packet.PayloadBytes, L4HeaderBytes(in packet.Headers));
 
     /// <summary>Bytes of line time a UDP frame occupies, preamble and gap included.</summary>
     public static int WireBytes(int payloadBytes) => FrameBytes(payloadBytes) + PreambleAndGapBytes;
