@@ -91,7 +91,7 @@ public sealed class OutputPort
         }
         if (!_busy)
         {
-            StartTransmission(in packet, _owner.Now);
+            StartTransmission(in packet, _owner.Now, Ethernet.FrameBytes(in packet));
             return;
         }
         var frame = Ethernet.FrameBytes(in packet);
@@ -127,7 +127,7 @@ public sealed class OutputPort
             Stats.EcnMarkedPackets++;
         }
         if (_busy) Store(in packet, frame);
-        else StartTransmission(in packet, now);
+        else StartTransmission(in packet, now, frame);
     }
 
     private void CountDrop(in Packet packet)
@@ -162,8 +162,9 @@ public sealed class OutputPort
         var enqueuedAt = _enqueuedAt[_head];
         _head = (_head + 1) % _ring.Length;
         _count--;
-        _queuedBytes -= Ethernet.FrameBytes(in packet);
-        StartTransmission(in packet, enqueuedAt);
+        var frame = Ethernet.FrameBytes(in packet);
+        _queuedBytes -= frame;
+        StartTransmission(in packet, enqueuedAt, frame);
     }
 
     /// <summary>Closes the occupancy integral at the end of the run and reports drops and held packets.</summary>
@@ -189,10 +190,11 @@ public sealed class OutputPort
         }
     }
 
-    private void StartTransmission(in Packet packet, long enqueuedAt)
+    /// <param name="frameBytes">The packet's frame size, which the caller has already worked out.</param>
+    private void StartTransmission(in Packet packet, long enqueuedAt, int frameBytes)
     {
         var now = _owner.Now;
-        var wireBytes = Ethernet.WireBytes(in packet);
+        var wireBytes = frameBytes + Ethernet.PreambleAndGapBytes;
         var txTime = Rate.TransmitTime(wireBytes);
         _busy = true;
         Stats.TxPackets++;
