@@ -44,11 +44,10 @@ internal sealed class ScenarioVirtualizationReader(ScenarioReadContext context, 
         var fallback = ReadProfile(servers, ovsEnabled);
         var groups = ReadGroups(servers, fallback, ovsEnabled);
         var profiles = groups?.Profiles;
-        var freeOk = servers.TryWord("stack-costs", StackCostWords, out var free);
         var vmSections = Elements(root, "vms", VmDefaultsPath, "VM template { name = web, count = 4, vcpus = 2 }");
         var vms = new List<VmTemplate>();
         var named = new List<(ScenarioSection Section, string Name, int Count)>();
-        var ok = profiles is not null && freeOk;
+        var ok = profiles is not null;
         foreach (var s in vmSections)
         {
             if (ReadVm(vms.Count, s, ovsEnabled, ovsNetdev, profiles) is { } vm) { vms.Add(vm); named.Add((s, vm.Name, vm.Count)); }
@@ -64,7 +63,7 @@ internal sealed class ScenarioVirtualizationReader(ScenarioReadContext context, 
         ok &= CheckNames(named);
         var costs = ReadCosts(root.Child("costs"));
         if (!ok || costs is null || profiles is null || hostCount is not { } h || cores is not { } n) return null;
-        var settings = new VirtualizationSettings(fallback!, groups!.Value.Groups, profiles, free, vms, containers, costs);
+        var settings = new VirtualizationSettings(fallback!, groups!.Value.Groups, profiles, fallback!.FreeStacks, vms, containers, costs);
         return new EntityPlanner(settings, h, n).Plan(vmSections, containerSections) is { } plan && CheckVfs(settings, plan, vmSections, h)
             ? (settings, plan) : null;
     }
@@ -151,7 +150,8 @@ internal sealed class ScenarioVirtualizationReader(ScenarioReadContext context, 
         ok &= s.TrySize("memory", 1 << 20, long.MaxValue, out var memory);
         ok &= s.TryInt("vcpu-overcommit", 1, 64, out var overcommit);
         ok &= s.TryWord("nic", Nics, out var nic);
-        return ok ? new ServerProfile(hypervisor, vmSwitch, memory, overcommit, nic < 0 ? null : SriovModels[nic]) : null;
+        ok &= s.TryWord("stack-costs", StackCostWords, out var free);
+        return ok ? new ServerProfile(hypervisor, vmSwitch, memory, overcommit, nic < 0 ? null : SriovModels[nic], free) : null;
     }
 
     private VmTemplate? ReadVm(int index, ScenarioSection s, bool ovsEnabled, bool ovsNetdev, List<ServerProfile>? profiles)

@@ -67,6 +67,7 @@ internal static class VirtualizationResolved
     {
         var profile = PlainProfile(p);
         if (p.Sriov is { } model) profile["nic"] = model.Name;
+        if (p.FreeStacks) profile["stack-costs"] = W.StackCostWords.First(w => w.Value).Word;
         return profile;
     }
 

@@ -6,7 +6,7 @@ namespace DcSim.ActorsHost.Virtualization;
 /// What one server offers and runs: its hypervisor, the switch its VMs attach to, memory and over-commit, and its NIC:
 /// an SR-IOV part (<see cref="Sriov"/>) or, null, a plain NIC.
 /// </summary>
-public sealed record ServerProfile(HypervisorKind Hypervisor, VmSwitchKind VmSwitch, long MemoryBytes, int VcpuOvercommit, SriovNicModel? Sriov = null);
+public sealed record ServerProfile(HypervisorKind Hypervisor, VmSwitchKind VmSwitch, long MemoryBytes, int VcpuOvercommit, SriovNicModel? Sriov = null, bool FreeStacks = false);
 
 /// <summary>An IPv4 subnet a template's addresses come from: the i-th VM or container gets the (i+1)-th address.</summary>
 public readonly record struct Ipv4Subnet(uint Base, int PrefixLength)
