@@ -41,7 +41,10 @@ internal sealed class ScenarioVirtualizationReader(ScenarioReadContext context, 
     public (VirtualizationSettings Settings, EntityPlan Plan)? Read(ScenarioSection root, bool ovsEnabled, bool ovsNetdev)
     {
         var servers = root.Child("servers");
+        // servers.stack-costs is the whole scenario's (VirtualizationSettings.FreeStacks); a group's makes only its servers free.
         var fallback = ReadProfile(servers, ovsEnabled);
+        var free = fallback?.FreeStacks ?? false;
+        fallback = fallback is null ? null : fallback with { FreeStacks = false };
         var groups = ReadGroups(servers, fallback, ovsEnabled);
         var profiles = groups?.Profiles;
         var vmSections = Elements(root, "vms", VmDefaultsPath, "VM template { name = web, count = 4, vcpus = 2 }");
@@ -63,7 +66,7 @@ internal sealed class ScenarioVirtualizationReader(ScenarioReadContext context, 
         ok &= CheckNames(named);
         var costs = ReadCosts(root.Child("costs"));
         if (!ok || costs is null || profiles is null || hostCount is not { } h || cores is not { } n) return null;
-        var settings = new VirtualizationSettings(fallback!, groups!.Value.Groups, profiles, fallback!.FreeStacks, vms, containers, costs);
+        var settings = new VirtualizationSettings(fallback!, groups!.Value.Groups, profiles, free, vms, containers, costs);
         return new EntityPlanner(settings, h, n).Plan(vmSections, containerSections) is { } plan && CheckVfs(settings, plan, vmSections, h)
             ? (settings, plan) : null;
     }
