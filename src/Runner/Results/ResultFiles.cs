@@ -98,6 +98,7 @@ internal static partial class ResultFiles
 
             WriteServers(w, results, scenario.DurationPs);
             WriteTcp(w, results);
+            WriteRoundTrips(w, results);
 
             w.WriteStartObject("request_completion_ns");
             foreach (var (g, h) in results.Histograms.GetValueOrDefault(TrafficHistograms.RequestCompletion) ?? new SortedDictionary<int, LatencyHistogram>())
@@ -222,6 +223,20 @@ internal static partial class ResultFiles
               .Append('\n');
         }
         return sb.ToString();
+    }
+
+    /// <summary>Every udp-rr and tcp-rr loop together (rr.csv has each): what a sweep compares of request/response latency.</summary>
+    private static void WriteRoundTrips(Utf8JsonWriter w, ResultsBuilder results)
+    {
+        var rows = UdpRrResults.Rows(results).ToList();
+        var all = new LatencyHistogram(3);
+        foreach (var r in rows) all.Add(r.RoundTrips);
+        w.WriteStartObject("rr");
+        w.WriteNumber("loops", rows.Count);
+        w.WriteNumber("transactions", rows.Sum(r => r.Transactions));
+        w.WriteNumber("rtt_p50_us", Round(all.PercentileNs(50) / 1e3));
+        w.WriteNumber("rtt_p99_us", Round(all.PercentileNs(99) / 1e3));
+        w.WriteEndObject();
     }
 
     /// <summary>One row per udp-rr or tcp-rr client (<see cref="UdpRrResults"/>); round-trip times in µs.</summary>

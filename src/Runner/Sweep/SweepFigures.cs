@@ -28,6 +28,8 @@ internal static class SweepFigures
         new("guest_cycles_per_packet", "guest cycles per delivered packet (guest kernel and user, boots left out)", s => PerPacket(s, "guest_kernel", "guest_user") - PerPacket(s, "boot")),
         new("mean_host_kernel_cpu", "mean host kernel CPU (fraction of cores)", s => s.GetProperty("servers").GetProperty("mean_host_kernel_cpu").GetDouble()),
         new("mean_host_user_cpu", "mean host user CPU (fraction of cores)", s => s.GetProperty("servers").GetProperty("mean_host_user_cpu").GetDouble()),
+        new("rr_rtt_p50_us", "udp-rr / tcp-rr round trip p50 (us)", s => RoundTrip(s, "rtt_p50_us")),
+        new("rr_rtt_p99_us", "udp-rr / tcp-rr round trip p99 (us)", s => RoundTrip(s, "rtt_p99_us")),
         new("tcp_completed_flows", "TCP completed flows", s => Tcp(s) is { } tcp ? tcp.GetProperty("completed_flows").GetDouble() : null, Whole: true),
         new("fct_slowdown_p50", "TCP FCT slowdown p50", s => Slowdown(s, "p50")),
         new("fct_slowdown_p99", "TCP FCT slowdown p99", s => Slowdown(s, "p99")),
@@ -60,6 +62,10 @@ internal static class SweepFigures
         if (delivered == 0 || !s.GetProperty("servers").TryGetProperty("cycles", out var cycles)) return null;
         return categories.Sum(c => cycles.GetProperty(c).GetDouble()) / delivered;
     }
+
+    /// <summary>Null without a request/response loop that completed a transaction.</summary>
+    private static double? RoundTrip(JsonElement s, string percentile) =>
+        s.TryGetProperty("rr", out var rr) && rr.GetProperty("transactions").GetInt64() > 0 ? rr.GetProperty(percentile).GetDouble() : null;
 
     private static JsonElement? Tcp(JsonElement s) =>
         s.TryGetProperty("tcp", out var tcp) && tcp.GetProperty("connections").GetInt64() > 0 ? tcp : null;
