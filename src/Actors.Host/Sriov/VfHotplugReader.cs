@@ -59,7 +59,7 @@ internal static class VfHotplugReader
     }
 
     private static bool Required(ScenarioSection s, string key) =>
-        s.Check(s.Get(key).FromFile, key, false, $"missing: every VF hot-plug event needs at, vm and action, as in {Example}");
+        s.Check(s.Get(key).FromFile, key, true, $"missing: every VF hot-plug event needs at, vm and action, as in {Example}");
 
     /// <summary>The entity of the VM <paramref name="name"/> names, when it is one VM with vnic = vf-bond; else -1, reported.</summary>
     private static int BondedVm(ScenarioSection s, string name, EntityPlan plan)

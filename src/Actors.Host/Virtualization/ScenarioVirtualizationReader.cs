@@ -85,7 +85,7 @@ internal sealed class ScenarioVirtualizationReader(ScenarioReadContext context, 
             if (vfVms.Count <= model.MaxVfs) continue;
             var s = vmSections[plan.Entity(vfVms[model.MaxVfs]).Template];
             return s.Check(false, "vnic", s.Get("vnic").FromFile,
-                $"VF exhaustion: policy error: host {host} would hold {vfVms.Count} VMs with a VF (vnic = vf or vf-bond), its {model.Name} NIC has {model.MaxVfs} VFs");
+                $"VF exhaustion: policy error: host {host} would hold {vfVms.Count} VMs with vnic = vf, its {model.Name} NIC has {model.MaxVfs} VFs");
         }
         return true;
     }
