@@ -112,6 +112,37 @@ public sealed class BondedVfSpec
     }
 
     [Fact]
+    public void A_VF_unplugged_again_before_the_bond_takes_it_back_must_leave_the_backup_active_until_a_later_plug_in()
+    {
+        // act: unplugged at 5 ms; plugged at 6 ms and unplugged at 6.2 ms, before it is up (6.5 ms); plugged at 6.3 ms
+        // and unplugged at 6.9 ms, up (6.8 ms) but before the bond's 7 ms tick; plugged at 7.5 ms: up at 8 ms, a tick
+        var run = TcpRun.Of("""
+            topology { spines = 1, leaves = 1, hosts-per-leaf = 2, host-cpu.idle-exit-latency = 0us }
+            costs.hypervisor.kvm { boot-cycles = 2500000, boot-delay = 1ms }
+            duration = 10ms
+            servers.groups = [ { hosts = [0], hypervisor = kvm, nic = 82599 } ]
+            vms = [ { name = v, hosts = [0], vnic = vf-bond, bond { miimon = 1ms, vf-ready = 500us } } ]
+            vf-hotplug = [
+              { at = 5ms, vm = v-0, action = detach }, { at = 6ms, vm = v-0, action = attach },
+              { at = 6.2ms, vm = v-0, action = detach }, { at = 6.3ms, vm = v-0, action = attach },
+              { at = 6.9ms, vm = v-0, action = detach }, { at = 7.5ms, vm = v-0, action = attach }
+            ]
+            traffic.generators = [ { kind = cbr, hosts = [1], destination = fixed, target = v-0, start = 3ms } ]
+            """);
+
+        // assert: the pending plug-ins of the VFs unplugged again never made them active; the last one did, at 8 ms
+        var bond = Bond(run);
+        Assert.Equal((3, 3), (bond["vf_unplugs"], bond["vf_plugs"]));
+        Assert.Equal((2, 1), (bond["active_changes"], bond["failovers"]));
+        Assert.Equal((5_000_000_000L, 8_000_000_000L), (bond["change0_at_ps"], bond["change1_at_ps"]));
+        // from 6.8 ms to 6.9 ms the VF was up but not active: what reached it was dropped there, the rest arrived
+        var flow = run.Results.Flows.Values.Single(f => f.Generator == 0);
+        Assert.Equal(flow.DeliveredPackets, bond["vf_rx_packets"] + bond["backup_rx_packets"]);
+        Assert.Equal(flow.DroppedPackets, bond["inactive_rx_drops"] + run.Results.Components["host0/nic0"]["vf0_unplug_drops"]);
+        Assert.True(new RunSummary(run.Results).Conserved);
+    }
+
+    [Fact]
     public void A_bonded_run_must_conserve_packets_and_give_the_same_results_on_two_partitions()
     {
         // act
