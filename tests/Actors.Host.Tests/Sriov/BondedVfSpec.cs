@@ -143,6 +143,28 @@ public sealed class BondedVfSpec
     }
 
     [Fact]
+    public void A_VF_VM_must_reach_a_bonded_VM_on_its_NIC_without_the_wire_while_the_bonded_VM_has_no_VF()
+    {
+        // act: w-0 (vf) sends 100 Mb/s to v-0 (vf-bond) on the same NIC; v-0's VF is out from 5 ms to 7 ms
+        var run = TcpRun.Of("""
+            topology { spines = 1, leaves = 1, hosts-per-leaf = 2, host-cpu.idle-exit-latency = 0us }
+            costs.hypervisor.kvm { boot-cycles = 2500000, boot-delay = 1ms }
+            duration = 10ms
+            servers.groups = [ { hosts = [0], hypervisor = kvm, nic = 82599 } ]
+            vms = [ { name = v, hosts = [0], vnic = vf-bond, bond { miimon = 1ms, vf-ready = 500us } }, { name = w, hosts = [0], vnic = vf } ]
+            vf-hotplug = [ { at = 5ms, vm = v-0, action = detach }, { at = 6ms, vm = v-0, action = attach } ]
+            traffic.generators = [ { kind = cbr, endpoints = [w-0], destination = fixed, target = v-0, start = 3ms } ]
+            """);
+
+        // assert: meanwhile the NIC's switch sent v-0's frames to the PF, which took its MAC, and on through the bridge
+        var bond = Bond(run);
+        Assert.True(bond["backup_rx_packets"] > 15, $"{bond["backup_rx_packets"]} through the backup");
+        Assert.Equal(bond["backup_rx_packets"], run.Results.Components["host0/br0"]["forwarded"]);
+        Assert.Equal(0, run.Link("host0", "leaf0").TxPackets);
+        Assert.True(new RunSummary(run.Results).Conserved);
+    }
+
+    [Fact]
     public void A_bonded_run_must_conserve_packets_and_give_the_same_results_on_two_partitions()
     {
         // act
