@@ -28,7 +28,8 @@ public enum BondSlave { Vf, Backup }
 /// (<see cref="SriovNic.DetachVf"/>). Failback: a plugged VF is usable <see cref="GuestBondSettings.VfReadyPs"/> later
 /// (probe, reset, link: an assumption); from then the NIC delivers its MAC to it, while the bond, whose link monitor
 /// (miimon) sees the link at its next tick, and after <see cref="GuestBondSettings.UpdelayPs"/>, makes the primary
-/// active again (primary_reselect = always, the default). Frames reaching the VF in between are dropped as inactive.
+/// active again (primary_reselect = always, the default in Documentation/networking/bonding.rst). Frames reaching the VF in
+/// between are dropped as inactive.
 /// </para>
 /// <para>
 /// Each change of active slave notifies the peers (num_grat_arp = 1: one gratuitous ARP through the new slave). DcSim
