@@ -29,6 +29,11 @@ internal static class GuestBondReader
         return ok ? new GuestBondSettings(backup, miimon, updelay, ready) : null;
     }
 
+    /// <summary>A template whose vnic is not vf-bond has no bond: setting one is reported (it would do nothing).</summary>
+    public static bool CheckUnused(ScenarioSection vm) =>
+        vm.Check(!vm.Get(Key).FromFile, Key, true, "bond applies to vnic = vf-bond only: this template's vnic is "
+            + (vm.TryText("vnic", out var vnic) ? vnic : "not set"));
+
     /// <summary>Adds the bond section to a resolved VM template that has one (vf-bond): others keep their keys as they were.</summary>
     public static ResolvedHocon WithBond(this ResolvedHocon vm, GuestBondSettings? bond)
     {

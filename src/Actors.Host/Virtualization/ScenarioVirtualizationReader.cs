@@ -183,7 +183,7 @@ internal sealed class ScenarioVirtualizationReader(ScenarioReadContext context, 
                 + string.Join(", ", SriovModels.Select(m => m.Name)) + ")");
         }
         var bond = vnicOk && vnic == VnicBackend.VfBond ? GuestBondReader.Read(s, hosts, profiles) : null;
-        ok &= bond is not null || !(vnicOk && vnic == VnicBackend.VfBond);
+        ok &= vnicOk && vnic == VnicBackend.VfBond ? bond is not null : GuestBondReader.CheckUnused(s);
         var times = ReadStartStop(s);
         ok &= times is not null;
         ok &= TryFraction(s, "cpu-load", out var load);

@@ -81,6 +81,16 @@ public sealed class BondedVfScenarioSpec
     }
 
     [Fact]
+    public void A_bond_on_a_VM_without_vnic_vf_bond_must_be_an_error_at_its_bond()
+    {
+        AssertError("""
+            topology { spines = 1, leaves = 1, hosts-per-leaf = 2 }
+            servers { hypervisor = kvm, nic = 82599 }
+            vms = [ { name = v, vnic = vf, bond.miimon = 5ms } ]
+            """, "vms[0].bond", 3, "bond applies to vnic = vf-bond only: this template's vnic is vf");
+    }
+
+    [Fact]
     public void The_resolved_scenario_must_keep_the_bond_and_the_events()
     {
         // arrange
