@@ -18,6 +18,7 @@ internal sealed class SriovRig
     public static ulong VfMac(int vf) => 0x02_00_00_00_00_00UL + (ulong)vf + 1;
 
     private readonly Partition _partition = new(0, 1, [0, 0]);
+    private bool _started;
 
     public SriovRig(SriovNicModel model, IReadOnlyList<VfSettings> vfs, bool pfPromiscuous = false)
     {
@@ -45,9 +46,16 @@ internal sealed class SriovRig
 
     public ResultsBuilder Run(long until)
     {
-        _partition.Start();
-        _partition.RunUntil(until);
+        Advance(until);
         return _partition.Report(until);
+    }
+
+    /// <summary>Runs up to <paramref name="until"/>, so that a test can act on the NIC (a VF's hot-plug) before running on.</summary>
+    public void Advance(long until)
+    {
+        if (!_started) _partition.Start();
+        _started = true;
+        _partition.RunUntil(until);
     }
 
     /// <summary>A UDP frame of <paramref name="payload"/> bytes between two MACs, optionally tagged.</summary>

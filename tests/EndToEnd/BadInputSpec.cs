@@ -18,6 +18,9 @@ public sealed class BadInputSpec
         ]
         """;
 
+    /// <summary>Lines 2-3 of a scenario with a vf-bond VM (web-0) and a vhost-net VM (db-0) on an 82599 server.</summary>
+    private const string BondedVm = "servers { hypervisor = kvm, nic = 82599 }\nvms = [ { name = web, vnic = vf-bond }, { name = db } ]\n";
+
     private static (Dcsim.Result Result, string Output, string File) Run(string command, string scenarioText)
     {
         var dir = Dcsim.TempDirectory("bad");
@@ -45,6 +48,10 @@ public sealed class BadInputSpec
     [InlineData("run", "name = \"bad-input\"", "name = \"bad-input\"\ntcp.receive-buffer = 1KB", 2, "tcp.receive-buffer")]
     [InlineData("run", "{ kind = cbr, rate = 10Mbps }", "{ kind = tcp-flows, rate = 1Gbps }", 9, "traffic.generators[0].flow-size-cdf")]
     [InlineData("validate", "{ kind = cbr, rate = 10Mbps }", "{ kind = incast, destination = fixed, target = 1 }", 9, "traffic.generators[0].destination")]
+    [InlineData("validate", "name = \"bad-input\"", "name = \"bad-input\"\n" + BondedVm + "vf-hotplug = [ { at = 0.5ms, vm = web-9, action = detach } ]", 4, "vf-hotplug[0].vm")]
+    [InlineData("validate", "name = \"bad-input\"", "name = \"bad-input\"\n" + BondedVm + "vf-hotplug = [ { at = 0.5ms, vm = web-0, action = attach } ]", 4, "vf-hotplug[0].action")]
+    [InlineData("run", "name = \"bad-input\"", "name = \"bad-input\"\n" + BondedVm + "vf-hotplug = [ { at = 1ms, vm = web-0, action = detach } ]", 4, "vf-hotplug[0].at")]
+    [InlineData("validate", "name = \"bad-input\"", "name = \"bad-input\"\n" + BondedVm + "vf-hotplug = [ { at = 0.5ms, vm = db-0, action = detach } ]", 4, "vf-hotplug[0].vm")]
     public void Bad_scenario_must_exit_2_naming_file_line_and_key_and_write_nothing(string command, string find, string replace, int line, string key)
     {
         // arrange

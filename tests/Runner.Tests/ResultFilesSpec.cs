@@ -80,6 +80,28 @@ public sealed class ResultFilesSpec
     }
 
     [Fact]
+    public void Guest_bonds_must_be_totalled_in_the_printed_summary_only_when_there_are_some()
+    {
+        // arrange: two bonds; one VF lost 2 frames in the NIC and 1 in its bond at its unplug
+        var (scenario, results) = Sample();
+        var without = ResultFiles.HumanSummary(scenario, results);
+        foreach (var (path, changes, failovers) in new[] { ("host0/a-0/bond0", 2L, 1L), ("host0/b-0/bond0", 1L, 1L) })
+        {
+            var b = results.Counters(path, DcSim.ActorsHost.Sriov.GuestBond.ComponentKind);
+            (b["active_changes"], b["failovers"], b["vf_tx_packets"], b["backup_tx_packets"]) = (changes, failovers, 1000, 300);
+            (b["unplugged_rx_drops"], b["inactive_rx_drops"]) = (1, 4);
+        }
+        results.Counters("host0/nic0", DcSim.ActorsNic.SriovNic.ComponentKind)["vf0_unplug_drops"] = 2;
+
+        // act
+        var with = ResultFiles.HumanSummary(scenario, results);
+
+        // assert
+        Assert.DoesNotContain("bonds", without);
+        Assert.Contains("\nbonds    2 VMs: 2 failovers, 1 failbacks; sent 2,000 through VFs, 600 through backups; lost 4 at VF unplugs, 8 on inactive slaves\n", with);
+    }
+
+    [Fact]
     public void Rr_csv_must_have_one_row_per_udp_rr_client_in_generator_then_client_order()
     {
         // arrange: two clients of generator 1 and one of generator 0, reported out of order

@@ -1,6 +1,7 @@
 using DcSim.ActorsHost.Endpoints;
 using DcSim.ActorsHost.Tcp;
 using DcSim.ActorsHost.Settings;
+using DcSim.ActorsHost.Sriov;
 using DcSim.ActorsHost.Traffic;
 using DcSim.ActorsHost.Virtualization;
 using DcSim.ActorsNetwork.Bridges;
@@ -31,7 +32,7 @@ namespace DcSim.ActorsHost.Servers;
 /// order of first events are the same in every process. The components of a VM or a container belong to its entity
 /// (<see cref="Component.BelongTo"/>): their events are ordered by the entity's own source, whatever server holds it.
 /// </remarks>
-internal sealed class ServerBuilder(ScenarioSettings scenario, LeafSpineLayout layout, EndpointDirectory directory)
+internal sealed partial class ServerBuilder(ScenarioSettings scenario, LeafSpineLayout layout, EndpointDirectory directory)
 {
     /// <summary>The vSwitch's OpenFlow ports: the NIC, the host's own traffic, then one per VM.</summary>
     public const int UplinkPort = 1;
@@ -64,9 +65,9 @@ internal sealed class ServerBuilder(ScenarioSettings scenario, LeafSpineLayout l
         var server = new Server(host, name, cpu);
         var entities = Plan.OnServer(host).ToArray();
         var vms = entities.Where(e => Plan.Entity(e).Kind == EntityKind.Vm).ToList();
-        // VMs with a VF hang off the NIC itself; the others attach to the host's switch.
-        var vfVms = vms.Where(e => Plan.VmTemplateOf(e).Vnic == VnicBackend.Vf).ToList();
-        vms = vms.Except(vfVms).ToList();
+        // VMs with a VF hang off the NIC itself; the others attach to the host's switch; bonded ones (vf-bond) do both.
+        var vfVms = vms.Where(e => Plan.VmTemplateOf(e).Vnic.HasVf()).ToList();
+        vms = vms.Where(e => Plan.VmTemplateOf(e).Vnic != VnicBackend.Vf).ToList();
         var sriov = V.Profiles[host].Sriov is { } model ? BuildSriovNic(name, host, model, vfVms) : null;
         Component nic = sriov ?? (Component)new PhysicalNic($"{name}/nic0", Free ? 0 : Costs.NicTxLatencyPs, Free ? 0 : Costs.NicRxLatencyPs);
         server.Add(nic);
@@ -90,7 +91,8 @@ internal sealed class ServerBuilder(ScenarioSettings scenario, LeafSpineLayout l
             (leaf, 0, layout.HostPortOnLeaf(host)), t.HostLink.Rate, t.HostLink.DelayPs, t.HostQueue.Limit, t.HostQueue.Ecn, scenario.Seed, t.HostQueue.TracePs);
         if (sriov is null) ((PhysicalNic)nic).ConnectWire(wire);
         else sriov.ConnectWire(wire);
-        for (var i = 0; i < vfVms.Count; i++) BuildVm(server, name, vfVms[i], nic, SriovNic.VfPort(i), startup, hostCores);
+        for (var i = 0; i < vfVms.Count; i++)
+            if (Plan.VmTemplateOf(vfVms[i]).Vnic == VnicBackend.Vf) BuildVm(server, name, vfVms[i], nic, SriovNic.VfPort(i), startup, hostCores);
         // The MACs behind the PF's switch (VMs on the bridge or vSwitch, macvlan containers outside VF VMs) go in the PF's
         // filter, so that VFs reach them inside the NIC.
         if (sriov is not null)
@@ -134,13 +136,16 @@ internal sealed class ServerBuilder(ScenarioSettings scenario, LeafSpineLayout l
             }
         }
         server.Connect(driver, CpuHop.PortB, vmSwitch, switchUplink);
-        for (var i = 0; i < vms.Count; i++) BuildVm(server, name, vms[i], vmSwitch, firstVmPort + i, startup, hostCores);
+        var bonds = vms.Select((vm, i) => BuildVm(server, name, vm, vmSwitch, firstVmPort + i, startup, hostCores,
+            sriov is not null && vfVms.IndexOf(vm) is var vf and >= 0 ? (sriov, vf) : null)).ToList();
         if (vmSwitch is LinuxBridge br0)
         {
             // What ARP and the guests' announcements (a gratuitous ARP at boot) teach a bridge before traffic flows.
             br0.Fdb.Learn(directory[host].Mac, switchHost, 0);
             br0.UnknownUnicastPort = switchUplink;
-            for (var i = 0; i < vms.Count; i++) br0.Fdb.Learn(directory[Plan.Entity(vms[i]).Endpoint].Mac, firstVmPort + i, 0);
+            for (var i = 0; i < vms.Count; i++)
+                if (bonds[i] is { } bond) Announce(bond, br0, directory[Plan.Entity(vms[i]).Endpoint].Mac, switchUplink, firstVmPort + i);
+                else br0.Fdb.Learn(directory[Plan.Entity(vms[i]).Endpoint].Mac, firstVmPort + i, 0);
             // A macvlan container has a MAC of its own, behind its kernel's port.
             foreach (var c in entities.Where(e => Plan.Entity(e).Kind == EntityKind.Container && Plan.ContainerTemplateOf(e).Network == ContainerNetwork.Macvlan))
             {
@@ -164,10 +169,11 @@ internal sealed class ServerBuilder(ScenarioSettings scenario, LeafSpineLayout l
 
     /// <summary>
     /// A VM: its vNIC — a virtio NIC on <paramref name="attachPort"/> of the host's switch, or a VF of the SR-IOV NIC whose
-    /// port is wired straight to the guest kernel, its receive ring drained by the guest's driver on the vCPUs — and its
-    /// guest kernel.
+    /// port is wired straight to the guest kernel, its receive ring drained by the guest's driver on the vCPUs, or both
+    /// bonded (<paramref name="bondVf"/>: the NIC and the VF) — and its guest kernel. Returns the bond of a bonded VM.
     /// </summary>
-    private void BuildVm(Server server, string serverName, int entity, Component attachTo, int attachPort, StartupContention startup, HostCores hostCores)
+    private GuestBond? BuildVm(Server server, string serverName, int entity, Component attachTo, int attachPort, StartupContention startup,
+        HostCores hostCores, (SriovNic Nic, int Vf)? bondVf = null)
     {
         var e = Plan.Entity(entity);
         var template = Plan.VmTemplateOf(entity);
@@ -178,26 +184,18 @@ internal sealed class ServerBuilder(ScenarioSettings scenario, LeafSpineLayout l
         var vcpus = new VcpuSet(cpu, template.Vcpus, e.FirstPinnedCore, template.Pinning == VcpuPinning.Pinned);
         Component vnic;
         int guestSide;
-        if (template.Vnic == VnicBackend.Vf)
+        GuestBond? bond = null;
+        if (bondVf is { } slot)
         {
-            var nic = (SriovNic)attachTo;
-            // The interrupt's VM exit: injection and the EOI trap; the NIC skips it when the VF's interrupts are posted.
-            nic.AttachDriver(attachPort, new RingDriver(vcpus, Free ? StepCost.Free : Costs.Vf.DriverRx, CpuCategory.GuestKernel,
-                Free ? 0 : profile.InjectionCycles + profile.EoiExitCycles));
-            // The driver's transmit (descriptor and doorbell) on the sending vCPU, before the NIC's DMA reads the frame.
-            vnic = server.Add(new CpuHop($"{path}/vf-driver", "vf-driver", vcpus, CpuCategory.GuestKernel,
-                Free ? StepCost.Free : Costs.Vf.DriverTx, StepCost.Free));
-            server.Connect(attachTo, attachPort, vnic, CpuHop.PortB);
-            guestSide = CpuHop.PortA;
+            bond = BuildBond(server, path, entity, template.Bond!, slot.Nic, slot.Vf,
+                VfDriver(server, path, slot.Nic, SriovNic.VfPort(slot.Vf), vcpus, profile),
+                VirtioVnic(server, path, attachTo, attachPort, template.Bond!.Backup, vcpus, profile, hostCores));
+            (vnic, guestSide) = (bond, GuestBond.GuestPort);
         }
+        else if (template.Vnic == VnicBackend.Vf)
+            (vnic, guestSide) = (VfDriver(server, path, (SriovNic)attachTo, attachPort, vcpus, profile), CpuHop.PortA);
         else
-        {
-            // A vhost-user backend is the OVS netdev datapath's PMD threads, on the datapath cores.
-            Processor backend = template.Vnic == VnicBackend.VhostUser ? new HostCores(cpu, 0, _dc.Server.VSwitch.DatapathCores) : hostCores;
-            vnic = server.Add(new VirtioNic($"{path}/eth0", backend, vcpus, Free ? VirtioCosts.Free : Virtio(profile, template.Vnic)));
-            server.Connect(attachTo, attachPort, vnic, VirtioNic.HostSide);
-            guestSide = VirtioNic.GuestSide;
-        }
+            (vnic, guestSide) = (VirtioVnic(server, path, attachTo, attachPort, template.Vnic, vcpus, profile, hostCores), VirtioNic.GuestSide);
         vnic.BelongTo(source);
         var load = template.CpuLoad > 0
             ? new CpuLoad((long)Math.Round(template.CpuSlicePs * (double)cpu.ClockHz / 1e12), (long)Math.Round(template.CpuSlicePs / template.CpuLoad))
@@ -208,6 +206,34 @@ internal sealed class ServerBuilder(ScenarioSettings scenario, LeafSpineLayout l
         var containers = Plan.OnServer(e.Server).ToArray().Where(c => Plan.Entity(c).ParentVm == entity);
         var (up, upPort) = BuildKernel(server, kernel, containers, startup, onSharedSegment: true);
         server.Connect(vnic, guestSide, up, upPort);
+        return bond;
+    }
+
+    /// <summary>
+    /// A VF's guest side, wired to the NIC's <paramref name="vfPort"/>: its receive ring drained on the vCPUs, and its
+    /// transmit driver (the hop returned, whose <see cref="CpuHop.PortA"/> faces the guest).
+    /// </summary>
+    private CpuHop VfDriver(Server server, string path, SriovNic nic, int vfPort, VcpuSet vcpus, HypervisorProfile profile)
+    {
+        // The interrupt's VM exit: injection and the EOI trap; the NIC skips it when the VF's interrupts are posted.
+        nic.AttachDriver(vfPort, new RingDriver(vcpus, Free ? StepCost.Free : Costs.Vf.DriverRx, CpuCategory.GuestKernel,
+            Free ? 0 : profile.InjectionCycles + profile.EoiExitCycles));
+        // The driver's transmit (descriptor and doorbell) on the sending vCPU, before the NIC's DMA reads the frame.
+        var driver = server.Add(new CpuHop($"{path}/vf-driver", "vf-driver", vcpus, CpuCategory.GuestKernel,
+            Free ? StepCost.Free : Costs.Vf.DriverTx, StepCost.Free));
+        server.Connect(nic, vfPort, driver, CpuHop.PortB);
+        return driver;
+    }
+
+    /// <summary>A virtio NIC on <paramref name="attachPort"/> of the host's switch; its <see cref="VirtioNic.GuestSide"/> faces the guest.</summary>
+    private VirtioNic VirtioVnic(Server server, string path, Component attachTo, int attachPort, VnicBackend backend, VcpuSet vcpus,
+        HypervisorProfile profile, HostCores hostCores)
+    {
+        // A vhost-user backend is the OVS netdev datapath's PMD threads, on the datapath cores.
+        Processor processor = backend == VnicBackend.VhostUser ? new HostCores(server.Cpu, 0, _dc.Server.VSwitch.DatapathCores) : hostCores;
+        var vnic = server.Add(new VirtioNic($"{path}/eth0", processor, vcpus, Free ? VirtioCosts.Free : Virtio(profile, backend)));
+        server.Connect(attachTo, attachPort, vnic, VirtioNic.HostSide);
+        return vnic;
     }
 
     /// <summary>A kernel: the host's or a VM's — where its stack runs, where its other kernel work runs, and its categories.</summary>

@@ -1,3 +1,4 @@
+using DcSim.ActorsHost.Sriov;
 using DcSim.ActorsHost.Tcp;
 using DcSim.ActorsHost.Traffic;
 using DcSim.ActorsHost.Virtualization;
@@ -17,8 +18,12 @@ public sealed record DatacenterSettings(
     IReadOnlyList<GeneratorSettings> Generators,
     VirtualizationSettings Virtualization,
     EntityPlan Plan,
-    TcpSettings? TcpOrNull = null) : IScenarioModel
+    TcpSettings? TcpOrNull = null,
+    IReadOnlyList<VfHotplugEvent>? VfHotplugOrNull = null) : IScenarioModel
 {
+    /// <summary>The scenario's VF hot-unplug and hot-plug events (vf-hotplug), in list order.</summary>
+    public IReadOnlyList<VfHotplugEvent> VfHotplug => VfHotplugOrNull ?? [];
+
     /// <summary>Every endpoint's TCP stack (scenario section tcp).</summary>
     public TcpSettings Tcp => TcpOrNull ?? TcpSettings.Default;
 
@@ -40,6 +45,8 @@ public sealed record DatacenterSettings(
         root["topology"] = topology;
         VirtualizationResolved.Write(Virtualization, root, Topology.HostCount);
         root["tcp"] = ScenarioTcpReader.Resolved(Tcp);
+        // Written only when there are events, as the VF costs are: scenarios without SR-IOV keep their resolved text.
+        if (VfHotplug.Count > 0) root[VfHotplugReader.Key] = VfHotplugReader.Resolved(VfHotplug, Plan);
         root["traffic"] = new ResolvedHocon { ["generators"] = Generators.Select(g => ScenarioGeneratorReader.Resolved(g, Topology.HostCount, Plan)).ToList() };
     }
 
@@ -48,7 +55,7 @@ public sealed record DatacenterSettings(
     /// <summary>Value equality, the generators compared element by element (a record compares lists by reference); the plan follows from the rest.</summary>
     public bool Equals(DatacenterSettings? other) =>
         other is not null && Topology == other.Topology && Server == other.Server && Generators.SequenceEqual(other.Generators)
-        && Virtualization == other.Virtualization && Tcp == other.Tcp;
+        && Virtualization == other.Virtualization && Tcp == other.Tcp && VfHotplug.SequenceEqual(other.VfHotplug);
 
     public override int GetHashCode() => HashCode.Combine(Topology, Server, Generators.Count);
 }

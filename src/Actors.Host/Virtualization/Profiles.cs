@@ -15,6 +15,17 @@ public enum VnicBackend
     VhostUser,
     /// <summary>An SR-IOV virtual function passed through to the guest: its driver runs on the vCPUs, the host is bypassed.</summary>
     Vf,
+    /// <summary>
+    /// A VF and a paravirtual NIC (the template's bond.backup) bonded active-backup in the guest: the VF carries the traffic
+    /// while it is plugged in, the paravirtual NIC while it is not (src/Actors.Host/Sriov/GuestBond.cs).
+    /// </summary>
+    VfBond,
+}
+
+public static class VnicBackends
+{
+    /// <summary>Whether the VM has an SR-IOV VF (alone or bonded), and so needs one of its server's NIC.</summary>
+    public static bool HasVf(this VnicBackend backend) => backend is VnicBackend.Vf or VnicBackend.VfBond;
 }
 
 /// <summary>The switch a server's VMs attach to.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using DcSim.ActorsHost.Settings;
+using DcSim.ActorsHost.Sriov;
 using DcSim.ActorsNic;
 using DcSim.SimCore.Cpu;
 using DcSim.SimCore.Scenario;
@@ -29,7 +30,8 @@ internal sealed class ScenarioVirtualizationReader(ScenarioReadContext context, 
         [("explicit", Placement.Explicit), ("round-robin", Placement.RoundRobin), ("pack", Placement.Pack), ("spread", Placement.Spread)];
     public static readonly IReadOnlyList<(string Word, VcpuPinning Value)> Pinnings = [("floating", VcpuPinning.Floating), ("pinned", VcpuPinning.Pinned)];
     public static readonly IReadOnlyList<(string Word, VnicBackend Value)> Backends =
-        [("vhost-net", VnicBackend.VhostNet), ("qemu", VnicBackend.Qemu), ("vhost-user", VnicBackend.VhostUser), ("vf", VnicBackend.Vf)];
+        [("vhost-net", VnicBackend.VhostNet), ("qemu", VnicBackend.Qemu), ("vhost-user", VnicBackend.VhostUser), ("vf", VnicBackend.Vf),
+         ("vf-bond", VnicBackend.VfBond)];
     /// <summary>servers.nic: plain (-1) or the index of an SR-IOV part in <see cref="SriovModels"/>.</summary>
     private static readonly SriovNicModel[] SriovModels = SriovNicModel.Known.Values.OrderBy(m => m.Name, StringComparer.Ordinal).ToArray();
     public static readonly IReadOnlyList<(string Word, int Value)> Nics = [("plain", -1), .. SriovModels.Select((m, i) => (m.Name, i))];
@@ -81,7 +83,7 @@ internal sealed class ScenarioVirtualizationReader(ScenarioReadContext context, 
         {
             if (settings.Profiles[host].Sriov is not { } model) continue;
             var vfVms = plan.OnServer(host).ToArray()
-                .Where(e => plan.Entity(e).Kind == EntityKind.Vm && plan.VmTemplateOf(e).Vnic == VnicBackend.Vf).ToList();
+                .Where(e => plan.Entity(e).Kind == EntityKind.Vm && plan.VmTemplateOf(e).Vnic.HasVf()).ToList();
             if (vfVms.Count <= model.MaxVfs) continue;
             var s = vmSections[plan.Entity(vfVms[model.MaxVfs]).Template];
             return s.Check(false, "vnic", s.Get("vnic").FromFile,
@@ -176,13 +178,15 @@ internal sealed class ScenarioVirtualizationReader(ScenarioReadContext context, 
                 "vnic = vhost-user attaches to an OVS netdev (DPDK) datapath: it needs vm-switch = ovs on the VM's servers and topology.vswitch "
                 + "with enabled = true and datapath = netdev" + (wrong >= 0 ? $" (host {wrong} has vm-switch = linux-bridge)" : ""));
         }
-        if (vnicOk && vnic == VnicBackend.Vf && hosts is not null && profiles is not null)
+        if (vnicOk && vnic.HasVf() && hosts is not null && profiles is not null)
         {
             var plain = hosts.FirstOrDefault(h => profiles[h].Sriov is null, -1);
             ok &= s.Check(plain < 0, "vnic", s.Get("vnic").FromFile,
-                $"vnic = vf needs an SR-IOV NIC on the VM's servers: host {plain} has nic = plain (set servers.nic or its group's nic to one of "
+                $"vnic = {ScenarioWords.WordOf(Backends, vnic)} needs an SR-IOV NIC on the VM's servers: host {plain} has nic = plain (set servers.nic or its group's nic to one of "
                 + string.Join(", ", SriovModels.Select(m => m.Name)) + ")");
         }
+        var bond = vnicOk && vnic == VnicBackend.VfBond ? GuestBondReader.Read(s, hosts, profiles) : null;
+        ok &= vnicOk && vnic == VnicBackend.VfBond ? bond is not null : GuestBondReader.CheckUnused(s);
         var times = ReadStartStop(s);
         ok &= times is not null;
         ok &= TryFraction(s, "cpu-load", out var load);
@@ -192,7 +196,7 @@ internal sealed class ScenarioVirtualizationReader(ScenarioReadContext context, 
         if (subnetOk && subnet is { } net && count > net.Usable)
             ok = s.Check(false, "subnet", true, $"subnet {net} has {net.Usable} usable addresses, fewer than count = {count} VMs");
         if (!ok || hosts is null || times is not { } t) return null;
-        return new VmTemplate(index, name, count, hosts, placement, vcpus, memory, pinning, vnic, t.Start, t.Stop, load, slice, subnet);
+        return new VmTemplate(index, name, count, hosts, placement, vcpus, memory, pinning, vnic, t.Start, t.Stop, load, slice, subnet, bond);
     }
 
     private ContainerTemplate? ReadContainer(int index, ScenarioSection s)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using DcSim.ActorsHost.Settings;
+using DcSim.ActorsHost.Sriov;
 using DcSim.SimCore.Cpu;
 using DcSim.SimCore.Scenario;
 using DcSim.SimCore.Wire;
@@ -36,7 +37,7 @@ internal static class VirtualizationResolved
             ["cpu-load"] = Number(t.CpuLoad),
             ["cpu-slice"] = ScenarioHoconWriter.Time(t.CpuSlicePs),
             ["subnet"] = ScenarioHoconWriter.Quote(t.Subnet?.ToString() ?? ""),
-        }).ToList();
+        }.WithBond(t.Bond)).ToList();
         root["containers"] = v.Containers.Select(t => new ResolvedHocon
         {
             ["name"] = ScenarioHoconWriter.Quote(t.Name),

@@ -1,3 +1,4 @@
+using DcSim.ActorsHost.Sriov;
 using DcSim.ActorsNic;
 
 namespace DcSim.ActorsHost.Virtualization;
@@ -37,12 +38,14 @@ public sealed record VmTemplate(
     long StopPs,
     double CpuLoad,
     long CpuSlicePs,
-    Ipv4Subnet? Subnet = null)
+    Ipv4Subnet? Subnet = null,
+    GuestBondSettings? Bond = null)
 {
     public bool Equals(VmTemplate? other) =>
         other is not null && (Index, Name, Count, Placement, Vcpus, MemoryBytes, Pinning, Vnic, StartPs, StopPs, CpuLoad, CpuSlicePs, Subnet)
             == (other.Index, other.Name, other.Count, other.Placement, other.Vcpus, other.MemoryBytes, other.Pinning, other.Vnic, other.StartPs,
                 other.StopPs, other.CpuLoad, other.CpuSlicePs, other.Subnet)
+        && Bond == other.Bond
         && Hosts.SequenceEqual(other.Hosts);
 
     public override int GetHashCode() => HashCode.Combine(Index, Name, Count);

@@ -34,15 +34,18 @@ internal sealed class SriovFunction(string name, ulong mac, ushort portVlan, boo
     /// <summary>Interrupt generation: a pending coalescing timer whose token is older is stale.</summary>
     public int Generation { get; set; }
     public bool Armed { get; set; }
+    /// <summary>False while the VF is hot-unplugged from its guest: frames to and from it are lost at "PATH/vfN:unplugged".</summary>
+    public bool Attached { get; set; } = true;
 
     public long RxPackets, RxBytes, TxPackets, TxBytes, Interrupts, RateDelayed, RateDelayPs;
 
-    private DropLedger? _ringFull, _spoofed, _txRingFull;
+    private DropLedger? _ringFull, _spoofed, _txRingFull, _unplugged;
     private readonly string _location = name;
 
     public DropLedger RingFull(string nic) => _ringFull ??= new DropLedger($"{nic}/{_location}:ring-full");
     public DropLedger Spoofed(string nic) => _spoofed ??= new DropLedger($"{nic}/{_location}:spoof");
     public DropLedger TxRingFull(string nic) => _txRingFull ??= new DropLedger($"{nic}/{_location}:tx-ring-full");
+    public DropLedger Unplugged(string nic) => _unplugged ??= new DropLedger($"{nic}/{_location}:unplugged");
 
     /// <summary>Frees the descriptors the driver has finished with by <paramref name="now"/>.</summary>
     public void Release(long now)
@@ -59,6 +62,7 @@ internal sealed class SriovFunction(string name, ulong mac, ushort portVlan, boo
         _ringFull?.Report(results);
         _spoofed?.Report(results);
         _txRingFull?.Report(results);
+        _unplugged?.Report(results);
         foreach (var p in Landed)
         {
             var f = results.Flow(p.FlowId);
@@ -79,5 +83,7 @@ internal sealed class SriovFunction(string name, ulong mac, ushort portVlan, boo
         counters[$"{Name}_rate_limit_delayed"] = RateDelayed;
         counters[$"{Name}_rate_limit_delay_ps"] = RateDelayPs;
         counters[$"{Name}_interrupts"] = Interrupts;
+        // Only a VF that was ever unplugged has the counter, so that runs without hot-plug keep their columns.
+        if (_unplugged is not null) counters[$"{Name}_unplug_drops"] = _unplugged.Packets;
     }
 }

@@ -41,7 +41,7 @@ namespace DcSim.ActorsNic;
 /// rings are in flight at the end of a run; every drop is on a ledger, so sent + copied = delivered + dropped + in flight.
 /// </para>
 /// </remarks>
-public sealed class SriovNic : Component
+public sealed partial class SriovNic : Component
 {
     /// <summary>The kind of its counters in the results.</summary>
     public const string ComponentKind = "sriov-nic";
@@ -58,6 +58,7 @@ public sealed class SriovNic : Component
     private const int ToSwitch = 0x1000;
     private const int ToRing = 0x2000;
     private const int Landing = 0x3000;
+    private const int FunctionMask = 0x0FFF;
 
     private readonly SriovNicModel _model;
     private readonly SriovFunction[] _functions;
@@ -122,6 +123,11 @@ public sealed class SriovNic : Component
 
     public override void Receive(int port, in Packet packet)
     {
+        if (port >= ToSwitch && !_functions[port & FunctionMask].Attached)
+        {
+            LoseInStage(port, in packet);
+            return;
+        }
         switch (port)
         {
             case WirePort:
@@ -191,6 +197,11 @@ public sealed class SriovNic : Component
     private void Transmit(int index, Packet packet)
     {
         var f = _functions[index];
+        if (!f.Attached)
+        {
+            f.Unplugged(Path).Drop(packet.FlowId, packet.PayloadBytes);
+            return;
+        }
         if (f.SpoofCheck && (VlanTag.SourceMac(in packet.Headers) != f.Mac || (f.PortVlan != 0 && VlanTag.Of(in packet.Headers) != 0)))
         {
             f.Spoofed(Path).Drop(packet.FlowId, packet.PayloadBytes);
@@ -230,7 +241,7 @@ public sealed class SriovNic : Component
         if (VlanTag.IsGroup(destination))
         {
             for (var f = 0; f < _functions.Length; f++)
-                if (f != from && (f == 0 || _functions[f].PortVlan == vlan)) _targets.Add(f);
+                if (f != from && (f == 0 || (_functions[f].PortVlan == vlan && _functions[f].Attached))) _targets.Add(f);
             toWire = from >= 0;
         }
         else if (Lookup(destination, vlan) is var to && to >= 0 && to != from) _targets.Add(to);

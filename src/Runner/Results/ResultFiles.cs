@@ -4,6 +4,7 @@ using System.Text.Json;
 using DcSim.ActorsHost.Endpoints;
 using DcSim.ActorsHost.Servers;
 using DcSim.ActorsHost.Settings;
+using DcSim.ActorsHost.Sriov;
 using DcSim.ActorsHost.Traffic;
 using DcSim.ActorsNic;
 using DcSim.SimCore.Cpu;
@@ -286,9 +287,23 @@ internal static partial class ResultFiles
         // Only queues with ECN marking on can count either; a run without them prints what it always did.
         if (marked + early > 0) sb.AppendLine(CultureInfo.InvariantCulture, $"ecn      {marked:N0} packets marked CE, {early:N0} dropped early by RED");
         foreach (var (where, n) in s.DropsByLocation.OrderByDescending(kv => kv.Value).Take(5)) sb.AppendLine(CultureInfo.InvariantCulture, $"drops    {where}: {n:N0}");
+        AppendBonds(sb, results);
         AppendRrTable(sb, scenario, results);
         AppendTcp(sb, results);
         return sb.ToString();
+    }
+
+    /// <summary>The guest bonds of vf-bond VMs, summed (only runs that have them print the line).</summary>
+    private static void AppendBonds(StringBuilder sb, ResultsBuilder results)
+    {
+        var bonds = results.Components.Values.Where(c => c.Kind == GuestBond.ComponentKind).ToList();
+        if (bonds.Count == 0) return;
+        long Sum(string counter) => bonds.Sum(b => b[counter]);
+        var unplugged = results.Components.Values.Where(c => c.Kind == SriovNic.ComponentKind)
+            .Sum(n => n.Values.Where(kv => kv.Key.EndsWith("_unplug_drops", StringComparison.Ordinal)).Sum(kv => kv.Value)) + Sum("unplugged_rx_drops");
+        sb.AppendLine(CultureInfo.InvariantCulture,
+            $"bonds    {bonds.Count} VMs: {Sum("failovers"):N0} failovers, {Sum("active_changes") - Sum("failovers"):N0} failbacks; sent {Sum("vf_tx_packets"):N0} "
+            + $"through VFs, {Sum("backup_tx_packets"):N0} through backups; lost {unplugged:N0} at VF unplugs, {Sum("inactive_rx_drops"):N0} on inactive slaves");
     }
 
     /// <summary>The udp-rr loops: round trip and rate as simulated, beside a published round trip where the scenario gives one.</summary>

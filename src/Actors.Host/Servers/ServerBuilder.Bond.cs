@@ -1,0 +1,37 @@
+using DcSim.ActorsHost.Sriov;
+using DcSim.ActorsNetwork.Bridges;
+using DcSim.ActorsNetwork.Links;
+using DcSim.ActorsNic;
+using DcSim.SimCore.Kernel;
+
+namespace DcSim.ActorsHost.Servers;
+
+/// <summary>The guest bond of a vnic = vf-bond VM (docs/sriov.md, "Bonded VFs").</summary>
+internal sealed partial class ServerBuilder
+{
+    /// <summary>
+    /// The bond between the VM's VF driver and its virtio NIC (both built and wired on their far side), with the scenario's
+    /// hot-plug events for this VM; the VF and the virtio NIC belong to the VM's entity, as every vNIC does.
+    /// </summary>
+    private GuestBond BuildBond(Server server, string path, int entity, GuestBondSettings settings, SriovNic nic, int vf, CpuHop vfDriver, VirtioNic backup)
+    {
+        var source = new EventSource(EntitySource(entity));
+        vfDriver.BelongTo(source);
+        backup.BelongTo(source);
+        var bond = server.Add(new GuestBond($"{path}/bond0", settings, nic, vf,
+            _dc.VfHotplug.Where(e => e.Entity == entity).OrderBy(e => e.AtPs).ToList()));
+        server.Connect(bond, GuestBond.VfPort, vfDriver, CpuHop.PortA);
+        server.Connect(bond, GuestBond.BackupPort, backup, VirtioNic.GuestSide);
+        return bond;
+    }
+
+    /// <summary>
+    /// The bridge knows the bonded VM where its active slave is — through the uplink to the NIC (and the VF) at first — and
+    /// learns the new place from the bond's gratuitous ARP after each change.
+    /// </summary>
+    private static void Announce(GuestBond bond, LinuxBridge bridge, ulong mac, int uplinkPort, int vmPort)
+    {
+        bridge.Fdb.Learn(mac, uplinkPort, 0);
+        bond.PeersNotified = (active, now) => bridge.Fdb.Learn(mac, active == BondSlave.Vf ? uplinkPort : vmPort, now);
+    }
+}
