@@ -47,6 +47,8 @@ internal sealed class ServerBuilder(ScenarioSettings scenario, LeafSpineLayout l
     /// <summary>Shared by every endpoint of the partition: the stack's settings and the ideal transfer times over this fabric.</summary>
     private TcpContext Tcp => _tcpContext ??= new TcpContext(_dc.Tcp, new IdealTransfer(_dc.Topology, _dc.Plan.ServerOf));
     private VirtualizationSettings V => _dc.Virtualization;
+    private VfAllocation? _vfAllocation;
+    private VfAllocation Vfs => _vfAllocation ??= new VfAllocation(Plan);
     private EntityPlan Plan => _dc.Plan;
     private CostSettings Costs => V.Costs;
     private bool Free => V.FreeStacks;
@@ -61,13 +63,14 @@ internal sealed class ServerBuilder(ScenarioSettings scenario, LeafSpineLayout l
         var server = new Server(host, name, cpu);
         var entities = Plan.OnServer(host).ToArray();
         var vms = entities.Where(e => Plan.Entity(e).Kind == EntityKind.Vm).ToList();
-        // VMs with a VF hang off the NIC itself; the others attach to the host's switch.
-        var vfVms = vms.Where(e => Plan.VmTemplateOf(e).Vnic == VnicBackend.Vf).ToList();
+        // VMs with a VF hang off the NIC itself; the others (those that found no VF left among them) attach to the host's switch.
+        var vfVms = Vfs.WithVfOn(host).ToList();
         vms = vms.Except(vfVms).ToList();
         var sriov = V.Profiles[host].Sriov is { } model ? BuildSriovNic(name, host, model, vfVms) : null;
         Component nic = sriov ?? (Component)new PhysicalNic($"{name}/nic0", Free ? 0 : Costs.NicTxLatencyPs, Free ? 0 : Costs.NicRxLatencyPs);
         server.Add(nic);
         if (nic.Index != FabricBuilder.ServerNic) throw new InvalidOperationException($"{name}: the NIC must be component {FabricBuilder.ServerNic}");
+        if (sriov is not null) server.Add(new VfAssignment($"{name}/vf-assignment", Vfs.AskingOn(host).Select(e => (Plan.NameOf(e), vfVms.IndexOf(e))).ToList()));
         var nicHostPort = sriov is null ? PhysicalNic.HostPort : SriovNic.PfPort;
         var startup = new StartupContention(cpu);
         var hostCores = new HostCores(cpu);
@@ -105,8 +108,11 @@ internal sealed class ServerBuilder(ScenarioSettings scenario, LeafSpineLayout l
             return server;
         }
         // With VMs the NIC's driver feeds a switch; the host kernel is one of its ports.
+        // On an SR-IOV NIC the host's receive work (interrupt, NAPI) is the PF's ring driver's, so the PF's ring drains at the
+        // host's pace; charged there instead of here, it is charged once either way.
+        sriov?.AttachDriver(SriovNic.PfPort, new RingDriver(hostCores, Step(Costs.HostPath.NicReceive), CpuCategory.HostKernel));
         var driver = server.Add(new CpuHop($"{name}/nic0-driver", "driver", hostCores, CpuCategory.HostKernel,
-            Step(Costs.HostPath.NicReceive), Step(Costs.HostPath.NicTransmit)));
+            sriov is null ? Step(Costs.HostPath.NicReceive) : StepCost.Free, Step(Costs.HostPath.NicTransmit)));
         server.Connect(nic, nicHostPort, driver, CpuHop.PortA);
         var ovsForVms = V.Profiles[host].VmSwitch == VmSwitchKind.Ovs;
         Component vmSwitch;
@@ -153,7 +159,7 @@ internal sealed class ServerBuilder(ScenarioSettings scenario, LeafSpineLayout l
     private SriovNic BuildSriovNic(string name, int host, SriovNicModel model, List<int> vfVms)
     {
         var posted = V.Profiles[host].Hypervisor != HypervisorKind.None && Costs.Hypervisor(V.Profiles[host].Hypervisor).PostedInterrupts;
-        var vfs = vfVms.Select(vm => new VfSettings(directory[Plan.Entity(vm).Endpoint].Mac, PostedInterrupts: posted)).ToList();
+        var vfs = vfVms.Select(vm => Plan.VmTemplateOf(vm).VfSetup.For(directory[Plan.Entity(vm).Endpoint].Mac, posted)).ToList();
         return new SriovNic($"{name}/nic0", model, new PfSettings(directory[host].Mac, Promiscuous: true, InterruptCoalescing.PerFrame), vfs);
     }
 
@@ -171,9 +177,10 @@ internal sealed class ServerBuilder(ScenarioSettings scenario, LeafSpineLayout l
         var cpu = server.Cpu;
         var profile = Costs.Hypervisor(V.Profiles[e.Server].Hypervisor);
         var vcpus = new VcpuSet(cpu, template.Vcpus, e.FirstPinnedCore, template.Pinning == VcpuPinning.Pinned);
+        var backend = Vfs.VnicOf(entity);
         Component vnic;
         int guestSide;
-        if (template.Vnic == VnicBackend.Vf)
+        if (backend == VnicBackend.Vf)
         {
             var nic = (SriovNic)attachTo;
             // The interrupt's VM exit: injection and the EOI trap; the NIC skips it when the VF's interrupts are posted.
@@ -188,8 +195,8 @@ internal sealed class ServerBuilder(ScenarioSettings scenario, LeafSpineLayout l
         else
         {
             // A vhost-user backend is the OVS netdev datapath's PMD threads, on the datapath cores.
-            Processor backend = template.Vnic == VnicBackend.VhostUser ? new HostCores(cpu, 0, _dc.Server.VSwitch.DatapathCores) : hostCores;
-            vnic = server.Add(new VirtioNic($"{path}/eth0", backend, vcpus, Free ? VirtioCosts.Free : Virtio(profile, template.Vnic)));
+            Processor host = backend == VnicBackend.VhostUser ? new HostCores(cpu, 0, _dc.Server.VSwitch.DatapathCores) : hostCores;
+            vnic = server.Add(new VirtioNic($"{path}/eth0", host, vcpus, Free ? VirtioCosts.Free : Virtio(profile, backend)));
             server.Connect(attachTo, attachPort, vnic, VirtioNic.HostSide);
             guestSide = VirtioNic.GuestSide;
         }

@@ -21,7 +21,7 @@ internal static class VirtualizationResolved
             return group;
         }).ToList();
         root["servers"] = servers;
-        root["vms"] = v.Vms.Select(t => new ResolvedHocon
+        root["vms"] = v.Vms.Select(t => WithVf(t, new ResolvedHocon
         {
             ["name"] = ScenarioHoconWriter.Quote(t.Name),
             ["count"] = ScenarioHoconWriter.Int(t.Count),
@@ -36,7 +36,7 @@ internal static class VirtualizationResolved
             ["cpu-load"] = Number(t.CpuLoad),
             ["cpu-slice"] = ScenarioHoconWriter.Time(t.CpuSlicePs),
             ["subnet"] = ScenarioHoconWriter.Quote(t.Subnet?.ToString() ?? ""),
-        }).ToList();
+        })).ToList();
         root["containers"] = v.Containers.Select(t => new ResolvedHocon
         {
             ["name"] = ScenarioHoconWriter.Quote(t.Name),
@@ -66,8 +66,19 @@ internal static class VirtualizationResolved
     private static ResolvedHocon Profile(ServerProfile p)
     {
         var profile = PlainProfile(p);
-        if (p.Sriov is { } model) profile["nic"] = model.Name;
+        if (p.Sriov is { } model)
+        {
+            profile["nic"] = model.Name;
+            VfOptionsReader.WritePolicy(p, profile);
+        }
         return profile;
+    }
+
+    /// <summary>A VM template's vf settings, written only where they apply (vnic = vf): elsewhere the reader refuses them.</summary>
+    private static ResolvedHocon WithVf(VmTemplate t, ResolvedHocon vm)
+    {
+        if (t.Vnic == VnicBackend.Vf) vm["vf"] = VfOptionsReader.Write(t.VfSetup);
+        return vm;
     }
 
     private static ResolvedHocon PlainProfile(ServerProfile p) => new()
