@@ -9,7 +9,7 @@ namespace DcSim.ActorsHost.Servers;
 /// <c>fallback_vms</c>, and one per VM by name, its VF number, or -1 when it fell back to a vNIC on the vm-switch
 /// (servers.vf-exhaustion = vswitch). Carries no traffic.
 /// </summary>
-internal sealed class VfAssignment(string path, IReadOnlyList<(string Vm, int Vf)> vms) : Component(path, ComponentKind)
+public sealed class VfAssignment(string path, IReadOnlyList<(string Vm, int Vf)> vms) : Component(path, ComponentKind)
 {
     public const string ComponentKind = "vf-assignment";
 
