@@ -44,9 +44,7 @@ public sealed class VfAllocation
         return null;
     }
 
-    /// <summary>Whether <paramref name="vm"/> asked for a VF and got the server's fall-back vNIC instead.</summary>
-    public bool FellBack(int vm) => _fellBack.Contains(vm);
-
+    /// <summary>How many VMs of <paramref name="host"/> asked for a VF and got the server's fall-back vNIC instead.</summary>
     public int FellBackOn(int host) => _fellBack.Count(e => _plan.Entity(e).Server == host);
 
     /// <summary>The vNIC <paramref name="vm"/> really has: its template's, or its server's fall-back one.</summary>

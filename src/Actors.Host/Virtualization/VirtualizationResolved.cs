@@ -60,17 +60,16 @@ internal static class VirtualizationResolved
     }
 
     /// <summary>
-    /// A profile; its nic only when it is an SR-IOV part (plain is the default of servers and of groups), so that the
-    /// resolved scenarios of runs without SR-IOV read as they did before it.
+    /// A profile; its nic only when it is an SR-IOV part (plain is the default of servers and of groups), and its VF
+    /// policy with an SR-IOV part or when not the default, so that the resolved scenarios of runs without SR-IOV read as
+    /// they did before it.
     /// </summary>
     private static ResolvedHocon Profile(ServerProfile p)
     {
         var profile = PlainProfile(p);
-        if (p.Sriov is { } model)
-        {
-            profile["nic"] = model.Name;
+        if (p.Sriov is { } model) profile["nic"] = model.Name;
+        if (p.Sriov is not null || p.VfExhaustion != VfExhaustion.Error || p.VfFallbackVnic != VnicBackend.VhostNet)
             VfOptionsReader.WritePolicy(p, profile);
-        }
         return profile;
     }
 
