@@ -43,6 +43,7 @@ public sealed class Server(int id, string name, ServerCpu cpu) : ComponentLp(id,
         var counters = results.Counters(Name, "server");
         counters["cores"] = Cpu.Cores;
         counters["idle_exits"] = Cpu.IdleExits;
+        counters["boot_cycles"] = Cpu.BootCycles;
         foreach (var category in CpuCategories.All)
         {
             counters[CpuCategories.BusyCounter(category)] = Busy(category, now);

@@ -51,13 +51,16 @@ internal sealed class ServerBuilder(ScenarioSettings scenario, LeafSpineLayout l
     private VfAllocation Vfs => _vfAllocation ??= new VfAllocation(Plan);
     private EntityPlan Plan => _dc.Plan;
     private CostSettings Costs => V.Costs;
-    private bool Free => V.FreeStacks;
+    /// <summary>Whether the server being built charges nothing for its stacks (servers' or its group's stack-costs = free).</summary>
+    private bool Free => _free;
+    private bool _free;
 
     /// <summary>Entities take the event-source ids after the model's LPs.</summary>
     private int EntitySource(int entity) => layout.LpCount + entity;
 
     public Server Build(int host)
     {
+        _free = V.FreeStacks || V.Profiles[host].FreeStacks;
         var name = layout.NameOf(host);
         var cpu = new ServerCpu(_dc.Server.Cores, _dc.Server.ClockHz, _dc.Server.IdleExitPs, _dc.Server.IdleThresholdPs, _dc.Server.MaxBacklog);
         var server = new Server(host, name, cpu);
@@ -82,7 +85,7 @@ internal sealed class ServerBuilder(ScenarioSettings scenario, LeafSpineLayout l
         var hasVms = vms.Count > 0;
         var (up, upPort) = BuildKernel(server, hostKernel, entities.Where(e => Plan.Entity(e) is { Kind: EntityKind.Container, ParentVm: < 0 }), startup,
             onSharedSegment: hasVms);
-        var vswitch = _dc.Server.VSwitch.Enabled ? server.Add(BuildVSwitch(name, host, cpu, vms.Count)) : null;
+        var vswitch = _dc.Server.VSwitch.Enabled ? server.Add(BuildVSwitch(name, host, cpu, vms.Select(vm => Plan.Entity(vm).Endpoint).ToList())) : null;
         var leaf = layout.LeafLp(layout.LeafOfHost(host));
         var t = _dc.Topology;
         // PhysicalNic and SriovNic both take their transmitter's "done" timer as timer 0.
@@ -107,14 +110,17 @@ internal sealed class ServerBuilder(ScenarioSettings scenario, LeafSpineLayout l
             }
             return server;
         }
-        // With VMs the NIC's driver feeds a switch; the host kernel is one of its ports.
-        // On an SR-IOV NIC the host's receive work (interrupt, NAPI) is the PF's ring driver's, so the PF's ring drains at the
-        // host's pace; charged there instead of here, it is charged once either way.
-        sriov?.AttachDriver(SriovNic.PfPort, new RingDriver(hostCores, Step(Costs.HostPath.NicReceive), CpuCategory.HostKernel));
-        var driver = server.Add(new CpuHop($"{name}/nic0-driver", "driver", hostCores, CpuCategory.HostKernel,
-            sriov is null ? Step(Costs.HostPath.NicReceive) : StepCost.Free, Step(Costs.HostPath.NicTransmit)));
-        server.Connect(nic, nicHostPort, driver, CpuHop.PortA);
+        // With VMs the NIC's driver feeds a switch; the host kernel is one of its ports. Under OVS's userspace datapath the
+        // NIC is a DPDK port that the PMD threads poll: its receive and transmit are in the datapath's per-packet cycles.
         var ovsForVms = V.Profiles[host].VmSwitch == VmSwitchKind.Ovs;
+        var pmdPolledNic = ovsForVms && _dc.Server.VSwitch.Datapath == VSwitchDatapath.Netdev;
+        var nicReceive = pmdPolledNic ? StepCost.Free : Step(Costs.HostPath.NicReceive);
+        // On an SR-IOV NIC the host's receive work (interrupt, NAPI) is the PF's ring driver's, so the PF's ring drains at the
+        // host's pace; charged there instead of in nic0-driver, it is charged once either way.
+        sriov?.AttachDriver(SriovNic.PfPort, new RingDriver(hostCores, nicReceive, CpuCategory.HostKernel));
+        var driver = server.Add(new CpuHop($"{name}/nic0-driver", "driver", hostCores, CpuCategory.HostKernel,
+            sriov is null ? nicReceive : StepCost.Free, pmdPolledNic ? StepCost.Free : Step(Costs.HostPath.NicTransmit)));
+        server.Connect(nic, nicHostPort, driver, CpuHop.PortA);
         Component vmSwitch;
         int switchUplink, switchHost, firstVmPort;
         if (ovsForVms)
@@ -333,8 +339,21 @@ internal sealed class ServerBuilder(ScenarioSettings scenario, LeafSpineLayout l
         scenario.Datacenter().Server.VSwitch.RuleChanges
             .Select((c, i) => (c.AtPs, RuleChanges.Compile(c, $"topology.vswitch.rule-changes[{i}] '{c.Rule}'"))).ToList();
 
-    private VSwitchComponent BuildVSwitch(string name, int host, ServerCpu cpu, int vms)
+    /// <summary>
+    /// What the VMs' announcements at boot (a gratuitous ARP) and ARP replies from other servers teach an OVS that switches
+    /// VMs, as br0 is taught: each VM's MAC on its port, the host's on LOCAL, and every other unicast MAC behind the uplink.
+    /// </summary>
+    private void Announce(Pipeline pipeline, int host, IReadOnlyList<int> vmEndpoints)
     {
+        var macs = pipeline.MacTable!;
+        macs.Learn(directory[host].Mac, 0, LocalPort, 0);
+        for (var i = 0; i < vmEndpoints.Count; i++) macs.Learn(directory[vmEndpoints[i]].Mac, 0, (uint)(FirstVmPort + i), 0);
+        pipeline.UnknownUnicastPort = UplinkPort;
+    }
+
+    private VSwitchComponent BuildVSwitch(string name, int host, ServerCpu cpu, IReadOnlyList<int> vmEndpoints)
+    {
+        var vms = vmEndpoints.Count;
         var o = _dc.Server.VSwitch;
         var settings = new VSwitchSettings(o.Profile, o.DatapathCores, o.HandlerCores, o.RevalidatePeriodPs, o.MaxIdlePs,
             o.MaxIdleOverLimitPs, o.CyclesPerRevalidatedFlow);
@@ -343,6 +362,7 @@ internal sealed class ServerBuilder(ScenarioSettings scenario, LeafSpineLayout l
             for (var i = 0; i < vms; i++) ports.Add((uint)(FirstVmPort + i));
         // Every server parses its own copy: rules carry counters and belong to one vSwitch's tables.
         var slowPath = new PipelineSlowPath(VSwitchRules(scenario)!, ports, learn: true);
+        if (V.Profiles[host].VmSwitch == VmSwitchKind.Ovs) Announce(slowPath.Pipeline, host, vmEndpoints);
         var vswitch = new VSwitch(settings, slowPath, cpu, RandomStreams.Create(scenario.Seed, host, "vswitch"));
         return new VSwitchComponent($"{name}/vswitch", $"{name}:vswitch", vswitch, o.RevalidatePeriodPs, RuleChangesOf(scenario));
     }

@@ -32,7 +32,7 @@ internal sealed class StartupContention(ServerCpu cpu)
         // The boot's CPU work is single-threaded (firmware, kernel, init) on the VM's first vCPU.
         var cpuEnd = now + (long)Math.Ceiling(cpu.CyclesToPs(profile.BootCycles) * stretch);
         _boots.Add((cpuEnd, vcpus));
-        cpu.Account(firstCore, profile.BootCycles, CpuCategory.GuestKernel);
+        cpu.AccountBoot(firstCore, profile.BootCycles, CpuCategory.GuestKernel);
         return cpuEnd + profile.BootDelayPs;
     }
 }

@@ -29,7 +29,7 @@ public sealed class DatacenterReader : IScenarioModelReader
         var hostCount = shape?.Leaves * shape?.HostsPerLeaf;
         var virtualization = new ScenarioVirtualizationReader(context, hostCount, host?.Cores)
             .Read(root, host?.VSwitch.Enabled == true, host?.VSwitch.Datapath == VSwitchDatapath.Netdev);
-        var generators = new ScenarioGeneratorReader(context, hostCount, virtualization?.Plan).ReadAll(root.Child("traffic"));
+        var generators = new ScenarioGeneratorReader(context, hostCount, virtualization?.Plan, hostLink?.Rate).ReadAll(root.Child("traffic"));
         var tcp = ScenarioTcpReader.Read(root.Child("tcp"));
         var largestFrame = ScenarioGeneratorReader.LargestFrame(generators, tcp?.Mss ?? TcpSettings.Default.Mss);
         var hostQueue = ScenarioTopologyReader.ReadQueue(topology.Child("host-queue"), largestFrame);

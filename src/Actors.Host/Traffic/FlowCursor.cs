@@ -8,7 +8,9 @@ namespace DcSim.ActorsHost.Traffic;
 /// Cuts one generator's packet stream into flows: without a flow-size CDF the whole stream is one
 /// flow to one destination; with one, each flow gets a size from the CDF and a new destination. A flow is
 /// UDP from port 1024 + (flow number mod 60,000) to port 5000 + generator index (a NATed container's published port for it); its headers and their
-/// 5-tuple hash are made once, when it opens.
+/// 5-tuple hash are made once, when it opens. With more than one concurrent flow (<see cref="StreamSettings.ConcurrentFlows"/>) each
+/// packet takes a uniformly drawn source port among that many from 1024, as a packet generator's random source ports do: a
+/// flow cache sees that many 5-tuples, the results one flow.
 /// </summary>
 internal sealed class FlowCursor(IEndpoint endpoint, GeneratorSettings settings, DestinationChooser destinations, Rng rng)
 {
@@ -32,10 +34,16 @@ internal sealed class FlowCursor(IEndpoint endpoint, GeneratorSettings settings,
         if (_flowNumber < 0 || _remaining == 0) OpenFlow();
         var size = (int)Math.Min(payloadBytes, _remaining);
         _remaining -= size;
+        var (headers, hash) = (_headers, _hash);
+        if (settings.Stream.ConcurrentFlows > 1)
+        {
+            headers.SourcePort = (ushort)(1024 + rng.NextInt(settings.Stream.ConcurrentFlows));
+            hash = headers.FlowHash();
+        }
         return new Packet
         {
-            FlowId = _flowId, CreatedAt = now, Headers = _headers, SourceEndpoint = endpoint.Address.Id, DestinationEndpoint = _destination,
-            PayloadBytes = size, FlowHash = _hash, Sequence = _sequence++,
+            FlowId = _flowId, CreatedAt = now, Headers = headers, SourceEndpoint = endpoint.Address.Id, DestinationEndpoint = _destination,
+            PayloadBytes = size, FlowHash = hash, Sequence = _sequence++,
             App = new AppData { Kind = (byte)kind, EndOfMessage = _remaining == 0 },
         };
     }

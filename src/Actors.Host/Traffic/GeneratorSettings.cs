@@ -33,8 +33,10 @@ public sealed record GeneratorSettings(
     UdpRrSettings UdpRr,
     TcpBulkSettings? TcpBulkOrNull = null,
     TcpRrSettings? TcpRrOrNull = null,
-    IncastSettings? IncastOrNull = null)
+    IncastSettings? IncastOrNull = null,
+    StreamSettings? StreamOrNull = null)
 {
+    public StreamSettings Stream => StreamOrNull ?? StreamSettings.Default;
     public TcpBulkSettings TcpBulk => TcpBulkOrNull ?? TcpBulkSettings.Default;
     public TcpRrSettings TcpRr => TcpRrOrNull ?? TcpRrSettings.Default;
     public IncastSettings Incast => IncastOrNull ?? IncastSettings.Default;
@@ -67,6 +69,32 @@ public sealed record TcpRrSettings(int RequestBytes, long ResponseBytes, long Se
 public sealed record IncastSettings(int RequestBytes, long ResponseBytes, int Rounds, long JitterPs)
 {
     public static readonly IncastSettings Default = new(64, 64 * 1024, 0, 0);
+}
+
+/// <summary>Whether a generator's rate is each source's, or shared by its sources on one server.</summary>
+public enum RatePer { Source, Server }
+
+/// <summary>
+/// How a generator's packet stream is shaped for a packet-rate experiment (pktgen, MoonGen): the endpoints random and
+/// permutation destinations come from (<see cref="Destinations"/>, sorted; null: every endpoint), how many 5-tuples one
+/// stream spreads over (<see cref="ConcurrentFlows"/>: what a flow cache sees), the rate as a share of the source
+/// server's line rate counted on the wire (<see cref="LineRateShare"/> of <see cref="LineRate"/>; 0: the generator's
+/// payload rate), and whether that rate is each source's or split among the generator's sources on one server
+/// (<see cref="SourcesOnServer"/>: endpoint → how many of the generator's sources share its server).
+/// </summary>
+public sealed record StreamSettings(
+    IReadOnlyList<int>? Destinations,
+    int ConcurrentFlows,
+    double LineRateShare,
+    DataRate LineRate,
+    RatePer RatePer,
+    bool SizeIsFrame,
+    IReadOnlyDictionary<int, int>? SourcesOnServer)
+{
+    public static readonly StreamSettings Default = new(null, 1, 0, default, RatePer.Source, false, null);
+
+    /// <summary>How many sources share <paramref name="endpoint"/>'s rate: 1 unless the rate is per server.</summary>
+    public int Sharers(int endpoint) => RatePer == RatePer.Server && SourcesOnServer is not null && SourcesOnServer.TryGetValue(endpoint, out var n) ? n : 1;
 }
 
 /// <summary>On and off period lengths of an on/off source; during "on" it sends at the generator rate.</summary>
@@ -106,6 +134,10 @@ public static class GeneratorWords
 
     public static readonly IReadOnlyList<(string Word, SizeDistribution Value)> SizeDistributions =
         [("fixed", SizeDistribution.Fixed), ("exponential", SizeDistribution.Exponential)];
+
+    public static readonly IReadOnlyList<(string Word, RatePer Value)> RatePers = [("source", RatePer.Source), ("server", RatePer.Server)];
+
+    public static readonly IReadOnlyList<(string Word, bool Value)> SizeMeasures = [("payload", false), ("frame", true)];
 
     public static readonly IReadOnlyList<(string Word, PeriodDistribution Value)> PeriodDistributions =
         [("fixed", PeriodDistribution.Fixed), ("exponential", PeriodDistribution.Exponential)];

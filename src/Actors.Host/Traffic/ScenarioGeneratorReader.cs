@@ -2,6 +2,7 @@ using System.Globalization;
 using DcSim.ActorsHost.Settings;
 using DcSim.ActorsHost.Virtualization;
 using DcSim.SimCore.Scenario;
+using DcSim.SimCore.Units;
 using DcSim.SimCore.Wire;
 
 namespace DcSim.ActorsHost.Traffic;
@@ -10,8 +11,14 @@ namespace DcSim.ActorsHost.Traffic;
 /// Reads traffic.generators: completes each element from dcsim.generator-defaults, checks it against the
 /// topology (host indices, targets) and the scenario duration, and loads the CDF files it names.
 /// </summary>
-internal sealed class ScenarioGeneratorReader(ScenarioReadContext context, int? hostCount, EntityPlan? plan = null)
+internal sealed class ScenarioGeneratorReader(ScenarioReadContext context, int? hostCount, EntityPlan? plan = null, DataRate? lineRate = null)
 {
+    /// <summary>Source ports 1024-65535: the 5-tuples one stream can spread over with one source address and destination.</summary>
+    public const int MaxConcurrentFlows = 65536 - 1024;
+
+    /// <summary>Bytes a UDP datagram's frame adds to its payload: UDP, IPv4, Ethernet header and FCS (64 B frame = 18 B payload).</summary>
+    public const int UdpFrameOverhead = Ethernet.UdpHeaderBytes + Ethernet.Ipv4HeaderBytes + Ethernet.HeaderAndFcsBytes;
+
     /// <summary>The largest UDP payload (65535 - 8 B UDP header - 20 B IPv4 header).</summary>
     public const int MaxUdpPayload = 65507;
 
@@ -65,8 +72,17 @@ internal sealed class ScenarioGeneratorReader(ScenarioReadContext context, int? 
         var ok = g.TryWord("kind", GeneratorWords.Kinds, out var kind);
         var hosts = ReadEndpoints(g);
         ok &= hosts is not null;
-        ok &= g.TryRate("rate", out var rate);
-        ok &= g.TrySize("packet-size", 1, MaxUdpPayload, out var packetBytes);
+        var packetSizeOk = g.TryWord("packet-size-of", GeneratorWords.SizeMeasures, out var sizeIsFrame);
+        long packetBytes = 0;
+        if (packetSizeOk)
+            packetSizeOk = sizeIsFrame
+                ? g.TrySize("packet-size", Ethernet.MinFrameBytes, MaxUdpPayload + UdpFrameOverhead, out packetBytes)
+                : g.TrySize("packet-size", 1, MaxUdpPayload, out packetBytes);
+        // A frame size is kept as the payload that makes it: every generator sends payloads.
+        if (packetSizeOk && sizeIsFrame) packetBytes -= UdpFrameOverhead;
+        ok &= packetSizeOk;
+        var rateOk = TryRateOrShare(g, packetSizeOk ? (int)packetBytes : 1, out var rate, out var lineRateShare);
+        ok &= rateOk;
         ok &= g.TryWord("size-distribution", GeneratorWords.SizeDistributions, out var sizes);
         var destinationOk = g.TryWord("destination", GeneratorWords.Destinations, out var destination);
         var targetOk = TryTarget(g, out var target, out var targetNamed);
@@ -107,11 +123,94 @@ internal sealed class ScenarioGeneratorReader(ScenarioReadContext context, int? 
             ok &= g.Check(destination == DestinationPattern.Incast, "destination", g.Get("destination").FromFile,
                 "kind = incast asks its hosts from its target: set destination = incast and target = the aggregator");
 
-        if (!ok || hosts is null || udpRr is null) return null;
+        var destinationSet = ReadDestinationSet(g);
+        ok &= destinationSet is not null;
+        if (destinationSet is { Count: > 0 } && destinationOk)
+            ok &= g.Check(destination is DestinationPattern.Random or DestinationPattern.Permutation, "destinations", true,
+                "destinations narrows where random and permutation destinations go; with destination = fixed or incast use target");
+        ok &= g.TryInt("concurrent-flows", 1, MaxConcurrentFlows, out var concurrentFlows);
+        ok &= g.TryWord("rate-per", GeneratorWords.RatePers, out var ratePer);
+        var streamKinds = kind is GeneratorKind.Cbr or GeneratorKind.Poisson or GeneratorKind.OnOff;
+        foreach (var (key, used) in (ReadOnlySpan<(string, bool)>)[("concurrent-flows", concurrentFlows != 1), ("rate-per", ratePer != RatePer.Source),
+                     ("packet-size-of", sizeIsFrame), ("rate", lineRateShare > 0)])
+            if (used) ok &= g.Check(streamKinds, key, true, $"{(key == "rate" ? "a rate in % of the line rate" : key)} applies to the packet streams of kind = cbr, poisson and on-off");
+
+        if (!ok || hosts is null || udpRr is null || destinationSet is null) return null;
+        var stream = new StreamSettings(destinationSet.Count > 0 ? destinationSet : null, concurrentFlows, lineRateShare, lineRate ?? default, ratePer, sizeIsFrame,
+            ratePer == RatePer.Server ? SourcesOnServer(hosts) : null);
         return new GeneratorSettings(index, kind, hosts, rate, (int)packetBytes, sizes, destination, target, flowSizes, start, stop,
             new OnOffSettings(on, off, periods),
             new RequestResponseSettings((int)requestBytes, responseBytes, responseSizes, serviceTime, service),
-            udpRr, tcpBulk, tcpRr, incast);
+            udpRr, tcpBulk, tcpRr, incast, stream == StreamSettings.Default ? null : stream);
+    }
+
+    /// <summary>
+    /// A rate with a unit (payload bits per second), or N% of the source server's host link counted on the wire (frame and
+    /// 20 B of preamble and gap), kept also as the payload rate it makes at <paramref name="payloadBytes"/> (what the cost
+    /// estimate reads).
+    /// </summary>
+    private bool TryRateOrShare(ScenarioSection g, int payloadBytes, out DataRate rate, out double share)
+    {
+        share = 0;
+        rate = default;
+        if (!g.TryText("rate", out var text, out var fromFile)) return false;
+        if (!text.EndsWith('%')) return g.TryRate("rate", out rate);
+        if (!double.TryParse(text[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var percent) || !(percent > 0 && percent <= 100))
+        {
+            g.Report("rate", fromFile, $"a share of the line rate is a percentage above 0 and at most 100 (e.g. 100%), got '{text}'");
+            return false;
+        }
+        if (lineRate is not { } line) return false; // topology.host-link did not read: already reported
+        share = percent / 100;
+        rate = new DataRate(Math.Max(1, (long)Math.Round(line.BitsPerSecond * share * payloadBytes / Ethernet.WireBytes(payloadBytes))));
+        return true;
+    }
+
+    /// <summary>
+    /// destinations: host indices, VM and container names and template names; sorted and distinct, empty when the list is
+    /// (every endpoint). Null after reporting an error.
+    /// </summary>
+    private List<int>? ReadDestinationSet(ScenarioSection g)
+    {
+        var (value, fromFile) = g.Get("destinations");
+        if (HoconValues.KindOf(value) != HoconKind.List)
+        {
+            g.Report("destinations", fromFile, $"expected a list of host indices, VM or container names (web-0) or template names (web), found {HoconValues.Describe(value)}");
+            return null;
+        }
+        var set = new SortedSet<int>();
+        var elements = HoconValues.Elements(value);
+        for (var i = 0; i < elements.Count; i++)
+        {
+            var text = HoconValues.KindOf(elements[i]) == HoconKind.Scalar ? HoconValues.Text(elements[i]).Trim() : "";
+            if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var host))
+            {
+                if (hostCount is not { } n) return null;
+                if (host >= n)
+                {
+                    g.Report($"destinations[{i}]", fromFile, $"host {host} does not exist: the topology has {n} hosts, 0-{n - 1}");
+                    return null;
+                }
+                set.Add(host);
+                continue;
+            }
+            if (plan is null) return null;
+            if (!plan.TryResolve(text, out var ids))
+            {
+                g.Report($"destinations[{i}]", fromFile, $"no host index, VM or container (or template) is '{text}'; {plan.DescribeNames()}");
+                return null;
+            }
+            set.UnionWith(ids);
+        }
+        return [.. set];
+    }
+
+    /// <summary>For each of the generator's sources, how many of them are on its server.</summary>
+    private Dictionary<int, int> SourcesOnServer(List<int> sources)
+    {
+        int ServerOf(int endpoint) => plan?.ServerOf(endpoint) ?? endpoint;
+        var perServer = sources.GroupBy(ServerOf).ToDictionary(s => s.Key, s => s.Count());
+        return sources.ToDictionary(e => e, e => perServer[ServerOf(e)]);
     }
 
     private static UdpRrSettings? ReadUdpRr(ScenarioSection rr)
@@ -356,8 +455,12 @@ internal sealed class ScenarioGeneratorReader(ScenarioReadContext context, int? 
         ["kind"] = ScenarioWords.WordOf(GeneratorWords.Kinds, g.Kind),
         ["hosts"] = g.Hosts.Any(h => h < hostCount) ? HostListReader.Format(g.Hosts.Where(h => h < hostCount).ToList(), hostCount) : "[]",
         ["endpoints"] = "[" + string.Join(", ", g.Hosts.Where(h => h >= hostCount).Select(e => ScenarioHoconWriter.Quote(plan.NameOf(e - hostCount)))) + "]",
-        ["rate"] = g.Rate.ToString(),
-        ["packet-size"] = ScenarioHoconWriter.Size(g.PacketBytes),
+        ["rate"] = g.Stream.LineRateShare > 0 ? (g.Stream.LineRateShare * 100).ToString("0.######", CultureInfo.InvariantCulture) + "%" : g.Rate.ToString(),
+        ["rate-per"] = ScenarioWords.WordOf(GeneratorWords.RatePers, g.Stream.RatePer),
+        ["packet-size"] = ScenarioHoconWriter.Size(g.Stream.SizeIsFrame ? g.PacketBytes + UdpFrameOverhead : g.PacketBytes),
+        ["packet-size-of"] = GeneratorWords.SizeMeasures.First(m => m.Value == g.Stream.SizeIsFrame).Word,
+        ["destinations"] = "[" + string.Join(", ", (g.Stream.Destinations ?? []).Select(e => e < hostCount ? ScenarioHoconWriter.Int(e) : ScenarioHoconWriter.Quote(plan.NameOf(e - hostCount)))) + "]",
+        ["concurrent-flows"] = ScenarioHoconWriter.Int(g.Stream.ConcurrentFlows),
         ["size-distribution"] = ScenarioWords.WordOf(GeneratorWords.SizeDistributions, g.SizeDistribution),
         ["destination"] = ScenarioWords.WordOf(GeneratorWords.Destinations, g.Destination),
         // An entity's id is written as its name; any other number as written (a random destination never checks its target).

@@ -18,7 +18,10 @@ internal abstract class TrafficGenerator
         Rng = RandomStreams.Create(seed, host.Address.Id, $"gen-{settings.Index}");
         Destinations = destinations;
         Flows = new FlowCursor(host, settings, destinations, Rng);
+        _pacing = new StreamPacing(settings, host.Address.Id);
     }
+
+    private readonly StreamPacing _pacing;
 
     protected IEndpoint Host { get; }
     protected int LocalIndex { get; }
@@ -70,8 +73,8 @@ internal abstract class TrafficGenerator
     /// <summary>Adds what the generator itself measured (open-loop generators measure nothing: the endpoint's flows say it all).</summary>
     public virtual void Report(ResultsBuilder results, string endpointPath) { }
 
-    /// <summary>Time to send <paramref name="payloadBytes"/> at the generator's payload rate, in ps.</summary>
-    protected long PayloadTime(int payloadBytes) => Settings.Rate.TransmitTime(payloadBytes);
+    /// <summary>Time to send <paramref name="payloadBytes"/> at the generator's rate (<see cref="StreamPacing"/>), in ps.</summary>
+    protected long PayloadTime(int payloadBytes) => _pacing.Time(payloadBytes);
 
     protected int DrawPayload() => Settings.SizeDistribution switch
     {

@@ -41,14 +41,16 @@ internal sealed class ScenarioVirtualizationReader(ScenarioReadContext context, 
     public (VirtualizationSettings Settings, EntityPlan Plan)? Read(ScenarioSection root, bool ovsEnabled, bool ovsNetdev)
     {
         var servers = root.Child("servers");
+        // servers.stack-costs is the whole scenario's (VirtualizationSettings.FreeStacks); a group's makes only its servers free.
         var fallback = ReadProfile(servers, ovsEnabled, ovsNetdev);
+        var free = fallback?.FreeStacks ?? false;
+        fallback = fallback is null ? null : fallback with { FreeStacks = false };
         var groups = ReadGroups(servers, fallback, ovsEnabled, ovsNetdev);
         var profiles = groups?.Profiles;
-        var freeOk = servers.TryWord("stack-costs", StackCostWords, out var free);
         var vmSections = Elements(root, "vms", VmDefaultsPath, "VM template { name = web, count = 4, vcpus = 2 }");
         var vms = new List<VmTemplate>();
         var named = new List<(ScenarioSection Section, string Name, int Count)>();
-        var ok = profiles is not null && freeOk;
+        var ok = profiles is not null;
         foreach (var s in vmSections)
         {
             if (ReadVm(vms.Count, s, ovsEnabled, ovsNetdev, profiles) is { } vm) { vms.Add(vm); named.Add((s, vm.Name, vm.Count)); }
@@ -146,8 +148,9 @@ internal sealed class ScenarioVirtualizationReader(ScenarioReadContext context, 
         ok &= s.TrySize("memory", 1 << 20, long.MaxValue, out var memory);
         ok &= s.TryInt("vcpu-overcommit", 1, 64, out var overcommit);
         ok &= s.TryWord("nic", Nics, out var nic);
+        ok &= s.TryWord("stack-costs", StackCostWords, out var free);
         ok &= VfOptionsReader.TryReadPolicy(s, vmSwitch, ovsNetdev, out var exhaustion, out var fallbackVnic);
-        return ok ? new ServerProfile(hypervisor, vmSwitch, memory, overcommit, nic < 0 ? null : SriovModels[nic], exhaustion, fallbackVnic) : null;
+        return ok ? new ServerProfile(hypervisor, vmSwitch, memory, overcommit, nic < 0 ? null : SriovModels[nic], free, exhaustion, fallbackVnic) : null;
     }
 
     private VmTemplate? ReadVm(int index, ScenarioSection s, bool ovsEnabled, bool ovsNetdev, List<ServerProfile>? profiles)

@@ -68,6 +68,7 @@ internal static class VirtualizationResolved
     {
         var profile = PlainProfile(p);
         if (p.Sriov is { } model) profile["nic"] = model.Name;
+        if (p.FreeStacks) profile["stack-costs"] = W.StackCostWords.First(w => w.Value).Word;
         if (p.Sriov is not null || p.VfExhaustion != VfExhaustion.Error || p.VfFallbackVnic != VnicBackend.VhostNet)
             VfOptionsReader.WritePolicy(p, profile);
         return profile;

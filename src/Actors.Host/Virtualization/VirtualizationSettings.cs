@@ -8,7 +8,7 @@ namespace DcSim.ActorsHost.Virtualization;
 /// when its VFs run out (<see cref="VfAllocation"/>).
 /// </summary>
 public sealed record ServerProfile(HypervisorKind Hypervisor, VmSwitchKind VmSwitch, long MemoryBytes, int VcpuOvercommit, SriovNicModel? Sriov = null,
-    VfExhaustion VfExhaustion = VfExhaustion.Error, VnicBackend VfFallbackVnic = VnicBackend.VhostNet);
+    bool FreeStacks = false, VfExhaustion VfExhaustion = VfExhaustion.Error, VnicBackend VfFallbackVnic = VnicBackend.VhostNet);
 
 /// <summary>An IPv4 subnet a template's addresses come from: the i-th VM or container gets the (i+1)-th address.</summary>
 public readonly record struct Ipv4Subnet(uint Base, int PrefixLength)

@@ -72,6 +72,12 @@ public sealed partial class Pipeline
             }
             return;
         }
+        if (UnknownUnicastPort is { } uplink && uplink != inPort && (dst & 0x0100_0000_0000UL) == 0 && _ports.Contains(uplink))
+        {
+            ctx.Report(TraceNodeKind.Detail, "no learned MAC for destination, sending to the uplink");
+            OutputNormal(ctx, uplink);
+            return;
+        }
         ctx.Report(TraceNodeKind.Detail, "no learned MAC for destination, flooding");
         foreach (var p in _ports.OfPorts) if (p != inPort) OutputNormal(ctx, p);
     }

@@ -55,6 +55,13 @@ public sealed partial class Pipeline
     public BridgePorts Ports => _ports;
     public MacLearningTable? MacTable => _macs;
 
+    /// <summary>
+    /// Where <c>normal</c> sends a unicast frame whose destination it has not learned, instead of flooding it: a
+    /// hypervisor's uplink, standing in for the ARP exchange that would have taught the switch every remote MAC a VM
+    /// talks to (DcSim has no ARP). Null, the default and real OVS's behaviour, floods.
+    /// </summary>
+    public uint? UnknownUnicastPort { get; set; }
+
     private sealed class Ctx
     {
         public FlowKey Flow, Base, Wc, Original;

@@ -57,6 +57,10 @@ internal static partial class ResultFiles
             w.WriteNumber("hosts", scenario.Datacenter().Topology.HostCount);
             w.WriteNumber("leaves", scenario.Datacenter().Topology.Leaves);
             w.WriteNumber("spines", scenario.Datacenter().Topology.Spines);
+            // When the generators run, first start to last stop: rates over it mean what the offered load means.
+            var generators = scenario.Datacenter().Generators;
+            w.WriteNumber("traffic_start_ps", generators.Count == 0 ? 0 : generators.Min(g => g.StartPs));
+            w.WriteNumber("traffic_stop_ps", generators.Count == 0 ? scenario.DurationPs : Math.Min(scenario.DurationPs, generators.Max(g => g.StopPs)));
             w.WriteString("resolved", scenario.ResolvedHocon);
             w.WriteEndObject();
 
@@ -115,6 +119,13 @@ internal static partial class ResultFiles
         w.WriteNumber("count", servers.Count);
         w.WriteNumber("mean_host_kernel_cpu", Round(servers.Count == 0 ? 0 : servers.Average(s => Utilisation(s.Server, "host_kernel_busy_ps", durationPs))));
         w.WriteNumber("mean_host_user_cpu", Round(servers.Count == 0 ? 0 : servers.Average(s => Utilisation(s.Server, "host_user_busy_ps", durationPs))));
+        // Cycles by category over every server: what sweeps divide by delivered packets (host and guest cycles per packet).
+        w.WriteStartObject("cycles");
+        foreach (var category in CpuCategories.All)
+            w.WriteNumber(Server.CyclesCounter(category)[..^"_cycles".Length], servers.Sum(s => s.Server[Server.CyclesCounter(category)]));
+        // VM boots' work, included in guest_kernel above.
+        w.WriteNumber("boot", servers.Sum(s => s.Server["boot_cycles"]));
+        w.WriteEndObject();
         var vswitches = servers.Where(s => s.VSwitch is not null).Select(s => s.VSwitch!).ToList();
         if (vswitches.Count > 0)
         {

@@ -18,11 +18,14 @@ internal static class SweepFigures
     [
         new("delivered_packets", "delivered packets", s => Total(s, "delivered_packets"), Whole: true),
         new("delivered_bytes", "delivered bytes", s => Total(s, "delivered_bytes"), Whole: true),
-        new("throughput_gbps", "delivered Gb/s over the duration", s => Total(s, "delivered_bytes") * 8 / Seconds(s) / 1e9),
-        new("throughput_mpps", "delivered Mpps over the duration", s => Total(s, "delivered_packets") / Seconds(s) / 1e6),
+        new("throughput_gbps", "delivered Gb/s while the generators run", s => Total(s, "delivered_bytes") * 8 / Seconds(s) / 1e9),
+        new("throughput_mpps", "delivered Mpps while the generators run", s => Total(s, "delivered_packets") / Seconds(s) / 1e6),
         new("dropped_packets", "dropped packets", s => Total(s, "dropped_packets"), Whole: true),
         new("latency_p50_ns", "one-way latency p50 (ns)", s => Latency(s, "p50")),
         new("latency_p99_ns", "one-way latency p99 (ns)", s => Latency(s, "p99")),
+        new("host_cycles_per_packet", "host cycles per delivered packet (host kernel, host user, hypervisor)",
+            s => PerPacket(s, "host_kernel", "host_user", "hypervisor")),
+        new("guest_cycles_per_packet", "guest cycles per delivered packet (guest kernel and user, boots left out)", s => PerPacket(s, "guest_kernel", "guest_user") - PerPacket(s, "boot")),
         new("mean_host_kernel_cpu", "mean host kernel CPU (fraction of cores)", s => s.GetProperty("servers").GetProperty("mean_host_kernel_cpu").GetDouble()),
         new("mean_host_user_cpu", "mean host user CPU (fraction of cores)", s => s.GetProperty("servers").GetProperty("mean_host_user_cpu").GetDouble()),
         new("tcp_completed_flows", "TCP completed flows", s => Tcp(s) is { } tcp ? tcp.GetProperty("completed_flows").GetDouble() : null, Whole: true),
@@ -33,13 +36,29 @@ internal static class SweepFigures
 
     private static double Total(JsonElement s, string name) => s.GetProperty("totals").GetProperty(name).GetDouble();
 
-    private static double Seconds(JsonElement s) => Math.Max(1, s.GetProperty("scenario").GetProperty("duration_ps").GetDouble()) / 1e12;
+    /// <summary>The generators' span (first start to last stop), or the duration in summaries written before it was recorded.</summary>
+    private static double Seconds(JsonElement s)
+    {
+        var scenario = s.GetProperty("scenario");
+        var span = scenario.TryGetProperty("traffic_stop_ps", out var stop)
+            ? stop.GetDouble() - scenario.GetProperty("traffic_start_ps").GetDouble()
+            : scenario.GetProperty("duration_ps").GetDouble();
+        return Math.Max(1, span) / 1e12;
+    }
 
     /// <summary>Null when no packet was delivered: a latency of 0 would plot as a real figure.</summary>
     private static double? Latency(JsonElement s, string percentile)
     {
         var latency = s.GetProperty("latency_ns");
         return latency.GetProperty("count").GetDouble() > 0 ? latency.GetProperty(percentile).GetDouble() : null;
+    }
+
+    /// <summary>Cycles of the categories over every server per delivered packet; null when nothing was delivered.</summary>
+    private static double? PerPacket(JsonElement s, params string[] categories)
+    {
+        var delivered = Total(s, "delivered_packets");
+        if (delivered == 0 || !s.GetProperty("servers").TryGetProperty("cycles", out var cycles)) return null;
+        return categories.Sum(c => cycles.GetProperty(c).GetDouble()) / delivered;
     }
 
     private static JsonElement? Tcp(JsonElement s) =>

@@ -24,16 +24,20 @@ internal sealed record SweepPlan(IReadOnlyList<PlannedPoint> Points, IReadOnlyLi
             var pointText = text;
             var lines = new Dictionary<int, (string Key, string Value)>();
             var failed = false;
-            foreach (var (key, value) in point.Settings)
+            foreach (var (axis, value) in point.Settings)
             {
-                if (ScenarioOverride.Apply(pointText, key, value, out var error) is not { } changed)
+                foreach (var (key, keyValue) in axes.Single(a => a.Key == axis).Overrides(value))
                 {
-                    errors.Add(new Problem(key, value, error));
-                    failed = true;
-                    break;
+                    if (ScenarioOverride.Apply(pointText, key, keyValue, out var error) is not { } changed)
+                    {
+                        errors.Add(new Problem(axis, value, key == axis ? error : $"{key}: {error}"));
+                        failed = true;
+                        break;
+                    }
+                    pointText = changed;
+                    lines[pointText.Count(c => c == '\n')] = (axis, value);
                 }
-                pointText = changed;
-                lines[pointText.Count(c => c == '\n')] = (key, value);
+                if (failed) break;
             }
             if (failed) continue;
             try

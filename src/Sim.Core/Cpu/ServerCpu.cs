@@ -100,10 +100,21 @@ public sealed class ServerCpu
     }
 
     /// <summary>Starts a new accounting period: busy time and cycles restart from zero, queued work stays queued.</summary>
+    /// <summary>Cycles of VM boots (firmware, kernel, init), included in their category: what per-packet figures leave out.</summary>
+    public long BootCycles { get; private set; }
+
+    /// <summary>Accounts a boot's CPU work in <paramref name="category"/> and in <see cref="BootCycles"/>.</summary>
+    public void AccountBoot(int core, long cycles, CpuCategory category)
+    {
+        Account(core, cycles, category);
+        BootCycles += cycles;
+    }
+
     public void ResetAccounting()
     {
         Array.Clear(_busyPs);
         Array.Clear(_cycles);
+        BootCycles = 0;
     }
 
     /// <summary>Time at which <paramref name="core"/> has finished everything queued on it.</summary>

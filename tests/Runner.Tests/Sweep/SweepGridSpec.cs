@@ -48,6 +48,19 @@ public sealed class SweepGridSpec
         Assert.Equal(["[0,1]", "\"2,3\"", "4"], axis.Values);
     }
 
+    [Fact]
+    public void Parse_must_read_a_named_axis_as_labels_each_setting_its_keys()
+    {
+        // act
+        var axis = Axis("path=ovs:{servers.nic=plain; vms[0].vnic=vhost-net},sriov:{servers.nic=82599; vms[0].vnic=vf}");
+
+        // assert
+        Assert.Equal("path", axis.Key);
+        Assert.Equal(["ovs", "sriov"], axis.Values);
+        Assert.Equal([("servers.nic", "82599"), ("vms[0].vnic", "vf")], axis.Overrides("sriov"));
+        Assert.Equal([("a", "1")], Axis("a=1,2").Overrides("1"));
+    }
+
     [Theory]
     [InlineData("topology.spines", "expected KEY=V1,V2")]
     [InlineData("=1,2", "expected KEY=V1,V2")]
@@ -57,6 +70,11 @@ public sealed class SweepGridSpec
     [InlineData("a=1,2,1", "the value '1' is given twice")]
     [InlineData("a=[1,2", "unbalanced brackets")]
     [InlineData("a=\"x", "unterminated quoted string")]
+    [InlineData("path=kernel:{a.b=1},dpdk", "a named axis takes every value as LABEL:{KEY=VALUE; KEY=VALUE}")]
+    [InlineData("path=kernel:{a.b}", "'a.b' is not KEY=VALUE")]
+    [InlineData("path=kernel:{a=1; a=2}", "a is set twice")]
+    [InlineData("path=kernel:{ }", "sets no key")]
+    [InlineData("path=k:{a=1},k:{a=2}", "the value 'k' is given twice")]
     public void Parse_must_refuse_text_that_is_not_a_key_and_values(string text, string expected)
     {
         // act

@@ -30,6 +30,31 @@ public sealed class SweepPlanSpec
         Assert.Equal(6, plan.Points.Select(p => p.Settings.ResolvedHocon).Distinct().Count());
     }
 
+    [Fact]
+    public void A_named_axis_must_set_all_its_keys_at_each_value_and_show_its_labels()
+    {
+        // act
+        var plan = Make("fabric=small:{topology.spines=1; traffic.generators[0].rate=10Mbps},big:{topology.spines=2; topology.leaves=3; traffic.generators[0].rate=20Mbps}");
+
+        // assert
+        Assert.Empty(plan.Errors);
+        Assert.Equal(["fabric=small", "fabric=big"], plan.Points.Select(p => p.Point.Label));
+        var big = plan.Points[1].Settings.Datacenter();
+        Assert.Equal((2, 3, 20_000_000L), (big.Topology.Spines, big.Topology.Leaves, big.Generators[0].Rate.BitsPerSecond));
+        Assert.Equal(1, plan.Points[0].Settings.Datacenter().Topology.Spines);
+    }
+
+    [Fact]
+    public void A_bad_key_in_a_named_axis_must_be_said_against_the_axis_and_its_label()
+    {
+        // act
+        var plan = Make("fabric=small:{topology.spines=1},big:{topology.spine=2}");
+
+        // assert
+        var error = Assert.Single(plan.Errors);
+        Assert.StartsWith("dcsim: --vary fabric=big: topology.spine: unknown key 'spine'", error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("topology.spine=1,2", "dcsim: --vary topology.spine: unknown key 'spine'; did you mean 'spines'?")]
     [InlineData("topology.spines=1,many", "dcsim: --vary topology.spines=many: ")]

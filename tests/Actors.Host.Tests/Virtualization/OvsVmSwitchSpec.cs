@@ -1,0 +1,65 @@
+using Xunit;
+
+namespace DcSim.ActorsHost.Tests.Virtualization;
+
+/// <summary>
+/// VMs on Open vSwitch (vm-switch = ovs): the switch knows its VMs and the host from their announcements, and sends
+/// unicast for MACs it has not learned to the uplink, as ARP would have taught it; and server groups with free stacks.
+/// </summary>
+public sealed class OvsVmSwitchSpec
+{
+    private const string TwoVmsOnOvs = VirtualizedRuns.TwoServers + """
+        duration = 6ms
+        topology.vswitch.enabled = true
+        servers { hypervisor = kvm, vm-switch = ovs }
+        vms = [ { name = web, count = 2, hosts = [0] } ]
+
+        """;
+
+    [Fact]
+    public void A_VM_sending_to_another_server_must_not_flood_the_other_VMs_or_the_host()
+    {
+        // act: web-0 sends to host 1; web-1 and host 0 must see none of it.
+        var results = VirtualizedRuns.Run(TwoVmsOnOvs + """
+            traffic.generators = [ { kind = cbr, endpoints = [web-0], destination = fixed, target = 1, rate = 10Mbps, start = 2ms } ]
+            """);
+
+        // assert
+        var flow = results.Flows.Values.Single();
+        Assert.True(flow.DeliveredPackets > 0);
+        Assert.Equal(0, flow.DroppedPackets);
+        Assert.Equal(0, flow.CopiedPackets);
+        Assert.Equal(flow.SentPackets, flow.DeliveredPackets + flow.InFlightPackets);
+    }
+
+    [Fact]
+    public void Traffic_from_the_wire_to_a_VM_must_reach_only_that_VM()
+    {
+        // act
+        var results = VirtualizedRuns.Run(TwoVmsOnOvs + """
+            traffic.generators = [ { kind = cbr, hosts = [1], destination = fixed, target = web-1, rate = 10Mbps, start = 2ms } ]
+            """);
+
+        // assert
+        var flow = results.Flows.Values.Single();
+        Assert.True(flow.DeliveredPackets > 0);
+        Assert.Equal(0, flow.CopiedPackets);
+        Assert.Equal(0, flow.DroppedPackets);
+    }
+
+    [Fact]
+    public void A_group_with_free_stacks_must_charge_its_servers_nothing_while_the_others_pay()
+    {
+        // act
+        var results = VirtualizedRuns.Run(VirtualizedRuns.TwoServers + """
+            duration = 2ms
+            servers.groups = [ { hosts = [0], stack-costs = free } ]
+            traffic.generators = [ { kind = cbr, hosts = [0], destination = fixed, target = 1, rate = 100Mbps } ]
+            """);
+
+        // assert
+        Assert.True(results.Flows.Values.Single().DeliveredPackets > 0);
+        Assert.Equal(0, VirtualizedRuns.ServerCycles(results, "host0"));
+        Assert.True(VirtualizedRuns.ServerCycles(results, "host1") > 0);
+    }
+}
