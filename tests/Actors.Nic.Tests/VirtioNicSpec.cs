@@ -31,7 +31,7 @@ public sealed class VirtioNicSpec
     {
         private readonly List<(long At, Packet Packet)> _schedule = [];
         public List<(long Time, long Flow)> Received { get; } = [];
-        public void SendAt(long at, long flow) => _schedule.Add((at, Packet(flow)));
+        public void SendAt(long at, long flow, uint flowHash = 1) => _schedule.Add((at, Packet(flow) with { FlowHash = flowHash }));
         public override void Start()
         {
             for (var i = 0; i < _schedule.Count; i++) SetTimer(_schedule[i].At, 0, i);
@@ -146,5 +146,43 @@ public sealed class VirtioNicSpec
         Assert.Equal([(23_550 * Ns, 2L)], rig.Switch.Received);
         Assert.Equal(1, results.Flows[4].DropsAt["host3/kvm-0/eth0:full"]);
         Assert.Equal((1, 1), (results.Components["host3/kvm-0/eth0"]["dropped_full"], results.Components["host3/kvm-0/eth0"]["packets_from_guest"]));
+    }
+
+    [Fact]
+    public void A_packet_reaching_the_guest_while_its_vCPU_is_busy_must_join_the_poll_without_an_interrupt()
+    {
+        // arrange: packet 1 (host core 1) is done on the host at 13.1 us and interrupts the vCPU until 15.1 us; packet 3 (host
+        // core 0) is done at 13.6 us, while that interrupt runs; packet 5 (core 0) at 43.1 us finds the vCPU idle again.
+        var rig = new Rig();
+        rig.Switch.SendAt(10 * Us, 1);
+        rig.Switch.SendAt(10 * Us + 500 * Ns, 3, flowHash: 0);
+        rig.Switch.SendAt(40 * Us, 5, flowHash: 0);
+
+        // act
+        var results = rig.Run();
+
+        // assert
+        var c = results.Components["host3/kvm-0/eth0"];
+        Assert.Equal((3, 2, 8_000), (c["packets_to_guest"], c["interrupts"], c["hypervisor_cycles"]));
+        Assert.Equal([(13_600 * Ns, 3L), (15_100 * Ns, 1L), (45_100 * Ns, 5L)], rig.Guest.Received);
+    }
+
+    [Fact]
+    public void A_packet_from_the_guest_while_the_backend_is_busy_must_need_no_kick()
+    {
+        // arrange: three packets at once: the first kicks (1.5 us on the vCPU), the backend is busy with it until 3.55 us
+        // after, so the two behind it find it working and are taken without a kick.
+        var rig = new Rig();
+        rig.Guest.SendAt(20 * Us, 2);
+        rig.Guest.SendAt(21 * Us + 600 * Ns, 4);
+        rig.Guest.SendAt(21 * Us + 700 * Ns, 6);
+
+        // act
+        var results = rig.Run();
+
+        // assert
+        var c = results.Components["host3/kvm-0/eth0"];
+        Assert.Equal((3, 1, 3_000), (c["packets_from_guest"], c["kicks"], c["hypervisor_cycles"]));
+        Assert.Equal(3, rig.Switch.Received.Count);
     }
 }

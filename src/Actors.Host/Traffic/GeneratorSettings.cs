@@ -93,6 +93,15 @@ public sealed record StreamSettings(
 {
     public static readonly StreamSettings Default = new(null, 1, 0, default, RatePer.Source, false, null);
 
+    /// <summary>By value, lists and maps included: a scenario read twice gives equal settings.</summary>
+    public bool Equals(StreamSettings? other) =>
+        other is not null && ConcurrentFlows == other.ConcurrentFlows && LineRateShare.Equals(other.LineRateShare) && LineRate == other.LineRate
+        && RatePer == other.RatePer && SizeIsFrame == other.SizeIsFrame
+        && (Destinations ?? []).SequenceEqual(other.Destinations ?? [])
+        && (SourcesOnServer ?? new Dictionary<int, int>()).OrderBy(p => p.Key).SequenceEqual((other.SourcesOnServer ?? new Dictionary<int, int>()).OrderBy(p => p.Key));
+
+    public override int GetHashCode() => HashCode.Combine(ConcurrentFlows, LineRateShare, LineRate, RatePer, SizeIsFrame, Destinations?.Count ?? 0);
+
     /// <summary>How many sources share <paramref name="endpoint"/>'s rate: 1 unless the rate is per server.</summary>
     public int Sharers(int endpoint) => RatePer == RatePer.Server && SourcesOnServer is not null && SourcesOnServer.TryGetValue(endpoint, out var n) ? n : 1;
 }

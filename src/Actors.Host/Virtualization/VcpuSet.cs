@@ -36,6 +36,8 @@ public sealed class VcpuSet : Processor
     /// <summary>A vCPU holding as many unfinished items as a backlog holds cannot take more (its virtqueue is full).</summary>
     public override bool Overloaded(long now, uint flowHash) => _backlogs?[VcpuFor(flowHash)].IsFull(now) == true;
 
+    public override long FreeAt(uint flowHash) => _freeAt[VcpuFor(flowHash)];
+
     public long RunOn(int vcpu, long now, long cycles, CpuCategory category, bool newItem = true)
     {
         var ready = Math.Max(now, _freeAt[vcpu]);

@@ -50,6 +50,13 @@ public sealed class VSwitch
 
     private CpuCategory FastPathCategory => _settings.Profile.Kind == DatapathKind.Netdev ? CpuCategory.HostUser : CpuCategory.HostKernel;
 
+    /// <summary>
+    /// Whether the datapath core a packet of <paramref name="hash"/> goes to holds a full backlog: the kernel's
+    /// netdev_max_backlog, or a PMD's NIC receive ring (DPDK's rx_missed). The packet is dropped on arrival rather than
+    /// queued behind work the core cannot finish, which would starve the work the core does further on (receive livelock).
+    /// </summary>
+    public bool Overloaded(uint hash, long now) => _cpu.Overloaded((int)(hash % (uint)_settings.DatapathCores), now);
+
     public VSwitchVerdict Process(in FlowKey key, uint hash, int bytes, long now)
     {
         while (_upcallsInProgress.Count > 0 && _upcallsInProgress.Peek() <= now) _upcallsInProgress.Dequeue();

@@ -10,7 +10,8 @@ namespace DcSim.ActorsNetwork.Ovs;
 /// uplink to the NIC; 2: the host's stack). Each packet is classified by its headers, the datapath
 /// (<see cref="VSwitch"/>) decides on the server's cores, and the typed actions route it: headers are
 /// rewritten and the packet leaves through every output port when the core is done with it, or is dropped
-/// (no output, or a lost upcall) and counted against its flow.
+/// (no output, or a lost upcall) and counted against its flow. A packet for a datapath core whose backlog is full is
+/// dropped on arrival ("PATH:backlog").
 /// </summary>
 /// <remarks>
 /// Timers: 0 is the revalidator's periodic sweep; 1 applies the scenario's timed rule change whose index is
@@ -26,6 +27,9 @@ public sealed class VSwitchComponent : Component
     private readonly long _revalidatePeriodPs;
     private readonly IReadOnlyList<(long At, Func<FlowTables, long, RuleSetChange> Apply)> _ruleChanges;
     private readonly DropLedger _drops;
+    private readonly string _dropLocation;
+    // Made by the first overload drop: most vSwitches never see one.
+    private DropLedger? _backlog;
     private readonly Dictionary<long, long> _copies = new();
 
     /// <param name="dropLocation">How drops here are named in the results ("host3:vswitch").</param>
@@ -33,6 +37,7 @@ public sealed class VSwitchComponent : Component
         IReadOnlyList<(long At, Func<FlowTables, long, RuleSetChange> Apply)> ruleChanges) : base(path, "vswitch")
     {
         _drops = new DropLedger(dropLocation);
+        _dropLocation = dropLocation;
         _vswitch = vswitch;
         _revalidatePeriodPs = revalidatePeriodPs;
         _ruleChanges = ruleChanges;
@@ -48,6 +53,11 @@ public sealed class VSwitchComponent : Component
 
     public override void Receive(int port, in Packet packet)
     {
+        if (_vswitch.Overloaded(packet.FlowHash, Now))
+        {
+            (_backlog ??= new DropLedger($"{_dropLocation}:backlog")).Drop(packet.FlowId, packet.PayloadBytes);
+            return;
+        }
         var key = PacketFlowKey.Of(in packet, port);
         var verdict = _vswitch.Process(in key, packet.FlowHash, Ethernet.FrameBytes(in packet), Now);
         if (verdict.Actions is not { OutputPorts.Count: > 0 } actions)
@@ -77,6 +87,7 @@ public sealed class VSwitchComponent : Component
     public override void Report(ResultsBuilder results, long endTime)
     {
         _drops.Report(results);
+        _backlog?.Report(results);
         foreach (var (flowId, copies) in _copies) results.Flow(flowId).CopiedPackets += copies;
         base.Report(results, endTime);
     }
@@ -99,5 +110,6 @@ public sealed class VSwitchComponent : Component
         counters["megaflows"] = _vswitch.Megaflows.Count;
         counters["masks"] = _vswitch.Megaflows.MaskCount;
         counters["dropped_packets"] = _drops.Packets;
+        counters["backlog_dropped_packets"] = _backlog?.Packets ?? 0;
     }
 }

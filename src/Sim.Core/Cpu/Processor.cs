@@ -23,6 +23,9 @@ public abstract class Processor
     /// </summary>
     public abstract bool Overloaded(long now, uint flowHash);
 
+    /// <summary>When the core (or vCPU) a packet of <paramref name="flowHash"/> would run on has finished the work queued on it.</summary>
+    public abstract long FreeAt(uint flowHash);
+
     /// <summary>Runs one step's cost for a packet of <paramref name="bytes"/>; a free step completes at once.</summary>
     public long Run(long now, StepCost cost, int bytes, CpuCategory category, uint flowHash, bool newItem = true) =>
         cost.IsFree ? now : Run(now, cost.Cycles(bytes), category, flowHash, newItem);
@@ -54,4 +57,6 @@ public sealed class HostCores : Processor
         _cpu.Run(CoreFor(flowHash), now, cycles, category, newItem);
 
     public override bool Overloaded(long now, uint flowHash) => _cpu.Overloaded(CoreFor(flowHash), now);
+
+    public override long FreeAt(uint flowHash) => _cpu.FreeAt(CoreFor(flowHash));
 }
