@@ -106,9 +106,9 @@ public sealed class SriovNicSwitchSpec
         rig.Run(SimTime.Millisecond);
 
         // assert: tagged on the wire and at the PF (a trunk), untagged in the guest; the MACs themselves are untouched
-        Assert.Equal([(10, VfMac(0))], rig.Leaf.Arrivals.Select(a => ((int)VlanTag.Of(a.Packet.Headers), VlanTag.SourceMac(a.Packet.Headers))));
-        Assert.Equal([10], rig.Pf.Received.Select(r => (int)VlanTag.Of(r.Packet.Headers)));
-        Assert.Equal([(0, far)], rig.Vfs[0].Received.Select(r => ((int)VlanTag.Of(r.Packet.Headers), r.Packet.Headers.SourceMac)));
+        Assert.Equal([(10, VfMac(0))], rig.Leaf.Arrivals.Select(a => ((int)a.Packet.Headers.Vlan, a.Packet.Headers.SourceMac)));
+        Assert.Equal([10], rig.Pf.Received.Select(r => (int)r.Packet.Headers.Vlan));
+        Assert.Equal([(0, far)], rig.Vfs[0].Received.Select(r => ((int)r.Packet.Headers.Vlan, r.Packet.Headers.SourceMac)));
     }
 
     [Fact]

@@ -61,13 +61,11 @@ internal sealed class SriovRig
     /// <summary>A UDP frame of <paramref name="payload"/> bytes between two MACs, optionally tagged.</summary>
     public static Packet Frame(long flow, ulong from, ulong to, int payload = 1000, ushort vlan = 0, int sequence = 0)
     {
-        var p = new Packet
+        return new Packet
         {
             FlowId = flow, PayloadBytes = payload, Sequence = sequence, FlowHash = (uint)flow,
-            Headers = new PacketHeaders { SourceMac = from, DestinationMac = to, Protocol = PacketHeaders.Udp },
+            Headers = new PacketHeaders { SourceMac = from, DestinationMac = to, Protocol = PacketHeaders.Udp, Vlan = vlan },
         };
-        VlanTag.Set(ref p.Headers, vlan);
-        return p;
     }
 
     /// <summary>A function's driver side: sends its frames at their times through port 0, records what reaches it.</summary>

@@ -48,6 +48,8 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, LeafSpine
     /// <summary>Shared by every endpoint of the partition: the stack's settings and the ideal transfer times over this fabric.</summary>
     private TcpContext Tcp => _tcpContext ??= new TcpContext(_dc.Tcp, new IdealTransfer(_dc.Topology, _dc.Plan.ServerOf));
     private VirtualizationSettings V => _dc.Virtualization;
+    private VfAllocation? _vfAllocation;
+    private VfAllocation Vfs => _vfAllocation ??= new VfAllocation(Plan);
     private EntityPlan Plan => _dc.Plan;
     private CostSettings Costs => V.Costs;
     /// <summary>Whether the server being built charges nothing for its stacks (servers' or its group's stack-costs = free).</summary>
@@ -65,13 +67,15 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, LeafSpine
         var server = new Server(host, name, cpu);
         var entities = Plan.OnServer(host).ToArray();
         var vms = entities.Where(e => Plan.Entity(e).Kind == EntityKind.Vm).ToList();
-        // VMs with a VF hang off the NIC itself; the others attach to the host's switch; bonded ones (vf-bond) do both.
-        var vfVms = vms.Where(e => Plan.VmTemplateOf(e).Vnic.HasVf()).ToList();
-        vms = vms.Where(e => Plan.VmTemplateOf(e).Vnic != VnicBackend.Vf).ToList();
+        // VMs with a VF hang off the NIC itself; the others (and those that found no VF left among them) attach to the host's
+        // switch; bonded ones (vf-bond) do both.
+        var vfVms = Vfs.WithVfOn(host).ToList();
+        vms = vms.Where(e => Vfs.VnicOf(e) != VnicBackend.Vf).ToList();
         var sriov = V.Profiles[host].Sriov is { } model ? BuildSriovNic(name, host, model, vfVms) : null;
         Component nic = sriov ?? (Component)new PhysicalNic($"{name}/nic0", Free ? 0 : Costs.NicTxLatencyPs, Free ? 0 : Costs.NicRxLatencyPs);
         server.Add(nic);
         if (nic.Index != FabricBuilder.ServerNic) throw new InvalidOperationException($"{name}: the NIC must be component {FabricBuilder.ServerNic}");
+        if (sriov is not null) server.Add(new VfAssignment($"{name}/vf-assignment", Vfs.AskingOn(host).Select(e => (Plan.NameOf(e), vfVms.IndexOf(e))).ToList()));
         var nicHostPort = sriov is null ? PhysicalNic.HostPort : SriovNic.PfPort;
         var startup = new StartupContention(cpu);
         var hostCores = new HostCores(cpu);
@@ -92,7 +96,7 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, LeafSpine
         if (sriov is null) ((PhysicalNic)nic).ConnectWire(wire);
         else sriov.ConnectWire(wire);
         for (var i = 0; i < vfVms.Count; i++)
-            if (Plan.VmTemplateOf(vfVms[i]).Vnic == VnicBackend.Vf) BuildVm(server, name, vfVms[i], nic, SriovNic.VfPort(i), startup, hostCores);
+            if (Vfs.VnicOf(vfVms[i]) == VnicBackend.Vf) BuildVm(server, name, vfVms[i], nic, SriovNic.VfPort(i), startup, hostCores);
         // The MACs behind the PF's switch (VMs on the bridge or vSwitch, macvlan containers outside VF VMs) go in the PF's
         // filter, so that VFs reach them inside the NIC.
         if (sriov is not null)
@@ -113,8 +117,12 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, LeafSpine
         // NIC is a DPDK port that the PMD threads poll: its receive and transmit are in the datapath's per-packet cycles.
         var ovsForVms = V.Profiles[host].VmSwitch == VmSwitchKind.Ovs;
         var pmdPolledNic = ovsForVms && _dc.Server.VSwitch.Datapath == VSwitchDatapath.Netdev;
+        var nicReceive = pmdPolledNic ? StepCost.Free : Step(Costs.HostPath.NicReceive);
+        // On an SR-IOV NIC the host's receive work (interrupt, NAPI) is the PF's ring driver's, so the PF's ring drains at the
+        // host's pace; charged there instead of in nic0-driver, it is charged once either way.
+        sriov?.AttachDriver(SriovNic.PfPort, new RingDriver(hostCores, nicReceive, CpuCategory.HostKernel));
         var driver = server.Add(new CpuHop($"{name}/nic0-driver", "driver", hostCores, CpuCategory.HostKernel,
-            pmdPolledNic ? StepCost.Free : Step(Costs.HostPath.NicReceive), pmdPolledNic ? StepCost.Free : Step(Costs.HostPath.NicTransmit)));
+            sriov is null ? nicReceive : StepCost.Free, pmdPolledNic ? StepCost.Free : Step(Costs.HostPath.NicTransmit)));
         server.Connect(nic, nicHostPort, driver, CpuHop.PortA);
         Component vmSwitch;
         int switchUplink, switchHost, firstVmPort;
@@ -163,7 +171,7 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, LeafSpine
     private SriovNic BuildSriovNic(string name, int host, SriovNicModel model, List<int> vfVms)
     {
         var posted = V.Profiles[host].Hypervisor != HypervisorKind.None && Costs.Hypervisor(V.Profiles[host].Hypervisor).PostedInterrupts;
-        var vfs = vfVms.Select(vm => new VfSettings(directory[Plan.Entity(vm).Endpoint].Mac, PostedInterrupts: posted)).ToList();
+        var vfs = vfVms.Select(vm => Plan.VmTemplateOf(vm).VfSetup.For(directory[Plan.Entity(vm).Endpoint].Mac, posted)).ToList();
         return new SriovNic($"{name}/nic0", model, new PfSettings(directory[host].Mac, Promiscuous: true, InterruptCoalescing.PerFrame), vfs);
     }
 
@@ -182,6 +190,7 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, LeafSpine
         var cpu = server.Cpu;
         var profile = Costs.Hypervisor(V.Profiles[e.Server].Hypervisor);
         var vcpus = new VcpuSet(cpu, template.Vcpus, e.FirstPinnedCore, template.Pinning == VcpuPinning.Pinned);
+        var backend = Vfs.VnicOf(entity);
         Component vnic;
         int guestSide;
         GuestBond? bond = null;
@@ -192,10 +201,10 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, LeafSpine
                 VirtioVnic(server, path, attachTo, attachPort, template.Bond!.Backup, vcpus, profile, hostCores));
             (vnic, guestSide) = (bond, GuestBond.GuestPort);
         }
-        else if (template.Vnic == VnicBackend.Vf)
+        else if (backend == VnicBackend.Vf)
             (vnic, guestSide) = (VfDriver(server, path, (SriovNic)attachTo, attachPort, vcpus, profile), CpuHop.PortA);
         else
-            (vnic, guestSide) = (VirtioVnic(server, path, attachTo, attachPort, template.Vnic, vcpus, profile, hostCores), VirtioNic.GuestSide);
+            (vnic, guestSide) = (VirtioVnic(server, path, attachTo, attachPort, backend, vcpus, profile, hostCores), VirtioNic.GuestSide);
         vnic.BelongTo(source);
         var load = template.CpuLoad > 0
             ? new CpuLoad((long)Math.Round(template.CpuSlicePs * (double)cpu.ClockHz / 1e12), (long)Math.Round(template.CpuSlicePs / template.CpuLoad))

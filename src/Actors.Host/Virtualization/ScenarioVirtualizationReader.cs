@@ -44,10 +44,10 @@ internal sealed class ScenarioVirtualizationReader(ScenarioReadContext context, 
     {
         var servers = root.Child("servers");
         // servers.stack-costs is the whole scenario's (VirtualizationSettings.FreeStacks); a group's makes only its servers free.
-        var fallback = ReadProfile(servers, ovsEnabled);
+        var fallback = ReadProfile(servers, ovsEnabled, ovsNetdev);
         var free = fallback?.FreeStacks ?? false;
         fallback = fallback is null ? null : fallback with { FreeStacks = false };
-        var groups = ReadGroups(servers, fallback, ovsEnabled);
+        var groups = ReadGroups(servers, fallback, ovsEnabled, ovsNetdev);
         var profiles = groups?.Profiles;
         var vmSections = Elements(root, "vms", VmDefaultsPath, "VM template { name = web, count = 4, vcpus = 2 }");
         var vms = new List<VmTemplate>();
@@ -69,27 +69,22 @@ internal sealed class ScenarioVirtualizationReader(ScenarioReadContext context, 
         var costs = ReadCosts(root.Child("costs"));
         if (!ok || costs is null || profiles is null || hostCount is not { } h || cores is not { } n) return null;
         var settings = new VirtualizationSettings(fallback!, groups!.Value.Groups, profiles, free, vms, containers, costs);
-        return new EntityPlanner(settings, h, n).Plan(vmSections, containerSections) is { } plan && CheckVfs(settings, plan, vmSections, h)
+        return new EntityPlanner(settings, h, n).Plan(vmSections, containerSections) is { } plan && CheckVfs(plan, vmSections)
             ? (settings, plan) : null;
     }
 
     /// <summary>
-    /// VF exhaustion is a placement error (the fall-back to the vSwitch path is not built): a server takes at most its NIC
-    /// model's VFs; reported at the vnic of the template whose VM is one too many.
+    /// Under vf-exhaustion = error a server takes at most its NIC model's VFs: reported at the vnic of the template whose VM
+    /// is one too many (under vswitch, that VM and the next fall back to the vm-switch: <see cref="VfAllocation"/>).
     /// </summary>
-    private static bool CheckVfs(VirtualizationSettings settings, EntityPlan plan, List<ScenarioSection> vmSections, int hosts)
+    private static bool CheckVfs(EntityPlan plan, List<ScenarioSection> vmSections)
     {
-        for (var host = 0; host < hosts; host++)
-        {
-            if (settings.Profiles[host].Sriov is not { } model) continue;
-            var vfVms = plan.OnServer(host).ToArray()
-                .Where(e => plan.Entity(e).Kind == EntityKind.Vm && plan.VmTemplateOf(e).Vnic.HasVf()).ToList();
-            if (vfVms.Count <= model.MaxVfs) continue;
-            var s = vmSections[plan.Entity(vfVms[model.MaxVfs]).Template];
-            return s.Check(false, "vnic", s.Get("vnic").FromFile,
-                $"VF exhaustion: policy error: host {host} would hold {vfVms.Count} VMs with vnic = vf, its {model.Name} NIC has {model.MaxVfs} VFs");
-        }
-        return true;
+        if (new VfAllocation(plan).Exhausted() is not var (host, asking, refused)) return true;
+        var s = vmSections[plan.Entity(refused).Template];
+        var model = plan.Settings.Profiles[host].Sriov!;
+        return s.Check(false, "vnic", s.Get("vnic").FromFile,
+            $"VF exhaustion: policy error: host {host} would hold {asking} VMs with vnic = vf, its {model.Name} NIC has {model.MaxVfs} VFs "
+            + "(set servers.vf-exhaustion = vswitch, or its group's, to give the others a vNIC on the vm-switch)");
     }
 
     private List<ScenarioSection> Elements(ScenarioSection root, string key, string defaultsPath, string example)
@@ -115,7 +110,7 @@ internal sealed class ScenarioVirtualizationReader(ScenarioReadContext context, 
         return sections;
     }
 
-    private (List<ServerGroup> Groups, List<ServerProfile> Profiles)? ReadGroups(ScenarioSection servers, ServerProfile? fallback, bool ovsEnabled)
+    private (List<ServerGroup> Groups, List<ServerProfile> Profiles)? ReadGroups(ScenarioSection servers, ServerProfile? fallback, bool ovsEnabled, bool ovsNetdev)
     {
         var groups = Elements(servers, "groups", GroupDefaultsPath, "server group { hosts = [\"0-3\"], hypervisor = kvm }");
         var read = new List<ServerGroup>();
@@ -126,7 +121,7 @@ internal sealed class ScenarioVirtualizationReader(ScenarioReadContext context, 
         var ok = true;
         for (var g = 0; g < groups.Count; g++)
         {
-            var profile = ReadProfile(groups[g], ovsEnabled);
+            var profile = ReadProfile(groups[g], ovsEnabled, ovsNetdev);
             var hosts = HostListReader.Read(groups[g], "hosts", hostCount);
             if (profile is null || hosts is null) { ok = false; continue; }
             read.Add(new ServerGroup(hosts, profile));
@@ -145,7 +140,7 @@ internal sealed class ScenarioVirtualizationReader(ScenarioReadContext context, 
         return ok ? (read, profiles) : null;
     }
 
-    private static ServerProfile? ReadProfile(ScenarioSection s, bool ovsEnabled)
+    private static ServerProfile? ReadProfile(ScenarioSection s, bool ovsEnabled, bool ovsNetdev)
     {
         var ok = s.TryWord("hypervisor", Hypervisors, out var hypervisor);
         var switchOk = s.TryWord("vm-switch", VmSwitches, out var vmSwitch);
@@ -156,7 +151,8 @@ internal sealed class ScenarioVirtualizationReader(ScenarioReadContext context, 
         ok &= s.TryInt("vcpu-overcommit", 1, 64, out var overcommit);
         ok &= s.TryWord("nic", Nics, out var nic);
         ok &= s.TryWord("stack-costs", StackCostWords, out var free);
-        return ok ? new ServerProfile(hypervisor, vmSwitch, memory, overcommit, nic < 0 ? null : SriovModels[nic], free) : null;
+        ok &= VfOptionsReader.TryReadPolicy(s, vmSwitch, ovsNetdev, out var exhaustion, out var fallbackVnic);
+        return ok ? new ServerProfile(hypervisor, vmSwitch, memory, overcommit, nic < 0 ? null : SriovModels[nic], free, exhaustion, fallbackVnic) : null;
     }
 
     private VmTemplate? ReadVm(int index, ScenarioSection s, bool ovsEnabled, bool ovsNetdev, List<ServerProfile>? profiles)
@@ -187,6 +183,8 @@ internal sealed class ScenarioVirtualizationReader(ScenarioReadContext context, 
         }
         var bond = vnicOk && vnic == VnicBackend.VfBond ? GuestBondReader.Read(s, hosts, profiles) : null;
         ok &= vnicOk && vnic == VnicBackend.VfBond ? bond is not null : GuestBondReader.CheckUnused(s);
+        var vf = vnicOk ? VfOptionsReader.Read(s, vnic) : VfOptions.Default;
+        ok &= vf is not null;
         var times = ReadStartStop(s);
         ok &= times is not null;
         ok &= TryFraction(s, "cpu-load", out var load);
@@ -196,7 +194,7 @@ internal sealed class ScenarioVirtualizationReader(ScenarioReadContext context, 
         if (subnetOk && subnet is { } net && count > net.Usable)
             ok = s.Check(false, "subnet", true, $"subnet {net} has {net.Usable} usable addresses, fewer than count = {count} VMs");
         if (!ok || hosts is null || times is not { } t) return null;
-        return new VmTemplate(index, name, count, hosts, placement, vcpus, memory, pinning, vnic, t.Start, t.Stop, load, slice, subnet, bond);
+        return new VmTemplate(index, name, count, hosts, placement, vcpus, memory, pinning, vnic, t.Start, t.Stop, load, slice, subnet, bond, vf);
     }
 
     private ContainerTemplate? ReadContainer(int index, ScenarioSection s)

@@ -22,7 +22,7 @@ internal static class VirtualizationResolved
             return group;
         }).ToList();
         root["servers"] = servers;
-        root["vms"] = v.Vms.Select(t => new ResolvedHocon
+        root["vms"] = v.Vms.Select(t => WithVf(t, new ResolvedHocon
         {
             ["name"] = ScenarioHoconWriter.Quote(t.Name),
             ["count"] = ScenarioHoconWriter.Int(t.Count),
@@ -37,7 +37,7 @@ internal static class VirtualizationResolved
             ["cpu-load"] = Number(t.CpuLoad),
             ["cpu-slice"] = ScenarioHoconWriter.Time(t.CpuSlicePs),
             ["subnet"] = ScenarioHoconWriter.Quote(t.Subnet?.ToString() ?? ""),
-        }.WithBond(t.Bond)).ToList();
+        }.WithBond(t.Bond))).ToList();
         root["containers"] = v.Containers.Select(t => new ResolvedHocon
         {
             ["name"] = ScenarioHoconWriter.Quote(t.Name),
@@ -61,15 +61,25 @@ internal static class VirtualizationResolved
     }
 
     /// <summary>
-    /// A profile; its nic only when it is an SR-IOV part (plain is the default of servers and of groups), so that the
-    /// resolved scenarios of runs without SR-IOV read as they did before it.
+    /// A profile; its nic only when it is an SR-IOV part (plain is the default of servers and of groups), and its VF
+    /// policy with an SR-IOV part or when not the default, so that the resolved scenarios of runs without SR-IOV read as
+    /// they did before it.
     /// </summary>
     private static ResolvedHocon Profile(ServerProfile p)
     {
         var profile = PlainProfile(p);
         if (p.Sriov is { } model) profile["nic"] = model.Name;
         if (p.FreeStacks) profile["stack-costs"] = W.StackCostWords.First(w => w.Value).Word;
+        if (p.Sriov is not null || p.VfExhaustion != VfExhaustion.Error || p.VfFallbackVnic != VnicBackend.VhostNet)
+            VfOptionsReader.WritePolicy(p, profile);
         return profile;
+    }
+
+    /// <summary>A VM template's vf settings, written only where they apply (vnic = vf): elsewhere the reader refuses them.</summary>
+    private static ResolvedHocon WithVf(VmTemplate t, ResolvedHocon vm)
+    {
+        if (t.Vnic.HasVf()) vm["vf"] = VfOptionsReader.Write(t.VfSetup);
+        return vm;
     }
 
     private static ResolvedHocon PlainProfile(ServerProfile p) => new()

@@ -5,9 +5,11 @@ namespace DcSim.ActorsHost.Virtualization;
 
 /// <summary>
 /// What one server offers and runs: its hypervisor, the switch its VMs attach to, memory and over-commit, and its NIC:
-/// an SR-IOV part (<see cref="Sriov"/>) or, null, a plain NIC.
+/// an SR-IOV part (<see cref="Sriov"/>) or, null, a plain NIC; with an SR-IOV part, what becomes of VMs asking for a VF
+/// when its VFs run out (<see cref="VfAllocation"/>).
 /// </summary>
-public sealed record ServerProfile(HypervisorKind Hypervisor, VmSwitchKind VmSwitch, long MemoryBytes, int VcpuOvercommit, SriovNicModel? Sriov = null, bool FreeStacks = false);
+public sealed record ServerProfile(HypervisorKind Hypervisor, VmSwitchKind VmSwitch, long MemoryBytes, int VcpuOvercommit, SriovNicModel? Sriov = null,
+    bool FreeStacks = false, VfExhaustion VfExhaustion = VfExhaustion.Error, VnicBackend VfFallbackVnic = VnicBackend.VhostNet);
 
 /// <summary>An IPv4 subnet a template's addresses come from: the i-th VM or container gets the (i+1)-th address.</summary>
 public readonly record struct Ipv4Subnet(uint Base, int PrefixLength)
@@ -39,14 +41,18 @@ public sealed record VmTemplate(
     double CpuLoad,
     long CpuSlicePs,
     Ipv4Subnet? Subnet = null,
-    GuestBondSettings? Bond = null)
+    GuestBondSettings? Bond = null,
+    VfOptions? Vf = null)
 {
     public bool Equals(VmTemplate? other) =>
         other is not null && (Index, Name, Count, Placement, Vcpus, MemoryBytes, Pinning, Vnic, StartPs, StopPs, CpuLoad, CpuSlicePs, Subnet)
             == (other.Index, other.Name, other.Count, other.Placement, other.Vcpus, other.MemoryBytes, other.Pinning, other.Vnic, other.StartPs,
                 other.StopPs, other.CpuLoad, other.CpuSlicePs, other.Subnet)
         && Bond == other.Bond
-        && Hosts.SequenceEqual(other.Hosts);
+        && Hosts.SequenceEqual(other.Hosts) && VfSetup == other.VfSetup;
+
+    /// <summary>The VF's settings (vms[i].vf), which apply to VMs with <c>vnic = vf</c> or <c>vf-bond</c>.</summary>
+    public VfOptions VfSetup => Vf ?? VfOptions.Default;
 
     public override int GetHashCode() => HashCode.Combine(Index, Name, Count);
 }

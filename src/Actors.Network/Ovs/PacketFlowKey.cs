@@ -6,7 +6,9 @@ namespace DcSim.ActorsNetwork.Ovs;
 /// <summary>
 /// The flow key a vSwitch classifies a simulated packet by — its Ethernet, IPv4 and L4 headers as the packet
 /// carries them, the port it came in on, TTL 64 — and the way back: header rewrites of datapath actions
-/// applied to the packet. VLAN tags are not carried by simulated packets (no scenario sets them yet).
+/// applied to the packet. An 802.1Q tag (<see cref="PacketHeaders.Vlan"/>) is the key's vlan_tci with the CFI bit as
+/// OVS marks a present tag (flow.h: VLAN_CFI), so dl_vlan matches and push_vlan, mod_vlan_vid and strip_vlan act on it;
+/// the priority bits are not carried (a rewritten priority is lost).
 /// </summary>
 public static class PacketFlowKey
 {
@@ -20,6 +22,7 @@ public static class PacketFlowKey
         key.Set(FlowField.DlType, Ipv4EtherType);
         key.Set(FlowField.DlSrc, h.SourceMac);
         key.Set(FlowField.DlDst, h.DestinationMac);
+        if (h.Vlan != 0) key.Set(FlowField.VlanTci, (ulong)(h.Vlan | FlowField.VlanCfi));
         key.Set(FlowField.NwSrc, h.SourceIp);
         key.Set(FlowField.NwDst, h.DestinationIp);
         key.Set(FlowField.NwProto, h.Protocol);
@@ -39,6 +42,8 @@ public static class PacketFlowKey
         ref var h = ref packet.Headers;
         h.SourceMac = key.Get(FlowField.DlSrc);
         h.DestinationMac = key.Get(FlowField.DlDst);
+        var tci = key.Get(FlowField.VlanTci);
+        h.Vlan = (tci & FlowField.VlanCfi) == 0 ? (ushort)0 : (ushort)(tci & FlowField.VlanVidMask);
         h.SourceIp = (uint)key.Get(FlowField.NwSrc);
         h.DestinationIp = (uint)key.Get(FlowField.NwDst);
         h.SourcePort = (ushort)key.Get(FlowField.TpSrc);

@@ -53,6 +53,8 @@ public sealed partial class SriovNic : Component
     /// <summary>The NIC's timer for "a frame has left the transmitter".</summary>
     public const ushort TransmitDoneTimer = 0;
     private const ushort InterruptTimer = 1;
+    /// <summary>The group bit of a MAC's first octet: broadcast or multicast.</summary>
+    private const ulong GroupBit = 0x0100_0000_0000UL;
 
     // Internal ports where frames wait out the NIC's own stages; one per function (function 0 is the PF, n + 1 VF n).
     private const int ToSwitch = 0x1000;
@@ -79,12 +81,12 @@ public sealed partial class SriovNic : Component
         _model = model;
         _pfPromiscuous = pf.Promiscuous;
         _functions = new SriovFunction[vfs.Count + 1];
-        _functions[0] = new SriovFunction("pf", pf.Mac & VlanTag.MacMask, 0, spoofCheck: false, txLimit: null, pf.Coalescing, postedInterrupts: false);
+        _functions[0] = new SriovFunction("pf", pf.Mac & PacketHeaders.MacMask, 0, spoofCheck: false, txLimit: null, pf.Coalescing, postedInterrupts: false);
         for (var i = 0; i < vfs.Count; i++)
         {
             var vf = vfs[i];
-            if (vf.PortVlan > VlanTag.MaxVlan) throw new ArgumentException($"{path}: vf{i} port VLAN {vf.PortVlan} is not 0-{VlanTag.MaxVlan}", nameof(vfs));
-            _functions[i + 1] = new SriovFunction($"vf{i}", vf.Mac & VlanTag.MacMask, vf.PortVlan, vf.SpoofCheck,
+            if (vf.PortVlan > PacketHeaders.MaxVlan) throw new ArgumentException($"{path}: vf{i} port VLAN {vf.PortVlan} is not 0-{PacketHeaders.MaxVlan}", nameof(vfs));
+            _functions[i + 1] = new SriovFunction($"vf{i}", vf.Mac & PacketHeaders.MacMask, vf.PortVlan, vf.SpoofCheck,
                 vf.TxRateBps > 0 ? new DataRate(vf.TxRateBps) : null, vf.InterruptModeration, vf.PostedInterrupts);
         }
         for (var f = 0; f < _functions.Length; f++)
@@ -114,7 +116,7 @@ public sealed partial class SriovNic : Component
     /// </summary>
     public void AddPfAddress(ulong mac)
     {
-        if (!_addresses.TryAdd((mac & VlanTag.MacMask, 0), 0))
+        if (!_addresses.TryAdd((mac & PacketHeaders.MacMask, 0), 0))
             throw new ArgumentException($"{Path}: {mac:x12} is already a function's address", nameof(mac));
     }
 
@@ -202,7 +204,7 @@ public sealed partial class SriovNic : Component
             f.Unplugged(Path).Drop(packet.FlowId, packet.PayloadBytes);
             return;
         }
-        if (f.SpoofCheck && (VlanTag.SourceMac(in packet.Headers) != f.Mac || (f.PortVlan != 0 && VlanTag.Of(in packet.Headers) != 0)))
+        if (f.SpoofCheck && (packet.Headers.SourceMac != f.Mac || (f.PortVlan != 0 && packet.Headers.Vlan != 0)))
         {
             f.Spoofed(Path).Drop(packet.FlowId, packet.PayloadBytes);
             return;
@@ -227,18 +229,18 @@ public sealed partial class SriovNic : Component
             }
             ready = f.ShaperFreeAt = start + limit.TransmitTime(Ethernet.WireBytes(in packet));
         }
-        if (f.PortVlan != 0) VlanTag.Set(ref packet.Headers, f.PortVlan);
+        if (f.PortVlan != 0) packet.Headers.Vlan = f.PortVlan;
         ReceiveAt(ready, ToSwitch + index, in packet);
     }
 
     /// <summary>Forwards a frame from function <paramref name="from"/> (-1: the wire) by its destination MAC and VLAN.</summary>
     private void Switch(int from, Packet packet)
     {
-        var destination = packet.Headers.DestinationMac & VlanTag.MacMask;
-        var vlan = VlanTag.Of(in packet.Headers);
+        var destination = packet.Headers.DestinationMac;
+        var vlan = packet.Headers.Vlan;
         _targets.Clear();
         var toWire = false;
-        if (VlanTag.IsGroup(destination))
+        if ((destination & GroupBit) != 0)
         {
             for (var f = 0; f < _functions.Length; f++)
                 if (f != from && (f == 0 || (_functions[f].PortVlan == vlan && _functions[f].Attached))) _targets.Add(f);
@@ -285,7 +287,7 @@ public sealed partial class SriovNic : Component
             return;
         }
         f.RxHeld++;
-        if (f.PortVlan != 0) VlanTag.Set(ref packet.Headers, 0);
+        if (f.PortVlan != 0) packet.Headers.Vlan = 0;
         var dmaBytes = Ethernet.FrameBytes(in packet) + _model.DmaOverheadBytes;
         _dmaWriteBytes += dmaBytes;
         _dmaWriteFreeAt = Math.Max(Now, _dmaWriteFreeAt) + _model.DmaRate.TransmitTime(dmaBytes);

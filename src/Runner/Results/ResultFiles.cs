@@ -288,6 +288,7 @@ internal static partial class ResultFiles
         if (marked + early > 0) sb.AppendLine(CultureInfo.InvariantCulture, $"ecn      {marked:N0} packets marked CE, {early:N0} dropped early by RED");
         foreach (var (where, n) in s.DropsByLocation.OrderByDescending(kv => kv.Value).Take(5)) sb.AppendLine(CultureInfo.InvariantCulture, $"drops    {where}: {n:N0}");
         AppendBonds(sb, results);
+        AppendVfAssignment(sb, results);
         AppendRrTable(sb, scenario, results);
         AppendTcp(sb, results);
         return sb.ToString();
@@ -304,6 +305,16 @@ internal static partial class ResultFiles
         sb.AppendLine(CultureInfo.InvariantCulture,
             $"bonds    {bonds.Count} VMs: {Sum("failovers"):N0} failovers, {Sum("active_changes") - Sum("failovers"):N0} failbacks; sent {Sum("vf_tx_packets"):N0} "
             + $"through VFs, {Sum("backup_tx_packets"):N0} through backups; lost {unplugged:N0} at VF unplugs, {Sum("inactive_rx_drops"):N0} on inactive slaves");
+    }
+
+    /// <summary>With SR-IOV servers: how many VMs asking for a VF got one, and how many fell back to a vNIC on the vm-switch.</summary>
+    private static void AppendVfAssignment(StringBuilder sb, ResultsBuilder results)
+    {
+        var servers = results.Components.Values.Where(c => c.Kind == VfAssignment.ComponentKind).ToList();
+        if (servers.Count == 0) return;
+        var fellBack = servers.Where(c => c["fallback_vms"] > 0).Select(c => c.Path[..c.Path.LastIndexOf('/')]).ToList();
+        var where = fellBack.Count == 0 ? "" : $" (on {string.Join(", ", fellBack.Take(5))}{(fellBack.Count > 5 ? ", ..." : "")}; see SERVER/vf-assignment)";
+        sb.AppendLine(CultureInfo.InvariantCulture, $"sr-iov   {servers.Sum(c => c["vf_vms"]):N0} VMs with a VF, {servers.Sum(c => c["fallback_vms"]):N0} fell back to the vm-switch{where}");
     }
 
     /// <summary>The udp-rr loops: round trip and rate as simulated, beside a published round trip where the scenario gives one.</summary>

@@ -19,6 +19,8 @@ public static class Ethernet
     public const int HeaderAndFcsBytes = 18;
     public const int MinFrameBytes = 64;
     public const int PreambleAndGapBytes = 20;
+    /// <summary>An 802.1Q tag (TPID and TCI) between the source MAC and the EtherType.</summary>
+    public const int VlanTagBytes = 4;
 
     /// <summary>Frame size (header to FCS) carrying a UDP payload of <paramref name="payloadBytes"/>.</summary>
     public static int FrameBytes(int payloadBytes) => FrameBytes(payloadBytes, UdpHeaderBytes);
@@ -27,8 +29,13 @@ public static class Ethernet
     public static int FrameBytes(int payloadBytes, int l4HeaderBytes) =>
         Math.Max(MinFrameBytes, payloadBytes + l4HeaderBytes + Ipv4HeaderBytes + HeaderAndFcsBytes);
 
-    /// <summary>Frame size (header to FCS) of <paramref name="packet"/>, by its protocol's header.</summary>
-    public static int FrameBytes(in Packet packet) => FrameBytes(packet.PayloadBytes, L4HeaderBytes(in packet.Headers));
+    /// <summary>
+    /// Frame size (header to FCS) of <paramref name="packet"/>, by its protocol's header, plus its 802.1Q tag when it
+    /// carries one: a NIC or switch inserting a tag adds 4 B to the frame as it is, padding included (a minimum frame
+    /// tagged is 68 B).
+    /// </summary>
+    public static int FrameBytes(in Packet packet) =>
+        FrameBytes(packet.PayloadBytes, L4HeaderBytes(in packet.Headers)) + (packet.Headers.Vlan == 0 ? 0 : VlanTagBytes);
 
     /// <summary>Bytes of line time a UDP frame occupies, preamble and gap included.</summary>
     public static int WireBytes(int payloadBytes) => FrameBytes(payloadBytes) + PreambleAndGapBytes;

@@ -48,7 +48,34 @@ public struct PacketHeaders
     public const byte Udp = 17;
     public const byte Tcp = 6;
 
-    public ulong SourceMac;
+    /// <summary>The 48 bits of a MAC address in a <see cref="ulong"/> (first octet in bits 40-47).</summary>
+    public const ulong MacMask = 0xFFFF_FFFF_FFFFUL;
+
+    /// <summary>The highest usable 802.1Q VLAN id: 1 to 4094 tag a frame (0 is "no VLAN", 4095 is reserved).</summary>
+    public const ushort MaxVlan = 4094;
+
+    // The source MAC in the low 48 bits and the 802.1Q VLAN id in the 16 above, which is where the tag sits in a real
+    // frame (right after the source address): a field of its own would grow the packet past 104 bytes, and every byte
+    // is copied per hop. Only SourceMac and Vlan read or write it, so no reader sees the tag in the address.
+    private ulong _sourceMacAndVlan;
+
+    /// <summary>The source MAC address (48 bits); setting it keeps the frame's <see cref="Vlan"/>.</summary>
+    public ulong SourceMac
+    {
+        readonly get => _sourceMacAndVlan & MacMask;
+        set => _sourceMacAndVlan = (_sourceMacAndVlan & ~MacMask) | (value & MacMask);
+    }
+
+    /// <summary>
+    /// The frame's 802.1Q VLAN id (1 to <see cref="MaxVlan"/>), or 0 for an untagged frame. A tagged frame is 4 bytes
+    /// longer on the wire (<see cref="Ethernet.FrameBytes(in Packet)"/>).
+    /// </summary>
+    public ushort Vlan
+    {
+        readonly get => (ushort)(_sourceMacAndVlan >> 48);
+        set => _sourceMacAndVlan = (_sourceMacAndVlan & MacMask) | ((ulong)value << 48);
+    }
+
     public ulong DestinationMac;
     public uint SourceIp;
     public uint DestinationIp;

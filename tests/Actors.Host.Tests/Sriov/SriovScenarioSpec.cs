@@ -1,4 +1,6 @@
 using DcSim.ActorsHost.Settings;
+using DcSim.ActorsHost.Virtualization;
+using DcSim.ActorsNic;
 using Xunit;
 using static DcSim.ActorsHost.Tests.Scenario.ScenarioTestSupport;
 
@@ -66,6 +68,99 @@ public sealed class SriovScenarioSpec
         var v = again.Datacenter().Virtualization;
         Assert.Equal(["xl710", "82599"], v.Profiles.Select(p => p.Sriov!.Name));
         Assert.Equal(new DcSim.SimCore.Cpu.StepCost(700, 0.5), v.Costs.Vf.DriverTx);
+        Assert.Equal(original.Datacenter().Virtualization, v);
+    }
+
+    [Fact]
+    public void More_VF_VMs_than_VFs_must_be_accepted_under_the_vswitch_policy()
+    {
+        // act
+        var scenario = Parse("""
+            topology { spines = 1, leaves = 1, hosts-per-leaf = 2 }
+            servers { hypervisor = kvm, nic = 82599, vcpu-overcommit = 64, vf-exhaustion = vswitch }
+            vms = [ { name = v, vnic = vf, hosts = [0], count = 64, memory = 1GiB } ]
+            """);
+
+        // assert: the 64th VM falls back to vhost-net
+        var vfs = new VfAllocation(scenario.Datacenter().Plan);
+        Assert.Equal(63, vfs.WithVfOn(0).Count());
+        Assert.Equal(1, vfs.FellBackOn(0));
+        Assert.Equal(VnicBackend.VhostNet, vfs.VnicOf(vfs.AskingOn(0).Last()));
+    }
+
+    [Theory]
+    [InlineData("vlan = 10", "vms[0].vf.vlan")]
+    [InlineData("rate-limit = 1Gbps", "vms[0].vf.rate-limit")]
+    [InlineData("spoof-check = false", "vms[0].vf.spoof-check")]
+    [InlineData("posted-interrupts = true", "vms[0].vf.posted-interrupts")]
+    [InlineData("interrupt-coalescing.frames = 4", "vms[0].vf.interrupt-coalescing")]
+    public void A_per_VF_key_must_be_an_error_on_a_VM_without_a_VF(string setting, string key)
+    {
+        AssertError($$"""
+            topology { spines = 1, leaves = 1, hosts-per-leaf = 2 }
+            servers { hypervisor = kvm, nic = 82599 }
+            vms = [ { name = v, vnic = vhost-net,
+                      vf { {{setting}} } } ]
+            """, key, 4, "per-VF settings apply to VMs with vnic = vf; this template has vnic = vhost-net");
+    }
+
+    [Theory]
+    [InlineData("vlan = 4095", "vms[0].vf.vlan", "must be at most 4094, got 4095")]
+    [InlineData("vlan = -1", "vms[0].vf.vlan", "must be at least 0, got -1")]
+    [InlineData("rate-limit = fast", "vms[0].vf.rate-limit", "a rate such as 100Mbps or 10Gbps")]
+    [InlineData("rate-limit = 0Gbps", "vms[0].vf.rate-limit", "rate must be positive")]
+    [InlineData("interrupt-coalescing.frames = 0", "vms[0].vf.interrupt-coalescing.frames", "must be at least 1")]
+    [InlineData("posted-interrupts = maybe", "vms[0].vf.posted-interrupts", "'maybe' is not one of auto, true, false")]
+    public void A_bad_per_VF_value_must_be_an_error_at_its_key(string setting, string key, string message)
+    {
+        AssertError($$"""
+            topology { spines = 1, leaves = 1, hosts-per-leaf = 2 }
+            servers { hypervisor = kvm, nic = 82599 }
+            vms = [ { name = v, vnic = vf,
+                      vf { {{setting}} } } ]
+            """, key, 4, message);
+    }
+
+    [Fact]
+    public void An_unknown_exhaustion_policy_must_be_an_error_at_its_key()
+    {
+        AssertError("""
+            topology { spines = 1, leaves = 1, hosts-per-leaf = 2 }
+            servers { hypervisor = kvm, nic = 82599, groups = [ { hosts = [1], nic = xl710, vf-exhaustion = fallback } ] }
+            """, "servers.groups[0].vf-exhaustion", 2, "'fallback' is not one of error, vswitch");
+    }
+
+    [Fact]
+    public void A_vhost_user_fall_back_must_be_an_error_without_an_OVS_netdev_vm_switch()
+    {
+        AssertError("""
+            topology { spines = 1, leaves = 1, hosts-per-leaf = 2 }
+            servers { hypervisor = kvm, nic = 82599, vf-exhaustion = vswitch, vf-fallback-vnic = vhost-user }
+            """, "servers.vf-fallback-vnic", 2, "vhost-user attaches to an OVS netdev (DPDK) datapath");
+    }
+
+    [Fact]
+    public void The_resolved_scenario_must_keep_the_per_VF_settings_and_the_exhaustion_policy()
+    {
+        // arrange
+        var original = Parse("""
+            topology { spines = 1, leaves = 1, hosts-per-leaf = 2 }
+            servers { hypervisor = kvm, nic = xl710, vf-exhaustion = vswitch, vf-fallback-vnic = qemu }
+            vms = [
+              { name = v, vnic = vf, vf { vlan = 12, rate-limit = 2Gbps, spoof-check = false, interrupt-coalescing.time = 0, posted-interrupts = true } },
+              { name = w, vnic = vf },
+              { name = x, vnic = vhost-net }
+            ]
+            """);
+
+        // act
+        var again = Parse(original.ResolvedHocon);
+
+        // assert
+        var v = again.Datacenter().Virtualization;
+        Assert.Equal(new VfOptions(12, 2_000_000_000, false, new InterruptCoalescing(0, 32), true), v.Vms[0].VfSetup);
+        Assert.Equal(VfOptions.Default, v.Vms[1].VfSetup);
+        Assert.Equal((VfExhaustion.VSwitch, VnicBackend.Qemu), (v.DefaultProfile.VfExhaustion, v.DefaultProfile.VfFallbackVnic));
         Assert.Equal(original.Datacenter().Virtualization, v);
     }
 }
