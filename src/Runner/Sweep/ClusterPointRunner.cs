@@ -192,11 +192,22 @@ internal sealed class ClusterPointRunner(int? nodes, string? join, AkkaLog log, 
         {
             var (member, point) = _attempts[last.Attempt];
             _unaccepted.Remove(last.Attempt);
+            ResultsBuilder results;
+            try
+            {
+                results = ResultsCodec.Decode(bytes);
+            }
+            // A member of another build, whose codec differs: its point is tried elsewhere.
+            catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException)
+            {
+                Failed(new PointFailed(last.Attempt, $"its results cannot be read here ({ex.Message}): is it a `dcsim node` of this version?"));
+                return true;
+            }
             if (!_schedule.Complete(member, point)) return true;
             var planned = _points[point];
             try
             {
-                run.Write(planned, ResultsCodec.Decode(bytes));
+                run.Write(planned, results);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
