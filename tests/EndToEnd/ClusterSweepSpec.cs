@@ -193,6 +193,34 @@ public sealed class ClusterSweepSpec(ClusterSweepSpec.OneProcess reference) : IC
         AssertSameAsOneProcess(output);
     }
 
+    [Fact]
+    public void Ctrl_C_must_stop_a_cluster_sweep_with_130_keeping_the_points_written()
+    {
+        // arrange: a sweep on two members, a point done
+        var dir = Dcsim.TempDirectory("cluster-sweep-interrupt");
+        var output = Path.Combine(dir, "out");
+        using var sweep = Dcsim.StartCapturing(["sweep", ScenarioFile(dir), .. Vary, "--out", output, "--nodes", "2"]);
+        var deadline = DateTime.UtcNow + Timeout;
+        while (Ran(sweep.Stdout).Count < 1)
+        {
+            Assert.True(DateTime.UtcNow < deadline && !sweep.Process.HasExited, $"the sweep did not get going: {sweep.Stdout}{sweep.Stderr}");
+            Thread.Sleep(20);
+        }
+
+        // act: SIGINT, as Ctrl-C on a terminal
+        using (var kill = Process.Start("kill", ["-INT", sweep.Process.Id.ToString()])) kill.WaitForExit();
+
+        // assert: the folders are those of the points said to be done, and nothing else is said
+        Assert.True(sweep.Process.WaitForExit(30_000), "dcsim did not stop after SIGINT");
+        sweep.Process.WaitForExit();
+        Assert.Equal(130, sweep.Process.ExitCode);
+        var done = Ran(sweep.Stdout).Select(r => r.Point).Order().ToList();
+        Assert.Equal([$"interrupted: {done.Count} of {Points} point(s) are in {output}; --resume finishes the sweep"],
+            sweep.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Equal(done, Directory.GetDirectories(Path.Combine(output, "points")).Select(d => int.Parse(Path.GetFileName(d)[..3])).Order());
+        Assert.False(File.Exists(Path.Combine(output, "sweep.csv")));
+    }
+
     [Theory]
     [InlineData("--nodes", "0", "dcsim: --nodes must be at least 1")]
     [InlineData("--join", "localhost", "dcsim: --join expects HOST:PORT, got 'localhost'")]

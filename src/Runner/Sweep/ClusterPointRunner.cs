@@ -27,6 +27,9 @@ internal sealed class ClusterPointRunner(int? nodes, string? join, AkkaLog log, 
     /// <summary>How long a member may take to say it has a point (a message's round trip: far less when it is a worker of ours).</summary>
     public static readonly TimeSpan AcceptLimit = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long a sweep whose member is being stopped waits for the Ctrl-C (or signal) that stops it to be seen.</summary>
+    private static readonly TimeSpan StopLimit = TimeSpan.FromSeconds(5);
+
     private sealed record AcceptDue(int Attempt);
 
     public async Task<SweepRunOutcome> RunAsync(SweepRun run, CancellationToken cancel)
@@ -115,37 +118,48 @@ internal sealed class ClusterPointRunner(int? nodes, string? join, AkkaLog log, 
                 {
                     return new SweepRunOutcome(SweepRunEnd.Interrupted, _written);
                 }
-                if (!Handle(next)) return new SweepRunOutcome(SweepRunEnd.Failed, _written);
+                // Ctrl-C also starts Akka's own shutdown, whose "member left" events may come first: they are no loss.
+                if (cancel.IsCancellationRequested) return new SweepRunOutcome(SweepRunEnd.Interrupted, _written);
+                if (Handle(next) is not { } end) continue;
+                // Akka may see the signal before the command line's handler does: returning now, before that handler has
+                // cancelled, would let it find its token disposed.
+                if (end == SweepRunEnd.Interrupted) await Task.WhenAny(Task.Delay(StopLimit, cancel));
+                return new SweepRunOutcome(end, _written);
             }
             if (_schedule.GivenUp.Count == 0) return new SweepRunOutcome(SweepRunEnd.Completed, _written);
             Console.Error.WriteLine($"dcsim: {_schedule.GivenUp.Count} point(s) failed: {string.Join(", ", _schedule.GivenUp)}; their folders are not written (--resume runs them again)");
             return new SweepRunOutcome(SweepRunEnd.Failed, _written);
         }
 
-        /// <summary>False when the sweep cannot go on.</summary>
-        private bool Handle(object next)
+        /// <summary>How the sweep ends when it cannot go on; null while it can.</summary>
+        private SweepRunEnd? Handle(object next)
         {
             switch (next)
             {
                 case SweepMemberUp up:
                     _schedule.Add(up.Member);
                     _hadOthers |= up.Member != _self;
-                    return true;
+                    break;
+                // This process's own member goes only when the process is being stopped (Ctrl-C, a signal): Akka leaves
+                // the cluster then. As long as it stays, some member can run the points, so a sweep never runs out of members.
+                case SweepMemberLost lost when lost.Member == _self:
+                    return SweepRunEnd.Interrupted;
                 case SweepMemberLost lost:
-                    return Lose(lost.Member, lost.How);
+                    Lose(lost.Member, lost.How);
+                    break;
                 case PointAccepted accepted:
                     _unaccepted.Remove(accepted.Attempt);
-                    return true;
+                    break;
                 case AcceptDue due when _unaccepted.Remove(due.Attempt):
-                    return Lose(_attempts[due.Attempt].Member, $"did not take the point within {AcceptLimit.TotalSeconds:0} s (is it a `dcsim node` of this version?)");
+                    Lose(_attempts[due.Attempt].Member, $"did not take the point within {AcceptLimit.TotalSeconds:0} s (is it a `dcsim node` of this version?)");
+                    break;
                 case PointFailed f:
                     Failed(f);
-                    return true;
-                case PointResultChunk chunk:
-                    return _results.Add(chunk) is not { } bytes || Finished(chunk, bytes);
-                default:
-                    return true;
+                    break;
+                case PointResultChunk chunk when _results.Add(chunk) is { } bytes:
+                    return Finished(chunk, bytes) ? null : SweepRunEnd.Failed;
             }
+            return null;
         }
 
         private void Send(Address member, int point)
@@ -159,22 +173,16 @@ internal sealed class ClusterPointRunner(int? nodes, string? join, AkkaLog log, 
             _ = Task.Delay(AcceptLimit).ContinueWith(_ => events.Writer.TryWrite(new AcceptDue(attempt)), TaskScheduler.Default);
         }
 
-        private bool Lose(Address member, string how)
+        private void Lose(Address member, string how)
         {
-            if (!_schedule.Has(member)) return true;
+            if (!_schedule.Has(member)) return;
             LostMembers = true;
             if (_schedule.Lose(member) is { } point)
                 Console.Error.WriteLine($"dcsim: {run.Name(_points[point].Point)}: member {Name(member)} {how}; the point runs again on another member");
             else
                 Console.Error.WriteLine($"dcsim: member {Name(member)} {how}");
-            if (_schedule.Members == 0)
-            {
-                Console.Error.WriteLine($"dcsim: every cluster member is gone: {_written} point(s) were written; --resume finishes the sweep");
-                return false;
-            }
-            if (_hadOthers && _schedule.Members == 1 && _schedule.Has(_self))
+            if (_hadOthers && _schedule.Members == 1)
                 Console.Error.WriteLine("dcsim: every other member is gone: the remaining points run on this process (Ctrl-C, then --resume on a new cluster, to spread them again)");
-            return true;
         }
 
         private void Failed(PointFailed f)
