@@ -126,19 +126,25 @@ public sealed class ClusterSweepSpec(ClusterSweepSpec.OneProcess reference) : IC
         }
     }
 
-    [Fact]
-    public void Sweep_must_run_a_killed_members_point_again_elsewhere_and_keep_the_points_finished_before()
+    /// <summary>A sweep with --nodes into <paramref name="output"/>, under way: <paramref name="pointsDone"/> points written.</summary>
+    private static Dcsim.Background StartSweep(string output, int nodes, int pointsDone)
     {
-        // arrange: a sweep on three members, a few points done
-        var dir = Dcsim.TempDirectory("cluster-sweep-kill");
-        var output = Path.Combine(dir, "out");
-        using var sweep = Dcsim.StartCapturing(["sweep", ScenarioFile(dir), .. Vary, "--out", output, "--nodes", "3"]);
+        var sweep = Dcsim.StartCapturing(["sweep", ScenarioFile(Path.GetDirectoryName(output)!), .. Vary, "--out", output, "--nodes", nodes.ToString()]);
         var deadline = DateTime.UtcNow + Timeout;
-        while (Ran(sweep.Stdout).Count < 3)
+        while (Ran(sweep.Stdout).Count < pointsDone)
         {
             Assert.True(DateTime.UtcNow < deadline && !sweep.Process.HasExited, $"the sweep did not get going: {sweep.Stdout}{sweep.Stderr}");
             Thread.Sleep(20);
         }
+        return sweep;
+    }
+
+    [Fact]
+    public void Sweep_must_run_a_killed_members_point_again_elsewhere_and_keep_the_points_finished_before()
+    {
+        // arrange: a sweep on three members, a few points done
+        var output = Path.Combine(Dcsim.TempDirectory("cluster-sweep-kill"), "out");
+        using var sweep = StartSweep(output, nodes: 3, pointsDone: 3);
         var workers = sweep.Workers();
         Assert.Equal(2, workers.Count);
 
@@ -197,15 +203,8 @@ public sealed class ClusterSweepSpec(ClusterSweepSpec.OneProcess reference) : IC
     public void Ctrl_C_must_stop_a_cluster_sweep_with_130_keeping_the_points_written()
     {
         // arrange: a sweep on two members, a point done
-        var dir = Dcsim.TempDirectory("cluster-sweep-interrupt");
-        var output = Path.Combine(dir, "out");
-        using var sweep = Dcsim.StartCapturing(["sweep", ScenarioFile(dir), .. Vary, "--out", output, "--nodes", "2"]);
-        var deadline = DateTime.UtcNow + Timeout;
-        while (Ran(sweep.Stdout).Count < 1)
-        {
-            Assert.True(DateTime.UtcNow < deadline && !sweep.Process.HasExited, $"the sweep did not get going: {sweep.Stdout}{sweep.Stderr}");
-            Thread.Sleep(20);
-        }
+        var output = Path.Combine(Dcsim.TempDirectory("cluster-sweep-interrupt"), "out");
+        using var sweep = StartSweep(output, nodes: 2, pointsDone: 1);
 
         // act: SIGINT, as Ctrl-C on a terminal
         using (var kill = Process.Start("kill", ["-INT", sweep.Process.Id.ToString()])) kill.WaitForExit();
