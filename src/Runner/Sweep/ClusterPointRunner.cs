@@ -34,6 +34,8 @@ internal sealed class ClusterPointRunner(int? nodes, string? join, AkkaLog log, 
 
     public async Task<SweepRunOutcome> RunAsync(SweepRun run, CancellationToken cancel)
     {
+        // A resumed sweep whose points are all done needs no cluster.
+        if (run.Points.Count == 0) return new SweepRunOutcome(SweepRunEnd.Completed, 0);
         var hostname = join is null ? "127.0.0.1" : JoinAddress.LocalAddressToward(join);
         await using var node = SimNode.Start(hostname, 0, join is null ? [] : [join], log);
         // Leaving a joined cluster gracefully needs every member reachable. An embedded sweep's workers are idle when it ends
