@@ -221,10 +221,11 @@ public sealed class ClusterSweepSpec(ClusterSweepSpec.OneProcess reference) : IC
     }
 
     [Theory]
-    [InlineData("--nodes", "0", "dcsim: --nodes must be at least 1")]
-    [InlineData("--join", "localhost", "dcsim: --join expects HOST:PORT, got 'localhost'")]
-    [InlineData("--join", "127.0.0.1:FREE", "dcsim: --join 127.0.0.1:FREE: cannot connect (")]
-    public void Sweep_must_exit_2_on_a_bad_cluster_option_and_write_nothing(string option, string value, string expected)
+    [InlineData("dcsim: --nodes must be at least 1", "--nodes", "0")]
+    [InlineData("dcsim: give --nodes (workers started here) or --join (a running cluster), not both", "--nodes", "2", "--join", "127.0.0.1:FREE")]
+    [InlineData("dcsim: --join expects HOST:PORT, got 'localhost'", "--join", "localhost")]
+    [InlineData("dcsim: --join 127.0.0.1:FREE: cannot connect (", "--join", "127.0.0.1:FREE")]
+    public void Sweep_must_exit_2_on_a_bad_cluster_option_and_write_nothing(string expected, params string[] options)
     {
         // arrange
         var dir = Dcsim.TempDirectory("cluster-sweep-bad");
@@ -232,7 +233,7 @@ public sealed class ClusterSweepSpec(ClusterSweepSpec.OneProcess reference) : IC
         var free = Dcsim.FreePort().ToString();
 
         // act
-        var result = Dcsim.Run(Timeout, ["sweep", ScenarioFile(dir), .. Vary, "--out", output, option, value.Replace("FREE", free, StringComparison.Ordinal)]);
+        var result = Dcsim.Run(Timeout, ["sweep", ScenarioFile(dir), .. Vary, "--out", output, .. options.Select(o => o.Replace("FREE", free, StringComparison.Ordinal))]);
 
         // assert
         Assert.Equal(2, result.ExitCode);
