@@ -220,6 +220,33 @@ public sealed class ClusterSweepSpec(ClusterSweepSpec.OneProcess reference) : IC
         Assert.False(File.Exists(Path.Combine(output, "sweep.csv")));
     }
 
+    [Fact]
+    public void Sweep_must_exit_1_and_write_nothing_when_what_it_joins_does_not_admit_it()
+    {
+        // arrange: something that accepts connections but is no cluster member
+        var dir = Dcsim.TempDirectory("cluster-sweep-not-admitted");
+        var output = Path.Combine(dir, "out");
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+
+        try
+        {
+            // act
+            var result = Dcsim.Run(Timeout, ["sweep", ScenarioFile(dir), .. Vary, "--out", output, "--join", $"127.0.0.1:{port}"]);
+
+            // assert
+            Assert.Equal(1, result.ExitCode);
+            var line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            Assert.StartsWith($"dcsim: --join 127.0.0.1:{port}: this process was not admitted to the cluster within 30 s", line, StringComparison.Ordinal);
+            Assert.False(Directory.Exists(output));
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+
     [Theory]
     [InlineData("dcsim: --nodes must be at least 1", "--nodes", "0")]
     [InlineData("dcsim: give --nodes (workers started here) or --join (a running cluster), not both", "--nodes", "2", "--join", "127.0.0.1:FREE")]
