@@ -1,15 +1,15 @@
 using System.CommandLine;
-using System.Diagnostics;
+using DcSim.Runner.Hosting;
 using DcSim.Runner.Sweep;
-using DcSim.SimCore.Kernel;
 using DcSim.SimCore.Scenario;
 
 namespace DcSim.Runner.Commands;
 
 /// <summary>
-/// `dcsim sweep SCENARIO --vary KEY=V1,V2,... [--vary ...] [--out DIR] [--seed N] [--resume] [--force]`: runs the scenario
-/// once per point of the grid of the varied keys (each an ordinary run, in this process, one after another), then writes
-/// sweep.csv and report.html over all points. Every point is loaded and checked before the first runs.
+/// `dcsim sweep SCENARIO --vary KEY=V1,V2,... [--vary ...] [--out DIR] [--seed N] [--resume] [--force] [--nodes N | --join HOST:PORT]`:
+/// runs the scenario once per point of the grid of the varied keys (each an ordinary run: in this process one after
+/// another, or with --nodes/--join in parallel on a cluster's members), then writes sweep.csv and report.html over all
+/// points. Every point is loaded and checked before the first runs.
 /// </summary>
 internal static class SweepCommand
 {
@@ -26,15 +26,24 @@ internal static class SweepCommand
         var seed = new Option<ulong?>("--seed") { Description = "Override the scenario's seed at every point" };
         var resume = new Option<bool>("--resume") { Description = "Continue an earlier sweep in --out: skip points whose results are complete and from the same settings" };
         var force = ScenarioFile.ForceOption();
-        var command = new Command("sweep", "Run a scenario over a grid of values of its keys; write each point's results, sweep.csv and report.html") { scenario, vary, output, seed, resume, force };
+        var nodes = new Option<int?>("--nodes") { Description = "Run the points in parallel on this process and N-1 `dcsim node` workers on 127.0.0.1, one point per member at a time" };
+        var join = new Option<string?>("--join") { Description = "HOST:PORT of a running `dcsim node`: run the points in parallel on that cluster's members and this process" };
+        var verbose = new Option<bool>("--verbose") { Description = "With --nodes or --join: print Akka's log (this process and its workers) on stderr instead of a file under the temp folder" };
+        var command = new Command("sweep", "Run a scenario over a grid of values of its keys; write each point's results, sweep.csv and report.html")
+            { scenario, vary, output, seed, resume, force, nodes, join, verbose };
         // On the thread pool, so that Ctrl-C is seen between points (a point's run is not interruptible; --resume redoes it).
         command.SetAction((parse, cancel) => Task.Run(() => Execute(parse.GetValue(scenario)!, parse.GetValue(vary) ?? [], parse.GetValue(output)!,
-            parse.GetValue(seed), parse.GetValue(resume), parse.GetValue(force), cancel), CancellationToken.None));
+            parse.GetValue(seed), parse.GetValue(resume), parse.GetValue(force), parse.GetValue(nodes), parse.GetValue(join), parse.GetValue(verbose), cancel),
+            CancellationToken.None));
         return command;
     }
 
-    private static int Execute(FileInfo file, string[] varies, DirectoryInfo output, ulong? seed, bool resume, bool force, CancellationToken cancel)
+    private static async Task<int> Execute(FileInfo file, string[] varies, DirectoryInfo output, ulong? seed, bool resume, bool force,
+        int? nodes, string? join, bool verbose, CancellationToken cancel)
     {
+        if (nodes is < 1) return Usage("--nodes must be at least 1");
+        if (nodes is not null && join is not null) return Usage("give --nodes (workers started here) or --join (a running cluster), not both");
+        if (join is not null && !HostPort.IsValid(join)) return Usage($"--join expects HOST:PORT, got '{join}'");
         var axes = new List<SweepAxis>();
         foreach (var vary in varies)
         {
@@ -52,38 +61,29 @@ internal static class SweepCommand
             return ExitCodes.BadInput;
         }
         if (SweepFolder.Problem(output.FullName, resume) is { } problem) return Usage($"--out {output.FullName}: {problem}");
+        if (join is not null && JoinAddress.Problem(join) is { } unreachable) return Usage($"--join {join}: {unreachable}");
 
-        var rows = new List<(SweepPoint, double?[])>();
         var n = plan.Points.Count;
-        foreach (var (point, _, settings) in plan.Points)
+        var grid = new SweepRun(plan.Points, n, output.FullName);
+        var todo = new List<PlannedPoint>();
+        foreach (var planned in plan.Points)
         {
-            if (cancel.IsCancellationRequested)
-            {
-                Console.Error.WriteLine($"interrupted: {rows.Count} of {n} point(s) are in {output.FullName}; --resume finishes the sweep");
-                return ExitCodes.Interrupted;
-            }
-            var folder = Path.Combine(output.FullName, SweepFolder.Points, point.FolderName(n));
-            if (resume && SweepFolder.IsComplete(folder, settings))
-                Console.WriteLine($"point {point.Number}/{n} {point.Label}: done earlier, kept");
+            if (resume && SweepFolder.IsComplete(grid.Folder(planned.Point), planned.Settings))
+                Console.WriteLine($"point {planned.Point.Number}/{n} {planned.Point.Label}: done earlier, kept");
             else
-            {
-                var wall = Stopwatch.StartNew();
-                try
-                {
-                    // As `dcsim run` on one node: the scenario's partitions, or one.
-                    var results = InProcessRun.Run(ActorsHost.FabricModel.Instance, settings, settings.Kernel.Partitions > 0 ? settings.Kernel.Partitions : 1);
-                    SweepFolder.WritePoint(folder, settings, results);
-                }
-                catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or IOException or UnauthorizedAccessException)
-                {
-                    Console.Error.WriteLine($"dcsim: point {point.Number}/{n} {point.Label} failed: {ex.Message}");
-                    return ExitCodes.Failed;
-                }
-                Console.WriteLine($"point {point.Number}/{n} {point.Label}: {wall.Elapsed.TotalSeconds:0.000} s");
-            }
-            rows.Add((point, SweepFigures.Read(File.ReadAllText(Path.Combine(folder, "summary.json")))));
+                todo.Add(planned);
         }
+        IPointRunner runner = nodes is null && join is null ? new LocalPointRunner() : new ClusterPointRunner(nodes, join, AkkaLog.For("sweep", verbose), verbose);
+        var outcome = await runner.RunAsync(grid with { Points = todo }, cancel);
+        if (outcome.End == SweepRunEnd.Interrupted)
+        {
+            Console.Error.WriteLine($"interrupted: {n - todo.Count + outcome.Written} of {n} point(s) are in {output.FullName}; --resume finishes the sweep");
+            return ExitCodes.Interrupted;
+        }
+        if (outcome.End == SweepRunEnd.Failed) return ExitCodes.Failed;
 
+        // From the folders, in grid order: the table does not depend on where or in which order the points ran.
+        var rows = plan.Points.Select(p => (p.Point, SweepFigures.Read(File.ReadAllText(Path.Combine(grid.Folder(p.Point), "summary.json"))))).ToList();
         var table = new SweepTable(axes, rows);
         SweepFolder.WriteAtomically(Path.Combine(output.FullName, SweepFolder.Csv), table.Csv());
         SweepFolder.WriteAtomically(Path.Combine(output.FullName, SweepFolder.Report), SweepReport.Write(output.FullName, plan.Points[0].Settings.Name, table));

@@ -9,7 +9,8 @@ namespace DcSim.Runner.Hosting;
 
 /// <summary>
 /// One DcSim cluster member: an ActorSystem on loopback (or a given host) with the partition shard
-/// region and the window-coordinator singleton manager. `dcsim run` and `dcsim node` both start one.
+/// region, the window-coordinator singleton manager and the <see cref="SweepWorker"/> that runs sweep points. `dcsim run`,
+/// `dcsim node` and `dcsim sweep --nodes/--join` all start one.
 /// </summary>
 internal sealed class SimNode : IAsyncDisposable
 {
@@ -30,7 +31,7 @@ internal sealed class SimNode : IAsyncDisposable
 
     public static SimNode Start(string hostname, int port, IReadOnlyList<string> seedNodes, AkkaLog log)
     {
-        var system = ActorSystem.Create("dcsim", ClusterConfig.Create(hostname, port, seedNodes, log));
+        var system = ActorSystem.Create("dcsim", ClusterConfig.Create(hostname, port, seedNodes, log).WithFallback(SweepSerializer.Binding));
         var region = ClusterSharding.Get(system).Start(
             PartitionRegionName,
             PartitionActor.Props(FabricModel.Instance),
@@ -40,6 +41,7 @@ internal sealed class SimNode : IAsyncDisposable
             PoisonPill.Instance);
         system.ActorOf(ClusterSingletonManager.Props(
             WindowCoordinator.Props(region, FabricModel.Instance), PoisonPill.Instance, ClusterSingletonManagerSettings.Create(system)), CoordinatorName);
+        system.ActorOf(SweepWorker.Props(), SweepWorker.Name);
         return new SimNode(system, region);
     }
 
