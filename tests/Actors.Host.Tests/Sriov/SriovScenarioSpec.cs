@@ -101,7 +101,7 @@ public sealed class SriovScenarioSpec
             servers { hypervisor = kvm, nic = 82599 }
             vms = [ { name = v, vnic = vhost-net,
                       vf { {{setting}} } } ]
-            """, key, 4, "per-VF settings apply to VMs with vnic = vf; this template has vnic = vhost-net");
+            """, key, 4, "per-VF settings apply to VMs with vnic = vf or vf-bond; this template has vnic = vhost-net");
     }
 
     [Theory]
