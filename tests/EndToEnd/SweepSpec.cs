@@ -78,7 +78,8 @@ public sealed class SweepSpec
         var csv = File.ReadAllLines(Path.Combine(output, "sweep.csv"));
         Assert.Equal(5, csv.Length);
         Assert.Equal("point,topology.host-link.rate,traffic.generators[0].packet-size,delivered_packets,delivered_bytes,throughput_gbps,throughput_mpps,"
-            + "dropped_packets,latency_p50_ns,latency_p99_ns,mean_host_kernel_cpu,mean_host_user_cpu,tcp_completed_flows,fct_slowdown_p50,fct_slowdown_p99,conservation_holds", csv[0]);
+            + "dropped_packets,latency_p50_ns,latency_p99_ns,host_cycles_per_packet,guest_cycles_per_packet,mean_host_kernel_cpu,mean_host_user_cpu,"
+            + "rr_rtt_p50_us,rr_rtt_p99_us,tcp_completed_flows,fct_slowdown_p50,fct_slowdown_p99,conservation_holds", csv[0]);
         for (var i = 0; i < points.Count; i++)
         {
             var cells = csv[i + 1].Split(',');
@@ -88,9 +89,10 @@ public sealed class SweepSpec
             Assert.Equal(totals.GetProperty("delivered_bytes").GetInt64().ToString(), cells[4]);
             Assert.Equal(["", "", "", "1"], cells[^4..]);
         }
-        // 1000 B packets: 4 hosts at 200 Mb/s for 4 ms of 5, 0.64 Gb/s, at both rates; the faster host link serialises them sooner
-        Assert.Equal(["0.64", "0.08"], csv[2].Split(',')[5..7]);
-        Assert.Equal(["0.64", "0.08"], csv[4].Split(',')[5..7]);
+        // 1000 B packets: 4 hosts at 200 Mb/s while the generator runs (0 to 4 ms), 0.8 Gb/s and 0.1 Mpps at both rates; the
+        // faster host link serialises them sooner
+        Assert.Equal(["0.8", "0.1"], csv[2].Split(',')[5..7]);
+        Assert.Equal(["0.8", "0.1"], csv[4].Split(',')[5..7]);
         Assert.True(long.Parse(csv[4].Split(',')[8]) < long.Parse(csv[2].Split(',')[8]), csv[2] + "\n" + csv[4]);
 
         // the report: the table, and plots that exist beside it
