@@ -209,8 +209,10 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, LeafSpine
         var load = template.CpuLoad > 0
             ? new CpuLoad((long)Math.Round(template.CpuSlicePs * (double)cpu.ClockHz / 1e12), (long)Math.Round(template.CpuSlicePs / template.CpuLoad))
             : null;
+        // The server's stack-costs as it is now: the lambda runs later, after other servers are built.
+        var free = Free;
         var lifecycle = new EndpointLifecycle(template.StartPs, template.StopPs,
-            now => Free ? now : startup.VmRunningAt(now, template.Vcpus, e.FirstPinnedCore, profile), false, load);
+            now => free ? now : startup.VmRunningAt(now, template.Vcpus, e.FirstPinnedCore, profile), false, load);
         var kernel = new KernelSpec(path, e.Endpoint, vcpus, vcpus, CpuCategory.GuestKernel, CpuCategory.GuestUser, lifecycle, source, EndpointResults.VmStackKind);
         var containers = Plan.OnServer(e.Server).ToArray().Where(c => Plan.Entity(c).ParentVm == entity);
         var (up, upPort) = BuildKernel(server, kernel, containers, startup, onSharedSegment: true);
@@ -279,6 +281,8 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, LeafSpine
             for (var i = 0; i < bridged.Count; i++) bridge.Fdb.Learn(directory[Plan.Entity(bridged[i]).Endpoint].Mac, 1 + i, 0);
             bridge.UnknownUnicastPort = 0;
         }
+        // The server's stack-costs as it is now: the lambdas run later, after other servers are built.
+        var free = Free;
         foreach (var c in containers)
         {
             var e = Plan.Entity(c);
@@ -287,7 +291,7 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, LeafSpine
             var source = new EventSource(EntitySource(c));
             var runtime = Costs.Runtime(template.Runtime);
             var lifecycle = new EndpointLifecycle(template.StartPs, template.StopPs,
-                now => Free ? now : startup.ContainerRunningAt(now, k.Endpoint, runtime), waitsForKernel: e.ParentVm >= 0, load: null);
+                now => free ? now : startup.ContainerRunningAt(now, k.Endpoint, runtime), waitsForKernel: e.ParentVm >= 0, load: null);
             // A container's sockets are its kernel's: same processor as the kernel's own stack.
             var stack = server.Add(Stack($"{path}/stack", EndpointResults.ContainerStackKind, e.Endpoint, new StackPlacement(k.StackProcessor, k.Kernel, CpuCategory.GuestUser), lifecycle));
             Own(stack, source);

@@ -6,7 +6,8 @@ namespace DcSim.ActorsHost.Virtualization;
 /// A VM's vCPUs: threads that run on the server's cores. Guest work for a packet goes to the vCPU its flow hashes to
 /// (virtio-net multiqueue); it waits for that vCPU (its earlier work), and then for a host core: the vCPU's pinned
 /// core, or for a floating vCPU its preferred core when that core is free, else the host core with the least queued
-/// work (the scheduler keeps a thread where it ran). vCPUs that share a core (over-commit) queue behind each other there.
+/// work (the scheduler keeps a thread where it ran), never a core dedicated to a polling thread (a DPDK PMD's core is
+/// isolated). vCPUs that share a core (over-commit) queue behind each other there.
 /// </summary>
 public sealed class VcpuSet : Processor
 {
@@ -41,7 +42,8 @@ public sealed class VcpuSet : Processor
     public long RunOn(int vcpu, long now, long cycles, CpuCategory category, bool newItem = true)
     {
         var ready = Math.Max(now, _freeAt[vcpu]);
-        var core = _pinnedCore?[vcpu] ?? (_cpu.FreeAt(_lastCore[vcpu]) <= ready ? _lastCore[vcpu] : _cpu.LeastLoaded(ready));
+        var last = _lastCore[vcpu];
+        var core = _pinnedCore?[vcpu] ?? (!_cpu.IsPolling(last) && _cpu.FreeAt(last) <= ready ? last : _cpu.LeastLoaded(ready));
         _lastCore[vcpu] = core;
         _freeAt[vcpu] = _cpu.Run(core, ready, cycles, category, newItem);
         if (newItem) _backlogs?[vcpu].Add(_freeAt[vcpu]);

@@ -51,7 +51,18 @@ public sealed class HostCores : Processor
         _count = count;
     }
 
-    public int CoreFor(uint flowHash) => _first + (int)(flowHash % (uint)_count);
+    /// <summary>The core RSS gives the hash; a core dedicated to a polling thread (isolated) passes its share to the next one.</summary>
+    public int CoreFor(uint flowHash)
+    {
+        var rss = _first + (int)(flowHash % (uint)_count);
+        for (var i = 0; i < _count; i++)
+        {
+            var core = _first + (rss - _first + i) % _count;
+            if (!_cpu.IsPolling(core)) return core;
+        }
+        return rss; // every core polls: the polling threads' own work (a vhost-user backend on the PMDs)
+
+    }
 
     public override long Run(long now, long cycles, CpuCategory category, uint flowHash, bool newItem = true) =>
         _cpu.Run(CoreFor(flowHash), now, cycles, category, newItem);

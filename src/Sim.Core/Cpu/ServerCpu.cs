@@ -124,11 +124,19 @@ public sealed class ServerCpu
     public int LeastLoaded(long now, int firstCore = 0, int count = -1)
     {
         if (count < 0) count = Cores - firstCore;
-        var best = firstCore;
+        // Cores dedicated to polling threads are isolated (isolcpus): other work goes there only when the range has no other.
+        var best = -1;
+        for (var c = firstCore; c < firstCore + count; c++)
+            if (!_polling[c] && (best < 0 || Math.Max(now, _freeAt[c]) < Math.Max(now, _freeAt[best]))) best = c;
+        if (best >= 0) return best;
+        best = firstCore;
         for (var c = firstCore + 1; c < firstCore + count; c++)
             if (Math.Max(now, _freeAt[c]) < Math.Max(now, _freeAt[best])) best = c;
         return best;
     }
+
+    /// <summary>Whether <paramref name="core"/> runs a busy-polling thread (<see cref="DedicateToPolling"/>).</summary>
+    public bool IsPolling(int core) => _polling[core];
 
     /// <summary>Dedicates a core to a busy-polling thread: it counts as fully busy in <paramref name="category"/>.</summary>
     public void DedicateToPolling(int core, CpuCategory category)

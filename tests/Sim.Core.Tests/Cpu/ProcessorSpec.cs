@@ -10,6 +10,25 @@ public sealed class ProcessorSpec
     private const long GHz = 1_000_000_000;
 
     [Fact]
+    public void Cores_dedicated_to_polling_must_take_no_other_work_while_another_core_can()
+    {
+        // arrange: cores 0 and 1 of 4 run PMD threads
+        var cpu = new ServerCpu(4, GHz);
+        cpu.DedicateToPolling(0, CpuCategory.HostUser);
+        cpu.DedicateToPolling(1, CpuCategory.HostUser);
+        var all = new HostCores(cpu);
+        var pmds = new HostCores(cpu, 0, 2);
+
+        // act, assert: RSS passes a polling core's hashes to the next core that does not poll; the PMDs' own range keeps
+        // its hashing; the least loaded core is never a polling one, unless the range has nothing else
+        Assert.Equal((2, 2, 2, 3), (all.CoreFor(0), all.CoreFor(1), all.CoreFor(2), all.CoreFor(3)));
+        Assert.Equal((0, 1), (pmds.CoreFor(0), pmds.CoreFor(1)));
+        cpu.Run(2, 0, 1_000, CpuCategory.HostKernel);
+        Assert.Equal(3, cpu.LeastLoaded(0));
+        Assert.Equal(0, cpu.LeastLoaded(0, 0, 2));
+    }
+
+    [Fact]
     public void Host_cores_must_pick_the_core_by_flow_hash_within_their_range()
     {
         // arrange: cores 1 and 2 of a 4-core server
