@@ -54,6 +54,25 @@ public sealed class RunDeterminismSpec
         Assert.Contains("\"upcalls_handled\"", summary);
     }
 
+    [Theory]
+    [InlineData("sriov", "")]
+    [InlineData("ovs-dpdk", "servers.nic = plain\ntopology.vswitch.datapath = netdev\nvms = [ { name = gen, count = 2, hosts = [0, 1], vcpus = 1, "
+        + "memory = 1GiB, vnic = vf }, { name = vm, count = 2, hosts = [2, 3], vcpus = 2, memory = 2GiB, vnic = vhost-user } ]\n")]
+    public void The_ovs_versus_sriov_experiment_must_be_identical_on_one_and_two_nodes(string path, string overrides)
+    {
+        // arrange: the flagship as written (SR-IOV), or with the servers under test on OVS-DPDK
+        var file = Path.Combine(Dcsim.TempDirectory($"flagship-{path}"), "ovs-vs-sriov.conf");
+        File.WriteAllText(file, File.ReadAllText(Dcsim.RepositoryFile("config/scenarios/ovs-vs-sriov.conf")) + "\n" + overrides);
+
+        // act
+        var single = RunScenario(file);
+        var cluster = RunScenario(file, "--nodes", "2");
+
+        // assert
+        AssertSameFiles(single, cluster);
+        Assert.Contains("\"conservation_holds\": true", File.ReadAllText(Path.Combine(single, "summary.json")));
+    }
+
     [Fact]
     public void A_different_seed_must_give_different_results()
     {
