@@ -13,9 +13,10 @@ internal sealed partial class ServerBuilder
     /// The bond between the VM's VF driver and its virtio NIC (both built and wired on their far side), with the scenario's
     /// hot-plug events for this VM; the VF and the virtio NIC belong to the VM's entity, as every vNIC does.
     /// </summary>
-    private GuestBond BuildBond(Server server, string path, int entity, GuestBondSettings settings, SriovNic nic, int vf, CpuHop vfDriver, VirtioNic backup)
+    private GuestBond BuildBond(Server server, string path, int entity, EventSource source, GuestBondSettings settings, SriovNic nic, int vf,
+        CpuHop vfDriver, VirtioNic backup)
     {
-        var source = new EventSource(EntitySource(entity));
+        // The VM's own event source (one per entity: event order depends on what the entity did, not on where it is built).
         vfDriver.BelongTo(source);
         backup.BelongTo(source);
         var bond = server.Add(new GuestBond($"{path}/bond0", settings, nic, vf,

@@ -81,7 +81,9 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, LeafSpine
         var hostCores = new HostCores(cpu);
         // The host kernel's network path (its stack, NAT, docker0, veths, its containers' sockets) runs on its network core,
         // as one softirq context would: a simplification of RSS/RFS that keeps a flow's hops on one core.
-        var networkCore = new HostCores(cpu, 0, 1);
+        // Under OVS's userspace datapath the first datapath-cores cores are the PMDs' (isolated): the network core is the next.
+        var vs = _dc.Server.VSwitch;
+        var networkCore = new HostCores(cpu, vs.Enabled && vs.Datapath == VSwitchDatapath.Netdev ? vs.DatapathCores : 0, 1);
         var hostKernel = new KernelSpec(name, host, networkCore, networkCore, CpuCategory.HostKernel, CpuCategory.HostUser,
             EndpointLifecycle.AlwaysRunning(), null, EndpointResults.HostStackKind);
         var hasVms = vms.Count > 0;
@@ -196,7 +198,7 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, LeafSpine
         GuestBond? bond = null;
         if (bondVf is { } slot)
         {
-            bond = BuildBond(server, path, entity, template.Bond!, slot.Nic, slot.Vf,
+            bond = BuildBond(server, path, entity, source, template.Bond!, slot.Nic, slot.Vf,
                 VfDriver(server, path, slot.Nic, SriovNic.VfPort(slot.Vf), vcpus, profile),
                 VirtioVnic(server, path, attachTo, attachPort, template.Bond!.Backup, vcpus, profile, hostCores));
             (vnic, guestSide) = (bond, GuestBond.GuestPort);
@@ -379,6 +381,13 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, LeafSpine
         var macs = pipeline.MacTable!;
         macs.Learn(directory[host].Mac, 0, LocalPort, 0);
         for (var i = 0; i < vmEndpoints.Count; i++) macs.Learn(directory[vmEndpoints[i]].Mac, 0, (uint)(FirstVmPort + i), 0);
+        // A macvlan container has a MAC of its own, behind its kernel's port (the host's, or its VM's when that VM is on the switch).
+        foreach (var c in Plan.OnServer(host).ToArray().Where(e => Plan.Entity(e).Kind == EntityKind.Container && Plan.ContainerTemplateOf(e).Network == ContainerNetwork.Macvlan))
+        {
+            var parent = Plan.Entity(c).ParentVm;
+            var vmIndex = parent < 0 ? -1 : vmEndpoints.ToList().IndexOf(Plan.Entity(parent).Endpoint);
+            if (parent < 0 || vmIndex >= 0) macs.Learn(directory[Plan.Entity(c).Endpoint].Mac, 0, parent < 0 ? LocalPort : (uint)(FirstVmPort + vmIndex), 0);
+        }
         pipeline.UnknownUnicastPort = UplinkPort;
     }
 

@@ -47,7 +47,7 @@ internal static class VfHotplugReader
 
     private static VfHotplugEvent? ReadOne(ScenarioSection s, long? durationPs, EntityPlan? plan)
     {
-        var ok = Required(s, "at") && Required(s, "vm") & Required(s, "action");
+        var ok = Required(s, "at") & Required(s, "vm") & Required(s, "action");
         if (!ok) return null;
         ok = s.TryTime("at", 0, out var at);
         if (ok && durationPs is { } d)
@@ -78,9 +78,13 @@ internal static class VfHotplugReader
             return -1;
         }
         var vnic = plan.VmTemplateOf(entity).Vnic;
-        return s.Check(vnic == VnicBackend.VfBond, "vm", true,
-            $"{name} has vnic = {ScenarioWords.WordOf(ScenarioVirtualizationReader.Backends, vnic)}: only a VM with vnic = vf-bond has a VF "
-            + "to detach and attach (its bond keeps it on the network meanwhile)") ? entity : -1;
+        if (!s.Check(vnic == VnicBackend.VfBond, "vm", true,
+                $"{name} has vnic = {ScenarioWords.WordOf(ScenarioVirtualizationReader.Backends, vnic)}: only a VM with vnic = vf-bond has a VF "
+                + "to detach and attach (its bond keeps it on the network meanwhile)"))
+            return -1;
+        return s.Check(new VfAllocation(plan).VnicOf(entity) == VnicBackend.VfBond, "vm", true,
+            $"{name} found no VF left on host {plan.Entity(entity).Server} and fell back to the vm-switch (servers.vf-exhaustion = vswitch): "
+            + "it has no VF to detach or attach") ? entity : -1;
     }
 
     /// <summary>Per VM, in time order: detach needs the VF plugged in, attach needs it unplugged.</summary>

@@ -455,7 +455,7 @@ internal sealed class ScenarioGeneratorReader(ScenarioReadContext context, int? 
         ["kind"] = ScenarioWords.WordOf(GeneratorWords.Kinds, g.Kind),
         ["hosts"] = g.Hosts.Any(h => h < hostCount) ? HostListReader.Format(g.Hosts.Where(h => h < hostCount).ToList(), hostCount) : "[]",
         ["endpoints"] = "[" + string.Join(", ", g.Hosts.Where(h => h >= hostCount).Select(e => ScenarioHoconWriter.Quote(plan.NameOf(e - hostCount)))) + "]",
-        ["rate"] = g.Stream.LineRateShare > 0 ? (g.Stream.LineRateShare * 100).ToString("0.######", CultureInfo.InvariantCulture) + "%" : g.Rate.ToString(),
+        ["rate"] = g.Stream.LineRateShare > 0 ? (g.Stream.LineRateShare * 100).ToString("R", CultureInfo.InvariantCulture) + "%" : g.Rate.ToString(),
         ["rate-per"] = ScenarioWords.WordOf(GeneratorWords.RatePers, g.Stream.RatePer),
         ["packet-size"] = ScenarioHoconWriter.Size(g.Stream.SizeIsFrame ? g.PacketBytes + UdpFrameOverhead : g.PacketBytes),
         ["packet-size-of"] = GeneratorWords.SizeMeasures.First(m => m.Value == g.Stream.SizeIsFrame).Word,

@@ -79,12 +79,34 @@ internal sealed class ScenarioVirtualizationReader(ScenarioReadContext context, 
     /// </summary>
     private static bool CheckVfs(EntityPlan plan, List<ScenarioSection> vmSections)
     {
-        if (new VfAllocation(plan).Exhausted() is not var (host, asking, refused)) return true;
+        var allocation = new VfAllocation(plan);
+        if (allocation.Exhausted() is not var (host, asking, refused)) return VfSettingsApply(plan, allocation, vmSections);
         var s = vmSections[plan.Entity(refused).Template];
         var model = plan.Settings.Profiles[host].Sriov!;
         return s.Check(false, "vnic", s.Get("vnic").FromFile,
             $"VF exhaustion: policy error: host {host} would hold {asking} VMs with vnic = vf, its {model.Name} NIC has {model.MaxVfs} VFs "
             + "(set servers.vf-exhaustion = vswitch, or its group's, to give the others a vNIC on the vm-switch)");
+    }
+
+    /// <summary>
+    /// A template whose vf settings its file sets (a VLAN, a rate limit) must not have a VM that fell back to the vm-switch
+    /// under vf-exhaustion = vswitch: there the settings could not apply, and isolation meant by them would be lost unsaid.
+    /// </summary>
+    private static bool VfSettingsApply(EntityPlan plan, VfAllocation allocation, List<ScenarioSection> vmSections)
+    {
+        var ok = true;
+        foreach (var template in Enumerable.Range(0, vmSections.Count))
+        {
+            var vf = vmSections[template].Child("vf");
+            var set = VfOptionsReader.Keys.FirstOrDefault(k => vf.Get(k).FromFile);
+            if (set is null) continue;
+            var fellBack = Enumerable.Range(0, plan.Entities.Count).FirstOrDefault(i => plan.Entities[i].Kind == EntityKind.Vm
+                && plan.Entities[i].Template == template && allocation.VnicOf(i) != plan.Settings.Vms[template].Vnic, -1);
+            if (fellBack < 0) continue;
+            ok &= vf.Check(false, set, true, $"{plan.NameOf(fellBack)} found no VF left on host {plan.Entities[fellBack].Server} and falls back to the vm-switch "
+                + "(servers.vf-exhaustion = vswitch), where its vf settings cannot apply: give its VMs servers with VFs to spare, or drop them");
+        }
+        return ok;
     }
 
     private List<ScenarioSection> Elements(ScenarioSection root, string key, string defaultsPath, string example)

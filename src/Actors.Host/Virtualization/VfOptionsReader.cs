@@ -19,7 +19,7 @@ internal static class VfOptionsReader
         [("auto", -1), .. ScenarioWords.Booleans.Select(b => (b.Word, b.Value ? 1 : 0))];
 
     private const string Auto = "auto";
-    private static readonly string[] Keys = ["vlan", "rate-limit", "spoof-check", "interrupt-coalescing", "posted-interrupts"];
+    public static readonly string[] Keys = ["vlan", "rate-limit", "spoof-check", "interrupt-coalescing", "posted-interrupts"];
 
     /// <summary>vf-exhaustion and vf-fallback-vnic of servers or a group; a vhost-user fall-back needs the VMs' OVS netdev datapath.</summary>
     public static bool TryReadPolicy(ScenarioSection s, VmSwitchKind vmSwitch, bool ovsNetdev, out VfExhaustion exhaustion, out VnicBackend fallback)

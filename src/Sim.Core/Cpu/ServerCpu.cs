@@ -99,7 +99,6 @@ public sealed class ServerCpu
         if (!_polling[core]) _busyPs[core, (int)category] += CyclesToPs(cycles);
     }
 
-    /// <summary>Starts a new accounting period: busy time and cycles restart from zero, queued work stays queued.</summary>
     /// <summary>Cycles of VM boots (firmware, kernel, init), included in their category: what per-packet figures leave out.</summary>
     public long BootCycles { get; private set; }
 
@@ -110,6 +109,7 @@ public sealed class ServerCpu
         BootCycles += cycles;
     }
 
+    /// <summary>Starts a new accounting period: busy time and cycles restart from zero, queued work stays queued.</summary>
     public void ResetAccounting()
     {
         Array.Clear(_busyPs);

@@ -131,6 +131,29 @@ public sealed class SriovScenarioSpec
     }
 
     [Fact]
+    public void Vf_settings_of_a_template_whose_VM_falls_back_must_be_an_error()
+    {
+        // a VLAN meant to isolate the 64th VM could not apply on the vm-switch
+        AssertError("""
+            topology { spines = 1, leaves = 1, hosts-per-leaf = 2 }
+            servers { hypervisor = kvm, nic = 82599, vcpu-overcommit = 64, vf-exhaustion = vswitch }
+            vms = [ { name = v, vnic = vf, hosts = [0], count = 64, memory = 1GiB, vf.vlan = 10 } ]
+            """, "vms[0].vf.vlan", 3, "v-63 found no VF left on host 0 and falls back to the vm-switch");
+    }
+
+    [Fact]
+    public void A_hot_plug_event_for_a_bonded_VM_that_fell_back_must_be_an_error()
+    {
+        AssertError("""
+            duration = 1s
+            topology { spines = 1, leaves = 1, hosts-per-leaf = 2 }
+            servers { hypervisor = kvm, nic = 82599, vcpu-overcommit = 64, vf-exhaustion = vswitch }
+            vms = [ { name = v, vnic = vf-bond, hosts = [0], count = 64, memory = 1GiB } ]
+            vf-hotplug = [ { at = 10ms, vm = v-63, action = detach } ]
+            """, "vf-hotplug[0].vm", 5, "v-63 found no VF left on host 0 and fell back to the vm-switch");
+    }
+
+    [Fact]
     public void A_vhost_user_fall_back_must_be_an_error_without_an_OVS_netdev_vm_switch()
     {
         AssertError("""
