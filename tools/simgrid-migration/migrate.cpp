@@ -185,7 +185,7 @@ int main(int argc, char** argv)
   auto* vm = src->create_vm("vm", 1, static_cast<size_t>(c.ram_gib * kGiB));
   vm->start();
   // The migration speed caps each transfer (set_rate) and scales the dirty rate; at the link's nominal
-  // rate it never binds (the plugin divides it by the bandwidth factor, 1/0.97 above the link).
+  // rate it never binds (the network model divides it by the bandwidth factor: 1/0.97 above the link).
   sg_vm_set_migration_speed(vm, link_Bps);
   sg_vm_set_dirty_page_intensity(vm, c.dirty_mbps * 1e6 / link_Bps);
   sg_vm_set_working_set_memory(vm, static_cast<sg_size_t>(c.wss_gib * kGiB));

@@ -79,7 +79,10 @@ def compare(path):
         traffic = r["compete"] if r["compete"] == "none" else f'{r["compete"]} ({r["sharing"]})'
 
         def pct(a, b):
-            return f"{(a - b) / b * 100:+.1f} %" if b > 0 else "n/a"
+            if b <= 0:
+                return "n/a"
+            d = (a - b) / b * 100
+            return "0.0 %" if abs(d) < 0.05 else f"{d:+.1f} %"
 
         def ms(outcome, seconds):
             return "aborted" if outcome == "aborted" else f"{seconds * 1e3:.2f}"
