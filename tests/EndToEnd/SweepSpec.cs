@@ -136,6 +136,7 @@ public sealed class SweepSpec
     [InlineData("traffic.generators[0].packet-size=100B,0B", "dcsim: --vary traffic.generators[0].packet-size=0B: ")]
     [InlineData("traffic.generators[1].rate=1Gbps", "dcsim: --vary traffic.generators[1].rate=1Gbps: the scenario has nothing at")]
     [InlineData("topology.host-link.rate", "dcsim: --vary topology.host-link.rate: expected KEY=V1,V2,...")]
+    [InlineData("fabric=a:{topology.spines=1},b:{topology.spines=2}", "dcsim: --vary topology.spines=1,2: topology.spines is also set by --vary fabric")]
     public void Sweep_must_exit_2_naming_a_bad_key_or_value_and_write_nothing(string vary, string expected)
     {
         // arrange

@@ -49,6 +49,9 @@ internal static class SweepCommand
         {
             if (SweepAxis.Parse(vary, out var error) is not { } axis) return Usage($"--vary {vary}: {error}");
             if (axes.Any(a => a.Key == axis.Key)) return Usage($"--vary {vary}: {axis.Key} is varied twice; give all its values in one --vary");
+            if (axes.FirstOrDefault(a => a.ScenarioKeys.Intersect(axis.ScenarioKeys).Any()) is { } other)
+                return Usage($"--vary {vary}: {other.ScenarioKeys.Intersect(axis.ScenarioKeys).First()} is also set by --vary {other.Key}; "
+                    + "a key may be set by one axis only (the later setting would win unsaid)");
             axes.Add(axis);
         }
         // The file as it stands first: its own errors are reported at its own lines, once, not once per point.

@@ -12,6 +12,9 @@ internal sealed partial record SweepAxis(string Key, IReadOnlyList<string> Value
     /// <summary>The scenario keys and values that <paramref name="value"/> of this axis sets.</summary>
     public IReadOnlyList<(string Key, string Value)> Overrides(string value) => Sets is null ? [(Key, value)] : Sets[value];
 
+    /// <summary>The scenario keys the axis sets: its key, or every key a value of a named axis sets.</summary>
+    public IEnumerable<string> ScenarioKeys => Sets is null ? [Key] : Sets.Values.SelectMany(s => s.Select(k => k.Key)).Distinct();
+
     /// <summary>
     /// Reads KEY=V1,V2,...; the values are HOCON text, split at commas outside brackets, braces and quotes (so a value may
     /// be a list such as [0,1] or a quoted string). Null with <paramref name="error"/> when the text is not of that form.

@@ -59,6 +59,8 @@ public sealed class SweepGridSpec
         Assert.Equal(["ovs", "sriov"], axis.Values);
         Assert.Equal([("servers.nic", "82599"), ("vms[0].vnic", "vf")], axis.Overrides("sriov"));
         Assert.Equal([("a", "1")], Axis("a=1,2").Overrides("1"));
+        Assert.Equal(["servers.nic", "vms[0].vnic"], axis.ScenarioKeys);
+        Assert.Equal(["a"], Axis("a=1,2").ScenarioKeys);
     }
 
     [Theory]
