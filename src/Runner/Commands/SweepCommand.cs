@@ -18,7 +18,8 @@ internal static class SweepCommand
         var scenario = new Argument<FileInfo>("scenario") { Description = "Scenario HOCON file" };
         var vary = new Option<string[]>("--vary")
         {
-            Description = "KEY=V1,V2,...: a scenario key (e.g. topology.host-link.rate, traffic.generators[0].packet-size) and its values; several --vary make a grid, the last varying fastest",
+            Description = "KEY=V1,V2,...: a scenario key (e.g. topology.host-link.rate, traffic.generators[0].packet-size) and its values; several --vary make a grid, the last varying fastest. "
+                + "NAME=LABEL:{KEY=V; KEY=V},...: a named axis setting several keys at each of its values",
             Required = true,
             AllowMultipleArgumentsPerToken = false,
         };
