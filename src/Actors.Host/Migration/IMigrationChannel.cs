@@ -9,6 +9,6 @@ namespace DcSim.ActorsHost.Migration;
 /// </summary>
 public interface IMigrationChannel
 {
-    /// <summary>Starts sending <paramref name="bytes"/> (more than 0) to the destination.</summary>
+    /// <summary>Starts sending <paramref name="bytes"/> (more than 0: an empty stop-and-copy is not sent) to the destination.</summary>
     void Send(long bytes);
 }

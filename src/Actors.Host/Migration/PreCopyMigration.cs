@@ -98,7 +98,8 @@ public sealed class PreCopyMigration
         Phase = MigrationPhase.StopAndCopy;
         _stoppedAt = now;
         _stopAndCopyBytes = pending + _settings.DeviceStateBytes;
-        _channel.Send(_stopAndCopyBytes);
+        if (_stopAndCopyBytes == 0) Delivered(now);   // nothing left to send: only the resume delay
+        else _channel.Send(_stopAndCopyBytes);
     }
 
     private MigrationStopReason? StopReason(long now, long sent, long duration, long dirtyPages, long pending)

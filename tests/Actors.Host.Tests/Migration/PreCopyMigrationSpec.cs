@@ -32,6 +32,22 @@ public sealed class PreCopyMigrationSpec
     }
 
     [Fact]
+    public void Migration_must_send_nothing_in_the_stop_and_copy_when_nothing_is_left()
+    {
+        // arrange
+        var channel = new FixedRateChannel(Gbps10);
+        var migration = new PreCopyMigration(DirtyPageModel.Uniform(GiB, 0), QemuOnLink with { DeviceStateBytes = 0 }, channel);
+
+        // act
+        channel.Drive(migration);
+
+        // assert: the downtime is the resume delay alone
+        Assert.Equal([GiB], channel.Sends);
+        Assert.Equal(MigrationPhase.Completed, migration.Phase);
+        Assert.Equal(5 * Ms, migration.Outcome!.Downtime);
+    }
+
+    [Fact]
     public void Round_volumes_must_shrink_as_the_dirty_rate_over_the_bandwidth_when_it_is_below_1()
     {
         // arrange: D / R = 100 MB/s / 125 MB/s = 0.8; QEMU stops when pending ≤ 125 MB/s × 300 ms = 37.5 MB
