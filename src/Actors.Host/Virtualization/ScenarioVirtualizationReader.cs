@@ -89,7 +89,7 @@ internal sealed class ScenarioVirtualizationReader(ScenarioReadContext context, 
     }
 
     /// <summary>
-    /// A template whose vf settings its file sets (a VLAN, a rate limit) must not have a VM that fell back to the vm-switch
+    /// A template whose vf settings differ from the defaults (a VLAN, a rate limit) must not have a VM that fell back to the vm-switch
     /// under vf-exhaustion = vswitch: there the settings could not apply, and isolation meant by them would be lost unsaid.
     /// </summary>
     private static bool VfSettingsApply(EntityPlan plan, VfAllocation allocation, List<ScenarioSection> vmSections)
@@ -97,9 +97,10 @@ internal sealed class ScenarioVirtualizationReader(ScenarioReadContext context, 
         var ok = true;
         foreach (var template in Enumerable.Range(0, vmSections.Count))
         {
+            // Settings equal to the defaults change nothing on the vm-switch either (and a resolved scenario writes them all).
+            if (plan.Settings.Vms[template].VfSetup == VfOptions.Default) continue;
             var vf = vmSections[template].Child("vf");
-            var set = VfOptionsReader.Keys.FirstOrDefault(k => vf.Get(k).FromFile);
-            if (set is null) continue;
+            var set = VfOptionsReader.Keys.FirstOrDefault(k => vf.Get(k).FromFile) ?? "vlan";
             var fellBack = Enumerable.Range(0, plan.Entities.Count).FirstOrDefault(i => plan.Entities[i].Kind == EntityKind.Vm
                 && plan.Entities[i].Template == template && allocation.VnicOf(i) != plan.Settings.Vms[template].Vnic, -1);
             if (fellBack < 0) continue;
