@@ -40,6 +40,7 @@ public sealed class ExperimentJournalSpec(ITestOutputHelper output) : IDisposabl
     private static ExperimentDefinition Definition(ulong seed)
     {
         var scenario = ScenarioLoader.Parse($$"""
+            name = journal
             seed = {{seed}}
             duration = 1ms
             topology { spines = 1, leaves = 2, hosts-per-leaf = 2, host-cpu { cores = 4 } }
