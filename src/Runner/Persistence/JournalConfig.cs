@@ -1,5 +1,6 @@
 using Akka.Configuration;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace DcSim.Runner.Persistence;
 
@@ -32,7 +33,7 @@ public static class JournalConfig
         var (connection, provider) = settings.Store switch
         {
             JournalStore.Sqlite => (PrepareSqlite(settings.Target), "SQLite.MS"),
-            _ => (settings.Target, "PostgreSQL.15"),
+            _ => (CheckPostgres(settings.Target), "PostgreSQL.15"),
         };
         var c = Quote(connection);
         return ConfigurationFactory.ParseString($$"""
@@ -90,6 +91,33 @@ public static class JournalConfig
             throw new JournalUnavailableException($"journal {full}: not a usable SQLite database: {ex.Message}", ex);
         }
         return connection;
+    }
+
+    /// <summary>
+    /// Connects once, so that a server that is down or refuses the login is a <see cref="JournalUnavailableException"/>
+    /// naming the server (never the password) now, not a journal actor whose recovery fails after Akka's timeouts.
+    /// </summary>
+    private static string CheckPostgres(string connectionString)
+    {
+        NpgsqlConnectionStringBuilder target;
+        try
+        {
+            target = new NpgsqlConnectionStringBuilder(connectionString);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new JournalUnavailableException($"journal: not a PostgreSQL connection string: {ex.Message}", ex);
+        }
+        try
+        {
+            using var db = new NpgsqlConnection(connectionString);
+            db.Open();
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
+        {
+            throw new JournalUnavailableException($"journal postgresql://{target.Username}@{target.Host}:{target.Port}/{target.Database}: cannot connect: {ex.Message}", ex);
+        }
+        return connectionString;
     }
 
     /// <summary>A HOCON quoted string: connection strings hold '=' and ';', and a path may hold anything.</summary>

@@ -156,6 +156,22 @@ public sealed class ExperimentJournalSpec(ITestOutputHelper output) : IDisposabl
     }
 
     [Fact]
+    public void Journal_config_must_fail_at_once_naming_the_server_when_no_postgresql_listens()
+    {
+        // arrange: port 1 (tcpmux, which no machine here serves), so the connection is refused
+        var settings = JournalSettings.Postgres("Host=127.0.0.1;Port=1;Username=akka;Password=secret;Database=dcsim;Timeout=5", Batch);
+
+        // act
+        var clock = Stopwatch.StartNew();
+        var ex = Assert.Throws<JournalUnavailableException>(() => JournalConfig.Build(settings));
+
+        // assert
+        Assert.StartsWith("journal postgresql://akka@127.0.0.1:1/dcsim: cannot connect: ", ex.Message);
+        Assert.DoesNotContain("secret", ex.Message, StringComparison.Ordinal);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
+    }
+
+    [Fact]
     public void Journal_config_must_put_a_new_sqlite_file_in_wal_mode()
     {
         // arrange
