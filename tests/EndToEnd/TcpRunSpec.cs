@@ -37,7 +37,7 @@ public sealed class TcpRunSpec
     {
         var lines = File.ReadAllLines(file);
         var header = lines[0].Split(',');
-        return lines.Skip(1).Select(l => header.Zip(l.Split(',')).ToDictionary(p => p.First, p => p.Second)).ToList();
+        return lines.Skip(1).Select(l => header.Zip(l.Split(','), (key, value) => (key, value)).ToDictionary(p => p.key, p => p.value)).ToList();
     }
 
     private static double Number(Dictionary<string, string> row, string column) => double.Parse(row[column], CultureInfo.InvariantCulture);
@@ -95,7 +95,7 @@ public sealed class TcpRunSpec
         var cwnd = series.Where(s => s["series"] == "cwnd/0000000000000000").Select(s => Number(s, "value")).ToList();
         Assert.InRange(cwnd.Count, 30, 35);
         Assert.All(cwnd, c => Assert.InRange(c, 10 * 1448, Number(bulk, "max_cwnd")));
-        Assert.True(cwnd.Zip(cwnd.Skip(1)).All(p => p.Second >= p.First), "a lossless flow's window never shrinks");
+        Assert.True(cwnd.Zip(cwnd.Skip(1), (before, after) => after >= before).All(grows => grows), "a lossless flow's window never shrinks");
         var rounds = series.Where(s => s["series"] == "incast/1").Select(s => Number(s, "value") / 1e12).ToList();
         Assert.Equal(5, rounds.Count);
         Assert.All(rounds, r => Assert.InRange(r, 3 * WireSeconds(65_536), 1.1 * 3 * WireSeconds(65_536)));
