@@ -89,7 +89,7 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, LeafSpine
         var hasVms = vms.Count > 0;
         var (up, upPort) = BuildKernel(server, hostKernel, entities.Where(e => Plan.Entity(e) is { Kind: EntityKind.Container, ParentVm: < 0 }), startup,
             onSharedSegment: hasVms);
-        var vswitch = _dc.Server.VSwitch.Enabled ? server.Add(BuildVSwitch(name, host, cpu, vms.Select(vm => Plan.Entity(vm).Endpoint).ToList())) : null;
+        var vswitch = _dc.Server.VSwitch.Enabled ? server.Add(BuildVSwitch(name, host, cpu, vms)) : null;
         var leaf = layout.LeafLp(layout.LeafOfHost(host));
         var t = _dc.Topology;
         // PhysicalNic and SriovNic both take their transmitter's "done" timer as timer 0.
@@ -156,12 +156,7 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, LeafSpine
             for (var i = 0; i < vms.Count; i++)
                 if (bonds[i] is { } bond) Announce(bond, br0, directory[Plan.Entity(vms[i]).Endpoint].Mac, switchUplink, firstVmPort + i);
                 else br0.Fdb.Learn(directory[Plan.Entity(vms[i]).Endpoint].Mac, firstVmPort + i, 0);
-            // A macvlan container has a MAC of its own, behind its kernel's port.
-            foreach (var c in entities.Where(e => Plan.Entity(e).Kind == EntityKind.Container && Plan.ContainerTemplateOf(e).Network == ContainerNetwork.Macvlan))
-            {
-                var parent = Plan.Entity(c).ParentVm;
-                br0.Fdb.Learn(directory[Plan.Entity(c).Endpoint].Mac, parent < 0 ? switchHost : firstVmPort + vms.IndexOf(parent), 0);
-            }
+            foreach (var (mac, vm) in MacvlanBehind(host, vms)) br0.Fdb.Learn(mac, vm < 0 ? switchHost : firstVmPort + vm, 0);
         }
         return server;
     }
@@ -376,33 +371,42 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, LeafSpine
     /// What the VMs' announcements at boot (a gratuitous ARP) and ARP replies from other servers teach an OVS that switches
     /// VMs, as br0 is taught: each VM's MAC on its port, the host's on LOCAL, and every other unicast MAC behind the uplink.
     /// </summary>
-    private void Announce(Pipeline pipeline, int host, IReadOnlyList<int> vmEndpoints)
+    private void Announce(Pipeline pipeline, int host, List<int> vms)
     {
         var macs = pipeline.MacTable!;
         macs.Learn(directory[host].Mac, 0, LocalPort, 0);
-        for (var i = 0; i < vmEndpoints.Count; i++) macs.Learn(directory[vmEndpoints[i]].Mac, 0, (uint)(FirstVmPort + i), 0);
-        // A macvlan container has a MAC of its own, behind its kernel's port (the host's, or its VM's when that VM is on the switch).
-        foreach (var c in Plan.OnServer(host).ToArray().Where(e => Plan.Entity(e).Kind == EntityKind.Container && Plan.ContainerTemplateOf(e).Network == ContainerNetwork.Macvlan))
-        {
-            var parent = Plan.Entity(c).ParentVm;
-            var vmIndex = parent < 0 ? -1 : vmEndpoints.ToList().IndexOf(Plan.Entity(parent).Endpoint);
-            if (parent < 0 || vmIndex >= 0) macs.Learn(directory[Plan.Entity(c).Endpoint].Mac, 0, parent < 0 ? LocalPort : (uint)(FirstVmPort + vmIndex), 0);
-        }
+        for (var i = 0; i < vms.Count; i++) macs.Learn(directory[Plan.Entity(vms[i]).Endpoint].Mac, 0, (uint)(FirstVmPort + i), 0);
+        foreach (var (mac, vm) in MacvlanBehind(host, vms)) macs.Learn(mac, 0, vm < 0 ? LocalPort : (uint)(FirstVmPort + vm), 0);
         pipeline.UnknownUnicastPort = UplinkPort;
     }
 
-    private VSwitchComponent BuildVSwitch(string name, int host, ServerCpu cpu, IReadOnlyList<int> vmEndpoints)
+    /// <summary>
+    /// The macvlan containers behind a switch of <paramref name="host"/> (each has a MAC of its own): its MAC, and the index
+    /// in <paramref name="switchVms"/> of the VM it is in, or -1 when it is on the host. Those inside a VM that is not on the
+    /// switch (a VF VM's) are not behind it.
+    /// </summary>
+    private IEnumerable<(ulong Mac, int Vm)> MacvlanBehind(int host, List<int> switchVms)
     {
-        var vms = vmEndpoints.Count;
+        foreach (var c in Plan.OnServer(host).ToArray())
+        {
+            if (Plan.Entity(c).Kind != EntityKind.Container || Plan.ContainerTemplateOf(c).Network != ContainerNetwork.Macvlan) continue;
+            var parent = Plan.Entity(c).ParentVm;
+            var vm = parent < 0 ? -1 : switchVms.IndexOf(parent);
+            if (parent < 0 || vm >= 0) yield return (directory[Plan.Entity(c).Endpoint].Mac, vm);
+        }
+    }
+
+    private VSwitchComponent BuildVSwitch(string name, int host, ServerCpu cpu, List<int> switchVms)
+    {
         var o = _dc.Server.VSwitch;
         var settings = new VSwitchSettings(o.Profile, o.DatapathCores, o.HandlerCores, o.RevalidatePeriodPs, o.MaxIdlePs,
             o.MaxIdleOverLimitPs, o.CyclesPerRevalidatedFlow);
         var ports = new List<uint> { UplinkPort, LocalPort };
         if (V.Profiles[host].VmSwitch == VmSwitchKind.Ovs)
-            for (var i = 0; i < vms; i++) ports.Add((uint)(FirstVmPort + i));
+            for (var i = 0; i < switchVms.Count; i++) ports.Add((uint)(FirstVmPort + i));
         // Every server parses its own copy: rules carry counters and belong to one vSwitch's tables.
         var slowPath = new PipelineSlowPath(VSwitchRules(scenario)!, ports, learn: true);
-        if (V.Profiles[host].VmSwitch == VmSwitchKind.Ovs) Announce(slowPath.Pipeline, host, vmEndpoints);
+        if (V.Profiles[host].VmSwitch == VmSwitchKind.Ovs) Announce(slowPath.Pipeline, host, switchVms);
         var vswitch = new VSwitch(settings, slowPath, cpu, RandomStreams.Create(scenario.Seed, host, "vswitch"));
         return new VSwitchComponent($"{name}/vswitch", $"{name}:vswitch", vswitch, o.RevalidatePeriodPs, RuleChangesOf(scenario));
     }

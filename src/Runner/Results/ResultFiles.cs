@@ -124,7 +124,7 @@ internal static partial class ResultFiles
         // Cycles by category over every server: what sweeps divide by delivered packets (host and guest cycles per packet).
         w.WriteStartObject("cycles");
         foreach (var category in CpuCategories.All)
-            w.WriteNumber(Server.CyclesCounter(category)[..^"_cycles".Length], servers.Sum(s => s.Server[Server.CyclesCounter(category)]));
+            w.WriteNumber(CpuCategories.Name(category).Replace('-', '_'), servers.Sum(s => s.Server[Server.CyclesCounter(category)]));
         // VM boots' work, included in guest_kernel above.
         w.WriteNumber("boot", servers.Sum(s => s.Server["boot_cycles"]));
         w.WriteEndObject();

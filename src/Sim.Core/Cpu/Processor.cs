@@ -61,7 +61,6 @@ public sealed class HostCores : Processor
             if (!_cpu.IsPolling(core)) return core;
         }
         return rss; // every core polls: the polling threads' own work (a vhost-user backend on the PMDs)
-
     }
 
     public override long Run(long now, long cycles, CpuCategory category, uint flowHash, bool newItem = true) =>

@@ -125,14 +125,13 @@ public sealed class ServerCpu
     {
         if (count < 0) count = Cores - firstCore;
         // Cores dedicated to polling threads are isolated (isolcpus): other work goes there only when the range has no other.
-        var best = -1;
+        int best = -1, bestPolling = -1;
         for (var c = firstCore; c < firstCore + count; c++)
-            if (!_polling[c] && (best < 0 || Math.Max(now, _freeAt[c]) < Math.Max(now, _freeAt[best]))) best = c;
-        if (best >= 0) return best;
-        best = firstCore;
-        for (var c = firstCore + 1; c < firstCore + count; c++)
-            if (Math.Max(now, _freeAt[c]) < Math.Max(now, _freeAt[best])) best = c;
-        return best;
+        {
+            ref var candidate = ref _polling[c] ? ref bestPolling : ref best;
+            if (candidate < 0 || Math.Max(now, _freeAt[c]) < Math.Max(now, _freeAt[candidate])) candidate = c;
+        }
+        return best >= 0 ? best : bestPolling;
     }
 
     /// <summary>Whether <paramref name="core"/> runs a busy-polling thread (<see cref="DedicateToPolling"/>).</summary>
