@@ -45,6 +45,9 @@ public sealed record MigrationSettings
     /// <summary>From the last byte at the destination to the VM running there. Assumption: 5 ms.</summary>
     public long ResumeDelay { get; init; } = 5 * SimTime.Millisecond;
 
+    /// <summary>Frames for the VM that reach the source after it stopped there: dropped (QEMU) or forwarded once it runs again.</summary>
+    public InFlightPolicy InFlight { get; init; } = InFlightPolicy.Drop;
+
     /// <summary>
     /// QEMU's defaults (calibration.md §5.2, qemu <c>migration/options.c</c>): downtime-limit 300 ms
     /// (<c>DEFAULT_MIGRATE_SET_DOWNTIME</c>), max-bandwidth 128 MiB/s (<c>MAX_THROTTLE = 128 &lt;&lt; 20</c>),

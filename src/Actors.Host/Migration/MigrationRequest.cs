@@ -1,0 +1,18 @@
+namespace DcSim.ActorsHost.Migration;
+
+/// <summary>What happens to frames that reach the source for a VM once it has stopped there (docs/migration.md).</summary>
+public enum InFlightPolicy
+{
+    /// <summary>Lost, as with QEMU: the source's tap and the VM's queues go away with the source's QEMU process.</summary>
+    Drop,
+    /// <summary>Held by the source's hypervisor and sent on to the destination once the VM runs there.</summary>
+    Forward,
+}
+
+/// <summary>
+/// One live migration the scenario asks for (<c>migrations = [ { at, vm, to } ]</c>): move VM <paramref name="Entity"/> (its index in
+/// the entity plan) to server <paramref name="ToServer"/>, starting at <paramref name="AtPs"/>, under <paramref name="Settings"/>
+/// (the scenario's <c>migration</c> section with this migration's own overrides). Containers inside the VM move with it.
+/// </summary>
+/// <param name="Index">Position in the scenario's list: the migration's id in results.</param>
+public sealed record MigrationRequest(int Index, long AtPs, int Entity, int ToServer, MigrationSettings Settings);
