@@ -49,28 +49,41 @@ public sealed class FabricSwitchSpec
         Assert.Equal(1, sw.Ports[1].Stats.QueueMaxPackets);
     }
 
-    [Fact]
-    public void Switch_must_follow_the_location_table_when_an_endpoint_moves()
+    /// <summary>Announces at time 0 that endpoint 1 moved to server 0, then sends a frame to it one picosecond later.</summary>
+    private sealed class Announcer(int id) : LogicalProcess(id, "announcer")
     {
-        // arrange: endpoint 1 has moved to server 0
-        var partition = new Partition(0, 1, [0, 0, 0]);
+        public override void Start()
+        {
+            SendControl(2, 0, 0, FabricSwitch.EndpointMoved, new Packet { SourceEndpoint = 1, DestinationEndpoint = 0 });
+            ScheduleTimer(1, 0, 0);
+        }
+        public override void Handle(ref SimEvent e) => SendPacket(2, 1, 0, 9, new Packet { DestinationEndpoint = 1, PayloadBytes = 100 });
+        public override void Report(ResultsBuilder results, long endTime) { }
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Switch_must_deliver_to_the_server_an_endpoint_moved_to_once_it_has_heard_the_announcement(bool announced)
+    {
+        // arrange: endpoint 1 starts on server 1; the announcement says it moved to server 0
+        var partition = new Partition(0, 1, [0, 0, 0, 0]);
         var a = new Endpoint(0);
         var b = new Endpoint(1);
-        var locations = new LocationTable([0, 1]);
-        locations.Move(1, 0);
-        var sw = new FabricSwitch(2, "sw", locations, (_, server) => server);
+        var sw = new FabricSwitch(2, "sw", new LocationTable([0, 1]), (_, server) => server);
         sw.Ports.Add(new OutputPort(sw, 0, FabricSwitch.TransmitDoneTimer, 0, "end0", (0, 0, 0), new DataRate(40_000_000_000), SimTime.Microsecond, new QueueLimit(QueueLimitUnit.Packets, 100)));
         sw.Ports.Add(new OutputPort(sw, 0, FabricSwitch.TransmitDoneTimer, 1, "end1", (1, 0, 0), new DataRate(40_000_000_000), SimTime.Microsecond, new QueueLimit(QueueLimitUnit.Packets, 100)));
-        b.ToSend.Add(new Packet { DestinationEndpoint = 1, PayloadBytes = 100 });
-        foreach (var lp in new LogicalProcess[] { a, b, sw }) partition.Add(lp);
+        if (!announced) b.ToSend.Add(new Packet { DestinationEndpoint = 1, PayloadBytes = 100 });
+        foreach (var lp in new LogicalProcess[] { a, b, sw, new Announcer(3) })
+            if (announced || lp is not Announcer) partition.Add(lp);
 
         // act
         partition.Start();
         partition.RunUntil(SimTime.Millisecond);
 
-        // assert: delivered to server 0, where endpoint 1 now lives
-        Assert.Single(a.Received);
-        Assert.Empty(b.Received);
+        // assert: after the announcement the frame goes to server 0, before it to server 1
+        Assert.Equal(announced ? 1 : 0, a.Received.Count);
+        Assert.Equal(announced ? 0 : 1, b.Received.Count);
     }
 
     [Fact]

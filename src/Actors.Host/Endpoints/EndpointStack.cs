@@ -1,3 +1,4 @@
+using DcSim.ActorsHost.Migration;
 using DcSim.ActorsHost.Tcp;
 using DcSim.ActorsHost.Traffic;
 using DcSim.ActorsHost.Virtualization;
@@ -116,13 +117,20 @@ internal sealed class EndpointStack : Component, IEndpoint, ITcpStackPort
 
     public ITcpApplication? Accept(ushort port)
     {
+        if (port == MigrationStream.Port) return MigrationReceiver;
         var generator = port - TcpApplications.FirstServicePort;
         if (!_lifecycle.IsRunning || generator < 0 || generator >= _allGenerators.Count || !TcpApplications.IsTcp(_allGenerators[generator].Kind)) return null;
         return (_tcpServers ??= new TcpServerApplications(this)).Accept(_allGenerators[generator]);
     }
 
+    /// <summary>What reads incoming live migrations on a host that VMs migrate to (<see cref="MigrationStream.Port"/>); null elsewhere.</summary>
+    public ITcpApplication? MigrationReceiver { get; set; }
+
     /// <summary>The kind a flow of <paramref name="generator"/> (a request's, or its reverse direction's) is counted as.</summary>
-    private GeneratorKind FlowKindOf(int generator) => generator < _allGenerators.Count ? _allGenerators[generator].Kind : GeneratorKind.RequestResponse;
+    private GeneratorKind FlowKindOf(int generator) =>
+        generator < _allGenerators.Count ? _allGenerators[generator].Kind
+        : generator == MigrationStream.Application ? GeneratorKind.Migration
+        : GeneratorKind.RequestResponse;
 
     public override void Start()
     {

@@ -74,6 +74,7 @@ internal sealed class FlowAccounting
         GeneratorKind.TcpRr => "tcp-rr",
         GeneratorKind.TcpFlows => "tcp-flows",
         GeneratorKind.Incast => "incast",
+        GeneratorKind.Migration => "migration",
         _ => "request",
     };
 }

@@ -1,4 +1,5 @@
 using DcSim.ActorsHost.Endpoints;
+using DcSim.ActorsHost.Migration;
 using DcSim.ActorsHost.Tcp;
 using DcSim.ActorsHost.Settings;
 using DcSim.ActorsHost.Sriov;
@@ -56,6 +57,12 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, LeafSpine
     private bool Free => _free;
     private bool _free;
 
+    /// <summary>The VMs on their way between two servers of this partition, and the servers' docks.</summary>
+    private readonly MigrationHandoff _handoff = new();
+    private readonly FabricAnnouncer _announcer = new(layout);
+    /// <summary>The VMs of the server being built that will migrate, by entity (filled by BuildVm).</summary>
+    private readonly Dictionary<int, ResidentVm> _residents = [];
+
     /// <summary>Entities take the event-source ids after the model's LPs.</summary>
     private int EntitySource(int entity) => layout.LpCount + entity;
 
@@ -86,10 +93,11 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, LeafSpine
         var networkCore = new HostCores(cpu, vs.Enabled && vs.Datapath == VSwitchDatapath.Netdev ? vs.DatapathCores : 0, 1);
         var hostKernel = new KernelSpec(name, host, networkCore, networkCore, CpuCategory.HostKernel, CpuCategory.HostUser,
             EndpointLifecycle.AlwaysRunning(), null, EndpointResults.HostStackKind);
-        var hasVms = vms.Count > 0;
-        var (up, upPort) = BuildKernel(server, hostKernel, entities.Where(e => Plan.Entity(e) is { Kind: EntityKind.Container, ParentVm: < 0 }), startup,
+        var arrivals = _dc.Migrations.Where(m => m.ToServer == host).ToList();
+        var hasVms = vms.Count + arrivals.Count > 0;
+        var (up, upPort, hostStack) = BuildKernel(server, hostKernel, entities.Where(e => Plan.Entity(e) is { Kind: EntityKind.Container, ParentVm: < 0 }), startup,
             onSharedSegment: hasVms);
-        var vswitch = _dc.Server.VSwitch.Enabled ? server.Add(BuildVSwitch(name, host, cpu, vms)) : null;
+        var vswitch = _dc.Server.VSwitch.Enabled ? server.Add(BuildVSwitch(name, host, cpu, vms, arrivals.Count)) : null;
         var leaf = layout.LeafLp(layout.LeafOfHost(host));
         var t = _dc.Topology;
         // PhysicalNic and SriovNic both take their transmitter's "done" timer as timer 0.
@@ -105,7 +113,7 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, LeafSpine
             foreach (var e in entities.Where(e => !vfVms.Contains(e) && !vfVms.Contains(Plan.Entity(e).ParentVm)
                 && (Plan.Entity(e).Kind == EntityKind.Vm || Plan.ContainerTemplateOf(e).Network == ContainerNetwork.Macvlan)))
                 sriov.AddPfAddress(directory[Plan.Entity(e).Endpoint].Mac);
-        if (vms.Count == 0)
+        if (!hasVms)
         {
             if (vswitch is null) server.Connect(up, upPort, nic, nicHostPort);
             else
@@ -135,7 +143,7 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, LeafSpine
         }
         else
         {
-            vmSwitch = server.Add(new LinuxBridge($"{name}/br0", $"{name}:br0", 2 + vms.Count, BridgeSettings.Linux, hostCores, CpuCategory.HostKernel,
+            vmSwitch = server.Add(new LinuxBridge($"{name}/br0", $"{name}:br0", 2 + vms.Count + arrivals.Count, BridgeSettings.Linux, hostCores, CpuCategory.HostKernel,
                 Step(Costs.HostPath.BridgeForward)));
             (switchUplink, switchHost, firstVmPort) = (BridgeUplink, BridgeHost, BridgeHost + 1);
             if (vswitch is null) server.Connect(up, upPort, vmSwitch, switchHost);
@@ -158,6 +166,10 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, LeafSpine
                 else br0.Fdb.Learn(directory[Plan.Entity(vms[i]).Endpoint].Mac, firstVmPort + i, 0);
             foreach (var (mac, vm) in MacvlanBehind(host, vms)) br0.Fdb.Learn(mac, vm < 0 ? switchHost : firstVmPort + vm, 0);
         }
+        var hostSwitch = vmSwitch is LinuxBridge bridge
+            ? new HostSwitch(bridge, switchUplink, (mac, port, now) => bridge.Fdb.Learn(mac, port, now))
+            : new HostSwitch(vmSwitch, switchUplink, (mac, port, now) => ((VSwitchComponent)vmSwitch).VSwitch.LearnMac(mac, (uint)port, now));
+        BuildMigrations(server, host, hostSwitch, hostStack, hostCores, firstVmPort + vms.Count, arrivals);
         return server;
     }
 
@@ -188,6 +200,7 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, LeafSpine
         var profile = Costs.Hypervisor(V.Profiles[e.Server].Hypervisor);
         var vcpus = new VcpuSet(cpu, template.Vcpus, e.FirstPinnedCore, template.Pinning == VcpuPinning.Pinned);
         var backend = Vfs.VnicOf(entity);
+        var attachmentStart = server.Components.Count;
         Component vnic;
         int guestSide;
         GuestBond? bond = null;
@@ -211,9 +224,19 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, LeafSpine
         var lifecycle = new EndpointLifecycle(template.StartPs, template.StopPs,
             now => free ? now : startup.VmRunningAt(now, template.Vcpus, e.FirstPinnedCore, profile), false, load);
         var kernel = new KernelSpec(path, e.Endpoint, vcpus, vcpus, CpuCategory.GuestKernel, CpuCategory.GuestUser, lifecycle, source, EndpointResults.VmStackKind);
-        var containers = Plan.OnServer(e.Server).ToArray().Where(c => Plan.Entity(c).ParentVm == entity);
-        var (up, upPort) = BuildKernel(server, kernel, containers, startup, onSharedSegment: true);
+        var containers = Plan.OnServer(e.Server).ToArray().Where(c => Plan.Entity(c).ParentVm == entity).ToList();
+        var attachmentEnd = server.Components.Count;
+        var (up, upPort, _) = BuildKernel(server, kernel, containers, startup, onSharedSegment: true);
         server.Connect(vnic, guestSide, up, upPort);
+        if (_dc.Migrations.Any(m => m.Entity == entity))
+            _residents[entity] = new ResidentVm(entity, Plan.NameOf(entity), source, [e.Endpoint, .. containers.Select(c => Plan.Entity(c).Endpoint)],
+                [directory[e.Endpoint].Mac, .. containers.Where(c => Plan.ContainerTemplateOf(c).Network == ContainerNetwork.Macvlan).Select(c => directory[Plan.Entity(c).Endpoint].Mac)],
+                server.Components.Skip(attachmentEnd).ToList(), (up, upPort), vcpus, MemoryOf(template))
+            {
+                Attachment = server.Components.Skip(attachmentStart).Take(attachmentEnd - attachmentStart).ToList(),
+                SwitchPort = (attachTo, attachPort),
+                Bond = bond,
+            };
         return bond;
     }
 
@@ -253,12 +276,13 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, LeafSpine
     /// kernel sits on a segment it shares with others (a bridge port, which floods frames not for it); returns the
     /// component and port that face the network.
     /// </summary>
-    private (Component Up, int Port) BuildKernel(Server server, KernelSpec k, IEnumerable<int> containerEntities, StartupContention startup, bool onSharedSegment)
+    private (Component Up, int Port, EndpointStack Stack) BuildKernel(Server server, KernelSpec k, IEnumerable<int> containerEntities, StartupContention startup,
+        bool onSharedSegment)
     {
         var own = server.Add(Stack($"{k.Path}/stack", k.Kind, k.Endpoint, new StackPlacement(k.StackProcessor, k.Kernel, k.User), k.Lifecycle));
         Own(own, k.Source);
         var containers = containerEntities.ToList();
-        if (containers.Count == 0 && !onSharedSegment) return (own, EndpointStack.NetworkPort);
+        if (containers.Count == 0 && !onSharedSegment) return (own, EndpointStack.NetworkPort, own);
         var router = server.Add(new EndpointRouter($"{k.Path}/kernel", $"{k.Path}:kernel"));
         Own(router, k.Source);
         server.Connect(router, router.AddPort([k.Endpoint]), own, EndpointStack.NetworkPort);
@@ -312,7 +336,7 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, LeafSpine
                     break;
             }
         }
-        return (router, EndpointRouter.UplinkPort);
+        return (router, EndpointRouter.UplinkPort, own);
     }
 
     private NatGateway BuildNat(KernelSpec k, List<int> bridged)
@@ -396,14 +420,15 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, LeafSpine
         }
     }
 
-    private VSwitchComponent BuildVSwitch(string name, int host, ServerCpu cpu, List<int> switchVms)
+    /// <param name="arrivals">VMs that migrate here: each gets a port of its own, after the VMs planned here.</param>
+    private VSwitchComponent BuildVSwitch(string name, int host, ServerCpu cpu, List<int> switchVms, int arrivals)
     {
         var o = _dc.Server.VSwitch;
         var settings = new VSwitchSettings(o.Profile, o.DatapathCores, o.HandlerCores, o.RevalidatePeriodPs, o.MaxIdlePs,
             o.MaxIdleOverLimitPs, o.CyclesPerRevalidatedFlow);
         var ports = new List<uint> { UplinkPort, LocalPort };
         if (V.Profiles[host].VmSwitch == VmSwitchKind.Ovs)
-            for (var i = 0; i < switchVms.Count; i++) ports.Add((uint)(FirstVmPort + i));
+            for (var i = 0; i < switchVms.Count + arrivals; i++) ports.Add((uint)(FirstVmPort + i));
         // Every server parses its own copy: rules carry counters and belong to one vSwitch's tables.
         var slowPath = new PipelineSlowPath(VSwitchRules(scenario)!, ports, learn: true);
         if (V.Profiles[host].VmSwitch == VmSwitchKind.Ovs) Announce(slowPath.Pipeline, host, switchVms);

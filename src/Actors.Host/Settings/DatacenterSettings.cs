@@ -1,3 +1,4 @@
+using DcSim.ActorsHost.Migration;
 using DcSim.ActorsHost.Sriov;
 using DcSim.ActorsHost.Tcp;
 using DcSim.ActorsHost.Traffic;
@@ -19,8 +20,12 @@ public sealed record DatacenterSettings(
     VirtualizationSettings Virtualization,
     EntityPlan Plan,
     TcpSettings? TcpOrNull = null,
-    IReadOnlyList<VfHotplugEvent>? VfHotplugOrNull = null) : IScenarioModel
+    IReadOnlyList<VfHotplugEvent>? VfHotplugOrNull = null,
+    IReadOnlyList<MigrationRequest>? MigrationsOrNull = null) : IScenarioModel
 {
+    /// <summary>The scenario's live migrations (migrations), in list order.</summary>
+    public IReadOnlyList<MigrationRequest> Migrations => MigrationsOrNull ?? [];
+
     /// <summary>The scenario's VF hot-unplug and hot-plug events (vf-hotplug), in list order.</summary>
     public IReadOnlyList<VfHotplugEvent> VfHotplug => VfHotplugOrNull ?? [];
 

@@ -11,8 +11,8 @@ namespace DcSim.ActorsHost.Virtualization;
 /// </summary>
 public sealed class VcpuSet : Processor
 {
-    private readonly ServerCpu _cpu;
-    private readonly int[]? _pinnedCore;
+    private ServerCpu _cpu;
+    private int[]? _pinnedCore;
     private readonly long[] _freeAt;
     private readonly int[] _lastCore;
     private readonly PacketBacklog[]? _backlogs;
@@ -27,6 +27,17 @@ public sealed class VcpuSet : Processor
         for (var i = 0; i < vcpus; i++) _lastCore[i] = (firstCore + i) % cpu.Cores;
         if (pinned) _pinnedCore = (int[])_lastCore.Clone();
         _backlogs = PacketBacklog.For(vcpus, cpu.MaxBacklog);
+    }
+
+    /// <summary>
+    /// The VM now runs on another server (a live migration): its vCPUs become threads there, on or preferring cores from
+    /// <paramref name="firstCore"/>. What they still had queued was done before the VM stopped at the source.
+    /// </summary>
+    public void MoveTo(ServerCpu cpu, int firstCore)
+    {
+        _cpu = cpu;
+        for (var i = 0; i < _lastCore.Length; i++) _lastCore[i] = (firstCore + i) % cpu.Cores;
+        if (_pinnedCore is not null) _pinnedCore = (int[])_lastCore.Clone();
     }
 
     public int VcpuFor(uint flowHash) => (int)(flowHash % (uint)_freeAt.Length);

@@ -9,7 +9,9 @@ namespace DcSim.ActorsNetwork.Fabric;
 /// towards the server that hosts its destination endpoint, as the <see cref="LocationTable"/> says (store
 /// and forward, no switching delay beyond the links themselves). A frame whose destination lies behind the port it
 /// arrived on is dropped, as an L2 switch filters it: a copy that a server's bridge flooded to its uplink for an
-/// endpoint of the same server (counted at "NAME:filtered").
+/// endpoint of the same server (counted at "NAME:filtered"). A migrated VM's announcement (its gratuitous RARP, a control message
+/// that reaches each switch when the broadcast would) teaches the switch its new server; each switch keeps what it learned, so the
+/// moment it acts on it does not depend on which other switches share its partition.
 /// </summary>
 public sealed class FabricSwitch : LogicalProcess
 {
@@ -19,6 +21,11 @@ public sealed class FabricSwitch : LogicalProcess
     private readonly LocationTable _locations;
     private readonly Func<uint, int, int> _route;
     private readonly DropLedger _filtered;
+    /// <summary>Endpoints this switch learned have moved since the start (a migrated VM's announcement), or null: most runs have none.</summary>
+    private Dictionary<int, int>? _moved;
+
+    /// <summary>The control message announcing that endpoint <c>SourceEndpoint</c> now lives on server <c>DestinationEndpoint</c>.</summary>
+    public const ushort EndpointMoved = 1;
 
     /// <param name="route">Chooses the output port for (flow hash, destination server).</param>
     public FabricSwitch(int id, string name, LocationTable locations, Func<uint, int, int> route) : base(id, name)
@@ -34,12 +41,18 @@ public sealed class FabricSwitch : LogicalProcess
     {
         if (e.Kind == EventKind.Packet)
         {
-            var port = _route(e.Packet.FlowHash, _locations.ServerOf(e.Packet.DestinationEndpoint));
+            var destination = e.Packet.DestinationEndpoint;
+            var server = _moved is not null && _moved.TryGetValue(destination, out var moved) ? moved : _locations.ServerOf(destination);
+            var port = _route(e.Packet.FlowHash, server);
             if (port == e.Port) _filtered.Drop(e.Packet.FlowId, e.Packet.PayloadBytes);
             else Ports[port].Enqueue(in e.Packet);
         }
-        else
+        else if (e.Kind == EventKind.Timer)
             Ports[e.Token].OnTransmitDone();
+        else if (e.Port == EndpointMoved)
+            (_moved ??= [])[e.Packet.SourceEndpoint] = e.Packet.DestinationEndpoint;
+        else
+            throw new InvalidOperationException($"{Name} has no control message {e.Port}");
     }
 
     public override void Report(ResultsBuilder results, long endTime)

@@ -83,6 +83,15 @@ public sealed class VSwitch
     }
 
     /// <summary>
+    /// Learns <paramref name="mac"/> on OpenFlow port <paramref name="port"/>, as a gratuitous ARP or RARP through that port teaches
+    /// NORMAL's MAC table (a migrated VM announcing itself): the table's new version makes the datapath revalidate its flows.
+    /// </summary>
+    public void LearnMac(ulong mac, uint port, long now)
+    {
+        if (_slowPath is PipelineSlowPath { Pipeline.MacTable: { } table }) table.Learn(mac, 0, port, now);
+    }
+
+    /// <summary>
     /// Changes the rules at run time and lets the revalidator re-check every cached flow at once: flows
     /// whose mask changes are deleted, flows whose actions alone change are modified, the rest stay.
     /// Returns how many rules were added and removed.

@@ -44,6 +44,9 @@ public abstract class Component(string path, string kind)
     /// </summary>
     public void BelongTo(EventSource entity) => _events = entity;
 
+    /// <summary>The LP the component is part of now (a VM's components change LP when it migrates).</summary>
+    public ComponentLp Owner => Lp;
+
     internal void Attach(ComponentLp lp, ushort index)
     {
         _lp = lp;
@@ -63,6 +66,10 @@ public abstract class Component(string path, string kind)
     /// </summary>
     public virtual void OnTimer(int timer, int token, in Packet carried) =>
         throw new InvalidOperationException($"{Path} has no timer {timer}");
+
+    /// <summary>A control message (<see cref="EventKind.Control"/>) with code <paramref name="code"/> arrived.</summary>
+    public virtual void OnControl(int code, in Packet details) =>
+        throw new InvalidOperationException($"{Path} has no control message {code}");
 
     /// <summary>Adds this component's end-of-run results (flows, links, drops, packets it still holds).</summary>
     public virtual void Report(ResultsBuilder results, long endTime) => WriteCounters(results.Counters(Path, Kind), endTime);

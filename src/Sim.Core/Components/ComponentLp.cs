@@ -39,6 +39,14 @@ public class ComponentLp(int id, string name) : LogicalProcess(id, name)
         Wire(b, portB, a, portA);
     }
 
+    /// <summary>The wired ports of <paramref name="component"/>, with what each leads to.</summary>
+    public IEnumerable<(int Port, Component Peer, int PeerPort)> WiresOf(Component component)
+    {
+        var wires = _wires[component.Index];
+        for (var port = 0; port < wires.Length; port++)
+            if (wires[port].Peer is { } peer) yield return (port, peer, wires[port].Port);
+    }
+
     /// <summary>The component and port wired to <paramref name="port"/> of <paramref name="from"/>.</summary>
     public (Component Peer, int Port) PeerOf(Component from, int port)
     {
@@ -54,9 +62,96 @@ public class ComponentLp(int id, string name) : LogicalProcess(id, name)
 
     public override void Handle(ref SimEvent e)
     {
+        if (e.Component == LpControl)
+        {
+            OnControl(e.Port, in e.Packet);
+            return;
+        }
         var component = _components[e.Component];
         if (e.Kind == EventKind.Packet) component.Receive(e.Port, in e.Packet);
-        else component.OnTimer(e.Port, e.Token, in e.Packet);
+        else if (e.Kind == EventKind.Timer) component.OnTimer(e.Port, e.Token, in e.Packet);
+        else component.OnControl(e.Port, in e.Packet);
+    }
+
+    /// <summary>The component number that addresses a control message to the LP itself rather than to one of its components.</summary>
+    public const ushort LpControl = ushort.MaxValue;
+
+    /// <summary>A control message (<see cref="EventKind.Control"/>) addressed to the LP itself (<see cref="LpControl"/>).</summary>
+    protected virtual void OnControl(int code, in Packet details) =>
+        throw new InvalidOperationException($"LP {Name} has no control message {code}");
+
+    /// <summary>
+    /// Takes <paramref name="group"/> (a VM: its guest kernel, containers and their wiring) out of this LP with its pending events. Their
+    /// places stay taken by empty stand-ins, so the other components keep their indices; wires between a member and a component outside
+    /// the group must have been undone (<see cref="Disconnect"/>) first.
+    /// </summary>
+    public DetachedComponents Detach(IReadOnlyList<Component> group)
+    {
+        var position = new Dictionary<Component, int>(ReferenceEqualityComparer.Instance);
+        for (var i = 0; i < group.Count; i++) position[group[i]] = i;
+        var wires = new List<(int A, int PortA, int B, int PortB)>();
+        for (var i = 0; i < group.Count; i++)
+        {
+            var ports = _wires[group[i].Index];
+            for (var port = 0; port < ports.Length; port++)
+            {
+                if (ports[port].Peer is not { } peer) continue;
+                if (!position.TryGetValue(peer, out var j))
+                    throw new InvalidOperationException($"{group[i].Path} port {port} is still wired to {peer.Path}, outside the group being detached");
+                // Each wire once: from its lower end.
+                if (i < j || (i == j && port < ports[port].Port)) wires.Add((i, port, j, ports[port].Port));
+            }
+        }
+        var events = TakeEventsOf(group);
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i];
+            e.Component = checked((ushort)position[_components[e.Component]]);
+            events[i] = e;
+        }
+        foreach (var c in group)
+        {
+            var index = c.Index;
+            _wires[index] = [];
+            var vacant = new VacantComponent(c.Path);
+            vacant.Attach(this, index);
+            _components[index] = vacant;
+        }
+        return new DetachedComponents([.. group], wires, events);
+    }
+
+    /// <summary>Takes every pending event of <paramref name="components"/> out of the queue (time order): they will not happen here.</summary>
+    public List<SimEvent> TakeEventsOf(IReadOnlyList<Component> components)
+    {
+        var indices = components.Select(c => (int)c.Index).ToHashSet();
+        foreach (var c in components)
+            if (!ReferenceEquals(_components[c.Index], c)) throw new InvalidOperationException($"{c.Path} is not part of LP {Name}");
+        return TakePendingEvents(e => e.Component != LpControl && indices.Contains(e.Component));
+    }
+
+    /// <summary>
+    /// Adds the components of <paramref name="moved"/> to this LP, rewired as they were, with their pending events: those due before
+    /// <paramref name="resumeAt"/> (the group was frozen meanwhile) happen then, in their original order.
+    /// </summary>
+    public void Adopt(DetachedComponents moved, long resumeAt)
+    {
+        foreach (var c in moved.Components) Add(c);
+        foreach (var (a, portA, b, portB) in moved.Wires) Connect(moved.Components[a], portA, moved.Components[b], portB);
+        foreach (var e in moved.Events)
+        {
+            var copy = e;
+            copy.Component = moved.Components[e.Component].Index;
+            copy.Time = Math.Max(e.Time, resumeAt);
+            Reinsert(copy);
+        }
+    }
+
+    /// <summary>Undoes the wire on port <paramref name="port"/> of <paramref name="component"/> (both directions).</summary>
+    public void Disconnect(Component component, int port)
+    {
+        var (peer, peerPort) = PeerOf(component, port);
+        _wires[component.Index][port] = default;
+        _wires[peer.Index][peerPort] = default;
     }
 
     public override void Report(ResultsBuilder results, long endTime)

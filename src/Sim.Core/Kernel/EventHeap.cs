@@ -96,6 +96,49 @@ public sealed class EventHeap
         for (var i = 0; i < _count; i++) yield return _slab[_keys[i].Slot];
     }
 
+    /// <summary>
+    /// Removes every event <paramref name="match"/> selects and returns them in (time, order) order; the rest keep their order. Linear in the
+    /// heap's size: for rare moves of whole groups of events (a VM leaving its server), never per event.
+    /// </summary>
+    public List<SimEvent> RemoveWhere(Func<SimEvent, bool> match)
+    {
+        var taken = new List<(Key Key, SimEvent Event)>();
+        var kept = 0;
+        for (var i = 0; i < _count; i++)
+        {
+            var key = _keys[i];
+            if (match(_slab[key.Slot]))
+            {
+                taken.Add((key, _slab[key.Slot]));
+                _free[_freeCount++] = key.Slot;
+            }
+            else _keys[kept++] = key;
+        }
+        if (taken.Count == 0) return [];
+        _count = kept;
+        // Floyd's heap construction over the keys that stayed.
+        for (var i = _count / 2 - 1; i >= 0; i--) SiftDown(i);
+        taken.Sort((a, b) => Less(in a.Key, in b.Key) ? -1 : Less(in b.Key, in a.Key) ? 1 : 0);
+        return taken.ConvertAll(t => t.Event);
+    }
+
+    private void SiftDown(int i)
+    {
+        var keys = _keys;
+        var n = _count;
+        var item = keys[i];
+        while (true)
+        {
+            var child = 2 * i + 1;
+            if (child >= n) break;
+            if (child + 1 < n && Less(in keys[child + 1], in keys[child])) child++;
+            if (!Less(in keys[child], in item)) break;
+            keys[i] = keys[child];
+            i = child;
+        }
+        keys[i] = item;
+    }
+
     private int NewSlot()
     {
         if (_slabUsed == _slab.Length)

@@ -79,6 +79,36 @@ public abstract class LogicalProcess(int id, string name)
         PacketEvent(ref Partition.NewEvent(targetLp, time, Events.NextOrder()), targetLp, component, port, in packet);
     }
 
+    /// <summary>
+    /// Sends a control message (<see cref="EventKind.Control"/>) with code <paramref name="code"/> to component <paramref name="component"/> of
+    /// LP <paramref name="targetLp"/> (this LP included), arriving at <paramref name="time"/>: for another partition, at least a lookahead ahead.
+    /// </summary>
+    public void SendControl(int targetLp, long time, ushort component, ushort code, in Packet details)
+    {
+        CheckNotPast(time);
+        ref var e = ref Partition.NewEvent(targetLp, time, Events.NextOrder());
+        e.Lp = targetLp;
+        e.Kind = EventKind.Control;
+        e.Component = component;
+        e.Port = code;
+        e.Token = 0;
+        e.Packet = details;
+    }
+
+    /// <summary>
+    /// Takes out of the partition's queue every pending event of this LP that <paramref name="match"/> selects (a VM leaving the LP
+    /// takes its events with it), in (time, order) order.
+    /// </summary>
+    protected List<SimEvent> TakePendingEvents(Func<SimEvent, bool> match) => Partition.TakeEvents(e => e.Lp == Id && match(e));
+
+    /// <summary>Puts an event taken from another LP (a VM arriving) into this LP's queue, addressed to this LP, unchanged otherwise.</summary>
+    protected void Reinsert(SimEvent e)
+    {
+        CheckNotPast(e.Time);
+        e.Lp = Id;
+        Partition.EnqueueLocal(e.Time, e.Order) = e;
+    }
+
     private static void PacketEvent(ref SimEvent e, int lp, ushort component, ushort port, in Packet packet)
     {
         e.Lp = lp;

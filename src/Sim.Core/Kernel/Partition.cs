@@ -129,6 +129,9 @@ public sealed class Partition
         return results;
     }
 
+    /// <summary>Removes the pending local events <paramref name="match"/> selects and returns them in (time, order) order.</summary>
+    internal List<SimEvent> TakeEvents(Func<SimEvent, bool> match) => _heap.RemoveWhere(match);
+
     /// <summary>A new event of a local LP, built in place in the heap (see <see cref="EventHeap.PushNew"/>).</summary>
     internal ref SimEvent EnqueueLocal(long time, long order) => ref _heap.PushNew(time, order);
 

@@ -9,6 +9,12 @@ public enum EventKind : byte
     Packet = 1,
     /// <summary>Timer <see cref="SimEvent.Port"/> of component <see cref="SimEvent.Component"/> fires with <see cref="SimEvent.Token"/>.</summary>
     Timer = 2,
+    /// <summary>
+    /// A control message between LPs that is not a frame on a link (a migrated VM arriving, the fabric learning where an endpoint
+    /// moved): code <see cref="SimEvent.Port"/> for component <see cref="SimEvent.Component"/>, details in the packet's fields.
+    /// It is not traffic: the census never counts it in flight.
+    /// </summary>
+    Control = 3,
 }
 
 /// <summary>

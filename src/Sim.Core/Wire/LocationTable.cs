@@ -7,8 +7,8 @@ namespace DcSim.SimCore.Wire;
 /// A real fabric learns this — by MAC learning and ARP in an L2 domain, by host routes (/32 per VM) or a
 /// VXLAN overlay's endpoint table in an L3 fabric. DcSim models the converged result: a table from
 /// endpoint id to server index that every fabric switch consults, without the control-plane traffic
-/// that fills it. Migration changes it with <see cref="Move"/>; every partition holds its own copy and
-/// applies the same moves at the same virtual times, so the copies agree.
+/// that fills it. It holds the placement at the start and never changes: a fabric switch learns a migrated
+/// VM's new server from its announcement and keeps that itself (FabricSwitch).
 /// </remarks>
 public sealed class LocationTable
 {
@@ -20,7 +20,4 @@ public sealed class LocationTable
 
     /// <summary>The server hosting <paramref name="endpoint"/>.</summary>
     public int ServerOf(int endpoint) => _serverOf[endpoint];
-
-    /// <summary>The endpoint now lives on <paramref name="server"/>.</summary>
-    public void Move(int endpoint, int server) => _serverOf[endpoint] = server;
 }

@@ -1,0 +1,223 @@
+using DcSim.ActorsHost.Endpoints;
+using DcSim.ActorsHost.Tcp;
+using DcSim.ActorsNetwork.Fabric;
+using DcSim.SimCore.Components;
+using DcSim.SimCore.Metrics;
+using DcSim.SimCore.Units;
+using DcSim.SimCore.Wire;
+
+namespace DcSim.ActorsHost.Migration;
+
+/// <summary>
+/// The source hypervisor's side of one live migration (the QEMU or Xen process that sends the VM): at the scenario's time it opens a
+/// TCP connection from the host's stack to the destination host's, and runs the <see cref="PreCopyMigration"/> over it — each round's
+/// bytes written to the socket, at most at <see cref="MigrationSettings.MaxBandwidth"/>, and delivered when the destination has
+/// read all of them. At the stop decision the VM stops: its vNIC is unplugged (frames inside it are lost) and its guest leaves
+/// the server with its pending events; when the last bytes are in, it goes to the destination's dock, due there after the resume delay.
+/// A bonded VF is hot-unplugged first (the guest fails over to its virtio NIC), as a VM with a pass-through device cannot migrate.
+/// </summary>
+internal sealed class MigrationAgent : Component, ITcpApplication, IMigrationChannel
+{
+    /// <summary>The control message: the VM's announcement from its destination reached this server.</summary>
+    public const int Announced = 1;
+    /// <summary>The control message: everything asked of the stream so far (<c>CreatedAt</c> bytes) is at the destination.</summary>
+    public const int Delivered = 2;
+
+    /// <summary>QEMU's rate limiter allows max-bandwidth × 100 ms per 100 ms (<c>BUFFER_DELAY</c>, migration/migration.c).</summary>
+    public static readonly long RateWindowPs = 100 * SimTime.Millisecond;
+
+    private const int StartTimer = 0, PaceTimer = 1;
+
+    private readonly MigrationRequest _request;
+    private readonly ResidentVm _vm;
+    private readonly EndpointStack _hostStack;
+    private readonly HostSwitch _hostSwitch;
+    private readonly MigrationHandoff _handoff;
+    private readonly FabricAnnouncer _announcer;
+    private readonly int _destinationHost;
+    private readonly long _linkBitsPerSecond;
+    private readonly PreCopyMigration _migration;
+    private readonly DropLedger _unplugged;
+    private TcpConnection? _connection;
+    private DepartedVmPort? _departed;
+    private DetachedComponents? _frozen;
+    private long _requested, _written, _received, _windowStart, _windowWritten;
+    private bool _awaiting, _handedOver;
+    private long _startedAt = -1, _stoppedAt = -1;
+
+    public MigrationAgent(string path, MigrationRequest request, ResidentVm vm, EndpointStack hostStack, HostSwitch hostSwitch,
+        MigrationHandoff handoff, FabricAnnouncer announcer, int destinationHost, long linkBitsPerSecond) : base(path, MigrationResults.Kind)
+    {
+        _announcer = announcer;
+        _request = request;
+        _vm = vm;
+        _hostStack = hostStack;
+        _hostSwitch = hostSwitch;
+        _handoff = handoff;
+        _destinationHost = destinationHost;
+        _linkBitsPerSecond = linkBitsPerSecond;
+        _migration = new PreCopyMigration(vm.Memory, request.Settings, this);
+        _unplugged = new DropLedger($"{path}:unplugged");
+    }
+
+    private long CapBytesPerWindow =>
+        _request.Settings.MaxBandwidth.BitsPerSecond is > 0 and var cap && cap < _linkBitsPerSecond
+            ? (long)((Int128)cap * RateWindowPs / 8 / SimTime.Second)
+            : 0;
+
+    public override void Start() => SetTimer(_request.AtPs, StartTimer);
+
+    public override void Receive(int port, in Packet packet) => throw new InvalidOperationException($"{Path} has no ports");
+
+    public override void OnTimer(int timer, int token, in Packet carried)
+    {
+        if (timer == PaceTimer)
+        {
+            Pump();
+            return;
+        }
+        _startedAt = Now;
+        if (_vm.Bond is { VfPlugged: true } bond) bond.DetachVf();
+        var flowId = FlowIds.Make(_hostStack.Address.Id, MigrationStream.Application, _request.Index);
+        _connection = _hostStack.Tcp.Connect(_destinationHost, MigrationStream.Port, flowId, this);
+    }
+
+    void ITcpApplication.Connected(TcpConnection connection)
+    {
+        _windowStart = Now;
+        _migration.Start(Now);
+    }
+
+    void IMigrationChannel.Send(long bytes)
+    {
+        _requested += bytes;
+        _awaiting = true;
+        Pump();
+    }
+
+    /// <summary>Writes what the rate limiter allows of what the migration asked for; the rest waits for the next window.</summary>
+    private void Pump()
+    {
+        var cap = CapBytesPerWindow;
+        var due = _requested - _written;
+        if (due <= 0) return;
+        if (cap > 0)
+        {
+            if (Now >= _windowStart + RateWindowPs)
+            {
+                _windowStart += (Now - _windowStart) / RateWindowPs * RateWindowPs;
+                _windowWritten = 0;
+            }
+            due = Math.Min(due, cap - _windowWritten);
+            _windowWritten += due;
+        }
+        if (due > 0)
+        {
+            _connection!.Write(due);
+            _written += due;
+        }
+        if (_written < _requested) SetTimer(_windowStart + RateWindowPs, PaceTimer);
+    }
+
+    public int MigrationIndex => _request.Index;
+    public int Destination => _request.ToServer;
+    /// <summary>Bytes the migration has asked the stream to carry so far.</summary>
+    public long Requested => _requested;
+
+    private void OnDelivered(long total)
+    {
+        _received = total;
+        if (!_awaiting || _received < _requested) return;
+        _awaiting = false;
+        var connection = _connection!;
+        _migration.Delivered(Now);
+        if (_migration.Phase is MigrationPhase.StopAndCopy or MigrationPhase.Completed && _stoppedAt < 0) StopVm();
+        if (_migration.Phase == MigrationPhase.Completed) HandOver();
+        else if (_migration.Phase == MigrationPhase.Aborted)
+        {
+            connection.Close();
+            if (_vm.Bond is { VfPlugged: false } bond) bond.AttachVf();
+        }
+    }
+
+    void ITcpApplication.PeerClosed(TcpConnection connection) => connection.Close();
+
+    /// <summary>The stop-and-copy begins: the VM stops running here; frames for it find its port empty.</summary>
+    private void StopVm()
+    {
+        _stoppedAt = Now;
+        var lp = Owner;
+        var (vmSwitch, port) = _vm.SwitchPort;
+        lp.Disconnect(vmSwitch, port);
+        lp.Disconnect(_vm.GuestUplink.Component, _vm.GuestUplink.Port);
+        // Whatever else the vNIC side is wired to (a bonded VF's driver to the NIC) is unplugged as well.
+        foreach (var c in _vm.Attachment)
+            foreach (var (p, peer, _) in lp.WiresOf(c).ToList())
+                if (!_vm.Attachment.Contains(peer)) lp.Disconnect(c, p);
+        foreach (var e in lp.TakeEventsOf(_vm.Attachment))
+            if (e.Kind == SimCore.Kernel.EventKind.Packet) _unplugged.Drop(e.Packet.FlowId, e.Packet.PayloadBytes);
+        // The guest is frozen: its pending events go with it and happen at the destination.
+        _frozen = lp.Detach(_vm.Guest);
+        _departed = lp.Add(new DepartedVmPort($"{Path}/departed", _request.Settings.InFlight));
+        lp.Connect(vmSwitch, port, _departed, DepartedVmPort.SwitchSide);
+    }
+
+    /// <summary>The last bytes are in: the guest goes to the destination's dock, due there when it resumes.</summary>
+    private void HandOver()
+    {
+        _connection!.Close();
+        _vm.Bond = null;
+        _handoff.Send(_request.Index, _frozen!, _vm, this);
+        _handedOver = true;
+        var dock = _handoff.DockOf(_request.ToServer);
+        var arrival = new Packet { Sequence = _request.Index };
+        Owner.SendControl(dock.Owner.Id, _migration.Outcome!.End, dock.Index, VmDock.Arrive, in arrival);
+    }
+
+    public override void OnControl(int code, in Packet details)
+    {
+        if (code == Delivered)
+        {
+            OnDelivered(details.CreatedAt);
+            return;
+        }
+        if (code != Announced) base.OnControl(code, in details);
+        // The RARP came in through the uplink: the switch sends the VM's frames that way now.
+        foreach (var mac in _vm.Macs) _hostSwitch.Learn(mac, _hostSwitch.UplinkPort, Now);
+        var destination = details.DestinationEndpoint;
+        // Forwarded frames take the idle path's time to the destination's NIC (they do not queue: a simplification).
+        _departed?.Release(packet => Owner.SendPacket(destination, _announcer.ReachesServer(Owner.Id, destination, Owner.Now),
+            FabricBuilder.ServerNic, FabricBuilder.ServerNicWirePort, in packet));
+    }
+
+    public override void Report(ResultsBuilder results, long endTime)
+    {
+        _unplugged.Report(results);
+        if ((_handedOver ? _handoff.InTransit(_request.Index) : _frozen) is { } guest) guest.CountInFlight(results);
+        base.Report(results, endTime);
+    }
+
+    public override void WriteCounters(ComponentCounters counters, long now)
+    {
+        var o = _migration.Outcome;
+        counters[MigrationResults.Index] = _request.Index;
+        counters[MigrationResults.Entity] = _vm.Entity;
+        counters[MigrationResults.From] = Owner.Id;
+        counters[MigrationResults.To] = _request.ToServer;
+        counters[MigrationResults.Phase] = (long)_migration.Phase;
+        counters[MigrationResults.RequestedPs] = _request.AtPs;
+        counters[MigrationResults.StartPs] = _startedAt;
+        counters[MigrationResults.StopPs] = _stoppedAt;
+        counters[MigrationResults.EndPs] = o?.End ?? -1;
+        counters[MigrationResults.Rounds] = o?.Rounds ?? 0;
+        counters[MigrationResults.PreCopyBytes] = o?.RoundBytes.Sum() ?? 0;
+        counters[MigrationResults.StopAndCopyBytes] = o?.StopAndCopyBytes ?? 0;
+        counters[MigrationResults.DowntimePs] = o?.Downtime ?? 0;
+        counters[MigrationResults.Reason] = o is null ? -1 : (long)o.Reason;
+        counters[MigrationResults.StreamBytesReceived] = _received;
+        counters[MigrationResults.UnpluggedPackets] = _unplugged.Packets;
+        counters[MigrationResults.DroppedAtSource] = _departed?.Dropped ?? 0;
+        counters[MigrationResults.ForwardedFromSource] = _departed?.Forwarded ?? 0;
+        counters[MigrationResults.HandedOver] = _handedOver ? 1 : 0;
+    }
+}

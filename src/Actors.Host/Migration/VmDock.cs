@@ -1,0 +1,62 @@
+using DcSim.SimCore.Components;
+using DcSim.SimCore.Metrics;
+using DcSim.SimCore.Wire;
+
+namespace DcSim.ActorsHost.Migration;
+
+/// <summary>
+/// Where migrated VMs arrive on a server: for each migration that comes here, the host switch's port kept free for it, the cores its
+/// vCPUs take, and how the server makes its vNIC. On arrival (a control message at the end of the downtime) the VM's guest joins this
+/// server's LP with its pending events, gets a vNIC on its port, the switch learns its MACs there, and the fabric and the source
+/// hear its announcement.
+/// </summary>
+internal sealed class VmDock(string path, int server, HostSwitch hostSwitch, MigrationHandoff handoff, FabricAnnouncer announcer,
+    Func<ResidentVm, int, (IReadOnlyList<Component> Attachment, Component Vnic, int GuestSide)> attach) : Component(path, "vm-dock")
+{
+    /// <summary>The control message: migration <c>Sequence</c>'s VM has arrived.</summary>
+    public const int Arrive = 1;
+
+    private readonly Dictionary<int, (int Port, int FirstCore)> _arrivals = [];
+    private long _arrived;
+
+    /// <summary>Keeps <paramref name="switchPort"/> and cores from <paramref name="firstCore"/> for migration <paramref name="migration"/>.</summary>
+    public void Expect(int migration, int switchPort, int firstCore) => _arrivals.Add(migration, (switchPort, firstCore));
+
+    public int Server => server;
+
+    /// <summary>
+    /// <paramref name="total"/> bytes of <paramref name="agent"/>'s stream are in: once they cover all it asked to send, the source hears
+    /// that the transfer arrived (in this partition, at once: the source decides on what arrived, as SimGrid's and the model's rounds do).
+    /// </summary>
+    public void StreamReceived(MigrationAgent agent, long total)
+    {
+        if (total < agent.Requested) return;
+        var delivered = new Packet { Sequence = agent.MigrationIndex, CreatedAt = total };
+        Owner.SendControl(agent.Owner.Id, Now, agent.Index, MigrationAgent.Delivered, in delivered);
+    }
+
+    public override void Receive(int port, in Packet packet) => throw new InvalidOperationException($"{Path} has no ports");
+
+    public override void OnControl(int code, in Packet details)
+    {
+        if (code != Arrive) base.OnControl(code, in details);
+        var migration = details.Sequence;
+        var (guest, vm, agent) = handoff.Receive(migration);
+        var (port, firstCore) = _arrivals[migration];
+        var lp = Owner;
+        vm.Vcpus.MoveTo(((Servers.Server)lp).Cpu, firstCore);
+        lp.Adopt(guest, Now);
+        var (attachment, vnic, guestSide) = attach(vm, port);
+        lp.Connect(vnic, guestSide, vm.GuestUplink.Component, vm.GuestUplink.Port);
+        vm.Attachment = attachment;
+        vm.SwitchPort = (hostSwitch.Switch, port);
+        foreach (var mac in vm.Macs) hostSwitch.Learn(mac, port, Now);
+        announcer.Announce(lp, server, vm.Endpoints, Now);
+        // The source learns it from the announcement too, when the broadcast reaches it.
+        var heard = new Packet { Sequence = migration, DestinationEndpoint = server };
+        lp.SendControl(agent.Owner.Id, announcer.ReachesServer(server, agent.Owner.Id, Now), agent.Index, MigrationAgent.Announced, in heard);
+        _arrived++;
+    }
+
+    public override void WriteCounters(ComponentCounters counters, long now) => counters["vms_arrived"] = _arrived;
+}

@@ -1,0 +1,39 @@
+using DcSim.SimCore.Kernel;
+using DcSim.SimCore.Metrics;
+
+namespace DcSim.SimCore.Components;
+
+/// <summary>
+/// Components taken out of their LP (<see cref="ComponentLp.Detach"/>) on their way to another one: a migrating VM's guest. The wires
+/// between them and their pending events (component numbers relative to <see cref="Components"/>) go with them; nothing runs meanwhile.
+/// </summary>
+public sealed class DetachedComponents(IReadOnlyList<Component> components, IReadOnlyList<(int A, int PortA, int B, int PortB)> wires,
+    IReadOnlyList<SimEvent> events)
+{
+    public IReadOnlyList<Component> Components { get; } = components;
+    public IReadOnlyList<(int A, int PortA, int B, int PortB)> Wires { get; } = wires;
+    public IReadOnlyList<SimEvent> Events { get; } = events;
+
+    /// <summary>Packets held between the components while they travel: counted in flight if the run ends before they arrive.</summary>
+    public void CountInFlight(ResultsBuilder results)
+    {
+        foreach (var e in Events)
+        {
+            if (e.Kind != EventKind.Packet) continue;
+            var f = results.Flow(e.Packet.FlowId);
+            f.InFlightPackets++;
+            f.InFlightBytes += e.Packet.PayloadBytes;
+        }
+    }
+}
+
+/// <summary>What stays in an LP at the index of a component that left it: nothing, so the other components keep their numbers.</summary>
+internal sealed class VacantComponent(string path) : Component(path + "#moved", "vacant")
+{
+    public override void Receive(int port, in Wire.Packet packet) =>
+        throw new InvalidOperationException($"{Path}: a packet reached a component that moved away");
+
+    public override void Report(ResultsBuilder results, long endTime) { }
+
+    public override void WriteCounters(ComponentCounters counters, long now) { }
+}
