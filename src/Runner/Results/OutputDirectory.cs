@@ -37,7 +37,7 @@ internal static class OutputDirectory
     private static bool IsEarlierResult(string entry)
     {
         var name = Path.GetFileName(entry);
-        return File.Exists(entry) && ResultFiles.Names.Any(n => name == n || name == $".{n}.partial");
+        return File.Exists(entry) && ResultFiles.Names.Concat(ResultFiles.OptionalNames).Any(n => name == n || name == $".{n}.partial");
     }
 
     /// <summary>Creates and at once deletes a probe file: the only portable test of write permission (root ignores mode bits).</summary>

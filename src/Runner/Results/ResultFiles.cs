@@ -15,7 +15,8 @@ using DcSim.SimCore.Units;
 namespace DcSim.Runner.Results;
 
 /// <summary>
-/// Writes summary.json, flows.csv, links.csv, servers.csv, rr.csv, endpoints.csv, cores.csv, tcp-flows.csv and series.csv. Their content depends only on the scenario, the seed
+/// Writes summary.json, flows.csv, links.csv, servers.csv, rr.csv, endpoints.csv, cores.csv, tcp-flows.csv and series.csv (and
+/// migrations.csv when there are migrations). Their content depends only on the scenario, the seed
 /// and the simulation (no wall-clock figures), so that equal runs give byte-identical files. Files are
 /// written under temporary names and renamed at the end, so an interrupted run leaves none half-written.
 /// </summary>
@@ -40,9 +41,15 @@ internal static partial class ResultFiles
             TcpFlowsCsv(results),
             SeriesCsv(results),
         };
-        var temporary = Names.Select(n => Path.Combine(directory, $".{n}.partial")).ToArray();
-        for (var i = 0; i < Names.Length; i++) File.WriteAllText(temporary[i], contents[i], new UTF8Encoding(false));
-        for (var i = 0; i < Names.Length; i++) File.Move(temporary[i], Path.Combine(directory, Names[i]), overwrite: true);
+        var names = Names.ToList();
+        if (scenario.Datacenter().Migrations.Count > 0)
+        {
+            names.Add(MigrationsFile);
+            contents = [.. contents, MigrationsCsv(scenario, results)];
+        }
+        var temporary = names.Select(n => Path.Combine(directory, $".{n}.partial")).ToArray();
+        for (var i = 0; i < names.Count; i++) File.WriteAllText(temporary[i], contents[i], new UTF8Encoding(false));
+        for (var i = 0; i < names.Count; i++) File.Move(temporary[i], Path.Combine(directory, names[i]), overwrite: true);
     }
 
     public static string SummaryJson(ScenarioSettings scenario, ResultsBuilder results, RunSummary s)

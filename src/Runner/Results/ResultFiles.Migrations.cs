@@ -1,0 +1,63 @@
+using System.Globalization;
+using System.Text;
+using DcSim.ActorsHost.Migration;
+using DcSim.ActorsHost.Settings;
+using DcSim.SimCore.Metrics;
+using DcSim.SimCore.Scenario;
+
+namespace DcSim.Runner.Results;
+
+/// <summary>migrations.csv: one row per live migration of the scenario (written only when it has some).</summary>
+internal static partial class ResultFiles
+{
+    public const string MigrationsFile = "migrations.csv";
+
+    /// <summary>Result files a run writes only when its scenario has what they describe.</summary>
+    public static readonly string[] OptionalNames = [MigrationsFile];
+
+    /// <summary>
+    /// In migration order: where and when, the rounds and bytes, the downtime, why the rounds stopped, and the frames the move lost (inside
+    /// the unplugged vNIC, and arriving at the source after the VM stopped there) or forwarded. Times in seconds; -1 when not reached.
+    /// </summary>
+    public static string MigrationsCsv(ScenarioSettings scenario, ResultsBuilder results)
+    {
+        var plan = scenario.Datacenter().Plan;
+        var sb = new StringBuilder();
+        sb.Append("migration,vm,from,to,outcome,requested_s,start_s,stop_s,end_s,total_s,rounds,precopy_bytes,stop_copy_bytes,total_bytes,")
+          .Append("downtime_ms,stop_reason,lost_in_vnic,dropped_at_source,forwarded_from_source\n");
+        foreach (var m in results.Components.Values.Where(c => c.Kind == MigrationResults.Kind).OrderBy(c => c[MigrationResults.Index]))
+        {
+            var phase = (MigrationPhase)m[MigrationResults.Phase];
+            var outcome = phase switch
+            {
+                MigrationPhase.Completed => "completed",
+                MigrationPhase.Aborted => "aborted",
+                MigrationPhase.NotStarted => "not-started",
+                _ => "in-progress",
+            };
+            var reason = m[MigrationResults.Reason] < 0 ? "" : StopReasonName((MigrationStopReason)m[MigrationResults.Reason]);
+            var (start, end) = (m[MigrationResults.StartPs], m[MigrationResults.EndPs]);
+            var pre = m[MigrationResults.PreCopyBytes];
+            var stopCopy = m[MigrationResults.StopAndCopyBytes];
+            sb.Append(CultureInfo.InvariantCulture, $"{m[MigrationResults.Index]},{plan.NameOf((int)m[MigrationResults.Entity])},")
+              .Append(CultureInfo.InvariantCulture, $"host{m[MigrationResults.From]},host{m[MigrationResults.To]},{outcome},")
+              .Append(CultureInfo.InvariantCulture, $"{Seconds(m[MigrationResults.RequestedPs])},{Seconds(start)},{Seconds(m[MigrationResults.StopPs])},{Seconds(end)},")
+              .Append(CultureInfo.InvariantCulture, $"{(end < 0 || start < 0 ? -1 : Round((end - start) / 1e12))},{m[MigrationResults.Rounds]},{pre},{stopCopy},{pre + stopCopy},")
+              .Append(CultureInfo.InvariantCulture, $"{Round(m[MigrationResults.DowntimePs] / 1e9)},{reason},{m[MigrationResults.UnpluggedPackets]},")
+              .Append(CultureInfo.InvariantCulture, $"{m[MigrationResults.DroppedAtSource]},{m[MigrationResults.ForwardedFromSource]}\n");
+        }
+        return sb.ToString();
+    }
+
+    private static double Seconds(long ps) => ps < 0 ? -1 : Round(ps / 1e12);
+
+    private static string StopReasonName(MigrationStopReason reason) => reason switch
+    {
+        MigrationStopReason.DowntimeTarget => "downtime-target",
+        MigrationStopReason.FewDirtyPages => "few-dirty-pages",
+        MigrationStopReason.RoundGrew => "round-grew",
+        MigrationStopReason.RoundLimit => "round-limit",
+        MigrationStopReason.DataLimit => "data-limit",
+        _ => "aborted",
+    };
+}
