@@ -11,7 +11,7 @@ namespace DcSim.ActorsHost.Migration;
 /// hear its announcement.
 /// </summary>
 internal sealed class VmDock(string path, int server, HostSwitch hostSwitch, MigrationHandoff handoff, FabricAnnouncer announcer,
-    Func<ResidentVm, int, (IReadOnlyList<Component> Attachment, Component Vnic, int GuestSide)> attach) : Component(path, "vm-dock")
+    Func<int, ResidentVm, int, (IReadOnlyList<Component> Attachment, Component Vnic, int GuestSide)> attach) : Component(path, "vm-dock")
 {
     /// <summary>The control message: migration <c>Sequence</c>'s VM has arrived.</summary>
     public const int Arrive = 1;
@@ -46,10 +46,11 @@ internal sealed class VmDock(string path, int server, HostSwitch hostSwitch, Mig
         var lp = Owner;
         vm.Vcpus.MoveTo(((Servers.Server)lp).Cpu, firstCore);
         lp.Adopt(guest, Now);
-        var (attachment, vnic, guestSide) = attach(vm, port);
+        var (attachment, vnic, guestSide) = attach(migration, vm, port);
         lp.Connect(vnic, guestSide, vm.GuestUplink.Component, vm.GuestUplink.Port);
         vm.Attachment = attachment;
         vm.SwitchPort = (hostSwitch.Switch, port);
+        vm.Bond = vnic as Sriov.GuestBond;
         foreach (var mac in vm.Macs) hostSwitch.Learn(mac, port, Now);
         announcer.Announce(lp, server, vm.Endpoints, Now);
         // The source learns it from the announcement too, when the broadcast reaches it.

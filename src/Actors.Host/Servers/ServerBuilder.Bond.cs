@@ -13,14 +13,15 @@ internal sealed partial class ServerBuilder
     /// The bond between the VM's VF driver and its virtio NIC (both built and wired on their far side), with the scenario's
     /// hot-plug events for this VM; the VF and the virtio NIC belong to the VM's entity, as every vNIC does.
     /// </summary>
+    /// <param name="arriving">A VM that migrates here: no scenario hot-plug events (they are its first server's), and no VF until plugged in.</param>
     private GuestBond BuildBond(Server server, string path, int entity, EventSource source, GuestBondSettings settings, SriovNic nic, int vf,
-        CpuHop vfDriver, VirtioNic backup)
+        CpuHop vfDriver, VirtioNic backup, bool arriving = false)
     {
         // The VM's own event source (one per entity: event order depends on what the entity did, not on where it is built).
         vfDriver.BelongTo(source);
         backup.BelongTo(source);
         var bond = server.Add(new GuestBond($"{path}/bond0", settings, nic, vf,
-            _dc.VfHotplug.Where(e => e.Entity == entity).OrderBy(e => e.AtPs).ToList()));
+            arriving ? [] : _dc.VfHotplug.Where(e => e.Entity == entity).OrderBy(e => e.AtPs).ToList(), vfPlugged: !arriving));
         server.Connect(bond, GuestBond.VfPort, vfDriver, CpuHop.PortA);
         server.Connect(bond, GuestBond.BackupPort, backup, VirtioNic.GuestSide);
         return bond;

@@ -1,6 +1,8 @@
 using DcSim.ActorsHost.Endpoints;
 using DcSim.ActorsHost.Migration;
 using DcSim.ActorsHost.Virtualization;
+using DcSim.ActorsHost.Sriov;
+using DcSim.ActorsNic;
 using DcSim.SimCore.Components;
 using DcSim.SimCore.Cpu;
 
@@ -13,8 +15,9 @@ internal sealed partial class ServerBuilder
     /// Adds, after everything else on the server, an agent per migration leaving it (in list order) and, if VMs arrive here, the dock
     /// with a switch port (from <paramref name="firstFreePort"/>) and cores for each.
     /// </summary>
+    /// <param name="vfOf">The VF kept for each arriving bonded VM that gets one, by migration.</param>
     private void BuildMigrations(Server server, int host, HostSwitch hostSwitch, EndpointStack hostStack, HostCores hostCores, int firstFreePort,
-        List<MigrationRequest> arrivals)
+        List<MigrationRequest> arrivals, Dictionary<int, int> vfOf, SriovNic? nic)
     {
         foreach (var m in _dc.Migrations.Where(m => Plan.Entity(m.Entity).Server == host))
             _handoff.Register(m.Index, server.Add(new MigrationAgent($"{server.Name}/migration{m.Index}", m, _residents[m.Entity], hostStack, hostSwitch,
@@ -22,7 +25,7 @@ internal sealed partial class ServerBuilder
         if (arrivals.Count == 0) return;
         hostStack.MigrationReceiver = _handoff.Receiver;
         var dock = server.Add(new VmDock($"{server.Name}/vm-dock", host, hostSwitch, _handoff, _announcer,
-            (vm, port) => Attach(server, vm, hostSwitch.Switch, port, hostCores)));
+            (migration, vm, port) => Attach(server, vm, hostSwitch, port, hostCores, vfOf.TryGetValue(migration, out var vf) ? (nic!, vf) : null)));
         // vCPUs of arriving VMs go after those planned here, as the planner deals cores (core 0 left to the host).
         var vcpusPlaced = Plan.OnServer(host).ToArray().Where(e => Plan.Entity(e).Kind == EntityKind.Vm).Sum(e => Plan.VmTemplateOf(e).Vcpus);
         for (var i = 0; i < arrivals.Count; i++)
@@ -35,10 +38,11 @@ internal sealed partial class ServerBuilder
 
     /// <summary>
     /// The vNIC an arriving VM gets here: a virtio NIC on its switch port (a bonded VM's backup kind; the userspace datapath's vhost-user
-    /// under OVS-DPDK), built as at the start, in the VM's own event order.
+    /// under OVS-DPDK), built as at the start, in the VM's own event order; with a VF kept for it, the VF's driver and the bond too, the
+    /// VF hot-plugged at once (up after the VF's ready time, active from the bond's next link check).
     /// </summary>
-    private (IReadOnlyList<Component> Attachment, Component Vnic, int GuestSide) Attach(Server server, ResidentVm vm, Component vmSwitch, int port,
-        HostCores hostCores)
+    private (IReadOnlyList<Component> Attachment, Component Vnic, int GuestSide) Attach(Server server, ResidentVm vm, HostSwitch hostSwitch, int port,
+        HostCores hostCores, (SriovNic Nic, int Vf)? vf)
     {
         _free = V.FreeStacks || V.Profiles[server.Id].FreeStacks;
         var template = Plan.VmTemplateOf(vm.Entity);
@@ -51,9 +55,16 @@ internal sealed partial class ServerBuilder
         if (V.Profiles[server.Id].VmSwitch == VmSwitchKind.Ovs && _dc.Server.VSwitch.Datapath == ActorsNetwork.Ovs.VSwitchDatapath.Netdev)
             backend = VnicBackend.VhostUser;
         var profile = Costs.Hypervisor(V.Profiles[server.Id].Hypervisor);
-        var vnic = VirtioVnic(server, $"{server.Name}/{vm.Name}/eth0", vmSwitch, port, backend, vm.Vcpus, profile, hostCores);
+        var path = $"{server.Name}/{vm.Name}";
+        var vnic = VirtioVnic(server, path, hostSwitch.Switch, port, backend, vm.Vcpus, profile, hostCores);
         vnic.BelongTo(vm.Source);
-        return ([vnic], vnic, ActorsNic.VirtioNic.GuestSide);
+        if (vf is not { } slot) return ([vnic], vnic, ActorsNic.VirtioNic.GuestSide);
+        var driver = VfDriver(server, path, slot.Nic, SriovNic.VfPort(slot.Vf), vm.Vcpus, profile);
+        var bond = BuildBond(server, path, vm.Entity, vm.Source, template.Bond!, slot.Nic, slot.Vf, driver, vnic, arriving: true);
+        var mac = directory[Plan.Entity(vm.Entity).Endpoint].Mac;
+        bond.PeersNotified = (active, now) => hostSwitch.Learn(mac, active == BondSlave.Vf ? hostSwitch.UplinkPort : port, now);
+        bond.AttachVf();
+        return ([driver, vnic, bond], bond, GuestBond.GuestPort);
     }
 
     /// <summary>How the VM dirties its memory.</summary>

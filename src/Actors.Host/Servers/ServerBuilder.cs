@@ -78,7 +78,13 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, LeafSpine
         // switch; bonded ones (vf-bond) do both.
         var vfVms = Vfs.WithVfOn(host).ToList();
         vms = vms.Where(e => Vfs.VnicOf(e) != VnicBackend.Vf).ToList();
-        var sriov = V.Profiles[host].Sriov is { } model ? BuildSriovNic(name, host, model, vfVms) : null;
+        var arrivals = _dc.Migrations.Where(m => m.ToServer == host).ToList();
+        // A bonded VM that migrates here gets a VF of its own if one is left (plugged in once it runs here), else only its backup.
+        var vfArrivals = V.Profiles[host].Sriov is { } nicModel
+            ? arrivals.Where(m => Plan.VmTemplateOf(m.Entity).Vnic == VnicBackend.VfBond).Take(Math.Max(0, nicModel.MaxVfs - vfVms.Count)).ToList()
+            : [];
+        var sriov = V.Profiles[host].Sriov is { } model ? BuildSriovNic(name, host, model, [.. vfVms, .. vfArrivals.Select(m => m.Entity)]) : null;
+        for (var i = 0; i < vfArrivals.Count; i++) sriov!.DetachVf(vfVms.Count + i);
         Component nic = sriov ?? (Component)new PhysicalNic($"{name}/nic0", Free ? 0 : Costs.NicTxLatencyPs, Free ? 0 : Costs.NicRxLatencyPs);
         server.Add(nic);
         if (nic.Index != FabricBuilder.ServerNic) throw new InvalidOperationException($"{name}: the NIC must be component {FabricBuilder.ServerNic}");
@@ -93,7 +99,6 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, LeafSpine
         var networkCore = new HostCores(cpu, vs.Enabled && vs.Datapath == VSwitchDatapath.Netdev ? vs.DatapathCores : 0, 1);
         var hostKernel = new KernelSpec(name, host, networkCore, networkCore, CpuCategory.HostKernel, CpuCategory.HostUser,
             EndpointLifecycle.AlwaysRunning(), null, EndpointResults.HostStackKind);
-        var arrivals = _dc.Migrations.Where(m => m.ToServer == host).ToList();
         var hasVms = vms.Count + arrivals.Count > 0;
         var (up, upPort, hostStack) = BuildKernel(server, hostKernel, entities.Where(e => Plan.Entity(e) is { Kind: EntityKind.Container, ParentVm: < 0 }), startup,
             onSharedSegment: hasVms);
@@ -169,7 +174,8 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, LeafSpine
         var hostSwitch = vmSwitch is LinuxBridge bridge
             ? new HostSwitch(bridge, switchUplink, (mac, port, now) => bridge.Fdb.Learn(mac, port, now))
             : new HostSwitch(vmSwitch, switchUplink, (mac, port, now) => ((VSwitchComponent)vmSwitch).VSwitch.LearnMac(mac, (uint)port, now));
-        BuildMigrations(server, host, hostSwitch, hostStack, hostCores, firstVmPort + vms.Count, arrivals);
+        BuildMigrations(server, host, hostSwitch, hostStack, hostCores, firstVmPort + vms.Count, arrivals,
+            sriov is null ? [] : vfArrivals.Select((m, i) => (m.Index, vfVms.Count + i)).ToDictionary(), sriov);
         return server;
     }
 

@@ -63,14 +63,18 @@ public sealed class GuestBond : Component
     private readonly DropLedger _inactive, _unplugged;
     private readonly List<Change> _changes = [];
     private readonly long[] _txPackets = new long[2], _rxPackets = new long[2], _lastTx = new long[2], _lastRx = new long[2];
-    private bool _plugged = true, _vfUp = true;
+    private bool _plugged, _vfUp;
     private int _generation; // a pending plug-in timer of an older generation was overtaken by an unplug
     private long _unplugs, _plugs;
 
     /// <param name="nic">The server's SR-IOV NIC and <paramref name="vf"/> the VF the guest has.</param>
     /// <param name="schedule">The scenario's hot-plug events for this VM, in time order.</param>
-    public GuestBond(string path, GuestBondSettings settings, SriovNic nic, int vf, IReadOnlyList<VfHotplugEvent> schedule) : base(path, ComponentKind)
+    /// <param name="vfPlugged">False for a VM that migrated here: it runs on the backup until the VF is plugged in (<see cref="AttachVf"/>).</param>
+    public GuestBond(string path, GuestBondSettings settings, SriovNic nic, int vf, IReadOnlyList<VfHotplugEvent> schedule, bool vfPlugged = true)
+        : base(path, ComponentKind)
     {
+        (_plugged, _vfUp) = (vfPlugged, vfPlugged);
+        if (!vfPlugged) Active = BondSlave.Backup;
         _settings = settings;
         _nic = nic;
         _vf = vf;
