@@ -9,6 +9,9 @@ using DcSim.SimCore.Wire;
 
 namespace DcSim.ActorsHost.Endpoints;
 
+/// <summary>Hears that <paramref name="packet"/> was delivered at <paramref name="now"/>.</summary>
+internal delegate void DeliveryObserver(in Packet packet, long now);
+
 /// <summary>Where an endpoint's kernel work runs and what it costs: a server's core, or a VM's vCPUs.</summary>
 /// <param name="Processor">The cores (or vCPUs) the stack's work runs on.</param>
 /// <param name="Kernel">The category of the kernel's work: host-kernel, or guest-kernel inside a VM.</param>
@@ -122,6 +125,9 @@ internal sealed class EndpointStack : Component, IEndpoint, ITcpStackPort
         if (!_lifecycle.IsRunning || generator < 0 || generator >= _allGenerators.Count || !TcpApplications.IsTcp(_allGenerators[generator].Kind)) return null;
         return (_tcpServers ??= new TcpServerApplications(this)).Accept(_allGenerators[generator]);
     }
+
+    /// <summary>Told of every data packet delivered here (a migration measuring the traffic around it); null: nobody listens.</summary>
+    public DeliveryObserver? DeliveryObserver { get; set; }
 
     /// <summary>What reads incoming live migrations on a host that VMs migrate to (<see cref="MigrationStream.Port"/>); null elsewhere.</summary>
     public ITcpApplication? MigrationReceiver { get; set; }
@@ -288,6 +294,7 @@ internal sealed class EndpointStack : Component, IEndpoint, ITcpStackPort
     private void Deliver(in Packet packet)
     {
         _flows.Delivered(in packet, Now);
+        if (DeliveryObserver is { } observe && packet.PayloadBytes > 0) observe(in packet, Now);
         if (packet.Headers.Protocol == PacketHeaders.Tcp)
         {
             Tcp.OnSegment(in packet);

@@ -44,6 +44,8 @@ internal sealed class MigrationAgent : Component, ITcpApplication, IMigrationCha
     private long _requested, _written, _received, _windowStart, _windowWritten;
     private bool _awaiting, _handedOver;
     private long _startedAt = -1, _stoppedAt = -1;
+    /// <summary>Latency of the traffic delivered on the two servers before, during and after the migration.</summary>
+    private readonly LatencyHistogram[] _latency = [new(3), new(3), new(3)];
 
     public MigrationAgent(string path, MigrationRequest request, ResidentVm vm, EndpointStack hostStack, HostSwitch hostSwitch,
         MigrationHandoff handoff, FabricAnnouncer announcer, int destinationHost, long linkBitsPerSecond) : base(path, MigrationResults.Kind)
@@ -117,6 +119,17 @@ internal sealed class MigrationAgent : Component, ITcpApplication, IMigrationCha
             _written += due;
         }
         if (_written < _requested) SetTimer(_windowStart + RateWindowPs, PaceTimer);
+    }
+
+    /// <summary>
+    /// A data packet was delivered on the source or the destination server at <paramref name="now"/> (not the migration's own stream): its
+    /// latency counts before the migration started, during it (to the VM's resumption), or after.
+    /// </summary>
+    public void Observe(in Packet packet, long now)
+    {
+        if (FlowIds.Application(packet.FlowId) == MigrationStream.Application) return;
+        var period = _startedAt < 0 || now < _startedAt ? 0 : _migration.Outcome is { } o && now > o.End ? 2 : 1;
+        _latency[period].Record(now - packet.CreatedAt);
     }
 
     public int MigrationIndex => _request.Index;
@@ -219,5 +232,12 @@ internal sealed class MigrationAgent : Component, ITcpApplication, IMigrationCha
         counters[MigrationResults.DroppedAtSource] = _departed?.Dropped ?? 0;
         counters[MigrationResults.ForwardedFromSource] = _departed?.Forwarded ?? 0;
         counters[MigrationResults.HandedOver] = _handedOver ? 1 : 0;
+        for (var period = 0; period < _latency.Length; period++)
+        {
+            var h = _latency[period];
+            counters[MigrationResults.LatencyCount(period)] = h.Count;
+            counters[MigrationResults.LatencyP50Ns(period)] = h.PercentileNs(50);
+            counters[MigrationResults.LatencyP99Ns(period)] = h.PercentileNs(99);
+        }
     }
 }

@@ -20,6 +20,8 @@ internal sealed class MigrationHandoff
 
     public void Register(int migration, MigrationAgent agent) => _agents.Add(migration, agent);
 
+    public MigrationAgent AgentOf(int migration) => _agents[migration];
+
     /// <summary>The destination's side of every migration stream of the partition (QEMU's incoming migration): see <see cref="VmDock.StreamReceived"/>.</summary>
     public ITcpApplication Receiver { get; }
 

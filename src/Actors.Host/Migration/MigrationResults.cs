@@ -23,4 +23,11 @@ public static class MigrationResults
     public const string DroppedAtSource = "dropped_at_source";
     public const string ForwardedFromSource = "forwarded_from_source";
     public const string HandedOver = "handed_over";
+
+    /// <summary>The periods the latency of the traffic around a migration is measured in.</summary>
+    public static readonly string[] Periods = ["before", "during", "after"];
+
+    public static string LatencyCount(int period) => $"packets_{Periods[period]}";
+    public static string LatencyP50Ns(int period) => $"latency_p50_ns_{Periods[period]}";
+    public static string LatencyP99Ns(int period) => $"latency_p99_ns_{Periods[period]}";
 }

@@ -22,6 +22,14 @@ internal sealed partial class ServerBuilder
         foreach (var m in _dc.Migrations.Where(m => Plan.Entity(m.Entity).Server == host))
             _handoff.Register(m.Index, server.Add(new MigrationAgent($"{server.Name}/migration{m.Index}", m, _residents[m.Entity], hostStack, hostSwitch,
                 _handoff, _announcer, m.ToServer, _dc.Topology.HostLink.Rate.BitsPerSecond)));
+        // The traffic delivered on both ends of each migration is measured around it.
+        var measuring = _dc.Migrations.Where(m => Plan.Entity(m.Entity).Server == host || m.ToServer == host).Select(m => m.Index).ToList();
+        if (measuring.Count > 0)
+            foreach (var stack in server.Components.OfType<EndpointStack>())
+                stack.DeliveryObserver = (in SimCore.Wire.Packet packet, long now) =>
+                {
+                    foreach (var m in measuring) _handoff.AgentOf(m).Observe(in packet, now);
+                };
         if (arrivals.Count == 0) return;
         hostStack.MigrationReceiver = _handoff.Receiver;
         var dock = server.Add(new VmDock($"{server.Name}/vm-dock", host, hostSwitch, _handoff, _announcer,

@@ -17,14 +17,17 @@ internal static partial class ResultFiles
 
     /// <summary>
     /// In migration order: where and when, the rounds and bytes, the downtime, why the rounds stopped, and the frames the move lost (inside
-    /// the unplugged vNIC, and arriving at the source after the VM stopped there) or forwarded. Times in seconds; -1 when not reached.
+    /// the unplugged vNIC, and arriving at the source after the VM stopped there) or forwarded, and the latency of the data delivered on the
+    /// two servers before the migration, during it (to the VM's resumption) and after. Times in seconds; -1 when not reached.
     /// </summary>
     public static string MigrationsCsv(ScenarioSettings scenario, ResultsBuilder results)
     {
         var plan = scenario.Datacenter().Plan;
         var sb = new StringBuilder();
         sb.Append("migration,vm,from,to,outcome,requested_s,start_s,stop_s,end_s,total_s,rounds,precopy_bytes,stop_copy_bytes,total_bytes,")
-          .Append("downtime_ms,stop_reason,lost_in_vnic,dropped_at_source,forwarded_from_source\n");
+          .Append("downtime_ms,stop_reason,lost_in_vnic,dropped_at_source,forwarded_from_source");
+        foreach (var period in MigrationResults.Periods) sb.Append(CultureInfo.InvariantCulture, $",packets_{period},latency_p50_us_{period},latency_p99_us_{period}");
+        sb.Append('\n');
         foreach (var m in results.Components.Values.Where(c => c.Kind == MigrationResults.Kind).OrderBy(c => c[MigrationResults.Index]))
         {
             var phase = (MigrationPhase)m[MigrationResults.Phase];
@@ -44,7 +47,10 @@ internal static partial class ResultFiles
               .Append(CultureInfo.InvariantCulture, $"{Seconds(m[MigrationResults.RequestedPs])},{Seconds(start)},{Seconds(m[MigrationResults.StopPs])},{Seconds(end)},")
               .Append(CultureInfo.InvariantCulture, $"{(end < 0 || start < 0 ? -1 : Round((end - start) / 1e12))},{m[MigrationResults.Rounds]},{pre},{stopCopy},{pre + stopCopy},")
               .Append(CultureInfo.InvariantCulture, $"{Round(m[MigrationResults.DowntimePs] / 1e9)},{reason},{m[MigrationResults.UnpluggedPackets]},")
-              .Append(CultureInfo.InvariantCulture, $"{m[MigrationResults.DroppedAtSource]},{m[MigrationResults.ForwardedFromSource]}\n");
+              .Append(CultureInfo.InvariantCulture, $"{m[MigrationResults.DroppedAtSource]},{m[MigrationResults.ForwardedFromSource]}");
+            for (var period = 0; period < MigrationResults.Periods.Length; period++)
+                sb.Append(CultureInfo.InvariantCulture, $",{m[MigrationResults.LatencyCount(period)]},{Round(m[MigrationResults.LatencyP50Ns(period)] / 1e3)},{Round(m[MigrationResults.LatencyP99Ns(period)] / 1e3)}");
+            sb.Append('\n');
         }
         return sb.ToString();
     }

@@ -54,6 +54,11 @@ public sealed class MigrationRunSpec(ITestOutputHelper output)
         Assert.Equal(flow.SentPackets, flow.DeliveredPackets + flow.DroppedPackets + flow.InFlightPackets);
         Assert.True(flow.DeliveredPackets > flow.SentPackets * 9 / 10);
         Assert.True(new RunSummary(results).Conserved);
+        // Every datagram the VM got is measured in one period: before the start at 20 ms, during, after its resumption.
+        var counts = Enumerable.Range(0, 3).Select(p => m[MigrationResults.LatencyCount(p)]).ToArray();
+        Assert.Equal(flow.DeliveredPackets, counts.Sum());
+        Assert.InRange(counts[0], 180, 190);   // 15 ms of 100 Mb/s in 1000 B datagrams (one every 80 us) from 5 ms
+        Assert.True(counts[1] > 0 && counts[2] > 0);
     }
 
     [Fact]
