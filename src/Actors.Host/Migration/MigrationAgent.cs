@@ -36,7 +36,7 @@ internal sealed class MigrationAgent : Component, ITcpApplication, IMigrationCha
     private readonly FabricAnnouncer _announcer;
     private readonly int _destinationHost;
     private readonly long _linkBitsPerSecond;
-    private readonly PreCopyMigration _migration;
+    private readonly ILiveMigration _migration;
     private readonly DropLedger _unplugged;
     private TcpConnection? _connection;
     private DepartedVmPort? _departed;
@@ -58,7 +58,7 @@ internal sealed class MigrationAgent : Component, ITcpApplication, IMigrationCha
         _handoff = handoff;
         _destinationHost = destinationHost;
         _linkBitsPerSecond = linkBitsPerSecond;
-        _migration = new PreCopyMigration(vm.Memory, request.Settings, this);
+        _migration = request.Settings.Create(vm.Memory, this);
         _unplugged = new DropLedger($"{path}:unplugged");
     }
 
@@ -88,6 +88,7 @@ internal sealed class MigrationAgent : Component, ITcpApplication, IMigrationCha
     {
         _windowStart = Now;
         _migration.Start(Now);
+        Advance(connection);
     }
 
     void IMigrationChannel.Send(long bytes)
@@ -128,7 +129,7 @@ internal sealed class MigrationAgent : Component, ITcpApplication, IMigrationCha
     public void Observe(in Packet packet, long now)
     {
         if (FlowIds.Application(packet.FlowId) == MigrationStream.Application) return;
-        var period = _startedAt < 0 || now < _startedAt ? 0 : _migration.Outcome is { } o && now > o.End ? 2 : 1;
+        var period = _startedAt < 0 || now < _startedAt ? 0 : _migration.Outcome is { } o && now > Math.Max(o.End, _migration.ResumeAt ?? 0) ? 2 : 1;
         _latency[period].Record(now - packet.CreatedAt);
     }
 
@@ -142,10 +143,16 @@ internal sealed class MigrationAgent : Component, ITcpApplication, IMigrationCha
         _received = total;
         if (!_awaiting || _received < _requested) return;
         _awaiting = false;
-        var connection = _connection!;
         _migration.Delivered(Now);
-        if (_migration.Phase is MigrationPhase.StopAndCopy or MigrationPhase.Completed && _stoppedAt < 0) StopVm();
-        if (_migration.Phase == MigrationPhase.Completed) HandOver();
+        Advance(_connection!);
+    }
+
+    /// <summary>Does what the migration's new phase calls for: stop the VM, send it on its way, close the stream.</summary>
+    private void Advance(TcpConnection connection)
+    {
+        if (_migration.Phase is MigrationPhase.StopAndCopy or MigrationPhase.PostCopy or MigrationPhase.Completed && _stoppedAt < 0) StopVm();
+        if (_migration.ResumeAt is { } resumeAt && !_handedOver) HandOver(resumeAt);
+        if (_migration.Phase == MigrationPhase.Completed) connection.Close();
         else if (_migration.Phase == MigrationPhase.Aborted)
         {
             connection.Close();
@@ -175,16 +182,15 @@ internal sealed class MigrationAgent : Component, ITcpApplication, IMigrationCha
         lp.Connect(vmSwitch, port, _departed, DepartedVmPort.SwitchSide);
     }
 
-    /// <summary>The last bytes are in: the guest goes to the destination's dock, due there when it resumes.</summary>
-    private void HandOver()
+    /// <summary>What the VM needs to run is in: the guest goes to the destination's dock, due there when it resumes.</summary>
+    private void HandOver(long resumeAt)
     {
-        _connection!.Close();
         _vm.Bond = null;
         _handoff.Send(_request.Index, _frozen!, _vm, this);
         _handedOver = true;
         var dock = _handoff.DockOf(_request.ToServer);
         var arrival = new Packet { Sequence = _request.Index };
-        Owner.SendControl(dock.Owner.Id, _migration.Outcome!.End, dock.Index, VmDock.Arrive, in arrival);
+        Owner.SendControl(dock.Owner.Id, resumeAt, dock.Index, VmDock.Arrive, in arrival);
     }
 
     public override void OnControl(int code, in Packet details)

@@ -1,7 +1,16 @@
 namespace DcSim.ActorsHost.Migration;
 
 /// <summary>Where a migration is in its life (see the diagram on <see cref="PreCopyMigration"/>).</summary>
-public enum MigrationPhase { NotStarted, PreCopy, StopAndCopy, Completed, Aborted }
+public enum MigrationPhase
+{
+    NotStarted,
+    PreCopy,
+    StopAndCopy,
+    Completed,
+    Aborted,
+    /// <summary>Post-copy: the VM runs at the destination while its memory still streams there.</summary>
+    PostCopy,
+}
 
 /// <summary>Which condition ended the pre-copy rounds; the first two are convergence.</summary>
 public enum MigrationStopReason
@@ -18,6 +27,8 @@ public enum MigrationStopReason
     DataLimit,
     /// <summary><see cref="MigrationSettings.AbortAfter"/> passed: the VM stays on the source.</summary>
     Aborted,
+    /// <summary>No pre-copy rounds: a post-copy migration stops the VM at once and sends its memory after it resumed.</summary>
+    PostCopy,
 }
 
 /// <summary>

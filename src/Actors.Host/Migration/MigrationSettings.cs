@@ -9,6 +9,10 @@ namespace DcSim.ActorsHost.Migration;
 /// </summary>
 public sealed record MigrationSettings
 {
+    /// <summary>The migration this describes, over <paramref name="channel"/>.</summary>
+    public ILiveMigration Create(DirtyPageModel vm, IMigrationChannel channel) =>
+        Mode == MigrationMode.PostCopy ? new PostCopyMigration(vm, this, channel) : new PreCopyMigration(vm, this, channel);
+
     /// <summary>
     /// Stop and copy once the pending dirty memory can be sent at the rate measured in the last round
     /// within this time (QEMU's <c>downtime-limit</c>). Null: no downtime target (Xen).
@@ -45,6 +49,9 @@ public sealed record MigrationSettings
     /// <summary>From the last byte at the destination to the VM running there. Assumption: 5 ms.</summary>
     public long ResumeDelay { get; init; } = 5 * SimTime.Millisecond;
 
+    /// <summary>Pre-copy (QEMU's and Xen's default) or post-copy (<see cref="PostCopyMigration"/>).</summary>
+    public MigrationMode Mode { get; init; } = MigrationMode.PreCopy;
+
     /// <summary>Frames for the VM that reach the source after it stopped there: dropped (QEMU) or forwarded once it runs again.</summary>
     public InFlightPolicy InFlight { get; init; } = InFlightPolicy.Drop;
 
@@ -77,3 +84,6 @@ public sealed record MigrationSettings
     public DataRate EffectiveRate(DataRate link) =>
         MaxBandwidth.BitsPerSecond > 0 && MaxBandwidth.BitsPerSecond < link.BitsPerSecond ? MaxBandwidth : link;
 }
+
+/// <summary>How memory moves: before the VM stops (iterative rounds) or after it resumed at the destination.</summary>
+public enum MigrationMode { PreCopy, PostCopy }

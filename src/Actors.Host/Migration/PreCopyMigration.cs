@@ -25,7 +25,7 @@ namespace DcSim.ActorsHost.Migration;
 /// compression are not modelled; Xen's "fewer than 50 pages" rule looks at the pages pending, not at the
 /// round just sent. Time and sizes are integers (picoseconds, whole pages), so a run is exact and repeatable.</para>
 /// </remarks>
-public sealed class PreCopyMigration
+public sealed class PreCopyMigration : ILiveMigration
 {
     private readonly DirtyPageModel _vm;
     private readonly MigrationSettings _settings;
@@ -50,6 +50,9 @@ public sealed class PreCopyMigration
 
     /// <summary>The result, once the phase is <see cref="MigrationPhase.Completed"/> or <see cref="MigrationPhase.Aborted"/>.</summary>
     public MigrationOutcome? Outcome { get; private set; }
+
+    /// <summary>The end of the downtime: known once the stop-and-copy has arrived.</summary>
+    public long? ResumeAt => Phase == MigrationPhase.Completed ? Outcome!.End : null;
 
     /// <summary>Starts round 0 (all of RAM) at <paramref name="now"/>.</summary>
     public void Start(long now)
