@@ -49,16 +49,19 @@ internal static class MigrationReader
 
     private static MigrationRequest? ReadOne(int index, ScenarioSection s, long? durationPs, EntityPlan? plan, VfAllocation? allocation, MigrationSettings? section)
     {
-        if (!(Required(s, "at") & Required(s, "vm") & Required(s, "to"))) return null;
-        var ok = s.TryTime("at", 0, out var at);
+        // A key that is missing is reported once; the others are still read for their own errors.
+        long at = 0;
+        var ok = Required(s, "at") && s.TryTime("at", 0, out at);
         if (ok && durationPs is { } d)
             ok = s.Check(at < d, "at", true, $"at {ScenarioHoconWriter.Time(at)} is not before the end of the scenario (duration = {ScenarioHoconWriter.Time(d)})");
-        var entity = plan is not null && allocation is not null && s.TryText("vm", out var name) ? MigratableVm(s, name, plan, allocation) : -1;
+        var entity = Required(s, "vm") && plan is not null && allocation is not null && s.TryText("vm", out var name) ? MigratableVm(s, name, plan, allocation) : -1;
         if (ok && entity >= 0) ok = Running(s, at, entity, plan!);
-        var to = plan is not null ? Destination(s, plan) : -1;
+        var to = Required(s, "to") && plan is not null ? Destination(s, plan) : -1;
         if (to >= 0 && entity >= 0) ok &= CheckDestination(s, entity, to, plan!, allocation!);
-        var settings = section is not null ? MigrationSettingsReader.ReadElement(s, section) : null;
-        return ok && entity >= 0 && to >= 0 && settings is not null && durationPs is not null ? new MigrationRequest(index, at, entity, to, settings) : null;
+        // Without the section (already reported), the element's own keys are still checked.
+        var settings = MigrationSettingsReader.ReadElement(s, section ?? MigrationSettings.Qemu);
+        return ok && entity >= 0 && to >= 0 && settings is not null && section is not null && durationPs is not null
+            ? new MigrationRequest(index, at, entity, to, settings) : null;
     }
 
     private static bool Required(ScenarioSection s, string key) =>

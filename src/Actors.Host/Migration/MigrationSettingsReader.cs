@@ -67,12 +67,19 @@ internal static class MigrationSettingsReader
     ];
 
     /// <summary>The scenario's <c>migration</c> section, or null after reporting.</summary>
-    public static MigrationSettings? ReadSection(ScenarioSection s) =>
-        s.TryWord(PresetKey, PresetWords, out var preset) ? Override(s, Presets[preset].Settings) : null;
+    public static MigrationSettings? ReadSection(ScenarioSection s)
+    {
+        var ok = s.TryWord(PresetKey, PresetWords, out var preset);
+        // A bad preset still lets the other keys report their own errors.
+        return Override(s, Presets[preset].Settings) is { } settings && ok ? settings : null;
+    }
 
     /// <summary>A <c>migrations</c> element's settings: the section's (<paramref name="section"/>) or its own preset's, with its keys over them.</summary>
-    public static MigrationSettings? ReadElement(ScenarioSection s, MigrationSettings section) =>
-        s.TryWord(PresetKey, ElementPresetWords, out var preset) ? Override(s, preset < 0 ? section : Presets[preset].Settings) : null;
+    public static MigrationSettings? ReadElement(ScenarioSection s, MigrationSettings section)
+    {
+        var ok = s.TryWord(PresetKey, ElementPresetWords, out var preset);
+        return Override(s, ok && preset >= 0 ? Presets[preset].Settings : section) is { } settings && ok ? settings : null;
+    }
 
     private static MigrationSettings? Override(ScenarioSection s, MigrationSettings from)
     {

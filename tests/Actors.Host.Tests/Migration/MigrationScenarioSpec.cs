@@ -274,6 +274,23 @@ public sealed class MigrationScenarioSpec
     }
 
     [Fact]
+    public void Every_bad_key_must_be_reported_not_only_the_first()
+    {
+        // act
+        var e = Fails(Servers + """
+            migration { preset = kvm, max-rounds = 0 }
+            migrations = [ { at = 1s, vm = wbe-0, max-data-factor = 0 } ]
+            """);
+
+        // assert
+        AssertError(e, "migration.preset", 6, "'kvm' is not one of qemu, xen");
+        AssertError(e, "migration.max-rounds", 6, "must be at least 1");
+        AssertError(e, "migrations[0].vm", 7, "no VM is named 'wbe-0'; did you mean 'web-0'?");
+        AssertError(e, "migrations[0].to", 7, "missing: every live migration needs at, vm and to");
+        AssertError(e, "migrations[0].max-data-factor", 7, "must be at least 1");
+    }
+
+    [Fact]
     public void Bad_dirtying_keys_must_be_errors_at_the_VM_template()
     {
         AssertError("servers.hypervisor = kvm\nvms = [ { name = a, memory = 1GiB, writable-working-set = 2GiB } ]", "vms[0].writable-working-set", 2,
