@@ -74,7 +74,4 @@ internal sealed partial class ServerBuilder
         bond.AttachVf();
         return ([driver, vnic, bond], bond, GuestBond.GuestPort);
     }
-
-    /// <summary>How the VM dirties its memory.</summary>
-    private static DirtyPageModel MemoryOf(VmTemplate template) => DirtyPageModel.Uniform(template.MemoryBytes, 0);
 }

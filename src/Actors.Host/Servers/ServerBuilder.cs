@@ -237,7 +237,7 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, LeafSpine
         if (_dc.Migrations.Any(m => m.Entity == entity))
             _residents[entity] = new ResidentVm(entity, Plan.NameOf(entity), source, [e.Endpoint, .. containers.Select(c => Plan.Entity(c).Endpoint)],
                 [directory[e.Endpoint].Mac, .. containers.Where(c => Plan.ContainerTemplateOf(c).Network == ContainerNetwork.Macvlan).Select(c => directory[Plan.Entity(c).Endpoint].Mac)],
-                server.Components.Skip(attachmentEnd).ToList(), (up, upPort), vcpus, MemoryOf(template))
+                server.Components.Skip(attachmentEnd).ToList(), (up, upPort), vcpus, template.DirtyModel)
             {
                 Attachment = server.Components.Skip(attachmentStart).Take(attachmentEnd - attachmentStart).ToList(),
                 SwitchPort = (attachTo, attachPort),

@@ -21,10 +21,21 @@ public sealed record DatacenterSettings(
     EntityPlan Plan,
     TcpSettings? TcpOrNull = null,
     IReadOnlyList<VfHotplugEvent>? VfHotplugOrNull = null,
+    MigrationSettings? MigrationOrNull = null,
     IReadOnlyList<MigrationRequest>? MigrationsOrNull = null) : IScenarioModel
 {
-    /// <summary>The scenario's live migrations (migrations), in list order.</summary>
+    /// <summary>The scenario's live-migration stop conditions (section migration); each migration holds its own with its overrides.</summary>
+    public MigrationSettings Migration => MigrationOrNull ?? MigrationSettings.Qemu;
+
+    /// <summary>The scenario's live migrations (migrations), in list order: <see cref="MigrationRequest.Index"/> is the position.</summary>
     public IReadOnlyList<MigrationRequest> Migrations => MigrationsOrNull ?? [];
+
+    /// <summary>
+    /// Pairs of leaves that must share a partition (<see cref="LeafSpineLayout"/>): each migration's source and destination racks, since
+    /// the VM's state moves as objects inside one partition.
+    /// </summary>
+    public IReadOnlyList<(int A, int B)> MigrationLeafPairs() =>
+        Migrations.Select(m => (Plan.Entity(m.Entity).Server / Topology.HostsPerLeaf, m.ToServer / Topology.HostsPerLeaf)).ToList();
 
     /// <summary>The scenario's VF hot-unplug and hot-plug events (vf-hotplug), in list order.</summary>
     public IReadOnlyList<VfHotplugEvent> VfHotplug => VfHotplugOrNull ?? [];
@@ -52,6 +63,9 @@ public sealed record DatacenterSettings(
         root["tcp"] = ScenarioTcpReader.Resolved(Tcp);
         // Written only when there are events, as the VF costs are: scenarios without SR-IOV keep their resolved text.
         if (VfHotplug.Count > 0) root[VfHotplugReader.Key] = VfHotplugReader.Resolved(VfHotplug, Plan);
+        // Likewise the migration section: only with migrations or when it is not the default (QEMU's), so that it reads back the same.
+        if (Migrations.Count > 0 || Migration != MigrationSettings.Qemu) root[MigrationSettingsReader.Key] = MigrationSettingsReader.Resolved(Migration);
+        if (Migrations.Count > 0) root[MigrationReader.Key] = MigrationReader.Resolved(Migrations, Migration, Plan);
         root["traffic"] = new ResolvedHocon { ["generators"] = Generators.Select(g => ScenarioGeneratorReader.Resolved(g, Topology.HostCount, Plan)).ToList() };
     }
 
@@ -60,7 +74,8 @@ public sealed record DatacenterSettings(
     /// <summary>Value equality, the generators compared element by element (a record compares lists by reference); the plan follows from the rest.</summary>
     public bool Equals(DatacenterSettings? other) =>
         other is not null && Topology == other.Topology && Server == other.Server && Generators.SequenceEqual(other.Generators)
-        && Virtualization == other.Virtualization && Tcp == other.Tcp && VfHotplug.SequenceEqual(other.VfHotplug);
+        && Virtualization == other.Virtualization && Tcp == other.Tcp && VfHotplug.SequenceEqual(other.VfHotplug)
+        && Migration == other.Migration && Migrations.SequenceEqual(other.Migrations);
 
     public override int GetHashCode() => HashCode.Combine(Topology, Server, Generators.Count);
 }

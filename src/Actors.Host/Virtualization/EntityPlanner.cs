@@ -5,13 +5,12 @@ namespace DcSim.ActorsHost.Virtualization;
 /// <summary>
 /// Places the scenario's VMs and containers on servers (and containers in VMs) by each template's policy, checking
 /// capacity: a server takes VMs while their vCPUs fit its cores times the over-commit ratio and their memory fits
-/// its memory; a VM needs a server with a hypervisor. What cannot fit is reported at the template's key.
+/// its memory; a VM needs a server with a hypervisor (<see cref="ServerRoom"/>). What cannot fit is reported at the template's key.
 /// </summary>
 internal sealed class EntityPlanner(VirtualizationSettings settings, int hosts, int coresPerServer)
 {
     // Per server, only when there are VMs (containers): a scenario may have millions of servers and neither.
-    private readonly int[] _vcpusPlaced = new int[settings.Vms.Count > 0 ? hosts : 0];
-    private readonly long[] _memoryPlaced = new long[settings.Vms.Count > 0 ? hosts : 0];
+    private readonly ServerRoom _room = new(settings.Profiles, settings.Vms.Count > 0 ? hosts : 0, coresPerServer);
     private readonly int[] _guestsOnKernel = new int[settings.Containers.Count > 0 ? hosts : 0]; // bridge slots of each server's own kernel
     private readonly List<PlannedEntity> _entities = [];
     private readonly Dictionary<string, int> _vmByName = new(StringComparer.Ordinal);
@@ -72,7 +71,7 @@ internal sealed class EntityPlanner(VirtualizationSettings settings, int hosts, 
             s.Report("hosts", true, $"host {bare} has no hypervisor (servers.hypervisor = none): VM {t.Name} cannot run on bare metal");
             return false;
         }
-        var spread = t.Placement == Placement.Spread ? new SortedSet<(int Vcpus, int Host)>(candidates.Select(h => (_vcpusPlaced[h], h))) : null;
+        var spread = t.Placement == Placement.Spread ? new SortedSet<(int Vcpus, int Host)>(candidates.Select(h => (_room.VcpusPlaced(h), h))) : null;
         var cursor = 0;
         for (var i = 0; i < t.Count; i++)
         {
@@ -90,12 +89,11 @@ internal sealed class EntityPlanner(VirtualizationSettings settings, int hosts, 
                     + $"a server takes at most {coresPerServer} cores x vcpu-overcommit vCPUs and its memory; {i} of {t.Count} VMs were placed");
                 return false;
             }
-            spread?.Remove((_vcpusPlaced[host], host));
+            spread?.Remove((_room.VcpusPlaced(host), host));
             // vCPUs are handed cores from core 1 on: core 0 is the host kernel's network core.
-            var firstCore = (1 + _vcpusPlaced[host]) % coresPerServer;
-            _vcpusPlaced[host] += t.Vcpus;
-            _memoryPlaced[host] += t.MemoryBytes;
-            spread?.Add((_vcpusPlaced[host], host));
+            var firstCore = (1 + _room.VcpusPlaced(host)) % coresPerServer;
+            _room.Place(host, t);
+            spread?.Add((_room.VcpusPlaced(host), host));
             _vmByName[$"{t.Name}-{i}"] = _entities.Count;
             _entities.Add(new PlannedEntity(hosts + _entities.Count, EntityKind.Vm, t.Index, i, host, -1, -1, firstCore));
         }
@@ -120,13 +118,7 @@ internal sealed class EntityPlanner(VirtualizationSettings settings, int hosts, 
         return -1;
     }
 
-    private bool Fits(int host, VmTemplate t)
-    {
-        var p = settings.Profiles[host];
-        return p.Hypervisor != HypervisorKind.None
-            && _vcpusPlaced[host] + (long)t.Vcpus <= (long)coresPerServer * p.VcpuOvercommit
-            && _memoryPlaced[host] + t.MemoryBytes <= p.MemoryBytes;
-    }
+    private bool Fits(int host, VmTemplate t) => _room.Fits(host, t);
 
     private bool PlaceContainers(ContainerTemplate t, ScenarioSection s, int[] vmSlots)
     {

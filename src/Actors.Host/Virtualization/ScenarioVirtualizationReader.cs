@@ -1,4 +1,5 @@
 using System.Globalization;
+using DcSim.ActorsHost.Migration;
 using DcSim.ActorsHost.Settings;
 using DcSim.ActorsHost.Sriov;
 using DcSim.ActorsNic;
@@ -186,7 +187,11 @@ internal sealed class ScenarioVirtualizationReader(ScenarioReadContext context, 
         ok &= hosts is not null;
         ok &= s.TryWord("placement", Placements, out var placement);
         ok &= s.TryInt("vcpus", 1, 1024, out var vcpus);
-        ok &= s.TrySize("memory", 1 << 20, long.MaxValue, out var memory);
+        var memoryOk = s.TrySize("memory", 1 << 20, long.MaxValue, out var memory);
+        long? workingSet = null;
+        long dirtyRate = 0;
+        ok &= memoryOk && TryWorkingSet(s, memory, out workingSet);
+        ok &= s.TryText("dirty-rate", out var dirtyText) && ByteRate.TryRead(s, "dirty-rate", dirtyText, 0, out dirtyRate);
         ok &= s.TryWord("pinning", Pinnings, out var pinning);
         var vnicOk = s.TryWord("vnic", Backends, out var vnic);
         ok &= vnicOk;
@@ -217,7 +222,20 @@ internal sealed class ScenarioVirtualizationReader(ScenarioReadContext context, 
         if (subnetOk && subnet is { } net && count > net.Usable)
             ok = s.Check(false, "subnet", true, $"subnet {net} has {net.Usable} usable addresses, fewer than count = {count} VMs");
         if (!ok || hosts is null || times is not { } t) return null;
-        return new VmTemplate(index, name, count, hosts, placement, vcpus, memory, pinning, vnic, t.Start, t.Stop, load, slice, subnet, bond, vf);
+        return new VmTemplate(index, name, count, hosts, placement, vcpus, memory, pinning, vnic, t.Start, t.Stop, load, slice, subnet, bond, vf,
+            workingSet, dirtyRate);
+    }
+
+    /// <summary>writable-working-set: "" (all of the VM's memory) or a size from 0 to the VM's memory.</summary>
+    private static bool TryWorkingSet(ScenarioSection s, long memory, out long? workingSet)
+    {
+        workingSet = null;
+        if (!s.TryText("writable-working-set", out var text, out var fromFile)) return false;
+        if (text.Length == 0) return true;
+        if (!s.TrySize("writable-working-set", 0, long.MaxValue, out var bytes)) return false;
+        workingSet = bytes;
+        return s.Check(bytes <= memory, "writable-working-set", fromFile,
+            $"the pages a VM rewrites are part of its memory: {text} is more than memory = {ScenarioHoconWriter.Size(memory)}");
     }
 
     private ContainerTemplate? ReadContainer(int index, ScenarioSection s)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using DcSim.ActorsHost.Migration;
 using DcSim.ActorsHost.Settings;
 using DcSim.ActorsHost.Sriov;
 using DcSim.SimCore.Cpu;
@@ -22,7 +23,7 @@ internal static class VirtualizationResolved
             return group;
         }).ToList();
         root["servers"] = servers;
-        root["vms"] = v.Vms.Select(t => WithVf(t, new ResolvedHocon
+        root["vms"] = v.Vms.Select(t => WithDirtying(t, WithVf(t, new ResolvedHocon
         {
             ["name"] = ScenarioHoconWriter.Quote(t.Name),
             ["count"] = ScenarioHoconWriter.Int(t.Count),
@@ -37,7 +38,7 @@ internal static class VirtualizationResolved
             ["cpu-load"] = Number(t.CpuLoad),
             ["cpu-slice"] = ScenarioHoconWriter.Time(t.CpuSlicePs),
             ["subnet"] = ScenarioHoconWriter.Quote(t.Subnet?.ToString() ?? ""),
-        }.WithBond(t.Bond))).ToList();
+        }.WithBond(t.Bond)))).ToList();
         root["containers"] = v.Containers.Select(t => new ResolvedHocon
         {
             ["name"] = ScenarioHoconWriter.Quote(t.Name),
@@ -79,6 +80,17 @@ internal static class VirtualizationResolved
     private static ResolvedHocon WithVf(VmTemplate t, ResolvedHocon vm)
     {
         if (t.Vnic.HasVf()) vm["vf"] = VfOptionsReader.Write(t.VfSetup);
+        return vm;
+    }
+
+    /// <summary>
+    /// A VM template's dirtying (live migration), written only when not the default (all memory, no writes), so that the resolved
+    /// scenarios of runs without migrations read as they did before it.
+    /// </summary>
+    private static ResolvedHocon WithDirtying(VmTemplate t, ResolvedHocon vm)
+    {
+        if (t.WritableWorkingSetBytes != t.MemoryBytes) vm["writable-working-set"] = ScenarioHoconWriter.Size(t.WritableWorkingSetBytes);
+        if (t.DirtyBytesPerSecond != 0) vm["dirty-rate"] = ByteRate.Format(t.DirtyBytesPerSecond);
         return vm;
     }
 

@@ -1,3 +1,4 @@
+using DcSim.ActorsHost.Migration;
 using DcSim.ActorsHost.Sriov;
 using DcSim.ActorsNic;
 
@@ -25,7 +26,11 @@ public readonly record struct Ipv4Subnet(uint Base, int PrefixLength)
 /// <summary>A port published by a bridge-networked container (docker run -p HOST:CONTAINER[/udp]).</summary>
 public sealed record PublishedPort(ushort HostPort, ushort ContainerPort, byte Protocol);
 
-/// <summary>A VM template of the scenario: <see cref="Count"/> VMs named Name-0 .. Name-(Count-1).</summary>
+/// <summary>
+/// A VM template of the scenario: <see cref="Count"/> VMs named Name-0 .. Name-(Count-1). How its VMs dirty their memory
+/// (for live migration, <see cref="DirtyModel"/>): <paramref name="WorkingSetOrNull"/> bytes of hot pages (null: all of
+/// <paramref name="MemoryBytes"/>), rewritten at <paramref name="DirtyBytesPerSecond"/>.
+/// </summary>
 public sealed record VmTemplate(
     int Index,
     string Name,
@@ -42,14 +47,23 @@ public sealed record VmTemplate(
     long CpuSlicePs,
     Ipv4Subnet? Subnet = null,
     GuestBondSettings? Bond = null,
-    VfOptions? Vf = null)
+    VfOptions? Vf = null,
+    long? WorkingSetOrNull = null,
+    long DirtyBytesPerSecond = 0)
 {
     public bool Equals(VmTemplate? other) =>
         other is not null && (Index, Name, Count, Placement, Vcpus, MemoryBytes, Pinning, Vnic, StartPs, StopPs, CpuLoad, CpuSlicePs, Subnet)
             == (other.Index, other.Name, other.Count, other.Placement, other.Vcpus, other.MemoryBytes, other.Pinning, other.Vnic, other.StartPs,
                 other.StopPs, other.CpuLoad, other.CpuSlicePs, other.Subnet)
         && Bond == other.Bond
-        && Hosts.SequenceEqual(other.Hosts) && VfSetup == other.VfSetup;
+        && Hosts.SequenceEqual(other.Hosts) && VfSetup == other.VfSetup
+        && (WritableWorkingSetBytes, DirtyBytesPerSecond) == (other.WritableWorkingSetBytes, other.DirtyBytesPerSecond);
+
+    /// <summary>The pages a VM keeps rewriting (vms[i].writable-working-set): all of its memory unless the scenario says less.</summary>
+    public long WritableWorkingSetBytes => WorkingSetOrNull ?? MemoryBytes;
+
+    /// <summary>How each VM of the template dirties its memory while it runs, for a live migration's pre-copy rounds.</summary>
+    public DirtyPageModel DirtyModel => new(MemoryBytes, WritableWorkingSetBytes, DirtyBytesPerSecond);
 
     /// <summary>The VF's settings (vms[i].vf), which apply to VMs with <c>vnic = vf</c> or <c>vf-bond</c>.</summary>
     public VfOptions VfSetup => Vf ?? VfOptions.Default;

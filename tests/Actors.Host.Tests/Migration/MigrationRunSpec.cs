@@ -115,6 +115,25 @@ public sealed class MigrationRunSpec(ITestOutputHelper output)
         Assert.Equal(ResultsCodec.Encode(a), ResultsCodec.Encode(b));
     }
 
+    [Fact]
+    public void A_post_copy_migration_must_resume_the_VM_after_its_device_state_and_then_stream_its_memory()
+    {
+        // act
+        var results = InProcessRun.Run(FabricModel.Instance,
+            WithMigration(Rack, 20 * SimTime.Millisecond, 2, MigrationSettings.Qemu with { MaxBandwidth = default, Mode = MigrationMode.PostCopy }));
+
+        // assert: stopped at once; the downtime is the device state's transfer and the resume delay; the memory came after
+        var m = MigrationOf(results);
+        Assert.Equal((long)MigrationPhase.Completed, m[MigrationResults.Phase]);
+        Assert.Equal((long)MigrationStopReason.PostCopy, m[MigrationResults.Reason]);
+        Assert.True(m[MigrationResults.StopPs] - m[MigrationResults.StartPs] < SimTime.Millisecond);   // the connection's handshake
+        Assert.InRange(m[MigrationResults.DowntimePs], 5 * SimTime.Millisecond, 15 * SimTime.Millisecond);
+        Assert.Equal(64L << 20, m[MigrationResults.PreCopyBytes]);
+        Assert.Equal(2L << 20, m[MigrationResults.StopAndCopyBytes]);
+        Assert.True(m[MigrationResults.EndPs] - m[MigrationResults.StopPs] > 50 * SimTime.Millisecond);
+        Assert.True(new RunSummary(results).Conserved);
+    }
+
     /// <summary>The same rack with SR-IOV NICs and Linux bridges: web-0 has a VF bonded with a vhost-net NIC.</summary>
     private const string SriovRack = """
         topology { spines = 1, leaves = 2, hosts-per-leaf = 2, host-cpu.idle-exit-latency = 0us }

@@ -1,0 +1,196 @@
+using System.Globalization;
+using DcSim.ActorsHost.Virtualization;
+using DcSim.SimCore.Scenario;
+
+namespace DcSim.ActorsHost.Migration;
+
+/// <summary>
+/// Reads the scenario's live migrations: <c>migrations = [ { at = 1s, vm = web-0, to = 7 } ]</c>, each completed from
+/// dcsim.migration-defaults, with any key of the <c>migration</c> section as its own override. Each moves one running VM
+/// (its containers with it) to another server with a hypervisor and room for it, counting the VMs planned there and those
+/// that earlier migrations (by <c>at</c>, then list order) bring or take away. One migration per VM in this version.
+/// </summary>
+internal static class MigrationReader
+{
+    public const string Key = "migrations";
+    public const string DefaultsPath = "dcsim.migration-defaults";
+    private const string Example = "{ at = 1s, vm = web-0, to = 7 }";
+    private const string ServerPrefix = "host";
+
+    /// <summary>The migrations in list order, or null after reporting (also when what they depend on is missing: already reported).</summary>
+    public static IReadOnlyList<MigrationRequest>? Read(ScenarioSection root, ScenarioReadContext context, EntityPlan? plan, int? cores, MigrationSettings? section)
+    {
+        var (list, fromFile) = root.Get(Key);
+        if (HoconValues.KindOf(list) != HoconKind.List)
+        {
+            root.Report(Key, fromFile, $"expected a list of live migrations [ {Example} ], found {HoconValues.Describe(list)}");
+            return null;
+        }
+        var elements = HoconValues.Elements(list);
+        var migrations = new List<MigrationRequest>();
+        var sections = new List<ScenarioSection>();
+        var allocation = plan is null || elements.Count == 0 ? null : new VfAllocation(plan);
+        var ok = true;
+        for (var i = 0; i < elements.Count; i++)
+        {
+            var path = $"{root.PathOf(Key)}[{i}]";
+            if (HoconValues.KindOf(elements[i]) != HoconKind.Object)
+            {
+                context.Diagnostics.Report(path, $"expected a live migration {Example}, found {HoconValues.Describe(elements[i])}");
+                ok = false;
+                continue;
+            }
+            var s = context.ListElement(path, elements[i].GetObject(), DefaultsPath);
+            if (ReadOne(i, s, context.DurationPs, plan, allocation, section) is { } m) { migrations.Add(m); sections.Add(s); }
+            else ok = false;
+        }
+        return ok && plan is not null && cores is { } n && OnePerVm(migrations, sections, plan) && CheckRoom(migrations, sections, plan, n) ? migrations : null;
+    }
+
+    private static MigrationRequest? ReadOne(int index, ScenarioSection s, long? durationPs, EntityPlan? plan, VfAllocation? allocation, MigrationSettings? section)
+    {
+        // A key that is missing is reported once; the others are still read for their own errors.
+        long at = 0;
+        var ok = Required(s, "at") && s.TryTime("at", 0, out at);
+        if (ok && durationPs is { } d)
+            ok = s.Check(at < d, "at", true, $"at {ScenarioHoconWriter.Time(at)} is not before the end of the scenario (duration = {ScenarioHoconWriter.Time(d)})");
+        var entity = Required(s, "vm") && plan is not null && allocation is not null && s.TryText("vm", out var name) ? MigratableVm(s, name, plan, allocation) : -1;
+        if (ok && entity >= 0) ok = Running(s, at, entity, plan!);
+        var to = Required(s, "to") && plan is not null ? Destination(s, plan) : -1;
+        if (to >= 0 && entity >= 0) ok &= CheckDestination(s, entity, to, plan!, allocation!);
+        // Without the section (already reported), the element's own keys are still checked.
+        var settings = MigrationSettingsReader.ReadElement(s, section ?? MigrationSettings.Qemu);
+        return ok && entity >= 0 && to >= 0 && settings is not null && section is not null && durationPs is not null
+            ? new MigrationRequest(index, at, entity, to, settings) : null;
+    }
+
+    private static bool Required(ScenarioSection s, string key) =>
+        s.Check(s.Get(key).FromFile, key, true, $"missing: every live migration needs at, vm and to, as in {Example}");
+
+    /// <summary>The entity of the one VM <paramref name="name"/> names, when it can migrate live; else -1, reported.</summary>
+    private static int MigratableVm(ScenarioSection s, string name, EntityPlan plan, VfAllocation allocation)
+    {
+        if (!plan.TryResolve(name, out var endpoints))
+        {
+            var close = ScenarioSuggestions.Closest(name, Enumerable.Range(0, plan.Entities.Count).Where(e => plan.Entity(e).Kind == EntityKind.Vm).Select(plan.NameOf));
+            s.Report("vm", true, $"no VM is named '{name}'" + (close is null ? "" : $"; did you mean '{close}'?") + $" ({plan.DescribeNames()})");
+            return -1;
+        }
+        if (endpoints.Count != 1)
+        {
+            s.Report("vm", true, $"'{name}' is a template of {endpoints.Count} VMs or containers: name one VM ({name}-0, {name}-1, ...)");
+            return -1;
+        }
+        var entity = plan.EntityOf(endpoints[0]);
+        if (plan.Entity(entity) is { Kind: EntityKind.Container } container)
+        {
+            s.Report("vm", true, container.ParentVm >= 0
+                ? $"{name} is a container: containers move with their VM; migrate {plan.NameOf(container.ParentVm)}, which it runs in"
+                : $"{name} is a container on host {container.Server}'s own kernel: containers move with their VM, and only VMs migrate live");
+            return -1;
+        }
+        var vnic = allocation.VnicOf(entity);
+        return s.Check(vnic != VnicBackend.Vf, "vm", true,
+            $"{name} has vnic = vf: a VM with a passed-through VF cannot migrate live (QEMU refuses to migrate a VM with a VFIO device); "
+            + "use vnic = vf-bond, whose bond carries the traffic on its paravirtual NIC while the VF is detached for the move") ? entity : -1;
+    }
+
+    /// <summary>The VM must be running at <paramref name="at"/>: from its template's start to before its stop.</summary>
+    private static bool Running(ScenarioSection s, long at, int entity, EntityPlan plan)
+    {
+        var t = plan.VmTemplateOf(entity);
+        var when = ScenarioHoconWriter.Time(at);
+        if (at < t.StartPs)
+            return s.Check(false, "at", true, $"{plan.NameOf(entity)} is not running at {when}: it starts at {ScenarioHoconWriter.Time(t.StartPs)} (vms[{t.Index}].start)");
+        return s.Check(at < t.StopPs, "at", true, $"{plan.NameOf(entity)} is not running at {when}: it stops at {ScenarioHoconWriter.Time(t.StopPs)} (vms[{t.Index}].stop)");
+    }
+
+    /// <summary><c>to</c>: a server's index (7) or name (host7); else -1, reported.</summary>
+    private static int Destination(ScenarioSection s, EntityPlan plan)
+    {
+        if (!s.TryText("to", out var text)) return -1;
+        var digits = text.StartsWith(ServerPrefix, StringComparison.Ordinal) ? text[ServerPrefix.Length..] : text;
+        if (int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var server) && server < plan.Hosts) return server;
+        var isVm = plan.TryResolve(text, out _) ? $" ('{text}' is a VM or container: migrations go to servers)" : "";
+        s.Report("to", true, $"expected a server, its index 0-{plan.Hosts - 1} or its name host0-host{plan.Hosts - 1}, got '{text}'{isVm}");
+        return -1;
+    }
+
+    /// <summary>The destination must be another server, with a hypervisor and a switch the VM's vNIC attaches to.</summary>
+    private static bool CheckDestination(ScenarioSection s, int entity, int to, EntityPlan plan, VfAllocation allocation)
+    {
+        var name = plan.NameOf(entity);
+        var from = plan.Entity(entity).Server;
+        if (!s.Check(to != from, "to", true, $"migration to itself: {name} is placed on host {from} already")) return false;
+        var profile = plan.Settings.Profiles[to];
+        if (!s.Check(profile.Hypervisor != HypervisorKind.None, "to", true,
+                $"host {to} has no hypervisor (servers.hypervisor or its group's is none): {name} cannot run there")) return false;
+        var vnic = allocation.VnicOf(entity);
+        if (vnic == VnicBackend.VhostUser)
+            return s.Check(profile.VmSwitch == VmSwitchKind.Ovs, "to", true,
+                $"{name} has vnic = vhost-user, which attaches to an OVS netdev datapath: host {to} has vm-switch = linux-bridge");
+        return s.Check(vnic != VnicBackend.VfBond || profile.VmSwitch == VmSwitchKind.LinuxBridge, "to", true,
+            $"{name} has vnic = vf-bond, which needs vm-switch = linux-bridge: host {to} has ovs (moving the VM's MAC in the vSwitch's "
+            + "learning table and caches at failover is not built)");
+    }
+
+    /// <summary>At most one migration per VM: their order would otherwise depend on when each ends, which is not known before the run.</summary>
+    private static bool OnePerVm(List<MigrationRequest> migrations, List<ScenarioSection> sections, EntityPlan plan)
+    {
+        var first = new Dictionary<int, MigrationRequest>();
+        var ok = true;
+        for (var i = 0; i < migrations.Count; i++)
+        {
+            var m = migrations[i];
+            if (first.TryAdd(m.Entity, m)) continue;
+            var earlier = first[m.Entity];
+            ok = sections[i].Check(false, "vm", true, $"{plan.NameOf(m.Entity)} is migrated already by {Key}[{earlier.Index}] (at {ScenarioHoconWriter.Time(earlier.AtPs)}): "
+                + "one migration per VM in this version, as when the first ends is not known before the run");
+        }
+        return ok;
+    }
+
+    /// <summary>
+    /// Each destination must have room for its VM when the migration starts (the destination reserves the VM's vCPUs and memory
+    /// then): the VMs planned there plus those earlier migrations brought, less those they took away, in the order of at (list order
+    /// at one time).
+    /// </summary>
+    private static bool CheckRoom(List<MigrationRequest> migrations, List<ScenarioSection> sections, EntityPlan plan, int cores)
+    {
+        var room = ServerRoom.After(plan, cores);
+        var ok = true;
+        foreach (var i in Enumerable.Range(0, migrations.Count).OrderBy(i => migrations[i].AtPs).ThenBy(i => i))
+        {
+            var m = migrations[i];
+            var t = plan.VmTemplateOf(m.Entity);
+            if (!room.Fits(m.ToServer, t))
+            {
+                var memory = plan.Settings.Profiles[m.ToServer].MemoryBytes;
+                ok = sections[i].Check(false, "to", true,
+                    $"host {m.ToServer} has no room for {plan.NameOf(m.Entity)} ({t.Vcpus} vCPUs, {Mib(t.MemoryBytes)} MiB) at {ScenarioHoconWriter.Time(m.AtPs)}: "
+                    + $"{room.VcpusPlaced(m.ToServer)} of its {room.VcpuLimit(m.ToServer)} vCPUs (cores x vcpu-overcommit) and "
+                    + $"{Mib(room.MemoryPlaced(m.ToServer))} of its {Mib(memory)} MiB are taken by the VMs placed there and moved by earlier migrations");
+                continue;
+            }
+            room.Remove(plan.Entity(m.Entity).Server, t);
+            room.Place(m.ToServer, t);
+        }
+        return ok;
+    }
+
+    /// <summary>The migrations in the resolved scenario: the VM by name, the server by index, and the keys that differ from the section's.</summary>
+    public static List<ResolvedHocon> Resolved(IReadOnlyList<MigrationRequest> migrations, MigrationSettings section, EntityPlan plan) =>
+        migrations.Select(m =>
+        {
+            var element = new ResolvedHocon
+            {
+                ["at"] = ScenarioHoconWriter.Time(m.AtPs),
+                ["vm"] = ScenarioHoconWriter.Quote(plan.NameOf(m.Entity)),
+                ["to"] = ScenarioHoconWriter.Int(m.ToServer),
+            };
+            MigrationSettingsReader.WriteOverrides(m.Settings, section, element);
+            return element;
+        }).ToList();
+
+    private static long Mib(long bytes) => bytes >> 20;
+}
