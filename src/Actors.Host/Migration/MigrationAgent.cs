@@ -212,7 +212,8 @@ internal sealed class MigrationAgent : Component, ITcpApplication, IMigrationCha
     public override void Report(ResultsBuilder results, long endTime)
     {
         _unplugged.Report(results);
-        if ((_handedOver ? _handoff.InTransit(_request.Index) : _frozen) is { } guest) guest.CountInFlight(results);
+        // A VM stopped or on its way when the run ends is in no server: its results are reported from here.
+        if ((_handedOver ? _handoff.InTransit(_request.Index) : _frozen) is { } guest) guest.Report(results, endTime);
         base.Report(results, endTime);
     }
 

@@ -31,9 +31,10 @@ internal static partial class ResultFiles
         foreach (var m in results.Components.Values.Where(c => c.Kind == MigrationResults.Kind).OrderBy(c => c[MigrationResults.Index]))
         {
             var phase = (MigrationPhase)m[MigrationResults.Phase];
+            // Completed means resumed at the destination (and, after a post-copy, all memory there) within the run.
             var outcome = phase switch
             {
-                MigrationPhase.Completed => "completed",
+                MigrationPhase.Completed when m[MigrationResults.EndPs] <= scenario.DurationPs => "completed",
                 MigrationPhase.Aborted => "aborted",
                 MigrationPhase.NotStarted => "not-started",
                 _ => "in-progress",

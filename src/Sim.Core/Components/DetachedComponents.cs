@@ -14,9 +14,13 @@ public sealed class DetachedComponents(IReadOnlyList<Component> components, IRea
     public IReadOnlyList<(int A, int PortA, int B, int PortB)> Wires { get; } = wires;
     public IReadOnlyList<SimEvent> Events { get; } = events;
 
-    /// <summary>Packets held between the components while they travel: counted in flight if the run ends before they arrive.</summary>
-    public void CountInFlight(ResultsBuilder results)
+    /// <summary>
+    /// The end-of-run results of components still on their way: their own (they are in no LP to report them), and the packets held
+    /// between them, counted in flight.
+    /// </summary>
+    public void Report(ResultsBuilder results, long endTime)
     {
+        foreach (var c in Components) c.Report(results, endTime);
         foreach (var e in Events)
         {
             if (e.Kind != EventKind.Packet) continue;

@@ -108,6 +108,20 @@ public sealed class MigrationRunSpec(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_run_that_ends_while_the_VM_is_stopped_must_still_report_it_and_conserve_its_packets()
+    {
+        // act: the VM stops at about 147 ms and resumes at about 156 ms; the run ends in between
+        var results = InProcessRun.Run(FabricModel.Instance, WithMigration(Rack.Replace("duration = 300ms", "duration = 150ms"), 20 * SimTime.Millisecond, 2));
+
+        // assert: in the stop-and-copy; the VM's stack still reports what it received
+        var m = MigrationOf(results);
+        Assert.Equal((long)MigrationPhase.StopAndCopy, m[MigrationResults.Phase]);
+        var flow = results.Flows.Values.Single(f => f.Generator == 0);
+        Assert.True(flow.DeliveredPackets > 1000);
+        Assert.True(new RunSummary(results).Conserved);
+    }
+
+    [Fact]
     public void A_migration_must_give_the_same_results_every_time()
     {
         var a = InProcessRun.Run(FabricModel.Instance, WithMigration(Rack, 20 * SimTime.Millisecond, 2));
