@@ -62,23 +62,11 @@ public class ComponentLp(int id, string name) : LogicalProcess(id, name)
 
     public override void Handle(ref SimEvent e)
     {
-        if (e.Component == LpControl)
-        {
-            OnControl(e.Port, in e.Packet);
-            return;
-        }
         var component = _components[e.Component];
         if (e.Kind == EventKind.Packet) component.Receive(e.Port, in e.Packet);
         else if (e.Kind == EventKind.Timer) component.OnTimer(e.Port, e.Token, in e.Packet);
         else component.OnControl(e.Port, in e.Packet);
     }
-
-    /// <summary>The component number that addresses a control message to the LP itself rather than to one of its components.</summary>
-    public const ushort LpControl = ushort.MaxValue;
-
-    /// <summary>A control message (<see cref="EventKind.Control"/>) addressed to the LP itself (<see cref="LpControl"/>).</summary>
-    protected virtual void OnControl(int code, in Packet details) =>
-        throw new InvalidOperationException($"LP {Name} has no control message {code}");
 
     /// <summary>
     /// Takes <paramref name="group"/> (a VM: its guest kernel, containers and their wiring) out of this LP with its pending events. Their
@@ -126,7 +114,7 @@ public class ComponentLp(int id, string name) : LogicalProcess(id, name)
         var indices = components.Select(c => (int)c.Index).ToHashSet();
         foreach (var c in components)
             if (!ReferenceEquals(_components[c.Index], c)) throw new InvalidOperationException($"{c.Path} is not part of LP {Name}");
-        return TakePendingEvents(e => e.Component != LpControl && indices.Contains(e.Component));
+        return TakePendingEvents(e => indices.Contains(e.Component));
     }
 
     /// <summary>

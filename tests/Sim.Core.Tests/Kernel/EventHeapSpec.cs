@@ -61,4 +61,32 @@ public sealed class EventHeapSpec
         heap.Pop(out _);
         Assert.Equal(long.MaxValue, heap.PeekTime);
     }
+
+    [Theory]
+    [InlineData(1UL)]
+    [InlineData(2UL)]
+    public void Removing_matching_events_must_return_them_in_order_and_leave_the_rest_in_order(ulong seed)
+    {
+        // arrange: 2,000 events at random times, every third of LP 5
+        var heap = new EventHeap();
+        var rng = new Random((int)seed);
+        var all = new List<SimEvent>();
+        for (var i = 0; i < 2000; i++)
+        {
+            var e = new SimEvent { Time = rng.Next(0, 500), Order = i, Lp = i % 3 == 0 ? 5 : 1 };
+            all.Add(e);
+            heap.Push(in e);
+        }
+        for (var i = 0; i < 100; i++) heap.Pop(out _);   // some popped first, so the heap has holes in its slab
+
+        // act
+        var taken = heap.RemoveWhere(e => e.Lp == 5);
+
+        // assert
+        var left = new List<SimEvent>();
+        while (heap.Count > 0) { heap.Pop(out var e); left.Add(e); }
+        var expected = all.OrderBy(e => e.Time).ThenBy(e => e.Order).Skip(100).ToList();
+        Assert.Equal(expected.Where(e => e.Lp == 5).Select(e => e.Order), taken.Select(e => e.Order));
+        Assert.Equal(expected.Where(e => e.Lp != 5).Select(e => e.Order), left.Select(e => e.Order));
+    }
 }
