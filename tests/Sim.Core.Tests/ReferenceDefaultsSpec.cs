@@ -252,6 +252,7 @@ public sealed class ReferenceDefaultsSpec
         ("dcsim.migration-defaults.at", ""),
         ("dcsim.migration-defaults.vm", ""),
         ("dcsim.migration-defaults.to", ""),
+        ("dcsim.migration-defaults.evacuate", ""),
         ("dcsim.migration-defaults.preset", "auto"),
         ("dcsim.migration-defaults.mode", "auto"),
         ("dcsim.migration-defaults.downtime-limit", "auto"),

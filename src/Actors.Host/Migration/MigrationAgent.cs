@@ -67,7 +67,21 @@ internal sealed class MigrationAgent : Component, ITcpApplication, IMigrationCha
             ? (long)((Int128)cap * RateWindowPs / 8 / SimTime.Second)
             : 0;
 
-    public override void Start() => SetTimer(_request.AtPs, StartTimer);
+    /// <summary>The migration that waits for this one (the next VM of an evacuation), or -1.</summary>
+    public int Successor { get; init; } = -1;
+
+    public override void Start()
+    {
+        if (_request.After < 0) SetTimer(_request.AtPs, StartTimer);
+    }
+
+    /// <summary>The migration this one waits for is over (its VM resumes at <paramref name="time"/>, or it was aborted): start then.</summary>
+    private void Follow(long time) => SetTimer(Math.Max(time, _request.AtPs), StartTimer);
+
+    private void ReleaseSuccessor(long time)
+    {
+        if (Successor >= 0) _handoff.AgentOf(Successor).Follow(time);
+    }
 
     public override void Receive(int port, in Packet packet) => throw new InvalidOperationException($"{Path} has no ports");
 
@@ -156,6 +170,7 @@ internal sealed class MigrationAgent : Component, ITcpApplication, IMigrationCha
         else if (_migration.Phase == MigrationPhase.Aborted)
         {
             connection.Close();
+            ReleaseSuccessor(Now);
             if (_vm.Bond is { VfPlugged: false } bond) bond.AttachVf();
         }
     }
@@ -186,6 +201,7 @@ internal sealed class MigrationAgent : Component, ITcpApplication, IMigrationCha
     private void HandOver(long resumeAt)
     {
         _vm.Bond = null;
+        ReleaseSuccessor(resumeAt);
         _handoff.Send(_request.Index, _frozen!, _vm, this);
         _handedOver = true;
         var dock = _handoff.DockOf(_request.ToServer);

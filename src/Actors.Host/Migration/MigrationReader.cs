@@ -9,12 +9,15 @@ namespace DcSim.ActorsHost.Migration;
 /// dcsim.migration-defaults, with any key of the <c>migration</c> section as its own override. Each moves one running VM
 /// (its containers with it) to another server with a hypervisor and room for it, counting the VMs planned there and those
 /// that earlier migrations (by <c>at</c>, then list order) bring or take away. One migration per VM in this version.
+/// A placement policy: <c>{ at = 1s, evacuate = host3 }</c> moves every VM of a server, one after another (Nova's
+/// <c>max_concurrent_live_migrations</c> default of 1), each to the server with the most vCPUs free for it then (ties: the
+/// most memory free, then the lowest index) among those with a hypervisor, a switch its vNIC attaches to and room.
 /// </summary>
 internal static class MigrationReader
 {
     public const string Key = "migrations";
     public const string DefaultsPath = "dcsim.migration-defaults";
-    private const string Example = "{ at = 1s, vm = web-0, to = 7 }";
+    private const string Example = "{ at = 1s, vm = web-0, to = 7 } or { at = 1s, evacuate = host3 }";
     private const string ServerPrefix = "host";
 
     /// <summary>The migrations in list order, or null after reporting (also when what they depend on is missing: already reported).</summary>
@@ -41,7 +44,13 @@ internal static class MigrationReader
                 continue;
             }
             var s = context.ListElement(path, elements[i].GetObject(), DefaultsPath);
-            if (ReadOne(i, s, context.DurationPs, plan, allocation, section) is { } m) { migrations.Add(m); sections.Add(s); }
+            if (s.Get("evacuate").FromFile)
+            {
+                if (ReadEvacuation(migrations.Count, s, context.DurationPs, plan, allocation, section, migrations, cores) is { } moves)
+                    foreach (var m in moves) { migrations.Add(m); sections.Add(s); }
+                else ok = false;
+            }
+            else if (ReadOne(migrations.Count, s, context.DurationPs, plan, allocation, section) is { } m) { migrations.Add(m); sections.Add(s); }
             else ok = false;
         }
         return ok && plan is not null && cores is { } n && OnePerVm(migrations, sections, plan) && CheckRoom(migrations, sections, plan, n) ? migrations : null;
@@ -66,6 +75,71 @@ internal static class MigrationReader
 
     private static bool Required(ScenarioSection s, string key) =>
         s.Check(s.Get(key).FromFile, key, true, $"missing: every live migration needs at, vm and to, as in {Example}");
+
+    /// <summary>
+    /// <c>{ at, evacuate = SERVER }</c>: a migration per VM on the server, chained, each to the destination the policy picks given the
+    /// migrations read so far (<paramref name="earlier"/>); null after reporting.
+    /// </summary>
+    private static List<MigrationRequest>? ReadEvacuation(int firstIndex, ScenarioSection s, long? durationPs, EntityPlan? plan, VfAllocation? allocation,
+        MigrationSettings? section, List<MigrationRequest> earlier, int? cores)
+    {
+        foreach (var key in new[] { "vm", "to" })
+            if (!s.Check(!s.Get(key).FromFile, key, true, $"an evacuation picks each VM's destination itself: {key} goes with vm and to, not with evacuate"))
+                return null;
+        long at = 0;
+        var ok = Required(s, "at") && s.TryTime("at", 0, out at);
+        if (ok && durationPs is { } d)
+            ok = s.Check(at < d, "at", true, $"at {ScenarioHoconWriter.Time(at)} is not before the end of the scenario (duration = {ScenarioHoconWriter.Time(d)})");
+        var server = plan is null ? -1 : ServerOf(s, "evacuate", plan);
+        var settings = MigrationSettingsReader.ReadElement(s, section ?? MigrationSettings.Qemu);
+        if (!ok || server < 0 || settings is null || section is null || plan is null || allocation is null || cores is not { } n) return null;
+        var vms = plan.OnServer(server).ToArray().Where(e => plan.Entity(e).Kind == EntityKind.Vm).ToList();
+        if (!s.Check(vms.Count > 0, "evacuate", true, $"host {server} has no VM to evacuate")) return null;
+        // The room as the earlier migrations leave it (they all start before or with this one: the reader orders by at).
+        var room = ServerRoom.After(plan, n);
+        foreach (var m in earlier.Where(m => m.AtPs <= at))
+        {
+            room.Remove(plan.Entity(m.Entity).Server, plan.VmTemplateOf(m.Entity));
+            room.Place(m.ToServer, plan.VmTemplateOf(m.Entity));
+        }
+        var moves = new List<MigrationRequest>();
+        foreach (var vm in vms)
+        {
+            var name = plan.NameOf(vm);
+            if (allocation.VnicOf(vm) == VnicBackend.Vf)
+            {
+                s.Report("evacuate", true, $"{name} on host {server} has vnic = vf: a VM with a passed-through VF cannot migrate live; use vnic = vf-bond");
+                return null;
+            }
+            if (!s.Check(plan.VmTemplateOf(vm) is var t && t.StartPs <= at && at < t.StopPs, "at", true, $"{name} on host {server} is not running at {ScenarioHoconWriter.Time(at)}"))
+                return null;
+            var to = Enumerable.Range(0, plan.Hosts)
+                .Where(h => h != server && Attaches(vm, h, plan, allocation) && room.Fits(h, plan.VmTemplateOf(vm)))
+                .OrderByDescending(h => room.VcpuLimit(h) - room.VcpusPlaced(h))
+                .ThenByDescending(h => plan.Settings.Profiles[h].MemoryBytes - room.MemoryPlaced(h))
+                .ThenBy(h => h)
+                .DefaultIfEmpty(-1).First();
+            if (!s.Check(to >= 0, "evacuate", true, $"no server has room for {name} ({plan.VmTemplateOf(vm).Vcpus} vCPUs, {Mib(plan.VmTemplateOf(vm).MemoryBytes)} MiB) "
+                    + $"when host {server} is evacuated at {ScenarioHoconWriter.Time(at)}, with a hypervisor and a switch its vNIC attaches to"))
+                return null;
+            room.Remove(server, plan.VmTemplateOf(vm));
+            room.Place(to, plan.VmTemplateOf(vm));
+            moves.Add(new MigrationRequest(firstIndex + moves.Count, at, vm, to, settings, moves.Count == 0 ? -1 : firstIndex + moves.Count - 1, server));
+        }
+        return moves;
+    }
+
+    /// <summary>Whether <paramref name="vm"/> could run on <paramref name="host"/>: a hypervisor, and a switch its vNIC attaches to.</summary>
+    private static bool Attaches(int vm, int host, EntityPlan plan, VfAllocation allocation)
+    {
+        var profile = plan.Settings.Profiles[host];
+        return profile.Hypervisor != HypervisorKind.None && allocation.VnicOf(vm) switch
+        {
+            VnicBackend.VhostUser => profile.VmSwitch == VmSwitchKind.Ovs,
+            VnicBackend.VfBond => profile.VmSwitch == VmSwitchKind.LinuxBridge,
+            _ => true,
+        };
+    }
 
     /// <summary>The entity of the one VM <paramref name="name"/> names, when it can migrate live; else -1, reported.</summary>
     private static int MigratableVm(ScenarioSection s, string name, EntityPlan plan, VfAllocation allocation)
@@ -106,13 +180,16 @@ internal static class MigrationReader
     }
 
     /// <summary><c>to</c>: a server's index (7) or name (host7); else -1, reported.</summary>
-    private static int Destination(ScenarioSection s, EntityPlan plan)
+    private static int Destination(ScenarioSection s, EntityPlan plan) => ServerOf(s, "to", plan);
+
+    /// <summary>A server named at <paramref name="key"/>: its index (7) or name (host7); else -1, reported.</summary>
+    private static int ServerOf(ScenarioSection s, string key, EntityPlan plan)
     {
-        if (!s.TryText("to", out var text)) return -1;
+        if (!s.TryText(key, out var text)) return -1;
         var digits = text.StartsWith(ServerPrefix, StringComparison.Ordinal) ? text[ServerPrefix.Length..] : text;
         if (int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var server) && server < plan.Hosts) return server;
         var isVm = plan.TryResolve(text, out _) ? $" ('{text}' is a VM or container: migrations go to servers)" : "";
-        s.Report("to", true, $"expected a server, its index 0-{plan.Hosts - 1} or its name host0-host{plan.Hosts - 1}, got '{text}'{isVm}");
+        s.Report(key, true, $"expected a server, its index 0-{plan.Hosts - 1} or its name host0-host{plan.Hosts - 1}, got '{text}'{isVm}");
         return -1;
     }
 
@@ -179,15 +256,17 @@ internal static class MigrationReader
     }
 
     /// <summary>The migrations in the resolved scenario: the VM by name, the server by index, and the keys that differ from the section's.</summary>
+    /// <remarks>An evacuation is written as it was asked (its first migration stands for it): reading it again gives the same moves.</remarks>
     public static List<ResolvedHocon> Resolved(IReadOnlyList<MigrationRequest> migrations, MigrationSettings section, EntityPlan plan) =>
-        migrations.Select(m =>
+        migrations.Where(m => m.Evacuates < 0 || m.After < 0).Select(m =>
         {
-            var element = new ResolvedHocon
+            var element = new ResolvedHocon { ["at"] = ScenarioHoconWriter.Time(m.AtPs) };
+            if (m.Evacuates >= 0) element["evacuate"] = ScenarioHoconWriter.Int(m.Evacuates);
+            else
             {
-                ["at"] = ScenarioHoconWriter.Time(m.AtPs),
-                ["vm"] = ScenarioHoconWriter.Quote(plan.NameOf(m.Entity)),
-                ["to"] = ScenarioHoconWriter.Int(m.ToServer),
-            };
+                element["vm"] = ScenarioHoconWriter.Quote(plan.NameOf(m.Entity));
+                element["to"] = ScenarioHoconWriter.Int(m.ToServer);
+            }
             MigrationSettingsReader.WriteOverrides(m.Settings, section, element);
             return element;
         }).ToList();

@@ -14,5 +14,7 @@ public enum InFlightPolicy
 /// the entity plan) to server <paramref name="ToServer"/>, starting at <paramref name="AtPs"/>, under <paramref name="Settings"/>
 /// (the scenario's <c>migration</c> section with this migration's own overrides). Containers inside the VM move with it.
 /// </summary>
-/// <param name="Index">Position in the scenario's list: the migration's id in results.</param>
-public sealed record MigrationRequest(int Index, long AtPs, int Entity, int ToServer, MigrationSettings Settings);
+/// <param name="Index">Position among the scenario's migrations (an evacuation counts one per VM): the migration's id in results.</param>
+/// <param name="After">The migration (an earlier one from the same server) that must be over before this one starts, or -1.</param>
+/// <param name="Evacuates">For the migrations of an evacuation (<c>{ at, evacuate = host3 }</c>): the server it empties; else -1.</param>
+public sealed record MigrationRequest(int Index, long AtPs, int Entity, int ToServer, MigrationSettings Settings, int After = -1, int Evacuates = -1);

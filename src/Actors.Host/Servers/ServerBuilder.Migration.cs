@@ -21,7 +21,10 @@ internal sealed partial class ServerBuilder
     {
         foreach (var m in _dc.Migrations.Where(m => Plan.Entity(m.Entity).Server == host))
             _handoff.Register(m.Index, server.Add(new MigrationAgent($"{server.Name}/migration{m.Index}", m, _residents[m.Entity], hostStack, hostSwitch,
-                _handoff, _announcer, m.ToServer, _dc.Topology.HostLink.Rate.BitsPerSecond)));
+                _handoff, _announcer, m.ToServer, _dc.Topology.HostLink.Rate.BitsPerSecond)
+            {
+                Successor = _dc.Migrations.FirstOrDefault(n => n.After == m.Index)?.Index ?? -1,
+            }));
         // The traffic delivered on both ends of each migration is measured around it.
         var measuring = _dc.Migrations.Where(m => Plan.Entity(m.Entity).Server == host || m.ToServer == host).Select(m => m.Index).ToList();
         if (measuring.Count > 0)
