@@ -27,12 +27,14 @@ public sealed class MigrationRunSpec
         migrations = [ { at = 5ms, vm = web-0, to = host2 } ]
         """;
 
-    private static string RunScenario(string scenario, params string[] extra)
+    private static string RunScenario(string scenario, params string[] extra) => RunScenarioPrinting(scenario, extra).Output;
+
+    private static (string Output, string Stdout) RunScenarioPrinting(string scenario, params string[] extra)
     {
         var output = Dcsim.TempDirectory("migration");
         var result = Dcsim.Run(Timeout, ["run", scenario, "--out", output, .. extra]);
         Assert.True(result.ExitCode == 0, $"exit {result.ExitCode}\n{result.Stdout}\n{result.Stderr}");
-        return output;
+        return (output, result.Stdout);
     }
 
     private static Dictionary<string, string> MigrationRow(string output)
@@ -48,7 +50,7 @@ public sealed class MigrationRunSpec
     public void The_example_migration_must_complete_and_be_reported_in_migrations_csv()
     {
         // act
-        var output = RunScenario(Dcsim.RepositoryFile("config/scenarios/migration.conf"));
+        var (output, stdout) = RunScenarioPrinting(Dcsim.RepositoryFile("config/scenarios/migration.conf"));
 
         // assert: two rounds of QEMU's pre-copy, all of the 1 GiB sent first, a downtime under QEMU's 300 ms target plus the device state
         var m = MigrationRow(output);
@@ -61,6 +63,7 @@ public sealed class MigrationRunSpec
         Assert.InRange(Number(m, "dropped_at_source"), 25 * (Number(m, "downtime_ms") - 5), 25 * (Number(m, "downtime_ms") + 5));
         Assert.True(Number(m, "packets_before") > 0 && Number(m, "packets_during") > 0 && Number(m, "packets_after") > 0);
         Assert.Contains("\"conservation_holds\": true", File.ReadAllText(Path.Combine(output, "summary.json")));
+        Assert.Contains($"migrate  web-0 host0 -> host2: {Number(m, "total_s"):0.000} s, {m["rounds"]} round(s)", stdout);
     }
 
     [Fact]

@@ -67,4 +67,21 @@ internal static partial class ResultFiles
         MigrationStopReason.DataLimit => "data-limit",
         _ => "aborted",
     };
+
+    /// <summary>One line per migration (only runs that have them): where, how it ended, and what it cost.</summary>
+    private static void AppendMigrations(StringBuilder sb, ScenarioSettings scenario, ResultsBuilder results)
+    {
+        var plan = scenario.Datacenter().Plan;
+        foreach (var m in results.Components.Values.Where(c => c.Kind == MigrationResults.Kind).OrderBy(c => c[MigrationResults.Index]))
+        {
+            var (start, end) = (m[MigrationResults.StartPs], m[MigrationResults.EndPs]);
+            var done = (MigrationPhase)m[MigrationResults.Phase] == MigrationPhase.Completed && end <= scenario.DurationPs;
+            var how = done
+                ? $"{(end - start) / 1e12:0.000} s, {m[MigrationResults.Rounds]} round(s), {(m[MigrationResults.PreCopyBytes] + m[MigrationResults.StopAndCopyBytes]) / 1e6:N1} MB, "
+                  + $"downtime {m[MigrationResults.DowntimePs] / 1e9:0.0} ms, {m[MigrationResults.UnpluggedPackets] + m[MigrationResults.DroppedAtSource]:N0} packets lost"
+                : (MigrationPhase)m[MigrationResults.Phase] == MigrationPhase.Aborted ? "aborted: the VM stayed" : "not finished by the end of the run";
+            sb.AppendLine(CultureInfo.InvariantCulture,
+                $"migrate  {plan.NameOf((int)m[MigrationResults.Entity])} host{m[MigrationResults.From]} -> host{m[MigrationResults.To]}: {how}");
+        }
+    }
 }

@@ -295,6 +295,7 @@ internal static partial class ResultFiles
         if (marked + early > 0) sb.AppendLine(CultureInfo.InvariantCulture, $"ecn      {marked:N0} packets marked CE, {early:N0} dropped early by RED");
         foreach (var (where, n) in s.DropsByLocation.OrderByDescending(kv => kv.Value).Take(5)) sb.AppendLine(CultureInfo.InvariantCulture, $"drops    {where}: {n:N0}");
         AppendBonds(sb, results);
+        AppendMigrations(sb, scenario, results);
         AppendVfAssignment(sb, results);
         AppendRrTable(sb, scenario, results);
         AppendTcp(sb, results);
