@@ -20,7 +20,7 @@ internal sealed class ProgressLine
     {
         if (p.Restart is { } restart)
         {
-            Done();
+            if (_drawn) Console.Error.WriteLine();
             _drawn = false;
             Console.Error.WriteLine($"dcsim: {Describe(restart)}");
             // Rate and ETA start again with the new attempt, as its counters do.
