@@ -93,8 +93,11 @@ internal static class Dcsim
         return new Background(p, stdout, stderr);
     }
 
-    /// <summary>Polls a run's `--http` endpoint until it reports simulated time past zero: the run is under way.</summary>
-    public static async Task WaitUntilSimulatingAsync(int httpPort, TimeSpan timeout)
+    /// <summary>
+    /// Polls a run's `--http` endpoint until it reports simulated time past <paramref name="pastPs"/> (by default
+    /// zero: the run is under way; <see cref="long.MinValue"/>: any answer, the cluster is up); returns the time seen.
+    /// </summary>
+    public static async Task<long> WaitUntilSimulatingAsync(int httpPort, TimeSpan timeout, long pastPs = 0)
     {
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(15) };
         var deadline = DateTime.UtcNow + timeout;
@@ -104,13 +107,14 @@ internal static class Dcsim
             {
                 var response = await http.GetAsync("/servers");
                 if (response.IsSuccessStatusCode
-                    && System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("simulated_time_ps").GetInt64() > 0)
-                    return;
+                    && System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("simulated_time_ps").GetInt64() is var time
+                    && time > pastPs)
+                    return time;
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException) { }
             await Task.Delay(250);
         }
-        throw new TimeoutException($"the run on port {httpPort} did not start simulating within {timeout}");
+        throw new TimeoutException($"the run on port {httpPort} did not get past simulated time {pastPs} ps within {timeout}");
     }
 
     /// <summary>A stack trace line, as .NET prints them ("   at Namespace.Type.Method(...)").</summary>

@@ -52,7 +52,9 @@ internal static class Experiment
             endpoint?.Serve(coordinator);
             setup.Stop();
 
-            var run = Submit(node.System, coordinator, new StartExperiment(scenario.ResolvedHocon, baseDirectory, partitions), progress);
+            // An interrupted run kills its workers (Ctrl-C on a terminal signals them too): no restart notice for that.
+            var run = Submit(node.System, coordinator, new StartExperiment(scenario.ResolvedHocon, baseDirectory, partitions),
+                p => { if (!cancel.IsCancellationRequested) progress(p); });
             var finished = await run.WaitAsync(cancel);
             if (finished is ExperimentCompleted && embedded) await node.DismissOtherMembersAsync(TimeSpan.FromSeconds(10));
             completed = finished is ExperimentCompleted;

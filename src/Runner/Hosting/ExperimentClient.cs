@@ -12,7 +12,7 @@ namespace DcSim.Runner.Hosting;
 /// so the command line never blocks inside an actor.
 /// </summary>
 /// <remarks>
-/// The coordinator fails a run whose members are lost; when the coordinator's own member is lost (on a
+/// The coordinator restarts (or fails) a run whose members are lost; when the coordinator's own member is lost (on a
 /// cluster joined with `--join`, where it runs on the oldest `dcsim node`) nobody would, so the client
 /// watches that member itself: its first progress report tells where the coordinator runs.
 /// </remarks>

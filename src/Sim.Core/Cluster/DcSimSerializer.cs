@@ -66,7 +66,15 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
                     w.Write(m.Run); w.Write(m.Index); w.Write(m.Results.Length); w.Write(m.Results); w.Write(m.EventsProcessed);
                     w.Write(m.BusyMicroseconds); w.Write(m.WallMicroseconds);
                     break;
-                case RunProgress m: w.Write(m.SimulatedTime); w.Write(m.EndTime); w.Write(m.Windows); w.Write(m.EventsProcessed); break;
+                case RunProgress m:
+                    w.Write(m.SimulatedTime); w.Write(m.EndTime); w.Write(m.Windows); w.Write(m.EventsProcessed); w.Write(m.Restart is not null);
+                    if (m.Restart is { } restart)
+                    {
+                        w.Write(restart.Member); w.Write(restart.What); w.Write(restart.Partitions.Length);
+                        foreach (var index in restart.Partitions) w.Write(index);
+                        w.Write(restart.LostAt); w.Write(restart.From.Window); w.Write(restart.From.SimulatedTime); w.Write(restart.Loss); w.Write(restart.MaxLosses);
+                    }
+                    break;
                 case ExperimentCompleted m:
                     w.Write(m.Results.Length); w.Write(m.Results); w.Write(m.Windows); w.Write(m.Lookahead); w.Write(m.Partitions.Length);
                     foreach (var p in m.Partitions)
@@ -98,7 +106,7 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
             "WC" => new WindowCompleted(r.ReadInt64(), r.ReadInt32(), r.ReadInt64(), r.ReadInt64(), ReadArray(r, r.ReadInt32), r.ReadInt64()),
             "FR" => new FinishRun(r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt32()),
             "RP" => new PartitionReport(r.ReadInt64(), r.ReadInt32(), r.ReadBytes(r.ReadInt32()), r.ReadInt64(), r.ReadInt64(), r.ReadInt64()),
-            "PG" => new RunProgress(r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64()),
+            "PG" => new RunProgress(r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadBoolean() ? ReadRestart(r) : null),
             "EC" => new ExperimentCompleted(r.ReadBytes(r.ReadInt32()), r.ReadInt64(), r.ReadInt64(),
                 ReadArray(r, () => new PartitionStats(r.ReadInt32(), r.ReadString(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64())),
                 r.ReadInt64(), r.ReadInt64()),
@@ -108,6 +116,9 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
             _ => throw new System.Runtime.Serialization.SerializationException($"unknown DcSim manifest '{manifest}'"),
         };
     }
+
+    private static RunRestart ReadRestart(BinaryReader r) => new(r.ReadString(), r.ReadString(), ReadArray(r, r.ReadInt32), r.ReadInt64(),
+        new RecoveryPoint(r.ReadInt64(), r.ReadInt64()), r.ReadInt32(), r.ReadInt32());
 
     private static T[] ReadArray<T>(BinaryReader r, Func<T> read)
     {

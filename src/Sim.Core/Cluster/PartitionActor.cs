@@ -78,6 +78,13 @@ public sealed class PartitionActor : ReceiveActor
 
     private void Init(InitPartition init)
     {
+        if (init.Run == _run && _partition is not null)
+        {
+            // The coordinator repeats an init until it hears from the partition (while a lost member's shards move):
+            // this one is built already, for this very attempt, so it only answers again.
+            Sender.Tell(new PartitionReady(init.Run, init.Index, _partition.NextEventTime, OwnAddress));
+            return;
+        }
         try
         {
             var scenario = ScenarioLoader.Parse(init.ScenarioHocon, "<scenario sent by the coordinator>", init.BaseDirectory, _model);
@@ -91,8 +98,7 @@ public sealed class PartitionActor : ReceiveActor
             _pendingFinish = null;
             _wall.Reset();
             _busy.Reset();
-            var address = ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString();
-            Sender.Tell(new PartitionReady(init.Run, init.Index, _partition.NextEventTime, address));
+            Sender.Tell(new PartitionReady(init.Run, init.Index, _partition.NextEventTime, OwnAddress));
         }
         catch (Exception ex)
         {
@@ -100,6 +106,8 @@ public sealed class PartitionActor : ReceiveActor
             Sender.Tell(new ExperimentFailed($"partition {init.Index}: {ex.Message}"));
         }
     }
+
+    private string OwnAddress => ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString();
 
     private void TryRun()
     {

@@ -20,35 +20,51 @@ namespace DcSim.SimCore.Cluster;
 ///   Idle --StartExperiment--> Initialising --all PartitionReady--> Running
 ///   Running --all WindowCompleted, next event before end--> Running (next window)
 ///   Running --no event before end--> Finishing --all PartitionReport--> Idle (reply to client)
+///   Initialising, Running, Finishing --member lost--> Initialising (a new attempt, from the recovery point)
 ///   any state --ExperimentFailed--> Idle (reply to client)
 /// </code>
-/// A run cannot survive the loss of a member that holds partitions (recovery is future work), so the
-/// coordinator follows the cluster: a member that becomes unreachable or is removed fails the run as soon
-/// as the failure detector says so (seconds, more on a loaded machine), and so does the loss of the
-/// connection to a member that holds a partition or the client, which is noticed at once when its process
-/// dies. A dropped connection is fatal in any case: remoting delivers at most once, so a batch or a report
-/// may have been lost, and the protocol does not resend. The silence watchdog (<see cref="SilenceLimit"/>)
-/// remains for a partition that stops answering on a live member.
+/// A run survives the loss of members that hold its partitions. A loss is a member that is disconnected (its
+/// process died: noticed at once) or removed (downed by the split-brain resolver once the failure detector finds
+/// it unreachable, or gone). Remoting delivers at most once and the lost partitions' state is gone, so the
+/// attempt is abandoned as a whole: the run number changes, which makes every partition and the coordinator drop
+/// what is left of the old attempt, and every partition is initialised again from the <see cref="RecoveryPoint"/>
+/// (today the start: the scenario). Sharding places the lost member's partitions on the survivors once that
+/// member is removed; until each partition answers, its init is repeated (<see cref="InitRetryInterval"/>), as
+/// one sent before the removal goes to the dead member. The run fails after more than
+/// <c>maxMemberLosses</c> losses, when no member is left besides the coordinator's own, or when the client's
+/// member is lost (nobody would get the results). A member that only becomes unreachable is waited for: it
+/// either comes back, with nothing lost, or is downed.
+///
+/// The silence watchdog (<see cref="SilenceLimit"/>) remains for a partition that stops answering on a live member.
 ///
 /// Invariant: a window is granted only when every partition completed the previous one, and its
 /// start is the earliest event held or in transit anywhere (reported by the partitions), so no
 /// partition can receive an event earlier than a window it has already run. The coordinator's own
 /// cost is one round of messages per window; with one partition windows are cut only for progress.
 /// </remarks>
-public sealed class WindowCoordinator : ReceiveActor
+public sealed class WindowCoordinator : ReceiveActor, IWithTimers
 {
+    /// <summary>Member losses a run recovers from before it gives up (a deterministic fault would recur forever).</summary>
+    public const int DefaultMaxMemberLosses = 3;
+
+    /// <summary>How often an init is repeated to a partition that has not answered (its member may be gone).</summary>
+    public static readonly TimeSpan InitRetryInterval = TimeSpan.FromSeconds(1);
+
     private readonly IActorRef _partitionRegion;
     private readonly IModelFactory _model;
+    private readonly int _maxMemberLosses;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private IActorRef _client = ActorRefs.Nobody;
     private StartExperiment? _experiment;
     private WindowSchedule? _schedule;
     private IActorRef[] _partitions = [];
     private string[] _addresses = [];
+    private bool[] _ready = [];
     private int _count;
     private int _outstanding;
     private long _window;
     private long _nextEvent;
+    private long _reached;
     private int[] _expected = [];
     private long _lookahead;
     private long _lastProgress;
@@ -58,17 +74,31 @@ public sealed class WindowCoordinator : ReceiveActor
     private readonly Dictionary<long, PendingQuery> _queries = new();
     private long _nextQuery;
     private long _runNumber;
+    private RecoveryPoint _recoveryPoint = RecoveryPoint.Start;
+    private int _losses;
+    /// <summary>Members lost during this run (addresses), so that each is counted once, whichever news comes first.</summary>
+    private readonly HashSet<string> _lost = [];
     private readonly Stopwatch _build = new();
     private readonly Stopwatch _run = new();
 
-    public WindowCoordinator(IActorRef partitionRegion, IModelFactory model)
+    public WindowCoordinator(IActorRef partitionRegion, IModelFactory model, int maxMemberLosses)
     {
         _partitionRegion = partitionRegion;
         _model = model;
+        _maxMemberLosses = maxMemberLosses;
         Idle();
     }
 
-    public static Props Props(IActorRef partitionRegion, IModelFactory model) => Akka.Actor.Props.Create(() => new WindowCoordinator(partitionRegion, model));
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(IActorRef partitionRegion, IModelFactory model, int maxMemberLosses = DefaultMaxMemberLosses) =>
+        Akka.Actor.Props.Create(() => new WindowCoordinator(partitionRegion, model, maxMemberLosses));
+
+    /// <summary>Repeats the inits of the partitions that have not answered; never resets the silence watchdog.</summary>
+    private sealed class ResendInits : INotInfluenceReceiveTimeout
+    {
+        public static readonly ResendInits Instance = new();
+    }
 
     /// <summary>In a cluster (not in a plain ActorSystem, as in tests), follow member losses.</summary>
     private Akka.Cluster.Cluster? Membership =>
@@ -97,30 +127,73 @@ public sealed class WindowCoordinator : ReceiveActor
     }
 
     /// <summary>
-    /// Fails the run when a member it depends on is lost: one that holds a partition or the client, and while
-    /// initialising any member that becomes unreachable (sharding may be placing a partition there). A member
-    /// that leaves gracefully (the client of an earlier run) or a connection that drops elsewhere is no loss.
+    /// Restarts the run (or fails it, <see cref="MemberLost"/>) when a member it depends on is lost: one that holds a
+    /// partition of this attempt or the client, and while initialising any member that is downed or disconnected
+    /// (sharding may be placing a partition there). A member that leaves gracefully without partitions (the client of
+    /// an earlier run) or a connection that drops elsewhere is no loss; an unreachable member is waited for.
     /// </summary>
     private void WatchMembers(bool anyMember)
     {
         Receive<ClusterEvent.CurrentClusterState>(_ => { });
-        Receive<ClusterEvent.UnreachableMember>(u => MemberLost(u.Member.Address, "became unreachable", anyMember));
-        Receive<ClusterEvent.MemberRemoved>(r => MemberLost(r.Member.Address, "left the cluster", anyMember: false));
-        Receive<DisassociatedEvent>(d => MemberLost(d.RemoteAddress, "was disconnected", anyMember: false));
+        Receive<ClusterEvent.UnreachableMember>(u =>
+        {
+            if (Held(u.Member.Address.ToString()).Count > 0)
+                _log.Warning("cluster member {0} is unreachable: waiting for it to come back or be downed", u.Member.Address);
+        });
+        Receive<ClusterEvent.MemberRemoved>(r => MemberLost(r.Member.Address, "was removed from the cluster",
+            anyMember && r.PreviousStatus == MemberStatus.Down));
+        Receive<DisassociatedEvent>(d => MemberLost(d.RemoteAddress, "was disconnected", anyMember && IsMember(d.RemoteAddress)));
     }
+
+    private bool IsMember(Address address) => Membership?.State.Members.Any(m => m.Address == address) ?? false;
+
+    private List<int> Held(string address) => Enumerable.Range(0, _count).Where(i => _addresses[i] == address).ToList();
 
     private void MemberLost(Address member, string what, bool anyMember)
     {
         var address = member.ToString();
-        var held = Enumerable.Range(0, _count).Where(i => _addresses[i] == address).ToList();
-        if (!anyMember && held.Count == 0 && member != _client.Path.Address) return;
+        // A client on another member (a run joined with --join); a client on this member is lost with the coordinator.
+        if (_client.Path.Address.HasGlobalScope && member == _client.Path.Address)
+        {
+            Fail(new ExperimentFailed($"cluster member {address}, which runs the client, {what}: the run cannot go on without it"));
+            return;
+        }
+        var held = Held(address);
+        if ((!anyMember && held.Count == 0) || !_lost.Add(address)) return;
+        _losses++;
         var partitions = held.Count switch
         {
             0 => "",
             1 => $", with partition {held[0]}",
             _ => $", with partitions {string.Join(", ", held)}",
         };
-        Fail(new ExperimentFailed($"cluster member {address} {what}{partitions}: the run cannot go on without it"));
+        var lost = $"cluster member {address} {what}{partitions}";
+        if (_losses > _maxMemberLosses)
+        {
+            Fail(new ExperimentFailed($"{lost}: the run gives up after {_losses} lost members (it recovers from at most {_maxMemberLosses})"));
+            return;
+        }
+        if (NoOtherMemberLeft())
+        {
+            Fail(new ExperimentFailed($"{lost}: no member is left besides the coordinator's own, the run cannot go on"));
+            return;
+        }
+        _log.Warning("{0} at simulated time {1} ps: restarting the run from simulated time {2} ps (member loss {3} of at most {4})",
+            lost, _reached, _recoveryPoint.SimulatedTime, _losses, _maxMemberLosses);
+        _client.Tell(new RunProgress(_recoveryPoint.SimulatedTime, _schedule!.EndTime, _recoveryPoint.Window + 1, 0,
+            new RunRestart(address, what, held.ToArray(), _reached, _recoveryPoint, _losses, _maxMemberLosses)));
+        BeginAttempt();
+    }
+
+    /// <summary>
+    /// A run that started on other members and has lost them all is not piled onto the coordinator's process:
+    /// whatever took the others (the OOM killer, a machine going down) would likely take it next.
+    /// </summary>
+    private bool NoOtherMemberLeft()
+    {
+        if (Membership is not { } cluster) return false;
+        return !cluster.State.Members.Any(m => m.Address != cluster.SelfAddress && !_lost.Contains(m.Address.ToString())
+            && m.Status is MemberStatus.Up or MemberStatus.WeaklyUp);
     }
 
     private void Idle()
@@ -179,23 +252,51 @@ public sealed class WindowCoordinator : ReceiveActor
             _client.Tell(new ExperimentFailed(ex.Message));
             return;
         }
+        _recoveryPoint = RecoveryPoint.Start;
+        _losses = 0;
+        _lost.Clear();
+        BeginAttempt();
+    }
+
+    /// <summary>
+    /// Starts an attempt of the run from <see cref="_recoveryPoint"/> under a new run number: every partition is
+    /// (re)initialised, and whatever the previous attempt left in flight is dropped for its run number.
+    /// </summary>
+    private void BeginAttempt()
+    {
+        _runNumber++;
         _partitions = new IActorRef[_count];
         _addresses = new string[_count];
+        _ready = new bool[_count];
         _stats = new PartitionStats[_count];
         _results = new ResultsBuilder();
         _expected = new int[_count];
         _eventsByPartition = new long[_count];
-        _window = -1;
-        _lastProgress = 0;
+        _window = _recoveryPoint.Window;
+        _lastProgress = _recoveryPoint.SimulatedTime;
+        _reached = _recoveryPoint.SimulatedTime;
         _nextEvent = long.MaxValue;
         _outstanding = _count;
-        _runNumber++;
+        AnswerPendingQueries();
         _build.Restart();
         _run.Reset();
-        for (var i = 0; i < _count; i++)
-            _partitionRegion.Tell(new InitPartition(_runNumber, i, _count, start.ScenarioHocon, start.BaseDirectory));
+        SendInits();
+        Timers.StartPeriodicTimer(ResendInits.Instance, ResendInits.Instance, InitRetryInterval);
         Context.SetReceiveTimeout(SilenceLimit);
         Become(Initialising);
+    }
+
+    private void SendInits()
+    {
+        for (var i = 0; i < _count; i++)
+            if (!_ready[i]) _partitionRegion.Tell(new InitPartition(_runNumber, i, _count, _experiment!.ScenarioHocon, _experiment.BaseDirectory));
+    }
+
+    /// <summary>Queries the partitions of an attempt that is over can no longer answer: an empty answer at time -1.</summary>
+    private void AnswerPendingQueries()
+    {
+        foreach (var q in _queries.Values) q.Asker.Tell(new ServersSnapshot(q.ClientId, -1, ResultsCodec.Encode(new ResultsBuilder())));
+        _queries.Clear();
     }
 
     /// <summary>A run in which no partition says anything for this long has lost a partition.</summary>
@@ -207,13 +308,19 @@ public sealed class WindowCoordinator : ReceiveActor
     {
         WatchMembers(anyMember: true);
         Receive<ReceiveTimeout>(_ => Fail(new ExperimentFailed($"no partition has answered for {SilenceLimit.TotalSeconds:0} s (initialising): a partition or its node was lost")));
+        Receive<ResendInits>(_ => SendInits());
         Receive<PartitionReady>(ready =>
         {
-            if (ready.Run != _runNumber) return;   // left over from an earlier run
+            // Left over from an earlier attempt, or the answer to a repeated init.
+            if (ready.Run != _runNumber || _ready[ready.Index]) return;
+            _ready[ready.Index] = true;
             _partitions[ready.Index] = Sender;
             _addresses[ready.Index] = ready.Address;
+            _lost.Remove(ready.Address);   // it was not lost after all (a connection that dropped and came back)
             _nextEvent = Math.Min(_nextEvent, ready.NextEventTime);
             if (--_outstanding > 0) return;
+            Timers.Cancel(ResendInits.Instance);
+            if (_losses > 0) _log.Warning("all {0} partitions are ready again {1:0.0} s after the loss: the run resumes", _count, _build.Elapsed.TotalSeconds);
             var directory = new PartitionDirectory(_partitions);
             foreach (var p in _partitions) p.Tell(directory);
             _build.Stop();
@@ -229,6 +336,7 @@ public sealed class WindowCoordinator : ReceiveActor
     private void Running()
     {
         WatchMembers(anyMember: false);
+        Receive<PartitionReady>(_ => { });   // the answer to an init repeated just before the partition answered
         Receive<ReceiveTimeout>(_ => Fail(new ExperimentFailed($"no partition has answered for {SilenceLimit.TotalSeconds:0} s (running): a partition or its node was lost")));
         Receive<WindowCompleted>(done =>
         {
@@ -258,11 +366,13 @@ public sealed class WindowCoordinator : ReceiveActor
         _nextEvent = long.MaxValue;
         if (window is not { } w)
         {
+            _reached = _schedule.EndTime;
             for (var p = 0; p < _count; p++) _partitions[p].Tell(new FinishRun(_runNumber, _schedule.EndTime, _window, expected[p]));
             Become(Finishing);
             return;
         }
         _window++;
+        _reached = w.Start;
         for (var p = 0; p < _count; p++) _partitions[p].Tell(new GrantWindow(_runNumber, _window, w.Start, w.End, expected[p]));
         if (w.Start - _lastProgress >= _schedule.ProgressInterval || _window == 0)
         {
@@ -274,6 +384,7 @@ public sealed class WindowCoordinator : ReceiveActor
     private void Finishing()
     {
         WatchMembers(anyMember: false);
+        Receive<PartitionReady>(_ => { });
         Receive<QueryServers>(NoRunToQuery);
         Receive<ServersSnapshot>(QueryAnswered);
         Receive<ReceiveTimeout>(_ => Fail(new ExperimentFailed($"no partition has answered for {SilenceLimit.TotalSeconds:0} s (finishing): a partition or its node was lost")));
@@ -293,8 +404,7 @@ public sealed class WindowCoordinator : ReceiveActor
                 report.BusyMicroseconds, report.WallMicroseconds);
             if (--_outstanding > 0) return;
             _run.Stop();
-            foreach (var q in _queries.Values) q.Asker.Tell(new ServersSnapshot(q.ClientId, -1, ResultsCodec.Encode(new ResultsBuilder())));
-            _queries.Clear();
+            AnswerPendingQueries();
             _client.Tell(new ExperimentCompleted(ResultsCodec.Encode(_results), _window + 1, _lookahead, _stats,
                 _build.Elapsed.Ticks / 10, _run.Elapsed.Ticks / 10));
             _results = new ResultsBuilder();
@@ -307,6 +417,7 @@ public sealed class WindowCoordinator : ReceiveActor
 
     private void Fail(ExperimentFailed failed)
     {
+        Timers.Cancel(ResendInits.Instance);
         Context.SetReceiveTimeout(null);
         _log.Error("experiment failed: {0}", failed.Reason);
         _client.Tell(failed);

@@ -13,7 +13,8 @@ public interface IDcSimMessage;
 /// <see cref="PartitionReady"/>, <see cref="WindowCompleted"/>, <see cref="PartitionReport"/>.
 /// Partition -> partition: <see cref="EventBatch"/>. Coordinator -> client: <see cref="RunProgress"/>,
 /// <see cref="ExperimentCompleted"/> or <see cref="ExperimentFailed"/>. Every message of a run carries its run
-/// number, so that what is left of an earlier, failed run on a long-lived cluster is recognised and dropped.
+/// number, which is new for each attempt: what is left of an earlier, failed run on a long-lived cluster, or of an
+/// attempt abandoned after losing a member, is recognised and dropped.
 /// </summary>
 public static class WindowProtocol
 {
@@ -49,7 +50,20 @@ public static class WindowProtocol
     /// <summary>A partition's results (see <see cref="Metrics.ResultsCodec"/>) and its wall-time split.</summary>
     public sealed record PartitionReport(long Run, int Index, byte[] Results, long EventsProcessed, long BusyMicroseconds, long WallMicroseconds) : IDcSimMessage;
 
-    public sealed record RunProgress(long SimulatedTime, long EndTime, long Windows, long EventsProcessed) : IDcSimMessage;
+    /// <summary>
+    /// How far the current attempt of the run has got. <paramref name="Restart"/> is set on the report that says an
+    /// attempt was abandoned after losing a member and the run starts again (its counters are then those of the
+    /// recovery point).
+    /// </summary>
+    public sealed record RunProgress(long SimulatedTime, long EndTime, long Windows, long EventsProcessed, RunRestart? Restart = null) : IDcSimMessage;
+
+    /// <summary>
+    /// Cluster member <paramref name="Member"/>, holding partitions <paramref name="Partitions"/>, was lost
+    /// (<paramref name="What"/>) when the run had reached simulated time <paramref name="LostAt"/>; the run starts
+    /// again from <paramref name="From"/>. This is member loss <paramref name="Loss"/> of at most
+    /// <paramref name="MaxLosses"/> that the run recovers from.
+    /// </summary>
+    public sealed record RunRestart(string Member, string What, int[] Partitions, long LostAt, RecoveryPoint From, int Loss, int MaxLosses);
 
     /// <summary>
     /// The merged results, and wall-clock figures of the run (never part of the results): building the

@@ -35,6 +35,7 @@ public sealed class DcSimSerializerSpec() : TestKit(DcSimSerialization.Binding)
         new WindowCompleted(4, 1, 7, 250, [0, 2, 1], 12345),
         new FinishRun(4, 1000, 7, 2),
         new RunProgress(10, 20, 30, 40),
+        new RunProgress(0, 20, 0, 0, new RunRestart("akka.tcp://dcsim@127.0.0.1:1234", "was disconnected", [0, 2], 15, RecoveryPoint.Start, 1, 3)),
         new ExperimentFailed("boom"),
         new QueryServers(17),
     };
@@ -117,6 +118,7 @@ public sealed class DcSimSerializerSpec() : TestKit(DcSimSerialization.Binding)
     private static string Describe(object m) => m switch
     {
         WindowCompleted w => $"WC {w.Run} {w.Index} {w.Window} {w.NextEventTime} {string.Join(",", w.BatchesTo)} {w.EventsProcessed}",
+        RunProgress { Restart: { } r } p => $"{p with { Restart = null }} {r with { Partitions = [] }} {string.Join(",", r.Partitions)}",
         _ => m.ToString()!,
     };
 }

@@ -64,6 +64,30 @@ public sealed class PartitionActorSpec : TestKit
     }
 
     [Fact]
+    public void Partition_must_answer_a_repeated_init_of_its_run_without_building_again_and_rebuild_for_a_new_run()
+    {
+        // arrange: a partition of run 1 that has run its first window
+        var (partition, initial) = StartPartition(0, 2);
+        partition.Tell(new PartitionDirectory([TestActor, CreateTestProbe().Ref]));
+        partition.Tell(new GrantWindow(1, 0, 0, Latency, 0), TestActor);
+        var done = ExpectMsg<WindowCompleted>();
+        Assert.True(done.EventsProcessed > 0);
+
+        // act: the coordinator repeats run 1's init (its first answer was slow), then starts run 2
+        partition.Tell(new InitPartition(1, 0, 2, Scenario, "."), TestActor);
+        var repeated = ExpectMsg<PartitionReady>();
+        partition.Tell(new InitPartition(2, 0, 2, Scenario, "."), TestActor);
+        var rebuilt = ExpectMsg<PartitionReady>();
+
+        // assert: the repeated init kept the state of run 1 (its next event is past the window it ran); run 2 starts afresh
+        Assert.Equal(1, repeated.Run);
+        Assert.True(repeated.NextEventTime >= Latency, $"the partition was rebuilt: next event at {repeated.NextEventTime}");
+        Assert.Equal(2, rebuilt.Run);
+        Assert.Equal(initial.NextEventTime, rebuilt.NextEventTime);
+        Assert.True(initial.NextEventTime < Latency);
+    }
+
+    [Fact]
     public void Partition_must_fail_the_run_when_an_event_arrives_for_a_window_it_already_ran()
     {
         // arrange

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Remote;
 using Akka.TestKit.Xunit2;
 using DcSim.SimCore.Cluster;
 using DcSim.SimCore.Kernel;
@@ -63,6 +64,72 @@ public sealed class WindowCoordinatorSpec : TestKit
         Assert.Equal(Latency, completed.Lookahead);
         // the ring has a token every ~Latency ps per LP, so almost every window holds events
         Assert.InRange(completed.Windows, 900, 1_001);
+    }
+
+    /// <summary>5,000 windows of 1 µs with progress every 250 µs: long enough to lose a member in the middle.</summary>
+    private const string LongScenario = "duration = 5ms\nseed = 3\nkernel.progress-interval = 250us\n";
+    private const long Millisecond = 1_000_000_000;
+
+    /// <summary>
+    /// Says that the member of every partition was disconnected (in one ActorSystem they all have its address), as
+    /// remoting does when a worker process dies, once the run has passed <paramref name="simulatedTime"/>.
+    /// </summary>
+    private void LoseTheMemberAfter(long simulatedTime)
+    {
+        FishForMessage<object>(m => m is RunProgress { Restart: null } p && p.SimulatedTime >= simulatedTime, TimeSpan.FromSeconds(30));
+        var self = ((ExtendedActorSystem)Sys).Provider.DefaultAddress;
+        Sys.EventStream.Publish(new DisassociatedEvent(self, self, inbound: false));
+    }
+
+    private IActorRef StartLongRun(IModelFactory model, int maxMemberLosses)
+    {
+        var coordinator = Sys.ActorOf(WindowCoordinator.Props(Sys.ActorOf(Props.Create(() => new LocalRegion(model))), model, maxMemberLosses));
+        coordinator.Tell(new StartExperiment(LongScenario, ".", 3), TestActor);
+        return coordinator;
+    }
+
+    [Fact]
+    public void Run_must_restart_from_the_start_and_give_the_undisturbed_results_when_a_member_holding_partitions_is_lost()
+    {
+        // arrange
+        var model = new RingModel(6, Latency);
+        var undisturbed = InProcessRun.Run(model, ScenarioLoader.Parse(LongScenario, "test", ".", model), 1);
+        StartLongRun(model, maxMemberLosses: 1);
+
+        // act: lost 1 ms into the run, while partitions are running windows and sending batches of that attempt
+        LoseTheMemberAfter(Millisecond);
+
+        // assert: one restart notice, then progress from the start again, then the results of a whole run
+        var restart = ((RunProgress)FishForMessage<object>(m => m is RunProgress { Restart: not null }, TimeSpan.FromSeconds(30))).Restart!;
+        Assert.Equal([0, 1, 2], restart.Partitions);
+        Assert.Equal("was disconnected", restart.What);
+        Assert.InRange(restart.LostAt, Millisecond, 5 * Millisecond);
+        Assert.Equal(RecoveryPoint.Start, restart.From);
+        Assert.Equal((1, 1), (restart.Loss, restart.MaxLosses));
+        var first = (RunProgress)FishForMessage<object>(m => m is RunProgress, TimeSpan.FromSeconds(30));
+        Assert.Null(first.Restart);
+        Assert.Equal(0, first.Windows);
+        var completed = (ExperimentCompleted)FishForMessage<object>(m => m is ExperimentCompleted or ExperimentFailed, TimeSpan.FromSeconds(30));
+        Assert.Equal(ResultsCodec.Encode(undisturbed), completed.Results);
+        Assert.Equal(undisturbed.EventsByLp.Values.Sum(), completed.Partitions.Sum(p => p.EventsProcessed));
+    }
+
+    [Fact]
+    public void Run_must_fail_naming_the_member_when_it_loses_more_members_than_it_recovers_from()
+    {
+        // arrange
+        var model = new RingModel(6, Latency);
+        StartLongRun(model, maxMemberLosses: 1);
+        LoseTheMemberAfter(Millisecond);
+        FishForMessage<object>(m => m is RunProgress { Restart: not null }, TimeSpan.FromSeconds(30));
+
+        // act: the new attempt loses its member too
+        LoseTheMemberAfter(Millisecond);
+
+        // assert
+        var failed = (ExperimentFailed)FishForMessage<object>(m => m is ExperimentCompleted or ExperimentFailed, TimeSpan.FromSeconds(30));
+        Assert.Equal($"cluster member {((ExtendedActorSystem)Sys).Provider.DefaultAddress} was disconnected, with partitions 0, 1, 2: "
+            + "the run gives up after 2 lost members (it recovers from at most 1)", failed.Reason);
     }
 
     [Fact]

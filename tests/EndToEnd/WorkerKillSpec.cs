@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace DcSim.EndToEnd;
+
+/// <summary>The undisturbed runs the kill tests compare with: the same scenario on 1 and on 3 processes.</summary>
+public sealed class UndisturbedRuns
+{
+    /// <summary>~10,500 windows: 15-20 s on 3 loaded processes, so that a kill lands mid-run; 5 s on one.</summary>
+    public const string Scenario = """
+        name = "kill-test"
+        duration = 12ms
+        topology { spines = 2, leaves = 4, hosts-per-leaf = 4 }
+        traffic.generators = [ { kind = cbr, rate = 400Mbps } ]
+        """;
+
+    public UndisturbedRuns()
+    {
+        Directory = Dcsim.TempDirectory("kill-test");
+        ScenarioFile = Path.Combine(Directory, "kill-test.conf");
+        File.WriteAllText(ScenarioFile, Scenario);
+        OneNode = Run("one-node");
+        ThreeNodes = Run("three-nodes", "--nodes", "3");
+    }
+
+    public string Directory { get; }
+    public string ScenarioFile { get; }
+    public string OneNode { get; }
+    public string ThreeNodes { get; }
+
+    private string Run(string name, params string[] options)
+    {
+        var output = Path.Combine(Directory, name);
+        var run = Dcsim.Run(TimeSpan.FromMinutes(2), ["run", ScenarioFile, "--out", output, .. options]);
+        if (run.ExitCode != 0) throw new InvalidOperationException($"the undisturbed run {name} failed: {run.Stdout}{run.Stderr}");
+        return output;
+    }
+}
+
+/// <summary>
+/// A worker of `dcsim run --nodes 3` is SIGKILLed: the run restarts on the two survivors and ends with the results
+/// of an undisturbed run; losing every worker fails the run cleanly.
+/// </summary>
+public sealed class WorkerKillSpec(UndisturbedRuns undisturbed, ITestOutputHelper output) : IClassFixture<UndisturbedRuns>
+{
+    private const long Millisecond = 1_000_000_000;
+
+    private static readonly Regex RestartNotice = new(
+        @"^dcsim: cluster member akka\.tcp://dcsim@127\.0\.0\.1:\d+ (was disconnected|was removed from the cluster)( \(partitions? [\d, ]+\))? "
+        + @"at sim [^:]+: restarting the run from the start on the surviving members \(lost member 1 of at most 3\)$");
+
+    [Theory]
+    [InlineData("at once", long.MinValue)]
+    [InlineData("mid-run", 5 * Millisecond)]
+    [InlineData("near the end", 10 * Millisecond)]
+    public async Task Run_must_end_with_the_undisturbed_results_when_a_worker_is_killed(string when, long afterSimulatedTime)
+    {
+        // arrange: a run on three processes, past the given simulated time (long.MinValue: as soon as its cluster is up,
+        // which is in its first windows: the run is submitted right after)
+        var result = Path.Combine(undisturbed.Directory, $"killed-{when.Replace(' ', '-')}");
+        var port = Dcsim.FreePort();
+        using var run = Dcsim.StartCapturing("run", undisturbed.ScenarioFile, "--out", result, "--nodes", "3", "--http", port.ToString());
+        var simulated = await Dcsim.WaitUntilSimulatingAsync(port, TimeSpan.FromMinutes(2), afterSimulatedTime);
+        var workers = run.Workers();
+        Assert.Equal(2, workers.Count);
+
+        // act
+        using (var worker = Process.GetProcessById(workers[0])) worker.Kill();
+        var sinceKill = Stopwatch.StartNew();
+        var ended = run.Process.WaitForExit(120_000);
+        output.WriteLine($"killed worker {workers[0]} at simulated time {simulated} ps; the run ended {sinceKill.Elapsed.TotalSeconds:0.0} s later");
+
+        // assert
+        Assert.True(ended, $"the run was still going 120 s after its worker was killed; stderr: {run.Stderr}");
+        run.Process.WaitForExit();
+        Assert.True(run.Process.ExitCode == 0, run.Stdout + run.Stderr);
+        var lines = run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Single(lines);
+        Assert.Matches(RestartNotice, lines[0]);
+        Assert.Contains("3 node(s), 3 partition(s)", run.Stdout);
+        AssertSameResultFiles(undisturbed.ThreeNodes, result);
+        AssertSameResultFiles(undisturbed.OneNode, result);
+    }
+
+    [Fact]
+    public async Task Run_must_fail_naming_a_lost_member_when_every_worker_is_killed()
+    {
+        // arrange
+        var result = Path.Combine(undisturbed.Directory, "killed-all");
+        var port = Dcsim.FreePort();
+        using var run = Dcsim.StartCapturing("run", undisturbed.ScenarioFile, "--out", result, "--nodes", "3", "--http", port.ToString());
+        await Dcsim.WaitUntilSimulatingAsync(port, TimeSpan.FromMinutes(2), 3 * Millisecond);
+        var workers = run.Workers();
+        Assert.Equal(2, workers.Count);
+
+        // act
+        foreach (var pid in workers)
+            using (var worker = Process.GetProcessById(pid)) worker.Kill();
+        var ended = run.Process.WaitForExit(30_000);
+
+        // assert: maybe a restart notice (when one worker's loss is noticed before the other's), then the failure
+        Assert.True(ended, $"the run was still going 30 s after its workers were killed; stderr: {run.Stderr}");
+        run.Process.WaitForExit();
+        Assert.Equal(1, run.Process.ExitCode);
+        var lines = run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.InRange(lines.Length, 1, 2);
+        if (lines.Length == 2) Assert.Matches(RestartNotice, lines[0]);
+        Assert.Matches(
+            $@"^dcsim: run failed: cluster member akka\.tcp://dcsim@127\.0\.0\.1:\d+ \(worker process ({workers[0]}|{workers[1]})\) (was disconnected|was removed from the cluster)"
+            + ".*: no member is left besides the coordinator's own, the run cannot go on",
+            lines[^1]);
+        Assert.False(Dcsim.HasStackTrace(run.Stdout + run.Stderr), run.Stdout + run.Stderr);
+        Assert.False(Directory.Exists(result), "a failed run must not create its output directory");
+    }
+
+    /// <summary>Every result file of <paramref name="expected"/> is in <paramref name="actual"/> with the same bytes, and no other.</summary>
+    private static void AssertSameResultFiles(string expected, string actual)
+    {
+        var names = Directory.GetFiles(expected).Select(Path.GetFileName).Order().ToList();
+        Assert.Equal(names, Directory.GetFiles(actual).Select(Path.GetFileName).Order().ToList());
+        Assert.NotEmpty(names);
+        foreach (var name in names)
+            Assert.True(File.ReadAllBytes(Path.Combine(expected, name!)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(actual, name!))),
+                $"{name} differs from the undisturbed run's in {expected}");
+    }
+}
