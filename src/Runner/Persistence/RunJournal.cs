@@ -1,0 +1,105 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Persistence.Query;
+using Akka.Persistence.Sql.Query;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using DcSim.Runner.Hosting;
+using static DcSim.SimCore.Cluster.WindowProtocol;
+
+namespace DcSim.Runner.Persistence;
+
+/// <summary>
+/// The journal of one run, in an ActorSystem of its own (local, no remoting). It is opened on a background thread while
+/// the cluster starts, since first contact costs 2-3 s in a fresh process (JIT, Akka.Persistence and linq2db start-up);
+/// it outlives the run's cluster member, so that the completion is written after the result files; and the run's
+/// progress reaches it by <c>Tell</c>, so neither the command line nor an actor ever waits on the database.
+/// </summary>
+internal sealed class RunJournal : IAsyncDisposable
+{
+    /// <summary>How long a write that is acknowledged (definition, resume, completion) may take.</summary>
+    public static readonly TimeSpan WriteLimit = TimeSpan.FromSeconds(60);
+
+    private readonly ActorSystem _system;
+    private readonly IActorRef _journal;
+
+    private RunJournal(JournalSettings settings, ActorSystem system, string experimentId)
+    {
+        Settings = settings;
+        ExperimentId = experimentId;
+        _system = system;
+        _journal = system.ActorOf(ExperimentJournal.Props(experimentId, settings.ProgressBatch), ExperimentJournal.Name);
+    }
+
+    public JournalSettings Settings { get; }
+    public string ExperimentId { get; }
+
+    /// <summary>An id no other run has: the scenario's name, the start time (UTC) and a random suffix.</summary>
+    public static string NewExperimentId(string scenarioName) =>
+        $"{scenarioName}-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..8]}";
+
+    /// <summary>Starts the journal of experiment <paramref name="experimentId"/> in <paramref name="store"/> (from <see cref="JournalConfig.Build"/>).</summary>
+    public static RunJournal Open(JournalSettings settings, Config store, string experimentId, AkkaLog log) =>
+        new(settings, CreateSystem(store, log), experimentId);
+
+    /// <summary>Opens the journal a run wrote in its results folder <paramref name="directory"/> (never creating one).</summary>
+    /// <exception cref="JournalUnavailableException">The folder holds no journal, or one that is not one run's.</exception>
+    public static Task<RunJournal> OpenFolderAsync(string directory, AkkaLog log)
+    {
+        var path = Path.Combine(directory, JournalTarget.FileName);
+        if (!File.Exists(path)) throw new JournalUnavailableException($"holds no {JournalTarget.FileName}");
+        var settings = JournalSettings.Sqlite(path, PersistenceSettings.Defaults.ProgressBatch);
+        return OpenOnlyAsync(settings, JournalConfig.Build(settings), log);
+    }
+
+    /// <summary>
+    /// Opens the one experiment a store holds (a SQLite journal in a run's folder holds its run alone).
+    /// </summary>
+    /// <exception cref="JournalUnavailableException">The store holds no experiment, or several.</exception>
+    public static async Task<RunJournal> OpenOnlyAsync(JournalSettings settings, Config store, AkkaLog log)
+    {
+        var system = CreateSystem(store, log);
+        try
+        {
+            var ids = await PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier)
+                .CurrentPersistenceIds()
+                .RunWith(Sink.Seq<string>(), system.Materializer())
+                .WaitAsync(WriteLimit);
+            return ids.Count switch
+            {
+                1 => new RunJournal(settings, system, ids[0]),
+                0 => throw new JournalUnavailableException($"journal {settings.Display}: holds no experiment"),
+                _ => throw new JournalUnavailableException($"journal {settings.Display}: holds {ids.Count} experiments ({string.Join(", ", ids.Order(StringComparer.Ordinal))}), not one run's"),
+            };
+        }
+        catch
+        {
+            await system.Terminate();
+            throw;
+        }
+    }
+
+    public Task BeginAsync(ExperimentDefinition definition) => _journal.Ask<Recorded>(new BeginExperiment(definition), WriteLimit);
+
+    public Task ResumeAsync(JournalProgress from) => _journal.Ask<Recorded>(new ResumeExperiment(from), WriteLimit);
+
+    public Task<ExperimentRecord> QueryAsync() => _journal.Ask<ExperimentRecord>(QueryExperiment.Instance, WriteLimit);
+
+    /// <summary>A progress report of the coordinator; the journal writes one in its batch, without anyone waiting.</summary>
+    public void Report(RunProgress p) => _journal.Tell(new ReportProgress(new JournalProgress(p.SimulatedTime, p.Windows, p.EventsProcessed)));
+
+    public Task FinishAsync(JournalProgress final) => _journal.Ask<Recorded>(new FinishExperiment(final), WriteLimit);
+
+    public async ValueTask DisposeAsync() => await _system.Terminate();
+
+    private static ActorSystem CreateSystem(Config store, AkkaLog log) => ActorSystem.Create("dcsim-journal", ConfigurationFactory.ParseString($$"""
+        akka {
+          loglevel = WARNING
+          stdout-loglevel = OFF
+          loggers = ["{{typeof(AkkaLogWriter).AssemblyQualifiedName}}"]
+          log-dead-letters = off
+          log-dead-letters-during-shutdown = off
+        }
+        dcsim.akka-log-file = "{{(log.File ?? "").Replace("\\", "\\\\")}}"
+        """).WithFallback(store));
+}
