@@ -77,6 +77,8 @@ public sealed class JournalSpec
         var settings = store == "sqlite" ? JournalSettings.Sqlite(Path.Combine(output, "journal.db"), 10) : JournalSettings.Postgres(connection!, 10);
         Assert.Equal(settings.Display, line.Groups[1].Value);
         Assert.Equal(store == "sqlite", File.Exists(Path.Combine(output, "journal.db")));
+        Assert.Equal(store == "sqlite" ? null : $"{line.Groups[2].Value}\n{settings.Display}\n",
+            File.Exists(Path.Combine(output, "journal.id")) ? File.ReadAllText(Path.Combine(output, "journal.id")) : null);
         var record = await Recover(settings, line.Groups[2].Value);
         Assert.Equal(("journaled", 7UL, true, 0), (record.Definition!.Name, record.Definition.Seed, record.Completed, record.Resumes));
         Assert.Equal(new JournalProgress(5_000_000_000, windows, SummaryNumber(output, "events_processed")), record.Progress);
@@ -114,37 +116,38 @@ public sealed class JournalSpec
         ], shown.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
-    [Fact]
-    public async Task Resume_after_SIGKILL_must_give_result_files_byte_identical_to_an_undisturbed_run()
+    [Theory, MemberData(nameof(Stores))]
+    public async Task Resume_after_SIGKILL_must_give_result_files_byte_identical_to_an_undisturbed_run(string store)
     {
         // arrange: an undisturbed run, and one killed (SIGKILL, no chance to clean up) once it is simulating
+        string[] journal = store == "sqlite" ? [] : ["--journal", Environment.GetEnvironmentVariable("DCSIM_TEST_POSTGRES")!];
         var dir = Dcsim.TempDirectory("journal-resume");
         var (undisturbed, killed) = (Path.Combine(dir, "undisturbed"), Path.Combine(dir, "killed"));
         var scenario = Write(dir, "long.conf", LongScenario);
         var reference = Dcsim.Run(Limit, "run", scenario, "--out", undisturbed);
         Assert.True(reference.ExitCode == 0, reference.Stderr);
         var port = Dcsim.FreePort();
-        using (var run = Dcsim.StartCapturing("run", scenario, "--out", killed, "--http", port.ToString()))
+        using (var run = Dcsim.StartCapturing(["run", scenario, "--out", killed, "--http", port.ToString(), .. journal]))
         {
             await Dcsim.WaitUntilSimulatingAsync(port, Limit);
             await Task.Delay(300);
             run.Process.Kill(entireProcessTree: true);
             Assert.True(run.Process.WaitForExit(10_000));
         }
-        var stopped = Dcsim.Run(Limit, "journal", killed);
+        var stopped = Dcsim.Run(Limit, ["journal", killed, .. journal]);
         File.Delete(scenario); // a resume needs the journal alone
 
         // act
-        var resumed = Dcsim.Run(Limit, "run", "--resume", killed);
+        var resumed = Dcsim.Run(Limit, ["run", "--resume", killed, .. journal]);
 
         // assert: killed in the middle (progress recorded, not completed), then resumed to the same bytes
         Assert.Contains("status      stopped (continue it with: dcsim run --resume", stopped.Stdout);
         Assert.DoesNotContain("progress    1.5s simulated", stopped.Stdout);
         Assert.True(resumed.ExitCode == 0, resumed.Stderr);
         Assert.Contains(", resumed)", resumed.Stdout);
-        foreach (var file in Directory.GetFiles(undisturbed).Select(Path.GetFileName).Where(f => !f!.StartsWith("journal.db", StringComparison.Ordinal)))
+        foreach (var file in Directory.GetFiles(undisturbed).Select(Path.GetFileName).Where(f => !f!.StartsWith("journal.", StringComparison.Ordinal)))
             Assert.True(File.ReadAllBytes(Path.Combine(undisturbed, file!)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(killed, file!))), $"{file} differs");
-        var after = Dcsim.Run(Limit, "journal", killed);
+        var after = Dcsim.Run(Limit, ["journal", killed, .. journal]);
         Assert.Contains("resumed     1", after.Stdout);
         Assert.Contains("status      completed", after.Stdout);
     }
@@ -152,21 +155,27 @@ public sealed class JournalSpec
     [Fact]
     public void Resume_must_refuse_a_completed_run_and_a_folder_without_journal_and_write_nothing()
     {
-        // arrange
+        // arrange: a completed run, an empty folder, and one whose run was journaled in a database
         var dir = Dcsim.TempDirectory("journal-refuse");
-        var (done, empty) = (Path.Combine(dir, "done"), Path.Combine(dir, "empty"));
+        var (done, empty, elsewhere) = (Path.Combine(dir, "done"), Path.Combine(dir, "empty"), Path.Combine(dir, "elsewhere"));
         Directory.CreateDirectory(empty);
+        Directory.CreateDirectory(elsewhere);
+        File.WriteAllText(Path.Combine(elsewhere, "journal.id"), "x-20261202-000000-00000000\npostgresql://akka@db:5432/dcsim\n");
         Assert.Equal(0, Dcsim.Run(Limit, "run", Write(dir, "s.conf", Scenario), "--out", done).ExitCode);
         var before = Directory.GetFiles(done).ToDictionary(f => f, File.ReadAllBytes);
 
         // act
         var completed = Dcsim.Run(Limit, "run", "--resume", done);
         var nothing = Dcsim.Run(Limit, "run", "--resume", empty);
+        var noConnection = Dcsim.Run(Limit, "run", "--resume", elsewhere);
 
         // assert
         Assert.Equal((2, $"dcsim: --resume {done}: the run 'journaled' completed: its results are in {done}; there is nothing to resume\n"),
             (completed.ExitCode, completed.Stderr));
         Assert.Equal((2, $"dcsim: --resume {empty}: holds no journal.db: nothing to resume\n"), (nothing.ExitCode, nothing.Stderr));
+        Assert.Equal((2, $"dcsim: --resume {elsewhere}: its journal is in postgresql://akka@db:5432/dcsim: give it with --journal CONNECTION: nothing to resume\n"),
+            (noConnection.ExitCode, noConnection.Stderr));
+        Assert.Equal(["journal.id"], Directory.GetFileSystemEntries(elsewhere).Select(Path.GetFileName));
         Assert.Equal(before.Keys.Order(), Directory.GetFiles(done).Order());
         Assert.All(before, f => Assert.Equal(f.Value, File.ReadAllBytes(f.Key)));
         Assert.Empty(Directory.GetFileSystemEntries(empty));

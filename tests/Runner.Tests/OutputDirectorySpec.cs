@@ -23,7 +23,7 @@ public sealed class OutputDirectorySpec
         Directory.CreateDirectory(earlier);
         foreach (var name in ResultFiles.Names) File.WriteAllText(Path.Combine(earlier, name), "old");
         File.WriteAllText(Path.Combine(earlier, ".flows.csv.partial"), "half");
-        string[] journal = ["journal.db", "journal.db-shm", "journal.db-wal"];
+        string[] journal = ["journal.db", "journal.db-shm", "journal.db-wal", "journal.id"];
         foreach (var name in journal) File.WriteAllText(Path.Combine(earlier, name), "old");
 
         // act, assert

@@ -8,7 +8,7 @@ namespace DcSim.Runner.Commands;
 /// Which journal a run writes, and the check that it can: `--journal`, else the scenario's <c>persistence.journal</c>,
 /// else SQLite in the output folder. A PostgreSQL database is contacted here, before anything runs, so that one that
 /// cannot be reached is a bad input (exit 2) naming the option or the key; a SQLite file is only created once the run
-/// is about to start (<see cref="PrepareSqlite"/>), so a refused run writes nothing.
+/// is about to start (<see cref="Prepare"/>), so a refused run writes nothing.
 /// </summary>
 internal sealed class JournalChoice(string? option, string outputDirectory)
 {
@@ -16,7 +16,7 @@ internal sealed class JournalChoice(string? option, string outputDirectory)
 
     public JournalSettings? Settings { get; private set; }
 
-    /// <summary>The Akka.Persistence configuration; for SQLite, set by <see cref="PrepareSqlite"/>.</summary>
+    /// <summary>The Akka.Persistence configuration; for SQLite, set by <see cref="Prepare"/>.</summary>
     public Config? Store { get; private set; }
 
     /// <summary>
@@ -56,17 +56,19 @@ internal sealed class JournalChoice(string? option, string outputDirectory)
     }
 
     /// <summary>
-    /// For a SQLite journal: the output folder is created and the file opened (WAL mode). <paramref name="fresh"/>: a new
-    /// run replaces the journal of an earlier run in the folder, as it replaces its results (a journal holds one run).
-    /// Returns whether this created the output folder, which a run that does not finish removes again.
+    /// Readies the output folder for the journal of experiment <paramref name="experimentId"/>, once the run is about to
+    /// start: creates the folder, removes the journal files of an earlier run in it (a new run replaces its journal as it
+    /// replaces its results: a journal holds one run), then opens a SQLite file (WAL mode), or, for a database, writes
+    /// the pointer to the experiment (<see cref="JournalPointer"/>). Returns whether this created the output folder,
+    /// which a run that does not finish removes again.
     /// </summary>
-    public bool PrepareSqlite(bool fresh)
+    public bool Prepare(string experimentId)
     {
-        if (Settings is not { Store: JournalStore.Sqlite } sqlite) return false;
         var created = !Directory.Exists(outputDirectory);
         Directory.CreateDirectory(outputDirectory);
-        if (fresh) JournalTarget.DeleteSqlite(sqlite.Target);
-        Store = JournalConfig.Build(sqlite);
+        JournalTarget.DeleteFromFolder(outputDirectory);
+        if (Settings!.Store == JournalStore.Sqlite) Store = JournalConfig.Build(Settings);
+        else JournalPointer.Write(outputDirectory, experimentId, Settings.Display);
         return created;
     }
 }

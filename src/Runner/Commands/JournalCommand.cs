@@ -5,23 +5,33 @@ using DcSim.SimCore.Units;
 
 namespace DcSim.Runner.Commands;
 
-/// <summary>`dcsim journal DIR`: prints the record of the run whose results folder is DIR, read back from DIR/journal.db.</summary>
+/// <summary>
+/// `dcsim journal DIR [--journal CONNECTION]`: prints the record of the run whose results folder is DIR, read back from
+/// DIR/journal.db or from the database DIR/journal.id points into.
+/// </summary>
 internal static class JournalCommand
 {
     public static Command Create()
     {
-        var directory = new Argument<DirectoryInfo>("dir") { Description = "A run's results folder (holding journal.db)" };
-        var command = new Command("journal", "Print the journal of a run: scenario, seed, layout, progress, whether it completed") { directory };
-        command.SetAction((parse, _) => Execute(parse.GetValue(directory)!.FullName));
+        var directory = new Argument<DirectoryInfo>("dir") { Description = "A run's results folder (holding journal.db, or journal.id with --journal)" };
+        var journal = new Option<string?>(JournalChoice.OptionName) { Description = "The PostgreSQL database the run was journaled in (URL or connection string)" };
+        var command = new Command("journal", "Print the journal of a run: scenario, seed, layout, progress, whether it completed") { directory, journal };
+        command.SetAction((parse, _) => Execute(parse.GetValue(directory)!.FullName, parse.GetValue(journal)));
         return command;
     }
 
-    private static async Task<int> Execute(string directory)
+    private static async Task<int> Execute(string directory, string? database)
     {
+        var choice = new JournalChoice(database, directory);
+        if (choice.CheckOption() is { } problem)
+        {
+            Console.Error.WriteLine($"dcsim: {problem}");
+            return ExitCodes.BadInput;
+        }
         RunJournal journal;
         try
         {
-            journal = await RunJournal.OpenFolderAsync(directory, AkkaLog.ForProcess("journal"));
+            journal = await RunJournal.OpenFolderAsync(directory, AkkaLog.ForProcess("journal"), choice.Settings);
         }
         catch (JournalUnavailableException ex)
         {

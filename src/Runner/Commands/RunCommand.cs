@@ -26,7 +26,7 @@ internal static class RunCommand
         var http = new Option<string?>("--http") { Description = "Serve GET /servers and /servers/{name} (counters while running) on PORT or HOST:PORT (default host 127.0.0.1)" };
         var join = new Option<string?>("--join") { Description = "HOST:PORT of a running `dcsim node`: run on that cluster (counting this process) instead of starting workers" };
         var journal = new Option<string?>(JournalChoice.OptionName) { Description = "Where the journal goes: sqlite (DIR/journal.db, the default) or a PostgreSQL URL/connection string (overrides persistence.journal)" };
-        var resume = new Option<DirectoryInfo?>("--resume") { Description = "Continue the stopped run whose results folder is DIR, from DIR/journal.db (no scenario argument)" };
+        var resume = new Option<DirectoryInfo?>("--resume") { Description = "Continue the stopped run whose results folder is DIR, from DIR/journal.db (or, with --journal, the database DIR/journal.id points into); no scenario argument" };
         var verbose = new Option<bool>("--verbose") { Description = "Print Akka's log (this process and its workers) on stderr instead of a file under the temp folder" };
         var force = ScenarioFile.ForceOption();
         var command = new Command("run", "Run a scenario and write its results") { scenario, output, seed, nodes, partitions, join, http, journal, resume, verbose, force };
@@ -55,8 +55,8 @@ internal static class RunCommand
             httpUrl = $"http://{hostPort}";
         }
         if (o.Resume is null && o.Scenario is null) return Usage("run needs a SCENARIO file, or --resume DIR to continue a stopped run");
-        if (o.Resume is not null && (o.Scenario ?? o.Output ?? (object?)o.Seed ?? o.Journal) is not null)
-            return Usage("--resume DIR continues the run recorded in DIR/journal.db, with its own scenario, seed and folder: give no SCENARIO, --out, --seed or --journal");
+        if (o.Resume is not null && (o.Scenario ?? o.Output ?? (object?)o.Seed) is not null)
+            return Usage("--resume DIR continues the run recorded in DIR's journal, with its own scenario, seed and folder: give no SCENARIO, --out or --seed");
 
         var log = AkkaLog.For("run", o.Verbose);
         RunResume? resumed = null;
@@ -65,7 +65,8 @@ internal static class RunCommand
         var journal = new JournalChoice(o.Journal, outputDirectory);
         if (o.Resume is not null)
         {
-            resumed = await RunResume.OpenAsync(outputDirectory, o.Force, log);
+            if (journal.CheckOption() is { } journalProblem) return Usage(journalProblem);
+            resumed = await RunResume.OpenAsync(outputDirectory, journal.Settings, o.Force, log);
             if (resumed is null) return ExitCodes.BadInput;
             settings = resumed.Scenario;
         }
@@ -91,10 +92,11 @@ internal static class RunCommand
         await using var endpointLifetime = endpoint;
 
         var partitionCount = o.Partitions ?? resumed?.Definition.Partitions ?? (settings.Kernel.Partitions > 0 ? settings.Kernel.Partitions : o.Nodes);
-        var createdOutput = resumed is null && journal.PrepareSqlite(fresh: true);
+        var experimentId = RunJournal.NewExperimentId(settings.Name);
+        var createdOutput = resumed is null && journal.Prepare(experimentId);
         var opening = resumed is not null
             ? ResumeAsync(resumed)
-            : BeginAsync(journal, settings, partitionCount, log);
+            : BeginAsync(journal, experimentId, settings, partitionCount, log);
         var progress = new ProgressLine();
         var experiment = Experiment.RunAsync(settings, resumed?.Definition.BaseDirectory ?? o.Scenario!.DirectoryName ?? ".", partitionCount,
             new RunCluster(o.Nodes, o.Join, log, o.Verbose),
@@ -154,18 +156,18 @@ internal static class RunCommand
             // A run that ends unfinished by itself (failed, interrupted) leaves nothing, as before it had a journal; only one
             // stopped without a chance to clean up (power loss, SIGKILL) leaves its journal, for --resume. A resumed run keeps
             // the journal it continues.
-            if (!finished && resumed is null && journal.Settings is { Store: JournalStore.Sqlite } sqlite)
+            if (!finished && resumed is null)
             {
-                JournalTarget.DeleteSqlite(sqlite.Target);
+                JournalTarget.DeleteFromFolder(outputDirectory);
                 if (createdOutput && !Directory.EnumerateFileSystemEntries(outputDirectory).Any()) Directory.Delete(outputDirectory);
             }
         }
     }
 
     /// <summary>Opens the journal and records the run's definition: in the background, while the cluster starts.</summary>
-    private static Task<RunJournal> BeginAsync(JournalChoice journal, ScenarioSettings settings, int partitions, AkkaLog log) => Task.Run(async () =>
+    private static Task<RunJournal> BeginAsync(JournalChoice journal, string experimentId, ScenarioSettings settings, int partitions, AkkaLog log) => Task.Run(async () =>
     {
-        var opened = RunJournal.Open(journal.Settings!, journal.Store!, RunJournal.NewExperimentId(settings.Name), log);
+        var opened = RunJournal.Open(journal.Settings!, journal.Store!, experimentId, log);
         try
         {
             await opened.BeginAsync(ExperimentDefinition.Of(settings, ActorsHost.FabricModel.Instance.Layout(settings, partitions)));

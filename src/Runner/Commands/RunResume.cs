@@ -5,19 +5,20 @@ using DcSim.SimCore.Scenario;
 namespace DcSim.Runner.Commands;
 
 /// <summary>
-/// `dcsim run --resume DIR`: the run recorded in DIR/journal.db, rebuilt from its definition alone (the resolved scenario
+/// `dcsim run --resume DIR`: the run recorded in DIR/journal.db (or in the database DIR/journal.id points into), rebuilt from its definition alone (the resolved scenario
 /// and seed it holds; the scenario file may be gone), with the cut it continues from (<see cref="ResumePoint"/>).
 /// </summary>
 internal sealed record RunResume(RunJournal Journal, ExperimentDefinition Definition, ScenarioSettings Scenario, JournalProgress From)
 {
     /// <summary>The run to resume, or null after printing why there is none (a bad input: exit 2, nothing written).</summary>
-    public static async Task<RunResume?> OpenAsync(string directory, bool force, AkkaLog log)
+    /// <param name="database">The database the run was journaled in (`--journal`), or null for DIR/journal.db.</param>
+    public static async Task<RunResume?> OpenAsync(string directory, JournalSettings? database, bool force, AkkaLog log)
     {
         RunJournal journal;
         ExperimentRecord record;
         try
         {
-            journal = await RunJournal.OpenFolderAsync(directory, log);
+            journal = await RunJournal.OpenFolderAsync(directory, log, database);
             record = await journal.QueryAsync();
         }
         catch (JournalUnavailableException ex)
@@ -27,7 +28,7 @@ internal sealed record RunResume(RunJournal Journal, ExperimentDefinition Defini
         var refusal = record.Definition is null ? "the run stopped before its definition was recorded: run its scenario again"
             : record.Completed ? $"the run '{record.Definition.Name}' completed: its results are in {directory}; there is nothing to resume"
             : null;
-        if (refusal is null && Load(record.Definition!, journal.Settings.Target, force) is { } scenario)
+        if (refusal is null && Load(record.Definition!, journal.Settings.Display, force) is { } scenario)
             return new RunResume(journal, record.Definition!, scenario, ResumePoint.Of(record));
         await journal.DisposeAsync();
         return refusal is null ? null : Refuse($"--resume {directory}: {refusal}");

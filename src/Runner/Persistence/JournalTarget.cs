@@ -16,11 +16,14 @@ public static class JournalTarget
     /// <summary>The journal file and those SQLite keeps beside it (WAL and shared memory; the rollback journal of other modes).</summary>
     public static IEnumerable<string> SqliteFiles(string path) => [path, path + "-wal", path + "-shm", path + "-journal"];
 
-    /// <summary>Removes a SQLite journal and its companions; pooled connections are closed first.</summary>
-    public static void DeleteSqlite(string path)
+    /// <summary>The names of the journal files a run may leave in its results folder: the SQLite journal, or the pointer to a database's.</summary>
+    public static IEnumerable<string> FolderFileNames => [.. SqliteFiles(FileName), JournalPointer.FileName];
+
+    /// <summary>Removes the journal files of a results folder; pooled SQLite connections are closed first.</summary>
+    public static void DeleteFromFolder(string directory)
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (var file in SqliteFiles(path)) File.Delete(file);
+        foreach (var name in FolderFileNames) File.Delete(Path.Combine(directory, name));
     }
 
     public const string Expected =

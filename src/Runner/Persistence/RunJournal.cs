@@ -42,14 +42,25 @@ internal sealed class RunJournal : IAsyncDisposable
     public static RunJournal Open(JournalSettings settings, Config store, string experimentId, AkkaLog log) =>
         new(settings, CreateSystem(store, log), experimentId);
 
-    /// <summary>Opens the journal a run wrote in its results folder <paramref name="directory"/> (never creating one).</summary>
-    /// <exception cref="JournalUnavailableException">The folder holds no journal, or one that is not one run's.</exception>
-    public static Task<RunJournal> OpenFolderAsync(string directory, AkkaLog log)
+    /// <summary>
+    /// Opens the journal of the run whose results folder is <paramref name="directory"/> (never creating one): its SQLite
+    /// file, or, given the <paramref name="database"/> it was journaled in, the experiment the folder's pointer names.
+    /// </summary>
+    /// <exception cref="JournalUnavailableException">The folder holds no journal (or pointer), or one that is not one run's.</exception>
+    public static async Task<RunJournal> OpenFolderAsync(string directory, AkkaLog log, JournalSettings? database = null)
     {
+        var pointer = JournalPointer.Read(directory);
+        if (database is { Store: JournalStore.Postgres })
+        {
+            var id = pointer?.ExperimentId ?? throw new JournalUnavailableException($"holds no {JournalPointer.FileName} (the id of its experiment in a database)");
+            var store = JournalConfig.Build(database);
+            return new RunJournal(database, CreateSystem(store, log), id);
+        }
         var path = Path.Combine(directory, JournalTarget.FileName);
-        if (!File.Exists(path)) throw new JournalUnavailableException($"holds no {JournalTarget.FileName}");
+        if (!File.Exists(path))
+            throw new JournalUnavailableException(pointer is null ? $"holds no {JournalTarget.FileName}" : $"its journal is in {pointer.Display}: give it with --journal CONNECTION");
         var settings = JournalSettings.Sqlite(path, PersistenceSettings.Defaults.ProgressBatch);
-        return OpenOnlyAsync(settings, JournalConfig.Build(settings), log);
+        return await OpenOnlyAsync(settings, JournalConfig.Build(settings), log);
     }
 
     /// <summary>

@@ -5,8 +5,8 @@ namespace DcSim.Runner.Results;
 /// <summary>
 /// Checks `run --out DIR` before anything is simulated, so a run is never lost at the end for want of a
 /// place to put its results. DIR may be new (its nearest existing ancestor must be a writable directory),
-/// empty, or hold only the result files and the SQLite journal (journal.db and the files SQLite keeps beside it) of an
-/// earlier run, which the new run replaces. Anything else in DIR
+/// empty, or hold only the result files and the journal files (journal.db and the files SQLite keeps beside it, or the
+/// journal.id pointer to a database's) of an earlier run, which the new run replaces. Anything else in DIR
 /// (another file, a folder) is refused: a mistyped path must not scatter results among unrelated files.
 /// </summary>
 internal static class OutputDirectory
@@ -41,7 +41,7 @@ internal static class OutputDirectory
     {
         var name = Path.GetFileName(entry);
         return File.Exists(entry)
-            && (ResultFiles.Names.Any(n => name == n || name == $".{n}.partial") || JournalTarget.SqliteFiles(JournalTarget.FileName).Contains(name));
+            && (ResultFiles.Names.Any(n => name == n || name == $".{n}.partial") || JournalTarget.FolderFileNames.Contains(name));
     }
 
     /// <summary>Creates and at once deletes a probe file: the only portable test of write permission (root ignores mode bits).</summary>
