@@ -92,11 +92,22 @@ internal static class RunCommand
         await using var endpointLifetime = endpoint;
 
         var partitionCount = o.Partitions ?? resumed?.Definition.Partitions ?? (settings.Kernel.Partitions > 0 ? settings.Kernel.Partitions : o.Nodes);
-        var experimentId = RunJournal.NewExperimentId(settings.Name);
-        var createdOutput = resumed is null && journal.Prepare(experimentId);
-        var opening = resumed is not null
-            ? ResumeAsync(resumed)
-            : BeginAsync(journal, experimentId, settings, partitionCount, log);
+        var createdOutput = false;
+        Task<RunJournal> opening;
+        if (resumed is not null) opening = ResumeAsync(resumed);
+        else
+        {
+            var experimentId = RunJournal.NewExperimentId(settings.Name);
+            try
+            {
+                createdOutput = journal.Prepare(experimentId);
+            }
+            catch (JournalUnavailableException ex)
+            {
+                return Usage($"--out {outputDirectory}: {ex.Message}");
+            }
+            opening = BeginAsync(journal, experimentId, settings, partitionCount, log);
+        }
         var progress = new ProgressLine();
         var experiment = Experiment.RunAsync(settings, resumed?.Definition.BaseDirectory ?? o.Scenario!.DirectoryName ?? ".", partitionCount,
             new RunCluster(o.Nodes, o.Join, log, o.Verbose),
