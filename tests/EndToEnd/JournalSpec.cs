@@ -116,6 +116,26 @@ public sealed class JournalSpec
         ], shown.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
+    [Fact]
+    public void Run_without_journal_must_write_none_and_remove_an_earlier_runs()
+    {
+        // arrange: a run with its journal, then one into the same folder with the journal off
+        var dir = Dcsim.TempDirectory("journal-off");
+        var output = Path.Combine(dir, "out");
+        var scenario = Write(dir, "s.conf", Scenario);
+        Assert.Equal(0, Dcsim.Run(Limit, "run", scenario, "--out", output).ExitCode);
+        Assert.True(File.Exists(Path.Combine(output, "journal.db")));
+
+        // act
+        var off = Dcsim.Run(Limit, "run", scenario, "--out", output, "--journal", "off");
+
+        // assert: the results of the second run and no journal (the first run's would describe another run)
+        Assert.True(off.ExitCode == 0, off.Stderr);
+        Assert.Contains("\njournal  off\n", off.Stdout);
+        Assert.Empty(Directory.GetFiles(output, "journal.*"));
+        Assert.Equal(2, Dcsim.Run(Limit, "journal", output).ExitCode);
+    }
+
     [Theory, MemberData(nameof(Stores))]
     public async Task Resume_after_SIGKILL_must_give_result_files_byte_identical_to_an_undisturbed_run(string store)
     {

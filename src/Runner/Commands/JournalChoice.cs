@@ -14,6 +14,7 @@ internal sealed class JournalChoice(string? option, string outputDirectory)
 {
     public const string OptionName = "--journal";
 
+    /// <summary>Null before the check, and for a run without journal (<c>off</c>).</summary>
     public JournalSettings? Settings { get; private set; }
 
     /// <summary>The Akka.Persistence configuration; for SQLite, set by <see cref="Prepare"/>.</summary>
@@ -46,7 +47,7 @@ internal sealed class JournalChoice(string? option, string outputDirectory)
         try
         {
             Settings = JournalTarget.Resolve(target, outputDirectory, batch);
-            if (Settings.Store == JournalStore.Postgres) Store = JournalConfig.Build(Settings);
+            if (Settings is { Store: JournalStore.Postgres }) Store = JournalConfig.Build(Settings);
             return null;
         }
         catch (JournalUnavailableException ex)
@@ -59,15 +60,20 @@ internal sealed class JournalChoice(string? option, string outputDirectory)
     /// Readies the output folder for the journal of experiment <paramref name="experimentId"/>, once the run is about to
     /// start: creates the folder, removes the journal files of an earlier run in it (a new run replaces its journal as it
     /// replaces its results: a journal holds one run), then opens a SQLite file (WAL mode), or, for a database, writes
-    /// the pointer to the experiment (<see cref="JournalPointer"/>). Returns whether this created the output folder,
-    /// which a run that does not finish removes again.
+    /// the pointer to the experiment (<see cref="JournalPointer"/>); without journal, only the earlier one is removed.
+    /// Returns whether this created the output folder, which a run that does not finish removes again.
     /// </summary>
     public bool Prepare(string experimentId)
     {
+        if (Settings is null)
+        {
+            if (Directory.Exists(outputDirectory)) JournalTarget.DeleteFromFolder(outputDirectory);
+            return false;
+        }
         var created = !Directory.Exists(outputDirectory);
         Directory.CreateDirectory(outputDirectory);
         JournalTarget.DeleteFromFolder(outputDirectory);
-        if (Settings!.Store == JournalStore.Sqlite) Store = JournalConfig.Build(Settings);
+        if (Settings.Store == JournalStore.Sqlite) Store = JournalConfig.Build(Settings);
         else JournalPointer.Write(outputDirectory, experimentId, Settings.Display);
         return created;
     }

@@ -40,9 +40,9 @@ internal static class NodeCommand
             if (journal is not null)
             {
                 shared = JournalTarget.Resolve(journal, Environment.CurrentDirectory, PersistenceSettings.Defaults.ProgressBatch);
-                if (shared.Store != JournalStore.Postgres)
+                if (shared is { Store: not JournalStore.Postgres })
                     throw new JournalUnavailableException("a node's journal is a PostgreSQL database the members share (a SQLite file is written by one process: `dcsim run`'s default)");
-                store = JournalConfig.Build(shared);
+                store = shared is null ? null : JournalConfig.Build(shared);
             }
         }
         catch (JournalUnavailableException ex)

@@ -25,7 +25,7 @@ internal static class RunCommand
         var partitions = new Option<int?>("--partitions") { Description = "Partitions (default: the scenario's kernel.partitions, auto = one per node; with --resume, the recorded run's)" };
         var http = new Option<string?>("--http") { Description = "Serve GET /servers and /servers/{name} (counters while running) on PORT or HOST:PORT (default host 127.0.0.1)" };
         var join = new Option<string?>("--join") { Description = "HOST:PORT of a running `dcsim node`: run on that cluster (counting this process) instead of starting workers" };
-        var journal = new Option<string?>(JournalChoice.OptionName) { Description = "Where the journal goes: sqlite (DIR/journal.db, the default) or a PostgreSQL URL/connection string (overrides persistence.journal)" };
+        var journal = new Option<string?>(JournalChoice.OptionName) { Description = "Where the journal goes: sqlite (DIR/journal.db, the default), off, or a PostgreSQL URL/connection string (overrides persistence.journal)" };
         var resume = new Option<DirectoryInfo?>("--resume") { Description = "Continue the stopped run whose results folder is DIR, from DIR/journal.db (or, with --journal, the database DIR/journal.id points into); no scenario argument" };
         var verbose = new Option<bool>("--verbose") { Description = "Print Akka's log (this process and its workers) on stderr instead of a file under the temp folder" };
         var force = ScenarioFile.ForceOption();
@@ -93,7 +93,7 @@ internal static class RunCommand
 
         var partitionCount = o.Partitions ?? resumed?.Definition.Partitions ?? (settings.Kernel.Partitions > 0 ? settings.Kernel.Partitions : o.Nodes);
         var createdOutput = false;
-        Task<RunJournal> opening;
+        Task<RunJournal>? opening = null;
         if (resumed is not null) opening = ResumeAsync(resumed);
         else
         {
@@ -106,7 +106,7 @@ internal static class RunCommand
             {
                 return Usage($"--out {outputDirectory}: {ex.Message}");
             }
-            opening = BeginAsync(journal, experimentId, settings, partitionCount, log);
+            if (journal.Settings is not null) opening = BeginAsync(journal, experimentId, settings, partitionCount, log);
         }
         var progress = new ProgressLine();
         var experiment = Experiment.RunAsync(settings, resumed?.Definition.BaseDirectory ?? o.Scenario!.DirectoryName ?? ".", partitionCount,
@@ -115,7 +115,7 @@ internal static class RunCommand
             {
                 progress.Update(p);
                 // Progress comes only once the experiment is submitted, which waits for the journal.
-                if (opening.IsCompletedSuccessfully) opening.Result.Report(p);
+                if (opening is { IsCompletedSuccessfully: true }) opening.Result.Report(p);
             },
             cancel, endpoint, failed: reason =>
             {
@@ -152,12 +152,13 @@ internal static class RunCommand
             var c = outcome.Completion;
             var events = c.Partitions.Sum(p => p.EventsProcessed);
             // Written after the result files: a completed journal always has its results beside it.
-            var runJournal = await opening;
-            await runJournal.FinishAsync(new JournalProgress(settings.DurationPs, c.Windows, events));
+            var runJournal = opening is null ? null : await opening;
+            if (runJournal is not null) await runJournal.FinishAsync(new JournalProgress(settings.DurationPs, c.Windows, events));
             finished = true;
             Console.Write(ResultFiles.HumanSummary(settings, outcome.Results));
             Console.WriteLine($"wall     {outcome.Run.TotalSeconds:0.000} s run ({events / Math.Max(1e-9, outcome.Run.TotalSeconds) / 1e6:0.00} M events/s) + {outcome.Build.TotalSeconds:0.000} s building + {outcome.ClusterStartup.TotalSeconds:0.0} s cluster start; {c.Windows:N0} windows, {o.Nodes} node(s), {c.Partitions.Length} partition(s)");
-            Console.WriteLine($"journal  {runJournal.Settings.Display} (experiment {runJournal.ExperimentId}{(resumed is null ? "" : ", resumed")})");
+            Console.WriteLine(runJournal is null ? "journal  off"
+                : $"journal  {runJournal.Settings.Display} (experiment {runJournal.ExperimentId}{(resumed is null ? "" : ", resumed")})");
             Console.WriteLine($"results  {outputDirectory}");
             return new RunSummary(outcome.Results).Conserved ? ExitCodes.Ok : Fail("conservation check failed: see summary.json");
         }
@@ -198,9 +199,9 @@ internal static class RunCommand
     }
 
     /// <summary>Stops the journal's ActorSystem (a resumed run's is disposed by its owner), once it has opened.</summary>
-    private static async Task CloseAsync(Task<RunJournal> opening, bool resumed)
+    private static async Task CloseAsync(Task<RunJournal>? opening, bool resumed)
     {
-        if (resumed) return;
+        if (resumed || opening is null) return;
         try
         {
             await (await opening.WaitAsync(TeardownLimit)).DisposeAsync();

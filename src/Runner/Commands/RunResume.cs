@@ -11,7 +11,7 @@ namespace DcSim.Runner.Commands;
 internal sealed record RunResume(RunJournal Journal, ExperimentDefinition Definition, ScenarioSettings Scenario, JournalProgress From)
 {
     /// <summary>The run to resume, or null after printing why there is none (a bad input: exit 2, nothing written).</summary>
-    /// <param name="database">The database the run was journaled in (`--journal`), or null for DIR/journal.db.</param>
+    /// <param name="database">The database the run was journaled in (`--journal`), or null for DIR/journal.db (also for `--journal off`).</param>
     public static async Task<RunResume?> OpenAsync(string directory, JournalSettings? database, bool force, AkkaLog log)
     {
         RunJournal journal;

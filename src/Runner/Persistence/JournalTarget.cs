@@ -4,13 +4,14 @@ namespace DcSim.Runner.Persistence;
 
 /// <summary>
 /// Where a run's journal goes, as a user names it (the scenario's <c>persistence.journal</c> or <c>--journal</c>):
-/// <c>sqlite</c>, the file <see cref="FileName"/> in the run's output folder; or a PostgreSQL database, as a URL
+/// <c>sqlite</c>, the file <see cref="FileName"/> in the run's output folder; <c>off</c>, none; or a PostgreSQL database, as a URL
 /// <c>postgresql://USER:PASSWORD@HOST[:PORT]/DATABASE[?KEYWORD=VALUE&amp;...]</c> or an Npgsql connection string
 /// (<c>Host=...;Database=...</c>, the form CI and the tests use).
 /// </summary>
 public static class JournalTarget
 {
     public const string Sqlite = "sqlite";
+    public const string Off = "off";
     public const string FileName = "journal.db";
 
     /// <summary>The journal file and those SQLite keeps beside it (WAL and shared memory; the rollback journal of other modes).</summary>
@@ -22,18 +23,20 @@ public static class JournalTarget
     /// <summary>Removes the journal files of a results folder; pooled SQLite connections are closed first.</summary>
     public static void DeleteFromFolder(string directory)
     {
+        if (!Directory.Exists(directory)) return;
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         foreach (var name in FolderFileNames) File.Delete(Path.Combine(directory, name));
     }
 
     public const string Expected =
-        "expected 'sqlite', a URL postgresql://USER:PASSWORD@HOST[:PORT]/DATABASE or a PostgreSQL connection string Host=...;Database=...";
+        "expected 'sqlite', 'off', a URL postgresql://USER:PASSWORD@HOST[:PORT]/DATABASE or a PostgreSQL connection string Host=...;Database=...";
 
-    /// <summary>The journal <paramref name="target"/> names for a run writing to <paramref name="outputDirectory"/>.</summary>
+    /// <summary>The journal <paramref name="target"/> names for a run writing to <paramref name="outputDirectory"/>; null for <c>off</c>.</summary>
     /// <exception cref="JournalUnavailableException">The text is none of the accepted forms (the message says which they are).</exception>
-    public static JournalSettings Resolve(string target, string outputDirectory, int progressBatch)
+    public static JournalSettings? Resolve(string target, string outputDirectory, int progressBatch)
     {
         var text = target.Trim();
+        if (string.Equals(text, Off, StringComparison.OrdinalIgnoreCase)) return null;
         if (string.Equals(text, Sqlite, StringComparison.OrdinalIgnoreCase))
             return JournalSettings.Sqlite(Path.Combine(Path.GetFullPath(outputDirectory), FileName), progressBatch);
         if (text.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase) || text.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase))

@@ -20,13 +20,19 @@ public sealed class JournalTargetSpec
     public void Resolve_must_turn_a_postgresql_url_into_a_connection_string_with_decoded_user_password_and_keywords()
     {
         // act
-        var settings = JournalTarget.Resolve("postgresql://akka:p%40ss%3Bword@db.example:6543/dcsim_journal?Timeout=5", "out", 3);
+        var settings = JournalTarget.Resolve("postgresql://akka:p%40ss%3Bword@db.example:6543/dcsim_journal?Timeout=5", "out", 3)!;
 
         // assert
         var built = new NpgsqlConnectionStringBuilder(settings.Target);
         Assert.Equal((JournalStore.Postgres, 3), (settings.Store, settings.ProgressBatch));
         Assert.Equal(("db.example", 6543, "dcsim_journal", "akka", "p@ss;word", 5), (built.Host, built.Port, built.Database, built.Username, built.Password, built.Timeout));
         Assert.Equal("postgresql://akka@db.example:6543/dcsim_journal", settings.Display);
+    }
+
+    [Fact]
+    public void Resolve_must_give_no_journal_for_off()
+    {
+        Assert.Null(JournalTarget.Resolve(" Off ", "out", 10));
     }
 
     [Fact]
@@ -37,7 +43,7 @@ public sealed class JournalTargetSpec
     }
 
     [Theory]
-    [InlineData("mysql://root@db/x", "'mysql://root@db/x': expected 'sqlite', a URL postgresql://USER:PASSWORD@HOST[:PORT]/DATABASE or a PostgreSQL connection string Host=...;Database=...")]
+    [InlineData("mysql://root@db/x", "'mysql://root@db/x': expected 'sqlite', 'off', a URL postgresql://USER:PASSWORD@HOST[:PORT]/DATABASE or a PostgreSQL connection string Host=...;Database=...")]
     [InlineData("postgresql://akka:secret@db:5432/", "'postgresql://akka@db:5432/' names no database (postgresql://USER:PASSWORD@HOST[:PORT]/DATABASE)")]
     [InlineData("postgresql://akka:secret@db/d?NoSuchKeyword=1", "'postgresql://akka@db/d?NoSuchKeyword=1': Couldn't set NoSuchKeyword")]
     public void Resolve_must_refuse_other_forms_naming_the_accepted_ones_and_never_the_password(string target, string start)
