@@ -35,8 +35,8 @@ internal sealed class SimNode : IAsyncDisposable
     /// </param>
     public static SimNode Start(string hostname, int port, IReadOnlyList<string> seedNodes, AkkaLog log, Akka.Configuration.Config? journal = null)
     {
-        var system = ActorSystem.Create("dcsim", ClusterConfig.Create(hostname, port, seedNodes, log).WithFallback(SweepSerializer.Binding)
-            .WithFallback(journal ?? Akka.Configuration.Config.Empty));
+        var config = ClusterConfig.Create(hostname, port, seedNodes, log).WithFallback(SweepSerializer.Binding);
+        var system = ActorSystem.Create("dcsim", journal is null ? config : config.WithFallback(journal));
         var region = ClusterSharding.Get(system).Start(
             PartitionRegionName,
             PartitionActor.Props(FabricModel.Instance),
