@@ -202,6 +202,24 @@ public sealed class JournalSpec
     }
 
     [Fact]
+    public void Node_must_exit_2_when_its_journal_is_not_a_reachable_postgresql_database()
+    {
+        // arrange
+        var port = Dcsim.FreePort();
+
+        // act
+        var unreachable = Dcsim.Run(Limit, "node", "--port", "0", "--journal", $"postgresql://akka:secret@127.0.0.1:{port}/dcsim");
+        var sqlite = Dcsim.Run(Limit, "node", "--port", "0", "--journal", "sqlite");
+
+        // assert
+        Assert.Equal(2, unreachable.ExitCode);
+        Assert.StartsWith($"dcsim: --journal: journal postgresql://akka@127.0.0.1:{port}/dcsim: cannot connect: ", Assert.Single(unreachable.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        Assert.Equal((2, "dcsim: --journal: a node's journal is a PostgreSQL database the members share (a SQLite file is written by one process: `dcsim run`'s default)\n"),
+            (sqlite.ExitCode, sqlite.Stderr));
+        Assert.Empty(unreachable.Stdout + sqlite.Stdout);
+    }
+
+    [Fact]
     public void Unreachable_postgresql_must_exit_2_naming_the_option_or_the_key_before_anything_runs()
     {
         // arrange: a port where nothing listens

@@ -31,7 +31,7 @@ internal static class JournalCommand
         RunJournal journal;
         try
         {
-            journal = await RunJournal.OpenFolderAsync(directory, AkkaLog.ForProcess("journal"), choice.Settings);
+            journal = RunJournal.OpenFolder(directory, AkkaLog.ForProcess("journal"), choice.Settings);
         }
         catch (JournalUnavailableException ex)
         {

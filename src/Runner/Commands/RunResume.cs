@@ -18,7 +18,7 @@ internal sealed record RunResume(RunJournal Journal, ExperimentDefinition Defini
         ExperimentRecord record;
         try
         {
-            journal = await RunJournal.OpenFolderAsync(directory, log, database);
+            journal = RunJournal.OpenFolder(directory, log, database);
             record = await journal.QueryAsync();
         }
         catch (JournalUnavailableException ex)

@@ -1,9 +1,6 @@
 using Akka.Actor;
 using Akka.Configuration;
-using Akka.Persistence.Query;
-using Akka.Persistence.Sql.Query;
-using Akka.Streams;
-using Akka.Streams.Dsl;
+using Microsoft.Data.Sqlite;
 using DcSim.Runner.Hosting;
 using static DcSim.SimCore.Cluster.WindowProtocol;
 
@@ -47,7 +44,7 @@ internal sealed class RunJournal : IAsyncDisposable
     /// file, or, given the <paramref name="database"/> it was journaled in, the experiment the folder's pointer names.
     /// </summary>
     /// <exception cref="JournalUnavailableException">The folder holds no journal (or pointer), or one that is not one run's.</exception>
-    public static async Task<RunJournal> OpenFolderAsync(string directory, AkkaLog log, JournalSettings? database = null)
+    public static RunJournal OpenFolder(string directory, AkkaLog log, JournalSettings? database = null)
     {
         var pointer = JournalPointer.Read(directory);
         if (database is { Store: JournalStore.Postgres })
@@ -60,34 +57,48 @@ internal sealed class RunJournal : IAsyncDisposable
         if (!File.Exists(path))
             throw new JournalUnavailableException(pointer is null ? $"holds no {JournalTarget.FileName}" : $"its journal is in {pointer.Display}: give it with --journal CONNECTION");
         var settings = JournalSettings.Sqlite(path, PersistenceSettings.Defaults.ProgressBatch);
-        return await OpenOnlyAsync(settings, JournalConfig.Build(settings), log);
+        var sqlite = JournalConfig.Build(settings);
+        try
+        {
+            return OpenOnly(settings, sqlite, log);
+        }
+        catch (SqliteException ex)
+        {
+            throw new JournalUnavailableException($"journal {settings.Display}: not a journal: {ex.Message}", ex);
+        }
     }
 
     /// <summary>
-    /// Opens the one experiment a store holds (a SQLite journal in a run's folder holds its run alone).
+    /// Opens the one experiment a SQLite journal holds (the journal in a run's folder holds its run alone). The ids are read
+    /// from Akka.Persistence.Sql's <c>journal</c> table directly: its read journal would do the same after a synchronous
+    /// 5 s handshake with the write journal, which a loaded machine fails.
     /// </summary>
     /// <exception cref="JournalUnavailableException">The store holds no experiment, or several.</exception>
-    public static async Task<RunJournal> OpenOnlyAsync(JournalSettings settings, Config store, AkkaLog log)
+    private static RunJournal OpenOnly(JournalSettings settings, Config store, AkkaLog log)
     {
-        var system = CreateSystem(store, log);
-        try
+        var ids = ExperimentIds(settings.Target);
+        return ids.Count switch
         {
-            var ids = await PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier)
-                .CurrentPersistenceIds()
-                .RunWith(Sink.Seq<string>(), system.Materializer())
-                .WaitAsync(WriteLimit);
-            return ids.Count switch
-            {
-                1 => new RunJournal(settings, system, ids[0]),
-                0 => throw new JournalUnavailableException($"journal {settings.Display}: holds no experiment"),
-                _ => throw new JournalUnavailableException($"journal {settings.Display}: holds {ids.Count} experiments ({string.Join(", ", ids.Order(StringComparer.Ordinal))}), not one run's"),
-            };
-        }
-        catch
-        {
-            await system.Terminate();
-            throw;
-        }
+            1 => new RunJournal(settings, CreateSystem(store, log), ids[0]),
+            0 => throw new JournalUnavailableException($"journal {settings.Display}: holds no experiment"),
+            _ => throw new JournalUnavailableException($"journal {settings.Display}: holds {ids.Count} experiments ({string.Join(", ", ids)}), not one run's"),
+        };
+    }
+
+    /// <summary>The persistence ids of a SQLite journal, in order; none when it has no table yet.</summary>
+    private static List<string> ExperimentIds(string path)
+    {
+        using var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWrite }.ToString());
+        db.Open();
+        using var exists = db.CreateCommand();
+        exists.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'journal'";
+        if ((long)exists.ExecuteScalar()! == 0) return [];
+        using var query = db.CreateCommand();
+        query.CommandText = "SELECT DISTINCT persistence_id FROM journal ORDER BY persistence_id";
+        using var reader = query.ExecuteReader();
+        var ids = new List<string>();
+        while (reader.Read()) ids.Add(reader.GetString(0));
+        return ids;
     }
 
     public Task BeginAsync(ExperimentDefinition definition) => _journal.Ask<Recorded>(new BeginExperiment(definition), WriteLimit);

@@ -30,7 +30,7 @@ public sealed class RunJournalSpec : IDisposable
         await Define("only-one");
 
         // act
-        await using var journal = await RunJournal.OpenFolderAsync(_directory, AkkaLog.Console);
+        await using var journal = RunJournal.OpenFolder(_directory, AkkaLog.Console);
         var record = await journal.QueryAsync();
 
         // assert
@@ -44,17 +44,31 @@ public sealed class RunJournalSpec : IDisposable
         await Define("b-run", "a-run");
 
         // act
-        var ex = await Assert.ThrowsAsync<JournalUnavailableException>(() => RunJournal.OpenFolderAsync(_directory, AkkaLog.Console));
+        var ex = Assert.Throws<JournalUnavailableException>(() => RunJournal.OpenFolder(_directory, AkkaLog.Console));
 
         // assert
         Assert.Equal($"journal {Sqlite.Target}: holds 2 experiments (a-run, b-run), not one run's", ex.Message);
     }
 
     [Fact]
-    public async Task Open_folder_must_refuse_a_folder_without_journal_and_create_none()
+    public void Open_folder_must_refuse_a_journal_without_experiment()
+    {
+        // arrange: a journal file whose tables were never created
+        var path = Path.Combine(_directory, JournalTarget.FileName);
+        JournalConfig.Build(Sqlite);
+
+        // act
+        var empty = Assert.Throws<JournalUnavailableException>(() => RunJournal.OpenFolder(_directory, AkkaLog.Console));
+
+        // assert
+        Assert.Equal($"journal {path}: holds no experiment", empty.Message);
+    }
+
+    [Fact]
+    public void Open_folder_must_refuse_a_folder_without_journal_and_create_none()
     {
         // act
-        var ex = await Assert.ThrowsAsync<JournalUnavailableException>(() => RunJournal.OpenFolderAsync(_directory, AkkaLog.Console));
+        var ex = Assert.Throws<JournalUnavailableException>(() => RunJournal.OpenFolder(_directory, AkkaLog.Console));
 
         // assert
         Assert.Equal("holds no journal.db", ex.Message);
