@@ -11,6 +11,7 @@ var root = new RootCommand("DcSim: a deterministic simulator of virtualized data
     RunCommand.Create(),
     NodeCommand.Create(),
     ValidateCommand.Create(),
+    JournalCommand.Create(),
     BenchCommand.Create(),
     BenchVmsCommand.Create(),
     CacheSweepCommand.Create(),

@@ -1,51 +1,85 @@
 using System.CommandLine;
 using Akka.Actor;
 using DcSim.Runner.Hosting;
+using DcSim.Runner.Persistence;
 using DcSim.Runner.Results;
 using DcSim.SimCore.Metrics;
 using DcSim.SimCore.Scenario;
 
 namespace DcSim.Runner.Commands;
 
-/// <summary>`dcsim run SCENARIO [--out DIR] [--seed N] [--nodes N] [--partitions N] [--join HOST:PORT] [--http PORT] [--verbose] [--force]`.</summary>
+/// <summary>
+/// `dcsim run SCENARIO [--out DIR] [--seed N] [--nodes N] [--partitions N] [--join HOST:PORT] [--http PORT] [--journal J] [--verbose] [--force]`,
+/// or `dcsim run --resume DIR [...]` to continue a stopped run from its journal.
+/// </summary>
 internal static class RunCommand
 {
+    public const string DefaultOutput = "results";
+
     public static Command Create()
     {
-        var scenario = new Argument<FileInfo>("scenario") { Description = "Scenario HOCON file" };
-        var output = new Option<DirectoryInfo>("--out") { Description = "Directory for the result files: new, empty, or holding only an earlier run's results", DefaultValueFactory = _ => new DirectoryInfo("results") };
+        var scenario = new Argument<FileInfo?>("scenario") { Description = "Scenario HOCON file (none with --resume)", Arity = ArgumentArity.ZeroOrOne };
+        var output = new Option<DirectoryInfo?>("--out") { Description = $"Directory for the result files and the journal: new, empty, or holding only an earlier run's results and journal (default: {DefaultOutput})" };
         var seed = new Option<ulong?>("--seed") { Description = "Override the scenario's seed" };
         var nodes = new Option<int>("--nodes") { Description = "Cluster members on 127.0.0.1 (this process + N-1 workers)", DefaultValueFactory = _ => 1 };
-        var partitions = new Option<int?>("--partitions") { Description = "Partitions (default: the scenario's kernel.partitions, auto = one per node)" };
+        var partitions = new Option<int?>("--partitions") { Description = "Partitions (default: the scenario's kernel.partitions, auto = one per node; with --resume, the recorded run's)" };
         var http = new Option<string?>("--http") { Description = "Serve GET /servers and /servers/{name} (counters while running) on PORT or HOST:PORT (default host 127.0.0.1)" };
         var join = new Option<string?>("--join") { Description = "HOST:PORT of a running `dcsim node`: run on that cluster (counting this process) instead of starting workers" };
+        var journal = new Option<string?>(JournalChoice.OptionName) { Description = "Where the journal goes: sqlite (DIR/journal.db, the default), off, or a PostgreSQL URL/connection string (overrides persistence.journal)" };
+        var resume = new Option<DirectoryInfo?>("--resume") { Description = "Continue the stopped run whose results folder is DIR, from DIR/journal.db (or, with --journal, the database DIR/journal.id points into); no scenario argument" };
         var verbose = new Option<bool>("--verbose") { Description = "Print Akka's log (this process and its workers) on stderr instead of a file under the temp folder" };
         var force = ScenarioFile.ForceOption();
-        var command = new Command("run", "Run a scenario and write its results") { scenario, output, seed, nodes, partitions, join, http, verbose, force };
-        command.SetAction((parse, cancel) => Execute(parse.GetValue(scenario)!, parse.GetValue(output)!, parse.GetValue(seed),
-            parse.GetValue(nodes), parse.GetValue(partitions), parse.GetValue(join), parse.GetValue(http), parse.GetValue(verbose),
-            parse.GetValue(force), cancel));
+        var command = new Command("run", "Run a scenario and write its results") { scenario, output, seed, nodes, partitions, join, http, journal, resume, verbose, force };
+        command.SetAction((parse, cancel) => Execute(new RunOptions(parse.GetValue(scenario), parse.GetValue(output), parse.GetValue(seed),
+            parse.GetValue(nodes), parse.GetValue(partitions), parse.GetValue(join), parse.GetValue(http), parse.GetValue(journal),
+            parse.GetValue(resume), parse.GetValue(verbose), parse.GetValue(force)), cancel));
         return command;
     }
+
+    private sealed record RunOptions(FileInfo? Scenario, DirectoryInfo? Output, ulong? Seed, int Nodes, int? Partitions, string? Join, string? Http,
+        string? Journal, DirectoryInfo? Resume, bool Verbose, bool Force);
 
     /// <summary>How long an interrupted run may take to stop its workers and leave the cluster.</summary>
     private static readonly TimeSpan TeardownLimit = TimeSpan.FromSeconds(15);
 
-    private static async Task<int> Execute(FileInfo file, DirectoryInfo output, ulong? seed, int nodes, int? partitions, string? join, string? http,
-        bool verbose, bool force, CancellationToken cancel)
+    private static async Task<int> Execute(RunOptions o, CancellationToken cancel)
     {
-        if (nodes < 1) return Usage("--nodes must be at least 1");
-        if (partitions is < 1) return Usage("--partitions must be at least 1");
-        if (join is not null && !HostPort.IsValid(join)) return Usage($"--join expects HOST:PORT, got '{join}'");
+        if (o.Nodes < 1) return Usage("--nodes must be at least 1");
+        if (o.Partitions is < 1) return Usage("--partitions must be at least 1");
+        if (o.Join is not null && !HostPort.IsValid(o.Join)) return Usage($"--join expects HOST:PORT, got '{o.Join}'");
         string? httpUrl = null;
-        if (http is not null)
+        if (o.Http is not null)
         {
-            var hostPort = http.Contains(':') ? http : $"127.0.0.1:{http}";
-            if (!HostPort.IsValid(hostPort)) return Usage($"--http expects PORT or HOST:PORT, got '{http}'");
+            var hostPort = o.Http.Contains(':') ? o.Http : $"127.0.0.1:{o.Http}";
+            if (!HostPort.IsValid(hostPort)) return Usage($"--http expects PORT or HOST:PORT, got '{o.Http}'");
             httpUrl = $"http://{hostPort}";
         }
-        if (!ScenarioFile.TryLoad(file, seed, force, out var settings, out _)) return ExitCodes.BadInput;
-        if (OutputDirectory.Problem(output.FullName) is { } problem) return Usage($"--out {output.FullName}: {problem}");
+        if (o.Resume is null && o.Scenario is null) return Usage("run needs a SCENARIO file, or --resume DIR to continue a stopped run");
+        if (o.Resume is not null && (o.Scenario ?? o.Output ?? (object?)o.Seed) is not null)
+            return Usage("--resume DIR continues the run recorded in DIR's journal, with its own scenario, seed and folder: give no SCENARIO, --out or --seed");
+
+        var log = AkkaLog.For("run", o.Verbose);
+        RunResume? resumed = null;
+        ScenarioSettings settings;
+        var outputDirectory = Path.GetFullPath((o.Resume ?? o.Output)?.FullName ?? DefaultOutput);
+        var journal = new JournalChoice(o.Journal, outputDirectory);
+        if (o.Resume is not null)
+        {
+            if (journal.CheckOption() is { } journalProblem) return Usage(journalProblem);
+            resumed = await RunResume.OpenAsync(outputDirectory, journal.Settings, o.Force, log);
+            if (resumed is null) return ExitCodes.BadInput;
+            settings = resumed.Scenario;
+        }
+        else
+        {
+            var checks = ScenarioFile.Checks(o.Force);
+            var model = checks.Model!;
+            checks = checks with { Model = s => [.. model(s), .. journal.CheckScenario(o.Scenario!.FullName)] };
+            if (!ScenarioFile.TryLoad(o.Scenario!, o.Seed, o.Force, out settings, out _, checks)) return ExitCodes.BadInput;
+            if (journal.CheckOption() is { } journalProblem) return Usage(journalProblem);
+        }
+        await using var resumedJournal = resumed?.Journal;
+        if (OutputDirectory.Problem(outputDirectory) is { } problem) return Usage($"--out {outputDirectory}: {problem}");
         QueryEndpoint? endpoint;
         try
         {
@@ -53,49 +87,129 @@ internal static class RunCommand
         }
         catch (EndpointBindException ex)
         {
-            return Usage($"--http {http}: {ex.Message}");
+            return Usage($"--http {o.Http}: {ex.Message}");
         }
         await using var endpointLifetime = endpoint;
 
-        var log = AkkaLog.For("run", verbose);
-        var partitionCount = partitions ?? (settings.Kernel.Partitions > 0 ? settings.Kernel.Partitions : nodes);
+        var partitionCount = o.Partitions ?? resumed?.Definition.Partitions ?? (settings.Kernel.Partitions > 0 ? settings.Kernel.Partitions : o.Nodes);
+        var createdOutput = false;
+        Task<RunJournal>? opening = null;
+        if (resumed is not null) opening = ResumeAsync(resumed);
+        else
+        {
+            var experimentId = RunJournal.NewExperimentId(settings.Name);
+            try
+            {
+                createdOutput = journal.Prepare(experimentId);
+            }
+            catch (JournalUnavailableException ex)
+            {
+                return Usage($"--out {outputDirectory}: {ex.Message}");
+            }
+            if (journal.Settings is not null) opening = BeginAsync(journal, experimentId, settings, partitionCount, log);
+        }
         var progress = new ProgressLine();
-        var experiment = Experiment.RunAsync(settings, file.DirectoryName ?? ".", partitionCount, new RunCluster(nodes, join, log, verbose),
-            progress.Update, cancel, endpoint, failed: reason =>
+        var experiment = Experiment.RunAsync(settings, resumed?.Definition.BaseDirectory ?? o.Scenario!.DirectoryName ?? ".", partitionCount,
+            new RunCluster(o.Nodes, o.Join, log, o.Verbose),
+            p =>
+            {
+                progress.Update(p);
+                // Progress comes only once the experiment is submitted, which waits for the journal.
+                if (opening is { IsCompletedSuccessfully: true }) opening.Result.Report(p);
+            },
+            cancel, endpoint, failed: reason =>
             {
                 progress.Done();
                 Fail($"run failed: {reason}{log.Hint}");
-            });
-        ExperimentOutcome outcome;
+            }, ready: opening);
+        var finished = false;
         try
         {
-            outcome = await experiment.WaitAsync(cancel);
-        }
-        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
-        {
-            // Said at once: stopping workers and leaving the cluster can take seconds more.
+            ExperimentOutcome outcome;
+            try
+            {
+                outcome = await experiment.WaitAsync(cancel);
+            }
+            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+            {
+                // Said at once: stopping workers and leaving the cluster can take seconds more.
+                progress.Done();
+                Console.Error.WriteLine("interrupted: no result files were written");
+                await Task.WhenAny(experiment, Task.Delay(TeardownLimit, CancellationToken.None));
+                return ExitCodes.Interrupted;
+            }
+            catch (ExperimentFailedException)
+            {
+                return ExitCodes.Failed;
+            }
+            catch (Exception ex) when (ex is TimeoutException or AskTimeoutException)
+            {
+                progress.Done();
+                return Fail($"run failed: {ex.Message}{log.Hint}");
+            }
             progress.Done();
-            Console.Error.WriteLine("interrupted: no result files were written");
-            await Task.WhenAny(experiment, Task.Delay(TeardownLimit, CancellationToken.None));
-            return ExitCodes.Interrupted;
+            ResultFiles.Write(outputDirectory, settings, outcome.Results);
+            var c = outcome.Completion;
+            var events = c.Partitions.Sum(p => p.EventsProcessed);
+            // Written after the result files: a completed journal always has its results beside it.
+            var runJournal = opening is null ? null : await opening;
+            if (runJournal is not null) await runJournal.FinishAsync(new JournalProgress(settings.DurationPs, c.Windows, events));
+            finished = true;
+            Console.Write(ResultFiles.HumanSummary(settings, outcome.Results));
+            Console.WriteLine($"wall     {outcome.Run.TotalSeconds:0.000} s run ({events / Math.Max(1e-9, outcome.Run.TotalSeconds) / 1e6:0.00} M events/s) + {outcome.Build.TotalSeconds:0.000} s building + {outcome.ClusterStartup.TotalSeconds:0.0} s cluster start; {c.Windows:N0} windows, {o.Nodes} node(s), {c.Partitions.Length} partition(s)");
+            Console.WriteLine(runJournal is null ? "journal  off"
+                : $"journal  {runJournal.Settings.Display} (experiment {runJournal.ExperimentId}{(resumed is null ? "" : ", resumed")})");
+            Console.WriteLine($"results  {outputDirectory}");
+            return new RunSummary(outcome.Results).Conserved ? ExitCodes.Ok : Fail("conservation check failed: see summary.json");
         }
-        catch (ExperimentFailedException)
+        finally
         {
-            return ExitCodes.Failed;
+            await CloseAsync(opening, resumed is not null);
+            // A run that ends unfinished by itself (failed, interrupted) leaves nothing, as before it had a journal; only one
+            // stopped without a chance to clean up (power loss, SIGKILL) leaves its journal, for --resume. A resumed run keeps
+            // the journal it continues.
+            if (!finished && resumed is null)
+            {
+                JournalTarget.DeleteFromFolder(outputDirectory);
+                if (createdOutput && !Directory.EnumerateFileSystemEntries(outputDirectory).Any()) Directory.Delete(outputDirectory);
+            }
         }
-        catch (Exception ex) when (ex is TimeoutException or AskTimeoutException)
+    }
+
+    /// <summary>Opens the journal and records the run's definition: in the background, while the cluster starts.</summary>
+    private static Task<RunJournal> BeginAsync(JournalChoice journal, string experimentId, ScenarioSettings settings, int partitions, AkkaLog log) => Task.Run(async () =>
+    {
+        var opened = RunJournal.Open(journal.Settings!, journal.Store!, experimentId, log);
+        try
         {
-            progress.Done();
-            return Fail($"run failed: {ex.Message}{log.Hint}");
+            await opened.BeginAsync(ExperimentDefinition.Of(settings, ActorsHost.FabricModel.Instance.Layout(settings, partitions)));
+            return opened;
         }
-        progress.Done();
-        ResultFiles.Write(output.FullName, settings, outcome.Results);
-        Console.Write(ResultFiles.HumanSummary(settings, outcome.Results));
-        var c = outcome.Completion;
-        var events = c.Partitions.Sum(p => p.EventsProcessed);
-        Console.WriteLine($"wall     {outcome.Run.TotalSeconds:0.000} s run ({events / Math.Max(1e-9, outcome.Run.TotalSeconds) / 1e6:0.00} M events/s) + {outcome.Build.TotalSeconds:0.000} s building + {outcome.ClusterStartup.TotalSeconds:0.0} s cluster start; {c.Windows:N0} windows, {nodes} node(s), {c.Partitions.Length} partition(s)");
-        Console.WriteLine($"results  {output.FullName}");
-        return new RunSummary(outcome.Results).Conserved ? ExitCodes.Ok : Fail("conservation check failed: see summary.json");
+        catch
+        {
+            await opened.DisposeAsync();
+            throw;
+        }
+    });
+
+    private static async Task<RunJournal> ResumeAsync(RunResume resumed)
+    {
+        await resumed.Journal.ResumeAsync(resumed.From);
+        return resumed.Journal;
+    }
+
+    /// <summary>Stops the journal's ActorSystem (a resumed run's is disposed by its owner), once it has opened.</summary>
+    private static async Task CloseAsync(Task<RunJournal>? opening, bool resumed)
+    {
+        if (resumed || opening is null) return;
+        try
+        {
+            await (await opening.WaitAsync(TeardownLimit)).DisposeAsync();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A journal that never opened has nothing to close; the run already said why it failed.
+        }
     }
 
     private static int Fail(string message)

@@ -14,13 +14,14 @@ internal static class ScenarioFile
     public static Option<bool> ForceOption() =>
         new("--force") { Description = "Run even when the estimated memory or event count of the scenario is beyond the limits (see docs/scenarios.md)" };
 
-    public static bool TryLoad(FileInfo file, ulong? seed, bool force, out ScenarioSettings settings, out ScenarioCostEstimate cost)
+    /// <param name="checks">The checks to make (default: <see cref="Checks"/>); `run` adds the journal's.</param>
+    public static bool TryLoad(FileInfo file, ulong? seed, bool force, out ScenarioSettings settings, out ScenarioCostEstimate cost, ScenarioChecks? checks = null)
     {
         settings = null!;
         cost = null!;
         try
         {
-            settings = ScenarioLoader.Load(file.FullName, ActorsHost.FabricModel.Instance, seed, Checks(force), out var warnings);
+            settings = ScenarioLoader.Load(file.FullName, ActorsHost.FabricModel.Instance, seed, checks ?? Checks(force), out var warnings);
             foreach (var warning in warnings) Console.Error.WriteLine(warning);
             cost = settings.Model.EstimateCost();
             return true;

@@ -29,12 +29,14 @@ internal sealed record RunCluster(int Nodes, string? Join, AkkaLog Log, bool Ver
 /// when the run is over and are killed when it fails. With a join address this process joins that
 /// cluster, waits for <c>Nodes</c> members in all, and leaves the others running. A failed run calls
 /// <c>failed</c> with the reason at once, then throws <see cref="ExperimentFailedException"/> once this
-/// member is shut down.
+/// member is shut down. A run with a journal passes the task that records its definition as <c>ready</c>: the experiment
+/// is submitted only once that is durable (so no window runs before it), and the journal opens meanwhile, in parallel
+/// with the cluster start.
 /// </summary>
 internal static class Experiment
 {
     public static async Task<ExperimentOutcome> RunAsync(ScenarioSettings scenario, string baseDirectory, int partitions, RunCluster cluster,
-        Action<RunProgress> progress, CancellationToken cancel, QueryEndpoint? endpoint = null, Action<string>? failed = null)
+        Action<RunProgress> progress, CancellationToken cancel, QueryEndpoint? endpoint = null, Action<string>? failed = null, Task? ready = null)
     {
         var setup = Stopwatch.StartNew();
         var embedded = cluster.Join is null;
@@ -50,6 +52,7 @@ internal static class Experiment
             await node.WaitForRegionsAsync(cluster.Nodes, TimeSpan.FromSeconds(30), cancel);
             var coordinator = node.CoordinatorProxy();
             endpoint?.Serve(coordinator);
+            if (ready is not null) await Ready(ready, failed, cancel);
             setup.Stop();
 
             // An interrupted run kills its workers (Ctrl-C on a terminal signals them too): no restart notice for that.
@@ -72,6 +75,21 @@ internal static class Experiment
         {
             // A failed or interrupted embedded run kills its workers on leaving the block above: nobody to leave.
             if (embedded && !completed) node.Abandon();
+        }
+    }
+
+    /// <summary>Waits for <paramref name="ready"/>; its failure fails the run (said at once, like a lost member).</summary>
+    private static async Task Ready(Task ready, Action<string>? failed, CancellationToken cancel)
+    {
+        try
+        {
+            await ready.WaitAsync(cancel);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            var reason = $"the journal could not record the run: {ex.Message}";
+            failed?.Invoke(reason);
+            throw new ExperimentFailedException(reason);
         }
     }
 

@@ -29,9 +29,14 @@ internal sealed class SimNode : IAsyncDisposable
     public IActorRef PartitionRegion { get; }
     public Akka.Cluster.Cluster Cluster => Akka.Cluster.Cluster.Get(System);
 
-    public static SimNode Start(string hostname, int port, IReadOnlyList<string> seedNodes, AkkaLog log)
+    /// <param name="journal">
+    /// The Akka.Persistence store of the cluster (<see cref="Persistence.JournalConfig.Build"/>), shared by its members
+    /// (`dcsim node --journal`), or null: persistent actors on this member write there.
+    /// </param>
+    public static SimNode Start(string hostname, int port, IReadOnlyList<string> seedNodes, AkkaLog log, Akka.Configuration.Config? journal = null)
     {
-        var system = ActorSystem.Create("dcsim", ClusterConfig.Create(hostname, port, seedNodes, log).WithFallback(SweepSerializer.Binding));
+        var config = ClusterConfig.Create(hostname, port, seedNodes, log).WithFallback(SweepSerializer.Binding);
+        var system = ActorSystem.Create("dcsim", journal is null ? config : config.WithFallback(journal));
         var region = ClusterSharding.Get(system).Start(
             PartitionRegionName,
             PartitionActor.Props(FabricModel.Instance),

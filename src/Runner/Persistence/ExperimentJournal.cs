@@ -5,16 +5,27 @@ namespace DcSim.Runner.Persistence;
 
 /// <summary>
 /// The persisted record of one experiment (persistence id = the experiment's id): its definition once, its progress one
-/// event per <c>progressBatch</c> reports, and its completion. Progress goes through <c>PersistAsync</c> so that reports
-/// never wait on the database (a serial <c>Persist</c> per report manages only hundreds a second); the definition and
-/// the completion are acknowledged only once written, so a caller knows what a restart will find.
+/// event per <c>progressBatch</c> reports, the moves of its entities, each resume, and its completion. Progress and moves
+/// go through <c>PersistAsync</c> so that their senders never wait on the database (a serial <c>Persist</c> per report
+/// manages only hundreds a second); the definition, a resume and the completion are acknowledged only once written, so a
+/// caller knows what a restart will find.
 /// </summary>
+/// <remarks>
+/// Lifecycle: <c>empty --BeginExperiment--> defined --FinishExperiment--> completed</c>, with
+/// <c>defined --ResumeExperiment--> defined</c> after a stop. A second definition, and a resume of nothing or of a
+/// completed run, are refused with <see cref="Status.Failure"/>.
+/// </remarks>
 public sealed class ExperimentJournal : ReceivePersistentActor
 {
+    /// <summary>The name of the journal actor of a run, under /user of the process that runs it.</summary>
+    public const string Name = "experiment-journal";
+
     private readonly int _progressBatch;
+    private readonly List<EntityMoved> _moves = [];
     private ExperimentDefinition? _definition;
     private JournalProgress _progress;
     private bool _completed;
+    private int _resumes;
     private int _unwritten;
 
     public ExperimentJournal(string experimentId, int progressBatch)
@@ -25,15 +36,19 @@ public sealed class ExperimentJournal : ReceivePersistentActor
 
         Recover<ExperimentDefined>(e => _definition = e.Definition);
         Recover<ProgressRecorded>(e => _progress = e.Progress);
+        Recover<EntityMoved>(_moves.Add);
+        Recover<ExperimentResumed>(Apply);
         Recover<ExperimentFinished>(e => (_progress, _completed) = (e.Final, true));
 
         Command<BeginExperiment>(Begin);
+        Command<ResumeExperiment>(Resume);
         Command<ReportProgress>(Report);
+        Command<RecordMove>(m => PersistAsync(new EntityMoved(m.Entity, m.Server, m.VirtualTime), _moves.Add));
         Command<FinishExperiment>(Finish);
         Command<QueryExperiment>(_ =>
         {
             var asker = Sender;
-            DeferAsync(QueryExperiment.Instance, _ => asker.Tell(new ExperimentRecord(PersistenceId, _definition, _progress, _completed)));
+            DeferAsync(QueryExperiment.Instance, _ => asker.Tell(new ExperimentRecord(PersistenceId, _definition, _progress, _completed, [.. _moves], _resumes)));
         });
     }
 
@@ -53,6 +68,31 @@ public sealed class ExperimentJournal : ReceivePersistentActor
             _definition = e.Definition;
             Sender.Tell(new Recorded(PersistenceId));
         });
+    }
+
+    private void Resume(ResumeExperiment resume)
+    {
+        var refusal = _definition is null ? $"experiment '{PersistenceId}' has no definition to resume"
+            : _completed ? $"experiment '{PersistenceId}' completed: there is nothing to resume"
+            : null;
+        if (refusal is not null)
+        {
+            Sender.Tell(new Status.Failure(new InvalidOperationException(refusal)));
+            return;
+        }
+        Persist(new ExperimentResumed(resume.From), e =>
+        {
+            Apply(e);
+            Sender.Tell(new Recorded(PersistenceId));
+        });
+    }
+
+    /// <summary>The run goes on from the cut: progress written later starts there again.</summary>
+    private void Apply(ExperimentResumed e)
+    {
+        _progress = e.From;
+        _resumes++;
+        _unwritten = 0;
     }
 
     private void Report(ReportProgress report)

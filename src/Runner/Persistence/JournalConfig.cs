@@ -15,6 +15,25 @@ public sealed record JournalSettings(JournalStore Store, string Target, int Prog
     public static JournalSettings Sqlite(string path, int progressBatch) => new(JournalStore.Sqlite, path, progressBatch);
 
     public static JournalSettings Postgres(string connectionString, int progressBatch) => new(JournalStore.Postgres, connectionString, progressBatch);
+
+    /// <summary>Where the journal is, for messages: the file, or postgresql://USER@HOST:PORT/DATABASE (never the password).</summary>
+    public string Display
+    {
+        get
+        {
+            if (Store == JournalStore.Sqlite) return Path.GetFullPath(Target);
+            try
+            {
+                return Describe(new NpgsqlConnectionStringBuilder(Target));
+            }
+            catch (ArgumentException)
+            {
+                return "postgresql (a connection string Npgsql cannot read)";
+            }
+        }
+    }
+
+    internal static string Describe(NpgsqlConnectionStringBuilder b) => $"postgresql://{b.Username}@{b.Host}:{b.Port}/{b.Database}";
 }
 
 /// <summary>A journal that cannot be opened: the message names the store and says why.</summary>
@@ -115,7 +134,7 @@ public static class JournalConfig
         }
         catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
         {
-            throw new JournalUnavailableException($"journal postgresql://{target.Username}@{target.Host}:{target.Port}/{target.Database}: cannot connect: {ex.Message}", ex);
+            throw new JournalUnavailableException($"journal {JournalSettings.Describe(target)}: cannot connect: {ex.Message}", ex);
         }
         return connectionString;
     }

@@ -6,8 +6,21 @@ public readonly record struct JournalProgress(long SimulatedTime, long Windows, 
 /// <summary>Record the experiment's definition; answered by <see cref="Recorded"/> once it is durable.</summary>
 public sealed record BeginExperiment(ExperimentDefinition Definition);
 
+/// <summary>
+/// A stopped run starts again from the cut <paramref name="From"/> (today always the start: there are no checkpoints yet);
+/// answered by <see cref="Recorded"/> once durable, or by a failure when nothing is defined or the run completed.
+/// </summary>
+public sealed record ResumeExperiment(JournalProgress From);
+
 /// <summary>The run reached <paramref name="Progress"/>; not answered, and written only one report in N (the journal's batch).</summary>
 public sealed record ReportProgress(JournalProgress Progress);
+
+/// <summary>
+/// The VM or container with endpoint id <paramref name="Entity"/> (hosts + its index in the definition's placement) now
+/// runs on server <paramref name="Server"/>, from virtual time <paramref name="VirtualTime"/> (ps). Not answered; written
+/// without holding the sender (<c>PersistAsync</c>): moves are lifecycle events, a handful per run.
+/// </summary>
+public sealed record RecordMove(int Entity, int Server, long VirtualTime);
 
 /// <summary>The run ended at <paramref name="Final"/>; answered by <see cref="Recorded"/> once it is durable.</summary>
 public sealed record FinishExperiment(JournalProgress Final);
@@ -22,10 +35,11 @@ public sealed record QueryExperiment
 public sealed record Recorded(string ExperimentId);
 
 /// <summary>
-/// The experiment as recorded: its definition (null when none was recorded), the last progress written and whether it
-/// completed.
+/// The experiment as recorded: its definition (null when none was recorded), the last progress written, whether it
+/// completed, the entities that moved since the definition (in the order they moved), and how many times it was resumed.
 /// </summary>
-public sealed record ExperimentRecord(string ExperimentId, ExperimentDefinition? Definition, JournalProgress Progress, bool Completed);
+public sealed record ExperimentRecord(string ExperimentId, ExperimentDefinition? Definition, JournalProgress Progress, bool Completed,
+    IReadOnlyList<EntityMoved> Moves, int Resumes);
 
 /// <summary>An event the journal persists; bound to <see cref="JournalSerializer"/>, never to Akka's JSON default.</summary>
 public interface IJournalEvent;
@@ -33,5 +47,9 @@ public interface IJournalEvent;
 public sealed record ExperimentDefined(ExperimentDefinition Definition) : IJournalEvent;
 
 public sealed record ProgressRecorded(JournalProgress Progress) : IJournalEvent;
+
+public sealed record EntityMoved(int Entity, int Server, long VirtualTime) : IJournalEvent;
+
+public sealed record ExperimentResumed(JournalProgress From) : IJournalEvent;
 
 public sealed record ExperimentFinished(JournalProgress Final) : IJournalEvent;

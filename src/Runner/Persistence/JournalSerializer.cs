@@ -17,6 +17,8 @@ public sealed class JournalSerializer(ExtendedActorSystem system) : SerializerWi
     {
         ExperimentDefined => "XD",
         ProgressRecorded => "XP",
+        EntityMoved => "XM",
+        ExperimentResumed => "XR",
         ExperimentFinished => "XF",
         _ => throw new ArgumentException($"{o.GetType()} is not a journal event", nameof(o)),
     };
@@ -30,6 +32,8 @@ public sealed class JournalSerializer(ExtendedActorSystem system) : SerializerWi
             {
                 case ExperimentDefined e: WriteDefinition(w, e.Definition); break;
                 case ProgressRecorded e: WriteProgress(w, e.Progress); break;
+                case EntityMoved e: WriteMove(w, e); break;
+                case ExperimentResumed e: WriteProgress(w, e.From); break;
                 case ExperimentFinished e: WriteProgress(w, e.Final); break;
                 default: throw new ArgumentException($"{obj.GetType()} is not a journal event", nameof(obj));
             }
@@ -44,6 +48,8 @@ public sealed class JournalSerializer(ExtendedActorSystem system) : SerializerWi
         {
             "XD" => new ExperimentDefined(ReadDefinition(r)),
             "XP" => new ProgressRecorded(ReadProgress(r)),
+            "XM" => new EntityMoved(r.Read7BitEncodedInt(), r.Read7BitEncodedInt(), r.Read7BitEncodedInt64()),
+            "XR" => new ExperimentResumed(ReadProgress(r)),
             "XF" => new ExperimentFinished(ReadProgress(r)),
             _ => throw new ArgumentException($"unknown journal event manifest '{manifest}'", nameof(manifest)),
         };
@@ -65,6 +71,7 @@ public sealed class JournalSerializer(ExtendedActorSystem system) : SerializerWi
             w.Write7BitEncodedInt(e.Server);
             w.Write7BitEncodedInt(e.ParentVm + 1); // -1 (no parent VM) is 0, one byte
         }
+        w.Write(d.BaseDirectory);
     }
 
     private static ExperimentDefinition ReadDefinition(BinaryReader r)
@@ -75,7 +82,7 @@ public sealed class JournalSerializer(ExtendedActorSystem system) : SerializerWi
         var placement = new PlacedEntity[r.Read7BitEncodedInt()];
         for (var i = 0; i < placement.Length; i++)
             placement[i] = new PlacedEntity((EntityKind)r.ReadByte(), r.Read7BitEncodedInt(), r.Read7BitEncodedInt(), r.Read7BitEncodedInt(), r.Read7BitEncodedInt() - 1);
-        return new ExperimentDefinition(name, seed, hocon, partitionOfLp, placement);
+        return new ExperimentDefinition(name, seed, hocon, partitionOfLp, placement, r.ReadString());
     }
 
     private static void WriteProgress(BinaryWriter w, JournalProgress p)
@@ -83,6 +90,13 @@ public sealed class JournalSerializer(ExtendedActorSystem system) : SerializerWi
         w.Write7BitEncodedInt64(p.SimulatedTime);
         w.Write7BitEncodedInt64(p.Windows);
         w.Write7BitEncodedInt64(p.EventsProcessed);
+    }
+
+    private static void WriteMove(BinaryWriter w, EntityMoved e)
+    {
+        w.Write7BitEncodedInt(e.Entity);
+        w.Write7BitEncodedInt(e.Server);
+        w.Write7BitEncodedInt64(e.VirtualTime);
     }
 
     private static JournalProgress ReadProgress(BinaryReader r) => new(r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64());

@@ -206,14 +206,89 @@ public sealed class ExperimentJournalSpec(ITestOutputHelper output) : IDisposabl
         Assert.IsType<JournalSerializer>(serialization.FindSerializerFor(new ProgressRecorded(default)));
         AssertSame(defined.Definition, back.Definition);
         Assert.Equal(new PlacedEntity(EntityKind.Container, 0, 0, 3, 1), back.Definition.Placement[2]);
+        Assert.Equal(Path.GetFullPath("."), back.Definition.BaseDirectory);
         Assert.Equal([0, 1], back.Definition.PartitionOfLp.Distinct().Order());
         output.WriteLine($"definition event: {bytes.Length} bytes, of which scenario {defined.Definition.ScenarioHocon.Length} chars");
         await system.Terminate();
     }
 
+    [Theory, MemberData(nameof(Stores))]
+    public async Task Journal_must_recover_moves_in_order_and_restart_progress_at_the_cut_when_a_run_was_resumed(string store)
+    {
+        // arrange: a run defined, 20 reports (2 progress events), two moves, stopped; then resumed from the start, with
+        // 10 reports and a third move
+        var settings = Settings(store);
+        var id = NewId("resumed");
+        using (var system = ActorSystem.Create("first", JournalConfig.Build(settings)))
+        {
+            var journal = system.ActorOf(ExperimentJournal.Props(id, Batch));
+            await Ask<Recorded>(journal, new BeginExperiment(Definition(4)));
+            for (var i = 1; i <= 20; i++) journal.Tell(new ReportProgress(new JournalProgress(i * 1000L, i, 10L * i)));
+            journal.Tell(new RecordMove(5, 3, 1_500));
+            journal.Tell(new RecordMove(6, 0, 2_000));
+            await Ask<ExperimentRecord>(journal, QueryExperiment.Instance);
+            await system.Terminate();
+        }
+        using (var system = ActorSystem.Create("second", JournalConfig.Build(settings)))
+        {
+            var journal = system.ActorOf(ExperimentJournal.Props(id, Batch));
+            await Ask<Recorded>(journal, new ResumeExperiment(ResumePoint.Start));
+            for (var i = 1; i <= 10; i++) journal.Tell(new ReportProgress(new JournalProgress(i * 100L, i, i)));
+            journal.Tell(new RecordMove(4, 1, 900));
+            await Ask<ExperimentRecord>(journal, QueryExperiment.Instance);
+            await system.Terminate();
+        }
+
+        // act
+        var record = await Recover(settings, id);
+
+        // assert: progress is the resumed run's (its 10th report), not the first run's 20th
+        Assert.Equal((new JournalProgress(1000, 10, 10), false, 1), (record.Progress, record.Completed, record.Resumes));
+        Assert.Equal([new EntityMoved(5, 3, 1_500), new EntityMoved(6, 0, 2_000), new EntityMoved(4, 1, 900)], record.Moves);
+    }
+
+    [Theory, MemberData(nameof(Stores))]
+    public async Task Journal_must_refuse_to_resume_when_nothing_is_defined_or_the_run_completed(string store)
+    {
+        // arrange
+        var (empty, done) = (NewId("empty"), NewId("done"));
+        using var system = ActorSystem.Create("refuse", JournalConfig.Build(Settings(store)));
+        var completed = system.ActorOf(ExperimentJournal.Props(done, Batch));
+        await Ask<Recorded>(completed, new BeginExperiment(Definition(1)));
+        await Ask<Recorded>(completed, new FinishExperiment(new JournalProgress(1, 1, 1)));
+
+        // act
+        var none = await Assert.ThrowsAsync<InvalidOperationException>(() => Ask<Recorded>(system.ActorOf(ExperimentJournal.Props(empty, Batch)), new ResumeExperiment(ResumePoint.Start)));
+        var finished = await Assert.ThrowsAsync<InvalidOperationException>(() => Ask<Recorded>(completed, new ResumeExperiment(ResumePoint.Start)));
+
+        // assert
+        Assert.Equal($"experiment '{empty}' has no definition to resume", none.Message);
+        Assert.Equal($"experiment '{done}' completed: there is nothing to resume", finished.Message);
+        await system.Terminate();
+    }
+
+    [Fact]
+    public async Task Journal_serializer_must_round_trip_moves_and_resumes_in_a_few_bytes()
+    {
+        // arrange
+        using var system = ActorSystem.Create("events", JournalConfig.Build(JournalSettings.Sqlite(Path.Combine(_directory, "e.db"), Batch)));
+        var serializer = (JournalSerializer)system.Serialization.FindSerializerFor(new EntityMoved(0, 0, 0));
+        object[] events = [new EntityMoved(131, 7, 250_000_000_000), new ExperimentResumed(new JournalProgress(5_000_000, 5, 1234))];
+
+        // act
+        var bytes = events.Select(serializer.ToBinary).ToArray();
+        var back = events.Select((e, i) => serializer.FromBinary(bytes[i], serializer.Manifest(e))).ToArray();
+
+        // assert: 2 + 1 + 6 bytes for the move (7-bit encoded), 4 + 1 + 2 for the resume
+        Assert.Equal(events, back);
+        Assert.Equal(["XM", "XR"], events.Select(serializer.Manifest));
+        Assert.Equal([9, 7], bytes.Select(b => b.Length));
+        await system.Terminate();
+    }
+
     private static void AssertSame(ExperimentDefinition expected, ExperimentDefinition actual)
     {
-        Assert.Equal((expected.Name, expected.Seed, expected.ScenarioHocon), (actual.Name, actual.Seed, actual.ScenarioHocon));
+        Assert.Equal((expected.Name, expected.Seed, expected.ScenarioHocon, expected.BaseDirectory), (actual.Name, actual.Seed, actual.ScenarioHocon, actual.BaseDirectory));
         Assert.Equal(expected.PartitionOfLp, actual.PartitionOfLp);
         Assert.Equal(expected.Placement, actual.Placement);
     }

@@ -1,0 +1,45 @@
+using Akka.Configuration;
+using DcSim.SimCore.Scenario;
+
+namespace DcSim.Runner.Persistence;
+
+/// <summary>
+/// The scenario's <c>persistence</c> section (config/reference.conf): where the journal goes and how many progress
+/// reports make one progress event. The Runner reads it from the scenario text itself, because it is no part of the
+/// simulated model and must never reach the resolved scenario that is echoed into the results (a connection string may
+/// hold a password). Problems name their key; the scenario loader puts them at its line (<see cref="ScenarioChecks.Model"/>).
+/// </summary>
+public sealed record PersistenceSettings(string Journal, int ProgressBatch)
+{
+    public const string JournalKey = "persistence.journal";
+    public const string ProgressBatchKey = "persistence.progress-batch";
+
+    /// <summary>The scenario defaults of reference.conf, embedded in Sim.Core (the one home of every default); first, as <see cref="Defaults"/> reads it.</summary>
+    private static readonly Lazy<Config> Reference = new(() =>
+    {
+        using var stream = typeof(ScenarioReference).Assembly.GetManifestResourceStream(ScenarioReference.ResourceName)
+            ?? throw new InvalidOperationException($"resource {ScenarioReference.ResourceName} is missing");
+        using var reader = new StreamReader(stream);
+        return ConfigurationFactory.ParseString(reader.ReadToEnd()).GetConfig(ScenarioReference.ScenarioPath);
+    });
+
+    /// <summary>The defaults of reference.conf: what a run resumed from its journal uses, having no scenario file.</summary>
+    public static PersistenceSettings Defaults { get; } = Read("", out _)!;
+
+    /// <summary>
+    /// The section of <paramref name="scenarioText"/> (HOCON the scenario loader has accepted) completed from reference.conf,
+    /// or null with the <paramref name="problems"/> of the values that are not usable.
+    /// </summary>
+    public static PersistenceSettings? Read(string scenarioText, out IReadOnlyList<ScenarioProblem> problems)
+    {
+        var config = ConfigurationFactory.ParseString(scenarioText).WithFallback(Reference.Value);
+        var found = new List<ScenarioProblem>();
+        var journal = config.GetString(JournalKey, "").Trim();
+        if (journal.Length == 0) found.Add(new ScenarioProblem(JournalKey, JournalTarget.Expected));
+        var batchText = config.GetString(ProgressBatchKey, "");
+        if (!int.TryParse(batchText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var batch) || batch < 1)
+            found.Add(new ScenarioProblem(ProgressBatchKey, $"expected a whole number of progress reports >= 1, found \"{batchText}\""));
+        problems = found;
+        return found.Count == 0 ? new PersistenceSettings(journal, batch) : null;
+    }
+}
