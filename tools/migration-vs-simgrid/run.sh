@@ -5,7 +5,8 @@
 # Builds the Runner once in Release (unless it is there), runs every case of tools/simgrid-migration/results/simgrid.csv
 # (grid.py: OUT/scenarios, OUT/runs, OUT/dcsim.csv), joins them with SimGrid's (compare.py: OUT/table.md), then the
 # two scenarios config/scenarios/migration-{ovs,sriov}.conf (ovs_sriov.py: OUT/ovs-sriov.{csv,md}).
-# Wall time: about 40 minutes on one free core; the 16 GiB cells at 1 Gb/s take most of it (each ~10^8 TCP segments).
+# Wall time: 45 minutes measured on a shared 2-core machine (load ~40), the 16 GiB cells taking most of it (16 GiB at
+# 100 MB/s on 1 Gb/s sends 114 GB, 79 M TCP segments: 324 s); the OVS and SR-IOV scenarios about 18 s each.
 set -euo pipefail
 [ $# -ge 1 ] || { echo "usage: $0 OUT [grid.py options]" >&2; exit 2; }
 here=$(cd "$(dirname "$0")" && pwd)
