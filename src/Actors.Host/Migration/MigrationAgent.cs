@@ -245,11 +245,12 @@ internal sealed class MigrationAgent : Component, ITcpApplication, IMigrationCha
         counters[MigrationResults.StartPs] = _startedAt;
         counters[MigrationResults.StopPs] = _stoppedAt;
         counters[MigrationResults.EndPs] = o?.End ?? -1;
-        counters[MigrationResults.Rounds] = o?.Rounds ?? 0;
-        counters[MigrationResults.PreCopyBytes] = o?.RoundBytes.Sum() ?? 0;
-        counters[MigrationResults.StopAndCopyBytes] = o?.StopAndCopyBytes ?? 0;
+        // As they stand: a run may end in the middle of a migration.
+        counters[MigrationResults.Rounds] = _migration.RoundBytes.Count;
+        counters[MigrationResults.PreCopyBytes] = _migration.RoundBytes.Sum();
+        counters[MigrationResults.StopAndCopyBytes] = _migration.StopAndCopyBytes;
         counters[MigrationResults.DowntimePs] = o?.Downtime ?? 0;
-        counters[MigrationResults.Reason] = o is null ? -1 : (long)o.Reason;
+        counters[MigrationResults.Reason] = _migration.StopReason is { } reason ? (long)reason : -1;
         counters[MigrationResults.StreamBytesReceived] = _received;
         counters[MigrationResults.UnpluggedPackets] = _unplugged.Packets;
         counters[MigrationResults.DroppedAtSource] = _departed?.Dropped ?? 0;

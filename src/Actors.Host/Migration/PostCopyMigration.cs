@@ -19,6 +19,12 @@ public sealed class PostCopyMigration(DirtyPageModel vm, MigrationSettings setti
 
     public MigrationOutcome? Outcome { get; private set; }
 
+    public IReadOnlyList<long> RoundBytes => Phase is MigrationPhase.PostCopy or MigrationPhase.Completed ? [RamBytes] : [];
+
+    public long StopAndCopyBytes => Phase == MigrationPhase.NotStarted ? 0 : Math.Max(1, settings.DeviceStateBytes);
+
+    public MigrationStopReason? StopReason => Phase == MigrationPhase.NotStarted ? null : MigrationStopReason.PostCopy;
+
     private long RamBytes => vm.RamPages(settings.PageSize) * settings.PageSize;
 
     public void Start(long now)

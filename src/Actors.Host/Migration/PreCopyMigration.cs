@@ -35,7 +35,7 @@ public sealed class PreCopyMigration : ILiveMigration
     private long _roundStart;
     private long _stoppedAt;
     private long _stopAndCopyBytes;
-    private MigrationStopReason _reason;
+    private MigrationStopReason? _reason;
 
     public PreCopyMigration(DirtyPageModel vm, MigrationSettings settings, IMigrationChannel channel)
     {
@@ -50,6 +50,12 @@ public sealed class PreCopyMigration : ILiveMigration
 
     /// <summary>The result, once the phase is <see cref="MigrationPhase.Completed"/> or <see cref="MigrationPhase.Aborted"/>.</summary>
     public MigrationOutcome? Outcome { get; private set; }
+
+    public IReadOnlyList<long> RoundBytes => _rounds;
+
+    public long StopAndCopyBytes => _stopAndCopyBytes;
+
+    public MigrationStopReason? StopReason => _reason;
 
     /// <summary>The end of the downtime: known once the stop-and-copy has arrived.</summary>
     public long? ResumeAt => Phase == MigrationPhase.Completed ? Outcome!.End : null;
@@ -86,14 +92,14 @@ public sealed class PreCopyMigration : ILiveMigration
         var duration = now - _roundStart;
         var dirtyPages = _vm.PagesDirtiedDuring(duration, _settings.PageSize);
         var pending = dirtyPages * _settings.PageSize;
-        var reason = StopReason(now, sent, duration, dirtyPages, pending);
+        var reason = Decide(now, sent, duration, dirtyPages, pending);
         if (reason is null)
         {
             SendRound(now, pending);
             return;
         }
         _reason = reason.Value;
-        if (_reason == MigrationStopReason.Aborted)
+        if (reason == MigrationStopReason.Aborted)
         {
             Finish(MigrationPhase.Aborted, now, 0);
             return;
@@ -105,7 +111,7 @@ public sealed class PreCopyMigration : ILiveMigration
         else _channel.Send(_stopAndCopyBytes);
     }
 
-    private MigrationStopReason? StopReason(long now, long sent, long duration, long dirtyPages, long pending)
+    private MigrationStopReason? Decide(long now, long sent, long duration, long dirtyPages, long pending)
     {
         var s = _settings;
         if (dirtyPages < Math.Max(1, s.MinPagesToContinue)) return MigrationStopReason.FewDirtyPages;
@@ -128,7 +134,7 @@ public sealed class PreCopyMigration : ILiveMigration
     private void Finish(MigrationPhase phase, long end, long downtime)
     {
         Phase = phase;
-        Outcome = new MigrationOutcome(_start, end, _rounds.ToArray(), _stopAndCopyBytes, downtime, _reason);
+        Outcome = new MigrationOutcome(_start, end, _rounds.ToArray(), _stopAndCopyBytes, downtime, _reason!.Value);
     }
 
     private void Expect(MigrationPhase phase)

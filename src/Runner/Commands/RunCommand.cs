@@ -153,7 +153,11 @@ internal static class RunCommand
             var events = c.Partitions.Sum(p => p.EventsProcessed);
             // Written after the result files: a completed journal always has its results beside it.
             var runJournal = opening is null ? null : await opening;
-            if (runJournal is not null) await runJournal.FinishAsync(new JournalProgress(settings.DurationPs, c.Windows, events));
+            if (runJournal is not null)
+            {
+                foreach (var (entity, server, at) in ResultFiles.CompletedMoves(settings, outcome.Results)) runJournal.RecordMove(entity, server, at);
+                await runJournal.FinishAsync(new JournalProgress(settings.DurationPs, c.Windows, events));
+            }
             finished = true;
             Console.Write(ResultFiles.HumanSummary(settings, outcome.Results));
             Console.WriteLine($"wall     {outcome.Run.TotalSeconds:0.000} s run ({events / Math.Max(1e-9, outcome.Run.TotalSeconds) / 1e6:0.00} M events/s) + {outcome.Build.TotalSeconds:0.000} s building + {outcome.ClusterStartup.TotalSeconds:0.0} s cluster start; {c.Windows:N0} windows, {o.Nodes} node(s), {c.Partitions.Length} partition(s)");

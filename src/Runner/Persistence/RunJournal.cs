@@ -110,6 +110,9 @@ internal sealed class RunJournal : IAsyncDisposable
     /// <summary>A progress report of the coordinator; the journal writes one in its batch, without anyone waiting.</summary>
     public void Report(RunProgress p) => _journal.Tell(new ReportProgress(new JournalProgress(p.SimulatedTime, p.Windows, p.EventsProcessed)));
 
+    /// <summary>A VM that migrated: it runs on <paramref name="server"/> from <paramref name="virtualTime"/> (its placement from then on).</summary>
+    public void RecordMove(int entity, int server, long virtualTime) => _journal.Tell(new RecordMove(entity, server, virtualTime));
+
     public Task FinishAsync(JournalProgress final) => _journal.Ask<Recorded>(new FinishExperiment(final), WriteLimit);
 
     public async ValueTask DisposeAsync() => await _system.Terminate();

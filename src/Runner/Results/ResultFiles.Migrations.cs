@@ -68,6 +68,12 @@ internal static partial class ResultFiles
         _ => "aborted",
     };
 
+    /// <summary>The VMs that migrated within the run: (entity, new server, when it runs there), in migration order.</summary>
+    public static IEnumerable<(int Entity, int Server, long At)> CompletedMoves(ScenarioSettings scenario, ResultsBuilder results) =>
+        results.Components.Values.Where(c => c.Kind == MigrationResults.Kind).OrderBy(c => c[MigrationResults.Index])
+            .Where(m => (MigrationPhase)m[MigrationResults.Phase] == MigrationPhase.Completed && m[MigrationResults.EndPs] <= scenario.DurationPs)
+            .Select(m => ((int)m[MigrationResults.Entity], (int)m[MigrationResults.To], m[MigrationResults.EndPs]));
+
     /// <summary>One line per migration (only runs that have them): where, how it ended, and what it cost.</summary>
     private static void AppendMigrations(StringBuilder sb, ScenarioSettings scenario, ResultsBuilder results)
     {
