@@ -42,7 +42,7 @@ internal sealed class MigrationAgent : Component, ITcpApplication, IMigrationCha
     private DepartedVmPort? _departed;
     private DetachedComponents? _frozen;
     private long _requested, _written, _received, _windowStart, _windowWritten;
-    private bool _awaiting, _handedOver;
+    private bool _awaiting, _handedOver, _unpluggedVf;
     private long _startedAt = -1, _stoppedAt = -1;
     /// <summary>Latency of the traffic delivered on the two servers before, during and after the migration.</summary>
     private readonly LatencyHistogram[] _latency = [new(3), new(3), new(3)];
@@ -93,7 +93,11 @@ internal sealed class MigrationAgent : Component, ITcpApplication, IMigrationCha
             return;
         }
         _startedAt = Now;
-        if (_vm.Bond is { VfPlugged: true } bond) bond.DetachVf();
+        if (_vm.Bond is { VfPlugged: true } bond)
+        {
+            bond.DetachVf();
+            _unpluggedVf = true;
+        }
         var flowId = FlowIds.Make(_hostStack.Address.Id, MigrationStream.Application, _request.Index);
         _connection = _hostStack.Tcp.Connect(_destinationHost, MigrationStream.Port, flowId, this);
     }
@@ -171,7 +175,8 @@ internal sealed class MigrationAgent : Component, ITcpApplication, IMigrationCha
         {
             connection.Close();
             ReleaseSuccessor(Now);
-            if (_vm.Bond is { VfPlugged: false } bond) bond.AttachVf();
+            // The VM stays: it gets back the VF the migration took from it.
+            if (_unpluggedVf) _vm.Bond!.AttachVf();
         }
     }
 
@@ -211,12 +216,22 @@ internal sealed class MigrationAgent : Component, ITcpApplication, IMigrationCha
 
     public override void OnControl(int code, in Packet details)
     {
-        if (code == Delivered)
+        switch (code)
         {
-            OnDelivered(details.CreatedAt);
-            return;
+            case Delivered:
+                OnDelivered(details.CreatedAt);
+                break;
+            case Announced:
+                OnAnnounced(in details);
+                break;
+            default:
+                base.OnControl(code, in details);
+                break;
         }
-        if (code != Announced) base.OnControl(code, in details);
+    }
+
+    private void OnAnnounced(in Packet details)
+    {
         // The RARP came in through the uplink: the switch sends the VM's frames that way now.
         foreach (var mac in _vm.Macs) _hostSwitch.Learn(mac, _hostSwitch.UplinkPort, Now);
         var destination = details.DestinationEndpoint;

@@ -21,7 +21,9 @@ internal static class MigrationReader
     private const string ServerPrefix = "host";
 
     /// <summary>The migrations in list order, or null after reporting (also when what they depend on is missing: already reported).</summary>
-    public static IReadOnlyList<MigrationRequest>? Read(ScenarioSection root, ScenarioReadContext context, EntityPlan? plan, int? cores, MigrationSettings? section)
+    /// <param name="hotplug">The scenario's VF hot-plug events: none may touch a migrating VM's VF once its migration started.</param>
+    public static IReadOnlyList<MigrationRequest>? Read(ScenarioSection root, ScenarioReadContext context, EntityPlan? plan, int? cores, MigrationSettings? section,
+        IReadOnlyList<Sriov.VfHotplugEvent>? hotplug = null)
     {
         var (list, fromFile) = root.Get(Key);
         if (HoconValues.KindOf(list) != HoconKind.List)
@@ -53,7 +55,8 @@ internal static class MigrationReader
             else if (ReadOne(migrations.Count, s, context.DurationPs, plan, allocation, section) is { } m) { migrations.Add(m); sections.Add(s); }
             else ok = false;
         }
-        return ok && plan is not null && cores is { } n && OnePerVm(migrations, sections, plan) && CheckRoom(migrations, sections, plan, n) ? migrations : null;
+        return ok && plan is not null && cores is { } n && OnePerVm(migrations, sections, plan) && CheckRoom(migrations, sections, plan, n)
+            && NoHotplugDuring(migrations, sections, plan, hotplug ?? []) ? migrations : null;
     }
 
     private static MigrationRequest? ReadOne(int index, ScenarioSection s, long? durationPs, EntityPlan? plan, VfAllocation? allocation, MigrationSettings? section)
@@ -223,6 +226,25 @@ internal static class MigrationReader
             var earlier = first[m.Entity];
             ok = sections[i].Check(false, "vm", true, $"{plan.NameOf(m.Entity)} is migrated already by {Key}[{earlier.Index}] (at {ScenarioHoconWriter.Time(earlier.AtPs)}): "
                 + "one migration per VM in this version, as when the first ends is not known before the run");
+        }
+        return ok;
+    }
+
+    /// <summary>
+    /// A migration unplugs a bonded VM's VF when it starts and gives it one at the destination: a scenario hot-plug event for that VM
+    /// at or after the start would act on a VF the migration owns.
+    /// </summary>
+    private static bool NoHotplugDuring(List<MigrationRequest> migrations, List<ScenarioSection> sections, EntityPlan plan, IReadOnlyList<Sriov.VfHotplugEvent> hotplug)
+    {
+        var ok = true;
+        for (var i = 0; i < migrations.Count; i++)
+        {
+            var m = migrations[i];
+            var clash = hotplug.Select((e, j) => (e, j)).FirstOrDefault(p => p.e.Entity == m.Entity && p.e.AtPs >= m.AtPs);
+            if (clash.e is null) continue;
+            ok = sections[i].Check(false, "at", true, $"{plan.NameOf(m.Entity)} has a VF hot-plug event at {ScenarioHoconWriter.Time(clash.e.AtPs)} "
+                + $"(vf-hotplug[{clash.j}]) after its migration starts at {ScenarioHoconWriter.Time(m.AtPs)}: the migration unplugs its VF then and plugs "
+                + "one in at the destination; end the VM's hot-plug events before it");
         }
         return ok;
     }

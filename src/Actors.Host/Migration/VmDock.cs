@@ -11,7 +11,8 @@ namespace DcSim.ActorsHost.Migration;
 /// hear its announcement.
 /// </summary>
 internal sealed class VmDock(string path, int server, HostSwitch hostSwitch, MigrationHandoff handoff, FabricAnnouncer announcer,
-    Func<int, ResidentVm, int, (IReadOnlyList<Component> Attachment, Component Vnic, int GuestSide)> attach) : Component(path, "vm-dock")
+    Func<int, ResidentVm, int, (IReadOnlyList<Component> Attachment, Component Vnic, int GuestSide)> attach, MigrationObserver observer)
+    : Component(path, "vm-dock")
 {
     /// <summary>The control message: migration <c>Sequence</c>'s VM has arrived.</summary>
     public const int Arrive = 1;
@@ -39,13 +40,18 @@ internal sealed class VmDock(string path, int server, HostSwitch hostSwitch, Mig
 
     public override void OnControl(int code, in Packet details)
     {
-        if (code != Arrive) base.OnControl(code, in details);
-        var migration = details.Sequence;
+        if (code == Arrive) OnArrival(details.Sequence);
+        else base.OnControl(code, in details);
+    }
+
+    private void OnArrival(int migration)
+    {
         var (guest, vm, agent) = handoff.Receive(migration);
         var (port, firstCore) = _arrivals[migration];
         var lp = Owner;
         vm.Vcpus.MoveTo(((Servers.Server)lp).Cpu, firstCore);
         lp.Adopt(guest, Now);
+        foreach (var stack in vm.Guest.OfType<Endpoints.EndpointStack>()) stack.DeliveryObserver = observer.Observe;
         var (attachment, vnic, guestSide) = attach(migration, vm, port);
         lp.Connect(vnic, guestSide, vm.GuestUplink.Component, vm.GuestUplink.Port);
         vm.Attachment = attachment;

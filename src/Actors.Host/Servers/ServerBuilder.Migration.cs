@@ -5,6 +5,7 @@ using DcSim.ActorsHost.Sriov;
 using DcSim.ActorsNic;
 using DcSim.SimCore.Components;
 using DcSim.SimCore.Cpu;
+using DcSim.SimCore.Kernel;
 
 namespace DcSim.ActorsHost.Servers;
 
@@ -27,16 +28,13 @@ internal sealed partial class ServerBuilder
             }));
         // The traffic delivered on both ends of each migration is measured around it.
         var measuring = _dc.Migrations.Where(m => Plan.Entity(m.Entity).Server == host || m.ToServer == host).Select(m => m.Index).ToList();
-        if (measuring.Count > 0)
-            foreach (var stack in server.Components.OfType<EndpointStack>())
-                stack.DeliveryObserver = (in SimCore.Wire.Packet packet, long now) =>
-                {
-                    foreach (var m in measuring) _handoff.AgentOf(m).Observe(in packet, now);
-                };
+        var observer = measuring.Count == 0 ? null : new MigrationObserver(_handoff, measuring);
+        if (observer is not null)
+            foreach (var stack in server.Components.OfType<EndpointStack>()) stack.DeliveryObserver = observer.Observe;
         if (arrivals.Count == 0) return;
         hostStack.MigrationReceiver = _handoff.Receiver;
         var dock = server.Add(new VmDock($"{server.Name}/vm-dock", host, hostSwitch, _handoff, _announcer,
-            (migration, vm, port) => Attach(server, vm, hostSwitch, port, hostCores, vfOf.TryGetValue(migration, out var vf) ? (nic!, vf) : null)));
+            (migration, vm, port) => Attach(server, vm, hostSwitch, port, hostCores, vfOf.TryGetValue(migration, out var vf) ? (nic!, vf) : null), observer!));
         // vCPUs of arriving VMs go after those planned here, as the planner deals cores (core 0 left to the host).
         var vcpusPlaced = Plan.OnServer(host).ToArray().Where(e => Plan.Entity(e).Kind == EntityKind.Vm).Sum(e => Plan.VmTemplateOf(e).Vcpus);
         for (var i = 0; i < arrivals.Count; i++)
@@ -45,6 +43,22 @@ internal sealed partial class ServerBuilder
             vcpusPlaced += Plan.VmTemplateOf(arrivals[i].Entity).Vcpus;
         }
         _handoff.Register(host, dock);
+    }
+
+    /// <summary>What moving the VM <paramref name="entity"/> takes (<see cref="ResidentVm"/>), as BuildVm made it.</summary>
+    private ResidentVm Resident(Server server, int entity, EventSource source, List<int> containers, List<Component> attachment, List<Component> guest,
+        (Component, int) guestUplink, VcpuSet vcpus, (Component, int) switchPort, GuestBond? bond)
+    {
+        var e = Plan.Entity(entity);
+        int[] endpoints = [e.Endpoint, .. containers.Select(c => Plan.Entity(c).Endpoint)];
+        ulong[] macs = [directory[e.Endpoint].Mac,
+            .. containers.Where(c => Plan.ContainerTemplateOf(c).Network == ContainerNetwork.Macvlan).Select(c => directory[Plan.Entity(c).Endpoint].Mac)];
+        return new ResidentVm(entity, Plan.NameOf(entity), source, endpoints, macs, guest, guestUplink, vcpus, Plan.VmTemplateOf(entity).DirtyModel)
+        {
+            Attachment = attachment,
+            SwitchPort = switchPort,
+            Bond = bond,
+        };
     }
 
     /// <summary>

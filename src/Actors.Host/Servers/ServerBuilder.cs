@@ -85,6 +85,8 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, LeafSpine
             : [];
         var sriov = V.Profiles[host].Sriov is { } model ? BuildSriovNic(name, host, model, [.. vfVms, .. vfArrivals.Select(m => m.Entity)]) : null;
         for (var i = 0; i < vfArrivals.Count; i++) sriov!.DetachVf(vfVms.Count + i);
+        // A VM that arrives without a VF is behind the PF: the NIC's switch must send its local VFs' frames for it there.
+        foreach (var m in arrivals.Where(m => !vfArrivals.Contains(m))) sriov?.AddPfAddress(directory[Plan.Entity(m.Entity).Endpoint].Mac);
         Component nic = sriov ?? (Component)new PhysicalNic($"{name}/nic0", Free ? 0 : Costs.NicTxLatencyPs, Free ? 0 : Costs.NicRxLatencyPs);
         server.Add(nic);
         if (nic.Index != FabricBuilder.ServerNic) throw new InvalidOperationException($"{name}: the NIC must be component {FabricBuilder.ServerNic}");
@@ -235,14 +237,8 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, LeafSpine
         var (up, upPort, _) = BuildKernel(server, kernel, containers, startup, onSharedSegment: true);
         server.Connect(vnic, guestSide, up, upPort);
         if (_dc.Migrations.Any(m => m.Entity == entity))
-            _residents[entity] = new ResidentVm(entity, Plan.NameOf(entity), source, [e.Endpoint, .. containers.Select(c => Plan.Entity(c).Endpoint)],
-                [directory[e.Endpoint].Mac, .. containers.Where(c => Plan.ContainerTemplateOf(c).Network == ContainerNetwork.Macvlan).Select(c => directory[Plan.Entity(c).Endpoint].Mac)],
-                server.Components.Skip(attachmentEnd).ToList(), (up, upPort), vcpus, template.DirtyModel)
-            {
-                Attachment = server.Components.Skip(attachmentStart).Take(attachmentEnd - attachmentStart).ToList(),
-                SwitchPort = (attachTo, attachPort),
-                Bond = bond,
-            };
+            _residents[entity] = Resident(server, entity, source, containers, server.Components.Skip(attachmentStart).Take(attachmentEnd - attachmentStart).ToList(),
+                server.Components.Skip(attachmentEnd).ToList(), (up, upPort), vcpus, (attachTo, attachPort), bond);
         return bond;
     }
 

@@ -33,7 +33,7 @@ public sealed class DatacenterReader : IScenarioModelReader
             .Read(root, host?.VSwitch.Enabled == true, host?.VSwitch.Datapath == VSwitchDatapath.Netdev);
         var hotplug = VfHotplugReader.Read(root, context, virtualization?.Plan);
         var migration = MigrationSettingsReader.ReadSection(root.Child(MigrationSettingsReader.Key));
-        var migrations = MigrationReader.Read(root, context, virtualization?.Plan, host?.Cores, migration);
+        var migrations = MigrationReader.Read(root, context, virtualization?.Plan, host?.Cores, migration, hotplug);
         var generators = new ScenarioGeneratorReader(context, hostCount, virtualization?.Plan, hostLink?.Rate).ReadAll(root.Child("traffic"));
         var tcp = ScenarioTcpReader.Read(root.Child("tcp"));
         var largestFrame = ScenarioGeneratorReader.LargestFrame(generators, tcp?.Mss ?? TcpSettings.Default.Mss);

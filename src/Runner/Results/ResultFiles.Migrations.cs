@@ -65,7 +65,9 @@ internal static partial class ResultFiles
         MigrationStopReason.RoundGrew => "round-grew",
         MigrationStopReason.RoundLimit => "round-limit",
         MigrationStopReason.DataLimit => "data-limit",
-        _ => "aborted",
+        MigrationStopReason.Aborted => "aborted",
+        MigrationStopReason.PostCopy => "post-copy",
+        _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, "a stop reason without a name in migrations.csv"),
     };
 
     /// <summary>The VMs that migrated within the run: (entity, new server, when it runs there), in migration order.</summary>

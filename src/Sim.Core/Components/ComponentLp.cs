@@ -105,7 +105,7 @@ public class ComponentLp(int id, string name) : LogicalProcess(id, name)
             vacant.Attach(this, index);
             _components[index] = vacant;
         }
-        return new DetachedComponents([.. group], wires, events);
+        return new DetachedComponents([.. group], wires, events, Now);
     }
 
     /// <summary>Takes every pending event of <paramref name="components"/> out of the queue (time order): they will not happen here.</summary>
@@ -118,8 +118,9 @@ public class ComponentLp(int id, string name) : LogicalProcess(id, name)
     }
 
     /// <summary>
-    /// Adds the components of <paramref name="moved"/> to this LP, rewired as they were, with their pending events: those due before
-    /// <paramref name="resumeAt"/> (the group was frozen meanwhile) happen then, in their original order.
+    /// Adds the components of <paramref name="moved"/> to this LP, rewired as they were, with their pending events shifted by the time
+    /// the group was frozen (from its detach to <paramref name="resumeAt"/>): its clock stood still, so its events keep their order and
+    /// their spacing.
     /// </summary>
     public void Adopt(DetachedComponents moved, long resumeAt)
     {
@@ -129,7 +130,7 @@ public class ComponentLp(int id, string name) : LogicalProcess(id, name)
         {
             var copy = e;
             copy.Component = moved.Components[e.Component].Index;
-            copy.Time = Math.Max(e.Time, resumeAt);
+            copy.Time = e.Time + (resumeAt - moved.DetachedAt);
             Reinsert(copy);
         }
     }

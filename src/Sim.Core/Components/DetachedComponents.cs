@@ -8,8 +8,11 @@ namespace DcSim.SimCore.Components;
 /// between them and their pending events (component numbers relative to <see cref="Components"/>) go with them; nothing runs meanwhile.
 /// </summary>
 public sealed class DetachedComponents(IReadOnlyList<Component> components, IReadOnlyList<(int A, int PortA, int B, int PortB)> wires,
-    IReadOnlyList<SimEvent> events)
+    IReadOnlyList<SimEvent> events, long detachedAt)
 {
+    /// <summary>When the components left their LP: from then on their time stands still until they are adopted.</summary>
+    public long DetachedAt { get; } = detachedAt;
+
     public IReadOnlyList<Component> Components { get; } = components;
     public IReadOnlyList<(int A, int PortA, int B, int PortB)> Wires { get; } = wires;
     public IReadOnlyList<SimEvent> Events { get; } = events;

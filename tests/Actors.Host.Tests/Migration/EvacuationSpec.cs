@@ -71,4 +71,17 @@ public sealed class EvacuationSpec
         Assert.True(rows[2][MigrationResults.EndPs] < 400 * SimTime.Millisecond);
         Assert.True(new RunSummary(results).Conserved);
     }
+
+    [Fact]
+    public void A_VF_hot_plug_event_after_a_migration_started_must_be_an_error_at_the_migration()
+    {
+        AssertError("""
+            topology { spines = 1, leaves = 2, hosts-per-leaf = 2 }
+            servers { hypervisor = kvm, nic = 82599 }
+            vms = [ { name = web, hosts = [0], vnic = vf-bond } ]
+            duration = 1s
+            vf-hotplug = [ { at = 25ms, vm = web-0, action = detach } ]
+            migrations = [ { at = 20ms, vm = web-0, to = host2 } ]
+            """, "migrations[0].at", 6, "web-0 has a VF hot-plug event at 25ms (vf-hotplug[0]) after its migration starts at 20ms");
+    }
 }

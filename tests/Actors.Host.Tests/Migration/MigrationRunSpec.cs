@@ -184,4 +184,32 @@ public sealed class MigrationRunSpec(ITestOutputHelper output)
         Assert.InRange(flow.DroppedPackets - m[MigrationResults.DroppedAtSource] - destination["inactive_rx_drops"], 0, 2);
         Assert.True(new RunSummary(results).Conserved);
     }
+
+    [Fact]
+    public void A_VM_that_arrives_on_a_server_with_an_SR_IOV_NIC_must_be_reachable_from_that_servers_VF_VMs()
+    {
+        // act: web-0 (vhost-net) moves from host 0 to host 2, where db-0 (a VF) streams to it
+        var text = """
+            topology { spines = 1, leaves = 2, hosts-per-leaf = 2, host-cpu.idle-exit-latency = 0us }
+            costs.hypervisor.kvm { boot-cycles = 2500000, boot-delay = 1ms }
+            duration = 300ms
+            servers { hypervisor = kvm, nic = 82599 }
+            vms = [ { name = web, hosts = [0], memory = 64MiB }, { name = db, hosts = [2], memory = 64MiB, vnic = vf } ]
+            traffic.generators = [ { kind = cbr, endpoints = [db-0], destination = fixed, target = web-0, rate = 100Mbps, start = 5ms } ]
+
+            """;
+        var scenario = VirtualizedRuns.Parse(text);
+        var web = scenario.Datacenter().Plan.Entities.Select((e, i) => (e, i)).First(p => scenario.Datacenter().Plan.NameOf(p.i) == "web-0").i;
+        var moved = scenario with { Model = scenario.Datacenter() with { MigrationsOrNull = [new MigrationRequest(0, 20 * SimTime.Millisecond, web, 2,
+            MigrationSettings.Qemu with { MaxBandwidth = default })] } };
+        var results = InProcessRun.Run(FabricModel.Instance, moved);
+
+        // assert: after the move the stream reaches web-0 inside host 2's NIC (through its PF), none is filtered by the leaf
+        var m = MigrationOf(results);
+        Assert.Equal((long)MigrationPhase.Completed, m[MigrationResults.Phase]);
+        Assert.True(m[MigrationResults.LatencyCount(2)] > 1000);
+        var flow = results.Flows.Values.Single(f => f.Generator == 0);
+        Assert.DoesNotContain(flow.DropsAt.Keys, k => k.Contains("filtered", StringComparison.Ordinal));
+        Assert.True(new RunSummary(results).Conserved);
+    }
 }

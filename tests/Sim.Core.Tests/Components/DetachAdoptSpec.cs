@@ -55,15 +55,51 @@ public sealed class DetachAdoptSpec
         partition.Start();
         partition.RunUntil(100 * SimTime.Microsecond);
 
-        // assert: fired at 0, 10, 20 in a; the timer due at 30 us happens at the resumption, 52 us, in b, then every 10 us
-        Assert.Equal([(0, "a"), (10_000_000, "a"), (20_000_000, "a"), (52_000_000, "b"), (62_000_000, "b"), (72_000_000, "b"),
-            (82_000_000, "b"), (92_000_000, "b")], pinger.Fired);
-        Assert.Equal([(1_000_000, "a"), (11_000_000, "a"), (21_000_000, "a"), (53_000_000, "b"), (63_000_000, "b"), (73_000_000, "b"),
-            (83_000_000, "b"), (93_000_000, "b")], pinger.Echoed);
+        // assert: fired at 0, 10, 20 in a; frozen from 25 to 52 us, its timeline shifts by 27 us: the timer due at 30 us fires at 57 us in b
+        Assert.Equal([(0, "a"), (10_000_000, "a"), (20_000_000, "a"), (57_000_000, "b"), (67_000_000, "b"), (77_000_000, "b"),
+            (87_000_000, "b"), (97_000_000, "b")], pinger.Fired);
+        Assert.Equal([(1_000_000, "a"), (11_000_000, "a"), (21_000_000, "a"), (58_000_000, "b"), (68_000_000, "b"), (78_000_000, "b"),
+            (88_000_000, "b"), (98_000_000, "b")], pinger.Echoed);
         // a keeps stand-ins at the group's indices, so its other numbering is unchanged; b numbers the group after its own
         Assert.Equal(["vm/pinger#moved", "vm/mirror#moved", "host/mover"], a.Components.Select(c => c.Path));
         Assert.Equal([pinger, mirror], b.Components);
         Assert.Equal(0, pinger.Index);
+    }
+
+    /// <summary>Sets a timer due at 30 us at start; at 20 us a packet to itself arrives at 28 us.</summary>
+    private sealed class Waiter(string path) : Component(path, "waiter")
+    {
+        public List<(long Time, string What)> Seen { get; } = [];
+        public override void Start()
+        {
+            SetTimer(30 * SimTime.Microsecond, 0);
+            SetTimer(20 * SimTime.Microsecond, 1);
+        }
+        public override void Receive(int port, in Packet packet) => Seen.Add((Now, "packet"));
+        public override void OnTimer(int timer, int token, in Packet carried)
+        {
+            if (timer == 1) ReceiveAt(28 * SimTime.Microsecond, 0, new Packet { FlowId = 1 });
+            else Seen.Add((Now, "timer"));
+        }
+    }
+
+    [Fact]
+    public void Events_that_fell_due_while_frozen_must_keep_their_order()
+    {
+        // arrange: the waiter freezes at 25 us and resumes at 50 us: its packet (due 28) before its timer (due 30), though the timer is older
+        var partition = new Partition(0, 1, [0, 0]);
+        var a = new ComponentLp(0, "a");
+        var b = new ComponentLp(1, "b");
+        var waiter = a.Add(new Waiter("vm/waiter"));
+        a.Add(new Mover("host/mover", 25 * SimTime.Microsecond, [waiter], b, 50 * SimTime.Microsecond));
+        foreach (var lp in new LogicalProcess[] { a, b }) partition.Add(lp);
+
+        // act
+        partition.Start();
+        partition.RunUntil(100 * SimTime.Microsecond);
+
+        // assert
+        Assert.Equal([(53_000_000, "packet"), (55_000_000, "timer")], waiter.Seen);
     }
 
     [Fact]
