@@ -8,6 +8,7 @@ namespace DcSim.EndToEnd;
 /// `dcsim sweep --nodes N` and `--join HOST:PORT`: 12 points spread over a 3-member loopback cluster give the files of the
 /// same sweep on one process, byte for byte; a member killed mid-sweep loses no finished point; bad cluster options.
 /// </summary>
+[Collection(MultiProcessCollection.Name)]
 public sealed class ClusterSweepSpec(ClusterSweepSpec.OneProcess reference) : IClassFixture<ClusterSweepSpec.OneProcess>
 {
     // Each point is ~0.3 s of simulation: long enough for a member to be killed in the middle of one.

@@ -3,6 +3,7 @@ using Xunit;
 
 namespace DcSim.EndToEnd;
 
+[Collection(MultiProcessCollection.Name)]
 public sealed class InterruptSpec
 {
     [Theory]

@@ -10,6 +10,7 @@ namespace DcSim.EndToEnd;
 /// DCSIM_TEST_POSTGRES holds a connection string), read back by `dcsim journal`, and used by `dcsim run --resume` after
 /// the run's process was killed.
 /// </summary>
+[Collection(MultiProcessCollection.Name)]
 public sealed class JournalSpec
 {
     private const string Scenario = """

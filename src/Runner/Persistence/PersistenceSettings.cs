@@ -32,7 +32,8 @@ public sealed record PersistenceSettings(string Journal, int ProgressBatch)
     /// </summary>
     public static PersistenceSettings? Read(string scenarioText, out IReadOnlyList<ScenarioProblem> problems)
     {
-        var config = ConfigurationFactory.ParseString(scenarioText).WithFallback(Reference.Value);
+        // As the scenario loader reads it: its scanner's text, which Akka's parser takes (the raw text may use HOCON it does not).
+        var config = ConfigurationFactory.ParseString(ScenarioHoconTree.AkkaText(scenarioText) ?? "").WithFallback(Reference.Value);
         var found = new List<ScenarioProblem>();
         var journal = config.GetString(JournalKey, "").Trim();
         if (journal.Length == 0) found.Add(new ScenarioProblem(JournalKey, JournalTarget.Expected));

@@ -9,6 +9,12 @@ namespace DcSim.SimCore.Scenario;
 /// </summary>
 public static class ScenarioHoconTree
 {
+    /// <summary>
+    /// The text as the loader hands it to Akka's parser (which does not take all the HOCON the loader accepts), for readers of
+    /// keys outside the model; null when the text is not well-formed.
+    /// </summary>
+    public static string? AkkaText(string text) => HoconScanner.Scan(text) is { SyntaxError: null } positions ? positions.Text : null;
+
     /// <summary>The root object; null when the text is not well-formed (loading it reports why, with its line).</summary>
     public static HoconObject? Parse(string text)
     {
