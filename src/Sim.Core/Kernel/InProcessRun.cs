@@ -1,3 +1,4 @@
+using DcSim.SimCore.Checkpoints;
 using DcSim.SimCore.Metrics;
 using DcSim.SimCore.Scenario;
 
@@ -10,7 +11,12 @@ namespace DcSim.SimCore.Kernel;
 /// </summary>
 public static class InProcessRun
 {
-    public static ResultsBuilder Run(IModelFactory model, ScenarioSettings scenario, int partitions = 1)
+    /// <param name="restoreAt">
+    /// Says, for each window barrier (given the simulated time at which the next window starts), whether every partition is
+    /// checkpointed there and replaced by the copy restored from its checkpoint, as a run that lost its processes would be: the
+    /// results must not change.
+    /// </param>
+    public static ResultsBuilder Run(IModelFactory model, ScenarioSettings scenario, int partitions = 1, Func<long, bool>? restoreAt = null)
     {
         var layout = model.Layout(scenario, partitions);
         var parts = Enumerable.Range(0, layout.Partitions).Select(i => model.BuildPartition(scenario, layout.Partitions, i)).ToArray();
@@ -18,6 +24,8 @@ public static class InProcessRun
         var schedule = new WindowSchedule(layout.Lookahead(), scenario.DurationPs, scenario.Kernel.ProgressIntervalPs);
         while (schedule.Next(parts.Min(p => p.NextEventTime)) is { } window)
         {
+            if (restoreAt?.Invoke(window.Start) == true)
+                for (var i = 0; i < parts.Length; i++) parts[i] = PartitionCheckpoint.Restore(PartitionCheckpoint.Save(parts[i]));
             foreach (var p in parts) p.RunUntil(window.End);
             foreach (var from in parts)
             foreach (var to in parts)

@@ -1,0 +1,166 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+
+namespace DcSim.SimCore.Checkpoints;
+
+/// <summary>Rebuilds a graph written by <see cref="ObjectGraphWriter"/> (see there for the format).</summary>
+public sealed class ObjectGraphReader
+{
+    /// <summary>
+    /// Stands for a delegate whose target, or a hash collection whose comparer, is still being read: a reference to it then would be a
+    /// cycle the format cannot mend.
+    /// </summary>
+    private static readonly object Pending = new();
+
+    private readonly BinaryReader _in;
+    private readonly List<object> _objects = [];
+    private readonly List<Type> _types = [];
+    private readonly List<Action> _fills = [];
+
+    private ObjectGraphReader(Stream input) => _in = new BinaryReader(input);
+
+    /// <summary>Reads the graph <see cref="ObjectGraphWriter.Write"/> wrote and returns its root.</summary>
+    public static object Read(Stream input)
+    {
+        var reader = new ObjectGraphReader(input);
+        try
+        {
+            var root = reader.ReadReference() ?? throw new CheckpointException("the checkpoint holds no state");
+            foreach (var fill in reader._fills) fill();
+            return root;
+        }
+        catch (Exception ex) when (ex is EndOfStreamException or InvalidCastException or ArgumentException or FormatException
+                                       or TypeLoadException or FileNotFoundException or MissingMethodException or TargetException)
+        {
+            throw new CheckpointException($"the checkpoint is damaged or was written by another build of DcSim: {ex.Message}", ex);
+        }
+    }
+
+    internal int ReadCount()
+    {
+        var count = _in.Read7BitEncodedInt();
+        return count >= 0 ? count : throw new CheckpointException($"the checkpoint is damaged: a negative count ({count})");
+    }
+
+    internal object? ReadValue(TypeLayout declared)
+    {
+        if (!declared.IsInline) return ReadReference();
+        if (declared.Shape == TypeShape.Unmanaged) return declared.Raw!.Read(_in);
+        if (declared.Shape == TypeShape.Nullable) return _in.ReadBoolean() ? ReadValue(declared.Element!) : null;
+        var box = RuntimeHelpers.GetUninitializedObject(declared.Type);
+        ReadFields(declared, box);
+        return box;
+    }
+
+    internal object? ReadReference()
+    {
+        switch (_in.ReadByte())
+        {
+            case ObjectGraphWriter.Null:
+                return null;
+            case ObjectGraphWriter.Seen:
+                var id = _in.Read7BitEncodedInt();
+                if (id < 0 || id >= _objects.Count) throw new CheckpointException($"the checkpoint is damaged: object {id} is referred to before it is written");
+                var seen = _objects[id];
+                return ReferenceEquals(seen, Pending)
+                    ? throw new CheckpointException("a delegate is reachable from its own target (or a collection from its comparer): the checkpoint cannot rebuild it")
+                    : seen;
+            case ObjectGraphWriter.New:
+                return ReadNew(TypeLayout.For(ReadType()));
+            case var tag:
+                throw new CheckpointException($"the checkpoint is damaged: unknown object tag {tag}");
+        }
+    }
+
+    private Type ReadType()
+    {
+        var id = _in.Read7BitEncodedInt();
+        if (id < _types.Count && id >= 0) return _types[id];
+        if (id != _types.Count) throw new CheckpointException($"the checkpoint is damaged: type {id} is used before it is named");
+        var name = _in.ReadString();
+        var version = new Guid(_in.ReadBytes(16));
+        var type = Type.GetType(name, throwOnError: false) ?? throw new CheckpointException($"the checkpoint names a type this build does not have: {name}");
+        if (type.Module.ModuleVersionId != version)
+            throw new CheckpointException($"the checkpoint was written by another build of DcSim ({type.Module.Name} differs): it can only be restored by the build that wrote it");
+        _types.Add(type);
+        return type;
+    }
+
+    private object ReadNew(TypeLayout layout)
+    {
+        switch (layout.Shape)
+        {
+            case TypeShape.Unmanaged: return Register(layout.Raw!.Read(_in));
+            case TypeShape.String: return Register(_in.ReadString());
+            case TypeShape.Type: return Register(ReadType());
+            case TypeShape.Array: return ReadArray(layout);
+            case TypeShape.Delegate: return ReadDelegate(layout.Type);
+            case TypeShape.HashCollection:
+                // The collection's slot comes before its comparer's, as the writer numbered them.
+                var slot = _objects.Count;
+                Register(Pending);
+                var collection = layout.Hash!.Read(this, c => _objects[slot] = c, out var fill);
+                _fills.Add(fill);
+                return collection;
+            default:
+                var value = Register(RuntimeHelpers.GetUninitializedObject(layout.Type));
+                ReadFields(layout, value);
+                return value;
+        }
+    }
+
+    private object Register(object value)
+    {
+        _objects.Add(value);
+        return value;
+    }
+
+    private Array ReadArray(TypeLayout layout)
+    {
+        var element = layout.Element!;
+        var lengths = new int[layout.Type.GetArrayRank()];
+        for (var d = 0; d < lengths.Length; d++) lengths[d] = ReadCount();
+        var array = (Array)Register(layout.Type.IsSZArray ? Array.CreateInstance(element.Type, lengths[0]) : Array.CreateInstance(element.Type, lengths));
+        if (layout.RawArray is { } raw)
+        {
+            raw.Fill(_in, array);
+            return array;
+        }
+        if (array is object?[] items)
+        {
+            for (var i = 0; i < items.Length; i++) items[i] = ReadReference();
+            return array;
+        }
+        // Row-major, as the writer enumerated it: the last index turns fastest.
+        var index = new int[lengths.Length];
+        for (var n = 0; n < array.Length; n++)
+        {
+            array.SetValue(ReadValue(element), index);
+            for (var d = index.Length - 1; d >= 0 && ++index[d] == lengths[d]; d--) index[d] = 0;
+        }
+        return array;
+    }
+
+    private Delegate ReadDelegate(Type delegateType)
+    {
+        var slot = _objects.Count;
+        Register(Pending);
+        var declaring = ReadType();
+        var token = _in.ReadInt32();
+        var generic = new Type[ReadCount()];
+        for (var i = 0; i < generic.Length; i++) generic[i] = ReadType();
+        var method = declaring.Module.ResolveMethod(token) as MethodInfo
+                     ?? throw new CheckpointException($"the checkpoint names a method of {declaring} this build does not have");
+        if (declaring.IsConstructedGenericType) method = (MethodInfo)MethodBase.GetMethodFromHandle(method.MethodHandle, declaring.TypeHandle)!;
+        if (generic.Length > 0) method = method.MakeGenericMethod(generic);
+        var target = ReadReference();
+        var d = target is null ? Delegate.CreateDelegate(delegateType, method) : Delegate.CreateDelegate(delegateType, target, method);
+        _objects[slot] = d;
+        return d;
+    }
+
+    private void ReadFields(TypeLayout layout, object value)
+    {
+        foreach (var (field, fieldLayout) in layout.Fields) field.SetValue(value, ReadValue(fieldLayout));
+    }
+}
