@@ -97,6 +97,8 @@ public sealed class ReferenceDefaultsSpec
         ("dcsim.scenario.tcp.gro-window", "10us"),
         ("dcsim.scenario.kernel.partitions", "auto"),
         ("dcsim.scenario.kernel.progress-interval", "1ms"),
+        ("dcsim.scenario.kernel.checkpoint-interval", "off"),
+        ("dcsim.scenario.kernel.checkpoint-wall-interval", "30s"),
         ("dcsim.scenario.persistence.journal", "sqlite"),
         ("dcsim.scenario.persistence.progress-batch", "10"),
         ("dcsim.scenario.servers.hypervisor", "none"),

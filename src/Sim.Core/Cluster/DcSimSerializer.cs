@@ -34,6 +34,8 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
         ExperimentFailed => "EF",
         QueryServers => "QS",
         ServersSnapshot => "SS",
+        CheckpointPart => "CP",
+        CheckpointTaken => "CT",
         _ => throw new ArgumentException($"{o.GetType()} is not a DcSim message", nameof(o)),
     };
 
@@ -44,14 +46,26 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
         {
             switch (obj)
             {
-                case StartExperiment m: w.Write(m.ScenarioHocon); w.Write(m.BaseDirectory); w.Write(m.Partitions); break;
-                case InitPartition m: w.Write(m.Run); w.Write(m.Index); w.Write(m.Count); w.Write(m.ScenarioHocon); w.Write(m.BaseDirectory); break;
+                case StartExperiment m:
+                    w.Write(m.ScenarioHocon); w.Write(m.BaseDirectory); w.Write(m.Partitions); w.Write(m.From is not null);
+                    if (m.From is { } from) WritePoint(w, from);
+                    break;
+                case InitPartition m:
+                    w.Write(m.Run); w.Write(m.Index); w.Write(m.Count); w.Write(m.ScenarioHocon); w.Write(m.BaseDirectory); w.Write(m.RestoreParts);
+                    break;
+                case CheckpointPart m:
+                    w.Write(m.Run); w.Write(m.Index); w.Write(m.Window); w.Write(m.SimulatedTime); w.Write(m.Part); w.Write(m.Parts);
+                    w.Write(m.Bytes.Length); w.Write(m.Bytes);
+                    break;
+                case CheckpointTaken m: WritePoint(w, m.Point); w.Write(m.WallMicroseconds); break;
                 case PartitionReady m: w.Write(m.Run); w.Write(m.Index); w.Write(m.NextEventTime); w.Write(m.Address); break;
                 case PartitionDirectory m:
                     w.Write(m.Partitions.Length);
                     foreach (var r in m.Partitions) w.Write(Akka.Serialization.Serialization.SerializedActorPath(r));
                     break;
-                case GrantWindow m: w.Write(m.Run); w.Write(m.Window); w.Write(m.Start); w.Write(m.End); w.Write(m.ExpectedBatches); break;
+                case GrantWindow m:
+                    w.Write(m.Run); w.Write(m.Window); w.Write(m.Start); w.Write(m.End); w.Write(m.ExpectedBatches); w.Write(m.Checkpoint);
+                    break;
                 case EventBatch m:
                     w.Write(m.Run); w.Write(m.From); w.Write(m.Window); w.Write(m.Events.Length);
                     foreach (var e in m.Events) WriteEvent(w, in e);
@@ -97,11 +111,13 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
         using var r = new BinaryReader(new MemoryStream(bytes));
         return manifest switch
         {
-            "SX" => new StartExperiment(r.ReadString(), r.ReadString(), r.ReadInt32()),
-            "IP" => new InitPartition(r.ReadInt64(), r.ReadInt32(), r.ReadInt32(), r.ReadString(), r.ReadString()),
+            "SX" => new StartExperiment(r.ReadString(), r.ReadString(), r.ReadInt32(), r.ReadBoolean() ? ReadPoint(r) : null),
+            "IP" => new InitPartition(r.ReadInt64(), r.ReadInt32(), r.ReadInt32(), r.ReadString(), r.ReadString(), r.ReadInt32()),
+            "CP" => new CheckpointPart(r.ReadInt64(), r.ReadInt32(), r.ReadInt64(), r.ReadInt64(), r.ReadInt32(), r.ReadInt32(), r.ReadBytes(r.ReadInt32())),
+            "CT" => new CheckpointTaken(ReadPoint(r), r.ReadInt64()),
             "PR" => new PartitionReady(r.ReadInt64(), r.ReadInt32(), r.ReadInt64(), r.ReadString()),
             "PD" => new PartitionDirectory(ReadArray(r, () => system.Provider.ResolveActorRef(r.ReadString()))),
-            "GW" => new GrantWindow(r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt32()),
+            "GW" => new GrantWindow(r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt32(), r.ReadBoolean()),
             "EB" => new EventBatch(r.ReadInt64(), r.ReadInt32(), r.ReadInt64(), ReadArray(r, () => ReadEvent(r))),
             "WC" => new WindowCompleted(r.ReadInt64(), r.ReadInt32(), r.ReadInt64(), r.ReadInt64(), ReadArray(r, r.ReadInt32), r.ReadInt64()),
             "FR" => new FinishRun(r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt32()),
@@ -119,6 +135,24 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
 
     private static RunRestart ReadRestart(BinaryReader r) => new(r.ReadString(), r.ReadString(), ReadArray(r, r.ReadInt32), r.ReadInt64(),
         new RecoveryPoint(r.ReadInt64(), r.ReadInt64()), r.ReadInt32(), r.ReadInt32());
+
+    private static void WritePoint(BinaryWriter w, RecoveryPoint point)
+    {
+        w.Write(point.Window); w.Write(point.SimulatedTime); w.Write(point.Partitions?.Length ?? -1);
+        foreach (var p in point.Partitions ?? [])
+        {
+            w.Write(p.Length); w.Write(p);
+        }
+    }
+
+    private static RecoveryPoint ReadPoint(BinaryReader r)
+    {
+        var (window, time, count) = (r.ReadInt64(), r.ReadInt64(), r.ReadInt32());
+        if (count < 0) return new RecoveryPoint(window, time);
+        var partitions = new byte[count][];
+        for (var i = 0; i < count; i++) partitions[i] = r.ReadBytes(r.ReadInt32());
+        return new RecoveryPoint(window, time, partitions);
+    }
 
     private static T[] ReadArray<T>(BinaryReader r, Func<T> read)
     {

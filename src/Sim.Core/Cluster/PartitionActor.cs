@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
+using DcSim.SimCore.Checkpoints;
 using DcSim.SimCore.Kernel;
 using DcSim.SimCore.Metrics;
 using DcSim.SimCore.Scenario;
@@ -35,13 +36,22 @@ public sealed class PartitionActor : ReceiveActor
     private IActorRef _coordinator = ActorRefs.Nobody;
     private GrantWindow? _pendingGrant;
     private FinishRun? _pendingFinish;
-    private long _endTime;
     private long _run = -1;
+    /// <summary>An init that restores the partition from a checkpoint, waiting for its pieces.</summary>
+    private InitPartition? _restore;
+    private readonly SortedDictionary<int, CheckpointPart> _restoreParts = [];
 
     public PartitionActor(IModelFactory model)
     {
         _model = model;
         Receive<InitPartition>(Init);
+        Receive<CheckpointPart>(part =>
+        {
+            // Pieces of an earlier attempt's checkpoint, or repeated ones, are dropped.
+            if (_restore is not { } restore || part.Run != restore.Run) return;
+            _restoreParts.TryAdd(part.Part, part);
+            TryRestore();
+        });
         Receive<PartitionDirectory>(d => _directory = d.Partitions);
         Receive<GrantWindow>(g =>
         {
@@ -85,25 +95,57 @@ public sealed class PartitionActor : ReceiveActor
             Sender.Tell(new PartitionReady(init.Run, init.Index, _partition.NextEventTime, OwnAddress));
             return;
         }
-        try
+        _coordinator = Sender;
+        if (init.RestoreParts > 0)
+        {
+            if (_restore?.Run != init.Run) _restoreParts.Clear();
+            _restore = init;
+            TryRestore();
+            return;
+        }
+        Ready(init, () =>
         {
             var scenario = ScenarioLoader.Parse(init.ScenarioHocon, "<scenario sent by the coordinator>", init.BaseDirectory, _model);
-            _partition = _model.BuildPartition(scenario, init.Count, init.Index);
-            _partition.Start();
-            _endTime = scenario.DurationPs;
-            _coordinator = Sender;
+            var partition = _model.BuildPartition(scenario, init.Count, init.Index);
+            partition.Start();
+            return partition;
+        });
+    }
+
+    /// <summary>Restores the partition once every piece of its checkpoint is here: it goes on from the barrier as it stood then.</summary>
+    private void TryRestore()
+    {
+        if (_restore is not { } init || _restoreParts.Count < init.RestoreParts) return;
+        var bytes = CheckpointPart.Join([.. _restoreParts.Values]);
+        _restore = null;
+        _restoreParts.Clear();
+        Ready(init, () =>
+        {
+            var partition = PartitionCheckpoint.Restore(bytes);
+            return partition.Index == init.Index ? partition
+                : throw new CheckpointException($"the checkpoint sent for partition {init.Index} holds partition {partition.Index}");
+        });
+    }
+
+    /// <summary>Takes the partition <paramref name="create"/> builds or restores as this attempt's, and says so; or reports why it cannot.</summary>
+    private void Ready(InitPartition init, Func<Partition> create)
+    {
+        try
+        {
+            _partition = create();
             _run = init.Run;
             _inbox.Clear();
             _pendingGrant = null;
             _pendingFinish = null;
             _wall.Reset();
             _busy.Reset();
-            Sender.Tell(new PartitionReady(init.Run, init.Index, _partition.NextEventTime, OwnAddress));
+            _coordinator.Tell(new PartitionReady(init.Run, init.Index, _partition.NextEventTime, OwnAddress));
         }
         catch (Exception ex)
         {
+            _partition = null;
             _log.Error(ex, "partition {0} could not be built", init.Index);
-            Sender.Tell(new ExperimentFailed($"partition {init.Index}: {ex.Message}"));
+            _coordinator.Tell(new ExperimentFailed($"partition {init.Index}: {ex.Message}"));
         }
     }
 
@@ -156,6 +198,12 @@ public sealed class PartitionActor : ReceiveActor
     {
         var partition = _partition!;
         if (!_wall.IsRunning) _wall.Start();
+        if (grant.Checkpoint)
+        {
+            // The cut: every event sent before this window is in the heap, none of this window has run.
+            var checkpoint = PartitionCheckpoint.Save(partition);
+            foreach (var part in CheckpointPart.Split(_run, partition.Index, grant.Window, grant.Start, checkpoint)) _coordinator.Tell(part);
+        }
         _busy.Start();
         partition.RunUntil(grant.End);
         _busy.Stop();

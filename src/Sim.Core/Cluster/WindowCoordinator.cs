@@ -80,6 +80,23 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
     private readonly HashSet<string> _lost = [];
     private readonly Stopwatch _build = new();
     private readonly Stopwatch _run = new();
+    private KernelSettings _kernel = new(0, 1);
+    /// <summary>Simulated time from which the next window barrier is checkpointed (by the simulated-time interval).</summary>
+    private long _nextCheckpointAt;
+    /// <summary>Wall time since the last checkpoint (for the wall-time interval).</summary>
+    private readonly Stopwatch _sinceCheckpoint = new();
+    private CheckpointInProgress? _checkpoint;
+
+    /// <summary>The pieces of the checkpoint taken at the barrier before window <see cref="Window"/>, as they come in.</summary>
+    private sealed class CheckpointInProgress(long window, long start, int partitions)
+    {
+        public long Window { get; } = window;
+        public long Start { get; } = start;
+        public List<CheckpointPart>[] Parts { get; } = Enumerable.Range(0, partitions).Select(_ => new List<CheckpointPart>()).ToArray();
+        public Stopwatch Wall { get; } = Stopwatch.StartNew();
+
+        public bool Complete => Parts.All(p => p.Count > 0 && p.Count == p[0].Parts);
+    }
 
     public WindowCoordinator(IActorRef partitionRegion, IModelFactory model, int maxMemberLosses)
     {
@@ -178,8 +195,9 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
             Fail(new ExperimentFailed($"{lost}: no member is left besides the coordinator's own, the run cannot go on"));
             return;
         }
-        _log.Warning("{0} at simulated time {1} ps: restarting the run from simulated time {2} ps (member loss {3} of at most {4})",
-            lost, _reached, _recoveryPoint.SimulatedTime, _losses, _maxMemberLosses);
+        _log.Warning("{0} at simulated time {1} ps: restarting the run from simulated time {2} ps ({3}; member loss {4} of at most {5})",
+            lost, _reached, _recoveryPoint.SimulatedTime, _recoveryPoint.IsStart ? "the start" : $"the checkpoint before window {_recoveryPoint.Window + 1}",
+            _losses, _maxMemberLosses);
         _client.Tell(new RunProgress(_recoveryPoint.SimulatedTime, _schedule!.EndTime, _recoveryPoint.Window + 1, 0,
             new RunRestart(address, what, held.ToArray(), _reached, _recoveryPoint, _losses, _maxMemberLosses)));
         BeginAttempt();
@@ -203,6 +221,7 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
         IgnoreMembers();
         Receive<QueryServers>(NoRunToQuery);
         Receive<ServersSnapshot>(_ => { });
+        Receive<CheckpointPart>(_ => { });
     }
 
     /// <summary>A query for server counters while no run is going on: an empty answer at time -1.</summary>
@@ -246,13 +265,16 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
             _count = layout.Partitions;
             _lookahead = layout.Lookahead();
             _schedule = new WindowSchedule(_lookahead, scenario.DurationPs, scenario.Kernel.ProgressIntervalPs);
+            _kernel = scenario.Kernel;
+            if (start.From?.Partitions is { } restored && restored.Length != _count)
+                throw new InvalidOperationException($"the checkpoint to resume from holds {restored.Length} partitions, the scenario's layout {_count}");
         }
         catch (Exception ex)
         {
             _client.Tell(new ExperimentFailed(ex.Message));
             return;
         }
-        _recoveryPoint = RecoveryPoint.Start;
+        _recoveryPoint = start.From ?? RecoveryPoint.Start;
         _losses = 0;
         _lost.Clear();
         BeginAttempt();
@@ -277,6 +299,9 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
         _reached = _recoveryPoint.SimulatedTime;
         _nextEvent = long.MaxValue;
         _outstanding = _count;
+        _checkpoint = null;
+        _nextCheckpointAt = _kernel.CheckpointIntervalPs > 0 ? _recoveryPoint.SimulatedTime + _kernel.CheckpointIntervalPs : long.MaxValue;
+        _sinceCheckpoint.Restart();
         AnswerPendingQueries();
         _build.Restart();
         _run.Reset();
@@ -286,10 +311,21 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
         Become(Initialising);
     }
 
+    /// <summary>Inits every partition that has not answered: built from the scenario, or restored from the recovery point's checkpoint.</summary>
     private void SendInits()
     {
         for (var i = 0; i < _count; i++)
-            if (!_ready[i]) _partitionRegion.Tell(new InitPartition(_runNumber, i, _count, _experiment!.ScenarioHocon, _experiment.BaseDirectory));
+        {
+            if (_ready[i]) continue;
+            if (_recoveryPoint.Partitions is not { } checkpoints)
+            {
+                _partitionRegion.Tell(new InitPartition(_runNumber, i, _count, _experiment!.ScenarioHocon, _experiment.BaseDirectory));
+                continue;
+            }
+            var parts = CheckpointPart.Split(_runNumber, i, _recoveryPoint.Window + 1, _recoveryPoint.SimulatedTime, checkpoints[i]).ToList();
+            _partitionRegion.Tell(new InitPartition(_runNumber, i, _count, _experiment!.ScenarioHocon, _experiment.BaseDirectory, parts.Count));
+            foreach (var part in parts) _partitionRegion.Tell(part);
+        }
     }
 
     /// <summary>Queries the partitions of an attempt that is over can no longer answer: an empty answer at time -1.</summary>
@@ -309,6 +345,7 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
         WatchMembers(anyMember: true);
         Receive<ReceiveTimeout>(_ => Fail(new ExperimentFailed($"no partition has answered for {SilenceLimit.TotalSeconds:0} s (initialising): a partition or its node was lost")));
         Receive<ResendInits>(_ => SendInits());
+        Receive<CheckpointPart>(_ => { });
         Receive<PartitionReady>(ready =>
         {
             // Left over from an earlier attempt, or the answer to a repeated init.
@@ -353,8 +390,31 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
         });
         Receive<QueryServers>(Query);
         Receive<ServersSnapshot>(QueryAnswered);
+        Receive<CheckpointPart>(CheckpointArrived);
         Receive<ExperimentFailed>(Fail);
         Receive<StartExperiment>(_ => Sender.Tell(new ExperimentFailed("an experiment is already running")));
+    }
+
+    /// <summary>
+    /// Whether the barrier before the window starting at <paramref name="start"/> is checkpointed: not the first of an attempt (that is
+    /// the recovery point itself), and one interval of simulated or wall time after the last.
+    /// </summary>
+    private bool CheckpointDue(long start) =>
+        _kernel.Checkpoints && _checkpoint is null && _window > _recoveryPoint.Window + 1
+        && (start >= _nextCheckpointAt || (_kernel.CheckpointWallInterval > TimeSpan.Zero && _sinceCheckpoint.Elapsed >= _kernel.CheckpointWallInterval));
+
+    /// <summary>
+    /// A piece of a partition's checkpoint. Each partition sends its pieces before it reports the window done, so a checkpoint is
+    /// complete before the next window is granted; once complete it is the point the run rolls back to after a member loss.
+    /// </summary>
+    private void CheckpointArrived(CheckpointPart part)
+    {
+        if (part.Run != _runNumber || _checkpoint is not { } taking || part.Window != taking.Window) return;
+        taking.Parts[part.Index].Add(part);
+        if (!taking.Complete) return;
+        _checkpoint = null;
+        _recoveryPoint = new RecoveryPoint(taking.Window - 1, taking.Start, [.. taking.Parts.Select(CheckpointPart.Join)]);
+        _client.Tell(new CheckpointTaken(_recoveryPoint, taking.Wall.Elapsed.Ticks / 10));
     }
 
     private void GrantNext()
@@ -373,8 +433,15 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
         }
         _window++;
         _reached = w.Start;
-        for (var p = 0; p < _count; p++) _partitions[p].Tell(new GrantWindow(_runNumber, _window, w.Start, w.End, expected[p]));
-        if (w.Start - _lastProgress >= _schedule.ProgressInterval || _window == 0)
+        var checkpoint = CheckpointDue(w.Start);
+        if (checkpoint)
+        {
+            _checkpoint = new CheckpointInProgress(_window, w.Start, _count);
+            if (_kernel.CheckpointIntervalPs > 0) _nextCheckpointAt = w.Start + _kernel.CheckpointIntervalPs;
+            _sinceCheckpoint.Restart();
+        }
+        for (var p = 0; p < _count; p++) _partitions[p].Tell(new GrantWindow(_runNumber, _window, w.Start, w.End, expected[p], checkpoint));
+        if (w.Start - _lastProgress >= _schedule.ProgressInterval || _window == _recoveryPoint.Window + 1)
         {
             _lastProgress = w.Start;
             _client.Tell(new RunProgress(w.Start, _schedule.EndTime, _window, _eventsByPartition.Sum()));
@@ -385,6 +452,7 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
     {
         WatchMembers(anyMember: false);
         Receive<PartitionReady>(_ => { });
+        Receive<CheckpointPart>(CheckpointArrived);
         Receive<QueryServers>(NoRunToQuery);
         Receive<ServersSnapshot>(QueryAnswered);
         Receive<ReceiveTimeout>(_ => Fail(new ExperimentFailed($"no partition has answered for {SilenceLimit.TotalSeconds:0} s (finishing): a partition or its node was lost")));

@@ -18,10 +18,42 @@ public interface IDcSimMessage;
 /// </summary>
 public static class WindowProtocol
 {
-    /// <summary>Runs the scenario (resolved HOCON) split into <paramref name="Partitions"/> partitions; replies go to the sender.</summary>
-    public sealed record StartExperiment(string ScenarioHocon, string BaseDirectory, int Partitions) : IDcSimMessage;
+    /// <summary>
+    /// Runs the scenario (resolved HOCON) split into <paramref name="Partitions"/> partitions; replies go to the sender. With
+    /// <paramref name="From"/>, the run continues from that checkpoint (a run resumed from its journal) instead of the start.
+    /// </summary>
+    public sealed record StartExperiment(string ScenarioHocon, string BaseDirectory, int Partitions, RecoveryPoint? From = null) : IDcSimMessage;
 
-    public sealed record InitPartition(long Run, int Index, int Count, string ScenarioHocon, string BaseDirectory) : IDcSimMessage;
+    /// <summary>
+    /// Build partition <paramref name="Index"/> from the scenario, or, when <paramref name="RestoreParts"/> &gt; 0, restore it from the
+    /// checkpoint that arrives in that many <see cref="CheckpointPart"/> messages.
+    /// </summary>
+    public sealed record InitPartition(long Run, int Index, int Count, string ScenarioHocon, string BaseDirectory, int RestoreParts = 0) : IDcSimMessage;
+
+    /// <summary>
+    /// Piece <paramref name="Part"/> of <paramref name="Parts"/> of partition <paramref name="Index"/>'s checkpoint, taken at the barrier
+    /// before window <paramref name="Window"/> (simulated time <paramref name="SimulatedTime"/>): from the partition to the coordinator,
+    /// or from the coordinator to a partition it restores. Pieces stay under the remoting frame size (<see cref="MaxBytes"/>).
+    /// </summary>
+    public sealed record CheckpointPart(long Run, int Index, long Window, long SimulatedTime, int Part, int Parts, byte[] Bytes) : IDcSimMessage
+    {
+        public const int MaxBytes = 256 * 1024;
+
+        public static IEnumerable<CheckpointPart> Split(long run, int index, long window, long time, byte[] checkpoint)
+        {
+            var parts = Math.Max(1, (checkpoint.Length + MaxBytes - 1) / MaxBytes);
+            for (var i = 0; i < parts; i++)
+                yield return new CheckpointPart(run, index, window, time, i, parts, checkpoint[(i * MaxBytes)..Math.Min(checkpoint.Length, (i + 1) * MaxBytes)]);
+        }
+
+        public static byte[] Join(IReadOnlyList<CheckpointPart> parts) => [.. parts.OrderBy(p => p.Part).SelectMany(p => p.Bytes)];
+    }
+
+    /// <summary>
+    /// Every partition's checkpoint at the barrier before window <paramref name="Point"/>.Window + 1 is in: the run can roll back there.
+    /// Coordinator -> client, which writes it to the journal (the client runs in the coordinator's process). Wall-clock figures only.
+    /// </summary>
+    public sealed record CheckpointTaken(RecoveryPoint Point, long WallMicroseconds) : IDcSimMessage;
 
     /// <summary>The partition is built and started; its earliest event and where it runs.</summary>
     public sealed record PartitionReady(long Run, int Index, long NextEventTime, string Address) : IDcSimMessage;
@@ -33,7 +65,8 @@ public static class WindowProtocol
     /// Run events in [Start, End). First take in exactly <paramref name="ExpectedBatches"/> batches
     /// tagged with the previous window: they hold every event other partitions made for this one.
     /// </summary>
-    public sealed record GrantWindow(long Run, long Window, long Start, long End, int ExpectedBatches) : IDcSimMessage;
+    /// <remarks>With <paramref name="Checkpoint"/>, the partition first sends its checkpoint (<see cref="CheckpointPart"/>), taken once the batches are in.</remarks>
+    public sealed record GrantWindow(long Run, long Window, long Start, long End, int ExpectedBatches, bool Checkpoint = false) : IDcSimMessage;
 
     /// <summary>Events for the receiving partition created during window <paramref name="Window"/>.</summary>
     public sealed record EventBatch(long Run, int From, long Window, SimEvent[] Events) : IDcSimMessage;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using DcSim.SimCore.Units;
 using Akka.Configuration;
 using Akka.Configuration.Hocon;
 
@@ -140,6 +141,8 @@ public static class ScenarioLoader
     private static KernelSettings? ReadKernel(ScenarioSection kernel)
     {
         var ok = kernel.TryTime("progress-interval", 1, out var progress);
+        ok &= TryIntervalOrOff(kernel, "checkpoint-interval", out var checkpoint);
+        ok &= TryIntervalOrOff(kernel, "checkpoint-wall-interval", out var checkpointWall);
         if (!kernel.TryText("partitions", out var text, out var fromFile)) return null;
         var partitions = 0; // auto: one per cluster node
         if (text != ScenarioWords.AutoPartitions)
@@ -148,6 +151,15 @@ public static class ScenarioLoader
                 ? kernel.Check(partitions >= 1, "partitions", fromFile, $"must be auto or at least 1, got {partitions}")
                 : kernel.Check(false, "partitions", fromFile, $"expected auto or a whole number of at least 1, got '{text}'");
         }
-        return ok ? new KernelSettings(partitions, progress) : null;
+        // Wall time in whole milliseconds: a picosecond count of hours would not matter, and TimeSpan ticks are 100 ns.
+        return ok ? new KernelSettings(partitions, progress, checkpoint, TimeSpan.FromMilliseconds(checkpointWall / SimTime.Millisecond)) : null;
+    }
+
+    /// <summary>A positive duration, or "off" (0).</summary>
+    private static bool TryIntervalOrOff(ScenarioSection section, string key, out long picoseconds)
+    {
+        picoseconds = 0;
+        if (!section.TryText(key, out var text, out _)) return false;
+        return text == "off" || section.TryTime(key, 1, out picoseconds);
     }
 }

@@ -19,4 +19,12 @@ public sealed record ScenarioSettings(
 }
 
 /// <summary>How the run is split into partitions; "auto" is one per cluster node.</summary>
-public sealed record KernelSettings(int Partitions, long ProgressIntervalPs);
+/// <summary>
+/// How a run is cut and synchronised. Checkpoints (docs/recovery.md) are taken at the first window barrier after each
+/// <paramref name="CheckpointIntervalPs"/> of simulated time and after each <paramref name="CheckpointWallInterval"/> of wall time,
+/// whichever comes first; 0 / <see cref="TimeSpan.Zero"/> = never by that measure.
+/// </summary>
+public sealed record KernelSettings(int Partitions, long ProgressIntervalPs, long CheckpointIntervalPs = 0, TimeSpan CheckpointWallInterval = default)
+{
+    public bool Checkpoints => CheckpointIntervalPs > 0 || CheckpointWallInterval > TimeSpan.Zero;
+}

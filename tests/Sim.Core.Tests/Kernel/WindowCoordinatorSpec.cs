@@ -27,6 +27,7 @@ public sealed class WindowCoordinatorSpec : TestKit
                 if (child.IsNobody()) child = Context.ActorOf(PartitionActor.Props(model), name);
                 child.Forward(init);
             });
+            Receive<CheckpointPart>(part => Context.Child($"p{part.Index}").Forward(part));
         }
     }
 
@@ -81,11 +82,68 @@ public sealed class WindowCoordinatorSpec : TestKit
         Sys.EventStream.Publish(new DisassociatedEvent(self, self, inbound: false));
     }
 
-    private IActorRef StartLongRun(IModelFactory model, int maxMemberLosses)
+    private IActorRef StartLongRun(IModelFactory model, int maxMemberLosses, string scenario = LongScenario, RecoveryPoint? from = null)
     {
         var coordinator = Sys.ActorOf(WindowCoordinator.Props(Sys.ActorOf(Props.Create(() => new LocalRegion(model))), model, maxMemberLosses));
-        coordinator.Tell(new StartExperiment(LongScenario, ".", 3), TestActor);
+        coordinator.Tell(new StartExperiment(scenario, ".", 3, from), TestActor);
         return coordinator;
+    }
+
+    private const string CheckpointedScenario = LongScenario + "kernel.checkpoint-interval = 500us\n";
+
+    [Fact]
+    public void Run_must_roll_back_to_its_last_checkpoint_and_give_the_undisturbed_results_when_a_member_is_lost()
+    {
+        // arrange
+        var model = new RingModel(6, Latency);
+        var undisturbed = InProcessRun.Run(model, ScenarioLoader.Parse(LongScenario, "test", ".", model), 1);
+        StartLongRun(model, maxMemberLosses: 1, CheckpointedScenario);
+
+        // act: lost 2 ms into the run, after checkpoints at about 0.5, 1, 1.5 and 2 ms
+        LoseTheMemberAfter(2 * Millisecond);
+
+        // assert: the restart goes back to a checkpoint, not to the start, and the run still gives the undisturbed results
+        var restart = ((RunProgress)FishForMessage<object>(m => m is RunProgress { Restart: not null }, TimeSpan.FromSeconds(30))).Restart!;
+        Assert.InRange(restart.From.SimulatedTime, 3 * Millisecond / 2, restart.LostAt);
+        Assert.True(restart.From.Window > 1_000, $"window {restart.From.Window}");
+        var first = (RunProgress)FishForMessage<object>(m => m is RunProgress, TimeSpan.FromSeconds(30));
+        Assert.Equal(restart.From.SimulatedTime, first.SimulatedTime);
+        var completed = (ExperimentCompleted)FishForMessage<object>(m => m is ExperimentCompleted or ExperimentFailed, TimeSpan.FromSeconds(30));
+        Assert.Equal(ResultsCodec.Encode(undisturbed), completed.Results);
+        Assert.Equal(undisturbed.EventsByLp.Values.Sum(), completed.Partitions.Sum(p => p.EventsProcessed));
+    }
+
+    [Fact]
+    public void Run_started_from_a_checkpoint_must_finish_with_the_undisturbed_results()
+    {
+        // arrange: a whole run that checkpoints every 500 us of simulated time
+        var model = new RingModel(6, Latency);
+        StartLongRun(model, maxMemberLosses: 1, CheckpointedScenario);
+        var checkpoints = new List<CheckpointTaken>();
+        ExperimentCompleted? undisturbed = null;
+        while (undisturbed is null)
+        {
+            switch (FishForMessage<object>(m => m is CheckpointTaken or ExperimentCompleted or ExperimentFailed, TimeSpan.FromSeconds(30)))
+            {
+                case CheckpointTaken c: checkpoints.Add(c); break;
+                case ExperimentCompleted c: undisturbed = c; break;
+                case ExperimentFailed f: throw new Xunit.Sdk.XunitException(f.Reason);
+            }
+        }
+        Assert.InRange(checkpoints.Count, 8, 10);
+        Assert.All(checkpoints, c => Assert.Equal(3, c.Point.Partitions!.Length));
+        Assert.Equal(checkpoints.Select(c => c.Point.SimulatedTime).Order(), checkpoints.Select(c => c.Point.SimulatedTime));
+
+        // act: a new coordinator continues from the middle checkpoint (as `dcsim run --resume` does from the journal)
+        var middle = checkpoints[checkpoints.Count / 2].Point;
+        StartLongRun(model, maxMemberLosses: 1, CheckpointedScenario, middle);
+        var first = (RunProgress)FishForMessage<object>(m => m is RunProgress, TimeSpan.FromSeconds(30));
+        var resumed = (ExperimentCompleted)FishForMessage<object>(m => m is ExperimentCompleted or ExperimentFailed, TimeSpan.FromSeconds(30));
+
+        // assert
+        Assert.Equal(middle.SimulatedTime, first.SimulatedTime);
+        Assert.Equal(undisturbed.Results, resumed.Results);
+        Assert.Equal(undisturbed.Windows, resumed.Windows);
     }
 
     [Fact]
