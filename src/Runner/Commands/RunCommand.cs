@@ -121,7 +121,11 @@ internal static class RunCommand
             {
                 progress.Done();
                 Fail($"run failed: {reason}{log.Hint}");
-            }, ready: opening);
+            }, ready: opening, from: resumed?.From,
+            checkpointed: c =>
+            {
+                if (opening is { IsCompletedSuccessfully: true }) opening.Result.RecordCheckpoint(c.Point);
+            });
         var finished = false;
         try
         {
@@ -198,7 +202,7 @@ internal static class RunCommand
 
     private static async Task<RunJournal> ResumeAsync(RunResume resumed)
     {
-        await resumed.Journal.ResumeAsync(resumed.From);
+        await resumed.Journal.ResumeAsync(ResumePoint.Progress(resumed.From));
         return resumed.Journal;
     }
 

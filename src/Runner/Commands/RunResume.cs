@@ -1,5 +1,6 @@
 using DcSim.Runner.Hosting;
 using DcSim.Runner.Persistence;
+using DcSim.SimCore.Cluster;
 using DcSim.SimCore.Scenario;
 
 namespace DcSim.Runner.Commands;
@@ -8,7 +9,7 @@ namespace DcSim.Runner.Commands;
 /// `dcsim run --resume DIR`: the run recorded in DIR/journal.db (or in the database DIR/journal.id points into), rebuilt from its definition alone (the resolved scenario
 /// and seed it holds; the scenario file may be gone), with the cut it continues from (<see cref="ResumePoint"/>).
 /// </summary>
-internal sealed record RunResume(RunJournal Journal, ExperimentDefinition Definition, ScenarioSettings Scenario, JournalProgress From)
+internal sealed record RunResume(RunJournal Journal, ExperimentDefinition Definition, ScenarioSettings Scenario, RecoveryPoint From)
 {
     /// <summary>The run to resume, or null after printing why there is none (a bad input: exit 2, nothing written).</summary>
     /// <param name="database">The database the run was journaled in (`--journal`), or null for DIR/journal.db (also for `--journal off`).</param>

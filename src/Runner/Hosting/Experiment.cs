@@ -36,7 +36,8 @@ internal sealed record RunCluster(int Nodes, string? Join, AkkaLog Log, bool Ver
 internal static class Experiment
 {
     public static async Task<ExperimentOutcome> RunAsync(ScenarioSettings scenario, string baseDirectory, int partitions, RunCluster cluster,
-        Action<RunProgress> progress, CancellationToken cancel, QueryEndpoint? endpoint = null, Action<string>? failed = null, Task? ready = null)
+        Action<RunProgress> progress, CancellationToken cancel, QueryEndpoint? endpoint = null, Action<string>? failed = null, Task? ready = null,
+        RecoveryPoint? from = null, Action<CheckpointTaken>? checkpointed = null)
     {
         var setup = Stopwatch.StartNew();
         var embedded = cluster.Join is null;
@@ -56,8 +57,8 @@ internal static class Experiment
             setup.Stop();
 
             // An interrupted run kills its workers (Ctrl-C on a terminal signals them too): no restart notice for that.
-            var run = Submit(node.System, coordinator, new StartExperiment(scenario.ResolvedHocon, baseDirectory, partitions),
-                p => { if (!cancel.IsCancellationRequested) progress(p); });
+            var run = Submit(node.System, coordinator, new StartExperiment(scenario.ResolvedHocon, baseDirectory, partitions, from),
+                p => { if (!cancel.IsCancellationRequested) progress(p); }, checkpointed);
             var finished = await run.WaitAsync(cancel);
             if (finished is ExperimentCompleted && embedded) await node.DismissOtherMembersAsync(TimeSpan.FromSeconds(10));
             completed = finished is ExperimentCompleted;
@@ -93,10 +94,11 @@ internal static class Experiment
         }
     }
 
-    private static Task<IDcSimMessage> Submit(ActorSystem system, IActorRef coordinator, StartExperiment start, Action<RunProgress> progress)
+    private static Task<IDcSimMessage> Submit(ActorSystem system, IActorRef coordinator, StartExperiment start, Action<RunProgress> progress,
+        Action<CheckpointTaken>? checkpointed)
     {
         var outcome = new TaskCompletionSource<IDcSimMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
-        system.ActorOf(Props.Create(() => new ExperimentClient(coordinator, start, outcome, progress)), "experiment-client");
+        system.ActorOf(Props.Create(() => new ExperimentClient(coordinator, start, outcome, progress, checkpointed)), "experiment-client");
         return outcome.Task;
     }
 }

@@ -24,9 +24,11 @@ internal sealed class ExperimentClient : ReceiveActor
     private readonly TaskCompletionSource<IDcSimMessage> _outcome;
     private Address? _coordinatorMember;
 
-    public ExperimentClient(IActorRef coordinator, StartExperiment start, TaskCompletionSource<IDcSimMessage> outcome, Action<RunProgress> progress)
+    public ExperimentClient(IActorRef coordinator, StartExperiment start, TaskCompletionSource<IDcSimMessage> outcome, Action<RunProgress> progress,
+        Action<CheckpointTaken>? checkpointed = null)
     {
         _outcome = outcome;
+        Receive<CheckpointTaken>(c => checkpointed?.Invoke(c));
         Receive<RunProgress>(p =>
         {
             if (Sender.Path.Address.HasGlobalScope) _coordinatorMember = Sender.Path.Address;

@@ -1,5 +1,7 @@
 using Akka.Actor;
+using Akka.Event;
 using Akka.Persistence;
+using DcSim.SimCore.Cluster;
 
 namespace DcSim.Runner.Persistence;
 
@@ -27,6 +29,7 @@ public sealed class ExperimentJournal : ReceivePersistentActor
     private bool _completed;
     private int _resumes;
     private int _unwritten;
+    private RecoveryPoint _checkpoint = RecoveryPoint.Start;
 
     public ExperimentJournal(string experimentId, int progressBatch)
     {
@@ -39,16 +42,23 @@ public sealed class ExperimentJournal : ReceivePersistentActor
         Recover<EntityMoved>(_moves.Add);
         Recover<ExperimentResumed>(Apply);
         Recover<ExperimentFinished>(e => (_progress, _completed) = (e.Final, true));
+        Recover<CheckpointMarked>(_ => { });   // its checkpoint is in the snapshot that follows, or was never saved
+        Recover<SnapshotOffer>(o => Apply((JournalSnapshot)o.Snapshot));
 
         Command<BeginExperiment>(Begin);
         Command<ResumeExperiment>(Resume);
         Command<ReportProgress>(Report);
         Command<RecordMove>(m => PersistAsync(new EntityMoved(m.Entity, m.Server, m.VirtualTime), _moves.Add));
         Command<FinishExperiment>(Finish);
+        Command<RecordCheckpoint>(Checkpoint);
+        Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
+        Command<SaveSnapshotFailure>(f => Context.GetLogger().Error(f.Cause, "the journal could not save a checkpoint: --resume continues from an earlier one"));
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(f => Context.GetLogger().Warning("the journal could not delete older checkpoints: {0}", f.Cause.Message));
         Command<QueryExperiment>(_ =>
         {
             var asker = Sender;
-            DeferAsync(QueryExperiment.Instance, _ => asker.Tell(new ExperimentRecord(PersistenceId, _definition, _progress, _completed, [.. _moves], _resumes)));
+            DeferAsync(QueryExperiment.Instance, _ => asker.Tell(new ExperimentRecord(PersistenceId, _definition, _progress, _completed, [.. _moves], _resumes, _checkpoint)));
         });
     }
 
@@ -100,6 +110,27 @@ public sealed class ExperimentJournal : ReceivePersistentActor
         if (++_unwritten < _progressBatch) return;
         _unwritten = 0;
         PersistAsync(new ProgressRecorded(report.Progress), e => _progress = e.Progress);
+    }
+
+    /// <summary>
+    /// A small event first, so that the snapshot gets a sequence number of its own (two checkpoints without progress between them
+    /// would otherwise share one), then the snapshot; the older snapshots go once it is saved.
+    /// </summary>
+    private void Checkpoint(RecordCheckpoint record)
+    {
+        if (_definition is null || _completed) return;
+        PersistAsync(new CheckpointMarked(record.Point.Window, record.Point.SimulatedTime), _ =>
+        {
+            _checkpoint = record.Point;
+            SaveSnapshot(new JournalSnapshot(_definition, _progress, _completed, [.. _moves], _resumes, _checkpoint));
+        });
+    }
+
+    private void Apply(JournalSnapshot s)
+    {
+        (_definition, _progress, _completed, _resumes, _checkpoint) = (s.Definition, s.Progress, s.Completed, s.Resumes, s.Checkpoint);
+        _moves.Clear();
+        _moves.AddRange(s.Moves);
     }
 
     private void Finish(FinishExperiment finish)

@@ -1,3 +1,5 @@
+using DcSim.SimCore.Cluster;
+
 namespace DcSim.Runner.Persistence;
 
 /// <summary>How far a run got: the virtual time reached, the windows granted and the events processed by then.</summary>
@@ -22,6 +24,12 @@ public sealed record ReportProgress(JournalProgress Progress);
 /// </summary>
 public sealed record RecordMove(int Entity, int Server, long VirtualTime);
 
+/// <summary>
+/// Every partition's checkpoint at a window barrier (the latest cut <c>--resume</c> continues from). Not answered: the journal
+/// marks it with a small event and saves it as its snapshot, then deletes the snapshots before it, so one checkpoint is kept.
+/// </summary>
+public sealed record RecordCheckpoint(RecoveryPoint Point);
+
 /// <summary>The run ended at <paramref name="Final"/>; answered by <see cref="Recorded"/> once it is durable.</summary>
 public sealed record FinishExperiment(JournalProgress Final);
 
@@ -36,10 +44,11 @@ public sealed record Recorded(string ExperimentId);
 
 /// <summary>
 /// The experiment as recorded: its definition (null when none was recorded), the last progress written, whether it
-/// completed, the entities that moved since the definition (in the order they moved), and how many times it was resumed.
+/// completed, the entities that moved since the definition (in the order they moved), how many times it was resumed, and its
+/// latest checkpoint (<see cref="RecoveryPoint.Start"/> when none was taken).
 /// </summary>
 public sealed record ExperimentRecord(string ExperimentId, ExperimentDefinition? Definition, JournalProgress Progress, bool Completed,
-    IReadOnlyList<EntityMoved> Moves, int Resumes);
+    IReadOnlyList<EntityMoved> Moves, int Resumes, RecoveryPoint Checkpoint);
 
 /// <summary>An event the journal persists; bound to <see cref="JournalSerializer"/>, never to Akka's JSON default.</summary>
 public interface IJournalEvent;
@@ -53,3 +62,10 @@ public sealed record EntityMoved(int Entity, int Server, long VirtualTime) : IJo
 public sealed record ExperimentResumed(JournalProgress From) : IJournalEvent;
 
 public sealed record ExperimentFinished(JournalProgress Final) : IJournalEvent;
+
+/// <summary>A checkpoint was taken at <paramref name="SimulatedTime"/> (before window <paramref name="Window"/> + 1); its bytes go to the snapshot.</summary>
+public sealed record CheckpointMarked(long Window, long SimulatedTime) : IJournalEvent;
+
+/// <summary>The journal's whole state with the latest checkpoint: its snapshot (replaces every event before it on recovery).</summary>
+public sealed record JournalSnapshot(ExperimentDefinition? Definition, JournalProgress Progress, bool Completed, EntityMoved[] Moves, int Resumes,
+    RecoveryPoint Checkpoint) : IJournalEvent;

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Serialization;
 using DcSim.ActorsHost.Virtualization;
+using DcSim.SimCore.Cluster;
 
 namespace DcSim.Runner.Persistence;
 
@@ -20,6 +21,8 @@ public sealed class JournalSerializer(ExtendedActorSystem system) : SerializerWi
         EntityMoved => "XM",
         ExperimentResumed => "XR",
         ExperimentFinished => "XF",
+        CheckpointMarked => "XC",
+        JournalSnapshot => "XS",
         _ => throw new ArgumentException($"{o.GetType()} is not a journal event", nameof(o)),
     };
 
@@ -35,6 +38,8 @@ public sealed class JournalSerializer(ExtendedActorSystem system) : SerializerWi
                 case EntityMoved e: WriteMove(w, e); break;
                 case ExperimentResumed e: WriteProgress(w, e.From); break;
                 case ExperimentFinished e: WriteProgress(w, e.Final); break;
+                case CheckpointMarked e: w.Write7BitEncodedInt64(e.Window + 1); w.Write7BitEncodedInt64(e.SimulatedTime); break;
+                case JournalSnapshot e: WriteSnapshot(w, e); break;
                 default: throw new ArgumentException($"{obj.GetType()} is not a journal event", nameof(obj));
             }
         }
@@ -51,6 +56,8 @@ public sealed class JournalSerializer(ExtendedActorSystem system) : SerializerWi
             "XM" => new EntityMoved(r.Read7BitEncodedInt(), r.Read7BitEncodedInt(), r.Read7BitEncodedInt64()),
             "XR" => new ExperimentResumed(ReadProgress(r)),
             "XF" => new ExperimentFinished(ReadProgress(r)),
+            "XC" => new CheckpointMarked(r.Read7BitEncodedInt64() - 1, r.Read7BitEncodedInt64()),
+            "XS" => ReadSnapshot(r),
             _ => throw new ArgumentException($"unknown journal event manifest '{manifest}'", nameof(manifest)),
         };
     }
@@ -97,6 +104,39 @@ public sealed class JournalSerializer(ExtendedActorSystem system) : SerializerWi
         w.Write7BitEncodedInt(e.Entity);
         w.Write7BitEncodedInt(e.Server);
         w.Write7BitEncodedInt64(e.VirtualTime);
+    }
+
+    private static void WriteSnapshot(BinaryWriter w, JournalSnapshot s)
+    {
+        w.Write(s.Definition is not null);
+        if (s.Definition is { } definition) WriteDefinition(w, definition);
+        WriteProgress(w, s.Progress);
+        w.Write(s.Completed);
+        w.Write7BitEncodedInt(s.Moves.Length);
+        foreach (var m in s.Moves) WriteMove(w, m);
+        w.Write7BitEncodedInt(s.Resumes);
+        w.Write7BitEncodedInt64(s.Checkpoint.Window + 1);
+        w.Write7BitEncodedInt64(s.Checkpoint.SimulatedTime);
+        w.Write7BitEncodedInt(s.Checkpoint.Partitions?.Length + 1 ?? 0);   // 0: the start, without checkpoints
+        foreach (var p in s.Checkpoint.Partitions ?? [])
+        {
+            w.Write7BitEncodedInt(p.Length);
+            w.Write(p);
+        }
+    }
+
+    private static JournalSnapshot ReadSnapshot(BinaryReader r)
+    {
+        var definition = r.ReadBoolean() ? ReadDefinition(r) : null;
+        var progress = ReadProgress(r);
+        var completed = r.ReadBoolean();
+        var moves = new EntityMoved[r.Read7BitEncodedInt()];
+        for (var i = 0; i < moves.Length; i++) moves[i] = new EntityMoved(r.Read7BitEncodedInt(), r.Read7BitEncodedInt(), r.Read7BitEncodedInt64());
+        var resumes = r.Read7BitEncodedInt();
+        var (window, time, count) = (r.Read7BitEncodedInt64() - 1, r.Read7BitEncodedInt64(), r.Read7BitEncodedInt() - 1);
+        byte[][]? partitions = count < 0 ? null : new byte[count][];
+        for (var i = 0; i < count; i++) partitions![i] = r.ReadBytes(r.Read7BitEncodedInt());
+        return new JournalSnapshot(definition, progress, completed, moves, resumes, new RecoveryPoint(window, time, partitions));
     }
 
     private static JournalProgress ReadProgress(BinaryReader r) => new(r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64());

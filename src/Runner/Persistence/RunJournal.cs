@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Configuration;
 using Microsoft.Data.Sqlite;
 using DcSim.Runner.Hosting;
+using DcSim.SimCore.Cluster;
 using static DcSim.SimCore.Cluster.WindowProtocol;
 
 namespace DcSim.Runner.Persistence;
@@ -112,6 +113,9 @@ internal sealed class RunJournal : IAsyncDisposable
 
     /// <summary>A VM that migrated: it runs on <paramref name="server"/> from <paramref name="virtualTime"/> (its placement from then on).</summary>
     public void RecordMove(int entity, int server, long virtualTime) => _journal.Tell(new RecordMove(entity, server, virtualTime));
+
+    /// <summary>A checkpoint of every partition: the journal keeps the latest, for `--resume`, without anyone waiting.</summary>
+    public void RecordCheckpoint(RecoveryPoint point) => _journal.Tell(new RecordCheckpoint(point));
 
     public Task FinishAsync(JournalProgress final) => _journal.Ask<Recorded>(new FinishExperiment(final), WriteLimit);
 

@@ -4,6 +4,7 @@ using Akka.Configuration;
 using DcSim.ActorsHost;
 using DcSim.ActorsHost.Virtualization;
 using DcSim.Runner.Persistence;
+using DcSim.SimCore.Cluster;
 using DcSim.SimCore.Scenario;
 using Xunit;
 using Xunit.Abstractions;
@@ -232,7 +233,7 @@ public sealed class ExperimentJournalSpec(ITestOutputHelper output) : IDisposabl
         using (var system = ActorSystem.Create("second", JournalConfig.Build(settings)))
         {
             var journal = system.ActorOf(ExperimentJournal.Props(id, Batch));
-            await Ask<Recorded>(journal, new ResumeExperiment(ResumePoint.Start));
+            await Ask<Recorded>(journal, new ResumeExperiment(ResumePoint.Progress(RecoveryPoint.Start)));
             for (var i = 1; i <= 10; i++) journal.Tell(new ReportProgress(new JournalProgress(i * 100L, i, i)));
             journal.Tell(new RecordMove(4, 1, 900));
             await Ask<ExperimentRecord>(journal, QueryExperiment.Instance);
@@ -248,6 +249,39 @@ public sealed class ExperimentJournalSpec(ITestOutputHelper output) : IDisposabl
     }
 
     [Theory, MemberData(nameof(Stores))]
+    public async Task Journal_must_keep_the_latest_checkpoint_with_its_bytes_for_a_new_system(string store)
+    {
+        // arrange: a run that records two checkpoints of 3 partitions (the second larger than a snapshot page), then stops
+        var settings = Settings(store);
+        var id = NewId("checkpoints");
+        var first = new RecoveryPoint(9, 1_000, [[1, 2], [3], [4, 5, 6]]);
+        var second = new RecoveryPoint(19, 2_000, [Enumerable.Range(0, 300_000).Select(i => (byte)i).ToArray(), [], [7]]);
+        using (var system = ActorSystem.Create("checkpointing", JournalConfig.Build(settings)))
+        {
+            var journal = system.ActorOf(ExperimentJournal.Props(id, Batch));
+            await Ask<Recorded>(journal, new BeginExperiment(Definition(3)));
+            journal.Tell(new RecordCheckpoint(first));
+            journal.Tell(new RecordMove(5, 3, 1_500));
+            journal.Tell(new RecordCheckpoint(second));
+            await Ask<ExperimentRecord>(journal, QueryExperiment.Instance);
+            // The snapshot is saved after its marker event: wait until a new system recovers it.
+            var clock = Stopwatch.StartNew();
+            while ((await Recover(settings, id)).Checkpoint.Window != 19 && clock.Elapsed < TimeSpan.FromSeconds(20)) await Task.Delay(100);
+            await system.Terminate();
+        }
+
+        // act
+        var record = await Recover(settings, id);
+
+        // assert: the latest checkpoint, byte for byte, with the definition and the move from before it
+        Assert.Equal((19L, 2_000L), (record.Checkpoint.Window, record.Checkpoint.SimulatedTime));
+        Assert.Equal(second.Partitions!, record.Checkpoint.Partitions!);
+        Assert.Equal(Definition(3).Name, record.Definition!.Name);
+        Assert.Equal([new EntityMoved(5, 3, 1_500)], record.Moves);
+        Assert.Same(record.Checkpoint, ResumePoint.Of(record));
+    }
+
+    [Theory, MemberData(nameof(Stores))]
     public async Task Journal_must_refuse_to_resume_when_nothing_is_defined_or_the_run_completed(string store)
     {
         // arrange
@@ -258,8 +292,8 @@ public sealed class ExperimentJournalSpec(ITestOutputHelper output) : IDisposabl
         await Ask<Recorded>(completed, new FinishExperiment(new JournalProgress(1, 1, 1)));
 
         // act
-        var none = await Assert.ThrowsAsync<InvalidOperationException>(() => Ask<Recorded>(system.ActorOf(ExperimentJournal.Props(empty, Batch)), new ResumeExperiment(ResumePoint.Start)));
-        var finished = await Assert.ThrowsAsync<InvalidOperationException>(() => Ask<Recorded>(completed, new ResumeExperiment(ResumePoint.Start)));
+        var none = await Assert.ThrowsAsync<InvalidOperationException>(() => Ask<Recorded>(system.ActorOf(ExperimentJournal.Props(empty, Batch)), new ResumeExperiment(ResumePoint.Progress(RecoveryPoint.Start))));
+        var finished = await Assert.ThrowsAsync<InvalidOperationException>(() => Ask<Recorded>(completed, new ResumeExperiment(ResumePoint.Progress(RecoveryPoint.Start))));
 
         // assert
         Assert.Equal($"experiment '{empty}' has no definition to resume", none.Message);
