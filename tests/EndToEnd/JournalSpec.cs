@@ -32,6 +32,8 @@ public sealed class JournalSpec
 
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);
 
+    private const long Millisecond = 1_000_000_000;
+
     public static TheoryData<string> Stores()
     {
         var stores = new TheoryData<string> { "sqlite" };
@@ -165,12 +167,44 @@ public sealed class JournalSpec
         Assert.Contains("status      stopped (continue it with: dcsim run --resume", stopped.Stdout);
         Assert.DoesNotContain("progress    1.5s simulated", stopped.Stdout);
         Assert.True(resumed.ExitCode == 0, resumed.Stderr);
-        Assert.Contains(", resumed)", resumed.Stdout);
+        Assert.Contains(", resumed from the start)", resumed.Stdout);
         foreach (var file in Directory.GetFiles(undisturbed).Select(Path.GetFileName).Where(f => !f!.StartsWith("journal.", StringComparison.Ordinal)))
             Assert.True(File.ReadAllBytes(Path.Combine(undisturbed, file!)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(killed, file!))), $"{file} differs");
         var after = Dcsim.Run(Limit, ["journal", killed, .. journal]);
         Assert.Contains("resumed     1", after.Stdout);
         Assert.Contains("status      completed", after.Stdout);
+    }
+
+    [Fact]
+    public async Task Resume_after_SIGKILL_must_continue_from_the_last_checkpoint_and_give_the_undisturbed_result_files()
+    {
+        // arrange: the long scenario with a checkpoint every 100 ms of simulated time, killed after 700 ms
+        var dir = Dcsim.TempDirectory("journal-checkpoint");
+        var (undisturbed, killed) = (Path.Combine(dir, "undisturbed"), Path.Combine(dir, "killed"));
+        var scenario = Write(dir, "long.conf", LongScenario + "\nkernel.checkpoint-interval = 100ms\n");
+        var reference = Dcsim.Run(Limit, "run", scenario, "--out", undisturbed);
+        Assert.True(reference.ExitCode == 0, reference.Stderr);
+        Assert.Matches(@"checkpoints 14 taken, [\d,]+ KiB each", reference.Stdout);
+        var port = Dcsim.FreePort();
+        using (var run = Dcsim.StartCapturing(["run", scenario, "--out", killed, "--http", port.ToString()]))
+        {
+            await Dcsim.WaitUntilSimulatingAsync(port, Limit, 700 * Millisecond);
+            run.Process.Kill(entireProcessTree: true);
+            Assert.True(run.Process.WaitForExit(10_000));
+        }
+        var stopped = Dcsim.Run(Limit, ["journal", killed]);
+
+        // act
+        var resumed = Dcsim.Run(Limit, ["run", "--resume", killed]);
+
+        // assert: the journal held a checkpoint past the start, the run went on from it, and every result file is the same
+        var checkpoint = Regex.Match(stopped.Stdout, @"checkpoint  sim (?<at>[\d.]+)ms \(before window [\d,]+\), 1 partition\(s\), [\d,]+ bytes");
+        Assert.True(checkpoint.Success, stopped.Stdout);
+        Assert.InRange(double.Parse(checkpoint.Groups["at"].Value, System.Globalization.CultureInfo.InvariantCulture), 100, 701);
+        Assert.True(resumed.ExitCode == 0, resumed.Stderr);
+        Assert.Contains($", resumed from its checkpoint at sim {checkpoint.Groups["at"].Value}ms)", resumed.Stdout);
+        foreach (var file in Directory.GetFiles(undisturbed).Select(Path.GetFileName).Where(f => !f!.StartsWith("journal.", StringComparison.Ordinal)))
+            Assert.True(File.ReadAllBytes(Path.Combine(undisturbed, file!)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(killed, file!))), $"{file} differs");
     }
 
     [Fact]

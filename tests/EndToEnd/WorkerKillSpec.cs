@@ -8,10 +8,14 @@ namespace DcSim.EndToEnd;
 /// <summary>The undisturbed runs the kill tests compare with: the same scenario on 1 and on 3 processes.</summary>
 public sealed class UndisturbedRuns
 {
-    /// <summary>~10,500 windows: 15-20 s on 3 loaded processes, so that a kill lands mid-run; 5 s on one.</summary>
+    /// <summary>
+    /// ~10,500 windows: 15-20 s on 3 loaded processes, so that a kill lands mid-run; 5 s on one. A checkpoint every 2 ms of simulated
+    /// time, so that a member lost after the first one rolls the run back to a checkpoint, not to the start.
+    /// </summary>
     public const string Scenario = """
         name = "kill-test"
         duration = 12ms
+        kernel.checkpoint-interval = 2ms
         topology { spines = 2, leaves = 4, hosts-per-leaf = 4 }
         traffic.generators = [ { kind = cbr, rate = 400Mbps } ]
         """;
@@ -50,7 +54,7 @@ public sealed class WorkerKillSpec(UndisturbedRuns undisturbed, ITestOutputHelpe
 
     private static readonly Regex RestartNotice = new(
         @"^dcsim: cluster member akka\.tcp://dcsim@127\.0\.0\.1:\d+ (was disconnected|was removed from the cluster)( \(partitions? [\d, ]+\))? "
-        + @"at sim [^:]+: restarting the run from the start on the surviving members \(lost member 1 of at most 3\)$");
+        + @"at sim [^:]+: restarting the run from (the start|its checkpoint at sim (?<from>\S+)) on the surviving members \(lost member 1 of at most 3\)$");
 
     [Theory]
     [InlineData("at once", long.MinValue)]
@@ -79,7 +83,10 @@ public sealed class WorkerKillSpec(UndisturbedRuns undisturbed, ITestOutputHelpe
         Assert.True(run.Process.ExitCode == 0, run.Stdout + run.Stderr);
         var lines = run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.Single(lines);
-        Assert.Matches(RestartNotice, lines[0]);
+        var notice = RestartNotice.Match(lines[0]);
+        Assert.True(notice.Success, lines[0]);
+        // Lost after the checkpoints at 2 and 4 ms (or later): the run goes back to one of them, not to the start.
+        if (afterSimulatedTime >= 5 * Millisecond) Assert.True(notice.Groups["from"].Success, $"restarted from the start: {lines[0]}");
         Assert.Contains("3 node(s), 3 partition(s)", run.Stdout);
         AssertSameResultFiles(undisturbed.ThreeNodes, result);
         AssertSameResultFiles(undisturbed.OneNode, result);

@@ -3,8 +3,10 @@ using Akka.Actor;
 using DcSim.Runner.Hosting;
 using DcSim.Runner.Persistence;
 using DcSim.Runner.Results;
+using DcSim.SimCore.Cluster;
 using DcSim.SimCore.Metrics;
 using DcSim.SimCore.Scenario;
+using DcSim.SimCore.Units;
 
 namespace DcSim.Runner.Commands;
 
@@ -109,6 +111,7 @@ internal static class RunCommand
             if (journal.Settings is not null) opening = BeginAsync(journal, experimentId, settings, partitionCount, log);
         }
         var progress = new ProgressLine();
+        var checkpoints = new CheckpointTally();
         var experiment = Experiment.RunAsync(settings, resumed?.Definition.BaseDirectory ?? o.Scenario!.DirectoryName ?? ".", partitionCount,
             new RunCluster(o.Nodes, o.Join, log, o.Verbose),
             p =>
@@ -124,6 +127,7 @@ internal static class RunCommand
             }, ready: opening, from: resumed?.From,
             checkpointed: c =>
             {
+                checkpoints.Add(c);
                 if (opening is { IsCompletedSuccessfully: true }) opening.Result.RecordCheckpoint(c.Point);
             });
         var finished = false;
@@ -166,7 +170,8 @@ internal static class RunCommand
             Console.Write(ResultFiles.HumanSummary(settings, outcome.Results));
             Console.WriteLine($"wall     {outcome.Run.TotalSeconds:0.000} s run ({events / Math.Max(1e-9, outcome.Run.TotalSeconds) / 1e6:0.00} M events/s) + {outcome.Build.TotalSeconds:0.000} s building + {outcome.ClusterStartup.TotalSeconds:0.0} s cluster start; {c.Windows:N0} windows, {o.Nodes} node(s), {c.Partitions.Length} partition(s)");
             Console.WriteLine(runJournal is null ? "journal  off"
-                : $"journal  {runJournal.Settings.Display} (experiment {runJournal.ExperimentId}{(resumed is null ? "" : ", resumed")})");
+                : $"journal  {runJournal.Settings.Display} (experiment {runJournal.ExperimentId}{(resumed is null ? "" : ResumedFrom(resumed.From))})");
+            if (checkpoints.Count > 0) Console.WriteLine($"checkpoints {checkpoints}");
             Console.WriteLine($"results  {outputDirectory}");
             return new RunSummary(outcome.Results).Conserved ? ExitCodes.Ok : Fail("conservation check failed: see summary.json");
         }
@@ -183,6 +188,9 @@ internal static class RunCommand
             }
         }
     }
+
+    private static string ResumedFrom(RecoveryPoint from) =>
+        from.IsStart ? ", resumed from the start" : $", resumed from its checkpoint at sim {SimTime.Format(from.SimulatedTime)}";
 
     /// <summary>Opens the journal and records the run's definition: in the background, while the cluster starts.</summary>
     private static Task<RunJournal> BeginAsync(JournalChoice journal, string experimentId, ScenarioSettings settings, int partitions, AkkaLog log) => Task.Run(async () =>

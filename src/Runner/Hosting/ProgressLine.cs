@@ -40,7 +40,10 @@ internal sealed class ProgressLine
         _drawn = true;
     }
 
-    /// <summary>"cluster member M was disconnected (partitions 1, 2) at sim 1.2 ms: restarting the run from the start on the surviving members (lost member 1 of at most 3)".</summary>
+    /// <summary>
+    /// "cluster member M was disconnected (partitions 1, 2) at sim 1.2 ms: restarting the run from the start (or: its checkpoint at sim
+    /// 1 ms) on the surviving members (lost member 1 of at most 3)".
+    /// </summary>
     private static string Describe(RunRestart r)
     {
         var partitions = r.Partitions.Length switch
@@ -49,7 +52,7 @@ internal sealed class ProgressLine
             1 => $" (partition {r.Partitions[0]})",
             _ => $" (partitions {string.Join(", ", r.Partitions)})",
         };
-        var from = r.From.Window < 0 ? "the start" : $"sim {SimTime.Format(r.From.SimulatedTime)}";
+        var from = r.From.Window < 0 ? "the start" : $"its checkpoint at sim {SimTime.Format(r.From.SimulatedTime)}";
         return $"cluster member {r.Member} {r.What}{partitions} at sim {SimTime.Format(r.LostAt)}: restarting the run from {from} on the surviving members (lost member {r.Loss} of at most {r.MaxLosses})";
     }
 

@@ -32,11 +32,26 @@ public static class ScenarioHoconWriter
                 ["progress-interval"] = Time(s.Kernel.ProgressIntervalPs),
             },
         };
+        WriteCheckpoints(s.Kernel, (ResolvedHocon)root["kernel"]);
         s.Model.WriteResolved(root);
         var text = new StringBuilder();
         WriteFields(text, root, 0);
         return text.ToString();
     }
+
+    /// <summary>
+    /// The checkpoint intervals, only where they differ from the reference defaults (off, 30 s): they never change a result, so the
+    /// resolved scenario a run echoes stays as it was for runs that leave them alone.
+    /// </summary>
+    private static void WriteCheckpoints(KernelSettings kernel, ResolvedHocon node)
+    {
+        if (kernel.CheckpointIntervalPs > 0) node["checkpoint-interval"] = Time(kernel.CheckpointIntervalPs);
+        if (kernel.CheckpointWallInterval != DefaultCheckpointWallInterval)
+            node["checkpoint-wall-interval"] = kernel.CheckpointWallInterval == TimeSpan.Zero ? "off" : Time((long)kernel.CheckpointWallInterval.TotalMilliseconds * SimTime.Millisecond);
+    }
+
+    /// <summary>reference.conf's kernel.checkpoint-wall-interval.</summary>
+    private static readonly TimeSpan DefaultCheckpointWallInterval = TimeSpan.FromSeconds(30);
 
     /// <summary>The largest unit that keeps the value whole: 51ms, 1500ns, 0s.</summary>
     public static string Time(long ps) => ps switch
