@@ -5,6 +5,7 @@ using System.Text.Json;
 using DcSim.Runner.Hosting;
 using DcSim.SimCore.Metrics;
 using DcSim.SimCore.Scenario;
+using WindowProtocolCheckpoint = DcSim.SimCore.Cluster.WindowProtocol.CheckpointTaken;
 
 namespace DcSim.Runner.Commands;
 
@@ -34,15 +35,24 @@ internal static class BenchCommand
         var ns3 = new Option<FileInfo?>("--ns3") { Description = "Path of ns-3's dc-bench binary, run with the same fabric and --routing=nix --qdisc=none" };
         var json = new Option<FileInfo?>("--json") { Description = "Append one JSON line per run to this file" };
         var repeat = new Option<int>("--repeat") { Description = "Measure each fabric this many times in a row (in this process)", DefaultValueFactory = _ => 1 };
-        var command = new Command("bench", "Measure simulation speed on the shared leaf-spine benchmark") { fabric, simTime, nodes, partitions, rate, ns3, json, repeat };
+        var checkpoints = new Option<string?>("--checkpoint-every")
+        {
+            Description = "Also run each fabric with a checkpoint every DURATION of simulated time (e.g. 25ms), alternating with the plain run, and report checkpoint sizes, cost and slowdown",
+        };
+        var command = new Command("bench", "Measure simulation speed on the shared leaf-spine benchmark") { fabric, simTime, nodes, partitions, rate, ns3, json, repeat, checkpoints };
         command.SetAction((parse, cancel) => Execute(parse.GetValue(fabric)!, parse.GetValue(simTime), parse.GetValue(nodes),
-            parse.GetValue(partitions), parse.GetValue(rate)!, parse.GetValue(ns3), parse.GetValue(json), parse.GetValue(repeat), cancel));
+            parse.GetValue(partitions), parse.GetValue(rate)!, parse.GetValue(ns3), parse.GetValue(json), parse.GetValue(repeat), parse.GetValue(checkpoints), cancel));
         return command;
     }
 
     private static async Task<int> Execute(string fabricName, double? simTime, int nodes, int? partitions, string rate, FileInfo? ns3, FileInfo? json,
-        int repeat, CancellationToken cancel)
+        int repeat, string? checkpointEvery, CancellationToken cancel)
     {
+        if (checkpointEvery is not null && (!SimCore.Units.QuantityParser.TryParseTime(checkpointEvery, out var every, out var problem) || every <= 0))
+        {
+            Console.Error.WriteLine($"dcsim: --checkpoint-every {checkpointEvery}: {problem ?? "must be greater than 0"}");
+            return ExitCodes.BadInput;
+        }
         var chosen = fabricName == "all" ? Fabrics : Fabrics.Where(f => f.Name == fabricName).ToArray();
         if (chosen.Length == 0)
         {
@@ -55,6 +65,8 @@ internal static class BenchCommand
             var seconds = simTime ?? f.SimSeconds;
             var scenario = ScenarioLoader.Parse(ScenarioText(f, seconds, rate), $"bench-{f.Name}", Environment.CurrentDirectory, ActorsHost.FabricModel.Instance);
             var outcome = await Experiment.RunAsync(scenario, Environment.CurrentDirectory, partitions ?? nodes, new RunCluster(nodes, null, AkkaLog.ForProcess("bench")), _ => { }, cancel);
+            if (checkpointEvery is not null)
+                await CheckpointedRun(f, seconds, rate, checkpointEvery, nodes, partitions, outcome, cancel);
             var summary = new RunSummary(outcome.Results);
             var wall = outcome.Run.TotalSeconds;
             var stats = outcome.Completion.Partitions;
@@ -88,6 +100,27 @@ internal static class BenchCommand
             }
         }
         return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// The same run with checkpoints, right after the plain one (so that both see the same machine): how many, their size per LP
+    /// compressed and not, the wall time from a barrier to its last piece, and the slowdown of the whole run.
+    /// </summary>
+    private static async Task CheckpointedRun(Fabric f, double seconds, string rate, string every, int nodes, int? partitions, ExperimentOutcome plain,
+        CancellationToken cancel)
+    {
+        var text = ScenarioText(f, seconds, rate) + $"\nkernel.checkpoint-interval = {every}\n";
+        var scenario = ScenarioLoader.Parse(text, $"bench-{f.Name}", Environment.CurrentDirectory, ActorsHost.FabricModel.Instance);
+        var taken = new List<WindowProtocolCheckpoint>();
+        var outcome = await Experiment.RunAsync(scenario, Environment.CurrentDirectory, partitions ?? nodes, new RunCluster(nodes, null, AkkaLog.ForProcess("bench")),
+            _ => { }, cancel, checkpointed: c => { lock (taken) taken.Add(c); });
+        if (!ResultsCodec.Encode(outcome.Results).AsSpan().SequenceEqual(ResultsCodec.Encode(plain.Results)))
+            throw new InvalidOperationException("a run with checkpoints gave other results than the plain run");
+        var lps = f.Spines + f.Leaves + f.Leaves * f.HostsPerLeaf;
+        var bytes = taken.Count == 0 ? 0 : taken.Average(c => (double)c.Point.Bytes);
+        var wall = taken.Count == 0 ? 0 : taken.Average(c => c.WallMicroseconds) / 1e3;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"        checkpoints every {every}: {taken.Count} taken, {bytes / 1024:0.0} KiB each ({bytes / lps:0} B per LP compressed), {wall:0.0} ms from barrier to last piece; run {outcome.Run.TotalSeconds:0.000} s against {plain.Run.TotalSeconds:0.000} s plain ({outcome.Run.TotalSeconds / plain.Run.TotalSeconds - 1:+0.0%;-0.0%}); same results"));
     }
 
     private static string ScenarioText(Fabric f, double seconds, string rate) => string.Create(CultureInfo.InvariantCulture, $$"""

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.IO.Compression;
 using DcSim.SimCore.Kernel;
 
@@ -15,69 +16,51 @@ namespace DcSim.SimCore.Checkpoints;
 /// </remarks>
 public static class PartitionCheckpoint
 {
-    private static readonly byte[] Magic = "DCSIMCP1"u8.ToArray();
+    private static readonly byte[] Magic = "DCSIMCP2"u8.ToArray();
+
+    /// <summary>Brotli quality 1 with a 4 MiB window: measured on a 140-LP partition, 3.1 MB of state in ~5 ms to 53 KB (quality 4: 42 KB in ~20 ms).</summary>
+    private const int Quality = 1, Window = 22;
+
+    /// <summary>Per thread: partitions on different threads checkpoint at the same barrier.</summary>
+    [ThreadStatic] private static MemoryStream? _graph;
+    [ThreadStatic] private static byte[]? _compressed;
 
     public static byte[] Save(Partition partition) => Save(partition, out _);
 
     /// <summary>As <see cref="Save(Partition)"/>; <paramref name="stats"/> says how big the state was before compression.</summary>
     public static byte[] Save(Partition partition, out CheckpointSize stats)
     {
-        using var output = new MemoryStream();
-        output.Write(Magic);
-        var raw = new CountingStream();
-        int objects;
-        using (var brotli = new BrotliStream(output, CompressionLevel.Fastest, leaveOpen: true))
-        {
-            raw.Inner = brotli;
-            objects = ObjectGraphWriter.Write(partition, raw);
-        }
-        var bytes = output.ToArray();
-        stats = new CheckpointSize(partition.LocalProcesses.Count(), objects, raw.Length, bytes.Length);
-        return bytes;
+        // The graph is written whole, then compressed in one call: a compressing stream fed the writer's many small writes is
+        // ten times slower and compresses several times worse.
+        // The buffers are kept from one checkpoint to the next: megabytes allocated anew each time land in the large-object heap,
+        // whose collections would cost the running simulation more than the checkpoint itself.
+        var graph = _graph ??= new MemoryStream();
+        graph.SetLength(0);
+        var objects = ObjectGraphWriter.Write(partition, graph);
+        var raw = graph.GetBuffer().AsSpan(0, (int)graph.Length);
+        var header = Magic.Length + sizeof(int);
+        var needed = header + BrotliEncoder.GetMaxCompressedLength(raw.Length);
+        if (_compressed is null || _compressed.Length < needed) _compressed = new byte[needed];
+        Magic.CopyTo(_compressed, 0);
+        BinaryPrimitives.WriteInt32LittleEndian(_compressed.AsSpan(Magic.Length), raw.Length);
+        if (!BrotliEncoder.TryCompress(raw, _compressed.AsSpan(header), out var written, Quality, Window))
+            throw new CheckpointException("the checkpoint could not be compressed");
+        stats = new CheckpointSize(partition.LocalProcesses.Count(), objects, raw.Length, header + written);
+        return _compressed[..(header + written)];
     }
 
     public static Partition Restore(byte[] checkpoint)
     {
-        if (checkpoint.Length < Magic.Length || !checkpoint.AsSpan(0, Magic.Length).SequenceEqual(Magic))
+        var header = Magic.Length + sizeof(int);
+        if (checkpoint.Length < header || !checkpoint.AsSpan(0, Magic.Length).SequenceEqual(Magic))
             throw new CheckpointException("not a DcSim partition checkpoint (its header is missing)");
-        using var input = new BrotliStream(new MemoryStream(checkpoint, Magic.Length, checkpoint.Length - Magic.Length), CompressionMode.Decompress);
-        try
-        {
-            return ObjectGraphReader.Read(input) as Partition ?? throw new CheckpointException("the checkpoint does not hold a partition");
-        }
-        catch (InvalidDataException ex)
-        {
-            throw new CheckpointException($"the checkpoint is damaged: {ex.Message}", ex);
-        }
-    }
-
-    /// <summary>Counts what goes through to the compressor.</summary>
-    private sealed class CountingStream : Stream
-    {
-        public Stream Inner { get; set; } = Null;
-        public override long Length => _length;
-        private long _length;
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Position { get => _length; set => throw new NotSupportedException(); }
-        public override void Flush() => Inner.Flush();
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-        public override void Write(ReadOnlySpan<byte> buffer)
-        {
-            _length += buffer.Length;
-            Inner.Write(buffer);
-        }
-
-        public override void WriteByte(byte value)
-        {
-            _length++;
-            Inner.WriteByte(value);
-        }
+        var length = BinaryPrimitives.ReadInt32LittleEndian(checkpoint.AsSpan(Magic.Length));
+        if (length < 0) throw new CheckpointException($"the checkpoint is damaged: a state of {length} bytes");
+        var raw = new byte[length];
+        if (!BrotliDecoder.TryDecompress(checkpoint.AsSpan(header), raw, out var read) || read != length)
+            throw new CheckpointException("the checkpoint is damaged: its state does not decompress");
+        return ObjectGraphReader.Read(new MemoryStream(raw, writable: false)) as Partition
+               ?? throw new CheckpointException("the checkpoint does not hold a partition");
     }
 }
 
