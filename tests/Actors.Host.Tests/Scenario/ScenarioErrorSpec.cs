@@ -61,7 +61,7 @@ public sealed class ScenarioErrorSpec
     [Fact]
     public void Unknown_key_without_a_close_match_lists_the_keys_of_its_object()
     {
-        AssertError("kernel {\n  threads = 2\n}\n", "kernel.threads", 2, "partitions, progress-interval");
+        AssertError("kernel {\n  threads = 2\n}\n", "kernel.threads", 2, "partitions, progress-interval, checkpoint-interval, checkpoint-wall-interval");
     }
 
     [Fact]
@@ -146,6 +146,9 @@ public sealed class ScenarioErrorSpec
     [InlineData("kernel.partitions = 0", "kernel.partitions", "at least 1")]
     [InlineData("kernel.partitions = many", "kernel.partitions", "expected auto")]
     [InlineData("kernel.progress-interval = 0s", "kernel.progress-interval", "greater than 0")]
+    [InlineData("kernel.checkpoint-interval = 0s", "kernel.checkpoint-interval", "greater than 0")]
+    [InlineData("kernel.checkpoint-interval = sometimes", "kernel.checkpoint-interval", "sometimes")]
+    [InlineData("kernel.checkpoint-wall-interval = -30s", "kernel.checkpoint-wall-interval", "greater than 0")]
     [InlineData("traffic.generators = [{ rate = 0bps }]", "traffic.generators[0].rate", "positive")]
     [InlineData("traffic.generators = [{ packet-size = 0B }]", "traffic.generators[0].packet-size", "at least 1")]
     [InlineData("traffic.generators = [{ packet-size = 70000B }]", "traffic.generators[0].packet-size", "at most 65507")]

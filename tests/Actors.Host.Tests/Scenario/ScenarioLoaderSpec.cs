@@ -39,7 +39,7 @@ public sealed class ScenarioLoaderSpec
         Assert.Equal(0, g.StartPs);
         Assert.True(g.StopPs < s.DurationPs && g.StopPs % SimTime.Millisecond == 0);
         Assert.Null(g.FlowSizes);
-        Assert.Equal(new KernelSettings(0, SimTime.Millisecond), s.Kernel);
+        Assert.Equal(new KernelSettings(0, SimTime.Millisecond, 0, TimeSpan.FromSeconds(30)), s.Kernel);
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public sealed class ScenarioLoaderSpec
         Assert.Equal(10 * SimTime.Millisecond, s.DurationPs);
         Assert.Equal((2, 4, 8), (s.Datacenter().Topology.Spines, s.Datacenter().Topology.Leaves, s.Datacenter().Topology.HostsPerLeaf));
         Assert.Empty(s.Datacenter().Generators);
-        Assert.Equal(new KernelSettings(0, SimTime.Millisecond), s.Kernel);
+        Assert.Equal(new KernelSettings(0, SimTime.Millisecond, 0, TimeSpan.FromSeconds(30)), s.Kernel);
     }
 
     [Fact]
@@ -99,7 +99,7 @@ public sealed class ScenarioLoaderSpec
               { kind = on-off, hosts = ["4-6", 2, 5, "0"], rate = 1.5 Gbps, destination = fixed, target = 7, start = 0, stop = 1ms }
               { kind = request-response, hosts = 3, destination = incast, target = 31, size-distribution = exponential }
             ]
-            kernel { partitions = 4, progress-interval = 250us }
+            kernel { partitions = 4, progress-interval = 250us, checkpoint-interval = 5ms, checkpoint-wall-interval = off }
             """);
 
         Assert.Equal("mixed", s.Name);
@@ -113,7 +113,7 @@ public sealed class ScenarioLoaderSpec
         Assert.Equal(1, s.Datacenter().Generators[1].Index);
         Assert.Equal([3], s.Datacenter().Generators[1].Hosts);
         Assert.Equal(SizeDistribution.Exponential, s.Datacenter().Generators[1].SizeDistribution);
-        Assert.Equal(new KernelSettings(4, 250 * SimTime.Microsecond), s.Kernel);
+        Assert.Equal(new KernelSettings(4, 250 * SimTime.Microsecond, 5 * SimTime.Millisecond, TimeSpan.Zero), s.Kernel);
     }
 
     [Fact]
