@@ -123,6 +123,32 @@ public sealed class WorkerKillSpec(UndisturbedRuns undisturbed, ITestOutputHelpe
         Assert.False(Directory.Exists(result), "a failed run must not create its output directory");
     }
 
+    [Fact]
+    public async Task Resume_after_killing_every_process_must_continue_from_a_checkpoint_with_the_undisturbed_results()
+    {
+        // arrange: the three processes of a run SIGKILLed together (a power loss) after checkpoints at 2 and 4 ms
+        var result = Path.Combine(undisturbed.Directory, "killed-every-process");
+        var port = Dcsim.FreePort();
+        using (var run = Dcsim.StartCapturing("run", undisturbed.ScenarioFile, "--out", result, "--nodes", "3", "--http", port.ToString()))
+        {
+            await Dcsim.WaitUntilSimulatingAsync(port, TimeSpan.FromMinutes(2), 6 * Millisecond);
+            Assert.Equal(2, run.Workers().Count);
+            run.Process.Kill(entireProcessTree: true);
+            Assert.True(run.Process.WaitForExit(10_000));
+        }
+
+        // act: resumed on three processes again, from its journal alone
+        var resumed = Dcsim.Run(TimeSpan.FromMinutes(3), ["run", "--resume", result, "--nodes", "3"]);
+
+        // assert
+        output.WriteLine(resumed.Stdout);
+        Assert.True(resumed.ExitCode == 0, resumed.Stdout + resumed.Stderr);
+        Assert.Matches(@", resumed from its checkpoint at sim [4-6]\.\d+ms\)", resumed.Stdout);
+        Assert.Contains("3 node(s), 3 partition(s)", resumed.Stdout);
+        AssertSameResultFiles(undisturbed.ThreeNodes, result);
+        AssertSameResultFiles(undisturbed.OneNode, result);
+    }
+
     /// <summary>
     /// Every result file of <paramref name="expected"/> is in <paramref name="actual"/> with the same bytes, and no other; the journal
     /// (journal.db and its companions) records its own experiment and times, so it differs by nature.

@@ -201,7 +201,16 @@ public sealed class PartitionActor : ReceiveActor
         if (grant.Checkpoint)
         {
             // The cut: every event sent before this window is in the heap, none of this window has run.
-            var checkpoint = PartitionCheckpoint.Save(partition);
+            byte[] checkpoint;
+            try
+            {
+                checkpoint = PartitionCheckpoint.Save(partition);
+            }
+            catch (CheckpointException ex)
+            {
+                throw new CheckpointException($"its checkpoint at {grant.Start} ps failed: {ex.Message}; "
+                    + "kernel.checkpoint-interval = off and kernel.checkpoint-wall-interval = off run it without checkpoints", ex);
+            }
             foreach (var part in CheckpointPart.Split(_run, partition.Index, grant.Window, grant.Start, checkpoint)) _coordinator.Tell(part);
         }
         _busy.Start();
