@@ -16,7 +16,7 @@ namespace DcSim.ActorsHost.Migration;
 /// the server with its pending events; when the last bytes are in, it goes to the destination's dock, due there after the resume delay.
 /// A bonded VF is hot-unplugged first (the guest fails over to its virtio NIC), as a VM with a pass-through device cannot migrate.
 /// </summary>
-internal sealed class MigrationAgent : Component, ITcpApplication, IMigrationChannel
+internal sealed class MigrationAgent : Component, ITcpApplication, IMigrationChannel, IMigrationSender
 {
     /// <summary>The control message: the VM's announcement from its destination reached this server.</summary>
     public const int Announced = 1;
