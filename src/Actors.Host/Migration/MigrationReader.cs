@@ -233,7 +233,7 @@ internal static class MigrationReader
             var earlier = first[m.Entity];
             ok = sections[i].Check(false, m.Container is null ? "vm" : ContainerMoveReader.Key, true,
                 $"{plan.NameOf(m.Entity)} is migrated already by {Key}[{earlier.Index}] (at {ScenarioHoconWriter.Time(earlier.AtPs)}): "
-                + "one migration per VM or container in this version, as when the first ends is not known before the run");
+                + $"one migration per {(m.Container is null ? "VM" : "container")} in this version, as when the first ends is not known before the run");
         }
         return ok;
     }
