@@ -34,11 +34,10 @@ internal static class ContainerMoveReader
         var ok = VmKeys.All(key => s.Check(!s.Get(key).FromFile, key, true,
             $"{key} applies to a VM's live migration; a container's move takes at, {Key}, to, method, and for criu memory, freeze, dump-rate and restore-rate"));
         long at = 0;
-        ok &= Required(s, "at") && s.TryTime("at", 0, out at);
-        if (ok && durationPs is { } d)
-            ok = s.Check(at < d, "at", true, $"at {ScenarioHoconWriter.Time(at)} is not before the end of the scenario (duration = {ScenarioHoconWriter.Time(d)})");
+        ok &= Required(s, "at") && MigrationReader.ReadAt(s, durationPs, out at);
         var entity = Required(s, Key) && plan is not null && s.TryText(Key, out var name) ? MovableContainer(s, name, plan) : -1;
-        if (ok && entity >= 0) ok = Running(s, at, entity, plan!);
+        if (ok && entity >= 0 && plan!.ContainerTemplateOf(entity) is var t)
+            ok = MigrationReader.RunningAt(s, at, plan.NameOf(entity), t.StartPs, t.StopPs, $"containers[{t.Index}]");
         var to = Required(s, "to") && plan is not null ? MigrationReader.ServerOf(s, "to", plan) : -1;
         if (to >= 0 && entity >= 0)
             ok &= s.Check(to != plan!.Entity(entity).Server, "to", true, $"move to itself: {plan.NameOf(entity)} is placed on host {to} already");
@@ -96,16 +95,6 @@ internal static class ContainerMoveReader
                 + "only network = macvlan containers move, with their own address",
             _ => $"{name} has network = none: it has no traffic to move; only network = macvlan containers move",
         }) ? entity : -1;
-    }
-
-    /// <summary>The container must be running at <paramref name="at"/>: from its template's start to before its stop.</summary>
-    private static bool Running(ScenarioSection s, long at, int entity, EntityPlan plan)
-    {
-        var t = plan.ContainerTemplateOf(entity);
-        var when = ScenarioHoconWriter.Time(at);
-        if (at < t.StartPs)
-            return s.Check(false, "at", true, $"{plan.NameOf(entity)} is not running at {when}: it starts at {ScenarioHoconWriter.Time(t.StartPs)} (containers[{t.Index}].start)");
-        return s.Check(at < t.StopPs, "at", true, $"{plan.NameOf(entity)} is not running at {when}: it stops at {ScenarioHoconWriter.Time(t.StopPs)} (containers[{t.Index}].stop)");
     }
 
     /// <summary>The element in the resolved scenario: every key of the move (they have no section to differ from).</summary>

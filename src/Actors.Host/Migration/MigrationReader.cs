@@ -70,9 +70,7 @@ internal static class MigrationReader
     {
         // A key that is missing is reported once; the others are still read for their own errors.
         long at = 0;
-        var ok = Required(s, "at") && s.TryTime("at", 0, out at);
-        if (ok && durationPs is { } d)
-            ok = s.Check(at < d, "at", true, $"at {ScenarioHoconWriter.Time(at)} is not before the end of the scenario (duration = {ScenarioHoconWriter.Time(d)})");
+        var ok = Required(s, "at") && ReadAt(s, durationPs, out at);
         var entity = Required(s, "vm") && plan is not null && allocation is not null && s.TryText("vm", out var name) ? MigratableVm(s, name, plan, allocation) : -1;
         if (ok && entity >= 0) ok = Running(s, at, entity, plan!);
         var to = Required(s, "to") && plan is not null ? Destination(s, plan) : -1;
@@ -97,9 +95,7 @@ internal static class MigrationReader
             if (!s.Check(!s.Get(key).FromFile, key, true, $"an evacuation picks each VM's destination itself: {key} goes with vm and to, not with evacuate"))
                 return null;
         long at = 0;
-        var ok = Required(s, "at") && s.TryTime("at", 0, out at);
-        if (ok && durationPs is { } d)
-            ok = s.Check(at < d, "at", true, $"at {ScenarioHoconWriter.Time(at)} is not before the end of the scenario (duration = {ScenarioHoconWriter.Time(d)})");
+        var ok = Required(s, "at") && ReadAt(s, durationPs, out at);
         var server = plan is null ? -1 : ServerOf(s, "evacuate", plan);
         var settings = MigrationSettingsReader.ReadElement(s, section ?? MigrationSettings.Qemu);
         if (!ok || server < 0 || settings is null || section is null || plan is null || allocation is null || cores is not { } n) return null;
@@ -179,14 +175,25 @@ internal static class MigrationReader
             + "use vnic = vf-bond, whose bond carries the traffic on its paravirtual NIC while the VF is detached for the move") ? entity : -1;
     }
 
+    /// <summary><c>at</c>: a time from 0 to before the end of the scenario; false after reporting.</summary>
+    public static bool ReadAt(ScenarioSection s, long? durationPs, out long at) =>
+        s.TryTime("at", 0, out at) && (durationPs is not { } d
+            || s.Check(at < d, "at", true, $"at {ScenarioHoconWriter.Time(at)} is not before the end of the scenario (duration = {ScenarioHoconWriter.Time(d)})"));
+
     /// <summary>The VM must be running at <paramref name="at"/>: from its template's start to before its stop.</summary>
     private static bool Running(ScenarioSection s, long at, int entity, EntityPlan plan)
     {
         var t = plan.VmTemplateOf(entity);
+        return RunningAt(s, at, plan.NameOf(entity), t.StartPs, t.StopPs, $"vms[{t.Index}]");
+    }
+
+    /// <summary><paramref name="name"/> (its template at <paramref name="template"/>) must run at <paramref name="at"/>: from its start to before its stop.</summary>
+    public static bool RunningAt(ScenarioSection s, long at, string name, long startPs, long stopPs, string template)
+    {
         var when = ScenarioHoconWriter.Time(at);
-        if (at < t.StartPs)
-            return s.Check(false, "at", true, $"{plan.NameOf(entity)} is not running at {when}: it starts at {ScenarioHoconWriter.Time(t.StartPs)} (vms[{t.Index}].start)");
-        return s.Check(at < t.StopPs, "at", true, $"{plan.NameOf(entity)} is not running at {when}: it stops at {ScenarioHoconWriter.Time(t.StopPs)} (vms[{t.Index}].stop)");
+        if (at < startPs)
+            return s.Check(false, "at", true, $"{name} is not running at {when}: it starts at {ScenarioHoconWriter.Time(startPs)} ({template}.start)");
+        return s.Check(at < stopPs, "at", true, $"{name} is not running at {when}: it stops at {ScenarioHoconWriter.Time(stopPs)} ({template}.stop)");
     }
 
     /// <summary><c>to</c>: a server's index (7) or name (host7); else -1, reported.</summary>
