@@ -15,7 +15,7 @@ namespace DcSim.ActorsHost.Migration;
 /// with its pending events, its memory dumped (freeze + memory ÷ dump rate), the image sent over a TCP connection between the two
 /// hosts' stacks, as a VM's memory is, and restored at the destination (namespace set-up + memory ÷ restore rate), connections and all.
 /// </summary>
-internal sealed class ContainerMoveAgent : Component, ITcpApplication, IMigrationSender
+internal sealed class ContainerMoveAgent : Component, ITcpApplication, IMigrationSender, IMeasuredMigration
 {
     private const int StartTimer = 0, DumpedTimer = 1;
 
@@ -25,6 +25,7 @@ internal sealed class ContainerMoveAgent : Component, ITcpApplication, IMigratio
     private readonly Action<ulong, long>? _learnBehindUplink;
     private readonly MigrationHandoff _handoff;
     private readonly DropLedger _killed;
+    private readonly MigrationTraffic _traffic = new();
     private TcpConnection? _connection;
     private DepartedVmPort? _departed;
     private DetachedComponents? _frozen;
@@ -54,6 +55,10 @@ internal sealed class ContainerMoveAgent : Component, ITcpApplication, IMigratio
     public long Requested => _requested;
 
     public override void Start() => SetTimer(_request.AtPs, StartTimer);
+
+    /// <summary>Data delivered on the source or the destination at <paramref name="now"/>: before the stop, during the move (to its running again), after.</summary>
+    public void Observe(in Packet packet, long now) =>
+        _traffic.Record(_startedAt < 0 || now < _startedAt ? 0 : _runsAt >= 0 && now > _runsAt ? 2 : 1, in packet, now);
 
     public override void Receive(int port, in Packet packet) => throw new InvalidOperationException($"{Path} has no ports");
 
@@ -193,5 +198,6 @@ internal sealed class ContainerMoveAgent : Component, ITcpApplication, IMigratio
         counters[MigrationResults.DroppedAtSource] = _departed?.Dropped ?? 0;
         counters[MigrationResults.ForwardedFromSource] = 0;
         counters[MigrationResults.HandedOver] = _handedOver ? 1 : 0;
+        _traffic.Write(counters);
     }
 }

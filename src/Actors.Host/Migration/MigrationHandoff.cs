@@ -44,6 +44,9 @@ internal sealed class MigrationHandoff
 
     public ContainerMoveAgent ContainerAgentOf(int migration) => _containerAgents[migration];
 
+    /// <summary>The agent of a VM's or a container's move, which measures the traffic around it.</summary>
+    public IMeasuredMigration MeasuredOf(int migration) => _agents.TryGetValue(migration, out var vm) ? vm : _containerAgents[migration];
+
     /// <summary>
     /// Server <paramref name="server"/> (LP <paramref name="lp"/>) takes incoming streams: its host stack's <see cref="MigrationStream.Port"/>
     /// leads to <see cref="Receiver"/>.

@@ -18,7 +18,7 @@ internal sealed partial class ServerBuilder
     /// </summary>
     /// <param name="vfOf">The VF kept for each arriving bonded VM that gets one, by migration.</param>
     private void BuildMigrations(Server server, int host, HostSwitch hostSwitch, EndpointStack hostStack, HostCores hostCores, int firstFreePort,
-        List<MigrationRequest> arrivals, Dictionary<int, int> vfOf, SriovNic? nic)
+        List<MigrationRequest> arrivals, Dictionary<int, int> vfOf, SriovNic? nic, MigrationObserver? observer)
     {
         foreach (var m in _dc.Migrations.Where(m => Plan.Entity(m.Entity).Server == host && m.Container is null))
             _handoff.Register(m.Index, server.Add(new MigrationAgent($"{server.Name}/migration{m.Index}", m, _residents[m.Entity], hostStack, hostSwitch,
@@ -26,11 +26,6 @@ internal sealed partial class ServerBuilder
             {
                 Successor = _dc.Migrations.FirstOrDefault(n => n.After == m.Index)?.Index ?? -1,
             }));
-        // The traffic delivered on both ends of each migration is measured around it.
-        var measuring = _dc.Migrations.Where(m => m.Container is null && (Plan.Entity(m.Entity).Server == host || m.ToServer == host)).Select(m => m.Index).ToList();
-        var observer = measuring.Count == 0 ? null : new MigrationObserver(_handoff, measuring);
-        if (observer is not null)
-            foreach (var stack in server.Components.OfType<EndpointStack>()) stack.DeliveryObserver = observer.Observe;
         if (arrivals.Count == 0) return;
         AcceptStreams(server, host, hostStack);
         var dock = server.Add(new VmDock($"{server.Name}/vm-dock", host, hostSwitch, _handoff, _announcer,
@@ -43,6 +38,16 @@ internal sealed partial class ServerBuilder
             vcpusPlaced += Plan.VmTemplateOf(arrivals[i].Entity).Vcpus;
         }
         _handoff.Register(host, dock);
+    }
+
+    /// <summary>The traffic delivered on both ends of each move (a VM's or a container's) is measured around it: null when none touches the server.</summary>
+    private MigrationObserver? ObserveMigrations(Server server, int host)
+    {
+        var measuring = _dc.Migrations.Where(m => Plan.Entity(m.Entity).Server == host || m.ToServer == host).Select(m => m.Index).ToList();
+        if (measuring.Count == 0) return null;
+        var observer = new MigrationObserver(_handoff, measuring);
+        foreach (var stack in server.Components.OfType<EndpointStack>()) stack.DeliveryObserver = observer.Observe;
+        return observer;
     }
 
     /// <summary>The host's stack takes incoming migration streams (once, whether VMs or containers arrive).</summary>

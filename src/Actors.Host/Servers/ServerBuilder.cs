@@ -132,6 +132,7 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, LeafSpine
                 server.Connect(up, upPort, vswitch, LocalPort);
                 server.Connect(vswitch, UplinkPort, nic, nicHostPort);
             }
+            ObserveMigrations(server, host);
             BuildContainerMoves(server, host, hostStack, up, networkCore, startup, null, containerArrivals);
             return server;
         }
@@ -182,7 +183,7 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, LeafSpine
             ? new HostSwitch(bridge, switchUplink, (mac, port, now) => bridge.Fdb.Learn(mac, port, now))
             : new HostSwitch(vmSwitch, switchUplink, (mac, port, now) => ((VSwitchComponent)vmSwitch).VSwitch.LearnMac(mac, (uint)port, now));
         BuildMigrations(server, host, hostSwitch, hostStack, hostCores, firstVmPort + vms.Count, arrivals,
-            sriov is null ? [] : vfArrivals.Select((m, i) => (m.Index, vfVms.Count + i)).ToDictionary(), sriov);
+            sriov is null ? [] : vfArrivals.Select((m, i) => (m.Index, vfVms.Count + i)).ToDictionary(), sriov, ObserveMigrations(server, host));
         BuildContainerMoves(server, host, hostStack, up, networkCore, startup, (hostSwitch, switchHost), containerArrivals);
         return server;
     }
