@@ -254,13 +254,15 @@ internal sealed class EndpointStack : Component, IEndpoint, ITcpStackPort
     /// <summary>
     /// Started anew (a container restarted on another server, its old process gone with its pending events): its connections are
     /// abandoned (a peer's next segment finds no socket and gets a reset), and at <paramref name="runningAt"/> its applications start over,
-    /// opening new connections.
+    /// opening new connections. Returns whether it runs again: a start that would end after its stop time is cut short then.
     /// </summary>
-    public void Restart(long runningAt)
+    public bool Restart(long runningAt)
     {
         _lifecycle.Restarted(Now);
         _tcp?.Abandon();
-        SetTimer(runningAt, LifecycleTimer, (int)LifecycleStep.Running);
+        var runs = runningAt < _lifecycle.StopAt;
+        SetTimer(runs ? runningAt : _lifecycle.StopAt, LifecycleTimer, (int)(runs ? LifecycleStep.Running : LifecycleStep.Stop));
+        return runs;
     }
 
     /// <summary>The kernel this endpoint runs in (its VM) shut down: so does the endpoint.</summary>

@@ -53,7 +53,8 @@ internal sealed class ContainerDock(string path, int server, EndpointRouter rout
             return;
         }
         var runningAt = freeStarts ? Now : startup.ContainerRunningAt(Now, server, c.Runtime);
-        c.Stack.Restart(runningAt);
+        // A container whose stop time comes before its start ends never runs here: the move stays unfinished (in-progress).
+        if (!c.Stack.Restart(runningAt)) return;
         agent.RunsAt(runningAt);
         SetTimer(runningAt, AnnounceTimer, migration);
     }

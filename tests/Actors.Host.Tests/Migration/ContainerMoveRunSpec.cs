@@ -112,4 +112,44 @@ public sealed class ContainerMoveRunSpec(ITestOutputHelper output)
         // The traffic delivered on host 1 and host 3 is measured around the move, the image's stream left out
         Assert.True(m[MigrationResults.LatencyCount(0)] > 0 && m[MigrationResults.LatencyCount(2)] > 0);
     }
+
+    [Fact]
+    public void A_container_that_stops_before_its_restart_ends_must_stay_unfinished()
+    {
+        // arrange: cache-0 stops at 1 s, before its 568 ms start on host 2 (from 700 ms) is over
+        var scenario = VirtualizedRuns.Parse(Rack.Replace("{ name = cache, hosts = [0], network = macvlan }", "{ name = cache, hosts = [0], network = macvlan, stop = 1s }")
+            + "migrations = [ { at = 700ms, container = cache-0, to = host2, method = restart } ]");
+
+        // act
+        var results = InProcessRun.Run(FabricModel.Instance, scenario);
+
+        // assert: stopped on host 2, never running, the move neither ended nor measured a downtime
+        var m = MoveOf(results, 0);
+        Assert.Equal((long)MigrationPhase.StopAndCopy, m[MigrationResults.Phase]);
+        Assert.Equal(-1, m[MigrationResults.EndPs]);
+        Assert.Equal(0, m[MigrationResults.DowntimePs]);
+        var stack = results.Components.Values.Single(c => c.Kind == Endpoints.EndpointResults.ContainerStackKind && c[Endpoints.EndpointResults.Endpoint] == 4);
+        Assert.Equal((long)Endpoints.EndpointState.Stopped, stack[Endpoints.EndpointResults.State]);
+    }
+
+    [Fact]
+    public void A_run_that_ends_while_a_container_is_being_dumped_must_report_it_from_its_move()
+    {
+        // arrange: the run ends at 750 ms, while db-0's 64 MiB are dumped (10 ms freeze + 67.1 ms from 700 ms); host 2 sends it TCP meanwhile
+        var scenario = VirtualizedRuns.Parse(Rack.Replace("duration = 1500ms", "duration = 750ms") + """
+            traffic.generators = [ { kind = tcp-bulk, hosts = [2], destination = fixed, target = db-0, start = 600ms } ]
+            migrations = [ { at = 700ms, container = db-0, to = host3, method = criu, memory = 64MiB } ]
+            """);
+
+        // act
+        var results = InProcessRun.Run(FabricModel.Instance, scenario);
+
+        // assert: in progress, nothing sent yet, and db-0's stack (in no server) still reported: every packet accounted for
+        var m = MoveOf(results, 0);
+        Assert.Equal((long)MigrationPhase.StopAndCopy, m[MigrationResults.Phase]);
+        Assert.Equal(-1, m[MigrationResults.EndPs]);
+        Assert.Equal(0, m[MigrationResults.StopAndCopyBytes]);
+        Assert.Single(results.Components.Values, c => c.Kind == Endpoints.EndpointResults.ContainerStackKind && c[Endpoints.EndpointResults.Endpoint] == 5);
+        Assert.True(new RunSummary(results).Conserved);
+    }
 }
