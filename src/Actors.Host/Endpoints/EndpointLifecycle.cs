@@ -81,4 +81,7 @@ internal sealed class EndpointLifecycle
     public void Running(long now) => _runningAt = now;
 
     public void Stop(long now) => _stoppedAt = now;
+
+    /// <summary>Created again at <paramref name="now"/> (a container restarted on another server): not running until it is running again.</summary>
+    public void Restarted(long now) => (_createdAt, _runningAt, _stoppedAt) = (now, -1, -1);
 }

@@ -51,7 +51,7 @@ internal sealed class EndpointStack : Component, IEndpoint, ITcpStackPort
     private readonly IReadOnlyList<GeneratorSettings> _allGenerators;
     private readonly ulong _seed;
     private readonly FlowAccounting _flows = new();
-    private readonly StackPlacement _placement;
+    private StackPlacement _placement;
     private readonly StackCosts _costs;
     private readonly EndpointLifecycle _lifecycle;
     private readonly bool _free;
@@ -246,6 +246,23 @@ internal sealed class EndpointStack : Component, IEndpoint, ITcpStackPort
     public void KernelStarted(long now)
     {
         if (_lifecycle.KernelStarted(now) is { } runningAt) SetTimer(runningAt, LifecycleTimer, (int)LifecycleStep.Running);
+    }
+
+    /// <summary>The endpoint moved to another server (a container's move): its work runs on <paramref name="processor"/> from now on.</summary>
+    public void MoveTo(Processor processor) => _placement = _placement with { Processor = processor };
+
+    /// <summary>
+    /// Started anew (a container restarted on another server, its old process gone with its pending events): its connections are
+    /// abandoned (a peer's next segment finds no socket and gets a reset), and at <paramref name="runningAt"/> its applications start over,
+    /// opening new connections. Returns whether it runs again: a start that would end after its stop time is cut short then.
+    /// </summary>
+    public bool Restart(long runningAt)
+    {
+        _lifecycle.Restarted(Now);
+        _tcp?.Abandon();
+        var runs = runningAt < _lifecycle.StopAt;
+        SetTimer(runs ? runningAt : _lifecycle.StopAt, LifecycleTimer, (int)(runs ? LifecycleStep.Running : LifecycleStep.Stop));
+        return runs;
     }
 
     /// <summary>The kernel this endpoint runs in (its VM) shut down: so does the endpoint.</summary>

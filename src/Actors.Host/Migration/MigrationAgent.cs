@@ -16,7 +16,7 @@ namespace DcSim.ActorsHost.Migration;
 /// the server with its pending events; when the last bytes are in, it goes to the destination's dock, due there after the resume delay.
 /// A bonded VF is hot-unplugged first (the guest fails over to its virtio NIC), as a VM with a pass-through device cannot migrate.
 /// </summary>
-internal sealed class MigrationAgent : Component, ITcpApplication, IMigrationChannel
+internal sealed class MigrationAgent : Component, ITcpApplication, IMigrationChannel, IMigrationSender, IMeasuredMigration
 {
     /// <summary>The control message: the VM's announcement from its destination reached this server.</summary>
     public const int Announced = 1;
@@ -44,8 +44,7 @@ internal sealed class MigrationAgent : Component, ITcpApplication, IMigrationCha
     private long _requested, _written, _received, _windowStart, _windowWritten;
     private bool _awaiting, _handedOver, _unpluggedVf;
     private long _startedAt = -1, _stoppedAt = -1;
-    /// <summary>Latency of the traffic delivered on the two servers before, during and after the migration.</summary>
-    private readonly LatencyHistogram[] _latency = [new(3), new(3), new(3)];
+    private readonly MigrationTraffic _traffic = new();
 
     public MigrationAgent(string path, MigrationRequest request, ResidentVm vm, EndpointStack hostStack, HostSwitch hostSwitch,
         MigrationHandoff handoff, FabricAnnouncer announcer, int destinationHost, long linkBitsPerSecond) : base(path, MigrationResults.Kind)
@@ -146,9 +145,8 @@ internal sealed class MigrationAgent : Component, ITcpApplication, IMigrationCha
     /// </summary>
     public void Observe(in Packet packet, long now)
     {
-        if (FlowIds.Application(packet.FlowId) == MigrationStream.Application) return;
         var period = _startedAt < 0 || now < _startedAt ? 0 : _migration.Outcome is { } o && now > Math.Max(o.End, _migration.ResumeAt ?? 0) ? 2 : 1;
-        _latency[period].Record(now - packet.CreatedAt);
+        _traffic.Record(period, in packet, now);
     }
 
     public int MigrationIndex => _request.Index;
@@ -271,12 +269,6 @@ internal sealed class MigrationAgent : Component, ITcpApplication, IMigrationCha
         counters[MigrationResults.DroppedAtSource] = _departed?.Dropped ?? 0;
         counters[MigrationResults.ForwardedFromSource] = _departed?.Forwarded ?? 0;
         counters[MigrationResults.HandedOver] = _handedOver ? 1 : 0;
-        for (var period = 0; period < _latency.Length; period++)
-        {
-            var h = _latency[period];
-            counters[MigrationResults.LatencyCount(period)] = h.Count;
-            counters[MigrationResults.LatencyP50Ns(period)] = h.PercentileNs(50);
-            counters[MigrationResults.LatencyP99Ns(period)] = h.PercentileNs(99);
-        }
+        _traffic.Write(counters);
     }
 }

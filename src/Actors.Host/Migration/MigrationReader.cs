@@ -9,6 +9,7 @@ namespace DcSim.ActorsHost.Migration;
 /// dcsim.migration-defaults, with any key of the <c>migration</c> section as its own override. Each moves one running VM
 /// (its containers with it) to another server with a hypervisor and room for it, counting the VMs planned there and those
 /// that earlier migrations (by <c>at</c>, then list order) bring or take away. One migration per VM in this version.
+/// A container on a server's own kernel moves with <c>{ at, container = NAME, to, method }</c> (<see cref="ContainerMoveReader"/>).
 /// A placement policy: <c>{ at = 1s, evacuate = host3 }</c> moves every VM of a server, one after another (Nova's
 /// <c>max_concurrent_live_migrations</c> default of 1), each to the server with the most vCPUs free for it then (ties: the
 /// most memory free, then the lowest index) among those with a hypervisor, a switch its vNIC attaches to and room.
@@ -46,7 +47,13 @@ internal static class MigrationReader
                 continue;
             }
             var s = context.ListElement(path, elements[i].GetObject(), DefaultsPath);
-            if (s.Get("evacuate").FromFile)
+            if (s.Get(ContainerMoveReader.Key).FromFile)
+            {
+                if (ContainerMoveReader.ReadOne(migrations.Count, s, context.DurationPs, plan, section) is { } c) { migrations.Add(c); sections.Add(s); }
+                else ok = false;
+            }
+            else if (!ContainerMoveReader.NoContainerKeys(s)) ok = false;
+            else if (s.Get("evacuate").FromFile)
             {
                 if (ReadEvacuation(migrations.Count, s, context.DurationPs, plan, allocation, section, migrations, cores) is { } moves)
                     foreach (var m in moves) { migrations.Add(m); sections.Add(s); }
@@ -63,9 +70,7 @@ internal static class MigrationReader
     {
         // A key that is missing is reported once; the others are still read for their own errors.
         long at = 0;
-        var ok = Required(s, "at") && s.TryTime("at", 0, out at);
-        if (ok && durationPs is { } d)
-            ok = s.Check(at < d, "at", true, $"at {ScenarioHoconWriter.Time(at)} is not before the end of the scenario (duration = {ScenarioHoconWriter.Time(d)})");
+        var ok = Required(s, "at") && ReadAt(s, durationPs, out at);
         var entity = Required(s, "vm") && plan is not null && allocation is not null && s.TryText("vm", out var name) ? MigratableVm(s, name, plan, allocation) : -1;
         if (ok && entity >= 0) ok = Running(s, at, entity, plan!);
         var to = Required(s, "to") && plan is not null ? Destination(s, plan) : -1;
@@ -77,7 +82,7 @@ internal static class MigrationReader
     }
 
     private static bool Required(ScenarioSection s, string key) =>
-        s.Check(s.Get(key).FromFile, key, true, $"missing: every live migration needs at, vm and to, as in {Example}");
+        s.Check(s.Get(key).FromFile, key, true, $"missing: every live migration needs at, vm and to, as in {Example} (or container instead of vm for a container's move)");
 
     /// <summary>
     /// <c>{ at, evacuate = SERVER }</c>: a migration per VM on the server, chained, each to the destination the policy picks given the
@@ -90,9 +95,7 @@ internal static class MigrationReader
             if (!s.Check(!s.Get(key).FromFile, key, true, $"an evacuation picks each VM's destination itself: {key} goes with vm and to, not with evacuate"))
                 return null;
         long at = 0;
-        var ok = Required(s, "at") && s.TryTime("at", 0, out at);
-        if (ok && durationPs is { } d)
-            ok = s.Check(at < d, "at", true, $"at {ScenarioHoconWriter.Time(at)} is not before the end of the scenario (duration = {ScenarioHoconWriter.Time(d)})");
+        var ok = Required(s, "at") && ReadAt(s, durationPs, out at);
         var server = plan is null ? -1 : ServerOf(s, "evacuate", plan);
         var settings = MigrationSettingsReader.ReadElement(s, section ?? MigrationSettings.Qemu);
         if (!ok || server < 0 || settings is null || section is null || plan is null || allocation is null || cores is not { } n) return null;
@@ -100,7 +103,7 @@ internal static class MigrationReader
         if (!s.Check(vms.Count > 0, "evacuate", true, $"host {server} has no VM to evacuate")) return null;
         // The room as the earlier migrations leave it (they all start before or with this one: the reader orders by at).
         var room = ServerRoom.After(plan, n);
-        foreach (var m in earlier.Where(m => m.AtPs <= at))
+        foreach (var m in earlier.Where(m => m.AtPs <= at && m.Container is null))
         {
             room.Remove(plan.Entity(m.Entity).Server, plan.VmTemplateOf(m.Entity));
             room.Place(m.ToServer, plan.VmTemplateOf(m.Entity));
@@ -163,7 +166,7 @@ internal static class MigrationReader
         {
             s.Report("vm", true, container.ParentVm >= 0
                 ? $"{name} is a container: containers move with their VM; migrate {plan.NameOf(container.ParentVm)}, which it runs in"
-                : $"{name} is a container on host {container.Server}'s own kernel: containers move with their VM, and only VMs migrate live");
+                : $"{name} is a container on host {container.Server}'s own kernel: move it with container = {name} (method = restart or criu), not vm");
             return -1;
         }
         var vnic = allocation.VnicOf(entity);
@@ -172,21 +175,32 @@ internal static class MigrationReader
             + "use vnic = vf-bond, whose bond carries the traffic on its paravirtual NIC while the VF is detached for the move") ? entity : -1;
     }
 
+    /// <summary><c>at</c>: a time from 0 to before the end of the scenario; false after reporting.</summary>
+    public static bool ReadAt(ScenarioSection s, long? durationPs, out long at) =>
+        s.TryTime("at", 0, out at) && (durationPs is not { } d
+            || s.Check(at < d, "at", true, $"at {ScenarioHoconWriter.Time(at)} is not before the end of the scenario (duration = {ScenarioHoconWriter.Time(d)})"));
+
     /// <summary>The VM must be running at <paramref name="at"/>: from its template's start to before its stop.</summary>
     private static bool Running(ScenarioSection s, long at, int entity, EntityPlan plan)
     {
         var t = plan.VmTemplateOf(entity);
+        return RunningAt(s, at, plan.NameOf(entity), t.StartPs, t.StopPs, $"vms[{t.Index}]");
+    }
+
+    /// <summary><paramref name="name"/> (its template at <paramref name="template"/>) must run at <paramref name="at"/>: from its start to before its stop.</summary>
+    public static bool RunningAt(ScenarioSection s, long at, string name, long startPs, long stopPs, string template)
+    {
         var when = ScenarioHoconWriter.Time(at);
-        if (at < t.StartPs)
-            return s.Check(false, "at", true, $"{plan.NameOf(entity)} is not running at {when}: it starts at {ScenarioHoconWriter.Time(t.StartPs)} (vms[{t.Index}].start)");
-        return s.Check(at < t.StopPs, "at", true, $"{plan.NameOf(entity)} is not running at {when}: it stops at {ScenarioHoconWriter.Time(t.StopPs)} (vms[{t.Index}].stop)");
+        if (at < startPs)
+            return s.Check(false, "at", true, $"{name} is not running at {when}: it starts at {ScenarioHoconWriter.Time(startPs)} ({template}.start)");
+        return s.Check(at < stopPs, "at", true, $"{name} is not running at {when}: it stops at {ScenarioHoconWriter.Time(stopPs)} ({template}.stop)");
     }
 
     /// <summary><c>to</c>: a server's index (7) or name (host7); else -1, reported.</summary>
     private static int Destination(ScenarioSection s, EntityPlan plan) => ServerOf(s, "to", plan);
 
     /// <summary>A server named at <paramref name="key"/>: its index (7) or name (host7); else -1, reported.</summary>
-    private static int ServerOf(ScenarioSection s, string key, EntityPlan plan)
+    public static int ServerOf(ScenarioSection s, string key, EntityPlan plan)
     {
         if (!s.TryText(key, out var text)) return -1;
         var digits = text.StartsWith(ServerPrefix, StringComparison.Ordinal) ? text[ServerPrefix.Length..] : text;
@@ -224,8 +238,9 @@ internal static class MigrationReader
             var m = migrations[i];
             if (first.TryAdd(m.Entity, m)) continue;
             var earlier = first[m.Entity];
-            ok = sections[i].Check(false, "vm", true, $"{plan.NameOf(m.Entity)} is migrated already by {Key}[{earlier.Index}] (at {ScenarioHoconWriter.Time(earlier.AtPs)}): "
-                + "one migration per VM in this version, as when the first ends is not known before the run");
+            ok = sections[i].Check(false, m.Container is null ? "vm" : ContainerMoveReader.Key, true,
+                $"{plan.NameOf(m.Entity)} is migrated already by {Key}[{earlier.Index}] (at {ScenarioHoconWriter.Time(earlier.AtPs)}): "
+                + $"one migration per {(m.Container is null ? "VM" : "container")} in this version, as when the first ends is not known before the run");
         }
         return ok;
     }
@@ -257,10 +272,22 @@ internal static class MigrationReader
     private static bool CheckRoom(List<MigrationRequest> migrations, List<ScenarioSection> sections, EntityPlan plan, int cores)
     {
         var room = ServerRoom.After(plan, cores);
+        // Containers take no room at placement; a moved one takes its memory on its destination (its image is restored there).
+        var containerMemory = new long[plan.Hosts];
         var ok = true;
         foreach (var i in Enumerable.Range(0, migrations.Count).OrderBy(i => migrations[i].AtPs).ThenBy(i => i))
         {
             var m = migrations[i];
+            if (m.Container is { } move)
+            {
+                var limit = plan.Settings.Profiles[m.ToServer].MemoryBytes;
+                if (room.MemoryPlaced(m.ToServer) + containerMemory[m.ToServer] + move.MemoryBytes > limit)
+                    ok = sections[i].Check(false, "to", true, $"host {m.ToServer} has no room for {plan.NameOf(m.Entity)}'s {Mib(move.MemoryBytes)} MiB at "
+                        + $"{ScenarioHoconWriter.Time(m.AtPs)}: {Mib(room.MemoryPlaced(m.ToServer) + containerMemory[m.ToServer])} of its {Mib(limit)} MiB are "
+                        + "taken by the VMs placed there and the VMs and containers moved there by earlier migrations");
+                else containerMemory[m.ToServer] += move.MemoryBytes;
+                continue;
+            }
             var t = plan.VmTemplateOf(m.Entity);
             if (!room.Fits(m.ToServer, t))
             {
@@ -282,6 +309,7 @@ internal static class MigrationReader
     public static List<ResolvedHocon> Resolved(IReadOnlyList<MigrationRequest> migrations, MigrationSettings section, EntityPlan plan) =>
         migrations.Where(m => m.Evacuates < 0 || m.After < 0).Select(m =>
         {
+            if (m.Container is not null) return ContainerMoveReader.Resolved(m, plan);
             var element = new ResolvedHocon { ["at"] = ScenarioHoconWriter.Time(m.AtPs) };
             if (m.Evacuates >= 0) element["evacuate"] = ScenarioHoconWriter.Int(m.Evacuates);
             else

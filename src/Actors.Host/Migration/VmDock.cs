@@ -25,17 +25,6 @@ internal sealed class VmDock(string path, int server, HostSwitch hostSwitch, Mig
 
     public int Server => server;
 
-    /// <summary>
-    /// <paramref name="total"/> bytes of <paramref name="agent"/>'s stream are in: once they cover all it asked to send, the source hears
-    /// that the transfer arrived (in this partition, at once: the source decides on what arrived, as SimGrid's and the model's rounds do).
-    /// </summary>
-    public void StreamReceived(MigrationAgent agent, long total)
-    {
-        if (total < agent.Requested) return;
-        var delivered = new Packet { Sequence = agent.MigrationIndex, CreatedAt = total };
-        Owner.SendControl(agent.Owner.Id, Now, agent.Index, MigrationAgent.Delivered, in delivered);
-    }
-
     public override void Receive(int port, in Packet packet) => throw new InvalidOperationException($"{Path} has no ports");
 
     public override void OnControl(int code, in Packet details)

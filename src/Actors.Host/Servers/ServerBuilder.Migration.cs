@@ -18,21 +18,16 @@ internal sealed partial class ServerBuilder
     /// </summary>
     /// <param name="vfOf">The VF kept for each arriving bonded VM that gets one, by migration.</param>
     private void BuildMigrations(Server server, int host, HostSwitch hostSwitch, EndpointStack hostStack, HostCores hostCores, int firstFreePort,
-        List<MigrationRequest> arrivals, Dictionary<int, int> vfOf, SriovNic? nic)
+        List<MigrationRequest> arrivals, Dictionary<int, int> vfOf, SriovNic? nic, MigrationObserver? observer)
     {
-        foreach (var m in _dc.Migrations.Where(m => Plan.Entity(m.Entity).Server == host))
+        foreach (var m in _dc.Migrations.Where(m => Plan.Entity(m.Entity).Server == host && m.Container is null))
             _handoff.Register(m.Index, server.Add(new MigrationAgent($"{server.Name}/migration{m.Index}", m, _residents[m.Entity], hostStack, hostSwitch,
                 _handoff, _announcer, m.ToServer, _dc.Topology.HostLink.Rate.BitsPerSecond)
             {
                 Successor = _dc.Migrations.FirstOrDefault(n => n.After == m.Index)?.Index ?? -1,
             }));
-        // The traffic delivered on both ends of each migration is measured around it.
-        var measuring = _dc.Migrations.Where(m => Plan.Entity(m.Entity).Server == host || m.ToServer == host).Select(m => m.Index).ToList();
-        var observer = measuring.Count == 0 ? null : new MigrationObserver(_handoff, measuring);
-        if (observer is not null)
-            foreach (var stack in server.Components.OfType<EndpointStack>()) stack.DeliveryObserver = observer.Observe;
         if (arrivals.Count == 0) return;
-        hostStack.MigrationReceiver = _handoff.Receiver;
+        AcceptStreams(server, host, hostStack);
         var dock = server.Add(new VmDock($"{server.Name}/vm-dock", host, hostSwitch, _handoff, _announcer,
             (migration, vm, port) => Attach(server, vm, hostSwitch, port, hostCores, vfOf.TryGetValue(migration, out var vf) ? (nic!, vf) : null), observer!));
         // vCPUs of arriving VMs go after those planned here, as the planner deals cores (core 0 left to the host).
@@ -43,6 +38,43 @@ internal sealed partial class ServerBuilder
             vcpusPlaced += Plan.VmTemplateOf(arrivals[i].Entity).Vcpus;
         }
         _handoff.Register(host, dock);
+    }
+
+    /// <summary>The traffic delivered on both ends of each move (a VM's or a container's) is measured around it: null when none touches the server.</summary>
+    private MigrationObserver? ObserveMigrations(Server server, int host)
+    {
+        var measuring = _dc.Migrations.Where(m => Plan.Entity(m.Entity).Server == host || m.ToServer == host).Select(m => m.Index).ToList();
+        if (measuring.Count == 0) return null;
+        var observer = new MigrationObserver(_handoff, measuring);
+        foreach (var stack in server.Components.OfType<EndpointStack>()) stack.DeliveryObserver = observer.Observe;
+        return observer;
+    }
+
+    /// <summary>The host's stack takes incoming migration streams (once, whether VMs or containers arrive).</summary>
+    private void AcceptStreams(Server server, int host, EndpointStack hostStack)
+    {
+        if (hostStack.MigrationReceiver is not null) return;
+        hostStack.MigrationReceiver = _handoff.Receiver;
+        _handoff.AcceptStreams(host, server);
+    }
+
+    /// <summary>
+    /// Containers' moves (docs/migration.md, "Containers"): an agent per container leaving this server (in list order) and, if containers
+    /// arrive here, the dock that takes them into the host kernel (<paramref name="kernel"/>, its router).
+    /// </summary>
+    /// <param name="vmSwitch">The switch VMs attach to here and the host kernel's port on it; null without VMs.</param>
+    private void BuildContainerMoves(Server server, int host, EndpointStack hostStack, Component kernel, Processor networkCore, StartupContention startup,
+        (HostSwitch Switch, int HostPort)? vmSwitch, List<MigrationRequest> arrivals)
+    {
+        Action<ulong, long>? behindUplink = vmSwitch is { } s ? (mac, now) => s.Switch.Learn(mac, s.Switch.UplinkPort, now) : null;
+        foreach (var m in _dc.Migrations.Where(m => Plan.Entity(m.Entity).Server == host && m.Container is not null))
+            _handoff.Register(m.Index, server.Add(new ContainerMoveAgent($"{server.Name}/migration{m.Index}", m, _movingContainers[m.Entity], hostStack,
+                behindUplink, _handoff)));
+        if (arrivals.Count == 0) return;
+        AcceptStreams(server, host, hostStack);
+        Action<ulong, long>? onHostPort = vmSwitch is { } v ? (mac, now) => v.Switch.Learn(mac, v.HostPort, now) : null;
+        _handoff.Register(host, server.Add(new ContainerDock($"{server.Name}/container-dock", host, (ActorsNetwork.Links.EndpointRouter)kernel, networkCore,
+            Step(Costs.Container.Macvlan), startup, Free, onHostPort, _announcer, _handoff, hostStack.DeliveryObserver)));
     }
 
     /// <summary>What moving the VM <paramref name="entity"/> takes (<see cref="ResidentVm"/>), as BuildVm made it.</summary>

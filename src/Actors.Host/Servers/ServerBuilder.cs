@@ -62,6 +62,8 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, LeafSpine
     private readonly FabricAnnouncer _announcer = new(layout);
     /// <summary>The VMs of the server being built that will migrate, by entity (filled by BuildVm).</summary>
     private readonly Dictionary<int, ResidentVm> _residents = [];
+    /// <summary>The containers of the server being built that move on their own, by entity (filled by BuildKernel).</summary>
+    private readonly Dictionary<int, ResidentContainer> _movingContainers = [];
 
     /// <summary>Entities take the event-source ids after the model's LPs.</summary>
     private int EntitySource(int entity) => layout.LpCount + entity;
@@ -78,7 +80,8 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, LeafSpine
         // switch; bonded ones (vf-bond) do both.
         var vfVms = Vfs.WithVfOn(host).ToList();
         vms = vms.Where(e => Vfs.VnicOf(e) != VnicBackend.Vf).ToList();
-        var arrivals = _dc.Migrations.Where(m => m.ToServer == host).ToList();
+        var arrivals = _dc.Migrations.Where(m => m.ToServer == host && m.Container is null).ToList();
+        var containerArrivals = _dc.Migrations.Where(m => m.ToServer == host && m.Container is not null).ToList();
         // A bonded VM that migrates here gets a VF of its own if one is left (plugged in once it runs here), else only its backup.
         var vfArrivals = V.Profiles[host].Sriov is { } nicModel
             ? arrivals.Where(m => Plan.VmTemplateOf(m.Entity).Vnic == VnicBackend.VfBond).Take(Math.Max(0, nicModel.MaxVfs - vfVms.Count)).ToList()
@@ -86,7 +89,7 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, LeafSpine
         var sriov = V.Profiles[host].Sriov is { } model ? BuildSriovNic(name, host, model, [.. vfVms, .. vfArrivals.Select(m => m.Entity)]) : null;
         for (var i = 0; i < vfArrivals.Count; i++) sriov!.DetachVf(vfVms.Count + i);
         // A VM that arrives without a VF is behind the PF: the NIC's switch must send its local VFs' frames for it there.
-        foreach (var m in arrivals.Where(m => !vfArrivals.Contains(m))) sriov?.AddPfAddress(directory[Plan.Entity(m.Entity).Endpoint].Mac);
+        foreach (var m in arrivals.Where(m => !vfArrivals.Contains(m)).Concat(containerArrivals)) sriov?.AddPfAddress(directory[Plan.Entity(m.Entity).Endpoint].Mac);
         Component nic = sriov ?? (Component)new PhysicalNic($"{name}/nic0", Free ? 0 : Costs.NicTxLatencyPs, Free ? 0 : Costs.NicRxLatencyPs);
         server.Add(nic);
         if (nic.Index != FabricBuilder.ServerNic) throw new InvalidOperationException($"{name}: the NIC must be component {FabricBuilder.ServerNic}");
@@ -102,8 +105,9 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, LeafSpine
         var hostKernel = new KernelSpec(name, host, networkCore, networkCore, CpuCategory.HostKernel, CpuCategory.HostUser,
             EndpointLifecycle.AlwaysRunning(), null, EndpointResults.HostStackKind);
         var hasVms = vms.Count + arrivals.Count > 0;
+        // A container that arrives needs the kernel's router, as one planned here would.
         var (up, upPort, hostStack) = BuildKernel(server, hostKernel, entities.Where(e => Plan.Entity(e) is { Kind: EntityKind.Container, ParentVm: < 0 }), startup,
-            onSharedSegment: hasVms);
+            onSharedSegment: hasVms || containerArrivals.Count > 0);
         var vswitch = _dc.Server.VSwitch.Enabled ? server.Add(BuildVSwitch(name, host, cpu, vms, arrivals.Count)) : null;
         var leaf = layout.LeafLp(layout.LeafOfHost(host));
         var t = _dc.Topology;
@@ -128,6 +132,8 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, LeafSpine
                 server.Connect(up, upPort, vswitch, LocalPort);
                 server.Connect(vswitch, UplinkPort, nic, nicHostPort);
             }
+            ObserveMigrations(server, host);
+            BuildContainerMoves(server, host, hostStack, up, networkCore, startup, null, containerArrivals);
             return server;
         }
         // With VMs the NIC's driver feeds a switch; the host kernel is one of its ports. Under OVS's userspace datapath the
@@ -177,7 +183,8 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, LeafSpine
             ? new HostSwitch(bridge, switchUplink, (mac, port, now) => bridge.Fdb.Learn(mac, port, now))
             : new HostSwitch(vmSwitch, switchUplink, (mac, port, now) => ((VSwitchComponent)vmSwitch).VSwitch.LearnMac(mac, (uint)port, now));
         BuildMigrations(server, host, hostSwitch, hostStack, hostCores, firstVmPort + vms.Count, arrivals,
-            sriov is null ? [] : vfArrivals.Select((m, i) => (m.Index, vfVms.Count + i)).ToDictionary(), sriov);
+            sriov is null ? [] : vfArrivals.Select((m, i) => (m.Index, vfVms.Count + i)).ToDictionary(), sriov, ObserveMigrations(server, host));
+        BuildContainerMoves(server, host, hostStack, up, networkCore, startup, (hostSwitch, switchHost), containerArrivals);
         return server;
     }
 
@@ -335,6 +342,8 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, LeafSpine
                     Own(macvlan, source);
                     server.Connect(router, router.AddPort([e.Endpoint]), macvlan, CpuHop.PortA);
                     server.Connect(macvlan, CpuHop.PortB, stack, EndpointStack.NetworkPort);
+                    if (_dc.Migrations.Any(m => m.Entity == c && m.Container is not null))
+                        _movingContainers[c] = new ResidentContainer(c, Plan.NameOf(c), e.Endpoint, directory[e.Endpoint].Mac, stack, macvlan, runtime);
                     break;
             }
         }

@@ -191,6 +191,20 @@ internal sealed class TcpLayer : ITcpHost
         _finished.Add((connection.FlowId, connection.Stats));
     }
 
+    /// <summary>
+    /// The process that owned every connection is gone (a container restarted elsewhere): the connections leave the tables as they stood,
+    /// their timers are ignored from now on, and the ephemeral ports go on from where they were, so that new connections do not take
+    /// the 4-tuples of old ones that peers may still hold.
+    /// </summary>
+    public void Abandon()
+    {
+        foreach (var (connection, _) in _tokens.OrderBy(t => t.Value.Token)) _finished.Add((connection.FlowId, connection.Stats));
+        _connections.Clear();
+        _byToken.Clear();
+        _tokens.Clear();
+        _burstOwner = null;
+    }
+
     private ushort NextPort(uint remoteIp, ushort remotePort)
     {
         for (var tries = 0; tries <= LastEphemeralPort - FirstEphemeralPort; tries++)

@@ -39,7 +39,7 @@ internal static partial class ResultFiles
                 MigrationPhase.NotStarted => "not-started",
                 _ => "in-progress",
             };
-            var reason = m[MigrationResults.Reason] < 0 ? "" : StopReasonName((MigrationStopReason)m[MigrationResults.Reason]);
+            var reason = m[MigrationResults.Method] > 0 ? ContainerMethodName(m) : m[MigrationResults.Reason] < 0 ? "" : StopReasonName((MigrationStopReason)m[MigrationResults.Reason]);
             var (start, end) = (m[MigrationResults.StartPs], m[MigrationResults.EndPs]);
             var pre = m[MigrationResults.PreCopyBytes];
             var stopCopy = m[MigrationResults.StopAndCopyBytes];
@@ -55,6 +55,10 @@ internal static partial class ResultFiles
         }
         return sb.ToString();
     }
+
+    /// <summary>A container's move says so in stop_reason: container-restart or container-criu.</summary>
+    private static string ContainerMethodName(ComponentCounters m) =>
+        (ContainerMoveMethod)(m[MigrationResults.Method] - 1) == ContainerMoveMethod.Restart ? "container-restart" : "container-criu";
 
     private static double Seconds(long ps) => ps < 0 ? -1 : Round(ps / 1e12);
 
@@ -84,7 +88,10 @@ internal static partial class ResultFiles
         {
             var (start, end) = (m[MigrationResults.StartPs], m[MigrationResults.EndPs]);
             var done = (MigrationPhase)m[MigrationResults.Phase] == MigrationPhase.Completed && end <= scenario.DurationPs;
-            var how = done
+            var how = done && m[MigrationResults.Method] > 0
+                ? $"{ContainerMethodName(m)}, {(end - start) / 1e12:0.000} s, {m[MigrationResults.StopAndCopyBytes] / 1e6:N1} MB, downtime {m[MigrationResults.DowntimePs] / 1e9:0.0} ms, "
+                  + $"{m[MigrationResults.UnpluggedPackets] + m[MigrationResults.DroppedAtSource]:N0} packets lost"
+                : done
                 ? $"{(end - start) / 1e12:0.000} s, {m[MigrationResults.Rounds]} round(s), {(m[MigrationResults.PreCopyBytes] + m[MigrationResults.StopAndCopyBytes]) / 1e6:N1} MB, "
                   + $"downtime {m[MigrationResults.DowntimePs] / 1e9:0.0} ms, {m[MigrationResults.UnpluggedPackets] + m[MigrationResults.DroppedAtSource]:N0} packets lost"
                 : (MigrationPhase)m[MigrationResults.Phase] == MigrationPhase.Aborted ? "aborted: the VM stayed" : "not finished by the end of the run";
