@@ -52,7 +52,11 @@ public sealed class ObjectGraphReader
         return box;
     }
 
-    internal object? ReadReference()
+    /// <param name="allocated">
+    /// Called with the object as soon as it exists, before its fields are read (a delegate is created from its target then, so that
+    /// the target's own fields may refer to the delegate).
+    /// </param>
+    internal object? ReadReference(Action<object>? allocated = null)
     {
         switch (_in.ReadByte())
         {
@@ -62,11 +66,12 @@ public sealed class ObjectGraphReader
                 var id = _in.Read7BitEncodedInt();
                 if (id < 0 || id >= _objects.Count) throw new CheckpointException($"the checkpoint is damaged: object {id} is referred to before it is written");
                 var seen = _objects[id];
-                return ReferenceEquals(seen, Pending)
-                    ? throw new CheckpointException("a delegate is reachable from its own target (or a collection from its comparer): the checkpoint cannot rebuild it")
-                    : seen;
+                if (ReferenceEquals(seen, Pending))
+                    throw new CheckpointException("a delegate's target is reachable only through the delegate, or a collection from its comparer: the checkpoint cannot rebuild it");
+                allocated?.Invoke(seen);
+                return seen;
             case ObjectGraphWriter.New:
-                return ReadNew(TypeLayout.For(ReadType()));
+                return ReadNew(TypeLayout.For(ReadType()), allocated);
             case var tag:
                 throw new CheckpointException($"the checkpoint is damaged: unknown object tag {tag}");
         }
@@ -86,7 +91,21 @@ public sealed class ObjectGraphReader
         return type;
     }
 
-    private object ReadNew(TypeLayout layout)
+    private object ReadNew(TypeLayout layout, Action<object>? allocated)
+    {
+        if (layout.Shape == TypeShape.Fields)
+        {
+            var value = Register(RuntimeHelpers.GetUninitializedObject(layout.Type));
+            allocated?.Invoke(value);
+            ReadFields(layout, value);
+            return value;
+        }
+        var read = ReadOther(layout);
+        allocated?.Invoke(read);
+        return read;
+    }
+
+    private object ReadOther(TypeLayout layout)
     {
         switch (layout.Shape)
         {
@@ -103,9 +122,7 @@ public sealed class ObjectGraphReader
                 _fills.Add(fill);
                 return collection;
             default:
-                var value = Register(RuntimeHelpers.GetUninitializedObject(layout.Type));
-                ReadFields(layout, value);
-                return value;
+                throw new InvalidOperationException($"{layout.Shape} is read by ReadNew");
         }
     }
 
@@ -153,10 +170,11 @@ public sealed class ObjectGraphReader
                      ?? throw new CheckpointException($"the checkpoint names a method of {declaring} this build does not have");
         if (declaring.IsConstructedGenericType) method = (MethodInfo)MethodBase.GetMethodFromHandle(method.MethodHandle, declaring.TypeHandle)!;
         if (generic.Length > 0) method = method.MakeGenericMethod(generic);
-        var target = ReadReference();
-        var d = target is null ? Delegate.CreateDelegate(delegateType, method) : Delegate.CreateDelegate(delegateType, target, method);
-        _objects[slot] = d;
-        return d;
+        // Created as soon as its target exists, before the target's fields are read: they may hold this very delegate.
+        Delegate? d = null;
+        var target = ReadReference(t => _objects[slot] = d = Delegate.CreateDelegate(delegateType, t, method));
+        if (target is null) _objects[slot] = d = Delegate.CreateDelegate(delegateType, method);
+        return d!;
     }
 
     private void ReadFields(TypeLayout layout, object value)

@@ -43,6 +43,7 @@ public sealed class CheckpointRestoreSpec(ITestOutputHelper output)
     [InlineData("tcp/websearch-30.conf", "duration = 60ms", 1, 10_000)]
     [InlineData("migration-ovs.conf", "duration = 700ms", 1, 37_000)]
     [InlineData("migration-sriov.conf", "duration = 700ms", 1, 37_000)]
+    [InlineData("migration-container.conf", "", 1, 23_000)]
     public void Results_must_not_change_when_partitions_are_restored_from_checkpoints(string file, string overrides, int partitions, long everyMicroseconds)
     {
         // arrange

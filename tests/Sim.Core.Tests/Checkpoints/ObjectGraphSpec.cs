@@ -1,0 +1,153 @@
+using DcSim.SimCore.Checkpoints;
+using Xunit;
+
+namespace DcSim.SimCore.Tests.Checkpoints;
+
+/// <summary>The object graph codec on the shapes model state takes: sharing, cycles, delegates, hash collections, nullables, arrays.</summary>
+public sealed class ObjectGraphSpec
+{
+    private sealed class Node
+    {
+        public int Value;
+        public Node? Next;
+        public readonly List<Node> Children = [];
+        public Action? OnTick;
+        public Func<int, int>? Scale;
+        public int Ticks;
+
+        public void Tick() => Ticks += Value;
+    }
+
+    private sealed class Bag
+    {
+        public Dictionary<string, int> ByName = [];
+        public Dictionary<(int, long), string> ByPair = [];
+        public HashSet<string> Names = new(StringComparer.OrdinalIgnoreCase);
+        public int? Maybe;
+        public int? Nothing = null;
+        public long[,] Grid = new long[2, 3];
+        public (int A, string B)[] Pairs = [];
+        public object? Boxed;
+        public string[] Shared = [];
+    }
+
+    private static T RoundTrip<T>(T root) where T : class
+    {
+        var stream = new MemoryStream();
+        ObjectGraphWriter.Write(root, stream);
+        stream.Position = 0;
+        return (T)ObjectGraphReader.Read(stream);
+    }
+
+    [Fact]
+    public void Cycles_and_shared_objects_must_stay_as_they_were()
+    {
+        var a = new Node { Value = 1 };
+        var b = new Node { Value = 2, Next = a };
+        a.Next = b;
+        a.Children.Add(b);
+        a.Children.Add(b);
+
+        var copy = RoundTrip(a);
+
+        Assert.NotSame(a, copy);
+        Assert.Same(copy, copy.Next!.Next);
+        Assert.Same(copy.Next, copy.Children[0]);
+        Assert.Same(copy.Children[0], copy.Children[1]);
+        Assert.Equal(2, copy.Next.Value);
+    }
+
+    [Fact]
+    public void A_delegate_held_by_its_own_target_must_be_rebuilt_bound_to_the_copy()
+    {
+        // a method group on the holder itself, and a closure that captures the holder
+        var n = new Node { Value = 3 };
+        n.OnTick = n.Tick;
+        var factor = 7;
+        n.Scale = x => x * factor + n.Value;
+
+        var copy = RoundTrip(n);
+        copy.OnTick!();
+        copy.OnTick();
+
+        Assert.Equal(6, copy.Ticks);
+        Assert.Equal(0, n.Ticks);
+        Assert.Equal(2 * 7 + 3, copy.Scale!(2));
+        copy.Value = 10;
+        Assert.Equal(2 * 7 + 10, copy.Scale(2));
+    }
+
+    [Fact]
+    public void A_delegate_reached_before_its_target_must_be_the_one_its_target_holds()
+    {
+        // the delegate is met first (the list's first item), its target is new, and the target's field holds the delegate
+        var n = new Node { Value = 2 };
+        Action tick = n.Tick;
+        n.OnTick = tick;
+        var root = new List<object> { tick, n };
+
+        var copy = RoundTrip(root);
+        var node = (Node)copy[1];
+        ((Action)copy[0])();
+
+        Assert.Same(copy[0], node.OnTick);
+        Assert.Equal(2, node.Ticks);
+    }
+
+    [Fact]
+    public void Hash_collections_nullables_and_arrays_must_keep_their_contents_and_order()
+    {
+        var shared = "shared";
+        var bag = new Bag
+        {
+            ByName = new() { ["b"] = 2, ["a"] = 1, ["c"] = 3 },
+            ByPair = new() { [(1, 2L)] = "x", [(3, 4L)] = "y" },
+            Maybe = 5,
+            Boxed = 42L,
+            Pairs = [(1, "one"), (2, shared)],
+            Shared = [shared, shared],
+        };
+        bag.ByName.Remove("a");
+        bag.ByName["d"] = 4;
+        bag.Names.Add("Alpha");
+        bag.Grid[1, 2] = 12;
+        bag.Grid[0, 1] = 1;
+
+        var copy = RoundTrip(bag);
+
+        Assert.Equal(bag.ByName.ToList(), copy.ByName.ToList());
+        Assert.Equal("y", copy.ByPair[(3, 4L)]);
+        Assert.Contains("ALPHA", copy.Names);   // the custom comparer came along
+        Assert.Equal((5, (int?)null), (copy.Maybe, copy.Nothing));
+        Assert.Equal(12, copy.Grid[1, 2]);
+        Assert.Equal(1, copy.Grid[0, 1]);
+        Assert.Equal(42L, copy.Boxed);
+        Assert.Equal("one", copy.Pairs[0].B);
+        Assert.Same(copy.Shared[0], copy.Shared[1]);
+        Assert.Same(copy.Shared[0], copy.Pairs[1].B);
+    }
+
+    [Fact]
+    public void What_a_model_must_not_hold_must_be_refused_naming_where_it_is()
+    {
+        var n = new Node { Value = 1, OnTick = () => new MemoryStream().Flush() };
+        var holder = new Bag { Boxed = new MemoryStream() };
+
+        var e = Assert.Throws<CheckpointException>(() => ObjectGraphWriter.Write(holder, Stream.Null));
+
+        Assert.Contains("MemoryStream cannot be checkpointed: it holds an operating-system resource", e.Message);
+        Assert.Contains("reached through Bag.Boxed", e.Message);
+        ObjectGraphWriter.Write(n, Stream.Null);   // a lambda that creates one when called holds none
+    }
+
+    [Fact]
+    public void A_damaged_checkpoint_must_be_refused_with_a_checkpoint_error()
+    {
+        var stream = new MemoryStream();
+        ObjectGraphWriter.Write(new Node { Value = 1, Next = new Node() }, stream);
+        var bytes = stream.ToArray()[..^3];
+
+        Assert.Throws<CheckpointException>(() => ObjectGraphReader.Read(new MemoryStream(bytes)));
+        Assert.Throws<CheckpointException>(() => ObjectGraphReader.Read(new MemoryStream([9, 9, 9])));
+    }
+}
