@@ -193,11 +193,15 @@ public sealed class JournalSpec
             Assert.True(run.Process.WaitForExit(10_000));
         }
         var stopped = Dcsim.Run(Limit, ["journal", killed]);
+        var otherLayout = Dcsim.Run(Limit, ["run", "--resume", killed, "--partitions", "2"]);
 
         // act
         var resumed = Dcsim.Run(Limit, ["run", "--resume", killed]);
 
-        // assert: the journal held a checkpoint past the start, the run went on from it, and every result file is the same
+        // assert: a checkpoint of one partition cannot continue on two (exit 2, nothing run)
+        Assert.Equal(2, otherLayout.ExitCode);
+        Assert.Matches(@"^dcsim: --resume .*: its checkpoint at sim [\d.]+ms holds 1 partition\(s\), not the 2 --partitions asks for; leave --partitions out, or add --from-start", otherLayout.Stderr);
+        // the journal held a checkpoint past the start, the run went on from it, and every result file is the same
         var checkpoint = Regex.Match(stopped.Stdout, @"checkpoint  sim (?<at>[\d.]+)ms \(before window [\d,]+\), 1 partition\(s\), [\d,]+ bytes");
         Assert.True(checkpoint.Success, stopped.Stdout);
         Assert.InRange(double.Parse(checkpoint.Groups["at"].Value, System.Globalization.CultureInfo.InvariantCulture), 100, 701);

@@ -134,6 +134,8 @@ internal static class BenchCommand
           host-link { rate = 10Gbps, delay = 1us }
           fabric-link { rate = 40Gbps, delay = 1us }
         }
+        # No checkpoint by wall time in the plain run (--checkpoint-every adds them by simulated time).
+        kernel.checkpoint-wall-interval = off
         # ns-3's models charge no CPU: compare the kernels on the same physics.
         servers.stack-costs = free
         traffic.generators = [

@@ -60,7 +60,9 @@ internal static class JournalCommand
         lines.Add($"progress    {SimTime.Format(p.SimulatedTime)} simulated, {p.Windows:N0} windows, {p.EventsProcessed:N0} events");
         lines.Add($"moves       {r.Moves.Count}");
         lines.Add($"resumed     {r.Resumes}");
-        lines.Add(r.Checkpoint.IsStart ? "checkpoint  none (a resume starts from the beginning)"
+        // Only a stopped run has a use for its checkpoint (a completed one's is deleted).
+        if (!r.Completed && r.Definition is not null)
+            lines.Add(r.Checkpoint.IsStart ? "checkpoint  none (a resume starts from the beginning)"
             : $"checkpoint  sim {SimTime.Format(r.Checkpoint.SimulatedTime)} (before window {r.Checkpoint.Window + 1:N0}), {r.Checkpoint.Partitions!.Length} partition(s), {r.Checkpoint.Bytes:N0} bytes");
         lines.Add(r.Completed ? "status      completed"
             : d is null ? "status      not started (no definition recorded)"

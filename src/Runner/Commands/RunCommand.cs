@@ -12,7 +12,7 @@ namespace DcSim.Runner.Commands;
 
 /// <summary>
 /// `dcsim run SCENARIO [--out DIR] [--seed N] [--nodes N] [--partitions N] [--join HOST:PORT] [--http PORT] [--journal J] [--verbose] [--force]`,
-/// or `dcsim run --resume DIR [...]` to continue a stopped run from its journal.
+/// or `dcsim run --resume DIR [--from-start] [...]` to continue a stopped run from its journal (its last checkpoint, or the start).
 /// </summary>
 internal static class RunCommand
 {
@@ -29,17 +29,18 @@ internal static class RunCommand
         var join = new Option<string?>("--join") { Description = "HOST:PORT of a running `dcsim node`: run on that cluster (counting this process) instead of starting workers" };
         var journal = new Option<string?>(JournalChoice.OptionName) { Description = "Where the journal goes: sqlite (DIR/journal.db, the default), off, or a PostgreSQL URL/connection string (overrides persistence.journal)" };
         var resume = new Option<DirectoryInfo?>("--resume") { Description = "Continue the stopped run whose results folder is DIR, from DIR/journal.db (or, with --journal, the database DIR/journal.id points into); no scenario argument" };
+        var fromStart = new Option<bool>("--from-start") { Description = "With --resume: run the stopped run again from its beginning, not from its last checkpoint" };
         var verbose = new Option<bool>("--verbose") { Description = "Print Akka's log (this process and its workers) on stderr instead of a file under the temp folder" };
         var force = ScenarioFile.ForceOption();
-        var command = new Command("run", "Run a scenario and write its results") { scenario, output, seed, nodes, partitions, join, http, journal, resume, verbose, force };
+        var command = new Command("run", "Run a scenario and write its results") { scenario, output, seed, nodes, partitions, join, http, journal, resume, fromStart, verbose, force };
         command.SetAction((parse, cancel) => Execute(new RunOptions(parse.GetValue(scenario), parse.GetValue(output), parse.GetValue(seed),
             parse.GetValue(nodes), parse.GetValue(partitions), parse.GetValue(join), parse.GetValue(http), parse.GetValue(journal),
-            parse.GetValue(resume), parse.GetValue(verbose), parse.GetValue(force)), cancel));
+            parse.GetValue(resume), parse.GetValue(fromStart), parse.GetValue(verbose), parse.GetValue(force)), cancel));
         return command;
     }
 
     private sealed record RunOptions(FileInfo? Scenario, DirectoryInfo? Output, ulong? Seed, int Nodes, int? Partitions, string? Join, string? Http,
-        string? Journal, DirectoryInfo? Resume, bool Verbose, bool Force);
+        string? Journal, DirectoryInfo? Resume, bool FromStart, bool Verbose, bool Force);
 
     /// <summary>How long an interrupted run may take to stop its workers and leave the cluster.</summary>
     private static readonly TimeSpan TeardownLimit = TimeSpan.FromSeconds(15);
@@ -57,6 +58,7 @@ internal static class RunCommand
             httpUrl = $"http://{hostPort}";
         }
         if (o.Resume is null && o.Scenario is null) return Usage("run needs a SCENARIO file, or --resume DIR to continue a stopped run");
+        if (o.FromStart && o.Resume is null) return Usage("--from-start goes with --resume DIR");
         if (o.Resume is not null && (o.Scenario ?? o.Output ?? (object?)o.Seed) is not null)
             return Usage("--resume DIR continues the run recorded in DIR's journal, with its own scenario, seed and folder: give no SCENARIO, --out or --seed");
 
@@ -68,7 +70,7 @@ internal static class RunCommand
         if (o.Resume is not null)
         {
             if (journal.CheckOption() is { } journalProblem) return Usage(journalProblem);
-            resumed = await RunResume.OpenAsync(outputDirectory, journal.Settings, o.Force, log);
+            resumed = await RunResume.OpenAsync(outputDirectory, journal.Settings, o.Force, log, new RunResume.ResumeOptions(o.FromStart, o.Join, o.Partitions));
             if (resumed is null) return ExitCodes.BadInput;
             settings = resumed.Scenario;
         }
@@ -128,7 +130,12 @@ internal static class RunCommand
             checkpointed: c =>
             {
                 checkpoints.Add(c);
-                if (opening is { IsCompletedSuccessfully: true }) opening.Result.RecordCheckpoint(c.Point);
+                if (opening is { IsCompletedSuccessfully: true } && c.Point.Partitions is not null) opening.Result.RecordCheckpoint(c.Point);
+            },
+            checkpointFailed: f =>
+            {
+                progress.Done();
+                Console.Error.WriteLine($"dcsim: the run goes on without checkpoints: partition {f.Index}: {f.Reason}");
             });
         var finished = false;
         try

@@ -37,7 +37,7 @@ internal static class Experiment
 {
     public static async Task<ExperimentOutcome> RunAsync(ScenarioSettings scenario, string baseDirectory, int partitions, RunCluster cluster,
         Action<RunProgress> progress, CancellationToken cancel, QueryEndpoint? endpoint = null, Action<string>? failed = null, Task? ready = null,
-        RecoveryPoint? from = null, Action<CheckpointTaken>? checkpointed = null)
+        RecoveryPoint? from = null, Action<CheckpointTaken>? checkpointed = null, Action<CheckpointFailed>? checkpointFailed = null)
     {
         var setup = Stopwatch.StartNew();
         var embedded = cluster.Join is null;
@@ -58,7 +58,7 @@ internal static class Experiment
 
             // An interrupted run kills its workers (Ctrl-C on a terminal signals them too): no restart notice for that.
             var run = Submit(node.System, coordinator, new StartExperiment(scenario.ResolvedHocon, baseDirectory, partitions, from),
-                p => { if (!cancel.IsCancellationRequested) progress(p); }, checkpointed);
+                p => { if (!cancel.IsCancellationRequested) progress(p); }, checkpointed, checkpointFailed);
             var finished = await run.WaitAsync(cancel);
             if (finished is ExperimentCompleted && embedded) await node.DismissOtherMembersAsync(TimeSpan.FromSeconds(10));
             completed = finished is ExperimentCompleted;
@@ -95,10 +95,10 @@ internal static class Experiment
     }
 
     private static Task<IDcSimMessage> Submit(ActorSystem system, IActorRef coordinator, StartExperiment start, Action<RunProgress> progress,
-        Action<CheckpointTaken>? checkpointed)
+        Action<CheckpointTaken>? checkpointed, Action<CheckpointFailed>? checkpointFailed)
     {
         var outcome = new TaskCompletionSource<IDcSimMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
-        system.ActorOf(Props.Create(() => new ExperimentClient(coordinator, start, outcome, progress, checkpointed)), "experiment-client");
+        system.ActorOf(Props.Create(() => new ExperimentClient(coordinator, start, outcome, progress, checkpointed, checkpointFailed)), "experiment-client");
         return outcome.Task;
     }
 }

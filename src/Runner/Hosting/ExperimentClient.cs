@@ -25,10 +25,11 @@ internal sealed class ExperimentClient : ReceiveActor
     private Address? _coordinatorMember;
 
     public ExperimentClient(IActorRef coordinator, StartExperiment start, TaskCompletionSource<IDcSimMessage> outcome, Action<RunProgress> progress,
-        Action<CheckpointTaken>? checkpointed = null)
+        Action<CheckpointTaken>? checkpointed = null, Action<CheckpointFailed>? checkpointFailed = null)
     {
         _outcome = outcome;
         Receive<CheckpointTaken>(c => checkpointed?.Invoke(c));
+        Receive<CheckpointFailed>(f => checkpointFailed?.Invoke(f));
         Receive<RunProgress>(p =>
         {
             if (Sender.Path.Address.HasGlobalScope) _coordinatorMember = Sender.Path.Address;

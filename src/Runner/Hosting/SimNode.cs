@@ -114,12 +114,8 @@ internal sealed class SimNode : IAsyncDisposable
     {
         public PartitionMessageExtractor() : base(ShardCount) { }
 
-        public override string? EntityId(object message) => message switch
-        {
-            WindowProtocol.InitPartition init => WindowCoordinator.PartitionEntityId(init.Index),
-            WindowProtocol.CheckpointPart part => WindowCoordinator.PartitionEntityId(part.Index),
-            _ => null,
-        };
+        public override string? EntityId(object message) =>
+            message is WindowProtocol.InitPartition init ? WindowCoordinator.PartitionEntityId(init.Index) : null;
 
         public override string ShardId(string entityId, object? messageHint = null) =>
             (int.Parse(entityId, CultureInfo.InvariantCulture) % ShardCount).ToString(CultureInfo.InvariantCulture);

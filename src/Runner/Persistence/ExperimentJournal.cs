@@ -41,7 +41,7 @@ public sealed class ExperimentJournal : ReceivePersistentActor
         Recover<ProgressRecorded>(e => _progress = e.Progress);
         Recover<EntityMoved>(_moves.Add);
         Recover<ExperimentResumed>(Apply);
-        Recover<ExperimentFinished>(e => (_progress, _completed) = (e.Final, true));
+        Recover<ExperimentFinished>(e => (_progress, _completed, _checkpoint) = (e.Final, true, RecoveryPoint.Start));
         Recover<CheckpointMarked>(_ => { });   // its checkpoint is in the snapshot that follows, or was never saved
         Recover<SnapshotOffer>(o => Apply((JournalSnapshot)o.Snapshot));
 
@@ -139,6 +139,9 @@ public sealed class ExperimentJournal : ReceivePersistentActor
         Persist(new ExperimentFinished(finish.Final), e =>
         {
             (_progress, _completed) = (e.Final, true);
+            // A completed run is never resumed: its checkpoint would only take room in the database.
+            if (!_checkpoint.IsStart) DeleteSnapshots(new SnapshotSelectionCriteria(long.MaxValue));
+            _checkpoint = RecoveryPoint.Start;
             Sender.Tell(new Recorded(PersistenceId));
         });
     }

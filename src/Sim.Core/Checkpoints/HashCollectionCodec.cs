@@ -38,8 +38,9 @@ internal static class HashCollectionCodec
 
 internal sealed class DictionaryCodec<TKey, TValue> : IHashCollectionCodec where TKey : notnull
 {
-    private static readonly TypeLayout Key = TypeLayout.For(typeof(TKey));
-    private static readonly TypeLayout Value = TypeLayout.For(typeof(TValue));
+    // Looked up on first use, not in a static initialiser: a refusal there would surface as a TypeInitializationException.
+    private TypeLayout Key => field ??= TypeLayout.For(typeof(TKey));
+    private TypeLayout Value => field ??= TypeLayout.For(typeof(TValue));
 
     public void Write(ObjectGraphWriter writer, object collection)
     {
@@ -72,7 +73,7 @@ internal sealed class DictionaryCodec<TKey, TValue> : IHashCollectionCodec where
 
 internal sealed class HashSetCodec<T> : IHashCollectionCodec
 {
-    private static readonly TypeLayout Element = TypeLayout.For(typeof(T));
+    private TypeLayout Element => field ??= TypeLayout.For(typeof(T));
 
     public void Write(ObjectGraphWriter writer, object collection)
     {

@@ -25,9 +25,12 @@ public sealed class ObjectGraphReader
         var reader = new ObjectGraphReader(input);
         try
         {
-            var root = reader.ReadReference() ?? throw new CheckpointException("the checkpoint holds no state");
-            foreach (var fill in reader._fills) fill();
-            return root;
+            return DeepStack.Run(() =>
+            {
+                var root = reader.ReadReference() ?? throw new CheckpointException("the checkpoint holds no state");
+                foreach (var fill in reader._fills) fill();
+                return root;
+            });
         }
         catch (Exception ex) when (ex is EndOfStreamException or InvalidCastException or ArgumentException or FormatException
                                        or TypeLoadException or FileNotFoundException or MissingMethodException or TargetException)
@@ -72,6 +75,14 @@ public sealed class ObjectGraphReader
                 return seen;
             case ObjectGraphWriter.New:
                 return ReadNew(TypeLayout.For(ReadType()), allocated);
+            case ObjectGraphWriter.Static:
+                var declaring = ReadType();
+                var token = _in.ReadInt32();
+                var instance = declaring.Module.ResolveField(token)?.GetValue(null)
+                               ?? throw new CheckpointException($"the checkpoint names a static field of {declaring} that this build leaves empty");
+                Register(instance);
+                allocated?.Invoke(instance);
+                return instance;
             case var tag:
                 throw new CheckpointException($"the checkpoint is damaged: unknown object tag {tag}");
         }
@@ -83,10 +94,7 @@ public sealed class ObjectGraphReader
         if (id < _types.Count && id >= 0) return _types[id];
         if (id != _types.Count) throw new CheckpointException($"the checkpoint is damaged: type {id} is used before it is named");
         var name = _in.ReadString();
-        var version = new Guid(_in.ReadBytes(16));
         var type = Type.GetType(name, throwOnError: false) ?? throw new CheckpointException($"the checkpoint names a type this build does not have: {name}");
-        if (type.Module.ModuleVersionId != version)
-            throw new CheckpointException($"the checkpoint was written by another build of DcSim ({type.Module.Name} differs): it can only be restored by the build that wrote it");
         _types.Add(type);
         return type;
     }

@@ -17,13 +17,16 @@ namespace DcSim.SimCore.Checkpoints;
 /// </remarks>
 public sealed class ObjectGraphWriter
 {
-    internal const byte Null = 0, Seen = 1, New = 2;
+    internal const byte Null = 0, Seen = 1, New = 2, Static = 3;
 
     private readonly BinaryWriter _out;
     private readonly Dictionary<object, int> _ids = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<Type, int> _types = [];
     /// <summary>Where the writer is (fields, or a delegate's target): named only when something cannot be written.</summary>
     private readonly Stack<object> _where = new();
+    private readonly SortedDictionary<string, Guid> _modules = new(StringComparer.Ordinal);
+
+    private readonly IReadOnlyDictionary<object, FieldInfo> _statics = StaticInstances.Table();
 
     private ObjectGraphWriter(Stream output) => _out = new BinaryWriter(output);
 
@@ -31,18 +34,26 @@ public sealed class ObjectGraphWriter
     public int Objects => _ids.Count;
 
     /// <summary>Writes the graph of <paramref name="root"/> to <paramref name="output"/>; returns the number of objects.</summary>
-    public static int Write(object root, Stream output)
+    public static int Write(object root, Stream output) => Write(root, output, out _);
+
+    /// <summary>As <see cref="Write(object, Stream)"/>; <paramref name="modules"/> are DcSim's modules whose types it holds, with their version ids.</summary>
+    public static int Write(object root, Stream output, out IReadOnlyDictionary<string, Guid> modules)
     {
         var writer = new ObjectGraphWriter(output);
-        try
+        DeepStack.Run(() =>
         {
-            writer.WriteReference(root);
-        }
-        catch (CheckpointException ex)
-        {
-            throw new CheckpointException($"{ex.Message} (reached through {writer.Where()})", ex);
-        }
+            try
+            {
+                writer.WriteReference(root);
+            }
+            catch (CheckpointException ex)
+            {
+                throw new CheckpointException($"{ex.Message} (reached through {writer.Where()})", ex);
+            }
+            return 0;
+        });
         writer._out.Flush();
+        modules = writer._modules;
         return writer.Objects;
     }
 
@@ -87,6 +98,13 @@ public sealed class ObjectGraphWriter
             return;
         }
         _ids.Add(value, _ids.Count);
+        if (_statics.TryGetValue(value, out var field))
+        {
+            _out.Write(Static);
+            WriteType(field.DeclaringType!);
+            _out.Write(field.MetadataToken);
+            return;
+        }
         _out.Write(New);
         var type = value.GetType();
         WriteType(type);
@@ -104,7 +122,8 @@ public sealed class ObjectGraphWriter
         _types.Add(type, id);
         _out.Write7BitEncodedInt(id);
         _out.Write(type.AssemblyQualifiedName ?? throw new CheckpointException($"the type {type} has no name to restore it by"));
-        _out.Write(type.Module.ModuleVersionId.ToByteArray());
+        foreach (var t in (Type[])[type, .. type.IsGenericType ? type.GetGenericArguments() : []])
+            if (StaticInstances.IsDcSim(t.Assembly)) _modules.TryAdd(t.Module.Name, t.Module.ModuleVersionId);
     }
 
     private void WriteContent(TypeLayout layout, object value)
@@ -117,6 +136,7 @@ public sealed class ObjectGraphWriter
             case TypeShape.Array: WriteArray(layout, (Array)value); break;
             case TypeShape.Delegate: WriteDelegate((Delegate)value); break;
             case TypeShape.HashCollection: layout.Hash!.Write(this, value); break;
+            case TypeShape.Refused: throw new CheckpointException(layout.Refusal!);
             default: WriteFields(layout, value); break;
         }
     }

@@ -20,6 +20,8 @@ internal enum TypeShape
     HashCollection,
     /// <summary>Any other class or struct: its instance fields, base type first.</summary>
     Fields,
+    /// <summary>A type the model must not hold (<see cref="TypeLayout.Refusal"/>): an error when a value of it is met, not when a field merely could hold one.</summary>
+    Refused,
 }
 
 /// <summary>What the codec knows about one type, computed once per process and type.</summary>
@@ -30,7 +32,8 @@ internal sealed class TypeLayout
     private TypeLayout(Type type)
     {
         Type = type;
-        Shape = ShapeOf(type);
+        Shape = ShapeOf(type, out var refusal);
+        Refusal = refusal;
         if (Shape == TypeShape.Unmanaged) Raw = (IRawCodec)Activator.CreateInstance(typeof(RawCodec<>).MakeGenericType(type))!;
         if (Shape == TypeShape.Nullable) Element = For(Nullable.GetUnderlyingType(type)!);
         if (Shape == TypeShape.Array)
@@ -44,6 +47,7 @@ internal sealed class TypeLayout
 
     public Type Type { get; }
     public TypeShape Shape { get; }
+    public string? Refusal { get; }
     public IRawCodec? Raw { get; }
     public IRawArrayCodec? RawArray { get; }
     public TypeLayout? Element { get; }
@@ -58,8 +62,9 @@ internal sealed class TypeLayout
 
     public static TypeLayout For(Type type) => Cache.TryGetValue(type, out var layout) ? layout : Cache.GetOrAdd(type, new TypeLayout(type));
 
-    private static TypeShape ShapeOf(Type type)
+    private static TypeShape ShapeOf(Type type, out string? refusal)
     {
+        refusal = null;
         if (type.IsPointer || type.IsByRef || type.IsByRefLike)
             throw new CheckpointException($"a {type} cannot be checkpointed (a pointer or a by-ref type)");
         if (Nullable.GetUnderlyingType(type) is not null) return TypeShape.Nullable;
@@ -69,7 +74,11 @@ internal sealed class TypeLayout
         if (type.IsArray) return TypeShape.Array;
         if (typeof(Delegate).IsAssignableFrom(type)) return TypeShape.Delegate;
         if (HashCollectionCodec.Handles(type)) return TypeShape.HashCollection;
-        if (Refused(type) is { } why) throw new CheckpointException($"a {type} cannot be checkpointed: {why}");
+        if (Refused(type) is { } why)
+        {
+            refusal = $"a {type} cannot be checkpointed: {why}";
+            return TypeShape.Refused;
+        }
         return TypeShape.Fields;
     }
 
@@ -80,10 +89,20 @@ internal sealed class TypeLayout
         if (typeof(Thread).IsAssignableFrom(type) || typeof(Task).IsAssignableFrom(type)) return "it is a thread or a task";
         if (typeof(MemberInfo).IsAssignableFrom(type)) return "it is reflection metadata";
         if (type.FullName?.StartsWith("Akka.", StringComparison.Ordinal) == true) return "it belongs to the actor system, not to the model";
+        if (HashedByName.Any(n => type.FullName?.StartsWith(n, StringComparison.Ordinal) == true))
+            return "its buckets hold hash codes that differ from process to process (use Dictionary or HashSet)";
         for (var t = type.BaseType; t is not null; t = t.BaseType)
             if (t.IsGenericType && HashCollectionCodec.Handles(t)) return $"it derives from {t.Name}, whose entries are re-added on restore";
         return null;
     }
+
+    /// <summary>Hash-based collections other than the two the codec re-fills (<see cref="HashCollectionCodec"/>).</summary>
+    private static readonly string[] HashedByName =
+    [
+        "System.Collections.Hashtable", "System.Collections.Concurrent.ConcurrentDictionary`", "System.Collections.Immutable.ImmutableDictionary`",
+        "System.Collections.Immutable.ImmutableHashSet`", "System.Collections.Frozen.", "System.Collections.Generic.OrderedDictionary`",
+        "System.Linq.Lookup`",
+    ];
 
     private static bool IsReferenceOrContainsReferences(Type type) =>
         (bool)typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.IsReferenceOrContainsReferences))!.MakeGenericMethod(type).Invoke(null, null)!;

@@ -36,6 +36,8 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
         ServersSnapshot => "SS",
         CheckpointPart => "CP",
         CheckpointTaken => "CT",
+        RestoreWanted => "RW",
+        CheckpointFailed => "CF",
         _ => throw new ArgumentException($"{o.GetType()} is not a DcSim message", nameof(o)),
     };
 
@@ -58,6 +60,8 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
                     w.Write(m.Bytes.Length); w.Write(m.Bytes);
                     break;
                 case CheckpointTaken m: WritePoint(w, m.Point); w.Write(m.WallMicroseconds); break;
+                case RestoreWanted m: w.Write(m.Run); w.Write(m.Index); break;
+                case CheckpointFailed m: w.Write(m.Run); w.Write(m.Index); w.Write(m.Window); w.Write(m.Reason); break;
                 case PartitionReady m: w.Write(m.Run); w.Write(m.Index); w.Write(m.NextEventTime); w.Write(m.Address); break;
                 case PartitionDirectory m:
                     w.Write(m.Partitions.Length);
@@ -115,6 +119,8 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
             "IP" => new InitPartition(r.ReadInt64(), r.ReadInt32(), r.ReadInt32(), r.ReadString(), r.ReadString(), r.ReadInt32()),
             "CP" => new CheckpointPart(r.ReadInt64(), r.ReadInt32(), r.ReadInt64(), r.ReadInt64(), r.ReadInt32(), r.ReadInt32(), r.ReadBytes(r.ReadInt32())),
             "CT" => new CheckpointTaken(ReadPoint(r), r.ReadInt64()),
+            "RW" => new RestoreWanted(r.ReadInt64(), r.ReadInt32()),
+            "CF" => new CheckpointFailed(r.ReadInt64(), r.ReadInt32(), r.ReadInt64(), r.ReadString()),
             "PR" => new PartitionReady(r.ReadInt64(), r.ReadInt32(), r.ReadInt64(), r.ReadString()),
             "PD" => new PartitionDirectory(ReadArray(r, () => system.Provider.ResolveActorRef(r.ReadString()))),
             "GW" => new GrantWindow(r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt32(), r.ReadBoolean()),

@@ -98,9 +98,10 @@ public sealed class PartitionActor : ReceiveActor
         _coordinator = Sender;
         if (init.RestoreParts > 0)
         {
-            if (_restore?.Run != init.Run) _restoreParts.Clear();
+            if (_restore?.Run == init.Run) return;   // a repeated init: the pieces asked for are on their way
+            _restoreParts.Clear();
             _restore = init;
-            TryRestore();
+            Sender.Tell(new RestoreWanted(init.Run, init.Index));
             return;
         }
         Ready(init, () =>
@@ -200,18 +201,18 @@ public sealed class PartitionActor : ReceiveActor
         if (!_wall.IsRunning) _wall.Start();
         if (grant.Checkpoint)
         {
-            // The cut: every event sent before this window is in the heap, none of this window has run.
-            byte[] checkpoint;
+            // The cut: every event sent before this window is in the heap, none of this window has run. A checkpoint that cannot be
+            // taken costs the run its checkpoints, not the run.
             try
             {
-                checkpoint = PartitionCheckpoint.Save(partition);
+                var checkpoint = PartitionCheckpoint.Save(partition);
+                foreach (var part in CheckpointPart.Split(_run, partition.Index, grant.Window, grant.Start, checkpoint)) _coordinator.Tell(part);
             }
             catch (CheckpointException ex)
             {
-                throw new CheckpointException($"its checkpoint at {grant.Start} ps failed: {ex.Message}; "
-                    + "kernel.checkpoint-interval = off and kernel.checkpoint-wall-interval = off run it without checkpoints", ex);
+                _log.Warning("partition {0}: no checkpoint before window {1}: {2}", partition.Index, grant.Window, ex.Message);
+                _coordinator.Tell(new CheckpointFailed(_run, partition.Index, grant.Window, ex.Message));
             }
-            foreach (var part in CheckpointPart.Split(_run, partition.Index, grant.Window, grant.Start, checkpoint)) _coordinator.Tell(part);
         }
         _busy.Start();
         partition.RunUntil(grant.End);

@@ -16,7 +16,7 @@ public sealed record RecoveryPoint(long Window, long SimulatedTime, byte[][]? Pa
     /// <summary>Before the first window: the partitions are built from the scenario.</summary>
     public static readonly RecoveryPoint Start = new(-1, 0);
 
-    public bool IsStart => Partitions is null;
+    public bool IsStart => Window < 0;
 
     /// <summary>The checkpoints' bytes in all.</summary>
     public long Bytes => Partitions?.Sum(p => (long)p.Length) ?? 0;

@@ -28,7 +28,7 @@ namespace DcSim.SimCore.Cluster;
 /// it unreachable, or gone). Remoting delivers at most once and the lost partitions' state is gone, so the
 /// attempt is abandoned as a whole: the run number changes, which makes every partition and the coordinator drop
 /// what is left of the old attempt, and every partition is initialised again from the <see cref="RecoveryPoint"/>
-/// (today the start: the scenario). Sharding places the lost member's partitions on the survivors once that
+/// (the last complete checkpoint, or the start: the scenario). Sharding places the lost member's partitions on the survivors once that
 /// member is removed; until each partition answers, its init is repeated (<see cref="InitRetryInterval"/>), as
 /// one sent before the removal goes to the dead member. The run fails after more than
 /// <c>maxMemberLosses</c> losses, when no member is left besides the coordinator's own, or when the client's
@@ -86,6 +86,8 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
     /// <summary>Wall time since the last checkpoint (for the wall-time interval).</summary>
     private readonly Stopwatch _sinceCheckpoint = new();
     private CheckpointInProgress? _checkpoint;
+    /// <summary>Set when a partition could not take a checkpoint: the model holds something the codec refuses, and would again.</summary>
+    private bool _checkpointsOff;
 
     /// <summary>The pieces of the checkpoint taken at the barrier before window <see cref="Window"/>, as they come in.</summary>
     private sealed class CheckpointInProgress(long window, long start, int partitions)
@@ -222,6 +224,8 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
         Receive<QueryServers>(NoRunToQuery);
         Receive<ServersSnapshot>(_ => { });
         Receive<CheckpointPart>(_ => { });
+        Receive<CheckpointFailed>(_ => { });
+        Receive<RestoreWanted>(_ => { });
     }
 
     /// <summary>A query for server counters while no run is going on: an empty answer at time -1.</summary>
@@ -275,6 +279,7 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
             return;
         }
         _recoveryPoint = start.From ?? RecoveryPoint.Start;
+        _checkpointsOff = false;
         _losses = 0;
         _lost.Clear();
         BeginAttempt();
@@ -322,10 +327,17 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
                 _partitionRegion.Tell(new InitPartition(_runNumber, i, _count, _experiment!.ScenarioHocon, _experiment.BaseDirectory));
                 continue;
             }
-            var parts = CheckpointPart.Split(_runNumber, i, _recoveryPoint.Window + 1, _recoveryPoint.SimulatedTime, checkpoints[i]).ToList();
-            _partitionRegion.Tell(new InitPartition(_runNumber, i, _count, _experiment!.ScenarioHocon, _experiment.BaseDirectory, parts.Count));
-            foreach (var part in parts) _partitionRegion.Tell(part);
+            var parts = (checkpoints[i].Length + CheckpointPart.MaxBytes - 1) / CheckpointPart.MaxBytes;
+            _partitionRegion.Tell(new InitPartition(_runNumber, i, _count, _experiment!.ScenarioHocon, _experiment.BaseDirectory, Math.Max(1, parts)));
         }
+    }
+
+    /// <summary>A partition being restored asks for its checkpoint: the pieces go to it directly.</summary>
+    private void SendCheckpoint(RestoreWanted wanted)
+    {
+        if (wanted.Run != _runNumber || _ready[wanted.Index] || _recoveryPoint.Partitions is not { } checkpoints) return;
+        foreach (var part in CheckpointPart.Split(_runNumber, wanted.Index, _recoveryPoint.Window + 1, _recoveryPoint.SimulatedTime, checkpoints[wanted.Index]))
+            Sender.Tell(part);
     }
 
     /// <summary>Queries the partitions of an attempt that is over can no longer answer: an empty answer at time -1.</summary>
@@ -345,7 +357,9 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
         WatchMembers(anyMember: true);
         Receive<ReceiveTimeout>(_ => Fail(new ExperimentFailed($"no partition has answered for {SilenceLimit.TotalSeconds:0} s (initialising): a partition or its node was lost")));
         Receive<ResendInits>(_ => SendInits());
+        Receive<RestoreWanted>(SendCheckpoint);
         Receive<CheckpointPart>(_ => { });
+        Receive<CheckpointFailed>(_ => { });
         Receive<PartitionReady>(ready =>
         {
             // Left over from an earlier attempt, or the answer to a repeated init.
@@ -391,6 +405,8 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
         Receive<QueryServers>(Query);
         Receive<ServersSnapshot>(QueryAnswered);
         Receive<CheckpointPart>(CheckpointArrived);
+        Receive<CheckpointFailed>(CheckpointsOff);
+        Receive<RestoreWanted>(_ => { });
         Receive<ExperimentFailed>(Fail);
         Receive<StartExperiment>(_ => Sender.Tell(new ExperimentFailed("an experiment is already running")));
     }
@@ -400,7 +416,7 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
     /// the recovery point itself), and one interval of simulated or wall time after the last.
     /// </summary>
     private bool CheckpointDue(long start) =>
-        _kernel.Checkpoints && _checkpoint is null && _window > _recoveryPoint.Window + 1
+        _kernel.Checkpoints && !_checkpointsOff && _checkpoint is null && _window > _recoveryPoint.Window + 1
         && (start >= _nextCheckpointAt || (_kernel.CheckpointWallInterval > TimeSpan.Zero && _sinceCheckpoint.Elapsed >= _kernel.CheckpointWallInterval));
 
     /// <summary>
@@ -414,7 +430,20 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
         if (!taking.Complete) return;
         _checkpoint = null;
         _recoveryPoint = new RecoveryPoint(taking.Window - 1, taking.Start, [.. taking.Parts.Select(CheckpointPart.Join)]);
-        _client.Tell(new CheckpointTaken(_recoveryPoint, taking.Wall.Elapsed.Ticks / 10));
+        // A remote client (--join) would need the bytes in pieces: it gets the point alone.
+        var point = _client.Path.Address.HasGlobalScope ? _recoveryPoint with { Partitions = null } : _recoveryPoint;
+        _client.Tell(new CheckpointTaken(point, taking.Wall.Elapsed.Ticks / 10));
+    }
+
+    /// <summary>A partition could not take its checkpoint: no more checkpoints in this run (the last complete one stays the recovery point).</summary>
+    private void CheckpointsOff(CheckpointFailed failed)
+    {
+        if (failed.Run != _runNumber || _checkpointsOff) return;
+        _checkpointsOff = true;
+        _checkpoint = null;
+        _log.Warning("partition {0} could not take a checkpoint before window {1}: the run goes on without checkpoints ({2})",
+            failed.Index, failed.Window, failed.Reason);
+        _client.Tell(failed);
     }
 
     private void GrantNext()
@@ -453,6 +482,8 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
         WatchMembers(anyMember: false);
         Receive<PartitionReady>(_ => { });
         Receive<CheckpointPart>(CheckpointArrived);
+        Receive<CheckpointFailed>(CheckpointsOff);
+        Receive<RestoreWanted>(_ => { });
         Receive<QueryServers>(NoRunToQuery);
         Receive<ServersSnapshot>(QueryAnswered);
         Receive<ReceiveTimeout>(_ => Fail(new ExperimentFailed($"no partition has answered for {SilenceLimit.TotalSeconds:0} s (finishing): a partition or its node was lost")));
@@ -476,6 +507,7 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
             _client.Tell(new ExperimentCompleted(ResultsCodec.Encode(_results), _window + 1, _lookahead, _stats,
                 _build.Elapsed.Ticks / 10, _run.Elapsed.Ticks / 10));
             _results = new ResultsBuilder();
+            _recoveryPoint = RecoveryPoint.Start;   // the run's checkpoints are of no use any more: let their bytes go
             Context.SetReceiveTimeout(null);
             Become(Idle);
         });
@@ -489,6 +521,7 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
         Context.SetReceiveTimeout(null);
         _log.Error("experiment failed: {0}", failed.Reason);
         _client.Tell(failed);
+        _recoveryPoint = RecoveryPoint.Start;
         Become(Idle);
     }
 }

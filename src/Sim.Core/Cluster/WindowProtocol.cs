@@ -33,7 +33,8 @@ public static class WindowProtocol
     /// <summary>
     /// Piece <paramref name="Part"/> of <paramref name="Parts"/> of partition <paramref name="Index"/>'s checkpoint, taken at the barrier
     /// before window <paramref name="Window"/> (simulated time <paramref name="SimulatedTime"/>): from the partition to the coordinator,
-    /// or from the coordinator to a partition it restores. Pieces stay under the remoting frame size (<see cref="MaxBytes"/>).
+    /// or from the coordinator to a partition it restores (once the partition asks, <see cref="RestoreWanted"/>). Pieces stay under
+    /// the remoting frame size (<see cref="MaxBytes"/>).
     /// </summary>
     public sealed record CheckpointPart(long Run, int Index, long Window, long SimulatedTime, int Part, int Parts, byte[] Bytes) : IDcSimMessage
     {
@@ -46,12 +47,35 @@ public static class WindowProtocol
                 yield return new CheckpointPart(run, index, window, time, i, parts, checkpoint[(i * MaxBytes)..Math.Min(checkpoint.Length, (i + 1) * MaxBytes)]);
         }
 
-        public static byte[] Join(IReadOnlyList<CheckpointPart> parts) => [.. parts.OrderBy(p => p.Part).SelectMany(p => p.Bytes)];
+        public static byte[] Join(IReadOnlyList<CheckpointPart> parts)
+        {
+            var joined = new byte[parts.Sum(p => p.Bytes.Length)];
+            var at = 0;
+            foreach (var p in parts.OrderBy(p => p.Part))
+            {
+                p.Bytes.CopyTo(joined, at);
+                at += p.Bytes.Length;
+            }
+            return joined;
+        }
     }
 
     /// <summary>
+    /// A partition told to restore (an <see cref="InitPartition"/> with pieces to come) asks for them, once per attempt: they go to the
+    /// partition that asked, which is alive, rather than after every repeated init through the region (where a lost member's would vanish).
+    /// </summary>
+    public sealed record RestoreWanted(long Run, int Index) : IDcSimMessage;
+
+    /// <summary>
+    /// Partition <paramref name="Index"/> could not take its checkpoint before window <paramref name="Window"/>: the run goes on without
+    /// checkpoints (a member loss then restarts it from the last complete one, or the start). Also told to the client, which says so.
+    /// </summary>
+    public sealed record CheckpointFailed(long Run, int Index, long Window, string Reason) : IDcSimMessage;
+
+    /// <summary>
     /// Every partition's checkpoint at the barrier before window <paramref name="Point"/>.Window + 1 is in: the run can roll back there.
-    /// Coordinator -> client, which writes it to the journal (the client runs in the coordinator's process). Wall-clock figures only.
+    /// Coordinator -> client, which writes it to the journal. Only a client in the coordinator's process gets the checkpoint's bytes (a
+    /// remote client, `--join`, would need them in pieces: it gets the point alone and its journal keeps none). Wall-clock figures only.
     /// </summary>
     public sealed record CheckpointTaken(RecoveryPoint Point, long WallMicroseconds) : IDcSimMessage;
 

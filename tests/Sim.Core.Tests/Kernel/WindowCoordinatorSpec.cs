@@ -27,7 +27,6 @@ public sealed class WindowCoordinatorSpec : TestKit
                 if (child.IsNobody()) child = Context.ActorOf(PartitionActor.Props(model), name);
                 child.Forward(init);
             });
-            Receive<CheckpointPart>(part => Context.Child($"p{part.Index}").Forward(part));
         }
     }
 
