@@ -102,12 +102,12 @@ public sealed class WindowCoordinatorSpec : TestKit
         LoseTheMemberAfter(2 * Millisecond);
 
         // assert: the restart goes back to a checkpoint, not to the start, and the run still gives the undisturbed results
-        var restart = ((RunProgress)FishForMessage<object>(m => m is RunProgress { Restart: not null }, TimeSpan.FromSeconds(30))).Restart!;
+        var restart = ((RunProgress)FishForMessage<object>(m => m is RunProgress { Restart: not null }, TimeSpan.FromSeconds(90))).Restart!;
         Assert.InRange(restart.From.SimulatedTime, 3 * Millisecond / 2, restart.LostAt);
         Assert.True(restart.From.Window > 1_000, $"window {restart.From.Window}");
-        var first = (RunProgress)FishForMessage<object>(m => m is RunProgress, TimeSpan.FromSeconds(30));
+        var first = (RunProgress)FishForMessage<object>(m => m is RunProgress, TimeSpan.FromSeconds(90));
         Assert.Equal(restart.From.SimulatedTime, first.SimulatedTime);
-        var completed = (ExperimentCompleted)FishForMessage<object>(m => m is ExperimentCompleted or ExperimentFailed, TimeSpan.FromSeconds(30));
+        var completed = (ExperimentCompleted)FishForMessage<object>(m => m is ExperimentCompleted or ExperimentFailed, TimeSpan.FromSeconds(90));
         Assert.Equal(ResultsCodec.Encode(undisturbed), completed.Results);
         Assert.Equal(undisturbed.EventsByLp.Values.Sum(), completed.Partitions.Sum(p => p.EventsProcessed));
     }
@@ -122,7 +122,7 @@ public sealed class WindowCoordinatorSpec : TestKit
         ExperimentCompleted? undisturbed = null;
         while (undisturbed is null)
         {
-            switch (FishForMessage<object>(m => m is CheckpointTaken or ExperimentCompleted or ExperimentFailed, TimeSpan.FromSeconds(30)))
+            switch (FishForMessage<object>(m => m is CheckpointTaken or ExperimentCompleted or ExperimentFailed, TimeSpan.FromSeconds(90)))
             {
                 case CheckpointTaken c: checkpoints.Add(c); break;
                 case ExperimentCompleted c: undisturbed = c; break;
@@ -136,8 +136,8 @@ public sealed class WindowCoordinatorSpec : TestKit
         // act: a new coordinator continues from the middle checkpoint (as `dcsim run --resume` does from the journal)
         var middle = checkpoints[checkpoints.Count / 2].Point;
         StartLongRun(model, maxMemberLosses: 1, CheckpointedScenario, middle);
-        var first = (RunProgress)FishForMessage<object>(m => m is RunProgress, TimeSpan.FromSeconds(30));
-        var resumed = (ExperimentCompleted)FishForMessage<object>(m => m is ExperimentCompleted or ExperimentFailed, TimeSpan.FromSeconds(30));
+        var first = (RunProgress)FishForMessage<object>(m => m is RunProgress, TimeSpan.FromSeconds(90));
+        var resumed = (ExperimentCompleted)FishForMessage<object>(m => m is ExperimentCompleted or ExperimentFailed, TimeSpan.FromSeconds(90));
 
         // assert
         Assert.Equal(middle.SimulatedTime, first.SimulatedTime);
@@ -157,16 +157,16 @@ public sealed class WindowCoordinatorSpec : TestKit
         LoseTheMemberAfter(Millisecond);
 
         // assert: one restart notice, then progress from the start again, then the results of a whole run
-        var restart = ((RunProgress)FishForMessage<object>(m => m is RunProgress { Restart: not null }, TimeSpan.FromSeconds(30))).Restart!;
+        var restart = ((RunProgress)FishForMessage<object>(m => m is RunProgress { Restart: not null }, TimeSpan.FromSeconds(90))).Restart!;
         Assert.Equal([0, 1, 2], restart.Partitions);
         Assert.Equal("was disconnected", restart.What);
         Assert.InRange(restart.LostAt, Millisecond, 5 * Millisecond);
         Assert.Equal(RecoveryPoint.Start, restart.From);
         Assert.Equal((1, 1), (restart.Loss, restart.MaxLosses));
-        var first = (RunProgress)FishForMessage<object>(m => m is RunProgress, TimeSpan.FromSeconds(30));
+        var first = (RunProgress)FishForMessage<object>(m => m is RunProgress, TimeSpan.FromSeconds(90));
         Assert.Null(first.Restart);
         Assert.Equal(0, first.Windows);
-        var completed = (ExperimentCompleted)FishForMessage<object>(m => m is ExperimentCompleted or ExperimentFailed, TimeSpan.FromSeconds(30));
+        var completed = (ExperimentCompleted)FishForMessage<object>(m => m is ExperimentCompleted or ExperimentFailed, TimeSpan.FromSeconds(90));
         Assert.Equal(ResultsCodec.Encode(undisturbed), completed.Results);
         Assert.Equal(undisturbed.EventsByLp.Values.Sum(), completed.Partitions.Sum(p => p.EventsProcessed));
     }
