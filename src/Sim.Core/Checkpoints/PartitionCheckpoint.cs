@@ -21,6 +21,9 @@ public static class PartitionCheckpoint
     /// <summary>Brotli quality 1 with a 4 MiB window: measured on a 140-LP partition, 3.1 MB of state in ~5 ms to 53 KB (quality 4: 42 KB in ~20 ms).</summary>
     private const int Quality = 1, Window = 22;
 
+    /// <summary>The largest state buffer kept from one checkpoint to the next.</summary>
+    private const int KeptBufferLimit = 64 << 20;
+
     /// <summary>Per thread: partitions on different threads checkpoint at the same barrier.</summary>
     [ThreadStatic] private static MemoryStream? _graph;
 
@@ -58,6 +61,9 @@ public static class PartitionCheckpoint
             throw new CheckpointException("the checkpoint could not be compressed");
         var length = (int)header.Length + written;
         stats = new CheckpointSize(partition.LocalProcesses.Count(), objects, raw.Length, length);
+        // A very large state's buffer is not kept for the thread's lifetime: it would pin that much memory on every pool thread
+        // that ever took a checkpoint.
+        if (graph.Capacity > KeptBufferLimit) _graph = null;
         return output[..length];
     }
 
