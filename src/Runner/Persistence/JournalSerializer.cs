@@ -53,7 +53,7 @@ public sealed class JournalSerializer(ExtendedActorSystem system) : SerializerWi
         {
             "XD" => new ExperimentDefined(ReadDefinition(r)),
             "XP" => new ProgressRecorded(ReadProgress(r)),
-            "XM" => new EntityMoved(r.Read7BitEncodedInt(), r.Read7BitEncodedInt(), r.Read7BitEncodedInt64()),
+            "XM" => ReadMove(r),
             "XR" => new ExperimentResumed(ReadProgress(r)),
             "XF" => new ExperimentFinished(ReadProgress(r)),
             "XC" => new CheckpointMarked(r.Read7BitEncodedInt64() - 1, r.Read7BitEncodedInt64()),
@@ -115,14 +115,7 @@ public sealed class JournalSerializer(ExtendedActorSystem system) : SerializerWi
         w.Write7BitEncodedInt(s.Moves.Length);
         foreach (var m in s.Moves) WriteMove(w, m);
         w.Write7BitEncodedInt(s.Resumes);
-        w.Write7BitEncodedInt64(s.Checkpoint.Window + 1);
-        w.Write7BitEncodedInt64(s.Checkpoint.SimulatedTime);
-        w.Write7BitEncodedInt(s.Checkpoint.Partitions?.Length + 1 ?? 0);   // 0: the start, without checkpoints
-        foreach (var p in s.Checkpoint.Partitions ?? [])
-        {
-            w.Write7BitEncodedInt(p.Length);
-            w.Write(p);
-        }
+        s.Checkpoint.WriteTo(w);
     }
 
     private static JournalSnapshot ReadSnapshot(BinaryReader r)
@@ -131,13 +124,12 @@ public sealed class JournalSerializer(ExtendedActorSystem system) : SerializerWi
         var progress = ReadProgress(r);
         var completed = r.ReadBoolean();
         var moves = new EntityMoved[r.Read7BitEncodedInt()];
-        for (var i = 0; i < moves.Length; i++) moves[i] = new EntityMoved(r.Read7BitEncodedInt(), r.Read7BitEncodedInt(), r.Read7BitEncodedInt64());
+        for (var i = 0; i < moves.Length; i++) moves[i] = ReadMove(r);
         var resumes = r.Read7BitEncodedInt();
-        var (window, time, count) = (r.Read7BitEncodedInt64() - 1, r.Read7BitEncodedInt64(), r.Read7BitEncodedInt() - 1);
-        byte[][]? partitions = count < 0 ? null : new byte[count][];
-        for (var i = 0; i < count; i++) partitions![i] = r.ReadBytes(r.Read7BitEncodedInt());
-        return new JournalSnapshot(definition, progress, completed, moves, resumes, new RecoveryPoint(window, time, partitions));
+        return new JournalSnapshot(definition, progress, completed, moves, resumes, RecoveryPoint.ReadFrom(r));
     }
+
+    private static EntityMoved ReadMove(BinaryReader r) => new(r.Read7BitEncodedInt(), r.Read7BitEncodedInt(), r.Read7BitEncodedInt64());
 
     private static JournalProgress ReadProgress(BinaryReader r) => new(r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64());
 }

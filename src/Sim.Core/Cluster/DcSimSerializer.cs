@@ -50,7 +50,7 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
             {
                 case StartExperiment m:
                     w.Write(m.ScenarioHocon); w.Write(m.BaseDirectory); w.Write(m.Partitions); w.Write(m.From is not null);
-                    if (m.From is { } from) WritePoint(w, from);
+                    m.From?.WriteTo(w);
                     break;
                 case InitPartition m:
                     w.Write(m.Run); w.Write(m.Index); w.Write(m.Count); w.Write(m.ScenarioHocon); w.Write(m.BaseDirectory); w.Write(m.RestoreParts);
@@ -59,7 +59,7 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
                     w.Write(m.Run); w.Write(m.Index); w.Write(m.Window); w.Write(m.SimulatedTime); w.Write(m.Part); w.Write(m.Parts);
                     w.Write(m.Bytes.Length); w.Write(m.Bytes);
                     break;
-                case CheckpointTaken m: WritePoint(w, m.Point); w.Write(m.WallMicroseconds); break;
+                case CheckpointTaken m: m.Point.WriteTo(w); w.Write(m.WallMicroseconds); break;
                 case RestoreWanted m: w.Write(m.Run); w.Write(m.Index); break;
                 case CheckpointFailed m: w.Write(m.Run); w.Write(m.Index); w.Write(m.Window); w.Write(m.Reason); break;
                 case PartitionReady m: w.Write(m.Run); w.Write(m.Index); w.Write(m.NextEventTime); w.Write(m.Address); break;
@@ -115,10 +115,10 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
         using var r = new BinaryReader(new MemoryStream(bytes));
         return manifest switch
         {
-            "SX" => new StartExperiment(r.ReadString(), r.ReadString(), r.ReadInt32(), r.ReadBoolean() ? ReadPoint(r) : null),
+            "SX" => new StartExperiment(r.ReadString(), r.ReadString(), r.ReadInt32(), r.ReadBoolean() ? RecoveryPoint.ReadFrom(r) : null),
             "IP" => new InitPartition(r.ReadInt64(), r.ReadInt32(), r.ReadInt32(), r.ReadString(), r.ReadString(), r.ReadInt32()),
             "CP" => new CheckpointPart(r.ReadInt64(), r.ReadInt32(), r.ReadInt64(), r.ReadInt64(), r.ReadInt32(), r.ReadInt32(), r.ReadBytes(r.ReadInt32())),
-            "CT" => new CheckpointTaken(ReadPoint(r), r.ReadInt64()),
+            "CT" => new CheckpointTaken(RecoveryPoint.ReadFrom(r), r.ReadInt64()),
             "RW" => new RestoreWanted(r.ReadInt64(), r.ReadInt32()),
             "CF" => new CheckpointFailed(r.ReadInt64(), r.ReadInt32(), r.ReadInt64(), r.ReadString()),
             "PR" => new PartitionReady(r.ReadInt64(), r.ReadInt32(), r.ReadInt64(), r.ReadString()),
@@ -141,24 +141,6 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
 
     private static RunRestart ReadRestart(BinaryReader r) => new(r.ReadString(), r.ReadString(), ReadArray(r, r.ReadInt32), r.ReadInt64(),
         new RecoveryPoint(r.ReadInt64(), r.ReadInt64()), r.ReadInt32(), r.ReadInt32());
-
-    private static void WritePoint(BinaryWriter w, RecoveryPoint point)
-    {
-        w.Write(point.Window); w.Write(point.SimulatedTime); w.Write(point.Partitions?.Length ?? -1);
-        foreach (var p in point.Partitions ?? [])
-        {
-            w.Write(p.Length); w.Write(p);
-        }
-    }
-
-    private static RecoveryPoint ReadPoint(BinaryReader r)
-    {
-        var (window, time, count) = (r.ReadInt64(), r.ReadInt64(), r.ReadInt32());
-        if (count < 0) return new RecoveryPoint(window, time);
-        var partitions = new byte[count][];
-        for (var i = 0; i < count; i++) partitions[i] = r.ReadBytes(r.ReadInt32());
-        return new RecoveryPoint(window, time, partitions);
-    }
 
     private static T[] ReadArray<T>(BinaryReader r, Func<T> read)
     {

@@ -20,4 +20,29 @@ public sealed record RecoveryPoint(long Window, long SimulatedTime, byte[][]? Pa
 
     /// <summary>The checkpoints' bytes in all.</summary>
     public long Bytes => Partitions?.Sum(p => (long)p.Length) ?? 0;
+
+    /// <summary>
+    /// The one encoding of a point, for the cluster's messages and the journal alike: window + 1, time and partition count + 1 (0: no
+    /// checkpoints) 7-bit encoded, then each checkpoint's length and bytes.
+    /// </summary>
+    public void WriteTo(BinaryWriter w)
+    {
+        w.Write7BitEncodedInt64(Window + 1);
+        w.Write7BitEncodedInt64(SimulatedTime);
+        w.Write7BitEncodedInt(Partitions?.Length + 1 ?? 0);
+        foreach (var p in Partitions ?? [])
+        {
+            w.Write7BitEncodedInt(p.Length);
+            w.Write(p);
+        }
+    }
+
+    public static RecoveryPoint ReadFrom(BinaryReader r)
+    {
+        var (window, time, count) = (r.Read7BitEncodedInt64() - 1, r.Read7BitEncodedInt64(), r.Read7BitEncodedInt() - 1);
+        if (count < 0) return new RecoveryPoint(window, time);
+        var partitions = new byte[count][];
+        for (var i = 0; i < count; i++) partitions[i] = r.ReadBytes(r.Read7BitEncodedInt());
+        return new RecoveryPoint(window, time, partitions);
+    }
 }

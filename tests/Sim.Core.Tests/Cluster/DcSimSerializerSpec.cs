@@ -38,6 +38,14 @@ public sealed class DcSimSerializerSpec() : TestKit(DcSimSerialization.Binding)
         new RunProgress(0, 20, 0, 0, new RunRestart("akka.tcp://dcsim@127.0.0.1:1234", "was disconnected", [0, 2], 15, RecoveryPoint.Start, 1, 3)),
         new ExperimentFailed("boom"),
         new QueryServers(17),
+        new StartExperiment("duration = 1ms", "/tmp", 2, new RecoveryPoint(41, 5_000, [[1, 2, 3], []])),
+        new InitPartition(5, 1, 2, "seed = 2", "/x", 3),
+        new GrantWindow(5, 8, 200, 300, 1, Checkpoint: true),
+        new CheckpointPart(5, 1, 8, 200, 2, 3, [9, 8, 7]),
+        new CheckpointTaken(new RecoveryPoint(7, 200, [[4], [5, 6]]), 1234),
+        new CheckpointTaken(new RecoveryPoint(7, 200), 99),
+        new RestoreWanted(5, 1),
+        new CheckpointFailed(5, 0, 8, "a System.IO.MemoryStream cannot be checkpointed"),
     };
 
     [Theory]
@@ -119,6 +127,10 @@ public sealed class DcSimSerializerSpec() : TestKit(DcSimSerialization.Binding)
     {
         WindowCompleted w => $"WC {w.Run} {w.Index} {w.Window} {w.NextEventTime} {string.Join(",", w.BatchesTo)} {w.EventsProcessed}",
         RunProgress { Restart: { } r } p => $"{p with { Restart = null }} {r with { Partitions = [] }} {string.Join(",", r.Partitions)}",
+        StartExperiment { From: { } from } x => $"{x with { From = null }} {Describe(from)}",
+        CheckpointTaken c => $"CT {c.WallMicroseconds} {Describe(c.Point)}",
+        CheckpointPart c => $"{c with { Bytes = [] }} {string.Join(",", c.Bytes)}",
+        RecoveryPoint p => $"{p.Window} {p.SimulatedTime} {(p.Partitions is null ? "none" : string.Join("|", p.Partitions.Select(b => string.Join(",", b))))}",
         _ => m.ToString()!,
     };
 }
