@@ -52,7 +52,7 @@ internal sealed class ProgressLine
             1 => $" (partition {r.Partitions[0]})",
             _ => $" (partitions {string.Join(", ", r.Partitions)})",
         };
-        var from = r.From.Window < 0 ? "the start" : $"its checkpoint at sim {SimTime.Format(r.From.SimulatedTime)}";
+        var from = r.From.IsStart ? "the start" : $"its checkpoint at sim {SimTime.Format(r.From.SimulatedTime)}";
         return $"cluster member {r.Member} {r.What}{partitions} at sim {SimTime.Format(r.LostAt)}: restarting the run from {from} on the surviving members (lost member {r.Loss} of at most {r.MaxLosses})";
     }
 
