@@ -1,3 +1,5 @@
+using DcSim.ActorsHost.Servers;
+
 namespace DcSim.ActorsHost.Endpoints;
 
 internal enum LifecycleStep { Create, Running, Stop }
@@ -15,13 +17,13 @@ internal sealed record CpuLoad(long SliceCycles, long PeriodPs);
 /// </summary>
 internal sealed class EndpointLifecycle
 {
-    private readonly Func<long, long>? _startUp;
+    private readonly EndpointStartUp? _startUp;
     private bool _kernelUp;
     private bool _waitingForKernel;
     private long _createdAt = -1, _runningAt = -1, _stoppedAt = -1;
 
     /// <param name="startUp">Given the time the start-up begins, when the endpoint runs; null: running from the start.</param>
-    public EndpointLifecycle(long createAt, long stopAt, Func<long, long>? startUp, bool waitsForKernel, CpuLoad? load)
+    public EndpointLifecycle(long createAt, long stopAt, EndpointStartUp? startUp, bool waitsForKernel, CpuLoad? load)
     {
         CreateAt = createAt;
         StopAt = stopAt;
@@ -65,7 +67,7 @@ internal sealed class EndpointLifecycle
             return null;
         }
         _createdAt = now;
-        return _startUp!(now);
+        return _startUp!.RunningAt(now);
     }
 
     /// <summary>Its kernel runs now; returns when a start that waited for it will complete, if one did.</summary>
@@ -75,7 +77,7 @@ internal sealed class EndpointLifecycle
         if (!_waitingForKernel) return null;
         _waitingForKernel = false;
         _createdAt = now;
-        return _startUp!(now);
+        return _startUp!.RunningAt(now);
     }
 
     public void Running(long now) => _runningAt = now;

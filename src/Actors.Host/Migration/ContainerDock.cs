@@ -20,21 +20,14 @@ internal sealed class ContainerDock(string path, int server, EndpointRouter rout
     bool freeStarts, Action<ulong, long>? learnOnHostPort, FabricAnnouncer announcer, MigrationHandoff handoff, DeliveryObserver? observer)
     : Component(path, "container-dock")
 {
-    /// <summary>The control message: migration <c>Sequence</c>'s container has arrived.</summary>
-    public const int Arrive = 1;
     private const int AnnounceTimer = 0;
 
     private long _arrived;
 
     public override void Receive(int port, in Packet packet) => throw new InvalidOperationException($"{Path} has no ports");
 
-    public override void OnControl(int code, in Packet details)
-    {
-        if (code == Arrive) OnArrival(details.Sequence);
-        else base.OnControl(code, in details);
-    }
-
-    private void OnArrival(int migration)
+    /// <summary>Migration <paramref name="migration"/>'s container arrives (the <see cref="MigrationDesk"/> hears it).</summary>
+    public void Arrive(int migration)
     {
         var agent = handoff.ContainerAgentOf(migration);
         var c = agent.Container;

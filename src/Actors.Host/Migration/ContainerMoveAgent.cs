@@ -15,7 +15,7 @@ namespace DcSim.ActorsHost.Migration;
 /// with its pending events, its memory dumped (freeze + memory ÷ dump rate), the image sent over a TCP connection between the two
 /// hosts' stacks, as a VM's memory is, and restored at the destination (namespace set-up + memory ÷ restore rate), connections and all.
 /// </summary>
-internal sealed class ContainerMoveAgent : Component, ITcpApplication, IMigrationSender, IMeasuredMigration
+internal sealed class ContainerMoveAgent : Component, ITcpApplication, IMeasuredMigration
 {
     private const int StartTimer = 0, DumpedTimer = 1;
 
@@ -23,7 +23,7 @@ internal sealed class ContainerMoveAgent : Component, ITcpApplication, IMigratio
     private readonly ContainerMove _move;
     private readonly EndpointStack _hostStack;
     private readonly Action<ulong, long>? _learnBehindUplink;
-    private readonly MigrationHandoff _handoff;
+    private readonly FabricAnnouncer _announcer;
     private readonly DropLedger _killed;
     private readonly MigrationTraffic _traffic = new();
     private TcpConnection? _connection;
@@ -37,22 +37,20 @@ internal sealed class ContainerMoveAgent : Component, ITcpApplication, IMigratio
     /// <param name="learnBehindUplink">The source's VM switch learning the container's MAC behind its uplink (its announcement came in
     /// there); null when the host kernel is wired to the NIC without one.</param>
     public ContainerMoveAgent(string path, MigrationRequest request, ResidentContainer container, EndpointStack hostStack, Action<ulong, long>? learnBehindUplink,
-        MigrationHandoff handoff) : base(path, MigrationResults.Kind)
+        FabricAnnouncer announcer) : base(path, MigrationResults.Kind)
     {
         _request = request;
         _move = request.Container!;
         Container = container;
         _hostStack = hostStack;
         _learnBehindUplink = learnBehindUplink;
-        _handoff = handoff;
+        _announcer = announcer;
         _killed = new DropLedger($"{path}:killed");
     }
 
     public ResidentContainer Container { get; }
     public ContainerMoveMethod Method => _move.Method;
-    public int MigrationIndex => _request.Index;
     public int Destination => _request.ToServer;
-    public long Requested => _requested;
 
     public override void Start() => SetTimer(_request.AtPs, StartTimer);
 
@@ -98,6 +96,7 @@ internal sealed class ContainerMoveAgent : Component, ITcpApplication, IMigratio
         }
         _requested = _move.MemoryBytes;
         _connection.Write(_requested);
+        Tell(MigrationDesk.Expect, _requested, _announcer.ReachesServer(Owner.Id, Destination, Now));
     }
 
     /// <summary>The stop: the container's stack leaves this LP; its macvlan device now leads to a port that drops what still arrives.</summary>
@@ -129,9 +128,14 @@ internal sealed class ContainerMoveAgent : Component, ITcpApplication, IMigratio
     {
         _handedOver = true;
         if (_move.Method == ContainerMoveMethod.Criu) RunsAt(arrival);
-        var dock = _handoff.ContainerDockOf(Destination);
-        var details = new Packet { Sequence = _request.Index };
-        Owner.SendControl(dock.Owner.Id, arrival, dock.Index, ContainerDock.Arrive, in details);
+        Tell(MigrationDesk.Arrive, 0, arrival);
+    }
+
+    /// <summary>Tells the destination's desk <paramref name="code"/> at <paramref name="at"/>.</summary>
+    private void Tell(int code, long value, long at)
+    {
+        var notice = new MigrationNotice(_request.Index, value, Owner.Id, Index).ToPacket();
+        Owner.SendControl(Destination, at, MigrationDesk.At, checked((ushort)code), in notice);
     }
 
     /// <summary>The container's stack, taken by the destination's dock when it arrives.</summary>
@@ -172,6 +176,7 @@ internal sealed class ContainerMoveAgent : Component, ITcpApplication, IMigratio
         _killed.Report(results);
         // A container on its way when the run ends is in no server: its results are reported from here.
         _frozen?.Report(results, endTime);
+        _traffic.Report(results, _request.Index);
         base.Report(results, endTime);
     }
 
@@ -198,6 +203,5 @@ internal sealed class ContainerMoveAgent : Component, ITcpApplication, IMigratio
         counters[MigrationResults.DroppedAtSource] = _departed?.Dropped ?? 0;
         counters[MigrationResults.ForwardedFromSource] = 0;
         counters[MigrationResults.HandedOver] = _handedOver ? 1 : 0;
-        _traffic.Write(counters);
     }
 }

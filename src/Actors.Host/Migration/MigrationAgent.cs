@@ -12,15 +12,17 @@ namespace DcSim.ActorsHost.Migration;
 /// The source hypervisor's side of one live migration (the QEMU or Xen process that sends the VM): at the scenario's time it opens a
 /// TCP connection from the host's stack to the destination host's, and runs the <see cref="PreCopyMigration"/> over it — each round's
 /// bytes written to the socket, at most at <see cref="MigrationSettings.MaxBandwidth"/>, and delivered when the destination has
-/// read all of them. At the stop decision the VM stops: its vNIC is unplugged (frames inside it are lost) and its guest leaves
-/// the server with its pending events; when the last bytes are in, it goes to the destination's dock, due there after the resume delay.
+/// read all of them (its <see cref="MigrationDesk"/> says so, a message back over the fabric). At the stop decision the VM stops: its vNIC
+/// is unplugged (frames inside it are lost) and its guest leaves the server with its pending events; when the last bytes are in, its state
+/// goes to the destination as bytes (<see cref="MigrationParcel"/>), to run there after the resume delay — the destination may be in
+/// another partition or process.
 /// A bonded VF is hot-unplugged first (the guest fails over to its virtio NIC), as a VM with a pass-through device cannot migrate.
 /// </summary>
-internal sealed class MigrationAgent : Component, ITcpApplication, IMigrationChannel, IMigrationSender, IMeasuredMigration
+internal sealed class MigrationAgent : Component, ITcpApplication, IMigrationChannel, IMeasuredMigration
 {
     /// <summary>The control message: the VM's announcement from its destination reached this server.</summary>
     public const int Announced = 1;
-    /// <summary>The control message: everything asked of the stream so far (<c>CreatedAt</c> bytes) is at the destination.</summary>
+    /// <summary>The control message: everything asked of the stream so far (<c>CreatedAt</c> bytes) is at the destination (from its desk).</summary>
     public const int Delivered = 2;
 
     /// <summary>QEMU's rate limiter allows max-bandwidth × 100 ms per 100 ms (<c>BUFFER_DELAY</c>, migration/migration.c).</summary>
@@ -40,9 +42,10 @@ internal sealed class MigrationAgent : Component, ITcpApplication, IMigrationCha
     private readonly DropLedger _unplugged;
     private TcpConnection? _connection;
     private DepartedVmPort? _departed;
+    /// <summary>The stopped VM's guest, until its state leaves for the destination.</summary>
     private DetachedComponents? _frozen;
     private long _requested, _written, _received, _windowStart, _windowWritten;
-    private bool _awaiting, _handedOver, _unpluggedVf;
+    private bool _awaiting, _handedOver, _unpluggedVf, _endTold;
     private long _startedAt = -1, _stoppedAt = -1;
     private readonly MigrationTraffic _traffic = new();
 
@@ -97,8 +100,16 @@ internal sealed class MigrationAgent : Component, ITcpApplication, IMigrationCha
             bond.DetachVf();
             _unpluggedVf = true;
         }
+        Tell(MigrationDesk.Started, _startedAt);
         var flowId = FlowIds.Make(_hostStack.Address.Id, MigrationStream.Application, _request.Index);
         _connection = _hostStack.Tcp.Connect(_destinationHost, MigrationStream.Port, flowId, this);
+    }
+
+    /// <summary>Tells the destination's desk <paramref name="code"/>, when a message from here reaches it.</summary>
+    private void Tell(int code, long value, long? at = null)
+    {
+        var notice = new MigrationNotice(_request.Index, value, Owner.Id, Index).ToPacket();
+        Owner.SendControl(_request.ToServer, at ?? _announcer.ReachesServer(Owner.Id, _request.ToServer, Now), MigrationDesk.At, checked((ushort)code), in notice);
     }
 
     void ITcpApplication.Connected(TcpConnection connection)
@@ -112,6 +123,7 @@ internal sealed class MigrationAgent : Component, ITcpApplication, IMigrationCha
     {
         _requested += bytes;
         _awaiting = true;
+        Tell(MigrationDesk.Expect, _requested);
         Pump();
     }
 
@@ -140,8 +152,8 @@ internal sealed class MigrationAgent : Component, ITcpApplication, IMigrationCha
     }
 
     /// <summary>
-    /// A data packet was delivered on the source or the destination server at <paramref name="now"/> (not the migration's own stream): its
-    /// latency counts before the migration started, during it (to the VM's resumption), or after.
+    /// A data packet was delivered on the source server at <paramref name="now"/> (not the migration's own stream): its latency counts
+    /// before the migration started, during it (to the VM's resumption), or after. The destination's desk measures its own.
     /// </summary>
     public void Observe(in Packet packet, long now)
     {
@@ -149,10 +161,6 @@ internal sealed class MigrationAgent : Component, ITcpApplication, IMigrationCha
         _traffic.Record(period, in packet, now);
     }
 
-    public int MigrationIndex => _request.Index;
-    public int Destination => _request.ToServer;
-    /// <summary>Bytes the migration has asked the stream to carry so far.</summary>
-    public long Requested => _requested;
 
     private void OnDelivered(long total)
     {
@@ -168,6 +176,12 @@ internal sealed class MigrationAgent : Component, ITcpApplication, IMigrationCha
     {
         if (_migration.Phase is MigrationPhase.StopAndCopy or MigrationPhase.PostCopy or MigrationPhase.Completed && _stoppedAt < 0) StopVm();
         if (_migration.ResumeAt is { } resumeAt && !_handedOver) HandOver(resumeAt);
+        // The destination measures its traffic "after" from the same moment the source does.
+        if (_migration.Outcome is { } o && !_endTold)
+        {
+            _endTold = true;
+            Tell(MigrationDesk.Ended, Math.Max(o.End, _migration.ResumeAt ?? 0));
+        }
         if (_migration.Phase == MigrationPhase.Completed) connection.Close();
         else if (_migration.Phase == MigrationPhase.Aborted)
         {
@@ -200,16 +214,19 @@ internal sealed class MigrationAgent : Component, ITcpApplication, IMigrationCha
         lp.Connect(vmSwitch, port, _departed, DepartedVmPort.SwitchSide);
     }
 
-    /// <summary>What the VM needs to run is in: the guest goes to the destination's dock, due there when it resumes.</summary>
+    /// <summary>
+    /// What the VM needs to run is in: its state leaves as bytes for the destination (its vNIC side, its observer stay here), where it
+    /// runs at <paramref name="resumeAt"/>.
+    /// </summary>
     private void HandOver(long resumeAt)
     {
-        _vm.Bond = null;
         ReleaseSuccessor(resumeAt);
-        _handoff.Send(_request.Index, _frozen!, _vm, this);
+        foreach (var stack in _vm.Guest.OfType<EndpointStack>()) stack.DeliveryObserver = null;
+        _vm.LeaveVnicBehind();
+        Owner.SendParcel(_request.ToServer, _request.Index, MigrationParcel.Pack(new VmInTransit(_frozen!, _vm), Owner));
+        _frozen = null;
         _handedOver = true;
-        var dock = _handoff.DockOf(_request.ToServer);
-        var arrival = new Packet { Sequence = _request.Index };
-        Owner.SendControl(dock.Owner.Id, resumeAt, dock.Index, VmDock.Arrive, in arrival);
+        Tell(MigrationDesk.Arrive, resumeAt, at: resumeAt);
     }
 
     public override void OnControl(int code, in Packet details)
@@ -241,8 +258,9 @@ internal sealed class MigrationAgent : Component, ITcpApplication, IMigrationCha
     public override void Report(ResultsBuilder results, long endTime)
     {
         _unplugged.Report(results);
-        // A VM stopped or on its way when the run ends is in no server: its results are reported from here.
-        if ((_handedOver ? _handoff.InTransit(_request.Index) : _frozen) is { } guest) guest.Report(results, endTime);
+        // A VM stopped when the run ends is in no server: its results are reported from here (once on its way, by the destination).
+        _frozen?.Report(results, endTime);
+        _traffic.Report(results, _request.Index);
         base.Report(results, endTime);
     }
 
@@ -269,6 +287,5 @@ internal sealed class MigrationAgent : Component, ITcpApplication, IMigrationCha
         counters[MigrationResults.DroppedAtSource] = _departed?.Dropped ?? 0;
         counters[MigrationResults.ForwardedFromSource] = _departed?.Forwarded ?? 0;
         counters[MigrationResults.HandedOver] = _handedOver ? 1 : 0;
-        _traffic.Write(counters);
     }
 }

@@ -3,15 +3,16 @@ using DcSim.SimCore.Wire;
 namespace DcSim.ActorsHost.Migration;
 
 /// <summary>
-/// What a server's stacks tell of the data they deliver, for the migrations that leave or reach the server (each measures the latency
-/// around it). A VM or container that arrives takes its new server's observer.
+/// What a server's stacks tell of the data they deliver, for the moves that leave or reach the server (each measures the latency around
+/// it: the agents of moves leaving, the desk for VMs arriving, the agent of a container arriving). A VM or container that arrives takes its
+/// new server's observer.
 /// </summary>
-internal sealed class MigrationObserver(MigrationHandoff handoff, IReadOnlyList<int> migrations)
+internal sealed class MigrationObserver(Func<IMeasuredMigration[]> measuring)
 {
-    private IMeasuredMigration[]? _agents; // resolved at the first packet: agents of migrations into this server are built with their source
+    private IMeasuredMigration[]? _measuring; // resolved at the first packet: agents of moves are built after the server's stacks
 
     public void Observe(in Packet packet, long now)
     {
-        foreach (var agent in _agents ??= [.. migrations.Select(handoff.MeasuredOf)]) agent.Observe(in packet, now);
+        foreach (var m in _measuring ??= measuring()) m.Observe(in packet, now);
     }
 }

@@ -29,7 +29,11 @@ public static class MigrationResults
     /// <summary>The periods the latency of the traffic around a migration is measured in.</summary>
     public static readonly string[] Periods = ["before", "during", "after"];
 
-    public static string LatencyCount(int period) => $"packets_{Periods[period]}";
-    public static string LatencyP50Ns(int period) => $"latency_p50_ns_{Periods[period]}";
-    public static string LatencyP99Ns(int period) => $"latency_p99_ns_{Periods[period]}";
+    /// <summary>
+    /// The histogram family of that latency, keyed by <see cref="TrafficKey"/>: each of a move's two servers (possibly in different
+    /// partitions or processes) adds what it saw, and the merged results hold both.
+    /// </summary>
+    public const string TrafficFamily = "migration-traffic";
+
+    public static int TrafficKey(int migration, int period) => migration * Periods.Length + period;
 }

@@ -5,7 +5,8 @@ namespace DcSim.ActorsHost.Migration;
 
 /// <summary>
 /// The latency of the data delivered on a move's two servers (the moved VM's or container's own included, the migration stream
-/// excluded), before the move started, during it (to the resumption) and after: migrations.csv's last columns.
+/// excluded), before the move started, during it (to the resumption) and after: migrations.csv's last columns. Each server records
+/// what it delivers; the results merge the two (<see cref="MigrationResults.TrafficFamily"/>).
 /// </summary>
 internal sealed class MigrationTraffic
 {
@@ -18,15 +19,10 @@ internal sealed class MigrationTraffic
         _latency[period].Record(now - packet.CreatedAt);
     }
 
-    public void Write(ComponentCounters counters)
+    public void Report(ResultsBuilder results, int migration)
     {
         for (var period = 0; period < _latency.Length; period++)
-        {
-            var h = _latency[period];
-            counters[MigrationResults.LatencyCount(period)] = h.Count;
-            counters[MigrationResults.LatencyP50Ns(period)] = h.PercentileNs(50);
-            counters[MigrationResults.LatencyP99Ns(period)] = h.PercentileNs(99);
-        }
+            results.Histogram(MigrationResults.TrafficFamily, MigrationResults.TrafficKey(migration, period)).Add(_latency[period]);
     }
 }
 

@@ -34,4 +34,12 @@ internal sealed class ResidentVm(int entity, string name, EventSource source, in
 
     /// <summary>The guest's bond of a vf-bond VM while it runs where it started; null elsewhere or without one.</summary>
     public GuestBond? Bond { get; set; }
+
+    /// <summary>The VM leaves: its vNIC side stays on the server it leaves (the destination makes its own).</summary>
+    public void LeaveVnicBehind()
+    {
+        Attachment = [];
+        SwitchPort = default;
+        Bond = null;
+    }
 }

@@ -6,36 +6,29 @@ namespace DcSim.ActorsHost.Migration;
 
 /// <summary>
 /// Where migrated VMs arrive on a server: for each migration that comes here, the host switch's port kept free for it, the cores its
-/// vCPUs take, and how the server makes its vNIC. On arrival (a control message at the end of the downtime) the VM's guest joins this
-/// server's LP with its pending events, gets a vNIC on its port, the switch learns its MACs there, and the fabric and the source
-/// hear its announcement.
+/// vCPUs take, and how the server makes its vNIC. On arrival (the <see cref="MigrationDesk"/> hears it at the end of the downtime) the
+/// VM's state, which came ahead as bytes (<see cref="MigrationParcel"/>), is read back and bound to this server; its guest joins this
+/// server's LP with its pending events, gets a vNIC on its port, the switch learns its MACs there, and the fabric and the source hear
+/// its announcement.
 /// </summary>
-internal sealed class VmDock(string path, int server, HostSwitch hostSwitch, MigrationHandoff handoff, FabricAnnouncer announcer,
-    Func<int, ResidentVm, int, (IReadOnlyList<Component> Attachment, Component Vnic, int GuestSide)> attach, MigrationObserver observer)
-    : Component(path, "vm-dock")
+internal sealed class VmDock(string path, int server, HostSwitch hostSwitch, FabricAnnouncer announcer,
+    Func<int, ResidentVm, int, (IReadOnlyList<Component> Attachment, Component Vnic, int GuestSide)> attach, MigrationObserver observer,
+    Func<string, object?> bind) : Component(path, "vm-dock")
 {
-    /// <summary>The control message: migration <c>Sequence</c>'s VM has arrived.</summary>
-    public const int Arrive = 1;
-
-    private readonly Dictionary<int, (int Port, int FirstCore)> _arrivals = [];
-    private long _arrived;
+    private readonly SortedDictionary<int, (int Port, int FirstCore)> _arrivals = [];
+    private readonly HashSet<int> _arrived = [];
 
     /// <summary>Keeps <paramref name="switchPort"/> and cores from <paramref name="firstCore"/> for migration <paramref name="migration"/>.</summary>
     public void Expect(int migration, int switchPort, int firstCore) => _arrivals.Add(migration, (switchPort, firstCore));
 
-    public int Server => server;
+    public bool Expects(int migration) => _arrivals.ContainsKey(migration);
 
     public override void Receive(int port, in Packet packet) => throw new InvalidOperationException($"{Path} has no ports");
 
-    public override void OnControl(int code, in Packet details)
+    /// <summary>Migration <paramref name="migration"/>'s VM runs here from now; its agent is component <paramref name="sourceAgent"/> of <paramref name="sourceServer"/>.</summary>
+    public void Arrive(int migration, int sourceServer, ushort sourceAgent)
     {
-        if (code == Arrive) OnArrival(details.Sequence);
-        else base.OnControl(code, in details);
-    }
-
-    private void OnArrival(int migration)
-    {
-        var (guest, vm, agent) = handoff.Receive(migration);
+        var (guest, vm) = Unpack(migration) ?? throw new InvalidOperationException($"{Path}: migration {migration}'s VM arrived without its state");
         var (port, firstCore) = _arrivals[migration];
         var lp = Owner;
         vm.Vcpus.MoveTo(((Servers.Server)lp).Cpu, firstCore);
@@ -50,9 +43,18 @@ internal sealed class VmDock(string path, int server, HostSwitch hostSwitch, Mig
         announcer.Announce(lp, server, vm.Endpoints, Now);
         // The source learns it from the announcement too, when the broadcast reaches it.
         var heard = new Packet { Sequence = migration, DestinationEndpoint = server };
-        lp.SendControl(agent.Owner.Id, announcer.ReachesServer(server, agent.Owner.Id, Now), agent.Index, MigrationAgent.Announced, in heard);
-        _arrived++;
+        lp.SendControl(sourceServer, announcer.ReachesServer(server, sourceServer, Now), sourceAgent, MigrationAgent.Announced, in heard);
+        _arrived.Add(migration);
     }
 
-    public override void WriteCounters(ComponentCounters counters, long now) => counters["vms_arrived"] = _arrived;
+    private VmInTransit? Unpack(int migration) => Owner.TakeParcel(migration) is { } bytes ? MigrationParcel.Open(bytes, bind) : null;
+
+    /// <summary>A VM on its way here when the run ends is in no server: its results (and the packets it holds, in flight) are reported from here.</summary>
+    public void ReportInTransit(ResultsBuilder results, long endTime)
+    {
+        foreach (var migration in _arrivals.Keys)
+            if (!_arrived.Contains(migration) && Unpack(migration) is { } moving) moving.Guest.Report(results, endTime);
+    }
+
+    public override void WriteCounters(ComponentCounters counters, long now) => counters["vms_arrived"] = _arrived.Count;
 }

@@ -18,7 +18,7 @@ internal sealed partial class ServerBuilder
     /// </summary>
     /// <param name="vfOf">The VF kept for each arriving bonded VM that gets one, by migration.</param>
     private void BuildMigrations(Server server, int host, HostSwitch hostSwitch, EndpointStack hostStack, HostCores hostCores, int firstFreePort,
-        List<MigrationRequest> arrivals, Dictionary<int, int> vfOf, SriovNic? nic, MigrationObserver? observer)
+        List<MigrationRequest> arrivals, Dictionary<int, int> vfOf, SriovNic? nic, MigrationObserver? observer, MigrationDesk? desk, StartupContention startup)
     {
         foreach (var m in _dc.Migrations.Where(m => Plan.Entity(m.Entity).Server == host && m.Container is null))
             _handoff.Register(m.Index, server.Add(new MigrationAgent($"{server.Name}/migration{m.Index}", m, _residents[m.Entity], hostStack, hostSwitch,
@@ -27,35 +27,47 @@ internal sealed partial class ServerBuilder
                 Successor = _dc.Migrations.FirstOrDefault(n => n.After == m.Index)?.Index ?? -1,
             }));
         if (arrivals.Count == 0) return;
-        AcceptStreams(server, host, hostStack);
-        var dock = server.Add(new VmDock($"{server.Name}/vm-dock", host, hostSwitch, _handoff, _announcer,
-            (migration, vm, port) => Attach(server, vm, hostSwitch, port, hostCores, vfOf.TryGetValue(migration, out var vf) ? (nic!, vf) : null), observer!));
+        hostStack.MigrationReceiver = desk;
+        var dock = server.Add(new VmDock($"{server.Name}/vm-dock", host, hostSwitch, _announcer,
+            (migration, vm, port) => Attach(server, vm, hostSwitch, port, hostCores, vfOf.TryGetValue(migration, out var vf) ? (nic!, vf) : null), observer!,
+            VmBoundary.Arriving(server, directory, Tcp, startup)));
+        desk!.Vms = dock;
         // vCPUs of arriving VMs go after those planned here, as the planner deals cores (core 0 left to the host).
         var vcpusPlaced = Plan.OnServer(host).ToArray().Where(e => Plan.Entity(e).Kind == EntityKind.Vm).Sum(e => Plan.VmTemplateOf(e).Vcpus);
         for (var i = 0; i < arrivals.Count; i++)
         {
             dock.Expect(arrivals[i].Index, firstFreePort + i, (1 + vcpusPlaced) % server.Cpu.Cores);
             vcpusPlaced += Plan.VmTemplateOf(arrivals[i].Entity).Vcpus;
+            desk.Measure(arrivals[i].Index);
         }
-        _handoff.Register(host, dock);
     }
 
-    /// <summary>The traffic delivered on both ends of each move (a VM's or a container's) is measured around it: null when none touches the server.</summary>
-    private MigrationObserver? ObserveMigrations(Server server, int host)
+    /// <summary>
+    /// The desk of a server that <paramref name="arriving"/> moves come to, as component <see cref="MigrationDesk.At"/> (right after the NIC),
+    /// where their sources, in any partition, address it; null without arrivals.
+    /// </summary>
+    private MigrationDesk? Desk(Server server, int host, int arriving)
     {
-        var measuring = _dc.Migrations.Where(m => Plan.Entity(m.Entity).Server == host || m.ToServer == host).Select(m => m.Index).ToList();
-        if (measuring.Count == 0) return null;
-        var observer = new MigrationObserver(_handoff, measuring);
+        if (arriving == 0) return null;
+        var desk = server.Add(new MigrationDesk($"{server.Name}/migration-desk", host, _announcer));
+        return desk.Index == MigrationDesk.At ? desk
+            : throw new InvalidOperationException($"{server.Name}: the migration desk must be component {MigrationDesk.At}");
+    }
+
+    /// <summary>
+    /// The traffic delivered on both ends of each move (a VM's or a container's) is measured around it — here, by the agents of the moves
+    /// leaving and of containers arriving, and by the desk for VMs arriving: null when no move touches the server.
+    /// </summary>
+    private MigrationObserver? ObserveMigrations(Server server, int host, MigrationDesk? desk)
+    {
+        var touching = _dc.Migrations.Where(m => Plan.Entity(m.Entity).Server == host || m.ToServer == host).ToList();
+        if (touching.Count == 0) return null;
+        var agents = touching.Where(m => Plan.Entity(m.Entity).Server == host || m.Container is not null).Select(m => m.Index).ToList();
+        var handoff = _handoff;
+        var vmsArrive = touching.Any(m => m.ToServer == host && m.Container is null);
+        var observer = new MigrationObserver(() => [.. agents.Select(handoff.MeasuredOf), .. vmsArrive ? [desk!] : Array.Empty<IMeasuredMigration>()]);
         foreach (var stack in server.Components.OfType<EndpointStack>()) stack.DeliveryObserver = observer.Observe;
         return observer;
-    }
-
-    /// <summary>The host's stack takes incoming migration streams (once, whether VMs or containers arrive).</summary>
-    private void AcceptStreams(Server server, int host, EndpointStack hostStack)
-    {
-        if (hostStack.MigrationReceiver is not null) return;
-        hostStack.MigrationReceiver = _handoff.Receiver;
-        _handoff.AcceptStreams(host, server);
     }
 
     /// <summary>
@@ -64,17 +76,17 @@ internal sealed partial class ServerBuilder
     /// </summary>
     /// <param name="vmSwitch">The switch VMs attach to here and the host kernel's port on it; null without VMs.</param>
     private void BuildContainerMoves(Server server, int host, EndpointStack hostStack, Component kernel, Processor networkCore, StartupContention startup,
-        (HostSwitch Switch, int HostPort)? vmSwitch, List<MigrationRequest> arrivals)
+        (HostSwitch Switch, int HostPort)? vmSwitch, List<MigrationRequest> arrivals, MigrationDesk? desk)
     {
         Action<ulong, long>? behindUplink = vmSwitch is { } s ? (mac, now) => s.Switch.Learn(mac, s.Switch.UplinkPort, now) : null;
         foreach (var m in _dc.Migrations.Where(m => Plan.Entity(m.Entity).Server == host && m.Container is not null))
             _handoff.Register(m.Index, server.Add(new ContainerMoveAgent($"{server.Name}/migration{m.Index}", m, _movingContainers[m.Entity], hostStack,
-                behindUplink, _handoff)));
+                behindUplink, _announcer)));
         if (arrivals.Count == 0) return;
-        AcceptStreams(server, host, hostStack);
+        hostStack.MigrationReceiver = desk;
         Action<ulong, long>? onHostPort = vmSwitch is { } v ? (mac, now) => v.Switch.Learn(mac, v.HostPort, now) : null;
-        _handoff.Register(host, server.Add(new ContainerDock($"{server.Name}/container-dock", host, (ActorsNetwork.Links.EndpointRouter)kernel, networkCore,
-            Step(Costs.Container.Macvlan), startup, Free, onHostPort, _announcer, _handoff, hostStack.DeliveryObserver)));
+        desk!.Containers = server.Add(new ContainerDock($"{server.Name}/container-dock", host, (ActorsNetwork.Links.EndpointRouter)kernel, networkCore,
+            Step(Costs.Container.Macvlan), startup, Free, onHostPort, _announcer, _handoff, hostStack.DeliveryObserver));
     }
 
     /// <summary>What moving the VM <paramref name="entity"/> takes (<see cref="ResidentVm"/>), as BuildVm made it.</summary>

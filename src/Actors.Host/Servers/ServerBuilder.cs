@@ -93,6 +93,7 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, LeafSpine
         Component nic = sriov ?? (Component)new PhysicalNic($"{name}/nic0", Free ? 0 : Costs.NicTxLatencyPs, Free ? 0 : Costs.NicRxLatencyPs);
         server.Add(nic);
         if (nic.Index != FabricBuilder.ServerNic) throw new InvalidOperationException($"{name}: the NIC must be component {FabricBuilder.ServerNic}");
+        var desk = Desk(server, host, arrivals.Count + containerArrivals.Count);
         if (sriov is not null) server.Add(new VfAssignment($"{name}/vf-assignment", Vfs.AskingOn(host).Select(e => (Plan.NameOf(e), vfVms.IndexOf(e))).ToList()));
         var nicHostPort = sriov is null ? PhysicalNic.HostPort : SriovNic.PfPort;
         var startup = new StartupContention(cpu);
@@ -132,8 +133,8 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, LeafSpine
                 server.Connect(up, upPort, vswitch, LocalPort);
                 server.Connect(vswitch, UplinkPort, nic, nicHostPort);
             }
-            ObserveMigrations(server, host);
-            BuildContainerMoves(server, host, hostStack, up, networkCore, startup, null, containerArrivals);
+            ObserveMigrations(server, host, desk);
+            BuildContainerMoves(server, host, hostStack, up, networkCore, startup, null, containerArrivals, desk);
             return server;
         }
         // With VMs the NIC's driver feeds a switch; the host kernel is one of its ports. Under OVS's userspace datapath the
@@ -183,8 +184,8 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, LeafSpine
             ? new HostSwitch(bridge, switchUplink, (mac, port, now) => bridge.Fdb.Learn(mac, port, now))
             : new HostSwitch(vmSwitch, switchUplink, (mac, port, now) => ((VSwitchComponent)vmSwitch).VSwitch.LearnMac(mac, (uint)port, now));
         BuildMigrations(server, host, hostSwitch, hostStack, hostCores, firstVmPort + vms.Count, arrivals,
-            sriov is null ? [] : vfArrivals.Select((m, i) => (m.Index, vfVms.Count + i)).ToDictionary(), sriov, ObserveMigrations(server, host));
-        BuildContainerMoves(server, host, hostStack, up, networkCore, startup, (hostSwitch, switchHost), containerArrivals);
+            sriov is null ? [] : vfArrivals.Select((m, i) => (m.Index, vfVms.Count + i)).ToDictionary(), sriov, ObserveMigrations(server, host, desk), desk, startup);
+        BuildContainerMoves(server, host, hostStack, up, networkCore, startup, (hostSwitch, switchHost), containerArrivals, desk);
         return server;
     }
 
@@ -234,10 +235,8 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, LeafSpine
         var load = template.CpuLoad > 0
             ? new CpuLoad((long)Math.Round(template.CpuSlicePs * (double)cpu.ClockHz / 1e12), (long)Math.Round(template.CpuSlicePs / template.CpuLoad))
             : null;
-        // The server's stack-costs as it is now: the lambda runs later, after other servers are built.
-        var free = Free;
-        var lifecycle = new EndpointLifecycle(template.StartPs, template.StopPs,
-            now => free ? now : startup.VmRunningAt(now, template.Vcpus, e.FirstPinnedCore, profile), false, load);
+        // The server's stack-costs as it is now: the boot ends later, after other servers are built.
+        var lifecycle = new EndpointLifecycle(template.StartPs, template.StopPs, new VmBoot(startup, Free, template.Vcpus, e.FirstPinnedCore, profile), false, load);
         var kernel = new KernelSpec(path, e.Endpoint, vcpus, vcpus, CpuCategory.GuestKernel, CpuCategory.GuestUser, lifecycle, source, EndpointResults.VmStackKind);
         var containers = Plan.OnServer(e.Server).ToArray().Where(c => Plan.Entity(c).ParentVm == entity).ToList();
         var attachmentEnd = server.Components.Count;
@@ -311,8 +310,6 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, LeafSpine
             for (var i = 0; i < bridged.Count; i++) bridge.Fdb.Learn(directory[Plan.Entity(bridged[i]).Endpoint].Mac, 1 + i, 0);
             bridge.UnknownUnicastPort = 0;
         }
-        // The server's stack-costs as it is now: the lambdas run later, after other servers are built.
-        var free = Free;
         foreach (var c in containers)
         {
             var e = Plan.Entity(c);
@@ -320,8 +317,8 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, LeafSpine
             var path = $"{k.Path}/{Plan.NameOf(c)}";
             var source = new EventSource(EntitySource(c));
             var runtime = Costs.Runtime(template.Runtime);
-            var lifecycle = new EndpointLifecycle(template.StartPs, template.StopPs,
-                now => free ? now : startup.ContainerRunningAt(now, k.Endpoint, runtime), waitsForKernel: e.ParentVm >= 0, load: null);
+            var lifecycle = new EndpointLifecycle(template.StartPs, template.StopPs, new ContainerStart(startup, Free, k.Endpoint, runtime),
+                waitsForKernel: e.ParentVm >= 0, load: null);
             // A container's sockets are its kernel's: same processor as the kernel's own stack.
             var stack = server.Add(Stack($"{path}/stack", EndpointResults.ContainerStackKind, e.Endpoint, new StackPlacement(k.StackProcessor, k.Kernel, CpuCategory.GuestUser), lifecycle));
             Own(stack, source);

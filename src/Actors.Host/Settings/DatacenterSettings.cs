@@ -31,11 +31,12 @@ public sealed record DatacenterSettings(
     public IReadOnlyList<MigrationRequest> Migrations => MigrationsOrNull ?? [];
 
     /// <summary>
-    /// Pairs of leaves that must share a partition (<see cref="LeafSpineLayout"/>): each migration's source and destination racks, since
-    /// the VM's state moves as objects inside one partition.
+    /// Pairs of leaves that must share a partition (<see cref="LeafSpineLayout"/>): each container move's source and destination racks,
+    /// since a container's state moves as objects inside one partition. A VM's travels as bytes (MigrationParcel): its racks may be apart.
     /// </summary>
     public IReadOnlyList<(int A, int B)> MigrationLeafPairs() =>
-        Migrations.Select(m => (Plan.Entity(m.Entity).Server / Topology.HostsPerLeaf, m.ToServer / Topology.HostsPerLeaf)).ToList();
+        Migrations.Where(m => m.Container is not null)
+            .Select(m => (Plan.Entity(m.Entity).Server / Topology.HostsPerLeaf, m.ToServer / Topology.HostsPerLeaf)).ToList();
 
     /// <summary>The scenario's VF hot-unplug and hot-plug events (vf-hotplug), in list order.</summary>
     public IReadOnlyList<VfHotplugEvent> VfHotplug => VfHotplugOrNull ?? [];

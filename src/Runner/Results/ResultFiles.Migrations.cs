@@ -49,8 +49,12 @@ internal static partial class ResultFiles
               .Append(CultureInfo.InvariantCulture, $"{(end < 0 || start < 0 ? -1 : Round((end - start) / 1e12))},{m[MigrationResults.Rounds]},{pre},{stopCopy},{pre + stopCopy},")
               .Append(CultureInfo.InvariantCulture, $"{Round(m[MigrationResults.DowntimePs] / 1e9)},{reason},{m[MigrationResults.UnpluggedPackets]},")
               .Append(CultureInfo.InvariantCulture, $"{m[MigrationResults.DroppedAtSource]},{m[MigrationResults.ForwardedFromSource]}");
+            var traffic = results.Histograms.GetValueOrDefault(MigrationResults.TrafficFamily);
             for (var period = 0; period < MigrationResults.Periods.Length; period++)
-                sb.Append(CultureInfo.InvariantCulture, $",{m[MigrationResults.LatencyCount(period)]},{Round(m[MigrationResults.LatencyP50Ns(period)] / 1e3)},{Round(m[MigrationResults.LatencyP99Ns(period)] / 1e3)}");
+            {
+                var h = traffic?.GetValueOrDefault(MigrationResults.TrafficKey((int)m[MigrationResults.Index], period));
+                sb.Append(CultureInfo.InvariantCulture, $",{h?.Count ?? 0},{Round((h?.PercentileNs(50) ?? 0) / 1e3)},{Round((h?.PercentileNs(99) ?? 0) / 1e3)}");
+            }
             sb.Append('\n');
         }
         return sb.ToString();

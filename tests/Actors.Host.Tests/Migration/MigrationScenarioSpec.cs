@@ -132,17 +132,21 @@ public sealed class MigrationScenarioSpec
     }
 
     [Fact]
-    public void A_migration_s_racks_must_share_a_partition_whatever_the_partition_count()
+    public void A_VM_s_migration_must_leave_the_layout_as_it_is_and_a_container_s_move_must_keep_its_racks_together()
     {
-        // arrange: web-0 on host 0 (leaf 0) to host 2 (leaf 1)
-        var scenario = Parse(Servers + "migrations = [ { at = 1s, vm = web-0, to = 2 } ]");
+        // arrange: web-0 moves from host 0 (leaf 0) to host 2 (leaf 1); bare-0, a container on host 1 (leaf 0), to host 3 (leaf 1)
+        var vm = Parse(Servers + "migrations = [ { at = 1s, vm = web-0, to = 2 } ]");
+        var container = Parse(Servers.Replace("{ name = bare, hosts = [1] }", "{ name = bare, hosts = [1], network = macvlan }")
+            + "migrations = [ { at = 1s, container = bare-0, to = 3 } ]");
 
         // act
-        var layouts = Enumerable.Range(1, 4).Select(p => FabricModel.Instance.Layout(scenario, p)).ToList();
+        var vmLayouts = Enumerable.Range(1, 4).Select(p => FabricModel.Instance.Layout(vm, p)).ToList();
+        var containerLayouts = Enumerable.Range(1, 4).Select(p => FabricModel.Instance.Layout(container, p)).ToList();
 
-        // assert
-        Assert.All(layouts, l => Assert.Equal(l.PartitionOfLp[0], l.PartitionOfLp[2]));
-        Assert.NotEqual(FabricModel.Instance.Layout(Parse(Servers), 2).PartitionOfLp[0], FabricModel.Instance.Layout(Parse(Servers), 2).PartitionOfLp[2]);
+        // assert: a VM's state travels as bytes, between partitions if need be; a container's moves as objects, inside one
+        Assert.All(Enumerable.Range(1, 4), p => Assert.Equal(FabricModel.Instance.Layout(Parse(Servers), p).PartitionOfLp, vmLayouts[p - 1].PartitionOfLp));
+        Assert.NotEqual(vmLayouts[1].PartitionOfLp[0], vmLayouts[1].PartitionOfLp[2]);
+        Assert.All(containerLayouts, l => Assert.Equal(l.PartitionOfLp[1], l.PartitionOfLp[3]));
     }
 
     [Fact]

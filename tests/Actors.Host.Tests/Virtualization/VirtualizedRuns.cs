@@ -34,6 +34,11 @@ internal static class VirtualizedRuns
     public static long ServerCycles(ResultsBuilder results, string server) =>
         CpuCategories.All.Sum(c => results.Components[server][CpuCategories.BusyCounter(c)]) / PsPerCycle;
 
+    /// <summary>Data delivered on migration <paramref name="migration"/>'s two servers in <paramref name="period"/> (0 before, 1 during, 2 after).</summary>
+    public static long DeliveredAround(ResultsBuilder results, int migration, int period) =>
+        results.Histograms.GetValueOrDefault(ActorsHost.Migration.MigrationResults.TrafficFamily)
+            ?.GetValueOrDefault(ActorsHost.Migration.MigrationResults.TrafficKey(migration, period))?.Count ?? 0;
+
     public static UdpRrRow Loop(ResultsBuilder results, int generator = 0) => UdpRrResults.Rows(results).Single(r => r.Generator == generator);
 
     /// <summary>The flow a generator's packets make from their source (not the responses to them).</summary>
