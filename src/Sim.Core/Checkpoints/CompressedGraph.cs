@@ -21,7 +21,7 @@ internal sealed class CompressedGraph(byte[] magic, string what)
     /// <summary>Per thread: partitions on different threads checkpoint at the same barrier.</summary>
     [ThreadStatic] private static MemoryStream? _graph;
 
-    /// <summary>Writes the graph of <paramref name="root"/> (see <see cref="ObjectGraphWriter.Write(object, Stream, out IReadOnlyDictionary{string, Guid}, Func{object, string?}?)"/>).</summary>
+    /// <summary>Writes the graph of <paramref name="root"/>, cut where <paramref name="boundary"/> says (see <see cref="ObjectGraphWriter"/>).</summary>
     /// <param name="objects">Objects written.</param>
     /// <param name="graphBytes">The graph's length before compression.</param>
     public byte[] Write(object root, Func<object, string?>? boundary, out int objects, out int graphBytes)

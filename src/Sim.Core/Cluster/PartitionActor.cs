@@ -17,9 +17,10 @@ namespace DcSim.SimCore.Cluster;
 /// A grant is run only once every batch the other partitions produced in the previous window has
 /// arrived: batches travel directly between partitions, on a different path from the grant, so the
 /// grant carries their count. The partition sends each destination at most a few batch messages per
-/// window (chunks of <see cref="MaxEventsPerBatch"/> events and of <see cref="CheckpointPart.MaxBytes"/> of parcel
-/// bytes, under the remoting frame size), then reports to the coordinator. Wall time inside <see cref="Partition.RunUntil"/> is measured for the
-/// synchronisation-overhead figures only; it never feeds back into the simulation.
+/// window (chunks of <see cref="MaxEventsPerBatch"/> events and of <see cref="CheckpointPart.MaxBytes"/> of
+/// parcel bytes, under the remoting frame size), then reports to the coordinator. Wall time inside
+/// <see cref="Partition.RunUntil"/> is measured for the synchronisation-overhead figures only; it never feeds
+/// back into the simulation.
 /// </remarks>
 public sealed class PartitionActor : ReceiveActor
 {

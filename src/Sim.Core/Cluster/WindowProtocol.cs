@@ -138,15 +138,16 @@ public static class WindowProtocol
         public static List<Parcel> Join(IEnumerable<EventBatch> batches)
         {
             var parcels = new List<Parcel>();
-            foreach (var sent in batches.SelectMany(b => b.Parcels.Select(p => (b.From, Piece: p))).GroupBy(x => (x.From, x.Piece.Lp, x.Piece.Key)))
+            var pieces = batches.SelectMany(b => b.Parcels.Select(p => (b.From, Piece: p)));
+            foreach (var sent in pieces.GroupBy(x => (x.From, x.Piece.Lp, x.Piece.Key)))
             {
-                var pieces = sent.Select(x => x.Piece).OrderBy(p => p.Piece).ToList();
+                var parts = sent.Select(x => x.Piece).OrderBy(p => p.Piece).ToList();
                 var (from, lp, key) = sent.Key;
-                if (pieces.Count != pieces[0].Pieces || pieces.Where((p, i) => p.Piece != i || p.Pieces != pieces.Count).Any())
-                    throw new InvalidOperationException($"the parcel partition {from} sent to LP {lp} under key {key} arrived as {pieces.Count} pieces of {pieces[0].Pieces}");
-                var joined = new byte[pieces.Sum(p => p.Bytes.Length)];
+                if (parts.Count != parts[0].Pieces || parts.Where((p, i) => p.Piece != i || p.Pieces != parts.Count).Any())
+                    throw new InvalidOperationException($"the parcel partition {from} sent to LP {lp} under key {key} arrived as {parts.Count} pieces of {parts[0].Pieces}");
+                var joined = new byte[parts.Sum(p => p.Bytes.Length)];
                 var at = 0;
-                foreach (var p in pieces)
+                foreach (var p in parts)
                 {
                     p.Bytes.CopyTo(joined, at);
                     at += p.Bytes.Length;

@@ -17,11 +17,11 @@ internal sealed class ParcelModel(long latencyPs, int sends) : IModelFactory
 
     public IScenarioModel Read(ScenarioSection root, ScenarioReadContext context) => NoSettings.Instance;
 
-    public IPartitionLayout Layout(ScenarioSettings scenario, int partitions) => new TwoLps(Math.Max(1, partitions), latencyPs);
+    public IPartitionLayout Layout(ScenarioSettings scenario, int partitions) => TwoLps(Math.Max(1, partitions));
 
     public Partition BuildPartition(ScenarioSettings scenario, int partitions, int index)
     {
-        var layout = new TwoLps(Math.Max(1, partitions), latencyPs);
+        var layout = TwoLps(Math.Max(1, partitions));
         var partition = new Partition(index, layout.Partitions, layout.PartitionOfLp);
         if (layout.PartitionOfLp[0] == index) partition.Add(new ParcelSender(latencyPs, sends));
         if (layout.PartitionOfLp[1] == index) partition.Add(new ParcelReceiver());
@@ -49,12 +49,7 @@ internal sealed class ParcelModel(long latencyPs, int sends) : IModelFactory
         return sum;
     }
 
-    private sealed class TwoLps(int partitions, long latency) : IPartitionLayout
-    {
-        public int Partitions { get; } = partitions;
-        public int[] PartitionOfLp { get; } = [0, partitions - 1];
-        public long Lookahead() => Partitions == 1 ? long.MaxValue : latency;
-    }
+    private TestLayout TwoLps(int partitions) => new(partitions, [0, partitions - 1], latencyPs);
 }
 
 internal sealed class ParcelSender(long latencyPs, int sends) : LogicalProcess(0, "sender")
