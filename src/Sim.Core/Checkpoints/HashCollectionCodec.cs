@@ -60,12 +60,14 @@ internal sealed class DictionaryCodec<TKey, TValue> : IHashCollectionCodec where
         var d = new Dictionary<TKey, TValue>(comparer);
         register(d);
         var count = reader.ReadCount();
-        var entries = new (object Key, object? Value)[count];
-        for (var i = 0; i < count; i++) entries[i] = (reader.ReadValue(Key)!, reader.ReadValue(Value));
+        var entries = new (object? Key, object? Value)[count];
+        for (var i = 0; i < count; i++) entries[i] = (reader.ReadValue(Key), reader.ReadValue(Value));
         fill = () =>
         {
             d.EnsureCapacity(count);
-            foreach (var (k, v) in entries) d.Add((TKey)k, (TValue)v!);
+            // A key is null only when a boundary dropped it (EntityState): its entry goes with it.
+            foreach (var (k, v) in entries)
+                if (k is not null) d.Add((TKey)k, (TValue)v!);
         };
         return d;
     }

@@ -13,16 +13,26 @@ public sealed class ObjectGraphReader
     private static readonly object Pending = new();
 
     private readonly BinaryReader _in;
-    private readonly List<object> _objects = [];
+    /// <summary>By id; null for an object a boundary token read back as null.</summary>
+    private readonly List<object?> _objects = [];
     private readonly List<Type> _types = [];
     private readonly List<Action> _fills = [];
 
-    private ObjectGraphReader(Stream input) => _in = new BinaryReader(input);
+    private readonly Func<string, object?>? _resolve;
+
+    private ObjectGraphReader(Stream input, Func<string, object?>? resolve)
+    {
+        _in = new BinaryReader(input);
+        _resolve = resolve;
+    }
 
     /// <summary>Reads the graph <see cref="ObjectGraphWriter.Write"/> wrote and returns its root.</summary>
-    public static object Read(Stream input)
+    /// <param name="resolve">
+    /// The object that stands for a boundary token (<see cref="EntityState.Load"/>); without it, a graph holding tokens is refused.
+    /// </param>
+    public static object Read(Stream input, Func<string, object?>? resolve = null)
     {
-        var reader = new ObjectGraphReader(input);
+        var reader = new ObjectGraphReader(input, resolve);
         try
         {
             return DeepStack.Run(() =>
@@ -71,7 +81,7 @@ public sealed class ObjectGraphReader
                 var seen = _objects[id];
                 if (ReferenceEquals(seen, Pending))
                     throw new CheckpointException("a delegate's target is reachable only through the delegate, or a collection from its comparer: the checkpoint cannot rebuild it");
-                allocated?.Invoke(seen);
+                if (seen is not null) allocated?.Invoke(seen);
                 return seen;
             case ObjectGraphWriter.New:
                 return ReadNew(TypeLayout.For(ReadType()), allocated);
@@ -83,6 +93,13 @@ public sealed class ObjectGraphReader
                 Register(instance);
                 allocated?.Invoke(instance);
                 return instance;
+            case ObjectGraphWriter.Boundary:
+                var boundary = _in.ReadString();
+                var resolved = boundary == EntityState.Drop ? null
+                    : (_resolve ?? throw new CheckpointException($"the checkpoint holds boundary token '{boundary}' and nothing resolves it")).Invoke(boundary);
+                _objects.Add(resolved);
+                if (resolved is not null) allocated?.Invoke(resolved);
+                return resolved;
             case var tag:
                 throw new CheckpointException($"the checkpoint is damaged: unknown object tag {tag}");
         }
@@ -99,7 +116,7 @@ public sealed class ObjectGraphReader
         return type;
     }
 
-    private object ReadNew(TypeLayout layout, Action<object>? allocated)
+    private object? ReadNew(TypeLayout layout, Action<object>? allocated)
     {
         if (layout.Shape == TypeShape.Fields)
         {
@@ -109,11 +126,11 @@ public sealed class ObjectGraphReader
             return value;
         }
         var read = ReadOther(layout);
-        allocated?.Invoke(read);
+        if (read is not null) allocated?.Invoke(read);
         return read;
     }
 
-    private object ReadOther(TypeLayout layout)
+    private object? ReadOther(TypeLayout layout)
     {
         switch (layout.Shape)
         {
@@ -166,7 +183,11 @@ public sealed class ObjectGraphReader
         return array;
     }
 
-    private Delegate ReadDelegate(Type delegateType)
+    /// <summary>
+    /// A delegate whose instance method's target was read back as null (a boundary dropped it, or resolved it to nothing) is read back
+    /// as null itself: it could not be called.
+    /// </summary>
+    private Delegate? ReadDelegate(Type delegateType)
     {
         var slot = _objects.Count;
         Register(Pending);
@@ -181,8 +202,8 @@ public sealed class ObjectGraphReader
         // Created as soon as its target exists, before the target's fields are read: they may hold this very delegate.
         Delegate? d = null;
         var target = ReadReference(t => _objects[slot] = d = Delegate.CreateDelegate(delegateType, t, method));
-        if (target is null) _objects[slot] = d = Delegate.CreateDelegate(delegateType, method);
-        return d!;
+        if (target is null) _objects[slot] = d = method.IsStatic ? Delegate.CreateDelegate(delegateType, method) : null;
+        return d;
     }
 
     private void ReadFields(TypeLayout layout, object value)

@@ -12,12 +12,13 @@ namespace DcSim.SimCore.Checkpoints;
 /// The codec is generic (reflection over fields, cached per type) rather than a hand-written save method per model class: a
 /// new component is checkpointed without code, and a field nobody remembered to save cannot be forgotten. What it refuses
 /// (<see cref="TypeLayout"/>): operating-system resources, threads, reflection metadata and actor-system objects, none of
-/// which belong in model state. Format: per object a tag (null, back-reference, new), then for a new one its type (an index
-/// into a table written on first use, with the assembly-qualified name and the module's version id) and its content.
+/// which belong in model state. Format: per object a tag (null, back-reference, new, static field, boundary), then for a new
+/// one its type (an index into a table written on first use, with the assembly-qualified name and the module's version id)
+/// and its content; for a boundary, the token the caller's boundary gave it (<see cref="EntityState"/>).
 /// </remarks>
 public sealed class ObjectGraphWriter
 {
-    internal const byte Null = 0, Seen = 1, New = 2, Static = 3;
+    internal const byte Null = 0, Seen = 1, New = 2, Static = 3, Boundary = 4;
 
     private readonly BinaryWriter _out;
     private readonly Dictionary<object, int> _ids = new(ReferenceEqualityComparer.Instance);
@@ -27,8 +28,13 @@ public sealed class ObjectGraphWriter
     private readonly SortedDictionary<string, Guid> _modules = new(StringComparer.Ordinal);
 
     private readonly IReadOnlyDictionary<object, FieldInfo> _statics = StaticInstances.Table();
+    private readonly Func<object, string?>? _boundary;
 
-    private ObjectGraphWriter(Stream output) => _out = new BinaryWriter(output);
+    private ObjectGraphWriter(Stream output, Func<object, string?>? boundary)
+    {
+        _out = new BinaryWriter(output);
+        _boundary = boundary;
+    }
 
     /// <summary>Objects written: a measure of the state's size besides its bytes.</summary>
     public int Objects => _ids.Count;
@@ -37,9 +43,13 @@ public sealed class ObjectGraphWriter
     public static int Write(object root, Stream output) => Write(root, output, out _);
 
     /// <summary>As <see cref="Write(object, Stream)"/>; <paramref name="modules"/> are DcSim's modules whose types it holds, with their version ids.</summary>
-    public static int Write(object root, Stream output, out IReadOnlyDictionary<string, Guid> modules)
+    /// <param name="boundary">
+    /// Where the graph stops (<see cref="EntityState.Save"/>): called for every object but the root before it is written, it returns
+    /// null to write the object, or a token to write instead of it.
+    /// </param>
+    public static int Write(object root, Stream output, out IReadOnlyDictionary<string, Guid> modules, Func<object, string?>? boundary = null)
     {
-        var writer = new ObjectGraphWriter(output);
+        var writer = new ObjectGraphWriter(output, boundary);
         DeepStack.Run(() =>
         {
             try
@@ -97,7 +107,15 @@ public sealed class ObjectGraphWriter
             _out.Write7BitEncodedInt(id);
             return;
         }
+        // The root is the first object: it is never cut off.
+        var token = _boundary is not null && _ids.Count > 0 ? TokenFor(value) : null;
         _ids.Add(value, _ids.Count);
+        if (token is not null)
+        {
+            _out.Write(Boundary);
+            _out.Write(token);
+            return;
+        }
         if (_statics.TryGetValue(value, out var field))
         {
             _out.Write(Static);
@@ -109,6 +127,18 @@ public sealed class ObjectGraphWriter
         var type = value.GetType();
         WriteType(type);
         WriteContent(TypeLayout.For(type), value);
+    }
+
+    private string? TokenFor(object value)
+    {
+        try
+        {
+            return _boundary!(value);
+        }
+        catch (Exception ex)
+        {
+            throw new CheckpointException($"the boundary failed on a {value.GetType().Name}: {ex.Message}", ex);
+        }
     }
 
     private void WriteType(Type type)

@@ -73,6 +73,11 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
                 case EventBatch m:
                     w.Write(m.Run); w.Write(m.From); w.Write(m.Window); w.Write(m.Events.Length);
                     foreach (var e in m.Events) WriteEvent(w, in e);
+                    w.Write(m.Parcels.Length);
+                    foreach (var p in m.Parcels)
+                    {
+                        w.Write(p.Lp); w.Write(p.Key); w.Write(p.Piece); w.Write(p.Pieces); w.Write(p.Bytes.Length); w.Write(p.Bytes);
+                    }
                     break;
                 case WindowCompleted m:
                     w.Write(m.Run); w.Write(m.Index); w.Write(m.Window); w.Write(m.NextEventTime); w.Write(m.BatchesTo.Length);
@@ -124,7 +129,8 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
             "PR" => new PartitionReady(r.ReadInt64(), r.ReadInt32(), r.ReadInt64(), r.ReadString()),
             "PD" => new PartitionDirectory(ReadArray(r, () => system.Provider.ResolveActorRef(r.ReadString()))),
             "GW" => new GrantWindow(r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt32(), r.ReadBoolean()),
-            "EB" => new EventBatch(r.ReadInt64(), r.ReadInt32(), r.ReadInt64(), ReadArray(r, () => ReadEvent(r))),
+            "EB" => new EventBatch(r.ReadInt64(), r.ReadInt32(), r.ReadInt64(), ReadArray(r, () => ReadEvent(r)),
+                ReadArray(r, () => new ParcelPiece(r.ReadInt32(), r.ReadInt64(), r.ReadInt32(), r.ReadInt32(), r.ReadBytes(r.ReadInt32())))),
             "WC" => new WindowCompleted(r.ReadInt64(), r.ReadInt32(), r.ReadInt64(), r.ReadInt64(), ReadArray(r, r.ReadInt32), r.ReadInt64()),
             "FR" => new FinishRun(r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt32()),
             "RP" => new PartitionReport(r.ReadInt64(), r.ReadInt32(), r.ReadBytes(r.ReadInt32()), r.ReadInt64(), r.ReadInt64(), r.ReadInt64()),

@@ -17,9 +17,10 @@ namespace DcSim.SimCore.Cluster;
 /// A grant is run only once every batch the other partitions produced in the previous window has
 /// arrived: batches travel directly between partitions, on a different path from the grant, so the
 /// grant carries their count. The partition sends each destination at most a few batch messages per
-/// window (chunks of <see cref="MaxEventsPerBatch"/>, under the remoting frame size), then reports to
-/// the coordinator. Wall time inside <see cref="Partition.RunUntil"/> is measured for the
-/// synchronisation-overhead figures only; it never feeds back into the simulation.
+/// window (chunks of <see cref="MaxEventsPerBatch"/> events and of <see cref="CheckpointPart.MaxBytes"/> of
+/// parcel bytes, under the remoting frame size), then reports to the coordinator. Wall time inside
+/// <see cref="Partition.RunUntil"/> is measured for the synchronisation-overhead figures only; it never feeds
+/// back into the simulation.
 /// </remarks>
 public sealed class PartitionActor : ReceiveActor
 {
@@ -28,7 +29,7 @@ public sealed class PartitionActor : ReceiveActor
 
     private readonly IModelFactory _model;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly SortedDictionary<long, List<SimEvent[]>> _inbox = new();
+    private readonly SortedDictionary<long, List<EventBatch>> _inbox = new();
     private readonly Stopwatch _wall = new();
     private readonly Stopwatch _busy = new();
     private Partition? _partition;
@@ -69,7 +70,7 @@ public sealed class PartitionActor : ReceiveActor
         {
             if (b.Run != _run) return;
             if (!_inbox.TryGetValue(b.Window, out var list)) _inbox[b.Window] = list = [];
-            list.Add(b.Events);
+            list.Add(b);
             TryRun();
         });
         Receive<FinishRun>(f =>
@@ -189,7 +190,8 @@ public sealed class PartitionActor : ReceiveActor
         if (have > expected) throw new InvalidOperationException($"partition {_partition!.Index}: {have} batches for window {window}, expected {expected}");
         if (list is not null)
         {
-            foreach (var batch in list) _partition!.Deliver(batch);
+            foreach (var batch in list) _partition!.Deliver(batch.Events);
+            _partition!.DeliverParcels(ParcelPiece.Join(list));
             _inbox.Remove(window);
         }
         return true;
@@ -224,10 +226,13 @@ public sealed class PartitionActor : ReceiveActor
             if (!partition.HasOutbox(p)) continue;
             var events = partition.TakeOutbox(p);
             foreach (var e in events) next = Math.Min(next, e.Time);
-            for (var offset = 0; offset < events.Count; offset += MaxEventsPerBatch)
+            var parcels = ParcelPiece.Split(partition.TakeParcels(p));
+            var batches = Math.Max((events.Count + MaxEventsPerBatch - 1) / MaxEventsPerBatch, parcels.Count);
+            for (var i = 0; i < batches; i++)
             {
+                var offset = Math.Min(i * MaxEventsPerBatch, events.Count);
                 var chunk = events.GetRange(offset, Math.Min(MaxEventsPerBatch, events.Count - offset)).ToArray();
-                _directory[p].Tell(new EventBatch(_run, partition.Index, grant.Window, chunk));
+                _directory[p].Tell(new EventBatch(_run, partition.Index, grant.Window, chunk, i < parcels.Count ? parcels[i] : []));
                 sent[p]++;
             }
         }

@@ -92,8 +92,71 @@ public static class WindowProtocol
     /// <remarks>With <paramref name="Checkpoint"/>, the partition first sends its checkpoint (<see cref="CheckpointPart"/>), taken once the batches are in.</remarks>
     public sealed record GrantWindow(long Run, long Window, long Start, long End, int ExpectedBatches, bool Checkpoint = false) : IDcSimMessage;
 
-    /// <summary>Events for the receiving partition created during window <paramref name="Window"/>.</summary>
-    public sealed record EventBatch(long Run, int From, long Window, SimEvent[] Events) : IDcSimMessage;
+    /// <summary>
+    /// Events for the receiving partition created during window <paramref name="Window"/>, and pieces of the parcels sent to its LPs
+    /// then (at most <see cref="CheckpointPart.MaxBytes"/> of parcel bytes per batch).
+    /// </summary>
+    public sealed record EventBatch(long Run, int From, long Window, SimEvent[] Events, ParcelPiece[] Parcels) : IDcSimMessage;
+
+    /// <summary>
+    /// Piece <paramref name="Piece"/> of <paramref name="Pieces"/> of the parcel for LP <paramref name="Lp"/> under <paramref name="Key"/>:
+    /// a parcel larger than a batch may carry crosses in several, in order, in one window's batches, and is joined before delivery.
+    /// </summary>
+    public readonly record struct ParcelPiece(int Lp, long Key, int Piece, int Pieces, byte[] Bytes)
+    {
+        /// <summary>
+        /// The pieces of <paramref name="parcels"/> grouped for successive batches, each group at most <see cref="CheckpointPart.MaxBytes"/>
+        /// of bytes: pieces in the order the parcels were sent, a parcel's own in order.
+        /// </summary>
+        public static List<ParcelPiece[]> Split(IReadOnlyList<Parcel> parcels)
+        {
+            const int max = CheckpointPart.MaxBytes;
+            var groups = new List<ParcelPiece[]>();
+            var group = new List<ParcelPiece>();
+            var bytes = 0;
+            foreach (var parcel in parcels)
+            {
+                var pieces = Math.Max(1, (parcel.Bytes.Length + max - 1) / max);
+                for (var i = 0; i < pieces; i++)
+                {
+                    var piece = new ParcelPiece(parcel.Lp, parcel.Key, i, pieces, parcel.Bytes[(i * max)..Math.Min(parcel.Bytes.Length, (i + 1) * max)]);
+                    if (bytes + piece.Bytes.Length > max)
+                    {
+                        groups.Add([.. group]);
+                        group.Clear();
+                        bytes = 0;
+                    }
+                    group.Add(piece);
+                    bytes += piece.Bytes.Length;
+                }
+            }
+            if (group.Count > 0) groups.Add([.. group]);
+            return groups;
+        }
+
+        /// <summary>The parcels the pieces of one window's <paramref name="batches"/> make, each joined from the pieces its sender sent.</summary>
+        public static List<Parcel> Join(IEnumerable<EventBatch> batches)
+        {
+            var parcels = new List<Parcel>();
+            var pieces = batches.SelectMany(b => b.Parcels.Select(p => (b.From, Piece: p)));
+            foreach (var sent in pieces.GroupBy(x => (x.From, x.Piece.Lp, x.Piece.Key)))
+            {
+                var parts = sent.Select(x => x.Piece).OrderBy(p => p.Piece).ToList();
+                var (from, lp, key) = sent.Key;
+                if (parts.Count != parts[0].Pieces || parts.Where((p, i) => p.Piece != i || p.Pieces != parts.Count).Any())
+                    throw new InvalidOperationException($"the parcel partition {from} sent to LP {lp} under key {key} arrived as {parts.Count} pieces of {parts[0].Pieces}");
+                var joined = new byte[parts.Sum(p => p.Bytes.Length)];
+                var at = 0;
+                foreach (var p in parts)
+                {
+                    p.Bytes.CopyTo(joined, at);
+                    at += p.Bytes.Length;
+                }
+                parcels.Add(new Parcel(lp, key, joined));
+            }
+            return parcels;
+        }
+    }
 
     /// <summary>
     /// Window done: the earliest event this partition still holds or has sent, and how many batch

@@ -30,7 +30,9 @@ public static class InProcessRun
             foreach (var from in parts)
             foreach (var to in parts)
             {
-                if (from.HasOutbox(to.Index)) to.Deliver(from.TakeOutbox(to.Index));
+                if (!from.HasOutbox(to.Index)) continue;
+                to.Deliver(from.TakeOutbox(to.Index));
+                to.DeliverParcels(from.TakeParcels(to.Index));
             }
         }
         var results = new ResultsBuilder();

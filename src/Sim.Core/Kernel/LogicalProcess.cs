@@ -96,6 +96,17 @@ public abstract class LogicalProcess(int id, string name)
     }
 
     /// <summary>
+    /// Sends <paramref name="bytes"/> to LP <paramref name="targetLp"/> under <paramref name="key"/> (unique per target LP while the
+    /// parcel waits there). A local LP has it at once; an LP in another partition has it from the start of the next window, that is
+    /// before any event this LP sends it at or after the lookahead. So: send the parcel, then an event (<see cref="SendControl"/>) at
+    /// least a lookahead ahead that takes it (<see cref="TakeParcel"/>). The array is the parcel's from then on: do not change it.
+    /// </summary>
+    public void SendParcel(int targetLp, long key, byte[] bytes) => Partition.SendParcel(targetLp, key, bytes);
+
+    /// <summary>The parcel sent to this LP under <paramref name="key"/>, removed; null if none is here.</summary>
+    public byte[]? TakeParcel(long key) => Partition.TakeParcel(Id, key);
+
+    /// <summary>
     /// Takes out of the partition's queue every pending event of this LP that <paramref name="match"/> selects (a VM leaving the LP
     /// takes its events with it), in (time, order) order.
     /// </summary>

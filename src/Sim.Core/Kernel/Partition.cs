@@ -14,6 +14,8 @@ namespace DcSim.SimCore.Kernel;
 /// end of the current window (the lookahead), and delivers them before the window that contains them.
 /// Invariants checked here: an LP never handles an event earlier than one it already handled, and an
 /// event sent to another partition is never inside the current window.
+/// Parcels (<see cref="Parcel"/>) travel beside the events: one for a local LP is kept at once, one for another partition waits
+/// in a second outbox for that partition and is delivered at the same barrier as the window's events.
 /// </remarks>
 public sealed class Partition
 {
@@ -21,6 +23,8 @@ public sealed class Partition
     private readonly int[] _partitionOfLp;
     private readonly EventHeap _heap = new();
     private readonly List<SimEvent>[] _outbox;
+    private readonly List<Parcel>[] _parcelOutbox;
+    private readonly PendingParcels _parcels = new();
     private long _windowEnd;
 
     public Partition(int index, int partitionCount, int[] partitionOfLp)
@@ -29,7 +33,12 @@ public sealed class Partition
         _partitionOfLp = partitionOfLp;
         _local = new LogicalProcess?[partitionOfLp.Length];
         _outbox = new List<SimEvent>[partitionCount];
-        for (var p = 0; p < partitionCount; p++) _outbox[p] = [];
+        _parcelOutbox = new List<Parcel>[partitionCount];
+        for (var p = 0; p < partitionCount; p++)
+        {
+            _outbox[p] = [];
+            _parcelOutbox[p] = [];
+        }
     }
 
     public int Index { get; }
@@ -109,7 +118,47 @@ public sealed class Partition
         return list;
     }
 
-    public bool HasOutbox(int destination) => _outbox[destination].Count > 0;
+    /// <summary>Events or parcels for partition <paramref name="destination"/> are waiting to be taken.</summary>
+    public bool HasOutbox(int destination) => _outbox[destination].Count > 0 || _parcelOutbox[destination].Count > 0;
+
+    /// <summary>Takes the parcels sent to LPs of partition <paramref name="destination"/> in this window, in the order they were sent.</summary>
+    public List<Parcel> TakeParcels(int destination)
+    {
+        var list = _parcelOutbox[destination];
+        _parcelOutbox[destination] = [];
+        return list;
+    }
+
+    /// <summary>Accepts parcels another partition sent during the window just ended: they wait until their LP takes them.</summary>
+    public void DeliverParcels(IEnumerable<Parcel> parcels)
+    {
+        foreach (var parcel in parcels)
+        {
+            if (parcel.Lp < 0 || parcel.Lp >= _local.Length || _local[parcel.Lp] is null)
+                throw new InvalidOperationException($"partition {Index} received a parcel for LP {parcel.Lp}, which it does not host");
+            Keep(parcel);
+        }
+    }
+
+    /// <summary>A parcel for <paramref name="targetLp"/>: kept at once when the LP is local, else in the parcel outbox of its partition.</summary>
+    internal void SendParcel(int targetLp, long key, byte[] bytes)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        if (targetLp < 0 || targetLp >= _partitionOfLp.Length) throw new ArgumentOutOfRangeException(nameof(targetLp), targetLp, "no such LP");
+        var parcel = new Parcel(targetLp, key, bytes);
+        var target = _partitionOfLp[targetLp];
+        if (target == Index) Keep(parcel);
+        else _parcelOutbox[target].Add(parcel);
+    }
+
+    /// <summary>The parcel waiting for local LP <paramref name="lp"/> under <paramref name="key"/>, removed; null if there is none.</summary>
+    internal byte[]? TakeParcel(int lp, long key) => _parcels.Take(lp, key);
+
+    private void Keep(Parcel parcel)
+    {
+        if (!_parcels.TryAdd(parcel))
+            throw new InvalidOperationException($"LP {_local[parcel.Lp]!.Name} (LP {parcel.Lp}) received a second parcel under key {parcel.Key} before taking the first");
+    }
 
     /// <summary>
     /// End-of-run census: every local LP reports its counters, and packets still on their way (frames

@@ -46,6 +46,8 @@ public sealed class DcSimSerializerSpec() : TestKit(DcSimSerialization.Binding)
         new CheckpointTaken(new RecoveryPoint(7, 200), 99),
         new RestoreWanted(5, 1),
         new CheckpointFailed(5, 0, 8, "a System.IO.MemoryStream cannot be checkpointed"),
+        new EventBatch(4, 2, 9, [SampleEvent], [new ParcelPiece(3, 77, 1, 2, [1, 2, 3]), new ParcelPiece(5, -1, 0, 1, [])]),
+        new EventBatch(4, 2, 9, [], [new ParcelPiece(0, long.MaxValue, 0, 1, [255])]),
     };
 
     [Theory]
@@ -61,7 +63,7 @@ public sealed class DcSimSerializerSpec() : TestKit(DcSimSerialization.Binding)
     }
 
     [Fact]
-    public void Event_batches_must_round_trip_every_field_in_133_bytes_per_event()
+    public void Event_batches_must_round_trip_every_field_in_133_bytes_per_event_and_4_for_no_parcels()
     {
         var segment = SampleEvent.Packet;
         segment.Headers.Protocol = PacketHeaders.Tcp;
@@ -70,14 +72,14 @@ public sealed class DcSimSerializerSpec() : TestKit(DcSimSerialization.Binding)
         segment.Headers.SackBlocks = 2;
         segment.Tcp = new TcpSegment { Seq = 4_000_000_000, Ack = 77, Window = 1 << 22 };
         segment.Tcp.SetSackBlock(1, 1_000, 2_448);
-        var batch = new EventBatch(4, 2, 9, [SampleEvent, SampleEvent with { Time = 1, Packet = segment }]);
+        var batch = new EventBatch(4, 2, 9, [SampleEvent, SampleEvent with { Time = 1, Packet = segment }], []);
         var serializer = (DcSimSerializer)Sys.Serialization.FindSerializerFor(batch);
         var bytes = serializer.ToBinary(batch);
         var back = (EventBatch)serializer.FromBinary(bytes, serializer.Manifest(batch));
         Assert.Equal(batch.Events, back.Events);
         Assert.Equal(2, back.From);
         Assert.Equal(9, back.Window);
-        Assert.Equal(8 + 4 + 8 + 4 + 2 * (29 + 104), bytes.Length);
+        Assert.Equal(8 + 4 + 8 + 4 + 2 * (29 + 104) + 4, bytes.Length);
     }
 
     [Fact]
@@ -130,6 +132,8 @@ public sealed class DcSimSerializerSpec() : TestKit(DcSimSerialization.Binding)
         StartExperiment { From: { } from } x => $"{x with { From = null }} {Describe(from)}",
         CheckpointTaken c => $"CT {c.WallMicroseconds} {Describe(c.Point)}",
         CheckpointPart c => $"{c with { Bytes = [] }} {string.Join(",", c.Bytes)}",
+        EventBatch b => $"EB {b.Run} {b.From} {b.Window} {string.Join(",", b.Events.Select(e => e.Time))} "
+                        + string.Join("|", b.Parcels.Select(p => $"{p.Lp} {p.Key} {p.Piece}/{p.Pieces} {Convert.ToHexString(p.Bytes)}")),
         RecoveryPoint p => $"{p.Window} {p.SimulatedTime} {(p.Partitions is null ? "none" : string.Join("|", p.Partitions.Select(b => string.Join(",", b))))}",
         _ => m.ToString()!,
     };

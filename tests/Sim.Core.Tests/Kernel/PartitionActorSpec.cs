@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using DcSim.SimCore.Cluster;
 using DcSim.SimCore.Kernel;
+using DcSim.SimCore.Metrics;
 using DcSim.SimCore.Wire;
 using Xunit;
 using static DcSim.SimCore.Cluster.WindowProtocol;
@@ -14,9 +15,9 @@ public sealed class PartitionActorSpec : TestKit
     private const long Latency = 1_000_000;
     internal const string Scenario = "duration = 1ms\nseed = 1\n";
 
-    private (IActorRef Partition, PartitionReady Ready) StartPartition(int index, int count)
+    private (IActorRef Partition, PartitionReady Ready) StartPartition(int index, int count, IModelFactory? model = null)
     {
-        var partition = Sys.ActorOf(PartitionActor.Props(new RingModel(4, Latency)));
+        var partition = Sys.ActorOf(PartitionActor.Props(model ?? new RingModel(4, Latency)));
         partition.Tell(new InitPartition(1, index, count, Scenario, "."), TestActor);
         var ready = ExpectMsg<PartitionReady>();
         return (partition, ready);
@@ -38,7 +39,7 @@ public sealed class PartitionActorSpec : TestKit
         // assert: nothing runs until the batch is there, then the window completes
         ExpectNoMsg(TimeSpan.FromMilliseconds(300));
         var token = new SimEvent { Time = Latency + 5, Order = SimEvent.MakeOrder(1, 0), Lp = 2, Kind = EventKind.Packet, Packet = new Packet { FlowId = 1 } };
-        partition.Tell(new EventBatch(1, 1, 0, [token]), TestActor);
+        partition.Tell(new EventBatch(1, 1, 0, [token], []), TestActor);
         var second = FishForMessage<WindowCompleted>(_ => true);
         Assert.Equal(1, second.Window);
         Assert.True(second.EventsProcessed > first.EventsProcessed);
@@ -53,7 +54,7 @@ public sealed class PartitionActorSpec : TestKit
 
         // act: a grant and a batch of run 0, then run 1's grant
         partition.Tell(new GrantWindow(0, 0, 0, Latency, 0), TestActor);
-        partition.Tell(new EventBatch(0, 1, 0, [new SimEvent { Time = 5, Lp = 2, Kind = EventKind.Packet }]), TestActor);
+        partition.Tell(new EventBatch(0, 1, 0, [new SimEvent { Time = 5, Lp = 2, Kind = EventKind.Packet }], []), TestActor);
         ExpectNoMsg(TimeSpan.FromMilliseconds(300));
         partition.Tell(new GrantWindow(1, 0, 0, Latency, 0), TestActor);
 
@@ -98,7 +99,7 @@ public sealed class PartitionActorSpec : TestKit
 
         // act: an event at time 10 ps, inside window 0 which is over
         var late = new SimEvent { Time = 10, Order = SimEvent.MakeOrder(1, 0), Lp = 2, Kind = EventKind.Packet };
-        partition.Tell(new EventBatch(1, 1, 0, [late]), TestActor);
+        partition.Tell(new EventBatch(1, 1, 0, [late], []), TestActor);
         partition.Tell(new GrantWindow(1, 1, Latency, 2 * Latency, 1), TestActor);
 
         // assert
@@ -125,5 +126,38 @@ public sealed class PartitionActorSpec : TestKit
         var done = ExpectMsg<WindowCompleted>();
         Assert.Equal(1, done.BatchesTo[1]);
         Assert.Equal(batch.Events.Min(e => e.Time), done.NextEventTime);
+    }
+
+    [Fact]
+    public void Parcels_must_travel_in_pieces_of_at_most_256_KiB_per_batch_and_be_delivered_joined_with_the_window_events()
+    {
+        // arrange: the sender (partition 0 of 2) runs 4 latencies at once: parcels 0-7, the fourth of 300 KiB, with their 8 control events
+        var model = new ParcelModel(Latency, 8);
+        var (sender, _) = StartPartition(0, 2, model);
+        var (receiver, _) = StartPartition(1, 2, model);
+        var other = CreateTestProbe();
+        sender.Tell(new PartitionDirectory([TestActor, other.Ref]));
+        receiver.Tell(new PartitionDirectory([TestActor, other.Ref]));
+
+        // act: the sender's window, then its batches to the receiver in reverse order, then the receiver's window and report
+        sender.Tell(new GrantWindow(1, 0, 0, 4 * Latency, 0), TestActor);
+        var done = ExpectMsg<WindowCompleted>();
+        var batches = Enumerable.Range(0, done.BatchesTo[1]).Select(_ => other.ExpectMsg<EventBatch>()).ToList();
+        batches.Reverse();
+        foreach (var b in batches) receiver.Tell(b, TestActor);
+        receiver.Tell(new GrantWindow(1, 1, 5 * Latency, 9 * Latency, batches.Count), TestActor);
+        ExpectMsg<WindowCompleted>();
+        receiver.Tell(new FinishRun(1, 9 * Latency, 1, 0), TestActor);
+        var report = ExpectMsg<PartitionReport>();
+
+        // assert: three batches (small parcels | first piece | second piece and the rest), the events in the first, all taken whole
+        Assert.Equal(3, batches.Count);
+        batches.Reverse();
+        Assert.Equal([8, 0, 0], batches.Select(b => b.Events.Length));
+        Assert.All(batches, b => Assert.InRange(b.Parcels.Sum(p => p.Bytes.Length), 1, CheckpointPart.MaxBytes));
+        Assert.Equal([(0, 2), (1, 2)], batches.SelectMany(b => b.Parcels).Where(p => p.Key == 103).Select(p => (p.Piece, p.Pieces)));
+        var received = ResultsCodec.Decode(report.Results).Flows[1];
+        Assert.Equal(("ok", 8L), (received.Kind, received.DeliveredPackets));
+        Assert.Equal(Enumerable.Range(0, 8).Sum(n => (long)ParcelModel.Content(n).Length), received.DeliveredBytes);
     }
 }

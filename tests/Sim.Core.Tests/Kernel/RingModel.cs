@@ -16,23 +16,26 @@ internal sealed class RingModel(int lps, long latencyPs) : IModelFactory
     /// <summary>The ring has no settings of its own: its size and latency are given in code.</summary>
     public IScenarioModel Read(ScenarioSection root, ScenarioReadContext context) => NoSettings.Instance;
 
-    public IPartitionLayout Layout(ScenarioSettings scenario, int partitions) => new RingLayout(lps, Math.Max(1, partitions), latencyPs);
+    public IPartitionLayout Layout(ScenarioSettings scenario, int partitions) => Ring(Math.Max(1, partitions));
 
     public Partition BuildPartition(ScenarioSettings scenario, int partitions, int index)
     {
-        var layout = new RingLayout(lps, Math.Max(1, partitions), latencyPs);
+        var layout = Ring(Math.Max(1, partitions));
         var partition = new Partition(index, layout.Partitions, layout.PartitionOfLp);
         for (var i = 0; i < lps; i++)
             if (layout.PartitionOfLp[i] == index) partition.Add(new RingLp(i, lps, latencyPs, scenario.Seed));
         return partition;
     }
 
-    private sealed class RingLayout(int lps, int partitions, long latency) : IPartitionLayout
-    {
-        public int Partitions { get; } = partitions;
-        public int[] PartitionOfLp { get; } = Enumerable.Range(0, lps).Select(i => i % partitions).ToArray();
-        public long Lookahead() => Partitions == 1 ? long.MaxValue : latency;
-    }
+    private TestLayout Ring(int partitions) => new(partitions, Enumerable.Range(0, lps).Select(i => i % partitions).ToArray(), latencyPs);
+}
+
+/// <summary>The layout of a test model: LPs placed by hand, every cross-partition hop one latency long.</summary>
+internal sealed class TestLayout(int partitions, int[] partitionOfLp, long latencyPs) : IPartitionLayout
+{
+    public int Partitions { get; } = partitions;
+    public int[] PartitionOfLp { get; } = partitionOfLp;
+    public long Lookahead() => Partitions == 1 ? long.MaxValue : latencyPs;
 }
 
 internal sealed class NoSettings : IScenarioModel

@@ -66,6 +66,47 @@ public sealed class WindowCoordinatorSpec : TestKit
         Assert.InRange(completed.Windows, 900, 1_001);
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Actor_runs_sending_parcels_must_equal_the_sequential_run(int partitions)
+    {
+        // arrange: 64 parcels from partition 0 to the last, 8 of them of 300 KiB (two pieces each)
+        var model = new ParcelModel(Latency, 64);
+        var sequential = InProcessRun.Run(model, ScenarioLoader.Parse(PartitionActorSpec.Scenario, "test", ".", model), 1);
+
+        // act
+        var completed = RunThroughActors(model, partitions);
+
+        // assert
+        Assert.Equal(("ok", 64L), (sequential.Flows[1].Kind, sequential.Flows[1].DeliveredPackets));
+        Assert.Equal(ResultsCodec.Encode(sequential), completed.Results);
+    }
+
+    [Fact]
+    public void Run_started_from_a_checkpoint_taken_while_parcels_wait_must_finish_with_the_undisturbed_results()
+    {
+        // arrange: parcels are sent for the first 32 us and each waits 5 us to be taken; a checkpoint every 8 us
+        var model = new ParcelModel(Latency, 64);
+        const string scenario = "duration = 1ms\nseed = 1\nkernel.checkpoint-interval = 8us\n";
+        var undisturbed = InProcessRun.Run(model, ScenarioLoader.Parse(scenario, "test", ".", model), 1);
+        StartLongRun(model, maxMemberLosses: 1, scenario);
+        var checkpoints = new List<CheckpointTaken>();
+        while (FishForMessage<object>(m => m is CheckpointTaken or ExperimentCompleted or ExperimentFailed, TimeSpan.FromSeconds(90)) is var m
+               and not ExperimentCompleted)
+            checkpoints.Add(m as CheckpointTaken ?? throw new Xunit.Sdk.XunitException(((ExperimentFailed)m).Reason));
+        Assert.InRange(checkpoints.Count, 3, 4);
+
+        // act: a new coordinator continues from the second checkpoint
+        var point = checkpoints[1].Point;
+        StartLongRun(model, maxMemberLosses: 1, scenario, point);
+        var resumed = (ExperimentCompleted)FishForMessage<object>(m => m is ExperimentCompleted or ExperimentFailed, TimeSpan.FromSeconds(90));
+
+        // assert
+        Assert.InRange(point.SimulatedTime, 10 * Latency, 32 * Latency);
+        Assert.Equal(ResultsCodec.Encode(undisturbed), resumed.Results);
+    }
+
     /// <summary>5,000 windows of 1 µs with progress every 250 µs: long enough to lose a member in the middle.</summary>
     private const string LongScenario = "duration = 5ms\nseed = 3\nkernel.progress-interval = 250us\n";
     private const long Millisecond = 1_000_000_000;
