@@ -39,7 +39,7 @@ public sealed class CrossPartitionMigrationSpec(ITestOutputHelper output)
     public void A_VM_moving_to_another_partition_must_give_the_results_of_one_partition(string file)
     {
         // arrange: web-0 moves from host 0 (leaf 0) to host 2 (leaf 1): on two partitions the leaves are apart
-        var scenario = Load(file, "duration = 700ms");
+        var scenario = Load(file, "duration = 1700ms");
         var two = FabricModel.Instance.Layout(scenario, 2);
         Assert.NotEqual(two.PartitionOfLp[0], two.PartitionOfLp[2]);
 
@@ -62,17 +62,19 @@ public sealed class CrossPartitionMigrationSpec(ITestOutputHelper output)
     public void Restoring_every_partition_while_the_VM_is_on_its_way_must_not_change_the_results()
     {
         // arrange: when the VM leaves host 0 and when it resumes on host 2 (its state a parcel in between, held by host 2's partition)
-        var scenario = Load("migration-ovs.conf", "duration = 700ms");
+        var scenario = Load("migration-ovs.conf", "duration = 1700ms");
         var undisturbed = InProcessRun.Run(FabricModel.Instance, scenario, 2);
         var m = MigrationOf(undisturbed);
         var resumed = m[MigrationResults.EndPs];
         var leaving = resumed - 5 * SimTime.Millisecond;
 
-        // act: restored at every barrier from 1 ms before the hand-over to the resumption
+        // act: restored at the first barrier after every 250 us from 1 ms before the hand-over to the resumption
         var restores = 0;
+        var next = leaving - SimTime.Millisecond;
         var restored = InProcessRun.Run(FabricModel.Instance, scenario, 2, start =>
         {
-            if (start < leaving - SimTime.Millisecond || start > resumed) return false;
+            if (start < next || start > resumed) return false;
+            next = start + 250 * SimTime.Microsecond;
             restores++;
             return true;
         });
@@ -86,8 +88,8 @@ public sealed class CrossPartitionMigrationSpec(ITestOutputHelper output)
     [Fact]
     public void A_run_ending_while_the_VM_is_on_its_way_must_report_it_from_the_destination()
     {
-        // arrange: the run ends 2 ms after the hand-over, 3 ms before the VM would resume on host 2
-        var scenario = Load("migration-ovs.conf", "duration = 700ms");
+        // arrange: the run ends 2 ms after the hand-over, 3 ms before the VM would resume on host 2 (its state a parcel there)
+        var scenario = Load("migration-ovs.conf", "duration = 1700ms");
         var resumed = MigrationOf(InProcessRun.Run(FabricModel.Instance, scenario))[MigrationResults.EndPs];
         var cut = Load("migration-ovs.conf", $"duration = {(resumed - 3 * SimTime.Millisecond) / SimTime.Microsecond}us");
 
