@@ -47,6 +47,8 @@ internal sealed class MigrationAgent : Component, ITcpApplication, IMigrationCha
     private long _requested, _written, _received, _windowStart, _windowWritten;
     private bool _awaiting, _handedOver, _unpluggedVf, _endTold;
     private long _startedAt = -1, _stoppedAt = -1;
+    /// <summary>The size of the VM's state as it left (the simulator's bytes, not the model's: the memory is the stream's).</summary>
+    private long _stateBytes;
     private readonly MigrationTraffic _traffic = new();
 
     public MigrationAgent(string path, MigrationRequest request, ResidentVm vm, EndpointStack hostStack, HostSwitch hostSwitch,
@@ -223,7 +225,9 @@ internal sealed class MigrationAgent : Component, ITcpApplication, IMigrationCha
         ReleaseSuccessor(resumeAt);
         foreach (var stack in _vm.Guest.OfType<EndpointStack>()) stack.DeliveryObserver = null;
         _vm.LeaveVnicBehind();
-        Owner.SendParcel(_request.ToServer, _request.Index, MigrationParcel.Pack(new VmInTransit(_frozen!, _vm), Owner));
+        var state = MigrationParcel.Pack(new VmInTransit(_frozen!, _vm), Owner);
+        _stateBytes = state.Length;
+        Owner.SendParcel(_request.ToServer, _request.Index, state);
         _frozen = null;
         _handedOver = true;
         Tell(MigrationDesk.Arrive, resumeAt, at: resumeAt);
@@ -287,5 +291,6 @@ internal sealed class MigrationAgent : Component, ITcpApplication, IMigrationCha
         counters[MigrationResults.DroppedAtSource] = _departed?.Dropped ?? 0;
         counters[MigrationResults.ForwardedFromSource] = _departed?.Forwarded ?? 0;
         counters[MigrationResults.HandedOver] = _handedOver ? 1 : 0;
+        counters[MigrationResults.StateBytes] = _stateBytes;
     }
 }

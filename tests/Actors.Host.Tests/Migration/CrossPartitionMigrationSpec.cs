@@ -49,8 +49,10 @@ public sealed class CrossPartitionMigrationSpec(ITestOutputHelper output)
 
         // assert: the VM ran on at host 2, the UDP stream and the request-response loop with it, and nothing differs
         var m = MigrationOf(one);
+        output.WriteLine($"{file}: the VM's state travelled in {m[MigrationResults.StateBytes]:N0} bytes");
         Assert.Equal((long)MigrationPhase.Completed, m[MigrationResults.Phase]);
         Assert.Equal(1, m[MigrationResults.HandedOver]);
+        Assert.InRange(m[MigrationResults.StateBytes], 1_000, 200_000);
         Assert.Equal(1, one.Components["host2/vm-dock"]["vms_arrived"]);
         Assert.True(VirtualizedRuns.DeliveredAround(one, 0, 2) > 1000);
         Assert.True(new RunSummary(one).Conserved);
