@@ -37,7 +37,7 @@ public sealed class UndisturbedRuns
     private string Run(string name, params string[] options)
     {
         var output = Path.Combine(Directory, name);
-        var run = Dcsim.Run(TimeSpan.FromMinutes(2), ["run", ScenarioFile, "--out", output, .. options]);
+        var run = Dcsim.Run(TimeSpan.FromMinutes(4), ["run", ScenarioFile, "--out", output, .. options]);
         if (run.ExitCode != 0) throw new InvalidOperationException($"the undisturbed run {name} failed: {run.Stdout}{run.Stderr}");
         return output;
     }
