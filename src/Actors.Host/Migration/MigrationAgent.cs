@@ -36,7 +36,6 @@ internal sealed class MigrationAgent : Component, ITcpApplication, IMigrationCha
     private readonly HostSwitch _hostSwitch;
     private readonly MigrationHandoff _handoff;
     private readonly FabricAnnouncer _announcer;
-    private readonly int _destinationHost;
     private readonly long _linkBitsPerSecond;
     private readonly ILiveMigration _migration;
     private readonly DropLedger _unplugged;
@@ -47,12 +46,10 @@ internal sealed class MigrationAgent : Component, ITcpApplication, IMigrationCha
     private long _requested, _written, _received, _windowStart, _windowWritten;
     private bool _awaiting, _handedOver, _unpluggedVf, _endTold;
     private long _startedAt = -1, _stoppedAt = -1;
-    /// <summary>The size of the VM's state as it left (the simulator's bytes, not the model's: the memory is the stream's).</summary>
-    private long _stateBytes;
     private readonly MigrationTraffic _traffic = new();
 
     public MigrationAgent(string path, MigrationRequest request, ResidentVm vm, EndpointStack hostStack, HostSwitch hostSwitch,
-        MigrationHandoff handoff, FabricAnnouncer announcer, int destinationHost, long linkBitsPerSecond) : base(path, MigrationResults.Kind)
+        MigrationHandoff handoff, FabricAnnouncer announcer, int sourceHost, long linkBitsPerSecond) : base(path, MigrationResults.Kind)
     {
         _announcer = announcer;
         _request = request;
@@ -60,9 +57,11 @@ internal sealed class MigrationAgent : Component, ITcpApplication, IMigrationCha
         _hostStack = hostStack;
         _hostSwitch = hostSwitch;
         _handoff = handoff;
-        _destinationHost = destinationHost;
         _linkBitsPerSecond = linkBitsPerSecond;
-        _migration = request.Settings.Create(vm.Memory, this);
+        // The destination cannot resume the VM before the end of the stream could reach it: a shorter resume delay is raised to the
+        // idle path between the two servers (a few microseconds; also what lets the VM's state cross partitions within the lookahead).
+        var idlePath = announcer.ReachesServer(sourceHost, request.ToServer, 0);
+        _migration = (request.Settings with { ResumeDelay = Math.Max(request.Settings.ResumeDelay, idlePath) }).Create(vm.Memory, this);
         _unplugged = new DropLedger($"{path}:unplugged");
     }
 
@@ -104,7 +103,7 @@ internal sealed class MigrationAgent : Component, ITcpApplication, IMigrationCha
         }
         Tell(MigrationDesk.Started, _startedAt);
         var flowId = FlowIds.Make(_hostStack.Address.Id, MigrationStream.Application, _request.Index);
-        _connection = _hostStack.Tcp.Connect(_destinationHost, MigrationStream.Port, flowId, this);
+        _connection = _hostStack.Tcp.Connect(_request.ToServer, MigrationStream.Port, flowId, this);
     }
 
     /// <summary>Tells the destination's desk <paramref name="code"/>, when a message from here reaches it.</summary>
@@ -162,7 +161,6 @@ internal sealed class MigrationAgent : Component, ITcpApplication, IMigrationCha
         var period = _startedAt < 0 || now < _startedAt ? 0 : _migration.Outcome is { } o && now > Math.Max(o.End, _migration.ResumeAt ?? 0) ? 2 : 1;
         _traffic.Record(period, in packet, now);
     }
-
 
     private void OnDelivered(long total)
     {
@@ -225,9 +223,7 @@ internal sealed class MigrationAgent : Component, ITcpApplication, IMigrationCha
         ReleaseSuccessor(resumeAt);
         foreach (var stack in _vm.Guest.OfType<EndpointStack>()) stack.DeliveryObserver = null;
         _vm.LeaveVnicBehind();
-        var state = MigrationParcel.Pack(new VmInTransit(_frozen!, _vm), Owner);
-        _stateBytes = state.Length;
-        Owner.SendParcel(_request.ToServer, _request.Index, state);
+        Owner.SendParcel(_request.ToServer, _request.Index, MigrationParcel.Pack(new VmInTransit(_frozen!, _vm), Owner));
         _frozen = null;
         _handedOver = true;
         Tell(MigrationDesk.Arrive, resumeAt, at: resumeAt);
@@ -291,6 +287,5 @@ internal sealed class MigrationAgent : Component, ITcpApplication, IMigrationCha
         counters[MigrationResults.DroppedAtSource] = _departed?.Dropped ?? 0;
         counters[MigrationResults.ForwardedFromSource] = _departed?.Forwarded ?? 0;
         counters[MigrationResults.HandedOver] = _handedOver ? 1 : 0;
-        counters[MigrationResults.StateBytes] = _stateBytes;
     }
 }

@@ -23,8 +23,6 @@ public static class MigrationResults
     public const string DroppedAtSource = "dropped_at_source";
     public const string ForwardedFromSource = "forwarded_from_source";
     public const string HandedOver = "handed_over";
-    /// <summary>The VM's state (guest components, pending events, vCPUs) as packed for the destination, compressed: the simulator's cost.</summary>
-    public const string StateBytes = "state_bytes";
     /// <summary>A container's move: 1 restart, 2 criu (<see cref="ContainerMoveMethod"/> + 1); absent (0) for a VM's live migration.</summary>
     public const string Method = "container_method";
 

@@ -355,7 +355,10 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, LeafSpine
         var c = Costs.Container;
         var costs = new NatCosts(Step(Costs.HostPath.IpForward + c.Nat), Step(c.ConntrackLookup), Step(c.ConntrackNew));
         return new NatGateway($"{k.Path}/nat", $"{k.Path}:nat", NatSettings.Linux, directory[k.Endpoint], published,
-            ip => byIp.TryGetValue(ip, out var a) ? a : null, k.Work, k.Kernel, costs);
+            ContainerByIp(byIp), k.Work, k.Kernel, costs);
+
+        // Static, so that the lookup holds the table alone, not the builder (a VM's NAT travels with it when it migrates).
+        static Func<uint, EndpointAddress?> ContainerByIp(Dictionary<uint, EndpointAddress> byIp) => ip => byIp.TryGetValue(ip, out var a) ? a : null;
     }
 
     private EndpointStack Stack(string path, string kind, int endpoint, StackPlacement placement, EndpointLifecycle lifecycle) =>

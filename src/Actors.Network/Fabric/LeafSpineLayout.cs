@@ -11,7 +11,7 @@ namespace DcSim.ActorsNetwork.Fabric;
 /// leaf's port h % hostsPerLeaf; leaf l reaches spine s through its port hostsPerLeaf + s, which is
 /// spine s's port l. A leaf and its hosts always share a partition (a rack is the natural unit:
 /// host links then never cross partitions), racks and spines are dealt round-robin.
-/// <para>Leaves that must share a partition (a live migration's source and destination racks: the VM's
+/// <para>Leaves that must share a partition (a container move's source and destination racks: its
 /// state moves as objects inside one partition) are joined into groups (union-find); the groups are dealt
 /// round-robin in the order of their lowest leaf. With no such pairs every leaf is its own group, so
 /// leaf l goes to partition l mod P exactly as without them.</para>

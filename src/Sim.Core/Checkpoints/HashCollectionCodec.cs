@@ -65,9 +65,9 @@ internal sealed class DictionaryCodec<TKey, TValue> : IHashCollectionCodec where
         fill = () =>
         {
             d.EnsureCapacity(count);
-            // A key is null only when a boundary dropped it (EntityState): its entry goes with it.
+            // A key is null only when a boundary dropped it (EntityState): losing the entry silently would change what the model finds.
             foreach (var (k, v) in entries)
-                if (k is not null) d.Add((TKey)k, (TValue)v!);
+                d.Add(k is null ? throw new CheckpointException($"a key of a Dictionary<{typeof(TKey).Name}, {typeof(TValue).Name}> was dropped at the boundary") : (TKey)k, (TValue)v!);
         };
         return d;
     }

@@ -184,10 +184,10 @@ public sealed class ObjectGraphReader
     }
 
     /// <summary>
-    /// A delegate whose instance method's target was read back as null (a boundary dropped it, or resolved it to nothing) is read back
-    /// as null itself: it could not be called.
+    /// A delegate whose instance method's target was read back as null (a boundary dropped it, or resolved it to nothing) is an error:
+    /// it could not be called, and a null in its place would fail far from the cause.
     /// </summary>
-    private Delegate? ReadDelegate(Type delegateType)
+    private Delegate ReadDelegate(Type delegateType)
     {
         var slot = _objects.Count;
         Register(Pending);
@@ -202,8 +202,10 @@ public sealed class ObjectGraphReader
         // Created as soon as its target exists, before the target's fields are read: they may hold this very delegate.
         Delegate? d = null;
         var target = ReadReference(t => _objects[slot] = d = Delegate.CreateDelegate(delegateType, t, method));
-        if (target is null) _objects[slot] = d = method.IsStatic ? Delegate.CreateDelegate(delegateType, method) : null;
-        return d;
+        if (target is null)
+            _objects[slot] = d = method.IsStatic ? Delegate.CreateDelegate(delegateType, method)
+                : throw new CheckpointException($"a delegate to {declaring.Name}.{method.Name} lost its target at the boundary (dropped, or resolved to nothing)");
+        return d!;
     }
 
     private void ReadFields(TypeLayout layout, object value)

@@ -4,6 +4,7 @@ using DcSim.SimCore.Kernel;
 using DcSim.SimCore.Metrics;
 using DcSim.SimCore.Scenario;
 using DcSim.SimCore.Units;
+using DcSim.ActorsHost.Tests.Scenario;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -17,22 +18,6 @@ namespace DcSim.ActorsHost.Tests.Checkpoints;
 /// </summary>
 public sealed class CheckpointRestoreSpec(ITestOutputHelper output)
 {
-    private static readonly string Scenarios = Path.Combine(RepoRoot(), "config", "scenarios");
-
-    private static string RepoRoot()
-    {
-        var dir = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(dir, "DcSim.sln"))) dir = Path.GetDirectoryName(dir) ?? throw new InvalidOperationException("no DcSim.sln above the test binaries");
-        return dir;
-    }
-
-    private static ScenarioSettings Load(string file, string overrides)
-    {
-        var path = Path.Combine(Scenarios, file);
-        var text = File.ReadAllText(path) + "\n" + overrides;
-        return ScenarioLoader.Parse(text, path, Path.GetDirectoryName(path)!, FabricModel.Instance);
-    }
-
     [Theory]
     [InlineData("determinism.conf", "kernel.progress-interval = 100us", 1, 300)]
     [InlineData("determinism.conf", "", 3, 500)]
@@ -49,7 +34,7 @@ public sealed class CheckpointRestoreSpec(ITestOutputHelper output)
     public void Results_must_not_change_when_partitions_are_restored_from_checkpoints(string file, string overrides, int partitions, long everyMicroseconds)
     {
         // arrange
-        var scenario = Load(file, overrides);
+        var scenario = ExampleScenarios.Load(file, overrides);
         var clock = Stopwatch.StartNew();
         var undisturbed = ResultsCodec.Encode(InProcessRun.Run(FabricModel.Instance, scenario, partitions));
         var plain = clock.Elapsed;
@@ -75,7 +60,7 @@ public sealed class CheckpointRestoreSpec(ITestOutputHelper output)
     [Fact]
     public void A_checkpoint_must_say_how_big_the_state_is()
     {
-        var scenario = Load("determinism.conf", "");
+        var scenario = ExampleScenarios.Load("determinism.conf", "");
         var part = FabricModel.Instance.BuildPartition(scenario, 1, 0);
         part.Start();
 

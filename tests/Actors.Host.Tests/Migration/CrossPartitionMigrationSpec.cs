@@ -4,6 +4,7 @@ using DcSim.SimCore.Kernel;
 using DcSim.SimCore.Metrics;
 using DcSim.SimCore.Scenario;
 using DcSim.SimCore.Units;
+using DcSim.ActorsHost.Tests.Scenario;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -16,21 +17,6 @@ namespace DcSim.ActorsHost.Tests.Migration;
 /// </summary>
 public sealed class CrossPartitionMigrationSpec(ITestOutputHelper output)
 {
-    private static readonly string Scenarios = Path.Combine(RepoRoot(), "config", "scenarios");
-
-    private static string RepoRoot()
-    {
-        var dir = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(dir, "DcSim.sln"))) dir = Path.GetDirectoryName(dir) ?? throw new InvalidOperationException("no DcSim.sln above the test binaries");
-        return dir;
-    }
-
-    private static ScenarioSettings Load(string file, string overrides)
-    {
-        var path = Path.Combine(Scenarios, file);
-        return ScenarioLoader.Parse(File.ReadAllText(path) + "\n" + overrides, path, Path.GetDirectoryName(path)!, FabricModel.Instance);
-    }
-
     private static ComponentCounters MigrationOf(ResultsBuilder results) => results.Components.Values.Single(c => c.Kind == MigrationResults.Kind);
 
     [Theory]
@@ -39,7 +25,7 @@ public sealed class CrossPartitionMigrationSpec(ITestOutputHelper output)
     public void A_VM_moving_to_another_partition_must_give_the_results_of_one_partition(string file)
     {
         // arrange: web-0 moves from host 0 (leaf 0) to host 2 (leaf 1): on two partitions the leaves are apart
-        var scenario = Load(file, "duration = 1700ms");
+        var scenario = ExampleScenarios.Load(file, "duration = 1700ms");
         var two = FabricModel.Instance.Layout(scenario, 2);
         Assert.NotEqual(two.PartitionOfLp[0], two.PartitionOfLp[2]);
 
@@ -49,10 +35,8 @@ public sealed class CrossPartitionMigrationSpec(ITestOutputHelper output)
 
         // assert: the VM ran on at host 2, the UDP stream and the request-response loop with it, and nothing differs
         var m = MigrationOf(one);
-        output.WriteLine($"{file}: the VM's state travelled in {m[MigrationResults.StateBytes]:N0} bytes");
         Assert.Equal((long)MigrationPhase.Completed, m[MigrationResults.Phase]);
         Assert.Equal(1, m[MigrationResults.HandedOver]);
-        Assert.InRange(m[MigrationResults.StateBytes], 1_000, 200_000);
         Assert.Equal(1, one.Components["host2/vm-dock"]["vms_arrived"]);
         Assert.True(VirtualizedRuns.DeliveredAround(one, 0, 2) > 1000);
         Assert.True(new RunSummary(one).Conserved);
@@ -60,11 +44,82 @@ public sealed class CrossPartitionMigrationSpec(ITestOutputHelper output)
         Assert.Equal(results[0], results[2]);
     }
 
+    /// <summary>
+    /// web-0 runs a container of each network (bridge with NAT and a published port, macvlan, host) and one that starts after the
+    /// move, and sends traffic of its own; it moves from host 0 (leaf 0) to host 2 (leaf 1) at 5 ms and resumes at ~20 ms.
+    /// </summary>
+    private const string ContainersInside = """
+        seed = 3
+        duration = 40ms
+        topology { spines = 1, leaves = 2, hosts-per-leaf = 2 }
+        servers { hypervisor = kvm }
+        costs {
+          hypervisor.kvm { boot-cycles = 2500000, boot-delay = 200us }
+          runtime.docker { netns-setup = 20us, start-delay = 100us }
+          runtime.lxc { netns-setup = 10us, start-delay = 50us }
+        }
+        vms = [ { name = web, hosts = [0], vcpus = 2, memory = 4MiB, writable-working-set = 1MiB, dirty-rate = 50MB/s, start = 100us } ]
+        containers = [
+          { name = app, vms = [web-0], network = bridge, publish = ["5005:5005/udp"] }
+          { name = mv, vms = [web-0], network = macvlan, runtime = lxc }
+          { name = hn, vms = [web-0], network = host }
+          { name = late, vms = [web-0], network = bridge, start = 25ms }
+        ]
+        traffic.generators = [
+          { kind = udp-rr, hosts = [3], destination = fixed, target = app-0, start = 1ms, udp-rr.timeout = 300us }
+          { kind = cbr, hosts = [1], destination = fixed, target = mv-0, rate = 100Mbps, start = 1ms }
+          { kind = tcp-rr, hosts = [2], destination = fixed, target = hn-0, start = 1ms }
+          { kind = poisson, endpoints = [hn], rate = 50Mbps, destination = fixed, target = 3, start = 1ms }
+          { kind = udp-rr, endpoints = [late], destination = fixed, target = 1, start = 26ms, udp-rr.timeout = 300us }
+        ]
+        migration.max-bandwidth = ""
+        migrations = [ { at = 5ms, vm = web-0, to = host2 } ]
+        """;
+
+    [Fact]
+    public void A_VM_with_containers_of_every_network_must_move_to_another_partition_with_the_results_of_one_partition()
+    {
+        // arrange
+        var scenario = VirtualizedRuns.Parse(ContainersInside);
+
+        // act
+        var one = InProcessRun.Run(FabricModel.Instance, scenario);
+        var results = Enumerable.Range(1, 3).Select(p => ResultsCodec.Encode(InProcessRun.Run(FabricModel.Instance, scenario, p))).ToList();
+
+        // assert: moved and running on host 2, where the container created after the move started and answered
+        var m = MigrationOf(one);
+        Assert.Equal((long)MigrationPhase.Completed, m[MigrationResults.Phase]);
+        Assert.True(m[MigrationResults.EndPs] < 25 * SimTime.Millisecond);
+        var late = VirtualizedRuns.Loop(one, 4);
+        output.WriteLine($"late-0: {late.Transactions} transactions, {late.Requests} requests");
+        Assert.True(late.Transactions > 50);
+        Assert.True(new RunSummary(one).Conserved);
+        Assert.Equal(results[0], results[1]);
+        Assert.Equal(results[0], results[2]);
+    }
+
+    [Fact]
+    public void A_resume_delay_shorter_than_the_path_between_the_servers_must_be_raised_to_it_on_any_partitioning()
+    {
+        // arrange: no resume delay, as the SimGrid comparison sets it
+        var scenario = ExampleScenarios.Load("migration-ovs.conf", "duration = 1700ms, migration.resume-delay = 0s");
+
+        // act
+        var one = InProcessRun.Run(FabricModel.Instance, scenario);
+        var two = InProcessRun.Run(FabricModel.Instance, scenario, 2);
+
+        // assert: the VM's arrival, a message from host 0 to host 2 in another partition, kept the lookahead; nothing differs
+        var m = MigrationOf(one);
+        Assert.Equal((long)MigrationPhase.Completed, m[MigrationResults.Phase]);
+        Assert.Equal(1, one.Components["host2/vm-dock"]["vms_arrived"]);
+        Assert.Equal(ResultsCodec.Encode(one), ResultsCodec.Encode(two));
+    }
+
     [Fact]
     public void Restoring_every_partition_while_the_VM_is_on_its_way_must_not_change_the_results()
     {
         // arrange: when the VM leaves host 0 and when it resumes on host 2 (its state a parcel in between, held by host 2's partition)
-        var scenario = Load("migration-ovs.conf", "duration = 1700ms");
+        var scenario = ExampleScenarios.Load("migration-ovs.conf", "duration = 1700ms");
         var undisturbed = InProcessRun.Run(FabricModel.Instance, scenario, 2);
         var m = MigrationOf(undisturbed);
         var resumed = m[MigrationResults.EndPs];
@@ -91,9 +146,9 @@ public sealed class CrossPartitionMigrationSpec(ITestOutputHelper output)
     public void A_run_ending_while_the_VM_is_on_its_way_must_report_it_from_the_destination()
     {
         // arrange: the run ends 2 ms after the hand-over, 3 ms before the VM would resume on host 2 (its state a parcel there)
-        var scenario = Load("migration-ovs.conf", "duration = 1700ms");
+        var scenario = ExampleScenarios.Load("migration-ovs.conf", "duration = 1700ms");
         var resumed = MigrationOf(InProcessRun.Run(FabricModel.Instance, scenario))[MigrationResults.EndPs];
-        var cut = Load("migration-ovs.conf", $"duration = {(resumed - 3 * SimTime.Millisecond) / SimTime.Microsecond}us");
+        var cut = ExampleScenarios.Load("migration-ovs.conf", $"duration = {(resumed - 3 * SimTime.Millisecond) / SimTime.Microsecond}us");
 
         // act
         var one = InProcessRun.Run(FabricModel.Instance, cut);

@@ -111,34 +111,45 @@ public sealed class EntityStateSpec
     }
 
     [Fact]
-    public void A_delegate_whose_target_is_dropped_or_resolves_to_nothing_must_read_back_as_null()
+    public void A_delegate_whose_target_is_dropped_or_resolves_to_nothing_must_be_refused_on_reading()
     {
-        // arrange: one delegate on a dropped host, one on a host the reader does not know, one on the holder itself
+        // arrange: one delegate on a dropped host, one on a host the reader does not know
         var h = new Holder { Call = new Host("dropped").Serve };
-        h.Bump = h.Increment;
         var unknown = new Holder { Call = new Host("unknown").Serve };
 
         // act
-        var dropped = (Holder)EntityState.Load(EntityState.Save(h, o => o is Host ? EntityState.Drop : null), _ => Destination);
-        var unresolved = (Holder)EntityState.Load(EntityState.Save(unknown, Boundary), _ => null);
+        var dropped = Assert.Throws<CheckpointException>(() => EntityState.Load(EntityState.Save(h, o => o is Host ? EntityState.Drop : null), _ => Destination));
+        var unresolved = Assert.Throws<CheckpointException>(() => EntityState.Load(EntityState.Save(unknown, Boundary), _ => null));
 
         // assert
-        Assert.Null(dropped.Call);
-        Assert.Null(unresolved.Call);
-        dropped.Bump!();
-        Assert.Equal(1, dropped.Value);
+        Assert.Contains("a delegate to Host.Serve lost its target at the boundary", dropped.Message);
+        Assert.Contains("a delegate to Host.Serve lost its target at the boundary", unresolved.Message);
     }
 
     [Fact]
-    public void A_dictionary_entry_whose_key_is_dropped_must_be_left_out()
+    public void A_delegate_on_an_object_that_travels_must_stay_bound_to_its_copy()
+    {
+        var h = new Holder();
+        h.Bump = h.Increment;
+
+        var copy = (Holder)EntityState.Load(EntityState.Save(h, Boundary), _ => Destination);
+        copy.Bump!();
+
+        Assert.Equal(1, copy.Value);
+        Assert.Equal(0, h.Value);
+    }
+
+    [Fact]
+    public void A_dictionary_key_that_is_dropped_must_be_refused_on_reading()
     {
         var h = new Holder();
         h.Weights[Source] = 1;
         h.Weights[Destination] = 2;
 
-        var copy = (Holder)EntityState.Load(EntityState.Save(h, o => ReferenceEquals(o, Source) ? EntityState.Drop : Boundary(o)), _ => Destination);
+        var e = Assert.Throws<CheckpointException>(() =>
+            EntityState.Load(EntityState.Save(h, o => ReferenceEquals(o, Source) ? EntityState.Drop : Boundary(o)), _ => Destination));
 
-        Assert.Equal([KeyValuePair.Create(Destination, 2)], copy.Weights.ToList());
+        Assert.Contains("was dropped at the boundary", e.Message);
     }
 
     [Fact]
