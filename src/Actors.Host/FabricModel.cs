@@ -20,9 +20,7 @@ public sealed class FabricModel : IModelFactory
 
     public IScenarioModel? Read(ScenarioSection root, ScenarioReadContext context) => DatacenterReader.ReadDatacenter(root, context);
 
-    /// <summary>Racks joined by a live migration share a partition (<see cref="DatacenterSettings.MigrationLeafPairs"/>).</summary>
-    public IPartitionLayout Layout(ScenarioSettings scenario, int partitions) =>
-        new LeafSpineLayout(scenario.Datacenter().Topology, partitions, scenario.Datacenter().MigrationLeafPairs());
+    public IPartitionLayout Layout(ScenarioSettings scenario, int partitions) => new LeafSpineLayout(scenario.Datacenter().Topology, partitions);
 
     /// <summary>
     /// Checks the model's own inputs that the scenario loader cannot read (the vSwitch rules file); throws
@@ -37,7 +35,7 @@ public sealed class FabricModel : IModelFactory
     public Partition BuildPartition(ScenarioSettings scenario, int partitions, int index)
     {
         var datacenter = scenario.Datacenter();
-        var layout = new LeafSpineLayout(datacenter.Topology, partitions, datacenter.MigrationLeafPairs());
+        var layout = new LeafSpineLayout(datacenter.Topology, partitions);
         var partition = new Partition(index, layout.Partitions, layout.PartitionOfLp);
         var directory = new EndpointDirectory(datacenter.Plan);
         var locations = datacenter.Plan.Locations();

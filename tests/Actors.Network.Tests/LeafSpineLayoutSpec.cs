@@ -5,7 +5,7 @@ using Xunit;
 
 namespace DcSim.ActorsNetwork.Tests;
 
-/// <summary>Racks and spines dealt to partitions; leaves joined by pairs (a live migration's racks) share one.</summary>
+/// <summary>Racks and spines dealt to partitions, and the lookahead the layout gives.</summary>
 public sealed class LeafSpineLayoutSpec
 {
     private static TopologySettings Topology(int spines, int leaves, int hostsPerLeaf)
@@ -20,7 +20,7 @@ public sealed class LeafSpineLayoutSpec
     [InlineData(2, 4, 8, 3)]
     [InlineData(3, 5, 2, 2)]
     [InlineData(1, 2, 4, 4)]
-    public void Layout_must_deal_racks_and_spines_round_robin_when_no_leaves_are_joined(int spines, int leaves, int hostsPerLeaf, int partitions)
+    public void Layout_must_deal_racks_and_spines_round_robin(int spines, int leaves, int hostsPerLeaf, int partitions)
     {
         // arrange: the assignment the golden results were made with: host h with its leaf h / hostsPerLeaf, leaf l to l mod P, spine s to s mod P
         var topology = Topology(spines, leaves, hostsPerLeaf);
@@ -30,42 +30,24 @@ public sealed class LeafSpineLayoutSpec
             .Concat(Enumerable.Range(0, spines).Select(s => s % partitions));
 
         // act
-        var layout = new LeafSpineLayout(topology, partitions, []);
+        var layout = new LeafSpineLayout(topology, partitions);
 
         // assert
         Assert.Equal(expected, layout.PartitionOfLp);
-        Assert.Equal(new LeafSpineLayout(topology, partitions).PartitionOfLp, layout.PartitionOfLp);
     }
 
     [Fact]
-    public void Joined_leaves_must_share_a_partition_and_groups_must_be_dealt_by_their_lowest_leaf()
+    public void Lookahead_must_be_the_fastest_link_between_partitions()
     {
-        // arrange: 6 leaves, 3 partitions; leaves 1-4 and 4-5 joined (one group {1, 4, 5}), the rest alone
-        var topology = Topology(2, 6, 2);
-
-        // act
-        var layout = new LeafSpineLayout(topology, 3, [(4, 1), (5, 4)]);
-
-        // assert: groups in order of their lowest leaf: {0} -> 0, {1, 4, 5} -> 1, {2} -> 2, {3} -> 0; hosts follow their leaf
-        var leaves = Enumerable.Range(0, 6).Select(l => layout.PartitionOfLp[layout.LeafLp(l)]);
-        Assert.Equal([0, 1, 2, 0, 1, 1], leaves);
-        Assert.Equal([0, 0, 1, 1, 2, 2, 0, 0, 1, 1, 1, 1], layout.PartitionOfLp[..12]);
-        Assert.Equal([0, 1], [layout.PartitionOfLp[layout.SpineLp(0)], layout.PartitionOfLp[layout.SpineLp(1)]]);
-    }
-
-    [Fact]
-    public void Lookahead_must_be_computed_from_the_joined_layout()
-    {
-        // arrange: one spine over two racks, two partitions: apart, rack 1 reaches the spine across partitions
+        // arrange: one spine over two racks
         var topology = Topology(1, 2, 2);
 
         // act
         var apart = new LeafSpineLayout(topology, 2);
-        var joined = new LeafSpineLayout(topology, 2, [(0, 1)]);
+        var alone = new LeafSpineLayout(topology, 1);
 
-        // assert: joined, every LP is in partition 0 and no link crosses
+        // assert: on two partitions rack 1 reaches the spine across them; on one, no link crosses
         Assert.Equal(OutputPort.MinimumLatency(topology.FabricLink.Rate, topology.FabricLink.DelayPs), apart.Lookahead());
-        Assert.All(joined.PartitionOfLp, p => Assert.Equal(0, p));
-        Assert.Equal(long.MaxValue, joined.Lookahead());
+        Assert.Equal(long.MaxValue, alone.Lookahead());
     }
 }

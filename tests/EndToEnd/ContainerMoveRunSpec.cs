@@ -11,8 +11,9 @@ public sealed class ContainerMoveRunSpec
     private static readonly string[] Files = ["summary.json", "flows.csv", "links.csv", "servers.csv", "endpoints.csv", "tcp-flows.csv", "migrations.csv"];
 
     /// <summary>
-    /// Three racks: both containers move from rack 0 to rack 1 while hosts 4 and 5, in rack 2 (another partition on three nodes), send to
-    /// them, so their frames and announcements cross partitions. Short, with a quick runtime: every microsecond is a window on three processes.
+    /// Three racks, one partition each on three nodes: both containers move from rack 0 to rack 1 — their state leaves one process for
+    /// another — while hosts 4 and 5, in rack 2, send to them, so their frames and announcements cross partitions too. Short, with a quick
+    /// runtime: every microsecond is a window on three processes.
     /// </summary>
     private const string AcrossRacks = """
         name = "container-across-partitions"

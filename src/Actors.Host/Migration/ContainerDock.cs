@@ -1,5 +1,6 @@
 using DcSim.ActorsHost.Endpoints;
 using DcSim.ActorsHost.Servers;
+using DcSim.ActorsHost.Virtualization;
 using DcSim.ActorsNetwork.Links;
 using DcSim.SimCore.Components;
 using DcSim.SimCore.Cpu;
@@ -8,47 +9,62 @@ using DcSim.SimCore.Wire;
 
 namespace DcSim.ActorsHost.Migration;
 
+/// <summary>What a server needs to know of a container that moves to it: the container itself travels as its stack's state.</summary>
+internal sealed record ContainerArrival(string Name, int Endpoint, ulong Mac, RuntimeProfile Runtime, ContainerMoveMethod Method);
+
 /// <summary>
-/// Where containers that move arrive on a server (docs/migration.md, "Containers"). On arrival (a control message) the container's stack
-/// joins this server's LP, its work moves to the host kernel's network core, and the kernel gets a macvlan device for it (a port of its
-/// router, the container's own MAC and address). A restarted container then starts as a new one would here (the runtime's namespace set-up,
-/// serialised per kernel, and its start) and announces itself once it runs; a restored one (CRIU) runs and announces itself at once. The
-/// announcement teaches this server's VM switch (if any) the MAC on the host kernel's port, every fabric switch the new server, and the
-/// source's switch the uplink.
+/// Where containers that move arrive on a server (docs/migration.md, "Containers"). On arrival (the <see cref="MigrationDesk"/> hears it)
+/// the container's stack, which came ahead as bytes (<see cref="MigrationParcel"/>), is read back and bound to this server; it joins this
+/// server's LP, its work moves to the host kernel's network core, and the kernel gets a macvlan device for it (a port of its router, the
+/// container's own MAC and address). A restarted container then starts as a new one would here (the runtime's namespace set-up,
+/// serialised per kernel, and its start), the source hears when it runs, and it announces itself then; a restored one (CRIU) runs and
+/// announces itself at once. The announcement teaches this server's VM switch (if any) the MAC on the host kernel's port, every fabric
+/// switch the new server, and the source's switch the uplink.
 /// </summary>
 internal sealed class ContainerDock(string path, int server, EndpointRouter router, Processor networkCore, StepCost macvlan, StartupContention startup,
-    bool freeStarts, Action<ulong, long>? learnOnHostPort, FabricAnnouncer announcer, MigrationHandoff handoff, DeliveryObserver? observer)
+    bool freeStarts, Action<ulong, long>? learnOnHostPort, FabricAnnouncer announcer, DeliveryObserver? observer, MigrationDesk desk,
+    Func<string, object?> bind)
     : Component(path, "container-dock")
 {
     private const int AnnounceTimer = 0;
 
-    private long _arrived;
+    private readonly SortedDictionary<int, ContainerArrival> _expected = [];
+    /// <summary>Where each arrived container's agent is (server, component), for the announcement.</summary>
+    private readonly SortedDictionary<int, (int Server, ushort Agent)> _sources = [];
+
+    /// <summary>Container move <paramref name="migration"/> comes here.</summary>
+    public void Expect(int migration, ContainerArrival arrival) => _expected.Add(migration, arrival);
 
     public override void Receive(int port, in Packet packet) => throw new InvalidOperationException($"{Path} has no ports");
 
-    /// <summary>Migration <paramref name="migration"/>'s container arrives (the <see cref="MigrationDesk"/> hears it).</summary>
-    public void Arrive(int migration)
+    /// <summary>Migration <paramref name="migration"/>'s container arrives; its agent is component <paramref name="sourceAgent"/> of <paramref name="sourceServer"/>.</summary>
+    public void Arrive(int migration, int sourceServer, ushort sourceAgent)
     {
-        var agent = handoff.ContainerAgentOf(migration);
-        var c = agent.Container;
+        var c = _expected[migration];
+        var frozen = MigrationParcel.Open<DetachedComponents>(
+            Owner.TakeParcel(migration) ?? throw new InvalidOperationException($"{Path}: migration {migration}'s container arrived without its state"), bind);
+        var stack = (EndpointStack)frozen.Components[0];
         var lp = Owner;
-        lp.Adopt(agent.TakeFrozen(), Now);
-        c.Stack.MoveTo(networkCore);
-        c.Stack.DeliveryObserver = observer;
+        lp.Adopt(frozen, Now);
+        stack.MoveTo(networkCore);
+        stack.DeliveryObserver = observer;
         var device = lp.Add(new CpuHop($"{lp.Name}/{c.Name}/macvlan", "macvlan", networkCore, CpuCategory.HostKernel, macvlan, macvlan));
-        device.BelongTo(c.Stack.Events);
+        device.BelongTo(stack.Events);
         lp.Connect(router, router.AddPort([c.Endpoint]), device, CpuHop.PortA);
-        lp.Connect(device, CpuHop.PortB, c.Stack, EndpointStack.NetworkPort);
-        _arrived++;
-        if (agent.Method == ContainerMoveMethod.Criu)
+        lp.Connect(device, CpuHop.PortB, stack, EndpointStack.NetworkPort);
+        _sources.Add(migration, (sourceServer, sourceAgent));
+        if (c.Method == ContainerMoveMethod.Criu)
         {
+            desk.Ends(migration, Now);
             Announce(migration);
             return;
         }
         var runningAt = freeStarts ? Now : startup.ContainerRunningAt(Now, server, c.Runtime);
         // A container whose stop time comes before its start ends never runs here: the move stays unfinished (in-progress).
-        if (!c.Stack.Restart(runningAt)) return;
-        agent.RunsAt(runningAt);
+        if (!stack.Restart(runningAt)) return;
+        desk.Ends(migration, runningAt);
+        var running = new Packet { Sequence = migration, CreatedAt = runningAt };
+        lp.SendControl(sourceServer, announcer.ReachesServer(server, sourceServer, Now), sourceAgent, ContainerMoveAgent.Running, in running);
         SetTimer(runningAt, AnnounceTimer, migration);
     }
 
@@ -57,13 +73,21 @@ internal sealed class ContainerDock(string path, int server, EndpointRouter rout
     /// <summary>The container's gratuitous ARP from its new place.</summary>
     private void Announce(int migration)
     {
-        var agent = handoff.ContainerAgentOf(migration);
-        var c = agent.Container;
+        var c = _expected[migration];
+        var (sourceServer, sourceAgent) = _sources[migration];
         learnOnHostPort?.Invoke(c.Mac, Now);
         announcer.Announce(Owner, server, [c.Endpoint], Now);
         var heard = new Packet { Sequence = migration, DestinationEndpoint = server };
-        Owner.SendControl(agent.Owner.Id, announcer.ReachesServer(server, agent.Owner.Id, Now), agent.Index, MigrationAgent.Announced, in heard);
+        Owner.SendControl(sourceServer, announcer.ReachesServer(server, sourceServer, Now), sourceAgent, MigrationAgent.Announced, in heard);
     }
 
-    public override void WriteCounters(ComponentCounters counters, long now) => counters["containers_arrived"] = _arrived;
+    /// <summary>A container on its way here when the run ends is in no server: its results (and the packets it holds, in flight) are reported from here.</summary>
+    public void ReportInTransit(ResultsBuilder results, long endTime)
+    {
+        foreach (var migration in _expected.Keys)
+            if (!_sources.ContainsKey(migration) && Owner.TakeParcel(migration) is { } bytes)
+                MigrationParcel.Open<DetachedComponents>(bytes, bind).Report(results, endTime);
+    }
+
+    public override void WriteCounters(ComponentCounters counters, long now) => counters["containers_arrived"] = _sources.Count;
 }

@@ -14,9 +14,13 @@ namespace DcSim.ActorsHost.Migration;
 /// the packets among them counted lost — and it goes to the destination's dock at once, to be started there anew. By CRIU it is frozen
 /// with its pending events, its memory dumped (freeze + memory ÷ dump rate), the image sent over a TCP connection between the two
 /// hosts' stacks, as a VM's memory is, and restored at the destination (namespace set-up + memory ÷ restore rate), connections and all.
+/// Either way the stack's state goes to the destination as bytes (<see cref="MigrationParcel"/>), in any partition or process.
 /// </summary>
 internal sealed class ContainerMoveAgent : Component, ITcpApplication, IMeasuredMigration
 {
+    /// <summary>The control message from the destination's dock: the restarted container runs there from <c>CreatedAt</c>.</summary>
+    public const int Running = 3;
+
     private const int StartTimer = 0, DumpedTimer = 1;
 
     private readonly MigrationRequest _request;
@@ -48,8 +52,7 @@ internal sealed class ContainerMoveAgent : Component, ITcpApplication, IMeasured
         _killed = new DropLedger($"{path}:killed");
     }
 
-    public ResidentContainer Container { get; }
-    public ContainerMoveMethod Method => _move.Method;
+    private ResidentContainer Container { get; }
     public int Destination => _request.ToServer;
 
     public override void Start() => SetTimer(_request.AtPs, StartTimer);
@@ -69,6 +72,7 @@ internal sealed class ContainerMoveAgent : Component, ITcpApplication, IMeasured
             return;
         }
         _startedAt = Now;
+        Tell(MigrationDesk.Started, _startedAt, _announcer.ReachesServer(Owner.Id, Destination, Now));
         StopContainer();
         if (_move.Method == ContainerMoveMethod.Restart)
         {
@@ -123,11 +127,18 @@ internal sealed class ContainerMoveAgent : Component, ITcpApplication, IMeasured
         HandOver(Now + _move.RestorePs(Container.Runtime.NetnsSetupPs));
     }
 
-    /// <summary>The container goes to the destination's dock, due there at <paramref name="arrival"/>.</summary>
+    /// <summary>
+    /// The container's state leaves for the destination's dock, due there at <paramref name="arrival"/> — no sooner than a message from
+    /// here could reach it (a restart's order to start it there takes that long).
+    /// </summary>
     private void HandOver(long arrival)
     {
         _handedOver = true;
+        arrival = Math.Max(arrival, _announcer.ReachesServer(Owner.Id, Destination, Now));
         if (_move.Method == ContainerMoveMethod.Criu) RunsAt(arrival);
+        Container.Stack.DeliveryObserver = null;
+        Owner.SendParcel(Destination, _request.Index, MigrationParcel.Pack(_frozen!, Owner));
+        _frozen = null;
         Tell(MigrationDesk.Arrive, 0, arrival);
     }
 
@@ -138,16 +149,8 @@ internal sealed class ContainerMoveAgent : Component, ITcpApplication, IMeasured
         Owner.SendControl(Destination, at, MigrationDesk.At, checked((ushort)code), in notice);
     }
 
-    /// <summary>The container's stack, taken by the destination's dock when it arrives.</summary>
-    public DetachedComponents TakeFrozen()
-    {
-        var frozen = _frozen ?? throw new InvalidOperationException($"{Path}: the container has not left");
-        _frozen = null;
-        return frozen;
-    }
-
     /// <summary>The container runs at the destination from <paramref name="time"/> (a restart's is known when it is started there).</summary>
-    public void RunsAt(long time)
+    private void RunsAt(long time)
     {
         _runsAt = time;
         _phase = MigrationPhase.Completed;
@@ -160,6 +163,9 @@ internal sealed class ContainerMoveAgent : Component, ITcpApplication, IMeasured
             case MigrationAgent.Delivered:
                 _received = details.CreatedAt;
                 if (_received >= _requested && !_handedOver) Transferred();
+                break;
+            case Running:
+                RunsAt(details.CreatedAt);
                 break;
             case MigrationAgent.Announced:
                 // The announcement came in through the uplink: the source's switch sends the container's frames that way now.
@@ -174,7 +180,7 @@ internal sealed class ContainerMoveAgent : Component, ITcpApplication, IMeasured
     public override void Report(ResultsBuilder results, long endTime)
     {
         _killed.Report(results);
-        // A container on its way when the run ends is in no server: its results are reported from here.
+        // A container stopped when the run ends is in no server: its results are reported from here (once on its way, by the destination).
         _frozen?.Report(results, endTime);
         _traffic.Report(results, _request.Index);
         base.Report(results, endTime);

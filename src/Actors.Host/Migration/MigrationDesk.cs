@@ -9,7 +9,7 @@ namespace DcSim.ActorsHost.Migration;
 /// A destination server's side of the moves that come to it (QEMU's incoming migration, CRIU's page server), at a component index every
 /// server knows (<see cref="At"/>), so that a source in another partition or process can address it: it reads the migration streams,
 /// tells each source when all it asked to send is in (<see cref="MigrationAgent.Delivered"/>, a message back over the fabric), takes
-/// arriving VMs and containers to their docks, and measures the traffic this server delivers around each VM's move.
+/// arriving VMs and containers to their docks, and measures the traffic this server delivers around each move.
 /// </summary>
 /// <remarks>
 /// The source states in the stream how much it sent (<see cref="Expect"/>, QEMU's end-of-section marks): the message travels the idle
@@ -31,7 +31,7 @@ internal sealed class MigrationDesk(string path, int server, FabricAnnouncer ann
     public const int Ended = 4;
 
     private readonly SortedDictionary<int, IncomingMove> _moves = [];
-    /// <summary>The VM moves into this server, whose traffic is measured here from the start of the run.</summary>
+    /// <summary>The moves into this server, whose traffic is measured here from the start of the run.</summary>
     private readonly List<IncomingMove> _measured = [];
 
     public VmDock? Vms { get; set; }
@@ -60,7 +60,7 @@ internal sealed class MigrationDesk(string path, int server, FabricAnnouncer ann
                 break;
             case Arrive:
                 (Containers ?? throw new InvalidOperationException($"{Path}: migration {notice.Migration} arrived at a server without a dock for it"))
-                    .Arrive(notice.Migration);
+                    .Arrive(notice.Migration, move.SourceServer, move.SourceAgent);
                 break;
             default:
                 base.OnControl(code, in details);
@@ -68,7 +68,10 @@ internal sealed class MigrationDesk(string path, int server, FabricAnnouncer ann
         }
     }
 
-    /// <summary>VM migration <paramref name="migration"/> comes here: the traffic this server delivers is measured around it.</summary>
+    /// <summary>The move <paramref name="migration"/> ended here at <paramref name="at"/> (a container runs): the traffic after it is "after".</summary>
+    public void Ends(int migration, long at) => MoveOf(migration, MigrationNotice.None).AfterFrom = at;
+
+    /// <summary>Move <paramref name="migration"/> (a VM's or a container's) comes here: the traffic this server delivers is measured around it.</summary>
     public void Measure(int migration)
     {
         var move = MoveOf(migration, MigrationNotice.None);
@@ -102,19 +105,20 @@ internal sealed class MigrationDesk(string path, int server, FabricAnnouncer ann
         Owner.SendControl(move.SourceServer, announcer.ReachesServer(server, move.SourceServer, Now), move.SourceAgent, MigrationAgent.Delivered, in delivered);
     }
 
-    /// <summary>The latency of data delivered here, for the VM moves into this server (before, during, after each as this server knows it).</summary>
+    /// <summary>The latency of data delivered here, for the moves into this server (before, during, after each as this server knows it).</summary>
     public void Observe(in Packet packet, long now)
     {
         foreach (var move in _measured)
             move.Traffic.Record(move.StartedAt < 0 || now < move.StartedAt ? 0 : move.AfterFrom >= 0 && now > move.AfterFrom ? 2 : 1, in packet, now);
     }
 
-    /// <summary>Also the VMs of moves still on their way here when the run ends: they are in no server, their results are reported from here.</summary>
+    /// <summary>Also the VMs and containers still on their way here when the run ends: they are in no server, their results are reported from here.</summary>
     public override void Report(ResultsBuilder results, long endTime)
     {
         foreach (var (migration, move) in _moves)
             if (move.Measured) move.Traffic.Report(results, migration);
         Vms?.ReportInTransit(results, endTime);
+        Containers?.ReportInTransit(results, endTime);
         base.Report(results, endTime);
     }
 

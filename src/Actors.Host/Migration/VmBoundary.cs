@@ -11,7 +11,7 @@ using DcSim.SimCore.Kernel;
 namespace DcSim.ActorsHost.Migration;
 
 /// <summary>
-/// Where a migrating VM's state ends (docs/migration-across-processes.md): what the VM refers to but does not own, written as a token
+/// Where a migrating VM's (or a moving container's) state ends (docs/migration-across-processes.md): what the VM refers to but does not own, written as a token
 /// and bound at the destination to that server's or partition's own — its server's CPU, the partition's endpoint directory and TCP
 /// context, the server's start-up contention — or dropped (the LP it ran in: the destination's LP takes the components). Anything else
 /// of the source's that the VM reaches (a component left behind, the partition, the builder, the source LP's own event order) is a bug
@@ -21,7 +21,7 @@ internal static class VmBoundary
 {
     private const string Cpu = "cpu", Directory = "directory", Tcp = "tcp", Startup = "startup";
 
-    /// <summary>The boundary of the VM whose guest is <paramref name="guest"/>, leaving <paramref name="source"/>.</summary>
+    /// <summary>The boundary of the VM or container whose components are <paramref name="guest"/>, leaving <paramref name="source"/>.</summary>
     public static Func<object, string?> Leaving(DetachedComponents guest, LogicalProcess source)
     {
         var own = new HashSet<Component>(guest.Components, ReferenceEqualityComparer.Instance);
@@ -57,10 +57,13 @@ internal static class VmBoundary
 /// <summary>A VM on its way: its guest with its pending events, and what moving it takes (its vNIC side left behind, cleared).</summary>
 internal sealed record VmInTransit(DetachedComponents Guest, ResidentVm Vm);
 
-/// <summary>The bytes a VM's state travels in from its source to its destination (a parcel keyed by the migration).</summary>
+/// <summary>The bytes a VM's or a container's state travels in from its source to its destination (a parcel keyed by the migration).</summary>
 internal static class MigrationParcel
 {
     public static byte[] Pack(VmInTransit vm, LogicalProcess source) => EntityState.Save(vm, VmBoundary.Leaving(vm.Guest, source));
 
-    public static VmInTransit Open(byte[] bytes, Func<string, object?> resolve) => (VmInTransit)EntityState.Load(bytes, resolve);
+    /// <summary>A container's stack, frozen with its pending events (its macvlan device stays behind).</summary>
+    public static byte[] Pack(DetachedComponents container, LogicalProcess source) => EntityState.Save(container, VmBoundary.Leaving(container, source));
+
+    public static T Open<T>(byte[] bytes, Func<string, object?> resolve) where T : class => (T)EntityState.Load(bytes, resolve);
 }

@@ -47,7 +47,7 @@ internal sealed class VmDock(string path, int server, HostSwitch hostSwitch, Fab
         _arrived.Add(migration);
     }
 
-    private VmInTransit? Unpack(int migration) => Owner.TakeParcel(migration) is { } bytes ? MigrationParcel.Open(bytes, bind) : null;
+    private VmInTransit? Unpack(int migration) => Owner.TakeParcel(migration) is { } bytes ? MigrationParcel.Open<VmInTransit>(bytes, bind) : null;
 
     /// <summary>A VM on its way here when the run ends is in no server: its results (and the packets it holds, in flight) are reported from here.</summary>
     public void ReportInTransit(ResultsBuilder results, long endTime)

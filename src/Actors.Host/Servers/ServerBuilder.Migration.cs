@@ -56,16 +56,14 @@ internal sealed partial class ServerBuilder
 
     /// <summary>
     /// The traffic delivered on both ends of each move (a VM's or a container's) is measured around it — here, by the agents of the moves
-    /// leaving and of containers arriving, and by the desk for VMs arriving: null when no move touches the server.
+    /// leaving and by the desk for the moves arriving: null when no move touches the server.
     /// </summary>
     private MigrationObserver? ObserveMigrations(Server server, int host, MigrationDesk? desk)
     {
-        var touching = _dc.Migrations.Where(m => Plan.Entity(m.Entity).Server == host || m.ToServer == host).ToList();
-        if (touching.Count == 0) return null;
-        var agents = touching.Where(m => Plan.Entity(m.Entity).Server == host || m.Container is not null).Select(m => m.Index).ToList();
+        var leaving = _dc.Migrations.Where(m => Plan.Entity(m.Entity).Server == host).Select(m => m.Index).ToList();
+        if (leaving.Count == 0 && desk is null) return null;
         var handoff = _handoff;
-        var vmsArrive = touching.Any(m => m.ToServer == host && m.Container is null);
-        var observer = new MigrationObserver(() => [.. agents.Select(handoff.MeasuredOf), .. vmsArrive ? [desk!] : Array.Empty<IMeasuredMigration>()]);
+        var observer = new MigrationObserver(() => [.. leaving.Select(handoff.MeasuredOf), .. desk is null ? Array.Empty<IMeasuredMigration>() : [desk]]);
         foreach (var stack in server.Components.OfType<EndpointStack>()) stack.DeliveryObserver = observer.Observe;
         return observer;
     }
@@ -85,8 +83,16 @@ internal sealed partial class ServerBuilder
         if (arrivals.Count == 0) return;
         hostStack.MigrationReceiver = desk;
         Action<ulong, long>? onHostPort = vmSwitch is { } v ? (mac, now) => v.Switch.Learn(mac, v.HostPort, now) : null;
-        desk!.Containers = server.Add(new ContainerDock($"{server.Name}/container-dock", host, (ActorsNetwork.Links.EndpointRouter)kernel, networkCore,
-            Step(Costs.Container.Macvlan), startup, Free, onHostPort, _announcer, _handoff, hostStack.DeliveryObserver));
+        var dock = desk!.Containers = server.Add(new ContainerDock($"{server.Name}/container-dock", host, (ActorsNetwork.Links.EndpointRouter)kernel, networkCore,
+            Step(Costs.Container.Macvlan), startup, Free, onHostPort, _announcer, hostStack.DeliveryObserver, desk,
+            VmBoundary.Arriving(server, directory, Tcp, startup)));
+        foreach (var m in arrivals)
+        {
+            var endpoint = Plan.Entity(m.Entity).Endpoint;
+            dock.Expect(m.Index, new ContainerArrival(Plan.NameOf(m.Entity), endpoint, directory[endpoint].Mac,
+                Costs.Runtime(Plan.ContainerTemplateOf(m.Entity).Runtime), m.Container!.Method));
+            desk.Measure(m.Index);
+        }
     }
 
     /// <summary>What moving the VM <paramref name="entity"/> takes (<see cref="ResidentVm"/>), as BuildVm made it.</summary>

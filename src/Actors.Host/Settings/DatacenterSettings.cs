@@ -30,14 +30,6 @@ public sealed record DatacenterSettings(
     /// <summary>The scenario's live migrations (migrations), in list order: <see cref="MigrationRequest.Index"/> is the position.</summary>
     public IReadOnlyList<MigrationRequest> Migrations => MigrationsOrNull ?? [];
 
-    /// <summary>
-    /// Pairs of leaves that must share a partition (<see cref="LeafSpineLayout"/>): each container move's source and destination racks,
-    /// since a container's state moves as objects inside one partition. A VM's travels as bytes (MigrationParcel): its racks may be apart.
-    /// </summary>
-    public IReadOnlyList<(int A, int B)> MigrationLeafPairs() =>
-        Migrations.Where(m => m.Container is not null)
-            .Select(m => (Plan.Entity(m.Entity).Server / Topology.HostsPerLeaf, m.ToServer / Topology.HostsPerLeaf)).ToList();
-
     /// <summary>The scenario's VF hot-unplug and hot-plug events (vf-hotplug), in list order.</summary>
     public IReadOnlyList<VfHotplugEvent> VfHotplug => VfHotplugOrNull ?? [];
 

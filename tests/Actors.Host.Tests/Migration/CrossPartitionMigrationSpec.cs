@@ -13,7 +13,7 @@ namespace DcSim.ActorsHost.Tests.Migration;
 /// <summary>
 /// A VM that migrates to a server of another partition: its state leaves as bytes with its last round and it runs on there, and the
 /// results do not depend on where it ran — the same bytes on one partition, on two (source and destination apart) and on three, and
-/// when every partition is restored from a checkpoint while the VM is on its way.
+/// when every partition is restored from a checkpoint while the VM is on its way. Containers that move, likewise.
 /// </summary>
 public sealed class CrossPartitionMigrationSpec(ITestOutputHelper output)
 {
@@ -93,6 +93,29 @@ public sealed class CrossPartitionMigrationSpec(ITestOutputHelper output)
         var late = VirtualizedRuns.Loop(one, 4);
         output.WriteLine($"late-0: {late.Transactions} transactions, {late.Requests} requests");
         Assert.True(late.Transactions > 50);
+        Assert.True(new RunSummary(one).Conserved);
+        Assert.Equal(results[0], results[1]);
+        Assert.Equal(results[0], results[2]);
+    }
+
+    [Fact]
+    public void Containers_moving_to_another_partition_by_restart_and_by_CRIU_must_give_the_results_of_one_partition()
+    {
+        // arrange: cache-0 restarts from host 0 (leaf 0) on host 2 (leaf 1), db-0 moves by CRIU from host 1 (leaf 0) to host 3 (leaf 1)
+        var scenario = ExampleScenarios.Load("migration-container.conf", "duration = 1800ms");
+        var two = FabricModel.Instance.Layout(scenario, 2);
+        Assert.NotEqual(two.PartitionOfLp[0], two.PartitionOfLp[2]);
+
+        // act
+        var one = InProcessRun.Run(FabricModel.Instance, scenario);
+        var results = Enumerable.Range(1, 3).Select(p => ResultsCodec.Encode(InProcessRun.Run(FabricModel.Instance, scenario, p))).ToList();
+
+        // assert: both ran on at their destinations (the restart after Docker's 568 ms start), nothing differs
+        var moves = one.Components.Values.Where(c => c.Kind == MigrationResults.Kind).OrderBy(c => c[MigrationResults.Index]).ToList();
+        Assert.All(moves, m => Assert.Equal((long)MigrationPhase.Completed, m[MigrationResults.Phase]));
+        Assert.Equal(2, one.Components["host2/container-dock"]["containers_arrived"] + one.Components["host3/container-dock"]["containers_arrived"]);
+        Assert.InRange(moves[0][MigrationResults.DowntimePs], 568 * SimTime.Millisecond, 569 * SimTime.Millisecond);
+        Assert.True(VirtualizedRuns.DeliveredAround(one, 0, 2) > 0 && VirtualizedRuns.DeliveredAround(one, 1, 2) > 0);
         Assert.True(new RunSummary(one).Conserved);
         Assert.Equal(results[0], results[1]);
         Assert.Equal(results[0], results[2]);

@@ -44,7 +44,7 @@ public sealed class VmBoundarySpec
         var destination = new Server(2, "host2", new ServerCpu(8, 2_500_000_000));
 
         // act
-        var arrived = MigrationParcel.Open(MigrationParcel.Pack(new VmInTransit(detached, null!), source), Destination(destination));
+        var arrived = MigrationParcel.Open<VmInTransit>(MigrationParcel.Pack(new VmInTransit(detached, null!), source), Destination(destination));
 
         // assert: the component is not in any LP until adopted, and its CPU is the destination's
         var moved = (Probe)arrived.Guest.Components[0];
