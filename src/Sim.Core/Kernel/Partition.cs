@@ -24,7 +24,11 @@ public sealed class Partition
     private readonly EventHeap _heap = new();
     private readonly List<SimEvent>[] _outbox;
     private readonly List<Parcel>[] _parcelOutbox;
-    private readonly PendingParcels _parcels = new();
+    /// <summary>
+    /// Parcels that reached local LPs and wait to be taken, sorted by (LP, key): the state (a checkpoint's bytes included) is the same
+    /// whatever order they arrived in.
+    /// </summary>
+    private readonly SortedList<(int Lp, long Key), byte[]> _parcels = new();
     private long _windowEnd;
 
     public Partition(int index, int partitionCount, int[] partitionOfLp)
@@ -152,11 +156,16 @@ public sealed class Partition
     }
 
     /// <summary>The parcel waiting for local LP <paramref name="lp"/> under <paramref name="key"/>, removed; null if there is none.</summary>
-    internal byte[]? TakeParcel(int lp, long key) => _parcels.Take(lp, key);
+    internal byte[]? TakeParcel(int lp, long key)
+    {
+        if (!_parcels.TryGetValue((lp, key), out var bytes)) return null;
+        _parcels.Remove((lp, key));
+        return bytes;
+    }
 
     private void Keep(Parcel parcel)
     {
-        if (!_parcels.TryAdd(parcel))
+        if (!_parcels.TryAdd((parcel.Lp, parcel.Key), parcel.Bytes))
             throw new InvalidOperationException($"LP {_local[parcel.Lp]!.Name} (LP {parcel.Lp}) received a second parcel under key {parcel.Key} before taking the first");
     }
 

@@ -17,6 +17,13 @@ namespace DcSim.ActorsHost.Tests.Migration;
 /// </summary>
 public sealed class CrossPartitionMigrationSpec(ITestOutputHelper output)
 {
+    /// <summary>The run on one partition, and the encoded results on one, two and three.</summary>
+    private static (ResultsBuilder One, List<byte[]> Encoded) OnOneTwoAndThreePartitions(ScenarioSettings scenario)
+    {
+        var one = InProcessRun.Run(FabricModel.Instance, scenario);
+        return (one, [ResultsCodec.Encode(one), .. Enumerable.Range(2, 2).Select(p => ResultsCodec.Encode(InProcessRun.Run(FabricModel.Instance, scenario, p)))]);
+    }
+
     private static ComponentCounters MigrationOf(ResultsBuilder results) => results.Components.Values.Single(c => c.Kind == MigrationResults.Kind);
 
     [Theory]
@@ -30,8 +37,7 @@ public sealed class CrossPartitionMigrationSpec(ITestOutputHelper output)
         Assert.NotEqual(two.PartitionOfLp[0], two.PartitionOfLp[2]);
 
         // act
-        var one = InProcessRun.Run(FabricModel.Instance, scenario);
-        var results = Enumerable.Range(1, 3).Select(p => ResultsCodec.Encode(InProcessRun.Run(FabricModel.Instance, scenario, p))).ToList();
+        var (one, results) = OnOneTwoAndThreePartitions(scenario);
 
         // assert: the VM ran on at host 2, the UDP stream and the request-response loop with it, and nothing differs
         var m = MigrationOf(one);
@@ -83,8 +89,7 @@ public sealed class CrossPartitionMigrationSpec(ITestOutputHelper output)
         var scenario = VirtualizedRuns.Parse(ContainersInside);
 
         // act
-        var one = InProcessRun.Run(FabricModel.Instance, scenario);
-        var results = Enumerable.Range(1, 3).Select(p => ResultsCodec.Encode(InProcessRun.Run(FabricModel.Instance, scenario, p))).ToList();
+        var (one, results) = OnOneTwoAndThreePartitions(scenario);
 
         // assert: moved and running on host 2, where the container created after the move started and answered
         var m = MigrationOf(one);
@@ -107,8 +112,7 @@ public sealed class CrossPartitionMigrationSpec(ITestOutputHelper output)
         Assert.NotEqual(two.PartitionOfLp[0], two.PartitionOfLp[2]);
 
         // act
-        var one = InProcessRun.Run(FabricModel.Instance, scenario);
-        var results = Enumerable.Range(1, 3).Select(p => ResultsCodec.Encode(InProcessRun.Run(FabricModel.Instance, scenario, p))).ToList();
+        var (one, results) = OnOneTwoAndThreePartitions(scenario);
 
         // assert: both ran on at their destinations (the restart after Docker's 568 ms start), nothing differs
         var moves = one.Components.Values.Where(c => c.Kind == MigrationResults.Kind).OrderBy(c => c[MigrationResults.Index]).ToList();
