@@ -11,7 +11,7 @@ using DcSim.SimCore.Wire;
 namespace DcSim.ActorsHost;
 
 /// <summary>
-/// Builds the LPs of a leaf-spine scenario that belong to one partition. Every partition builds from
+/// Builds the LPs of a scenario's fabric (any topology.kind) that belong to one partition. Every partition builds from
 /// the same scenario and layout, so LP ids, names, ports, links and addresses agree across processes.
 /// </summary>
 public sealed class FabricModel : IModelFactory
@@ -20,7 +20,7 @@ public sealed class FabricModel : IModelFactory
 
     public IScenarioModel? Read(ScenarioSection root, ScenarioReadContext context) => DatacenterReader.ReadDatacenter(root, context);
 
-    public IPartitionLayout Layout(ScenarioSettings scenario, int partitions) => new LeafSpineLayout(scenario.Datacenter().Topology, partitions);
+    public IPartitionLayout Layout(ScenarioSettings scenario, int partitions) => new FabricLayout(scenario.Datacenter().Topology, partitions);
 
     /// <summary>
     /// Checks the model's own inputs that the scenario loader cannot read (the vSwitch rules file); throws
@@ -35,7 +35,7 @@ public sealed class FabricModel : IModelFactory
     public Partition BuildPartition(ScenarioSettings scenario, int partitions, int index)
     {
         var datacenter = scenario.Datacenter();
-        var layout = new LeafSpineLayout(datacenter.Topology, partitions);
+        var layout = new FabricLayout(datacenter.Topology, partitions);
         var partition = new Partition(index, layout.Partitions, layout.PartitionOfLp);
         var directory = new EndpointDirectory(datacenter.Plan);
         var locations = datacenter.Plan.Locations();
@@ -43,9 +43,7 @@ public sealed class FabricModel : IModelFactory
         for (var lp = 0; lp < layout.LpCount; lp++)
         {
             if (layout.PartitionOfLp[lp] != index) continue;
-            partition.Add(layout.IsHost(lp) ? servers.Build(lp)
-                : layout.IsLeaf(lp) ? FabricBuilder.Leaf(layout, locations, lp - layout.HostCount, scenario.Seed)
-                : FabricBuilder.Spine(layout, locations, lp - layout.HostCount - datacenter.Topology.Leaves, scenario.Seed));
+            partition.Add(layout.IsHost(lp) ? servers.Build(lp) : FabricBuilder.Switch(layout, locations, lp, scenario.Seed));
         }
         return partition;
     }

@@ -120,11 +120,11 @@ public sealed class FabricSwitchSpec
         var topology = new TopologySettings(1, 1, 2, link, link,
             new QueueSettings(new QueueLimit(QueueLimitUnit.Packets, 1000), EcnMarking.Off),
             new QueueSettings(new QueueLimit(QueueLimitUnit.Packets, 100), new EcnMarking(EcnMode.Threshold, 3, null)));
-        var layout = new LeafSpineLayout(topology, 1);
+        var layout = new FabricLayout(topology, 1);
         var partition = new Partition(0, 1, layout.PartitionOfLp);
         var a = new Endpoint(0);
         var b = new Endpoint(1);
-        var leaf = FabricBuilder.Leaf(layout, new LocationTable([0, 1]), 0, seed: 1);
+        var leaf = FabricBuilder.Switch(layout, new LocationTable([0, 1]), 2, seed: 1);
         a.ToSend.AddRange(Enumerable.Range(0, 8).Select(i => new Packet
         {
             DestinationEndpoint = 1, PayloadBytes = 1000, Sequence = i,

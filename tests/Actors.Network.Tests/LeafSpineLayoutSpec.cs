@@ -30,7 +30,7 @@ public sealed class LeafSpineLayoutSpec
             .Concat(Enumerable.Range(0, spines).Select(s => s % partitions));
 
         // act
-        var layout = new LeafSpineLayout(topology, partitions);
+        var layout = new FabricLayout(topology, partitions);
 
         // assert
         Assert.Equal(expected, layout.PartitionOfLp);
@@ -43,8 +43,8 @@ public sealed class LeafSpineLayoutSpec
         var topology = Topology(1, 2, 2);
 
         // act
-        var apart = new LeafSpineLayout(topology, 2);
-        var alone = new LeafSpineLayout(topology, 1);
+        var apart = new FabricLayout(topology, 2);
+        var alone = new FabricLayout(topology, 1);
 
         // assert: on two partitions rack 1 reaches the spine across them; on one, no link crosses
         Assert.Equal(OutputPort.MinimumLatency(topology.FabricLink.Rate, topology.FabricLink.DelayPs), apart.Lookahead());

@@ -36,7 +36,7 @@ internal static class VmBoundary
             StartupContention => Startup,
             EventSource e when ReferenceEquals(e, source.Events) =>
                 throw new InvalidOperationException($"a component of the VM orders its events by its server's source (LP {source.Name}), not the VM's"),
-            Partition or ServerBuilder or MigrationHandoff or MigrationObserver or FabricAnnouncer or EntityPlan or LeafSpineLayout =>
+            Partition or ServerBuilder or MigrationHandoff or MigrationObserver or FabricAnnouncer or EntityPlan or FabricLayout or FabricGraph =>
                 throw new InvalidOperationException($"the VM's state reaches the partition's {o.GetType().Name}"),
             _ => null,
         };

@@ -22,7 +22,7 @@ internal sealed partial class ServerBuilder
     {
         foreach (var m in _dc.Migrations.Where(m => Plan.Entity(m.Entity).Server == host && m.Container is null))
             _handoff.Register(m.Index, server.Add(new MigrationAgent($"{server.Name}/migration{m.Index}", m, _residents[m.Entity], hostStack, hostSwitch,
-                _handoff, _announcer, host, _dc.Topology.HostLink.Rate.BitsPerSecond)
+                _handoff, _announcer, host, layout.Graph.LinkOf(host).Rate.BitsPerSecond)
             {
                 Successor = _dc.Migrations.FirstOrDefault(n => n.After == m.Index)?.Index ?? -1,
             }));

@@ -33,7 +33,7 @@ namespace DcSim.ActorsHost.Servers;
 /// order of first events are the same in every process. The components of a VM or a container belong to its entity
 /// (<see cref="Component.BelongTo"/>): their events are ordered by the entity's own source, whatever server holds it.
 /// </remarks>
-internal sealed partial class ServerBuilder(ScenarioSettings scenario, LeafSpineLayout layout, EndpointDirectory directory)
+internal sealed partial class ServerBuilder(ScenarioSettings scenario, FabricLayout layout, EndpointDirectory directory)
 {
     /// <summary>The vSwitch's OpenFlow ports: the NIC, the host's own traffic, then one per VM.</summary>
     public const int UplinkPort = 1;
@@ -47,7 +47,7 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, LeafSpine
     private readonly DatacenterSettings _dc = scenario.Datacenter();
     private TcpContext? _tcpContext;
     /// <summary>Shared by every endpoint of the partition: the stack's settings and the ideal transfer times over this fabric.</summary>
-    private TcpContext Tcp => _tcpContext ??= new TcpContext(_dc.Tcp, new IdealTransfer(_dc.Topology, _dc.Plan.ServerOf));
+    private TcpContext Tcp => _tcpContext ??= new TcpContext(_dc.Tcp, new IdealTransfer(layout.Graph.Routes, _dc.Plan.ServerOf));
     private VirtualizationSettings V => _dc.Virtualization;
     private VfAllocation? _vfAllocation;
     private VfAllocation Vfs => _vfAllocation ??= new VfAllocation(Plan);
@@ -59,7 +59,7 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, LeafSpine
 
     /// <summary>The VMs on their way between two servers of this partition, and the servers' docks.</summary>
     private readonly MigrationHandoff _handoff = new();
-    private readonly FabricAnnouncer _announcer = new(layout);
+    private readonly FabricAnnouncer _announcer = new(layout.Graph);
     /// <summary>The VMs of the server being built that will migrate, by entity (filled by BuildVm).</summary>
     private readonly Dictionary<int, ResidentVm> _residents = [];
     /// <summary>The containers of the server being built that move on their own, by entity (filled by BuildKernel).</summary>
@@ -110,11 +110,12 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, LeafSpine
         var (up, upPort, hostStack) = BuildKernel(server, hostKernel, entities.Where(e => Plan.Entity(e) is { Kind: EntityKind.Container, ParentVm: < 0 }), startup,
             onSharedSegment: hasVms || containerArrivals.Count > 0);
         var vswitch = _dc.Server.VSwitch.Enabled ? server.Add(BuildVSwitch(name, host, cpu, vms, arrivals.Count)) : null;
-        var leaf = layout.LeafLp(layout.LeafOfHost(host));
-        var t = _dc.Topology;
+        var graph = layout.Graph;
+        var edge = graph.SwitchLp(graph.SwitchOf(host));
+        var (link, queue) = (graph.LinkOf(host), _dc.Topology.HostQueue);
         // PhysicalNic and SriovNic both take their transmitter's "done" timer as timer 0.
-        var wire = new OutputPort(server, nic.Index, PhysicalNic.TransmitDoneTimer, 0, layout.NameOf(leaf),
-            (leaf, 0, layout.HostPortOnLeaf(host)), t.HostLink.Rate, t.HostLink.DelayPs, t.HostQueue.Limit, t.HostQueue.Ecn, scenario.Seed, t.HostQueue.TracePs);
+        var wire = new OutputPort(server, nic.Index, PhysicalNic.TransmitDoneTimer, 0, graph.NameOf(edge),
+            (edge, 0, graph.PortOf(host)), link.Rate, link.DelayPs, queue.Limit, queue.Ecn, scenario.Seed, queue.TracePs);
         if (sriov is null) ((PhysicalNic)nic).ConnectWire(wire);
         else sriov.ConnectWire(wire);
         for (var i = 0; i < vfVms.Count; i++)

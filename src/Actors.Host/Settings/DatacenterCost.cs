@@ -31,7 +31,7 @@ internal static class DatacenterCost
     /// <summary>An Open vSwitch with empty caches, on top of its host (measured: ~15 KB).</summary>
     public const double BytesPerVSwitch = 16e3;
 
-    /// <summary>A leaf-spine link: two ports and their queues, empty (assumed: like a host's link).</summary>
+    /// <summary>A link between switches: two ports and their queues, empty (assumed: like a host's link).</summary>
     public const double BytesPerFabricLink = 2e3;
 
     /// <summary>A flow's counters, kept to the end for flows.csv (assumed).</summary>
@@ -47,11 +47,16 @@ internal static class DatacenterCost
     {
         var t = s.Topology;
         var hosts = (double)t.HostCount;
+        var (hostsKey, fabricLinks, linksKey) = t.Kind switch
+        {
+            TopologyKind.FatTree => ("k", t.K * t.K * (double)t.K / 2, "k"),
+            TopologyKind.Explicit => ("servers", t.Explicit!.Links.Count - (double)t.Explicit.Servers, "links"),
+            _ => (t.HostsPerLeaf >= t.Leaves ? "hosts-per-leaf" : "leaves", (double)t.Leaves * t.Spines, t.Spines >= t.Leaves ? "spines" : "leaves"),
+        };
         var memory = new List<(double Bytes, string Key)>
         {
-            (hosts * (BytesPerHost + (s.Server.VSwitch.Enabled ? BytesPerVSwitch : 0)),
-                $"topology.{(t.HostsPerLeaf >= t.Leaves ? "hosts-per-leaf" : "leaves")}"),
-            ((double)t.Leaves * t.Spines * BytesPerFabricLink, $"topology.{(t.Spines >= t.Leaves ? "spines" : "leaves")}"),
+            (hosts * (BytesPerHost + (s.Server.VSwitch.Enabled ? BytesPerVSwitch : 0)), $"topology.{hostsKey}"),
+            (fabricLinks * BytesPerFabricLink, $"topology.{linksKey}"),
         };
         var events = new List<(double Events, string Key)> { (0, ScenarioReference.GeneratorsPath) };
         foreach (var g in s.Generators)
@@ -78,7 +83,10 @@ internal static class DatacenterCost
             case GeneratorKind.UdpRr:
                 // A closed loop sends no faster than its shortest round trip allows: request and response each cross
                 // at least two host links (the hosts of one leaf), as minimum frames.
-                var hop = OutputPort.MinimumLatency(t.HostLink.Rate, t.HostLink.DelayPs);
+                var hop = t.Kind == TopologyKind.Explicit
+                    ? t.Explicit!.Links.Where(l => ExplicitNames.JoinsServer(l.A, l.B, t.Explicit.Servers))
+                        .Min(l => l.Link.MinimumLatency)
+                    : t.HostLink.MinimumLatency;
                 var transactions = g.UdpRr.TransactionsInFlight * active / SimTime.ToSeconds(Math.Max(1, 4 * hop));
                 return (2 * transactions, 0, 2);
             case GeneratorKind.RequestResponse:

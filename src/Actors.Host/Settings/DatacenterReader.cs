@@ -24,27 +24,27 @@ public sealed class DatacenterReader : IScenarioModelReader
     public static DatacenterSettings? ReadDatacenter(ScenarioSection root, ScenarioReadContext context)
     {
         var topology = root.Child("topology");
-        var shape = ScenarioTopologyReader.ReadShape(topology);
+        var shape = ScenarioTopologyReader.ReadShape(topology, context);
         var hostLink = ScenarioTopologyReader.ReadLink(topology.Child("host-link"));
         var fabricLink = ScenarioTopologyReader.ReadLink(topology.Child("fabric-link"));
         var host = ReadHost(context, topology);
-        var hostCount = shape?.Leaves * shape?.HostsPerLeaf;
+        var hostCount = shape?.HostCount;
         var virtualization = new ScenarioVirtualizationReader(context, hostCount, host?.Cores)
             .Read(root, host?.VSwitch.Enabled == true, host?.VSwitch.Datapath == VSwitchDatapath.Netdev);
         var hotplug = VfHotplugReader.Read(root, context, virtualization?.Plan);
         var migration = MigrationSettingsReader.ReadSection(root.Child(MigrationSettingsReader.Key));
         var migrations = MigrationReader.Read(root, context, virtualization?.Plan, host?.Cores, migration, hotplug);
-        var generators = new ScenarioGeneratorReader(context, hostCount, virtualization?.Plan, hostLink?.Rate).ReadAll(root.Child("traffic"));
+        var generators = new ScenarioGeneratorReader(context, hostCount, virtualization?.Plan, shape?.LineRate(hostLink)).ReadAll(root.Child("traffic"));
         var tcp = ScenarioTcpReader.Read(root.Child("tcp"));
         var largestFrame = ScenarioGeneratorReader.LargestFrame(generators, tcp?.Mss ?? TcpSettings.Default.Mss);
         var hostQueue = ScenarioTopologyReader.ReadQueue(topology.Child("host-queue"), largestFrame);
         var switchQueue = ScenarioTopologyReader.ReadQueue(topology.Child("switch-queue"), largestFrame);
-        if (shape is not { } s || hostLink is null || fabricLink is null || host is null || hostQueue is null || switchQueue is null || virtualization is not { } v || tcp is null
-            || hotplug is null || migration is null || migrations is null)
+        var fabric = shape is not null && hostLink is not null && fabricLink is not null && hostQueue is not null && switchQueue is not null
+            ? shape.Complete(hostLink, fabricLink, hostQueue.Value, switchQueue.Value, largestFrame)
+            : null;
+        if (fabric is null || host is null || virtualization is not { } v || tcp is null || hotplug is null || migration is null || migrations is null)
             return null;
-        return new DatacenterSettings(
-            new TopologySettings(s.Spines, s.Leaves, s.HostsPerLeaf, hostLink, fabricLink, hostQueue.Value, switchQueue.Value), host, generators,
-            v.Settings, v.Plan, tcp, hotplug, migration, migrations);
+        return new DatacenterSettings(fabric, host, generators, v.Settings, v.Plan, tcp, hotplug, migration, migrations);
     }
 
     /// <summary>topology.host-cpu (every server's cores and clock) and the vSwitch that runs on those cores.</summary>

@@ -9,18 +9,16 @@ internal sealed record TcpContext(TcpSettings Settings, IdealTransfer Ideal);
 /// <summary>
 /// The ideal completion time of a transfer (the denominator of FCT slowdown, as HPCC and pFabric report it): the time it would take alone on
 /// an idle fabric with free CPUs — the handshake's round trip of minimum frames, then the first full segment's store-and-forward latency over
-/// every link of the path, and the rest of the bytes at the path's slowest link. Servers and their paths come from the leaf-spine layout:
-/// host link, then two fabric links between leaves (through a spine), then host link.
+/// every link of the path, and the rest of the bytes at the path's slowest link. The path is the fabric's first shortest one
+/// (<see cref="FabricRoutes.FirstPath"/>; on a leaf-spine fabric: host link, then two fabric links between leaves through a spine, then host link).
 /// </summary>
-internal sealed class IdealTransfer(TopologySettings topology, Func<int, int> serverOf)
+internal sealed class IdealTransfer(FabricRoutes routes, Func<int, int> serverOf)
 {
     public long FctPs(int fromEndpoint, int toEndpoint, long bytes, int mss)
     {
         var (from, to) = (serverOf(fromEndpoint), serverOf(toEndpoint));
-        var links = from == to ? [] : from / topology.HostsPerLeaf == to / topology.HostsPerLeaf
-            ? new[] { topology.HostLink, topology.HostLink }
-            : [topology.HostLink, topology.FabricLink, topology.FabricLink, topology.HostLink];
-        if (links.Length == 0) return 0; // same server: no wire at all, so no slowdown either (the results leave it out)
+        var links = routes.FirstPath(from, to);
+        if (links.Count == 0) return 0; // same server: no wire at all, so no slowdown either (the results leave it out)
         var fullSegments = bytes / mss;
         var last = (int)(bytes % mss);
         var segmentWire = Ethernet.FrameBytes(mss, Ethernet.TcpHeaderBytes) + Ethernet.PreambleAndGapBytes;

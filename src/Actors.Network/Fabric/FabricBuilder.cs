@@ -3,10 +3,10 @@ using DcSim.SimCore.Wire;
 namespace DcSim.ActorsNetwork.Fabric;
 
 /// <summary>
-/// Builds the leaf and spine switches of a leaf-spine fabric: their ports and links, and their forwarding —
-/// a leaf sends a packet for one of its own servers down that server's port and anything else up to a spine
-/// chosen by ECMP on the flow hash; a spine sends it down to the leaf of the destination's server. The scenario
-/// seed reaches the ports for the random streams of RED queues.
+/// Builds the switches of a fabric (<see cref="FabricLayout"/>): their ports and links, and their forwarding — a switch
+/// sends a packet for one of its own servers down that server's port and anything else along a shortest path to the
+/// destination server's switch, choosing among equal-cost next hops by ECMP on the flow hash (<see cref="FabricRoutes"/>).
+/// The scenario seed reaches the ports for the random streams of RED queues.
 /// </summary>
 public static class FabricBuilder
 {
@@ -14,39 +14,30 @@ public static class FabricBuilder
     public const ushort ServerNic = 0;
     public const int ServerNicWirePort = 0;
 
-    public static FabricSwitch Leaf(LeafSpineLayout layout, LocationTable locations, int leaf, ulong seed)
+    /// <summary>The switch whose LP id is <paramref name="lp"/>.</summary>
+    public static FabricSwitch Switch(FabricLayout layout, LocationTable locations, int lp, ulong seed)
     {
-        var t = layout.Topology;
-        var lpId = layout.LeafLp(leaf);
-        var sw = new FabricSwitch(lpId, layout.NameOf(lpId), locations, (hash, server) =>
-            layout.LeafOfHost(server) == leaf
-                ? layout.HostPortOnLeaf(server)
-                : layout.SpinePortOnLeaf(EcmpHash.Select(hash, lpId, t.Spines)));
-        for (var i = 0; i < t.HostsPerLeaf; i++)
+        var graph = layout.Graph;
+        var index = lp - graph.ServerCount;
+        var routes = graph.Routes;
+        var table = routes.TableOf(index);
+        var edgeOfServer = routes.EdgeOfServer;
+        var portOfServer = graph.PortsOfServers;
+        var self = routes.EdgeOf(index);
+        var sw = new FabricSwitch(lp, graph.NameOf(lp), locations, (hash, server) =>
         {
-            var host = leaf * t.HostsPerLeaf + i;
-            sw.Ports.Add(new OutputPort(sw, 0, FabricSwitch.TransmitDoneTimer, i, layout.NameOf(host), (host, ServerNic, ServerNicWirePort),
-                t.HostLink.Rate, t.HostLink.DelayPs, t.SwitchQueue.Limit, t.SwitchQueue.Ecn, seed, t.SwitchQueue.TracePs));
-        }
-        for (var s = 0; s < t.Spines; s++)
+            var edge = edgeOfServer[server];
+            if (edge == self) return portOfServer[server];
+            var hops = table[edge];
+            return hops.Length == 1 ? hops[0] : hops[EcmpHash.Select(hash, lp, hops.Length)];
+        });
+        var ports = graph.PortsOf(index);
+        for (var p = 0; p < ports.Count; p++)
         {
-            var spine = layout.SpineLp(s);
-            sw.Ports.Add(new OutputPort(sw, 0, FabricSwitch.TransmitDoneTimer, layout.SpinePortOnLeaf(s), layout.NameOf(spine),
-                (spine, 0, leaf), t.FabricLink.Rate, t.FabricLink.DelayPs, t.SwitchQueue.Limit, t.SwitchQueue.Ecn, seed, t.SwitchQueue.TracePs));
-        }
-        return sw;
-    }
-
-    public static FabricSwitch Spine(LeafSpineLayout layout, LocationTable locations, int spine, ulong seed)
-    {
-        var t = layout.Topology;
-        var lpId = layout.SpineLp(spine);
-        var sw = new FabricSwitch(lpId, layout.NameOf(lpId), locations, (_, server) => layout.LeafOfHost(server));
-        for (var l = 0; l < t.Leaves; l++)
-        {
-            var leaf = layout.LeafLp(l);
-            sw.Ports.Add(new OutputPort(sw, 0, FabricSwitch.TransmitDoneTimer, l, layout.NameOf(leaf),
-                (leaf, 0, layout.SpinePortOnLeaf(spine)), t.FabricLink.Rate, t.FabricLink.DelayPs, t.SwitchQueue.Limit, t.SwitchQueue.Ecn, seed, t.SwitchQueue.TracePs));
+            var (peer, peerPort, link, queue) = ports[p];
+            sw.Ports.Add(new OutputPort(sw, 0, FabricSwitch.TransmitDoneTimer, p, graph.NameOf(peer),
+                graph.IsServer(peer) ? (peer, ServerNic, ServerNicWirePort) : (peer, (ushort)0, peerPort),
+                link.Rate, link.DelayPs, queue.Limit, queue.Ecn, seed, queue.TracePs));
         }
         return sw;
     }

@@ -11,8 +11,41 @@ public static class ScenarioTopologyReader
     /// <summary>Hosts a fabric may have: <see cref="FlowIds"/> keeps the source host in the top 23 bits of a flow id.</summary>
     public const int MaxHosts = 1 << 23;
 
-    /// <summary>spines, leaves, hosts-per-leaf: each at least 1, and at least 2 hosts in all.</summary>
-    public static (int Spines, int Leaves, int HostsPerLeaf)? ReadShape(ScenarioSection topology)
+    /// <summary>topology.kind as the scenario writes it.</summary>
+    public static readonly IReadOnlyList<(string Word, TopologyKind Value)> Kinds =
+        [("leaf-spine", TopologyKind.LeafSpine), ("fat-tree", TopologyKind.FatTree), ("explicit", TopologyKind.Explicit)];
+
+    /// <summary>The keys of topology that only one kind (or two) reads; setting one for another kind is an error.</summary>
+    private static readonly (string Key, TopologyKind[] Kinds)[] KindKeys =
+    [
+        ("spines", [TopologyKind.LeafSpine]), ("leaves", [TopologyKind.LeafSpine]), ("hosts-per-leaf", [TopologyKind.LeafSpine]),
+        ("k", [TopologyKind.FatTree]),
+        ("switches", [TopologyKind.Explicit]), ("servers", [TopologyKind.Explicit]), ("links", [TopologyKind.Explicit]),
+        ("host-link", [TopologyKind.LeafSpine, TopologyKind.FatTree]), ("fabric-link", [TopologyKind.LeafSpine, TopologyKind.FatTree]),
+    ];
+
+    /// <summary>
+    /// The fabric's shape by topology.kind: leaf-spine (spines, leaves, hosts-per-leaf: each at least 1, at least 2 hosts in
+    /// all), fat-tree (k even, at least 2) or explicit (<see cref="ExplicitTopologyReader"/>); a key of another kind set in the
+    /// file is an error.
+    /// </summary>
+    public static TopologyShape? ReadShape(ScenarioSection topology, ScenarioReadContext context)
+    {
+        if (!topology.TryWord("kind", Kinds, out var kind)) return null;
+        var ok = true;
+        foreach (var (key, kinds) in KindKeys)
+            ok &= kinds.Contains(kind) || topology.Check(!topology.Get(key).FromFile, key, true,
+                $"is not a key of kind = {ScenarioWords.WordOf(Kinds, kind)} (it belongs to {string.Join(" and ", kinds.Select(k => $"kind = {ScenarioWords.WordOf(Kinds, k)}"))})");
+        if (!ok) return null;
+        return kind switch
+        {
+            TopologyKind.FatTree => ReadFatTree(topology),
+            TopologyKind.Explicit => ExplicitTopologyReader.Read(topology, context) is { } draft ? new TopologyShape(kind, 0, 0, 0, 0, draft) : null,
+            _ => ReadLeafSpine(topology),
+        };
+    }
+
+    private static TopologyShape? ReadLeafSpine(ScenarioSection topology)
     {
         var ok = topology.TryInt("spines", 1, int.MaxValue, out var spines);
         ok &= topology.TryInt("leaves", 1, int.MaxValue, out var leaves);
@@ -23,7 +56,19 @@ public static class ScenarioTopologyReader
             $"the fabric has leaves * hosts-per-leaf = {hosts} host; traffic needs at least 2");
         ok &= topology.Check(hosts <= MaxHosts, "hosts-per-leaf", true,
             $"leaves * hosts-per-leaf = {hosts} hosts; at most {MaxHosts} are supported (a flow id holds the source host in 23 bits, see FlowIds)");
-        return ok ? (spines, leaves, hostsPerLeaf) : null;
+        return ok ? new TopologyShape(TopologyKind.LeafSpine, spines, leaves, hostsPerLeaf, 0, null) : null;
+    }
+
+    private static TopologyShape? ReadFatTree(ScenarioSection topology)
+    {
+        if (!topology.TryInt("k", 2, int.MaxValue, out var k)) return null;
+        var fromFile = topology.Get("k").FromFile;
+        var hosts = (long)k * k * k / 4;
+        return topology.Check(k % 2 == 0, "k", fromFile, $"must be even (k/2 edge and k/2 aggregation switches per pod), got {k}")
+               && topology.Check(hosts <= MaxHosts, "k", fromFile,
+                   $"k = {k} makes k^3/4 = {hosts} hosts; at most {MaxHosts} are supported (a flow id holds the source host in 23 bits, see FlowIds)")
+            ? new TopologyShape(TopologyKind.FatTree, 0, 0, 0, k, null)
+            : null;
     }
 
     /// <summary>A link: rate &gt; 0, delay &gt;= 0.</summary>
@@ -116,14 +161,43 @@ public static class ScenarioTopologyReader
                || s.TrySize(key, long.MinValue, long.MaxValue, out value);
     }
 
-    /// <summary>The fabric's keys of topology as the resolved scenario writes them (the inverse of the reads above).</summary>
+    /// <summary>
+    /// The fabric's keys of topology as the resolved scenario writes them (the inverse of the reads above): a leaf-spine
+    /// fabric writes the keys it always wrote, the other kinds their kind and their own keys.
+    /// </summary>
     public static void WriteResolved(TopologySettings t, ResolvedHocon topology)
     {
-        topology["spines"] = ScenarioHoconWriter.Int(t.Spines);
-        topology["leaves"] = ScenarioHoconWriter.Int(t.Leaves);
-        topology["hosts-per-leaf"] = ScenarioHoconWriter.Int(t.HostsPerLeaf);
-        topology["host-link"] = Link(t.HostLink);
-        topology["fabric-link"] = Link(t.FabricLink);
+        switch (t.Kind)
+        {
+            case TopologyKind.LeafSpine:
+                topology["spines"] = ScenarioHoconWriter.Int(t.Spines);
+                topology["leaves"] = ScenarioHoconWriter.Int(t.Leaves);
+                topology["hosts-per-leaf"] = ScenarioHoconWriter.Int(t.HostsPerLeaf);
+                break;
+            case TopologyKind.FatTree:
+                topology["kind"] = ScenarioWords.WordOf(Kinds, t.Kind);
+                topology["k"] = ScenarioHoconWriter.Int(t.K);
+                break;
+            default:
+                var e = t.Explicit!;
+                topology["kind"] = ScenarioWords.WordOf(Kinds, t.Kind);
+                topology["switches"] = $"[{string.Join(", ", e.Switches)}]";
+                topology["servers"] = ScenarioHoconWriter.Int(e.Servers);
+                topology["links"] = e.Links.Select(l =>
+                {
+                    var link = Link(l.Link);
+                    link["a"] = l.A;
+                    link["b"] = l.B;
+                    if (l.Queue is { } q) link["queue"] = Queue(q);
+                    return link;
+                }).ToList();
+                break;
+        }
+        if (t.Kind != TopologyKind.Explicit)
+        {
+            topology["host-link"] = Link(t.HostLink);
+            topology["fabric-link"] = Link(t.FabricLink);
+        }
         topology["host-queue"] = Queue(t.HostQueue);
         topology["switch-queue"] = Queue(t.SwitchQueue);
     }

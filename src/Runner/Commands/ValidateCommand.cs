@@ -1,5 +1,6 @@
 using System.CommandLine;
 using DcSim.ActorsHost.Settings;
+using DcSim.ActorsNetwork.Fabric;
 using DcSim.SimCore.Units;
 
 namespace DcSim.Runner.Commands;
@@ -17,7 +18,8 @@ internal static class ValidateCommand
             var file = parse.GetValue(scenario)!;
             if (!ScenarioFile.TryLoad(file, null, parse.GetValue(force), out var s, out var cost)) return ExitCodes.BadInput;
             var t = s.Datacenter().Topology;
-            Console.WriteLine($"{file.Name}: ok — {s.Name}: {t.Spines} spines, {t.Leaves} leaves, {t.HostCount} hosts, {s.Datacenter().Generators.Count} generator(s), {SimTime.Format(s.DurationPs)}, seed {s.Seed}");
+            var fabric = t.Kind == TopologyKind.LeafSpine ? $"{t.Spines} spines, {t.Leaves} leaves, {t.HostCount} hosts" : t.Describe();
+            Console.WriteLine($"{file.Name}: ok — {s.Name}: {fabric}, {s.Datacenter().Generators.Count} generator(s), {SimTime.Format(s.DurationPs)}, seed {s.Seed}");
             Console.WriteLine($"{file.Name}: the run needs {cost.Describe()}");
             return ExitCodes.Ok;
         });

@@ -6,6 +6,7 @@ using DcSim.ActorsHost.Servers;
 using DcSim.ActorsHost.Settings;
 using DcSim.ActorsHost.Sriov;
 using DcSim.ActorsHost.Traffic;
+using DcSim.ActorsNetwork.Fabric;
 using DcSim.ActorsNic;
 using DcSim.SimCore.Cpu;
 using DcSim.SimCore.Metrics;
@@ -52,6 +53,23 @@ internal static partial class ResultFiles
         for (var i = 0; i < names.Count; i++) File.Move(temporary[i], Path.Combine(directory, names[i]), overwrite: true);
     }
 
+    /// <summary>The fabric in summary.json: hosts, leaves and spines of a leaf-spine fabric (as always), or hosts, kind and the shape's own figures.</summary>
+    private static void WriteFabric(Utf8JsonWriter w, TopologySettings t)
+    {
+        w.WriteNumber("hosts", t.HostCount);
+        if (t.Kind == TopologyKind.LeafSpine)
+        {
+            w.WriteNumber("leaves", t.Leaves);
+            w.WriteNumber("spines", t.Spines);
+            return;
+        }
+        w.WriteString("kind", ScenarioWords.WordOf(ScenarioTopologyReader.Kinds, t.Kind));
+        if (t.Kind == TopologyKind.FatTree) w.WriteNumber("k", t.K);
+        var graph = FabricGraph.Of(t);
+        w.WriteNumber("switches", graph.SwitchCount);
+        w.WriteNumber("links", graph.LinkCount);
+    }
+
     public static string SummaryJson(ScenarioSettings scenario, ResultsBuilder results, RunSummary s)
     {
         using var ms = new MemoryStream();
@@ -62,9 +80,7 @@ internal static partial class ResultFiles
             w.WriteString("name", scenario.Name);
             w.WriteNumber("seed", scenario.Seed);
             w.WriteNumber("duration_ps", scenario.DurationPs);
-            w.WriteNumber("hosts", scenario.Datacenter().Topology.HostCount);
-            w.WriteNumber("leaves", scenario.Datacenter().Topology.Leaves);
-            w.WriteNumber("spines", scenario.Datacenter().Topology.Spines);
+            WriteFabric(w, scenario.Datacenter().Topology);
             // When the generators run, first start to last stop: rates over it mean what the offered load means.
             var generators = scenario.Datacenter().Generators;
             w.WriteNumber("traffic_start_ps", generators.Count == 0 ? 0 : generators.Min(g => g.StartPs));
@@ -285,7 +301,7 @@ internal static partial class ResultFiles
         var s = new RunSummary(results);
         var h = s.Latency;
         var sb = new StringBuilder();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"scenario {scenario.Name}: {scenario.Datacenter().Topology.HostCount} hosts, {scenario.Datacenter().Topology.Leaves} leaves, {scenario.Datacenter().Topology.Spines} spines, {SimTime.Format(scenario.DurationPs)} simulated, seed {scenario.Seed}");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"scenario {scenario.Name}: {scenario.Datacenter().Topology.Describe()}, {SimTime.Format(scenario.DurationPs)} simulated, seed {scenario.Seed}");
         sb.AppendLine(CultureInfo.InvariantCulture, $"packets  sent {s.SentPackets:N0}  delivered {s.DeliveredPackets:N0}  dropped {s.DroppedPackets:N0}  in flight {s.InFlightPackets:N0}  conservation {(s.Conserved ? "holds" : "VIOLATED")}");
         sb.AppendLine(CultureInfo.InvariantCulture, $"latency  mean {h.MeanPs / 1e6:0.000} us  p50 {h.PercentileNs(50) / 1e3:0.000} us  p99 {h.PercentileNs(99) / 1e3:0.000} us  p99.9 {h.PercentileNs(99.9) / 1e3:0.000} us  max {h.MaxPs / 1e6:0.000} us");
         sb.AppendLine(CultureInfo.InvariantCulture, $"links    {results.Links.Count} directed, {s.LinkTransmissions:N0} transmissions; events {s.EventsProcessed:N0}");

@@ -49,7 +49,7 @@ public sealed class ContainerMoveRunSpec(ITestOutputHelper output)
         // set-up and 559 ms start (calibration.md §6.2); nothing sent
         var m = MoveOf(results, 0);
         Print(m);
-        var order = new FabricAnnouncer((ActorsNetwork.Fabric.LeafSpineLayout)FabricModel.Instance.Layout(scenario, 1)).ReachesServer(0, 2, 0);
+        var order = new FabricAnnouncer(((ActorsNetwork.Fabric.FabricLayout)FabricModel.Instance.Layout(scenario, 1)).Graph).ReachesServer(0, 2, 0);
         Assert.Equal((long)MigrationPhase.Completed, m[MigrationResults.Phase]);
         Assert.Equal(700 * Ms, m[MigrationResults.StopPs]);
         Assert.Equal(568 * Ms + order, m[MigrationResults.DowntimePs]);

@@ -1,0 +1,55 @@
+using DcSim.SimCore.Kernel;
+
+namespace DcSim.ActorsNetwork.Fabric;
+
+/// <summary>
+/// A fabric's LPs (<see cref="FabricGraph"/>: servers, then switches) split into partitions.
+/// </summary>
+/// <remarks>
+/// An edge switch (one with servers) and its servers always share a partition (a rack is the natural unit: server links
+/// then never cross partitions); racks are dealt round-robin in switch order, and the other switches round-robin on their
+/// own. On a leaf-spine fabric that is leaf l and its hosts to partition l mod P and spine s to s mod P.
+/// </remarks>
+public sealed class FabricLayout : IPartitionLayout
+{
+    public FabricLayout(TopologySettings topology, int partitions) : this(FabricGraph.Of(topology), partitions) { }
+
+    public FabricLayout(FabricGraph graph, int partitions)
+    {
+        Graph = graph;
+        Partitions = Math.Max(1, partitions);
+        PartitionOfLp = new int[graph.LpCount];
+        var hasServers = new bool[graph.SwitchCount];
+        for (var server = 0; server < graph.ServerCount; server++) hasServers[graph.SwitchOf(server)] = true;
+        var (racks, others) = (0, 0);
+        for (var sw = 0; sw < graph.SwitchCount; sw++)
+            PartitionOfLp[graph.SwitchLp(sw)] = (hasServers[sw] ? racks++ : others++) % Partitions;
+        for (var server = 0; server < graph.ServerCount; server++)
+            PartitionOfLp[server] = PartitionOfLp[graph.SwitchLp(graph.SwitchOf(server))];
+    }
+
+    public FabricGraph Graph { get; }
+    public int Partitions { get; }
+    public int HostCount => Graph.ServerCount;
+    public int LpCount => Graph.LpCount;
+    public int[] PartitionOfLp { get; }
+
+    public bool IsHost(int lp) => Graph.IsServer(lp);
+    public string NameOf(int lp) => Graph.NameOf(lp);
+
+    /// <summary>
+    /// The conservative lookahead: the smallest latency (minimum-frame serialization + propagation)
+    /// of any link whose ends are in different partitions; <see cref="long.MaxValue"/> when none is.
+    /// </summary>
+    public long Lookahead()
+    {
+        var lookahead = long.MaxValue;
+        for (var sw = 0; sw < Graph.SwitchCount; sw++)
+        {
+            var partition = PartitionOfLp[Graph.SwitchLp(sw)];
+            foreach (var port in Graph.PortsOf(sw))
+                if (PartitionOfLp[port.PeerLp] != partition) lookahead = Math.Min(lookahead, port.Link.MinimumLatency);
+        }
+        return lookahead;
+    }
+}
