@@ -66,6 +66,22 @@ public sealed class FatTreeRunSpec
     }
 
     [Fact]
+    public void A_fat_tree_run_restored_from_checkpoints_must_give_the_same_results()
+    {
+        // arrange
+        var scenario = Busy(FatTree(new QueueLimit(QueueLimitUnit.Packets, 8)));
+
+        // act: two partitions, each copied through a checkpoint at every 200th window barrier
+        var windows = 0;
+        var plain = ResultsCodec.Encode(InProcessRun.Run(FabricModel.Instance, scenario, partitions: 2));
+        var restored = ResultsCodec.Encode(InProcessRun.Run(FabricModel.Instance, scenario, partitions: 2, restoreAt: _ => ++windows % 200 == 0));
+
+        // assert
+        Assert.True(windows >= 200, $"{windows} windows");
+        Assert.Equal(plain, restored);
+    }
+
+    [Fact]
     public void An_announcement_must_reach_each_switch_and_server_along_the_fastest_path()
     {
         // arrange
