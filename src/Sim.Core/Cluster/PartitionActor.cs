@@ -109,6 +109,7 @@ public sealed class PartitionActor : ReceiveActor
         {
             var scenario = ScenarioLoader.Parse(init.ScenarioHocon, "<scenario sent by the coordinator>", init.BaseDirectory, _model);
             var partition = _model.BuildPartition(scenario, init.Count, init.Index);
+            partition.AttachCaptures(scenario.Capture);
             partition.Start();
             return partition;
         });
