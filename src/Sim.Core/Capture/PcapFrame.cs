@@ -22,7 +22,7 @@ namespace DcSim.SimCore.Capture;
 /// </remarks>
 public static class PcapFrame
 {
-    /// <summary>Bytes kept of each frame: every header the model writes (at most 18 + 20 + 56 B), and some zero payload.</summary>
+    /// <summary>Bytes kept of each frame: every header the model writes (at most 18 + 20 + 60 B), and some zero payload.</summary>
     public const int SnapLength = 128;
 
     private const int MacBytes = 6;
