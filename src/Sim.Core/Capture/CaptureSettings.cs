@@ -15,6 +15,11 @@ public sealed record CaptureSettings(IReadOnlyList<string> Points, int Limit)
 
     public bool Enabled => Points.Count > 0;
 
+    /// <summary>By content: settings read twice from the same text are equal.</summary>
+    public bool Equals(CaptureSettings? other) => other is not null && Limit == other.Limit && Points.SequenceEqual(other.Points);
+
+    public override int GetHashCode() => HashCode.Combine(Limit, Points.Count);
+
     /// <summary>Why <paramref name="point"/> cannot name ports whatever the topology, or null.</summary>
     public static string? SyntaxProblem(string point)
     {
