@@ -3,6 +3,7 @@ using Akka.Actor;
 using DcSim.Runner.Hosting;
 using DcSim.Runner.Persistence;
 using DcSim.Runner.Results;
+using DcSim.SimCore.Capture;
 using DcSim.SimCore.Cluster;
 using DcSim.SimCore.Metrics;
 using DcSim.SimCore.Scenario;
@@ -11,7 +12,8 @@ using DcSim.SimCore.Units;
 namespace DcSim.Runner.Commands;
 
 /// <summary>
-/// `dcsim run SCENARIO [--out DIR] [--seed N] [--nodes N] [--partitions N] [--join HOST:PORT] [--http PORT] [--journal J] [--verbose] [--force]`,
+/// `dcsim run SCENARIO [--out DIR] [--seed N] [--nodes N] [--partitions N] [--join HOST:PORT] [--http PORT] [--journal J] [--pcap POINTS]
+/// [--pcap-limit N] [--verbose] [--force]`,
 /// or `dcsim run --resume DIR [--from-start] [...]` to continue a stopped run from its journal (its last checkpoint, or the start).
 /// </summary>
 internal static class RunCommand
@@ -31,16 +33,18 @@ internal static class RunCommand
         var resume = new Option<DirectoryInfo?>("--resume") { Description = "Continue the stopped run whose results folder is DIR, from DIR/journal.db (or, with --journal, the database DIR/journal.id points into); no scenario argument" };
         var fromStart = new Option<bool>("--from-start") { Description = "With --resume: run the stopped run again from its beginning, not from its last checkpoint" };
         var verbose = new Option<bool>("--verbose") { Description = "Print Akka's log (this process and its workers) on stderr instead of a file under the temp folder" };
+        var pcap = new Option<string?>("--pcap") { Description = "Write DIR/pcap/FROM-to-TO.pcap for these ports, comma-separated: FROM->TO as in links.csv, a node for both directions of its links, * for any characters (replaces the scenario's pcap.points)" };
+        var pcapLimit = new Option<int?>("--pcap-limit") { Description = $"Frames kept per captured port (default: the scenario's pcap.limit, {CaptureSettings.DefaultLimit:N0}); later ones are only counted" };
         var force = ScenarioFile.ForceOption();
-        var command = new Command("run", "Run a scenario and write its results") { scenario, output, seed, nodes, partitions, join, http, journal, resume, fromStart, verbose, force };
+        var command = new Command("run", "Run a scenario and write its results") { scenario, output, seed, nodes, partitions, join, http, journal, resume, fromStart, pcap, pcapLimit, verbose, force };
         command.SetAction((parse, cancel) => Execute(new RunOptions(parse.GetValue(scenario), parse.GetValue(output), parse.GetValue(seed),
             parse.GetValue(nodes), parse.GetValue(partitions), parse.GetValue(join), parse.GetValue(http), parse.GetValue(journal),
-            parse.GetValue(resume), parse.GetValue(fromStart), parse.GetValue(verbose), parse.GetValue(force)), cancel));
+            parse.GetValue(resume), parse.GetValue(fromStart), parse.GetValue(pcap), parse.GetValue(pcapLimit), parse.GetValue(verbose), parse.GetValue(force)), cancel));
         return command;
     }
 
     private sealed record RunOptions(FileInfo? Scenario, DirectoryInfo? Output, ulong? Seed, int Nodes, int? Partitions, string? Join, string? Http,
-        string? Journal, DirectoryInfo? Resume, bool FromStart, bool Verbose, bool Force);
+        string? Journal, DirectoryInfo? Resume, bool FromStart, string? Pcap, int? PcapLimit, bool Verbose, bool Force);
 
     /// <summary>How long an interrupted run may take to stop its workers and leave the cluster.</summary>
     private static readonly TimeSpan TeardownLimit = TimeSpan.FromSeconds(15);
@@ -59,8 +63,11 @@ internal static class RunCommand
         }
         if (o.Resume is null && o.Scenario is null) return Usage("run needs a SCENARIO file, or --resume DIR to continue a stopped run");
         if (o.FromStart && o.Resume is null) return Usage("--from-start goes with --resume DIR");
-        if (o.Resume is not null && (o.Scenario ?? o.Output ?? (object?)o.Seed) is not null)
-            return Usage("--resume DIR continues the run recorded in DIR's journal, with its own scenario, seed and folder: give no SCENARIO, --out or --seed");
+        if (o.Resume is not null && (o.Scenario ?? o.Output ?? o.Pcap ?? o.PcapLimit ?? (object?)o.Seed) is not null)
+            return Usage("--resume DIR continues the run recorded in DIR's journal, with its own scenario, seed, captures and folder: give no SCENARIO, --out, --seed, --pcap or --pcap-limit");
+        if (o.PcapLimit is < 1) return Usage($"--pcap-limit must be at least 1, got {o.PcapLimit}");
+        var pcapPoints = o.Pcap?.Split(',', StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToList();
+        if (pcapPoints?.Select(CaptureSettings.SyntaxProblem).FirstOrDefault(p => p is not null) is { } pcapSyntax) return Usage($"--pcap: {pcapSyntax}");
 
         var log = AkkaLog.For("run", o.Verbose);
         RunResume? resumed = null;
@@ -76,11 +83,18 @@ internal static class RunCommand
         }
         else
         {
-            var checks = ScenarioFile.Checks(o.Force);
+            var checks = ScenarioFile.Checks(o.Force, capturePoints: pcapPoints is null);
             var model = checks.Model!;
             checks = checks with { Model = s => [.. model(s), .. journal.CheckScenario(o.Scenario!.FullName)] };
             if (!ScenarioFile.TryLoad(o.Scenario!, o.Seed, o.Force, out settings, out _, checks)) return ExitCodes.BadInput;
             if (journal.CheckOption() is { } journalProblem) return Usage(journalProblem);
+            if (pcapPoints is not null || o.PcapLimit is not null)
+            {
+                settings = settings.WithCapture(new CaptureSettings(pcapPoints ?? settings.Capture.Points, o.PcapLimit ?? settings.Capture.Limit));
+                if (!settings.Capture.Enabled) return Usage("--pcap-limit goes with --pcap POINTS or a scenario's pcap.points");
+                if (pcapPoints is not null && ScenarioFile.CaptureProblems(settings).FirstOrDefault() is ({ } point, { } message))
+                    return Usage($"--pcap {point}: {message}");
+            }
         }
         await using var resumedJournal = resumed?.Journal;
         if (OutputDirectory.Problem(outputDirectory) is { } problem) return Usage($"--out {outputDirectory}: {problem}");
@@ -175,6 +189,7 @@ internal static class RunCommand
             }
             finished = true;
             Console.Write(ResultFiles.HumanSummary(settings, outcome.Results));
+            Console.Write(ResultFiles.CaptureSummary(outputDirectory, outcome.Results));
             Console.WriteLine($"wall     {outcome.Run.TotalSeconds:0.000} s run ({events / Math.Max(1e-9, outcome.Run.TotalSeconds) / 1e6:0.00} M events/s) + {outcome.Build.TotalSeconds:0.000} s building + {outcome.ClusterStartup.TotalSeconds:0.0} s cluster start; {c.Windows:N0} windows, {o.Nodes} node(s), {c.Partitions.Length} partition(s)");
             Console.WriteLine(runJournal is null ? "journal  off"
                 : $"journal  {runJournal.Settings.Display} (experiment {runJournal.ExperimentId}{(resumed is null ? "" : ResumedFrom(resumed.From))})");

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using DcSim.ActorsHost.Settings;
 using DcSim.ActorsNetwork.OpenFlow;
+using DcSim.SimCore.Capture;
 using DcSim.SimCore.Scenario;
 
 namespace DcSim.Runner.Commands;
@@ -34,19 +35,32 @@ internal static class ScenarioFile
     }
 
     /// <summary>The checks of a scenario about to run: the model's, and the cost limits unless forced.</summary>
-    public static ScenarioChecks Checks(bool force) => new() { Model = ModelProblems, Force = force };
+    /// <param name="capturePoints">Whether the scenario's capture points are checked too (not when `run --pcap` replaces them).</param>
+    public static ScenarioChecks Checks(bool force, bool capturePoints = true) =>
+        new() { Model = s => ModelProblems(s, capturePoints), Force = force };
 
     /// <summary>
-    /// The vSwitch rules file and rule changes, as the model parses them. An error in the rules file is reported at
+    /// Why each capture point of <paramref name="settings"/> that names no port of its model is wrong. The ports are learnt by building
+    /// the whole model once as one partition, only when there are points: the model alone knows its ports and their names.
+    /// </summary>
+    public static IReadOnlyList<(string Point, string Message)> CaptureProblems(ScenarioSettings settings)
+    {
+        if (!settings.Capture.Enabled) return [];
+        var ports = ActorsHost.FabricModel.Instance.BuildPartition(settings, 1, 0).PortNames.ToList();
+        return CapturePoints.Problems(settings.Capture.Points, ports).ToList();
+    }
+
+    /// <summary>
+    /// The vSwitch rules file and rule changes, as the model parses them, and the capture points. An error in the rules file is reported at
     /// the scenario key that names the file ("rules.txt:3: token ..." as the message); an error in a rule change at
     /// that change, recognised by the source name the model gives it ("topology.vswitch.rule-changes[i] 'RULE'").
     /// </summary>
-    private static IEnumerable<ScenarioProblem> ModelProblems(ScenarioSettings settings)
+    private static IEnumerable<ScenarioProblem> ModelProblems(ScenarioSettings settings, bool capturePoints)
     {
         try
         {
             ActorsHost.FabricModel.Validate(settings);
-            return [];
+            return capturePoints ? CaptureProblems(settings).Select(p => new ScenarioProblem("pcap.points", p.Message)).ToList() : [];
         }
         catch (RuleParseException ex)
         {

@@ -6,7 +6,7 @@ namespace DcSim.Runner.Results;
 /// Checks `run --out DIR` before anything is simulated, so a run is never lost at the end for want of a
 /// place to put its results. DIR may be new (its nearest existing ancestor must be a writable directory),
 /// empty, or hold only the result files and the journal files (journal.db and the files SQLite keeps beside it, or the
-/// journal.id pointer to a database's) of an earlier run, which the new run replaces. Anything else in DIR
+/// journal.id pointer to a database's) and its pcap folder of capture files, of an earlier run, which the new run replaces. Anything else in DIR
 /// (another file, a folder) is refused: a mistyped path must not scatter results among unrelated files.
 /// </summary>
 internal static class OutputDirectory
@@ -19,7 +19,7 @@ internal static class OutputDirectory
         if (Directory.Exists(full))
         {
             var foreign = Directory.EnumerateFileSystemEntries(full)
-                .Where(entry => !IsEarlierResult(entry))
+                .Where(entry => !IsEarlierResult(entry) && !IsEarlierCaptureFolder(entry))
                 .Select(Path.GetFileName)
                 .Order(StringComparer.Ordinal)
                 .FirstOrDefault();
@@ -43,6 +43,14 @@ internal static class OutputDirectory
         return File.Exists(entry)
             && (ResultFiles.Names.Concat(ResultFiles.OptionalNames).Any(n => name == n || name == $".{n}.partial") || JournalTarget.FolderFileNames.Contains(name));
     }
+
+    /// <summary>
+    /// The pcap folder of an earlier run: a directory named pcap holding only capture files (or the temporary names they are written
+    /// under).
+    /// </summary>
+    public static bool IsEarlierCaptureFolder(string entry) =>
+        Path.GetFileName(entry) == ResultFiles.PcapFolder && Directory.Exists(entry)
+        && Directory.EnumerateFileSystemEntries(entry).All(f => File.Exists(f) && (f.EndsWith(".pcap", StringComparison.Ordinal) || f.EndsWith(".pcap.partial", StringComparison.Ordinal)));
 
     /// <summary>Creates and at once deletes a probe file: the only portable test of write permission (root ignores mode bits).</summary>
     private static string? Unwritable(string directory)

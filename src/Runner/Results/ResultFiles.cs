@@ -17,7 +17,7 @@ namespace DcSim.Runner.Results;
 
 /// <summary>
 /// Writes summary.json, flows.csv, links.csv, servers.csv, rr.csv, endpoints.csv, cores.csv, tcp-flows.csv and series.csv (and
-/// migrations.csv when there are migrations). Their content depends only on the scenario, the seed
+/// migrations.csv when there are migrations, pcap/*.pcap when ports were captured). Their content depends only on the scenario, the seed
 /// and the simulation (no wall-clock figures), so that equal runs give byte-identical files. Files are
 /// written under temporary names and renamed at the end, so an interrupted run leaves none half-written.
 /// </summary>
@@ -51,6 +51,7 @@ internal static partial class ResultFiles
         var temporary = names.Select(n => Path.Combine(directory, $".{n}.partial")).ToArray();
         for (var i = 0; i < names.Count; i++) File.WriteAllText(temporary[i], contents[i], new UTF8Encoding(false));
         for (var i = 0; i < names.Count; i++) File.Move(temporary[i], Path.Combine(directory, names[i]), overwrite: true);
+        WriteCaptures(directory, results);
     }
 
     /// <summary>The fabric in summary.json: hosts, leaves and spines of a leaf-spine fabric (as always), or hosts, kind and the shape's own figures.</summary>

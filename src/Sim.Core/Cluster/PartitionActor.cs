@@ -109,6 +109,7 @@ public sealed class PartitionActor : ReceiveActor
         {
             var scenario = ScenarioLoader.Parse(init.ScenarioHocon, "<scenario sent by the coordinator>", init.BaseDirectory, _model);
             var partition = _model.BuildPartition(scenario, init.Count, init.Index);
+            partition.AttachCaptures(scenario.Capture);
             partition.Start();
             return partition;
         });
@@ -166,9 +167,13 @@ public sealed class PartitionActor : ReceiveActor
             if (_pendingFinish is { } finish && _pendingGrant is null && TakeBatches(finish.LastWindow, finish.ExpectedBatches))
             {
                 _pendingFinish = null;
-                var results = _partition.Report(finish.EndTime);
+                var results = ResultsCodec.Encode(_partition.Report(finish.EndTime));
+                // A report too big for remoting would be dropped and the run would wait for it until its silence limit: fail it now.
+                if (results.Length > PartitionReport.MaxRemoteBytes && !_coordinator.Path.Address.HasLocalScope)
+                    throw new InvalidOperationException($"its results are {results.Length >> 20} MiB, more than the {PartitionReport.MaxRemoteBytes >> 20} MiB "
+                        + "a report may carry to another process: capture fewer ports or fewer frames (pcap.limit), or run on one process");
                 _wall.Stop();
-                _coordinator.Tell(new PartitionReport(_run, _partition.Index, ResultsCodec.Encode(results), _partition.EventsProcessed,
+                _coordinator.Tell(new PartitionReport(_run, _partition.Index, results, _partition.EventsProcessed,
                     _busy.Elapsed.Ticks / 10, _wall.Elapsed.Ticks / 10));
             }
         }

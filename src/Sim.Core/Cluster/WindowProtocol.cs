@@ -168,7 +168,14 @@ public static class WindowProtocol
     public sealed record FinishRun(long Run, long EndTime, long LastWindow, int ExpectedBatches) : IDcSimMessage;
 
     /// <summary>A partition's results (see <see cref="Metrics.ResultsCodec"/>) and its wall-time split.</summary>
-    public sealed record PartitionReport(long Run, int Index, byte[] Results, long EventsProcessed, long BusyMicroseconds, long WallMicroseconds) : IDcSimMessage;
+    public sealed record PartitionReport(long Run, int Index, byte[] Results, long EventsProcessed, long BusyMicroseconds, long WallMicroseconds) : IDcSimMessage
+    {
+        /// <summary>
+        /// The most a report may carry to another process: below the Runner's remoting maximum-frame-size (16 MiB), beyond which
+        /// remoting drops a message with only a log line. Packet captures are what can reach it (docs/pcap.md).
+        /// </summary>
+        public const int MaxRemoteBytes = 15 << 20;
+    }
 
     /// <summary>
     /// How far the current attempt of the run has got. <paramref name="Restart"/> is set on the report that says an

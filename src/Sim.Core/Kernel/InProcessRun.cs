@@ -20,7 +20,11 @@ public static class InProcessRun
     {
         var layout = model.Layout(scenario, partitions);
         var parts = Enumerable.Range(0, layout.Partitions).Select(i => model.BuildPartition(scenario, layout.Partitions, i)).ToArray();
-        foreach (var p in parts) p.Start();
+        foreach (var p in parts)
+        {
+            p.AttachCaptures(scenario.Capture);
+            p.Start();
+        }
         var schedule = new WindowSchedule(layout.Lookahead(), scenario.DurationPs, scenario.Kernel.ProgressIntervalPs);
         while (schedule.Next(parts.Min(p => p.NextEventTime)) is { } window)
         {

@@ -18,6 +18,7 @@ namespace DcSim.SimCore.Kernel;
 public abstract class LogicalProcess(int id, string name)
 {
     private Partition? _partition;
+    private readonly List<OutputPort> _outputPorts = [];
 
     public int Id { get; } = id;
 
@@ -34,6 +35,12 @@ public abstract class LogicalProcess(int id, string name)
     internal Partition Partition => _partition ?? throw new InvalidOperationException($"LP {Name} is not attached to a partition");
 
     internal void Attach(Partition partition) => _partition = partition;
+
+    /// <summary>The ports that drive this LP's links, in the order they were made: where captures attach.</summary>
+    public IReadOnlyList<OutputPort> OutputPorts => _outputPorts;
+
+    /// <summary>Called by <see cref="OutputPort"/>'s constructor.</summary>
+    internal void AddOutputPort(OutputPort port) => _outputPorts.Add(port);
 
     /// <summary>Called once before the first window: schedule the initial events.</summary>
     public virtual void Start() { }

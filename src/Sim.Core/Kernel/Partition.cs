@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using DcSim.SimCore.Capture;
 using DcSim.SimCore.Metrics;
 
 namespace DcSim.SimCore.Kernel;
@@ -60,6 +61,17 @@ public sealed class Partition
             throw new InvalidOperationException($"LP {lp.Name} belongs to partition {_partitionOfLp[lp.Id]}, not {Index}");
         lp.Attach(this);
         _local[lp.Id] = lp;
+    }
+
+    /// <summary>The names (FROM-&gt;TO) of every output port of the local LPs.</summary>
+    public IEnumerable<string> PortNames => LocalProcesses.SelectMany(lp => lp.OutputPorts).Select(p => p.Point);
+
+    /// <summary>Starts a capture on every local port that one of <paramref name="capture"/>'s points takes; before <see cref="Start"/>.</summary>
+    public void AttachCaptures(CaptureSettings capture)
+    {
+        if (!capture.Enabled) return;
+        foreach (var port in LocalProcesses.SelectMany(lp => lp.OutputPorts))
+            if (CapturePoints.AnyTakes(capture.Points, port.Point)) port.StartCapture(capture.Limit);
     }
 
     /// <summary>Lets every local LP schedule its first events, in LP id order.</summary>

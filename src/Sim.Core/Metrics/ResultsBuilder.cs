@@ -19,6 +19,9 @@ public sealed class ResultsBuilder
     /// <summary>Time series the model samples (a TCP sender's congestion window), each a list of (time, value) in time order, by name.</summary>
     public SortedDictionary<string, List<(long Time, long Value)>> Series { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The frames each captured port recorded (a pcap file each), by port name (FROM-&gt;TO).</summary>
+    public SortedDictionary<string, CapturedFrames> Captures { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The series <paramref name="name"/>, created empty on first use.</summary>
     public List<(long Time, long Value)> SeriesOf(string name)
     {
@@ -59,5 +62,7 @@ public sealed class ResultsBuilder
         foreach (var (path, c) in other.Components) Counters(path, c.Kind).Add(c);
         // A series has one owner (one sender): merging only gathers them, so the order of reports does not matter.
         foreach (var (name, points) in other.Series) SeriesOf(name).AddRange(points);
+        // A port lives in one LP, so one partition reports its capture.
+        foreach (var (port, frames) in other.Captures) Captures.Add(port, frames);
     }
 }

@@ -1,12 +1,16 @@
+using System.IO.Compression;
+
 namespace DcSim.SimCore.Metrics;
 
 /// <summary>
 /// Compact binary form of <see cref="ResultsBuilder"/>, for partition reports that cross nodes.
-/// Histograms travel as their non-empty buckets; decoding rebuilds identical histograms.
+/// Histograms travel as their non-empty buckets; decoding rebuilds identical histograms. Captured frames travel compressed
+/// (Brotli at its fastest level): they are mostly zero payload and repeated headers, and a partition's report must stay below the
+/// remoting frame size.
 /// </summary>
 public static class ResultsCodec
 {
-    private const int Version = 6;
+    private const int Version = 7;
 
     public static byte[] Encode(ResultsBuilder r)
     {
@@ -36,6 +40,8 @@ public static class ResultsCodec
                 w.Write(points.Count);
                 foreach (var (time, value) in points) { w.Write(time); w.Write(value); }
             }
+            w.Write(r.Captures.Count);
+            foreach (var (port, frames) in r.Captures) WriteCapture(w, port, frames);
         }
         return ms.ToArray();
     }
@@ -60,6 +66,7 @@ public static class ResultsCodec
             var points = results.SeriesOf(r.ReadString());
             for (int j = 0, m = r.ReadInt32(); j < m; j++) points.Add((r.ReadInt64(), r.ReadInt64()));
         }
+        for (int i = 0, n = r.ReadInt32(); i < n; i++) ReadCapture(r, results);
         return results;
     }
 
@@ -106,6 +113,26 @@ public static class ResultsCodec
         QueuePacketPs = ReadInt128(r), QueueBytePs = ReadInt128(r), QueueMaxPackets = r.ReadInt64(), QueueMaxBytes = r.ReadInt64(),
         WaitSumPs = ReadInt128(r), WaitCount = r.ReadInt64(),
     };
+
+    private static void WriteCapture(BinaryWriter w, string port, CapturedFrames frames)
+    {
+        w.Write(port); w.Write(frames.Seen); w.Write(frames.Captured); w.Write(frames.Records.Length);
+        var compressed = new byte[BrotliEncoder.GetMaxCompressedLength(frames.Records.Length)];
+        if (!BrotliEncoder.TryCompress(frames.Records, compressed, out var written, quality: 1, window: 22))
+            throw new InvalidOperationException($"the capture of {port} could not be compressed");
+        w.Write(written);
+        w.Write(compressed, 0, written);
+    }
+
+    private static void ReadCapture(BinaryReader r, ResultsBuilder results)
+    {
+        var port = r.ReadString(); var seen = r.ReadInt64(); var captured = r.ReadInt32();
+        var records = new byte[r.ReadInt32()];
+        var compressed = r.ReadBytes(r.ReadInt32());
+        if (!BrotliDecoder.TryDecompress(compressed, records, out var read) || read != records.Length)
+            throw new InvalidDataException($"the capture of {port} is damaged");
+        results.Captures.Add(port, new CapturedFrames(seen, captured, records));
+    }
 
     private static void WriteCounters(BinaryWriter w, ComponentCounters c)
     {

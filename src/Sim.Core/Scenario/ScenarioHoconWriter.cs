@@ -33,6 +33,7 @@ public static class ScenarioHoconWriter
             },
         };
         WriteCheckpoints(s.Kernel, (ResolvedHocon)root["kernel"]);
+        if (s.Capture.Enabled) root["pcap"] = s.Capture.Resolved();
         s.Model.WriteResolved(root);
         var text = new StringBuilder();
         WriteFields(text, root, 0);

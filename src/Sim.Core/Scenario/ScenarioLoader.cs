@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using DcSim.SimCore.Capture;
 using DcSim.SimCore.Units;
 using Akka.Configuration;
 using Akka.Configuration.Hocon;
@@ -75,6 +76,7 @@ public static class ScenarioLoader
         var durationOk = top.TryTime("duration", 1, out var duration);
         var modelSettings = model.Read(top, new ScenarioReadContext(diagnostics, baseDirectory, durationOk ? duration : null));
         var kernel = ReadKernel(top.Child("kernel"));
+        var capture = CaptureSettings.Read(top.Child("pcap"));
 
         diagnostics.ThrowIfAny();
         var settings = new ScenarioSettings(
@@ -83,7 +85,7 @@ public static class ScenarioLoader
             duration,
             modelSettings!,
             kernel!,
-            ResolvedHocon: "");
+            ResolvedHocon: "") { Capture = capture! };
         settings = settings with { ResolvedHocon = ScenarioHoconWriter.Write(settings), BaseDirectory = baseDirectory };
         if (checks is not null) warnings = Check(settings, checks, diagnostics);
         return settings;

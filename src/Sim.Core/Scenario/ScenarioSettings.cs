@@ -1,3 +1,5 @@
+using DcSim.SimCore.Capture;
+
 namespace DcSim.SimCore.Scenario;
 
 /// <summary>A validated scenario: everything a run needs, in typed units. Built only by <see cref="ScenarioLoader"/>.</summary>
@@ -13,6 +15,16 @@ public sealed record ScenarioSettings(
 {
     /// <summary>Where relative paths of the scenario (CDF and rules files) resolve; not part of the resolved text.</summary>
     public string BaseDirectory { get; init; } = ".";
+
+    /// <summary>The ports whose frames go to pcap files (the scenario's pcap section; `run --pcap` replaces it).</summary>
+    public CaptureSettings Capture { get; init; } = CaptureSettings.None;
+
+    /// <summary>These settings capturing at <paramref name="capture"/>'s points instead, with the resolved text to match.</summary>
+    public ScenarioSettings WithCapture(CaptureSettings capture)
+    {
+        var changed = this with { Capture = capture };
+        return changed with { ResolvedHocon = ScenarioHoconWriter.Write(changed) };
+    }
 
     /// <summary>A path from the scenario, resolved against <see cref="BaseDirectory"/>.</summary>
     public string ResolvePath(string path) => Path.GetFullPath(path, Path.GetFullPath(BaseDirectory));

@@ -17,6 +17,8 @@ public static class Ethernet
     public const int TcpHeaderBytes = 32;
     public const int Ipv4HeaderBytes = 20;
     public const int HeaderAndFcsBytes = 18;
+    /// <summary>The frame check sequence at the end of every frame (in <see cref="HeaderAndFcsBytes"/>).</summary>
+    public const int FcsBytes = 4;
     public const int MinFrameBytes = 64;
     public const int PreambleAndGapBytes = 20;
     /// <summary>An 802.1Q tag (TPID and TCI) between the source MAC and the EtherType.</summary>

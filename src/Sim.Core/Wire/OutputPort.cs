@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using DcSim.SimCore.Capture;
 using DcSim.SimCore.Kernel;
 using DcSim.SimCore.Metrics;
 using DcSim.SimCore.Units;
@@ -21,6 +22,9 @@ namespace DcSim.SimCore.Wire;
 /// queue it finds, before the tail-drop check: a mark sets CE on the copy the queue keeps (counted only when the packet
 /// is admitted and was not CE already), an early drop (RED, non-ECT packets) counts as a drop. With marking off the
 /// port has no marker and the path of a packet is the tail-drop FIFO alone.
+///
+/// A port named as a capture point (<see cref="CapturePoints"/>) gets a <see cref="PortCapture"/> that records each frame when its
+/// transmission starts, which is what a capture on the interface sees; a port without one pays a null check per frame.
 /// </remarks>
 public sealed class OutputPort
 {
@@ -37,6 +41,7 @@ public sealed class OutputPort
     private readonly Dictionary<long, (long Packets, long Bytes)> _dropsByFlow = new();
     private readonly EcnMarker? _marker;
     private readonly QueueTrace? _trace;
+    private PortCapture? _capture;
 
     /// <param name="owner">The LP the port belongs to.</param>
     /// <param name="ownerComponent">Component of <paramref name="owner"/> that gets the transmit-done timer.</param>
@@ -67,6 +72,7 @@ public sealed class OutputPort
             From = owner.Name, To = peerName, FromLp = owner.Id, FromPort = index,
             RateBps = rate.BitsPerSecond, DelayPs = delayPs,
         };
+        owner.AddOutputPort(this);
     }
 
     public int Index { get; }
@@ -77,6 +83,12 @@ public sealed class OutputPort
     public QueueLimit Limit { get; }
     public LinkStats Stats { get; }
     public int QueuedPackets => _count;
+
+    /// <summary>The port's name in the results (links.csv, drops, capture points): FROM-&gt;TO.</summary>
+    public string Point => $"{Stats.From}{CapturePoints.Arrow}{Stats.To}";
+
+    /// <summary>From now on, records the frames the port transmits, up to <paramref name="limit"/> of them (the rest are only counted).</summary>
+    public void StartCapture(int limit) => _capture = new PortCapture(limit);
 
     /// <summary>Smallest time from the start of a transmission to its arrival: the link's lookahead.</summary>
     public static long MinimumLatency(DataRate rate, long delayPs) => rate.TransmitTime(Ethernet.MinWireBytes) + delayPs;
@@ -172,7 +184,8 @@ public sealed class OutputPort
     {
         Account(endTime);
         results.AddLink(Stats);
-        var where = $"{Stats.From}->{Stats.To}";
+        var where = Point;
+        if (_capture is not null) results.Captures.Add(where, _capture.Frames());
         if (_trace is not null) results.SeriesOf($"queue/{where}").AddRange(_trace.Points);
         foreach (var (flowId, (packets, bytes)) in _dropsByFlow)
         {
@@ -202,6 +215,7 @@ public sealed class OutputPort
         Stats.BusyPs += txTime;
         Stats.WaitSumPs += now - enqueuedAt;
         Stats.WaitCount++;
+        _capture?.Add(now, in packet);
         _owner.ScheduleTimer(now + txTime, _ownerComponent, _transmitDoneTimer, Index);
         _owner.SendPacket(PeerLp, now + txTime + DelayPs, _peerComponent, (ushort)PeerPort, in packet);
     }

@@ -48,4 +48,28 @@ public sealed class ResultsBuilderSpec
         Assert.Equal((9L, 4L, 4_000L, 3L, 5L, 7L),
             (link.TxPackets, link.DroppedPackets, link.DroppedBytes, link.EarlyDroppedPackets, link.EcnMarkedPackets, link.QueueMaxPackets));
     }
+
+    [Fact]
+    public void Captures_must_merge_by_port_and_survive_the_codec_compressed()
+    {
+        // arrange: two partitions, one captured port each; 10,000 records of mostly zeros
+        var records = new byte[10_000 * 80];
+        for (var i = 0; i < records.Length; i += 80) records[i] = (byte)i;
+        var a = new ResultsBuilder();
+        a.Captures.Add("leaf0->host1", new CapturedFrames(12_000, 10_000, records));
+        var b = new ResultsBuilder();
+        b.Captures.Add("host1->leaf0", new CapturedFrames(3, 3, [1, 2, 3]));
+
+        // act
+        a.Merge(b);
+        var encoded = ResultsCodec.Encode(a);
+        var decoded = ResultsCodec.Decode(encoded);
+
+        // assert
+        Assert.Equal(["host1->leaf0", "leaf0->host1"], decoded.Captures.Keys);
+        Assert.Equal(records, decoded.Captures["leaf0->host1"].Records);
+        Assert.Equal((12_000L, 10_000, true), (decoded.Captures["leaf0->host1"].Seen, decoded.Captures["leaf0->host1"].Captured, decoded.Captures["leaf0->host1"].Cut));
+        Assert.Equal([1, 2, 3], decoded.Captures["host1->leaf0"].Records);
+        Assert.True(encoded.Length < records.Length / 10, $"{encoded.Length} B encoded");
+    }
 }
