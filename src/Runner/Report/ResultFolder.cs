@@ -65,16 +65,17 @@ internal sealed class ResultFolder
     }
 
     /// <summary>
-    /// A CSV file for a section: null, and no section, when the file is absent or has no rows; null after the section's heading and a
-    /// problem line when its header lacks one of <paramref name="columns"/>; otherwise the table, after the section's heading.
+    /// A CSV file for a section: null, and no section, when the file is absent, has no rows, or has none the section shows
+    /// (<paramref name="shows"/>); null after the section's heading and a problem line when its header lacks one of
+    /// <paramref name="columns"/>; otherwise the table, after the section's heading.
     /// </summary>
-    public CsvTable? Section(ReportPage page, string id, string title, string file, IReadOnlyList<string> columns)
+    public CsvTable? Section(ReportPage page, string id, string title, string file, IReadOnlyList<string> columns, Func<CsvTable, bool>? shows = null)
     {
         if (!Has(file)) return null;
         var table = CsvTable.Parse(file, Read(file));
-        if (table.Rows.Count == 0 && table.Header.Count > 0 && table.Missing(columns).Count == 0) return null;
-        page.Section(id, title);
         var missing = table.Missing(columns);
+        if (missing.Count == 0 && (table.Rows.Count == 0 || shows?.Invoke(table) == false)) return null;
+        page.Section(id, title);
         if (missing.Count == 0) return table;
         page.Problem($"{file} has an unexpected header: it lacks {string.Join(", ", missing)} (its header: {string.Join(",", table.Header)}); docs/results.md describes the file");
         return null;

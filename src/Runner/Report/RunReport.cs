@@ -14,6 +14,7 @@ internal static class RunReport
         (page, _, summary) => SummarySection.Write(page, summary),
         (page, folder, _) => LinkSection.Write(page, folder),
         (page, folder, _) => ServerSection.Write(page, folder),
+        (page, folder, _) => EndpointSection.Write(page, folder),
         (page, _, summary) => LatencySection.WriteHistograms(page, summary),
         (page, folder, _) => LatencySection.WriteRoundTrips(page, folder),
         (page, folder, _) => TcpSection.Write(page, folder),

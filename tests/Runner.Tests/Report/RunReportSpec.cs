@@ -57,7 +57,7 @@ public sealed class RunReportSpec
     }
 
     [Fact]
-    public void Report_must_show_cpu_latency_round_trips_and_series_and_plot_each_as_svg()
+    public void Report_must_show_cpu_guests_latency_round_trips_and_series_and_plot_each_as_svg()
     {
         // arrange
         var dir = Golden("determinism");
@@ -66,10 +66,13 @@ public sealed class RunReportSpec
         var page = Made(dir);
 
         // assert
-        Assert.Equal(["summary", "links", "servers", "latency", "rr", "tcp", "series"], SectionIds(page));
+        Assert.Equal(["summary", "links", "servers", "endpoints", "latency", "rr", "tcp", "series"], SectionIds(page));
         var host9 = Row(page, "servers-cpu", "host9");
         Assert.Equal("0.230746", host9["host kernel"]);
         Assert.Equal("host9", Table(page, "servers-cpu")[1][0]);
+        var vm = Row(page, "guests", "host8/vm-0");
+        Assert.Equal(["vm", "running", "1.2"], [vm["kind"], vm["state"], vm["startup (ms)"]]);
+        Assert.Equal(16, Table(page, "guests").Count - 1);
         var oneWay = Row(page, "latency-histograms", "one-way latency, every delivered packet");
         Assert.Equal("6320", oneWay["count"]);
         Assert.Equal("163.839", oneWay["p50 (us)"]);
