@@ -26,15 +26,19 @@ internal static class SeriesSection
             var (label, scale) = Unit(family.Key);
             var members = family.OrderBy(s => s.Name, StringComparer.Ordinal).ToList();
             var plot = SvgPlot.Titled($"{family.Key}", "time (ms)", label);
-            foreach (var (name, points) in members.Take(SeriesPerPlot))
+            var thinned = false;
+            foreach (var (name, all) in members.Take(SeriesPerPlot))
             {
+                var points = SvgPlot.Ranks(all.Count, SvgPlot.MaxPoints).Select(i => all[i]).ToList();
+                thinned |= points.Count < all.Count;
                 var line = plot.Add.Scatter(points.Select(p => p.Time / 1e9).ToArray(), points.Select(p => p.Value * scale).ToArray());
                 line.LegendText = name;
-                line.MarkerSize = points.Count == 1 ? 6 : 2;
+                // Markers show where the samples are while they are few; on a long series they would hide the line.
+                line.MarkerSize = points.Count == 1 ? 6 : points.Count <= 100 ? 3 : 0;
             }
             if (members.Count > 1) plot.ShowLegend(ScottPlot.Alignment.UpperRight);
             var shown = members.Count > SeriesPerPlot ? $"the first {SeriesPerPlot} of {members.Count} series by name" : $"{members.Count} series";
-            page.Plot(plot, $"{family.Key}/…: {shown} (series.csv).");
+            page.Plot(plot, $"{family.Key}/…: {shown} (series.csv){(thinned ? $"; series of more than {SvgPlot.MaxPoints} samples drawn through evenly spaced ones" : "")}.");
         }
         if (families.Count > Families) page.Note($"The first {Families} of {families.Count} families by name are plotted; series.csv has them all.");
     }

@@ -59,13 +59,19 @@ internal static partial class SvgPlot
         _ => Math.Pow(10, e % 3).ToString("0", CultureInfo.InvariantCulture) + "kMGTPE"[e / 3 - 1],
     };
 
-    /// <summary>An empirical CDF as a step line: at each sorted value the fraction of values at or below it.</summary>
+    /// <summary>The most points a line of a plot gets: each is a few dozen bytes of SVG, and a page of 100k-point lines would not open.</summary>
+    public const int MaxPoints = 2000;
+
+    /// <summary>
+    /// An empirical CDF as a step line: at each sorted value the fraction of values at or below it. Beyond <see cref="MaxPoints"/> / 2
+    /// values, the steps are taken at evenly spaced ranks (and the last), which a plot of this width cannot tell from every step.
+    /// </summary>
     public static (double[] X, double[] Y) Cdf(IReadOnlyList<double> values)
     {
         var sorted = values.Order().ToArray();
         var x = new List<double>();
         var y = new List<double>();
-        for (var i = 0; i < sorted.Length; i++)
+        foreach (var i in Ranks(sorted.Length, MaxPoints / 2))
         {
             x.Add(sorted[i]);
             y.Add((double)i / sorted.Length);
@@ -73,6 +79,19 @@ internal static partial class SvgPlot
             y.Add((double)(i + 1) / sorted.Length);
         }
         return (x.ToArray(), y.ToArray());
+    }
+
+    /// <summary>At most about <paramref name="most"/> indices of 0..count-1, evenly spaced, always with the last.</summary>
+    public static IEnumerable<int> Ranks(int count, int most)
+    {
+        var step = Math.Max(1, (count + most - 1) / most);
+        var last = -1;
+        for (var i = 0; i < count; i += step)
+        {
+            last = i;
+            yield return i;
+        }
+        if (last != count - 1) yield return count - 1;
     }
 
     [GeneratedRegex("""<\?xml[^>]*\?>\s*""")]
