@@ -28,7 +28,7 @@ internal static class MigrationSection
         {
             ("waiting", "requested_s", "start_s", ScottPlot.Colors.Gray),
             ("pre-copy", "start_s", "stop_s", ScottPlot.Colors.SteelBlue),
-            ("stop-and-copy, resume", "stop_s", "end_s", ScottPlot.Colors.Crimson),
+            ("stop to end: stop-and-copy or restart", "stop_s", "end_s", ScottPlot.Colors.Crimson),
         };
         var drawn = new bool[phases.Length];
         for (var i = 0; i < csv.Rows.Count; i++)
@@ -37,7 +37,7 @@ internal static class MigrationSection
             for (var p = 0; p < phases.Length; p++)
             {
                 var (from, to) = (csv.Number(row, phases[p].From), csv.Number(row, phases[p].To));
-                if (from < 0 || to < from) continue;
+                if (from < 0 || to <= from) continue;
                 var line = plot.Add.Line(from, i, to, i);
                 line.LineWidth = 10;
                 line.Color = phases[p].Color;
@@ -49,7 +49,7 @@ internal static class MigrationSection
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
             Enumerable.Range(0, csv.Rows.Count).Select(i => (double)i).ToArray(), csv.Rows.Select(row => $"{csv.Text(row, "vm")} {csv.Text(row, "from")}->{csv.Text(row, "to")}").ToArray());
         plot.Axes.SetLimitsY(csv.Rows.Count - 0.5, -0.5);
-        plot.ShowLegend(ScottPlot.Alignment.LowerRight);
+        plot.ShowLegend(ScottPlot.Edge.Right);
         page.Plot(plot, "Each migration's phases in simulated time (migrations.csv's requested_s, start_s, stop_s, end_s).", height: Math.Clamp(120 + 40 * csv.Rows.Count, 240, 900));
     }
 }
