@@ -1,5 +1,6 @@
 using System.Text.Json;
 using DcSim.Runner.Sweep;
+using DcSim.SimCore.IO;
 
 namespace DcSim.Runner.Report;
 
@@ -39,15 +40,22 @@ internal sealed class ResultFolder
 
     public bool Has(string name) => File.Exists(PathOf(name));
 
+    /// <summary>
+    /// The largest file the report reads: far above what a run writes into the files it reads (series.csv of a long TCP run is
+    /// tens of MB), low enough that a wrong file (a device, a disk image linked in) is refused rather than filling memory.
+    /// </summary>
+    public const long MaxFileBytes = 512L * 1024 * 1024;
+
+    /// <summary>A file of the folder as text; a directory, a binary file (a NUL byte), an oversized or unreadable one is bad input.</summary>
     public string Read(string name)
     {
         try
         {
-            return File.ReadAllText(PathOf(name));
+            return InputFile.ReadText(PathOf(name), MaxFileBytes, "result file");
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (InputFileException ex)
         {
-            throw new ReportInputException($"cannot read {PathOf(name)}: {ex.Message}");
+            throw new ReportInputException(ex.Message);
         }
     }
 

@@ -60,6 +60,23 @@ public sealed class ReportBadInputSpec
     }
 
     [Fact]
+    public void Report_must_exit_2_naming_a_result_file_that_is_not_text()
+    {
+        // arrange: links.csv a link to /dev/zero (endless NUL bytes), which must not be read to the end
+        var dir = Golden("determinism");
+        File.Delete(Path.Combine(dir, "links.csv"));
+        File.CreateSymbolicLink(Path.Combine(dir, "links.csv"), "/dev/zero");
+
+        // act
+        var (exit, _, error) = ReportOn(dir);
+
+        // assert
+        Assert.Equal(ExitCodes.BadInput, exit);
+        Assert.Equal($"dcsim: report: {Path.Combine(dir, "links.csv")}:1: contains a NUL byte: not a text result file\n", error.Replace("\r\n", "\n"));
+        Assert.False(File.Exists(Path.Combine(dir, "report.html")));
+    }
+
+    [Fact]
     public void Report_must_exit_2_when_given_a_file()
     {
         // arrange
