@@ -28,7 +28,7 @@ internal static class RunReport
         var root = summary.RootElement;
         var name = root.TryGetProperty("scenario", out var scenario) && scenario.TryGetProperty("name", out var n) ? n.GetString() : null;
         var page = new ReportPage($"dcsim run: {name ?? Path.GetFileName(folder.Directory)}");
-        page.Note($"From the result files in this folder (docs/results.md describes them); made by `dcsim report`.");
+        page.Note("From the result files in this folder (docs/results.md describes them); made by `dcsim report`.");
         foreach (var section in Sections)
         {
             try
