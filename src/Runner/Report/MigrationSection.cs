@@ -3,14 +3,15 @@ namespace DcSim.Runner.Report;
 /// <summary>
 /// migrations.csv (runs with migrations only): each move with its outcome, rounds, bytes and downtime, and a timeline of the moves:
 /// waiting (requested to start), pre-copy (start to the VM's stop at the source) and the stop-and-copy to the end (resumed at the
-/// destination). Times in the file are seconds, -1 for a phase not reached; such a phase is not drawn.
+/// destination). Times in the file are seconds, -1 for a phase not reached; such a phase is not drawn, and one begun but not ended
+/// (a move still going at the end of the run) is drawn to the end of the run.
 /// </summary>
 internal static class MigrationSection
 {
     private static readonly string[] Columns =
         ["migration", "vm", "from", "to", "outcome", "requested_s", "start_s", "stop_s", "end_s", "total_s", "rounds", "total_bytes", "downtime_ms", "stop_reason", "lost_in_vnic", "dropped_at_source"];
 
-    public static void Write(ReportPage page, ResultFolder folder)
+    public static void Write(ReportPage page, ResultFolder folder, double runEndSeconds)
     {
         if (folder.Section(page, "migrations", "Migrations", "migrations.csv", Columns) is not { } csv) return;
         page.Table("migration-list", ["migration", "VM", "from", "to", "outcome", "start (s)", "end (s)", "total (s)", "rounds", "moved (MB)", "downtime (ms)", "stop reason", "packets lost"],
@@ -37,6 +38,7 @@ internal static class MigrationSection
             for (var p = 0; p < phases.Length; p++)
             {
                 var (from, to) = (csv.Number(row, phases[p].From), csv.Number(row, phases[p].To));
+                if (from >= 0 && to < 0 && csv.Text(row, "outcome") == "in-progress") to = runEndSeconds;
                 if (from < 0 || to <= from) continue;
                 var line = plot.Add.Line(from, i, to, i);
                 line.LineWidth = 10;
@@ -50,6 +52,6 @@ internal static class MigrationSection
             Enumerable.Range(0, csv.Rows.Count).Select(i => (double)i).ToArray(), csv.Rows.Select(row => $"{csv.Text(row, "vm")} {csv.Text(row, "from")}->{csv.Text(row, "to")}").ToArray());
         plot.Axes.SetLimitsY(csv.Rows.Count - 0.5, -0.5);
         plot.ShowLegend(ScottPlot.Edge.Right);
-        page.Plot(plot, "Each migration's phases in simulated time (migrations.csv's requested_s, start_s, stop_s, end_s).", height: Math.Clamp(120 + 40 * csv.Rows.Count, 240, 900));
+        page.Plot(plot, "Each migration's phases in simulated time (migrations.csv's requested_s, start_s, stop_s, end_s; a move still going at the end of the run is drawn to its end).", height: Math.Clamp(120 + 40 * csv.Rows.Count, 240, 900));
     }
 }

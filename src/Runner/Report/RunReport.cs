@@ -18,7 +18,7 @@ internal static class RunReport
         (page, _, summary) => LatencySection.WriteHistograms(page, summary),
         (page, folder, _) => LatencySection.WriteRoundTrips(page, folder),
         (page, folder, _) => TcpSection.Write(page, folder),
-        (page, folder, _) => MigrationSection.Write(page, folder),
+        (page, folder, summary) => MigrationSection.Write(page, folder, summary.GetProperty("scenario").GetProperty("duration_ps").GetDouble() / 1e12),
         (page, folder, _) => SeriesSection.Write(page, folder),
     ];
 
