@@ -20,6 +20,7 @@ var root = new RootCommand("DcSim: a deterministic simulator of virtualized data
     MegaflowBenchCommand.Create(),
     OvsTraceCommand.Create(),
     ClassifierBenchCommand.Create(),
+    ReportCommand.Create(),
 };
 var parse = root.Parse(args);
 if (CommandLineErrors.UnknownCommand(root, parse) is { } unknown)

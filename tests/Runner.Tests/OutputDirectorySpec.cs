@@ -23,6 +23,8 @@ public sealed class OutputDirectorySpec
         Directory.CreateDirectory(earlier);
         foreach (var name in ResultFiles.Names) File.WriteAllText(Path.Combine(earlier, name), "old");
         File.WriteAllText(Path.Combine(earlier, ".flows.csv.partial"), "half");
+        File.WriteAllText(Path.Combine(earlier, "report.html"), "old");
+        File.WriteAllText(Path.Combine(earlier, ".report.html.partial"), "half");
         string[] journal = ["journal.db", "journal.db-shm", "journal.db-wal", "journal.id"];
         foreach (var name in journal) File.WriteAllText(Path.Combine(earlier, name), "old");
 
@@ -30,7 +32,7 @@ public sealed class OutputDirectorySpec
         Assert.Null(OutputDirectory.Problem(Path.Combine(root, "new", "deeper")));
         Assert.Null(OutputDirectory.Problem(empty + "/"));
         Assert.Null(OutputDirectory.Problem(earlier));
-        Assert.Equal([".flows.csv.partial", .. ResultFiles.Names.Concat(journal).Order(StringComparer.Ordinal)],
+        Assert.Equal([".flows.csv.partial", ".report.html.partial", .. ResultFiles.Names.Concat(journal).Append("report.html").Order(StringComparer.Ordinal)],
             Directory.GetFileSystemEntries(earlier).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 

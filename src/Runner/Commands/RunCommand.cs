@@ -13,7 +13,7 @@ namespace DcSim.Runner.Commands;
 
 /// <summary>
 /// `dcsim run SCENARIO [--out DIR] [--seed N] [--nodes N] [--partitions N] [--join HOST:PORT] [--http PORT] [--journal J] [--pcap POINTS]
-/// [--pcap-limit N] [--verbose] [--force]`,
+/// [--pcap-limit N] [--report] [--verbose] [--force]`,
 /// or `dcsim run --resume DIR [--from-start] [...]` to continue a stopped run from its journal (its last checkpoint, or the start).
 /// </summary>
 internal static class RunCommand
@@ -32,19 +32,20 @@ internal static class RunCommand
         var journal = new Option<string?>(JournalChoice.OptionName) { Description = "Where the journal goes: sqlite (DIR/journal.db, the default), off, or a PostgreSQL URL/connection string (overrides persistence.journal)" };
         var resume = new Option<DirectoryInfo?>("--resume") { Description = "Continue the stopped run whose results folder is DIR, from DIR/journal.db (or, with --journal, the database DIR/journal.id points into); no scenario argument" };
         var fromStart = new Option<bool>("--from-start") { Description = "With --resume: run the stopped run again from its beginning, not from its last checkpoint" };
+        var report = new Option<bool>("--report") { Description = "Also write DIR/report.html, as `dcsim report DIR` does, once the results are written" };
         var verbose = new Option<bool>("--verbose") { Description = "Print Akka's log (this process and its workers) on stderr instead of a file under the temp folder" };
         var pcap = new Option<string?>("--pcap") { Description = "Write DIR/pcap/FROM-to-TO.pcap for these ports, comma-separated: FROM->TO as in links.csv, a node for both directions of its links, * for any characters (replaces the scenario's pcap.points)" };
         var pcapLimit = new Option<int?>("--pcap-limit") { Description = $"Frames kept per captured port (default: the scenario's pcap.limit, {CaptureSettings.DefaultLimit:N0}); later ones are only counted" };
         var force = ScenarioFile.ForceOption();
-        var command = new Command("run", "Run a scenario and write its results") { scenario, output, seed, nodes, partitions, join, http, journal, resume, fromStart, pcap, pcapLimit, verbose, force };
+        var command = new Command("run", "Run a scenario and write its results") { scenario, output, seed, nodes, partitions, join, http, journal, resume, fromStart, pcap, pcapLimit, report, verbose, force };
         command.SetAction((parse, cancel) => Execute(new RunOptions(parse.GetValue(scenario), parse.GetValue(output), parse.GetValue(seed),
             parse.GetValue(nodes), parse.GetValue(partitions), parse.GetValue(join), parse.GetValue(http), parse.GetValue(journal),
-            parse.GetValue(resume), parse.GetValue(fromStart), parse.GetValue(pcap), parse.GetValue(pcapLimit), parse.GetValue(verbose), parse.GetValue(force)), cancel));
+            parse.GetValue(resume), parse.GetValue(fromStart), parse.GetValue(pcap), parse.GetValue(pcapLimit), parse.GetValue(report), parse.GetValue(verbose), parse.GetValue(force)), cancel));
         return command;
     }
 
     private sealed record RunOptions(FileInfo? Scenario, DirectoryInfo? Output, ulong? Seed, int Nodes, int? Partitions, string? Join, string? Http,
-        string? Journal, DirectoryInfo? Resume, bool FromStart, string? Pcap, int? PcapLimit, bool Verbose, bool Force);
+        string? Journal, DirectoryInfo? Resume, bool FromStart, string? Pcap, int? PcapLimit, bool Report, bool Verbose, bool Force);
 
     /// <summary>How long an interrupted run may take to stop its workers and leave the cluster.</summary>
     private static readonly TimeSpan TeardownLimit = TimeSpan.FromSeconds(15);
@@ -195,6 +196,7 @@ internal static class RunCommand
                 : $"journal  {runJournal.Settings.Display} (experiment {runJournal.ExperimentId}{(resumed is null ? "" : ResumedFrom(resumed.From))})");
             if (checkpoints.Count > 0) Console.WriteLine($"checkpoints {checkpoints}");
             Console.WriteLine($"results  {outputDirectory}");
+            if (o.Report && ReportCommand.Execute(outputDirectory, Console.Out, Console.Error) is not ExitCodes.Ok and var failed) return failed;
             return new RunSummary(outcome.Results).Conserved ? ExitCodes.Ok : Fail("conservation check failed: see summary.json");
         }
         finally

@@ -5,7 +5,7 @@ namespace DcSim.Runner.Results;
 /// <summary>
 /// Checks `run --out DIR` before anything is simulated, so a run is never lost at the end for want of a
 /// place to put its results. DIR may be new (its nearest existing ancestor must be a writable directory),
-/// empty, or hold only the result files and the journal files (journal.db and the files SQLite keeps beside it, or the
+/// empty, or hold only the result files (and report.html, `dcsim report`'s) and the journal files (journal.db and the files SQLite keeps beside it, or the
 /// journal.id pointer to a database's) and its pcap folder of capture files, of an earlier run, which the new run replaces. Anything else in DIR
 /// (another file, a folder) is refused: a mistyped path must not scatter results among unrelated files.
 /// </summary>
@@ -36,12 +36,12 @@ internal static class OutputDirectory
         return ancestor is null ? "has no existing parent directory" : Unwritable(ancestor);
     }
 
-    /// <summary>A result file, the temporary name one is written under (left by a run killed while writing), or a journal file.</summary>
+    /// <summary>A result file or the report made of them, the temporary name one is written under (left by a run killed while writing), or a journal file.</summary>
     private static bool IsEarlierResult(string entry)
     {
         var name = Path.GetFileName(entry);
         return File.Exists(entry)
-            && (ResultFiles.Names.Concat(ResultFiles.OptionalNames).Any(n => name == n || name == $".{n}.partial") || JournalTarget.FolderFileNames.Contains(name));
+            && (ResultFiles.Names.Concat(ResultFiles.OptionalNames).Append(Report.ResultFolder.ReportFile).Any(n => name == n || name == $".{n}.partial") || JournalTarget.FolderFileNames.Contains(name));
     }
 
     /// <summary>

@@ -15,7 +15,7 @@ namespace DcSim.Runner.Results;
 internal static partial class ResultFiles
 {
     /// <summary>Flow-size buckets of the FCT summary: upper bounds in bytes (the last is open).</summary>
-    private static readonly (string Name, long UpTo)[] SizeBuckets =
+    internal static readonly (string Name, long UpTo)[] SizeBuckets =
         [("<=10KB", 10_000), ("10KB-100KB", 100_000), ("100KB-1MB", 1_000_000), ("1MB-10MB", 10_000_000), (">10MB", long.MaxValue)];
 
     internal sealed record TcpFlowRow(long FlowId, ComponentCounters C)
@@ -101,7 +101,7 @@ internal static partial class ResultFiles
     }
 
     /// <summary>Nearest-rank percentile of sorted values (0 for none).</summary>
-    private static double Percentile(List<double> sorted, double p) =>
+    internal static double Percentile(List<double> sorted, double p) =>
         sorted.Count == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Count) - 1, 0, sorted.Count - 1)];
 
     private static void AppendTcp(StringBuilder sb, ResultsBuilder results)

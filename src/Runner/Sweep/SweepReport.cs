@@ -41,14 +41,15 @@ internal static class SweepReport
             var figure = SweepFigures.All[i];
             if (table.Rows.All(r => r.Figures[i] is null)) continue;
             var file = $"{figure.Column}.png";
-            Plot(Path.Combine(directory, file), table, i);
+            Plot(table, i).SavePng(Path.Combine(directory, file), 900, 450);
             html.Append($"<h3>{Encode(figure.Title)}</h3>\n<img src=\"{file}\" alt=\"{Encode(figure.Title)} against {Encode(table.Axes[0].Key)}\">\n");
         }
         html.Append("</body></html>\n");
         return html.ToString();
     }
 
-    private static void Plot(string file, SweepTable table, int figureIndex)
+    /// <summary>One figure against the first key (also drawn, as inline SVG, by `dcsim report`).</summary>
+    public static ScottPlot.Plot Plot(SweepTable table, int figureIndex)
     {
         var first = table.Axes[0];
         var plot = new ScottPlot.Plot();
@@ -70,7 +71,7 @@ internal static class SweepReport
         plot.XLabel(first.Key);
         plot.YLabel(SweepFigures.All[figureIndex].Column);
         if (table.Axes.Count > 1) plot.ShowLegend(ScottPlot.Alignment.UpperRight);
-        plot.SavePng(file, 900, 450);
+        return plot;
     }
 
     private static int IndexOf(IReadOnlyList<string> values, string value)
