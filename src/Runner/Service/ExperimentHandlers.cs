@@ -41,7 +41,9 @@ internal sealed class ExperimentHandlers(IActorRef registry, string experimentsF
             .WithSummary("Every server: CPU counters, components, VMs and containers");
         experiments.MapGet("/{id}/servers/{name}", (string id, string name) => Counters(id, (all, _) => EntityViews.Servers(all, name)))
             .WithSummary("One server");
-        experiments.MapGet("/{id}/entities/{**path}", (string id, string path) => Counters(id, (all, _) => EntityViews.Entities(all, path)))
+        experiments.MapGet("/{id}/entities/{**path}", (string id, string? path) => string.IsNullOrEmpty(path)
+                ? Task.FromResult(Problem(StatusCodes.Status400BadRequest, "entities/PATH needs the path of an entity or component, e.g. host0/vswitch"))
+                : Counters(id, (all, _) => EntityViews.Entities(all, path)))
             .WithSummary("The component at a path and every component under it");
         experiments.MapGet("/{id}/series", (string id, string? name) => Counters(id, (_, results) => Series(results, name ?? "")))
             .WithSummary("Time series whose name starts with the prefix `name`");
@@ -92,6 +94,8 @@ internal sealed class ExperimentHandlers(IActorRef registry, string experimentsF
         if (http.Request.ContentLength > MaxScenarioBytes) return TooLarge();
         var body = await ReadBounded(http.Request.Body, http.RequestAborted);
         if (body is null) return TooLarge();
+        // Every key has a default, so an empty scenario is valid; an empty request is a mistake (a file not attached).
+        if (string.IsNullOrWhiteSpace(body)) return Problem(StatusCodes.Status400BadRequest, "the request has no scenario: send its HOCON as the body");
 
         ScenarioSettings scenario;
         try

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
+using DcSim.Runner.Hosting;
 using DcSim.Runner.Results;
 using DcSim.SimCore.Metrics;
 using DcSim.SimCore.Scenario;
@@ -21,9 +22,10 @@ namespace DcSim.Runner.Service;
 /// </code>
 /// Nothing here waits: the coordinator is told (the coordinator answers controls in order, so the askers wait in a queue), and the
 /// result files are written on the thread pool and the outcome piped back. Wall-clock figures (wall time) are shown, never written to
-/// a result. Experiments live as long as the member; their result folders stay under the experiments folder.
+/// a result. Experiments live as long as the member; their result folders stay under the experiments folder. A run whose coordinator
+/// says nothing for <see cref="ExperimentClient.CoordinatorSilenceLimit"/> while not paused (its member was lost) fails, as with `dcsim run`.
 /// </remarks>
-internal sealed class ExperimentRegistry : ReceiveActor
+internal sealed class ExperimentRegistry : ReceiveActor, IWithTimers
 {
     private readonly IActorRef _coordinator;
     private readonly string _folder;
@@ -47,16 +49,38 @@ internal sealed class ExperimentRegistry : ReceiveActor
         Receive<GetExperiment>(g => Reply(g.Id, e => Sender.Tell(e.View())));
         Receive<LocateExperiment>(l => Reply(l.Id, Locate));
         Receive<ControlExperiment>(c => Reply(c.Id, e => Control(e, c.Action)));
-        Receive<RunProgress>(p => _current?.Progressed(p));
-        Receive<RunPlaced>(p => _current?.Placed(p.Addresses));
-        Receive<CheckpointTaken>(_ => { });
-        Receive<CheckpointFailed>(_ => { });
+        Receive<RunProgress>(p =>
+        {
+            _current?.Progressed(p);
+            Heard();
+        });
+        Receive<RunPlaced>(p =>
+        {
+            _current?.Placed(p.Addresses);
+            Heard();
+        });
+        Receive<CheckpointTaken>(_ => Heard());
+        Receive<CheckpointFailed>(_ => Heard());
+        Receive<CoordinatorSilent>(_ => Ended(e => e.Fail($"the coordinator has not answered for {ExperimentClient.CoordinatorSilenceLimit.TotalSeconds:0} s")));
         Receive<ExperimentCompleted>(Completed);
         Receive<ExperimentFailed>(f => Ended(e => e.Fail(f.Reason)));
         Receive<ExperimentStopped>(_ => Ended(e => e.Finish(ExperimentState.Stopped)));
         Receive<RunControlled>(Controlled);
         Receive<ResultsWritten>(w => w.Experiment.Finish(ExperimentState.Completed));
         Receive<Status.Failure>(f => (f.State as ExperimentRecord)?.Fail($"the result files could not be written: {f.Cause.Message}"));
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>The coordinator spoke about the current run: the silence watchdog starts again (it is off while the run is paused).</summary>
+    private void Heard()
+    {
+        if (_current is { State: ExperimentState.Running }) Timers.StartSingleTimer(CoordinatorSilent.Instance, CoordinatorSilent.Instance, ExperimentClient.CoordinatorSilenceLimit);
+    }
+
+    private sealed record CoordinatorSilent
+    {
+        public static readonly CoordinatorSilent Instance = new();
     }
 
     public static Props Props(IActorRef coordinator, string folder, Func<int> members) =>
@@ -88,6 +112,7 @@ internal sealed class ExperimentRegistry : ReceiveActor
             var kernel = next.Scenario.Kernel.Partitions;
             next.Start(kernel > 0 ? kernel : next.Partitions ?? Math.Max(1, _members()));
             _current = next;
+            Heard();
             _log.Info("experiment {0} ({1}) starts on {2} partition(s)", next.Id, next.Name, next.PartitionCount);
             _coordinator.Tell(new StartExperiment(next.Scenario.ResolvedHocon, next.BaseDirectory, next.PartitionCount), Self);
             return;
@@ -99,6 +124,7 @@ internal sealed class ExperimentRegistry : ReceiveActor
     {
         if (_current is not { } ended) return;
         _current = null;
+        Timers.Cancel(CoordinatorSilent.Instance);
         outcome(ended);
         StartNext();
     }
@@ -107,6 +133,7 @@ internal sealed class ExperimentRegistry : ReceiveActor
     {
         if (_current is not { } done) return;
         done.Completed(completed);
+        Timers.Cancel(CoordinatorSilent.Instance);
         var folder = Path.Combine(_folder, done.Id);
         // The same writer as `dcsim run`, off the actor's thread; the next experiment starts meanwhile.
         Task.Run(() => ResultFiles.Write(folder, done.Scenario, ResultsCodec.Decode(done.FinalResults()!)))
@@ -161,6 +188,8 @@ internal sealed class ExperimentRegistry : ReceiveActor
         }
         if (answer.State == "paused") e.Paused(true);
         else if (answer.State == "running") e.Paused(false);
+        if (e.State == ExperimentState.Paused) Timers.Cancel(CoordinatorSilent.Instance);
+        else Heard();
         asker.Tell(e.View());
     }
 

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Akka.Actor;
 using DcSim.Runner.Hosting;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -57,8 +58,13 @@ internal sealed class ExperimentService : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Services.ConfigureHttpJsonOptions(o => Configure(o.SerializerOptions));
         builder.Services.AddOpenApi();
-        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c => Describe(c.HttpContext, c.ProblemDetails));
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c => Describe(c.HttpContext, c.ProblemDetails, c.Exception));
         var app = builder.Build();
+        // An actor that does not answer in time (a member lost, a coordinator moving) is the cluster's trouble, not the request's.
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = ex => ex is AskTimeoutException ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError,
+        });
         app.UseStatusCodePages();
         app.MapOpenApi(OpenApiPath);
         new ExperimentHandlers(registry, experimentsFolder, baseDirectory).Map(app);
@@ -76,13 +82,16 @@ internal sealed class ExperimentService : IAsyncDisposable
     }
 
     /// <summary>Fills in what a problem without a detail (from routing: no such path, wrong method) leaves out.</summary>
-    private static void Describe(HttpContext http, Microsoft.AspNetCore.Mvc.ProblemDetails problem)
+    private static void Describe(HttpContext http, Microsoft.AspNetCore.Mvc.ProblemDetails problem, Exception? exception)
     {
         problem.Instance ??= http.Request.Path.Value;
         if (problem.Detail is not null) return;
         var request = $"{http.Request.Method} {http.Request.Path}";
         problem.Detail = problem.Status switch
         {
+            StatusCodes.Status503ServiceUnavailable => $"{request}: the cluster did not answer in time ({exception?.Message}); try again",
+            StatusCodes.Status500InternalServerError => $"{request}: {exception?.GetType().Name}: {exception?.Message}",
+            StatusCodes.Status400BadRequest => $"{request}: a value of the route or the query is missing or malformed: see {OpenApiPath}",
             StatusCodes.Status404NotFound => $"no endpoint answers {request}: see {OpenApiPath}",
             StatusCodes.Status405MethodNotAllowed => $"{request}: the method is not allowed here; allowed: {http.Response.Headers.Allow}",
             StatusCodes.Status415UnsupportedMediaType =>

@@ -15,7 +15,7 @@ namespace DcSim.Runner.Tests.Service;
 /// The experiment service over HTTP in-process (port 0), with its registry actor and a probe standing in for the coordinator: routes,
 /// problem details, the queue and the controls.
 /// </summary>
-public sealed class ExperimentServiceSpec : TestKit, IAsyncLifetime
+public sealed partial class ExperimentServiceSpec : TestKit, IAsyncLifetime
 {
     /// <summary>Valid, and short: every other key takes its default (32 hosts, no traffic).</summary>
     private const string Scenario = "name = tiny\nduration = 1ms\n";

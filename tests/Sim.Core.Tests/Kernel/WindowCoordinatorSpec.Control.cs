@@ -1,3 +1,4 @@
+using Akka.Actor;
 using DcSim.SimCore.Cluster;
 using DcSim.SimCore.Kernel;
 using DcSim.SimCore.Metrics;
@@ -10,17 +11,21 @@ namespace DcSim.SimCore.Tests.Kernel;
 /// <summary>Pause, resume and stop of a run (the experiment service's controls).</summary>
 public sealed partial class WindowCoordinatorSpec
 {
-    private RunProgress ProgressPast(long simulatedTime) =>
-        (RunProgress)FishForMessage<object>(m => m is RunProgress p && p.SimulatedTime >= simulatedTime, TimeSpan.FromSeconds(30));
+    /// <summary>Starts the long ring run on 3 partitions and waits until it is past 1 ms; returns the results it would give undisturbed.</summary>
+    private (byte[] Undisturbed, IActorRef Coordinator) StartPastOneMillisecond()
+    {
+        var model = new RingModel(6, Latency);
+        var undisturbed = ResultsCodec.Encode(InProcessRun.Run(model, ScenarioLoader.Parse(LongScenario, "test", ".", model), 1));
+        var coordinator = StartLongRun(model, maxMemberLosses: 0);
+        FishForMessage<object>(m => m is RunProgress p && p.SimulatedTime >= Millisecond, TimeSpan.FromSeconds(30));
+        return (undisturbed, coordinator);
+    }
 
     [Fact]
     public void Paused_run_must_hold_at_a_barrier_answer_queries_there_and_finish_with_the_unpaused_results_once_resumed()
     {
         // arrange
-        var model = new RingModel(6, Latency);
-        var unpaused = InProcessRun.Run(model, ScenarioLoader.Parse(LongScenario, "test", ".", model), 1);
-        var coordinator = StartLongRun(model, maxMemberLosses: 0);
-        ProgressPast(Millisecond);
+        var (unpaused, coordinator) = StartPastOneMillisecond();
 
         // act: pause, then look twice at where it holds
         coordinator.Tell(PauseRun.Instance, TestActor);
@@ -46,17 +51,14 @@ public sealed partial class WindowCoordinatorSpec
         Assert.Equal(held.SimulatedTime + Latency, first.SimulatedTime);   // the partitions completed the window that starts there
         Assert.Equal(first.SimulatedTime, second.SimulatedTime);
         Assert.Equal(first.Results, second.Results);
-        Assert.Equal(ResultsCodec.Encode(unpaused), completed.Results);
+        Assert.Equal(unpaused, completed.Results);
     }
 
     [Fact]
     public void Stopped_run_must_report_no_results_refuse_further_controls_and_leave_the_coordinator_ready_for_the_next_run()
     {
         // arrange
-        var model = new RingModel(6, Latency);
-        var undisturbed = InProcessRun.Run(model, ScenarioLoader.Parse(LongScenario, "test", ".", model), 1);
-        var coordinator = StartLongRun(model, maxMemberLosses: 0);
-        ProgressPast(Millisecond);
+        var (undisturbed, coordinator) = StartPastOneMillisecond();
 
         // act
         coordinator.Tell(ResumeRun.Instance, TestActor);
@@ -75,6 +77,6 @@ public sealed partial class WindowCoordinatorSpec
         Assert.Equal((true, "stopped"), (answer.Accepted, answer.State));
         Assert.InRange(stopped.SimulatedTime, Millisecond, 5 * Millisecond - 1);
         Assert.Equal((false, "idle"), (idle.Accepted, idle.State));
-        Assert.Equal(ResultsCodec.Encode(undisturbed), next.Results);
+        Assert.Equal(undisturbed, next.Results);
     }
 }
