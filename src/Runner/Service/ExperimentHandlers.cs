@@ -23,6 +23,8 @@ internal sealed class ExperimentHandlers(IActorRef registry, string experimentsF
 
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
     private static long _nextQuery;
+    private readonly Lock _snapshotGate = new();
+    private Task<(long, ResultsBuilder)?>? _snapshot;
 
     public void Map(IEndpointRouteBuilder app)
     {
@@ -37,15 +39,15 @@ internal sealed class ExperimentHandlers(IActorRef registry, string experimentsF
         experiments.MapPost("/{id}/resume", (string id) => View(new ControlExperiment(id, ExperimentAction.Resume))).WithSummary("Resume a paused run");
         experiments.MapPost("/{id}/stop", (string id) => View(new ControlExperiment(id, ExperimentAction.Stop)))
             .WithSummary("Abandon the experiment: no results");
-        experiments.MapGet("/{id}/servers", (string id) => Counters(id, (all, _) => EntityViews.Servers(all, null)))
+        experiments.MapGet("/{id}/servers", (HttpContext http, string id) => Counters(http, id, (all, _) => EntityViews.Servers(all, null)))
             .WithSummary("Every server: CPU counters, components, VMs and containers");
-        experiments.MapGet("/{id}/servers/{name}", (string id, string name) => Counters(id, (all, _) => EntityViews.Servers(all, name)))
+        experiments.MapGet("/{id}/servers/{name}", (HttpContext http, string id, string name) => Counters(http, id, (all, _) => EntityViews.Servers(all, name)))
             .WithSummary("One server");
-        experiments.MapGet("/{id}/entities/{**path}", (string id, string? path) => string.IsNullOrEmpty(path)
+        experiments.MapGet("/{id}/entities/{**path}", (HttpContext http, string id, string? path) => string.IsNullOrEmpty(path)
                 ? Task.FromResult(Problem(StatusCodes.Status400BadRequest, "entities/PATH needs the path of an entity or component, e.g. host0/vswitch"))
-                : Counters(id, (all, _) => EntityViews.Entities(all, path)))
+                : Counters(http, id, (all, _) => EntityViews.Entities(all, path)))
             .WithSummary("The component at a path and every component under it");
-        experiments.MapGet("/{id}/series", (string id, string? name) => Counters(id, (_, results) => Series(results, name ?? "")))
+        experiments.MapGet("/{id}/series", (HttpContext http, string id, string? name) => Counters(http, id, (_, results) => Series(results, name ?? "")))
             .WithSummary("Time series whose name starts with the prefix `name`");
         experiments.MapGet("/{id}/results", (string id) => ResultList(id)).WithSummary("The result files of a completed experiment");
         experiments.MapGet("/{id}/results/{file}", (string id, string file) => ResultFile(id, file)).WithSummary("Download one result file");
@@ -134,14 +136,14 @@ internal sealed class ExperimentHandlers(IActorRef registry, string experimentsF
     /// Answers from the experiment's counters: a snapshot the partitions take between two windows while it runs, its results once
     /// the run is over (also when it ends between the two questions asked here).
     /// </summary>
-    private async Task<IResult> Counters(string id, Func<SortedDictionary<string, ComponentCounters>, ResultsBuilder, EntityViews.Answered> view)
+    private async Task<IResult> Counters(HttpContext http, string id, Func<SortedDictionary<string, ComponentCounters>, ResultsBuilder, EntityViews.Answered> view)
     {
         for (var attempt = 0; ; attempt++)
         {
             var located = await AskRegistry(new LocateExperiment(id));
-            (long Time, byte[] Results)? counters = located switch
+            (long Time, ResultsBuilder Results)? counters = located switch
             {
-                FinishedExperiment f => (f.SimulatedTime, f.Results),
+                FinishedExperiment f => (f.SimulatedTime, ResultsCodec.Decode(f.Results)),
                 LiveExperiment live => await Snapshot(live.Coordinator),
                 _ => null,
             };
@@ -149,10 +151,11 @@ internal sealed class ExperimentHandlers(IActorRef registry, string experimentsF
             if (counters is not { } c)
             {
                 if (attempt == 0) continue;   // the run ended meanwhile: its results are there now
-                return Problem(StatusCodes.Status409Conflict, $"experiment {id} is between runs: try again");
+                http.Response.Headers.RetryAfter = "1";
+                return Problem(StatusCodes.Status503ServiceUnavailable,
+                    $"experiment {id} has no counters at this moment (its partitions are being built, or its run has just ended): try again");
             }
-            var results = ResultsCodec.Decode(c.Results);
-            var answer = view(results.Components, results);
+            var answer = view(c.Results.Components, c.Results);
             if (answer.Problem is not null) return Problem(answer.Status, answer.Problem);
             var body = new Dictionary<string, object>(StringComparer.Ordinal) { ["experiment"] = id, ["simulated_time_ps"] = c.Time };
             foreach (var (key, value) in answer.Body!) body[key] = value;
@@ -160,11 +163,23 @@ internal sealed class ExperimentHandlers(IActorRef registry, string experimentsF
         }
     }
 
-    /// <summary>The coordinator's merged snapshot, or null when no run is going on any more.</summary>
-    private static async Task<(long, byte[])?> Snapshot(IActorRef coordinator)
+    /// <summary>
+    /// The coordinator's merged snapshot, decoded, or null when no run is going on any more. Requests that come while one is being
+    /// fetched share it: a burst of queries asks the cluster once and decodes once (the views only read it).
+    /// </summary>
+    private Task<(long, ResultsBuilder)?> Snapshot(IActorRef coordinator)
+    {
+        lock (_snapshotGate)
+        {
+            if (_snapshot is { IsCompleted: false } inFlight) return inFlight;
+            return _snapshot = Fetch(coordinator);
+        }
+    }
+
+    private static async Task<(long, ResultsBuilder)?> Fetch(IActorRef coordinator)
     {
         var snapshot = await coordinator.Ask<ServersSnapshot>(new QueryServers(Interlocked.Increment(ref _nextQuery)), AskTimeout);
-        return snapshot.SimulatedTime < 0 ? null : (snapshot.SimulatedTime, snapshot.Results);
+        return snapshot.SimulatedTime < 0 ? null : (snapshot.SimulatedTime, ResultsCodec.Decode(snapshot.Results));
     }
 
     /// <summary>The series whose name starts with <paramref name="prefix"/>, each as [time_ps, value] pairs.</summary>

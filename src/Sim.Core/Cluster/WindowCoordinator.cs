@@ -308,31 +308,51 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
     /// <summary>A query for server counters while no run is going on: an empty answer at time -1.</summary>
     private void NoRunToQuery(QueryServers q) => Sender.Tell(new ServersSnapshot(q.QueryId, -1, ResultsCodec.Encode(new ResultsBuilder())));
 
-    private sealed class PendingQuery(IActorRef asker, long clientId, int outstanding)
+    /// <summary>A query forwarded to the partitions, and everyone who asked while it was out (each with the id they asked under).</summary>
+    private sealed class PendingQuery(int outstanding)
     {
-        public IActorRef Asker { get; } = asker;
-        public long ClientId { get; } = clientId;
+        public List<(IActorRef Asker, long ClientId)> Askers { get; } = [];
         public int Outstanding { get; set; } = outstanding;
         public long SimulatedTime { get; set; } = long.MaxValue;
         public ResultsBuilder Results { get; } = new();
+
+        public void Answer(long simulatedTime, byte[] results)
+        {
+            foreach (var (asker, id) in Askers) asker.Tell(new ServersSnapshot(id, simulatedTime, results));
+        }
     }
 
-    /// <summary>Forwards a query to every partition; they answer between their windows.</summary>
+    /// <summary>The query out at the partitions that no partition has answered yet: a new query joins it.</summary>
+    private PendingQuery? _unanswered;
+
+    /// <summary>
+    /// Forwards a query to every partition; they answer between their windows. A query that arrives while another is out, not yet
+    /// answered by any partition, is answered with that one's snapshot: however many ask, a partition takes at most one snapshot per
+    /// query round, so a burst of queries costs the run no more than one.
+    /// </summary>
     private void Query(QueryServers q)
     {
+        if (_unanswered is { } open)
+        {
+            open.Askers.Add((Sender, q.QueryId));
+            return;
+        }
         var id = ++_nextQuery;
-        _queries[id] = new PendingQuery(Sender, q.QueryId, _count);
+        var pending = new PendingQuery(_count);
+        pending.Askers.Add((Sender, q.QueryId));
+        _queries[id] = _unanswered = pending;
         foreach (var p in _partitions) p.Tell(new QueryServers(id));
     }
 
     private void QueryAnswered(ServersSnapshot s)
     {
         if (!_queries.TryGetValue(s.QueryId, out var q)) return;
+        if (q == _unanswered) _unanswered = null;
         q.Results.Merge(ResultsCodec.Decode(s.Results));
         q.SimulatedTime = Math.Min(q.SimulatedTime, s.SimulatedTime);
         if (--q.Outstanding > 0) return;
         _queries.Remove(s.QueryId);
-        q.Asker.Tell(new ServersSnapshot(q.ClientId, q.SimulatedTime, ResultsCodec.Encode(q.Results)));
+        q.Answer(q.SimulatedTime, ResultsCodec.Encode(q.Results));
     }
 
     private void Start(StartExperiment start)
@@ -422,8 +442,10 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
     /// <summary>Queries the partitions of an attempt that is over can no longer answer: an empty answer at time -1.</summary>
     private void AnswerPendingQueries()
     {
-        foreach (var q in _queries.Values) q.Asker.Tell(new ServersSnapshot(q.ClientId, -1, ResultsCodec.Encode(new ResultsBuilder())));
+        var empty = ResultsCodec.Encode(new ResultsBuilder());
+        foreach (var q in _queries.Values) q.Answer(-1, empty);
         _queries.Clear();
+        _unanswered = null;
     }
 
     /// <summary>A run in which no partition says anything for this long has lost a partition.</summary>
