@@ -77,7 +77,10 @@ internal static class ClientCommands
             {
                 await Task.Delay(PollInterval);
                 var status = await client.Get($"/experiments/{Escape(id)}");
-                if (!status.Ok || status.View().State is ExperimentState.Queued or ExperimentState.Running or ExperimentState.Paused) continue;
+                // A busy cluster (503) is waited out; any other problem (the service forgot the experiment: restarted) ends the wait.
+                if (status.Status == 503) continue;
+                if (!status.Ok) return Print(status, parse.GetValue(json), PrintView);
+                if (status.View().State is ExperimentState.Queued or ExperimentState.Running or ExperimentState.Paused) continue;
                 Print(status, parse.GetValue(json), PrintView);
                 return status.View().State == ExperimentState.Completed ? ExitCodes.Ok : ExitCodes.Failed;
             }
