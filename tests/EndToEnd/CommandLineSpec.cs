@@ -31,12 +31,12 @@ public sealed class CommandLineSpec
     }
 
     [Theory]
-    [InlineData("submit", "--help")]
-    [InlineData("submit")]
+    [InlineData("launch", "--help")]
+    [InlineData("launch")]
     public void Unknown_command_must_exit_2_naming_it_and_the_commands(params string[] args)
     {
         var result = Dcsim.Run(TimeSpan.FromMinutes(1), args);
-        AssertOneLine(result, "unknown command 'submit' (commands: run, node, validate,");
+        AssertOneLine(result, "unknown command 'launch' (commands: run, node, validate,");
     }
 
     [Fact]

@@ -3,10 +3,14 @@ using System.Diagnostics;
 using Akka.Configuration;
 using DcSim.Runner.Hosting;
 using DcSim.Runner.Persistence;
+using DcSim.Runner.Service;
 
 namespace DcSim.Runner.Commands;
 
-/// <summary>`dcsim node --port P [--seed-node HOST:PORT] [--journal CONNECTION]`: starts a cluster member, or joins one, and serves until stopped.</summary>
+/// <summary>
+/// `dcsim node --port P [--seed-node HOST:PORT] [--journal CONNECTION] [--http PORT [--http-host HOST] [--experiments DIR]]`: starts a
+/// cluster member, or joins one, and serves until stopped; with --http it also serves the experiment service (docs/service.md).
+/// </summary>
 internal static class NodeCommand
 {
     /// <summary>How the line a node prints once started begins (followed by its address): `dcsim run` reads it from its workers.</summary>
@@ -20,14 +24,34 @@ internal static class NodeCommand
         var parentPid = new Option<int?>("--parent-pid") { Description = "Exit when this process exits (used by `dcsim run --nodes`)", Hidden = true };
         var verbose = new Option<bool>("--verbose") { Description = "Print Akka's log on stderr instead of a file under the temp folder" };
         var journal = new Option<string?>(JournalChoice.OptionName) { Description = "The PostgreSQL database (URL or connection string) the members of the cluster share for persisted state; checked at start" };
-        var command = new Command("node", "Start or join a DcSim cluster member") { port, hostname, seedNode, parentPid, journal, verbose };
+        var http = new Option<int?>("--http") { Description = "Serve the experiment service (submit, list, status, query, results) on this TCP port (0 = any free port)" };
+        var httpHost = new Option<string>("--http-host") { Description = "Address the experiment service binds", DefaultValueFactory = _ => "127.0.0.1" };
+        var experiments = new Option<DirectoryInfo>("--experiments")
+        {
+            Description = "With --http: folder under which each experiment's results go (DIR/ID/)",
+            DefaultValueFactory = _ => new DirectoryInfo(DefaultExperiments),
+        };
+        var command = new Command("node", "Start or join a DcSim cluster member") { port, hostname, seedNode, parentPid, journal, http, httpHost, experiments, verbose };
         command.SetAction((parse, cancel) => Execute(parse.GetValue(port), parse.GetValue(hostname)!, parse.GetValue(seedNode), parse.GetValue(parentPid),
-            parse.GetValue(journal), AkkaLog.For("node", parse.GetValue(verbose)), cancel));
+            parse.GetValue(journal), new ServiceOptions(parse.GetValue(http), parse.GetValue(httpHost)!, parse.GetValue(experiments)!),
+            AkkaLog.For("node", parse.GetValue(verbose)), cancel));
         return command;
     }
 
-    private static async Task<int> Execute(int port, string hostname, string? seedNode, int? parentPid, string? journal, AkkaLog log, CancellationToken cancel)
+    /// <summary>Where the experiment service puts results unless --experiments says.</summary>
+    public const string DefaultExperiments = "experiments";
+
+    /// <summary>The experiment service's options: <paramref name="Port"/> null for none.</summary>
+    private sealed record ServiceOptions(int? Port, string Host, DirectoryInfo Folder);
+
+    private static async Task<int> Execute(int port, string hostname, string? seedNode, int? parentPid, string? journal, ServiceOptions service, AkkaLog log,
+        CancellationToken cancel)
     {
+        if (service.Port is < 0 or > 65535)
+        {
+            Console.Error.WriteLine($"dcsim: --http expects a TCP port, got {service.Port}");
+            return ExitCodes.BadInput;
+        }
         if (seedNode is not null && !HostPort.IsValid(seedNode))
         {
             Console.Error.WriteLine($"dcsim: --seed-node expects HOST:PORT, got '{seedNode}'");
@@ -53,6 +77,21 @@ internal static class NodeCommand
         await using var node = SimNode.Start(hostname, port, seedNode is null ? [] : [seedNode], log, store);
         if (seedNode is null) node.Cluster.Join(node.Cluster.SelfAddress);
         var journalNote = shared is null ? "" : $", journal {shared.Display}";
+        ExperimentService? server = null;
+        if (service.Port is { } httpPort)
+        {
+            try
+            {
+                server = await StartService(node, httpPort, service);
+            }
+            catch (Exception ex) when (ex is EndpointBindException or IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"dcsim: --http {httpPort}: {ex.Message}");
+                return ExitCodes.BadInput;
+            }
+            journalNote += $", experiment service {server.Address.ToString().TrimEnd('/')} (results under {service.Folder.FullName})";
+        }
+        await using var serverLifetime = server;
         Console.WriteLine($"{StartLinePrefix}{node.Cluster.SelfAddress} {(seedNode is null ? "started a cluster" : $"joining {seedNode}")}{journalNote}{log.Hint}");
         var parent = parentPid is { } pid ? TryGetProcess(pid) : null;
         try
@@ -62,6 +101,15 @@ internal static class NodeCommand
         }
         catch (OperationCanceledException) { }
         return ExitCodes.Ok;
+    }
+
+    private static Task<ExperimentService> StartService(SimNode node, int port, ServiceOptions service)
+    {
+        Directory.CreateDirectory(service.Folder.FullName);
+        var cluster = node.Cluster;
+        var registry = node.System.ActorOf(ExperimentRegistry.Props(node.CoordinatorProxy(), service.Folder.FullName,
+            () => cluster.State.Members.Count(m => m.Status == Akka.Cluster.MemberStatus.Up)), "experiments");
+        return ExperimentService.StartAsync(service.Host, port, registry, service.Folder.FullName, Environment.CurrentDirectory);
     }
 
     private static Process? TryGetProcess(int pid)

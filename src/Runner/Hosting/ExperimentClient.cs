@@ -30,6 +30,7 @@ internal sealed class ExperimentClient : ReceiveActor
         _outcome = outcome;
         Receive<CheckpointTaken>(c => checkpointed?.Invoke(c));
         Receive<CheckpointFailed>(f => checkpointFailed?.Invoke(f));
+        Receive<RunPlaced>(_ => { });
         Receive<RunProgress>(p =>
         {
             if (Sender.Path.Address.HasGlobalScope) _coordinatorMember = Sender.Path.Address;

@@ -38,6 +38,13 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
         CheckpointTaken => "CT",
         RestoreWanted => "RW",
         CheckpointFailed => "CF",
+        PauseRun => "PA",
+        ResumeRun => "RE",
+        StopRun => "ST",
+        RunControlled => "RC",
+        ExperimentStopped => "ES",
+        AbandonRun => "AR",
+        RunPlaced => "PL",
         _ => throw new ArgumentException($"{o.GetType()} is not a DcSim message", nameof(o)),
     };
 
@@ -109,6 +116,14 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
                 case ExperimentFailed m: w.Write(m.Reason); break;
                 case QueryServers m: w.Write(m.QueryId); break;
                 case ServersSnapshot m: w.Write(m.QueryId); w.Write(m.SimulatedTime); w.Write(m.Results.Length); w.Write(m.Results); break;
+                case PauseRun or ResumeRun or StopRun: break;
+                case RunControlled m: w.Write(m.Accepted); w.Write(m.State); w.Write(m.Detail); break;
+                case ExperimentStopped m: w.Write(m.SimulatedTime); w.Write(m.Windows); break;
+                case AbandonRun m: w.Write(m.Run); break;
+                case RunPlaced m:
+                    w.Write(m.Addresses.Length);
+                    foreach (var a in m.Addresses) w.Write(a);
+                    break;
                 default: throw new ArgumentException($"{obj.GetType()} is not a DcSim message", nameof(obj));
             }
         }
@@ -141,6 +156,13 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
             "EF" => new ExperimentFailed(r.ReadString()),
             "QS" => new QueryServers(r.ReadInt64()),
             "SS" => new ServersSnapshot(r.ReadInt64(), r.ReadInt64(), r.ReadBytes(r.ReadInt32())),
+            "PA" => PauseRun.Instance,
+            "RE" => ResumeRun.Instance,
+            "ST" => StopRun.Instance,
+            "RC" => new RunControlled(r.ReadBoolean(), r.ReadString(), r.ReadString()),
+            "ES" => new ExperimentStopped(r.ReadInt64(), r.ReadInt64()),
+            "AR" => new AbandonRun(r.ReadInt64()),
+            "PL" => new RunPlaced(ReadArray(r, r.ReadString)),
             _ => throw new System.Runtime.Serialization.SerializationException($"unknown DcSim manifest '{manifest}'"),
         };
     }

@@ -79,6 +79,17 @@ public sealed class PartitionActor : ReceiveActor
             _pendingFinish = f;
             TryRun();
         });
+        Receive<AbandonRun>(a =>
+        {
+            if (a.Run != _run) return;
+            // A stopped run: its model goes, and whatever of it is still in flight is dropped for its run number.
+            _partition = null;
+            _inbox.Clear();
+            _pendingGrant = null;
+            _pendingFinish = null;
+            _restore = null;
+            _restoreParts.Clear();
+        });
         // Messages are handled between windows only, so the counters read here form a consistent cut.
         Receive<QueryServers>(q => Sender.Tell(_partition is null
             ? new ServersSnapshot(q.QueryId, -1, ResultsCodec.Encode(new ResultsBuilder()))

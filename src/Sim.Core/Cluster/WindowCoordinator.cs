@@ -22,7 +22,11 @@ namespace DcSim.SimCore.Cluster;
 ///   Running --no event before end--> Finishing --all PartitionReport--> Idle (reply to client)
 ///   Initialising, Running, Finishing --member lost--> Initialising (a new attempt, from the recovery point)
 ///   any state --ExperimentFailed--> Idle (reply to client)
+///   Initialising, Running, Finishing --StopRun--> Idle (partitions drop the run, ExperimentStopped to client)
 /// </code>
+/// <see cref="PauseRun"/> (while initialising or running) holds the run at the next barrier: the window under way finishes, no
+/// other is granted, queries still answer and the silence watchdog is off; <see cref="ResumeRun"/> grants the window that was
+/// due. Holding changes when windows run, never which: a paused run's results are those of an unpaused one.
 /// A run survives the loss of members that hold its partitions. A loss is a member that is disconnected (its
 /// process died: noticed at once) or removed (downed by the split-brain resolver once the failure detector finds
 /// it unreachable, or gone). Remoting delivers at most once and the lost partitions' state is gone, so the
@@ -88,6 +92,10 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
     private CheckpointInProgress? _checkpoint;
     /// <summary>Set when a partition could not take a checkpoint: the model holds something the codec refuses, and would again.</summary>
     private bool _checkpointsOff;
+    /// <summary>Set by <see cref="PauseRun"/>: the next barrier holds the run.</summary>
+    private bool _paused;
+    /// <summary>The run is held at a barrier: every partition completed its window and the next grant waits for <see cref="ResumeRun"/>.</summary>
+    private bool _held;
 
     /// <summary>The pieces of the checkpoint taken at the barrier before window <see cref="Window"/>, as they come in.</summary>
     private sealed class CheckpointInProgress(long window, long start, int partitions)
@@ -226,36 +234,125 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
         Receive<CheckpointPart>(_ => { });
         Receive<CheckpointFailed>(_ => { });
         Receive<RestoreWanted>(_ => { });
+        // What a stopped run's partitions still say.
+        Receive<PartitionReady>(_ => { });
+        Receive<WindowCompleted>(_ => { });
+        Receive<PartitionReport>(_ => { });
+        Receive<PauseRun>(_ => Refuse("idle", "no experiment is running"));
+        Receive<ResumeRun>(_ => Refuse("idle", "no experiment is running"));
+        Receive<StopRun>(_ => Refuse("idle", "no experiment is running"));
+    }
+
+    private void Refuse(string state, string detail) => Sender.Tell(new RunControlled(false, state, detail));
+
+    /// <summary>Pause, resume and stop while a run goes on; <paramref name="finishing"/>: no window is left to hold back.</summary>
+    private void Controls(bool finishing)
+    {
+        Receive<PauseRun>(_ =>
+        {
+            if (finishing) Refuse("finishing", "the run has granted its last window and is collecting the results");
+            else
+            {
+                _paused = true;
+                Sender.Tell(new RunControlled(true, "paused", _held ? "held at a barrier" : "holds at the next barrier"));
+            }
+        });
+        Receive<ResumeRun>(_ =>
+        {
+            if (!_paused)
+            {
+                Refuse(finishing ? "finishing" : "running", "the run is not paused");
+                return;
+            }
+            _paused = false;
+            Sender.Tell(new RunControlled(true, "running", ""));
+            if (!_held) return;
+            _held = false;
+            Context.SetReceiveTimeout(SilenceLimit);
+            GrantNext();
+        });
+        Receive<StopRun>(_ => Stop());
+    }
+
+    /// <summary>Grants the next window, or holds the run at this barrier when it is paused.</summary>
+    private void Proceed()
+    {
+        if (!_paused)
+        {
+            GrantNext();
+            return;
+        }
+        _held = true;
+        // Nobody is silent while held: the partitions wait for a grant that is not coming until resumed.
+        Context.SetReceiveTimeout(null);
+        _client.Tell(new RunProgress(_reached, _schedule!.EndTime, _window, _eventsByPartition.Sum()));
+    }
+
+    /// <summary>Abandons the run: the partitions built so far drop it; the client hears that it stopped; no results.</summary>
+    private void Stop()
+    {
+        foreach (var p in _partitions.Where(p => p is not null)) p.Tell(new AbandonRun(_runNumber));
+        Timers.Cancel(ResendInits.Instance);
+        Context.SetReceiveTimeout(null);
+        AnswerPendingQueries();
+        _log.Info("experiment stopped at simulated time {0} ps, after {1} windows", _reached, _window);
+        _client.Tell(new ExperimentStopped(_reached, _window));
+        Sender.Tell(new RunControlled(true, "stopped", ""));
+        _recoveryPoint = RecoveryPoint.Start;
+        _results = new ResultsBuilder();
+        _paused = false;
+        _held = false;
+        Become(Idle);
     }
 
     /// <summary>A query for server counters while no run is going on: an empty answer at time -1.</summary>
     private void NoRunToQuery(QueryServers q) => Sender.Tell(new ServersSnapshot(q.QueryId, -1, ResultsCodec.Encode(new ResultsBuilder())));
 
-    private sealed class PendingQuery(IActorRef asker, long clientId, int outstanding)
+    /// <summary>A query forwarded to the partitions, and everyone who asked while it was out (each with the id they asked under).</summary>
+    private sealed class PendingQuery(int outstanding)
     {
-        public IActorRef Asker { get; } = asker;
-        public long ClientId { get; } = clientId;
+        public List<(IActorRef Asker, long ClientId)> Askers { get; } = [];
         public int Outstanding { get; set; } = outstanding;
         public long SimulatedTime { get; set; } = long.MaxValue;
         public ResultsBuilder Results { get; } = new();
+
+        public void Answer(long simulatedTime, byte[] results)
+        {
+            foreach (var (asker, id) in Askers) asker.Tell(new ServersSnapshot(id, simulatedTime, results));
+        }
     }
 
-    /// <summary>Forwards a query to every partition; they answer between their windows.</summary>
+    /// <summary>The query out at the partitions that no partition has answered yet: a new query joins it.</summary>
+    private PendingQuery? _unanswered;
+
+    /// <summary>
+    /// Forwards a query to every partition; they answer between their windows. A query that arrives while another is out, not yet
+    /// answered by any partition, is answered with that one's snapshot: however many ask, a partition takes at most one snapshot per
+    /// query round, so a burst of queries costs the run no more than one.
+    /// </summary>
     private void Query(QueryServers q)
     {
+        if (_unanswered is { } open)
+        {
+            open.Askers.Add((Sender, q.QueryId));
+            return;
+        }
         var id = ++_nextQuery;
-        _queries[id] = new PendingQuery(Sender, q.QueryId, _count);
+        var pending = new PendingQuery(_count);
+        pending.Askers.Add((Sender, q.QueryId));
+        _queries[id] = _unanswered = pending;
         foreach (var p in _partitions) p.Tell(new QueryServers(id));
     }
 
     private void QueryAnswered(ServersSnapshot s)
     {
         if (!_queries.TryGetValue(s.QueryId, out var q)) return;
+        if (q == _unanswered) _unanswered = null;
         q.Results.Merge(ResultsCodec.Decode(s.Results));
         q.SimulatedTime = Math.Min(q.SimulatedTime, s.SimulatedTime);
         if (--q.Outstanding > 0) return;
         _queries.Remove(s.QueryId);
-        q.Asker.Tell(new ServersSnapshot(q.ClientId, q.SimulatedTime, ResultsCodec.Encode(q.Results)));
+        q.Answer(q.SimulatedTime, ResultsCodec.Encode(q.Results));
     }
 
     private void Start(StartExperiment start)
@@ -280,6 +377,7 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
         }
         _recoveryPoint = start.From ?? RecoveryPoint.Start;
         _checkpointsOff = false;
+        _paused = false;
         _losses = 0;
         _lost.Clear();
         BeginAttempt();
@@ -292,6 +390,7 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
     private void BeginAttempt()
     {
         _runNumber++;
+        _held = false;
         _partitions = new IActorRef[_count];
         _addresses = new string[_count];
         _ready = new bool[_count];
@@ -343,8 +442,10 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
     /// <summary>Queries the partitions of an attempt that is over can no longer answer: an empty answer at time -1.</summary>
     private void AnswerPendingQueries()
     {
-        foreach (var q in _queries.Values) q.Asker.Tell(new ServersSnapshot(q.ClientId, -1, ResultsCodec.Encode(new ResultsBuilder())));
+        var empty = ResultsCodec.Encode(new ResultsBuilder());
+        foreach (var q in _queries.Values) q.Answer(-1, empty);
         _queries.Clear();
+        _unanswered = null;
     }
 
     /// <summary>A run in which no partition says anything for this long has lost a partition.</summary>
@@ -355,6 +456,7 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
     private void Initialising()
     {
         WatchMembers(anyMember: true);
+        Controls(finishing: false);
         Receive<ReceiveTimeout>(_ => Fail(new ExperimentFailed($"no partition has answered for {SilenceLimit.TotalSeconds:0} s (initialising): a partition or its node was lost")));
         Receive<ResendInits>(_ => SendInits());
         Receive<RestoreWanted>(SendCheckpoint);
@@ -374,10 +476,11 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
             if (_losses > 0) _log.Warning("all {0} partitions are ready again {1:0.0} s after the loss: the run resumes", _count, _build.Elapsed.TotalSeconds);
             var directory = new PartitionDirectory(_partitions);
             foreach (var p in _partitions) p.Tell(directory);
+            _client.Tell(new RunPlaced([.. _addresses]));
             _build.Stop();
             _run.Start();
             Become(Running);
-            GrantNext();
+            Proceed();
         });
         Receive<ExperimentFailed>(Fail);
         Receive<StartExperiment>(_ => Sender.Tell(new ExperimentFailed("an experiment is already running")));
@@ -387,6 +490,7 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
     private void Running()
     {
         WatchMembers(anyMember: false);
+        Controls(finishing: false);
         Receive<PartitionReady>(_ => { });   // the answer to an init repeated just before the partition answered
         Receive<ReceiveTimeout>(_ => Fail(new ExperimentFailed($"no partition has answered for {SilenceLimit.TotalSeconds:0} s (running): a partition or its node was lost")));
         Receive<WindowCompleted>(done =>
@@ -400,7 +504,7 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
             _nextEvent = Math.Min(_nextEvent, done.NextEventTime);
             _eventsByPartition[done.Index] = done.EventsProcessed;
             for (var p = 0; p < _count; p++) _expected[p] += done.BatchesTo[p];
-            if (--_outstanding == 0) GrantNext();
+            if (--_outstanding == 0) Proceed();
         });
         Receive<QueryServers>(Query);
         Receive<ServersSnapshot>(QueryAnswered);
@@ -480,6 +584,7 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
     private void Finishing()
     {
         WatchMembers(anyMember: false);
+        Controls(finishing: true);
         Receive<PartitionReady>(_ => { });
         Receive<CheckpointPart>(CheckpointArrived);
         Receive<CheckpointFailed>(CheckpointsOff);
@@ -522,6 +627,8 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
         _log.Error("experiment failed: {0}", failed.Reason);
         _client.Tell(failed);
         _recoveryPoint = RecoveryPoint.Start;
+        _paused = false;
+        _held = false;
         Become(Idle);
     }
 }

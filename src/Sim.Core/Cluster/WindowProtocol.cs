@@ -203,6 +203,45 @@ public static class WindowProtocol
 
     public sealed record ExperimentFailed(string Reason) : IDcSimMessage;
 
+    /// <summary>
+    /// Client -> coordinator: grant no further window once the current one is done (the run holds at the next barrier, where queries
+    /// still answer). A held run's windows, once resumed, are the same as if it had never held: results do not change.
+    /// </summary>
+    public sealed record PauseRun : IDcSimMessage, INotInfluenceReceiveTimeout
+    {
+        public static readonly PauseRun Instance = new();
+    }
+
+    /// <summary>Client -> coordinator: grant windows again after <see cref="PauseRun"/>.</summary>
+    public sealed record ResumeRun : IDcSimMessage, INotInfluenceReceiveTimeout
+    {
+        public static readonly ResumeRun Instance = new();
+    }
+
+    /// <summary>
+    /// Client -> coordinator: abandon the run. The partitions drop it (<see cref="AbandonRun"/>), the run's client gets
+    /// <see cref="ExperimentStopped"/>, and nothing is reported.
+    /// </summary>
+    public sealed record StopRun : IDcSimMessage, INotInfluenceReceiveTimeout
+    {
+        public static readonly StopRun Instance = new();
+    }
+
+    /// <summary>
+    /// The coordinator's answer to <see cref="PauseRun"/>, <see cref="ResumeRun"/> or <see cref="StopRun"/>: whether it was done, and the
+    /// run's state afterwards ("paused", "running", "stopped"; "idle" or "finishing" when refused) with a sentence saying why when refused.
+    /// </summary>
+    public sealed record RunControlled(bool Accepted, string State, string Detail) : IDcSimMessage, INotInfluenceReceiveTimeout;
+
+    /// <summary>Coordinator -> client: the run was stopped (<see cref="StopRun"/>) at simulated time <paramref name="SimulatedTime"/>; no results.</summary>
+    public sealed record ExperimentStopped(long SimulatedTime, long Windows) : IDcSimMessage;
+
+    /// <summary>Coordinator -> partitions: run <paramref name="Run"/> was stopped, drop what is built for it.</summary>
+    public sealed record AbandonRun(long Run) : IDcSimMessage;
+
+    /// <summary>Coordinator -> client: every partition of the attempt is built; the member each runs on, by partition index.</summary>
+    public sealed record RunPlaced(string[] Addresses) : IDcSimMessage;
+
     /// <summary>Asks for the servers' counters while a run is going on (client -> coordinator -> partitions).</summary>
     public sealed record QueryServers(long QueryId) : IDcSimMessage, INotInfluenceReceiveTimeout;
 

@@ -48,6 +48,13 @@ public sealed class DcSimSerializerSpec() : TestKit(DcSimSerialization.Binding)
         new CheckpointFailed(5, 0, 8, "a System.IO.MemoryStream cannot be checkpointed"),
         new EventBatch(4, 2, 9, [SampleEvent], [new ParcelPiece(3, 77, 1, 2, [1, 2, 3]), new ParcelPiece(5, -1, 0, 1, [])]),
         new EventBatch(4, 2, 9, [], [new ParcelPiece(0, long.MaxValue, 0, 1, [255])]),
+        PauseRun.Instance,
+        ResumeRun.Instance,
+        StopRun.Instance,
+        new RunControlled(false, "idle", "no experiment is running"),
+        new ExperimentStopped(5_000, 12),
+        new AbandonRun(6),
+        new RunPlaced(["akka.tcp://dcsim@127.0.0.1:1234", "akka.tcp://dcsim@127.0.0.1:1235"]),
     };
 
     [Theory]

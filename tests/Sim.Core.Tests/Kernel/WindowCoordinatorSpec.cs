@@ -11,7 +11,7 @@ using static DcSim.SimCore.Cluster.WindowProtocol;
 namespace DcSim.SimCore.Tests.Kernel;
 
 /// <summary>The whole window protocol in one ActorSystem: coordinator, partitions, batches.</summary>
-public sealed class WindowCoordinatorSpec : TestKit
+public sealed partial class WindowCoordinatorSpec : TestKit
 {
     private const long Latency = 1_000_000;
 

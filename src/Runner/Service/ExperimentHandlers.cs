@@ -1,0 +1,215 @@
+using System.Globalization;
+using System.Text;
+using Akka.Actor;
+using DcSim.Runner.Commands;
+using DcSim.SimCore.Metrics;
+using DcSim.SimCore.Scenario;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using static DcSim.SimCore.Cluster.WindowProtocol;
+using HttpResults = Microsoft.AspNetCore.Http.Results;
+
+namespace DcSim.Runner.Service;
+
+/// <summary>The routes of the <see cref="ExperimentService"/>, each asking the actor that owns what it shows.</summary>
+internal sealed class ExperimentHandlers(IActorRef registry, string experimentsFolder, string baseDirectory)
+{
+    /// <summary>The largest scenario accepted: what the scenario reader reads from a file (a scenario is a few kilobytes).</summary>
+    public const int MaxScenarioBytes = ScenarioLoader.MaxChars;
+
+    /// <summary>Media types a scenario may be sent as (HOCON is text).</summary>
+    public static readonly string[] ScenarioMediaTypes = ["text/plain", "application/hocon", "text/hocon", "application/x-hocon"];
+
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
+    private static long _nextQuery;
+    private readonly Lock _snapshotGate = new();
+    private Task<(long, ResultsBuilder)?>? _snapshot;
+
+    public void Map(IEndpointRouteBuilder app)
+    {
+        var experiments = app.MapGroup("/experiments");
+        experiments.MapPost("", Submit).Accepts<string>(ScenarioMediaTypes[0], ScenarioMediaTypes[1..])
+            .WithSummary("Submit a scenario (HOCON body); query seed, partitions, name, file (shown in problems), base (where relative paths resolve)");
+        experiments.MapGet("", async () => HttpResults.Json(await AskRegistry(ListExperiments.Instance), ExperimentService.Json))
+            .WithSummary("Every experiment, in the order submitted");
+        experiments.MapGet("/{id}", (string id) => View(new GetExperiment(id))).WithSummary("An experiment's state and progress");
+        experiments.MapPost("/{id}/pause", (string id) => View(new ControlExperiment(id, ExperimentAction.Pause)))
+            .WithSummary("Hold the run at its next window barrier");
+        experiments.MapPost("/{id}/resume", (string id) => View(new ControlExperiment(id, ExperimentAction.Resume))).WithSummary("Resume a paused run");
+        experiments.MapPost("/{id}/stop", (string id) => View(new ControlExperiment(id, ExperimentAction.Stop)))
+            .WithSummary("Abandon the experiment: no results");
+        experiments.MapGet("/{id}/servers", (HttpContext http, string id) => Counters(http, id, (all, _) => EntityViews.Servers(all, null)))
+            .WithSummary("Every server: CPU counters, components, VMs and containers");
+        experiments.MapGet("/{id}/servers/{name}", (HttpContext http, string id, string name) => Counters(http, id, (all, _) => EntityViews.Servers(all, name)))
+            .WithSummary("One server");
+        experiments.MapGet("/{id}/entities/{**path}", (HttpContext http, string id, string? path) => string.IsNullOrEmpty(path)
+                ? Task.FromResult(Problem(StatusCodes.Status400BadRequest, "entities/PATH needs the path of an entity or component, e.g. host0/vswitch"))
+                : Counters(http, id, (all, _) => EntityViews.Entities(all, path)))
+            .WithSummary("The component at a path and every component under it");
+        experiments.MapGet("/{id}/series", (HttpContext http, string id, string? name) => Counters(http, id, (_, results) => Series(results, name ?? "")))
+            .WithSummary("Time series whose name starts with the prefix `name`");
+        experiments.MapGet("/{id}/results", (string id) => ResultList(id)).WithSummary("The result files of a completed experiment");
+        experiments.MapGet("/{id}/results/{file}", (string id, string file) => ResultFile(id, file)).WithSummary("Download one result file");
+    }
+
+    private async Task<object> AskRegistry(object message) => await registry.Ask<object>(message, AskTimeout);
+
+    private async Task<IResult> View(object message) => await AskRegistry(message) switch
+    {
+        ExperimentView view => HttpResults.Json(view, ExperimentService.Json),
+        var other => Refusal(other),
+    };
+
+    private static IResult Refusal(object answer) => answer switch
+    {
+        ExperimentNotFound n => Problem(StatusCodes.Status404NotFound, $"no experiment '{n.Id}'"),
+        ExperimentRefused r => Problem(StatusCodes.Status409Conflict, r.Detail, new() { ["state"] = r.Experiment.State.Name() }),
+        _ => Problem(StatusCodes.Status500InternalServerError, $"unexpected answer {answer.GetType().Name}"),
+    };
+
+    public static IResult Problem(int status, string detail, Dictionary<string, object?>? extensions = null) =>
+        HttpResults.Problem(detail: detail, statusCode: status, extensions: extensions);
+
+    private async Task<IResult> Submit(HttpContext http, string? seed, string? partitions, string? name, string? file, string? @base)
+    {
+        if (http.Request.ContentType is { } type && !ScenarioMediaTypes.Contains(type.Split(';')[0].Trim(), StringComparer.OrdinalIgnoreCase))
+            return Problem(StatusCodes.Status415UnsupportedMediaType,
+                $"a scenario is HOCON text: send it as {string.Join(", ", ScenarioMediaTypes)}, not {type}");
+        ulong? seedValue = null;
+        if (seed is not null)
+        {
+            if (!ulong.TryParse(seed, NumberStyles.None, CultureInfo.InvariantCulture, out var s))
+                return Problem(StatusCodes.Status400BadRequest, $"query seed: expected a non-negative integer, got '{seed}'");
+            seedValue = s;
+        }
+        int? partitionCount = null;
+        if (partitions is not null)
+        {
+            if (!int.TryParse(partitions, NumberStyles.None, CultureInfo.InvariantCulture, out var p) || p < 1)
+                return Problem(StatusCodes.Status400BadRequest, $"query partitions: expected an integer of at least 1, got '{partitions}'");
+            partitionCount = p;
+        }
+        var directory = @base ?? baseDirectory;
+        if (!Path.IsPathFullyQualified(directory) || !Directory.Exists(directory))
+            return Problem(StatusCodes.Status400BadRequest, $"query base: '{directory}' is not an existing absolute directory on the server");
+        if (http.Request.ContentLength > MaxScenarioBytes) return TooLarge();
+        var body = await ReadBounded(http.Request.Body, http.RequestAborted);
+        if (body is null) return TooLarge();
+        // Every key has a default, so an empty scenario is valid; an empty request is a mistake (a file not attached).
+        if (string.IsNullOrWhiteSpace(body)) return Problem(StatusCodes.Status400BadRequest, "the request has no scenario: send its HOCON as the body");
+
+        ScenarioSettings scenario;
+        try
+        {
+            scenario = ScenarioLoader.Parse(body, file ?? "scenario.conf", directory, ActorsHost.FabricModel.Instance, seedValue,
+                ScenarioFile.Checks(force: false), out _);
+        }
+        catch (ScenarioException ex)
+        {
+            return Problem(StatusCodes.Status400BadRequest, $"the scenario has {ex.Errors.Count} problem(s); the first: {ex.Errors[0]}",
+                new() { ["errors"] = ex.Errors.Select(e => e.ToString()).ToArray() });
+        }
+        var view = (ExperimentView)await AskRegistry(new SubmitExperiment(scenario, directory, partitionCount, name));
+        http.Response.Headers.Location = $"/experiments/{Uri.EscapeDataString(view.Id)}";
+        return HttpResults.Json(view, ExperimentService.Json, statusCode: StatusCodes.Status201Created);
+    }
+
+    private static IResult TooLarge() => Problem(StatusCodes.Status413PayloadTooLarge,
+        $"the scenario is larger than the limit of {MaxScenarioBytes} bytes (a scenario is a few kilobytes)", new() { ["limit_bytes"] = MaxScenarioBytes });
+
+    /// <summary>The body as UTF-8 text, or null when it is longer than <see cref="MaxScenarioBytes"/> (sent without a length).</summary>
+    private static async Task<string?> ReadBounded(Stream body, CancellationToken cancel)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await body.ReadAsync(chunk, cancel)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > MaxScenarioBytes) return null;
+        }
+        return new UTF8Encoding(false).GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    /// <summary>
+    /// Answers from the experiment's counters: a snapshot the partitions take between two windows while it runs, its results once
+    /// the run is over (also when it ends between the two questions asked here).
+    /// </summary>
+    private async Task<IResult> Counters(HttpContext http, string id, Func<SortedDictionary<string, ComponentCounters>, ResultsBuilder, EntityViews.Answered> view)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var located = await AskRegistry(new LocateExperiment(id));
+            (long Time, ResultsBuilder Results)? counters = located switch
+            {
+                FinishedExperiment f => (f.SimulatedTime, ResultsCodec.Decode(f.Results)),
+                LiveExperiment live => await Snapshot(live.Coordinator),
+                _ => null,
+            };
+            if (located is not (FinishedExperiment or LiveExperiment)) return Refusal(located);
+            if (counters is not { } c)
+            {
+                if (attempt == 0) continue;   // the run ended meanwhile: its results are there now
+                http.Response.Headers.RetryAfter = "1";
+                return Problem(StatusCodes.Status503ServiceUnavailable,
+                    $"experiment {id} has no counters at this moment (its partitions are being built, or its run has just ended): try again");
+            }
+            var answer = view(c.Results.Components, c.Results);
+            if (answer.Problem is not null) return Problem(answer.Status, answer.Problem);
+            var body = new Dictionary<string, object>(StringComparer.Ordinal) { ["experiment"] = id, ["simulated_time_ps"] = c.Time };
+            foreach (var (key, value) in answer.Body!) body[key] = value;
+            return HttpResults.Json(body, ExperimentService.Json, statusCode: answer.Status);
+        }
+    }
+
+    /// <summary>
+    /// The coordinator's merged snapshot, decoded, or null when no run is going on any more. Requests that come while one is being
+    /// fetched share it: a burst of queries asks the cluster once and decodes once (the views only read it).
+    /// </summary>
+    private Task<(long, ResultsBuilder)?> Snapshot(IActorRef coordinator)
+    {
+        lock (_snapshotGate)
+        {
+            if (_snapshot is { IsCompleted: false } inFlight) return inFlight;
+            return _snapshot = Fetch(coordinator);
+        }
+    }
+
+    private static async Task<(long, ResultsBuilder)?> Fetch(IActorRef coordinator)
+    {
+        var snapshot = await coordinator.Ask<ServersSnapshot>(new QueryServers(Interlocked.Increment(ref _nextQuery)), AskTimeout);
+        return snapshot.SimulatedTime < 0 ? null : (snapshot.SimulatedTime, ResultsCodec.Decode(snapshot.Results));
+    }
+
+    /// <summary>The series whose name starts with <paramref name="prefix"/>, each as [time_ps, value] pairs.</summary>
+    private static EntityViews.Answered Series(ResultsBuilder results, string prefix)
+    {
+        var series = results.Series.Where(s => s.Key.StartsWith(prefix, StringComparison.Ordinal))
+            .ToDictionary(s => s.Key, s => (object)s.Value.Select(p => new[] { p.Time, p.Value }).ToList(), StringComparer.Ordinal);
+        return new EntityViews.Answered(StatusCodes.Status200OK, new Dictionary<string, object> { ["prefix"] = prefix, ["series"] = series });
+    }
+
+    private async Task<IResult> ResultList(string id)
+    {
+        if (await CompletedFolder(id) is not { } folder) return Refusal(await AskRegistry(new GetExperiment(id)) is ExperimentView v
+            ? new ExperimentRefused(v, $"experiment {id} is {v.State.Name()}: results are there once it has completed")
+            : new ExperimentNotFound(id));
+        var files = new DirectoryInfo(folder).GetFiles().OrderBy(f => f.Name, StringComparer.Ordinal)
+            .Select(f => new Dictionary<string, object> { ["name"] = f.Name, ["bytes"] = f.Length, ["href"] = $"/experiments/{id}/results/{f.Name}" });
+        return HttpResults.Json(new Dictionary<string, object> { ["experiment"] = id, ["files"] = files.ToList() }, ExperimentService.Json);
+    }
+
+    private async Task<IResult> ResultFile(string id, string file)
+    {
+        if (await CompletedFolder(id) is not { } folder) return await ResultList(id);
+        // Only a file of the folder, by its exact name: no path leads out of it.
+        var match = new DirectoryInfo(folder).GetFiles().FirstOrDefault(f => f.Name == file);
+        if (match is null) return Problem(StatusCodes.Status404NotFound, $"experiment {id} has no result file '{file}'");
+        var type = match.Extension switch { ".json" => "application/json", ".csv" => "text/csv", _ => "application/octet-stream" };
+        return HttpResults.File(match.FullName, type, match.Name);
+    }
+
+    private async Task<string?> CompletedFolder(string id) =>
+        await AskRegistry(new GetExperiment(id)) is ExperimentView { State: ExperimentState.Completed } ? Path.Combine(experimentsFolder, id) : null;
+}

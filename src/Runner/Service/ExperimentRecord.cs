@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using DcSim.SimCore.Scenario;
+using static DcSim.SimCore.Cluster.WindowProtocol;
+
+namespace DcSim.Runner.Service;
+
+/// <summary>An experiment as the service shows it (wall time is never part of a result).</summary>
+internal sealed record ExperimentView(string Id, string Name, ExperimentState State, int Order, ulong Seed, long SimulatedTimePs, long EndTimePs,
+    long Windows, long Events, double WallSeconds, int Partitions, IReadOnlyList<string> Members, string? Error)
+{
+    public double Progress => EndTimePs <= 0 ? 0 : Math.Round((double)SimulatedTimePs / EndTimePs, 6);
+}
+
+internal enum ExperimentState { Queued, Running, Paused, Completed, Failed, Stopped }
+
+internal static class ExperimentStates
+{
+    public static string Name(this ExperimentState s) => s.ToString().ToLowerInvariant();
+}
+
+/// <summary>One experiment's mutable state, owned by the <see cref="ExperimentRegistry"/>.</summary>
+internal sealed class ExperimentRecord(string id, int order, string name, ScenarioSettings scenario, string baseDirectory, int? partitions)
+{
+    private readonly Stopwatch _wall = new();
+    private RunProgress? _progress;
+    private string[] _members = [];
+    private string? _error;
+    private byte[]? _results;
+    private ExperimentCompleted? _completion;
+
+    public string Id { get; } = id;
+    public string Name { get; } = name;
+    public ScenarioSettings Scenario { get; } = scenario;
+    public string BaseDirectory { get; } = baseDirectory;
+    public int? Partitions { get; } = partitions;
+    public int PartitionCount { get; private set; }
+    public ExperimentState State { get; private set; } = ExperimentState.Queued;
+    public long EndTime => Scenario.DurationPs;
+
+    public void Start(int partitions)
+    {
+        PartitionCount = partitions;
+        State = ExperimentState.Running;
+        _wall.Start();
+    }
+
+    public void Progressed(RunProgress p) => _progress = p;
+    public void Placed(string[] members) => _members = members;
+
+    /// <summary>Pausing only changes what is shown: the coordinator holds the run.</summary>
+    public void Paused(bool paused)
+    {
+        if (State is ExperimentState.Running or ExperimentState.Paused) State = paused ? ExperimentState.Paused : ExperimentState.Running;
+    }
+
+    /// <summary>The run is over and its results are being written: queries are answered from them; the state stays until written.</summary>
+    public void Completed(ExperimentCompleted c)
+    {
+        _completion = c;
+        _results = c.Results;
+        _members = [.. c.Partitions.OrderBy(p => p.Index).Select(p => p.Address)];
+        _wall.Stop();
+    }
+
+    public byte[]? FinalResults() => _results;
+
+    public void Finish(ExperimentState state)
+    {
+        _wall.Stop();
+        State = state;
+    }
+
+    public void Fail(string reason)
+    {
+        _error = reason;
+        _results = null;
+        Finish(ExperimentState.Failed);
+    }
+
+    public ExperimentView View()
+    {
+        var (time, windows, events) = _completion is { } c
+            ? (EndTime, c.Windows, c.Partitions.Sum(p => p.EventsProcessed))
+            : (_progress?.SimulatedTime ?? 0, _progress?.Windows ?? 0, _progress?.EventsProcessed ?? 0);
+        return new ExperimentView(Id, Name, State, order, Scenario.Seed, time, EndTime, windows, events, _wall.Elapsed.TotalSeconds, PartitionCount,
+            _members, _error);
+    }
+}

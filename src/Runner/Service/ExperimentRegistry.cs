@@ -1,0 +1,197 @@
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.Event;
+using DcSim.Runner.Hosting;
+using DcSim.Runner.Results;
+using DcSim.SimCore.Metrics;
+using DcSim.SimCore.Scenario;
+using static DcSim.SimCore.Cluster.WindowProtocol;
+
+namespace DcSim.Runner.Service;
+
+/// <summary>
+/// The experiments submitted to this member's service: a queue run one at a time on the cluster, each experiment's state and
+/// progress, and where its live counters or its results are. It is the coordinator's client for the run it has started.
+/// </summary>
+/// <remarks>
+/// <code>
+///   queued --its turn--> running &lt;--pause/resume--> paused
+///   running, paused --ExperimentCompleted, results written--> completed
+///   running, paused --ExperimentFailed (or results not written)--> failed
+///   queued, running, paused --stop--> stopped
+/// </code>
+/// Nothing here waits: the coordinator is told (the coordinator answers controls in order, so the askers wait in a queue), and the
+/// result files are written on the thread pool and the outcome piped back. Wall-clock figures (wall time) are shown, never written to
+/// a result. Experiments live as long as the member; their result folders stay under the experiments folder. A run whose coordinator
+/// says nothing for <see cref="ExperimentClient.CoordinatorSilenceLimit"/> while not paused (its member was lost) fails, as with `dcsim run`.
+/// </remarks>
+internal sealed class ExperimentRegistry : ReceiveActor, IWithTimers
+{
+    private readonly IActorRef _coordinator;
+    private readonly string _folder;
+    private readonly Func<int> _members;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly List<ExperimentRecord> _experiments = [];
+    private readonly Queue<ExperimentRecord> _queue = new();
+    private readonly Queue<(IActorRef Asker, ExperimentRecord Experiment)> _controls = new();
+    private ExperimentRecord? _current;
+
+    /// <param name="coordinator">The coordinator (a singleton proxy on a cluster).</param>
+    /// <param name="folder">Each experiment's results go to FOLDER/ID.</param>
+    /// <param name="members">Cluster members up now: the partitions of a scenario whose kernel.partitions is auto (one per member).</param>
+    public ExperimentRegistry(IActorRef coordinator, string folder, Func<int> members)
+    {
+        _coordinator = coordinator;
+        _folder = folder;
+        _members = members;
+        Receive<SubmitExperiment>(Submit);
+        Receive<ListExperiments>(_ => Sender.Tell(new ExperimentList([.. _experiments.Select(e => e.View())])));
+        Receive<GetExperiment>(g => Reply(g.Id, e => Sender.Tell(e.View())));
+        Receive<LocateExperiment>(l => Reply(l.Id, Locate));
+        Receive<ControlExperiment>(c => Reply(c.Id, e => Control(e, c.Action)));
+        Receive<RunProgress>(p =>
+        {
+            _current?.Progressed(p);
+            Heard();
+        });
+        Receive<RunPlaced>(p =>
+        {
+            _current?.Placed(p.Addresses);
+            Heard();
+        });
+        Receive<CheckpointTaken>(_ => Heard());
+        Receive<CheckpointFailed>(_ => Heard());
+        Receive<CoordinatorSilent>(_ => Ended(e => e.Fail($"the coordinator has not answered for {ExperimentClient.CoordinatorSilenceLimit.TotalSeconds:0} s")));
+        Receive<ExperimentCompleted>(Completed);
+        Receive<ExperimentFailed>(f => Ended(e => e.Fail(f.Reason)));
+        Receive<ExperimentStopped>(_ => Ended(e => e.Finish(ExperimentState.Stopped)));
+        Receive<RunControlled>(Controlled);
+        Receive<ResultsWritten>(w => w.Experiment.Finish(ExperimentState.Completed));
+        Receive<Status.Failure>(f => (f.State as ExperimentRecord)?.Fail($"the result files could not be written: {f.Cause.Message}"));
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>The coordinator spoke about the current run: the silence watchdog starts again (it is off while the run is paused).</summary>
+    private void Heard()
+    {
+        if (_current is { State: ExperimentState.Running }) Timers.StartSingleTimer(CoordinatorSilent.Instance, CoordinatorSilent.Instance, ExperimentClient.CoordinatorSilenceLimit);
+    }
+
+    private sealed record CoordinatorSilent
+    {
+        public static readonly CoordinatorSilent Instance = new();
+    }
+
+    public static Props Props(IActorRef coordinator, string folder, Func<int> members) =>
+        Akka.Actor.Props.Create(() => new ExperimentRegistry(coordinator, folder, members));
+
+    private void Reply(string id, Action<ExperimentRecord> answer)
+    {
+        if (_experiments.FirstOrDefault(e => e.Id == id) is { } experiment) answer(experiment);
+        else Sender.Tell(new ExperimentNotFound(id));
+    }
+
+    private void Submit(SubmitExperiment submit)
+    {
+        var order = _experiments.Count + 1;
+        var experiment = new ExperimentRecord($"{order}-{Guid.NewGuid().ToString("N")[..8]}", order, submit.Name ?? submit.Scenario.Name,
+            submit.Scenario, submit.BaseDirectory, submit.Partitions);
+        _experiments.Add(experiment);
+        _queue.Enqueue(experiment);
+        Sender.Tell(experiment.View());
+        StartNext();
+    }
+
+    private void StartNext()
+    {
+        if (_current is not null) return;
+        while (_queue.TryDequeue(out var next))
+        {
+            if (next.State != ExperimentState.Queued) continue;   // stopped while queued
+            var kernel = next.Scenario.Kernel.Partitions;
+            next.Start(kernel > 0 ? kernel : next.Partitions ?? Math.Max(1, _members()));
+            _current = next;
+            Heard();
+            _log.Info("experiment {0} ({1}) starts on {2} partition(s)", next.Id, next.Name, next.PartitionCount);
+            _coordinator.Tell(new StartExperiment(next.Scenario.ResolvedHocon, next.BaseDirectory, next.PartitionCount), Self);
+            return;
+        }
+    }
+
+    /// <summary>The run of the current experiment is over: the next in the queue starts.</summary>
+    private void Ended(Action<ExperimentRecord> outcome)
+    {
+        if (_current is not { } ended) return;
+        _current = null;
+        Timers.Cancel(CoordinatorSilent.Instance);
+        outcome(ended);
+        StartNext();
+    }
+
+    private void Completed(ExperimentCompleted completed)
+    {
+        if (_current is not { } done) return;
+        done.Completed(completed);
+        Timers.Cancel(CoordinatorSilent.Instance);
+        var folder = Path.Combine(_folder, done.Id);
+        // The same writer as `dcsim run`, off the actor's thread; the next experiment starts meanwhile.
+        Task.Run(() => ResultFiles.Write(folder, done.Scenario, ResultsCodec.Decode(done.FinalResults()!)))
+            .PipeTo(Self, success: () => new ResultsWritten(done), failure: ex => new Status.Failure(ex, done));
+        _current = null;
+        StartNext();
+    }
+
+    private void Locate(ExperimentRecord e)
+    {
+        if (e.State is ExperimentState.Running or ExperimentState.Paused && e.FinalResults() is null) Sender.Tell(new LiveExperiment(_coordinator));
+        else if (e.FinalResults() is { } results) Sender.Tell(new FinishedExperiment(results, e.EndTime));
+        else Sender.Tell(new ExperimentRefused(e.View(), $"experiment {e.Id} is {e.State.Name()}: it has no counters to show"));
+    }
+
+    private void Control(ExperimentRecord e, ExperimentAction action)
+    {
+        if (e.State == ExperimentState.Queued && action == ExperimentAction.Stop)
+        {
+            e.Finish(ExperimentState.Stopped);
+            Sender.Tell(e.View());
+            return;
+        }
+        var allowed = action switch
+        {
+            ExperimentAction.Pause => e.State == ExperimentState.Running,
+            ExperimentAction.Resume => e.State == ExperimentState.Paused,
+            _ => e.State is ExperimentState.Running or ExperimentState.Paused,
+        };
+        if (!allowed || e != _current)
+        {
+            Sender.Tell(new ExperimentRefused(e.View(), $"experiment {e.Id} is {e.State.Name()}: it cannot be {action.Done()}"));
+            return;
+        }
+        _controls.Enqueue((Sender, e));
+        _coordinator.Tell(action switch
+        {
+            ExperimentAction.Pause => PauseRun.Instance,
+            ExperimentAction.Resume => ResumeRun.Instance,
+            _ => (object)StopRun.Instance,
+        }, Self);
+    }
+
+    private void Controlled(RunControlled answer)
+    {
+        if (!_controls.TryDequeue(out var control)) return;
+        var (asker, e) = control;
+        if (!answer.Accepted)
+        {
+            asker.Tell(new ExperimentRefused(e.View(), $"experiment {e.Id}: the run is {answer.State}: {answer.Detail}"));
+            return;
+        }
+        if (answer.State == "paused") e.Paused(true);
+        else if (answer.State == "running") e.Paused(false);
+        if (e.State == ExperimentState.Paused) Timers.Cancel(CoordinatorSilent.Instance);
+        else Heard();
+        asker.Tell(e.View());
+    }
+
+    private sealed record ResultsWritten(ExperimentRecord Experiment);
+}

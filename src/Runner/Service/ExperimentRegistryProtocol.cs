@@ -1,0 +1,48 @@
+using Akka.Actor;
+using DcSim.SimCore.Scenario;
+using static DcSim.SimCore.Cluster.WindowProtocol;
+
+namespace DcSim.Runner.Service;
+
+/// <summary>What a pause, resume or stop asks.</summary>
+internal enum ExperimentAction { Pause, Resume, Stop }
+
+internal static class ExperimentActions
+{
+    public static string Done(this ExperimentAction a) => a switch
+    {
+        ExperimentAction.Pause => "paused",
+        ExperimentAction.Resume => "resumed",
+        _ => "stopped",
+    };
+}
+
+/// <summary>Queue <paramref name="Scenario"/> (validated); <paramref name="Partitions"/> null: kernel.partitions, or one per member.</summary>
+internal sealed record SubmitExperiment(ScenarioSettings Scenario, string BaseDirectory, int? Partitions, string? Name);
+
+internal sealed record ListExperiments
+{
+    public static readonly ListExperiments Instance = new();
+}
+
+internal sealed record ExperimentList(IReadOnlyList<ExperimentView> Experiments);
+
+/// <summary>Answered by <see cref="ExperimentView"/> or <see cref="ExperimentNotFound"/>.</summary>
+internal sealed record GetExperiment(string Id);
+
+internal sealed record ExperimentNotFound(string Id);
+
+/// <summary>Answered by the experiment's <see cref="ExperimentView"/> once done, or <see cref="ExperimentRefused"/>.</summary>
+internal sealed record ControlExperiment(string Id, ExperimentAction Action);
+
+/// <summary>The experiment's state does not allow what was asked (HTTP 409).</summary>
+internal sealed record ExperimentRefused(ExperimentView Experiment, string Detail);
+
+/// <summary>Where the counters of an experiment are: <see cref="LiveExperiment"/>, <see cref="FinishedExperiment"/>, or refused.</summary>
+internal sealed record LocateExperiment(string Id);
+
+/// <summary>The experiment runs: the coordinator answers <see cref="QueryServers"/>.</summary>
+internal sealed record LiveExperiment(IActorRef Coordinator);
+
+/// <summary>The experiment's run is over: its merged results (a ResultsCodec encoding) at its end time.</summary>
+internal sealed record FinishedExperiment(byte[] Results, long SimulatedTime);

@@ -1,0 +1,182 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Xunit;
+
+namespace DcSim.EndToEnd;
+
+/// <summary>
+/// The experiment service on a cluster of 3 processes (`dcsim node --http` and two `dcsim node --seed-node`): an experiment submitted
+/// over HTTP and through the `dcsim` client commands, paused and queried mid-run, its results downloaded and byte-identical to
+/// `dcsim run`'s for the same scenario and seed.
+/// </summary>
+[Collection(MultiProcessCollection.Name)]
+public sealed class ExperimentServiceSpec : IDisposable
+{
+    private const string ScenarioPath = "config/scenarios/determinism.conf";
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
+
+    private readonly string _experiments = Dcsim.TempDirectory("service");
+    private readonly int _http = Dcsim.FreePort();
+    private readonly List<Dcsim.Background> _nodes = [];
+    private readonly HttpClient _client;
+
+    public ExperimentServiceSpec()
+    {
+        var port = Dcsim.FreePort();
+        _nodes.Add(Dcsim.StartCapturing("node", "--port", port.ToString(), "--http", _http.ToString(), "--experiments", _experiments));
+        for (var i = 0; i < 2; i++) _nodes.Add(Dcsim.StartCapturing("node", "--port", "0", "--seed-node", $"127.0.0.1:{port}"));
+        _client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_http}"), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public void Dispose()
+    {
+        _client.Dispose();
+        foreach (var node in _nodes) node.Dispose();
+    }
+
+    private string Server => $"127.0.0.1:{_http}";
+
+    /// <summary>Waits for the three members to print their start line, then for sharding to hear of them.</summary>
+    private async Task ClusterUp()
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (_nodes.Any(n => !n.Stdout.Contains("dcsim node ")))
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException(string.Join("\n", _nodes.Select(n => n.Stdout + n.Stderr)));
+            await Task.Delay(200);
+        }
+        await Task.Delay(TimeSpan.FromSeconds(5));
+    }
+
+    private async Task<JsonElement> Json(HttpMethod method, string path, HttpStatusCode expected = HttpStatusCode.OK, HttpContent? content = null)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = content };
+        using var response = await _client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == expected, $"{method} {path}: {(int)response.StatusCode} {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    private async Task<JsonElement> AwaitProgress(string id, Func<JsonElement, bool> done)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (DateTime.UtcNow < deadline)
+        {
+            var status = await Json(HttpMethod.Get, $"/experiments/{id}");
+            if (done(status)) return status;
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"experiment {id}: {await Json(HttpMethod.Get, $"/experiments/{id}")}");
+    }
+
+    private static long Time(JsonElement e) => e.GetProperty("simulated_time_ps").GetInt64();
+
+    /// <summary>`dcsim run` of the scenario on one process: the results the service's must equal.</summary>
+    private static string RunLocally()
+    {
+        var output = Dcsim.TempDirectory("service-run");
+        var run = Dcsim.Run(Patience, "run", Dcsim.RepositoryFile(ScenarioPath), "--out", output, "--journal", "off");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        return output;
+    }
+
+    private static void AssertSameFiles(string expected, string actual)
+    {
+        var names = Directory.GetFiles(expected).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(names, Directory.GetFiles(actual).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        foreach (var name in names) Assert.True(File.ReadAllBytes(Path.Combine(expected, name!)).SequenceEqual(File.ReadAllBytes(Path.Combine(actual, name!))), name);
+    }
+
+    [Fact]
+    public async Task Experiment_submitted_over_HTTP_to_a_3_process_cluster_must_pause_answer_queries_mid_run_and_give_dcsim_runs_files()
+    {
+        // arrange
+        var local = RunLocally();
+        await ClusterUp();
+        var scenarioFile = Dcsim.RepositoryFile(ScenarioPath);
+        var body = new StringContent(await File.ReadAllTextAsync(scenarioFile), Encoding.UTF8, "text/plain");
+        var openApi = await Json(HttpMethod.Get, "/openapi/v1.json");
+
+        // act: submit, hold at the first barrier, then once past 1 ms of simulated time, and query each time
+        var submitted = await Json(HttpMethod.Post, $"/experiments?partitions=3&base={Uri.EscapeDataString(Path.GetDirectoryName(scenarioFile)!)}",
+            HttpStatusCode.Created, body);
+        var id = submitted.GetProperty("id").GetString()!;
+        var paused = await Json(HttpMethod.Post, $"/experiments/{id}/pause");
+        await Json(HttpMethod.Post, $"/experiments/{id}/resume");
+        await AwaitProgress(id, s => Time(s) >= 1_000_000_000);
+        await Json(HttpMethod.Post, $"/experiments/{id}/pause");
+        var held = await AwaitProgress(id, s => s.GetProperty("members").GetArrayLength() == 3);
+        var server = await Json(HttpMethod.Get, $"/experiments/{id}/servers/host8");
+        var vm = server.GetProperty("servers")[0].GetProperty("entities")[0];
+        var entity = await Json(HttpMethod.Get, $"/experiments/{id}/entities/{vm.GetProperty("path").GetString()}");
+        var again = await Json(HttpMethod.Get, $"/experiments/{id}/servers/host8");
+        await Json(HttpMethod.Post, $"/experiments/{id}/resume");
+        var completed = await AwaitProgress(id, s => s.GetProperty("state").GetString() is "completed" or "failed" or "stopped");
+        var files = await Json(HttpMethod.Get, $"/experiments/{id}/results");
+        var downloaded = Dcsim.TempDirectory("service-http");
+        foreach (var f in files.GetProperty("files").EnumerateArray())
+            await File.WriteAllBytesAsync(Path.Combine(downloaded, f.GetProperty("name").GetString()!),
+                await _client.GetByteArrayAsync(f.GetProperty("href").GetString()));
+        var series = await Json(HttpMethod.Get, $"/experiments/{id}/series?name=cwnd/");
+
+        // assert
+        Assert.Equal("paused", paused.GetProperty("state").GetString());
+        Assert.Equal(3, held.GetProperty("members").EnumerateArray().Select(m => m.GetString()).Distinct().Count());
+        Assert.InRange(Time(server), 1_000_000_000, 2_999_999_999);
+        Assert.Equal(Time(server), Time(again));   // held: the same cut
+        Assert.Equal(server.GetRawText(), again.GetRawText());
+        Assert.Equal("vm", vm.GetProperty("kind").GetString());
+        Assert.True(entity.GetProperty("components").EnumerateObject().Count() >= 2, entity.GetRawText());
+        Assert.Equal("completed", completed.GetProperty("state").GetString());
+        Assert.Equal(3_000_000_000, Time(completed));
+        AssertSameFiles(local, downloaded);
+        AssertSameFiles(local, Path.Combine(_experiments, id));
+        Assert.NotEmpty(series.GetProperty("series").EnumerateObject());
+        Assert.Equal(11, openApi.GetProperty("paths").EnumerateObject().Count());
+    }
+
+    [Fact]
+    public async Task Client_commands_must_submit_wait_list_query_download_and_stop_with_one_line_problems()
+    {
+        // arrange
+        var local = RunLocally();
+        await ClusterUp();
+        var scenario = Dcsim.RepositoryFile(ScenarioPath);
+
+        // act
+        var submit = Dcsim.Run(Patience, "submit", scenario, "--partitions", "3", "--server", Server, "--wait");
+        var list = Dcsim.Run(Patience, "list", "--server", Server, "--json");
+        var id = JsonDocument.Parse(list.Stdout).RootElement.GetProperty("experiments")[0].GetProperty("id").GetString()!;
+        var table = Dcsim.Run(Patience, "list", "--server", Server);
+        var status = Dcsim.Run(Patience, "status", id, "--server", Server);
+        var query = Dcsim.Run(Patience, "query", id, "servers/host8", "--server", Server, "--json");
+        var output = Dcsim.TempDirectory("service-client");
+        var results = Dcsim.Run(Patience, "results", id, "--out", output, "--server", Server);
+        var stopCompleted = Dcsim.Run(Patience, "stop", id, "--server", Server);
+        var unknown = Dcsim.Run(Patience, "status", "no-such-id", "--server", Server);
+        var second = Dcsim.Run(Patience, "submit", scenario, "--server", Server, "--json");
+        var secondId = JsonDocument.Parse(second.Stdout).RootElement.GetProperty("id").GetString()!;
+        var stop = Dcsim.Run(Patience, "stop", secondId, "--server", Server, "--json");
+        var stopped = Dcsim.Run(Patience, "status", secondId, "--server", Server, "--json");
+        var unreachable = Dcsim.Run(Patience, "list", "--server", $"127.0.0.1:{Dcsim.FreePort()}");
+
+        // assert
+        Assert.True(submit.ExitCode == 0, submit.Stdout + submit.Stderr);
+        Assert.Contains("state          completed", submit.Stdout);
+        Assert.Matches(@"ID\s+NAME\s+STATE\s+PROGRESS\s+SIMULATED\s+WALL", table.Stdout);
+        Assert.Contains($"{id}  determinism  completed  100.0%", table.Stdout);
+        Assert.Contains("progress       100.0% (3ms of 3ms)", status.Stdout);
+        Assert.Equal(0, query.ExitCode);
+        Assert.Equal(3_000_000_000, JsonDocument.Parse(query.Stdout).RootElement.GetProperty("simulated_time_ps").GetInt64());
+        Assert.True(results.ExitCode == 0, results.Stderr);
+        AssertSameFiles(local, output);
+        Assert.Equal((1, $"dcsim: 409 Conflict: experiment {id} is completed: it cannot be stopped"), (stopCompleted.ExitCode, stopCompleted.Stderr.Trim()));
+        Assert.Equal((2, "dcsim: 404 Not Found: no experiment 'no-such-id'"), (unknown.ExitCode, unknown.Stderr.Trim()));
+        Assert.True(stop.ExitCode == 0, stop.Stderr);
+        Assert.Equal("stopped", JsonDocument.Parse(stopped.Stdout).RootElement.GetProperty("state").GetString());
+        Assert.False(Directory.Exists(Path.Combine(_experiments, secondId)), "a stopped experiment writes no results");
+        Assert.Equal(1, unreachable.ExitCode);
+        Assert.StartsWith("dcsim: cannot reach the experiment service at", unreachable.Stderr);
+    }
+}
