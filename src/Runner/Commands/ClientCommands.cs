@@ -93,13 +93,21 @@ internal static class ClientCommands
     private static Command Query()
     {
         var id = new Argument<string>("ID") { Description = "Experiment id" };
-        var path = new Argument<string>("PATH") { Description = "servers, servers/NAME, entities/PATH or series?name=PREFIX" };
+        var path = new Argument<string>("PATH") { Description = "An entity's path (host3, host3/kvm-0/stack), or servers, servers/NAME, entities/PATH, series?name=PREFIX" };
         var server = ServerOption();
         var json = JsonOption();
         var command = new Command("query", "Show the counters of a running (or completed) experiment") { id, path, server, json };
         command.SetAction(parse => Call(parse.GetValue(server), async client =>
-            Print(await client.Get($"/experiments/{Escape(parse.GetValue(id)!)}/{parse.GetValue(path)!.TrimStart('/')}"), parse.GetValue(json), PrintTree)));
+            Print(await client.Get($"/experiments/{Escape(parse.GetValue(id)!)}/{Resource(parse.GetValue(path)!)}"), parse.GetValue(json), PrintTree)));
         return command;
+    }
+
+    /// <summary>The service's resource for a query's PATH: its own names pass through, anything else is an entity's path.</summary>
+    internal static string Resource(string path)
+    {
+        path = path.TrimStart('/');
+        var first = path.Split('/', '?')[0];
+        return first is "servers" or "entities" or "series" ? path : $"entities/{path.TrimEnd('/')}";
     }
 
     private static Command Results()
