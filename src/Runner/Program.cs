@@ -21,6 +21,7 @@ var root = new RootCommand("DcSim: a deterministic simulator of virtualized data
     OvsTraceCommand.Create(),
     ClassifierBenchCommand.Create(),
     ReportCommand.Create(),
+    QueryLoadBenchCommand.Create(),
 };
 foreach (var client in ClientCommands.Create()) root.Subcommands.Add(client);
 var parse = root.Parse(args);

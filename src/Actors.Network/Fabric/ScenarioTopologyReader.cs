@@ -63,7 +63,7 @@ public static class ScenarioTopologyReader
     {
         if (!topology.TryInt("k", 2, int.MaxValue, out var k)) return null;
         var fromFile = topology.Get("k").FromFile;
-        var hosts = (long)k * k * k / 4;
+        var hosts = (Int128)k * k * k / 4;   // k up to int.MaxValue: its cube overflows a long
         return topology.Check(k % 2 == 0, "k", fromFile, $"must be even (k/2 edge and k/2 aggregation switches per pod), got {k}")
                && topology.Check(hosts <= MaxHosts, "k", fromFile,
                    $"k = {k} makes k^3/4 = {hosts} hosts; at most {MaxHosts} are supported (a flow id holds the source host in 23 bits, see FlowIds)")

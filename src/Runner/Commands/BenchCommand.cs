@@ -16,9 +16,9 @@ namespace DcSim.Runner.Commands;
 /// </summary>
 internal static class BenchCommand
 {
-    private sealed record Fabric(string Name, int Spines, int Leaves, int HostsPerLeaf, double SimSeconds);
+    internal sealed record Fabric(string Name, int Spines, int Leaves, int HostsPerLeaf, double SimSeconds);
 
-    private static readonly Fabric[] Fabrics =
+    internal static readonly Fabric[] Fabrics =
     [
         new("small", 2, 4, 8, 1.0),
         new("medium", 4, 8, 16, 0.25),
@@ -123,7 +123,7 @@ internal static class BenchCommand
             $"        checkpoints every {every}: {taken.Count} taken, {bytes / 1024:0.0} KiB each ({bytes / lps:0} B per LP compressed), {wall:0.0} ms from barrier to last piece; run {outcome.Run.TotalSeconds:0.000} s against {plain.Run.TotalSeconds:0.000} s plain ({outcome.Run.TotalSeconds / plain.Run.TotalSeconds - 1:+0.0%;-0.0%}); same results"));
     }
 
-    private static string ScenarioText(Fabric f, double seconds, string rate) => string.Create(CultureInfo.InvariantCulture, $$"""
+    internal static string ScenarioText(Fabric f, double seconds, string rate) => string.Create(CultureInfo.InvariantCulture, $$"""
         name = "bench-{{f.Name}}"
         seed = 1
         duration = {{seconds * 1000 + 1}}ms

@@ -135,7 +135,17 @@ internal static class ClientCommands
 
     private static async Task<int> Call(string? server, Func<ServiceClient, Task<int>> call)
     {
-        using var client = new ServiceClient(ServiceClient.Resolve(server));
+        ServiceClient client;
+        try
+        {
+            client = new ServiceClient(ServiceClient.Resolve(server));
+        }
+        catch (UriFormatException)
+        {
+            Console.Error.WriteLine($"dcsim: --server expects HOST:PORT, got '{ServiceClient.Resolve(server)}'");
+            return ExitCodes.BadInput;
+        }
+        using var _ = client;
         try
         {
             return await call(client);

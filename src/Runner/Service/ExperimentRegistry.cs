@@ -110,7 +110,7 @@ internal sealed class ExperimentRegistry : ReceiveActor, IWithTimers
         {
             if (next.State != ExperimentState.Queued) continue;   // stopped while queued
             var kernel = next.Scenario.Kernel.Partitions;
-            next.Start(kernel > 0 ? kernel : next.Partitions ?? Math.Max(1, _members()));
+            next.Start(next.Partitions ?? (kernel > 0 ? kernel : Math.Max(1, _members())));
             _current = next;
             Heard();
             _log.Info("experiment {0} ({1}) starts on {2} partition(s)", next.Id, next.Name, next.PartitionCount);
@@ -184,6 +184,9 @@ internal sealed class ExperimentRegistry : ReceiveActor, IWithTimers
         if (!answer.Accepted)
         {
             asker.Tell(new ExperimentRefused(e.View(), $"experiment {e.Id}: the run is {answer.State}: {answer.Detail}"));
+            // An idle coordinator has no run at all: it restarted (its member was lost) and this experiment's run is gone.
+            if (answer.State == "idle" && e == _current && e.State is ExperimentState.Running or ExperimentState.Paused)
+                Ended(current => current.Fail("the coordinator restarted and no longer holds the run (its cluster member was lost)"));
             return;
         }
         if (answer.State == "paused") e.Paused(true);

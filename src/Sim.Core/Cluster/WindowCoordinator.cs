@@ -248,6 +248,10 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
     /// <summary>Pause, resume and stop while a run goes on; <paramref name="finishing"/>: no window is left to hold back.</summary>
     private void Controls(bool finishing)
     {
+        // Only the run's own client controls it: another client's pause or stop (a second service sharing the coordinator) is refused.
+        Receive<PauseRun>(_ => !Sender.Equals(_client), _ => Refuse("busy", "the running experiment belongs to another client"));
+        Receive<ResumeRun>(_ => !Sender.Equals(_client), _ => Refuse("busy", "the running experiment belongs to another client"));
+        Receive<StopRun>(_ => !Sender.Equals(_client), _ => Refuse("busy", "the running experiment belongs to another client"));
         Receive<PauseRun>(_ =>
         {
             if (finishing) Refuse("finishing", "the run has granted its last window and is collecting the results");

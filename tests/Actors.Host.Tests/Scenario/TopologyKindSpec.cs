@@ -43,6 +43,7 @@ public sealed class TopologyKindSpec
     [Theory]
     [InlineData("topology {\n  kind = fat-tree\n  k = 5\n}\n", "topology.k", 3, "must be even")]
     [InlineData("topology {\n  kind = fat-tree\n  k = 0\n}\n", "topology.k", 3, "at least 2")]
+    [InlineData("topology {\n  kind = fat-tree\n  k = 4194304\n}\n", "topology.k", 3, "18446744073709551616 hosts")]
     [InlineData("topology {\n  kind = fat-tree\n  spines = 4\n}\n", "topology.spines", 3, "is not a key of kind = fat-tree", "kind = leaf-spine")]
     [InlineData("topology {\n  k = 8\n}\n", "topology.k", 2, "is not a key of kind = leaf-spine", "kind = fat-tree")]
     [InlineData("topology {\n  kind = ring\n}\n", "topology.kind", 2, "ring")]

@@ -172,6 +172,7 @@ public sealed partial class ExperimentServiceSpec : TestKit, IAsyncLifetime
         var media = await Send(HttpMethod.Post, "/experiments", "{}", "application/json");
         var large = await Send(HttpMethod.Post, "/experiments", "# " + new string('x', ExperimentHandlers.MaxScenarioBytes) + "\n");
         var seed = await Send(HttpMethod.Post, "/experiments?seed=minus", Scenario);
+        var partitions = await Send(HttpMethod.Post, "/experiments?partitions=2000000000", Scenario);
         var method = await Send(HttpMethod.Delete, "/experiments");
         var unknown = await Send(HttpMethod.Get, "/experiments/42-nothing");
         var noRoute = await Send(HttpMethod.Get, "/nowhere");
@@ -189,6 +190,8 @@ public sealed partial class ExperimentServiceSpec : TestKit, IAsyncLifetime
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, large.Status);
         Assert.Equal(ExperimentHandlers.MaxScenarioBytes, large.Body.GetProperty("limit_bytes").GetInt32());
         Assert.Equal((HttpStatusCode.BadRequest, "query seed: expected a non-negative integer, got 'minus'"), (seed.Status, seed.Body.GetProperty("detail").GetString()));
+        Assert.Equal((HttpStatusCode.BadRequest, $"query partitions: expected an integer from 1 to {ExperimentHandlers.MaxPartitions}, got '2000000000'"),
+            (partitions.Status, partitions.Body.GetProperty("detail").GetString()));
         Assert.Equal(HttpStatusCode.MethodNotAllowed, method.Status);
         Assert.Equal("DELETE /experiments: the method is not allowed here; allowed: GET, POST", method.Body.GetProperty("detail").GetString());
         Assert.Equal((HttpStatusCode.NotFound, "no experiment '42-nothing'"), (unknown.Status, unknown.Body.GetProperty("detail").GetString()));

@@ -79,4 +79,24 @@ public sealed partial class WindowCoordinatorSpec
         Assert.Equal((false, "idle"), (idle.Accepted, idle.State));
         Assert.Equal(undisturbed, next.Results);
     }
+
+    [Fact]
+    public void Controls_from_another_client_must_be_refused_and_leave_the_run_untouched()
+    {
+        // arrange: a second client (another service sharing the coordinator) that did not start the run
+        var (undisturbed, coordinator) = StartPastOneMillisecond();
+        var stranger = CreateTestProbe();
+
+        // act
+        coordinator.Tell(StopRun.Instance, stranger.Ref);
+        var stop = stranger.ExpectMsg<RunControlled>(TimeSpan.FromSeconds(10));
+        coordinator.Tell(PauseRun.Instance, stranger.Ref);
+        var pause = stranger.ExpectMsg<RunControlled>(TimeSpan.FromSeconds(10));
+        var completed = FishForMessage<ExperimentCompleted>(_ => true, TimeSpan.FromSeconds(60));
+
+        // assert: refused, and the owner's run finished undisturbed
+        Assert.Equal((false, "busy"), (stop.Accepted, stop.State));
+        Assert.Equal((false, "busy"), (pause.Accepted, pause.State));
+        Assert.Equal(undisturbed, completed.Results);
+    }
 }

@@ -1,0 +1,237 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text.Json;
+
+namespace DcSim.Runner.Commands;
+
+/// <summary>
+/// `dcsim bench-queries`: what queries cost a running experiment. The benchmark fabric is submitted to the experiment service
+/// (a `dcsim node --http` it starts, or --server) again and again, alternately alone and under an open-loop load of --rate entity
+/// queries a second from this process; it prints each run's wall time (the service's, from start to results), the queries answered
+/// and their latency, checks that every run's result files are byte-identical, and gives the loaded runs' slowdown (median
+/// against median). Wall-clock figures only: nothing here is asserted as a test.
+/// </summary>
+internal static class QueryLoadBenchCommand
+{
+    /// <summary>Queries in flight beyond this are not sent but counted: an open loop must not pile up without bound.</summary>
+    private const int MaxOutstanding = 512;
+
+    public static Command Create()
+    {
+        var rate = new Option<int>("--rate") { Description = "Queries a second while a loaded run goes on", DefaultValueFactory = _ => 1000 };
+        var fabric = new Option<string>("--fabric") { Description = "small | medium | large (dcsim bench's fabrics)", DefaultValueFactory = _ => "medium" };
+        var simTime = new Option<double>("--sim-time") { Description = "Simulated seconds of traffic (long enough for the load to matter)", DefaultValueFactory = _ => 1.0 };
+        var repeat = new Option<int>("--repeat") { Description = "Pairs of runs (alone, loaded), alternating which goes first", DefaultValueFactory = _ => 3 };
+        var server = new Option<string?>("--server") { Description = "HOST:PORT of a running experiment service (default: start a `dcsim node --http` for the benchmark)" };
+        var command = new Command("bench-queries", "Measure how entity queries at a given rate slow a running experiment, and check they change no result byte")
+            { rate, fabric, simTime, repeat, server };
+        command.SetAction((parse, cancel) => Execute(parse.GetValue(rate), parse.GetValue(fabric)!, parse.GetValue(simTime), parse.GetValue(repeat),
+            parse.GetValue(server), cancel));
+        return command;
+    }
+
+    private sealed record Measured(string Mode, double WallSeconds, long Sent, long Answered, long Refused, long Skipped, double P50Ms, double P99Ms, string ResultsHash);
+
+    private static async Task<int> Execute(int rate, string fabricName, double simTime, int repeat, string? server, CancellationToken cancel)
+    {
+        if (BenchCommand.Fabrics.FirstOrDefault(f => f.Name == fabricName) is not { } fabric)
+        {
+            Console.Error.WriteLine($"dcsim: unknown fabric '{fabricName}' (small, medium or large)");
+            return ExitCodes.BadInput;
+        }
+        if (rate < 1 || repeat < 1 || simTime <= 0)
+        {
+            Console.Error.WriteLine("dcsim: --rate and --repeat must be at least 1, --sim-time greater than 0");
+            return ExitCodes.BadInput;
+        }
+        var folder = Directory.CreateTempSubdirectory("dcsim-bench-queries-");
+        using var node = server is null ? StartNode(folder.FullName, out server) : null;
+        try
+        {
+            using var client = new HttpClient { BaseAddress = new Uri($"http://{server}"), Timeout = TimeSpan.FromSeconds(30) };
+            await WaitForService(client, cancel);
+            var scenario = BenchCommand.ScenarioText(fabric, simTime, "100Mbps");
+            var hosts = fabric.Leaves * fabric.HostsPerLeaf;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"fabric {fabric.Name} ({hosts} hosts), {simTime:0.###} s simulated, {rate:N0} queries/s on GET /experiments/ID/servers/hostN when loaded, service {server}"));
+            Console.WriteLine("run  mode    wall_s   sent  answered  refused  skipped  queries/s  p50_ms  p99_ms  results");
+            var runs = new List<Measured>();
+            for (var i = 0; i < repeat; i++)
+            foreach (var loaded in i % 2 == 0 ? new[] { false, true } : [true, false])
+            {
+                var m = await Run(client, scenario, fabric.Name, loaded ? rate : 0, hosts, cancel);
+                runs.Add(m);
+                var same = m.ResultsHash == runs[0].ResultsHash;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{runs.Count,3}  {m.Mode,-6} {m.WallSeconds,7:0.000} {m.Sent,6} {m.Answered,9} {m.Refused,8} {m.Skipped,8} {m.Answered / m.WallSeconds,10:0} {m.P50Ms,7:0.0} {m.P99Ms,7:0.0}  {(same ? "same" : "DIFFERENT")}"));
+                if (!same)
+                {
+                    Console.Error.WriteLine("dcsim: a run gave other result files than the first: queries must never change a result");
+                    return ExitCodes.Failed;
+                }
+            }
+            var alone = Median(runs.Where(r => r.Mode == "alone").Select(r => r.WallSeconds));
+            var underLoad = Median(runs.Where(r => r.Mode == "loaded").Select(r => r.WallSeconds));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"median wall: alone {alone:0.000} s, loaded {underLoad:0.000} s: {underLoad / alone - 1:+0.0%;-0.0%} under {rate:N0} queries/s; every run's result files byte-identical"));
+            return ExitCodes.Ok;
+        }
+        finally
+        {
+            if (node is not null && !node.HasExited) node.Kill(entireProcessTree: true);
+            folder.Delete(recursive: true);
+        }
+    }
+
+    private static async Task<Measured> Run(HttpClient client, string scenario, string name, int rate, int hosts, CancellationToken cancel)
+    {
+        using var submitted = await client.PostAsync($"/experiments?file=bench-{name}.conf&name=bench-{name}", new StringContent(scenario), cancel);
+        submitted.EnsureSuccessStatusCode();
+        var id = (await JsonDocument.ParseAsync(await submitted.Content.ReadAsStreamAsync(cancel), cancellationToken: cancel)).RootElement.GetProperty("id").GetString()!;
+        using var stopLoad = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        var load = rate == 0 ? Task.FromResult(new Load()) : Generate(client, id, rate, hosts, stopLoad.Token);
+        JsonElement status;
+        while (true)
+        {
+            status = await Get(client, $"/experiments/{id}", cancel);
+            var state = status.GetProperty("state").GetString();
+            if (state == "completed") break;
+            if (state is "failed" or "stopped") throw new InvalidOperationException($"benchmark experiment {id} {state}: {status}");
+            await Task.Delay(50, cancel);
+        }
+        await stopLoad.CancelAsync();
+        var l = await load;
+        return new Measured(rate == 0 ? "alone" : "loaded", status.GetProperty("wall_seconds").GetDouble(), l.Sent, l.Answered, l.Refused, l.Skipped,
+            Percentile(l.LatenciesMs, 0.5), Percentile(l.LatenciesMs, 0.99), await ResultsHash(client, id, cancel));
+    }
+
+    private sealed class Load
+    {
+        public long Sent, Answered, Refused, Skipped, Outstanding;
+        public List<double> LatenciesMs { get; } = [];
+    }
+
+    /// <summary>An open loop: each millisecond, as many queries as are due by then are sent without waiting for earlier answers.</summary>
+    private static async Task<Load> Generate(HttpClient client, string id, int rate, int hosts, CancellationToken stop)
+    {
+        var load = new Load();
+        var clock = Stopwatch.StartNew();
+        var inFlight = new List<Task>();
+        while (!stop.IsCancellationRequested)
+        {
+            var due = (long)(clock.Elapsed.TotalSeconds * rate);
+            for (; load.Sent + load.Skipped < due; )
+            {
+                if (Interlocked.Read(ref load.Outstanding) >= MaxOutstanding) { load.Skipped++; continue; }
+                var n = load.Sent++;
+                Interlocked.Increment(ref load.Outstanding);
+                inFlight.Add(Query(client, $"/experiments/{id}/servers/host{n % hosts}", load));
+            }
+            inFlight.RemoveAll(t => t.IsCompleted);
+            try { await Task.Delay(1, stop); }
+            catch (OperationCanceledException) { break; }
+        }
+        await Task.WhenAll(inFlight);
+        return load;
+    }
+
+    private static async Task Query(HttpClient client, string path, Load load)
+    {
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            using var response = await client.GetAsync(path);
+            await response.Content.LoadIntoBufferAsync();
+            lock (load)
+            {
+                if (response.IsSuccessStatusCode) { load.Answered++; load.LatenciesMs.Add(watch.Elapsed.TotalMilliseconds); }
+                else load.Refused++;
+            }
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            lock (load) load.Refused++;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref load.Outstanding);
+        }
+    }
+
+    /// <summary>SHA-256 over every result file's name and bytes, in name order.</summary>
+    private static async Task<string> ResultsHash(HttpClient client, string id, CancellationToken cancel)
+    {
+        var files = (await Get(client, $"/experiments/{id}/results", cancel)).GetProperty("files").EnumerateArray()
+            .Select(f => (Name: f.GetProperty("name").GetString()!, Href: f.GetProperty("href").GetString()!)).OrderBy(f => f.Name, StringComparer.Ordinal).ToList();
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var (name, href) in files)
+        {
+            sha.AppendData(System.Text.Encoding.UTF8.GetBytes(name + "\n"));
+            sha.AppendData(await client.GetByteArrayAsync(href, cancel));
+        }
+        return Convert.ToHexString(sha.GetHashAndReset());
+    }
+
+    private static async Task<JsonElement> Get(HttpClient client, string path, CancellationToken cancel)
+    {
+        using var response = await client.GetAsync(path, cancel);
+        response.EnsureSuccessStatusCode();
+        return (await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancel), cancellationToken: cancel)).RootElement.Clone();
+    }
+
+    private static async Task WaitForService(HttpClient client, CancellationToken cancel)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                using var r = await client.GetAsync("/experiments", cancel);
+                if (r.IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException) when (deadline.Elapsed < TimeSpan.FromSeconds(60)) { }
+            await Task.Delay(200, cancel);
+        }
+    }
+
+    /// <summary>A `dcsim node` serving the experiment service on a free loopback port, its results under <paramref name="folder"/>.</summary>
+    private static Process StartNode(string folder, out string server)
+    {
+        var port = FreePort();
+        server = $"127.0.0.1:{port}";
+        var psi = new ProcessStartInfo(Environment.ProcessPath ?? throw new InvalidOperationException("cannot tell this program's path"))
+            { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in (string[])["node", "--port", "0", "--http", port.ToString(CultureInfo.InvariantCulture), "--experiments", folder,
+                     "--parent-pid", Environment.ProcessId.ToString(CultureInfo.InvariantCulture)])
+            psi.ArgumentList.Add(a);
+        var process = Process.Start(psi)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count == 0 ? double.NaN : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    private static double Percentile(List<double> values, double q)
+    {
+        if (values.Count == 0) return double.NaN;
+        var sorted = values.Order().ToList();
+        return sorted[Math.Min(sorted.Count - 1, (int)(q * sorted.Count))];
+    }
+}
