@@ -59,7 +59,8 @@ public sealed class PcapOptionSpec
     }
 
     [Theory]
-    [InlineData(new[] { "--pcap", "host0", "--pcap-limit", "0" }, "dcsim: --pcap-limit must be at least 1, got 0")]
+    [InlineData(new[] { "--pcap", "host0", "--pcap-limit", "0" }, "dcsim: --pcap-limit must be from 1 to 10,000,000, got 0")]
+    [InlineData(new[] { "--pcap", "host0", "--pcap-limit", "10000001" }, "dcsim: --pcap-limit must be from 1 to 10,000,000, got 10000001")]
     [InlineData(new[] { "--pcap-limit", "10" }, "dcsim: --pcap-limit goes with --pcap POINTS or a scenario's pcap.points")]
     public void A_bad_limit_must_exit_2(string[] options, string message)
     {

@@ -66,7 +66,7 @@ internal static class RunCommand
         if (o.FromStart && o.Resume is null) return Usage("--from-start goes with --resume DIR");
         if (o.Resume is not null && (o.Scenario ?? o.Output ?? o.Pcap ?? o.PcapLimit ?? (object?)o.Seed) is not null)
             return Usage("--resume DIR continues the run recorded in DIR's journal, with its own scenario, seed, captures and folder: give no SCENARIO, --out, --seed, --pcap or --pcap-limit");
-        if (o.PcapLimit is < 1) return Usage($"--pcap-limit must be at least 1, got {o.PcapLimit}");
+        if (o.PcapLimit is < 1 or > CaptureSettings.MaxLimit) return Usage($"--pcap-limit must be from 1 to {CaptureSettings.MaxLimit:N0}, got {o.PcapLimit}");
         var pcapPoints = o.Pcap?.Split(',', StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToList();
         if (pcapPoints?.Select(CaptureSettings.SyntaxProblem).FirstOrDefault(p => p is not null) is { } pcapSyntax) return Usage($"--pcap: {pcapSyntax}");
 

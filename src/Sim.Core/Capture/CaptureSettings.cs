@@ -11,6 +11,12 @@ public sealed record CaptureSettings(IReadOnlyList<string> Points, int Limit)
     /// <summary>reference.conf's pcap.limit: 100,000 frames of at most 144 B (record header and 128 B kept) is 14 MB per point.</summary>
     public const int DefaultLimit = 100_000;
 
+    /// <summary>
+    /// The most frames a port keeps: a port's file is one stream of at most 144 B a frame, which must stay under 2 GiB, and each
+    /// checkpoint copies the frames kept so far.
+    /// </summary>
+    public const int MaxLimit = 10_000_000;
+
     public static readonly CaptureSettings None = new([], DefaultLimit);
 
     public bool Enabled => Points.Count > 0;
@@ -33,7 +39,7 @@ public sealed record CaptureSettings(IReadOnlyList<string> Points, int Limit)
     /// <summary>The <c>pcap</c> section: <c>points</c>, a list of capture points, and <c>limit</c>; null after reporting a problem.</summary>
     public static CaptureSettings? Read(ScenarioSection pcap)
     {
-        var limitOk = pcap.TryInt("limit", 1, int.MaxValue, out var limit);
+        var limitOk = pcap.TryInt("limit", 1, MaxLimit, out var limit);
         var (value, fromFile) = pcap.Get("points");
         var kind = HoconValues.KindOf(value);
         if (kind == HoconKind.Empty) return limitOk ? new CaptureSettings([], limit) : null;
