@@ -66,4 +66,27 @@ internal static class EntityViews
         return json;
     }
 
+    /// <summary>
+    /// Every link direction by its port (FROM-&gt;TO): what it sent, how long it was busy and its queue so far (the queue integrals
+    /// up to the snapshot's time, so mean occupancy is queue_packet_ps over simulated_time_ps).
+    /// </summary>
+    public static Answered Links(ResultsBuilder results)
+    {
+        var links = results.Links.Values.OrderBy(l => l.From, StringComparer.Ordinal).ThenBy(l => l.To, StringComparer.Ordinal)
+            .Select(l => (object)new Dictionary<string, object>(StringComparer.Ordinal)
+            {
+                ["from"] = l.From,
+                ["to"] = l.To,
+                ["rate_bps"] = l.RateBps,
+                ["tx_packets"] = l.TxPackets,
+                ["tx_wire_bytes"] = l.TxWireBytes,
+                ["busy_ps"] = l.BusyPs,
+                ["queue_packet_ps"] = (double)l.QueuePacketPs,
+                ["queue_max_packets"] = l.QueueMaxPackets,
+                ["queue_max_bytes"] = l.QueueMaxBytes,
+                ["dropped_packets"] = l.DroppedPackets,
+                ["ecn_marked_packets"] = l.EcnMarkedPackets,
+            }).ToList();
+        return new Answered(StatusCodes.Status200OK, new Dictionary<string, object> { ["links"] = links });
+    }
 }

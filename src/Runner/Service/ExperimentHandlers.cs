@@ -60,6 +60,14 @@ internal sealed class ExperimentHandlers(IActorRef registry, string experimentsF
                 ? Task.FromResult(Problem(StatusCodes.Status400BadRequest, "entities/PATH needs the path of an entity or component, e.g. host0/vswitch"))
                 : Counters(http, id, (all, _) => EntityViews.Entities(all, path)))
             .WithSummary("The component at a path and every component under it");
+        experiments.MapGet("/{id}/topology", async (string id) => await AskRegistry(new GetScenario(id)) switch
+            {
+                ExperimentScenario s => HttpResults.Json(TopologyView.Render(s.Id, s.Scenario), ExperimentService.Json),
+                var other => Refusal(other),
+            })
+            .WithSummary("The fabric: switches with their tier, servers with their switch, links with rate, delay and queue");
+        experiments.MapGet("/{id}/links", (HttpContext http, string id) => Counters(http, id, (_, results) => EntityViews.Links(results)))
+            .WithSummary("Every link direction: packets, bytes, busy time, queue and drops so far (utilisation: busy_ps over simulated_time_ps)");
         experiments.MapGet("/{id}/series", (HttpContext http, string id, string? name) => Counters(http, id, (_, results) => Series(results, name ?? "")))
             .WithSummary("Time series whose name starts with the prefix `name`");
         experiments.MapGet("/{id}/results", (string id) => ResultList(id)).WithSummary("The result files of a completed experiment");

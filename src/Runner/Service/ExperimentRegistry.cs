@@ -47,6 +47,7 @@ internal sealed class ExperimentRegistry : ReceiveActor, IWithTimers
         Receive<SubmitExperiment>(Submit);
         Receive<ListExperiments>(_ => Sender.Tell(new ExperimentList([.. _experiments.Select(e => e.View())])));
         Receive<GetExperiment>(g => Reply(g.Id, e => Sender.Tell(e.View())));
+        Receive<GetScenario>(g => Reply(g.Id, e => Sender.Tell(new ExperimentScenario(e.Id, e.Scenario))));
         Receive<LocateExperiment>(l => Reply(l.Id, Locate));
         Receive<ControlExperiment>(c => Reply(c.Id, e => Control(e, c.Action)));
         Receive<RunProgress>(p =>

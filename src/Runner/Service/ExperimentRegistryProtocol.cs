@@ -32,6 +32,12 @@ internal sealed record GetExperiment(string Id);
 
 internal sealed record ExperimentNotFound(string Id);
 
+/// <summary>Answered by <see cref="ExperimentScenario"/> or <see cref="ExperimentNotFound"/>.</summary>
+internal sealed record GetScenario(string Id);
+
+/// <summary>The scenario an experiment was submitted with, as validated (read-only).</summary>
+internal sealed record ExperimentScenario(string Id, ScenarioSettings Scenario);
+
 /// <summary>Answered by the experiment's <see cref="ExperimentView"/> once done, or <see cref="ExperimentRefused"/>.</summary>
 internal sealed record ControlExperiment(string Id, ExperimentAction Action);
 

@@ -246,7 +246,7 @@ public static class WindowProtocol
     public sealed record QueryServers(long QueryId) : IDcSimMessage, INotInfluenceReceiveTimeout;
 
     /// <summary>
-    /// Server counters (a <see cref="Metrics.ResultsCodec"/> encoding holding only servers) at simulated time
+    /// Counters of the components and links (a <see cref="Metrics.ResultsCodec"/> encoding) at simulated time
     /// <paramref name="SimulatedTime"/>: each partition's own time, the coordinator's answer the earliest of them
     /// (-1 when no run is going on).
     /// </summary>

@@ -122,7 +122,11 @@ public sealed class Partition
     public ResultsBuilder SnapshotCounters()
     {
         var results = new ResultsBuilder();
-        foreach (var lp in LocalProcesses) lp.Snapshot(results);
+        foreach (var lp in LocalProcesses)
+        {
+            lp.Snapshot(results);
+            foreach (var port in lp.OutputPorts) port.Snapshot(results, _windowEnd);
+        }
         return results;
     }
 

@@ -203,6 +203,23 @@ public sealed class OutputPort
         }
     }
 
+    /// <summary>
+    /// The link's figures as they stand at <paramref name="now"/> (between windows, for queries): a copy whose queue integrals run to
+    /// <paramref name="now"/>, and the queue trace so far. The port's own figures are left as they are, so a query changes no result.
+    /// </summary>
+    public void Snapshot(ResultsBuilder results, long now)
+    {
+        var stats = Stats.Copy();
+        var dt = now - _lastChange;
+        if (dt > 0 && _count > 0)
+        {
+            stats.QueuePacketPs += (Int128)_count * dt;
+            stats.QueueBytePs += (Int128)_queuedBytes * dt;
+        }
+        results.AddLink(stats);
+        if (_trace is not null) results.SeriesOf($"queue/{Point}").AddRange(_trace.Points);
+    }
+
     /// <param name="frameBytes">The packet's frame size, which the caller has already worked out.</param>
     private void StartTransmission(in Packet packet, long enqueuedAt, int frameBytes)
     {

@@ -201,6 +201,42 @@ public sealed partial class ExperimentServiceSpec : TestKit, IAsyncLifetime
     }
 
     [Fact]
+    public async Task Topology_must_list_switches_by_tier_servers_by_rack_and_every_link_once_and_links_must_show_live_counters()
+    {
+        // arrange: a fat-tree k = 4 (16 hosts, 20 switches, 48 links)
+        var (submitted, _, body, _) = await Send(HttpMethod.Post, "/experiments", "topology { kind = fat-tree, k = 4 }\nduration = 1ms\n");
+        var id = body.GetProperty("id").GetString()!;
+        _coordinator.ExpectMsg<StartExperiment>();
+
+        // act
+        var topology = (await Send(HttpMethod.Get, $"/experiments/{id}/topology")).Body;
+        var missing = await Send(HttpMethod.Get, "/experiments/nope/topology");
+        var links = Send(HttpMethod.Get, $"/experiments/{id}/links");
+        var query = _coordinator.ExpectMsg<QueryServers>();
+        var snapshot = new ResultsBuilder();
+        snapshot.AddLink(new LinkStats { From = "edge0-0", To = "host0", FromLp = 16, FromPort = 0, RateBps = 10_000_000_000, DelayPs = 1, TxPackets = 7, BusyPs = 500 });
+        _coordinator.Reply(new ServersSnapshot(query.QueryId, 1_000, ResultsCodec.Encode(snapshot)));
+        var linkBody = (await links).Body;
+
+        // assert
+        Assert.Equal(HttpStatusCode.Created, submitted);
+        Assert.Equal("fat-tree", topology.GetProperty("kind").GetString());
+        var tiers = topology.GetProperty("switches").EnumerateArray().GroupBy(s => s.GetProperty("tier").GetString()).ToDictionary(g => g.Key!, g => g.Count());
+        Assert.Equal(new Dictionary<string, int> { ["edge"] = 8, ["aggregation"] = 8, ["core"] = 4 }, tiers);
+        var servers = topology.GetProperty("servers").EnumerateArray().ToList();
+        Assert.Equal(16, servers.Count);
+        Assert.Equal(("host0", "edge0-0"), (servers[0].GetProperty("name").GetString(), servers[0].GetProperty("switch").GetString()));
+        var pairs = topology.GetProperty("links").EnumerateArray().Select(l => (l.GetProperty("a").GetString(), l.GetProperty("b").GetString())).ToList();
+        Assert.Equal(48, pairs.Count);
+        Assert.Equal(48, pairs.Select(p => string.CompareOrdinal(p.Item1, p.Item2) < 0 ? p : (p.Item2, p.Item1)).Distinct().Count());
+        Assert.Equal(HttpStatusCode.NotFound, missing.Status);
+        var link = Assert.Single(linkBody.GetProperty("links").EnumerateArray());
+        Assert.Equal(("edge0-0", "host0", 7L, 500L), (link.GetProperty("from").GetString(), link.GetProperty("to").GetString(),
+            link.GetProperty("tx_packets").GetInt64(), link.GetProperty("busy_ps").GetInt64()));
+        Assert.Equal(1_000, linkBody.GetProperty("simulated_time_ps").GetInt64());
+    }
+
+    [Fact]
     public async Task OpenApi_document_must_be_OpenApi_3_and_list_every_endpoint_with_its_methods()
     {
         // act
@@ -221,6 +257,8 @@ public sealed partial class ExperimentServiceSpec : TestKit, IAsyncLifetime
             ["/experiments/{id}/servers/{name}"] = ["get"],
             ["/experiments/{id}/entities/{path}"] = ["get"],
             ["/experiments/{id}/series"] = ["get"],
+            ["/experiments/{id}/topology"] = ["get"],
+            ["/experiments/{id}/links"] = ["get"],
             ["/experiments/{id}/results"] = ["get"],
             ["/experiments/{id}/results/{file}"] = ["get"],
         };
