@@ -31,6 +31,11 @@ internal sealed class ServiceClient(string server) : IDisposable
         return Send(request);
     }
 
+    public Task<Answer> PostJson(string path, string json) => Send(new HttpRequestMessage(HttpMethod.Post, path)
+    {
+        Content = new StringContent(json, new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" }),
+    });
+
     public async Task<byte[]> Download(string path) => await _http.GetByteArrayAsync(path);
 
     private async Task<Answer> Send(HttpRequestMessage request)

@@ -28,6 +28,7 @@ internal sealed class ExperimentHandlers(IActorRef registry, string experimentsF
     private Task<(long, ResultsBuilder)?>? _snapshot;
     /// <summary>Which experiment <see cref="_snapshot"/> belongs to, and when (Stopwatch ticks) it was answered.</summary>
     private string? _snapshotOf;
+    private long? _snapshotCut;
     private long _snapshotAnsweredAt;
 
     /// <summary>
@@ -43,7 +44,7 @@ internal sealed class ExperimentHandlers(IActorRef registry, string experimentsF
     {
         var experiments = app.MapGroup("/experiments");
         experiments.MapPost("", Submit).Accepts<string>(ScenarioMediaTypes[0], ScenarioMediaTypes[1..])
-            .WithSummary("Submit a scenario (HOCON body); query seed, partitions, name, file (shown in problems), base (where relative paths resolve)");
+            .WithSummary("Submit a scenario (HOCON body); query seed, partitions, name, file (shown in problems), base (where relative paths resolve), paused=true (hold at time 0)");
         experiments.MapGet("", async () => HttpResults.Json(await AskRegistry(ListExperiments.Instance), ExperimentService.Json))
             .WithSummary("Every experiment, in the order submitted");
         experiments.MapGet("/{id}", (string id) => View(new GetExperiment(id))).WithSummary("An experiment's state and progress");
@@ -72,6 +73,7 @@ internal sealed class ExperimentHandlers(IActorRef registry, string experimentsF
             .WithSummary("Time series whose name starts with the prefix `name`");
         experiments.MapGet("/{id}/results", (string id) => ResultList(id)).WithSummary("The result files of a completed experiment");
         experiments.MapGet("/{id}/results/{file}", (string id, string file) => ResultFile(id, file)).WithSummary("Download one result file");
+        new ShellHandlers(AskRegistry, Refusal).Map(experiments);
     }
 
     private async Task<object> AskRegistry(object message) => await registry.Ask<object>(message, AskTimeout);
@@ -92,7 +94,7 @@ internal sealed class ExperimentHandlers(IActorRef registry, string experimentsF
     public static IResult Problem(int status, string detail, Dictionary<string, object?>? extensions = null) =>
         HttpResults.Problem(detail: detail, statusCode: status, extensions: extensions);
 
-    private async Task<IResult> Submit(HttpContext http, string? seed, string? partitions, string? name, string? file, string? @base)
+    private async Task<IResult> Submit(HttpContext http, string? seed, string? partitions, string? name, string? file, string? @base, string? paused)
     {
         if (http.Request.ContentType is { } type && !ScenarioMediaTypes.Contains(type.Split(';')[0].Trim(), StringComparer.OrdinalIgnoreCase))
             return Problem(StatusCodes.Status415UnsupportedMediaType,
@@ -111,6 +113,8 @@ internal sealed class ExperimentHandlers(IActorRef registry, string experimentsF
                 return Problem(StatusCodes.Status400BadRequest, $"query partitions: expected an integer from 1 to {MaxPartitions}, got '{partitions}'");
             partitionCount = p;
         }
+        if (paused is not (null or "true" or "false"))
+            return Problem(StatusCodes.Status400BadRequest, $"query paused: expected true or false, got '{paused}'");
         var directory = @base ?? baseDirectory;
         if (!Path.IsPathFullyQualified(directory) || !Directory.Exists(directory))
             return Problem(StatusCodes.Status400BadRequest, $"query base: '{directory}' is not an existing absolute directory on the server");
@@ -131,7 +135,7 @@ internal sealed class ExperimentHandlers(IActorRef registry, string experimentsF
             return Problem(StatusCodes.Status400BadRequest, $"the scenario has {ex.Errors.Count} problem(s); the first: {ex.Errors[0]}",
                 new() { ["errors"] = ex.Errors.Select(e => e.ToString()).ToArray() });
         }
-        var view = (ExperimentView)await AskRegistry(new SubmitExperiment(scenario, directory, partitionCount, name));
+        var view = (ExperimentView)await AskRegistry(new SubmitExperiment(scenario, directory, partitionCount, name, paused == "true"));
         http.Response.Headers.Location = $"/experiments/{Uri.EscapeDataString(view.Id)}";
         return HttpResults.Json(view, ExperimentService.Json, statusCode: StatusCodes.Status201Created);
     }
@@ -165,7 +169,7 @@ internal sealed class ExperimentHandlers(IActorRef registry, string experimentsF
             (long Time, ResultsBuilder Results)? counters = located switch
             {
                 FinishedExperiment f => (f.SimulatedTime, ResultsCodec.Decode(f.Results)),
-                LiveExperiment live => await Snapshot(id, live.Coordinator),
+                LiveExperiment live => await Snapshot(id, live.Coordinator, live.Cut),
                 _ => null,
             };
             if (located is not (FinishedExperiment or LiveExperiment)) return Refusal(located);
@@ -189,14 +193,19 @@ internal sealed class ExperimentHandlers(IActorRef registry, string experimentsF
     /// fetched share it, and so do those within <see cref="SnapshotFreshness"/> after it was answered: a burst of queries asks the
     /// cluster once and decodes once (the views only read it).
     /// </summary>
-    private Task<(long, ResultsBuilder)?> Snapshot(string experiment, IActorRef coordinator)
+    /// <remarks>
+    /// <paramref name="cut"/>: which hold of the run the query is asked at (null while it runs); a snapshot of another one is never reused,
+    /// so what the shell asks right after running on or applying an action shows that.
+    /// </remarks>
+    private Task<(long, ResultsBuilder)?> Snapshot(string experiment, IActorRef coordinator, long? cut)
     {
         lock (_snapshotGate)
         {
-            if (_snapshot is { } last && _snapshotOf == experiment
+            if (_snapshot is { } last && _snapshotOf == experiment && _snapshotCut == cut
                 && (!last.IsCompleted || last is { IsCompletedSuccessfully: true, Result: not null } && Stopwatch.GetElapsedTime(_snapshotAnsweredAt) < SnapshotFreshness))
                 return last;
             _snapshotOf = experiment;
+            _snapshotCut = cut;
             return _snapshot = Fetch(coordinator);
         }
     }

@@ -5,8 +5,9 @@ using static DcSim.SimCore.Cluster.WindowProtocol;
 namespace DcSim.Runner.Service;
 
 /// <summary>An experiment as the service shows it (wall time is never part of a result).</summary>
+/// <remarks><paramref name="HeldPs"/>: the simulated time the run holds at (every event before it handled), null unless it holds.</remarks>
 internal sealed record ExperimentView(string Id, string Name, ExperimentState State, int Order, ulong Seed, long SimulatedTimePs, long EndTimePs,
-    long Windows, long Events, double WallSeconds, int Partitions, IReadOnlyList<string> Members, string? Error)
+    long Windows, long Events, double WallSeconds, int Partitions, IReadOnlyList<string> Members, string? Error, long? HeldPs = null)
 {
     public double Progress => EndTimePs <= 0 ? 0 : Math.Round((double)SimulatedTimePs / EndTimePs, 6);
 }
@@ -19,7 +20,8 @@ internal static class ExperimentStates
 }
 
 /// <summary>One experiment's mutable state, owned by the <see cref="ExperimentRegistry"/>.</summary>
-internal sealed class ExperimentRecord(string id, int order, string name, ScenarioSettings scenario, string baseDirectory, int? partitions)
+internal sealed class ExperimentRecord(string id, int order, string name, ScenarioSettings scenario, string baseDirectory, int? partitions,
+    bool heldAtStart = false)
 {
     private readonly Stopwatch _wall = new();
     private RunProgress? _progress;
@@ -27,12 +29,20 @@ internal sealed class ExperimentRecord(string id, int order, string name, Scenar
     private string? _error;
     private byte[]? _results;
     private ExperimentCompleted? _completion;
+    private RunHeld? _held;
+    private long _cuts;
 
     public string Id { get; } = id;
     public string Name { get; } = name;
     public ScenarioSettings Scenario { get; } = scenario;
     public string BaseDirectory { get; } = baseDirectory;
     public int? Partitions { get; } = partitions;
+    /// <summary>Submitted to hold at simulated time 0 once started.</summary>
+    public bool HeldAtStart { get; } = heldAtStart;
+    /// <summary>Where the run holds, null while it runs (or it has not held yet).</summary>
+    public long? HeldAt => _held?.SimulatedTime;
+    /// <summary>While held: a number new for each hold and each action applied there (see <see cref="LiveExperiment"/>); null while running.</summary>
+    public long? Cut => _held is null ? null : _cuts;
     public int PartitionCount { get; private set; }
     public ExperimentState State { get; private set; } = ExperimentState.Queued;
     public long EndTime => Scenario.DurationPs;
@@ -51,7 +61,20 @@ internal sealed class ExperimentRecord(string id, int order, string name, Scenar
     public void Paused(bool paused)
     {
         if (State is ExperimentState.Running or ExperimentState.Paused) State = paused ? ExperimentState.Paused : ExperimentState.Running;
+        if (!paused) _held = null;
     }
+
+    /// <summary>The coordinator holds the run at a barrier (after a pause or a run-until).</summary>
+    public void Held(RunHeld held)
+    {
+        if (State is not (ExperimentState.Running or ExperimentState.Paused)) return;
+        State = ExperimentState.Paused;
+        _held = held;
+        _cuts++;
+    }
+
+    /// <summary>An action was applied where the run holds: the counters there change.</summary>
+    public void Acted() => _cuts++;
 
     /// <summary>The run is over and its results are being written: queries are answered from them; the state stays until written.</summary>
     public void Completed(ExperimentCompleted c)
@@ -66,6 +89,7 @@ internal sealed class ExperimentRecord(string id, int order, string name, Scenar
 
     public void Finish(ExperimentState state)
     {
+        _held = null;
         _wall.Stop();
         State = state;
     }
@@ -81,8 +105,9 @@ internal sealed class ExperimentRecord(string id, int order, string name, Scenar
     {
         var (time, windows, events) = _completion is { } c
             ? (EndTime, c.Windows, c.Partitions.Sum(p => p.EventsProcessed))
+            : _held is { } h ? (h.SimulatedTime, h.Windows, h.EventsProcessed)
             : (_progress?.SimulatedTime ?? 0, _progress?.Windows ?? 0, _progress?.EventsProcessed ?? 0);
         return new ExperimentView(Id, Name, State, order, Scenario.Seed, time, EndTime, windows, events, _wall.Elapsed.TotalSeconds, PartitionCount,
-            _members, _error);
+            _members, _error, _completion is null ? _held?.SimulatedTime : null);
     }
 }

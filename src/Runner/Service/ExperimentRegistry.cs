@@ -25,7 +25,7 @@ namespace DcSim.Runner.Service;
 /// a result. Experiments live as long as the member; their result folders stay under the experiments folder. A run whose coordinator
 /// says nothing for <see cref="ExperimentClient.CoordinatorSilenceLimit"/> while not paused (its member was lost) fails, as with `dcsim run`.
 /// </remarks>
-internal sealed class ExperimentRegistry : ReceiveActor, IWithTimers
+internal sealed partial class ExperimentRegistry : ReceiveActor, IWithTimers
 {
     private readonly IActorRef _coordinator;
     private readonly string _folder;
@@ -33,7 +33,7 @@ internal sealed class ExperimentRegistry : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly List<ExperimentRecord> _experiments = [];
     private readonly Queue<ExperimentRecord> _queue = new();
-    private readonly Queue<(IActorRef Asker, ExperimentRecord Experiment)> _controls = new();
+    private readonly Queue<(IActorRef Asker, ExperimentRecord Experiment, bool UntilHeld)> _controls = new();
     private ExperimentRecord? _current;
 
     /// <param name="coordinator">The coordinator (a singleton proxy on a cluster).</param>
@@ -67,8 +67,18 @@ internal sealed class ExperimentRegistry : ReceiveActor, IWithTimers
         Receive<ExperimentFailed>(f => Ended(e => e.Fail(f.Reason)));
         Receive<ExperimentStopped>(_ => Ended(e => e.Finish(ExperimentState.Stopped)));
         Receive<RunControlled>(Controlled);
-        Receive<ResultsWritten>(w => w.Experiment.Finish(ExperimentState.Completed));
-        Receive<Status.Failure>(f => (f.State as ExperimentRecord)?.Fail($"the result files could not be written: {f.Cause.Message}"));
+        Receive<ResultsWritten>(w =>
+        {
+            w.Experiment.Finish(ExperimentState.Completed);
+            AnswerHoldWaiters(w.Experiment);
+        });
+        Receive<Status.Failure>(f =>
+        {
+            if (f.State is not ExperimentRecord e) return;
+            e.Fail($"the result files could not be written: {f.Cause.Message}");
+            AnswerHoldWaiters(e);
+        });
+        ShellReceives();
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -97,7 +107,7 @@ internal sealed class ExperimentRegistry : ReceiveActor, IWithTimers
     {
         var order = _experiments.Count + 1;
         var experiment = new ExperimentRecord($"{order}-{Guid.NewGuid().ToString("N")[..8]}", order, submit.Name ?? submit.Scenario.Name,
-            submit.Scenario, submit.BaseDirectory, submit.Partitions);
+            submit.Scenario, submit.BaseDirectory, submit.Partitions, submit.Held);
         _experiments.Add(experiment);
         _queue.Enqueue(experiment);
         Sender.Tell(experiment.View());
@@ -116,6 +126,7 @@ internal sealed class ExperimentRegistry : ReceiveActor, IWithTimers
             Heard();
             _log.Info("experiment {0} ({1}) starts on {2} partition(s)", next.Id, next.Name, next.PartitionCount);
             _coordinator.Tell(new StartExperiment(next.Scenario.ResolvedHocon, next.BaseDirectory, next.PartitionCount), Self);
+            if (next.HeldAtStart) HoldAtStart(next);
             return;
         }
     }
@@ -127,6 +138,7 @@ internal sealed class ExperimentRegistry : ReceiveActor, IWithTimers
         _current = null;
         Timers.Cancel(CoordinatorSilent.Instance);
         outcome(ended);
+        AnswerHoldWaiters(ended);
         StartNext();
     }
 
@@ -145,7 +157,7 @@ internal sealed class ExperimentRegistry : ReceiveActor, IWithTimers
 
     private void Locate(ExperimentRecord e)
     {
-        if (e.State is ExperimentState.Running or ExperimentState.Paused && e.FinalResults() is null) Sender.Tell(new LiveExperiment(_coordinator));
+        if (e.State is ExperimentState.Running or ExperimentState.Paused && e.FinalResults() is null) Sender.Tell(new LiveExperiment(_coordinator, e.Cut));
         else if (e.FinalResults() is { } results) Sender.Tell(new FinishedExperiment(results, e.EndTime));
         else Sender.Tell(new ExperimentRefused(e.View(), $"experiment {e.Id} is {e.State.Name()}: it has no counters to show"));
     }
@@ -169,7 +181,7 @@ internal sealed class ExperimentRegistry : ReceiveActor, IWithTimers
             Sender.Tell(new ExperimentRefused(e.View(), $"experiment {e.Id} is {e.State.Name()}: it cannot be {action.Done()}"));
             return;
         }
-        _controls.Enqueue((Sender, e));
+        _controls.Enqueue((Sender, e, false));
         _coordinator.Tell(action switch
         {
             ExperimentAction.Pause => PauseRun.Instance,
@@ -181,7 +193,7 @@ internal sealed class ExperimentRegistry : ReceiveActor, IWithTimers
     private void Controlled(RunControlled answer)
     {
         if (!_controls.TryDequeue(out var control)) return;
-        var (asker, e) = control;
+        var (asker, e, untilHeld) = control;
         if (!answer.Accepted)
         {
             asker.Tell(new ExperimentRefused(e.View(), $"experiment {e.Id}: the run is {answer.State}: {answer.Detail}"));
@@ -194,7 +206,8 @@ internal sealed class ExperimentRegistry : ReceiveActor, IWithTimers
         else if (answer.State == "running") e.Paused(false);
         if (e.State == ExperimentState.Paused) Timers.Cancel(CoordinatorSilent.Instance);
         else Heard();
-        asker.Tell(e.View());
+        if (untilHeld) WaitForHold(asker, e);
+        else asker.Tell(e.View());
     }
 
     private sealed record ResultsWritten(ExperimentRecord Experiment);

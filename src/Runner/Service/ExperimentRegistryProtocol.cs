@@ -17,8 +17,11 @@ internal static class ExperimentActions
     };
 }
 
-/// <summary>Queue <paramref name="Scenario"/> (validated); <paramref name="Partitions"/> null: kernel.partitions, or one per member.</summary>
-internal sealed record SubmitExperiment(ScenarioSettings Scenario, string BaseDirectory, int? Partitions, string? Name);
+/// <summary>
+/// Queue <paramref name="Scenario"/> (validated); <paramref name="Partitions"/> null: kernel.partitions, or one per member. <paramref name="Held"/>:
+/// its run holds at simulated time 0 once started (the shell's start).
+/// </summary>
+internal sealed record SubmitExperiment(ScenarioSettings Scenario, string BaseDirectory, int? Partitions, string? Name, bool Held = false);
 
 internal sealed record ListExperiments
 {
@@ -47,8 +50,11 @@ internal sealed record ExperimentRefused(ExperimentView Experiment, string Detai
 /// <summary>Where the counters of an experiment are: <see cref="LiveExperiment"/>, <see cref="FinishedExperiment"/>, or refused.</summary>
 internal sealed record LocateExperiment(string Id);
 
-/// <summary>The experiment runs: the coordinator answers <see cref="QueryServers"/>.</summary>
-internal sealed record LiveExperiment(IActorRef Coordinator);
+/// <summary>
+/// The experiment runs: the coordinator answers <see cref="QueryServers"/>. <paramref name="Cut"/>: while the run holds, a number new for each
+/// hold and each action applied there (what the counters show changes only then), null while it runs.
+/// </summary>
+internal sealed record LiveExperiment(IActorRef Coordinator, long? Cut = null);
 
 /// <summary>The experiment's run is over: its merged results (a ResultsCodec encoding) at its end time.</summary>
 internal sealed record FinishedExperiment(byte[] Results, long SimulatedTime);
