@@ -45,6 +45,12 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
         ExperimentStopped => "ES",
         AbandonRun => "AR",
         RunPlaced => "PL",
+        RunUntil => "RU",
+        RunHeld => "RH",
+        ApplyDirective => "AD",
+        DirectiveApplied => "DA",
+        PartitionDirective => "PV",
+        DirectiveOutcome => "DO",
         _ => throw new ArgumentException($"{o.GetType()} is not a DcSim message", nameof(o)),
     };
 
@@ -120,9 +126,17 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
                 case RunControlled m: w.Write(m.Accepted); w.Write(m.State); w.Write(m.Detail); break;
                 case ExperimentStopped m: w.Write(m.SimulatedTime); w.Write(m.Windows); break;
                 case AbandonRun m: w.Write(m.Run); break;
-                case RunPlaced m:
-                    w.Write(m.Addresses.Length);
-                    foreach (var a in m.Addresses) w.Write(a);
+                case RunPlaced m: WriteStrings(w, m.Addresses); break;
+                case RunUntil m: w.Write(m.Until); break;
+                case RunHeld m: w.Write(m.SimulatedTime); w.Write(m.Windows); w.Write(m.EventsProcessed); break;
+                case ApplyDirective m: w.Write(m.Id); w.Write(m.Verb); WriteStrings(w, m.Arguments); break;
+                case DirectiveApplied m:
+                    w.Write(m.Id); w.Write(m.Accepted); w.Write(m.SimulatedTime); w.Write(m.Detail); WriteStrings(w, m.Entities);
+                    break;
+                case PartitionDirective m: w.Write(m.Run); w.Write(m.Id); w.Write(m.Time); w.Write(m.Verb); WriteStrings(w, m.Arguments); break;
+                case DirectiveOutcome m:
+                    w.Write(m.Run); w.Write(m.Id); w.Write(m.Index); w.Write(m.Handled); w.Write(m.Accepted); w.Write(m.Detail);
+                    WriteStrings(w, m.Entities); w.Write(m.NextEventTime);
                     break;
                 default: throw new ArgumentException($"{obj.GetType()} is not a DcSim message", nameof(obj));
             }
@@ -163,12 +177,25 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
             "ES" => new ExperimentStopped(r.ReadInt64(), r.ReadInt64()),
             "AR" => new AbandonRun(r.ReadInt64()),
             "PL" => new RunPlaced(ReadArray(r, r.ReadString)),
+            "RU" => new RunUntil(r.ReadInt64()),
+            "RH" => new RunHeld(r.ReadInt64(), r.ReadInt64(), r.ReadInt64()),
+            "AD" => new ApplyDirective(r.ReadInt64(), r.ReadString(), ReadArray(r, r.ReadString)),
+            "DA" => new DirectiveApplied(r.ReadInt64(), r.ReadBoolean(), r.ReadInt64(), r.ReadString(), ReadArray(r, r.ReadString)),
+            "PV" => new PartitionDirective(r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadString(), ReadArray(r, r.ReadString)),
+            "DO" => new DirectiveOutcome(r.ReadInt64(), r.ReadInt64(), r.ReadInt32(), r.ReadBoolean(), r.ReadBoolean(), r.ReadString(),
+                ReadArray(r, r.ReadString), r.ReadInt64()),
             _ => throw new System.Runtime.Serialization.SerializationException($"unknown DcSim manifest '{manifest}'"),
         };
     }
 
     private static RunRestart ReadRestart(BinaryReader r) => new(r.ReadString(), r.ReadString(), ReadArray(r, r.ReadInt32), r.ReadInt64(),
         new RecoveryPoint(r.ReadInt64(), r.ReadInt64()), r.ReadInt32(), r.ReadInt32());
+
+    private static void WriteStrings(BinaryWriter w, string[] strings)
+    {
+        w.Write(strings.Length);
+        foreach (var s in strings) w.Write(s);
+    }
 
     private static T[] ReadArray<T>(BinaryReader r, Func<T> read)
     {

@@ -6,6 +6,7 @@ using DcSim.SimCore.Kernel;
 using DcSim.SimCore.Metrics;
 using DcSim.SimCore.Scenario;
 using static DcSim.SimCore.Cluster.WindowProtocol;
+using Directive = DcSim.SimCore.Kernel.Directive;
 
 namespace DcSim.SimCore.Cluster;
 
@@ -90,10 +91,32 @@ public sealed class PartitionActor : ReceiveActor
             _restore = null;
             _restoreParts.Clear();
         });
+        Receive<PartitionDirective>(Apply);
         // Messages are handled between windows only, so the counters read here form a consistent cut.
         Receive<QueryServers>(q => Sender.Tell(_partition is null
             ? new ServersSnapshot(q.QueryId, -1, ResultsCodec.Encode(new ResultsBuilder()))
             : new ServersSnapshot(q.QueryId, _partition.CompletedUntil, ResultsCodec.Encode(_partition.SnapshotCounters()))));
+    }
+
+    /// <summary>
+    /// A directive at the barrier where the run holds: the coordinator grants nothing until every partition has answered. The last window's
+    /// batches may still wait in the inbox: they hold events at or after the held time only, and are taken before the next grant runs.
+    /// </summary>
+    private void Apply(PartitionDirective d)
+    {
+        if (d.Run != _run || _partition is not { } partition) return;
+        try
+        {
+            var result = partition.Apply(new Directive(d.Id, d.Time, d.Verb, d.Arguments));
+            Sender.Tell(new DirectiveOutcome(_run, d.Id, partition.Index, result is not null, result?.Accepted ?? false, result?.Detail ?? "",
+                result?.Entities ?? [], partition.NextEventTime));
+        }
+        catch (Exception ex)
+        {
+            _log.Error(ex, "partition {0} failed applying directive {1} ({2})", partition.Index, d.Id, d.Verb);
+            _coordinator.Tell(new ExperimentFailed($"partition {partition.Index}, applying directive {d.Id} ({d.Verb}): {ex.Message}"));
+            _partition = null;
+        }
     }
 
     public static Props Props(IModelFactory model) => Akka.Actor.Props.Create(() => new PartitionActor(model));

@@ -7,6 +7,7 @@ using DcSim.SimCore.Kernel;
 using DcSim.SimCore.Metrics;
 using DcSim.SimCore.Scenario;
 using static DcSim.SimCore.Cluster.WindowProtocol;
+using Directive = DcSim.SimCore.Kernel.Directive;
 
 namespace DcSim.SimCore.Cluster;
 
@@ -26,7 +27,14 @@ namespace DcSim.SimCore.Cluster;
 /// </code>
 /// <see cref="PauseRun"/> (while initialising or running) holds the run at the next barrier: the window under way finishes, no
 /// other is granted, queries still answer and the silence watchdog is off; <see cref="ResumeRun"/> grants the window that was
-/// due. Holding changes when windows run, never which: a paused run's results are those of an unpaused one.
+/// due (and forgets a run-until). <see cref="RunUntil"/> holds it at exactly a given simulated time: the window that would
+/// cross it is cut there. Holding changes when windows run, never which: a paused run's results are those of an unpaused one.
+/// Each hold is told to the client (<see cref="RunHeld"/>) with the held time: the end of the last window run, the run-until
+/// time, or the recovery point's time when paused while initialising. There, and only there, the client's directives
+/// (<see cref="ApplyDirective"/>) go to every partition at the held time; no window is granted until each partition has
+/// answered, and the earliest event they then report (a directive adds events) starts the next window. Directives are
+/// not journalled: an attempt restarted after a member loss goes on from its recovery point with the directives applied
+/// before that checkpoint (they are LP state the checkpoint holds) and without the later ones.
 /// A run survives the loss of members that hold its partitions. A loss is a member that is disconnected (its
 /// process died: noticed at once) or removed (downed by the split-brain resolver once the failure detector finds
 /// it unreachable, or gone). Remoting delivers at most once and the lost partitions' state is gone, so the
@@ -96,6 +104,17 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
     private bool _paused;
     /// <summary>The run is held at a barrier: every partition completed its window and the next grant waits for <see cref="ResumeRun"/>.</summary>
     private bool _held;
+    /// <summary>Set by <see cref="RunUntil"/>: the simulated time at which the run holds next (windows are cut there).</summary>
+    private long _holdAt = long.MaxValue;
+    /// <summary>
+    /// Simulated time up to which every event is handled once the window under way is done (its end), or at which the run holds:
+    /// where directives apply.
+    /// </summary>
+    private long _completed;
+    /// <summary>Directives handed to the partitions, by id, until every partition has answered: no window is granted meanwhile.</summary>
+    private readonly Dictionary<long, PendingDirective> _directives = new();
+    /// <summary>Ids of the directives of this run: each names the components it adds, so none is used twice.</summary>
+    private readonly HashSet<long> _directiveIds = [];
 
     /// <summary>The pieces of the checkpoint taken at the barrier before window <see cref="Window"/>, as they come in.</summary>
     private sealed class CheckpointInProgress(long window, long start, int partitions)
@@ -227,6 +246,9 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
     private void Idle()
     {
         Receive<StartExperiment>(Start);
+        Receive<RunUntil>(_ => Refuse("idle", "no experiment is running"));
+        Receive<ApplyDirective>(d => Sender.Tell(new DirectiveApplied(d.Id, false, -1, "no experiment is running", [])));
+        Receive<DirectiveOutcome>(_ => { });
         Receive<ExperimentFailed>(_ => { });
         IgnoreMembers();
         Receive<QueryServers>(NoRunToQuery);
@@ -252,6 +274,9 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
         Receive<PauseRun>(_ => !Sender.Equals(_client), _ => Refuse("busy", "the running experiment belongs to another client"));
         Receive<ResumeRun>(_ => !Sender.Equals(_client), _ => Refuse("busy", "the running experiment belongs to another client"));
         Receive<StopRun>(_ => !Sender.Equals(_client), _ => Refuse("busy", "the running experiment belongs to another client"));
+        Receive<RunUntil>(_ => !Sender.Equals(_client), _ => Refuse("busy", "the running experiment belongs to another client"));
+        Receive<ApplyDirective>(_ => !Sender.Equals(_client),
+            d => Sender.Tell(new DirectiveApplied(d.Id, false, -1, "the running experiment belongs to another client", [])));
         Receive<PauseRun>(_ =>
         {
             if (finishing) Refuse("finishing", "the run has granted its last window and is collecting the results");
@@ -269,18 +294,108 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
                 return;
             }
             _paused = false;
+            _holdAt = long.MaxValue;
             Sender.Tell(new RunControlled(true, "running", ""));
-            if (!_held) return;
-            _held = false;
-            Context.SetReceiveTimeout(SilenceLimit);
-            GrantNext();
+            Release();
         });
+        Receive<RunUntil>(u =>
+        {
+            if (finishing)
+            {
+                Refuse("finishing", "the run has granted its last window and is collecting the results");
+                return;
+            }
+            // Held, the run is at _completed; running, it gets there once the window under way is done, and can hold there.
+            if (_held ? u.Until <= _completed : u.Until < _completed)
+            {
+                Refuse(_held ? "paused" : "running",
+                    $"simulated time {u.Until} ps is not after {_completed} ps, where the run {(_held ? "holds" : "has got to")}");
+                return;
+            }
+            var toTheEnd = u.Until >= _schedule!.EndTime;
+            _holdAt = toTheEnd ? long.MaxValue : u.Until;
+            _paused = false;
+            Sender.Tell(new RunControlled(true, "running", toTheEnd ? "runs to the end" : $"holds at {u.Until} ps"));
+            Release();
+        });
+        Receive<ApplyDirective>(Apply);
         Receive<StopRun>(_ => Stop());
+    }
+
+    /// <summary>Grants the window that was due, once the run is held, no longer paused, and no directive is out at the partitions.</summary>
+    private void Release()
+    {
+        if (!_held || _paused || _directives.Count > 0) return;
+        _held = false;
+        Context.SetReceiveTimeout(SilenceLimit);
+        Proceed();
+    }
+
+    /// <summary>A client's directive, out at the partitions until each has answered.</summary>
+    private sealed class PendingDirective(ApplyDirective directive, IActorRef client)
+    {
+        public ApplyDirective Directive { get; } = directive;
+        public IActorRef Client { get; } = client;
+        public List<DirectiveOutcome> Outcomes { get; } = [];
+    }
+
+    /// <summary>Hands a directive to every partition, at the time the run holds at.</summary>
+    private void Apply(ApplyDirective d)
+    {
+        if (!_held)
+        {
+            Sender.Tell(new DirectiveApplied(d.Id, false, -1, "the run is not held at a barrier: pause it or run until a time first", []));
+            return;
+        }
+        if (!_directiveIds.Add(d.Id))
+        {
+            Sender.Tell(new DirectiveApplied(d.Id, false, _completed, $"directive id {d.Id} was used already in this run: each directive needs a new one", []));
+            return;
+        }
+        _directives[d.Id] = new PendingDirective(d, Sender);
+        foreach (var p in _partitions) p.Tell(new PartitionDirective(_runNumber, d.Id, _completed, d.Verb, d.Arguments));
+    }
+
+    /// <summary>
+    /// A partition's answer to a directive. Once all are in, the client hears: applied when exactly one partition's LP took it and applied
+    /// it; else the refusal of the LP that took it, or why nothing did (the model says, <see cref="IModelFactory.Unclaimed"/>).
+    /// </summary>
+    private void DirectiveAnswered(DirectiveOutcome o)
+    {
+        if (o.Run != _runNumber || !_directives.TryGetValue(o.Id, out var pending)) return;
+        _nextEvent = Math.Min(_nextEvent, o.NextEventTime);   // a directive adds events
+        pending.Outcomes.Add(o);
+        if (pending.Outcomes.Count < _count) return;
+        _directives.Remove(o.Id);
+        var d = pending.Directive;
+        var handled = pending.Outcomes.Where(x => x.Handled).OrderBy(x => x.Index).ToList();
+        pending.Client.Tell(handled switch
+        {
+            [] => new DirectiveApplied(d.Id, false, _completed, _model.Unclaimed(new Directive(d.Id, _completed, d.Verb, d.Arguments)), []),
+            [var one] => new DirectiveApplied(d.Id, one.Accepted, _completed, one.Detail, one.Entities),
+            _ => new DirectiveApplied(d.Id, false, _completed,
+                $"partitions {string.Join(", ", handled.Select(x => x.Index))} each took the directive: what it names is ambiguous", []),
+        });
+        Release();
+    }
+
+    /// <summary>Directives out at the partitions of an attempt that is over: their clients hear that nothing came of them.</summary>
+    private void DropDirectives(string why)
+    {
+        foreach (var (id, pending) in _directives) pending.Client.Tell(new DirectiveApplied(id, false, -1, why, []));
+        _directives.Clear();
     }
 
     /// <summary>Grants the next window, or holds the run at this barrier when it is paused.</summary>
     private void Proceed()
     {
+        if (!_paused && _holdAt != long.MaxValue && _nextEvent >= _holdAt)
+        {
+            // Run until: every event before the time is handled (the windows were cut there), none at or after it.
+            _completed = _holdAt;
+            _holdAt = long.MaxValue;
+            _paused = true;
+        }
         if (!_paused)
         {
             GrantNext();
@@ -289,7 +404,9 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
         _held = true;
         // Nobody is silent while held: the partitions wait for a grant that is not coming until resumed.
         Context.SetReceiveTimeout(null);
-        _client.Tell(new RunProgress(_reached, _schedule!.EndTime, _window, _eventsByPartition.Sum()));
+        var events = _eventsByPartition.Sum();
+        _client.Tell(new RunProgress(_reached, _schedule!.EndTime, _window, events));
+        _client.Tell(new RunHeld(_completed, _window + 1, events));
     }
 
     /// <summary>Abandons the run: the partitions built so far drop it; the client hears that it stopped; no results.</summary>
@@ -302,6 +419,7 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
         _log.Info("experiment stopped at simulated time {0} ps, after {1} windows", _reached, _window);
         _client.Tell(new ExperimentStopped(_reached, _window));
         Sender.Tell(new RunControlled(true, "stopped", ""));
+        DropDirectives("the run was stopped");
         _recoveryPoint = RecoveryPoint.Start;
         _results = new ResultsBuilder();
         _paused = false;
@@ -382,6 +500,8 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
         _recoveryPoint = start.From ?? RecoveryPoint.Start;
         _checkpointsOff = false;
         _paused = false;
+        _holdAt = long.MaxValue;
+        _directiveIds.Clear();
         _losses = 0;
         _lost.Clear();
         BeginAttempt();
@@ -395,6 +515,7 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
     {
         _runNumber++;
         _held = false;
+        DropDirectives($"the run starts again from simulated time {_recoveryPoint.SimulatedTime} ps after losing a member");
         _partitions = new IActorRef[_count];
         _addresses = new string[_count];
         _ready = new bool[_count];
@@ -405,6 +526,7 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
         _window = _recoveryPoint.Window;
         _lastProgress = _recoveryPoint.SimulatedTime;
         _reached = _recoveryPoint.SimulatedTime;
+        _completed = _recoveryPoint.SimulatedTime;
         _nextEvent = long.MaxValue;
         _outstanding = _count;
         _checkpoint = null;
@@ -463,6 +585,7 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
         Controls(finishing: false);
         Receive<ReceiveTimeout>(_ => Fail(new ExperimentFailed($"no partition has answered for {SilenceLimit.TotalSeconds:0} s (initialising): a partition or its node was lost")));
         Receive<ResendInits>(_ => SendInits());
+        Receive<DirectiveOutcome>(_ => { });   // of an abandoned attempt
         Receive<RestoreWanted>(SendCheckpoint);
         Receive<CheckpointPart>(_ => { });
         Receive<CheckpointFailed>(_ => { });
@@ -512,6 +635,7 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
         });
         Receive<QueryServers>(Query);
         Receive<ServersSnapshot>(QueryAnswered);
+        Receive<DirectiveOutcome>(DirectiveAnswered);
         Receive<CheckpointPart>(CheckpointArrived);
         Receive<CheckpointFailed>(CheckpointsOff);
         Receive<RestoreWanted>(_ => { });
@@ -556,20 +680,21 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
 
     private void GrantNext()
     {
-        var window = _schedule!.Next(_nextEvent);
+        var window = _schedule!.Next(_nextEvent, _holdAt);
         var expected = _expected;
         _expected = new int[_count];
         _outstanding = _count;
         _nextEvent = long.MaxValue;
         if (window is not { } w)
         {
-            _reached = _schedule.EndTime;
+            _reached = _completed = _schedule.EndTime;
             for (var p = 0; p < _count; p++) _partitions[p].Tell(new FinishRun(_runNumber, _schedule.EndTime, _window, expected[p]));
             Become(Finishing);
             return;
         }
         _window++;
         _reached = w.Start;
+        _completed = w.End;
         var checkpoint = CheckpointDue(w.Start);
         if (checkpoint)
         {
@@ -590,6 +715,7 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
         WatchMembers(anyMember: false);
         Controls(finishing: true);
         Receive<PartitionReady>(_ => { });
+        Receive<DirectiveOutcome>(_ => { });
         Receive<CheckpointPart>(CheckpointArrived);
         Receive<CheckpointFailed>(CheckpointsOff);
         Receive<RestoreWanted>(_ => { });
@@ -630,6 +756,7 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
         Context.SetReceiveTimeout(null);
         _log.Error("experiment failed: {0}", failed.Reason);
         _client.Tell(failed);
+        DropDirectives($"the run failed: {failed.Reason}");
         _recoveryPoint = RecoveryPoint.Start;
         _paused = false;
         _held = false;

@@ -12,7 +12,10 @@ public interface IDcSimMessage;
 /// <see cref="GrantWindow"/>, <see cref="FinishRun"/>. Partitions -> coordinator:
 /// <see cref="PartitionReady"/>, <see cref="WindowCompleted"/>, <see cref="PartitionReport"/>.
 /// Partition -> partition: <see cref="EventBatch"/>. Coordinator -> client: <see cref="RunProgress"/>,
-/// <see cref="ExperimentCompleted"/> or <see cref="ExperimentFailed"/>. Every message of a run carries its run
+/// <see cref="ExperimentCompleted"/> or <see cref="ExperimentFailed"/>. Controls (client -> coordinator, answered at once):
+/// <see cref="PauseRun"/>, <see cref="ResumeRun"/>, <see cref="RunUntil"/>, <see cref="StopRun"/>, and, while the run holds
+/// (<see cref="RunHeld"/>), <see cref="ApplyDirective"/>, which the coordinator hands to every partition
+/// (<see cref="PartitionDirective"/>, answered by <see cref="DirectiveOutcome"/>). Every message of a run carries its run
 /// number, which is new for each attempt: what is left of an earlier, failed run on a long-lived cluster, or of an
 /// attempt abandoned after losing a member, is recognised and dropped.
 /// </summary>
@@ -212,6 +215,46 @@ public static class WindowProtocol
         public static readonly PauseRun Instance = new();
     }
 
+    /// <summary>
+    /// Client -> coordinator: let the run go on (also when held) and hold it at exactly simulated time <paramref name="Until"/>: the window
+    /// that would cross it is cut there, so every event before it is handled and none at or after it; then <see cref="RunHeld"/>, and the
+    /// run is paused. Answered with <see cref="RunControlled"/> at once; refused when <paramref name="Until"/> is not after where the run is
+    /// (held, or the end of the window under way). At or after the run's end, the run just goes on to the end.
+    /// </summary>
+    public sealed record RunUntil(long Until) : IDcSimMessage, INotInfluenceReceiveTimeout;
+
+    /// <summary>
+    /// Coordinator -> client: the run holds at a barrier (after <see cref="PauseRun"/> or <see cref="RunUntil"/>) at simulated time
+    /// <paramref name="SimulatedTime"/>: every event before it is handled, none at or after it. Directives (<see cref="ApplyDirective"/>)
+    /// apply there. <paramref name="Windows"/>: the windows run so far; <paramref name="EventsProcessed"/>: the events handled so far.
+    /// </summary>
+    public sealed record RunHeld(long SimulatedTime, long Windows, long EventsProcessed) : IDcSimMessage;
+
+    /// <summary>
+    /// Client -> coordinator: apply a shell action (<see cref="Directive"/>: <paramref name="Verb"/> and its <paramref name="Arguments"/>)
+    /// at the time the run is held at; <paramref name="Id"/>, new for each directive of a run, names what it adds. Answered with
+    /// <see cref="DirectiveApplied"/>; refused unless the run is held.
+    /// </summary>
+    public sealed record ApplyDirective(long Id, string Verb, string[] Arguments) : IDcSimMessage, INotInfluenceReceiveTimeout;
+
+    /// <summary>
+    /// Coordinator -> client: directive <paramref name="Id"/> was applied (<paramref name="Accepted"/>) at simulated time
+    /// <paramref name="SimulatedTime"/> (-1 when no run is held), its counters under the component paths <paramref name="Entities"/>;
+    /// or not, <paramref name="Detail"/> saying why.
+    /// </summary>
+    public sealed record DirectiveApplied(long Id, bool Accepted, long SimulatedTime, string Detail, string[] Entities) : IDcSimMessage;
+
+    /// <summary>Coordinator -> every partition of run <paramref name="Run"/>: apply a client's directive at held time <paramref name="Time"/>.</summary>
+    public sealed record PartitionDirective(long Run, long Id, long Time, string Verb, string[] Arguments) : IDcSimMessage;
+
+    /// <summary>
+    /// Partition -> coordinator: whether one of partition <paramref name="Index"/>'s LPs took directive <paramref name="Id"/>
+    /// (<paramref name="Handled"/>) and applied it (<paramref name="Accepted"/>) or refused it (<paramref name="Detail"/>); the partition's
+    /// earliest event afterwards (a directive adds events).
+    /// </summary>
+    public sealed record DirectiveOutcome(long Run, long Id, int Index, bool Handled, bool Accepted, string Detail, string[] Entities, long NextEventTime)
+        : IDcSimMessage;
+
     /// <summary>Client -> coordinator: grant windows again after <see cref="PauseRun"/>.</summary>
     public sealed record ResumeRun : IDcSimMessage, INotInfluenceReceiveTimeout
     {
@@ -228,7 +271,7 @@ public static class WindowProtocol
     }
 
     /// <summary>
-    /// The coordinator's answer to <see cref="PauseRun"/>, <see cref="ResumeRun"/> or <see cref="StopRun"/>: whether it was done, and the
+    /// The coordinator's answer to <see cref="PauseRun"/>, <see cref="ResumeRun"/>, <see cref="RunUntil"/> or <see cref="StopRun"/>: whether it was done, and the
     /// run's state afterwards ("paused", "running", "stopped"; "idle" or "finishing" when refused) with a sentence saying why when refused.
     /// </summary>
     public sealed record RunControlled(bool Accepted, string State, string Detail) : IDcSimMessage, INotInfluenceReceiveTimeout;

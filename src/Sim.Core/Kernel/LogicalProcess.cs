@@ -56,6 +56,14 @@ public abstract class LogicalProcess(int id, string name)
     /// </summary>
     public virtual void Snapshot(ResultsBuilder results) { }
 
+    /// <summary>
+    /// Applies <paramref name="directive"/> if it is this LP's (it names something the LP hosts), or returns null. Called by the partition
+    /// at a held barrier, with <see cref="Now"/> at the directive's time: the events it schedules are this LP's own, at or after that
+    /// time, with order keys from the LP's <see cref="EventSource"/>s, so they are the same on any partitioning. It sends nothing to
+    /// other LPs directly (events it schedules do, when they run).
+    /// </summary>
+    public virtual DirectiveResult? Apply(Directive directive) => null;
+
     /// <summary>Sets timer <paramref name="timer"/> of one of this LP's components. Never in the past.</summary>
     public void ScheduleTimer(long time, ushort component, ushort timer, int token = 0) => NewTimer(Events, time, component, timer, token);
 

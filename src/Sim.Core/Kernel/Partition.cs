@@ -118,6 +118,22 @@ public sealed class Partition
     /// <summary>Virtual time up to which every local event has been handled (the end of the last window run).</summary>
     public long CompletedUntil => _windowEnd;
 
+    /// <summary>
+    /// Offers <paramref name="directive"/> to the local LPs in id order, at a barrier where the run holds at the directive's time; the
+    /// first LP that takes it applies it. Null when no local LP takes it. Every local LP's clock moves to that time first: every event
+    /// before it is handled and none after it, so the LPs are where they would be on any partitioning.
+    /// </summary>
+    public DirectiveResult? Apply(Directive directive)
+    {
+        if (directive.Time < _windowEnd)
+            throw new InvalidOperationException($"directive {directive.Id} at {directive.Time} ps is before the end of the last window run, {_windowEnd} ps");
+        _windowEnd = directive.Time;
+        foreach (var lp in LocalProcesses) lp.Now = Math.Max(lp.Now, directive.Time);
+        foreach (var lp in LocalProcesses)
+            if (lp.Apply(directive) is { } result) return result;
+        return null;
+    }
+
     /// <summary>The current counters of the local components (between windows: a consistent cut of this partition).</summary>
     public ResultsBuilder SnapshotCounters()
     {

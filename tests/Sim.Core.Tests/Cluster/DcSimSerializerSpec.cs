@@ -55,6 +55,15 @@ public sealed class DcSimSerializerSpec() : TestKit(DcSimSerialization.Binding)
         new ExperimentStopped(5_000, 12),
         new AbandonRun(6),
         new RunPlaced(["akka.tcp://dcsim@127.0.0.1:1234", "akka.tcp://dcsim@127.0.0.1:1235"]),
+        new RunUntil(7_000_000_000),
+        new RunHeld(7_000_000_000, 7_000, 123_456),
+        new ApplyDirective(3, "ping", ["host0", "host3/kvm-0", "count", "5"]),
+        new ApplyDirective(4, "noop", []),
+        new DirectiveApplied(3, true, 7_000_000_000, "", ["host0/shell/ping-3"]),
+        new DirectiveApplied(9, false, -1, "the run is not held at a barrier: pause it or run until a time first", []),
+        new PartitionDirective(6, 3, 7_000_000_000, "iperf", ["host0", "host1", "duration", "10ms"]),
+        new DirectiveOutcome(6, 3, 1, true, true, "", ["host0/shell/iperf-3", "host1/x"], 7_000_000_000),
+        new DirectiveOutcome(6, 3, 0, false, false, "", [], long.MaxValue),
     };
 
     [Theory]
@@ -142,6 +151,11 @@ public sealed class DcSimSerializerSpec() : TestKit(DcSimSerialization.Binding)
         EventBatch b => $"EB {b.Run} {b.From} {b.Window} {string.Join(",", b.Events.Select(e => e.Time))} "
                         + string.Join("|", b.Parcels.Select(p => $"{p.Lp} {p.Key} {p.Piece}/{p.Pieces} {Convert.ToHexString(p.Bytes)}")),
         RecoveryPoint p => $"{p.Window} {p.SimulatedTime} {(p.Partitions is null ? "none" : string.Join("|", p.Partitions.Select(b => string.Join(",", b))))}",
+        RunPlaced p => $"PL {string.Join("|", p.Addresses)}",
+        ApplyDirective d => $"{d with { Arguments = [] }} {string.Join("|", d.Arguments)}",
+        DirectiveApplied d => $"{d with { Entities = [] }} {string.Join("|", d.Entities)}",
+        PartitionDirective d => $"{d with { Arguments = [] }} {string.Join("|", d.Arguments)}",
+        DirectiveOutcome d => $"{d with { Entities = [] }} {string.Join("|", d.Entities)}",
         _ => m.ToString()!,
     };
 }

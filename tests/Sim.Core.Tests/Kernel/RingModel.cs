@@ -68,6 +68,15 @@ internal sealed class RingLp(int id, int lps, long latencyPs, ulong seed) : Logi
         SendPacket(next, Now + latencyPs + _rng.NextInt(1000), 0, 0, in packet);
     }
 
+    /// <summary>"token LP": LP (by name) gets one more token at the directive's time.</summary>
+    public override DirectiveResult? Apply(Directive directive)
+    {
+        if (directive.Verb != "token" || directive.Arguments is not [var lp, ..] || lp != Name) return null;
+        if (directive.Arguments.Length > 1) return DirectiveResult.Refused($"token takes one argument, an LP: '{directive.Arguments[1]}' is one too many");
+        SchedulePacket(Now, 0, 0, new Packet { FlowId = Id, Sequence = 1_000_000 * (int)directive.Id });
+        return DirectiveResult.Applied($"a token at {Now} ps", Name);
+    }
+
     public override void Report(ResultsBuilder results, long endTime)
     {
         results.EventsByLp[Name] = EventsProcessed;

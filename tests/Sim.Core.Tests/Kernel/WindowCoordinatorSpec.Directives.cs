@@ -1,0 +1,160 @@
+using Akka.Actor;
+using DcSim.SimCore.Cluster;
+using DcSim.SimCore.Kernel;
+using DcSim.SimCore.Metrics;
+using DcSim.SimCore.Scenario;
+using Xunit;
+using static DcSim.SimCore.Cluster.WindowProtocol;
+
+namespace DcSim.SimCore.Tests.Kernel;
+
+/// <summary>Run-until, the held time, and directives applied there (the shell's actions, in virtual time).</summary>
+public sealed partial class WindowCoordinatorSpec
+{
+    private IActorRef StartRun(IModelFactory model, int partitions, string scenario = LongScenario)
+    {
+        var coordinator = Sys.ActorOf(WindowCoordinator.Props(Sys.ActorOf(Props.Create(() => new LocalRegion(model))), model, 0));
+        coordinator.Tell(new StartExperiment(scenario, ".", partitions), TestActor);
+        return coordinator;
+    }
+
+    private RunControlled Control(IActorRef coordinator, object control)
+    {
+        coordinator.Tell(control, TestActor);
+        return FishForMessage<RunControlled>(_ => true, TimeSpan.FromSeconds(10));
+    }
+
+    private RunHeld HeldAt(IActorRef coordinator, long until)
+    {
+        var answer = Control(coordinator, new RunUntil(until));
+        Assert.Equal((true, "running", $"holds at {until} ps"), (answer.Accepted, answer.State, answer.Detail));
+        return FishForMessage<RunHeld>(_ => true, TimeSpan.FromSeconds(30));
+    }
+
+    private DirectiveApplied Apply(IActorRef coordinator, long id, string verb, params string[] arguments)
+    {
+        coordinator.Tell(new ApplyDirective(id, verb, arguments), TestActor);
+        return FishForMessage<DirectiveApplied>(_ => true, TimeSpan.FromSeconds(10));
+    }
+
+    private ExperimentCompleted Completed() =>
+        FishForMessage<IDcSimMessage>(m => m is ExperimentCompleted or ExperimentFailed, TimeSpan.FromSeconds(60)) switch
+        {
+            ExperimentCompleted c => c,
+            var other => throw new Xunit.Sdk.XunitException($"run failed: {((ExperimentFailed)other).Reason}"),
+        };
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void Run_held_at_several_times_must_hold_there_exactly_and_finish_with_the_results_of_a_straight_run(int partitions)
+    {
+        // arrange
+        var model = new RingModel(6, Latency);
+        var straight = ResultsCodec.Encode(InProcessRun.Run(model, ScenarioLoader.Parse(LongScenario, "test", ".", model), 1));
+        var coordinator = StartRun(model, partitions);
+
+        // act: hold at times that cut windows in the middle (windows are 1 ms on 3 partitions, 250 us on one)
+        var held = new[] { 1_234_567L, 1_500_000_001L, 1_500_000_002L, 3_999_999_999L }.Select(t => HeldAt(coordinator, t)).ToList();
+        coordinator.Tell(new QueryServers(1), TestActor);
+        var snapshot = FishForMessage<ServersSnapshot>(_ => true, TimeSpan.FromSeconds(10));
+        var resumed = Control(coordinator, ResumeRun.Instance);
+        var completed = Completed();
+
+        // assert
+        Assert.Equal([1_234_567L, 1_500_000_001L, 1_500_000_002L, 3_999_999_999L], held.Select(h => h.SimulatedTime));
+        Assert.Equal(held.Select(h => h.Windows).Order(), held.Select(h => h.Windows));
+        Assert.True(resumed.Accepted);
+        Assert.True(snapshot.SimulatedTime <= 3_999_999_999L);
+        Assert.Equal(straight, completed.Results);
+    }
+
+    [Fact]
+    public void Pause_sent_while_initialising_must_hold_the_run_at_its_start_where_directives_apply()
+    {
+        // arrange
+        var model = new RingModel(6, Latency);
+        var coordinator = StartRun(model, 2);
+
+        // act
+        var paused = Control(coordinator, PauseRun.Instance);
+        var held = FishForMessage<RunHeld>(_ => true, TimeSpan.FromSeconds(30));
+        var applied = Apply(coordinator, 1, "token", "ring3");
+        Control(coordinator, ResumeRun.Instance);
+        var completed = Completed();
+
+        // assert
+        Assert.Equal((true, "paused", "holds at the next barrier"), (paused.Accepted, paused.State, paused.Detail));
+        Assert.Equal((0L, 0L, 0L), (held.SimulatedTime, held.Windows, held.EventsProcessed));
+        Assert.Equal(new DirectiveApplied(1, true, 0, "a token at 0 ps", applied.Entities), applied);
+        Assert.Equal(["ring3"], applied.Entities);
+        var ring3 = ResultsCodec.Decode(completed.Results).EventsByLp["ring3"];
+        Assert.True(ring3 > 0);
+    }
+
+    /// <summary>The same directives at the same times, through the actors on <paramref name="partitions"/> partitions.</summary>
+    private byte[] RunWithTokens(int partitions)
+    {
+        var model = new RingModel(6, Latency);
+        var coordinator = StartRun(model, partitions);
+        HeldAt(coordinator, 700_000_001);
+        Assert.True(Apply(coordinator, 1, "token", "ring1").Accepted);
+        Assert.True(Apply(coordinator, 2, "token", "ring4").Accepted);
+        HeldAt(coordinator, 2_000_000_000);
+        Assert.True(Apply(coordinator, 3, "token", "ring1").Accepted);
+        Assert.True(Control(coordinator, ResumeRun.Instance).Accepted);
+        return Completed().Results;
+    }
+
+    [Fact]
+    public void Directives_must_give_the_same_results_on_one_and_on_two_partitions()
+    {
+        // arrange
+        var model = new RingModel(6, Latency);
+        var without = ResultsCodec.Encode(InProcessRun.Run(model, ScenarioLoader.Parse(LongScenario, "test", ".", model), 1));
+
+        // act
+        var one = RunWithTokens(1);
+        var two = RunWithTokens(2);
+
+        // assert: the tokens changed the run, the same way on both
+        Assert.NotEqual(without, one);
+        Assert.Equal(one, two);
+        var events = ResultsCodec.Decode(one).EventsByLp.Values.Sum();
+        Assert.True(events > ResultsCodec.Decode(without).EventsByLp.Values.Sum() + 3_000, $"{events} events");
+    }
+
+    [Fact]
+    public void Directives_must_be_refused_when_not_held_unknown_refused_by_their_LP_or_repeated()
+    {
+        // arrange
+        var model = new RingModel(6, Latency);
+        var coordinator = StartRun(model, 3);
+        var stranger = CreateTestProbe();
+        FishForMessage<RunPlaced>(_ => true, TimeSpan.FromSeconds(30));
+
+        // act
+        var notHeld = Apply(coordinator, 1, "token", "ring1");
+        var held = HeldAt(coordinator, 2_000_000_000);
+        var unknown = Apply(coordinator, 2, "token", "ring9");
+        var refused = Apply(coordinator, 3, "token", "ring2", "ring3");
+        var applied = Apply(coordinator, 4, "token", "ring2");
+        var repeated = Apply(coordinator, 4, "token", "ring2");
+        coordinator.Tell(new ApplyDirective(5, "token", ["ring2"]), stranger.Ref);
+        var foreign = stranger.ExpectMsg<DirectiveApplied>(TimeSpan.FromSeconds(10));
+        var past = Control(coordinator, new RunUntil(2_000_000_000));
+        Control(coordinator, StopRun.Instance);
+        var idle = Apply(coordinator, 6, "token", "ring2");
+
+        // assert
+        Assert.Equal(new DirectiveApplied(1, false, -1, "the run is not held at a barrier: pause it or run until a time first", notHeld.Entities), notHeld);
+        Assert.Equal(2_000_000_000, held.SimulatedTime);
+        Assert.Equal((false, 2_000_000_000L, "nothing in the model takes 'token' with arguments 'ring9'"), (unknown.Accepted, unknown.SimulatedTime, unknown.Detail));
+        Assert.Equal((false, "token takes one argument, an LP: 'ring3' is one too many"), (refused.Accepted, refused.Detail));
+        Assert.Equal((true, "a token at 2000000000 ps", "ring2"), (applied.Accepted, applied.Detail, applied.Entities.Single()));
+        Assert.Equal((false, "directive id 4 was used already in this run: each directive needs a new one"), (repeated.Accepted, repeated.Detail));
+        Assert.Equal((false, "the running experiment belongs to another client"), (foreign.Accepted, foreign.Detail));
+        Assert.Equal((false, "paused", "simulated time 2000000000 ps is not after 2000000000 ps, where the run holds"), (past.Accepted, past.State, past.Detail));
+        Assert.Equal((false, "no experiment is running"), (idle.Accepted, idle.Detail));
+    }
+}
