@@ -22,6 +22,7 @@ var root = new RootCommand("DcSim: a deterministic simulator of virtualized data
     ClassifierBenchCommand.Create(),
     ReportCommand.Create(),
     QueryLoadBenchCommand.Create(),
+    ShellCommand.Create(),
 };
 foreach (var client in ClientCommands.Create()) root.Subcommands.Add(client);
 var parse = root.Parse(args);

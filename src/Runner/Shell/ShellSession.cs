@@ -106,9 +106,10 @@ internal sealed class ShellSession
                 Dump(await _api.Entities(a[0]));
                 break;
             case "ovs-ofctl" or "ovs-appctl":
+                var vswitch = await _api.Entities($"{a[1]}/vswitch");
                 _out.WriteLine($"*** {a[1]}/vswitch: the run's snapshot carries the vSwitch's counters, not its "
                     + (line.Verb.Name == "ovs-ofctl" ? "OpenFlow rules" : "installed datapath flows") + "; its cache:");
-                Dump(await _api.Entities($"{a[1]}/vswitch"));
+                Dump(vswitch);
                 break;
             case "time":
                 Update(await _api.Status());
@@ -146,8 +147,10 @@ internal sealed class ShellSession
 
     private void Dump(JsonElement entities)
     {
-        if (_tables) Spectre.Console.AnsiConsole.Write(ShellFormat.DumpTable(entities));
-        else _out.WriteLine(ShellFormat.Dump(entities));
+        // An idle partition's clock stays at its last event: the time the run holds at is the cut the counters are taken at.
+        var at = _held ?? entities.GetProperty("simulated_time_ps").GetInt64();
+        if (_tables) Spectre.Console.AnsiConsole.Write(ShellFormat.DumpTable(entities, at));
+        else _out.WriteLine(ShellFormat.Dump(entities, at));
     }
 
     private async Task<string> RunOn(long until)
