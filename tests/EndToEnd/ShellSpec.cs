@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Xunit;
+
+namespace DcSim.EndToEnd;
+
+/// <summary>
+/// `dcsim shell` on config/scenarios/shell.conf (4 idle servers on 2 leaves, 10 Gbit/s host links, 40 Gbit/s fabric links, 1 us each):
+/// a script replays byte-identically, ping shows the analytic idle-path round trip, iperf the bottleneck's rate, and a session typed on
+/// standard input records a script that replays it.
+/// </summary>
+public sealed class ShellSpec
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);
+    private static string Scenario => Dcsim.RepositoryFile("config/scenarios/shell.conf");
+
+    /// <summary>
+    /// One way over idle links, store-and-forward: each link's line time (a 56 B echo in UDP/IPv4/Ethernet is a 102 B frame, 122 B on the
+    /// wire with preamble and gap) plus its delay; two host links, and two fabric links between leaves.
+    /// </summary>
+    private static long OneWayPs(bool sameLeaf)
+    {
+        const long wireBits = (56 + 8 + 20 + 18 + 20) * 8;
+        long Link(long rateBps) => wireBits * 1_000_000_000_000 / rateBps + 1_000_000;
+        return 2 * Link(10_000_000_000) + (sameLeaf ? 0 : 2 * Link(40_000_000_000));
+    }
+
+    private static string Micros(long ps) => (ps / 1e6).ToString("0.000", CultureInfo.InvariantCulture);
+
+    [Fact]
+    public void A_script_must_replay_byte_identically_with_the_idle_path_rtts_and_the_bottleneck_rate()
+    {
+        // arrange
+        var dir = Dcsim.TempDirectory("shell");
+        var script = Path.Combine(dir, "script.txt");
+        File.WriteAllLines(script, ["nodes", "pingall", "ping host0 host3", "ping host0 host1 count 3 interval 10us", "iperf host0 host2 20ms", "dump host0/shell",
+            "run 1ms", "time"]);
+
+        // act
+        var first = Dcsim.Run(Limit, "shell", Scenario, "--script", script);
+        var second = Dcsim.Run(Limit, "shell", Scenario, "--script", script);
+
+        // assert
+        Assert.True(first.ExitCode == 0, first.Stdout + first.Stderr);
+        Assert.Equal(first.Stdout, second.Stdout);
+        var (across, along) = (Micros(2 * OneWayPs(sameLeaf: false)), Micros(2 * OneWayPs(sameLeaf: true)));   // 8.488 us, 4.390 us
+        Assert.Contains("*** Results: 0% dropped (12/12 received)", first.Stdout);
+        Assert.Contains($"*** RTT min/avg/max = {along}/", first.Stdout);
+        Assert.Contains($"/{across} us", first.Stdout);
+        Assert.Contains($"host0 -> host1 host2 host3\n", first.Stdout);
+        Assert.Contains($"rtt min/avg/max = {across}/{across}/{across} us", first.Stdout);
+        Assert.Matches(@"PING host0 -> host1 at t=[^:]+: 3 sent, 3 received, 0% packet loss", first.Stdout);
+        Assert.Contains($"rtt min/avg/max = {along}/{along}/{along} us", first.Stdout);
+        var gbps = double.Parse(Regex.Match(first.Stdout, @"\['([0-9.]+) Gbits/sec'\]").Groups[1].Value, CultureInfo.InvariantCulture);
+        // TCP's payload over 10 Gbit/s host links: at most 10 x 1448 / 1538 = 9.41 Gbit/s (MSS over the frame on the wire)
+        Assert.InRange(gbps, 9.0, 9.42);
+        Directory.Delete(dir, recursive: true);
+    }
+
+    [Fact]
+    public void A_session_typed_on_standard_input_must_record_a_script_that_replays_it()
+    {
+        // arrange
+        var dir = Dcsim.TempDirectory("shell-record");
+        var record = Path.Combine(dir, "record.txt");
+        var saved = Path.Combine(dir, "saved.txt");
+
+        // act
+        var typed = RunWithInput($"ping host0 host3\nrun 2ms\nbogus\nsave {saved}\nexit\ntime\n", "shell", Scenario, "--record", record);
+        var replay = Dcsim.Run(Limit, "shell", Scenario, "--script", record);
+
+        // assert
+        Assert.True(typed.ExitCode == 0, typed.Stdout + typed.Stderr);
+        Assert.Equal(["ping host0 host3", $"run until {PingHeldAt(typed.Stdout) + 2_000_000_000}ps"], File.ReadAllLines(record));
+        Assert.Equal(File.ReadAllLines(record), File.ReadAllLines(saved));
+        Assert.Contains("*** unknown command 'bogus': type help for the list", typed.Stdout);
+        Assert.DoesNotContain("dcsim> time", typed.Stdout);   // exit ends the session
+        Assert.True(replay.ExitCode == 0, replay.Stdout + replay.Stderr);
+        Assert.Equal(Lines(typed.Stdout).Take(3), Lines(replay.Stdout).Take(3));   // the ping, then `run 2ms` replays as `run until`
+        Directory.Delete(dir, recursive: true);
+    }
+
+    private static IEnumerable<string> Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>Where the run held once the ping was done (ps), from "(held at t=...)".</summary>
+    private static long PingHeldAt(string stdout)
+    {
+        var held = Regex.Match(stdout, @"\(held at t=([0-9.]+)(ms|us)\)");
+        var unit = held.Groups[2].Value == "ms" ? 1_000_000_000m : 1_000_000m;
+        return (long)(decimal.Parse(held.Groups[1].Value, CultureInfo.InvariantCulture) * unit);
+    }
+
+    private static Dcsim.Result RunWithInput(string input, params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "dcsim.dll"));
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        p.StandardInput.Write(input);
+        p.StandardInput.Close();
+        if (!p.WaitForExit(Limit))
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException($"dcsim {string.Join(' ', args)} did not finish within {Limit}");
+        }
+        return new Dcsim.Result(p.ExitCode, stdout.Result, stderr.Result);
+    }
+}
