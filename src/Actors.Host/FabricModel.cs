@@ -1,6 +1,7 @@
 using DcSim.ActorsHost.Endpoints;
 using DcSim.ActorsHost.Servers;
 using DcSim.ActorsHost.Settings;
+using DcSim.ActorsHost.Shell;
 using DcSim.ActorsNetwork.Fabric;
 using DcSim.ActorsNetwork.OpenFlow;
 using DcSim.ActorsNetwork.Ovs;
@@ -30,6 +31,19 @@ public sealed class FabricModel : IModelFactory
     {
         ServerBuilder.VSwitchRules(scenario);
         ServerBuilder.RuleChangesOf(scenario);
+    }
+
+    /// <summary>Why no server took a directive: an unknown verb, arguments missing, or a SRC that names no endpoint (or one in flight).</summary>
+    public string Unclaimed(ScenarioSettings scenario, Directive directive)
+    {
+        if (!ServerShell.Verbs.Contains(directive.Verb))
+            return $"unknown directive '{directive.Verb}': the shell's are {string.Join(", ", ServerShell.Verbs)}";
+        if (directive.Arguments is not [var source, _, ..]) return $"{directive.Verb} needs SRC and DST";
+        var datacenter = scenario.Datacenter();
+        var names = new ShellNames(new FabricLayout(datacenter.Topology, 1).Graph, datacenter.Plan);
+        return names.Resolve(source) < 0
+            ? $"no server, VM or container named '{source}'"
+            : $"'{source}' is on no server now (a VM or container on its way between two)";
     }
 
     public Partition BuildPartition(ScenarioSettings scenario, int partitions, int index)

@@ -1,4 +1,5 @@
 using DcSim.ActorsHost.Migration;
+using DcSim.ActorsHost.Shell;
 using DcSim.ActorsHost.Tcp;
 using DcSim.ActorsHost.Traffic;
 using DcSim.ActorsHost.Virtualization;
@@ -63,6 +64,8 @@ internal sealed class EndpointStack : Component, IEndpoint, ITcpStackPort
     private TcpServerApplications? _tcpServers;
     private Dictionary<int, Action>? _callbacks;
     private int _nextCallback;
+    /// <summary>The shell's pings from here, by source port: their echoes end their requests. Null without any.</summary>
+    private Dictionary<ushort, ShellPing>? _pings;
 
     public EndpointStack(string path, string kind, EndpointAddress address, EndpointDirectory directory, IReadOnlyList<GeneratorSettings> generators,
         Func<GeneratorSettings, bool> runsHere, ulong seed, StackPlacement placement, StackCosts costs, EndpointLifecycle lifecycle, TcpContext tcp)
@@ -121,6 +124,7 @@ internal sealed class EndpointStack : Component, IEndpoint, ITcpStackPort
     public ITcpApplication? Accept(ushort port)
     {
         if (port == MigrationStream.Port) return MigrationReceiver;
+        if (port == ShellApplications.IperfPort && _lifecycle.IsRunning) return (_tcpServers ??= new TcpServerApplications(this)).Accept(null);
         var generator = port - TcpApplications.FirstServicePort;
         if (!_lifecycle.IsRunning || generator < 0 || generator >= _allGenerators.Count || !TcpApplications.IsTcp(_allGenerators[generator].Kind)) return null;
         return (_tcpServers ??= new TcpServerApplications(this)).Accept(_allGenerators[generator]);
@@ -136,6 +140,7 @@ internal sealed class EndpointStack : Component, IEndpoint, ITcpStackPort
     private GeneratorKind FlowKindOf(int generator) =>
         generator < _allGenerators.Count ? _allGenerators[generator].Kind
         : generator == MigrationStream.Application ? GeneratorKind.Migration
+        : generator == ShellApplications.Iperf ? GeneratorKind.ShellIperf
         : GeneratorKind.RequestResponse;
 
     public override void Start()
@@ -174,6 +179,16 @@ internal sealed class EndpointStack : Component, IEndpoint, ITcpStackPort
         var token = _nextCallback++;
         (_callbacks ??= [])[token] = action;
         SetTimer(time, CallbackTimer, token);
+    }
+
+    /// <summary>The source port the next ping from here takes (past <see cref="ushort.MaxValue"/>: no more pings).</summary>
+    public int NextPingPort => ShellApplications.FirstPingPort + (_pings?.Count ?? 0);
+
+    /// <summary>Starts the shell's <paramref name="ping"/> from here (its port is <see cref="NextPingPort"/>).</summary>
+    public void StartPing(ShellPing ping)
+    {
+        (_pings ??= [])[ping.Port] = ping;
+        ping.Start();
     }
 
     public void SetAppTimer(long time, int app, AppTimer timer, int epoch) => SetTimer(time, FirstAppTimer + 2 * app + (int)timer, epoch);
@@ -324,6 +339,11 @@ internal sealed class EndpointStack : Component, IEndpoint, ITcpStackPort
                 break;
             case AppKind.Response when packet.App.EndOfMessage:
                 var generator = ResponseServer.RequestingGenerator(packet.FlowId);
+                if (generator == ShellApplications.Ping)
+                {
+                    if (_pings is not null && _pings.TryGetValue(packet.Headers.DestinationPort, out var ping)) ping.OnEcho(packet.App.Stamp);
+                    break;
+                }
                 if (_closedLoops is not null && _closedLoops.TryGetValue(generator, out var loop)) loop.OnResponse(packet.App.Stamp);
                 else _flows.RequestCompleted(generator, Now - packet.App.Stamp);
                 break;

@@ -1,3 +1,4 @@
+using DcSim.ActorsHost.Shell;
 using DcSim.ActorsHost.Traffic;
 using DcSim.SimCore.Metrics;
 using DcSim.SimCore.Wire;
@@ -75,6 +76,8 @@ internal sealed class FlowAccounting
         GeneratorKind.TcpFlows => "tcp-flows",
         GeneratorKind.Incast => "incast",
         GeneratorKind.Migration => "migration",
+        GeneratorKind.ShellPing => ShellApplications.PingKind,
+        GeneratorKind.ShellIperf => ShellApplications.IperfKind,
         _ => "request",
     };
 }

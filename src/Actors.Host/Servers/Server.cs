@@ -1,5 +1,7 @@
+using DcSim.ActorsHost.Shell;
 using DcSim.SimCore.Components;
 using DcSim.SimCore.Cpu;
+using DcSim.SimCore.Kernel;
 using DcSim.SimCore.Metrics;
 
 namespace DcSim.ActorsHost.Servers;
@@ -17,6 +19,9 @@ public sealed class Server(int id, string name, ServerCpu cpu) : ComponentLp(id,
 
     public ServerCpu Cpu { get; } = cpu;
 
+    /// <summary>Takes the shell's directives whose source is here (docs/shell.md).</summary>
+    internal ServerShell? Shell { get; init; }
+
     /// <summary>The counter of one core's busy time in a category.</summary>
     public static string CoreBusyCounter(int core, CpuCategory category) => $"core{core}_{CpuCategories.BusyCounter(category)}";
 
@@ -30,13 +35,17 @@ public sealed class Server(int id, string name, ServerCpu cpu) : ComponentLp(id,
     {
         base.Report(results, endTime);
         WriteCpu(results, endTime);
+        Shell?.Write(results);
     }
 
     public override void Snapshot(ResultsBuilder results)
     {
         base.Snapshot(results);
         WriteCpu(results, Now);
+        Shell?.Write(results);
     }
+
+    public override DirectiveResult? Apply(Directive directive) => Shell?.Apply(this, directive);
 
     private void WriteCpu(ResultsBuilder results, long now)
     {

@@ -2,6 +2,7 @@ using DcSim.ActorsHost.Endpoints;
 using DcSim.ActorsHost.Migration;
 using DcSim.ActorsHost.Tcp;
 using DcSim.ActorsHost.Settings;
+using DcSim.ActorsHost.Shell;
 using DcSim.ActorsHost.Sriov;
 using DcSim.ActorsHost.Traffic;
 using DcSim.ActorsHost.Virtualization;
@@ -65,6 +66,10 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, FabricLay
     /// <summary>The containers of the server being built that move on their own, by entity (filled by BuildKernel).</summary>
     private readonly Dictionary<int, ResidentContainer> _movingContainers = [];
 
+    private ShellNames? _names;
+    /// <summary>What the shell's directives may name, shared by the partition's servers.</summary>
+    private ShellNames Names => _names ??= new ShellNames(layout.Graph, Plan);
+
     /// <summary>Entities take the event-source ids after the model's LPs.</summary>
     private int EntitySource(int entity) => layout.LpCount + entity;
 
@@ -73,7 +78,7 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, FabricLay
         _free = V.FreeStacks || V.Profiles[host].FreeStacks;
         var name = layout.NameOf(host);
         var cpu = new ServerCpu(_dc.Server.Cores, _dc.Server.ClockHz, _dc.Server.IdleExitPs, _dc.Server.IdleThresholdPs, _dc.Server.MaxBacklog);
-        var server = new Server(host, name, cpu);
+        var server = new Server(host, name, cpu) { Shell = new ServerShell(Names) };
         var entities = Plan.OnServer(host).ToArray();
         var vms = entities.Where(e => Plan.Entity(e).Kind == EntityKind.Vm).ToList();
         // VMs with a VF hang off the NIC itself; the others (and those that found no VF left among them) attach to the host's

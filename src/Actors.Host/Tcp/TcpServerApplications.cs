@@ -13,7 +13,8 @@ internal sealed class TcpServerApplications(IEndpoint endpoint)
 {
     private readonly List<ServerSide> _served = [];
 
-    public ITcpApplication Accept(GeneratorSettings generator)
+    /// <summary>A connection to <paramref name="generator"/>'s service, or, without one, to the shell's iperf sink.</summary>
+    public ITcpApplication Accept(GeneratorSettings? generator)
     {
         var side = new ServerSide(endpoint, generator);
         _served.Add(side);
@@ -25,7 +26,7 @@ internal sealed class TcpServerApplications(IEndpoint endpoint)
         foreach (var s in _served) s.Report(results);
     }
 
-    private sealed class ServerSide(IEndpoint endpoint, GeneratorSettings generator) : ITcpApplication
+    private sealed class ServerSide(IEndpoint endpoint, GeneratorSettings? generator) : ITcpApplication
     {
         private TcpConnection? _connection;
         private long _received;
@@ -33,7 +34,10 @@ internal sealed class TcpServerApplications(IEndpoint endpoint)
         private long _pendingRequestBytes;
         private readonly Queue<long> _responses = new();
 
-        private bool Responds => generator.Kind is GeneratorKind.TcpRr or GeneratorKind.Incast;
+        /// <summary>The exchange it answers (tcp-rr, incast); null for a sink.</summary>
+        private readonly (int Request, long Response, long ServicePs)? _exchange = generator?.Kind is GeneratorKind.TcpRr or GeneratorKind.Incast ? generator.TcpExchange : null;
+
+        private bool Responds => _exchange is not null;
 
         public void Connected(TcpConnection connection) => _connection = connection;
 
@@ -41,14 +45,14 @@ internal sealed class TcpServerApplications(IEndpoint endpoint)
         {
             _connection = connection;
             _received += bytes;
-            if (!Responds) return;
+            if (_exchange is not { } exchange) return;
             _pendingRequestBytes += bytes;
-            var request = generator.TcpExchange.Request;
+            var request = exchange.Request;
             while (_pendingRequestBytes >= request)
             {
                 _pendingRequestBytes -= request;
-                var service = generator.TcpExchange.ServicePs;
-                if (service == 0) connection.Write(generator.TcpExchange.Response);
+                var service = exchange.ServicePs;
+                if (service == 0) connection.Write(exchange.Response);
                 else
                 {
                     _responses.Enqueue(endpoint.Now + service);
@@ -62,7 +66,7 @@ internal sealed class TcpServerApplications(IEndpoint endpoint)
             while (_responses.Count > 0 && _responses.Peek() <= endpoint.Now)
             {
                 _responses.Dequeue();
-                _connection?.Write(generator.TcpExchange.Response);
+                if (_exchange is { } exchange) _connection?.Write(exchange.Response);
             }
         }
 

@@ -4,7 +4,7 @@ using DcSim.SimCore.Units;
 namespace DcSim.ActorsHost.Traffic;
 
 /// <summary>What kind of application a flow belongs to; <see cref="Migration"/> is no generator: a live migration's memory stream.</summary>
-public enum GeneratorKind { Cbr, Poisson, OnOff, RequestResponse, UdpRr, TcpBulk, TcpRr, TcpFlows, Incast, Migration }
+public enum GeneratorKind { Cbr, Poisson, OnOff, RequestResponse, UdpRr, TcpBulk, TcpRr, TcpFlows, Incast, Migration, ShellPing, ShellIperf }
 
 public enum DestinationPattern { Random, Permutation, Incast, Fixed }
 

@@ -1,4 +1,5 @@
 using DcSim.ActorsHost.Endpoints;
+using DcSim.ActorsHost.Shell;
 using DcSim.SimCore.Randomness;
 using DcSim.SimCore.Wire;
 
@@ -8,7 +9,7 @@ namespace DcSim.ActorsHost.Traffic;
 /// Server side of request/response and udp-rr generators on one endpoint: after a service time it answers each
 /// request with a response sent back to back — for request-response, response-size bytes cut into packets of the
 /// generator's packet size after a fixed or exponential service time (drawn from this endpoint's own stream); for
-/// udp-rr, one datagram of response-size after a fixed service time.
+/// udp-rr, one datagram of response-size after a fixed service time; for the shell's ping, an echo of the request at once.
 /// </summary>
 /// <remarks>
 /// A response answers the request as it arrived, the way a UDP server replies to recvfrom's address: its headers
@@ -27,6 +28,7 @@ internal sealed class ResponseServer(IEndpoint endpoint, IReadOnlyList<Generator
     /// <summary>Service time for a request of generator <paramref name="generator"/>.</summary>
     public long ServiceTime(int generator)
     {
+        if (generator == ShellApplications.Ping) return 0;   // an echo is the kernel's, at once
         var settings = generators[generator];
         if (settings.Kind == GeneratorKind.UdpRr) return settings.UdpRr.ServiceTimePs;
         var rr = settings.RequestResponse;
@@ -39,7 +41,7 @@ internal sealed class ResponseServer(IEndpoint endpoint, IReadOnlyList<Generator
     public IEnumerable<Packet> Respond(in Packet request, long now)
     {
         var generator = FlowIds.Application(request.FlowId);
-        var (total, packetBytes) = ResponseSize(generators[generator]);
+        var (total, packetBytes) = generator == ShellApplications.Ping ? (request.PayloadBytes, request.PayloadBytes) : ResponseSize(generators[generator]);
         var self = endpoint.Address;
         if (!_flows.TryGetValue(request.FlowId, out var flow))
             flow = (FlowIds.Make(self.Id, ResponseGeneratorId(generator), _nextFlowNumber++), 0);

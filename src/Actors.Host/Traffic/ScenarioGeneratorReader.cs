@@ -24,9 +24,10 @@ internal sealed class ScenarioGeneratorReader(ScenarioReadContext context, int? 
 
     /// <summary>
     /// Generators a scenario may have: <see cref="FlowIds"/> keeps the generator index in 8 bits of a
-    /// flow id, and responses of request/response generators use the upper half (128 + index).
+    /// flow id, and responses of request/response generators use the upper half (128 + index); the last two
+    /// indices of the lower half are the shell's ping and iperf (<see cref="Shell.ShellApplications"/>).
     /// </summary>
-    public const int MaxGenerators = 128;
+    public const int MaxGenerators = Shell.ShellApplications.Ping;
 
     /// <summary>The most transactions a udp-rr client keeps outstanding (each response looks through them).</summary>
     public const int MaxTransactionsInFlight = 1024;

@@ -12,7 +12,7 @@ internal sealed class TcpBulkGenerator(IEndpoint host, int localIndex, Generator
     : TcpClientGenerator(host, localIndex, settings, destinations, seed)
 {
     /// <summary>"Unlimited": more than any run can send (1 PB), so that the send buffer never runs dry.</summary>
-    private const long Unlimited = 1L << 50;
+    internal const long Unlimited = 1L << 50;
 
     private const int StartEpoch = 0, StopEpoch = 1;
 

@@ -69,6 +69,7 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
     private IActorRef _client = ActorRefs.Nobody;
     private StartExperiment? _experiment;
     private WindowSchedule? _schedule;
+    private ScenarioSettings? _scenario;
     private IActorRef[] _partitions = [];
     private string[] _addresses = [];
     private bool[] _ready = [];
@@ -371,7 +372,7 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
         var handled = pending.Outcomes.Where(x => x.Handled).OrderBy(x => x.Index).ToList();
         pending.Client.Tell(handled switch
         {
-            [] => new DirectiveApplied(d.Id, false, _completed, _model.Unclaimed(new Directive(d.Id, _completed, d.Verb, d.Arguments)), []),
+            [] => new DirectiveApplied(d.Id, false, _completed, _model.Unclaimed(_scenario!, new Directive(d.Id, _completed, d.Verb, d.Arguments)), []),
             [var one] => new DirectiveApplied(d.Id, one.Accepted, _completed, one.Detail, one.Entities),
             _ => new DirectiveApplied(d.Id, false, _completed,
                 $"partitions {string.Join(", ", handled.Select(x => x.Index))} each took the directive: what it names is ambiguous", []),
@@ -487,6 +488,7 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
             var layout = _model.Layout(scenario, start.Partitions);
             _count = layout.Partitions;
             _lookahead = layout.Lookahead();
+            _scenario = scenario;
             _schedule = new WindowSchedule(_lookahead, scenario.DurationPs, scenario.Kernel.ProgressIntervalPs);
             _kernel = scenario.Kernel;
             if (start.From?.Partitions is { } restored && restored.Length != _count)

@@ -13,6 +13,9 @@ public interface IModelFactory : IScenarioModelReader
     /// <summary>Creates partition <paramref name="index"/> with its LPs attached (not yet started).</summary>
     Partition BuildPartition(ScenarioSettings scenario, int partitions, int index);
 
-    /// <summary>Why no LP took <paramref name="directive"/> (an unknown verb, or one naming nothing the model holds): the client is told.</summary>
-    string Unclaimed(Directive directive) => $"nothing in the model takes '{directive.Verb}' with arguments '{string.Join(' ', directive.Arguments)}'";
+    /// <summary>
+    /// Why no LP of <paramref name="scenario"/>'s model took <paramref name="directive"/> (an unknown verb, or one naming nothing the model
+    /// holds): the client is told.
+    /// </summary>
+    string Unclaimed(ScenarioSettings scenario, Directive directive) => $"nothing in the model takes '{directive.Verb}' with arguments '{string.Join(' ', directive.Arguments)}'";
 }

@@ -16,7 +16,13 @@ public static class InProcessRun
     /// checkpointed there and replaced by the copy restored from its checkpoint, as a run that lost its processes would be: the
     /// results must not change.
     /// </param>
-    public static ResultsBuilder Run(IModelFactory model, ScenarioSettings scenario, int partitions = 1, Func<long, bool>? restoreAt = null)
+    /// <param name="directives">
+    /// Applied as the coordinator applies a client's (<see cref="Partition.Apply"/>), the run held at each one's time (windows are cut
+    /// there), in the order given among those at one time; what each partition's LP did with it goes to <paramref name="applied"/>
+    /// (null: no LP took it).
+    /// </param>
+    public static ResultsBuilder Run(IModelFactory model, ScenarioSettings scenario, int partitions = 1, Func<long, bool>? restoreAt = null,
+        IReadOnlyList<Directive>? directives = null, Action<Directive, DirectiveResult?>? applied = null)
     {
         var layout = model.Layout(scenario, partitions);
         var parts = Enumerable.Range(0, layout.Partitions).Select(i => model.BuildPartition(scenario, layout.Partitions, i)).ToArray();
@@ -26,8 +32,17 @@ public static class InProcessRun
             p.Start();
         }
         var schedule = new WindowSchedule(layout.Lookahead(), scenario.DurationPs, scenario.Kernel.ProgressIntervalPs);
-        while (schedule.Next(parts.Min(p => p.NextEventTime)) is { } window)
+        var pending = new Queue<Directive>((directives ?? []).Where(d => d.Time < scenario.DurationPs).OrderBy(d => d.Time));
+        while (true)
         {
+            var earliest = parts.Min(p => p.NextEventTime);
+            if (pending.TryPeek(out var directive) && earliest >= directive.Time)
+            {
+                pending.Dequeue();
+                applied?.Invoke(directive, parts.Select(p => p.Apply(directive)).SingleOrDefault(r => r is not null));
+                continue;
+            }
+            if (schedule.Next(earliest, pending.Count > 0 ? directive!.Time : long.MaxValue) is not { } window) break;
             if (restoreAt?.Invoke(window.Start) == true)
                 for (var i = 0; i < parts.Length; i++) parts[i] = PartitionCheckpoint.Restore(PartitionCheckpoint.Save(parts[i]));
             foreach (var p in parts) p.RunUntil(window.End);

@@ -183,8 +183,8 @@ public sealed class ScenarioErrorSpec
     public void Fabric_and_generator_counts_are_limited_by_the_flow_id_layout()
     {
         AssertError("topology {\n  leaves = 4096\n  hosts-per-leaf = 4096\n}\n", "topology.hosts-per-leaf", 3, "at most 8388608");
-        var generators = string.Join(",\n", Enumerable.Repeat("{ }", 129));
-        AssertError($"traffic.generators = [\n{generators}\n]\n", "traffic.generators[128]", 130, "at most 128 generators");
+        var generators = string.Join(",\n", Enumerable.Repeat("{ }", 127));
+        AssertError($"traffic.generators = [\n{generators}\n]\n", "traffic.generators[126]", 128, "at most 126 generators");
     }
 
     [Fact]

@@ -1,0 +1,84 @@
+using DcSim.ActorsHost.Endpoints;
+using DcSim.ActorsHost.Servers;
+using DcSim.SimCore.Kernel;
+using DcSim.SimCore.Metrics;
+using DcSim.SimCore.Units;
+
+namespace DcSim.ActorsHost.Shell;
+
+/// <summary>
+/// The shell's directives on one server (<see cref="Server.Apply"/>): <c>ping SRC DST [count N] [interval DURATION]</c> and
+/// <c>iperf SRC DST [duration DURATION]</c>, taken by the server whose LP holds SRC's endpoint now (the server's own, or a VM's or a
+/// container's here); what they start reports under <c>SERVER/shell/VERB-ID</c>, in snapshots and in the results.
+/// </summary>
+internal sealed class ServerShell(ShellNames names)
+{
+    public const int MaxPingCount = 100_000;
+    public static readonly long DefaultPingInterval = SimTime.Millisecond;
+    public static readonly long DefaultIperfDuration = 100 * SimTime.Millisecond;
+
+    public static readonly string[] Verbs = ["ping", "iperf"];
+
+    private readonly List<IShellApplication> _started = [];
+
+    /// <summary>The directive if it is one of the shell's and SRC's endpoint is on <paramref name="server"/>; else null.</summary>
+    public DirectiveResult? Apply(Server server, Directive directive)
+    {
+        if (!Verbs.Contains(directive.Verb) || directive.Arguments is not [var source, var target, ..] || LocalStack(server, source) is not { } stack)
+            return null;
+        var verb = directive.Verb;
+        var destination = names.Resolve(target);
+        if (destination < 0) return DirectiveResult.Refused($"{verb}: no server, VM or container named '{target}' (DST)");
+        if (destination == stack.Address.Id) return DirectiveResult.Refused($"{verb}: '{source}' and '{target}' are the same endpoint");
+        var path = ShellApplications.PathOf(server.Name, verb, directive.Id);
+        var options = directive.Arguments.AsSpan(2);
+        return verb == "ping" ? Ping(stack, path, directive.Id, destination, options) : Iperf(stack, path, directive.Id, destination, options);
+    }
+
+    private DirectiveResult Ping(EndpointStack stack, string path, long id, int destination, ReadOnlySpan<string> given)
+    {
+        var (options, error) = ShellOptions.Parse("ping", given, "count", "interval");
+        if (options is null) return DirectiveResult.Refused(error);
+        var (count, countError) = options.Count("count", 1, 1, MaxPingCount);
+        if (countError != "") return DirectiveResult.Refused(countError);
+        var (interval, intervalError) = options.Duration("interval", DefaultPingInterval);
+        if (intervalError != "") return DirectiveResult.Refused(intervalError);
+        if (stack.NextPingPort > ushort.MaxValue)
+            return DirectiveResult.Refused($"ping: {EndpointResults.EntityPath(stack.Path)} has run out of source ports for pings");
+        var ping = new ShellPing(stack, path, id, destination, count, interval, (ushort)stack.NextPingPort);
+        stack.StartPing(ping);
+        _started.Add(ping);
+        return DirectiveResult.Applied($"{count} echo requests of {ShellPing.PayloadBytes} B from endpoint {stack.Address.Id} to endpoint {destination}, "
+            + $"every {SimTime.Format(interval)}", path);
+    }
+
+    private DirectiveResult Iperf(EndpointStack stack, string path, long id, int destination, ReadOnlySpan<string> given)
+    {
+        var (options, error) = ShellOptions.Parse("iperf", given, "duration");
+        if (options is null) return DirectiveResult.Refused(error);
+        var (duration, durationError) = options.Duration("duration", DefaultIperfDuration);
+        if (durationError != "") return DirectiveResult.Refused(durationError);
+        var iperf = new ShellIperf(stack, path, id, destination, duration);
+        iperf.Start();
+        _started.Add(iperf);
+        return DirectiveResult.Applied($"TCP from endpoint {stack.Address.Id} to endpoint {destination} for {SimTime.Format(duration)}", path);
+    }
+
+    /// <summary>The stack of the endpoint <paramref name="name"/> (a server, an entity's name or its path) if this server holds it now.</summary>
+    private static EndpointStack? LocalStack(Server server, string name)
+    {
+        foreach (var c in server.Components)
+        {
+            if (c is not EndpointStack stack) continue;
+            var entity = EndpointResults.EntityPath(stack.Path);
+            if (entity == name || entity[(entity.LastIndexOf('/') + 1)..] == name) return stack;
+        }
+        return null;
+    }
+
+    /// <summary>Adds the counters of everything the directives started here.</summary>
+    public void Write(ResultsBuilder results)
+    {
+        foreach (var app in _started) app.Write(results);
+    }
+}
