@@ -166,21 +166,23 @@ internal sealed class ShellSession
     {
         RequireHeld();
         var (path, at) = await Act("ping", a);
-        var counters = await Settle([path]);
-        _out.WriteLine(ShellFormat.Ping(a[0], a[1], at, counters[path], _time));
+        _out.WriteLine(ShellFormat.Ping(a[0], a[1], at, await Settle(path), _time));
     }
 
     private async Task PingAll()
     {
         RequireHeld();
         var servers = ShellFormat.Names(_topology, "servers").ToList();
-        var paths = new Dictionary<(string, string), string>();
+        var results = new Dictionary<(string, string), IReadOnlyDictionary<string, long>>();
         var at = _time;
+        // One ping at a time, as Mininet's pingall: each sees the fabric as the run has it, not the other pings.
         foreach (var source in servers)
             foreach (var target in servers.Where(t => t != source))
-                paths[(source, target)] = (await Act("ping", [source, target])).Path;
-        var counters = await Settle([.. paths.Values]);
-        _out.WriteLine(ShellFormat.PingAll(servers, paths.ToDictionary(p => p.Key, p => counters[p.Value]), at));
+            {
+                var (path, _) = await Act("ping", [source, target]);
+                results[(source, target)] = await Settle(path);
+            }
+        _out.WriteLine(ShellFormat.PingAll(servers, results, at));
     }
 
     private async Task Iperf(IReadOnlyList<string> a)
@@ -188,8 +190,7 @@ internal sealed class ShellSession
         RequireHeld();
         var duration = a.Count == 3 ? ShellVerbs.Duration(a[2], "iperf duration") : IperfDefault;
         var (path, _) = await Act("iperf", a.Count == 3 ? [a[0], a[1], "duration", a[2]] : [a[0], a[1]]);
-        var counters = await Settle([path]);
-        _out.WriteLine(ShellFormat.Iperf(a[0], a[1], duration, counters[path]));
+        _out.WriteLine(ShellFormat.Iperf(a[0], a[1], duration, await Settle(path)));
     }
 
     /// <summary>Applies an action where the run holds: the path of its counters, and the time it was applied at.</summary>
@@ -202,31 +203,19 @@ internal sealed class ShellSession
     }
 
     /// <summary>
-    /// Advances virtual time in doubling steps from <see cref="FirstStep"/> (at most <see cref="StepCap"/>) until every one of the counters
-    /// at <paramref name="paths"/> says done, or the run is over; then their counters.
+    /// Advances virtual time in doubling steps from <see cref="FirstStep"/> (at most <see cref="StepCap"/>) until the counters at
+    /// <paramref name="path"/> say done, or the run is over; then those counters.
     /// </summary>
-    private async Task<Dictionary<string, IReadOnlyDictionary<string, long>>> Settle(IReadOnlyList<string> paths)
+    private async Task<IReadOnlyDictionary<string, long>> Settle(string path)
     {
         var step = FirstStep;
         while (true)
         {
             Update(await _api.RunUntil(_time + step));
-            var counters = await Read(paths);
-            if (_held is null || counters.Values.All(c => c.GetValueOrDefault("done") == 1)) return counters;
+            var counters = ShellFormat.Counters(await _api.Entities(path), path);
+            if (_held is null || counters.GetValueOrDefault("done") == 1) return counters;
             step = Math.Min(step * 2, StepCap);
         }
-    }
-
-    /// <summary>The counters at each path, asked once for all those under one parent (a server's shell/).</summary>
-    private async Task<Dictionary<string, IReadOnlyDictionary<string, long>>> Read(IReadOnlyList<string> paths)
-    {
-        var read = new Dictionary<string, IReadOnlyDictionary<string, long>>(StringComparer.Ordinal);
-        foreach (var parent in paths.GroupBy(p => p[..Math.Max(0, p.LastIndexOf('/'))]))
-        {
-            var entities = await _api.Entities(parent.Key);
-            foreach (var path in parent) read[path] = ShellFormat.Counters(entities, path);
-        }
-        return read;
     }
 
     private void RequireHeld()
