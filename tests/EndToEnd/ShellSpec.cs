@@ -50,7 +50,7 @@ public sealed class ShellSpec
         Assert.Contains($"*** RTT min/avg/max = {along}/{Micros((4 * 2 * OneWayPs(true) + 8 * 2 * OneWayPs(false)) / 12)}/{across} us", first.Stdout);
         Assert.Contains($"host0 -> host1 host2 host3\n", first.Stdout);
         Assert.Contains($"rtt min/avg/max = {across}/{across}/{across} us", first.Stdout);
-        Assert.Matches(@"PING host0 -> host1 at t=[^:]+: 3 sent, 3 received, 0% packet loss", first.Stdout);
+        Assert.Matches(@"PING host0 -> host1 \(host0/shell/ping-\d+\) at t=[^:]+: 3 sent, 3 received, 0% packet loss", first.Stdout);
         Assert.Contains($"rtt min/avg/max = {along}/{along}/{along} us", first.Stdout);
         var gbps = double.Parse(Regex.Match(first.Stdout, @"\['([0-9.]+) Gbits/sec'\]").Groups[1].Value, CultureInfo.InvariantCulture);
         // TCP's payload over 10 Gbit/s host links: at most 10 x 1448 / 1538 = 9.41 Gbit/s (MSS over the frame on the wire)

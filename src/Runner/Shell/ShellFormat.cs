@@ -15,12 +15,12 @@ internal static class ShellFormat
     public static string Micros(double ps) => (ps / SimTime.Microsecond).ToString("0.000", Invariant);
 
     /// <summary>One ping's counters (sent, received, rtt_min_ps, rtt_max_ps, rtt_sum_ps) as Mininet-like lines.</summary>
-    public static string Ping(string source, string target, long at, IReadOnlyDictionary<string, long> c, long now)
+    public static string Ping(string source, string target, string path, long at, IReadOnlyDictionary<string, long> c, long now)
     {
         var sent = c.GetValueOrDefault("sent");
         var received = c.GetValueOrDefault("received");
         var loss = sent == 0 ? 0 : 100 * (sent - received) / sent;
-        var lines = $"PING {source} -> {target} at t={Time(at)}: {sent} sent, {received} received, {loss}% packet loss (held at t={Time(now)})";
+        var lines = $"PING {source} -> {target} ({path}) at t={Time(at)}: {sent} sent, {received} received, {loss}% packet loss (held at t={Time(now)})";
         return received == 0 ? lines
             : lines + $"\nrtt min/avg/max = {Micros(c["rtt_min_ps"])}/{Micros(c["rtt_sum_ps"] / (double)received)}/{Micros(c["rtt_max_ps"])} us";
     }
@@ -52,11 +52,11 @@ internal static class ShellFormat
     }
 
     /// <summary>An iperf's counters (bytes_acked, start_ps, end_ps) as Mininet's two lines, the throughput over the simulated interval.</summary>
-    public static string Iperf(string source, string target, long duration, IReadOnlyDictionary<string, long> c)
+    public static string Iperf(string source, string target, string path, long duration, IReadOnlyDictionary<string, long> c)
     {
         var (bytes, start, end) = (c.GetValueOrDefault("bytes_acked"), c.GetValueOrDefault("start_ps"), c.GetValueOrDefault("end_ps"));
         var gbps = end > start ? bytes * 8.0 / SimTime.ToSeconds(end - start) / 1e9 : 0;
-        return $"*** Iperf: testing TCP bandwidth between {source} and {target} for {Time(duration)}\n"
+        return $"*** Iperf: testing TCP bandwidth between {source} and {target} for {Time(duration)} ({path})\n"
             + $"*** Results: ['{gbps.ToString("0.00", Invariant)} Gbits/sec'] ({bytes} bytes acked from t={Time(start)} to t={Time(end)})";
     }
 

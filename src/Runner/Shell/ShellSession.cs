@@ -166,7 +166,7 @@ internal sealed class ShellSession
     {
         RequireHeld();
         var (path, at) = await Act("ping", a);
-        _out.WriteLine(ShellFormat.Ping(a[0], a[1], at, await Settle(path), _time));
+        _out.WriteLine(ShellFormat.Ping(a[0], a[1], path, at, await Settle(path), _time));
     }
 
     private async Task PingAll()
@@ -190,7 +190,7 @@ internal sealed class ShellSession
         RequireHeld();
         var duration = a.Count == 3 ? ShellVerbs.Duration(a[2], "iperf duration") : IperfDefault;
         var (path, _) = await Act("iperf", a.Count == 3 ? [a[0], a[1], "duration", a[2]] : [a[0], a[1]]);
-        _out.WriteLine(ShellFormat.Iperf(a[0], a[1], duration, await Settle(path)));
+        _out.WriteLine(ShellFormat.Iperf(a[0], a[1], path, duration, await Settle(path)));
     }
 
     /// <summary>Applies an action where the run holds: the path of its counters, and the time it was applied at.</summary>

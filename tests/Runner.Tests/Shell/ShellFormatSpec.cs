@@ -15,16 +15,16 @@ public sealed class ShellFormatSpec
     public void Ping_must_print_loss_and_rtt_min_avg_max_in_microseconds_with_the_virtual_times()
     {
         // act
-        var text = ShellFormat.Ping("host0", "host3", 1_000_000_000, Ping(3, 2, 10_368_000, 12_000_000, 22_368_000), 1_000_100_000);
+        var text = ShellFormat.Ping("host0", "host3", "host0/shell/ping-4", 1_000_000_000, Ping(3, 2, 10_368_000, 12_000_000, 22_368_000), 1_000_100_000);
 
         // assert
-        Assert.Equal("PING host0 -> host3 at t=1ms: 3 sent, 2 received, 33% packet loss (held at t=1.0001ms)\nrtt min/avg/max = 10.368/11.184/12.000 us", text);
+        Assert.Equal("PING host0 -> host3 (host0/shell/ping-4) at t=1ms: 3 sent, 2 received, 33% packet loss (held at t=1.0001ms)\nrtt min/avg/max = 10.368/11.184/12.000 us", text);
     }
 
     [Fact]
     public void A_ping_without_replies_must_print_no_rtt() =>
-        Assert.Equal("PING host0 -> host1 at t=0ps: 1 sent, 0 received, 100% packet loss (held at t=1.1s)",
-            ShellFormat.Ping("host0", "host1", 0, Ping(1, 0, 0, 0, 0), 1_100_000_000_000));
+        Assert.Equal("PING host0 -> host1 (host0/shell/ping-1) at t=0ps: 1 sent, 0 received, 100% packet loss (held at t=1.1s)",
+            ShellFormat.Ping("host0", "host1", "host0/shell/ping-1", 0, Ping(1, 0, 0, 0, 0), 1_100_000_000_000));
 
     [Fact]
     public void Pingall_must_print_Mininet_s_matrix_with_X_for_no_reply_the_drop_rate_and_the_rtts()
@@ -58,10 +58,10 @@ public sealed class ShellFormatSpec
         var counters = new Dictionary<string, long> { ["bytes_acked"] = 117_500_000, ["start_ps"] = 1_000_000_000, ["end_ps"] = 101_000_000_000, ["done"] = 1 };
 
         // act
-        var text = ShellFormat.Iperf("host0", "host1", 100_000_000_000, counters);
+        var text = ShellFormat.Iperf("host0", "host1", "host0/shell/iperf-2", 100_000_000_000, counters);
 
         // assert
-        Assert.Equal("*** Iperf: testing TCP bandwidth between host0 and host1 for 100ms\n"
+        Assert.Equal("*** Iperf: testing TCP bandwidth between host0 and host1 for 100ms (host0/shell/iperf-2)\n"
             + "*** Results: ['9.40 Gbits/sec'] (117500000 bytes acked from t=1ms to t=101ms)", text);
     }
 

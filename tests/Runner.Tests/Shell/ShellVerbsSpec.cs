@@ -58,7 +58,7 @@ public sealed class ShellVerbsSpec
 
         // act / assert
         Assert.Equal(["ping", "pingall", "pause"], completion.GetCompletions("", "p", "")!);
-        Assert.Equal(["host0", "host1"], completion.GetCompletions("ping ", "host", "")!);
+        Assert.Equal(["host0", "host1", "host3/kvm-0"], completion.GetCompletions("ping ", "host", "")!);
         Assert.Equal(["host3/kvm-0"], completion.GetCompletions("ping host0 ", "host3", "")!);
         Assert.Equal(["dpctl/dump-flows"], completion.GetCompletions("ovs-appctl ", "", "")!);
         Assert.Equal(["until"], completion.GetCompletions("run ", "u", "")!);
