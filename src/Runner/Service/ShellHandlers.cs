@@ -61,7 +61,7 @@ internal sealed class ShellHandlers(Func<object, Task<object>> askRegistry, Func
         foreach (var name in request!.Args.Take(ActionVerbs[request.Verb]))
             if (!servers.Contains(name.Split('/')[0]))
                 return ExperimentHandlers.Problem(StatusCodes.Status404NotFound,
-                    $"{request.Verb}: no server '{name.Split('/')[0]}' in experiment {id} (its servers are host0 to host{graph.ServerCount - 1})");
+                    $"{request.Verb}: no server '{name.Split('/')[0]}' (the servers are host0 to host{graph.ServerCount - 1})");
         return await askRegistry(new ApplyExperimentAction(id, request.Verb, request.Args)) switch
         {
             DirectiveApplied { Accepted: true } d => HttpResults.Json(new Dictionary<string, object>(StringComparer.Ordinal)

@@ -18,6 +18,9 @@ internal sealed class ShellSession
     /// <summary>What iperf runs for unless told (the model's default).</summary>
     public static readonly long IperfDefault = 100 * SimTime.Millisecond;
 
+    /// <summary>Verbs that only show: recorded only while the run holds (a replay asks them at the same time).</summary>
+    private static readonly HashSet<string> ReadOnly = ["nodes", "links", "dump", "ovs-ofctl", "ovs-appctl", "time"];
+
     private readonly ShellApi _api;
     private readonly TextWriter _out;
     private readonly Action<string>? _recorded;
@@ -64,7 +67,8 @@ internal sealed class ShellSession
         {
             if (ShellVerbs.Parse(text) is not { } line) return true;
             var record = await Run(line);
-            if (record is not null) Record(record);
+            // What a running experiment shows depends on when it was asked: a replay could not show the same.
+            if (record is not null && (_held is not null || !ReadOnly.Contains(line.Verb.Name))) Record(record);
             return true;
         }
         catch (ShellException ex)

@@ -103,7 +103,7 @@ public sealed partial class ExperimentServiceSpec
         Assert.Equal("verb: unknown action 'traceroute'; expected one of ping, iperf, migrate", Detail(verb));
         Assert.Equal("unknown key 'count': an action has verb and args", Detail(key));
         Assert.StartsWith("iperf: expected 2 names", Detail(few));
-        Assert.Equal((HttpStatusCode.NotFound, "ping: no server 'host99' in experiment " + id + " (its servers are host0 to host31)"), (server.Status, Detail(server)));
+        Assert.Equal((HttpStatusCode.NotFound, "ping: no server 'host99' (the servers are host0 to host31)"), (server.Status, Detail(server)));
         Assert.Equal("ping host0 host1 count x: count: expected a positive integer, got 'x'", Detail(refused));
         _coordinator.ExpectNoMsg(TimeSpan.FromMilliseconds(100));   // only the one the model refused went to the coordinator
     }
