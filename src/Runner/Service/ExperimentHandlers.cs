@@ -182,7 +182,8 @@ internal sealed class ExperimentHandlers(IActorRef registry, string experimentsF
             }
             var answer = view(c.Results.Components, c.Results);
             if (answer.Problem is not null) return Problem(answer.Status, answer.Problem);
-            var body = new Dictionary<string, object>(StringComparer.Ordinal) { ["experiment"] = id, ["simulated_time_ps"] = c.Time };
+            var time = located is LiveExperiment { HeldAt: { } held } ? held : c.Time;
+            var body = new Dictionary<string, object>(StringComparer.Ordinal) { ["experiment"] = id, ["simulated_time_ps"] = time };
             foreach (var (key, value) in answer.Body!) body[key] = value;
             return HttpResults.Json(body, ExperimentService.Json, statusCode: answer.Status);
         }

@@ -157,7 +157,7 @@ internal sealed partial class ExperimentRegistry : ReceiveActor, IWithTimers
 
     private void Locate(ExperimentRecord e)
     {
-        if (e.State is ExperimentState.Running or ExperimentState.Paused && e.FinalResults() is null) Sender.Tell(new LiveExperiment(_coordinator, e.Cut));
+        if (e.State is ExperimentState.Running or ExperimentState.Paused && e.FinalResults() is null) Sender.Tell(new LiveExperiment(_coordinator, e.Cut, e.HeldAt));
         else if (e.FinalResults() is { } results) Sender.Tell(new FinishedExperiment(results, e.EndTime));
         else Sender.Tell(new ExperimentRefused(e.View(), $"experiment {e.Id} is {e.State.Name()}: it has no counters to show"));
     }

@@ -51,10 +51,11 @@ internal sealed record ExperimentRefused(ExperimentView Experiment, string Detai
 internal sealed record LocateExperiment(string Id);
 
 /// <summary>
-/// The experiment runs: the coordinator answers <see cref="QueryServers"/>. <paramref name="Cut"/>: while the run holds, a number new for each
-/// hold and each action applied there (what the counters show changes only then), null while it runs.
+/// The experiment runs: the coordinator answers <see cref="QueryServers"/>. While the run holds: <paramref name="Cut"/>, a number new for each
+/// hold and each action applied there (what the counters show changes only then), and <paramref name="HeldAt"/>, the time it holds at (an idle
+/// partition's own clock stays at its last event); both null while it runs.
 /// </summary>
-internal sealed record LiveExperiment(IActorRef Coordinator, long? Cut = null);
+internal sealed record LiveExperiment(IActorRef Coordinator, long? Cut = null, long? HeldAt = null);
 
 /// <summary>The experiment's run is over: its merged results (a ResultsCodec encoding) at its end time.</summary>
 internal sealed record FinishedExperiment(byte[] Results, long SimulatedTime);

@@ -88,9 +88,9 @@ internal static class ShellFormat
     }
 
     /// <summary>The counters of every component (GET entities/PATH): the path and kind, then each counter on its own line.</summary>
-    public static string Dump(JsonElement entities, long at)
+    public static string Dump(JsonElement entities)
     {
-        var lines = new List<string> { $"*** {entities.GetProperty("path").GetString()} at t={Time(at)}" };
+        var lines = new List<string> { $"*** {entities.GetProperty("path").GetString()} at t={Time(entities.GetProperty("simulated_time_ps").GetInt64())}" };
         foreach (var component in entities.GetProperty("components").EnumerateObject())
         {
             lines.Add($"{component.Name} ({component.Value.GetProperty("kind").GetString()})");
@@ -102,9 +102,9 @@ internal static class ShellFormat
     }
 
     /// <summary>The same as <see cref="Dump"/>, as a table for the terminal: a row per counter, under its component.</summary>
-    public static Table DumpTable(JsonElement entities, long at)
+    public static Table DumpTable(JsonElement entities)
     {
-        var table = new Table().Title($"{entities.GetProperty("path").GetString()} at t={Time(at)}")
+        var table = new Table().Title($"{entities.GetProperty("path").GetString()} at t={Time(entities.GetProperty("simulated_time_ps").GetInt64())}")
             .AddColumn("component").AddColumn("kind").AddColumn("counter").AddColumn(new TableColumn("value").RightAligned());
         foreach (var component in entities.GetProperty("components").EnumerateObject())
         {

@@ -28,8 +28,9 @@ internal abstract class ShellInput
     {
         private readonly LineEditor _editor;
 
+        // RadLine puts its own space after the prompt.
         public Terminal(Func<IReadOnlyList<string>> names) =>
-            _editor = new LineEditor { Prompt = new LineEditorPrompt(Prompt), Completion = new Completion(names), MultiLine = false };
+            _editor = new LineEditor { Prompt = new LineEditorPrompt(Prompt.TrimEnd()), Completion = new Completion(names), MultiLine = false };
 
         public override bool Echo => false;
 

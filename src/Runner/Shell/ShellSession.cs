@@ -151,10 +151,8 @@ internal sealed class ShellSession
 
     private void Dump(JsonElement entities)
     {
-        // An idle partition's clock stays at its last event: the time the run holds at is the cut the counters are taken at.
-        var at = _held ?? entities.GetProperty("simulated_time_ps").GetInt64();
-        if (_tables) Spectre.Console.AnsiConsole.Write(ShellFormat.DumpTable(entities, at));
-        else _out.WriteLine(ShellFormat.Dump(entities, at));
+        if (_tables) Spectre.Console.AnsiConsole.Write(ShellFormat.DumpTable(entities));
+        else _out.WriteLine(ShellFormat.Dump(entities));
     }
 
     private async Task<string> RunOn(long until)

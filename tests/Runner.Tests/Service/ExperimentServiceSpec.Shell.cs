@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using DcSim.Runner.Service;
+using DcSim.SimCore.Metrics;
 using Xunit;
 using static DcSim.SimCore.Cluster.WindowProtocol;
 
@@ -36,6 +37,12 @@ public sealed partial class ExperimentServiceSpec
         var early = await Status(id);
         _coordinator.Reply(new RunHeld(1_500_000, 3, 40));
         var held = await run;
+        var snapshot = new ResultsBuilder();
+        snapshot.Counters("host0", "server")["cores"] = 8;
+        var entity = Send(HttpMethod.Get, $"/experiments/{id}/entities/host0");
+        var query = _coordinator.ExpectMsg<QueryServers>();
+        _coordinator.Reply(new ServersSnapshot(query.QueryId, 0, ResultsCodec.Encode(snapshot)));   // an idle partition's clock is at 0
+        var counters = await entity;
         var act = Send(HttpMethod.Post, $"/experiments/{id}/actions", "{\"verb\": \"ping\", \"args\": [\"host0\", \"host3/kvm-0\", \"count\", \"2\"]}", Json);
         var directive = _coordinator.ExpectMsg<ApplyDirective>();
         _coordinator.Reply(new DirectiveApplied(directive.Id, true, 1_500_000, "ping host0 -> host3/kvm-0", ["host0/shell/ping-1"]));
@@ -57,6 +64,7 @@ public sealed partial class ExperimentServiceSpec
         Assert.Equal(HttpStatusCode.OK, held.Status);
         Assert.Equal(("paused", 1_500_000L, 1_500_000L), (held.Body.GetProperty("state").GetString(), held.Body.GetProperty("held_ps").GetInt64(),
             held.Body.GetProperty("simulated_time_ps").GetInt64()));
+        Assert.Equal(1_500_000, counters.Body.GetProperty("simulated_time_ps").GetInt64());   // the cut is where the run holds
         Assert.Equal("ping", directive.Verb);
         Assert.Equal(["host0", "host3/kvm-0", "count", "2"], directive.Arguments);
         Assert.Equal(HttpStatusCode.OK, acted.Status);
