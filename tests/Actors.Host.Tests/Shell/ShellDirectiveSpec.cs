@@ -5,6 +5,7 @@ using DcSim.SimCore.Metrics;
 using DcSim.SimCore.Scenario;
 using DcSim.SimCore.Units;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace DcSim.ActorsHost.Tests.Shell;
 
@@ -13,7 +14,7 @@ namespace DcSim.ActorsHost.Tests.Shell;
 /// leaf-spine a ping's round trip is exactly twice the one-way path worked out from the link rates, delays and frame sizes (as
 /// <see cref="WirePathSpec"/>), iperf fills the host link, and the results are the same on any partitioning.
 /// </summary>
-public sealed class ShellDirectiveSpec
+public sealed class ShellDirectiveSpec(ITestOutputHelper output)
 {
     private const long LinkDelayPs = SimTime.Microsecond; // TestScenarios.Fabric's links
 
@@ -72,6 +73,7 @@ public sealed class ShellDirectiveSpec
         Assert.Equal(ShellApplications.IperfKind, iperf.Kind);
         Assert.Equal((SimTime.Millisecond, 11 * SimTime.Millisecond, 1L), (iperf["start_ps"], iperf["end_ps"], iperf["done"]));
         var goodput = 10e9 * 1448 / 1538;
+        output.WriteLine($"iperf: {iperf["throughput_bps"] / 1e9:0.000} Gb/s, {iperf["bytes_acked"]} B acknowledged in 10 ms ({iperf["throughput_bps"] / goodput:P1} of TCP's goodput on the link)");
         Assert.InRange(iperf["throughput_bps"], 0.85 * goodput, goodput);
         Assert.Equal(iperf["bytes_acked"] * 8 * 100, iperf["throughput_bps"], 1e-6 * iperf["throughput_bps"] + 1);
     }
