@@ -19,7 +19,7 @@ public sealed class Server(int id, string name, ServerCpu cpu) : ComponentLp(id,
 
     public ServerCpu Cpu { get; } = cpu;
 
-    /// <summary>Takes the shell's directives whose source is here (docs/shell.md).</summary>
+    /// <summary>Takes the shell's directives whose source is here (docs/directives.md).</summary>
     internal ServerShell? Shell { get; init; }
 
     /// <summary>The counter of one core's busy time in a category.</summary>

@@ -39,7 +39,8 @@ public static class InProcessRun
             if (pending.TryPeek(out var directive) && earliest >= directive.Time)
             {
                 pending.Dequeue();
-                applied?.Invoke(directive, parts.Select(p => p.Apply(directive)).SingleOrDefault(r => r is not null));
+                var result = parts.Select(p => p.Apply(directive)).ToList().SingleOrDefault(r => r is not null);
+                applied?.Invoke(directive, result);
                 continue;
             }
             if (schedule.Next(earliest, pending.Count > 0 ? directive!.Time : long.MaxValue) is not { } window) break;

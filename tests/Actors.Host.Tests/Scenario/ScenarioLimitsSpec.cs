@@ -67,7 +67,7 @@ public sealed class ScenarioLimitsSpec
         // assert
         Assert.True(clock.Elapsed < Quick, $"took {clock.Elapsed}");
         var error = Assert.Single(failure.Errors);
-        Assert.Equal(("traffic.generators[128]", 130), (error.Key, error.Line));
+        Assert.Equal(("traffic.generators[126]", 128), (error.Key, error.Line));
         Assert.Contains("this list has 10000", error.Message);
     }
 

@@ -1,9 +1,11 @@
 using DcSim.ActorsHost.Shell;
+using DcSim.ActorsHost.Tests.Virtualization;
 using DcSim.SimCore.Kernel;
 using DcSim.SimCore.Metrics;
 using DcSim.SimCore.Scenario;
 using DcSim.SimCore.Units;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace DcSim.ActorsHost.Tests.Shell;
 
@@ -12,7 +14,7 @@ namespace DcSim.ActorsHost.Tests.Shell;
 /// leaf-spine a ping's round trip is exactly twice the one-way path worked out from the link rates, delays and frame sizes (as
 /// <see cref="WirePathSpec"/>), iperf fills the host link, and the results are the same on any partitioning.
 /// </summary>
-public sealed class ShellDirectiveSpec
+public sealed class ShellDirectiveSpec(ITestOutputHelper output)
 {
     private const long LinkDelayPs = SimTime.Microsecond; // TestScenarios.Fabric's links
 
@@ -71,6 +73,7 @@ public sealed class ShellDirectiveSpec
         Assert.Equal(ShellApplications.IperfKind, iperf.Kind);
         Assert.Equal((SimTime.Millisecond, 11 * SimTime.Millisecond, 1L), (iperf["start_ps"], iperf["end_ps"], iperf["done"]));
         var goodput = 10e9 * 1448 / 1538;
+        output.WriteLine($"iperf: {iperf["throughput_bps"] / 1e9:0.000} Gb/s, {iperf["bytes_acked"]} B acknowledged in 10 ms ({iperf["throughput_bps"] / goodput:P1} of TCP's goodput on the link)");
         Assert.InRange(iperf["throughput_bps"], 0.85 * goodput, goodput);
         Assert.Equal(iperf["bytes_acked"] * 8 * 100, iperf["throughput_bps"], 1e-6 * iperf["throughput_bps"] + 1);
     }
@@ -95,6 +98,43 @@ public sealed class ShellDirectiveSpec
         Assert.Equal(ResultsCodec.Encode(one.Results), ResultsCodec.Encode(three.Results));
         Assert.True(one.Results.Components["host1/shell/ping-2"]["rtt_max_ps"] > 2 * OneWayPs(ShellPing.PayloadBytes, sameLeaf: false),
             "the ping queues behind the iperf's segments on the spine");
+    }
+
+    [Fact]
+    public void Directives_must_carry_over_checkpoints_taken_while_they_run()
+    {
+        // arrange
+        Directive[] directives = [At(SimTime.Millisecond, 1, "iperf host0 host3 duration 3ms"), At(SimTime.Millisecond, 2, "ping host2 host1 count 4 interval 1ms")];
+        var straight = ResultsCodec.Encode(Run(Idle, 2, directives).Results);
+
+        // act: every partition is checkpointed and rebuilt from its checkpoint at every barrier from 1 ms on
+        var restored = InProcessRun.Run(FabricModel.Instance, Idle, 2, restoreAt: t => t >= SimTime.Millisecond, directives: directives);
+
+        // assert
+        Assert.Equal(straight, ResultsCodec.Encode(restored));
+        Assert.Equal((1L, 1L), (restored.Components["host2/shell/ping-2"]["done"], restored.Components["host0/shell/iperf-1"]["done"]));
+    }
+
+    [Fact]
+    public void Ping_must_take_VMs_by_name_or_path_and_be_taken_by_the_server_that_holds_the_source()
+    {
+        // arrange: two KVM VMs on host 1, running from 2 ms
+        var scenario = VirtualizedRuns.Parse(VirtualizedRuns.TwoServers + "duration = 10ms\n"
+            + "servers.groups = [ { hosts = [1], hypervisor = kvm } ]\nvms = [ { name = v, count = 2, hosts = [1] } ]\n");
+
+        // act
+        var (results, applied) = Run(scenario, 2,
+            At(3 * SimTime.Millisecond, 1, "ping v-0 host0 count 2"),
+            At(3 * SimTime.Millisecond, 2, "ping host0 host1/v-1"),
+            At(3 * SimTime.Millisecond, 3, "ping host1/v-1 v-0"),
+            At(3 * SimTime.Millisecond, 4, "ping host0 host0/v-1"));
+
+        // assert
+        Assert.Equal([["host1/shell/ping-1"], ["host0/shell/ping-2"], ["host1/shell/ping-3"]], applied.Take(3).Select(a => a!.Entities));
+        Assert.Equal("ping: no server, VM or container named 'host0/v-1' (DST)", applied[3]!.Detail);
+        Assert.All(new[] { "host1/shell/ping-1", "host0/shell/ping-2", "host1/shell/ping-3" },
+            path => Assert.Equal((1L, 0L), (results.Components[path]["done"], results.Components[path]["lost"])));
+        Assert.Equal(2, results.Components["host1/shell/ping-1"]["received"]);
     }
 
     [Theory]

@@ -37,6 +37,7 @@ public sealed partial class WindowCoordinatorSpec
         return FishForMessage<DirectiveApplied>(_ => true, TimeSpan.FromSeconds(10));
     }
 
+    /// <summary>The run's results; a failed run fails the test with its reason.</summary>
     private ExperimentCompleted Completed() =>
         FishForMessage<IDcSimMessage>(m => m is ExperimentCompleted or ExperimentFailed, TimeSpan.FromSeconds(60)) switch
         {

@@ -35,11 +35,7 @@ public sealed partial class WindowCoordinatorSpec : TestKit
         var region = Sys.ActorOf(Props.Create(() => new LocalRegion(model)));
         var coordinator = Sys.ActorOf(WindowCoordinator.Props(region, model));
         coordinator.Tell(new StartExperiment(PartitionActorSpec.Scenario, ".", partitions), TestActor);
-        return FishForMessage<IDcSimMessage>(m => m is ExperimentCompleted or ExperimentFailed, TimeSpan.FromSeconds(30)) switch
-        {
-            ExperimentCompleted c => c,
-            var other => throw new Xunit.Sdk.XunitException($"run failed: {((ExperimentFailed)other).Reason}"),
-        };
+        return Completed();
     }
 
     [Theory]
