@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using DcSim.ActorsHost.Settings;
 using DcSim.ActorsNetwork.Fabric;
 using DcSim.SimCore.Units;
@@ -14,7 +15,7 @@ namespace DcSim.Runner.Service;
 /// The routes the shell drives a run with (docs/shell.md): run on and hold at a simulated time, and apply an action (ping, iperf,
 /// migrate) where the run holds. Each is an event in virtual time, so a session of them is reproducible.
 /// </summary>
-internal sealed class ShellHandlers(Func<object, Task<object>> askRegistry, Func<object, IResult> refusal)
+internal sealed partial class ShellHandlers(Func<object, Task<object>> askRegistry, Func<object, IResult> refusal)
 {
     /// <summary>The actions the model takes, with the names of servers or VMs each starts with (checked against the topology: 404).</summary>
     public static readonly IReadOnlyDictionary<string, int> ActionVerbs = new Dictionary<string, int>(StringComparer.Ordinal)
@@ -58,8 +59,9 @@ internal sealed class ShellHandlers(Func<object, Task<object>> askRegistry, Func
         if (await askRegistry(new GetScenario(id)) is not ExperimentScenario scenario) return refusal(new ExperimentNotFound(id));
         var graph = FabricGraph.Of(scenario.Scenario.Datacenter().Topology);
         var servers = Enumerable.Range(0, graph.ServerCount).Select(graph.NameOf).ToHashSet(StringComparer.Ordinal);
+        // A path names its server first (host3/kvm-0); a bare name is a server (hostN) or a VM or container the model knows (kvm-0).
         foreach (var name in request!.Args.Take(ActionVerbs[request.Verb]))
-            if (!servers.Contains(name.Split('/')[0]))
+            if ((name.Contains('/') || ServerName().IsMatch(name)) && !servers.Contains(name.Split('/')[0]))
                 return ExperimentHandlers.Problem(StatusCodes.Status404NotFound,
                     $"{request.Verb}: no server '{name.Split('/')[0]}' (the servers are host0 to host{graph.ServerCount - 1})");
         return await askRegistry(new ApplyExperimentAction(id, request.Verb, request.Args)) switch
@@ -73,6 +75,9 @@ internal sealed class ShellHandlers(Func<object, Task<object>> askRegistry, Func
             var other => refusal(other),
         };
     }
+
+    [GeneratedRegex("^host[0-9]+$")]
+    private static partial Regex ServerName();
 
     /// <summary>The action, or why the body is not one.</summary>
     private static async Task<(ActionRequest?, string?)> Read(HttpContext http)

@@ -93,6 +93,11 @@ public sealed partial class ExperimentServiceSpec
         var key = await Send(HttpMethod.Post, $"/experiments/{id}/actions", "{\"verb\": \"ping\", \"args\": [\"host0\", \"host1\"], \"count\": 3}", Json);
         var few = await Send(HttpMethod.Post, $"/experiments/{id}/actions", "{\"verb\": \"iperf\", \"args\": [\"host0\"]}", Json);
         var server = await Send(HttpMethod.Post, $"/experiments/{id}/actions", "{\"verb\": \"ping\", \"args\": [\"host0\", \"host99/kvm-0\"]}", Json);
+        var bare = await Send(HttpMethod.Post, $"/experiments/{id}/actions", "{\"verb\": \"ping\", \"args\": [\"host32\", \"host1\"]}", Json);
+        var vm = Send(HttpMethod.Post, $"/experiments/{id}/actions", "{\"verb\": \"ping\", \"args\": [\"kvm-0\", \"host1\"]}", Json);
+        var byName = _coordinator.ExpectMsg<ApplyDirective>();   // a bare VM name is the model's to resolve
+        _coordinator.Reply(new DirectiveApplied(byName.Id, false, 0, "no endpoint named 'kvm-0'", []));
+        var vmRefused = await vm;
         var refuse = Send(HttpMethod.Post, $"/experiments/{id}/actions", "{\"verb\": \"ping\", \"args\": [\"host0\", \"host1\", \"count\", \"x\"]}", Json);
         var directive = _coordinator.ExpectMsg<ApplyDirective>();
         _coordinator.Reply(new DirectiveApplied(directive.Id, false, 0, "count: expected a positive integer, got 'x'", []));
@@ -113,6 +118,8 @@ public sealed partial class ExperimentServiceSpec
         Assert.StartsWith("iperf: expected 2 names", Detail(few));
         Assert.Equal((HttpStatusCode.NotFound, "ping: no server 'host99' (the servers are host0 to host31)"), (server.Status, Detail(server)));
         Assert.Equal("ping host0 host1 count x: count: expected a positive integer, got 'x'", Detail(refused));
-        _coordinator.ExpectNoMsg(TimeSpan.FromMilliseconds(100));   // only the one the model refused went to the coordinator
+        Assert.Equal((HttpStatusCode.NotFound, "ping: no server 'host32' (the servers are host0 to host31)"), (bare.Status, Detail(bare)));
+        Assert.Equal((HttpStatusCode.BadRequest, "ping kvm-0 host1: no endpoint named 'kvm-0'"), (vmRefused.Status, Detail(vmRefused)));
+        _coordinator.ExpectNoMsg(TimeSpan.FromMilliseconds(100));   // only those the model refused went to the coordinator
     }
 }
