@@ -19,7 +19,8 @@ internal sealed class ServerShell(ShellNames names)
 
     public static readonly string[] Verbs = ["ping", "iperf"];
 
-    private readonly List<IShellApplication> _started = [];
+    /// <summary>Made by the first directive: most servers never take one.</summary>
+    private List<IShellApplication>? _started;
 
     /// <summary>The directive if it is one of the shell's and SRC's endpoint is on <paramref name="server"/>; else null.</summary>
     public DirectiveResult? Apply(Server server, Directive directive)
@@ -47,7 +48,7 @@ internal sealed class ServerShell(ShellNames names)
             return DirectiveResult.Refused($"ping: {EndpointResults.EntityPath(stack.Path)} has run out of source ports for pings");
         var ping = new ShellPing(stack, path, id, destination, count, interval, (ushort)stack.NextPingPort);
         stack.StartPing(ping);
-        _started.Add(ping);
+        (_started ??= []).Add(ping);
         return DirectiveResult.Applied($"{count} echo requests of {ShellPing.PayloadBytes} B from endpoint {stack.Address.Id} to endpoint {destination}, "
             + $"every {SimTime.Format(interval)}", path);
     }
@@ -60,7 +61,7 @@ internal sealed class ServerShell(ShellNames names)
         if (durationError != "") return DirectiveResult.Refused(durationError);
         var iperf = new ShellIperf(stack, path, id, destination, duration);
         iperf.Start();
-        _started.Add(iperf);
+        (_started ??= []).Add(iperf);
         return DirectiveResult.Applied($"TCP from endpoint {stack.Address.Id} to endpoint {destination} for {SimTime.Format(duration)}", path);
     }
 
@@ -79,6 +80,6 @@ internal sealed class ServerShell(ShellNames names)
     /// <summary>Adds the counters of everything the directives started here.</summary>
     public void Write(ResultsBuilder results)
     {
-        foreach (var app in _started) app.Write(results);
+        foreach (var app in _started ?? []) app.Write(results);
     }
 }

@@ -119,7 +119,7 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
                     }
                     w.Write(m.BuildMicroseconds); w.Write(m.RunMicroseconds);
                     break;
-                case ExperimentFailed m: w.Write(m.Reason); break;
+                case ExperimentFailed m: w.Write(m.Reason); w.Write(m.Run); break;
                 case QueryServers m: w.Write(m.QueryId); break;
                 case ServersSnapshot m: w.Write(m.QueryId); w.Write(m.SimulatedTime); w.Write(m.Results.Length); w.Write(m.Results); break;
                 case PauseRun or ResumeRun or StopRun: break;
@@ -167,7 +167,7 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
             "EC" => new ExperimentCompleted(r.ReadBytes(r.ReadInt32()), r.ReadInt64(), r.ReadInt64(),
                 ReadArray(r, () => new PartitionStats(r.ReadInt32(), r.ReadString(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64())),
                 r.ReadInt64(), r.ReadInt64()),
-            "EF" => new ExperimentFailed(r.ReadString()),
+            "EF" => new ExperimentFailed(r.ReadString(), r.ReadInt64()),
             "QS" => new QueryServers(r.ReadInt64()),
             "SS" => new ServersSnapshot(r.ReadInt64(), r.ReadInt64(), r.ReadBytes(r.ReadInt32())),
             "PA" => PauseRun.Instance,

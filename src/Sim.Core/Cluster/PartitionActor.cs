@@ -61,7 +61,7 @@ public sealed class PartitionActor : ReceiveActor
             if (_partition is null)
             {
                 // Only a restarted (hence empty) partition gets a grant without having been built.
-                Sender.Tell(new ExperimentFailed($"a partition received window {g.Window} without being initialised (was it restarted or moved?)"));
+                Sender.Tell(new ExperimentFailed($"a partition received window {g.Window} without being initialised (was it restarted or moved?)", g.Run));
                 return;
             }
             _pendingGrant = g;
@@ -114,7 +114,7 @@ public sealed class PartitionActor : ReceiveActor
         catch (Exception ex)
         {
             _log.Error(ex, "partition {0} failed applying directive {1} ({2})", partition.Index, d.Id, d.Verb);
-            _coordinator.Tell(new ExperimentFailed($"partition {partition.Index}, applying directive {d.Id} ({d.Verb}): {ex.Message}"));
+            _coordinator.Tell(new ExperimentFailed($"partition {partition.Index}, applying directive {d.Id} ({d.Verb}): {ex.Message}", _run));
             _partition = null;
         }
     }
@@ -182,7 +182,7 @@ public sealed class PartitionActor : ReceiveActor
         {
             _partition = null;
             _log.Error(ex, "partition {0} could not be built", init.Index);
-            _coordinator.Tell(new ExperimentFailed($"partition {init.Index}: {ex.Message}"));
+            _coordinator.Tell(new ExperimentFailed($"partition {init.Index}: {ex.Message}", init.Run));
         }
     }
 
@@ -216,7 +216,7 @@ public sealed class PartitionActor : ReceiveActor
             // A broken invariant ends the run: reporting it beats restarting with a half-run partition.
             _busy.Stop();
             _log.Error(ex, "partition {0} failed", _partition.Index);
-            _coordinator.Tell(new ExperimentFailed($"partition {_partition.Index}: {ex.Message}"));
+            _coordinator.Tell(new ExperimentFailed($"partition {_partition.Index}: {ex.Message}", _run));
             _partition = null;
         }
     }

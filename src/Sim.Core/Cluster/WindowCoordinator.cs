@@ -22,7 +22,7 @@ namespace DcSim.SimCore.Cluster;
 ///   Running --all WindowCompleted, next event before end--> Running (next window)
 ///   Running --no event before end--> Finishing --all PartitionReport--> Idle (reply to client)
 ///   Initialising, Running, Finishing --member lost--> Initialising (a new attempt, from the recovery point)
-///   any state --ExperimentFailed--> Idle (reply to client)
+///   any state --ExperimentFailed of this attempt--> Idle (reply to client; one of an abandoned attempt is dropped)
 ///   Initialising, Running, Finishing --StopRun--> Idle (partitions drop the run, ExperimentStopped to client)
 /// </code>
 /// <see cref="PauseRun"/> (while initialising or running) holds the run at the next barrier: the window under way finishes, no
@@ -611,7 +611,7 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
             Become(Running);
             Proceed();
         });
-        Receive<ExperimentFailed>(Fail);
+        Receive<ExperimentFailed>(PartitionFailed);
         Receive<StartExperiment>(_ => Sender.Tell(new ExperimentFailed("an experiment is already running")));
         Receive<QueryServers>(NoRunToQuery);
     }
@@ -641,7 +641,7 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
         Receive<CheckpointPart>(CheckpointArrived);
         Receive<CheckpointFailed>(CheckpointsOff);
         Receive<RestoreWanted>(_ => { });
-        Receive<ExperimentFailed>(Fail);
+        Receive<ExperimentFailed>(PartitionFailed);
         Receive<StartExperiment>(_ => Sender.Tell(new ExperimentFailed("an experiment is already running")));
     }
 
@@ -748,8 +748,19 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
             Context.SetReceiveTimeout(null);
             Become(Idle);
         });
-        Receive<ExperimentFailed>(Fail);
+        Receive<ExperimentFailed>(PartitionFailed);
         Receive<StartExperiment>(_ => Sender.Tell(new ExperimentFailed("an experiment is already running")));
+    }
+
+    /// <summary>A partition's failure fails the run, unless it belongs to an attempt already abandoned (its partition was not told yet).</summary>
+    private void PartitionFailed(ExperimentFailed failed)
+    {
+        if (failed.Run >= 0 && failed.Run != _runNumber)
+        {
+            _log.Warning("dropped the failure of abandoned attempt {0} (the run is at attempt {1}): {2}", failed.Run, _runNumber, failed.Reason);
+            return;
+        }
+        Fail(failed with { Run = -1 });
     }
 
     private void Fail(ExperimentFailed failed)

@@ -204,7 +204,11 @@ public static class WindowProtocol
 
     public sealed record PartitionStats(int Index, string Address, long EventsProcessed, long BusyMicroseconds, long WallMicroseconds);
 
-    public sealed record ExperimentFailed(string Reason) : IDcSimMessage;
+    /// <summary>
+    /// The run failed. From a partition, <paramref name="Run"/> is the attempt it failed in: the coordinator drops a failure of an earlier
+    /// attempt (a partition still busy with an abandoned one). The coordinator's own, to the client, carries -1.
+    /// </summary>
+    public sealed record ExperimentFailed(string Reason, long Run = -1) : IDcSimMessage;
 
     /// <summary>
     /// Client -> coordinator: grant no further window once the current one is done (the run holds at the next barrier, where queries

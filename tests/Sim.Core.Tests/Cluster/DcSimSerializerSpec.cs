@@ -37,6 +37,7 @@ public sealed class DcSimSerializerSpec() : TestKit(DcSimSerialization.Binding)
         new RunProgress(10, 20, 30, 40),
         new RunProgress(0, 20, 0, 0, new RunRestart("akka.tcp://dcsim@127.0.0.1:1234", "was disconnected", [0, 2], 15, RecoveryPoint.Start, 1, 3)),
         new ExperimentFailed("boom"),
+        new ExperimentFailed("partition 2: broken invariant", 7),
         new QueryServers(17),
         new StartExperiment("duration = 1ms", "/tmp", 2, new RecoveryPoint(41, 5_000, [[1, 2, 3], []])),
         new InitPartition(5, 1, 2, "seed = 2", "/x", 3),

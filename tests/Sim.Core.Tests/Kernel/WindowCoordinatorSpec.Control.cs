@@ -99,4 +99,23 @@ public sealed partial class WindowCoordinatorSpec
         Assert.Equal((false, "busy"), (pause.Accepted, pause.State));
         Assert.Equal(undisturbed, completed.Results);
     }
+
+    [Fact]
+    public void A_failure_of_an_abandoned_attempt_must_be_dropped_and_one_of_the_current_attempt_must_fail_the_run()
+    {
+        // arrange: the first attempt of a run is number 1
+        var (undisturbed, coordinator) = StartPastOneMillisecond();
+
+        // act: what a partition still busy with an earlier attempt (0) would say, then the current attempt's own failure
+        coordinator.Tell(new ExperimentFailed("partition 1: left over", 0), TestActor);
+        var completed = FishForMessage<IDcSimMessage>(m => m is ExperimentCompleted or ExperimentFailed, TimeSpan.FromSeconds(60));
+        var second = StartLongRun(new RingModel(6, Latency), maxMemberLosses: 0);
+        FishForMessage<RunPlaced>(_ => true, TimeSpan.FromSeconds(30));
+        second.Tell(new ExperimentFailed("partition 2: broken", 1), TestActor);
+        var failed = FishForMessage<IDcSimMessage>(m => m is ExperimentCompleted or ExperimentFailed, TimeSpan.FromSeconds(60));
+
+        // assert
+        Assert.Equal(undisturbed, Assert.IsType<ExperimentCompleted>(completed).Results);
+        Assert.Equal(new ExperimentFailed("partition 2: broken"), failed);
+    }
 }

@@ -11,11 +11,37 @@ namespace DcSim.SimCore.Tests.Kernel;
 /// <summary>Run-until, the held time, and directives applied there (the shell's actions, in virtual time).</summary>
 public sealed partial class WindowCoordinatorSpec
 {
-    private IActorRef StartRun(IModelFactory model, int partitions, string scenario = LongScenario)
+    /// <summary>A <see cref="LocalRegion"/> that holds the inits back until it is told to open: the run is initialising until then.</summary>
+    private sealed class GatedRegion : ReceiveActor
     {
-        var coordinator = Sys.ActorOf(WindowCoordinator.Props(Sys.ActorOf(Props.Create(() => new LocalRegion(model))), model, 0));
-        coordinator.Tell(new StartExperiment(scenario, ".", partitions), TestActor);
-        return coordinator;
+        public sealed record Open;
+
+        public GatedRegion(IModelFactory model)
+        {
+            var region = Context.ActorOf(Props.Create(() => new LocalRegion(model)));
+            var held = new List<(InitPartition Init, IActorRef Sender)>();
+            Receive<InitPartition>(init => held.Add((init, Sender)));
+            Receive<Open>(_ =>
+            {
+                foreach (var (init, sender) in held) region.Tell(init, sender);
+                Become(() => Receive<InitPartition>(init => region.Forward(init)));
+            });
+        }
+    }
+
+    /// <summary>
+    /// Starts the long ring run and, while it is surely still initialising, sends <paramref name="first"/> (a control, or a directive) and
+    /// waits for its answer; then lets the partitions be built.
+    /// </summary>
+    private (IActorRef Coordinator, object Answer) StartRun(IModelFactory model, int partitions, object first)
+    {
+        var gate = Sys.ActorOf(Props.Create(() => new GatedRegion(model)));
+        var coordinator = Sys.ActorOf(WindowCoordinator.Props(gate, model, 0));
+        coordinator.Tell(new StartExperiment(LongScenario, ".", partitions), TestActor);
+        coordinator.Tell(first, TestActor);
+        var answer = FishForMessage<object>(m => m is RunControlled or DirectiveApplied, TimeSpan.FromSeconds(10));
+        gate.Tell(new GatedRegion.Open());
+        return (coordinator, answer);
     }
 
     private RunControlled Control(IActorRef coordinator, object control)
@@ -53,10 +79,10 @@ public sealed partial class WindowCoordinatorSpec
         // arrange
         var model = new RingModel(6, Latency);
         var straight = ResultsCodec.Encode(InProcessRun.Run(model, ScenarioLoader.Parse(LongScenario, "test", ".", model), 1));
-        var coordinator = StartRun(model, partitions);
+        var (coordinator, _) = StartRun(model, partitions, new RunUntil(1_234_567));
 
-        // act: hold at times that cut windows in the middle (windows are 1 ms on 3 partitions, 250 us on one)
-        var held = new[] { 1_234_567L, 1_500_000_001L, 1_500_000_002L, 3_999_999_999L }.Select(t => HeldAt(coordinator, t)).ToList();
+        // act: hold at times that cut windows in the middle (windows are 1 us long on 3 partitions, 250 us on one)
+        var held = new[] { 1_500_000_001L, 1_500_000_002L, 3_999_999_999L }.Select(t => HeldAt(coordinator, t)).Prepend(FishForMessage<RunHeld>(_ => true)).ToList();
         coordinator.Tell(new QueryServers(1), TestActor);
         var snapshot = FishForMessage<ServersSnapshot>(_ => true, TimeSpan.FromSeconds(10));
         var resumed = Control(coordinator, ResumeRun.Instance);
@@ -75,10 +101,10 @@ public sealed partial class WindowCoordinatorSpec
     {
         // arrange
         var model = new RingModel(6, Latency);
-        var coordinator = StartRun(model, 2);
+        var (coordinator, answer) = StartRun(model, 2, PauseRun.Instance);
 
         // act
-        var paused = Control(coordinator, PauseRun.Instance);
+        var paused = (RunControlled)answer;
         var held = FishForMessage<RunHeld>(_ => true, TimeSpan.FromSeconds(30));
         var applied = Apply(coordinator, 1, "token", "ring3");
         Control(coordinator, ResumeRun.Instance);
@@ -97,8 +123,8 @@ public sealed partial class WindowCoordinatorSpec
     private byte[] RunWithTokens(int partitions)
     {
         var model = new RingModel(6, Latency);
-        var coordinator = StartRun(model, partitions);
-        HeldAt(coordinator, 700_000_001);
+        var (coordinator, _) = StartRun(model, partitions, new RunUntil(700_000_001));
+        FishForMessage<RunHeld>(_ => true, TimeSpan.FromSeconds(30));
         Assert.True(Apply(coordinator, 1, "token", "ring1").Accepted);
         Assert.True(Apply(coordinator, 2, "token", "ring4").Accepted);
         HeldAt(coordinator, 2_000_000_000);
@@ -130,12 +156,11 @@ public sealed partial class WindowCoordinatorSpec
     {
         // arrange
         var model = new RingModel(6, Latency);
-        var coordinator = StartRun(model, 3);
         var stranger = CreateTestProbe();
-        FishForMessage<RunPlaced>(_ => true, TimeSpan.FromSeconds(30));
 
-        // act
-        var notHeld = Apply(coordinator, 1, "token", "ring1");
+        // act: the first directive while the run is initialising
+        var (coordinator, answer) = StartRun(model, 3, new ApplyDirective(1, "token", ["ring1"]));
+        var notHeld = (DirectiveApplied)answer;
         var held = HeldAt(coordinator, 2_000_000_000);
         var unknown = Apply(coordinator, 2, "token", "ring9");
         var refused = Apply(coordinator, 3, "token", "ring2", "ring3");
