@@ -67,7 +67,7 @@ internal sealed class ExperimentRegistry : ReceiveActor, IWithTimers
         Receive<ExperimentFailed>(f => Ended(e => e.Fail(f.Reason)));
         Receive<ExperimentStopped>(_ => Ended(e => e.Finish(ExperimentState.Stopped)));
         Receive<RunControlled>(Controlled);
-        Receive<ResultsWritten>(w => w.Experiment.Finish(ExperimentState.Completed));
+        Receive<ResultsWritten>(w => w.Experiment.Written());
         Receive<Status.Failure>(f => (f.State as ExperimentRecord)?.Fail($"the result files could not be written: {f.Cause.Message}"));
     }
 
@@ -136,8 +136,16 @@ internal sealed class ExperimentRegistry : ReceiveActor, IWithTimers
         done.Completed(completed);
         Timers.Cancel(CoordinatorSilent.Instance);
         var folder = Path.Combine(_folder, done.Id);
-        // The same writer as `dcsim run`, off the actor's thread; the next experiment starts meanwhile.
-        Task.Run(() => ResultFiles.Write(folder, done.Scenario, ResultsCodec.Decode(done.FinalResults()!)))
+        var results = done.FinalResults()!;
+        var counters = QueryCounters.FileOf(_folder, done.Id);
+        // The same writer as `dcsim run`, off the actor's thread; the next experiment starts meanwhile. The encoded results go to disk
+        // too, under a temporary name first: queries about the experiment read them from there, and memory holds no finished run.
+        Task.Run(() =>
+            {
+                ResultFiles.Write(folder, done.Scenario, ResultsCodec.Decode(results));
+                File.WriteAllBytes(counters + ".partial", results);
+                File.Move(counters + ".partial", counters, overwrite: true);
+            })
             .PipeTo(Self, success: () => new ResultsWritten(done), failure: ex => new Status.Failure(ex, done));
         _current = null;
         StartNext();
@@ -147,6 +155,7 @@ internal sealed class ExperimentRegistry : ReceiveActor, IWithTimers
     {
         if (e.State is ExperimentState.Running or ExperimentState.Paused && e.FinalResults() is null) Sender.Tell(new LiveExperiment(_coordinator));
         else if (e.FinalResults() is { } results) Sender.Tell(new FinishedExperiment(results, e.EndTime));
+        else if (e.State == ExperimentState.Completed) Sender.Tell(new FinishedExperiment(null, e.EndTime));
         else Sender.Tell(new ExperimentRefused(e.View(), $"experiment {e.Id} is {e.State.Name()}: it has no counters to show"));
     }
 
