@@ -159,8 +159,8 @@ internal sealed class ExperimentHandlers(IActorRef registry, string experimentsF
 
     /// <summary>
     /// Answers from the experiment's counters: a snapshot the partitions take between two windows while it runs, its results once
-    /// the run is over (also when it ends between the two questions asked here). A fresh snapshot or the final results already decoded
-    /// answer without asking the registry.
+    /// the run is over (also when it ends between the two questions asked here). Final results already decoded answer without asking the
+    /// registry.
     /// </summary>
     private async Task<IResult> Counters(HttpContext http, string id, Func<SortedDictionary<string, ComponentCounters>, ResultsBuilder, EntityViews.Answered> view)
     {
@@ -189,16 +189,10 @@ internal sealed class ExperimentHandlers(IActorRef registry, string experimentsF
         }
     }
 
-    /// <summary>The experiment's counters already decoded: a snapshot within <see cref="SnapshotFreshness"/>, or its final results.</summary>
+    /// <summary>The experiment's final counters when they are the ones decoded (a live snapshot is only used once the registry says the run goes on).</summary>
     private QueryCounters? Decoded(string experiment)
     {
-        lock (_snapshotGate)
-        {
-            if (_snapshotOf == experiment && _snapshot is { IsCompletedSuccessfully: true, Result: { } live }
-                && Stopwatch.GetElapsedTime(_snapshotAnsweredAt) < SnapshotFreshness)
-                return live;
-            return _final is { IsCompletedSuccessfully: true, Result: { } final } && final.Experiment == experiment ? final : null;
-        }
+        lock (_snapshotGate) return _final is { IsCompletedSuccessfully: true, Result: { } final } && final.Experiment == experiment ? final : null;
     }
 
     /// <summary>The final counters, decoded once: from the registry while the result files are written, then from the counters file.</summary>
