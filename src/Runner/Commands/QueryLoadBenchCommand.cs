@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -19,6 +20,12 @@ internal static class QueryLoadBenchCommand
 {
     /// <summary>Queries in flight beyond this are not sent but counted: an open loop must not pile up without bound.</summary>
     private const int MaxOutstanding = 512;
+
+    /// <summary>Connections the load is written on: a few, so that one slow answer holds up only the requests behind it.</summary>
+    private const int Connections = 4;
+
+    /// <summary>How long the answers still due when a run ends are waited for; those that do not come count as refused.</summary>
+    private static readonly TimeSpan AnswerLimit = TimeSpan.FromSeconds(10);
 
     public static Command Create()
     {
@@ -97,7 +104,7 @@ internal static class QueryLoadBenchCommand
         submitted.EnsureSuccessStatusCode();
         var id = (await JsonDocument.ParseAsync(await submitted.Content.ReadAsStreamAsync(cancel), cancellationToken: cancel)).RootElement.GetProperty("id").GetString()!;
         using var stopLoad = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-        var load = rate == 0 ? Task.FromResult(new Load()) : Generate(client.BaseAddress!, id, rate, hosts, stopLoad.Token);
+        var load = rate == 0 ? Task.FromResult(new QueryLoad()) : Generate(client.BaseAddress!, id, rate, hosts, stopLoad.Token);
         JsonElement status;
         while (true)
         {
@@ -113,62 +120,35 @@ internal static class QueryLoadBenchCommand
             Percentile(l.LatenciesMs, 50), Percentile(l.LatenciesMs, 99), await ResultsHash(client, id, cancel));
     }
 
-    private sealed class Load
-    {
-        public long Sent, Answered, Refused, Skipped, Outstanding;
-        public List<double> LatenciesMs { get; } = [];
-    }
-
     /// <summary>
-    /// An open loop: each millisecond, as many queries as are due by then are sent without waiting for earlier answers. The loop shares
-    /// the machine with the service, so it costs little: its own connection pool without proxy lookup, the query URIs built beforehand,
-    /// no task list to sweep.
+    /// An open loop: each millisecond, as many queries as are due by then are written, without waiting for earlier answers, on the next of
+    /// a few pipelined connections (<see cref="PipelinedQueries"/>: the loop shares the machine with the service, so it costs little).
     /// </summary>
-    private static async Task<Load> Generate(Uri service, string id, int rate, int hosts, CancellationToken stop)
+    private static async Task<QueryLoad> Generate(Uri service, string id, int rate, int hosts, CancellationToken stop)
     {
-        using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false, UseCookies = false, AutomaticDecompression = System.Net.DecompressionMethods.None })
-            { BaseAddress = service, Timeout = TimeSpan.FromSeconds(30) };
-        var queries = Enumerable.Range(0, hosts).Select(h => new Uri(service, $"/experiments/{id}/servers/host{h}")).ToArray();
-        var load = new Load();
+        var requests = Enumerable.Range(0, hosts).Select(h => PipelinedQueries.Request(service, $"/experiments/{id}/servers/host{h}")).ToArray();
+        var load = new QueryLoad();
+        var connections = await Task.WhenAll(Enumerable.Range(0, Connections).Select(_ => PipelinedQueries.Open(service, load)));
+        var batch = new ArrayBufferWriter<byte>();
         var clock = Stopwatch.StartNew();
-        while (!stop.IsCancellationRequested)
+        for (var tick = 0; !stop.IsCancellationRequested; tick++)
         {
-            var due = (long)(clock.Elapsed.TotalSeconds * rate);
-            for (; load.Sent + load.Skipped < due; )
+            var count = 0;
+            batch.ResetWrittenCount();
+            for (var due = (long)(clock.Elapsed.TotalSeconds * rate); load.Sent + load.Skipped < due; )
             {
-                if (Interlocked.Read(ref load.Outstanding) >= MaxOutstanding) { load.Skipped++; continue; }
-                Interlocked.Increment(ref load.Outstanding);
-                _ = Query(client, queries[load.Sent++ % hosts], load);
+                if (Interlocked.Read(ref load.Outstanding) + count >= MaxOutstanding) { load.Skipped++; continue; }
+                batch.Write(requests[load.Sent++ % hosts]);
+                count++;
             }
+            if (count > 0) await connections[tick % Connections].Send(batch.WrittenMemory, count);
             try { await Task.Delay(1, stop); }
             catch (OperationCanceledException) { break; }
         }
-        while (Interlocked.Read(ref load.Outstanding) > 0) await Task.Delay(1, CancellationToken.None);
+        for (var waited = Stopwatch.StartNew(); Interlocked.Read(ref load.Outstanding) > 0 && waited.Elapsed < AnswerLimit; ) await Task.Delay(1, CancellationToken.None);
+        foreach (var c in connections) c.Dispose();
+        await Task.WhenAll(connections.Select(c => c.Reading));
         return load;
-    }
-
-    /// <summary>One query; it never throws (a failure is counted as refused).</summary>
-    private static async Task Query(HttpClient client, Uri query, Load load)
-    {
-        var started = Stopwatch.GetTimestamp();
-        try
-        {
-            using var response = await client.GetAsync(query);
-            await response.Content.LoadIntoBufferAsync();
-            lock (load)
-            {
-                if (response.IsSuccessStatusCode) { load.Answered++; load.LatenciesMs.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds); }
-                else load.Refused++;
-            }
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-        {
-            lock (load) load.Refused++;
-        }
-        finally
-        {
-            Interlocked.Decrement(ref load.Outstanding);
-        }
     }
 
     /// <summary>SHA-256 over every result file's name and bytes, in name order.</summary>
