@@ -11,10 +11,10 @@ namespace DcSim.Runner.Commands;
 
 /// <summary>
 /// `dcsim bench-queries`: what queries cost a running experiment. The benchmark fabric is submitted to the experiment service
-/// (a `dcsim node --http` it starts, or --server) again and again, alternately alone and under an open-loop load of --rate entity
-/// queries a second from this process; it prints each run's wall time (the service's, from start to results), the queries answered
-/// and their latency, checks that every run's result files are byte-identical, and gives the loaded runs' slowdown (median
-/// against median). Wall-clock figures only: nothing here is asserted as a test.
+/// (a `dcsim node --http` it starts, or --server) again and again, after a loaded warm-up run, alternately alone and under an open-loop
+/// load of --rate entity queries a second from this process; it prints each run's wall time (the service's, from start to results),
+/// the queries answered and their latency, checks that every run's result files are byte-identical, and gives the loaded runs'
+/// slowdown (nearest-rank median against median). Wall-clock figures only: nothing here is asserted as a test.
 /// </summary>
 internal static class QueryLoadBenchCommand
 {
