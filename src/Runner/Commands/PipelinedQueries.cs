@@ -130,7 +130,7 @@ internal sealed class PipelinedQueries : IDisposable
     }
 
     /// <summary>A whole answer at the start of <paramref name="data"/>: its length, and whether its status is 2xx.</summary>
-    private static bool TryParse(ReadOnlySpan<byte> data, out int length, out bool ok)
+    internal static bool TryParse(ReadOnlySpan<byte> data, out int length, out bool ok)
     {
         (length, ok) = (0, false);
         var headerEnd = data.IndexOf(HeaderEnd);
