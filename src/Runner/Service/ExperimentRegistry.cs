@@ -22,7 +22,8 @@ namespace DcSim.Runner.Service;
 /// </code>
 /// Nothing here waits: the coordinator is told (the coordinator answers controls in order, so the askers wait in a queue), and the
 /// result files are written on the thread pool and the outcome piped back. Wall-clock figures (wall time) are shown, never written to
-/// a result. Experiments live as long as the member; their result folders stay under the experiments folder. A run whose coordinator
+/// a result. Experiments live as long as the member; their result folders stay under the experiments folder, each with its merged
+/// counters beside it (ID.counters), which is what queries about a finished experiment read. A run whose coordinator
 /// says nothing for <see cref="ExperimentClient.CoordinatorSilenceLimit"/> while not paused (its member was lost) fails, as with `dcsim run`.
 /// </remarks>
 internal sealed class ExperimentRegistry : ReceiveActor, IWithTimers
