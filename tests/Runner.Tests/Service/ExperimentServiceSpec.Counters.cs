@@ -29,17 +29,18 @@ public sealed partial class ExperimentServiceSpec
     [Fact]
     public async Task A_burst_of_queries_on_a_running_experiment_must_ask_the_cluster_once_and_get_the_same_bytes()
     {
-        // arrange
+        // arrange: a burst of queries while the first snapshot is out; they all wait for it (its answer is held until they have come)
         var id = await Submitted();
         _coordinator.ExpectMsg<StartExperiment>();
-        var first = _http.GetByteArrayAsync($"/experiments/{id}/servers/host0");
+        var burst = Enumerable.Range(0, 20).Select(_ => _http.GetByteArrayAsync($"/experiments/{id}/servers/host0")).ToList();
+        var entityAsked = Send(HttpMethod.Get, $"/experiments/{id}/entities/host0");
         var query = _coordinator.ExpectMsg<QueryServers>();
-        _coordinator.Reply(new ServersSnapshot(query.QueryId, 5_000, Encoded(8)));
+        await Task.Delay(300);
 
         // act
-        var answers = new List<byte[]> { await first };
-        for (var i = 0; i < 20; i++) answers.Add(await _http.GetByteArrayAsync($"/experiments/{id}/servers/host0"));
-        var entity = await Send(HttpMethod.Get, $"/experiments/{id}/entities/host0");
+        _coordinator.Reply(new ServersSnapshot(query.QueryId, 5_000, Encoded(8)));
+        var answers = await Task.WhenAll(burst);
+        var entity = await entityAsked;
 
         // assert
         _coordinator.ExpectNoMsg(TimeSpan.FromMilliseconds(50));   // within SnapshotFreshness: no second snapshot
