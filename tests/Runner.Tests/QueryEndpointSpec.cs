@@ -115,5 +115,7 @@ public sealed class QueryEndpointSpec : TestKit
         Assert.Equal("Not Found", body.GetProperty("title").GetString());
         Assert.Contains("'host3/kvm-1'", body.GetProperty("detail").GetString());
         Assert.Equal("/entities/host3/kvm-1", body.GetProperty("instance").GetString());
+        // The experiment service's problems have the same shape: one source makes both.
+        Assert.Equal("https://tools.ietf.org/html/rfc9110#section-15.5.5", body.GetProperty("type").GetString());
     }
 }

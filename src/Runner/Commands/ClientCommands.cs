@@ -124,13 +124,28 @@ internal static class ClientCommands
             folder.Create();
             foreach (var f in listed.Body.GetProperty("files").EnumerateArray())
             {
-                var bytes = await client.Download(f.GetProperty("href").GetString()!);
-                await File.WriteAllBytesAsync(Path.Combine(folder.FullName, Path.GetFileName(f.GetProperty("name").GetString()!)), bytes);
+                var name = f.GetProperty("name").GetString()!;
+                if (LocalFile(folder.FullName, name) is not { } file)
+                {
+                    Console.Error.WriteLine($"dcsim: the service lists a result file '{name}' that would lie outside {folder.FullName}: nothing more is downloaded");
+                    return ExitCodes.Failed;
+                }
+                Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+                await client.DownloadTo(f.GetProperty("href").GetString()!, file);
             }
             Console.WriteLine($"{listed.Body.GetProperty("files").GetArrayLength()} file(s) in {folder.FullName}");
             return ExitCodes.Ok;
         }));
         return command;
+    }
+
+    /// <summary>Where a listed result file goes in <paramref name="folder"/> (pcap/NAME.pcap in its pcap folder), or null for a name leading out of it.</summary>
+    internal static string? LocalFile(string folder, string name)
+    {
+        var root = Path.GetFullPath(folder);
+        var file = Path.GetFullPath(Path.Combine(root, name));
+        return name.Length > 0 && !Path.IsPathRooted(name) && file.StartsWith(Path.TrimEndingDirectorySeparator(root) + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+            ? file : null;
     }
 
     private static async Task<int> Call(string? server, Func<ServiceClient, Task<int>> call)

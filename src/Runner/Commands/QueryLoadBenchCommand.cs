@@ -1,30 +1,38 @@
+using System.Buffers;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text.Json;
+using DcSim.Runner.Results;
 
 namespace DcSim.Runner.Commands;
 
 /// <summary>
 /// `dcsim bench-queries`: what queries cost a running experiment. The benchmark fabric is submitted to the experiment service
-/// (a `dcsim node --http` it starts, or --server) again and again, alternately alone and under an open-loop load of --rate entity
-/// queries a second from this process; it prints each run's wall time (the service's, from start to results), the queries answered
-/// and their latency, checks that every run's result files are byte-identical, and gives the loaded runs' slowdown (median
-/// against median). Wall-clock figures only: nothing here is asserted as a test.
+/// (a `dcsim node --http` it starts, or --server) again and again, after a loaded warm-up run, alternately alone and under an open-loop
+/// load of --rate entity queries a second from this process; it prints each run's wall time (the service's, from start to results),
+/// the queries answered and their latency, checks that every run's result files are byte-identical, and gives the loaded runs'
+/// slowdown (nearest-rank median against median). Wall-clock figures only: nothing here is asserted as a test.
 /// </summary>
 internal static class QueryLoadBenchCommand
 {
     /// <summary>Queries in flight beyond this are not sent but counted: an open loop must not pile up without bound.</summary>
     private const int MaxOutstanding = 512;
 
+    /// <summary>Connections the load is written on: a few, so that one slow answer holds up only the requests behind it.</summary>
+    private const int Connections = 4;
+
+    /// <summary>How long the answers still due when a run ends are waited for; those that do not come count as refused.</summary>
+    private static readonly TimeSpan AnswerLimit = TimeSpan.FromSeconds(10);
+
     public static Command Create()
     {
         var rate = new Option<int>("--rate") { Description = "Queries a second while a loaded run goes on", DefaultValueFactory = _ => 1000 };
         var fabric = new Option<string>("--fabric") { Description = "small | medium | large (dcsim bench's fabrics)", DefaultValueFactory = _ => "medium" };
         var simTime = new Option<double>("--sim-time") { Description = "Simulated seconds of traffic (long enough for the load to matter)", DefaultValueFactory = _ => 1.0 };
-        var repeat = new Option<int>("--repeat") { Description = "Pairs of runs (alone, loaded), alternating which goes first", DefaultValueFactory = _ => 3 };
+        var repeat = new Option<int>("--repeat") { Description = "Pairs of runs (alone, loaded), alternating which goes first, after a loaded warm-up run that is not counted", DefaultValueFactory = _ => 3 };
         var server = new Option<string?>("--server") { Description = "HOST:PORT of a running experiment service (default: start a `dcsim node --http` for the benchmark)" };
         var command = new Command("bench-queries", "Measure how entity queries at a given rate slow a running experiment, and check they change no result byte")
             { rate, fabric, simTime, repeat, server };
@@ -58,23 +66,24 @@ internal static class QueryLoadBenchCommand
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"fabric {fabric.Name} ({hosts} hosts), {simTime:0.###} s simulated, {rate:N0} queries/s on GET /experiments/ID/servers/hostN when loaded, service {server}"));
             Console.WriteLine("run  mode    wall_s   sent  answered  refused  skipped  queries/s  p50_ms  p99_ms  results");
-            var runs = new List<Measured>();
+            // The first run compiles the service's run and query paths: it is shown and checked, not counted.
+            var runs = new List<Measured> { await Run(client, scenario, fabric.Name, rate, hosts, cancel) with { Mode = "warmup" } };
+            Print(0, runs[0], same: true);
             for (var i = 0; i < repeat; i++)
             foreach (var loaded in i % 2 == 0 ? new[] { false, true } : [true, false])
             {
                 var m = await Run(client, scenario, fabric.Name, loaded ? rate : 0, hosts, cancel);
                 runs.Add(m);
                 var same = m.ResultsHash == runs[0].ResultsHash;
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{runs.Count,3}  {m.Mode,-6} {m.WallSeconds,7:0.000} {m.Sent,6} {m.Answered,9} {m.Refused,8} {m.Skipped,8} {m.Answered / m.WallSeconds,10:0} {m.P50Ms,7:0.0} {m.P99Ms,7:0.0}  {(same ? "same" : "DIFFERENT")}"));
+                Print(runs.Count - 1, m, same);
                 if (!same)
                 {
                     Console.Error.WriteLine("dcsim: a run gave other result files than the first: queries must never change a result");
                     return ExitCodes.Failed;
                 }
             }
-            var alone = Median(runs.Where(r => r.Mode == "alone").Select(r => r.WallSeconds));
-            var underLoad = Median(runs.Where(r => r.Mode == "loaded").Select(r => r.WallSeconds));
+            var alone = Percentile(runs.Where(r => r.Mode == "alone").Select(r => r.WallSeconds), 50);
+            var underLoad = Percentile(runs.Where(r => r.Mode == "loaded").Select(r => r.WallSeconds), 50);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"median wall: alone {alone:0.000} s, loaded {underLoad:0.000} s: {underLoad / alone - 1:+0.0%;-0.0%} under {rate:N0} queries/s; every run's result files byte-identical"));
             return ExitCodes.Ok;
@@ -86,13 +95,16 @@ internal static class QueryLoadBenchCommand
         }
     }
 
+    private static void Print(int run, Measured m, bool same) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{run,3}  {m.Mode,-6} {m.WallSeconds,7:0.000} {m.Sent,6} {m.Answered,9} {m.Refused,8} {m.Skipped,8} {m.Answered / m.WallSeconds,10:0} {m.P50Ms,7:0.0} {m.P99Ms,7:0.0}  {(same ? "same" : "DIFFERENT")}"));
+
     private static async Task<Measured> Run(HttpClient client, string scenario, string name, int rate, int hosts, CancellationToken cancel)
     {
         using var submitted = await client.PostAsync($"/experiments?file=bench-{name}.conf&name=bench-{name}", new StringContent(scenario), cancel);
         submitted.EnsureSuccessStatusCode();
         var id = (await JsonDocument.ParseAsync(await submitted.Content.ReadAsStreamAsync(cancel), cancellationToken: cancel)).RootElement.GetProperty("id").GetString()!;
         using var stopLoad = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-        var load = rate == 0 ? Task.FromResult(new Load()) : Generate(client, id, rate, hosts, stopLoad.Token);
+        var load = rate == 0 ? Task.FromResult(new QueryLoad()) : Generate(client.BaseAddress!, id, rate, hosts, stopLoad.Token);
         JsonElement status;
         while (true)
         {
@@ -105,60 +117,38 @@ internal static class QueryLoadBenchCommand
         await stopLoad.CancelAsync();
         var l = await load;
         return new Measured(rate == 0 ? "alone" : "loaded", status.GetProperty("wall_seconds").GetDouble(), l.Sent, l.Answered, l.Refused, l.Skipped,
-            Percentile(l.LatenciesMs, 0.5), Percentile(l.LatenciesMs, 0.99), await ResultsHash(client, id, cancel));
+            Percentile(l.LatenciesMs, 50), Percentile(l.LatenciesMs, 99), await ResultsHash(client, id, cancel));
     }
 
-    private sealed class Load
+    /// <summary>
+    /// An open loop: each millisecond, as many queries as are due by then are written, without waiting for earlier answers, on the next of
+    /// a few pipelined connections (<see cref="PipelinedQueries"/>: the loop shares the machine with the service, so it costs little).
+    /// </summary>
+    private static async Task<QueryLoad> Generate(Uri service, string id, int rate, int hosts, CancellationToken stop)
     {
-        public long Sent, Answered, Refused, Skipped, Outstanding;
-        public List<double> LatenciesMs { get; } = [];
-    }
-
-    /// <summary>An open loop: each millisecond, as many queries as are due by then are sent without waiting for earlier answers.</summary>
-    private static async Task<Load> Generate(HttpClient client, string id, int rate, int hosts, CancellationToken stop)
-    {
-        var load = new Load();
+        var requests = Enumerable.Range(0, hosts).Select(h => PipelinedQueries.Request(service, $"/experiments/{id}/servers/host{h}")).ToArray();
+        var load = new QueryLoad();
+        var connections = await Task.WhenAll(Enumerable.Range(0, Connections).Select(_ => PipelinedQueries.Open(service, load)));
+        var batch = new ArrayBufferWriter<byte>();
         var clock = Stopwatch.StartNew();
-        var inFlight = new List<Task>();
-        while (!stop.IsCancellationRequested)
+        for (var tick = 0; !stop.IsCancellationRequested; tick++)
         {
-            var due = (long)(clock.Elapsed.TotalSeconds * rate);
-            for (; load.Sent + load.Skipped < due; )
+            var count = 0;
+            batch.ResetWrittenCount();
+            for (var due = (long)(clock.Elapsed.TotalSeconds * rate); load.Sent + load.Skipped < due; )
             {
-                if (Interlocked.Read(ref load.Outstanding) >= MaxOutstanding) { load.Skipped++; continue; }
-                var n = load.Sent++;
-                Interlocked.Increment(ref load.Outstanding);
-                inFlight.Add(Query(client, $"/experiments/{id}/servers/host{n % hosts}", load));
+                if (Interlocked.Read(ref load.Outstanding) + count >= MaxOutstanding) { load.Skipped++; continue; }
+                batch.Write(requests[load.Sent++ % hosts]);
+                count++;
             }
-            inFlight.RemoveAll(t => t.IsCompleted);
+            if (count > 0) await connections[tick % Connections].Send(batch.WrittenMemory, count);
             try { await Task.Delay(1, stop); }
             catch (OperationCanceledException) { break; }
         }
-        await Task.WhenAll(inFlight);
+        for (var waited = Stopwatch.StartNew(); Interlocked.Read(ref load.Outstanding) > 0 && waited.Elapsed < AnswerLimit; ) await Task.Delay(1, CancellationToken.None);
+        foreach (var c in connections) c.Dispose();
+        await Task.WhenAll(connections.Select(c => c.Reading));
         return load;
-    }
-
-    private static async Task Query(HttpClient client, string path, Load load)
-    {
-        var watch = Stopwatch.StartNew();
-        try
-        {
-            using var response = await client.GetAsync(path);
-            await response.Content.LoadIntoBufferAsync();
-            lock (load)
-            {
-                if (response.IsSuccessStatusCode) { load.Answered++; load.LatenciesMs.Add(watch.Elapsed.TotalMilliseconds); }
-                else load.Refused++;
-            }
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-        {
-            lock (load) load.Refused++;
-        }
-        finally
-        {
-            Interlocked.Decrement(ref load.Outstanding);
-        }
     }
 
     /// <summary>SHA-256 over every result file's name and bytes, in name order.</summary>
@@ -222,16 +212,6 @@ internal static class QueryLoadBenchCommand
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count == 0 ? double.NaN : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-    }
-
-    private static double Percentile(List<double> values, double q)
-    {
-        if (values.Count == 0) return double.NaN;
-        var sorted = values.Order().ToList();
-        return sorted[Math.Min(sorted.Count - 1, (int)(q * sorted.Count))];
-    }
+    /// <summary>Nearest rank, as the result files give percentiles (0 for no values).</summary>
+    private static double Percentile(IEnumerable<double> values, double p) => ResultFiles.Percentile(values.Order().ToList(), p);
 }

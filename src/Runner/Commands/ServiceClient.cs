@@ -36,7 +36,29 @@ internal sealed class ServiceClient(string server) : IDisposable
         Content = new StringContent(json, new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" }),
     });
 
-    public async Task<byte[]> Download(string path) => await _http.GetByteArrayAsync(path);
+    /// <summary>
+    /// Streams <paramref name="path"/> into <paramref name="file"/> under a temporary name in its folder, renamed once whole: a download
+    /// that fails (the service stops, the connection drops mid-body) leaves no partial file, and an earlier file of that name as it was.
+    /// </summary>
+    public async Task DownloadTo(string path, string file)
+    {
+        var temporary = Path.Combine(Path.GetDirectoryName(file)!, $".{Path.GetFileName(file)}.partial");
+        try
+        {
+            using var response = await _http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead);
+            response.EnsureSuccessStatusCode();
+            await using (var output = File.Create(temporary)) await response.Content.CopyToAsync(output);
+            File.Move(temporary, file, overwrite: true);
+        }
+        catch (HttpIOException ex)
+        {
+            throw new ServiceUnreachableException($"downloading {path} from {server} failed: {ex.Message}; nothing of it was kept");
+        }
+        finally
+        {
+            File.Delete(temporary);   // nothing to delete once renamed
+        }
+    }
 
     private async Task<Answer> Send(HttpRequestMessage request)
     {

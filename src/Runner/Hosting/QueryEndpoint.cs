@@ -5,7 +5,7 @@ using DcSim.SimCore.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using static DcSim.SimCore.Cluster.WindowProtocol;
 
@@ -37,6 +37,7 @@ internal sealed class QueryEndpoint : IAsyncDisposable
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
         builder.WebHost.UseUrls(url);
         builder.Logging.ClearProviders();
+        builder.Services.AddProblems();
         var app = builder.Build();
         var endpoint = new QueryEndpoint(app);
         app.MapGet("/servers", async (HttpContext http) => await endpoint.Answer(http, c => EntityViews.Servers(c, null)));
@@ -85,15 +86,7 @@ internal sealed class QueryEndpoint : IAsyncDisposable
             .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal));
     }
 
-    private static Task Problem(HttpContext http, int status, string detail) =>
-        Json(http, status, "application/problem+json", new Dictionary<string, object>
-        {
-            ["type"] = "about:blank",
-            ["title"] = ReasonPhrases.GetReasonPhrase(status),
-            ["status"] = status,
-            ["detail"] = detail,
-            ["instance"] = http.Request.Path.Value ?? "",
-        });
+    private static Task Problem(HttpContext http, int status, string detail) => Problems.Of(status, detail).ExecuteAsync(http);
 
     private static Task Json(HttpContext http, int status, string contentType, object body)
     {

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Akka.Actor;
 using DcSim.Runner.Commands;
+using DcSim.Runner.Results;
 using DcSim.SimCore.Metrics;
 using DcSim.SimCore.Scenario;
 using Microsoft.AspNetCore.Builder;
@@ -25,11 +26,14 @@ internal sealed class ExperimentHandlers(IActorRef registry, string experimentsF
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
     private static long _nextQuery;
     private readonly Lock _snapshotGate = new();
-    private Task<(long, ResultsBuilder)?>? _snapshot;
+    private Task<QueryCounters?>? _snapshot;
     /// <summary>Which experiment <see cref="_snapshot"/> belongs to, and when (Stopwatch ticks) it was answered.</summary>
     private string? _snapshotOf;
     private long? _snapshotCut;
     private long _snapshotAnsweredAt;
+    /// <summary>The final counters of the experiment last asked about once over: one decoded at a time, they never change.</summary>
+    private Task<QueryCounters>? _final;
+    private string? _finalOf;
 
     /// <summary>
     /// How long a snapshot answers later queries: each one costs every partition a copy of its counters between two windows, which
@@ -72,7 +76,8 @@ internal sealed class ExperimentHandlers(IActorRef registry, string experimentsF
         experiments.MapGet("/{id}/series", (HttpContext http, string id, string? name) => Counters(http, id, (_, results) => Series(results, name ?? "")))
             .WithSummary("Time series whose name starts with the prefix `name`");
         experiments.MapGet("/{id}/results", (string id) => ResultList(id)).WithSummary("The result files of a completed experiment");
-        experiments.MapGet("/{id}/results/{file}", (string id, string file) => ResultFile(id, file)).WithSummary("Download one result file");
+        experiments.MapGet("/{id}/results/{**file}", (string id, string file) => ResultFile(id, file))
+            .WithSummary("Download one result file (a capture by its path: pcap/NAME.pcap)");
         new ShellHandlers(AskRegistry, Refusal).Map(experiments);
     }
 
@@ -91,8 +96,7 @@ internal sealed class ExperimentHandlers(IActorRef registry, string experimentsF
         _ => Problem(StatusCodes.Status500InternalServerError, $"unexpected answer {answer.GetType().Name}"),
     };
 
-    public static IResult Problem(int status, string detail, Dictionary<string, object?>? extensions = null) =>
-        HttpResults.Problem(detail: detail, statusCode: status, extensions: extensions);
+    public static IResult Problem(int status, string detail, Dictionary<string, object?>? extensions = null) => Problems.Of(status, detail, extensions);
 
     private async Task<IResult> Submit(HttpContext http, string? seed, string? partitions, string? name, string? file, string? @base, string? paused)
     {
@@ -159,33 +163,51 @@ internal sealed class ExperimentHandlers(IActorRef registry, string experimentsF
 
     /// <summary>
     /// Answers from the experiment's counters: a snapshot the partitions take between two windows while it runs, its results once
-    /// the run is over (also when it ends between the two questions asked here).
+    /// the run is over (also when it ends between the two questions asked here). Final results already decoded answer without asking the
+    /// registry.
     /// </summary>
     private async Task<IResult> Counters(HttpContext http, string id, Func<SortedDictionary<string, ComponentCounters>, ResultsBuilder, EntityViews.Answered> view)
     {
         for (var attempt = 0; ; attempt++)
         {
-            var located = await AskRegistry(new LocateExperiment(id));
-            (long Time, ResultsBuilder Results)? counters = located switch
+            var counters = Decoded(id);
+            if (counters is null)
             {
-                FinishedExperiment f => (f.SimulatedTime, ResultsCodec.Decode(f.Results)),
-                LiveExperiment live => await Snapshot(id, live.Coordinator, live.Cut),
-                _ => null,
-            };
-            if (located is not (FinishedExperiment or LiveExperiment)) return Refusal(located);
-            if (counters is not { } c)
+                var located = await AskRegistry(new LocateExperiment(id));
+                counters = located switch
+                {
+                    FinishedExperiment f => await Final(id, f),
+                    LiveExperiment live => await Snapshot(id, live.Coordinator, live.Cut, live.HeldAt),
+                    _ => null,
+                };
+                if (located is not (FinishedExperiment or LiveExperiment)) return Refusal(located);
+            }
+            if (counters is null)
             {
                 if (attempt == 0) continue;   // the run ended meanwhile: its results are there now
                 http.Response.Headers.RetryAfter = "1";
                 return Problem(StatusCodes.Status503ServiceUnavailable,
                     $"experiment {id} has no counters at this moment (its partitions are being built, or its run has just ended): try again");
             }
-            var answer = view(c.Results.Components, c.Results);
-            if (answer.Problem is not null) return Problem(answer.Status, answer.Problem);
-            var time = located is LiveExperiment { HeldAt: { } held } ? held : c.Time;
-            var body = new Dictionary<string, object>(StringComparer.Ordinal) { ["experiment"] = id, ["simulated_time_ps"] = time };
-            foreach (var (key, value) in answer.Body!) body[key] = value;
-            return HttpResults.Json(body, ExperimentService.Json, statusCode: answer.Status);
+            return counters.Answer(http.Request.Path + http.Request.QueryString, view);
+        }
+    }
+
+    /// <summary>The experiment's final counters when they are the ones decoded (a live snapshot is only used once the registry says the run goes on).</summary>
+    private QueryCounters? Decoded(string experiment)
+    {
+        lock (_snapshotGate) return _final is { IsCompletedSuccessfully: true, Result: { } final } && final.Experiment == experiment ? final : null;
+    }
+
+    /// <summary>The final counters, decoded once: from the registry while the result files are written, then from the counters file.</summary>
+    private Task<QueryCounters> Final(string experiment, FinishedExperiment finished)
+    {
+        lock (_snapshotGate)
+        {
+            if (_final is { IsFaulted: false } last && _finalOf == experiment) return last;
+            _finalOf = experiment;
+            return _final = Task.Run(() => new QueryCounters(experiment, finished.SimulatedTime,
+                ResultsCodec.Decode(finished.Results ?? File.ReadAllBytes(QueryCounters.FileOf(experimentsFolder, experiment)))));
         }
     }
 
@@ -196,9 +218,10 @@ internal sealed class ExperimentHandlers(IActorRef registry, string experimentsF
     /// </summary>
     /// <remarks>
     /// <paramref name="cut"/>: which hold of the run the query is asked at (null while it runs); a snapshot of another one is never reused,
-    /// so what the shell asks right after running on or applying an action shows that.
+    /// so what the shell asks right after running on or applying an action shows that. <paramref name="heldAt"/>: the time the run holds
+    /// at, which the counters show (an idle partition's own clock may be earlier).
     /// </remarks>
-    private Task<(long, ResultsBuilder)?> Snapshot(string experiment, IActorRef coordinator, long? cut)
+    private Task<QueryCounters?> Snapshot(string experiment, IActorRef coordinator, long? cut, long? heldAt)
     {
         lock (_snapshotGate)
         {
@@ -207,15 +230,15 @@ internal sealed class ExperimentHandlers(IActorRef registry, string experimentsF
                 return last;
             _snapshotOf = experiment;
             _snapshotCut = cut;
-            return _snapshot = Fetch(coordinator);
+            return _snapshot = Fetch(experiment, coordinator, heldAt);
         }
     }
 
-    private async Task<(long, ResultsBuilder)?> Fetch(IActorRef coordinator)
+    private async Task<QueryCounters?> Fetch(string experiment, IActorRef coordinator, long? heldAt)
     {
         var snapshot = await coordinator.Ask<ServersSnapshot>(new QueryServers(Interlocked.Increment(ref _nextQuery)), AskTimeout);
         lock (_snapshotGate) _snapshotAnsweredAt = Stopwatch.GetTimestamp();
-        return snapshot.SimulatedTime < 0 ? null : (snapshot.SimulatedTime, ResultsCodec.Decode(snapshot.Results));
+        return snapshot.SimulatedTime < 0 ? null : new QueryCounters(experiment, heldAt ?? snapshot.SimulatedTime, ResultsCodec.Decode(snapshot.Results));
     }
 
     /// <summary>The series whose name starts with <paramref name="prefix"/>, each as [time_ps, value] pairs.</summary>
@@ -231,19 +254,29 @@ internal sealed class ExperimentHandlers(IActorRef registry, string experimentsF
         if (await CompletedFolder(id) is not { } folder) return Refusal(await AskRegistry(new GetExperiment(id)) is ExperimentView v
             ? new ExperimentRefused(v, $"experiment {id} is {v.State.Name()}: results are there once it has completed")
             : new ExperimentNotFound(id));
-        var files = new DirectoryInfo(folder).GetFiles().OrderBy(f => f.Name, StringComparer.Ordinal)
-            .Select(f => new Dictionary<string, object> { ["name"] = f.Name, ["bytes"] = f.Length, ["href"] = $"/experiments/{id}/results/{f.Name}" });
+        var files = ResultFilesIn(folder).Select(f => new Dictionary<string, object>
+            { ["name"] = f.Key, ["bytes"] = f.Value.Length, ["href"] = $"/experiments/{id}/results/{f.Key}" });
         return HttpResults.Json(new Dictionary<string, object> { ["experiment"] = id, ["files"] = files.ToList() }, ExperimentService.Json);
     }
 
     private async Task<IResult> ResultFile(string id, string file)
     {
         if (await CompletedFolder(id) is not { } folder) return await ResultList(id);
-        // Only a file of the folder, by its exact name: no path leads out of it.
-        var match = new DirectoryInfo(folder).GetFiles().FirstOrDefault(f => f.Name == file);
-        if (match is null) return Problem(StatusCodes.Status404NotFound, $"experiment {id} has no result file '{file}'");
+        // Only a file the list shows, by its exact name: no path leads out of the folder.
+        if (!ResultFilesIn(folder).TryGetValue(file, out var match)) return Problem(StatusCodes.Status404NotFound, $"experiment {id} has no result file '{file}'");
         var type = match.Extension switch { ".json" => "application/json", ".csv" => "text/csv", _ => "application/octet-stream" };
         return HttpResults.File(match.FullName, type, match.Name);
+    }
+
+    /// <summary>The result files of a folder and its captures, by name in order: summary.json, ..., pcap/NAME.pcap.</summary>
+    private static SortedDictionary<string, FileInfo> ResultFilesIn(string folder)
+    {
+        var files = new SortedDictionary<string, FileInfo>(StringComparer.Ordinal);
+        foreach (var f in new DirectoryInfo(folder).GetFiles()) files[f.Name] = f;
+        var captures = new DirectoryInfo(Path.Combine(folder, ResultFiles.PcapFolder));
+        if (captures.Exists)
+            foreach (var f in captures.GetFiles("*.pcap")) files[$"{ResultFiles.PcapFolder}/{f.Name}"] = f;
+        return files;
     }
 
     private async Task<string?> CompletedFolder(string id) =>

@@ -27,8 +27,9 @@ internal sealed class ExperimentRecord(string id, int order, string name, Scenar
     private RunProgress? _progress;
     private string[] _members = [];
     private string? _error;
+    /// <summary>The merged results while they are being written; then dropped (queries read them from disk).</summary>
     private byte[]? _results;
-    private ExperimentCompleted? _completion;
+    private (long Windows, long Events)? _completion;
     private RunHeld? _held;
     private long _cuts;
 
@@ -79,13 +80,20 @@ internal sealed class ExperimentRecord(string id, int order, string name, Scenar
     /// <summary>The run is over and its results are being written: queries are answered from them; the state stays until written.</summary>
     public void Completed(ExperimentCompleted c)
     {
-        _completion = c;
+        _completion = (c.Windows, c.Partitions.Sum(p => p.EventsProcessed));
         _results = c.Results;
         _members = [.. c.Partitions.OrderBy(p => p.Index).Select(p => p.Address)];
         _wall.Stop();
     }
 
     public byte[]? FinalResults() => _results;
+
+    /// <summary>The result files and the counters file are written: the results leave memory.</summary>
+    public void Written()
+    {
+        _results = null;
+        Finish(ExperimentState.Completed);
+    }
 
     public void Finish(ExperimentState state)
     {
@@ -104,7 +112,7 @@ internal sealed class ExperimentRecord(string id, int order, string name, Scenar
     public ExperimentView View()
     {
         var (time, windows, events) = _completion is { } c
-            ? (EndTime, c.Windows, c.Partitions.Sum(p => p.EventsProcessed))
+            ? (EndTime, c.Windows, c.Events)
             : _held is { } h ? (h.SimulatedTime, h.Windows, h.EventsProcessed)
             : (_progress?.SimulatedTime ?? 0, _progress?.Windows ?? 0, _progress?.EventsProcessed ?? 0);
         return new ExperimentView(Id, Name, State, order, Scenario.Seed, time, EndTime, windows, events, _wall.Elapsed.TotalSeconds, PartitionCount,

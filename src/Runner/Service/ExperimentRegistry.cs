@@ -22,7 +22,8 @@ namespace DcSim.Runner.Service;
 /// </code>
 /// Nothing here waits: the coordinator is told (the coordinator answers controls in order, so the askers wait in a queue), and the
 /// result files are written on the thread pool and the outcome piped back. Wall-clock figures (wall time) are shown, never written to
-/// a result. Experiments live as long as the member; their result folders stay under the experiments folder. A run whose coordinator
+/// a result. Experiments live as long as the member; their result folders stay under the experiments folder, each with its merged
+/// counters beside it (ID.counters), which is what queries about a finished experiment read. A run whose coordinator
 /// says nothing for <see cref="ExperimentClient.CoordinatorSilenceLimit"/> while not paused (its member was lost) fails, as with `dcsim run`.
 /// </remarks>
 internal sealed partial class ExperimentRegistry : ReceiveActor, IWithTimers
@@ -69,7 +70,7 @@ internal sealed partial class ExperimentRegistry : ReceiveActor, IWithTimers
         Receive<RunControlled>(Controlled);
         Receive<ResultsWritten>(w =>
         {
-            w.Experiment.Finish(ExperimentState.Completed);
+            w.Experiment.Written();
             AnswerHoldWaiters(w.Experiment);
         });
         Receive<Status.Failure>(f =>
@@ -148,8 +149,16 @@ internal sealed partial class ExperimentRegistry : ReceiveActor, IWithTimers
         done.Completed(completed);
         Timers.Cancel(CoordinatorSilent.Instance);
         var folder = Path.Combine(_folder, done.Id);
-        // The same writer as `dcsim run`, off the actor's thread; the next experiment starts meanwhile.
-        Task.Run(() => ResultFiles.Write(folder, done.Scenario, ResultsCodec.Decode(done.FinalResults()!)))
+        var results = done.FinalResults()!;
+        var counters = QueryCounters.FileOf(_folder, done.Id);
+        // The same writer as `dcsim run`, off the actor's thread; the next experiment starts meanwhile. The encoded results go to disk
+        // too, under a temporary name first: queries about the experiment read them from there, and memory holds no finished run.
+        Task.Run(() =>
+            {
+                ResultFiles.Write(folder, done.Scenario, ResultsCodec.Decode(results));
+                File.WriteAllBytes(counters + ".partial", results);
+                File.Move(counters + ".partial", counters, overwrite: true);
+            })
             .PipeTo(Self, success: () => new ResultsWritten(done), failure: ex => new Status.Failure(ex, done));
         _current = null;
         StartNext();
@@ -159,6 +168,7 @@ internal sealed partial class ExperimentRegistry : ReceiveActor, IWithTimers
     {
         if (e.State is ExperimentState.Running or ExperimentState.Paused && e.FinalResults() is null) Sender.Tell(new LiveExperiment(_coordinator, e.Cut, e.HeldAt));
         else if (e.FinalResults() is { } results) Sender.Tell(new FinishedExperiment(results, e.EndTime));
+        else if (e.State == ExperimentState.Completed) Sender.Tell(new FinishedExperiment(null, e.EndTime));
         else Sender.Tell(new ExperimentRefused(e.View(), $"experiment {e.Id} is {e.State.Name()}: it has no counters to show"));
     }
 

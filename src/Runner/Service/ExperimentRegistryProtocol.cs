@@ -57,5 +57,8 @@ internal sealed record LocateExperiment(string Id);
 /// </summary>
 internal sealed record LiveExperiment(IActorRef Coordinator, long? Cut = null, long? HeldAt = null);
 
-/// <summary>The experiment's run is over: its merged results (a ResultsCodec encoding) at its end time.</summary>
-internal sealed record FinishedExperiment(byte[] Results, long SimulatedTime);
+/// <summary>
+/// The experiment's run is over: its merged results (a ResultsCodec encoding) at its end time while they are being written; null once
+/// written, then they are in <see cref="QueryCounters.FileOf"/>.
+/// </summary>
+internal sealed record FinishedExperiment(byte[]? Results, long SimulatedTime);

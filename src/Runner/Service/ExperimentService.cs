@@ -58,7 +58,7 @@ internal sealed class ExperimentService : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Services.ConfigureHttpJsonOptions(o => Configure(o.SerializerOptions));
         builder.Services.AddOpenApi();
-        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c => Describe(c.HttpContext, c.ProblemDetails, c.Exception));
+        builder.Services.AddProblems(Describe);
         var app = builder.Build();
         // An actor that does not answer in time (a member lost, a coordinator moving) is the cluster's trouble, not the request's.
         app.UseExceptionHandler(new ExceptionHandlerOptions
@@ -84,7 +84,6 @@ internal sealed class ExperimentService : IAsyncDisposable
     /// <summary>Fills in what a problem without a detail (from routing: no such path, wrong method) leaves out.</summary>
     private static void Describe(HttpContext http, Microsoft.AspNetCore.Mvc.ProblemDetails problem, Exception? exception)
     {
-        problem.Instance ??= http.Request.Path.Value;
         if (problem.Detail is not null) return;
         var request = $"{http.Request.Method} {http.Request.Path}";
         problem.Detail = problem.Status switch
