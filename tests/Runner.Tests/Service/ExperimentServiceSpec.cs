@@ -261,6 +261,7 @@ public sealed partial class ExperimentServiceSpec : TestKit, IAsyncLifetime
             ["/experiments/{id}/links"] = ["get"],
             ["/experiments/{id}/results"] = ["get"],
             ["/experiments/{id}/results/{file}"] = ["get"],
+            ["/scenarios/validate"] = ["post"],
         };
         Assert.Equal(expected.Keys.Order(), paths.Keys.Order());
         foreach (var (path, methods) in expected) Assert.Equal(methods, paths[path].Where(m => m is "get" or "post"));
