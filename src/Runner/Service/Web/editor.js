@@ -162,6 +162,7 @@ function choose(picked) {
 function changed(topologyChanged) {
   Object.assign(model, scenarioSettings());
   if (topologyChanged) {
+    note("");
     const drawn = draw($("ed-svg"), layout(drawable(model)), choose);
     const selected = selection && (selection.kind === "link" ? drawn.lines.get(selection.name) : drawn.nodes.get(selection.name));
     selected?.classList.add("selected");

@@ -30,7 +30,9 @@ export function layout(topology, collapse = topology.servers.length > MAX_DRAWN_
     collapse ? RACK_W + SWITCH_GAP : rackOf.get(sw).length * (SERVER_W + SERVER_GAP) + SWITCH_GAP);
   const widthOf = (row) => row.reduce((sum, sw) => sum + slot(sw), 0);
   const width = Math.max(400, ...rows.map(widthOf)) + 2 * MARGIN;
-  const height = (rows.length + 1) * ROW_H + 2 * MARGIN;
+  // A wide fabric's rows move apart, so that the drawing keeps about the view's proportions and its links stay apart.
+  const rowHeight = Math.max(ROW_H, (width * 0.5) / (rows.length + 1));
+  const height = (rows.length + 1) * rowHeight + 2 * MARGIN;
   const neighbours = adjacency(topology);
   const x = new Map();
   for (let r = 0; r < rows.length; r++) {
@@ -42,7 +44,7 @@ export function layout(topology, collapse = topology.servers.length > MAX_DRAWN_
     }
   }
   const nodes = new Map();
-  const rowY = (r) => height - MARGIN - ROW_H * (r + 1) - SIZES.SWITCH_H;
+  const rowY = (r) => height - MARGIN - rowHeight * (r + 1) - SIZES.SWITCH_H;
   rows.forEach((row, r) => row.forEach((sw) => nodes.set(sw, { kind: "switch", x: x.get(sw), y: rowY(r) })));
   const serverY = height - MARGIN - SIZES.RACK_H;
   const lines = [];

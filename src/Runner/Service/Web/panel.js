@@ -29,7 +29,7 @@ const formatCounter = (name, value) =>
 
 /** Counters (name -> number) as a two-column table; objects among them are the caller's business. */
 function counterTable(parent, counters) {
-  const rows = Object.entries(counters).filter(([, v]) => typeof v !== "object").map(([k, v]) => [k, formatCounter(k, v)]);
+  const rows = Object.entries(counters).filter(([k, v]) => typeof v !== "object" && k !== "name").map(([k, v]) => [k, formatCounter(k, v)]);
   if (rows.length) table(parent, ["counter", "value"], rows);
 }
 
