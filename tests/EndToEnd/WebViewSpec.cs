@@ -93,6 +93,14 @@ public sealed class WebViewSpec : IDisposable
         await page.SelectOptionAsync("#ed-link-b", "s1");
         await page.FillAsync("#ed-link-queue", "64 packets");
         await page.ClickAsync("#ed-add-link");
+        // a third switch, named, then selected and deleted; s1 selected and renamed: its servers and link follow
+        await page.FillAsync("#ed-switch-name", "spare");
+        await page.ClickAsync("#ed-add-switch");
+        await page.ClickAsync("#ed-svg g.node[data-name='spare']");
+        await page.ClickAsync("#ed-delete");
+        await page.ClickAsync("#ed-svg g.node[data-name='s1']");
+        await page.FillAsync("#ed-rename", "tor1");
+        await page.ClickAsync("#ed-rename-btn");
         await page.FillAsync("#ed-duration", "5ms");
         await page.ClickAsync("#ed-validate");
         await Until(page, "() => document.getElementById('ed-result').dataset.valid !== 'unknown'");
@@ -118,7 +126,9 @@ public sealed class WebViewSpec : IDisposable
         Assert.Equal("valid: 4 hosts, explicit: 2 switches, 5 links, 1 generator(s)", verdict);
         Assert.Equal(exported, await File.ReadAllTextAsync(file));
         Assert.Equal("edited.conf", download.SuggestedFilename);
-        Assert.Contains("""{ a = "s0", b = "s1", rate = "40Gbps", delay = "1us", queue { limit = 64, unit = packets } }""", exported);
+        Assert.Contains("""switches = ["s0", "tor1"]""", exported);
+        Assert.Contains("""{ a = "s0", b = "tor1", rate = "40Gbps", delay = "1us", queue { limit = 64, unit = packets } }""", exported);
+        Assert.Contains("""{ a = "host3", b = "tor1", rate = "10Gbps", delay = "1us" }""", exported);
         Assert.True(validate.ExitCode == 0, validate.Stdout + validate.Stderr);
         Assert.Contains("edited.conf: ok — edited: 4 hosts, explicit: 2 switches, 5 links, 1 generator(s), 5ms", validate.Stdout);
         Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);

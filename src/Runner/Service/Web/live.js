@@ -60,6 +60,8 @@ async function loop() {
 
 async function refresh() {
   if (state.tick++ % LIST_EVERY === 0 || !state.experiments.length) await refreshList();
+  // Behind the editor's tab the view asks for nothing but the list: no counters nobody sees.
+  if ($("live-svg").closest("main").hidden && state.shown) return;
   const id = chosenId();
   if (!id) return void message("No experiment yet: submit one (dcsim submit, or the editor's Submit).");
   if (state.shown?.id !== id && !(await show(id))) return;
@@ -193,9 +195,10 @@ function drawEntities(group, entities) {
 function select(selection) {
   state.selection = selection;
   state.entity = null;
-  for (const g of state.shown?.drawn.nodes.values() ?? []) g.classList.remove("selected");
+  const drawn = state.shown?.drawn;
+  for (const e of [...(drawn?.nodes.values() ?? []), ...(drawn?.lines.values() ?? [])]) e.classList.remove("selected");
   const name = selection?.kind === "rack" ? `rack:${selection.name}` : selection?.name;
-  state.shown?.drawn.nodes.get(name)?.classList.add("selected");
+  (selection?.kind === "link" ? drawn?.lines : drawn?.nodes)?.get(name)?.classList.add("selected");
   if (selection?.kind === "entity" && state.shown)
     getJson(experimentPath(state.shown.id, `entities/${selection.name}`)).then((r) => {
       state.entity = r.ok ? r.body : null;
