@@ -133,7 +133,7 @@ public sealed class ExperimentServiceSpec : IDisposable
         AssertSameFiles(local, downloaded);
         AssertSameFiles(local, Path.Combine(_experiments, id));
         Assert.NotEmpty(series.GetProperty("series").EnumerateObject());
-        Assert.Equal(11, openApi.GetProperty("paths").EnumerateObject().Count());
+        Assert.Equal(14, openApi.GetProperty("paths").EnumerateObject().Count());
     }
 
     [Fact]
