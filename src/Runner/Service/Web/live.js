@@ -19,7 +19,7 @@ const $ = (id) => document.getElementById(id);
 const state = {
   experiments: [],
   choice: "auto",                  // "auto" follows the newest running experiment, else an id
-  shown: null,                     // { id, topology, drawn, switchOf }
+  shown: null,                     // { id, topology, lay, drawn, switchOf }
   previous: null,                  // the last /links answer, for interval figures
   figures: new Map(),
   servers: new Map(),
