@@ -100,9 +100,7 @@ internal sealed class ExperimentHandlers(IActorRef registry, string experimentsF
 
     private async Task<IResult> Submit(HttpContext http, string? seed, string? partitions, string? name, string? file, string? @base, string? paused)
     {
-        if (http.Request.ContentType is { } type && !ScenarioMediaTypes.Contains(type.Split(';')[0].Trim(), StringComparer.OrdinalIgnoreCase))
-            return Problem(StatusCodes.Status415UnsupportedMediaType,
-                $"a scenario is HOCON text: send it as {string.Join(", ", ScenarioMediaTypes)}, not {type}");
+        if (MediaTypeProblem(http) is { } refused) return refused;
         ulong? seedValue = null;
         if (seed is not null)
         {
@@ -122,11 +120,8 @@ internal sealed class ExperimentHandlers(IActorRef registry, string experimentsF
         var directory = @base ?? baseDirectory;
         if (!Path.IsPathFullyQualified(directory) || !Directory.Exists(directory))
             return Problem(StatusCodes.Status400BadRequest, $"query base: '{directory}' is not an existing absolute directory on the server");
-        if (http.Request.ContentLength > MaxScenarioBytes) return TooLarge();
-        var body = await ReadBounded(http.Request.Body, http.RequestAborted);
-        if (body is null) return TooLarge();
-        // Every key has a default, so an empty scenario is valid; an empty request is a mistake (a file not attached).
-        if (string.IsNullOrWhiteSpace(body)) return Problem(StatusCodes.Status400BadRequest, "the request has no scenario: send its HOCON as the body");
+        var (body, problem) = await ReadScenario(http);
+        if (body is null) return problem!;
 
         ScenarioSettings scenario;
         try
@@ -136,13 +131,33 @@ internal sealed class ExperimentHandlers(IActorRef registry, string experimentsF
         }
         catch (ScenarioException ex)
         {
-            return Problem(StatusCodes.Status400BadRequest, $"the scenario has {ex.Errors.Count} problem(s); the first: {ex.Errors[0]}",
-                new() { ["errors"] = ex.Errors.Select(e => e.ToString()).ToArray() });
+            return ScenarioProblem(ex);
         }
         var view = (ExperimentView)await AskRegistry(new SubmitExperiment(scenario, directory, partitionCount, name, paused == "true"));
         http.Response.Headers.Location = $"/experiments/{Uri.EscapeDataString(view.Id)}";
         return HttpResults.Json(view, ExperimentService.Json, statusCode: StatusCodes.Status201Created);
     }
+
+    /// <summary>415 when the request says its body is something other than HOCON text; null when it is (or says nothing).</summary>
+    internal static IResult? MediaTypeProblem(HttpContext http) =>
+        http.Request.ContentType is { } type && !ScenarioMediaTypes.Contains(type.Split(';')[0].Trim(), StringComparer.OrdinalIgnoreCase)
+            ? Problem(StatusCodes.Status415UnsupportedMediaType, $"a scenario is HOCON text: send it as {string.Join(", ", ScenarioMediaTypes)}, not {type}")
+            : null;
+
+    /// <summary>The scenario text of the body, or the problem with it: too large (413) or empty (400).</summary>
+    internal static async Task<(string? Text, IResult? Problem)> ReadScenario(HttpContext http)
+    {
+        if (http.Request.ContentLength > MaxScenarioBytes) return (null, TooLarge());
+        var body = await ReadBounded(http.Request.Body, http.RequestAborted);
+        if (body is null) return (null, TooLarge());
+        // Every key has a default, so an empty scenario is valid; an empty request is a mistake (a file not attached).
+        return string.IsNullOrWhiteSpace(body) ? (null, Problem(StatusCodes.Status400BadRequest, "the request has no scenario: send its HOCON as the body")) : (body, null);
+    }
+
+    /// <summary>400 listing each of the scenario's problems as FILE:LINE: KEY: MESSAGE.</summary>
+    internal static IResult ScenarioProblem(ScenarioException ex) =>
+        Problem(StatusCodes.Status400BadRequest, $"the scenario has {ex.Errors.Count} problem(s); the first: {ex.Errors[0]}",
+            new() { ["errors"] = ex.Errors.Select(e => e.ToString()).ToArray() });
 
     private static IResult TooLarge() => Problem(StatusCodes.Status413PayloadTooLarge,
         $"the scenario is larger than the limit of {MaxScenarioBytes} bytes (a scenario is a few kilobytes)", new() { ["limit_bytes"] = MaxScenarioBytes });

@@ -68,6 +68,8 @@ internal sealed class ExperimentService : IAsyncDisposable
         app.UseStatusCodePages();
         app.MapOpenApi(OpenApiPath);
         new ExperimentHandlers(registry, experimentsFolder, baseDirectory).Map(app);
+        ScenarioValidation.Map(app, baseDirectory);
+        WebView.Map(app);
         try
         {
             await app.StartAsync();

@@ -263,6 +263,7 @@ public sealed partial class ExperimentServiceSpec : TestKit, IAsyncLifetime
             ["/experiments/{id}/results/{file}"] = ["get"],
             ["/experiments/{id}/run"] = ["post"],
             ["/experiments/{id}/actions"] = ["post"],
+            ["/scenarios/validate"] = ["post"],
         };
         Assert.Equal(expected.Keys.Order(), paths.Keys.Order());
         foreach (var (path, methods) in expected) Assert.Equal(methods, paths[path].Where(m => m is "get" or "post"));
