@@ -35,13 +35,13 @@ internal sealed class ExperimentHandlers(IActorRef registry, string experimentsF
     private Task<QueryCounters>? _final;
     private string? _finalOf;
 
+    /// <summary>More partitions than any fabric has racks would only make the coordinator allocate per-partition state for nothing.</summary>
+    internal const int MaxPartitions = 4096;
+
     /// <summary>
     /// How long a snapshot answers later queries: each one costs every partition a copy of its counters between two windows, which
     /// at a thousand queries a second more than doubled a run's wall time; a query shows the simulated time its answer holds.
     /// </summary>
-    /// <summary>More partitions than any fabric has racks would only make the coordinator allocate per-partition state for nothing.</summary>
-    internal const int MaxPartitions = 4096;
-
     internal static readonly TimeSpan SnapshotFreshness = TimeSpan.FromMilliseconds(100);
 
     public void Map(IEndpointRouteBuilder app)
