@@ -160,7 +160,7 @@ public sealed class ShellDirectiveSpec(ITestOutputHelper output)
     [Theory]
     [InlineData("ping host9 host1", "no server, VM or container named 'host9'")]
     [InlineData("ping host0", "ping needs SRC and DST")]
-    [InlineData("traceroute host0 host1", "unknown directive 'traceroute': the shell's are ping, iperf")]
+    [InlineData("traceroute host0 host1", "unknown directive 'traceroute': the shell's are ping, iperf, migrate")]
     public void Directives_no_server_takes_must_be_explained_by_the_model(string line, string detail)
     {
         // act
