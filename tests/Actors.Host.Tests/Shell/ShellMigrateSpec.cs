@@ -172,11 +172,15 @@ public sealed class ShellMigrateSpec(ITestOutputHelper output)
     [InlineData("migrations = [ { at = 100ms, vm = web-0, to = host2 } ]\n", "migrate: web-0 has a live migration planned at 100ms (migrations[0]): one migration of a VM at a time", 20)]
     [InlineData("servers.groups = [ { hosts = [2], hypervisor = kvm, memory = 20MiB } ]\n",
         "migrate: host 2 has no room for web-0 (1 vCPUs, 16 MiB) at 20ms: 1 of its 8 vCPUs (cores x vcpu-overcommit) and 16 of its 20 MiB are taken by the VMs placed there and moved by earlier migrations", 20)]
-    public void Migrations_the_scenario_would_refuse_must_be_refused_as_it_would(string extra, string detail, int atMs)
+    [InlineData("servers.groups = [ { hosts = [1], hypervisor = none } ]\n",
+        "migrate: host 1 has no hypervisor (servers.hypervisor or its group's is none): web-0 cannot run there", 20, "host1")]
+    [InlineData("topology.vswitch.enabled = true\nservers.groups = [ { hosts = [2], hypervisor = kvm, vm-switch = ovs } ]\n",
+        "migrate: host2 attaches VMs to OVS, whose ports are set when the run starts: move VMs there with the scenario's migrations", 20)]
+    public void Migrations_the_scenario_would_refuse_must_be_refused_as_it_would(string extra, string detail, int atMs, string to = "host2")
     {
         // act
         var (_, applied) = Run(Scenario("vms = [ { name = web, hosts = [0], memory = 16MiB, start = 2ms }, { name = db, hosts = [2], memory = 16MiB } ]\n" + extra), 1,
-            Line(atMs * SimTime.Millisecond, 1, "migrate web-0 host2"));
+            Line(atMs * SimTime.Millisecond, 1, $"migrate web-0 {to}"));
 
         // assert
         output.WriteLine(applied[0]!.Detail);
