@@ -2,6 +2,7 @@ using System.Text.Json;
 using DcSim.ActorsNetwork.FlowCache;
 using DcSim.ActorsNetwork.OpenFlow;
 using DcSim.ActorsNetwork.Ovs;
+using DcSim.ActorsNetwork.Tests.FlowCache;
 using DcSim.SimCore.Randomness;
 using DcSim.SimCore.Units;
 using Xunit;
@@ -102,16 +103,13 @@ public sealed class FlowDumpSpec
     public void Every_megaflow_of_a_replayed_corpus_must_print_as_real_OVS_installed_it(string name)
     {
         // arrange
-        var dir = Corpus(name);
+        var dir = ReplaySpec.Corpus(name);
         using var expected = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "replay-expected.json")));
         var real = expected.RootElement.GetProperty("megaflows").EnumerateArray()
             .Select(m => $"{m.GetProperty("match").GetString()}, packets:{m.GetProperty("packets").GetInt64()}, actions:{Flood(m.GetProperty("actions").GetString()!)}")
             .Order(StringComparer.Ordinal).ToList();
-        var ports = Lines(Path.Combine(dir, "ports.txt")).Select(l => uint.Parse(l.Split(' ')[0])).ToList();
-        var slowPath = new PipelineSlowPath(RuleFileParser.ParseFile(Path.Combine(dir, "rules.txt")), ports, learn: true, localDpPort: 100);
-        var datapath = new Datapath<DatapathActions>(DatapathProfile.NetdevDefaults with { EmcInsertInverseProbability = 1 }, slowPath,
-            RandomStreams.Create(1, 0, "replay"));
-        foreach (var line in Lines(Path.Combine(dir, "packets.txt")))
+        var datapath = ReplaySpec.NetdevDatapath(dir);
+        foreach (var line in ReplaySpec.Lines(Path.Combine(dir, "packets.txt")))
         {
             var key = FlowParser.ParsePacket(line);
             datapath.Process(in key, (uint)key.GetHashCode(), 64, 0);
@@ -120,7 +118,11 @@ public sealed class FlowDumpSpec
         // act: the match and packet count of each line (bytes and ages depend on frame sizes and the wall clock of the real run)
         var ours = datapath.Megaflows.Flows.Select(f => FlowDump.Megaflow(f, 0, packetType: true))
             .Select(l => System.Text.RegularExpressions.Regex.Replace(l, ", bytes:[0-9]+, used:[^,]+", ""))
-            .Select(l => l[..(l.LastIndexOf("actions:", StringComparison.Ordinal) + 8)] + Flood(l[(l.LastIndexOf("actions:", StringComparison.Ordinal) + 8)..]))
+            .Select(l =>
+            {
+                var actions = l.LastIndexOf("actions:", StringComparison.Ordinal) + "actions:".Length;
+                return l[..actions] + Flood(l[actions..]);
+            })
             .Order(StringComparer.Ordinal).ToList();
 
         // assert
@@ -133,14 +135,4 @@ public sealed class FlowDumpSpec
     /// <summary>A flood's ports in ascending order: real OVS floods in its own hash order, which changes from run to run (docs/ovs-corpus.md).</summary>
     private static string Flood(string actions) =>
         actions.Split(',').All(a => uint.TryParse(a, out _)) ? string.Join(',', actions.Split(',').OrderBy(uint.Parse)) : actions;
-
-    private static string Corpus(string name)
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "DcSim.sln"))) dir = dir.Parent;
-        return Path.Combine(dir!.FullName, "tests", "ovs-corpus", name);
-    }
-
-    private static IEnumerable<string> Lines(string file) =>
-        File.ReadAllLines(file).Select(l => l.Split('#')[0].Trim()).Where(l => l.Length > 0);
 }
