@@ -60,7 +60,8 @@ public sealed class VSwitchComponent : Component
             return;
         }
         var key = PacketFlowKey.Of(in packet, port);
-        var verdict = _vswitch.Process(in key, packet.FlowHash, Ethernet.FrameBytes(in packet), Now);
+        // OVS counts a frame's bytes as the NIC hands it over, without its FCS (the flows' and rules' n_bytes); nothing else reads them.
+        var verdict = _vswitch.Process(in key, packet.FlowHash, Ethernet.FrameBytes(in packet) - Ethernet.FcsBytes, Now);
         if (verdict.Actions is not { OutputPorts.Count: > 0 } actions)
         {
             _drops.Drop(packet.FlowId, packet.PayloadBytes);
