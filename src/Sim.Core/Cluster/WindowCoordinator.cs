@@ -432,8 +432,10 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
     private void NoRunToQuery(QueryServers q) => Sender.Tell(new ServersSnapshot(q.QueryId, -1, ResultsCodec.Encode(new ResultsBuilder())));
 
     /// <summary>A query forwarded to the partitions, and everyone who asked while it was out (each with the id they asked under).</summary>
-    private sealed class PendingQuery(int outstanding)
+    private sealed class PendingQuery(int outstanding, ListingQuery? listing)
     {
+        /// <summary>The listings the query asks for: a query joins one out only when it asks for the same.</summary>
+        public ListingQuery? Listing { get; } = listing;
         public List<(IActorRef Asker, long ClientId)> Askers { get; } = [];
         public int Outstanding { get; set; } = outstanding;
         public long SimulatedTime { get; set; } = long.MaxValue;
@@ -455,16 +457,16 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
     /// </summary>
     private void Query(QueryServers q)
     {
-        if (_unanswered is { } open)
+        if (_unanswered is { } open && open.Listing == q.Listing)
         {
             open.Askers.Add((Sender, q.QueryId));
             return;
         }
         var id = ++_nextQuery;
-        var pending = new PendingQuery(_count);
+        var pending = new PendingQuery(_count, q.Listing);
         pending.Askers.Add((Sender, q.QueryId));
         _queries[id] = _unanswered = pending;
-        foreach (var p in _partitions) p.Tell(new QueryServers(id));
+        foreach (var p in _partitions) p.Tell(new QueryServers(id, q.Listing));
     }
 
     private void QueryAnswered(ServersSnapshot s)

@@ -77,6 +77,12 @@ public abstract class Component(string path, string kind)
     /// <summary>Writes the component's named counters as they stand at <paramref name="now"/>.</summary>
     public virtual void WriteCounters(ComponentCounters counters, long now) { }
 
+    /// <summary>
+    /// Writes the tables the component keeps (a vSwitch: its rules and datapath flows) as lines, when a query asks for them. Must not
+    /// change the component: a query never changes a result.
+    /// </summary>
+    public virtual void WriteListings(ComponentListings listings) { }
+
     /// <summary>Hands a packet to whatever is wired to <paramref name="port"/>, now.</summary>
     protected void Emit(int port, in Packet packet) => Lp.Forward(this, port, in packet);
 

@@ -154,6 +154,12 @@ public class ComponentLp(int id, string name) : LogicalProcess(id, name)
         foreach (var c in _components) c.WriteCounters(results.Counters(c.Path, c.Kind), Now);
     }
 
+    public override void List(ResultsBuilder results, ListingQuery query, long atPs)
+    {
+        foreach (var c in _components)
+            if (query.Covers(c.Path)) c.WriteListings(new ComponentListings(results, c.Path, query.Limit, atPs));
+    }
+
     internal void Forward(Component from, int port, in Packet packet)
     {
         var (peer, peerPort) = PeerOf(from, port);
