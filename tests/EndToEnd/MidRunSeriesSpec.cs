@@ -34,14 +34,8 @@ public sealed class MidRunSeriesSpec : IDisposable
         _node.Dispose();
     }
 
-    private async Task<JsonElement> Json(HttpMethod method, string path, HttpStatusCode expected = HttpStatusCode.OK, HttpContent? content = null)
-    {
-        using var request = new HttpRequestMessage(method, path) { Content = content };
-        using var response = await _client.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == expected, $"{method} {path}: {(int)response.StatusCode} {text}");
-        return JsonDocument.Parse(text).RootElement.Clone();
-    }
+    private Task<JsonElement> Json(HttpMethod method, string path, HttpStatusCode expected = HttpStatusCode.OK, HttpContent? content = null) =>
+        ServiceRequests.Json(_client, method, path, expected, content);
 
     /// <summary>The points of every series of a /series answer, as series,time_ps,value rows (series.csv's).</summary>
     private static List<string> Rows(JsonElement answer) =>
