@@ -49,14 +49,8 @@ public sealed class ExperimentServiceSpec : IDisposable
         await Task.Delay(TimeSpan.FromSeconds(5));
     }
 
-    private async Task<JsonElement> Json(HttpMethod method, string path, HttpStatusCode expected = HttpStatusCode.OK, HttpContent? content = null)
-    {
-        using var request = new HttpRequestMessage(method, path) { Content = content };
-        using var response = await _client.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == expected, $"{method} {path}: {(int)response.StatusCode} {text}");
-        return JsonDocument.Parse(text).RootElement.Clone();
-    }
+    private Task<JsonElement> Json(HttpMethod method, string path, HttpStatusCode expected = HttpStatusCode.OK, HttpContent? content = null) =>
+        ServiceRequests.Json(_client, method, path, expected, content);
 
     private async Task<JsonElement> AwaitProgress(string id, Func<JsonElement, bool> done)
     {

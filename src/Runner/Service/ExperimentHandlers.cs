@@ -32,6 +32,8 @@ internal sealed class ExperimentHandlers(IActorRef registry, string experimentsF
     private long? _snapshotCut;
     private ListingQuery? _snapshotListing;
     private long _snapshotAnsweredAt;
+    /// <summary>The registry's last answer that an experiment runs, kept while its <see cref="LocationToken"/> holds.</summary>
+    private (string Experiment, LiveExperiment Live)? _located;
     /// <summary>The final counters of the experiment last asked about once over: one decoded at a time, they never change.</summary>
     private Task<QueryCounters>? _final;
     private string? _finalOf;
@@ -217,7 +219,7 @@ internal sealed class ExperimentHandlers(IActorRef registry, string experimentsF
             var counters = listing is null ? Decoded(id) : null;
             if (counters is null)
             {
-                var located = await AskRegistry(new LocateExperiment(id));
+                var located = await Locate(id);
                 if (located is FinishedExperiment && listing is not null)
                     return Problem(StatusCodes.Status409Conflict, $"experiment {id} has completed: listings are taken from its run while it goes on "
                         + "or holds, and its results keep the counters only (ask without listings=true)");
@@ -232,6 +234,7 @@ internal sealed class ExperimentHandlers(IActorRef registry, string experimentsF
             }
             if (counters is null)
             {
+                lock (_snapshotGate) _located = null;
                 if (attempt == 0) continue;   // the run ended meanwhile: its results are there now
                 http.Response.Headers.RetryAfter = "1";
                 return Problem(StatusCodes.Status503ServiceUnavailable,
@@ -239,6 +242,19 @@ internal sealed class ExperimentHandlers(IActorRef registry, string experimentsF
             }
             return counters.Answer(http.Request.Path + http.Request.QueryString, view);
         }
+    }
+
+    /// <summary>
+    /// Where the experiment's counters are: the registry's last answer that it runs while that answer holds, else the registry's answer
+    /// now. At a thousand queries a second an Ask each cost the service as much as rendering the answers (docs/benchmarks.md).
+    /// </summary>
+    private async Task<object> Locate(string id)
+    {
+        lock (_snapshotGate)
+            if (_located is { } known && known.Experiment == id && !known.Live.Location.Expired) return known.Live;
+        var located = await AskRegistry(new LocateExperiment(id));
+        if (located is LiveExperiment live) lock (_snapshotGate) _located = (id, live);
+        return located;
     }
 
     /// <summary>The experiment's final counters when they are the ones decoded (a live snapshot is only used once the registry says the run goes on).</summary>

@@ -439,7 +439,21 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
         public List<(IActorRef Asker, long ClientId)> Askers { get; } = [];
         public int Outstanding { get; set; } = outstanding;
         public long SimulatedTime { get; set; } = long.MaxValue;
-        public ResultsBuilder Results { get; } = new();
+
+        /// <summary>
+        /// The first partition's answer as it came: a run on one partition is answered with its bytes, decoded and encoded again nowhere
+        /// (that work would hold up the next window's grant). Answers from more partitions are merged.
+        /// </summary>
+        private byte[]? _first;
+        private ResultsBuilder? _merged;
+
+        public void Add(byte[] results)
+        {
+            if (_first is null) _first = results;
+            else (_merged ??= ResultsCodec.Decode(_first)).Merge(ResultsCodec.Decode(results));
+        }
+
+        public void Answer() => Answer(SimulatedTime, _merged is null ? _first! : ResultsCodec.Encode(_merged));
 
         public void Answer(long simulatedTime, byte[] results)
         {
@@ -473,11 +487,11 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
     {
         if (!_queries.TryGetValue(s.QueryId, out var q)) return;
         if (q == _unanswered) _unanswered = null;
-        q.Results.Merge(ResultsCodec.Decode(s.Results));
+        q.Add(s.Results);
         q.SimulatedTime = Math.Min(q.SimulatedTime, s.SimulatedTime);
         if (--q.Outstanding > 0) return;
         _queries.Remove(s.QueryId);
-        q.Answer(q.SimulatedTime, ResultsCodec.Encode(q.Results));
+        q.Answer();
     }
 
     private void Start(StartExperiment start)

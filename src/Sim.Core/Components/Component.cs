@@ -83,6 +83,12 @@ public abstract class Component(string path, string kind)
     /// </summary>
     public virtual void WriteListings(ComponentListings listings) { }
 
+    /// <summary>
+    /// Adds the series the component has sampled so far (between windows, for queries): copies of the points, so that a query changes
+    /// no result. Its <see cref="Report"/> adds the whole series at the end.
+    /// </summary>
+    public virtual void SnapshotSeries(ResultsBuilder results) { }
+
     /// <summary>Hands a packet to whatever is wired to <paramref name="port"/>, now.</summary>
     protected void Emit(int port, in Packet packet) => Lp.Forward(this, port, in packet);
 

@@ -151,7 +151,11 @@ public class ComponentLp(int id, string name) : LogicalProcess(id, name)
 
     public override void Snapshot(ResultsBuilder results)
     {
-        foreach (var c in _components) c.WriteCounters(results.Counters(c.Path, c.Kind), Now);
+        foreach (var c in _components)
+        {
+            c.WriteCounters(results.Counters(c.Path, c.Kind), Now);
+            c.SnapshotSeries(results);
+        }
     }
 
     public override void List(ResultsBuilder results, ListingQuery query, long atPs)
