@@ -38,7 +38,8 @@ public sealed class FabricModel : IModelFactory
     {
         if (!ServerShell.Verbs.Contains(directive.Verb))
             return $"unknown directive '{directive.Verb}': the shell's are {string.Join(", ", ServerShell.Verbs)}";
-        if (directive.Arguments is not [var source, _, ..]) return $"{directive.Verb} needs SRC and DST";
+        if (directive.Arguments is not [var source, _, ..])
+            return $"{directive.Verb} needs {(directive.Verb == ShellMigrate.Verb ? "VM and SERVER" : "SRC and DST")}";
         var datacenter = scenario.Datacenter();
         var names = new ShellNames(new FabricLayout(datacenter.Topology, 1).Graph, datacenter.Plan);
         return names.Resolve(source) < 0

@@ -82,6 +82,38 @@ public sealed class ShellSpec
     }
 
     [Fact]
+    public void A_migrate_must_move_the_VM_and_replay_byte_identically()
+    {
+        // arrange: web-0 (16 MiB, running from 2 ms) on host 0 gets a UDP stream from host 3; db-0 on host 2 gives host 2 a bridge for web-0
+        // to arrive at
+        var dir = Dcsim.TempDirectory("shell-migrate");
+        var scenario = Path.Combine(dir, "rack.conf");
+        File.WriteAllText(scenario, """
+            duration = 300ms
+            costs.hypervisor.kvm { boot-cycles = 2500000, boot-delay = 1ms }
+            topology { spines = 1, leaves = 2, hosts-per-leaf = 2 }
+            servers { hypervisor = kvm }
+            vms = [ { name = web, hosts = [0], memory = 16MiB }, { name = db, hosts = [2], memory = 16MiB } ]
+            traffic.generators = [ { kind = cbr, hosts = [3], destination = fixed, target = web-0, rate = 100Mbps, start = 5ms } ]
+            """);
+        var script = Path.Combine(dir, "script.txt");
+        File.WriteAllLines(script, ["run 20ms", "migrate web-0 host2 max-bandwidth 1GiB/s", "run 100ms", "ping host3 web-0",
+            "dump host2/vm-dock"]);
+
+        // act
+        var first = Dcsim.Run(Limit, "shell", scenario, "--script", script);
+        var second = Dcsim.Run(Limit, "shell", scenario, "--script", script);
+
+        // assert: taken by host 0 at 20 ms, and web-0 answers from host 2 afterwards
+        Assert.True(first.ExitCode == 0, first.Stdout + first.Stderr);
+        Assert.Equal(first.Stdout, second.Stdout);
+        Assert.Matches(@"\*\*\* migrate web-0 -> host2 at t=20(\.0+)?ms: live migration \d+ of web-0 from host0 to host2 \(pre-copy\) from 20ms", first.Stdout);
+        Assert.Matches(@"PING host3 -> web-0 \(host3/shell/ping-\d+\) at t=[^:]+: 1 sent, 1 received, 0% packet loss", first.Stdout);
+        Assert.Matches(@"vms_arrived\s+1", first.Stdout);
+        Directory.Delete(dir, recursive: true);
+    }
+
+    [Fact]
     public void Dump_flows_must_print_a_vswitchs_rules_and_megaflows_as_OVS_does_consistent_with_its_cache_counters_and_replay_identically()
     {
         // arrange: vswitch-kernel.conf, its servers' vSwitches running config/scenarios/rules/host-acl.txt (4 rules) over traffic

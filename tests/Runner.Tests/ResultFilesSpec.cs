@@ -139,4 +139,29 @@ public sealed class ResultFilesSpec
             Directory.GetFiles(dir).Select(Path.GetFileName).Order());
         Directory.Delete(dir, true);
     }
+
+    [Fact]
+    public void A_migration_a_directive_started_must_have_its_row_in_migrations_csv_though_the_scenario_plans_none()
+    {
+        // arrange: web-0 (4 MiB) moves from host 0 to host 1, where db-0 runs, from 5 ms, by directive 2
+        var scenario = ScenarioLoader.Parse("""
+            duration = 100ms
+            topology { spines = 1, leaves = 1, hosts-per-leaf = 2 }
+            costs.hypervisor.kvm { boot-cycles = 2500000, boot-delay = 1ms }
+            servers { hypervisor = kvm }
+            vms = [ { name = web, hosts = [0], memory = 4MiB }, { name = db, hosts = [1], memory = 4MiB } ]
+            """, "moves.conf", ".", ActorsHost.FabricModel.Instance);
+        var results = SimCore.Kernel.InProcessRun.Run(ActorsHost.FabricModel.Instance, scenario,
+            directives: [new SimCore.Kernel.Directive(2, 5_000_000_000, "migrate", ["web-0", "host1"])]);
+        var dir = Path.Combine(Path.GetTempPath(), $"dcsim-results-{Guid.NewGuid():N}");
+
+        // act
+        ResultFiles.Write(dir, scenario, results);
+
+        // assert: migration 2 (no planned ones), completed, from 5 ms
+        var rows = File.ReadAllLines(Path.Combine(dir, ResultFiles.MigrationsFile));
+        Assert.Equal(2, rows.Length);
+        Assert.StartsWith("2,web-0,host0,host1,completed,0.005,0.005,", rows[1]);
+        Directory.Delete(dir, true);
+    }
 }

@@ -70,6 +70,13 @@ internal sealed class MigrationAgent : Component, ITcpApplication, IMigrationCha
             ? (long)((Int128)cap * RateWindowPs / 8 / SimTime.Second)
             : 0;
 
+    public MigrationRequest Request => _request;
+
+    public MigrationPhase Phase => _migration.Phase;
+
+    /// <summary>The VM's state has left for the destination: it is no longer this server's.</summary>
+    public bool HandedOver => _handedOver;
+
     /// <summary>The migration that waits for this one (the next VM of an evacuation), or -1.</summary>
     public int Successor { get; init; } = -1;
 
@@ -101,6 +108,7 @@ internal sealed class MigrationAgent : Component, ITcpApplication, IMigrationCha
             bond.DetachVf();
             _unpluggedVf = true;
         }
+        if (_request.Directed) Tell(MigrationDesk.Prepare, _vm.Entity);
         Tell(MigrationDesk.Started, _startedAt);
         var flowId = FlowIds.Make(_hostStack.Address.Id, MigrationStream.Application, _request.Index);
         _connection = _hostStack.Tcp.Connect(_request.ToServer, MigrationStream.Port, flowId, this);
@@ -110,7 +118,8 @@ internal sealed class MigrationAgent : Component, ITcpApplication, IMigrationCha
     private void Tell(int code, long value, long? at = null)
     {
         var notice = new MigrationNotice(_request.Index, value, Owner.Id, Index).ToPacket();
-        Owner.SendControl(_request.ToServer, at ?? _announcer.ReachesServer(Owner.Id, _request.ToServer, Now), MigrationDesk.At, checked((ushort)code), in notice);
+        var desk = _request.Directed ? MigrationDesk.Anywhere : MigrationDesk.At;
+        Owner.SendControl(_request.ToServer, at ?? _announcer.ReachesServer(Owner.Id, _request.ToServer, Now), desk, checked((ushort)code), in notice);
     }
 
     void ITcpApplication.Connected(TcpConnection connection)

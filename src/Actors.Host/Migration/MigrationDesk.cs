@@ -29,6 +29,17 @@ internal sealed class MigrationDesk(string path, int server, FabricAnnouncer ann
     public const int Arrive = 3;
     /// <summary>A VM's migration is over (resumed here, or aborted): the traffic after <c>CreatedAt</c> is "after".</summary>
     public const int Ended = 4;
+    /// <summary>
+    /// A directive's migration <c>Sequence</c> of VM <c>CreatedAt</c> starts: its first message, to <see cref="Anywhere"/>, which makes the
+    /// desk and the dock if the server has none and keeps a port and cores for the VM (<see cref="DirectedMigrations"/>).
+    /// </summary>
+    public const int Prepare = 5;
+
+    /// <summary>
+    /// Where a directive's migration addresses the destination's desk (not an index: a desk made while the run goes on is wherever it
+    /// was added); the server hands such messages to its <see cref="DirectedMigrations"/>.
+    /// </summary>
+    public const ushort Anywhere = ushort.MaxValue;
 
     private readonly SortedDictionary<int, IncomingMove> _moves = [];
     /// <summary>The moves into this server, whose traffic is measured here from the start of the run.</summary>

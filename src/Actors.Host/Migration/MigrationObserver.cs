@@ -15,4 +15,7 @@ internal sealed class MigrationObserver(Func<IMeasuredMigration[]> measuring)
     {
         foreach (var m in _measuring ??= measuring()) m.Observe(in packet, now);
     }
+
+    /// <summary>Measures for <paramref name="migration"/> too from now on (a move a directive started).</summary>
+    public void Include(IMeasuredMigration migration) => _measuring = [.. _measuring ?? measuring(), migration];
 }

@@ -188,12 +188,15 @@ internal static class MigrationReader
     }
 
     /// <summary><paramref name="name"/> (its template at <paramref name="template"/>) must run at <paramref name="at"/>: from its start to before its stop.</summary>
-    public static bool RunningAt(ScenarioSection s, long at, string name, long startPs, long stopPs, string template)
+    public static bool RunningAt(ScenarioSection s, long at, string name, long startPs, long stopPs, string template) =>
+        NotRunning(at, name, startPs, stopPs, template) is not { } problem || s.Check(false, "at", true, problem);
+
+    /// <summary>Why <paramref name="name"/> does not run at <paramref name="at"/> (before its start, or from its stop on); null when it runs.</summary>
+    public static string? NotRunning(long at, string name, long startPs, long stopPs, string template)
     {
         var when = ScenarioHoconWriter.Time(at);
-        if (at < startPs)
-            return s.Check(false, "at", true, $"{name} is not running at {when}: it starts at {ScenarioHoconWriter.Time(startPs)} ({template}.start)");
-        return s.Check(at < stopPs, "at", true, $"{name} is not running at {when}: it stops at {ScenarioHoconWriter.Time(stopPs)} ({template}.stop)");
+        if (at < startPs) return $"{name} is not running at {when}: it starts at {ScenarioHoconWriter.Time(startPs)} ({template}.start)";
+        return at < stopPs ? null : $"{name} is not running at {when}: it stops at {ScenarioHoconWriter.Time(stopPs)} ({template}.stop)";
     }
 
     /// <summary><c>to</c>: a server's index (7) or name (host7); else -1, reported.</summary>
@@ -211,21 +214,25 @@ internal static class MigrationReader
     }
 
     /// <summary>The destination must be another server, with a hypervisor and a switch the VM's vNIC attaches to.</summary>
-    private static bool CheckDestination(ScenarioSection s, int entity, int to, EntityPlan plan, VfAllocation allocation)
+    private static bool CheckDestination(ScenarioSection s, int entity, int to, EntityPlan plan, VfAllocation allocation) =>
+        DestinationProblem(entity, plan.Entity(entity).Server, to, plan, allocation.VnicOf(entity)) is not { } problem || s.Check(false, "to", true, problem);
+
+    /// <summary>
+    /// Why VM <paramref name="entity"/> (vNIC <paramref name="vnic"/>) cannot move from <paramref name="from"/> to <paramref name="to"/>: the
+    /// same server, no hypervisor there, or no switch its vNIC attaches to; null when it can.
+    /// </summary>
+    public static string? DestinationProblem(int entity, int from, int to, EntityPlan plan, VnicBackend vnic)
     {
         var name = plan.NameOf(entity);
-        var from = plan.Entity(entity).Server;
-        if (!s.Check(to != from, "to", true, $"migration to itself: {name} is placed on host {from} already")) return false;
+        if (to == from) return $"migration to itself: {name} is placed on host {from} already";
         var profile = plan.Settings.Profiles[to];
-        if (!s.Check(profile.Hypervisor != HypervisorKind.None, "to", true,
-                $"host {to} has no hypervisor (servers.hypervisor or its group's is none): {name} cannot run there")) return false;
-        var vnic = allocation.VnicOf(entity);
-        if (vnic == VnicBackend.VhostUser)
-            return s.Check(profile.VmSwitch == VmSwitchKind.Ovs, "to", true,
-                $"{name} has vnic = vhost-user, which attaches to an OVS netdev datapath: host {to} has vm-switch = linux-bridge");
-        return s.Check(vnic != VnicBackend.VfBond || profile.VmSwitch == VmSwitchKind.LinuxBridge, "to", true,
-            $"{name} has vnic = vf-bond, which needs vm-switch = linux-bridge: host {to} has ovs (moving the VM's MAC in the vSwitch's "
-            + "learning table and caches at failover is not built)");
+        if (profile.Hypervisor == HypervisorKind.None) return $"host {to} has no hypervisor (servers.hypervisor or its group's is none): {name} cannot run there";
+        if (vnic == VnicBackend.VhostUser && profile.VmSwitch != VmSwitchKind.Ovs)
+            return $"{name} has vnic = vhost-user, which attaches to an OVS netdev datapath: host {to} has vm-switch = linux-bridge";
+        return vnic == VnicBackend.VfBond && profile.VmSwitch != VmSwitchKind.LinuxBridge
+            ? $"{name} has vnic = vf-bond, which needs vm-switch = linux-bridge: host {to} has ovs (moving the VM's MAC in the vSwitch's "
+                + "learning table and caches at failover is not built)"
+            : null;
     }
 
     /// <summary>At most one migration per VM: their order would otherwise depend on when each ends, which is not known before the run.</summary>
@@ -288,20 +295,26 @@ internal static class MigrationReader
                 else containerMemory[m.ToServer] += move.MemoryBytes;
                 continue;
             }
-            var t = plan.VmTemplateOf(m.Entity);
-            if (!room.Fits(m.ToServer, t))
+            if (NoRoom(room, m.Entity, m.ToServer, m.AtPs, plan) is { } problem)
             {
-                var memory = plan.Settings.Profiles[m.ToServer].MemoryBytes;
-                ok = sections[i].Check(false, "to", true,
-                    $"host {m.ToServer} has no room for {plan.NameOf(m.Entity)} ({t.Vcpus} vCPUs, {Mib(t.MemoryBytes)} MiB) at {ScenarioHoconWriter.Time(m.AtPs)}: "
-                    + $"{room.VcpusPlaced(m.ToServer)} of its {room.VcpuLimit(m.ToServer)} vCPUs (cores x vcpu-overcommit) and "
-                    + $"{Mib(room.MemoryPlaced(m.ToServer))} of its {Mib(memory)} MiB are taken by the VMs placed there and moved by earlier migrations");
+                ok = sections[i].Check(false, "to", true, problem);
                 continue;
             }
+            var t = plan.VmTemplateOf(m.Entity);
             room.Remove(plan.Entity(m.Entity).Server, t);
             room.Place(m.ToServer, t);
         }
         return ok;
+    }
+
+    /// <summary>Why <paramref name="to"/> has no room for VM <paramref name="entity"/> at <paramref name="at"/> as <paramref name="room"/> stands; null when it has.</summary>
+    public static string? NoRoom(ServerRoom room, int entity, int to, long at, EntityPlan plan)
+    {
+        var t = plan.VmTemplateOf(entity);
+        return room.Fits(to, t) ? null
+            : $"host {to} has no room for {plan.NameOf(entity)} ({t.Vcpus} vCPUs, {Mib(t.MemoryBytes)} MiB) at {ScenarioHoconWriter.Time(at)}: "
+                + $"{room.VcpusPlaced(to)} of its {room.VcpuLimit(to)} vCPUs (cores x vcpu-overcommit) and "
+                + $"{Mib(room.MemoryPlaced(to))} of its {Mib(plan.Settings.Profiles[to].MemoryBytes)} MiB are taken by the VMs placed there and moved by earlier migrations";
     }
 
     /// <summary>The migrations in the resolved scenario: the VM by name, the server by index, and the keys that differ from the section's.</summary>

@@ -19,5 +19,7 @@ public enum InFlightPolicy
 /// <param name="After">The migration (an earlier one from the same server) that must be over before this one starts, or -1.</param>
 /// <param name="Evacuates">For the migrations of an evacuation (<c>{ at, evacuate = host3 }</c>): the server it empties; else -1.</param>
 /// <param name="Container">For a container's move (<c>{ at, container = NAME, to, method }</c>): how it moves; null for a VM.</param>
+/// <param name="Directed">Started by a shell directive at <paramref name="AtPs"/> (<c>migrate VM SERVER</c>, docs/directives.md), not planned:
+/// the destination makes what it needs when the migration's first message arrives (<see cref="DirectedMigrations"/>).</param>
 public sealed record MigrationRequest(int Index, long AtPs, int Entity, int ToServer, MigrationSettings Settings, int After = -1, int Evacuates = -1,
-    ContainerMove? Container = null);
+    ContainerMove? Container = null, bool Directed = false);

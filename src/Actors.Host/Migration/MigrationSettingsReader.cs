@@ -70,6 +70,16 @@ internal static class MigrationSettingsReader
             m => ScenarioWords.WordOf(InFlightWords, m.InFlight)),
     ];
 
+    /// <summary>The keys a migration's settings are read from (<c>preset</c>, then each setting's), as a directive's options too.</summary>
+    public static readonly string[] Keys = [PresetKey, .. Settings.Select(s => s.Key)];
+
+    /// <summary>
+    /// A directive's options (NAME VALUE pairs among <see cref="Keys"/>, e.g. <c>mode post-copy</c>) over the scenario's section, read as a
+    /// <c>migrations</c> element's: the settings, or the first error.
+    /// </summary>
+    public static (MigrationSettings? Settings, string Error) ReadOptions(IReadOnlyList<(string Key, string Value)> options, MigrationSettings section) =>
+        ScenarioDefaults.ReadOptions(options, MigrationReader.DefaultsPath, s => ReadElement(s, section));
+
     /// <summary>The scenario's <c>migration</c> section, or null after reporting.</summary>
     public static MigrationSettings? ReadSection(ScenarioSection s)
     {

@@ -23,6 +23,9 @@ internal sealed class VmDock(string path, int server, HostSwitch hostSwitch, Fab
 
     public bool Expects(int migration) => _arrivals.ContainsKey(migration);
 
+    /// <summary>Told of each VM that runs here once it arrived (a directive may move it on).</summary>
+    public Action<ResidentVm>? Arrived { get; set; }
+
     public override void Receive(int port, in Packet packet) => throw new InvalidOperationException($"{Path} has no ports");
 
     /// <summary>Migration <paramref name="migration"/>'s VM runs here from now; its agent is component <paramref name="sourceAgent"/> of <paramref name="sourceServer"/>.</summary>
@@ -45,6 +48,7 @@ internal sealed class VmDock(string path, int server, HostSwitch hostSwitch, Fab
         var heard = new Packet { Sequence = migration, DestinationEndpoint = server };
         lp.SendControl(sourceServer, announcer.ReachesServer(server, sourceServer, Now), sourceAgent, MigrationAgent.Announced, in heard);
         _arrived.Add(migration);
+        Arrived?.Invoke(vm);
     }
 
     private VmInTransit? Unpack(int migration) => Owner.TakeParcel(migration) is { } bytes ? MigrationParcel.Open<VmInTransit>(bytes, bind) : null;

@@ -1,3 +1,4 @@
+using DcSim.ActorsHost.Migration;
 using DcSim.ActorsHost.Shell;
 using DcSim.SimCore.Components;
 using DcSim.SimCore.Cpu;
@@ -21,6 +22,9 @@ public sealed class Server(int id, string name, ServerCpu cpu) : ComponentLp(id,
 
     /// <summary>Takes the shell's directives whose source is here (docs/directives.md).</summary>
     internal ServerShell? Shell { get; init; }
+
+    /// <summary>The live migrations directives start from here or bring here, on a server that switches VMs; else null.</summary>
+    internal DirectedMigrations? Moves { get; set; }
 
     /// <summary>The counter of one core's busy time in a category.</summary>
     public static string CoreBusyCounter(int core, CpuCategory category) => $"core{core}_{CpuCategories.BusyCounter(category)}";
@@ -46,6 +50,13 @@ public sealed class Server(int id, string name, ServerCpu cpu) : ComponentLp(id,
     }
 
     public override DirectiveResult? Apply(Directive directive) => Shell?.Apply(this, directive);
+
+    /// <summary>A directive's migration addresses this server's desk wherever it is (<see cref="MigrationDesk.Anywhere"/>).</summary>
+    public override void Handle(ref SimEvent e)
+    {
+        if (e.Component == MigrationDesk.Anywhere && e.Kind == EventKind.Control) Moves!.OnNotice(this, e.Port, in e.Packet);
+        else base.Handle(ref e);
+    }
 
     private void WriteCpu(ResultsBuilder results, long now)
     {

@@ -14,33 +14,53 @@ internal sealed partial class ServerBuilder
 {
     /// <summary>
     /// Adds, after everything else on the server, an agent per migration leaving it (in list order) and, if VMs arrive here, the dock
-    /// with a switch port (from <paramref name="firstFreePort"/>) and cores for each.
+    /// with a switch port (from <paramref name="firstFreePort"/>) and cores for each; and what the shell's directives need to move the
+    /// server's VMs (<paramref name="vms"/>, on its switch) elsewhere and VMs here (<see cref="DirectedMigrations"/>).
     /// </summary>
     /// <param name="vfOf">The VF kept for each arriving bonded VM that gets one, by migration.</param>
     private void BuildMigrations(Server server, int host, HostSwitch hostSwitch, EndpointStack hostStack, HostCores hostCores, int firstFreePort,
-        List<MigrationRequest> arrivals, Dictionary<int, int> vfOf, SriovNic? nic, MigrationObserver? observer, MigrationDesk? desk, StartupContention startup)
+        List<MigrationRequest> arrivals, Dictionary<int, int> vfOf, SriovNic? nic, MigrationObserver? observer, MigrationDesk? desk, StartupContention startup,
+        List<int> vms)
     {
+        var moves = server.Moves = new DirectedMigrations(host, Plan, hostStack, hostSwitch, _announcer, layout.Graph.LinkOf(host).Rate.BitsPerSecond)
+        {
+            Bridge = hostSwitch.Switch as ActorsNetwork.Bridges.LinuxBridge,
+            Sriov = nic,
+            Observer = observer,
+            NewDock = o => NewDock(server, host, hostSwitch, hostCores, vfOf, nic, o, startup),
+            // vCPUs of arriving VMs go after those planned here, as the planner deals cores (core 0 left to the host).
+            VcpusDealt = Plan.OnServer(host).ToArray().Where(e => Plan.Entity(e).Kind == EntityKind.Vm).Sum(e => Plan.VmTemplateOf(e).Vcpus),
+        };
+        foreach (var vm in vms) moves.Hold(_residents[vm]);
         foreach (var m in _dc.Migrations.Where(m => Plan.Entity(m.Entity).Server == host && m.Container is null))
-            _handoff.Register(m.Index, server.Add(new MigrationAgent($"{server.Name}/migration{m.Index}", m, _residents[m.Entity], hostStack, hostSwitch,
+        {
+            var agent = server.Add(new MigrationAgent($"{server.Name}/migration{m.Index}", m, _residents[m.Entity], hostStack, hostSwitch,
                 _handoff, _announcer, host, layout.Graph.LinkOf(host).Rate.BitsPerSecond)
             {
                 Successor = _dc.Migrations.FirstOrDefault(n => n.After == m.Index)?.Index ?? -1,
-            }));
+            });
+            _handoff.Register(m.Index, agent);
+            moves.Leaves(agent);
+        }
         if (arrivals.Count == 0) return;
         hostStack.MigrationReceiver = desk;
-        var dock = server.Add(new VmDock($"{server.Name}/vm-dock", host, hostSwitch, _announcer,
-            (migration, vm, port) => Attach(server, vm, hostSwitch, port, hostCores, vfOf.TryGetValue(migration, out var vf) ? (nic!, vf) : null), observer!,
-            VmBoundary.Arriving(server, directory, Tcp, startup)));
+        var dock = NewDock(server, host, hostSwitch, hostCores, vfOf, nic, observer!, startup);
         desk!.Vms = dock;
-        // vCPUs of arriving VMs go after those planned here, as the planner deals cores (core 0 left to the host).
-        var vcpusPlaced = Plan.OnServer(host).ToArray().Where(e => Plan.Entity(e).Kind == EntityKind.Vm).Sum(e => Plan.VmTemplateOf(e).Vcpus);
+        moves.Planned(desk, dock);
         for (var i = 0; i < arrivals.Count; i++)
         {
-            dock.Expect(arrivals[i].Index, firstFreePort + i, (1 + vcpusPlaced) % server.Cpu.Cores);
-            vcpusPlaced += Plan.VmTemplateOf(arrivals[i].Entity).Vcpus;
+            dock.Expect(arrivals[i].Index, firstFreePort + i, (1 + moves.VcpusDealt) % server.Cpu.Cores);
+            moves.VcpusDealt += Plan.VmTemplateOf(arrivals[i].Entity).Vcpus;
             desk.Measure(arrivals[i].Index);
         }
     }
+
+    /// <summary>The dock where VMs arrive on the server; an arriving bonded VM with a VF kept for it (<paramref name="vfOf"/>) gets it.</summary>
+    private VmDock NewDock(Server server, int host, HostSwitch hostSwitch, HostCores hostCores, Dictionary<int, int> vfOf, SriovNic? nic,
+        MigrationObserver observer, StartupContention startup) =>
+        server.Add(new VmDock($"{server.Name}/vm-dock", host, hostSwitch, _announcer,
+            (migration, vm, port) => Attach(server, vm, hostSwitch, port, hostCores, vfOf.TryGetValue(migration, out var vf) ? (nic!, vf) : null), observer,
+            VmBoundary.Arriving(server, directory, Tcp, startup)));
 
     /// <summary>
     /// The desk of a server that <paramref name="arriving"/> moves come to, as component <see cref="MigrationDesk.At"/> (right after the NIC),

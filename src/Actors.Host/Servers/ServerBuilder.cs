@@ -61,7 +61,7 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, FabricLay
     /// <summary>The VMs on their way between two servers of this partition, and the servers' docks.</summary>
     private readonly MigrationHandoff _handoff = new();
     private readonly FabricAnnouncer _announcer = new(layout.Graph);
-    /// <summary>The VMs of the server being built that will migrate, by entity (filled by BuildVm).</summary>
+    /// <summary>What moving each VM built so far takes, by entity (filled by BuildVm): for planned migrations and the shell's.</summary>
     private readonly Dictionary<int, ResidentVm> _residents = [];
     /// <summary>The containers of the server being built that move on their own, by entity (filled by BuildKernel).</summary>
     private readonly Dictionary<int, ResidentContainer> _movingContainers = [];
@@ -69,6 +69,15 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, FabricLay
     private ShellNames? _names;
     /// <summary>What the shell's directives may name, shared by the partition's servers.</summary>
     private ShellNames Names => _names ??= new ShellNames(layout.Graph, Plan);
+
+    private ShellMigrate? _migrate;
+    /// <summary>The shell's migrations, shared by the partition's servers.</summary>
+    private ShellMigrate Migrate => _migrate ??= new ShellMigrate(_dc, Vfs, layout.Graph, [.. Enumerable.Range(0, layout.Graph.ServerCount).Select(SwitchesVms)]);
+
+    /// <summary>Whether a server has a switch VMs attach to: VMs placed on it that have no VF of their own, or VMs that migrate to it.</summary>
+    private bool SwitchesVms(int host) =>
+        Plan.OnServer(host).ToArray().Any(e => Plan.Entity(e).Kind == EntityKind.Vm && Vfs.VnicOf(e) != VnicBackend.Vf)
+        || _dc.Migrations.Any(m => m.ToServer == host && m.Container is null);
 
     /// <summary>Entities take the event-source ids after the model's LPs.</summary>
     private int EntitySource(int entity) => layout.LpCount + entity;
@@ -78,7 +87,7 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, FabricLay
         _free = V.FreeStacks || V.Profiles[host].FreeStacks;
         var name = layout.NameOf(host);
         var cpu = new ServerCpu(_dc.Server.Cores, _dc.Server.ClockHz, _dc.Server.IdleExitPs, _dc.Server.IdleThresholdPs, _dc.Server.MaxBacklog);
-        var server = new Server(host, name, cpu) { Shell = new ServerShell(Names) };
+        var server = new Server(host, name, cpu) { Shell = new ServerShell(Names, Migrate) };
         var entities = Plan.OnServer(host).ToArray();
         var vms = entities.Where(e => Plan.Entity(e).Kind == EntityKind.Vm).ToList();
         // VMs with a VF hang off the NIC itself; the others (and those that found no VF left among them) attach to the host's
@@ -110,7 +119,7 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, FabricLay
         var networkCore = new HostCores(cpu, vs.Enabled && vs.Datapath == VSwitchDatapath.Netdev ? vs.DatapathCores : 0, 1);
         var hostKernel = new KernelSpec(name, host, networkCore, networkCore, CpuCategory.HostKernel, CpuCategory.HostUser,
             EndpointLifecycle.AlwaysRunning(), null, EndpointResults.HostStackKind);
-        var hasVms = vms.Count + arrivals.Count > 0;
+        var hasVms = SwitchesVms(host);
         // A container that arrives needs the kernel's router, as one planned here would.
         var (up, upPort, hostStack) = BuildKernel(server, hostKernel, entities.Where(e => Plan.Entity(e) is { Kind: EntityKind.Container, ParentVm: < 0 }), startup,
             onSharedSegment: hasVms || containerArrivals.Count > 0);
@@ -190,7 +199,8 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, FabricLay
             ? new HostSwitch(bridge, switchUplink, (mac, port, now) => bridge.Fdb.Learn(mac, port, now))
             : new HostSwitch(vmSwitch, switchUplink, (mac, port, now) => ((VSwitchComponent)vmSwitch).VSwitch.LearnMac(mac, (uint)port, now));
         BuildMigrations(server, host, hostSwitch, hostStack, hostCores, firstVmPort + vms.Count, arrivals,
-            sriov is null ? [] : vfArrivals.Select((m, i) => (m.Index, vfVms.Count + i)).ToDictionary(), sriov, ObserveMigrations(server, host, desk), desk, startup);
+            sriov is null ? [] : vfArrivals.Select((m, i) => (m.Index, vfVms.Count + i)).ToDictionary(), sriov, ObserveMigrations(server, host, desk), desk, startup,
+            vms);
         BuildContainerMoves(server, host, hostStack, up, networkCore, startup, (hostSwitch, switchHost), containerArrivals, desk);
         return server;
     }
@@ -248,9 +258,8 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, FabricLay
         var attachmentEnd = server.Components.Count;
         var (up, upPort, _) = BuildKernel(server, kernel, containers, startup, onSharedSegment: true);
         server.Connect(vnic, guestSide, up, upPort);
-        if (_dc.Migrations.Any(m => m.Entity == entity))
-            _residents[entity] = Resident(server, entity, source, containers, server.Components.Skip(attachmentStart).Take(attachmentEnd - attachmentStart).ToList(),
-                server.Components.Skip(attachmentEnd).ToList(), (up, upPort), vcpus, (attachTo, attachPort), bond);
+        _residents[entity] = Resident(server, entity, source, containers, server.Components.Skip(attachmentStart).Take(attachmentEnd - attachmentStart).ToList(),
+            server.Components.Skip(attachmentEnd).ToList(), (up, upPort), vcpus, (attachTo, attachPort), bond);
         return bond;
     }
 

@@ -7,17 +7,18 @@ using DcSim.SimCore.Units;
 namespace DcSim.ActorsHost.Shell;
 
 /// <summary>
-/// The shell's directives on one server (<see cref="Server.Apply"/>): <c>ping SRC DST [count N] [interval DURATION]</c> and
-/// <c>iperf SRC DST [duration DURATION]</c>, taken by the server whose LP holds SRC's endpoint now (the server's own, or a VM's or a
-/// container's here); what they start reports under <c>SERVER/shell/VERB-ID</c>, in snapshots and in the results.
+/// The shell's directives on one server (<see cref="Server.Apply"/>): <c>ping SRC DST [count N] [interval DURATION]</c>,
+/// <c>iperf SRC DST [duration DURATION]</c> and <c>migrate VM SERVER [NAME VALUE ...]</c> (<see cref="ShellMigrate"/>), taken by the
+/// server whose LP holds SRC's endpoint now (the server's own, or a VM's or a container's here); ping and iperf report under
+/// <c>SERVER/shell/VERB-ID</c>, in snapshots and in the results; a migration as the scenario's do.
 /// </summary>
-internal sealed class ServerShell(ShellNames names)
+internal sealed class ServerShell(ShellNames names, ShellMigrate migrate)
 {
     public const int MaxPingCount = 100_000;
     public static readonly long DefaultPingInterval = SimTime.Millisecond;
     public static readonly long DefaultIperfDuration = 100 * SimTime.Millisecond;
 
-    public static readonly string[] Verbs = ["ping", "iperf"];
+    public static readonly string[] Verbs = ["ping", "iperf", ShellMigrate.Verb];
 
     /// <summary>Made by the first directive: most servers never take one.</summary>
     private List<IShellApplication>? _started;
@@ -28,6 +29,7 @@ internal sealed class ServerShell(ShellNames names)
         if (!Verbs.Contains(directive.Verb) || directive.Arguments is not [var source, var target, ..] || LocalStack(server, source) is not { } stack)
             return null;
         var verb = directive.Verb;
+        if (verb == ShellMigrate.Verb) return migrate.Apply(server, directive, stack, source, target, directive.Arguments.AsSpan(2));
         var destination = names.Resolve(target);
         if (destination < 0) return DirectiveResult.Refused($"{verb}: no server, VM or container named '{target}' (DST)");
         if (destination == stack.Address.Id) return DirectiveResult.Refused($"{verb}: '{source}' and '{target}' are the same endpoint");

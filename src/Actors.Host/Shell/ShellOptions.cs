@@ -27,6 +27,9 @@ internal sealed class ShellOptions
         return (options, "");
     }
 
+    /// <summary>The options given, as NAME VALUE pairs.</summary>
+    public IReadOnlyList<(string Key, string Value)> Given => [.. _values.Select(v => (v.Key, v.Value))];
+
     /// <summary>A whole number from <paramref name="min"/> to <paramref name="max"/>, or <paramref name="fallback"/> when not given.</summary>
     public (int Value, string Error) Count(string name, int fallback, int min, int max)
     {

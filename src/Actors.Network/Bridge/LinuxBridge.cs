@@ -45,7 +45,7 @@ public sealed class LinuxBridge : Component
 
     private const int PurgeTimer = 0;
 
-    private readonly int _ports;
+    private int _ports;
     private readonly BridgeSettings _settings;
     private readonly ForwardingDatabase _fdb;
     private readonly Processor _processor;
@@ -78,6 +78,9 @@ public sealed class LinuxBridge : Component
     }
 
     public int Ports => _ports;
+
+    /// <summary>Adds a port after the others (<c>brctl addif</c>, for a VM that arrives while the run goes on) and returns it; the caller wires it.</summary>
+    public int AddPort() => _ports++;
 
     /// <summary>
     /// Where unicast to a station the bridge has not learned goes instead of a flood, or -1 (flood, the default): set to

@@ -120,6 +120,9 @@ public sealed partial class SriovNic : Component
             throw new ArgumentException($"{Path}: {mac:x12} is already a function's address", nameof(mac));
     }
 
+    /// <summary>Whether a function (the PF or a VF) takes <paramref name="mac"/>'s frames (a VM that comes back to a server had it there).</summary>
+    public bool HasAddress(ulong mac) => _addresses.ContainsKey((mac & PacketHeaders.MacMask, 0));
+
     /// <summary>Sets who drains the receive ring behind <paramref name="port"/> (<see cref="PfPort"/> or a <see cref="VfPort"/>), and at what cost.</summary>
     public void AttachDriver(int port, RingDriver driver) => _functions[FunctionOf(port)].Driver = driver;
 

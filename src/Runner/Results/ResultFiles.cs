@@ -43,7 +43,8 @@ internal static partial class ResultFiles
             SeriesCsv(results),
         };
         var names = Names.ToList();
-        if (scenario.Datacenter().Migrations.Count > 0)
+        // A shell directive may start one in a scenario that plans none.
+        if (scenario.Datacenter().Migrations.Count > 0 || results.Components.Values.Any(c => c.Kind == ActorsHost.Migration.MigrationResults.Kind))
         {
             names.Add(MigrationsFile);
             contents = [.. contents, MigrationsCsv(scenario, results)];

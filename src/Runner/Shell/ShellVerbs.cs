@@ -28,7 +28,8 @@ internal static class ShellVerbs
         new("pause", "pause", "hold a running experiment where it is (recorded as `run until TIME`)", 0, 0),
         new("resume", "resume", "let the run go on freely (what happens then is not part of a replayable session)", 0, 0),
         new("time", "time", "print the virtual time and the run's state", 0, 0),
-        new("migrate", "migrate VM SERVER", "live-migrate a VM (host3/kvm-0) to another server", 2, 2),
+        // The options are a migration's settings keys (13 of them), as NAME VALUE pairs.
+        new("migrate", "migrate VM SERVER [NAME VALUE ...]", "live-migrate a VM (host3/kvm-0) to another server (options: mode post-copy, max-bandwidth 1GiB/s, ...)", 2, 28),
         new("save", "save FILE", "write the commands of this session so far to FILE, a script to replay with --script", 1, 1),
         new("help", "help [VERB]", "list the verbs, or explain one", 0, 1),
         new("exit", "exit", "leave the shell (also quit, or end of input)", 0, 0),

@@ -28,6 +28,9 @@ public sealed class ScenarioDiagnostics
 
     public bool HasErrors => _errors.Count > 0;
 
+    /// <summary>The first error reported, or null.</summary>
+    internal ScenarioError? FirstError => _errors.Count > 0 ? _errors[0] : null;
+
     /// <summary>True when <see cref="MaxErrors"/> errors are listed: further errors only count, so checks may stop early.</summary>
     public bool IsFull => _errors.Count >= MaxErrors;
 

@@ -78,4 +78,21 @@ public static class ScenarioDefaults
         }
         return value;
     }
+
+    /// <summary>
+    /// Reads NAME VALUE options given outside a scenario (a shell directive's) as the keys of one object completed from
+    /// <paramref name="defaultsPath"/> of reference.conf, with the scenario's own reader for them (<paramref name="read"/>), so that their
+    /// parsing, checks and defaults are the scenario's: the value read, or the first error ("KEY: MESSAGE").
+    /// </summary>
+    public static (T? Value, string Error) ReadOptions<T>(IReadOnlyList<(string Key, string Value)> options, string defaultsPath, Func<ScenarioSection, T?> read)
+        where T : class
+    {
+        var text = string.Join('\n', options.Select(o => $"{o.Key} = \"{o.Value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}\""));
+        var reference = ScenarioReference.Instance;
+        var diagnostics = new ScenarioDiagnostics("options", HoconScanner.Scan(text), reference);
+        var section = new ScenarioSection(diagnostics, "", Akka.Configuration.ConfigurationFactory.ParseString(text).Root.GetObject(),
+            reference.ObjectAt(defaultsPath), defaultsPath);
+        var value = read(section);
+        return diagnostics.FirstError is { } first ? (null, $"{first.Key}: {first.Message}") : (value, "");
+    }
 }

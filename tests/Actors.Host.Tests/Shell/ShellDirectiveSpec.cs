@@ -7,6 +7,8 @@ using DcSim.SimCore.Units;
 using Xunit;
 using Xunit.Abstractions;
 
+using static DcSim.ActorsHost.Tests.Shell.DirectiveRuns;
+
 namespace DcSim.ActorsHost.Tests.Shell;
 
 /// <summary>
@@ -25,19 +27,6 @@ public sealed class ShellDirectiveSpec(ITestOutputHelper output)
     private static long OneWayPs(int payloadBytes, bool sameLeaf) =>
         2 * (WirePathSpec.LineTimePs(payloadBytes, 10_000_000_000) + LinkDelayPs)
         + (sameLeaf ? 0 : 2 * (WirePathSpec.LineTimePs(payloadBytes, 40_000_000_000) + LinkDelayPs));
-
-    private static (ResultsBuilder Results, List<DirectiveResult?> Applied) Run(ScenarioSettings scenario, int partitions, params Directive[] directives)
-    {
-        var applied = new List<DirectiveResult?>();
-        var results = InProcessRun.Run(FabricModel.Instance, scenario, partitions, directives: directives, applied: (_, r) => applied.Add(r));
-        return (results, applied);
-    }
-
-    private static Directive At(long time, long id, string line)
-    {
-        var words = line.Split(' ');
-        return new Directive(id, time, words[0], words[1..]);
-    }
 
     [Theory]
     [InlineData("host1", true)]
@@ -160,7 +149,8 @@ public sealed class ShellDirectiveSpec(ITestOutputHelper output)
     [Theory]
     [InlineData("ping host9 host1", "no server, VM or container named 'host9'")]
     [InlineData("ping host0", "ping needs SRC and DST")]
-    [InlineData("traceroute host0 host1", "unknown directive 'traceroute': the shell's are ping, iperf")]
+    [InlineData("migrate kvm-0", "migrate needs VM and SERVER")]
+    [InlineData("traceroute host0 host1", "unknown directive 'traceroute': the shell's are ping, iperf, migrate")]
     public void Directives_no_server_takes_must_be_explained_by_the_model(string line, string detail)
     {
         // act
