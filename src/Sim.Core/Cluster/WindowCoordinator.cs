@@ -32,9 +32,10 @@ namespace DcSim.SimCore.Cluster;
 /// Each hold is told to the client (<see cref="RunHeld"/>) with the held time: the end of the last window run, the run-until
 /// time, or the recovery point's time when paused while initialising. There, and only there, the client's directives
 /// (<see cref="ApplyDirective"/>) go to every partition at the held time; no window is granted until each partition has
-/// answered, and the earliest event they then report (a directive adds events) starts the next window. Directives are
-/// not journalled: an attempt restarted after a member loss goes on from its recovery point with the directives applied
-/// before that checkpoint (they are LP state the checkpoint holds) and without the later ones.
+/// answered, and the earliest event they then report (a directive adds events) starts the next window. The directives some
+/// partition accepted are recorded until a checkpoint holds them: an attempt restarted after a member loss applies again, each at
+/// its time (holding there as for a run-until), those its recovery point does not hold, so it ends as the run that lost nothing.
+/// Each control carries a request id that its <see cref="RunControlled"/> echoes.
 /// A run survives the loss of members that hold its partitions. A loss is a member that is disconnected (its
 /// process died: noticed at once) or removed (downed by the split-brain resolver once the failure detector finds
 /// it unreachable, or gone). Remoting delivers at most once and the lost partitions' state is gone, so the
