@@ -21,7 +21,7 @@ namespace DcSim.Runner.Service;
 ///   running, paused --ExperimentFailed (or results not written)--> failed
 ///   queued, running, paused --stop--> stopped
 /// </code>
-/// Nothing here waits: the coordinator is told (each control under a request id its answer carries back, so the askers wait by id), and the
+/// Nothing here waits: the coordinator is told (each control under a control id its answer carries back, so the askers wait by id), and the
 /// result files are written on the thread pool and the outcome piped back. Wall-clock figures (wall time) are shown, never written to
 /// a result. Experiments live as long as the member; their result folders stay under the experiments folder, each with its merged
 /// counters beside it (ID.counters), which is what queries about a finished experiment read. A run whose coordinator
@@ -35,7 +35,7 @@ internal sealed partial class ExperimentRegistry : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly List<ExperimentRecord> _experiments = [];
     private readonly Queue<ExperimentRecord> _queue = new();
-    /// <summary>Controls out at the coordinator, by request id: who asked, about which experiment, and whether to answer once the run holds.</summary>
+    /// <summary>Controls out at the coordinator, by control id: who asked, about which experiment, and whether to answer once the run holds.</summary>
     private readonly Dictionary<long, (IActorRef Asker, ExperimentRecord Experiment, bool UntilHeld)> _controls = new();
     private long _nextControl;
     private ExperimentRecord? _current;
@@ -202,7 +202,7 @@ internal sealed partial class ExperimentRegistry : ReceiveActor, IWithTimers
         });
     }
 
-    /// <summary>Tells the coordinator a control under a new request id; its answer (<see cref="Controlled"/>) goes to <paramref name="asker"/>.</summary>
+    /// <summary>Tells the coordinator a control under a new control id; its answer (<see cref="Controlled"/>) goes to <paramref name="asker"/>.</summary>
     private void SendControl(IActorRef asker, ExperimentRecord e, bool untilHeld, Func<long, IDcSimMessage> control)
     {
         var id = ++_nextControl;
@@ -212,7 +212,7 @@ internal sealed partial class ExperimentRegistry : ReceiveActor, IWithTimers
 
     private void Controlled(RunControlled answer)
     {
-        if (!_controls.Remove(answer.RequestId, out var control)) return;
+        if (!_controls.Remove(answer.ControlId, out var control)) return;
         var (asker, e, untilHeld) = control;
         if (!answer.Accepted)
         {

@@ -11,7 +11,7 @@ namespace DcSim.SimCore.Cluster;
 /// Binary serializer for every <see cref="IDcSimMessage"/>. Akka's default JSON serializer is ~30×
 /// slower and 3× larger (DESIGN §7); an event is its 29 bytes of header fields, then its packet's 104 bytes as they lie in memory.
 /// Manifests are two characters and never change once assigned. Retired, never to be reused: PA, RE, ST, RU, RC (the controls and their
-/// answer before they carried a request id) and AR (<see cref="AbandonRun"/> before it carried the partition's index).
+/// answer before they carried a control id) and AR (<see cref="AbandonRun"/> before it carried the partition's index).
 /// </summary>
 public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
@@ -123,14 +123,14 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
                 case ExperimentFailed m: w.Write(m.Reason); w.Write(m.Run); break;
                 case QueryServers m: w.Write(m.QueryId); break;
                 case ServersSnapshot m: w.Write(m.QueryId); w.Write(m.SimulatedTime); w.Write(m.Results.Length); w.Write(m.Results); break;
-                case PauseRun m: w.Write(m.RequestId); break;
-                case ResumeRun m: w.Write(m.RequestId); break;
-                case StopRun m: w.Write(m.RequestId); break;
-                case RunControlled m: w.Write(m.RequestId); w.Write(m.Accepted); w.Write(m.State); w.Write(m.Detail); break;
+                case PauseRun m: w.Write(m.ControlId); break;
+                case ResumeRun m: w.Write(m.ControlId); break;
+                case StopRun m: w.Write(m.ControlId); break;
+                case RunControlled m: w.Write(m.ControlId); w.Write(m.Accepted); w.Write(m.State); w.Write(m.Detail); break;
                 case ExperimentStopped m: w.Write(m.SimulatedTime); w.Write(m.Windows); break;
                 case AbandonRun m: w.Write(m.Run); w.Write(m.Index); break;
                 case RunPlaced m: WriteStrings(w, m.Addresses); break;
-                case RunUntil m: w.Write(m.RequestId); w.Write(m.Until); break;
+                case RunUntil m: w.Write(m.ControlId); w.Write(m.Until); break;
                 case RunHeld m: w.Write(m.SimulatedTime); w.Write(m.Windows); w.Write(m.EventsProcessed); break;
                 case ApplyDirective m: w.Write(m.Id); w.Write(m.Verb); WriteStrings(w, m.Arguments); break;
                 case DirectiveApplied m:

@@ -35,7 +35,7 @@ namespace DcSim.SimCore.Cluster;
 /// answered, and the earliest event they then report (a directive adds events) starts the next window. The directives some
 /// partition accepted are recorded until a checkpoint holds them: an attempt restarted after a member loss applies again, each at
 /// its time (holding there as for a run-until), those its recovery point does not hold, so it ends as the run that lost nothing.
-/// Each control carries a request id that its <see cref="RunControlled"/> echoes.
+/// Each control carries a control id that its <see cref="RunControlled"/> echoes.
 /// A run survives the loss of members that hold its partitions. A loss is a member that is disconnected (its
 /// process died: noticed at once) or removed (downed by the split-brain resolver once the failure detector finds
 /// it unreachable, or gone). Remoting delivers at most once and the lost partitions' state is gone, so the
@@ -264,7 +264,7 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
     private void Idle()
     {
         Receive<StartExperiment>(Start);
-        Receive<RunUntil>(u => Refuse(u.RequestId, "idle", "no experiment is running"));
+        Receive<RunUntil>(u => Refuse(u.ControlId, "idle", "no experiment is running"));
         Receive<ApplyDirective>(d => Sender.Tell(new DirectiveApplied(d.Id, false, -1, "no experiment is running", [])));
         Receive<DirectiveOutcome>(_ => { });
         Receive<ExperimentFailed>(_ => { });
@@ -278,9 +278,9 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
         Receive<PartitionReady>(_ => { });
         Receive<WindowCompleted>(_ => { });
         Receive<PartitionReport>(_ => { });
-        Receive<PauseRun>(p => Refuse(p.RequestId, "idle", "no experiment is running"));
-        Receive<ResumeRun>(r => Refuse(r.RequestId, "idle", "no experiment is running"));
-        Receive<StopRun>(s => Refuse(s.RequestId, "idle", "no experiment is running"));
+        Receive<PauseRun>(p => Refuse(p.ControlId, "idle", "no experiment is running"));
+        Receive<ResumeRun>(r => Refuse(r.ControlId, "idle", "no experiment is running"));
+        Receive<StopRun>(s => Refuse(s.ControlId, "idle", "no experiment is running"));
     }
 
     private void Refuse(long request, string state, string detail) => Sender.Tell(new RunControlled(request, false, state, detail));
@@ -290,50 +290,50 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
     {
         // Only the run's own client controls it: another client's pause or stop (a second service sharing the coordinator) is refused.
         const string foreign = "the running experiment belongs to another client";
-        Receive<PauseRun>(_ => !Sender.Equals(_client), p => Refuse(p.RequestId, "busy", foreign));
-        Receive<ResumeRun>(_ => !Sender.Equals(_client), r => Refuse(r.RequestId, "busy", foreign));
-        Receive<StopRun>(_ => !Sender.Equals(_client), s => Refuse(s.RequestId, "busy", foreign));
-        Receive<RunUntil>(_ => !Sender.Equals(_client), u => Refuse(u.RequestId, "busy", foreign));
+        Receive<PauseRun>(_ => !Sender.Equals(_client), p => Refuse(p.ControlId, "busy", foreign));
+        Receive<ResumeRun>(_ => !Sender.Equals(_client), r => Refuse(r.ControlId, "busy", foreign));
+        Receive<StopRun>(_ => !Sender.Equals(_client), s => Refuse(s.ControlId, "busy", foreign));
+        Receive<RunUntil>(_ => !Sender.Equals(_client), u => Refuse(u.ControlId, "busy", foreign));
         Receive<ApplyDirective>(_ => !Sender.Equals(_client), d => Sender.Tell(new DirectiveApplied(d.Id, false, -1, foreign, [])));
         Receive<PauseRun>(p =>
         {
-            if (finishing) Refuse(p.RequestId, "finishing", "the run has granted its last window and is collecting the results");
+            if (finishing) Refuse(p.ControlId, "finishing", "the run has granted its last window and is collecting the results");
             else
             {
                 _paused = true;
-                Sender.Tell(new RunControlled(p.RequestId, true, "paused", _held ? "held at a barrier" : "holds at the next barrier"));
+                Sender.Tell(new RunControlled(p.ControlId, true, "paused", _held ? "held at a barrier" : "holds at the next barrier"));
             }
         });
         Receive<ResumeRun>(r =>
         {
             if (!_paused)
             {
-                Refuse(r.RequestId, finishing ? "finishing" : "running", "the run is not paused");
+                Refuse(r.ControlId, finishing ? "finishing" : "running", "the run is not paused");
                 return;
             }
             _paused = false;
             _holdAt = long.MaxValue;
-            Sender.Tell(new RunControlled(r.RequestId, true, "running", ""));
+            Sender.Tell(new RunControlled(r.ControlId, true, "running", ""));
             Release();
         });
         Receive<RunUntil>(u =>
         {
             if (finishing)
             {
-                Refuse(u.RequestId, "finishing", "the run has granted its last window and is collecting the results");
+                Refuse(u.ControlId, "finishing", "the run has granted its last window and is collecting the results");
                 return;
             }
             // Held, the run is at _completed; running, it gets there once the window under way is done, and can hold there.
             if (_held ? u.Until <= _completed : u.Until < _completed)
             {
-                Refuse(u.RequestId, _held ? "paused" : "running",
+                Refuse(u.ControlId, _held ? "paused" : "running",
                     $"simulated time {u.Until} ps is not after {_completed} ps, where the run {(_held ? "holds" : "has got to")}");
                 return;
             }
             var toTheEnd = u.Until >= _schedule!.EndTime;
             _holdAt = toTheEnd ? long.MaxValue : u.Until;
             _paused = false;
-            Sender.Tell(new RunControlled(u.RequestId, true, "running", toTheEnd ? "runs to the end" : $"holds at {u.Until} ps"));
+            Sender.Tell(new RunControlled(u.ControlId, true, "running", toTheEnd ? "runs to the end" : $"holds at {u.Until} ps"));
             Release();
         });
         Receive<ApplyDirective>(Apply);
@@ -406,7 +406,9 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
         var handled = pending.Outcomes.Where(x => x.Handled).OrderBy(x => x.Index).ToList();
         if (pending.Client is not { } client)
         {
-            // Applied again: its client heard when it first applied.
+            // Applied again: its client heard when it first applied. The same state gives the same outcome, or the run is not deterministic.
+            if (!handled.Any(x => x.Accepted))
+                _log.Warning("directive {0} ({1}), applied again at {2} ps after a restart, was not accepted this time", d.Id, d.Verb, pending.Time);
             if (_directives.Count == 0) Proceed();
             return;
         }
@@ -469,7 +471,7 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
         AnswerPendingQueries();
         _log.Info("experiment stopped at simulated time {0} ps, after {1} windows", _reached, _window);
         _client.Tell(new ExperimentStopped(_reached, _window));
-        Sender.Tell(new RunControlled(stop.RequestId, true, "stopped", ""));
+        Sender.Tell(new RunControlled(stop.ControlId, true, "stopped", ""));
         DropDirectives("the run was stopped");
         _recoveryPoint = RecoveryPoint.Start;
         _results = new ResultsBuilder();

@@ -213,9 +213,9 @@ public static class WindowProtocol
     /// <summary>
     /// Client -> coordinator: grant no further window once the current one is done (the run holds at the next barrier, where queries
     /// still answer). A held run's windows, once resumed, are the same as if it had never held: results do not change.
-    /// <paramref name="RequestId"/> comes back in the answer (<see cref="RunControlled"/>), as with every control.
+    /// <paramref name="ControlId"/> comes back in the answer (<see cref="RunControlled"/>), as with every control.
     /// </summary>
-    public sealed record PauseRun(long RequestId) : IDcSimMessage, INotInfluenceReceiveTimeout;
+    public sealed record PauseRun(long ControlId) : IDcSimMessage, INotInfluenceReceiveTimeout;
 
     /// <summary>
     /// Client -> coordinator: let the run go on (also when held) and hold it at exactly simulated time <paramref name="Until"/>: the window
@@ -223,7 +223,7 @@ public static class WindowProtocol
     /// run is paused. Answered with <see cref="RunControlled"/> at once; refused when <paramref name="Until"/> is not after where the run is
     /// (held, or the end of the window under way). At or after the run's end, the run just goes on to the end.
     /// </summary>
-    public sealed record RunUntil(long RequestId, long Until) : IDcSimMessage, INotInfluenceReceiveTimeout;
+    public sealed record RunUntil(long ControlId, long Until) : IDcSimMessage, INotInfluenceReceiveTimeout;
 
     /// <summary>
     /// Coordinator -> client: the run holds at a barrier (after <see cref="PauseRun"/> or <see cref="RunUntil"/>) at simulated time
@@ -258,21 +258,21 @@ public static class WindowProtocol
         : IDcSimMessage;
 
     /// <summary>Client -> coordinator: grant windows again after <see cref="PauseRun"/>.</summary>
-    public sealed record ResumeRun(long RequestId) : IDcSimMessage, INotInfluenceReceiveTimeout;
+    public sealed record ResumeRun(long ControlId) : IDcSimMessage, INotInfluenceReceiveTimeout;
 
     /// <summary>
     /// Client -> coordinator: abandon the run. The partitions drop it (<see cref="AbandonRun"/>), the run's client gets
     /// <see cref="ExperimentStopped"/>, and nothing is reported. Also while the partitions are being built: those still building drop the
     /// run once built.
     /// </summary>
-    public sealed record StopRun(long RequestId) : IDcSimMessage, INotInfluenceReceiveTimeout;
+    public sealed record StopRun(long ControlId) : IDcSimMessage, INotInfluenceReceiveTimeout;
 
     /// <summary>
     /// The coordinator's answer to <see cref="PauseRun"/>, <see cref="ResumeRun"/>, <see cref="RunUntil"/> or <see cref="StopRun"/> of id
-    /// <paramref name="RequestId"/> (a client with several controls out matches each answer to its request): whether it was done, and the
+    /// <paramref name="ControlId"/> (a client with several controls out matches each answer to its request): whether it was done, and the
     /// run's state afterwards ("paused", "running", "stopped"; "idle" or "finishing" when refused) with a sentence saying why when refused.
     /// </summary>
-    public sealed record RunControlled(long RequestId, bool Accepted, string State, string Detail) : IDcSimMessage, INotInfluenceReceiveTimeout;
+    public sealed record RunControlled(long ControlId, bool Accepted, string State, string Detail) : IDcSimMessage, INotInfluenceReceiveTimeout;
 
     /// <summary>Coordinator -> client: the run was stopped (<see cref="StopRun"/>) at simulated time <paramref name="SimulatedTime"/>; no results.</summary>
     public sealed record ExperimentStopped(long SimulatedTime, long Windows) : IDcSimMessage;

@@ -19,7 +19,7 @@ public sealed partial class ExperimentServiceSpec
         var id = await Submitted("?paused=true");
         _coordinator.ExpectMsg<StartExperiment>();
         var pause = _coordinator.ExpectMsg<PauseRun>();
-        _coordinator.Reply(new RunControlled(pause.RequestId, true, "paused", ""));
+        _coordinator.Reply(new RunControlled(pause.ControlId, true, "paused", ""));
         _coordinator.Reply(new RunHeld(0, 0, 0));
         await AwaitState(id, "paused");
         return id;
@@ -34,7 +34,7 @@ public sealed partial class ExperimentServiceSpec
         // act: run 1.5us on (answered once held), then an action, then run for 10 ms more
         var run = Send(HttpMethod.Post, $"/experiments/{id}/run?until=1.5us");
         var until = _coordinator.ExpectMsg<RunUntil>();
-        _coordinator.Reply(new RunControlled(until.RequestId, true, "running", "holds at 1500000 ps"));
+        _coordinator.Reply(new RunControlled(until.ControlId, true, "running", "holds at 1500000 ps"));
         var early = await Status(id);
         _coordinator.Reply(new RunHeld(1_500_000, 3, 40));
         var held = await run;
@@ -50,12 +50,12 @@ public sealed partial class ExperimentServiceSpec
         var acted = await act;
         var more = Send(HttpMethod.Post, $"/experiments/{id}/run?for=10ms");
         var forward = _coordinator.ExpectMsg<RunUntil>();
-        _coordinator.Reply(new RunControlled(forward.RequestId, true, "running", ""));
+        _coordinator.Reply(new RunControlled(forward.ControlId, true, "running", ""));
         _coordinator.Reply(new RunHeld(10_001_500_000, 9, 100));
         await more;
         var resume = Send(HttpMethod.Post, $"/experiments/{id}/resume");
         var resumeRun = _coordinator.ExpectMsg<ResumeRun>();
-        _coordinator.Reply(new RunControlled(resumeRun.RequestId, true, "running", ""));
+        _coordinator.Reply(new RunControlled(resumeRun.ControlId, true, "running", ""));
         await resume;
         var notHeld = await Send(HttpMethod.Post, $"/experiments/{id}/actions", "{\"verb\": \"ping\", \"args\": [\"host0\", \"host1\"]}", Json);
 
@@ -137,8 +137,8 @@ public sealed partial class ExperimentServiceSpec
         foreach (var control in controls.Reverse())
             _coordinator.Reply(control switch
             {
-                ResumeRun r => new RunControlled(r.RequestId, true, "running", ""),
-                RunUntil u => new RunControlled(u.RequestId, false, "running", "simulated time 1000000000 ps is not after 1000000001 ps, where the run has got to"),
+                ResumeRun r => new RunControlled(r.ControlId, true, "running", ""),
+                RunUntil u => new RunControlled(u.ControlId, false, "running", "simulated time 1000000000 ps is not after 1000000001 ps, where the run has got to"),
                 var other => throw new Xunit.Sdk.XunitException($"unexpected {other}"),
             });
         var resumed = await resume;

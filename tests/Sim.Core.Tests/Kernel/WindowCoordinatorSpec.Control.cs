@@ -44,9 +44,9 @@ public sealed partial class WindowCoordinatorSpec
         var completed = FishForMessage<ExperimentCompleted>(_ => true, TimeSpan.FromSeconds(60));
 
         // assert
-        Assert.Equal((1L, true, "paused"), (paused.RequestId, paused.Accepted, paused.State));
-        Assert.Equal((2L, true, "paused", "held at a barrier"), (again.RequestId, again.Accepted, again.State, again.Detail));
-        Assert.Equal((3L, true, "running"), (resumed.RequestId, resumed.Accepted, resumed.State));
+        Assert.Equal((1L, true, "paused"), (paused.ControlId, paused.Accepted, paused.State));
+        Assert.Equal((2L, true, "paused", "held at a barrier"), (again.ControlId, again.Accepted, again.State, again.Detail));
+        Assert.Equal((3L, true, "running"), (resumed.ControlId, resumed.Accepted, resumed.State));
         Assert.InRange(held.SimulatedTime, Millisecond, 5 * Millisecond - 1);
         Assert.Equal(held.SimulatedTime + Latency, first.SimulatedTime);   // the partitions completed the window that starts there
         Assert.Equal(first.SimulatedTime, second.SimulatedTime);
@@ -131,8 +131,8 @@ public sealed partial class WindowCoordinatorSpec
         var completed = FishForMessage<ExperimentCompleted>(_ => true, TimeSpan.FromSeconds(60));
 
         // assert: refused, and the owner's run finished undisturbed
-        Assert.Equal((7L, false, "busy"), (stop.RequestId, stop.Accepted, stop.State));
-        Assert.Equal((8L, false, "busy"), (pause.RequestId, pause.Accepted, pause.State));
+        Assert.Equal((7L, false, "busy"), (stop.ControlId, stop.Accepted, stop.State));
+        Assert.Equal((8L, false, "busy"), (pause.ControlId, pause.Accepted, pause.State));
         Assert.Equal(undisturbed, completed.Results);
     }
 
