@@ -50,14 +50,8 @@ public sealed class ExperimentServiceSpec : IDisposable
         await Task.Delay(TimeSpan.FromSeconds(5));
     }
 
-    private async Task<JsonElement> Json(HttpMethod method, string path, HttpStatusCode expected = HttpStatusCode.OK, HttpContent? content = null)
-    {
-        using var request = new HttpRequestMessage(method, path) { Content = content };
-        using var response = await _client.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == expected, $"{method} {path}: {(int)response.StatusCode} {text}");
-        return JsonDocument.Parse(text).RootElement.Clone();
-    }
+    private Task<JsonElement> Json(HttpMethod method, string path, HttpStatusCode expected = HttpStatusCode.OK, HttpContent? content = null) =>
+        ServiceRequests.Json(_client, method, path, expected, content);
 
     private async Task<JsonElement> AwaitProgress(string id, Func<JsonElement, bool> done)
     {
@@ -74,10 +68,10 @@ public sealed class ExperimentServiceSpec : IDisposable
     private static long Time(JsonElement e) => e.GetProperty("simulated_time_ps").GetInt64();
 
     /// <summary>`dcsim run` of the scenario on one process: the results the service's must equal.</summary>
-    private static string RunLocally()
+    private static string RunLocally(string scenario = ScenarioPath)
     {
         var output = Dcsim.TempDirectory("service-run");
-        var run = Dcsim.Run(Patience, "run", Dcsim.RepositoryFile(ScenarioPath), "--out", output, "--journal", "off");
+        var run = Dcsim.Run(Patience, "run", Dcsim.RepositoryFile(scenario), "--out", output, "--journal", "off");
         Assert.True(run.ExitCode == 0, run.Stderr);
         return output;
     }
@@ -135,6 +129,52 @@ public sealed class ExperimentServiceSpec : IDisposable
         AssertSameFiles(local, Path.Combine(_experiments, id));
         Assert.NotEmpty(series.GetProperty("series").EnumerateObject());
         Assert.Equal(16, openApi.GetProperty("paths").EnumerateObject().Count());
+    }
+
+    [Fact]
+    public async Task A_vswitchs_listings_asked_mid_run_of_a_3_process_cluster_must_agree_with_its_counters_and_change_no_result()
+    {
+        // arrange: vswitch-kernel.conf (8 servers, each with Open vSwitch on the kernel datapath and 4 rules) on three processes
+        var local = RunLocally("config/scenarios/vswitch-kernel.conf");
+        await ClusterUp();
+        var scenarioFile = Dcsim.RepositoryFile("config/scenarios/vswitch-kernel.conf");
+        var body = new StringContent(await File.ReadAllTextAsync(scenarioFile), Encoding.UTF8, "text/plain");
+
+        // act: held past 1 ms, a server's vSwitch with its listings (cut to 2 lines, then not), then without, then on to the end
+        var id = (await Json(HttpMethod.Post, $"/experiments?partitions=3&base={Uri.EscapeDataString(Path.GetDirectoryName(scenarioFile)!)}",
+            HttpStatusCode.Created, body)).GetProperty("id").GetString()!;
+        await AwaitProgress(id, s => Time(s) >= 1_000_000_000);
+        await Json(HttpMethod.Post, $"/experiments/{id}/pause");
+        await AwaitProgress(id, s => s.TryGetProperty("held_ps", out var held) && held.ValueKind == JsonValueKind.Number);
+        var listed = await Json(HttpMethod.Get, $"/experiments/{id}/entities/host7/vswitch?listings=true&limit=2");
+        var all = await Json(HttpMethod.Get, $"/experiments/{id}/entities/host7?listings=true");
+        var plain = await Json(HttpMethod.Get, $"/experiments/{id}/entities/host7/vswitch");
+        await Json(HttpMethod.Post, $"/experiments/{id}/resume");
+        await AwaitProgress(id, s => s.GetProperty("state").GetString() is "completed" or "failed" or "stopped");
+        var after = await Json(HttpMethod.Get, $"/experiments/{id}/entities/host7?listings=true", HttpStatusCode.Conflict);
+
+        // assert: the same cut with and without listings; a line per cached flow and rule, cut to the limit, saying how many were left out
+        var vswitch = all.GetProperty("components").GetProperty("host7/vswitch");
+        var counters = vswitch.GetProperty("counters");
+        Assert.Equal(plain.GetProperty("components").GetProperty("host7/vswitch").GetProperty("counters").GetRawText(), counters.GetRawText());
+        Assert.False(plain.GetProperty("components").GetProperty("host7/vswitch").TryGetProperty("listings", out _));
+        var flows = vswitch.GetProperty("listings").GetProperty("datapath_flows");
+        var lines = flows.GetProperty("lines").EnumerateArray().Select(l => l.GetString()!).ToList();
+        Assert.Equal(Time(all), flows.GetProperty("at_ps").GetInt64());
+        Assert.Equal(counters.GetProperty("megaflows").GetInt64(), flows.GetProperty("total").GetInt64());
+        Assert.Equal((long)lines.Count, flows.GetProperty("total").GetInt64());
+        Assert.True(lines.Count >= 2, all.GetRawText());
+        var packets = lines.Sum(l => long.Parse(System.Text.RegularExpressions.Regex.Match(l, @", packets:(\d+),").Groups[1].Value));
+        Assert.True(packets <= counters.GetProperty("megaflow_hits").GetInt64() + counters.GetProperty("exact_match_hits").GetInt64(), all.GetRawText());
+        Assert.All(lines, l => Assert.StartsWith("recirc_id(0),in_port(", l));
+        var rules = vswitch.GetProperty("listings").GetProperty("openflow_rules");
+        Assert.Equal((4L, 0L), (rules.GetProperty("total").GetInt64(), rules.GetProperty("left_out").GetInt64()));
+        Assert.All(rules.GetProperty("lines").EnumerateArray(), r => Assert.StartsWith(" cookie=0x0, duration=", r.GetString()));
+        var cut = listed.GetProperty("components").GetProperty("host7/vswitch").GetProperty("listings").GetProperty("datapath_flows");
+        Assert.Equal((2, flows.GetProperty("total").GetInt64() - 2), (cut.GetProperty("lines").GetArrayLength(), cut.GetProperty("left_out").GetInt64()));
+        Assert.Equal(lines.Take(2), cut.GetProperty("lines").EnumerateArray().Select(l => l.GetString()!));
+        Assert.Contains("listings are taken from its run while it goes on or holds", after.GetProperty("detail").GetString());
+        AssertSameFiles(local, Path.Combine(_experiments, id));
     }
 
     [Fact]

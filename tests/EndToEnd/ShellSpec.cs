@@ -81,6 +81,43 @@ public sealed class ShellSpec
         Directory.Delete(dir, recursive: true);
     }
 
+    [Fact]
+    public void Dump_flows_must_print_a_vswitchs_rules_and_megaflows_as_OVS_does_consistent_with_its_cache_counters_and_replay_identically()
+    {
+        // arrange: vswitch-kernel.conf, its servers' vSwitches running config/scenarios/rules/host-acl.txt (4 rules) over traffic
+        var dir = Dcsim.TempDirectory("shell-flows");
+        var script = Path.Combine(dir, "script.txt");
+        File.WriteAllLines(script, ["run 2ms", "ovs-ofctl dump-flows host0", "ovs-appctl dpctl/dump-flows host0", "dump host0/vswitch"]);
+        var scenario = Dcsim.RepositoryFile("config/scenarios/vswitch-kernel.conf");
+
+        // act
+        var first = Dcsim.Run(Limit, "shell", scenario, "--script", script);
+        var second = Dcsim.Run(Limit, "shell", scenario, "--script", script);
+
+        // assert: the same bytes both times
+        Assert.True(first.ExitCode == 0, first.Stdout + first.Stderr);
+        Assert.Equal(first.Stdout, second.Stdout);
+        var lines = Lines(first.Stdout).ToList();
+        var rules = lines.Where(l => l.StartsWith(" cookie=", StringComparison.Ordinal)).ToList();
+        var flows = lines.Where(l => l.StartsWith("recirc_id(", StringComparison.Ordinal)).ToList();
+        long Counter(string name) => long.Parse(Regex.Match(first.Stdout, $@"\n  {name} +(\d+)").Groups[1].Value, CultureInfo.InvariantCulture);
+        // the rules file's four rules, installed at 0 and so 2 ms old, in `ovs-ofctl dump-flows` form
+        Assert.Contains("*** host0/vswitch at t=2ms: 4 OpenFlow rules", first.Stdout);
+        Assert.Equal(4, rules.Count);
+        Assert.Matches(@"^ cookie=0x0, duration=0\.002s, table=0, n_packets=\d+, n_bytes=\d+, idle_age=0, priority=100,udp,in_port=2,tp_dst=5001 actions=drop$", rules[0]);
+        Assert.EndsWith(", priority=10,in_port=1 actions=output:2", rules[3]);
+        // the kernel datapath's megaflows in `dpctl/dump-flows` form: one line per cached flow; every packet counted in a flow was a hit
+        Assert.Contains($"*** host0/vswitch at t=2ms: {Counter("megaflows")} datapath flows", first.Stdout);
+        Assert.Equal(Counter("megaflows"), flows.Count);
+        Assert.All(flows, f => Assert.Matches(@"^recirc_id\(0\),in_port\([12]\),eth_type\(0x0800\),ipv4\([^)]*frag=no\)(,udp\([^)]+\))?, packets:\d+, bytes:\d+, used:(never|0\.00[0-2]s), actions:(1|2|drop)$", f));
+        var packets = flows.Sum(f => long.Parse(Regex.Match(f, @"packets:(\d+)").Groups[1].Value, CultureInfo.InvariantCulture));
+        Assert.True(packets <= Counter("megaflow_hits") + Counter("exact_match_hits"), $"{packets} packets in flows, more than the hits:\n{first.Stdout}");
+        Assert.Equal(0, Counter("evictions"));
+        Assert.Equal(Counter("megaflow_hits"), packets);   // none evicted: each hit is in a flow still cached
+        Assert.Contains(flows, f => f.Contains("udp(dst=5001), packets:", StringComparison.Ordinal) && f.EndsWith("actions:drop", StringComparison.Ordinal));
+        Directory.Delete(dir, recursive: true);
+    }
+
     private static IEnumerable<string> Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
     /// <summary>Where the run held once the ping was done (ps), from "(held at t=...)".</summary>

@@ -302,6 +302,11 @@ internal sealed class EndpointStack : Component, IEndpoint, ITcpStackPort
         base.Report(results, endTime);
     }
 
+    public override void SnapshotSeries(ResultsBuilder results)
+    {
+        foreach (var g in _generators) g.SnapshotSeries(results);
+    }
+
     public override void WriteCounters(ComponentCounters counters, long now)
     {
         counters[EndpointResults.Endpoint] = Address.Id;

@@ -75,6 +75,14 @@ internal sealed class IncastGenerator(IEndpoint host, int localIndex, GeneratorS
     {
         if (_completions is null) return;
         results.Histogram(TrafficHistograms.IncastCompletion(Settings.Index), Host.Address.Id).Add(_completions);
-        results.SeriesOf(TrafficHistograms.IncastRounds(Settings.Index)).AddRange(_rounds);
+        ReportRounds(results);
     }
+
+    public override void SnapshotSeries(ResultsBuilder results)
+    {
+        base.SnapshotSeries(results);
+        if (_rounds.Count > 0) ReportRounds(results);
+    }
+
+    private void ReportRounds(ResultsBuilder results) => results.SeriesOf(TrafficHistograms.IncastRounds(Settings.Index)).AddRange(_rounds);
 }

@@ -71,4 +71,6 @@ internal abstract class TcpClientGenerator(IEndpoint host, int localIndex, Gener
     }
 
     protected virtual void ReportApplication(ResultsBuilder results, string endpointPath) { }
+
+    public override void SnapshotSeries(ResultsBuilder results) => _trace?.Report(results);
 }

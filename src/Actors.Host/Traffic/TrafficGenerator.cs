@@ -73,6 +73,9 @@ internal abstract class TrafficGenerator
     /// <summary>Adds what the generator itself measured (open-loop generators measure nothing: the endpoint's flows say it all).</summary>
     public virtual void Report(ResultsBuilder results, string endpointPath) { }
 
+    /// <summary>Adds the series the generator has sampled so far, as copies (see <see cref="SimCore.Components.Component.SnapshotSeries"/>).</summary>
+    public virtual void SnapshotSeries(ResultsBuilder results) { }
+
     /// <summary>Time to send <paramref name="payloadBytes"/> at the generator's rate (<see cref="StreamPacing"/>), in ps.</summary>
     protected long PayloadTime(int payloadBytes) => _pacing.Time(payloadBytes);
 

@@ -48,6 +48,12 @@ public sealed class VSwitch
     public MegaflowCache<DatapathActions> Megaflows => _datapath.Megaflows;
     public ServerCpu Cpu => _cpu;
 
+    /// <summary>The datapath it models (netdev: dpif-netdev in user space; kernel: the Linux module).</summary>
+    public DatapathKind DatapathKind => _settings.Profile.Kind;
+
+    /// <summary>The OpenFlow tables behind the datapath, or null when its slow path is not an OpenFlow pipeline.</summary>
+    public FlowTables? Tables => (_slowPath as PipelineSlowPath)?.Pipeline.Tables;
+
     private CpuCategory FastPathCategory => _settings.Profile.Kind == DatapathKind.Netdev ? CpuCategory.HostUser : CpuCategory.HostKernel;
 
     /// <summary>

@@ -1,3 +1,4 @@
+using DcSim.ActorsNetwork.FlowCache;
 using DcSim.ActorsNetwork.OpenFlow;
 using DcSim.SimCore.Components;
 using DcSim.SimCore.Metrics;
@@ -59,7 +60,8 @@ public sealed class VSwitchComponent : Component
             return;
         }
         var key = PacketFlowKey.Of(in packet, port);
-        var verdict = _vswitch.Process(in key, packet.FlowHash, Ethernet.FrameBytes(in packet), Now);
+        // OVS counts a frame's bytes as the NIC hands it over, without its FCS (the flows' and rules' n_bytes); nothing else reads them.
+        var verdict = _vswitch.Process(in key, packet.FlowHash, Ethernet.FrameBytes(in packet) - Ethernet.FcsBytes, Now);
         if (verdict.Actions is not { OutputPorts.Count: > 0 } actions)
         {
             _drops.Drop(packet.FlowId, packet.PayloadBytes);
@@ -90,6 +92,21 @@ public sealed class VSwitchComponent : Component
         _backlog?.Report(results);
         foreach (var (flowId, copies) in _copies) results.Flow(flowId).CopiedPackets += copies;
         base.Report(results, endTime);
+    }
+
+    /// <summary>
+    /// Its OpenFlow rules (table, then the order they were added, as <c>ovs-ofctl dump-flows</c> lists one table) and its datapath
+    /// flows (by their text: OVS lists them in hash-table order, which no run could reproduce), as OVS prints them at the listing's time.
+    /// Reads only: the counters and ages printed come from the state as it is.
+    /// </summary>
+    public override void WriteListings(ComponentListings listings)
+    {
+        var now = listings.AtPs;
+        var rules = _vswitch.Tables?.Rules.ToList() ?? [];
+        listings.Add("openflow_rules", rules.Count, rules.Select(r => FlowDump.Rule(r, now)));
+        var netdev = _vswitch.DatapathKind == DatapathKind.Netdev;
+        var flows = _vswitch.Megaflows.Flows.Select(f => FlowDump.Megaflow(f, now, netdev)).Order(StringComparer.Ordinal).ToList();
+        listings.Add("datapath_flows", flows.Count, flows);
     }
 
     public override void WriteCounters(ComponentCounters counters, long now)

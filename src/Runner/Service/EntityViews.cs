@@ -23,18 +23,34 @@ internal static class EntityViews
     }
 
     /// <summary>
-    /// The component at <paramref name="path"/> and every component under it, by path with its kind and counters
-    /// (404 when there is none).
+    /// The component at <paramref name="path"/> and every component under it, by path with its kind and counters, and the listings
+    /// of those that keep tables when asked for (404 when there is none).
     /// </summary>
-    public static Answered Entities(SortedDictionary<string, ComponentCounters> all, string path)
+    public static Answered Entities(SortedDictionary<string, ComponentCounters> all, string path,
+        SortedDictionary<string, SortedDictionary<string, Listing>>? listings = null)
     {
         path = path.TrimEnd('/');
         var prefix = path + "/";
         var components = all.Values.Where(c => c.Path == path || c.Path.StartsWith(prefix, StringComparison.Ordinal))
-            .ToDictionary(c => c.Path, c => (object)new Dictionary<string, object> { ["kind"] = c.Kind, ["counters"] = c.Values }, StringComparer.Ordinal);
+            .ToDictionary(c => c.Path, c => (object)Component(c, listings?.GetValueOrDefault(c.Path)), StringComparer.Ordinal);
         return components.Count == 0
             ? new Answered(StatusCodes.Status404NotFound, null, $"no entity or component at path '{path}'")
             : new Answered(StatusCodes.Status200OK, new Dictionary<string, object> { ["path"] = path, ["components"] = components });
+    }
+
+    /// <summary>A component's kind and counters, and its listings: each with the time it was taken at, how many lines it has in all, and how many of them were left out.</summary>
+    private static Dictionary<string, object> Component(ComponentCounters c, SortedDictionary<string, Listing>? listings)
+    {
+        var json = new Dictionary<string, object> { ["kind"] = c.Kind, ["counters"] = c.Values };
+        if (listings is not null)
+            json["listings"] = listings.ToDictionary(l => l.Key, l => (object)new Dictionary<string, object>
+            {
+                ["at_ps"] = l.Value.AtPs,
+                ["total"] = l.Value.Total,
+                ["left_out"] = l.Value.Total - l.Value.Lines.Count,
+                ["lines"] = l.Value.Lines,
+            }, StringComparer.Ordinal);
+        return json;
     }
 
     /// <summary>

@@ -30,10 +30,19 @@ internal sealed class ExperimentHandlers(IActorRef registry, string experimentsF
     /// <summary>Which experiment <see cref="_snapshot"/> belongs to, and when (Stopwatch ticks) it was answered.</summary>
     private string? _snapshotOf;
     private long? _snapshotCut;
+    private ListingQuery? _snapshotListing;
     private long _snapshotAnsweredAt;
+    /// <summary>The registry's last answer that an experiment runs, kept while its <see cref="LocationToken"/> holds.</summary>
+    private (string Experiment, LiveExperiment Live)? _located;
     /// <summary>The final counters of the experiment last asked about once over: one decoded at a time, they never change.</summary>
     private Task<QueryCounters>? _final;
     private string? _finalOf;
+
+    /// <summary>
+    /// Lines of each listing unless the query says (limit), and the most it may say: a vSwitch's line is some 200 bytes, and a snapshot
+    /// crosses processes in one remoting frame (16 MiB).
+    /// </summary>
+    internal const int DefaultListingLines = 1000, MaxListingLines = 10_000;
 
     /// <summary>More partitions than any fabric has racks would only make the coordinator allocate per-partition state for nothing.</summary>
     internal const int MaxPartitions = 4096;
@@ -61,10 +70,10 @@ internal sealed class ExperimentHandlers(IActorRef registry, string experimentsF
             .WithSummary("Every server: CPU counters, components, VMs and containers");
         experiments.MapGet("/{id}/servers/{name}", (HttpContext http, string id, string name) => Counters(http, id, (all, _) => EntityViews.Servers(all, name)))
             .WithSummary("One server");
-        experiments.MapGet("/{id}/entities/{**path}", (HttpContext http, string id, string? path) => string.IsNullOrEmpty(path)
-                ? Task.FromResult(Problem(StatusCodes.Status400BadRequest, "entities/PATH needs the path of an entity or component, e.g. host0/vswitch"))
-                : Counters(http, id, (all, _) => EntityViews.Entities(all, path)))
-            .WithSummary("The component at a path and every component under it");
+        experiments.MapGet("/{id}/entities/{**path}", (HttpContext http, string id, string? path, string? listings, string? limit) =>
+                Entities(http, id, path, listings, limit))
+            .WithSummary("The component at a path and every component under it; listings=true adds the tables they keep (a vSwitch: its "
+                + $"OpenFlow rules and datapath flows, as OVS prints them), at most limit lines each (default {DefaultListingLines})");
         experiments.MapGet("/{id}/topology", async (string id) => await AskRegistry(new GetScenario(id)) switch
             {
                 ExperimentScenario s => HttpResults.Json(TopologyView.Render(s.Id, s.Scenario), ExperimentService.Json),
@@ -177,28 +186,55 @@ internal sealed class ExperimentHandlers(IActorRef registry, string experimentsF
     }
 
     /// <summary>
+    /// GET entities/PATH, with the listings of the components there when asked (listings=true): a snapshot of its own, taken only for
+    /// such a query, as listings cost every line of every table while counters cost nothing.
+    /// </summary>
+    private Task<IResult> Entities(HttpContext http, string id, string? path, string? listings, string? limit)
+    {
+        if (string.IsNullOrEmpty(path))
+            return Task.FromResult(Problem(StatusCodes.Status400BadRequest, "entities/PATH needs the path of an entity or component, e.g. host0/vswitch"));
+        if (listings is not (null or "true" or "false"))
+            return Task.FromResult(Problem(StatusCodes.Status400BadRequest, $"query listings: expected true or false, got '{listings}'"));
+        var lines = DefaultListingLines;
+        if (limit is not null && listings != "true")
+            return Task.FromResult(Problem(StatusCodes.Status400BadRequest, "query limit: bounds the lines of each listing, so it needs listings=true"));
+        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out lines) || lines < 1 || lines > MaxListingLines))
+            return Task.FromResult(Problem(StatusCodes.Status400BadRequest, $"query limit: expected an integer from 1 to {MaxListingLines}, got '{limit}'"));
+        return listings == "true"
+            ? Counters(http, id, (all, results) => EntityViews.Entities(all, path, results.Listings), (path.TrimEnd('/'), lines))
+            : Counters(http, id, (all, _) => EntityViews.Entities(all, path));
+    }
+
+    /// <summary>
     /// Answers from the experiment's counters: a snapshot the partitions take between two windows while it runs, its results once
     /// the run is over (also when it ends between the two questions asked here). Final results already decoded answer without asking the
     /// registry.
     /// </summary>
-    private async Task<IResult> Counters(HttpContext http, string id, Func<SortedDictionary<string, ComponentCounters>, ResultsBuilder, EntityViews.Answered> view)
+    /// <param name="listing">The path and line limit of the listings the snapshot must carry; null for counters only.</param>
+    private async Task<IResult> Counters(HttpContext http, string id, Func<SortedDictionary<string, ComponentCounters>, ResultsBuilder, EntityViews.Answered> view,
+        (string Path, int Limit)? listing = null)
     {
         for (var attempt = 0; ; attempt++)
         {
-            var counters = Decoded(id);
+            var counters = listing is null ? Decoded(id) : null;
             if (counters is null)
             {
-                var located = await AskRegistry(new LocateExperiment(id));
+                var located = await Locate(id);
+                if (located is FinishedExperiment && listing is not null)
+                    return Problem(StatusCodes.Status409Conflict, $"experiment {id} has completed: listings are taken from its run while it goes on "
+                        + "or holds, and its results keep the counters only (ask without listings=true)");
                 counters = located switch
                 {
                     FinishedExperiment f => await Final(id, f),
-                    LiveExperiment live => await Snapshot(id, live.Coordinator, live.Cut, live.HeldAt),
+                    LiveExperiment live => await Snapshot(id, live.Coordinator, live.Cut, live.HeldAt,
+                        listing is { } l ? new ListingQuery(l.Path, l.Limit, live.HeldAt ?? -1) : null),
                     _ => null,
                 };
                 if (located is not (FinishedExperiment or LiveExperiment)) return Refusal(located);
             }
             if (counters is null)
             {
+                lock (_snapshotGate) _located = null;
                 if (attempt == 0) continue;   // the run ended meanwhile: its results are there now
                 http.Response.Headers.RetryAfter = "1";
                 return Problem(StatusCodes.Status503ServiceUnavailable,
@@ -206,6 +242,19 @@ internal sealed class ExperimentHandlers(IActorRef registry, string experimentsF
             }
             return counters.Answer(http.Request.Path + http.Request.QueryString, view);
         }
+    }
+
+    /// <summary>
+    /// Where the experiment's counters are: the registry's last answer that it runs while that answer holds, else the registry's answer
+    /// now. At a thousand queries a second an Ask each cost the service as much as rendering the answers (docs/benchmarks.md).
+    /// </summary>
+    private async Task<object> Locate(string id)
+    {
+        lock (_snapshotGate)
+            if (_located is { } known && known.Experiment == id && !known.Live.Location.Expired) return known.Live;
+        var located = await AskRegistry(new LocateExperiment(id));
+        if (located is LiveExperiment live) lock (_snapshotGate) _located = (id, live);
+        return located;
     }
 
     /// <summary>The experiment's final counters when they are the ones decoded (a live snapshot is only used once the registry says the run goes on).</summary>
@@ -236,22 +285,24 @@ internal sealed class ExperimentHandlers(IActorRef registry, string experimentsF
     /// so what the shell asks right after running on or applying an action shows that. <paramref name="heldAt"/>: the time the run holds
     /// at, which the counters show (an idle partition's own clock may be earlier).
     /// </remarks>
-    private Task<QueryCounters?> Snapshot(string experiment, IActorRef coordinator, long? cut, long? heldAt)
+    private Task<QueryCounters?> Snapshot(string experiment, IActorRef coordinator, long? cut, long? heldAt, ListingQuery? listing)
     {
         lock (_snapshotGate)
         {
-            if (_snapshot is { } last && _snapshotOf == experiment && _snapshotCut == cut
+            // A snapshot with listings answers queries for counters too; one for other listings, or none, is fetched anew.
+            if (_snapshot is { } last && _snapshotOf == experiment && _snapshotCut == cut && (listing is null || listing == _snapshotListing)
                 && (!last.IsCompleted || last is { IsCompletedSuccessfully: true, Result: not null } && Stopwatch.GetElapsedTime(_snapshotAnsweredAt) < SnapshotFreshness))
                 return last;
             _snapshotOf = experiment;
             _snapshotCut = cut;
-            return _snapshot = Fetch(experiment, coordinator, heldAt);
+            _snapshotListing = listing;
+            return _snapshot = Fetch(experiment, coordinator, heldAt, listing);
         }
     }
 
-    private async Task<QueryCounters?> Fetch(string experiment, IActorRef coordinator, long? heldAt)
+    private async Task<QueryCounters?> Fetch(string experiment, IActorRef coordinator, long? heldAt, ListingQuery? listing)
     {
-        var snapshot = await coordinator.Ask<ServersSnapshot>(new QueryServers(Interlocked.Increment(ref _nextQuery)), AskTimeout);
+        var snapshot = await coordinator.Ask<ServersSnapshot>(new QueryServers(Interlocked.Increment(ref _nextQuery), listing), AskTimeout);
         lock (_snapshotGate) _snapshotAnsweredAt = Stopwatch.GetTimestamp();
         return snapshot.SimulatedTime < 0 ? null : new QueryCounters(experiment, heldAt ?? snapshot.SimulatedTime, ResultsCodec.Decode(snapshot.Results));
     }

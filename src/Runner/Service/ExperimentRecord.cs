@@ -33,6 +33,9 @@ internal sealed class ExperimentRecord(string id, int order, string name, Scenar
     private RunHeld? _held;
     private long _cuts;
 
+    /// <summary>Stands for where the experiment's counters are now (<see cref="ExperimentRegistry"/>'s answer to <see cref="LocateExperiment"/>).</summary>
+    public LocationToken Location { get; private set; } = new();
+
     public string Id { get; } = id;
     public string Name { get; } = name;
     public ScenarioSettings Scenario { get; } = scenario;
@@ -53,6 +56,7 @@ internal sealed class ExperimentRecord(string id, int order, string name, Scenar
         PartitionCount = partitions;
         State = ExperimentState.Running;
         _wall.Start();
+        Moved();
     }
 
     public void Progressed(RunProgress p) => _progress = p;
@@ -63,6 +67,7 @@ internal sealed class ExperimentRecord(string id, int order, string name, Scenar
     {
         if (State is ExperimentState.Running or ExperimentState.Paused) State = paused ? ExperimentState.Paused : ExperimentState.Running;
         if (!paused) _held = null;
+        Moved();
     }
 
     /// <summary>The coordinator holds the run at a barrier (after a pause or a run-until).</summary>
@@ -72,10 +77,15 @@ internal sealed class ExperimentRecord(string id, int order, string name, Scenar
         State = ExperimentState.Paused;
         _held = held;
         _cuts++;
+        Moved();
     }
 
     /// <summary>An action was applied where the run holds: the counters there change.</summary>
-    public void Acted() => _cuts++;
+    public void Acted()
+    {
+        _cuts++;
+        Moved();
+    }
 
     /// <summary>The run is over and its results are being written: queries are answered from them; the state stays until written.</summary>
     public void Completed(ExperimentCompleted c)
@@ -84,6 +94,7 @@ internal sealed class ExperimentRecord(string id, int order, string name, Scenar
         _results = c.Results;
         _members = [.. c.Partitions.OrderBy(p => p.Index).Select(p => p.Address)];
         _wall.Stop();
+        Moved();
     }
 
     public byte[]? FinalResults() => _results;
@@ -100,6 +111,14 @@ internal sealed class ExperimentRecord(string id, int order, string name, Scenar
         _held = null;
         _wall.Stop();
         State = state;
+        Moved();
+    }
+
+    /// <summary>What <see cref="LocateExperiment"/> answers has changed (before anyone can be told): the last answer's token expires.</summary>
+    private void Moved()
+    {
+        Location.Expire();
+        Location = new LocationToken();
     }
 
     public void Fail(string reason)

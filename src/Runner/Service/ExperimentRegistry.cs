@@ -169,7 +169,7 @@ internal sealed partial class ExperimentRegistry : ReceiveActor, IWithTimers
 
     private void Locate(ExperimentRecord e)
     {
-        if (e.State is ExperimentState.Running or ExperimentState.Paused && e.FinalResults() is null) Sender.Tell(new LiveExperiment(_coordinator, e.Cut, e.HeldAt));
+        if (e.State is ExperimentState.Running or ExperimentState.Paused && e.FinalResults() is null) Sender.Tell(new LiveExperiment(_coordinator, e.Cut, e.HeldAt, e.Location));
         else if (e.FinalResults() is { } results) Sender.Tell(new FinishedExperiment(results, e.EndTime));
         else if (e.State == ExperimentState.Completed) Sender.Tell(new FinishedExperiment(null, e.EndTime));
         else Sender.Tell(new ExperimentRefused(e.View(), $"experiment {e.Id} is {e.State.Name()}: it has no counters to show"));

@@ -53,9 +53,24 @@ internal sealed record LocateExperiment(string Id);
 /// <summary>
 /// The experiment runs: the coordinator answers <see cref="QueryServers"/>. While the run holds: <paramref name="Cut"/>, a number new for each
 /// hold and each action applied there (what the counters show changes only then), and <paramref name="HeldAt"/>, the time it holds at (an idle
-/// partition's own clock stays at its last event); both null while it runs.
+/// partition's own clock stays at its last event); both null while it runs. <paramref name="Location"/> expires once any of this changes; until
+/// then the answer holds, and a query need not ask again.
 /// </summary>
-internal sealed record LiveExperiment(IActorRef Coordinator, long? Cut = null, long? HeldAt = null);
+internal sealed record LiveExperiment(IActorRef Coordinator, long? Cut, long? HeldAt, LocationToken Location);
+
+/// <summary>
+/// Stands for one answer to <see cref="LocateExperiment"/>: it expires when the experiment changes in a way that answer shows (started,
+/// held, acted on where held, resumed, completed, written, failed, stopped). The registry expires it before it tells anyone of the change,
+/// so a request that knows of the change finds it expired.
+/// </summary>
+internal sealed class LocationToken
+{
+    private volatile bool _expired;
+
+    public bool Expired => _expired;
+
+    public void Expire() => _expired = true;
+}
 
 /// <summary>
 /// The experiment's run is over: its merged results (a ResultsCodec encoding) at its end time while they are being written; null once

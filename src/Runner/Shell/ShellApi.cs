@@ -22,9 +22,12 @@ internal sealed class ShellApi(ServiceClient client, string experiment)
 
     public async Task<JsonElement> Servers() => (await Ok(client.Get($"{Root}/servers"))).Body;
 
-    /// <summary>The component at <paramref name="path"/> and every one under it: {simulated_time_ps, path, components}.</summary>
-    public async Task<JsonElement> Entities(string path) =>
-        (await Ok(client.Get($"{Root}/entities/{string.Join('/', path.Split('/').Select(Uri.EscapeDataString))}"))).Body;
+    /// <summary>
+    /// The component at <paramref name="path"/> and every one under it: {simulated_time_ps, path, components}; with
+    /// <paramref name="listings"/>, each component's listings too (a vSwitch's rules and datapath flows).
+    /// </summary>
+    public async Task<JsonElement> Entities(string path, bool listings = false) =>
+        (await Ok(client.Get($"{Root}/entities/{string.Join('/', path.Split('/').Select(Uri.EscapeDataString))}{(listings ? "?listings=true" : "")}"))).Body;
 
     public async Task<JsonElement> Status() => (await Ok(client.Get(Root))).Body;
 

@@ -115,6 +115,25 @@ internal static class ShellFormat
         return table;
     }
 
+    /// <summary>
+    /// The listing <paramref name="name"/> of the component at <paramref name="path"/> (GET entities/PATH?listings=true), called
+    /// <paramref name="what"/>: a line saying what it is and when, then its lines as the real tool prints them, then how many were left
+    /// out, if any.
+    /// </summary>
+    public static string Listing(JsonElement entities, string path, string name, string what)
+    {
+        var component = entities.GetProperty("components").GetProperty(path);
+        if (!component.TryGetProperty("listings", out var listings) || !listings.TryGetProperty(name, out var listing))
+            throw new ShellException($"{path} ({component.GetProperty("kind").GetString()}) keeps no {what}");
+        var lines = listing.GetProperty("lines").EnumerateArray().Select(l => l.GetString()!).ToList();
+        var total = listing.GetProperty("total").GetInt64();
+        var leftOut = listing.GetProperty("left_out").GetInt64();
+        var text = new List<string> { $"*** {path} at t={Time(listing.GetProperty("at_ps").GetInt64())}: {total} {what}" };
+        text.AddRange(lines);
+        if (leftOut > 0) text.Add($"*** {leftOut} more not shown (the first {lines.Count} of {total})");
+        return string.Join('\n', text);
+    }
+
     /// <summary>A component's counters from an entities answer.</summary>
     public static IReadOnlyDictionary<string, long> Counters(JsonElement entities, string path) =>
         entities.GetProperty("components").GetProperty(path).GetProperty("counters").EnumerateObject().ToDictionary(c => c.Name, c => c.Value.GetInt64());

@@ -110,10 +110,9 @@ internal sealed class ShellSession
                 Dump(await _api.Entities(a[0]));
                 break;
             case "ovs-ofctl" or "ovs-appctl":
-                var vswitch = await _api.Entities($"{a[1]}/vswitch");
-                _out.WriteLine($"*** {a[1]}/vswitch: the run's snapshot carries the vSwitch's counters, not its "
-                    + (line.Verb.Name == "ovs-ofctl" ? "OpenFlow rules" : "installed datapath flows") + "; its cache:");
-                Dump(vswitch);
+                var vswitch = $"{a[1]}/vswitch";
+                var (listing, what) = line.Verb.Name == "ovs-ofctl" ? ("openflow_rules", "OpenFlow rules") : ("datapath_flows", "datapath flows");
+                _out.WriteLine(ShellFormat.Listing(await _api.Entities(vswitch, listings: true), vswitch, listing, what));
                 break;
             case "time":
                 Update(await _api.Status());

@@ -44,8 +44,17 @@ public static class CapturePoints
         }
     }
 
-    /// <summary>The file a port's frames go to, under the results' pcap folder: <c>leaf0-&gt;host3</c> is <c>leaf0-to-host3.pcap</c>.</summary>
-    public static string FileName(string port) => port.Replace(Arrow, "-to-", StringComparison.Ordinal) + ".pcap";
+    /// <summary>
+    /// The file a port's frames go to, under the results' pcap folder: <c>leaf0-&gt;host3</c> is <c>leaf0-to-host3.pcap</c>. Switch names
+    /// may contain "-to" themselves (<c>a-to-&gt;b</c> and <c>a-&gt;to-b</c> would both be <c>a-to-to-b</c>): a name in which "-to-" is not
+    /// found exactly once, where the arrow was, is written FROM.to.TO instead ('.' is in no node name). No two ports share a file.
+    /// </summary>
+    public static string FileName(string port)
+    {
+        var name = port.Replace(Arrow, "-to-", StringComparison.Ordinal);
+        var first = name.IndexOf("-to-", StringComparison.Ordinal);
+        return (name.IndexOf("-to-", first + 1, StringComparison.Ordinal) < 0 ? name : port.Replace(Arrow, ".to.", StringComparison.Ordinal)) + ".pcap";
+    }
 
     /// <summary>A name with '*' for any run of characters, matched whole and case-sensitively.</summary>
     private static bool Glob(string pattern, string name)

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Akka.Actor;
 using Akka.Serialization;
 using DcSim.SimCore.Kernel;
+using DcSim.SimCore.Metrics;
 using DcSim.SimCore.Wire;
 using static DcSim.SimCore.Cluster.WindowProtocol;
 
@@ -121,7 +122,10 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
                     w.Write(m.BuildMicroseconds); w.Write(m.RunMicroseconds);
                     break;
                 case ExperimentFailed m: w.Write(m.Reason); w.Write(m.Run); break;
-                case QueryServers m: w.Write(m.QueryId); break;
+                case QueryServers m:
+                    w.Write(m.QueryId); w.Write(m.Listing is not null);
+                    if (m.Listing is { } l) { w.Write(l.Path); w.Write(l.Limit); w.Write(l.AtPs); }
+                    break;
                 case ServersSnapshot m: w.Write(m.QueryId); w.Write(m.SimulatedTime); w.Write(m.Results.Length); w.Write(m.Results); break;
                 case PauseRun m: w.Write(m.ControlId); break;
                 case ResumeRun m: w.Write(m.ControlId); break;
@@ -171,7 +175,7 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
                 ReadArray(r, () => new PartitionStats(r.ReadInt32(), r.ReadString(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64())),
                 r.ReadInt64(), r.ReadInt64()),
             "EF" => new ExperimentFailed(r.ReadString(), r.ReadInt64()),
-            "QS" => new QueryServers(r.ReadInt64()),
+            "QS" => new QueryServers(r.ReadInt64(), r.ReadBoolean() ? new ListingQuery(r.ReadString(), r.ReadInt32(), r.ReadInt64()) : null),
             "SS" => new ServersSnapshot(r.ReadInt64(), r.ReadInt64(), r.ReadBytes(r.ReadInt32())),
             "P2" => new PauseRun(r.ReadInt64()),
             "R2" => new ResumeRun(r.ReadInt64()),

@@ -96,7 +96,7 @@ public sealed class PartitionActor : ReceiveActor
         // Messages are handled between windows only, so the counters read here form a consistent cut.
         Receive<QueryServers>(q => Sender.Tell(_partition is null
             ? new ServersSnapshot(q.QueryId, -1, ResultsCodec.Encode(new ResultsBuilder()))
-            : new ServersSnapshot(q.QueryId, _partition.CompletedUntil, ResultsCodec.Encode(_partition.SnapshotCounters()))));
+            : new ServersSnapshot(q.QueryId, _partition.CompletedUntil, ResultsCodec.Encode(_partition.SnapshotCounters(q.Listing)))));
     }
 
     /// <summary>

@@ -484,12 +484,28 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
     private void NoRunToQuery(QueryServers q) => Sender.Tell(new ServersSnapshot(q.QueryId, -1, ResultsCodec.Encode(new ResultsBuilder())));
 
     /// <summary>A query forwarded to the partitions, and everyone who asked while it was out (each with the id they asked under).</summary>
-    private sealed class PendingQuery(int outstanding)
+    private sealed class PendingQuery(int outstanding, ListingQuery? listing)
     {
+        /// <summary>The listings the query asks for: a query joins one out only when it asks for the same.</summary>
+        public ListingQuery? Listing { get; } = listing;
         public List<(IActorRef Asker, long ClientId)> Askers { get; } = [];
         public int Outstanding { get; set; } = outstanding;
         public long SimulatedTime { get; set; } = long.MaxValue;
-        public ResultsBuilder Results { get; } = new();
+
+        /// <summary>
+        /// The first partition's answer as it came: a run on one partition is answered with its bytes, decoded and encoded again nowhere
+        /// (that work would hold up the next window's grant). Answers from more partitions are merged.
+        /// </summary>
+        private byte[]? _first;
+        private ResultsBuilder? _merged;
+
+        public void Add(byte[] results)
+        {
+            if (_first is null) _first = results;
+            else (_merged ??= ResultsCodec.Decode(_first)).Merge(ResultsCodec.Decode(results));
+        }
+
+        public void Answer() => Answer(SimulatedTime, _merged is null ? _first! : ResultsCodec.Encode(_merged));
 
         public void Answer(long simulatedTime, byte[] results)
         {
@@ -507,27 +523,27 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
     /// </summary>
     private void Query(QueryServers q)
     {
-        if (_unanswered is { } open)
+        if (_unanswered is { } open && open.Listing == q.Listing)
         {
             open.Askers.Add((Sender, q.QueryId));
             return;
         }
         var id = ++_nextQuery;
-        var pending = new PendingQuery(_count);
+        var pending = new PendingQuery(_count, q.Listing);
         pending.Askers.Add((Sender, q.QueryId));
         _queries[id] = _unanswered = pending;
-        foreach (var p in _partitions) p.Tell(new QueryServers(id));
+        foreach (var p in _partitions) p.Tell(new QueryServers(id, q.Listing));
     }
 
     private void QueryAnswered(ServersSnapshot s)
     {
         if (!_queries.TryGetValue(s.QueryId, out var q)) return;
         if (q == _unanswered) _unanswered = null;
-        q.Results.Merge(ResultsCodec.Decode(s.Results));
+        q.Add(s.Results);
         q.SimulatedTime = Math.Min(q.SimulatedTime, s.SimulatedTime);
         if (--q.Outstanding > 0) return;
         _queries.Remove(s.QueryId);
-        q.Answer(q.SimulatedTime, ResultsCodec.Encode(q.Results));
+        q.Answer();
     }
 
     private void Start(StartExperiment start)

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using DcSim.SimCore.Kernel;
+using DcSim.SimCore.Metrics;
 
 namespace DcSim.SimCore.Cluster;
 
@@ -286,8 +287,11 @@ public static class WindowProtocol
     /// <summary>Coordinator -> client: every partition of the attempt is built; the member each runs on, by partition index.</summary>
     public sealed record RunPlaced(string[] Addresses) : IDcSimMessage;
 
-    /// <summary>Asks for the servers' counters while a run is going on (client -> coordinator -> partitions).</summary>
-    public sealed record QueryServers(long QueryId) : IDcSimMessage, INotInfluenceReceiveTimeout;
+    /// <summary>
+    /// Asks for the servers' counters while a run is going on (client -> coordinator -> partitions), and the listings of the components
+    /// <paramref name="Listing"/> covers when given (null: counters only, the cheap snapshot every query takes).
+    /// </summary>
+    public sealed record QueryServers(long QueryId, ListingQuery? Listing = null) : IDcSimMessage, INotInfluenceReceiveTimeout;
 
     /// <summary>
     /// Counters of the components and links (a <see cref="Metrics.ResultsCodec"/> encoding) at simulated time

@@ -77,6 +77,18 @@ public abstract class Component(string path, string kind)
     /// <summary>Writes the component's named counters as they stand at <paramref name="now"/>.</summary>
     public virtual void WriteCounters(ComponentCounters counters, long now) { }
 
+    /// <summary>
+    /// Writes the tables the component keeps (a vSwitch: its rules and datapath flows) as lines, when a query asks for them. Must not
+    /// change the component: a query never changes a result.
+    /// </summary>
+    public virtual void WriteListings(ComponentListings listings) { }
+
+    /// <summary>
+    /// Adds the series the component has sampled so far (between windows, for queries): copies of the points, so that a query changes
+    /// no result. Its <see cref="Report"/> adds the whole series at the end.
+    /// </summary>
+    public virtual void SnapshotSeries(ResultsBuilder results) { }
+
     /// <summary>Hands a packet to whatever is wired to <paramref name="port"/>, now.</summary>
     protected void Emit(int port, in Packet packet) => Lp.Forward(this, port, in packet);
 

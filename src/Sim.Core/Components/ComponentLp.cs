@@ -151,7 +151,17 @@ public class ComponentLp(int id, string name) : LogicalProcess(id, name)
 
     public override void Snapshot(ResultsBuilder results)
     {
-        foreach (var c in _components) c.WriteCounters(results.Counters(c.Path, c.Kind), Now);
+        foreach (var c in _components)
+        {
+            c.WriteCounters(results.Counters(c.Path, c.Kind), Now);
+            c.SnapshotSeries(results);
+        }
+    }
+
+    public override void List(ResultsBuilder results, ListingQuery query, long atPs)
+    {
+        foreach (var c in _components)
+            if (query.Covers(c.Path)) c.WriteListings(new ComponentListings(results, c.Path, query.Limit, atPs));
     }
 
     internal void Forward(Component from, int port, in Packet packet)

@@ -57,6 +57,12 @@ public abstract class LogicalProcess(int id, string name)
     public virtual void Snapshot(ResultsBuilder results) { }
 
     /// <summary>
+    /// Adds the listings of the LP's components that <paramref name="query"/> covers, as they stand at <paramref name="atPs"/>. Called
+    /// by the owning actor between windows only, when a query asks for them.
+    /// </summary>
+    public virtual void List(ResultsBuilder results, ListingQuery query, long atPs) { }
+
+    /// <summary>
     /// Applies <paramref name="directive"/> if it is this LP's (it names something the LP hosts), or returns null. Called by the partition
     /// at a held barrier, with <see cref="Now"/> at the directive's time: the events it schedules are this LP's own, at or after that
     /// time, with order keys from the LP's <see cref="EventSource"/>s, so they are the same on any partitioning. It sends nothing to

@@ -134,14 +134,19 @@ public sealed class Partition
         return null;
     }
 
-    /// <summary>The current counters of the local components (between windows: a consistent cut of this partition).</summary>
-    public ResultsBuilder SnapshotCounters()
+    /// <summary>
+    /// The current counters of the local components (between windows: a consistent cut of this partition), and the listings
+    /// <paramref name="listing"/> asks for. Listings are taken at the time the run holds at when that is later than the end of the last
+    /// window run: nothing happens here in between (the coordinator held the run where no event was due), so they are what they would be then.
+    /// </summary>
+    public ResultsBuilder SnapshotCounters(ListingQuery? listing = null)
     {
         var results = new ResultsBuilder();
         foreach (var lp in LocalProcesses)
         {
             lp.Snapshot(results);
             foreach (var port in lp.OutputPorts) port.Snapshot(results, _windowEnd);
+            if (listing is not null) lp.List(results, listing, Math.Max(_windowEnd, listing.AtPs));
         }
         return results;
     }

@@ -22,6 +22,9 @@ public sealed class ResultsBuilder
     /// <summary>The frames each captured port recorded (a pcap file each), by port name (FROM-&gt;TO).</summary>
     public SortedDictionary<string, CapturedFrames> Captures { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Listings by component path, then by name: only in a snapshot that asked for them (<see cref="ListingQuery"/>).</summary>
+    public SortedDictionary<string, SortedDictionary<string, Listing>> Listings { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The series <paramref name="name"/>, created empty on first use.</summary>
     public List<(long Time, long Value)> SeriesOf(string name)
     {
@@ -52,6 +55,13 @@ public sealed class ResultsBuilder
         return c;
     }
 
+    /// <summary>Keeps listing <paramref name="name"/> of the component at <paramref name="path"/>.</summary>
+    public void List(string path, string name, Listing listing)
+    {
+        if (!Listings.TryGetValue(path, out var mine)) Listings[path] = mine = new SortedDictionary<string, Listing>(StringComparer.Ordinal);
+        mine[name] = listing;
+    }
+
     public void Merge(ResultsBuilder other)
     {
         foreach (var (id, f) in other.Flows) Flow(id).Add(f);
@@ -64,5 +74,8 @@ public sealed class ResultsBuilder
         foreach (var (name, points) in other.Series) SeriesOf(name).AddRange(points);
         // A port lives in one LP, so one partition reports its capture.
         foreach (var (port, frames) in other.Captures) Captures.Add(port, frames);
+        // A component lives in one LP, so one partition lists it.
+        foreach (var (path, listings) in other.Listings)
+            foreach (var (name, listing) in listings) List(path, name, listing);
     }
 }

@@ -10,7 +10,7 @@ namespace DcSim.SimCore.Metrics;
 /// </summary>
 public static class ResultsCodec
 {
-    private const int Version = 7;
+    private const int Version = 8;
 
     public static byte[] Encode(ResultsBuilder r)
     {
@@ -42,6 +42,8 @@ public static class ResultsCodec
             }
             w.Write(r.Captures.Count);
             foreach (var (port, frames) in r.Captures) WriteCapture(w, port, frames);
+            w.Write(r.Listings.Count);
+            foreach (var (path, listings) in r.Listings) WriteListings(w, path, listings);
         }
         return ms.ToArray();
     }
@@ -67,6 +69,7 @@ public static class ResultsCodec
             for (int j = 0, m = r.ReadInt32(); j < m; j++) points.Add((r.ReadInt64(), r.ReadInt64()));
         }
         for (int i = 0, n = r.ReadInt32(); i < n; i++) ReadCapture(r, results);
+        for (int i = 0, n = r.ReadInt32(); i < n; i++) ReadListings(r, results);
         return results;
     }
 
@@ -138,6 +141,28 @@ public static class ResultsCodec
     {
         w.Write(c.Path); w.Write(c.Kind); w.Write(c.Values.Count);
         foreach (var (name, v) in c.Values) { w.Write(name); w.Write(v); }
+    }
+
+    private static void WriteListings(BinaryWriter w, string path, SortedDictionary<string, Listing> listings)
+    {
+        w.Write(path); w.Write(listings.Count);
+        foreach (var (name, l) in listings)
+        {
+            w.Write(name); w.Write(l.AtPs); w.Write(l.Total); w.Write(l.Lines.Count);
+            foreach (var line in l.Lines) w.Write(line);
+        }
+    }
+
+    private static void ReadListings(BinaryReader r, ResultsBuilder results)
+    {
+        var path = r.ReadString();
+        for (int i = 0, n = r.ReadInt32(); i < n; i++)
+        {
+            var (name, at, total) = (r.ReadString(), r.ReadInt64(), r.ReadInt64());
+            var lines = new string[r.ReadInt32()];
+            for (var j = 0; j < lines.Length; j++) lines[j] = r.ReadString();
+            results.List(path, name, new Listing(at, total, lines));
+        }
     }
 
     private static void ReadCounters(BinaryReader r, ResultsBuilder results)

@@ -15,15 +15,24 @@ namespace DcSim.ActorsNetwork.Tests.FlowCache;
 /// </summary>
 public sealed class ReplaySpec
 {
-    private static string Corpus(string name)
+    internal static string Corpus(string name)
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "DcSim.sln"))) dir = dir.Parent;
         return Path.Combine(dir!.FullName, "tests", "ovs-corpus", name);
     }
 
-    private static IEnumerable<string> Lines(string file) =>
+    internal static IEnumerable<string> Lines(string file) =>
         File.ReadAllLines(file).Select(l => l.Split('#')[0].Trim()).Where(l => l.Length > 0);
+
+    /// <summary>The corpus's rules behind a netdev datapath set as the real replay was: exact-match insertion always, LOCAL as port 100.</summary>
+    internal static Datapath<DatapathActions> NetdevDatapath(string dir)
+    {
+        var ports = Lines(Path.Combine(dir, "ports.txt")).Select(l => uint.Parse(l.Split(' ')[0])).ToList();
+        var slowPath = new PipelineSlowPath(RuleFileParser.ParseFile(Path.Combine(dir, "rules.txt")), ports, learn: true, localDpPort: 100);
+        return new Datapath<DatapathActions>(DatapathProfile.NetdevDefaults with { EmcInsertInverseProbability = 1 }, slowPath,
+            RandomStreams.Create(1, 0, "replay"));
+    }
 
     [Theory]
     [InlineData("acl")]
@@ -35,11 +44,7 @@ public sealed class ReplaySpec
         using var expected = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "replay-expected.json")));
         var counts = expected.RootElement.GetProperty("counts");
         var hits = expected.RootElement.GetProperty("packets").EnumerateArray().Select(p => p.GetProperty("hit").GetString()).ToList();
-        var ports = Lines(Path.Combine(dir, "ports.txt")).Select(l => uint.Parse(l.Split(' ')[0])).ToList();
-        var rules = RuleFileParser.ParseFile(Path.Combine(dir, "rules.txt"));
-        var slowPath = new PipelineSlowPath(rules, ports, learn: true, localDpPort: 100);
-        var datapath = new Datapath<DatapathActions>(DatapathProfile.NetdevDefaults with { EmcInsertInverseProbability = 1 }, slowPath,
-            RandomStreams.Create(1, 0, "replay"));
+        var datapath = NetdevDatapath(dir);
 
         // act
         var outcomes = new List<string>();

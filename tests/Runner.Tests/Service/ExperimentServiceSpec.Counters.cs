@@ -50,6 +50,28 @@ public sealed partial class ExperimentServiceSpec
     }
 
     [Fact]
+    public async Task A_query_once_a_running_experiment_has_completed_must_show_its_results_not_the_snapshot_before()
+    {
+        // arrange: a snapshot, which later queries reuse while it is fresh
+        var id = await Submitted();
+        _coordinator.ExpectMsg<StartExperiment>();
+        var first = Cores(id);
+        var query = _coordinator.ExpectMsg<QueryServers>();
+        _coordinator.Reply(new ServersSnapshot(query.QueryId, 5_000, Encoded(8)));
+        var live = await first;
+
+        // act
+        await Complete(id, Encoded(16));
+        var final = await Send(HttpMethod.Get, $"/experiments/{id}/servers/host0");
+
+        // assert
+        _coordinator.ExpectNoMsg(TimeSpan.FromMilliseconds(50));   // the results are the registry's: the cluster is not asked again
+        Assert.Equal(8, live);
+        Assert.Equal(16, final.Body.GetProperty("servers")[0].GetProperty("cores").GetInt64());
+        Assert.Equal(1_000_000_000, final.Body.GetProperty("simulated_time_ps").GetInt64());
+    }
+
+    [Fact]
     public async Task A_finished_experiments_counters_must_be_read_from_its_counters_file_and_only_one_experiment_kept_decoded()
     {
         // arrange: the first completes; its counters file is then changed behind the service's back

@@ -85,4 +85,28 @@ public sealed class ShellFormatSpec
         Assert.Equal("*** host0/nic0 at t=2ms\nhost0/nic0 (nic)\n  rx_packets                     5\n  tx_packets                     7",
             ShellFormat.Dump(entities));
     }
+
+    [Fact]
+    public void A_listing_must_print_its_lines_as_they_came_with_what_and_when_and_how_many_were_left_out()
+    {
+        // arrange: two of three datapath flows (limit 2), and a NIC that keeps no listing
+        var entities = JsonDocument.Parse("""
+            {"simulated_time_ps": 2000000000, "path": "host0/vswitch", "components": {
+              "host0/vswitch": {"kind": "vswitch", "counters": {"megaflows": 3}, "listings": {"datapath_flows": {"at_ps": 2000000000, "total": 3,
+                "left_out": 1, "lines": ["recirc_id(0),in_port(1),eth_type(0x0800),ipv4(frag=no), packets:164, bytes:186224, used:0.000s, actions:2",
+                                         "recirc_id(0),in_port(2),eth_type(0x0806), packets:0, bytes:0, used:never, actions:1"]}}},
+              "host0/nic0": {"kind": "nic", "counters": {}}}}
+            """).RootElement;
+
+        // act
+        var text = ShellFormat.Listing(entities, "host0/vswitch", "datapath_flows", "datapath flows");
+        var none = Assert.Throws<ShellException>(() => ShellFormat.Listing(entities, "host0/nic0", "openflow_rules", "OpenFlow rules"));
+
+        // assert
+        Assert.Equal("*** host0/vswitch at t=2ms: 3 datapath flows\n"
+            + "recirc_id(0),in_port(1),eth_type(0x0800),ipv4(frag=no), packets:164, bytes:186224, used:0.000s, actions:2\n"
+            + "recirc_id(0),in_port(2),eth_type(0x0806), packets:0, bytes:0, used:never, actions:1\n"
+            + "*** 1 more not shown (the first 2 of 3)", text);
+        Assert.Equal("host0/nic0 (nic) keeps no OpenFlow rules", none.Message);
+    }
 }

@@ -43,4 +43,19 @@ public sealed class CapturePointsSpec
         Assert.NotNull(CaptureSettings.SyntaxProblem("->host1"));
         Assert.Equal("leaf0-to-host1.pcap", CapturePoints.FileName("leaf0->host1"));
     }
+
+    [Fact]
+    public void Ports_whose_switch_names_contain_to_must_each_get_a_file_of_their_own()
+    {
+        // arrange: switch names of letters, digits, '-' and '_', which may themselves read "-to-"
+        string[] ports = ["a-to->b", "a->to-b", "a-to-b->c", "a->b-to-c", "a->b", "a-to->to-b", "leaf-top->spine_to0"];
+
+        // act
+        var files = ports.Select(CapturePoints.FileName).ToList();
+
+        // assert
+        Assert.Equal(["a-to.to.b.pcap", "a.to.to-b.pcap", "a-to-b.to.c.pcap", "a.to.b-to-c.pcap", "a-to-b.pcap", "a-to.to.to-b.pcap",
+            "leaf-top-to-spine_to0.pcap"], files);
+        Assert.Equal(ports.Length, files.Distinct(StringComparer.Ordinal).Count());
+    }
 }

@@ -39,6 +39,7 @@ public sealed class DcSimSerializerSpec() : TestKit(DcSimSerialization.Binding)
         new ExperimentFailed("boom"),
         new ExperimentFailed("partition 2: broken invariant", 7),
         new QueryServers(17),
+        new QueryServers(18, new ListingQuery("host0/vswitch", 1000, 7_000_000)),
         new StartExperiment("duration = 1ms", "/tmp", 2, new RecoveryPoint(41, 5_000, [[1, 2, 3], []])),
         new InitPartition(5, 1, 2, "seed = 2", "/x", 3),
         new GrantWindow(5, 8, 200, 300, 1, Checkpoint: true),
@@ -132,6 +133,7 @@ public sealed class DcSimSerializerSpec() : TestKit(DcSimSerialization.Binding)
         var counters = results.Counters("host1/vswitch", "vswitch");
         counters["packets"] = 10;
         counters["upcalls_handled"] = long.MaxValue;
+        results.List("host1/vswitch", "datapath_flows", new Listing(1_000, 2, ["recirc_id(0),in_port(1),eth_type(0x0806), packets:0, bytes:0, used:never, actions:2"]));
         var snapshot = new ServersSnapshot(3, 1_000, ResultsCodec.Encode(results));
         var serializer = (DcSimSerializer)Sys.Serialization.FindSerializerFor(snapshot);
         var back = (ServersSnapshot)serializer.FromBinary(serializer.ToBinary(snapshot), serializer.Manifest(snapshot));
@@ -140,6 +142,7 @@ public sealed class DcSimSerializerSpec() : TestKit(DcSimSerialization.Binding)
         var decoded = ResultsCodec.Decode(back.Results).Components["host1/vswitch"];
         Assert.Equal("vswitch", decoded.Kind);
         Assert.Equal(counters.Values, decoded.Values);
+        Assert.Equal(results.Listings["host1/vswitch"]["datapath_flows"].Lines, ResultsCodec.Decode(back.Results).Listings["host1/vswitch"]["datapath_flows"].Lines);
     }
 
     private static string Describe(object m) => m switch
