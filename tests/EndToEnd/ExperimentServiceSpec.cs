@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Xunit;
 
 namespace DcSim.EndToEnd;
@@ -218,5 +219,39 @@ public sealed class ExperimentServiceSpec : IDisposable
         Assert.False(Directory.Exists(Path.Combine(_experiments, secondId)), "a stopped experiment writes no results");
         Assert.Equal(1, unreachable.ExitCode);
         Assert.StartsWith("dcsim: cannot reach the experiment service at", unreachable.Stderr);
+    }
+
+    /// <summary>4,000 servers and 20,000 VMs, no traffic: a couple of seconds to build on each member, nothing to run.</summary>
+    private const string SlowToBuild = "name = slow-to-build\nseed = 1\nduration = 1ms\ntopology { spines = 16, leaves = 100, hosts-per-leaf = 40 }\n"
+        + "servers.hypervisor = kvm\nvms = [ { name = idle, count = 20000, vcpus = 1 } ]\n";
+
+    [Fact]
+    public async Task Experiment_stopped_while_its_partitions_are_built_must_stop_at_once_and_leave_the_cluster_running_the_next_one_correctly()
+    {
+        // arrange
+        var local = RunLocally();
+        await ClusterUp();
+        var scenarioFile = Dcsim.RepositoryFile(ScenarioPath);
+
+        // act: stop right after the submission, while the 3 members build their partitions
+        var slow = await Json(HttpMethod.Post, "/experiments?partitions=3", HttpStatusCode.Created, new StringContent(SlowToBuild, Encoding.UTF8, "text/plain"));
+        var slowId = slow.GetProperty("id").GetString()!;
+        var stop = await Json(HttpMethod.Post, $"/experiments/{slowId}/stop");
+        var next = await Json(HttpMethod.Post, $"/experiments?partitions=3&base={Uri.EscapeDataString(Path.GetDirectoryName(scenarioFile)!)}",
+            HttpStatusCode.Created, new StringContent(await File.ReadAllTextAsync(scenarioFile), Encoding.UTF8, "text/plain"));
+        var nextId = next.GetProperty("id").GetString()!;
+        var completed = await AwaitProgress(nextId, s => s.GetProperty("state").GetString() is "completed" or "failed" or "stopped");
+        var stopped = await Json(HttpMethod.Get, $"/experiments/{slowId}");
+
+        // assert: stopped before any partition was placed, nothing written; the next run gives dcsim run's files
+        Assert.Equal("stopped", stop.GetProperty("state").GetString());
+        Assert.Equal(("stopped", 0L, 0), (stopped.GetProperty("state").GetString(), Time(stopped), stopped.GetProperty("members").GetArrayLength()));
+        Assert.False(Directory.Exists(Path.Combine(_experiments, slowId)), "a stopped experiment writes no results");
+        Assert.Equal("completed", completed.GetProperty("state").GetString());
+        AssertSameFiles(local, Path.Combine(_experiments, nextId));
+        // the abandons went through the shard region to the partitions: sharding would log one it could not route, and drop it
+        var log = Regex.Match(_nodes[0].Stdout, @"\(Akka's log: (\S+)\)").Groups[1].Value;
+        Assert.NotEmpty(log);
+        Assert.DoesNotContain("AbandonRun", File.Exists(log) ? await File.ReadAllTextAsync(log) : "");
     }
 }

@@ -38,4 +38,38 @@ public sealed class InterruptSpec
         var left = Directory.Exists(output) ? Directory.GetFiles(output) : [];
         Assert.Empty(left);
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Serving_node_must_exit_0_within_seconds_on_SIGTERM_idle_or_running_an_experiment(bool running)
+    {
+        // arrange: `dcsim node --http`, idle or running an experiment far longer than the test waits
+        var http = Dcsim.FreePort();
+        using var node = Dcsim.StartCapturing("node", "--port", "0", "--http", http.ToString(), "--experiments", Dcsim.TempDirectory("sigterm"));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!node.Stdout.Contains("dcsim node ") && DateTime.UtcNow < deadline) await Task.Delay(100);
+        Assert.True(node.Stdout.Contains("dcsim node "), node.Stdout + node.Stderr);
+        if (running)
+        {
+            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{http}"), Timeout = TimeSpan.FromSeconds(30) };
+            using var submitted = await client.PostAsync("/experiments", new StringContent(
+                "name = long\nduration = 100s\ntopology { spines = 4, leaves = 8, hosts-per-leaf = 16 }\ntraffic.generators = [ { kind = cbr, rate = 50Mbps } ]\n",
+                System.Text.Encoding.UTF8, "text/plain"));
+            Assert.Equal(System.Net.HttpStatusCode.Created, submitted.StatusCode);
+            while (!(await client.GetStringAsync("/experiments")).Contains("\"state\":\"running\"") && DateTime.UtcNow < deadline) await Task.Delay(100);
+        }
+
+        // act
+        var stopwatch = Stopwatch.StartNew();
+        using (var kill = Process.Start("kill", ["-TERM", node.Process.Id.ToString()])) kill.WaitForExit();
+        var exited = node.Process.WaitForExit(10_000);
+        stopwatch.Stop();
+
+        // assert: it used to spin until System.CommandLine's 30 s termination timeout, then die with 143
+        Assert.True(exited, $"dcsim node did not exit within {stopwatch.Elapsed.TotalSeconds:0.0} s of SIGTERM: {node.Stdout}{node.Stderr}");
+        node.Process.WaitForExit();
+        Assert.Equal(0, node.Process.ExitCode);
+        Assert.False(Dcsim.HasStackTrace(node.Stdout + node.Stderr), node.Stdout + node.Stderr);
+    }
 }

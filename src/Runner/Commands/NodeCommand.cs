@@ -94,12 +94,10 @@ internal static class NodeCommand
         await using var serverLifetime = server;
         Console.WriteLine($"{StartLinePrefix}{node.Cluster.SelfAddress} {(seedNode is null ? "started a cluster" : $"joining {seedNode}")}{journalNote}{log.Hint}");
         var parent = parentPid is { } pid ? TryGetProcess(pid) : null;
-        try
-        {
-            while (!node.System.WhenTerminated.IsCompleted && !(parent?.HasExited ?? false))
-                await Task.WhenAny(node.System.WhenTerminated, Task.Delay(500, cancel));
-        }
-        catch (OperationCanceledException) { }
+        // Ctrl-C or SIGTERM cancels the token. A cancelled delay completes at once without throwing inside WhenAny, so the loop must look
+        // at the token itself: it once spun until System.CommandLine's termination timeout killed the process (exit 143 after 30 s).
+        while (!node.System.WhenTerminated.IsCompleted && !(parent?.HasExited ?? false) && !cancel.IsCancellationRequested)
+            await Task.WhenAny(node.System.WhenTerminated, Task.Delay(500, cancel));
         return ExitCodes.Ok;
     }
 

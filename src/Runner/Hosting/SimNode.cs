@@ -114,8 +114,12 @@ internal sealed class SimNode : IAsyncDisposable
     {
         public PartitionMessageExtractor() : base(ShardCount) { }
 
-        public override string? EntityId(object message) =>
-            message is WindowProtocol.InitPartition init ? WindowCoordinator.PartitionEntityId(init.Index) : null;
+        public override string? EntityId(object message) => message switch
+        {
+            WindowProtocol.InitPartition init => WindowCoordinator.PartitionEntityId(init.Index),
+            WindowProtocol.AbandonRun abandon => WindowCoordinator.PartitionEntityId(abandon.Index),
+            _ => null,
+        };
 
         public override string ShardId(string entityId, object? messageHint = null) =>
             (int.Parse(entityId, CultureInfo.InvariantCulture) % ShardCount).ToString(CultureInfo.InvariantCulture);

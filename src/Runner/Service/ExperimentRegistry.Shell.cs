@@ -39,8 +39,7 @@ internal sealed partial class ExperimentRegistry
     /// <summary>The run holds at 0 once started: a pause sent right after the start (the coordinator takes it while initialising).</summary>
     private void HoldAtStart(ExperimentRecord e)
     {
-        _controls.Enqueue((ActorRefs.Nobody, e, false));
-        _coordinator.Tell(PauseRun.Instance, Self);
+        SendControl(ActorRefs.Nobody, e, false, id => new PauseRun(id));
     }
 
     private void RunUntil(ExperimentRecord e, RunExperimentUntil u)
@@ -51,8 +50,7 @@ internal sealed partial class ExperimentRegistry
             return;
         }
         var until = u.Until ?? (e.HeldAt ?? e.View().SimulatedTimePs) + u.For!.Value;
-        _controls.Enqueue((Sender, e, true));
-        _coordinator.Tell(new RunUntil(until), Self);
+        SendControl(Sender, e, true, id => new RunUntil(id, until));
     }
 
     private void WaitForHold(IActorRef asker, ExperimentRecord e) => _holdWaiters.Add((asker, e));

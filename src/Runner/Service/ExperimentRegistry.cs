@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Event;
 using DcSim.Runner.Hosting;
 using DcSim.Runner.Results;
+using DcSim.SimCore.Cluster;
 using DcSim.SimCore.Metrics;
 using DcSim.SimCore.Scenario;
 using static DcSim.SimCore.Cluster.WindowProtocol;
@@ -20,7 +21,7 @@ namespace DcSim.Runner.Service;
 ///   running, paused --ExperimentFailed (or results not written)--> failed
 ///   queued, running, paused --stop--> stopped
 /// </code>
-/// Nothing here waits: the coordinator is told (the coordinator answers controls in order, so the askers wait in a queue), and the
+/// Nothing here waits: the coordinator is told (each control under a control id its answer carries back, so the askers wait by id), and the
 /// result files are written on the thread pool and the outcome piped back. Wall-clock figures (wall time) are shown, never written to
 /// a result. Experiments live as long as the member; their result folders stay under the experiments folder, each with its merged
 /// counters beside it (ID.counters), which is what queries about a finished experiment read. A run whose coordinator
@@ -34,7 +35,9 @@ internal sealed partial class ExperimentRegistry : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly List<ExperimentRecord> _experiments = [];
     private readonly Queue<ExperimentRecord> _queue = new();
-    private readonly Queue<(IActorRef Asker, ExperimentRecord Experiment, bool UntilHeld)> _controls = new();
+    /// <summary>Controls out at the coordinator, by control id: who asked, about which experiment, and whether to answer once the run holds.</summary>
+    private readonly Dictionary<long, (IActorRef Asker, ExperimentRecord Experiment, bool UntilHeld)> _controls = new();
+    private long _nextControl;
     private ExperimentRecord? _current;
 
     /// <param name="coordinator">The coordinator (a singleton proxy on a cluster).</param>
@@ -191,18 +194,25 @@ internal sealed partial class ExperimentRegistry : ReceiveActor, IWithTimers
             Sender.Tell(new ExperimentRefused(e.View(), $"experiment {e.Id} is {e.State.Name()}: it cannot be {action.Done()}"));
             return;
         }
-        _controls.Enqueue((Sender, e, false));
-        _coordinator.Tell(action switch
+        SendControl(Sender, e, false, id => action switch
         {
-            ExperimentAction.Pause => PauseRun.Instance,
-            ExperimentAction.Resume => ResumeRun.Instance,
-            _ => (object)StopRun.Instance,
-        }, Self);
+            ExperimentAction.Pause => new PauseRun(id),
+            ExperimentAction.Resume => new ResumeRun(id),
+            _ => new StopRun(id),
+        });
+    }
+
+    /// <summary>Tells the coordinator a control under a new control id; its answer (<see cref="Controlled"/>) goes to <paramref name="asker"/>.</summary>
+    private void SendControl(IActorRef asker, ExperimentRecord e, bool untilHeld, Func<long, IDcSimMessage> control)
+    {
+        var id = ++_nextControl;
+        _controls[id] = (asker, e, untilHeld);
+        _coordinator.Tell(control(id), Self);
     }
 
     private void Controlled(RunControlled answer)
     {
-        if (!_controls.TryDequeue(out var control)) return;
+        if (!_controls.Remove(answer.ControlId, out var control)) return;
         var (asker, e, untilHeld) = control;
         if (!answer.Accepted)
         {

@@ -11,7 +11,8 @@ namespace DcSim.SimCore.Cluster;
 /// <summary>
 /// Binary serializer for every <see cref="IDcSimMessage"/>. Akka's default JSON serializer is ~30×
 /// slower and 3× larger (DESIGN §7); an event is its 29 bytes of header fields, then its packet's 104 bytes as they lie in memory.
-/// Manifests are two letters and never change once assigned.
+/// Manifests are two characters and never change once assigned. Retired, never to be reused: PA, RE, ST, RU, RC (the controls and their
+/// answer before they carried a control id) and AR (<see cref="AbandonRun"/> before it carried the partition's index).
 /// </summary>
 public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
@@ -39,14 +40,14 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
         CheckpointTaken => "CT",
         RestoreWanted => "RW",
         CheckpointFailed => "CF",
-        PauseRun => "PA",
-        ResumeRun => "RE",
-        StopRun => "ST",
-        RunControlled => "RC",
+        PauseRun => "P2",
+        ResumeRun => "R2",
+        StopRun => "S2",
+        RunControlled => "C2",
         ExperimentStopped => "ES",
-        AbandonRun => "AR",
+        AbandonRun => "A2",
         RunPlaced => "PL",
-        RunUntil => "RU",
+        RunUntil => "U2",
         RunHeld => "RH",
         ApplyDirective => "AD",
         DirectiveApplied => "DA",
@@ -126,12 +127,14 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
                     if (m.Listing is { } l) { w.Write(l.Path); w.Write(l.Limit); w.Write(l.AtPs); }
                     break;
                 case ServersSnapshot m: w.Write(m.QueryId); w.Write(m.SimulatedTime); w.Write(m.Results.Length); w.Write(m.Results); break;
-                case PauseRun or ResumeRun or StopRun: break;
-                case RunControlled m: w.Write(m.Accepted); w.Write(m.State); w.Write(m.Detail); break;
+                case PauseRun m: w.Write(m.ControlId); break;
+                case ResumeRun m: w.Write(m.ControlId); break;
+                case StopRun m: w.Write(m.ControlId); break;
+                case RunControlled m: w.Write(m.ControlId); w.Write(m.Accepted); w.Write(m.State); w.Write(m.Detail); break;
                 case ExperimentStopped m: w.Write(m.SimulatedTime); w.Write(m.Windows); break;
-                case AbandonRun m: w.Write(m.Run); break;
+                case AbandonRun m: w.Write(m.Run); w.Write(m.Index); break;
                 case RunPlaced m: WriteStrings(w, m.Addresses); break;
-                case RunUntil m: w.Write(m.Until); break;
+                case RunUntil m: w.Write(m.ControlId); w.Write(m.Until); break;
                 case RunHeld m: w.Write(m.SimulatedTime); w.Write(m.Windows); w.Write(m.EventsProcessed); break;
                 case ApplyDirective m: w.Write(m.Id); w.Write(m.Verb); WriteStrings(w, m.Arguments); break;
                 case DirectiveApplied m:
@@ -174,14 +177,14 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
             "EF" => new ExperimentFailed(r.ReadString(), r.ReadInt64()),
             "QS" => new QueryServers(r.ReadInt64(), r.ReadBoolean() ? new ListingQuery(r.ReadString(), r.ReadInt32(), r.ReadInt64()) : null),
             "SS" => new ServersSnapshot(r.ReadInt64(), r.ReadInt64(), r.ReadBytes(r.ReadInt32())),
-            "PA" => PauseRun.Instance,
-            "RE" => ResumeRun.Instance,
-            "ST" => StopRun.Instance,
-            "RC" => new RunControlled(r.ReadBoolean(), r.ReadString(), r.ReadString()),
+            "P2" => new PauseRun(r.ReadInt64()),
+            "R2" => new ResumeRun(r.ReadInt64()),
+            "S2" => new StopRun(r.ReadInt64()),
+            "C2" => new RunControlled(r.ReadInt64(), r.ReadBoolean(), r.ReadString(), r.ReadString()),
             "ES" => new ExperimentStopped(r.ReadInt64(), r.ReadInt64()),
-            "AR" => new AbandonRun(r.ReadInt64()),
+            "A2" => new AbandonRun(r.ReadInt64(), r.ReadInt32()),
             "PL" => new RunPlaced(ReadArray(r, r.ReadString)),
-            "RU" => new RunUntil(r.ReadInt64()),
+            "U2" => new RunUntil(r.ReadInt64(), r.ReadInt64()),
             "RH" => new RunHeld(r.ReadInt64(), r.ReadInt64(), r.ReadInt64()),
             "AD" => new ApplyDirective(r.ReadInt64(), r.ReadString(), ReadArray(r, r.ReadString)),
             "DA" => new DirectiveApplied(r.ReadInt64(), r.ReadBoolean(), r.ReadInt64(), r.ReadString(), ReadArray(r, r.ReadString)),

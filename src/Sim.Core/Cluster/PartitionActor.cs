@@ -82,7 +82,8 @@ public sealed class PartitionActor : ReceiveActor
         });
         Receive<AbandonRun>(a =>
         {
-            if (a.Run != _run) return;
+            // Of another run (an earlier one, or one this partition was never built for): nothing to drop.
+            if (a.Run != _run && a.Run != _restore?.Run) return;
             // A stopped run: its model goes, and whatever of it is still in flight is dropped for its run number.
             _partition = null;
             _inbox.Clear();

@@ -32,9 +32,10 @@ namespace DcSim.SimCore.Cluster;
 /// Each hold is told to the client (<see cref="RunHeld"/>) with the held time: the end of the last window run, the run-until
 /// time, or the recovery point's time when paused while initialising. There, and only there, the client's directives
 /// (<see cref="ApplyDirective"/>) go to every partition at the held time; no window is granted until each partition has
-/// answered, and the earliest event they then report (a directive adds events) starts the next window. Directives are
-/// not journalled: an attempt restarted after a member loss goes on from its recovery point with the directives applied
-/// before that checkpoint (they are LP state the checkpoint holds) and without the later ones.
+/// answered, and the earliest event they then report (a directive adds events) starts the next window. The directives some
+/// partition accepted are recorded until a checkpoint holds them: an attempt restarted after a member loss applies again, each at
+/// its time (holding there as for a run-until), those its recovery point does not hold, so it ends as the run that lost nothing.
+/// Each control carries a control id that its <see cref="RunControlled"/> echoes.
 /// A run survives the loss of members that hold its partitions. A loss is a member that is disconnected (its
 /// process died: noticed at once) or removed (downed by the split-brain resolver once the failure detector finds
 /// it unreachable, or gone). Remoting delivers at most once and the lost partitions' state is gone, so the
@@ -116,6 +117,16 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
     private readonly Dictionary<long, PendingDirective> _directives = new();
     /// <summary>Ids of the directives of this run: each names the components it adds, so none is used twice.</summary>
     private readonly HashSet<long> _directiveIds = [];
+    /// <summary>
+    /// The directives of this run that a partition applied and the recovery point does not hold (applied after its checkpoint was taken):
+    /// what an attempt started from it applies again.
+    /// </summary>
+    private readonly List<AppliedDirective> _applied = [];
+    /// <summary>The directives this attempt has yet to apply again, by time: the attempt holds at each one's time and applies it there.</summary>
+    private readonly Queue<AppliedDirective> _replay = new();
+
+    /// <summary>A directive as it was applied: at simulated time <see cref="Time"/>, where the run held.</summary>
+    private sealed record AppliedDirective(long Id, long Time, string Verb, string[] Arguments);
 
     /// <summary>The pieces of the checkpoint taken at the barrier before window <see cref="Window"/>, as they come in.</summary>
     private sealed class CheckpointInProgress(long window, long start, int partitions)
@@ -230,6 +241,12 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
             _losses, _maxMemberLosses);
         _client.Tell(new RunProgress(_recoveryPoint.SimulatedTime, _schedule!.EndTime, _recoveryPoint.Window + 1, 0,
             new RunRestart(address, what, held.ToArray(), _reached, _recoveryPoint, _losses, _maxMemberLosses)));
+        if (_held)
+        {
+            // The new attempt runs until where this one held (applying its directives again on the way), and holds there again.
+            _holdAt = _completed;
+            _paused = false;
+        }
         BeginAttempt();
     }
 
@@ -247,7 +264,7 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
     private void Idle()
     {
         Receive<StartExperiment>(Start);
-        Receive<RunUntil>(_ => Refuse("idle", "no experiment is running"));
+        Receive<RunUntil>(u => Refuse(u.ControlId, "idle", "no experiment is running"));
         Receive<ApplyDirective>(d => Sender.Tell(new DirectiveApplied(d.Id, false, -1, "no experiment is running", [])));
         Receive<DirectiveOutcome>(_ => { });
         Receive<ExperimentFailed>(_ => { });
@@ -261,66 +278,66 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
         Receive<PartitionReady>(_ => { });
         Receive<WindowCompleted>(_ => { });
         Receive<PartitionReport>(_ => { });
-        Receive<PauseRun>(_ => Refuse("idle", "no experiment is running"));
-        Receive<ResumeRun>(_ => Refuse("idle", "no experiment is running"));
-        Receive<StopRun>(_ => Refuse("idle", "no experiment is running"));
+        Receive<PauseRun>(p => Refuse(p.ControlId, "idle", "no experiment is running"));
+        Receive<ResumeRun>(r => Refuse(r.ControlId, "idle", "no experiment is running"));
+        Receive<StopRun>(s => Refuse(s.ControlId, "idle", "no experiment is running"));
     }
 
-    private void Refuse(string state, string detail) => Sender.Tell(new RunControlled(false, state, detail));
+    private void Refuse(long request, string state, string detail) => Sender.Tell(new RunControlled(request, false, state, detail));
 
     /// <summary>Pause, resume and stop while a run goes on; <paramref name="finishing"/>: no window is left to hold back.</summary>
     private void Controls(bool finishing)
     {
         // Only the run's own client controls it: another client's pause or stop (a second service sharing the coordinator) is refused.
-        Receive<PauseRun>(_ => !Sender.Equals(_client), _ => Refuse("busy", "the running experiment belongs to another client"));
-        Receive<ResumeRun>(_ => !Sender.Equals(_client), _ => Refuse("busy", "the running experiment belongs to another client"));
-        Receive<StopRun>(_ => !Sender.Equals(_client), _ => Refuse("busy", "the running experiment belongs to another client"));
-        Receive<RunUntil>(_ => !Sender.Equals(_client), _ => Refuse("busy", "the running experiment belongs to another client"));
-        Receive<ApplyDirective>(_ => !Sender.Equals(_client),
-            d => Sender.Tell(new DirectiveApplied(d.Id, false, -1, "the running experiment belongs to another client", [])));
-        Receive<PauseRun>(_ =>
+        const string foreign = "the running experiment belongs to another client";
+        Receive<PauseRun>(_ => !Sender.Equals(_client), p => Refuse(p.ControlId, "busy", foreign));
+        Receive<ResumeRun>(_ => !Sender.Equals(_client), r => Refuse(r.ControlId, "busy", foreign));
+        Receive<StopRun>(_ => !Sender.Equals(_client), s => Refuse(s.ControlId, "busy", foreign));
+        Receive<RunUntil>(_ => !Sender.Equals(_client), u => Refuse(u.ControlId, "busy", foreign));
+        Receive<ApplyDirective>(_ => !Sender.Equals(_client), d => Sender.Tell(new DirectiveApplied(d.Id, false, -1, foreign, [])));
+        Receive<PauseRun>(p =>
         {
-            if (finishing) Refuse("finishing", "the run has granted its last window and is collecting the results");
+            if (finishing) Refuse(p.ControlId, "finishing", "the run has granted its last window and is collecting the results");
             else
             {
                 _paused = true;
-                Sender.Tell(new RunControlled(true, "paused", _held ? "held at a barrier" : "holds at the next barrier"));
+                Sender.Tell(new RunControlled(p.ControlId, true, "paused", _held ? "held at a barrier" : "holds at the next barrier"));
             }
         });
-        Receive<ResumeRun>(_ =>
+        Receive<ResumeRun>(r =>
         {
             if (!_paused)
             {
-                Refuse(finishing ? "finishing" : "running", "the run is not paused");
+                Refuse(r.ControlId, finishing ? "finishing" : "running", "the run is not paused");
                 return;
             }
             _paused = false;
             _holdAt = long.MaxValue;
-            Sender.Tell(new RunControlled(true, "running", ""));
+            Sender.Tell(new RunControlled(r.ControlId, true, "running", ""));
             Release();
         });
         Receive<RunUntil>(u =>
         {
             if (finishing)
             {
-                Refuse("finishing", "the run has granted its last window and is collecting the results");
+                Refuse(u.ControlId, "finishing", "the run has granted its last window and is collecting the results");
                 return;
             }
             // Held, the run is at _completed; running, it gets there once the window under way is done, and can hold there.
             if (_held ? u.Until <= _completed : u.Until < _completed)
             {
-                Refuse(_held ? "paused" : "running",
+                Refuse(u.ControlId, _held ? "paused" : "running",
                     $"simulated time {u.Until} ps is not after {_completed} ps, where the run {(_held ? "holds" : "has got to")}");
                 return;
             }
             var toTheEnd = u.Until >= _schedule!.EndTime;
             _holdAt = toTheEnd ? long.MaxValue : u.Until;
             _paused = false;
-            Sender.Tell(new RunControlled(true, "running", toTheEnd ? "runs to the end" : $"holds at {u.Until} ps"));
+            Sender.Tell(new RunControlled(u.ControlId, true, "running", toTheEnd ? "runs to the end" : $"holds at {u.Until} ps"));
             Release();
         });
         Receive<ApplyDirective>(Apply);
-        Receive<StopRun>(_ => Stop());
+        Receive<StopRun>(Stop);
     }
 
     /// <summary>Grants the window that was due, once the run is held, no longer paused, and no directive is out at the partitions.</summary>
@@ -332,11 +349,12 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
         Proceed();
     }
 
-    /// <summary>A client's directive, out at the partitions until each has answered.</summary>
-    private sealed class PendingDirective(ApplyDirective directive, IActorRef client)
+    /// <summary>A directive applied at <see cref="Time"/>, out at the partitions until each has answered; one applied again has no client.</summary>
+    private sealed class PendingDirective(ApplyDirective directive, long time, IActorRef? client)
     {
         public ApplyDirective Directive { get; } = directive;
-        public IActorRef Client { get; } = client;
+        public long Time { get; } = time;
+        public IActorRef? Client { get; } = client;
         public List<DirectiveOutcome> Outcomes { get; } = [];
     }
 
@@ -353,8 +371,24 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
             Sender.Tell(new DirectiveApplied(d.Id, false, _completed, $"directive id {d.Id} was used already in this run: each directive needs a new one", []));
             return;
         }
-        _directives[d.Id] = new PendingDirective(d, Sender);
+        _directives[d.Id] = new PendingDirective(d, _completed, Sender);
         foreach (var p in _partitions) p.Tell(new PartitionDirective(_runNumber, d.Id, _completed, d.Verb, d.Arguments));
+    }
+
+    /// <summary>
+    /// Applies again the directives of <paramref name="time"/> that the attempt's recovery point does not hold, in the order they first
+    /// applied: the attempt is where the first one held then (every event before the time handled, none at or after it), so each partition
+    /// ends up as it did then. Nothing is granted until every partition has answered.
+    /// </summary>
+    private void Replay(long time)
+    {
+        _completed = time;
+        while (_replay.TryPeek(out var d) && d.Time == time)
+        {
+            _replay.Dequeue();
+            _directives[d.Id] = new PendingDirective(new ApplyDirective(d.Id, d.Verb, d.Arguments), time, null);
+            foreach (var p in _partitions) p.Tell(new PartitionDirective(_runNumber, d.Id, time, d.Verb, d.Arguments));
+        }
     }
 
     /// <summary>
@@ -370,7 +404,16 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
         _directives.Remove(o.Id);
         var d = pending.Directive;
         var handled = pending.Outcomes.Where(x => x.Handled).OrderBy(x => x.Index).ToList();
-        pending.Client.Tell(handled switch
+        if (pending.Client is not { } client)
+        {
+            // Applied again: its client heard when it first applied. The same state gives the same outcome, or the run is not deterministic.
+            if (!handled.Any(x => x.Accepted))
+                _log.Warning("directive {0} ({1}), applied again at {2} ps after a restart, was not accepted this time", d.Id, d.Verb, pending.Time);
+            if (_directives.Count == 0) Proceed();
+            return;
+        }
+        if (handled.Any(x => x.Accepted)) _applied.Add(new AppliedDirective(d.Id, pending.Time, d.Verb, d.Arguments));
+        client.Tell(handled switch
         {
             [] => new DirectiveApplied(d.Id, false, _completed, _model.Unclaimed(_scenario!, new Directive(d.Id, _completed, d.Verb, d.Arguments)), []),
             [var one] => new DirectiveApplied(d.Id, one.Accepted, _completed, one.Detail, one.Entities),
@@ -383,13 +426,18 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
     /// <summary>Directives out at the partitions of an attempt that is over: their clients hear that nothing came of them.</summary>
     private void DropDirectives(string why)
     {
-        foreach (var (id, pending) in _directives) pending.Client.Tell(new DirectiveApplied(id, false, -1, why, []));
+        foreach (var (id, pending) in _directives) pending.Client?.Tell(new DirectiveApplied(id, false, -1, why, []));
         _directives.Clear();
     }
 
-    /// <summary>Grants the next window, or holds the run at this barrier when it is paused.</summary>
+    /// <summary>Applies again the directives due here, or grants the next window, or holds the run at this barrier when it is paused.</summary>
     private void Proceed()
     {
+        if (_replay.TryPeek(out var due) && _nextEvent >= due.Time)
+        {
+            Replay(due.Time);
+            return;
+        }
         if (!_paused && _holdAt != long.MaxValue && _nextEvent >= _holdAt)
         {
             // Run until: every event before the time is handled (the windows were cut there), none at or after it.
@@ -410,16 +458,20 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
         _client.Tell(new RunHeld(_completed, _window + 1, events));
     }
 
-    /// <summary>Abandons the run: the partitions built so far drop it; the client hears that it stopped; no results.</summary>
-    private void Stop()
+    /// <summary>
+    /// Abandons the run: every partition drops it, those still being built (or restored) once they are, as the abandon goes the way their
+    /// init went; the client hears at once that it stopped; no results. What the partitions still say of the run carries its number and is
+    /// dropped.
+    /// </summary>
+    private void Stop(StopRun stop)
     {
-        foreach (var p in _partitions.Where(p => p is not null)) p.Tell(new AbandonRun(_runNumber));
+        for (var i = 0; i < _count; i++) _partitionRegion.Tell(new AbandonRun(_runNumber, i));
         Timers.Cancel(ResendInits.Instance);
         Context.SetReceiveTimeout(null);
         AnswerPendingQueries();
         _log.Info("experiment stopped at simulated time {0} ps, after {1} windows", _reached, _window);
         _client.Tell(new ExperimentStopped(_reached, _window));
-        Sender.Tell(new RunControlled(true, "stopped", ""));
+        Sender.Tell(new RunControlled(stop.ControlId, true, "stopped", ""));
         DropDirectives("the run was stopped");
         _recoveryPoint = RecoveryPoint.Start;
         _results = new ResultsBuilder();
@@ -520,6 +572,7 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
         _paused = false;
         _holdAt = long.MaxValue;
         _directiveIds.Clear();
+        _applied.Clear();
         _losses = 0;
         _lost.Clear();
         BeginAttempt();
@@ -534,6 +587,9 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
         _runNumber++;
         _held = false;
         DropDirectives($"the run starts again from simulated time {_recoveryPoint.SimulatedTime} ps after losing a member");
+        // A checkpoint holds the directives applied at or before its time (they were applied before the grant that took it); the start none.
+        _replay.Clear();
+        foreach (var d in _applied.Where(d => _recoveryPoint.IsStart || d.Time > _recoveryPoint.SimulatedTime).OrderBy(d => d.Time)) _replay.Enqueue(d);
         _partitions = new IActorRef[_count];
         _addresses = new string[_count];
         _ready = new bool[_count];
@@ -680,6 +736,7 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
         if (!taking.Complete) return;
         _checkpoint = null;
         _recoveryPoint = new RecoveryPoint(taking.Window - 1, taking.Start, [.. taking.Parts.Select(CheckpointPart.Join)]);
+        _applied.RemoveAll(d => d.Time <= taking.Start);
         // A remote client (--join) would need the bytes in pieces: it gets the point alone.
         var point = _client.Path.Address.HasGlobalScope ? _recoveryPoint with { Partitions = null } : _recoveryPoint;
         _client.Tell(new CheckpointTaken(point, taking.Wall.Elapsed.Ticks / 10));
@@ -698,7 +755,7 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
 
     private void GrantNext()
     {
-        var window = _schedule!.Next(_nextEvent, _holdAt);
+        var window = _schedule!.Next(_nextEvent, _replay.TryPeek(out var replay) ? Math.Min(_holdAt, replay.Time) : _holdAt);
         var expected = _expected;
         _expected = new int[_count];
         _outstanding = _count;

@@ -214,11 +214,9 @@ public static class WindowProtocol
     /// <summary>
     /// Client -> coordinator: grant no further window once the current one is done (the run holds at the next barrier, where queries
     /// still answer). A held run's windows, once resumed, are the same as if it had never held: results do not change.
+    /// <paramref name="ControlId"/> comes back in the answer (<see cref="RunControlled"/>), as with every control.
     /// </summary>
-    public sealed record PauseRun : IDcSimMessage, INotInfluenceReceiveTimeout
-    {
-        public static readonly PauseRun Instance = new();
-    }
+    public sealed record PauseRun(long ControlId) : IDcSimMessage, INotInfluenceReceiveTimeout;
 
     /// <summary>
     /// Client -> coordinator: let the run go on (also when held) and hold it at exactly simulated time <paramref name="Until"/>: the window
@@ -226,7 +224,7 @@ public static class WindowProtocol
     /// run is paused. Answered with <see cref="RunControlled"/> at once; refused when <paramref name="Until"/> is not after where the run is
     /// (held, or the end of the window under way). At or after the run's end, the run just goes on to the end.
     /// </summary>
-    public sealed record RunUntil(long Until) : IDcSimMessage, INotInfluenceReceiveTimeout;
+    public sealed record RunUntil(long ControlId, long Until) : IDcSimMessage, INotInfluenceReceiveTimeout;
 
     /// <summary>
     /// Coordinator -> client: the run holds at a barrier (after <see cref="PauseRun"/> or <see cref="RunUntil"/>) at simulated time
@@ -261,31 +259,30 @@ public static class WindowProtocol
         : IDcSimMessage;
 
     /// <summary>Client -> coordinator: grant windows again after <see cref="PauseRun"/>.</summary>
-    public sealed record ResumeRun : IDcSimMessage, INotInfluenceReceiveTimeout
-    {
-        public static readonly ResumeRun Instance = new();
-    }
+    public sealed record ResumeRun(long ControlId) : IDcSimMessage, INotInfluenceReceiveTimeout;
 
     /// <summary>
     /// Client -> coordinator: abandon the run. The partitions drop it (<see cref="AbandonRun"/>), the run's client gets
-    /// <see cref="ExperimentStopped"/>, and nothing is reported.
+    /// <see cref="ExperimentStopped"/>, and nothing is reported. Also while the partitions are being built: those still building drop the
+    /// run once built.
     /// </summary>
-    public sealed record StopRun : IDcSimMessage, INotInfluenceReceiveTimeout
-    {
-        public static readonly StopRun Instance = new();
-    }
+    public sealed record StopRun(long ControlId) : IDcSimMessage, INotInfluenceReceiveTimeout;
 
     /// <summary>
-    /// The coordinator's answer to <see cref="PauseRun"/>, <see cref="ResumeRun"/>, <see cref="RunUntil"/> or <see cref="StopRun"/>: whether it was done, and the
+    /// The coordinator's answer to <see cref="PauseRun"/>, <see cref="ResumeRun"/>, <see cref="RunUntil"/> or <see cref="StopRun"/> of id
+    /// <paramref name="ControlId"/> (a client with several controls out matches each answer to its request): whether it was done, and the
     /// run's state afterwards ("paused", "running", "stopped"; "idle" or "finishing" when refused) with a sentence saying why when refused.
     /// </summary>
-    public sealed record RunControlled(bool Accepted, string State, string Detail) : IDcSimMessage, INotInfluenceReceiveTimeout;
+    public sealed record RunControlled(long ControlId, bool Accepted, string State, string Detail) : IDcSimMessage, INotInfluenceReceiveTimeout;
 
     /// <summary>Coordinator -> client: the run was stopped (<see cref="StopRun"/>) at simulated time <paramref name="SimulatedTime"/>; no results.</summary>
     public sealed record ExperimentStopped(long SimulatedTime, long Windows) : IDcSimMessage;
 
-    /// <summary>Coordinator -> partitions: run <paramref name="Run"/> was stopped, drop what is built for it.</summary>
-    public sealed record AbandonRun(long Run) : IDcSimMessage;
+    /// <summary>
+    /// Coordinator -> partition <paramref name="Index"/>, through the shard region (as its init went, so it arrives after the init even
+    /// while the partition is still being built): run <paramref name="Run"/> was stopped, drop what is built or restored for it.
+    /// </summary>
+    public sealed record AbandonRun(long Run, int Index) : IDcSimMessage;
 
     /// <summary>Coordinator -> client: every partition of the attempt is built; the member each runs on, by partition index.</summary>
     public sealed record RunPlaced(string[] Addresses) : IDcSimMessage;

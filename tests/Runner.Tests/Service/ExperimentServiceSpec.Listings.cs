@@ -16,8 +16,8 @@ public sealed partial class ExperimentServiceSpec
         // arrange: held at 1.5 us
         var id = await HeldAtZero();
         var run = Send(HttpMethod.Post, $"/experiments/{id}/run?until=1.5us");
-        _coordinator.ExpectMsg<RunUntil>();
-        _coordinator.Reply(new RunControlled(true, "running", ""));
+        var until = _coordinator.ExpectMsg<RunUntil>();
+        _coordinator.Reply(new RunControlled(until.ControlId, true, "running", ""));
         _coordinator.Reply(new RunHeld(1_500_000, 3, 40));
         await run;
         var snapshot = new ResultsBuilder();

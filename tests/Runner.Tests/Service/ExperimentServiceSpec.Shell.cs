@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using DcSim.Runner.Service;
+using DcSim.SimCore.Cluster;
 using DcSim.SimCore.Metrics;
 using Xunit;
 using static DcSim.SimCore.Cluster.WindowProtocol;
@@ -17,8 +18,8 @@ public sealed partial class ExperimentServiceSpec
     {
         var id = await Submitted("?paused=true");
         _coordinator.ExpectMsg<StartExperiment>();
-        _coordinator.ExpectMsg<PauseRun>();
-        _coordinator.Reply(new RunControlled(true, "paused", ""));
+        var pause = _coordinator.ExpectMsg<PauseRun>();
+        _coordinator.Reply(new RunControlled(pause.ControlId, true, "paused", ""));
         _coordinator.Reply(new RunHeld(0, 0, 0));
         await AwaitState(id, "paused");
         return id;
@@ -33,7 +34,7 @@ public sealed partial class ExperimentServiceSpec
         // act: run 1.5us on (answered once held), then an action, then run for 10 ms more
         var run = Send(HttpMethod.Post, $"/experiments/{id}/run?until=1.5us");
         var until = _coordinator.ExpectMsg<RunUntil>();
-        _coordinator.Reply(new RunControlled(true, "running", "holds at 1500000 ps"));
+        _coordinator.Reply(new RunControlled(until.ControlId, true, "running", "holds at 1500000 ps"));
         var early = await Status(id);
         _coordinator.Reply(new RunHeld(1_500_000, 3, 40));
         var held = await run;
@@ -49,12 +50,12 @@ public sealed partial class ExperimentServiceSpec
         var acted = await act;
         var more = Send(HttpMethod.Post, $"/experiments/{id}/run?for=10ms");
         var forward = _coordinator.ExpectMsg<RunUntil>();
-        _coordinator.Reply(new RunControlled(true, "running", ""));
+        _coordinator.Reply(new RunControlled(forward.ControlId, true, "running", ""));
         _coordinator.Reply(new RunHeld(10_001_500_000, 9, 100));
         await more;
         var resume = Send(HttpMethod.Post, $"/experiments/{id}/resume");
-        _coordinator.ExpectMsg<ResumeRun>();
-        _coordinator.Reply(new RunControlled(true, "running", ""));
+        var resumeRun = _coordinator.ExpectMsg<ResumeRun>();
+        _coordinator.Reply(new RunControlled(resumeRun.ControlId, true, "running", ""));
         await resume;
         var notHeld = await Send(HttpMethod.Post, $"/experiments/{id}/actions", "{\"verb\": \"ping\", \"args\": [\"host0\", \"host1\"]}", Json);
 
@@ -121,5 +122,34 @@ public sealed partial class ExperimentServiceSpec
         Assert.Equal((HttpStatusCode.NotFound, "ping: no server 'host32' (the servers are host0 to host31)"), (bare.Status, Detail(bare)));
         Assert.Equal((HttpStatusCode.BadRequest, "ping kvm-0 host1: no endpoint named 'kvm-0'"), (vmRefused.Status, Detail(vmRefused)));
         _coordinator.ExpectNoMsg(TimeSpan.FromMilliseconds(100));   // only those the model refused went to the coordinator
+    }
+
+    [Fact]
+    public async Task Controls_out_together_must_each_get_the_coordinators_answer_to_their_own_request_whatever_the_order()
+    {
+        // arrange: held at 0, a resume and a run-until go out together
+        var id = await HeldAtZero();
+        var resume = Send(HttpMethod.Post, $"/experiments/{id}/resume");
+        var run = Send(HttpMethod.Post, $"/experiments/{id}/run?until=1ms");
+        var controls = new[] { _coordinator.ExpectMsg<IDcSimMessage>(), _coordinator.ExpectMsg<IDcSimMessage>() };
+
+        // act: the coordinator answers the later one first
+        foreach (var control in controls.Reverse())
+            _coordinator.Reply(control switch
+            {
+                ResumeRun r => new RunControlled(r.ControlId, true, "running", ""),
+                RunUntil u => new RunControlled(u.ControlId, false, "running", "simulated time 1000000000 ps is not after 1000000001 ps, where the run has got to"),
+                var other => throw new Xunit.Sdk.XunitException($"unexpected {other}"),
+            });
+        var resumed = await resume;
+        var refused = await run;
+
+        // assert
+        Assert.Single(controls.OfType<ResumeRun>());
+        Assert.Single(controls.OfType<RunUntil>());
+        Assert.Equal((HttpStatusCode.OK, "running"), (resumed.Status, resumed.Body.GetProperty("state").GetString()));
+        Assert.Equal(HttpStatusCode.Conflict, refused.Status);
+        Assert.Equal($"experiment {id}: the run is running: simulated time 1000000000 ps is not after 1000000001 ps, where the run has got to",
+            refused.Body.GetProperty("detail").GetString());
     }
 }

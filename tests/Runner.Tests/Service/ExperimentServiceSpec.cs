@@ -134,17 +134,17 @@ public sealed partial class ExperimentServiceSpec : TestKit, IAsyncLifetime
         var pauseQueued = await Send(HttpMethod.Post, $"/experiments/{queued}/pause");
         var resumeRunning = await Send(HttpMethod.Post, $"/experiments/{id}/resume");
         var pause = Send(HttpMethod.Post, $"/experiments/{id}/pause");
-        _coordinator.ExpectMsg<PauseRun>();
-        _coordinator.Reply(new RunControlled(true, "paused", "holds at the next barrier"));
+        var pauseRun = _coordinator.ExpectMsg<PauseRun>();
+        _coordinator.Reply(new RunControlled(pauseRun.ControlId, true, "paused", "holds at the next barrier"));
         var paused = await pause;
         var resume = Send(HttpMethod.Post, $"/experiments/{id}/resume");
-        _coordinator.ExpectMsg<ResumeRun>();
-        _coordinator.Reply(new RunControlled(true, "running", ""));
+        var resumeRun = _coordinator.ExpectMsg<ResumeRun>();
+        _coordinator.Reply(new RunControlled(resumeRun.ControlId, true, "running", ""));
         var resumed = await resume;
         var stop = Send(HttpMethod.Post, $"/experiments/{id}/stop");
-        _coordinator.ExpectMsg<StopRun>();
+        var stopRun = _coordinator.ExpectMsg<StopRun>();
         _coordinator.Reply(new ExperimentStopped(500, 5));
-        _coordinator.Reply(new RunControlled(true, "stopped", ""));
+        _coordinator.Reply(new RunControlled(stopRun.ControlId, true, "stopped", ""));
         var stopped = await stop;
         var next = _coordinator.ExpectMsg<StartExperiment>();   // the queued one runs once the stopped one is gone
         var stopAgain = await Send(HttpMethod.Post, $"/experiments/{id}/stop");

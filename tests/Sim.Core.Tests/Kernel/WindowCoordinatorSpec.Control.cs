@@ -28,7 +28,7 @@ public sealed partial class WindowCoordinatorSpec
         var (unpaused, coordinator) = StartPastOneMillisecond();
 
         // act: pause, then look twice at where it holds
-        coordinator.Tell(PauseRun.Instance, TestActor);
+        coordinator.Tell(new PauseRun(1), TestActor);
         var paused = FishForMessage<RunControlled>(_ => true, TimeSpan.FromSeconds(10));
         // the report the held barrier sends: progress stops there
         var held = (RunProgress)FishForMessage<object>(m => m is RunProgress, TimeSpan.FromSeconds(10));
@@ -37,16 +37,16 @@ public sealed partial class WindowCoordinatorSpec
         ExpectNoMsg(TimeSpan.FromMilliseconds(500));
         coordinator.Tell(new QueryServers(8), TestActor);
         var second = FishForMessage<ServersSnapshot>(_ => true, TimeSpan.FromSeconds(10));
-        coordinator.Tell(PauseRun.Instance, TestActor);
+        coordinator.Tell(new PauseRun(2), TestActor);
         var again = FishForMessage<RunControlled>(_ => true, TimeSpan.FromSeconds(10));
-        coordinator.Tell(ResumeRun.Instance, TestActor);
+        coordinator.Tell(new ResumeRun(3), TestActor);
         var resumed = FishForMessage<RunControlled>(_ => true, TimeSpan.FromSeconds(10));
         var completed = FishForMessage<ExperimentCompleted>(_ => true, TimeSpan.FromSeconds(60));
 
         // assert
-        Assert.Equal((true, "paused"), (paused.Accepted, paused.State));
-        Assert.Equal((true, "paused", "held at a barrier"), (again.Accepted, again.State, again.Detail));
-        Assert.Equal((true, "running"), (resumed.Accepted, resumed.State));
+        Assert.Equal((1L, true, "paused"), (paused.ControlId, paused.Accepted, paused.State));
+        Assert.Equal((2L, true, "paused", "held at a barrier"), (again.ControlId, again.Accepted, again.State, again.Detail));
+        Assert.Equal((3L, true, "running"), (resumed.ControlId, resumed.Accepted, resumed.State));
         Assert.InRange(held.SimulatedTime, Millisecond, 5 * Millisecond - 1);
         Assert.Equal(held.SimulatedTime + Latency, first.SimulatedTime);   // the partitions completed the window that starts there
         Assert.Equal(first.SimulatedTime, second.SimulatedTime);
@@ -61,13 +61,13 @@ public sealed partial class WindowCoordinatorSpec
         var (undisturbed, coordinator) = StartPastOneMillisecond();
 
         // act
-        coordinator.Tell(ResumeRun.Instance, TestActor);
+        coordinator.Tell(new ResumeRun(4), TestActor);
         var notPaused = FishForMessage<RunControlled>(_ => true, TimeSpan.FromSeconds(10));
-        coordinator.Tell(StopRun.Instance, TestActor);
+        coordinator.Tell(new StopRun(5), TestActor);
         var stopped = FishForMessage<ExperimentStopped>(_ => true, TimeSpan.FromSeconds(10));
         var answer = FishForMessage<RunControlled>(_ => true, TimeSpan.FromSeconds(10));
         ExpectNoMsg(TimeSpan.FromMilliseconds(500));   // no report, no progress: the partitions dropped the run
-        coordinator.Tell(StopRun.Instance, TestActor);
+        coordinator.Tell(new StopRun(6), TestActor);
         var idle = FishForMessage<RunControlled>(_ => true, TimeSpan.FromSeconds(10));
         coordinator.Tell(new StartExperiment(LongScenario, ".", 3), TestActor);
         var next = FishForMessage<ExperimentCompleted>(_ => true, TimeSpan.FromSeconds(60));
@@ -80,6 +80,42 @@ public sealed partial class WindowCoordinatorSpec
         Assert.Equal(undisturbed, next.Results);
     }
 
+    /// <summary>The time each partition actor behind <paramref name="gate"/> answers a query at: -1 when it holds no run.</summary>
+    private long[] PartitionTimes(IActorRef gate, int partitions) => [.. Enumerable.Range(0, partitions).Select(i =>
+    {
+        Sys.ActorSelection(gate.Path / "region" / $"p{i}").Tell(new QueryServers(100 + i), TestActor);
+        return ExpectMsg<ServersSnapshot>(s => s.QueryId == 100 + i, TimeSpan.FromSeconds(10)).SimulatedTime;
+    })];
+
+    [Fact]
+    public void Stop_while_initialising_must_answer_at_once_make_every_partition_drop_the_run_once_built_and_leave_the_coordinator_ready()
+    {
+        // arrange: no partition is built yet, the gate holds their inits back
+        var model = new RingModel(6, Latency);
+        var undisturbed = ResultsCodec.Encode(InProcessRun.Run(model, ScenarioLoader.Parse(LongScenario, "test", ".", model), 1));
+        var gate = Sys.ActorOf(Props.Create(() => new GatedRegion(model)));
+        var coordinator = Sys.ActorOf(WindowCoordinator.Props(gate, model, 0));
+        coordinator.Tell(new StartExperiment(LongScenario, ".", 3), TestActor);
+
+        // act: stop, then let the inits and what followed them through; once the region has passed everything on (it answers an
+        // Identify after them), each partition has its init and abandon before the query
+        coordinator.Tell(new StopRun(42), TestActor);
+        var stopped = FishForMessage<ExperimentStopped>(_ => true, TimeSpan.FromSeconds(10));
+        var answer = FishForMessage<RunControlled>(_ => true, TimeSpan.FromSeconds(10));
+        gate.Tell(new GatedRegion.Open());
+        gate.Tell(new Identify(1), TestActor);
+        FishForMessage<ActorIdentity>(_ => true, TimeSpan.FromSeconds(10));
+        var times = PartitionTimes(gate, 3);
+        coordinator.Tell(new StartExperiment(LongScenario, ".", 3), TestActor);
+        var next = FishForMessage<IDcSimMessage>(m => m is ExperimentCompleted or ExperimentFailed, TimeSpan.FromSeconds(60));
+
+        // assert: stopped at the start, the partitions built meanwhile hold nothing, and the next run is undisturbed
+        Assert.Equal(new ExperimentStopped(0, -1), stopped);
+        Assert.Equal(new RunControlled(42, true, "stopped", ""), answer);
+        Assert.Equal([-1L, -1L, -1L], times);
+        Assert.Equal(undisturbed, Assert.IsType<ExperimentCompleted>(next).Results);
+    }
+
     [Fact]
     public void Controls_from_another_client_must_be_refused_and_leave_the_run_untouched()
     {
@@ -88,15 +124,15 @@ public sealed partial class WindowCoordinatorSpec
         var stranger = CreateTestProbe();
 
         // act
-        coordinator.Tell(StopRun.Instance, stranger.Ref);
+        coordinator.Tell(new StopRun(7), stranger.Ref);
         var stop = stranger.ExpectMsg<RunControlled>(TimeSpan.FromSeconds(10));
-        coordinator.Tell(PauseRun.Instance, stranger.Ref);
+        coordinator.Tell(new PauseRun(8), stranger.Ref);
         var pause = stranger.ExpectMsg<RunControlled>(TimeSpan.FromSeconds(10));
         var completed = FishForMessage<ExperimentCompleted>(_ => true, TimeSpan.FromSeconds(60));
 
         // assert: refused, and the owner's run finished undisturbed
-        Assert.Equal((false, "busy"), (stop.Accepted, stop.State));
-        Assert.Equal((false, "busy"), (pause.Accepted, pause.State));
+        Assert.Equal((7L, false, "busy"), (stop.ControlId, stop.Accepted, stop.State));
+        Assert.Equal((8L, false, "busy"), (pause.ControlId, pause.Accepted, pause.State));
         Assert.Equal(undisturbed, completed.Results);
     }
 

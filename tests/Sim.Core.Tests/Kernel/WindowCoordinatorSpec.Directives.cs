@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Remote;
 using DcSim.SimCore.Cluster;
 using DcSim.SimCore.Kernel;
 using DcSim.SimCore.Metrics;
@@ -11,21 +12,24 @@ namespace DcSim.SimCore.Tests.Kernel;
 /// <summary>Run-until, the held time, and directives applied there (the shell's actions, in virtual time).</summary>
 public sealed partial class WindowCoordinatorSpec
 {
-    /// <summary>A <see cref="LocalRegion"/> that holds the inits back until it is told to open: the run is initialising until then.</summary>
+    /// <summary>
+    /// A <see cref="LocalRegion"/> that holds back what is sent through it (inits, abandons) until it is told to open: the run is
+    /// initialising until then. Its partitions are its region's children, p0, p1, ...
+    /// </summary>
     private sealed class GatedRegion : ReceiveActor
     {
         public sealed record Open;
 
         public GatedRegion(IModelFactory model)
         {
-            var region = Context.ActorOf(Props.Create(() => new LocalRegion(model)));
-            var held = new List<(InitPartition Init, IActorRef Sender)>();
-            Receive<InitPartition>(init => held.Add((init, Sender)));
+            var region = Context.ActorOf(Props.Create(() => new LocalRegion(model)), "region");
+            var held = new List<(object Message, IActorRef Sender)>();
             Receive<Open>(_ =>
             {
-                foreach (var (init, sender) in held) region.Tell(init, sender);
-                Become(() => Receive<InitPartition>(init => region.Forward(init)));
+                foreach (var (message, sender) in held) region.Tell(message, sender);
+                Become(() => ReceiveAny(region.Forward));
             });
+            ReceiveAny(m => held.Add((m, Sender)));
         }
     }
 
@@ -33,11 +37,12 @@ public sealed partial class WindowCoordinatorSpec
     /// Starts the long ring run and, while it is surely still initialising, sends <paramref name="first"/> (a control, or a directive) and
     /// waits for its answer; then lets the partitions be built.
     /// </summary>
-    private (IActorRef Coordinator, object Answer) StartRun(IModelFactory model, int partitions, object first)
+    private (IActorRef Coordinator, object Answer) StartRun(IModelFactory model, int partitions, object first, int maxMemberLosses = 0,
+        string scenario = LongScenario)
     {
         var gate = Sys.ActorOf(Props.Create(() => new GatedRegion(model)));
-        var coordinator = Sys.ActorOf(WindowCoordinator.Props(gate, model, 0));
-        coordinator.Tell(new StartExperiment(LongScenario, ".", partitions), TestActor);
+        var coordinator = Sys.ActorOf(WindowCoordinator.Props(gate, model, maxMemberLosses));
+        coordinator.Tell(new StartExperiment(scenario, ".", partitions), TestActor);
         coordinator.Tell(first, TestActor);
         var answer = FishForMessage<object>(m => m is RunControlled or DirectiveApplied, TimeSpan.FromSeconds(10));
         gate.Tell(new GatedRegion.Open());
@@ -52,7 +57,7 @@ public sealed partial class WindowCoordinatorSpec
 
     private RunHeld HeldAt(IActorRef coordinator, long until)
     {
-        var answer = Control(coordinator, new RunUntil(until));
+        var answer = Control(coordinator, new RunUntil(6, until));
         Assert.Equal((true, "running", $"holds at {until} ps"), (answer.Accepted, answer.State, answer.Detail));
         return FishForMessage<RunHeld>(_ => true, TimeSpan.FromSeconds(30));
     }
@@ -79,13 +84,13 @@ public sealed partial class WindowCoordinatorSpec
         // arrange
         var model = new RingModel(6, Latency);
         var straight = ResultsCodec.Encode(InProcessRun.Run(model, ScenarioLoader.Parse(LongScenario, "test", ".", model), 1));
-        var (coordinator, _) = StartRun(model, partitions, new RunUntil(1_234_567));
+        var (coordinator, _) = StartRun(model, partitions, new RunUntil(7, 1_234_567));
 
         // act: hold at times that cut windows in the middle (windows are 1 us long on 3 partitions, 250 us on one)
         var held = new[] { 1_500_000_001L, 1_500_000_002L, 3_999_999_999L }.Select(t => HeldAt(coordinator, t)).Prepend(FishForMessage<RunHeld>(_ => true)).ToList();
         coordinator.Tell(new QueryServers(1), TestActor);
         var snapshot = FishForMessage<ServersSnapshot>(_ => true, TimeSpan.FromSeconds(10));
-        var resumed = Control(coordinator, ResumeRun.Instance);
+        var resumed = Control(coordinator, new ResumeRun(1));
         var completed = Completed();
 
         // assert
@@ -101,13 +106,13 @@ public sealed partial class WindowCoordinatorSpec
     {
         // arrange
         var model = new RingModel(6, Latency);
-        var (coordinator, answer) = StartRun(model, 2, PauseRun.Instance);
+        var (coordinator, answer) = StartRun(model, 2, new PauseRun(2));
 
         // act
         var paused = (RunControlled)answer;
         var held = FishForMessage<RunHeld>(_ => true, TimeSpan.FromSeconds(30));
         var applied = Apply(coordinator, 1, "token", "ring3");
-        Control(coordinator, ResumeRun.Instance);
+        Control(coordinator, new ResumeRun(3));
         var completed = Completed();
 
         // assert
@@ -123,13 +128,13 @@ public sealed partial class WindowCoordinatorSpec
     private byte[] RunWithTokens(int partitions)
     {
         var model = new RingModel(6, Latency);
-        var (coordinator, _) = StartRun(model, partitions, new RunUntil(700_000_001));
+        var (coordinator, _) = StartRun(model, partitions, new RunUntil(8, 700_000_001));
         FishForMessage<RunHeld>(_ => true, TimeSpan.FromSeconds(30));
         Assert.True(Apply(coordinator, 1, "token", "ring1").Accepted);
         Assert.True(Apply(coordinator, 2, "token", "ring4").Accepted);
         HeldAt(coordinator, 2_000_000_000);
         Assert.True(Apply(coordinator, 3, "token", "ring1").Accepted);
-        Assert.True(Control(coordinator, ResumeRun.Instance).Accepted);
+        Assert.True(Control(coordinator, new ResumeRun(4)).Accepted);
         return Completed().Results;
     }
 
@@ -168,8 +173,8 @@ public sealed partial class WindowCoordinatorSpec
         var repeated = Apply(coordinator, 4, "token", "ring2");
         coordinator.Tell(new ApplyDirective(5, "token", ["ring2"]), stranger.Ref);
         var foreign = stranger.ExpectMsg<DirectiveApplied>(TimeSpan.FromSeconds(10));
-        var past = Control(coordinator, new RunUntil(2_000_000_000));
-        Control(coordinator, StopRun.Instance);
+        var past = Control(coordinator, new RunUntil(9, 2_000_000_000));
+        Control(coordinator, new StopRun(5));
         var idle = Apply(coordinator, 6, "token", "ring2");
 
         // assert
@@ -182,5 +187,51 @@ public sealed partial class WindowCoordinatorSpec
         Assert.Equal((false, "the running experiment belongs to another client"), (foreign.Accepted, foreign.Detail));
         Assert.Equal((false, "paused", "simulated time 2000000000 ps is not after 2000000000 ps, where the run holds"), (past.Accepted, past.State, past.Detail));
         Assert.Equal((false, "no experiment is running"), (idle.Accepted, idle.Detail));
+    }
+
+    /// <summary>
+    /// A run with tokens at 1.2 ms and 2.2 ms, held at 2.3 ms; checkpointed every 500 us, the first token is applied before the checkpoint
+    /// at 1.5 ms and the second after the one at 2 ms. When <paramref name="loseMember"/>, the member of every partition is lost there.
+    /// </summary>
+    private (byte[] Results, RunRestart? Restart, RunHeld? HeldAgain) RunWithTokensAcrossALoss(string scenario, bool loseMember)
+    {
+        var model = new RingModel(6, Latency);
+        var (coordinator, _) = StartRun(model, 3, new RunUntil(1, 1_200_000_001), maxMemberLosses: 1, scenario);
+        FishForMessage<RunHeld>(_ => true, TimeSpan.FromSeconds(30));
+        Assert.True(Apply(coordinator, 1, "token", "ring1").Accepted);
+        HeldAt(coordinator, 2_200_000_001);
+        Assert.True(Apply(coordinator, 2, "token", "ring4").Accepted);
+        HeldAt(coordinator, 2_300_000_000);
+        RunRestart? restart = null;
+        RunHeld? again = null;
+        if (loseMember)
+        {
+            var self = ((ExtendedActorSystem)Sys).Provider.DefaultAddress;
+            Sys.EventStream.Publish(new DisassociatedEvent(self, self, inbound: false));
+            restart = ((RunProgress)FishForMessage<object>(m => m is RunProgress { Restart: not null }, TimeSpan.FromSeconds(30))).Restart;
+            again = FishForMessage<RunHeld>(_ => true, TimeSpan.FromSeconds(30));
+        }
+        Assert.True(Control(coordinator, new ResumeRun(3)).Accepted);
+        return (Completed().Results, restart, again);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Directives_applied_after_the_recovery_point_must_apply_again_after_a_member_loss_and_give_the_uninterrupted_results(bool checkpointed)
+    {
+        // arrange
+        var scenario = checkpointed ? CheckpointedScenario : LongScenario;
+        var (uninterrupted, _, _) = RunWithTokensAcrossALoss(scenario, loseMember: false);
+
+        // act
+        var (restarted, restart, heldAgain) = RunWithTokensAcrossALoss(scenario, loseMember: true);
+
+        // assert: back to the 2 ms checkpoint (which holds the first token, not the second) or to the start (which holds neither), held
+        // again where it was, and the results of the run that lost nothing
+        if (checkpointed) Assert.InRange(restart!.From.SimulatedTime, 1_500_000_000, 2_200_000_000);
+        else Assert.Equal(RecoveryPoint.Start, restart!.From);
+        Assert.Equal(2_300_000_000, heldAgain!.SimulatedTime);
+        Assert.Equal(uninterrupted, restarted);
     }
 }

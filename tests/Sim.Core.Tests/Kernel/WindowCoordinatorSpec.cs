@@ -27,6 +27,7 @@ public sealed partial class WindowCoordinatorSpec : TestKit
                 if (child.IsNobody()) child = Context.ActorOf(PartitionActor.Props(model), name);
                 child.Forward(init);
             });
+            Receive<AbandonRun>(abandon => Context.Child($"p{abandon.Index}").Forward(abandon));
         }
     }
 
