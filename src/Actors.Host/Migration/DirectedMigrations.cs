@@ -22,6 +22,8 @@ internal sealed class DirectedMigrations(int host, EntityPlan plan, EndpointStac
     long linkBitsPerSecond)
 {
     private readonly Dictionary<int, ResidentVm> _held = [];
+    /// <summary>The VMs built here that nothing has moved yet (default once made): what moving one takes is made when a directive first names it.</summary>
+    private BuiltVm[] _built = [];
     private readonly Dictionary<int, MigrationAgent> _leaving = [];
     private MigrationDesk? _desk;
     private VmDock? _dock;
@@ -30,6 +32,9 @@ internal sealed class DirectedMigrations(int host, EntityPlan plan, EndpointStac
     public LinuxBridge? Bridge { get; init; }
 
     public SriovNic? Sriov { get; init; }
+
+    /// <summary>Makes what moving a VM built here takes, from where its parts are.</summary>
+    public required Func<BuiltVm, ResidentVm> Resident { get; init; }
 
     /// <summary>Makes the dock where VMs arrive here, measured by the observer given.</summary>
     public required Func<MigrationObserver, VmDock> NewDock { get; init; }
@@ -56,13 +61,23 @@ internal sealed class DirectedMigrations(int host, EntityPlan plan, EndpointStac
     /// <summary>The VM is on this server (built here or arrived): a directive may move it.</summary>
     public void Hold(ResidentVm vm) => _held[vm.Entity] = vm;
 
+    /// <summary>The VMs built here that no planned move takes: a directive may move them.</summary>
+    public void Built(BuiltVm[] vms) => _built = vms;
+
     /// <summary>The agent of a planned migration leaving here: the VM is migrating until it is handed over or the migration is aborted.</summary>
     public void Leaves(MigrationAgent agent) => _leaving[agent.Request.Entity] = agent;
 
     /// <summary>VM <paramref name="entity"/> if it runs on <paramref name="server"/> now (not stopped for a migration, not gone).</summary>
-    public ResidentVm? Held(Server server, int entity) =>
-        _held.TryGetValue(entity, out var vm) && vm.Guest[0] is var g && g.Index < server.Components.Count && ReferenceEquals(server.Components[g.Index], g)
+    public ResidentVm? Held(Server server, int entity)
+    {
+        if (!_held.ContainsKey(entity) && Array.FindIndex(_built, b => b.Source is not null && b.Entity == entity) is var i and >= 0)
+        {
+            Hold(Resident(_built[i]));
+            _built[i] = default;
+        }
+        return _held.TryGetValue(entity, out var vm) && vm.Guest[0] is var g && g.Index < server.Components.Count && ReferenceEquals(server.Components[g.Index], g)
             ? vm : null;
+    }
 
     /// <summary>The agent of VM <paramref name="entity"/>'s migration from here that is not over yet (not started, or going on); else null.</summary>
     public MigrationAgent? Migrating(int entity) =>

@@ -28,13 +28,17 @@ internal sealed partial class ServerBuilder
             Sriov = nic,
             Observer = observer,
             NewDock = o => NewDock(server, host, hostSwitch, hostCores, vfOf, nic, o, startup),
+            Resident = vm => Resident(server, vm),
             // vCPUs of arriving VMs go after those planned here, as the planner deals cores (core 0 left to the host).
             VcpusDealt = Plan.OnServer(host).ToArray().Where(e => Plan.Entity(e).Kind == EntityKind.Vm).Sum(e => Plan.VmTemplateOf(e).Vcpus),
         };
-        foreach (var vm in vms) moves.Hold(_residents[vm]);
-        foreach (var m in _dc.Migrations.Where(m => Plan.Entity(m.Entity).Server == host && m.Container is null))
+        var planned = _dc.Migrations.Where(m => Plan.Entity(m.Entity).Server == host && m.Container is null).ToList();
+        var residents = planned.Select(m => m.Entity).Distinct().ToDictionary(vm => vm, vm => Resident(server, _builtVms[vm]));
+        foreach (var resident in residents.Values) moves.Hold(resident);
+        moves.Built([.. vms.Where(vm => !residents.ContainsKey(vm)).Select(vm => _builtVms[vm])]);
+        foreach (var m in planned)
         {
-            var agent = server.Add(new MigrationAgent($"{server.Name}/migration{m.Index}", m, _residents[m.Entity], hostStack, hostSwitch,
+            var agent = server.Add(new MigrationAgent($"{server.Name}/migration{m.Index}", m, residents[m.Entity], hostStack, hostSwitch,
                 _handoff, _announcer, host, layout.Graph.LinkOf(host).Rate.BitsPerSecond)
             {
                 Successor = _dc.Migrations.FirstOrDefault(n => n.After == m.Index)?.Index ?? -1,
@@ -42,6 +46,7 @@ internal sealed partial class ServerBuilder
             _handoff.Register(m.Index, agent);
             moves.Leaves(agent);
         }
+        _builtVms.Clear();
         if (arrivals.Count == 0) return;
         hostStack.MigrationReceiver = desk;
         var dock = NewDock(server, host, hostSwitch, hostCores, vfOf, nic, observer!, startup);
@@ -115,19 +120,22 @@ internal sealed partial class ServerBuilder
         }
     }
 
-    /// <summary>What moving the VM <paramref name="entity"/> takes (<see cref="ResidentVm"/>), as BuildVm made it.</summary>
-    private ResidentVm Resident(Server server, int entity, EventSource source, List<int> containers, List<Component> attachment, List<Component> guest,
-        (Component, int) guestUplink, VcpuSet vcpus, (Component, int) switchPort, GuestBond? bond)
+    /// <summary>What moving VM <paramref name="vm"/> takes (<see cref="ResidentVm"/>), from where BuildVm put its parts on <paramref name="server"/>.</summary>
+    private ResidentVm Resident(Server server, BuiltVm vm)
     {
-        var e = Plan.Entity(entity);
+        var e = Plan.Entity(vm.Entity);
+        var containers = Plan.OnServer(e.Server).ToArray().Where(c => Plan.Entity(c).ParentVm == vm.Entity).ToList();
         int[] endpoints = [e.Endpoint, .. containers.Select(c => Plan.Entity(c).Endpoint)];
         ulong[] macs = [directory[e.Endpoint].Mac,
             .. containers.Where(c => Plan.ContainerTemplateOf(c).Network == ContainerNetwork.Macvlan).Select(c => directory[Plan.Entity(c).Endpoint].Mac)];
-        return new ResidentVm(entity, Plan.NameOf(entity), source, endpoints, macs, guest, guestUplink, vcpus, Plan.VmTemplateOf(entity).DirtyModel)
+        var parts = server.Components;
+        return new ResidentVm(vm.Entity, Plan.NameOf(vm.Entity), vm.Source, endpoints, macs,
+            parts.Skip(vm.AttachmentEnd).Take(vm.GuestEnd - vm.AttachmentEnd).ToList(), (vm.GuestUplink, vm.GuestUplinkPort), vm.Vcpus,
+            Plan.VmTemplateOf(vm.Entity).DirtyModel)
         {
-            Attachment = attachment,
-            SwitchPort = switchPort,
-            Bond = bond,
+            Attachment = parts.Skip(vm.AttachmentStart).Take(vm.AttachmentEnd - vm.AttachmentStart).ToList(),
+            SwitchPort = (vm.AttachedTo, vm.AttachPort),
+            Bond = vm.Bond,
         };
     }
 

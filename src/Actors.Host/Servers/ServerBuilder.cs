@@ -61,8 +61,8 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, FabricLay
     /// <summary>The VMs on their way between two servers of this partition, and the servers' docks.</summary>
     private readonly MigrationHandoff _handoff = new();
     private readonly FabricAnnouncer _announcer = new(layout.Graph);
-    /// <summary>What moving each VM built so far takes, by entity (filled by BuildVm): for planned migrations and the shell's.</summary>
-    private readonly Dictionary<int, ResidentVm> _residents = [];
+    /// <summary>Where the parts of each VM of the server being built are, by entity (filled by BuildVm): what moving it takes is made from them.</summary>
+    private readonly Dictionary<int, BuiltVm> _builtVms = [];
     /// <summary>The containers of the server being built that move on their own, by entity (filled by BuildKernel).</summary>
     private readonly Dictionary<int, ResidentContainer> _movingContainers = [];
 
@@ -258,8 +258,7 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, FabricLay
         var attachmentEnd = server.Components.Count;
         var (up, upPort, _) = BuildKernel(server, kernel, containers, startup, onSharedSegment: true);
         server.Connect(vnic, guestSide, up, upPort);
-        _residents[entity] = Resident(server, entity, source, containers, server.Components.Skip(attachmentStart).Take(attachmentEnd - attachmentStart).ToList(),
-            server.Components.Skip(attachmentEnd).ToList(), (up, upPort), vcpus, (attachTo, attachPort), bond);
+        _builtVms[entity] = new BuiltVm(entity, source, attachmentStart, attachmentEnd, server.Components.Count, up, upPort, vcpus, attachTo, attachPort, bond);
         return bond;
     }
 
