@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text.Json;
+using DcSim.Runner.Hosting;
 using DcSim.Runner.Results;
 
 namespace DcSim.Runner.Commands;
@@ -192,9 +193,9 @@ internal static class QueryLoadBenchCommand
     {
         var port = FreePort();
         server = $"127.0.0.1:{port}";
-        var psi = new ProcessStartInfo(Environment.ProcessPath ?? throw new InvalidOperationException("cannot tell this program's path"))
-            { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in (string[])["node", "--port", "0", "--http", port.ToString(CultureInfo.InvariantCulture), "--experiments", folder,
+        var (file, prefix) = WorkerProcesses.SelfCommand();
+        var psi = new ProcessStartInfo(file) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in (string[])[.. prefix, "node", "--port", "0", "--http", port.ToString(CultureInfo.InvariantCulture), "--experiments", folder,
                      "--parent-pid", Environment.ProcessId.ToString(CultureInfo.InvariantCulture)])
             psi.ArgumentList.Add(a);
         var process = Process.Start(psi)!;

@@ -48,7 +48,7 @@ internal sealed class WorkerProcesses : IDisposable
         _pidByAddress.Aggregate(text, (t, w) => t.Replace(w.Key, $"{w.Key} (worker process {w.Value})", StringComparison.Ordinal));
 
     /// <summary>How to start this same program again: the apphost, or `dotnet dcsim.dll`.</summary>
-    private static (string File, string[] Prefix) SelfCommand()
+    internal static (string File, string[] Prefix) SelfCommand()
     {
         var process = Environment.ProcessPath ?? throw new InvalidOperationException("cannot tell this program's path");
         var name = Path.GetFileNameWithoutExtension(process);
