@@ -38,16 +38,19 @@ public sealed class ExperimentServiceSpec : IDisposable
 
     private string Server => $"127.0.0.1:{_http}";
 
-    /// <summary>Waits for the three members to print their start line, then for sharding to hear of them.</summary>
+    /// <summary>
+    /// Waits for the three members to say they are up in the cluster, then for sharding to hear of their regions (they register at once
+    /// and retry every 200 ms): a fixed 5 s from their start lines once let a partition land beside another on a loaded machine.
+    /// </summary>
     private async Task ClusterUp()
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (_nodes.Any(n => !n.Stdout.Contains("dcsim node ")))
+        while (_nodes.Any(n => !n.Stdout.Contains("dcsim member up ")))
         {
             if (DateTime.UtcNow > deadline) throw new TimeoutException(string.Join("\n", _nodes.Select(n => n.Stdout + n.Stderr)));
             await Task.Delay(200);
         }
-        await Task.Delay(TimeSpan.FromSeconds(5));
+        await Task.Delay(TimeSpan.FromSeconds(3));
     }
 
     private Task<JsonElement> Json(HttpMethod method, string path, HttpStatusCode expected = HttpStatusCode.OK, HttpContent? content = null) =>

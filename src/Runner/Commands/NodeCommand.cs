@@ -15,6 +15,8 @@ internal static class NodeCommand
 {
     /// <summary>How the line a node prints once started begins (followed by its address): `dcsim run` reads it from its workers.</summary>
     public const string StartLinePrefix = "dcsim node ";
+    /// <summary>Printed once the member is up in the cluster (joined, not only started): a script may submit once every member said so.</summary>
+    public const string UpLinePrefix = "dcsim member up ";
 
     public static Command Create()
     {
@@ -93,6 +95,7 @@ internal static class NodeCommand
         }
         await using var serverLifetime = server;
         Console.WriteLine($"{StartLinePrefix}{node.Cluster.SelfAddress} {(seedNode is null ? "started a cluster" : $"joining {seedNode}")}{journalNote}{log.Hint}");
+        node.Cluster.RegisterOnMemberUp(() => Console.WriteLine($"{UpLinePrefix}{node.Cluster.SelfAddress}"));
         var parent = parentPid is { } pid ? TryGetProcess(pid) : null;
         // Ctrl-C or SIGTERM cancels the token. A cancelled delay completes at once without throwing inside WhenAny, so the loop must look
         // at the token itself: it once spun until System.CommandLine's termination timeout killed the process (exit 143 after 30 s).
