@@ -205,7 +205,9 @@ internal static class ClientCommands
             ["id", v.Id], ["name", v.Name], ["state", v.State.Name()], ["seed", v.Seed.ToString(CultureInfo.InvariantCulture)],
             ["progress", $"{v.Progress * 100:0.0}% ({SimTime.Format(v.SimulatedTimePs)} of {SimTime.Format(v.EndTimePs)})"],
             ["windows", v.Windows.ToString("N0", CultureInfo.InvariantCulture)], ["events", v.Events.ToString("N0", CultureInfo.InvariantCulture)],
-            ["wall", $"{v.WallSeconds:0.000} s"], ["partitions", v.Partitions.ToString(CultureInfo.InvariantCulture)],
+            ["wall", $"{v.WallSeconds:0.000} s"],
+            .. v.SimulatingSeconds is { } simulating ? [["simulating", $"{simulating:0.000} s (partitions busy {v.BusySeconds:0.000} s)"]] : Array.Empty<string[]>(),
+            ["partitions", v.Partitions.ToString(CultureInfo.InvariantCulture)],
             .. v.Members.Select((m, i) => new[] { $"  partition {i}", m }),
             .. v.Error is null ? Array.Empty<string[]>() : [["error", v.Error]],
         ], header: false);

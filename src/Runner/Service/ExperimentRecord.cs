@@ -7,7 +7,8 @@ namespace DcSim.Runner.Service;
 /// <summary>An experiment as the service shows it (wall time is never part of a result).</summary>
 /// <remarks><paramref name="HeldPs"/>: the simulated time the run holds at (every event before it handled), null unless it holds.</remarks>
 internal sealed record ExperimentView(string Id, string Name, ExperimentState State, int Order, ulong Seed, long SimulatedTimePs, long EndTimePs,
-    long Windows, long Events, double WallSeconds, int Partitions, IReadOnlyList<string> Members, string? Error, long? HeldPs = null)
+    long Windows, long Events, double WallSeconds, int Partitions, IReadOnlyList<string> Members, string? Error, long? HeldPs = null,
+    double? BusySeconds = null, double? SimulatingSeconds = null)
 {
     public double Progress => EndTimePs <= 0 ? 0 : Math.Round((double)SimulatedTimePs / EndTimePs, 6);
 }
@@ -29,7 +30,7 @@ internal sealed class ExperimentRecord(string id, int order, string name, Scenar
     private string? _error;
     /// <summary>The merged results while they are being written; then dropped (queries read them from disk).</summary>
     private byte[]? _results;
-    private (long Windows, long Events)? _completion;
+    private (long Windows, long Events, double Busy, double Simulating)? _completion;
     private RunHeld? _held;
     private long _cuts;
 
@@ -90,7 +91,8 @@ internal sealed class ExperimentRecord(string id, int order, string name, Scenar
     /// <summary>The run is over and its results are being written: queries are answered from them; the state stays until written.</summary>
     public void Completed(ExperimentCompleted c)
     {
-        _completion = (c.Windows, c.Partitions.Sum(p => p.EventsProcessed));
+        _completion = (c.Windows, c.Partitions.Sum(p => p.EventsProcessed), c.Partitions.Sum(p => p.BusyMicroseconds) / 1e6,
+            c.Partitions.Max(p => p.WallMicroseconds) / 1e6);
         _results = c.Results;
         _members = [.. c.Partitions.OrderBy(p => p.Index).Select(p => p.Address)];
         _wall.Stop();
@@ -135,6 +137,6 @@ internal sealed class ExperimentRecord(string id, int order, string name, Scenar
             : _held is { } h ? (h.SimulatedTime, h.Windows, h.EventsProcessed)
             : (_progress?.SimulatedTime ?? 0, _progress?.Windows ?? 0, _progress?.EventsProcessed ?? 0);
         return new ExperimentView(Id, Name, State, order, Scenario.Seed, time, EndTime, windows, events, _wall.Elapsed.TotalSeconds, PartitionCount,
-            _members, _error, _completion is null ? _held?.SimulatedTime : null);
+            _members, _error, _completion is null ? _held?.SimulatedTime : null, _completion?.Busy, _completion?.Simulating);
     }
 }

@@ -97,7 +97,7 @@ public sealed partial class ExperimentServiceSpec : TestKit, IAsyncLifetime
         var final = new ResultsBuilder();
         final.Counters("host0", "server")["cores"] = 8;
         final.SeriesOf("queue/leaf0->host0").AddRange([(100, 3), (200, 0)]);
-        _registry.Tell(new ExperimentCompleted(ResultsCodec.Encode(final), 1_000, 1_000_000, [new PartitionStats(0, "m0", 4_000, 1, 1)], 1, 1), _coordinator.Ref);
+        _registry.Tell(new ExperimentCompleted(ResultsCodec.Encode(final), 1_000, 1_000_000, [new PartitionStats(0, "m0", 4_000, 750_000, 900_000)], 1, 1), _coordinator.Ref);
         var next = _coordinator.ExpectMsg<StartExperiment>();
         var completed = await AwaitState(first, "completed");
         var files = (await Send(HttpMethod.Get, $"/experiments/{first}/results")).Body.GetProperty("files");
@@ -110,6 +110,8 @@ public sealed partial class ExperimentServiceSpec : TestKit, IAsyncLifetime
         Assert.Equal(("running", 0.25, 250L, 4_000L, 2), (running.GetProperty("state").GetString(), running.GetProperty("progress").GetDouble(),
             running.GetProperty("windows").GetInt64(), running.GetProperty("events").GetInt64(), running.GetProperty("members").GetArrayLength()));
         Assert.Equal(9UL, running.GetProperty("seed").GetUInt64());
+        Assert.Equal((JsonValueKind.Null, JsonValueKind.Null), (running.GetProperty("busy_seconds").ValueKind, running.GetProperty("simulating_seconds").ValueKind));
+        Assert.Equal((0.75, 0.9), (completed.GetProperty("busy_seconds").GetDouble(), completed.GetProperty("simulating_seconds").GetDouble()));
         Assert.Equal("queued", queued.GetProperty("state").GetString());
         Assert.Equal([1, 2], list.EnumerateArray().Select(e => e.GetProperty("order").GetInt32()));
         Assert.Equal(HttpStatusCode.OK, entityStatus);
