@@ -109,7 +109,7 @@ internal static class NodeCommand
         Directory.CreateDirectory(service.Folder.FullName);
         var cluster = node.Cluster;
         var registry = node.System.ActorOf(ExperimentRegistry.Props(node.CoordinatorProxy(), service.Folder.FullName,
-            () => cluster.State.Members.Count(m => m.Status == Akka.Cluster.MemberStatus.Up)), "experiments");
+            () => cluster.State.Members.Count(m => m.Status == Akka.Cluster.MemberStatus.Up), node.PartitionRegion), "experiments");
         return ExperimentService.StartAsync(service.Host, port, registry, service.Folder.FullName, Environment.CurrentDirectory);
     }
 

@@ -39,15 +39,27 @@ internal sealed partial class ExperimentRegistry : ReceiveActor, IWithTimers
     private readonly Dictionary<long, (IActorRef Asker, ExperimentRecord Experiment, bool UntilHeld)> _controls = new();
     private long _nextControl;
     private ExperimentRecord? _current;
+    /// <summary>The sharding region of partitions, asked before a start which members have one (null: start at once).</summary>
+    private readonly IActorRef? _partitionRegion;
+    /// <summary>Since when the next experiment waits for every member's region, or null when it does not wait.</summary>
+    private Stopwatch? _placing;
 
     /// <param name="coordinator">The coordinator (a singleton proxy on a cluster).</param>
     /// <param name="folder">Each experiment's results go to FOLDER/ID.</param>
     /// <param name="members">Cluster members up now: the partitions of a scenario whose kernel.partitions is auto (one per member).</param>
-    public ExperimentRegistry(IActorRef coordinator, string folder, Func<int> members)
+    /// <param name="partitionRegion">
+    /// The partitions' sharding region: an experiment starts once the sharding coordinator knows a region on every member up, so that its
+    /// partitions are spread over all of them (a member that has just joined may not have registered its region yet: partitions would
+    /// then all go to the others). Null: start at once.
+    /// </param>
+    public ExperimentRegistry(IActorRef coordinator, string folder, Func<int> members, IActorRef? partitionRegion = null)
     {
         _coordinator = coordinator;
         _folder = folder;
         _members = members;
+        _partitionRegion = partitionRegion;
+        Receive<Akka.Cluster.Sharding.CurrentRegions>(r => Placed(r.Regions.Count));
+        Receive<PlacingTick>(_ => AskRegions());
         Receive<SubmitExperiment>(Submit);
         Receive<ListExperiments>(_ => Sender.Tell(new ExperimentList([.. _experiments.Select(e => e.View())])));
         Receive<GetExperiment>(g => Reply(g.Id, e => Sender.Tell(e.View())));
@@ -98,8 +110,17 @@ internal sealed partial class ExperimentRegistry : ReceiveActor, IWithTimers
         public static readonly CoordinatorSilent Instance = new();
     }
 
-    public static Props Props(IActorRef coordinator, string folder, Func<int> members) =>
-        Akka.Actor.Props.Create(() => new ExperimentRegistry(coordinator, folder, members));
+    /// <summary>Asks the region again while an experiment waits for the members' regions (the sharding coordinator may not answer yet).</summary>
+    private sealed record PlacingTick
+    {
+        public static readonly PlacingTick Instance = new();
+    }
+
+    /// <summary>How often the regions are asked, and how long an experiment waits for them before it starts on the members that have one.</summary>
+    internal static readonly TimeSpan PlacingInterval = TimeSpan.FromMilliseconds(100), PlacingLimit = TimeSpan.FromSeconds(10);
+
+    public static Props Props(IActorRef coordinator, string folder, Func<int> members, IActorRef? partitionRegion = null) =>
+        Akka.Actor.Props.Create(() => new ExperimentRegistry(coordinator, folder, members, partitionRegion));
 
     private void Reply(string id, Action<ExperimentRecord> answer)
     {
@@ -120,7 +141,41 @@ internal sealed partial class ExperimentRegistry : ReceiveActor, IWithTimers
 
     private void StartNext()
     {
-        if (_current is not null) return;
+        if (_current is not null || _placing is not null) return;
+        while (_queue.TryPeek(out var first) && first.State != ExperimentState.Queued) _queue.Dequeue();   // stopped while queued
+        if (_queue.Count == 0) return;
+        if (_partitionRegion is null)
+        {
+            Begin();
+            return;
+        }
+        _placing = Stopwatch.StartNew();
+        AskRegions();
+    }
+
+    private void AskRegions()
+    {
+        if (_placing is null) return;
+        _partitionRegion!.Tell(Akka.Cluster.Sharding.GetCurrentRegions.Instance);
+        Timers.StartSingleTimer(PlacingTick.Instance, PlacingTick.Instance, PlacingInterval);
+    }
+
+    /// <summary>The sharding coordinator knows <paramref name="regions"/> regions: enough, or waited long enough, to start the next experiment.</summary>
+    private void Placed(int regions)
+    {
+        if (_placing is not { } since) return;
+        var members = _members();
+        if (regions < members && since.Elapsed < PlacingLimit) return;   // the tick asks again
+        if (regions < members)
+            _log.Warning("only {0} of {1} members registered a partition region within {2} s: the experiment starts on those", regions, members, PlacingLimit.TotalSeconds);
+        _placing = null;
+        Timers.Cancel(PlacingTick.Instance);
+        Begin();
+    }
+
+    /// <summary>Starts the first experiment still queued, if any.</summary>
+    private void Begin()
+    {
         while (_queue.TryDequeue(out var next))
         {
             if (next.State != ExperimentState.Queued) continue;   // stopped while queued
