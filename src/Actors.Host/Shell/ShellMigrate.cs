@@ -66,7 +66,7 @@ internal sealed class ShellMigrate(DatacenterSettings dc, VfAllocation vfs, Fabr
     /// <summary>The server <paramref name="target"/> names, if VM <paramref name="entity"/> can move there now; else why not.</summary>
     private (int Server, string? Error) Destination(Server server, string target, int entity, string name, long now)
     {
-        var to = Array.IndexOf(Enumerable.Range(0, graph.ServerCount).Select(graph.NameOf).ToArray(), target);
+        var to = ShellNames.ServerNamed(graph, target);
         if (to < 0)
             return (-1, Plan.TryResolve(target, out _)
                 ? $"'{target}' is a VM or container: migrations go to servers (DST)"

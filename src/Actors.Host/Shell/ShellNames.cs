@@ -14,15 +14,20 @@ internal sealed class ShellNames(FabricGraph graph, EntityPlan plan)
     {
         var slash = name.LastIndexOf('/');
         var own = name[(slash + 1)..];
-        if (slash < 0 && own.StartsWith("host", StringComparison.Ordinal)
-            && int.TryParse(own.AsSpan(4), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var server)
-            && server < graph.ServerCount && graph.NameOf(server) == own)
-            return server;
+        if (slash < 0 && ServerNamed(graph, own) is var server and >= 0) return server;
         if (!plan.TryResolve(own, out var endpoints) || endpoints.Count != 1) return -1;
         var entity = plan.EntityOf(endpoints[0]);
         if (plan.NameOf(entity) != own) return -1;   // a template's name stands for all of its entities
         return slash < 0 || name[..slash] == PlannedParent(entity) ? endpoints[0] : -1;
     }
+
+    /// <summary>The server named <paramref name="name"/> (servers are host0 .. hostN-1 in every topology), or -1.</summary>
+    public static int ServerNamed(FabricGraph graph, string name) =>
+        name.StartsWith("host", StringComparison.Ordinal)
+        && int.TryParse(name.AsSpan(4), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var server)
+        && server < graph.ServerCount && graph.NameOf(server) == name
+            ? server
+            : -1;
 
     /// <summary>The path of what an entity is planned in: its server, and the VM a container runs in.</summary>
     private string PlannedParent(int entity)
