@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace DcSim.SimCore.Kernel;
 
 /// <summary>
-/// Min-heap of events by (Time, Order). The heap orders 24-byte keys (time, order, slot) while the events
+/// Min-heap of events by (Time, Order). The heap orders 24-byte keys (time, order, slot, LP) while the events
 /// themselves stay in a slab until popped, so sifting moves small keys whatever the size of a packet.
 /// Because the key is a total order, the pop sequence is fully determined by the set of events, whatever
 /// order they were pushed in.
@@ -15,6 +15,8 @@ public sealed class EventHeap
         public long Time;
         public long Order;
         public int Slot;
+        /// <summary>The receiving LP, in what would be padding: the event loop learns the next event's LP without touching the slab.</summary>
+        public int Lp;
     }
 
     private Key[] _keys = new Key[1024];
@@ -30,18 +32,24 @@ public sealed class EventHeap
 
     public long PeekTime => _count == 0 ? long.MaxValue : _keys[0].Time;
 
-    public void Push(in SimEvent e) => PushNew(e.Time, e.Order) = e;
+    public void Push(in SimEvent e) => PushNew(e.Time, e.Order, e.Lp) = e;
+
+    /// <summary>The LP of the earliest event; only when <see cref="Count"/> is not zero.</summary>
+    public int PeekLp => _keys[0].Lp;
+
+    /// <summary>Where the earliest event lies; only when <see cref="Count"/> is not zero, and only until the next push or pop (for a prefetch).</summary>
+    internal ref SimEvent PeekRef() => ref _slab[_keys[0].Slot];
 
     /// <summary>
-    /// Inserts an event at (<paramref name="time"/>, <paramref name="order"/>) and returns its storage for the caller to fill in
-    /// place (its Time and Order must stay as given): the event is built where it lives, not copied. The storage is not cleared
+    /// Inserts an event for LP <paramref name="lp"/> at (<paramref name="time"/>, <paramref name="order"/>) and returns its storage for the caller to fill in
+    /// place (its Time, Order and Lp must stay as given): the event is built where it lives, not copied. The storage is not cleared
     /// (a packet event writes its whole packet anyway): the caller must set every other field.
     /// </summary>
-    public ref SimEvent PushNew(long time, long order)
+    public ref SimEvent PushNew(long time, long order, int lp)
     {
         var slot = _freeCount > 0 ? _free[--_freeCount] : NewSlot();
         if (_count == _keys.Length) Array.Resize(ref _keys, _keys.Length * 2);
-        var key = new Key { Time = time, Order = order, Slot = slot };
+        var key = new Key { Time = time, Order = order, Slot = slot, Lp = lp };
         var i = _count++;
         var keys = _keys;
         while (i > 0)
@@ -55,6 +63,7 @@ public sealed class EventHeap
         ref var e = ref _slab[slot];
         e.Time = time;
         e.Order = order;
+        e.Lp = lp;
         return ref e;
     }
 

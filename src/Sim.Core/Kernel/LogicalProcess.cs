@@ -91,7 +91,7 @@ public abstract class LogicalProcess(int id, string name)
     public void SchedulePacket(EventSource source, long time, ushort component, ushort port, in Packet packet)
     {
         CheckNotPast(time);
-        PacketEvent(ref Partition.EnqueueLocal(time, source.NextOrder()), Id, component, port, in packet);
+        PacketEvent(ref Partition.EnqueueLocal(Id, time, source.NextOrder()), Id, component, port, in packet);
     }
 
     /// <summary>Sends a packet to a component of another LP (possibly in another partition or process).</summary>
@@ -138,7 +138,7 @@ public abstract class LogicalProcess(int id, string name)
     {
         CheckNotPast(e.Time);
         e.Lp = Id;
-        Partition.EnqueueLocal(e.Time, e.Order) = e;
+        Partition.EnqueueLocal(Id, e.Time, e.Order) = e;
     }
 
     private static void PacketEvent(ref SimEvent e, int lp, ushort component, ushort port, in Packet packet)
@@ -154,7 +154,7 @@ public abstract class LogicalProcess(int id, string name)
     private ref SimEvent NewTimer(EventSource source, long time, ushort component, ushort timer, int token)
     {
         CheckNotPast(time);
-        ref var e = ref Partition.EnqueueLocal(time, source.NextOrder());
+        ref var e = ref Partition.EnqueueLocal(Id, time, source.NextOrder());
         e.Lp = Id;
         e.Kind = EventKind.Timer;
         e.Component = component;

@@ -105,6 +105,13 @@ public sealed class Partition
         {
             ref var e = ref heap.PopRef();
             var lp = local[e.Lp]!;
+            if (heap.Count > 0)
+            {
+                // The next event is almost always the new earliest one: on a large fabric its LP's state has left the cache since
+                // that LP last ran, so start fetching it (and the event) while this one runs (docs/benchmarks.md, issue 14).
+                Prefetch.Element(ref heap.PeekRef());
+                Prefetch.Object(local[heap.PeekLp]!);
+            }
             if (e.Time < lp.Now)
                 throw new InvalidOperationException($"causality violation: LP {lp.Name} got an event at {e.Time} ps after handling one at {lp.Now} ps");
             lp.Now = e.Time;
@@ -228,7 +235,7 @@ public sealed class Partition
     internal List<SimEvent> TakeEvents(Func<SimEvent, bool> match) => _heap.RemoveWhere(match);
 
     /// <summary>A new event of a local LP, built in place in the heap (see <see cref="EventHeap.PushNew"/>).</summary>
-    internal ref SimEvent EnqueueLocal(long time, long order) => ref _heap.PushNew(time, order);
+    internal ref SimEvent EnqueueLocal(int lp, long time, long order) => ref _heap.PushNew(time, order, lp);
 
     /// <summary>
     /// A new event for <paramref name="targetLp"/>, built in place (the caller sets every field, see <see cref="EventHeap.PushNew"/>): in the heap when the LP is local, else at the
@@ -237,7 +244,7 @@ public sealed class Partition
     internal ref SimEvent NewEvent(int targetLp, long time, long order)
     {
         var target = _partitionOfLp[targetLp];
-        if (target == Index) return ref _heap.PushNew(time, order);
+        if (target == Index) return ref _heap.PushNew(time, order, targetLp);
         if (time < _windowEnd)
             throw new InvalidOperationException(
                 $"lookahead violation: LP {(int)(order >> SimEvent.SequenceBits)} sent an event at {time} ps to LP {targetLp} in partition {target}, inside the window ending at {_windowEnd} ps");
@@ -246,6 +253,7 @@ public sealed class Partition
         ref var e = ref CollectionsMarshal.AsSpan(outbox)[^1];
         e.Time = time;
         e.Order = order;
+        e.Lp = targetLp;
         return ref e;
     }
 }

@@ -89,4 +89,56 @@ public sealed class EventHeapSpec
         Assert.Equal(expected.Where(e => e.Lp == 5).Select(e => e.Order), taken.Select(e => e.Order));
         Assert.Equal(expected.Where(e => e.Lp != 5).Select(e => e.Order), left.Select(e => e.Order));
     }
+    [Theory]
+    [InlineData(4UL)]
+    [InlineData(5UL)]
+    public void A_handler_that_schedules_while_reading_its_event_must_see_it_intact_and_the_next_LP_known(ulong seed)
+    {
+        // arrange: as the event loop does: pop, read the lent event, schedule 0-3 events at or after it (many at the same time),
+        // with from 1 to ~70 events pending
+        var rng = RandomStreams.Create(seed, 0, "heap-lent");
+        var heap = new EventHeap();
+        var oracle = new SortedSet<(long Time, long Order)>();
+        var expected = new List<(long Time, long Order)>();
+        var popped = new List<(long Time, long Order)>();
+        long sequence = 0;
+        void Schedule(long time)
+        {
+            var order = SimEvent.MakeOrder(rng.NextInt(4), sequence++);
+            ref var e = ref heap.PushNew(time, order, LpOf(order));
+            e.Kind = EventKind.Timer;
+            e.Token = (int)time;
+            oracle.Add((time, order));
+        }
+        for (var i = 0; i < 1 + (int)(seed * 13 % 70); i++) Schedule(rng.NextInt(50));
+
+        // act
+        var now = 0L;
+        for (var step = 0; step < 30_000 && heap.Count > 0; step++)
+        {
+            expected.Add(oracle.Min);
+            oracle.Remove(oracle.Min);
+            var nextLp = heap.PeekLp;
+            ref var e = ref heap.PopRef();
+            Assert.Equal(LpOf(e.Order), e.Lp);
+            Assert.Equal(nextLp, e.Lp);
+            Assert.True(e.Time >= now, $"popped {e.Time} after {now}");
+            now = e.Time;
+            popped.Add((e.Time, e.Order));
+            var pushes = heap.Count < 70 ? rng.NextInt(4) : rng.NextInt(2);
+            for (var k = 0; k < pushes && step < 25_000; k++)
+            {
+                Schedule(now + rng.NextInt(3) * rng.NextInt(40));
+                // the lent event is still readable, unchanged, after each push
+                Assert.Equal((LpOf(e.Order), (int)e.Time), (e.Lp, e.Token));
+            }
+        }
+
+        // assert: every pop took the least of what was pending then (an event scheduled at the lent one's time may come before
+        // events pending since earlier), and everything was popped
+        Assert.Equal(0, heap.Count);
+        Assert.Equal(expected, popped);
+    }
+
+    private static int LpOf(long order) => (int)(order & 0xFFFF) ^ (int)(order >> SimEvent.SequenceBits);
 }
