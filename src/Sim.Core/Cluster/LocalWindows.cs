@@ -97,7 +97,7 @@ public sealed class LocalWindows : IDisposable
     }
 
     /// <summary>Asks the threads to park at the next barrier (the coordinator then hears where, <see cref="LocalWindowsParked"/>).</summary>
-    public void RequestStop() => _stopWanted = true;
+    public void ParkAtNextBarrier() => _stopWanted = true;
 
     /// <summary>Ends the threads: at once when parked, else once their window is run.</summary>
     public void Dispose()

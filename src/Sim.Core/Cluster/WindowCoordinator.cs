@@ -54,6 +54,9 @@ namespace DcSim.SimCore.Cluster;
 /// start is the earliest event held or in transit anywhere (reported by the partitions), so no
 /// partition can receive an event earlier than a window it has already run. The coordinator's own
 /// cost is one round of messages per window; with one partition windows are cut only for progress.
+/// When every partition is in the coordinator's process they run their windows on threads of their own through shared memory
+/// (<see cref="LocalWindows"/>), cut where the grants would cut them: the coordinator grants one window and hears again only where
+/// it must act (a hold, a checkpoint, a control or query, the end), and progress on the way.
 /// </remarks>
 public sealed class WindowCoordinator : ReceiveActor, IWithTimers, IWithUnboundedStash
 {
@@ -188,6 +191,7 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers, IWithUnbounde
 
     protected override void PostStop()
     {
+        _local?.Dispose();   // the threads would wait for a grant forever
         Membership?.Unsubscribe(Self);
         Context.System.EventStream.Unsubscribe<DisassociatedEvent>(Self);
     }
@@ -327,7 +331,7 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers, IWithUnbounde
             else
             {
                 _paused = true;
-                if (_stretchOut) _local!.RequestStop();
+                if (_stretchOut) _local!.ParkAtNextBarrier();
                 Sender.Tell(new RunControlled(p.ControlId, true, "paused", _held ? "held at a barrier" : "holds at the next barrier"));
             }
         });
@@ -789,7 +793,7 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers, IWithUnbounde
     {
         Stash.Stash();
         _deferred++;
-        _local!.RequestStop();
+        _local!.ParkAtNextBarrier();
     }
 
     /// <summary>Ends this attempt's local windows (their threads), and hands back what waited for them to park.</summary>
@@ -886,7 +890,7 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers, IWithUnbounde
 
     /// <summary>The local windows park before a window starting at or after this: a hold, a directive applied again, or a checkpoint is due.</summary>
     private long StopAt(long holdAt) =>
-        _kernel.CheckpointIntervalPs > 0 && _kernel.Checkpoints && !_checkpointsOff ? Math.Min(holdAt, _nextCheckpointAt) : holdAt;
+        _kernel.CheckpointIntervalPs > 0 && !_checkpointsOff ? Math.Min(holdAt, _nextCheckpointAt) : holdAt;
 
     /// <summary>The wall time (<see cref="Stopwatch.GetTimestamp"/>) at which a checkpoint is due by the wall-time interval.</summary>
     private long WallStopAt()
