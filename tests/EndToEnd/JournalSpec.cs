@@ -107,11 +107,13 @@ public sealed class JournalSpec
         Assert.True(shown.ExitCode == 0, shown.Stderr);
         var id = Regex.Match(second.Stdout, @"\(experiment (\S+)\)").Groups[1].Value;
         var windows = Regex.Match(second.Stdout, @"; ([\d,]+) windows").Groups[1].Value;
+        // auto: one partition per core on one process, as the layout allows
+        var partitions = Regex.Match(second.Stdout, @"(\d+) partition\(s\)").Groups[1].Value;
         Assert.Equal([
             $"experiment  {id}",
             "scenario    journaled",
             "seed        9",
-            "layout      1 partition(s), 7 LPs, 0 VM(s) and container(s)",
+            $"layout      {partitions} partition(s), 7 LPs, 0 VM(s) and container(s)",
             $"progress    5ms simulated, {windows} windows, {SummaryNumber(output, "events_processed"):N0} events",
             "moves       0",
             "resumed     0",
@@ -178,10 +180,10 @@ public sealed class JournalSpec
     [Fact]
     public async Task Resume_after_SIGKILL_must_continue_from_the_last_checkpoint_and_give_the_undisturbed_result_files()
     {
-        // arrange: the long scenario with a checkpoint every 100 ms of simulated time, killed after 700 ms
+        // arrange: the long scenario on one partition with a checkpoint every 100 ms of simulated time, killed after 700 ms
         var dir = Dcsim.TempDirectory("journal-checkpoint");
         var (undisturbed, killed) = (Path.Combine(dir, "undisturbed"), Path.Combine(dir, "killed"));
-        var scenario = Write(dir, "long.conf", LongScenario + "\nkernel.checkpoint-interval = 100ms\n");
+        var scenario = Write(dir, "long.conf", LongScenario + "\nkernel.checkpoint-interval = 100ms\nkernel.partitions = 1\n");
         var reference = Dcsim.Run(Limit, "run", scenario, "--out", undisturbed);
         Assert.True(reference.ExitCode == 0, reference.Stderr);
         Assert.Matches(@"checkpoints 14 taken, [\d,]+ KiB each", reference.Stdout);

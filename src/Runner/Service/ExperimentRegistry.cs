@@ -179,8 +179,7 @@ internal sealed partial class ExperimentRegistry : ReceiveActor, IWithTimers
         while (_queue.TryDequeue(out var next))
         {
             if (next.State != ExperimentState.Queued) continue;   // stopped while queued
-            var kernel = next.Scenario.Kernel.Partitions;
-            next.Start(next.Partitions ?? (kernel > 0 ? kernel : Math.Max(1, _members())));
+            next.Start(next.Partitions ?? next.Scenario.Kernel.PartitionsFor(_members(), Environment.ProcessorCount));
             _current = next;
             Heard();
             _log.Info("experiment {0} ({1}) starts on {2} partition(s)", next.Id, next.Name, next.PartitionCount);

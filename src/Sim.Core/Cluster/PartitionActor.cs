@@ -31,8 +31,9 @@ public sealed class PartitionActor : ReceiveActor
     private readonly IModelFactory _model;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly SortedDictionary<long, List<EventBatch>> _inbox = new();
-    private readonly Stopwatch _wall = new();
-    private readonly Stopwatch _busy = new();
+    // New for each attempt: threads of an abandoned attempt's local windows may still be timing the old ones.
+    private Stopwatch _wall = new();
+    private Stopwatch _busy = new();
     private Partition? _partition;
     private IActorRef[] _directory = [];
     private IActorRef _coordinator = ActorRefs.Nobody;
@@ -55,6 +56,11 @@ public sealed class PartitionActor : ReceiveActor
             TryRestore();
         });
         Receive<PartitionDirectory>(d => _directory = d.Partitions);
+        Receive<JoinLocalWindows>(j =>
+        {
+            // From now on the windows' threads run the partition; this actor touches it only when the coordinator says (they are parked).
+            if (j.Run == _run && _partition is not null) j.Windows.Attach(_partition, _busy, _wall);
+        });
         Receive<GrantWindow>(g =>
         {
             if (g.Run != _run) return;   // left over from an earlier run
@@ -175,8 +181,8 @@ public sealed class PartitionActor : ReceiveActor
             _inbox.Clear();
             _pendingGrant = null;
             _pendingFinish = null;
-            _wall.Reset();
-            _busy.Reset();
+            _wall = new Stopwatch();
+            _busy = new Stopwatch();
             _coordinator.Tell(new PartitionReady(init.Run, init.Index, _partition.NextEventTime, OwnAddress));
         }
         catch (Exception ex)
@@ -241,21 +247,8 @@ public sealed class PartitionActor : ReceiveActor
     {
         var partition = _partition!;
         if (!_wall.IsRunning) _wall.Start();
-        if (grant.Checkpoint)
-        {
-            // The cut: every event sent before this window is in the heap, none of this window has run. A checkpoint that cannot be
-            // taken costs the run its checkpoints, not the run.
-            try
-            {
-                var checkpoint = PartitionCheckpoint.Save(partition);
-                foreach (var part in CheckpointPart.Split(_run, partition.Index, grant.Window, grant.Start, checkpoint)) _coordinator.Tell(part);
-            }
-            catch (CheckpointException ex)
-            {
-                _log.Warning("partition {0}: no checkpoint before window {1}: {2}", partition.Index, grant.Window, ex.Message);
-                _coordinator.Tell(new CheckpointFailed(_run, partition.Index, grant.Window, ex.Message));
-            }
-        }
+        if (grant.Checkpoint && SendCheckpoint(partition, _run, grant.Window, grant.Start, _coordinator) is { } problem)
+            _log.Warning("partition {0}: no checkpoint before window {1}: {2}", partition.Index, grant.Window, problem);
         _busy.Start();
         partition.RunUntil(grant.End);
         _busy.Stop();
@@ -277,5 +270,25 @@ public sealed class PartitionActor : ReceiveActor
             }
         }
         _coordinator.Tell(new WindowCompleted(_run, partition.Index, grant.Window, next, sent, partition.EventsProcessed));
+    }
+
+    /// <summary>
+    /// Sends <paramref name="partition"/>'s checkpoint before window <paramref name="window"/> to the coordinator, in pieces. The cut: every
+    /// event sent before this window is in the heap, none of this window has run. A checkpoint that cannot be taken costs the run its
+    /// checkpoints, not the run: the coordinator hears why (<see cref="CheckpointFailed"/>), which is also returned.
+    /// </summary>
+    internal static string? SendCheckpoint(Partition partition, long run, long window, long start, IActorRef coordinator)
+    {
+        try
+        {
+            var checkpoint = PartitionCheckpoint.Save(partition);
+            foreach (var part in CheckpointPart.Split(run, partition.Index, window, start, checkpoint)) coordinator.Tell(part);
+            return null;
+        }
+        catch (CheckpointException ex)
+        {
+            coordinator.Tell(new CheckpointFailed(run, partition.Index, window, ex.Message));
+            return ex.Message;
+        }
     }
 }

@@ -54,8 +54,11 @@ namespace DcSim.SimCore.Cluster;
 /// start is the earliest event held or in transit anywhere (reported by the partitions), so no
 /// partition can receive an event earlier than a window it has already run. The coordinator's own
 /// cost is one round of messages per window; with one partition windows are cut only for progress.
+/// When every partition is in the coordinator's process they run their windows on threads of their own through shared memory
+/// (<see cref="LocalWindows"/>), cut where the grants would cut them: the coordinator grants one window and hears again only where
+/// it must act (a hold, a checkpoint, a control or query, the end), and progress on the way.
 /// </remarks>
-public sealed class WindowCoordinator : ReceiveActor, IWithTimers
+public sealed class WindowCoordinator : ReceiveActor, IWithTimers, IWithUnboundedStash
 {
     /// <summary>Member losses a run recovers from before it gives up (a deterministic fault would recur forever).</summary>
     public const int DefaultMaxMemberLosses = 3;
@@ -66,6 +69,16 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
     private readonly IActorRef _partitionRegion;
     private readonly IModelFactory _model;
     private readonly int _maxMemberLosses;
+    /// <summary>Whether partitions all in this process run their windows on <see cref="LocalWindows"/> (tests turn it off to run the actors' path).</summary>
+    private readonly bool _localWindows;
+    /// <summary>The threads running this attempt's windows when every partition is in this process; null on the actors' path.</summary>
+    private LocalWindows? _local;
+    /// <summary>The local windows' threads are running (not parked): the partitions' actors must not be sent anything that reads a partition.</summary>
+    private bool _stretchOut;
+    /// <summary>Controls and queries stashed until the local windows park.</summary>
+    private int _deferred;
+    /// <summary>A grant waits for the partitions to answer a query (they must not be running meanwhile).</summary>
+    private bool _grantWaits;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private IActorRef _client = ActorRefs.Nobody;
     private StartExperiment? _experiment;
@@ -139,18 +152,25 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
         public bool Complete => Parts.All(p => p.Count > 0 && p.Count == p[0].Parts);
     }
 
-    public WindowCoordinator(IActorRef partitionRegion, IModelFactory model, int maxMemberLosses)
+    public WindowCoordinator(IActorRef partitionRegion, IModelFactory model, int maxMemberLosses, bool localWindows)
     {
         _partitionRegion = partitionRegion;
         _model = model;
         _maxMemberLosses = maxMemberLosses;
+        _localWindows = localWindows;
         Idle();
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(IActorRef partitionRegion, IModelFactory model, int maxMemberLosses = DefaultMaxMemberLosses) =>
-        Akka.Actor.Props.Create(() => new WindowCoordinator(partitionRegion, model, maxMemberLosses));
+    public IStash Stash { get; set; } = null!;
+
+    /// <param name="localWindows">Partitions all in this process run their windows on threads synchronised through shared memory.</param>
+    public static Props Props(IActorRef partitionRegion, IModelFactory model, int maxMemberLosses = DefaultMaxMemberLosses, bool localWindows = true) =>
+        Akka.Actor.Props.Create(() => new WindowCoordinator(partitionRegion, model, maxMemberLosses, localWindows));
+
+    /// <summary>The local windows have parked: what was stashed meanwhile is handled, then the run goes on from this barrier.</summary>
+    private sealed record AtBarrier(long Run);
 
     /// <summary>Repeats the inits of the partitions that have not answered; never resets the silence watchdog.</summary>
     private sealed class ResendInits : INotInfluenceReceiveTimeout
@@ -171,8 +191,17 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
 
     protected override void PostStop()
     {
+        _local?.Dispose();   // the threads would wait for a grant forever
         Membership?.Unsubscribe(Self);
         Context.System.EventStream.Unsubscribe<DisassociatedEvent>(Self);
+    }
+
+    /// <summary>What the local windows of an attempt that is over still say.</summary>
+    private void IgnoreLocalWindows()
+    {
+        Receive<LocalWindowsProgressed>(_ => { });
+        Receive<LocalWindowsParked>(_ => { });
+        Receive<AtBarrier>(_ => { });
     }
 
     /// <summary>Membership news while no run depends on it.</summary>
@@ -275,6 +304,7 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
         Receive<CheckpointFailed>(_ => { });
         Receive<RestoreWanted>(_ => { });
         // What a stopped run's partitions still say.
+        IgnoreLocalWindows();
         Receive<PartitionReady>(_ => { });
         Receive<WindowCompleted>(_ => { });
         Receive<PartitionReport>(_ => { });
@@ -301,6 +331,7 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
             else
             {
                 _paused = true;
+                if (_stretchOut) _local!.ParkAtNextBarrier();
                 Sender.Tell(new RunControlled(p.ControlId, true, "paused", _held ? "held at a barrier" : "holds at the next barrier"));
             }
         });
@@ -466,6 +497,7 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
     private void Stop(StopRun stop)
     {
         for (var i = 0; i < _count; i++) _partitionRegion.Tell(new AbandonRun(_runNumber, i));
+        EndLocal();
         Timers.Cancel(ResendInits.Instance);
         Context.SetReceiveTimeout(null);
         AnswerPendingQueries();
@@ -544,6 +576,9 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
         if (--q.Outstanding > 0) return;
         _queries.Remove(s.QueryId);
         q.Answer();
+        if (!_grantWaits || _queries.Count > 0) return;
+        _grantWaits = false;
+        GrantNext();
     }
 
     private void Start(StartExperiment start)
@@ -584,6 +619,7 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
     /// </summary>
     private void BeginAttempt()
     {
+        EndLocal();
         _runNumber++;
         _held = false;
         DropDirectives($"the run starts again from simulated time {_recoveryPoint.SimulatedTime} ps after losing a member");
@@ -657,6 +693,7 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
     {
         WatchMembers(anyMember: true);
         Controls(finishing: false);
+        IgnoreLocalWindows();
         Receive<ReceiveTimeout>(_ => Fail(new ExperimentFailed($"no partition has answered for {SilenceLimit.TotalSeconds:0} s (initialising): a partition or its node was lost")));
         Receive<ResendInits>(_ => SendInits());
         Receive<DirectiveOutcome>(_ => { });   // of an abandoned attempt
@@ -677,6 +714,12 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
             if (_losses > 0) _log.Warning("all {0} partitions are ready again {1:0.0} s after the loss: the run resumes", _count, _build.Elapsed.TotalSeconds);
             var directory = new PartitionDirectory(_partitions);
             foreach (var p in _partitions) p.Tell(directory);
+            var own = ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString();
+            if (_localWindows && _addresses.All(a => a == own))
+            {
+                _local = new LocalWindows(_runNumber, _count, _schedule!, Self);
+                foreach (var p in _partitions) p.Tell(new JoinLocalWindows(_runNumber, _local));
+            }
             _client.Tell(new RunPlaced([.. _addresses]));
             _build.Stop();
             _run.Start();
@@ -691,7 +734,36 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
     private void Running()
     {
         WatchMembers(anyMember: false);
+        // Where the local windows' threads are is known only once they park; a query must not read a running partition.
+        Receive<RunUntil>(_ => _stretchOut, _ => WaitForBarrier());
+        Receive<QueryServers>(_ => _stretchOut, _ => WaitForBarrier());
         Controls(finishing: false);
+        Receive<LocalWindowsProgressed>(p =>
+        {
+            if (p.Run != _runNumber) return;
+            (_window, _reached, _lastProgress) = (p.Window, p.Start, p.Start);
+            _client.Tell(new RunProgress(p.Start, _schedule!.EndTime, p.Window, p.EventsProcessed));
+        });
+        Receive<LocalWindowsParked>(p =>
+        {
+            if (p.Run != _runNumber) return;
+            _stretchOut = false;
+            (_window, _reached, _completed, _nextEvent, _lastProgress) = (p.Window, p.Start, p.End, p.NextEventTime, p.LastProgress);
+            _eventsByPartition = p.EventsByPartition;
+            if (_deferred == 0)
+            {
+                Proceed();
+                return;
+            }
+            // The stashed come back ahead of AtBarrier: they are handled at this barrier, then the run goes on.
+            _deferred = 0;
+            Stash.UnstashAll();
+            Self.Tell(new AtBarrier(_runNumber));
+        });
+        Receive<AtBarrier>(b =>
+        {
+            if (b.Run == _runNumber && !_stretchOut && !_held && _directives.Count == 0) Proceed();
+        });
         Receive<PartitionReady>(_ => { });   // the answer to an init repeated just before the partition answered
         Receive<ReceiveTimeout>(_ => Fail(new ExperimentFailed($"no partition has answered for {SilenceLimit.TotalSeconds:0} s (running): a partition or its node was lost")));
         Receive<WindowCompleted>(done =>
@@ -715,6 +787,25 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
         Receive<RestoreWanted>(_ => { });
         Receive<ExperimentFailed>(PartitionFailed);
         Receive<StartExperiment>(_ => Sender.Tell(new ExperimentFailed("an experiment is already running")));
+    }
+
+    private void WaitForBarrier()
+    {
+        Stash.Stash();
+        _deferred++;
+        _local!.ParkAtNextBarrier();
+    }
+
+    /// <summary>Ends this attempt's local windows (their threads), and hands back what waited for them to park.</summary>
+    private void EndLocal()
+    {
+        _local?.Dispose();
+        _local = null;
+        _stretchOut = false;
+        _grantWaits = false;
+        if (_deferred == 0) return;
+        _deferred = 0;
+        Stash.UnstashAll();
     }
 
     /// <summary>
@@ -755,7 +846,13 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
 
     private void GrantNext()
     {
-        var window = _schedule!.Next(_nextEvent, _replay.TryPeek(out var replay) ? Math.Min(_holdAt, replay.Time) : _holdAt);
+        if (_local is not null && _queries.Count > 0)
+        {
+            _grantWaits = true;
+            return;
+        }
+        var holdAt = _replay.TryPeek(out var replay) ? Math.Min(_holdAt, replay.Time) : _holdAt;
+        var window = _schedule!.Next(_nextEvent, holdAt);
         var expected = _expected;
         _expected = new int[_count];
         _outstanding = _count;
@@ -777,18 +874,37 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
             if (_kernel.CheckpointIntervalPs > 0) _nextCheckpointAt = w.Start + _kernel.CheckpointIntervalPs;
             _sinceCheckpoint.Restart();
         }
-        for (var p = 0; p < _count; p++) _partitions[p].Tell(new GrantWindow(_runNumber, _window, w.Start, w.End, expected[p], checkpoint));
         if (w.Start - _lastProgress >= _schedule.ProgressInterval || _window == _recoveryPoint.Window + 1)
         {
             _lastProgress = w.Start;
             _client.Tell(new RunProgress(w.Start, _schedule.EndTime, _window, _eventsByPartition.Sum()));
         }
+        if (_local is { } local)
+        {
+            local.Release(new LocalWindows.Stretch(_window, w.Start, w.End, checkpoint, holdAt, StopAt(holdAt), WallStopAt(), _lastProgress));
+            _stretchOut = true;
+            return;
+        }
+        for (var p = 0; p < _count; p++) _partitions[p].Tell(new GrantWindow(_runNumber, _window, w.Start, w.End, expected[p], checkpoint));
+    }
+
+    /// <summary>The local windows park before a window starting at or after this: a hold, a directive applied again, or a checkpoint is due.</summary>
+    private long StopAt(long holdAt) =>
+        _kernel.CheckpointIntervalPs > 0 && !_checkpointsOff ? Math.Min(holdAt, _nextCheckpointAt) : holdAt;
+
+    /// <summary>The wall time (<see cref="Stopwatch.GetTimestamp"/>) at which a checkpoint is due by the wall-time interval.</summary>
+    private long WallStopAt()
+    {
+        if (_kernel.CheckpointWallInterval <= TimeSpan.Zero || _checkpointsOff) return long.MaxValue;
+        var left = _kernel.CheckpointWallInterval - _sinceCheckpoint.Elapsed;
+        return Stopwatch.GetTimestamp() + Math.Max(0, (long)(left.TotalSeconds * Stopwatch.Frequency));
     }
 
     private void Finishing()
     {
         WatchMembers(anyMember: false);
         Controls(finishing: true);
+        IgnoreLocalWindows();
         Receive<PartitionReady>(_ => { });
         Receive<DirectiveOutcome>(_ => { });
         Receive<CheckpointPart>(CheckpointArrived);
@@ -813,6 +929,7 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
                 report.BusyMicroseconds, report.WallMicroseconds);
             if (--_outstanding > 0) return;
             _run.Stop();
+            EndLocal();
             AnswerPendingQueries();
             _client.Tell(new ExperimentCompleted(ResultsCodec.Encode(_results), _window + 1, _lookahead, _stats,
                 _build.Elapsed.Ticks / 10, _run.Elapsed.Ticks / 10));
@@ -838,6 +955,7 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers
 
     private void Fail(ExperimentFailed failed)
     {
+        EndLocal();
         Timers.Cancel(ResendInits.Instance);
         Context.SetReceiveTimeout(null);
         _log.Error("experiment failed: {0}", failed.Reason);

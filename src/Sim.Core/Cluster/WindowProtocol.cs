@@ -168,6 +168,23 @@ public static class WindowProtocol
     /// </summary>
     public sealed record WindowCompleted(long Run, int Index, long Window, long NextEventTime, int[] BatchesTo, long EventsProcessed) : IDcSimMessage;
 
+    /// <summary>
+    /// Coordinator -> every partition of run <paramref name="Run"/> when all live in the coordinator's process: hand the partition to
+    /// <paramref name="Windows"/>, whose threads run its windows from now on (no <see cref="GrantWindow"/> comes). In one process only:
+    /// this and the two messages below are never serialized.
+    /// </summary>
+    public sealed record JoinLocalWindows(long Run, LocalWindows Windows);
+
+    /// <summary>Local windows -> coordinator: window <paramref name="Window"/> starts at <paramref name="Start"/>, progress is due.</summary>
+    public sealed record LocalWindowsProgressed(long Run, long Window, long Start, long EventsProcessed);
+
+    /// <summary>
+    /// Local windows -> coordinator: the threads are parked after window <paramref name="Window"/> = [<paramref name="Start"/>,
+    /// <paramref name="End"/>), every event delivered; the earliest event anywhere, where progress was last told, and each partition's
+    /// events so far.
+    /// </summary>
+    public sealed record LocalWindowsParked(long Run, long Window, long Start, long End, long NextEventTime, long LastProgress, long[] EventsByPartition);
+
     /// <summary>The run is over: take in the last window's batches, then report.</summary>
     public sealed record FinishRun(long Run, long EndTime, long LastWindow, int ExpectedBatches) : IDcSimMessage;
 

@@ -146,7 +146,7 @@ public static class ScenarioLoader
         ok &= TryIntervalOrOff(kernel, "checkpoint-interval", out var checkpoint);
         ok &= TryIntervalOrOff(kernel, "checkpoint-wall-interval", out var checkpointWall);
         if (!kernel.TryText("partitions", out var text, out var fromFile)) return null;
-        var partitions = 0; // auto: one per cluster node
+        var partitions = 0; // auto: KernelSettings.PartitionsFor
         if (text != ScenarioWords.AutoPartitions)
         {
             ok &= int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out partitions)

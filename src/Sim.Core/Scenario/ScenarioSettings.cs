@@ -30,7 +30,6 @@ public sealed record ScenarioSettings(
     public string ResolvePath(string path) => Path.GetFullPath(path, Path.GetFullPath(BaseDirectory));
 }
 
-/// <summary>How the run is split into partitions; "auto" is one per cluster node.</summary>
 /// <summary>
 /// How a run is cut and synchronised. Checkpoints (docs/recovery.md) are taken at the first window barrier after each
 /// <paramref name="CheckpointIntervalPs"/> of simulated time and after each <paramref name="CheckpointWallInterval"/> of wall time,
@@ -39,4 +38,12 @@ public sealed record ScenarioSettings(
 public sealed record KernelSettings(int Partitions, long ProgressIntervalPs, long CheckpointIntervalPs = 0, TimeSpan CheckpointWallInterval = default)
 {
     public bool Checkpoints => CheckpointIntervalPs > 0 || CheckpointWallInterval > TimeSpan.Zero;
+
+    /// <summary>
+    /// The partitions a run gets from <see cref="Partitions"/> on <paramref name="members"/> cluster members whose own process has
+    /// <paramref name="processors"/> cores: the number set, or for "auto" (0) one per member on several members (placement puts one on
+    /// each, and their windows synchronise through the coordinator), and one per core on one (its partitions run their windows on a
+    /// thread each, synchronised through shared memory, <see cref="Cluster.LocalWindows"/>).
+    /// </summary>
+    public int PartitionsFor(int members, int processors) => Partitions > 0 ? Partitions : members > 1 ? members : Math.Max(1, processors);
 }

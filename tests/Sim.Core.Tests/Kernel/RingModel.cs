@@ -9,9 +9,10 @@ namespace DcSim.SimCore.Tests.Kernel;
 /// <summary>
 /// A model made only for kernel tests: LPs in a ring pass tokens to their successor after the link
 /// latency plus a random jitter. LP i runs in partition i mod P, so every hop crosses partitions when
-/// P > 1. Each LP checks that its clock never goes back and reports a checksum of what it handled.
+/// P > 1. Each LP checks that its clock never goes back and reports a checksum of what it handled. <paramref name="onHandle"/>, when
+/// given, sees each event an LP handles (LP id, time) first: a test may look at the thread or throw.
 /// </summary>
-internal sealed class RingModel(int lps, long latencyPs) : IModelFactory
+internal sealed class RingModel(int lps, long latencyPs, Action<int, long>? onHandle = null) : IModelFactory
 {
     /// <summary>The ring has no settings of its own: its size and latency are given in code.</summary>
     public IScenarioModel Read(ScenarioSection root, ScenarioReadContext context) => NoSettings.Instance;
@@ -23,7 +24,7 @@ internal sealed class RingModel(int lps, long latencyPs) : IModelFactory
         var layout = Ring(Math.Max(1, partitions));
         var partition = new Partition(index, layout.Partitions, layout.PartitionOfLp);
         for (var i = 0; i < lps; i++)
-            if (layout.PartitionOfLp[i] == index) partition.Add(new RingLp(i, lps, latencyPs, scenario.Seed));
+            if (layout.PartitionOfLp[i] == index) partition.Add(new RingLp(i, lps, latencyPs, scenario.Seed, onHandle));
         return partition;
     }
 
@@ -47,7 +48,7 @@ internal sealed class NoSettings : IScenarioModel
     public ScenarioCostEstimate EstimateCost() => new(ScenarioCostEstimate.BaseBytes, "", 0, "");
 }
 
-internal sealed class RingLp(int id, int lps, long latencyPs, ulong seed) : LogicalProcess(id, $"ring{id}")
+internal sealed class RingLp(int id, int lps, long latencyPs, ulong seed, Action<int, long>? onHandle = null) : LogicalProcess(id, $"ring{id}")
 {
     private readonly Rng _rng = RandomStreams.Create(seed, id, "jitter");
     private long _checksum;
@@ -59,6 +60,7 @@ internal sealed class RingLp(int id, int lps, long latencyPs, ulong seed) : Logi
 
     public override void Handle(ref SimEvent e)
     {
+        onHandle?.Invoke(Id, e.Time);
         if (e.Time < _lastTime) ClockWentBack = true;
         _lastTime = e.Time;
         _checksum = unchecked(_checksum * 31 + e.Time * 7 + e.Packet.FlowId * 13 + e.Packet.Sequence);

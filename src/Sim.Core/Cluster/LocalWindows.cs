@@ -1,0 +1,200 @@
+using System.Diagnostics;
+using Akka.Actor;
+using DcSim.SimCore.Checkpoints;
+using DcSim.SimCore.Kernel;
+using static DcSim.SimCore.Cluster.WindowProtocol;
+
+namespace DcSim.SimCore.Cluster;
+
+/// <summary>
+/// Runs the windows of partitions that all live in the coordinator's process on a thread each, synchronised through shared memory:
+/// a barrier per window instead of a round of actor messages through the coordinator.
+/// </summary>
+/// <remarks>
+/// What it replaces: per window, the coordinator's grant to every partition, the partitions' event batches to each other and
+/// their completions back (~50 µs with 2 partitions, as each message hops between thread-pool threads). Here each partition's
+/// thread runs the window, puts what it sent each other partition in a slot of its own, and meets the others at a barrier; the
+/// last to arrive computes the next window from everyone's earliest event with the coordinator's own <see cref="WindowSchedule"/>,
+/// so windows are cut exactly where the coordinator would cut them; each thread then takes the slots addressed to it and runs on.
+/// Slots alternate by window parity: a fast thread writes the next window's slots while a slow one still reads this window's.
+///
+/// Akka keeps the partitions (their actors build, restore, query and report them) and the protocol: the coordinator grants a
+/// window (a <see cref="Stretch"/>) and the threads go on from it by themselves until the coordinator needs a barrier: the run
+/// ends, the next window would start at or after a time it must act at (a hold, a directive applied again, a checkpoint's
+/// simulated or wall time), or it asked them to stop (a pause, a run-until, a query). They then park, every event delivered,
+/// and say where (<see cref="LocalWindowsParked"/>); the partitions' actors may touch their partitions only while the threads
+/// are parked, which the coordinator sees to: it sends them nothing else meanwhile. Progress is told on the way
+/// (<see cref="LocalWindowsProgressed"/>) by the same rule as at a grant. One partition runs its windows back to back.
+///
+/// Threads spin for a short while at the barrier and when parked, then block (<see cref="SpinGate"/>). A partition that throws
+/// fails the run (<see cref="ExperimentFailed"/>) and breaks the barrier so that the other threads end; so does
+/// <see cref="Dispose"/>. Wall time never feeds back into the simulation: only into when the threads park.
+/// </remarks>
+public sealed class LocalWindows : IDisposable
+{
+    /// <summary>
+    /// Run window <paramref name="Window"/> = [<paramref name="Start"/>, <paramref name="End"/>) (checkpointing each partition first
+    /// when <paramref name="Checkpoint"/>), then the following windows, each ending at <paramref name="HoldAt"/> at the latest, until
+    /// the next would start at or after <paramref name="StopAt"/> or the wall clock (<see cref="Stopwatch.GetTimestamp"/>) reaches
+    /// <paramref name="WallStopAt"/>. <paramref name="LastProgress"/>: where progress was last told.
+    /// </summary>
+    public sealed record Stretch(long Window, long Start, long End, bool Checkpoint, long HoldAt, long StopAt, long WallStopAt, long LastProgress);
+
+    /// <summary>What one partition sent another during one window.</summary>
+    private sealed record Sent(List<SimEvent> Events, List<Parcel> Parcels);
+
+    private sealed record Member(Partition Partition, Stopwatch Busy, Stopwatch Wall);
+
+    private readonly long _run;
+    private readonly int _count;
+    private readonly WindowSchedule _schedule;
+    private readonly IActorRef _coordinator;
+    private readonly Member?[] _members;
+    /// <summary>By window parity, then sender * count + receiver.</summary>
+    private readonly Sent?[][] _slots;
+    /// <summary>Each partition's earliest event, held or sent, after the window just run.</summary>
+    private readonly long[] _next;
+    private readonly SpinGate _barrier = new();
+    private readonly SpinGate _release = new();
+    private int _arrived;
+    private volatile bool _stopWanted;
+    private Stretch? _stretch;
+    // The window being run, and the leader's decision for the next: written by the last thread at the barrier, read by all after it.
+    private long _window;
+    private long _start;
+    private long _end;
+    private long _lastProgress;
+    private long _earliest;
+    private bool _park;
+
+    public LocalWindows(long run, int count, WindowSchedule schedule, IActorRef coordinator)
+    {
+        _run = run;
+        _count = count;
+        _schedule = schedule;
+        _coordinator = coordinator;
+        _members = new Member?[count];
+        _slots = [new Sent?[count * count], new Sent?[count * count]];
+        _next = new long[count];
+    }
+
+    /// <summary>Takes partition <paramref name="partition"/> into the group and starts its thread, which waits for the first stretch.</summary>
+    public void Attach(Partition partition, Stopwatch busy, Stopwatch wall)
+    {
+        var i = partition.Index;
+        if (_members[i] is not null) throw new InvalidOperationException($"partition {i} joined the local windows twice");
+        _members[i] = new Member(partition, busy, wall);
+        new Thread(() => Run(i)) { IsBackground = true, Name = $"dcsim-partition-{i}" }.Start();
+    }
+
+    /// <summary>Lets the parked threads run <paramref name="stretch"/>. Only while they are parked (or not yet started).</summary>
+    public void Release(Stretch stretch)
+    {
+        _stretch = stretch;
+        (_window, _start, _end, _lastProgress) = (stretch.Window, stretch.Start, stretch.End, stretch.LastProgress);
+        _stopWanted = false;
+        _release.Open();
+    }
+
+    /// <summary>Asks the threads to park at the next barrier (the coordinator then hears where, <see cref="LocalWindowsParked"/>).</summary>
+    public void ParkAtNextBarrier() => _stopWanted = true;
+
+    /// <summary>Ends the threads: at once when parked, else once their window is run.</summary>
+    public void Dispose()
+    {
+        _barrier.Break();
+        _release.Break();
+    }
+
+    private void Run(int index)
+    {
+        var member = _members[index]!;
+        var partition = member.Partition;
+        var released = 0L;
+        try
+        {
+            while (_release.Wait(released))
+            {
+                released = _release.Generation;
+                var stretch = _stretch!;
+                var (window, end) = (stretch.Window, stretch.End);
+                if (stretch.Checkpoint) PartitionActor.SendCheckpoint(partition, _run, window, stretch.Start, _coordinator);
+                while (true)
+                {
+                    if (!member.Wall.IsRunning) member.Wall.Start();
+                    member.Busy.Start();
+                    partition.RunUntil(end);
+                    member.Busy.Stop();
+                    var slots = _slots[window & 1];
+                    var next = partition.NextEventTime;
+                    for (var to = 0; to < _count; to++)
+                    {
+                        if (!partition.HasOutbox(to)) continue;
+                        var events = partition.TakeOutbox(to);
+                        foreach (var e in events) next = Math.Min(next, e.Time);
+                        slots[index * _count + to] = new Sent(events, partition.TakeParcels(to));
+                    }
+                    _next[index] = next;
+                    if (!Arrive(Decide)) return;
+                    for (var from = 0; from < _count; from++)
+                    {
+                        if (slots[from * _count + index] is not { } sent) continue;
+                        partition.Deliver(sent.Events);
+                        partition.DeliverParcels(sent.Parcels);
+                        slots[from * _count + index] = null;
+                    }
+                    if (_park)
+                    {
+                        // Every thread has taken in its events before the coordinator hears: the partitions are a consistent cut.
+                        if (!Arrive(Parked)) return;
+                        break;
+                    }
+                    (window, end) = (_window, _end);
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            // A broken invariant ends the run, as on the actors' path; the other threads end at the broken barrier.
+            member.Busy.Stop();
+            _coordinator.Tell(new ExperimentFailed($"partition {index}: {ex.Message}", _run));
+            Dispose();
+        }
+    }
+
+    /// <summary>Meets the other threads; the last to come runs <paramref name="leader"/> before anyone goes on. False once broken.</summary>
+    private bool Arrive(Action leader)
+    {
+        var generation = _barrier.Generation;
+        if (Interlocked.Increment(ref _arrived) < _count) return _barrier.Wait(generation);
+        _arrived = 0;
+        leader();
+        _barrier.Open();
+        return !_barrier.Broken;
+    }
+
+    /// <summary>The leader's step after a window: the next window as the coordinator would grant it, or park.</summary>
+    private void Decide()
+    {
+        var stretch = _stretch!;
+        var earliest = long.MaxValue;
+        foreach (var time in _next) earliest = Math.Min(earliest, time);
+        _earliest = earliest;
+        _park = _stopWanted || earliest >= stretch.StopAt || Stopwatch.GetTimestamp() >= stretch.WallStopAt;
+        if (_park || _schedule.Next(earliest, stretch.HoldAt) is not { } next)
+        {
+            _park = true;
+            return;
+        }
+        (_start, _end) = next;
+        _window++;
+        if (_start - _lastProgress < _schedule.ProgressInterval) return;
+        _lastProgress = _start;
+        _coordinator.Tell(new LocalWindowsProgressed(_run, _window, _start, EventsProcessed().Sum()));
+    }
+
+    private void Parked() =>
+        _coordinator.Tell(new LocalWindowsParked(_run, _window, _start, _end, _earliest, _lastProgress, EventsProcessed()));
+
+    private long[] EventsProcessed() => _members.Select(m => m!.Partition.EventsProcessed).ToArray();
+}

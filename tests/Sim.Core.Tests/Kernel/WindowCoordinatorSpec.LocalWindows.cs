@@ -1,0 +1,175 @@
+using System.Collections.Concurrent;
+using Akka.Actor;
+using DcSim.SimCore.Cluster;
+using DcSim.SimCore.Kernel;
+using DcSim.SimCore.Metrics;
+using DcSim.SimCore.Scenario;
+using Xunit;
+using static DcSim.SimCore.Cluster.WindowProtocol;
+using Directive = DcSim.SimCore.Kernel.Directive;
+
+namespace DcSim.SimCore.Tests.Kernel;
+
+/// <summary>Partitions in the coordinator's process running their windows on threads synchronised through shared memory (<see cref="LocalWindows"/>).</summary>
+public sealed partial class WindowCoordinatorSpec
+{
+    /// <summary>50,000 windows of 1 µs on several partitions: long enough to pause, query or lose the member in the middle however fast windows are.</summary>
+    private const string LongerScenario = "duration = 50ms\nseed = 3\nkernel.progress-interval = 250us\n";
+    private IActorRef StartRun(IModelFactory model, int partitions, bool localWindows = true, int maxMemberLosses = 0, string scenario = LongScenario)
+    {
+        var region = Sys.ActorOf(Props.Create(() => new LocalRegion(model)));
+        var coordinator = Sys.ActorOf(WindowCoordinator.Props(region, model, maxMemberLosses, localWindows));
+        coordinator.Tell(new StartExperiment(scenario, ".", partitions), TestActor);
+        return coordinator;
+    }
+
+    /// <summary>The run's progress reports and its results; a failed run fails the test.</summary>
+    private (List<RunProgress> Progress, ExperimentCompleted Completed) ProgressAndResults()
+    {
+        var progress = new List<RunProgress>();
+        while (true)
+        {
+            switch (FishForMessage<object>(m => m is RunProgress or ExperimentCompleted or ExperimentFailed, TimeSpan.FromSeconds(90)))
+            {
+                case RunProgress p: progress.Add(p); break;
+                case ExperimentCompleted c: return (progress, c);
+                case ExperimentFailed f: throw new Xunit.Sdk.XunitException($"run failed: {f.Reason}");
+            }
+        }
+    }
+
+    private static byte[] Undisturbed(IModelFactory model, string scenario = LongScenario) =>
+        ResultsCodec.Encode(InProcessRun.Run(model, ScenarioLoader.Parse(scenario, "test", ".", model), 1));
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Local_windows_must_be_cut_where_the_actors_path_cuts_them_run_on_their_own_threads_and_give_the_same_results(int partitions)
+    {
+        // arrange: which threads handle events
+        var threads = new ConcurrentDictionary<string, bool>();
+        var model = new RingModel(6, Latency, (_, _) => threads.TryAdd(Thread.CurrentThread.Name ?? "", true));
+        StartRun(model, partitions, localWindows: false);
+        var (actorsProgress, actors) = ProgressAndResults();
+        var pooled = threads.Keys.ToList();
+        threads.Clear();
+
+        // act
+        StartRun(model, partitions);
+        var (localProgress, local) = ProgressAndResults();
+        var localThreads = threads.Keys.Order().ToList();
+
+        // assert: the same windows, progress at the same windows, the same results; events handled on one thread per partition
+        Assert.Equal(Undisturbed(model), local.Results);
+        Assert.Equal(actors.Results, local.Results);
+        Assert.Equal(actors.Windows, local.Windows);
+        Assert.Equal(actorsProgress.Select(p => (p.Windows, p.SimulatedTime)), localProgress.Select(p => (p.Windows, p.SimulatedTime)));
+        Assert.Equal(actors.Partitions.Select(p => p.EventsProcessed), local.Partitions.Select(p => p.EventsProcessed));
+        Assert.Equal(Enumerable.Range(0, partitions).Select(i => $"dcsim-partition-{i}"), localThreads);
+        Assert.DoesNotContain(pooled, name => name.StartsWith("dcsim-partition", StringComparison.Ordinal));
+        // one report per window on one partition: its windows are the progress interval
+        if (partitions == 1) Assert.Equal(local.Windows, localProgress.Count);
+        Assert.True(local.Partitions.All(p => p.BusyMicroseconds > 0 && p.WallMicroseconds >= p.BusyMicroseconds));
+    }
+
+    [Fact]
+    public void A_local_partition_failing_mid_window_must_fail_the_run_naming_it_and_leave_the_coordinator_ready_for_the_next_run()
+    {
+        // arrange: LP 3 (partition 1 of 2) throws at its first event at or after 2 ms
+        var broken = 1;
+        var model = new RingModel(6, Latency, (lp, time) =>
+        {
+            if (lp == 3 && time >= 2 * Millisecond && Volatile.Read(ref broken) == 1) throw new InvalidOperationException("LP 3 broke");
+        });
+        var coordinator = StartRun(model, 2);
+
+        // act
+        var failed = FishForMessage<object>(m => m is ExperimentCompleted or ExperimentFailed, TimeSpan.FromSeconds(60));
+        Volatile.Write(ref broken, 0);
+        coordinator.Tell(new StartExperiment(LongScenario, ".", 2), TestActor);
+        var (_, next) = ProgressAndResults();
+
+        // assert
+        Assert.Equal("partition 1: LP 3 broke", Assert.IsType<ExperimentFailed>(failed).Reason);
+        Assert.Equal(Undisturbed(model), next.Results);
+    }
+
+    [Fact]
+    public void Queries_while_local_partitions_run_must_be_answered_at_a_barrier_and_leave_the_results_unchanged()
+    {
+        // arrange
+        var model = new RingModel(6, Latency);
+        var coordinator = StartRun(model, 2, scenario: LongerScenario);
+        FishForMessage<RunProgress>(p => p.SimulatedTime >= Millisecond, TimeSpan.FromSeconds(30));
+
+        // act: five queries in a row while the run goes on
+        var answers = new List<ServersSnapshot>();
+        for (var id = 1; id <= 5; id++)
+        {
+            coordinator.Tell(new QueryServers(id), TestActor);
+            answers.Add(FishForMessage<ServersSnapshot>(_ => true, TimeSpan.FromSeconds(10)));
+        }
+        var (_, completed) = ProgressAndResults();
+
+        // assert: each answered once both partitions stood at one barrier, later than the last
+        Assert.Equal([1L, 2, 3, 4, 5], answers.Select(a => a.QueryId));
+        Assert.All(answers, a => Assert.InRange(a.SimulatedTime, Millisecond, 50 * Millisecond));
+        Assert.Equal(answers.Select(a => a.SimulatedTime).Order(), answers.Select(a => a.SimulatedTime));
+        Assert.Equal(Undisturbed(model, LongerScenario), completed.Results);
+    }
+
+    [Fact]
+    public void Local_partitions_paused_mid_run_must_apply_a_directive_at_the_barrier_and_give_the_results_of_a_run_given_it_there()
+    {
+        // arrange
+        var model = new RingModel(6, Latency);
+        var coordinator = StartRun(model, 2, scenario: LongerScenario);
+        FishForMessage<RunProgress>(p => p.SimulatedTime >= Millisecond, TimeSpan.FromSeconds(30));
+
+        // act
+        var paused = Control(coordinator, new PauseRun(1));
+        var held = FishForMessage<RunHeld>(_ => true, TimeSpan.FromSeconds(10));
+        var applied = Apply(coordinator, 1, "token", "ring1");
+        var resumed = Control(coordinator, new ResumeRun(2));
+        var completed = Completed();
+
+        // assert
+        Assert.Equal((true, "paused", "holds at the next barrier"), (paused.Accepted, paused.State, paused.Detail));
+        Assert.Equal((true, held.SimulatedTime), (applied.Accepted, applied.SimulatedTime));
+        Assert.True(resumed.Accepted);
+        var given = InProcessRun.Run(model, ScenarioLoader.Parse(LongerScenario, "test", ".", model), 1,
+            directives: [new Directive(1, held.SimulatedTime, "token", ["ring1"])]);
+        Assert.Equal(ResultsCodec.Encode(given), completed.Results);
+        Assert.NotEqual(Undisturbed(model, LongerScenario), completed.Results);
+    }
+
+    [Fact]
+    public void Local_partitions_must_checkpoint_at_barriers_and_roll_back_to_the_last_checkpoint_when_their_member_is_lost()
+    {
+        // arrange
+        var model = new RingModel(6, Latency);
+        StartRun(model, 2, maxMemberLosses: 1, scenario: LongerScenario + "kernel.checkpoint-interval = 500us\n");
+
+        // act: lost 2 ms into the run, after checkpoints at about 0.5, 1, 1.5 and 2 ms
+        var checkpoints = new List<CheckpointTaken>();
+        FishForMessage<object>(m =>
+        {
+            if (m is CheckpointTaken c) checkpoints.Add(c);
+            return m is RunProgress p && p.SimulatedTime >= 2 * Millisecond;
+        }, TimeSpan.FromSeconds(30));
+        var self = ((ExtendedActorSystem)Sys).Provider.DefaultAddress;
+        Sys.EventStream.Publish(new Akka.Remote.DisassociatedEvent(self, self, inbound: false));
+
+        // assert
+        var restart = ((RunProgress)FishForMessage<object>(m => m is RunProgress { Restart: not null }, TimeSpan.FromSeconds(90))).Restart!;
+        var (progress, completed) = ProgressAndResults();
+        Assert.InRange(checkpoints.Count, 3, 4);
+        Assert.All(checkpoints, c => Assert.Equal(2, c.Point.Partitions!.Length));
+        Assert.InRange(restart.From.SimulatedTime, 3 * Millisecond / 2, restart.LostAt);
+        Assert.Equal(2, restart.From.Partitions!.Length);
+        Assert.Equal([0, 1], restart.Partitions);
+        Assert.Equal(restart.From.SimulatedTime, progress[0].SimulatedTime);
+        Assert.Equal(Undisturbed(model, LongerScenario), completed.Results);
+    }
+}
