@@ -51,7 +51,7 @@ internal static class BenchHostsCommand
             Console.Error.WriteLine("dcsim: --spines, --leaves and --hosts-per-leaf must be at least 1, --sim-time and --medium-sim-time greater than 0");
             return ExitCodes.BadInput;
         }
-        Console.WriteLine("fabric     hosts  events     loop_s  events/s    report_s idle_report_s files_s idle_B/host  results_KB");
+        Console.WriteLine("fabric     hosts  events   loop_cpu_s events/cpu_s report_cpu_s idle_report_cpu_s files_cpu_s idle_B/host results_KB");
         for (var i = 0; i < Math.Max(1, repeat); i++)
         {
             foreach (var shape in (Shape[])[big, medium])
@@ -59,12 +59,12 @@ internal static class BenchHostsCommand
                 cancel.ThrowIfCancellationRequested();
                 var m = Measure(shape, rate);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{shape.Name,-9} {shape.Hosts,6} {m.Events,10} {m.LoopSeconds,7:0.000} {m.Events / m.LoopSeconds,11:N0} {m.ReportSeconds,9:0.000} {m.IdleReportSeconds,13:0.000} {m.FilesSeconds,7:0.000} {m.IdleBytesPerHost,11:N0} {m.ResultBytes / 1024.0,11:N0}"));
+                    $"{shape.Name,-9} {shape.Hosts,6} {m.Events,9} {m.LoopSeconds,10:0.000} {m.Events / m.LoopSeconds,12:N0} {m.ReportSeconds,12:0.000} {m.IdleReportSeconds,17:0.000} {m.FilesSeconds,11:0.000} {m.IdleBytesPerHost,11:N0} {m.ResultBytes / 1024.0,10:N0}"));
                 if (json is not null)
                     await File.AppendAllTextAsync(json.FullName, JsonSerializer.Serialize(new
                     {
-                        fabric = shape.Name, hosts = shape.Hosts, simMs = shape.SimMs, rate, events = m.Events, loopSeconds = m.LoopSeconds, eventsPerSec = m.Events / m.LoopSeconds,
-                        reportSeconds = m.ReportSeconds, idleReportSeconds = m.IdleReportSeconds, filesSeconds = m.FilesSeconds, idleBytesPerHost = m.IdleBytesPerHost,
+                        fabric = shape.Name, hosts = shape.Hosts, simMs = shape.SimMs, rate, events = m.Events, loopCpuSeconds = m.LoopSeconds, eventsPerCpuSecond = m.Events / m.LoopSeconds,
+                        reportCpuSeconds = m.ReportSeconds, idleReportCpuSeconds = m.IdleReportSeconds, filesCpuSeconds = m.FilesSeconds, idleBytesPerHost = m.IdleBytesPerHost,
                         resultBytes = m.ResultBytes, peakWorkingSetMb = Process.GetCurrentProcess().PeakWorkingSet64 / 1e6,
                     }) + "\n", cancel);
             }
@@ -77,8 +77,9 @@ internal static class BenchHostsCommand
         double IdleBytesPerHost, long ResultBytes);
 
     /// <summary>
-    /// In this thread: the managed heap of the idle fabric (traffic that starts after the end) over its hosts, the idle run's
-    /// report, then the loaded run's event loop, its report (what a partition and the coordinator do: report, encode, decode) and its result files.
+    /// In this thread: the managed heap of the idle fabric (no traffic) over its hosts, the idle run's report, then the loaded
+    /// run's event loop, its report (what a partition and the coordinator do: report, encode, decode) and its result files.
+    /// Times are the process's CPU time (its GC included), which other sessions on a shared machine disturb less than wall time.
     /// </summary>
     private static Measurement Measure(Shape shape, string rate)
     {
@@ -88,26 +89,32 @@ internal static class BenchHostsCommand
         var idlePartition = model.BuildPartition(idle, 1, 0);
         var idleHeap = GC.GetTotalMemory(forceFullCollection: true) - before;
         Run(model, idle, idlePartition);
-        var clock = Stopwatch.StartNew();
+        var clock = CpuSeconds();
         ResultsCodec.Decode(ResultsCodec.Encode(idlePartition.Report(idle.DurationPs)));
-        var idleReport = clock.Elapsed.TotalSeconds;
+        var idleReport = CpuSeconds() - clock;
         GC.KeepAlive(idlePartition);
 
         var loaded = Parse(ScenarioText(shape, rate, idle: false), model);
         var partition = model.BuildPartition(loaded, 1, 0);
-        clock.Restart();
+        clock = CpuSeconds();
         Run(model, loaded, partition);
-        var loop = clock.Elapsed.TotalSeconds;
-        clock.Restart();
+        var loop = CpuSeconds() - clock;
+        clock = CpuSeconds();
         var encoded = ResultsCodec.Encode(partition.Report(loaded.DurationPs));
         var results = ResultsCodec.Decode(encoded);
-        var report = clock.Elapsed.TotalSeconds;
+        var report = CpuSeconds() - clock;
         var directory = Path.Combine(Path.GetTempPath(), $"dcsim-bench-hosts-{Environment.ProcessId}");
-        clock.Restart();
+        clock = CpuSeconds();
         ResultFiles.Write(directory, loaded, results);
-        var files = clock.Elapsed.TotalSeconds;
+        var files = CpuSeconds() - clock;
         Directory.Delete(directory, recursive: true);
         return new Measurement(partition.EventsProcessed, loop, report, idleReport, files, (double)idleHeap / shape.Hosts, encoded.Length);
+    }
+
+    private static double CpuSeconds()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime.TotalSeconds;
     }
 
     private static void Run(ActorsHost.FabricModel model, ScenarioSettings scenario, Partition partition)
