@@ -127,22 +127,10 @@ internal static class BenchHostsCommand
     private static ScenarioSettings Parse(string text, ActorsHost.FabricModel model) =>
         ScenarioLoader.Parse(text, "bench-hosts", Environment.CurrentDirectory, model);
 
-    // Idle: no generator, so the hosts and ports are built as in the loaded run but nothing is sent.
-    private static string ScenarioText(Shape s, string rate, bool idle) => string.Create(CultureInfo.InvariantCulture, $$"""
-        name = "bench-hosts-{{s.Name}}"
-        seed = 1
-        duration = {{s.SimMs + 1}}ms
-        topology {
-          spines = {{s.Spines}}
-          leaves = {{s.Leaves}}
-          hosts-per-leaf = {{s.HostsPerLeaf}}
-          host-link { rate = 10Gbps, delay = 1us }
-          fabric-link { rate = 40Gbps, delay = 1us }
-        }
-        kernel.checkpoint-wall-interval = off
-        servers.stack-costs = free
-        traffic.generators = [
-          {{(idle ? "" : $"{{ kind = poisson, rate = {rate}, packet-size = 1000B, destination = random, stop = {s.SimMs}ms }}")}}
-        ]
-        """);
+    // dcsim bench's fabric and settings; its CBR generator replaced (a setting set twice takes the last) by a Poisson one, or,
+    // idle, by none: the hosts and ports are built as in the loaded run but nothing is sent.
+    private static string ScenarioText(Shape s, string rate, bool idle) =>
+        BenchCommand.ScenarioText(new BenchCommand.Fabric($"hosts-{s.Name}", s.Spines, s.Leaves, s.HostsPerLeaf, s.SimMs / 1000), s.SimMs / 1000, rate)
+        + (idle ? "\ntraffic.generators = []\n" : string.Create(CultureInfo.InvariantCulture,
+            $"\ntraffic.generators = [ {{ kind = poisson, rate = {rate}, packet-size = 1000B, destination = random, stop = {s.SimMs}ms }} ]\n"));
 }
