@@ -14,6 +14,7 @@ var root = new RootCommand("DcSim: a deterministic simulator of virtualized data
     JournalCommand.Create(),
     BenchCommand.Create(),
     BenchVmsCommand.Create(),
+    BenchHostsCommand.Create(),
     CacheSweepCommand.Create(),
     TcpCompareCommand.Create(),
     SweepCommand.Create(),

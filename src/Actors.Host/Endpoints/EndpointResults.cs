@@ -53,7 +53,7 @@ public static class EndpointResults
         {
             if (f.DroppedPackets == 0) continue;
             if (!sent.TryGetValue(f.Source, out var d)) d = (0, new SortedDictionary<string, long>(StringComparer.Ordinal));
-            foreach (var (where, n) in f.DropsAt) d.At[where] = d.At.GetValueOrDefault(where) + n;
+            foreach (var (where, n) in f.Drops) d.At[where] = d.At.GetValueOrDefault(where) + n;
             sent[f.Source] = (d.Packets + f.DroppedPackets, d.At);
         }
         // What an endpoint received is what the flows to it delivered: their histograms, merged per destination here

@@ -15,7 +15,7 @@ namespace DcSim.ActorsHost.Settings;
 /// <remarks>
 /// The model is linear and deliberately simple; docs/scenarios.md gives the figures it was fitted to:
 /// <list type="bullet">
-/// <item>memory = base + hosts × (host + vSwitch) + fabric links × link + flows × flow record;</item>
+/// <item>memory = base + hosts × (host + vSwitch) + fabric links × link + switches × edge switches × route + flows × flow record;</item>
 /// <item>events = Σ over generators and their hosts of packets × events per packet + on/off switches + flows,
 /// where packets = rate / (8 × packet size) × (stop − start) × on fraction (requests and their response packets
 /// for request/response generators; for udp-rr, 2 × transactions-in-flight × (stop − start) / the shortest round trip).</item>
@@ -33,6 +33,12 @@ internal static class DatacenterCost
 
     /// <summary>A link between switches: two ports and their queues, empty (assumed: like a host's link).</summary>
     public const double BytesPerFabricLink = 2e3;
+
+    /// <summary>
+    /// One entry of the routing tables (<see cref="FabricRoutes"/>): a reference to a next-hop set per switch and destination
+    /// edge switch, once per process. Quadratic in the leaves of a leaf-spine: 8 GB at 32,768 leaves.
+    /// </summary>
+    public const double BytesPerRoute = 8;
 
     /// <summary>A flow's counters, kept to the end for flows.csv (assumed).</summary>
     public const double BytesPerFlow = 200;
@@ -53,10 +59,12 @@ internal static class DatacenterCost
             TopologyKind.Explicit => ("servers", t.Explicit!.Links.Count - (double)t.Explicit.Servers, "links"),
             _ => (t.HostsPerLeaf >= t.Leaves ? "hosts-per-leaf" : "leaves", (double)t.Leaves * t.Spines, t.Spines >= t.Leaves ? "spines" : "leaves"),
         };
+        var (routedSwitches, edgeSwitches, routesKey) = RoutingTable(t);
         var memory = new List<(double Bytes, string Key)>
         {
             (hosts * (BytesPerHost + (s.Server.VSwitch.Enabled ? BytesPerVSwitch : 0)), $"topology.{hostsKey}"),
             (fabricLinks * BytesPerFabricLink, $"topology.{linksKey}"),
+            (routedSwitches * edgeSwitches * BytesPerRoute, $"topology.{routesKey}"),
         };
         var events = new List<(double Events, string Key)> { (0, ScenarioReference.GeneratorsPath) };
         foreach (var g in s.Generators)
@@ -71,6 +79,23 @@ internal static class DatacenterCost
         var (_, memoryKey) = memory.MaxBy(m => m.Bytes);
         var (_, eventsKey) = events.MaxBy(e => e.Events);
         return new ScenarioCostEstimate(ScenarioCostEstimate.BaseBytes + memory.Sum(m => m.Bytes), memoryKey, events.Sum(e => e.Events), eventsKey);
+    }
+
+    /// <summary>The switches and the edge switches (those with servers) whose product sizes the routing tables, and the key that drives it.</summary>
+    private static (double Switches, double EdgeSwitches, string Key) RoutingTable(TopologySettings t)
+    {
+        switch (t.Kind)
+        {
+            case TopologyKind.FatTree:
+                return (5.0 * t.K * t.K / 4, t.K * (double)t.K / 2, "k");
+            case TopologyKind.Explicit:
+                var e = t.Explicit!;
+                var edges = e.Links.Where(l => ExplicitNames.JoinsServer(l.A, l.B, e.Servers))
+                    .Select(l => ExplicitNames.TryServer(l.A, e.Servers, out _) ? l.B : l.A).Distinct(StringComparer.Ordinal).Count();
+                return (e.Switches.Count, edges, "links");
+            default:
+                return ((double)t.Leaves + t.Spines, t.Leaves, "leaves");
+        }
     }
 
     /// <summary>Packets one host of a generator sends, on/off switches it makes, and flows it starts.</summary>

@@ -245,7 +245,7 @@ internal static partial class ResultFiles
               .Append(CultureInfo.InvariantCulture, $"{f.DeliveredPackets},{f.DeliveredBytes},{f.DroppedPackets},{f.DroppedBytes},{f.InFlightPackets},")
               .Append(CultureInfo.InvariantCulture, $"{Round((h?.MeanPs ?? 0) / 1000)},{h?.PercentileNs(50) ?? 0},{h?.PercentileNs(90) ?? 0},")
               .Append(CultureInfo.InvariantCulture, $"{h?.PercentileNs(99) ?? 0},{h?.PercentileNs(99.9) ?? 0},{Round((h?.MaxPs ?? 0) / 1000.0)},")
-              .Append(string.Join(';', f.DropsAt.Select(d => $"{d.Key}={d.Value}")))
+              .Append(string.Join(';', f.Drops.Select(d => $"{d.Key}={d.Value}")))
               .Append('\n');
         }
         return sb.ToString();

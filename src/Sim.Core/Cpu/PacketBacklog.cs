@@ -6,14 +6,16 @@ namespace DcSim.SimCore.Cpu;
 /// </summary>
 public sealed class PacketBacklog(int capacity)
 {
-    private readonly Queue<long> _ends = new();
+    // Made by the first item: a server has a backlog per core and per NIC queue, and an idle one fills none (docs/benchmarks.md).
+    private Queue<long>? _ends;
 
     /// <summary>An item that holds a place until <paramref name="end"/>.</summary>
-    public void Add(long end) => _ends.Enqueue(end);
+    public void Add(long end) => (_ends ??= new Queue<long>()).Enqueue(end);
 
     /// <summary>Whether <paramref name="capacity"/> items are still unfinished at <paramref name="now"/>.</summary>
     public bool IsFull(long now)
     {
+        if (_ends is null) return false;
         while (_ends.Count > 0 && _ends.Peek() <= now) _ends.Dequeue();
         return _ends.Count >= capacity;
     }

@@ -16,13 +16,14 @@ namespace DcSim.SimCore.Cpu;
 public sealed class ServerCpu
 {
     private readonly long[] _freeAt;
-    private readonly long[,] _busyPs;
+    // Busy time per core and category, the backlogs and the polling cores are made by the first work, item or polling thread:
+    // an idle server of a 10,000-host fabric holds none of them (docs/benchmarks.md, "Issue 14: 10,240 hosts").
+    private long[,]? _busyPs;
     private readonly long[] _cycles;
-    private readonly bool[] _polling;
-    private readonly CpuCategory[] _pollingCategory;
+    private CpuCategory?[]? _polling;
 
     private readonly long _idleExitPs;
-    private readonly PacketBacklog[]? _backlogs;
+    private PacketBacklog?[]? _backlogs;
     private readonly long _idleThresholdPs;
 
     /// <param name="idleExitPs">
@@ -40,12 +41,8 @@ public sealed class ServerCpu
         _idleExitPs = idleExitPs;
         _idleThresholdPs = idleThresholdPs;
         MaxBacklog = maxBacklog;
-        _backlogs = PacketBacklog.For(cores, maxBacklog);
         _freeAt = new long[cores];
-        _busyPs = new long[cores, CpuCategories.All.Length];
         _cycles = new long[CpuCategories.All.Length];
-        _polling = new bool[cores];
-        _pollingCategory = new CpuCategory[cores];
     }
 
     public int Cores { get; }
@@ -57,7 +54,7 @@ public sealed class ServerCpu
     /// Whether <paramref name="core"/> holds <see cref="MaxBacklog"/> unfinished work items at <paramref name="now"/>: a packet
     /// arriving for it finds the backlog (a NIC ring, netdev_max_backlog) full.
     /// </summary>
-    public bool Overloaded(int core, long now) => _backlogs?[core].IsFull(now) == true;
+    public bool Overloaded(int core, long now) => _backlogs?[core]?.IsFull(now) == true;
 
     /// <summary>Work items that found their core asleep in a C-state.</summary>
     public long IdleExits { get; private set; }
@@ -74,7 +71,7 @@ public sealed class ServerCpu
     {
         if (cycles < 0) throw new ArgumentOutOfRangeException(nameof(cycles), cycles, "work cannot take negative cycles");
         var start = Math.Max(now, _freeAt[core]);
-        if (_idleExitPs > 0 && !_polling[core] && now - _freeAt[core] >= _idleThresholdPs)
+        if (_idleExitPs > 0 && !IsPolling(core) && now - _freeAt[core] >= _idleThresholdPs)
         {
             start = now + _idleExitPs;
             IdleExits++;
@@ -83,9 +80,9 @@ public sealed class ServerCpu
         _freeAt[core] = start + duration;
         // A packet holds its backlog place until the kernel's item for it is done; what follows for it (the application's
         // part) runs after and holds none.
-        if (newItem) _backlogs?[core].Add(start + duration);
+        if (newItem && MaxBacklog > 0) ((_backlogs ??= new PacketBacklog?[Cores])[core] ??= new PacketBacklog(MaxBacklog)).Add(start + duration);
         _cycles[(int)category] += cycles;
-        if (!_polling[core]) _busyPs[core, (int)category] += duration;
+        if (!IsPolling(core)) Busy[core, (int)category] += duration;
         return start + duration;
     }
 
@@ -96,7 +93,7 @@ public sealed class ServerCpu
     public void Account(int core, long cycles, CpuCategory category)
     {
         _cycles[(int)category] += cycles;
-        if (!_polling[core]) _busyPs[core, (int)category] += CyclesToPs(cycles);
+        if (!IsPolling(core)) Busy[core, (int)category] += CyclesToPs(cycles);
     }
 
     /// <summary>Cycles of VM boots (firmware, kernel, init), included in their category: what per-packet figures leave out.</summary>
@@ -112,10 +109,12 @@ public sealed class ServerCpu
     /// <summary>Starts a new accounting period: busy time and cycles restart from zero, queued work stays queued.</summary>
     public void ResetAccounting()
     {
-        Array.Clear(_busyPs);
+        if (_busyPs is not null) Array.Clear(_busyPs);
         Array.Clear(_cycles);
         BootCycles = 0;
     }
+
+    private long[,] Busy => _busyPs ??= new long[Cores, CpuCategories.All.Length];
 
     /// <summary>Time at which <paramref name="core"/> has finished everything queued on it.</summary>
     public long FreeAt(int core) => _freeAt[core];
@@ -128,20 +127,19 @@ public sealed class ServerCpu
         int best = -1, bestPolling = -1;
         for (var c = firstCore; c < firstCore + count; c++)
         {
-            ref var candidate = ref _polling[c] ? ref bestPolling : ref best;
+            ref var candidate = ref IsPolling(c) ? ref bestPolling : ref best;
             if (candidate < 0 || Math.Max(now, _freeAt[c]) < Math.Max(now, _freeAt[candidate])) candidate = c;
         }
         return best >= 0 ? best : bestPolling;
     }
 
     /// <summary>Whether <paramref name="core"/> runs a busy-polling thread (<see cref="DedicateToPolling"/>).</summary>
-    public bool IsPolling(int core) => _polling[core];
+    public bool IsPolling(int core) => _polling?[core] is not null;
 
     /// <summary>Dedicates a core to a busy-polling thread: it counts as fully busy in <paramref name="category"/>.</summary>
     public void DedicateToPolling(int core, CpuCategory category)
     {
-        _polling[core] = true;
-        _pollingCategory[core] = category;
+        (_polling ??= new CpuCategory?[Cores])[core] = category;
     }
 
     /// <summary>Cycles of useful work submitted per category (polling cores' idle spinning excluded).</summary>
@@ -149,7 +147,7 @@ public sealed class ServerCpu
 
     /// <summary>Busy time of a core in a category over a run of <paramref name="durationPs"/>.</summary>
     public long BusyPs(int core, CpuCategory category, long durationPs) =>
-        _polling[core] ? (_pollingCategory[core] == category ? durationPs : 0) : Math.Min(_busyPs[core, (int)category], durationPs);
+        _polling?[core] is { } polled ? (polled == category ? durationPs : 0) : _busyPs is null ? 0 : Math.Min(_busyPs[core, (int)category], durationPs);
 
     /// <summary>Share of the server's total core time busy in <paramref name="category"/> (0..1).</summary>
     public double Utilisation(CpuCategory category, long durationPs)

@@ -25,8 +25,14 @@ public sealed class FlowStats(long flowId)
     public long FirstSentAt { get; set; } = long.MaxValue;
     public long LastDeliveredAt { get; set; }
     public LatencyHistogram? Latency { get; set; }
-    /// <summary>Drops by location ("leaf0->spine1"), ordinal order.</summary>
-    public SortedDictionary<string, long> DropsAt { get; } = new(StringComparer.Ordinal);
+    /// <summary>Drops by location ("leaf0->spine1"), ordinal order; made on first use, as most flows never lose a packet.</summary>
+    public SortedDictionary<string, long> DropsAt => _dropsAt ??= new(StringComparer.Ordinal);
+
+    /// <summary><see cref="DropsAt"/> for readers: empty without making it.</summary>
+    public IReadOnlyDictionary<string, long> Drops => _dropsAt ?? NoDrops;
+
+    private static readonly SortedDictionary<string, long> NoDrops = new(StringComparer.Ordinal);
+    private SortedDictionary<string, long>? _dropsAt;
 
     public LatencyHistogram LatencyOrCreate() => Latency ??= new LatencyHistogram(2);
 
@@ -51,6 +57,7 @@ public sealed class FlowStats(long flowId)
         FirstSentAt = Math.Min(FirstSentAt, other.FirstSentAt);
         LastDeliveredAt = Math.Max(LastDeliveredAt, other.LastDeliveredAt);
         if (other.Latency is not null) LatencyOrCreate().Add(other.Latency);
-        foreach (var (where, n) in other.DropsAt) DropsAt[where] = DropsAt.GetValueOrDefault(where) + n;
+        if (other._dropsAt is null) return;
+        foreach (var (where, n) in other._dropsAt) DropsAt[where] = DropsAt.GetValueOrDefault(where) + n;
     }
 }

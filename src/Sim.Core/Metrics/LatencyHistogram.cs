@@ -6,21 +6,32 @@ namespace DcSim.SimCore.Metrics;
 /// One-way latency: an HdrHistogram in nanoseconds for percentiles, plus the exact count, sum, min
 /// and max in picoseconds so that the mean and the extremes carry no bucket error.
 /// </summary>
+/// <remarks>
+/// A histogram starts sparse: the non-empty buckets (each named by its lowest value, as HdrHistogram buckets them) and
+/// their counts in two short ascending arrays. A flow's latencies fill a few dozen buckets, and the dense form costs
+/// ~13 KB per flow at 2 digits (~230 KB at 3), which on 10,000 flows is most of the process and a cache miss per packet
+/// (docs/benchmarks.md, "Issue 14: 10,240 hosts"). Past <see cref="SparseLimit"/> buckets it turns dense. Both forms bucket,
+/// iterate and pick percentiles as HdrHistogram does, so results do not depend on the form.
+/// </remarks>
 public sealed class LatencyHistogram
 {
     /// <summary>Largest latency the histogram resolves: 100 s.</summary>
     public const long HighestTrackableNs = 100_000_000_000;
 
-    private readonly HistogramBase _histogram;
+    /// <summary>Buckets the sparse form holds (2 KB of arrays) before the histogram turns dense.</summary>
+    public const int SparseLimit = 128;
 
-    /// <param name="significantDigits">3 for totals (0.1 % buckets, 64-bit counts), 2 per flow (1 % buckets, 32-bit counts, ~13 KB each).</param>
-    public LatencyHistogram(int significantDigits)
-    {
-        SignificantDigits = significantDigits;
-        _histogram = significantDigits >= 3
-            ? new LongHistogram(1, HighestTrackableNs, significantDigits)
-            : new IntHistogram(1, HighestTrackableNs, significantDigits);
-    }
+    // Bucketing only (never recorded into): LowestEquivalentValue and HighestEquivalentValue depend on the layout alone.
+    private static readonly HistogramBase Layout2 = Dense(2), Layout3 = Dense(3);
+
+    private HistogramBase? _dense;
+    private long[] _keys = [];
+    private long[] _counts = [];
+    private int _used;
+
+    /// <param name="significantDigits">3 for totals (0.1 % buckets, 64-bit counts), 2 per flow (1 % buckets, 32-bit counts).</param>
+    public LatencyHistogram(int significantDigits) =>
+        SignificantDigits = significantDigits is 2 or 3 ? significantDigits : throw new ArgumentOutOfRangeException(nameof(significantDigits), significantDigits, "2 or 3");
 
     public int SignificantDigits { get; }
     public long Count { get; private set; }
@@ -28,9 +39,12 @@ public sealed class LatencyHistogram
     public long MinPs { get; private set; } = long.MaxValue;
     public long MaxPs { get; private set; }
 
+    /// <summary>Whether the histogram still holds its buckets sparsely (for tests of its memory).</summary>
+    public bool IsSparse => _dense is null;
+
     public void Record(long latencyPs)
     {
-        _histogram.RecordValue(ToNs(latencyPs));
+        AddToBucket(ToNs(latencyPs), 1);
         Count++;
         SumPs += latencyPs;
         if (latencyPs < MinPs) MinPs = latencyPs;
@@ -39,7 +53,7 @@ public sealed class LatencyHistogram
 
     public void Add(LatencyHistogram other)
     {
-        foreach (var (valueNs, count) in other.Buckets()) _histogram.RecordValueWithCount(valueNs, count);
+        foreach (var (valueNs, count) in other.Buckets()) AddToBucket(valueNs, count);
         Count += other.Count;
         SumPs += other.SumPs;
         if (other.Count > 0)
@@ -58,12 +72,18 @@ public sealed class LatencyHistogram
     /// </summary>
     public long PercentileNs(double percentile) => Count == 0
         ? 0
-        : Math.Clamp(_histogram.GetValueAtPercentile(percentile), ToNs(MinPs), ToNs(MaxPs));
+        : Math.Clamp(_dense?.GetValueAtPercentile(percentile) ?? SparsePercentile(percentile), ToNs(MinPs), ToNs(MaxPs));
 
     /// <summary>The non-empty buckets as (value in ns, count), ascending: the histogram's wire form.</summary>
     public IEnumerable<(long ValueNs, long Count)> Buckets()
     {
-        foreach (var v in _histogram.RecordedValues()) yield return (v.ValueIteratedTo, v.CountAtValueIteratedTo);
+        if (_dense is not null)
+        {
+            foreach (var v in _dense.RecordedValues()) yield return (v.ValueIteratedTo, v.CountAtValueIteratedTo);
+            yield break;
+        }
+        var layout = LayoutOf(SignificantDigits);
+        for (var i = 0; i < _used; i++) yield return (layout.HighestEquivalentValue(_keys[i]), _counts[i]);
     }
 
     /// <summary>Rebuilds a histogram from its wire form (see <see cref="Buckets"/>).</summary>
@@ -71,13 +91,74 @@ public sealed class LatencyHistogram
         long count, Int128 sumPs, long minPs, long maxPs)
     {
         var h = new LatencyHistogram(significantDigits);
-        foreach (var (v, c) in buckets) h._histogram.RecordValueWithCount(v, c);
+        foreach (var (v, c) in buckets) h.AddToBucket(v, c);
         h.Count = count;
         h.SumPs = sumPs;
         h.MinPs = minPs;
         h.MaxPs = maxPs;
         return h;
     }
+
+    private void AddToBucket(long valueNs, long count)
+    {
+        if (_dense is not null)
+        {
+            _dense.RecordValueWithCount(valueNs, count);
+            return;
+        }
+        var key = LayoutOf(SignificantDigits).LowestEquivalentValue(valueNs);
+        var at = Array.BinarySearch(_keys, 0, _used, key);
+        if (at >= 0)
+        {
+            _counts[at] += count;
+            return;
+        }
+        if (_used == SparseLimit)
+        {
+            TurnDense();
+            _dense!.RecordValueWithCount(valueNs, count);
+            return;
+        }
+        at = ~at;
+        if (_used == _keys.Length)
+        {
+            var size = Math.Min(SparseLimit, Math.Max(4, _used * 2));
+            Array.Resize(ref _keys, size);
+            Array.Resize(ref _counts, size);
+        }
+        Array.Copy(_keys, at, _keys, at + 1, _used - at);
+        Array.Copy(_counts, at, _counts, at + 1, _used - at);
+        _keys[at] = key;
+        _counts[at] = count;
+        _used++;
+    }
+
+    private void TurnDense()
+    {
+        var dense = Dense(SignificantDigits);
+        for (var i = 0; i < _used; i++) dense.RecordValueWithCount(_keys[i], _counts[i]);
+        _dense = dense;
+        (_keys, _counts, _used) = ([], [], 0);
+    }
+
+    /// <summary>As <see cref="HistogramBase.GetValueAtPercentile"/>: the first bucket, in value order, whose running count reaches the rank.</summary>
+    private long SparsePercentile(double percentile)
+    {
+        var rank = Math.Max((long)(Math.Min(percentile, 100.0) / 100.0 * Count + 0.5), 1);
+        long running = 0;
+        for (var i = 0; i < _used; i++)
+        {
+            running += _counts[i];
+            if (running >= rank) return LayoutOf(SignificantDigits).HighestEquivalentValue(_keys[i]);
+        }
+        throw new InvalidOperationException($"percentile {percentile} beyond the {Count} recorded latencies");
+    }
+
+    private static HistogramBase LayoutOf(int significantDigits) => significantDigits == 3 ? Layout3 : Layout2;
+
+    private static HistogramBase Dense(int significantDigits) => significantDigits == 3
+        ? new LongHistogram(1, HighestTrackableNs, significantDigits)
+        : new IntHistogram(1, HighestTrackableNs, significantDigits);
 
     private static long ToNs(long ps) => Math.Clamp((ps + 500) / 1000, 1, HighestTrackableNs);
 }

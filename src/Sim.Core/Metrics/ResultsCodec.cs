@@ -81,8 +81,8 @@ public static class ResultsCodec
         w.Write(f.FirstSentAt); w.Write(f.LastDeliveredAt);
         w.Write(f.Latency is not null);
         if (f.Latency is not null) WriteHistogram(w, f.Latency);
-        w.Write(f.DropsAt.Count);
-        foreach (var (where, n) in f.DropsAt) { w.Write(where); w.Write(n); }
+        w.Write(f.Drops.Count);
+        foreach (var (where, n) in f.Drops) { w.Write(where); w.Write(n); }
     }
 
     private static FlowStats ReadFlow(BinaryReader r)

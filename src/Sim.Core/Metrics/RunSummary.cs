@@ -15,7 +15,7 @@ public sealed class RunSummary
             InFlightPackets += f.InFlightPackets; InFlightBytes += f.InFlightBytes; CopiedPackets += f.CopiedPackets;
             if (f.Latency is not null) Latency.Add(f.Latency);
             if (!f.Conserved) NonConservedFlows.Add(f.FlowId);
-            foreach (var (where, n) in f.DropsAt) DropsByLocation[where] = DropsByLocation.GetValueOrDefault(where) + n;
+            foreach (var (where, n) in f.Drops) DropsByLocation[where] = DropsByLocation.GetValueOrDefault(where) + n;
         }
         foreach (var l in results.Links.Values)
         {

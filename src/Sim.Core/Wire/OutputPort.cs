@@ -32,13 +32,15 @@ public sealed class OutputPort
     private readonly ushort _ownerComponent;
     private readonly ushort _transmitDoneTimer;
     private readonly ushort _peerComponent;
-    private Packet[] _ring = new Packet[16];
-    private long[] _enqueuedAt = new long[16];
+    // The queue and the drops by flow are made by the first packet that waits or is dropped: most ports of a large, lightly
+    // loaded fabric never queue (docs/benchmarks.md, "Issue 14: 10,240 hosts").
+    private Packet[] _ring = [];
+    private long[] _enqueuedAt = [];
     private int _head, _count;
     private long _queuedBytes;
     private bool _busy;
     private long _lastChange;
-    private readonly Dictionary<long, (long Packets, long Bytes)> _dropsByFlow = new();
+    private Dictionary<long, (long Packets, long Bytes)>? _dropsByFlow;
     private readonly EcnMarker? _marker;
     private readonly QueueTrace? _trace;
     private PortCapture? _capture;
@@ -146,6 +148,7 @@ public sealed class OutputPort
     {
         Stats.DroppedPackets++;
         Stats.DroppedBytes += packet.PayloadBytes;
+        _dropsByFlow ??= [];
         var d = _dropsByFlow.GetValueOrDefault(packet.FlowId);
         _dropsByFlow[packet.FlowId] = (d.Packets + 1, d.Bytes + packet.PayloadBytes);
     }
@@ -187,7 +190,7 @@ public sealed class OutputPort
         var where = Point;
         if (_capture is not null) results.Captures.Add(where, _capture.Frames());
         if (_trace is not null) results.SeriesOf($"queue/{where}").AddRange(_trace.Points);
-        foreach (var (flowId, (packets, bytes)) in _dropsByFlow)
+        foreach (var (flowId, (packets, bytes)) in _dropsByFlow ?? [])
         {
             var f = results.Flow(flowId);
             f.DroppedPackets += packets;
@@ -251,8 +254,9 @@ public sealed class OutputPort
 
     private void Grow()
     {
-        var ring = new Packet[_ring.Length * 2];
-        var at = new long[_ring.Length * 2];
+        var size = Math.Max(16, _ring.Length * 2);
+        var ring = new Packet[size];
+        var at = new long[size];
         for (var i = 0; i < _count; i++)
         {
             ring[i] = _ring[(_head + i) % _ring.Length];

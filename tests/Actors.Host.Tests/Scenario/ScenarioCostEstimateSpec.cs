@@ -32,9 +32,23 @@ public sealed class ScenarioCostEstimateSpec
         Assert.Equal(320_000 * DatacenterCost.EventsPerPacket + 32, cost.Events, 6);
         Assert.Equal("traffic.generators[0].rate", cost.EventsKey);
         var memory = ScenarioCostEstimate.BaseBytes + 32 * DatacenterCost.BytesPerHost + 4 * 2 * DatacenterCost.BytesPerFabricLink
-            + 32 * DatacenterCost.BytesPerFlow;
+            + 6 * 4 * DatacenterCost.BytesPerRoute + 32 * DatacenterCost.BytesPerFlow;
         Assert.Equal(memory, cost.MemoryBytes, 6);
         Assert.Equal("topology.hosts-per-leaf", cost.MemoryKey);
+    }
+
+    [Fact]
+    public void Estimate_must_count_routing_tables_of_every_switch_by_every_leaf()
+    {
+        // act: 30,000 leaves of one host each; the tables hold a reference per switch (30,002) and destination leaf (30,000)
+        var cost = Parse("topology { spines = 2, leaves = 30000, hosts-per-leaf = 1 }\n").Model.EstimateCost();
+
+        // assert: 7.2 GB of routes against 360 MB of hosts and 120 MB of fabric links
+        var routes = 30_002.0 * 30_000 * DatacenterCost.BytesPerRoute;
+        Assert.Equal(ScenarioCostEstimate.BaseBytes + 30_000 * DatacenterCost.BytesPerHost + 60_000 * DatacenterCost.BytesPerFabricLink + routes,
+            cost.MemoryBytes, 6);
+        Assert.Equal("topology.leaves", cost.MemoryKey);
+        Assert.True(routes > cost.MemoryBytes / 2);
     }
 
     [Fact]
@@ -75,12 +89,13 @@ public sealed class ScenarioCostEstimateSpec
     [Fact]
     public void Checks_must_refuse_a_run_that_needs_more_memory_than_the_machine_has()
     {
-        // act: 1,000,000 leaves × 8 hosts at 12 KB each is 96 GB, and 2,000,000 fabric links 4 GB
+        // act: 1,000,000 leaves × 8 hosts at 12 KB each is 96 GB, 2,000,000 fabric links 4 GB, and the routing tables a reference
+        // per switch (1,000,002) and leaf: 8 TB
         var failure = Assert.Throws<ScenarioException>(() =>
             Load("topology {\n  leaves = 1000000\n}\n", new ScenarioChecks { MaxMemoryBytes = 16e9 }, out _));
 
         // assert
-        AssertError(failure, "topology.leaves", 2, "more memory than this machine has (16 GB)", "100.1 GB");
+        AssertError(failure, "topology.leaves", 2, "more memory than this machine has (16 GB)", "8.1 TB");
     }
 
     [Fact]
