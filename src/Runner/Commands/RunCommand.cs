@@ -129,13 +129,13 @@ internal static class RunCommand
         }
         var progress = new ProgressLine();
         var checkpoints = new CheckpointTally();
+        var feed = opening is null ? null : new JournalFeed(opening);
         var experiment = Experiment.RunAsync(settings, resumed?.Definition.BaseDirectory ?? o.Scenario!.DirectoryName ?? ".", partitionCount,
             new RunCluster(o.Nodes, o.Join, log, o.Verbose),
             p =>
             {
                 progress.Update(p);
-                // Progress comes only once the experiment is submitted, which waits for the journal.
-                if (opening is { IsCompletedSuccessfully: true }) opening.Result.Report(p);
+                feed?.Tell(j => j.Report(p));
             },
             cancel, endpoint, failed: reason =>
             {
@@ -145,7 +145,7 @@ internal static class RunCommand
             checkpointed: c =>
             {
                 checkpoints.Add(c);
-                if (opening is { IsCompletedSuccessfully: true } && c.Point.Partitions is not null) opening.Result.RecordCheckpoint(c.Point);
+                if (c.Point.Partitions is not null) feed?.Tell(j => j.RecordCheckpoint(c.Point));
             },
             checkpointFailed: f =>
             {
@@ -191,7 +191,7 @@ internal static class RunCommand
             finished = true;
             Console.Write(ResultFiles.HumanSummary(settings, outcome.Results));
             Console.Write(ResultFiles.CaptureSummary(outputDirectory, outcome.Results));
-            Console.WriteLine($"wall     {outcome.Run.TotalSeconds:0.000} s run ({events / Math.Max(1e-9, outcome.Run.TotalSeconds) / 1e6:0.00} M events/s) + {outcome.Build.TotalSeconds:0.000} s building + {outcome.ClusterStartup.TotalSeconds:0.0} s cluster start; {c.Windows:N0} windows, {o.Nodes} node(s), {c.Partitions.Length} partition(s)");
+            Console.WriteLine($"wall     {outcome.Run.TotalSeconds:0.000} s run ({events / Math.Max(1e-9, outcome.Run.TotalSeconds) / 1e6:0.00} M events/s) + {outcome.Build.TotalSeconds:0.000} s building + {outcome.ClusterStartup.TotalSeconds:0.0} s {(outcome.Clustered ? "cluster start" : "start, in this process alone (no cluster)")}; {c.Windows:N0} windows, {o.Nodes} node(s), {c.Partitions.Length} partition(s)");
             Console.WriteLine(runJournal is null ? "journal  off"
                 : $"journal  {runJournal.Settings.Display} (experiment {runJournal.ExperimentId}{(resumed is null ? "" : ResumedFrom(resumed.From))})");
             if (checkpoints.Count > 0) Console.WriteLine($"checkpoints {checkpoints}");
@@ -216,7 +216,7 @@ internal static class RunCommand
     private static string ResumedFrom(RecoveryPoint from) =>
         from.IsStart ? ", resumed from the start" : $", resumed from its checkpoint at sim {SimTime.Format(from.SimulatedTime)}";
 
-    /// <summary>Opens the journal and records the run's definition: in the background, while the cluster starts.</summary>
+    /// <summary>Opens the journal and records the run's definition: in the background, while the run starts.</summary>
     private static Task<RunJournal> BeginAsync(JournalChoice journal, string experimentId, ScenarioSettings settings, int partitions, AkkaLog log) => Task.Run(async () =>
     {
         var opened = RunJournal.Open(journal.Settings!, journal.Store!, experimentId, log);
