@@ -41,6 +41,20 @@ public sealed class JournalSpec
         return stores;
     }
 
+    /// <summary>
+    /// Waits until the run writing into <paramref name="folder"/> is in its journal: the run does not wait for its journal to open
+    /// (seconds of JIT, docs/persistence.md), and a run killed before then leaves nothing to resume.
+    /// </summary>
+    private static async Task WaitUntilJournaledAsync(string folder, string[] journal)
+    {
+        var deadline = DateTime.UtcNow + Limit;
+        while (!Dcsim.Run(Limit, ["journal", folder, .. journal]).Stdout.Contains("status      stopped (continue it with: dcsim run --resume"))
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"the run in {folder} was not in its journal within {Limit}");
+            await Task.Delay(100);
+        }
+    }
+
     private static string Write(string dir, string name, string text)
     {
         var file = Path.Combine(dir, name);
@@ -153,6 +167,7 @@ public sealed class JournalSpec
         using (var run = Dcsim.StartCapturing(["run", scenario, "--out", killed, "--http", port.ToString(), .. journal]))
         {
             await Dcsim.WaitUntilSimulatingAsync(port, Limit);
+            await WaitUntilJournaledAsync(killed, journal);
             await Task.Delay(300);
             run.Process.Kill(entireProcessTree: true);
             Assert.True(run.Process.WaitForExit(10_000));
@@ -188,6 +203,7 @@ public sealed class JournalSpec
         var port = Dcsim.FreePort();
         using (var run = Dcsim.StartCapturing(["run", scenario, "--out", killed, "--http", port.ToString()]))
         {
+            await WaitUntilJournaledAsync(killed, []);
             await Dcsim.WaitUntilSimulatingAsync(port, Limit, 700 * Millisecond);
             run.Process.Kill(entireProcessTree: true);
             Assert.True(run.Process.WaitForExit(10_000));
