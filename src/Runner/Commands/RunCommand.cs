@@ -129,13 +129,13 @@ internal static class RunCommand
         }
         var progress = new ProgressLine();
         var checkpoints = new CheckpointTally();
-        var feed = opening is null ? null : new JournalFeed(opening);
         var experiment = Experiment.RunAsync(settings, resumed?.Definition.BaseDirectory ?? o.Scenario!.DirectoryName ?? ".", partitionCount,
             new RunCluster(o.Nodes, o.Join, log, o.Verbose),
             p =>
             {
                 progress.Update(p);
-                feed?.Tell(j => j.Report(p));
+                // Progress comes only once the experiment is submitted, which waits for the journal.
+                if (opening is { IsCompletedSuccessfully: true }) opening.Result.Report(p);
             },
             cancel, endpoint, failed: reason =>
             {
@@ -145,7 +145,7 @@ internal static class RunCommand
             checkpointed: c =>
             {
                 checkpoints.Add(c);
-                if (c.Point.Partitions is not null) feed?.Tell(j => j.RecordCheckpoint(c.Point));
+                if (opening is { IsCompletedSuccessfully: true } && c.Point.Partitions is not null) opening.Result.RecordCheckpoint(c.Point);
             },
             checkpointFailed: f =>
             {
@@ -216,7 +216,7 @@ internal static class RunCommand
     private static string ResumedFrom(RecoveryPoint from) =>
         from.IsStart ? ", resumed from the start" : $", resumed from its checkpoint at sim {SimTime.Format(from.SimulatedTime)}";
 
-    /// <summary>Opens the journal and records the run's definition: in the background, while the run starts.</summary>
+    /// <summary>Opens the journal and records the run's definition: in the background, while the cluster starts.</summary>
     private static Task<RunJournal> BeginAsync(JournalChoice journal, string experimentId, ScenarioSettings settings, int partitions, AkkaLog log) => Task.Run(async () =>
     {
         var opened = RunJournal.Open(journal.Settings!, journal.Store!, experimentId, log);

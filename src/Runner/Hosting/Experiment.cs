@@ -34,9 +34,9 @@ internal sealed record RunCluster(int Nodes, string? Join, AkkaLog Log, bool Ver
 /// when the run is over and are killed when it fails; with one node there is no cluster (<see cref="RunCluster.Local"/>). With a
 /// join address this process joins that cluster, waits for <c>Nodes</c> members in all, and leaves the others running. A failed run calls
 /// <c>failed</c> with the reason at once, then throws <see cref="ExperimentFailedException"/> once this
-/// member is shut down. A run with a journal passes the task that records its definition as <c>ready</c>: the journal opens
-/// while the run starts and runs (its first contact costs seconds), the run fails if it cannot open, and the outcome waits
-/// for the definition to be durable.
+/// member is shut down. A run with a journal passes the task that records its definition as <c>ready</c>: the experiment
+/// is submitted only once that is durable (so no window runs before it), and the journal opens meanwhile, in parallel
+/// with the node's start.
 /// </summary>
 internal static class Experiment
 {
@@ -61,12 +61,12 @@ internal static class Experiment
             }
             var coordinator = node.CoordinatorProxy();
             endpoint?.Serve(coordinator);
+            if (ready is not null) await Ready(ready, failed, cancel);
             setup.Stop();
 
             // An interrupted run kills its workers (Ctrl-C on a terminal signals them too): no restart notice for that.
             var run = Submit(node.System, coordinator, new StartExperiment(scenario.ResolvedHocon, baseDirectory, partitions, from),
                 p => { if (!cancel.IsCancellationRequested) progress(p); }, checkpointed, checkpointFailed);
-            if (ready is not null) await Ready(ready, failed, cancel);
             var finished = await run.WaitAsync(cancel);
             if (finished is ExperimentCompleted && embedded && node.Clustered) await node.DismissOtherMembersAsync(TimeSpan.FromSeconds(10));
             completed = finished is ExperimentCompleted;
@@ -87,9 +87,7 @@ internal static class Experiment
         }
     }
 
-    /// <summary>
-    /// Waits for <paramref name="ready"/>, while the run goes on; its failure fails the run (said at once, like a lost member).
-    /// </summary>
+    /// <summary>Waits for <paramref name="ready"/>; its failure fails the run (said at once, like a lost member).</summary>
     private static async Task Ready(Task ready, Action<string>? failed, CancellationToken cancel)
     {
         try
