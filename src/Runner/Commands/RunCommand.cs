@@ -191,7 +191,7 @@ internal static class RunCommand
             finished = true;
             Console.Write(ResultFiles.HumanSummary(settings, outcome.Results));
             Console.Write(ResultFiles.CaptureSummary(outputDirectory, outcome.Results));
-            Console.WriteLine($"wall     {outcome.Run.TotalSeconds:0.000} s run ({events / Math.Max(1e-9, outcome.Run.TotalSeconds) / 1e6:0.00} M events/s) + {outcome.Build.TotalSeconds:0.000} s building + {outcome.ClusterStartup.TotalSeconds:0.0} s cluster start; {c.Windows:N0} windows, {o.Nodes} node(s), {c.Partitions.Length} partition(s)");
+            Console.WriteLine($"wall     {outcome.Run.TotalSeconds:0.000} s run ({events / Math.Max(1e-9, outcome.Run.TotalSeconds) / 1e6:0.00} M events/s) + {outcome.Build.TotalSeconds:0.000} s building + {outcome.ClusterStartup.TotalSeconds:0.0} s {(outcome.Clustered ? "cluster start" : "start, in this process alone (no cluster)")}; {c.Windows:N0} windows, {o.Nodes} node(s), {c.Partitions.Length} partition(s)");
             Console.WriteLine(runJournal is null ? "journal  off"
                 : $"journal  {runJournal.Settings.Display} (experiment {runJournal.ExperimentId}{(resumed is null ? "" : ResumedFrom(resumed.From))})");
             if (checkpoints.Count > 0) Console.WriteLine($"checkpoints {checkpoints}");

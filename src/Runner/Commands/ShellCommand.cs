@@ -8,8 +8,8 @@ namespace DcSim.Runner.Commands;
 
 /// <summary>
 /// `dcsim shell [SCENARIO] [--server HOST:PORT --experiment ID] [--script FILE] [--record FILE] [--seed N]`: the Mininet-like shell
-/// (docs/shell.md). On a scenario it starts its own member and experiment service on 127.0.0.1 (an ephemeral port, as `dcsim node
-/// --http 0`) and submits the scenario held at time 0; with --experiment it drives one of a running service.
+/// (docs/shell.md). On a scenario it starts its own node (local: no cluster) and experiment service on 127.0.0.1 (an ephemeral port,
+/// as `dcsim node --http 0`) and submits the scenario held at time 0; with --experiment it drives one of a running service.
 /// </summary>
 internal static class ShellCommand
 {
@@ -49,14 +49,13 @@ internal static class ShellCommand
         return await OnOwnService(scenario!, seed, log, script, record, cancel);
     }
 
-    /// <summary>Starts a member and its service on 127.0.0.1, submits the scenario held at 0, and drives it; stops it at the end.</summary>
+    /// <summary>Starts a local node and its service on 127.0.0.1, submits the scenario held at 0, and drives it; stops it at the end.</summary>
     private static async Task<int> OnOwnService(FileInfo scenario, ulong? seed, AkkaLog log, FileInfo? script, FileInfo? record, CancellationToken cancel)
     {
         var folder = Directory.CreateTempSubdirectory("dcsim-shell-").FullName;
         try
         {
-            await using var node = SimNode.Start("127.0.0.1", 0, [], log);
-            node.Cluster.Join(node.Cluster.SelfAddress);
+            await using var node = SimNode.StartLocal(log);
             var registry = node.System.ActorOf(ExperimentRegistry.Props(node.CoordinatorProxy(), folder, () => 1), "experiments");
             await using var service = await ExperimentService.StartAsync("127.0.0.1", 0, registry, folder, Environment.CurrentDirectory);
             using var client = new ServiceClient($"{service.Address.Host}:{service.Address.Port}");

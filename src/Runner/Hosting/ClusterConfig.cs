@@ -12,12 +12,6 @@ internal static class ClusterConfig
     public static Config Create(string hostname, int port, IEnumerable<string> seedNodes, AkkaLog log, string role = "sim") =>
         ConfigurationFactory.ParseString($$"""
             akka {
-              loglevel = WARNING
-              # Before the log actor starts and after it stops Akka prints to stdout: nothing of that on the console.
-              stdout-loglevel = OFF
-              loggers = ["{{typeof(AkkaLogWriter).AssemblyQualifiedName}}"]
-              log-dead-letters = off
-              log-dead-letters-during-shutdown = off
               actor.provider = cluster
               remote.dot-netty.tcp {
                 hostname = "{{hostname}}"
@@ -70,6 +64,22 @@ internal static class ClusterConfig
               coordinated-shutdown.exit-clr = off
               coordinated-shutdown.phases.cluster-exiting.timeout = 3s
             }
+            """).WithFallback(Local(log)).WithFallback(DcSimSerialization.Binding);
+
+    /// <summary>
+    /// An ActorSystem that joins nothing (provider local, no remoting), with the log kept off the console: a one-process run's
+    /// (<see cref="SimNode.StartLocal"/>), a journal's, and what <see cref="Create"/> puts the cluster on.
+    /// </summary>
+    public static Config Local(AkkaLog log) =>
+        ConfigurationFactory.ParseString($$"""
+            akka {
+              loglevel = WARNING
+              # Before the log actor starts and after it stops Akka prints to stdout: nothing of that on the console.
+              stdout-loglevel = OFF
+              loggers = ["{{typeof(AkkaLogWriter).AssemblyQualifiedName}}"]
+              log-dead-letters = off
+              log-dead-letters-during-shutdown = off
+            }
             dcsim.akka-log-file = "{{(log.File ?? "").Replace("\\", "\\\\")}}"
-            """).WithFallback(DcSimSerialization.Binding);
+            """);
 }

@@ -9,9 +9,10 @@ namespace DcSim.Runner.Hosting;
 
 /// <summary>
 /// What a finished run produced, plus how long it took (wall time never enters the results): cluster
-/// start-up, building the partitions, and the windows themselves (first grant to last report).
+/// start-up (or a local node's, when <see cref="Clustered"/> is false), building the partitions, and the windows themselves (first
+/// grant to last report).
 /// </summary>
-internal sealed record ExperimentOutcome(ResultsBuilder Results, ExperimentCompleted Completion, TimeSpan ClusterStartup)
+internal sealed record ExperimentOutcome(ResultsBuilder Results, ExperimentCompleted Completion, TimeSpan ClusterStartup, bool Clustered)
 {
     public TimeSpan Build => TimeSpan.FromMicroseconds(Completion.BuildMicroseconds);
     public TimeSpan Run => TimeSpan.FromMicroseconds(Completion.RunMicroseconds);
@@ -21,17 +22,21 @@ internal sealed record ExperimentOutcome(ResultsBuilder Results, ExperimentCompl
 /// The cluster a run uses: <see cref="Nodes"/> members in all; <see cref="Join"/> (HOST:PORT of a running
 /// `dcsim node`) or null for an embedded cluster; where each process's Akka log goes.
 /// </summary>
-internal sealed record RunCluster(int Nodes, string? Join, AkkaLog Log, bool Verbose = false);
+internal sealed record RunCluster(int Nodes, string? Join, AkkaLog Log, bool Verbose = false)
+{
+    /// <summary>One node and nothing to join: no cluster at all (<see cref="SimNode.StartLocal"/>).</summary>
+    public bool Local => Nodes == 1 && Join is null;
+}
 
 /// <summary>
 /// Runs one scenario on a cluster. Without <see cref="RunCluster.Join"/> the cluster is embedded: this
 /// process is the first member and starts <c>Nodes - 1</c> `dcsim node` workers on 127.0.0.1, which leave
-/// when the run is over and are killed when it fails. With a join address this process joins that
-/// cluster, waits for <c>Nodes</c> members in all, and leaves the others running. A failed run calls
+/// when the run is over and are killed when it fails; with one node there is no cluster (<see cref="RunCluster.Local"/>). With a
+/// join address this process joins that cluster, waits for <c>Nodes</c> members in all, and leaves the others running. A failed run calls
 /// <c>failed</c> with the reason at once, then throws <see cref="ExperimentFailedException"/> once this
 /// member is shut down. A run with a journal passes the task that records its definition as <c>ready</c>: the experiment
 /// is submitted only once that is durable (so no window runs before it), and the journal opens meanwhile, in parallel
-/// with the cluster start.
+/// with the node's start.
 /// </summary>
 internal static class Experiment
 {
@@ -41,16 +46,19 @@ internal static class Experiment
     {
         var setup = Stopwatch.StartNew();
         var embedded = cluster.Join is null;
-        await using var node = SimNode.Start("127.0.0.1", 0, embedded ? [] : [cluster.Join!], cluster.Log);
+        await using var node = cluster.Local ? SimNode.StartLocal(cluster.Log) : SimNode.Start("127.0.0.1", 0, embedded ? [] : [cluster.Join!], cluster.Log);
         var completed = false;
         try
         {
-            if (embedded) node.Cluster.Join(node.Cluster.SelfAddress);
+            if (embedded && node.Clustered) node.Cluster.Join(node.Cluster.SelfAddress);
             using var workers = cluster.Nodes > 1 && embedded
                 ? WorkerProcesses.Start(cluster.Nodes - 1, $"127.0.0.1:{node.Cluster.SelfAddress.Port}", cluster.Verbose)
                 : null;
-            await node.WaitForMembersAsync(cluster.Nodes, TimeSpan.FromSeconds(90), cancel);
-            await node.WaitForRegionsAsync(cluster.Nodes, TimeSpan.FromSeconds(30), cancel);
+            if (node.Clustered)
+            {
+                await node.WaitForMembersAsync(cluster.Nodes, TimeSpan.FromSeconds(90), cancel);
+                await node.WaitForRegionsAsync(cluster.Nodes, TimeSpan.FromSeconds(30), cancel);
+            }
             var coordinator = node.CoordinatorProxy();
             endpoint?.Serve(coordinator);
             if (ready is not null) await Ready(ready, failed, cancel);
@@ -60,14 +68,14 @@ internal static class Experiment
             var run = Submit(node.System, coordinator, new StartExperiment(scenario.ResolvedHocon, baseDirectory, partitions, from),
                 p => { if (!cancel.IsCancellationRequested) progress(p); }, checkpointed, checkpointFailed);
             var finished = await run.WaitAsync(cancel);
-            if (finished is ExperimentCompleted && embedded) await node.DismissOtherMembersAsync(TimeSpan.FromSeconds(10));
+            if (finished is ExperimentCompleted && embedded && node.Clustered) await node.DismissOtherMembersAsync(TimeSpan.FromSeconds(10));
             completed = finished is ExperimentCompleted;
             var reason = finished is ExperimentFailed f ? workers?.Name(f.Reason) ?? f.Reason : null;
             // Said before leaving the cluster, which takes seconds more when a member is gone.
             if (reason is not null) failed?.Invoke(reason);
             return finished switch
             {
-                ExperimentCompleted c => new ExperimentOutcome(ResultsCodec.Decode(c.Results), c, setup.Elapsed),
+                ExperimentCompleted c => new ExperimentOutcome(ResultsCodec.Decode(c.Results), c, setup.Elapsed, node.Clustered),
                 ExperimentFailed => throw new ExperimentFailedException(reason!),
                 _ => throw new InvalidOperationException($"unexpected reply {finished.GetType().Name}"),
             };

@@ -48,15 +48,18 @@ internal sealed class ExperimentClient : ReceiveActor
         coordinator.Tell(start, Self);
     }
 
+    /// <summary>The cluster the coordinator may run elsewhere in; none on a local node, where it runs beside this client.</summary>
+    private Cluster? Membership => ((ExtendedActorSystem)Context.System).Provider is ClusterActorRefProvider ? Cluster.Get(Context.System) : null;
+
     protected override void PreStart()
     {
-        Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot, typeof(ClusterEvent.UnreachableMember));
+        Membership?.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot, typeof(ClusterEvent.UnreachableMember));
         Context.System.EventStream.Subscribe<DisassociatedEvent>(Self);
     }
 
     protected override void PostStop()
     {
-        Cluster.Get(Context.System).Unsubscribe(Self);
+        Membership?.Unsubscribe(Self);
         Context.System.EventStream.Unsubscribe<DisassociatedEvent>(Self);
     }
 

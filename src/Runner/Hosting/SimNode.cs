@@ -10,7 +10,8 @@ namespace DcSim.Runner.Hosting;
 /// <summary>
 /// One DcSim cluster member: an ActorSystem on loopback (or a given host) with the partition shard
 /// region, the window-coordinator singleton manager and the <see cref="SweepWorker"/> that runs sweep points. `dcsim run`,
-/// `dcsim node` and `dcsim sweep --nodes/--join` all start one.
+/// `dcsim node` and `dcsim sweep --nodes/--join` all start one. A process with nothing to join starts a local one instead
+/// (<see cref="StartLocal"/>).
 /// </summary>
 internal sealed class SimNode : IAsyncDisposable
 {
@@ -19,15 +20,20 @@ internal sealed class SimNode : IAsyncDisposable
     /// <summary>Shards = 10 × the largest expected node count (akka.net sharding guidance); a partition index maps to its own shard.</summary>
     public const int ShardCount = 100;
 
-    private SimNode(ActorSystem system, IActorRef region)
+    private readonly IActorRef? _coordinator;
+
+    private SimNode(ActorSystem system, IActorRef region, IActorRef? coordinator = null)
     {
         System = system;
         PartitionRegion = region;
+        _coordinator = coordinator;
     }
 
     public ActorSystem System { get; }
     public IActorRef PartitionRegion { get; }
-    public Akka.Cluster.Cluster Cluster => Akka.Cluster.Cluster.Get(System);
+    /// <summary>False for a local node (<see cref="StartLocal"/>), which has no cluster.</summary>
+    public bool Clustered => _coordinator is null;
+    public Akka.Cluster.Cluster Cluster => Clustered ? Akka.Cluster.Cluster.Get(System) : throw new InvalidOperationException("a local node has no cluster");
 
     /// <param name="journal">
     /// The Akka.Persistence store of the cluster (<see cref="Persistence.JournalConfig.Build"/>), shared by its members
@@ -51,6 +57,20 @@ internal sealed class SimNode : IAsyncDisposable
     }
 
     /// <summary>
+    /// A node alone in its process, with nothing to join (`dcsim run` on one node, `dcsim shell`): the same coordinator and partitions
+    /// as plain local actors, the partitions made by a <see cref="LocalPartitionRegion"/>, so that nothing forms a cluster of one over
+    /// TCP (~1 s) before the run starts. A cluster member's partitions are local actors too and its messages to them are not
+    /// serialized, so a run's results are the same.
+    /// </summary>
+    public static SimNode StartLocal(AkkaLog log)
+    {
+        var system = ActorSystem.Create("dcsim", ClusterConfig.Local(log));
+        var region = system.ActorOf(LocalPartitionRegion.Props(PartitionActor.Props(FabricModel.Instance), new PartitionMessageExtractor()), PartitionRegionName);
+        var coordinator = system.ActorOf(WindowCoordinator.Props(region, FabricModel.Instance), CoordinatorName);
+        return new SimNode(system, region, coordinator);
+    }
+
+    /// <summary>
     /// Completes when the sharding coordinator knows a partition region on <paramref name="members"/> nodes,
     /// so that partitions are spread over all of them rather than placed on the first to register.
     /// </summary>
@@ -67,8 +87,8 @@ internal sealed class SimNode : IAsyncDisposable
         }
     }
 
-    /// <summary>A proxy that always reaches the coordinator, on whichever node it runs.</summary>
-    public IActorRef CoordinatorProxy() => System.ActorOf(ClusterSingletonProxy.Props(
+    /// <summary>A proxy that always reaches the coordinator, on whichever node it runs (a local node's coordinator itself).</summary>
+    public IActorRef CoordinatorProxy() => _coordinator ?? System.ActorOf(ClusterSingletonProxy.Props(
         $"/user/{CoordinatorName}", ClusterSingletonProxySettings.Create(System)), "coordinator-proxy");
 
     /// <summary>Completes when <paramref name="members"/> members are Up, or fails after <paramref name="timeout"/>.</summary>
@@ -110,7 +130,7 @@ internal sealed class SimNode : IAsyncDisposable
     }
 
     /// <summary>Entity id = partition index; shard id = index modulo the shard count, so partitions spread over nodes.</summary>
-    private sealed class PartitionMessageExtractor : HashCodeMessageExtractor
+    internal sealed class PartitionMessageExtractor : HashCodeMessageExtractor
     {
         public PartitionMessageExtractor() : base(ShardCount) { }
 

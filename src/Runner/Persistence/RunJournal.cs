@@ -121,14 +121,5 @@ internal sealed class RunJournal : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await _system.Terminate();
 
-    private static ActorSystem CreateSystem(Config store, AkkaLog log) => ActorSystem.Create("dcsim-journal", ConfigurationFactory.ParseString($$"""
-        akka {
-          loglevel = WARNING
-          stdout-loglevel = OFF
-          loggers = ["{{typeof(AkkaLogWriter).AssemblyQualifiedName}}"]
-          log-dead-letters = off
-          log-dead-letters-during-shutdown = off
-        }
-        dcsim.akka-log-file = "{{(log.File ?? "").Replace("\\", "\\\\")}}"
-        """).WithFallback(store));
+    private static ActorSystem CreateSystem(Config store, AkkaLog log) => ActorSystem.Create("dcsim-journal", ClusterConfig.Local(log).WithFallback(store));
 }

@@ -1,0 +1,28 @@
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+
+namespace DcSim.Runner.Hosting;
+
+/// <summary>
+/// What a shard region does for a local node (<see cref="SimNode.StartLocal"/>), where nothing moves: each message goes, from its
+/// sender, to the child its extractor names, created by the first message that names it; a message that names none is unhandled.
+/// The coordinator therefore talks to it as to the partition region of a cluster.
+/// </summary>
+internal sealed class LocalPartitionRegion : ReceiveActor
+{
+    public LocalPartitionRegion(Props entity, IMessageExtractor extractor)
+    {
+        ReceiveAny(message =>
+        {
+            if (extractor.EntityId(message) is not { } id)
+            {
+                Unhandled(message);
+                return;
+            }
+            var child = Context.Child(id);
+            (child.IsNobody() ? Context.ActorOf(entity, id) : child).Forward(extractor.EntityMessage(message));
+        });
+    }
+
+    public static Props Props(Props entity, IMessageExtractor extractor) => Akka.Actor.Props.Create(() => new LocalPartitionRegion(entity, extractor));
+}
