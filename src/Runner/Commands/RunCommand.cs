@@ -110,7 +110,7 @@ internal static class RunCommand
         }
         await using var endpointLifetime = endpoint;
 
-        var partitionCount = o.Partitions ?? resumed?.Definition.Partitions ?? settings.Kernel.PartitionsFor(o.Nodes, Environment.ProcessorCount);
+        var partitionCount = o.Partitions ?? resumed?.Definition.Partitions ?? settings.Kernel.PartitionsFor(o.Nodes);
         var createdOutput = false;
         Task<RunJournal>? opening = null;
         if (resumed is not null) opening = ResumeAsync(resumed);

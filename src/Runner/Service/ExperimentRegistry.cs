@@ -179,7 +179,7 @@ internal sealed partial class ExperimentRegistry : ReceiveActor, IWithTimers
         while (_queue.TryDequeue(out var next))
         {
             if (next.State != ExperimentState.Queued) continue;   // stopped while queued
-            next.Start(next.Partitions ?? next.Scenario.Kernel.PartitionsFor(_members(), Environment.ProcessorCount));
+            next.Start(next.Partitions ?? next.Scenario.Kernel.PartitionsFor(_members()));
             _current = next;
             Heard();
             _log.Info("experiment {0} ({1}) starts on {2} partition(s)", next.Id, next.Name, next.PartitionCount);

@@ -40,10 +40,10 @@ public sealed record KernelSettings(int Partitions, long ProgressIntervalPs, lon
     public bool Checkpoints => CheckpointIntervalPs > 0 || CheckpointWallInterval > TimeSpan.Zero;
 
     /// <summary>
-    /// The partitions a run gets from <see cref="Partitions"/> on <paramref name="members"/> cluster members whose own process has
-    /// <paramref name="processors"/> cores: the number set, or for "auto" (0) one per member on several members (placement puts one on
-    /// each, and their windows synchronise through the coordinator), and one per core on one (its partitions run their windows on a
-    /// thread each, synchronised through shared memory, <see cref="Cluster.LocalWindows"/>).
+    /// The partitions a run gets from <see cref="Partitions"/> on <paramref name="members"/> cluster members: the number set, or for
+    /// "auto" (0) one per member (placement puts one on each). Not one per core on one process yet: measured on 2 cores, two partitions
+    /// sharing memory (<see cref="Cluster.LocalWindows"/>) ran the medium fabric 2x slower than one and the 1 Gb/s large one no
+    /// faster (docs/benchmarks.md, issue 14 merged); auto splits a process once that pays.
     /// </summary>
-    public int PartitionsFor(int members, int processors) => Partitions > 0 ? Partitions : members > 1 ? members : Math.Max(1, processors);
+    public int PartitionsFor(int members) => Partitions > 0 ? Partitions : Math.Max(1, members);
 }
