@@ -62,7 +62,7 @@ internal sealed class QueryEndpoint : IAsyncDisposable
     {
         if (_coordinator is not { } coordinator)
         {
-            await Problem(http, StatusCodes.Status503ServiceUnavailable, "the cluster is starting");
+            await Problem(http, StatusCodes.Status503ServiceUnavailable, "the run is starting");
             return;
         }
         ServersSnapshot snapshot;
