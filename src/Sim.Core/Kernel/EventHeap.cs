@@ -45,7 +45,11 @@ public sealed class EventHeap
     /// The position in the heap of the event after the earliest, as the heap stands (an event pushed meanwhile may come first): the
     /// lesser of the root's children; only when <see cref="Count"/> is at least 2. For a prefetch two events ahead.
     /// </summary>
-    internal int SecondIndex => _count > 2 && Less(in _keys[2], in _keys[1]) ? 2 : 1;
+    internal int SecondIndex
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _count > 2 && Less(in _keys[2], in _keys[1]) ? 2 : 1;
+    }
 
     /// <summary>The LP of the event at heap position <paramref name="index"/>.</summary>
     internal int LpAt(int index) => _keys[index].Lp;
