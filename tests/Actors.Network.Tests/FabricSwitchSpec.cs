@@ -31,8 +31,8 @@ public sealed class FabricSwitchSpec
         var a = new Endpoint(0);
         var b = new Endpoint(1);
         var sw = new FabricSwitch(2, "sw", new LocationTable([0, 1]), (_, server) => server);
-        sw.Ports.Add(new OutputPort(sw, 0, FabricSwitch.TransmitDoneTimer, 0, "end0", (0, 0, 0), new DataRate(40_000_000_000), SimTime.Microsecond, new QueueLimit(QueueLimitUnit.Packets, 100)));
-        sw.Ports.Add(new OutputPort(sw, 0, FabricSwitch.TransmitDoneTimer, 1, "end1", (1, 0, 0), new DataRate(40_000_000_000), SimTime.Microsecond, new QueueLimit(QueueLimitUnit.Packets, 100)));
+        sw.AddPort(new OutputPort(sw, 0, FabricSwitch.TransmitDoneTimer, 0, "end0", (0, 0, 0), new DataRate(40_000_000_000), SimTime.Microsecond, new QueueLimit(QueueLimitUnit.Packets, 100)));
+        sw.AddPort(new OutputPort(sw, 0, FabricSwitch.TransmitDoneTimer, 1, "end1", (1, 0, 0), new DataRate(40_000_000_000), SimTime.Microsecond, new QueueLimit(QueueLimitUnit.Packets, 100)));
         a.ToSend.AddRange([new Packet { DestinationEndpoint = 1, PayloadBytes = 1000, Sequence = 0 }, new Packet { DestinationEndpoint = 1, PayloadBytes = 1000, Sequence = 1 },
             new Packet { DestinationEndpoint = 0, PayloadBytes = 1000, Sequence = 2 }]);
         foreach (var lp in new LogicalProcess[] { a, b, sw }) partition.Add(lp);
@@ -71,8 +71,8 @@ public sealed class FabricSwitchSpec
         var a = new Endpoint(0);
         var b = new Endpoint(1);
         var sw = new FabricSwitch(2, "sw", new LocationTable([0, 1]), (_, server) => server);
-        sw.Ports.Add(new OutputPort(sw, 0, FabricSwitch.TransmitDoneTimer, 0, "end0", (0, 0, 0), new DataRate(40_000_000_000), SimTime.Microsecond, new QueueLimit(QueueLimitUnit.Packets, 100)));
-        sw.Ports.Add(new OutputPort(sw, 0, FabricSwitch.TransmitDoneTimer, 1, "end1", (1, 0, 0), new DataRate(40_000_000_000), SimTime.Microsecond, new QueueLimit(QueueLimitUnit.Packets, 100)));
+        sw.AddPort(new OutputPort(sw, 0, FabricSwitch.TransmitDoneTimer, 0, "end0", (0, 0, 0), new DataRate(40_000_000_000), SimTime.Microsecond, new QueueLimit(QueueLimitUnit.Packets, 100)));
+        sw.AddPort(new OutputPort(sw, 0, FabricSwitch.TransmitDoneTimer, 1, "end1", (1, 0, 0), new DataRate(40_000_000_000), SimTime.Microsecond, new QueueLimit(QueueLimitUnit.Packets, 100)));
         if (!announced) b.ToSend.Add(new Packet { DestinationEndpoint = 1, PayloadBytes = 100 });
         foreach (var lp in new LogicalProcess[] { a, b, sw, new Announcer(3) })
             if (announced || lp is not Announcer) partition.Add(lp);
@@ -94,8 +94,8 @@ public sealed class FabricSwitchSpec
         var a = new Endpoint(0, arrivalPort: 0);
         var b = new Endpoint(1);
         var sw = new FabricSwitch(2, "sw", new LocationTable([0, 1]), (_, server) => server);
-        sw.Ports.Add(new OutputPort(sw, 0, FabricSwitch.TransmitDoneTimer, 0, "end0", (0, 0, 0), new DataRate(40_000_000_000), SimTime.Microsecond, new QueueLimit(QueueLimitUnit.Packets, 100)));
-        sw.Ports.Add(new OutputPort(sw, 0, FabricSwitch.TransmitDoneTimer, 1, "end1", (1, 0, 0), new DataRate(40_000_000_000), SimTime.Microsecond, new QueueLimit(QueueLimitUnit.Packets, 100)));
+        sw.AddPort(new OutputPort(sw, 0, FabricSwitch.TransmitDoneTimer, 0, "end0", (0, 0, 0), new DataRate(40_000_000_000), SimTime.Microsecond, new QueueLimit(QueueLimitUnit.Packets, 100)));
+        sw.AddPort(new OutputPort(sw, 0, FabricSwitch.TransmitDoneTimer, 1, "end1", (1, 0, 0), new DataRate(40_000_000_000), SimTime.Microsecond, new QueueLimit(QueueLimitUnit.Packets, 100)));
         a.ToSend.AddRange([new Packet { FlowId = 7, DestinationEndpoint = 0, PayloadBytes = 100 }, new Packet { FlowId = 8, DestinationEndpoint = 1, PayloadBytes = 100 }]);
         foreach (var lp in new LogicalProcess[] { a, b, sw }) partition.Add(lp);
 

@@ -35,7 +35,7 @@ public static class FabricBuilder
         for (var p = 0; p < ports.Count; p++)
         {
             var (peer, peerPort, link, queue) = ports[p];
-            sw.Ports.Add(new OutputPort(sw, 0, FabricSwitch.TransmitDoneTimer, p, graph.NameOf(peer),
+            sw.AddPort(new OutputPort(sw, 0, FabricSwitch.TransmitDoneTimer, p, graph.NameOf(peer),
                 graph.IsServer(peer) ? (peer, ServerNic, ServerNicWirePort) : (peer, (ushort)0, peerPort),
                 link.Rate, link.DelayPs, queue.Limit, queue.Ecn, seed, queue.TracePs));
         }

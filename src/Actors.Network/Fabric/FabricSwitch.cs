@@ -35,7 +35,19 @@ public sealed class FabricSwitch : LogicalProcess
         _filtered = new DropLedger($"{name}:filtered");
     }
 
-    public List<OutputPort> Ports { get; } = [];
+    // An array, not a List: a frame reaches its port in one hop fewer (a switch's state is cold on a large fabric, docs/benchmarks.md).
+    private OutputPort[] _ports = [];
+
+    /// <summary>The switch's ports, by number.</summary>
+    public IReadOnlyList<OutputPort> Ports => _ports;
+
+    /// <summary>Adds the next port: its number must be the count of ports so far.</summary>
+    public void AddPort(OutputPort port)
+    {
+        if (port.Index != _ports.Length) throw new ArgumentException($"{Name}: port {port.Index} added as port {_ports.Length}", nameof(port));
+        Array.Resize(ref _ports, _ports.Length + 1);
+        _ports[^1] = port;
+    }
 
     public override void Handle(ref SimEvent e)
     {
@@ -45,10 +57,10 @@ public sealed class FabricSwitch : LogicalProcess
             var server = _moved is not null && _moved.TryGetValue(destination, out var moved) ? moved : _locations.ServerOf(destination);
             var port = _route(e.Packet.FlowHash, server);
             if (port == e.Port) _filtered.Drop(e.Packet.FlowId, e.Packet.PayloadBytes);
-            else Ports[port].Enqueue(in e.Packet);
+            else _ports[port].Enqueue(in e.Packet);
         }
         else if (e.Kind == EventKind.Timer)
-            Ports[e.Token].OnTransmitDone();
+            _ports[e.Token].OnTransmitDone();
         else if (e.Port == EndpointMoved)
             (_moved ??= [])[e.Packet.SourceEndpoint] = e.Packet.DestinationEndpoint;
         else
@@ -57,7 +69,7 @@ public sealed class FabricSwitch : LogicalProcess
 
     public override void Report(ResultsBuilder results, long endTime)
     {
-        foreach (var port in Ports) port.Report(results, endTime);
+        foreach (var port in _ports) port.Report(results, endTime);
         _filtered.Report(results);
         results.EventsByLp[Name] = EventsProcessed;
     }

@@ -21,6 +21,9 @@ public abstract class Component(string path, string kind)
     private ComponentLp? _lp;
     private EventSource? _events; // the entity's source, or the LP's: read per event, so resolved once
 
+    /// <summary>What each of the component's ports is wired to (its LP keeps it): beside the component, whose state a hop reads anyway.</summary>
+    internal (Component Peer, int Port)[] Wires = [];
+
     /// <summary>Stable path, e.g. "host12/vswitch": the name in results and queries.</summary>
     public string Path { get; } = path;
 

@@ -10,25 +10,25 @@ namespace DcSim.SimCore.Components;
 /// </summary>
 /// <remarks>
 /// Wiring is symmetric: connecting (a, 1) to (b, 0) lets a emit through its port 1 to b's port 0 and b emit
-/// through its port 0 to a's port 1. A component's ports are looked up in a flat array per component, so a
+/// through its port 0 to a's port 1. A component's ports are looked up in a flat array the component holds, so a
 /// hop costs an array read and a virtual call, or one heap event when the hop has a latency. Components
 /// are added in a fixed order by the LP's builder, so indices (and with them event order keys) are the same
 /// in every process.
 /// </remarks>
 public class ComponentLp(int id, string name) : LogicalProcess(id, name)
 {
-    private readonly List<Component> _components = [];
-    private (Component Peer, int Port)[][] _wires = [];
+    // An array, not a List: an event reaches its component in one hop fewer (the LP's state is cold on a large fabric, docs/benchmarks.md).
+    private Component[] _components = [];
 
     public IReadOnlyList<Component> Components => _components;
 
     /// <summary>Adds a component; its index is its position.</summary>
     public T Add<T>(T component) where T : Component
     {
-        component.Attach(this, checked((ushort)_components.Count));
-        _components.Add(component);
-        Array.Resize(ref _wires, _components.Count);
-        _wires[^1] = [];
+        component.Attach(this, checked((ushort)_components.Length));
+        Array.Resize(ref _components, _components.Length + 1);
+        _components[^1] = component;
+        component.Wires = [];
         return component;
     }
 
@@ -42,7 +42,7 @@ public class ComponentLp(int id, string name) : LogicalProcess(id, name)
     /// <summary>The wired ports of <paramref name="component"/>, with what each leads to.</summary>
     public IEnumerable<(int Port, Component Peer, int PeerPort)> WiresOf(Component component)
     {
-        var wires = _wires[component.Index];
+        var wires = component.Wires;
         for (var port = 0; port < wires.Length; port++)
             if (wires[port].Peer is { } peer) yield return (port, peer, wires[port].Port);
     }
@@ -50,7 +50,7 @@ public class ComponentLp(int id, string name) : LogicalProcess(id, name)
     /// <summary>The component and port wired to <paramref name="port"/> of <paramref name="from"/>.</summary>
     public (Component Peer, int Port) PeerOf(Component from, int port)
     {
-        var wires = _wires[from.Index];
+        var wires = from.Wires;
         if (port < wires.Length && wires[port].Peer is { } peer) return (peer, wires[port].Port);
         throw new InvalidOperationException($"{from.Path} has nothing wired to its port {port}");
     }
@@ -58,6 +58,13 @@ public class ComponentLp(int id, string name) : LogicalProcess(id, name)
     public override void Start()
     {
         foreach (var c in _components) c.Start();
+    }
+
+    /// <summary>The component the event goes to: its object is the first thing <see cref="Handle"/> reads.</summary>
+    internal override void Prepare(ref SimEvent next)
+    {
+        var components = _components;
+        if (next.Component < components.Length) Prefetch.Object(components[next.Component]);
     }
 
     public override void Handle(ref SimEvent e)
@@ -80,7 +87,7 @@ public class ComponentLp(int id, string name) : LogicalProcess(id, name)
         var wires = new List<(int A, int PortA, int B, int PortB)>();
         for (var i = 0; i < group.Count; i++)
         {
-            var ports = _wires[group[i].Index];
+            var ports = group[i].Wires;
             for (var port = 0; port < ports.Length; port++)
             {
                 if (ports[port].Peer is not { } peer) continue;
@@ -100,7 +107,7 @@ public class ComponentLp(int id, string name) : LogicalProcess(id, name)
         foreach (var c in group)
         {
             var index = c.Index;
-            _wires[index] = [];
+            c.Wires = [];
             var vacant = new VacantComponent(c.Path);
             vacant.Attach(this, index);
             _components[index] = vacant;
@@ -139,8 +146,8 @@ public class ComponentLp(int id, string name) : LogicalProcess(id, name)
     public void Disconnect(Component component, int port)
     {
         var (peer, peerPort) = PeerOf(component, port);
-        _wires[component.Index][port] = default;
-        _wires[peer.Index][peerPort] = default;
+        component.Wires[port] = default;
+        peer.Wires[peerPort] = default;
     }
 
     public override void Report(ResultsBuilder results, long endTime)
@@ -178,7 +185,7 @@ public class ComponentLp(int id, string name) : LogicalProcess(id, name)
 
     private void Wire(Component from, int port, Component to, int toPort)
     {
-        ref var wires = ref _wires[from.Index];
+        ref var wires = ref from.Wires;
         if (port >= wires.Length) Array.Resize(ref wires, port + 1);
         if (wires[port].Peer is not null) throw new InvalidOperationException($"{from.Path} port {port} is already wired");
         wires[port] = (to, toPort);

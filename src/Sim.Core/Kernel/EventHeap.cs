@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace DcSim.SimCore.Kernel;
 
@@ -41,6 +42,22 @@ public sealed class EventHeap
     internal ref SimEvent PeekRef() => ref _slab[_keys[0].Slot];
 
     /// <summary>
+    /// The position in the heap of the event after the earliest, as the heap stands (an event pushed meanwhile may come first): the
+    /// lesser of the root's children; only when <see cref="Count"/> is at least 2. For a prefetch two events ahead.
+    /// </summary>
+    internal int SecondIndex
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _count > 2 && Less(in _keys[2], in _keys[1]) ? 2 : 1;
+    }
+
+    /// <summary>The LP of the event at heap position <paramref name="index"/>.</summary>
+    internal int LpAt(int index) => _keys[index].Lp;
+
+    /// <summary>Where the event at heap position <paramref name="index"/> lies, until the next push or pop (for a prefetch).</summary>
+    internal ref SimEvent RefAt(int index) => ref _slab[_keys[index].Slot];
+
+    /// <summary>
     /// Inserts an event for LP <paramref name="lp"/> at (<paramref name="time"/>, <paramref name="order"/>) and returns its storage for the caller to fill in
     /// place (its Time, Order and Lp must stay as given): the event is built where it lives, not copied. The storage is not cleared
     /// (a packet event writes its whole packet anyway): the caller must set every other field.
@@ -51,15 +68,16 @@ public sealed class EventHeap
         if (_count == _keys.Length) Array.Resize(ref _keys, _keys.Length * 2);
         var key = new Key { Time = time, Order = order, Slot = slot, Lp = lp };
         var i = _count++;
-        var keys = _keys;
+        ref var root = ref MemoryMarshal.GetArrayDataReference(_keys);
         while (i > 0)
         {
             var parent = (i - 1) >> 1;
-            if (!Less(in key, in keys[parent])) break;
-            keys[i] = keys[parent];
+            ref var p = ref Unsafe.Add(ref root, parent);
+            if (!Less(in key, in p)) break;
+            Move(ref Unsafe.Add(ref root, i), in p);
             i = parent;
         }
-        keys[i] = key;
+        Move(ref Unsafe.Add(ref root, i), in key);
         ref var e = ref _slab[slot];
         e.Time = time;
         e.Order = order;
@@ -83,18 +101,26 @@ public sealed class EventHeap
         var n = --_count;
         if (n > 0)
         {
-            var last = keys[n];
-            var i = 0;
-            while (true)
+            // Sifts with references and field-wise moves: copying whole keys between elements of one array made the JIT go through a
+            // temporary on the stack at every level (docs/benchmarks.md, "Issue 14: a host's state in fewer cache lines").
+            ref var root = ref MemoryMarshal.GetArrayDataReference(keys);
+            var last = Unsafe.Add(ref root, n);
+            ref var hole = ref root;
+            var child = 1;
+            while (child < n)
             {
-                var child = 2 * i + 1;
-                if (child >= n) break;
-                if (child + 1 < n && Less(in keys[child + 1], in keys[child])) child++;
-                if (!Less(in keys[child], in last)) break;
-                keys[i] = keys[child];
-                i = child;
+                ref var c = ref Unsafe.Add(ref root, child);
+                if (child + 1 < n && Less(in Unsafe.Add(ref c, 1), in c))
+                {
+                    c = ref Unsafe.Add(ref c, 1);
+                    child++;
+                }
+                if (!Less(in c, in last)) break;
+                Move(ref hole, in c);
+                hole = ref c;
+                child = 2 * child + 1;
             }
-            keys[i] = last;
+            Move(ref hole, in last);
         }
         return ref _slab[slot];
     }
@@ -157,6 +183,15 @@ public sealed class EventHeap
             Array.Resize(ref _free, _free.Length * 2);
         }
         return _slabUsed++;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Move(ref Key to, in Key from)
+    {
+        to.Time = from.Time;
+        to.Order = from.Order;
+        to.Slot = from.Slot;
+        to.Lp = from.Lp;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -47,6 +47,12 @@ public abstract class LogicalProcess(int id, string name)
 
     public abstract void Handle(ref SimEvent e);
 
+    /// <summary>
+    /// Called with the event this LP gets next, one event ahead, while the LP's object is in cache: an LP may start fetching what
+    /// <see cref="Handle"/> will read first (a hint only: it must change nothing).
+    /// </summary>
+    internal virtual void Prepare(ref SimEvent next) { }
+
     /// <summary>Adds this LP's counters (flows, links, drops, packets still held at <paramref name="endTime"/>) to the results.</summary>
     public abstract void Report(ResultsBuilder results, long endTime);
 

@@ -30,9 +30,6 @@ public sealed class LinkStats
 
     public string Key => $"{FromLp:D8}:{FromPort:D4}";
 
-    /// <summary>A copy that a snapshot can close at its own time without touching the port's running figures.</summary>
-    public LinkStats Copy() => (LinkStats)MemberwiseClone();
-
     public double Utilisation(long durationPs) => durationPs <= 0 ? 0 : (double)BusyPs / durationPs;
     public double QueueMeanPackets(long durationPs) => durationPs <= 0 ? 0 : (double)QueuePacketPs / durationPs;
     public double QueueMeanBytes(long durationPs) => durationPs <= 0 ? 0 : (double)QueueBytePs / durationPs;

@@ -32,15 +32,19 @@ public sealed class OutputPort
     private readonly ushort _ownerComponent;
     private readonly ushort _transmitDoneTimer;
     private readonly ushort _peerComponent;
-    // The queue and the drops by flow are made by the first packet that waits or is dropped: most ports of a large, lightly
-    // loaded fabric never queue (docs/benchmarks.md, "Issue 14: 10,240 hosts").
+    private readonly string _peerName;
+    // The counters every transmission changes live in the port itself, beside its state: a separate object would be one more cache
+    // line per frame. The rest (queue integrals, drops, marks) are made with the queue.
+    private long _txPackets, _txWireBytes, _busyPs;
+    // The queue, its counters and the drops by flow are made by the first packet that waits, is dropped or marked: most ports of a
+    // large, lightly loaded fabric never queue (docs/benchmarks.md, "Issue 14: 10,240 hosts").
     private Packet[] _ring = [];
     private long[] _enqueuedAt = [];
     private int _head, _count;
     private long _queuedBytes;
     private bool _busy;
     private long _lastChange;
-    private Dictionary<long, (long Packets, long Bytes)>? _dropsByFlow;
+    private QueueCounters? _queue;
     private readonly EcnMarker? _marker;
     private readonly QueueTrace? _trace;
     private PortCapture? _capture;
@@ -61,6 +65,7 @@ public sealed class OutputPort
         _ownerComponent = ownerComponent;
         _transmitDoneTimer = transmitDoneTimer;
         _peerComponent = peer.Component;
+        _peerName = peerName;
         var (peerLp, _, peerPort) = peer;
         Index = index;
         PeerLp = peerLp;
@@ -69,11 +74,6 @@ public sealed class OutputPort
         DelayPs = delayPs;
         Limit = limit;
         _marker = ecn is null ? null : EcnMarker.Create(ecn, limit.Unit, rate, seed, owner.Id, index);
-        Stats = new LinkStats
-        {
-            From = owner.Name, To = peerName, FromLp = owner.Id, FromPort = index,
-            RateBps = rate.BitsPerSecond, DelayPs = delayPs,
-        };
         owner.AddOutputPort(this);
     }
 
@@ -83,11 +83,29 @@ public sealed class OutputPort
     public DataRate Rate { get; }
     public long DelayPs { get; }
     public QueueLimit Limit { get; }
-    public LinkStats Stats { get; }
     public int QueuedPackets => _count;
 
+    /// <summary>The link's counters as they stand (a copy: the port keeps its own), queue integrals up to the last change of the queue.</summary>
+    public LinkStats Stats
+    {
+        get
+        {
+            var q = _queue;
+            return new LinkStats
+            {
+                From = _owner.Name, To = _peerName, FromLp = _owner.Id, FromPort = Index, RateBps = Rate.BitsPerSecond, DelayPs = DelayPs,
+                TxPackets = _txPackets, TxWireBytes = _txWireBytes, BusyPs = _busyPs, WaitCount = _txPackets,
+                DroppedPackets = q?.DroppedPackets ?? 0, DroppedBytes = q?.DroppedBytes ?? 0, EarlyDroppedPackets = q?.EarlyDroppedPackets ?? 0,
+                EcnMarkedPackets = q?.EcnMarkedPackets ?? 0, QueuePacketPs = q?.QueuePacketPs ?? 0, QueueBytePs = q?.QueueBytePs ?? 0,
+                QueueMaxPackets = q?.QueueMaxPackets ?? 0, QueueMaxBytes = q?.QueueMaxBytes ?? 0, WaitSumPs = q?.WaitSumPs ?? 0,
+            };
+        }
+    }
+
     /// <summary>The port's name in the results (links.csv, drops, capture points): FROM-&gt;TO.</summary>
-    public string Point => $"{Stats.From}{CapturePoints.Arrow}{Stats.To}";
+    public string Point => $"{_owner.Name}{CapturePoints.Arrow}{_peerName}";
+
+    private QueueCounters Queue => _queue ??= new QueueCounters();
 
     /// <summary>From now on, records the frames the port transmits, up to <paramref name="limit"/> of them (the rest are only counted).</summary>
     public void StartCapture(int limit) => _capture = new PortCapture(limit);
@@ -125,7 +143,7 @@ public sealed class OutputPort
         var verdict = _marker!.OnArrival(_count, _queuedBytes, _lastChange, now, EcnCodepoint.IsCapable(packet.Headers.Ecn));
         if (verdict == EcnVerdict.Drop)
         {
-            Stats.EarlyDroppedPackets++;
+            Queue.EarlyDroppedPackets++;
             CountDrop(in packet);
             return;
         }
@@ -138,7 +156,7 @@ public sealed class OutputPort
         if (verdict == EcnVerdict.Mark && packet.Headers.Ecn != EcnCodepoint.Ce)
         {
             packet.Headers.Ecn = EcnCodepoint.Ce;
-            Stats.EcnMarkedPackets++;
+            Queue.EcnMarkedPackets++;
         }
         if (_busy) Store(in packet, frame);
         else StartTransmission(in packet, now, frame);
@@ -146,11 +164,12 @@ public sealed class OutputPort
 
     private void CountDrop(in Packet packet)
     {
-        Stats.DroppedPackets++;
-        Stats.DroppedBytes += packet.PayloadBytes;
-        _dropsByFlow ??= [];
-        var d = _dropsByFlow.GetValueOrDefault(packet.FlowId);
-        _dropsByFlow[packet.FlowId] = (d.Packets + 1, d.Bytes + packet.PayloadBytes);
+        var q = Queue;
+        q.DroppedPackets++;
+        q.DroppedBytes += packet.PayloadBytes;
+        q.DropsByFlow ??= [];
+        var d = q.DropsByFlow.GetValueOrDefault(packet.FlowId);
+        q.DropsByFlow[packet.FlowId] = (d.Packets + 1, d.Bytes + packet.PayloadBytes);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -163,8 +182,9 @@ public sealed class OutputPort
         _enqueuedAt[tail] = _owner.Now;
         _count++;
         _queuedBytes += frame;
-        if (_count > Stats.QueueMaxPackets) Stats.QueueMaxPackets = _count;
-        if (_queuedBytes > Stats.QueueMaxBytes) Stats.QueueMaxBytes = _queuedBytes;
+        var q = Queue;
+        if (_count > q.QueueMaxPackets) q.QueueMaxPackets = _count;
+        if (_queuedBytes > q.QueueMaxBytes) q.QueueMaxBytes = _queuedBytes;
     }
 
     /// <summary>The frame in service has left the port: start the next one, if any.</summary>
@@ -190,7 +210,7 @@ public sealed class OutputPort
         var where = Point;
         if (_capture is not null) results.Captures.Add(where, _capture.Frames());
         if (_trace is not null) results.SeriesOf($"queue/{where}").AddRange(_trace.Points);
-        foreach (var (flowId, (packets, bytes)) in _dropsByFlow ?? [])
+        foreach (var (flowId, (packets, bytes)) in _queue?.DropsByFlow ?? [])
         {
             var f = results.Flow(flowId);
             f.DroppedPackets += packets;
@@ -212,7 +232,7 @@ public sealed class OutputPort
     /// </summary>
     public void Snapshot(ResultsBuilder results, long now)
     {
-        var stats = Stats.Copy();
+        var stats = Stats;
         var dt = now - _lastChange;
         if (dt > 0 && _count > 0)
         {
@@ -230,11 +250,11 @@ public sealed class OutputPort
         var wireBytes = frameBytes + Ethernet.PreambleAndGapBytes;
         var txTime = Rate.TransmitTime(wireBytes);
         _busy = true;
-        Stats.TxPackets++;
-        Stats.TxWireBytes += wireBytes;
-        Stats.BusyPs += txTime;
-        Stats.WaitSumPs += now - enqueuedAt;
-        Stats.WaitCount++;
+        _txPackets++;
+        _txWireBytes += wireBytes;
+        _busyPs += txTime;
+        // A packet that did not wait adds nothing: then the port may have no queue counters.
+        if (now != enqueuedAt) Queue.WaitSumPs += now - enqueuedAt;
         _capture?.Add(now, in packet);
         _owner.ScheduleTimer(now + txTime, _ownerComponent, _transmitDoneTimer, Index);
         _owner.SendPacket(PeerLp, now + txTime + DelayPs, _peerComponent, (ushort)PeerPort, in packet);
@@ -246,8 +266,9 @@ public sealed class OutputPort
         var dt = now - _lastChange;
         if (dt > 0 && _count > 0)
         {
-            Stats.QueuePacketPs += (Int128)_count * dt;
-            Stats.QueueBytePs += (Int128)_queuedBytes * dt;
+            var q = Queue;
+            q.QueuePacketPs += (Int128)_count * dt;
+            q.QueueBytePs += (Int128)_queuedBytes * dt;
         }
         _lastChange = now;
     }
