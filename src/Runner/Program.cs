@@ -13,6 +13,7 @@ var root = new RootCommand("DcSim: a deterministic simulator of virtualized data
     ValidateCommand.Create(),
     JournalCommand.Create(),
     BenchCommand.Create(),
+    BenchRemoteCommand.Create(),
     BenchVmsCommand.Create(),
     BenchHostsCommand.Create(),
     CacheSweepCommand.Create(),

@@ -12,7 +12,8 @@ namespace DcSim.SimCore.Cluster;
 /// Binary serializer for every <see cref="IDcSimMessage"/>. Akka's default JSON serializer is ~30×
 /// slower and 3× larger (DESIGN §7); an event is its 29 bytes of header fields, then its packet's 104 bytes as they lie in memory.
 /// Manifests are two characters and never change once assigned. Retired, never to be reused: PA, RE, ST, RU, RC (the controls and their
-/// answer before they carried a control id) and AR (<see cref="AbandonRun"/> before it carried the partition's index).
+/// answer before they carried a control id), AR (<see cref="AbandonRun"/> before it carried the partition's index), GW and WC (the grant and
+/// completion of one window, before stretches of windows) and FR (<see cref="FinishRun"/> before the partitions parked with every event delivered).
 /// </summary>
 public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
@@ -26,10 +27,13 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
         InitPartition => "IP",
         PartitionReady => "PR",
         PartitionDirectory => "PD",
-        GrantWindow => "GW",
+        ReleaseStretch => "RS",
+        PeerWindow => "PW",
+        ParkStretch => "PK",
+        StretchProgressed => "SP",
+        StretchParked => "SK",
         EventBatch => "EB",
-        WindowCompleted => "WC",
-        FinishRun => "FR",
+        FinishRun => "F2",
         PartitionReport => "RP",
         RunProgress => "PG",
         ExperimentCompleted => "EC",
@@ -82,24 +86,24 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
                     w.Write(m.Partitions.Length);
                     foreach (var r in m.Partitions) w.Write(Akka.Serialization.Serialization.SerializedActorPath(r));
                     break;
-                case GrantWindow m:
-                    w.Write(m.Run); w.Write(m.Window); w.Write(m.Start); w.Write(m.End); w.Write(m.ExpectedBatches); w.Write(m.Checkpoint);
+                case ReleaseStretch m:
+                    w.Write(m.Run); w.Write(m.Window); w.Write(m.Start); w.Write(m.End); w.Write(m.Checkpoint); w.Write(m.HoldAt); w.Write(m.StopAt);
+                    w.Write(m.WallMicroseconds); w.Write(m.LastProgress); w.Write(m.Lookahead); w.Write(m.EndTime); w.Write(m.ProgressInterval);
                     break;
-                case EventBatch m:
-                    w.Write(m.Run); w.Write(m.From); w.Write(m.Window); w.Write(m.Events.Length);
-                    foreach (var e in m.Events) WriteEvent(w, in e);
-                    w.Write(m.Parcels.Length);
-                    foreach (var p in m.Parcels)
-                    {
-                        w.Write(p.Lp); w.Write(p.Key); w.Write(p.Piece); w.Write(p.Pieces); w.Write(p.Bytes.Length); w.Write(p.Bytes);
-                    }
+                case PeerWindow m:
+                    w.Write(m.Run); w.Write(m.From); w.Write(m.Window); w.Write(m.NextEventTime); w.Write(m.Park); w.Write(m.EventsProcessed);
+                    w.Write(m.Batches); WriteEvents(w, m.Events, m.Parcels);
                     break;
-                case WindowCompleted m:
-                    w.Write(m.Run); w.Write(m.Index); w.Write(m.Window); w.Write(m.NextEventTime); w.Write(m.BatchesTo.Length);
-                    foreach (var n in m.BatchesTo) w.Write(n);
+                case ParkStretch m: w.Write(m.Run); w.Write(m.Stretch); break;
+                case StretchProgressed m: w.Write(m.Run); w.Write(m.Window); w.Write(m.Start); w.Write(m.EventsProcessed); break;
+                case StretchParked m:
+                    w.Write(m.Run); w.Write(m.Index); w.Write(m.Window); w.Write(m.Start); w.Write(m.End); w.Write(m.NextEventTime); w.Write(m.LastProgress);
                     w.Write(m.EventsProcessed);
                     break;
-                case FinishRun m: w.Write(m.Run); w.Write(m.EndTime); w.Write(m.LastWindow); w.Write(m.ExpectedBatches); break;
+                case EventBatch m:
+                    w.Write(m.Run); w.Write(m.From); w.Write(m.Window); WriteEvents(w, m.Events, m.Parcels);
+                    break;
+                case FinishRun m: w.Write(m.Run); w.Write(m.EndTime); break;
                 case PartitionReport m:
                     w.Write(m.Run); w.Write(m.Index); w.Write(m.Results.Length); w.Write(m.Results); w.Write(m.EventsProcessed);
                     w.Write(m.BusyMicroseconds); w.Write(m.WallMicroseconds);
@@ -164,11 +168,15 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
             "CF" => new CheckpointFailed(r.ReadInt64(), r.ReadInt32(), r.ReadInt64(), r.ReadString()),
             "PR" => new PartitionReady(r.ReadInt64(), r.ReadInt32(), r.ReadInt64(), r.ReadString()),
             "PD" => new PartitionDirectory(ReadArray(r, () => system.Provider.ResolveActorRef(r.ReadString()))),
-            "GW" => new GrantWindow(r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt32(), r.ReadBoolean()),
-            "EB" => new EventBatch(r.ReadInt64(), r.ReadInt32(), r.ReadInt64(), ReadArray(r, () => ReadEvent(r)),
-                ReadArray(r, () => new ParcelPiece(r.ReadInt32(), r.ReadInt64(), r.ReadInt32(), r.ReadInt32(), r.ReadBytes(r.ReadInt32())))),
-            "WC" => new WindowCompleted(r.ReadInt64(), r.ReadInt32(), r.ReadInt64(), r.ReadInt64(), ReadArray(r, r.ReadInt32), r.ReadInt64()),
-            "FR" => new FinishRun(r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt32()),
+            "RS" => new ReleaseStretch(r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadBoolean(), r.ReadInt64(), r.ReadInt64(),
+                r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64()),
+            "PW" => new PeerWindow(r.ReadInt64(), r.ReadInt32(), r.ReadInt64(), r.ReadInt64(), r.ReadBoolean(), r.ReadInt64(), r.ReadInt32(),
+                ReadEvents(r), ReadParcels(r)),
+            "PK" => new ParkStretch(r.ReadInt64(), r.ReadInt64()),
+            "SP" => new StretchProgressed(r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64()),
+            "SK" => new StretchParked(r.ReadInt64(), r.ReadInt32(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64()),
+            "EB" => new EventBatch(r.ReadInt64(), r.ReadInt32(), r.ReadInt64(), ReadEvents(r), ReadParcels(r)),
+            "F2" => new FinishRun(r.ReadInt64(), r.ReadInt64()),
             "RP" => new PartitionReport(r.ReadInt64(), r.ReadInt32(), r.ReadBytes(r.ReadInt32()), r.ReadInt64(), r.ReadInt64(), r.ReadInt64()),
             "PG" => new RunProgress(r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadBoolean() ? ReadRestart(r) : null),
             "EC" => new ExperimentCompleted(r.ReadBytes(r.ReadInt32()), r.ReadInt64(), r.ReadInt64(),
@@ -197,6 +205,23 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
 
     private static RunRestart ReadRestart(BinaryReader r) => new(r.ReadString(), r.ReadString(), ReadArray(r, r.ReadInt32), r.ReadInt64(),
         new RecoveryPoint(r.ReadInt64(), r.ReadInt64()), r.ReadInt32(), r.ReadInt32());
+
+    /// <summary>The events and parcel pieces of a <see cref="PeerWindow"/> or an <see cref="EventBatch"/>.</summary>
+    private static void WriteEvents(BinaryWriter w, SimEvent[] events, ParcelPiece[] parcels)
+    {
+        w.Write(events.Length);
+        foreach (var e in events) WriteEvent(w, in e);
+        w.Write(parcels.Length);
+        foreach (var p in parcels)
+        {
+            w.Write(p.Lp); w.Write(p.Key); w.Write(p.Piece); w.Write(p.Pieces); w.Write(p.Bytes.Length); w.Write(p.Bytes);
+        }
+    }
+
+    private static SimEvent[] ReadEvents(BinaryReader r) => ReadArray(r, () => ReadEvent(r));
+
+    private static ParcelPiece[] ReadParcels(BinaryReader r) =>
+        ReadArray(r, () => new ParcelPiece(r.ReadInt32(), r.ReadInt64(), r.ReadInt32(), r.ReadInt32(), r.ReadBytes(r.ReadInt32())));
 
     private static void WriteStrings(BinaryWriter w, string[] strings)
     {

@@ -11,17 +11,20 @@ using Directive = DcSim.SimCore.Kernel.Directive;
 namespace DcSim.SimCore.Cluster;
 
 /// <summary>
-/// The actor that owns one <see cref="Partition"/> (a sharded entity, one per partition index) and
-/// runs it window by window as the coordinator grants them.
+/// The actor that owns one <see cref="Partition"/> (a sharded entity, one per partition index) and, unless every partition is in the
+/// coordinator's process (<see cref="LocalWindows"/>), runs its windows in stretches the coordinator releases (<see cref="ReleaseStretch"/>).
 /// </summary>
 /// <remarks>
-/// A grant is run only once every batch the other partitions produced in the previous window has
-/// arrived: batches travel directly between partitions, on a different path from the grant, so the
-/// grant carries their count. The partition sends each destination at most a few batch messages per
-/// window (chunks of <see cref="MaxEventsPerBatch"/> events and of <see cref="CheckpointPart.MaxBytes"/> of
-/// parcel bytes, under the remoting frame size), then reports to the coordinator. Wall time inside
-/// <see cref="Partition.RunUntil"/> is measured for the synchronisation-overhead figures only; it never feeds
-/// back into the simulation.
+/// Peer windows: after each window the partition tells every other partition, in one <see cref="PeerWindow"/>, what it made for it, its
+/// earliest event held or sent, and whether it wants to park; once it has every peer's word on the window it delivers their events and
+/// decides the next window itself with the coordinator's <see cref="WindowSchedule"/>. Every partition decides from the same inputs, so all
+/// decide alike: no round trip through the coordinator per window. They park after a window when any of them wanted to (the coordinator
+/// asked, <see cref="ParkStretch"/>, or its own wall clock passed the stretch's limit) or the deterministic rule says so (the next window
+/// would start at or after the stretch's stop time, or the run is over), and each says where (<see cref="StretchParked"/>); partition 0 tells
+/// progress on the way. A window that made more than fits in one message sends chunks ahead (<see cref="EventBatch"/>: at most
+/// <see cref="MaxEventsPerBatch"/> events and <see cref="CheckpointPart.MaxBytes"/> of parcel bytes each, under the remoting frame size).
+/// Wall time decides only where the stretch parks, never which events run; inside <see cref="Partition.RunUntil"/> it is measured for the
+/// synchronisation-overhead figures only.
 /// </remarks>
 public sealed class PartitionActor : ReceiveActor
 {
@@ -30,15 +33,23 @@ public sealed class PartitionActor : ReceiveActor
 
     private readonly IModelFactory _model;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly SortedDictionary<long, List<EventBatch>> _inbox = new();
+    private PeerInbox _inbox = new(0, 1);
     // New for each attempt: threads of an abandoned attempt's local windows may still be timing the old ones.
     private Stopwatch _wall = new();
     private Stopwatch _busy = new();
     private Partition? _partition;
     private IActorRef[] _directory = [];
     private IActorRef _coordinator = ActorRefs.Nobody;
-    private GrantWindow? _pendingGrant;
-    private FinishRun? _pendingFinish;
+    /// <summary>The stretch under way (null while parked), the window being run or waited for, and what this partition said of it.</summary>
+    private ReleaseStretch? _stretch;
+    private WindowSchedule _schedule = new(1, 0, 1);
+    private long _window;
+    private long _start;
+    private long _end;
+    private long _lastProgress;
+    private long _wallStopAt;
+    private bool _parkWanted;
+    private PeerWindow? _own;
     private long _run = -1;
     /// <summary>An init that restores the partition from a checkpoint, waiting for its pieces.</summary>
     private InitPartition? _restore;
@@ -61,30 +72,31 @@ public sealed class PartitionActor : ReceiveActor
             // From now on the windows' threads run the partition; this actor touches it only when the coordinator says (they are parked).
             if (j.Run == _run && _partition is not null) j.Windows.Attach(_partition, _busy, _wall);
         });
-        Receive<GrantWindow>(g =>
+        Receive<ReleaseStretch>(s =>
         {
-            if (g.Run != _run) return;   // left over from an earlier run
+            if (s.Run != _run) return;   // left over from an earlier run
             if (_partition is null)
             {
-                // Only a restarted (hence empty) partition gets a grant without having been built.
-                Sender.Tell(new ExperimentFailed($"a partition received window {g.Window} without being initialised (was it restarted or moved?)", g.Run));
+                // Only a restarted (hence empty) partition gets a stretch without having been built.
+                Sender.Tell(new ExperimentFailed($"a partition received window {s.Window} without being initialised (was it restarted or moved?)", s.Run));
                 return;
             }
-            _pendingGrant = g;
-            TryRun();
+            Safely(() => Begin(s));
         });
-        Receive<EventBatch>(b =>
+        Receive<ParkStretch>(p =>
         {
-            if (b.Run != _run) return;
-            if (!_inbox.TryGetValue(b.Window, out var list)) _inbox[b.Window] = list = [];
-            list.Add(b);
-            TryRun();
+            if (p.Run == _run && _stretch?.Window == p.Stretch) _parkWanted = true;
+        });
+        Receive<EventBatch>(b => FromPeer(b.Run, b.Window, () => _inbox.Add(b)));
+        Receive<PeerWindow>(w => FromPeer(w.Run, w.Window, () => _inbox.Add(w)));
+        // A partition of one has no peer to wait for: its next window comes through the mailbox, so that a park request is seen.
+        Receive<NextWindow>(n =>
+        {
+            if (n.Run == _run && _stretch is not null && _partition is not null) Safely(RunWindow);
         });
         Receive<FinishRun>(f =>
         {
-            if (f.Run != _run) return;
-            _pendingFinish = f;
-            TryRun();
+            if (f.Run == _run && _partition is not null) Safely(() => Report(f));
         });
         Receive<AbandonRun>(a =>
         {
@@ -93,8 +105,8 @@ public sealed class PartitionActor : ReceiveActor
             // A stopped run: its model goes, and whatever of it is still in flight is dropped for its run number.
             _partition = null;
             _inbox.Clear();
-            _pendingGrant = null;
-            _pendingFinish = null;
+            _stretch = null;
+            _own = null;
             _restore = null;
             _restoreParts.Clear();
         });
@@ -106,8 +118,8 @@ public sealed class PartitionActor : ReceiveActor
     }
 
     /// <summary>
-    /// A directive at the barrier where the run holds: the coordinator grants nothing until every partition has answered. The last window's
-    /// batches may still wait in the inbox: they hold events at or after the held time only, and are taken before the next grant runs.
+    /// A directive at the barrier where the run holds (the partitions are parked, every event delivered): the coordinator releases nothing
+    /// until every partition has answered.
     /// </summary>
     private void Apply(PartitionDirective d)
     {
@@ -178,9 +190,9 @@ public sealed class PartitionActor : ReceiveActor
         {
             _partition = create();
             _run = init.Run;
-            _inbox.Clear();
-            _pendingGrant = null;
-            _pendingFinish = null;
+            _inbox = new PeerInbox(init.Index, init.Count);
+            _stretch = null;
+            _own = null;
             _wall = new Stopwatch();
             _busy = new Stopwatch();
             _coordinator.Tell(new PartitionReady(init.Run, init.Index, _partition.NextEventTime, OwnAddress));
@@ -195,81 +207,140 @@ public sealed class PartitionActor : ReceiveActor
 
     private string OwnAddress => ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString();
 
-    private void TryRun()
+    /// <summary>Runs <paramref name="step"/>; a broken invariant ends the run: reporting it beats going on with a half-run partition.</summary>
+    private void Safely(Action step)
     {
-        if (_partition is null) return;
         try
         {
-            if (_pendingGrant is { } grant && TakeBatches(grant.Window - 1, grant.ExpectedBatches))
-            {
-                _pendingGrant = null;
-                RunWindow(grant);
-            }
-            if (_pendingFinish is { } finish && _pendingGrant is null && TakeBatches(finish.LastWindow, finish.ExpectedBatches))
-            {
-                _pendingFinish = null;
-                var results = ResultsCodec.Encode(_partition.Report(finish.EndTime));
-                // A report too big for remoting would be dropped and the run would wait for it until its silence limit: fail it now.
-                if (results.Length > PartitionReport.MaxRemoteBytes && !_coordinator.Path.Address.HasLocalScope)
-                    throw new InvalidOperationException($"its results are {results.Length >> 20} MiB, more than the {PartitionReport.MaxRemoteBytes >> 20} MiB "
-                        + "a report may carry to another process: capture fewer ports or fewer frames (pcap.limit), or run on one process");
-                _wall.Stop();
-                _coordinator.Tell(new PartitionReport(_run, _partition.Index, results, _partition.EventsProcessed,
-                    _busy.Elapsed.Ticks / 10, _wall.Elapsed.Ticks / 10));
-            }
+            step();
         }
         catch (Exception ex)
         {
-            // A broken invariant ends the run: reporting it beats restarting with a half-run partition.
             _busy.Stop();
-            _log.Error(ex, "partition {0} failed", _partition.Index);
+            _log.Error(ex, "partition {0} failed", _partition!.Index);
             _coordinator.Tell(new ExperimentFailed($"partition {_partition.Index}: {ex.Message}", _run));
             _partition = null;
+            _stretch = null;
         }
     }
 
-    /// <summary>Delivers the batches of <paramref name="window"/> once all <paramref name="expected"/> of them are here.</summary>
-    private bool TakeBatches(long window, int expected)
+    /// <summary>Takes in what a peer sent of this run (<paramref name="add"/>), and goes on if it completes the window this partition waits on.</summary>
+    private void FromPeer(long run, long window, Action add)
     {
-        var have = _inbox.TryGetValue(window, out var list) ? list.Count : 0;
-        if (have < expected) return false;
-        if (have > expected) throw new InvalidOperationException($"partition {_partition!.Index}: {have} batches for window {window}, expected {expected}");
-        if (list is not null)
+        if (run != _run || _partition is null) return;
+        Safely(() =>
         {
-            foreach (var batch in list) _partition!.Deliver(batch.Events);
-            _partition!.DeliverParcels(ParcelPiece.Join(list));
-            _inbox.Remove(window);
-        }
-        return true;
+            add();
+            if (_own?.Window == window) Advance();
+        });
     }
 
-    private void RunWindow(GrantWindow grant)
+    /// <summary>A private tick: run the window decided last (a partition of one).</summary>
+    private sealed record NextWindow(long Run);
+
+    private void Begin(ReleaseStretch stretch)
     {
         var partition = _partition!;
+        _stretch = stretch;
+        _schedule = stretch.Schedule;
+        (_window, _start, _end, _lastProgress) = (stretch.Window, stretch.Start, stretch.End, stretch.LastProgress);
+        _parkWanted = false;
+        var wallTicks = stretch.WallMicroseconds >= long.MaxValue / Stopwatch.Frequency ? long.MaxValue : stretch.WallMicroseconds * Stopwatch.Frequency / 1_000_000;
+        _wallStopAt = wallTicks == long.MaxValue ? long.MaxValue : Stopwatch.GetTimestamp() + wallTicks;
         if (!_wall.IsRunning) _wall.Start();
-        if (grant.Checkpoint && SendCheckpoint(partition, _run, grant.Window, grant.Start, _coordinator) is { } problem)
-            _log.Warning("partition {0}: no checkpoint before window {1}: {2}", partition.Index, grant.Window, problem);
+        if (stretch.Checkpoint && SendCheckpoint(partition, _run, stretch.Window, stretch.Start, _coordinator) is { } problem)
+            _log.Warning("partition {0}: no checkpoint before window {1}: {2}", partition.Index, stretch.Window, problem);
+        RunWindow();
+    }
+
+    /// <summary>Runs the window decided, tells every peer what it made for it, then goes on if the peers' words on the window are here.</summary>
+    private void RunWindow()
+    {
+        var partition = _partition!;
         _busy.Start();
-        partition.RunUntil(grant.End);
+        partition.RunUntil(_end);
         _busy.Stop();
-        var sent = new int[partition.PartitionCount];
         var next = partition.NextEventTime;
+        var sent = new (List<SimEvent> Events, List<ParcelPiece[]> Parcels)[partition.PartitionCount];
         for (var p = 0; p < partition.PartitionCount; p++)
         {
-            if (!partition.HasOutbox(p)) continue;
+            if (p == partition.Index) continue;
+            if (!partition.HasOutbox(p))
+            {
+                sent[p] = ([], []);
+                continue;
+            }
             var events = partition.TakeOutbox(p);
             foreach (var e in events) next = Math.Min(next, e.Time);
-            var parcels = ParcelPiece.Split(partition.TakeParcels(p));
-            var batches = Math.Max((events.Count + MaxEventsPerBatch - 1) / MaxEventsPerBatch, parcels.Count);
-            for (var i = 0; i < batches; i++)
+            sent[p] = (events, ParcelPiece.Split(partition.TakeParcels(p)));
+        }
+        var park = _parkWanted || Stopwatch.GetTimestamp() >= _wallStopAt;
+        _own = new PeerWindow(_run, partition.Index, _window, next, park, partition.EventsProcessed, 0, [], []);
+        for (var p = 0; p < partition.PartitionCount; p++)
+        {
+            if (p == partition.Index) continue;
+            var (events, parcels) = sent[p];
+            var chunks = Math.Max(1, Math.Max((events.Count + MaxEventsPerBatch - 1) / MaxEventsPerBatch, parcels.Count));
+            for (var i = 0; i < chunks; i++)
             {
                 var offset = Math.Min(i * MaxEventsPerBatch, events.Count);
                 var chunk = events.GetRange(offset, Math.Min(MaxEventsPerBatch, events.Count - offset)).ToArray();
-                _directory[p].Tell(new EventBatch(_run, partition.Index, grant.Window, chunk, i < parcels.Count ? parcels[i] : []));
-                sent[p]++;
+                var pieces = i < parcels.Count ? parcels[i] : [];
+                _directory[p].Tell(i < chunks - 1
+                    ? new EventBatch(_run, partition.Index, _window, chunk, pieces)
+                    : _own with { Batches = chunks - 1, Events = chunk, Parcels = pieces });
             }
         }
-        _coordinator.Tell(new WindowCompleted(_run, partition.Index, grant.Window, next, sent, partition.EventsProcessed));
+        Advance();
+    }
+
+    /// <summary>
+    /// Once every peer's word on the window run is here: takes in their events and decides, as each of them does from the same words, the
+    /// next window or to park.
+    /// </summary>
+    private void Advance()
+    {
+        var partition = _partition!;
+        if (_own is not { } own || _stretch is not { } stretch || _inbox.Take(own.Window) is not var (peers, batches)) return;
+        _own = null;
+        foreach (var batch in batches) partition.Deliver(batch.Events);
+        partition.DeliverParcels(ParcelPiece.Join(batches));
+        var earliest = own.NextEventTime;
+        var park = own.Park;
+        var events = own.EventsProcessed;
+        foreach (var peer in peers)
+        {
+            earliest = Math.Min(earliest, peer.NextEventTime);
+            park |= peer.Park;
+            events += peer.EventsProcessed;
+        }
+        if (park || earliest >= stretch.StopAt || _schedule.Next(earliest, stretch.HoldAt) is not { } next)
+        {
+            _stretch = null;
+            _coordinator.Tell(new StretchParked(_run, partition.Index, _window, _start, _end, earliest, _lastProgress, partition.EventsProcessed));
+            return;
+        }
+        (_start, _end) = next;
+        _window++;
+        if (_start - _lastProgress >= _schedule.ProgressInterval)
+        {
+            _lastProgress = _start;
+            if (partition.Index == 0) _coordinator.Tell(new StretchProgressed(_run, _window, _start, events));
+        }
+        if (peers.Length == 0) Self.Tell(new NextWindow(_run));
+        else RunWindow();
+    }
+
+    private void Report(FinishRun finish)
+    {
+        var partition = _partition!;
+        var results = ResultsCodec.Encode(partition.Report(finish.EndTime));
+        // A report too big for remoting would be dropped and the run would wait for it until its silence limit: fail it now.
+        if (results.Length > PartitionReport.MaxRemoteBytes && !_coordinator.Path.Address.HasLocalScope)
+            throw new InvalidOperationException($"its results are {results.Length >> 20} MiB, more than the {PartitionReport.MaxRemoteBytes >> 20} MiB "
+                + "a report may carry to another process: capture fewer ports or fewer frames (pcap.limit), or run on one process");
+        _wall.Stop();
+        _coordinator.Tell(new PartitionReport(_run, partition.Index, results, partition.EventsProcessed, _busy.Elapsed.Ticks / 10, _wall.Elapsed.Ticks / 10));
     }
 
     /// <summary>

@@ -19,7 +19,7 @@ namespace DcSim.SimCore.Cluster;
 /// Lifecycle:
 /// <code>
 ///   Idle --StartExperiment--> Initialising --all PartitionReady--> Running
-///   Running --all WindowCompleted, next event before end--> Running (next window)
+///   Running --all parked, next event before end--> Running (next stretch of windows)
 ///   Running --no event before end--> Finishing --all PartitionReport--> Idle (reply to client)
 ///   Initialising, Running, Finishing --member lost--> Initialising (a new attempt, from the recovery point)
 ///   any state --ExperimentFailed of this attempt--> Idle (reply to client; one of an abandoned attempt is dropped)
@@ -50,13 +50,14 @@ namespace DcSim.SimCore.Cluster;
 ///
 /// The silence watchdog (<see cref="SilenceLimit"/>) remains for a partition that stops answering on a live member.
 ///
-/// Invariant: a window is granted only when every partition completed the previous one, and its
-/// start is the earliest event held or in transit anywhere (reported by the partitions), so no
-/// partition can receive an event earlier than a window it has already run. The coordinator's own
-/// cost is one round of messages per window; with one partition windows are cut only for progress.
-/// When every partition is in the coordinator's process they run their windows on threads of their own through shared memory
-/// (<see cref="LocalWindows"/>), cut where the grants would cut them: the coordinator grants one window and hears again only where
-/// it must act (a hold, a checkpoint, a control or query, the end), and progress on the way.
+/// Invariant: a window starts only when every partition completed the previous one, and its start is the earliest event held or in
+/// transit anywhere, so no partition can receive an event earlier than a window it has already run. The coordinator does not cut
+/// each window: it releases a stretch (its first window and where it must stop) and hears again only where it must act (a hold, a
+/// checkpoint, a control or query, the end), and progress on the way. The partitions cut the windows of a stretch themselves with
+/// the coordinator's <see cref="WindowSchedule"/>, exactly where the coordinator would: when every partition is in the coordinator's
+/// process, on threads of their own through shared memory (<see cref="LocalWindows"/>); otherwise their actors tell each other
+/// (<see cref="PartitionActor"/>, <see cref="ReleaseStretch"/>), without the coordinator in between. With one partition windows are cut
+/// only for progress.
 /// </remarks>
 public sealed class WindowCoordinator : ReceiveActor, IWithTimers, IWithUnboundedStash
 {
@@ -73,8 +74,11 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers, IWithUnbounde
     private readonly bool _localWindows;
     /// <summary>The threads running this attempt's windows when every partition is in this process; null on the actors' path.</summary>
     private LocalWindows? _local;
-    /// <summary>The local windows' threads are running (not parked): the partitions' actors must not be sent anything that reads a partition.</summary>
+    /// <summary>A stretch is out (not parked): the partitions must not be sent anything that reads a partition.</summary>
     private bool _stretchOut;
+    /// <summary>On the actors' path, the first window of the stretch out, and what the partitions said where they parked, by index.</summary>
+    private long _stretchWindow;
+    private StretchParked?[] _parked = [];
     /// <summary>Controls and queries stashed until the local windows park.</summary>
     private int _deferred;
     /// <summary>A grant waits for the partitions to answer a query (they must not be running meanwhile).</summary>
@@ -92,7 +96,6 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers, IWithUnbounde
     private long _window;
     private long _nextEvent;
     private long _reached;
-    private int[] _expected = [];
     private long _lookahead;
     private long _lastProgress;
     private long[] _eventsByPartition = [];
@@ -201,6 +204,8 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers, IWithUnbounde
     {
         Receive<LocalWindowsProgressed>(_ => { });
         Receive<LocalWindowsParked>(_ => { });
+        Receive<StretchProgressed>(_ => { });
+        Receive<StretchParked>(_ => { });
         Receive<AtBarrier>(_ => { });
     }
 
@@ -306,7 +311,6 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers, IWithUnbounde
         // What a stopped run's partitions still say.
         IgnoreLocalWindows();
         Receive<PartitionReady>(_ => { });
-        Receive<WindowCompleted>(_ => { });
         Receive<PartitionReport>(_ => { });
         Receive<PauseRun>(p => Refuse(p.ControlId, "idle", "no experiment is running"));
         Receive<ResumeRun>(r => Refuse(r.ControlId, "idle", "no experiment is running"));
@@ -331,7 +335,7 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers, IWithUnbounde
             else
             {
                 _paused = true;
-                if (_stretchOut) _local!.ParkAtNextBarrier();
+                if (_stretchOut) ParkAtNextBarrier();
                 Sender.Tell(new RunControlled(p.ControlId, true, "paused", _held ? "held at a barrier" : "holds at the next barrier"));
             }
         });
@@ -631,7 +635,6 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers, IWithUnbounde
         _ready = new bool[_count];
         _stats = new PartitionStats[_count];
         _results = new ResultsBuilder();
-        _expected = new int[_count];
         _eventsByPartition = new long[_count];
         _window = _recoveryPoint.Window;
         _lastProgress = _recoveryPoint.SimulatedTime;
@@ -740,45 +743,23 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers, IWithUnbounde
         Controls(finishing: false);
         Receive<LocalWindowsProgressed>(p =>
         {
-            if (p.Run != _runNumber) return;
-            (_window, _reached, _lastProgress) = (p.Window, p.Start, p.Start);
-            _client.Tell(new RunProgress(p.Start, _schedule!.EndTime, p.Window, p.EventsProcessed));
+            if (p.Run == _runNumber) Progressed(p.Window, p.Start, p.EventsProcessed);
+        });
+        Receive<StretchProgressed>(p =>
+        {
+            if (p.Run == _runNumber && _stretchOut) Progressed(p.Window, p.Start, p.EventsProcessed);
         });
         Receive<LocalWindowsParked>(p =>
         {
-            if (p.Run != _runNumber) return;
-            _stretchOut = false;
-            (_window, _reached, _completed, _nextEvent, _lastProgress) = (p.Window, p.Start, p.End, p.NextEventTime, p.LastProgress);
-            _eventsByPartition = p.EventsByPartition;
-            if (_deferred == 0)
-            {
-                Proceed();
-                return;
-            }
-            // The stashed come back ahead of AtBarrier: they are handled at this barrier, then the run goes on.
-            _deferred = 0;
-            Stash.UnstashAll();
-            Self.Tell(new AtBarrier(_runNumber));
+            if (p.Run == _runNumber) Parked(p.Window, p.Start, p.End, p.NextEventTime, p.LastProgress, p.EventsByPartition);
         });
+        Receive<StretchParked>(PeerParked);
         Receive<AtBarrier>(b =>
         {
             if (b.Run == _runNumber && !_stretchOut && !_held && _directives.Count == 0) Proceed();
         });
         Receive<PartitionReady>(_ => { });   // the answer to an init repeated just before the partition answered
         Receive<ReceiveTimeout>(_ => Fail(new ExperimentFailed($"no partition has answered for {SilenceLimit.TotalSeconds:0} s (running): a partition or its node was lost")));
-        Receive<WindowCompleted>(done =>
-        {
-            if (done.Run != _runNumber) return;
-            if (done.Window != _window)
-            {
-                Fail(new ExperimentFailed($"partition {done.Index} completed window {done.Window} while window {_window} was open"));
-                return;
-            }
-            _nextEvent = Math.Min(_nextEvent, done.NextEventTime);
-            _eventsByPartition[done.Index] = done.EventsProcessed;
-            for (var p = 0; p < _count; p++) _expected[p] += done.BatchesTo[p];
-            if (--_outstanding == 0) Proceed();
-        });
         Receive<QueryServers>(Query);
         Receive<ServersSnapshot>(QueryAnswered);
         Receive<DirectiveOutcome>(DirectiveAnswered);
@@ -793,7 +774,60 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers, IWithUnbounde
     {
         Stash.Stash();
         _deferred++;
-        _local!.ParkAtNextBarrier();
+        ParkAtNextBarrier();
+    }
+
+    /// <summary>Asks the stretch out to park as soon as the partitions can agree on it (they then say where).</summary>
+    private void ParkAtNextBarrier()
+    {
+        if (_local is { } local)
+        {
+            local.ParkAtNextBarrier();
+            return;
+        }
+        foreach (var p in _partitions) p.Tell(new ParkStretch(_runNumber, _stretchWindow));
+    }
+
+    private void Progressed(long window, long start, long events)
+    {
+        (_window, _reached, _lastProgress) = (window, start, start);
+        _client.Tell(new RunProgress(start, _schedule!.EndTime, window, events));
+    }
+
+    /// <summary>
+    /// A partition on the actors' path parked: once all have, where they did (every partition decided alike, or the protocol is broken)
+    /// is the barrier.
+    /// </summary>
+    private void PeerParked(StretchParked p)
+    {
+        if (p.Run != _runNumber || !_stretchOut) return;
+        _parked[p.Index] = p;
+        if (_parked.Any(x => x is null)) return;
+        var first = _parked[0]!;
+        if (_parked.FirstOrDefault(x => (x!.Window, x.Start, x.End, x.NextEventTime) != (first.Window, first.Start, first.End, first.NextEventTime)) is { } other)
+        {
+            Fail(new ExperimentFailed($"partitions 0 and {other.Index} parked at different windows ({first.Window} from {first.Start} ps, "
+                + $"{other.Window} from {other.Start} ps): the peers' protocol is broken"));
+            return;
+        }
+        Parked(first.Window, first.Start, first.End, first.NextEventTime, first.LastProgress, [.. _parked.Select(x => x!.EventsProcessed)]);
+    }
+
+    /// <summary>The stretch out parked after <paramref name="window"/>: what was stashed meanwhile is handled at this barrier, then the run goes on.</summary>
+    private void Parked(long window, long start, long end, long nextEvent, long lastProgress, long[] eventsByPartition)
+    {
+        _stretchOut = false;
+        (_window, _reached, _completed, _nextEvent, _lastProgress) = (window, start, end, nextEvent, lastProgress);
+        _eventsByPartition = eventsByPartition;
+        if (_deferred == 0)
+        {
+            Proceed();
+            return;
+        }
+        // The stashed come back ahead of AtBarrier: they are handled at this barrier, then the run goes on.
+        _deferred = 0;
+        Stash.UnstashAll();
+        Self.Tell(new AtBarrier(_runNumber));
     }
 
     /// <summary>Ends this attempt's local windows (their threads), and hands back what waited for them to park.</summary>
@@ -853,14 +887,12 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers, IWithUnbounde
         }
         var holdAt = _replay.TryPeek(out var replay) ? Math.Min(_holdAt, replay.Time) : _holdAt;
         var window = _schedule!.Next(_nextEvent, holdAt);
-        var expected = _expected;
-        _expected = new int[_count];
-        _outstanding = _count;
         _nextEvent = long.MaxValue;
         if (window is not { } w)
         {
             _reached = _completed = _schedule.EndTime;
-            for (var p = 0; p < _count; p++) _partitions[p].Tell(new FinishRun(_runNumber, _schedule.EndTime, _window, expected[p]));
+            _outstanding = _count;
+            foreach (var p in _partitions) p.Tell(new FinishRun(_runNumber, _schedule.EndTime));
             Become(Finishing);
             return;
         }
@@ -879,13 +911,17 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers, IWithUnbounde
             _lastProgress = w.Start;
             _client.Tell(new RunProgress(w.Start, _schedule.EndTime, _window, _eventsByPartition.Sum()));
         }
+        _stretchOut = true;
         if (_local is { } local)
         {
             local.Release(new LocalWindows.Stretch(_window, w.Start, w.End, checkpoint, holdAt, StopAt(holdAt), WallStopAt(), _lastProgress));
-            _stretchOut = true;
             return;
         }
-        for (var p = 0; p < _count; p++) _partitions[p].Tell(new GrantWindow(_runNumber, _window, w.Start, w.End, expected[p], checkpoint));
+        _stretchWindow = _window;
+        _parked = new StretchParked?[_count];
+        var stretch = new ReleaseStretch(_runNumber, _window, w.Start, w.End, checkpoint, holdAt, StopAt(holdAt), WallLeft(), _lastProgress,
+            _schedule.Lookahead, _schedule.EndTime, _schedule.ProgressInterval);
+        foreach (var p in _partitions) p.Tell(stretch);
     }
 
     /// <summary>The local windows park before a window starting at or after this: a hold, a directive applied again, or a checkpoint is due.</summary>
@@ -895,9 +931,19 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers, IWithUnbounde
     /// <summary>The wall time (<see cref="Stopwatch.GetTimestamp"/>) at which a checkpoint is due by the wall-time interval.</summary>
     private long WallStopAt()
     {
+        if (WallLeft() is var left && left == long.MaxValue) return long.MaxValue;
+        return Stopwatch.GetTimestamp() + left * Stopwatch.Frequency / 1_000_000;
+    }
+
+    /// <summary>
+    /// Wall time in µs until a checkpoint is due by the wall-time interval (partitions in other processes count it on their own clocks,
+    /// which are not this one's); <see cref="long.MaxValue"/> for never.
+    /// </summary>
+    private long WallLeft()
+    {
         if (_kernel.CheckpointWallInterval <= TimeSpan.Zero || _checkpointsOff) return long.MaxValue;
         var left = _kernel.CheckpointWallInterval - _sinceCheckpoint.Elapsed;
-        return Stopwatch.GetTimestamp() + Math.Max(0, (long)(left.TotalSeconds * Stopwatch.Frequency));
+        return Math.Max(0, left.Ticks / 10);
     }
 
     private void Finishing()

@@ -10,9 +10,9 @@ public interface IDcSimMessage;
 /// <summary>
 /// The messages of an experiment run. Client -> coordinator: <see cref="StartExperiment"/>.
 /// Coordinator -> partitions: <see cref="InitPartition"/>, <see cref="PartitionDirectory"/>,
-/// <see cref="GrantWindow"/>, <see cref="FinishRun"/>. Partitions -> coordinator:
-/// <see cref="PartitionReady"/>, <see cref="WindowCompleted"/>, <see cref="PartitionReport"/>.
-/// Partition -> partition: <see cref="EventBatch"/>. Coordinator -> client: <see cref="RunProgress"/>,
+/// <see cref="ReleaseStretch"/>, <see cref="ParkStretch"/>, <see cref="FinishRun"/>. Partitions -> coordinator:
+/// <see cref="PartitionReady"/>, <see cref="StretchProgressed"/>, <see cref="StretchParked"/>, <see cref="PartitionReport"/>.
+/// Partition -> partition: <see cref="PeerWindow"/> (and <see cref="EventBatch"/> ahead of it when a window made much). Coordinator -> client: <see cref="RunProgress"/>,
 /// <see cref="ExperimentCompleted"/> or <see cref="ExperimentFailed"/>. Controls (client -> coordinator, answered at once):
 /// <see cref="PauseRun"/>, <see cref="ResumeRun"/>, <see cref="RunUntil"/>, <see cref="StopRun"/>, and, while the run holds
 /// (<see cref="RunHeld"/>), <see cref="ApplyDirective"/>, which the coordinator hands to every partition
@@ -90,15 +90,48 @@ public static class WindowProtocol
     public sealed record PartitionDirectory(IActorRef[] Partitions) : IDcSimMessage;
 
     /// <summary>
-    /// Run events in [Start, End). First take in exactly <paramref name="ExpectedBatches"/> batches
-    /// tagged with the previous window: they hold every event other partitions made for this one.
+    /// Coordinator -> every partition on the actors' path (partitions not all in the coordinator's process): run window
+    /// <paramref name="Window"/> = [<paramref name="Start"/>, <paramref name="End"/>) (checkpointing first when <paramref name="Checkpoint"/>),
+    /// then the following windows, decided by every partition alike from what its peers tell it (<see cref="PeerWindow"/>) with the
+    /// coordinator's schedule (<paramref name="Lookahead"/>, <paramref name="EndTime"/>, <paramref name="ProgressInterval"/>), each ending at
+    /// <paramref name="HoldAt"/> at the latest, until the next would start at or after <paramref name="StopAt"/>, the run ends, or a partition
+    /// wants to park: asked to (<see cref="ParkStretch"/>) or <paramref name="WallMicroseconds"/> of its own wall time after this arrived.
+    /// <paramref name="LastProgress"/>: where progress was last told. The same fields as a <see cref="LocalWindows.Stretch"/>.
     /// </summary>
-    /// <remarks>With <paramref name="Checkpoint"/>, the partition first sends its checkpoint (<see cref="CheckpointPart"/>), taken once the batches are in.</remarks>
-    public sealed record GrantWindow(long Run, long Window, long Start, long End, int ExpectedBatches, bool Checkpoint = false) : IDcSimMessage;
+    public sealed record ReleaseStretch(long Run, long Window, long Start, long End, bool Checkpoint, long HoldAt, long StopAt, long WallMicroseconds,
+        long LastProgress, long Lookahead, long EndTime, long ProgressInterval) : IDcSimMessage
+    {
+        public WindowSchedule Schedule => new(Lookahead, EndTime, ProgressInterval);
+    }
+
+    /// <summary>
+    /// Partition -> every other partition after window <paramref name="Window"/>: the events and parcel pieces it made for the receiver
+    /// (after <paramref name="Batches"/> <see cref="EventBatch"/> messages of the same window when they did not fit in one), the earliest event
+    /// it holds or sent (<paramref name="NextEventTime"/>), whether it wants the stretch to park after this window, and its events so far.
+    /// </summary>
+    public sealed record PeerWindow(long Run, int From, long Window, long NextEventTime, bool Park, long EventsProcessed, int Batches,
+        SimEvent[] Events, ParcelPiece[] Parcels) : IDcSimMessage;
+
+    /// <summary>
+    /// Coordinator -> partitions: park the stretch that began with window <paramref name="Stretch"/> as soon as the partitions agree
+    /// (a pause, a query, a run-until). One partition wanting it suffices: the others hear it with its next <see cref="PeerWindow"/>.
+    /// </summary>
+    public sealed record ParkStretch(long Run, long Stretch) : IDcSimMessage, INotInfluenceReceiveTimeout;
+
+    /// <summary>Partition 0 -> coordinator: window <paramref name="Window"/> starts at <paramref name="Start"/>, progress is due.</summary>
+    public sealed record StretchProgressed(long Run, long Window, long Start, long EventsProcessed) : IDcSimMessage;
+
+    /// <summary>
+    /// Partition -> coordinator: parked after window <paramref name="Window"/> = [<paramref name="Start"/>, <paramref name="End"/>), every event
+    /// of it delivered; the earliest event anywhere, where progress was last told, and this partition's events so far.
+    /// </summary>
+    public sealed record StretchParked(long Run, int Index, long Window, long Start, long End, long NextEventTime, long LastProgress,
+        long EventsProcessed) : IDcSimMessage;
 
     /// <summary>
     /// Events for the receiving partition created during window <paramref name="Window"/>, and pieces of the parcels sent to its LPs
-    /// then (at most <see cref="CheckpointPart.MaxBytes"/> of parcel bytes per batch).
+    /// then (at most <see cref="CheckpointPart.MaxBytes"/> of parcel bytes per batch): what does not fit in the window's <see cref="PeerWindow"/>,
+    /// sent ahead of it.
     /// </summary>
     public sealed record EventBatch(long Run, int From, long Window, SimEvent[] Events, ParcelPiece[] Parcels) : IDcSimMessage;
 
@@ -163,14 +196,8 @@ public static class WindowProtocol
     }
 
     /// <summary>
-    /// Window done: the earliest event this partition still holds or has sent, and how many batch
-    /// messages it sent to each partition.
-    /// </summary>
-    public sealed record WindowCompleted(long Run, int Index, long Window, long NextEventTime, int[] BatchesTo, long EventsProcessed) : IDcSimMessage;
-
-    /// <summary>
     /// Coordinator -> every partition of run <paramref name="Run"/> when all live in the coordinator's process: hand the partition to
-    /// <paramref name="Windows"/>, whose threads run its windows from now on (no <see cref="GrantWindow"/> comes). In one process only:
+    /// <paramref name="Windows"/>, whose threads run its windows from now on (no <see cref="ReleaseStretch"/> comes). In one process only:
     /// this and the two messages below are never serialized.
     /// </summary>
     public sealed record JoinLocalWindows(long Run, LocalWindows Windows);
@@ -185,8 +212,8 @@ public static class WindowProtocol
     /// </summary>
     public sealed record LocalWindowsParked(long Run, long Window, long Start, long End, long NextEventTime, long LastProgress, long[] EventsByPartition);
 
-    /// <summary>The run is over: take in the last window's batches, then report.</summary>
-    public sealed record FinishRun(long Run, long EndTime, long LastWindow, int ExpectedBatches) : IDcSimMessage;
+    /// <summary>The run is over (the partitions are parked, every event delivered): report.</summary>
+    public sealed record FinishRun(long Run, long EndTime) : IDcSimMessage;
 
     /// <summary>A partition's results (see <see cref="Metrics.ResultsCodec"/>) and its wall-time split.</summary>
     public sealed record PartitionReport(long Run, int Index, byte[] Results, long EventsProcessed, long BusyMicroseconds, long WallMicroseconds) : IDcSimMessage

@@ -31,9 +31,14 @@ public sealed class DcSimSerializerSpec() : TestKit(DcSimSerialization.Binding)
         new StartExperiment("duration = 1ms", "/tmp", 3),
         new InitPartition(4, 1, 3, "seed = 2", "/x"),
         new PartitionReady(4, 2, 99, "akka.tcp://dcsim@127.0.0.1:1234"),
-        new GrantWindow(4, 7, 100, 200, 4),
-        new WindowCompleted(4, 1, 7, 250, [0, 2, 1], 12345),
-        new FinishRun(4, 1000, 7, 2),
+        new ReleaseStretch(4, 7, 100, 200, false, long.MaxValue, 900, long.MaxValue, 50, 100, 1000, 500),
+        new ReleaseStretch(5, 8, 200, 300, true, 250, 250, 3_000_000, 200, 100, 1000, 500),
+        new PeerWindow(4, 1, 7, 250, true, 12345, 2, [SampleEvent], [new ParcelPiece(3, 77, 0, 1, [1, 2])]),
+        new PeerWindow(4, 0, 8, long.MaxValue, false, 0, 0, [], []),
+        new ParkStretch(4, 7),
+        new StretchProgressed(4, 9, 300, 777),
+        new StretchParked(4, 2, 9, 300, 400, 410, 300, 888),
+        new FinishRun(4, 1000),
         new RunProgress(10, 20, 30, 40),
         new RunProgress(0, 20, 0, 0, new RunRestart("akka.tcp://dcsim@127.0.0.1:1234", "was disconnected", [0, 2], 15, RecoveryPoint.Start, 1, 3)),
         new ExperimentFailed("boom"),
@@ -42,7 +47,6 @@ public sealed class DcSimSerializerSpec() : TestKit(DcSimSerialization.Binding)
         new QueryServers(18, new ListingQuery("host0/vswitch", 1000, 7_000_000)),
         new StartExperiment("duration = 1ms", "/tmp", 2, new RecoveryPoint(41, 5_000, [[1, 2, 3], []])),
         new InitPartition(5, 1, 2, "seed = 2", "/x", 3),
-        new GrantWindow(5, 8, 200, 300, 1, Checkpoint: true),
         new CheckpointPart(5, 1, 8, 200, 2, 3, [9, 8, 7]),
         new CheckpointTaken(new RecoveryPoint(7, 200, [[4], [5, 6]]), 1234),
         new CheckpointTaken(new RecoveryPoint(7, 200), 99),
@@ -147,7 +151,8 @@ public sealed class DcSimSerializerSpec() : TestKit(DcSimSerialization.Binding)
 
     private static string Describe(object m) => m switch
     {
-        WindowCompleted w => $"WC {w.Run} {w.Index} {w.Window} {w.NextEventTime} {string.Join(",", w.BatchesTo)} {w.EventsProcessed}",
+        PeerWindow w => $"PW {w.Run} {w.From} {w.Window} {w.NextEventTime} {w.Park} {w.EventsProcessed} {w.Batches} "
+                        + Describe(new EventBatch(w.Run, w.From, w.Window, w.Events, w.Parcels)),
         RunProgress { Restart: { } r } p => $"{p with { Restart = null }} {r with { Partitions = [] }} {string.Join(",", r.Partitions)}",
         StartExperiment { From: { } from } x => $"{x with { From = null }} {Describe(from)}",
         CheckpointTaken c => $"CT {c.WallMicroseconds} {Describe(c.Point)}",

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.TestKit;
 using Akka.TestKit.Xunit2;
 using DcSim.SimCore.Cluster;
 using DcSim.SimCore.Kernel;
@@ -9,10 +10,12 @@ using static DcSim.SimCore.Cluster.WindowProtocol;
 
 namespace DcSim.SimCore.Tests.Kernel;
 
-/// <summary>The partition side of the window protocol, driven message by message.</summary>
+/// <summary>The partition side of the window protocol (stretches of peer windows), driven message by message.</summary>
 public sealed class PartitionActorSpec : TestKit
 {
     private const long Latency = 1_000_000;
+    /// <summary>1 ms: the scenario's end.</summary>
+    private const long End = 1_000 * Latency;
     internal const string Scenario = "duration = 1ms\nseed = 1\n";
 
     private (IActorRef Partition, PartitionReady Ready) StartPartition(int index, int count, IModelFactory? model = null)
@@ -23,26 +26,83 @@ public sealed class PartitionActorSpec : TestKit
         return (partition, ready);
     }
 
+    /// <summary>A stretch of run 1 from window <paramref name="window"/> = [start, end), windows one latency long, no progress on the way.</summary>
+    private static ReleaseStretch Stretch(long window, long start, long end, long stopAt = long.MaxValue, long wallMicroseconds = long.MaxValue, long run = 1) =>
+        new(run, window, start, end, false, long.MaxValue, stopAt, wallMicroseconds, start, Latency, End, End);
+
+    /// <summary>What partition <paramref name="from"/> says of <paramref name="window"/> when it sent nothing.</summary>
+    private static PeerWindow Word(int from, long window, long next, bool park = false, long run = 1) => new(run, from, window, next, park, 0, 0, [], []);
+
     [Fact]
-    public void Partition_must_hold_a_grant_until_every_batch_of_the_previous_window_has_arrived()
+    public void Partition_must_run_the_next_window_only_once_every_peer_has_told_it_the_window_and_decide_it_as_the_peers_do()
     {
-        // arrange: partition 0 of 2 hosts ring LPs 0 and 2
+        // arrange: partition 0 of 2 hosts ring LPs 0 and 2; partition 1 is a probe
         var (partition, _) = StartPartition(0, 2);
-        partition.Tell(new PartitionDirectory([TestActor, CreateTestProbe().Ref]));
-        partition.Tell(new GrantWindow(1, 0, 0, Latency, 0), TestActor);
-        var first = ExpectMsg<WindowCompleted>();
-        Assert.Equal(0, first.Window);
+        var peer = CreateTestProbe();
+        partition.Tell(new PartitionDirectory([TestActor, peer.Ref]));
+        partition.Tell(Stretch(0, 0, Latency), TestActor);
+        var first = peer.ExpectMsg<PeerWindow>();
 
-        // act: window 1 needs one batch from window 0 that has not arrived yet
-        partition.Tell(new GrantWindow(1, 1, Latency, 2 * Latency, 1), TestActor);
+        // act: nothing from the peer for a while, then its word on window 0 (its earliest event at 1.5 latencies), then a park on window 1
+        peer.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        partition.Tell(Word(1, 0, 3 * Latency / 2), peer.Ref);
+        var second = peer.ExpectMsg<PeerWindow>();
+        partition.Tell(Word(1, 1, 5 * Latency, park: true), peer.Ref);
+        var parked = FishForMessage<StretchParked>(_ => true);
 
-        // assert: nothing runs until the batch is there, then the window completes
-        ExpectNoMsg(TimeSpan.FromMilliseconds(300));
-        var token = new SimEvent { Time = Latency + 5, Order = SimEvent.MakeOrder(1, 0), Lp = 2, Kind = EventKind.Packet, Packet = new Packet { FlowId = 1 } };
-        partition.Tell(new EventBatch(1, 1, 0, [token], []), TestActor);
-        var second = FishForMessage<WindowCompleted>(_ => true);
+        // assert: window 1 starts at the earliest event of both and is one latency long; everyone parks after window 1
+        Assert.Equal((0L, false, 0), (first.Window, first.Park, first.From));
         Assert.Equal(1, second.Window);
-        Assert.True(second.EventsProcessed > first.EventsProcessed);
+        var start = Math.Min(first.NextEventTime, 3 * Latency / 2);
+        Assert.Equal((1L, start, start + Latency), (parked.Window, parked.Start, parked.End));
+        Assert.Equal(Math.Min(second.NextEventTime, 5 * Latency), parked.NextEventTime);
+        Assert.True(second.EventsProcessed >= first.EventsProcessed && first.EventsProcessed > 0);
+    }
+
+    [Fact]
+    public void A_park_asked_by_the_coordinator_or_due_by_the_wall_clock_must_travel_with_the_next_word_to_the_peers()
+    {
+        // arrange
+        var (partition, _) = StartPartition(0, 2);
+        var peer = CreateTestProbe();
+        partition.Tell(new PartitionDirectory([TestActor, peer.Ref]));
+
+        // act: a stretch whose wall time is up at once; then one the coordinator asks to park while window 0 waits for the peer
+        partition.Tell(Stretch(0, 0, Latency, wallMicroseconds: 0), TestActor);
+        var walled = peer.ExpectMsg<PeerWindow>();
+        partition.Tell(Word(1, 0, Latency), peer.Ref);
+        var parked = FishForMessage<StretchParked>(_ => true);
+        partition.Tell(Stretch(1, parked.NextEventTime, parked.NextEventTime + Latency), TestActor);
+        var unasked = peer.ExpectMsg<PeerWindow>();
+        partition.Tell(new ParkStretch(1, 1), TestActor);
+        partition.Tell(Word(1, 1, 3 * Latency), peer.Ref);
+        var asked = peer.ExpectMsg<PeerWindow>();
+        partition.Tell(Word(1, 2, 4 * Latency), peer.Ref);
+        var parkedAgain = FishForMessage<StretchParked>(_ => true);
+
+        // assert
+        Assert.True(walled.Park);
+        Assert.Equal(0, parked.Window);
+        Assert.False(unasked.Park);
+        Assert.Equal((2L, true), (asked.Window, asked.Park));
+        Assert.Equal(2, parkedAgain.Window);
+    }
+
+    [Fact]
+    public void A_partition_of_one_must_run_its_windows_by_itself_until_the_stretch_stops()
+    {
+        // arrange
+        var (partition, _) = StartPartition(0, 1);
+        partition.Tell(new PartitionDirectory([TestActor]));
+
+        // act: windows one latency long until the next would start at or after 5 latencies
+        partition.Tell(Stretch(0, 0, Latency, stopAt: 5 * Latency), TestActor);
+        var parked = FishForMessage<StretchParked>(_ => true);
+
+        // assert
+        Assert.True(parked.Window >= 4, $"parked after window {parked.Window}");
+        Assert.InRange(parked.Start, 4 * Latency, 5 * Latency - 1);
+        Assert.True(parked.NextEventTime >= 5 * Latency);
     }
 
     [Fact]
@@ -50,18 +110,18 @@ public sealed class PartitionActorSpec : TestKit
     {
         // arrange: a partition initialised for run 1
         var (partition, _) = StartPartition(0, 2);
-        partition.Tell(new PartitionDirectory([TestActor, CreateTestProbe().Ref]));
+        var peer = CreateTestProbe();
+        partition.Tell(new PartitionDirectory([TestActor, peer.Ref]));
 
-        // act: a grant and a batch of run 0, then run 1's grant
-        partition.Tell(new GrantWindow(0, 0, 0, Latency, 0), TestActor);
-        partition.Tell(new EventBatch(0, 1, 0, [new SimEvent { Time = 5, Lp = 2, Kind = EventKind.Packet }], []), TestActor);
-        ExpectNoMsg(TimeSpan.FromMilliseconds(300));
-        partition.Tell(new GrantWindow(1, 0, 0, Latency, 0), TestActor);
+        // act: a stretch and a peer's word of run 0, then run 1's stretch
+        partition.Tell(Stretch(0, 0, Latency, run: 0), TestActor);
+        partition.Tell(new PeerWindow(0, 1, 0, 5, true, 0, 0, [new SimEvent { Time = 5, Lp = 2, Kind = EventKind.Packet }], []), peer.Ref);
+        peer.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        partition.Tell(Stretch(0, 0, Latency), TestActor);
 
         // assert: only run 1's window ran
-        var done = ExpectMsg<WindowCompleted>();
-        Assert.Equal(1, done.Run);
-        Assert.Equal(0, done.Window);
+        var word = peer.ExpectMsg<PeerWindow>();
+        Assert.Equal((1L, 0L), (word.Run, word.Window));
     }
 
     [Fact]
@@ -69,10 +129,12 @@ public sealed class PartitionActorSpec : TestKit
     {
         // arrange: a partition of run 1 that has run its first window
         var (partition, initial) = StartPartition(0, 2);
-        partition.Tell(new PartitionDirectory([TestActor, CreateTestProbe().Ref]));
-        partition.Tell(new GrantWindow(1, 0, 0, Latency, 0), TestActor);
-        var done = ExpectMsg<WindowCompleted>();
-        Assert.True(done.EventsProcessed > 0);
+        var peer = CreateTestProbe();
+        partition.Tell(new PartitionDirectory([TestActor, peer.Ref]));
+        partition.Tell(Stretch(0, 0, Latency), TestActor);
+        partition.Tell(Word(1, 0, 2 * Latency, park: true), peer.Ref);
+        var parked = FishForMessage<StretchParked>(_ => true);
+        Assert.True(parked.EventsProcessed > 0);
 
         // act: the coordinator repeats run 1's init (its first answer was slow), then starts run 2
         partition.Tell(new InitPartition(1, 0, 2, Scenario, "."), TestActor);
@@ -93,14 +155,14 @@ public sealed class PartitionActorSpec : TestKit
     {
         // arrange
         var (partition, _) = StartPartition(0, 2);
-        partition.Tell(new PartitionDirectory([TestActor, CreateTestProbe().Ref]));
-        partition.Tell(new GrantWindow(1, 0, 0, Latency, 0), TestActor);
-        ExpectMsg<WindowCompleted>();
+        var peer = CreateTestProbe();
+        partition.Tell(new PartitionDirectory([TestActor, peer.Ref]));
+        partition.Tell(Stretch(0, 0, Latency), TestActor);
+        peer.ExpectMsg<PeerWindow>();
 
         // act: an event at time 10 ps, inside window 0 which is over
         var late = new SimEvent { Time = 10, Order = SimEvent.MakeOrder(1, 0), Lp = 2, Kind = EventKind.Packet };
-        partition.Tell(new EventBatch(1, 1, 0, [late], []), TestActor);
-        partition.Tell(new GrantWindow(1, 1, Latency, 2 * Latency, 1), TestActor);
+        partition.Tell(new PeerWindow(1, 1, 0, 10, false, 0, 0, [late], []), peer.Ref);
 
         // assert
         var failure = FishForMessage<ExperimentFailed>(_ => true);
@@ -108,51 +170,62 @@ public sealed class PartitionActorSpec : TestKit
     }
 
     [Fact]
-    public void Partition_must_send_events_for_other_partitions_as_batches_tagged_with_the_window()
+    public void Partition_must_send_the_events_for_another_partition_with_its_word_on_the_window()
     {
         // arrange: LP 0 starts at t=0 and passes its token to LP 1 in partition 1
         var (partition, ready) = StartPartition(0, 2);
-        var other = CreateTestProbe();
-        partition.Tell(new PartitionDirectory([TestActor, other.Ref]));
+        var peer = CreateTestProbe();
+        partition.Tell(new PartitionDirectory([TestActor, peer.Ref]));
         Assert.Equal(0, ready.NextEventTime);
 
         // act
-        partition.Tell(new GrantWindow(1, 0, 0, Latency, 0), TestActor);
+        partition.Tell(Stretch(0, 0, Latency), TestActor);
 
-        // assert: one batch to partition 1, every event at or after the window end
-        var batch = other.ExpectMsg<EventBatch>();
-        Assert.Equal(0, batch.Window);
-        Assert.All(batch.Events, e => Assert.True(e.Time >= Latency));
-        var done = ExpectMsg<WindowCompleted>();
-        Assert.Equal(1, done.BatchesTo[1]);
-        Assert.Equal(batch.Events.Min(e => e.Time), done.NextEventTime);
+        // assert: one message to partition 1, every event at or after the window end, the earliest its next event time
+        var word = peer.ExpectMsg<PeerWindow>();
+        Assert.Equal((0L, 0), (word.Window, word.Batches));
+        Assert.NotEmpty(word.Events);
+        Assert.All(word.Events, e => Assert.True(e.Time >= Latency));
+        Assert.Equal(word.Events.Min(e => e.Time), word.NextEventTime);
     }
 
     [Fact]
-    public void Parcels_must_travel_in_pieces_of_at_most_256_KiB_per_batch_and_be_delivered_joined_with_the_window_events()
+    public void Parcels_must_travel_in_pieces_of_at_most_256_KiB_per_message_and_be_delivered_joined_with_the_window_events()
     {
         // arrange: the sender (partition 0 of 2) runs 4 latencies at once: parcels 0-7, the fourth of 300 KiB, with their 8 control events
         var model = new ParcelModel(Latency, 8);
         var (sender, _) = StartPartition(0, 2, model);
         var (receiver, _) = StartPartition(1, 2, model);
-        var other = CreateTestProbe();
-        sender.Tell(new PartitionDirectory([TestActor, other.Ref]));
-        receiver.Tell(new PartitionDirectory([TestActor, other.Ref]));
+        var toReceiver = CreateTestProbe();
+        var toSender = CreateTestProbe();
+        sender.Tell(new PartitionDirectory([sender, toReceiver.Ref]));
+        receiver.Tell(new PartitionDirectory([toSender.Ref, receiver]));
 
-        // act: the sender's window, then its batches to the receiver in reverse order, then the receiver's window and report
-        sender.Tell(new GrantWindow(1, 0, 0, 4 * Latency, 0), TestActor);
-        var done = ExpectMsg<WindowCompleted>();
-        var batches = Enumerable.Range(0, done.BatchesTo[1]).Select(_ => other.ExpectMsg<EventBatch>()).ToList();
-        batches.Reverse();
-        foreach (var b in batches) receiver.Tell(b, TestActor);
-        receiver.Tell(new GrantWindow(1, 1, 5 * Latency, 9 * Latency, batches.Count), TestActor);
-        ExpectMsg<WindowCompleted>();
-        receiver.Tell(new FinishRun(1, 9 * Latency, 1, 0), TestActor);
-        var report = ExpectMsg<PartitionReport>();
+        // act: the sender's window; the receiver's (which parks on wall time), taking the sender's messages in reverse order; then the
+        // receiver's next window and report
+        sender.Tell(Stretch(0, 0, 4 * Latency), TestActor);
+        var sent = new List<object>();
+        while (sent.LastOrDefault() is not PeerWindow) sent.Add(toReceiver.ExpectMsg<object>());
+        receiver.Tell(Stretch(0, 0, 4 * Latency, wallMicroseconds: 0), TestActor);
+        toSender.ExpectMsg<PeerWindow>();
+        for (var i = sent.Count - 1; i >= 0; i--) receiver.Tell(sent[i], TestActor);
+        FishForMessage<StretchParked>(p => p.Index == 1);
+        receiver.Tell(Stretch(1, 5 * Latency, 9 * Latency, wallMicroseconds: 0), TestActor);
+        toSender.ExpectMsg<PeerWindow>();
+        receiver.Tell(Word(0, 1, long.MaxValue), TestActor);
+        FishForMessage<StretchParked>(p => p.Index == 1);
+        receiver.Tell(new FinishRun(1, 9 * Latency), TestActor);
+        var report = FishForMessage<PartitionReport>(_ => true);
 
-        // assert: three batches (small parcels | first piece | second piece and the rest), the events in the first, all taken whole
+        // assert: three messages (small parcels | first piece | second piece and the rest), the events in the first, all taken whole
+        var batches = sent.Select(m => m switch
+        {
+            EventBatch b => (b.Events, b.Parcels),
+            PeerWindow w => (w.Events, w.Parcels),
+            _ => throw new InvalidOperationException($"unexpected {m}"),
+        }).ToList();
         Assert.Equal(3, batches.Count);
-        batches.Reverse();
+        Assert.Equal(2, ((PeerWindow)sent[^1]).Batches);
         Assert.Equal([8, 0, 0], batches.Select(b => b.Events.Length));
         Assert.All(batches, b => Assert.InRange(b.Parcels.Sum(p => p.Bytes.Length), 1, CheckpointPart.MaxBytes));
         Assert.Equal([(0, 2), (1, 2)], batches.SelectMany(b => b.Parcels).Where(p => p.Key == 103).Select(p => (p.Piece, p.Pieces)));
