@@ -18,17 +18,21 @@ namespace DcSim.SimCore.Cluster;
 /// thread runs the window, puts what it sent each other partition in a slot of its own, and meets the others at a barrier; the
 /// last to arrive computes the next window from everyone's earliest event with the coordinator's own <see cref="WindowSchedule"/>,
 /// so windows are cut exactly where the coordinator would cut them; each thread then takes the slots addressed to it and runs on.
-/// Slots alternate by window parity: a fast thread writes the next window's slots while a slow one still reads this window's.
+/// Slots alternate by window parity: a fast thread writes the next window's slots while a slow one still reads this window's. A slot
+/// holds the sender's outbox list itself; the receiver empties it, and the sender writes to it again two windows later: no window
+/// allocates.
 ///
 /// Akka keeps the partitions (their actors build, restore, query and report them) and the protocol: the coordinator grants a
 /// window (a <see cref="Stretch"/>) and the threads go on from it by themselves until the coordinator needs a barrier: the run
 /// ends, the next window would start at or after a time it must act at (a hold, a directive applied again, a checkpoint's
-/// simulated or wall time), or it asked them to stop (a pause, a run-until, a query). They then park, every event delivered,
+/// simulated or wall time), or it asked them to stop (a pause, a run-until, a query with listings). They then park, every event delivered,
 /// and say where (<see cref="LocalWindowsParked"/>); the partitions' actors may touch their partitions only while the threads
 /// are parked, which the coordinator sees to: it sends them nothing else meanwhile. Progress is told on the way
-/// (<see cref="LocalWindowsProgressed"/>) by the same rule as at a grant. One partition runs its windows back to back.
+/// (<see cref="LocalWindowsProgressed"/>) by the same rule as at a grant, and a query for counters only is answered on the way: each
+/// thread snapshots its partition at the next barrier (<see cref="SnapshotAtNextBarrier"/>). One partition runs its windows back to back.
 ///
-/// Threads spin for a short while at the barrier and when parked, then block (<see cref="SpinGate"/>). A partition that throws
+/// Threads spin for a short while at the barrier and when parked, then block (<see cref="SpinGate"/>); each stays on a core of its
+/// own when the process has enough (<see cref="ThreadAffinity"/>). A partition that throws
 /// fails the run (<see cref="ExperimentFailed"/>) and breaks the barrier so that the other threads end; so does
 /// <see cref="Dispose"/>. Wall time never feeds back into the simulation: only into when the threads park.
 /// </remarks>
