@@ -41,25 +41,26 @@ internal static class QueryLoadBenchCommand
         var simTime = new Option<double>("--sim-time") { Description = "Simulated seconds of traffic (long enough for the load to matter)", DefaultValueFactory = _ => 1.0 };
         var repeat = new Option<int>("--repeat") { Description = "Pairs of runs (alone, loaded), alternating which goes first, after a loaded warm-up run that is not counted", DefaultValueFactory = _ => 3 };
         var server = new Option<string?>("--server") { Description = "HOST:PORT of a running experiment service (default: start a `dcsim node --http` for the benchmark)" };
+        var partitions = new Option<int?>("--partitions") { Description = "Partitions of each run (default: the service's choice, kernel.partitions = auto)" };
         var command = new Command("bench-queries", "Measure how entity queries at a given rate slow a running experiment, and check they change no result byte")
-            { rate, fabric, simTime, repeat, server };
+            { rate, fabric, simTime, repeat, server, partitions };
         command.SetAction((parse, cancel) => Execute(parse.GetValue(rate), parse.GetValue(fabric)!, parse.GetValue(simTime), parse.GetValue(repeat),
-            parse.GetValue(server), cancel));
+            parse.GetValue(server), parse.GetValue(partitions), cancel));
         return command;
     }
 
     private sealed record Measured(string Mode, double WallSeconds, double SimulatingSeconds, double BusySeconds, long Sent, long Answered, long Refused, long Skipped, double P50Ms, double P99Ms, string ResultsHash);
 
-    private static async Task<int> Execute(int rate, string fabricName, double simTime, int repeat, string? server, CancellationToken cancel)
+    private static async Task<int> Execute(int rate, string fabricName, double simTime, int repeat, string? server, int? partitions, CancellationToken cancel)
     {
         if (BenchCommand.Fabrics.FirstOrDefault(f => f.Name == fabricName) is not { } fabric)
         {
             Console.Error.WriteLine($"dcsim: unknown fabric '{fabricName}' (small, medium or large)");
             return ExitCodes.BadInput;
         }
-        if (rate < 1 || repeat < 1 || simTime <= 0)
+        if (rate < 1 || repeat < 1 || simTime <= 0 || partitions < 1)
         {
-            Console.Error.WriteLine("dcsim: --rate and --repeat must be at least 1, --sim-time greater than 0");
+            Console.Error.WriteLine("dcsim: --rate, --repeat and --partitions must be at least 1, --sim-time greater than 0");
             return ExitCodes.BadInput;
         }
         var folder = Directory.CreateTempSubdirectory("dcsim-bench-queries-");
@@ -72,15 +73,16 @@ internal static class QueryLoadBenchCommand
             var scenario = BenchCommand.ScenarioText(fabric, simTime, "100Mbps");
             var hosts = fabric.Leaves * fabric.HostsPerLeaf;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"fabric {fabric.Name} ({hosts} hosts), {simTime:0.###} s simulated, {rate:N0} queries/s on GET /experiments/ID/servers/hostN when loaded, service {server}"));
+                $"fabric {fabric.Name} ({hosts} hosts), {simTime:0.###} s simulated, {(partitions is { } n ? $"{n} partition(s)" : "partitions auto")}, {rate:N0} queries/s on GET /experiments/ID/servers/hostN when loaded, service {server}"));
             Console.WriteLine("run  mode    wall_s  sim_s  busy_s   sent  answered  refused  skipped  queries/s  p50_ms  p99_ms  results");
             // The first run compiles the service's run and query paths: it is shown and checked, not counted.
-            var runs = new List<Measured> { await Run(client, scenario, fabric.Name, rate, hosts, cancel) with { Mode = "warmup" } };
+            var submit = $"/experiments?file=bench-{fabric.Name}.conf&name=bench-{fabric.Name}" + (partitions is { } p ? $"&partitions={p}" : "");
+            var runs = new List<Measured> { await Run(client, scenario, submit, rate, hosts, cancel) with { Mode = "warmup" } };
             Print(0, runs[0], same: true);
             for (var i = 0; i < repeat; i++)
             foreach (var loaded in i % 2 == 0 ? new[] { false, true } : [true, false])
             {
-                var m = await Run(client, scenario, fabric.Name, loaded ? rate : 0, hosts, cancel);
+                var m = await Run(client, scenario, submit, loaded ? rate : 0, hosts, cancel);
                 runs.Add(m);
                 var same = m.ResultsHash == runs[0].ResultsHash;
                 Print(runs.Count - 1, m, same);
@@ -106,9 +108,10 @@ internal static class QueryLoadBenchCommand
     private static void Print(int run, Measured m, bool same) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"{run,3}  {m.Mode,-6} {m.WallSeconds,7:0.000} {m.SimulatingSeconds,6:0.000} {m.BusySeconds,6:0.000} {m.Sent,6} {m.Answered,9} {m.Refused,8} {m.Skipped,8} {m.Answered / m.WallSeconds,10:0} {m.P50Ms,7:0.0} {m.P99Ms,7:0.0}  {(same ? "same" : "DIFFERENT")}"));
 
-    private static async Task<Measured> Run(HttpClient client, string scenario, string name, int rate, int hosts, CancellationToken cancel)
+    /// <summary>One run, submitted to <paramref name="submit"/> (the service's path and query).</summary>
+    private static async Task<Measured> Run(HttpClient client, string scenario, string submit, int rate, int hosts, CancellationToken cancel)
     {
-        using var submitted = await client.PostAsync($"/experiments?file=bench-{name}.conf&name=bench-{name}", new StringContent(scenario), cancel);
+        using var submitted = await client.PostAsync(submit, new StringContent(scenario), cancel);
         submitted.EnsureSuccessStatusCode();
         var id = (await JsonDocument.ParseAsync(await submitted.Content.ReadAsStreamAsync(cancel), cancellationToken: cancel)).RootElement.GetProperty("id").GetString()!;
         using var stopLoad = CancellationTokenSource.CreateLinkedTokenSource(cancel);

@@ -1,7 +1,9 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Akka.Actor;
 using DcSim.SimCore.Checkpoints;
 using DcSim.SimCore.Kernel;
+using DcSim.SimCore.Metrics;
 using static DcSim.SimCore.Cluster.WindowProtocol;
 
 namespace DcSim.SimCore.Cluster;
@@ -16,17 +18,21 @@ namespace DcSim.SimCore.Cluster;
 /// thread runs the window, puts what it sent each other partition in a slot of its own, and meets the others at a barrier; the
 /// last to arrive computes the next window from everyone's earliest event with the coordinator's own <see cref="WindowSchedule"/>,
 /// so windows are cut exactly where the coordinator would cut them; each thread then takes the slots addressed to it and runs on.
-/// Slots alternate by window parity: a fast thread writes the next window's slots while a slow one still reads this window's.
+/// Slots alternate by window parity: a fast thread writes the next window's slots while a slow one still reads this window's. A slot
+/// holds the sender's outbox list itself; the receiver empties it, and the sender writes to it again two windows later: no window
+/// allocates.
 ///
 /// Akka keeps the partitions (their actors build, restore, query and report them) and the protocol: the coordinator grants a
 /// window (a <see cref="Stretch"/>) and the threads go on from it by themselves until the coordinator needs a barrier: the run
 /// ends, the next window would start at or after a time it must act at (a hold, a directive applied again, a checkpoint's
-/// simulated or wall time), or it asked them to stop (a pause, a run-until, a query). They then park, every event delivered,
+/// simulated or wall time), or it asked them to stop (a pause, a run-until, a query with listings). They then park, every event delivered,
 /// and say where (<see cref="LocalWindowsParked"/>); the partitions' actors may touch their partitions only while the threads
 /// are parked, which the coordinator sees to: it sends them nothing else meanwhile. Progress is told on the way
-/// (<see cref="LocalWindowsProgressed"/>) by the same rule as at a grant. One partition runs its windows back to back.
+/// (<see cref="LocalWindowsProgressed"/>) by the same rule as at a grant, and a query for counters only is answered on the way: each
+/// thread snapshots its partition at the next barrier (<see cref="SnapshotAtNextBarrier"/>). One partition runs its windows back to back.
 ///
-/// Threads spin for a short while at the barrier and when parked, then block (<see cref="SpinGate"/>). A partition that throws
+/// Threads spin for a short while at the barrier and when parked, then block (<see cref="SpinGate"/>); each stays on a core of its
+/// own when the process has enough (<see cref="ThreadAffinity"/>). A partition that throws
 /// fails the run (<see cref="ExperimentFailed"/>) and breaks the barrier so that the other threads end; so does
 /// <see cref="Dispose"/>. Wall time never feeds back into the simulation: only into when the threads park.
 /// </remarks>
@@ -40,9 +46,6 @@ public sealed class LocalWindows : IDisposable
     /// </summary>
     public sealed record Stretch(long Window, long Start, long End, bool Checkpoint, long HoldAt, long StopAt, long WallStopAt, long LastProgress);
 
-    /// <summary>What one partition sent another during one window.</summary>
-    private sealed record Sent(List<SimEvent> Events, List<Parcel> Parcels);
-
     private sealed record Member(Partition Partition, Stopwatch Busy, Stopwatch Wall);
 
     private readonly long _run;
@@ -50,14 +53,27 @@ public sealed class LocalWindows : IDisposable
     private readonly WindowSchedule _schedule;
     private readonly IActorRef _coordinator;
     private readonly Member?[] _members;
-    /// <summary>By window parity, then sender * count + receiver.</summary>
-    private readonly Sent?[][] _slots;
-    /// <summary>Each partition's earliest event, held or sent, after the window just run.</summary>
-    private readonly long[] _next;
+    /// <summary>
+    /// What each partition sent each other during a window, by window parity, then sender * count + receiver: the sender's outbox list
+    /// itself, which the receiver empties after taking it in. Null when it sent nothing.
+    /// </summary>
+    private readonly List<SimEvent>?[][] _events;
+    /// <summary>Parcels, as <see cref="_events"/> (rare: most windows send none).</summary>
+    private readonly List<Parcel>?[][] _parcels;
+    /// <summary>
+    /// By sender * count + receiver: the list the sender's outbox goes on with after it hands one over, the one it handed over the time
+    /// before. The receiver is done with it (and has emptied it) before the barrier after which the sender writes to it again, so
+    /// two lists per pair serve every window: no allocation.
+    /// </summary>
+    private readonly List<SimEvent>[] _spare;
+    /// <summary>Each partition's earliest event, held or sent, after the window just run, each on a cache line of its own.</summary>
+    private readonly SpinGate.Line[] _next;
     private readonly SpinGate _barrier = new();
     private readonly SpinGate _release = new();
-    private int _arrived;
+    private SpinGate.Line _arrived;
     private volatile bool _stopWanted;
+    /// <summary>The query whose counters the threads snapshot at the next barrier (0: none), see <see cref="SnapshotAtNextBarrier"/>.</summary>
+    private long _snapshotWanted;
     private Stretch? _stretch;
     // The window being run, and the leader's decision for the next: written by the last thread at the barrier, read by all after it.
     private long _window;
@@ -66,6 +82,7 @@ public sealed class LocalWindows : IDisposable
     private long _lastProgress;
     private long _earliest;
     private bool _park;
+    private long _snapshot;
 
     public LocalWindows(long run, int count, WindowSchedule schedule, IActorRef coordinator)
     {
@@ -74,8 +91,11 @@ public sealed class LocalWindows : IDisposable
         _schedule = schedule;
         _coordinator = coordinator;
         _members = new Member?[count];
-        _slots = [new Sent?[count * count], new Sent?[count * count]];
-        _next = new long[count];
+        _events = [new List<SimEvent>?[count * count], new List<SimEvent>?[count * count]];
+        _parcels = [new List<Parcel>?[count * count], new List<Parcel>?[count * count]];
+        _spare = new List<SimEvent>[count * count];
+        for (var pair = 0; pair < _spare.Length; pair++) _spare[pair] = [];
+        _next = new SpinGate.Line[count];
     }
 
     /// <summary>Takes partition <paramref name="partition"/> into the group and starts its thread, which waits for the first stretch.</summary>
@@ -99,6 +119,20 @@ public sealed class LocalWindows : IDisposable
     /// <summary>Asks the threads to park at the next barrier (the coordinator then hears where, <see cref="LocalWindowsParked"/>).</summary>
     public void ParkAtNextBarrier() => _stopWanted = true;
 
+    /// <summary>
+    /// Asks each thread for its partition's counters (<see cref="Partition.SnapshotCounters"/>, no listing) at the next barrier, once it
+    /// has taken in that window's events; each sends them to the coordinator as the answer to query <paramref name="queryId"/>
+    /// (<see cref="ServersSnapshot"/>) and runs on: nobody parks. Answers sent at a barrier where the threads also park reach the
+    /// coordinator before <see cref="LocalWindowsParked"/>.
+    /// </summary>
+    public void SnapshotAtNextBarrier(long queryId) => Volatile.Write(ref _snapshotWanted, queryId);
+
+    /// <summary>
+    /// While parked: the query asked for by <see cref="SnapshotAtNextBarrier"/> that no barrier served (the threads were already on their
+    /// way to park), now the caller's to serve, or 0.
+    /// </summary>
+    public long TakeUnservedSnapshot() => Interlocked.Exchange(ref _snapshotWanted, 0);
+
     /// <summary>Ends the threads: at once when parked, else once their window is run.</summary>
     public void Dispose()
     {
@@ -110,6 +144,7 @@ public sealed class LocalWindows : IDisposable
     {
         var member = _members[index]!;
         var partition = member.Partition;
+        ThreadAffinity.PinIfEnoughCores(index, _count);
         var released = 0L;
         try
         {
@@ -125,24 +160,12 @@ public sealed class LocalWindows : IDisposable
                     member.Busy.Start();
                     partition.RunUntil(end);
                     member.Busy.Stop();
-                    var slots = _slots[window & 1];
-                    var next = partition.NextEventTime;
-                    for (var to = 0; to < _count; to++)
-                    {
-                        if (!partition.HasOutbox(to)) continue;
-                        var events = partition.TakeOutbox(to);
-                        foreach (var e in events) next = Math.Min(next, e.Time);
-                        slots[index * _count + to] = new Sent(events, partition.TakeParcels(to));
-                    }
-                    _next[index] = next;
+                    var parity = (int)(window & 1);
+                    _next[index].Value = HandOver(partition, index, parity);
                     if (!Arrive(Decide)) return;
-                    for (var from = 0; from < _count; from++)
-                    {
-                        if (slots[from * _count + index] is not { } sent) continue;
-                        partition.Deliver(sent.Events);
-                        partition.DeliverParcels(sent.Parcels);
-                        slots[from * _count + index] = null;
-                    }
+                    TakeIn(partition, index, parity);
+                    if (_snapshot != 0)
+                        _coordinator.Tell(new ServersSnapshot(_snapshot, partition.CompletedUntil, ResultsCodec.Encode(partition.SnapshotCounters())));
                     if (_park)
                     {
                         // Every thread has taken in its events before the coordinator hears: the partitions are a consistent cut.
@@ -162,31 +185,74 @@ public sealed class LocalWindows : IDisposable
         }
     }
 
+    /// <summary>Leaves what <paramref name="partition"/> sent each other partition in this window's slots; its earliest event, held or sent.</summary>
+    private long HandOver(Partition partition, int index, int parity)
+    {
+        var next = partition.NextEventTime;
+        for (var to = 0; to < _count; to++)
+        {
+            if (!partition.HasOutbox(to)) continue;
+            var pair = index * _count + to;
+            var events = partition.TakeOutbox(to, _spare[pair]);
+            _spare[pair] = events;
+            if (events.Count > 0)
+            {
+                foreach (ref readonly var e in CollectionsMarshal.AsSpan(events)) next = Math.Min(next, e.Time);
+                _events[parity][pair] = events;
+            }
+            if (partition.HasParcels(to)) _parcels[parity][pair] = partition.TakeParcels(to);
+        }
+        return next;
+    }
+
+    /// <summary>Delivers what the other partitions left for <paramref name="partition"/> in this window's slots, emptying them.</summary>
+    private void TakeIn(Partition partition, int index, int parity)
+    {
+        var events = _events[parity];
+        var parcels = _parcels[parity];
+        for (var from = 0; from < _count; from++)
+        {
+            var pair = from * _count + index;
+            if (events[pair] is { } sent)
+            {
+                partition.Deliver(CollectionsMarshal.AsSpan(sent));
+                sent.Clear();
+                events[pair] = null;
+            }
+            if (parcels[pair] is { } kept)
+            {
+                partition.DeliverParcels(kept);
+                parcels[pair] = null;
+            }
+        }
+    }
+
     /// <summary>Meets the other threads; the last to come runs <paramref name="leader"/> before anyone goes on. False once broken.</summary>
     private bool Arrive(Action leader)
     {
         var generation = _barrier.Generation;
-        if (Interlocked.Increment(ref _arrived) < _count) return _barrier.Wait(generation);
-        _arrived = 0;
+        if (Interlocked.Increment(ref _arrived.Value) < _count) return _barrier.Wait(generation);
+        _arrived.Value = 0;
         leader();
         _barrier.Open();
         return !_barrier.Broken;
     }
 
-    /// <summary>The leader's step after a window: the next window as the coordinator would grant it, or park.</summary>
+    /// <summary>The leader's step after a window: the next window as the coordinator would grant it, or park; a snapshot if one is wanted.</summary>
     private void Decide()
     {
         var stretch = _stretch!;
         var earliest = long.MaxValue;
-        foreach (var time in _next) earliest = Math.Min(earliest, time);
+        foreach (ref readonly var next in _next.AsSpan()) earliest = Math.Min(earliest, next.Value);
         _earliest = earliest;
+        _snapshot = Volatile.Read(ref _snapshotWanted) == 0 ? 0 : Interlocked.Exchange(ref _snapshotWanted, 0);
         _park = _stopWanted || earliest >= stretch.StopAt || Stopwatch.GetTimestamp() >= stretch.WallStopAt;
-        if (_park || _schedule.Next(earliest, stretch.HoldAt) is not { } next)
+        if (_park || _schedule.Next(earliest, stretch.HoldAt) is not { } window)
         {
             _park = true;
             return;
         }
-        (_start, _end) = next;
+        (_start, _end) = window;
         _window++;
         if (_start - _lastProgress < _schedule.ProgressInterval) return;
         _lastProgress = _start;

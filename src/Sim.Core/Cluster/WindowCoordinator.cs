@@ -555,7 +555,9 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers, IWithUnbounde
     /// <summary>
     /// Forwards a query to every partition; they answer between their windows. A query that arrives while another is out, not yet
     /// answered by any partition, is answered with that one's snapshot: however many ask, a partition takes at most one snapshot per
-    /// query round, so a burst of queries costs the run no more than one.
+    /// query round, so a burst of queries costs the run no more than one. While the local windows' threads run, a query for counters
+    /// only goes to them instead: each thread snapshots its partition at the next barrier and runs on (one with listings waits for
+    /// them to park, <see cref="WaitForBarrier"/>).
     /// </summary>
     private void Query(QueryServers q)
     {
@@ -568,7 +570,15 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers, IWithUnbounde
         var pending = new PendingQuery(_count, q.Listing);
         pending.Askers.Add((Sender, q.QueryId));
         _queries[id] = _unanswered = pending;
-        foreach (var p in _partitions) p.Tell(new QueryServers(id, q.Listing));
+        if (_stretchOut && _local is not null) _local.SnapshotAtNextBarrier(id);
+        else foreach (var p in _partitions) p.Tell(new QueryServers(id, q.Listing));
+    }
+
+    /// <summary>Once the local windows park: a counters query they were asked for on their way there goes to the partitions' actors.</summary>
+    private void ServeUnservedSnapshot()
+    {
+        var id = _local!.TakeUnservedSnapshot();
+        if (id != 0) foreach (var p in _partitions) p.Tell(new QueryServers(id));
     }
 
     private void QueryAnswered(ServersSnapshot s)
@@ -739,7 +749,8 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers, IWithUnbounde
         WatchMembers(anyMember: false);
         // Where the local windows' threads are is known only once they park; a query must not read a running partition.
         Receive<RunUntil>(_ => _stretchOut, _ => WaitForBarrier());
-        Receive<QueryServers>(_ => _stretchOut, _ => WaitForBarrier());
+        // The local windows' threads snapshot counters at a barrier they pass anyway; peer windows and listings park first.
+        Receive<QueryServers>(q => _stretchOut && (_local is null || q.Listing is not null), _ => WaitForBarrier());
         Controls(finishing: false);
         Receive<LocalWindowsProgressed>(p =>
         {
@@ -751,7 +762,9 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers, IWithUnbounde
         });
         Receive<LocalWindowsParked>(p =>
         {
-            if (p.Run == _runNumber) Parked(p.Window, p.Start, p.End, p.NextEventTime, p.LastProgress, p.EventsByPartition);
+            if (p.Run != _runNumber) return;
+            ServeUnservedSnapshot();
+            Parked(p.Window, p.Start, p.End, p.NextEventTime, p.LastProgress, p.EventsByPartition);
         });
         Receive<StretchParked>(PeerParked);
         Receive<AtBarrier>(b =>

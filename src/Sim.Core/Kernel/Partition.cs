@@ -83,15 +83,28 @@ public sealed class Partition
     /// <summary>Accepts events another partition sent during an earlier window.</summary>
     public void Deliver(IEnumerable<SimEvent> events)
     {
-        foreach (var e in events)
+        switch (events)
         {
-            if (e.Lp < 0 || e.Lp >= _local.Length || _local[e.Lp] is null)
-                throw new InvalidOperationException($"partition {Index} received an event for LP {e.Lp}, which it does not host");
-            if (e.Time < _windowEnd)
-                throw new InvalidOperationException(
-                    $"causality violation: an event for LP {_local[e.Lp]!.Name} at {e.Time} ps arrived after window end {_windowEnd} ps had been processed");
-            _heap.Push(in e);
+            case List<SimEvent> list: Deliver(CollectionsMarshal.AsSpan(list)); break;
+            case SimEvent[] array: Deliver(array.AsSpan()); break;
+            default: foreach (var e in events) Accept(in e); break;
         }
+    }
+
+    /// <summary>Accepts events another partition sent during an earlier window, read in place (no enumerator, no copy).</summary>
+    public void Deliver(ReadOnlySpan<SimEvent> events)
+    {
+        foreach (ref readonly var e in events) Accept(in e);
+    }
+
+    private void Accept(in SimEvent e)
+    {
+        if ((uint)e.Lp >= (uint)_local.Length || _local[e.Lp] is null)
+            throw new InvalidOperationException($"partition {Index} received an event for LP {e.Lp}, which it does not host");
+        if (e.Time < _windowEnd)
+            throw new InvalidOperationException(
+                $"causality violation: an event for LP {_local[e.Lp]!.Name} at {e.Time} ps arrived after window end {_windowEnd} ps had been processed");
+        _heap.Push(in e);
     }
 
     /// <summary>Handles, in order, every event earlier than <paramref name="end"/>.</summary>
@@ -165,12 +178,21 @@ public sealed class Partition
     }
 
     /// <summary>Takes the events produced for partition <paramref name="destination"/> in this window.</summary>
-    public List<SimEvent> TakeOutbox(int destination)
+    public List<SimEvent> TakeOutbox(int destination) => TakeOutbox(destination, []);
+
+    /// <summary>
+    /// Takes the events produced for partition <paramref name="destination"/> in this window, and goes on with <paramref name="next"/>
+    /// (empty by the time the next event for that partition is sent): a caller that hands lists back and forth allocates none per window.
+    /// </summary>
+    public List<SimEvent> TakeOutbox(int destination, List<SimEvent> next)
     {
         var list = _outbox[destination];
-        _outbox[destination] = [];
+        _outbox[destination] = next;
         return list;
     }
+
+    /// <summary>Parcels are waiting to be taken for partition <paramref name="destination"/> (rare: most windows send none).</summary>
+    public bool HasParcels(int destination) => _parcelOutbox[destination].Count > 0;
 
     /// <summary>Events or parcels for partition <paramref name="destination"/> are waiting to be taken.</summary>
     public bool HasOutbox(int destination) => _outbox[destination].Count > 0 || _parcelOutbox[destination].Count > 0;

@@ -12,7 +12,7 @@ namespace DcSim.SimCore.Tests.Kernel;
 /// P > 1. Each LP checks that its clock never goes back and reports a checksum of what it handled. <paramref name="onHandle"/>, when
 /// given, sees each event an LP handles (LP id, time) first: a test may look at the thread or throw.
 /// </summary>
-internal sealed class RingModel(int lps, long latencyPs, Action<int, long>? onHandle = null) : IModelFactory
+internal sealed class RingModel(int lps, long latencyPs, Action<int, long>? onHandle = null, Action<int>? onSnapshot = null) : IModelFactory
 {
     /// <summary>The ring has no settings of its own: its size and latency are given in code.</summary>
     public IScenarioModel Read(ScenarioSection root, ScenarioReadContext context) => NoSettings.Instance;
@@ -24,7 +24,7 @@ internal sealed class RingModel(int lps, long latencyPs, Action<int, long>? onHa
         var layout = Ring(Math.Max(1, partitions));
         var partition = new Partition(index, layout.Partitions, layout.PartitionOfLp);
         for (var i = 0; i < lps; i++)
-            if (layout.PartitionOfLp[i] == index) partition.Add(new RingLp(i, lps, latencyPs, scenario.Seed, onHandle));
+            if (layout.PartitionOfLp[i] == index) partition.Add(new RingLp(i, lps, latencyPs, scenario.Seed, onHandle, onSnapshot));
         return partition;
     }
 
@@ -48,7 +48,8 @@ internal sealed class NoSettings : IScenarioModel
     public ScenarioCostEstimate EstimateCost() => new(ScenarioCostEstimate.BaseBytes, "", 0, "");
 }
 
-internal sealed class RingLp(int id, int lps, long latencyPs, ulong seed, Action<int, long>? onHandle = null) : LogicalProcess(id, $"ring{id}")
+internal sealed class RingLp(int id, int lps, long latencyPs, ulong seed, Action<int, long>? onHandle = null, Action<int>? onSnapshot = null)
+    : LogicalProcess(id, $"ring{id}")
 {
     private readonly Rng _rng = RandomStreams.Create(seed, id, "jitter");
     private long _checksum;
@@ -77,6 +78,12 @@ internal sealed class RingLp(int id, int lps, long latencyPs, ulong seed, Action
         if (directive.Arguments.Length > 1) return DirectiveResult.Refused($"token takes one argument, an LP: '{directive.Arguments[1]}' is one too many");
         SchedulePacket(Now, 0, 0, new Packet { FlowId = Id, Sequence = 1_000_000 * (int)directive.Id });
         return DirectiveResult.Applied($"a token at {Now} ps", Name);
+    }
+
+    public override void Snapshot(ResultsBuilder results)
+    {
+        onSnapshot?.Invoke(Id);
+        results.EventsByLp[Name] = EventsProcessed;
     }
 
     public override void Report(ResultsBuilder results, long endTime)

@@ -120,6 +120,34 @@ public sealed partial class WindowCoordinatorSpec
     }
 
     [Fact]
+    public void A_counters_query_while_local_partitions_run_must_be_snapshot_by_their_threads_at_a_barrier_and_one_with_listings_by_their_actors()
+    {
+        // arrange: which threads take the snapshots
+        var threads = new ConcurrentDictionary<string, bool>();
+        var model = new RingModel(6, Latency, onSnapshot: _ => threads.TryAdd(Thread.CurrentThread.Name ?? "", true));
+        var coordinator = StartRun(model, 2, scenario: LongerScenario);
+        FishForMessage<RunProgress>(p => p.SimulatedTime >= Millisecond, TimeSpan.FromSeconds(30));
+
+        // act
+        coordinator.Tell(new QueryServers(1), TestActor);
+        var counters = FishForMessage<ServersSnapshot>(_ => true, TimeSpan.FromSeconds(10));
+        var takers = threads.Keys.Order().ToList();
+        threads.Clear();
+        coordinator.Tell(new QueryServers(2, new ListingQuery("nothing", 1, 0)), TestActor);
+        var listed = FishForMessage<ServersSnapshot>(_ => true, TimeSpan.FromSeconds(10));
+        var listers = threads.Keys.ToList();
+        var (_, completed) = ProgressAndResults();
+
+        // assert: the counters of every LP, each partition's taken on its own thread; the listing's elsewhere (its threads parked)
+        Assert.Equal(["dcsim-partition-0", "dcsim-partition-1"], takers);
+        Assert.Equal(Enumerable.Range(0, 6).Select(i => $"ring{i}").Order(), ResultsCodec.Decode(counters.Results).EventsByLp.Keys.Order());
+        Assert.InRange(counters.SimulatedTime, Millisecond, listed.SimulatedTime);
+        Assert.NotEmpty(listers);
+        Assert.DoesNotContain(listers, name => name.StartsWith("dcsim-partition", StringComparison.Ordinal));
+        Assert.Equal(Undisturbed(model, LongerScenario), completed.Results);
+    }
+
+    [Fact]
     public void Local_partitions_paused_mid_run_must_apply_a_directive_at_the_barrier_and_give_the_results_of_a_run_given_it_there()
     {
         // arrange
