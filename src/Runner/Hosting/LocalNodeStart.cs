@@ -3,7 +3,7 @@ namespace DcSim.Runner.Hosting;
 /// <summary>
 /// A one-process run's node (<see cref="SimNode.StartLocal"/>), started on a thread-pool thread as soon as the command line is read,
 /// so that Akka's start-up (mostly JIT) overlaps the scenario's load and checks instead of following them: neither needs the other.
-/// The run takes it (<see cref="Take"/>); a run refused before that (a bad scenario or option) shuts it down unused.
+/// The run takes it (<see cref="Take"/>); a run refused before that (a bad scenario or option) leaves it to shut down unused.
 /// </summary>
 internal sealed class LocalNodeStart(AkkaLog log) : IAsyncDisposable
 {
@@ -17,9 +17,18 @@ internal sealed class LocalNodeStart(AkkaLog log) : IAsyncDisposable
         return _starting;
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>
+    /// Shuts an untaken node down in the background: a refused run exits at once rather than wait for a start it does not need
+    /// (the process's exit ends it just as well).
+    /// </summary>
+    public ValueTask DisposeAsync()
     {
-        if (_taken) return;
+        if (!_taken) _ = ShutDownAsync();
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task ShutDownAsync()
+    {
         try
         {
             await (await _starting).DisposeAsync();
