@@ -33,7 +33,7 @@ internal static class RunCommand
         var resume = new Option<DirectoryInfo?>("--resume") { Description = "Continue the stopped run whose results folder is DIR, from DIR/journal.db (or, with --journal, the database DIR/journal.id points into); no scenario argument" };
         var fromStart = new Option<bool>("--from-start") { Description = "With --resume: run the stopped run again from its beginning, not from its last checkpoint" };
         var report = new Option<bool>("--report") { Description = "Also write DIR/report.html, as `dcsim report DIR` does, once the results are written" };
-        var verbose = new Option<bool>("--verbose") { Description = "Print Akka's log (this process and its workers) on stderr instead of a file under the temp folder" };
+        var verbose = new Option<bool>("--verbose") { Description = "Print Akka's log (this process and its workers) on stderr instead of a file under the temp folder, and at the end when each start-up step ended" };
         var pcap = new Option<string?>("--pcap") { Description = "Write DIR/pcap/FROM-to-TO.pcap for these ports, comma-separated: FROM->TO as in links.csv, a node for both directions of its links, * for any characters (replaces the scenario's pcap.points)" };
         var pcapLimit = new Option<int?>("--pcap-limit") { Description = $"Frames kept per captured port (default: the scenario's pcap.limit, {CaptureSettings.DefaultLimit:N0}); later ones are only counted" };
         var force = ScenarioFile.ForceOption();
