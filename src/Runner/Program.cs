@@ -1,5 +1,8 @@
 using System.CommandLine;
 using DcSim.Runner.Commands;
+using DcSim.Runner.Hosting;
+
+StartTimeline.Mark("main");
 
 // Akka's dispatchers share the .NET thread pool; on a 2-core machine its default minimum of 2 threads
 // let a burst of cluster work wait ~0.5 s for thread injection (seen as runs taking 2x longer at random).

@@ -33,7 +33,7 @@ internal static class RunCommand
         var resume = new Option<DirectoryInfo?>("--resume") { Description = "Continue the stopped run whose results folder is DIR, from DIR/journal.db (or, with --journal, the database DIR/journal.id points into); no scenario argument" };
         var fromStart = new Option<bool>("--from-start") { Description = "With --resume: run the stopped run again from its beginning, not from its last checkpoint" };
         var report = new Option<bool>("--report") { Description = "Also write DIR/report.html, as `dcsim report DIR` does, once the results are written" };
-        var verbose = new Option<bool>("--verbose") { Description = "Print Akka's log (this process and its workers) on stderr instead of a file under the temp folder" };
+        var verbose = new Option<bool>("--verbose") { Description = "Print Akka's log (this process and its workers) on stderr instead of a file under the temp folder, and at the end when each start-up step ended" };
         var pcap = new Option<string?>("--pcap") { Description = "Write DIR/pcap/FROM-to-TO.pcap for these ports, comma-separated: FROM->TO as in links.csv, a node for both directions of its links, * for any characters (replaces the scenario's pcap.points)" };
         var pcapLimit = new Option<int?>("--pcap-limit") { Description = $"Frames kept per captured port (default: the scenario's pcap.limit, {CaptureSettings.DefaultLimit:N0}); later ones are only counted" };
         var force = ScenarioFile.ForceOption();
@@ -71,6 +71,9 @@ internal static class RunCommand
         if (pcapPoints?.Select(CaptureSettings.SyntaxProblem).FirstOrDefault(p => p is not null) is { } pcapSyntax) return Usage($"--pcap: {pcapSyntax}");
 
         var log = AkkaLog.For("run", o.Verbose);
+        var cluster = new RunCluster(o.Nodes, o.Join, log, o.Verbose);
+        await using var localNode = cluster.Local ? new LocalNodeStart(log) : null;
+        if (o.Resume is null && !string.Equals(o.Journal?.Trim(), JournalTarget.Off, StringComparison.OrdinalIgnoreCase)) JournalWarmUp.Start(log);
         RunResume? resumed = null;
         ScenarioSettings settings;
         var outputDirectory = Path.GetFullPath((o.Resume ?? o.Output)?.FullName ?? DefaultOutput);
@@ -97,6 +100,7 @@ internal static class RunCommand
                     return Usage($"--pcap {point}: {message}");
             }
         }
+        StartTimeline.Mark("scenario");
         await using var resumedJournal = resumed?.Journal;
         if (OutputDirectory.Problem(outputDirectory) is { } problem) return Usage($"--out {outputDirectory}: {problem}");
         QueryEndpoint? endpoint;
@@ -130,7 +134,7 @@ internal static class RunCommand
         var progress = new ProgressLine();
         var checkpoints = new CheckpointTally();
         var experiment = Experiment.RunAsync(settings, resumed?.Definition.BaseDirectory ?? o.Scenario!.DirectoryName ?? ".", partitionCount,
-            new RunCluster(o.Nodes, o.Join, log, o.Verbose),
+            cluster,
             p =>
             {
                 progress.Update(p);
@@ -151,7 +155,7 @@ internal static class RunCommand
             {
                 progress.Done();
                 Console.Error.WriteLine($"dcsim: the run goes on without checkpoints: partition {f.Index}: {f.Reason}");
-            });
+            }, localNode: localNode?.Take());
         var finished = false;
         try
         {
@@ -178,7 +182,9 @@ internal static class RunCommand
                 return Fail($"run failed: {ex.Message}{log.Hint}");
             }
             progress.Done();
+            StartTimeline.Mark("results merged");
             ResultFiles.Write(outputDirectory, settings, outcome.Results);
+            StartTimeline.Mark("result files");
             var c = outcome.Completion;
             var events = c.Partitions.Sum(p => p.EventsProcessed);
             // Written after the result files: a completed journal always has its results beside it.
@@ -195,6 +201,7 @@ internal static class RunCommand
             Console.WriteLine(runJournal is null ? "journal  off"
                 : $"journal  {runJournal.Settings.Display} (experiment {runJournal.ExperimentId}{(resumed is null ? "" : ResumedFrom(resumed.From))})");
             if (checkpoints.Count > 0) Console.WriteLine($"checkpoints {checkpoints}");
+            if (o.Verbose) Console.WriteLine($"start    {StartTimeline.Describe()} (from the process's start)");
             Console.WriteLine($"results  {outputDirectory}");
             if (o.Report && ReportCommand.Execute(outputDirectory, Console.Out, Console.Error) is not ExitCodes.Ok and var failed) return failed;
             return new RunSummary(outcome.Results).Conserved ? ExitCodes.Ok : Fail("conservation check failed: see summary.json");
@@ -220,9 +227,11 @@ internal static class RunCommand
     private static Task<RunJournal> BeginAsync(JournalChoice journal, string experimentId, ScenarioSettings settings, int partitions, AkkaLog log) => Task.Run(async () =>
     {
         var opened = RunJournal.Open(journal.Settings!, journal.Store!, experimentId, log);
+        StartTimeline.Mark("journal system");
         try
         {
             await opened.BeginAsync(ExperimentDefinition.Of(settings, ActorsHost.FabricModel.Instance.Layout(settings, partitions)));
+            StartTimeline.Mark("journal");
             return opened;
         }
         catch

@@ -36,17 +36,20 @@ internal sealed record RunCluster(int Nodes, string? Join, AkkaLog Log, bool Ver
 /// <c>failed</c> with the reason at once, then throws <see cref="ExperimentFailedException"/> once this
 /// member is shut down. A run with a journal passes the task that records its definition as <c>ready</c>: the experiment
 /// is submitted only once that is durable (so no window runs before it), and the journal opens meanwhile, in parallel
-/// with the node's start.
+/// with the node's start. A one-process run may pass its node already starting (<see cref="LocalNodeStart"/>).
 /// </summary>
 internal static class Experiment
 {
     public static async Task<ExperimentOutcome> RunAsync(ScenarioSettings scenario, string baseDirectory, int partitions, RunCluster cluster,
         Action<RunProgress> progress, CancellationToken cancel, QueryEndpoint? endpoint = null, Action<string>? failed = null, Task? ready = null,
-        RecoveryPoint? from = null, Action<CheckpointTaken>? checkpointed = null, Action<CheckpointFailed>? checkpointFailed = null)
+        RecoveryPoint? from = null, Action<CheckpointTaken>? checkpointed = null, Action<CheckpointFailed>? checkpointFailed = null,
+        Task<SimNode>? localNode = null)
     {
         var setup = Stopwatch.StartNew();
         var embedded = cluster.Join is null;
-        await using var node = cluster.Local ? SimNode.StartLocal(cluster.Log) : SimNode.Start("127.0.0.1", 0, embedded ? [] : [cluster.Join!], cluster.Log);
+        await using var node = !cluster.Local ? SimNode.Start("127.0.0.1", 0, embedded ? [] : [cluster.Join!], cluster.Log)
+            : localNode is null ? SimNode.StartLocal(cluster.Log) : await localNode;
+        StartTimeline.Mark("node");
         var completed = false;
         try
         {

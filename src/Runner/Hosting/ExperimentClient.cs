@@ -30,7 +30,8 @@ internal sealed class ExperimentClient : ReceiveActor
         _outcome = outcome;
         Receive<CheckpointTaken>(c => checkpointed?.Invoke(c));
         Receive<CheckpointFailed>(f => checkpointFailed?.Invoke(f));
-        Receive<RunPlaced>(_ => { });
+        // The coordinator says where the partitions are as it grants the first window.
+        Receive<RunPlaced>(_ => StartTimeline.Mark("first window"));
         Receive<RunProgress>(p =>
         {
             if (Sender.Path.Address.HasGlobalScope) _coordinatorMember = Sender.Path.Address;

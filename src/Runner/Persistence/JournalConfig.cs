@@ -47,13 +47,14 @@ public static class JournalConfig
     /// (kept in the file; serial writes are about 4x faster) and turns a path that cannot be a database into a
     /// <see cref="JournalUnavailableException"/> now, instead of a journal actor that fails its recovery later.
     /// </summary>
-    public static Config Build(JournalSettings settings)
+    public static Config Build(JournalSettings settings) =>
+        settings.Store == JournalStore.Sqlite ? Sqlite(PrepareSqlite(settings.Target)) : Store(CheckPostgres(settings.Target), "PostgreSQL.15");
+
+    /// <summary>The configuration of a SQLite journal at <paramref name="connection"/>, as it is (no WAL mode set, nothing checked).</summary>
+    internal static Config Sqlite(string connection) => Store(connection, "SQLite.MS");
+
+    private static Config Store(string connection, string provider)
     {
-        var (connection, provider) = settings.Store switch
-        {
-            JournalStore.Sqlite => (PrepareSqlite(settings.Target), "SQLite.MS"),
-            _ => (CheckPostgres(settings.Target), "PostgreSQL.15"),
-        };
         var c = Quote(connection);
         return ConfigurationFactory.ParseString($$"""
             akka.persistence {

@@ -10,8 +10,11 @@ public sealed class ComponentCounters(string path, string kind)
     public string Path { get; } = path;
     /// <summary>What the component is ("server", "vswitch", "nic", ...), for readers that pick components by kind.</summary>
     public string Kind { get; } = kind;
-    /// <summary>Counter values by name, in ordinal order.</summary>
-    public SortedDictionary<string, long> Values { get; } = new(StringComparer.Ordinal);
+    /// <summary>
+    /// Counter values by name, in ordinal order. Two arrays rather than a tree: a component has a few dozen counters, a
+    /// datacenter's report hundreds of thousands, and the codec adds them in order (each lands at the end).
+    /// </summary>
+    public SortedList<string, long> Values { get; } = new(StringComparer.Ordinal);
 
     public long this[string name]
     {

@@ -62,14 +62,26 @@ public sealed class ResultsBuilder
         mine[name] = listing;
     }
 
+    /// <summary>
+    /// Adds <paramref name="other"/>'s results to these. A flow or a component these do not have yet is taken as it is, not copied
+    /// (a one-partition run's report is all of them): <paramref name="other"/> must not be used afterwards.
+    /// </summary>
     public void Merge(ResultsBuilder other)
     {
-        foreach (var (id, f) in other.Flows) Flow(id).Add(f);
+        foreach (var (id, f) in other.Flows)
+        {
+            if (Flows.TryGetValue(id, out var mine)) mine.Add(f);
+            else Flows.Add(id, f);
+        }
         foreach (var (key, l) in other.Links) Links.Add(key, l);
         foreach (var (lp, n) in other.EventsByLp) EventsByLp[lp] = EventsByLp.GetValueOrDefault(lp) + n;
         foreach (var (name, family) in other.Histograms)
             foreach (var (key, h) in family) Histogram(name, key).Add(h);
-        foreach (var (path, c) in other.Components) Counters(path, c.Kind).Add(c);
+        foreach (var (path, c) in other.Components)
+        {
+            if (Components.TryGetValue(path, out var mine)) mine.Add(c);
+            else Components.Add(path, c);
+        }
         // A series has one owner (one sender): merging only gathers them, so the order of reports does not matter.
         foreach (var (name, points) in other.Series) SeriesOf(name).AddRange(points);
         // A port lives in one LP, so one partition reports its capture.

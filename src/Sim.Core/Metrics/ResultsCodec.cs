@@ -8,20 +8,28 @@ namespace DcSim.SimCore.Metrics;
 /// (Brotli at its fastest level): they are mostly zero payload and repeated headers, and a partition's report must stay below the
 /// remoting frame size.
 /// </summary>
+/// <remarks>
+/// Version 9 writes each name a report repeats (counter names, component kinds, flow kinds, drop locations, link ends) once, the
+/// first time, and a number for it after that, and counter values and counts as variable-length numbers: a datacenter reports
+/// ~30 counters for each of its thousands of components, and their names were most of its bytes. Version 8, which wrote every
+/// name in full, is still read: the experiment service keeps a finished experiment's encoded counters on disk.
+/// </remarks>
 public static class ResultsCodec
 {
-    private const int Version = 8;
+    private const int Version = 9;
+    private const int NamesInFull = 8;
 
     public static byte[] Encode(ResultsBuilder r)
     {
         using var ms = new MemoryStream();
         using (var w = new BinaryWriter(ms))
         {
+            var names = new NameWriter(w);
             w.Write(Version);
             w.Write(r.Flows.Count);
-            foreach (var f in r.Flows.Values) WriteFlow(w, f);
+            foreach (var f in r.Flows.Values) WriteFlow(w, names, f);
             w.Write(r.Links.Count);
-            foreach (var l in r.Links.Values) WriteLink(w, l);
+            foreach (var l in r.Links.Values) WriteLink(w, names, l);
             w.Write(r.EventsByLp.Count);
             foreach (var (name, n) in r.EventsByLp) { w.Write(name); w.Write(n); }
             w.Write(r.Histograms.Count);
@@ -32,7 +40,7 @@ public static class ResultsCodec
                 foreach (var (key, h) in family) { w.Write(key); WriteHistogram(w, h); }
             }
             w.Write(r.Components.Count);
-            foreach (var c in r.Components.Values) WriteCounters(w, c);
+            foreach (var c in r.Components.Values) WriteCounters(w, names, c);
             w.Write(r.Series.Count);
             foreach (var (name, points) in r.Series)
             {
@@ -52,17 +60,18 @@ public static class ResultsCodec
     {
         using var r = new BinaryReader(new MemoryStream(bytes));
         var version = r.ReadInt32();
-        if (version != Version) throw new InvalidDataException($"results encoded with version {version}, expected {Version}");
+        if (version is not (Version or NamesInFull)) throw new InvalidDataException($"results encoded with version {version}, expected {Version}");
+        var names = new NameReader(r, version == Version);
         var results = new ResultsBuilder();
-        for (int i = 0, n = r.ReadInt32(); i < n; i++) { var f = ReadFlow(r); results.Flows[f.FlowId] = f; }
-        for (int i = 0, n = r.ReadInt32(); i < n; i++) results.AddLink(ReadLink(r));
+        for (int i = 0, n = r.ReadInt32(); i < n; i++) { var f = ReadFlow(r, names); results.Flows.Add(f.FlowId, f); }
+        for (int i = 0, n = r.ReadInt32(); i < n; i++) results.AddLink(ReadLink(r, names));
         for (int i = 0, n = r.ReadInt32(); i < n; i++) results.EventsByLp[r.ReadString()] = r.ReadInt64();
         for (int i = 0, n = r.ReadInt32(); i < n; i++)
         {
             var family = results.Histograms[r.ReadString()] = new SortedDictionary<int, LatencyHistogram>();
             for (int j = 0, m = r.ReadInt32(); j < m; j++) { var key = r.ReadInt32(); family[key] = ReadHistogram(r); }
         }
-        for (int i = 0, n = r.ReadInt32(); i < n; i++) ReadCounters(r, results);
+        for (int i = 0, n = r.ReadInt32(); i < n; i++) ReadCounters(r, names, results);
         for (int i = 0, n = r.ReadInt32(); i < n; i++)
         {
             var points = results.SeriesOf(r.ReadString());
@@ -73,44 +82,44 @@ public static class ResultsCodec
         return results;
     }
 
-    private static void WriteFlow(BinaryWriter w, FlowStats f)
+    private static void WriteFlow(BinaryWriter w, NameWriter names, FlowStats f)
     {
-        w.Write(f.FlowId); w.Write(f.Source); w.Write(f.Destination); w.Write(f.Generator); w.Write(f.Kind);
+        w.Write(f.FlowId); w.Write(f.Source); w.Write(f.Destination); w.Write(f.Generator); names.Write(f.Kind);
         w.Write(f.SentPackets); w.Write(f.SentBytes); w.Write(f.DeliveredPackets); w.Write(f.DeliveredBytes);
         w.Write(f.DroppedPackets); w.Write(f.DroppedBytes); w.Write(f.InFlightPackets); w.Write(f.InFlightBytes); w.Write(f.CopiedPackets);
         w.Write(f.FirstSentAt); w.Write(f.LastDeliveredAt);
         w.Write(f.Latency is not null);
         if (f.Latency is not null) WriteHistogram(w, f.Latency);
         w.Write(f.Drops.Count);
-        foreach (var (where, n) in f.Drops) { w.Write(where); w.Write(n); }
+        foreach (var (where, n) in f.Drops) { names.Write(where); w.Write(n); }
     }
 
-    private static FlowStats ReadFlow(BinaryReader r)
+    private static FlowStats ReadFlow(BinaryReader r, NameReader names)
     {
         var f = new FlowStats(r.ReadInt64())
         {
-            Source = r.ReadInt32(), Destination = r.ReadInt32(), Generator = r.ReadInt32(), Kind = r.ReadString(),
+            Source = r.ReadInt32(), Destination = r.ReadInt32(), Generator = r.ReadInt32(), Kind = names.Read(),
             SentPackets = r.ReadInt64(), SentBytes = r.ReadInt64(), DeliveredPackets = r.ReadInt64(), DeliveredBytes = r.ReadInt64(),
             DroppedPackets = r.ReadInt64(), DroppedBytes = r.ReadInt64(), InFlightPackets = r.ReadInt64(), InFlightBytes = r.ReadInt64(), CopiedPackets = r.ReadInt64(),
             FirstSentAt = r.ReadInt64(), LastDeliveredAt = r.ReadInt64(),
         };
         if (r.ReadBoolean()) f.Latency = ReadHistogram(r);
-        for (int i = 0, n = r.ReadInt32(); i < n; i++) f.DropsAt[r.ReadString()] = r.ReadInt64();
+        for (int i = 0, n = r.ReadInt32(); i < n; i++) f.DropsAt[names.Read()] = r.ReadInt64();
         return f;
     }
 
-    private static void WriteLink(BinaryWriter w, LinkStats l)
+    private static void WriteLink(BinaryWriter w, NameWriter names, LinkStats l)
     {
-        w.Write(l.From); w.Write(l.To); w.Write(l.FromLp); w.Write(l.FromPort); w.Write(l.RateBps); w.Write(l.DelayPs);
+        names.Write(l.From); names.Write(l.To); w.Write(l.FromLp); w.Write(l.FromPort); w.Write(l.RateBps); w.Write(l.DelayPs);
         w.Write(l.TxPackets); w.Write(l.TxWireBytes); w.Write(l.BusyPs); w.Write(l.DroppedPackets); w.Write(l.DroppedBytes);
         w.Write(l.EarlyDroppedPackets); w.Write(l.EcnMarkedPackets);
         WriteInt128(w, l.QueuePacketPs); WriteInt128(w, l.QueueBytePs); w.Write(l.QueueMaxPackets); w.Write(l.QueueMaxBytes);
         WriteInt128(w, l.WaitSumPs); w.Write(l.WaitCount);
     }
 
-    private static LinkStats ReadLink(BinaryReader r) => new()
+    private static LinkStats ReadLink(BinaryReader r, NameReader names) => new()
     {
-        From = r.ReadString(), To = r.ReadString(), FromLp = r.ReadInt32(), FromPort = r.ReadInt32(), RateBps = r.ReadInt64(), DelayPs = r.ReadInt64(),
+        From = names.Read(), To = names.Read(), FromLp = r.ReadInt32(), FromPort = r.ReadInt32(), RateBps = r.ReadInt64(), DelayPs = r.ReadInt64(),
         TxPackets = r.ReadInt64(), TxWireBytes = r.ReadInt64(), BusyPs = r.ReadInt64(), DroppedPackets = r.ReadInt64(), DroppedBytes = r.ReadInt64(),
         EarlyDroppedPackets = r.ReadInt64(), EcnMarkedPackets = r.ReadInt64(),
         QueuePacketPs = ReadInt128(r), QueueBytePs = ReadInt128(r), QueueMaxPackets = r.ReadInt64(), QueueMaxBytes = r.ReadInt64(),
@@ -137,10 +146,10 @@ public static class ResultsCodec
         results.Captures.Add(port, new CapturedFrames(seen, captured, records));
     }
 
-    private static void WriteCounters(BinaryWriter w, ComponentCounters c)
+    private static void WriteCounters(BinaryWriter w, NameWriter names, ComponentCounters c)
     {
-        w.Write(c.Path); w.Write(c.Kind); w.Write(c.Values.Count);
-        foreach (var (name, v) in c.Values) { w.Write(name); w.Write(v); }
+        w.Write(c.Path); names.Write(c.Kind); w.Write7BitEncodedInt(c.Values.Count);
+        foreach (var (name, v) in c.Values) { names.Write(name); w.Write7BitEncodedInt64(v); }
     }
 
     private static void WriteListings(BinaryWriter w, string path, SortedDictionary<string, Listing> listings)
@@ -165,10 +174,13 @@ public static class ResultsCodec
         }
     }
 
-    private static void ReadCounters(BinaryReader r, ResultsBuilder results)
+    private static void ReadCounters(BinaryReader r, NameReader names, ResultsBuilder results)
     {
-        var c = results.Counters(r.ReadString(), r.ReadString());
-        for (int i = 0, n = r.ReadInt32(); i < n; i++) c.Values[r.ReadString()] = r.ReadInt64();
+        var c = results.Counters(r.ReadString(), names.Read());
+        var n = names.Count();
+        c.Values.Capacity = n;
+        // Written in order, so each lands at the end of the list.
+        for (var i = 0; i < n; i++) c.Values.Add(names.Read(), names.Value());
     }
 
     private static void WriteHistogram(BinaryWriter w, LatencyHistogram h)
