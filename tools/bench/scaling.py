@@ -7,17 +7,17 @@
 
 `measure` runs `dcsim bench` on the large fabric for N processes x C partitions per process (N = 1..3, C = 1..2) at
 100 Mb/s and 1 Gb/s per host and keeps each run's best warm wall time, events and windows. `check` fits the model's
-constants on five runs (an event's cost on one partition at each rate; the per-event inflation and a window's cost on
-2 partitions in one process, from both rates; a window's cost across processes, from 2 processes at 100 Mb/s) and
-predicts the other seven.
+constants on six runs (an event's cost on one partition at each rate; a window's waiting and the per-event inflation on
+2 partitions in one process; a window's cost across processes, a + b per remote peer, from 2 and 3 processes at
+100 Mb/s) and predicts the other six.
 `predict` applies the fitted constants to a fabric this machine cannot run (N machines x C cores).
 
 The model: a run of E events in W windows on P = N x C partitions, K cores per machine, takes
     T = E * c_e * k / min(P, K_total)  +  W * s(N, C)
 where c_e is one event's cost on one partition, k the per-event inflation when P > 1 (events that cross partitions are
-handed over, caches are shared; fitted with s_local on the two 2-partition runs), and s the synchronisation cost of
-one window: 0 on one partition, s_local between threads of one process, s_remote between processes (one crossing of
-every pair's exchange). Speed-up against one partition: E * c_e / T.
+handed over, caches are shared; fitted on the 2-partition run at 1 Gb/s), and s the synchronisation cost of
+one window: 0 on one partition, s_local between threads of one process, a + b x (P - C) between processes (a crossing,
+and one message to and from every partition in another process). Speed-up against one partition: E * c_e / T.
 """
 import argparse
 import json
@@ -55,45 +55,51 @@ def load(out):
 
 
 def fit(best):
-    """c_e from one partition at each rate; k and s_local from 2 partitions in one process at both rates (two equations);
+    """c_e from one partition at each rate; s_local and k from 2 partitions in one process (100 Mb/s, then 1 Gb/s);
     s_remote from 2 processes at 100 Mb/s (fewest events per window). Every other run is a prediction."""
     c = {rate: best[(rate, 1, 1)]["wallSeconds"] / best[(rate, 1, 1)]["events"] for rate, _ in CASES}
     par = min(2, CORES)
-    # T = E * c_e * k / par + W * s_local, at 100 Mb/s (a) and 1 Gb/s (b): solve for k and s_local.
-    a, b = best[("100Mbps", 1, 2)], best[("1Gbps", 1, 2)]
-    a1, a2, at = a["events"] * c["100Mbps"] / par, a["windows"], a["wallSeconds"]
-    b1, b2, bt = b["events"] * c["1Gbps"] / par, b["windows"], b["wallSeconds"]
-    det = a1 * b2 - a2 * b1
-    k = (at * b2 - a2 * bt) / det
-    s_local = (a1 * bt - at * b1) / det
-    r = best[("100Mbps", 2, 1)]
-    s_remote = (r["wallSeconds"] - r["events"] * c["100Mbps"] * k / par) / r["windows"]
-    return {"c_e": c["1Gbps"], "c_e_100M": c["100Mbps"], "k": k, "s_local": s_local, "s_remote": s_remote}
+    # s_local: the waiting per window of 2 partitions in one process at 100 Mb/s (fewest events per window, as measured by the
+    # run itself); k, at each rate: what is left of the 2-partition run once its windows' waiting is taken off, against half
+    # the work (it differs by rate: see docs/scaling.md).
+    a = best[("100Mbps", 1, 2)]
+    s_local = a["wallSeconds"] * a["syncWaitShare"] / a["windows"]
+    k = {rate: (best[(rate, 1, 2)]["wallSeconds"] - best[(rate, 1, 2)]["windows"] * s_local) * par / (best[(rate, 1, 2)]["events"] * c[rate])
+         for rate, _ in CASES}
+    # Across processes, per window: a + b x (remote peers of a partition), from 2 and 3 processes at 100 Mb/s.
+    def sync(n):
+        r = best[("100Mbps", n, 1)]
+        return (r["wallSeconds"] - r["events"] * c["100Mbps"] * k["100Mbps"] / par) / r["windows"]
+    b_remote = sync(3) - sync(2)
+    a_remote = sync(2) - b_remote
+    return {"c_e": c["1Gbps"], "c_e_100M": c["100Mbps"], "k": k["1Gbps"], "k_100M": k["100Mbps"], "s_local": s_local, "a_remote": a_remote, "b_remote": b_remote}
 
 
-def predict_time(consts, events, windows, n, c, cores=CORES, c_e=None):
+def predict_time(consts, events, windows, n, c, cores=CORES, c_e=None, k=None):
     c_e = c_e or consts["c_e"]
+    k = k or consts["k"]
     p = n * c
     if p == 1:
         return events * c_e
     # Partitions share the machine's cores: N processes on one machine here (cores = all of them), or N machines of K cores.
     parallel = min(p, cores)
-    sync = consts["s_remote"] if n > 1 else consts["s_local"]
-    return events * c_e * consts["k"] / parallel + windows * sync
+    sync = consts["a_remote"] + consts["b_remote"] * (p - c) if n > 1 else consts["s_local"]
+    return events * c_e * k / parallel + windows * sync
 
 
 def check(args):
     best = load(args.out)
     consts = fit(best)
     print(f"fitted on this machine ({CORES} cores): c_e = {consts['c_e'] * 1e9:.0f} ns per event at 1 Gb/s, "
-          f"{consts['c_e_100M'] * 1e9:.0f} ns at 100 Mb/s; k = {consts['k']:.2f}; s_local = {consts['s_local'] * 1e6:.1f} µs, "
-          f"s_remote = {consts['s_remote'] * 1e6:.1f} µs per window")
+          f"{consts['c_e_100M'] * 1e9:.0f} ns at 100 Mb/s; k = {consts['k']:.2f} at 1 Gb/s, {consts['k_100M']:.2f} at 100 Mb/s; s_local = {consts['s_local'] * 1e6:.1f} µs, "
+          f"s_remote = {consts['a_remote'] * 1e6:.1f} µs + {consts['b_remote'] * 1e6:.1f} µs per remote peer, per window")
     print("| rate | processes x partitions | events per window | measured s | predicted s | error |")
     print("|---|---|---|---|---|---|")
     for (rate, n, c), r in sorted(best.items()):
         c_e = consts["c_e"] if rate == "1Gbps" else consts["c_e_100M"]
-        t = predict_time(consts, r["events"], r["windows"], n, c, cores=CORES, c_e=c_e)
-        fitted = (rate, n, c) in [("1Gbps", 1, 1), ("100Mbps", 1, 1), ("100Mbps", 1, 2), ("1Gbps", 1, 2), ("100Mbps", 2, 1)]
+        k = consts["k"] if rate == "1Gbps" else consts["k_100M"]
+        t = predict_time(consts, r["events"], r["windows"], n, c, cores=CORES, c_e=c_e, k=k)
+        fitted = (rate, n, c) in [("1Gbps", 1, 1), ("100Mbps", 1, 1), ("100Mbps", 1, 2), ("1Gbps", 1, 2), ("100Mbps", 2, 1), ("100Mbps", 3, 1)]
         epw = r["events"] / r["windows"]
         error = "(fitted)" if fitted else f"{(t / r['wallSeconds'] - 1) * 100:+.0f} %"
         print(f"| {rate} | {n} x {c} | {epw:,.0f} | {r['wallSeconds']:.3f} | {t:.3f} | {error} |")
@@ -101,31 +107,31 @@ def check(args):
 
 
 def predict(args):
+    """N machines of K cores, a partition per core: work spread over all cores, a window costing one one-way crossing
+    (--latency-us) plus handling one message per remote peer (--per-message-us), or a barrier (s_local) on one machine."""
     consts = json.load(open(os.path.join(args.out, "constants.json")))
-    if args.c_e_ns:
-        consts["c_e"] = args.c_e_ns * 1e-9
-    if args.s_remote_us is not None:
-        consts["s_remote"] = args.s_remote_us * 1e-6
-    # Events per simulated second and host at the given rate: 8.8 events per 1000-byte packet on a leaf-spine (measured).
+    c_e = args.c_e_ns * 1e-9 if args.c_e_ns else consts["c_e"]
+    if args.k is not None:
+        consts["k"] = args.k
     packets = args.rate_bps / 8 / 1000
     events_per_s = args.hosts * packets * args.events_per_packet
     events = events_per_s * args.sim_seconds
     windows = args.sim_seconds / (args.lookahead_us * 1e-6)
     print(f"{args.hosts} hosts, {args.rate_bps / 1e6:g} Mb/s each, lookahead {args.lookahead_us} µs: "
-          f"{events_per_s / 1e9:.2f} G events per simulated second, {events / windows:,.0f} events per window; "
-          f"c_e {consts['c_e'] * 1e9:.0f} ns, s_remote {consts['s_remote'] * 1e6:.0f} µs")
-    base = events * consts["c_e"]
+          f"{events_per_s / 1e9:.2f} G events per simulated second, {events / windows:,.0f} events per window; c_e {c_e * 1e9:.0f} ns, "
+          f"k {consts['k']:.2f}, barrier {consts['s_local'] * 1e6:.1f} µs, crossing {args.latency_us} µs + {args.per_message_us} µs per remote peer")
+    base = events * c_e
     print("| machines | cores each | partitions | speed-up | wall per simulated ms |")
     print("|---|---|---|---|---|")
-    for machines in [1, 2, 4, 8, 16, 32]:
-        for cores in [1, args.cores]:
+    for machines in [1, 2, 4, 8, 16]:
+        for cores in sorted({1, 2, args.cores}):
             if machines == 1 and cores == 1:
                 continue
             p = machines * cores
-            work = events * consts["c_e"] * consts["k"] / p
-            sync = windows * (consts["s_remote"] if machines > 1 else consts["s_local"])
-            t = work + sync
-            print(f"| {machines} | {cores} | {p} | {base / t:.1f}x | {t / args.sim_seconds / 1e3:.2f} s |")
+            work = events * c_e * consts["k"] / p
+            sync = (args.latency_us + args.per_message_us * (p - cores)) * 1e-6 if machines > 1 else consts["s_local"]
+            t = work + windows * sync
+            print(f"| {machines} | {cores} | {p} | {base / t:.2f}x | {t / args.sim_seconds / 1e3:.2f} s |")
 
 
 def main():
@@ -146,7 +152,9 @@ def main():
     p.add_argument("--sim-seconds", type=float, default=0.002)
     p.add_argument("--cores", type=int, default=16)
     p.add_argument("--c-e-ns", type=float, help="one event's cost on that fabric (ns), e.g. from dcsim bench-hosts")
-    p.add_argument("--s-remote-us", type=float, help="a window's cost across machines (µs), e.g. a datacenter network's")
+    p.add_argument("--k", type=float, help="per-event inflation once split (default: the fitted one at 1 Gb/s)")
+    p.add_argument("--latency-us", type=float, default=180.0, help="one-way crossing between machines (µs): half a bench-remote round trip")
+    p.add_argument("--per-message-us", type=float, default=20.0, help="CPU to send and take in one remote message (µs)")
     args = ap.parse_args()
     {"measure": measure, "check": check, "predict": predict}[args.verb](args)
 
