@@ -31,8 +31,8 @@ namespace DcSim.SimCore.Cluster;
 /// (<see cref="LocalWindowsProgressed"/>) by the same rule as at a grant, and a query for counters only is answered on the way: each
 /// thread snapshots its partition at the next barrier (<see cref="SnapshotAtNextBarrier"/>). One partition runs its windows back to back.
 ///
-/// Threads spin for a short while at the barrier and when parked, then block (<see cref="SpinGate"/>); each stays on a core of its
-/// own when the process has enough (<see cref="ThreadAffinity"/>). A partition that throws
+/// Threads spin for a short while at the barrier and when parked, then block (<see cref="SpinGate"/>); they are not pinned to
+/// cores (pinned, the second run of a process ran 20-40 % slower: docs/benchmarks.md). A partition that throws
 /// fails the run (<see cref="ExperimentFailed"/>) and breaks the barrier so that the other threads end; so does
 /// <see cref="Dispose"/>. Wall time never feeds back into the simulation: only into when the threads park.
 /// </remarks>
@@ -144,7 +144,6 @@ public sealed class LocalWindows : IDisposable
     {
         var member = _members[index]!;
         var partition = member.Partition;
-        ThreadAffinity.PinIfEnoughCores(index, _count);
         var released = 0L;
         try
         {
