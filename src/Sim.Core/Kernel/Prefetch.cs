@@ -15,7 +15,8 @@ internal static class Prefetch
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static unsafe void Object(object target)
     {
-        // The parameter holds the object's address: read it and hand it to the CPU (no GC can move the object in between).
+        // The parameter holds the object's address: read it and hand it to the CPU. Should a GC move the object in between, the
+        // hint names a stale line and is wasted, never wrong: a prefetch neither faults nor writes.
         if (Sse.IsSupported) Sse.Prefetch0(*(void**)Unsafe.AsPointer(ref target));
     }
 
