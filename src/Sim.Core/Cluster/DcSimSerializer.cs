@@ -13,7 +13,8 @@ namespace DcSim.SimCore.Cluster;
 /// slower and 3× larger (DESIGN §7); an event is its 29 bytes of header fields, then its packet's 104 bytes as they lie in memory.
 /// Manifests are two characters and never change once assigned. Retired, never to be reused: PA, RE, ST, RU, RC (the controls and their
 /// answer before they carried a control id), AR (<see cref="AbandonRun"/> before it carried the partition's index), GW and WC (the grant and
-/// completion of one window, before stretches of windows) and FR (<see cref="FinishRun"/> before the partitions parked with every event delivered).
+/// completion of one window, before stretches of windows), FR (<see cref="FinishRun"/> before the partitions parked with every event delivered),
+/// PR and PD (<see cref="PartitionReady"/> and <see cref="PartitionDirectory"/> before they carried the data channel's endpoints).
 /// </summary>
 public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
@@ -25,8 +26,8 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
     {
         StartExperiment => "SX",
         InitPartition => "IP",
-        PartitionReady => "PR",
-        PartitionDirectory => "PD",
+        PartitionReady => "P3",
+        PartitionDirectory => "D2",
         ReleaseStretch => "RS",
         PeerWindow => "PW",
         ParkStretch => "PK",
@@ -81,28 +82,24 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
                 case CheckpointTaken m: m.Point.WriteTo(w); w.Write(m.WallMicroseconds); break;
                 case RestoreWanted m: w.Write(m.Run); w.Write(m.Index); break;
                 case CheckpointFailed m: w.Write(m.Run); w.Write(m.Index); w.Write(m.Window); w.Write(m.Reason); break;
-                case PartitionReady m: w.Write(m.Run); w.Write(m.Index); w.Write(m.NextEventTime); w.Write(m.Address); break;
+                case PartitionReady m: w.Write(m.Run); w.Write(m.Index); w.Write(m.NextEventTime); w.Write(m.Address); w.Write(m.DataEndpoint); break;
                 case PartitionDirectory m:
                     w.Write(m.Partitions.Length);
                     foreach (var r in m.Partitions) w.Write(Akka.Serialization.Serialization.SerializedActorPath(r));
+                    WriteStrings(w, m.DataEndpoints);
                     break;
                 case ReleaseStretch m:
                     w.Write(m.Run); w.Write(m.Window); w.Write(m.Start); w.Write(m.End); w.Write(m.Checkpoint); w.Write(m.HoldAt); w.Write(m.StopAt);
                     w.Write(m.WallMicroseconds); w.Write(m.LastProgress); w.Write(m.Lookahead); w.Write(m.EndTime); w.Write(m.ProgressInterval);
                     break;
-                case PeerWindow m:
-                    w.Write(m.Run); w.Write(m.From); w.Write(m.Window); w.Write(m.NextEventTime); w.Write(m.Park); w.Write(m.EventsProcessed);
-                    w.Write(m.Batches); WriteEvents(w, m.Events, m.Parcels);
-                    break;
+                case PeerWindow m: WritePeerWindow(w, m); break;
                 case ParkStretch m: w.Write(m.Run); w.Write(m.Stretch); break;
                 case StretchProgressed m: w.Write(m.Run); w.Write(m.Window); w.Write(m.Start); w.Write(m.EventsProcessed); break;
                 case StretchParked m:
                     w.Write(m.Run); w.Write(m.Index); w.Write(m.Window); w.Write(m.Start); w.Write(m.End); w.Write(m.NextEventTime); w.Write(m.LastProgress);
                     w.Write(m.EventsProcessed);
                     break;
-                case EventBatch m:
-                    w.Write(m.Run); w.Write(m.From); w.Write(m.Window); WriteEvents(w, m.Events, m.Parcels);
-                    break;
+                case EventBatch m: WriteEventBatch(w, m); break;
                 case FinishRun m: w.Write(m.Run); w.Write(m.EndTime); break;
                 case PartitionReport m:
                     w.Write(m.Run); w.Write(m.Index); w.Write(m.Results.Length); w.Write(m.Results); w.Write(m.EventsProcessed);
@@ -166,16 +163,15 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
             "CT" => new CheckpointTaken(RecoveryPoint.ReadFrom(r), r.ReadInt64()),
             "RW" => new RestoreWanted(r.ReadInt64(), r.ReadInt32()),
             "CF" => new CheckpointFailed(r.ReadInt64(), r.ReadInt32(), r.ReadInt64(), r.ReadString()),
-            "PR" => new PartitionReady(r.ReadInt64(), r.ReadInt32(), r.ReadInt64(), r.ReadString()),
-            "PD" => new PartitionDirectory(ReadArray(r, () => system.Provider.ResolveActorRef(r.ReadString()))),
+            "P3" => new PartitionReady(r.ReadInt64(), r.ReadInt32(), r.ReadInt64(), r.ReadString(), r.ReadString()),
+            "D2" => new PartitionDirectory(ReadArray(r, () => system.Provider.ResolveActorRef(r.ReadString())), ReadArray(r, r.ReadString)),
             "RS" => new ReleaseStretch(r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadBoolean(), r.ReadInt64(), r.ReadInt64(),
                 r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64()),
-            "PW" => new PeerWindow(r.ReadInt64(), r.ReadInt32(), r.ReadInt64(), r.ReadInt64(), r.ReadBoolean(), r.ReadInt64(), r.ReadInt32(),
-                ReadEvents(r), ReadParcels(r)),
+            "PW" => ReadPeerWindow(r),
             "PK" => new ParkStretch(r.ReadInt64(), r.ReadInt64()),
             "SP" => new StretchProgressed(r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64()),
             "SK" => new StretchParked(r.ReadInt64(), r.ReadInt32(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64()),
-            "EB" => new EventBatch(r.ReadInt64(), r.ReadInt32(), r.ReadInt64(), ReadEvents(r), ReadParcels(r)),
+            "EB" => ReadEventBatch(r),
             "F2" => new FinishRun(r.ReadInt64(), r.ReadInt64()),
             "RP" => new PartitionReport(r.ReadInt64(), r.ReadInt32(), r.ReadBytes(r.ReadInt32()), r.ReadInt64(), r.ReadInt64(), r.ReadInt64()),
             "PG" => new RunProgress(r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadBoolean() ? ReadRestart(r) : null),
@@ -202,6 +198,24 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
             _ => throw new System.Runtime.Serialization.SerializationException($"unknown DcSim manifest '{manifest}'"),
         };
     }
+
+    /// <summary>A <see cref="PeerWindow"/>'s fields: its message body, and its frame's on the data channel (<see cref="DataChannel.Frames"/>).</summary>
+    internal static void WritePeerWindow(BinaryWriter w, PeerWindow m)
+    {
+        w.Write(m.Run); w.Write(m.From); w.Write(m.Window); w.Write(m.NextEventTime); w.Write(m.Park); w.Write(m.EventsProcessed);
+        w.Write(m.Batches); WriteEvents(w, m.Events, m.Parcels);
+    }
+
+    internal static PeerWindow ReadPeerWindow(BinaryReader r) => new(r.ReadInt64(), r.ReadInt32(), r.ReadInt64(), r.ReadInt64(), r.ReadBoolean(),
+        r.ReadInt64(), r.ReadInt32(), ReadEvents(r), ReadParcels(r));
+
+    /// <summary>An <see cref="EventBatch"/>'s fields, as <see cref="WritePeerWindow"/>.</summary>
+    internal static void WriteEventBatch(BinaryWriter w, EventBatch m)
+    {
+        w.Write(m.Run); w.Write(m.From); w.Write(m.Window); WriteEvents(w, m.Events, m.Parcels);
+    }
+
+    internal static EventBatch ReadEventBatch(BinaryReader r) => new(r.ReadInt64(), r.ReadInt32(), r.ReadInt64(), ReadEvents(r), ReadParcels(r));
 
     private static RunRestart ReadRestart(BinaryReader r) => new(r.ReadString(), r.ReadString(), ReadArray(r, r.ReadInt32), r.ReadInt64(),
         new RecoveryPoint(r.ReadInt64(), r.ReadInt64()), r.ReadInt32(), r.ReadInt32());

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 using DcSim.SimCore.Checkpoints;
+using DcSim.SimCore.Cluster.Channel;
 using DcSim.SimCore.Kernel;
 using DcSim.SimCore.Metrics;
 using DcSim.SimCore.Scenario;
@@ -39,6 +40,9 @@ public sealed class PartitionActor : ReceiveActor
     private Stopwatch _busy = new();
     private Partition? _partition;
     private IActorRef[] _directory = [];
+    /// <summary>This process's data channel (null: windows go through Akka), and by index the link to each peer in another process that has one.</summary>
+    private readonly DataChannel? _channel = DataChannelExtension.For(Context.System);
+    private PeerLink?[] _links = [];
     private IActorRef _coordinator = ActorRefs.Nobody;
     /// <summary>The stretch under way (null while parked), the window being run or waited for, and what this partition said of it.</summary>
     private ReleaseStretch? _stretch;
@@ -66,7 +70,12 @@ public sealed class PartitionActor : ReceiveActor
             _restoreParts.TryAdd(part.Part, part);
             TryRestore();
         });
-        Receive<PartitionDirectory>(d => _directory = d.Partitions);
+        Receive<PartitionDirectory>(d =>
+        {
+            _directory = d.Partitions;
+            // A peer in this process keeps the local Tell; one in a process with a channel gets its windows over it (connecting now).
+            _links = [.. d.DataEndpoints.Select(e => _channel is { } channel && e.Length > 0 && e != channel.Endpoint ? channel.Link(e) : null)];
+        });
         Receive<JoinLocalWindows>(j =>
         {
             // From now on the windows' threads run the partition; this actor touches it only when the coordinator says (they are parked).
@@ -146,7 +155,7 @@ public sealed class PartitionActor : ReceiveActor
         {
             // The coordinator repeats an init until it hears from the partition (while a lost member's shards move):
             // this one is built already, for this very attempt, so it only answers again.
-            Sender.Tell(new PartitionReady(init.Run, init.Index, _partition.NextEventTime, OwnAddress));
+            Sender.Tell(new PartitionReady(init.Run, init.Index, _partition.NextEventTime, OwnAddress, DataEndpoint));
             return;
         }
         _coordinator = Sender;
@@ -195,7 +204,8 @@ public sealed class PartitionActor : ReceiveActor
             _own = null;
             _wall = new Stopwatch();
             _busy = new Stopwatch();
-            _coordinator.Tell(new PartitionReady(init.Run, init.Index, _partition.NextEventTime, OwnAddress));
+            _channel?.Register(init.Index, Self);
+            _coordinator.Tell(new PartitionReady(init.Run, init.Index, _partition.NextEventTime, OwnAddress, DataEndpoint));
         }
         catch (Exception ex)
         {
@@ -206,6 +216,8 @@ public sealed class PartitionActor : ReceiveActor
     }
 
     private string OwnAddress => ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString();
+
+    private string DataEndpoint => _channel?.Endpoint ?? "";
 
     /// <summary>Runs <paramref name="step"/>; a broken invariant ends the run: reporting it beats going on with a half-run partition.</summary>
     private void Safely(Action step)
@@ -286,9 +298,11 @@ public sealed class PartitionActor : ReceiveActor
                 var offset = Math.Min(i * MaxEventsPerBatch, events.Count);
                 var chunk = events.GetRange(offset, Math.Min(MaxEventsPerBatch, events.Count - offset)).ToArray();
                 var pieces = i < parcels.Count ? parcels[i] : [];
-                _directory[p].Tell(i < chunks - 1
+                object message = i < chunks - 1
                     ? new EventBatch(_run, partition.Index, _window, chunk, pieces)
-                    : _own with { Batches = chunks - 1, Events = chunk, Parcels = pieces });
+                    : _own with { Batches = chunks - 1, Events = chunk, Parcels = pieces };
+                if (_links[p] is { } link) link.Send(p, message);
+                else _directory[p].Tell(message);
             }
         }
         Advance();

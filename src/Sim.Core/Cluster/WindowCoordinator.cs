@@ -90,6 +90,7 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers, IWithUnbounde
     private ScenarioSettings? _scenario;
     private IActorRef[] _partitions = [];
     private string[] _addresses = [];
+    private string[] _dataEndpoints = [];
     private bool[] _ready = [];
     private int _count;
     private int _outstanding;
@@ -642,6 +643,7 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers, IWithUnbounde
         foreach (var d in _applied.Where(d => _recoveryPoint.IsStart || d.Time > _recoveryPoint.SimulatedTime).OrderBy(d => d.Time)) _replay.Enqueue(d);
         _partitions = new IActorRef[_count];
         _addresses = new string[_count];
+        _dataEndpoints = new string[_count];
         _ready = new bool[_count];
         _stats = new PartitionStats[_count];
         _results = new ResultsBuilder();
@@ -720,12 +722,13 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers, IWithUnbounde
             _ready[ready.Index] = true;
             _partitions[ready.Index] = Sender;
             _addresses[ready.Index] = ready.Address;
+            _dataEndpoints[ready.Index] = ready.DataEndpoint;
             _lost.Remove(ready.Address);   // it was not lost after all (a connection that dropped and came back)
             _nextEvent = Math.Min(_nextEvent, ready.NextEventTime);
             if (--_outstanding > 0) return;
             Timers.Cancel(ResendInits.Instance);
             if (_losses > 0) _log.Warning("all {0} partitions are ready again {1:0.0} s after the loss: the run resumes", _count, _build.Elapsed.TotalSeconds);
-            var directory = new PartitionDirectory(_partitions);
+            var directory = new PartitionDirectory(_partitions, [.. _dataEndpoints]);
             foreach (var p in _partitions) p.Tell(directory);
             var own = ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString();
             if (_localWindows && _addresses.All(a => a == own))

@@ -83,11 +83,17 @@ public static class WindowProtocol
     /// </summary>
     public sealed record CheckpointTaken(RecoveryPoint Point, long WallMicroseconds) : IDcSimMessage;
 
-    /// <summary>The partition is built and started; its earliest event and where it runs.</summary>
-    public sealed record PartitionReady(long Run, int Index, long NextEventTime, string Address) : IDcSimMessage;
+    /// <summary>
+    /// The partition is built and started; its earliest event, where it runs (the Akka address), and the endpoint ("host:port") of its
+    /// process's data channel, where peers in other processes send it their windows ("": none, they go through Akka).
+    /// </summary>
+    public sealed record PartitionReady(long Run, int Index, long NextEventTime, string Address, string DataEndpoint = "") : IDcSimMessage;
 
-    /// <summary>Every partition's actor, by index: batches go directly, not through sharding.</summary>
-    public sealed record PartitionDirectory(IActorRef[] Partitions) : IDcSimMessage;
+    /// <summary>
+    /// Every partition's actor and data channel endpoint (<see cref="PartitionReady.DataEndpoint"/>), by index: windows go to a peer
+    /// directly, over its process's data channel or to its actor, not through sharding.
+    /// </summary>
+    public sealed record PartitionDirectory(IActorRef[] Partitions, string[] DataEndpoints) : IDcSimMessage;
 
     /// <summary>
     /// Coordinator -> every partition on the actors' path (partitions not all in the coordinator's process): run window

@@ -11,7 +11,7 @@ namespace DcSim.SimCore.Tests.Cluster;
 
 public sealed class DcSimSerializerSpec() : TestKit(DcSimSerialization.Binding)
 {
-    private static readonly SimEvent SampleEvent = new()
+    internal static readonly SimEvent SampleEvent = new()
     {
         Time = 123_456_789, Order = SimEvent.MakeOrder(17, 99), Lp = 42, Kind = EventKind.Packet, Component = 2, Port = 3, Token = -7,
         Packet = new Packet
@@ -30,6 +30,7 @@ public sealed class DcSimSerializerSpec() : TestKit(DcSimSerialization.Binding)
     {
         new StartExperiment("duration = 1ms", "/tmp", 3),
         new InitPartition(4, 1, 3, "seed = 2", "/x"),
+        new PartitionReady(4, 2, 99, "akka.tcp://dcsim@127.0.0.1:1234", "127.0.0.1:40123"),
         new PartitionReady(4, 2, 99, "akka.tcp://dcsim@127.0.0.1:1234"),
         new ReleaseStretch(4, 7, 100, 200, false, long.MaxValue, 900, long.MaxValue, 50, 100, 1000, 500),
         new ReleaseStretch(5, 8, 200, 300, true, 250, 250, 3_000_000, 200, 100, 1000, 500),
@@ -105,13 +106,14 @@ public sealed class DcSimSerializerSpec() : TestKit(DcSimSerialization.Binding)
     }
 
     [Fact]
-    public void Directories_must_carry_actor_references_that_resolve_back()
+    public void Directories_must_carry_actor_references_that_resolve_back_and_data_endpoints()
     {
         var probe = CreateTestProbe();
-        var directory = new PartitionDirectory([probe.Ref, TestActor]);
+        var directory = new PartitionDirectory([probe.Ref, TestActor], ["127.0.0.1:40123", ""]);
         var serializer = (DcSimSerializer)Sys.Serialization.FindSerializerFor(directory);
         var back = (PartitionDirectory)serializer.FromBinary(serializer.ToBinary(directory), serializer.Manifest(directory));
         Assert.Equal(directory.Partitions, back.Partitions);
+        Assert.Equal(directory.DataEndpoints, back.DataEndpoints);
     }
 
     [Fact]
@@ -149,7 +151,7 @@ public sealed class DcSimSerializerSpec() : TestKit(DcSimSerialization.Binding)
         Assert.Equal(results.Listings["host1/vswitch"]["datapath_flows"].Lines, ResultsCodec.Decode(back.Results).Listings["host1/vswitch"]["datapath_flows"].Lines);
     }
 
-    private static string Describe(object m) => m switch
+    internal static string Describe(object m) => m switch
     {
         PeerWindow w => $"PW {w.Run} {w.From} {w.Window} {w.NextEventTime} {w.Park} {w.EventsProcessed} {w.Batches} "
                         + Describe(new EventBatch(w.Run, w.From, w.Window, w.Events, w.Parcels)),

@@ -39,7 +39,7 @@ public sealed class PartitionActorSpec : TestKit
         // arrange: partition 0 of 2 hosts ring LPs 0 and 2; partition 1 is a probe
         var (partition, _) = StartPartition(0, 2);
         var peer = CreateTestProbe();
-        partition.Tell(new PartitionDirectory([TestActor, peer.Ref]));
+        partition.Tell(new PartitionDirectory([TestActor, peer.Ref], ["", ""]));
         partition.Tell(Stretch(0, 0, Latency), TestActor);
         var first = peer.ExpectMsg<PeerWindow>();
 
@@ -65,7 +65,7 @@ public sealed class PartitionActorSpec : TestKit
         // arrange
         var (partition, _) = StartPartition(0, 2);
         var peer = CreateTestProbe();
-        partition.Tell(new PartitionDirectory([TestActor, peer.Ref]));
+        partition.Tell(new PartitionDirectory([TestActor, peer.Ref], ["", ""]));
 
         // act: a stretch whose wall time is up at once; then one the coordinator asks to park while window 0 waits for the peer
         partition.Tell(Stretch(0, 0, Latency, wallMicroseconds: 0), TestActor);
@@ -93,7 +93,7 @@ public sealed class PartitionActorSpec : TestKit
     {
         // arrange
         var (partition, _) = StartPartition(0, 1);
-        partition.Tell(new PartitionDirectory([TestActor]));
+        partition.Tell(new PartitionDirectory([TestActor], [""]));
 
         // act: windows one latency long until the next would start at or after 5 latencies
         partition.Tell(Stretch(0, 0, Latency, stopAt: 5 * Latency), TestActor);
@@ -111,7 +111,7 @@ public sealed class PartitionActorSpec : TestKit
         // arrange: a partition initialised for run 1
         var (partition, _) = StartPartition(0, 2);
         var peer = CreateTestProbe();
-        partition.Tell(new PartitionDirectory([TestActor, peer.Ref]));
+        partition.Tell(new PartitionDirectory([TestActor, peer.Ref], ["", ""]));
 
         // act: a stretch and a peer's word of run 0, then run 1's stretch
         partition.Tell(Stretch(0, 0, Latency, run: 0), TestActor);
@@ -130,7 +130,7 @@ public sealed class PartitionActorSpec : TestKit
         // arrange: a partition of run 1 that has run its first window
         var (partition, initial) = StartPartition(0, 2);
         var peer = CreateTestProbe();
-        partition.Tell(new PartitionDirectory([TestActor, peer.Ref]));
+        partition.Tell(new PartitionDirectory([TestActor, peer.Ref], ["", ""]));
         partition.Tell(Stretch(0, 0, Latency), TestActor);
         partition.Tell(Word(1, 0, 2 * Latency, park: true), peer.Ref);
         var parked = FishForMessage<StretchParked>(_ => true);
@@ -156,7 +156,7 @@ public sealed class PartitionActorSpec : TestKit
         // arrange
         var (partition, _) = StartPartition(0, 2);
         var peer = CreateTestProbe();
-        partition.Tell(new PartitionDirectory([TestActor, peer.Ref]));
+        partition.Tell(new PartitionDirectory([TestActor, peer.Ref], ["", ""]));
         partition.Tell(Stretch(0, 0, Latency), TestActor);
         peer.ExpectMsg<PeerWindow>();
 
@@ -175,7 +175,7 @@ public sealed class PartitionActorSpec : TestKit
         // arrange: LP 0 starts at t=0 and passes its token to LP 1 in partition 1
         var (partition, ready) = StartPartition(0, 2);
         var peer = CreateTestProbe();
-        partition.Tell(new PartitionDirectory([TestActor, peer.Ref]));
+        partition.Tell(new PartitionDirectory([TestActor, peer.Ref], ["", ""]));
         Assert.Equal(0, ready.NextEventTime);
 
         // act
@@ -198,8 +198,8 @@ public sealed class PartitionActorSpec : TestKit
         var (receiver, _) = StartPartition(1, 2, model);
         var toReceiver = CreateTestProbe();
         var toSender = CreateTestProbe();
-        sender.Tell(new PartitionDirectory([sender, toReceiver.Ref]));
-        receiver.Tell(new PartitionDirectory([toSender.Ref, receiver]));
+        sender.Tell(new PartitionDirectory([sender, toReceiver.Ref], ["", ""]));
+        receiver.Tell(new PartitionDirectory([toSender.Ref, receiver], ["", ""]));
 
         // act: the sender's window; the receiver's (which parks on wall time), taking the sender's messages in reverse order; then the
         // receiver's next window and report

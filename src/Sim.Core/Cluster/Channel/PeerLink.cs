@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Net.Sockets;
+using Akka.Event;
+
+namespace DcSim.SimCore.Cluster.Channel;
+
+/// <summary>
+/// This process's connection to another process's <see cref="DataChannel"/>: the frames of every partition here for every partition
+/// there, in the order sent. Made when a directory first names the endpoint and kept for later runs.
+/// </summary>
+/// <remarks>
+/// The partition actor writes its frame itself, on its own thread: a window's frames are small and the socket's send buffer takes them
+/// at once, so nothing waits in practice, and no hand-over to a writer thread adds a wake-up to every crossing. A write waits only while
+/// the peer's buffers are full; the peer's reader drains them into actor mailboxes without ever waiting on an actor, so two partitions
+/// writing large windows to each other cannot deadlock. A connection lost loses its frames, as Akka.Remote's at-most-once delivery does:
+/// a lost member restarts the run (the coordinator's member-loss path), and a run whose frames vanished otherwise is failed by the
+/// coordinator's silence limit; the next frame connects again.
+/// </remarks>
+internal sealed class PeerLink : IDisposable
+{
+    /// <summary>How long the first frame waits for a connection still being made (on loopback it is made within a millisecond).</summary>
+    private static readonly TimeSpan ConnectWait = TimeSpan.FromSeconds(5);
+
+    private readonly string _endpoint;
+    private readonly ILoggingAdapter _log;
+    /// <summary>The frame being written, reused; also the lock partitions of this process sending to the same process take.</summary>
+    private readonly MemoryStream _frame = new();
+    private Task<Socket> _connecting;
+    private Socket? _socket;
+
+    public PeerLink(string endpoint, ILoggingAdapter log)
+    {
+        _endpoint = endpoint;
+        _log = log;
+        _connecting = Connect(endpoint);
+    }
+
+    private static async Task<Socket> Connect(string endpoint)
+    {
+        var colon = endpoint.LastIndexOf(':');
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, SendBufferSize = 4 << 20 };
+        try
+        {
+            await socket.ConnectAsync(endpoint[..colon].Trim('[', ']'), int.Parse(endpoint[(colon + 1)..], CultureInfo.InvariantCulture));
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Sends <paramref name="message"/> (a <see cref="WindowProtocol.PeerWindow"/> or an <see cref="WindowProtocol.EventBatch"/>) to partition <paramref name="to"/> there.</summary>
+    public void Send(int to, object message)
+    {
+        lock (_frame)
+        {
+            try
+            {
+                if (_socket is null)
+                {
+                    if (!_connecting.Wait(ConnectWait)) throw new TimeoutException($"no connection after {ConnectWait.TotalSeconds:0} s");
+                    _socket = _connecting.Result;
+                }
+                _frame.SetLength(0);
+                Frames.Write(_frame, to, message);
+                _socket.Send(_frame.GetBuffer().AsSpan(0, (int)_frame.Length));
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException or IOException or TimeoutException or AggregateException)
+            {
+                _log.Warning("data channel to {0}: a frame for partition {1} is lost ({2}); the next one connects again", _endpoint, to, ex.GetBaseException().Message);
+                _socket?.Dispose();
+                _socket = null;
+                _connecting = Connect(_endpoint);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_frame) _socket?.Dispose();
+    }
+}

@@ -1,0 +1,149 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.TestKit.Xunit2;
+using DcSim.SimCore.Cluster;
+using DcSim.SimCore.Cluster.Channel;
+using DcSim.SimCore.Kernel;
+using DcSim.SimCore.Tests.Kernel;
+using Xunit;
+using static DcSim.SimCore.Cluster.WindowProtocol;
+using static DcSim.SimCore.Tests.Cluster.DcSimSerializerSpec;
+
+namespace DcSim.SimCore.Tests.Cluster;
+
+/// <summary>The data channel between processes: its frames, its sockets, the setting, and the endpoints partitions announce.</summary>
+public sealed class DataChannelSpec() : TestKit(DcSimSerialization.Binding)
+{
+    private const long Latency = 1_000_000;
+
+    private static readonly PeerWindow Window = new(4, 1, 7, 250, true, 12345, 2, [SampleEvent], [new ParcelPiece(3, 77, 0, 1, [1, 2])]);
+    private static readonly EventBatch Batch = new(4, 2, 9, [SampleEvent, SampleEvent], [new ParcelPiece(5, -1, 0, 1, [])]);
+
+    /// <summary>A stream that hands out at most <paramref name="most"/> bytes per read, as a socket may.</summary>
+    private sealed class Trickle(byte[] bytes, int most) : MemoryStream(bytes)
+    {
+        public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, most));
+        public override int Read(Span<byte> buffer) => base.Read(buffer[..Math.Min(buffer.Length, most)]);
+    }
+
+    private static byte[] Framed(params (int To, object Message)[] frames)
+    {
+        var buffer = new MemoryStream();
+        foreach (var (to, message) in frames) Frames.Write(buffer, to, message);
+        return buffer.ToArray();
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(1 << 20)]
+    public void Frames_must_round_trip_windows_and_batches_however_the_stream_cuts_them(int bytesPerRead)
+    {
+        var frames = new Frames.Reader(new Trickle(Framed((3, Window), (0, Batch)), bytesPerRead));
+
+        var first = frames.Next();
+        var second = frames.Next();
+
+        Assert.Equal((3, Describe(Window)), (first!.Value.To, Describe(first.Value.Message)));
+        Assert.Equal((0, Describe(Batch)), (second!.Value.To, Describe(second.Value.Message)));
+        Assert.Null(frames.Next());
+    }
+
+    [Fact]
+    public void A_frame_larger_than_the_read_buffer_must_arrive_whole_across_many_reads()
+    {
+        // 16,000 events (a full chunk, ~2.1 MB) and a 256 KiB parcel piece, read 1,000 bytes at a time
+        var events = Enumerable.Range(0, PartitionActor.MaxEventsPerBatch).Select(i => SampleEvent with { Time = i }).ToArray();
+        var big = new EventBatch(4, 1, 3, events, [new ParcelPiece(1, 2, 0, 1, [.. Enumerable.Range(0, CheckpointPart.MaxBytes).Select(i => (byte)i)])]);
+        var frames = new Frames.Reader(new Trickle(Framed((1, big), (1, Window)), 1_000));
+
+        var back = (EventBatch)frames.Next()!.Value.Message;
+
+        Assert.Equal(big.Events, back.Events);
+        Assert.Equal(big.Parcels[0].Bytes, back.Parcels[0].Bytes);
+        Assert.Equal(Describe(Window), Describe(frames.Next()!.Value.Message));
+    }
+
+    [Fact]
+    public void A_connection_that_ends_inside_a_frame_must_be_an_error_and_one_that_ends_between_frames_the_end()
+    {
+        var bytes = Framed((1, Window));
+
+        Assert.Throws<EndOfStreamException>(() => new Frames.Reader(new MemoryStream(bytes[..^1])).Next());
+        Assert.Throws<EndOfStreamException>(() => new Frames.Reader(new MemoryStream(bytes[..2])).Next());
+        Assert.Null(new Frames.Reader(new MemoryStream([])).Next());
+    }
+
+    [Fact]
+    public void A_frame_must_reach_the_partition_registered_under_its_index_in_the_other_process_and_none_other()
+    {
+        using var here = new DataChannel("127.0.0.1", Sys.Log);
+        using var there = new DataChannel("127.0.0.1", Sys.Log);
+        var partition1 = CreateTestProbe();
+        there.Register(1, partition1.Ref);
+        var link = here.Link(there.Endpoint);
+
+        link.Send(5, Batch);   // no partition 5 there: dropped
+        link.Send(1, Window);
+
+        Assert.StartsWith("127.0.0.1:", there.Endpoint);
+        Assert.Equal(Describe(Window), Describe(partition1.ExpectMsg<PeerWindow>()));
+        Assert.Same(link, here.Link(there.Endpoint));
+    }
+
+    [Fact]
+    public void A_partition_must_drop_a_stale_run_s_window_from_the_channel_and_take_its_own_run_s()
+    {
+        // arrange: partition 1 of 2 (run 1) registered on a channel; its peer, partition 0, is a probe it tells through Akka
+        using var here = new DataChannel("127.0.0.1", Sys.Log);
+        using var there = new DataChannel("127.0.0.1", Sys.Log);
+        var partition = Sys.ActorOf(PartitionActor.Props(new RingModel(4, Latency)));
+        partition.Tell(new InitPartition(1, 1, 2, PartitionActorSpec.Scenario, "."), TestActor);
+        ExpectMsg<PartitionReady>();
+        there.Register(1, partition);
+        var peer = CreateTestProbe();
+        partition.Tell(new PartitionDirectory([peer.Ref, partition], ["", ""]));
+        // a stretch that parks after its first window (no wall time to spend)
+        partition.Tell(new ReleaseStretch(1, 0, 0, Latency, false, long.MaxValue, long.MaxValue, 0, 0, Latency, 1_000 * Latency, 1_000 * Latency), TestActor);
+        peer.ExpectMsg<PeerWindow>();
+        var link = here.Link(there.Endpoint);
+
+        // act: the peer's word on window 0 from an abandoned run, then from this one
+        link.Send(1, new PeerWindow(0, 0, 0, Latency, false, 0, 0, [], []));
+        ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        link.Send(1, new PeerWindow(1, 0, 0, Latency, false, 0, 0, [], []));
+
+        // assert: parked after window 0, on the word of run 1
+        Assert.Equal((1, 0L), (FishForMessage<StretchParked>(_ => true).Index, 0L));
+    }
+
+    [Fact]
+    public void The_setting_must_default_to_the_socket_and_name_its_key_when_unknown()
+    {
+        Assert.Equal(DataChannelKind.Socket, DataChannelSettings.Read(ConfigurationFactory.Empty));
+        Assert.Equal(DataChannelKind.Akka, DataChannelSettings.Read(ConfigurationFactory.ParseString("dcsim.kernel.data-channel = akka")));
+        var error = Assert.Throws<ConfigurationException>(() => DataChannelSettings.Read(ConfigurationFactory.ParseString("dcsim.kernel.data-channel = udp")));
+        Assert.Contains("dcsim.kernel.data-channel", error.Message);
+    }
+
+    [Theory]
+    [InlineData("socket", true)]
+    [InlineData("akka", false)]
+    public void A_partition_in_a_remoting_process_must_announce_its_process_s_data_endpoint_on_the_remoting_host(string setting, bool announced)
+    {
+        using var system = ActorSystem.Create("dcsim", ConfigurationFactory.ParseString($"""
+            akka.actor.provider = remote
+            akka.remote.dot-netty.tcp.hostname = "127.0.0.1"
+            akka.remote.dot-netty.tcp.port = 0
+            akka.loglevel = WARNING
+            dcsim.kernel.data-channel = {setting}
+            """).WithFallback(DcSimSerialization.Binding));
+        var partition = system.ActorOf(PartitionActor.Props(new RingModel(4, Latency)));
+
+        partition.Tell(new InitPartition(1, 0, 2, PartitionActorSpec.Scenario, "."), TestActor);
+
+        var ready = ExpectMsg<PartitionReady>();
+        Assert.Equal(announced, ready.DataEndpoint.StartsWith("127.0.0.1:", StringComparison.Ordinal));
+        Assert.Equal(announced ? DataChannelExtension.For(system)!.Endpoint : "", ready.DataEndpoint);
+    }
+}
