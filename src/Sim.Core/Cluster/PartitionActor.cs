@@ -24,6 +24,8 @@ namespace DcSim.SimCore.Cluster;
 /// would start at or after the stretch's stop time, or the run is over), and each says where (<see cref="StretchParked"/>); partition 0 tells
 /// progress on the way. A window that made more than fits in one message sends chunks ahead (<see cref="EventBatch"/>: at most
 /// <see cref="MaxEventsPerBatch"/> events and <see cref="CheckpointPart.MaxBytes"/> of parcel bytes each, under the remoting frame size).
+/// Windows for a peer in another process go over the process's <see cref="DataChannel"/> when both processes have one (the directory
+/// says, <see cref="PartitionDirectory.DataEndpoints"/>), else through Akka; a peer in this process gets a local Tell.
 /// Wall time decides only where the stretch parks, never which events run; inside <see cref="Partition.RunUntil"/> it is measured for the
 /// synchronisation-overhead figures only.
 /// </remarks>

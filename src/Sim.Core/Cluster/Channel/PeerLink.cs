@@ -21,6 +21,12 @@ internal sealed class PeerLink : IDisposable
     /// <summary>How long the first frame waits for a connection still being made (on loopback it is made within a millisecond).</summary>
     private static readonly TimeSpan ConnectWait = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long a write waits for a peer whose buffers stay full: only a process that has stopped reading (frozen, about to be downed)
+    /// keeps them full that long, and the partition must not hang on it, but be free to drop the run when the coordinator restarts it.
+    /// </summary>
+    private const int SendTimeoutMilliseconds = 10_000;
+
     private readonly string _endpoint;
     private readonly ILoggingAdapter _log;
     /// <summary>The frame being written, reused; also the lock partitions of this process sending to the same process take.</summary>
@@ -38,7 +44,7 @@ internal sealed class PeerLink : IDisposable
     private static async Task<Socket> Connect(string endpoint)
     {
         var colon = endpoint.LastIndexOf(':');
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, SendBufferSize = 4 << 20 };
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, SendBufferSize = 4 << 20, SendTimeout = SendTimeoutMilliseconds };
         try
         {
             await socket.ConnectAsync(endpoint[..colon].Trim('[', ']'), int.Parse(endpoint[(colon + 1)..], CultureInfo.InvariantCulture));
