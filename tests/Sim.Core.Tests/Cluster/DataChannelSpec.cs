@@ -114,7 +114,8 @@ public sealed class DataChannelSpec() : TestKit(DcSimSerialization.Binding)
         link.Send(1, new PeerWindow(1, 0, 0, Latency, false, 0, 0, [], []));
 
         // assert: parked after window 0, on the word of run 1
-        Assert.Equal((1, 0L), (FishForMessage<StretchParked>(_ => true).Index, 0L));
+        var parked = FishForMessage<StretchParked>(_ => true);
+        Assert.Equal((1, 1, 0L), (parked.Run, parked.Index, parked.Window));
     }
 
     [Fact]
