@@ -88,7 +88,9 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
                     break;
                 case ReleaseStretch m:
                     w.Write(m.Run); w.Write(m.Window); w.Write(m.Start); w.Write(m.End); w.Write(m.Checkpoint); w.Write(m.HoldAt); w.Write(m.StopAt);
-                    w.Write(m.WallMicroseconds); w.Write(m.LastProgress); w.Write(m.Lookahead); w.Write(m.EndTime); w.Write(m.ProgressInterval);
+                    w.Write(m.WallMicroseconds); w.Write(m.LastProgress); w.Write(m.Latency.Length);
+                    foreach (var latency in m.Latency) w.Write(latency);
+                    w.Write(m.EndTime); w.Write(m.ProgressInterval);
                     break;
                 case PeerWindow m:
                     w.Write(m.Run); w.Write(m.From); w.Write(m.Window); w.Write(m.NextEventTime); w.Write(m.Park); w.Write(m.EventsProcessed);
@@ -169,7 +171,7 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
             "PR" => new PartitionReady(r.ReadInt64(), r.ReadInt32(), r.ReadInt64(), r.ReadString()),
             "PD" => new PartitionDirectory(ReadArray(r, () => system.Provider.ResolveActorRef(r.ReadString()))),
             "RS" => new ReleaseStretch(r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadBoolean(), r.ReadInt64(), r.ReadInt64(),
-                r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64()),
+                r.ReadInt64(), r.ReadInt64(), ReadArray(r, r.ReadInt64), r.ReadInt64(), r.ReadInt64()),
             "PW" => new PeerWindow(r.ReadInt64(), r.ReadInt32(), r.ReadInt64(), r.ReadInt64(), r.ReadBoolean(), r.ReadInt64(), r.ReadInt32(),
                 ReadEvents(r), ReadParcels(r)),
             "PK" => new ParkStretch(r.ReadInt64(), r.ReadInt64()),

@@ -79,6 +79,9 @@ public sealed class LocalWindows : IDisposable
     private long _window;
     private long _start;
     private long _end;
+    /// <summary>Each partition's end of the window being run, by index (<see cref="WindowSchedule.Ends"/>): the leader rewrites it in place.</summary>
+    private readonly long[] _ends;
+    private readonly long[] _earliestOf;
     private long _lastProgress;
     private long _earliest;
     private bool _park;
@@ -96,6 +99,8 @@ public sealed class LocalWindows : IDisposable
         _spare = new List<SimEvent>[count * count];
         for (var pair = 0; pair < _spare.Length; pair++) _spare[pair] = [];
         _next = new SpinGate.Line[count];
+        _ends = new long[count];
+        _earliestOf = new long[count];
     }
 
     /// <summary>Takes partition <paramref name="partition"/> into the group and starts its thread, which waits for the first stretch.</summary>
@@ -112,6 +117,7 @@ public sealed class LocalWindows : IDisposable
     {
         _stretch = stretch;
         (_window, _start, _end, _lastProgress) = (stretch.Window, stretch.Start, stretch.End, stretch.LastProgress);
+        Array.Fill(_ends, stretch.End);
         _stopWanted = false;
         _release.Open();
     }
@@ -153,6 +159,7 @@ public sealed class LocalWindows : IDisposable
                 var stretch = _stretch!;
                 var (window, end) = (stretch.Window, stretch.End);
                 if (stretch.Checkpoint) PartitionActor.SendCheckpoint(partition, _run, window, stretch.Start, _coordinator);
+                partition.RunWithin(_ends);
                 while (true)
                 {
                     if (!member.Wall.IsRunning) member.Wall.Start();
@@ -171,7 +178,7 @@ public sealed class LocalWindows : IDisposable
                         if (!Arrive(Parked)) return;
                         break;
                     }
-                    (window, end) = (_window, _end);
+                    (window, end) = (_window, _ends[index]);
                 }
             }
         }
@@ -242,16 +249,14 @@ public sealed class LocalWindows : IDisposable
     {
         var stretch = _stretch!;
         var earliest = long.MaxValue;
-        foreach (ref readonly var next in _next.AsSpan()) earliest = Math.Min(earliest, next.Value);
+        for (var k = 0; k < _count; k++) earliest = Math.Min(earliest, _earliestOf[k] = _next[k].Value);
         _earliest = earliest;
         _snapshot = Volatile.Read(ref _snapshotWanted) == 0 ? 0 : Interlocked.Exchange(ref _snapshotWanted, 0);
-        _park = _stopWanted || earliest >= stretch.StopAt || Stopwatch.GetTimestamp() >= stretch.WallStopAt;
-        if (_park || _schedule.Next(earliest, stretch.HoldAt) is not { } window)
-        {
-            _park = true;
-            return;
-        }
-        (_start, _end) = window;
+        // Wanting to park, the partitions first run to where the furthest stands (the schedule aligns them), then park.
+        var park = _stopWanted || earliest >= stretch.StopAt || Stopwatch.GetTimestamp() >= stretch.WallStopAt;
+        _park = !_schedule.Ends(_ends, _earliestOf, stretch.HoldAt, park, _ends);
+        if (_park) return;
+        (_start, _end) = (earliest, _ends.Max());
         _window++;
         if (_start - _lastProgress < _schedule.ProgressInterval) return;
         _lastProgress = _start;

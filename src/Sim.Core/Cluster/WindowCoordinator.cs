@@ -604,9 +604,9 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers, IWithUnbounde
             var scenario = ScenarioLoader.Parse(start.ScenarioHocon, "<scenario sent to the coordinator>", start.BaseDirectory, _model);
             var layout = _model.Layout(scenario, start.Partitions);
             _count = layout.Partitions;
-            _lookahead = layout.Lookahead();
             _scenario = scenario;
-            _schedule = new WindowSchedule(_lookahead, scenario.DurationPs, scenario.Kernel.ProgressIntervalPs);
+            _schedule = WindowSchedule.Of(layout, scenario.DurationPs, scenario.Kernel.ProgressIntervalPs);
+            _lookahead = _schedule.Lookahead;
             _kernel = scenario.Kernel;
             if (start.From?.Partitions is { } restored && restored.Length != _count)
                 throw new InvalidOperationException($"the checkpoint to resume from holds {restored.Length} partitions, the scenario's layout {_count}");
@@ -933,7 +933,7 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers, IWithUnbounde
         _stretchWindow = _window;
         _parked = new StretchParked?[_count];
         var stretch = new ReleaseStretch(_runNumber, _window, w.Start, w.End, checkpoint, holdAt, StopAt(holdAt), WallLeft(), _lastProgress,
-            _schedule.Lookahead, _schedule.EndTime, _schedule.ProgressInterval);
+            _schedule.Latency, _schedule.EndTime, _schedule.ProgressInterval);
         foreach (var p in _partitions) p.Tell(stretch);
     }
 
