@@ -244,7 +244,7 @@ public sealed class PartitionActor : ReceiveActor
     {
         var partition = _partition!;
         _stretch = stretch;
-        _schedule = stretch.Schedule;
+        _schedule = stretch.Schedule();
         (_window, _start, _end, _lastProgress) = (stretch.Window, stretch.Start, stretch.End, stretch.LastProgress);
         _ends = new long[partition.PartitionCount];
         Array.Fill(_ends, stretch.End);

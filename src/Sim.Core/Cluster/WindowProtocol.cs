@@ -102,7 +102,7 @@ public static class WindowProtocol
     public sealed record ReleaseStretch(long Run, long Window, long Start, long End, bool Checkpoint, long HoldAt, long StopAt, long WallMicroseconds,
         long LastProgress, long[] Latency, long EndTime, long ProgressInterval) : IDcSimMessage
     {
-        public WindowSchedule Schedule => new(Latency, EndTime, ProgressInterval);
+        public WindowSchedule Schedule() => new(Latency, EndTime, ProgressInterval);
     }
 
     /// <summary>

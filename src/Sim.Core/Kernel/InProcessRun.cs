@@ -42,7 +42,7 @@ public static class InProcessRun
             for (var i = 0; i < parts.Length; i++) earliest[i] = parts[i].NextEventTime;
             var due = pending.TryPeek(out var directive);
             // A directive is applied where the partitions stand at one time with every event before it handled: they park there first.
-            if (!schedule.Ends(ends, earliest, due ? directive!.Time : long.MaxValue, due && earliest.Min() >= directive!.Time, ends))
+            if (!schedule.Ends(ends, earliest, due ? directive!.Time : long.MaxValue, due && earliest.Min() >= directive!.Time, ends, delivered: true))
             {
                 if (!due || earliest.Min() < directive!.Time) break;
                 pending.Dequeue();

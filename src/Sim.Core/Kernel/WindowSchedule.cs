@@ -72,8 +72,11 @@ public sealed class WindowSchedule
     /// written align them: each ends at the furthest partition's position at the latest.
     /// </summary>
     /// <param name="positions">Each partition's position: the end of the window it last ran (every local event before it handled).</param>
-    /// <param name="earliest">Each partition's earliest event, held or sent to another partition in that window.</param>
-    public bool Ends(ReadOnlySpan<long> positions, ReadOnlySpan<long> earliest, long holdAt, bool park, Span<long> ends)
+    /// <param name="earliest">
+    /// Each partition's earliest event, held or sent to another partition in that window; with <paramref name="delivered"/>, held once
+    /// every sent event is delivered (a tighter bound: an event then counts only where it is).
+    /// </param>
+    public bool Ends(ReadOnlySpan<long> positions, ReadOnlySpan<long> earliest, long holdAt, bool park, Span<long> ends, bool delivered = false)
     {
         var n = Partitions;
         if (positions.Length != n || earliest.Length != n || ends.Length != n)
@@ -92,6 +95,7 @@ public sealed class WindowSchedule
         for (var k = 0; k < n; k++)
         {
             at[k] = earliest[k];
+            if (delivered) continue;
             for (var m = 0; m < n; m++)
                 if (m != k && _latency[m * n + k] != long.MaxValue) at[k] = Math.Min(at[k], Math.Max(earliest[m], positions[k]));
         }
