@@ -81,7 +81,9 @@ public sealed class LocalWindows : IDisposable
     private long _end;
     /// <summary>Each partition's end of the window being run, by index (<see cref="WindowSchedule.Ends"/>): the leader rewrites it in place.</summary>
     private readonly long[] _ends;
-    private readonly long[] _earliestOf;
+    /// <summary>Each partition's earliest event it holds after the window (<see cref="_next"/> counts what it sent too).</summary>
+    private readonly long[] _held;
+    private readonly long[] _sent;
     private long _lastProgress;
     private long _earliest;
     private bool _park;
@@ -100,7 +102,8 @@ public sealed class LocalWindows : IDisposable
         for (var pair = 0; pair < _spare.Length; pair++) _spare[pair] = [];
         _next = new SpinGate.Line[count];
         _ends = new long[count];
-        _earliestOf = new long[count];
+        _held = new long[count];
+        _sent = new long[count];
     }
 
     /// <summary>Takes partition <paramref name="partition"/> into the group and starts its thread, which waits for the first stretch.</summary>
@@ -167,6 +170,7 @@ public sealed class LocalWindows : IDisposable
                     partition.RunUntil(end);
                     member.Busy.Stop();
                     var parity = (int)(window & 1);
+                    _held[index] = partition.NextEventTime;
                     _next[index].Value = HandOver(partition, index, parity);
                     if (!Arrive(Decide)) return;
                     TakeIn(partition, index, parity);
@@ -249,12 +253,13 @@ public sealed class LocalWindows : IDisposable
     {
         var stretch = _stretch!;
         var earliest = long.MaxValue;
-        for (var k = 0; k < _count; k++) earliest = Math.Min(earliest, _earliestOf[k] = _next[k].Value);
+        // What a partition held or sent stands for what it sent: no earlier, so the ends are safe.
+        for (var k = 0; k < _count; k++) earliest = Math.Min(earliest, _sent[k] = _next[k].Value);
         _earliest = earliest;
         _snapshot = Volatile.Read(ref _snapshotWanted) == 0 ? 0 : Interlocked.Exchange(ref _snapshotWanted, 0);
         // Wanting to park, the partitions first run to where the furthest stands (the schedule aligns them), then park.
         var park = _stopWanted || earliest >= stretch.StopAt || Stopwatch.GetTimestamp() >= stretch.WallStopAt;
-        _park = !_schedule.Ends(_ends, _earliestOf, stretch.HoldAt, park, _ends);
+        _park = !_schedule.Ends(_ends, _held, _sent, stretch.HoldAt, park, _ends);
         if (_park) return;
         (_start, _end) = (earliest, _ends.Max());
         _window++;

@@ -322,8 +322,9 @@ public sealed class PartitionActor : ReceiveActor
             park |= peer.Park;
             events += peer.EventsProcessed;
         }
-        // Wanting to park, the partitions first run to where the furthest stands (the schedule aligns them), then park.
-        if (!_schedule.Ends(_ends, earliestOf, stretch.HoldAt, park || earliest >= stretch.StopAt, _ends))
+        // A peer tells its earliest event held or sent, which stands for both. Wanting to park, the partitions first run to where the
+        // furthest stands (the schedule aligns them), then park.
+        if (!_schedule.Ends(_ends, earliestOf, earliestOf, stretch.HoldAt, park || earliest >= stretch.StopAt, _ends))
         {
             _stretch = null;
             _coordinator.Tell(new StretchParked(_run, partition.Index, _window, _start, _end, earliest, _lastProgress, partition.EventsProcessed));

@@ -53,8 +53,9 @@ namespace DcSim.SimCore.Cluster;
 /// Invariant: a window starts only when every partition completed the previous one, and its start is the earliest event held or in
 /// transit anywhere, so no partition can receive an event earlier than a window it has already run. The coordinator does not cut
 /// each window: it releases a stretch (its first window and where it must stop) and hears again only where it must act (a hold, a
-/// checkpoint, a control or query, the end), and progress on the way. The partitions cut the windows of a stretch themselves with
-/// the coordinator's <see cref="WindowSchedule"/>, exactly where the coordinator would: when every partition is in the coordinator's
+/// checkpoint, a control or query, the end), and progress on the way. The partitions cut the windows of a stretch after its first
+/// themselves with the coordinator's <see cref="WindowSchedule"/>, each partition's end alike from every partition's earliest event
+/// (per-pair lookahead), and stand at one time before they park (docs/kernel.md): when every partition is in the coordinator's
 /// process, on threads of their own through shared memory (<see cref="LocalWindows"/>); otherwise their actors tell each other
 /// (<see cref="PartitionActor"/>, <see cref="ReleaseStretch"/>), without the coordinator in between. With one partition windows are cut
 /// only for progress.

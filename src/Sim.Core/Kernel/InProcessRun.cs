@@ -36,13 +36,15 @@ public static class InProcessRun
         // Each partition's window end, the one before it its position: every partition starts at 0, all its events held.
         var ends = new long[parts.Length];
         var earliest = new long[parts.Length];
+        // Every sent event is delivered before the ends are cut: each counts where it is, none as sent.
+        var sent = Enumerable.Repeat(long.MaxValue, parts.Length).ToArray();
         foreach (var p in parts) p.RunWithin(ends);
         while (true)
         {
             for (var i = 0; i < parts.Length; i++) earliest[i] = parts[i].NextEventTime;
             var due = pending.TryPeek(out var directive);
             // A directive is applied where the partitions stand at one time with every event before it handled: they park there first.
-            if (!schedule.Ends(ends, earliest, due ? directive!.Time : long.MaxValue, due && earliest.Min() >= directive!.Time, ends, delivered: true))
+            if (!schedule.Ends(ends, earliest, sent, due ? directive!.Time : long.MaxValue, due && earliest.Min() >= directive!.Time, ends))
             {
                 if (!due || earliest.Min() < directive!.Time) break;
                 pending.Dequeue();

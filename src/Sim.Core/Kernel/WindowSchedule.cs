@@ -72,32 +72,32 @@ public sealed class WindowSchedule
     /// written align them: each ends at the furthest partition's position at the latest.
     /// </summary>
     /// <param name="positions">Each partition's position: the end of the window it last ran (every local event before it handled).</param>
-    /// <param name="earliest">
-    /// Each partition's earliest event, held or sent to another partition in that window; with <paramref name="delivered"/>, held once
-    /// every sent event is delivered (a tighter bound: an event then counts only where it is).
+    /// <param name="held">Each partition's earliest event it holds (sent to it by others not counted).</param>
+    /// <param name="sent">
+    /// No later than the earliest event each partition sent others in that window (<see cref="long.MaxValue"/>: none). Which partition
+    /// got it is not known, so it counts at each partition linked to the sender: the closer it is, the tighter the ends.
     /// </param>
-    public bool Ends(ReadOnlySpan<long> positions, ReadOnlySpan<long> earliest, long holdAt, bool park, Span<long> ends, bool delivered = false)
+    public bool Ends(ReadOnlySpan<long> positions, ReadOnlySpan<long> held, ReadOnlySpan<long> sent, long holdAt, bool park, Span<long> ends)
     {
         var n = Partitions;
-        if (positions.Length != n || earliest.Length != n || ends.Length != n)
+        if (positions.Length != n || held.Length != n || sent.Length != n || ends.Length != n)
             throw new ArgumentException($"the schedule is for {n} partitions, not {positions.Length}");
         var (first, furthest, aligned) = (long.MaxValue, long.MinValue, true);
         for (var k = 0; k < n; k++)
         {
-            first = Math.Min(first, earliest[k]);
+            first = Math.Min(first, Math.Min(held[k], sent[k]));
             aligned &= k == 0 || positions[k] == positions[0];
             furthest = Math.Max(furthest, positions[k]);
         }
         var stand = park || first >= EndTime;
         if (stand && aligned) return false;
-        // Events held at k are at or after its position; an event sent to k is there too, and no earlier than its sender's earliest.
+        // The earliest event at k once every sent one is delivered: one sent to k is at or after k's position (the last window's bound).
         Span<long> at = n <= 64 ? stackalloc long[n] : new long[n];
         for (var k = 0; k < n; k++)
         {
-            at[k] = earliest[k];
-            if (delivered) continue;
+            at[k] = held[k];
             for (var m = 0; m < n; m++)
-                if (m != k && _latency[m * n + k] != long.MaxValue) at[k] = Math.Min(at[k], Math.Max(earliest[m], positions[k]));
+                if (m != k && sent[m] != long.MaxValue && _latency[m * n + k] != long.MaxValue) at[k] = Math.Min(at[k], Math.Max(sent[m], positions[k]));
         }
         for (var i = 0; i < n; i++)
         {

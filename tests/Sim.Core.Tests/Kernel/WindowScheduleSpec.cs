@@ -14,10 +14,11 @@ public sealed class WindowScheduleSpec
     /// <summary>Three partitions in a line, 0 -10- 1 -30- 2: no link between 0 and 2.</summary>
     private static readonly long[][] Line = [[None, 10, None], [10, None, 30], [None, 30, None]];
 
+    /// <summary>The ends from each partition's earliest event held or sent (which stands for both), or held alone (nothing sent).</summary>
     private static long[] Ends(WindowSchedule schedule, long[] positions, long[] earliest, bool park = false, long holdAt = None, bool delivered = false)
     {
         var ends = new long[positions.Length];
-        Assert.True(schedule.Ends(positions, earliest, holdAt, park, ends, delivered));
+        Assert.True(schedule.Ends(positions, earliest, delivered ? [.. earliest.Select(_ => None)] : earliest, holdAt, park, ends));
         return ends;
     }
 
@@ -87,7 +88,7 @@ public sealed class WindowScheduleSpec
         // act: ask to park, then again after 0 handled its event (and sent nothing), then once aligned
         var first = Ends(schedule, positions, [115, 5_000, 5_000], park: true);
         var second = Ends(schedule, first, [5_000, 5_000, 5_000], park: true);
-        var stands = schedule.Ends(second, [5_000, 5_000, 5_000], None, true, new long[3]);
+        var stands = schedule.Ends(second, [5_000, 5_000, 5_000], [5_000, 5_000, 5_000], None, true, new long[3]);
 
         // assert: 0 and 1 may not pass 0's event + 10 (+ 10 for 0's own) nor where 2 stands; then all stand at 130
         Assert.Equal([125L, 125, 130], first);
@@ -102,7 +103,7 @@ public sealed class WindowScheduleSpec
         var schedule = new WindowSchedule(Line, 300, 500);
 
         // act
-        var stands = schedule.Ends([250, 250, 250], [300, None, 400], None, false, new long[3]);
+        var stands = schedule.Ends([250, 250, 250], [300, None, 400], [300, None, 400], None, false, new long[3]);
 
         // assert
         Assert.False(stands);
