@@ -56,7 +56,7 @@ public sealed partial class WindowCoordinatorSpec
         var atHold = FishForMessage<ServersSnapshot>(_ => true, TimeSpan.FromSeconds(10));
         var applied = Apply(coordinator, 1, "token", "ring1");
         Control(coordinator, new ResumeRun(2));
-        var completed = Completed();
+        var (_, completed) = ProgressAndResults();
 
         // assert: the listing and the hold where every partition stands at one time; the directive applied there as if given there
         Assert.InRange(counters.SimulatedTime, Millisecond, listed.SimulatedTime);
