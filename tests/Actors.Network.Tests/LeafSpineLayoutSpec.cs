@@ -1,4 +1,5 @@
 using DcSim.ActorsNetwork.Fabric;
+using DcSim.SimCore.Kernel;
 using DcSim.SimCore.Units;
 using DcSim.SimCore.Wire;
 using Xunit;
@@ -49,5 +50,21 @@ public sealed class LeafSpineLayoutSpec
         // assert: on two partitions rack 1 reaches the spine across them; on one, no link crosses
         Assert.Equal(OutputPort.MinimumLatency(topology.FabricLink.Rate, topology.FabricLink.DelayPs), apart.Lookahead());
         Assert.Equal(long.MaxValue, alone.Lookahead());
+    }
+
+    [Fact]
+    public void Link_latencies_must_link_only_the_partitions_a_link_joins_and_reach_the_others_through_them()
+    {
+        // arrange: one spine over three racks on three partitions: the spine with rack 0 on partition 0, racks 1 and 2 alone
+        var topology = Topology(1, 3, 2);
+        var hop = OutputPort.MinimumLatency(topology.FabricLink.Rate, topology.FabricLink.DelayPs);
+
+        // act
+        var layout = new FabricLayout(topology, 3);
+        var schedule = WindowSchedule.Of(layout, SimTime.Second, SimTime.Millisecond);
+
+        // assert: racks 1 and 2 have no link between them: they are two hops apart, through the spine's partition
+        Assert.Equal([[long.MaxValue, hop, hop], [hop, long.MaxValue, long.MaxValue], [hop, long.MaxValue, long.MaxValue]], layout.LinkLatencies());
+        Assert.Equal((2 * hop, 2 * hop, hop), (schedule.Reach(1, 2), schedule.Reach(0, 0), schedule.Lookahead));
     }
 }

@@ -37,19 +37,24 @@ public sealed class FabricLayout : IPartitionLayout
     public bool IsHost(int lp) => Graph.IsServer(lp);
     public string NameOf(int lp) => Graph.NameOf(lp);
 
+    /// <summary>The smallest latency of any link whose ends are in different partitions; <see cref="long.MaxValue"/> when none is.</summary>
+    public long Lookahead() => PairLookahead.Min(LinkLatencies());
+
     /// <summary>
-    /// The conservative lookahead: the smallest latency (minimum-frame serialization + propagation)
-    /// of any link whose ends are in different partitions; <see cref="long.MaxValue"/> when none is.
+    /// The conservative lookahead between each pair of partitions: by [from][to], the smallest latency (minimum-frame serialization +
+    /// propagation) of any link from a switch of <c>from</c> to an LP of <c>to</c>; <see cref="long.MaxValue"/> when none is. Server
+    /// links never cross (a rack shares its partition), so switch ports are every crossing.
     /// </summary>
-    public long Lookahead()
+    public long[][] LinkLatencies()
     {
-        var lookahead = long.MaxValue;
+        var latency = new long[Partitions][];
+        for (var p = 0; p < Partitions; p++) Array.Fill(latency[p] = new long[Partitions], long.MaxValue);
         for (var sw = 0; sw < Graph.SwitchCount; sw++)
         {
-            var partition = PartitionOfLp[Graph.SwitchLp(sw)];
+            var from = PartitionOfLp[Graph.SwitchLp(sw)];
             foreach (var port in Graph.PortsOf(sw))
-                if (PartitionOfLp[port.PeerLp] != partition) lookahead = Math.Min(lookahead, port.Link.MinimumLatency);
+                if (PartitionOfLp[port.PeerLp] is var to && to != from) latency[from][to] = Math.Min(latency[from][to], port.Link.MinimumLatency);
         }
-        return lookahead;
+        return latency;
     }
 }

@@ -28,7 +28,7 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
         InitPartition => "IP",
         PartitionReady => "P3",
         PartitionDirectory => "D2",
-        ReleaseStretch => "RS",
+        ReleaseStretch => "RT",
         PeerWindow => "PW",
         ParkStretch => "PK",
         StretchProgressed => "SP",
@@ -90,7 +90,9 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
                     break;
                 case ReleaseStretch m:
                     w.Write(m.Run); w.Write(m.Window); w.Write(m.Start); w.Write(m.End); w.Write(m.Checkpoint); w.Write(m.HoldAt); w.Write(m.StopAt);
-                    w.Write(m.WallMicroseconds); w.Write(m.LastProgress); w.Write(m.Lookahead); w.Write(m.EndTime); w.Write(m.ProgressInterval);
+                    w.Write(m.WallMicroseconds); w.Write(m.LastProgress); w.Write(m.Latency.Length);
+                    foreach (var latency in m.Latency) w.Write(latency);
+                    w.Write(m.EndTime); w.Write(m.ProgressInterval);
                     break;
                 case PeerWindow m: WritePeerWindow(w, m); break;
                 case ParkStretch m: w.Write(m.Run); w.Write(m.Stretch); break;
@@ -165,8 +167,8 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
             "CF" => new CheckpointFailed(r.ReadInt64(), r.ReadInt32(), r.ReadInt64(), r.ReadString()),
             "P3" => new PartitionReady(r.ReadInt64(), r.ReadInt32(), r.ReadInt64(), r.ReadString(), r.ReadString()),
             "D2" => new PartitionDirectory(ReadArray(r, () => system.Provider.ResolveActorRef(r.ReadString())), ReadArray(r, r.ReadString)),
-            "RS" => new ReleaseStretch(r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadBoolean(), r.ReadInt64(), r.ReadInt64(),
-                r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64()),
+            "RT" => new ReleaseStretch(r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadBoolean(), r.ReadInt64(), r.ReadInt64(),
+                r.ReadInt64(), r.ReadInt64(), ReadArray(r, r.ReadInt64), r.ReadInt64(), r.ReadInt64()),
             "PW" => ReadPeerWindow(r),
             "PK" => new ParkStretch(r.ReadInt64(), r.ReadInt64()),
             "SP" => new StretchProgressed(r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64()),

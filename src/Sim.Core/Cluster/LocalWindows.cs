@@ -79,6 +79,11 @@ public sealed class LocalWindows : IDisposable
     private long _window;
     private long _start;
     private long _end;
+    /// <summary>Each partition's end of the window being run, by index (<see cref="WindowSchedule.Ends"/>): the leader rewrites it in place.</summary>
+    private readonly long[] _ends;
+    /// <summary>Each partition's earliest event it holds after the window (<see cref="_next"/> counts what it sent too).</summary>
+    private readonly long[] _held;
+    private readonly long[] _sent;
     private long _lastProgress;
     private long _earliest;
     private bool _park;
@@ -96,6 +101,9 @@ public sealed class LocalWindows : IDisposable
         _spare = new List<SimEvent>[count * count];
         for (var pair = 0; pair < _spare.Length; pair++) _spare[pair] = [];
         _next = new SpinGate.Line[count];
+        _ends = new long[count];
+        _held = new long[count];
+        _sent = new long[count];
     }
 
     /// <summary>Takes partition <paramref name="partition"/> into the group and starts its thread, which waits for the first stretch.</summary>
@@ -112,6 +120,7 @@ public sealed class LocalWindows : IDisposable
     {
         _stretch = stretch;
         (_window, _start, _end, _lastProgress) = (stretch.Window, stretch.Start, stretch.End, stretch.LastProgress);
+        Array.Fill(_ends, stretch.End);
         _stopWanted = false;
         _release.Open();
     }
@@ -153,6 +162,7 @@ public sealed class LocalWindows : IDisposable
                 var stretch = _stretch!;
                 var (window, end) = (stretch.Window, stretch.End);
                 if (stretch.Checkpoint) PartitionActor.SendCheckpoint(partition, _run, window, stretch.Start, _coordinator);
+                partition.RunWithin(_ends);
                 while (true)
                 {
                     if (!member.Wall.IsRunning) member.Wall.Start();
@@ -160,6 +170,7 @@ public sealed class LocalWindows : IDisposable
                     partition.RunUntil(end);
                     member.Busy.Stop();
                     var parity = (int)(window & 1);
+                    _held[index] = partition.NextEventTime;
                     _next[index].Value = HandOver(partition, index, parity);
                     if (!Arrive(Decide)) return;
                     TakeIn(partition, index, parity);
@@ -171,7 +182,7 @@ public sealed class LocalWindows : IDisposable
                         if (!Arrive(Parked)) return;
                         break;
                     }
-                    (window, end) = (_window, _end);
+                    (window, end) = (_window, _ends[index]);
                 }
             }
         }
@@ -242,16 +253,15 @@ public sealed class LocalWindows : IDisposable
     {
         var stretch = _stretch!;
         var earliest = long.MaxValue;
-        foreach (ref readonly var next in _next.AsSpan()) earliest = Math.Min(earliest, next.Value);
+        // What a partition held or sent stands for what it sent: no earlier, so the ends are safe.
+        for (var k = 0; k < _count; k++) earliest = Math.Min(earliest, _sent[k] = _next[k].Value);
         _earliest = earliest;
         _snapshot = Volatile.Read(ref _snapshotWanted) == 0 ? 0 : Interlocked.Exchange(ref _snapshotWanted, 0);
-        _park = _stopWanted || earliest >= stretch.StopAt || Stopwatch.GetTimestamp() >= stretch.WallStopAt;
-        if (_park || _schedule.Next(earliest, stretch.HoldAt) is not { } window)
-        {
-            _park = true;
-            return;
-        }
-        (_start, _end) = window;
+        // Wanting to park, the partitions first run to where the furthest stands (the schedule aligns them), then park.
+        var park = _stopWanted || earliest >= stretch.StopAt || Stopwatch.GetTimestamp() >= stretch.WallStopAt;
+        _park = !_schedule.Ends(_ends, _held, _sent, stretch.HoldAt, park, _ends);
+        if (_park) return;
+        (_start, _end) = (earliest, _ends.Max());
         _window++;
         if (_start - _lastProgress < _schedule.ProgressInterval) return;
         _lastProgress = _start;

@@ -52,6 +52,8 @@ public sealed class PartitionActor : ReceiveActor
     private long _window;
     private long _start;
     private long _end;
+    /// <summary>Every partition's end of the window being run, by index (<see cref="WindowSchedule.Ends"/>; <see cref="_end"/> is this one's).</summary>
+    private long[] _ends = [];
     private long _lastProgress;
     private long _wallStopAt;
     private bool _parkWanted;
@@ -256,8 +258,11 @@ public sealed class PartitionActor : ReceiveActor
     {
         var partition = _partition!;
         _stretch = stretch;
-        _schedule = stretch.Schedule;
+        _schedule = stretch.Schedule();
         (_window, _start, _end, _lastProgress) = (stretch.Window, stretch.Start, stretch.End, stretch.LastProgress);
+        _ends = new long[partition.PartitionCount];
+        Array.Fill(_ends, stretch.End);
+        partition.RunWithin(_ends);
         _parkWanted = false;
         var wallTicks = stretch.WallMicroseconds >= long.MaxValue / Stopwatch.Frequency ? long.MaxValue : stretch.WallMicroseconds * Stopwatch.Frequency / 1_000_000;
         _wallStopAt = wallTicks == long.MaxValue ? long.MaxValue : Stopwatch.GetTimestamp() + wallTicks;
@@ -324,19 +329,24 @@ public sealed class PartitionActor : ReceiveActor
         var earliest = own.NextEventTime;
         var park = own.Park;
         var events = own.EventsProcessed;
+        Span<long> earliestOf = stackalloc long[_ends.Length];
+        earliestOf[partition.Index] = own.NextEventTime;
         foreach (var peer in peers)
         {
             earliest = Math.Min(earliest, peer.NextEventTime);
+            earliestOf[peer.From] = peer.NextEventTime;
             park |= peer.Park;
             events += peer.EventsProcessed;
         }
-        if (park || earliest >= stretch.StopAt || _schedule.Next(earliest, stretch.HoldAt) is not { } next)
+        // A peer tells its earliest event held or sent, which stands for both. Wanting to park, the partitions first run to where the
+        // furthest stands (the schedule aligns them), then park.
+        if (!_schedule.Ends(_ends, earliestOf, earliestOf, stretch.HoldAt, park || earliest >= stretch.StopAt, _ends))
         {
             _stretch = null;
             _coordinator.Tell(new StretchParked(_run, partition.Index, _window, _start, _end, earliest, _lastProgress, partition.EventsProcessed));
             return;
         }
-        (_start, _end) = next;
+        (_start, _end) = (earliest, _ends[partition.Index]);
         _window++;
         if (_start - _lastProgress >= _schedule.ProgressInterval)
         {

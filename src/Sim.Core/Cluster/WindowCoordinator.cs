@@ -53,8 +53,9 @@ namespace DcSim.SimCore.Cluster;
 /// Invariant: a window starts only when every partition completed the previous one, and its start is the earliest event held or in
 /// transit anywhere, so no partition can receive an event earlier than a window it has already run. The coordinator does not cut
 /// each window: it releases a stretch (its first window and where it must stop) and hears again only where it must act (a hold, a
-/// checkpoint, a control or query, the end), and progress on the way. The partitions cut the windows of a stretch themselves with
-/// the coordinator's <see cref="WindowSchedule"/>, exactly where the coordinator would: when every partition is in the coordinator's
+/// checkpoint, a control or query, the end), and progress on the way. The partitions cut the windows of a stretch after its first
+/// themselves with the coordinator's <see cref="WindowSchedule"/>, each partition's end alike from every partition's earliest event
+/// (per-pair lookahead), and stand at one time before they park (docs/kernel.md): when every partition is in the coordinator's
 /// process, on threads of their own through shared memory (<see cref="LocalWindows"/>); otherwise their actors tell each other
 /// (<see cref="PartitionActor"/>, <see cref="ReleaseStretch"/>), without the coordinator in between. With one partition windows are cut
 /// only for progress.
@@ -605,9 +606,9 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers, IWithUnbounde
             var scenario = ScenarioLoader.Parse(start.ScenarioHocon, "<scenario sent to the coordinator>", start.BaseDirectory, _model);
             var layout = _model.Layout(scenario, start.Partitions);
             _count = layout.Partitions;
-            _lookahead = layout.Lookahead();
             _scenario = scenario;
-            _schedule = new WindowSchedule(_lookahead, scenario.DurationPs, scenario.Kernel.ProgressIntervalPs);
+            _schedule = WindowSchedule.Of(layout, scenario.DurationPs, scenario.Kernel.ProgressIntervalPs);
+            _lookahead = _schedule.Lookahead;
             _kernel = scenario.Kernel;
             if (start.From?.Partitions is { } restored && restored.Length != _count)
                 throw new InvalidOperationException($"the checkpoint to resume from holds {restored.Length} partitions, the scenario's layout {_count}");
@@ -936,7 +937,7 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers, IWithUnbounde
         _stretchWindow = _window;
         _parked = new StretchParked?[_count];
         var stretch = new ReleaseStretch(_runNumber, _window, w.Start, w.End, checkpoint, holdAt, StopAt(holdAt), WallLeft(), _lastProgress,
-            _schedule.Lookahead, _schedule.EndTime, _schedule.ProgressInterval);
+            _schedule.Latency, _schedule.EndTime, _schedule.ProgressInterval);
         foreach (var p in _partitions) p.Tell(stretch);
     }
 

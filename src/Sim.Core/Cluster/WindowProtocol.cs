@@ -99,15 +99,16 @@ public static class WindowProtocol
     /// Coordinator -> every partition on the actors' path (partitions not all in the coordinator's process): run window
     /// <paramref name="Window"/> = [<paramref name="Start"/>, <paramref name="End"/>) (checkpointing first when <paramref name="Checkpoint"/>),
     /// then the following windows, decided by every partition alike from what its peers tell it (<see cref="PeerWindow"/>) with the
-    /// coordinator's schedule (<paramref name="Lookahead"/>, <paramref name="EndTime"/>, <paramref name="ProgressInterval"/>), each ending at
+    /// coordinator's schedule (<paramref name="Latency"/>: the link latencies between partitions, <see cref="WindowSchedule.Latency"/>;
+    /// <paramref name="EndTime"/>, <paramref name="ProgressInterval"/>), each ending at
     /// <paramref name="HoldAt"/> at the latest, until the next would start at or after <paramref name="StopAt"/>, the run ends, or a partition
     /// wants to park: asked to (<see cref="ParkStretch"/>) or <paramref name="WallMicroseconds"/> of its own wall time after this arrived.
     /// <paramref name="LastProgress"/>: where progress was last told. The same fields as a <see cref="LocalWindows.Stretch"/>.
     /// </summary>
     public sealed record ReleaseStretch(long Run, long Window, long Start, long End, bool Checkpoint, long HoldAt, long StopAt, long WallMicroseconds,
-        long LastProgress, long Lookahead, long EndTime, long ProgressInterval) : IDcSimMessage
+        long LastProgress, long[] Latency, long EndTime, long ProgressInterval) : IDcSimMessage
     {
-        public WindowSchedule Schedule => new(Lookahead, EndTime, ProgressInterval);
+        public WindowSchedule Schedule() => new(Latency, EndTime, ProgressInterval);
     }
 
     /// <summary>

@@ -31,22 +31,35 @@ public static class InProcessRun
             p.AttachCaptures(scenario.Capture);
             p.Start();
         }
-        var schedule = new WindowSchedule(layout.Lookahead(), scenario.DurationPs, scenario.Kernel.ProgressIntervalPs);
+        var schedule = WindowSchedule.Of(layout, scenario.DurationPs, scenario.Kernel.ProgressIntervalPs);
         var pending = new Queue<Directive>((directives ?? []).Where(d => d.Time < scenario.DurationPs).OrderBy(d => d.Time));
+        // Each partition's window end, the one before it its position: every partition starts at 0, all its events held.
+        var ends = new long[parts.Length];
+        var earliest = new long[parts.Length];
+        // Every sent event is delivered before the ends are cut: each counts where it is, none as sent.
+        var sent = Enumerable.Repeat(long.MaxValue, parts.Length).ToArray();
+        foreach (var p in parts) p.RunWithin(ends);
         while (true)
         {
-            var earliest = parts.Min(p => p.NextEventTime);
-            if (pending.TryPeek(out var directive) && earliest >= directive.Time)
+            for (var i = 0; i < parts.Length; i++) earliest[i] = parts[i].NextEventTime;
+            var due = pending.TryPeek(out var directive);
+            // A directive is applied where the partitions stand at one time with every event before it handled: they park there first.
+            if (!schedule.Ends(ends, earliest, sent, due ? directive!.Time : long.MaxValue, due && earliest.Min() >= directive!.Time, ends))
             {
+                if (!due || earliest.Min() < directive!.Time) break;
                 pending.Dequeue();
                 var result = parts.Select(p => p.Apply(directive)).ToList().SingleOrDefault(r => r is not null);
                 applied?.Invoke(directive, result);
+                Array.Fill(ends, directive.Time);
                 continue;
             }
-            if (schedule.Next(earliest, pending.Count > 0 ? directive!.Time : long.MaxValue) is not { } window) break;
-            if (restoreAt?.Invoke(window.Start) == true)
-                for (var i = 0; i < parts.Length; i++) parts[i] = PartitionCheckpoint.Restore(PartitionCheckpoint.Save(parts[i]));
-            foreach (var p in parts) p.RunUntil(window.End);
+            if (restoreAt?.Invoke(earliest.Min()) == true)
+                for (var i = 0; i < parts.Length; i++)
+                {
+                    parts[i] = PartitionCheckpoint.Restore(PartitionCheckpoint.Save(parts[i]));
+                    parts[i].RunWithin(ends);
+                }
+            foreach (var p in parts) p.RunUntil(ends[p.Index]);
             foreach (var from in parts)
             foreach (var to in parts)
             {

@@ -12,7 +12,7 @@ namespace DcSim.SimCore.Kernel;
 /// cheapest correct schedule on one thread: no barrier, no message per event, and each LP still sees
 /// its own events in the global total order. Events for LPs of other partitions go to a per-destination
 /// outbox; the window protocol (<see cref="WindowCoordinator"/>) guarantees they are at or after the
-/// end of the current window (the lookahead), and delivers them before the window that contains them.
+/// end of that partition's current window (the lookahead), and delivers them before the window that contains them.
 /// Invariants checked here: an LP never handles an event earlier than one it already handled, and an
 /// event sent to another partition is never inside the current window.
 /// Parcels (<see cref="Parcel"/>) travel beside the events: one for a local LP is kept at once, one for another partition waits
@@ -31,6 +31,8 @@ public sealed class Partition
     /// </summary>
     private readonly SortedList<(int Lp, long Key), byte[]> _parcels = new();
     private long _windowEnd;
+    /// <summary>Every partition's end of the window being run, by index (<see cref="RunWithin"/>); null: all end where this one does.</summary>
+    private long[]? _windowEnds;
 
     public Partition(int index, int partitionCount, int[] partitionOfLp)
     {
@@ -140,6 +142,13 @@ public sealed class Partition
         }
         EventsProcessed += processed;
     }
+
+    /// <summary>
+    /// From now on, each window run here is one of <paramref name="ends"/>' (every partition's end of the window being run, by index:
+    /// the caller updates it in place between windows); an event sent to another partition must not be before that partition's end.
+    /// </summary>
+    public void RunWithin(long[] ends) =>
+        _windowEnds = ends.Length == PartitionCount ? ends : throw new ArgumentException($"{ends.Length} window ends for {PartitionCount} partitions", nameof(ends));
 
     /// <summary>Virtual time up to which every local event has been handled (the end of the last window run).</summary>
     public long CompletedUntil => _windowEnd;
@@ -273,9 +282,9 @@ public sealed class Partition
     {
         var target = _partitionOfLp[targetLp];
         if (target == Index) return ref _heap.PushNew(time, order, targetLp);
-        if (time < _windowEnd)
+        if (time < (_windowEnds is { } ends ? ends[target] : _windowEnd))
             throw new InvalidOperationException(
-                $"lookahead violation: LP {(int)(order >> SimEvent.SequenceBits)} sent an event at {time} ps to LP {targetLp} in partition {target}, inside the window ending at {_windowEnd} ps");
+                $"lookahead violation: LP {(int)(order >> SimEvent.SequenceBits)} sent an event at {time} ps to LP {targetLp} in partition {target}, inside its window ending at {_windowEnds?[target] ?? _windowEnd} ps");
         var outbox = _outbox[target];
         outbox.Add(default);
         ref var e = ref CollectionsMarshal.AsSpan(outbox)[^1];

@@ -104,7 +104,7 @@ public sealed class DataChannelSpec() : TestKit(DcSimSerialization.Binding)
         var peer = CreateTestProbe();
         partition.Tell(new PartitionDirectory([peer.Ref, partition], ["", ""]));
         // a stretch that parks after its first window (no wall time to spend)
-        partition.Tell(new ReleaseStretch(1, 0, 0, Latency, false, long.MaxValue, long.MaxValue, 0, 0, Latency, 1_000 * Latency, 1_000 * Latency), TestActor);
+        partition.Tell(new ReleaseStretch(1, 0, 0, Latency, false, long.MaxValue, long.MaxValue, 0, 0, [.. TestLayout.AllLinked(2, Latency).SelectMany(row => row)], 1_000 * Latency, 1_000 * Latency), TestActor);
         peer.ExpectMsg<PeerWindow>();
         var link = here.Link(there.Endpoint);
 

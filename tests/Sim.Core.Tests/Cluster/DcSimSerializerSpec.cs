@@ -32,8 +32,8 @@ public sealed class DcSimSerializerSpec() : TestKit(DcSimSerialization.Binding)
         new InitPartition(4, 1, 3, "seed = 2", "/x"),
         new PartitionReady(4, 2, 99, "akka.tcp://dcsim@127.0.0.1:1234", "127.0.0.1:40123"),
         new PartitionReady(4, 2, 99, "akka.tcp://dcsim@127.0.0.1:1234"),
-        new ReleaseStretch(4, 7, 100, 200, false, long.MaxValue, 900, long.MaxValue, 50, 100, 1000, 500),
-        new ReleaseStretch(5, 8, 200, 300, true, 250, 250, 3_000_000, 200, 100, 1000, 500),
+        new ReleaseStretch(4, 7, 100, 200, false, long.MaxValue, 900, long.MaxValue, 50, [long.MaxValue, 100, 300, long.MaxValue], 1000, 500),
+        new ReleaseStretch(5, 8, 200, 300, true, 250, 250, 3_000_000, 200, [100], 1000, 500),
         new PeerWindow(4, 1, 7, 250, true, 12345, 2, [SampleEvent], [new ParcelPiece(3, 77, 0, 1, [1, 2])]),
         new PeerWindow(4, 0, 8, long.MaxValue, false, 0, 0, [], []),
         new ParkStretch(4, 7),
@@ -159,6 +159,7 @@ public sealed class DcSimSerializerSpec() : TestKit(DcSimSerialization.Binding)
         StartExperiment { From: { } from } x => $"{x with { From = null }} {Describe(from)}",
         CheckpointTaken c => $"CT {c.WallMicroseconds} {Describe(c.Point)}",
         CheckpointPart c => $"{c with { Bytes = [] }} {string.Join(",", c.Bytes)}",
+        ReleaseStretch s => $"{s with { Latency = [] }} {string.Join(",", s.Latency)}",
         EventBatch b => $"EB {b.Run} {b.From} {b.Window} {string.Join(",", b.Events.Select(e => e.Time))} "
                         + string.Join("|", b.Parcels.Select(p => $"{p.Lp} {p.Key} {p.Piece}/{p.Pieces} {Convert.ToHexString(p.Bytes)}")),
         RecoveryPoint p => $"{p.Window} {p.SimulatedTime} {(p.Partitions is null ? "none" : string.Join("|", p.Partitions.Select(b => string.Join(",", b))))}",

@@ -26,9 +26,14 @@ public sealed class PartitionActorSpec : TestKit
         return (partition, ready);
     }
 
-    /// <summary>A stretch of run 1 from window <paramref name="window"/> = [start, end), windows one latency long, no progress on the way.</summary>
-    private static ReleaseStretch Stretch(long window, long start, long end, long stopAt = long.MaxValue, long wallMicroseconds = long.MaxValue, long run = 1) =>
-        new(run, window, start, end, false, long.MaxValue, stopAt, wallMicroseconds, start, Latency, End, End);
+    /// <summary>
+    /// A stretch of run 1 from window <paramref name="window"/> = [start, end), two partitions one latency apart (one: windows one latency
+    /// long), no progress on the way.
+    /// </summary>
+    private static ReleaseStretch Stretch(long window, long start, long end, long stopAt = long.MaxValue, long wallMicroseconds = long.MaxValue, long run = 1,
+        int partitions = 2) =>
+        new(run, window, start, end, false, long.MaxValue, stopAt, wallMicroseconds, start,
+            partitions == 1 ? [Latency] : [.. TestLayout.AllLinked(partitions, Latency).SelectMany(row => row)], End, End);
 
     /// <summary>What partition <paramref name="from"/> says of <paramref name="window"/> when it sent nothing.</summary>
     private static PeerWindow Word(int from, long window, long next, bool park = false, long run = 1) => new(run, from, window, next, park, 0, 0, [], []);
@@ -96,7 +101,7 @@ public sealed class PartitionActorSpec : TestKit
         partition.Tell(new PartitionDirectory([TestActor], [""]));
 
         // act: windows one latency long until the next would start at or after 5 latencies
-        partition.Tell(Stretch(0, 0, Latency, stopAt: 5 * Latency), TestActor);
+        partition.Tell(Stretch(0, 0, Latency, stopAt: 5 * Latency, partitions: 1), TestActor);
         var parked = FishForMessage<StretchParked>(_ => true);
 
         // assert

@@ -10,9 +10,12 @@ namespace DcSim.SimCore.Tests.Kernel;
 /// A model made only for kernel tests: LPs in a ring pass tokens to their successor after the link
 /// latency plus a random jitter. LP i runs in partition i mod P, so every hop crosses partitions when
 /// P > 1. Each LP checks that its clock never goes back and reports a checksum of what it handled. <paramref name="onHandle"/>, when
-/// given, sees each event an LP handles (LP id, time) first: a test may look at the thread or throw.
+/// given, sees each event an LP handles (LP id, time) first: a test may look at the thread or throw. With <paramref name="ringLinks"/> the
+/// layout links only the partitions a token goes between (on 3 partitions a one-way ring: each partition a different distance from the
+/// others), else every pair.
 /// </summary>
-internal sealed class RingModel(int lps, long latencyPs, Action<int, long>? onHandle = null, Action<int>? onSnapshot = null) : IModelFactory
+internal sealed class RingModel(int lps, long latencyPs, Action<int, long>? onHandle = null, Action<int>? onSnapshot = null, bool ringLinks = false)
+    : IModelFactory
 {
     /// <summary>The ring has no settings of its own: its size and latency are given in code.</summary>
     public IScenarioModel Read(ScenarioSection root, ScenarioReadContext context) => NoSettings.Instance;
@@ -28,15 +31,30 @@ internal sealed class RingModel(int lps, long latencyPs, Action<int, long>? onHa
         return partition;
     }
 
-    private TestLayout Ring(int partitions) => new(partitions, Enumerable.Range(0, lps).Select(i => i % partitions).ToArray(), latencyPs);
+    private TestLayout Ring(int partitions)
+    {
+        var partitionOfLp = Enumerable.Range(0, lps).Select(i => i % partitions).ToArray();
+        if (!ringLinks) return new(partitions, partitionOfLp, latencyPs);
+        var latencies = TestLayout.AllLinked(partitions, long.MaxValue);
+        for (var i = 0; i < lps; i++)
+            if (partitionOfLp[i] != partitionOfLp[(i + 1) % lps]) latencies[partitionOfLp[i]][partitionOfLp[(i + 1) % lps]] = latencyPs;
+        return new(partitions, partitionOfLp, latencies);
+    }
 }
 
-/// <summary>The layout of a test model: LPs placed by hand, every cross-partition hop one latency long.</summary>
-internal sealed class TestLayout(int partitions, int[] partitionOfLp, long latencyPs) : IPartitionLayout
+/// <summary>The layout of a test model: LPs placed by hand, the partitions linked as given (by default every pair, one latency apart).</summary>
+internal sealed class TestLayout(int partitions, int[] partitionOfLp, long[][] latencies) : IPartitionLayout
 {
+    public TestLayout(int partitions, int[] partitionOfLp, long latencyPs) : this(partitions, partitionOfLp, AllLinked(partitions, latencyPs)) { }
+
     public int Partitions { get; } = partitions;
     public int[] PartitionOfLp { get; } = partitionOfLp;
-    public long Lookahead() => Partitions == 1 ? long.MaxValue : latencyPs;
+
+    public long[][] LinkLatencies() => latencies;
+
+    /// <summary>By [from][to]: <paramref name="latencyPs"/> between any two of <paramref name="partitions"/>, none within one.</summary>
+    public static long[][] AllLinked(int partitions, long latencyPs) =>
+        [.. Enumerable.Range(0, partitions).Select(from => Enumerable.Range(0, partitions).Select(to => from == to ? long.MaxValue : latencyPs).ToArray())];
 }
 
 internal sealed class NoSettings : IScenarioModel
