@@ -68,6 +68,9 @@ public sealed class LocalWindows : IDisposable
     private readonly List<SimEvent>[] _spare;
     /// <summary>Each partition's earliest event, held or sent, after the window just run, each on a cache line of its own.</summary>
     private readonly SpinGate.Line[] _next;
+    /// <summary>The core each partition's thread ran its window on, each on a cache line of its own (see <see cref="CoreSpread"/>).</summary>
+    private readonly SpinGate.Line[] _cores;
+    private readonly bool _spread;
     private readonly SpinGate _barrier = new();
     private readonly SpinGate _release = new();
     private SpinGate.Line _arrived;
@@ -96,6 +99,8 @@ public sealed class LocalWindows : IDisposable
         _spare = new List<SimEvent>[count * count];
         for (var pair = 0; pair < _spare.Length; pair++) _spare[pair] = [];
         _next = new SpinGate.Line[count];
+        _cores = new SpinGate.Line[count];
+        _spread = CoreSpread.Possible(count);
     }
 
     /// <summary>Takes partition <paramref name="partition"/> into the group and starts its thread, which waits for the first stretch.</summary>
@@ -145,6 +150,7 @@ public sealed class LocalWindows : IDisposable
         var member = _members[index]!;
         var partition = member.Partition;
         var released = 0L;
+        var trace = WindowTrace.For(_run, index);
         try
         {
             while (_release.Wait(released))
@@ -156,13 +162,23 @@ public sealed class LocalWindows : IDisposable
                 while (true)
                 {
                     if (!member.Wall.IsRunning) member.Wall.Start();
+                    var began = trace is null ? 0 : Stopwatch.GetTimestamp();
+                    var handled = partition.EventsProcessed;
                     member.Busy.Start();
                     partition.RunUntil(end);
                     member.Busy.Stop();
+                    var ran = trace is null ? 0 : Stopwatch.GetTimestamp();
+                    var cpuRan = trace is null ? 0 : Thread.GetCurrentProcessorId();
                     var parity = (int)(window & 1);
-                    _next[index].Value = HandOver(partition, index, parity);
+                    _next[index].Value = HandOver(partition, index, parity, out var sent);
+                    _cores[index].Value = CoreSpread.Current;
+                    var handedOver = trace is null ? 0 : Stopwatch.GetTimestamp();
                     if (!Arrive(Decide)) return;
-                    TakeIn(partition, index, parity);
+                    var passed = trace is null ? 0 : Stopwatch.GetTimestamp();
+                    var moved = _spread && Spread(index);
+                    var received = TakeIn(partition, index, parity);
+                    trace?.Add(new WindowTrace.Entry(window, began, ran, handedOver, passed, Stopwatch.GetTimestamp(),
+                        partition.EventsProcessed - handled, sent, received, GC.CollectionCount(0), cpuRan, Thread.GetCurrentProcessorId(), moved));
                     if (_snapshot != 0)
                         _coordinator.Tell(new ServersSnapshot(_snapshot, partition.CompletedUntil, ResultsCodec.Encode(partition.SnapshotCounters())));
                     if (_park)
@@ -182,12 +198,17 @@ public sealed class LocalWindows : IDisposable
             _coordinator.Tell(new ExperimentFailed($"partition {index}: {ex.Message}", _run));
             Dispose();
         }
+        finally
+        {
+            trace?.Write();
+        }
     }
 
     /// <summary>Leaves what <paramref name="partition"/> sent each other partition in this window's slots; its earliest event, held or sent.</summary>
-    private long HandOver(Partition partition, int index, int parity)
+    private long HandOver(Partition partition, int index, int parity, out int sent)
     {
         var next = partition.NextEventTime;
+        sent = 0;
         for (var to = 0; to < _count; to++)
         {
             if (!partition.HasOutbox(to)) continue;
@@ -196,6 +217,7 @@ public sealed class LocalWindows : IDisposable
             _spare[pair] = events;
             if (events.Count > 0)
             {
+                sent += events.Count;
                 foreach (ref readonly var e in CollectionsMarshal.AsSpan(events)) next = Math.Min(next, e.Time);
                 _events[parity][pair] = events;
             }
@@ -204,9 +226,10 @@ public sealed class LocalWindows : IDisposable
         return next;
     }
 
-    /// <summary>Delivers what the other partitions left for <paramref name="partition"/> in this window's slots, emptying them.</summary>
-    private void TakeIn(Partition partition, int index, int parity)
+    /// <summary>Delivers what the other partitions left for <paramref name="partition"/> in this window's slots, emptying them; how many events.</summary>
+    private int TakeIn(Partition partition, int index, int parity)
     {
+        var received = 0;
         var events = _events[parity];
         var parcels = _parcels[parity];
         for (var from = 0; from < _count; from++)
@@ -215,6 +238,7 @@ public sealed class LocalWindows : IDisposable
             if (events[pair] is { } sent)
             {
                 partition.Deliver(CollectionsMarshal.AsSpan(sent));
+                received += sent.Count;
                 sent.Clear();
                 events[pair] = null;
             }
@@ -224,6 +248,23 @@ public sealed class LocalWindows : IDisposable
                 parcels[pair] = null;
             }
         }
+        return received;
+    }
+
+    /// <summary>
+    /// After a barrier: moves this thread off its core when another partition thread ran its window there: the one woken onto the core
+    /// of the thread that opened the barrier, or, when two ran on one core, the one of the higher index (so two never both move).
+    /// </summary>
+    private bool Spread(int index)
+    {
+        var core = CoreSpread.Current;
+        var shared = false;
+        for (var other = 0; other < _count; other++)
+            shared |= other != index && _cores[other].Value == core && (other < index || _cores[index].Value != core);
+        if (!shared) return false;
+        Span<int> taken = stackalloc int[_count];
+        for (var i = 0; i < _count; i++) taken[i] = i == index ? -1 : (int)_cores[i].Value;
+        return CoreSpread.MoveOff(taken);
     }
 
     /// <summary>Meets the other threads; the last to come runs <paramref name="leader"/> before anyone goes on. False once broken.</summary>
