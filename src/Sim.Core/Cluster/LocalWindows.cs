@@ -46,7 +46,7 @@ public sealed class LocalWindows : IDisposable
     /// </summary>
     public sealed record Stretch(long Window, long Start, long End, bool Checkpoint, long HoldAt, long StopAt, long WallStopAt, long LastProgress);
 
-    private sealed record Member(Partition Partition, Stopwatch Busy, Stopwatch Wall);
+    private sealed record Member(Partition Partition, Stopwatch Busy, Stopwatch Wall, WindowTrace? Trace);
 
     private readonly long _run;
     private readonly int _count;
@@ -108,7 +108,7 @@ public sealed class LocalWindows : IDisposable
     {
         var i = partition.Index;
         if (_members[i] is not null) throw new InvalidOperationException($"partition {i} joined the local windows twice");
-        _members[i] = new Member(partition, busy, wall);
+        _members[i] = new Member(partition, busy, wall, WindowTrace.For(this, i));
         new Thread(() => Run(i)) { IsBackground = true, Name = $"dcsim-partition-{i}" }.Start();
     }
 
@@ -143,6 +143,8 @@ public sealed class LocalWindows : IDisposable
     {
         _barrier.Break();
         _release.Break();
+        // Here, not as the threads end: they are background threads, and the process may exit before they have written.
+        foreach (var member in _members) member?.Trace?.Write();
     }
 
     private void Run(int index)
@@ -150,7 +152,7 @@ public sealed class LocalWindows : IDisposable
         var member = _members[index]!;
         var partition = member.Partition;
         var released = 0L;
-        var trace = WindowTrace.For(_run, index);
+        var trace = member.Trace;
         try
         {
             while (_release.Wait(released))
@@ -197,10 +199,6 @@ public sealed class LocalWindows : IDisposable
             member.Busy.Stop();
             _coordinator.Tell(new ExperimentFailed($"partition {index}: {ex.Message}", _run));
             Dispose();
-        }
-        finally
-        {
-            trace?.Write();
         }
     }
 

@@ -19,7 +19,7 @@ internal sealed class SpinGate
     public static readonly long PauseLimit = Stopwatch.Frequency / 200_000;   // 5 µs
 
     /// <summary>How long a waiter spins before it blocks: longer than most windows, shorter than a scheduler time slice.</summary>
-    public static readonly long SpinLimit = Stopwatch.Frequency * long.Parse(Environment.GetEnvironmentVariable("DCSIM_SPIN_LIMIT_US") ?? "50") / 1_000_000;
+    public static readonly long SpinLimit = Stopwatch.Frequency / 20_000;   // 50 µs
 
     private readonly object _lock = new();
     private Line _generation;

@@ -7,7 +7,7 @@ namespace DcSim.SimCore.Cluster;
 /// A diagnostic ring of what one partition thread of <see cref="LocalWindows"/> did per window: when it started and ended its window,
 /// handed over, passed the barrier and took in, how many events it handled, sent and received, the process's gen0 collections and the CPU it ran on and passed the barrier on.
 /// On only when the environment variable <see cref="Variable"/> names a file prefix: each thread then writes its last
-/// <see cref="Capacity"/> windows to PREFIX.rRUN.pN.csv as it ends. Off, a thread holds none and pays one null test per window.
+/// <see cref="Capacity"/> windows to PREFIX.GROUP.pN.csv when the group is disposed (the run ends). Off, a thread holds none and pays one null test per window.
 /// </summary>
 /// <remarks>
 /// Compares the threads window by window (docs/benchmarks.md, "why two partitions wait"): whether they run at the same time, which one
@@ -20,15 +20,19 @@ internal sealed class WindowTrace
 
     private static readonly string? Prefix = Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } p ? p : null;
 
-    private readonly long _run;
+    private readonly int _group;
     private readonly int _index;
     private readonly Entry[] _ring = new Entry[Capacity];
     private long _count;
 
-    private WindowTrace(long run, int index) => (_run, _index) = (run, index);
+    private WindowTrace(int group, int index) => (_group, _index) = (group, index);
 
-    /// <summary>A trace for partition <paramref name="index"/>'s thread in run <paramref name="run"/>, or null when tracing is off.</summary>
-    public static WindowTrace? For(long run, int index) => Prefix is null ? null : new WindowTrace(run, index);
+    /// <summary>
+    /// A trace for the thread of partition <paramref name="index"/> of <paramref name="group"/>, or null when tracing is off. Files are
+    /// named after the group's identity hash: a run id repeats when a process runs a scenario again.
+    /// </summary>
+    public static WindowTrace? For(LocalWindows group, int index) =>
+        Prefix is null ? null : new WindowTrace(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(group), index);
 
     /// <summary>
     /// One window: timestamps (<see cref="Stopwatch.GetTimestamp"/>) before and after running it, after handing over, after the barrier
@@ -38,10 +42,10 @@ internal sealed class WindowTrace
 
     public void Add(in Entry entry) => _ring[_count++ % Capacity] = entry;
 
-    /// <summary>Writes the ring, oldest first, timestamps in microseconds; called by the thread itself as it ends.</summary>
+    /// <summary>Writes the ring, oldest first, timestamps in microseconds.</summary>
     public void Write()
     {
-        var path = $"{Prefix}.r{_run}.p{_index}.csv";
+        var path = string.Create(CultureInfo.InvariantCulture, $"{Prefix}.{_group:x8}.p{_index}.csv");
         using var writer = new StreamWriter(path);
         writer.WriteLine("window,began_us,ran_us,handed_over_us,passed_us,took_in_us,events,sent,received,gen0,cpu_ran,cpu_passed,moved");
         var us = 1e6 / Stopwatch.Frequency;
