@@ -68,9 +68,6 @@ public sealed class LocalWindows : IDisposable
     private readonly List<SimEvent>[] _spare;
     /// <summary>Each partition's earliest event, held or sent, after the window just run, each on a cache line of its own.</summary>
     private readonly SpinGate.Line[] _next;
-    /// <summary>The core each partition's thread ran its window on, each on a cache line of its own (see <see cref="CoreSpread"/>).</summary>
-    private readonly SpinGate.Line[] _cores;
-    private readonly bool _spread;
     private readonly SpinGate _barrier = new();
     private readonly SpinGate _release = new();
     private SpinGate.Line _arrived;
@@ -99,8 +96,6 @@ public sealed class LocalWindows : IDisposable
         _spare = new List<SimEvent>[count * count];
         for (var pair = 0; pair < _spare.Length; pair++) _spare[pair] = [];
         _next = new SpinGate.Line[count];
-        _cores = new SpinGate.Line[count];
-        _spread = CoreSpread.Possible(count);
     }
 
     /// <summary>Takes partition <paramref name="partition"/> into the group and starts its thread, which waits for the first stretch.</summary>
@@ -173,14 +168,12 @@ public sealed class LocalWindows : IDisposable
                     var cpuRan = trace is null ? 0 : Thread.GetCurrentProcessorId();
                     var parity = (int)(window & 1);
                     _next[index].Value = HandOver(partition, index, parity, out var sent);
-                    _cores[index].Value = CoreSpread.Current;
                     var handedOver = trace is null ? 0 : Stopwatch.GetTimestamp();
                     if (!Arrive(Decide)) return;
                     var passed = trace is null ? 0 : Stopwatch.GetTimestamp();
-                    var moved = _spread && Spread(index);
                     var received = TakeIn(partition, index, parity);
                     trace?.Add(new WindowTrace.Entry(window, began, ran, handedOver, passed, Stopwatch.GetTimestamp(),
-                        partition.EventsProcessed - handled, sent, received, GC.CollectionCount(0), cpuRan, Thread.GetCurrentProcessorId(), moved));
+                        partition.EventsProcessed - handled, sent, received, GC.CollectionCount(0), cpuRan, Thread.GetCurrentProcessorId()));
                     if (_snapshot != 0)
                         _coordinator.Tell(new ServersSnapshot(_snapshot, partition.CompletedUntil, ResultsCodec.Encode(partition.SnapshotCounters())));
                     if (_park)
@@ -247,22 +240,6 @@ public sealed class LocalWindows : IDisposable
             }
         }
         return received;
-    }
-
-    /// <summary>
-    /// After a barrier: moves this thread off its core when another partition thread ran its window there: the one woken onto the core
-    /// of the thread that opened the barrier, or, when two ran on one core, the one of the higher index (so two never both move).
-    /// </summary>
-    private bool Spread(int index)
-    {
-        var core = CoreSpread.Current;
-        var shared = false;
-        for (var other = 0; other < _count; other++)
-            shared |= other != index && _cores[other].Value == core && (other < index || _cores[index].Value != core);
-        if (!shared) return false;
-        Span<int> taken = stackalloc int[_count];
-        for (var i = 0; i < _count; i++) taken[i] = i == index ? -1 : (int)_cores[i].Value;
-        return CoreSpread.MoveOff(taken);
     }
 
     /// <summary>Meets the other threads; the last to come runs <paramref name="leader"/> before anyone goes on. False once broken.</summary>

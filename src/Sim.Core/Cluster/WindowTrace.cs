@@ -38,7 +38,7 @@ internal sealed class WindowTrace
     /// One window: timestamps (<see cref="Stopwatch.GetTimestamp"/>) before and after running it, after handing over, after the barrier
     /// and after taking in; events handled, sent to and received from the other partitions.
     /// </summary>
-    public record struct Entry(long Window, long Began, long Ran, long HandedOver, long Passed, long TookIn, long Events, int Sent, int Received, int Gen0, int CpuRan, int CpuPassed, bool Moved);
+    public record struct Entry(long Window, long Began, long Ran, long HandedOver, long Passed, long TookIn, long Events, int Sent, int Received, int Gen0, int CpuRan, int CpuPassed);
 
     public void Add(in Entry entry) => _ring[_count++ % Capacity] = entry;
 
@@ -47,13 +47,13 @@ internal sealed class WindowTrace
     {
         var path = string.Create(CultureInfo.InvariantCulture, $"{Prefix}.{_group:x8}.p{_index}.csv");
         using var writer = new StreamWriter(path);
-        writer.WriteLine("window,began_us,ran_us,handed_over_us,passed_us,took_in_us,events,sent,received,gen0,cpu_ran,cpu_passed,moved");
+        writer.WriteLine("window,began_us,ran_us,handed_over_us,passed_us,took_in_us,events,sent,received,gen0,cpu_ran,cpu_passed");
         var us = 1e6 / Stopwatch.Frequency;
         for (var i = Math.Max(0, _count - Capacity); i < _count; i++)
         {
             var e = _ring[i % Capacity];
             writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{e.Window},{e.Began * us:0.0},{e.Ran * us:0.0},{e.HandedOver * us:0.0},{e.Passed * us:0.0},{e.TookIn * us:0.0},{e.Events},{e.Sent},{e.Received},{e.Gen0},{e.CpuRan},{e.CpuPassed},{(e.Moved ? 1 : 0)}"));
+                $"{e.Window},{e.Began * us:0.0},{e.Ran * us:0.0},{e.HandedOver * us:0.0},{e.Passed * us:0.0},{e.TookIn * us:0.0},{e.Events},{e.Sent},{e.Received},{e.Gen0},{e.CpuRan},{e.CpuPassed}"));
         }
     }
 }
