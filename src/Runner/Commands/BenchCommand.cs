@@ -78,9 +78,15 @@ internal static class BenchCommand
             var linkTxRate = summary.LinkTransmissions / wall;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{f.Name,-7} {f.Leaves * f.HostsPerLeaf,5} {nodes,5} {stats.Length,5} {seconds,6:0.###} {wall,8:0.000} {summary.LinkTransmissions,9} {linkTxRate,11:N0} {summary.EventsProcessed / wall,10:N0} {seconds / wall,12:0.0000} {peakMb,7:0} {summary.DeliveredPackets,10} {summary.Latency.MeanPs / 1e6,13:0.0000} {waitShare,9:P1}  {(ns3Rate is { } r ? r.ToString("N0", CultureInfo.InvariantCulture) : "-"),13} {(ns3Rate is { } r2 ? (linkTxRate / r2).ToString("0.0", CultureInfo.InvariantCulture) + "x" : "-")}"));
-            if (nodes > 1)
-                Console.WriteLine("        partitions: " + string.Join("; ", stats.Select(p =>
-                    string.Create(CultureInfo.InvariantCulture, $"{p.Index}@{p.Address} busy {p.BusyMicroseconds / 1e6:0.000}s of {p.WallMicroseconds / 1e6:0.000}s"))));
+            if (stats.Length > 1)
+            {
+                // Per window: the wall time a window took and what each thread waited of it (its wall less its busy time).
+                var windows = Math.Max(1, outcome.Completion.Windows);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"        {outcome.Completion.Windows} windows, {summary.EventsProcessed / (double)windows:0} events, {wall * 1e6 / windows:0.0} us wall each; partitions: ")
+                    + string.Join("; ", stats.Select(p => string.Create(CultureInfo.InvariantCulture,
+                        $"{p.Index}@{p.Address} busy {p.BusyMicroseconds / 1e6:0.000}s of {p.WallMicroseconds / 1e6:0.000}s, waits {(p.WallMicroseconds - p.BusyMicroseconds) / (double)windows:0.0} us a window"))));
+            }
             if (ns3Result is { } n)
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"        ns-3: wall {n.GetProperty("runWallS").GetDouble():0.000} s, delivered {n.GetProperty("pktsRecv").GetInt64()}, link tx {n.GetProperty("linkTx").GetInt64()}, mean delay {n.GetProperty("meanDelayUs").GetDouble():0.0000} us"));

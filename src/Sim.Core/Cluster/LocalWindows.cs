@@ -46,7 +46,7 @@ public sealed class LocalWindows : IDisposable
     /// </summary>
     public sealed record Stretch(long Window, long Start, long End, bool Checkpoint, long HoldAt, long StopAt, long WallStopAt, long LastProgress);
 
-    private sealed record Member(Partition Partition, Stopwatch Busy, Stopwatch Wall);
+    private sealed record Member(Partition Partition, Stopwatch Busy, Stopwatch Wall, WindowTrace? Trace);
 
     private readonly long _run;
     private readonly int _count;
@@ -111,7 +111,7 @@ public sealed class LocalWindows : IDisposable
     {
         var i = partition.Index;
         if (_members[i] is not null) throw new InvalidOperationException($"partition {i} joined the local windows twice");
-        _members[i] = new Member(partition, busy, wall);
+        _members[i] = new Member(partition, busy, wall, WindowTrace.For(this, i));
         new Thread(() => Run(i)) { IsBackground = true, Name = $"dcsim-partition-{i}" }.Start();
     }
 
@@ -147,6 +147,8 @@ public sealed class LocalWindows : IDisposable
     {
         _barrier.Break();
         _release.Break();
+        // Here, not as the threads end: they are background threads, and the process may exit before they have written.
+        foreach (var member in _members) member?.Trace?.Write();
     }
 
     private void Run(int index)
@@ -154,6 +156,7 @@ public sealed class LocalWindows : IDisposable
         var member = _members[index]!;
         var partition = member.Partition;
         var released = 0L;
+        var trace = member.Trace;
         try
         {
             while (_release.Wait(released))
@@ -166,14 +169,22 @@ public sealed class LocalWindows : IDisposable
                 while (true)
                 {
                     if (!member.Wall.IsRunning) member.Wall.Start();
+                    var began = trace is null ? 0 : Stopwatch.GetTimestamp();
+                    var handled = partition.EventsProcessed;
                     member.Busy.Start();
                     partition.RunUntil(end);
                     member.Busy.Stop();
+                    var ran = trace is null ? 0 : Stopwatch.GetTimestamp();
+                    var cpuRan = trace is null ? 0 : Thread.GetCurrentProcessorId();
                     var parity = (int)(window & 1);
                     _held[index] = partition.NextEventTime;
-                    _next[index].Value = HandOver(partition, index, parity);
+                    _next[index].Value = HandOver(partition, index, parity, out var sent);
+                    var handedOver = trace is null ? 0 : Stopwatch.GetTimestamp();
                     if (!Arrive(Decide)) return;
-                    TakeIn(partition, index, parity);
+                    var passed = trace is null ? 0 : Stopwatch.GetTimestamp();
+                    var received = TakeIn(partition, index, parity);
+                    trace?.Add(new WindowTrace.Entry(window, began, ran, handedOver, passed, Stopwatch.GetTimestamp(),
+                        partition.EventsProcessed - handled, sent, received, GC.CollectionCount(0), cpuRan, Thread.GetCurrentProcessorId()));
                     if (_snapshot != 0)
                         _coordinator.Tell(new ServersSnapshot(_snapshot, partition.CompletedUntil, ResultsCodec.Encode(partition.SnapshotCounters())));
                     if (_park)
@@ -196,9 +207,10 @@ public sealed class LocalWindows : IDisposable
     }
 
     /// <summary>Leaves what <paramref name="partition"/> sent each other partition in this window's slots; its earliest event, held or sent.</summary>
-    private long HandOver(Partition partition, int index, int parity)
+    private long HandOver(Partition partition, int index, int parity, out int sent)
     {
         var next = partition.NextEventTime;
+        sent = 0;
         for (var to = 0; to < _count; to++)
         {
             if (!partition.HasOutbox(to)) continue;
@@ -207,6 +219,7 @@ public sealed class LocalWindows : IDisposable
             _spare[pair] = events;
             if (events.Count > 0)
             {
+                sent += events.Count;
                 foreach (ref readonly var e in CollectionsMarshal.AsSpan(events)) next = Math.Min(next, e.Time);
                 _events[parity][pair] = events;
             }
@@ -215,9 +228,10 @@ public sealed class LocalWindows : IDisposable
         return next;
     }
 
-    /// <summary>Delivers what the other partitions left for <paramref name="partition"/> in this window's slots, emptying them.</summary>
-    private void TakeIn(Partition partition, int index, int parity)
+    /// <summary>Delivers what the other partitions left for <paramref name="partition"/> in this window's slots, emptying them; how many events.</summary>
+    private int TakeIn(Partition partition, int index, int parity)
     {
+        var received = 0;
         var events = _events[parity];
         var parcels = _parcels[parity];
         for (var from = 0; from < _count; from++)
@@ -226,6 +240,7 @@ public sealed class LocalWindows : IDisposable
             if (events[pair] is { } sent)
             {
                 partition.Deliver(CollectionsMarshal.AsSpan(sent));
+                received += sent.Count;
                 sent.Clear();
                 events[pair] = null;
             }
@@ -235,6 +250,7 @@ public sealed class LocalWindows : IDisposable
                 parcels[pair] = null;
             }
         }
+        return received;
     }
 
     /// <summary>Meets the other threads; the last to come runs <paramref name="leader"/> before anyone goes on. False once broken.</summary>
