@@ -18,8 +18,12 @@ internal sealed class SpinGate
     /// <summary>How long a waiter only spins: a window's imbalance on an idle machine.</summary>
     public static readonly long PauseLimit = Stopwatch.Frequency / 200_000;   // 5 µs
 
-    /// <summary>How long a waiter spins before it blocks: longer than most windows, shorter than a scheduler time slice.</summary>
-    public static readonly long SpinLimit = Stopwatch.Frequency / 20_000;   // 50 µs
+    /// <summary>
+    /// How long a waiter spins (yielding) before it blocks: longer than a busy window (~100-200 µs at 1 Gb/s per host). At 50 µs the
+    /// waiters of such windows blocked, and the opener's wake-up put them on its own core, so the two threads took turns (the window
+    /// trace: busy stretches overlapped in 43 % of windows, 83 % at 1 ms; docs/benchmarks.md).
+    /// </summary>
+    public static readonly long SpinLimit = Stopwatch.Frequency / 1_000;   // 1 ms
 
     private readonly object _lock = new();
     private Line _generation;
