@@ -74,8 +74,10 @@ public sealed class DataChannel : IDisposable
                 if (_partitions.TryGetValue(to, out var partition)) partition.Tell(message, ActorRefs.NoSender);
             }
         }
-        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or InvalidDataException or EndOfStreamException)
+        catch (Exception ex)
         {
+            // The thread's top: whatever a connection sends (a stray client on the port, a frame that does not decode), only that
+            // connection ends, never the process.
             _log.Warning("data channel: a connection from {0} ended: {1}", RemoteOf(connection), ex.Message);
         }
         finally
