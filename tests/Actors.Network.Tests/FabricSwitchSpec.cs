@@ -10,6 +10,9 @@ namespace DcSim.ActorsNetwork.Tests;
 /// <summary>A switch forwards by its route function, store and forward, one output queue per port.</summary>
 public sealed class FabricSwitchSpec
 {
+    /// <summary>Switch 2's forwarding over servers 0 and 1 (endpoints 0 and 1 at the start), on its ports 0 and 1.</summary>
+    private static readonly SwitchForwarding OwnPorts = new([new(0, 0), new(0, 1)], [new(0, 0), new(0, 1)], [[]], self: 0, switchLp: 2);
+
     private sealed class Endpoint(int id, ushort arrivalPort = 9) : LogicalProcess(id, $"end{id}")
     {
         public List<(long Time, Packet Packet)> Received { get; } = [];
@@ -30,7 +33,7 @@ public sealed class FabricSwitchSpec
         var partition = new Partition(0, 1, [0, 0, 0]);
         var a = new Endpoint(0);
         var b = new Endpoint(1);
-        var sw = new FabricSwitch(2, "sw", new LocationTable([0, 1]), (_, server) => server);
+        var sw = new FabricSwitch(2, "sw", OwnPorts);
         sw.AddPort(new OutputPort(sw, 0, FabricSwitch.TransmitDoneTimer, 0, "end0", (0, 0, 0), new DataRate(40_000_000_000), SimTime.Microsecond, new QueueLimit(QueueLimitUnit.Packets, 100)));
         sw.AddPort(new OutputPort(sw, 0, FabricSwitch.TransmitDoneTimer, 1, "end1", (1, 0, 0), new DataRate(40_000_000_000), SimTime.Microsecond, new QueueLimit(QueueLimitUnit.Packets, 100)));
         a.ToSend.AddRange([new Packet { DestinationEndpoint = 1, PayloadBytes = 1000, Sequence = 0 }, new Packet { DestinationEndpoint = 1, PayloadBytes = 1000, Sequence = 1 },
@@ -70,7 +73,7 @@ public sealed class FabricSwitchSpec
         var partition = new Partition(0, 1, [0, 0, 0, 0]);
         var a = new Endpoint(0);
         var b = new Endpoint(1);
-        var sw = new FabricSwitch(2, "sw", new LocationTable([0, 1]), (_, server) => server);
+        var sw = new FabricSwitch(2, "sw", OwnPorts);
         sw.AddPort(new OutputPort(sw, 0, FabricSwitch.TransmitDoneTimer, 0, "end0", (0, 0, 0), new DataRate(40_000_000_000), SimTime.Microsecond, new QueueLimit(QueueLimitUnit.Packets, 100)));
         sw.AddPort(new OutputPort(sw, 0, FabricSwitch.TransmitDoneTimer, 1, "end1", (1, 0, 0), new DataRate(40_000_000_000), SimTime.Microsecond, new QueueLimit(QueueLimitUnit.Packets, 100)));
         if (!announced) b.ToSend.Add(new Packet { DestinationEndpoint = 1, PayloadBytes = 100 });
@@ -93,7 +96,7 @@ public sealed class FabricSwitchSpec
         var partition = new Partition(0, 1, [0, 0, 0]);
         var a = new Endpoint(0, arrivalPort: 0);
         var b = new Endpoint(1);
-        var sw = new FabricSwitch(2, "sw", new LocationTable([0, 1]), (_, server) => server);
+        var sw = new FabricSwitch(2, "sw", OwnPorts);
         sw.AddPort(new OutputPort(sw, 0, FabricSwitch.TransmitDoneTimer, 0, "end0", (0, 0, 0), new DataRate(40_000_000_000), SimTime.Microsecond, new QueueLimit(QueueLimitUnit.Packets, 100)));
         sw.AddPort(new OutputPort(sw, 0, FabricSwitch.TransmitDoneTimer, 1, "end1", (1, 0, 0), new DataRate(40_000_000_000), SimTime.Microsecond, new QueueLimit(QueueLimitUnit.Packets, 100)));
         a.ToSend.AddRange([new Packet { FlowId = 7, DestinationEndpoint = 0, PayloadBytes = 100 }, new Packet { FlowId = 8, DestinationEndpoint = 1, PayloadBytes = 100 }]);

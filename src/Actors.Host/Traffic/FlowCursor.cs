@@ -12,8 +12,14 @@ namespace DcSim.ActorsHost.Traffic;
 /// packet takes a uniformly drawn source port among that many from 1024, as a packet generator's random source ports do: a
 /// flow cache sees that many 5-tuples, the results one flow.
 /// </summary>
-internal sealed class FlowCursor(IEndpoint endpoint, GeneratorSettings settings, DestinationChooser destinations, Rng rng)
+/// <remarks>
+/// A struct contained by its generator (a field, changed in place): the packet a generator sends is cut from the object it
+/// already has in cache, not from one more on a large fabric where every host's state is cold (docs/benchmarks.md).
+/// </remarks>
+internal struct FlowCursor(IEndpoint endpoint, GeneratorSettings settings, DestinationChooser destinations, Rng rng)
 {
+    // The endpoint's id, read by every packet: an endpoint's address never changes.
+    private readonly int _self = endpoint.Address.Id;
     private long _flowNumber = -1;
     private long _remaining;
     private int _sequence;
@@ -23,10 +29,10 @@ internal sealed class FlowCursor(IEndpoint endpoint, GeneratorSettings settings,
     private uint _hash;
 
     /// <summary>Whether this endpoint sends at all (an incast target does not send to itself).</summary>
-    public bool HasDestination => destinations.CanSend(endpoint.Address.Id);
+    public readonly bool HasDestination => destinations.CanSend(_self);
 
     /// <summary>The current flow's destination endpoint (-1 before the first packet).</summary>
-    public int Destination => _destination;
+    public readonly int Destination => _destination;
 
     /// <summary>Builds the next packet of at most <paramref name="payloadBytes"/>, opening a new flow when needed.</summary>
     public Packet Next(int payloadBytes, long now, AppKind kind)
@@ -42,7 +48,7 @@ internal sealed class FlowCursor(IEndpoint endpoint, GeneratorSettings settings,
         }
         return new Packet
         {
-            FlowId = _flowId, CreatedAt = now, Headers = headers, SourceEndpoint = endpoint.Address.Id, DestinationEndpoint = _destination,
+            FlowId = _flowId, CreatedAt = now, Headers = headers, SourceEndpoint = _self, DestinationEndpoint = _destination,
             PayloadBytes = size, FlowHash = hash, Sequence = _sequence++,
             App = new AppData { Kind = (byte)kind, EndOfMessage = _remaining == 0 },
         };

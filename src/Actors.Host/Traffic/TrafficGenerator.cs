@@ -17,17 +17,19 @@ internal abstract class TrafficGenerator
         Settings = settings;
         Rng = RandomStreams.Create(seed, host.Address.Id, $"gen-{settings.Index}");
         Destinations = destinations;
-        Flows = new FlowCursor(host, settings, destinations, Rng);
+        _flows = new FlowCursor(host, settings, destinations, Rng);
         _pacing = new StreamPacing(settings, host.Address.Id);
     }
 
     private readonly StreamPacing _pacing;
+    // Not readonly: a struct changed in place.
+    private FlowCursor _flows;
 
     protected IEndpoint Host { get; }
     protected int LocalIndex { get; }
     public GeneratorSettings Settings { get; }
     protected Rng Rng { get; }
-    protected FlowCursor Flows { get; }
+    protected ref FlowCursor Flows => ref _flows;
     protected DestinationChooser Destinations { get; }
 
     public static TrafficGenerator Create(IEndpoint host, int localIndex, GeneratorSettings settings, int endpointCount, ulong seed)

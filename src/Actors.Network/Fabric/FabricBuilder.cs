@@ -20,17 +20,8 @@ public static class FabricBuilder
         var graph = layout.Graph;
         var index = lp - graph.ServerCount;
         var routes = graph.Routes;
-        var table = routes.TableOf(index);
-        var edgeOfServer = routes.EdgeOfServer;
-        var portOfServer = graph.PortsOfServers;
-        var self = routes.EdgeOf(index);
-        var sw = new FabricSwitch(lp, graph.NameOf(lp), locations, (hash, server) =>
-        {
-            var edge = edgeOfServer[server];
-            if (edge == self) return portOfServer[server];
-            var hops = table[edge];
-            return hops.Length == 1 ? hops[0] : hops[EcmpHash.Select(hash, lp, hops.Length)];
-        });
+        var sw = new FabricSwitch(lp, graph.NameOf(lp),
+            new SwitchForwarding(routes.Places, routes.PlacesOf(locations), routes.TableOf(index), routes.EdgeOf(index), lp));
         var ports = graph.PortsOf(index);
         for (var p = 0; p < ports.Count; p++)
         {

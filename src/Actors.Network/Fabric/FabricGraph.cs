@@ -55,9 +55,6 @@ public sealed class FabricGraph
     /// <summary>The port of <see cref="SwitchOf"/> that leads to the server.</summary>
     public int PortOf(int server) => _portOfServer[server];
 
-    /// <summary>The ports of every switch that lead to their servers, by server.</summary>
-    public int[] PortsOfServers => _portOfServer;
-
     public LinkSettings LinkOf(int server) => _serverLink[server];
 
     public IReadOnlyList<FabricPort> PortsOf(int sw) => _ports[sw];

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using DcSim.SimCore.Wire;
+
 namespace DcSim.ActorsNetwork.Fabric;
 
 /// <summary>
@@ -14,6 +17,7 @@ public sealed class FabricRoutes
     private readonly FabricGraph _graph;
     private readonly int[] _edgeOfSwitch;
     private readonly int[][][] _nextHops;
+    private readonly ConditionalWeakTable<LocationTable, ServerPlace[]> _endpointPlaces = new();
 
     internal FabricRoutes(FabricGraph graph)
     {
@@ -26,8 +30,8 @@ public sealed class FabricRoutes
             var sw = graph.SwitchOf(server);
             if (_edgeOfSwitch[sw] < 0) { _edgeOfSwitch[sw] = edges.Count; edges.Add(sw); }
         }
-        EdgeOfServer = new int[graph.ServerCount];
-        for (var server = 0; server < graph.ServerCount; server++) EdgeOfServer[server] = _edgeOfSwitch[graph.SwitchOf(server)];
+        Places = new ServerPlace[graph.ServerCount];
+        for (var server = 0; server < graph.ServerCount; server++) Places[server] = new(_edgeOfSwitch[graph.SwitchOf(server)], graph.PortOf(server));
         _nextHops = new int[switches][][];
         var shared = new Dictionary<int[], int[]>[switches];
         for (var sw = 0; sw < switches; sw++) { _nextHops[sw] = new int[edges.Count][]; shared[sw] = new(HopSetComparer.Instance); }
@@ -59,8 +63,16 @@ public sealed class FabricRoutes
         }
     }
 
-    /// <summary>The edge switch (dense index) of every server.</summary>
-    public int[] EdgeOfServer { get; }
+    /// <summary>Every server's edge switch (dense index) and port there.</summary>
+    public ServerPlace[] Places { get; }
+
+    /// <summary>The place of the server of every endpoint in <paramref name="locations"/>, made once per table (a partition's switches share it).</summary>
+    public ServerPlace[] PlacesOf(LocationTable locations) => _endpointPlaces.GetValue(locations, table =>
+    {
+        var places = new ServerPlace[table.Endpoints];
+        for (var endpoint = 0; endpoint < places.Length; endpoint++) places[endpoint] = Places[table.ServerOf(endpoint)];
+        return places;
+    });
 
     /// <summary>The dense index of switch <paramref name="sw"/> among edge switches, or -1 when it has no server.</summary>
     public int EdgeOf(int sw) => _edgeOfSwitch[sw];
@@ -77,7 +89,7 @@ public sealed class FabricRoutes
         if (from == to) return [];
         var links = new List<LinkSettings> { _graph.LinkOf(from) };
         var sw = _graph.SwitchOf(from);
-        var target = EdgeOfServer[to];
+        var target = Places[to].Edge;
         while (_edgeOfSwitch[sw] != target)
         {
             var port = _graph.PortsOf(sw)[_nextHops[sw][target][0]];

@@ -6,7 +6,7 @@ namespace DcSim.ActorsNetwork.Fabric;
 
 /// <summary>
 /// A leaf (ToR) or spine switch: one LP with an output port per link, forwarding each arriving frame
-/// towards the server that hosts its destination endpoint, as the <see cref="LocationTable"/> says (store
+/// towards the server that hosts its destination endpoint, as the <see cref="LocationTable"/> says at the start (store
 /// and forward, no switching delay beyond the links themselves). A frame whose destination lies behind the port it
 /// arrived on is dropped, as an L2 switch filters it: a copy that a server's bridge flooded to its uplink for an
 /// endpoint of the same server (counted at "NAME:filtered"). A migrated VM's announcement (its gratuitous RARP, a control message
@@ -18,8 +18,7 @@ public sealed class FabricSwitch : LogicalProcess
     /// <summary>The switch's only timer: a port finished sending a frame (token: the port).</summary>
     public const ushort TransmitDoneTimer = 0;
 
-    private readonly LocationTable _locations;
-    private readonly Func<uint, int, int> _route;
+    private readonly SwitchForwarding _forwarding;
     private readonly DropLedger _filtered;
     /// <summary>Endpoints this switch learned have moved since the start (a migrated VM's announcement), or null: most runs have none.</summary>
     private Dictionary<int, int>? _moved;
@@ -27,11 +26,10 @@ public sealed class FabricSwitch : LogicalProcess
     /// <summary>The control message announcing that endpoint <c>SourceEndpoint</c> now lives on server <c>DestinationEndpoint</c>.</summary>
     public const ushort EndpointMoved = 1;
 
-    /// <param name="route">Chooses the output port for (flow hash, destination server).</param>
-    public FabricSwitch(int id, string name, LocationTable locations, Func<uint, int, int> route) : base(id, name)
+    /// <param name="forwarding">Chooses the output port for (flow hash, destination server).</param>
+    public FabricSwitch(int id, string name, SwitchForwarding forwarding) : base(id, name)
     {
-        _locations = locations;
-        _route = route;
+        _forwarding = forwarding;
         _filtered = new DropLedger($"{name}:filtered");
     }
 
@@ -54,8 +52,9 @@ public sealed class FabricSwitch : LogicalProcess
         if (e.Kind == EventKind.Packet)
         {
             var destination = e.Packet.DestinationEndpoint;
-            var server = _moved is not null && _moved.TryGetValue(destination, out var moved) ? moved : _locations.ServerOf(destination);
-            var port = _route(e.Packet.FlowHash, server);
+            var port = _moved is not null && _moved.TryGetValue(destination, out var server)
+                ? _forwarding.ToServer(e.Packet.FlowHash, server)
+                : _forwarding.ToEndpoint(e.Packet.FlowHash, destination);
             if (port == e.Port) _filtered.Drop(e.Packet.FlowId, e.Packet.PayloadBytes);
             else _ports[port].Enqueue(in e.Packet);
         }
