@@ -53,12 +53,12 @@ public sealed class FabricModel : IModelFactory
         var layout = new FabricLayout(datacenter.Topology, partitions);
         var partition = new Partition(index, layout.Partitions, layout.PartitionOfLp);
         var directory = new EndpointDirectory(datacenter.Plan);
-        var locations = datacenter.Plan.Locations();
+        var endpointPlaces = layout.Graph.Routes.PlacesOf(datacenter.Plan.Locations());
         var servers = new ServerBuilder(scenario, layout, directory);
         for (var lp = 0; lp < layout.LpCount; lp++)
         {
             if (layout.PartitionOfLp[lp] != index) continue;
-            partition.Add(layout.IsHost(lp) ? servers.Build(lp) : FabricBuilder.Switch(layout, locations, lp, scenario.Seed));
+            partition.Add(layout.IsHost(lp) ? servers.Build(lp) : FabricBuilder.Switch(layout, endpointPlaces, lp, scenario.Seed));
         }
         return partition;
     }

@@ -15,13 +15,14 @@ public static class FabricBuilder
     public const int ServerNicWirePort = 0;
 
     /// <summary>The switch whose LP id is <paramref name="lp"/>.</summary>
-    public static FabricSwitch Switch(FabricLayout layout, LocationTable locations, int lp, ulong seed)
+    /// <param name="endpointPlaces">Where every endpoint's server hangs at the start (<see cref="FabricRoutes.PlacesOf"/>), shared by a partition's switches.</param>
+    public static FabricSwitch Switch(FabricLayout layout, ServerPlace[] endpointPlaces, int lp, ulong seed)
     {
         var graph = layout.Graph;
         var index = lp - graph.ServerCount;
         var routes = graph.Routes;
         var sw = new FabricSwitch(lp, graph.NameOf(lp),
-            new SwitchForwarding(routes.Places, routes.PlacesOf(locations), routes.TableOf(index), routes.EdgeOf(index), lp));
+            new SwitchForwarding(routes.Places, endpointPlaces, routes.TableOf(index), routes.EdgeOf(index), lp));
         var ports = graph.PortsOf(index);
         for (var p = 0; p < ports.Count; p++)
         {

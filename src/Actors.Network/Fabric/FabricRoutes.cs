@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using DcSim.SimCore.Wire;
 
 namespace DcSim.ActorsNetwork.Fabric;
@@ -17,7 +16,6 @@ public sealed class FabricRoutes
     private readonly FabricGraph _graph;
     private readonly int[] _edgeOfSwitch;
     private readonly int[][][] _nextHops;
-    private readonly ConditionalWeakTable<LocationTable, ServerPlace[]> _endpointPlaces = new();
 
     internal FabricRoutes(FabricGraph graph)
     {
@@ -66,13 +64,16 @@ public sealed class FabricRoutes
     /// <summary>Every server's edge switch (dense index) and port there.</summary>
     public ServerPlace[] Places { get; }
 
-    /// <summary>The place of the server of every endpoint in <paramref name="locations"/>, made once per table (a partition's switches share it).</summary>
-    public ServerPlace[] PlacesOf(LocationTable locations) => _endpointPlaces.GetValue(locations, table =>
+    /// <summary>
+    /// The place of the server of every endpoint in <paramref name="locations"/>: made once per partition and shared by its switches
+    /// (by endpoint, one array instead of the endpoint's server, then its edge, then its port).
+    /// </summary>
+    public ServerPlace[] PlacesOf(LocationTable locations)
     {
-        var places = new ServerPlace[table.Endpoints];
-        for (var endpoint = 0; endpoint < places.Length; endpoint++) places[endpoint] = Places[table.ServerOf(endpoint)];
+        var places = new ServerPlace[locations.Endpoints];
+        for (var endpoint = 0; endpoint < places.Length; endpoint++) places[endpoint] = Places[locations.ServerOf(endpoint)];
         return places;
-    });
+    }
 
     /// <summary>The dense index of switch <paramref name="sw"/> among edge switches, or -1 when it has no server.</summary>
     public int EdgeOf(int sw) => _edgeOfSwitch[sw];

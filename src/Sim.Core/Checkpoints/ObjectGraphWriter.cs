@@ -88,6 +88,8 @@ public sealed class ObjectGraphWriter
                 _out.Write(value is not null);
                 if (value is not null) WriteValue(declared.Element!, value);
                 break;
+            case TypeShape.Refused:
+                throw new CheckpointException(declared.Refusal!);
             default:
                 WriteFields(declared, value!);
                 break;

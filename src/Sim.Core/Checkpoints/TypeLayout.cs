@@ -68,7 +68,14 @@ internal sealed class TypeLayout
         if (type.IsPointer || type.IsByRef || type.IsByRefLike)
             throw new CheckpointException($"a {type} cannot be checkpointed (a pointer or a by-ref type)");
         if (Nullable.GetUnderlyingType(type) is not null) return TypeShape.Nullable;
-        if (type.IsValueType && !IsReferenceOrContainsReferences(type)) return TypeShape.Unmanaged;
+        if (type.IsValueType && !IsReferenceOrContainsReferences(type))
+        {
+            if (!HoldsNativeInteger(type)) return TypeShape.Unmanaged;
+            // A native integer in the model is an address or a handle (a GC handle in a weak table's entries): copied into another
+            // object it means nothing, and a copied GC handle is freed twice, which corrupts the heap.
+            refusal = $"a {type} cannot be checkpointed: it holds a native address or handle";
+            return TypeShape.Refused;
+        }
         if (type == typeof(string)) return TypeShape.String;
         if (typeof(Type).IsAssignableFrom(type)) return TypeShape.Type;
         if (type.IsArray) return TypeShape.Array;
@@ -88,6 +95,8 @@ internal sealed class TypeLayout
         if (typeof(Stream).IsAssignableFrom(type) || typeof(SafeHandle).IsAssignableFrom(type)) return "it holds an operating-system resource";
         if (typeof(Thread).IsAssignableFrom(type) || typeof(Task).IsAssignableFrom(type)) return "it is a thread or a task";
         if (typeof(MemberInfo).IsAssignableFrom(type)) return "it is reflection metadata";
+        if (WeaklyHeld.Any(n => type.FullName?.StartsWith(n, StringComparison.Ordinal) == true))
+            return "it holds its entries through GC handles, which a copy would free twice (keep it out of the model's state)";
         if (type.FullName?.StartsWith("Akka.", StringComparison.Ordinal) == true) return "it belongs to the actor system, not to the model";
         if (HashedByName.Any(n => type.FullName?.StartsWith(n, StringComparison.Ordinal) == true))
             return "its buckets hold hash codes that differ from process to process (use Dictionary or HashSet)";
@@ -103,6 +112,15 @@ internal sealed class TypeLayout
         "System.Collections.Immutable.ImmutableHashSet`", "System.Collections.Frozen.", "System.Collections.Generic.OrderedDictionary`",
         "System.Linq.Lookup`",
     ];
+
+    /// <summary>Types that hold GC handles: refused by name, so that the error names them rather than an entry deep inside.</summary>
+    private static readonly string[] WeaklyHeld =
+        ["System.Runtime.CompilerServices.ConditionalWeakTable`", "System.WeakReference", "System.Runtime.InteropServices.GCHandle"];
+
+    /// <summary>Whether an unmanaged value type is, or has a field (at any depth) that is, a native integer or a pointer.</summary>
+    private static bool HoldsNativeInteger(Type type) =>
+        type == typeof(IntPtr) || type == typeof(UIntPtr) || type.IsPointer || type.IsFunctionPointer
+        || (!type.IsPrimitive && !type.IsEnum && InstanceFields(type).Any(f => HoldsNativeInteger(f.FieldType)));
 
     private static bool IsReferenceOrContainsReferences(Type type) =>
         (bool)typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.IsReferenceOrContainsReferences))!.MakeGenericMethod(type).Invoke(null, null)!;

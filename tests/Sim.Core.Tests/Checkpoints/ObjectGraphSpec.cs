@@ -175,6 +175,29 @@ public sealed class ObjectGraphSpec
         ObjectGraphWriter.Write(n, Stream.Null);   // a lambda that creates one when called holds none
     }
 
+    private struct Handle
+    {
+        public int Kind;
+        public nint Address;
+    }
+
+    [Fact]
+    public void State_held_through_GC_handles_or_native_addresses_must_be_refused_naming_where_it_is()
+    {
+        // A copied weak table would free its entries' GC handles twice, corrupting the heap: it must never be written.
+        var table = new System.Runtime.CompilerServices.ConditionalWeakTable<object, int[]>();
+        table.Add(new object(), [1]);
+        var weak = Assert.Throws<CheckpointException>(() => ObjectGraphWriter.Write(new Bag { Boxed = table }, Stream.Null));
+        Assert.Contains("ConditionalWeakTable`2", weak.Message);
+        Assert.Contains("GC handles", weak.Message);
+        Assert.Contains("reached through Bag.Boxed", weak.Message);
+
+        var inline = Assert.Throws<CheckpointException>(() => ObjectGraphWriter.Write(new Bag { Boxed = new[] { new Handle { Kind = 1, Address = 42 } } }, Stream.Null));
+        Assert.Contains("Handle cannot be checkpointed: it holds a native address or handle", inline.Message);
+        Assert.Throws<CheckpointException>(() => ObjectGraphWriter.Write(new Bag { Boxed = (nint)5 }, Stream.Null));
+        Assert.Throws<CheckpointException>(() => ObjectGraphWriter.Write(new Bag { Boxed = new WeakReference(table) }, Stream.Null));
+    }
+
     [Fact]
     public void A_damaged_checkpoint_must_be_refused_with_a_checkpoint_error()
     {
