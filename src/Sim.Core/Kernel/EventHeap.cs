@@ -94,6 +94,8 @@ public sealed class EventHeap
     /// </summary>
     public ref SimEvent PopRef()
     {
+        // Not only a caller's error: the unchecked sifts below would write before the array's start.
+        if (_count == 0) throw new InvalidOperationException("pop from an empty event heap");
         if (_lentSlot >= 0) _free[_freeCount++] = _lentSlot;
         var keys = _keys;
         var slot = keys[0].Slot;

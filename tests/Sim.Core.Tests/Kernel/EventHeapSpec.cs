@@ -8,6 +8,20 @@ namespace DcSim.SimCore.Tests.Kernel;
 /// <summary>The heap against an oracle: a sorted set of (time, order).</summary>
 public sealed class EventHeapSpec
 {
+    [Fact]
+    public void Popping_an_empty_heap_must_throw_and_leave_it_usable()
+    {
+        var heap = new EventHeap();
+        heap.PushNew(5, 1, 0);
+        heap.PopRef();
+
+        Assert.Throws<InvalidOperationException>(() => heap.PopRef());
+        heap.PushNew(7, 2, 3);
+
+        Assert.Equal(1, heap.Count);
+        Assert.Equal(7, heap.PopRef().Time);
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
