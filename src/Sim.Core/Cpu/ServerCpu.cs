@@ -15,11 +15,11 @@ namespace DcSim.SimCore.Cpu;
 /// </remarks>
 public sealed class ServerCpu
 {
-    private readonly long[] _freeAt;
-    // Busy time per core and category, the backlogs and the polling cores are made by the first work, item or polling thread:
-    // an idle server of a 10,000-host fabric holds none of them (docs/benchmarks.md, "Issue 14: 10,240 hosts").
+    // When each core is free, cycles and busy time per category, the backlogs and the polling cores are made by the first work, item
+    // or polling thread: an idle server of a 10,000-host fabric holds none of them (docs/benchmarks.md, "Issue 14: 10,240 hosts").
+    private long[]? _freeAt;
     private long[,]? _busyPs;
-    private readonly long[] _cycles;
+    private long[]? _cycles;
     private CpuCategory?[]? _polling;
 
     private readonly long _idleExitPs;
@@ -41,8 +41,6 @@ public sealed class ServerCpu
         _idleExitPs = idleExitPs;
         _idleThresholdPs = idleThresholdPs;
         MaxBacklog = maxBacklog;
-        _freeAt = new long[cores];
-        _cycles = new long[CpuCategories.All.Length];
     }
 
     public int Cores { get; }
@@ -70,18 +68,19 @@ public sealed class ServerCpu
     public long Run(int core, long now, long cycles, CpuCategory category, bool newItem = true)
     {
         if (cycles < 0) throw new ArgumentOutOfRangeException(nameof(cycles), cycles, "work cannot take negative cycles");
-        var start = Math.Max(now, _freeAt[core]);
-        if (_idleExitPs > 0 && !IsPolling(core) && now - _freeAt[core] >= _idleThresholdPs)
+        var freeAt = _freeAt ??= new long[Cores];
+        var start = Math.Max(now, freeAt[core]);
+        if (_idleExitPs > 0 && !IsPolling(core) && now - freeAt[core] >= _idleThresholdPs)
         {
             start = now + _idleExitPs;
             IdleExits++;
         }
         var duration = CyclesToPs(cycles);
-        _freeAt[core] = start + duration;
+        freeAt[core] = start + duration;
         // A packet holds its backlog place until the kernel's item for it is done; what follows for it (the application's
         // part) runs after and holds none.
         if (newItem && MaxBacklog > 0) ((_backlogs ??= new PacketBacklog?[Cores])[core] ??= new PacketBacklog(MaxBacklog)).Add(start + duration);
-        _cycles[(int)category] += cycles;
+        Cycles[(int)category] += cycles;
         if (!IsPolling(core)) Busy[core, (int)category] += duration;
         return start + duration;
     }
@@ -92,7 +91,7 @@ public sealed class ServerCpu
     /// </summary>
     public void Account(int core, long cycles, CpuCategory category)
     {
-        _cycles[(int)category] += cycles;
+        Cycles[(int)category] += cycles;
         if (!IsPolling(core)) Busy[core, (int)category] += CyclesToPs(cycles);
     }
 
@@ -110,14 +109,15 @@ public sealed class ServerCpu
     public void ResetAccounting()
     {
         if (_busyPs is not null) Array.Clear(_busyPs);
-        Array.Clear(_cycles);
+        if (_cycles is not null) Array.Clear(_cycles);
         BootCycles = 0;
     }
 
     private long[,] Busy => _busyPs ??= new long[Cores, CpuCategories.All.Length];
+    private long[] Cycles => _cycles ??= new long[CpuCategories.All.Length];
 
     /// <summary>Time at which <paramref name="core"/> has finished everything queued on it.</summary>
-    public long FreeAt(int core) => _freeAt[core];
+    public long FreeAt(int core) => _freeAt?[core] ?? 0;
 
     /// <summary>The core with the least queued work at <paramref name="now"/> (lowest index on ties).</summary>
     public int LeastLoaded(long now, int firstCore = 0, int count = -1)
@@ -128,7 +128,7 @@ public sealed class ServerCpu
         for (var c = firstCore; c < firstCore + count; c++)
         {
             ref var candidate = ref IsPolling(c) ? ref bestPolling : ref best;
-            if (candidate < 0 || Math.Max(now, _freeAt[c]) < Math.Max(now, _freeAt[candidate])) candidate = c;
+            if (candidate < 0 || Math.Max(now, FreeAt(c)) < Math.Max(now, FreeAt(candidate))) candidate = c;
         }
         return best >= 0 ? best : bestPolling;
     }
@@ -143,7 +143,7 @@ public sealed class ServerCpu
     }
 
     /// <summary>Cycles of useful work submitted per category (polling cores' idle spinning excluded).</summary>
-    public long CyclesIn(CpuCategory category) => _cycles[(int)category];
+    public long CyclesIn(CpuCategory category) => _cycles?[(int)category] ?? 0;
 
     /// <summary>Busy time of a core in a category over a run of <paramref name="durationPs"/>.</summary>
     public long BusyPs(int core, CpuCategory category, long durationPs) =>
