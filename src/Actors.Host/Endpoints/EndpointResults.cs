@@ -45,6 +45,22 @@ public static class EndpointResults
     public static string EntityPath(string stackPath) =>
         stackPath.EndsWith("/stack", StringComparison.Ordinal) ? stackPath[..^"/stack".Length] : stackPath;
 
+    /// <summary>
+    /// How many endpoints of each kind ("host", "vm", "container") each server holds, from the stacks' paths alone: what servers.csv
+    /// counts, without the flows' drops and latencies that <see cref="Rows"/> merges for every endpoint.
+    /// </summary>
+    public static Dictionary<(string Server, string Kind), int> CountsByServer(ResultsBuilder results)
+    {
+        var counts = new Dictionary<(string, string), int>();
+        foreach (var c in results.Components.Values)
+        {
+            if (!Kinds.TryGetValue(c.Kind, out var kind)) continue;
+            var key = (EntityPath(c.Path).Split('/')[0], kind);
+            counts[key] = counts.GetValueOrDefault(key) + 1;
+        }
+        return counts;
+    }
+
     /// <summary>One row per endpoint stack, ordered by endpoint id (servers first, then VMs and containers in plan order).</summary>
     public static IEnumerable<EndpointRow> Rows(ResultsBuilder results)
     {

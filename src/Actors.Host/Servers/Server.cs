@@ -20,8 +20,13 @@ public sealed class Server(int id, string name, ServerCpu cpu) : ComponentLp(id,
 
     public ServerCpu Cpu { get; } = cpu;
 
-    /// <summary>Takes the shell's directives whose source is here (docs/directives.md).</summary>
+    /// <summary>Takes the shell's directives whose source is here (docs/directives.md); shared by the partition's servers.</summary>
     internal ServerShell? Shell { get; init; }
+
+    /// <summary>What the shell's directives started here. Made by the first: most servers never take one.</summary>
+    private List<IShellApplication>? _startedByShell;
+
+    internal void Started(IShellApplication application) => (_startedByShell ??= []).Add(application);
 
     /// <summary>The live migrations directives start from here or bring here, on a server that switches VMs; else null.</summary>
     internal DirectedMigrations? Moves { get; set; }
@@ -46,14 +51,14 @@ public sealed class Server(int id, string name, ServerCpu cpu) : ComponentLp(id,
     {
         base.Report(results, endTime);
         WriteCpu(results, endTime);
-        Shell?.Write(results);
+        WriteShell(results);
     }
 
     public override void Snapshot(ResultsBuilder results)
     {
         base.Snapshot(results);
         WriteCpu(results, Now);
-        Shell?.Write(results);
+        WriteShell(results);
     }
 
     public override DirectiveResult? Apply(Directive directive) => Shell?.Apply(this, directive);
@@ -63,6 +68,12 @@ public sealed class Server(int id, string name, ServerCpu cpu) : ComponentLp(id,
     {
         if (e.Component == MigrationDesk.Anywhere && e.Kind == EventKind.Control) Moves!.OnNotice(this, e.Port, in e.Packet);
         else base.Handle(ref e);
+    }
+
+    /// <summary>Adds the counters of everything the shell's directives started here.</summary>
+    private void WriteShell(ResultsBuilder results)
+    {
+        foreach (var app in _startedByShell ?? []) app.Write(results);
     }
 
     private void WriteCpu(ResultsBuilder results, long now)

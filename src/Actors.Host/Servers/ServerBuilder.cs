@@ -70,6 +70,15 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, FabricLay
     /// <summary>What the shell's directives may name, shared by the partition's servers.</summary>
     private ShellNames Names => _names ??= new ShellNames(layout.Graph, Plan);
 
+    private CpuModel? _cpuModel;
+    /// <summary>The servers' cores and clock, shared by the partition's servers.</summary>
+    private CpuModel CpuModel => _cpuModel ??= new CpuModel(_dc.Server.Cores, _dc.Server.ClockHz, _dc.Server.IdleExitPs, _dc.Server.IdleThresholdPs,
+        _dc.Server.MaxBacklog);
+
+    private ServerShell? _shell;
+    /// <summary>The shell, shared by the partition's servers.</summary>
+    private ServerShell Shell => _shell ??= new ServerShell(Names, Migrate);
+
     private ShellMigrate? _migrate;
     /// <summary>The shell's migrations, shared by the partition's servers.</summary>
     private ShellMigrate Migrate => _migrate ??= new ShellMigrate(_dc, Vfs, layout.Graph, [.. Enumerable.Range(0, layout.Graph.ServerCount).Select(SwitchesVms)]);
@@ -86,8 +95,8 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, FabricLay
     {
         _free = V.FreeStacks || V.Profiles[host].FreeStacks;
         var name = layout.NameOf(host);
-        var cpu = new ServerCpu(_dc.Server.Cores, _dc.Server.ClockHz, _dc.Server.IdleExitPs, _dc.Server.IdleThresholdPs, _dc.Server.MaxBacklog);
-        var server = new Server(host, name, cpu) { Shell = new ServerShell(Names, Migrate) };
+        var cpu = new ServerCpu(CpuModel);
+        var server = new Server(host, name, cpu) { Shell = Shell };
         var entities = Plan.OnServer(host).ToArray();
         var vms = entities.Where(e => Plan.Entity(e).Kind == EntityKind.Vm).ToList();
         // VMs with a VF hang off the NIC itself; the others (and those that found no VF left among them) attach to the host's

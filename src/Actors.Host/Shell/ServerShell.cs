@@ -10,7 +10,8 @@ namespace DcSim.ActorsHost.Shell;
 /// The shell's directives on one server (<see cref="Server.Apply"/>): <c>ping SRC DST [count N] [interval DURATION]</c>,
 /// <c>iperf SRC DST [duration DURATION]</c> and <c>migrate VM SERVER [NAME VALUE ...]</c> (<see cref="ShellMigrate"/>), taken by the
 /// server whose LP holds SRC's endpoint now (the server's own, or a VM's or a container's here); ping and iperf report under
-/// <c>SERVER/shell/VERB-ID</c>, in snapshots and in the results; a migration as the scenario's do.
+/// <c>SERVER/shell/VERB-ID</c>, in snapshots and in the results; a migration as the scenario's do. One serves every server of a
+/// partition; what the directives started is kept by the server that took them.
 /// </summary>
 internal sealed class ServerShell(ShellNames names, ShellMigrate migrate)
 {
@@ -19,9 +20,6 @@ internal sealed class ServerShell(ShellNames names, ShellMigrate migrate)
     public static readonly long DefaultIperfDuration = 100 * SimTime.Millisecond;
 
     public static readonly string[] Verbs = ["ping", "iperf", ShellMigrate.Verb];
-
-    /// <summary>Made by the first directive: most servers never take one.</summary>
-    private List<IShellApplication>? _started;
 
     /// <summary>The directive if it is one of the shell's and SRC's endpoint is on <paramref name="server"/>; else null.</summary>
     public DirectiveResult? Apply(Server server, Directive directive)
@@ -35,10 +33,10 @@ internal sealed class ServerShell(ShellNames names, ShellMigrate migrate)
         if (destination == stack.Address.Id) return DirectiveResult.Refused($"{verb}: '{source}' and '{target}' are the same endpoint");
         var path = ShellApplications.PathOf(server.Name, verb, directive.Id);
         var options = directive.Arguments.AsSpan(2);
-        return verb == "ping" ? Ping(stack, path, directive.Id, destination, options) : Iperf(stack, path, directive.Id, destination, options);
+        return verb == "ping" ? Ping(server, stack, path, directive.Id, destination, options) : Iperf(server, stack, path, directive.Id, destination, options);
     }
 
-    private DirectiveResult Ping(EndpointStack stack, string path, long id, int destination, ReadOnlySpan<string> given)
+    private static DirectiveResult Ping(Server server, EndpointStack stack, string path, long id, int destination, ReadOnlySpan<string> given)
     {
         var (options, error) = ShellOptions.Parse("ping", given, "count", "interval");
         if (options is null) return DirectiveResult.Refused(error);
@@ -50,12 +48,12 @@ internal sealed class ServerShell(ShellNames names, ShellMigrate migrate)
             return DirectiveResult.Refused($"ping: {EndpointResults.EntityPath(stack.Path)} has run out of source ports for pings");
         var ping = new ShellPing(stack, path, id, destination, count, interval, (ushort)stack.NextPingPort);
         stack.StartPing(ping);
-        (_started ??= []).Add(ping);
+        server.Started(ping);
         return DirectiveResult.Applied($"{count} echo requests of {ShellPing.PayloadBytes} B from endpoint {stack.Address.Id} to endpoint {destination}, "
             + $"every {SimTime.Format(interval)}", path);
     }
 
-    private DirectiveResult Iperf(EndpointStack stack, string path, long id, int destination, ReadOnlySpan<string> given)
+    private static DirectiveResult Iperf(Server server, EndpointStack stack, string path, long id, int destination, ReadOnlySpan<string> given)
     {
         var (options, error) = ShellOptions.Parse("iperf", given, "duration");
         if (options is null) return DirectiveResult.Refused(error);
@@ -63,7 +61,7 @@ internal sealed class ServerShell(ShellNames names, ShellMigrate migrate)
         if (durationError != "") return DirectiveResult.Refused(durationError);
         var iperf = new ShellIperf(stack, path, id, destination, duration);
         iperf.Start();
-        (_started ??= []).Add(iperf);
+        server.Started(iperf);
         return DirectiveResult.Applied($"TCP from endpoint {stack.Address.Id} to endpoint {destination} for {SimTime.Format(duration)}", path);
     }
 
@@ -79,9 +77,4 @@ internal sealed class ServerShell(ShellNames names, ShellMigrate migrate)
         return null;
     }
 
-    /// <summary>Adds the counters of everything the directives started here.</summary>
-    public void Write(ResultsBuilder results)
-    {
-        foreach (var app in _started ?? []) app.Write(results);
-    }
 }

@@ -44,12 +44,20 @@ internal static partial class ResultFiles
                 {
                     var ps = cores[Server.CoreBusyCounter(core, category)];
                     busy += ps;
-                    sb.Append(CultureInfo.InvariantCulture, $",{Fraction(ps, durationPs)}");
+                    AppendFraction(sb, ps, durationPs);
                 }
-                sb.Append(CultureInfo.InvariantCulture, $",{Fraction(busy, durationPs)}\n");
+                AppendFraction(sb, busy, durationPs);
+                sb.Append('\n');
             }
         }
         return sb.ToString();
+    }
+
+    /// <summary>",FRACTION"; an idle core's zeros (most of a datacenter's cells) without formatting a double each.</summary>
+    private static void AppendFraction(StringBuilder sb, long ps, long durationPs)
+    {
+        if (ps == 0) sb.Append(",0");
+        else sb.Append(CultureInfo.InvariantCulture, $",{Fraction(ps, durationPs)}");
     }
 
     private static double Fraction(long ps, long durationPs) => durationPs <= 0 ? 0 : Round((double)ps / durationPs);

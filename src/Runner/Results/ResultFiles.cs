@@ -193,7 +193,7 @@ internal static partial class ResultFiles
           .Append("upcalls_handled,upcalls_lost,flows_installed,installs_refused,evictions,revalidations,masks_probed,cycles,flows_at_end,masks_at_end,vswitch_drops,")
           .Append("guest_kernel_cpu,guest_user_cpu,hypervisor_cpu,host_kernel_cycles,host_user_cycles,guest_kernel_cycles,guest_user_cycles,hypervisor_cycles,")
           .Append("idle_exits,nic_packets,cycles_per_packet,vms,containers\n");
-        var entities = EndpointResults.Rows(results).ToLookup(e => (e.Server, e.Kind));
+        var entities = EndpointResults.CountsByServer(results);
         foreach (var (s, v) in ServerRows(results))
         {
             sb.Append(CultureInfo.InvariantCulture, $"{s.Path},{s["cores"]},{Round(Utilisation(s, "host_kernel_busy_ps", durationPs))},")
@@ -214,7 +214,7 @@ internal static partial class ResultFiles
                 : nic.Kind == SriovNic.ComponentKind ? nic["wire_rx_packets"] + nic["wire_tx_packets"] + nic["internal_switched"]
                 : nic["rx_packets"] + nic["tx_packets"];
             sb.Append(CultureInfo.InvariantCulture, $",{s["idle_exits"]},{packets},{Round(packets == 0 ? 0 : (double)cycles / packets)},")
-              .Append(CultureInfo.InvariantCulture, $"{entities[(s.Path, "vm")].Count()},{entities[(s.Path, "container")].Count()}\n");
+              .Append(CultureInfo.InvariantCulture, $"{entities.GetValueOrDefault((s.Path, "vm"))},{entities.GetValueOrDefault((s.Path, "container"))}\n");
         }
         return sb.ToString();
     }

@@ -15,16 +15,11 @@ namespace DcSim.SimCore.Cpu;
 /// </remarks>
 public sealed class ServerCpu
 {
-    private readonly long[] _freeAt;
-    // Busy time per core and category, the backlogs and the polling cores are made by the first work, item or polling thread:
-    // an idle server of a 10,000-host fabric holds none of them (docs/benchmarks.md, "Issue 14: 10,240 hosts").
-    private long[,]? _busyPs;
-    private readonly long[] _cycles;
-    private CpuCategory?[]? _polling;
-
-    private readonly long _idleExitPs;
-    private PacketBacklog?[]? _backlogs;
-    private readonly long _idleThresholdPs;
+    private readonly CpuModel _model;
+    // What the cores did (when each is free, cycles and busy time per category, backlogs, polling cores, idle exits, boot cycles) is
+    // made by the first work or polling thread: an idle server of a 10,000-host fabric holds none of it (docs/benchmarks.md,
+    // "Issue 14: an idle host under 1 KB").
+    private CoreWork? _work;
 
     /// <param name="idleExitPs">
     /// Latency for a core that has been idle for at least <paramref name="idleThresholdPs"/> to run again: the exit
@@ -32,36 +27,32 @@ public sealed class ServerCpu
     /// </param>
     /// <param name="maxBacklog">The most work items a core holds queued or running (0: unbounded); see <see cref="Overloaded"/>.</param>
     public ServerCpu(int cores, long clockHz, long idleExitPs = 0, long idleThresholdPs = 0, int maxBacklog = 0)
+        : this(new CpuModel(cores, clockHz, idleExitPs, idleThresholdPs, maxBacklog))
     {
-        if (cores < 1) throw new ArgumentOutOfRangeException(nameof(cores), cores, "a server needs at least one core");
-        if (clockHz < 1) throw new ArgumentOutOfRangeException(nameof(clockHz), clockHz, "the clock rate must be positive");
-        if (idleExitPs < 0 || idleThresholdPs < 0) throw new ArgumentOutOfRangeException(nameof(idleExitPs), "idle exit latency and threshold cannot be negative");
-        Cores = cores;
-        ClockHz = clockHz;
-        _idleExitPs = idleExitPs;
-        _idleThresholdPs = idleThresholdPs;
-        MaxBacklog = maxBacklog;
-        _freeAt = new long[cores];
-        _cycles = new long[CpuCategories.All.Length];
     }
 
-    public int Cores { get; }
+    /// <param name="model">The cores, clock and limits, shared by the servers built alike.</param>
+    public ServerCpu(CpuModel model) => _model = model;
+
+    public int Cores => _model.Cores;
 
     /// <summary>The most work items a core holds queued or running (0: unbounded): a packet backlog's length.</summary>
-    public int MaxBacklog { get; }
+    public int MaxBacklog => _model.MaxBacklog;
 
     /// <summary>
     /// Whether <paramref name="core"/> holds <see cref="MaxBacklog"/> unfinished work items at <paramref name="now"/>: a packet
     /// arriving for it finds the backlog (a NIC ring, netdev_max_backlog) full.
     /// </summary>
-    public bool Overloaded(int core, long now) => _backlogs?[core]?.IsFull(now) == true;
+    public bool Overloaded(int core, long now) => _work?.Backlogs?[core]?.IsFull(now) == true;
 
     /// <summary>Work items that found their core asleep in a C-state.</summary>
-    public long IdleExits { get; private set; }
-    public long ClockHz { get; }
+    public long IdleExits => _work?.IdleExits ?? 0;
+    public long ClockHz => _model.ClockHz;
 
     /// <summary>Duration of <paramref name="cycles"/> at this clock, rounded up to a whole picosecond.</summary>
     public long CyclesToPs(long cycles) => (long)(((Int128)cycles * 1_000_000_000_000 + ClockHz - 1) / ClockHz);
+
+    private CoreWork Work => _work ??= new CoreWork(Cores);
 
     /// <summary>
     /// Runs <paramref name="cycles"/> of work on <paramref name="core"/>, queued behind what the core already
@@ -70,19 +61,21 @@ public sealed class ServerCpu
     public long Run(int core, long now, long cycles, CpuCategory category, bool newItem = true)
     {
         if (cycles < 0) throw new ArgumentOutOfRangeException(nameof(cycles), cycles, "work cannot take negative cycles");
-        var start = Math.Max(now, _freeAt[core]);
-        if (_idleExitPs > 0 && !IsPolling(core) && now - _freeAt[core] >= _idleThresholdPs)
+        var work = Work;
+        var freeAt = work.FreeAt;
+        var start = Math.Max(now, freeAt[core]);
+        if (_model.IdleExitPs > 0 && !IsPolling(core) && now - freeAt[core] >= _model.IdleThresholdPs)
         {
-            start = now + _idleExitPs;
-            IdleExits++;
+            start = now + _model.IdleExitPs;
+            work.IdleExits++;
         }
         var duration = CyclesToPs(cycles);
-        _freeAt[core] = start + duration;
+        freeAt[core] = start + duration;
         // A packet holds its backlog place until the kernel's item for it is done; what follows for it (the application's
         // part) runs after and holds none.
-        if (newItem && MaxBacklog > 0) ((_backlogs ??= new PacketBacklog?[Cores])[core] ??= new PacketBacklog(MaxBacklog)).Add(start + duration);
-        _cycles[(int)category] += cycles;
-        if (!IsPolling(core)) Busy[core, (int)category] += duration;
+        if (newItem && MaxBacklog > 0) ((work.Backlogs ??= new PacketBacklog?[Cores])[core] ??= new PacketBacklog(MaxBacklog)).Add(start + duration);
+        work.Cycles[(int)category] += cycles;
+        if (!IsPolling(core)) work.Busy[core, (int)category] += duration;
         return start + duration;
     }
 
@@ -92,32 +85,32 @@ public sealed class ServerCpu
     /// </summary>
     public void Account(int core, long cycles, CpuCategory category)
     {
-        _cycles[(int)category] += cycles;
-        if (!IsPolling(core)) Busy[core, (int)category] += CyclesToPs(cycles);
+        var work = Work;
+        work.Cycles[(int)category] += cycles;
+        if (!IsPolling(core)) work.Busy[core, (int)category] += CyclesToPs(cycles);
     }
 
     /// <summary>Cycles of VM boots (firmware, kernel, init), included in their category: what per-packet figures leave out.</summary>
-    public long BootCycles { get; private set; }
+    public long BootCycles => _work?.BootCycles ?? 0;
 
     /// <summary>Accounts a boot's CPU work in <paramref name="category"/> and in <see cref="BootCycles"/>.</summary>
     public void AccountBoot(int core, long cycles, CpuCategory category)
     {
         Account(core, cycles, category);
-        BootCycles += cycles;
+        Work.BootCycles += cycles;
     }
 
     /// <summary>Starts a new accounting period: busy time and cycles restart from zero, queued work stays queued.</summary>
     public void ResetAccounting()
     {
-        if (_busyPs is not null) Array.Clear(_busyPs);
-        Array.Clear(_cycles);
-        BootCycles = 0;
+        if (_work is not { } work) return;
+        Array.Clear(work.Busy);
+        Array.Clear(work.Cycles);
+        work.BootCycles = 0;
     }
 
-    private long[,] Busy => _busyPs ??= new long[Cores, CpuCategories.All.Length];
-
     /// <summary>Time at which <paramref name="core"/> has finished everything queued on it.</summary>
-    public long FreeAt(int core) => _freeAt[core];
+    public long FreeAt(int core) => _work?.FreeAt[core] ?? 0;
 
     /// <summary>The core with the least queued work at <paramref name="now"/> (lowest index on ties).</summary>
     public int LeastLoaded(long now, int firstCore = 0, int count = -1)
@@ -128,26 +121,27 @@ public sealed class ServerCpu
         for (var c = firstCore; c < firstCore + count; c++)
         {
             ref var candidate = ref IsPolling(c) ? ref bestPolling : ref best;
-            if (candidate < 0 || Math.Max(now, _freeAt[c]) < Math.Max(now, _freeAt[candidate])) candidate = c;
+            if (candidate < 0 || Math.Max(now, FreeAt(c)) < Math.Max(now, FreeAt(candidate))) candidate = c;
         }
         return best >= 0 ? best : bestPolling;
     }
 
     /// <summary>Whether <paramref name="core"/> runs a busy-polling thread (<see cref="DedicateToPolling"/>).</summary>
-    public bool IsPolling(int core) => _polling?[core] is not null;
+    public bool IsPolling(int core) => _work?.Polling?[core] is not null;
 
     /// <summary>Dedicates a core to a busy-polling thread: it counts as fully busy in <paramref name="category"/>.</summary>
     public void DedicateToPolling(int core, CpuCategory category)
     {
-        (_polling ??= new CpuCategory?[Cores])[core] = category;
+        var work = Work;
+        (work.Polling ??= new CpuCategory?[Cores])[core] = category;
     }
 
     /// <summary>Cycles of useful work submitted per category (polling cores' idle spinning excluded).</summary>
-    public long CyclesIn(CpuCategory category) => _cycles[(int)category];
+    public long CyclesIn(CpuCategory category) => _work?.Cycles[(int)category] ?? 0;
 
     /// <summary>Busy time of a core in a category over a run of <paramref name="durationPs"/>.</summary>
     public long BusyPs(int core, CpuCategory category, long durationPs) =>
-        _polling?[core] is { } polled ? (polled == category ? durationPs : 0) : _busyPs is null ? 0 : Math.Min(_busyPs[core, (int)category], durationPs);
+        _work?.Polling?[core] is { } polled ? (polled == category ? durationPs : 0) : _work is null ? 0 : Math.Min(_work.Busy[core, (int)category], durationPs);
 
     /// <summary>Share of the server's total core time busy in <paramref name="category"/> (0..1).</summary>
     public double Utilisation(CpuCategory category, long durationPs)
@@ -156,5 +150,17 @@ public sealed class ServerCpu
         long busy = 0;
         for (var c = 0; c < Cores; c++) busy += BusyPs(c, category, durationPs);
         return (double)busy / ((double)durationPs * Cores);
+    }
+
+    /// <summary>What the cores have done so far; see <see cref="_work"/>.</summary>
+    private sealed class CoreWork(int cores)
+    {
+        public readonly long[] FreeAt = new long[cores];
+        public readonly long[,] Busy = new long[cores, CpuCategories.All.Length];
+        public readonly long[] Cycles = new long[CpuCategories.All.Length];
+        public CpuCategory?[]? Polling;
+        public PacketBacklog?[]? Backlogs;
+        public long IdleExits;
+        public long BootCycles;
     }
 }

@@ -51,7 +51,8 @@ public sealed class ResultsBuilder
     /// <summary>The counters of the component at <paramref name="path"/>, created empty on first use.</summary>
     public ComponentCounters Counters(string path, string kind)
     {
-        if (!Components.TryGetValue(path, out var c)) Components[path] = c = new ComponentCounters(path, kind);
+        // Add, not the indexer: the indexer looks the path up again before it inserts (a datacenter's report has ~4 per host).
+        if (!Components.TryGetValue(path, out var c)) Components.Add(path, c = new ComponentCounters(path, kind));
         return c;
     }
 

@@ -21,7 +21,9 @@ public static class ResultsCodec
 
     public static byte[] Encode(ResultsBuilder r)
     {
-        using var ms = new MemoryStream();
+        // Sized from the counts (an idle datacenter's links and counters are most of it) so that the stream does not double its
+        // buffer a dozen times on the way to several MB.
+        using var ms = new MemoryStream(EstimatedBytes(r));
         using (var w = new BinaryWriter(ms))
         {
             var names = new NameWriter(w);
@@ -55,6 +57,9 @@ public static class ResultsCodec
         }
         return ms.ToArray();
     }
+
+    private static int EstimatedBytes(ResultsBuilder r) =>
+        (int)Math.Min(1L << 30, 256 + 120L * r.Flows.Count + 180L * r.Links.Count + 24L * r.EventsByLp.Count + 64L * r.Components.Count);
 
     public static ResultsBuilder Decode(byte[] bytes)
     {
@@ -176,7 +181,10 @@ public static class ResultsCodec
 
     private static void ReadCounters(BinaryReader r, NameReader names, ResultsBuilder results)
     {
-        var c = results.Counters(r.ReadString(), names.Read());
+        // Each path comes once (they were a dictionary's keys): added without looking it up first.
+        var path = r.ReadString();
+        var c = new ComponentCounters(path, names.Read());
+        results.Components.Add(path, c);
         var n = names.Count();
         c.Values.Capacity = n;
         // Written in order, so each lands at the end of the list.

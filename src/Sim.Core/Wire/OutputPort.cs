@@ -29,25 +29,18 @@ namespace DcSim.SimCore.Wire;
 public sealed class OutputPort
 {
     private readonly LogicalProcess _owner;
-    private readonly ushort _ownerComponent;
-    private readonly ushort _transmitDoneTimer;
-    private readonly ushort _peerComponent;
+    private readonly PortProfile _profile;
     private readonly string _peerName;
+    // The queue, its counters, the drops by flow, a marker, trace or capture: made by the first packet that waits, is dropped or
+    // marked (at once with a marker or a trace). Most ports of a large, lightly loaded fabric never queue (docs/benchmarks.md,
+    // "Issue 14: an idle host under 1 KB").
+    private PortQueue? _queue;
     // The counters every transmission changes live in the port itself, beside its state: a separate object would be one more cache
-    // line per frame. The rest (queue integrals, drops, marks) are made with the queue.
+    // line per frame.
     private long _txPackets, _txWireBytes, _busyPs;
-    // The queue, its counters and the drops by flow are made by the first packet that waits, is dropped or marked: most ports of a
-    // large, lightly loaded fabric never queue (docs/benchmarks.md, "Issue 14: 10,240 hosts").
-    private Packet[] _ring = [];
-    private long[] _enqueuedAt = [];
-    private int _head, _count;
-    private long _queuedBytes;
+    private int _count;
+    private readonly ushort _peerPort;
     private bool _busy;
-    private long _lastChange;
-    private QueueCounters? _queue;
-    private readonly EcnMarker? _marker;
-    private readonly QueueTrace? _trace;
-    private PortCapture? _capture;
 
     /// <param name="owner">The LP the port belongs to.</param>
     /// <param name="ownerComponent">Component of <paramref name="owner"/> that gets the transmit-done timer.</param>
@@ -60,29 +53,25 @@ public sealed class OutputPort
         (int Lp, ushort Component, int Port) peer, DataRate rate, long delayPs, QueueLimit limit, EcnMarking? ecn = null, ulong seed = 0,
         long traceIntervalPs = 0)
     {
-        if (traceIntervalPs > 0) _trace = new QueueTrace(traceIntervalPs);
         _owner = owner;
-        _ownerComponent = ownerComponent;
-        _transmitDoneTimer = transmitDoneTimer;
-        _peerComponent = peer.Component;
+        _profile = new PortProfile(rate, delayPs, limit, ownerComponent, transmitDoneTimer, peer.Component).Shared();
         _peerName = peerName;
         var (peerLp, _, peerPort) = peer;
+        if (peerPort is < 0 or > ushort.MaxValue) throw new ArgumentOutOfRangeException(nameof(peer), peerPort, "a port number must fit an event's port");
         Index = index;
         PeerLp = peerLp;
-        PeerPort = peerPort;
-        Rate = rate;
-        DelayPs = delayPs;
-        Limit = limit;
-        _marker = ecn is null ? null : EcnMarker.Create(ecn, limit.Unit, rate, seed, owner.Id, index);
+        _peerPort = (ushort)peerPort;
+        var marker = ecn is null ? null : EcnMarker.Create(ecn, limit.Unit, rate, seed, owner.Id, index);
+        if (marker is not null || traceIntervalPs > 0) _queue = new PortQueue(marker, traceIntervalPs > 0 ? new QueueTrace(traceIntervalPs) : null);
         owner.AddOutputPort(this);
     }
 
     public int Index { get; }
     public int PeerLp { get; }
-    public int PeerPort { get; }
-    public DataRate Rate { get; }
-    public long DelayPs { get; }
-    public QueueLimit Limit { get; }
+    public int PeerPort => _peerPort;
+    public DataRate Rate => _profile.Rate;
+    public long DelayPs => _profile.DelayPs;
+    public QueueLimit Limit => _profile.Limit;
     public int QueuedPackets => _count;
 
     /// <summary>The link's counters as they stand (a copy: the port keeps its own), queue integrals up to the last change of the queue.</summary>
@@ -105,10 +94,10 @@ public sealed class OutputPort
     /// <summary>The port's name in the results (links.csv, drops, capture points): FROM-&gt;TO.</summary>
     public string Point => $"{_owner.Name}{CapturePoints.Arrow}{_peerName}";
 
-    private QueueCounters Queue => _queue ??= new QueueCounters();
+    private PortQueue Queue => _queue ??= new PortQueue(null, null);
 
     /// <summary>From now on, records the frames the port transmits, up to <paramref name="limit"/> of them (the rest are only counted).</summary>
-    public void StartCapture(int limit) => _capture = new PortCapture(limit);
+    public void StartCapture(int limit) => Queue.Capture = new PortCapture(limit);
 
     /// <summary>Smallest time from the start of a transmission to its arrival: the link's lookahead.</summary>
     public static long MinimumLatency(DataRate rate, long delayPs) => rate.TransmitTime(Ethernet.MinWireBytes) + delayPs;
@@ -116,7 +105,7 @@ public sealed class OutputPort
     /// <summary>Queues a packet for transmission, or drops it: tail drop when the queue is full, or RED's early drop.</summary>
     public void Enqueue(in Packet packet)
     {
-        if (_marker is not null)
+        if (_queue?.Marker is not null)
         {
             EnqueueJudged(packet);
             return;
@@ -127,7 +116,7 @@ public sealed class OutputPort
             return;
         }
         var frame = Ethernet.FrameBytes(in packet);
-        if (!Limit.Admits(_count, _queuedBytes, frame))
+        if (!Limit.Admits(_count, _queue?.QueuedBytes ?? 0, frame))
         {
             CountDrop(in packet);
             return;
@@ -139,16 +128,17 @@ public sealed class OutputPort
     private void EnqueueJudged(Packet packet)
     {
         var now = _owner.Now;
+        var q = _queue!;
         // With nothing waiting, the last change of the queue (Account) was the departure that emptied it: RED's idle start.
-        var verdict = _marker!.OnArrival(_count, _queuedBytes, _lastChange, now, EcnCodepoint.IsCapable(packet.Headers.Ecn));
+        var verdict = q.Marker!.OnArrival(_count, q.QueuedBytes, q.LastChange, now, EcnCodepoint.IsCapable(packet.Headers.Ecn));
         if (verdict == EcnVerdict.Drop)
         {
-            Queue.EarlyDroppedPackets++;
+            q.EarlyDroppedPackets++;
             CountDrop(in packet);
             return;
         }
         var frame = Ethernet.FrameBytes(in packet);
-        if (_busy && !Limit.Admits(_count, _queuedBytes, frame))
+        if (_busy && !Limit.Admits(_count, q.QueuedBytes, frame))
         {
             CountDrop(in packet);
             return;
@@ -156,7 +146,7 @@ public sealed class OutputPort
         if (verdict == EcnVerdict.Mark && packet.Headers.Ecn != EcnCodepoint.Ce)
         {
             packet.Headers.Ecn = EcnCodepoint.Ce;
-            Queue.EcnMarkedPackets++;
+            q.EcnMarkedPackets++;
         }
         if (_busy) Store(in packet, frame);
         else StartTransmission(in packet, now, frame);
@@ -175,16 +165,16 @@ public sealed class OutputPort
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Store(in Packet packet, int frame)
     {
-        Account(_owner.Now);
-        if (_count == _ring.Length) Grow();
-        var tail = (_head + _count) % _ring.Length;
-        _ring[tail] = packet;
-        _enqueuedAt[tail] = _owner.Now;
-        _count++;
-        _queuedBytes += frame;
         var q = Queue;
+        Account(q, _owner.Now);
+        if (_count == q.Ring.Length) q.Grow(_count);
+        var tail = (q.Head + _count) % q.Ring.Length;
+        q.Ring[tail] = packet;
+        q.EnqueuedAt[tail] = _owner.Now;
+        _count++;
+        q.QueuedBytes += frame;
         if (_count > q.QueueMaxPackets) q.QueueMaxPackets = _count;
-        if (_queuedBytes > q.QueueMaxBytes) q.QueueMaxBytes = _queuedBytes;
+        if (q.QueuedBytes > q.QueueMaxBytes) q.QueueMaxBytes = q.QueuedBytes;
     }
 
     /// <summary>The frame in service has left the port: start the next one, if any.</summary>
@@ -192,25 +182,29 @@ public sealed class OutputPort
     {
         _busy = false;
         if (_count == 0) return;
-        Account(_owner.Now);
-        var packet = _ring[_head];
-        var enqueuedAt = _enqueuedAt[_head];
-        _head = (_head + 1) % _ring.Length;
+        var q = _queue!;
+        Account(q, _owner.Now);
+        var packet = q.Ring[q.Head];
+        var enqueuedAt = q.EnqueuedAt[q.Head];
+        q.Head = (q.Head + 1) % q.Ring.Length;
         _count--;
         var frame = Ethernet.FrameBytes(in packet);
-        _queuedBytes -= frame;
+        q.QueuedBytes -= frame;
         StartTransmission(in packet, enqueuedAt, frame);
     }
 
     /// <summary>Closes the occupancy integral at the end of the run and reports drops and held packets.</summary>
     public void Report(ResultsBuilder results, long endTime)
     {
-        Account(endTime);
+        var q = _queue;
+        // A port that never queued has no integral to close.
+        if (q is not null) Account(q, endTime);
         results.AddLink(Stats);
+        if (q is null) return;
         var where = Point;
-        if (_capture is not null) results.Captures.Add(where, _capture.Frames());
-        if (_trace is not null) results.SeriesOf($"queue/{where}").AddRange(_trace.Points);
-        foreach (var (flowId, (packets, bytes)) in _queue?.DropsByFlow ?? [])
+        if (q.Capture is not null) results.Captures.Add(where, q.Capture.Frames());
+        if (q.Trace is not null) results.SeriesOf($"queue/{where}").AddRange(q.Trace.Points);
+        foreach (var (flowId, (packets, bytes)) in q.DropsByFlow ?? [])
         {
             var f = results.Flow(flowId);
             f.DroppedPackets += packets;
@@ -219,7 +213,7 @@ public sealed class OutputPort
         }
         for (var i = 0; i < _count; i++)
         {
-            ref readonly var p = ref _ring[(_head + i) % _ring.Length];
+            ref readonly var p = ref q.Ring[(q.Head + i) % q.Ring.Length];
             var f = results.Flow(p.FlowId);
             f.InFlightPackets++;
             f.InFlightBytes += p.PayloadBytes;
@@ -233,58 +227,43 @@ public sealed class OutputPort
     public void Snapshot(ResultsBuilder results, long now)
     {
         var stats = Stats;
-        var dt = now - _lastChange;
-        if (dt > 0 && _count > 0)
+        var q = _queue;
+        if (q is not null && now - q.LastChange is var dt and > 0 && _count > 0)
         {
             stats.QueuePacketPs += (Int128)_count * dt;
-            stats.QueueBytePs += (Int128)_queuedBytes * dt;
+            stats.QueueBytePs += (Int128)q.QueuedBytes * dt;
         }
         results.AddLink(stats);
-        if (_trace is not null) results.SeriesOf($"queue/{Point}").AddRange(_trace.Points);
+        if (q?.Trace is not null) results.SeriesOf($"queue/{Point}").AddRange(q.Trace.Points);
     }
 
     /// <param name="frameBytes">The packet's frame size, which the caller has already worked out.</param>
     private void StartTransmission(in Packet packet, long enqueuedAt, int frameBytes)
     {
         var now = _owner.Now;
+        var profile = _profile;
         var wireBytes = frameBytes + Ethernet.PreambleAndGapBytes;
-        var txTime = Rate.TransmitTime(wireBytes);
+        var txTime = profile.Rate.TransmitTime(wireBytes);
         _busy = true;
         _txPackets++;
         _txWireBytes += wireBytes;
         _busyPs += txTime;
-        // A packet that did not wait adds nothing: then the port may have no queue counters.
-        if (now != enqueuedAt) Queue.WaitSumPs += now - enqueuedAt;
-        _capture?.Add(now, in packet);
-        _owner.ScheduleTimer(now + txTime, _ownerComponent, _transmitDoneTimer, Index);
-        _owner.SendPacket(PeerLp, now + txTime + DelayPs, _peerComponent, (ushort)PeerPort, in packet);
+        // A packet that did not wait adds nothing (and then the port may have no queue); one that waited was stored in the queue.
+        if (now != enqueuedAt) _queue!.WaitSumPs += now - enqueuedAt;
+        _queue?.Capture?.Add(now, in packet);
+        _owner.ScheduleTimer(now + txTime, profile.OwnerComponent, profile.TransmitDoneTimer, Index);
+        _owner.SendPacket(PeerLp, now + txTime + profile.DelayPs, profile.PeerComponent, _peerPort, in packet);
     }
 
-    private void Account(long now)
+    private void Account(PortQueue q, long now)
     {
-        _trace?.Until(now, _count);
-        var dt = now - _lastChange;
+        q.Trace?.Until(now, _count);
+        var dt = now - q.LastChange;
         if (dt > 0 && _count > 0)
         {
-            var q = Queue;
             q.QueuePacketPs += (Int128)_count * dt;
-            q.QueueBytePs += (Int128)_queuedBytes * dt;
+            q.QueueBytePs += (Int128)q.QueuedBytes * dt;
         }
-        _lastChange = now;
-    }
-
-    private void Grow()
-    {
-        var size = Math.Max(16, _ring.Length * 2);
-        var ring = new Packet[size];
-        var at = new long[size];
-        for (var i = 0; i < _count; i++)
-        {
-            ring[i] = _ring[(_head + i) % _ring.Length];
-            at[i] = _enqueuedAt[(_head + i) % _ring.Length];
-        }
-        _ring = ring;
-        _enqueuedAt = at;
-        _head = 0;
+        q.LastChange = now;
     }
 }
