@@ -38,6 +38,18 @@ public sealed class LeafSpineLayoutSpec
     }
 
     [Fact]
+    public void Racks_must_be_the_switches_with_servers()
+    {
+        // arrange: a leaf-spine's racks are its leaves; a k = 4 fat-tree's its 8 edge switches
+        var leafSpine = FabricGraph.Of(Topology(3, 5, 2));
+        var fatTree = FabricGraph.Of(Topology(0, 0, 0) with { Kind = TopologyKind.FatTree, K = 4 });
+
+        // act, assert
+        Assert.Equal(5, FabricLayout.RackCount(leafSpine));
+        Assert.Equal(8, FabricLayout.RackCount(fatTree));
+    }
+
+    [Fact]
     public void Lookahead_must_be_the_fastest_link_between_partitions()
     {
         // arrange: one spine over two racks

@@ -1,4 +1,5 @@
 using DcSim.SimCore.Kernel;
+using DcSim.SimCore.Scenario;
 
 namespace DcSim.ActorsNetwork.Fabric;
 
@@ -27,6 +28,21 @@ public sealed class FabricLayout : IPartitionLayout
         for (var server = 0; server < graph.ServerCount; server++)
             PartitionOfLp[server] = PartitionOfLp[graph.SwitchLp(graph.SwitchOf(server))];
     }
+
+    /// <summary>
+    /// The partitions a run of <paramref name="kernel"/> on <paramref name="topology"/> gets on <paramref name="members"/> cluster members,
+    /// "auto" resolved from this machine's cores and the fabric's hosts and racks (<see cref="KernelSettings.PartitionsFor"/>).
+    /// </summary>
+    public static int PartitionsFor(KernelSettings kernel, TopologySettings topology, int members)
+    {
+        if (kernel.Partitions > 0) return kernel.Partitions;
+        var graph = FabricGraph.Of(topology);
+        return kernel.PartitionsFor(members, Environment.ProcessorCount, graph.ServerCount, RackCount(graph));
+    }
+
+    /// <summary>The switches with servers: the units a fabric is split in.</summary>
+    public static int RackCount(FabricGraph graph) =>
+        Enumerable.Range(0, graph.ServerCount).Select(graph.SwitchOf).Distinct().Count();
 
     public FabricGraph Graph { get; }
     public int Partitions { get; }

@@ -53,7 +53,7 @@ internal static class ClientCommands
     {
         var file = new Argument<FileInfo>("scenario") { Description = "Scenario HOCON file" };
         var seed = new Option<ulong?>("--seed") { Description = "Override the scenario's seed" };
-        var partitions = new Option<int?>("--partitions") { Description = "Partitions (default: the scenario's kernel.partitions, auto = one per member)" };
+        var partitions = new Option<int?>("--partitions") { Description = "Partitions (default: the scenario's kernel.partitions, auto = one per member, on one member one per core for large fabrics)" };
         var name = new Option<string?>("--name") { Description = "A name to list the experiment under (default: the scenario's name)" };
         var wait = new Option<bool>("--wait") { Description = "Wait until the experiment completes, fails or is stopped (exit 0 only when completed)" };
         var server = ServerOption();

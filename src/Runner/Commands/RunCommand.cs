@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Akka.Actor;
+using DcSim.ActorsHost.Settings;
+using DcSim.ActorsNetwork.Fabric;
 using DcSim.Runner.Hosting;
 using DcSim.Runner.Persistence;
 using DcSim.Runner.Results;
@@ -26,7 +28,7 @@ internal static class RunCommand
         var output = new Option<DirectoryInfo?>("--out") { Description = $"Directory for the result files and the journal: new, empty, or holding only an earlier run's results and journal (default: {DefaultOutput})" };
         var seed = new Option<ulong?>("--seed") { Description = "Override the scenario's seed" };
         var nodes = new Option<int>("--nodes") { Description = "Cluster members on 127.0.0.1 (this process + N-1 workers)", DefaultValueFactory = _ => 1 };
-        var partitions = new Option<int?>("--partitions") { Description = "Partitions (default: the scenario's kernel.partitions, auto = one per node; with --resume, the recorded run's)" };
+        var partitions = new Option<int?>("--partitions") { Description = "Partitions (default: the scenario's kernel.partitions, auto = one per node, on one node one per core for large fabrics; with --resume, the recorded run's)" };
         var http = new Option<string?>("--http") { Description = "Serve GET /servers and /servers/{name} (counters while running) on PORT or HOST:PORT (default host 127.0.0.1)" };
         var join = new Option<string?>("--join") { Description = "HOST:PORT of a running `dcsim node`: run on that cluster (counting this process) instead of starting workers" };
         var journal = new Option<string?>(JournalChoice.OptionName) { Description = "Where the journal goes: sqlite (DIR/journal.db, the default), off, or a PostgreSQL URL/connection string (overrides persistence.journal)" };
@@ -114,7 +116,7 @@ internal static class RunCommand
         }
         await using var endpointLifetime = endpoint;
 
-        var partitionCount = o.Partitions ?? resumed?.Definition.Partitions ?? settings.Kernel.PartitionsFor(o.Nodes);
+        var partitionCount = o.Partitions ?? resumed?.Definition.Partitions ?? FabricLayout.PartitionsFor(settings.Kernel, settings.Datacenter().Topology, o.Nodes);
         var createdOutput = false;
         Task<RunJournal>? opening = null;
         if (resumed is not null) opening = ResumeAsync(resumed);

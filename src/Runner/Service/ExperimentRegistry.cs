@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
+using DcSim.ActorsHost.Settings;
+using DcSim.ActorsNetwork.Fabric;
 using DcSim.Runner.Hosting;
 using DcSim.Runner.Results;
 using DcSim.SimCore.Cluster;
@@ -46,7 +48,7 @@ internal sealed partial class ExperimentRegistry : ReceiveActor, IWithTimers
 
     /// <param name="coordinator">The coordinator (a singleton proxy on a cluster).</param>
     /// <param name="folder">Each experiment's results go to FOLDER/ID.</param>
-    /// <param name="members">Cluster members up now: the partitions of a scenario whose kernel.partitions is auto (one per member).</param>
+    /// <param name="members">Cluster members up now: what a scenario whose kernel.partitions is auto is split by (<see cref="FabricLayout.PartitionsFor"/>).</param>
     /// <param name="partitionRegion">
     /// The partitions' sharding region: an experiment starts once the sharding coordinator knows a region on every member up, so that its
     /// partitions are spread over all of them (a member that has just joined may not have registered its region yet: partitions would
@@ -179,7 +181,7 @@ internal sealed partial class ExperimentRegistry : ReceiveActor, IWithTimers
         while (_queue.TryDequeue(out var next))
         {
             if (next.State != ExperimentState.Queued) continue;   // stopped while queued
-            next.Start(next.Partitions ?? next.Scenario.Kernel.PartitionsFor(_members()));
+            next.Start(next.Partitions ?? FabricLayout.PartitionsFor(next.Scenario.Kernel, next.Scenario.Datacenter().Topology, _members()));
             _current = next;
             Heard();
             _log.Info("experiment {0} ({1}) starts on {2} partition(s)", next.Id, next.Name, next.PartitionCount);

@@ -170,11 +170,13 @@ public sealed class LocalWindows : IDisposable
                 {
                     if (!member.Wall.IsRunning) member.Wall.Start();
                     var began = trace is null ? 0 : Stopwatch.GetTimestamp();
+                    var cpuBegan = trace is null ? 0 : WindowTrace.ThreadCpuNs();
                     var handled = partition.EventsProcessed;
                     member.Busy.Start();
                     partition.RunUntil(end);
                     member.Busy.Stop();
                     var ran = trace is null ? 0 : Stopwatch.GetTimestamp();
+                    var runCpu = trace is null ? 0 : WindowTrace.ThreadCpuNs() - cpuBegan;
                     var cpuRan = trace is null ? 0 : Thread.GetCurrentProcessorId();
                     var parity = (int)(window & 1);
                     _held[index] = partition.NextEventTime;
@@ -183,7 +185,7 @@ public sealed class LocalWindows : IDisposable
                     if (!Arrive(Decide)) return;
                     var passed = trace is null ? 0 : Stopwatch.GetTimestamp();
                     var received = TakeIn(partition, index, parity);
-                    trace?.Add(new WindowTrace.Entry(window, began, ran, handedOver, passed, Stopwatch.GetTimestamp(),
+                    trace?.Add(new WindowTrace.Entry(window, began, ran, handedOver, passed, Stopwatch.GetTimestamp(), runCpu,
                         partition.EventsProcessed - handled, sent, received, GC.CollectionCount(0), cpuRan, Thread.GetCurrentProcessorId()));
                     if (_snapshot != 0)
                         _coordinator.Tell(new ServersSnapshot(_snapshot, partition.CompletedUntil, ResultsCodec.Encode(partition.SnapshotCounters())));

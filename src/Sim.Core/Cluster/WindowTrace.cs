@@ -1,17 +1,20 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 
 namespace DcSim.SimCore.Cluster;
 
 /// <summary>
 /// A diagnostic ring of what one partition thread of <see cref="LocalWindows"/> did per window: when it started and ended its window,
-/// handed over, passed the barrier and took in, how many events it handled, sent and received, the process's gen0 collections and the CPU it ran on and passed the barrier on.
+/// handed over, passed the barrier and took in, the thread's CPU time running the window, how many events it handled, sent and received, the process's gen0 collections and
+/// the CPU it ran on and passed the barrier on.
 /// On only when the environment variable <see cref="Variable"/> names a file prefix: each thread then writes its last
 /// <see cref="Capacity"/> windows to PREFIX.GROUP.pN.csv when the group is disposed (the run ends). Off, a thread holds none and pays one null test per window.
 /// </summary>
 /// <remarks>
 /// Compares the threads window by window (docs/benchmarks.md, "why two partitions wait"): whether they run at the same time, which one
-/// the other waits for, and what the hand-over costs. Wall time is only written out: it never reaches the simulation.
+/// the other waits for, and what the hand-over costs; and, by the thread's CPU time against its wall time, how much of a window was the
+/// thread's own work and how much preemption (on a loaded machine the wall time says little). Wall time is only written out: it never reaches the simulation.
 /// </remarks>
 internal sealed class WindowTrace
 {
@@ -36,9 +39,23 @@ internal sealed class WindowTrace
 
     /// <summary>
     /// One window: timestamps (<see cref="Stopwatch.GetTimestamp"/>) before and after running it, after handing over, after the barrier
-    /// and after taking in; events handled, sent to and received from the other partitions.
+    /// and after taking in; the thread's CPU time running it (ns, <see cref="ThreadCpuNs"/>); events handled, sent to and received from the other partitions.
     /// </summary>
-    public record struct Entry(long Window, long Began, long Ran, long HandedOver, long Passed, long TookIn, long Events, int Sent, int Received, int Gen0, int CpuRan, int CpuPassed);
+    public record struct Entry(long Window, long Began, long Ran, long HandedOver, long Passed, long TookIn, long RunCpuNs, long Events, int Sent, int Received, int Gen0, int CpuRan, int CpuPassed);
+
+    /// <summary>The calling thread's CPU time in nanoseconds (CLOCK_THREAD_CPUTIME_ID; a system call); 0 off Linux.</summary>
+    public static long ThreadCpuNs() => OperatingSystem.IsLinux() && ClockGetTime(ThreadCpuClock, out var t) == 0 ? t.Seconds * 1_000_000_000 + t.Nanoseconds : 0;
+
+    private const int ThreadCpuClock = 3;   // CLOCK_THREAD_CPUTIME_ID
+
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [DllImport("libc", EntryPoint = "clock_gettime")]
+    private static extern int ClockGetTime(int clock, out TimeSpec time);
 
     public void Add(in Entry entry) => _ring[_count++ % Capacity] = entry;
 
@@ -47,13 +64,13 @@ internal sealed class WindowTrace
     {
         var path = string.Create(CultureInfo.InvariantCulture, $"{Prefix}.{_group:x8}.p{_index}.csv");
         using var writer = new StreamWriter(path);
-        writer.WriteLine("window,began_us,ran_us,handed_over_us,passed_us,took_in_us,events,sent,received,gen0,cpu_ran,cpu_passed");
+        writer.WriteLine("window,began_us,ran_us,handed_over_us,passed_us,took_in_us,run_cpu_us,events,sent,received,gen0,cpu_ran,cpu_passed");
         var us = 1e6 / Stopwatch.Frequency;
         for (var i = Math.Max(0, _count - Capacity); i < _count; i++)
         {
             var e = _ring[i % Capacity];
             writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{e.Window},{e.Began * us:0.0},{e.Ran * us:0.0},{e.HandedOver * us:0.0},{e.Passed * us:0.0},{e.TookIn * us:0.0},{e.Events},{e.Sent},{e.Received},{e.Gen0},{e.CpuRan},{e.CpuPassed}"));
+                $"{e.Window},{e.Began * us:0.0},{e.Ran * us:0.0},{e.HandedOver * us:0.0},{e.Passed * us:0.0},{e.TookIn * us:0.0},{e.RunCpuNs / 1e3:0.0},{e.Events},{e.Sent},{e.Received},{e.Gen0},{e.CpuRan},{e.CpuPassed}"));
         }
     }
 }

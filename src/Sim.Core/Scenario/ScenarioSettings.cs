@@ -40,10 +40,20 @@ public sealed record KernelSettings(int Partitions, long ProgressIntervalPs, lon
     public bool Checkpoints => CheckpointIntervalPs > 0 || CheckpointWallInterval > TimeSpan.Zero;
 
     /// <summary>
-    /// The partitions a run gets from <see cref="Partitions"/> on <paramref name="members"/> cluster members: the number set, or for
-    /// "auto" (0) one per member (placement puts one on each). Not one per core on one process yet: measured on 2 cores, two partitions
-    /// sharing memory (<see cref="Cluster.LocalWindows"/>) ran the medium fabric 2x slower than one and the 1 Gb/s large one no
-    /// faster (docs/benchmarks.md, issue 14 merged); auto splits a process once that pays.
+    /// The fewest hosts "auto" gives a partition in one process: a partition's window needs that much work to pay for its barrier.
+    /// Measured on 2 cores (docs/benchmarks.md, issue 14): the 512-host fabric ran faster on 2 partitions than on 1, the 128-host one
+    /// slower at 100 Mb/s per host (~15 events a partition a window) and faster only at 1 Gb/s.
     /// </summary>
-    public int PartitionsFor(int members) => Partitions > 0 ? Partitions : Math.Max(1, members);
+    public const int HostsPerAutoPartition = 256;
+
+    /// <summary>
+    /// The partitions a run gets from <see cref="Partitions"/> on <paramref name="members"/> cluster members, each with
+    /// <paramref name="cores"/> cores, for a fabric of <paramref name="hosts"/> hosts in <paramref name="racks"/> racks: the number set,
+    /// or for "auto" (0) one per member when there are several (placement puts one on each), and in one process one per core, no more
+    /// than there are racks (a rack never splits) nor than gives each partition <see cref="HostsPerAutoPartition"/> hosts; at least one.
+    /// </summary>
+    public int PartitionsFor(int members, int cores, int hosts, int racks) =>
+        Partitions > 0 ? Partitions
+        : members > 1 ? members
+        : Math.Max(1, Math.Min(Math.Min(cores, racks), hosts / HostsPerAutoPartition));
 }
