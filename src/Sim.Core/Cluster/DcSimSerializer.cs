@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Akka.Actor;
 using Akka.Serialization;
@@ -226,7 +227,10 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
     private static void WriteEvents(BinaryWriter w, SimEvent[] events, ParcelPiece[] parcels)
     {
         w.Write(events.Length);
-        foreach (var e in events) WriteEvent(w, in e);
+        // An event is plain data (no references; a packet's bytes went as they are before): the array's memory goes in one copy, after its size, which
+        // both ends check (the same build on the same kind of machine lays it out alike; padding bytes are never read back into fields).
+        w.Write(EventBytes);
+        w.Write(MemoryMarshal.AsBytes(events.AsSpan()));
         w.Write(parcels.Length);
         foreach (var p in parcels)
         {
@@ -234,7 +238,17 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
         }
     }
 
-    private static SimEvent[] ReadEvents(BinaryReader r) => ReadArray(r, () => ReadEvent(r));
+    private static readonly int EventBytes = Unsafe.SizeOf<SimEvent>();
+
+    private static SimEvent[] ReadEvents(BinaryReader r)
+    {
+        var count = r.ReadInt32();
+        if (r.ReadInt32() is var size && size != EventBytes)
+            throw new System.Runtime.Serialization.SerializationException($"events of {size} bytes from another build or machine, {EventBytes} here");
+        var events = new SimEvent[count];
+        r.ReadExactly(MemoryMarshal.AsBytes(events.AsSpan()));
+        return events;
+    }
 
     private static ParcelPiece[] ReadParcels(BinaryReader r) =>
         ReadArray(r, () => new ParcelPiece(r.ReadInt32(), r.ReadInt64(), r.ReadInt32(), r.ReadInt32(), r.ReadBytes(r.ReadInt32())));
@@ -252,25 +266,4 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
         for (var i = 0; i < n; i++) a[i] = read();
         return a;
     }
-
-    private static void WriteEvent(BinaryWriter w, in SimEvent e)
-    {
-        w.Write(e.Time); w.Write(e.Order); w.Write(e.Lp); w.Write((byte)e.Kind); w.Write(e.Component); w.Write(e.Port); w.Write(e.Token);
-        // A packet is plain data (no references): its bytes go as they are, whatever fields it gains.
-        w.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<Packet>(in e.Packet)));
-    }
-
-    private static Packet ReadPacket(BinaryReader r)
-    {
-        var packet = default(Packet);
-        r.ReadExactly(MemoryMarshal.AsBytes(new Span<Packet>(ref packet)));
-        return packet;
-    }
-
-    private static SimEvent ReadEvent(BinaryReader r) => new()
-    {
-        Time = r.ReadInt64(), Order = r.ReadInt64(), Lp = r.ReadInt32(), Kind = (EventKind)r.ReadByte(), Component = r.ReadUInt16(),
-        Port = r.ReadUInt16(), Token = r.ReadInt32(),
-        Packet = ReadPacket(r),
-    };
 }

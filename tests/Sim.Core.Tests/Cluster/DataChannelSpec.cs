@@ -80,14 +80,18 @@ public sealed class DataChannelSpec() : TestKit(DcSimSerialization.Binding)
         using var here = new DataChannel("127.0.0.1", Sys.Log);
         using var there = new DataChannel("127.0.0.1", Sys.Log);
         var partition1 = CreateTestProbe();
-        there.Register(1, partition1.Ref);
+        var handoff = there.Register(1, partition1.Ref);
         var link = here.Link(there.Endpoint);
 
         link.Send(5, Batch);   // no partition 5 there: dropped
         link.Send(1, Window);
 
+        // the partition is told the handoff (it was not waiting), and takes the frame from it
         Assert.StartsWith("127.0.0.1:", there.Endpoint);
-        Assert.Equal(Describe(Window), Describe(partition1.ExpectMsg<PeerWindow>()));
+        Assert.Same(handoff, partition1.ExpectMsg<FrameHandoff>());
+        Assert.True(handoff.TryTake(out var frame));
+        Assert.Equal(Describe(Window), Describe(frame));
+        Assert.False(handoff.TryTake(out _));
         Assert.Same(link, here.Link(there.Endpoint));
     }
 

@@ -86,7 +86,7 @@ public sealed class DcSimSerializerSpec() : TestKit(DcSimSerialization.Binding)
     }
 
     [Fact]
-    public void Event_batches_must_round_trip_every_field_in_133_bytes_per_event_and_4_for_no_parcels()
+    public void Event_batches_must_round_trip_every_field_as_the_events_own_136_bytes_after_their_size_and_4_for_no_parcels()
     {
         var segment = SampleEvent.Packet;
         segment.Headers.Protocol = PacketHeaders.Tcp;
@@ -102,7 +102,7 @@ public sealed class DcSimSerializerSpec() : TestKit(DcSimSerialization.Binding)
         Assert.Equal(batch.Events, back.Events);
         Assert.Equal(2, back.From);
         Assert.Equal(9, back.Window);
-        Assert.Equal(8 + 4 + 8 + 4 + 2 * (29 + 104) + 4, bytes.Length);
+        Assert.Equal(8 + 4 + 8 + 4 + 4 + 2 * 136 + 4, bytes.Length);
     }
 
     [Fact]

@@ -9,15 +9,15 @@ namespace DcSim.SimCore.Cluster.Channel;
 /// <summary>
 /// A process's data channel for peer windows (docs/kernel.md, "Windows across processes"): it listens on the host Akka remoting binds to
 /// (a free port; <see cref="Endpoint"/>, which the partitions' <see cref="WindowProtocol.PartitionReady"/> carry to the directory), reads
-/// the frames other processes' <see cref="PeerLink"/>s send on a thread per connection and tells each to the local partition actor it is
-/// for, which stays the only owner of its partition's state. It holds this process's links to the others, one per process, reused across
+/// the frames other processes' <see cref="PeerLink"/>s send on a thread per connection and hands each to the local partition actor it is
+/// for (<see cref="FrameHandoff"/>), which stays the only owner of its partition's state. It holds this process's links to the others, one per process, reused across
 /// runs. Akka.Cluster keeps membership, placement and failure detection; the coordinator's protocol stays on Akka.
 /// </summary>
 public sealed class DataChannel : IDisposable
 {
     private readonly ILoggingAdapter _log;
     private readonly Socket _listener;
-    private readonly ConcurrentDictionary<int, IActorRef> _partitions = new();
+    private readonly ConcurrentDictionary<int, FrameHandoff> _partitions = new();
     private readonly ConcurrentDictionary<string, PeerLink> _links = new();
     private readonly ConcurrentDictionary<Socket, bool> _accepted = new();
 
@@ -37,8 +37,8 @@ public sealed class DataChannel : IDisposable
     /// <summary>"address:port" where this process's partitions are reached.</summary>
     public string Endpoint { get; }
 
-    /// <summary>Frames for partition <paramref name="index"/> go to <paramref name="partition"/> (the actor that holds it in this process now).</summary>
-    public void Register(int index, IActorRef partition) => _partitions[index] = partition;
+    /// <summary>Frames for partition <paramref name="index"/> go to <paramref name="partition"/> (the actor that holds it in this process now), through the handoff returned.</summary>
+    internal FrameHandoff Register(int index, IActorRef partition) => _partitions[index] = new FrameHandoff(partition);
 
     /// <summary>The link to the process at <paramref name="endpoint"/>, made (and connecting) when first asked for.</summary>
     internal PeerLink Link(string endpoint) => _links.GetOrAdd(endpoint, e => new PeerLink(e, _log));
@@ -62,7 +62,7 @@ public sealed class DataChannel : IDisposable
         }
     }
 
-    /// <summary>Tells every frame of one connection to its partition; a frame for a partition not here (moved, or never built) is dropped.</summary>
+    /// <summary>Hands every frame of one connection to its partition; a frame for a partition not here (moved, or never built) is dropped.</summary>
     private void Read(Socket connection)
     {
         try
@@ -71,7 +71,7 @@ public sealed class DataChannel : IDisposable
             var frames = new Frames.Reader(stream);
             while (frames.Next() is var (to, message))
             {
-                if (_partitions.TryGetValue(to, out var partition)) partition.Tell(message, ActorRefs.NoSender);
+                if (_partitions.TryGetValue(to, out var partition)) partition.Post(message);
             }
         }
         catch (Exception ex)
