@@ -205,11 +205,11 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
     /// <summary>A <see cref="PeerWindow"/>'s fields: its message body, and its frame's on the data channel (<see cref="DataChannel.Frames"/>).</summary>
     internal static void WritePeerWindow(BinaryWriter w, PeerWindow m)
     {
-        w.Write(m.Run); w.Write(m.From); w.Write(m.Window); w.Write(m.NextEventTime); w.Write(m.Park); w.Write(m.EventsProcessed);
+        w.Write(m.Run); w.Write(m.From); w.Write(m.Window); w.Write(m.NextEventTime); w.Write(m.Held); w.Write(m.Park); w.Write(m.EventsProcessed);
         w.Write(m.Batches); WriteEvents(w, m.Events, m.Parcels);
     }
 
-    internal static PeerWindow ReadPeerWindow(BinaryReader r) => new(r.ReadInt64(), r.ReadInt32(), r.ReadInt64(), r.ReadInt64(), r.ReadBoolean(),
+    internal static PeerWindow ReadPeerWindow(BinaryReader r) => new(r.ReadInt64(), r.ReadInt32(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadBoolean(),
         r.ReadInt64(), r.ReadInt32(), ReadEvents(r), ReadParcels(r));
 
     /// <summary>An <see cref="EventBatch"/>'s fields, as <see cref="WritePeerWindow"/>.</summary>

@@ -351,7 +351,8 @@ public sealed class PartitionActor : ReceiveActor
         _busy.Start();
         partition.RunUntil(_end);
         _busy.Stop();
-        var next = partition.NextEventTime;
+        var held = partition.NextEventTime;
+        var next = held;
         var sent = new (List<SimEvent> Events, List<ParcelPiece[]> Parcels)[partition.PartitionCount];
         for (var p = 0; p < partition.PartitionCount; p++)
         {
@@ -366,7 +367,7 @@ public sealed class PartitionActor : ReceiveActor
             sent[p] = (events, ParcelPiece.Split(partition.TakeParcels(p)));
         }
         var park = _parkWanted || Stopwatch.GetTimestamp() >= _wallStopAt;
-        _own = new PeerWindow(_run, partition.Index, _window, next, park, partition.EventsProcessed, 0, [], []);
+        _own = new PeerWindow(_run, partition.Index, _window, next, held, park, partition.EventsProcessed, 0, [], []);
         for (var p = 0; p < partition.PartitionCount; p++)
         {
             if (p == partition.Index) continue;
@@ -402,17 +403,18 @@ public sealed class PartitionActor : ReceiveActor
         var park = own.Park;
         var events = own.EventsProcessed;
         Span<long> earliestOf = stackalloc long[_ends.Length];
-        earliestOf[partition.Index] = own.NextEventTime;
+        Span<long> heldOf = stackalloc long[_ends.Length];
+        (earliestOf[partition.Index], heldOf[partition.Index]) = (own.NextEventTime, own.Held);
         foreach (var peer in peers)
         {
             earliest = Math.Min(earliest, peer.NextEventTime);
-            earliestOf[peer.From] = peer.NextEventTime;
+            (earliestOf[peer.From], heldOf[peer.From]) = (peer.NextEventTime, peer.Held);
             park |= peer.Park;
             events += peer.EventsProcessed;
         }
-        // A peer tells its earliest event held or sent, which stands for both. Wanting to park, the partitions first run to where the
-        // furthest stands (the schedule aligns them), then park.
-        if (!_schedule.Ends(_ends, earliestOf, earliestOf, stretch.HoldAt, park || earliest >= stretch.StopAt, _ends))
+        // Each tells what it holds and what it held or sent, as the threads of one process do (LocalWindows): the same ends. Wanting to
+        // park, the partitions first run to where the furthest stands (the schedule aligns them), then park.
+        if (!_schedule.Ends(_ends, heldOf, earliestOf, stretch.HoldAt, park || earliest >= stretch.StopAt, _ends))
         {
             _stretch = null;
             _coordinator.Tell(new StretchParked(_run, partition.Index, _window, _start, _end, earliest, _lastProgress, partition.EventsProcessed));

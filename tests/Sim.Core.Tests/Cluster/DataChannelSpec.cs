@@ -16,7 +16,7 @@ public sealed class DataChannelSpec() : TestKit(DcSimSerialization.Binding)
 {
     private const long Latency = 1_000_000;
 
-    private static readonly PeerWindow Window = new(4, 1, 7, 250, true, 12345, 2, [SampleEvent], [new ParcelPiece(3, 77, 0, 1, [1, 2])]);
+    private static readonly PeerWindow Window = new(4, 1, 7, 250, 300, true, 12345, 2, [SampleEvent], [new ParcelPiece(3, 77, 0, 1, [1, 2])]);
     private static readonly EventBatch Batch = new(4, 2, 9, [SampleEvent, SampleEvent], [new ParcelPiece(5, -1, 0, 1, [])]);
 
     /// <summary>A stream that hands out at most <paramref name="most"/> bytes per read, as a socket may.</summary>
@@ -113,9 +113,9 @@ public sealed class DataChannelSpec() : TestKit(DcSimSerialization.Binding)
         var link = here.Link(there.Endpoint);
 
         // act: the peer's word on window 0 from an abandoned run, then from this one
-        link.Send(1, new PeerWindow(0, 0, 0, Latency, false, 0, 0, [], []));
+        link.Send(1, new PeerWindow(0, 0, 0, Latency, Latency, false, 0, 0, [], []));
         ExpectNoMsg(TimeSpan.FromMilliseconds(300));
-        link.Send(1, new PeerWindow(1, 0, 0, Latency, false, 0, 0, [], []));
+        link.Send(1, new PeerWindow(1, 0, 0, Latency, Latency, false, 0, 0, [], []));
 
         // assert: parked after window 0, on the word of run 1
         var parked = FishForMessage<StretchParked>(_ => true);
