@@ -309,13 +309,13 @@ public sealed class PartitionActor : ReceiveActor
     /// <summary>
     /// Decides the next window once the peers' words on the one run are here: true to run it now. Words that come over the channel are
     /// waited for here, on this actor's thread, as a barrier in one process waits (<see cref="SpinGate"/>: spinning, then yielding, up to
-    /// its limit, longer than a busy window): that saves the mailbox hop, a thread-pool wake-up, on every crossing. Past the limit the actor
-    /// returns to its mailbox (a park request, a lost peer), and the channel's reader tells it when frames come.
+    /// the channel's wait, 1 ms by default, longer than a busy window): that saves the mailbox hop, a thread-pool wake-up, on every
+    /// crossing. Past it the actor returns to its mailbox (a park request, a lost peer), and the channel's reader tells it when frames come.
     /// </summary>
     private bool AdvanceOrWait()
     {
         if (Advance()) return true;
-        if (_own is null || _handoff is not { } handoff) return false;
+        if (_own is null || _handoff is not { } handoff || _channel is not { WaitTicks: > 0 }) return false;
         var advanced = false;
         var began = Stopwatch.GetTimestamp();
         var spin = new SpinWait();
@@ -330,7 +330,7 @@ public sealed class PartitionActor : ReceiveActor
                     continue;
                 }
                 var waited = Stopwatch.GetTimestamp() - began;
-                if (waited >= SpinGate.SpinLimit) break;
+                if (waited >= _channel!.WaitTicks) break;
                 if (waited < SpinGate.PauseLimit) Thread.SpinWait(16);
                 else spin.SpinOnce(sleep1Threshold: -1);
             }

@@ -131,6 +131,34 @@ public sealed class DataChannelSpec() : TestKit(DcSimSerialization.Binding)
         Assert.Contains("dcsim.kernel.data-channel", error.Message);
     }
 
+    [Fact]
+    public void The_wait_must_default_to_a_millisecond_take_a_duration_and_name_its_key_when_negative()
+    {
+        Assert.Equal(TimeSpan.FromMilliseconds(1), DataChannelSettings.ReadWait(ConfigurationFactory.Empty));
+        Assert.Equal(TimeSpan.Zero, DataChannelSettings.ReadWait(ConfigurationFactory.ParseString("dcsim.kernel.data-channel-wait = 0")));
+        Assert.Equal(TimeSpan.FromMilliseconds(5), DataChannelSettings.ReadWait(ConfigurationFactory.ParseString("dcsim.kernel.data-channel-wait = 5ms")));
+        var error = Assert.Throws<ConfigurationException>(() => DataChannelSettings.ReadWait(ConfigurationFactory.ParseString("dcsim.kernel.data-channel-wait = -1ms")));
+        Assert.Contains("dcsim.kernel.data-channel-wait", error.Message);
+    }
+
+    [Fact]
+    public void A_waiting_partition_must_take_frames_from_the_handoff_without_being_told_and_be_told_once_it_stops_waiting()
+    {
+        var partition = CreateTestProbe();
+        var handoff = new FrameHandoff(partition.Ref) { Waiting = true };
+
+        handoff.Post(Window);
+        partition.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        Assert.True(handoff.TryTake(out var taken));
+        handoff.Waiting = false;
+        handoff.Post(Batch);
+
+        Assert.Same(Window, taken);
+        Assert.Same(handoff, partition.ExpectMsg<FrameHandoff>());
+        Assert.True(handoff.TryTake(out var told));
+        Assert.Same(Batch, told);
+    }
+
     [Theory]
     [InlineData("socket", true)]
     [InlineData("akka", false)]

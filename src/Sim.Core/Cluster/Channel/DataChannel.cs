@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
@@ -21,9 +22,10 @@ public sealed class DataChannel : IDisposable
     private readonly ConcurrentDictionary<string, PeerLink> _links = new();
     private readonly ConcurrentDictionary<Socket, bool> _accepted = new();
 
-    public DataChannel(string host, ILoggingAdapter log)
+    public DataChannel(string host, ILoggingAdapter log, TimeSpan wait = default)
     {
         _log = log;
+        WaitTicks = (long)(wait.TotalSeconds * Stopwatch.Frequency);
         var address = IPAddress.TryParse(host, out var literal) ? literal
             : Dns.GetHostAddresses(host).OrderBy(a => a.AddressFamily != AddressFamily.InterNetwork).First();
         _listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
@@ -33,6 +35,9 @@ public sealed class DataChannel : IDisposable
         Endpoint = address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]:{port}" : $"{address}:{port}";
         new Thread(Accept) { IsBackground = true, Name = "dcsim data channel accept" }.Start();
     }
+
+    /// <summary>How long (<see cref="Stopwatch"/> ticks) a partition waits for its peers' frames on its own thread (<see cref="DataChannelSettings.WaitKey"/>).</summary>
+    public long WaitTicks { get; }
 
     /// <summary>"address:port" where this process's partitions are reached.</summary>
     public string Endpoint { get; }
@@ -113,7 +118,7 @@ public sealed class DataChannelExtension : IExtension
     public DataChannelExtension(ExtendedActorSystem system)
     {
         if (DataChannelSettings.Read(system.Settings.Config) != DataChannelKind.Socket || system.Provider.DefaultAddress.Host is not { } host) return;
-        Channel = new DataChannel(host, Logging.GetLogger(system, "dcsim-data-channel"));
+        Channel = new DataChannel(host, Logging.GetLogger(system, "dcsim-data-channel"), DataChannelSettings.ReadWait(system.Settings.Config));
         system.RegisterOnTermination(Channel.Dispose);
     }
 
