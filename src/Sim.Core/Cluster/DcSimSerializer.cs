@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Akka.Actor;
 using Akka.Serialization;
@@ -204,11 +205,11 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
     /// <summary>A <see cref="PeerWindow"/>'s fields: its message body, and its frame's on the data channel (<see cref="DataChannel.Frames"/>).</summary>
     internal static void WritePeerWindow(BinaryWriter w, PeerWindow m)
     {
-        w.Write(m.Run); w.Write(m.From); w.Write(m.Window); w.Write(m.NextEventTime); w.Write(m.Park); w.Write(m.EventsProcessed);
+        w.Write(m.Run); w.Write(m.From); w.Write(m.Window); w.Write(m.NextEventTime); w.Write(m.Held); w.Write(m.Park); w.Write(m.EventsProcessed);
         w.Write(m.Batches); WriteEvents(w, m.Events, m.Parcels);
     }
 
-    internal static PeerWindow ReadPeerWindow(BinaryReader r) => new(r.ReadInt64(), r.ReadInt32(), r.ReadInt64(), r.ReadInt64(), r.ReadBoolean(),
+    internal static PeerWindow ReadPeerWindow(BinaryReader r) => new(r.ReadInt64(), r.ReadInt32(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadBoolean(),
         r.ReadInt64(), r.ReadInt32(), ReadEvents(r), ReadParcels(r));
 
     /// <summary>An <see cref="EventBatch"/>'s fields, as <see cref="WritePeerWindow"/>.</summary>
@@ -226,7 +227,10 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
     private static void WriteEvents(BinaryWriter w, SimEvent[] events, ParcelPiece[] parcels)
     {
         w.Write(events.Length);
-        foreach (var e in events) WriteEvent(w, in e);
+        // An event is plain data (no references; a packet's bytes went as they are before): the array's memory goes in one copy, after its size, which
+        // both ends check (the same build on the same kind of machine lays it out alike; padding bytes are never read back into fields).
+        w.Write(EventBytes);
+        w.Write(MemoryMarshal.AsBytes(events.AsSpan()));
         w.Write(parcels.Length);
         foreach (var p in parcels)
         {
@@ -234,7 +238,17 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
         }
     }
 
-    private static SimEvent[] ReadEvents(BinaryReader r) => ReadArray(r, () => ReadEvent(r));
+    private static readonly int EventBytes = Unsafe.SizeOf<SimEvent>();
+
+    private static SimEvent[] ReadEvents(BinaryReader r)
+    {
+        var count = r.ReadInt32();
+        if (r.ReadInt32() is var size && size != EventBytes)
+            throw new System.Runtime.Serialization.SerializationException($"events of {size} bytes from another build or machine, {EventBytes} here");
+        var events = new SimEvent[count];
+        r.ReadExactly(MemoryMarshal.AsBytes(events.AsSpan()));
+        return events;
+    }
 
     private static ParcelPiece[] ReadParcels(BinaryReader r) =>
         ReadArray(r, () => new ParcelPiece(r.ReadInt32(), r.ReadInt64(), r.ReadInt32(), r.ReadInt32(), r.ReadBytes(r.ReadInt32())));
@@ -252,25 +266,4 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
         for (var i = 0; i < n; i++) a[i] = read();
         return a;
     }
-
-    private static void WriteEvent(BinaryWriter w, in SimEvent e)
-    {
-        w.Write(e.Time); w.Write(e.Order); w.Write(e.Lp); w.Write((byte)e.Kind); w.Write(e.Component); w.Write(e.Port); w.Write(e.Token);
-        // A packet is plain data (no references): its bytes go as they are, whatever fields it gains.
-        w.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<Packet>(in e.Packet)));
-    }
-
-    private static Packet ReadPacket(BinaryReader r)
-    {
-        var packet = default(Packet);
-        r.ReadExactly(MemoryMarshal.AsBytes(new Span<Packet>(ref packet)));
-        return packet;
-    }
-
-    private static SimEvent ReadEvent(BinaryReader r) => new()
-    {
-        Time = r.ReadInt64(), Order = r.ReadInt64(), Lp = r.ReadInt32(), Kind = (EventKind)r.ReadByte(), Component = r.ReadUInt16(),
-        Port = r.ReadUInt16(), Token = r.ReadInt32(),
-        Packet = ReadPacket(r),
-    };
 }

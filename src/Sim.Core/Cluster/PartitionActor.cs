@@ -45,6 +45,8 @@ public sealed class PartitionActor : ReceiveActor
     /// <summary>This process's data channel (null: windows go through Akka), and by index the link to each peer in another process that has one.</summary>
     private readonly DataChannel? _channel = DataChannelExtension.For(Context.System);
     private PeerLink?[] _links = [];
+    /// <summary>Where this process's channel leaves the frames for this partition (null without a channel).</summary>
+    private FrameHandoff? _handoff;
     private IActorRef _coordinator = ActorRefs.Nobody;
     /// <summary>The stretch under way (null while parked), the window being run or waited for, and what this partition said of it.</summary>
     private ReleaseStretch? _stretch;
@@ -110,10 +112,19 @@ public sealed class PartitionActor : ReceiveActor
         });
         Receive<EventBatch>(b => FromPeer(b.Run, b.Window, () => _inbox.Add(b)));
         Receive<PeerWindow>(w => FromPeer(w.Run, w.Window, () => _inbox.Add(w)));
+        // Frames the channel's reader left while this actor was not waiting for them (a stale registration's are of a stale run: dropped).
+        Receive<FrameHandoff>(h =>
+        {
+            if (_partition is null) return;
+            Safely(() =>
+            {
+                if (TakeFrames(h) && Advance()) RunWindows();
+            });
+        });
         // A partition of one has no peer to wait for: its next window comes through the mailbox, so that a park request is seen.
         Receive<NextWindow>(n =>
         {
-            if (n.Run == _run && _stretch is not null && _partition is not null) Safely(RunWindow);
+            if (n.Run == _run && _stretch is not null && _partition is not null) Safely(RunWindows);
         });
         Receive<FinishRun>(f =>
         {
@@ -216,7 +227,7 @@ public sealed class PartitionActor : ReceiveActor
             _own = null;
             _wall = new Stopwatch();
             _busy = new Stopwatch();
-            _channel?.Register(init.Index, Self);
+            _handoff = _channel?.Register(init.Index, Self);
             _coordinator.Tell(new PartitionReady(init.Run, init.Index, _partition.NextEventTime, OwnAddress, DataEndpoint));
         }
         catch (Exception ex)
@@ -255,8 +266,24 @@ public sealed class PartitionActor : ReceiveActor
         Safely(() =>
         {
             add();
-            if (_own?.Window == window) Advance();
+            if (_own?.Window == window && Advance()) RunWindows();
         });
+    }
+
+    /// <summary>Takes into the inbox the frames the channel left for this run (others are stale: dropped); false if there were none.</summary>
+    private bool TakeFrames(FrameHandoff handoff)
+    {
+        var any = false;
+        while (handoff.TryTake(out var frame))
+        {
+            any = true;
+            switch (frame)
+            {
+                case PeerWindow w when w.Run == _run: _inbox.Add(w); break;
+                case EventBatch b when b.Run == _run: _inbox.Add(b); break;
+            }
+        }
+        return any;
     }
 
     /// <summary>A private tick: run the window decided last (a partition of one).</summary>
@@ -277,17 +304,63 @@ public sealed class PartitionActor : ReceiveActor
         if (!_wall.IsRunning) _wall.Start();
         if (stretch.Checkpoint && SendCheckpoint(partition, _run, stretch.Window, stretch.Start, _coordinator) is { } problem)
             _log.Warning("partition {0}: no checkpoint before window {1}: {2}", partition.Index, stretch.Window, problem);
-        RunWindow();
+        RunWindows();
     }
 
-    /// <summary>Runs the window decided, tells every peer what it made for it, then goes on if the peers' words on the window are here.</summary>
+    /// <summary>Runs windows for as long as each one's peers' words are here, or come while this actor waits for them (<see cref="AdvanceOrWait"/>).</summary>
+    private void RunWindows()
+    {
+        do RunWindow();
+        while (AdvanceOrWait());
+    }
+
+    /// <summary>
+    /// Decides the next window once the peers' words on the one run are here: true to run it now. Words that come over the channel are
+    /// waited for here, on this actor's thread, as a barrier in one process waits (<see cref="SpinGate"/>: spinning, then yielding, up to
+    /// the channel's wait, 1 ms by default, longer than a busy window): that saves the mailbox hop, a thread-pool wake-up, on every
+    /// crossing. Past it the actor returns to its mailbox (a park request, a lost peer), and the channel's reader tells it when frames come.
+    /// </summary>
+    private bool AdvanceOrWait()
+    {
+        if (Advance()) return true;
+        if (_own is null || _handoff is not { } handoff || _channel is not { WaitTicks: > 0 }) return false;
+        var advanced = false;
+        var began = Stopwatch.GetTimestamp();
+        var spin = new SpinWait();
+        handoff.Waiting = true;
+        try
+        {
+            while (_own is not null && !advanced)
+            {
+                if (TakeFrames(handoff))
+                {
+                    advanced = Advance();
+                    continue;
+                }
+                var waited = Stopwatch.GetTimestamp() - began;
+                if (waited >= _channel!.WaitTicks) break;
+                if (waited < SpinGate.PauseLimit) Thread.SpinWait(16);
+                else spin.SpinOnce(sleep1Threshold: -1);
+            }
+        }
+        finally
+        {
+            handoff.Waiting = false;
+        }
+        // Frames left after the last look came without a token: take them now.
+        var late = TakeFrames(handoff);
+        return advanced || late && Advance();
+    }
+
+    /// <summary>Runs the window decided and tells every peer what it made for it.</summary>
     private void RunWindow()
     {
         var partition = _partition!;
         _busy.Start();
         partition.RunUntil(_end);
         _busy.Stop();
-        var next = partition.NextEventTime;
+        var held = partition.NextEventTime;
+        var next = held;
         var sent = new (List<SimEvent> Events, List<ParcelPiece[]> Parcels)[partition.PartitionCount];
         for (var p = 0; p < partition.PartitionCount; p++)
         {
@@ -302,7 +375,7 @@ public sealed class PartitionActor : ReceiveActor
             sent[p] = (events, ParcelPiece.Split(partition.TakeParcels(p)));
         }
         var park = _parkWanted || Stopwatch.GetTimestamp() >= _wallStopAt;
-        _own = new PeerWindow(_run, partition.Index, _window, next, park, partition.EventsProcessed, 0, [], []);
+        _own = new PeerWindow(_run, partition.Index, _window, next, held, park, partition.EventsProcessed, 0, [], []);
         for (var p = 0; p < partition.PartitionCount; p++)
         {
             if (p == partition.Index) continue;
@@ -320,17 +393,17 @@ public sealed class PartitionActor : ReceiveActor
                 else _directory[p].Tell(message);
             }
         }
-        Advance();
     }
 
     /// <summary>
     /// Once every peer's word on the window run is here: takes in their events and decides, as each of them does from the same words, the
-    /// next window or to park.
+    /// next window or to park. True when the next window is to run now (false: not every word is here, parked, or a partition of one,
+    /// whose next window comes through the mailbox).
     /// </summary>
-    private void Advance()
+    private bool Advance()
     {
         var partition = _partition!;
-        if (_own is not { } own || _stretch is not { } stretch || _inbox.Take(own.Window) is not var (peers, batches)) return;
+        if (_own is not { } own || _stretch is not { } stretch || _inbox.Take(own.Window) is not var (peers, batches)) return false;
         _own = null;
         foreach (var batch in batches) partition.Deliver(batch.Events);
         partition.DeliverParcels(ParcelPiece.Join(batches));
@@ -338,21 +411,22 @@ public sealed class PartitionActor : ReceiveActor
         var park = own.Park;
         var events = own.EventsProcessed;
         Span<long> earliestOf = stackalloc long[_ends.Length];
-        earliestOf[partition.Index] = own.NextEventTime;
+        Span<long> heldOf = stackalloc long[_ends.Length];
+        (earliestOf[partition.Index], heldOf[partition.Index]) = (own.NextEventTime, own.Held);
         foreach (var peer in peers)
         {
             earliest = Math.Min(earliest, peer.NextEventTime);
-            earliestOf[peer.From] = peer.NextEventTime;
+            (earliestOf[peer.From], heldOf[peer.From]) = (peer.NextEventTime, peer.Held);
             park |= peer.Park;
             events += peer.EventsProcessed;
         }
-        // A peer tells its earliest event held or sent, which stands for both. Wanting to park, the partitions first run to where the
-        // furthest stands (the schedule aligns them), then park.
-        if (!_schedule.Ends(_ends, earliestOf, earliestOf, stretch.HoldAt, park || earliest >= stretch.StopAt, _ends))
+        // Each tells what it holds and what it held or sent, as the threads of one process do (LocalWindows): the same ends. Wanting to
+        // park, the partitions first run to where the furthest stands (the schedule aligns them), then park.
+        if (!_schedule.Ends(_ends, heldOf, earliestOf, stretch.HoldAt, park || earliest >= stretch.StopAt, _ends))
         {
             _stretch = null;
             _coordinator.Tell(new StretchParked(_run, partition.Index, _window, _start, _end, earliest, _lastProgress, partition.EventsProcessed));
-            return;
+            return false;
         }
         (_start, _end) = (earliest, _ends[partition.Index]);
         _window++;
@@ -361,8 +435,9 @@ public sealed class PartitionActor : ReceiveActor
             _lastProgress = _start;
             if (partition.Index == 0) _coordinator.Tell(new StretchProgressed(_run, _window, _start, events));
         }
-        if (peers.Length == 0) Self.Tell(new NextWindow(_run));
-        else RunWindow();
+        if (peers.Length > 0) return true;
+        Self.Tell(new NextWindow(_run));
+        return false;
     }
 
     private void Report(FinishRun finish)

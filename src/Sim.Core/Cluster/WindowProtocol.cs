@@ -114,9 +114,11 @@ public static class WindowProtocol
     /// <summary>
     /// Partition -> every other partition after window <paramref name="Window"/>: the events and parcel pieces it made for the receiver
     /// (after <paramref name="Batches"/> <see cref="EventBatch"/> messages of the same window when they did not fit in one), the earliest event
-    /// it holds or sent (<paramref name="NextEventTime"/>), whether it wants the stretch to park after this window, and its events so far.
+    /// it holds or sent (<paramref name="NextEventTime"/>) and the earliest it holds (<paramref name="Held"/>: the schedule counts what it
+    /// sent only at the partitions linked to it, <see cref="WindowSchedule.Ends"/>), whether it wants the stretch to park after this window,
+    /// and its events so far.
     /// </summary>
-    public sealed record PeerWindow(long Run, int From, long Window, long NextEventTime, bool Park, long EventsProcessed, int Batches,
+    public sealed record PeerWindow(long Run, int From, long Window, long NextEventTime, long Held, bool Park, long EventsProcessed, int Batches,
         SimEvent[] Events, ParcelPiece[] Parcels) : IDcSimMessage;
 
     /// <summary>

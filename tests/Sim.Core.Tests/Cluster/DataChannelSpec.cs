@@ -16,7 +16,7 @@ public sealed class DataChannelSpec() : TestKit(DcSimSerialization.Binding)
 {
     private const long Latency = 1_000_000;
 
-    private static readonly PeerWindow Window = new(4, 1, 7, 250, true, 12345, 2, [SampleEvent], [new ParcelPiece(3, 77, 0, 1, [1, 2])]);
+    private static readonly PeerWindow Window = new(4, 1, 7, 250, 300, true, 12345, 2, [SampleEvent], [new ParcelPiece(3, 77, 0, 1, [1, 2])]);
     private static readonly EventBatch Batch = new(4, 2, 9, [SampleEvent, SampleEvent], [new ParcelPiece(5, -1, 0, 1, [])]);
 
     /// <summary>A stream that hands out at most <paramref name="most"/> bytes per read, as a socket may.</summary>
@@ -80,14 +80,18 @@ public sealed class DataChannelSpec() : TestKit(DcSimSerialization.Binding)
         using var here = new DataChannel("127.0.0.1", Sys.Log);
         using var there = new DataChannel("127.0.0.1", Sys.Log);
         var partition1 = CreateTestProbe();
-        there.Register(1, partition1.Ref);
+        var handoff = there.Register(1, partition1.Ref);
         var link = here.Link(there.Endpoint);
 
         link.Send(5, Batch);   // no partition 5 there: dropped
         link.Send(1, Window);
 
+        // the partition is told the handoff (it was not waiting), and takes the frame from it
         Assert.StartsWith("127.0.0.1:", there.Endpoint);
-        Assert.Equal(Describe(Window), Describe(partition1.ExpectMsg<PeerWindow>()));
+        Assert.Same(handoff, partition1.ExpectMsg<FrameHandoff>());
+        Assert.True(handoff.TryTake(out var frame));
+        Assert.Equal(Describe(Window), Describe(frame));
+        Assert.False(handoff.TryTake(out _));
         Assert.Same(link, here.Link(there.Endpoint));
     }
 
@@ -109,9 +113,9 @@ public sealed class DataChannelSpec() : TestKit(DcSimSerialization.Binding)
         var link = here.Link(there.Endpoint);
 
         // act: the peer's word on window 0 from an abandoned run, then from this one
-        link.Send(1, new PeerWindow(0, 0, 0, Latency, false, 0, 0, [], []));
+        link.Send(1, new PeerWindow(0, 0, 0, Latency, Latency, false, 0, 0, [], []));
         ExpectNoMsg(TimeSpan.FromMilliseconds(300));
-        link.Send(1, new PeerWindow(1, 0, 0, Latency, false, 0, 0, [], []));
+        link.Send(1, new PeerWindow(1, 0, 0, Latency, Latency, false, 0, 0, [], []));
 
         // assert: parked after window 0, on the word of run 1
         var parked = FishForMessage<StretchParked>(_ => true);
@@ -125,6 +129,34 @@ public sealed class DataChannelSpec() : TestKit(DcSimSerialization.Binding)
         Assert.Equal(DataChannelKind.Akka, DataChannelSettings.Read(ConfigurationFactory.ParseString("dcsim.kernel.data-channel = akka")));
         var error = Assert.Throws<ConfigurationException>(() => DataChannelSettings.Read(ConfigurationFactory.ParseString("dcsim.kernel.data-channel = udp")));
         Assert.Contains("dcsim.kernel.data-channel", error.Message);
+    }
+
+    [Fact]
+    public void The_wait_must_default_to_a_millisecond_take_a_duration_and_name_its_key_when_negative()
+    {
+        Assert.Equal(TimeSpan.FromMilliseconds(1), DataChannelSettings.ReadWait(ConfigurationFactory.Empty));
+        Assert.Equal(TimeSpan.Zero, DataChannelSettings.ReadWait(ConfigurationFactory.ParseString("dcsim.kernel.data-channel-wait = 0")));
+        Assert.Equal(TimeSpan.FromMilliseconds(5), DataChannelSettings.ReadWait(ConfigurationFactory.ParseString("dcsim.kernel.data-channel-wait = 5ms")));
+        var error = Assert.Throws<ConfigurationException>(() => DataChannelSettings.ReadWait(ConfigurationFactory.ParseString("dcsim.kernel.data-channel-wait = -1ms")));
+        Assert.Contains("dcsim.kernel.data-channel-wait", error.Message);
+    }
+
+    [Fact]
+    public void A_waiting_partition_must_take_frames_from_the_handoff_without_being_told_and_be_told_once_it_stops_waiting()
+    {
+        var partition = CreateTestProbe();
+        var handoff = new FrameHandoff(partition.Ref) { Waiting = true };
+
+        handoff.Post(Window);
+        partition.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        Assert.True(handoff.TryTake(out var taken));
+        handoff.Waiting = false;
+        handoff.Post(Batch);
+
+        Assert.Same(Window, taken);
+        Assert.Same(handoff, partition.ExpectMsg<FrameHandoff>());
+        Assert.True(handoff.TryTake(out var told));
+        Assert.Same(Batch, told);
     }
 
     [Theory]

@@ -34,8 +34,8 @@ public sealed class DcSimSerializerSpec() : TestKit(DcSimSerialization.Binding)
         new PartitionReady(4, 2, 99, "akka.tcp://dcsim@127.0.0.1:1234"),
         new ReleaseStretch(4, 7, 100, 200, false, long.MaxValue, 900, long.MaxValue, 50, [long.MaxValue, 100, 300, long.MaxValue], 1000, 500),
         new ReleaseStretch(5, 8, 200, 300, true, 250, 250, 3_000_000, 200, [100], 1000, 500),
-        new PeerWindow(4, 1, 7, 250, true, 12345, 2, [SampleEvent], [new ParcelPiece(3, 77, 0, 1, [1, 2])]),
-        new PeerWindow(4, 0, 8, long.MaxValue, false, 0, 0, [], []),
+        new PeerWindow(4, 1, 7, 250, 300, true, 12345, 2, [SampleEvent], [new ParcelPiece(3, 77, 0, 1, [1, 2])]),
+        new PeerWindow(4, 0, 8, long.MaxValue, long.MaxValue, false, 0, 0, [], []),
         new ParkStretch(4, 7),
         new StretchProgressed(4, 9, 300, 777),
         new StretchParked(4, 2, 9, 300, 400, 410, 300, 888),
@@ -86,7 +86,7 @@ public sealed class DcSimSerializerSpec() : TestKit(DcSimSerialization.Binding)
     }
 
     [Fact]
-    public void Event_batches_must_round_trip_every_field_in_133_bytes_per_event_and_4_for_no_parcels()
+    public void Event_batches_must_round_trip_every_field_as_the_events_own_136_bytes_after_their_size_and_4_for_no_parcels()
     {
         var segment = SampleEvent.Packet;
         segment.Headers.Protocol = PacketHeaders.Tcp;
@@ -102,7 +102,7 @@ public sealed class DcSimSerializerSpec() : TestKit(DcSimSerialization.Binding)
         Assert.Equal(batch.Events, back.Events);
         Assert.Equal(2, back.From);
         Assert.Equal(9, back.Window);
-        Assert.Equal(8 + 4 + 8 + 4 + 2 * (29 + 104) + 4, bytes.Length);
+        Assert.Equal(8 + 4 + 8 + 4 + 4 + 2 * 136 + 4, bytes.Length);
     }
 
     [Fact]
@@ -153,7 +153,7 @@ public sealed class DcSimSerializerSpec() : TestKit(DcSimSerialization.Binding)
 
     internal static string Describe(object m) => m switch
     {
-        PeerWindow w => $"PW {w.Run} {w.From} {w.Window} {w.NextEventTime} {w.Park} {w.EventsProcessed} {w.Batches} "
+        PeerWindow w => $"PW {w.Run} {w.From} {w.Window} {w.NextEventTime} {w.Held} {w.Park} {w.EventsProcessed} {w.Batches} "
                         + Describe(new EventBatch(w.Run, w.From, w.Window, w.Events, w.Parcels)),
         RunProgress { Restart: { } r } p => $"{p with { Restart = null }} {r with { Partitions = [] }} {string.Join(",", r.Partitions)}",
         StartExperiment { From: { } from } x => $"{x with { From = null }} {Describe(from)}",

@@ -36,32 +36,57 @@ public sealed class PartitionActorSpec : TestKit
             partitions == 1 ? [Latency] : [.. TestLayout.AllLinked(partitions, Latency).SelectMany(row => row)], End, End);
 
     /// <summary>What partition <paramref name="from"/> says of <paramref name="window"/> when it sent nothing.</summary>
-    private static PeerWindow Word(int from, long window, long next, bool park = false, long run = 1) => new(run, from, window, next, park, 0, 0, [], []);
+    private static PeerWindow Word(int from, long window, long next, bool park = false, long run = 1) => new(run, from, window, next, next, park, 0, 0, [], []);
 
     [Fact]
     public void Partition_must_run_the_next_window_only_once_every_peer_has_told_it_the_window_and_decide_it_as_the_peers_do()
     {
-        // arrange: partition 0 of 2 hosts ring LPs 0 and 2; partition 1 is a probe
+        // arrange: partition 0 of 2 hosts ring LPs 0 and 2; partition 1 is a probe, which decides the windows as a peer does
         var (partition, _) = StartPartition(0, 2);
         var peer = CreateTestProbe();
         partition.Tell(new PartitionDirectory([TestActor, peer.Ref], ["", ""]));
-        partition.Tell(Stretch(0, 0, Latency), TestActor);
+        var stretch = Stretch(0, 0, Latency);
+        var schedule = stretch.Schedule();
+        long[] ends = [Latency, Latency];
+        partition.Tell(stretch, TestActor);
         var first = peer.ExpectMsg<PeerWindow>();
 
-        // act: nothing from the peer for a while, then its word on window 0 (its earliest event at 1.5 latencies), then a park on window 1
+        // act: nothing from the peer for a while, then its word on window 0 (its earliest event at 1.5 latencies); from window 1 on it
+        // wants to park, and answers every word until the two stand at one time and park
         peer.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
-        partition.Tell(Word(1, 0, 3 * Latency / 2), peer.Ref);
-        var second = peer.ExpectMsg<PeerWindow>();
-        partition.Tell(Word(1, 1, 5 * Latency, park: true), peer.Ref);
+        var (own, word) = (first, Word(1, 0, 3 * Latency / 2));
+        var words = new List<PeerWindow> { first };
+        var starts = new List<long> { 0 };
+        var endsOfPartition0 = new List<long> { Latency };
+        var endsAfterWindow0 = (0L, 0L);
+        partition.Tell(word, peer.Ref);
+        while (schedule.Ends(ends, [own.Held, word.Held], [own.NextEventTime, word.NextEventTime], long.MaxValue, own.Park || word.Park, ends))
+        {
+            starts.Add(Math.Min(own.NextEventTime, word.NextEventTime));
+            endsOfPartition0.Add(ends[0]);
+            if (starts.Count == 2) endsAfterWindow0 = (ends[0], ends[1]);
+            own = peer.ExpectMsg<PeerWindow>();
+            words.Add(own);
+            word = Word(1, own.Window, 5 * Latency, park: true);
+            partition.Tell(word, peer.Ref);
+        }
         var parked = FishForMessage<StretchParked>(_ => true);
 
-        // assert: window 1 starts at the earliest event of both and is one latency long; everyone parks after window 1
+        // assert: a window per word, in order. Partition 0 told what it holds apart from what it sent (its token went to partition 1): its
+        // own window 1 ends one latency after the token (which may come back), partition 1's where partition 0's own events could first
+        // reach it, later; so the two stood apart after window 1 and ran one more window to align before parking where both stood
         Assert.Equal((0L, false, 0), (first.Window, first.Park, first.From));
-        Assert.Equal(1, second.Window);
-        var start = Math.Min(first.NextEventTime, 3 * Latency / 2);
-        Assert.Equal((1L, start, start + Latency), (parked.Window, parked.Start, parked.End));
-        Assert.Equal(Math.Min(second.NextEventTime, 5 * Latency), parked.NextEventTime);
-        Assert.True(second.EventsProcessed >= first.EventsProcessed && first.EventsProcessed > 0);
+        Assert.Equal(Enumerable.Range(0, words.Count).Select(w => (long)w), words.Select(w => w.Window));
+        Assert.True(first.Held > first.NextEventTime, $"held {first.Held}, held or sent {first.NextEventTime}");
+        Assert.Equal(Math.Min(first.NextEventTime, 3 * Latency / 2), starts[1]);
+        Assert.Equal(starts[1] + Latency, endsAfterWindow0.Item1);
+        Assert.True(endsAfterWindow0.Item2 > endsAfterWindow0.Item1, $"window 1 ends at {endsAfterWindow0} by partition");
+        Assert.Equal(3, words.Count);
+        Assert.Equal((words.Count - 1L, starts[^1], endsOfPartition0[^1]), (parked.Window, parked.Start, parked.End));
+        Assert.Equal(ends[0], ends[1]);
+        Assert.Equal(ends[0], parked.End);
+        Assert.Equal(Math.Min(own.NextEventTime, word.NextEventTime), parked.NextEventTime);
+        Assert.True(own.EventsProcessed >= first.EventsProcessed && first.EventsProcessed > 0);
     }
 
     [Fact]
@@ -120,7 +145,7 @@ public sealed class PartitionActorSpec : TestKit
 
         // act: a stretch and a peer's word of run 0, then run 1's stretch
         partition.Tell(Stretch(0, 0, Latency, run: 0), TestActor);
-        partition.Tell(new PeerWindow(0, 1, 0, 5, true, 0, 0, [new SimEvent { Time = 5, Lp = 2, Kind = EventKind.Packet }], []), peer.Ref);
+        partition.Tell(new PeerWindow(0, 1, 0, 5, 5, true, 0, 0, [new SimEvent { Time = 5, Lp = 2, Kind = EventKind.Packet }], []), peer.Ref);
         peer.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
         partition.Tell(Stretch(0, 0, Latency), TestActor);
 
@@ -167,7 +192,7 @@ public sealed class PartitionActorSpec : TestKit
 
         // act: an event at time 10 ps, inside window 0 which is over
         var late = new SimEvent { Time = 10, Order = SimEvent.MakeOrder(1, 0), Lp = 2, Kind = EventKind.Packet };
-        partition.Tell(new PeerWindow(1, 1, 0, 10, false, 0, 0, [late], []), peer.Ref);
+        partition.Tell(new PeerWindow(1, 1, 0, 10, 10, false, 0, 0, [late], []), peer.Ref);
 
         // assert
         var failure = FishForMessage<ExperimentFailed>(_ => true);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
@@ -9,21 +10,22 @@ namespace DcSim.SimCore.Cluster.Channel;
 /// <summary>
 /// A process's data channel for peer windows (docs/kernel.md, "Windows across processes"): it listens on the host Akka remoting binds to
 /// (a free port; <see cref="Endpoint"/>, which the partitions' <see cref="WindowProtocol.PartitionReady"/> carry to the directory), reads
-/// the frames other processes' <see cref="PeerLink"/>s send on a thread per connection and tells each to the local partition actor it is
-/// for, which stays the only owner of its partition's state. It holds this process's links to the others, one per process, reused across
+/// the frames other processes' <see cref="PeerLink"/>s send on a thread per connection and hands each to the local partition actor it is
+/// for (<see cref="FrameHandoff"/>), which stays the only owner of its partition's state. It holds this process's links to the others, one per process, reused across
 /// runs. Akka.Cluster keeps membership, placement and failure detection; the coordinator's protocol stays on Akka.
 /// </summary>
 public sealed class DataChannel : IDisposable
 {
     private readonly ILoggingAdapter _log;
     private readonly Socket _listener;
-    private readonly ConcurrentDictionary<int, IActorRef> _partitions = new();
+    private readonly ConcurrentDictionary<int, FrameHandoff> _partitions = new();
     private readonly ConcurrentDictionary<string, PeerLink> _links = new();
     private readonly ConcurrentDictionary<Socket, bool> _accepted = new();
 
-    public DataChannel(string host, ILoggingAdapter log)
+    public DataChannel(string host, ILoggingAdapter log, TimeSpan wait = default)
     {
         _log = log;
+        WaitTicks = (long)(wait.TotalSeconds * Stopwatch.Frequency);
         var address = IPAddress.TryParse(host, out var literal) ? literal
             : Dns.GetHostAddresses(host).OrderBy(a => a.AddressFamily != AddressFamily.InterNetwork).First();
         _listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
@@ -34,11 +36,14 @@ public sealed class DataChannel : IDisposable
         new Thread(Accept) { IsBackground = true, Name = "dcsim data channel accept" }.Start();
     }
 
+    /// <summary>How long (<see cref="Stopwatch"/> ticks) a partition waits for its peers' frames on its own thread (<see cref="DataChannelSettings.WaitKey"/>).</summary>
+    public long WaitTicks { get; }
+
     /// <summary>"address:port" where this process's partitions are reached.</summary>
     public string Endpoint { get; }
 
-    /// <summary>Frames for partition <paramref name="index"/> go to <paramref name="partition"/> (the actor that holds it in this process now).</summary>
-    public void Register(int index, IActorRef partition) => _partitions[index] = partition;
+    /// <summary>Frames for partition <paramref name="index"/> go to <paramref name="partition"/> (the actor that holds it in this process now), through the handoff returned.</summary>
+    internal FrameHandoff Register(int index, IActorRef partition) => _partitions[index] = new FrameHandoff(partition);
 
     /// <summary>The link to the process at <paramref name="endpoint"/>, made (and connecting) when first asked for.</summary>
     internal PeerLink Link(string endpoint) => _links.GetOrAdd(endpoint, e => new PeerLink(e, _log));
@@ -62,7 +67,7 @@ public sealed class DataChannel : IDisposable
         }
     }
 
-    /// <summary>Tells every frame of one connection to its partition; a frame for a partition not here (moved, or never built) is dropped.</summary>
+    /// <summary>Hands every frame of one connection to its partition; a frame for a partition not here (moved, or never built) is dropped.</summary>
     private void Read(Socket connection)
     {
         try
@@ -71,7 +76,7 @@ public sealed class DataChannel : IDisposable
             var frames = new Frames.Reader(stream);
             while (frames.Next() is var (to, message))
             {
-                if (_partitions.TryGetValue(to, out var partition)) partition.Tell(message, ActorRefs.NoSender);
+                if (_partitions.TryGetValue(to, out var partition)) partition.Post(message);
             }
         }
         catch (Exception ex)
@@ -113,7 +118,7 @@ public sealed class DataChannelExtension : IExtension
     public DataChannelExtension(ExtendedActorSystem system)
     {
         if (DataChannelSettings.Read(system.Settings.Config) != DataChannelKind.Socket || system.Provider.DefaultAddress.Host is not { } host) return;
-        Channel = new DataChannel(host, Logging.GetLogger(system, "dcsim-data-channel"));
+        Channel = new DataChannel(host, Logging.GetLogger(system, "dcsim-data-channel"), DataChannelSettings.ReadWait(system.Settings.Config));
         system.RegisterOnTermination(Channel.Dispose);
     }
 

@@ -23,10 +23,36 @@ public static class DataChannelSettings
 
     public const string EnvironmentVariable = "DCSIM_DATA_CHANNEL";
 
+    public const string WaitKey = "dcsim.kernel.data-channel-wait";
+
+    public const string WaitEnvironmentVariable = "DCSIM_DATA_CHANNEL_WAIT";
+
     public static Config Defaults { get; } = ConfigurationFactory.ParseString($$"""
         # socket | akka: how windows cross to partitions in other processes (docs/kernel.md, "Windows across processes").
         {{Key}} = socket
+        # How long a partition waits on its own thread for its peers' words from the socket before it returns to its mailbox
+        # (as the in-process barrier spins, SpinGate); 0: at once, every word then comes through the mailbox.
+        {{WaitKey}} = 1ms
         """);
+
+    /// <summary>The wait setting: the configuration's, else the environment's (a HOCON duration), else the default.</summary>
+    public static TimeSpan ReadWait(Config config)
+    {
+        var source = config.HasPath(WaitKey) ? config
+            : Environment.GetEnvironmentVariable(WaitEnvironmentVariable) is { Length: > 0 } set ? ConfigurationFactory.ParseString($"{WaitKey} = {set}")
+            : Defaults;
+        var wait = TimeSpan.MinValue;
+        try
+        {
+            wait = source.GetTimeSpan(WaitKey, null, allowInfinite: false);
+        }
+        catch (FormatException)
+        {
+            // not a duration: said below
+        }
+        return wait >= TimeSpan.Zero ? wait
+            : throw new ConfigurationException($"{WaitKey} (or {WaitEnvironmentVariable}): expected a duration of 0 or more (1ms), got '{source.GetString(WaitKey)}'");
+    }
 
     /// <summary>The setting: the configuration's, else the environment's, else the default.</summary>
     public static DataChannelKind Read(Config config) => (config.HasPath(Key) ? config.GetString(Key)
