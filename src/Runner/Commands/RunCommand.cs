@@ -131,6 +131,7 @@ internal static class RunCommand
             }
             if (journal.Settings is not null) opening = BeginAsync(journal, experimentId, settings, partitionCount, log);
         }
+        var pending = opening is null ? null : new OpeningJournal(opening);
         var progress = new ProgressLine();
         var checkpoints = new CheckpointTally();
         var experiment = Experiment.RunAsync(settings, resumed?.Definition.BaseDirectory ?? o.Scenario!.DirectoryName ?? ".", partitionCount,
@@ -138,8 +139,7 @@ internal static class RunCommand
             p =>
             {
                 progress.Update(p);
-                // Progress comes only once the experiment is submitted, which waits for the journal.
-                if (opening is { IsCompletedSuccessfully: true }) opening.Result.Report(p);
+                pending?.Report(p);
             },
             cancel, endpoint, failed: reason =>
             {
@@ -149,7 +149,7 @@ internal static class RunCommand
             checkpointed: c =>
             {
                 checkpoints.Add(c);
-                if (opening is { IsCompletedSuccessfully: true } && c.Point.Partitions is not null) opening.Result.RecordCheckpoint(c.Point);
+                if (c.Point.Partitions is not null) pending?.RecordCheckpoint(c.Point);
             },
             checkpointFailed: f =>
             {
@@ -223,7 +223,7 @@ internal static class RunCommand
     private static string ResumedFrom(RecoveryPoint from) =>
         from.IsStart ? ", resumed from the start" : $", resumed from its checkpoint at sim {SimTime.Format(from.SimulatedTime)}";
 
-    /// <summary>Opens the journal and records the run's definition: in the background, while the cluster starts.</summary>
+    /// <summary>Opens the journal and records the run's definition: in the background, while the run starts and simulates.</summary>
     private static Task<RunJournal> BeginAsync(JournalChoice journal, string experimentId, ScenarioSettings settings, int partitions, AkkaLog log) => Task.Run(async () =>
     {
         var opened = RunJournal.Open(journal.Settings!, journal.Store!, experimentId, log);
