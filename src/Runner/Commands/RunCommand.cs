@@ -73,7 +73,6 @@ internal static class RunCommand
         var log = AkkaLog.For("run", o.Verbose);
         var cluster = new RunCluster(o.Nodes, o.Join, log, o.Verbose);
         await using var localNode = cluster.Local ? new LocalNodeStart(log) : null;
-        if (o.Resume is null && !string.Equals(o.Journal?.Trim(), JournalTarget.Off, StringComparison.OrdinalIgnoreCase)) JournalWarmUp.Start(log);
         RunResume? resumed = null;
         ScenarioSettings settings;
         var outputDirectory = Path.GetFullPath((o.Resume ?? o.Output)?.FullName ?? DefaultOutput);
