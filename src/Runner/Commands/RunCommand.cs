@@ -144,7 +144,7 @@ internal static class RunCommand
             {
                 progress.Done();
                 Fail($"run failed: {reason}{log.Hint}");
-            }, ready: opening, from: resumed?.From,
+            }, ready: pending?.Opening, from: resumed?.From,
             checkpointed: c =>
             {
                 checkpoints.Add(c);
@@ -187,7 +187,7 @@ internal static class RunCommand
             var c = outcome.Completion;
             var events = c.Partitions.Sum(p => p.EventsProcessed);
             // Written after the result files: a completed journal always has its results beside it.
-            var runJournal = opening is null ? null : await opening;
+            var runJournal = pending is null ? null : await pending.Opening;
             if (runJournal is not null)
             {
                 foreach (var (entity, server, at) in ResultFiles.CompletedMoves(settings, outcome.Results)) runJournal.RecordMove(entity, server, at);

@@ -14,13 +14,12 @@ internal sealed class OpeningJournal
     private readonly List<RecoveryPoint> _waiting = [];
     private RunJournal? _open;
 
-    public OpeningJournal(Task<RunJournal> opening)
-    {
-        Opening = opening;
-        _ = opening.ContinueWith(t => Opened(t.Result), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
-    }
+    public OpeningJournal(Task<RunJournal> opening) => Opening = OpenAsync(opening);
 
-    /// <summary>Completes once the run's definition is durable; faults if it could not be written.</summary>
+    /// <summary>
+    /// Completes once the run's definition is durable and the checkpoints that waited for it are sent, so that the run's completion
+    /// follows them; faults if the definition could not be written.
+    /// </summary>
     public Task<RunJournal> Opening { get; }
 
     public void Report(RunProgress progress)
@@ -37,13 +36,15 @@ internal sealed class OpeningJournal
         }
     }
 
-    private void Opened(RunJournal journal)
+    private async Task<RunJournal> OpenAsync(Task<RunJournal> opening)
     {
+        var journal = await opening;
         lock (_waiting)
         {
             foreach (var point in _waiting) journal.RecordCheckpoint(point);
             _waiting.Clear();
             _open = journal;
         }
+        return journal;
     }
 }
