@@ -6,17 +6,14 @@ using Xunit;
 namespace DcSim.Runner.Tests.Persistence;
 
 /// <summary>Checkpoints a run takes before its journal's definition is durable reach the journal once it is, in order; none before.</summary>
-public sealed class OpeningJournalSpec : IDisposable
+public sealed class OpeningJournalSpec
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("dcsim-opening-").FullName;
-
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
-
-    private async Task<RunJournal> Define()
+    /// <summary>A run's journal in a SQLite file under <paramref name="directory"/>, its definition durable.</summary>
+    private static async Task<RunJournal> Define(string directory)
     {
-        var settings = JournalSettings.Sqlite(Path.Combine(_directory, JournalTarget.FileName), 10);
+        var settings = JournalSettings.Sqlite(Path.Combine(directory, JournalTarget.FileName), 10);
         var journal = RunJournal.Open(settings, JournalConfig.Build(settings), "opening", AkkaLog.Console);
-        await journal.BeginAsync(new ExperimentDefinition("opening", 1, "name = x", [0], [], _directory));
+        await journal.BeginAsync(new ExperimentDefinition("opening", 1, "name = x", [0], [], directory));
         return journal;
     }
 
@@ -29,10 +26,13 @@ public sealed class OpeningJournalSpec : IDisposable
         pending.RecordCheckpoint(new RecoveryPoint(10, 1_000, [[1]]));
         pending.RecordCheckpoint(new RecoveryPoint(20, 2_000, [[2]]));
 
+        var directory = Directory.CreateTempSubdirectory("dcsim-opening-");
+
         // act
-        opening.SetResult(await Define());
-        await using var journal = await pending.Opening;
-        var record = await journal.QueryAsync();
+        opening.SetResult(await Define(directory.FullName));
+        ExperimentRecord record;
+        await using (var journal = await pending.Opening) record = await journal.QueryAsync();
+        directory.Delete(recursive: true);
 
         // assert: both arrived, in order (the journal keeps the later one)
         Assert.Equal((20L, 2_000L), (record.Checkpoint.Window, record.Checkpoint.SimulatedTime));
