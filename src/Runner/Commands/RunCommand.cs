@@ -75,7 +75,6 @@ internal static class RunCommand
         var log = AkkaLog.For("run", o.Verbose);
         var cluster = new RunCluster(o.Nodes, o.Join, log, o.Verbose);
         await using var localNode = cluster.Local ? new LocalNodeStart(log) : null;
-        if (o.Resume is null && !string.Equals(o.Journal?.Trim(), JournalTarget.Off, StringComparison.OrdinalIgnoreCase)) JournalWarmUp.Start(log);
         RunResume? resumed = null;
         ScenarioSettings settings;
         var outputDirectory = Path.GetFullPath((o.Resume ?? o.Output)?.FullName ?? DefaultOutput);
@@ -133,6 +132,7 @@ internal static class RunCommand
             }
             if (journal.Settings is not null) opening = BeginAsync(journal, experimentId, settings, partitionCount, log);
         }
+        var pending = opening is null ? null : new OpeningJournal(opening);
         var progress = new ProgressLine();
         var checkpoints = new CheckpointTally();
         var experiment = Experiment.RunAsync(settings, resumed?.Definition.BaseDirectory ?? o.Scenario!.DirectoryName ?? ".", partitionCount,
@@ -140,18 +140,17 @@ internal static class RunCommand
             p =>
             {
                 progress.Update(p);
-                // Progress comes only once the experiment is submitted, which waits for the journal.
-                if (opening is { IsCompletedSuccessfully: true }) opening.Result.Report(p);
+                pending?.Report(p);
             },
             cancel, endpoint, failed: reason =>
             {
                 progress.Done();
                 Fail($"run failed: {reason}{log.Hint}");
-            }, ready: opening, from: resumed?.From,
+            }, ready: pending?.Opening, from: resumed?.From,
             checkpointed: c =>
             {
                 checkpoints.Add(c);
-                if (opening is { IsCompletedSuccessfully: true } && c.Point.Partitions is not null) opening.Result.RecordCheckpoint(c.Point);
+                if (c.Point.Partitions is not null) pending?.RecordCheckpoint(c.Point);
             },
             checkpointFailed: f =>
             {
@@ -190,7 +189,7 @@ internal static class RunCommand
             var c = outcome.Completion;
             var events = c.Partitions.Sum(p => p.EventsProcessed);
             // Written after the result files: a completed journal always has its results beside it.
-            var runJournal = opening is null ? null : await opening;
+            var runJournal = pending is null ? null : await pending.Opening;
             if (runJournal is not null)
             {
                 foreach (var (entity, server, at) in ResultFiles.CompletedMoves(settings, outcome.Results)) runJournal.RecordMove(entity, server, at);
@@ -225,7 +224,7 @@ internal static class RunCommand
     private static string ResumedFrom(RecoveryPoint from) =>
         from.IsStart ? ", resumed from the start" : $", resumed from its checkpoint at sim {SimTime.Format(from.SimulatedTime)}";
 
-    /// <summary>Opens the journal and records the run's definition: in the background, while the cluster starts.</summary>
+    /// <summary>Opens the journal and records the run's definition: in the background, while the run starts and simulates.</summary>
     private static Task<RunJournal> BeginAsync(JournalChoice journal, string experimentId, ScenarioSettings settings, int partitions, AkkaLog log) => Task.Run(async () =>
     {
         var opened = RunJournal.Open(journal.Settings!, journal.Store!, experimentId, log);

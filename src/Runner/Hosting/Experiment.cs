@@ -34,9 +34,11 @@ internal sealed record RunCluster(int Nodes, string? Join, AkkaLog Log, bool Ver
 /// when the run is over and are killed when it fails; with one node there is no cluster (<see cref="RunCluster.Local"/>). With a
 /// join address this process joins that cluster, waits for <c>Nodes</c> members in all, and leaves the others running. A failed run calls
 /// <c>failed</c> with the reason at once, then throws <see cref="ExperimentFailedException"/> once this
-/// member is shut down. A run with a journal passes the task that records its definition as <c>ready</c>: the experiment
-/// is submitted only once that is durable (so no window runs before it), and the journal opens meanwhile, in parallel
-/// with the node's start. A one-process run may pass its node already starting (<see cref="LocalNodeStart"/>).
+/// member is shut down. A run with a journal passes the task that records its definition as <c>ready</c>: the experiment is
+/// submitted at once and simulates while that is written, but nothing leaves the process before it is durable: the query
+/// endpoint serves nothing and no outcome is returned (so no result file is written) until then, and if it fails the run
+/// fails and stops. The caller holds back the checkpoints (<see cref="Persistence.OpeningJournal"/>). A one-process run may pass
+/// its node already starting (<see cref="LocalNodeStart"/>).
 /// </summary>
 internal static class Experiment
 {
@@ -63,13 +65,14 @@ internal static class Experiment
                 await node.WaitForRegionsAsync(cluster.Nodes, TimeSpan.FromSeconds(30), cancel);
             }
             var coordinator = node.CoordinatorProxy();
-            endpoint?.Serve(coordinator);
-            if (ready is not null) await Ready(ready, failed, cancel);
             setup.Stop();
 
             // An interrupted run kills its workers (Ctrl-C on a terminal signals them too): no restart notice for that.
             var run = Submit(node.System, coordinator, new StartExperiment(scenario.ResolvedHocon, baseDirectory, partitions, from),
                 p => { if (!cancel.IsCancellationRequested) progress(p); }, checkpointed, checkpointFailed);
+            // A journal that cannot record the run fails it here; leaving this block then stops the run where it is.
+            if (ready is not null) await Ready(ready, failed, cancel);
+            endpoint?.Serve(coordinator);
             var finished = await run.WaitAsync(cancel);
             if (finished is ExperimentCompleted && embedded && node.Clustered) await node.DismissOtherMembersAsync(TimeSpan.FromSeconds(10));
             completed = finished is ExperimentCompleted;
