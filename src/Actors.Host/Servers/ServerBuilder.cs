@@ -48,7 +48,7 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, FabricLay
     private readonly DatacenterSettings _dc = scenario.Datacenter();
     private TcpContext? _tcpContext;
     /// <summary>Shared by every endpoint of the partition: the stack's settings and the ideal transfer times over this fabric.</summary>
-    private TcpContext Tcp => _tcpContext ??= new TcpContext(_dc.Tcp, new IdealTransfer(layout.Graph.Routes, _dc.Plan.ServerOf));
+    private TcpContext Tcp => _tcpContext ??= new TcpContext(_dc.Tcp, new IdealTransfer(_dc.Topology, _dc.Plan.ServerOf));
     private VirtualizationSettings V => _dc.Virtualization;
     private VfAllocation? _vfAllocation;
     private VfAllocation Vfs => _vfAllocation ??= new VfAllocation(Plan);

@@ -1,4 +1,5 @@
 using DcSim.ActorsNetwork.Fabric;
+using DcSim.SimCore.Checkpoints;
 using DcSim.SimCore.Wire;
 
 namespace DcSim.ActorsHost.Tcp;
@@ -12,12 +13,18 @@ internal sealed record TcpContext(TcpSettings Settings, IdealTransfer Ideal);
 /// every link of the path, and the rest of the bytes at the path's slowest link. The path is the fabric's first shortest one
 /// (<see cref="FabricRoutes.FirstPath"/>; on a leaf-spine fabric: host link, then two fabric links between leaves through a spine, then host link).
 /// </summary>
-internal sealed class IdealTransfer(FabricRoutes routes, Func<int, int> serverOf)
+/// <remarks>
+/// The fabric's graph and its routes are topology, shared by the partition's endpoints (and by every partition of the process), not
+/// model state: a checkpoint names the graph by its settings (<see cref="RebuiltOnRestore"/>) instead of copying its next-hop tables.
+/// </remarks>
+internal sealed class IdealTransfer(TopologySettings topology, Func<int, int> serverOf)
 {
+    private readonly FabricGraph _graph = RebuiltOnRestore.Register(FabricGraph.Of(topology), topology, FabricGraph.Of);
+
     public long FctPs(int fromEndpoint, int toEndpoint, long bytes, int mss)
     {
         var (from, to) = (serverOf(fromEndpoint), serverOf(toEndpoint));
-        var links = routes.FirstPath(from, to);
+        var links = _graph.Routes.FirstPath(from, to);
         if (links.Count == 0) return 0; // same server: no wire at all, so no slowdown either (the results leave it out)
         var fullSegments = bytes / mss;
         var last = (int)(bytes % mss);

@@ -100,6 +100,15 @@ public sealed class ObjectGraphReader
                 _objects.Add(resolved);
                 if (resolved is not null) allocated?.Invoke(resolved);
                 return resolved;
+            case ObjectGraphWriter.Rebuilt:
+                // Its number comes before its recipe's, as the writer numbered them; nothing in the recipe may refer to it.
+                var slot = _objects.Count;
+                Register(Pending);
+                var rebuild = ReadReference() as Delegate ?? throw new CheckpointException("the checkpoint is damaged: a rebuilt object without its function");
+                var source = ReadReference() ?? throw new CheckpointException($"the checkpoint names {rebuild.Method.Name} without its source");
+                var rebuilt = _objects[slot] = RebuiltOnRestore.Rebuild(rebuild, source);
+                allocated?.Invoke(rebuilt);
+                return rebuilt;
             case var tag:
                 throw new CheckpointException($"the checkpoint is damaged: unknown object tag {tag}");
         }

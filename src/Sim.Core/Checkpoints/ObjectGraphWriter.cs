@@ -12,13 +12,14 @@ namespace DcSim.SimCore.Checkpoints;
 /// The codec is generic (reflection over fields, cached per type) rather than a hand-written save method per model class: a
 /// new component is checkpointed without code, and a field nobody remembered to save cannot be forgotten. What it refuses
 /// (<see cref="TypeLayout"/>): operating-system resources, threads, reflection metadata and actor-system objects, none of
-/// which belong in model state. Format: per object a tag (null, back-reference, new, static field, boundary), then for a new
-/// one its type (an index into a table written on first use, with the assembly-qualified name and the module's version id)
-/// and its content; for a boundary, the token the caller's boundary gave it (<see cref="EntityState"/>).
+/// which belong in model state. Format: per object a tag (null, back-reference, new, static field, boundary, rebuilt), then for a
+/// new one its type (an index into a table written on first use, with the assembly-qualified name and the module's version id)
+/// and its content; for a boundary, the token the caller's boundary gave it (<see cref="EntityState"/>); for a rebuilt one, its
+/// function and source (<see cref="RebuiltOnRestore"/>).
 /// </remarks>
 public sealed class ObjectGraphWriter
 {
-    internal const byte Null = 0, Seen = 1, New = 2, Static = 3, Boundary = 4;
+    internal const byte Null = 0, Seen = 1, New = 2, Static = 3, Boundary = 4, Rebuilt = 5;
 
     private readonly BinaryWriter _out;
     private readonly Dictionary<object, int> _ids = new(ReferenceEqualityComparer.Instance);
@@ -116,6 +117,13 @@ public sealed class ObjectGraphWriter
         {
             _out.Write(Boundary);
             _out.Write(token);
+            return;
+        }
+        if (RebuiltOnRestore.Of(value) is { } recipe)
+        {
+            _out.Write(Rebuilt);
+            WriteReference(recipe.Rebuild);
+            WriteReference(recipe.Source);
             return;
         }
         if (_statics.TryGetValue(value, out var field))

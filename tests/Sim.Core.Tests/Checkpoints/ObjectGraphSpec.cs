@@ -208,4 +208,44 @@ public sealed class ObjectGraphSpec
         Assert.Throws<CheckpointException>(() => ObjectGraphReader.Read(new MemoryStream(bytes)));
         Assert.Throws<CheckpointException>(() => ObjectGraphReader.Read(new MemoryStream([9, 9, 9])));
     }
+    /// <summary>A big read-only table derived from small settings, as a fabric's routes are from its topology.</summary>
+    private sealed class Table(int[] entries)
+    {
+        public readonly int[] Entries = entries;
+
+        public static Table Of(Node settings) => new(Enumerable.Range(0, settings.Value).ToArray());
+    }
+
+    private sealed class Holder
+    {
+        public Node? Settings;
+        public Table? First;
+        public Table? Second;
+    }
+
+    [Fact]
+    public void A_registered_read_only_object_must_be_written_as_its_recipe_and_rebuilt_shared_on_reading()
+    {
+        // arrange: two holders of one table of 100,000 entries, registered as made from its settings
+        var settings = new Node { Value = 100_000 };
+        var table = RebuiltOnRestore.Register(Table.Of(settings), settings, Table.Of);
+        var holder = new Holder { Settings = settings, First = table, Second = table };
+        var plain = new MemoryStream();
+        ObjectGraphWriter.Write(new Holder { Settings = settings, First = Table.Of(settings) }, plain);
+
+        // act
+        var stream = new MemoryStream();
+        ObjectGraphWriter.Write(holder, stream);
+        stream.Position = 0;
+        var copy = (Holder)ObjectGraphReader.Read(stream);
+        var again = new MemoryStream();
+        ObjectGraphWriter.Write(copy, again);
+
+        // assert: the table's 400 KB are not in the graph, come back from the restored settings, shared, and stay a recipe
+        Assert.True(plain.Length > 400_000, $"{plain.Length} B");
+        Assert.True(stream.Length < 4_000, $"{stream.Length} B");
+        Assert.Same(copy.First, copy.Second);
+        Assert.Equal(table.Entries, copy.First!.Entries);
+        Assert.Equal(stream.Length, again.Length);
+    }
 }
