@@ -9,27 +9,8 @@ StartTimeline.Mark("main");
 ThreadPool.GetMinThreads(out var workers, out var io);
 ThreadPool.SetMinThreads(Math.Max(workers, 8), Math.Max(io, 8));
 
-var root = new RootCommand("DcSim: a deterministic simulator of virtualized datacenters")
-{
-    RunCommand.Create(),
-    NodeCommand.Create(),
-    ValidateCommand.Create(),
-    JournalCommand.Create(),
-    BenchCommand.Create(),
-    BenchRemoteCommand.Create(),
-    BenchVmsCommand.Create(),
-    BenchHostsCommand.Create(),
-    CacheSweepCommand.Create(),
-    TcpCompareCommand.Create(),
-    SweepCommand.Create(),
-    MegaflowBenchCommand.Create(),
-    OvsTraceCommand.Create(),
-    ClassifierBenchCommand.Create(),
-    ReportCommand.Create(),
-    QueryLoadBenchCommand.Create(),
-    ShellCommand.Create(),
-};
-foreach (var client in ClientCommands.Create()) root.Subcommands.Add(client);
+var root = new RootCommand("DcSim: a deterministic simulator of virtualized datacenters");
+foreach (var command in CommandTable.For(args)) root.Subcommands.Add(command);
 var parse = root.Parse(args);
 if (CommandLineErrors.UnknownCommand(root, parse) is { } unknown)
 {

@@ -15,16 +15,17 @@ internal static class ClientCommands
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
 
-    public static IEnumerable<Command> Create() =>
+    /// <summary>The commands by name, each built only when asked for (<see cref="CommandTable"/>).</summary>
+    public static IEnumerable<(string Name, Func<Command> Create)> Factories =>
     [
-        Submit(),
+        ("submit", Submit),
         Simple("list", "List the experiments of a service", null, (c, _) => c.Get("/experiments"), PrintList),
         Simple("status", "Show an experiment's state and progress", "ID", (c, id) => c.Get($"/experiments/{Escape(id!)}"), PrintView),
-        Query(),
+        ("query", Query),
         Simple("pause", "Hold a running experiment at its next window barrier", "ID", (c, id) => c.Post($"/experiments/{Escape(id!)}/pause"), PrintView),
         Simple("resume", "Resume a paused experiment", "ID", (c, id) => c.Post($"/experiments/{Escape(id!)}/resume"), PrintView),
         Simple("stop", "Stop an experiment (no results)", "ID", (c, id) => c.Post($"/experiments/{Escape(id!)}/stop"), PrintView),
-        Results(),
+        ("results", Results),
     ];
 
     private static Option<string?> ServerOption() => new("--server")
@@ -36,13 +37,16 @@ internal static class ClientCommands
 
     private static string Escape(string id) => Uri.EscapeDataString(id);
 
-    private static Command Simple(string name, string description, string? argumentName, Func<ServiceClient, string?, Task<ServiceClient.Answer>> send,
+    private static (string Name, Func<Command> Create) Simple(string name, string description, string? argumentName,
+        Func<ServiceClient, string?, Task<ServiceClient.Answer>> send, Action<JsonElement> print) =>
+        (name, () => SimpleCommand(name, description, argumentName is null ? null : new Argument<string>(argumentName) { Description = "Experiment id (see `dcsim list`)" }, send, print));
+
+    private static Command SimpleCommand(string name, string description, Argument<string>? argument, Func<ServiceClient, string?, Task<ServiceClient.Answer>> send,
         Action<JsonElement> print)
     {
         var server = ServerOption();
         var json = JsonOption();
         var command = new Command(name, description) { server, json };
-        var argument = argumentName is null ? null : new Argument<string>(argumentName) { Description = "Experiment id (see `dcsim list`)" };
         if (argument is not null) command.Arguments.Add(argument);
         command.SetAction(parse => Call(parse.GetValue(server), async client =>
             Print(await send(client, argument is null ? null : parse.GetValue(argument)), parse.GetValue(json), print)));

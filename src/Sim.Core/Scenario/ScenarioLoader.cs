@@ -61,6 +61,7 @@ public static class ScenarioLoader
         ScenarioChecks? checks, out IReadOnlyList<ScenarioError> warnings)
     {
         warnings = [];
+        if (checks is null && ResolvedScenarios.Find(text, baseDirectory, model, seedOverride) is { } resolved) return resolved;
         var reference = ScenarioReference.Instance;
         var positions = HoconScanner.Scan(text);
         if (positions.SyntaxError is { } syntax)
@@ -88,6 +89,7 @@ public static class ScenarioLoader
             ResolvedHocon: "") { Capture = capture! };
         settings = settings with { ResolvedHocon = ScenarioHoconWriter.Write(settings), BaseDirectory = baseDirectory };
         if (checks is not null) warnings = Check(settings, checks, diagnostics);
+        ResolvedScenarios.Add(settings, model);
         return settings;
     }
 

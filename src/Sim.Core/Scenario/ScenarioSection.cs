@@ -156,13 +156,17 @@ public sealed class ScenarioSection
     }
 
     /// <summary>One of a fixed set of words; the message lists them all.</summary>
+    /// <remarks>
+    /// By index, not foreach: each enum's instantiation is compiled at start (ReadyToRun images leave out generics over another
+    /// assembly's types), and an enumerator would add its own type and methods per enum.
+    /// </remarks>
     public bool TryWord<T>(string key, IReadOnlyList<(string Word, T Value)> words, out T value) where T : struct
     {
         value = default;
         if (!TryText(key, out var text, out var file)) return false;
-        foreach (var (word, v) in words)
+        for (var i = 0; i < words.Count; i++)
         {
-            if (word == text) { value = v; return true; }
+            if (words[i].Word == text) { value = words[i].Value; return true; }
         }
         var allowed = string.Join(", ", words.Select(w => w.Word));
         var close = ScenarioSuggestions.Closest(text, words.Select(w => w.Word));

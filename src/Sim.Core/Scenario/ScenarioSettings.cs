@@ -23,7 +23,9 @@ public sealed record ScenarioSettings(
     public ScenarioSettings WithCapture(CaptureSettings capture)
     {
         var changed = this with { Capture = capture };
-        return changed with { ResolvedHocon = ScenarioHoconWriter.Write(changed) };
+        changed = changed with { ResolvedHocon = ScenarioHoconWriter.Write(changed) };
+        ResolvedScenarios.AddChanged(this, changed);
+        return changed;
     }
 
     /// <summary>A path from the scenario, resolved against <see cref="BaseDirectory"/>.</summary>

@@ -14,6 +14,13 @@ public static class ScenarioWords
 
     public const string AutoPartitions = "auto";
 
-    public static string WordOf<T>(IReadOnlyList<(string Word, T Value)> words, T value) where T : struct, Enum =>
-        words.First(w => EqualityComparer<T>.Default.Equals(w.Value, value)).Word;
+    /// <summary>The first word for <paramref name="value"/> (a loop, not a lambda: see <see cref="ScenarioSection.TryWord{T}"/>).</summary>
+    public static string WordOf<T>(IReadOnlyList<(string Word, T Value)> words, T value) where T : struct, Enum
+    {
+        for (var i = 0; i < words.Count; i++)
+        {
+            if (EqualityComparer<T>.Default.Equals(words[i].Value, value)) return words[i].Word;
+        }
+        throw new InvalidOperationException($"no word for {value}");
+    }
 }

@@ -66,7 +66,7 @@ public sealed class ClientDownloadSpec : IDisposable
     }
 
     private Task<int> Results() =>
-        ClientCommands.Create().Single(c => c.Name == "results").Parse(["results", Id, "--out", _out, "--server", _server]).InvokeAsync();
+        ClientCommands.Factories.Single(c => c.Name == "results").Create().Parse(["results", Id, "--out", _out, "--server", _server]).InvokeAsync();
 
     [Fact]
     public async Task A_download_cut_mid_body_must_leave_no_partial_file_and_an_earlier_file_as_it_was()
