@@ -31,7 +31,7 @@ public sealed class CheckpointTopologySpec(ITestOutputHelper output)
     public void A_tcp_run_s_checkpoint_must_hold_no_routes_and_restore_to_the_same_results()
     {
         // arrange: TCP flows half-way, the fabric's routes built (on first use: a flow's completion)
-        var scenario = ExampleScenarios.Load("tcp/websearch-30.conf", "duration = 40ms");
+        var scenario = ExampleScenarios.Load("tcp/websearch-30.conf", "duration = 60ms");
         var straight = FabricModel.Instance.BuildPartition(scenario, 1, 0);
         straight.Start();
         straight.RunUntil(20_000_000_000);
