@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Runtime.CompilerServices;
 
 namespace DcSim.SimCore.Checkpoints;
@@ -30,7 +31,16 @@ public static class RebuiltOnRestore
     /// <summary>Calls a recipe read from a checkpoint and registers what it made.</summary>
     internal static object Rebuild(Delegate rebuild, object source)
     {
-        var value = rebuild.DynamicInvoke(source) ?? throw new CheckpointException($"{rebuild.Method.Name} rebuilt nothing from its {source.GetType().Name}");
+        object? value;
+        try
+        {
+            value = rebuild.DynamicInvoke(source);
+        }
+        catch (TargetInvocationException ex)
+        {
+            throw new CheckpointException($"{rebuild.Method.Name} could not rebuild from its {source.GetType().Name}: {ex.InnerException?.Message}", ex);
+        }
+        if (value is null) throw new CheckpointException($"{rebuild.Method.Name} rebuilt nothing from its {source.GetType().Name}");
         Recipes.AddOrUpdate(value, new Recipe(rebuild, source));
         return value;
     }
