@@ -59,16 +59,17 @@ internal sealed class EndpointStack : Component, IEndpoint, ITcpStackPort
     // Null: running from the start to the end, no guests (see Life).
     private EndpointLifecycle? _lifecycle;
     private readonly bool _free;
+    private readonly int _endpoint;
     private TcpLayer? _tcp;
     private StackExtras? _extras;
 
     /// <param name="lifecycle">Null for a stack that runs from the start to the end (a bare-metal host's).</param>
-    public EndpointStack(string path, string kind, EndpointAddress address, StackContext context, Func<GeneratorSettings, bool> runsHere,
+    public EndpointStack(ComponentPath path, string kind, int endpoint, StackContext context, Func<GeneratorSettings, bool> runsHere,
         StackPlacement placement, EndpointLifecycle? lifecycle)
         : base(path, kind)
     {
         _context = context;
-        Address = address;
+        _endpoint = endpoint;
         _placement = placement;
         _free = context.Costs.IsFree;
         _lifecycle = lifecycle;
@@ -95,7 +96,8 @@ internal sealed class EndpointStack : Component, IEndpoint, ITcpStackPort
     /// <summary>The server side of request/response here; its random stream depends only on the seed and the endpoint, not on when it is made.</summary>
     private ResponseServer Server => Extras.Server ??= new ResponseServer(this, AllGenerators, _context.Seed);
 
-    public EndpointAddress Address { get; }
+    /// <summary>The endpoint's address, from the directory: not kept, as every stack would keep 24 B the directory computes.</summary>
+    public EndpointAddress Address => _context.Directory[_endpoint];
 
     /// <summary>This endpoint's TCP, made by its first connection or SYN: most of 100,000 idle VMs never have one.</summary>
     public TcpLayer Tcp => _tcp ??= new TcpLayer(this, _context.Tcp.Settings);
@@ -217,7 +219,7 @@ internal sealed class EndpointStack : Component, IEndpoint, ITcpStackPort
 
     public override void Receive(int port, in Packet packet)
     {
-        if (packet.DestinationEndpoint != Address.Id)
+        if (packet.DestinationEndpoint != _endpoint)
         {
             // A frame a bridge flooded to every port: the interface's address filter drops it.
             (Extras.NotForMe ??= new DropLedger($"{Path}:not-for-me")).Drop(packet.FlowId, packet.PayloadBytes);
@@ -331,7 +333,7 @@ internal sealed class EndpointStack : Component, IEndpoint, ITcpStackPort
 
     public override void WriteCounters(ComponentCounters counters, long now)
     {
-        counters[EndpointResults.Endpoint] = Address.Id;
+        counters[EndpointResults.Endpoint] = _endpoint;
         counters[EndpointResults.State] = (long)(_lifecycle?.StateAt(now) ?? EndpointState.Running);
         counters[EndpointResults.StartupPs] = _lifecycle?.StartupPs ?? 0;
         counters[EndpointResults.DroppedDown] = _extras?.Down?.Packets ?? 0;

@@ -121,7 +121,7 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, FabricLay
         for (var i = 0; i < vfArrivals.Count; i++) sriov!.DetachVf(vfVms.Count + i);
         // A VM that arrives without a VF is behind the PF: the NIC's switch must send its local VFs' frames for it there.
         foreach (var m in arrivals.Where(m => !vfArrivals.Contains(m)).Concat(containerArrivals)) sriov?.AddPfAddress(directory[Plan.Entity(m.Entity).Endpoint].Mac);
-        Component nic = sriov ?? (Component)new PhysicalNic($"{name}/nic0", Free ? 0 : Costs.NicTxLatencyPs, Free ? 0 : Costs.NicRxLatencyPs);
+        Component nic = sriov ?? (Component)new PhysicalNic(new ComponentPath(name, "nic0"), Free ? 0 : Costs.NicTxLatencyPs, Free ? 0 : Costs.NicRxLatencyPs);
         server.Add(nic);
         if (nic.Index != FabricBuilder.ServerNic) throw new InvalidOperationException($"{name}: the NIC must be component {FabricBuilder.ServerNic}");
         var desk = Desk(server, host, arrivals.Count + containerArrivals.Count);
@@ -321,7 +321,7 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, FabricLay
     private (Component Up, int Port, EndpointStack Stack) BuildKernel(Server server, KernelSpec k, IEnumerable<int> containerEntities, StartupContention startup,
         bool onSharedSegment)
     {
-        var own = server.Add(Stack($"{k.Path}/stack", k.Kind, k.Endpoint, new StackPlacement(k.StackProcessor, k.Kernel, k.User), k.Lifecycle));
+        var own = server.Add(Stack(new ComponentPath(k.Path, "stack"), k.Kind, k.Endpoint, new StackPlacement(k.StackProcessor, k.Kernel, k.User), k.Lifecycle));
         Own(own, k.Source);
         var containers = containerEntities.ToList();
         if (containers.Count == 0 && !onSharedSegment) return (own, EndpointStack.NetworkPort, own);
@@ -395,8 +395,8 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, FabricLay
         static Func<uint, EndpointAddress?> ContainerByIp(Dictionary<uint, EndpointAddress> byIp) => ip => byIp.TryGetValue(ip, out var a) ? a : null;
     }
 
-    private EndpointStack Stack(string path, string kind, int endpoint, StackPlacement placement, EndpointLifecycle? lifecycle) =>
-        new(path, kind, directory[endpoint], Stacks, g => g.RunsOn(endpoint), placement, lifecycle);
+    private EndpointStack Stack(ComponentPath path, string kind, int endpoint, StackPlacement placement, EndpointLifecycle? lifecycle) =>
+        new(path, kind, endpoint, Stacks, g => g.RunsOn(endpoint), placement, lifecycle);
 
     private StepCost Step(StepCost cost) => Free ? StepCost.Free : cost;
 
