@@ -54,11 +54,14 @@ public sealed class FabricModel : IModelFactory
         var partition = new Partition(index, layout.Partitions, layout.PartitionOfLp);
         var directory = new EndpointDirectory(datacenter.Plan);
         var endpointPlaces = layout.Graph.Routes.PlacesOf(datacenter.Plan.Locations());
-        var servers = new ServerBuilder(scenario, layout, directory);
+        // Made once, shared by the partition's builders: a server's name is its LP's and its leaf port's peer's; ports of a kind of link share a profile.
+        var names = Enumerable.Range(0, layout.LpCount).Select(layout.NameOf).ToArray();
+        var profiles = new PortProfiles();
+        var servers = new ServerBuilder(scenario, layout, directory, names, profiles);
         for (var lp = 0; lp < layout.LpCount; lp++)
         {
             if (layout.PartitionOfLp[lp] != index) continue;
-            partition.Add(layout.IsHost(lp) ? servers.Build(lp) : FabricBuilder.Switch(layout, endpointPlaces, lp, scenario.Seed));
+            partition.Add(layout.IsHost(lp) ? servers.Build(lp) : FabricBuilder.Switch(layout, endpointPlaces, names, profiles, lp, scenario.Seed));
         }
         return partition;
     }

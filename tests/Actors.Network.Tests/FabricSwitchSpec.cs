@@ -127,7 +127,8 @@ public sealed class FabricSwitchSpec
         var partition = new Partition(0, 1, layout.PartitionOfLp);
         var a = new Endpoint(0);
         var b = new Endpoint(1);
-        var leaf = FabricBuilder.Switch(layout, layout.Graph.Routes.PlacesOf(new LocationTable([0, 1])), 2, seed: 1);
+        var leaf = FabricBuilder.Switch(layout, layout.Graph.Routes.PlacesOf(new LocationTable([0, 1])), Enumerable.Range(0, layout.LpCount).Select(layout.NameOf).ToArray(),
+            new PortProfiles(), 2, seed: 1);
         a.ToSend.AddRange(Enumerable.Range(0, 8).Select(i => new Packet
         {
             DestinationEndpoint = 1, PayloadBytes = 1000, Sequence = i,

@@ -79,7 +79,9 @@ public sealed class FabricTopologySpec
         var partition = new Partition(0, 1, layout.PartitionOfLp);
         var locations = new LocationTable(Enumerable.Range(0, graph.ServerCount).ToArray());
         var servers = Enumerable.Range(0, graph.ServerCount).Select(i => new Server(graph, i)).ToArray();
-        var switches = Enumerable.Range(0, graph.SwitchCount).Select(s => FabricBuilder.Switch(layout, graph.Routes.PlacesOf(locations), graph.SwitchLp(s), seed: 1)).ToArray();
+        var profiles = new PortProfiles();
+        var names = Enumerable.Range(0, layout.LpCount).Select(layout.NameOf).ToArray();
+        var switches = Enumerable.Range(0, graph.SwitchCount).Select(s => FabricBuilder.Switch(layout, graph.Routes.PlacesOf(locations), names, profiles, graph.SwitchLp(s), seed: 1)).ToArray();
         foreach (var s in servers) partition.Add(s);
         foreach (var s in switches) partition.Add(s);
         return (servers, switches, partition);

@@ -13,11 +13,11 @@ namespace DcSim.ActorsHost.Endpoints;
 /// <summary>Hears that <paramref name="packet"/> was delivered at <paramref name="now"/>.</summary>
 internal delegate void DeliveryObserver(in Packet packet, long now);
 
-/// <summary>Where an endpoint's kernel work runs and what it costs: a server's core, or a VM's vCPUs.</summary>
+/// <summary>Where an endpoint's kernel work runs and what it costs: a server's core, or a VM's vCPUs. Kept in its stack.</summary>
 /// <param name="Processor">The cores (or vCPUs) the stack's work runs on.</param>
 /// <param name="Kernel">The category of the kernel's work: host-kernel, or guest-kernel inside a VM.</param>
 /// <param name="User">The category of the applications' work: host-user on bare metal, guest-user in a VM or a container.</param>
-internal sealed record StackPlacement(Processor Processor, CpuCategory Kernel, CpuCategory User);
+internal readonly record struct StackPlacement(Processor Processor, CpuCategory Kernel, CpuCategory User);
 
 /// <summary>
 /// The network stack of one endpoint — a bare-metal host's kernel, a VM's guest kernel, a container's view of the kernel
@@ -33,6 +33,10 @@ internal sealed record StackPlacement(Processor Processor, CpuCategory Kernel, C
 /// time is over" (carrying the request), 1 the lifecycle, 2 a slice of CPU load, 3 a TCP connection's (token: the connection), 4 an
 /// application's one-off callback (token: the callback); application i's are 5 + 2i (fire) and 6 + 2i (on/off toggle). TCP segments go through
 /// the same send and receive work, with TSO and GRO sparing the per-packet part of a connection's back-to-back segments (<see cref="TcpLayer"/>).
+///
+/// An idle host's stack is most of an idle host's memory: what stacks share is one <see cref="StackContext"/>, what few have is in
+/// <see cref="StackExtras"/> (made by the first use), and a stack that runs from the start to the end and hosts no guest has no
+/// <see cref="EndpointLifecycle"/> until something stops it or a guest joins it.
 /// </remarks>
 internal sealed class EndpointStack : Component, IEndpoint, ITcpStackPort
 {
@@ -45,79 +49,80 @@ internal sealed class EndpointStack : Component, IEndpoint, ITcpStackPort
     private const int CallbackTimer = 4;
     private const int FirstAppTimer = 5;
 
-    private readonly EndpointDirectory _directory;
+    private readonly StackContext _context;
     private readonly TrafficGenerator[] _generators;
     /// <summary>The udp-rr clients here, by generator index: the responses they wait for end their transactions. Null without any.</summary>
     private readonly Dictionary<int, UdpRrGenerator>? _closedLoops;
-    private readonly IReadOnlyList<GeneratorSettings> _allGenerators;
-    private readonly ulong _seed;
     // Not readonly: a struct changed in place (FlowAccounting).
     private FlowAccounting _flows;
     private StackPlacement _placement;
-    private readonly StackCosts _costs;
-    private readonly EndpointLifecycle _lifecycle;
+    // Null: running from the start to the end, no guests (see Life).
+    private EndpointLifecycle? _lifecycle;
     private readonly bool _free;
-    // Made by the first request and the first drop of each kind: most of 100,000 idle VMs never see one (docs/benchmarks.md).
-    private ResponseServer? _server;
-    private readonly TcpContext _tcpContext;
+    private readonly int _endpoint;
     private TcpLayer? _tcp;
-    private DropLedger? _down, _backlog, _notForMe;
-    private TcpServerApplications? _tcpServers;
-    private Dictionary<int, Action>? _callbacks;
-    private int _nextCallback;
-    /// <summary>The shell's pings from here, by source port: their echoes end their requests. Null without any.</summary>
-    private Dictionary<ushort, ShellPing>? _pings;
+    private StackExtras? _extras;
 
-    public EndpointStack(string path, string kind, EndpointAddress address, EndpointDirectory directory, IReadOnlyList<GeneratorSettings> generators,
-        Func<GeneratorSettings, bool> runsHere, ulong seed, StackPlacement placement, StackCosts costs, EndpointLifecycle lifecycle, TcpContext tcp)
+    /// <param name="lifecycle">Null for a stack that runs from the start to the end (a bare-metal host's).</param>
+    public EndpointStack(ComponentPath path, string kind, int endpoint, StackContext context, Func<GeneratorSettings, bool> runsHere,
+        StackPlacement placement, EndpointLifecycle? lifecycle)
         : base(path, kind)
     {
-        _tcpContext = tcp;
-        Address = address;
-        _directory = directory;
+        _context = context;
+        _endpoint = endpoint;
         _placement = placement;
-        _costs = costs;
-        _free = costs.IsFree;
+        _free = context.Costs.IsFree;
         _lifecycle = lifecycle;
-        StopsAt = lifecycle.StopAt;
-        _allGenerators = generators;
-        _seed = seed;
+        StopsAt = lifecycle?.StopAt ?? long.MaxValue;
         var apps = new List<TrafficGenerator>();
-        foreach (var g in generators.Where(runsHere))
+        foreach (var g in context.Generators.Where(runsHere))
         {
-            var app = TrafficGenerator.Create(this, apps.Count, g, directory.Count, seed);
+            var app = TrafficGenerator.Create(this, apps.Count, g, context.Directory.Count, context.Seed);
             apps.Add(app);
             if (app is UdpRrGenerator loop) (_closedLoops ??= [])[g.Index] = loop;
         }
         _generators = [.. apps];
     }
 
-    /// <summary>The server side of request/response here; its random stream depends only on the seed and the endpoint, not on when it is made.</summary>
-    private ResponseServer Server => _server ??= new ResponseServer(this, _allGenerators, _seed);
+    private StackExtras Extras => _extras ??= new StackExtras();
 
-    public EndpointAddress Address { get; }
+    private StackCosts Costs => _context.Costs;
+
+    private IReadOnlyList<GeneratorSettings> AllGenerators => _context.Generators;
+
+    /// <summary>The lifecycle, made (running from the start, as it is while there is none) by whatever changes it.</summary>
+    private EndpointLifecycle Life => _lifecycle ??= EndpointLifecycle.AlwaysRunning();
+
+    /// <summary>The server side of request/response here; its random stream depends only on the seed and the endpoint, not on when it is made.</summary>
+    private ResponseServer Server => Extras.Server ??= new ResponseServer(this, AllGenerators, _context.Seed);
+
+    /// <summary>The endpoint's address, from the directory: not kept, as every stack would keep 24 B the directory computes.</summary>
+    public EndpointAddress Address => _context.Directory[_endpoint];
 
     /// <summary>This endpoint's TCP, made by its first connection or SYN: most of 100,000 idle VMs never have one.</summary>
-    public TcpLayer Tcp => _tcp ??= new TcpLayer(this, _tcpContext.Settings);
+    public TcpLayer Tcp => _tcp ??= new TcpLayer(this, _context.Tcp.Settings);
 
-    public TcpContext TcpContext => _tcpContext;
+    public TcpContext TcpContext => _context.Tcp;
 
     long IEndpoint.Now => Now;
 
     long ITcpStackPort.Now => Now;
 
-    public bool IsRunning => _lifecycle.IsRunning;
+    public bool IsRunning => _lifecycle?.IsRunning ?? true;
 
     /// <summary>The lifecycle's stop time, kept here: every packet a generator sends reads it (a cold object less per packet).</summary>
     public long StopsAt { get; }
 
-    public EndpointLifecycle Lifecycle => _lifecycle;
+    /// <summary>Endpoints whose kernel this one is (containers in a VM or on a host): told when it runs and when it stops.</summary>
+    public void AddGuest(EndpointStack guest) => Life.Guests.Add(guest);
 
-    public EndpointAddress Resolve(int endpoint) => _directory[endpoint];
+    private IReadOnlyList<EndpointStack> Guests => _lifecycle?.GuestsAdded ?? [];
 
-    public (EndpointAddress Address, ushort Port) Reach(int endpoint, ushort port) => _directory.Reach(endpoint, port, PacketHeaders.Udp);
+    public EndpointAddress Resolve(int endpoint) => _context.Directory[endpoint];
 
-    public (EndpointAddress Address, ushort Port) ReachTcp(int endpoint, ushort port) => _directory.Reach(endpoint, port, PacketHeaders.Tcp);
+    public (EndpointAddress Address, ushort Port) Reach(int endpoint, ushort port) => _context.Directory.Reach(endpoint, port, PacketHeaders.Udp);
+
+    public (EndpointAddress Address, ushort Port) ReachTcp(int endpoint, ushort port) => _context.Directory.Reach(endpoint, port, PacketHeaders.Tcp);
 
     public void SendSegment(in Packet segment, int generator, bool dataBurstContinues) =>
         Send(in segment, FlowKindOf(generator), dataBurstContinues);
@@ -127,29 +132,42 @@ internal sealed class EndpointStack : Component, IEndpoint, ITcpStackPort
     public ITcpApplication? Accept(ushort port)
     {
         if (port == MigrationStream.Port) return MigrationReceiver;
-        if (port == ShellApplications.IperfPort && _lifecycle.IsRunning) return (_tcpServers ??= new TcpServerApplications(this)).Accept(null);
+        if (port == ShellApplications.IperfPort && IsRunning) return TcpServers.Accept(null);
         var generator = port - TcpApplications.FirstServicePort;
-        if (!_lifecycle.IsRunning || generator < 0 || generator >= _allGenerators.Count || !TcpApplications.IsTcp(_allGenerators[generator].Kind)) return null;
-        return (_tcpServers ??= new TcpServerApplications(this)).Accept(_allGenerators[generator]);
+        if (!IsRunning || generator < 0 || generator >= AllGenerators.Count || !TcpApplications.IsTcp(AllGenerators[generator].Kind)) return null;
+        return TcpServers.Accept(AllGenerators[generator]);
     }
 
+    private TcpServerApplications TcpServers => Extras.TcpServers ??= new TcpServerApplications(this);
+
     /// <summary>Told of every data packet delivered here (a migration measuring the traffic around it); null: nobody listens.</summary>
-    public DeliveryObserver? DeliveryObserver { get; set; }
+    public DeliveryObserver? DeliveryObserver
+    {
+        get => _extras?.DeliveryObserver;
+        set
+        {
+            if (value is not null || _extras is not null) Extras.DeliveryObserver = value;
+        }
+    }
 
     /// <summary>What reads incoming live migrations on a host that VMs migrate to (<see cref="MigrationStream.Port"/>); null elsewhere.</summary>
-    public ITcpApplication? MigrationReceiver { get; set; }
+    public ITcpApplication? MigrationReceiver
+    {
+        get => _extras?.MigrationReceiver;
+        set => Extras.MigrationReceiver = value;
+    }
 
     /// <summary>The kind a flow of <paramref name="generator"/> (a request's, or its reverse direction's) is counted as.</summary>
     private GeneratorKind FlowKindOf(int generator) =>
-        generator < _allGenerators.Count ? _allGenerators[generator].Kind
+        generator < AllGenerators.Count ? AllGenerators[generator].Kind
         : generator == MigrationStream.Application ? GeneratorKind.Migration
         : generator == ShellApplications.Iperf ? GeneratorKind.ShellIperf
         : GeneratorKind.RequestResponse;
 
     public override void Start()
     {
-        if (_lifecycle.RunsFromStart) StartApplications();
-        else SetTimer(_lifecycle.CreateAt, LifecycleTimer, (int)LifecycleStep.Create);
+        if (_lifecycle is not { RunsFromStart: false } lifecycle) StartApplications();
+        else SetTimer(lifecycle.CreateAt, LifecycleTimer, (int)LifecycleStep.Create);
     }
 
     public void Send(in Packet packet, GeneratorKind kind) => Send(in packet, kind, dataBurstContinues: false);
@@ -168,29 +186,32 @@ internal sealed class EndpointStack : Component, IEndpoint, ITcpStackPort
         if (_placement.Processor.Overloaded(Now, steer))
         {
             // The socket's send buffer is full behind a saturated core: the datagram is lost here, as sendto() drops it.
-            (_backlog ??= new DropLedger($"{Path}:backlog")).Drop(packet.FlowId, packet.PayloadBytes);
+            Backlog.Drop(packet.FlowId, packet.PayloadBytes);
             return;
         }
-        var cost = dataBurstContinues ? _costs.Send with { CyclesPerPacket = 0 } : _costs.Send;
+        var cost = dataBurstContinues ? Costs.Send with { CyclesPerPacket = 0 } : Costs.Send;
         var done = _placement.Processor.Run(Now, cost, packet.PayloadBytes, _placement.Kernel, steer);
         if (done == Now) Emit(NetworkPort, in packet);
         else EmitAt(done, NetworkPort, in packet);
     }
 
+    private DropLedger Backlog => Extras.Backlog ??= new DropLedger($"{Path}:backlog");
+
     public void At(long time, Action action)
     {
-        var token = _nextCallback++;
-        (_callbacks ??= [])[token] = action;
+        var extras = Extras;
+        var token = extras.NextCallback++;
+        (extras.Callbacks ??= [])[token] = action;
         SetTimer(time, CallbackTimer, token);
     }
 
     /// <summary>The source port the next ping from here takes (past <see cref="ushort.MaxValue"/>: no more pings).</summary>
-    public int NextPingPort => ShellApplications.FirstPingPort + (_pings?.Count ?? 0);
+    public int NextPingPort => ShellApplications.FirstPingPort + (_extras?.Pings?.Count ?? 0);
 
     /// <summary>Starts the shell's <paramref name="ping"/> from here (its port is <see cref="NextPingPort"/>).</summary>
     public void StartPing(ShellPing ping)
     {
-        (_pings ??= [])[ping.Port] = ping;
+        (Extras.Pings ??= [])[ping.Port] = ping;
         ping.Start();
     }
 
@@ -198,15 +219,15 @@ internal sealed class EndpointStack : Component, IEndpoint, ITcpStackPort
 
     public override void Receive(int port, in Packet packet)
     {
-        if (packet.DestinationEndpoint != Address.Id)
+        if (packet.DestinationEndpoint != _endpoint)
         {
             // A frame a bridge flooded to every port: the interface's address filter drops it.
-            (_notForMe ??= new DropLedger($"{Path}:not-for-me")).Drop(packet.FlowId, packet.PayloadBytes);
+            (Extras.NotForMe ??= new DropLedger($"{Path}:not-for-me")).Drop(packet.FlowId, packet.PayloadBytes);
             return;
         }
-        if (!_lifecycle.IsRunning)
+        if (!IsRunning)
         {
-            (_down ??= new DropLedger($"{Path}:down")).Drop(packet.FlowId, packet.PayloadBytes);
+            (Extras.Down ??= new DropLedger($"{Path}:down")).Drop(packet.FlowId, packet.PayloadBytes);
             return;
         }
         if (port == DeliverPort || _free)
@@ -218,10 +239,10 @@ internal sealed class EndpointStack : Component, IEndpoint, ITcpStackPort
         var steer = packet.Headers.SymmetricHash();
         if (p.Overloaded(Now, steer))
         {
-            (_backlog ??= new DropLedger($"{Path}:backlog")).Drop(packet.FlowId, packet.PayloadBytes);
+            Backlog.Drop(packet.FlowId, packet.PayloadBytes);
             return;
         }
-        var (receive, app) = (_costs.Receive, _costs.App);
+        var (receive, app) = (Costs.Receive, Costs.App);
         if (packet.Headers.Protocol == PacketHeaders.Tcp)
         {
             // GRO merges a connection's back-to-back segments into one for the stack and one read for the application; a pure ACK wakes no application.
@@ -239,7 +260,7 @@ internal sealed class EndpointStack : Component, IEndpoint, ITcpStackPort
         switch (timer)
         {
             case ServiceDoneTimer:
-                if (_lifecycle.IsRunning)
+                if (IsRunning)
                     foreach (var p in Server.Respond(in carried, Now)) Send(in p, GeneratorKind.RequestResponse);
                 return;
             case LifecycleTimer:
@@ -252,7 +273,7 @@ internal sealed class EndpointStack : Component, IEndpoint, ITcpStackPort
                 _tcp?.OnTimer(token);
                 return;
             case CallbackTimer:
-                if (_callbacks!.Remove(token, out var action)) action();
+                if (_extras!.Callbacks!.Remove(token, out var action)) action();
                 return;
         }
         var app = _generators[(timer - FirstAppTimer) / 2];
@@ -263,7 +284,7 @@ internal sealed class EndpointStack : Component, IEndpoint, ITcpStackPort
     /// <summary>The kernel this endpoint runs in (its VM) is up: a start that waited for it can go on.</summary>
     public void KernelStarted(long now)
     {
-        if (_lifecycle.KernelStarted(now) is { } runningAt) SetTimer(runningAt, LifecycleTimer, (int)LifecycleStep.Running);
+        if (Life.KernelStarted(now) is { } runningAt) SetTimer(runningAt, LifecycleTimer, (int)LifecycleStep.Running);
     }
 
     /// <summary>The endpoint moved to another server (a container's move): its work runs on <paramref name="processor"/> from now on.</summary>
@@ -276,10 +297,10 @@ internal sealed class EndpointStack : Component, IEndpoint, ITcpStackPort
     /// </summary>
     public bool Restart(long runningAt)
     {
-        _lifecycle.Restarted(Now);
+        Life.Restarted(Now);
         _tcp?.Abandon();
-        var runs = runningAt < _lifecycle.StopAt;
-        SetTimer(runs ? runningAt : _lifecycle.StopAt, LifecycleTimer, (int)(runs ? LifecycleStep.Running : LifecycleStep.Stop));
+        var runs = runningAt < StopsAt;
+        SetTimer(runs ? runningAt : StopsAt, LifecycleTimer, (int)(runs ? LifecycleStep.Running : LifecycleStep.Stop));
         return runs;
     }
 
@@ -288,19 +309,19 @@ internal sealed class EndpointStack : Component, IEndpoint, ITcpStackPort
 
     private void Stop()
     {
-        if (_lifecycle.StateAt(Now) == EndpointState.Stopped) return;
-        _lifecycle.Stop(Now);
-        foreach (var guest in _lifecycle.GuestsAdded) guest.KernelStopped();
+        if (Life.StateAt(Now) == EndpointState.Stopped) return;
+        Life.Stop(Now);
+        foreach (var guest in Guests) guest.KernelStopped();
     }
 
     public override void Report(ResultsBuilder results, long endTime)
     {
         _flows.Report(results);
-        _down?.Report(results);
-        _backlog?.Report(results);
-        _notForMe?.Report(results);
+        _extras?.Down?.Report(results);
+        _extras?.Backlog?.Report(results);
+        _extras?.NotForMe?.Report(results);
         foreach (var g in _generators) g.Report(results, Path);
-        _tcpServers?.Report(results);
+        _extras?.TcpServers?.Report(results);
         if (_tcp is not null) TcpResults.ReportConnections(results, _tcp);
         base.Report(results, endTime);
     }
@@ -312,12 +333,12 @@ internal sealed class EndpointStack : Component, IEndpoint, ITcpStackPort
 
     public override void WriteCounters(ComponentCounters counters, long now)
     {
-        counters[EndpointResults.Endpoint] = Address.Id;
-        counters[EndpointResults.State] = (long)_lifecycle.StateAt(now);
-        counters[EndpointResults.StartupPs] = _lifecycle.StartupPs;
-        counters[EndpointResults.DroppedDown] = _down?.Packets ?? 0;
-        counters["dropped_backlog"] = _backlog?.Packets ?? 0;
-        counters["dropped_not_for_me"] = _notForMe?.Packets ?? 0;
+        counters[EndpointResults.Endpoint] = _endpoint;
+        counters[EndpointResults.State] = (long)(_lifecycle?.StateAt(now) ?? EndpointState.Running);
+        counters[EndpointResults.StartupPs] = _lifecycle?.StartupPs ?? 0;
+        counters[EndpointResults.DroppedDown] = _extras?.Down?.Packets ?? 0;
+        counters["dropped_backlog"] = _extras?.Backlog?.Packets ?? 0;
+        counters["dropped_not_for_me"] = _extras?.NotForMe?.Packets ?? 0;
         // Summed from the flows this endpoint keeps anyway, so that the packet path pays nothing for them.
         long sentPackets = 0, sentBytes = 0, deliveredPackets = 0, deliveredBytes = 0;
         foreach (var f in _flows.Flows)
@@ -349,7 +370,7 @@ internal sealed class EndpointStack : Component, IEndpoint, ITcpStackPort
                 var generator = ResponseServer.RequestingGenerator(packet.FlowId);
                 if (generator == ShellApplications.Ping)
                 {
-                    if (_pings is not null && _pings.TryGetValue(packet.Headers.DestinationPort, out var ping)) ping.OnEcho(packet.App.Stamp);
+                    if (_extras?.Pings is { } pings && pings.TryGetValue(packet.Headers.DestinationPort, out var ping)) ping.OnEcho(packet.App.Stamp);
                     break;
                 }
                 if (_closedLoops is not null && _closedLoops.TryGetValue(generator, out var loop)) loop.OnResponse(packet.App.Stamp);
@@ -363,11 +384,11 @@ internal sealed class EndpointStack : Component, IEndpoint, ITcpStackPort
         switch (step)
         {
             case LifecycleStep.Create:
-                if (_lifecycle.Create(Now) is { } runningAt) SetTimer(runningAt, LifecycleTimer, (int)LifecycleStep.Running);
+                if (Life.Create(Now) is { } runningAt) SetTimer(runningAt, LifecycleTimer, (int)LifecycleStep.Running);
                 break;
             case LifecycleStep.Running:
-                if (_lifecycle.StateAt(Now) == EndpointState.Stopped) break; // its kernel stopped while it was starting
-                _lifecycle.Running(Now);
+                if (Life.StateAt(Now) == EndpointState.Stopped) break; // its kernel stopped while it was starting
+                Life.Running(Now);
                 StartApplications();
                 break;
             case LifecycleStep.Stop:
@@ -379,15 +400,15 @@ internal sealed class EndpointStack : Component, IEndpoint, ITcpStackPort
     private void StartApplications()
     {
         foreach (var g in _generators) g.Start();
-        foreach (var guest in _lifecycle.GuestsAdded) guest.KernelStarted(Now);
-        if (_lifecycle.StopAt != long.MaxValue) SetTimer(_lifecycle.StopAt, LifecycleTimer, (int)LifecycleStep.Stop);
-        if (_lifecycle.Load is { } load) SetTimer(Now + load.PeriodPs, LoadTimer);
+        foreach (var guest in Guests) guest.KernelStarted(Now);
+        if (StopsAt != long.MaxValue) SetTimer(StopsAt, LifecycleTimer, (int)LifecycleStep.Stop);
+        if (_lifecycle?.Load is { } load) SetTimer(Now + load.PeriodPs, LoadTimer);
     }
 
     /// <summary>A CPU-bound process in the guest takes a slice of a vCPU, then sleeps for the rest of its period.</summary>
     private void RunLoadSlice()
     {
-        if (!_lifecycle.IsRunning || _lifecycle.Load is not { } load) return;
+        if (!IsRunning || _lifecycle?.Load is not { } load) return;
         _placement.Processor.Run(Now, load.SliceCycles, _placement.User, 0);
         SetTimer(Now + load.PeriodPs, LoadTimer);
     }

@@ -34,7 +34,10 @@ namespace DcSim.ActorsHost.Servers;
 /// order of first events are the same in every process. The components of a VM or a container belong to its entity
 /// (<see cref="Component.BelongTo"/>): their events are ordered by the entity's own source, whatever server holds it.
 /// </remarks>
-internal sealed partial class ServerBuilder(ScenarioSettings scenario, FabricLayout layout, EndpointDirectory directory)
+/// <param name="lpNames">The LPs' names, made once for the partition: a server's name is also its leaf port's peer name.</param>
+/// <param name="profiles">The profiles of the partition's ports: the NICs' wires share one per kind of link.</param>
+internal sealed partial class ServerBuilder(ScenarioSettings scenario, FabricLayout layout, EndpointDirectory directory, IReadOnlyList<string> lpNames,
+    PortProfiles profiles)
 {
     /// <summary>The vSwitch's OpenFlow ports: the NIC, the host's own traffic, then one per VM.</summary>
     public const int UplinkPort = 1;
@@ -49,6 +52,11 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, FabricLay
     private TcpContext? _tcpContext;
     /// <summary>Shared by every endpoint of the partition: the stack's settings and the ideal transfer times over this fabric.</summary>
     private TcpContext Tcp => _tcpContext ??= new TcpContext(_dc.Tcp, new IdealTransfer(_dc.Topology, _dc.Plan.ServerOf));
+    private StackContext? _stacks, _freeStacks;
+    /// <summary>What the partition's stacks share, with the stack's costs or free ones.</summary>
+    private StackContext Stacks => Free
+        ? _freeStacks ??= new StackContext(directory, _dc.Generators, scenario.Seed, StackCosts.Free, Tcp)
+        : _stacks ??= new StackContext(directory, _dc.Generators, scenario.Seed, Costs.Stack, Tcp);
     private VirtualizationSettings V => _dc.Virtualization;
     private VfAllocation? _vfAllocation;
     private VfAllocation Vfs => _vfAllocation ??= new VfAllocation(Plan);
@@ -94,7 +102,7 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, FabricLay
     public Server Build(int host)
     {
         _free = V.FreeStacks || V.Profiles[host].FreeStacks;
-        var name = layout.NameOf(host);
+        var name = lpNames[host];
         var cpu = new ServerCpu(CpuModel);
         var server = new Server(host, name, cpu) { Shell = Shell };
         var entities = Plan.OnServer(host).ToArray();
@@ -113,7 +121,7 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, FabricLay
         for (var i = 0; i < vfArrivals.Count; i++) sriov!.DetachVf(vfVms.Count + i);
         // A VM that arrives without a VF is behind the PF: the NIC's switch must send its local VFs' frames for it there.
         foreach (var m in arrivals.Where(m => !vfArrivals.Contains(m)).Concat(containerArrivals)) sriov?.AddPfAddress(directory[Plan.Entity(m.Entity).Endpoint].Mac);
-        Component nic = sriov ?? (Component)new PhysicalNic($"{name}/nic0", Free ? 0 : Costs.NicTxLatencyPs, Free ? 0 : Costs.NicRxLatencyPs);
+        Component nic = sriov ?? (Component)new PhysicalNic(new ComponentPath(name, "nic0"), Free ? 0 : Costs.NicTxLatencyPs, Free ? 0 : Costs.NicRxLatencyPs);
         server.Add(nic);
         if (nic.Index != FabricBuilder.ServerNic) throw new InvalidOperationException($"{name}: the NIC must be component {FabricBuilder.ServerNic}");
         var desk = Desk(server, host, arrivals.Count + containerArrivals.Count);
@@ -127,7 +135,7 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, FabricLay
         var vs = _dc.Server.VSwitch;
         var networkCore = new HostCores(cpu, vs.Enabled && vs.Datapath == VSwitchDatapath.Netdev ? vs.DatapathCores : 0, 1);
         var hostKernel = new KernelSpec(name, host, networkCore, networkCore, CpuCategory.HostKernel, CpuCategory.HostUser,
-            EndpointLifecycle.AlwaysRunning(), null, EndpointResults.HostStackKind);
+            null, null, EndpointResults.HostStackKind);
         var hasVms = SwitchesVms(host);
         // A container that arrives needs the kernel's router, as one planned here would.
         var (up, upPort, hostStack) = BuildKernel(server, hostKernel, entities.Where(e => Plan.Entity(e) is { Kind: EntityKind.Container, ParentVm: < 0 }), startup,
@@ -137,8 +145,8 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, FabricLay
         var edge = graph.SwitchLp(graph.SwitchOf(host));
         var (link, queue) = (graph.LinkOf(host), _dc.Topology.HostQueue);
         // PhysicalNic and SriovNic both take their transmitter's "done" timer as timer 0.
-        var wire = new OutputPort(server, nic.Index, PhysicalNic.TransmitDoneTimer, 0, graph.NameOf(edge),
-            (edge, 0, graph.PortOf(host)), link.Rate, link.DelayPs, queue.Limit, queue.Ecn, scenario.Seed, queue.TracePs);
+        var profile = profiles.Of(link.Rate, link.DelayPs, queue.Limit, nic.Index, PhysicalNic.TransmitDoneTimer, 0);
+        var wire = new OutputPort(server, profile, 0, lpNames[edge], (edge, graph.PortOf(host)), queue.Ecn, scenario.Seed, queue.TracePs);
         if (sriov is null) ((PhysicalNic)nic).ConnectWire(wire);
         else sriov.ConnectWire(wire);
         for (var i = 0; i < vfVms.Count; i++)
@@ -298,9 +306,12 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, FabricLay
         return vnic;
     }
 
-    /// <summary>A kernel: the host's or a VM's — where its stack runs, where its other kernel work runs, and its categories.</summary>
+    /// <summary>
+    /// A kernel: the host's or a VM's — where its stack runs, where its other kernel work runs, and its categories; its lifecycle
+    /// (null: running from the start to the end, the host's).
+    /// </summary>
     private sealed record KernelSpec(string Path, int Endpoint, Processor StackProcessor, Processor Work, CpuCategory Kernel, CpuCategory User,
-        EndpointLifecycle Lifecycle, EventSource? Source, string Kind);
+        EndpointLifecycle? Lifecycle, EventSource? Source, string Kind);
 
     /// <summary>
     /// The kernel's own stack and its containers, joined by the kernel's router when there are containers or when the
@@ -310,7 +321,7 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, FabricLay
     private (Component Up, int Port, EndpointStack Stack) BuildKernel(Server server, KernelSpec k, IEnumerable<int> containerEntities, StartupContention startup,
         bool onSharedSegment)
     {
-        var own = server.Add(Stack($"{k.Path}/stack", k.Kind, k.Endpoint, new StackPlacement(k.StackProcessor, k.Kernel, k.User), k.Lifecycle));
+        var own = server.Add(Stack(new ComponentPath(k.Path, "stack"), k.Kind, k.Endpoint, new StackPlacement(k.StackProcessor, k.Kernel, k.User), k.Lifecycle));
         Own(own, k.Source);
         var containers = containerEntities.ToList();
         if (containers.Count == 0 && !onSharedSegment) return (own, EndpointStack.NetworkPort, own);
@@ -345,7 +356,7 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, FabricLay
             // A container's sockets are its kernel's: same processor as the kernel's own stack.
             var stack = server.Add(Stack($"{path}/stack", EndpointResults.ContainerStackKind, e.Endpoint, new StackPlacement(k.StackProcessor, k.Kernel, CpuCategory.GuestUser), lifecycle));
             Own(stack, source);
-            k.Lifecycle.Guests.Add(stack);
+            own.AddGuest(stack);
             switch (template.Network)
             {
                 case ContainerNetwork.Bridge:
@@ -384,9 +395,8 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, FabricLay
         static Func<uint, EndpointAddress?> ContainerByIp(Dictionary<uint, EndpointAddress> byIp) => ip => byIp.TryGetValue(ip, out var a) ? a : null;
     }
 
-    private EndpointStack Stack(string path, string kind, int endpoint, StackPlacement placement, EndpointLifecycle lifecycle) =>
-        new(path, kind, directory[endpoint], directory, _dc.Generators, g => g.RunsOn(endpoint), scenario.Seed, placement,
-            Free ? StackCosts.Free : Costs.Stack, lifecycle, Tcp);
+    private EndpointStack Stack(ComponentPath path, string kind, int endpoint, StackPlacement placement, EndpointLifecycle? lifecycle) =>
+        new(path, kind, endpoint, Stacks, g => g.RunsOn(endpoint), placement, lifecycle);
 
     private StepCost Step(StepCost cost) => Free ? StepCost.Free : cost;
 

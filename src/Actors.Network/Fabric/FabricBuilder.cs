@@ -16,20 +16,22 @@ public static class FabricBuilder
 
     /// <summary>The switch whose LP id is <paramref name="lp"/>.</summary>
     /// <param name="endpointPlaces">Where every endpoint's server hangs at the start (<see cref="FabricRoutes.PlacesOf"/>), shared by a partition's switches.</param>
-    public static FabricSwitch Switch(FabricLayout layout, ServerPlace[] endpointPlaces, int lp, ulong seed)
+    /// <param name="lpNames">The LPs' names, made once for the partition (a server's is also its LP's name).</param>
+    /// <param name="profiles">The profiles of the partition's ports: a switch's ports of one kind of link share one.</param>
+    public static FabricSwitch Switch(FabricLayout layout, ServerPlace[] endpointPlaces, IReadOnlyList<string> lpNames, PortProfiles profiles, int lp, ulong seed)
     {
         var graph = layout.Graph;
         var index = lp - graph.ServerCount;
         var routes = graph.Routes;
-        var sw = new FabricSwitch(lp, graph.NameOf(lp),
+        var sw = new FabricSwitch(lp, lpNames[lp],
             new SwitchForwarding(routes.Places, endpointPlaces, routes.TableOf(index), routes.EdgeOf(index), lp));
         var ports = graph.PortsOf(index);
         for (var p = 0; p < ports.Count; p++)
         {
             var (peer, peerPort, link, queue) = ports[p];
-            sw.AddPort(new OutputPort(sw, 0, FabricSwitch.TransmitDoneTimer, p, graph.NameOf(peer),
-                graph.IsServer(peer) ? (peer, ServerNic, ServerNicWirePort) : (peer, (ushort)0, peerPort),
-                link.Rate, link.DelayPs, queue.Limit, queue.Ecn, seed, queue.TracePs));
+            var server = graph.IsServer(peer);
+            var profile = profiles.Of(link.Rate, link.DelayPs, queue.Limit, 0, FabricSwitch.TransmitDoneTimer, server ? ServerNic : (ushort)0);
+            sw.AddPort(new OutputPort(sw, profile, p, lpNames[peer], (peer, server ? ServerNicWirePort : peerPort), queue.Ecn, seed, queue.TracePs));
         }
         return sw;
     }

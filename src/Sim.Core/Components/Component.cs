@@ -16,16 +16,17 @@ namespace DcSim.SimCore.Components;
 /// latency, e.g. the time a vSwitch's core needs for the packet: the peer sees it then, through an event).
 /// A component never reaches into another one: everything it learns arrives at a port or a timer.
 /// </remarks>
-public abstract class Component(string path, string kind)
+public abstract class Component(ComponentPath path, string kind)
 {
+    private readonly ComponentPath _path = path;
     private ComponentLp? _lp;
     private EventSource? _events; // the entity's source, or the LP's: read per event, so resolved once
 
     /// <summary>What each of the component's ports is wired to (its LP keeps it): beside the component, whose state a hop reads anyway.</summary>
     internal (Component Peer, int Port)[] Wires = [];
 
-    /// <summary>Stable path, e.g. "host12/vswitch": the name in results and queries.</summary>
-    public string Path { get; } = path;
+    /// <summary>Stable path, e.g. "host12/vswitch": the name in results and queries (made when read for a path kept in two parts).</summary>
+    public string Path => _path.ToString();
 
     /// <summary>What the component is ("nic", "vswitch", "host-stack", ...), for readers of its counters.</summary>
     public string Kind { get; } = kind;

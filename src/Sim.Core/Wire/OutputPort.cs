@@ -52,11 +52,21 @@ public sealed class OutputPort
     public OutputPort(LogicalProcess owner, ushort ownerComponent, ushort transmitDoneTimer, int index, string peerName,
         (int Lp, ushort Component, int Port) peer, DataRate rate, long delayPs, QueueLimit limit, EcnMarking? ecn = null, ulong seed = 0,
         long traceIntervalPs = 0)
+        : this(owner, new PortProfile(rate, delayPs, limit, ownerComponent, transmitDoneTimer, peer.Component), index, peerName, (peer.Lp, peer.Port),
+            ecn, seed, traceIntervalPs)
+    {
+    }
+
+    /// <param name="profile">What the port shares with the other ports of its kind of link (a builder's <see cref="PortProfiles"/>).</param>
+    /// <param name="peer">The receiving LP and port; the component is the profile's.</param>
+    public OutputPort(LogicalProcess owner, PortProfile profile, int index, string peerName, (int Lp, int Port) peer, EcnMarking? ecn = null,
+        ulong seed = 0, long traceIntervalPs = 0)
     {
         _owner = owner;
-        _profile = new PortProfile(rate, delayPs, limit, ownerComponent, transmitDoneTimer, peer.Component).Shared();
+        _profile = profile;
+        var (rate, limit) = (profile.Rate, profile.Limit);
         _peerName = peerName;
-        var (peerLp, _, peerPort) = peer;
+        var (peerLp, peerPort) = peer;
         if (peerPort is < 0 or > ushort.MaxValue) throw new ArgumentOutOfRangeException(nameof(peer), peerPort, "a port number must fit an event's port");
         Index = index;
         PeerLp = peerLp;

@@ -1,0 +1,21 @@
+using DcSim.SimCore.Units;
+
+namespace DcSim.SimCore.Wire;
+
+/// <summary>
+/// The profiles of the ports one builder makes (a partition's switches and servers): one per kind of link, handed to each port of
+/// that kind. Owned by the builder, so that nothing outlives a build or is shared between partitions built at once.
+/// </summary>
+public sealed class PortProfiles
+{
+    private readonly Dictionary<PortProfile, PortProfile> _made = [];
+
+    /// <summary>The profile of the ports with these settings: the one made for the first of them.</summary>
+    public PortProfile Of(DataRate rate, long delayPs, QueueLimit limit, ushort ownerComponent, ushort transmitDoneTimer, ushort peerComponent)
+    {
+        var profile = new PortProfile(rate, delayPs, limit, ownerComponent, transmitDoneTimer, peerComponent);
+        if (_made.TryGetValue(profile, out var made)) return made;
+        _made.Add(profile, profile);
+        return profile;
+    }
+}
