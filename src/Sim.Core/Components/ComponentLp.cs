@@ -171,10 +171,12 @@ public class ComponentLp(int id, string name) : LogicalProcess(id, name)
             if (query.Covers(c.Path)) c.WriteListings(new ComponentListings(results, c.Path, query.Limit, atPs));
     }
 
+    // A hop inside a server, for every packet a host sends or receives: the wire is read in place, not through PeerOf's tuple.
     internal void Forward(Component from, int port, in Packet packet)
     {
-        var (peer, peerPort) = PeerOf(from, port);
-        peer.Receive(peerPort, in packet);
+        var wires = from.Wires;
+        if ((uint)port < (uint)wires.Length && wires[port].Peer is { } peer) peer.Receive(wires[port].Port, in packet);
+        else PeerOf(from, port); // throws: nothing is wired there
     }
 
     internal void ForwardAt(Component from, int port, long time, in Packet packet)
