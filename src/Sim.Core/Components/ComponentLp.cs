@@ -28,6 +28,7 @@ public class ComponentLp(int id, string name) : LogicalProcess(id, name)
         component.Attach(this, checked((ushort)_components.Length));
         Array.Resize(ref _components, _components.Length + 1);
         _components[^1] = component;
+        PrefetchTargets = _components;
         component.Wires = [];
         return component;
     }
@@ -58,13 +59,6 @@ public class ComponentLp(int id, string name) : LogicalProcess(id, name)
     public override void Start()
     {
         foreach (var c in _components) c.Start();
-    }
-
-    /// <summary>The component the event goes to: its object is the first thing <see cref="Handle"/> reads.</summary>
-    internal override void Prepare(ref SimEvent next)
-    {
-        var components = _components;
-        if (next.Component < components.Length) Prefetch.Object(components[next.Component]);
     }
 
     public override void Handle(ref SimEvent e)

@@ -44,9 +44,17 @@ public sealed class EventHeap
     private int _lentSlot = -1;
     private int _slabUsed;
 
-    public int Count => _nearCount + _farCount;
+    public int Count
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _nearCount + _farCount;
+    }
 
-    public long PeekTime => Count == 0 ? long.MaxValue : Top.Time;
+    public long PeekTime
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Count == 0 ? long.MaxValue : Top.Time;
+    }
 
     private ref Key Top
     {
@@ -57,9 +65,14 @@ public sealed class EventHeap
     public void Push(in SimEvent e) => PushNew(e.Time, e.Order, e.Lp) = e;
 
     /// <summary>The LP of the earliest event; only when <see cref="Count"/> is not zero.</summary>
-    public int PeekLp => Top.Lp;
+    public int PeekLp
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Top.Lp;
+    }
 
     /// <summary>Where the earliest event lies; only when <see cref="Count"/> is not zero, and only until the next push or pop (for a prefetch).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal ref SimEvent PeekRef() => ref _slab[Top.Slot];
 
     /// <summary>
