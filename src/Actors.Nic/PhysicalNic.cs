@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using DcSim.SimCore.Components;
 using DcSim.SimCore.Metrics;
 using DcSim.SimCore.Wire;
@@ -29,7 +31,15 @@ public sealed class PhysicalNic(ComponentPath path, long txLatencyPs = 0, long r
     private OutputPort? _uplink;
     private long _rxPackets, _rxBytes;
 
-    public OutputPort Uplink => _uplink ?? throw new InvalidOperationException($"{Path} is not connected to the wire");
+    // Read for every frame sent: the throw lives in a helper, so that the getter inlines.
+    public OutputPort Uplink
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _uplink ?? NotConnected();
+    }
+
+    [DoesNotReturn]
+    private OutputPort NotConnected() => throw new InvalidOperationException($"{Path} is not connected to the wire");
 
     /// <summary>Connects the transmitter to its link (built once the NIC has its index in the server).</summary>
     public void ConnectWire(OutputPort uplink) => _uplink = uplink;

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using DcSim.SimCore.Kernel;
 using DcSim.SimCore.Metrics;
 using DcSim.SimCore.Wire;
@@ -34,13 +36,24 @@ public abstract class Component(ComponentPath path, string kind)
     /// <summary>Index within its LP, assigned when added; events are addressed by it.</summary>
     public ushort Index { get; private set; }
 
-    protected ComponentLp Lp => _lp ?? throw new InvalidOperationException($"component {Path} is not part of an LP");
+    // Read for every packet and timer: the throw lives in a helper, so that the getter inlines.
+    protected ComponentLp Lp
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _lp ?? throw Detached();
+    }
 
     /// <summary>Virtual time now.</summary>
     protected long Now => Lp.Now;
 
     /// <summary>The order source of the events this component creates: its entity's, or else its LP's.</summary>
-    public EventSource Events => _events ?? throw new InvalidOperationException($"component {Path} is not part of an LP");
+    public EventSource Events
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _events ?? throw Detached();
+    }
+
+    private InvalidOperationException Detached() => new($"component {Path} is not part of an LP");
 
     /// <summary>
     /// Makes the component part of an entity (a VM, a container) with its own event order, which it keeps

@@ -28,6 +28,7 @@ public class ComponentLp(int id, string name) : LogicalProcess(id, name)
         component.Attach(this, checked((ushort)_components.Length));
         Array.Resize(ref _components, _components.Length + 1);
         _components[^1] = component;
+        PrefetchTargets = _components;
         component.Wires = [];
         return component;
     }
@@ -58,13 +59,6 @@ public class ComponentLp(int id, string name) : LogicalProcess(id, name)
     public override void Start()
     {
         foreach (var c in _components) c.Start();
-    }
-
-    /// <summary>The component the event goes to: its object is the first thing <see cref="Handle"/> reads.</summary>
-    internal override void Prepare(ref SimEvent next)
-    {
-        var components = _components;
-        if (next.Component < components.Length) Prefetch.Object(components[next.Component]);
     }
 
     public override void Handle(ref SimEvent e)
@@ -171,10 +165,12 @@ public class ComponentLp(int id, string name) : LogicalProcess(id, name)
             if (query.Covers(c.Path)) c.WriteListings(new ComponentListings(results, c.Path, query.Limit, atPs));
     }
 
+    // A hop inside a server, for every packet a host sends or receives: the wire is read in place, not through PeerOf's tuple.
     internal void Forward(Component from, int port, in Packet packet)
     {
-        var (peer, peerPort) = PeerOf(from, port);
-        peer.Receive(peerPort, in packet);
+        var wires = from.Wires;
+        if ((uint)port < (uint)wires.Length && wires[port].Peer is { } peer) peer.Receive(wires[port].Port, in packet);
+        else PeerOf(from, port); // throws: nothing is wired there
     }
 
     internal void ForwardAt(Component from, int port, long time, in Packet packet)

@@ -4,13 +4,22 @@ using System.Runtime.InteropServices;
 namespace DcSim.SimCore.Kernel;
 
 /// <summary>
-/// Min-heap of events by (Time, Order). The heap orders 24-byte keys (time, order, slot, LP) while the events
-/// themselves stay in a slab until popped, so sifting moves small keys whatever the size of a packet.
-/// Because the key is a total order, the pop sequence is fully determined by the set of events, whatever
-/// order they were pushed in.
+/// Min-queue of events by (Time, Order): two binary heaps of 24-byte keys (time, order, slot, LP) over one slab of events, so sifting
+/// moves small keys whatever the size of a packet. An event due soon (less than <see cref="FarPs"/> after the last one popped) goes
+/// to the near heap, a later one (a host's next send, a retransmission timeout) to the far heap; a pop takes the lesser of the two
+/// roots. Most events are due soon, and their heap holds only the traffic in flight, so a pop sifts through a few levels where one
+/// heap of everything pending would sift through all (docs/benchmarks.md, "Issue 14: the plain-loop ceiling"). Because the key is
+/// a total order and a pop takes the least of both heaps, the pop sequence is fully determined by the set of events, whatever order
+/// they were pushed in and whichever heap each went to.
 /// </summary>
 public sealed class EventHeap
 {
+    /// <summary>
+    /// How far ahead of the last pop an event goes to the far heap: beyond a frame's serialization and propagation on the fabric's
+    /// links (about 2 µs at 10 Gb/s), short of a host's gap between packets (80 µs at 100 Mb/s, 8 µs at 1 Gb/s).
+    /// </summary>
+    public const long FarPs = 4_000_000;
+
     private struct Key
     {
         public long Time;
@@ -20,42 +29,74 @@ public sealed class EventHeap
         public int Lp;
     }
 
-    private Key[] _keys = new Key[1024];
+    private Key[] _near = new Key[256];
+    private Key[] _far = new Key[1024];
+    private int _nearCount;
+    private int _farCount;
+    /// <summary>The earliest event is the far heap's root (kept at every push and pop, so that a peek compares nothing).</summary>
+    private bool _topFar;
+    /// <summary>Time of the event last popped: what "due soon" is measured from.</summary>
+    private long _now;
     private SimEvent[] _slab = new SimEvent[1024];
     private int[] _free = new int[1024];
     private int _freeCount;
     /// <summary>Slot of the event <see cref="PopRef"/> last returned: freed at the next pop, so the caller can read it in place meanwhile.</summary>
     private int _lentSlot = -1;
     private int _slabUsed;
-    private int _count;
 
-    public int Count => _count;
+    public int Count
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _nearCount + _farCount;
+    }
 
-    public long PeekTime => _count == 0 ? long.MaxValue : _keys[0].Time;
+    public long PeekTime
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Count == 0 ? long.MaxValue : Top.Time;
+    }
+
+    private ref Key Top
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => ref _topFar ? ref _far[0] : ref _near[0];
+    }
 
     public void Push(in SimEvent e) => PushNew(e.Time, e.Order, e.Lp) = e;
 
     /// <summary>The LP of the earliest event; only when <see cref="Count"/> is not zero.</summary>
-    public int PeekLp => _keys[0].Lp;
-
-    /// <summary>Where the earliest event lies; only when <see cref="Count"/> is not zero, and only until the next push or pop (for a prefetch).</summary>
-    internal ref SimEvent PeekRef() => ref _slab[_keys[0].Slot];
-
-    /// <summary>
-    /// The position in the heap of the event after the earliest, as the heap stands (an event pushed meanwhile may come first): the
-    /// lesser of the root's children; only when <see cref="Count"/> is at least 2. For a prefetch two events ahead.
-    /// </summary>
-    internal int SecondIndex
+    public int PeekLp
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => _count > 2 && Less(in _keys[2], in _keys[1]) ? 2 : 1;
+        get => Top.Lp;
     }
 
-    /// <summary>The LP of the event at heap position <paramref name="index"/>.</summary>
-    internal int LpAt(int index) => _keys[index].Lp;
+    /// <summary>Where the earliest event lies; only when <see cref="Count"/> is not zero, and only until the next push or pop (for a prefetch).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal ref SimEvent PeekRef() => ref _slab[Top.Slot];
 
-    /// <summary>Where the event at heap position <paramref name="index"/> lies, until the next push or pop (for a prefetch).</summary>
-    internal ref SimEvent RefAt(int index) => ref _slab[_keys[index].Slot];
+    /// <summary>
+    /// Where the event after the earliest lies, as the queue stands (an event pushed meanwhile may come first), and its LP: the least of
+    /// the top heap's root's children and the other heap's root; only when <see cref="Count"/> is at least 2, and only until the next
+    /// push or pop. For a prefetch two events ahead.
+    /// </summary>
+    internal ref SimEvent PeekSecond(out int lp)
+    {
+        Key[] top, other;
+        int topCount, otherCount;
+        if (_topFar) (top, topCount, other, otherCount) = (_far, _farCount, _near, _nearCount);
+        else (top, topCount, other, otherCount) = (_near, _nearCount, _far, _farCount);
+        ref var best = ref top[0];
+        if (topCount > 1)
+        {
+            best = ref top[1];
+            if (topCount > 2 && Less(in top[2], in best)) best = ref top[2];
+            if (otherCount > 0 && Less(in other[0], in best)) best = ref other[0];
+        }
+        else best = ref other[0];
+        lp = best.Lp;
+        return ref _slab[best.Slot];
+    }
 
     /// <summary>
     /// Inserts an event for LP <paramref name="lp"/> at (<paramref name="time"/>, <paramref name="order"/>) and returns its storage for the caller to fill in
@@ -65,19 +106,12 @@ public sealed class EventHeap
     public ref SimEvent PushNew(long time, long order, int lp)
     {
         var slot = _freeCount > 0 ? _free[--_freeCount] : NewSlot();
-        if (_count == _keys.Length) Array.Resize(ref _keys, _keys.Length * 2);
         var key = new Key { Time = time, Order = order, Slot = slot, Lp = lp };
-        var i = _count++;
-        ref var root = ref MemoryMarshal.GetArrayDataReference(_keys);
-        while (i > 0)
+        if (time - _now < FarPs)
         {
-            var parent = (i - 1) >> 1;
-            ref var p = ref Unsafe.Add(ref root, parent);
-            if (!Less(in key, in p)) break;
-            Move(ref Unsafe.Add(ref root, i), in p);
-            i = parent;
+            if (SiftUp(ref _near, ref _nearCount, in key) && _farCount > 0) _topFar = Less(in _far[0], in _near[0]);
         }
-        Move(ref Unsafe.Add(ref root, i), in key);
+        else if (SiftUp(ref _far, ref _farCount, in key)) _topFar = _nearCount == 0 || Less(in _far[0], in _near[0]);
         ref var e = ref _slab[slot];
         e.Time = time;
         e.Order = order;
@@ -95,12 +129,91 @@ public sealed class EventHeap
     public ref SimEvent PopRef()
     {
         // Not only a caller's error: the unchecked sifts below would write before the array's start.
-        if (_count == 0) throw new InvalidOperationException("pop from an empty event heap");
+        if (Count == 0) throw new InvalidOperationException("pop from an empty event heap");
         if (_lentSlot >= 0) _free[_freeCount++] = _lentSlot;
-        var keys = _keys;
-        var slot = keys[0].Slot;
+        int slot;
+        if (_topFar)
+        {
+            _now = _far[0].Time;
+            slot = SiftDown(_far, ref _farCount);
+        }
+        else
+        {
+            _now = _near[0].Time;
+            slot = SiftDown(_near, ref _nearCount);
+        }
+        _topFar = _farCount > 0 && (_nearCount == 0 || Less(in _far[0], in _near[0]));
         _lentSlot = slot;
-        var n = --_count;
+        return ref _slab[slot];
+    }
+
+    /// <summary>Visits every pending event, in storage (not time) order.</summary>
+    public IEnumerable<SimEvent> Snapshot()
+    {
+        for (var i = 0; i < _nearCount; i++) yield return _slab[_near[i].Slot];
+        for (var i = 0; i < _farCount; i++) yield return _slab[_far[i].Slot];
+    }
+
+    /// <summary>
+    /// Removes every event <paramref name="match"/> selects and returns them in (time, order) order; the rest keep their order. Linear in the
+    /// heap's size: for rare moves of whole groups of events (a VM leaving its server), never per event.
+    /// </summary>
+    public List<SimEvent> RemoveWhere(Func<SimEvent, bool> match)
+    {
+        var taken = new List<(Key Key, SimEvent Event)>();
+        RemoveWhere(_near, ref _nearCount, match, taken);
+        RemoveWhere(_far, ref _farCount, match, taken);
+        if (taken.Count == 0) return [];
+        _topFar = _farCount > 0 && (_nearCount == 0 || Less(in _far[0], in _near[0]));
+        taken.Sort((a, b) => Less(in a.Key, in b.Key) ? -1 : Less(in b.Key, in a.Key) ? 1 : 0);
+        return taken.ConvertAll(t => t.Event);
+    }
+
+    private void RemoveWhere(Key[] keys, ref int count, Func<SimEvent, bool> match, List<(Key Key, SimEvent Event)> taken)
+    {
+        var kept = 0;
+        var before = taken.Count;
+        for (var i = 0; i < count; i++)
+        {
+            var key = keys[i];
+            if (match(_slab[key.Slot]))
+            {
+                taken.Add((key, _slab[key.Slot]));
+                _free[_freeCount++] = key.Slot;
+            }
+            else keys[kept++] = key;
+        }
+        if (taken.Count == before) return;
+        count = kept;
+        // Floyd's heap construction over the keys that stayed.
+        for (var i = count / 2 - 1; i >= 0; i--) SiftDownFrom(keys, count, i);
+    }
+
+    /// <summary>Adds <paramref name="key"/> to one heap; true when it became that heap's root.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool SiftUp(ref Key[] keys, ref int count, in Key key)
+    {
+        if (count == keys.Length) Array.Resize(ref keys, keys.Length * 2);
+        var i = count++;
+        ref var root = ref MemoryMarshal.GetArrayDataReference(keys);
+        while (i > 0)
+        {
+            var parent = (i - 1) >> 1;
+            ref var p = ref Unsafe.Add(ref root, parent);
+            if (!Less(in key, in p)) break;
+            Move(ref Unsafe.Add(ref root, i), in p);
+            i = parent;
+        }
+        Move(ref Unsafe.Add(ref root, i), in key);
+        return i == 0;
+    }
+
+    /// <summary>Removes the root of one non-empty heap and returns its slot.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int SiftDown(Key[] keys, ref int count)
+    {
+        var slot = keys[0].Slot;
+        var n = --count;
         if (n > 0)
         {
             // Sifts with references and field-wise moves: copying whole keys between elements of one array made the JIT go through a
@@ -124,45 +237,11 @@ public sealed class EventHeap
             }
             Move(ref hole, in last);
         }
-        return ref _slab[slot];
+        return slot;
     }
 
-    /// <summary>Visits every pending event, in storage (not time) order.</summary>
-    public IEnumerable<SimEvent> Snapshot()
+    private static void SiftDownFrom(Key[] keys, int n, int i)
     {
-        for (var i = 0; i < _count; i++) yield return _slab[_keys[i].Slot];
-    }
-
-    /// <summary>
-    /// Removes every event <paramref name="match"/> selects and returns them in (time, order) order; the rest keep their order. Linear in the
-    /// heap's size: for rare moves of whole groups of events (a VM leaving its server), never per event.
-    /// </summary>
-    public List<SimEvent> RemoveWhere(Func<SimEvent, bool> match)
-    {
-        var taken = new List<(Key Key, SimEvent Event)>();
-        var kept = 0;
-        for (var i = 0; i < _count; i++)
-        {
-            var key = _keys[i];
-            if (match(_slab[key.Slot]))
-            {
-                taken.Add((key, _slab[key.Slot]));
-                _free[_freeCount++] = key.Slot;
-            }
-            else _keys[kept++] = key;
-        }
-        if (taken.Count == 0) return [];
-        _count = kept;
-        // Floyd's heap construction over the keys that stayed.
-        for (var i = _count / 2 - 1; i >= 0; i--) SiftDown(i);
-        taken.Sort((a, b) => Less(in a.Key, in b.Key) ? -1 : Less(in b.Key, in a.Key) ? 1 : 0);
-        return taken.ConvertAll(t => t.Event);
-    }
-
-    private void SiftDown(int i)
-    {
-        var keys = _keys;
-        var n = _count;
         var item = keys[i];
         while (true)
         {

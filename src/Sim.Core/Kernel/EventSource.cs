@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace DcSim.SimCore.Kernel;
 
 /// <summary>
@@ -28,5 +30,6 @@ public sealed class EventSource
     public long Created => _next;
 
     /// <summary>The order key of the next event this source creates.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public long NextOrder() => SimEvent.MakeOrder(Id, _next++);
 }

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using DcSim.SimCore.Metrics;
 using DcSim.SimCore.Wire;
 
@@ -33,7 +35,15 @@ public abstract class LogicalProcess(int id, string name)
     /// <summary>Time of the last event handled: the LP's local clock.</summary>
     public long Now { get; internal set; }
 
-    internal Partition Partition => _partition ?? throw new InvalidOperationException($"LP {Name} is not attached to a partition");
+    // Read for every event an LP creates: the throw lives in a helper, so that the getter inlines into the hot paths.
+    internal Partition Partition
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _partition ?? NotAttached();
+    }
+
+    [DoesNotReturn]
+    private Partition NotAttached() => throw new InvalidOperationException($"LP {Name} is not attached to a partition");
 
     internal void Attach(Partition partition) => _partition = partition;
 
@@ -49,10 +59,19 @@ public abstract class LogicalProcess(int id, string name)
     public abstract void Handle(ref SimEvent e);
 
     /// <summary>
-    /// Called with the event this LP gets next, one event ahead, while the LP's object is in cache: an LP may start fetching what
-    /// <see cref="Handle"/> will read first (a hint only: it must change nothing).
+    /// What an event's <see cref="SimEvent.Component"/> selects, for the event loop to fetch one event ahead, while the LP's object is
+    /// in cache (a <see cref="Components.ComponentLp"/>'s components), or null. A field, not a virtual call: the loop reads it for
+    /// every event, and a call whose target alternates between a switch and a server is a branch the CPU mispredicts. A hint only:
+    /// a stale entry costs a wasted fetch, never a wrong result.
     /// </summary>
-    internal virtual void Prepare(ref SimEvent next) { }
+    private protected object[]? PrefetchTargets;
+
+    /// <summary>Starts fetching what <see cref="Handle"/> will read first for <paramref name="next"/>, the event this LP gets next.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void Prepare(ref SimEvent next)
+    {
+        if (PrefetchTargets is { } targets && next.Component < targets.Length) Prefetch.Object(targets[next.Component]);
+    }
 
     /// <summary>Adds this LP's counters (flows, links, drops, packets still held at <paramref name="endTime"/>) to the results.</summary>
     public abstract void Report(ResultsBuilder results, long endTime);
@@ -108,6 +127,21 @@ public abstract class LogicalProcess(int id, string name)
     }
 
     /// <summary>
+    /// A port of this LP starts sending a frame: its timer <paramref name="timer"/> of <paramref name="component"/> goes off when the
+    /// frame has left (<paramref name="doneAt"/>), and <paramref name="packet"/> reaches the peer at <paramref name="arriveAt"/>. The
+    /// same two events, in the same order, as <see cref="ScheduleTimer(long, ushort, ushort, int)"/> then <see cref="SendPacket"/>, with
+    /// one look-up of the partition and the clock: every frame on every link makes them.
+    /// </summary>
+    internal void Transmit(long doneAt, ushort component, ushort timer, int token, int targetLp, long arriveAt, ushort peerComponent, ushort peerPort,
+        in Packet packet)
+    {
+        var partition = Partition;
+        var events = Events;
+        NewTimer(partition, events, doneAt, component, timer, token);
+        PacketEvent(ref partition.NewEvent(targetLp, arriveAt, events.NextOrder()), targetLp, peerComponent, peerPort, in packet);
+    }
+
+    /// <summary>
     /// Sends a control message (<see cref="EventKind.Control"/>) with code <paramref name="code"/> to component <paramref name="component"/> of
     /// LP <paramref name="targetLp"/> (this LP included), arriving at <paramref name="time"/>: for another partition, at least a lookahead ahead.
     /// </summary>
@@ -158,10 +192,15 @@ public abstract class LogicalProcess(int id, string name)
         e.Packet = packet;
     }
 
-    private ref SimEvent NewTimer(EventSource source, long time, ushort component, ushort timer, int token)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref SimEvent NewTimer(EventSource source, long time, ushort component, ushort timer, int token) =>
+        ref NewTimer(Partition, source, time, component, timer, token);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref SimEvent NewTimer(Partition partition, EventSource source, long time, ushort component, ushort timer, int token)
     {
         CheckNotPast(time);
-        ref var e = ref Partition.EnqueueLocal(Id, time, source.NextOrder());
+        ref var e = ref partition.EnqueueLocal(Id, time, source.NextOrder());
         e.Lp = Id;
         e.Kind = EventKind.Timer;
         e.Component = component;
@@ -171,8 +210,12 @@ public abstract class LogicalProcess(int id, string name)
         return ref e;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void CheckNotPast(long time)
     {
-        if (time < Now) throw new InvalidOperationException($"LP {Name} scheduled an event at {time} ps, before its clock {Now} ps");
+        if (time < Now) InThePast(time);
     }
+
+    [DoesNotReturn]
+    private void InThePast(long time) => throw new InvalidOperationException($"LP {Name} scheduled an event at {time} ps, before its clock {Now} ps");
 }

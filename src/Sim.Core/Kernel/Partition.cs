@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using DcSim.SimCore.Capture;
 using DcSim.SimCore.Metrics;
@@ -128,9 +129,9 @@ public sealed class Partition
                 local[heap.PeekLp]!.Prepare(ref heap.PeekRef());
                 if (heap.Count > 1)
                 {
-                    var second = heap.SecondIndex;
-                    Prefetch.Element(ref heap.RefAt(second));
-                    Prefetch.Object(local[heap.LpAt(second)]!);
+                    ref var second = ref heap.PeekSecond(out var secondLp);
+                    Prefetch.Element(ref second);
+                    Prefetch.Object(local[secondLp]!);
                 }
             }
             if (e.Time < lp.Now)
@@ -278,10 +279,16 @@ public sealed class Partition
     /// A new event for <paramref name="targetLp"/>, built in place (the caller sets every field, see <see cref="EventHeap.PushNew"/>): in the heap when the LP is local, else at the
     /// end of the outbox of its partition (which must not be inside the current window: that is the lookahead).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal ref SimEvent NewEvent(int targetLp, long time, long order)
     {
         var target = _partitionOfLp[targetLp];
         if (target == Index) return ref _heap.PushNew(time, order, targetLp);
+        return ref NewRemoteEvent(target, targetLp, time, order);
+    }
+
+    private ref SimEvent NewRemoteEvent(int target, int targetLp, long time, long order)
+    {
         if (time < (_windowEnds is { } ends ? ends[target] : _windowEnd))
             throw new InvalidOperationException(
                 $"lookahead violation: LP {(int)(order >> SimEvent.SequenceBits)} sent an event at {time} ps to LP {targetLp} in partition {target}, inside its window ending at {_windowEnds?[target] ?? _windowEnd} ps");

@@ -261,8 +261,8 @@ public sealed class OutputPort
         // A packet that did not wait adds nothing (and then the port may have no queue); one that waited was stored in the queue.
         if (now != enqueuedAt) _queue!.WaitSumPs += now - enqueuedAt;
         _queue?.Capture?.Add(now, in packet);
-        _owner.ScheduleTimer(now + txTime, profile.OwnerComponent, profile.TransmitDoneTimer, Index);
-        _owner.SendPacket(PeerLp, now + txTime + profile.DelayPs, profile.PeerComponent, _peerPort, in packet);
+        _owner.Transmit(now + txTime, profile.OwnerComponent, profile.TransmitDoneTimer, Index, PeerLp, now + txTime + profile.DelayPs,
+            profile.PeerComponent, _peerPort, in packet);
     }
 
     private void Account(PortQueue q, long now)

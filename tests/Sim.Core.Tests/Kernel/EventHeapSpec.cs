@@ -154,5 +154,64 @@ public sealed class EventHeapSpec
         Assert.Equal(expected, popped);
     }
 
+    [Theory]
+    [InlineData(6UL)]
+    [InlineData(7UL)]
+    public void Events_due_soon_and_events_due_later_must_pop_as_one_queue_and_show_the_next_two(ulong seed)
+    {
+        // arrange: events from the time of the last pop to several times the near heap's reach, many at one time, so that both
+        // heaps hold events and either root can be the least
+        var rng = RandomStreams.Create(seed, 0, "heap-near-far");
+        var heap = new EventHeap();
+        var oracle = new SortedSet<(long Time, long Order)>();
+        var expected = new List<(long Time, long Order)>();
+        var popped = new List<(long Time, long Order)>();
+        long sequence = 0, now = 0;
+        void Schedule()
+        {
+            var time = now + rng.NextInt(4) switch
+            {
+                0 => 0,
+                1 => rng.NextInt(16) * (EventHeap.FarPs / 8),
+                _ => rng.NextInt(1000) * (EventHeap.FarPs / 100),
+            };
+            var order = SimEvent.MakeOrder(rng.NextInt(4), sequence++);
+            heap.PushNew(time, order, LpOf(order)).Token = (int)(order & 0xFFFF);
+            oracle.Add((time, order));
+        }
+
+        // act
+        for (var step = 0; step < 20_000; step++)
+        {
+            if (oracle.Count == 0 || rng.NextInt(2) == 0)
+            {
+                Schedule();
+                continue;
+            }
+            Assert.Equal(LpOf(oracle.Min.Order), heap.PeekLp);
+            Assert.Equal(oracle.Min.Time, heap.PeekTime);
+            if (oracle.Count > 1)
+            {
+                var second = oracle.Skip(1).First();
+                ref var next = ref heap.PeekSecond(out var secondLp);
+                Assert.Equal((second.Time, second.Order, LpOf(second.Order)), (next.Time, next.Order, secondLp));
+            }
+            expected.Add(oracle.Min);
+            oracle.Remove(oracle.Min);
+            ref var e = ref heap.PopRef();
+            now = e.Time;
+            popped.Add((e.Time, e.Order));
+            Assert.Equal((int)(e.Order & 0xFFFF), e.Token);
+        }
+        var taken = heap.RemoveWhere(e => e.Lp % 2 == 0);
+
+        // assert
+        Assert.Equal(expected, popped);
+        Assert.Equal(oracle.Where(k => LpOf(k.Order) % 2 == 0), taken.Select(e => (e.Time, e.Order)));
+        var rest = new List<(long, long)>();
+        while (heap.Count > 0) { heap.Pop(out var e); rest.Add((e.Time, e.Order)); }
+        Assert.Equal(oracle.Where(k => LpOf(k.Order) % 2 != 0), rest);
+    }
+
     private static int LpOf(long order) => (int)(order & 0xFFFF) ^ (int)(order >> SimEvent.SequenceBits);
 }
