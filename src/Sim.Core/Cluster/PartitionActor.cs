@@ -307,40 +307,53 @@ public sealed class PartitionActor : ReceiveActor
         RunWindows();
     }
 
-    /// <summary>Runs windows for as long as each one's peers' words are here, or come while this actor waits for them (<see cref="AdvanceOrWait"/>).</summary>
+    /// <summary>
+    /// Runs windows for as long as each one's peers' words are here, or come while this actor waits for them (<see cref="AdvanceOrWait"/>).
+    /// Meanwhile this partition's thread reads the channel's connections itself (<see cref="DataChannel.EnterHot"/>).
+    /// </summary>
     private void RunWindows()
     {
-        do RunWindow();
-        while (AdvanceOrWait());
+        var hot = _handoff is not null && _channel is { WaitTicks: > 0 };
+        if (hot) _channel!.EnterHot();
+        try
+        {
+            do RunWindow();
+            while (AdvanceOrWait());
+        }
+        finally
+        {
+            if (hot) _channel!.LeaveHot();
+        }
     }
 
     /// <summary>
     /// Decides the next window once the peers' words on the one run are here: true to run it now. Words that come over the channel are
-    /// waited for here, on this actor's thread, as a barrier in one process waits (<see cref="SpinGate"/>: spinning, then yielding, up to
-    /// the channel's wait, 1 ms by default, longer than a busy window): that saves the mailbox hop, a thread-pool wake-up, on every
-    /// crossing. Past it the actor returns to its mailbox (a park request, a lost peer), and the channel's reader tells it when frames come.
+    /// waited for here, on this actor's thread, which reads the sockets itself: first polling them (<see cref="DataChannel.SpinTicks"/>),
+    /// then blocked in the system's poll until a frame lands, up to the channel's wait (<see cref="DataChannel.WaitTicks"/>). So a crossing
+    /// wakes no other thread (the channel's reader, the mailbox's), and a peer a window behind costs no core. Past the wait the actor
+    /// returns to its mailbox (a park request, a lost peer), and the channel's reader tells it when frames come.
     /// </summary>
     private bool AdvanceOrWait()
     {
         if (Advance()) return true;
-        if (_own is null || _handoff is not { } handoff || _channel is not { WaitTicks: > 0 }) return false;
+        if (_own is null || _handoff is not { } handoff || _channel is not { WaitTicks: > 0 } channel) return false;
         var advanced = false;
         var began = Stopwatch.GetTimestamp();
-        var spin = new SpinWait();
         handoff.Waiting = true;
         try
         {
             while (_own is not null && !advanced)
             {
+                channel.Pump();
                 if (TakeFrames(handoff))
                 {
                     advanced = Advance();
                     continue;
                 }
                 var waited = Stopwatch.GetTimestamp() - began;
-                if (waited >= _channel!.WaitTicks) break;
-                if (waited < SpinGate.PauseLimit) Thread.SpinWait(16);
-                else spin.SpinOnce(sleep1Threshold: -1);
+                if (waited >= channel.WaitTicks) break;
+                if (waited >= DataChannel.SpinTicks)
+                    channel.WaitForFrames((channel.WaitTicks - waited) * 1_000_000 / Stopwatch.Frequency);
             }
         }
         finally
