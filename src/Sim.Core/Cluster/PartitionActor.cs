@@ -47,6 +47,8 @@ public sealed class PartitionActor : ReceiveActor
     private PeerLink?[] _links = [];
     /// <summary>Where this process's channel leaves the frames for this partition (null without a channel).</summary>
     private FrameHandoff? _handoff;
+    /// <summary>How long the next wait for peers' frames polls before it blocks (<see cref="AdvanceOrWait"/>).</summary>
+    private long _spinTicks = DataChannel.SpinTicks;
     private IActorRef _coordinator = ActorRefs.Nobody;
     /// <summary>The stretch under way (null while parked), the window being run or waited for, and what this partition said of it.</summary>
     private ReleaseStretch? _stretch;
@@ -328,7 +330,8 @@ public sealed class PartitionActor : ReceiveActor
 
     /// <summary>
     /// Decides the next window once the peers' words on the one run are here: true to run it now. Words that come over the channel are
-    /// waited for here, on this actor's thread, which reads the sockets itself: first polling them (<see cref="DataChannel.SpinTicks"/>),
+    /// waited for here, on this actor's thread, which reads the sockets itself: first polling them (<see cref="DataChannel.SpinTicks"/>, or
+    /// <see cref="DataChannel.ShortSpinTicks"/> after a window whose words came later),
     /// then blocked in the system's poll until a frame lands, up to the channel's wait (<see cref="DataChannel.WaitTicks"/>). So a crossing
     /// wakes no other thread (the channel's reader, the mailbox's), and a peer a window behind costs no core. Past the wait the actor
     /// returns to its mailbox (a park request, a lost peer), and the channel's reader tells it when frames come.
@@ -352,13 +355,14 @@ public sealed class PartitionActor : ReceiveActor
                 }
                 var waited = Stopwatch.GetTimestamp() - began;
                 if (waited >= channel.WaitTicks) break;
-                if (waited >= DataChannel.SpinTicks)
+                if (waited >= _spinTicks)
                     channel.WaitForFrames((channel.WaitTicks - waited) * 1_000_000 / Stopwatch.Frequency);
             }
         }
         finally
         {
             handoff.Waiting = false;
+            _spinTicks = Stopwatch.GetTimestamp() - began <= DataChannel.SpinTicks ? DataChannel.SpinTicks : DataChannel.ShortSpinTicks;
         }
         // Frames left after the last look came without a token: take them now.
         var late = TakeFrames(handoff);

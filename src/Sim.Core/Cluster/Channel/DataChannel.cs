@@ -52,10 +52,15 @@ public sealed class DataChannel : IDisposable
     public long WaitTicks { get; }
 
     /// <summary>
-    /// How long a waiting partition polls the connections before it blocks on them: a peer that finishes its window within this saves the
-    /// wake-up, and a spin this short starves nobody (2 processes on 2 cores each spin at most this per window).
+    /// How long a waiting partition polls the connections before it blocks on them, while its peers' words came within it the window
+    /// before: a peer that finishes its window within this saves the wake-up (on an idle machine most do). Measured under load
+    /// (docs/benchmarks.md, "the partition reads its sockets"), polling 1 ms was the slowest and 10 µs the fastest: a peer that is late
+    /// has lost its core, and polling then only keeps it from getting one back.
     /// </summary>
-    public static readonly long SpinTicks = Stopwatch.Frequency / 1_000_000 * (Environment.GetEnvironmentVariable("DCSIM_SPIN_US") is { } us ? long.Parse(us) : 50);
+    public static readonly long SpinTicks = Stopwatch.Frequency / 20_000;   // 50 µs
+
+    /// <summary>How long a partition polls after a window whose words came later than <see cref="SpinTicks"/> (the peer is being preempted).</summary>
+    public static readonly long ShortSpinTicks = Stopwatch.Frequency / 200_000;   // 5 µs
 
     /// <summary>"address:port" where this process's partitions are reached.</summary>
     public string Endpoint { get; }
