@@ -151,6 +151,41 @@ public sealed class DataChannelSpec() : TestKit(DcSimSerialization.Binding)
     }
 
     [Fact]
+    public async Task Two_processes_whose_partitions_run_windows_must_not_deadlock_writing_more_than_their_buffers_hold_to_each_other()
+    {
+        // arrange: both hot (their readers asleep), each partition waiting with its handoff; 8 full chunks (~2.2 MB each) each way
+        using var a = new DataChannel("127.0.0.1", Sys.Log);
+        using var b = new DataChannel("127.0.0.1", Sys.Log);
+        var toA = a.Register(0, CreateTestProbe().Ref);
+        var toB = b.Register(1, CreateTestProbe().Ref);
+        (toA.Waiting, toB.Waiting) = (true, true);
+        a.EnterHot();
+        b.EnterHot();
+        var events = Enumerable.Range(0, PartitionActor.MaxEventsPerBatch).Select(i => SampleEvent with { Time = i }).ToArray();
+        var (aToB, bToA) = (a.Link(b.Endpoint), b.Link(a.Endpoint));
+
+        // act: both write at once, as two partitions do after a window; nobody reads but the writers while they wait
+        var writes = new[]
+        {
+            Task.Run(() => { for (var i = 0; i < 8; i++) aToB.Send(1, new EventBatch(4, 0, i, events, [])); }),
+            Task.Run(() => { for (var i = 0; i < 8; i++) bToA.Send(0, new EventBatch(4, 1, i, events, [])); }),
+        };
+        await Task.WhenAll(writes).WaitAsync(TimeSpan.FromSeconds(60));
+        var (atA, atB) = (0, 0);
+        AwaitCondition(() =>
+        {
+            a.Pump();
+            b.Pump();
+            while (toA.TryTake(out _)) atA++;
+            while (toB.TryTake(out _)) atB++;
+            return atA == 8 && atB == 8;
+        });
+
+        // assert: every chunk arrived, none lost to a write's timeout
+        Assert.Equal((8, 8), (atA, atB));
+    }
+
+    [Fact]
     public void A_partition_must_drop_a_stale_run_s_window_from_the_channel_and_take_its_own_run_s()
     {
         // arrange: partition 1 of 2 (run 1) registered on a channel; its peer, partition 0, is a probe it tells through Akka

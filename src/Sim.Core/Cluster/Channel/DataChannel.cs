@@ -69,7 +69,7 @@ public sealed class DataChannel : IDisposable
     internal FrameHandoff Register(int index, IActorRef partition) => _partitions[index] = new FrameHandoff(partition);
 
     /// <summary>The link to the process at <paramref name="endpoint"/>, made (and connecting) when first asked for.</summary>
-    internal PeerLink Link(string endpoint) => _links.GetOrAdd(endpoint, e => new PeerLink(e, _log));
+    internal PeerLink Link(string endpoint) => _links.GetOrAdd(endpoint, e => new PeerLink(e, _log, Pump));
 
     /// <summary>
     /// A partition here starts running windows (until it calls <see cref="LeaveHot"/>): it reads the connections itself while it waits,
