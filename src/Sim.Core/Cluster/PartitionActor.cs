@@ -114,7 +114,7 @@ public sealed class PartitionActor : ReceiveActor
         });
         Receive<EventBatch>(b => FromPeer(b.Run, b.Window, () => _inbox.Add(b)));
         Receive<PeerWindow>(w => FromPeer(w.Run, w.Window, () => _inbox.Add(w)));
-        // Frames the channel's reader left while this actor was not waiting for them (a stale registration's are of a stale run: dropped).
+        // Frames the channel left while this actor was not waiting for them (a stale registration's are of a stale run: dropped).
         Receive<FrameHandoff>(h =>
         {
             if (_partition is null) return;
