@@ -310,17 +310,19 @@ public sealed class PartitionActor : ReceiveActor
     }
 
     /// <summary>
-    /// Runs windows for as long as each one's peers' words are here, or come while this actor waits for them (<see cref="AdvanceOrWait"/>).
-    /// Meanwhile this partition's thread reads the channel's connections itself (<see cref="DataChannel.EnterHot"/>).
+    /// Runs windows for as long as each one's peers' words are here, or come while this actor waits for them (<see cref="AdvanceOrWait"/>:
+    /// only when every peer is in another process on the channel). Meanwhile this partition's thread reads the channel's connections
+    /// itself (<see cref="DataChannel.EnterHot"/>).
     /// </summary>
     private void RunWindows()
     {
-        var hot = _handoff is not null && _channel is { WaitTicks: > 0 };
+        // A peer in this process (or on Akka) tells its words to the mailbox, which a wait here would not see: then none.
+        var hot = _handoff is not null && _channel is { WaitTicks: > 0 } && _links.Where((_, p) => p != _partition!.Index).All(l => l is not null);
         if (hot) _channel!.EnterHot();
         try
         {
             do RunWindow();
-            while (AdvanceOrWait());
+            while (hot ? AdvanceOrWait() : Advance());
         }
         finally
         {
@@ -339,7 +341,7 @@ public sealed class PartitionActor : ReceiveActor
     private bool AdvanceOrWait()
     {
         if (Advance()) return true;
-        if (_own is null || _handoff is not { } handoff || _channel is not { WaitTicks: > 0 } channel) return false;
+        if (_own is null || _handoff is not { } handoff || _channel is not { } channel) return false;
         var advanced = false;
         var began = Stopwatch.GetTimestamp();
         handoff.Waiting = true;
