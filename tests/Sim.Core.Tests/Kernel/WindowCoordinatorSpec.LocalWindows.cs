@@ -15,6 +15,8 @@ public sealed partial class WindowCoordinatorSpec
 {
     /// <summary>50,000 windows of 1 µs on several partitions: long enough to pause, query or lose the member in the middle however fast windows are.</summary>
     private const string LongerScenario = "duration = 50ms\nseed = 3\nkernel.progress-interval = 250us\n";
+    /// <summary>Long enough that a pause sent after the first millisecond cannot arrive after the run has ended.</summary>
+    private const string PausedScenario = "duration = 250ms\nseed = 3\nkernel.progress-interval = 250us\n";
     private IActorRef StartRun(IModelFactory model, int partitions, bool localWindows = true, int maxMemberLosses = 0, string scenario = LongScenario)
     {
         var region = Sys.ActorOf(Props.Create(() => new LocalRegion(model)));
@@ -152,7 +154,7 @@ public sealed partial class WindowCoordinatorSpec
     {
         // arrange
         var model = new RingModel(6, Latency);
-        var coordinator = StartRun(model, 2, scenario: LongerScenario);
+        var coordinator = StartRun(model, 2, scenario: PausedScenario);
         FishForMessage<RunProgress>(p => p.SimulatedTime >= Millisecond, TimeSpan.FromSeconds(30));
 
         // act
@@ -166,10 +168,10 @@ public sealed partial class WindowCoordinatorSpec
         Assert.Equal((true, "paused", "holds at the next barrier"), (paused.Accepted, paused.State, paused.Detail));
         Assert.Equal((true, held.SimulatedTime), (applied.Accepted, applied.SimulatedTime));
         Assert.True(resumed.Accepted);
-        var given = InProcessRun.Run(model, ScenarioLoader.Parse(LongerScenario, "test", ".", model), 1,
+        var given = InProcessRun.Run(model, ScenarioLoader.Parse(PausedScenario, "test", ".", model), 1,
             directives: [new Directive(1, held.SimulatedTime, "token", ["ring1"])]);
         Assert.Equal(ResultsCodec.Encode(given), completed.Results);
-        Assert.NotEqual(Undisturbed(model, LongerScenario), completed.Results);
+        Assert.NotEqual(Undisturbed(model, PausedScenario), completed.Results);
     }
 
     [Fact]
