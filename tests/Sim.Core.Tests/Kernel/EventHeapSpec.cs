@@ -157,11 +157,11 @@ public sealed class EventHeapSpec
     [Theory]
     [InlineData(6UL)]
     [InlineData(7UL)]
-    public void Events_due_soon_and_events_due_later_must_pop_as_one_queue_and_show_the_next_two(ulong seed)
+    public void Events_of_this_bucket_the_ring_and_beyond_must_pop_as_one_queue_and_show_the_next_two(ulong seed)
     {
-        // arrange: events from the time of the last pop to several times the near heap's reach, many at one time, so that both
-        // heaps hold events and either root can be the least
-        var rng = RandomStreams.Create(seed, 0, "heap-near-far");
+        // arrange: events from the time of the last pop to several times the ring's reach, many at one time, so that the current
+        // bucket's heap, the ring and the far heap all hold events, and the next one can be in any of them
+        var rng = RandomStreams.Create(seed, 0, "heap-buckets");
         var heap = new EventHeap();
         var oracle = new SortedSet<(long Time, long Order)>();
         var expected = new List<(long Time, long Order)>();
@@ -169,11 +169,12 @@ public sealed class EventHeapSpec
         long sequence = 0, now = 0;
         void Schedule()
         {
-            var time = now + rng.NextInt(4) switch
+            var time = now + rng.NextInt(5) switch
             {
                 0 => 0,
-                1 => rng.NextInt(16) * (EventHeap.FarPs / 8),
-                _ => rng.NextInt(1000) * (EventHeap.FarPs / 100),
+                1 => rng.NextInt(16) * (EventHeap.BucketPs / 8),
+                2 => rng.NextInt(1000) * (EventHeap.BucketPs / 10),
+                _ => rng.NextInt(1000) * (EventHeap.BucketPs * EventHeap.RingBuckets / 100),
             };
             var order = SimEvent.MakeOrder(rng.NextInt(4), sequence++);
             heap.PushNew(time, order, LpOf(order)).Token = (int)(order & 0xFFFF);
