@@ -4,27 +4,40 @@ using System.Runtime.InteropServices;
 namespace DcSim.SimCore.Kernel;
 
 /// <summary>
-/// Min-queue of events by (Time, Order), a calendar queue over one slab of events: time is cut into buckets of
-/// <see cref="BucketPs"/>; the events of the current bucket (and any earlier) are a binary heap of 24-byte keys (time, order, slot,
-/// LP), those of the next <see cref="RingBuckets"/> buckets wait unsorted in a ring of buckets, and later ones in a second heap.
-/// When the current bucket is empty the next non-empty one becomes current: its keys become the heap at once. So a pop sifts
-/// through the few events of one microsecond, not through every pending one: on a 10,240-host fabric ~10,000 hosts' next sends
-/// are pending at any time, and one heap of them all cost 13-14 levels of sift per pop (docs/benchmarks.md, "Issue 14, sixth
-/// round"). Every event of the current heap is earlier than every other pending event, and the key is a total order, so the pop
-/// sequence is fully determined by the set of events, whatever order they were pushed in and wherever each waited.
+/// Min-queue of events by (Time, Order): two binary heaps of 24-byte keys (time, order, slot, LP) over one slab of events, so sifting
+/// moves small keys whatever the size of a packet. An event due soon (less than <see cref="FarPs"/> after the last one popped) goes
+/// to the near heap, a later one (a host's next send, a retransmission timeout) to the far heap; a pop takes the lesser of the two
+/// roots. Most events are due soon, and their heap holds only the traffic in flight, so a pop sifts through a few levels where one
+/// heap of everything pending would sift through all (docs/benchmarks.md, "Issue 14: the plain-loop ceiling"). Because the key is
+/// a total order and a pop takes the least of both heaps, the pop sequence is fully determined by the set of events, whatever order
+/// they were pushed in and whichever heap each went to.
+/// On a large fabric thousands of hosts' next sends are pending at once (~10,000 on 10,240 hosts), and a far heap of them all cost
+/// 13-14 levels of sift per pop (docs/benchmarks.md, "Issue 14, sixth round"). So the far heap keeps at most
+/// <see cref="FarHeapLimit"/> events ahead of the others: beyond that a later event waits unsorted in a ring of buckets of
+/// <see cref="BucketPs"/>, a calendar, and a bucket's events move into the far heap when the far heap's root is no longer earlier
+/// than that bucket. The far heap's root stays the least of both.
 /// </summary>
 public sealed class EventHeap
 {
+    /// <summary>
+    /// How far ahead of the last pop an event goes to the far heap: beyond a frame's serialization and propagation on the fabric's
+    /// links (about 2 µs at 10 Gb/s), short of a host's gap between packets (80 µs at 100 Mb/s, 8 µs at 1 Gb/s).
+    /// </summary>
+    public const long FarPs = 4_000_000;
+
+    /// <summary>
+    /// Later events go to the far heap while it holds fewer than this, to the ring beyond: a heap this small sifts in the L1 cache,
+    /// and a fabric of a few hundred hosts never uses the ring (bench --fabric medium was 4-15 % slower when every later event took it).
+    /// </summary>
+    private const int FarHeapLimit = 256;
+
     /// <summary>log2 of <see cref="BucketPs"/>.</summary>
     private const int BucketShift = 20;
 
-    /// <summary>
-    /// Width of a bucket, ~1.05 µs: a frame's hop on the fabric (serialization and propagation) mostly lands in the next bucket or
-    /// two, and a bucket holds about one event per host per 80 µs at 100 Mb/s, a heap of a few hundred on 10,240 hosts.
-    /// </summary>
+    /// <summary>Width of a bucket, ~1.05 µs: on 10,240 hosts sending at 100 Mb/s, ~130 sends fall due in one.</summary>
     public const long BucketPs = 1L << BucketShift;
 
-    /// <summary>Buckets in the ring, ~1.07 ms ahead (the mean gap of a 100 Mb/s Poisson host is 80 µs); an event later than that (rare: long timers) waits in the far heap.</summary>
+    /// <summary>Buckets in the ring, ~1.07 ms ahead (a 100 Mb/s Poisson host's mean gap is 80 µs); a later event waits in the far heap.</summary>
     public const int RingBuckets = 1024;
 
     private const int RingMask = RingBuckets - 1;
@@ -38,10 +51,15 @@ public sealed class EventHeap
         public int Lp;
     }
 
-    /// <summary>The events of buckets up to <see cref="_current"/>, a heap: not empty while any event is pending.</summary>
     private Key[] _near = new Key[256];
+    private Key[] _far = new Key[1024];
     private int _nearCount;
-    /// <summary>The current bucket (time / <see cref="BucketPs"/>).</summary>
+    private int _farCount;
+    /// <summary>The earliest event is the far heap's root (kept at every push and pop, so that a peek compares nothing).</summary>
+    private bool _topFar;
+    /// <summary>Time of the event last popped: what "due soon" is measured from.</summary>
+    private long _now;
+    /// <summary>While the ring holds events: the far heap holds every later event of the buckets up to this one, and its root is in one.</summary>
     private long _current;
     /// <summary>Bucket b in (_current, _current + RingBuckets) waits unsorted in slot b mod RingBuckets; made on first use.</summary>
     private readonly Key[]?[] _ring = new Key[RingBuckets][];
@@ -49,9 +67,6 @@ public sealed class EventHeap
     /// <summary>One bit per ring slot that holds events: the next non-empty bucket is found a word of 64 at a time.</summary>
     private readonly ulong[] _occupied = new ulong[RingBuckets / 64];
     private int _ringCount;
-    /// <summary>Events beyond the ring when they were pushed, a heap.</summary>
-    private Key[] _far = new Key[64];
-    private int _farCount;
     private SimEvent[] _slab = new SimEvent[1024];
     private int[] _free = new int[1024];
     private int _freeCount;
@@ -62,13 +77,19 @@ public sealed class EventHeap
     public int Count
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => _nearCount + _ringCount + _farCount;
+        get => _nearCount + _farCount + _ringCount;
     }
 
     public long PeekTime
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => _nearCount == 0 ? long.MaxValue : _near[0].Time;
+        get => Count == 0 ? long.MaxValue : Top.Time;
+    }
+
+    private ref Key Top
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => ref _topFar ? ref _far[0] : ref _near[0];
     }
 
     public void Push(in SimEvent e) => PushNew(e.Time, e.Order, e.Lp) = e;
@@ -77,41 +98,32 @@ public sealed class EventHeap
     public int PeekLp
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => _near[0].Lp;
+        get => Top.Lp;
     }
 
     /// <summary>Where the earliest event lies; only when <see cref="Count"/> is not zero, and only until the next push or pop (for a prefetch).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal ref SimEvent PeekRef() => ref _slab[_near[0].Slot];
+    internal ref SimEvent PeekRef() => ref _slab[Top.Slot];
 
     /// <summary>
-    /// Where the event after the earliest lies, as the queue stands (an event pushed meanwhile may come first), and its LP: the lesser
-    /// of the current heap's root's children, or when the root is alone, the least of the next bucket; only when <see cref="Count"/>
-    /// is at least 2, and only until the next push or pop. For a prefetch two events ahead.
+    /// Where the event after the earliest lies, as the queue stands (an event pushed meanwhile may come first), and its LP: the least of
+    /// the top heap's root's children and the other heap's root (an event in the ring may come first); only when <see cref="Count"/> is
+    /// at least 2, and only until the next push or pop. For a prefetch two events ahead.
     /// </summary>
     internal ref SimEvent PeekSecond(out int lp)
     {
-        ref var best = ref _near[0];
-        if (_nearCount > 1)
+        Key[] top, other;
+        int topCount, otherCount;
+        if (_topFar) (top, topCount, other, otherCount) = (_far, _farCount, _near, _nearCount);
+        else (top, topCount, other, otherCount) = (_near, _nearCount, _far, _farCount);
+        ref var best = ref top[0];
+        if (topCount > 1)
         {
-            best = ref _near[1];
-            if (_nearCount > 2 && Less(in _near[2], in best)) best = ref _near[2];
+            best = ref top[1];
+            if (topCount > 2 && Less(in top[2], in best)) best = ref top[2];
+            if (otherCount > 0 && Less(in other[0], in best)) best = ref other[0];
         }
-        else
-        {
-            // The root is alone: the next event is the least of the next bucket, in the ring, the far heap (only its root), or both.
-            var ringBucket = _ringCount > 0 ? NextOccupied() : long.MaxValue;
-            var farBucket = _farCount > 0 ? _far[0].Time >> BucketShift : long.MaxValue;
-            if (farBucket <= ringBucket) best = ref _far[0];
-            if (ringBucket <= farBucket)
-            {
-                var slot = (int)(ringBucket & RingMask);
-                var keys = _ring[slot]!;
-                if (ringBucket < farBucket) best = ref keys[0];
-                for (var i = 0; i < _ringCounts[slot]; i++)
-                    if (Less(in keys[i], in best)) best = ref keys[i];
-            }
-        }
+        else best = ref other[0];
         lp = best.Lp;
         return ref _slab[best.Slot];
     }
@@ -125,16 +137,12 @@ public sealed class EventHeap
     {
         var slot = _freeCount > 0 ? _free[--_freeCount] : NewSlot();
         var key = new Key { Time = time, Order = order, Slot = slot, Lp = lp };
-        var bucket = time >> BucketShift;
-        if (_nearCount == 0)
+        if (time - _now < FarPs)
         {
-            // Nothing pending (the current heap is empty only then): this event's bucket becomes the current one.
-            _current = bucket;
-            SiftUp(ref _near, ref _nearCount, in key);
+            if (SiftUp(ref _near, ref _nearCount, in key) && _farCount > 0) _topFar = Less(in _far[0], in _near[0]);
         }
-        else if (bucket <= _current) SiftUp(ref _near, ref _nearCount, in key);
-        else if (bucket - _current < RingBuckets) Append((int)(bucket & RingMask), in key);
-        else SiftUp(ref _far, ref _farCount, in key);
+        else if ((_farCount < FarHeapLimit || !ToRing(time >> BucketShift, in key)) && SiftUp(ref _far, ref _farCount, in key))
+            _topFar = _nearCount == 0 || Less(in _far[0], in _near[0]);
         ref var e = ref _slab[slot];
         e.Time = time;
         e.Order = order;
@@ -152,10 +160,21 @@ public sealed class EventHeap
     public ref SimEvent PopRef()
     {
         // Not only a caller's error: the unchecked sifts below would write before the array's start.
-        if (_nearCount == 0) throw new InvalidOperationException("pop from an empty event heap");
+        if (Count == 0) throw new InvalidOperationException("pop from an empty event heap");
         if (_lentSlot >= 0) _free[_freeCount++] = _lentSlot;
-        var slot = SiftDown(_near, ref _nearCount);
-        if (_nearCount == 0 && (_ringCount | _farCount) != 0) Advance();
+        int slot;
+        if (_topFar)
+        {
+            _now = _far[0].Time;
+            slot = SiftDown(_far, ref _farCount);
+            if (_ringCount != 0) Feed();
+        }
+        else
+        {
+            _now = _near[0].Time;
+            slot = SiftDown(_near, ref _nearCount);
+        }
+        _topFar = _farCount > 0 && (_nearCount == 0 || Less(in _far[0], in _near[0]));
         _lentSlot = slot;
         return ref _slab[slot];
     }
@@ -164,38 +183,39 @@ public sealed class EventHeap
     public IEnumerable<SimEvent> Snapshot()
     {
         for (var i = 0; i < _nearCount; i++) yield return _slab[_near[i].Slot];
+        for (var i = 0; i < _farCount; i++) yield return _slab[_far[i].Slot];
         for (var b = 0; b < RingBuckets; b++)
             for (var i = 0; i < _ringCounts[b]; i++) yield return _slab[_ring[b]![i].Slot];
-        for (var i = 0; i < _farCount; i++) yield return _slab[_far[i].Slot];
     }
 
     /// <summary>
     /// Removes every event <paramref name="match"/> selects and returns them in (time, order) order; the rest keep their order. Linear in the
-    /// number pending: for rare moves of whole groups of events (a VM leaving its server), never per event.
+    /// heap's size: for rare moves of whole groups of events (a VM leaving its server), never per event.
     /// </summary>
     public List<SimEvent> RemoveWhere(Func<SimEvent, bool> match)
     {
         var taken = new List<(Key Key, SimEvent Event)>();
-        if (RemoveWhere(_near, ref _nearCount, match, taken)) Heapify(_near, _nearCount);
+        RemoveWhere(_near, ref _nearCount, match, taken);
+        RemoveWhere(_far, ref _farCount, match, taken);
         for (var b = 0; b < RingBuckets; b++)
         {
             if (_ringCounts[b] == 0) continue;
-            var before = _ringCounts[b];
-            RemoveWhere(_ring[b]!, ref _ringCounts[b], match, taken);
-            _ringCount -= before - _ringCounts[b];
+            var before = taken.Count;
+            RemoveWhere(_ring[b]!, ref _ringCounts[b], match, taken, heapify: false);
+            _ringCount -= taken.Count - before;
             if (_ringCounts[b] == 0) _occupied[b >> 6] &= ~(1UL << b);
         }
-        if (RemoveWhere(_far, ref _farCount, match, taken)) Heapify(_far, _farCount);
         if (taken.Count == 0) return [];
-        if (_nearCount == 0 && (_ringCount | _farCount) != 0) Advance();
+        if (_ringCount != 0) Feed();
+        _topFar = _farCount > 0 && (_nearCount == 0 || Less(in _far[0], in _near[0]));
         taken.Sort((a, b) => Less(in a.Key, in b.Key) ? -1 : Less(in b.Key, in a.Key) ? 1 : 0);
         return taken.ConvertAll(t => t.Event);
     }
 
-    /// <summary>Moves the selected keys of one array to <paramref name="taken"/>, keeping the others in their order; true when any went.</summary>
-    private bool RemoveWhere(Key[] keys, ref int count, Func<SimEvent, bool> match, List<(Key Key, SimEvent Event)> taken)
+    private void RemoveWhere(Key[] keys, ref int count, Func<SimEvent, bool> match, List<(Key Key, SimEvent Event)> taken, bool heapify = true)
     {
         var kept = 0;
+        var before = taken.Count;
         for (var i = 0; i < count; i++)
         {
             var key = keys[i];
@@ -206,36 +226,53 @@ public sealed class EventHeap
             }
             else keys[kept++] = key;
         }
-        if (kept == count) return false;
+        if (taken.Count == before) return;
         count = kept;
+        if (!heapify) return;
+        // Floyd's heap construction over the keys that stayed.
+        for (var i = count / 2 - 1; i >= 0; i--) SiftDownFrom(keys, count, i);
+    }
+
+    /// <summary>
+    /// Puts a later event in the ring when its bucket is after the current one and within the ring's reach; false when it belongs
+    /// in the far heap. With the ring empty, the current bucket is the far heap's root's.
+    /// </summary>
+    private bool ToRing(long bucket, in Key key)
+    {
+        if (_ringCount == 0) _current = _far[0].Time >> BucketShift;
+        if (bucket <= _current || bucket - _current >= RingBuckets) return false;
+        var slot = (int)(bucket & RingMask);
+        var keys = _ring[slot] ??= new Key[4];
+        var n = _ringCounts[slot];
+        if (n == keys.Length) Array.Resize(ref _ring[slot], n * 2);
+        Move(ref _ring[slot]![n], in key);
+        _ringCounts[slot] = n + 1;
+        if (n == 0) _occupied[slot >> 6] |= 1UL << slot;
+        _ringCount++;
         return true;
     }
 
     /// <summary>
-    /// The current heap is empty and events are pending: the next non-empty bucket, in the ring or the far heap's root's, becomes the
-    /// current one, its keys the heap (the ring's array of them becomes the heap's, the heap's empty one the ring slot's).
+    /// The ring holds events: while the far heap's root is not in a bucket up to the current one (or the far heap is empty), the
+    /// earliest of the ring's next bucket and the root's becomes the current one and the ring's events of it move into the far heap.
+    /// Then the far heap's root is the least of both. The caller sets which root is the top.
     /// </summary>
-    private void Advance()
+    private void Feed()
     {
-        var next = _ringCount > 0 ? NextOccupied() : long.MaxValue;
-        if (_farCount > 0) next = Math.Min(next, _far[0].Time >> BucketShift);
-        _current = next;
-        var slot = (int)(next & RingMask);
-        // An occupied slot holds this bucket: the ring's buckets lie within RingBuckets after the old current one, and none before next.
-        if (_ringCounts[slot] > 0)
+        while (_ringCount != 0 && (_farCount == 0 || _far[0].Time >> BucketShift > _current))
         {
-            (_near, _ring[slot]) = (_ring[slot]!, _near);
-            _nearCount = _ringCounts[slot];
-            _ringCount -= _nearCount;
+            var next = NextOccupied();
+            if (_farCount > 0) next = Math.Min(next, _far[0].Time >> BucketShift);
+            _current = next;
+            // An occupied slot holds this bucket: the ring's buckets lie within RingBuckets after the old current one, none before next.
+            var slot = (int)(next & RingMask);
+            var count = _ringCounts[slot];
+            if (count == 0) continue;
+            var keys = _ring[slot]!;
+            for (var i = 0; i < count; i++) SiftUp(ref _far, ref _farCount, in keys[i]);
+            _ringCount -= count;
             _ringCounts[slot] = 0;
             _occupied[slot >> 6] &= ~(1UL << slot);
-            Heapify(_near, _nearCount);
-        }
-        while (_farCount > 0 && _far[0].Time >> BucketShift <= next)
-        {
-            var key = _far[0];
-            SiftDown(_far, ref _farCount);
-            SiftUp(ref _near, ref _nearCount, in key);
         }
     }
 
@@ -254,21 +291,9 @@ public sealed class EventHeap
         return _current + 1 + ((slot - start) & RingMask);
     }
 
+    /// <summary>Adds <paramref name="key"/> to one heap; true when it became that heap's root.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Append(int slot, in Key key)
-    {
-        var keys = _ring[slot] ??= new Key[16];
-        var n = _ringCounts[slot];
-        if (n == keys.Length) Array.Resize(ref _ring[slot], n * 2);
-        Move(ref _ring[slot]![n], in key);
-        _ringCounts[slot] = n + 1;
-        if (n == 0) _occupied[slot >> 6] |= 1UL << slot;
-        _ringCount++;
-    }
-
-    /// <summary>Adds <paramref name="key"/> to one heap.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void SiftUp(ref Key[] keys, ref int count, in Key key)
+    private static bool SiftUp(ref Key[] keys, ref int count, in Key key)
     {
         if (count == keys.Length) Array.Resize(ref keys, keys.Length * 2);
         var i = count++;
@@ -282,6 +307,7 @@ public sealed class EventHeap
             i = parent;
         }
         Move(ref Unsafe.Add(ref root, i), in key);
+        return i == 0;
     }
 
     /// <summary>Removes the root of one non-empty heap and returns its slot.</summary>
@@ -314,12 +340,6 @@ public sealed class EventHeap
             Move(ref hole, in last);
         }
         return slot;
-    }
-
-    /// <summary>Floyd's heap construction over the first <paramref name="n"/> keys.</summary>
-    private static void Heapify(Key[] keys, int n)
-    {
-        for (var i = n / 2 - 1; i >= 0; i--) SiftDownFrom(keys, n, i);
     }
 
     private static void SiftDownFrom(Key[] keys, int n, int i)
