@@ -145,8 +145,8 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, FabricLay
         var edge = graph.SwitchLp(graph.SwitchOf(host));
         var (link, queue) = (graph.LinkOf(host), _dc.Topology.HostQueue);
         // PhysicalNic and SriovNic both take their transmitter's "done" timer as timer 0.
-        var profile = profiles.Of(link.Rate, link.DelayPs, queue.Limit, nic.Index, PhysicalNic.TransmitDoneTimer, 0);
-        var wire = new OutputPort(server, profile, 0, lpNames[edge], (edge, graph.PortOf(host)), queue.Ecn, scenario.Seed, queue.TracePs);
+        var profile = profiles.Of(link.Rate, link.DelayPs, queue.Limit, nic.Index, PhysicalNic.TransmitDoneTimer, 0, lpNames);
+        var wire = new OutputPort(server, profile, 0, (edge, graph.PortOf(host)), queue.Ecn, scenario.Seed, queue.TracePs);
         if (sriov is null) ((PhysicalNic)nic).ConnectWire(wire);
         else sriov.ConnectWire(wire);
         for (var i = 0; i < vfVms.Count; i++)

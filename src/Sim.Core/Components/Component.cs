@@ -27,6 +27,10 @@ public abstract class Component(ComponentPath path, string kind)
     /// <summary>What each of the component's ports is wired to (its LP keeps it): beside the component, whose state a hop reads anyway.</summary>
     internal (Component Peer, int Port)[] Wires = [];
 
+    /// <summary>The port <see cref="Wires"/>[0] stands for: a NIC wires only its host port (its wire is an OutputPort), so an array from
+    /// port 0 would hold an empty slot on every server (16 B). The field fits the padding after <see cref="Index"/>.</summary>
+    internal ushort FirstWire;
+
     /// <summary>Stable path, e.g. "host12/vswitch": the name in results and queries (made when read for a path kept in two parts).</summary>
     public string Path => _path.ToString();
 

@@ -29,7 +29,7 @@ public class ComponentLp(int id, string name) : LogicalProcess(id, name)
         Array.Resize(ref _components, _components.Length + 1);
         _components[^1] = component;
         PrefetchTargets = _components;
-        component.Wires = [];
+        (component.Wires, component.FirstWire) = ([], 0);
         return component;
     }
 
@@ -44,15 +44,16 @@ public class ComponentLp(int id, string name) : LogicalProcess(id, name)
     public IEnumerable<(int Port, Component Peer, int PeerPort)> WiresOf(Component component)
     {
         var wires = component.Wires;
-        for (var port = 0; port < wires.Length; port++)
-            if (wires[port].Peer is { } peer) yield return (port, peer, wires[port].Port);
+        for (var i = 0; i < wires.Length; i++)
+            if (wires[i].Peer is { } peer) yield return (component.FirstWire + i, peer, wires[i].Port);
     }
 
     /// <summary>The component and port wired to <paramref name="port"/> of <paramref name="from"/>.</summary>
     public (Component Peer, int Port) PeerOf(Component from, int port)
     {
         var wires = from.Wires;
-        if (port < wires.Length && wires[port].Peer is { } peer) return (peer, wires[port].Port);
+        var i = port - from.FirstWire;
+        if ((uint)i < (uint)wires.Length && wires[i].Peer is { } peer) return (peer, wires[i].Port);
         throw new InvalidOperationException($"{from.Path} has nothing wired to its port {port}");
     }
 
@@ -81,14 +82,12 @@ public class ComponentLp(int id, string name) : LogicalProcess(id, name)
         var wires = new List<(int A, int PortA, int B, int PortB)>();
         for (var i = 0; i < group.Count; i++)
         {
-            var ports = group[i].Wires;
-            for (var port = 0; port < ports.Length; port++)
+            foreach (var (port, peer, peerPort) in WiresOf(group[i]))
             {
-                if (ports[port].Peer is not { } peer) continue;
                 if (!position.TryGetValue(peer, out var j))
                     throw new InvalidOperationException($"{group[i].Path} port {port} is still wired to {peer.Path}, outside the group being detached");
                 // Each wire once: from its lower end.
-                if (i < j || (i == j && port < ports[port].Port)) wires.Add((i, port, j, ports[port].Port));
+                if (i < j || (i == j && port < peerPort)) wires.Add((i, port, j, peerPort));
             }
         }
         var events = TakeEventsOf(group);
@@ -101,7 +100,7 @@ public class ComponentLp(int id, string name) : LogicalProcess(id, name)
         foreach (var c in group)
         {
             var index = c.Index;
-            c.Wires = [];
+            (c.Wires, c.FirstWire) = ([], 0);
             var vacant = new VacantComponent(c.Path);
             vacant.Attach(this, index);
             _components[index] = vacant;
@@ -140,8 +139,8 @@ public class ComponentLp(int id, string name) : LogicalProcess(id, name)
     public void Disconnect(Component component, int port)
     {
         var (peer, peerPort) = PeerOf(component, port);
-        component.Wires[port] = default;
-        peer.Wires[peerPort] = default;
+        component.Wires[port - component.FirstWire] = default;
+        peer.Wires[peerPort - peer.FirstWire] = default;
     }
 
     public override void Report(ResultsBuilder results, long endTime)
@@ -169,7 +168,8 @@ public class ComponentLp(int id, string name) : LogicalProcess(id, name)
     internal void Forward(Component from, int port, in Packet packet)
     {
         var wires = from.Wires;
-        if ((uint)port < (uint)wires.Length && wires[port].Peer is { } peer) peer.Receive(wires[port].Port, in packet);
+        var i = port - from.FirstWire;
+        if ((uint)i < (uint)wires.Length && wires[i].Peer is { } peer) peer.Receive(wires[i].Port, in packet);
         else PeerOf(from, port); // throws: nothing is wired there
     }
 
@@ -182,8 +182,17 @@ public class ComponentLp(int id, string name) : LogicalProcess(id, name)
     private void Wire(Component from, int port, Component to, int toPort)
     {
         ref var wires = ref from.Wires;
-        if (port >= wires.Length) Array.Resize(ref wires, port + 1);
-        if (wires[port].Peer is not null) throw new InvalidOperationException($"{from.Path} port {port} is already wired");
-        wires[port] = (to, toPort);
+        if (wires.Length == 0) from.FirstWire = checked((ushort)port);
+        else if (port < from.FirstWire)
+        {
+            // The array grows at its front: its slots move up by the ports it gains there.
+            var grown = new (Component Peer, int Port)[wires.Length + from.FirstWire - port];
+            wires.CopyTo(grown, from.FirstWire - port);
+            (wires, from.FirstWire) = (grown, (ushort)port);
+        }
+        var i = port - from.FirstWire;
+        if (i >= wires.Length) Array.Resize(ref wires, i + 1);
+        if (wires[i].Peer is not null) throw new InvalidOperationException($"{from.Path} port {port} is already wired");
+        wires[i] = (to, toPort);
     }
 }

@@ -30,7 +30,6 @@ public sealed class OutputPort
 {
     private readonly LogicalProcess _owner;
     private readonly PortProfile _profile;
-    private readonly string _peerName;
     // The queue, its counters, the drops by flow, a marker, trace or capture: made by the first packet that waits, is dropped or
     // marked (at once with a marker or a trace). Most ports of a large, lightly loaded fabric never queue (docs/benchmarks.md,
     // "Issue 14: an idle host under 1 KB").
@@ -52,20 +51,27 @@ public sealed class OutputPort
     public OutputPort(LogicalProcess owner, ushort ownerComponent, ushort transmitDoneTimer, int index, string peerName,
         (int Lp, ushort Component, int Port) peer, DataRate rate, long delayPs, QueueLimit limit, EcnMarking? ecn = null, ulong seed = 0,
         long traceIntervalPs = 0)
-        : this(owner, new PortProfile(rate, delayPs, limit, ownerComponent, transmitDoneTimer, peer.Component), index, peerName, (peer.Lp, peer.Port),
-            ecn, seed, traceIntervalPs)
+        : this(owner, new PortProfile(rate, delayPs, limit, ownerComponent, transmitDoneTimer, peer.Component, OnlyName(peer.Lp, peerName)), index,
+            (peer.Lp, peer.Port), ecn, seed, traceIntervalPs)
     {
     }
 
+    // A port made alone (a test rig) has no builder's list of names: one that names its peer only.
+    private static string[] OnlyName(int peerLp, string peerName)
+    {
+        var names = new string[peerLp + 1];
+        names[peerLp] = peerName;
+        return names;
+    }
+
     /// <param name="profile">What the port shares with the other ports of its kind of link (a builder's <see cref="PortProfiles"/>).</param>
-    /// <param name="peer">The receiving LP and port; the component is the profile's.</param>
-    public OutputPort(LogicalProcess owner, PortProfile profile, int index, string peerName, (int Lp, int Port) peer, EcnMarking? ecn = null,
+    /// <param name="peer">The receiving LP and port; the component and the LP's name are the profile's.</param>
+    public OutputPort(LogicalProcess owner, PortProfile profile, int index, (int Lp, int Port) peer, EcnMarking? ecn = null,
         ulong seed = 0, long traceIntervalPs = 0)
     {
         _owner = owner;
         _profile = profile;
         var (rate, limit) = (profile.Rate, profile.Limit);
-        _peerName = peerName;
         var (peerLp, peerPort) = peer;
         if (peerPort is < 0 or > ushort.MaxValue) throw new ArgumentOutOfRangeException(nameof(peer), peerPort, "a port number must fit an event's port");
         Index = index;
@@ -92,7 +98,7 @@ public sealed class OutputPort
             var q = _queue;
             return new LinkStats
             {
-                From = _owner.Name, To = _peerName, FromLp = _owner.Id, FromPort = Index, RateBps = Rate.BitsPerSecond, DelayPs = DelayPs,
+                From = _owner.Name, To = PeerName, FromLp = _owner.Id, FromPort = Index, RateBps = Rate.BitsPerSecond, DelayPs = DelayPs,
                 TxPackets = _txPackets, TxWireBytes = _txWireBytes, BusyPs = _busyPs, WaitCount = _txPackets,
                 DroppedPackets = q?.DroppedPackets ?? 0, DroppedBytes = q?.DroppedBytes ?? 0, EarlyDroppedPackets = q?.EarlyDroppedPackets ?? 0,
                 EcnMarkedPackets = q?.EcnMarkedPackets ?? 0, QueuePacketPs = q?.QueuePacketPs ?? 0, QueueBytePs = q?.QueueBytePs ?? 0,
@@ -102,7 +108,9 @@ public sealed class OutputPort
     }
 
     /// <summary>The port's name in the results (links.csv, drops, capture points): FROM-&gt;TO.</summary>
-    public string Point => $"{_owner.Name}{CapturePoints.Arrow}{_peerName}";
+    public string Point => $"{_owner.Name}{CapturePoints.Arrow}{PeerName}";
+
+    private string PeerName => _profile.PeerNames[PeerLp];
 
     private PortQueue Queue => _queue ??= new PortQueue(null, null);
 

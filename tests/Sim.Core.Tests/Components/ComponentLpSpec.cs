@@ -107,4 +107,31 @@ public sealed class ComponentLpSpec
         var error = Assert.Throws<InvalidOperationException>(() => lp.PeerOf(a, 5));
         Assert.Contains("box/a has nothing wired to its port 5", error.Message);
     }
+
+    [Fact]
+    public void Wires_made_from_a_high_port_down_must_hold_only_the_wired_ports_and_lead_where_they_were_wired()
+    {
+        // arrange: a's ports 3, then 1 (the array grows at its front), b's port 2 only
+        var lp = new ComponentLp(0, "box");
+        var a = lp.Add(new Echo("box/a"));
+        var b = lp.Add(new Echo("box/b"));
+        var c = lp.Add(new Echo("box/c"));
+        lp.Connect(a, 3, b, 2);
+        lp.Connect(a, 1, c, 0);
+
+        // act
+        var wiresOfA = lp.WiresOf(a).ToList();
+
+        // assert: a's array covers ports 1..3, b's port 2 alone (no empty slots below a first wired port)
+        Assert.Equal([(1, (Component)c, 0), (3, b, 2)], wiresOfA);
+        Assert.Equal(3, a.Wires.Length);
+        Assert.Single(b.Wires);
+        Assert.Equal((a, 3), lp.PeerOf(b, 2));
+        Assert.Equal((a, 1), lp.PeerOf(c, 0));
+        Assert.Throws<InvalidOperationException>(() => lp.PeerOf(a, 0));
+        Assert.Throws<InvalidOperationException>(() => lp.PeerOf(a, 2));
+        lp.Disconnect(a, 3);
+        Assert.Throws<InvalidOperationException>(() => lp.PeerOf(b, 2));
+        Assert.Equal((c, 0), lp.PeerOf(a, 1));
+    }
 }
