@@ -28,14 +28,15 @@ internal static class VmBoundary
         return o => o switch
         {
             LogicalProcess => EntityState.Drop,
+            // The LP is its own event source, so a reference to it is dropped like any other: the guest's own components are asked.
+            Component c when own.Contains(c) && c.OrdersBy(source) =>
+                throw new InvalidOperationException($"{c.Path}, a component of the VM, orders its events by its server's source (LP {source.Name}), not the VM's"),
             Component c when own.Contains(c) => null,
             Component c => throw new InvalidOperationException($"{c.Path} stays on the source server, yet the VM refers to it"),
             ServerCpu => Cpu,
             EndpointDirectory => Directory,
             TcpContext => Tcp,
             StartupContention => Startup,
-            EventSource e when ReferenceEquals(e, source.Events) =>
-                throw new InvalidOperationException($"a component of the VM orders its events by its server's source (LP {source.Name}), not the VM's"),
             Partition or ServerBuilder or MigrationHandoff or MigrationObserver or FabricAnnouncer or EntityPlan or FabricLayout or FabricGraph =>
                 throw new InvalidOperationException($"the VM's state reaches the partition's {o.GetType().Name}"),
             _ => null,

@@ -65,6 +65,9 @@ public abstract class Component(ComponentPath path, string kind)
     /// </summary>
     public void BelongTo(EventSource entity) => _events = entity;
 
+    /// <summary>Whether the component's events take their order from <paramref name="source"/> (detached or not).</summary>
+    public bool OrdersBy(EventSource source) => ReferenceEquals(_events, source);
+
     /// <summary>The LP the component is part of now (a VM's components change LP when it migrates).</summary>
     public ComponentLp Owner => Lp;
 

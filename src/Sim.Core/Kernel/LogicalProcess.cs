@@ -17,16 +17,14 @@ namespace DcSim.SimCore.Kernel;
 /// <see cref="Partition"/> that hosts it: the partition's actor is the Akka.NET actor that owns it (see
 /// docs/kernel.md for why LPs are not one actor each, and docs/architecture.md for the components inside).
 /// </remarks>
-public abstract class LogicalProcess(int id, string name)
+public abstract class LogicalProcess(int id, string name) : EventSource(id)
 {
     private Partition? _partition;
     // An array of exactly its ports, not a list: a host has one, and a list's object and spare capacity were ~30 B of an idle host.
     private OutputPort[] _outputPorts = [];
 
-    public int Id { get; } = id;
-
-    /// <summary>The order source of events the LP itself creates (its components' unless they belong to an entity of their own).</summary>
-    public EventSource Events { get; } = new(id);
+    /// <summary>The order source of events the LP itself creates (its components' unless they belong to an entity of their own): the LP.</summary>
+    public EventSource Events => this;
     public string Name { get; } = name;
 
     /// <summary>Events this LP has handled.</summary>

@@ -76,10 +76,12 @@ public sealed class VmBoundarySpec
         // arrange
         var (source, _, detached) = Leaving(null);
         var probe = (Probe)detached.Components[0];
+        var vmOrder = probe.Events;
 
         // act
-        probe.Held = source.Events;
+        probe.BelongTo(source.Events);
         var order = Assert.Throws<CheckpointException>(() => MigrationParcel.Pack(new VmInTransit(detached, null!), source));
+        probe.BelongTo(vmOrder);
         probe.Held = new MigrationHandoff();
         var handoff = Assert.Throws<CheckpointException>(() => MigrationParcel.Pack(new VmInTransit(detached, null!), source));
 
