@@ -172,6 +172,7 @@ public sealed class DataChannelSpec() : TestKit(DcSimSerialization.Binding)
         };
         await Task.WhenAll(writes).WaitAsync(TimeSpan.FromSeconds(60));
         var (atA, atB) = (0, 0);
+        // Generous for a loaded machine; a hang still fails: a write stuck for 10 s loses its chunk, which never arrives.
         AwaitCondition(() =>
         {
             a.Pump();
@@ -179,10 +180,35 @@ public sealed class DataChannelSpec() : TestKit(DcSimSerialization.Binding)
             while (toA.TryTake(out _)) atA++;
             while (toB.TryTake(out _)) atB++;
             return atA == 8 && atB == 8;
-        });
+        }, TimeSpan.FromSeconds(30));
 
         // assert: every chunk arrived, none lost to a write's timeout
         Assert.Equal((8, 8), (atA, atB));
+    }
+
+    [Fact]
+    public async Task A_hot_process_whose_partitions_stop_reading_must_still_take_in_a_peer_s_chunks_that_overflow_the_buffers()
+    {
+        // arrange: a hot (its reader asleep), its partition registered but reading nothing (a long window, a run left for a park)
+        using var a = new DataChannel("127.0.0.1", Sys.Log);
+        using var b = new DataChannel("127.0.0.1", Sys.Log);
+        var toA = a.Register(0, CreateTestProbe().Ref);
+        toA.Waiting = true;
+        a.EnterHot();
+        var events = Enumerable.Range(0, PartitionActor.MaxEventsPerBatch).Select(i => SampleEvent with { Time = i }).ToArray();
+        var link = b.Link(a.Endpoint);
+
+        // act: ~50 MB, more than both sockets' buffers hold (a write stuck for 10 s loses its chunk)
+        await Task.Run(() => { for (var i = 0; i < 24; i++) link.Send(0, new EventBatch(4, 1, i, events, [])); }).WaitAsync(TimeSpan.FromSeconds(60));
+        var at = 0;
+        AwaitCondition(() =>
+        {
+            while (toA.TryTake(out _)) at++;
+            return at == 24;
+        }, TimeSpan.FromSeconds(30));
+
+        // assert: the connection's reader took every chunk while nobody else read
+        Assert.Equal(24, at);
     }
 
     [Fact]

@@ -62,6 +62,15 @@ public sealed class DataChannel : IDisposable
     /// <summary>How long a partition polls after a window whose words came later than <see cref="SpinTicks"/> (the peer is being preempted).</summary>
     public static readonly long ShortSpinTicks = Stopwatch.Frequency / 200_000;   // 5 µs
 
+    /// <summary>
+    /// How long bytes may wait on a connection no partition reads while one is hot before its reader takes them. A hot partition reads
+    /// while it waits (for its peers' words, or for a write to go), but one that stops looking for a while (a long window, a run it left
+    /// for a park) must not leave a peer blocked writing to this process: that peer's partition could not finish its window, and two
+    /// processes writing more than their buffers hold to each other would hang until the write's limit lost a frame. Long against a
+    /// window (a wake-up per connection this often costs nothing), short against a run.
+    /// </summary>
+    private static readonly TimeSpan StarvedWait = TimeSpan.FromMilliseconds(20);
+
     /// <summary>"address:port" where this process's partitions are reached.</summary>
     public string Endpoint { get; }
 
@@ -69,7 +78,7 @@ public sealed class DataChannel : IDisposable
     internal FrameHandoff Register(int index, IActorRef partition) => _partitions[index] = new FrameHandoff(partition);
 
     /// <summary>The link to the process at <paramref name="endpoint"/>, made (and connecting) when first asked for.</summary>
-    internal PeerLink Link(string endpoint) => _links.GetOrAdd(endpoint, e => new PeerLink(e, _log, Pump));
+    internal PeerLink Link(string endpoint) => _links.GetOrAdd(endpoint, e => new PeerLink(e, _log, PumpUntilWritable));
 
     /// <summary>
     /// A partition here starts running windows (until it calls <see cref="LeaveHot"/>): it reads the connections itself while it waits,
@@ -95,6 +104,26 @@ public sealed class DataChannel : IDisposable
     internal void Pump()
     {
         foreach (var inbound in Volatile.Read(ref _inbound)) inbound.Drain();
+    }
+
+    /// <summary>
+    /// For a write the peer's full buffers hold up: reads every connection, then blocks until <paramref name="writing"/> takes bytes again
+    /// or a connection has bytes to read (a millisecond at most). Waking on either keeps two processes blocked writing to each other
+    /// moving in step, each reading what the other sends as soon as it lands.
+    /// </summary>
+    internal void PumpUntilWritable(Socket writing)
+    {
+        Pump();
+        var reads = Volatile.Read(ref _inbound).Where(i => !i.Ended).Select(i => i.Socket).ToList();
+        var writes = new List<Socket> { writing };
+        try
+        {
+            Socket.Select(reads, writes, null, 1_000);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // A connection closing as it is polled: the next drain sees it ended; the write sees its own socket's error.
+        }
     }
 
     /// <summary>
@@ -144,15 +173,24 @@ public sealed class DataChannel : IDisposable
         }
     }
 
-    /// <summary>Reads one connection while no partition here is hot, until it ends; a frame for a partition not here (moved, or never built) is dropped.</summary>
+    /// <summary>
+    /// Reads one connection while no partition here is hot, until it ends; a frame for a partition not here (moved, or never built) is
+    /// dropped. While one is hot it reads a connection only if bytes wait there that no partition looked at for a whole
+    /// <see cref="StarvedWait"/>.
+    /// </summary>
     private void Read(Inbound inbound)
     {
         try
         {
+            var looks = inbound.Looks;
             while (!inbound.Ended && !_disposed)
             {
-                _cold.Wait();
-                if (inbound.Socket.Poll(100_000, SelectMode.SelectRead)) inbound.Drain(wait: true);
+                if (_cold.Wait(StarvedWait))
+                {
+                    if (inbound.Socket.Poll(100_000, SelectMode.SelectRead)) inbound.Drain(wait: true);
+                }
+                else if (inbound.Looks == looks && inbound.Socket.Poll(0, SelectMode.SelectRead)) inbound.Drain(wait: true);
+                looks = inbound.Looks;
             }
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)

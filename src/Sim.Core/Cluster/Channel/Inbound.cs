@@ -13,8 +13,12 @@ internal sealed class Inbound(Socket socket, Action<int, object> deliver, ILoggi
     private readonly Lock _lock = new();
     private readonly Frames.Parser _frames = new();
     private volatile bool _ended;
+    private long _looks;
 
     public Socket Socket => socket;
+
+    /// <summary>How many drains have read the socket so far: the reader tells from it whether anyone looked at the connection lately.</summary>
+    public long Looks => Interlocked.Read(ref _looks);
 
     /// <summary>The connection is closed (by its peer, by an error, or by this process): nothing more comes.</summary>
     public bool Ended => _ended;
@@ -29,6 +33,7 @@ internal sealed class Inbound(Socket socket, Action<int, object> deliver, ILoggi
         else if (!_lock.TryEnter()) return false;
         try
         {
+            Interlocked.Increment(ref _looks);
             return Read();
         }
         finally
