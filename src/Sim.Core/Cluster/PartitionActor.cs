@@ -47,6 +47,8 @@ public sealed class PartitionActor : ReceiveActor
     private PeerLink?[] _links = [];
     /// <summary>Where this process's channel leaves the frames for this partition (null without a channel).</summary>
     private FrameHandoff? _handoff;
+    /// <summary>How long the next wait for peers' frames polls before it blocks (<see cref="AdvanceOrWait"/>).</summary>
+    private long _spinTicks = DataChannel.SpinTicks;
     private IActorRef _coordinator = ActorRefs.Nobody;
     /// <summary>The stretch under way (null while parked), the window being run or waited for, and what this partition said of it.</summary>
     private ReleaseStretch? _stretch;
@@ -112,7 +114,7 @@ public sealed class PartitionActor : ReceiveActor
         });
         Receive<EventBatch>(b => FromPeer(b.Run, b.Window, () => _inbox.Add(b)));
         Receive<PeerWindow>(w => FromPeer(w.Run, w.Window, () => _inbox.Add(w)));
-        // Frames the channel's reader left while this actor was not waiting for them (a stale registration's are of a stale run: dropped).
+        // Frames the channel left while this actor was not waiting for them (a stale registration's are of a stale run: dropped).
         Receive<FrameHandoff>(h =>
         {
             if (_partition is null) return;
@@ -307,45 +309,62 @@ public sealed class PartitionActor : ReceiveActor
         RunWindows();
     }
 
-    /// <summary>Runs windows for as long as each one's peers' words are here, or come while this actor waits for them (<see cref="AdvanceOrWait"/>).</summary>
+    /// <summary>
+    /// Runs windows for as long as each one's peers' words are here, or come while this actor waits for them (<see cref="AdvanceOrWait"/>:
+    /// only when every peer is in another process on the channel). Meanwhile this partition's thread reads the channel's connections
+    /// itself (<see cref="DataChannel.EnterHot"/>).
+    /// </summary>
     private void RunWindows()
     {
-        do RunWindow();
-        while (AdvanceOrWait());
+        // A peer in this process (or on Akka) tells its words to the mailbox, which a wait here would not see: then none.
+        var hot = _handoff is not null && _channel is { WaitTicks: > 0 } && _links.Where((_, p) => p != _partition!.Index).All(l => l is not null);
+        if (hot) _channel!.EnterHot();
+        try
+        {
+            do RunWindow();
+            while (hot ? AdvanceOrWait() : Advance());
+        }
+        finally
+        {
+            if (hot) _channel!.LeaveHot();
+        }
     }
 
     /// <summary>
     /// Decides the next window once the peers' words on the one run are here: true to run it now. Words that come over the channel are
-    /// waited for here, on this actor's thread, as a barrier in one process waits (<see cref="SpinGate"/>: spinning, then yielding, up to
-    /// the channel's wait, 1 ms by default, longer than a busy window): that saves the mailbox hop, a thread-pool wake-up, on every
-    /// crossing. Past it the actor returns to its mailbox (a park request, a lost peer), and the channel's reader tells it when frames come.
+    /// waited for here, on this actor's thread, which reads the sockets itself: first polling them (<see cref="DataChannel.SpinTicks"/>, or
+    /// <see cref="DataChannel.ShortSpinTicks"/> after a window whose words came later),
+    /// then blocked in the system's poll until a frame lands, up to the channel's wait (<see cref="DataChannel.WaitTicks"/>). So a crossing
+    /// wakes no other thread (the channel's reader, the mailbox's), and a peer a window behind costs no core. Past the wait the actor
+    /// returns to its mailbox (a park request, a lost peer), and the channel's reader tells it when frames come.
     /// </summary>
     private bool AdvanceOrWait()
     {
         if (Advance()) return true;
-        if (_own is null || _handoff is not { } handoff || _channel is not { WaitTicks: > 0 }) return false;
+        if (_own is null || _handoff is not { } handoff || _channel is not { } channel) return false;
         var advanced = false;
         var began = Stopwatch.GetTimestamp();
-        var spin = new SpinWait();
         handoff.Waiting = true;
         try
         {
             while (_own is not null && !advanced)
             {
+                channel.Pump();
                 if (TakeFrames(handoff))
                 {
                     advanced = Advance();
                     continue;
                 }
                 var waited = Stopwatch.GetTimestamp() - began;
-                if (waited >= _channel!.WaitTicks) break;
-                if (waited < SpinGate.PauseLimit) Thread.SpinWait(16);
-                else spin.SpinOnce(sleep1Threshold: -1);
+                if (waited >= channel.WaitTicks) break;
+                if (waited >= _spinTicks)
+                    channel.WaitForFrames((channel.WaitTicks - waited) * 1_000_000 / Stopwatch.Frequency);
             }
         }
         finally
         {
             handoff.Waiting = false;
+            _spinTicks = Stopwatch.GetTimestamp() - began <= DataChannel.SpinTicks ? DataChannel.SpinTicks : DataChannel.ShortSpinTicks;
         }
         // Frames left after the last look came without a token: take them now.
         var late = TakeFrames(handoff);

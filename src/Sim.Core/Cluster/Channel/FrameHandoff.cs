@@ -4,7 +4,8 @@ using Akka.Actor;
 namespace DcSim.SimCore.Cluster.Channel;
 
 /// <summary>
-/// Where a connection's reader leaves the decoded frames for one partition in this process, and how that partition's actor learns of
+/// Where whoever drains a connection (its reader thread, or a partition of this process waiting on its own thread, <see cref="Inbound"/>)
+/// leaves the decoded frames for one partition in this process, and how that partition's actor learns of
 /// them: while the actor waits for its peers' words on a window (<see cref="Waiting"/>) it takes them straight from here, without a
 /// mailbox hop (a thread-pool wake-up per crossing); otherwise the reader tells the actor this handoff, and the actor takes what is here.
 /// </summary>

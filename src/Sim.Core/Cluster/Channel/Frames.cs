@@ -36,23 +36,43 @@ internal static class Frames
         buffer.Position = end;
     }
 
-    /// <summary>Reads frames off one connection, however its bytes are cut into reads.</summary>
-    internal sealed class Reader(Stream stream)
+    /// <summary>
+    /// Cuts frames out of one connection's bytes, however its reads cut them: a reader writes what it received into <see cref="Free"/>,
+    /// says how much (<see cref="Wrote"/>), then takes every whole frame (<see cref="Next"/>).
+    /// </summary>
+    internal sealed class Parser
     {
         private byte[] _buffer = new byte[64 * 1024];
+        private int _start;
+        private int _end;
 
-        /// <summary>The next frame, or null when the stream ends between frames (a closed connection).</summary>
+        /// <summary>Bytes of a frame not yet whole: a connection that ends now ends inside a frame.</summary>
+        public bool Partial => _end > _start;
+
+        /// <summary>Where the next bytes go: room for at least the rest of the frame begun, or a read's worth.</summary>
+        public Span<byte> Free()
+        {
+            var needed = _end - _start >= sizeof(int) ? sizeof(int) + Length(_start) : 0;
+            if (_start > 0 && (_start == _end || _buffer.Length - _end < Math.Max(needed - (_end - _start), 4 * 1024)))
+            {
+                // Move what is left of a frame to the front: a frame is read into one array.
+                _buffer.AsSpan(_start, _end - _start).CopyTo(_buffer);
+                (_start, _end) = (0, _end - _start);
+            }
+            if (_buffer.Length < needed) Array.Resize(ref _buffer, Math.Max(needed, 2 * _buffer.Length));
+            return _buffer.AsSpan(_end);
+        }
+
+        public void Wrote(int count) => _end += count;
+
+        /// <summary>The next whole frame received, or null until its bytes are all here.</summary>
         public (int To, object Message)? Next()
         {
-            Span<byte> header = stackalloc byte[sizeof(int)];
-            var got = stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
-            if (got == 0) return null;
-            if (got < header.Length) throw new EndOfStreamException("the data channel's connection ended inside a frame's length");
-            var length = BinaryPrimitives.ReadInt32LittleEndian(header);
-            if (length is < sizeof(int) + 1 or > MaxBytes) throw new InvalidDataException($"a data channel frame of {length} bytes: the stream is broken");
-            if (_buffer.Length < length) _buffer = new byte[Math.Max(length, 2 * _buffer.Length)];
-            stream.ReadExactly(_buffer, 0, length);
-            using var r = new BinaryReader(new MemoryStream(_buffer, 0, length, writable: false));
+            if (_end - _start < sizeof(int)) return null;
+            var length = Length(_start);
+            if (_end - _start < sizeof(int) + length) return null;
+            using var r = new BinaryReader(new MemoryStream(_buffer, _start + sizeof(int), length, writable: false));
+            _start += sizeof(int) + length;
             var to = r.ReadInt32();
             object message = r.ReadByte() switch
             {
@@ -62,6 +82,12 @@ internal static class Frames
             };
             if (r.BaseStream.Position != length) throw new InvalidDataException($"a data channel frame of {length} bytes held {r.BaseStream.Position}");
             return (to, message);
+        }
+
+        private int Length(int at)
+        {
+            var length = BinaryPrimitives.ReadInt32LittleEndian(_buffer.AsSpan(at));
+            return length is < sizeof(int) + 1 or > MaxBytes ? throw new InvalidDataException($"a data channel frame of {length} bytes: the stream is broken") : length;
         }
     }
 }
