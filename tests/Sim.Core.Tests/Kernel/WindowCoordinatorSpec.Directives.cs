@@ -69,8 +69,8 @@ public sealed partial class WindowCoordinatorSpec
     }
 
     /// <summary>The run's results; a failed run fails the test with its reason.</summary>
-    private ExperimentCompleted Completed() =>
-        FishForMessage<IDcSimMessage>(m => m is ExperimentCompleted or ExperimentFailed, TimeSpan.FromSeconds(60)) switch
+    private ExperimentCompleted Completed(TimeSpan? within = null) =>
+        FishForMessage<IDcSimMessage>(m => m is ExperimentCompleted or ExperimentFailed, within ?? TimeSpan.FromSeconds(60)) switch
         {
             ExperimentCompleted c => c,
             var other => throw new Xunit.Sdk.XunitException($"run failed: {((ExperimentFailed)other).Reason}"),

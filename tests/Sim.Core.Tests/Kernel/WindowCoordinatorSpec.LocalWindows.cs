@@ -16,7 +16,9 @@ public sealed partial class WindowCoordinatorSpec
     /// <summary>50,000 windows of 1 µs on several partitions: long enough to pause, query or lose the member in the middle however fast windows are.</summary>
     private const string LongerScenario = "duration = 50ms\nseed = 3\nkernel.progress-interval = 250us\n";
     /// <summary>Long enough that a pause sent after the first millisecond cannot arrive after the run has ended.</summary>
-    private const string PausedScenario = "duration = 250ms\nseed = 3\nkernel.progress-interval = 250us\n";
+    // Long enough that a pause sent at the first progress report (1 ms) cannot arrive after the end, few reports (each one is a barrier
+    // the coordinator hears of), and a generous completion wait: with two spinning partitions on a loaded 2-core machine it ran ~20x slower.
+    private const string PausedScenario = "duration = 100ms\nseed = 3\nkernel.progress-interval = 1ms\n";
     private IActorRef StartRun(IModelFactory model, int partitions, bool localWindows = true, int maxMemberLosses = 0, string scenario = LongScenario)
     {
         var region = Sys.ActorOf(Props.Create(() => new LocalRegion(model)));
@@ -162,7 +164,7 @@ public sealed partial class WindowCoordinatorSpec
         var held = FishForMessage<RunHeld>(_ => true, TimeSpan.FromSeconds(10));
         var applied = Apply(coordinator, 1, "token", "ring1");
         var resumed = Control(coordinator, new ResumeRun(2));
-        var completed = Completed();
+        var completed = Completed(TimeSpan.FromMinutes(3));
 
         // assert
         Assert.Equal((true, "paused", "holds at the next barrier"), (paused.Accepted, paused.State, paused.Detail));
