@@ -24,12 +24,19 @@ public abstract class Component(ComponentPath path, string kind)
     private ComponentLp? _lp;
     private EventSource? _events; // the entity's source, or the LP's: read per event, so resolved once
 
-    /// <summary>What each of the component's ports is wired to (its LP keeps it): beside the component, whose state a hop reads anyway.</summary>
-    internal (Component Peer, int Port)[] Wires = [];
+    // What the component's ports are wired to (its LP wires them): the first wired port's peer in place, the ports after it in an
+    // array. A server's NIC and stack wire one port each, so a hop reads the component it leaves, whose state is in cache anyway, and
+    // an idle host holds no wire arrays (two of 40 B; docs/benchmarks.md, seventh round).
+    private Component? _firstPeer;
+    private int _firstPeerPort;
+    private (Component Peer, int Port)[] _moreWires = [];
 
-    /// <summary>The port <see cref="Wires"/>[0] stands for: a NIC wires only its host port (its wire is an OutputPort), so an array from
-    /// port 0 would hold an empty slot on every server (16 B). The field fits the padding after <see cref="Index"/>.</summary>
-    internal ushort FirstWire;
+    /// <summary>The lowest wired port: a NIC wires only its host port (its wire is an OutputPort), so a table from port 0 would hold an
+    /// empty slot on every server. The field fits the padding after <see cref="Index"/>.</summary>
+    internal ushort FirstWire { get; private set; }
+
+    /// <summary>How many ports, from <see cref="FirstWire"/> on, the wire table covers (wired or undone since).</summary>
+    internal int WireSpan => _firstPeer is null && _moreWires.Length == 0 ? 0 : 1 + _moreWires.Length;
 
     /// <summary>Stable path, e.g. "host12/vswitch": the name in results and queries (made when read for a path kept in two parts).</summary>
     public string Path => _path.ToString();
@@ -77,6 +84,51 @@ public abstract class Component(ComponentPath path, string kind)
         Index = index;
         _events ??= lp.Events;
     }
+
+    /// <summary>What <paramref name="port"/> is wired to, or null.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal Component? PeerAt(int port, out int peerPort)
+    {
+        var i = port - FirstWire;
+        if (i == 0)
+        {
+            peerPort = _firstPeerPort;
+            return _firstPeer;
+        }
+        var more = _moreWires;
+        if ((uint)(i - 1) < (uint)more.Length)
+        {
+            peerPort = more[i - 1].Port;
+            return more[i - 1].Peer;
+        }
+        peerPort = 0;
+        return null;
+    }
+
+    /// <summary>Wires <paramref name="port"/> to <paramref name="peerPort"/> of <paramref name="peer"/>, or undoes its wire (a null peer).</summary>
+    internal void SetWire(int port, Component? peer, int peerPort)
+    {
+        if (WireSpan == 0) FirstWire = checked((ushort)port);
+        else if (port < FirstWire)
+        {
+            // The table grows at its front: the slots it had move up by the ports it gains there.
+            var gained = FirstWire - port;
+            var grown = new (Component Peer, int Port)[_moreWires.Length + gained];
+            grown[gained - 1] = (_firstPeer!, _firstPeerPort);
+            _moreWires.CopyTo(grown, gained);
+            (_moreWires, _firstPeer, _firstPeerPort, FirstWire) = (grown, null, 0, checked((ushort)port));
+        }
+        var i = port - FirstWire;
+        if (i == 0) (_firstPeer, _firstPeerPort) = (peer, peerPort);
+        else
+        {
+            if (i > _moreWires.Length) Array.Resize(ref _moreWires, i);
+            _moreWires[i - 1] = (peer!, peerPort);
+        }
+    }
+
+    /// <summary>Forgets every wire (the component joins an LP, or leaves one).</summary>
+    internal void ClearWires() => (_firstPeer, _firstPeerPort, _moreWires, FirstWire) = (null, 0, [], 0);
 
     /// <summary>Schedules the component's first events, if any (called once, before the first window).</summary>
     public virtual void Start() { }

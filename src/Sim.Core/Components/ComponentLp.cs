@@ -29,7 +29,7 @@ public class ComponentLp(int id, string name) : LogicalProcess(id, name)
         Array.Resize(ref _components, _components.Length + 1);
         _components[^1] = component;
         PrefetchTargets = _components;
-        (component.Wires, component.FirstWire) = ([], 0);
+        component.ClearWires();
         return component;
     }
 
@@ -43,17 +43,14 @@ public class ComponentLp(int id, string name) : LogicalProcess(id, name)
     /// <summary>The wired ports of <paramref name="component"/>, with what each leads to.</summary>
     public IEnumerable<(int Port, Component Peer, int PeerPort)> WiresOf(Component component)
     {
-        var wires = component.Wires;
-        for (var i = 0; i < wires.Length; i++)
-            if (wires[i].Peer is { } peer) yield return (component.FirstWire + i, peer, wires[i].Port);
+        for (int port = component.FirstWire, end = port + component.WireSpan; port < end; port++)
+            if (component.PeerAt(port, out var peerPort) is { } peer) yield return (port, peer, peerPort);
     }
 
     /// <summary>The component and port wired to <paramref name="port"/> of <paramref name="from"/>.</summary>
     public (Component Peer, int Port) PeerOf(Component from, int port)
     {
-        var wires = from.Wires;
-        var i = port - from.FirstWire;
-        if ((uint)i < (uint)wires.Length && wires[i].Peer is { } peer) return (peer, wires[i].Port);
+        if (from.PeerAt(port, out var peerPort) is { } peer) return (peer, peerPort);
         throw new InvalidOperationException($"{from.Path} has nothing wired to its port {port}");
     }
 
@@ -100,7 +97,7 @@ public class ComponentLp(int id, string name) : LogicalProcess(id, name)
         foreach (var c in group)
         {
             var index = c.Index;
-            (c.Wires, c.FirstWire) = ([], 0);
+            c.ClearWires();
             var vacant = new VacantComponent(c.Path);
             vacant.Attach(this, index);
             _components[index] = vacant;
@@ -139,8 +136,8 @@ public class ComponentLp(int id, string name) : LogicalProcess(id, name)
     public void Disconnect(Component component, int port)
     {
         var (peer, peerPort) = PeerOf(component, port);
-        component.Wires[port - component.FirstWire] = default;
-        peer.Wires[peerPort - peer.FirstWire] = default;
+        component.SetWire(port, null, 0);
+        peer.SetWire(peerPort, null, 0);
     }
 
     public override void Report(ResultsBuilder results, long endTime)
@@ -167,9 +164,7 @@ public class ComponentLp(int id, string name) : LogicalProcess(id, name)
     // A hop inside a server, for every packet a host sends or receives: the wire is read in place, not through PeerOf's tuple.
     internal void Forward(Component from, int port, in Packet packet)
     {
-        var wires = from.Wires;
-        var i = port - from.FirstWire;
-        if ((uint)i < (uint)wires.Length && wires[i].Peer is { } peer) peer.Receive(wires[i].Port, in packet);
+        if (from.PeerAt(port, out var peerPort) is { } peer) peer.Receive(peerPort, in packet);
         else PeerOf(from, port); // throws: nothing is wired there
     }
 
@@ -179,20 +174,9 @@ public class ComponentLp(int id, string name) : LogicalProcess(id, name)
         SchedulePacket(from.Events, time, peer.Index, checked((ushort)peerPort), in packet);
     }
 
-    private void Wire(Component from, int port, Component to, int toPort)
+    private static void Wire(Component from, int port, Component to, int toPort)
     {
-        ref var wires = ref from.Wires;
-        if (wires.Length == 0) from.FirstWire = checked((ushort)port);
-        else if (port < from.FirstWire)
-        {
-            // The array grows at its front: its slots move up by the ports it gains there.
-            var grown = new (Component Peer, int Port)[wires.Length + from.FirstWire - port];
-            wires.CopyTo(grown, from.FirstWire - port);
-            (wires, from.FirstWire) = (grown, (ushort)port);
-        }
-        var i = port - from.FirstWire;
-        if (i >= wires.Length) Array.Resize(ref wires, i + 1);
-        if (wires[i].Peer is not null) throw new InvalidOperationException($"{from.Path} port {port} is already wired");
-        wires[i] = (to, toPort);
+        if (from.PeerAt(port, out _) is not null) throw new InvalidOperationException($"{from.Path} port {port} is already wired");
+        from.SetWire(port, to, toPort);
     }
 }

@@ -122,10 +122,10 @@ public sealed class ComponentLpSpec
         // act
         var wiresOfA = lp.WiresOf(a).ToList();
 
-        // assert: a's array covers ports 1..3, b's port 2 alone (no empty slots below a first wired port)
+        // assert: a's table covers ports 1..3, b's port 2 alone (no empty slots below a first wired port)
         Assert.Equal([(1, (Component)c, 0), (3, b, 2)], wiresOfA);
-        Assert.Equal(3, a.Wires.Length);
-        Assert.Single(b.Wires);
+        Assert.Equal(3, a.WireSpan);
+        Assert.Equal(1, b.WireSpan);
         Assert.Equal((a, 3), lp.PeerOf(b, 2));
         Assert.Equal((a, 1), lp.PeerOf(c, 0));
         Assert.Throws<InvalidOperationException>(() => lp.PeerOf(a, 0));
