@@ -16,8 +16,10 @@ namespace DcSim.ActorsNic;
 /// The NIC's own latencies (descriptor fetch and DMA before a frame reaches the transmitter, DMA and MSI-X after one
 /// arrives) delay frames without costing CPU; while delayed a frame is still in transit.
 /// </remarks>
-public sealed class PhysicalNic(ComponentPath path, long txLatencyPs = 0, long rxLatencyPs = 0) : Component(path, "nic")
+public sealed class PhysicalNic(ComponentPath path, long txLatencyPs = 0, long rxLatencyPs = 0) : Component(path)
 {
+    public override string Kind => "nic";
+
     /// <summary>The port frames arrive on from the wire (the leaf's output port sends to it).</summary>
     public const int WirePort = 0;
     /// <summary>The port towards the server.</summary>

@@ -35,8 +35,10 @@ public sealed record VirtioCosts(
 /// a packet that reaches the guest while its vCPU is still busy with earlier work joins the running poll without an
 /// interrupt, and a packet the guest sends while the backend's core is busy needs no kick.
 /// </remarks>
-public sealed class VirtioNic(string path, Processor host, Processor vcpus, VirtioCosts costs) : Component(path, "vnic")
+public sealed class VirtioNic(string path, Processor host, Processor vcpus, VirtioCosts costs) : Component(path)
 {
+    public override string Kind => "vnic";
+
     public const int HostSide = 0;
     public const int GuestSide = 1;
 

@@ -11,8 +11,10 @@ namespace DcSim.ActorsNic.Tests;
 public sealed class PhysicalNicSpec
 {
     /// <summary>Stands for the server's stack: sends a burst at time 0 through the NIC, records what the NIC hands up.</summary>
-    private sealed class Stack() : Component("sender/stack", "test")
+    private sealed class Stack() : Component("sender/stack")
     {
+        public override string Kind => "test";
+
         public List<Packet> Burst { get; } = [];
         public List<(long Time, Packet Packet)> Received { get; } = [];
         public override void Start() { if (Burst.Count > 0) SetTimer(0, 0); }

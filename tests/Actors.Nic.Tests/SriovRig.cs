@@ -69,8 +69,10 @@ internal sealed class SriovRig
     }
 
     /// <summary>A function's driver side: sends its frames at their times through port 0, records what reaches it.</summary>
-    internal sealed class End(string path) : Component(path, "end")
+    internal sealed class End(string path) : Component(path)
     {
+        public override string Kind => "end";
+
         private readonly List<(long At, Packet Packet)> _schedule = [];
         public List<(long Time, Packet Packet)> Received { get; } = [];
         public void SendAt(long at, Packet packet) => _schedule.Add((at, packet));

@@ -27,8 +27,10 @@ public sealed class VirtioNicSpec
         KickCycles: 3_000, InterruptCycles: 4_000);
 
     /// <summary>Sends its packets at their times through port 0 and records what reaches it.</summary>
-    private sealed class End(string path) : Component(path, "end")
+    private sealed class End(string path) : Component(path)
     {
+        public override string Kind => "end";
+
         private readonly List<(long At, Packet Packet)> _schedule = [];
         public List<(long Time, long Flow)> Received { get; } = [];
         public void SendAt(long at, long flow, uint flowHash = 1) => _schedule.Add((at, Packet(flow) with { FlowHash = flowHash }));

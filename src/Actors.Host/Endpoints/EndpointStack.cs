@@ -59,6 +59,8 @@ internal sealed class EndpointStack : Component, IEndpoint, ITcpStackPort
     // Null: running from the start to the end, no guests (see Life).
     private EndpointLifecycle? _lifecycle;
     private readonly bool _free;
+    // An index into Kinds: a byte in the padding, not a string reference in every stack.
+    private readonly byte _kind;
     private readonly int _endpoint;
     private TcpLayer? _tcp;
     private StackExtras? _extras;
@@ -66,8 +68,11 @@ internal sealed class EndpointStack : Component, IEndpoint, ITcpStackPort
     /// <param name="lifecycle">Null for a stack that runs from the start to the end (a bare-metal host's).</param>
     public EndpointStack(ComponentPath path, string kind, int endpoint, StackContext context, Func<GeneratorSettings, bool> runsHere,
         StackPlacement placement, EndpointLifecycle? lifecycle)
-        : base(path, kind)
+        : base(path)
     {
+        var kindIndex = Array.IndexOf(Kinds, kind);
+        if (kindIndex < 0) throw new ArgumentException($"{Path}: no stack kind '{kind}'", nameof(kind));
+        _kind = (byte)kindIndex;
         _context = context;
         _endpoint = endpoint;
         _placement = placement;
@@ -83,6 +88,10 @@ internal sealed class EndpointStack : Component, IEndpoint, ITcpStackPort
         }
         _generators = [.. apps];
     }
+
+    private static readonly string[] Kinds = [EndpointResults.HostStackKind, EndpointResults.VmStackKind, EndpointResults.ContainerStackKind];
+
+    public override string Kind => Kinds[_kind];
 
     private StackExtras Extras => _extras ??= new StackExtras();
 

@@ -24,8 +24,10 @@ internal sealed record ContainerArrival(string Name, int Endpoint, ulong Mac, Ru
 internal sealed class ContainerDock(string path, int server, EndpointRouter router, Processor networkCore, StepCost macvlan, StartupContention startup,
     bool freeStarts, Action<ulong, long>? learnOnHostPort, FabricAnnouncer announcer, DeliveryObserver? observer, MigrationDesk desk,
     Func<string, object?> bind)
-    : Component(path, "container-dock")
+    : Component(path)
 {
+    public override string Kind => "container-dock";
+
     private const int AnnounceTimer = 0;
 
     private readonly SortedDictionary<int, ContainerArrival> _expected = [];

@@ -38,10 +38,12 @@ internal sealed class ContainerMoveAgent : Component, ITcpApplication, IMeasured
     private long _startedAt = -1, _stoppedAt = -1, _runsAt = -1;
     private bool _dumped, _handedOver;
 
+    public override string Kind => MigrationResults.Kind;
+
     /// <param name="learnBehindUplink">The source's VM switch learning the container's MAC behind its uplink (its announcement came in
     /// there); null when the host kernel is wired to the NIC without one.</param>
     public ContainerMoveAgent(string path, MigrationRequest request, ResidentContainer container, EndpointStack hostStack, Action<ulong, long>? learnBehindUplink,
-        FabricAnnouncer announcer) : base(path, MigrationResults.Kind)
+        FabricAnnouncer announcer) : base(path)
     {
         _request = request;
         _move = request.Container!;

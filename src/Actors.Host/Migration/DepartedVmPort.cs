@@ -9,8 +9,10 @@ namespace DcSim.ActorsHost.Migration;
 /// the VM's new place only from its announcement) are dropped, or held and sent on to the destination once the VM runs there
 /// (<see cref="InFlightPolicy"/>).
 /// </summary>
-internal sealed class DepartedVmPort(string path, InFlightPolicy policy) : Component(path, "departed-vm")
+internal sealed class DepartedVmPort(string path, InFlightPolicy policy) : Component(path)
 {
+    public override string Kind => "departed-vm";
+
     public const int SwitchSide = 0;
 
     private readonly DropLedger _dropped = new($"{path}:migration");

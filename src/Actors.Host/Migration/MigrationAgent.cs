@@ -48,8 +48,10 @@ internal sealed class MigrationAgent : Component, ITcpApplication, IMigrationCha
     private long _startedAt = -1, _stoppedAt = -1;
     private readonly MigrationTraffic _traffic = new();
 
+    public override string Kind => MigrationResults.Kind;
+
     public MigrationAgent(string path, MigrationRequest request, ResidentVm vm, EndpointStack hostStack, HostSwitch hostSwitch,
-        MigrationHandoff handoff, FabricAnnouncer announcer, int sourceHost, long linkBitsPerSecond) : base(path, MigrationResults.Kind)
+        MigrationHandoff handoff, FabricAnnouncer announcer, int sourceHost, long linkBitsPerSecond) : base(path)
     {
         _announcer = announcer;
         _request = request;

@@ -16,8 +16,10 @@ namespace DcSim.ActorsHost.Migration;
 /// path, never later than the bytes it counts, so the destination hears "all in" exactly when the last byte is read, and the source hears
 /// it one path later — the same on one partition or many.
 /// </remarks>
-internal sealed class MigrationDesk(string path, int server, FabricAnnouncer announcer) : Component(path, "migration-desk"), ITcpApplication, IMeasuredMigration
+internal sealed class MigrationDesk(string path, int server, FabricAnnouncer announcer) : Component(path), ITcpApplication, IMeasuredMigration
 {
+    public override string Kind => "migration-desk";
+
     /// <summary>The desk's component index on every server that moves arrive at: right after the NIC.</summary>
     public const ushort At = 1;
 

@@ -13,8 +13,10 @@ namespace DcSim.ActorsHost.Migration;
 /// </summary>
 internal sealed class VmDock(string path, int server, HostSwitch hostSwitch, FabricAnnouncer announcer,
     Func<int, ResidentVm, int, (IReadOnlyList<Component> Attachment, Component Vnic, int GuestSide)> attach, MigrationObserver observer,
-    Func<string, object?> bind) : Component(path, "vm-dock")
+    Func<string, object?> bind) : Component(path)
 {
+    public override string Kind => "vm-dock";
+
     private readonly SortedDictionary<int, (int Port, int FirstCore)> _arrivals = [];
     private readonly HashSet<int> _arrived = [];
 

@@ -9,8 +9,10 @@ namespace DcSim.ActorsHost.Servers;
 /// <c>fallback_vms</c>, and one per VM by name, its VF number, or -1 when it fell back to a vNIC on the vm-switch
 /// (servers.vf-exhaustion = vswitch). Carries no traffic.
 /// </summary>
-public sealed class VfAssignment(string path, IReadOnlyList<(string Vm, int Vf)> vms) : Component(path, ComponentKind)
+public sealed class VfAssignment(string path, IReadOnlyList<(string Vm, int Vf)> vms) : Component(path)
 {
+    public override string Kind => ComponentKind;
+
     public const string ComponentKind = "vf-assignment";
 
     public override void Receive(int port, in Packet packet) =>

@@ -67,11 +67,13 @@ public sealed class GuestBond : Component
     private int _generation; // a pending plug-in timer of an older generation was overtaken by an unplug
     private long _unplugs, _plugs;
 
+    public override string Kind => ComponentKind;
+
     /// <param name="nic">The server's SR-IOV NIC and <paramref name="vf"/> the VF the guest has.</param>
     /// <param name="schedule">The scenario's hot-plug events for this VM, in time order.</param>
     /// <param name="vfPlugged">False for a VM that migrated here: it runs on the backup until the VF is plugged in (<see cref="AttachVf"/>).</param>
     public GuestBond(string path, GuestBondSettings settings, SriovNic nic, int vf, IReadOnlyList<VfHotplugEvent> schedule, bool vfPlugged = true)
-        : base(path, ComponentKind)
+        : base(path)
     {
         (_plugged, _vfUp) = (vfPlugged, vfPlugged);
         if (!vfPlugged) Active = BondSlave.Backup;

@@ -57,6 +57,8 @@ public sealed class LinuxBridge : Component
     private long _frames, _forwarded, _flooded, _floodCopies, _learned, _moved, _full, _cycles;
     private long _dropsInvalidSource, _dropsSamePort, _dropsNoPort;
 
+    public override string Kind => "bridge";
+
     /// <param name="path">Stable path, e.g. "host3/br0".</param>
     /// <param name="dropLocation">How drops here are named in the results ("host3:br0").</param>
     /// <param name="ports">Number of ports, 0 .. ports - 1; the server's builder must wire every one (a flood uses them all).</param>
@@ -65,7 +67,7 @@ public sealed class LinuxBridge : Component
     /// <param name="category">What that work counts as: HostKernel, or GuestKernel inside a VM.</param>
     /// <param name="costPerFrame">Cycles per frame with a valid source, forwarded, flooded or dropped because it would go back out of its own port (per packet + per frame byte).</param>
     public LinuxBridge(string path, string dropLocation, int ports, BridgeSettings settings, Processor processor,
-        CpuCategory category, StepCost costPerFrame) : base(path, "bridge")
+        CpuCategory category, StepCost costPerFrame) : base(path)
     {
         if (ports < 1) throw new ArgumentOutOfRangeException(nameof(ports), ports, "a bridge needs at least one port");
         _ports = ports;

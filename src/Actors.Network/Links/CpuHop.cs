@@ -12,8 +12,10 @@ namespace DcSim.ActorsNetwork.Links;
 /// other when the kernel's core has done that direction's step; one that finds the core's backlog full is dropped
 /// ("PATH:backlog").
 /// </summary>
-public sealed class CpuHop(string path, string kind, Processor processor, CpuCategory category, StepCost aToB, StepCost bToA) : Component(path, kind)
+public sealed class CpuHop(string path, string kind, Processor processor, CpuCategory category, StepCost aToB, StepCost bToA) : Component(path)
 {
+    public override string Kind { get; } = kind;
+
     public const int PortA = 0;
     public const int PortB = 1;
 

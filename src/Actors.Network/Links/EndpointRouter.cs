@@ -17,8 +17,10 @@ namespace DcSim.ActorsNetwork.Links;
 /// the namespace); anything else from inside goes up. A packet from the uplink for an endpoint the kernel does not
 /// hold — a copy a bridge flooded to every port — is dropped and counted, as a NIC filters frames not for it.
 /// </remarks>
-public sealed class EndpointRouter(string path, string dropLocation) : Component(path, "kernel")
+public sealed class EndpointRouter(string path, string dropLocation) : Component(path)
 {
+    public override string Kind => "kernel";
+
     public const int UplinkPort = 0;
 
     // Most kernels own one endpoint (a VM's own stack) or a few: a scan of a few pairs is as fast as a hash probe and takes

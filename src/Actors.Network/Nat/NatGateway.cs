@@ -47,12 +47,14 @@ public sealed class NatGateway : Component
 
     private long _packetsOut, _packetsIn, _newConnections, _conntrackFull, _noMatch, _noFreePort, _cycles;
 
+    public override string Kind => "nat";
+
     /// <param name="dropLocation">How drops here are named in the results ("host3:nat").</param>
     /// <param name="host">The host's outside address: what the network sees as the containers' address.</param>
     /// <param name="containerByIp">The container that holds an inside address, or null.</param>
     /// <param name="category">Where the kernel doing the NAT runs: HostKernel on a host, GuestKernel in a VM.</param>
     public NatGateway(string path, string dropLocation, NatSettings settings, EndpointAddress host, IEnumerable<PublishedPort> published,
-        Func<uint, EndpointAddress?> containerByIp, Processor processor, CpuCategory category, NatCosts costs) : base(path, "nat")
+        Func<uint, EndpointAddress?> containerByIp, Processor processor, CpuCategory category, NatCosts costs) : base(path)
     {
         _table = new ConntrackTable(settings);
         _host = host;

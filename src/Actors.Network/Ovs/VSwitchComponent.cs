@@ -33,9 +33,11 @@ public sealed class VSwitchComponent : Component
     private DropLedger? _backlog;
     private readonly Dictionary<long, long> _copies = new();
 
+    public override string Kind => "vswitch";
+
     /// <param name="dropLocation">How drops here are named in the results ("host3:vswitch").</param>
     public VSwitchComponent(string path, string dropLocation, VSwitch vswitch, long revalidatePeriodPs,
-        IReadOnlyList<(long At, Func<FlowTables, long, RuleSetChange> Apply)> ruleChanges) : base(path, "vswitch")
+        IReadOnlyList<(long At, Func<FlowTables, long, RuleSetChange> Apply)> ruleChanges) : base(path)
     {
         _drops = new DropLedger(dropLocation);
         _dropLocation = dropLocation;

@@ -73,8 +73,10 @@ public sealed partial class SriovNic : Component
     private long _dmaReadFreeAt, _dmaWriteFreeAt, _switchFreeAt;
     private long _wireRxPackets, _wireRxBytes, _internalPackets, _dmaReadBytes, _dmaWriteBytes;
 
+    public override string Kind => ComponentKind;
+
     /// <param name="vfs">The VFs in use, VF n at <see cref="VfPort"/>(n); at most the model's <see cref="SriovNicModel.MaxVfs"/>.</param>
-    public SriovNic(string path, SriovNicModel model, PfSettings pf, IReadOnlyList<VfSettings> vfs) : base(path, ComponentKind)
+    public SriovNic(string path, SriovNicModel model, PfSettings pf, IReadOnlyList<VfSettings> vfs) : base(path)
     {
         if (vfs.Count > model.MaxVfs)
             throw new ArgumentException($"{path}: {vfs.Count} VFs, the {model.Name} has at most {model.MaxVfs}", nameof(vfs));

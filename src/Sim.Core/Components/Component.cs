@@ -18,7 +18,7 @@ namespace DcSim.SimCore.Components;
 /// latency, e.g. the time a vSwitch's core needs for the packet: the peer sees it then, through an event).
 /// A component never reaches into another one: everything it learns arrives at a port or a timer.
 /// </remarks>
-public abstract class Component(ComponentPath path, string kind)
+public abstract class Component(ComponentPath path)
 {
     private readonly ComponentPath _path = path;
     private ComponentLp? _lp;
@@ -41,8 +41,9 @@ public abstract class Component(ComponentPath path, string kind)
     /// <summary>Stable path, e.g. "host12/vswitch": the name in results and queries (made when read for a path kept in two parts).</summary>
     public string Path => _path.ToString();
 
-    /// <summary>What the component is ("nic", "vswitch", "host-stack", ...), for readers of its counters.</summary>
-    public string Kind { get; } = kind;
+    /// <summary>What the component is ("nic", "vswitch", "host-stack", ...), for readers of its counters: its class's, not a field of
+    /// every instance.</summary>
+    public abstract string Kind { get; }
 
     /// <summary>Index within its LP, assigned when added; events are addressed by it.</summary>
     public ushort Index { get; private set; }

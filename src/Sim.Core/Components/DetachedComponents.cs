@@ -35,8 +35,10 @@ public sealed class DetachedComponents(IReadOnlyList<Component> components, IRea
 }
 
 /// <summary>What stays in an LP at the index of a component that left it: nothing, so the other components keep their numbers.</summary>
-internal sealed class VacantComponent(string path) : Component(path + "#moved", "vacant")
+internal sealed class VacantComponent(string path) : Component(path + "#moved")
 {
+    public override string Kind => "vacant";
+
     public override void Receive(int port, in Wire.Packet packet) =>
         throw new InvalidOperationException($"{Path}: a packet reached a component that moved away");
 

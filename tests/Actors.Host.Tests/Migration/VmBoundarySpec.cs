@@ -16,8 +16,10 @@ namespace DcSim.ActorsHost.Tests.Migration;
 public sealed class VmBoundarySpec
 {
     /// <summary>A guest component with references a model component could hold.</summary>
-    private sealed class Probe(string path) : Component(path, "probe")
+    private sealed class Probe(string path) : Component(path)
     {
+        public override string Kind => "probe";
+
         public object? Held;
         public override void Receive(int port, in Packet packet) { }
     }

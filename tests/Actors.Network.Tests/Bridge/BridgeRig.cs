@@ -8,8 +8,10 @@ using DcSim.SimCore.Wire;
 namespace DcSim.ActorsNetwork.Tests.Bridges;
 
 /// <summary>A station on one bridge port: sends its frames at their times, records what reaches it, and reports both per flow.</summary>
-internal sealed class Station(string path) : Component(path, "station")
+internal sealed class Station(string path) : Component(path)
 {
+    public override string Kind => "station";
+
     private readonly List<(long At, Packet Frame)> _schedule = [];
     private readonly List<Packet> _sent = [];
 

@@ -27,8 +27,10 @@ public sealed class NatGatewaySpec
     private static readonly NatCosts Costs = new(new StepCost(300), new StepCost(100), new StepCost(1_000));
 
     /// <summary>Sends its script through port 0; records what arrives and, if it echoes, answers it at once with the tuple reversed.</summary>
-    private sealed class Peer(string path, bool echo) : Component(path, "test")
+    private sealed class Peer(string path, bool echo) : Component(path)
     {
+        public override string Kind => "test";
+
         public List<(long At, Packet Packet)> Script { get; } = [];
         public List<(long Time, Packet Packet)> Received { get; } = [];
         public override void Start()

@@ -16,8 +16,10 @@ namespace DcSim.ActorsNetwork.Tests.Ovs;
 public sealed class VSwitchComponentSpec
 {
     /// <summary>Sends its packets at time 0 on port 0; records what reaches it.</summary>
-    private sealed class Endpoint(string path) : Component(path, "test")
+    private sealed class Endpoint(string path) : Component(path)
     {
+        public override string Kind => "test";
+
         public List<Packet> ToSend { get; } = [];
         public List<(long Time, Packet Packet)> Received { get; } = [];
         public override void Start() { if (ToSend.Count > 0) SetTimer(0, 0); }

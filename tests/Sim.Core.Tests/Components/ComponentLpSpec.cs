@@ -11,8 +11,10 @@ namespace DcSim.SimCore.Tests.Components;
 public sealed class ComponentLpSpec
 {
     /// <summary>Sends its packets at time 0 through port 0, the first one with no latency, the rest 5 ns apart.</summary>
-    private sealed class Source(string path) : Component(path, "source")
+    private sealed class Source(string path) : Component(path)
     {
+        public override string Kind => "source";
+
         public List<Packet> ToSend { get; } = [];
         public List<(long Time, int Port, long Flow)> Received { get; } = [];
         public override void Start() => SetTimer(0, 3, token: 42);
@@ -29,8 +31,10 @@ public sealed class ComponentLpSpec
     }
 
     /// <summary>Echoes every packet back through the port it came in on after 1 µs, holding it in a timer meanwhile.</summary>
-    private sealed class Echo(string path) : Component(path, "echo")
+    private sealed class Echo(string path) : Component(path)
     {
+        public override string Kind => "echo";
+
         public List<(long Time, int Port, long Flow)> Received { get; } = [];
         private int _held;
         public override void Receive(int port, in Packet packet)

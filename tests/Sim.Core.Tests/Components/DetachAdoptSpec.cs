@@ -10,8 +10,10 @@ namespace DcSim.SimCore.Tests.Components;
 public sealed class DetachAdoptSpec
 {
     /// <summary>Pings its peer every 10 µs from time 0 through port 0 (1 µs hop) and logs what comes back, with the LP it was in.</summary>
-    private sealed class Pinger(string path) : Component(path, "pinger")
+    private sealed class Pinger(string path) : Component(path)
     {
+        public override string Kind => "pinger";
+
         public List<(long Time, string Lp)> Fired { get; } = [];
         public List<(long Time, string Lp)> Echoed { get; } = [];
         public override void Start() => SetTimer(0, 0);
@@ -25,14 +27,18 @@ public sealed class DetachAdoptSpec
     }
 
     /// <summary>Sends back what it receives, at once.</summary>
-    private sealed class Mirror(string path) : Component(path, "mirror")
+    private sealed class Mirror(string path) : Component(path)
     {
+        public override string Kind => "mirror";
+
         public override void Receive(int port, in Packet packet) => Emit(port, in packet);
     }
 
     /// <summary>At <paramref name="at"/>, takes <paramref name="group"/> out of its LP and hands it to <paramref name="to"/>, due at <paramref name="resumeAt"/>.</summary>
-    private sealed class Mover(string path, long at, IReadOnlyList<Component> group, ComponentLp to, long resumeAt) : Component(path, "mover")
+    private sealed class Mover(string path, long at, IReadOnlyList<Component> group, ComponentLp to, long resumeAt) : Component(path)
     {
+        public override string Kind => "mover";
+
         public override void Start() => SetTimer(at, 0);
         public override void Receive(int port, in Packet packet) { }
         public override void OnTimer(int timer, int token, in Packet carried) => to.Adopt(Owner.Detach(group), resumeAt);
@@ -67,8 +73,10 @@ public sealed class DetachAdoptSpec
     }
 
     /// <summary>Sets a timer due at 30 us at start; at 20 us a packet to itself arrives at 28 us.</summary>
-    private sealed class Waiter(string path) : Component(path, "waiter")
+    private sealed class Waiter(string path) : Component(path)
     {
+        public override string Kind => "waiter";
+
         public List<(long Time, string What)> Seen { get; } = [];
         public override void Start()
         {

@@ -29,8 +29,10 @@ public sealed class EntityOrderSpec
     }
 
     /// <summary>Sets three timers at 1 us at start; when each fires, one more at 2 us.</summary>
-    private sealed class Ticker(string path) : Component(path, "ticker")
+    private sealed class Ticker(string path) : Component(path)
     {
+        public override string Kind => "ticker";
+
         public override void Start()
         {
             for (var i = 0; i < 3; i++) SetTimer(Us, 0, i);
@@ -106,8 +108,10 @@ public sealed class EntityOrderSpec
     }
 
     /// <summary>Holds each packet arriving at port 0 for 5 us inside itself (a DMA), then records it at port 1.</summary>
-    private sealed class Device(string path) : Component(path, "device")
+    private sealed class Device(string path) : Component(path)
     {
+        public override string Kind => "device";
+
         public List<(long Time, long Flow)> Done { get; } = [];
         public override void Start() => SetTimer(Us, 0);
         public override void OnTimer(int timer, int token, in Packet carried) =>

@@ -11,8 +11,10 @@ namespace DcSim.SimCore.Tests.Components;
 public sealed class ListingSpec
 {
     /// <summary>Keeps three entries, each listed with its age at the listing's time; counts how often it was asked.</summary>
-    private sealed class Table(string path) : Component(path, "table")
+    private sealed class Table(string path) : Component(path)
     {
+        public override string Kind => "table";
+
         public int Listed { get; private set; }
         public override void Receive(int port, in Packet packet) { }
         public override void WriteCounters(ComponentCounters counters, long now) => counters["entries"] = 3;
