@@ -20,8 +20,8 @@ namespace DcSim.SimCore.Kernel;
 public abstract class LogicalProcess(int id, string name) : EventSource(id)
 {
     private Partition? _partition;
-    // An array of exactly its ports, not a list: a host has one, and a list's object and spare capacity were ~30 B of an idle host.
-    private OutputPort[] _outputPorts = [];
+    // Null, the one port (a host has one, and an array of one was 32 B of an idle host), or an array of exactly the ports (a switch's).
+    private object? _outputPorts;
 
     /// <summary>The order source of events the LP itself creates (its components' unless they belong to an entity of their own): the LP.</summary>
     public EventSource Events => this;
@@ -46,10 +46,19 @@ public abstract class LogicalProcess(int id, string name) : EventSource(id)
     internal void Attach(Partition partition) => _partition = partition;
 
     /// <summary>The ports that drive this LP's links, in the order they were made: where captures attach.</summary>
-    public IReadOnlyList<OutputPort> OutputPorts => _outputPorts;
+    public IReadOnlyList<OutputPort> OutputPorts => _outputPorts switch
+    {
+        null => [],
+        OutputPort one => [one],
+        var ports => (OutputPort[])ports,
+    };
 
     /// <summary>Called by <see cref="OutputPort"/>'s constructor.</summary>
-    internal void AddOutputPort(OutputPort port) => _outputPorts = [.. _outputPorts, port];
+    internal void AddOutputPort(OutputPort port)
+    {
+        OutputPort[] ports = [.. OutputPorts, port];
+        _outputPorts = ports.Length == 1 ? port : ports;
+    }
 
     /// <summary>Called once before the first window: schedule the initial events.</summary>
     public virtual void Start() { }

@@ -138,4 +138,26 @@ public sealed class ComponentLpSpec
         Assert.Throws<InvalidOperationException>(() => lp.PeerOf(b, 2));
         Assert.Equal((c, 0), lp.PeerOf(a, 1));
     }
+
+    [Fact]
+    public void An_LP_must_list_its_output_ports_in_the_order_they_were_made_whether_it_has_none_one_or_several()
+    {
+        // arrange: a host keeps its one port in place of an array, a switch an array of its ports
+        var lp = new ComponentLp(0, "box");
+        var none = lp.OutputPorts.ToList();
+        var limit = new QueueLimit(QueueLimitUnit.Packets, 10);
+        OutputPort Port(string peer, int lp2) => new(lp, 0, 0, 0, peer, (lp2, 0, 0), new DataRate(1_000_000_000), SimTime.Microsecond, limit);
+
+        // act
+        var first = Port("a", 1);
+        var one = lp.OutputPorts.Select(p => p.Point).ToList();
+        Port("b", 2);
+        Port("c", 3);
+
+        // assert
+        Assert.Empty(none);
+        Assert.Equal(["box->a"], one);
+        Assert.Same(first, lp.OutputPorts[0]);
+        Assert.Equal(["box->a", "box->b", "box->c"], lp.OutputPorts.Select(p => p.Point));
+    }
 }
