@@ -20,16 +20,14 @@ public sealed class Server(int id, string name, ServerCpu cpu) : ComponentLp(id,
 
     public ServerCpu Cpu { get; } = cpu;
 
-    /// <summary>Takes the shell's directives whose source is here (docs/directives.md); shared by the partition's servers.</summary>
+    /// <summary>
+    /// Takes the shell's directives whose source is here (docs/directives.md); shared by the partition's servers, it keeps what they
+    /// started here and <see cref="Moves"/>.
+    /// </summary>
     internal ServerShell? Shell { get; init; }
 
-    /// <summary>What the shell's directives started here. Made by the first: most servers never take one.</summary>
-    private List<IShellApplication>? _startedByShell;
-
-    internal void Started(IShellApplication application) => (_startedByShell ??= []).Add(application);
-
     /// <summary>The live migrations directives start from here or bring here, on a server that switches VMs; else null.</summary>
-    internal DirectedMigrations? Moves { get; set; }
+    internal DirectedMigrations? Moves => Shell?.MovesOf(this);
 
     /// <summary>The counter of one core's busy time in a category.</summary>
     public static string CoreBusyCounter(int core, CpuCategory category) =>
@@ -71,10 +69,7 @@ public sealed class Server(int id, string name, ServerCpu cpu) : ComponentLp(id,
     }
 
     /// <summary>Adds the counters of everything the shell's directives started here.</summary>
-    private void WriteShell(ResultsBuilder results)
-    {
-        foreach (var app in _startedByShell ?? []) app.Write(results);
-    }
+    private void WriteShell(ResultsBuilder results) => Shell?.Write(this, results);
 
     private void WriteCpu(ResultsBuilder results, long now)
     {

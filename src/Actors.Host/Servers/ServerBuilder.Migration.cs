@@ -22,7 +22,7 @@ internal sealed partial class ServerBuilder
         List<MigrationRequest> arrivals, Dictionary<int, int> vfOf, SriovNic? nic, MigrationObserver? observer, MigrationDesk? desk, StartupContention startup,
         List<int> vms)
     {
-        var moves = server.Moves = new DirectedMigrations(host, Plan, hostStack, hostSwitch, _announcer, layout.Graph.LinkOf(host).Rate.BitsPerSecond)
+        var moves = new DirectedMigrations(host, Plan, hostStack, hostSwitch, _announcer, layout.Graph.LinkOf(host).Rate.BitsPerSecond)
         {
             Bridge = hostSwitch.Switch as ActorsNetwork.Bridges.LinuxBridge,
             Sriov = nic,
@@ -32,6 +32,7 @@ internal sealed partial class ServerBuilder
             // vCPUs of arriving VMs go after those planned here, as the planner deals cores (core 0 left to the host).
             VcpusDealt = Plan.OnServer(host).ToArray().Where(e => Plan.Entity(e).Kind == EntityKind.Vm).Sum(e => Plan.VmTemplateOf(e).Vcpus),
         };
+        Shell.Moves(server, moves);
         var planned = _dc.Migrations.Where(m => Plan.Entity(m.Entity).Server == host && m.Container is null).ToList();
         var residents = planned.Select(m => m.Entity).Distinct().ToDictionary(vm => vm, vm => Resident(server, _builtVms[vm]));
         foreach (var resident in residents.Values) moves.Hold(resident);

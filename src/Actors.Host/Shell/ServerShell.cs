@@ -1,4 +1,5 @@
 using DcSim.ActorsHost.Endpoints;
+using DcSim.ActorsHost.Migration;
 using DcSim.ActorsHost.Servers;
 using DcSim.SimCore.Kernel;
 using DcSim.SimCore.Metrics;
@@ -11,10 +12,14 @@ namespace DcSim.ActorsHost.Shell;
 /// <c>iperf SRC DST [duration DURATION]</c> and <c>migrate VM SERVER [NAME VALUE ...]</c> (<see cref="ShellMigrate"/>), taken by the
 /// server whose LP holds SRC's endpoint now (the server's own, or a VM's or a container's here); ping and iperf report under
 /// <c>SERVER/shell/VERB-ID</c>, in snapshots and in the results; a migration as the scenario's do. One serves every server of a
-/// partition; what the directives started is kept by the server that took them.
+/// partition and keeps, by server, what the directives started there and the migrations they can start or bring there: most servers
+/// never have either, and two fields of every server were 16 B of an idle host (docs/benchmarks.md, seventh round).
 /// </summary>
 internal sealed class ServerShell(ShellNames names, ShellMigrate migrate)
 {
+    private readonly Dictionary<int, List<IShellApplication>> _started = [];
+    private readonly Dictionary<int, DirectedMigrations> _moves = [];
+
     public const int MaxPingCount = 100_000;
     public static readonly long DefaultPingInterval = SimTime.Millisecond;
     public static readonly long DefaultIperfDuration = 100 * SimTime.Millisecond;
@@ -36,7 +41,7 @@ internal sealed class ServerShell(ShellNames names, ShellMigrate migrate)
         return verb == "ping" ? Ping(server, stack, path, directive.Id, destination, options) : Iperf(server, stack, path, directive.Id, destination, options);
     }
 
-    private static DirectiveResult Ping(Server server, EndpointStack stack, string path, long id, int destination, ReadOnlySpan<string> given)
+    private DirectiveResult Ping(Server server, EndpointStack stack, string path, long id, int destination, ReadOnlySpan<string> given)
     {
         var (options, error) = ShellOptions.Parse("ping", given, "count", "interval");
         if (options is null) return DirectiveResult.Refused(error);
@@ -48,12 +53,12 @@ internal sealed class ServerShell(ShellNames names, ShellMigrate migrate)
             return DirectiveResult.Refused($"ping: {EndpointResults.EntityPath(stack.Path)} has run out of source ports for pings");
         var ping = new ShellPing(stack, path, id, destination, count, interval, (ushort)stack.NextPingPort);
         stack.StartPing(ping);
-        server.Started(ping);
+        Started(server, ping);
         return DirectiveResult.Applied($"{count} echo requests of {ShellPing.PayloadBytes} B from endpoint {stack.Address.Id} to endpoint {destination}, "
             + $"every {SimTime.Format(interval)}", path);
     }
 
-    private static DirectiveResult Iperf(Server server, EndpointStack stack, string path, long id, int destination, ReadOnlySpan<string> given)
+    private DirectiveResult Iperf(Server server, EndpointStack stack, string path, long id, int destination, ReadOnlySpan<string> given)
     {
         var (options, error) = ShellOptions.Parse("iperf", given, "duration");
         if (options is null) return DirectiveResult.Refused(error);
@@ -61,8 +66,27 @@ internal sealed class ServerShell(ShellNames names, ShellMigrate migrate)
         if (durationError != "") return DirectiveResult.Refused(durationError);
         var iperf = new ShellIperf(stack, path, id, destination, duration);
         iperf.Start();
-        server.Started(iperf);
+        Started(server, iperf);
         return DirectiveResult.Applied($"TCP from endpoint {stack.Address.Id} to endpoint {destination} for {SimTime.Format(duration)}", path);
+    }
+
+    /// <summary>The live migrations directives start from <paramref name="server"/> or bring there, on a server that switches VMs; else null.</summary>
+    public DirectedMigrations? MovesOf(Server server) => _moves.GetValueOrDefault(server.Id);
+
+    /// <summary>Makes <paramref name="moves"/> the live migrations of <paramref name="server"/> (it switches VMs), while it is built.</summary>
+    public void Moves(Server server, DirectedMigrations moves) => _moves.Add(server.Id, moves);
+
+    /// <summary>Adds the counters of everything the directives started on <paramref name="server"/>.</summary>
+    public void Write(Server server, ResultsBuilder results)
+    {
+        if (!_started.TryGetValue(server.Id, out var started)) return;
+        foreach (var app in started) app.Write(results);
+    }
+
+    private void Started(Server server, IShellApplication application)
+    {
+        if (!_started.TryGetValue(server.Id, out var started)) _started[server.Id] = started = [];
+        started.Add(application);
     }
 
     /// <summary>The stack of the endpoint <paramref name="name"/> (a server, an entity's name or its path) if this server holds it now.</summary>
@@ -76,5 +100,4 @@ internal sealed class ServerShell(ShellNames names, ShellMigrate migrate)
         }
         return null;
     }
-
 }
