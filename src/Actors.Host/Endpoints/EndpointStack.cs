@@ -51,8 +51,6 @@ internal sealed class EndpointStack : Component, IEndpoint, ITcpStackPort
 
     private readonly StackContext _context;
     private readonly TrafficGenerator[] _generators;
-    /// <summary>The udp-rr clients here, by generator index: the responses they wait for end their transactions. Null without any.</summary>
-    private readonly Dictionary<int, UdpRrGenerator>? _closedLoops;
     // Not readonly: a struct changed in place (FlowAccounting).
     private FlowAccounting _flows;
     private StackPlacement _placement;
@@ -84,7 +82,7 @@ internal sealed class EndpointStack : Component, IEndpoint, ITcpStackPort
         {
             var app = TrafficGenerator.Create(this, apps.Count, g, context.Directory.Count, context.Seed);
             apps.Add(app);
-            if (app is UdpRrGenerator loop) (_closedLoops ??= [])[g.Index] = loop;
+            if (app is UdpRrGenerator loop) (Extras.ClosedLoops ??= [])[g.Index] = loop;
         }
         _generators = [.. apps];
     }
@@ -326,6 +324,8 @@ internal sealed class EndpointStack : Component, IEndpoint, ITcpStackPort
     public override void Report(ResultsBuilder results, long endTime)
     {
         _flows.Report(results);
+        if (_extras?.RequestCompletion is { } completions)
+            foreach (var (g, h) in completions) results.Histogram(TrafficHistograms.RequestCompletion, g).Add(h);
         _extras?.Down?.Report(results);
         _extras?.Backlog?.Report(results);
         _extras?.NotForMe?.Report(results);
@@ -382,10 +382,18 @@ internal sealed class EndpointStack : Component, IEndpoint, ITcpStackPort
                     if (_extras?.Pings is { } pings && pings.TryGetValue(packet.Headers.DestinationPort, out var ping)) ping.OnEcho(packet.App.Stamp);
                     break;
                 }
-                if (_closedLoops is not null && _closedLoops.TryGetValue(generator, out var loop)) loop.OnResponse(packet.App.Stamp);
-                else _flows.RequestCompleted(generator, Now - packet.App.Stamp);
+                if (_extras?.ClosedLoops is { } loops && loops.TryGetValue(generator, out var loop)) loop.OnResponse(packet.App.Stamp);
+                else RequestCompleted(generator, Now - packet.App.Stamp);
                 break;
         }
+    }
+
+    /// <summary>The last packet of a response to generator <paramref name="generator"/>'s request arrived.</summary>
+    private void RequestCompleted(int generator, long latencyPs)
+    {
+        var completions = Extras.RequestCompletion ??= [];
+        if (!completions.TryGetValue(generator, out var h)) completions[generator] = h = new LatencyHistogram(3);
+        h.Record(latencyPs);
     }
 
     private void OnLifecycle(LifecycleStep step)

@@ -6,8 +6,8 @@ using DcSim.SimCore.Wire;
 namespace DcSim.ActorsHost.Endpoints;
 
 /// <summary>
-/// An endpoint's view of its flows: what it sent, what reached it and how late, and for request/response
-/// clients the completion time of each request (request sent to last response byte back).
+/// An endpoint's view of its flows: what it sent, what reached it and how late (a request/response client's completion times are
+/// the stack's <see cref="StackExtras.RequestCompletion"/>: few stacks have them).
 /// </summary>
 /// <remarks>
 /// A struct contained by its <see cref="EndpointStack"/> (its field, never copied): a packet reaches its flow without a hop
@@ -17,9 +17,8 @@ namespace DcSim.ActorsHost.Endpoints;
 /// </remarks>
 internal struct FlowAccounting
 {
-    // Made by the first packet and the first completed request: an endpoint that never sends or receives holds neither.
+    // Made by the first packet: an endpoint that never sends or receives holds none.
     private Dictionary<long, FlowStats>? _flows;
-    private SortedDictionary<int, LatencyHistogram>? _requestCompletion;
     // Entries of _flows, or null.
     private FlowStats? _lastSent, _lastDelivered;
 
@@ -52,20 +51,10 @@ internal struct FlowAccounting
         f.LatencyOrCreate().Record(now - packet.CreatedAt);
     }
 
-    /// <summary>The last packet of a response to generator <paramref name="generator"/>'s request arrived.</summary>
-    public void RequestCompleted(int generator, long latencyPs)
-    {
-        _requestCompletion ??= [];
-        if (!_requestCompletion.TryGetValue(generator, out var h)) _requestCompletion[generator] = h = new LatencyHistogram(3);
-        h.Record(latencyPs);
-    }
-
     public readonly void Report(ResultsBuilder results)
     {
         if (_flows is not null)
             foreach (var f in _flows.Values) results.Flow(f.FlowId).Add(f); // results are keyed and summed: order does not matter
-        if (_requestCompletion is not null)
-            foreach (var (g, h) in _requestCompletion) results.Histogram(TrafficHistograms.RequestCompletion, g).Add(h);
     }
 
     private FlowStats Flow(long flowId)

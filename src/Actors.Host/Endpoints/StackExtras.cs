@@ -7,8 +7,8 @@ namespace DcSim.ActorsHost.Endpoints;
 
 /// <summary>
 /// The state of an endpoint stack that few endpoints ever have: the server side of request/response, TCP servers, drops, the
-/// shell's pings and callbacks, a migration's hooks. Made by the first of them, so that an idle host's stack holds one null
-/// instead of a dozen.
+/// shell's pings and callbacks, a migration's hooks, udp-rr clients and request completion times. Made by the first of them, so
+/// that an idle host's stack holds one null instead of a dozen.
 /// </summary>
 internal sealed class StackExtras
 {
@@ -21,4 +21,8 @@ internal sealed class StackExtras
     public Dictionary<ushort, ShellPing>? Pings;
     public DeliveryObserver? DeliveryObserver;
     public ITcpApplication? MigrationReceiver;
+    /// <summary>The udp-rr clients here, by generator index: the responses they wait for end their transactions.</summary>
+    public Dictionary<int, UdpRrGenerator>? ClosedLoops;
+    /// <summary>A request/response client's completion times (request sent to last response byte back), by generator.</summary>
+    public SortedDictionary<int, LatencyHistogram>? RequestCompletion;
 }
