@@ -13,10 +13,9 @@ namespace DcSim.ActorsNic;
 /// the embedded L2 switch attach here in a later step.
 /// </summary>
 /// <remarks>
-/// The NIC's own latencies (descriptor fetch and DMA before a frame reaches the transmitter, DMA and MSI-X after one
-/// arrives) delay frames without costing CPU; while delayed a frame is still in transit.
+/// The NIC's own latencies (<see cref="NicLatency"/>) delay frames without costing CPU; while delayed a frame is still in transit.
 /// </remarks>
-public sealed class PhysicalNic(ComponentPath path, long txLatencyPs = 0, long rxLatencyPs = 0) : Component(path)
+public sealed class PhysicalNic(ComponentPath path, NicLatency? latency = null) : Component(path)
 {
     public override string Kind => "nic";
 
@@ -30,6 +29,7 @@ public sealed class PhysicalNic(ComponentPath path, long txLatencyPs = 0, long r
     private const int TransmitDmaDone = 2;
     private const int ReceiveDmaDone = 3;
 
+    private readonly NicLatency _latency = latency ?? NicLatency.None;
     private OutputPort? _uplink;
     private long _rxPackets, _rxBytes;
 
@@ -50,16 +50,16 @@ public sealed class PhysicalNic(ComponentPath path, long txLatencyPs = 0, long r
     {
         switch (port)
         {
-            case WirePort when rxLatencyPs > 0:
-                ReceiveAt(Now + rxLatencyPs, ReceiveDmaDone, in packet);
+            case WirePort when _latency.RxPs > 0:
+                ReceiveAt(Now + _latency.RxPs, ReceiveDmaDone, in packet);
                 break;
             case WirePort or ReceiveDmaDone:
                 _rxPackets++;
                 _rxBytes += packet.PayloadBytes;
                 Emit(HostPort, in packet);
                 break;
-            case HostPort when txLatencyPs > 0:
-                ReceiveAt(Now + txLatencyPs, TransmitDmaDone, in packet);
+            case HostPort when _latency.TxPs > 0:
+                ReceiveAt(Now + _latency.TxPs, TransmitDmaDone, in packet);
                 break;
             default:
                 Uplink.Enqueue(in packet);

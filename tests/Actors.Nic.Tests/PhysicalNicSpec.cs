@@ -29,7 +29,7 @@ public sealed class PhysicalNicSpec
     {
         public Sender(QueueLimit limit, long txLatencyPs = 0, long rxLatencyPs = 0) : base(0, "sender")
         {
-            Nic = Add(new PhysicalNic("sender/nic0", txLatencyPs, rxLatencyPs));
+            Nic = Add(new PhysicalNic("sender/nic0", new NicLatency(txLatencyPs, rxLatencyPs)));
             Stack = Add(new Stack());
             Connect(Stack, 0, Nic, PhysicalNic.HostPort);
             Nic.ConnectWire(new OutputPort(this, Nic.Index, PhysicalNic.TransmitDoneTimer, 0, "sink", (1, 0, 0),

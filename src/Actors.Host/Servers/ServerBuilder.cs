@@ -83,6 +83,10 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, FabricLay
     private CpuModel CpuModel => _cpuModel ??= new CpuModel(_dc.Server.Cores, _dc.Server.ClockHz, _dc.Server.IdleExitPs, _dc.Server.IdleThresholdPs,
         _dc.Server.MaxBacklog);
 
+    private NicLatency? _nicLatency;
+    /// <summary>The NICs' own latencies, shared by the partition's NICs that have them.</summary>
+    private NicLatency NicLatency => _nicLatency ??= new NicLatency(Costs.NicTxLatencyPs, Costs.NicRxLatencyPs);
+
     private ServerShell? _shell;
     /// <summary>The shell, shared by the partition's servers.</summary>
     private ServerShell Shell => _shell ??= new ServerShell(Names, Migrate);
@@ -121,7 +125,7 @@ internal sealed partial class ServerBuilder(ScenarioSettings scenario, FabricLay
         for (var i = 0; i < vfArrivals.Count; i++) sriov!.DetachVf(vfVms.Count + i);
         // A VM that arrives without a VF is behind the PF: the NIC's switch must send its local VFs' frames for it there.
         foreach (var m in arrivals.Where(m => !vfArrivals.Contains(m)).Concat(containerArrivals)) sriov?.AddPfAddress(directory[Plan.Entity(m.Entity).Endpoint].Mac);
-        Component nic = sriov ?? (Component)new PhysicalNic(new ComponentPath(name, "nic0"), Free ? 0 : Costs.NicTxLatencyPs, Free ? 0 : Costs.NicRxLatencyPs);
+        Component nic = sriov ?? (Component)new PhysicalNic(new ComponentPath(name, "nic0"), Free ? NicLatency.None : NicLatency);
         server.Add(nic);
         if (nic.Index != FabricBuilder.ServerNic) throw new InvalidOperationException($"{name}: the NIC must be component {FabricBuilder.ServerNic}");
         var desk = Desk(server, host, arrivals.Count + containerArrivals.Count);
