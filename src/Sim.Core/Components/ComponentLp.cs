@@ -17,18 +17,19 @@ namespace DcSim.SimCore.Components;
 /// </remarks>
 public class ComponentLp(int id, string name) : LogicalProcess(id, name)
 {
-    // An array, not a List: an event reaches its component in one hop fewer (the LP's state is cold on a large fabric, docs/benchmarks.md).
-    private Component[] _components = [];
+    // The components are the LP's parts (LogicalProcess.Part0, Part1, MoreParts): an event reaches its component from the LP's own object.
+    private int Count => Part0 is null ? 0 : Part1 is null ? 1 : 2 + MoreParts.Length;
 
-    public IReadOnlyList<Component> Components => _components;
+    /// <summary>The components, by index (a view: made when asked, which is rare).</summary>
+    public IReadOnlyList<Component> Components => [.. Parts()];
 
     /// <summary>Adds a component; its index is its position.</summary>
     public T Add<T>(T component) where T : Component
     {
-        component.Attach(this, checked((ushort)_components.Length));
-        Array.Resize(ref _components, _components.Length + 1);
-        _components[^1] = component;
-        PrefetchTargets = _components;
+        var index = Count;
+        component.Attach(this, checked((ushort)index));
+        if (index >= 2) Array.Resize(ref MoreParts, index - 1);
+        Replace(index, component);
         component.ClearWires();
         return component;
     }
@@ -56,12 +57,12 @@ public class ComponentLp(int id, string name) : LogicalProcess(id, name)
 
     public override void Start()
     {
-        foreach (var c in _components) c.Start();
+        foreach (var c in Parts()) c.Start();
     }
 
     public override void Handle(ref SimEvent e)
     {
-        var component = _components[e.Component];
+        var component = PartAt(e.Component)!;
         if (e.Kind == EventKind.Packet) component.Receive(e.Port, in e.Packet);
         else if (e.Kind == EventKind.Timer) component.OnTimer(e.Port, e.Token, in e.Packet);
         else component.OnControl(e.Port, in e.Packet);
@@ -91,7 +92,7 @@ public class ComponentLp(int id, string name) : LogicalProcess(id, name)
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];
-            e.Component = checked((ushort)position[_components[e.Component]]);
+            e.Component = checked((ushort)position[PartAt(e.Component)!]);
             events[i] = e;
         }
         foreach (var c in group)
@@ -100,7 +101,7 @@ public class ComponentLp(int id, string name) : LogicalProcess(id, name)
             c.ClearWires();
             var vacant = new VacantComponent(c.Path);
             vacant.Attach(this, index);
-            _components[index] = vacant;
+            Replace(index, vacant);
         }
         return new DetachedComponents([.. group], wires, events, Now);
     }
@@ -110,7 +111,7 @@ public class ComponentLp(int id, string name) : LogicalProcess(id, name)
     {
         var indices = components.Select(c => (int)c.Index).ToHashSet();
         foreach (var c in components)
-            if (!ReferenceEquals(_components[c.Index], c)) throw new InvalidOperationException($"{c.Path} is not part of LP {Name}");
+            if (!ReferenceEquals(PartAt(c.Index), c)) throw new InvalidOperationException($"{c.Path} is not part of LP {Name}");
         return TakePendingEvents(e => indices.Contains(e.Component));
     }
 
@@ -142,13 +143,13 @@ public class ComponentLp(int id, string name) : LogicalProcess(id, name)
 
     public override void Report(ResultsBuilder results, long endTime)
     {
-        foreach (var c in _components) c.Report(results, endTime);
+        foreach (var c in Parts()) c.Report(results, endTime);
         results.EventsByLp[Name] = EventsProcessed;
     }
 
     public override void Snapshot(ResultsBuilder results)
     {
-        foreach (var c in _components)
+        foreach (var c in Parts())
         {
             c.WriteCounters(results.Counters(c.Path, c.Kind), Now);
             c.SnapshotSeries(results);
@@ -157,7 +158,7 @@ public class ComponentLp(int id, string name) : LogicalProcess(id, name)
 
     public override void List(ResultsBuilder results, ListingQuery query, long atPs)
     {
-        foreach (var c in _components)
+        foreach (var c in Parts())
             if (query.Covers(c.Path)) c.WriteListings(new ComponentListings(results, c.Path, query.Limit, atPs));
     }
 
@@ -172,6 +173,19 @@ public class ComponentLp(int id, string name) : LogicalProcess(id, name)
     {
         var (peer, peerPort) = PeerOf(from, port);
         SchedulePacket(from.Events, time, peer.Index, checked((ushort)peerPort), in packet);
+    }
+
+    // Those there when asked, as an array's enumeration gave: a component added meanwhile (a VM arriving while they start) is not among them.
+    private IEnumerable<Component> Parts()
+    {
+        for (int i = 0, count = Count; i < count; i++) yield return PartAt(i)!;
+    }
+
+    private void Replace(int index, Component component)
+    {
+        if (index == 0) Part0 = component;
+        else if (index == 1) Part1 = component;
+        else MoreParts[index - 2] = component;
     }
 
     private static void Wire(Component from, int port, Component to, int toPort)
