@@ -20,8 +20,8 @@ public class ComponentLp(int id, string name) : LogicalProcess(id, name)
     // The components are the LP's parts (LogicalProcess.Part0, Part1, MoreParts): an event reaches its component from the LP's own object.
     private int Count => Part0 is null ? 0 : Part1 is null ? 1 : 2 + MoreParts.Length;
 
-    /// <summary>The components, by index (a view: made when asked, which is rare).</summary>
-    public IReadOnlyList<Component> Components => [.. Parts()];
+    /// <summary>The components, by index.</summary>
+    public IReadOnlyList<Component> Components => new PartList(this);
 
     /// <summary>Adds a component; its index is its position.</summary>
     public T Add<T>(T component) where T : Component
@@ -179,6 +179,18 @@ public class ComponentLp(int id, string name) : LogicalProcess(id, name)
     private IEnumerable<Component> Parts()
     {
         for (int i = 0, count = Count; i < count; i++) yield return PartAt(i)!;
+    }
+
+    // A view, not a copy: a directive asks every server of a partition for its components until one takes it.
+    private sealed class PartList(ComponentLp lp) : IReadOnlyList<Component>
+    {
+        public int Count => lp.Count;
+
+        public Component this[int index] => (uint)index < (uint)lp.Count ? lp.PartAt(index)! : throw new ArgumentOutOfRangeException(nameof(index));
+
+        public IEnumerator<Component> GetEnumerator() => lp.Parts().GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
     private void Replace(int index, Component component)
