@@ -11,12 +11,12 @@ namespace DcSim.SimCore.Tests.Kernel;
 /// <summary>Pause, resume and stop of a run (the experiment service's controls).</summary>
 public sealed partial class WindowCoordinatorSpec
 {
-    /// <summary>Starts the long ring run on 3 partitions and waits until it is past 1 ms; returns the results it would give undisturbed.</summary>
+    /// <summary>Starts the longer ring run (50 ms: controls sent after its first millisecond cannot arrive after its end) on 3 partitions and waits until it is past 1 ms; returns the results it would give undisturbed.</summary>
     private (byte[] Undisturbed, IActorRef Coordinator) StartPastOneMillisecond()
     {
         var model = new RingModel(6, Latency);
-        var undisturbed = ResultsCodec.Encode(InProcessRun.Run(model, ScenarioLoader.Parse(LongScenario, "test", ".", model), 1));
-        var coordinator = StartLongRun(model, maxMemberLosses: 0);
+        var undisturbed = ResultsCodec.Encode(InProcessRun.Run(model, ScenarioLoader.Parse(LongerScenario, "test", ".", model), 1));
+        var coordinator = StartLongRun(model, maxMemberLosses: 0, LongerScenario);
         FishForMessage<object>(m => m is RunProgress p && p.SimulatedTime >= Millisecond, TimeSpan.FromSeconds(30));
         return (undisturbed, coordinator);
     }
@@ -47,7 +47,7 @@ public sealed partial class WindowCoordinatorSpec
         Assert.Equal((1L, true, "paused"), (paused.ControlId, paused.Accepted, paused.State));
         Assert.Equal((2L, true, "paused", "held at a barrier"), (again.ControlId, again.Accepted, again.State, again.Detail));
         Assert.Equal((3L, true, "running"), (resumed.ControlId, resumed.Accepted, resumed.State));
-        Assert.InRange(held.SimulatedTime, Millisecond, 5 * Millisecond - 1);
+        Assert.InRange(held.SimulatedTime, Millisecond, 50 * Millisecond - 1);
         Assert.Equal(held.SimulatedTime + Latency, first.SimulatedTime);   // the partitions completed the window that starts there
         Assert.Equal(first.SimulatedTime, second.SimulatedTime);
         Assert.Equal(first.Results, second.Results);
@@ -69,13 +69,13 @@ public sealed partial class WindowCoordinatorSpec
         ExpectNoMsg(TimeSpan.FromMilliseconds(500));   // no report, no progress: the partitions dropped the run
         coordinator.Tell(new StopRun(6), TestActor);
         var idle = FishForMessage<RunControlled>(_ => true, TimeSpan.FromSeconds(10));
-        coordinator.Tell(new StartExperiment(LongScenario, ".", 3), TestActor);
+        coordinator.Tell(new StartExperiment(LongerScenario, ".", 3), TestActor);
         var next = FishForMessage<ExperimentCompleted>(_ => true, TimeSpan.FromSeconds(60));
 
         // assert
         Assert.Equal((false, "running", "the run is not paused"), (notPaused.Accepted, notPaused.State, notPaused.Detail));
         Assert.Equal((true, "stopped"), (answer.Accepted, answer.State));
-        Assert.InRange(stopped.SimulatedTime, Millisecond, 5 * Millisecond - 1);
+        Assert.InRange(stopped.SimulatedTime, Millisecond, 50 * Millisecond - 1);
         Assert.Equal((false, "idle"), (idle.Accepted, idle.State));
         Assert.Equal(undisturbed, next.Results);
     }

@@ -133,8 +133,8 @@ public sealed partial class WindowCoordinatorSpec : TestKit
     {
         // arrange
         var model = new RingModel(6, Latency);
-        var undisturbed = InProcessRun.Run(model, ScenarioLoader.Parse(LongScenario, "test", ".", model), 1);
-        StartLongRun(model, maxMemberLosses: 1, CheckpointedScenario);
+        var undisturbed = InProcessRun.Run(model, ScenarioLoader.Parse(LongerScenario, "test", ".", model), 1);
+        StartLongRun(model, maxMemberLosses: 1, LongerScenario + "kernel.checkpoint-interval = 500us\n");
 
         // act: lost 2 ms into the run, after checkpoints at about 0.5, 1, 1.5 and 2 ms
         LoseTheMemberAfter(2 * Millisecond);
@@ -188,8 +188,8 @@ public sealed partial class WindowCoordinatorSpec : TestKit
     {
         // arrange
         var model = new RingModel(6, Latency);
-        var undisturbed = InProcessRun.Run(model, ScenarioLoader.Parse(LongScenario, "test", ".", model), 1);
-        StartLongRun(model, maxMemberLosses: 1);
+        var undisturbed = InProcessRun.Run(model, ScenarioLoader.Parse(LongerScenario, "test", ".", model), 1);
+        StartLongRun(model, maxMemberLosses: 1, LongerScenario);
 
         // act: lost 1 ms into the run, while partitions are running windows and sending batches of that attempt
         LoseTheMemberAfter(Millisecond);
@@ -198,7 +198,7 @@ public sealed partial class WindowCoordinatorSpec : TestKit
         var restart = ((RunProgress)FishForMessage<object>(m => m is RunProgress { Restart: not null }, TimeSpan.FromSeconds(90))).Restart!;
         Assert.Equal([0, 1, 2], restart.Partitions);
         Assert.Equal("was disconnected", restart.What);
-        Assert.InRange(restart.LostAt, Millisecond, 5 * Millisecond);
+        Assert.InRange(restart.LostAt, Millisecond, 50 * Millisecond);
         Assert.Equal(RecoveryPoint.Start, restart.From);
         Assert.Equal((1, 1), (restart.Loss, restart.MaxLosses));
         var first = (RunProgress)FishForMessage<object>(m => m is RunProgress, TimeSpan.FromSeconds(90));
@@ -214,7 +214,7 @@ public sealed partial class WindowCoordinatorSpec : TestKit
     {
         // arrange
         var model = new RingModel(6, Latency);
-        StartLongRun(model, maxMemberLosses: 1);
+        StartLongRun(model, maxMemberLosses: 1, LongerScenario);
         LoseTheMemberAfter(Millisecond);
         FishForMessage<object>(m => m is RunProgress { Restart: not null }, TimeSpan.FromSeconds(30));
 
