@@ -60,13 +60,15 @@ internal static class BenchCommand
             return ExitCodes.BadInput;
         }
         Console.WriteLine("fabric  hosts nodes parts  sim_s   wall_s   link_tx     link_tx/s   events/s   sim_s/wall_s peak_MB  delivered  mean_delay_us sync_wait  ns3_link_tx/s ratio");
+        // One cluster for every run: a repeat finds every member warm (a worker started per run was always measured cold).
+        await using var members = await ExperimentCluster.StartAsync(new RunCluster(nodes, null, AkkaLog.ForProcess("bench")), cancel);
         foreach (var f in chosen.SelectMany(f => Enumerable.Repeat(f, Math.Max(1, repeat))))
         {
             var seconds = simTime ?? f.SimSeconds;
             var scenario = ScenarioLoader.Parse(ScenarioText(f, seconds, rate), $"bench-{f.Name}", Environment.CurrentDirectory, ActorsHost.FabricModel.Instance);
-            var outcome = await Experiment.RunAsync(scenario, Environment.CurrentDirectory, partitions ?? nodes, new RunCluster(nodes, null, AkkaLog.ForProcess("bench")), _ => { }, cancel);
+            var outcome = await Experiment.RunOnAsync(members, scenario, Environment.CurrentDirectory, partitions ?? nodes, _ => { }, cancel);
             if (checkpointEvery is not null)
-                await CheckpointedRun(f, seconds, rate, checkpointEvery, nodes, partitions, outcome, cancel);
+                await CheckpointedRun(members, f, seconds, rate, checkpointEvery, partitions ?? nodes, outcome, cancel);
             var summary = new RunSummary(outcome.Results);
             var wall = outcome.Run.TotalSeconds;
             var stats = outcome.Completion.Partitions;
@@ -112,13 +114,13 @@ internal static class BenchCommand
     /// The same run with checkpoints, right after the plain one (so that both see the same machine): how many, their size per LP
     /// compressed and not, the wall time from a barrier to its last piece, and the slowdown of the whole run.
     /// </summary>
-    private static async Task CheckpointedRun(Fabric f, double seconds, string rate, string every, int nodes, int? partitions, ExperimentOutcome plain,
+    private static async Task CheckpointedRun(ExperimentCluster members, Fabric f, double seconds, string rate, string every, int partitions, ExperimentOutcome plain,
         CancellationToken cancel)
     {
         var text = ScenarioText(f, seconds, rate) + $"\nkernel.checkpoint-interval = {every}\n";
         var scenario = ScenarioLoader.Parse(text, $"bench-{f.Name}", Environment.CurrentDirectory, ActorsHost.FabricModel.Instance);
         var taken = new List<WindowProtocolCheckpoint>();
-        var outcome = await Experiment.RunAsync(scenario, Environment.CurrentDirectory, partitions ?? nodes, new RunCluster(nodes, null, AkkaLog.ForProcess("bench")),
+        var outcome = await Experiment.RunOnAsync(members, scenario, Environment.CurrentDirectory, partitions,
             _ => { }, cancel, checkpointed: c => { lock (taken) taken.Add(c); });
         if (!ResultsCodec.Encode(outcome.Results).AsSpan().SequenceEqual(ResultsCodec.Encode(plain.Results)))
             throw new InvalidOperationException("a run with checkpoints gave other results than the plain run");

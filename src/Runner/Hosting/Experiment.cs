@@ -1,5 +1,4 @@
 using Akka.Actor;
-using System.Diagnostics;
 using DcSim.SimCore.Cluster;
 using DcSim.SimCore.Metrics;
 using DcSim.SimCore.Scenario;
@@ -47,49 +46,41 @@ internal static class Experiment
         RecoveryPoint? from = null, Action<CheckpointTaken>? checkpointed = null, Action<CheckpointFailed>? checkpointFailed = null,
         Task<SimNode>? localNode = null)
     {
-        var setup = Stopwatch.StartNew();
-        var embedded = cluster.Join is null;
-        await using var node = !cluster.Local ? SimNode.Start("127.0.0.1", 0, embedded ? [] : [cluster.Join!], cluster.Log)
-            : localNode is null ? SimNode.StartLocal(cluster.Log) : await localNode;
-        StartTimeline.Mark("node");
+        await using var members = await ExperimentCluster.StartAsync(cluster, cancel, localNode);
+        return await RunOnAsync(members, scenario, baseDirectory, partitions, progress, cancel, endpoint, failed, ready, from, checkpointed,
+            checkpointFailed);
+    }
+
+    /// <summary>Runs one scenario on <paramref name="members"/>, started already (a series of runs shares them).</summary>
+    public static async Task<ExperimentOutcome> RunOnAsync(ExperimentCluster members, ScenarioSettings scenario, string baseDirectory, int partitions,
+        Action<RunProgress> progress, CancellationToken cancel, QueryEndpoint? endpoint = null, Action<string>? failed = null, Task? ready = null,
+        RecoveryPoint? from = null, Action<CheckpointTaken>? checkpointed = null, Action<CheckpointFailed>? checkpointFailed = null)
+    {
         var completed = false;
         try
         {
-            if (embedded && node.Clustered) node.Cluster.Join(node.Cluster.SelfAddress);
-            using var workers = cluster.Nodes > 1 && embedded
-                ? WorkerProcesses.Start(cluster.Nodes - 1, $"127.0.0.1:{node.Cluster.SelfAddress.Port}", cluster.Verbose)
-                : null;
-            if (node.Clustered)
-            {
-                await node.WaitForMembersAsync(cluster.Nodes, TimeSpan.FromSeconds(90), cancel);
-                await node.WaitForRegionsAsync(cluster.Nodes, TimeSpan.FromSeconds(30), cancel);
-            }
-            var coordinator = node.CoordinatorProxy();
-            setup.Stop();
-
+            var coordinator = members.Coordinator;
             // An interrupted run kills its workers (Ctrl-C on a terminal signals them too): no restart notice for that.
-            var run = Submit(node.System, coordinator, new StartExperiment(scenario.ResolvedHocon, baseDirectory, partitions, from),
+            var run = Submit(members.Node.System, coordinator, new StartExperiment(scenario.ResolvedHocon, baseDirectory, partitions, from),
                 p => { if (!cancel.IsCancellationRequested) progress(p); }, checkpointed, checkpointFailed);
             // A journal that cannot record the run fails it here; leaving this block then stops the run where it is.
             if (ready is not null) await Ready(ready, failed, cancel);
             endpoint?.Serve(coordinator);
             var finished = await run.WaitAsync(cancel);
-            if (finished is ExperimentCompleted && embedded && node.Clustered) await node.DismissOtherMembersAsync(TimeSpan.FromSeconds(10));
             completed = finished is ExperimentCompleted;
-            var reason = finished is ExperimentFailed f ? workers?.Name(f.Reason) ?? f.Reason : null;
+            var reason = finished is ExperimentFailed f ? members.Failed(f.Reason) : null;
             // Said before leaving the cluster, which takes seconds more when a member is gone.
             if (reason is not null) failed?.Invoke(reason);
             return finished switch
             {
-                ExperimentCompleted c => new ExperimentOutcome(ResultsCodec.Decode(c.Results), c, setup.Elapsed, node.Clustered),
+                ExperimentCompleted c => new ExperimentOutcome(ResultsCodec.Decode(c.Results), c, members.Startup, members.Node.Clustered),
                 ExperimentFailed => throw new ExperimentFailedException(reason!),
                 _ => throw new InvalidOperationException($"unexpected reply {finished.GetType().Name}"),
             };
         }
         finally
         {
-            // A failed or interrupted embedded run kills its workers on leaving the block above: nobody to leave.
-            if (embedded && !completed) node.Abandon();
+            if (!completed) members.Interrupted();
         }
     }
 
@@ -108,11 +99,15 @@ internal static class Experiment
         }
     }
 
+    private static int _clients;
+
     private static Task<IDcSimMessage> Submit(ActorSystem system, IActorRef coordinator, StartExperiment start, Action<RunProgress> progress,
         Action<CheckpointTaken>? checkpointed, Action<CheckpointFailed>? checkpointFailed)
     {
         var outcome = new TaskCompletionSource<IDcSimMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
-        system.ActorOf(Props.Create(() => new ExperimentClient(coordinator, start, outcome, progress, checkpointed, checkpointFailed)), "experiment-client");
+        // Named by a count: a series of runs on one cluster makes one client each.
+        system.ActorOf(Props.Create(() => new ExperimentClient(coordinator, start, outcome, progress, checkpointed, checkpointFailed)),
+            $"experiment-client-{Interlocked.Increment(ref _clients)}");
         return outcome.Task;
     }
 }
