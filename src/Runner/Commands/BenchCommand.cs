@@ -34,7 +34,7 @@ internal static class BenchCommand
         var rate = new Option<string>("--rate") { Description = "Per-host CBR rate (a heavier load gives more events per window)", DefaultValueFactory = _ => "100Mbps" };
         var ns3 = new Option<FileInfo?>("--ns3") { Description = "Path of ns-3's dc-bench binary, run with the same fabric and --routing=nix --qdisc=none" };
         var json = new Option<FileInfo?>("--json") { Description = "Append one JSON line per run to this file" };
-        var repeat = new Option<int>("--repeat") { Description = "Measure each fabric this many times in a row (in this process)", DefaultValueFactory = _ => 1 };
+        var repeat = new Option<int>("--repeat") { Description = "Measure each fabric this many times in a row, on one cluster (the workers of --nodes stay up between runs)", DefaultValueFactory = _ => 1 };
         var checkpoints = new Option<string?>("--checkpoint-every")
         {
             Description = "Also run each fabric with a checkpoint every DURATION of simulated time (e.g. 25ms), alternating with the plain run, and report checkpoint sizes, cost and slowdown",
