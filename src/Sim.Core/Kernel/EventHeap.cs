@@ -49,6 +49,8 @@ public sealed class EventHeap
         public int Slot;
         /// <summary>The receiving LP, in what would be padding: the event loop learns the next event's LP without touching the slab.</summary>
         public int Lp;
+
+        public readonly void Deconstruct(out long time, out int slot, out int lp) => (time, slot, lp) = (Time, Slot, Lp);
     }
 
     private Key[] _near = new Key[256];
@@ -106,26 +108,37 @@ public sealed class EventHeap
     internal ref SimEvent PeekRef() => ref _slab[Top.Slot];
 
     /// <summary>
-    /// Where the event after the earliest lies, as the queue stands (an event pushed meanwhile may come first), and its LP: the least of
-    /// the top heap's root's children and the other heap's root (an event in the ring may come first); only when <see cref="Count"/> is
-    /// at least 2, and only until the next push or pop. For a prefetch two events ahead.
+    /// Where the event after the earliest lies, as the queue stands (an event pushed meanwhile may come first), and its LP: of the top
+    /// heap's root's children and the other heap's root (an event in the ring may come first), the earliest by time (by time alone: ties
+    /// go to the first child); only when <see cref="Count"/> is at least 2, and only until the next push or pop. For a prefetch two
+    /// events ahead: the choice is made with conditional moves, not branches, as its comparisons of unrelated times go either way and a
+    /// mispredicted branch per event cost more than the hint's occasional miss (docs/benchmarks.md, "Issue 14, eighth round").
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal ref SimEvent PeekSecond(out int lp)
     {
-        Key[] top, other;
-        int topCount, otherCount;
-        if (_topFar) (top, topCount, other, otherCount) = (_far, _farCount, _near, _nearCount);
-        else (top, topCount, other, otherCount) = (_near, _nearCount, _far, _farCount);
-        ref var best = ref top[0];
-        if (topCount > 1)
-        {
-            best = ref top[1];
-            if (topCount > 2 && Less(in top[2], in best)) best = ref top[2];
-            if (otherCount > 0 && Less(in other[0], in best)) best = ref other[0];
-        }
-        else best = ref other[0];
-        lp = best.Lp;
-        return ref _slab[best.Slot];
+        var topFar = _topFar;
+        var topCount = topFar ? _farCount : _nearCount;
+        var otherCount = topFar ? _nearCount : _farCount;
+        // Every heap array holds at least 3 keys, so the reads stay inside it; a key beyond the count is ignored by its time.
+        ref var top = ref MemoryMarshal.GetArrayDataReference(topFar ? _far : _near);
+        ref var other = ref MemoryMarshal.GetArrayDataReference(topFar ? _near : _far);
+        // Chosen with masks, not selects: the JIT makes no conditional moves inside a loop, and this inlines into the event loop. A
+        // key beyond its heap's count gets the latest time (times are never negative, so or-ing in long.MaxValue gives it).
+        var (leftTime, leftSlot, leftLp) = Unsafe.Add(ref top, 1);
+        var (rightTime, rightSlot, rightLp) = Unsafe.Add(ref top, 2);
+        var (otherTime, otherSlot, otherLp) = other;
+        leftTime |= ((long)topCount - 2 >> 63) & long.MaxValue;
+        rightTime |= ((long)topCount - 3 >> 63) & long.MaxValue;
+        otherTime |= ((long)otherCount - 1 >> 63) & long.MaxValue;
+        var rightFirst = -(rightTime < leftTime ? 1 : 0);
+        var childTime = leftTime ^ ((leftTime ^ rightTime) & rightFirst);
+        var slot = leftSlot ^ ((leftSlot ^ rightSlot) & rightFirst);
+        var childLp = leftLp ^ ((leftLp ^ rightLp) & rightFirst);
+        var otherFirst = -(otherTime < childTime ? 1 : 0);
+        slot ^= (slot ^ otherSlot) & otherFirst;
+        lp = childLp ^ ((childLp ^ otherLp) & otherFirst);
+        return ref _slab[slot];
     }
 
     /// <summary>

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace DcSim.SimCore.Wire;
 
 /// <summary>
@@ -36,6 +38,7 @@ public static class Ethernet
     /// carries one: a NIC or switch inserting a tag adds 4 B to the frame as it is, padding included (a minimum frame
     /// tagged is 68 B).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int FrameBytes(in Packet packet) =>
         FrameBytes(packet.PayloadBytes, L4HeaderBytes(in packet.Headers)) + (packet.Headers.Vlan == 0 ? 0 : VlanTagBytes);
 

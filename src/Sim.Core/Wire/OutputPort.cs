@@ -121,16 +121,22 @@ public sealed class OutputPort
     public static long MinimumLatency(DataRate rate, long delayPs) => rate.TransmitTime(Ethernet.MinWireBytes) + delayPs;
 
     /// <summary>Queues a packet for transmission, or drops it: tail drop when the queue is full, or RED's early drop.</summary>
+    /// <remarks>
+    /// Inlined where a frame is forwarded: nearly every frame on a lightly loaded fabric finds the port idle and without a marker, and
+    /// that test is all the caller runs before the transmission; the rest is a call away (docs/benchmarks.md, "Issue 14, eighth round").
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Enqueue(in Packet packet)
+    {
+        if (!_busy && _queue?.Marker is null) StartTransmission(in packet, _owner.Now, Ethernet.FrameBytes(in packet));
+        else EnqueueBusyOrJudged(in packet);
+    }
+
+    private void EnqueueBusyOrJudged(in Packet packet)
     {
         if (_queue?.Marker is not null)
         {
             EnqueueJudged(packet);
-            return;
-        }
-        if (!_busy)
-        {
-            StartTransmission(in packet, _owner.Now, Ethernet.FrameBytes(in packet));
             return;
         }
         var frame = Ethernet.FrameBytes(in packet);
@@ -196,10 +202,16 @@ public sealed class OutputPort
     }
 
     /// <summary>The frame in service has left the port: start the next one, if any.</summary>
+    /// <remarks>Inlined where the timer is handled: on a lightly loaded fabric the queue is nearly always empty by then.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void OnTransmitDone()
     {
         _busy = false;
-        if (_count == 0) return;
+        if (_count != 0) StartNext();
+    }
+
+    private void StartNext()
+    {
         var q = _queue!;
         Account(q, _owner.Now);
         var packet = q.Ring[q.Head];
