@@ -1,5 +1,6 @@
 using DcSim.ActorsHost.Shell;
 using DcSim.ActorsHost.Traffic;
+using DcSim.SimCore.Components;
 using DcSim.SimCore.Metrics;
 using DcSim.SimCore.Wire;
 
@@ -24,6 +25,16 @@ internal struct FlowAccounting
 
     /// <summary>The flows this endpoint sent or received, as it saw them.</summary>
     public readonly IEnumerable<FlowStats> Flows => _flows?.Values ?? Enumerable.Empty<FlowStats>();
+
+    /// <summary>Starts fetching the flow the last packet sent went on (a generator about to send: most likely the same).</summary>
+    public readonly void PrepareSend() => ComponentPrefetch.Lines(_lastSent, FlowLines);
+
+    /// <summary>Starts fetching the flow the last packet delivered came on, with the latency histogram allocated after it.</summary>
+    public readonly void PrepareDelivery() => ComponentPrefetch.Lines(_lastDelivered, FlowLines + HistogramLines);
+
+    // A flow's counters span three lines; its latency histogram and the histogram's first arrays, made by its first delivery, follow
+    // it on the heap (the GC keeps the order they were made in).
+    private const int FlowLines = 3, HistogramLines = 4;
 
     public void Sent(in Packet packet, GeneratorKind kind)
     {
