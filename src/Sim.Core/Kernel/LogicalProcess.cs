@@ -83,8 +83,8 @@ public abstract class LogicalProcess(int id, string name) : EventSource(id)
 
     /// <summary>
     /// Starts fetching what <see cref="Handle"/> will read first for <paramref name="next"/>, the event this LP gets next: the LP's
-    /// own object and its components' whole objects (docs/benchmarks.md, issue 14 eighth round: +7-13 % events per CPU second at
-    /// 10,240 hosts, medians of interleaved runs, against the first line of the target component alone).
+    /// own object and its components' whole objects, not the target's first line alone (docs/benchmarks.md, issue 14 eighth round:
+    /// with the stack's and the NIC's own prefetches, +8 % events per CPU second at 10,240 hosts, medians of interleaved runs).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void Prepare(ref SimEvent next)
