@@ -4,8 +4,9 @@ using System.Runtime.Intrinsics.X86;
 namespace DcSim.SimCore.Components;
 
 /// <summary>
-/// Starts fetching a whole component, not only its first cache line (<see cref="Kernel.Prefetch.Object"/>): a host's stack is 168 B
-/// and its flows, placement and generators sit past the first line, each one more miss per event on a large fabric.
+/// Starts fetching the lines of a whole object, not only its first (<see cref="Kernel.Prefetch.Object"/>): a host's stack is 168 B and
+/// its flows, placement and generators sit past the first line, a flow's counters span three; each line left to a demand load is one
+/// more miss per event on a large fabric (docs/benchmarks.md, issue 14 eighth round). A hint only, as the kernel's.
 /// </summary>
 public static class ComponentPrefetch
 {
