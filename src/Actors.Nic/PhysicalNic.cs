@@ -69,6 +69,11 @@ public sealed class PhysicalNic(ComponentPath path, NicLatency? latency = null) 
 
     public override void OnTimer(int timer, int token, in Packet carried) => Uplink.OnTransmitDone();
 
+    protected override void PrepareReceive(int port)
+    {
+        if (port == HostPort) ComponentPrefetch.Lines(_uplink, 2);
+    }
+
     public override void Report(ResultsBuilder results, long endTime)
     {
         Uplink.Report(results, endTime);

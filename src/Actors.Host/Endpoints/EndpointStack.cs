@@ -226,6 +226,7 @@ internal sealed class EndpointStack : Component, IEndpoint, ITcpStackPort
 
     public override void Receive(int port, in Packet packet)
     {
+        _flows.PrepareDelivery();
         if (packet.DestinationEndpoint != _endpoint)
         {
             // A frame a bridge flooded to every port: the interface's address filter drops it.
@@ -283,6 +284,9 @@ internal sealed class EndpointStack : Component, IEndpoint, ITcpStackPort
                 if (_extras!.Callbacks!.Remove(token, out var action)) action();
                 return;
         }
+        // A generator's fire sends: its flow's counters and the NIC's transmitter are fetched while the generator draws the packet.
+        _flows.PrepareSend();
+        PrepareEmit(NetworkPort);
         var app = _generators[(timer - FirstAppTimer) / 2];
         if ((AppTimer)((timer - FirstAppTimer) % 2) == AppTimer.Fire) app.OnFire(token);
         else app.OnToggle(token);

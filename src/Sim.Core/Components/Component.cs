@@ -169,6 +169,18 @@ public abstract class Component(ComponentPath path)
     /// <summary>Hands a packet to whatever is wired to <paramref name="port"/>, now.</summary>
     protected void Emit(int port, in Packet packet) => Lp.Forward(this, port, in packet);
 
+    /// <summary>
+    /// Starts fetching what the component wired to <paramref name="port"/> will touch when this one emits a packet there (a stack
+    /// about to send: its NIC's transmitter), so that the miss overlaps the work before the send.
+    /// </summary>
+    protected void PrepareEmit(int port)
+    {
+        if (PeerAt(port, out var peerPort) is { } peer) peer.PrepareReceive(peerPort);
+    }
+
+    /// <summary>Starts fetching what <see cref="Receive"/> on <paramref name="port"/> will touch beyond the component's own object.</summary>
+    protected virtual void PrepareReceive(int port) { }
+
     /// <summary>Hands a packet to whatever is wired to <paramref name="port"/>, at <paramref name="time"/>.</summary>
     protected void EmitAt(long time, int port, in Packet packet) => Lp.ForwardAt(this, port, time, in packet);
 
