@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using DcSim.SimCore.Components;
+using DcSim.SimCore.Kernel;
 using DcSim.SimCore.Metrics;
 using DcSim.SimCore.Wire;
 
@@ -71,7 +72,7 @@ public sealed class PhysicalNic(ComponentPath path, NicLatency? latency = null) 
 
     protected override void PrepareReceive(int port)
     {
-        if (port == HostPort) ComponentPrefetch.Lines(_uplink, 2);
+        if (port == HostPort) Prefetch.Lines(_uplink, 2);
     }
 
     public override void Report(ResultsBuilder results, long endTime)

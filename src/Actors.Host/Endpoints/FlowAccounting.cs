@@ -1,6 +1,6 @@
 using DcSim.ActorsHost.Shell;
 using DcSim.ActorsHost.Traffic;
-using DcSim.SimCore.Components;
+using DcSim.SimCore.Kernel;
 using DcSim.SimCore.Metrics;
 using DcSim.SimCore.Wire;
 
@@ -28,13 +28,13 @@ internal struct FlowAccounting
     public readonly IEnumerable<FlowStats> Flows => _flows?.Values ?? Enumerable.Empty<FlowStats>();
 
     /// <summary>Starts fetching the flow the last packet sent went on (a generator about to send: most likely the same).</summary>
-    public readonly void PrepareSend() => ComponentPrefetch.Lines(_lastSent, FlowLines);
+    public readonly void PrepareSend() => Prefetch.Lines(_lastSent, FlowLines);
 
     /// <summary>Starts fetching the flow the last packet delivered came on, with the latency histogram allocated after it.</summary>
     public readonly void PrepareDelivery()
     {
-        ComponentPrefetch.Lines(_lastDelivered, FlowLines + HistogramLines);
-        ComponentPrefetch.Lines(_deliveredBefore, 1);
+        Prefetch.Lines(_lastDelivered, FlowLines + HistogramLines);
+        Prefetch.Lines(_deliveredBefore, 1);
     }
 
     // A flow's counters span three lines; its latency histogram and the histogram's first arrays, made by its first delivery, follow
