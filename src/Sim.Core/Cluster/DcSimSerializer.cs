@@ -106,7 +106,7 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
                 case FinishRun m: w.Write(m.Run); w.Write(m.EndTime); break;
                 case PartitionReport m:
                     w.Write(m.Run); w.Write(m.Index); w.Write(m.Results.Length); w.Write(m.Results); w.Write(m.EventsProcessed);
-                    w.Write(m.BusyMicroseconds); w.Write(m.WallMicroseconds);
+                    w.Write(m.BusyMicroseconds); w.Write(m.WallMicroseconds); w.Write(m.AllocatedBytes); w.Write(m.Collections);
                     break;
                 case RunProgress m:
                     w.Write(m.SimulatedTime); w.Write(m.EndTime); w.Write(m.Windows); w.Write(m.EventsProcessed); w.Write(m.Restart is not null);
@@ -122,6 +122,7 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
                     foreach (var p in m.Partitions)
                     {
                         w.Write(p.Index); w.Write(p.Address); w.Write(p.EventsProcessed); w.Write(p.BusyMicroseconds); w.Write(p.WallMicroseconds);
+                        w.Write(p.AllocatedBytes); w.Write(p.Collections);
                     }
                     w.Write(m.BuildMicroseconds); w.Write(m.RunMicroseconds);
                     break;
@@ -176,10 +177,11 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
             "SK" => new StretchParked(r.ReadInt64(), r.ReadInt32(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64()),
             "EB" => ReadEventBatch(r),
             "F2" => new FinishRun(r.ReadInt64(), r.ReadInt64()),
-            "RP" => new PartitionReport(r.ReadInt64(), r.ReadInt32(), r.ReadBytes(r.ReadInt32()), r.ReadInt64(), r.ReadInt64(), r.ReadInt64()),
+            "RP" => new PartitionReport(r.ReadInt64(), r.ReadInt32(), r.ReadBytes(r.ReadInt32()), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(),
+                r.ReadInt64()),
             "PG" => new RunProgress(r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadBoolean() ? ReadRestart(r) : null),
             "EC" => new ExperimentCompleted(r.ReadBytes(r.ReadInt32()), r.ReadInt64(), r.ReadInt64(),
-                ReadArray(r, () => new PartitionStats(r.ReadInt32(), r.ReadString(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64())),
+                ReadArray(r, () => new PartitionStats(r.ReadInt32(), r.ReadString(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64())),
                 r.ReadInt64(), r.ReadInt64()),
             "EF" => new ExperimentFailed(r.ReadString(), r.ReadInt64()),
             "QS" => new QueryServers(r.ReadInt64(), r.ReadBoolean() ? new ListingQuery(r.ReadString(), r.ReadInt32(), r.ReadInt64()) : null),
@@ -203,19 +205,25 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
     }
 
     /// <summary>A <see cref="PeerWindow"/>'s fields: its message body, and its frame's on the data channel (<see cref="DataChannel.Frames"/>).</summary>
-    internal static void WritePeerWindow(BinaryWriter w, PeerWindow m)
+    internal static void WritePeerWindow(BinaryWriter w, PeerWindow m) => WritePeerWindow(w, m, m.Events);
+
+    /// <summary>A <see cref="PeerWindow"/>'s fields with <paramref name="events"/> in place of its own (a sender's reused list: no copy).</summary>
+    internal static void WritePeerWindow(BinaryWriter w, PeerWindow m, ReadOnlySpan<SimEvent> events)
     {
         w.Write(m.Run); w.Write(m.From); w.Write(m.Window); w.Write(m.NextEventTime); w.Write(m.Held); w.Write(m.Park); w.Write(m.EventsProcessed);
-        w.Write(m.Batches); WriteEvents(w, m.Events, m.Parcels);
+        w.Write(m.Batches); WriteEvents(w, events, m.Parcels);
     }
 
     internal static PeerWindow ReadPeerWindow(BinaryReader r) => new(r.ReadInt64(), r.ReadInt32(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadBoolean(),
         r.ReadInt64(), r.ReadInt32(), ReadEvents(r), ReadParcels(r));
 
     /// <summary>An <see cref="EventBatch"/>'s fields, as <see cref="WritePeerWindow"/>.</summary>
-    internal static void WriteEventBatch(BinaryWriter w, EventBatch m)
+    internal static void WriteEventBatch(BinaryWriter w, EventBatch m) => WriteEventBatch(w, m, m.Events);
+
+    /// <summary>An <see cref="EventBatch"/>'s fields with <paramref name="events"/> in place of its own, as <see cref="WritePeerWindow(BinaryWriter, PeerWindow, ReadOnlySpan{SimEvent})"/>.</summary>
+    internal static void WriteEventBatch(BinaryWriter w, EventBatch m, ReadOnlySpan<SimEvent> events)
     {
-        w.Write(m.Run); w.Write(m.From); w.Write(m.Window); WriteEvents(w, m.Events, m.Parcels);
+        w.Write(m.Run); w.Write(m.From); w.Write(m.Window); WriteEvents(w, events, m.Parcels);
     }
 
     internal static EventBatch ReadEventBatch(BinaryReader r) => new(r.ReadInt64(), r.ReadInt32(), r.ReadInt64(), ReadEvents(r), ReadParcels(r));
@@ -224,13 +232,13 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
         new RecoveryPoint(r.ReadInt64(), r.ReadInt64()), r.ReadInt32(), r.ReadInt32());
 
     /// <summary>The events and parcel pieces of a <see cref="PeerWindow"/> or an <see cref="EventBatch"/>.</summary>
-    private static void WriteEvents(BinaryWriter w, SimEvent[] events, ParcelPiece[] parcels)
+    private static void WriteEvents(BinaryWriter w, ReadOnlySpan<SimEvent> events, ParcelPiece[] parcels)
     {
         w.Write(events.Length);
         // An event is plain data (no references; a packet's bytes went as they are before): the array's memory goes in one copy, after its size, which
         // both ends check (the same build on the same kind of machine lays it out alike; padding bytes are never read back into fields).
         w.Write(EventBytes);
-        w.Write(MemoryMarshal.AsBytes(events.AsSpan()));
+        w.Write(MemoryMarshal.AsBytes(events));
         w.Write(parcels.Length);
         foreach (var p in parcels)
         {

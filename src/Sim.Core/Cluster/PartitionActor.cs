@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Akka.Actor;
 using Akka.Event;
 using DcSim.SimCore.Checkpoints;
@@ -40,6 +41,8 @@ public sealed class PartitionActor : ReceiveActor
     // New for each attempt: threads of an abandoned attempt's local windows may still be timing the old ones.
     private Stopwatch _wall = new();
     private Stopwatch _busy = new();
+    /// <summary>The process's allocations and collections when this run's first stretch began (what the report counts from).</summary>
+    private (long Allocated, long Collections) _memoryAtStart;
     private Partition? _partition;
     private IActorRef[] _directory = [];
     /// <summary>This process's data channel (null: windows go through Akka), and by index the link to each peer in another process that has one.</summary>
@@ -62,6 +65,11 @@ public sealed class PartitionActor : ReceiveActor
     private long _wallStopAt;
     private bool _parkWanted;
     private PeerWindow? _own;
+    /// <summary>By peer: what the window run made for it, and the list its outbox hands back next (reused, so windows allocate no lists).</summary>
+    private Outgoing[] _sent = [];
+    private List<SimEvent>?[] _spareOutbox = [];
+    private static readonly List<SimEvent> NoEvents = [];
+    private static readonly List<ParcelPiece[]> NoParcels = [];
     private long _run = -1;
     /// <summary>An init that restores the partition from a checkpoint, waiting for its pieces.</summary>
     private InitPartition? _restore;
@@ -95,7 +103,9 @@ public sealed class PartitionActor : ReceiveActor
         Receive<JoinLocalWindows>(j =>
         {
             // From now on the windows' threads run the partition; this actor touches it only when the coordinator says (they are parked).
-            if (j.Run == _run && _partition is not null) j.Windows.Attach(_partition, _busy, _wall);
+            if (j.Run != _run || _partition is null) return;
+            _memoryAtStart = (GC.GetTotalAllocatedBytes(), GC.CollectionCount(0));
+            j.Windows.Attach(_partition, _busy, _wall);
         });
         Receive<ReleaseStretch>(s =>
         {
@@ -303,7 +313,11 @@ public sealed class PartitionActor : ReceiveActor
         _parkWanted = false;
         var wallTicks = stretch.WallMicroseconds >= long.MaxValue / Stopwatch.Frequency ? long.MaxValue : stretch.WallMicroseconds * Stopwatch.Frequency / 1_000_000;
         _wallStopAt = wallTicks == long.MaxValue ? long.MaxValue : Stopwatch.GetTimestamp() + wallTicks;
-        if (!_wall.IsRunning) _wall.Start();
+        if (!_wall.IsRunning)
+        {
+            _wall.Start();
+            _memoryAtStart = (GC.GetTotalAllocatedBytes(), GC.CollectionCount(0));
+        }
         if (stretch.Checkpoint && SendCheckpoint(partition, _run, stretch.Window, stretch.Start, _coordinator) is { } problem)
             _log.Warning("partition {0}: no checkpoint before window {1}: {2}", partition.Index, stretch.Window, problem);
         RunWindows();
@@ -380,37 +394,43 @@ public sealed class PartitionActor : ReceiveActor
         _busy.Stop();
         var held = partition.NextEventTime;
         var next = held;
-        var sent = new (List<SimEvent> Events, List<ParcelPiece[]> Parcels)[partition.PartitionCount];
+        if (_sent.Length != partition.PartitionCount) (_sent, _spareOutbox) = (new Outgoing[partition.PartitionCount], new List<SimEvent>[partition.PartitionCount]);
         for (var p = 0; p < partition.PartitionCount; p++)
         {
             if (p == partition.Index) continue;
             if (!partition.HasOutbox(p))
             {
-                sent[p] = ([], []);
+                _sent[p] = new Outgoing(NoEvents, NoParcels);
                 continue;
             }
-            var events = partition.TakeOutbox(p);
+            // The outbox goes on with the list this window's events leave behind once sent: a window allocates no list.
+            var spare = _spareOutbox[p] ?? [];
+            spare.Clear();
+            var events = partition.TakeOutbox(p, spare);
             foreach (var e in events) next = Math.Min(next, e.Time);
-            sent[p] = (events, ParcelPiece.Split(partition.TakeParcels(p)));
+            _sent[p] = new Outgoing(events, partition.HasParcels(p) ? ParcelPiece.Split(partition.TakeParcels(p)) : NoParcels);
         }
         var park = _parkWanted || Stopwatch.GetTimestamp() >= _wallStopAt;
         _own = new PeerWindow(_run, partition.Index, _window, next, held, park, partition.EventsProcessed, 0, [], []);
         for (var p = 0; p < partition.PartitionCount; p++)
         {
             if (p == partition.Index) continue;
-            var (events, parcels) = sent[p];
+            var (events, parcels) = _sent[p];
             var chunks = Math.Max(1, Math.Max((events.Count + MaxEventsPerBatch - 1) / MaxEventsPerBatch, parcels.Count));
             for (var i = 0; i < chunks; i++)
             {
                 var offset = Math.Min(i * MaxEventsPerBatch, events.Count);
-                var chunk = events.GetRange(offset, Math.Min(MaxEventsPerBatch, events.Count - offset)).ToArray();
+                var chunk = CollectionsMarshal.AsSpan(events).Slice(offset, Math.Min(MaxEventsPerBatch, events.Count - offset));
                 var pieces = i < parcels.Count ? parcels[i] : [];
+                // Over the channel the frame takes the events from the list itself; a Tell needs them in an array of their own.
+                var carried = _links[p] is null ? chunk.ToArray() : [];
                 object message = i < chunks - 1
-                    ? new EventBatch(_run, partition.Index, _window, chunk, pieces)
-                    : _own with { Batches = chunks - 1, Events = chunk, Parcels = pieces };
-                if (_links[p] is { } link) link.Send(p, message);
+                    ? new EventBatch(_run, partition.Index, _window, carried, pieces)
+                    : _own with { Batches = chunks - 1, Events = carried, Parcels = pieces };
+                if (_links[p] is { } link) link.Send(p, message, chunk);
                 else _directory[p].Tell(message);
             }
+            if (!ReferenceEquals(events, NoEvents)) _spareOutbox[p] = events;
         }
     }
 
@@ -424,8 +444,14 @@ public sealed class PartitionActor : ReceiveActor
         var partition = _partition!;
         if (_own is not { } own || _stretch is not { } stretch || _inbox.Take(own.Window) is not var (peers, batches)) return false;
         _own = null;
-        foreach (var batch in batches) partition.Deliver(batch.Events);
-        partition.DeliverParcels(ParcelPiece.Join(batches));
+        var parcels = false;
+        foreach (var batch in batches)
+        {
+            partition.Deliver(batch.Events);
+            parcels |= batch.Parcels.Length > 0;
+        }
+        // Most windows carry no parcel: joining none would still cost the query's allocations every window.
+        if (parcels) partition.DeliverParcels(ParcelPiece.Join(batches));
         var earliest = own.NextEventTime;
         var park = own.Park;
         var events = own.EventsProcessed;
@@ -468,7 +494,8 @@ public sealed class PartitionActor : ReceiveActor
             throw new InvalidOperationException($"its results are {results.Length >> 20} MiB, more than the {PartitionReport.MaxRemoteBytes >> 20} MiB "
                 + "a report may carry to another process: capture fewer ports or fewer frames (pcap.limit), or run on one process");
         _wall.Stop();
-        _coordinator.Tell(new PartitionReport(_run, partition.Index, results, partition.EventsProcessed, _busy.Elapsed.Ticks / 10, _wall.Elapsed.Ticks / 10));
+        _coordinator.Tell(new PartitionReport(_run, partition.Index, results, partition.EventsProcessed, _busy.Elapsed.Ticks / 10, _wall.Elapsed.Ticks / 10,
+            GC.GetTotalAllocatedBytes() - _memoryAtStart.Allocated, GC.CollectionCount(0) - _memoryAtStart.Collections));
     }
 
     /// <summary>
@@ -490,4 +517,6 @@ public sealed class PartitionActor : ReceiveActor
             return ex.Message;
         }
     }
+
+    private readonly record struct Outgoing(List<SimEvent> Events, List<ParcelPiece[]> Parcels);
 }

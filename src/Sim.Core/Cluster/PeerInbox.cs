@@ -40,14 +40,18 @@ internal sealed class PeerInbox(int index, int count)
             if (from == index) continue;
             if (heads[from] is not { } head) return null;
             // A peer's batches travel ahead of its word on the same connection; still, nothing here relies on that order.
-            var have = batches.Count(b => b.From == from);
+            var have = 0;
+            foreach (var b in batches) have += b.From == from ? 1 : 0;
             if (have < head.Batches + 1) return null;
             if (have > head.Batches + 1)
                 throw new InvalidOperationException($"partition {index}: partition {from} sent {head.Batches + 1} batches for window {window}, {have} arrived");
         }
         _heads.Remove(window);
         _batches.Remove(window);
-        return ([.. heads.Where(h => h is not null).Select(h => h!)], batches);
+        var peers = new PeerWindow[count - 1];
+        for (int from = 0, at = 0; from < count; from++)
+            if (heads[from] is { } head) peers[at++] = head;
+        return (peers, batches);
     }
 
     public void Clear()

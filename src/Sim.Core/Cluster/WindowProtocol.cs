@@ -224,8 +224,9 @@ public static class WindowProtocol
     /// <summary>The run is over (the partitions are parked, every event delivered): report.</summary>
     public sealed record FinishRun(long Run, long EndTime) : IDcSimMessage;
 
-    /// <summary>A partition's results (see <see cref="Metrics.ResultsCodec"/>) and its wall-time split.</summary>
-    public sealed record PartitionReport(long Run, int Index, byte[] Results, long EventsProcessed, long BusyMicroseconds, long WallMicroseconds) : IDcSimMessage
+    /// <summary>A partition's results (see <see cref="Metrics.ResultsCodec"/>), its wall-time split and its process's allocations (<see cref="PartitionStats"/>).</summary>
+    public sealed record PartitionReport(long Run, int Index, byte[] Results, long EventsProcessed, long BusyMicroseconds, long WallMicroseconds,
+        long AllocatedBytes = 0, long Collections = 0) : IDcSimMessage
     {
         /// <summary>
         /// The most a report may carry to another process: below the Runner's remoting maximum-frame-size (16 MiB), beyond which
@@ -256,7 +257,10 @@ public static class WindowProtocol
     public sealed record ExperimentCompleted(byte[] Results, long Windows, long Lookahead, PartitionStats[] Partitions,
         long BuildMicroseconds, long RunMicroseconds) : IDcSimMessage;
 
-    public sealed record PartitionStats(int Index, string Address, long EventsProcessed, long BusyMicroseconds, long WallMicroseconds);
+    /// <param name="AllocatedBytes">What the partition's process allocated while the partition ran (all its threads), and</param>
+    /// <param name="Collections">the garbage collections it made meanwhile: a window that allocates pays for it in pauses its peers wait out.</param>
+    public sealed record PartitionStats(int Index, string Address, long EventsProcessed, long BusyMicroseconds, long WallMicroseconds,
+        long AllocatedBytes = 0, long Collections = 0);
 
     /// <summary>
     /// The run failed. From a partition, <paramref name="Run"/> is the attempt it failed in: the coordinator drops a failure of an earlier

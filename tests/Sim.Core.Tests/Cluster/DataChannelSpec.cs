@@ -59,6 +59,24 @@ public sealed class DataChannelSpec() : TestKit(DcSimSerialization.Binding)
     }
 
     [Fact]
+    public void A_frame_must_carry_the_events_given_beside_its_message_in_place_of_the_message_own()
+    {
+        // A partition sends from its reused outbox list: the header carries no events, the frame the list's.
+        var outbox = new List<SimEvent> { SampleEvent with { Time = 1 }, SampleEvent with { Time = 2 }, SampleEvent with { Time = 3 } };
+        var buffer = new MemoryStream();
+        using (var w = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            Frames.Write(w, 3, Window with { Events = [] }, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(outbox)[1..]);
+            Frames.Write(w, 0, Batch with { Events = [] }, outbox.ToArray());
+        }
+        var (frames, partial) = Parse(buffer.ToArray(), 5);
+
+        Assert.Equal([(3, Describe(Window with { Events = [.. outbox.Skip(1)] })), (0, Describe(Batch with { Events = [.. outbox] }))],
+            frames.Select(f => (f.To, Describe(f.Message))));
+        Assert.False(partial);
+    }
+
+    [Fact]
     public void A_frame_larger_than_the_read_buffer_must_arrive_whole_across_many_reads()
     {
         // 16,000 events (a full chunk, ~2.1 MB) and a 256 KiB parcel piece, read 1,000 bytes at a time

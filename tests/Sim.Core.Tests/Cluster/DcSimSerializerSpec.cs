@@ -125,9 +125,10 @@ public sealed class DcSimSerializerSpec() : TestKit(DcSimSerialization.Binding)
         flow.LatencyOrCreate().Record(5_000_000);
         flow.DropsAt["leaf0->spine1"] = 2;
         var encoded = ResultsCodec.Encode(results);
-        var report = new PartitionReport(4, 0, encoded, 10, 20, 30);
+        var report = new PartitionReport(4, 0, encoded, 10, 20, 30, 123_456_789_012, 7);
         var serializer = (DcSimSerializer)Sys.Serialization.FindSerializerFor(report);
         var back = (PartitionReport)serializer.FromBinary(serializer.ToBinary(report), serializer.Manifest(report));
+        Assert.Equal((10L, 20L, 30L, 123_456_789_012L, 7L), (back.EventsProcessed, back.BusyMicroseconds, back.WallMicroseconds, back.AllocatedBytes, back.Collections));
         Assert.Equal(encoded, back.Results);
         Assert.Equal(encoded, ResultsCodec.Encode(ResultsCodec.Decode(back.Results)));
     }

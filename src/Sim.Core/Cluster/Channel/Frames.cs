@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using DcSim.SimCore.Kernel;
 using static DcSim.SimCore.Cluster.WindowProtocol;
 
 namespace DcSim.SimCore.Cluster.Channel;
@@ -20,14 +21,28 @@ internal static class Frames
     /// <summary>Appends the frame of <paramref name="message"/> for partition <paramref name="to"/> to <paramref name="buffer"/>.</summary>
     public static void Write(MemoryStream buffer, int to, object message)
     {
-        var start = buffer.Position;
         using var w = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true);
+        Write(w, to, message, EventsOf(message));
+    }
+
+    /// <summary>The events a channel message carries itself.</summary>
+    public static SimEvent[] EventsOf(object message) => message switch { PeerWindow m => m.Events, EventBatch m => m.Events, _ => [] };
+
+    /// <summary>
+    /// Appends to <paramref name="w"/>'s stream (a <see cref="MemoryStream"/>) the frame of <paramref name="message"/> for partition
+    /// <paramref name="to"/>, with <paramref name="events"/> as its events in place of the message's own: a partition sends the events
+    /// from the outbox list it reuses, copying them nowhere else (a window's copies were most of what a crossing allocated).
+    /// </summary>
+    public static void Write(BinaryWriter w, int to, object message, ReadOnlySpan<SimEvent> events)
+    {
+        var buffer = w.BaseStream;
+        var start = buffer.Position;
         w.Write(0);
         w.Write(to);
         switch (message)
         {
-            case PeerWindow m: w.Write(WindowKind); DcSimSerializer.WritePeerWindow(w, m); break;
-            case EventBatch m: w.Write(BatchKind); DcSimSerializer.WriteEventBatch(w, m); break;
+            case PeerWindow m: w.Write(WindowKind); DcSimSerializer.WritePeerWindow(w, m, events); break;
+            case EventBatch m: w.Write(BatchKind); DcSimSerializer.WriteEventBatch(w, m, events); break;
             default: throw new ArgumentException($"{message.GetType()} does not go over the data channel", nameof(message));
         }
         var end = buffer.Position;

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net.Sockets;
+using System.Text;
 using Akka.Event;
+using DcSim.SimCore.Kernel;
 
 namespace DcSim.SimCore.Cluster.Channel;
 
@@ -36,6 +38,7 @@ internal sealed class PeerLink : IDisposable
     private readonly Action<Socket> _whileBlocked;
     /// <summary>The frame being written, reused; also the lock partitions of this process sending to the same process take.</summary>
     private readonly MemoryStream _frame = new();
+    private readonly BinaryWriter _writer;
     private Task<Socket> _connecting;
     private Socket? _socket;
 
@@ -44,6 +47,7 @@ internal sealed class PeerLink : IDisposable
         _endpoint = endpoint;
         _log = log;
         _whileBlocked = whileBlocked;
+        _writer = new BinaryWriter(_frame, Encoding.UTF8, leaveOpen: true);
         _connecting = Connect(endpoint);
     }
 
@@ -65,7 +69,10 @@ internal sealed class PeerLink : IDisposable
     }
 
     /// <summary>Sends <paramref name="message"/> (a <see cref="WindowProtocol.PeerWindow"/> or an <see cref="WindowProtocol.EventBatch"/>) to partition <paramref name="to"/> there.</summary>
-    public void Send(int to, object message)
+    public void Send(int to, object message) => Send(to, message, Frames.EventsOf(message));
+
+    /// <summary>Sends <paramref name="message"/> with <paramref name="events"/> as its events in place of its own (<see cref="Frames.Write(BinaryWriter, int, object, ReadOnlySpan{SimEvent})"/>).</summary>
+    public void Send(int to, object message, ReadOnlySpan<SimEvent> events)
     {
         lock (_frame)
         {
@@ -77,7 +84,7 @@ internal sealed class PeerLink : IDisposable
                     _socket = _connecting.Result;
                 }
                 _frame.SetLength(0);
-                Frames.Write(_frame, to, message);
+                Frames.Write(_writer, to, message, events);
                 Write(_socket, _frame.GetBuffer().AsSpan(0, (int)_frame.Length));
             }
             catch (Exception ex) when (ex is SocketException or ObjectDisposedException or IOException or TimeoutException or AggregateException)
