@@ -88,7 +88,7 @@ internal static class BenchCommand
                     $"        {outcome.Completion.Windows} windows, {summary.EventsProcessed / (double)windows:0} events, {wall * 1e6 / windows:0.0} us wall each; partitions: ")
                     + string.Join("; ", stats.Select(p => string.Create(CultureInfo.InvariantCulture,
                         $"{p.Index}@{p.Address} busy {p.BusyMicroseconds / 1e6:0.000}s of {p.WallMicroseconds / 1e6:0.000}s, waits {(p.WallMicroseconds - p.BusyMicroseconds) / (double)windows:0.0} us a window, "
-                        + $"process allocated {p.AllocatedBytes / (double)windows:0} B a window, {p.Collections} GCs"))));
+                        + $"process allocated {p.Memory.AllocatedBytes / (double)windows:0} B a window, {p.Memory.Collections} GCs pausing it {p.Memory.PauseMicroseconds / 1e3:0.0} ms"))));
             }
             if (ns3Result is { } n)
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -102,7 +102,7 @@ internal static class BenchCommand
                     events = summary.EventsProcessed, eventsPerSec = summary.EventsProcessed / wall, simSecondsPerWallSecond = seconds / wall,
                     peakWorkingSetMb = peakMb, delivered = summary.DeliveredPackets, meanDelayUs = summary.Latency.MeanPs / 1e6,
                     windows = outcome.Completion.Windows, syncWaitShare = waitShare, ns3LinkTxPerSec = ns3Rate,
-                    allocatedBytesByPartition = stats.Select(p => p.AllocatedBytes), collectionsByPartition = stats.Select(p => p.Collections),
+                    processMemoryByPartition = stats.Select(p => new { allocatedBytes = p.Memory.AllocatedBytes, collections = p.Memory.Collections, pauseMicroseconds = p.Memory.PauseMicroseconds }),
                     ns3WallSeconds = ns3Result?.GetProperty("runWallS").GetDouble(), ns3Delivered = ns3Result?.GetProperty("pktsRecv").GetInt64(),
                     ns3LinkTx = ns3Result?.GetProperty("linkTx").GetInt64(), ns3MeanDelayUs = ns3Result?.GetProperty("meanDelayUs").GetDouble(),
                 });

@@ -106,7 +106,7 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
                 case FinishRun m: w.Write(m.Run); w.Write(m.EndTime); break;
                 case PartitionReport m:
                     w.Write(m.Run); w.Write(m.Index); w.Write(m.Results.Length); w.Write(m.Results); w.Write(m.EventsProcessed);
-                    w.Write(m.BusyMicroseconds); w.Write(m.WallMicroseconds); w.Write(m.AllocatedBytes); w.Write(m.Collections);
+                    w.Write(m.BusyMicroseconds); w.Write(m.WallMicroseconds); Write(w, m.Memory);
                     break;
                 case RunProgress m:
                     w.Write(m.SimulatedTime); w.Write(m.EndTime); w.Write(m.Windows); w.Write(m.EventsProcessed); w.Write(m.Restart is not null);
@@ -122,7 +122,7 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
                     foreach (var p in m.Partitions)
                     {
                         w.Write(p.Index); w.Write(p.Address); w.Write(p.EventsProcessed); w.Write(p.BusyMicroseconds); w.Write(p.WallMicroseconds);
-                        w.Write(p.AllocatedBytes); w.Write(p.Collections);
+                        Write(w, p.Memory);
                     }
                     w.Write(m.BuildMicroseconds); w.Write(m.RunMicroseconds);
                     break;
@@ -177,11 +177,10 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
             "SK" => new StretchParked(r.ReadInt64(), r.ReadInt32(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64()),
             "EB" => ReadEventBatch(r),
             "F2" => new FinishRun(r.ReadInt64(), r.ReadInt64()),
-            "RP" => new PartitionReport(r.ReadInt64(), r.ReadInt32(), r.ReadBytes(r.ReadInt32()), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(),
-                r.ReadInt64()),
+            "RP" => new PartitionReport(r.ReadInt64(), r.ReadInt32(), r.ReadBytes(r.ReadInt32()), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), ReadMemory(r)),
             "PG" => new RunProgress(r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadBoolean() ? ReadRestart(r) : null),
             "EC" => new ExperimentCompleted(r.ReadBytes(r.ReadInt32()), r.ReadInt64(), r.ReadInt64(),
-                ReadArray(r, () => new PartitionStats(r.ReadInt32(), r.ReadString(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64())),
+                ReadArray(r, () => new PartitionStats(r.ReadInt32(), r.ReadString(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), ReadMemory(r))),
                 r.ReadInt64(), r.ReadInt64()),
             "EF" => new ExperimentFailed(r.ReadString(), r.ReadInt64()),
             "QS" => new QueryServers(r.ReadInt64(), r.ReadBoolean() ? new ListingQuery(r.ReadString(), r.ReadInt32(), r.ReadInt64()) : null),
@@ -260,6 +259,13 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
 
     private static ParcelPiece[] ReadParcels(BinaryReader r) =>
         ReadArray(r, () => new ParcelPiece(r.ReadInt32(), r.ReadInt64(), r.ReadInt32(), r.ReadInt32(), r.ReadBytes(r.ReadInt32())));
+
+    private static void Write(BinaryWriter w, ProcessMemory m)
+    {
+        w.Write(m.AllocatedBytes); w.Write(m.Collections); w.Write(m.PauseMicroseconds);
+    }
+
+    private static ProcessMemory ReadMemory(BinaryReader r) => new(r.ReadInt64(), r.ReadInt64(), r.ReadInt64());
 
     private static void WriteStrings(BinaryWriter w, string[] strings)
     {

@@ -42,7 +42,7 @@ public sealed class PartitionActor : ReceiveActor
     private Stopwatch _wall = new();
     private Stopwatch _busy = new();
     /// <summary>The process's allocations and collections when this run's first stretch began (what the report counts from).</summary>
-    private (long Allocated, long Collections) _memoryAtStart;
+    private ProcessMemory _memoryAtStart;
     private Partition? _partition;
     private IActorRef[] _directory = [];
     /// <summary>This process's data channel (null: windows go through Akka), and by index the link to each peer in another process that has one.</summary>
@@ -104,7 +104,7 @@ public sealed class PartitionActor : ReceiveActor
         {
             // From now on the windows' threads run the partition; this actor touches it only when the coordinator says (they are parked).
             if (j.Run != _run || _partition is null) return;
-            _memoryAtStart = (GC.GetTotalAllocatedBytes(), GC.CollectionCount(0));
+            _memoryAtStart = ProcessMemory.Now();
             j.Windows.Attach(_partition, _busy, _wall);
         });
         Receive<ReleaseStretch>(s =>
@@ -316,7 +316,7 @@ public sealed class PartitionActor : ReceiveActor
         if (!_wall.IsRunning)
         {
             _wall.Start();
-            _memoryAtStart = (GC.GetTotalAllocatedBytes(), GC.CollectionCount(0));
+            _memoryAtStart = ProcessMemory.Now();
         }
         if (stretch.Checkpoint && SendCheckpoint(partition, _run, stretch.Window, stretch.Start, _coordinator) is { } problem)
             _log.Warning("partition {0}: no checkpoint before window {1}: {2}", partition.Index, stretch.Window, problem);
@@ -495,7 +495,7 @@ public sealed class PartitionActor : ReceiveActor
                 + "a report may carry to another process: capture fewer ports or fewer frames (pcap.limit), or run on one process");
         _wall.Stop();
         _coordinator.Tell(new PartitionReport(_run, partition.Index, results, partition.EventsProcessed, _busy.Elapsed.Ticks / 10, _wall.Elapsed.Ticks / 10,
-            GC.GetTotalAllocatedBytes() - _memoryAtStart.Allocated, GC.CollectionCount(0) - _memoryAtStart.Collections));
+            ProcessMemory.Now() - _memoryAtStart));
     }
 
     /// <summary>

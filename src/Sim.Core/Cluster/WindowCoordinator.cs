@@ -989,7 +989,7 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers, IWithUnbounde
                 return;
             }
             _stats[report.Index] = new PartitionStats(report.Index, _addresses[report.Index], report.EventsProcessed,
-                report.BusyMicroseconds, report.WallMicroseconds, report.AllocatedBytes, report.Collections);
+                report.BusyMicroseconds, report.WallMicroseconds, report.Memory);
             if (--_outstanding > 0) return;
             _run.Stop();
             EndLocal();

@@ -226,7 +226,7 @@ public static class WindowProtocol
 
     /// <summary>A partition's results (see <see cref="Metrics.ResultsCodec"/>), its wall-time split and its process's allocations (<see cref="PartitionStats"/>).</summary>
     public sealed record PartitionReport(long Run, int Index, byte[] Results, long EventsProcessed, long BusyMicroseconds, long WallMicroseconds,
-        long AllocatedBytes = 0, long Collections = 0) : IDcSimMessage
+        ProcessMemory Memory = default) : IDcSimMessage
     {
         /// <summary>
         /// The most a report may carry to another process: below the Runner's remoting maximum-frame-size (16 MiB), beyond which
@@ -257,10 +257,9 @@ public static class WindowProtocol
     public sealed record ExperimentCompleted(byte[] Results, long Windows, long Lookahead, PartitionStats[] Partitions,
         long BuildMicroseconds, long RunMicroseconds) : IDcSimMessage;
 
-    /// <param name="AllocatedBytes">What the partition's process allocated while the partition ran (all its threads), and</param>
-    /// <param name="Collections">the garbage collections it made meanwhile: a window that allocates pays for it in pauses its peers wait out.</param>
+    /// <param name="Memory">What the partition's process allocated and collected while the partition ran.</param>
     public sealed record PartitionStats(int Index, string Address, long EventsProcessed, long BusyMicroseconds, long WallMicroseconds,
-        long AllocatedBytes = 0, long Collections = 0);
+        ProcessMemory Memory = default);
 
     /// <summary>
     /// The run failed. From a partition, <paramref name="Run"/> is the attempt it failed in: the coordinator drops a failure of an earlier

@@ -58,6 +58,8 @@ public sealed class DcSimSerializerSpec() : TestKit(DcSimSerialization.Binding)
         new PauseRun(11),
         new ResumeRun(12),
         new StopRun(long.MaxValue),
+        new ExperimentCompleted([1, 2, 3], 3935, 1_000_000, [new PartitionStats(0, "akka.tcp://dcsim@127.0.0.1:1234", 99, 10, 20, new ProcessMemory(5_000_000, 3, 1_200)),
+            new PartitionStats(1, "akka.tcp://dcsim@127.0.0.1:1235", 98, 11, 21)], 400, 900),
         new RunControlled(12, false, "idle", "no experiment is running"),
         new ExperimentStopped(5_000, 12),
         new AbandonRun(6, 2),
@@ -125,10 +127,10 @@ public sealed class DcSimSerializerSpec() : TestKit(DcSimSerialization.Binding)
         flow.LatencyOrCreate().Record(5_000_000);
         flow.DropsAt["leaf0->spine1"] = 2;
         var encoded = ResultsCodec.Encode(results);
-        var report = new PartitionReport(4, 0, encoded, 10, 20, 30, 123_456_789_012, 7);
+        var report = new PartitionReport(4, 0, encoded, 10, 20, 30, new ProcessMemory(123_456_789_012, 7, 8_000));
         var serializer = (DcSimSerializer)Sys.Serialization.FindSerializerFor(report);
         var back = (PartitionReport)serializer.FromBinary(serializer.ToBinary(report), serializer.Manifest(report));
-        Assert.Equal((10L, 20L, 30L, 123_456_789_012L, 7L), (back.EventsProcessed, back.BusyMicroseconds, back.WallMicroseconds, back.AllocatedBytes, back.Collections));
+        Assert.Equal((10L, 20L, 30L, new ProcessMemory(123_456_789_012, 7, 8_000)), (back.EventsProcessed, back.BusyMicroseconds, back.WallMicroseconds, back.Memory));
         Assert.Equal(encoded, back.Results);
         Assert.Equal(encoded, ResultsCodec.Encode(ResultsCodec.Decode(back.Results)));
     }
@@ -165,6 +167,7 @@ public sealed class DcSimSerializerSpec() : TestKit(DcSimSerialization.Binding)
                         + string.Join("|", b.Parcels.Select(p => $"{p.Lp} {p.Key} {p.Piece}/{p.Pieces} {Convert.ToHexString(p.Bytes)}")),
         RecoveryPoint p => $"{p.Window} {p.SimulatedTime} {(p.Partitions is null ? "none" : string.Join("|", p.Partitions.Select(b => string.Join(",", b))))}",
         RunPlaced p => $"PL {string.Join("|", p.Addresses)}",
+        ExperimentCompleted c => $"{c with { Results = [], Partitions = [] }} {string.Join(",", c.Results)} {string.Join("|", c.Partitions.Select(p => p.ToString()))}",
         ApplyDirective d => $"{d with { Arguments = [] }} {string.Join("|", d.Arguments)}",
         DirectiveApplied d => $"{d with { Entities = [] }} {string.Join("|", d.Entities)}",
         PartitionDirective d => $"{d with { Arguments = [] }} {string.Join("|", d.Arguments)}",
