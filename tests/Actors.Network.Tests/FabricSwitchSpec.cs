@@ -13,6 +13,15 @@ public sealed class FabricSwitchSpec
     /// <summary>Switch 2's forwarding over servers 0 and 1 (endpoints 0 and 1 at the start), on its ports 0 and 1.</summary>
     private static readonly SwitchForwarding OwnPorts = new([new(0, 0), new(0, 1)], [new(0, 0), new(0, 1)], [[]], self: 0, switchLp: 2);
 
+    /// <summary>Ports 0 and 1 of <paramref name="sw"/>, to end0 and end1 (their port 0): 40 Gb/s, 1 µs, 100 packets.</summary>
+    private static void AddPortsToEndpoints(FabricSwitch sw)
+    {
+        var profile = new PortProfile(new DataRate(40_000_000_000), SimTime.Microsecond, new QueueLimit(QueueLimitUnit.Packets, 100), 0,
+            FabricSwitch.TransmitDoneTimer, 0, ["end0", "end1"]);
+        sw.AddPort(profile, (0, 0));
+        sw.AddPort(profile, (1, 0));
+    }
+
     private sealed class Endpoint(int id, ushort arrivalPort = 9) : LogicalProcess(id, $"end{id}")
     {
         public List<(long Time, Packet Packet)> Received { get; } = [];
@@ -34,8 +43,7 @@ public sealed class FabricSwitchSpec
         var a = new Endpoint(0);
         var b = new Endpoint(1);
         var sw = new FabricSwitch(2, "sw", OwnPorts);
-        sw.AddPort(new OutputPort(sw, 0, FabricSwitch.TransmitDoneTimer, 0, "end0", (0, 0, 0), new DataRate(40_000_000_000), SimTime.Microsecond, new QueueLimit(QueueLimitUnit.Packets, 100)));
-        sw.AddPort(new OutputPort(sw, 0, FabricSwitch.TransmitDoneTimer, 1, "end1", (1, 0, 0), new DataRate(40_000_000_000), SimTime.Microsecond, new QueueLimit(QueueLimitUnit.Packets, 100)));
+        AddPortsToEndpoints(sw);
         a.ToSend.AddRange([new Packet { DestinationEndpoint = 1, PayloadBytes = 1000, Sequence = 0 }, new Packet { DestinationEndpoint = 1, PayloadBytes = 1000, Sequence = 1 },
             new Packet { DestinationEndpoint = 0, PayloadBytes = 1000, Sequence = 2 }]);
         foreach (var lp in new LogicalProcess[] { a, b, sw }) partition.Add(lp);
@@ -74,8 +82,7 @@ public sealed class FabricSwitchSpec
         var a = new Endpoint(0);
         var b = new Endpoint(1);
         var sw = new FabricSwitch(2, "sw", OwnPorts);
-        sw.AddPort(new OutputPort(sw, 0, FabricSwitch.TransmitDoneTimer, 0, "end0", (0, 0, 0), new DataRate(40_000_000_000), SimTime.Microsecond, new QueueLimit(QueueLimitUnit.Packets, 100)));
-        sw.AddPort(new OutputPort(sw, 0, FabricSwitch.TransmitDoneTimer, 1, "end1", (1, 0, 0), new DataRate(40_000_000_000), SimTime.Microsecond, new QueueLimit(QueueLimitUnit.Packets, 100)));
+        AddPortsToEndpoints(sw);
         if (!announced) b.ToSend.Add(new Packet { DestinationEndpoint = 1, PayloadBytes = 100 });
         foreach (var lp in new LogicalProcess[] { a, b, sw, new Announcer(3) })
             if (announced || lp is not Announcer) partition.Add(lp);
@@ -97,8 +104,7 @@ public sealed class FabricSwitchSpec
         var a = new Endpoint(0, arrivalPort: 0);
         var b = new Endpoint(1);
         var sw = new FabricSwitch(2, "sw", OwnPorts);
-        sw.AddPort(new OutputPort(sw, 0, FabricSwitch.TransmitDoneTimer, 0, "end0", (0, 0, 0), new DataRate(40_000_000_000), SimTime.Microsecond, new QueueLimit(QueueLimitUnit.Packets, 100)));
-        sw.AddPort(new OutputPort(sw, 0, FabricSwitch.TransmitDoneTimer, 1, "end1", (1, 0, 0), new DataRate(40_000_000_000), SimTime.Microsecond, new QueueLimit(QueueLimitUnit.Packets, 100)));
+        AddPortsToEndpoints(sw);
         a.ToSend.AddRange([new Packet { FlowId = 7, DestinationEndpoint = 0, PayloadBytes = 100 }, new Packet { FlowId = 8, DestinationEndpoint = 1, PayloadBytes = 100 }]);
         foreach (var lp in new LogicalProcess[] { a, b, sw }) partition.Add(lp);
 
