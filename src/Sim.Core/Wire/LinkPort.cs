@@ -29,8 +29,6 @@ namespace DcSim.SimCore.Wire;
 /// </remarks>
 public abstract class LinkPort
 {
-    private protected readonly LogicalProcess Owner;
-    private protected readonly PortProfile Profile;
     // The queue, its counters, the drops by flow, a marker, trace or capture: made by the first packet that waits, is dropped or
     // marked (at once with a marker or a trace). Most ports of a large, lightly loaded fabric never queue (docs/benchmarks.md,
     // "Issue 14: an idle host under 1 KB").
@@ -43,8 +41,6 @@ public abstract class LinkPort
     /// <param name="seed">The scenario seed, from which a RED queue's random stream is drawn (with the owner's id and <paramref name="index"/>).</param>
     private protected LinkPort(LogicalProcess owner, PortProfile profile, int index, EcnMarking? ecn, ulong seed, long traceIntervalPs)
     {
-        Owner = owner;
-        Profile = profile;
         Index = index;
         var marker = ecn is null ? null : EcnMarker.Create(ecn, profile.Limit.Unit, profile.Rate, seed, owner.Id, index);
         if (marker is not null || traceIntervalPs > 0) _queue = new PortQueue(marker, traceIntervalPs > 0 ? new QueueTrace(traceIntervalPs) : null);
@@ -60,6 +56,12 @@ public abstract class LinkPort
 
     /// <summary>Where the port's per-frame state lives; read here only off the frame's path (reports, snapshots, captures).</summary>
     private protected abstract ref PortState State { get; }
+
+    /// <summary>The LP the port belongs to. Like <see cref="Profile"/>, asked for here only by a frame that waits, is judged or captured:
+    /// a switch's port finds both in its table, not in 16 B of its own object (docs/benchmarks.md, "Issue 14, ninth round").</summary>
+    private protected abstract LogicalProcess Owner { get; }
+
+    private protected abstract PortProfile Profile { get; }
 
     public int Index { get; }
     public int PeerLp => State.PeerLp;
@@ -190,11 +192,12 @@ public abstract class LinkPort
     private void Store(ref PortState s, in Packet packet, int frame)
     {
         var q = Queue;
-        Account(q, Owner.Now);
+        var now = Owner.Now;
+        Account(q, now);
         if (q.Count == q.Ring.Length) q.Grow(q.Count);
         var tail = (q.Head + q.Count) % q.Ring.Length;
         q.Ring[tail] = packet;
-        q.EnqueuedAt[tail] = Owner.Now;
+        q.EnqueuedAt[tail] = now;
         q.Count++;
         s.Flags |= PortFlags.Queued;
         q.QueuedBytes += frame;
@@ -264,11 +267,12 @@ public abstract class LinkPort
     /// <param name="frameBytes">The packet's frame size, which the caller has already worked out.</param>
     private void StartTransmission(ref PortState s, in Packet packet, long enqueuedAt, int frameBytes)
     {
-        var now = Owner.Now;
+        var owner = Owner;
+        var now = owner.Now;
         // A packet that did not wait adds nothing (and then the port may have no queue); one that waited was stored in the queue.
         if (now != enqueuedAt) _queue!.WaitSumPs += now - enqueuedAt;
         _queue?.Capture?.Add(now, in packet);
-        Transmit(ref s, Owner, Profile, Index, in packet, now, frameBytes);
+        Transmit(ref s, owner, Profile, Index, in packet, now, frameBytes);
     }
 
     /// <summary>The port starts sending a frame: it is busy until the frame has left, which reaches the peer one delay later.</summary>

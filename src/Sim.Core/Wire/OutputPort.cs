@@ -10,6 +10,8 @@ namespace DcSim.SimCore.Wire;
 /// </summary>
 public sealed class OutputPort : LinkPort
 {
+    private readonly LogicalProcess _owner;
+    private readonly PortProfile _profile;
     private PortState _state;
 
     /// <param name="owner">The LP the port belongs to.</param>
@@ -33,17 +35,21 @@ public sealed class OutputPort : LinkPort
         ulong seed = 0, long traceIntervalPs = 0)
         : base(owner, profile, index, ecn, seed, traceIntervalPs)
     {
+        _owner = owner;
+        _profile = profile;
         _state = Initial(peer);
         owner.AddOutputPort(this);
     }
 
     private protected override ref PortState State => ref _state;
+    private protected override LogicalProcess Owner => _owner;
+    private protected override PortProfile Profile => _profile;
 
     /// <summary>Queues a packet for transmission, or drops it: tail drop when the queue is full, or RED's early drop.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Enqueue(in Packet packet)
     {
-        if (!TransmitIfIdle(ref _state, Owner, Profile, Index, in packet)) Enqueue(ref _state, in packet);
+        if (!TransmitIfIdle(ref _state, _owner, _profile, Index, in packet)) Enqueue(ref _state, in packet);
     }
 
     /// <summary>The frame in service has left the port: start the next one, if any.</summary>

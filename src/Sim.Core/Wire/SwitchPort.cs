@@ -19,4 +19,6 @@ public sealed class SwitchPort : LinkPort
     }
 
     private protected override ref PortState State => ref _table.StateOf(Index);
+    private protected override LogicalProcess Owner => _table.Owner;
+    private protected override PortProfile Profile => _table.ProfileOf(Index);
 }

@@ -38,7 +38,9 @@ public sealed class SwitchPorts(LogicalProcess owner)
         return _ports[index] = new SwitchPort(this, owner, profile, index, peer, ecn, seed, traceIntervalPs);
     }
 
+    internal LogicalProcess Owner => owner;
     internal ref PortState StateOf(int port) => ref _states[port];
+    internal PortProfile ProfileOf(int port) => _profiles[port];
 
     /// <summary>Queues a packet on port <paramref name="port"/>, or drops it (<see cref="OutputPort.Enqueue"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
