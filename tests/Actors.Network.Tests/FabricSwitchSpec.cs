@@ -1,4 +1,5 @@
 using DcSim.ActorsNetwork.Fabric;
+using DcSim.SimCore.Capture;
 using DcSim.SimCore.Kernel;
 using DcSim.SimCore.Metrics;
 using DcSim.SimCore.Units;
@@ -58,6 +59,32 @@ public sealed class FabricSwitchSpec
         Assert.Equal([(tx + SimTime.Microsecond, 2)], a.Received.Select(r => (r.Time, r.Packet.Sequence)));
         Assert.Equal(2, sw.Ports[1].Stats.TxPackets);
         Assert.Equal(1, sw.Ports[1].Stats.QueueMaxPackets);
+    }
+
+    [Fact]
+    public void A_switch_port_must_be_among_the_partition_ports_for_names_captures_and_snapshots()
+    {
+        // arrange: two frames from end0 through the switch to end1, the switch's port to end1 captured
+        var partition = new Partition(0, 1, [0, 0, 0]);
+        var a = new Endpoint(0);
+        var sw = new FabricSwitch(2, "sw", OwnPorts);
+        AddPortsToEndpoints(sw);
+        a.ToSend.AddRange([new Packet { DestinationEndpoint = 1, PayloadBytes = 1000 }, new Packet { DestinationEndpoint = 1, PayloadBytes = 1000 }]);
+        foreach (var lp in new LogicalProcess[] { a, new Endpoint(1), sw }) partition.Add(lp);
+        partition.AttachCaptures(new CaptureSettings(["sw->end1"], 10));
+
+        // act
+        partition.Start();
+        partition.RunUntil(SimTime.Millisecond);
+        var snapshot = partition.SnapshotCounters();
+        var results = new ResultsBuilder();
+        sw.Report(results, SimTime.Millisecond);
+
+        // assert: the ports are named, the captured one recorded both frames (the second after waiting), the snapshot counts them
+        Assert.Equal(["sw->end0", "sw->end1"], partition.PortNames);
+        Assert.Equal(2, results.Captures["sw->end1"].Captured);
+        Assert.Single(results.Captures);
+        Assert.Equal(2, snapshot.Links.Values.Single(l => l.To == "end1").TxPackets);
     }
 
     /// <summary>Announces at time 0 that endpoint 1 moved to server 0, then sends a frame to it one picosecond later.</summary>
