@@ -5,7 +5,7 @@ using DcSim.SimCore.Units;
 namespace DcSim.SimCore.Wire;
 
 /// <summary>
-/// A port that keeps its per-frame state in itself (<see cref="LinkPort"/> for the physics): a NIC's wire, the one port of its LP.
+/// A port that keeps its per-frame state in itself (<see cref="LinkPort"/> for the physics): a NIC's wire, a server's one port.
 /// It registers with its owner, which lists it among its <see cref="LogicalProcess.OutputPorts"/>.
 /// </summary>
 public sealed class OutputPort : LinkPort
