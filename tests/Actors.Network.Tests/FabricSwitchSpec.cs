@@ -1,4 +1,5 @@
 using DcSim.ActorsNetwork.Fabric;
+using DcSim.SimCore.Capture;
 using DcSim.SimCore.Kernel;
 using DcSim.SimCore.Metrics;
 using DcSim.SimCore.Units;
@@ -12,6 +13,15 @@ public sealed class FabricSwitchSpec
 {
     /// <summary>Switch 2's forwarding over servers 0 and 1 (endpoints 0 and 1 at the start), on its ports 0 and 1.</summary>
     private static readonly SwitchForwarding OwnPorts = new([new(0, 0), new(0, 1)], [new(0, 0), new(0, 1)], [[]], self: 0, switchLp: 2);
+
+    /// <summary>Ports 0 and 1 of <paramref name="sw"/>, to end0 and end1 (their port 0): 40 Gb/s, 1 µs, 100 packets.</summary>
+    private static void AddPortsToEndpoints(FabricSwitch sw)
+    {
+        var profile = new PortProfile(new DataRate(40_000_000_000), SimTime.Microsecond, new QueueLimit(QueueLimitUnit.Packets, 100), 0,
+            FabricSwitch.TransmitDoneTimer, 0, ["end0", "end1"]);
+        sw.AddPort(profile, (0, 0));
+        sw.AddPort(profile, (1, 0));
+    }
 
     private sealed class Endpoint(int id, ushort arrivalPort = 9) : LogicalProcess(id, $"end{id}")
     {
@@ -34,8 +44,7 @@ public sealed class FabricSwitchSpec
         var a = new Endpoint(0);
         var b = new Endpoint(1);
         var sw = new FabricSwitch(2, "sw", OwnPorts);
-        sw.AddPort(new OutputPort(sw, 0, FabricSwitch.TransmitDoneTimer, 0, "end0", (0, 0, 0), new DataRate(40_000_000_000), SimTime.Microsecond, new QueueLimit(QueueLimitUnit.Packets, 100)));
-        sw.AddPort(new OutputPort(sw, 0, FabricSwitch.TransmitDoneTimer, 1, "end1", (1, 0, 0), new DataRate(40_000_000_000), SimTime.Microsecond, new QueueLimit(QueueLimitUnit.Packets, 100)));
+        AddPortsToEndpoints(sw);
         a.ToSend.AddRange([new Packet { DestinationEndpoint = 1, PayloadBytes = 1000, Sequence = 0 }, new Packet { DestinationEndpoint = 1, PayloadBytes = 1000, Sequence = 1 },
             new Packet { DestinationEndpoint = 0, PayloadBytes = 1000, Sequence = 2 }]);
         foreach (var lp in new LogicalProcess[] { a, b, sw }) partition.Add(lp);
@@ -50,6 +59,32 @@ public sealed class FabricSwitchSpec
         Assert.Equal([(tx + SimTime.Microsecond, 2)], a.Received.Select(r => (r.Time, r.Packet.Sequence)));
         Assert.Equal(2, sw.Ports[1].Stats.TxPackets);
         Assert.Equal(1, sw.Ports[1].Stats.QueueMaxPackets);
+    }
+
+    [Fact]
+    public void A_switch_port_must_be_among_the_partition_ports_for_names_captures_and_snapshots()
+    {
+        // arrange: two frames from end0 through the switch to end1, the switch's port to end1 captured
+        var partition = new Partition(0, 1, [0, 0, 0]);
+        var a = new Endpoint(0);
+        var sw = new FabricSwitch(2, "sw", OwnPorts);
+        AddPortsToEndpoints(sw);
+        a.ToSend.AddRange([new Packet { DestinationEndpoint = 1, PayloadBytes = 1000 }, new Packet { DestinationEndpoint = 1, PayloadBytes = 1000 }]);
+        foreach (var lp in new LogicalProcess[] { a, new Endpoint(1), sw }) partition.Add(lp);
+        partition.AttachCaptures(new CaptureSettings(["sw->end1"], 10));
+
+        // act
+        partition.Start();
+        partition.RunUntil(SimTime.Millisecond);
+        var snapshot = partition.SnapshotCounters();
+        var results = new ResultsBuilder();
+        sw.Report(results, SimTime.Millisecond);
+
+        // assert: the ports are named, the captured one recorded both frames (the second after waiting), the snapshot counts them
+        Assert.Equal(["sw->end0", "sw->end1"], partition.PortNames);
+        Assert.Equal(2, results.Captures["sw->end1"].Captured);
+        Assert.Single(results.Captures);
+        Assert.Equal(2, snapshot.Links.Values.Single(l => l.To == "end1").TxPackets);
     }
 
     /// <summary>Announces at time 0 that endpoint 1 moved to server 0, then sends a frame to it one picosecond later.</summary>
@@ -74,8 +109,7 @@ public sealed class FabricSwitchSpec
         var a = new Endpoint(0);
         var b = new Endpoint(1);
         var sw = new FabricSwitch(2, "sw", OwnPorts);
-        sw.AddPort(new OutputPort(sw, 0, FabricSwitch.TransmitDoneTimer, 0, "end0", (0, 0, 0), new DataRate(40_000_000_000), SimTime.Microsecond, new QueueLimit(QueueLimitUnit.Packets, 100)));
-        sw.AddPort(new OutputPort(sw, 0, FabricSwitch.TransmitDoneTimer, 1, "end1", (1, 0, 0), new DataRate(40_000_000_000), SimTime.Microsecond, new QueueLimit(QueueLimitUnit.Packets, 100)));
+        AddPortsToEndpoints(sw);
         if (!announced) b.ToSend.Add(new Packet { DestinationEndpoint = 1, PayloadBytes = 100 });
         foreach (var lp in new LogicalProcess[] { a, b, sw, new Announcer(3) })
             if (announced || lp is not Announcer) partition.Add(lp);
@@ -97,8 +131,7 @@ public sealed class FabricSwitchSpec
         var a = new Endpoint(0, arrivalPort: 0);
         var b = new Endpoint(1);
         var sw = new FabricSwitch(2, "sw", OwnPorts);
-        sw.AddPort(new OutputPort(sw, 0, FabricSwitch.TransmitDoneTimer, 0, "end0", (0, 0, 0), new DataRate(40_000_000_000), SimTime.Microsecond, new QueueLimit(QueueLimitUnit.Packets, 100)));
-        sw.AddPort(new OutputPort(sw, 0, FabricSwitch.TransmitDoneTimer, 1, "end1", (1, 0, 0), new DataRate(40_000_000_000), SimTime.Microsecond, new QueueLimit(QueueLimitUnit.Packets, 100)));
+        AddPortsToEndpoints(sw);
         a.ToSend.AddRange([new Packet { FlowId = 7, DestinationEndpoint = 0, PayloadBytes = 100 }, new Packet { FlowId = 8, DestinationEndpoint = 1, PayloadBytes = 100 }]);
         foreach (var lp in new LogicalProcess[] { a, b, sw }) partition.Add(lp);
 

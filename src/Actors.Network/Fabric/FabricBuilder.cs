@@ -31,7 +31,7 @@ public static class FabricBuilder
             var (peer, peerPort, link, queue) = ports[p];
             var server = graph.IsServer(peer);
             var profile = profiles.Of(link.Rate, link.DelayPs, queue.Limit, 0, FabricSwitch.TransmitDoneTimer, server ? ServerNic : (ushort)0, lpNames);
-            sw.AddPort(new OutputPort(sw, profile, p, (peer, server ? ServerNicWirePort : peerPort), queue.Ecn, seed, queue.TracePs));
+            sw.AddPort(profile, (peer, server ? ServerNicWirePort : peerPort), queue.Ecn, seed, queue.TracePs);
         }
         return sw;
     }

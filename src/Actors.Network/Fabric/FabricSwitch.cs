@@ -13,7 +13,7 @@ namespace DcSim.ActorsNetwork.Fabric;
 /// that reaches each switch when the broadcast would) teaches the switch its new server; each switch keeps what it learned, so the
 /// moment it acts on it does not depend on which other switches share its partition.
 /// </summary>
-public sealed class FabricSwitch : LogicalProcess
+public sealed class FabricSwitch : LogicalProcess, ISwitchPortOwner
 {
     /// <summary>The switch's only timer: a port finished sending a frame (token: the port).</summary>
     public const ushort TransmitDoneTimer = 0;
@@ -31,21 +31,20 @@ public sealed class FabricSwitch : LogicalProcess
     {
         _forwarding = forwarding;
         _filtered = new DropLedger($"{name}:filtered");
+        _ports = new SwitchPorts(this);
     }
 
-    // An array, not a List: a frame reaches its port in one hop fewer (a switch's state is cold on a large fabric, docs/benchmarks.md).
-    private OutputPort[] _ports = [];
+    private readonly SwitchPorts _ports;
 
     /// <summary>The switch's ports, by number.</summary>
-    public IReadOnlyList<OutputPort> Ports => _ports;
+    public IReadOnlyList<SwitchPort> Ports => _ports.All;
 
-    /// <summary>Adds the next port: its number must be the count of ports so far.</summary>
-    public void AddPort(OutputPort port)
-    {
-        if (port.Index != _ports.Length) throw new ArgumentException($"{Name}: port {port.Index} added as port {_ports.Length}", nameof(port));
-        Array.Resize(ref _ports, _ports.Length + 1);
-        _ports[^1] = port;
-    }
+    /// <summary>Adds the next port (numbered the count of ports so far) towards <paramref name="peer"/> (its LP and port).</summary>
+    /// <param name="profile">What the port shares with the other ports of its kind of link; its owner component and timer must be the switch's.</param>
+    /// <param name="ecn">ECN marking of the queue; null for tail drop alone.</param>
+    /// <param name="seed">The scenario seed, for the random stream of a RED queue.</param>
+    public SwitchPort AddPort(PortProfile profile, (int Lp, int Port) peer, EcnMarking? ecn = null, ulong seed = 0, long traceIntervalPs = 0) =>
+        _ports.Add(profile, peer, ecn, seed, traceIntervalPs);
 
     public override void Handle(ref SimEvent e)
     {
@@ -56,10 +55,10 @@ public sealed class FabricSwitch : LogicalProcess
                 ? _forwarding.ToServer(e.Packet.FlowHash, server)
                 : _forwarding.ToEndpoint(e.Packet.FlowHash, destination);
             if (port == e.Port) _filtered.Drop(e.Packet.FlowId, e.Packet.PayloadBytes);
-            else _ports[port].Enqueue(in e.Packet);
+            else _ports.Enqueue(port, in e.Packet);
         }
         else if (e.Kind == EventKind.Timer)
-            _ports[e.Token].OnTransmitDone();
+            _ports.OnTransmitDone(e.Token);
         else if (e.Port == EndpointMoved)
             (_moved ??= [])[e.Packet.SourceEndpoint] = e.Packet.DestinationEndpoint;
         else
@@ -68,7 +67,7 @@ public sealed class FabricSwitch : LogicalProcess
 
     public override void Report(ResultsBuilder results, long endTime)
     {
-        foreach (var port in _ports) port.Report(results, endTime);
+        foreach (var port in _ports.All) port.Report(results, endTime);
         _filtered.Report(results);
         results.EventsByLp[Name] = EventsProcessed;
     }

@@ -9,4 +9,14 @@ namespace DcSim.SimCore.Wire;
 /// <param name="PeerNames">The LPs' names by id, shared by the builder's ports: a port finds its peer's name there when it reports,
 /// instead of keeping a reference of its own (8 B of every idle port).</param>
 public sealed record PortProfile(DataRate Rate, long DelayPs, QueueLimit Limit, ushort OwnerComponent, ushort TransmitDoneTimer, ushort PeerComponent,
-    IReadOnlyList<string> PeerNames);
+    IReadOnlyList<string> PeerNames)
+{
+    /// <summary>The profile of a port made alone (a test rig), which has no builder's list of names: one that names its peer only.</summary>
+    public static PortProfile Alone(DataRate rate, long delayPs, QueueLimit limit, ushort ownerComponent, ushort transmitDoneTimer, ushort peerComponent,
+        int peerLp, string peerName)
+    {
+        var names = new string[peerLp + 1];
+        names[peerLp] = peerName;
+        return new PortProfile(rate, delayPs, limit, ownerComponent, transmitDoneTimer, peerComponent, names);
+    }
+}

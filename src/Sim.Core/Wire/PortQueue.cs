@@ -12,6 +12,8 @@ internal sealed class PortQueue(EcnMarker? marker, QueueTrace? trace)
     public Packet[] Ring = [];
     public long[] EnqueuedAt = [];
     public int Head;
+    /// <summary>Packets waiting (the port's <see cref="PortFlags.Queued"/> says whether any do, where a frame looks).</summary>
+    public int Count;
     public long QueuedBytes;
     /// <summary>The last change of the queue's length (RED's idle start when empty).</summary>
     public long LastChange;
