@@ -90,7 +90,7 @@ public abstract class LogicalProcess(int id, string name) : EventSource(id)
     /// it), and for a timer of its first or second component (a server: the NIC's uplink port, the stack's generator). Kept in the LP's
     /// object, next to the components it reads anyway, so that <see cref="Prepare"/> starts fetching that state one event ahead instead of
     /// the handler missing on it at the end of a chain of loads (docs/benchmarks.md, issue 14 ninth round: with the generators' direct
-    /// calls, +9 % warm events per CPU second at 10,240 hosts, median of 16 interleaved pairs; 24 B of an idle host).
+    /// calls, +7 % warm events per CPU second at 10,240 hosts, median of 22 interleaved pairs; 24 B of an idle host).
     /// </summary>
     private object? _packetHint, _timerHint0, _timerHint1;
 
