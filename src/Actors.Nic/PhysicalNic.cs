@@ -45,7 +45,12 @@ public sealed class PhysicalNic(ComponentPath path, NicLatency? latency = null) 
     private OutputPort NotConnected() => throw new InvalidOperationException($"{Path} is not connected to the wire");
 
     /// <summary>Connects the transmitter to its link (built once the NIC has its index in the server).</summary>
-    public void ConnectWire(OutputPort uplink) => _uplink = uplink;
+    public void ConnectWire(OutputPort uplink)
+    {
+        _uplink = uplink;
+        // The NIC's one timer is its transmitter's "a frame has left": the LP fetches the port with the NIC, one event ahead.
+        ForeseeTimer(uplink);
+    }
 
     public override void Receive(int port, in Packet packet)
     {

@@ -30,16 +30,11 @@ internal struct FlowAccounting
     /// <summary>Starts fetching the flow the last packet sent went on (a generator about to send: most likely the same).</summary>
     public readonly void PrepareSend() => Prefetch.Lines(_lastSent, FlowLines);
 
-    /// <summary>Starts fetching the flow the last packet delivered came on, with the latency histogram allocated after it.</summary>
-    public readonly void PrepareDelivery()
-    {
-        Prefetch.Lines(_lastDelivered, FlowLines + HistogramLines);
-        Prefetch.Lines(_deliveredBefore, 1);
-    }
+    /// <summary>Starts fetching the flow delivered before the last one (the last one's the LP fetched one event ahead, as its packet hint).</summary>
+    public readonly void PrepareDelivery() => Prefetch.Lines(_deliveredBefore, 1);
 
-    // A flow's counters span three lines; its latency histogram and the histogram's first arrays, made by its first delivery, follow
-    // it on the heap (the GC keeps the order they were made in).
-    private const int FlowLines = 3, HistogramLines = 4;
+    // A flow's counters span three lines.
+    private const int FlowLines = 3;
 
     public void Sent(in Packet packet, GeneratorKind kind)
     {
@@ -57,20 +52,23 @@ internal struct FlowAccounting
         f.SentBytes += packet.PayloadBytes;
     }
 
-    public void Delivered(in Packet packet, long now)
+    /// <summary>Counts a packet delivered; returns its flow if it is not the flow of the packet delivered before it, else null.</summary>
+    public FlowStats? Delivered(in Packet packet, long now)
     {
         var f = _lastDelivered;
-        if (f is null || f.FlowId != packet.FlowId) f = DeliveredAnother(packet.FlowId);
-        f.DeliveredPackets++;
+        var another = f is null || f.FlowId != packet.FlowId;
+        if (another) f = DeliveredAnother(packet.FlowId);
+        f!.DeliveredPackets++;
         f.DeliveredBytes += packet.PayloadBytes;
         f.LastDeliveredAt = now;
-        f.LatencyOrCreate().Record(now - packet.CreatedAt);
+        f.Latency!.Record(now - packet.CreatedAt);
+        return another ? f : null;
     }
 
     private FlowStats DeliveredAnother(long flowId)
     {
         var f = _deliveredBefore;
-        if (f is null || f.FlowId != flowId) f = Flow(flowId);
+        if (f is null || f.FlowId != flowId) f = Flow(flowId, delivered: true);
         (_deliveredBefore, _lastDelivered) = (_lastDelivered, f);
         return f;
     }
@@ -81,10 +79,18 @@ internal struct FlowAccounting
             foreach (var f in _flows.Values) results.Flow(f.FlowId).Add(f); // results are keyed and summed: order does not matter
     }
 
-    private FlowStats Flow(long flowId)
+    /// <param name="delivered">For a packet delivered: the flow has a latency histogram, made right after the flow's counters so that
+    /// one fetch from the flow reaches both (the LP's packet hint).</param>
+    private FlowStats Flow(long flowId, bool delivered = false)
     {
         _flows ??= [];
-        if (!_flows.TryGetValue(flowId, out var f)) _flows[flowId] = f = new FlowStats(flowId);
+        if (!_flows.TryGetValue(flowId, out var f))
+        {
+            f = new FlowStats(flowId);
+            if (delivered) f.LatencyOrCreate();
+            _flows[flowId] = f;
+        }
+        else if (delivered) f.LatencyOrCreate();
         return f;
     }
 

@@ -7,7 +7,7 @@ namespace DcSim.ActorsHost.Traffic;
 /// random offset within one interval after the start, so that hosts do not send in lockstep (the
 /// ns-3 peer benchmark does the same).
 /// </summary>
-internal sealed class CbrGenerator(IEndpoint host, int localIndex, GeneratorSettings settings, DestinationChooser destinations, ulong seed)
+internal sealed class CbrGenerator(EndpointStack host, int localIndex, GeneratorSettings settings, DestinationChooser destinations, ulong seed)
     : TrafficGenerator(host, localIndex, settings, destinations, seed)
 {
     protected override void OnStart()
@@ -26,7 +26,7 @@ internal sealed class CbrGenerator(IEndpoint host, int localIndex, GeneratorSett
 }
 
 /// <summary>Poisson arrivals: exponential gaps with mean packet-size × 8 / rate.</summary>
-internal sealed class PoissonGenerator(IEndpoint host, int localIndex, GeneratorSettings settings, DestinationChooser destinations, ulong seed)
+internal sealed class PoissonGenerator(EndpointStack host, int localIndex, GeneratorSettings settings, DestinationChooser destinations, ulong seed)
     : TrafficGenerator(host, localIndex, settings, destinations, seed)
 {
     // Set by OnStart, before the first fire: a division per packet spared.

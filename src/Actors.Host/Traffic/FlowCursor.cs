@@ -16,7 +16,7 @@ namespace DcSim.ActorsHost.Traffic;
 /// A struct contained by its generator (a field, changed in place): the packet a generator sends is cut from the object it
 /// already has in cache, not from one more on a large fabric where every host's state is cold (docs/benchmarks.md).
 /// </remarks>
-internal struct FlowCursor(IEndpoint endpoint, GeneratorSettings settings, DestinationChooser destinations, Rng rng)
+internal struct FlowCursor(EndpointStack endpoint, GeneratorSettings settings, DestinationChooser destinations, Rng rng)
 {
     // The endpoint's id, read by every packet: an endpoint's address never changes.
     private readonly int _self = endpoint.Address.Id;

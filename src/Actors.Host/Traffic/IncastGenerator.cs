@@ -10,7 +10,7 @@ namespace DcSim.ActorsHost.Traffic;
 /// of the last answer is in, and the next begins at once, rounds times (0: until stop). Each round's query completion time goes to the
 /// histogram <see cref="TrafficHistograms.IncastCompletion"/> and the series <see cref="TrafficHistograms.IncastRounds"/>.
 /// </summary>
-internal sealed class IncastGenerator(IEndpoint host, int localIndex, GeneratorSettings settings, DestinationChooser destinations, ulong seed)
+internal sealed class IncastGenerator(EndpointStack host, int localIndex, GeneratorSettings settings, DestinationChooser destinations, ulong seed)
     : TcpClientGenerator(host, localIndex, settings, destinations, seed)
 {
     /// <summary>Bytes of this round's answer read, by connection (looked up only: rounds walk <see cref="TcpClientGenerator.Transfers"/>, in opening order).</summary>

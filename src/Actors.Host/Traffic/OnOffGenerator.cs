@@ -7,7 +7,7 @@ namespace DcSim.ActorsHost.Traffic;
 /// are fixed or exponential. Each "on" period bumps an epoch so that a packet timer left over from
 /// the previous period is recognised and ignored.
 /// </summary>
-internal sealed class OnOffGenerator(IEndpoint host, int localIndex, GeneratorSettings settings, DestinationChooser destinations, ulong seed)
+internal sealed class OnOffGenerator(EndpointStack host, int localIndex, GeneratorSettings settings, DestinationChooser destinations, ulong seed)
     : TrafficGenerator(host, localIndex, settings, destinations, seed)
 {
     private int _epoch;
@@ -42,7 +42,7 @@ internal sealed class OnOffGenerator(IEndpoint host, int localIndex, GeneratorSe
 /// Client side of request/response: Poisson requests (mean gap request-size × 8 / rate), one packet
 /// each; the server side lives in the endpoint's stack (<see cref="ResponseServer"/>).
 /// </summary>
-internal sealed class RequestGenerator(IEndpoint host, int localIndex, GeneratorSettings settings, DestinationChooser destinations, ulong seed)
+internal sealed class RequestGenerator(EndpointStack host, int localIndex, GeneratorSettings settings, DestinationChooser destinations, ulong seed)
     : TrafficGenerator(host, localIndex, settings, destinations, seed)
 {
     private double MeanGapPs => (double)PayloadTime(Settings.RequestResponse.RequestBytes);

@@ -8,7 +8,7 @@ namespace DcSim.ActorsHost.Traffic;
 /// <see cref="TcpBulkSettings.FlowBytes"/> and closing, or without a size sending as fast as TCP allows until the generator stops — then it
 /// stops writing, what the send buffer holds drains, and the connection closes.
 /// </summary>
-internal sealed class TcpBulkGenerator(IEndpoint host, int localIndex, GeneratorSettings settings, DestinationChooser destinations, ulong seed)
+internal sealed class TcpBulkGenerator(EndpointStack host, int localIndex, GeneratorSettings settings, DestinationChooser destinations, ulong seed)
     : TcpClientGenerator(host, localIndex, settings, destinations, seed)
 {
     /// <summary>"Unlimited": more than any run can send (1 PB), so that the send buffer never runs dry.</summary>

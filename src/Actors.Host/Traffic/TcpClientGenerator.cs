@@ -10,7 +10,7 @@ namespace DcSim.ActorsHost.Traffic;
 /// (endpoint, generator, connection number), and reports one row per connection for tcp-flows.csv — what it wrote and when it began; the
 /// server reports when the data arrived (<see cref="TcpServerApplications"/>).
 /// </summary>
-internal abstract class TcpClientGenerator(IEndpoint host, int localIndex, GeneratorSettings settings, DestinationChooser destinations, ulong seed)
+internal abstract class TcpClientGenerator(EndpointStack host, int localIndex, GeneratorSettings settings, DestinationChooser destinations, ulong seed)
     : TrafficGenerator(host, localIndex, settings, destinations, seed), ITcpApplication
 {
     private long _connections;

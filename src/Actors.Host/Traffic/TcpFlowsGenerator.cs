@@ -8,7 +8,7 @@ namespace DcSim.ActorsHost.Traffic;
 /// whose mean gap makes the offered load the generator's rate: mean flow size × 8 / rate (HPCC's traffic_gen, calibration.md §9.1).
 /// A flow completes when its server has read its last byte; its FCT runs from the connect() that opened it.
 /// </summary>
-internal sealed class TcpFlowsGenerator(IEndpoint host, int localIndex, GeneratorSettings settings, DestinationChooser destinations, ulong seed)
+internal sealed class TcpFlowsGenerator(EndpointStack host, int localIndex, GeneratorSettings settings, DestinationChooser destinations, ulong seed)
     : TcpClientGenerator(host, localIndex, settings, destinations, seed)
 {
     private double MeanGapPs => Settings.FlowSizes!.Mean * 8 / Settings.Rate.BitsPerSecond * 1e12;

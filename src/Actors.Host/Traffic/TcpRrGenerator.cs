@@ -9,7 +9,7 @@ namespace DcSim.ActorsHost.Traffic;
 /// next request as soon as the whole response is in, until stop. TCP retransmits, so nothing is lost; a transaction's round trip runs from its
 /// request's write to the response's last byte read. Reported as udp-rr clients are (rr.csv), with protocol tcp.
 /// </summary>
-internal sealed class TcpRrGenerator(IEndpoint host, int localIndex, GeneratorSettings settings, DestinationChooser destinations, ulong seed)
+internal sealed class TcpRrGenerator(EndpointStack host, int localIndex, GeneratorSettings settings, DestinationChooser destinations, ulong seed)
     : TcpClientGenerator(host, localIndex, settings, destinations, seed)
 {
     private TcpConnection? _connection;

@@ -10,7 +10,7 @@ namespace DcSim.ActorsHost.Traffic;
 /// </summary>
 internal abstract class TrafficGenerator
 {
-    protected TrafficGenerator(IEndpoint host, int localIndex, GeneratorSettings settings, DestinationChooser destinations, ulong seed)
+    protected TrafficGenerator(EndpointStack host, int localIndex, GeneratorSettings settings, DestinationChooser destinations, ulong seed)
     {
         Host = host;
         LocalIndex = localIndex;
@@ -25,14 +25,14 @@ internal abstract class TrafficGenerator
     // Not readonly: a struct changed in place.
     private FlowCursor _flows;
 
-    protected IEndpoint Host { get; }
+    protected EndpointStack Host { get; }
     protected int LocalIndex { get; }
     public GeneratorSettings Settings { get; }
     protected Rng Rng { get; }
     protected ref FlowCursor Flows => ref _flows;
     protected DestinationChooser Destinations { get; }
 
-    public static TrafficGenerator Create(IEndpoint host, int localIndex, GeneratorSettings settings, int endpointCount, ulong seed)
+    public static TrafficGenerator Create(EndpointStack host, int localIndex, GeneratorSettings settings, int endpointCount, ulong seed)
     {
         var destinations = new DestinationChooser(settings, endpointCount, seed);
         return settings.Kind switch

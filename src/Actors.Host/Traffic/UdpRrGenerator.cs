@@ -18,7 +18,7 @@ namespace DcSim.ActorsHost.Traffic;
 /// Transactions per second are taken over the active period, from start to the end of the last transaction
 /// (response or timeout), so that a lossless loop of round trip R gives exactly 1 / R.
 /// </remarks>
-internal sealed class UdpRrGenerator(IEndpoint host, int localIndex, GeneratorSettings settings, DestinationChooser destinations, ulong seed)
+internal sealed class UdpRrGenerator(EndpointStack host, int localIndex, GeneratorSettings settings, DestinationChooser destinations, ulong seed)
     : TrafficGenerator(host, localIndex, settings, destinations, seed)
 {
     /// <summary>The epoch of the start timer; a timeout timer carries its transaction's number, from 1.</summary>

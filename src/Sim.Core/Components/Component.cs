@@ -181,6 +181,16 @@ public abstract class Component(ComponentPath path)
     /// <summary>Starts fetching what <see cref="Receive"/> on <paramref name="port"/> will touch beyond the component's own object.</summary>
     protected virtual void PrepareReceive(int port) { }
 
+    /// <summary>
+    /// Tells the LP what this component's next timer will most likely read beyond the component's own object (a NIC: its uplink port),
+    /// so that the event loop fetches it one event ahead. Only an LP's first two components have timer hints; null clears.
+    /// </summary>
+    protected void ForeseeTimer(object? state) => Lp.ForeseeTimer(Index, state);
+
+    /// <summary>As <see cref="ForeseeTimer"/>, for the next packet to reach the LP, whichever component it is for (a stack: the flow it
+    /// last delivered, as the next packet in will most likely be on it).</summary>
+    protected void ForeseePacket(object? state) => Lp.ForeseePacket(state);
+
     /// <summary>Hands a packet to whatever is wired to <paramref name="port"/>, at <paramref name="time"/>.</summary>
     protected void EmitAt(long time, int port, in Packet packet) => Lp.ForwardAt(this, port, time, in packet);
 

@@ -1,3 +1,4 @@
+using System.Numerics;
 using HdrHistogram;
 
 namespace DcSim.SimCore.Metrics;
@@ -12,6 +13,11 @@ namespace DcSim.SimCore.Metrics;
 /// ~13 KB per flow at 2 digits (~230 KB at 3), which on 10,000 flows is most of the process and a cache miss per packet
 /// (docs/benchmarks.md, "Issue 14: 10,240 hosts"). Past <see cref="SparseLimit"/> buckets it turns dense. Both forms bucket,
 /// iterate and pick percentiles as HdrHistogram does, so results do not depend on the form.
+///
+/// A latency recorded into the sparse form finds its bucket by HdrHistogram's arithmetic done here (<see cref="BucketOf"/>), not by
+/// a call into the library: that is a few instructions instead of a call and a read of a layout object per packet, and a run that
+/// keeps its histograms sparse until its report no longer initializes the library's classes in its event loop (their static
+/// constructor compiles a regular expression: ~0.15 s of CPU, once per process; docs/benchmarks.md, issue 14 ninth round).
 /// </remarks>
 public sealed class LatencyHistogram
 {
@@ -21,8 +27,6 @@ public sealed class LatencyHistogram
     /// <summary>Buckets the sparse form holds (2 KB of arrays) before the histogram turns dense.</summary>
     public const int SparseLimit = 128;
 
-    // Bucketing only (never recorded into): LowestEquivalentValue and HighestEquivalentValue depend on the layout alone.
-    private static readonly HistogramBase Layout2 = Dense(2), Layout3 = Dense(3);
 
     private HistogramBase? _dense;
     private long[] _keys = [];
@@ -106,8 +110,8 @@ public sealed class LatencyHistogram
             _dense.RecordValueWithCount(valueNs, count);
             return;
         }
-        var key = LayoutOf(SignificantDigits).LowestEquivalentValue(valueNs);
-        var at = Array.BinarySearch(_keys, 0, _used, key);
+        var key = BucketOf(valueNs);
+        var at = Find(key);
         if (at >= 0)
         {
             _counts[at] += count;
@@ -133,6 +137,36 @@ public sealed class LatencyHistogram
         _used++;
     }
 
+    /// <summary>
+    /// HdrHistogram's LowestEquivalentValue for this layout (lowest trackable value 1, so its unit magnitude is 0): a value keeps its
+    /// highest <see cref="SubBucketBits"/> bits, and values below the first bucket's 2^bits are their own buckets.
+    /// </summary>
+    private long BucketOf(long valueNs)
+    {
+        var bits = SubBucketBits;
+        var dropped = BitOperations.Log2((ulong)valueNs | ((1UL << bits) - 1)) + 1 - bits;
+        return valueNs & (-1L << dropped);
+    }
+
+    /// <summary>HdrHistogram's sub-bucket count is the power of two at or above 2 x 10^digits: 256 at 2 digits, 2,048 at 3.</summary>
+    private int SubBucketBits => SignificantDigits == 3 ? 11 : 8;
+
+    /// <summary>As <see cref="Array.BinarySearch(Array, int, int, object)"/> over the used keys, without its comparer's calls.</summary>
+    private int Find(long key)
+    {
+        var keys = _keys;
+        int low = 0, high = _used - 1;
+        while (low <= high)
+        {
+            var middle = (low + high) >>> 1;
+            var k = keys[middle];
+            if (k == key) return middle;
+            if (k < key) low = middle + 1;
+            else high = middle - 1;
+        }
+        return ~low;
+    }
+
     private void TurnDense()
     {
         var dense = Dense(SignificantDigits);
@@ -154,7 +188,13 @@ public sealed class LatencyHistogram
         throw new InvalidOperationException($"percentile {percentile} beyond the {Count} recorded latencies");
     }
 
-    private static HistogramBase LayoutOf(int significantDigits) => significantDigits == 3 ? Layout3 : Layout2;
+    private static HistogramBase LayoutOf(int significantDigits) => significantDigits == 3 ? Layouts.Three : Layouts.Two;
+
+    /// <summary>Bucketing only (never recorded into): made by the first reader of a bucket's highest value (a report, a percentile).</summary>
+    private static class Layouts
+    {
+        public static readonly HistogramBase Two = Dense(2), Three = Dense(3);
+    }
 
     private static HistogramBase Dense(int significantDigits) => significantDigits == 3
         ? new LongHistogram(1, HighestTrackableNs, significantDigits)

@@ -101,4 +101,29 @@ public sealed class LatencyHistogramSpec
         Assert.Equal(h.Buckets(), restored.Buckets());
         Assert.Equal((h.Count, h.MinPs, h.MaxPs, h.PercentileNs(50)), (restored.Count, restored.MinPs, restored.MaxPs, restored.PercentileNs(50)));
     }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Every_latency_must_fall_in_the_bucket_HdrHistogram_gives_it(int digits)
+    {
+        // arrange: each power of two and its neighbours, and log-uniform values up to the highest trackable, one at a time
+        HistogramBase dense = digits == 3 ? new LongHistogram(1, LatencyHistogram.HighestTrackableNs, 3) : new IntHistogram(1, LatencyHistogram.HighestTrackableNs, 2);
+        var random = new Random(11);
+        var valuesNs = Enumerable.Range(0, 37).SelectMany(b => new[] { (1L << b) - 1, 1L << b, (1L << b) + 1 })
+            .Concat(Enumerable.Range(0, 20_000).Select(_ => (long)Math.Exp(random.NextDouble() * Math.Log(LatencyHistogram.HighestTrackableNs))))
+            .Where(ns => ns is >= 1 and <= LatencyHistogram.HighestTrackableNs);
+
+        foreach (var ns in valuesNs)
+        {
+            // act
+            var ours = new LatencyHistogram(digits);
+            ours.Record(ns * 1000);
+            dense.Reset();
+            dense.RecordValue(ns);
+
+            // assert
+            Assert.Equal(dense.RecordedValues().Select(v => (v.ValueIteratedTo, v.CountAtValueIteratedTo)), ours.Buckets());
+        }
+    }
 }
