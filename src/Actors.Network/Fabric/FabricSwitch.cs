@@ -13,7 +13,7 @@ namespace DcSim.ActorsNetwork.Fabric;
 /// that reaches each switch when the broadcast would) teaches the switch its new server; each switch keeps what it learned, so the
 /// moment it acts on it does not depend on which other switches share its partition.
 /// </summary>
-public sealed class FabricSwitch : LogicalProcess, ISwitchPortOwner
+public sealed class FabricSwitch : LogicalProcess
 {
     /// <summary>The switch's only timer: a port finished sending a frame (token: the port).</summary>
     public const ushort TransmitDoneTimer = 0;

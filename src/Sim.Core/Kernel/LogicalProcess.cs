@@ -47,17 +47,17 @@ public abstract class LogicalProcess(int id, string name) : EventSource(id)
     internal void Attach(Partition partition) => _partition = partition;
 
     /// <summary>The ports that drive this LP's links, in the order they were made: where captures attach.</summary>
-    public IReadOnlyList<OutputPort> OutputPorts => _outputPorts switch
+    public IReadOnlyList<LinkPort> OutputPorts => _outputPorts switch
     {
         null => [],
-        OutputPort one => [one],
-        var ports => (OutputPort[])ports,
+        LinkPort one => [one],
+        var ports => (LinkPort[])ports,
     };
 
-    /// <summary>Called by <see cref="OutputPort"/>'s constructor.</summary>
-    internal void AddOutputPort(OutputPort port)
+    /// <summary>Called by <see cref="LinkPort"/>'s constructor (a server's <see cref="OutputPort"/>, a switch's <see cref="SwitchPort"/>).</summary>
+    internal void AddOutputPort(LinkPort port)
     {
-        OutputPort[] ports = [.. OutputPorts, port];
+        LinkPort[] ports = [.. OutputPorts, port];
         _outputPorts = ports.Length == 1 ? port : ports;
     }
 

@@ -2,7 +2,6 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using DcSim.SimCore.Capture;
 using DcSim.SimCore.Metrics;
-using DcSim.SimCore.Wire;
 
 namespace DcSim.SimCore.Kernel;
 
@@ -67,18 +66,14 @@ public sealed class Partition
         _local[lp.Id] = lp;
     }
 
-    /// <summary>An LP's output ports: those that registered with it, then a switch's.</summary>
-    private static IEnumerable<LinkPort> PortsOf(LogicalProcess lp) =>
-        lp is ISwitchPortOwner owner ? [.. lp.OutputPorts, .. owner.Ports] : lp.OutputPorts;
-
     /// <summary>The names (FROM-&gt;TO) of every output port of the local LPs.</summary>
-    public IEnumerable<string> PortNames => LocalProcesses.SelectMany(PortsOf).Select(p => p.Point);
+    public IEnumerable<string> PortNames => LocalProcesses.SelectMany(lp => lp.OutputPorts).Select(p => p.Point);
 
     /// <summary>Starts a capture on every local port that one of <paramref name="capture"/>'s points takes; before <see cref="Start"/>.</summary>
     public void AttachCaptures(CaptureSettings capture)
     {
         if (!capture.Enabled) return;
-        foreach (var port in LocalProcesses.SelectMany(PortsOf))
+        foreach (var port in LocalProcesses.SelectMany(lp => lp.OutputPorts))
             if (CapturePoints.AnyTakes(capture.Points, port.Point)) port.StartCapture(capture.Limit);
     }
 
@@ -191,7 +186,7 @@ public sealed class Partition
         foreach (var lp in LocalProcesses)
         {
             lp.Snapshot(results);
-            foreach (var port in PortsOf(lp)) port.Snapshot(results, _windowEnd);
+            foreach (var port in lp.OutputPorts) port.Snapshot(results, _windowEnd);
             if (listing is not null) lp.List(results, listing, Math.Max(_windowEnd, listing.AtPs));
         }
         return results;

@@ -44,6 +44,8 @@ public abstract class LinkPort
         Index = index;
         var marker = ecn is null ? null : EcnMarker.Create(ecn, profile.Limit.Unit, profile.Rate, seed, owner.Id, index);
         if (marker is not null || traceIntervalPs > 0) _queue = new PortQueue(marker, traceIntervalPs > 0 ? new QueueTrace(traceIntervalPs) : null);
+        // Listed among its LP's ports, whatever keeps its state: where names, captures and snapshots find every port.
+        owner.AddOutputPort(this);
     }
 
     /// <summary>The state a new port starts with: idle, nothing sent, its peer's LP and port.</summary>

@@ -38,7 +38,6 @@ public sealed class OutputPort : LinkPort
         _owner = owner;
         _profile = profile;
         _state = Initial(peer);
-        owner.AddOutputPort(this);
     }
 
     private protected override ref PortState State => ref _state;
