@@ -170,8 +170,9 @@ public sealed class ExperimentServiceSpec : IDisposable
         var packets = lines.Sum(l => long.Parse(System.Text.RegularExpressions.Regex.Match(l, @", packets:(\d+),").Groups[1].Value));
         Assert.True(packets <= counters.GetProperty("megaflow_hits").GetInt64() + counters.GetProperty("exact_match_hits").GetInt64(), all.GetRawText());
         Assert.All(lines, l => Assert.StartsWith("recirc_id(0),in_port(", l));
+        // The pause asked for after 1 ms lands wherever the run has got to by then: its rule change at 3 ms, once handled, adds a fifth rule.
         var rules = vswitch.GetProperty("listings").GetProperty("openflow_rules");
-        Assert.Equal((4L, 0L), (rules.GetProperty("total").GetInt64(), rules.GetProperty("left_out").GetInt64()));
+        Assert.Equal((Time(all) <= 3_000_000_000 ? 4L : 5L, 0L), (rules.GetProperty("total").GetInt64(), rules.GetProperty("left_out").GetInt64()));
         Assert.All(rules.GetProperty("lines").EnumerateArray(), r => Assert.StartsWith(" cookie=0x0, duration=", r.GetString()));
         var cut = listed.GetProperty("components").GetProperty("host7/vswitch").GetProperty("listings").GetProperty("datapath_flows");
         Assert.Equal((2, flows.GetProperty("total").GetInt64() - 2), (cut.GetProperty("lines").GetArrayLength(), cut.GetProperty("left_out").GetInt64()));

@@ -62,12 +62,14 @@ public sealed class WebViewSpec : IDisposable
         var pageErrors = new List<string>();
         page.PageError += (_, error) => pageErrors.Add(error);
 
-        // act: the live view, until the packets counted on the page have moved on between two reads
+        // act: the live view, until the packets counted on the page and its simulated time have moved on between two reads (the two come
+        // from different polls: one may move before the other)
         await page.GotoAsync(Url + "/");
         await Until(page, "() => document.getElementById('state').textContent === 'running' && /^[1-9][0-9,]*$/.test(document.getElementById('sum-packets').textContent)");
         var packetsBefore = await page.TextContentAsync("#sum-packets");
         var timeBefore = await page.TextContentAsync("#sim-time");
-        await Until(page, "before => document.getElementById('sum-packets').textContent !== before", packetsBefore);
+        await Until(page, "([packets, time]) => document.getElementById('sum-packets').textContent !== packets && document.getElementById('sim-time').textContent !== time",
+            new[] { packetsBefore, timeBefore });
         var packetsAfter = await page.TextContentAsync("#sum-packets");
         var timeAfter = await page.TextContentAsync("#sim-time");
         var cache = await page.TextContentAsync("#sum-cache");
