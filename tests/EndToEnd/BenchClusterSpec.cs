@@ -27,6 +27,16 @@ public sealed class BenchClusterSpec
         Assert.All(runs, r => Assert.Equal(reference with { Nodes = 2, Partitions = 2 }, r));
         Assert.True(reference.LinkTx > 10_000, $"{reference.LinkTx} link transmissions");
         Assert.Equal(3, cluster.Stdout.Split('\n').Count(l => l.Contains("windows,", StringComparison.Ordinal)));
+        // each partition's share of the events, and its busy time per event: they add up to the run's events
+        Assert.All(File.ReadAllLines(two), line =>
+        {
+            var e = JsonDocument.Parse(line).RootElement;
+            var byPartition = e.GetProperty("eventsByPartition").EnumerateArray().Select(v => v.GetInt64()).ToList();
+            Assert.Equal(2, byPartition.Count);
+            Assert.All(byPartition, n => Assert.True(n > 0));
+            Assert.Equal(e.GetProperty("events").GetInt64(), byPartition.Sum());
+            Assert.All(e.GetProperty("busyNsPerEventByPartition").EnumerateArray(), ns => Assert.True(ns.GetDouble() > 0));
+        });
     }
 
     private sealed record RunFigures(int Nodes, int Partitions, long LinkTx, long Events, long Delivered, double MeanDelayUs);

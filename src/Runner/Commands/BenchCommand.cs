@@ -82,12 +82,13 @@ internal static class BenchCommand
                 $"{f.Name,-7} {f.Leaves * f.HostsPerLeaf,5} {nodes,5} {stats.Length,5} {seconds,6:0.###} {wall,8:0.000} {summary.LinkTransmissions,9} {linkTxRate,11:N0} {summary.EventsProcessed / wall,10:N0} {seconds / wall,12:0.0000} {peakMb,7:0} {summary.DeliveredPackets,10} {summary.Latency.MeanPs / 1e6,13:0.0000} {waitShare,9:P1}  {(ns3Rate is { } r ? r.ToString("N0", CultureInfo.InvariantCulture) : "-"),13} {(ns3Rate is { } r2 ? (linkTxRate / r2).ToString("0.0", CultureInfo.InvariantCulture) + "x" : "-")}"));
             if (stats.Length > 1)
             {
-                // Per window: the wall time a window took and what each thread waited of it (its wall less its busy time).
+                // Per window: the wall time a window took and what each thread waited of it (its wall less its busy time); per partition, its busy
+                // time per event, which tells a partition with more work from one on a slower core (on this VM one vCPU ran 1.4x slower).
                 var windows = Math.Max(1, outcome.Completion.Windows);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"        {outcome.Completion.Windows} windows, {summary.EventsProcessed / (double)windows:0} events, {wall * 1e6 / windows:0.0} us wall each; partitions: ")
                     + string.Join("; ", stats.Select(p => string.Create(CultureInfo.InvariantCulture,
-                        $"{p.Index}@{p.Address} busy {p.BusyMicroseconds / 1e6:0.000}s of {p.WallMicroseconds / 1e6:0.000}s, waits {(p.WallMicroseconds - p.BusyMicroseconds) / (double)windows:0.0} us a window, "
+                        $"{p.Index}@{p.Address} {p.EventsProcessed:N0} events, busy {p.BusyMicroseconds / 1e6:0.000}s ({p.BusyMicroseconds * 1e3 / Math.Max(1, p.EventsProcessed):0} ns an event) of {p.WallMicroseconds / 1e6:0.000}s, waits {(p.WallMicroseconds - p.BusyMicroseconds) / (double)windows:0.0} us a window, "
                         + $"process allocated {p.Memory.AllocatedBytes / (double)windows:0} B a window, {p.Memory.Collections} GCs pausing it {p.Memory.PauseMicroseconds / 1e3:0.0} ms"))));
             }
             if (ns3Result is { } n)
@@ -102,6 +103,8 @@ internal static class BenchCommand
                     events = summary.EventsProcessed, eventsPerSec = summary.EventsProcessed / wall, simSecondsPerWallSecond = seconds / wall,
                     peakWorkingSetMb = peakMb, delivered = summary.DeliveredPackets, meanDelayUs = summary.Latency.MeanPs / 1e6,
                     windows = outcome.Completion.Windows, syncWaitShare = waitShare, ns3LinkTxPerSec = ns3Rate,
+                    eventsByPartition = stats.Select(p => p.EventsProcessed),
+                    busyNsPerEventByPartition = stats.Select(p => p.BusyMicroseconds * 1e3 / Math.Max(1, p.EventsProcessed)),
                     processMemoryByPartition = stats.Select(p => new { allocatedBytes = p.Memory.AllocatedBytes, collections = p.Memory.Collections, pauseMicroseconds = p.Memory.PauseMicroseconds }),
                     ns3WallSeconds = ns3Result?.GetProperty("runWallS").GetDouble(), ns3Delivered = ns3Result?.GetProperty("pktsRecv").GetInt64(),
                     ns3LinkTx = ns3Result?.GetProperty("linkTx").GetInt64(), ns3MeanDelayUs = ns3Result?.GetProperty("meanDelayUs").GetDouble(),
