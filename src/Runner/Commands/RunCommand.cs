@@ -246,7 +246,7 @@ internal static class RunCommand
         {
             throw new OperationCanceledException("the journal's store could not be prepared", ex);
         }
-        var opened = RunJournal.Open(journal.Settings!, journal.Store!, experimentId, log);
+        var opened = RunJournal.OpenNew(journal.Settings!, journal.Store!, experimentId, log);
         StartTimeline.Mark("journal system");
         try
         {
