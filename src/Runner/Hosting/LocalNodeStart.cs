@@ -7,7 +7,8 @@ namespace DcSim.Runner.Hosting;
 /// <summary>
 /// A one-process run's node (<see cref="SimNode.StartLocal"/>), started on a thread-pool thread as soon as the command line is read,
 /// so that Akka's start-up (mostly JIT) overlaps the scenario's load and checks instead of following them: neither needs the other.
-/// The run takes it (<see cref="Take"/>); a run refused before that (a bad scenario or option) leaves it to shut down unused.
+/// Beside it a second thread pays costs it would meet half-way (<see cref="WarmUp"/>). The run takes it (<see cref="Take"/>); a run
+/// refused before that (a bad scenario or option) leaves it to shut down unused.
 /// </summary>
 internal sealed class LocalNodeStart : IAsyncDisposable
 {
@@ -51,8 +52,8 @@ internal sealed class LocalNodeStart : IAsyncDisposable
 
     /// <summary>
     /// Does, on another core while the scenario loads, one-time costs that the node's start and its first actors would otherwise meet on
-    /// the way to the first window: Akka reads every duration of its configuration with a regex built RegexOptions.Compiled (60-120 ms
-    /// of CPU to emit and JIT it, against ~1 ms interpreted), seeds its random numbers from the system's cryptographic generator (which
+    /// the way to the first window: Akka reads every duration of its configuration with a regex built RegexOptions.Compiled (81-119 ms
+    /// of CPU to emit and JIT it alone in a process, against ~20 ms interpreted), seeds its random numbers from the system's cryptographic generator (which
     /// loads OpenSSL), and compiles each ReceiveActor type's handlers with System.Linq.Expressions, whose first compile in a process
     /// takes ~30 ms and the next ones under 1 ms (the coordinator, the partition region and the client compile theirs at once).
     /// </summary>

@@ -30,7 +30,6 @@ public sealed class ExperimentJournal : ReceivePersistentActor
     private int _resumes;
     private int _unwritten;
     private RecoveryPoint _checkpoint = RecoveryPoint.Start;
-
     private readonly bool _new;
 
     /// <param name="isNew">
@@ -72,7 +71,7 @@ public sealed class ExperimentJournal : ReceivePersistentActor
 
     /// <summary>
     /// A new experiment only reads its highest sequence number (0), not the snapshot store: one linq2db query fewer to compile and run
-    /// beside the run's start (75-125 fewer methods JIT-compiled in a one-process run; its CPU is within the noise: docs/benchmarks.md).
+    /// beside the run's start (25-125 fewer methods JIT-compiled in a one-process run; its CPU is within the noise: docs/benchmarks.md).
     /// </summary>
     public override Recovery Recovery => _new ? Recovery.None : base.Recovery;
 
