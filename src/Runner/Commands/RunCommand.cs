@@ -116,21 +116,17 @@ internal static class RunCommand
         await using var endpointLifetime = endpoint;
 
         var partitionCount = o.Partitions ?? resumed?.Definition.Partitions ?? FabricLayout.PartitionsFor(settings.Kernel, settings.Datacenter().Topology, o.Nodes);
-        var createdOutput = false;
+        Task<bool>? preparing = null;
         Task<RunJournal>? opening = null;
         if (resumed is not null) opening = ResumeAsync(resumed);
         else
         {
             var experimentId = RunJournal.NewExperimentId(settings.Name);
-            try
-            {
-                createdOutput = journal.Prepare(experimentId);
-            }
-            catch (JournalUnavailableException ex)
-            {
-                return Usage($"--out {outputDirectory}: {ex.Message}");
-            }
-            if (journal.Settings is not null) opening = BeginAsync(journal, experimentId, settings, partitionCount, log);
+            // In the background, beside the run's start: a new SQLite file's WAL mode waits for the disk (fsyncs: 20-130 ms, 220 ms
+            // under another process's I/O), which neither the node nor the partitions need. A refusal is still this command's usage
+            // error, said below before anything else.
+            preparing = Task.Run(() => journal.Prepare(experimentId));
+            if (journal.Settings is not null) opening = BeginAsync(preparing, journal, experimentId, settings, partitionCount, log);
         }
         var pending = opening is null ? null : new OpeningJournal(opening);
         var progress = new ProgressLine();
@@ -157,6 +153,16 @@ internal static class RunCommand
                 progress.Done();
                 Console.Error.WriteLine($"dcsim: the run goes on without checkpoints: partition {f.Index}: {f.Reason}");
             }, localNode: localNode?.Take());
+        var createdOutput = false;
+        try
+        {
+            if (preparing is not null) createdOutput = await preparing;
+        }
+        catch (JournalUnavailableException ex)
+        {
+            // The run stops by itself: its journal's opening is cancelled (BeginAsync), and no outcome is returned before it opens.
+            return Usage($"--out {outputDirectory}: {ex.Message}");
+        }
         var finished = false;
         try
         {
@@ -224,10 +230,23 @@ internal static class RunCommand
     private static string ResumedFrom(RecoveryPoint from) =>
         from.IsStart ? ", resumed from the start" : $", resumed from its checkpoint at sim {SimTime.Format(from.SimulatedTime)}";
 
-    /// <summary>Opens the journal and records the run's definition: in the background, while the run starts and simulates.</summary>
-    private static Task<RunJournal> BeginAsync(JournalChoice journal, string experimentId, ScenarioSettings settings, int partitions, AkkaLog log) => Task.Run(async () =>
+    /// <summary>
+    /// Opens the journal once <paramref name="preparing"/> has prepared its store, and records the run's definition: in the background,
+    /// while the run starts and simulates. A store that could not be prepared cancels it: that is the command's error (Execute says
+    /// it), not the run's.
+    /// </summary>
+    private static Task<RunJournal> BeginAsync(Task preparing, JournalChoice journal, string experimentId, ScenarioSettings settings, int partitions,
+        AkkaLog log) => Task.Run(async () =>
     {
-        var opened = RunJournal.Open(journal.Settings!, journal.Store!, experimentId, log);
+        try
+        {
+            await preparing;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            throw new OperationCanceledException("the journal's store could not be prepared", ex);
+        }
+        var opened = RunJournal.OpenNew(journal.Settings!, journal.Store!, experimentId, log);
         StartTimeline.Mark("journal system");
         try
         {

@@ -23,16 +23,29 @@ internal sealed record AkkaLog(string? File)
     public string Hint => File is null ? "" : $" (Akka's log: {File})";
 }
 
-/// <summary>The logger actor named in <c>akka.loggers</c>: writes Akka's log events where <see cref="AkkaLog"/> says.</summary>
-internal sealed class AkkaLogWriter : ReceiveActor, IRequiresMessageQueue<ILoggerMessageQueueSemantics>
+/// <summary>
+/// The logger actor named in <c>akka.loggers</c>: writes Akka's log events where <see cref="AkkaLog"/> says. Untyped: an ActorSystem's
+/// start waits for its loggers to answer, and a ReceiveActor's first instance compiles its handlers (System.Linq.Expressions) first.
+/// </summary>
+internal sealed class AkkaLogWriter : UntypedActor, IRequiresMessageQueue<ILoggerMessageQueueSemantics>
 {
     private readonly string _path = Context.System.Settings.Config.GetString("dcsim.akka-log-file", "");
     private TextWriter? _writer;
 
-    public AkkaLogWriter()
+    protected override void OnReceive(object message)
     {
-        Receive<InitializeLogger>(_ => Sender.Tell(new LoggerInitialized()));
-        Receive<LogEvent>(e => Writer().WriteLine(e.ToString()));
+        switch (message)
+        {
+            case InitializeLogger:
+                Sender.Tell(new LoggerInitialized());
+                break;
+            case LogEvent e:
+                Writer().WriteLine(e.ToString());
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
     }
 
     private TextWriter Writer()

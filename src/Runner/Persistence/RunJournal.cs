@@ -21,12 +21,12 @@ internal sealed class RunJournal : IAsyncDisposable
     private readonly ActorSystem _system;
     private readonly IActorRef _journal;
 
-    private RunJournal(JournalSettings settings, ActorSystem system, string experimentId)
+    private RunJournal(JournalSettings settings, ActorSystem system, string experimentId, bool isNew = false)
     {
         Settings = settings;
         ExperimentId = experimentId;
         _system = system;
-        _journal = system.ActorOf(ExperimentJournal.Props(experimentId, settings.ProgressBatch), ExperimentJournal.Name);
+        _journal = system.ActorOf(ExperimentJournal.Props(experimentId, settings.ProgressBatch, isNew), ExperimentJournal.Name);
     }
 
     public JournalSettings Settings { get; }
@@ -36,9 +36,12 @@ internal sealed class RunJournal : IAsyncDisposable
     public static string NewExperimentId(string scenarioName) =>
         $"{scenarioName}-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..8]}";
 
-    /// <summary>Starts the journal of experiment <paramref name="experimentId"/> in <paramref name="store"/> (from <see cref="JournalConfig.Build"/>).</summary>
-    public static RunJournal Open(JournalSettings settings, Config store, string experimentId, AkkaLog log) =>
-        new(settings, CreateSystem(store, log), experimentId);
+    /// <summary>
+    /// Starts the journal of experiment <paramref name="experimentId"/>, a new one (<see cref="NewExperimentId"/>: nothing to recover), in
+    /// <paramref name="store"/> (from <see cref="JournalConfig.Build"/>).
+    /// </summary>
+    public static RunJournal OpenNew(JournalSettings settings, Config store, string experimentId, AkkaLog log) =>
+        new(settings, CreateSystem(store, log), experimentId, isNew: true);
 
     /// <summary>
     /// Opens the journal of the run whose results folder is <paramref name="directory"/> (never creating one): its SQLite

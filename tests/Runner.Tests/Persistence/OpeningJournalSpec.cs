@@ -12,7 +12,7 @@ public sealed class OpeningJournalSpec
     private static async Task<RunJournal> Define(string directory)
     {
         var settings = JournalSettings.Sqlite(Path.Combine(directory, JournalTarget.FileName), 10);
-        var journal = RunJournal.Open(settings, JournalConfig.Build(settings), "opening", AkkaLog.Console);
+        var journal = RunJournal.OpenNew(settings, JournalConfig.Build(settings), "opening", AkkaLog.Console);
         await journal.BeginAsync(new ExperimentDefinition("opening", 1, "name = x", [0], [], directory));
         return journal;
     }
