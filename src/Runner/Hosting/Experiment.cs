@@ -44,17 +44,18 @@ internal static class Experiment
     public static async Task<ExperimentOutcome> RunAsync(ScenarioSettings scenario, string baseDirectory, int partitions, RunCluster cluster,
         Action<RunProgress> progress, CancellationToken cancel, QueryEndpoint? endpoint = null, Action<string>? failed = null, Task? ready = null,
         RecoveryPoint? from = null, Action<CheckpointTaken>? checkpointed = null, Action<CheckpointFailed>? checkpointFailed = null,
-        Task<SimNode>? localNode = null)
+        Task<SimNode>? localNode = null, TaskCompletionSource? placed = null)
     {
         await using var members = await ExperimentCluster.StartAsync(cluster, cancel, localNode);
         return await RunOnAsync(members, scenario, baseDirectory, partitions, progress, cancel, endpoint, failed, ready, from, checkpointed,
-            checkpointFailed);
+            checkpointFailed, placed);
     }
 
     /// <summary>Runs one scenario on <paramref name="members"/>, started already (a series of runs shares them).</summary>
     public static async Task<ExperimentOutcome> RunOnAsync(ExperimentCluster members, ScenarioSettings scenario, string baseDirectory, int partitions,
         Action<RunProgress> progress, CancellationToken cancel, QueryEndpoint? endpoint = null, Action<string>? failed = null, Task? ready = null,
-        RecoveryPoint? from = null, Action<CheckpointTaken>? checkpointed = null, Action<CheckpointFailed>? checkpointFailed = null)
+        RecoveryPoint? from = null, Action<CheckpointTaken>? checkpointed = null, Action<CheckpointFailed>? checkpointFailed = null,
+        TaskCompletionSource? placed = null)
     {
         var completed = false;
         try
@@ -62,7 +63,7 @@ internal static class Experiment
             var coordinator = members.Coordinator;
             // An interrupted run kills its workers (Ctrl-C on a terminal signals them too): no restart notice for that.
             var run = Submit(members.Node.System, coordinator, new StartExperiment(scenario.ResolvedHocon, baseDirectory, partitions, from),
-                p => { if (!cancel.IsCancellationRequested) progress(p); }, checkpointed, checkpointFailed);
+                p => { if (!cancel.IsCancellationRequested) progress(p); }, checkpointed, checkpointFailed, placed);
             // A journal that cannot record the run fails it here; leaving this block then stops the run where it is.
             if (ready is not null) await Ready(ready, failed, cancel);
             endpoint?.Serve(coordinator);
@@ -102,11 +103,11 @@ internal static class Experiment
     private static int _clients;
 
     private static Task<IDcSimMessage> Submit(ActorSystem system, IActorRef coordinator, StartExperiment start, Action<RunProgress> progress,
-        Action<CheckpointTaken>? checkpointed, Action<CheckpointFailed>? checkpointFailed)
+        Action<CheckpointTaken>? checkpointed, Action<CheckpointFailed>? checkpointFailed, TaskCompletionSource? placed)
     {
         var outcome = new TaskCompletionSource<IDcSimMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
         // Named by a count: a series of runs on one cluster makes one client each.
-        system.ActorOf(Props.Create(() => new ExperimentClient(coordinator, start, outcome, progress, checkpointed, checkpointFailed)),
+        system.ActorOf(Props.Create(() => new ExperimentClient(coordinator, start, outcome, progress, checkpointed, checkpointFailed, placed)),
             $"experiment-client-{Interlocked.Increment(ref _clients)}");
         return outcome.Task;
     }

@@ -22,16 +22,23 @@ internal sealed class ExperimentClient : ReceiveActor
     public static readonly TimeSpan CoordinatorSilenceLimit = 2 * WindowCoordinator.SilenceLimit;
 
     private readonly TaskCompletionSource<IDcSimMessage> _outcome;
+    private readonly TaskCompletionSource? _placed;
     private Address? _coordinatorMember;
 
+    /// <param name="placed">Completed once the first window is granted, or when the run ends without one (so nobody waits on it forever).</param>
     public ExperimentClient(IActorRef coordinator, StartExperiment start, TaskCompletionSource<IDcSimMessage> outcome, Action<RunProgress> progress,
-        Action<CheckpointTaken>? checkpointed = null, Action<CheckpointFailed>? checkpointFailed = null)
+        Action<CheckpointTaken>? checkpointed = null, Action<CheckpointFailed>? checkpointFailed = null, TaskCompletionSource? placed = null)
     {
         _outcome = outcome;
+        _placed = placed;
         Receive<CheckpointTaken>(c => checkpointed?.Invoke(c));
         Receive<CheckpointFailed>(f => checkpointFailed?.Invoke(f));
         // The coordinator says where the partitions are as it grants the first window.
-        Receive<RunPlaced>(_ => StartTimeline.Mark("first window"));
+        Receive<RunPlaced>(_ =>
+        {
+            StartTimeline.Mark("first window");
+            _placed?.TrySetResult();
+        });
         Receive<RunProgress>(p =>
         {
             if (Sender.Path.Address.HasGlobalScope) _coordinatorMember = Sender.Path.Address;
@@ -72,6 +79,7 @@ internal sealed class ExperimentClient : ReceiveActor
 
     private void Finish(IDcSimMessage outcome)
     {
+        _placed?.TrySetResult();
         _outcome.TrySetResult(outcome);
         Context.Stop(Self);
     }
