@@ -103,6 +103,12 @@ def check(args):
         epw = r["events"] / r["windows"]
         error = "(fitted)" if fitted else f"{(t / r['wallSeconds'] - 1) * 100:+.0f} %"
         print(f"| {rate} | {n} x {c} | {epw:,.0f} | {r['wallSeconds']:.3f} | {t:.3f} | {error} |")
+    # k folds in how unequal the cores are: partitions that meet every window go at the slowest one's pace.
+    for rate, _ in CASES:
+        per_event = best[(rate, 1, 2)].get("busyNsPerEventByPartition")
+        if per_event:
+            print(f"{rate}, 2 partitions in one process: busy {', '.join(f'{ns:.0f}' for ns in per_event)} ns an event "
+                  f"(slowest / fastest {max(per_event) / min(per_event):.2f})")
     json.dump(consts, open(os.path.join(args.out, "constants.json"), "w"))
 
 
