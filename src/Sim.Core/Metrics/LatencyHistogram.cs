@@ -9,7 +9,7 @@ namespace DcSim.SimCore.Metrics;
 /// </summary>
 /// <remarks>
 /// A histogram starts sparse: the non-empty buckets (each named by its lowest value, as HdrHistogram buckets them) and
-/// their counts in two short ascending arrays. A flow's latencies fill a few dozen buckets, and the dense form costs
+/// their counts, side by side in one short ascending array. A flow's latencies fill a few dozen buckets, and the dense form costs
 /// ~13 KB per flow at 2 digits (~230 KB at 3), which on 10,000 flows is most of the process and a cache miss per packet
 /// (docs/benchmarks.md, "Issue 14: 10,240 hosts"). Past <see cref="SparseLimit"/> buckets it turns dense. Both forms bucket,
 /// iterate and pick percentiles as HdrHistogram does, so results do not depend on the form.
