@@ -34,7 +34,8 @@ public sealed class FlowStats(long flowId)
     private static readonly SortedDictionary<string, long> NoDrops = new(StringComparer.Ordinal);
     private SortedDictionary<string, long>? _dropsAt;
 
-    public LatencyHistogram LatencyOrCreate() => Latency ??= new LatencyHistogram(2);
+    /// <summary>The flow's latencies, made with room for 4 buckets on first use: right after the flow when its first packet arrives.</summary>
+    public LatencyHistogram LatencyOrCreate() => Latency ??= new LatencyHistogram(2, room: 4);
 
     /// <summary>Sent + copied = delivered + dropped + in flight: no packet appears or vanishes unaccounted.</summary>
     public bool Conserved => SentPackets + CopiedPackets == DeliveredPackets + DroppedPackets + InFlightPackets;

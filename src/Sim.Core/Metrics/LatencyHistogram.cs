@@ -9,7 +9,7 @@ namespace DcSim.SimCore.Metrics;
 /// </summary>
 /// <remarks>
 /// A histogram starts sparse: the non-empty buckets (each named by its lowest value, as HdrHistogram buckets them) and
-/// their counts in two short ascending arrays. A flow's latencies fill a few dozen buckets, and the dense form costs
+/// their counts, side by side in one short ascending array. A flow's latencies fill a few dozen buckets, and the dense form costs
 /// ~13 KB per flow at 2 digits (~230 KB at 3), which on 10,000 flows is most of the process and a cache miss per packet
 /// (docs/benchmarks.md, "Issue 14: 10,240 hosts"). Past <see cref="SparseLimit"/> buckets it turns dense. Both forms bucket,
 /// iterate and pick percentiles as HdrHistogram does, so results do not depend on the form.
@@ -29,13 +29,20 @@ public sealed class LatencyHistogram
 
 
     private HistogramBase? _dense;
-    private long[] _keys = [];
-    private long[] _counts = [];
+    /// <summary>
+    /// The sparse buckets, ascending: each a key then its count, so that a bucket's count is in the line its key was found in, and a
+    /// histogram made with room for a few (a flow's) has them right after it, where the LP's packet hint fetches them with the flow.
+    /// </summary>
+    private long[] _buckets;
     private int _used;
 
     /// <param name="significantDigits">3 for totals (0.1 % buckets, 64-bit counts), 2 per flow (1 % buckets, 32-bit counts).</param>
-    public LatencyHistogram(int significantDigits) =>
+    /// <param name="room">Sparse buckets to make room for now (a flow's histogram: it is filled by its next packets).</param>
+    public LatencyHistogram(int significantDigits, int room = 0)
+    {
         SignificantDigits = significantDigits is 2 or 3 ? significantDigits : throw new ArgumentOutOfRangeException(nameof(significantDigits), significantDigits, "2 or 3");
+        _buckets = room > 0 ? new long[2 * room] : [];
+    }
 
     public int SignificantDigits { get; }
     public long Count { get; private set; }
@@ -87,7 +94,7 @@ public sealed class LatencyHistogram
             yield break;
         }
         var layout = LayoutOf(SignificantDigits);
-        for (var i = 0; i < _used; i++) yield return (layout.HighestEquivalentValue(_keys[i]), _counts[i]);
+        for (var i = 0; i < _used; i++) yield return (layout.HighestEquivalentValue(_buckets[2 * i]), _buckets[2 * i + 1]);
     }
 
     /// <summary>Rebuilds a histogram from its wire form (see <see cref="Buckets"/>).</summary>
@@ -114,7 +121,7 @@ public sealed class LatencyHistogram
         var at = Find(key);
         if (at >= 0)
         {
-            _counts[at] += count;
+            _buckets[2 * at + 1] += count;
             return;
         }
         if (_used == SparseLimit)
@@ -124,16 +131,10 @@ public sealed class LatencyHistogram
             return;
         }
         at = ~at;
-        if (_used == _keys.Length)
-        {
-            var size = Math.Min(SparseLimit, Math.Max(4, _used * 2));
-            Array.Resize(ref _keys, size);
-            Array.Resize(ref _counts, size);
-        }
-        Array.Copy(_keys, at, _keys, at + 1, _used - at);
-        Array.Copy(_counts, at, _counts, at + 1, _used - at);
-        _keys[at] = key;
-        _counts[at] = count;
+        if (2 * _used == _buckets.Length) Array.Resize(ref _buckets, 2 * Math.Min(SparseLimit, Math.Max(4, _used * 2)));
+        Array.Copy(_buckets, 2 * at, _buckets, 2 * at + 2, 2 * (_used - at));
+        _buckets[2 * at] = key;
+        _buckets[2 * at + 1] = count;
         _used++;
     }
 
@@ -154,12 +155,12 @@ public sealed class LatencyHistogram
     /// <summary>As <see cref="Array.BinarySearch(Array, int, int, object)"/> over the used keys, without its comparer's calls.</summary>
     private int Find(long key)
     {
-        var keys = _keys;
+        var buckets = _buckets;
         int low = 0, high = _used - 1;
         while (low <= high)
         {
             var middle = (low + high) >>> 1;
-            var k = keys[middle];
+            var k = buckets[2 * middle];
             if (k == key) return middle;
             if (k < key) low = middle + 1;
             else high = middle - 1;
@@ -170,9 +171,9 @@ public sealed class LatencyHistogram
     private void TurnDense()
     {
         var dense = Dense(SignificantDigits);
-        for (var i = 0; i < _used; i++) dense.RecordValueWithCount(_keys[i], _counts[i]);
+        for (var i = 0; i < _used; i++) dense.RecordValueWithCount(_buckets[2 * i], _buckets[2 * i + 1]);
         _dense = dense;
-        (_keys, _counts, _used) = ([], [], 0);
+        (_buckets, _used) = ([], 0);
     }
 
     /// <summary>As <see cref="HistogramBase.GetValueAtPercentile"/>: the first bucket, in value order, whose running count reaches the rank.</summary>
@@ -182,8 +183,8 @@ public sealed class LatencyHistogram
         long running = 0;
         for (var i = 0; i < _used; i++)
         {
-            running += _counts[i];
-            if (running >= rank) return LayoutOf(SignificantDigits).HighestEquivalentValue(_keys[i]);
+            running += _buckets[2 * i + 1];
+            if (running >= rank) return LayoutOf(SignificantDigits).HighestEquivalentValue(_buckets[2 * i]);
         }
         throw new InvalidOperationException($"percentile {percentile} beyond the {Count} recorded latencies");
     }

@@ -34,9 +34,13 @@ internal sealed class PortQueue(EcnMarker? marker, QueueTrace? trace)
     public Dictionary<long, (long Packets, long Bytes)>? DropsByFlow;
 
     /// <summary>Makes room for one more packet behind the <paramref name="count"/> waiting.</summary>
+    /// <remarks>
+    /// The first ring holds 4: on a large, lightly loaded fabric most queues that form never hold more, and thousands form while the
+    /// run warms up (at 10,240 hosts a ring of 16 was 1.7 KB made and cleared per port).
+    /// </remarks>
     public void Grow(int count)
     {
-        var size = Math.Max(16, Ring.Length * 2);
+        var size = Math.Max(4, Ring.Length * 2);
         var ring = new Packet[size];
         var at = new long[size];
         for (var i = 0; i < count; i++)
