@@ -7,17 +7,20 @@
 
 `measure` runs `dcsim bench` on the large fabric for N processes x C partitions per process (N = 1..3, C = 1..2) at
 100 Mb/s and 1 Gb/s per host and keeps each run's best warm wall time, events and windows. `check` fits the model's
-constants on six runs (an event's cost on one partition at each rate; a window's waiting and the per-event inflation on
-2 partitions in one process; a window's cost across processes, a + b per remote peer, from 2 and 3 processes at
-100 Mb/s) and predicts the other six.
+constants on eight runs (an event's cost on one partition at each rate; a window's waiting and the per-event inflation on
+2 partitions in one process; a window's cost across processes, a + b per remote peer + x per event of the window, from 2 and 3
+processes of one partition at 100 Mb/s and 2 at 1 Gb/s, x per event of a partition's window; o per partition beyond the machine's cores, from 2 x 2 at 100 Mb/s) and
+predicts the other four.
 `predict` applies the fitted constants to a fabric this machine cannot run (N machines x C cores).
 
 The model: a run of E events in W windows on P = N x C partitions, K cores per machine, takes
     T = E * c_e * k / min(P, K_total)  +  W * s(N, C)
 where c_e is one event's cost on one partition, k the per-event inflation when P > 1 (events that cross partitions are
 handed over, caches are shared; fitted on the 2-partition run at 1 Gb/s), and s the synchronisation cost of
-one window: 0 on one partition, s_local between threads of one process, a + b x (P - C) between processes (a crossing,
-and one message to and from every partition in another process). Speed-up against one partition: E * c_e / T.
+one window: 0 on one partition, s_local between threads of one process, a + b x (P - C) + x E/(W P) between processes (a crossing,
+one message to and from every partition in another process, and each partition's events encoded and taken in), plus o x (P - K)
+when there are more partitions than cores (each window then waits for threads to get a core). Speed-up against one partition:
+E * c_e / T.
 """
 import argparse
 import json
@@ -55,8 +58,10 @@ def load(out):
 
 
 def fit(best):
-    """c_e from one partition at each rate; s_local and k from 2 partitions in one process (100 Mb/s, then 1 Gb/s);
-    s_remote from 2 processes at 100 Mb/s (fewest events per window). Every other run is a prediction."""
+    """c_e from one partition at each rate; s_local and k from 2 partitions in one process (100 Mb/s, then 1 Gb/s); the crossing
+    between processes (a + b per remote peer + x per event of the window) from 2 and 3 processes of one partition at 100 Mb/s and 2 at
+    1 Gb/s; o, what each partition beyond the cores adds to a window (its threads wait for a core), from 2 processes of 2 partitions
+    at 100 Mb/s. Every other run is a prediction."""
     c = {rate: best[(rate, 1, 1)]["wallSeconds"] / best[(rate, 1, 1)]["events"] for rate, _ in CASES}
     par = min(2, CORES)
     # s_local: the waiting per window of 2 partitions in one process at 100 Mb/s (fewest events per window, as measured by the
@@ -66,13 +71,29 @@ def fit(best):
     s_local = a["wallSeconds"] * a["syncWaitShare"] / a["windows"]
     k = {rate: (best[(rate, 1, 2)]["wallSeconds"] - best[(rate, 1, 2)]["windows"] * s_local) * par / (best[(rate, 1, 2)]["events"] * c[rate])
          for rate, _ in CASES}
-    # Across processes, per window: a + b x (remote peers of a partition), from 2 and 3 processes at 100 Mb/s.
-    def sync(n):
-        r = best[("100Mbps", n, 1)]
-        return (r["wallSeconds"] - r["events"] * c["100Mbps"] * k["100Mbps"] / par) / r["windows"]
-    b_remote = sync(3) - sync(2)
-    a_remote = sync(2) - b_remote
-    return {"c_e": c["1Gbps"], "c_e_100M": c["100Mbps"], "k": k["1Gbps"], "k_100M": k["100Mbps"], "s_local": s_local, "a_remote": a_remote, "b_remote": b_remote}
+
+    def sync(rate, n, per):
+        """A window's cost beyond the work, and its events, on n processes of `per` partitions."""
+        r = best[(rate, n, per)]
+        return (r["wallSeconds"] - r["events"] * c[rate] * k[rate] / par) / r["windows"], r["events"] / r["windows"]
+
+    # s = a + b (P - C) + x E/(W P) + o max(0, P - cores): 2 x 1 has 1 remote peer and no partition beyond the cores, 3 x 1 two
+    # and one, 2 x 2 two and two; 2 x 1 at both rates tells the per-event part (x: per event of a partition's window, which each
+    # partition encodes, sends and takes in alongside the others).
+    s21, few = sync("100Mbps", 2, 1)
+    s31, _ = sync("100Mbps", 3, 1)
+    s22, _ = sync("100Mbps", 2, 2)
+    g21, many = sync("1Gbps", 2, 1)
+    x_event = (g21 - s21) / ((many - few) / 2)
+    over = s22 - s31 - x_event * (few / 4 - few / 3)
+    b_remote = s31 - s21 - over - x_event * (few / 3 - few / 2)
+    a_remote = s21 - b_remote - x_event * few / 2
+    return {"c_e": c["1Gbps"], "c_e_100M": c["100Mbps"], "k": k["1Gbps"], "k_100M": k["100Mbps"], "s_local": s_local, "a_remote": a_remote,
+            "b_remote": b_remote, "x_event": x_event, "over": over}
+
+
+FITTED = [("1Gbps", 1, 1), ("100Mbps", 1, 1), ("100Mbps", 1, 2), ("1Gbps", 1, 2), ("100Mbps", 2, 1), ("100Mbps", 3, 1),
+          ("100Mbps", 2, 2), ("1Gbps", 2, 1)]
 
 
 def predict_time(consts, events, windows, n, c, cores=CORES, c_e=None, k=None):
@@ -83,7 +104,11 @@ def predict_time(consts, events, windows, n, c, cores=CORES, c_e=None, k=None):
         return events * c_e
     # Partitions share the machine's cores: N processes on one machine here (cores = all of them), or N machines of K cores.
     parallel = min(p, cores)
-    sync = consts["a_remote"] + consts["b_remote"] * (p - c) if n > 1 else consts["s_local"]
+    if n > 1:
+        sync = (consts["a_remote"] + consts["b_remote"] * (p - c) + consts["x_event"] * events / windows / p
+                + consts["over"] * max(0, p - cores))
+    else:
+        sync = consts["s_local"]
     return events * c_e * k / parallel + windows * sync
 
 
@@ -92,14 +117,15 @@ def check(args):
     consts = fit(best)
     print(f"fitted on this machine ({CORES} cores): c_e = {consts['c_e'] * 1e9:.0f} ns per event at 1 Gb/s, "
           f"{consts['c_e_100M'] * 1e9:.0f} ns at 100 Mb/s; k = {consts['k']:.2f} at 1 Gb/s, {consts['k_100M']:.2f} at 100 Mb/s; s_local = {consts['s_local'] * 1e6:.1f} µs, "
-          f"s_remote = {consts['a_remote'] * 1e6:.1f} µs + {consts['b_remote'] * 1e6:.1f} µs per remote peer, per window")
+          f"across processes a window costs {consts['a_remote'] * 1e6:.1f} µs + {consts['b_remote'] * 1e6:.1f} µs per remote peer + "
+          f"{consts['x_event'] * 1e9:.0f} ns per event of a partition's window, + {consts['over'] * 1e6:.1f} µs per partition beyond the cores")
     print("| rate | processes x partitions | events per window | measured s | predicted s | error |")
     print("|---|---|---|---|---|---|")
     for (rate, n, c), r in sorted(best.items()):
         c_e = consts["c_e"] if rate == "1Gbps" else consts["c_e_100M"]
         k = consts["k"] if rate == "1Gbps" else consts["k_100M"]
         t = predict_time(consts, r["events"], r["windows"], n, c, cores=CORES, c_e=c_e, k=k)
-        fitted = (rate, n, c) in [("1Gbps", 1, 1), ("100Mbps", 1, 1), ("100Mbps", 1, 2), ("1Gbps", 1, 2), ("100Mbps", 2, 1), ("100Mbps", 3, 1)]
+        fitted = (rate, n, c) in FITTED
         epw = r["events"] / r["windows"]
         error = "(fitted)" if fitted else f"{(t / r['wallSeconds'] - 1) * 100:+.0f} %"
         print(f"| {rate} | {n} x {c} | {epw:,.0f} | {r['wallSeconds']:.3f} | {t:.3f} | {error} |")
@@ -114,8 +140,13 @@ def check(args):
 
 def predict(args):
     """N machines of K cores, a partition per core: work spread over all cores, a window costing one one-way crossing
-    (--latency-us) plus handling one message per remote peer (--per-message-us), or a barrier (s_local) on one machine."""
+    (--latency-us) plus handling one message per remote peer (--per-message-us) plus the fitted cost per event of a partition's
+    window (x, encoding and taking in what crosses), or a barrier (s_local) on one machine."""
     consts = json.load(open(os.path.join(args.out, "constants.json")))
+    if args.latency_us is None:
+        args.latency_us = round(consts["a_remote"] * 1e6, 1)
+    if args.per_message_us is None:
+        args.per_message_us = round(consts["b_remote"] * 1e6, 1)
     c_e = args.c_e_ns * 1e-9 if args.c_e_ns else consts["c_e"]
     if args.k is not None:
         consts["k"] = args.k
@@ -125,7 +156,8 @@ def predict(args):
     windows = args.sim_seconds / (args.lookahead_us * 1e-6)
     print(f"{args.hosts} hosts, {args.rate_bps / 1e6:g} Mb/s each, lookahead {args.lookahead_us} µs: "
           f"{events_per_s / 1e9:.2f} G events per simulated second, {events / windows:,.0f} events per window; c_e {c_e * 1e9:.0f} ns, "
-          f"k {consts['k']:.2f}, barrier {consts['s_local'] * 1e6:.1f} µs, crossing {args.latency_us} µs + {args.per_message_us} µs per remote peer")
+          f"k {consts['k']:.2f}, barrier {consts['s_local'] * 1e6:.1f} µs, crossing {args.latency_us} µs + {args.per_message_us} µs per remote peer"
+          f" + {consts['x_event'] * 1e9:.0f} ns per event of a partition's window")
     base = events * c_e
     print("| machines | cores each | partitions | speed-up | wall per simulated ms |")
     print("|---|---|---|---|---|")
@@ -135,7 +167,8 @@ def predict(args):
                 continue
             p = machines * cores
             work = events * c_e * consts["k"] / p
-            sync = (args.latency_us + args.per_message_us * (p - cores)) * 1e-6 if machines > 1 else consts["s_local"]
+            sync = ((args.latency_us + args.per_message_us * (p - cores)) * 1e-6 + consts["x_event"] * events / windows / p if machines > 1
+                    else consts["s_local"])
             t = work + windows * sync
             print(f"| {machines} | {cores} | {p} | {base / t:.2f}x | {t / args.sim_seconds / 1e3:.2f} s |")
 
@@ -159,8 +192,9 @@ def main():
     p.add_argument("--cores", type=int, default=16)
     p.add_argument("--c-e-ns", type=float, help="one event's cost on that fabric (ns), e.g. from dcsim bench-hosts")
     p.add_argument("--k", type=float, help="per-event inflation once split (default: the fitted one at 1 Gb/s)")
-    p.add_argument("--latency-us", type=float, default=180.0, help="one-way crossing between machines (µs): half a bench-remote round trip")
-    p.add_argument("--per-message-us", type=float, default=20.0, help="CPU to send and take in one remote message (µs)")
+    p.add_argument("--latency-us", type=float,
+                   help="one-way crossing between machines (µs); default: the fitted a on loopback (data channel, waiting included)")
+    p.add_argument("--per-message-us", type=float, help="CPU to send and take in one remote message (µs); default: the fitted b")
     args = ap.parse_args()
     {"measure": measure, "check": check, "predict": predict}[args.verb](args)
 
