@@ -11,25 +11,32 @@ namespace DcSim.SimCore.Tests.Kernel;
 /// <summary>Pause, resume and stop of a run (the experiment service's controls).</summary>
 public sealed partial class WindowCoordinatorSpec
 {
-    /// <summary>Starts the longer ring run (50 ms: controls sent after its first millisecond cannot arrive after its end) on 3 partitions and waits until it is past 1 ms; returns the results it would give undisturbed.</summary>
-    private (byte[] Undisturbed, IActorRef Coordinator) StartPastOneMillisecond()
+    /// <summary>
+    /// Starts the longer ring run (50 ms) on 3 partitions and returns once a partition stands inside an event past 1 ms, held there by
+    /// <see cref="MidRunGate"/> until the test releases it: a control sent meanwhile reaches a run that is running, however fast the
+    /// machine runs the rest (a run that got to its end before the control came failed a test in CI). Also the results it would give
+    /// undisturbed.
+    /// </summary>
+    private (byte[] Undisturbed, IActorRef Coordinator, MidRunGate Gate) StartHeldPastOneMillisecond()
     {
-        var model = new RingModel(6, Latency);
-        var undisturbed = ResultsCodec.Encode(InProcessRun.Run(model, ScenarioLoader.Parse(LongerScenario, "test", ".", model), 1));
-        var coordinator = StartLongRun(model, maxMemberLosses: 0, LongerScenario);
-        FishForMessage<object>(m => m is RunProgress p && p.SimulatedTime >= Millisecond, TimeSpan.FromSeconds(30));
-        return (undisturbed, coordinator);
+        var plain = new RingModel(6, Latency);
+        var undisturbed = ResultsCodec.Encode(InProcessRun.Run(plain, ScenarioLoader.Parse(LongerScenario, "test", ".", plain), 1));
+        var gate = new MidRunGate(Millisecond);
+        var coordinator = StartLongRun(new RingModel(6, Latency, gate.OnHandle), maxMemberLosses: 0, LongerScenario);
+        Assert.True(gate.WaitReached(TimeSpan.FromSeconds(30)), "the run never got past 1 ms");
+        return (undisturbed, coordinator, gate);
     }
 
     [Fact]
     public void Paused_run_must_hold_at_a_barrier_answer_queries_there_and_finish_with_the_unpaused_results_once_resumed()
     {
         // arrange
-        var (unpaused, coordinator) = StartPastOneMillisecond();
+        var (unpaused, coordinator, gate) = StartHeldPastOneMillisecond();
 
-        // act: pause, then look twice at where it holds
+        // act: pause, let the window under way finish, then look twice at where it holds
         coordinator.Tell(new PauseRun(1), TestActor);
         var paused = FishForMessage<RunControlled>(_ => true, TimeSpan.FromSeconds(10));
+        gate.Release();
         // the report the held barrier sends: progress stops there
         var held = (RunProgress)FishForMessage<object>(m => m is RunProgress, TimeSpan.FromSeconds(10));
         coordinator.Tell(new QueryServers(7), TestActor);
@@ -58,7 +65,7 @@ public sealed partial class WindowCoordinatorSpec
     public void Stopped_run_must_report_no_results_refuse_further_controls_and_leave_the_coordinator_ready_for_the_next_run()
     {
         // arrange
-        var (undisturbed, coordinator) = StartPastOneMillisecond();
+        var (undisturbed, coordinator, gate) = StartHeldPastOneMillisecond();
 
         // act
         coordinator.Tell(new ResumeRun(4), TestActor);
@@ -66,6 +73,7 @@ public sealed partial class WindowCoordinatorSpec
         coordinator.Tell(new StopRun(5), TestActor);
         var stopped = FishForMessage<ExperimentStopped>(_ => true, TimeSpan.FromSeconds(10));
         var answer = FishForMessage<RunControlled>(_ => true, TimeSpan.FromSeconds(10));
+        gate.Release();
         ExpectNoMsg(TimeSpan.FromMilliseconds(500));   // no report, no progress: the partitions dropped the run
         coordinator.Tell(new StopRun(6), TestActor);
         var idle = FishForMessage<RunControlled>(_ => true, TimeSpan.FromSeconds(10));
@@ -120,7 +128,7 @@ public sealed partial class WindowCoordinatorSpec
     public void Controls_from_another_client_must_be_refused_and_leave_the_run_untouched()
     {
         // arrange: a second client (another service sharing the coordinator) that did not start the run
-        var (undisturbed, coordinator) = StartPastOneMillisecond();
+        var (undisturbed, coordinator, gate) = StartHeldPastOneMillisecond();
         var stranger = CreateTestProbe();
 
         // act
@@ -128,6 +136,7 @@ public sealed partial class WindowCoordinatorSpec
         var stop = stranger.ExpectMsg<RunControlled>(TimeSpan.FromSeconds(10));
         coordinator.Tell(new PauseRun(8), stranger.Ref);
         var pause = stranger.ExpectMsg<RunControlled>(TimeSpan.FromSeconds(10));
+        gate.Release();
         var completed = FishForMessage<ExperimentCompleted>(_ => true, TimeSpan.FromSeconds(60));
 
         // assert: refused, and the owner's run finished undisturbed
@@ -140,10 +149,11 @@ public sealed partial class WindowCoordinatorSpec
     public void A_failure_of_an_abandoned_attempt_must_be_dropped_and_one_of_the_current_attempt_must_fail_the_run()
     {
         // arrange: the first attempt of a run is number 1
-        var (undisturbed, coordinator) = StartPastOneMillisecond();
+        var (undisturbed, coordinator, gate) = StartHeldPastOneMillisecond();
 
         // act: what a partition still busy with an earlier attempt (0) would say, then the current attempt's own failure
         coordinator.Tell(new ExperimentFailed("partition 1: left over", 0), TestActor);
+        gate.Release();
         var completed = FishForMessage<IDcSimMessage>(m => m is ExperimentCompleted or ExperimentFailed, TimeSpan.FromSeconds(60));
         var second = StartLongRun(new RingModel(6, Latency), maxMemberLosses: 0);
         FishForMessage<RunPlaced>(_ => true, TimeSpan.FromSeconds(30));
