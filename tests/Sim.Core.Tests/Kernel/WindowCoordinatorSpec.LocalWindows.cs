@@ -102,16 +102,18 @@ public sealed partial class WindowCoordinatorSpec
     [Fact]
     public void Queries_while_local_partitions_run_must_be_answered_at_a_barrier_and_leave_the_results_unchanged()
     {
-        // arrange
-        var model = new RingModel(6, Latency);
+        // arrange: a partition held inside an event past 1 ms until the first query is sent
+        var gate = new MidRunGate(Millisecond);
+        var model = new RingModel(6, Latency, gate.OnHandle);
         var coordinator = StartRun(model, 2, scenario: LongerScenario);
-        FishForMessage<RunProgress>(p => p.SimulatedTime >= Millisecond, TimeSpan.FromSeconds(30));
+        Assert.True(gate.WaitReached(TimeSpan.FromSeconds(30)), "the run never got past 1 ms");
 
         // act: five queries in a row while the run goes on
         var answers = new List<ServersSnapshot>();
         for (var id = 1; id <= 5; id++)
         {
             coordinator.Tell(new QueryServers(id), TestActor);
+            gate.Release();
             answers.Add(FishForMessage<ServersSnapshot>(_ => true, TimeSpan.FromSeconds(10)));
         }
         var (_, completed) = ProgressAndResults();
@@ -128,12 +130,14 @@ public sealed partial class WindowCoordinatorSpec
     {
         // arrange: which threads take the snapshots
         var threads = new ConcurrentDictionary<string, bool>();
-        var model = new RingModel(6, Latency, onSnapshot: _ => threads.TryAdd(Thread.CurrentThread.Name ?? "", true));
+        var gate = new MidRunGate(Millisecond);
+        var model = new RingModel(6, Latency, gate.OnHandle, onSnapshot: _ => threads.TryAdd(Thread.CurrentThread.Name ?? "", true));
         var coordinator = StartRun(model, 2, scenario: LongerScenario);
-        FishForMessage<RunProgress>(p => p.SimulatedTime >= Millisecond, TimeSpan.FromSeconds(30));
+        Assert.True(gate.WaitReached(TimeSpan.FromSeconds(30)), "the run never got past 1 ms");
 
         // act
         coordinator.Tell(new QueryServers(1), TestActor);
+        gate.Release();
         var counters = FishForMessage<ServersSnapshot>(_ => true, TimeSpan.FromSeconds(10));
         var takers = threads.Keys.Order().ToList();
         threads.Clear();
@@ -154,13 +158,15 @@ public sealed partial class WindowCoordinatorSpec
     [Fact]
     public void Local_partitions_paused_mid_run_must_apply_a_directive_at_the_barrier_and_give_the_results_of_a_run_given_it_there()
     {
-        // arrange
-        var model = new RingModel(6, Latency);
+        // arrange: a partition held inside an event past 1 ms until the pause is in
+        var gate = new MidRunGate(Millisecond);
+        var model = new RingModel(6, Latency, gate.OnHandle);
         var coordinator = StartRun(model, 2, scenario: PausedScenario);
-        FishForMessage<RunProgress>(p => p.SimulatedTime >= Millisecond, TimeSpan.FromSeconds(30));
+        Assert.True(gate.WaitReached(TimeSpan.FromSeconds(30)), "the run never got past 1 ms");
 
         // act
         var paused = Control(coordinator, new PauseRun(1));
+        gate.Release();
         var held = FishForMessage<RunHeld>(_ => true, TimeSpan.FromSeconds(10));
         var applied = Apply(coordinator, 1, "token", "ring1");
         var resumed = Control(coordinator, new ResumeRun(2));

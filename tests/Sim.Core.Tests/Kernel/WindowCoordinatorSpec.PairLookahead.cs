@@ -40,13 +40,15 @@ public sealed partial class WindowCoordinatorSpec
     [InlineData(false)]
     public void Partitions_drifted_apart_must_align_for_queries_pauses_and_directives_and_give_the_results_of_a_run_given_the_directive_there(bool localWindows)
     {
-        // arrange
-        var model = new RingModel(6, Latency, ringLinks: true);
+        // arrange: a partition held inside an event past 1 ms until the first query is sent
+        var gate = new MidRunGate(Millisecond);
+        var model = new RingModel(6, Latency, gate.OnHandle, ringLinks: true);
         var coordinator = StartRun(model, 3, localWindows, scenario: LongerScenario);
-        FishForMessage<RunProgress>(p => p.SimulatedTime >= Millisecond, TimeSpan.FromSeconds(30));
+        Assert.True(gate.WaitReached(TimeSpan.FromSeconds(30)), "the run never got past 1 ms");
 
         // act: a counters query and one with listings while the stretch is out, then a pause, a directive where it holds, the rest
         coordinator.Tell(new QueryServers(1), TestActor);
+        gate.Release();
         var counters = FishForMessage<ServersSnapshot>(_ => true, TimeSpan.FromSeconds(10));
         coordinator.Tell(new QueryServers(2, new ListingQuery("nothing", 1, 0)), TestActor);
         var listed = FishForMessage<ServersSnapshot>(_ => true, TimeSpan.FromSeconds(10));

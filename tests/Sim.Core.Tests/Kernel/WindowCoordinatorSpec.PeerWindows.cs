@@ -18,16 +18,18 @@ public sealed partial class WindowCoordinatorSpec
     [InlineData(3)]
     public void Peer_partitions_must_park_together_for_queries_pauses_and_directives_and_give_the_results_of_a_run_given_the_directive_there(int partitions)
     {
-        // arrange
-        var model = new RingModel(6, Latency);
+        // arrange: a partition held inside an event past 1 ms until the first query is sent
+        var gate = new MidRunGate(Millisecond);
+        var model = new RingModel(6, Latency, gate.OnHandle);
         var coordinator = StartRun(model, partitions, localWindows: false, scenario: LongerScenario);
-        FishForMessage<RunProgress>(p => p.SimulatedTime >= Millisecond, TimeSpan.FromSeconds(30));
+        Assert.True(gate.WaitReached(TimeSpan.FromSeconds(30)), "the run never got past 1 ms");
 
         // act: two queries while the stretch is out, then a pause, a directive where it holds, and the rest of the run
         var answers = new List<ServersSnapshot>();
         for (var id = 1; id <= 2; id++)
         {
             coordinator.Tell(new QueryServers(id), TestActor);
+            gate.Release();
             answers.Add(FishForMessage<ServersSnapshot>(_ => true, TimeSpan.FromSeconds(10)));
         }
         var paused = Control(coordinator, new PauseRun(1));
