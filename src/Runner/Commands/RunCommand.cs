@@ -154,6 +154,9 @@ internal static class RunCommand
                 progress.Done();
                 Console.Error.WriteLine($"dcsim: the run goes on without checkpoints: partition {f.Index}: {f.Reason}");
             }, localNode: localNode?.Take(), placed: placed);
+        // A run that ends with no first window and no word from its coordinator (its cluster did not start, it was interrupted) lets the
+        // journal give up at once: waiting for it would hold the command's end for the whole teardown limit.
+        _ = experiment.ContinueWith(_ => placed.TrySetCanceled(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         var createdOutput = false;
         try
         {
@@ -234,7 +237,7 @@ internal static class RunCommand
     /// <summary>
     /// Opens the journal once <paramref name="preparing"/> has prepared its store and the run has its first window (<paramref name="placed"/>),
     /// and records the run's definition: in the background, while the run simulates. A store that could not be prepared cancels it: that
-    /// is the command's error (Execute says it), not the run's.
+    /// is the command's error (Execute says it), not the run's; so does a run that ended before it had a first window.
     /// </summary>
     /// <remarks>
     /// The journal's own ActorSystem (Akka.Persistence.Sql, linq2db, SQLite) costs 0.7-1.0 s of CPU, mostly first-time work; started
