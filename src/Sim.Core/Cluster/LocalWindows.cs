@@ -9,15 +9,17 @@ using static DcSim.SimCore.Cluster.WindowProtocol;
 namespace DcSim.SimCore.Cluster;
 
 /// <summary>
-/// Runs the windows of partitions that all live in the coordinator's process on a thread each, synchronised through shared memory:
-/// a barrier per window instead of a round of actor messages through the coordinator.
+/// Runs the windows of partitions that all live in the coordinator's process on threads synchronised through shared memory (one
+/// per partition, one per core at most): a barrier per window instead of a round of actor messages through the coordinator.
 /// </summary>
 /// <remarks>
 /// What it replaces: per window, the coordinator's grant to every partition, the partitions' event batches to each other and
-/// their completions back (~50 µs with 2 partitions, as each message hops between thread-pool threads). Here each partition's
-/// thread runs the window, puts what it sent each other partition in a slot of its own, and meets the others at a barrier; the
+/// their completions back (~50 µs with 2 partitions, as each message hops between thread-pool threads). Here each thread runs its
+/// partitions' window, puts what each sent each other partition in a slot of its own, and meets the others at a barrier; the
 /// last to arrive computes the next window from everyone's earliest event with the coordinator's own <see cref="WindowSchedule"/>,
-/// so windows are cut exactly where the coordinator would cut them; each thread then takes the slots addressed to it and runs on.
+/// so windows are cut exactly where the coordinator would cut them; each partition then takes the slots addressed to it and runs on.
+/// With more partitions than threads, threads claim partitions window by window (<see cref="Run"/>): one that is done early runs
+/// those another has not started.
 /// Slots alternate by window parity: a fast thread writes the next window's slots while a slow one still reads this window's. A slot
 /// holds the sender's outbox list itself; the receiver empties it, and the sender writes to it again two windows later: no window
 /// allocates.
@@ -29,7 +31,7 @@ namespace DcSim.SimCore.Cluster;
 /// and say where (<see cref="LocalWindowsParked"/>); the partitions' actors may touch their partitions only while the threads
 /// are parked, which the coordinator sees to: it sends them nothing else meanwhile. Progress is told on the way
 /// (<see cref="LocalWindowsProgressed"/>) by the same rule as at a grant, and a query for counters only is answered on the way: each
-/// thread snapshots its partition at the next barrier (<see cref="SnapshotAtNextBarrier"/>). One partition runs its windows back to back.
+/// partition is snapshot at the next barrier (<see cref="SnapshotAtNextBarrier"/>). One partition runs its windows back to back.
 ///
 /// Threads spin for a short while at the barrier and when parked, then block (<see cref="SpinGate"/>); they are not pinned to
 /// cores (pinned, the second run of a process ran 20-40 % slower: docs/benchmarks.md). A partition that throws
