@@ -151,6 +151,7 @@ public sealed class LocalWindows : IDisposable
         var own = Enumerable.Range(thread * _count / _threads, (thread + 1) * _count / _threads - thread * _count / _threads).ToArray();
         return _threads == _count ? own : [.. own, .. Enumerable.Range(0, _count).Except(own).Reverse()];
     }
+
     /// <summary>Lets the parked threads run <paramref name="stretch"/>. Only while they are parked (or not yet started).</summary>
     public void Release(Stretch stretch)
     {
