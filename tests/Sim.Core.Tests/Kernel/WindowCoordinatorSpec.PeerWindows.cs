@@ -21,7 +21,7 @@ public sealed partial class WindowCoordinatorSpec
         // arrange: a partition held inside an event past 1 ms until the first query is sent
         var gate = new MidRunGate(Millisecond);
         var model = new RingModel(6, Latency, gate.OnHandle);
-        var coordinator = StartRun(model, partitions, localWindows: false, scenario: LongerScenario);
+        var coordinator = StartRun(model, partitions, localThreads: 0, scenario: LongerScenario);
         Assert.True(gate.WaitReached(TimeSpan.FromSeconds(30)), "the run never got past 1 ms");
 
         // act: two queries while the stretch is out, then a pause, a directive where it holds, and the rest of the run
@@ -51,22 +51,21 @@ public sealed partial class WindowCoordinatorSpec
     [Fact]
     public void Peer_partitions_must_park_at_checkpoints_and_roll_back_to_the_last_when_their_member_is_lost()
     {
-        // arrange
-        var model = new RingModel(6, Latency);
-        StartRun(model, 2, localWindows: false, maxMemberLosses: 1, scenario: LongerScenario + "kernel.checkpoint-interval = 500us\n");
+        // arrange: a partition held inside an event past 2 ms until the loss is said
+        var gate = new MidRunGate(2 * Millisecond);
+        var model = new RingModel(6, Latency, gate.OnHandle);
+        StartRun(model, 2, localThreads: 0, maxMemberLosses: 1, scenario: LongerScenario + "kernel.checkpoint-interval = 500us\n");
 
         // act: lost 2 ms into the run, after checkpoints at about 0.5, 1, 1.5 and 2 ms
+        LoseTheMemberWhileHeld(gate);
         var checkpoints = new List<CheckpointTaken>();
-        FishForMessage<object>(m =>
+        var restart = ((RunProgress)FishForMessage<object>(m =>
         {
             if (m is CheckpointTaken c) checkpoints.Add(c);
-            return m is RunProgress p && p.SimulatedTime >= 2 * Millisecond;
-        }, TimeSpan.FromSeconds(30));
-        var self = ((Akka.Actor.ExtendedActorSystem)Sys).Provider.DefaultAddress;
-        Sys.EventStream.Publish(new Akka.Remote.DisassociatedEvent(self, self, inbound: false));
+            return m is RunProgress { Restart: not null };
+        }, TimeSpan.FromSeconds(90))).Restart!;
 
         // assert: the attempt after the loss starts at the last checkpoint and ends as the run that lost nothing
-        var restart = ((RunProgress)FishForMessage<object>(m => m is RunProgress { Restart: not null }, TimeSpan.FromSeconds(90))).Restart!;
         var (_, completed) = ProgressAndResults();
         Assert.InRange(checkpoints.Count, 3, 4);
         Assert.InRange(restart.From.SimulatedTime, 3 * Millisecond / 2, restart.LostAt);

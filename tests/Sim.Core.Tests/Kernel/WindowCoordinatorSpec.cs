@@ -115,6 +115,22 @@ public sealed partial class WindowCoordinatorSpec : TestKit
     private void LoseTheMemberAfter(long simulatedTime)
     {
         FishForMessage<object>(m => m is RunProgress { Restart: null } p && p.SimulatedTime >= simulatedTime, TimeSpan.FromSeconds(30));
+        LoseTheMember();
+    }
+
+    /// <summary>
+    /// Says that the member was disconnected while <paramref name="gate"/> holds a partition mid-run (the run cannot have ended), then
+    /// lets the partition go on: the attempt it ran in is over.
+    /// </summary>
+    private void LoseTheMemberWhileHeld(MidRunGate gate)
+    {
+        Assert.True(gate.WaitReached(TimeSpan.FromSeconds(30)), "the run never got to the gate");
+        LoseTheMember();
+        gate.Release();
+    }
+
+    private void LoseTheMember()
+    {
         var self = ((ExtendedActorSystem)Sys).Provider.DefaultAddress;
         Sys.EventStream.Publish(new DisassociatedEvent(self, self, inbound: false));
     }
@@ -132,12 +148,13 @@ public sealed partial class WindowCoordinatorSpec : TestKit
     public void Run_must_roll_back_to_its_last_checkpoint_and_give_the_undisturbed_results_when_a_member_is_lost()
     {
         // arrange
-        var model = new RingModel(6, Latency);
-        var undisturbed = InProcessRun.Run(model, ScenarioLoader.Parse(LongerScenario, "test", ".", model), 1);
+        var gate = new MidRunGate(2 * Millisecond);
+        var model = new RingModel(6, Latency, gate.OnHandle);
+        var undisturbed = InProcessRun.Run(new RingModel(6, Latency), ScenarioLoader.Parse(LongerScenario, "test", ".", model), 1);
         StartLongRun(model, maxMemberLosses: 1, LongerScenario + "kernel.checkpoint-interval = 500us\n");
 
         // act: lost 2 ms into the run, after checkpoints at about 0.5, 1, 1.5 and 2 ms
-        LoseTheMemberAfter(2 * Millisecond);
+        LoseTheMemberWhileHeld(gate);
 
         // assert: the restart goes back to a checkpoint, not to the start, and the run still gives the undisturbed results
         var restart = ((RunProgress)FishForMessage<object>(m => m is RunProgress { Restart: not null }, TimeSpan.FromSeconds(90))).Restart!;
@@ -187,12 +204,13 @@ public sealed partial class WindowCoordinatorSpec : TestKit
     public void Run_must_restart_from_the_start_and_give_the_undisturbed_results_when_a_member_holding_partitions_is_lost()
     {
         // arrange
-        var model = new RingModel(6, Latency);
-        var undisturbed = InProcessRun.Run(model, ScenarioLoader.Parse(LongerScenario, "test", ".", model), 1);
+        var gate = new MidRunGate(Millisecond);
+        var model = new RingModel(6, Latency, gate.OnHandle);
+        var undisturbed = InProcessRun.Run(new RingModel(6, Latency), ScenarioLoader.Parse(LongerScenario, "test", ".", model), 1);
         StartLongRun(model, maxMemberLosses: 1, LongerScenario);
 
         // act: lost 1 ms into the run, while partitions are running windows and sending batches of that attempt
-        LoseTheMemberAfter(Millisecond);
+        LoseTheMemberWhileHeld(gate);
 
         // assert: one restart notice, then progress from the start again, then the results of a whole run
         var restart = ((RunProgress)FishForMessage<object>(m => m is RunProgress { Restart: not null }, TimeSpan.FromSeconds(90))).Restart!;
