@@ -91,6 +91,8 @@ internal static class VfHotplugReader
     /// <summary>Per VM, in time order: detach needs the VF plugged in, attach needs it unplugged.</summary>
     private static bool CheckSequence(List<VfHotplugEvent> events, List<ScenarioSection> sections, EntityPlan plan)
     {
+        // Most scenarios have none: the ordering and the dictionary below are generic code over value types, JIT-compiled at start.
+        if (events.Count == 0) return true;
         var plugged = new Dictionary<int, (bool Plugged, int Last)>();
         foreach (var i in Enumerable.Range(0, events.Count).OrderBy(i => events[i].AtPs).ThenBy(i => i))
         {
