@@ -16,7 +16,8 @@ public sealed record PersistenceSettings(string Journal, int ProgressBatch)
 
     /// <summary>
     /// The scenario defaults of reference.conf, embedded in Sim.Core (the one home of every default); first, as <see cref="Defaults"/> reads it.
-    /// The scenario loader's own parse: a second one of the 49 KB file cost the main thread ~10 ms on the way to a run's first window.
+    /// The scenario loader's own parse: a second one of the 49 KB file took the main thread 15 ms (sampled at load 6) on the way to a
+    /// run's first window (docs/benchmarks.md, "eleventh round").
     /// </summary>
     private static readonly Lazy<Config> Reference = new(() => ScenarioReference.ScenarioConfig);
 
