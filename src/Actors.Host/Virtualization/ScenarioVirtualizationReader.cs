@@ -36,6 +36,9 @@ internal sealed class ScenarioVirtualizationReader(ScenarioReadContext context, 
     /// <summary>servers.nic: plain (-1) or the index of an SR-IOV part in <see cref="SriovModels"/>.</summary>
     private static readonly SriovNicModel[] SriovModels = SriovNicModel.Known.Values.OrderBy(m => m.Name, StringComparer.Ordinal).ToArray();
     public static readonly ScenarioWordList Nics = NicWords();
+    public static readonly ScenarioWordList Runtimes = new(("docker", (int)ContainerRuntime.Docker), ("lxc", (int)ContainerRuntime.Lxc));
+    public static readonly ScenarioWordList Networks =
+        new(("bridge", (int)ContainerNetwork.Bridge), ("host", (int)ContainerNetwork.Host), ("macvlan", (int)ContainerNetwork.Macvlan), ("none", (int)ContainerNetwork.None));
 
     private static ScenarioWordList NicWords()
     {
@@ -44,9 +47,6 @@ internal sealed class ScenarioVirtualizationReader(ScenarioReadContext context, 
         for (var i = 0; i < SriovModels.Length; i++) words[i + 1] = (SriovModels[i].Name, i);
         return new ScenarioWordList(words);
     }
-    public static readonly ScenarioWordList Runtimes = new(("docker", (int)ContainerRuntime.Docker), ("lxc", (int)ContainerRuntime.Lxc));
-    public static readonly ScenarioWordList Networks =
-        new(("bridge", (int)ContainerNetwork.Bridge), ("host", (int)ContainerNetwork.Host), ("macvlan", (int)ContainerNetwork.Macvlan), ("none", (int)ContainerNetwork.None));
 
     /// <summary>The settings and their placement, or null after reporting.</summary>
     public (VirtualizationSettings Settings, EntityPlan Plan)? Read(ScenarioSection root, bool ovsEnabled, bool ovsNetdev)
