@@ -15,7 +15,7 @@ internal static class ContainerMoveReader
 {
     public const string Key = "container";
     private const string Example = "{ at = 1s, container = cache-0, to = host2, method = restart }";
-    public static readonly IReadOnlyList<(string Word, ContainerMoveMethod Value)> MethodWords = [("restart", ContainerMoveMethod.Restart), ("criu", ContainerMoveMethod.Criu)];
+    public static readonly ScenarioWordList MethodWords = new(("restart", (int)ContainerMoveMethod.Restart), ("criu", (int)ContainerMoveMethod.Criu));
 
     /// <summary>The keys that describe a container's move only.</summary>
     public static readonly string[] ContainerKeys = ["method", "memory", "freeze", "dump-rate", "restore-rate"];
@@ -51,7 +51,8 @@ internal static class ContainerMoveReader
 
     private static ContainerMove? ReadMove(ScenarioSection s)
     {
-        var ok = s.TryWord("method", MethodWords, out var method);
+        var ok = s.TryWord("method", MethodWords, out var methodValue);
+        var method = (ContainerMoveMethod)methodValue;
         ok &= s.TrySize("memory", 0, long.MaxValue / 8, out var memory);
         ok &= s.TryTime("freeze", 0, out var freeze);
         long dumpRate = 0, restoreRate = 0;
@@ -106,7 +107,7 @@ internal static class ContainerMoveReader
             ["at"] = ScenarioHoconWriter.Time(m.AtPs),
             [Key] = ScenarioHoconWriter.Quote(plan.NameOf(m.Entity)),
             ["to"] = ScenarioHoconWriter.Int(m.ToServer),
-            ["method"] = ScenarioWords.WordOf(MethodWords, c.Method),
+            ["method"] = MethodWords.WordOf((int)c.Method),
             ["memory"] = ScenarioHoconWriter.Size(c.MemoryBytes),
             ["freeze"] = ScenarioHoconWriter.Time(c.FreezePs),
             ["dump-rate"] = ByteRate.Format(c.DumpBytesPerSecond),

@@ -278,6 +278,8 @@ internal static class MigrationReader
     /// </summary>
     private static bool CheckRoom(List<MigrationRequest> migrations, List<ScenarioSection> sections, EntityPlan plan, int cores)
     {
+        // Most scenarios have none: the ordering below is generic code over value types, JIT-compiled at start.
+        if (migrations.Count == 0) return true;
         var room = ServerRoom.After(plan, cores);
         // Containers take no room at placement; a moved one takes its memory on its destination (its image is restored there).
         var containerMemory = new long[plan.Hosts];

@@ -17,11 +17,11 @@ internal static class MigrationSettingsReader
     private const string None = "\"\"";
     private const string PresetKey = "preset";
 
-    public static readonly IReadOnlyList<(string Word, MigrationSettings Settings)> Presets = [("qemu", MigrationSettings.Qemu), ("xen", MigrationSettings.Xen)];
+    private static readonly MigrationSettings[] Presets = [MigrationSettings.Qemu, MigrationSettings.Xen];
     /// <summary>preset: the index of one of <see cref="Presets"/>, or -1 (auto, an element only) for the section's settings.</summary>
-    private static readonly IReadOnlyList<(string Word, int Value)> PresetWords = [.. Presets.Select((p, i) => (p.Word, i))];
-    private static readonly IReadOnlyList<(string Word, int Value)> ElementPresetWords = [(Auto, -1), .. PresetWords];
-    public static readonly IReadOnlyList<(string Word, InFlightPolicy Value)> InFlightWords = [("drop", InFlightPolicy.Drop), ("forward", InFlightPolicy.Forward)];
+    private static readonly ScenarioWordList PresetWords = new(("qemu", 0), ("xen", 1));
+    private static readonly ScenarioWordList ElementPresetWords = new((Auto, -1), ("qemu", 0), ("xen", 1));
+    public static readonly ScenarioWordList InFlightWords = new(("drop", (int)InFlightPolicy.Drop), ("forward", (int)InFlightPolicy.Forward));
     public static readonly IReadOnlyList<(string Word, MigrationMode Value)> ModeWords = [("pre-copy", MigrationMode.PreCopy), ("post-copy", MigrationMode.PostCopy)];
 
     /// <summary>
@@ -51,7 +51,7 @@ internal static class MigrationSettingsReader
             (s, _, m) => s.TryInt("min-pages", 0, int.MaxValue, out var n) ? m with { MinPagesToContinue = n } : null,
             m => ScenarioHoconWriter.Int(m.MinPagesToContinue)),
         new("stop-when-round-grows",
-            (s, _, m) => s.TryWord("stop-when-round-grows", ScenarioWords.Booleans, out var on) ? m with { StopWhenRoundGrows = on } : null,
+            (s, _, m) => s.TryBoolean("stop-when-round-grows", out var on) ? m with { StopWhenRoundGrows = on } : null,
             m => m.StopWhenRoundGrows ? "true" : "false"),
         new("abort-after",
             (s, text, m) => text.Length == 0 ? m with { AbortAfter = null } : s.TryTime("abort-after", 1, out var ps) ? m with { AbortAfter = ps } : null,
@@ -66,8 +66,8 @@ internal static class MigrationSettingsReader
             (s, _, m) => s.TryTime("resume-delay", 0, out var ps) ? m with { ResumeDelay = ps } : null,
             m => ScenarioHoconWriter.Time(m.ResumeDelay)),
         new("in-flight",
-            (s, _, m) => s.TryWord("in-flight", InFlightWords, out var policy) ? m with { InFlight = policy } : null,
-            m => ScenarioWords.WordOf(InFlightWords, m.InFlight)),
+            (s, _, m) => s.TryWord("in-flight", InFlightWords, out var policy) ? m with { InFlight = (InFlightPolicy)policy } : null,
+            m => InFlightWords.WordOf((int)m.InFlight)),
     ];
 
     /// <summary>The keys a migration's settings are read from (<c>preset</c>, then each setting's), as a directive's options too.</summary>
@@ -85,14 +85,14 @@ internal static class MigrationSettingsReader
     {
         var ok = s.TryWord(PresetKey, PresetWords, out var preset);
         // A bad preset still lets the other keys report their own errors.
-        return Override(s, Presets[preset].Settings) is { } settings && ok ? settings : null;
+        return Override(s, Presets[preset]) is { } settings && ok ? settings : null;
     }
 
     /// <summary>A <c>migrations</c> element's settings: the section's (<paramref name="section"/>) or its own preset's, with its keys over them.</summary>
     public static MigrationSettings? ReadElement(ScenarioSection s, MigrationSettings section)
     {
         var ok = s.TryWord(PresetKey, ElementPresetWords, out var preset);
-        return Override(s, ok && preset >= 0 ? Presets[preset].Settings : section) is { } settings && ok ? settings : null;
+        return Override(s, ok && preset >= 0 ? Presets[preset] : section) is { } settings && ok ? settings : null;
     }
 
     private static MigrationSettings? Override(ScenarioSection s, MigrationSettings from)
@@ -112,7 +112,7 @@ internal static class MigrationSettingsReader
     /// <summary>The section in the resolved scenario: every key written, with the preset it differs least from.</summary>
     public static ResolvedHocon Resolved(MigrationSettings m)
     {
-        var preset = Presets.MinBy(p => Differences(m, p.Settings).Count()).Word;
+        var preset = PresetWords.WordOf(ClosestPreset(m));
         var section = new ResolvedHocon { [PresetKey] = preset };
         foreach (var setting in Settings) section[setting.Key] = setting.Write(m);
         return section;
@@ -122,6 +122,19 @@ internal static class MigrationSettingsReader
     public static void WriteOverrides(MigrationSettings m, MigrationSettings section, ResolvedHocon element)
     {
         foreach (var setting in Differences(m, section)) element[setting.Key] = setting.Write(m);
+    }
+
+    /// <summary>The index of the preset <paramref name="m"/> differs least from (the first of equals).</summary>
+    private static int ClosestPreset(MigrationSettings m)
+    {
+        var closest = 0;
+        var fewest = int.MaxValue;
+        for (var i = 0; i < Presets.Length; i++)
+        {
+            var differences = Differences(m, Presets[i]).Count();
+            if (differences < fewest) (closest, fewest) = (i, differences);
+        }
+        return closest;
     }
 
     private static IEnumerable<Setting> Differences(MigrationSettings a, MigrationSettings b) => Settings.Where(k => k.Write(a) != k.Write(b));

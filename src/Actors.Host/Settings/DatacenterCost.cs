@@ -60,25 +60,42 @@ internal static class DatacenterCost
             _ => (t.HostsPerLeaf >= t.Leaves ? "hosts-per-leaf" : "leaves", (double)t.Leaves * t.Spines, t.Spines >= t.Leaves ? "spines" : "leaves"),
         };
         var (routedSwitches, edgeSwitches, routesKey) = RoutingTable(t);
-        var memory = new List<(double Bytes, string Key)>
-        {
-            (hosts * (BytesPerHost + (s.Server.VSwitch.Enabled ? BytesPerVSwitch : 0)), $"topology.{hostsKey}"),
-            (fabricLinks * BytesPerFabricLink, $"topology.{linksKey}"),
-            (routedSwitches * edgeSwitches * BytesPerRoute, $"topology.{routesKey}"),
-        };
-        var events = new List<(double Events, string Key)> { (0, ScenarioReference.GeneratorsPath) };
+        var memory = new Tally();
+        memory.Add(hosts * (BytesPerHost + (s.Server.VSwitch.Enabled ? BytesPerVSwitch : 0)), $"topology.{hostsKey}");
+        memory.Add(fabricLinks * BytesPerFabricLink, $"topology.{linksKey}");
+        memory.Add(routedSwitches * edgeSwitches * BytesPerRoute, $"topology.{routesKey}");
+        var events = new Tally();
+        events.Add(0, ScenarioReference.GeneratorsPath);
         foreach (var g in s.Generators)
         {
             var (packets, switches, flows) = PerHost(g, t);
             var path = $"{ScenarioReference.GeneratorsPath}[{g.Index}]";
             var n = g.Hosts.Count;
-            memory.Add((n * flows * BytesPerFlow, $"{path}.{(g.FlowSizes is null ? "hosts" : "flow-size-cdf")}"));
+            memory.Add(n * flows * BytesPerFlow, $"{path}.{(g.FlowSizes is null ? "hosts" : "flow-size-cdf")}");
             var key = g.Kind == GeneratorKind.UdpRr ? "udp-rr.transactions-in-flight" : switches > packets * EventsPerPacket ? "on-off.on" : "rate";
-            events.Add((n * (packets * EventsPerPacket + switches + flows), $"{path}.{key}"));
+            events.Add(n * (packets * EventsPerPacket + switches + flows), $"{path}.{key}");
         }
-        var (_, memoryKey) = memory.MaxBy(m => m.Bytes);
-        var (_, eventsKey) = events.MaxBy(e => e.Events);
-        return new ScenarioCostEstimate(ScenarioCostEstimate.BaseBytes + memory.Sum(m => m.Bytes), memoryKey, events.Sum(e => e.Events), eventsKey);
+        return new ScenarioCostEstimate(ScenarioCostEstimate.BaseBytes + memory.Total, memory.LargestKey, events.Total, events.LargestKey);
+    }
+
+    /// <summary>
+    /// Figures in order: their sum, and the key of the largest (the first of equals). Not a list of tuples with LINQ's MaxBy and Sum,
+    /// generic code over value types that was JIT-compiled (~25 methods) on the way to a run's first window.
+    /// </summary>
+    private sealed class Tally
+    {
+        private double _largest;
+        private bool _empty = true;
+
+        public double Total { get; private set; }
+
+        public string LargestKey { get; private set; } = "";
+
+        public void Add(double figure, string key)
+        {
+            if (_empty || figure.CompareTo(_largest) > 0) (_largest, LargestKey, _empty) = (figure, key, false);
+            Total += figure;
+        }
     }
 
     /// <summary>The switches and the edge switches (those with servers) whose product sizes the routing tables, and the key that drives it.</summary>

@@ -14,11 +14,22 @@ public static class HostListReader
     public static bool IsAll(HoconValue value) =>
         HoconValues.KindOf(value) == HoconKind.Scalar && HoconValues.Text(value).Trim() == GeneratorWords.AllHosts;
 
+    /// <summary>
+    /// Hosts 0 to <paramref name="count"/> - 1. A loop: Enumerable.Range(...).ToList() is generic code over int that ReadyToRun leaves out,
+    /// JIT-compiled (its vectorized fill: 7 ms) on the way to a run's start.
+    /// </summary>
+    public static List<int> All(int count)
+    {
+        var hosts = new List<int>(count);
+        for (var h = 0; h < count; h++) hosts.Add(h);
+        return hosts;
+    }
+
     /// <summary>The hosts <paramref name="key"/> of <paramref name="s"/> lists, or null after reporting (or when the host count is unknown).</summary>
     public static List<int>? Read(ScenarioSection s, string key, int? hostCount)
     {
         var (value, fromFile) = s.Get(key);
-        if (IsAll(value)) return hostCount is { } all ? Enumerable.Range(0, all).ToList() : null;
+        if (IsAll(value)) return hostCount is { } all ? All(all) : null;
         var items = new List<(string Key, string Text)>();
         switch (HoconValues.KindOf(value))
         {

@@ -9,7 +9,7 @@ internal static class GuestBondReader
     public const string Key = "bond";
 
     /// <summary>The paravirtual slave's backends: vhost-user would need the OVS vm-switch, whose MAC move at failover is not built.</summary>
-    public static readonly IReadOnlyList<(string Word, VnicBackend Value)> Backups = [("vhost-net", VnicBackend.VhostNet), ("qemu", VnicBackend.Qemu)];
+    public static readonly ScenarioWordList Backups = new(("vhost-net", (int)VnicBackend.VhostNet), ("qemu", (int)VnicBackend.Qemu));
 
     /// <summary>
     /// The bond settings of a vnic = vf-bond VM template placed on <paramref name="hosts"/> (null when invalid: already
@@ -22,7 +22,8 @@ internal static class GuestBondReader
             $"vnic = vf-bond needs vm-switch = linux-bridge on the VM's servers (host {ovs} has ovs: moving the VM's MAC in "
             + "the vSwitch's learning table and caches at failover is not built)");
         var s = vm.Child(Key);
-        ok &= s.TryWord("backup", Backups, out var backup);
+        ok &= s.TryWord("backup", Backups, out var backupValue);
+        var backup = (VnicBackend)backupValue;
         ok &= s.TryTime("miimon", 0, out var miimon);
         ok &= s.TryTime("updelay", 0, out var updelay);
         ok &= s.TryTime("vf-ready", 0, out var ready);
@@ -43,7 +44,7 @@ internal static class GuestBondReader
 
     private static ResolvedHocon Resolved(GuestBondSettings b) => new()
     {
-        ["backup"] = ScenarioWords.WordOf(Backups, b.Backup),
+        ["backup"] = Backups.WordOf((int)b.Backup),
         ["miimon"] = ScenarioHoconWriter.Time(b.MiimonPs),
         ["updelay"] = ScenarioHoconWriter.Time(b.UpdelayPs),
         ["vf-ready"] = ScenarioHoconWriter.Time(b.VfReadyPs),

@@ -14,7 +14,7 @@ internal static class VfHotplugReader
     public const string DefaultsPath = "dcsim.vf-hotplug-defaults";
     private const string Example = "{ at = 10ms, vm = web-0, action = detach }";
 
-    public static readonly IReadOnlyList<(string Word, VfHotplugAction Value)> Actions = [("detach", VfHotplugAction.Detach), ("attach", VfHotplugAction.Attach)];
+    public static readonly ScenarioWordList Actions = new(("detach", (int)VfHotplugAction.Detach), ("attach", (int)VfHotplugAction.Attach));
 
     /// <summary>The events in list order, or null after reporting (also when the plan or the duration is missing: already reported).</summary>
     public static IReadOnlyList<VfHotplugEvent>? Read(ScenarioSection root, ScenarioReadContext context, EntityPlan? plan)
@@ -52,7 +52,8 @@ internal static class VfHotplugReader
         ok = s.TryTime("at", 0, out var at);
         if (ok && durationPs is { } d)
             ok = s.Check(at < d, "at", true, $"at {ScenarioHoconWriter.Time(at)} is not before the end of the scenario (duration = {ScenarioHoconWriter.Time(d)})");
-        ok &= s.TryWord("action", Actions, out var action);
+        ok &= s.TryWord("action", Actions, out var actionValue);
+        var action = (VfHotplugAction)actionValue;
         var entity = -1;
         if (s.TryText("vm", out var name) && plan is not null) entity = BondedVm(s, name, plan);
         return ok && entity >= 0 && durationPs is not null ? new VfHotplugEvent(at, entity, action) : null;
@@ -79,7 +80,7 @@ internal static class VfHotplugReader
         }
         var vnic = plan.VmTemplateOf(entity).Vnic;
         if (!s.Check(vnic == VnicBackend.VfBond, "vm", true,
-                $"{name} has vnic = {ScenarioWords.WordOf(ScenarioVirtualizationReader.Backends, vnic)}: only a VM with vnic = vf-bond has a VF "
+                $"{name} has vnic = {ScenarioVirtualizationReader.Backends.WordOf((int)vnic)}: only a VM with vnic = vf-bond has a VF "
                 + "to detach and attach (its bond keeps it on the network meanwhile)"))
             return -1;
         return s.Check(new VfAllocation(plan).VnicOf(entity) == VnicBackend.VfBond, "vm", true,
@@ -90,6 +91,8 @@ internal static class VfHotplugReader
     /// <summary>Per VM, in time order: detach needs the VF plugged in, attach needs it unplugged.</summary>
     private static bool CheckSequence(List<VfHotplugEvent> events, List<ScenarioSection> sections, EntityPlan plan)
     {
+        // Most scenarios have none: the ordering and the dictionary below are generic code over value types, JIT-compiled at start.
+        if (events.Count == 0) return true;
         var plugged = new Dictionary<int, (bool Plugged, int Last)>();
         foreach (var i in Enumerable.Range(0, events.Count).OrderBy(i => events[i].AtPs).ThenBy(i => i))
         {
@@ -113,6 +116,6 @@ internal static class VfHotplugReader
         {
             ["at"] = ScenarioHoconWriter.Time(e.AtPs),
             ["vm"] = ScenarioHoconWriter.Quote(plan.NameOf(e.Entity)),
-            ["action"] = ScenarioWords.WordOf(Actions, e.Action),
+            ["action"] = Actions.WordOf((int)e.Action),
         }).ToList();
 }

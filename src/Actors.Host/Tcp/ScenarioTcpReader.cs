@@ -6,12 +6,13 @@ namespace DcSim.ActorsHost.Tcp;
 /// <summary>Reads the scenario's <c>tcp</c> section (every endpoint's TCP stack) and writes it back resolved.</summary>
 internal static class ScenarioTcpReader
 {
-    public static readonly IReadOnlyList<(string Word, CongestionControlKind Value)> CongestionControls =
-        [("newreno", CongestionControlKind.NewReno), ("cubic", CongestionControlKind.Cubic), ("dctcp", CongestionControlKind.Dctcp)];
+    public static readonly ScenarioWordList CongestionControls =
+        new(("newreno", (int)CongestionControlKind.NewReno), ("cubic", (int)CongestionControlKind.Cubic), ("dctcp", (int)CongestionControlKind.Dctcp));
 
     public static TcpSettings? Read(ScenarioSection t)
     {
-        var ok = t.TryWord("congestion-control", CongestionControls, out var cc);
+        var ok = t.TryWord("congestion-control", CongestionControls, out var ccValue);
+        var cc = (CongestionControlKind)ccValue;
         ok &= t.TrySize("mss", 88, 65_495, out var mss);
         ok &= t.TryInt("initial-window", 1, 1000, out var initialWindow);
         var rtoOk = t.TryTime("min-rto", 1, out var minRto) & t.TryTime("max-rto", 1, out var maxRto) & t.TryTime("initial-rto", 1, out var initialRto);
@@ -26,8 +27,8 @@ internal static class ScenarioTcpReader
         ok &= t.TryInt("delayed-ack-segments", 1, 64, out var delayedAckSegments);
         ok &= t.TryTime("delayed-ack-timeout", 0, out var delayedAckTimeout);
         ok &= t.TryInt("duplicate-ack-threshold", 1, 1000, out var dupThreshold);
-        ok &= t.TryWord("sack", ScenarioWords.Booleans, out var sack);
-        ok &= t.TryWord("ecn", ScenarioWords.Booleans, out var ecn);
+        ok &= t.TryBoolean("sack", out var sack);
+        ok &= t.TryBoolean("ecn", out var ecn);
         var buffersOk = t.TrySize("send-buffer", 1, 1L << 40, out var sendBuffer) & t.TrySize("receive-buffer", 1, uint.MaxValue, out var receiveBuffer);
         if (buffersOk && ok)
         {
@@ -40,10 +41,10 @@ internal static class ScenarioTcpReader
         var cubic = t.Child("cubic");
         ok &= TryNumber(cubic, "c", 0, 100, out var c);
         ok &= TryNumber(cubic, "beta", 0, 1, out var beta) && cubic.Check(beta < 1, "beta", cubic.Get("beta").FromFile, "beta must be below 1 (the window after a loss is beta times the window before)");
-        ok &= cubic.TryWord("tcp-friendly", ScenarioWords.Booleans, out var friendly);
-        ok &= cubic.TryWord("hystart", ScenarioWords.Booleans, out var hyStart);
-        ok &= t.TryWord("tso", ScenarioWords.Booleans, out var tso);
-        ok &= t.TryWord("gro", ScenarioWords.Booleans, out var gro);
+        ok &= cubic.TryBoolean("tcp-friendly", out var friendly);
+        ok &= cubic.TryBoolean("hystart", out var hyStart);
+        ok &= t.TryBoolean("tso", out var tso);
+        ok &= t.TryBoolean("gro", out var gro);
         ok &= t.TryInt("gro-segments", 1, 64, out var groSegments);
         ok &= t.TryTime("gro-window", 0, out var groWindow);
         return ok
@@ -54,7 +55,7 @@ internal static class ScenarioTcpReader
 
     public static ResolvedHocon Resolved(TcpSettings s) => new()
     {
-        ["congestion-control"] = ScenarioWords.WordOf(CongestionControls, s.CongestionControl),
+        ["congestion-control"] = CongestionControls.WordOf((int)s.CongestionControl),
         ["mss"] = ScenarioHoconWriter.Size(s.Mss),
         ["initial-window"] = ScenarioHoconWriter.Int(s.InitialWindowSegments),
         ["min-rto"] = ScenarioHoconWriter.Time(s.MinRtoPs),

@@ -277,7 +277,7 @@ internal sealed class ScenarioGeneratorReader(ScenarioReadContext context, int? 
     {
         var (value, fromFile) = g.Get("hosts");
         // One list for every generator with hosts = all: 128 of them on 8 M hosts would be 4 GB.
-        if (HostListReader.IsAll(value)) return hostCount is { } n ? _allHosts ??= Enumerable.Range(0, n).ToList() : null;
+        if (HostListReader.IsAll(value)) return hostCount is { } n ? _allHosts ??= HostListReader.All(n) : null;
         var hosts = HostListReader.Read(g, "hosts", hostCount);
         if (hosts is null) return null;
         _hostEntries += hosts.Count;
@@ -446,21 +446,56 @@ internal sealed class ScenarioGeneratorReader(ScenarioReadContext context, int? 
     }
 
     /// <summary>The largest frame any of the generators can send (a TCP generator's: a full segment of <paramref name="mss"/>; at least the 64 B minimum frame).</summary>
-    public static int LargestFrame(IEnumerable<GeneratorSettings> generators, int mss) =>
-        generators.Select(g => Tcp.TcpApplications.IsTcp(g.Kind) ? Ethernet.FrameBytes(mss, Ethernet.TcpHeaderBytes) : Ethernet.FrameBytes(LargestPayload(g)))
-            .DefaultIfEmpty(Ethernet.MinFrameBytes).Max();
+    /// <remarks>A loop: Max over ints is generic code JIT-compiled (3 ms) on the way to a run's start.</remarks>
+    public static int LargestFrame(IEnumerable<GeneratorSettings> generators, int mss)
+    {
+        int? largest = null;
+        foreach (var g in generators)
+        {
+            var frame = Tcp.TcpApplications.IsTcp(g.Kind) ? Ethernet.FrameBytes(mss, Ethernet.TcpHeaderBytes) : Ethernet.FrameBytes(LargestPayload(g));
+            largest = Math.Max(largest ?? frame, frame);
+        }
+        return largest ?? Ethernet.MinFrameBytes;
+    }
+
+    /// <summary>The word of packet-size-of (by index, not First: that would be generic code over a tuple, JIT-compiled at start).</summary>
+    private static string SizeMeasureWord(bool isFrame)
+    {
+        var words = GeneratorWords.SizeMeasures;
+        for (var i = 0; i < words.Count; i++)
+        {
+            if (words[i].Value == isFrame) return words[i].Word;
+        }
+        throw new InvalidOperationException($"no word for packet-size-of = {isFrame}");
+    }
 
     /// <summary>A generator as the resolved scenario writes it: every key, canonical units (the inverse of reading it).</summary>
-    public static ResolvedHocon Resolved(GeneratorSettings g, int hostCount, EntityPlan plan) => new()
+    public static ResolvedHocon Resolved(GeneratorSettings g, int hostCount, EntityPlan plan)
+    {
+        // Loops, not LINQ over the int lists: Where, Any and Select over ints are generic code JIT-compiled on the way to a run's start.
+        var hosts = new List<int>();
+        var endpoints = new List<string>();
+        foreach (var h in g.Hosts)
+        {
+            if (h < hostCount) hosts.Add(h);
+            else endpoints.Add(ScenarioHoconWriter.Quote(plan.NameOf(h - hostCount)));
+        }
+        var destinations = new List<string>();
+        foreach (var e in g.Stream.Destinations ?? [])
+            destinations.Add(e < hostCount ? ScenarioHoconWriter.Int(e) : ScenarioHoconWriter.Quote(plan.NameOf(e - hostCount)));
+        return Write(g, hostCount, plan, hosts.Count > 0 ? HostListReader.Format(hosts, hostCount) : "[]", endpoints, destinations);
+    }
+
+    private static ResolvedHocon Write(GeneratorSettings g, int hostCount, EntityPlan plan, string hosts, List<string> endpoints, List<string> destinations) => new()
     {
         ["kind"] = ScenarioWords.WordOf(GeneratorWords.Kinds, g.Kind),
-        ["hosts"] = g.Hosts.Any(h => h < hostCount) ? HostListReader.Format(g.Hosts.Where(h => h < hostCount).ToList(), hostCount) : "[]",
-        ["endpoints"] = "[" + string.Join(", ", g.Hosts.Where(h => h >= hostCount).Select(e => ScenarioHoconWriter.Quote(plan.NameOf(e - hostCount)))) + "]",
+        ["hosts"] = hosts,
+        ["endpoints"] = "[" + string.Join(", ", endpoints) + "]",
         ["rate"] = g.Stream.LineRateShare > 0 ? (g.Stream.LineRateShare * 100).ToString("R", CultureInfo.InvariantCulture) + "%" : g.Rate.ToString(),
         ["rate-per"] = ScenarioWords.WordOf(GeneratorWords.RatePers, g.Stream.RatePer),
         ["packet-size"] = ScenarioHoconWriter.Size(g.Stream.SizeIsFrame ? g.PacketBytes + UdpFrameOverhead : g.PacketBytes),
-        ["packet-size-of"] = GeneratorWords.SizeMeasures.First(m => m.Value == g.Stream.SizeIsFrame).Word,
-        ["destinations"] = "[" + string.Join(", ", (g.Stream.Destinations ?? []).Select(e => e < hostCount ? ScenarioHoconWriter.Int(e) : ScenarioHoconWriter.Quote(plan.NameOf(e - hostCount)))) + "]",
+        ["packet-size-of"] = SizeMeasureWord(g.Stream.SizeIsFrame),
+        ["destinations"] = "[" + string.Join(", ", destinations) + "]",
         ["concurrent-flows"] = ScenarioHoconWriter.Int(g.Stream.ConcurrentFlows),
         ["size-distribution"] = ScenarioWords.WordOf(GeneratorWords.SizeDistributions, g.SizeDistribution),
         ["destination"] = ScenarioWords.WordOf(GeneratorWords.Destinations, g.Destination),

@@ -23,22 +23,30 @@ internal sealed class ScenarioVirtualizationReader(ScenarioReadContext context, 
     /// <summary>Names are the stems of entity names and paths: letters, digits, '-' and '_', starting with a letter.</summary>
     private const string NameRule = "a name starts with a letter and holds letters, digits, '-' and '_'";
 
-    public static readonly IReadOnlyList<(string Word, HypervisorKind Value)> Hypervisors =
-        [("none", HypervisorKind.None), ("kvm", HypervisorKind.Kvm), ("xen", HypervisorKind.Xen), ("esxi", HypervisorKind.Esxi)];
-    public static readonly IReadOnlyList<(string Word, VmSwitchKind Value)> VmSwitches = [("linux-bridge", VmSwitchKind.LinuxBridge), ("ovs", VmSwitchKind.Ovs)];
-    public static readonly IReadOnlyList<(string Word, bool Value)> StackCostWords = [("linux", false), ("free", true)];
-    public static readonly IReadOnlyList<(string Word, Placement Value)> Placements =
-        [("explicit", Placement.Explicit), ("round-robin", Placement.RoundRobin), ("pack", Placement.Pack), ("spread", Placement.Spread)];
-    public static readonly IReadOnlyList<(string Word, VcpuPinning Value)> Pinnings = [("floating", VcpuPinning.Floating), ("pinned", VcpuPinning.Pinned)];
-    public static readonly IReadOnlyList<(string Word, VnicBackend Value)> Backends =
-        [("vhost-net", VnicBackend.VhostNet), ("qemu", VnicBackend.Qemu), ("vhost-user", VnicBackend.VhostUser), ("vf", VnicBackend.Vf),
-         ("vf-bond", VnicBackend.VfBond)];
+    public static readonly ScenarioWordList Hypervisors =
+        new(("none", (int)HypervisorKind.None), ("kvm", (int)HypervisorKind.Kvm), ("xen", (int)HypervisorKind.Xen), ("esxi", (int)HypervisorKind.Esxi));
+    public static readonly ScenarioWordList VmSwitches = new(("linux-bridge", (int)VmSwitchKind.LinuxBridge), ("ovs", (int)VmSwitchKind.Ovs));
+    public static readonly ScenarioWordList StackCostWords = new(("linux", 0), ("free", 1));
+    public static readonly ScenarioWordList Placements =
+        new(("explicit", (int)Placement.Explicit), ("round-robin", (int)Placement.RoundRobin), ("pack", (int)Placement.Pack), ("spread", (int)Placement.Spread));
+    public static readonly ScenarioWordList Pinnings = new(("floating", (int)VcpuPinning.Floating), ("pinned", (int)VcpuPinning.Pinned));
+    public static readonly ScenarioWordList Backends =
+        new(("vhost-net", (int)VnicBackend.VhostNet), ("qemu", (int)VnicBackend.Qemu), ("vhost-user", (int)VnicBackend.VhostUser), ("vf", (int)VnicBackend.Vf),
+         ("vf-bond", (int)VnicBackend.VfBond));
     /// <summary>servers.nic: plain (-1) or the index of an SR-IOV part in <see cref="SriovModels"/>.</summary>
     private static readonly SriovNicModel[] SriovModels = SriovNicModel.Known.Values.OrderBy(m => m.Name, StringComparer.Ordinal).ToArray();
-    public static readonly IReadOnlyList<(string Word, int Value)> Nics = [("plain", -1), .. SriovModels.Select((m, i) => (m.Name, i))];
-    public static readonly IReadOnlyList<(string Word, ContainerRuntime Value)> Runtimes = [("docker", ContainerRuntime.Docker), ("lxc", ContainerRuntime.Lxc)];
-    public static readonly IReadOnlyList<(string Word, ContainerNetwork Value)> Networks =
-        [("bridge", ContainerNetwork.Bridge), ("host", ContainerNetwork.Host), ("macvlan", ContainerNetwork.Macvlan), ("none", ContainerNetwork.None)];
+    public static readonly ScenarioWordList Nics = NicWords();
+    public static readonly ScenarioWordList Runtimes = new(("docker", (int)ContainerRuntime.Docker), ("lxc", (int)ContainerRuntime.Lxc));
+    public static readonly ScenarioWordList Networks =
+        new(("bridge", (int)ContainerNetwork.Bridge), ("host", (int)ContainerNetwork.Host), ("macvlan", (int)ContainerNetwork.Macvlan), ("none", (int)ContainerNetwork.None));
+
+    private static ScenarioWordList NicWords()
+    {
+        var words = new (string Word, int Value)[SriovModels.Length + 1];
+        words[0] = ("plain", -1);
+        for (var i = 0; i < SriovModels.Length; i++) words[i + 1] = (SriovModels[i].Name, i);
+        return new ScenarioWordList(words);
+    }
 
     /// <summary>The settings and their placement, or null after reporting.</summary>
     public (VirtualizationSettings Settings, EntityPlan Plan)? Read(ScenarioSection root, bool ovsEnabled, bool ovsNetdev)
@@ -96,7 +104,7 @@ internal sealed class ScenarioVirtualizationReader(ScenarioReadContext context, 
     private static bool VfSettingsApply(EntityPlan plan, VfAllocation allocation, List<ScenarioSection> vmSections)
     {
         var ok = true;
-        foreach (var template in Enumerable.Range(0, vmSections.Count))
+        for (var template = 0; template < vmSections.Count; template++)
         {
             // Settings equal to the defaults change nothing on the vm-switch either (and a resolved scenario writes them all).
             if (plan.Settings.Vms[template].VfSetup == VfOptions.Default) continue;
@@ -141,7 +149,8 @@ internal sealed class ScenarioVirtualizationReader(ScenarioReadContext context, 
         if (fallback is null || hostCount is not { } n) return null;
         var profiles = Enumerable.Repeat(fallback, n).ToList();
         var groupOf = new int[n];
-        Array.Fill(groupOf, -1);
+        // A loop: Array.Fill is a generic method whose vectorized code was JIT-compiled (4-6 ms) on the way to a run's start.
+        for (var h = 0; h < n; h++) groupOf[h] = -1;
         var ok = true;
         for (var g = 0; g < groups.Count; g++)
         {
@@ -166,15 +175,18 @@ internal sealed class ScenarioVirtualizationReader(ScenarioReadContext context, 
 
     private static ServerProfile? ReadProfile(ScenarioSection s, bool ovsEnabled, bool ovsNetdev)
     {
-        var ok = s.TryWord("hypervisor", Hypervisors, out var hypervisor);
-        var switchOk = s.TryWord("vm-switch", VmSwitches, out var vmSwitch);
+        var ok = s.TryWord("hypervisor", Hypervisors, out var hypervisorValue);
+        var hypervisor = (HypervisorKind)hypervisorValue;
+        var switchOk = s.TryWord("vm-switch", VmSwitches, out var vmSwitchValue);
+        var vmSwitch = (VmSwitchKind)vmSwitchValue;
         // The servers' VMs would attach to a vSwitch that is not built.
         ok &= switchOk && s.Check(vmSwitch != VmSwitchKind.Ovs || ovsEnabled, "vm-switch", s.Get("vm-switch").FromFile,
             "vm-switch = ovs attaches the VMs to the Open vSwitch of topology.vswitch, which is disabled: set topology.vswitch.enabled = true, or use linux-bridge");
         ok &= s.TrySize("memory", 1 << 20, long.MaxValue, out var memory);
         ok &= s.TryInt("vcpu-overcommit", 1, 64, out var overcommit);
         ok &= s.TryWord("nic", Nics, out var nic);
-        ok &= s.TryWord("stack-costs", StackCostWords, out var free);
+        ok &= s.TryWord("stack-costs", StackCostWords, out var freeValue);
+        var free = freeValue != 0;
         ok &= VfOptionsReader.TryReadPolicy(s, vmSwitch, ovsNetdev, out var exhaustion, out var fallbackVnic);
         return ok ? new ServerProfile(hypervisor, vmSwitch, memory, overcommit, nic < 0 ? null : SriovModels[nic], free, exhaustion, fallbackVnic) : null;
     }
@@ -185,15 +197,18 @@ internal sealed class ScenarioVirtualizationReader(ScenarioReadContext context, 
         ok &= s.TryInt("count", 1, 1 << 20, out var count);
         var hosts = ReadHostsInOrder(s);
         ok &= hosts is not null;
-        ok &= s.TryWord("placement", Placements, out var placement);
+        ok &= s.TryWord("placement", Placements, out var placementValue);
+        var placement = (Placement)placementValue;
         ok &= s.TryInt("vcpus", 1, 1024, out var vcpus);
         var memoryOk = s.TrySize("memory", 1 << 20, long.MaxValue, out var memory);
         long? workingSet = null;
         long dirtyRate = 0;
         ok &= memoryOk && TryWorkingSet(s, memory, out workingSet);
         ok &= s.TryText("dirty-rate", out var dirtyText) && ByteRate.TryRead(s, "dirty-rate", dirtyText, 0, out dirtyRate);
-        ok &= s.TryWord("pinning", Pinnings, out var pinning);
-        var vnicOk = s.TryWord("vnic", Backends, out var vnic);
+        ok &= s.TryWord("pinning", Pinnings, out var pinningValue);
+        var pinning = (VcpuPinning)pinningValue;
+        var vnicOk = s.TryWord("vnic", Backends, out var vnicValue);
+        var vnic = (VnicBackend)vnicValue;
         ok &= vnicOk;
         if (vnicOk && vnic == VnicBackend.VhostUser && hosts is not null && profiles is not null)
         {
@@ -206,7 +221,7 @@ internal sealed class ScenarioVirtualizationReader(ScenarioReadContext context, 
         {
             var plain = hosts.FirstOrDefault(h => profiles[h].Sriov is null, -1);
             ok &= s.Check(plain < 0, "vnic", s.Get("vnic").FromFile,
-                $"vnic = {ScenarioWords.WordOf(Backends, vnic)} needs an SR-IOV NIC on the VM's servers: host {plain} has nic = plain (set servers.nic or its group's nic to one of "
+                $"vnic = {Backends.WordOf((int)vnic)} needs an SR-IOV NIC on the VM's servers: host {plain} has nic = plain (set servers.nic or its group's nic to one of "
                 + string.Join(", ", SriovModels.Select(m => m.Name)) + ")");
         }
         var bond = vnicOk && vnic == VnicBackend.VfBond ? GuestBondReader.Read(s, hosts, profiles) : null;
@@ -242,14 +257,17 @@ internal sealed class ScenarioVirtualizationReader(ScenarioReadContext context, 
     {
         var ok = TryName(s, out var name);
         ok &= s.TryInt("count", 1, 1 << 20, out var count);
-        ok &= s.TryWord("runtime", Runtimes, out var runtime);
-        var networkOk = s.TryWord("network", Networks, out var network);
+        ok &= s.TryWord("runtime", Runtimes, out var runtimeValue);
+        var runtime = (ContainerRuntime)runtimeValue;
+        var networkOk = s.TryWord("network", Networks, out var networkValue);
+        var network = (ContainerNetwork)networkValue;
         ok &= networkOk;
         var hosts = ReadHostsInOrder(s);
         ok &= hosts is not null;
         var vms = ReadNames(s, "vms");
         ok &= vms is not null;
-        ok &= s.TryWord("placement", Placements, out var placement);
+        ok &= s.TryWord("placement", Placements, out var placementValue);
+        var placement = (Placement)placementValue;
         var publish = ReadPublish(s);
         ok &= publish is not null;
         if (networkOk && publish is { Count: > 0 })
@@ -486,7 +504,7 @@ internal sealed class ScenarioVirtualizationReader(ScenarioReadContext context, 
     {
         var ok = TryCycles(s, "kick", out var kick) & TryCycles(s, "exit-to-user", out var toUser) & TryCycles(s, "vcpu-wake", out var wake)
             & TryCycles(s, "injection", out var injection) & TryCycles(s, "eoi-exit", out var eoi) & TryCycles(s, "timer-exit", out var timer);
-        ok &= s.TryWord("posted-interrupts", ScenarioWords.Booleans, out var posted);
+        ok &= s.TryBoolean("posted-interrupts", out var posted);
         ok &= TryCycles(s, "posted-injection", out var postedInjection);
         ok &= TryCycles(s, "boot-cycles", out var bootCycles);
         ok &= s.TryTime("boot-delay", 0, out var bootDelay);

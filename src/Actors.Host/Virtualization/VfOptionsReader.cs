@@ -10,13 +10,12 @@ namespace DcSim.ActorsHost.Virtualization;
 /// </summary>
 internal static class VfOptionsReader
 {
-    public static readonly IReadOnlyList<(string Word, VfExhaustion Value)> Exhaustions = [("error", VfExhaustion.Error), ("vswitch", VfExhaustion.VSwitch)];
-    public static readonly IReadOnlyList<(string Word, VnicBackend Value)> FallbackVnics =
-        [("vhost-net", VnicBackend.VhostNet), ("qemu", VnicBackend.Qemu), ("vhost-user", VnicBackend.VhostUser)];
+    public static readonly ScenarioWordList Exhaustions = new(("error", (int)VfExhaustion.Error), ("vswitch", (int)VfExhaustion.VSwitch));
+    public static readonly ScenarioWordList FallbackVnics =
+        new(("vhost-net", (int)VnicBackend.VhostNet), ("qemu", (int)VnicBackend.Qemu), ("vhost-user", (int)VnicBackend.VhostUser));
 
     /// <summary>posted-interrupts: auto (-1, the hypervisor profile's), or a boolean.</summary>
-    private static readonly IReadOnlyList<(string Word, int Value)> Posted =
-        [("auto", -1), .. ScenarioWords.Booleans.Select(b => (b.Word, b.Value ? 1 : 0))];
+    private static readonly ScenarioWordList Posted = ScenarioWords.Booleans.Prepend("auto", -1);
 
     private const string Auto = "auto";
     public static readonly string[] Keys = ["vlan", "rate-limit", "spoof-check", "interrupt-coalescing", "posted-interrupts"];
@@ -24,8 +23,11 @@ internal static class VfOptionsReader
     /// <summary>vf-exhaustion and vf-fallback-vnic of servers or a group; a vhost-user fall-back needs the VMs' OVS netdev datapath.</summary>
     public static bool TryReadPolicy(ScenarioSection s, VmSwitchKind vmSwitch, bool ovsNetdev, out VfExhaustion exhaustion, out VnicBackend fallback)
     {
-        var ok = s.TryWord("vf-exhaustion", Exhaustions, out exhaustion);
-        if (!s.TryWord("vf-fallback-vnic", FallbackVnics, out fallback)) return false;
+        var ok = s.TryWord("vf-exhaustion", Exhaustions, out var exhaustionValue);
+        exhaustion = (VfExhaustion)exhaustionValue;
+        var fallbackOk = s.TryWord("vf-fallback-vnic", FallbackVnics, out var fallbackValue);
+        fallback = (VnicBackend)fallbackValue;
+        if (!fallbackOk) return false;
         return ok & s.Check(fallback != VnicBackend.VhostUser || (vmSwitch == VmSwitchKind.Ovs && ovsNetdev), "vf-fallback-vnic",
             s.Get("vf-fallback-vnic").FromFile,
             "vhost-user attaches to an OVS netdev (DPDK) datapath: it needs vm-switch = ovs and topology.vswitch.datapath = netdev");
@@ -42,12 +44,12 @@ internal static class VfOptionsReader
         {
             var ok = true;
             foreach (var key in Keys.Where(k => s.Get(k).FromFile))
-                ok = s.Check(false, key, true, $"per-VF settings apply to VMs with vnic = vf or vf-bond; this template has vnic = {ScenarioWords.WordOf(ScenarioVirtualizationReader.Backends, vnic)}");
+                ok = s.Check(false, key, true, $"per-VF settings apply to VMs with vnic = vf or vf-bond; this template has vnic = {ScenarioVirtualizationReader.Backends.WordOf((int)vnic)}");
             return ok ? VfOptions.Default : null;
         }
         var vlanOk = s.TryInt("vlan", 0, PacketHeaders.MaxVlan, out var vlan);
         var rateOk = TryRateLimit(s, out var rate);
-        var spoofOk = s.TryWord("spoof-check", ScenarioWords.Booleans, out var spoof);
+        var spoofOk = s.TryBoolean("spoof-check", out var spoof);
         var coalescingOk = TryCoalescing(s.Child("interrupt-coalescing"), out var coalescing);
         var postedOk = s.TryWord("posted-interrupts", Posted, out var posted);
         if (!(vlanOk & rateOk & spoofOk & coalescingOk & postedOk)) return null;
@@ -96,7 +98,7 @@ internal static class VfOptionsReader
     /// <summary>A profile's policy keys in the resolved scenario.</summary>
     public static void WritePolicy(ServerProfile p, ResolvedHocon profile)
     {
-        profile["vf-exhaustion"] = ScenarioWords.WordOf(Exhaustions, p.VfExhaustion);
-        profile["vf-fallback-vnic"] = ScenarioWords.WordOf(FallbackVnics, p.VfFallbackVnic);
+        profile["vf-exhaustion"] = Exhaustions.WordOf((int)p.VfExhaustion);
+        profile["vf-fallback-vnic"] = FallbackVnics.WordOf((int)p.VfFallbackVnic);
     }
 }

@@ -15,7 +15,7 @@ internal static class VirtualizationResolved
     public static void Write(VirtualizationSettings v, ResolvedHocon root, int hostCount)
     {
         var servers = Profile(v.DefaultProfile);
-        servers["stack-costs"] = W.StackCostWords.First(w => w.Value == v.FreeStacks).Word;
+        servers["stack-costs"] = W.StackCostWords.WordOf(v.FreeStacks ? 1 : 0);
         servers["groups"] = v.Groups.Select(g =>
         {
             var group = Profile(g.Profile);
@@ -28,11 +28,11 @@ internal static class VirtualizationResolved
             ["name"] = ScenarioHoconWriter.Quote(t.Name),
             ["count"] = ScenarioHoconWriter.Int(t.Count),
             ["hosts"] = HostListReader.Format(t.Hosts, hostCount),
-            ["placement"] = ScenarioWords.WordOf(W.Placements, t.Placement),
+            ["placement"] = W.Placements.WordOf((int)t.Placement),
             ["vcpus"] = ScenarioHoconWriter.Int(t.Vcpus),
             ["memory"] = ScenarioHoconWriter.Size(t.MemoryBytes),
-            ["pinning"] = ScenarioWords.WordOf(W.Pinnings, t.Pinning),
-            ["vnic"] = ScenarioWords.WordOf(W.Backends, t.Vnic),
+            ["pinning"] = W.Pinnings.WordOf((int)t.Pinning),
+            ["vnic"] = W.Backends.WordOf((int)t.Vnic),
             ["start"] = ScenarioHoconWriter.Time(t.StartPs),
             ["stop"] = Stop(t.StopPs),
             ["cpu-load"] = Number(t.CpuLoad),
@@ -43,11 +43,11 @@ internal static class VirtualizationResolved
         {
             ["name"] = ScenarioHoconWriter.Quote(t.Name),
             ["count"] = ScenarioHoconWriter.Int(t.Count),
-            ["runtime"] = ScenarioWords.WordOf(W.Runtimes, t.Runtime),
-            ["network"] = ScenarioWords.WordOf(W.Networks, t.Network),
+            ["runtime"] = W.Runtimes.WordOf((int)t.Runtime),
+            ["network"] = W.Networks.WordOf((int)t.Network),
             ["hosts"] = HostListReader.Format(t.Hosts, hostCount),
             ["vms"] = "[" + string.Join(", ", t.InVms.Select(ScenarioHoconWriter.Quote)) + "]",
-            ["placement"] = ScenarioWords.WordOf(W.Placements, t.Placement),
+            ["placement"] = W.Placements.WordOf((int)t.Placement),
             ["publish"] = "[" + string.Join(", ", t.Publish.Select(p => ScenarioHoconWriter.Quote(
                 $"{p.HostPort}:{p.ContainerPort}/{(p.Protocol == PacketHeaders.Tcp ? "tcp" : "udp")}"))) + "]",
             ["start"] = ScenarioHoconWriter.Time(t.StartPs),
@@ -70,7 +70,7 @@ internal static class VirtualizationResolved
     {
         var profile = PlainProfile(p);
         if (p.Sriov is { } model) profile["nic"] = model.Name;
-        if (p.FreeStacks) profile["stack-costs"] = W.StackCostWords.First(w => w.Value).Word;
+        if (p.FreeStacks) profile["stack-costs"] = W.StackCostWords.WordOf(1);
         if (p.Sriov is not null || p.VfExhaustion != VfExhaustion.Error || p.VfFallbackVnic != VnicBackend.VhostNet)
             VfOptionsReader.WritePolicy(p, profile);
         return profile;
@@ -96,8 +96,8 @@ internal static class VirtualizationResolved
 
     private static ResolvedHocon PlainProfile(ServerProfile p) => new()
     {
-        ["hypervisor"] = ScenarioWords.WordOf(W.Hypervisors, p.Hypervisor),
-        ["vm-switch"] = ScenarioWords.WordOf(W.VmSwitches, p.VmSwitch),
+        ["hypervisor"] = W.Hypervisors.WordOf((int)p.Hypervisor),
+        ["vm-switch"] = W.VmSwitches.WordOf((int)p.VmSwitch),
         ["memory"] = ScenarioHoconWriter.Size(p.MemoryBytes),
         ["vcpu-overcommit"] = ScenarioHoconWriter.Int(p.VcpuOvercommit),
     };

@@ -12,8 +12,8 @@ public static class ScenarioTopologyReader
     public const int MaxHosts = 1 << 23;
 
     /// <summary>topology.kind as the scenario writes it.</summary>
-    public static readonly IReadOnlyList<(string Word, TopologyKind Value)> Kinds =
-        [("leaf-spine", TopologyKind.LeafSpine), ("fat-tree", TopologyKind.FatTree), ("explicit", TopologyKind.Explicit)];
+    public static readonly ScenarioWordList Kinds =
+        new(("leaf-spine", (int)TopologyKind.LeafSpine), ("fat-tree", (int)TopologyKind.FatTree), ("explicit", (int)TopologyKind.Explicit));
 
     /// <summary>The keys of topology that only one kind (or two) reads; setting one for another kind is an error.</summary>
     private static readonly (string Key, TopologyKind[] Kinds)[] KindKeys =
@@ -31,11 +31,12 @@ public static class ScenarioTopologyReader
     /// </summary>
     public static TopologyShape? ReadShape(ScenarioSection topology, ScenarioReadContext context)
     {
-        if (!topology.TryWord("kind", Kinds, out var kind)) return null;
+        if (!topology.TryWord("kind", Kinds, out var kindValue)) return null;
+        var kind = (TopologyKind)kindValue;
         var ok = true;
         foreach (var (key, kinds) in KindKeys)
-            ok &= kinds.Contains(kind) || topology.Check(!topology.Get(key).FromFile, key, true,
-                $"is not a key of kind = {ScenarioWords.WordOf(Kinds, kind)} (it belongs to {string.Join(" and ", kinds.Select(k => $"kind = {ScenarioWords.WordOf(Kinds, k)}"))})");
+            ok &= Holds(kinds, kind) || !topology.Get(key).FromFile || topology.Check(false, key, true,
+                $"is not a key of kind = {Kinds.WordOf((int)kind)} (it belongs to {string.Join(" and ", kinds.Select(k => $"kind = {Kinds.WordOf((int)k)}"))})");
         if (!ok) return null;
         return kind switch
         {
@@ -43,6 +44,16 @@ public static class ScenarioTopologyReader
             TopologyKind.Explicit => ExplicitTopologyReader.Read(topology, context) is { } draft ? new TopologyShape(kind, 0, 0, 0, 0, draft) : null,
             _ => ReadLeafSpine(topology),
         };
+    }
+
+    /// <summary>A loop: Contains over an enumeration's array is a generic instantiation JIT-compiled on the way to a run's start.</summary>
+    private static bool Holds(TopologyKind[] kinds, TopologyKind kind)
+    {
+        foreach (var k in kinds)
+        {
+            if (k == kind) return true;
+        }
+        return false;
     }
 
     private static TopologyShape? ReadLeafSpine(ScenarioSection topology)
@@ -85,8 +96,8 @@ public static class ScenarioTopologyReader
     }
 
     /// <summary>ECN modes as the scenario writes them.</summary>
-    public static readonly IReadOnlyList<(string Word, EcnMode Value)> EcnModes =
-        [("off", EcnMode.Off), ("threshold", EcnMode.Threshold), ("red", EcnMode.Red)];
+    public static readonly ScenarioWordList EcnModes =
+        new(("off", (int)EcnMode.Off), ("threshold", (int)EcnMode.Threshold), ("red", (int)EcnMode.Red));
 
     /// <summary>
     /// An output queue: its tail-drop limit (at least 1 packet, or at least <paramref name="largestFrame"/> and 64 bytes)
@@ -94,7 +105,8 @@ public static class ScenarioTopologyReader
     /// </summary>
     public static QueueSettings? ReadQueue(ScenarioSection queue, int largestFrame)
     {
-        if (!queue.TryWord("unit", ScenarioWords.QueueUnits, out var unit)) return null;
+        if (!queue.TryWord("unit", ScenarioWords.QueueUnits, out var unitValue)) return null;
+        var unit = (QueueLimitUnit)unitValue;
         if (!TryAmount(queue, "limit", unit, 1, out var limit, out var fromFile)) return null;
         var minimum = Math.Max(Ethernet.MinFrameBytes, largestFrame);
         if (unit == QueueLimitUnit.Bytes && !queue.Check(limit >= minimum, "limit", fromFile,
@@ -114,7 +126,8 @@ public static class ScenarioTopologyReader
     /// </summary>
     public static EcnMarking? ReadEcn(ScenarioSection ecn, QueueLimit limit)
     {
-        var ok = ecn.TryWord("mode", EcnModes, out var mode);
+        var ok = ecn.TryWord("mode", EcnModes, out var modeValue);
+        var mode = (EcnMode)modeValue;
         ok &= TryAmount(ecn, "threshold", limit.Unit, 0, out var threshold, out var thresholdFromFile)
               && ecn.Check(threshold >= 0, "threshold", thresholdFromFile, $"must not be negative, got {threshold}");
         var red = ReadRed(ecn.Child("red"), limit.Unit);
@@ -175,12 +188,12 @@ public static class ScenarioTopologyReader
                 topology["hosts-per-leaf"] = ScenarioHoconWriter.Int(t.HostsPerLeaf);
                 break;
             case TopologyKind.FatTree:
-                topology["kind"] = ScenarioWords.WordOf(Kinds, t.Kind);
+                topology["kind"] = Kinds.WordOf((int)t.Kind);
                 topology["k"] = ScenarioHoconWriter.Int(t.K);
                 break;
             default:
                 var e = t.Explicit!;
-                topology["kind"] = ScenarioWords.WordOf(Kinds, t.Kind);
+                topology["kind"] = Kinds.WordOf((int)t.Kind);
                 topology["switches"] = $"[{string.Join(", ", e.Switches)}]";
                 topology["servers"] = ScenarioHoconWriter.Int(e.Servers);
                 topology["links"] = e.Links.Select(l =>
@@ -210,7 +223,7 @@ public static class ScenarioTopologyReader
         var unit = queue.Limit.Unit;
         var ecn = new ResolvedHocon
         {
-            ["mode"] = ScenarioWords.WordOf(EcnModes, queue.Ecn.Mode),
+            ["mode"] = EcnModes.WordOf((int)queue.Ecn.Mode),
             ["threshold"] = Amount(queue.Ecn.Threshold, unit),
         };
         // A scenario read from a file always has RED's parameters; one built in code with marking off may not.
@@ -227,7 +240,7 @@ public static class ScenarioTopologyReader
         return new ResolvedHocon
         {
             ["limit"] = Amount(queue.Limit.Limit, unit),
-            ["unit"] = ScenarioWords.WordOf(ScenarioWords.QueueUnits, unit),
+            ["unit"] = ScenarioWords.QueueUnits.WordOf((int)unit),
             ["trace"] = queue.TracePs == 0 ? "\"\"" : ScenarioHoconWriter.Time(queue.TracePs),
             ["ecn"] = ecn,
         };

@@ -19,8 +19,8 @@ public static class ScenarioVSwitchReader
     /// <summary>The largest cache a scenario may ask for: the exact-match cache hashes a key into two 16-bit slot numbers.</summary>
     public const int MaxCacheEntries = 1 << 16;
 
-    public static readonly IReadOnlyList<(string Word, VSwitchDatapath Value)> Datapaths =
-        [("kernel", VSwitchDatapath.Kernel), ("netdev", VSwitchDatapath.Netdev)];
+    public static readonly ScenarioWordList Datapaths =
+        new(("kernel", (int)VSwitchDatapath.Kernel), ("netdev", (int)VSwitchDatapath.Netdev));
 
     /// <summary>
     /// The vSwitch of every server, or null after reporting. <paramref name="cpu"/> is the servers' host-cpu
@@ -29,9 +29,10 @@ public static class ScenarioVSwitchReader
     /// </summary>
     public static VSwitchOptions? ReadVSwitch(ScenarioReadContext context, ScenarioSection v, ScenarioSection cpu, int? cores)
     {
-        var enabledOk = v.TryWord("enabled", ScenarioWords.Booleans, out var enabled);
+        var enabledOk = v.TryBoolean("enabled", out var enabled);
         var ok = enabledOk;
-        ok &= v.TryWord("datapath", Datapaths, out var datapath);
+        ok &= v.TryWord("datapath", Datapaths, out var datapathValue);
+        var datapath = (VSwitchDatapath)datapathValue;
         ok &= TryRules(v, context.BaseDirectory, out var rules);
         var datapathOk = v.TryInt("datapath-cores", 1, int.MaxValue, out var datapathCores);
         var handlerOk = v.TryInt("handler-cores", 1, int.MaxValue, out var handlerCores);
@@ -133,7 +134,7 @@ public static class ScenarioVSwitchReader
     public static ResolvedHocon Resolved(VSwitchOptions v) => new()
     {
         ["enabled"] = v.Enabled ? "true" : "false",
-        ["datapath"] = ScenarioWords.WordOf(Datapaths, v.Datapath),
+        ["datapath"] = Datapaths.WordOf((int)v.Datapath),
         ["rules"] = ScenarioHoconWriter.Quote(v.RulesFile),
         ["datapath-cores"] = ScenarioHoconWriter.Int(v.DatapathCores),
         ["handler-cores"] = ScenarioHoconWriter.Int(v.HandlerCores),

@@ -107,7 +107,7 @@ internal static class Experiment
     {
         var outcome = new TaskCompletionSource<IDcSimMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
         // Named by a count: a series of runs on one cluster makes one client each.
-        system.ActorOf(Props.Create(() => new ExperimentClient(coordinator, start, outcome, progress, checkpointed, checkpointFailed, placed)),
+        system.ActorOf(ExperimentClient.Props(coordinator, start, outcome, progress, checkpointed, checkpointFailed, placed),
             $"experiment-client-{Interlocked.Increment(ref _clients)}");
         return outcome.Task;
     }

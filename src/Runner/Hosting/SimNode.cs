@@ -41,6 +41,7 @@ internal sealed class SimNode : IAsyncDisposable
     /// </param>
     public static SimNode Start(string hostname, int port, IReadOnlyList<string> seedNodes, AkkaLog log, Akka.Configuration.Config? journal = null)
     {
+        AkkaDurationRegex.UseInterpreted();
         var config = ClusterConfig.Create(hostname, port, seedNodes, log).WithFallback(SweepSerializer.Binding);
         var system = ActorSystem.Create("dcsim", journal is null ? config : config.WithFallback(journal));
         var region = ClusterSharding.Get(system).Start(
@@ -64,6 +65,7 @@ internal sealed class SimNode : IAsyncDisposable
     /// </summary>
     public static SimNode StartLocal(AkkaLog log)
     {
+        AkkaDurationRegex.UseInterpreted();
         var system = ActorSystem.Create("dcsim", ClusterConfig.Local(log));
         var region = system.ActorOf(LocalPartitionRegion.Props(PartitionActor.Props(FabricModel.Instance), new PartitionMessageExtractor()), PartitionRegionName);
         var coordinator = system.ActorOf(WindowCoordinator.Props(region, FabricModel.Instance), CoordinatorName);

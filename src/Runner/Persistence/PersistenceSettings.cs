@@ -14,14 +14,12 @@ public sealed record PersistenceSettings(string Journal, int ProgressBatch)
     public const string JournalKey = "persistence.journal";
     public const string ProgressBatchKey = "persistence.progress-batch";
 
-    /// <summary>The scenario defaults of reference.conf, embedded in Sim.Core (the one home of every default); first, as <see cref="Defaults"/> reads it.</summary>
-    private static readonly Lazy<Config> Reference = new(() =>
-    {
-        using var stream = typeof(ScenarioReference).Assembly.GetManifestResourceStream(ScenarioReference.ResourceName)
-            ?? throw new InvalidOperationException($"resource {ScenarioReference.ResourceName} is missing");
-        using var reader = new StreamReader(stream);
-        return ConfigurationFactory.ParseString(reader.ReadToEnd()).GetConfig(ScenarioReference.ScenarioPath);
-    });
+    /// <summary>
+    /// The scenario defaults of reference.conf, embedded in Sim.Core (the one home of every default); first, as <see cref="Defaults"/> reads it.
+    /// The scenario loader's own parse: a second one of the 49 KB file took the main thread 15 ms (sampled at load 6) on the way to a
+    /// run's first window (docs/benchmarks.md, "eleventh round").
+    /// </summary>
+    private static readonly Lazy<Config> Reference = new(() => ScenarioReference.ScenarioConfig);
 
     /// <summary>The defaults of reference.conf: what a run resumed from its journal uses, having no scenario file.</summary>
     public static PersistenceSettings Defaults { get; } = Read("", out _)!;

@@ -65,7 +65,7 @@ internal static partial class ResultFiles
             w.WriteNumber("spines", t.Spines);
             return;
         }
-        w.WriteString("kind", ScenarioWords.WordOf(ScenarioTopologyReader.Kinds, t.Kind));
+        w.WriteString("kind", ScenarioTopologyReader.Kinds.WordOf((int)t.Kind));
         if (t.Kind == TopologyKind.FatTree) w.WriteNumber("k", t.K);
         var graph = FabricGraph.Of(t);
         w.WriteNumber("switches", graph.SwitchCount);

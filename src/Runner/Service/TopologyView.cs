@@ -36,7 +36,7 @@ internal static class TopologyView
         return new Dictionary<string, object>(StringComparer.Ordinal)
         {
             ["experiment"] = experiment,
-            ["kind"] = ScenarioWords.WordOf(ScenarioTopologyReader.Kinds, topology.Kind),
+            ["kind"] = ScenarioTopologyReader.Kinds.WordOf((int)topology.Kind),
             ["description"] = topology.Describe(),
             ["switches"] = switches,
             ["servers"] = servers,

@@ -4,8 +4,12 @@ using DcSim.SimCore.Units;
 
 namespace DcSim.SimCore.Scenario;
 
-/// <summary>An object of the resolved scenario: keys in ordinal order; each value is HOCON text, an object, or a list of objects.</summary>
-public sealed class ResolvedHocon : SortedDictionary<string, object>
+/// <summary>An object of the resolved scenario: each value is HOCON text, an object, or a list of objects; written with its keys in ordinal order.</summary>
+/// <remarks>
+/// A Dictionary sorted when written, not a SortedDictionary: the runtime's image has no precompiled SortedDictionary&lt;string, object&gt;, whose
+/// ~40 methods were JIT-compiled on the way to a run's first window (docs/benchmarks.md, "eleventh round").
+/// </remarks>
+public sealed class ResolvedHocon : Dictionary<string, object>
 {
     public ResolvedHocon() : base(StringComparer.Ordinal) { }
 }
@@ -114,8 +118,12 @@ public static class ScenarioHoconWriter
     private static void WriteFields(StringBuilder text, ResolvedHocon node, int depth)
     {
         var indent = new string(' ', depth * 2);
-        foreach (var (key, value) in node)
+        var keys = new string[node.Count];
+        node.Keys.CopyTo(keys, 0);
+        Array.Sort(keys, StringComparer.Ordinal);
+        foreach (var key in keys)
         {
+            var value = node[key];
             switch (value)
             {
                 case ResolvedHocon child:

@@ -58,6 +58,9 @@ public sealed class ScenarioReference
         return new ScenarioReference(config, ObjectAt(config, ScenarioPath), ObjectAt(config, GeneratorDefaultsPath), positions);
     }
 
+    /// <summary>reference.conf's scenario defaults (dcsim.scenario) as Akka's configuration, for a section read beside the loader (the journal's).</summary>
+    public static Config ScenarioConfig => Instance._config.GetConfig(ScenarioPath);
+
     /// <summary>The object of reference.conf at a full path such as dcsim.generator-defaults.</summary>
     internal HoconObject ObjectAt(string path) => ObjectAt(_config, path);
 

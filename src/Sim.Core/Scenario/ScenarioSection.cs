@@ -168,10 +168,33 @@ public sealed class ScenarioSection
         {
             if (words[i].Word == text) { value = words[i].Value; return true; }
         }
-        var allowed = string.Join(", ", words.Select(w => w.Word));
-        var close = ScenarioSuggestions.Closest(text, words.Select(w => w.Word));
-        Report(key, file, $"'{text}' is not one of {allowed}" + (close is null ? "" : $"; did you mean '{close}'?"));
+        ReportNotOneOf(key, file, text, words.Select(w => w.Word));
         return false;
+    }
+
+    /// <summary>The value of the word <paramref name="key"/> holds, one of <paramref name="words"/>.</summary>
+    public bool TryWord(string key, ScenarioWordList words, out int value)
+    {
+        value = 0;
+        if (!TryText(key, out var text, out var file)) return false;
+        if (words.TryFind(text, out value)) return true;
+        ReportNotOneOf(key, file, text, words.Words);
+        return false;
+    }
+
+    /// <summary>A boolean, in HOCON's words (<see cref="ScenarioWords.Booleans"/>).</summary>
+    public bool TryBoolean(string key, out bool value)
+    {
+        var ok = TryWord(key, ScenarioWords.Booleans, out var number);
+        value = number != 0;
+        return ok;
+    }
+
+    private void ReportNotOneOf(string key, bool fromFile, string text, IEnumerable<string> words)
+    {
+        var allowed = string.Join(", ", words);
+        var close = ScenarioSuggestions.Closest(text, words);
+        Report(key, fromFile, $"'{text}' is not one of {allowed}" + (close is null ? "" : $"; did you mean '{close}'?"));
     }
 
     /// <summary>Reports <paramref name="message"/> unless <paramref name="ok"/>; returns <paramref name="ok"/>.</summary>

@@ -5,12 +5,10 @@ namespace DcSim.SimCore.Scenario;
 /// <summary>The words scenario files use for enumerations, shared by reading and by writing the resolved scenario.</summary>
 public static class ScenarioWords
 {
-    public static readonly IReadOnlyList<(string Word, QueueLimitUnit Value)> QueueUnits =
-        [("packets", QueueLimitUnit.Packets), ("bytes", QueueLimitUnit.Bytes)];
+    public static readonly ScenarioWordList QueueUnits = new(("packets", (int)QueueLimitUnit.Packets), ("bytes", (int)QueueLimitUnit.Bytes));
 
-    /// <summary>HOCON's boolean words (as Akka reads them); the resolved scenario writes true and false.</summary>
-    public static readonly IReadOnlyList<(string Word, bool Value)> Booleans =
-        [("true", true), ("false", false), ("yes", true), ("no", false), ("on", true), ("off", false)];
+    /// <summary>HOCON's boolean words (as Akka reads them), true as 1; the resolved scenario writes true and false.</summary>
+    public static readonly ScenarioWordList Booleans = new(("true", 1), ("false", 0), ("yes", 1), ("no", 0), ("on", 1), ("off", 0));
 
     public const string AutoPartitions = "auto";
 
