@@ -22,7 +22,7 @@ internal static class MigrationSettingsReader
     private static readonly ScenarioWordList PresetWords = new(("qemu", 0), ("xen", 1));
     private static readonly ScenarioWordList ElementPresetWords = new((Auto, -1), ("qemu", 0), ("xen", 1));
     public static readonly ScenarioWordList InFlightWords = new(("drop", (int)InFlightPolicy.Drop), ("forward", (int)InFlightPolicy.Forward));
-    public static readonly IReadOnlyList<(string Word, MigrationMode Value)> ModeWords = [("pre-copy", MigrationMode.PreCopy), ("post-copy", MigrationMode.PostCopy)];
+    public static readonly ScenarioWordList ModeWords = new(("pre-copy", (int)MigrationMode.PreCopy), ("post-copy", (int)MigrationMode.PostCopy));
 
     /// <summary>
     /// One key: how its text (not <c>auto</c>) changes the settings read so far (null: reported), and its canonical text.
@@ -32,8 +32,8 @@ internal static class MigrationSettingsReader
     private static readonly Setting[] Settings =
     [
         new("mode",
-            (s, _, m) => s.TryWord("mode", ModeWords, out var mode) ? m with { Mode = mode } : null,
-            m => ScenarioWords.WordOf(ModeWords, m.Mode)),
+            (s, _, m) => s.TryWord("mode", ModeWords, out var mode) ? m with { Mode = (MigrationMode)mode } : null,
+            m => ModeWords.WordOf((int)m.Mode)),
         new("downtime-limit",
             (s, text, m) => text.Length == 0 ? m with { DowntimeLimit = null } : s.TryTime("downtime-limit", 1, out var ps) ? m with { DowntimeLimit = ps } : null,
             m => m.DowntimeLimit is { } d ? ScenarioHoconWriter.Time(d) : None),

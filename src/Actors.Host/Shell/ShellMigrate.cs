@@ -59,7 +59,7 @@ internal sealed class ShellMigrate(DatacenterSettings dc, VfAllocation vfs, Fabr
         var request = new MigrationRequest(checked((int)(dc.Migrations.Count + directive.Id)), now, entity, to, settings, Directed: true);
         var started = moves.Start(server, request, vm);
         return DirectiveResult.Applied($"live migration {request.Index} of {name} from {server.Name} to {graph.NameOf(to)} "
-            + $"({ScenarioWords.WordOf(MigrationSettingsReader.ModeWords, settings.Mode)}) from {ScenarioHoconWriter.Time(now)}",
+            + $"({MigrationSettingsReader.ModeWords.WordOf((int)settings.Mode)}) from {ScenarioHoconWriter.Time(now)}",
             started.Path, $"{graph.NameOf(to)}/vm-dock");
     }
 

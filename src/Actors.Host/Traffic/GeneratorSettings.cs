@@ -134,23 +134,23 @@ public sealed record UdpRrSettings(int RequestBytes, int ResponseBytes, long Ser
 /// <summary>The words scenario files use for the generators' enumerations, shared by reading and by writing the resolved scenario.</summary>
 public static class GeneratorWords
 {
-    public static readonly IReadOnlyList<(string Word, GeneratorKind Value)> Kinds =
-        [("cbr", GeneratorKind.Cbr), ("poisson", GeneratorKind.Poisson), ("on-off", GeneratorKind.OnOff), ("request-response", GeneratorKind.RequestResponse),
-         ("udp-rr", GeneratorKind.UdpRr), ("tcp-bulk", GeneratorKind.TcpBulk), ("tcp-rr", GeneratorKind.TcpRr), ("tcp-flows", GeneratorKind.TcpFlows),
-         ("incast", GeneratorKind.Incast)];
+    public static readonly ScenarioWordList Kinds =
+        new(("cbr", (int)GeneratorKind.Cbr), ("poisson", (int)GeneratorKind.Poisson), ("on-off", (int)GeneratorKind.OnOff),
+            ("request-response", (int)GeneratorKind.RequestResponse), ("udp-rr", (int)GeneratorKind.UdpRr), ("tcp-bulk", (int)GeneratorKind.TcpBulk),
+            ("tcp-rr", (int)GeneratorKind.TcpRr), ("tcp-flows", (int)GeneratorKind.TcpFlows), ("incast", (int)GeneratorKind.Incast));
 
-    public static readonly IReadOnlyList<(string Word, DestinationPattern Value)> Destinations =
-        [("random", DestinationPattern.Random), ("permutation", DestinationPattern.Permutation), ("incast", DestinationPattern.Incast), ("fixed", DestinationPattern.Fixed)];
+    public static readonly ScenarioWordList Destinations =
+        new(("random", (int)DestinationPattern.Random), ("permutation", (int)DestinationPattern.Permutation), ("incast", (int)DestinationPattern.Incast),
+            ("fixed", (int)DestinationPattern.Fixed));
 
-    public static readonly IReadOnlyList<(string Word, SizeDistribution Value)> SizeDistributions =
-        [("fixed", SizeDistribution.Fixed), ("exponential", SizeDistribution.Exponential)];
+    public static readonly ScenarioWordList SizeDistributions = new(("fixed", (int)SizeDistribution.Fixed), ("exponential", (int)SizeDistribution.Exponential));
 
-    public static readonly IReadOnlyList<(string Word, RatePer Value)> RatePers = [("source", RatePer.Source), ("server", RatePer.Server)];
+    public static readonly ScenarioWordList RatePers = new(("source", (int)RatePer.Source), ("server", (int)RatePer.Server));
 
-    public static readonly IReadOnlyList<(string Word, bool Value)> SizeMeasures = [("payload", false), ("frame", true)];
+    /// <summary>packet-size-of: 1 when the size is the frame's, 0 the payload's.</summary>
+    public static readonly ScenarioWordList SizeMeasures = new(("payload", 0), ("frame", 1));
 
-    public static readonly IReadOnlyList<(string Word, PeriodDistribution Value)> PeriodDistributions =
-        [("fixed", PeriodDistribution.Fixed), ("exponential", PeriodDistribution.Exponential)];
+    public static readonly ScenarioWordList PeriodDistributions = new(("fixed", (int)PeriodDistribution.Fixed), ("exponential", (int)PeriodDistribution.Exponential));
 
     public const string AllHosts = "all";
 }

@@ -70,10 +70,12 @@ internal sealed class ScenarioGeneratorReader(ScenarioReadContext context, int? 
 
     private GeneratorSettings? Read(int index, ScenarioSection g)
     {
-        var ok = g.TryWord("kind", GeneratorWords.Kinds, out var kind);
+        var ok = g.TryWord("kind", GeneratorWords.Kinds, out var kindValue);
+        var kind = (GeneratorKind)kindValue;
         var hosts = ReadEndpoints(g);
         ok &= hosts is not null;
-        var packetSizeOk = g.TryWord("packet-size-of", GeneratorWords.SizeMeasures, out var sizeIsFrame);
+        var packetSizeOk = g.TryWord("packet-size-of", GeneratorWords.SizeMeasures, out var sizeMeasure);
+        var sizeIsFrame = sizeMeasure != 0;
         long packetBytes = 0;
         if (packetSizeOk)
             packetSizeOk = sizeIsFrame
@@ -84,8 +86,10 @@ internal sealed class ScenarioGeneratorReader(ScenarioReadContext context, int? 
         ok &= packetSizeOk;
         var rateOk = TryRateOrShare(g, packetSizeOk ? (int)packetBytes : 1, out var rate, out var lineRateShare);
         ok &= rateOk;
-        ok &= g.TryWord("size-distribution", GeneratorWords.SizeDistributions, out var sizes);
-        var destinationOk = g.TryWord("destination", GeneratorWords.Destinations, out var destination);
+        ok &= g.TryWord("size-distribution", GeneratorWords.SizeDistributions, out var sizesValue);
+        var sizes = (SizeDistribution)sizesValue;
+        var destinationOk = g.TryWord("destination", GeneratorWords.Destinations, out var destinationValue);
+        var destination = (DestinationPattern)destinationValue;
         var targetOk = TryTarget(g, out var target, out var targetNamed);
         ok &= destinationOk && targetOk;
         if (destinationOk && targetOk && hosts is not null) ok &= CheckDestination(g, destination, target, targetNamed, hosts);
@@ -95,14 +99,16 @@ internal sealed class ScenarioGeneratorReader(ScenarioReadContext context, int? 
         var onOff = g.Child("on-off");
         ok &= onOff.TryTime("on", 1, out var on);
         ok &= onOff.TryTime("off", 0, out var off);
-        ok &= onOff.TryWord("periods", GeneratorWords.PeriodDistributions, out var periods);
+        ok &= onOff.TryWord("periods", GeneratorWords.PeriodDistributions, out var periodsValue);
+        var periods = (PeriodDistribution)periodsValue;
 
         var rr = g.Child("request-response");
         ok &= rr.TrySize("request-size", 1, MaxUdpPayload, out var requestBytes);
         ok &= rr.TrySize("response-size", 1, long.MaxValue, out var responseBytes);
         ok &= TryCdf(rr, "response-size-cdf", out var responseSizes);
         ok &= rr.TryTime("service-time", 0, out var serviceTime);
-        ok &= rr.TryWord("service-distribution", GeneratorWords.PeriodDistributions, out var service);
+        ok &= rr.TryWord("service-distribution", GeneratorWords.PeriodDistributions, out var serviceValue);
+        var service = (PeriodDistribution)serviceValue;
 
         var udpRr = ReadUdpRr(g.Child("udp-rr"));
         ok &= udpRr is not null;
@@ -130,7 +136,8 @@ internal sealed class ScenarioGeneratorReader(ScenarioReadContext context, int? 
             ok &= g.Check(destination is DestinationPattern.Random or DestinationPattern.Permutation, "destinations", true,
                 "destinations narrows where random and permutation destinations go; with destination = fixed or incast use target");
         ok &= g.TryInt("concurrent-flows", 1, MaxConcurrentFlows, out var concurrentFlows);
-        ok &= g.TryWord("rate-per", GeneratorWords.RatePers, out var ratePer);
+        ok &= g.TryWord("rate-per", GeneratorWords.RatePers, out var ratePerValue);
+        var ratePer = (RatePer)ratePerValue;
         var streamKinds = kind is GeneratorKind.Cbr or GeneratorKind.Poisson or GeneratorKind.OnOff;
         foreach (var (key, used) in (ReadOnlySpan<(string, bool)>)[("concurrent-flows", concurrentFlows != 1), ("rate-per", ratePer != RatePer.Source),
                      ("packet-size-of", sizeIsFrame), ("rate", lineRateShare > 0)])
@@ -458,17 +465,6 @@ internal sealed class ScenarioGeneratorReader(ScenarioReadContext context, int? 
         return largest ?? Ethernet.MinFrameBytes;
     }
 
-    /// <summary>The word of packet-size-of (by index, not First: that would be generic code over a tuple, JIT-compiled at start).</summary>
-    private static string SizeMeasureWord(bool isFrame)
-    {
-        var words = GeneratorWords.SizeMeasures;
-        for (var i = 0; i < words.Count; i++)
-        {
-            if (words[i].Value == isFrame) return words[i].Word;
-        }
-        throw new InvalidOperationException($"no word for packet-size-of = {isFrame}");
-    }
-
     /// <summary>A generator as the resolved scenario writes it: every key, canonical units (the inverse of reading it).</summary>
     public static ResolvedHocon Resolved(GeneratorSettings g, int hostCount, EntityPlan plan)
     {
@@ -488,17 +484,17 @@ internal sealed class ScenarioGeneratorReader(ScenarioReadContext context, int? 
 
     private static ResolvedHocon Write(GeneratorSettings g, int hostCount, EntityPlan plan, string hosts, List<string> endpoints, List<string> destinations) => new()
     {
-        ["kind"] = ScenarioWords.WordOf(GeneratorWords.Kinds, g.Kind),
+        ["kind"] = GeneratorWords.Kinds.WordOf((int)g.Kind),
         ["hosts"] = hosts,
         ["endpoints"] = "[" + string.Join(", ", endpoints) + "]",
         ["rate"] = g.Stream.LineRateShare > 0 ? (g.Stream.LineRateShare * 100).ToString("R", CultureInfo.InvariantCulture) + "%" : g.Rate.ToString(),
-        ["rate-per"] = ScenarioWords.WordOf(GeneratorWords.RatePers, g.Stream.RatePer),
+        ["rate-per"] = GeneratorWords.RatePers.WordOf((int)g.Stream.RatePer),
         ["packet-size"] = ScenarioHoconWriter.Size(g.Stream.SizeIsFrame ? g.PacketBytes + UdpFrameOverhead : g.PacketBytes),
-        ["packet-size-of"] = SizeMeasureWord(g.Stream.SizeIsFrame),
+        ["packet-size-of"] = GeneratorWords.SizeMeasures.WordOf(g.Stream.SizeIsFrame ? 1 : 0),
         ["destinations"] = "[" + string.Join(", ", destinations) + "]",
         ["concurrent-flows"] = ScenarioHoconWriter.Int(g.Stream.ConcurrentFlows),
-        ["size-distribution"] = ScenarioWords.WordOf(GeneratorWords.SizeDistributions, g.SizeDistribution),
-        ["destination"] = ScenarioWords.WordOf(GeneratorWords.Destinations, g.Destination),
+        ["size-distribution"] = GeneratorWords.SizeDistributions.WordOf((int)g.SizeDistribution),
+        ["destination"] = GeneratorWords.Destinations.WordOf((int)g.Destination),
         // An entity's id is written as its name; any other number as written (a random destination never checks its target).
         ["target"] = g.TargetHost >= hostCount && g.TargetHost < plan.EndpointCount
             ? ScenarioHoconWriter.Quote(plan.NameOf(g.TargetHost - hostCount)) : ScenarioHoconWriter.Int(g.TargetHost),
@@ -509,7 +505,7 @@ internal sealed class ScenarioGeneratorReader(ScenarioReadContext context, int? 
         {
             ["on"] = ScenarioHoconWriter.Time(g.OnOff.OnPs),
             ["off"] = ScenarioHoconWriter.Time(g.OnOff.OffPs),
-            ["periods"] = ScenarioWords.WordOf(GeneratorWords.PeriodDistributions, g.OnOff.Periods),
+            ["periods"] = GeneratorWords.PeriodDistributions.WordOf((int)g.OnOff.Periods),
         },
         ["request-response"] = new ResolvedHocon
         {
@@ -517,7 +513,7 @@ internal sealed class ScenarioGeneratorReader(ScenarioReadContext context, int? 
             ["response-size"] = ScenarioHoconWriter.Size(g.RequestResponse.ResponseBytes),
             ["response-size-cdf"] = ScenarioHoconWriter.Quote(g.RequestResponse.ResponseSizes?.Source ?? ""),
             ["service-time"] = ScenarioHoconWriter.Time(g.RequestResponse.ServiceTimePs),
-            ["service-distribution"] = ScenarioWords.WordOf(GeneratorWords.PeriodDistributions, g.RequestResponse.ServiceDistribution),
+            ["service-distribution"] = GeneratorWords.PeriodDistributions.WordOf((int)g.RequestResponse.ServiceDistribution),
         },
         ["udp-rr"] = new ResolvedHocon
         {

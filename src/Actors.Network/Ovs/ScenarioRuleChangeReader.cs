@@ -18,7 +18,12 @@ public static class ScenarioRuleChangeReader
     private static readonly string[] Keys = [At, .. Kinds.Select(k => k.Word)];
 
     /// <summary>The key that writes a change of this kind: add, delete or delete-strict.</summary>
-    public static string WordOf(RuleChangeKind kind) => ScenarioWords.WordOf(Kinds, kind);
+    public static string WordOf(RuleChangeKind kind)
+    {
+        foreach (var (word, of) in Kinds)
+            if (of == kind) return word;
+        throw new InvalidOperationException($"no word for {kind}");
+    }
 
     /// <summary>The changes, or null after reporting; <paramref name="durationPs"/> is null when the duration is invalid (already reported).</summary>
     public static IReadOnlyList<RuleChange>? Read(ScenarioDiagnostics diagnostics, ScenarioSection vswitch, long? durationPs)

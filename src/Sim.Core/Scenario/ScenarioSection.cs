@@ -155,24 +155,7 @@ public sealed class ScenarioSection
         return Check(value > 0 && value <= 1, key, file, $"must be greater than 0 and at most 1, got {text}");
     }
 
-    /// <summary>One of a fixed set of words; the message lists them all.</summary>
-    /// <remarks>
-    /// By index, not foreach: each enum's instantiation is compiled at start (ReadyToRun images leave out generics over another
-    /// assembly's types), and an enumerator would add its own type and methods per enum.
-    /// </remarks>
-    public bool TryWord<T>(string key, IReadOnlyList<(string Word, T Value)> words, out T value) where T : struct
-    {
-        value = default;
-        if (!TryText(key, out var text, out var file)) return false;
-        for (var i = 0; i < words.Count; i++)
-        {
-            if (words[i].Word == text) { value = words[i].Value; return true; }
-        }
-        ReportNotOneOf(key, file, text, words.Select(w => w.Word));
-        return false;
-    }
-
-    /// <summary>The value of the word <paramref name="key"/> holds, one of <paramref name="words"/>.</summary>
+    /// <summary>The value of the word <paramref name="key"/> holds, one of <paramref name="words"/>; the message lists them all.</summary>
     public bool TryWord(string key, ScenarioWordList words, out int value)
     {
         value = 0;

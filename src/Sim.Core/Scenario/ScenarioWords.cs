@@ -11,14 +11,4 @@ public static class ScenarioWords
     public static readonly ScenarioWordList Booleans = new(("true", 1), ("false", 0), ("yes", 1), ("no", 0), ("on", 1), ("off", 0));
 
     public const string AutoPartitions = "auto";
-
-    /// <summary>The first word for <paramref name="value"/> (a loop, not a lambda: see <see cref="ScenarioSection.TryWord{T}"/>).</summary>
-    public static string WordOf<T>(IReadOnlyList<(string Word, T Value)> words, T value) where T : struct, Enum
-    {
-        for (var i = 0; i < words.Count; i++)
-        {
-            if (EqualityComparer<T>.Default.Equals(words[i].Value, value)) return words[i].Word;
-        }
-        throw new InvalidOperationException($"no word for {value}");
-    }
 }

@@ -15,19 +15,18 @@ namespace DcSim.SimCore.Tests.Kernel;
 public sealed partial class WindowCoordinatorSpec
 {
     [Theory]
-    [InlineData(3)]
-    [InlineData(2)]
-    [InlineData(0)]
-    public void Partitions_unequally_far_apart_must_give_the_results_of_one_partition_and_of_partitions_all_one_hop_apart(int localThreads)
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Partitions_unequally_far_apart_must_give_the_results_of_one_partition_and_of_partitions_all_one_hop_apart(bool localWindows)
     {
         // arrange
         var pairs = new RingModel(6, Latency, ringLinks: true);
         var common = new RingModel(6, Latency);
 
         // act
-        StartRun(common, 3, localThreads);
+        StartRun(common, 3, localWindows);
         var (_, uniform) = ProgressAndResults();
-        StartRun(pairs, 3, localThreads);
+        StartRun(pairs, 3, localWindows);
         var (_, apart) = ProgressAndResults();
 
         // assert: the windows are cut elsewhere (the tokens pass every partition about once a latency: hardly fewer), never the results
@@ -37,15 +36,14 @@ public sealed partial class WindowCoordinatorSpec
     }
 
     [Theory]
-    [InlineData(3)]
-    [InlineData(2)]
-    [InlineData(0)]
-    public void Partitions_drifted_apart_must_align_for_queries_pauses_and_directives_and_give_the_results_of_a_run_given_the_directive_there(int localThreads)
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Partitions_drifted_apart_must_align_for_queries_pauses_and_directives_and_give_the_results_of_a_run_given_the_directive_there(bool localWindows)
     {
         // arrange: a partition held inside an event past 1 ms until the first query is sent
         var gate = new MidRunGate(Millisecond);
         var model = new RingModel(6, Latency, gate.OnHandle, ringLinks: true);
-        var coordinator = StartRun(model, 3, localThreads, scenario: LongerScenario);
+        var coordinator = StartRun(model, 3, localWindows, scenario: LongerScenario);
         Assert.True(gate.WaitReached(TimeSpan.FromSeconds(30)), "the run never got past 1 ms");
 
         // act: a counters query and one with listings while the stretch is out, then a pause, a directive where it holds, the rest
