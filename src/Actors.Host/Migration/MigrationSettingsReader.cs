@@ -20,7 +20,7 @@ internal static class MigrationSettingsReader
     private static readonly MigrationSettings[] Presets = [MigrationSettings.Qemu, MigrationSettings.Xen];
     /// <summary>preset: the index of one of <see cref="Presets"/>, or -1 (auto, an element only) for the section's settings.</summary>
     private static readonly ScenarioWordList PresetWords = new(("qemu", 0), ("xen", 1));
-    private static readonly ScenarioWordList ElementPresetWords = new((Auto, -1), ("qemu", 0), ("xen", 1));
+    private static readonly ScenarioWordList ElementPresetWords = PresetWords.Prepend(Auto, -1);
     public static readonly ScenarioWordList InFlightWords = new(("drop", (int)InFlightPolicy.Drop), ("forward", (int)InFlightPolicy.Forward));
     public static readonly ScenarioWordList ModeWords = new(("pre-copy", (int)MigrationMode.PreCopy), ("post-copy", (int)MigrationMode.PostCopy));
 
