@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Issue 14's one-sitting table: ns-3 lean, the plain C# loop (sequential and two threads) and DcSim on 1 and 2
-partitions in one process and on 2 and 3 processes, for the medium and large fabrics at 100 Mb/s and 1 Gb/s per host,
+partitions in one process (and 4, more than the cores here) and on 2 and 3 processes, for the medium and large fabrics at 100 Mb/s and 1 Gb/s per host,
 run one after the other in one invocation so that every row shares the machine's state.
 
     python3 tools/bench/one-sitting.py --ns3 /tmp/ns3b/dc-bench --loop /tmp/limit/out/limit.dll \
@@ -25,6 +25,7 @@ CASES = [
     ("large", "1Gbps", 1e9, 0.004),
 ]
 DCSIM_MODES = [("DcSim, 1 partition", ["--partitions", "1"]), ("DcSim, 2 partitions, 1 process", ["--partitions", "2"]),
+               ("DcSim, 4 partitions, 1 process", ["--partitions", "4"]),
                ("DcSim, 2 processes", ["--nodes", "2"]), ("DcSim, 3 processes", ["--nodes", "3"])]
 
 

@@ -72,8 +72,11 @@ internal static class BenchCommand
             var summary = new RunSummary(outcome.Results);
             var wall = outcome.Run.TotalSeconds;
             var stats = outcome.Completion.Partitions;
+            // In one process the partitions share one thread per core (LocalWindows): a partition's wall time counts its thread's once per
+            // partition on it, and the threads' time is what they waited of.
+            var threadsPerPartition = nodes == 1 ? Math.Min(1.0, (double)Environment.ProcessorCount / stats.Length) : 1;
             var waitShare = stats.Sum(p => p.WallMicroseconds) == 0 ? 0
-                : 1 - (double)stats.Sum(p => p.BusyMicroseconds) / stats.Sum(p => p.WallMicroseconds);
+                : 1 - (double)stats.Sum(p => p.BusyMicroseconds) / (stats.Sum(p => p.WallMicroseconds) * threadsPerPartition);
             var peakMb = Process.GetCurrentProcess().PeakWorkingSet64 / 1e6;
             var ns3Result = ns3 is null ? null : RunNs3(ns3, f, seconds, rate);
             var ns3Rate = ns3Result?.GetProperty("linkTxPerWallS").GetDouble();

@@ -9,15 +9,17 @@ using static DcSim.SimCore.Cluster.WindowProtocol;
 namespace DcSim.SimCore.Cluster;
 
 /// <summary>
-/// Runs the windows of partitions that all live in the coordinator's process on a thread each, synchronised through shared memory:
-/// a barrier per window instead of a round of actor messages through the coordinator.
+/// Runs the windows of partitions that all live in the coordinator's process on threads synchronised through shared memory (one
+/// per partition, one per core at most): a barrier per window instead of a round of actor messages through the coordinator.
 /// </summary>
 /// <remarks>
 /// What it replaces: per window, the coordinator's grant to every partition, the partitions' event batches to each other and
-/// their completions back (~50 µs with 2 partitions, as each message hops between thread-pool threads). Here each partition's
-/// thread runs the window, puts what it sent each other partition in a slot of its own, and meets the others at a barrier; the
+/// their completions back (~50 µs with 2 partitions, as each message hops between thread-pool threads). Here each thread runs its
+/// partitions' window, puts what each sent each other partition in a slot of its own, and meets the others at a barrier; the
 /// last to arrive computes the next window from everyone's earliest event with the coordinator's own <see cref="WindowSchedule"/>,
-/// so windows are cut exactly where the coordinator would cut them; each thread then takes the slots addressed to it and runs on.
+/// so windows are cut exactly where the coordinator would cut them; each partition then takes the slots addressed to it and runs on.
+/// With more partitions than threads, threads claim partitions window by window (<see cref="Run"/>): one that is done early runs
+/// those another has not started.
 /// Slots alternate by window parity: a fast thread writes the next window's slots while a slow one still reads this window's. A slot
 /// holds the sender's outbox list itself; the receiver empties it, and the sender writes to it again two windows later: no window
 /// allocates.
@@ -29,7 +31,7 @@ namespace DcSim.SimCore.Cluster;
 /// and say where (<see cref="LocalWindowsParked"/>); the partitions' actors may touch their partitions only while the threads
 /// are parked, which the coordinator sees to: it sends them nothing else meanwhile. Progress is told on the way
 /// (<see cref="LocalWindowsProgressed"/>) by the same rule as at a grant, and a query for counters only is answered on the way: each
-/// thread snapshots its partition at the next barrier (<see cref="SnapshotAtNextBarrier"/>). One partition runs its windows back to back.
+/// partition is snapshot at the next barrier (<see cref="SnapshotAtNextBarrier"/>). One partition runs its windows back to back.
 ///
 /// Threads spin for a short while at the barrier and when parked, then block (<see cref="SpinGate"/>); they are not pinned to
 /// cores (pinned, the second run of a process ran 20-40 % slower: docs/benchmarks.md). A partition that throws
@@ -46,7 +48,15 @@ public sealed class LocalWindows : IDisposable
     /// </summary>
     public sealed record Stretch(long Window, long Start, long End, bool Checkpoint, long HoldAt, long StopAt, long WallStopAt, long LastProgress);
 
-    private sealed record Member(Partition Partition, Stopwatch Busy, Stopwatch Wall, WindowTrace? Trace);
+    /// <summary>A partition of the group, and what its last window's trace entry waits for (the barrier and the take-in after it).</summary>
+    private sealed class Member(Partition partition, Stopwatch busy, Stopwatch wall, WindowTrace? trace)
+    {
+        public Partition Partition { get; } = partition;
+        public Stopwatch Busy { get; } = busy;
+        public Stopwatch Wall { get; } = wall;
+        public WindowTrace? Trace { get; } = trace;
+        public WindowTrace.Entry Pending;
+    }
 
     private readonly long _run;
     private readonly int _count;
@@ -68,6 +78,13 @@ public sealed class LocalWindows : IDisposable
     private readonly List<SimEvent>[] _spare;
     /// <summary>Each partition's earliest event, held or sent, after the window just run, each on a cache line of its own.</summary>
     private readonly SpinGate.Line[] _next;
+    /// <summary>
+    /// With more partitions than threads: by partition, the last phase (a window run, or the take-in before parking) a thread claimed
+    /// it for, each on a cache line of its own; a thread runs a partition in a phase only once it has moved this on (<see cref="Claim"/>).
+    /// </summary>
+    private readonly SpinGate.Line[] _claimed;
+    private readonly int _threads;
+    private int _attached;
     private readonly SpinGate _barrier = new();
     private readonly SpinGate _release = new();
     private SpinGate.Line _arrived;
@@ -89,10 +106,14 @@ public sealed class LocalWindows : IDisposable
     private bool _park;
     private long _snapshot;
 
-    public LocalWindows(long run, int count, WindowSchedule schedule, IActorRef coordinator)
+    /// <param name="threads">The most threads to run the partitions on (at least 1); fewer when there are fewer partitions.</param>
+    public LocalWindows(long run, int count, WindowSchedule schedule, IActorRef coordinator, int threads)
     {
+        if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, "at least one thread runs the windows");
         _run = run;
         _count = count;
+        _threads = Math.Min(count, threads);
+        _claimed = new SpinGate.Line[count];
         _schedule = schedule;
         _coordinator = coordinator;
         _members = new Member?[count];
@@ -106,13 +127,29 @@ public sealed class LocalWindows : IDisposable
         _sent = new long[count];
     }
 
-    /// <summary>Takes partition <paramref name="partition"/> into the group and starts its thread, which waits for the first stretch.</summary>
+    /// <summary>Takes partition <paramref name="partition"/> into the group; the last to join starts the threads, which wait for the first stretch.</summary>
     public void Attach(Partition partition, Stopwatch busy, Stopwatch wall)
     {
         var i = partition.Index;
-        if (_members[i] is not null) throw new InvalidOperationException($"partition {i} joined the local windows twice");
-        _members[i] = new Member(partition, busy, wall, WindowTrace.For(this, i));
-        new Thread(() => Run(i)) { IsBackground = true, Name = $"dcsim-partition-{i}" }.Start();
+        if (Interlocked.CompareExchange(ref _members[i], new Member(partition, busy, wall, WindowTrace.For(this, i)), null) is not null)
+            throw new InvalidOperationException($"partition {i} joined the local windows twice");
+        if (Interlocked.Increment(ref _attached) < _count) return;
+        for (var t = 0; t < _threads; t++)
+        {
+            var order = Order(t);
+            new Thread(() => Run(order)) { IsBackground = true, Name = $"dcsim-windows-{t}" }.Start();
+        }
+    }
+
+    /// <summary>
+    /// The partitions thread <paramref name="thread"/> runs in a phase, in order: its own (a contiguous block, each thread as many as
+    /// the others give or take one), then, with more partitions than threads, the others' from the far end of their blocks, those
+    /// their own threads come to last. With one partition per thread, just its own: a partition stays on its thread.
+    /// </summary>
+    private int[] Order(int thread)
+    {
+        var own = Enumerable.Range(thread * _count / _threads, (thread + 1) * _count / _threads - thread * _count / _threads).ToArray();
+        return _threads == _count ? own : [.. own, .. Enumerable.Range(0, _count).Except(own).Reverse()];
     }
 
     /// <summary>Lets the parked threads run <paramref name="stretch"/>. Only while they are parked (or not yet started).</summary>
@@ -151,61 +188,106 @@ public sealed class LocalWindows : IDisposable
         foreach (var member in _members) member?.Trace?.Write();
     }
 
-    private void Run(int index)
+    /// <summary>
+    /// A thread's loop. Each window is a phase: the thread runs the partitions of <paramref name="order"/> it claims (taking in first
+    /// what the others sent them in the window before, unless the stretch just began), then meets the others; a phase that parks only
+    /// takes in. Claims balance the threads: one that finishes early runs partitions another has not started (a slower core, a
+    /// partition with more work), and which thread ran a partition changes nothing in it.
+    /// </summary>
+    private void Run(int[] order)
     {
-        var member = _members[index]!;
-        var partition = member.Partition;
         var released = 0L;
-        var trace = member.Trace;
+        var phase = 0L;
+        var current = order[0];
         try
         {
             while (_release.Wait(released))
             {
                 released = _release.Generation;
                 var stretch = _stretch!;
-                var (window, end) = (stretch.Window, stretch.End);
-                if (stretch.Checkpoint) PartitionActor.SendCheckpoint(partition, _run, window, stretch.Start, _coordinator);
-                partition.RunWithin(_ends);
+                var passed = Stopwatch.GetTimestamp();
+                var (first, window) = (true, stretch.Window);
                 while (true)
                 {
-                    if (!member.Wall.IsRunning) member.Wall.Start();
-                    var began = trace is null ? 0 : Stopwatch.GetTimestamp();
-                    var cpuBegan = trace is null ? 0 : WindowTrace.ThreadCpuNs();
-                    var handled = partition.EventsProcessed;
-                    member.Busy.Start();
-                    partition.RunUntil(end);
-                    member.Busy.Stop();
-                    var ran = trace is null ? 0 : Stopwatch.GetTimestamp();
-                    var runCpu = trace is null ? 0 : WindowTrace.ThreadCpuNs() - cpuBegan;
-                    var cpuRan = trace is null ? 0 : Thread.GetCurrentProcessorId();
-                    var parity = (int)(window & 1);
-                    _held[index] = partition.NextEventTime;
-                    _next[index].Value = HandOver(partition, index, parity, out var sent);
-                    var handedOver = trace is null ? 0 : Stopwatch.GetTimestamp();
+                    phase++;
+                    foreach (var index in order)
+                    {
+                        if (!Claim(index, phase)) continue;
+                        current = index;
+                        var member = _members[index]!;
+                        if (first)
+                        {
+                            if (stretch.Checkpoint) PartitionActor.SendCheckpoint(member.Partition, _run, window, stretch.Start, _coordinator);
+                            member.Partition.RunWithin(_ends);
+                        }
+                        else TakeIn(member, index, (int)((window - 1) & 1), passed);
+                        RunWindow(member, index, window);
+                    }
                     if (!Arrive(Decide)) return;
-                    var passed = trace is null ? 0 : Stopwatch.GetTimestamp();
-                    var received = TakeIn(partition, index, parity);
-                    trace?.Add(new WindowTrace.Entry(window, began, ran, handedOver, passed, Stopwatch.GetTimestamp(), runCpu,
-                        partition.EventsProcessed - handled, sent, received, GC.CollectionCount(0), cpuRan, Thread.GetCurrentProcessorId()));
-                    if (_snapshot != 0)
-                        _coordinator.Tell(new ServersSnapshot(_snapshot, partition.CompletedUntil, ResultsCodec.Encode(partition.SnapshotCounters())));
+                    passed = Stopwatch.GetTimestamp();
                     if (_park)
                     {
-                        // Every thread has taken in its events before the coordinator hears: the partitions are a consistent cut.
+                        phase++;
+                        foreach (var index in order)
+                            if (Claim(index, phase))
+                                TakeIn(_members[current = index]!, index, (int)(window & 1), passed);
+                        // Every partition has taken in its events before the coordinator hears: the partitions are a consistent cut.
                         if (!Arrive(Parked)) return;
                         break;
                     }
-                    (window, end) = (_window, _ends[index]);
+                    (first, window) = (false, _window);
                 }
             }
         }
         catch (Exception ex)
         {
             // A broken invariant ends the run, as on the actors' path; the other threads end at the broken barrier.
-            member.Busy.Stop();
-            _coordinator.Tell(new ExperimentFailed($"partition {index}: {ex.Message}", _run));
+            _members[current]?.Busy.Stop();
+            _coordinator.Tell(new ExperimentFailed($"partition {current}: {ex.Message}", _run));
             Dispose();
         }
+    }
+
+    /// <summary>
+    /// Whether the calling thread runs partition <paramref name="index"/> in <paramref name="phase"/> (every thread counts the same
+    /// phases). With a partition per thread each runs its own without asking.
+    /// </summary>
+    private bool Claim(int index, long phase) =>
+        _threads == _count
+        || (Volatile.Read(ref _claimed[index].Value) == phase - 1 && Interlocked.CompareExchange(ref _claimed[index].Value, phase, phase - 1) == phase - 1);
+
+    /// <summary>Runs <paramref name="member"/>'s part of <paramref name="window"/> and hands over what it sent.</summary>
+    private void RunWindow(Member member, int index, long window)
+    {
+        var partition = member.Partition;
+        var trace = member.Trace;
+        if (!member.Wall.IsRunning) member.Wall.Start();
+        var began = trace is null ? 0 : Stopwatch.GetTimestamp();
+        var cpuBegan = trace is null ? 0 : WindowTrace.ThreadCpuNs();
+        var handled = partition.EventsProcessed;
+        member.Busy.Start();
+        partition.RunUntil(_ends[index]);
+        member.Busy.Stop();
+        var ran = trace is null ? 0 : Stopwatch.GetTimestamp();
+        var runCpu = trace is null ? 0 : WindowTrace.ThreadCpuNs() - cpuBegan;
+        _held[index] = partition.NextEventTime;
+        _next[index].Value = HandOver(partition, index, (int)(window & 1), out var sent);
+        if (trace is not null)
+            member.Pending = new WindowTrace.Entry(window, began, ran, Stopwatch.GetTimestamp(), 0, 0, runCpu, partition.EventsProcessed - handled, sent, 0, 0,
+                Thread.GetCurrentProcessorId(), 0);
+    }
+
+    /// <summary>Takes in what the others sent <paramref name="member"/> in the window of <paramref name="parity"/>; a snapshot if one is wanted.</summary>
+    private void TakeIn(Member member, int index, int parity, long passed)
+    {
+        var partition = member.Partition;
+        var received = TakeIn(partition, index, parity);
+        member.Trace?.Add(member.Pending with
+        {
+            Passed = passed, TookIn = Stopwatch.GetTimestamp(), Received = received, Gen0 = GC.CollectionCount(0), CpuPassed = Thread.GetCurrentProcessorId(),
+        });
+        if (_snapshot != 0)
+            _coordinator.Tell(new ServersSnapshot(_snapshot, partition.CompletedUntil, ResultsCodec.Encode(partition.SnapshotCounters())));
     }
 
     /// <summary>Leaves what <paramref name="partition"/> sent each other partition in this window's slots; its earliest event, held or sent.</summary>
@@ -259,7 +341,7 @@ public sealed class LocalWindows : IDisposable
     private bool Arrive(Action leader)
     {
         var generation = _barrier.Generation;
-        if (Interlocked.Increment(ref _arrived.Value) < _count) return _barrier.Wait(generation);
+        if (Interlocked.Increment(ref _arrived.Value) < _threads) return _barrier.Wait(generation);
         _arrived.Value = 0;
         leader();
         _barrier.Open();

@@ -72,7 +72,7 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers, IWithUnbounde
     private readonly IModelFactory _model;
     private readonly int _maxMemberLosses;
     /// <summary>Whether partitions all in this process run their windows on <see cref="LocalWindows"/> (tests turn it off to run the actors' path).</summary>
-    private readonly bool _localWindows;
+    private readonly int _localThreads;
     /// <summary>The threads running this attempt's windows when every partition is in this process; null on the actors' path.</summary>
     private LocalWindows? _local;
     /// <summary>A stretch is out (not parked): the partitions must not be sent anything that reads a partition.</summary>
@@ -157,12 +157,12 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers, IWithUnbounde
         public bool Complete => Parts.All(p => p.Count > 0 && p.Count == p[0].Parts);
     }
 
-    public WindowCoordinator(IActorRef partitionRegion, IModelFactory model, int maxMemberLosses, bool localWindows)
+    public WindowCoordinator(IActorRef partitionRegion, IModelFactory model, int maxMemberLosses, int localThreads)
     {
         _partitionRegion = partitionRegion;
         _model = model;
         _maxMemberLosses = maxMemberLosses;
-        _localWindows = localWindows;
+        _localThreads = localThreads;
         Idle();
     }
 
@@ -170,9 +170,15 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers, IWithUnbounde
 
     public IStash Stash { get; set; } = null!;
 
-    /// <param name="localWindows">Partitions all in this process run their windows on threads synchronised through shared memory.</param>
-    public static Props Props(IActorRef partitionRegion, IModelFactory model, int maxMemberLosses = DefaultMaxMemberLosses, bool localWindows = true) =>
-        Akka.Actor.Props.Create(() => new WindowCoordinator(partitionRegion, model, maxMemberLosses, localWindows));
+    /// <param name="localThreads">
+    /// Partitions all in this process run their windows on this many threads at most, synchronised through shared memory (null: one per
+    /// core; 0: none, the windows go by messages as across processes).
+    /// </param>
+    public static Props Props(IActorRef partitionRegion, IModelFactory model, int maxMemberLosses = DefaultMaxMemberLosses, int? localThreads = null)
+    {
+        var threads = localThreads ?? Environment.ProcessorCount;
+        return Akka.Actor.Props.Create(() => new WindowCoordinator(partitionRegion, model, maxMemberLosses, threads));
+    }
 
     /// <summary>The local windows have parked: what was stashed meanwhile is handled, then the run goes on from this barrier.</summary>
     private sealed record AtBarrier(long Run);
@@ -733,9 +739,9 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers, IWithUnbounde
             var directory = new PartitionDirectory(_partitions, [.. _dataEndpoints]);
             foreach (var p in _partitions) p.Tell(directory);
             var own = ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString();
-            if (_localWindows && _addresses.All(a => a == own))
+            if (_localThreads > 0 && _addresses.All(a => a == own))
             {
-                _local = new LocalWindows(_runNumber, _count, _schedule!, Self);
+                _local = new LocalWindows(_runNumber, _count, _schedule!, Self, _localThreads);
                 foreach (var p in _partitions) p.Tell(new JoinLocalWindows(_runNumber, _local));
             }
             _client.Tell(new RunPlaced([.. _addresses]));

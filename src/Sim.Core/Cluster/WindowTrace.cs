@@ -5,11 +5,12 @@ using System.Runtime.InteropServices;
 namespace DcSim.SimCore.Cluster;
 
 /// <summary>
-/// A diagnostic ring of what one partition thread of <see cref="LocalWindows"/> did per window: when it started and ended its window,
-/// handed over, passed the barrier and took in, the thread's CPU time running the window, how many events it handled, sent and received, the process's gen0 collections and
-/// the CPU it ran on and passed the barrier on.
-/// On only when the environment variable <see cref="Variable"/> names a file prefix: each thread then writes its last
-/// <see cref="Capacity"/> windows to PREFIX.GROUP.pN.csv when the group is disposed (the run ends). Off, a thread holds none and pays one null test per window.
+/// A diagnostic ring of what happened to one partition of <see cref="LocalWindows"/> per window: when its thread started and ended its
+/// window, handed over, and when the thread that took in its events next passed the barrier and took them in; the CPU time of running
+/// the window, how many events it handled, sent and received, the process's gen0 collections and the CPUs it ran on and was taken in on.
+/// On only when the environment variable <see cref="Variable"/> names a file prefix: each partition's trace is then written, its last
+/// <see cref="Capacity"/> windows, to PREFIX.GROUP.pN.csv when the group is disposed (the run ends). Off, a partition holds none and
+/// its thread pays one null test per window.
 /// </summary>
 /// <remarks>
 /// Compares the threads window by window (docs/benchmarks.md, "why two partitions wait"): whether they run at the same time, which one
@@ -31,7 +32,7 @@ internal sealed class WindowTrace
     private WindowTrace(int group, int index) => (_group, _index) = (group, index);
 
     /// <summary>
-    /// A trace for the thread of partition <paramref name="index"/> of <paramref name="group"/>, or null when tracing is off. Files are
+    /// A trace for partition <paramref name="index"/> of <paramref name="group"/>, or null when tracing is off. Files are
     /// named after the group's identity hash: a run id repeats when a process runs a scenario again.
     /// </summary>
     public static WindowTrace? For(LocalWindows group, int index) =>

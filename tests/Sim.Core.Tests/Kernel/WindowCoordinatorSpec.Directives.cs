@@ -55,6 +55,27 @@ public sealed partial class WindowCoordinatorSpec
         return FishForMessage<RunControlled>(_ => true, TimeSpan.FromSeconds(10));
     }
 
+    /// <summary>
+    /// What came back, in whatever order, until the run is held and <paramref name="queries"/> queries are answered: snapshots by query
+    /// id and control answers. A run that ends instead fails the test.
+    /// </summary>
+    private (Dictionary<long, ServersSnapshot> Snapshots, List<RunControlled> Controls, RunHeld Held) AnswersUntilHeld(int queries)
+    {
+        var (snapshots, controls) = (new Dictionary<long, ServersSnapshot>(), new List<RunControlled>());
+        RunHeld? held = null;
+        while (held is null || snapshots.Count < queries)
+        {
+            switch (FishForMessage<object>(m => m is ServersSnapshot or RunControlled or RunHeld or ExperimentCompleted or ExperimentFailed, TimeSpan.FromSeconds(10)))
+            {
+                case ServersSnapshot s: snapshots.Add(s.QueryId, s); break;
+                case RunControlled c: controls.Add(c); break;
+                case RunHeld h: held = h; break;
+                case var end: throw new Xunit.Sdk.XunitException($"the run was never held: {end}");
+            }
+        }
+        return (snapshots, controls, held);
+    }
+
     private RunHeld HeldAt(IActorRef coordinator, long until)
     {
         var answer = Control(coordinator, new RunUntil(6, until));

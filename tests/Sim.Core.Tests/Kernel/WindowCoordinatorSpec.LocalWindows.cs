@@ -19,10 +19,11 @@ public sealed partial class WindowCoordinatorSpec
     // Long enough that a pause sent at the first progress report (1 ms) cannot arrive after the end, few reports (each one is a barrier
     // the coordinator hears of), and a generous completion wait: with two spinning partitions on a loaded 2-core machine it ran ~20x slower.
     private const string PausedScenario = "duration = 100ms\nseed = 3\nkernel.progress-interval = 1ms\n";
-    private IActorRef StartRun(IModelFactory model, int partitions, bool localWindows = true, int maxMemberLosses = 0, string scenario = LongScenario)
+    /// <param name="localThreads">The threads the local windows run on (null: one per partition; 0: none, the windows go by messages).</param>
+    private IActorRef StartRun(IModelFactory model, int partitions, int? localThreads = null, int maxMemberLosses = 0, string scenario = LongScenario)
     {
         var region = Sys.ActorOf(Props.Create(() => new LocalRegion(model)));
-        var coordinator = Sys.ActorOf(WindowCoordinator.Props(region, model, maxMemberLosses, localWindows));
+        var coordinator = Sys.ActorOf(WindowCoordinator.Props(region, model, maxMemberLosses, localThreads ?? partitions));
         coordinator.Tell(new StartExperiment(scenario, ".", partitions), TestActor);
         return coordinator;
     }
@@ -46,56 +47,93 @@ public sealed partial class WindowCoordinatorSpec
         ResultsCodec.Encode(InProcessRun.Run(model, ScenarioLoader.Parse(scenario, "test", ".", model), 1));
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    public void Local_windows_must_be_cut_where_the_actors_path_cuts_them_run_on_their_own_threads_and_give_the_same_results(int partitions)
+    [InlineData(1, 1)]
+    [InlineData(2, 2)]
+    [InlineData(3, 3)]
+    [InlineData(3, 1)]
+    [InlineData(3, 2)]
+    [InlineData(5, 2)]
+    public void Local_windows_must_be_cut_where_the_actors_path_cuts_them_run_on_their_own_threads_and_give_the_same_results(int partitions, int localThreads)
     {
         // arrange: which threads handle events
         var threads = new ConcurrentDictionary<string, bool>();
         var model = new RingModel(6, Latency, (_, _) => threads.TryAdd(Thread.CurrentThread.Name ?? "", true));
-        StartRun(model, partitions, localWindows: false);
+        StartRun(model, partitions, localThreads: 0);
         var (actorsProgress, actors) = ProgressAndResults();
         var pooled = threads.Keys.ToList();
         threads.Clear();
 
         // act
-        StartRun(model, partitions);
+        StartRun(model, partitions, localThreads);
         var (localProgress, local) = ProgressAndResults();
-        var localThreads = threads.Keys.Order().ToList();
+        var handlers = threads.Keys.Order().ToList();
 
-        // assert: the same windows, progress at the same windows, the same results; events handled on one thread per partition
+        // assert: the same windows, progress at the same windows, the same results; events handled on the group's threads only
         Assert.Equal(Undisturbed(model), local.Results);
         Assert.Equal(actors.Results, local.Results);
         Assert.Equal(actors.Windows, local.Windows);
         Assert.Equal(actorsProgress.Select(p => (p.Windows, p.SimulatedTime)), localProgress.Select(p => (p.Windows, p.SimulatedTime)));
         Assert.Equal(actors.Partitions.Select(p => p.EventsProcessed), local.Partitions.Select(p => p.EventsProcessed));
-        Assert.Equal(Enumerable.Range(0, partitions).Select(i => $"dcsim-partition-{i}"), localThreads);
-        Assert.DoesNotContain(pooled, name => name.StartsWith("dcsim-partition", StringComparison.Ordinal));
+        Assert.Equal(Enumerable.Range(0, Math.Min(partitions, localThreads)).Select(i => $"dcsim-windows-{i}"), handlers);
+        Assert.DoesNotContain(pooled, name => name.StartsWith("dcsim-windows", StringComparison.Ordinal));
         // one report per window on one partition: its windows are the progress interval
         if (partitions == 1) Assert.Equal(local.Windows, localProgress.Count);
         Assert.True(local.Partitions.All(p => p.BusyMicroseconds > 0 && p.WallMicroseconds >= p.BusyMicroseconds));
     }
 
     [Fact]
-    public void A_local_partition_failing_mid_window_must_fail_the_run_naming_it_and_leave_the_coordinator_ready_for_the_next_run()
+    public void A_thread_held_inside_a_partition_must_leave_the_other_partitions_of_its_window_to_the_other_thread()
     {
-        // arrange: LP 3 (partition 1 of 2) throws at its first event at or after 2 ms
+        // arrange: 4 partitions on 2 threads (the first runs partitions 0 and 1 first, the second 2 and 3), every LP ticking on one grid,
+        // so every partition's window that holds 1 ms holds its tick at 1 ms; partition 0's is held until the 3 others have had theirs
+        var others = new ConcurrentDictionary<int, string>();
+        var waiting = new CountdownEvent(3);
+        string? holder = null;
+        var model = new TickModel(8, Latency / 4, Latency, (lp, time) =>
+        {
+            if (time != Millisecond) return;
+            var name = Thread.CurrentThread.Name ?? "";
+            if (lp % 4 != 0)
+            {
+                if (others.TryAdd(lp % 4, name)) waiting.Signal();
+                return;
+            }
+            if (Interlocked.CompareExchange(ref holder, name, null) is null && !waiting.Wait(TimeSpan.FromSeconds(30)))
+                throw new TimeoutException("the other partitions of the window never ran while partition 0 was held");
+        });
+
+        // act
+        StartRun(model, 4, localThreads: 2);
+        var (_, completed) = ProgressAndResults();
+
+        // assert: the window went on without the held thread; so a partition ran on the thread it is not first given to
+        Assert.Equal([1, 2, 3], others.Keys.Order());
+        Assert.True(holder == "dcsim-windows-1" || others[1] == "dcsim-windows-1", $"partition 0 held on {holder}, partition 1 ran on {others[1]}");
+        Assert.Equal(Undisturbed(model), completed.Results);
+        Assert.Equal(Enumerable.Repeat(5 * Millisecond / (Latency / 4) * 2, 4), completed.Partitions.Select(p => p.EventsProcessed));
+    }
+
+    [Theory]
+    [InlineData(2, 2)]
+    [InlineData(3, 2)]
+    public void A_local_partition_failing_mid_window_must_fail_the_run_naming_it_and_leave_the_coordinator_ready_for_the_next_run(int partitions, int localThreads)
+    {
+        // arrange: LP 3 (partition 1 of 2, 0 of 3) throws at its first event at or after 2 ms
         var broken = 1;
         var model = new RingModel(6, Latency, (lp, time) =>
         {
             if (lp == 3 && time >= 2 * Millisecond && Volatile.Read(ref broken) == 1) throw new InvalidOperationException("LP 3 broke");
         });
-        var coordinator = StartRun(model, 2);
+        var coordinator = StartRun(model, partitions, localThreads);
 
         // act
         var failed = FishForMessage<object>(m => m is ExperimentCompleted or ExperimentFailed, TimeSpan.FromSeconds(60));
         Volatile.Write(ref broken, 0);
-        coordinator.Tell(new StartExperiment(LongScenario, ".", 2), TestActor);
+        coordinator.Tell(new StartExperiment(LongScenario, ".", partitions), TestActor);
         var (_, next) = ProgressAndResults();
 
         // assert
-        Assert.Equal("partition 1: LP 3 broke", Assert.IsType<ExperimentFailed>(failed).Reason);
+        Assert.Equal($"partition {3 % partitions}: LP 3 broke", Assert.IsType<ExperimentFailed>(failed).Reason);
         Assert.Equal(Undisturbed(model), next.Results);
     }
 
@@ -125,14 +163,16 @@ public sealed partial class WindowCoordinatorSpec
         Assert.Equal(Undisturbed(model, LongerScenario), completed.Results);
     }
 
-    [Fact]
-    public void A_counters_query_while_local_partitions_run_must_be_snapshot_by_their_threads_at_a_barrier_and_one_with_listings_by_their_actors()
+    [Theory]
+    [InlineData(2, 2)]
+    [InlineData(4, 2)]
+    public void A_counters_query_while_local_partitions_run_must_be_snapshot_by_their_threads_at_a_barrier_and_one_with_listings_by_their_actors(int partitions, int localThreads)
     {
         // arrange: which threads take the snapshots
         var threads = new ConcurrentDictionary<string, bool>();
         var gate = new MidRunGate(Millisecond);
         var model = new RingModel(6, Latency, gate.OnHandle, onSnapshot: _ => threads.TryAdd(Thread.CurrentThread.Name ?? "", true));
-        var coordinator = StartRun(model, 2, scenario: LongerScenario);
+        var coordinator = StartRun(model, partitions, localThreads, scenario: LongerScenario);
         Assert.True(gate.WaitReached(TimeSpan.FromSeconds(30)), "the run never got past 1 ms");
 
         // act
@@ -146,22 +186,57 @@ public sealed partial class WindowCoordinatorSpec
         var listers = threads.Keys.ToList();
         var (_, completed) = ProgressAndResults();
 
-        // assert: the counters of every LP, each partition's taken on its own thread; the listing's elsewhere (its threads parked)
-        Assert.Equal(["dcsim-partition-0", "dcsim-partition-1"], takers);
+        // assert: the counters of every LP, taken on the group's threads (with a partition each, on each); the listing's elsewhere (its threads parked)
+        if (partitions == localThreads) Assert.Equal(Enumerable.Range(0, partitions).Select(i => $"dcsim-windows-{i}"), takers);
+        Assert.NotEmpty(takers);
+        Assert.All(takers, name => Assert.StartsWith("dcsim-windows-", name, StringComparison.Ordinal));
         Assert.Equal(Enumerable.Range(0, 6).Select(i => $"ring{i}").Order(), ResultsCodec.Decode(counters.Results).EventsByLp.Keys.Order());
         Assert.InRange(counters.SimulatedTime, Millisecond, listed.SimulatedTime);
         Assert.NotEmpty(listers);
-        Assert.DoesNotContain(listers, name => name.StartsWith("dcsim-partition", StringComparison.Ordinal));
+        Assert.DoesNotContain(listers, name => name.StartsWith("dcsim-windows", StringComparison.Ordinal));
         Assert.Equal(Undisturbed(model, LongerScenario), completed.Results);
     }
 
-    [Fact]
-    public void Local_partitions_paused_mid_run_must_apply_a_directive_at_the_barrier_and_give_the_results_of_a_run_given_it_there()
+    [Theory]
+    [InlineData(2, 2)]
+    [InlineData(3, 2)]
+    public void A_pause_while_the_next_window_waits_for_a_listing_must_hold_the_run_at_that_barrier(int partitions, int localThreads)
+    {
+        // arrange: a partition held inside an event past 1 ms until the listing is asked for; the listing's answers held until the pause is in
+        var gate = new MidRunGate(Millisecond);
+        var answers = new SnapshotGate();
+        var model = new RingModel(6, Latency, gate.OnHandle, answers.OnSnapshot);
+        var coordinator = StartRun(model, partitions, localThreads, scenario: PausedScenario);
+        Assert.True(gate.WaitReached(TimeSpan.FromSeconds(30)), "the run never got past 1 ms");
+
+        // act: the threads park for the listing; the next window waits for its answers, and the pause comes meanwhile
+        coordinator.Tell(new QueryServers(1, new ListingQuery("nothing", 1, 0)), TestActor);
+        gate.Release();
+        Assert.True(answers.WaitReached(TimeSpan.FromSeconds(30)), "no partition took the listing's snapshot");
+        var paused = Control(coordinator, new PauseRun(1));
+        answers.Release();
+        var (snapshots, _, held) = AnswersUntilHeld(queries: 1);
+        var resumed = Control(coordinator, new ResumeRun(2));
+        var completed = Completed(TimeSpan.FromMinutes(3));
+
+        // assert: held where the listing was taken, not a window later; the run then ends as if never paused
+        Assert.Equal((true, "paused", "holds at the next barrier"), (paused.Accepted, paused.State, paused.Detail));
+        // (the threads park at the first barrier after the coordinator reads the query: later than 1 ms by however late that is)
+        Assert.InRange(snapshots[1].SimulatedTime, Millisecond, 100 * Millisecond - 1);
+        Assert.Equal(snapshots[1].SimulatedTime, held.SimulatedTime);
+        Assert.True(resumed.Accepted);
+        Assert.Equal(Undisturbed(model, PausedScenario), completed.Results);
+    }
+
+    [Theory]
+    [InlineData(2, 2)]
+    [InlineData(3, 2)]
+    public void Local_partitions_paused_mid_run_must_apply_a_directive_at_the_barrier_and_give_the_results_of_a_run_given_it_there(int partitions, int localThreads)
     {
         // arrange: a partition held inside an event past 1 ms until the pause is in
         var gate = new MidRunGate(Millisecond);
         var model = new RingModel(6, Latency, gate.OnHandle);
-        var coordinator = StartRun(model, 2, scenario: PausedScenario);
+        var coordinator = StartRun(model, partitions, localThreads, scenario: PausedScenario);
         Assert.True(gate.WaitReached(TimeSpan.FromSeconds(30)), "the run never got past 1 ms");
 
         // act
@@ -182,13 +257,15 @@ public sealed partial class WindowCoordinatorSpec
         Assert.NotEqual(Undisturbed(model, PausedScenario), completed.Results);
     }
 
-    [Fact]
-    public void Local_partitions_must_checkpoint_at_barriers_and_roll_back_to_the_last_checkpoint_when_their_member_is_lost()
+    [Theory]
+    [InlineData(2, 2)]
+    [InlineData(3, 2)]
+    public void Local_partitions_must_checkpoint_at_barriers_and_roll_back_to_the_last_checkpoint_when_their_member_is_lost(int partitions, int localThreads)
     {
         // arrange: a partition held inside an event past 2 ms until the loss is said
         var gate = new MidRunGate(2 * Millisecond);
         var model = new RingModel(6, Latency, gate.OnHandle);
-        StartRun(model, 2, maxMemberLosses: 1, scenario: LongerScenario + "kernel.checkpoint-interval = 500us\n");
+        StartRun(model, partitions, localThreads, maxMemberLosses: 1, scenario: LongerScenario + "kernel.checkpoint-interval = 500us\n");
 
         // act: lost 2 ms into the run, after checkpoints at about 0.5, 1, 1.5 and 2 ms
         LoseTheMemberWhileHeld(gate);
@@ -202,10 +279,10 @@ public sealed partial class WindowCoordinatorSpec
         // assert
         var (progress, completed) = ProgressAndResults();
         Assert.InRange(checkpoints.Count, 3, 4);
-        Assert.All(checkpoints, c => Assert.Equal(2, c.Point.Partitions!.Length));
+        Assert.All(checkpoints, c => Assert.Equal(partitions, c.Point.Partitions!.Length));
         Assert.InRange(restart.From.SimulatedTime, 3 * Millisecond / 2, restart.LostAt);
-        Assert.Equal(2, restart.From.Partitions!.Length);
-        Assert.Equal([0, 1], restart.Partitions);
+        Assert.Equal(partitions, restart.From.Partitions!.Length);
+        Assert.Equal(Enumerable.Range(0, partitions), restart.Partitions);
         Assert.Equal(restart.From.SimulatedTime, progress[0].SimulatedTime);
         Assert.Equal(Undisturbed(model, LongerScenario), completed.Results);
     }

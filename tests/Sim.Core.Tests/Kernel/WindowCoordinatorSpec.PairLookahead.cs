@@ -15,18 +15,19 @@ namespace DcSim.SimCore.Tests.Kernel;
 public sealed partial class WindowCoordinatorSpec
 {
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void Partitions_unequally_far_apart_must_give_the_results_of_one_partition_and_of_partitions_all_one_hop_apart(bool localWindows)
+    [InlineData(3)]
+    [InlineData(2)]
+    [InlineData(0)]
+    public void Partitions_unequally_far_apart_must_give_the_results_of_one_partition_and_of_partitions_all_one_hop_apart(int localThreads)
     {
         // arrange
         var pairs = new RingModel(6, Latency, ringLinks: true);
         var common = new RingModel(6, Latency);
 
         // act
-        StartRun(common, 3, localWindows);
+        StartRun(common, 3, localThreads);
         var (_, uniform) = ProgressAndResults();
-        StartRun(pairs, 3, localWindows);
+        StartRun(pairs, 3, localThreads);
         var (_, apart) = ProgressAndResults();
 
         // assert: the windows are cut elsewhere (the tokens pass every partition about once a latency: hardly fewer), never the results
@@ -36,24 +37,26 @@ public sealed partial class WindowCoordinatorSpec
     }
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void Partitions_drifted_apart_must_align_for_queries_pauses_and_directives_and_give_the_results_of_a_run_given_the_directive_there(bool localWindows)
+    [InlineData(3)]
+    [InlineData(2)]
+    [InlineData(0)]
+    public void Partitions_drifted_apart_must_align_for_queries_pauses_and_directives_and_give_the_results_of_a_run_given_the_directive_there(int localThreads)
     {
         // arrange: a partition held inside an event past 1 ms until the first query is sent
         var gate = new MidRunGate(Millisecond);
         var model = new RingModel(6, Latency, gate.OnHandle, ringLinks: true);
-        var coordinator = StartRun(model, 3, localWindows, scenario: LongerScenario);
+        var coordinator = StartRun(model, 3, localThreads, scenario: LongerScenario);
         Assert.True(gate.WaitReached(TimeSpan.FromSeconds(30)), "the run never got past 1 ms");
 
-        // act: a counters query and one with listings while the stretch is out, then a pause, a directive where it holds, the rest
+        // act: a counters query, one with listings and a pause while the stretch is out (all sent while the partition is held: sent
+        // after it goes on, they could find the run over), then a directive where it holds, the rest
         coordinator.Tell(new QueryServers(1), TestActor);
-        gate.Release();
-        var counters = FishForMessage<ServersSnapshot>(_ => true, TimeSpan.FromSeconds(10));
         coordinator.Tell(new QueryServers(2, new ListingQuery("nothing", 1, 0)), TestActor);
-        var listed = FishForMessage<ServersSnapshot>(_ => true, TimeSpan.FromSeconds(10));
-        var paused = Control(coordinator, new PauseRun(1));
-        var held = FishForMessage<RunHeld>(_ => true, TimeSpan.FromSeconds(10));
+        coordinator.Tell(new PauseRun(1), TestActor);
+        gate.Release();
+        var answers = AnswersUntilHeld(queries: 2);
+        var (counters, listed) = (answers.Snapshots[1], answers.Snapshots[2]);
+        var (paused, held) = (answers.Controls.Single(), answers.Held);
         coordinator.Tell(new QueryServers(3, new ListingQuery("nothing", 1, 0)), TestActor);
         var atHold = FishForMessage<ServersSnapshot>(_ => true, TimeSpan.FromSeconds(10));
         var applied = Apply(coordinator, 1, "token", "ring1");
@@ -63,6 +66,7 @@ public sealed partial class WindowCoordinatorSpec
         // assert: the listing and the hold where every partition stands at one time; the directive applied there as if given there
         Assert.InRange(counters.SimulatedTime, Millisecond, listed.SimulatedTime);
         Assert.True(paused.Accepted);
+        Assert.Equal(held.SimulatedTime, listed.SimulatedTime);
         Assert.Equal(held.SimulatedTime, atHold.SimulatedTime);
         Assert.Equal((true, held.SimulatedTime), (applied.Accepted, applied.SimulatedTime));
         var given = InProcessRun.Run(model, ScenarioLoader.Parse(LongerScenario, "test", ".", model), 1,

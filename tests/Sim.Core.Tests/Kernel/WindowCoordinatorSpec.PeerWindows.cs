@@ -21,7 +21,7 @@ public sealed partial class WindowCoordinatorSpec
         // arrange: a partition held inside an event past 1 ms until the first query is sent
         var gate = new MidRunGate(Millisecond);
         var model = new RingModel(6, Latency, gate.OnHandle);
-        var coordinator = StartRun(model, partitions, localWindows: false, scenario: LongerScenario);
+        var coordinator = StartRun(model, partitions, localThreads: 0, scenario: LongerScenario);
         Assert.True(gate.WaitReached(TimeSpan.FromSeconds(30)), "the run never got past 1 ms");
 
         // act: two queries while the stretch is out, then a pause, a directive where it holds, and the rest of the run
@@ -54,7 +54,7 @@ public sealed partial class WindowCoordinatorSpec
         // arrange: a partition held inside an event past 2 ms until the loss is said
         var gate = new MidRunGate(2 * Millisecond);
         var model = new RingModel(6, Latency, gate.OnHandle);
-        StartRun(model, 2, localWindows: false, maxMemberLosses: 1, scenario: LongerScenario + "kernel.checkpoint-interval = 500us\n");
+        StartRun(model, 2, localThreads: 0, maxMemberLosses: 1, scenario: LongerScenario + "kernel.checkpoint-interval = 500us\n");
 
         // act: lost 2 ms into the run, after checkpoints at about 0.5, 1, 1.5 and 2 ms
         LoseTheMemberWhileHeld(gate);
