@@ -2,15 +2,13 @@
 """Issue 14's scaling model (docs/scaling.md), fitted and checked on this machine.
 
     python3 tools/bench/scaling.py measure --dcsim src/Runner/bin/Release/net10.0/dcsim.dll --out /tmp/scaling
-    python3 tools/bench/scaling.py check --out /tmp/scaling
+    python3 tools/bench/scaling.py check --out /tmp/scaling [/tmp/scaling2 ...]
     python3 tools/bench/scaling.py predict --out /tmp/scaling [--hosts 10240 --lookahead-us 1.0 --cores 16 --machines 8]
 
 `measure` runs `dcsim bench` on the large fabric for N processes x C partitions per process (N = 1..3, C = 1..2) at
-100 Mb/s and 1 Gb/s per host and keeps each run's best warm wall time, events and windows. `check` fits the model's
-constants on eight runs (an event's cost on one partition at each rate; a window's waiting and the per-event inflation on
-2 partitions in one process; a window's cost across processes, a + b per remote peer + x per event of the window, from 2 and 3
-processes of one partition at 100 Mb/s and 2 at 1 Gb/s, x per event of a partition's window; o per partition beyond the machine's cores, from 2 x 2 at 100 Mb/s) and
-predicts the other four.
+100 Mb/s and 1 Gb/s per host and keeps each run's best warm wall time, events and windows: one sitting per folder. `check` fits
+the model's constants by least squares over every run of every sitting given (each sitting's own one-partition runs give its c_e,
+an event's cost that day) and, given two sittings or more, predicts each sitting's runs from a fit on the others.
 `predict` applies the fitted constants to a fabric this machine cannot run (N machines x C cores).
 
 The model: a run of E events in W windows on P = N x C partitions, K cores per machine, takes
@@ -54,46 +52,60 @@ def load(out):
         key = (r["rate"], r["nodes"], r["partitions"] // r["nodes"])
         if key not in best or r["wallSeconds"] < best[key]["wallSeconds"]:
             best[key] = r
+    missing = [k for k in ((rate, n, c) for rate, _ in CASES for n, c in GRID) if k not in best]
+    if missing:
+        sys.exit(f"{out}: no run for {', '.join(f'{rate} {n} x {c}' for rate, n, c in missing)}; run `measure` there first")
     return best
 
 
-def fit(best):
-    """c_e from one partition at each rate; s_local and k from 2 partitions in one process (100 Mb/s, then 1 Gb/s); the crossing
-    between processes (a + b per remote peer + x per event of the window) from 2 and 3 processes of one partition at 100 Mb/s and 2 at
-    1 Gb/s; o, what each partition beyond the cores adds to a window (its threads wait for a core), from 2 processes of 2 partitions
-    at 100 Mb/s. Every other run is a prediction."""
-    c = {rate: best[(rate, 1, 1)]["wallSeconds"] / best[(rate, 1, 1)]["events"] for rate, _ in CASES}
+def least_squares(rows, ys):
+    """The coefficients minimising the squared error of rows . coefficients against ys (normal equations, Gauss-Jordan)."""
+    n = len(rows[0])
+    m = [[sum(r[i] * r[j] for r in rows) for j in range(n)] + [sum(r[i] * y for r, y in zip(rows, ys))] for i in range(n)]
+    for col in range(n):
+        pivot = max(range(col, n), key=lambda i: abs(m[i][col]))
+        if abs(m[pivot][col]) < 1e-30:
+            sys.exit("the runs do not determine the model's constants (a singular fit): measure more sittings")
+        m[col], m[pivot] = m[pivot], m[col]
+        for i in range(n):
+            if i != col:
+                f = m[i][col] / m[col][col]
+                m[i] = [a - f * b for a, b in zip(m[i], m[col])]
+    return [m[i][n] / m[i][i] for i in range(n)]
+
+
+def per_event(sitting):
+    """c_e at each rate: one event's cost on one partition, from the sitting's own one-partition run (the work every other run of
+    the sitting is measured against: the host's speed changes between sittings, not within one)."""
+    return {rate: sitting[(rate, 1, 1)]["wallSeconds"] / sitting[(rate, 1, 1)]["events"] for rate, _ in CASES}
+
+
+def fit(sittings):
+    """The model's constants over every run of every sitting, by least squares. s_local: the mean waiting per window of 2
+    partitions in one process at 100 Mb/s, as those runs measured it; k at each rate: what is left of the 2-partition runs once
+    their windows' waiting is taken off, against half the work; the crossing between processes (a + b per remote peer + x per event
+    of a partition's window + o per partition beyond the cores) from every run on 2 and 3 processes at both rates."""
     par = min(2, CORES)
-    # s_local: the waiting per window of 2 partitions in one process at 100 Mb/s (fewest events per window, as measured by the
-    # run itself); k, at each rate: what is left of the 2-partition run once its windows' waiting is taken off, against half
-    # the work (it differs by rate: see docs/scaling.md).
-    a = best[("100Mbps", 1, 2)]
-    s_local = a["wallSeconds"] * a["syncWaitShare"] / a["windows"]
-    k = {rate: (best[(rate, 1, 2)]["wallSeconds"] - best[(rate, 1, 2)]["windows"] * s_local) * par / (best[(rate, 1, 2)]["events"] * c[rate])
-         for rate, _ in CASES}
-
-    def sync(rate, n, per):
-        """A window's cost beyond the work, and its events, on n processes of `per` partitions."""
-        r = best[(rate, n, per)]
-        return (r["wallSeconds"] - r["events"] * c[rate] * k[rate] / par) / r["windows"], r["events"] / r["windows"]
-
-    # s = a + b (P - C) + x E/(W P) + o max(0, P - cores): 2 x 1 has 1 remote peer and no partition beyond the cores, 3 x 1 two
-    # and one, 2 x 2 two and two; 2 x 1 at both rates tells the per-event part (x: per event of a partition's window, which each
-    # partition encodes, sends and takes in alongside the others).
-    s21, few = sync("100Mbps", 2, 1)
-    s31, _ = sync("100Mbps", 3, 1)
-    s22, _ = sync("100Mbps", 2, 2)
-    g21, many = sync("1Gbps", 2, 1)
-    x_event = (g21 - s21) / ((many - few) / 2)
-    over = s22 - s31 - x_event * (few / 4 - few / 3)
-    b_remote = s31 - s21 - over - x_event * (few / 3 - few / 2)
-    a_remote = s21 - b_remote - x_event * few / 2
-    return {"c_e": c["1Gbps"], "c_e_100M": c["100Mbps"], "k": k["1Gbps"], "k_100M": k["100Mbps"], "s_local": s_local, "a_remote": a_remote,
-            "b_remote": b_remote, "x_event": x_event, "over": over}
-
-
-FITTED = [("1Gbps", 1, 1), ("100Mbps", 1, 1), ("100Mbps", 1, 2), ("1Gbps", 1, 2), ("100Mbps", 2, 1), ("100Mbps", 3, 1),
-          ("100Mbps", 2, 2), ("1Gbps", 2, 1)]
+    waits = [s[("100Mbps", 1, 2)] for s in sittings]
+    s_local = sum(r["wallSeconds"] * r["syncWaitShare"] / r["windows"] for r in waits) / len(waits)
+    k = {}
+    for rate, _ in CASES:
+        work = [s[(rate, 1, 2)]["events"] * per_event(s)[rate] / par for s in sittings]
+        rest = [s[(rate, 1, 2)]["wallSeconds"] - s[(rate, 1, 2)]["windows"] * s_local for s in sittings]
+        k[rate] = least_squares([[w] for w in work], rest)[0]
+    rows, ys = [], []
+    for s in sittings:
+        c = per_event(s)
+        for (rate, n, per), r in s.items():
+            if n == 1:
+                continue
+            p = n * per
+            ys.append((r["wallSeconds"] - r["events"] * c[rate] * k[rate] / min(p, CORES)) / r["windows"])
+            rows.append([1, p - per, r["events"] / r["windows"] / p, max(0, p - CORES)])
+    a_remote, b_remote, x_event, over = least_squares(rows, ys)
+    return {"c_e": sum(per_event(s)["1Gbps"] for s in sittings) / len(sittings),
+            "c_e_100M": sum(per_event(s)["100Mbps"] for s in sittings) / len(sittings), "k": k["1Gbps"], "k_100M": k["100Mbps"],
+            "s_local": s_local, "a_remote": a_remote, "b_remote": b_remote, "x_event": x_event, "over": over}
 
 
 def predict_time(consts, events, windows, n, c, cores=CORES, c_e=None, k=None):
@@ -112,30 +124,46 @@ def predict_time(consts, events, windows, n, c, cores=CORES, c_e=None, k=None):
     return events * c_e * k / parallel + windows * sync
 
 
+def describe(consts):
+    return (f"c_e = {consts['c_e'] * 1e9:.0f} ns per event at 1 Gb/s, {consts['c_e_100M'] * 1e9:.0f} ns at 100 Mb/s (the sittings' mean); "
+            f"k = {consts['k']:.2f} at 1 Gb/s, {consts['k_100M']:.2f} at 100 Mb/s; s_local = {consts['s_local'] * 1e6:.1f} µs; "
+            f"across processes a window costs {consts['a_remote'] * 1e6:.1f} µs + {consts['b_remote'] * 1e6:.1f} µs per remote peer + "
+            f"{consts['x_event'] * 1e9:.0f} ns per event of a partition's window, + {consts['over'] * 1e6:.1f} µs per partition beyond the cores")
+
+
 def check(args):
-    best = load(args.out)
-    consts = fit(best)
-    print(f"fitted on this machine ({CORES} cores): c_e = {consts['c_e'] * 1e9:.0f} ns per event at 1 Gb/s, "
-          f"{consts['c_e_100M'] * 1e9:.0f} ns at 100 Mb/s; k = {consts['k']:.2f} at 1 Gb/s, {consts['k_100M']:.2f} at 100 Mb/s; s_local = {consts['s_local'] * 1e6:.1f} µs, "
-          f"across processes a window costs {consts['a_remote'] * 1e6:.1f} µs + {consts['b_remote'] * 1e6:.1f} µs per remote peer + "
-          f"{consts['x_event'] * 1e9:.0f} ns per event of a partition's window, + {consts['over'] * 1e6:.1f} µs per partition beyond the cores")
-    print("| rate | processes x partitions | events per window | measured s | predicted s | error |")
-    print("|---|---|---|---|---|---|")
-    for (rate, n, c), r in sorted(best.items()):
-        c_e = consts["c_e"] if rate == "1Gbps" else consts["c_e_100M"]
-        k = consts["k"] if rate == "1Gbps" else consts["k_100M"]
-        t = predict_time(consts, r["events"], r["windows"], n, c, cores=CORES, c_e=c_e, k=k)
-        fitted = (rate, n, c) in FITTED
-        epw = r["events"] / r["windows"]
-        error = "(fitted)" if fitted else f"{(t / r['wallSeconds'] - 1) * 100:+.0f} %"
-        print(f"| {rate} | {n} x {c} | {epw:,.0f} | {r['wallSeconds']:.3f} | {t:.3f} | {error} |")
+    """Fits on all sittings and, with two or more, predicts each sitting from a fit on the others (its own one-partition runs give
+    its c_e): an error there is one the model makes on runs it never saw."""
+    sittings = [load(out) for out in args.out]
+    consts = fit(sittings)
+    print(f"fitted on {len(sittings)} sitting(s) on this machine ({CORES} cores): {describe(consts)}")
+    held_out = len(sittings) > 1
+    print("| sitting | rate | processes x partitions | events per window | measured s | predicted s | error |")
+    print("|---|---|---|---|---|---|---|")
+    errors = []
+    for i, s in enumerate(sittings):
+        others = fit(sittings[:i] + sittings[i + 1:]) if held_out else consts
+        c = per_event(s)
+        for (rate, n, per), r in sorted(s.items()):
+            if n * per == 1:
+                continue
+            k = others["k"] if rate == "1Gbps" else others["k_100M"]
+            t = predict_time(others, r["events"], r["windows"], n, per, cores=CORES, c_e=c[rate], k=k)
+            error = t / r["wallSeconds"] - 1
+            errors.append(error)
+            print(f"| {os.path.basename(os.path.normpath(args.out[i]))} | {rate} | {n} x {per} | {r['events'] / r['windows']:,.0f} "
+                  f"| {r['wallSeconds']:.3f} | {t:.3f} | {error * 100:+.0f} % |")
+    rms = (sum(e * e for e in errors) / len(errors)) ** 0.5
+    print(f"{'held-out' if held_out else 'in-sample (one sitting: measure more to check on runs the fit never saw)'} error: "
+          f"root mean square {rms * 100:.0f} %, worst {max(errors, key=abs) * 100:+.0f} %")
     # k folds in how unequal the cores are: partitions that meet every window go at the slowest one's pace.
-    for rate, _ in CASES:
-        per_event = best[(rate, 1, 2)].get("busyNsPerEventByPartition")
-        if per_event:
-            print(f"{rate}, 2 partitions in one process: busy {', '.join(f'{ns:.0f}' for ns in per_event)} ns an event "
-                  f"(slowest / fastest {max(per_event) / min(per_event):.2f})")
-    json.dump(consts, open(os.path.join(args.out, "constants.json"), "w"))
+    for i, s in enumerate(sittings):
+        for rate, _ in CASES:
+            busy = s[(rate, 1, 2)].get("busyNsPerEventByPartition")
+            if busy:
+                print(f"{os.path.basename(os.path.normpath(args.out[i]))}, {rate}, 2 partitions in one process: busy "
+                      f"{', '.join(f'{ns:.0f}' for ns in busy)} ns an event (slowest / fastest {max(busy) / min(busy):.2f})")
+    json.dump(consts, open(os.path.join(args.out[0], "constants.json"), "w"))
 
 
 def predict(args):
@@ -181,7 +209,7 @@ def main():
     m.add_argument("--repeat", type=int, default=3)
     m.add_argument("--out", default="/tmp/scaling")
     c = sub.add_parser("check")
-    c.add_argument("--out", default="/tmp/scaling")
+    c.add_argument("--out", nargs="+", default=["/tmp/scaling"], help="one folder per sitting (each measured by `measure`)")
     p = sub.add_parser("predict")
     p.add_argument("--out", default="/tmp/scaling")
     p.add_argument("--hosts", type=int, default=10240)
