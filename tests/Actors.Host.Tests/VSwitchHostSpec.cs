@@ -5,6 +5,7 @@ using DcSim.SimCore.Kernel;
 using DcSim.SimCore.Metrics;
 using DcSim.SimCore.Scenario;
 using DcSim.SimCore.Units;
+using DcSim.Testing;
 using Xunit;
 
 namespace DcSim.ActorsHost.Tests;
@@ -75,8 +76,7 @@ public sealed class VSwitchHostSpec
     public void Packets_without_an_output_must_be_dropped_in_the_vSwitch_and_accounted()
     {
         // arrange: rules that drop UDP port 5001 (generator 1) leaving host 0
-        var dir = Path.Combine(Path.GetTempPath(), $"dcsim-vswitch-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(dir);
+        var dir = Scratch.Directory("vswitch");
         File.WriteAllText(Path.Combine(dir, "rules.txt"),
             "priority=100,udp,in_port=2,udp_dst=5001,actions=drop\npriority=10,in_port=2,actions=output:1\npriority=10,in_port=1,actions=output:2\n");
         var scenario = TwoHosts(WithVSwitch("rules.txt"),
@@ -135,8 +135,7 @@ public sealed class VSwitchHostSpec
     {
         // arrange: generator 0 (UDP 5000) is dropped by a rule with a 1 s idle timeout that its own
         // packets keep busy; generator 1 (UDP 5001) by a rule with a 1 s hard timeout
-        var dir = Path.Combine(Path.GetTempPath(), $"dcsim-timeouts-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(dir);
+        var dir = Scratch.Directory("timeouts");
         File.WriteAllText(Path.Combine(dir, "rules.txt"), string.Join('\n',
             "priority=100,udp,in_port=2,udp_dst=5000,idle_timeout=1,actions=drop",
             "priority=100,udp,in_port=2,udp_dst=5001,hard_timeout=1,actions=drop",

@@ -1,3 +1,4 @@
+using DcSim.Testing;
 using Xunit;
 
 namespace DcSim.EndToEnd;
@@ -23,7 +24,7 @@ public sealed class BadInputSpec
 
     private static (Dcsim.Result Result, string Output, string File) Run(string command, string scenarioText)
     {
-        var dir = Dcsim.TempDirectory("bad");
+        var dir = Scratch.Directory("bad");
         var file = Path.Combine(dir, "scenario.conf");
         File.WriteAllText(file, scenarioText);
         var output = Path.Combine(dir, "out");

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DcSim.Testing;
 using Xunit;
 
 namespace DcSim.EndToEnd;
@@ -10,7 +11,7 @@ public sealed class BenchClusterSpec
     public void Repeats_on_one_cluster_of_two_processes_must_each_give_the_one_process_run()
     {
         // arrange
-        var folder = Dcsim.TempDirectory("bench-cluster");
+        var folder = Scratch.Directory("bench-cluster");
         var one = Path.Combine(folder, "one.jsonl");
         var two = Path.Combine(folder, "two.jsonl");
 

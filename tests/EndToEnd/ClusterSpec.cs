@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using DcSim.Testing;
 using Xunit;
 
 namespace DcSim.EndToEnd;
@@ -17,8 +18,8 @@ public sealed class ClusterSpec
         using var second = Dcsim.Start("node", "--port", "0", "--seed-node", $"127.0.0.1:{port}");
         try
         {
-            var single = Dcsim.TempDirectory("single");
-            var joined = Dcsim.TempDirectory("joined");
+            var single = Scratch.Directory("single");
+            var joined = Scratch.Directory("joined");
 
             // act
             var a = Dcsim.Run(TimeSpan.FromMinutes(3), "run", scenario, "--out", single);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using DcSim.Testing;
 using Xunit;
 
 namespace DcSim.EndToEnd;
@@ -34,7 +35,7 @@ public sealed class ClusterSweepSpec(ClusterSweepSpec.OneProcess reference) : IC
     {
         public OneProcess()
         {
-            var dir = Dcsim.TempDirectory("cluster-sweep-one");
+            var dir = Scratch.Directory("cluster-sweep-one");
             Output = Path.Combine(dir, "out");
             var result = Dcsim.Run(Timeout, ["sweep", ScenarioFile(dir), .. Vary, "--out", Output]);
             Assert.True(result.ExitCode == 0, result.Stdout + result.Stderr);
@@ -76,7 +77,7 @@ public sealed class ClusterSweepSpec(ClusterSweepSpec.OneProcess reference) : IC
     public void Sweep_must_write_the_files_of_a_one_process_sweep_when_its_points_run_on_three_local_members()
     {
         // arrange
-        var dir = Dcsim.TempDirectory("cluster-sweep-nodes");
+        var dir = Scratch.Directory("cluster-sweep-nodes");
         var output = Path.Combine(dir, "out");
 
         // act
@@ -97,7 +98,7 @@ public sealed class ClusterSweepSpec(ClusterSweepSpec.OneProcess reference) : IC
     public void Sweep_must_write_the_files_of_a_one_process_sweep_when_it_joins_a_running_cluster()
     {
         // arrange: two `dcsim node`s; the sweep's own process is the third member
-        var dir = Dcsim.TempDirectory("cluster-sweep-join");
+        var dir = Scratch.Directory("cluster-sweep-join");
         var output = Path.Combine(dir, "out");
         var port = Dcsim.FreePort();
         using var first = Dcsim.StartCapturing("node", "--port", port.ToString());
@@ -144,7 +145,7 @@ public sealed class ClusterSweepSpec(ClusterSweepSpec.OneProcess reference) : IC
     public void Sweep_must_run_a_killed_members_point_again_elsewhere_and_keep_the_points_finished_before()
     {
         // arrange: a sweep on three members, a few points done
-        var output = Path.Combine(Dcsim.TempDirectory("cluster-sweep-kill"), "out");
+        var output = Path.Combine(Scratch.Directory("cluster-sweep-kill"), "out");
         using var sweep = StartSweep(output, nodes: 3, pointsDone: 3);
         var workers = sweep.Workers();
         Assert.Equal(2, workers.Count);
@@ -179,7 +180,7 @@ public sealed class ClusterSweepSpec(ClusterSweepSpec.OneProcess reference) : IC
     public void Resume_must_keep_complete_points_on_a_cluster_too()
     {
         // arrange: the one-process sweep with point 5 cut short
-        var dir = Dcsim.TempDirectory("cluster-sweep-resume");
+        var dir = Scratch.Directory("cluster-sweep-resume");
         var output = Path.Combine(dir, "out");
         foreach (var file in Directory.GetFiles(reference.Output, "*", SearchOption.AllDirectories))
         {
@@ -204,7 +205,7 @@ public sealed class ClusterSweepSpec(ClusterSweepSpec.OneProcess reference) : IC
     public void Ctrl_C_must_stop_a_cluster_sweep_with_130_keeping_the_points_written()
     {
         // arrange: a sweep on two members, a point done
-        var output = Path.Combine(Dcsim.TempDirectory("cluster-sweep-interrupt"), "out");
+        var output = Path.Combine(Scratch.Directory("cluster-sweep-interrupt"), "out");
         using var sweep = StartSweep(output, nodes: 2, pointsDone: 1);
 
         // act: SIGINT, as Ctrl-C on a terminal
@@ -225,7 +226,7 @@ public sealed class ClusterSweepSpec(ClusterSweepSpec.OneProcess reference) : IC
     public void Sweep_must_exit_1_and_write_nothing_when_what_it_joins_does_not_admit_it()
     {
         // arrange: something that accepts connections but is no cluster member
-        var dir = Dcsim.TempDirectory("cluster-sweep-not-admitted");
+        var dir = Scratch.Directory("cluster-sweep-not-admitted");
         var output = Path.Combine(dir, "out");
         var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();
@@ -256,7 +257,7 @@ public sealed class ClusterSweepSpec(ClusterSweepSpec.OneProcess reference) : IC
     public void Sweep_must_exit_2_on_a_bad_cluster_option_and_write_nothing(string expected, params string[] options)
     {
         // arrange
-        var dir = Dcsim.TempDirectory("cluster-sweep-bad");
+        var dir = Scratch.Directory("cluster-sweep-bad");
         var output = Path.Combine(dir, "out");
         var free = Dcsim.FreePort().ToString();
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using DcSim.Testing;
 using Xunit;
 
 namespace DcSim.EndToEnd;
@@ -43,7 +44,7 @@ public sealed class CommandLineSpec
     public void Run_must_refuse_an_output_path_that_is_a_file_and_leave_it_untouched()
     {
         // arrange
-        var dir = Dcsim.TempDirectory("out-file");
+        var dir = Scratch.Directory("out-file");
         var output = Path.Combine(dir, "existing");
         File.WriteAllText(output, "keep me");
 
@@ -60,7 +61,7 @@ public sealed class CommandLineSpec
     public void Run_must_refuse_a_directory_holding_other_files_and_write_nothing_there()
     {
         // arrange
-        var dir = Dcsim.TempDirectory("out-foreign");
+        var dir = Scratch.Directory("out-foreign");
         var output = Path.Combine(dir, "out");
         Directory.CreateDirectory(output);
         File.WriteAllText(Path.Combine(output, "notes.txt"), "mine");
@@ -76,7 +77,7 @@ public sealed class CommandLineSpec
     [Fact]
     public void Run_must_refuse_an_output_path_it_cannot_create()
     {
-        var dir = Dcsim.TempDirectory("out-proc");
+        var dir = Scratch.Directory("out-proc");
         var result = Dcsim.Run(TimeSpan.FromMinutes(1), "run", WriteScenario(dir), "--out", "/proc/dcsim-results");
         AssertOneLine(result, "--out /proc/dcsim-results: cannot write in '/proc'");
     }
@@ -85,7 +86,7 @@ public sealed class CommandLineSpec
     public void Run_must_replace_the_results_of_an_earlier_run_in_its_output_directory()
     {
         // arrange: a first run's results
-        var dir = Dcsim.TempDirectory("out-rerun");
+        var dir = Scratch.Directory("out-rerun");
         var scenario = WriteScenario(dir);
         var output = Path.Combine(dir, "out");
         var first = Dcsim.Run(TimeSpan.FromMinutes(2), "run", scenario, "--out", output);
@@ -103,7 +104,7 @@ public sealed class CommandLineSpec
     public void Run_must_exit_2_at_once_when_the_http_port_is_in_use()
     {
         // arrange: hold a loopback port
-        var dir = Dcsim.TempDirectory("http-busy");
+        var dir = Scratch.Directory("http-busy");
         var output = Path.Combine(dir, "out");
         using var holder = new TcpListener(IPAddress.Loopback, 0);
         holder.Start();

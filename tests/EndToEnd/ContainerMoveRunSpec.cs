@@ -1,4 +1,5 @@
 using System.Globalization;
+using DcSim.Testing;
 using Xunit;
 
 namespace DcSim.EndToEnd;
@@ -34,7 +35,7 @@ public sealed class ContainerMoveRunSpec
 
     private static string Run(string scenario, params string[] extra)
     {
-        var output = Dcsim.TempDirectory("migration-container");
+        var output = Scratch.Directory("migration-container");
         var result = Dcsim.Run(Timeout, ["run", scenario, "--out", output, .. extra]);
         Assert.True(result.ExitCode == 0, $"exit {result.ExitCode}\n{result.Stdout}\n{result.Stderr}");
         return output;
@@ -44,7 +45,7 @@ public sealed class ContainerMoveRunSpec
     public void Container_moves_must_give_identical_results_on_one_process_and_on_three()
     {
         // arrange
-        var scenario = Path.Combine(Dcsim.TempDirectory("migration-container-scenario"), "across.conf");
+        var scenario = Path.Combine(Scratch.Directory("migration-container-scenario"), "across.conf");
         File.WriteAllText(scenario, AcrossRacks);
 
         // act
@@ -67,7 +68,7 @@ public sealed class ContainerMoveRunSpec
     public void The_example_container_moves_must_be_reported_in_migrations_csv_with_their_downtimes()
     {
         // act
-        var output = Dcsim.TempDirectory("migration-container");
+        var output = Scratch.Directory("migration-container");
         var result = Dcsim.Run(Timeout, ["run", Dcsim.RepositoryFile("config/scenarios/migration-container.conf"), "--out", output]);
 
         // assert

@@ -131,14 +131,6 @@ internal static class Dcsim
         return port;
     }
 
-    /// <summary>A fresh empty directory under the system temp folder.</summary>
-    public static string TempDirectory(string prefix)
-    {
-        var dir = Path.Combine(Path.GetTempPath(), $"dcsim-{prefix}-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(dir);
-        return dir;
-    }
-
     public static string RepositoryFile(string relative)
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);

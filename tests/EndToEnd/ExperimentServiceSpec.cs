@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using DcSim.Testing;
 using Xunit;
 
 namespace DcSim.EndToEnd;
@@ -17,7 +18,7 @@ public sealed class ExperimentServiceSpec : IDisposable
     private const string ScenarioPath = "config/scenarios/determinism.conf";
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
 
-    private readonly string _experiments = Dcsim.TempDirectory("service");
+    private readonly string _experiments = Scratch.Directory("service");
     private readonly int _http = Dcsim.FreePort();
     private readonly List<Dcsim.Background> _nodes = [];
     private readonly HttpClient _client;
@@ -73,7 +74,7 @@ public sealed class ExperimentServiceSpec : IDisposable
     /// <summary>`dcsim run` of the scenario on one process: the results the service's must equal.</summary>
     private static string RunLocally(string scenario = ScenarioPath)
     {
-        var output = Dcsim.TempDirectory("service-run");
+        var output = Scratch.Directory("service-run");
         var run = Dcsim.Run(Patience, "run", Dcsim.RepositoryFile(scenario), "--out", output, "--journal", "off");
         Assert.True(run.ExitCode == 0, run.Stderr);
         return output;
@@ -111,7 +112,7 @@ public sealed class ExperimentServiceSpec : IDisposable
         await Json(HttpMethod.Post, $"/experiments/{id}/resume");
         var completed = await AwaitProgress(id, s => s.GetProperty("state").GetString() is "completed" or "failed" or "stopped");
         var files = await Json(HttpMethod.Get, $"/experiments/{id}/results");
-        var downloaded = Dcsim.TempDirectory("service-http");
+        var downloaded = Scratch.Directory("service-http");
         foreach (var f in files.GetProperty("files").EnumerateArray())
             await File.WriteAllBytesAsync(Path.Combine(downloaded, f.GetProperty("name").GetString()!),
                 await _client.GetByteArrayAsync(f.GetProperty("href").GetString()));
@@ -196,7 +197,7 @@ public sealed class ExperimentServiceSpec : IDisposable
         var table = Dcsim.Run(Patience, "list", "--server", Server);
         var status = Dcsim.Run(Patience, "status", id, "--server", Server);
         var query = Dcsim.Run(Patience, "query", id, "servers/host8", "--server", Server, "--json");
-        var output = Dcsim.TempDirectory("service-client");
+        var output = Scratch.Directory("service-client");
         var results = Dcsim.Run(Patience, "results", id, "--out", output, "--server", Server);
         var stopCompleted = Dcsim.Run(Patience, "stop", id, "--server", Server);
         var unknown = Dcsim.Run(Patience, "status", "no-such-id", "--server", Server);

@@ -1,3 +1,4 @@
+using DcSim.Testing;
 using Xunit;
 
 namespace DcSim.EndToEnd;
@@ -13,7 +14,7 @@ public sealed class FastStartSpec
 
     private static (string Output, Dcsim.Result Result) RunScenario(string scenario, params string[] extra)
     {
-        var output = Dcsim.TempDirectory("fast-start");
+        var output = Scratch.Directory("fast-start");
         var result = Dcsim.Run(Timeout, ["run", scenario, "--out", output, .. extra]);
         Assert.True(result.ExitCode == 0, $"exit {result.ExitCode}\n{result.Stdout}\n{result.Stderr}");
         return (output, result);
@@ -24,7 +25,7 @@ public sealed class FastStartSpec
     {
         // arrange: the determinism scenario with a checkpoint every simulated millisecond, so that the journal records some
         // (and its CDF files beside it)
-        var folder = Dcsim.TempDirectory("fast-start-scenario");
+        var folder = Scratch.Directory("fast-start-scenario");
         var scenario = Path.Combine(folder, "determinism.conf");
         File.WriteAllText(scenario, File.ReadAllText(Dcsim.RepositoryFile("config/scenarios/determinism.conf")) + "\nkernel.checkpoint-interval = 1ms\n");
         Directory.CreateDirectory(Path.Combine(folder, "cdf"));

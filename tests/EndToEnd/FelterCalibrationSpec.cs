@@ -1,4 +1,5 @@
 using System.Globalization;
+using DcSim.Testing;
 using Xunit;
 
 namespace DcSim.EndToEnd;
@@ -14,7 +15,7 @@ public sealed class FelterCalibrationSpec
     public void Felter_scenario_must_reproduce_the_papers_round_trips_and_their_order()
     {
         // arrange
-        var output = Dcsim.TempDirectory("felter");
+        var output = Scratch.Directory("felter");
 
         // act
         var result = Dcsim.Run(TimeSpan.FromMinutes(4), "run", Dcsim.RepositoryFile("config/scenarios/felter-2015.conf"), "--out", output);

@@ -1,3 +1,4 @@
+using DcSim.Testing;
 using Xunit;
 
 namespace DcSim.EndToEnd;
@@ -15,7 +16,7 @@ public sealed class GoldenResultsSpec
 
     private static string Run(string scenario, params string[] extra)
     {
-        var output = Dcsim.TempDirectory("golden");
+        var output = Scratch.Directory("golden");
         var file = Dcsim.RepositoryFile(Path.Combine("config", "scenarios", scenario + ".conf"));
         var result = Dcsim.Run(Timeout, ["run", file, "--out", output, .. extra]);
         Assert.True(result.ExitCode == 0, $"dcsim run {scenario} {string.Join(' ', extra)}: exit {result.ExitCode}\n{result.Stdout}\n{result.Stderr}");

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using DcSim.Testing;
 using Xunit;
 
 namespace DcSim.EndToEnd;
@@ -12,7 +13,7 @@ public sealed class InterruptSpec
     public async Task Ctrl_C_must_stop_the_run_say_so_and_leave_no_result_files(int nodes)
     {
         // arrange: a run far longer than the test waits, under way
-        var dir = Dcsim.TempDirectory("interrupt");
+        var dir = Scratch.Directory("interrupt");
         var scenario = Path.Combine(dir, "long.conf");
         File.WriteAllText(scenario, """
             name = "long"
@@ -46,7 +47,7 @@ public sealed class InterruptSpec
     {
         // arrange: `dcsim node --http`, idle or running an experiment far longer than the test waits
         var http = Dcsim.FreePort();
-        using var node = Dcsim.StartCapturing("node", "--port", "0", "--http", http.ToString(), "--experiments", Dcsim.TempDirectory("sigterm"));
+        using var node = Dcsim.StartCapturing("node", "--port", "0", "--http", http.ToString(), "--experiments", Scratch.Directory("sigterm"));
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (!node.Stdout.Contains("dcsim node ") && DateTime.UtcNow < deadline) await Task.Delay(100);
         Assert.True(node.Stdout.Contains("dcsim node "), node.Stdout + node.Stderr);

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Akka.Actor;
 using DcSim.Runner.Persistence;
+using DcSim.Testing;
 using Xunit;
 
 namespace DcSim.EndToEnd;
@@ -64,7 +65,7 @@ public sealed class JournalSpec
     public async Task Run_must_record_definition_progress_and_completion_in_its_journal(string store)
     {
         // arrange
-        var dir = Dcsim.TempDirectory("journal-run");
+        var dir = Scratch.Directory("journal-run");
         var output = Path.Combine(dir, "out");
         var connection = Environment.GetEnvironmentVariable("DCSIM_TEST_POSTGRES");
         string[] journal = store == "sqlite" ? [] : ["--journal", connection!];
@@ -92,7 +93,7 @@ public sealed class JournalSpec
     public void Journal_command_must_print_the_record_and_a_rerun_must_replace_it()
     {
         // arrange: two runs into one folder
-        var dir = Dcsim.TempDirectory("journal-print");
+        var dir = Scratch.Directory("journal-print");
         var output = Path.Combine(dir, "out");
         var scenario = Write(dir, "s.conf", Scenario);
         var first = Dcsim.Run(Limit, "run", scenario, "--out", output);
@@ -125,7 +126,7 @@ public sealed class JournalSpec
     public void Run_without_journal_must_write_none_and_remove_an_earlier_runs()
     {
         // arrange: a run with its journal, then one into the same folder with the journal off
-        var dir = Dcsim.TempDirectory("journal-off");
+        var dir = Scratch.Directory("journal-off");
         var output = Path.Combine(dir, "out");
         var scenario = Write(dir, "s.conf", Scenario);
         Assert.Equal(0, Dcsim.Run(Limit, "run", scenario, "--out", output).ExitCode);
@@ -146,7 +147,7 @@ public sealed class JournalSpec
     {
         // arrange: an undisturbed run, and one killed (SIGKILL, no chance to clean up) once it is simulating
         string[] journal = store == "sqlite" ? [] : ["--journal", Environment.GetEnvironmentVariable("DCSIM_TEST_POSTGRES")!];
-        var dir = Dcsim.TempDirectory("journal-resume");
+        var dir = Scratch.Directory("journal-resume");
         var (undisturbed, killed) = (Path.Combine(dir, "undisturbed"), Path.Combine(dir, "killed"));
         var scenario = Write(dir, "long.conf", LongScenario);
         var reference = Dcsim.Run(Limit, "run", scenario, "--out", undisturbed);
@@ -181,7 +182,7 @@ public sealed class JournalSpec
     public async Task Resume_after_SIGKILL_must_continue_from_the_last_checkpoint_and_give_the_undisturbed_result_files()
     {
         // arrange: the long scenario on one partition with a checkpoint every 100 ms of simulated time, killed after 700 ms
-        var dir = Dcsim.TempDirectory("journal-checkpoint");
+        var dir = Scratch.Directory("journal-checkpoint");
         var (undisturbed, killed) = (Path.Combine(dir, "undisturbed"), Path.Combine(dir, "killed"));
         var scenario = Write(dir, "long.conf", LongScenario + "\nkernel.checkpoint-interval = 100ms\nkernel.partitions = 1\n");
         var reference = Dcsim.Run(Limit, "run", scenario, "--out", undisturbed);
@@ -219,7 +220,7 @@ public sealed class JournalSpec
     public void Resume_must_refuse_a_completed_run_and_a_folder_without_journal_and_write_nothing()
     {
         // arrange: a completed run, an empty folder, and one whose run was journaled in a database
-        var dir = Dcsim.TempDirectory("journal-refuse");
+        var dir = Scratch.Directory("journal-refuse");
         var (done, empty, elsewhere) = (Path.Combine(dir, "done"), Path.Combine(dir, "empty"), Path.Combine(dir, "elsewhere"));
         Directory.CreateDirectory(empty);
         Directory.CreateDirectory(elsewhere);
@@ -266,7 +267,7 @@ public sealed class JournalSpec
     public void Unreachable_postgresql_must_exit_2_naming_the_option_or_the_key_before_anything_runs()
     {
         // arrange: a port where nothing listens
-        var dir = Dcsim.TempDirectory("journal-unreachable");
+        var dir = Scratch.Directory("journal-unreachable");
         var output = Path.Combine(dir, "out");
         var port = Dcsim.FreePort();
         var url = $"postgresql://akka:secret@127.0.0.1:{port}/dcsim";

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using DcSim.Testing;
 using Xunit;
 
 namespace DcSim.EndToEnd;
@@ -17,7 +18,7 @@ public sealed class MidRunSeriesSpec : IDisposable
     private const string ScenarioPath = "config/scenarios/determinism.conf";
     private const long HeldAtPs = 1_550_000_000;
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
-    private readonly string _experiments = Dcsim.TempDirectory("series");
+    private readonly string _experiments = Scratch.Directory("series");
     private readonly int _http = Dcsim.FreePort();
     private readonly Dcsim.Background _node;
     private readonly HttpClient _client;
@@ -46,7 +47,7 @@ public sealed class MidRunSeriesSpec : IDisposable
     public async Task A_held_run_must_show_the_cwnd_trace_and_incast_rounds_so_far_and_its_results_must_not_change()
     {
         // arrange
-        var local = Dcsim.TempDirectory("series-run");
+        var local = Scratch.Directory("series-run");
         var run = Dcsim.Run(Patience, "run", Dcsim.RepositoryFile(ScenarioPath), "--out", local, "--journal", "off");
         Assert.True(run.ExitCode == 0, run.Stderr);
         var deadline = DateTime.UtcNow + Patience;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using DcSim.Testing;
 using Xunit;
 
 namespace DcSim.EndToEnd;
@@ -45,9 +46,9 @@ public sealed class MigrationAgainstSimGridSpec
     public void A_migration_in_a_full_run_must_take_the_time_and_downtime_SimGrid_gives_within_ten_percent()
     {
         // arrange
-        var scenario = Path.Combine(Dcsim.TempDirectory("migration-simgrid"), "cell.conf");
+        var scenario = Path.Combine(Scratch.Directory("migration-simgrid"), "cell.conf");
         File.WriteAllText(scenario, Cell);
-        var output = Dcsim.TempDirectory("migration-simgrid-out");
+        var output = Scratch.Directory("migration-simgrid-out");
         var peer = Row(Dcsim.RepositoryFile("tools/simgrid-migration/results/simgrid.csv"),
             r => r["ram_gib"] == "1" && r["dirty_mbps"] == "100" && r["link_gbps"] == "10" && r["compete"] == "none");
 

@@ -1,3 +1,4 @@
+using DcSim.Testing;
 using Xunit;
 
 namespace DcSim.EndToEnd;
@@ -57,7 +58,7 @@ public sealed class MigrationBadInputSpec
     private static void AssertRejected(string command, string scenario, int line, string key, string message)
     {
         // arrange
-        var dir = Dcsim.TempDirectory("migration");
+        var dir = Scratch.Directory("migration");
         var file = Path.Combine(dir, "scenario.conf");
         File.WriteAllText(file, scenario);
         var output = Path.Combine(dir, "out");

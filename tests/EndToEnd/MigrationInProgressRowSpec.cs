@@ -1,4 +1,5 @@
 using System.Globalization;
+using DcSim.Testing;
 using Xunit;
 
 namespace DcSim.EndToEnd;
@@ -12,9 +13,9 @@ public sealed class MigrationInProgressRowSpec
     public void A_migration_the_run_ends_during_must_report_the_rounds_it_sent_and_why_it_stopped()
     {
         // arrange: migration-ovs.conf's VM sends its 512 MiB in one round and stops at about 1.32 s; it resumes at about 1.52 s
-        var scenario = Path.Combine(Dcsim.TempDirectory("migration-cut"), "cut.conf");
+        var scenario = Path.Combine(Scratch.Directory("migration-cut"), "cut.conf");
         File.WriteAllText(scenario, File.ReadAllText(Dcsim.RepositoryFile("config/scenarios/migration-ovs.conf")) + "\nduration = 1400ms\n");
-        var output = Dcsim.TempDirectory("migration-cut-out");
+        var output = Scratch.Directory("migration-cut-out");
 
         // act
         var result = Dcsim.Run(Timeout, "run", scenario, "--out", output);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using DcSim.Testing;
 using Xunit;
 
 namespace DcSim.EndToEnd;
@@ -22,7 +23,7 @@ public sealed class MigrationOvsVsSriovSpec
 
     private static Run RunScenario(string name)
     {
-        var output = Dcsim.TempDirectory("migration-" + name);
+        var output = Scratch.Directory("migration-" + name);
         var result = Dcsim.Run(Timeout, "run", Dcsim.RepositoryFile($"config/scenarios/migration-{name}.conf"), "--out", output);
         Assert.True(result.ExitCode == 0, $"exit {result.ExitCode}\n{result.Stdout}\n{result.Stderr}");
         var lines = File.ReadAllLines(Path.Combine(output, "migrations.csv"));

@@ -1,4 +1,5 @@
 using System.Globalization;
+using DcSim.Testing;
 using Xunit;
 
 namespace DcSim.EndToEnd;
@@ -31,7 +32,7 @@ public sealed class MigrationRunSpec
 
     private static (string Output, string Stdout) RunScenarioPrinting(string scenario, params string[] extra)
     {
-        var output = Dcsim.TempDirectory("migration");
+        var output = Scratch.Directory("migration");
         var result = Dcsim.Run(Timeout, ["run", scenario, "--out", output, .. extra]);
         Assert.True(result.ExitCode == 0, $"exit {result.ExitCode}\n{result.Stdout}\n{result.Stderr}");
         return (output, result.Stdout);
@@ -70,7 +71,7 @@ public sealed class MigrationRunSpec
     public void A_VM_migrating_to_another_process_must_give_identical_results_on_one_process_and_on_three()
     {
         // arrange
-        var scenario = Path.Combine(Dcsim.TempDirectory("migration-scenario"), "across.conf");
+        var scenario = Path.Combine(Scratch.Directory("migration-scenario"), "across.conf");
         File.WriteAllText(scenario, AcrossRacks);
 
         // act

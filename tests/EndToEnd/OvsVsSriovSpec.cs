@@ -1,4 +1,5 @@
 using System.Globalization;
+using DcSim.Testing;
 using Xunit;
 
 namespace DcSim.EndToEnd;
@@ -19,7 +20,7 @@ public sealed class OvsVsSriovSpec
     public void Sriov_must_reach_the_line_rate_with_no_host_CPU_while_the_OVS_paths_are_capped_by_host_cores()
     {
         // act
-        var output = Path.Combine(Dcsim.TempDirectory("ovs-vs-sriov"), "out");
+        var output = Path.Combine(Scratch.Directory("ovs-vs-sriov"), "out");
         var result = Dcsim.Run(TimeSpan.FromMinutes(3), "sweep", Dcsim.RepositoryFile("config/scenarios/ovs-vs-sriov.conf"),
             "--vary", Paths, "--vary", PollModeGuest, "--out", output);
 

@@ -1,3 +1,4 @@
+using DcSim.Testing;
 using Xunit;
 
 namespace DcSim.EndToEnd;
@@ -13,7 +14,7 @@ public sealed class PairLookaheadSpec
 
     private static string Run(string scenario, params string[] extra)
     {
-        var output = Dcsim.TempDirectory("pairs");
+        var output = Scratch.Directory("pairs");
         var result = Dcsim.Run(Timeout, ["run", scenario, "--out", output, "--journal", "off", .. extra]);
         Assert.True(result.ExitCode == 0, $"exit {result.ExitCode}\n{result.Stdout}\n{result.Stderr}");
         return output;

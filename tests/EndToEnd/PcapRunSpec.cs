@@ -1,4 +1,5 @@
 using System.Globalization;
+using DcSim.Testing;
 using Xunit;
 
 namespace DcSim.EndToEnd;
@@ -29,7 +30,7 @@ public sealed class PcapRunSpec
 
     private static string RunScenario(params string[] extra)
     {
-        var dir = Dcsim.TempDirectory("pcap");
+        var dir = Scratch.Directory("pcap");
         var scenario = Path.Combine(dir, "pcap.conf");
         File.WriteAllText(scenario, Scenario);
         var output = Path.Combine(dir, "out");

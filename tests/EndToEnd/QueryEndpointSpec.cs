@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
+using DcSim.Testing;
 using Xunit;
 
 namespace DcSim.EndToEnd;
@@ -12,7 +13,7 @@ public sealed class QueryEndpointSpec
     public async Task Servers_must_be_queryable_over_HTTP_while_the_run_goes_on()
     {
         // arrange: a long run with vSwitches and the endpoint on a free loopback port
-        var dir = Dcsim.TempDirectory("http");
+        var dir = Scratch.Directory("http");
         var scenario = Path.Combine(dir, "long.conf");
         File.WriteAllText(scenario, """
             name = "long-vswitch"

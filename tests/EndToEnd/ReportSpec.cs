@@ -1,4 +1,5 @@
 using System.Xml.Linq;
+using DcSim.Testing;
 using Xunit;
 
 namespace DcSim.EndToEnd;
@@ -14,7 +15,7 @@ public sealed class ReportSpec
     public void Report_must_tabulate_and_plot_a_runs_results_and_give_the_same_page_as_run_with_report()
     {
         // arrange: determinism.conf (3 ms, 12 hosts: every generator kind, drops, TCP, udp-rr)
-        var dir = Dcsim.TempDirectory("report");
+        var dir = Scratch.Directory("report");
         var (results, withReport) = (Path.Combine(dir, "run"), Path.Combine(dir, "run-with-report"));
         var run = Dcsim.Run(Timeout, "run", Scenario, "--out", results);
         Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
@@ -43,7 +44,7 @@ public sealed class ReportSpec
     public void Report_must_exit_2_naming_a_folder_that_is_not_a_result_folder()
     {
         // arrange
-        var dir = Dcsim.TempDirectory("report-empty");
+        var dir = Scratch.Directory("report-empty");
 
         // act
         var result = Dcsim.Run(Timeout, "report", dir);

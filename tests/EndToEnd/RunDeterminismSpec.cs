@@ -1,3 +1,4 @@
+using DcSim.Testing;
 using Xunit;
 
 namespace DcSim.EndToEnd;
@@ -10,7 +11,7 @@ public sealed class RunDeterminismSpec
 
     private static string RunScenario(string scenario, params string[] extra)
     {
-        var output = Dcsim.TempDirectory("run");
+        var output = Scratch.Directory("run");
         var result = Dcsim.Run(Timeout, ["run", scenario, "--out", output, .. extra]);
         Assert.True(result.ExitCode == 0, $"exit {result.ExitCode}\n{result.Stdout}\n{result.Stderr}");
         foreach (var f in Files) Assert.True(File.Exists(Path.Combine(output, f)), $"{f} missing");
@@ -61,7 +62,7 @@ public sealed class RunDeterminismSpec
     public void The_ovs_versus_sriov_experiment_must_be_identical_on_one_and_two_nodes(string path, string overrides)
     {
         // arrange: the flagship as written (SR-IOV), or with the servers under test on OVS-DPDK
-        var file = Path.Combine(Dcsim.TempDirectory($"flagship-{path}"), "ovs-vs-sriov.conf");
+        var file = Path.Combine(Scratch.Directory($"flagship-{path}"), "ovs-vs-sriov.conf");
         File.WriteAllText(file, File.ReadAllText(Dcsim.RepositoryFile("config/scenarios/ovs-vs-sriov.conf")) + "\n" + overrides);
 
         // act

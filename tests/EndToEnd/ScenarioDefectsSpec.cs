@@ -1,3 +1,4 @@
+using DcSim.Testing;
 using Xunit;
 
 namespace DcSim.EndToEnd;
@@ -10,7 +11,7 @@ public sealed class ScenarioDefectsSpec
 {
     private static (Dcsim.Result Result, string Output, string File) Run(string scenario, params string[] command)
     {
-        var dir = Dcsim.TempDirectory("defect");
+        var dir = Scratch.Directory("defect");
         var file = Path.Combine(dir, "scenario.conf");
         File.WriteAllText(file, scenario);
         File.WriteAllText(Path.Combine(dir, "rules.txt"), "priority=10,in_port=1,actions=output:2\npriority=10,in_port=2,nonsense=3,actions=output:1\n");

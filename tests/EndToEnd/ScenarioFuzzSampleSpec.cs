@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using DcSim.ActorsHost.Tests.Fuzz;
+using DcSim.Testing;
 using Xunit;
 
 namespace DcSim.EndToEnd;
@@ -27,7 +28,7 @@ public sealed class ScenarioFuzzSampleSpec
     public void Dcsim_must_run_or_reject_with_located_errors_every_mutated_scenario()
     {
         // arrange: the scenarios' CDF and rules files next to the mutated copies
-        var dir = Dcsim.TempDirectory("fuzz");
+        var dir = Scratch.Directory("fuzz");
         var examples = Dcsim.RepositoryFile("config/scenarios");
         foreach (var sub in new[] { "cdf", "rules" })
         {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using DcSim.Testing;
 using Xunit;
 
 namespace DcSim.EndToEnd;
@@ -32,7 +33,7 @@ public sealed class ShellSpec
     public void A_script_must_replay_byte_identically_with_the_idle_path_rtts_and_the_bottleneck_rate()
     {
         // arrange
-        var dir = Dcsim.TempDirectory("shell");
+        var dir = Scratch.Directory("shell");
         var script = Path.Combine(dir, "script.txt");
         File.WriteAllLines(script, ["nodes", "pingall", "ping host0 host3", "ping host0 host1 count 3 interval 10us", "iperf host0 host2 20ms", "dump host0/shell",
             "run 1ms", "time"]);
@@ -62,7 +63,7 @@ public sealed class ShellSpec
     public void A_session_typed_on_standard_input_must_record_a_script_that_replays_it()
     {
         // arrange
-        var dir = Dcsim.TempDirectory("shell-record");
+        var dir = Scratch.Directory("shell-record");
         var record = Path.Combine(dir, "record.txt");
         var saved = Path.Combine(dir, "saved.txt");
 
@@ -86,7 +87,7 @@ public sealed class ShellSpec
     {
         // arrange: web-0 (16 MiB, running from 2 ms) on host 0 gets a UDP stream from host 3; db-0 on host 2 gives host 2 a bridge for web-0
         // to arrive at
-        var dir = Dcsim.TempDirectory("shell-migrate");
+        var dir = Scratch.Directory("shell-migrate");
         var scenario = Path.Combine(dir, "rack.conf");
         File.WriteAllText(scenario, """
             duration = 300ms
@@ -117,7 +118,7 @@ public sealed class ShellSpec
     public void Dump_flows_must_print_a_vswitchs_rules_and_megaflows_as_OVS_does_consistent_with_its_cache_counters_and_replay_identically()
     {
         // arrange: vswitch-kernel.conf, its servers' vSwitches running config/scenarios/rules/host-acl.txt (4 rules) over traffic
-        var dir = Dcsim.TempDirectory("shell-flows");
+        var dir = Scratch.Directory("shell-flows");
         var script = Path.Combine(dir, "script.txt");
         File.WriteAllLines(script, ["run 2ms", "ovs-ofctl dump-flows host0", "ovs-appctl dpctl/dump-flows host0", "dump host0/vswitch"]);
         var scenario = Dcsim.RepositoryFile("config/scenarios/vswitch-kernel.conf");

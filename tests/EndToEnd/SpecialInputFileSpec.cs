@@ -1,3 +1,4 @@
+using DcSim.Testing;
 using Xunit;
 
 namespace DcSim.EndToEnd;
@@ -21,7 +22,7 @@ public sealed class SpecialInputFileSpec
     public void Ovs_trace_must_exit_2_with_one_line_when_the_rules_or_packets_are_a_directory_or_dev_zero()
     {
         // arrange
-        var dir = Dcsim.TempDirectory("special");
+        var dir = Scratch.Directory("special");
         var rules = Path.Combine(dir, "rules.txt");
         File.WriteAllText(rules, "priority=1,actions=output:2\n");
         var name = Path.GetFileName(dir);
@@ -37,7 +38,7 @@ public sealed class SpecialInputFileSpec
     public void A_scenario_whose_CDF_is_dev_zero_must_exit_2_naming_file_line_and_key()
     {
         // arrange
-        var dir = Dcsim.TempDirectory("special");
+        var dir = Scratch.Directory("special");
         var scenario = Path.Combine(dir, "scenario.conf");
         File.WriteAllText(scenario, """
             name = "special"
@@ -59,7 +60,7 @@ public sealed class SpecialInputFileSpec
     public void A_scenario_whose_vswitch_rules_are_dev_zero_must_exit_2_with_one_line()
     {
         // arrange
-        var dir = Dcsim.TempDirectory("special");
+        var dir = Scratch.Directory("special");
         var scenario = Path.Combine(dir, "scenario.conf");
         File.WriteAllText(scenario, """
             name = "special"

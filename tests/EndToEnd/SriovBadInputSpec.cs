@@ -1,3 +1,4 @@
+using DcSim.Testing;
 using Xunit;
 
 namespace DcSim.EndToEnd;
@@ -18,7 +19,7 @@ public sealed class SriovBadInputSpec
 
     private static (Dcsim.Result Result, string Output, string File) Run(string command, string scenarioText)
     {
-        var dir = Dcsim.TempDirectory("sriov");
+        var dir = Scratch.Directory("sriov");
         var file = Path.Combine(dir, "scenario.conf");
         File.WriteAllText(file, scenarioText);
         var output = Path.Combine(dir, "out");

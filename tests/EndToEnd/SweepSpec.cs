@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using DcSim.Testing;
 using Xunit;
 
 namespace DcSim.EndToEnd;
@@ -42,7 +43,7 @@ public sealed class SweepSpec
     public void Sweep_must_give_each_point_the_files_of_dcsim_run_of_that_point_and_a_table_and_report_over_all()
     {
         // arrange
-        var dir = Dcsim.TempDirectory("sweep");
+        var dir = Scratch.Directory("sweep");
 
         // act
         var stdout = Sweep(dir);
@@ -109,7 +110,7 @@ public sealed class SweepSpec
     public void Resume_must_keep_complete_points_and_run_only_the_unfinished()
     {
         // arrange: a finished sweep, then point 3 as a run killed before its last file
-        var dir = Dcsim.TempDirectory("sweep-resume");
+        var dir = Scratch.Directory("sweep-resume");
         Sweep(dir);
         var output = Path.Combine(dir, "out");
         var csv = File.ReadAllText(Path.Combine(output, "sweep.csv"));
@@ -141,7 +142,7 @@ public sealed class SweepSpec
     public void Sweep_must_exit_2_naming_a_bad_key_or_value_and_write_nothing(string vary, string expected)
     {
         // arrange
-        var dir = Dcsim.TempDirectory("sweep-bad");
+        var dir = Scratch.Directory("sweep-bad");
         var file = Path.Combine(dir, "scenario.conf");
         File.WriteAllText(file, Scenario);
         var output = Path.Combine(dir, "out");

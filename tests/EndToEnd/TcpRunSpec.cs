@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using DcSim.Testing;
 using Xunit;
 
 namespace DcSim.EndToEnd;
@@ -46,7 +47,7 @@ public sealed class TcpRunSpec
     public void A_TCP_run_must_write_flows_series_rr_and_summary_with_the_numbers_of_the_wire()
     {
         // arrange
-        var dir = Dcsim.TempDirectory("tcp-run");
+        var dir = Scratch.Directory("tcp-run");
         var file = Path.Combine(dir, "tcp.conf");
         File.WriteAllText(file, Scenario);
         var output = Path.Combine(dir, "out");

@@ -1,3 +1,4 @@
+using DcSim.Testing;
 using Xunit;
 
 namespace DcSim.EndToEnd;
@@ -10,7 +11,7 @@ public sealed class TopologyExamplesSpec
 
     private static string Run(string scenario, params string[] extra)
     {
-        var output = Dcsim.TempDirectory("topology");
+        var output = Scratch.Directory("topology");
         var result = Dcsim.Run(Timeout, ["run", scenario, "--out", output, "--journal", "off", .. extra]);
         Assert.True(result.ExitCode == 0, $"exit {result.ExitCode}\n{result.Stdout}\n{result.Stderr}");
         return output;

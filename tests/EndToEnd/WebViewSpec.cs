@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using DcSim.Testing;
 using Microsoft.Playwright;
 using Xunit;
 
@@ -15,7 +16,7 @@ namespace DcSim.EndToEnd;
 public sealed class WebViewSpec : IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
-    private readonly string _folder = Dcsim.TempDirectory("webview");
+    private readonly string _folder = Scratch.Directory("webview");
     private readonly int _http = Dcsim.FreePort();
     private readonly Dcsim.Background _node;
 

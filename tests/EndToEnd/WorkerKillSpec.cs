@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using DcSim.Testing;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -22,7 +23,7 @@ public sealed class UndisturbedRuns
 
     public UndisturbedRuns()
     {
-        Directory = Dcsim.TempDirectory("kill-test");
+        Directory = Scratch.Directory("kill-test");
         ScenarioFile = Path.Combine(Directory, "kill-test.conf");
         File.WriteAllText(ScenarioFile, Scenario);
         OneNode = Run("one-node");

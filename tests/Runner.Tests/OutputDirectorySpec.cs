@@ -1,22 +1,16 @@
 using DcSim.Runner.Results;
+using DcSim.Testing;
 using Xunit;
 
 namespace DcSim.Runner.Tests;
 
 public sealed class OutputDirectorySpec
 {
-    private static string Fresh()
-    {
-        var dir = Path.Combine(Path.GetTempPath(), $"dcsim-outdir-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(dir);
-        return dir;
-    }
-
     [Fact]
     public void Problem_must_be_none_for_a_new_an_empty_or_an_earlier_results_directory()
     {
         // arrange
-        var root = Fresh();
+        var root = Scratch.Directory("outdir");
         var empty = Path.Combine(root, "empty");
         Directory.CreateDirectory(empty);
         var earlier = Path.Combine(root, "earlier");
@@ -39,7 +33,7 @@ public sealed class OutputDirectorySpec
     [Fact]
     public void Problem_must_name_a_file_in_the_way()
     {
-        var root = Fresh();
+        var root = Scratch.Directory("outdir");
         var file = Path.Combine(root, "file");
         File.WriteAllText(file, "x");
         Assert.Equal("is a file, not a directory", OutputDirectory.Problem(file));
@@ -50,7 +44,7 @@ public sealed class OutputDirectorySpec
     public void Problem_must_name_the_first_entry_that_is_not_a_result_file()
     {
         // arrange: a result file, a stranger, and a folder with a result file's name
-        var root = Fresh();
+        var root = Scratch.Directory("outdir");
         File.WriteAllText(Path.Combine(root, "summary.json"), "{}");
         File.WriteAllText(Path.Combine(root, "zz.txt"), "mine");
         Directory.CreateDirectory(Path.Combine(root, "flows.csv"));

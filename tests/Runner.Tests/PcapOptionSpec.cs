@@ -3,6 +3,7 @@ using DcSim.Runner.Results;
 using DcSim.SimCore.Capture;
 using DcSim.SimCore.Metrics;
 using DcSim.SimCore.Scenario;
+using DcSim.Testing;
 using Xunit;
 
 namespace DcSim.Runner.Tests;
@@ -12,17 +13,10 @@ public sealed class PcapOptionSpec
 {
     private const string Scenario = "duration = 100us\ntopology { spines = 2, leaves = 2, hosts-per-leaf = 2 }\ntraffic.generators = [{ kind = cbr }]\n";
 
-    private static string Fresh(string what)
-    {
-        var dir = Path.Combine(Path.GetTempPath(), $"dcsim-pcap-{what}-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(dir);
-        return dir;
-    }
-
     /// <summary>Runs `dcsim run` in this process with <paramref name="options"/>; returns its exit code and standard error.</summary>
     private static (int Exit, string Error, string Output) Run(params string[] options)
     {
-        var dir = Fresh("run");
+        var dir = Scratch.Directory("pcap-run");
         var scenario = Path.Combine(dir, "s.conf");
         File.WriteAllText(scenario, Scenario);
         var output = Path.Combine(dir, "out");
@@ -74,7 +68,7 @@ public sealed class PcapOptionSpec
     public void Scenario_points_must_be_checked_at_their_line_and_replaced_by_the_option()
     {
         // arrange
-        var dir = Fresh("scenario");
+        var dir = Scratch.Directory("pcap-scenario");
         var path = Path.Combine(dir, "s.conf");
         File.WriteAllText(path, Scenario + "pcap {\n  points = [host0, \"leaf1->spine7\"]\n  limit = 5\n}\n");
 
@@ -106,7 +100,7 @@ public sealed class PcapOptionSpec
     public void The_pcap_folder_of_an_earlier_run_must_be_accepted_and_replaced_and_a_foreign_one_refused()
     {
         // arrange: an earlier run captured two ports
-        var dir = Fresh("folder");
+        var dir = Scratch.Directory("pcap-folder");
         var folder = Directory.CreateDirectory(Path.Combine(dir, ResultFiles.PcapFolder)).FullName;
         File.WriteAllText(Path.Combine(folder, "host0-to-leaf0.pcap"), "old");
         File.WriteAllText(Path.Combine(folder, "leaf0-to-host0.pcap"), "old");

@@ -1,5 +1,6 @@
 using System.Xml.Linq;
 using DcSim.Runner.Commands;
+using DcSim.Testing;
 using Xunit;
 
 namespace DcSim.Runner.Tests.Report;
@@ -7,12 +8,7 @@ namespace DcSim.Runner.Tests.Report;
 /// <summary>Result folders for the report specs (copies of tests/golden's real runs, edited where a spec needs it) and readers of report.html.</summary>
 internal static class ReportFixture
 {
-    public static string Fresh(string tag)
-    {
-        var dir = Path.Combine(Path.GetTempPath(), $"dcsim-report-{tag}-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(dir);
-        return dir;
-    }
+    public static string Fresh(string tag) => Scratch.Directory($"report-{tag}");
 
     /// <summary>A folder holding the result files of tests/golden/<paramref name="scenario"/> (a real run's).</summary>
     public static string Golden(string scenario, string? into = null)

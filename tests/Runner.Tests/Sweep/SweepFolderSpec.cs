@@ -2,6 +2,7 @@ using DcSim.ActorsHost;
 using DcSim.Runner.Results;
 using DcSim.Runner.Sweep;
 using DcSim.SimCore.Scenario;
+using DcSim.Testing;
 using Xunit;
 
 namespace DcSim.Runner.Tests.Sweep;
@@ -15,18 +16,11 @@ public sealed class SweepFolderSpec
         traffic.generators = [ { kind = cbr, rate = {{rate}} } ]
         """, "folder.conf", ".", FabricModel.Instance);
 
-    private static string Fresh()
-    {
-        var dir = Path.Combine(Path.GetTempPath(), $"dcsim-sweepfolder-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(dir);
-        return dir;
-    }
-
     [Fact]
     public void IsComplete_must_need_every_result_file_and_the_points_resolved_scenario()
     {
         // arrange
-        var point = Fresh();
+        var point = Scratch.Directory("sweepfolder");
         var settings = Load("10Mbps");
         foreach (var name in ResultFiles.Names) File.WriteAllText(Path.Combine(point, name), "x");
 
@@ -43,7 +37,7 @@ public sealed class SweepFolderSpec
     public void Problem_must_take_an_earlier_sweeps_folder_only_with_resume_and_never_one_with_other_files()
     {
         // arrange
-        var root = Fresh();
+        var root = Scratch.Directory("sweepfolder");
         var earlier = Path.Combine(root, "earlier");
         Directory.CreateDirectory(Path.Combine(earlier, SweepFolder.Points));
         File.WriteAllText(Path.Combine(earlier, SweepFolder.Csv), "");
