@@ -56,6 +56,16 @@ public sealed partial class WindowCoordinatorSpec
     }
 
     /// <summary>
+    /// Returns once <paramref name="coordinator"/> has handled every message sent to it before: it answers a resume of a run that is
+    /// not paused at once (refused), after them. A test that must know its query was read before it lets a held run go on calls it.
+    /// </summary>
+    private void AllHandled(IActorRef coordinator)
+    {
+        var answer = Control(coordinator, new ResumeRun(-1));
+        Assert.Equal((false, "running"), (answer.Accepted, answer.State));
+    }
+
+    /// <summary>
     /// What came back, in whatever order, until the run is held and <paramref name="queries"/> queries are answered: snapshots by query
     /// id and control answers. A run that ends instead fails the test.
     /// </summary>

@@ -140,26 +140,26 @@ public sealed partial class WindowCoordinatorSpec
     [Fact]
     public void Queries_while_local_partitions_run_must_be_answered_at_a_barrier_and_leave_the_results_unchanged()
     {
-        // arrange: a partition held inside an event past 1 ms until the first query is sent
-        var gate = new MidRunGate(Millisecond);
-        var model = new RingModel(6, Latency, gate.OnHandle);
+        // arrange: a partition held inside an event past 1, 2, ... 5 ms in turn, each until a query is in
+        var gates = Enumerable.Range(1, 5).Select(ms => new MidRunGate(ms * Millisecond)).ToArray();
+        var model = new RingModel(6, Latency, (lp, time) => Array.ForEach(gates, g => g.OnHandle(lp, time)));
         var coordinator = StartRun(model, 2, scenario: LongerScenario);
-        Assert.True(gate.WaitReached(TimeSpan.FromSeconds(30)), "the run never got past 1 ms");
 
         // act: five queries in a row while the run goes on
         var answers = new List<ServersSnapshot>();
         for (var id = 1; id <= 5; id++)
         {
+            Assert.True(gates[id - 1].WaitReached(TimeSpan.FromSeconds(30)), $"the run never got past {id} ms");
             coordinator.Tell(new QueryServers(id), TestActor);
-            gate.Release();
+            AllHandled(coordinator);
+            gates[id - 1].Release();
             answers.Add(FishForMessage<ServersSnapshot>(_ => true, TimeSpan.FromSeconds(10)));
         }
         var (_, completed) = ProgressAndResults();
 
-        // assert: each answered once both partitions stood at one barrier, later than the last
+        // assert: each answered at the first barrier after the time its partition was held at, before the next's
         Assert.Equal([1L, 2, 3, 4, 5], answers.Select(a => a.QueryId));
-        Assert.All(answers, a => Assert.InRange(a.SimulatedTime, Millisecond, 50 * Millisecond));
-        Assert.Equal(answers.Select(a => a.SimulatedTime).Order(), answers.Select(a => a.SimulatedTime));
+        Assert.All(answers, a => Assert.InRange(a.SimulatedTime, a.QueryId * Millisecond, (a.QueryId + 1) * Millisecond - 1));
         Assert.Equal(Undisturbed(model, LongerScenario), completed.Results);
     }
 
@@ -168,20 +168,25 @@ public sealed partial class WindowCoordinatorSpec
     [InlineData(4, 2)]
     public void A_counters_query_while_local_partitions_run_must_be_snapshot_by_their_threads_at_a_barrier_and_one_with_listings_by_their_actors(int partitions, int localThreads)
     {
-        // arrange: which threads take the snapshots
+        // arrange: which threads take the snapshots; a partition held inside an event past 1 ms, then past 2 ms, each until a query is in
         var threads = new ConcurrentDictionary<string, bool>();
-        var gate = new MidRunGate(Millisecond);
-        var model = new RingModel(6, Latency, gate.OnHandle, onSnapshot: _ => threads.TryAdd(Thread.CurrentThread.Name ?? "", true));
+        var (gate, later) = (new MidRunGate(Millisecond), new MidRunGate(2 * Millisecond));
+        var model = new RingModel(6, Latency, (lp, time) => { gate.OnHandle(lp, time); later.OnHandle(lp, time); },
+            onSnapshot: _ => threads.TryAdd(Thread.CurrentThread.Name ?? "", true));
         var coordinator = StartRun(model, partitions, localThreads, scenario: LongerScenario);
         Assert.True(gate.WaitReached(TimeSpan.FromSeconds(30)), "the run never got past 1 ms");
 
         // act
         coordinator.Tell(new QueryServers(1), TestActor);
+        AllHandled(coordinator);
         gate.Release();
         var counters = FishForMessage<ServersSnapshot>(_ => true, TimeSpan.FromSeconds(10));
         var takers = threads.Keys.Order().ToList();
         threads.Clear();
+        Assert.True(later.WaitReached(TimeSpan.FromSeconds(30)), "the run never got past 2 ms");
         coordinator.Tell(new QueryServers(2, new ListingQuery("nothing", 1, 0)), TestActor);
+        AllHandled(coordinator);
+        later.Release();
         var listed = FishForMessage<ServersSnapshot>(_ => true, TimeSpan.FromSeconds(10));
         var listers = threads.Keys.ToList();
         var (_, completed) = ProgressAndResults();
@@ -191,7 +196,8 @@ public sealed partial class WindowCoordinatorSpec
         Assert.NotEmpty(takers);
         Assert.All(takers, name => Assert.StartsWith("dcsim-windows-", name, StringComparison.Ordinal));
         Assert.Equal(Enumerable.Range(0, 6).Select(i => $"ring{i}").Order(), ResultsCodec.Decode(counters.Results).EventsByLp.Keys.Order());
-        Assert.InRange(counters.SimulatedTime, Millisecond, listed.SimulatedTime);
+        Assert.InRange(counters.SimulatedTime, Millisecond, 2 * Millisecond - 1);
+        Assert.InRange(listed.SimulatedTime, 2 * Millisecond, 50 * Millisecond - 1);
         Assert.NotEmpty(listers);
         Assert.DoesNotContain(listers, name => name.StartsWith("dcsim-windows", StringComparison.Ordinal));
         Assert.Equal(Undisturbed(model, LongerScenario), completed.Results);
