@@ -701,6 +701,8 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers, IWithUnbounde
     /// <summary>Queries the partitions of an attempt that is over can no longer answer: an empty answer at time -1.</summary>
     private void AnswerPendingQueries()
     {
+        // Only when a query waits: encoding is compiled on first use, and an attempt's start is on the way to the first window.
+        if (_queries.Count == 0) return;
         var empty = ResultsCodec.Encode(new ResultsBuilder());
         foreach (var q in _queries.Values) q.Answer(-1, empty);
         _queries.Clear();

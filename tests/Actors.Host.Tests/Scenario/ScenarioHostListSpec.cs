@@ -27,20 +27,17 @@ public sealed class ScenarioHostListSpec
     }
 
     [Fact]
-    public void Loader_must_check_a_list_of_100000_hosts_in_linear_time()
+    public void Loader_must_check_a_list_of_100000_hosts_without_the_quadratic_cost_it_once_had()
     {
-        // arrange: 10,000 took 2 s, 20,000 took 6.5 s, 100,000 did not finish in 30 s
-        string Scenario(int n) => "topology { leaves = 1000, hosts-per-leaf = 100 }\ntraffic.generators = [ { kind = cbr, hosts = [\n"
-            + string.Join(",\n", Enumerable.Range(0, n)) + "\n] } ]\n";
-        Parse(Scenario(1_000)); // JIT and reference.conf
+        // arrange: when the check was quadratic, 10,000 hosts took 2 s, 20,000 took 6.5 s and 100,000 did not finish in 30 s
+        var scenario = "topology { leaves = 1000, hosts-per-leaf = 100 }\ntraffic.generators = [ { kind = cbr, hosts = [\n"
+            + string.Join(",\n", Enumerable.Range(0, 100_000)) + "\n] } ]\n";
 
         // act
-        var small = Time(() => Assert.Equal(10_000, Parse(Scenario(10_000)).Datacenter().Generators[0].Hosts.Count));
-        var large = Time(() => Assert.Equal(100_000, Parse(Scenario(100_000)).Datacenter().Generators[0].Hosts.Count));
+        var took = Time(() => Assert.Equal(100_000, Parse(scenario).Datacenter().Generators[0].Hosts.Count));
 
-        // assert: 10 times the hosts, at most 20 times the time (quadratic would be 100), and within seconds
-        Assert.True(large < TimeSpan.FromSeconds(20), $"100,000 hosts took {large}");
-        Assert.True(large < 20 * small + TimeSpan.FromSeconds(1), $"10,000 hosts took {small}, 100,000 took {large}");
+        // assert: a bound only a quadratic check misses (it takes ~1.5 s on a loaded 2-core machine), not a timing of the code
+        Assert.True(took < TimeSpan.FromSeconds(20), $"100,000 hosts took {took}");
     }
 
     [Fact]
