@@ -68,7 +68,8 @@ public sealed class FabricModel : IModelFactory
         var directory = new EndpointDirectory(datacenter.Plan);
         var endpointPlaces = layout.Graph.Routes.PlacesOf(datacenter.Plan.Locations());
         // Made once, shared by the partition's builders: a server's name is its LP's and its leaf port's peer's; ports of a kind of link share a profile.
-        var names = Enumerable.Range(0, layout.LpCount).Select(layout.NameOf).ToArray();
+        var names = new string[layout.LpCount];
+        for (var lp = 0; lp < names.Length; lp++) names[lp] = layout.NameOf(lp);
         var profiles = new PortProfiles();
         var servers = new ServerBuilder(scenario, layout, directory, names, profiles);
         for (var lp = 0; lp < layout.LpCount; lp++)
