@@ -30,7 +30,8 @@ public sealed class FabricModel : IModelFactory
     public static void Validate(ScenarioSettings scenario)
     {
         ServerBuilder.VSwitchRules(scenario);
-        ServerBuilder.RuleChangesOf(scenario);
+        // Their list is of (long, delegate) tuples, generic code ReadyToRun leaves to the JIT: not made for no change.
+        if (scenario.Datacenter().Server.VSwitch.RuleChanges.Count > 0) ServerBuilder.RuleChangesOf(scenario);
     }
 
     /// <summary>Why no server took a directive: an unknown verb, arguments missing, or a SRC that names no endpoint (or one in flight).</summary>
