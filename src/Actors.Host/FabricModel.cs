@@ -30,7 +30,8 @@ public sealed class FabricModel : IModelFactory
     public static void Validate(ScenarioSettings scenario)
     {
         ServerBuilder.VSwitchRules(scenario);
-        ServerBuilder.RuleChangesOf(scenario);
+        // Their list is of (long, delegate) tuples, generic code ReadyToRun leaves to the JIT: not made for no change.
+        if (scenario.Datacenter().Server.VSwitch.RuleChanges.Count > 0) ServerBuilder.RuleChangesOf(scenario);
     }
 
     /// <summary>Why no server took a directive: an unknown verb, arguments missing, or a SRC that names no endpoint (or one in flight).</summary>
@@ -47,7 +48,20 @@ public sealed class FabricModel : IModelFactory
             : $"'{source}' is on no server now (a VM or container on its way between two)";
     }
 
-    public Partition BuildPartition(ScenarioSettings scenario, int partitions, int index)
+    private volatile PartitionsAhead? _ahead;
+
+    /// <summary>
+    /// Starts building every partition of a one-process run of <paramref name="scenario"/> on <paramref name="partitions"/> partitions
+    /// on a pool thread, for <see cref="BuildPartition"/> to hand over (<see cref="PartitionsAhead"/>). The same build, earlier: the
+    /// results are the same bytes.
+    /// </summary>
+    public void BuildAhead(ScenarioSettings scenario, int partitions) =>
+        _ahead = new PartitionsAhead(scenario, partitions, index => Build(scenario, partitions, index));
+
+    public Partition BuildPartition(ScenarioSettings scenario, int partitions, int index) =>
+        _ahead?.Take(scenario, partitions, index) ?? Build(scenario, partitions, index);
+
+    private static Partition Build(ScenarioSettings scenario, int partitions, int index)
     {
         var datacenter = scenario.Datacenter();
         var layout = new FabricLayout(datacenter.Topology, partitions);
@@ -55,7 +69,8 @@ public sealed class FabricModel : IModelFactory
         var directory = new EndpointDirectory(datacenter.Plan);
         var endpointPlaces = layout.Graph.Routes.PlacesOf(datacenter.Plan.Locations());
         // Made once, shared by the partition's builders: a server's name is its LP's and its leaf port's peer's; ports of a kind of link share a profile.
-        var names = Enumerable.Range(0, layout.LpCount).Select(layout.NameOf).ToArray();
+        var names = new string[layout.LpCount];
+        for (var lp = 0; lp < names.Length; lp++) names[lp] = layout.NameOf(lp);
         var profiles = new PortProfiles();
         var servers = new ServerBuilder(scenario, layout, directory, names, profiles);
         for (var lp = 0; lp < layout.LpCount; lp++)

@@ -76,7 +76,8 @@ public sealed class EntityPlan
     {
         var keys = new long[entities.Length];
         for (var i = 0; i < keys.Length; i++) keys[i] = ((long)entities[i].Server << 32) | (uint)i;
-        Array.Sort(keys);
+        // Array.Sort<long> is JIT-compiled (ReadyToRun leaves generic code over value types out): not called for nothing to sort.
+        if (keys.Length > 1) Array.Sort(keys);
         var byServer = new int[keys.Length];
         for (var i = 0; i < keys.Length; i++) byServer[i] = (int)keys[i];
         return byServer;

@@ -12,10 +12,13 @@ internal sealed class EntityPlanner(VirtualizationSettings settings, int hosts, 
     // Per server, only when there are VMs (containers): a scenario may have millions of servers and neither.
     private readonly ServerRoom _room = new(settings.Profiles, settings.Vms.Count > 0 ? hosts : 0, coresPerServer);
     private readonly int[] _guestsOnKernel = new int[settings.Containers.Count > 0 ? hosts : 0]; // bridge slots of each server's own kernel
-    private readonly List<PlannedEntity> _entities = [];
+    // Not a List<PlannedEntity>, nor an eager dictionary keyed by a tuple: generic code over value types, which ReadyToRun leaves to
+    // the JIT on the way to a run's first window (and the dictionary's comparer is made by reflection), even with no VM or container.
+    private PlannedEntity[] _entities = new PlannedEntity[16];
+    private int _entityCount;
     private readonly Dictionary<string, int> _vmByName = new(StringComparer.Ordinal);
     // Host ports published on each kernel (-(vm + 1) for a VM's), over all templates: one NAT, one binding per port.
-    private readonly Dictionary<(int Kernel, int Port, byte Protocol), string> _published = [];
+    private Dictionary<(int Kernel, int Port, byte Protocol), string>? _published;
 
     /// <param name="vmSections">The sections of vms[i], to report at; <paramref name="containerSections"/> likewise.</param>
     public EntityPlan? Plan(IReadOnlyList<ScenarioSection> vmSections, IReadOnlyList<ScenarioSection> containerSections)
@@ -23,10 +26,12 @@ internal sealed class EntityPlanner(VirtualizationSettings settings, int hosts, 
         if (!CheckEventSources([.. vmSections, .. containerSections])) return null;
         var ok = true;
         for (var t = 0; t < settings.Vms.Count; t++) ok &= PlaceVms(settings.Vms[t], vmSections[t]);
-        var vmSlots = new int[_entities.Count];
+        var vmSlots = new int[_entityCount];
         for (var t = 0; t < settings.Containers.Count; t++) ok &= PlaceContainers(settings.Containers[t], containerSections[t], vmSlots);
         if (!ok) return null;
-        var plan = new EntityPlan(settings, hosts, [.. _entities]);
+        var entities = new PlannedEntity[_entityCount];
+        Array.Copy(_entities, entities, _entityCount);
+        var plan = new EntityPlan(settings, hosts, entities);
         return CheckAddresses(plan, vmSections, containerSections) ? plan : null;
     }
 
@@ -94,8 +99,8 @@ internal sealed class EntityPlanner(VirtualizationSettings settings, int hosts, 
             var firstCore = (1 + _room.VcpusPlaced(host)) % coresPerServer;
             _room.Place(host, t);
             spread?.Add((_room.VcpusPlaced(host), host));
-            _vmByName[$"{t.Name}-{i}"] = _entities.Count;
-            _entities.Add(new PlannedEntity(hosts + _entities.Count, EntityKind.Vm, t.Index, i, host, -1, -1, firstCore));
+            _vmByName[$"{t.Name}-{i}"] = _entityCount;
+            Add(new PlannedEntity(hosts + _entityCount, EntityKind.Vm, t.Index, i, host, -1, -1, firstCore));
         }
         return true;
     }
@@ -172,6 +177,7 @@ internal sealed class EntityPlanner(VirtualizationSettings settings, int hosts, 
             }
             foreach (var p in t.Publish)
             {
+                _published ??= [];
                 if (_published.TryAdd((kernel, p.HostPort, p.Protocol), $"{t.Name}-{i}")) continue;
                 s.Report("publish", true, $"container {t.Name}-{i} would publish host port {p.HostPort} on {KernelName(kernel)}, where "
                     + $"{_published[(kernel, p.HostPort, p.Protocol)]} publishes it already; each needs its own kernel (more servers or VMs, "
@@ -186,9 +192,20 @@ internal sealed class EntityPlanner(VirtualizationSettings settings, int hosts, 
                 s.Report("count", true, $"{KernelName(kernel)} would hold more than 65,533 bridge-networked containers, the size of Docker's 172.17.0.0/16");
                 return false;
             }
-            _entities.Add(new PlannedEntity(hosts + _entities.Count, EntityKind.Container, t.Index, i, server, parent, slot, -1));
+            Add(new PlannedEntity(hosts + _entityCount, EntityKind.Container, t.Index, i, server, parent, slot, -1));
         }
         return true;
+    }
+
+    private void Add(PlannedEntity entity)
+    {
+        if (_entityCount == _entities.Length)
+        {
+            var grown = new PlannedEntity[2 * _entityCount];
+            Array.Copy(_entities, grown, _entityCount);
+            _entities = grown;
+        }
+        _entities[_entityCount++] = entity;
     }
 
     /// <summary>
@@ -197,11 +214,10 @@ internal sealed class EntityPlanner(VirtualizationSettings settings, int hosts, 
     /// </summary>
     private bool CheckEventSources(List<ScenarioSection> sections)
     {
-        var counts = settings.Vms.Select(v => v.Count).Concat(settings.Containers.Select(c => c.Count)).ToList();
         long entities = 0;
-        for (var t = 0; t < counts.Count; t++)
+        for (var t = 0; t < settings.Vms.Count + settings.Containers.Count; t++)
         {
-            entities += counts[t];
+            entities += t < settings.Vms.Count ? settings.Vms[t].Count : settings.Containers[t - settings.Vms.Count].Count;
             if (hosts + entities * 2 < SimCore.Kernel.EventSource.MaxSources) continue;
             sections[t].Report("count", true, $"{entities} VMs and containers on {hosts} servers exceed the {SimCore.Kernel.EventSource.MaxSources} event sources the kernel orders by");
             return false;

@@ -18,7 +18,7 @@ public sealed class FabricGraph
     private static readonly ConditionalWeakTable<TopologySettings, FabricGraph> Built = new();
 
     private readonly List<string> _switchNames = [];
-    private readonly List<List<FabricPort>> _ports = [];
+    private readonly List<FabricPortList> _ports = [];
     private readonly int[] _switchOfServer;
     private readonly int[] _portOfServer;
     private readonly LinkSettings[] _serverLink;
@@ -29,7 +29,8 @@ public sealed class FabricGraph
     {
         ServerCount = servers;
         _switchQueue = switchQueue;
-        _switchOfServer = Enumerable.Repeat(-1, servers).ToArray();
+        _switchOfServer = new int[servers];
+        for (var server = 0; server < servers; server++) _switchOfServer[server] = -1;
         _portOfServer = new int[servers];
         _serverLink = new LinkSettings[servers];
         _routes = new Lazy<FabricRoutes>(() => new FabricRoutes(this));
@@ -62,7 +63,7 @@ public sealed class FabricGraph
     public int AddSwitch(string name)
     {
         _switchNames.Add(name);
-        _ports.Add([]);
+        _ports.Add(new FabricPortList());
         return _switchNames.Count - 1;
     }
 

@@ -41,8 +41,20 @@ public sealed class FabricLayout : IPartitionLayout
     }
 
     /// <summary>The switches with servers: the units a fabric is split in.</summary>
-    public static int RackCount(FabricGraph graph) =>
-        Enumerable.Range(0, graph.ServerCount).Select(graph.SwitchOf).Distinct().Count();
+    /// <remarks>Loops, not LINQ over ints (Range, Select, Distinct): generic code over a value type that ReadyToRun leaves to the JIT.</remarks>
+    public static int RackCount(FabricGraph graph)
+    {
+        var hasServers = new bool[graph.SwitchCount];
+        var racks = 0;
+        for (var server = 0; server < graph.ServerCount; server++)
+        {
+            var sw = graph.SwitchOf(server);
+            if (hasServers[sw]) continue;
+            hasServers[sw] = true;
+            racks++;
+        }
+        return racks;
+    }
 
     public FabricGraph Graph { get; }
     public int Partitions { get; }
@@ -64,12 +76,17 @@ public sealed class FabricLayout : IPartitionLayout
     public long[][] LinkLatencies()
     {
         var latency = new long[Partitions][];
-        for (var p = 0; p < Partitions; p++) Array.Fill(latency[p] = new long[Partitions], long.MaxValue);
+        for (var p = 0; p < Partitions; p++)
+        {
+            latency[p] = new long[Partitions];
+            for (var to = 0; to < Partitions; to++) latency[p][to] = long.MaxValue;
+        }
         for (var sw = 0; sw < Graph.SwitchCount; sw++)
         {
             var from = PartitionOfLp[Graph.SwitchLp(sw)];
-            foreach (var port in Graph.PortsOf(sw))
-                if (PartitionOfLp[port.PeerLp] is var to && to != from) latency[from][to] = Math.Min(latency[from][to], port.Link.MinimumLatency);
+            var ports = Graph.PortsOf(sw);
+            for (var p = 0; p < ports.Count; p++)
+                if (PartitionOfLp[ports[p].PeerLp] is var to && to != from) latency[from][to] = Math.Min(latency[from][to], ports[p].Link.MinimumLatency);
         }
         return latency;
     }

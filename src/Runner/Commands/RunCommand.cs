@@ -116,6 +116,8 @@ internal static class RunCommand
         await using var endpointLifetime = endpoint;
 
         var partitionCount = o.Partitions ?? resumed?.Definition.Partitions ?? FabricLayout.PartitionsFor(settings.Kernel, settings.Datacenter().Topology, o.Nodes);
+        // The node is still starting (Akka's start is the longer way to the first window): its partitions are built meanwhile.
+        if (localNode is not null && resumed is null) ActorsHost.FabricModel.Instance.BuildAhead(settings, partitionCount);
         Task<bool>? preparing = null;
         var placed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Task<RunJournal>? opening = null;

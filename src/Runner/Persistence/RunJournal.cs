@@ -34,7 +34,8 @@ internal sealed class RunJournal : IAsyncDisposable
 
     /// <summary>An id no other run has: the scenario's name, the start time (UTC) and a random suffix.</summary>
     public static string NewExperimentId(string scenarioName) =>
-        $"{scenarioName}-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..8]}";
+        // The time formatted apart: interpolated, it goes through a generic AppendFormatted<DateTime>, which is JIT-compiled.
+        $"{scenarioName}-{DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture)}-{Guid.NewGuid().ToString("N")[..8]}";
 
     /// <summary>
     /// Starts the journal of experiment <paramref name="experimentId"/>, a new one (<see cref="NewExperimentId"/>: nothing to recover), in

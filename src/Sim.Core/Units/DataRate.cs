@@ -22,8 +22,17 @@ public readonly record struct DataRate
     public long TransmitTime(long bytes)
     {
         if (PicosecondsPerBit != 0) return bytes * 8 * PicosecondsPerBit;
+        return UnevenTransmitTime(bytes, BitsPerSecond);
+    }
+
+    /// <summary>
+    /// Apart from <see cref="TransmitTime"/> because it computes in <see cref="Int128"/>, which ReadyToRun does not precompile: a
+    /// method using it is JIT-compiled at its first call (0.2-4.7 ms, on the way to a run's first window), standard rates never call this.
+    /// </summary>
+    private static long UnevenTransmitTime(long bytes, long bitsPerSecond)
+    {
         var bits = (Int128)bytes * 8 * SimTime.Second;
-        return (long)((bits + BitsPerSecond - 1) / BitsPerSecond);
+        return (long)((bits + bitsPerSecond - 1) / bitsPerSecond);
     }
 
     public override string ToString() => BitsPerSecond switch
