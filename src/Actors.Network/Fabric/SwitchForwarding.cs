@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace DcSim.ActorsNetwork.Fabric;
 
 /// <summary>Where a server hangs: its edge switch (dense index among edge switches) and that switch's port to it.</summary>
@@ -92,6 +94,8 @@ public readonly struct SwitchForwarding
     /// <summary>The port towards server <paramref name="server"/> (an endpoint that moved there).</summary>
     public int ToServer(uint flowHash, int server) => Port(flowHash, _places[server]);
 
+    // Inlined into the switch's Handle as it was before the uniform entry made it longer than the JIT inlines on its own (a call per frame).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Port(uint flowHash, ServerPlace place)
     {
         if (place.Edge == _self) return place.Port;
