@@ -179,4 +179,48 @@ public sealed class FabricSwitchSpec
         Assert.Equal(2, leaf.Ports[1].Stats.EcnMarkedPackets);
         Assert.Equal(0, leaf.Ports[1].Stats.DroppedPackets);
     }
+
+    [Fact]
+    public void Every_port_must_send_at_its_own_profile_s_rate_when_the_switch_has_more_profiles_than_a_port_state_can_name()
+    {
+        // arrange: switch 2 with 257 ports, each with a profile of its own (port i at i + 1 Gb/s) towards endpoint i's server
+        // (LP i, skipping the switch's id); end0 sends a frame to endpoint 1 (a profile among the first 255) and one to 256 (beyond)
+        const int ports = 257;
+        int LpOf(int endpoint) => endpoint < 2 ? endpoint : endpoint + 1;
+        var places = Enumerable.Range(0, ports).Select(e => new ServerPlace(0, e)).ToArray();
+        var sw = new FabricSwitch(2, "sw", new SwitchForwarding(places, places, [[]], self: 0, switchLp: 2));
+        var names = Enumerable.Range(0, ports + 1).Select(lp => $"lp{lp}").ToArray();
+        var profiles = Enumerable.Range(0, ports).Select(i => new PortProfile(new DataRate((i + 1) * 1_000_000_000L), SimTime.Microsecond,
+            new QueueLimit(QueueLimitUnit.Packets, 100), 0, FabricSwitch.TransmitDoneTimer, 0, names)).ToArray();
+        for (var i = 0; i < ports; i++) sw.AddPort(profiles[i], (LpOf(i), 0));
+        var endpoints = Enumerable.Range(0, ports).Select(e => new Endpoint(LpOf(e))).ToArray();
+        endpoints[0].ToSend.AddRange([new Packet { DestinationEndpoint = 1, PayloadBytes = 1000 }, new Packet { DestinationEndpoint = 256, PayloadBytes = 1000 }]);
+        var partition = new Partition(0, 1, new int[ports + 1]);
+        foreach (var lp in endpoints.Append<LogicalProcess>(sw)) partition.Add(lp);
+
+        // act
+        partition.Start();
+        partition.RunUntil(SimTime.Millisecond);
+
+        // assert: each frame took its own port's serialization time (1,066 bytes on the wire) and delay
+        foreach (var endpoint in new[] { 1, 256 })
+            Assert.Equal([profiles[endpoint].Rate.TransmitTime(1066) + SimTime.Microsecond], endpoints[endpoint].Received.Select(r => r.Time));
+    }
+
+    [Fact]
+    public void A_leaf_must_send_frames_for_every_other_edge_over_its_one_uplink_set_and_still_refuse_an_edge_it_cannot_reach()
+    {
+        // arrange: servers 0 and 1 hang off edges 1 and 2; a leaf (edge 0) reaches both over its uplinks 3 and 4, a cut-off one neither
+        ServerPlace[] places = [new(1, 0), new(2, 0)];
+        int[] uplinks = [3, 4];
+        var leaf = new SwitchForwarding(places, places, [[], uplinks, uplinks], self: 0, switchLp: 7);
+        var cutOff = new SwitchForwarding(places, places, [[], [], []], self: 0, switchLp: 7);
+
+        // act
+        var chosen = Enumerable.Range(0, 64).Select(hash => leaf.ToEndpoint((uint)hash, hash % 2)).ToHashSet();
+
+        // assert: frames to either edge spread over both uplinks by ECMP; the cut-off switch throws as before
+        Assert.Equal([3, 4], chosen.Order());
+        Assert.ThrowsAny<IndexOutOfRangeException>(() => cutOff.ToEndpoint(0, 1));
+    }
 }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace DcSim.ActorsNetwork.Fabric;
 
 /// <summary>Where a server hangs: its edge switch (dense index among edge switches) and that switch's port to it.</summary>
@@ -20,12 +22,21 @@ public readonly struct SwitchForwarding
     /// <summary>In <see cref="_next"/>: an edge the switch cannot reach (or itself); its complement is past the end of any set array.</summary>
     private const int Unreachable = int.MinValue;
 
+    /// <summary>In <see cref="_uniformNext"/>: the edges' entries differ (no port or set is numbered so).</summary>
+    private const int NotUniform = int.MaxValue;
+
     private readonly ServerPlace[] _places;
     private readonly ServerPlace[] _endpointPlaces;
     /// <summary>By destination edge: the one next-hop port (zero or more), or the complement of where its set starts in <see cref="_sets"/>.</summary>
     private readonly int[] _next;
     /// <summary>The sets of several next hops: a count, then that many ports; one copy of a set the table shares between edges.</summary>
     private readonly int[] _sets;
+    /// <summary>
+    /// The entry of <see cref="_next"/> for every edge but this switch's own when they are all the same (a leaf of a leaf-spine: its
+    /// uplinks' set), else <see cref="NotUniform"/>: such a switch reads no line of <see cref="_next"/>, which on a large fabric had
+    /// left the cache since its last frame (docs/benchmarks.md, "Issue 14, twelfth round").
+    /// </summary>
+    private readonly int _uniformNext;
     private readonly int _self;
     private readonly int _switchLp;
 
@@ -60,6 +71,21 @@ public readonly struct SwitchForwarding
             _next[edge] = ~start;
         }
         _sets = [.. sets];
+        _uniformNext = UniformEntry(_next, self);
+    }
+
+    /// <summary>The one entry of <paramref name="next"/> for every edge but <paramref name="self"/>, or <see cref="NotUniform"/>.</summary>
+    private static int UniformEntry(int[] next, int self)
+    {
+        var uniform = NotUniform;
+        for (var edge = 0; edge < next.Length; edge++)
+        {
+            if (edge == self) continue;
+            if (uniform == NotUniform) uniform = next[edge];
+            else if (next[edge] != uniform) return NotUniform;
+        }
+        // An unreachable edge must still throw when a frame is sent there.
+        return uniform == Unreachable ? NotUniform : uniform;
     }
 
     /// <summary>The port towards endpoint <paramref name="endpoint"/> where it started.</summary>
@@ -68,10 +94,12 @@ public readonly struct SwitchForwarding
     /// <summary>The port towards server <paramref name="server"/> (an endpoint that moved there).</summary>
     public int ToServer(uint flowHash, int server) => Port(flowHash, _places[server]);
 
+    // Inlined into the switch's Handle as it was before the uniform entry made it longer than the JIT inlines on its own (a call per frame).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Port(uint flowHash, ServerPlace place)
     {
         if (place.Edge == _self) return place.Port;
-        var next = _next[place.Edge];
+        var next = _uniformNext != NotUniform ? _uniformNext : _next[place.Edge];
         if (next >= 0) return next;
         // An edge the switch cannot reach reads past the end of the sets and throws.
         var count = _sets[~next];

@@ -15,6 +15,11 @@ internal struct PortState
     public ushort PeerPort;
     /// <summary>Zero for an idle port whose frames need nothing but their transmission: the one test of a frame that finds it so.</summary>
     public PortFlags Flags;
+    /// <summary>
+    /// A switch's port: which of its switch's few distinct profiles is the port's (<see cref="SwitchPorts"/>), in what was padding, so that
+    /// a frame reads its profile from a short array that stays in the cache, not from a line of its own per port.
+    /// </summary>
+    public byte Profile;
 }
 
 [Flags]

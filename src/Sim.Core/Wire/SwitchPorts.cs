@@ -5,19 +5,28 @@ namespace DcSim.SimCore.Wire;
 
 /// <summary>
 /// The output ports of an LP with many (a fabric switch), numbered from 0, with what every frame touches kept dense as the plain loop
-/// keeps it: each port's <see cref="PortState"/> in one array and its profile in another, indexed by port. A frame that meets an idle
-/// port reads and writes only those; the port's own object (<see cref="SwitchPort"/>: queue, marker, capture, trace, drops) is
+/// keeps it: each port's <see cref="PortState"/> in one array, indexed by port, and the few profiles its ports have in another. A frame
+/// that meets an idle port reads and writes only those; the port's own object (<see cref="SwitchPort"/>: queue, marker, capture, trace, drops) is
 /// reached only when the frame waits, is judged or captured, and for reports.
 /// </summary>
 /// <remarks>
 /// On the large fabric a port carries a frame about once per host gap (82 µs, ~4,500 events), by which time its own 80-byte object
 /// had left L1 and L2: that first read was ~40 % of the switch's time (docs/benchmarks.md, "Issue 14, eighth round"). Here two
-/// ports share a line of states and eight a line of profiles.
+/// ports share a line of states, and the state names the port's profile.
 /// </remarks>
 public sealed class SwitchPorts(LogicalProcess owner)
 {
+    /// <summary>In <see cref="PortState.Profile"/>: the port's profile is not among <see cref="_kinds"/> (a switch with more distinct ones).</summary>
+    private const byte ProfileByPort = byte.MaxValue;
+
     private PortState[] _states = [];
     private PortProfile[] _profiles = [];
+    /// <summary>
+    /// The distinct profiles of the switch's ports (a leaf's: its servers' links and its uplinks), which <see cref="PortState.Profile"/>
+    /// indexes: a frame reads this short, always-cached array instead of <see cref="_profiles"/>' line of its port, which on a large fabric
+    /// had left the cache since the port's last frame (docs/benchmarks.md, "Issue 14, twelfth round").
+    /// </summary>
+    private PortProfile[] _kinds = [];
     private SwitchPort[] _ports = [];
 
     /// <summary>The ports, by number.</summary>
@@ -35,7 +44,19 @@ public sealed class SwitchPorts(LogicalProcess owner)
         Array.Resize(ref _profiles, index + 1);
         Array.Resize(ref _ports, index + 1);
         _profiles[index] = profile;
-        return _ports[index] = new SwitchPort(this, owner, profile, index, peer, ecn, seed, traceIntervalPs);
+        var port = _ports[index] = new SwitchPort(this, owner, profile, index, peer, ecn, seed, traceIntervalPs);
+        _states[index].Profile = KindOf(profile);
+        return port;
+    }
+
+    /// <summary>Where <paramref name="profile"/> is among <see cref="_kinds"/>, added if new; <see cref="ProfileByPort"/> once they are full.</summary>
+    private byte KindOf(PortProfile profile)
+    {
+        var kind = Array.FindIndex(_kinds, k => ReferenceEquals(k, profile));
+        if (kind >= 0) return (byte)kind;
+        if (_kinds.Length == ProfileByPort) return ProfileByPort;
+        _kinds = [.. _kinds, profile];
+        return (byte)(_kinds.Length - 1);
     }
 
     internal LogicalProcess Owner => owner;
@@ -47,7 +68,8 @@ public sealed class SwitchPorts(LogicalProcess owner)
     public void Enqueue(int port, in Packet packet)
     {
         ref var s = ref _states[port];
-        if (!LinkPort.TransmitIfIdle(ref s, owner, _profiles[port], port, in packet)) _ports[port].Enqueue(ref s, in packet);
+        var profile = s.Profile != ProfileByPort ? _kinds[s.Profile] : _profiles[port];
+        if (!LinkPort.TransmitIfIdle(ref s, owner, profile, port, in packet)) _ports[port].Enqueue(ref s, in packet);
     }
 
     /// <summary>Port <paramref name="port"/>'s frame in service has left: start the next one, if any.</summary>
