@@ -409,6 +409,13 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers, IWithUnbounde
             Sender.Tell(new DirectiveApplied(d.Id, false, -1, "the run is not held at a barrier: pause it or run until a time first", []));
             return;
         }
+        if (_completed >= _schedule!.EndTime)
+        {
+            // As a run given the directive from the start would: one at the end is never applied (InProcessRun drops it too).
+            Sender.Tell(new DirectiveApplied(d.Id, false, _completed,
+                $"the run holds at its end, {_completed} ps: nothing at or after it is simulated, so a directive there would change nothing (resume the run for its results)", []));
+            return;
+        }
         if (!_directiveIds.Add(d.Id))
         {
             Sender.Tell(new DirectiveApplied(d.Id, false, _completed, $"directive id {d.Id} was used already in this run: each directive needs a new one", []));

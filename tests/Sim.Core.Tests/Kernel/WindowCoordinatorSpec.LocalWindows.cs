@@ -234,6 +234,33 @@ public sealed partial class WindowCoordinatorSpec
         Assert.Equal(Undisturbed(model, PausedScenario), completed.Results);
     }
 
+    [Fact]
+    public void A_run_held_at_its_end_must_refuse_a_directive_there_as_a_run_given_it_from_the_start_would_never_apply_it()
+    {
+        // arrange: one partition (its windows are the 1 ms progress interval) held inside an event of its last window
+        var end = 100 * Millisecond;
+        var gate = new MidRunGate(end - Millisecond / 2);
+        var model = new RingModel(6, Latency, gate.OnHandle);
+        var coordinator = StartRun(model, 1, scenario: PausedScenario);
+        Assert.True(gate.WaitReached(TimeSpan.FromSeconds(60)), "the run never got to its last window");
+
+        // act
+        var paused = Control(coordinator, new PauseRun(1));
+        gate.Release();
+        var held = FishForMessage<RunHeld>(_ => true, TimeSpan.FromSeconds(10));
+        var refused = Apply(coordinator, 1, "token", "ring1");
+        var resumed = Control(coordinator, new ResumeRun(2));
+        var completed = Completed(TimeSpan.FromMinutes(3));
+
+        // assert
+        Assert.True(paused.Accepted);
+        Assert.Equal(end, held.SimulatedTime);
+        Assert.Equal((false, end, $"the run holds at its end, {end} ps: nothing at or after it is simulated, so a directive there would change nothing (resume the run for its results)"),
+            (refused.Accepted, refused.SimulatedTime, refused.Detail));
+        Assert.True(resumed.Accepted);
+        Assert.Equal(Undisturbed(model, PausedScenario), completed.Results);
+    }
+
     [Theory]
     [InlineData(2, 2)]
     [InlineData(3, 2)]

@@ -48,15 +48,15 @@ public sealed partial class WindowCoordinatorSpec
         var coordinator = StartRun(model, 3, localThreads, scenario: LongerScenario);
         Assert.True(gate.WaitReached(TimeSpan.FromSeconds(30)), "the run never got past 1 ms");
 
-        // act: a counters query, one with listings and a pause while the stretch is out (all sent while the partition is held: sent
+        // act: a counters query, one with listings and a pause while the stretch is out (all read while the partition is held: read
         // after it goes on, they could find the run over), then a directive where it holds, the rest
         coordinator.Tell(new QueryServers(1), TestActor);
         coordinator.Tell(new QueryServers(2, new ListingQuery("nothing", 1, 0)), TestActor);
-        coordinator.Tell(new PauseRun(1), TestActor);
+        AllHandled(coordinator);
+        var paused = Control(coordinator, new PauseRun(1));
         gate.Release();
-        var answers = AnswersUntilHeld(queries: 2);
-        var (counters, listed) = (answers.Snapshots[1], answers.Snapshots[2]);
-        var (paused, held) = (answers.Controls.Single(), answers.Held);
+        var (snapshots, _, held) = AnswersUntilHeld(queries: 2);
+        var (counters, listed) = (snapshots[1], snapshots[2]);
         coordinator.Tell(new QueryServers(3, new ListingQuery("nothing", 1, 0)), TestActor);
         var atHold = FishForMessage<ServersSnapshot>(_ => true, TimeSpan.FromSeconds(10));
         var applied = Apply(coordinator, 1, "token", "ring1");
@@ -65,6 +65,7 @@ public sealed partial class WindowCoordinatorSpec
 
         // assert: the listing and the hold where every partition stands at one time; the directive applied there as if given there
         Assert.InRange(counters.SimulatedTime, Millisecond, listed.SimulatedTime);
+        Assert.InRange(listed.SimulatedTime, Millisecond, 2 * Millisecond - 1);
         Assert.True(paused.Accepted);
         Assert.Equal(held.SimulatedTime, listed.SimulatedTime);
         Assert.Equal(held.SimulatedTime, atHold.SimulatedTime);
