@@ -74,6 +74,20 @@ def least_squares(rows, ys):
     return [m[i][n] / m[i][i] for i in range(n)]
 
 
+def non_negative_least_squares(rows, ys):
+    """Least squares with every coefficient at least 0 (each is a cost): a coefficient the fit makes negative, noise on this machine
+    where two terms move together (remote peers and partitions beyond the cores), is set to 0 and the others fitted again."""
+    free = list(range(len(rows[0])))
+    while True:
+        fitted = least_squares([[r[i] for i in free] for r in rows], ys)
+        if min(fitted) >= 0:
+            coefficients = [0.0] * len(rows[0])
+            for i, c in zip(free, fitted):
+                coefficients[i] = c
+            return coefficients
+        free.pop(min(range(len(free)), key=lambda j: fitted[j]))
+
+
 def per_event(sitting):
     """c_e at each rate: one event's cost on one partition, from the sitting's own one-partition run (the work every other run of
     the sitting is measured against: the host's speed changes between sittings, not within one)."""
@@ -102,7 +116,7 @@ def fit(sittings):
             p = n * per
             ys.append((r["wallSeconds"] - r["events"] * c[rate] * k[rate] / min(p, CORES)) / r["windows"])
             rows.append([1, p - per, r["events"] / r["windows"] / p, max(0, p - CORES)])
-    a_remote, b_remote, x_event, over = least_squares(rows, ys)
+    a_remote, b_remote, x_event, over = non_negative_least_squares(rows, ys)
     return {"c_e": sum(per_event(s)["1Gbps"] for s in sittings) / len(sittings),
             "c_e_100M": sum(per_event(s)["100Mbps"] for s in sittings) / len(sittings), "k": k["1Gbps"], "k_100M": k["100Mbps"],
             "s_local": s_local, "a_remote": a_remote, "b_remote": b_remote, "x_event": x_event, "over": over}
