@@ -20,8 +20,7 @@ public sealed class FabricLayout : IPartitionLayout
         Graph = graph;
         Partitions = Math.Max(1, partitions);
         PartitionOfLp = new int[graph.LpCount];
-        var hasServers = new bool[graph.SwitchCount];
-        for (var server = 0; server < graph.ServerCount; server++) hasServers[graph.SwitchOf(server)] = true;
+        var hasServers = HasServers(graph);
         var (racks, others) = (0, 0);
         for (var sw = 0; sw < graph.SwitchCount; sw++)
             PartitionOfLp[graph.SwitchLp(sw)] = (hasServers[sw] ? racks++ : others++) % Partitions;
@@ -44,16 +43,18 @@ public sealed class FabricLayout : IPartitionLayout
     /// <remarks>Loops, not LINQ over ints (Range, Select, Distinct): generic code over a value type that ReadyToRun leaves to the JIT.</remarks>
     public static int RackCount(FabricGraph graph)
     {
-        var hasServers = new bool[graph.SwitchCount];
         var racks = 0;
-        for (var server = 0; server < graph.ServerCount; server++)
-        {
-            var sw = graph.SwitchOf(server);
-            if (hasServers[sw]) continue;
-            hasServers[sw] = true;
-            racks++;
-        }
+        foreach (var rack in HasServers(graph))
+            if (rack) racks++;
         return racks;
+    }
+
+    /// <summary>By switch: whether servers hang from it.</summary>
+    private static bool[] HasServers(FabricGraph graph)
+    {
+        var hasServers = new bool[graph.SwitchCount];
+        for (var server = 0; server < graph.ServerCount; server++) hasServers[graph.SwitchOf(server)] = true;
+        return hasServers;
     }
 
     public FabricGraph Graph { get; }

@@ -12,18 +12,13 @@ public static class ScenarioRuleChangeReader
     private const string At = "at";
     private const string Example = "{ at = 2ms, add = \"priority=100,udp,udp_dst=53,actions=drop\" }";
 
-    private static readonly (string Word, RuleChangeKind Kind)[] Kinds =
-        [("add", RuleChangeKind.Add), ("delete", RuleChangeKind.Delete), ("delete-strict", RuleChangeKind.DeleteStrict)];
+    private static readonly ScenarioWordList Kinds =
+        new(("add", (int)RuleChangeKind.Add), ("delete", (int)RuleChangeKind.Delete), ("delete-strict", (int)RuleChangeKind.DeleteStrict));
 
-    private static readonly string[] Keys = [At, .. Kinds.Select(k => k.Word)];
+    private static readonly string[] Keys = [At, .. Kinds.Words];
 
     /// <summary>The key that writes a change of this kind: add, delete or delete-strict.</summary>
-    public static string WordOf(RuleChangeKind kind)
-    {
-        foreach (var (word, of) in Kinds)
-            if (of == kind) return word;
-        throw new InvalidOperationException($"no word for {kind}");
-    }
+    public static string WordOf(RuleChangeKind kind) => Kinds.WordOf((int)kind);
 
     /// <summary>The changes, or null after reporting; <paramref name="durationPs"/> is null when the duration is invalid (already reported).</summary>
     public static IReadOnlyList<RuleChange>? Read(ScenarioDiagnostics diagnostics, ScenarioSection vswitch, long? durationPs)
@@ -82,7 +77,7 @@ public static class ScenarioRuleChangeReader
         }
         else ok = false;
 
-        var present = Kinds.Where(k => keys.Contains(k.Word)).ToList();
+        var present = Kinds.Words.Where(keys.Contains).ToList();
         if (present.Count == 0)
         {
             diagnostics.Report(e.Path, $"a rule change needs one of add, delete or delete-strict, as in {Example}");
@@ -91,13 +86,14 @@ public static class ScenarioRuleChangeReader
         if (present.Count > 1)
         {
             foreach (var extra in present.Skip(1))
-                e.Report(extra.Word, true,
-                    $"a rule change has exactly one of add, delete or delete-strict; this one has {string.Join(" and ", present.Select(k => k.Word))} (write one change per list element)");
+                e.Report(extra, true,
+                    $"a rule change has exactly one of add, delete or delete-strict; this one has {string.Join(" and ", present)} (write one change per list element)");
             return null;
         }
-        var (word, kind) = present[0];
+        var word = present[0];
+        Kinds.TryFind(word, out var kind);
         if (!e.TryText(word, out var rule)) return null;
         ok &= e.Check(rule.Length > 0, word, true, $"the rule is empty; write it in ovs-ofctl syntax, as in {Example}");
-        return ok ? new RuleChange(at, kind, rule) : null;
+        return ok ? new RuleChange(at, (RuleChangeKind)kind, rule) : null;
     }
 }
