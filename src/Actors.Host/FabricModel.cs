@@ -21,7 +21,25 @@ public sealed class FabricModel : IModelFactory
 
     public IScenarioModel? Read(ScenarioSection root, ScenarioReadContext context) => DatacenterReader.ReadDatacenter(root, context);
 
-    public IPartitionLayout Layout(ScenarioSettings scenario, int partitions) => new FabricLayout(scenario.Datacenter().Topology, partitions);
+    public IPartitionLayout Layout(ScenarioSettings scenario, int partitions) => FabricLayoutOf(scenario, partitions);
+
+    private readonly FabricLayouts _layouts = new(MakeLayout);
+
+    /// <summary>
+    /// One partition, or a round-robin layout (kernel.layout), made as asked; a balanced one made once per process from a pilot run
+    /// (<see cref="LayoutPilot"/>, <see cref="FabricLayouts"/>).
+    /// </summary>
+    private FabricLayout FabricLayoutOf(ScenarioSettings scenario, int partitions) =>
+        partitions <= 1 || scenario.Kernel.Layout == PartitionLayoutKind.RoundRobin
+            ? new FabricLayout(scenario.Datacenter().Topology, partitions)
+            : _layouts.For(scenario, partitions);
+
+    private static FabricLayout MakeLayout(ScenarioSettings scenario, int partitions)
+    {
+        var one = new FabricLayout(scenario.Datacenter().Topology, 1);
+        var whole = Build(scenario, one, 0);
+        return new FabricLayout(one.Graph, partitions, LayoutPilot.EventsByLp(scenario, whole, one.LpCount));
+    }
 
     /// <summary>
     /// Checks the model's own inputs that the scenario loader cannot read (the vSwitch rules file); throws
@@ -56,15 +74,14 @@ public sealed class FabricModel : IModelFactory
     /// results are the same bytes.
     /// </summary>
     public void BuildAhead(ScenarioSettings scenario, int partitions) =>
-        _ahead = new PartitionsAhead(scenario, partitions, index => Build(scenario, partitions, index));
+        _ahead = new PartitionsAhead(scenario, partitions, index => Build(scenario, FabricLayoutOf(scenario, partitions), index));
 
     public Partition BuildPartition(ScenarioSettings scenario, int partitions, int index) =>
-        _ahead?.Take(scenario, partitions, index) ?? Build(scenario, partitions, index);
+        _ahead?.Take(scenario, partitions, index) ?? Build(scenario, FabricLayoutOf(scenario, partitions), index);
 
-    private static Partition Build(ScenarioSettings scenario, int partitions, int index)
+    private static Partition Build(ScenarioSettings scenario, FabricLayout layout, int index)
     {
         var datacenter = scenario.Datacenter();
-        var layout = new FabricLayout(datacenter.Topology, partitions);
         var partition = new Partition(index, layout.Partitions, layout.PartitionOfLp);
         var directory = new EndpointDirectory(datacenter.Plan);
         var endpointPlaces = layout.Graph.Routes.PlacesOf(datacenter.Plan.Locations());

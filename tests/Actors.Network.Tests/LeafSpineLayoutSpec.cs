@@ -9,7 +9,7 @@ namespace DcSim.ActorsNetwork.Tests;
 /// <summary>Racks and spines dealt to partitions, and the lookahead the layout gives.</summary>
 public sealed class LeafSpineLayoutSpec
 {
-    private static TopologySettings Topology(int spines, int leaves, int hostsPerLeaf)
+    internal static TopologySettings Topology(int spines, int leaves, int hostsPerLeaf)
     {
         var link = new LinkSettings(new DataRate(10_000_000_000), SimTime.Microsecond);
         var queue = new QueueSettings(new QueueLimit(QueueLimitUnit.Packets, 100), EcnMarking.Off);

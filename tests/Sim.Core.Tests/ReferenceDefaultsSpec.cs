@@ -104,6 +104,8 @@ public sealed class ReferenceDefaultsSpec
         ("dcsim.scenario.kernel.progress-interval", "1ms"),
         ("dcsim.scenario.kernel.checkpoint-interval", "off"),
         ("dcsim.scenario.kernel.checkpoint-wall-interval", "30s"),
+        ("dcsim.scenario.kernel.layout", "balanced"),
+        ("dcsim.scenario.kernel.layout-pilot", "0.01"),
         ("dcsim.scenario.pcap.points", "[]"),
         ("dcsim.scenario.pcap.limit", "100000"),
         ("dcsim.scenario.persistence.journal", "sqlite"),

@@ -39,14 +39,21 @@ internal static class BenchCommand
         {
             Description = "Also run each fabric with a checkpoint every DURATION of simulated time (e.g. 25ms), alternating with the plain run, and report checkpoint sizes, cost and slowdown",
         };
-        var command = new Command("bench", "Measure simulation speed on the shared leaf-spine benchmark") { fabric, simTime, nodes, partitions, rate, ns3, json, repeat, checkpoints };
+        var layout = new Option<string>("--layout")
+        {
+            Description = "kernel.layout of runs on several partitions: balanced (a pilot weighs racks and switches), round-robin, or both (each repeat runs round-robin, then balanced)",
+            DefaultValueFactory = _ => "balanced",
+        };
+        layout.AcceptOnlyFromAmong("balanced", "round-robin", "both");
+        var command = new Command("bench", "Measure simulation speed on the shared leaf-spine benchmark") { fabric, simTime, nodes, partitions, rate, ns3, json, repeat, checkpoints, layout };
         command.SetAction((parse, cancel) => Execute(parse.GetValue(fabric)!, parse.GetValue(simTime), parse.GetValue(nodes),
-            parse.GetValue(partitions), parse.GetValue(rate)!, parse.GetValue(ns3), parse.GetValue(json), parse.GetValue(repeat), parse.GetValue(checkpoints), cancel));
+            parse.GetValue(partitions), parse.GetValue(rate)!, parse.GetValue(ns3), parse.GetValue(json), parse.GetValue(repeat), parse.GetValue(checkpoints),
+            parse.GetValue(layout)!, cancel));
         return command;
     }
 
     private static async Task<int> Execute(string fabricName, double? simTime, int nodes, int? partitions, string rate, FileInfo? ns3, FileInfo? json,
-        int repeat, string? checkpointEvery, CancellationToken cancel)
+        int repeat, string? checkpointEvery, string layoutChoice, CancellationToken cancel)
     {
         if (checkpointEvery is not null && (!SimCore.Units.QuantityParser.TryParseTime(checkpointEvery, out var every, out var problem) || every <= 0))
         {
@@ -62,13 +69,15 @@ internal static class BenchCommand
         Console.WriteLine("fabric  hosts nodes parts  sim_s   wall_s   link_tx     link_tx/s   events/s   sim_s/wall_s peak_MB  delivered  mean_delay_us sync_wait  ns3_link_tx/s ratio");
         // One cluster for every run: a repeat finds every member warm (a worker started per run was always measured cold).
         await using var members = await ExperimentCluster.StartAsync(new RunCluster(nodes, null, AkkaLog.ForProcess("bench")), cancel);
-        foreach (var f in chosen.SelectMany(f => Enumerable.Repeat(f, Math.Max(1, repeat))))
+        string[] layouts = layoutChoice == "both" ? ["round-robin", "balanced"] : [layoutChoice];
+        foreach (var (f, layout) in chosen.SelectMany(f => Enumerable.Repeat(f, Math.Max(1, repeat))).SelectMany(f => layouts.Select(l => (f, l))))
         {
             var seconds = simTime ?? f.SimSeconds;
-            var scenario = ScenarioLoader.Parse(ScenarioText(f, seconds, rate), $"bench-{f.Name}", Environment.CurrentDirectory, ActorsHost.FabricModel.Instance);
+            var text = ScenarioText(f, seconds, rate) + $"\nkernel.layout = {layout}\n";
+            var scenario = ScenarioLoader.Parse(text, $"bench-{f.Name}", Environment.CurrentDirectory, ActorsHost.FabricModel.Instance);
             var outcome = await Experiment.RunOnAsync(members, scenario, Environment.CurrentDirectory, partitions ?? nodes, _ => { }, cancel);
             if (checkpointEvery is not null)
-                await CheckpointedRun(members, f, seconds, rate, checkpointEvery, partitions ?? nodes, outcome, cancel);
+                await CheckpointedRun(members, f, text, checkpointEvery, partitions ?? nodes, outcome, cancel);
             var summary = new RunSummary(outcome.Results);
             var wall = outcome.Run.TotalSeconds;
             var stats = outcome.Completion.Partitions;
@@ -89,7 +98,7 @@ internal static class BenchCommand
                 // time per event, which tells a partition with more work from one on a slower core (on this VM one vCPU ran 1.4x slower).
                 var windows = Math.Max(1, outcome.Completion.Windows);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"        {outcome.Completion.Windows} windows, {summary.EventsProcessed / (double)windows:0} events, {wall * 1e6 / windows:0.0} us wall each; partitions: ")
+                    $"        {layout} layout, built in {outcome.Build.TotalSeconds:0.000} s (a balanced layout's pilot included); {outcome.Completion.Windows} windows, {summary.EventsProcessed / (double)windows:0} events, {wall * 1e6 / windows:0.0} us wall each; partitions: ")
                     + string.Join("; ", stats.Select(p => string.Create(CultureInfo.InvariantCulture,
                         $"{p.Index}@{p.Address} {p.EventsProcessed:N0} events, busy {p.BusyMicroseconds / 1e6:0.000}s ({p.BusyMicroseconds * 1e3 / Math.Max(1, p.EventsProcessed):0} ns an event) of {p.WallMicroseconds / 1e6:0.000}s, waits {(p.WallMicroseconds - p.BusyMicroseconds) / (double)windows:0.0} us a window, "
                         + $"process allocated {p.Memory.AllocatedBytes / (double)windows:0} B a window, {p.Memory.Collections} GCs pausing it {p.Memory.PauseMicroseconds / 1e3:0.0} ms"))));
@@ -101,7 +110,7 @@ internal static class BenchCommand
             {
                 var line = JsonSerializer.Serialize(new
                 {
-                    fabric = f.Name, hosts = f.Leaves * f.HostsPerLeaf, nodes, partitions = stats.Length, simSeconds = seconds, rate,
+                    fabric = f.Name, hosts = f.Leaves * f.HostsPerLeaf, nodes, partitions = stats.Length, layout, simSeconds = seconds, rate,
                     wallSeconds = wall, buildSeconds = outcome.Build.TotalSeconds, clusterStartupSeconds = outcome.ClusterStartup.TotalSeconds, linkTx = summary.LinkTransmissions, linkTxPerSec = linkTxRate,
                     events = summary.EventsProcessed, eventsPerSec = summary.EventsProcessed / wall, simSecondsPerWallSecond = seconds / wall,
                     peakWorkingSetMb = peakMb, delivered = summary.DeliveredPackets, meanDelayUs = summary.Latency.MeanPs / 1e6,
@@ -122,10 +131,10 @@ internal static class BenchCommand
     /// The same run with checkpoints, right after the plain one (so that both see the same machine): how many, their size per LP
     /// compressed and not, the wall time from a barrier to its last piece, and the slowdown of the whole run.
     /// </summary>
-    private static async Task CheckpointedRun(ExperimentCluster members, Fabric f, double seconds, string rate, string every, int partitions, ExperimentOutcome plain,
+    private static async Task CheckpointedRun(ExperimentCluster members, Fabric f, string plainText, string every, int partitions, ExperimentOutcome plain,
         CancellationToken cancel)
     {
-        var text = ScenarioText(f, seconds, rate) + $"\nkernel.checkpoint-interval = {every}\n";
+        var text = plainText + $"kernel.checkpoint-interval = {every}\n";
         var scenario = ScenarioLoader.Parse(text, $"bench-{f.Name}", Environment.CurrentDirectory, ActorsHost.FabricModel.Instance);
         var taken = new List<WindowProtocolCheckpoint>();
         var outcome = await Experiment.RunOnAsync(members, scenario, Environment.CurrentDirectory, partitions,

@@ -37,6 +37,7 @@ public static class ScenarioHoconWriter
             },
         };
         WriteCheckpoints(s.Kernel, (ResolvedHocon)root["kernel"]);
+        WriteLayout(s.Kernel, (ResolvedHocon)root["kernel"]);
         if (s.Capture.Enabled) root["pcap"] = s.Capture.Resolved();
         s.Model.WriteResolved(root);
         var text = new StringBuilder();
@@ -53,6 +54,13 @@ public static class ScenarioHoconWriter
         if (kernel.CheckpointIntervalPs > 0) node["checkpoint-interval"] = Time(kernel.CheckpointIntervalPs);
         if (kernel.CheckpointWallInterval != DefaultCheckpointWallInterval)
             node["checkpoint-wall-interval"] = kernel.CheckpointWallInterval == TimeSpan.Zero ? "off" : Time((long)kernel.CheckpointWallInterval.TotalMilliseconds * SimTime.Millisecond);
+    }
+
+    /// <summary>The layout and its pilot, only where they differ from the reference defaults (balanced, 0.01), as the checkpoints are.</summary>
+    private static void WriteLayout(KernelSettings kernel, ResolvedHocon node)
+    {
+        if (kernel.Layout != PartitionLayoutKind.Balanced) node["layout"] = ScenarioWords.PartitionLayouts.WordOf((int)kernel.Layout);
+        if (kernel.LayoutPilot != KernelSettings.DefaultLayoutPilot) node["layout-pilot"] = kernel.LayoutPilot.ToString("R", CultureInfo.InvariantCulture);
     }
 
     /// <summary>reference.conf's kernel.checkpoint-wall-interval.</summary>

@@ -147,6 +147,8 @@ public static class ScenarioLoader
         var ok = kernel.TryTime("progress-interval", 1, out var progress);
         ok &= TryIntervalOrOff(kernel, "checkpoint-interval", out var checkpoint);
         ok &= TryIntervalOrOff(kernel, "checkpoint-wall-interval", out var checkpointWall);
+        ok &= kernel.TryWord("layout", ScenarioWords.PartitionLayouts, out var layout);
+        ok &= kernel.TryFraction("layout-pilot", out var pilot);
         if (!kernel.TryText("partitions", out var text, out var fromFile)) return null;
         var partitions = 0; // auto: KernelSettings.PartitionsFor
         if (text != ScenarioWords.AutoPartitions)
@@ -156,7 +158,7 @@ public static class ScenarioLoader
                 : kernel.Check(false, "partitions", fromFile, $"expected auto or a whole number of at least 1, got '{text}'");
         }
         // Wall time in whole milliseconds: a picosecond count of hours would not matter, and TimeSpan ticks are 100 ns.
-        return ok ? new KernelSettings(partitions, progress, checkpoint, TimeSpan.FromMilliseconds(checkpointWall / SimTime.Millisecond)) : null;
+        return ok ? new KernelSettings(partitions, progress, checkpoint, TimeSpan.FromMilliseconds(checkpointWall / SimTime.Millisecond), (PartitionLayoutKind)layout, pilot) : null;
     }
 
     /// <summary>A positive duration, or "off" (0).</summary>

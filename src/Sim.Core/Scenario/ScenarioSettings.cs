@@ -35,10 +35,18 @@ public sealed record ScenarioSettings(
 /// <summary>
 /// How a run is cut and synchronised. Checkpoints (docs/recovery.md) are taken at the first window barrier after each
 /// <paramref name="CheckpointIntervalPs"/> of simulated time and after each <paramref name="CheckpointWallInterval"/> of wall time,
-/// whichever comes first; 0 / <see cref="TimeSpan.Zero"/> = never by that measure.
+/// whichever comes first; 0 / <see cref="TimeSpan.Zero"/> = never by that measure. With several partitions, <paramref name="Layout"/> says how
+/// LPs are dealt to them; a balanced layout weighs them by a pilot run of <paramref name="LayoutPilot"/> of the duration (docs/kernel.md).
 /// </summary>
-public sealed record KernelSettings(int Partitions, long ProgressIntervalPs, long CheckpointIntervalPs = 0, TimeSpan CheckpointWallInterval = default)
+public sealed record KernelSettings(int Partitions, long ProgressIntervalPs, long CheckpointIntervalPs = 0, TimeSpan CheckpointWallInterval = default,
+    PartitionLayoutKind Layout = PartitionLayoutKind.Balanced, double LayoutPilot = KernelSettings.DefaultLayoutPilot)
 {
+    /// <summary>reference.conf's kernel.layout-pilot: a pilot of 1 % of the run costs about 1 % of its one-partition time (an assumption, docs/kernel.md).</summary>
+    public const double DefaultLayoutPilot = 0.01;
+
+    /// <summary>The simulated time a balanced layout's pilot runs: its share of <paramref name="durationPs"/>, at least 1 ps.</summary>
+    public long LayoutPilotPs(long durationPs) => Math.Max(1, (long)(durationPs * LayoutPilot));
+
     public bool Checkpoints => CheckpointIntervalPs > 0 || CheckpointWallInterval > TimeSpan.Zero;
 
     /// <summary>
@@ -58,4 +66,14 @@ public sealed record KernelSettings(int Partitions, long ProgressIntervalPs, lon
         Partitions > 0 ? Partitions
         : members > 1 ? members
         : Math.Max(1, Math.Min(Math.Min(cores, racks), hosts / HostsPerAutoPartition));
+}
+
+/// <summary>How a run with several partitions deals its LPs to them (kernel.layout).</summary>
+public enum PartitionLayoutKind
+{
+    /// <summary>By the events each rack and switch handled in a pilot run, largest first to the partition with the fewest so far.</summary>
+    Balanced,
+
+    /// <summary>Rack r to partition r mod P, the other switches likewise: no pilot.</summary>
+    RoundRobin,
 }

@@ -11,4 +11,6 @@ public static class ScenarioWords
     public static readonly ScenarioWordList Booleans = new(("true", 1), ("false", 0), ("yes", 1), ("no", 0), ("on", 1), ("off", 0));
 
     public const string AutoPartitions = "auto";
+
+    public static readonly ScenarioWordList PartitionLayouts = new(("balanced", (int)PartitionLayoutKind.Balanced), ("round-robin", (int)PartitionLayoutKind.RoundRobin));
 }

@@ -149,6 +149,9 @@ public sealed class ScenarioErrorSpec
     [InlineData("kernel.checkpoint-interval = 0s", "kernel.checkpoint-interval", "greater than 0")]
     [InlineData("kernel.checkpoint-interval = sometimes", "kernel.checkpoint-interval", "sometimes")]
     [InlineData("kernel.checkpoint-wall-interval = -30s", "kernel.checkpoint-wall-interval", "greater than 0")]
+    [InlineData("kernel.layout-pilot = 0", "kernel.layout-pilot", "greater than 0 and at most 1")]
+    [InlineData("kernel.layout-pilot = 1.5", "kernel.layout-pilot", "greater than 0 and at most 1")]
+    [InlineData("kernel.layout-pilot = 1%", "kernel.layout-pilot", "expected a number")]
     [InlineData("traffic.generators = [{ rate = 0bps }]", "traffic.generators[0].rate", "positive")]
     [InlineData("traffic.generators = [{ packet-size = 0B }]", "traffic.generators[0].packet-size", "at least 1")]
     [InlineData("traffic.generators = [{ packet-size = 70000B }]", "traffic.generators[0].packet-size", "at most 65507")]
@@ -173,6 +176,7 @@ public sealed class ScenarioErrorSpec
     [InlineData("traffic.generators = [{ on-off.periods = pareto }]", "traffic.generators[0].on-off.periods", "fixed, exponential", "'pareto'")]
     [InlineData("traffic.generators = [{ request-response.service-distribution = normal }]", "traffic.generators[0].request-response.service-distribution", "fixed, exponential", "'normal'")]
     [InlineData("topology.host-queue.unit = frames", "topology.host-queue.unit", "packets, bytes", "'frames'")]
+    [InlineData("kernel.layout = balance", "kernel.layout", "balanced, round-robin", "did you mean 'balanced'?")]
     [InlineData("topology.switch-queue.ecn.mode = tresholds", "topology.switch-queue.ecn.mode", "off, threshold, red", "did you mean 'threshold'?")]
     public void Word_that_is_not_one_of_the_allowed_words(string line2, string key, string allowed, string fragment)
     {

@@ -211,13 +211,15 @@ public sealed class ScenarioLoaderSpec
               { kind = on-off, hosts = all, rate = 123456bps, destination = incast, target = 14, on-off { on = 10us, off = 0s, periods = fixed } }
               { kind = request-response, hosts = [0, 1], destination = fixed, target = 2, request-response { request-size = 64B, response-size = 1MiB, response-size-cdf = "sizes.cdf", service-time = 0s, service-distribution = fixed } }
             ]
-            kernel { partitions = 2, progress-interval = 100us }
+            kernel { partitions = 2, progress-interval = 100us, layout = round-robin, layout-pilot = 0.05 }
             """, dir.Path);
 
         var again = Parse(original.ResolvedHocon, dir.Path);
 
         AssertSameSettings(original, again);
         Assert.Equal(original.ResolvedHocon, again.ResolvedHocon);
+        Assert.Equal((PartitionLayoutKind.RoundRobin, 0.05), (again.Kernel.Layout, again.Kernel.LayoutPilot));
+        Assert.Contains("  layout = round-robin\n  layout-pilot = 0.05\n", original.ResolvedHocon);
     }
 
     public static TheoryData<string> ExampleScenarios()
