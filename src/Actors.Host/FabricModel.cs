@@ -38,7 +38,7 @@ public sealed class FabricModel : IModelFactory
     {
         var one = new FabricLayout(scenario.Datacenter().Topology, 1);
         var whole = Build(scenario, one, 0);
-        return new FabricLayout(one.Graph, partitions, LayoutPilot.EventsByLp(scenario, whole, one.LpCount));
+        return new FabricLayout(one.Graph, partitions, LayoutPilot.EventsByLp(scenario, whole, one.LpCount, one.Graph.SwitchCount));
     }
 
     /// <summary>
