@@ -44,8 +44,9 @@ public sealed class FabricLayout : IPartitionLayout
     /// </summary>
     /// <remarks>
     /// Measured on the large benchmark at 1 Gb/s (docs/benchmarks.md, thirteenth round): each host sends to one random host and each flow
-    /// takes one spine by its hash, so racks and spines carry unequal work; round robin left the busier of 2 partitions 3.7 % above the
-    /// mean (of 3: 15 %), this rule 0 % (1.2 %).
+    /// takes one spine by its hash, so racks and spines carry unequal work, and 16 racks and 8 spines do not split evenly in 3. Round robin
+    /// left the busiest of 3 partitions 15 % above the mean over the run, this rule 1.2 %; the sum of each window's busiest partition fell
+    /// from 11-15 % to 5-6 % above a perfect split (3 seeds).
     /// </remarks>
     private static int[] Balance(FabricGraph graph, int partitions, long[] weightOfLp)
     {
