@@ -29,7 +29,10 @@ internal sealed class FabricLayouts(Func<ScenarioSettings, int, FabricLayout> ma
             && (ReferenceEquals(scenario, _scenario) || (Hocon.Length > 0 && Hocon == scenario.ResolvedHocon && BaseDirectory == scenario.BaseDirectory));
     }
 
-    /// <summary>The layout of <paramref name="scenario"/> on <paramref name="partitions"/>, made by the first caller (the others wait for it).</summary>
+    /// <summary>
+    /// The layout of <paramref name="scenario"/> on <paramref name="partitions"/>, made by the first caller (the others wait for it). A make
+    /// that failed is thrown to those waiting and forgotten: the next caller tries again.
+    /// </summary>
     public FabricLayout For(ScenarioSettings scenario, int partitions)
     {
         Made? made = null;
@@ -37,14 +40,21 @@ internal sealed class FabricLayouts(Func<ScenarioSettings, int, FabricLayout> ma
         {
             foreach (var m in _made)
                 if (m.Fits(scenario, partitions)) made = m;
-            if (made is null)
-            {
-                made = new Made(scenario, partitions, make);
-                _made.Add(made);
-                if (_made.Count > Kept) _made.RemoveAt(0);
-            }
+            if (made is not null) _made.Remove(made);
+            made ??= new Made(scenario, partitions, make);
+            // The most recently asked for last: the least recently asked for goes first.
+            _made.Add(made);
+            if (_made.Count > Kept) _made.RemoveAt(0);
         }
-        // Outside the lock: a pilot may take seconds, and another scenario's layout need not wait for it. A failed make is thrown to every caller.
-        return made.Layout.Value;
+        try
+        {
+            // Outside the lock: a pilot may take seconds, and another scenario's layout need not wait for it.
+            return made.Layout.Value;
+        }
+        catch
+        {
+            lock (_made) _made.Remove(made);
+            throw;
+        }
     }
 }

@@ -34,11 +34,16 @@ public sealed class FabricModel : IModelFactory
             ? new FabricLayout(scenario.Datacenter().Topology, partitions)
             : _layouts.For(scenario, partitions);
 
+    /// <summary>
+    /// The balanced layout, unless it splits a faster link than round robin does (an explicit topology's links differ): a shorter lookahead
+    /// would cost more windows than the balance saves.
+    /// </summary>
     private static FabricLayout MakeLayout(ScenarioSettings scenario, int partitions)
     {
         var one = new FabricLayout(scenario.Datacenter().Topology, 1);
-        var whole = Build(scenario, one, 0);
-        return new FabricLayout(one.Graph, partitions, LayoutPilot.EventsByLp(scenario, whole, one.LpCount, one.Graph.SwitchCount));
+        var balanced = new FabricLayout(one.Graph, partitions, LayoutPilot.EventsByLp(scenario, Build(scenario, one, 0), one.Graph));
+        var roundRobin = new FabricLayout(one.Graph, partitions);
+        return balanced.Lookahead() < roundRobin.Lookahead() ? roundRobin : balanced;
     }
 
     /// <summary>
@@ -74,10 +79,15 @@ public sealed class FabricModel : IModelFactory
     /// results are the same bytes.
     /// </summary>
     public void BuildAhead(ScenarioSettings scenario, int partitions) =>
-        _ahead = new PartitionsAhead(scenario, partitions, index => Build(scenario, FabricLayoutOf(scenario, partitions), index));
+        _ahead = new PartitionsAhead(scenario, () => FabricLayoutOf(scenario, partitions), Build);
 
+    /// <summary>Partition <paramref name="index"/> on the layout this process makes (<see cref="Layout"/>): a tool's one-partition build.</summary>
     public Partition BuildPartition(ScenarioSettings scenario, int partitions, int index) =>
-        _ahead?.Take(scenario, partitions, index) ?? Build(scenario, FabricLayoutOf(scenario, partitions), index);
+        BuildPartition(scenario, partitions, FabricLayoutOf(scenario, partitions).PartitionOfLp, index);
+
+    public Partition BuildPartition(ScenarioSettings scenario, int partitions, int[] partitionOfLp, int index) =>
+        _ahead?.Take(scenario, partitions, partitionOfLp, index)
+        ?? Build(scenario, FabricLayout.Given(FabricGraph.Of(scenario.Datacenter().Topology), partitions, partitionOfLp), index);
 
     private static Partition Build(ScenarioSettings scenario, FabricLayout layout, int index)
     {

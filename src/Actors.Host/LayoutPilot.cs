@@ -1,3 +1,4 @@
+using DcSim.ActorsNetwork.Fabric;
 using DcSim.SimCore.Kernel;
 using DcSim.SimCore.Scenario;
 
@@ -29,8 +30,9 @@ internal static class LayoutPilot
     /// kernel.layout-pilot of the duration, until <see cref="EventsPerSwitch"/> events per switch of the fabric, at most <see cref="MaxSteps"/>
     /// steps (a run whose traffic starts late, or is light, gets a longer pilot; a busy one stops after the first step).
     /// </summary>
-    public static long[] EventsByLp(ScenarioSettings scenario, Partition whole, int lpCount, int switchCount)
+    public static long[] EventsByLp(ScenarioSettings scenario, Partition whole, FabricGraph graph)
     {
+        var (lpCount, switchCount) = (graph.LpCount, graph.SwitchCount);
         whole.Start();
         var step = scenario.Kernel.LayoutPilotPs(scenario.DurationPs);
         for (var steps = 1; steps <= MaxSteps && whole.EventsProcessed < (long)EventsPerSwitch * switchCount; steps++)

@@ -88,18 +88,35 @@ public sealed class LayoutPilotSpec
     }
 
     [Fact]
-    public void Round_robin_and_one_partition_must_run_no_pilot()
+    public void A_round_robin_layout_must_be_the_deal_the_golden_results_were_made_with()
     {
-        // arrange: a pilot of the whole run would take as long as the run; these layouts must not wait for one
-        var scenario = Bench(PartitionLayoutKind.RoundRobin, pilot: 1);
-        var topology = scenario.Datacenter().Topology;
+        // arrange
+        var roundRobin = Bench(PartitionLayoutKind.RoundRobin);
+        var topology = roundRobin.Datacenter().Topology;
 
         // act
-        var roundRobin = new FabricModel().Layout(scenario, 3);
-        var one = new FabricModel().Layout(Bench(pilot: 1), 1);
+        var layout = new FabricModel().Layout(roundRobin, 3);
 
-        // assert: the deal the golden results were made with
-        Assert.Equal(new FabricLayout(topology, 3).PartitionOfLp, roundRobin.PartitionOfLp);
-        Assert.All(one.PartitionOfLp, p => Assert.Equal(0, p));
+        // assert: leaf l to l mod 3, and not the deal a pilot makes of the same traffic
+        Assert.Equal(new FabricLayout(topology, 3).PartitionOfLp, layout.PartitionOfLp);
+        Assert.NotEqual(new FabricModel().Layout(Bench(), 3).PartitionOfLp, layout.PartitionOfLp);
+    }
+
+    [Fact]
+    public void A_partition_must_be_built_on_the_layout_it_is_given_not_on_one_it_makes()
+    {
+        // arrange: the coordinator's layout, racks 0 and 1 swapped against round robin (a worker never runs the pilot)
+        var scenario = Bench(PartitionLayoutKind.RoundRobin);
+        var graph = FabricGraph.Of(scenario.Datacenter().Topology);
+        var given = new FabricLayout(graph, 2).PartitionOfLp.ToArray();
+        for (var lp = 0; lp < given.Length; lp++)
+            if (graph.IsServer(lp) ? graph.SwitchOf(lp) < 2 : graph.NameOf(lp) is "leaf0" or "leaf1") given[lp] = 1 - given[lp];
+
+        // act
+        var partition = new FabricModel().BuildPartition(scenario, 2, given, 0);
+
+        // assert
+        Assert.Equal(Enumerable.Range(0, given.Length).Where(lp => given[lp] == 0), partition.LocalProcesses.Select(lp => lp.Id).Order());
+        Assert.Contains(partition.LocalProcesses, lp => lp.Name == "leaf1");
     }
 }

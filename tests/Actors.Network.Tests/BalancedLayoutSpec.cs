@@ -77,6 +77,30 @@ public sealed class BalancedLayoutSpec
         Assert.Equal([2400, 2400], balanced);
     }
 
+    [Theory]
+    [InlineData(new[] { 0, 0, 1, 1, 0, 0, 1, 1, 0, 1, 0, 1, 0, 1 }, "", -1)]
+    [InlineData(new[] { 0, 0, 1, 1, 0, 0, 1, 1, 0, 1, 0, 1, 0 }, "a layout of 13 LPs for a fabric of 14", -1)]
+    [InlineData(new[] { 0, 0, 1, 1, 0, 0, 1, 1, 0, 1, 0, 1, 0, 2 }, "on partition 2 of 2", 13)]
+    [InlineData(new[] { 0, 1, 1, 1, 0, 0, 1, 1, 0, 1, 0, 1, 0, 1 }, "apart from its switch: a rack never splits", 1)]
+    public void A_layout_another_process_made_must_be_one_of_this_fabric_s(int[] partitionOfLp, string problem, int lp)
+    {
+        // arrange: 2 spines over 4 racks of 2 hosts; LPs are hosts 0-7, leaves 8-11, spines 12-13
+        var graph = LeafSpine(2, 4, 2);
+
+        // act
+        var error = Record.Exception(() => FabricLayout.Given(graph, 2, partitionOfLp));
+
+        // assert
+        if (problem == "")
+        {
+            Assert.Null(error);
+            return;
+        }
+        Assert.IsType<ArgumentException>(error);
+        Assert.Contains(problem, error.Message);
+        if (lp >= 0) Assert.Contains(graph.NameOf(lp), error.Message);
+    }
+
     [Fact]
     public void Weights_for_another_fabric_must_be_refused()
     {

@@ -20,6 +20,8 @@ public sealed class ContainerMoveRunSpec
         name = "container-across-partitions"
         seed = 5
         duration = 60ms
+        # A rack per partition, as the test means: a balanced layout might put the spine apart and two racks together.
+        kernel.layout = round-robin
         topology { spines = 1, leaves = 3, hosts-per-leaf = 2 }
         costs.runtime.docker { netns-setup = 1ms, start-delay = 4ms }
         containers = [ { name = cache, hosts = [0], network = macvlan }, { name = db, hosts = [1], network = macvlan } ]

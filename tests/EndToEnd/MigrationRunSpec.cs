@@ -19,6 +19,8 @@ public sealed class MigrationRunSpec
         name = "migration-across-partitions"
         seed = 5
         duration = 30ms
+        # A rack per partition, as the test means: a balanced layout might put the spine apart and two racks together.
+        kernel.layout = round-robin
         topology { spines = 1, leaves = 3, hosts-per-leaf = 2, vswitch.enabled = true }
         servers { hypervisor = kvm, vm-switch = ovs }
         costs.hypervisor.kvm { boot-delay = 0s, boot-cycles = 0 }

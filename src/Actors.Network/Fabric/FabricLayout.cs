@@ -18,14 +18,43 @@ public sealed class FabricLayout : IPartitionLayout
 
     /// <param name="weightOfLp">By LP id, the events each handled in a pilot run (<see cref="Balance"/>); null: round robin.</param>
     public FabricLayout(FabricGraph graph, int partitions, long[]? weightOfLp = null)
+        : this(graph, Math.Max(1, partitions), OfSwitches(graph, weightOfLp is null
+            ? RoundRobin(HasServers(graph), Math.Max(1, partitions))
+            : Balance(graph, Math.Max(1, partitions), weightOfLp)))
+    {
+    }
+
+    private FabricLayout(FabricGraph graph, int partitions, int[] partitionOfLp)
     {
         Graph = graph;
-        Partitions = Math.Max(1, partitions);
-        var partitionOfSwitch = weightOfLp is null ? RoundRobin(HasServers(graph), Partitions) : Balance(graph, Partitions, weightOfLp);
-        PartitionOfLp = new int[graph.LpCount];
-        for (var sw = 0; sw < graph.SwitchCount; sw++) PartitionOfLp[graph.SwitchLp(sw)] = partitionOfSwitch[sw];
+        Partitions = partitions;
+        PartitionOfLp = partitionOfLp;
+    }
+
+    /// <summary>
+    /// The layout another process made (the coordinator sends it with each partition's init): checked to be one of this fabric's, each
+    /// rack whole, so that a partition never builds on an assignment it cannot keep.
+    /// </summary>
+    public static FabricLayout Given(FabricGraph graph, int partitions, int[] partitionOfLp)
+    {
+        if (partitionOfLp.Length != graph.LpCount)
+            throw new ArgumentException($"a layout of {partitionOfLp.Length} LPs for a fabric of {graph.LpCount}", nameof(partitionOfLp));
+        for (var lp = 0; lp < partitionOfLp.Length; lp++)
+            if ((uint)partitionOfLp[lp] >= (uint)partitions)
+                throw new ArgumentException($"LP {graph.NameOf(lp)} is laid out on partition {partitionOfLp[lp]} of {partitions}", nameof(partitionOfLp));
         for (var server = 0; server < graph.ServerCount; server++)
-            PartitionOfLp[server] = partitionOfSwitch[graph.SwitchOf(server)];
+            if (partitionOfLp[server] != partitionOfLp[graph.SwitchLp(graph.SwitchOf(server))])
+                throw new ArgumentException($"{graph.NameOf(server)} is laid out apart from its switch: a rack never splits", nameof(partitionOfLp));
+        return new FabricLayout(graph, partitions, partitionOfLp);
+    }
+
+    /// <summary>By LP id, each server with its switch.</summary>
+    private static int[] OfSwitches(FabricGraph graph, int[] partitionOfSwitch)
+    {
+        var partitionOfLp = new int[graph.LpCount];
+        for (var sw = 0; sw < graph.SwitchCount; sw++) partitionOfLp[graph.SwitchLp(sw)] = partitionOfSwitch[sw];
+        for (var server = 0; server < graph.ServerCount; server++) partitionOfLp[server] = partitionOfSwitch[graph.SwitchOf(server)];
+        return partitionOfLp;
     }
 
     private static int[] RoundRobin(bool[] hasServers, int partitions)
@@ -46,7 +75,7 @@ public sealed class FabricLayout : IPartitionLayout
     /// Measured on the large benchmark at 1 Gb/s (docs/benchmarks.md, thirteenth round): each host sends to one random host and each flow
     /// takes one spine by its hash, so racks and spines carry unequal work, and 16 racks and 8 spines do not split evenly in 3. Round robin
     /// left the busiest of 3 partitions 15 % above the mean over the run, this rule 1.2 %; the sum of each window's busiest partition fell
-    /// from 11-15 % to 5-6 % above a perfect split (3 seeds).
+    /// from 11-15 % to 4.9-6.0 % above a perfect split (3 seeds).
     /// </remarks>
     private static int[] Balance(FabricGraph graph, int partitions, long[] weightOfLp)
     {

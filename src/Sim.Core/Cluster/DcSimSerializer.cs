@@ -74,7 +74,11 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
                     m.From?.WriteTo(w);
                     break;
                 case InitPartition m:
-                    w.Write(m.Run); w.Write(m.Index); w.Write(m.Count); w.Write(m.ScenarioHocon); w.Write(m.BaseDirectory); w.Write(m.RestoreParts);
+                    w.Write(m.Run); w.Write(m.Index); w.Write(m.Count); w.Write(m.ScenarioHocon); w.Write(m.BaseDirectory);
+                    // Small numbers for each of up to ~100,000 LPs: 1 byte each.
+                    w.Write(m.PartitionOfLp.Length);
+                    foreach (var p in m.PartitionOfLp) w.Write7BitEncodedInt(p);
+                    w.Write(m.RestoreParts);
                     break;
                 case CheckpointPart m:
                     w.Write(m.Run); w.Write(m.Index); w.Write(m.Window); w.Write(m.SimulatedTime); w.Write(m.Part); w.Write(m.Parts);
@@ -162,7 +166,7 @@ public sealed class DcSimSerializer(ExtendedActorSystem system) : SerializerWith
         return manifest switch
         {
             "SX" => new StartExperiment(r.ReadString(), r.ReadString(), r.ReadInt32(), r.ReadBoolean() ? RecoveryPoint.ReadFrom(r) : null),
-            "IP" => new InitPartition(r.ReadInt64(), r.ReadInt32(), r.ReadInt32(), r.ReadString(), r.ReadString(), r.ReadInt32()),
+            "IP" => new InitPartition(r.ReadInt64(), r.ReadInt32(), r.ReadInt32(), r.ReadString(), r.ReadString(), ReadArray(r, r.Read7BitEncodedInt), r.ReadInt32()),
             "CP" => new CheckpointPart(r.ReadInt64(), r.ReadInt32(), r.ReadInt64(), r.ReadInt64(), r.ReadInt32(), r.ReadInt32(), r.ReadBytes(r.ReadInt32())),
             "CT" => new CheckpointTaken(RecoveryPoint.ReadFrom(r), r.ReadInt64()),
             "RW" => new RestoreWanted(r.ReadInt64(), r.ReadInt32()),

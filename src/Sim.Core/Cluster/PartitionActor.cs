@@ -205,7 +205,7 @@ public sealed class PartitionActor : ReceiveActor
         Ready(init, () =>
         {
             var scenario = ScenarioLoader.Parse(init.ScenarioHocon, "<scenario sent by the coordinator>", init.BaseDirectory, _model);
-            var partition = _model.BuildPartition(scenario, init.Count, init.Index);
+            var partition = _model.BuildPartition(scenario, init.Count, init.PartitionOfLp, init.Index);
             partition.AttachCaptures(scenario.Capture);
             partition.Start();
             return partition;

@@ -94,6 +94,10 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers, IWithUnbounde
     private string[] _dataEndpoints = [];
     private bool[] _ready = [];
     private int _count;
+    /// <summary>The run's layout, made once here and sent to every partition (a balanced one's pilot is not run again by each).</summary>
+    private int[] _partitionOfLp = [];
+    /// <summary>What making the layout took (a balanced one's pilot), counted in the first attempt's build.</summary>
+    private TimeSpan _layoutTime;
     private int _outstanding;
     private long _window;
     private long _nextEvent;
@@ -618,8 +622,11 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers, IWithUnbounde
         try
         {
             var scenario = ScenarioLoader.Parse(start.ScenarioHocon, "<scenario sent to the coordinator>", start.BaseDirectory, _model);
+            var made = Stopwatch.StartNew();
             var layout = _model.Layout(scenario, start.Partitions);
+            _layoutTime = made.Elapsed;
             _count = layout.Partitions;
+            _partitionOfLp = layout.PartitionOfLp;
             _scenario = scenario;
             _schedule = WindowSchedule.Of(layout, scenario.DurationPs, scenario.Kernel.ProgressIntervalPs);
             _lookahead = _schedule.Lookahead;
@@ -689,11 +696,11 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers, IWithUnbounde
             if (_ready[i]) continue;
             if (_recoveryPoint.Partitions is not { } checkpoints)
             {
-                _partitionRegion.Tell(new InitPartition(_runNumber, i, _count, _experiment!.ScenarioHocon, _experiment.BaseDirectory));
+                _partitionRegion.Tell(new InitPartition(_runNumber, i, _count, _experiment!.ScenarioHocon, _experiment.BaseDirectory, _partitionOfLp));
                 continue;
             }
             var parts = (checkpoints[i].Length + CheckpointPart.MaxBytes - 1) / CheckpointPart.MaxBytes;
-            _partitionRegion.Tell(new InitPartition(_runNumber, i, _count, _experiment!.ScenarioHocon, _experiment.BaseDirectory, Math.Max(1, parts)));
+            _partitionRegion.Tell(new InitPartition(_runNumber, i, _count, _experiment!.ScenarioHocon, _experiment.BaseDirectory, _partitionOfLp, Math.Max(1, parts)));
         }
     }
 
@@ -1011,7 +1018,7 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers, IWithUnbounde
             EndLocal();
             AnswerPendingQueries();
             _client.Tell(new ExperimentCompleted(ResultsCodec.Encode(_results), _window + 1, _lookahead, _stats,
-                _build.Elapsed.Ticks / 10, _run.Elapsed.Ticks / 10));
+                (_build.Elapsed + _layoutTime).Ticks / 10, _run.Elapsed.Ticks / 10));
             _results = new ResultsBuilder();
             _recoveryPoint = RecoveryPoint.Start;   // the run's checkpoints are of no use any more: let their bytes go
             Context.SetReceiveTimeout(null);

@@ -29,10 +29,12 @@ public static class WindowProtocol
     public sealed record StartExperiment(string ScenarioHocon, string BaseDirectory, int Partitions, RecoveryPoint? From = null) : IDcSimMessage;
 
     /// <summary>
-    /// Build partition <paramref name="Index"/> from the scenario, or, when <paramref name="RestoreParts"/> &gt; 0, restore it from the
-    /// checkpoint that arrives in that many <see cref="CheckpointPart"/> messages.
+    /// Build partition <paramref name="Index"/> from the scenario on the layout the coordinator made (<paramref name="PartitionOfLp"/>, by LP
+    /// id: a balanced layout's pilot runs once, there), or, when <paramref name="RestoreParts"/> &gt; 0, restore it from the checkpoint that
+    /// arrives in that many <see cref="CheckpointPart"/> messages.
     /// </summary>
-    public sealed record InitPartition(long Run, int Index, int Count, string ScenarioHocon, string BaseDirectory, int RestoreParts = 0) : IDcSimMessage;
+    public sealed record InitPartition(long Run, int Index, int Count, string ScenarioHocon, string BaseDirectory, int[] PartitionOfLp, int RestoreParts = 0)
+        : IDcSimMessage;
 
     /// <summary>
     /// Piece <paramref name="Part"/> of <paramref name="Parts"/> of partition <paramref name="Index"/>'s checkpoint, taken at the barrier

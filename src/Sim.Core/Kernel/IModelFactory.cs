@@ -10,8 +10,11 @@ public interface IModelFactory : IScenarioModelReader
 {
     IPartitionLayout Layout(ScenarioSettings scenario, int partitions);
 
-    /// <summary>Creates partition <paramref name="index"/> with its LPs attached (not yet started).</summary>
-    Partition BuildPartition(ScenarioSettings scenario, int partitions, int index);
+    /// <summary>
+    /// Creates partition <paramref name="index"/> of <paramref name="partitions"/> with its LPs attached (not yet started), on the layout
+    /// <see cref="Layout"/> made (<paramref name="partitionOfLp"/>, by LP id; the coordinator makes it once and sends it to every partition).
+    /// </summary>
+    Partition BuildPartition(ScenarioSettings scenario, int partitions, int[] partitionOfLp, int index);
 
     /// <summary>
     /// Why no LP of <paramref name="scenario"/>'s model took <paramref name="directive"/> (an unknown verb, or one naming nothing the model

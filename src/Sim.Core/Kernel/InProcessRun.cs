@@ -25,7 +25,7 @@ public static class InProcessRun
         IReadOnlyList<Directive>? directives = null, Action<Directive, DirectiveResult?>? applied = null)
     {
         var layout = model.Layout(scenario, partitions);
-        var parts = Enumerable.Range(0, layout.Partitions).Select(i => model.BuildPartition(scenario, layout.Partitions, i)).ToArray();
+        var parts = Enumerable.Range(0, layout.Partitions).Select(i => model.BuildPartition(scenario, layout.Partitions, layout.PartitionOfLp, i)).ToArray();
         foreach (var p in parts)
         {
             p.AttachCaptures(scenario.Capture);

@@ -26,6 +26,13 @@ public sealed class CrossPartitionMigrationSpec(ITestOutputHelper output)
 
     private static ComponentCounters MigrationOf(ResultsBuilder results) => results.Components.Values.Single(c => c.Kind == MigrationResults.Kind);
 
+    /// <summary>That host 0 and host 2 are on different partitions when <paramref name="scenario"/> runs on two, as the tests need.</summary>
+    private static void AssertHostsApartOnTwo(ScenarioSettings scenario)
+    {
+        var two = FabricModel.Instance.Layout(scenario, 2);
+        Assert.NotEqual(two.PartitionOfLp[0], two.PartitionOfLp[2]);
+    }
+
     [Theory]
     [InlineData("migration-ovs.conf")]
     [InlineData("migration-sriov.conf")]
@@ -33,8 +40,7 @@ public sealed class CrossPartitionMigrationSpec(ITestOutputHelper output)
     {
         // arrange: web-0 moves from host 0 (leaf 0) to host 2 (leaf 1): on two partitions the leaves are apart
         var scenario = ExampleScenarios.Load(file, "duration = 1700ms");
-        var two = FabricModel.Instance.Layout(scenario, 2);
-        Assert.NotEqual(two.PartitionOfLp[0], two.PartitionOfLp[2]);
+        AssertHostsApartOnTwo(scenario);
 
         // act
         var (one, results) = OnOneTwoAndThreePartitions(scenario);
@@ -87,6 +93,7 @@ public sealed class CrossPartitionMigrationSpec(ITestOutputHelper output)
     {
         // arrange
         var scenario = VirtualizedRuns.Parse(ContainersInside);
+        AssertHostsApartOnTwo(scenario);
 
         // act
         var (one, results) = OnOneTwoAndThreePartitions(scenario);
@@ -108,8 +115,7 @@ public sealed class CrossPartitionMigrationSpec(ITestOutputHelper output)
     {
         // arrange: cache-0 restarts from host 0 (leaf 0) on host 2 (leaf 1), db-0 moves by CRIU from host 1 (leaf 0) to host 3 (leaf 1)
         var scenario = ExampleScenarios.Load("migration-container.conf", "duration = 1800ms");
-        var two = FabricModel.Instance.Layout(scenario, 2);
-        Assert.NotEqual(two.PartitionOfLp[0], two.PartitionOfLp[2]);
+        AssertHostsApartOnTwo(scenario);
 
         // act
         var (one, results) = OnOneTwoAndThreePartitions(scenario);
@@ -130,6 +136,7 @@ public sealed class CrossPartitionMigrationSpec(ITestOutputHelper output)
     {
         // arrange: no resume delay, as the SimGrid comparison sets it
         var scenario = ExampleScenarios.Load("migration-ovs.conf", "duration = 1700ms, migration.resume-delay = 0s");
+        AssertHostsApartOnTwo(scenario);
 
         // act
         var one = InProcessRun.Run(FabricModel.Instance, scenario);
@@ -147,6 +154,7 @@ public sealed class CrossPartitionMigrationSpec(ITestOutputHelper output)
     {
         // arrange: when the VM leaves host 0 and when it resumes on host 2 (its state a parcel in between, held by host 2's partition)
         var scenario = ExampleScenarios.Load("migration-ovs.conf", "duration = 1700ms");
+        AssertHostsApartOnTwo(scenario);
         var undisturbed = InProcessRun.Run(FabricModel.Instance, scenario, 2);
         var m = MigrationOf(undisturbed);
         var resumed = m[MigrationResults.EndPs];

@@ -236,7 +236,7 @@ public sealed class DataChannelSpec() : TestKit(DcSimSerialization.Binding)
         using var here = new DataChannel("127.0.0.1", Sys.Log);
         using var there = new DataChannel("127.0.0.1", Sys.Log);
         var partition = Sys.ActorOf(PartitionActor.Props(new RingModel(4, Latency)));
-        partition.Tell(new InitPartition(1, 1, 2, PartitionActorSpec.Scenario, "."), TestActor);
+        partition.Tell(PartitionActorSpec.Init(1, 1, 2, new RingModel(4, Latency)), TestActor);
         ExpectMsg<PartitionReady>();
         there.Register(1, partition);
         var peer = CreateTestProbe();
@@ -307,7 +307,7 @@ public sealed class DataChannelSpec() : TestKit(DcSimSerialization.Binding)
             """).WithFallback(DcSimSerialization.Binding));
         var partition = system.ActorOf(PartitionActor.Props(new RingModel(4, Latency)));
 
-        partition.Tell(new InitPartition(1, 0, 2, PartitionActorSpec.Scenario, "."), TestActor);
+        partition.Tell(PartitionActorSpec.Init(1, 0, 2, new RingModel(4, Latency)), TestActor);
 
         var ready = ExpectMsg<PartitionReady>();
         Assert.Equal(announced, ready.DataEndpoint.StartsWith("127.0.0.1:", StringComparison.Ordinal));

@@ -29,7 +29,7 @@ public sealed class DcSimSerializerSpec() : TestKit(DcSimSerialization.Binding)
     public static TheoryData<IDcSimMessage> Messages() => new()
     {
         new StartExperiment("duration = 1ms", "/tmp", 3),
-        new InitPartition(4, 1, 3, "seed = 2", "/x"),
+        new InitPartition(4, 1, 3, "seed = 2", "/x", [0, 1, 2, 0, 300]),
         new PartitionReady(4, 2, 99, "akka.tcp://dcsim@127.0.0.1:1234", "127.0.0.1:40123"),
         new PartitionReady(4, 2, 99, "akka.tcp://dcsim@127.0.0.1:1234"),
         new ReleaseStretch(4, 7, 100, 200, false, long.MaxValue, 900, long.MaxValue, 50, [long.MaxValue, 100, 300, long.MaxValue], 1000, 500),
@@ -47,7 +47,7 @@ public sealed class DcSimSerializerSpec() : TestKit(DcSimSerialization.Binding)
         new QueryServers(17),
         new QueryServers(18, new ListingQuery("host0/vswitch", 1000, 7_000_000)),
         new StartExperiment("duration = 1ms", "/tmp", 2, new RecoveryPoint(41, 5_000, [[1, 2, 3], []])),
-        new InitPartition(5, 1, 2, "seed = 2", "/x", 3),
+        new InitPartition(5, 1, 2, "seed = 2", "/x", [], 3),
         new CheckpointPart(5, 1, 8, 200, 2, 3, [9, 8, 7]),
         new CheckpointTaken(new RecoveryPoint(7, 200, [[4], [5, 6]]), 1234),
         new CheckpointTaken(new RecoveryPoint(7, 200), 99),

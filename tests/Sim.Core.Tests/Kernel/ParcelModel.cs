@@ -19,12 +19,11 @@ internal sealed class ParcelModel(long latencyPs, int sends) : IModelFactory
 
     public IPartitionLayout Layout(ScenarioSettings scenario, int partitions) => TwoLps(Math.Max(1, partitions));
 
-    public Partition BuildPartition(ScenarioSettings scenario, int partitions, int index)
+    public Partition BuildPartition(ScenarioSettings scenario, int partitions, int[] partitionOfLp, int index)
     {
-        var layout = TwoLps(Math.Max(1, partitions));
-        var partition = new Partition(index, layout.Partitions, layout.PartitionOfLp);
-        if (layout.PartitionOfLp[0] == index) partition.Add(new ParcelSender(latencyPs, sends));
-        if (layout.PartitionOfLp[1] == index) partition.Add(new ParcelReceiver());
+        var partition = new Partition(index, partitions, partitionOfLp);
+        if (partitionOfLp[0] == index) partition.Add(new ParcelSender(latencyPs, sends));
+        if (partitionOfLp[1] == index) partition.Add(new ParcelReceiver());
         return partition;
     }
 

@@ -4,6 +4,7 @@ using Akka.TestKit.Xunit2;
 using DcSim.SimCore.Cluster;
 using DcSim.SimCore.Kernel;
 using DcSim.SimCore.Metrics;
+using DcSim.SimCore.Scenario;
 using DcSim.SimCore.Wire;
 using Xunit;
 using static DcSim.SimCore.Cluster.WindowProtocol;
@@ -18,10 +19,15 @@ public sealed class PartitionActorSpec : TestKit
     private const long End = 1_000 * Latency;
     internal const string Scenario = "duration = 1ms\nseed = 1\n";
 
+    /// <summary>Run <paramref name="run"/>'s init of partition <paramref name="index"/> of <paramref name="count"/>, on the layout <paramref name="model"/> makes.</summary>
+    internal static InitPartition Init(long run, int index, int count, IModelFactory model) =>
+        new(run, index, count, Scenario, ".", model.Layout(ScenarioLoader.Parse(Scenario, "test", ".", model), count).PartitionOfLp);
+
     private (IActorRef Partition, PartitionReady Ready) StartPartition(int index, int count, IModelFactory? model = null)
     {
-        var partition = Sys.ActorOf(PartitionActor.Props(model ?? new RingModel(4, Latency)));
-        partition.Tell(new InitPartition(1, index, count, Scenario, "."), TestActor);
+        model ??= new RingModel(4, Latency);
+        var partition = Sys.ActorOf(PartitionActor.Props(model));
+        partition.Tell(Init(1, index, count, model), TestActor);
         var ready = ExpectMsg<PartitionReady>();
         return (partition, ready);
     }
@@ -167,9 +173,9 @@ public sealed class PartitionActorSpec : TestKit
         Assert.True(parked.EventsProcessed > 0);
 
         // act: the coordinator repeats run 1's init (its first answer was slow), then starts run 2
-        partition.Tell(new InitPartition(1, 0, 2, Scenario, "."), TestActor);
+        partition.Tell(Init(1, 0, 2, new RingModel(4, Latency)), TestActor);
         var repeated = ExpectMsg<PartitionReady>();
-        partition.Tell(new InitPartition(2, 0, 2, Scenario, "."), TestActor);
+        partition.Tell(Init(2, 0, 2, new RingModel(4, Latency)), TestActor);
         var rebuilt = ExpectMsg<PartitionReady>();
 
         // assert: the repeated init kept the state of run 1 (its next event is past the window it ran); run 2 starts afresh

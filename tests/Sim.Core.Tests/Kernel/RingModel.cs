@@ -22,12 +22,11 @@ internal sealed class RingModel(int lps, long latencyPs, Action<int, long>? onHa
 
     public IPartitionLayout Layout(ScenarioSettings scenario, int partitions) => Ring(Math.Max(1, partitions));
 
-    public Partition BuildPartition(ScenarioSettings scenario, int partitions, int index)
+    public Partition BuildPartition(ScenarioSettings scenario, int partitions, int[] partitionOfLp, int index)
     {
-        var layout = Ring(Math.Max(1, partitions));
-        var partition = new Partition(index, layout.Partitions, layout.PartitionOfLp);
+        var partition = new Partition(index, partitions, partitionOfLp);
         for (var i = 0; i < lps; i++)
-            if (layout.PartitionOfLp[i] == index) partition.Add(new RingLp(i, lps, latencyPs, scenario.Seed, onHandle, onSnapshot));
+            if (partitionOfLp[i] == index) partition.Add(new RingLp(i, lps, latencyPs, scenario.Seed, onHandle, onSnapshot));
         return partition;
     }
 

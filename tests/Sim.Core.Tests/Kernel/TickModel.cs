@@ -18,11 +18,11 @@ internal sealed class TickModel(int lps, long periodPs, long latencyPs, Action<i
     public IPartitionLayout Layout(ScenarioSettings scenario, int partitions) =>
         new TestLayout(partitions, [.. Enumerable.Range(0, lps).Select(i => i % partitions)], latencyPs);
 
-    public Partition BuildPartition(ScenarioSettings scenario, int partitions, int index)
+    public Partition BuildPartition(ScenarioSettings scenario, int partitions, int[] partitionOfLp, int index)
     {
-        var layout = Layout(scenario, partitions);
-        var partition = new Partition(index, layout.Partitions, layout.PartitionOfLp);
-        for (var i = index; i < lps; i += partitions) partition.Add(new TickLp(i, periodPs, onHandle));
+        var partition = new Partition(index, partitions, partitionOfLp);
+        for (var i = 0; i < lps; i++)
+            if (partitionOfLp[i] == index) partition.Add(new TickLp(i, periodPs, onHandle));
         return partition;
     }
 
