@@ -45,6 +45,19 @@ public sealed class PartitionActorSpec : TestKit
     private static PeerWindow Word(int from, long window, long next, bool park = false, long run = 1) => new(run, from, window, next, next, park, 0, 0, [], []);
 
     [Fact]
+    public void A_partition_must_be_built_on_the_layout_the_coordinator_sends()
+    {
+        // arrange: ring LP i starts at i ns; the model's own layout puts LPs 0 and 2 on partition 0, the one sent LPs 1 and 3
+        var partition = Sys.ActorOf(PartitionActor.Props(new RingModel(4, Latency)));
+
+        // act
+        partition.Tell(new InitPartition(1, 0, 2, Scenario, ".", [1, 0, 1, 0]), TestActor);
+
+        // assert: its first event is LP 1's, at 1 ns, not LP 0's at 0
+        Assert.Equal(1_000, ExpectMsg<PartitionReady>().NextEventTime);
+    }
+
+    [Fact]
     public void Partition_must_run_the_next_window_only_once_every_peer_has_told_it_the_window_and_decide_it_as_the_peers_do()
     {
         // arrange: partition 0 of 2 hosts ring LPs 0 and 2; partition 1 is a probe, which decides the windows as a peer does
