@@ -294,8 +294,7 @@ internal sealed class EndpointStack : Component, IEndpoint, ITcpStackPort
                 if (_extras!.Callbacks!.Remove(token, out var action)) action();
                 return;
         }
-        // A generator's fire sends: its flow's counters and the NIC's transmitter are fetched while the generator draws the packet.
-        _flows.PrepareSend();
+        // A generator's fire sends: the NIC's transmitter is fetched while the generator draws the packet.
         PrepareEmit(NetworkPort);
         var app = _apps as TrafficGenerator ?? ((TrafficGenerator[])_apps)[(timer - FirstAppTimer) / 2];
         if ((AppTimer)((timer - FirstAppTimer) % 2) == AppTimer.Fire) app.OnFire(token);

@@ -14,7 +14,9 @@ namespace DcSim.ActorsHost.Endpoints;
 /// A struct contained by its <see cref="EndpointStack"/> (its field, never copied): a packet reaches its flow without a hop
 /// through an object of its own. The flows of the last packet sent and of the last delivered are kept beside the dictionary:
 /// a host sends on one flow at a time and hears from a few, so most packets find theirs without the dictionary's object,
-/// buckets and entries, three cache lines that are cold on a large fabric (docs/benchmarks.md, "host state locality").
+/// buckets and entries, three cache lines that are cold on a large fabric (docs/benchmarks.md, "host state locality"). What is sent
+/// on the last flow sent is tallied here, in the stack's object, and added to the flow when another flow sends or a reader asks: a
+/// packet sent on the flow of the one before reads no line of the flow's (docs/benchmarks.md, issue 14 thirteenth round).
 /// </remarks>
 internal struct FlowAccounting
 {
@@ -23,33 +25,49 @@ internal struct FlowAccounting
     // Entries of _flows, or null. A host that hears from two senders alternates between them: the flow delivered before the last is
     // kept too (with random destinations a quarter of the hosts hear from two or more; the dictionary's look-up is two cold lines).
     private FlowStats? _lastSent, _lastDelivered, _deliveredBefore;
+    // _lastSent's id, and what was sent on it since it was last added to it (see the remarks).
+    private long _lastSentId, _tallyPackets, _tallyBytes;
 
-    /// <summary>The flows this endpoint sent or received, as it saw them.</summary>
-    public readonly IEnumerable<FlowStats> Flows => _flows?.Values ?? Enumerable.Empty<FlowStats>();
-
-    /// <summary>Starts fetching the flow the last packet sent went on (a generator about to send: most likely the same).</summary>
-    public readonly void PrepareSend() => Prefetch.Lines(_lastSent, FlowLines);
+    /// <summary>The flows this endpoint sent or received, as it saw them (the tally added first).</summary>
+    public IEnumerable<FlowStats> Flows
+    {
+        get
+        {
+            AddTally();
+            return _flows?.Values ?? Enumerable.Empty<FlowStats>();
+        }
+    }
 
     /// <summary>Starts fetching the flow delivered before the last one (the last one's the LP fetched one event ahead, as its packet hint).</summary>
     public readonly void PrepareDelivery() => Prefetch.Lines(_deliveredBefore, 1);
 
-    // A flow's counters span three lines.
-    private const int FlowLines = 3;
-
     public void Sent(in Packet packet, GeneratorKind kind)
     {
-        var f = _lastSent;
-        if (f is null || f.FlowId != packet.FlowId) _lastSent = f = Flow(packet.FlowId);
-        if (f.SentPackets == 0)
-        {
-            f.Source = packet.SourceEndpoint;
-            f.Destination = packet.DestinationEndpoint;
-            f.Generator = FlowIds.Application(packet.FlowId);
-            f.Kind = (AppKind)packet.App.Kind == AppKind.Response ? "response" : KindName(kind);
-            f.FirstSentAt = packet.CreatedAt;
-        }
-        f.SentPackets++;
-        f.SentBytes += packet.PayloadBytes;
+        if (_lastSent is null || _lastSentId != packet.FlowId) SendOn(in packet, kind);
+        _tallyPackets++;
+        _tallyBytes += packet.PayloadBytes;
+    }
+
+    /// <summary>A packet goes on another flow than the last one sent: the tally goes to the last one, the flow is made if new.</summary>
+    private void SendOn(in Packet packet, GeneratorKind kind)
+    {
+        AddTally();
+        var f = _lastSent = Flow(packet.FlowId);
+        _lastSentId = packet.FlowId;
+        if (f.SentPackets != 0) return;
+        f.Source = packet.SourceEndpoint;
+        f.Destination = packet.DestinationEndpoint;
+        f.Generator = FlowIds.Application(packet.FlowId);
+        f.Kind = (AppKind)packet.App.Kind == AppKind.Response ? "response" : KindName(kind);
+        f.FirstSentAt = packet.CreatedAt;
+    }
+
+    private void AddTally()
+    {
+        if (_lastSent is not { } f) return;
+        f.SentPackets += _tallyPackets;
+        f.SentBytes += _tallyBytes;
+        (_tallyPackets, _tallyBytes) = (0, 0);
     }
 
     /// <summary>Counts a packet delivered; returns its flow if it is not the flow of the packet delivered before it, else null.</summary>
@@ -73,10 +91,9 @@ internal struct FlowAccounting
         return f;
     }
 
-    public readonly void Report(ResultsBuilder results)
+    public void Report(ResultsBuilder results)
     {
-        if (_flows is not null)
-            foreach (var f in _flows.Values) results.Flow(f.FlowId).Add(f); // results are keyed and summed: order does not matter
+        foreach (var f in Flows) results.Flow(f.FlowId).Add(f); // results are keyed and summed: order does not matter
     }
 
     /// <param name="delivered">For a packet delivered: the flow has a latency histogram, made right after the flow's counters so that

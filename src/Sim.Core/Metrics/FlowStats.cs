@@ -5,17 +5,23 @@ namespace DcSim.SimCore.Metrics;
 /// it sent, the destination what arrived and how late, every port that dropped a packet what it
 /// dropped, and the end-of-run census what was still on the way.
 /// </summary>
+/// <remarks>
+/// The counters a destination updates for every packet delivered are declared first, after the id it compares: the runtime lays out a
+/// class's references first, then its 8-byte fields in declaration order, so they share a cache line with the latency histogram's
+/// reference instead of spanning the object's three (docs/benchmarks.md, issue 14 thirteenth round).
+/// </remarks>
 public sealed class FlowStats(long flowId)
 {
     public long FlowId { get; } = flowId;
+    public long DeliveredPackets { get; set; }
+    public long DeliveredBytes { get; set; }
+    public long LastDeliveredAt { get; set; }
     public int Source { get; set; } = -1;
     public int Destination { get; set; } = -1;
     public int Generator { get; set; } = -1;
     public string Kind { get; set; } = "";
     public long SentPackets { get; set; }
     public long SentBytes { get; set; }
-    public long DeliveredPackets { get; set; }
-    public long DeliveredBytes { get; set; }
     public long DroppedPackets { get; set; }
     public long DroppedBytes { get; set; }
     public long InFlightPackets { get; set; }
@@ -23,7 +29,6 @@ public sealed class FlowStats(long flowId)
     /// <summary>Extra packets made on the way: a bridge that floods one frame to k ports makes k - 1 copies.</summary>
     public long CopiedPackets { get; set; }
     public long FirstSentAt { get; set; } = long.MaxValue;
-    public long LastDeliveredAt { get; set; }
     public LatencyHistogram? Latency { get; set; }
     /// <summary>Drops by location ("leaf0->spine1"), ordinal order; made on first use, as most flows never lose a packet.</summary>
     public SortedDictionary<string, long> DropsAt => _dropsAt ??= new(StringComparer.Ordinal);
