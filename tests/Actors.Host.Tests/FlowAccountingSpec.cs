@@ -59,4 +59,20 @@ public sealed class FlowAccountingSpec
         Assert.Equal((4, 1500), (results.Flows[FlowA].SentPackets, results.Flows[FlowA].SentBytes));
         Assert.Equal((1, 50), (results.Flows[FlowB].SentPackets, results.Flows[FlowB].SentBytes));
     }
+
+    [Fact]
+    public void A_flow_sending_more_packets_than_the_tally_holds_must_count_every_one()
+    {
+        // arrange: the tally keeps packets from bit 40 of one long, bytes below, and hands them to the flow at 2^22 packets: 17,000,000
+        // packets of the largest UDP payload on one flow (a 10 Gb/s flow's ~15 simulated minutes) would carry out of the long without that
+        var flows = new FlowAccounting();
+        var packet = Packet(FlowA, 65_507, 10);
+
+        // act
+        for (var i = 0; i < 17_000_000; i++) flows.Sent(packet, GeneratorKind.Cbr);
+        var flow = flows.Flows.Single();
+
+        // assert
+        Assert.Equal((17_000_000L, 17_000_000L * 65_507), (flow.SentPackets, flow.SentBytes));
+    }
 }
