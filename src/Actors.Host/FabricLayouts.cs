@@ -16,17 +16,13 @@ internal sealed class FabricLayouts(Func<ScenarioSettings, int, FabricLayout> ma
 
     private sealed class Made(ScenarioSettings scenario, int partitions, Func<ScenarioSettings, int, FabricLayout> make)
     {
-        public readonly string Hocon = scenario.ResolvedHocon;
-        public readonly string BaseDirectory = scenario.BaseDirectory;
-        public readonly int Partitions = partitions;
         public readonly Lazy<FabricLayout> Layout = new(() => make(scenario, partitions), LazyThreadSafetyMode.ExecutionAndPublication);
 
-        private readonly ScenarioSettings _scenario = scenario;
-
         /// <summary>The same settings, or the same resolved text (settings built in code have none: only themselves fit).</summary>
-        public bool Fits(ScenarioSettings scenario, int partitions) =>
-            Partitions == partitions
-            && (ReferenceEquals(scenario, _scenario) || (Hocon.Length > 0 && Hocon == scenario.ResolvedHocon && BaseDirectory == scenario.BaseDirectory));
+        public bool Fits(ScenarioSettings other, int otherPartitions) =>
+            otherPartitions == partitions
+            && (ReferenceEquals(other, scenario)
+                || (scenario.ResolvedHocon.Length > 0 && other.ResolvedHocon == scenario.ResolvedHocon && other.BaseDirectory == scenario.BaseDirectory));
     }
 
     /// <summary>

@@ -82,8 +82,11 @@ public sealed class FabricModel : IModelFactory
         _ahead = new PartitionsAhead(scenario, () => FabricLayoutOf(scenario, partitions), Build);
 
     /// <summary>Partition <paramref name="index"/> on the layout this process makes (<see cref="Layout"/>): a tool's one-partition build.</summary>
-    public Partition BuildPartition(ScenarioSettings scenario, int partitions, int index) =>
-        BuildPartition(scenario, partitions, FabricLayoutOf(scenario, partitions).PartitionOfLp, index);
+    public Partition BuildPartition(ScenarioSettings scenario, int partitions, int index)
+    {
+        var layout = FabricLayoutOf(scenario, partitions);
+        return _ahead?.Take(scenario, partitions, layout.PartitionOfLp, index) ?? Build(scenario, layout, index);
+    }
 
     public Partition BuildPartition(ScenarioSettings scenario, int partitions, int[] partitionOfLp, int index) =>
         _ahead?.Take(scenario, partitions, partitionOfLp, index)

@@ -96,7 +96,7 @@ public sealed class WindowCoordinator : ReceiveActor, IWithTimers, IWithUnbounde
     private int _count;
     /// <summary>The run's layout, made once here and sent to every partition (a balanced one's pilot is not run again by each).</summary>
     private int[] _partitionOfLp = [];
-    /// <summary>What making the layout took (a balanced one's pilot), counted in the first attempt's build.</summary>
+    /// <summary>What making the layout took (a balanced one's pilot), counted in the build the run reports.</summary>
     private TimeSpan _layoutTime;
     private int _outstanding;
     private long _window;

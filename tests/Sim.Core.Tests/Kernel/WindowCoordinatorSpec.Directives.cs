@@ -99,6 +99,21 @@ public sealed partial class WindowCoordinatorSpec
         return FishForMessage<DirectiveApplied>(_ => true, TimeSpan.FromSeconds(10));
     }
 
+    /// <summary>
+    /// Pauses a run <paramref name="gate"/> holds inside an event, lets it on to the barrier where it holds, offers it "token ring1"
+    /// there, resumes it and waits for its end: what the coordinator answered to each.
+    /// </summary>
+    private (RunControlled Paused, RunHeld Held, DirectiveApplied Directive, RunControlled Resumed, ExperimentCompleted Completed) PauseTokenAndResume(
+        IActorRef coordinator, MidRunGate gate)
+    {
+        var paused = Control(coordinator, new PauseRun(1));
+        gate.Release();
+        var held = FishForMessage<RunHeld>(_ => true, TimeSpan.FromSeconds(10));
+        var directive = Apply(coordinator, 1, "token", "ring1");
+        var resumed = Control(coordinator, new ResumeRun(2));
+        return (paused, held, directive, resumed, Completed(TimeSpan.FromMinutes(3)));
+    }
+
     /// <summary>The run's results; a failed run fails the test with its reason.</summary>
     private ExperimentCompleted Completed(TimeSpan? within = null) =>
         FishForMessage<IDcSimMessage>(m => m is ExperimentCompleted or ExperimentFailed, within ?? TimeSpan.FromSeconds(60)) switch

@@ -245,12 +245,7 @@ public sealed partial class WindowCoordinatorSpec
         Assert.True(gate.WaitReached(TimeSpan.FromSeconds(60)), "the run never got to its last window");
 
         // act
-        var paused = Control(coordinator, new PauseRun(1));
-        gate.Release();
-        var held = FishForMessage<RunHeld>(_ => true, TimeSpan.FromSeconds(10));
-        var refused = Apply(coordinator, 1, "token", "ring1");
-        var resumed = Control(coordinator, new ResumeRun(2));
-        var completed = Completed(TimeSpan.FromMinutes(3));
+        var (paused, held, refused, resumed, completed) = PauseTokenAndResume(coordinator, gate);
 
         // assert
         Assert.True(paused.Accepted);
@@ -273,12 +268,7 @@ public sealed partial class WindowCoordinatorSpec
         Assert.True(gate.WaitReached(TimeSpan.FromSeconds(30)), "the run never got past 1 ms");
 
         // act
-        var paused = Control(coordinator, new PauseRun(1));
-        gate.Release();
-        var held = FishForMessage<RunHeld>(_ => true, TimeSpan.FromSeconds(10));
-        var applied = Apply(coordinator, 1, "token", "ring1");
-        var resumed = Control(coordinator, new ResumeRun(2));
-        var completed = Completed(TimeSpan.FromMinutes(3));
+        var (paused, held, applied, resumed, completed) = PauseTokenAndResume(coordinator, gate);
 
         // assert
         Assert.Equal((true, "paused", "holds at the next barrier"), (paused.Accepted, paused.State, paused.Detail));
