@@ -10,13 +10,14 @@ namespace DcSim.EndToEnd;
 public sealed class UndisturbedRuns
 {
     /// <summary>
-    /// ~10,500 windows: 15-20 s on 3 loaded processes, so that a kill lands mid-run; 5 s on one. A checkpoint every 2 ms of simulated
-    /// time, so that a member lost after the first one rolls the run back to a checkpoint, not to the start.
+    /// ~52,500 windows: ~6 s of simulating on 3 idle processes (2026-12-05; 12 ms, 2.8 s, was short enough for the 10-12 ms interval
+    /// to pass between two polls of the query endpoint), so that a kill lands mid-run; ~0.3 s on one. A checkpoint every 10 ms of
+    /// simulated time, so that a member lost after the first one rolls the run back to a checkpoint, not to the start.
     /// </summary>
     public const string Scenario = """
         name = "kill-test"
-        duration = 12ms
-        kernel.checkpoint-interval = 2ms
+        duration = 60ms
+        kernel.checkpoint-interval = 10ms
         topology { spines = 2, leaves = 4, hosts-per-leaf = 4 }
         traffic.generators = [ { kind = cbr, rate = 400Mbps } ]
         """;
@@ -59,8 +60,8 @@ public sealed class WorkerKillSpec(UndisturbedRuns undisturbed, ITestOutputHelpe
 
     [Theory]
     [InlineData("at once", long.MinValue)]
-    [InlineData("mid-run", 5 * Millisecond)]
-    [InlineData("near the end", 10 * Millisecond)]
+    [InlineData("mid-run", 25 * Millisecond)]
+    [InlineData("near the end", 40 * Millisecond)]
     public async Task Run_must_end_with_the_undisturbed_results_when_a_worker_is_killed(string when, long afterSimulatedTime)
     {
         // arrange: a run on three processes, past the given simulated time (long.MinValue: as soon as its cluster is up,
@@ -86,8 +87,8 @@ public sealed class WorkerKillSpec(UndisturbedRuns undisturbed, ITestOutputHelpe
         Assert.Single(lines);
         var notice = RestartNotice.Match(lines[0]);
         Assert.True(notice.Success, lines[0]);
-        // Lost after the checkpoints at 2 and 4 ms (or later): the run goes back to one of them, not to the start.
-        if (afterSimulatedTime >= 5 * Millisecond) Assert.True(notice.Groups["from"].Success, $"restarted from the start: {lines[0]}");
+        // Lost after the checkpoints at 10 and 20 ms (or later): the run goes back to one of them, not to the start.
+        if (afterSimulatedTime >= 25 * Millisecond) Assert.True(notice.Groups["from"].Success, $"restarted from the start: {lines[0]}");
         Assert.Contains("3 node(s), 3 partition(s)", run.Stdout);
         AssertSameResultFiles(undisturbed.ThreeNodes, result);
         AssertSameResultFiles(undisturbed.OneNode, result);
@@ -100,7 +101,7 @@ public sealed class WorkerKillSpec(UndisturbedRuns undisturbed, ITestOutputHelpe
         var result = Path.Combine(undisturbed.Directory, "killed-all");
         var port = Dcsim.FreePort();
         using var run = Dcsim.StartCapturing("run", undisturbed.ScenarioFile, "--out", result, "--nodes", "3", "--http", port.ToString());
-        await Dcsim.WaitUntilSimulatingAsync(port, TimeSpan.FromMinutes(2), 3 * Millisecond);
+        await Dcsim.WaitUntilSimulatingAsync(port, TimeSpan.FromMinutes(2), 15 * Millisecond);
         var workers = run.Workers();
         Assert.Equal(2, workers.Count);
 
@@ -127,12 +128,12 @@ public sealed class WorkerKillSpec(UndisturbedRuns undisturbed, ITestOutputHelpe
     [Fact]
     public async Task Resume_after_killing_every_process_must_continue_from_a_checkpoint_with_the_undisturbed_results()
     {
-        // arrange: the three processes of a run SIGKILLed together (a power loss) after checkpoints at 2 and 4 ms
+        // arrange: the three processes of a run SIGKILLed together (a power loss) after checkpoints at 10 and 20 ms
         var result = Path.Combine(undisturbed.Directory, "killed-every-process");
         var port = Dcsim.FreePort();
         using (var run = Dcsim.StartCapturing("run", undisturbed.ScenarioFile, "--out", result, "--nodes", "3", "--http", port.ToString()))
         {
-            await Dcsim.WaitUntilSimulatingAsync(port, TimeSpan.FromMinutes(2), 6 * Millisecond);
+            await Dcsim.WaitUntilSimulatingAsync(port, TimeSpan.FromMinutes(2), 30 * Millisecond);
             Assert.Equal(2, run.Workers().Count);
             run.Process.Kill(entireProcessTree: true);
             Assert.True(run.Process.WaitForExit(10_000));
@@ -144,10 +145,10 @@ public sealed class WorkerKillSpec(UndisturbedRuns undisturbed, ITestOutputHelpe
         // assert
         output.WriteLine(resumed.Stdout);
         Assert.True(resumed.ExitCode == 0, resumed.Stdout + resumed.Stderr);
-        // The last checkpoint saved before the kill: 4 ms (6 ms may still have been on its way to the database) or later.
+        // The last checkpoint saved before the kill: 20 ms (30 ms may still have been on its way to the database) or later.
         var from = Regex.Match(resumed.Stdout, @", resumed from its checkpoint at sim (?<at>[\d.]+)ms\)");
         Assert.True(from.Success, resumed.Stdout);
-        Assert.InRange(double.Parse(from.Groups["at"].Value, System.Globalization.CultureInfo.InvariantCulture), 4, 12);
+        Assert.InRange(double.Parse(from.Groups["at"].Value, System.Globalization.CultureInfo.InvariantCulture), 20, 60);
         Assert.Contains("3 node(s), 3 partition(s)", resumed.Stdout);
         AssertSameResultFiles(undisturbed.ThreeNodes, result);
         AssertSameResultFiles(undisturbed.OneNode, result);
