@@ -13,19 +13,17 @@ public readonly record struct PlacedEntity(EntityKind Kind, int Template, int Or
 
 /// <summary>
 /// What an experiment is, as recorded once when it starts: its name and seed, the resolved scenario (enough to build the
-/// run again), which partition holds each LP, the placement of every VM and container, and the directory the scenario's
+/// run again), how many partitions it was split into and which one holds each LP (a partition may hold none when the run asked
+/// for more than the fabric has racks and switches), the placement of every VM and container, and the directory the scenario's
 /// relative paths (CDF and rules files) resolve against. Placement is kept even though the scenario determines it today,
 /// because live migration will move entities and a resumed run starts from where they are.
 /// </summary>
-public sealed record ExperimentDefinition(string Name, ulong Seed, string ScenarioHocon, int[] PartitionOfLp, PlacedEntity[] Placement,
-    string BaseDirectory)
+public sealed record ExperimentDefinition(string Name, ulong Seed, string ScenarioHocon, int Partitions, int[] PartitionOfLp,
+    PlacedEntity[] Placement, string BaseDirectory)
 {
     /// <summary>The definition of a run of <paramref name="scenario"/> split by <paramref name="layout"/>.</summary>
     public static ExperimentDefinition Of(ScenarioSettings scenario, IPartitionLayout layout) => new(
-        scenario.Name, scenario.Seed, scenario.ResolvedHocon, [.. layout.PartitionOfLp],
+        scenario.Name, scenario.Seed, scenario.ResolvedHocon, layout.Partitions, [.. layout.PartitionOfLp],
         [.. scenario.Datacenter().Plan.Entities.Select(e => new PlacedEntity(e.Kind, e.Template, e.Ordinal, e.Server, e.ParentVm))],
         Path.GetFullPath(scenario.BaseDirectory));
-
-    /// <summary>How many partitions the run was split into.</summary>
-    public int Partitions => PartitionOfLp.Length == 0 ? 1 : PartitionOfLp.Max() + 1;
 }

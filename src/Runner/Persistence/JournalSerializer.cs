@@ -8,7 +8,8 @@ namespace DcSim.Runner.Persistence;
 /// <summary>
 /// Binary serializer of the journal's events: the events stay in the database for as long as the run's results, so their
 /// form is fixed here rather than left to Akka's JSON default (which names CLR types and is several times larger).
-/// Counts and indices are 7-bit encoded, so a placement costs about 5 bytes per entity. Manifests never change once assigned.
+/// Counts and indices are 7-bit encoded, so a placement costs about 5 bytes per entity. Manifests never change once assigned:
+/// a definition (and a snapshot, which holds one) that gained a field is written under a new manifest, and the old one is still read.
 /// </summary>
 public sealed class JournalSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
@@ -16,13 +17,13 @@ public sealed class JournalSerializer(ExtendedActorSystem system) : SerializerWi
 
     public override string Manifest(object o) => o switch
     {
-        ExperimentDefined => "XD",
+        ExperimentDefined => "XD2",
         ProgressRecorded => "XP",
         EntityMoved => "XM",
         ExperimentResumed => "XR",
         ExperimentFinished => "XF",
         CheckpointMarked => "XC",
-        JournalSnapshot => "XS",
+        JournalSnapshot => "XS2",
         _ => throw new ArgumentException($"{o.GetType()} is not a journal event", nameof(o)),
     };
 
@@ -51,13 +52,15 @@ public sealed class JournalSerializer(ExtendedActorSystem system) : SerializerWi
         using var r = new BinaryReader(new MemoryStream(bytes));
         return manifest switch
         {
-            "XD" => new ExperimentDefined(ReadDefinition(r)),
+            "XD2" => new ExperimentDefined(ReadDefinition(r, withPartitions: true)),
+            "XD" => new ExperimentDefined(ReadDefinition(r, withPartitions: false)),
             "XP" => new ProgressRecorded(ReadProgress(r)),
             "XM" => ReadMove(r),
             "XR" => new ExperimentResumed(ReadProgress(r)),
             "XF" => new ExperimentFinished(ReadProgress(r)),
             "XC" => new CheckpointMarked(r.Read7BitEncodedInt64() - 1, r.Read7BitEncodedInt64()),
-            "XS" => ReadSnapshot(r),
+            "XS2" => ReadSnapshot(r, withPartitions: true),
+            "XS" => ReadSnapshot(r, withPartitions: false),
             _ => throw new ArgumentException($"unknown journal event manifest '{manifest}'", nameof(manifest)),
         };
     }
@@ -67,6 +70,7 @@ public sealed class JournalSerializer(ExtendedActorSystem system) : SerializerWi
         w.Write(d.Name);
         w.Write(d.Seed);
         w.Write(d.ScenarioHocon);
+        w.Write7BitEncodedInt(d.Partitions);
         w.Write7BitEncodedInt(d.PartitionOfLp.Length);
         foreach (var p in d.PartitionOfLp) w.Write7BitEncodedInt(p);
         w.Write7BitEncodedInt(d.Placement.Length);
@@ -81,15 +85,21 @@ public sealed class JournalSerializer(ExtendedActorSystem system) : SerializerWi
         w.Write(d.BaseDirectory);
     }
 
-    private static ExperimentDefinition ReadDefinition(BinaryReader r)
+    /// <param name="withPartitions">
+    /// Whether the partition count was written ("XD2", "XS2"). Before it was, the count was taken as the highest partition holding an LP
+    /// plus one, which is too few when a run asked for more partitions than the fabric has racks and switches.
+    /// </param>
+    private static ExperimentDefinition ReadDefinition(BinaryReader r, bool withPartitions)
     {
         var (name, seed, hocon) = (r.ReadString(), r.ReadUInt64(), r.ReadString());
+        var partitions = withPartitions ? r.Read7BitEncodedInt() : 0;
         var partitionOfLp = new int[r.Read7BitEncodedInt()];
         for (var i = 0; i < partitionOfLp.Length; i++) partitionOfLp[i] = r.Read7BitEncodedInt();
         var placement = new PlacedEntity[r.Read7BitEncodedInt()];
         for (var i = 0; i < placement.Length; i++)
             placement[i] = new PlacedEntity((EntityKind)r.ReadByte(), r.Read7BitEncodedInt(), r.Read7BitEncodedInt(), r.Read7BitEncodedInt(), r.Read7BitEncodedInt() - 1);
-        return new ExperimentDefinition(name, seed, hocon, partitionOfLp, placement, r.ReadString());
+        if (!withPartitions) partitions = partitionOfLp.Length == 0 ? 1 : partitionOfLp.Max() + 1;
+        return new ExperimentDefinition(name, seed, hocon, partitions, partitionOfLp, placement, r.ReadString());
     }
 
     private static void WriteProgress(BinaryWriter w, JournalProgress p)
@@ -118,9 +128,9 @@ public sealed class JournalSerializer(ExtendedActorSystem system) : SerializerWi
         s.Checkpoint.WriteTo(w);
     }
 
-    private static JournalSnapshot ReadSnapshot(BinaryReader r)
+    private static JournalSnapshot ReadSnapshot(BinaryReader r, bool withPartitions)
     {
-        var definition = r.ReadBoolean() ? ReadDefinition(r) : null;
+        var definition = r.ReadBoolean() ? ReadDefinition(r, withPartitions) : null;
         var progress = ReadProgress(r);
         var completed = r.ReadBoolean();
         var moves = new EntityMoved[r.Read7BitEncodedInt()];

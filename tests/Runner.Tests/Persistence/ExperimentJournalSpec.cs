@@ -37,8 +37,8 @@ public sealed class ExperimentJournalSpec(ITestOutputHelper output) : IDisposabl
     /// <summary>A fresh id per test, so that runs against one PostgreSQL database never see each other's experiments.</summary>
     private static string NewId(string name) => $"{name}-{Guid.NewGuid():N}";
 
-    /// <summary>A run of a real scenario: 2 partitions, two VMs and a container inside one of them.</summary>
-    private static ExperimentDefinition Definition(ulong seed)
+    /// <summary>A run of a real scenario: 2 partitions (or as many as given), two VMs and a container inside one of them.</summary>
+    private static ExperimentDefinition Definition(ulong seed, int partitions = 2)
     {
         var scenario = ScenarioLoader.Parse($$"""
             name = journal
@@ -49,7 +49,7 @@ public sealed class ExperimentJournalSpec(ITestOutputHelper output) : IDisposabl
             vms = [ { name = db, count = 2, hosts = [1, 3], placement = explicit, vcpus = 1 } ]
             containers = [ { name = web, vms = [db-1], network = bridge } ]
             """, "journal.conf", ".", FabricModel.Instance);
-        return ExperimentDefinition.Of(scenario, FabricModel.Instance.Layout(scenario, 2));
+        return ExperimentDefinition.Of(scenario, FabricModel.Instance.Layout(scenario, partitions));
     }
 
     private static async Task<T> Ask<T>(IActorRef journal, object message) => await journal.Ask<T>(message, Wait);
@@ -320,9 +320,56 @@ public sealed class ExperimentJournalSpec(ITestOutputHelper output) : IDisposabl
         await system.Terminate();
     }
 
+    [Fact]
+    public async Task A_definition_must_keep_partitions_that_hold_no_LP_and_an_old_one_must_still_read()
+    {
+        // arrange: 5 partitions of a fabric of 3 units (2 racks and a spine): two of them hold nothing
+        using var system = ActorSystem.Create("partitions", JournalConfig.Build(JournalSettings.Sqlite(Path.Combine(_directory, "p.db"), Batch)));
+        var serializer = (JournalSerializer)system.Serialization.FindSerializerFor(new ExperimentDefined(Definition(5)));
+        var definition = Definition(5, partitions: 5);
+        var written = new ExperimentDefined(definition);
+        var snapshot = new JournalSnapshot(definition, new JournalProgress(1, 1, 1), false, [], 0, RecoveryPoint.Start);
+        var old = OldDefinitionBytes(serializer, definition);
+
+        // act
+        var back = (ExperimentDefined)serializer.FromBinary(serializer.ToBinary(written), serializer.Manifest(written));
+        var snapshotBack = (JournalSnapshot)serializer.FromBinary(serializer.ToBinary(snapshot), serializer.Manifest(snapshot));
+        var oldBack = (ExperimentDefined)serializer.FromBinary(old, "XD");
+
+        // assert: the count as asked, though only 3 partitions hold an LP; an event from before the count was written reads as then
+        Assert.Equal(3, definition.PartitionOfLp.Distinct().Count());
+        Assert.Equal(5, back.Definition.Partitions);
+        Assert.Equal(5, snapshotBack.Definition!.Partitions);
+        Assert.Equal(["XD2", "XS2"], new object[] { written, snapshot }.Select(serializer.Manifest));
+        AssertSame(definition, back.Definition);
+        Assert.Equal(3, oldBack.Definition.Partitions);
+        Assert.Equal(definition.PartitionOfLp, oldBack.Definition.PartitionOfLp);
+        Assert.Equal(definition.Placement, oldBack.Definition.Placement);
+        await system.Terminate();
+    }
+
+    /// <summary>
+    /// A definition as journals before 2026-12-05 hold it ("XD"): today's bytes without the partition count, which follows the name, seed
+    /// and scenario (one byte for a count under 128).
+    /// </summary>
+    private static byte[] OldDefinitionBytes(JournalSerializer serializer, ExperimentDefinition d)
+    {
+        using var head = new MemoryStream();
+        using (var w = new BinaryWriter(head))
+        {
+            w.Write(d.Name);
+            w.Write(d.Seed);
+            w.Write(d.ScenarioHocon);
+        }
+        var (bytes, at) = (serializer.ToBinary(new ExperimentDefined(d)), head.ToArray().Length); // ToArray: the writer closed the stream
+        Assert.Equal(d.Partitions, bytes[at]);
+        return [.. bytes[..at], .. bytes[(at + 1)..]];
+    }
+
     private static void AssertSame(ExperimentDefinition expected, ExperimentDefinition actual)
     {
-        Assert.Equal((expected.Name, expected.Seed, expected.ScenarioHocon, expected.BaseDirectory), (actual.Name, actual.Seed, actual.ScenarioHocon, actual.BaseDirectory));
+        Assert.Equal((expected.Name, expected.Seed, expected.ScenarioHocon, expected.Partitions, expected.BaseDirectory),
+            (actual.Name, actual.Seed, actual.ScenarioHocon, actual.Partitions, actual.BaseDirectory));
         Assert.Equal(expected.PartitionOfLp, actual.PartitionOfLp);
         Assert.Equal(expected.Placement, actual.Placement);
     }

@@ -13,7 +13,7 @@ public sealed class OpeningJournalSpec
     {
         var settings = JournalSettings.Sqlite(Path.Combine(directory, JournalTarget.FileName), 10);
         var journal = RunJournal.OpenNew(settings, JournalConfig.Build(settings), "opening", AkkaLog.Console);
-        await journal.BeginAsync(new ExperimentDefinition("opening", 1, "name = x", [0], [], directory));
+        await journal.BeginAsync(new ExperimentDefinition("opening", 1, "name = x", 1, [0], [], directory));
         return journal;
     }
 

@@ -19,7 +19,7 @@ public sealed class RunJournalSpec : IDisposable
         using var system = ActorSystem.Create("define", JournalConfig.Build(Sqlite));
         foreach (var id in ids)
             await system.ActorOf(ExperimentJournal.Props(id, 10)).Ask<Recorded>(
-                new BeginExperiment(new ExperimentDefinition(id, 1, "name = x", [0], [], _directory)), TimeSpan.FromSeconds(30));
+                new BeginExperiment(new ExperimentDefinition(id, 1, "name = x", 1, [0], [], _directory)), TimeSpan.FromSeconds(30));
         await system.Terminate();
     }
 
