@@ -10,8 +10,8 @@ namespace DcSim.EndToEnd;
 public sealed class UndisturbedRuns
 {
     /// <summary>
-    /// ~52,500 windows: ~6 s of simulating on 3 idle processes (2026-12-05; 12 ms, 2.8 s, was short enough for the 10-12 ms interval
-    /// to pass between two polls of the query endpoint), so that a kill lands mid-run; ~0.3 s on one. A checkpoint every 10 ms of
+    /// 52,498 windows: 5.9 s of simulating on 3 idle processes (2026-12-05; 12 ms, 2.8 s, was short enough for the 10-12 ms interval
+    /// to pass between two polls of the query endpoint), so that a kill lands mid-run; 0.2 s on one. A checkpoint every 10 ms of
     /// simulated time, so that a member lost after the first one rolls the run back to a checkpoint, not to the start.
     /// </summary>
     public const string Scenario = """
